@@ -1,0 +1,1 @@
+//! Benchmarks for the SMPP workspace (see `benches/`).

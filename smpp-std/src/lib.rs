@@ -1,0 +1,1 @@
+//! Owned SMPP PDUs, framing and I/O on top of `smpp-core`.
