@@ -1,4 +1,4 @@
-//! Zero-copy, `no_std`, allocation-free SMPP v3.4 / v5.0 codec.
+#![doc = include_str!("../README.md")]
 #![no_std]
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
@@ -15,6 +15,30 @@
 #[cfg(test)]
 extern crate std;
 
+#[macro_use]
+mod macros;
+
+mod command_id;
+mod command_status;
+pub mod error;
+mod header;
+pub mod pdu;
 pub mod receipt;
 pub mod text;
 pub mod time;
+pub mod tlv;
+mod types;
+pub mod values;
+mod wire;
+
+pub use command_id::CommandId;
+pub use command_status::CommandStatus;
+pub use error::{Error, ErrorKind, Field, FieldProblem, Reply, TlvProblem};
+pub use header::{DEFAULT_MAX_COMMAND_LENGTH, Header, frame_len};
+pub use pdu::*;
+pub use tlv::{Tlv, TlvBuf, TlvIter, TlvTag, TlvValue, Tlvs};
+pub use types::COctet;
+pub use values::{
+    DataCoding, EsmClass, InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery,
+    ReplaceIfPresentFlag, Ton,
+};

@@ -1,0 +1,513 @@
+//! The one error type of the codec, and what to answer the peer.
+//!
+//! Every decode and encode failure is an [`Error`]: `Copy`, allocation-free,
+//! printable, and able to say which `command_status` the peer should receive
+//! ([`Error::command_status`]) and in which PDU ([`Error::reply`]).
+
+use core::fmt;
+
+use crate::command_id::CommandId;
+use crate::command_status::CommandStatus;
+use crate::header::Header;
+use crate::tlv::TlvTag;
+
+/// A mandatory PDU field, named as in the specification's PDU tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub enum Field {
+    SystemId,
+    Password,
+    SystemType,
+    InterfaceVersion,
+    AddrTon,
+    AddrNpi,
+    AddressRange,
+    ServiceType,
+    SourceAddrTon,
+    SourceAddrNpi,
+    SourceAddr,
+    DestAddrTon,
+    DestAddrNpi,
+    DestinationAddr,
+    EsmClass,
+    ProtocolId,
+    PriorityFlag,
+    ScheduleDeliveryTime,
+    ValidityPeriod,
+    RegisteredDelivery,
+    ReplaceIfPresentFlag,
+    DataCoding,
+    SmDefaultMsgId,
+    SmLength,
+    ShortMessage,
+    MessageId,
+    FinalDate,
+    MessageState,
+    ErrorCode,
+    NumberOfDests,
+    DestFlag,
+    DlName,
+    NoUnsuccess,
+    ErrorStatusCode,
+    EsmeAddrTon,
+    EsmeAddrNpi,
+    EsmeAddr,
+}
+
+impl Field {
+    /// The field's name in the specification (`source_addr`, `sm_length`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::SystemId => "system_id",
+            Self::Password => "password",
+            Self::SystemType => "system_type",
+            Self::InterfaceVersion => "interface_version",
+            Self::AddrTon => "addr_ton",
+            Self::AddrNpi => "addr_npi",
+            Self::AddressRange => "address_range",
+            Self::ServiceType => "service_type",
+            Self::SourceAddrTon => "source_addr_ton",
+            Self::SourceAddrNpi => "source_addr_npi",
+            Self::SourceAddr => "source_addr",
+            Self::DestAddrTon => "dest_addr_ton",
+            Self::DestAddrNpi => "dest_addr_npi",
+            Self::DestinationAddr => "destination_addr",
+            Self::EsmClass => "esm_class",
+            Self::ProtocolId => "protocol_id",
+            Self::PriorityFlag => "priority_flag",
+            Self::ScheduleDeliveryTime => "schedule_delivery_time",
+            Self::ValidityPeriod => "validity_period",
+            Self::RegisteredDelivery => "registered_delivery",
+            Self::ReplaceIfPresentFlag => "replace_if_present_flag",
+            Self::DataCoding => "data_coding",
+            Self::SmDefaultMsgId => "sm_default_msg_id",
+            Self::SmLength => "sm_length",
+            Self::ShortMessage => "short_message",
+            Self::MessageId => "message_id",
+            Self::FinalDate => "final_date",
+            Self::MessageState => "message_state",
+            Self::ErrorCode => "error_code",
+            Self::NumberOfDests => "number_of_dests",
+            Self::DestFlag => "dest_flag",
+            Self::DlName => "dl_name",
+            Self::NoUnsuccess => "no_unsuccess",
+            Self::ErrorStatusCode => "error_status_code",
+            Self::EsmeAddrTon => "esme_addr_ton",
+            Self::EsmeAddrNpi => "esme_addr_npi",
+            Self::EsmeAddr => "esme_addr",
+        }
+    }
+
+    /// The `command_status` a peer should receive when this field is wrong.
+    pub const fn command_status(self) -> CommandStatus {
+        match self {
+            Self::SystemId => CommandStatus::ESME_RINVSYSID,
+            Self::Password => CommandStatus::ESME_RINVPASWD,
+            Self::SystemType => CommandStatus::ESME_RINVSYSTYP,
+            Self::ServiceType => CommandStatus::ESME_RINVSERTYP,
+            Self::SourceAddrTon | Self::EsmeAddrTon => CommandStatus::ESME_RINVSRCTON,
+            Self::SourceAddrNpi | Self::EsmeAddrNpi => CommandStatus::ESME_RINVSRCNPI,
+            Self::SourceAddr | Self::EsmeAddr => CommandStatus::ESME_RINVSRCADR,
+            Self::DestAddrTon => CommandStatus::ESME_RINVDSTTON,
+            Self::DestAddrNpi => CommandStatus::ESME_RINVDSTNPI,
+            Self::DestinationAddr => CommandStatus::ESME_RINVDSTADR,
+            Self::EsmClass => CommandStatus::ESME_RINVESMCLASS,
+            Self::PriorityFlag => CommandStatus::ESME_RINVPRTFLG,
+            Self::ScheduleDeliveryTime => CommandStatus::ESME_RINVSCHED,
+            Self::ValidityPeriod => CommandStatus::ESME_RINVEXPIRY,
+            Self::RegisteredDelivery => CommandStatus::ESME_RINVREGDLVFLG,
+            Self::ReplaceIfPresentFlag => CommandStatus::ESME_RINVREPFLAG,
+            Self::DataCoding => CommandStatus::ESME_RINVDCS,
+            Self::SmDefaultMsgId => CommandStatus::ESME_RINVDFTMSGID,
+            Self::SmLength | Self::ShortMessage => CommandStatus::ESME_RINVMSGLEN,
+            Self::MessageId => CommandStatus::ESME_RINVMSGID,
+            Self::NumberOfDests => CommandStatus::ESME_RINVNUMDESTS,
+            Self::DestFlag => CommandStatus::ESME_RINVDESTFLAG,
+            Self::DlName => CommandStatus::ESME_RINVDLNAME,
+            Self::AddressRange
+            | Self::InterfaceVersion
+            | Self::AddrTon
+            | Self::AddrNpi
+            | Self::ProtocolId
+            | Self::FinalDate
+            | Self::MessageState
+            | Self::ErrorCode
+            | Self::NoUnsuccess
+            | Self::ErrorStatusCode => CommandStatus::ESME_RUNKNOWNERR,
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What is wrong with a mandatory field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// The body ended before this field.
+    Missing,
+    /// A C-Octet String has no NUL terminator within its maximum size
+    /// (`max` octets, NUL included).
+    Unterminated {
+        /// The field's maximum size in octets, NUL included.
+        max: usize,
+    },
+    /// (Encoding) the value is longer than the field allows.
+    TooLong {
+        /// The field's maximum size in octets (NUL included for C-Octet Strings).
+        max: usize,
+        /// The size the value would take.
+        len: usize,
+    },
+    /// (Encoding) a C-Octet String value contains a NUL octet.
+    EmbeddedNul,
+    /// An SMPP time field that is neither empty nor 16 characters long.
+    TimeLength {
+        /// Characters before the NUL.
+        len: usize,
+    },
+    /// A length field (`sm_length`) announces more octets than the body holds.
+    LengthExceedsBody {
+        /// The announced length.
+        len: usize,
+        /// The octets left in the body.
+        available: usize,
+    },
+    /// A value the specification does not allow (for example a `dest_flag`
+    /// other than 1 or 2).
+    InvalidValue {
+        /// The value found.
+        value: u32,
+    },
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Missing => f.write_str("missing: the body ends before it"),
+            Self::Unterminated { max } => {
+                write!(f, "no NUL terminator within its {max} octets")
+            }
+            Self::TooLong { max, len } => write!(f, "{len} octets, more than its maximum {max}"),
+            Self::EmbeddedNul => f.write_str("contains a NUL octet"),
+            Self::TimeLength { len } => {
+                write!(f, "{len} characters; a time is empty or 16 characters")
+            }
+            Self::LengthExceedsBody { len, available } => {
+                write!(f, "announces {len} octets but only {available} remain")
+            }
+            Self::InvalidValue { value } => write!(f, "invalid value {value:#x}"),
+        }
+    }
+}
+
+/// What is wrong with a TLV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TlvProblem {
+    /// 1 to 3 octets remain after the last TLV: too few for a tag and length.
+    Truncated {
+        /// The octets left over.
+        remaining: usize,
+    },
+    /// The TLV's length runs past the end of the PDU.
+    ValueOverrun {
+        /// The length field.
+        len: usize,
+        /// The octets actually left for the value.
+        available: usize,
+    },
+    /// A length the specification does not allow for this tag.
+    InvalidLength {
+        /// The length field.
+        len: usize,
+    },
+    /// A value the specification does not allow for this tag (for example a
+    /// C-Octet String without its NUL).
+    InvalidValue,
+    /// A TLV the PDU must carry is absent.
+    Missing,
+    /// (Encoding) a value longer than the 16-bit length field can express.
+    TooLong {
+        /// The value's length.
+        len: usize,
+    },
+}
+
+impl fmt::Display for TlvProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Truncated { remaining } => {
+                write!(f, "{remaining} octets left over, too few for a TLV header")
+            }
+            Self::ValueOverrun { len, available } => {
+                write!(
+                    f,
+                    "length {len} runs past the PDU ({available} octets left)"
+                )
+            }
+            Self::InvalidLength { len } => write!(f, "length {len} not allowed for this tag"),
+            Self::InvalidValue => f.write_str("value not allowed for this tag"),
+            Self::Missing => f.write_str("mandatory TLV missing"),
+            Self::TooLong { len } => write!(f, "value of {len} octets exceeds 65535"),
+        }
+    }
+}
+
+/// What went wrong, without the PDU context (see [`Error`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Fewer than 16 octets: not even a header.
+    HeaderTruncated {
+        /// The octets available.
+        len: usize,
+    },
+    /// `command_length` is below 16.
+    CommandLengthTooShort {
+        /// The `command_length` read.
+        command_length: u32,
+    },
+    /// `command_length` is above the caller's maximum.
+    CommandLengthTooLong {
+        /// The `command_length` read.
+        command_length: u32,
+        /// The maximum allowed.
+        max: u32,
+    },
+    /// `command_length` differs from the octets the PDU really occupies.
+    CommandLengthMismatch {
+        /// The `command_length` read.
+        command_length: u32,
+        /// The octets of the frame.
+        actual: usize,
+    },
+    /// A `command_id` this codec does not know.
+    UnknownCommandId,
+    /// Octets after the body of a header-only request (`unbind`,
+    /// `enquire_link`, `generic_nack`).
+    TrailingBytes {
+        /// The octets left over.
+        count: usize,
+    },
+    /// A mandatory field is wrong.
+    Field {
+        /// Which field.
+        field: Field,
+        /// What is wrong with it.
+        problem: FieldProblem,
+    },
+    /// A TLV is wrong.
+    Tlv {
+        /// The TLV's tag.
+        tag: TlvTag,
+        /// What is wrong with it.
+        problem: TlvProblem,
+    },
+    /// (Encoding) the output buffer is too small; nothing was written.
+    BufferTooSmall {
+        /// The octets the PDU needs.
+        needed: usize,
+        /// The octets the buffer has.
+        available: usize,
+    },
+}
+
+impl ErrorKind {
+    /// The `command_status` a peer should receive for this error.
+    pub const fn command_status(&self) -> CommandStatus {
+        match *self {
+            Self::HeaderTruncated { .. }
+            | Self::CommandLengthTooShort { .. }
+            | Self::CommandLengthTooLong { .. }
+            | Self::CommandLengthMismatch { .. }
+            | Self::TrailingBytes { .. } => CommandStatus::ESME_RINVCMDLEN,
+            Self::UnknownCommandId => CommandStatus::ESME_RINVCMDID,
+            Self::Field { field, problem } => match problem {
+                FieldProblem::LengthExceedsBody { .. } | FieldProblem::Missing => {
+                    CommandStatus::ESME_RINVCMDLEN
+                }
+                FieldProblem::Unterminated { .. }
+                | FieldProblem::TooLong { .. }
+                | FieldProblem::EmbeddedNul
+                | FieldProblem::TimeLength { .. }
+                | FieldProblem::InvalidValue { .. } => field.command_status(),
+            },
+            Self::Tlv { problem, .. } => match problem {
+                TlvProblem::Truncated { .. } | TlvProblem::ValueOverrun { .. } => {
+                    CommandStatus::ESME_RINVTLVSTREAM
+                }
+                TlvProblem::InvalidLength { .. } | TlvProblem::TooLong { .. } => {
+                    CommandStatus::ESME_RINVTLVLEN
+                }
+                TlvProblem::InvalidValue => CommandStatus::ESME_RINVTLVVAL,
+                TlvProblem::Missing => CommandStatus::ESME_RMISSINGTLV,
+            },
+            Self::BufferTooSmall { .. } => CommandStatus::ESME_RSYSERR,
+        }
+    }
+
+    /// True if the error is in the header, so the answer is a `generic_nack`
+    /// rather than the PDU's own response.
+    pub const fn is_header_error(&self) -> bool {
+        matches!(
+            self,
+            Self::HeaderTruncated { .. }
+                | Self::CommandLengthTooShort { .. }
+                | Self::CommandLengthTooLong { .. }
+                | Self::CommandLengthMismatch { .. }
+                | Self::UnknownCommandId
+        )
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::HeaderTruncated { len } => {
+                write!(f, "{len} octets, fewer than the 16-octet header")
+            }
+            Self::CommandLengthTooShort { command_length } => {
+                write!(f, "command_length {command_length} is below 16")
+            }
+            Self::CommandLengthTooLong {
+                command_length,
+                max,
+            } => write!(
+                f,
+                "command_length {command_length} exceeds the maximum {max}"
+            ),
+            Self::CommandLengthMismatch {
+                command_length,
+                actual,
+            } => write!(
+                f,
+                "command_length {command_length} but the PDU occupies {actual} octets"
+            ),
+            Self::UnknownCommandId => f.write_str("unknown command_id"),
+            Self::TrailingBytes { count } => {
+                write!(f, "{count} octets after a header-only PDU")
+            }
+            Self::Field { field, problem } => write!(f, "field {field}: {problem}"),
+            Self::Tlv { tag, problem } => write!(f, "TLV {tag}: {problem}"),
+            Self::BufferTooSmall { needed, available } => write!(
+                f,
+                "output buffer of {available} octets, the PDU needs {needed}"
+            ),
+        }
+    }
+}
+
+/// A decode or encode error, with the header of the PDU it concerns when
+/// one was read.
+///
+/// ```
+/// use smpp_core::{CommandId, CommandStatus, Pdu};
+///
+/// // submit_sm whose source_addr (max 21 octets) has no NUL terminator.
+/// let mut frame = [0u8; 16 + 1 + 2 + 30];
+/// frame[..16].copy_from_slice(&[0, 0, 0, 49, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 7]);
+/// frame[19..].fill(b'1');
+/// let err = Pdu::parse(&frame).unwrap_err();
+/// assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+/// let reply = err.reply();
+/// assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
+/// assert_eq!(reply.sequence_number, 7);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Error {
+    header: Option<Header>,
+    kind: ErrorKind,
+}
+
+/// The PDU a peer should receive in answer to a PDU that failed to decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reply {
+    /// `generic_nack` for header errors and for PDUs that have no response of
+    /// their own; otherwise the response id of the failed request.
+    pub command_id: CommandId,
+    /// The status to send.
+    pub command_status: CommandStatus,
+    /// The failed PDU's `sequence_number` (0 if no header could be read).
+    pub sequence_number: u32,
+}
+
+impl Error {
+    /// An error without PDU context.
+    pub const fn new(kind: ErrorKind) -> Self {
+        Self { header: None, kind }
+    }
+
+    /// The same error, tied to the header of the PDU it concerns.
+    #[must_use]
+    pub const fn with_header(mut self, header: Header) -> Self {
+        self.header = Some(header);
+        self
+    }
+
+    /// What went wrong.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The header of the PDU, if one was read.
+    pub const fn header(&self) -> Option<Header> {
+        self.header
+    }
+
+    /// The `command_id` of the PDU, if a header was read.
+    pub fn command_id(&self) -> Option<CommandId> {
+        self.header.map(|h| h.command_id)
+    }
+
+    /// The `sequence_number` of the PDU, if a header was read.
+    pub fn sequence_number(&self) -> Option<u32> {
+        self.header.map(|h| h.sequence_number)
+    }
+
+    /// The `command_status` a peer should receive.
+    pub const fn command_status(&self) -> CommandStatus {
+        self.kind.command_status()
+    }
+
+    /// The PDU to answer with: `generic_nack` for header errors (or when the
+    /// failed PDU is a response or has no response), else the request's own
+    /// response, carrying [`Self::command_status`] and the failed PDU's
+    /// `sequence_number`.
+    pub fn reply(&self) -> Reply {
+        let sequence_number = self.sequence_number().unwrap_or(0);
+        let command_id = match self.header {
+            Some(h) if !self.kind.is_header_error() && h.command_id.expects_response() => {
+                h.command_id.response()
+            }
+            _ => CommandId::GENERIC_NACK,
+        };
+        Reply {
+            command_id,
+            command_status: self.command_status(),
+            sequence_number,
+        }
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self::new(kind)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(h) = self.header {
+            write!(f, "{} (sequence {}): ", h.command_id, h.sequence_number)?;
+        }
+        write!(f, "{} [{}]", self.kind, self.command_status())
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,138 @@
+//! The 16-octet PDU header and framing on `command_length`.
+
+use crate::command_id::CommandId;
+use crate::command_status::CommandStatus;
+use crate::error::{Error, ErrorKind};
+
+/// Octet ranges of the header fields (SMPP v5.0 3.2.1).
+mod field {
+    use core::ops::Range;
+    pub(super) const COMMAND_LENGTH: Range<usize> = 0..4;
+    pub(super) const COMMAND_ID: Range<usize> = 4..8;
+    pub(super) const COMMAND_STATUS: Range<usize> = 8..12;
+    pub(super) const SEQUENCE_NUMBER: Range<usize> = 12..16;
+}
+
+/// The default maximum `command_length` accepted by framing: large enough for
+/// a 64 KiB `message_payload` plus every mandatory field.
+pub const DEFAULT_MAX_COMMAND_LENGTH: u32 = 70_000;
+
+/// The PDU header: `command_length`, `command_id`, `command_status`,
+/// `sequence_number`, each a big-endian Integer4.
+///
+/// ```
+/// use smpp_core::{CommandId, Header};
+///
+/// let bytes = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 9];
+/// let header = Header::parse(&bytes).unwrap();
+/// assert_eq!(header.command_id, CommandId::ENQUIRE_LINK);
+/// assert_eq!(header.sequence_number, 9);
+/// assert_eq!(header.to_bytes(), bytes);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Header {
+    /// Total PDU length in octets, these four included (at least 16).
+    pub command_length: u32,
+    /// The operation.
+    pub command_id: CommandId,
+    /// 0 in requests, the outcome in responses.
+    pub command_status: CommandStatus,
+    /// Correlates a response with its request.
+    pub sequence_number: u32,
+}
+
+fn be_u32_at(buf: &[u8], range: core::ops::Range<usize>) -> Option<u32> {
+    let bytes: [u8; 4] = buf.get(range)?.try_into().ok()?;
+    Some(u32::from_be_bytes(bytes))
+}
+
+impl Header {
+    /// The header's size in octets.
+    pub const LEN: usize = 16;
+
+    /// Reads the header from the first 16 octets of `buf`.
+    ///
+    /// Only the octet count is checked here; [`frame_len`] and
+    /// [`crate::Pdu::parse`] check `command_length`.
+    pub fn parse(buf: &[u8]) -> Result<Self, Error> {
+        let truncated = || Error::new(ErrorKind::HeaderTruncated { len: buf.len() });
+        Ok(Self {
+            command_length: be_u32_at(buf, field::COMMAND_LENGTH).ok_or_else(truncated)?,
+            command_id: CommandId(be_u32_at(buf, field::COMMAND_ID).ok_or_else(truncated)?),
+            command_status: CommandStatus(
+                be_u32_at(buf, field::COMMAND_STATUS).ok_or_else(truncated)?,
+            ),
+            sequence_number: be_u32_at(buf, field::SEQUENCE_NUMBER).ok_or_else(truncated)?,
+        })
+    }
+
+    /// The header as its 16 wire octets.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        let fields = [
+            self.command_length,
+            self.command_id.0,
+            self.command_status.0,
+            self.sequence_number,
+        ];
+        for (chunk, value) in out.chunks_exact_mut(4).zip(fields) {
+            chunk.copy_from_slice(&value.to_be_bytes());
+        }
+        out
+    }
+
+    /// The body length `command_length` announces (0 if it is below 16).
+    pub const fn body_len(&self) -> usize {
+        (self.command_length as usize).saturating_sub(Self::LEN)
+    }
+}
+
+/// Framing: how long the PDU at the start of `buf` is.
+///
+/// Returns `Ok(None)` while fewer octets are buffered than the frame needs
+/// (read more and call again), `Ok(Some(n))` when the first `n` octets of
+/// `buf` are one complete PDU, and an error when `command_length` is below 16
+/// or above `max_command_length`. The check happens as soon as the first four
+/// octets are there, so a peer speaking TLS or HTTP is rejected before any
+/// buffer grows. Such an error is fatal for the connection: answer
+/// `generic_nack` with [`Error::command_status`] (`ESME_RINVCMDLEN`), then
+/// close.
+///
+/// ```
+/// use smpp_core::frame_len;
+///
+/// let enquire_link = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1];
+/// assert_eq!(frame_len(&enquire_link[..10], 4096), Ok(None));
+/// assert_eq!(frame_len(&enquire_link, 4096), Ok(Some(16)));
+/// assert!(frame_len(b"GET / HTTP/1.1\r\n", 4096).is_err());
+/// ```
+pub fn frame_len(buf: &[u8], max_command_length: u32) -> Result<Option<usize>, Error> {
+    let Some(command_length) = be_u32_at(buf, field::COMMAND_LENGTH) else {
+        return Ok(None);
+    };
+    let header = Header::parse(buf).ok();
+    let fail = |kind| {
+        let err = Error::new(kind);
+        match header {
+            Some(h) => Err(err.with_header(h)),
+            None => Err(err),
+        }
+    };
+    if command_length < 16 {
+        return fail(ErrorKind::CommandLengthTooShort { command_length });
+    }
+    if command_length > max_command_length {
+        return fail(ErrorKind::CommandLengthTooLong {
+            command_length,
+            max: max_command_length,
+        });
+    }
+    let Ok(len) = usize::try_from(command_length) else {
+        return fail(ErrorKind::CommandLengthTooLong {
+            command_length,
+            max: max_command_length,
+        });
+    };
+    Ok((buf.len() >= len).then_some(len))
+}

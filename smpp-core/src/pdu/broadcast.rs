@@ -1,0 +1,260 @@
+//! The v5.0 cell broadcast operations: `broadcast_sm`, `query_broadcast_sm`
+//! (its body is that of `query_sm`), `query_broadcast_sm_resp` (a
+//! `message_id` and TLVs) and `cancel_broadcast_sm` (SMPP v5.0 4.6).
+
+use crate::error::{Error, Field};
+use crate::tlv::{TlvTag, Tlvs};
+use crate::types::COctet;
+use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
+use crate::wire::read::{Res, cstr, time, u8_field};
+use crate::wire::write::{Writer, check_cstr, check_time};
+
+use super::{QuerySm, SubmitSmResp, tlvs_tail, write_addr};
+
+/// `query_broadcast_sm` has the body of `query_sm` (Table 4-40).
+pub type QueryBroadcastSm<B> = QuerySm<B>;
+
+/// `query_broadcast_sm_resp` (Table 4-41) is a `message_id` and TLVs, of
+/// which `message_state`, `broadcast_area_identifier` and
+/// `broadcast_area_success` are mandatory.
+pub type QueryBroadcastSmResp<B> = SubmitSmResp<B>;
+
+/// The TLVs `broadcast_sm` must carry (Table 4-27).
+pub const BROADCAST_SM_MANDATORY_TLVS: [TlvTag; 4] = [
+    TlvTag::BROADCAST_AREA_IDENTIFIER,
+    TlvTag::BROADCAST_CONTENT_TYPE,
+    TlvTag::BROADCAST_REP_NUM,
+    TlvTag::BROADCAST_FREQUENCY_INTERVAL,
+];
+
+/// The TLVs `query_broadcast_sm_resp` must carry (Table 4-41).
+pub const QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS: [TlvTag; 3] = [
+    TlvTag::MESSAGE_STATE,
+    TlvTag::BROADCAST_AREA_IDENTIFIER,
+    TlvTag::BROADCAST_AREA_SUCCESS,
+];
+
+pub(crate) fn require_all<B: AsRef<[u8]>>(tlvs: &Tlvs<B>, tags: &[TlvTag]) -> Result<(), Error> {
+    tags.iter().try_for_each(|&tag| tlvs.require(tag))
+}
+
+/// The body of `broadcast_sm` (Table 4-27). The text travels in
+/// `message_payload`; four TLVs are mandatory
+/// ([`BROADCAST_SM_MANDATORY_TLVS`]) and checked on parse and encode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct BroadcastSm<B: AsRef<[u8]>> {
+    /// `service_type` (max 6).
+    pub service_type: COctet<B>,
+    /// `source_addr_ton`.
+    pub source_addr_ton: Ton,
+    /// `source_addr_npi`.
+    pub source_addr_npi: Npi,
+    /// `source_addr` (max 21).
+    pub source_addr: COctet<B>,
+    /// `message_id` (max 65): a broadcast to replace, else empty.
+    pub message_id: COctet<B>,
+    /// `priority_flag`.
+    pub priority_flag: PriorityFlag,
+    /// `schedule_delivery_time`.
+    pub schedule_delivery_time: COctet<B>,
+    /// `validity_period`.
+    pub validity_period: COctet<B>,
+    /// `replace_if_present_flag`.
+    pub replace_if_present_flag: ReplaceIfPresentFlag,
+    /// `data_coding`.
+    pub data_coding: DataCoding,
+    /// `sm_default_msg_id`.
+    pub sm_default_msg_id: u8,
+    /// TLVs, the mandatory broadcast ones among them.
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(BroadcastSm);
+
+impl<'a> BroadcastSm<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
+        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
+        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
+        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
+        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
+        let (i, priority_flag) = u8_field(Field::PriorityFlag)(i)?;
+        let (i, schedule_delivery_time) = time(Field::ScheduleDeliveryTime)(i)?;
+        let (i, validity_period) = time(Field::ValidityPeriod)(i)?;
+        let (i, replace_if_present_flag) = u8_field(Field::ReplaceIfPresentFlag)(i)?;
+        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
+        let (i, sm_default_msg_id) = u8_field(Field::SmDefaultMsgId)(i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        require_all(&tlvs, &BROADCAST_SM_MANDATORY_TLVS).map_err(nom::Err::Error)?;
+        Ok((
+            i,
+            Self {
+                service_type,
+                source_addr_ton: Ton(source_addr_ton),
+                source_addr_npi: Npi(source_addr_npi),
+                source_addr,
+                message_id,
+                priority_flag: PriorityFlag(priority_flag),
+                schedule_delivery_time,
+                validity_period,
+                replace_if_present_flag: ReplaceIfPresentFlag(replace_if_present_flag),
+                data_coding: DataCoding(data_coding),
+                sm_default_msg_id,
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> BroadcastSm<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> BroadcastSm<C> {
+        BroadcastSm {
+            service_type: self.service_type.map(&mut f),
+            source_addr_ton: self.source_addr_ton,
+            source_addr_npi: self.source_addr_npi,
+            source_addr: self.source_addr.map(&mut f),
+            message_id: self.message_id.map(&mut f),
+            priority_flag: self.priority_flag,
+            schedule_delivery_time: self.schedule_delivery_time.map(&mut f),
+            validity_period: self.validity_period.map(&mut f),
+            replace_if_present_flag: self.replace_if_present_flag,
+            data_coding: self.data_coding,
+            sm_default_msg_id: self.sm_default_msg_id,
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> BroadcastSm<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.service_type.encoded_len()
+            + 2
+            + self.source_addr.encoded_len()
+            + self.message_id.encoded_len()
+            + 1
+            + self.schedule_delivery_time.encoded_len()
+            + self.validity_period.encoded_len()
+            + 3
+            + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
+        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        check_time(
+            Field::ScheduleDeliveryTime,
+            self.schedule_delivery_time.as_bytes(),
+        )?;
+        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
+        self.tlvs.validate()?;
+        require_all(&self.tlvs, &BROADCAST_SM_MANDATORY_TLVS)
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.cstr(self.service_type.as_bytes());
+        write_addr(
+            w,
+            self.source_addr_ton,
+            self.source_addr_npi,
+            &self.source_addr,
+        );
+        w.cstr(self.message_id.as_bytes());
+        w.u8(self.priority_flag.0);
+        w.cstr(self.schedule_delivery_time.as_bytes());
+        w.cstr(self.validity_period.as_bytes());
+        w.u8(self.replace_if_present_flag.0);
+        w.u8(self.data_coding.0);
+        w.u8(self.sm_default_msg_id);
+        self.tlvs.write(w);
+    }
+}
+
+/// The body of `cancel_broadcast_sm` (Table 4-42).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CancelBroadcastSm<B: AsRef<[u8]>> {
+    /// `service_type` (max 6).
+    pub service_type: COctet<B>,
+    /// `message_id` (max 65); empty when `user_message_reference` is used.
+    pub message_id: COctet<B>,
+    /// `source_addr_ton`.
+    pub source_addr_ton: Ton,
+    /// `source_addr_npi`.
+    pub source_addr_npi: Npi,
+    /// `source_addr` (max 21).
+    pub source_addr: COctet<B>,
+    /// TLVs (`broadcast_content_type`, `user_message_reference`).
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(CancelBroadcastSm);
+
+impl<'a> CancelBroadcastSm<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
+        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
+        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
+        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
+        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        Ok((
+            i,
+            Self {
+                service_type,
+                message_id,
+                source_addr_ton: Ton(source_addr_ton),
+                source_addr_npi: Npi(source_addr_npi),
+                source_addr,
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> CancelBroadcastSm<C> {
+        CancelBroadcastSm {
+            service_type: self.service_type.map(&mut f),
+            message_id: self.message_id.map(&mut f),
+            source_addr_ton: self.source_addr_ton,
+            source_addr_npi: self.source_addr_npi,
+            source_addr: self.source_addr.map(&mut f),
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.service_type.encoded_len()
+            + self.message_id.encoded_len()
+            + 2
+            + self.source_addr.encoded_len()
+            + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
+        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        self.tlvs.validate()
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.cstr(self.service_type.as_bytes());
+        w.cstr(self.message_id.as_bytes());
+        write_addr(
+            w,
+            self.source_addr_ton,
+            self.source_addr_npi,
+            &self.source_addr,
+        );
+        self.tlvs.write(w);
+    }
+}

@@ -1,0 +1,132 @@
+//! `data_sm` (SMPP v5.0 4.2.2, Table 4-16): a message with its user data in
+//! the `message_payload` TLV, in either direction.
+
+use crate::error::{Error, Field};
+use crate::tlv::Tlvs;
+use crate::types::COctet;
+use crate::values::{DataCoding, EsmClass, Npi, RegisteredDelivery, Ton};
+use crate::wire::read::{Res, cstr, u8_field};
+use crate::wire::write::{Writer, check_cstr};
+
+use super::{tlvs_tail, write_addr};
+
+/// The body of `data_sm`. Addresses allow 65 octets here (not 21).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct DataSm<B: AsRef<[u8]>> {
+    /// `service_type` (max 6).
+    pub service_type: COctet<B>,
+    /// `source_addr_ton`.
+    pub source_addr_ton: Ton,
+    /// `source_addr_npi`.
+    pub source_addr_npi: Npi,
+    /// `source_addr` (max 65).
+    pub source_addr: COctet<B>,
+    /// `dest_addr_ton`.
+    pub dest_addr_ton: Ton,
+    /// `dest_addr_npi`.
+    pub dest_addr_npi: Npi,
+    /// `destination_addr` (max 65).
+    pub destination_addr: COctet<B>,
+    /// `esm_class`.
+    pub esm_class: EsmClass,
+    /// `registered_delivery`.
+    pub registered_delivery: RegisteredDelivery,
+    /// `data_coding`.
+    pub data_coding: DataCoding,
+    /// The TLVs, `message_payload` among them.
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(DataSm);
+
+impl<'a> DataSm<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
+        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
+        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
+        let (i, source_addr) = cstr(Field::SourceAddr, 65)(i)?;
+        let (i, dest_addr_ton) = u8_field(Field::DestAddrTon)(i)?;
+        let (i, dest_addr_npi) = u8_field(Field::DestAddrNpi)(i)?;
+        let (i, destination_addr) = cstr(Field::DestinationAddr, 65)(i)?;
+        let (i, esm_class) = u8_field(Field::EsmClass)(i)?;
+        let (i, registered_delivery) = u8_field(Field::RegisteredDelivery)(i)?;
+        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        Ok((
+            i,
+            Self {
+                service_type,
+                source_addr_ton: Ton(source_addr_ton),
+                source_addr_npi: Npi(source_addr_npi),
+                source_addr,
+                dest_addr_ton: Ton(dest_addr_ton),
+                dest_addr_npi: Npi(dest_addr_npi),
+                destination_addr,
+                esm_class: EsmClass(esm_class),
+                registered_delivery: RegisteredDelivery(registered_delivery),
+                data_coding: DataCoding(data_coding),
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> DataSm<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> DataSm<C> {
+        DataSm {
+            service_type: self.service_type.map(&mut f),
+            source_addr_ton: self.source_addr_ton,
+            source_addr_npi: self.source_addr_npi,
+            source_addr: self.source_addr.map(&mut f),
+            dest_addr_ton: self.dest_addr_ton,
+            dest_addr_npi: self.dest_addr_npi,
+            destination_addr: self.destination_addr.map(&mut f),
+            esm_class: self.esm_class,
+            registered_delivery: self.registered_delivery,
+            data_coding: self.data_coding,
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> DataSm<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.service_type.encoded_len()
+            + 2
+            + self.source_addr.encoded_len()
+            + 2
+            + self.destination_addr.encoded_len()
+            + 3
+            + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
+        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 65)?;
+        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 65)?;
+        self.tlvs.validate()
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.cstr(self.service_type.as_bytes());
+        write_addr(
+            w,
+            self.source_addr_ton,
+            self.source_addr_npi,
+            &self.source_addr,
+        );
+        write_addr(
+            w,
+            self.dest_addr_ton,
+            self.dest_addr_npi,
+            &self.destination_addr,
+        );
+        w.u8(self.esm_class.0);
+        w.u8(self.registered_delivery.0);
+        w.u8(self.data_coding.0);
+        self.tlvs.write(w);
+    }
+}

@@ -1,0 +1,158 @@
+//! `query_sm` and `query_sm_resp` (SMPP v5.0 4.5.2-4.5.3).
+
+use crate::error::{Error, Field};
+use crate::tlv::Tlvs;
+use crate::types::COctet;
+use crate::values::{MessageState, Npi, Ton};
+use crate::wire::read::{Res, cstr, time, u8_field};
+use crate::wire::write::{Writer, check_cstr, check_time};
+
+use super::{tlvs_tail, write_addr};
+
+/// The body of `query_sm` (Table 4-32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct QuerySm<B: AsRef<[u8]>> {
+    /// `message_id` (max 65).
+    pub message_id: COctet<B>,
+    /// `source_addr_ton`.
+    pub source_addr_ton: Ton,
+    /// `source_addr_npi`.
+    pub source_addr_npi: Npi,
+    /// `source_addr` (max 21).
+    pub source_addr: COctet<B>,
+    /// TLVs: none are defined; unknown ones are kept.
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(QuerySm);
+
+impl<'a> QuerySm<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
+        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
+        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
+        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        Ok((
+            i,
+            Self {
+                message_id,
+                source_addr_ton: Ton(source_addr_ton),
+                source_addr_npi: Npi(source_addr_npi),
+                source_addr,
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> QuerySm<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> QuerySm<C> {
+        QuerySm {
+            message_id: self.message_id.map(&mut f),
+            source_addr_ton: self.source_addr_ton,
+            source_addr_npi: self.source_addr_npi,
+            source_addr: self.source_addr.map(&mut f),
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> QuerySm<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.message_id.encoded_len() + 2 + self.source_addr.encoded_len() + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        self.tlvs.validate()
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.cstr(self.message_id.as_bytes());
+        write_addr(
+            w,
+            self.source_addr_ton,
+            self.source_addr_npi,
+            &self.source_addr,
+        );
+        self.tlvs.write(w);
+    }
+}
+
+/// The body of `query_sm_resp` (Table 4-33).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct QuerySmResp<B: AsRef<[u8]>> {
+    /// `message_id` (max 65).
+    pub message_id: COctet<B>,
+    /// `final_date`: empty until the message reaches a final state, then an
+    /// absolute SMPP time.
+    pub final_date: COctet<B>,
+    /// `message_state`.
+    pub message_state: MessageState,
+    /// `error_code`: network error code, 0 if none.
+    pub error_code: u8,
+    /// TLVs (`congestion_state` in v5.0).
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(QuerySmResp);
+
+impl<'a> QuerySmResp<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
+        let (i, final_date) = time(Field::FinalDate)(i)?;
+        let (i, message_state) = u8_field(Field::MessageState)(i)?;
+        let (i, error_code) = u8_field(Field::ErrorCode)(i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        Ok((
+            i,
+            Self {
+                message_id,
+                final_date,
+                message_state: MessageState(message_state),
+                error_code,
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> QuerySmResp<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> QuerySmResp<C> {
+        QuerySmResp {
+            message_id: self.message_id.map(&mut f),
+            final_date: self.final_date.map(&mut f),
+            message_state: self.message_state,
+            error_code: self.error_code,
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> QuerySmResp<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.message_id.encoded_len() + self.final_date.encoded_len() + 2 + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        check_time(Field::FinalDate, self.final_date.as_bytes())?;
+        self.tlvs.validate()
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.cstr(self.message_id.as_bytes());
+        w.cstr(self.final_date.as_bytes());
+        w.u8(self.message_state.0);
+        w.u8(self.error_code);
+        self.tlvs.write(w);
+    }
+}

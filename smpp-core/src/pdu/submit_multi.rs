@@ -1,0 +1,581 @@
+//! `submit_multi` and `submit_multi_resp` (SMPP v5.0 4.2.3, Tables 4-17 and
+//! 4-19), with their repeated `dest_address` and `unsuccess_sme` entries
+//! decoded lazily.
+
+use crate::command_status::CommandStatus;
+use crate::error::{Error, ErrorKind, Field, FieldProblem};
+use crate::tlv::Tlvs;
+use crate::types::COctet;
+use crate::values::{
+    DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
+};
+use crate::wire::read::{Res, cstr, field_err, short_message, time, u8_field, u32_field};
+use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+
+use super::{tlvs_tail, write_addr};
+
+/// `dest_flag` of an SME address entry.
+pub const DEST_FLAG_SME_ADDRESS: u8 = 1;
+/// `dest_flag` of a distribution list entry.
+pub const DEST_FLAG_DISTRIBUTION_LIST: u8 = 2;
+
+/// One `dest_address` entry of `submit_multi`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DestAddress<'a> {
+    /// `dest_flag` 1: an SME address.
+    SmeAddress {
+        /// `dest_addr_ton`.
+        dest_addr_ton: Ton,
+        /// `dest_addr_npi`.
+        dest_addr_npi: Npi,
+        /// `destination_addr` (max 21).
+        destination_addr: COctet<&'a [u8]>,
+    },
+    /// `dest_flag` 2: a distribution list name.
+    DistributionList {
+        /// `dl_name` (max 21).
+        dl_name: COctet<&'a [u8]>,
+    },
+}
+
+impl DestAddress<'_> {
+    /// Octets of the entry on the wire.
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            Self::SmeAddress {
+                destination_addr, ..
+            } => 3 + destination_addr.encoded_len(),
+            Self::DistributionList { dl_name } => 1 + dl_name.encoded_len(),
+        }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        match self {
+            Self::SmeAddress {
+                destination_addr, ..
+            } => check_cstr(Field::DestinationAddr, destination_addr.as_bytes(), 21),
+            Self::DistributionList { dl_name } => check_cstr(Field::DlName, dl_name.as_bytes(), 21),
+        }
+    }
+
+    fn write(&self, w: &mut Writer<'_>) {
+        match *self {
+            Self::SmeAddress {
+                dest_addr_ton,
+                dest_addr_npi,
+                destination_addr,
+            } => {
+                w.u8(DEST_FLAG_SME_ADDRESS);
+                write_addr(w, dest_addr_ton, dest_addr_npi, &destination_addr);
+            }
+            Self::DistributionList { dl_name } => {
+                w.u8(DEST_FLAG_DISTRIBUTION_LIST);
+                w.cstr(dl_name.as_bytes());
+            }
+        }
+    }
+}
+
+fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
+    let (i, flag) = u8_field(Field::DestFlag)(i)?;
+    match flag {
+        DEST_FLAG_SME_ADDRESS => {
+            let (i, ton) = u8_field(Field::DestAddrTon)(i)?;
+            let (i, npi) = u8_field(Field::DestAddrNpi)(i)?;
+            let (i, destination_addr) = cstr(Field::DestinationAddr, 21)(i)?;
+            Ok((
+                i,
+                DestAddress::SmeAddress {
+                    dest_addr_ton: Ton(ton),
+                    dest_addr_npi: Npi(npi),
+                    destination_addr,
+                },
+            ))
+        }
+        DEST_FLAG_DISTRIBUTION_LIST => {
+            let (i, dl_name) = cstr(Field::DlName, 21)(i)?;
+            Ok((i, DestAddress::DistributionList { dl_name }))
+        }
+        other => Err(field_err(
+            Field::DestFlag,
+            FieldProblem::InvalidValue {
+                value: u32::from(other),
+            },
+        )),
+    }
+}
+
+/// One `unsuccess_sme` entry of `submit_multi_resp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UnsuccessSme<'a> {
+    /// `dest_addr_ton`.
+    pub dest_addr_ton: Ton,
+    /// `dest_addr_npi`.
+    pub dest_addr_npi: Npi,
+    /// `destination_addr` (max 21).
+    pub destination_addr: COctet<&'a [u8]>,
+    /// `error_status_code`: why this destination failed.
+    pub error_status_code: CommandStatus,
+}
+
+impl UnsuccessSme<'_> {
+    /// Octets of the entry on the wire.
+    pub fn encoded_len(&self) -> usize {
+        2 + self.destination_addr.encoded_len() + 4
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)
+    }
+
+    fn write(&self, w: &mut Writer<'_>) {
+        write_addr(
+            w,
+            self.dest_addr_ton,
+            self.dest_addr_npi,
+            &self.destination_addr,
+        );
+        w.u32(self.error_status_code.0);
+    }
+}
+
+fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
+    let (i, ton) = u8_field(Field::DestAddrTon)(i)?;
+    let (i, npi) = u8_field(Field::DestAddrNpi)(i)?;
+    let (i, destination_addr) = cstr(Field::DestinationAddr, 21)(i)?;
+    let (i, code) = u32_field(Field::ErrorStatusCode)(i)?;
+    Ok((
+        i,
+        UnsuccessSme {
+            dest_addr_ton: Ton(ton),
+            dest_addr_npi: Npi(npi),
+            destination_addr,
+            error_status_code: CommandStatus(code),
+        },
+    ))
+}
+
+/// Defines a counted list of entries: raw storage plus the count field,
+/// validated once on parse, iterated lazily without allocation, and a
+/// fixed-capacity builder for encoding.
+macro_rules! entry_list {
+    (
+        $(#[$meta:meta])* $list:ident, $iter:ident, $buf:ident, $entry:ident, $parse:ident
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct $list<B: AsRef<[u8]>> {
+            count: u8,
+            raw: B,
+        }
+
+        impl<'a> $list<&'a [u8]> {
+            fn parse_counted(count: u8, i: &'a [u8]) -> Res<'a, Self> {
+                let mut rest = i;
+                for _ in 0..count {
+                    rest = $parse(rest)?.0;
+                }
+                let used = i.len() - rest.len();
+                Ok((
+                    rest,
+                    Self {
+                        count,
+                        raw: i.get(..used).unwrap_or_default(),
+                    },
+                ))
+            }
+        }
+
+        impl<B: AsRef<[u8]>> $list<B> {
+            /// Converts the storage. `f` must return storage holding exactly
+            /// the octets it was given.
+            pub fn map<C: AsRef<[u8]>>(self, f: impl FnOnce(B) -> C) -> $list<C> {
+                $list {
+                    count: self.count,
+                    raw: f(self.raw),
+                }
+            }
+
+            /// The number of entries (the count field on the wire).
+            pub fn count(&self) -> u8 {
+                self.count
+            }
+        }
+
+        impl<B: AsRef<[u8]>> $list<B> {
+            /// The entries, in wire order.
+            pub fn iter(&self) -> $iter<'_> {
+                $iter {
+                    rest: self.raw.as_ref(),
+                    left: self.count,
+                }
+            }
+
+            /// The entries' raw octets (without the count field).
+            pub fn as_bytes(&self) -> &[u8] {
+                self.raw.as_ref()
+            }
+
+            /// Octets on the wire, the count field included.
+            pub fn encoded_len(&self) -> usize {
+                1 + self.raw.as_ref().len()
+            }
+
+            fn check(&self) -> Result<(), Error> {
+                let mut n = 0u8;
+                for entry in self.iter() {
+                    entry.check()?;
+                    n += 1;
+                }
+                if n == self.count {
+                    Ok(())
+                } else {
+                    Err(Error::new(ErrorKind::Field {
+                        field: Field::DestFlag,
+                        problem: FieldProblem::Missing,
+                    }))
+                }
+            }
+
+            fn write(&self, w: &mut Writer<'_>) {
+                w.u8(self.count);
+                w.bytes(self.raw.as_ref());
+            }
+        }
+
+        impl<'a, B: AsRef<[u8]>> IntoIterator for &'a $list<B> {
+            type Item = $entry<'a>;
+            type IntoIter = $iter<'a>;
+            fn into_iter(self) -> $iter<'a> {
+                self.iter()
+            }
+        }
+
+        impl<B: AsRef<[u8]>> core::fmt::Debug for $list<B> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_list().entries(self.iter()).finish()
+            }
+        }
+
+        /// Iterator over validated entries.
+        #[derive(Clone, Debug)]
+        pub struct $iter<'a> {
+            rest: &'a [u8],
+            left: u8,
+        }
+
+        impl<'a> Iterator for $iter<'a> {
+            type Item = $entry<'a>;
+            fn next(&mut self) -> Option<$entry<'a>> {
+                self.left = self.left.checked_sub(1)?;
+                let (rest, entry) = $parse(self.rest).ok()?;
+                self.rest = rest;
+                Some(entry)
+            }
+        }
+
+        /// Builds the list in a fixed capacity of `N` octets, for encoding.
+        #[derive(Clone, Debug, Default)]
+        pub struct $buf<const N: usize> {
+            count: u8,
+            buf: heapless::Vec<u8, N>,
+        }
+
+        impl<const N: usize> $buf<N> {
+            /// An empty list.
+            pub const fn new() -> Self {
+                Self {
+                    count: 0,
+                    buf: heapless::Vec::new(),
+                }
+            }
+
+            /// Appends an entry. Fails, appending nothing, if a field breaks
+            /// its rule, the list already has 255 entries, or the buffer is
+            /// full.
+            pub fn push(&mut self, entry: $entry<'_>) -> Result<(), Error> {
+                entry.check()?;
+                let count = self.count.checked_add(1).ok_or(Error::new(ErrorKind::Field {
+                    field: Field::NumberOfDests,
+                    problem: FieldProblem::InvalidValue { value: 256 },
+                }))?;
+                let start = self.buf.len();
+                let needed = start + entry.encoded_len();
+                let too_small = Error::new(ErrorKind::BufferTooSmall {
+                    needed,
+                    available: N,
+                });
+                self.buf.resize_default(needed).map_err(|_| too_small)?;
+                let tail = self.buf.get_mut(start..).unwrap_or_default();
+                let mut w = Writer::new(tail, needed - start)?;
+                entry.write(&mut w);
+                w.finish()?;
+                self.count = count;
+                Ok(())
+            }
+
+            /// The list built so far.
+            pub fn list(&self) -> $list<&[u8]> {
+                $list {
+                    count: self.count,
+                    raw: &self.buf,
+                }
+            }
+        }
+    };
+}
+
+entry_list!(
+    /// The `dest_address` entries of `submit_multi` (`number_of_dests` of them).
+    DestAddresses, DestAddressIter, DestAddressBuf, DestAddress, dest_address
+);
+
+entry_list!(
+    /// The `unsuccess_sme` entries of `submit_multi_resp` (`no_unsuccess` of them).
+    UnsuccessSmes, UnsuccessSmeIter, UnsuccessSmeBuf, UnsuccessSme, unsuccess_sme
+);
+
+/// The body of `submit_multi` (Table 4-17): one message, up to 255
+/// destinations (SME addresses or distribution lists).
+///
+/// ```
+/// use smpp_core::{Body, COctet, DestAddress, DestAddressBuf, Npi, Pdu, SubmitMulti, Ton};
+///
+/// let mut dests = DestAddressBuf::<64>::new();
+/// dests.push(DestAddress::SmeAddress {
+///     dest_addr_ton: Ton::INTERNATIONAL,
+///     dest_addr_npi: Npi::ISDN,
+///     destination_addr: COctet::from("447700900001"),
+/// }).unwrap();
+/// dests.push(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }).unwrap();
+/// let multi = SubmitMulti {
+///     dest_address: dests.list(),
+///     short_message: b"Hello",
+///     ..SubmitMulti::default()
+/// };
+/// let mut buf = [0u8; 128];
+/// let n = Pdu::new(5, Body::SubmitMulti(multi)).emit(&mut buf).unwrap();
+/// let Body::SubmitMulti(back) = Pdu::parse(&buf[..n]).unwrap().body else { unreachable!() };
+/// assert_eq!(back.dest_address.count(), 2);
+/// assert_eq!(back.dest_address.iter().nth(1),
+///            Some(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SubmitMulti<B: AsRef<[u8]>> {
+    /// `service_type` (max 6).
+    pub service_type: COctet<B>,
+    /// `source_addr_ton`.
+    pub source_addr_ton: Ton,
+    /// `source_addr_npi`.
+    pub source_addr_npi: Npi,
+    /// `source_addr` (max 21).
+    pub source_addr: COctet<B>,
+    /// `number_of_dests` and the `dest_address` entries.
+    pub dest_address: DestAddresses<B>,
+    /// `esm_class`.
+    pub esm_class: EsmClass,
+    /// `protocol_id`.
+    pub protocol_id: u8,
+    /// `priority_flag`.
+    pub priority_flag: PriorityFlag,
+    /// `schedule_delivery_time`.
+    pub schedule_delivery_time: COctet<B>,
+    /// `validity_period`.
+    pub validity_period: COctet<B>,
+    /// `registered_delivery`.
+    pub registered_delivery: RegisteredDelivery,
+    /// `replace_if_present_flag`.
+    pub replace_if_present_flag: ReplaceIfPresentFlag,
+    /// `data_coding`.
+    pub data_coding: DataCoding,
+    /// `sm_default_msg_id`.
+    pub sm_default_msg_id: u8,
+    /// `short_message` (its length is `sm_length`).
+    pub short_message: B,
+    /// The TLVs.
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(SubmitMulti);
+
+impl<'a> SubmitMulti<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
+        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
+        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
+        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
+        let (i, number_of_dests) = u8_field(Field::NumberOfDests)(i)?;
+        let (i, dest_address) = DestAddresses::parse_counted(number_of_dests, i)?;
+        let (i, esm_class) = u8_field(Field::EsmClass)(i)?;
+        let (i, protocol_id) = u8_field(Field::ProtocolId)(i)?;
+        let (i, priority_flag) = u8_field(Field::PriorityFlag)(i)?;
+        let (i, schedule_delivery_time) = time(Field::ScheduleDeliveryTime)(i)?;
+        let (i, validity_period) = time(Field::ValidityPeriod)(i)?;
+        let (i, registered_delivery) = u8_field(Field::RegisteredDelivery)(i)?;
+        let (i, replace_if_present_flag) = u8_field(Field::ReplaceIfPresentFlag)(i)?;
+        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
+        let (i, sm_default_msg_id) = u8_field(Field::SmDefaultMsgId)(i)?;
+        let (i, short_message) = short_message(i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        Ok((
+            i,
+            Self {
+                service_type,
+                source_addr_ton: Ton(source_addr_ton),
+                source_addr_npi: Npi(source_addr_npi),
+                source_addr,
+                dest_address,
+                esm_class: EsmClass(esm_class),
+                protocol_id,
+                priority_flag: PriorityFlag(priority_flag),
+                schedule_delivery_time,
+                validity_period,
+                registered_delivery: RegisteredDelivery(registered_delivery),
+                replace_if_present_flag: ReplaceIfPresentFlag(replace_if_present_flag),
+                data_coding: DataCoding(data_coding),
+                sm_default_msg_id,
+                short_message,
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> SubmitMulti<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> SubmitMulti<C> {
+        SubmitMulti {
+            service_type: self.service_type.map(&mut f),
+            source_addr_ton: self.source_addr_ton,
+            source_addr_npi: self.source_addr_npi,
+            source_addr: self.source_addr.map(&mut f),
+            dest_address: self.dest_address.map(&mut f),
+            esm_class: self.esm_class,
+            protocol_id: self.protocol_id,
+            priority_flag: self.priority_flag,
+            schedule_delivery_time: self.schedule_delivery_time.map(&mut f),
+            validity_period: self.validity_period.map(&mut f),
+            registered_delivery: self.registered_delivery,
+            replace_if_present_flag: self.replace_if_present_flag,
+            data_coding: self.data_coding,
+            sm_default_msg_id: self.sm_default_msg_id,
+            short_message: f(self.short_message),
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> SubmitMulti<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.service_type.encoded_len()
+            + 2
+            + self.source_addr.encoded_len()
+            + self.dest_address.encoded_len()
+            + 3
+            + self.schedule_delivery_time.encoded_len()
+            + self.validity_period.encoded_len()
+            + 5
+            + self.short_message.as_ref().len()
+            + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
+        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        self.dest_address.check()?;
+        check_time(
+            Field::ScheduleDeliveryTime,
+            self.schedule_delivery_time.as_bytes(),
+        )?;
+        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
+        check_short_message(self.short_message.as_ref())?;
+        self.tlvs.validate()
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        let short_message = self.short_message.as_ref();
+        w.cstr(self.service_type.as_bytes());
+        write_addr(
+            w,
+            self.source_addr_ton,
+            self.source_addr_npi,
+            &self.source_addr,
+        );
+        self.dest_address.write(w);
+        w.u8(self.esm_class.0);
+        w.u8(self.protocol_id);
+        w.u8(self.priority_flag.0);
+        w.cstr(self.schedule_delivery_time.as_bytes());
+        w.cstr(self.validity_period.as_bytes());
+        w.u8(self.registered_delivery.0);
+        w.u8(self.replace_if_present_flag.0);
+        w.u8(self.data_coding.0);
+        w.u8(self.sm_default_msg_id);
+        w.u8(u8::try_from(short_message.len()).unwrap_or(u8::MAX));
+        w.bytes(short_message);
+        self.tlvs.write(w);
+    }
+}
+
+/// The body of `submit_multi_resp` (Table 4-19).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SubmitMultiResp<B: AsRef<[u8]>> {
+    /// `message_id` (max 65).
+    pub message_id: COctet<B>,
+    /// `no_unsuccess` and the `unsuccess_sme` entries.
+    pub unsuccess_sme: UnsuccessSmes<B>,
+    /// TLVs (v5.0 response TLVs).
+    pub tlvs: Tlvs<B>,
+}
+
+body_codec!(SubmitMultiResp);
+
+impl<'a> SubmitMultiResp<&'a [u8]> {
+    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
+        let (i, no_unsuccess) = u8_field(Field::NoUnsuccess)(i)?;
+        let (i, unsuccess_sme) = UnsuccessSmes::parse_counted(no_unsuccess, i)?;
+        let (i, tlvs) = tlvs_tail(i)?;
+        Ok((
+            i,
+            Self {
+                message_id,
+                unsuccess_sme,
+                tlvs,
+            },
+        ))
+    }
+}
+
+impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
+    /// Converts the storage of every octet field.
+    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> SubmitMultiResp<C> {
+        SubmitMultiResp {
+            message_id: self.message_id.map(&mut f),
+            unsuccess_sme: self.unsuccess_sme.map(&mut f),
+            tlvs: self.tlvs.map(&mut f),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
+    /// Octets of the body on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.message_id.encoded_len() + self.unsuccess_sme.encoded_len() + self.tlvs.encoded_len()
+    }
+
+    /// Checks every field against its rules, as encoding does.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        self.unsuccess_sme.check()?;
+        self.tlvs.validate()
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.cstr(self.message_id.as_bytes());
+        self.unsuccess_sme.write(w);
+        self.tlvs.write(w);
+    }
+}

@@ -1,0 +1,432 @@
+//! TLVs (tag, length, value): the optional parameters after the mandatory
+//! fields (SMPP v5.0 3.2.1.5, 4.8).
+//!
+//! [`Tlvs`] is the raw TLV region of a PDU, validated once when the PDU is
+//! parsed: every TLV fits, and every tag of the specification has a length
+//! its rules allow. Iterating it then yields [`Tlv`] views in wire order,
+//! duplicates and unknown or vendor tags included, without further checks or
+//! copies. [`TlvBuf`] builds a TLV region in fixed capacity for encoding.
+
+mod tag;
+mod value;
+
+pub use tag::TlvTag;
+pub use value::TlvValue;
+
+use core::fmt;
+
+use crate::error::{Error, ErrorKind, TlvProblem};
+use crate::types::Hex;
+use crate::wire::write::Writer;
+
+/// The length rule of a known tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LenRule {
+    /// Exactly this many octets.
+    Exact(u16),
+    /// Anywhere from `.0` to `.1` octets.
+    Range(u16, u16),
+    /// Either of two lengths.
+    Either(u16, u16),
+}
+
+impl LenRule {
+    pub(crate) const fn allows(self, len: usize) -> bool {
+        match self {
+            Self::Exact(n) => len == n as usize,
+            Self::Range(lo, hi) => len >= lo as usize && len <= hi as usize,
+            Self::Either(a, b) => len == a as usize || len == b as usize,
+        }
+    }
+}
+
+/// The length rule for a tag of tlvs.csv; `None` for unknown tags (any length).
+///
+/// Where implementations disagree with the specification the rule accepts
+/// both (`source_telematics_id` 1 or 2 octets, `broadcast_rep_num` 1 or 2,
+/// `broadcast_end_time` 16 or 17).
+pub(crate) const fn len_rule(tag: TlvTag) -> Option<LenRule> {
+    use LenRule::{Either, Exact, Range};
+    Some(match tag.0 {
+        0x0005 | 0x0006 | 0x0007 | 0x000D | 0x000E | 0x000F | 0x0019 | 0x0030 | 0x0201 | 0x0205
+        | 0x020D | 0x020E | 0x020F | 0x0210 | 0x0302 | 0x0304 | 0x0420 | 0x0421 | 0x0422
+        | 0x0425 | 0x0426 | 0x0427 | 0x0428 | 0x0501 | 0x0600 | 0x0603 | 0x0608 | 0x0611
+        | 0x1201 | 0x1380 => Exact(1),
+        0x0008 | 0x0204 | 0x020A | 0x020B | 0x020C | 0x1203 | 0x1383 => Exact(2),
+        0x0423 | 0x0601 | 0x0605 => Exact(3),
+        0x0017 | 0x0607 => Exact(4),
+        0x060F | 0x0610 => Exact(6),
+        0x0612 => Exact(10),
+        0x0010 | 0x0604 => Either(1, 2),
+        0x0609 => Either(16, 17),
+        0x1204 => Either(1, 4),
+        0x130C => Range(0, 1),
+        0x001D => Range(1, 256),
+        0x001E => Range(1, 65),
+        0x0202 | 0x0203 => Range(2, 23),
+        0x0303 => Range(0, 65),
+        0x0381 => Range(4, 19),
+        0x0424 => Range(0, 65535),
+        0x0602 | 0x060A => Range(1, 255),
+        0x0606 => Range(1, 101),
+        0x060B => Range(1, 1024),
+        0x060D | 0x060E => Range(7, 65),
+        0x0613 => Range(1, 5),
+        _ => return None,
+    })
+}
+
+fn tlv_err(tag: TlvTag, problem: TlvProblem) -> Error {
+    Error::new(ErrorKind::Tlv { tag, problem })
+}
+
+/// One TLV, borrowed from the PDU.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tlv<'a> {
+    /// The tag.
+    pub tag: TlvTag,
+    /// The value octets (the length field is their count).
+    pub value: &'a [u8],
+}
+
+impl<'a> Tlv<'a> {
+    /// A TLV from its parts.
+    pub const fn new(tag: TlvTag, value: &'a [u8]) -> Self {
+        Self { tag, value }
+    }
+
+    /// Octets on the wire: tag, length and value.
+    pub const fn encoded_len(&self) -> usize {
+        4 + self.value.len()
+    }
+
+    /// The value as an Integer1, if it is one octet long.
+    pub fn as_u8(&self) -> Option<u8> {
+        match *self.value {
+            [v] => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value as a big-endian Integer2, if it is two octets long.
+    pub fn as_u16(&self) -> Option<u16> {
+        self.value.try_into().ok().map(u16::from_be_bytes)
+    }
+
+    /// The value as a big-endian Integer4, if it is four octets long.
+    pub fn as_u32(&self) -> Option<u32> {
+        self.value.try_into().ok().map(u32::from_be_bytes)
+    }
+
+    /// The value as a C-Octet String: the octets before the first NUL (all of
+    /// them if a lenient peer left the NUL out).
+    pub fn as_cstr(&self) -> &'a [u8] {
+        let end = self
+            .value
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.value.len());
+        self.value.get(..end).unwrap_or(self.value)
+    }
+
+    /// The typed value, by the tag's definition in the specification.
+    pub fn typed(&self) -> TlvValue<'a> {
+        TlvValue::from_tlv(*self)
+    }
+}
+
+impl fmt::Debug for Tlv<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tlv")
+            .field("tag", &self.tag)
+            .field("value", &Hex(self.value))
+            .finish()
+    }
+}
+
+/// The TLV region of a PDU: validated on parse, iterated lazily.
+///
+/// ```
+/// use smpp_core::{Tlvs, TlvTag};
+///
+/// // sar_msg_ref_num = 0x0042, sar_total_segments = 2
+/// let raw = [0x02, 0x0c, 0, 2, 0x00, 0x42, 0x02, 0x0e, 0, 1, 2];
+/// let tlvs = Tlvs::parse(&raw).unwrap();
+/// assert_eq!(tlvs.iter().count(), 2);
+/// assert_eq!(tlvs.get(TlvTag::SAR_MSG_REF_NUM).and_then(|t| t.as_u16()), Some(0x42));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Tlvs<B> {
+    raw: B,
+}
+
+impl<'a> Tlvs<&'a [u8]> {
+    /// No TLVs.
+    pub const EMPTY: Self = Self { raw: &[] };
+
+    /// Validates a TLV region: each TLV has a full header and a value within
+    /// the region, and each known tag a length its rule allows.
+    pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
+        validate(raw, true)?;
+        Ok(Self { raw })
+    }
+}
+
+/// Walks a TLV region; `check_lengths` also applies the per-tag rules.
+fn validate(raw: &[u8], check_lengths: bool) -> Result<usize, Error> {
+    let mut rest = raw;
+    let mut count = 0;
+    while !rest.is_empty() {
+        let Some((head, tail)) = rest.split_first_chunk::<4>() else {
+            let tag = match *rest {
+                [a, b, ..] => TlvTag(u16::from_be_bytes([a, b])),
+                _ => TlvTag(0),
+            };
+            return Err(tlv_err(
+                tag,
+                TlvProblem::Truncated {
+                    remaining: rest.len(),
+                },
+            ));
+        };
+        let tag = TlvTag(u16::from_be_bytes([head[0], head[1]]));
+        let len = usize::from(u16::from_be_bytes([head[2], head[3]]));
+        let Some((value, next)) = tail.split_at_checked(len) else {
+            return Err(tlv_err(
+                tag,
+                TlvProblem::ValueOverrun {
+                    len,
+                    available: tail.len(),
+                },
+            ));
+        };
+        if check_lengths {
+            if let Some(rule) = len_rule(tag) {
+                if !rule.allows(value.len()) {
+                    return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
+                }
+            }
+        }
+        rest = next;
+        count += 1;
+    }
+    Ok(count)
+}
+
+impl<B> Tlvs<B> {
+    /// Converts the storage (for example to an owned buffer of the same
+    /// octets). `f` must return storage holding exactly the octets it was
+    /// given.
+    pub fn map<C>(self, f: impl FnOnce(B) -> C) -> Tlvs<C> {
+        Tlvs { raw: f(self.raw) }
+    }
+
+    /// The storage of the raw region.
+    pub fn into_inner(self) -> B {
+        self.raw
+    }
+}
+
+impl<B: AsRef<[u8]>> Tlvs<B> {
+    /// The raw region, exactly as on the wire.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.raw.as_ref()
+    }
+
+    /// Borrows the region.
+    pub fn as_ref(&self) -> Tlvs<&[u8]> {
+        Tlvs {
+            raw: self.as_bytes(),
+        }
+    }
+
+    /// The TLVs in wire order.
+    pub fn iter(&self) -> TlvIter<'_> {
+        TlvIter {
+            rest: self.as_bytes(),
+        }
+    }
+
+    /// True if there are no TLVs.
+    pub fn is_empty(&self) -> bool {
+        self.as_bytes().is_empty()
+    }
+
+    /// Octets on the wire.
+    pub fn encoded_len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    /// The first TLV with this tag.
+    pub fn get(&self, tag: TlvTag) -> Option<Tlv<'_>> {
+        self.iter().find(|t| t.tag == tag)
+    }
+
+    /// Every TLV with this tag, in wire order (some tags repeat, for example
+    /// `broadcast_area_identifier` and `callback_num`).
+    pub fn get_all(&self, tag: TlvTag) -> impl Iterator<Item = Tlv<'_>> {
+        self.iter().filter(move |t| t.tag == tag)
+    }
+
+    /// The typed value of the first TLV with this tag.
+    pub fn value(&self, tag: TlvTag) -> Option<TlvValue<'_>> {
+        self.get(tag).map(|t| t.typed())
+    }
+
+    /// Fails with `ESME_RMISSINGTLV` unless a TLV with this tag is present.
+    pub(crate) fn require(&self, tag: TlvTag) -> Result<(), Error> {
+        match self.get(tag) {
+            Some(_) => Ok(()),
+            None => Err(tlv_err(tag, TlvProblem::Missing)),
+        }
+    }
+
+    /// Checks the structure again, as encoding does (storage given to
+    /// [`Self::map`] could differ from what was parsed).
+    pub fn validate(&self) -> Result<(), Error> {
+        validate(self.as_bytes(), false).map(|_| ())
+    }
+
+    pub(crate) fn write(&self, w: &mut Writer<'_>) {
+        w.bytes(self.as_bytes());
+    }
+}
+
+impl<B: AsRef<[u8]>> fmt::Debug for Tlvs<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a, B: AsRef<[u8]>> IntoIterator for &'a Tlvs<B> {
+    type Item = Tlv<'a>;
+    type IntoIter = TlvIter<'a>;
+    fn into_iter(self) -> TlvIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over a validated TLV region.
+#[derive(Clone, Debug)]
+pub struct TlvIter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for TlvIter<'a> {
+    type Item = Tlv<'a>;
+
+    fn next(&mut self) -> Option<Tlv<'a>> {
+        let (head, tail) = self.rest.split_first_chunk::<4>()?;
+        let tag = TlvTag(u16::from_be_bytes([head[0], head[1]]));
+        let len = usize::from(u16::from_be_bytes([head[2], head[3]]));
+        let Some((value, next)) = tail.split_at_checked(len) else {
+            self.rest = &[];
+            return None;
+        };
+        self.rest = next;
+        Some(Tlv { tag, value })
+    }
+}
+
+/// Builds a TLV region in a fixed capacity of `N` octets, for encoding.
+///
+/// ```
+/// use smpp_core::{TlvBuf, TlvTag};
+///
+/// let mut buf = TlvBuf::<32>::new();
+/// buf.push_u16(TlvTag::SAR_MSG_REF_NUM, 0x42).unwrap();
+/// buf.push_u8(TlvTag::SAR_TOTAL_SEGMENTS, 2).unwrap();
+/// buf.push_u8(TlvTag::SAR_SEGMENT_SEQNUM, 1).unwrap();
+/// assert_eq!(buf.tlvs().iter().count(), 3);
+/// // A length the tag's rule forbids is refused.
+/// assert!(buf.push(TlvTag::SAR_TOTAL_SEGMENTS, &[1, 2]).is_err());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlvBuf<const N: usize> {
+    buf: heapless::Vec<u8, N>,
+}
+
+impl<const N: usize> TlvBuf<N> {
+    /// An empty buffer.
+    pub const fn new() -> Self {
+        Self {
+            buf: heapless::Vec::new(),
+        }
+    }
+
+    /// Appends a TLV. Fails, appending nothing, if the value's length breaks
+    /// the tag's rule or exceeds 65535, or if the buffer is full.
+    pub fn push(&mut self, tag: TlvTag, value: &[u8]) -> Result<(), Error> {
+        let len = u16::try_from(value.len())
+            .map_err(|_| tlv_err(tag, TlvProblem::TooLong { len: value.len() }))?;
+        if let Some(rule) = len_rule(tag) {
+            if !rule.allows(value.len()) {
+                return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value.len() }));
+            }
+        }
+        let needed = self.buf.len() + 4 + value.len();
+        if needed > N {
+            return Err(Error::new(ErrorKind::BufferTooSmall {
+                needed,
+                available: N,
+            }));
+        }
+        for part in [&tag.0.to_be_bytes()[..], &len.to_be_bytes()[..], value] {
+            self.buf.extend_from_slice(part).map_err(|_| {
+                Error::new(ErrorKind::BufferTooSmall {
+                    needed,
+                    available: N,
+                })
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Appends an Integer1 TLV.
+    pub fn push_u8(&mut self, tag: TlvTag, value: u8) -> Result<(), Error> {
+        self.push(tag, &[value])
+    }
+
+    /// Appends an Integer2 TLV.
+    pub fn push_u16(&mut self, tag: TlvTag, value: u16) -> Result<(), Error> {
+        self.push(tag, &value.to_be_bytes())
+    }
+
+    /// Appends an Integer4 TLV.
+    pub fn push_u32(&mut self, tag: TlvTag, value: u32) -> Result<(), Error> {
+        self.push(tag, &value.to_be_bytes())
+    }
+
+    /// Appends a C-Octet String TLV (the NUL is added).
+    pub fn push_cstr(&mut self, tag: TlvTag, value: &[u8]) -> Result<(), Error> {
+        let mut tmp = [0u8; 257];
+        let Some(dst) = tmp.get_mut(..value.len()) else {
+            return Err(tlv_err(
+                tag,
+                TlvProblem::InvalidLength {
+                    len: value.len() + 1,
+                },
+            ));
+        };
+        dst.copy_from_slice(value);
+        if value.contains(&0) {
+            return Err(tlv_err(tag, TlvProblem::InvalidValue));
+        }
+        self.push(tag, tmp.get(..=value.len()).unwrap_or(&[]))
+    }
+
+    /// Appends a TLV.
+    pub fn push_tlv(&mut self, tlv: Tlv<'_>) -> Result<(), Error> {
+        self.push(tlv.tag, tlv.value)
+    }
+
+    /// The region built so far.
+    pub fn tlvs(&self) -> Tlvs<&[u8]> {
+        Tlvs { raw: &self.buf }
+    }
+
+    /// Removes every TLV.
+    pub fn clear(&mut self) {
+        self.buf.clear();
+    }
+}
