@@ -15,6 +15,9 @@
 #[cfg(test)]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 #[macro_use]
 mod macros;
 
@@ -30,6 +33,11 @@ pub mod tlv;
 mod types;
 pub mod values;
 mod wire;
+
+#[cfg(feature = "arbitrary")]
+mod arbitrary_impls;
+#[cfg(feature = "serde")]
+mod serde_impls;
 
 pub use command_id::CommandId;
 pub use command_status::CommandStatus;

@@ -377,7 +377,7 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// whose variant gives the `command_id`. `command_length` is computed.
 ///
 /// ```
-/// use smpp_core::{Body, CommandStatus, Pdu};
+/// use smpp_core::{Body, Pdu, Tlvs};
 ///
 /// // enquire_link, sequence 171192039 (a golden vector).
 /// let frame = [0, 0, 0, 0x10, 0, 0, 0, 0x15, 0, 0, 0, 0, 0x0a, 0x34, 0x2e, 0xe7];
@@ -386,7 +386,7 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// assert_eq!(pdu.sequence_number, 171192039);
 ///
 /// // Answer it.
-/// let resp = Pdu::new(pdu.sequence_number, Body::EnquireLinkResp(Default::default()));
+/// let resp = Pdu::new(pdu.sequence_number, Body::EnquireLinkResp(Tlvs::EMPTY));
 /// let mut out = [0u8; 16];
 /// assert_eq!(resp.emit(&mut out), Ok(16));
 /// assert_eq!(out[4..8], [0x80, 0, 0, 0x15]);

@@ -21,7 +21,7 @@ use super::{tlvs_tail, write_addr};
 /// and written on encode.
 ///
 /// ```
-/// use smpp_core::{Body, CommandStatus, COctet, Pdu, SubmitSm, Ton, Npi};
+/// use smpp_core::{Body, COctet, Npi, Pdu, SubmitSm, Ton};
 ///
 /// let submit = SubmitSm {
 ///     source_addr_ton: Ton::ALPHANUMERIC,

@@ -1,0 +1,1 @@
+//! `arbitrary::Arbitrary` implementations (feature `arbitrary`).

@@ -1,0 +1,1 @@
+//! `serde` implementations (feature `serde`).
