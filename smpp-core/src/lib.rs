@@ -12,7 +12,8 @@
     )
 )]
 
-#[cfg(test)]
+// Tests and the `arbitrary` derive (fuzzing, host only) use std.
+#[cfg(any(test, feature = "arbitrary"))]
 extern crate std;
 
 #[cfg(feature = "alloc")]
