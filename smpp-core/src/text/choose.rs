@@ -139,12 +139,44 @@ pub(crate) const fn segments_for(units: usize, enc: Encoding, method: Concatenat
 }
 
 /// Number of segments `text` needs in `encoding` under `method` (1 for [`Concatenation::Payload`]).
+///
+/// Parts are cut between characters, so a GSM escape pair or a surrogate pair that does not fit
+/// the end of a part moves to the next one; the count takes that into account.
 pub fn segment_count(
     text: &str,
     encoding: Encoding,
     method: Concatenation,
 ) -> Result<usize, TextError> {
-    Ok(segments_for(encoding.units(text)?, encoding, method))
+    let units = encoding.units(text)?;
+    if segments_for(units, encoding, method) == 1 {
+        return Ok(1);
+    }
+    let per = encoding.capacity(udh_len(encoding.shift_ie_len() + method.ie_len()));
+    Ok(count_parts(text, per, |c| char_units(c, encoding)))
+}
+
+/// Units one character costs in `enc` (unmappable GSM characters count 1).
+pub(crate) fn char_units(c: char, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Gsm7(t) => t.encode_char(c).map_or(1, gsm7::Septets::len),
+        Encoding::Latin1 => 1,
+        Encoding::Ucs2 => c.len_utf16(),
+    }
+}
+
+/// Number of parts of at most `cap` units when cutting greedily between characters.
+pub(crate) fn count_parts(text: &str, cap: usize, cost: impl Fn(char) -> usize) -> usize {
+    let mut parts = 1usize;
+    let mut used = 0usize;
+    for c in text.chars() {
+        let u = cost(c);
+        if used.saturating_add(u) > cap {
+            parts = parts.saturating_add(1);
+            used = 0;
+        }
+        used = used.saturating_add(u);
+    }
+    parts
 }
 
 /// Chooses the smallest encoding for `text`: GSM 7-bit with the default tables if possible, else

@@ -209,7 +209,7 @@ impl Tables {
 
     /// Encodes one character, `None` if neither table holds it.
     ///
-    /// The locking-shift table is tried first. In the default table, `'ç'` (U+00E7) is accepted
+    /// The locking-shift table is tried first, then the single-shift table. With the default locking-shift table, `'ç'` (U+00E7) is accepted
     /// as well as `'Ç'` (U+00C7) for code 0x09.
     pub fn encode_char(self, ch: char) -> Option<Septets> {
         let unit = u16::try_from(u32::from(ch)).ok()?;
@@ -226,10 +226,12 @@ impl Tables {
         {
             return Some(Septets::One(code));
         }
-        SHIFT_ENCODE
-            .get(self.single.index())
-            .and_then(|t| find(t))
-            .map(Septets::Escaped)
+        if let Some(code) = SHIFT_ENCODE.get(self.single.index()).and_then(|t| find(t)) {
+            return Some(Septets::Escaped(code));
+        }
+        // The default table draws 0x09 as a capital C cedilla, but the small letter was intended
+        // by many senders; accept it unless another table in force holds it.
+        (ch == '\u{E7}' && self.locking == Language::Default).then_some(Septets::One(0x09))
     }
 
     /// The character of a code in the locking-shift table; `None` for the escape 0x1B, unassigned

@@ -23,7 +23,7 @@
 
 use core::fmt;
 
-use super::choose::{Concatenation, Encoding, segments_for, udh_len};
+use super::choose::{Concatenation, Encoding, char_units, count_parts, segments_for, udh_len};
 use super::gsm7::{self, Language, Septets};
 use super::udh::{Ie, UdhBuilder, UdhError};
 use super::{OnUnmappable, TextError, latin1, ucs2};
@@ -173,15 +173,22 @@ impl<'a> Splitter<'a> {
             Content::Binary(b) => b.len(),
         };
         let conc = method.concatenation();
-        let total = segments_for(units, enc, conc);
-        let total = u8::try_from(total).map_err(|_| SplitError::TooManySegments)?;
+        let single = segments_for(units, enc, conc) == 1;
         let per_part = if matches!(conc, Concatenation::Payload) {
             usize::MAX
-        } else if total == 1 {
+        } else if single {
             enc.capacity(udh_len(enc.shift_ie_len()))
         } else {
             enc.capacity(udh_len(enc.shift_ie_len() + conc.ie_len()))
         };
+        let total = match content {
+            _ if single => 1,
+            Content::Binary(b) => b.len().div_ceil(per_part.max(1)),
+            Content::Text(t, _) | Content::PackedGsm7(t, _) => {
+                count_parts(t, per_part, |c| char_units(c, enc))
+            }
+        };
+        let total = u8::try_from(total).map_err(|_| SplitError::TooManySegments)?;
         Ok(Self {
             content,
             method,
@@ -328,14 +335,6 @@ const fn encoding(content: Content<'_>) -> Encoding {
         Content::PackedGsm7(_, t) => Encoding::Gsm7(t),
         // Octets are sized like Latin-1: one unit per octet.
         Content::Binary(_) => Encoding::Latin1,
-    }
-}
-
-fn char_units(c: char, enc: Encoding) -> usize {
-    match enc {
-        Encoding::Gsm7(t) => t.encode_char(c).map_or(1, Septets::len),
-        Encoding::Latin1 => 1,
-        Encoding::Ucs2 => c.len_utf16(),
     }
 }
 

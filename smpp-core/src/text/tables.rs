@@ -432,7 +432,7 @@ pub(super) static SHIFT_DECODE: [[u16; 128]; 14] = [
     ],
 ];
 
-static LOCKING_ENCODE_0: [(u16, u8); 128] = [
+static LOCKING_ENCODE_0: [(u16, u8); 127] = [
     (0x000A, 0x0A),
     (0x000D, 0x0D),
     (0x0020, 0x20),
@@ -541,7 +541,6 @@ static LOCKING_ENCODE_0: [(u16, u8); 128] = [
     (0x00E4, 0x7B),
     (0x00E5, 0x0F),
     (0x00E6, 0x1D),
-    (0x00E7, 0x09),
     (0x00E8, 0x04),
     (0x00E9, 0x05),
     (0x00EC, 0x07),
