@@ -209,8 +209,9 @@ impl Tables {
 
     /// Encodes one character, `None` if neither table holds it.
     ///
-    /// The locking-shift table is tried first, then the single-shift table. With the default locking-shift table, `'ç'` (U+00E7) is accepted
-    /// as well as `'Ç'` (U+00C7) for code 0x09.
+    /// The locking-shift table is tried first, then the single-shift table. With the default
+    /// locking-shift table, `'ç'` (U+00E7) is accepted as well as `'Ç'` (U+00C7) for code 0x09
+    /// unless the single-shift table in force has its own `'ç'`.
     pub fn encode_char(self, ch: char) -> Option<Septets> {
         let unit = u16::try_from(u32::from(ch)).ok()?;
         let find = |table: &[(u16, u8)]| {
