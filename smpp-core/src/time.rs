@@ -1,1 +1,423 @@
-//! placeholder
+//! SMPP time strings (v5.0 4.7.23, v3.4 7.1.1): `schedule_delivery_time`, `validity_period`,
+//! `final_date` and `broadcast_end_time`.
+//!
+//! Absolute times are `YYMMDDhhmmsstnnp`: local time, tenths of a second, the offset from UTC in
+//! quarter hours (00-48) and `'+'` (ahead of UTC) or `'-'` (behind). Relative times are
+//! `YYMMDDhhmmss000R`, a period added to the MC's current time. Years are read as 2000-2099.
+//!
+//! ```
+//! use smpp_core::time::{SmppTime, UtcDateTime};
+//!
+//! let t = SmppTime::parse(b"150203040506708+")?;
+//! let SmppTime::Absolute(abs) = t else { unreachable!() };
+//! assert_eq!(abs.to_utc(), UtcDateTime { year: 2015, month: 2, day: 3, hour: 2, minute: 5, second: 6, tenths: 7 });
+//! assert_eq!(&t.format(), b"150203040506708+");
+//! assert_eq!(SmppTime::parse(b"150231040506708+"), Err(smpp_core::time::TimeError::Day));
+//! # Ok::<(), smpp_core::time::TimeError>(())
+//! ```
+
+use core::fmt;
+
+/// Errors from parsing or building an SMPP time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeError {
+    /// The string is not 16 characters long (a trailing NUL is accepted by [`SmppTime::parse_field`]).
+    Length(usize),
+    /// A position that must hold a digit does not.
+    NotADigit {
+        /// Zero-based position in the string.
+        position: usize,
+    },
+    /// The 16th character is not `'+'`, `'-'` or `'R'`.
+    Sign(u8),
+    /// Month outside 1-12.
+    Month,
+    /// Day outside 1 to the length of the month.
+    Day,
+    /// Hour above 23.
+    Hour,
+    /// Minute above 59.
+    Minute,
+    /// Second above 59.
+    Second,
+    /// Tenths above 9.
+    Tenths,
+    /// UTC offset above 48 quarter hours.
+    Offset,
+    /// A relative time whose tenths are not `0` or offset is not `00`.
+    RelativeTail,
+    /// A relative period above 99 in some field.
+    Period,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Length(n) => write!(f, "SMPP time must be 16 characters, got {n}"),
+            Self::NotADigit { position } => write!(f, "expected a digit at position {position}"),
+            Self::Sign(b) => write!(f, "invalid time type character 0x{b:02X}"),
+            Self::Month => f.write_str("month out of range"),
+            Self::Day => f.write_str("day out of range for the month"),
+            Self::Hour => f.write_str("hour out of range"),
+            Self::Minute => f.write_str("minute out of range"),
+            Self::Second => f.write_str("second out of range"),
+            Self::Tenths => f.write_str("tenths out of range"),
+            Self::Offset => f.write_str("UTC offset above 48 quarter hours"),
+            Self::RelativeTail => f.write_str("relative time must end in 000R"),
+            Self::Period => f.write_str("relative period field above 99"),
+        }
+    }
+}
+
+impl core::error::Error for TimeError {}
+
+/// Direction of the UTC offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OffsetSign {
+    /// `'+'`: local time is ahead of UTC.
+    Ahead,
+    /// `'-'`: local time is behind UTC.
+    Behind,
+}
+
+/// An absolute time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AbsoluteTime {
+    /// Year within the century, 0-99 (read as 2000-2099).
+    pub year: u8,
+    /// Month, 1-12.
+    pub month: u8,
+    /// Day, 1-31 depending on the month.
+    pub day: u8,
+    /// Hour, 0-23.
+    pub hour: u8,
+    /// Minute, 0-59.
+    pub minute: u8,
+    /// Second, 0-59.
+    pub second: u8,
+    /// Tenths of a second, 0-9.
+    pub tenths: u8,
+    /// Offset from UTC in quarter hours, 0-48.
+    pub offset_quarters: u8,
+    /// Direction of the offset.
+    pub sign: OffsetSign,
+}
+
+/// A relative period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RelativeTime {
+    /// Years, 0-99.
+    pub years: u8,
+    /// Months, 0-99.
+    pub months: u8,
+    /// Days, 0-99.
+    pub days: u8,
+    /// Hours, 0-99.
+    pub hours: u8,
+    /// Minutes, 0-99.
+    pub minutes: u8,
+    /// Seconds, 0-99.
+    pub seconds: u8,
+}
+
+/// An SMPP time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SmppTime {
+    /// `YYMMDDhhmmsstnn+` or `...-`.
+    Absolute(AbsoluteTime),
+    /// `YYMMDDhhmmss000R`.
+    Relative(RelativeTime),
+}
+
+/// A normalized UTC date and time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UtcDateTime {
+    /// Full year.
+    pub year: i32,
+    /// Month, 1-12.
+    pub month: u8,
+    /// Day, 1-31.
+    pub day: u8,
+    /// Hour, 0-23.
+    pub hour: u8,
+    /// Minute, 0-59.
+    pub minute: u8,
+    /// Second, 0-59.
+    pub second: u8,
+    /// Tenths of a second, 0-9.
+    pub tenths: u8,
+}
+
+const fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// Days in `month` (1-12) of `year`; 0 for an invalid month.
+pub const fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+const fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Date of a day count since 1970-01-01.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // month and day are small
+const fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = if m <= 2 { y + 1 } else { y };
+    (y as i32, m, d)
+}
+
+fn two(s: &[u8; 16], i: usize) -> Result<u8, TimeError> {
+    let d = |p: usize| match s.get(p) {
+        Some(&b) if b.is_ascii_digit() => Ok(b - b'0'),
+        _ => Err(TimeError::NotADigit { position: p }),
+    };
+    Ok(d(i)? * 10 + d(i + 1)?)
+}
+
+fn put_two(out: &mut [u8; 16], i: usize, v: u8) {
+    if let Some(slot) = out.get_mut(i..i + 2) {
+        slot.copy_from_slice(&[b'0' + (v / 10) % 10, b'0' + v % 10]);
+    }
+}
+
+impl AbsoluteTime {
+    /// Checks every field's range (day against the month, with leap years of 20YY).
+    pub const fn validate(&self) -> Result<(), TimeError> {
+        if self.year > 99 {
+            return Err(TimeError::Period);
+        }
+        if self.month < 1 || self.month > 12 {
+            return Err(TimeError::Month);
+        }
+        if self.day < 1 || self.day > days_in_month(2000 + self.year as i32, self.month) {
+            return Err(TimeError::Day);
+        }
+        if self.hour > 23 {
+            return Err(TimeError::Hour);
+        }
+        if self.minute > 59 {
+            return Err(TimeError::Minute);
+        }
+        if self.second > 59 {
+            return Err(TimeError::Second);
+        }
+        if self.tenths > 9 {
+            return Err(TimeError::Tenths);
+        }
+        if self.offset_quarters > 48 {
+            return Err(TimeError::Offset);
+        }
+        Ok(())
+    }
+
+    /// Offset from UTC in minutes (positive when local time is ahead).
+    pub const fn offset_minutes(&self) -> i32 {
+        let m = self.offset_quarters as i32 * 15;
+        match self.sign {
+            OffsetSign::Ahead => m,
+            OffsetSign::Behind => -m,
+        }
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z (tenths dropped).
+    pub const fn to_unix_seconds(&self) -> i64 {
+        let days = days_from_civil(2000 + self.year as i32, self.month, self.day);
+        let local =
+            days * 86_400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64;
+        local - self.offset_minutes() as i64 * 60
+    }
+
+    /// The same instant as a UTC date and time.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // rem_euclid results are small
+    pub const fn to_utc(&self) -> UtcDateTime {
+        let secs = self.to_unix_seconds();
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        UtcDateTime {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u8,
+            minute: (rem / 60 % 60) as u8,
+            second: (rem % 60) as u8,
+            tenths: self.tenths,
+        }
+    }
+}
+
+impl RelativeTime {
+    /// Checks that every field is at most 99.
+    pub const fn validate(&self) -> Result<(), TimeError> {
+        if self.years > 99
+            || self.months > 99
+            || self.days > 99
+            || self.hours > 99
+            || self.minutes > 99
+            || self.seconds > 99
+        {
+            return Err(TimeError::Period);
+        }
+        Ok(())
+    }
+
+    /// The period in seconds, counting days, hours, minutes and seconds exactly and years and
+    /// months as 365 and 30 days (MCs differ; this is an estimate for those two fields).
+    pub const fn approx_seconds(&self) -> u64 {
+        let days = self.years as u64 * 365 + self.months as u64 * 30 + self.days as u64;
+        days * 86_400 + self.hours as u64 * 3600 + self.minutes as u64 * 60 + self.seconds as u64
+    }
+}
+
+impl SmppTime {
+    /// Parses a 16-character time.
+    pub fn parse(s: &[u8]) -> Result<Self, TimeError> {
+        let s: &[u8; 16] = s.try_into().map_err(|_| TimeError::Length(s.len()))?;
+        let f = |i| two(s, i);
+        let kind = s.get(15).copied().unwrap_or(0);
+        match kind {
+            b'R' => {
+                let tail_digits = two(s, 12)?;
+                let t = s.get(14).copied().unwrap_or(0);
+                if !t.is_ascii_digit() {
+                    return Err(TimeError::NotADigit { position: 14 });
+                }
+                if tail_digits != 0 || t != b'0' {
+                    return Err(TimeError::RelativeTail);
+                }
+                Ok(Self::Relative(RelativeTime {
+                    years: f(0)?,
+                    months: f(2)?,
+                    days: f(4)?,
+                    hours: f(6)?,
+                    minutes: f(8)?,
+                    seconds: f(10)?,
+                }))
+            }
+            b'+' | b'-' => {
+                let t = s.get(12).copied().unwrap_or(0);
+                if !t.is_ascii_digit() {
+                    return Err(TimeError::NotADigit { position: 12 });
+                }
+                let abs = AbsoluteTime {
+                    year: f(0)?,
+                    month: f(2)?,
+                    day: f(4)?,
+                    hour: f(6)?,
+                    minute: f(8)?,
+                    second: f(10)?,
+                    tenths: t - b'0',
+                    offset_quarters: f(13)?,
+                    sign: if kind == b'+' {
+                        OffsetSign::Ahead
+                    } else {
+                        OffsetSign::Behind
+                    },
+                };
+                abs.validate()?;
+                Ok(Self::Absolute(abs))
+            }
+            other => {
+                // Report a bad digit before a bad type character.
+                for i in (0..15).step_by(2) {
+                    if i < 14 {
+                        two(s, i)?;
+                    }
+                }
+                Err(TimeError::Sign(other))
+            }
+        }
+    }
+
+    /// Parses a PDU field value: empty (or a lone NUL) means "not specified" and gives `None`;
+    /// otherwise 16 characters, optionally followed by the NUL terminator.
+    pub fn parse_field(s: &[u8]) -> Result<Option<Self>, TimeError> {
+        let s = s.strip_suffix(&[0]).unwrap_or(s);
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(s).map(Some)
+        }
+    }
+
+    /// Formats as 16 ASCII characters (without NUL).
+    pub fn format(&self) -> [u8; 16] {
+        let mut out = [b'0'; 16];
+        match self {
+            Self::Absolute(a) => {
+                for (i, v) in [a.year, a.month, a.day, a.hour, a.minute, a.second]
+                    .into_iter()
+                    .enumerate()
+                {
+                    put_two(&mut out, i * 2, v);
+                }
+                if let Some(t) = out.get_mut(12) {
+                    *t = b'0' + a.tenths % 10;
+                }
+                put_two(&mut out, 13, a.offset_quarters);
+                if let Some(p) = out.get_mut(15) {
+                    *p = match a.sign {
+                        OffsetSign::Ahead => b'+',
+                        OffsetSign::Behind => b'-',
+                    };
+                }
+            }
+            Self::Relative(r) => {
+                for (i, v) in [r.years, r.months, r.days, r.hours, r.minutes, r.seconds]
+                    .into_iter()
+                    .enumerate()
+                {
+                    put_two(&mut out, i * 2, v);
+                }
+                if let Some(p) = out.get_mut(15) {
+                    *p = b'R';
+                }
+            }
+        }
+        out
+    }
+
+    /// Validates and formats; use this for values built by hand.
+    pub fn try_format(&self) -> Result<[u8; 16], TimeError> {
+        match self {
+            Self::Absolute(a) => a.validate()?,
+            Self::Relative(r) => r.validate()?,
+        }
+        Ok(self.format())
+    }
+}
+
+impl fmt::Display for SmppTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.format() {
+            fmt::Write::write_char(f, char::from(b))?;
+        }
+        Ok(())
+    }
+}

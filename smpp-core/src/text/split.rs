@@ -1,0 +1,411 @@
+//! Splitting a text or binary payload into `submit_sm` segments without allocating.
+//!
+//! A [`Splitter`] measures the content once and then writes any segment's `short_message` octets
+//! (user data header, if any, followed by the encoded part) into a caller buffer with
+//! [`Splitter::segment`]. Segments are cut on character boundaries only, so a GSM escape pair or a
+//! UTF-16 surrogate pair is never split.
+//!
+//! ```
+//! use smpp_core::text::choose::Encoding;
+//! use smpp_core::text::gsm7::Tables;
+//! use smpp_core::text::split::{Content, Method, Splitter};
+//!
+//! let text = "x".repeat(200);
+//! let s = Splitter::new(Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT)), Method::Udh8 { reference: 7 })?;
+//! assert_eq!(s.total(), 2);
+//! let mut out = [0u8; 255];
+//! let seg = s.segment(0, &mut out)?;
+//! assert!(seg.udhi);
+//! assert_eq!(&out[..6], &[0x05, 0x00, 0x03, 7, 2, 1]);
+//! assert_eq!(seg.len, 6 + 153);
+//! # Ok::<(), smpp_core::text::split::SplitError>(())
+//! ```
+
+use core::fmt;
+
+use super::choose::{Concatenation, Encoding, char_units, count_parts, segments_for, udh_len};
+use super::gsm7::{self, Language, Septets};
+use super::udh::{Ie, UdhBuilder, UdhError};
+use super::{OnUnmappable, TextError, latin1, ucs2};
+
+/// Errors from splitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SplitError {
+    /// The text cannot be encoded.
+    Text(TextError),
+    /// The header could not be written.
+    Udh(UdhError),
+    /// More than 255 segments would be needed.
+    TooManySegments,
+    /// The segment index is not below [`Splitter::total`].
+    NoSuchSegment,
+    /// The output buffer is too small.
+    BufferTooSmall,
+}
+
+impl fmt::Display for SplitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(e) => write!(f, "text: {e}"),
+            Self::Udh(e) => write!(f, "user data header: {e}"),
+            Self::TooManySegments => f.write_str("message needs more than 255 segments"),
+            Self::NoSuchSegment => f.write_str("segment index out of range"),
+            Self::BufferTooSmall => f.write_str("output buffer too small"),
+        }
+    }
+}
+
+impl core::error::Error for SplitError {}
+
+impl From<TextError> for SplitError {
+    fn from(e: TextError) -> Self {
+        match e {
+            TextError::BufferTooSmall => Self::BufferTooSmall,
+            e => Self::Text(e),
+        }
+    }
+}
+
+impl From<UdhError> for SplitError {
+    fn from(e: UdhError) -> Self {
+        match e {
+            UdhError::BufferTooSmall => Self::BufferTooSmall,
+            e => Self::Udh(e),
+        }
+    }
+}
+
+/// What to split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Content<'a> {
+    /// A text, encoded unpacked (GSM septets one per octet, as SMPP MCs expect for `data_coding` 0).
+    Text(&'a str, Encoding),
+    /// A GSM 7-bit text packed 8-in-7 after the header's fill bits (for MCs that want packed data).
+    ///
+    /// When a part would end with 7 spare bits, a carriage return (0x0D) is added as padding so
+    /// the receiver does not read a spurious `'@'`, as TS 23.038 6.1.2.3.1 asks.
+    PackedGsm7(&'a str, gsm7::Tables),
+    /// Octets with no character meaning (`data_coding` 0x04), split anywhere.
+    Binary(&'a [u8]),
+}
+
+/// How the parts are tied together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// Concatenation element with an 8-bit reference in each part's UDH.
+    Udh8 {
+        /// The reference number, the same for every part of the message.
+        reference: u8,
+    },
+    /// Concatenation element with a 16-bit reference in each part's UDH.
+    Udh16 {
+        /// The reference number.
+        reference: u16,
+    },
+    /// No concatenation element: the caller sends `sar_msg_ref_num` (0x020C),
+    /// `sar_total_segments` (0x020E) and `sar_segment_seqnum` (0x020F) from [`Segment::sar`].
+    Sar {
+        /// The `sar_msg_ref_num` value.
+        reference: u16,
+    },
+    /// Never split: the whole content goes in one `message_payload` TLV.
+    Payload,
+}
+
+impl Method {
+    const fn concatenation(self) -> Concatenation {
+        match self {
+            Self::Udh8 { .. } => Concatenation::Udh8,
+            Self::Udh16 { .. } => Concatenation::Udh16,
+            Self::Sar { .. } => Concatenation::Sar,
+            Self::Payload => Concatenation::Payload,
+        }
+    }
+}
+
+/// The SAR TLV values for one segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sar {
+    /// `sar_msg_ref_num` (TLV 0x020C).
+    pub msg_ref_num: u16,
+    /// `sar_total_segments` (TLV 0x020E).
+    pub total_segments: u8,
+    /// `sar_segment_seqnum` (TLV 0x020F), from 1.
+    pub segment_seqnum: u8,
+}
+
+/// One written segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Segment {
+    /// Octets written to the output buffer (header plus body): the `sm_length`.
+    pub len: usize,
+    /// Length of the user data header at the start of the output (0 if none).
+    pub udh_len: usize,
+    /// Whether `esm_class` must have the UDHI bit (0x40) set.
+    pub udhi: bool,
+    /// Units in the body: septets (padding included) for GSM, octets, or UTF-16 units.
+    pub units: usize,
+    /// Sequence number from 1.
+    pub seq: u8,
+    /// Total number of segments.
+    pub total: u8,
+    /// SAR values to send as TLVs, for [`Method::Sar`] messages of more than one part.
+    pub sar: Option<Sar>,
+}
+
+/// Splits one message; see the [module documentation](self).
+#[derive(Debug, Clone, Copy)]
+pub struct Splitter<'a> {
+    content: Content<'a>,
+    method: Method,
+    total: u8,
+    per_part: usize,
+}
+
+impl<'a> Splitter<'a> {
+    /// Measures `content` and prepares to split it under `method`.
+    pub fn new(content: Content<'a>, method: Method) -> Result<Self, SplitError> {
+        let enc = encoding(content);
+        let units = match content {
+            Content::Text(t, e) => e.units(t)?,
+            Content::PackedGsm7(t, tables) => gsm7::septet_count(t, tables)?,
+            Content::Binary(b) => b.len(),
+        };
+        let conc = method.concatenation();
+        let single = segments_for(units, enc, conc) == 1;
+        let per_part = if matches!(conc, Concatenation::Payload) {
+            usize::MAX
+        } else if single {
+            enc.capacity(udh_len(enc.shift_ie_len()))
+        } else {
+            enc.capacity(udh_len(enc.shift_ie_len() + conc.ie_len()))
+        };
+        let total = match content {
+            _ if single => 1,
+            Content::Binary(b) => b.len().div_ceil(per_part.max(1)),
+            Content::Text(t, _) | Content::PackedGsm7(t, _) => {
+                count_parts(t, per_part, |c| char_units(c, enc))
+            }
+        };
+        let total = u8::try_from(total).map_err(|_| SplitError::TooManySegments)?;
+        Ok(Self {
+            content,
+            method,
+            total,
+            per_part,
+        })
+    }
+
+    /// Number of segments.
+    pub const fn total(&self) -> usize {
+        self.total as usize
+    }
+
+    /// The `data_coding` value to send with the segments.
+    pub const fn data_coding(&self) -> u8 {
+        match self.content {
+            Content::Text(_, e) => e.data_coding(),
+            Content::PackedGsm7(..) => 0x00,
+            Content::Binary(_) => 0x04,
+        }
+    }
+
+    /// The byte range of segment `n` within the content.
+    fn range(&self, n: usize) -> Option<(usize, usize)> {
+        match self.content {
+            Content::Binary(b) => {
+                let start = n.checked_mul(self.per_part)?;
+                (n < self.total())
+                    .then(|| (start, start.saturating_add(self.per_part).min(b.len())))
+            }
+            Content::Text(t, enc) => text_range(t, n, self.per_part, |c| char_units(c, enc)),
+            Content::PackedGsm7(t, tables) => text_range(t, n, self.per_part, |c| {
+                char_units(c, Encoding::Gsm7(tables))
+            }),
+        }
+    }
+
+    /// Writes segment `n` (from 0) into `out` and describes it.
+    pub fn segment(&self, n: usize, out: &mut [u8]) -> Result<Segment, SplitError> {
+        if n >= self.total() {
+            return Err(SplitError::NoSuchSegment);
+        }
+        let (start, end) = self.range(n).ok_or(SplitError::NoSuchSegment)?;
+        let seq = u8::try_from(n + 1).map_err(|_| SplitError::NoSuchSegment)?;
+        let multi = self.total > 1;
+        let mut udh = 0usize;
+        let enc = encoding(self.content);
+        let concat_ie = match self.method {
+            Method::Udh8 { reference } if multi => Some(Ie::Concat8 {
+                reference,
+                total: self.total,
+                seq,
+            }),
+            Method::Udh16 { reference } if multi => Some(Ie::Concat16 {
+                reference,
+                total: self.total,
+                seq,
+            }),
+            _ => None,
+        };
+        let tables = match enc {
+            Encoding::Gsm7(t) => Some(t),
+            _ => None,
+        };
+        let shifts = tables.map(|t| (t.single(), t.locking()));
+        let needs_udh = concat_ie.is_some() || enc.shift_ie_len() > 0;
+        if needs_udh {
+            let mut b = UdhBuilder::new(out)?;
+            if let Some(ie) = concat_ie {
+                b.push(ie)?;
+            }
+            if let Some((single, locking)) = shifts {
+                if single != Language::Default {
+                    b.push(Ie::SingleShift(single.id()))?;
+                }
+                if locking != Language::Default {
+                    b.push(Ie::LockingShift(locking.id()))?;
+                }
+            }
+            udh = b.finish();
+        }
+        let body = out.get_mut(udh..).ok_or(SplitError::BufferTooSmall)?;
+        let (written, units) = match self.content {
+            Content::Binary(b) => {
+                let src = b.get(start..end).ok_or(SplitError::NoSuchSegment)?;
+                body.get_mut(..src.len())
+                    .ok_or(SplitError::BufferTooSmall)?
+                    .copy_from_slice(src);
+                (src.len(), src.len())
+            }
+            Content::Text(t, e) => {
+                let part = t.get(start..end).ok_or(SplitError::NoSuchSegment)?;
+                match e {
+                    Encoding::Gsm7(tb) => {
+                        let w = gsm7::encode_unpacked(part, tb, OnUnmappable::Error, body)?;
+                        (w, w)
+                    }
+                    Encoding::Latin1 => {
+                        let w = latin1::encode_latin1(part, OnUnmappable::Error, body)?;
+                        (w, w)
+                    }
+                    Encoding::Ucs2 => {
+                        let w = ucs2::encode(part, body)?;
+                        (w, w / 2)
+                    }
+                }
+            }
+            Content::PackedGsm7(t, tb) => {
+                let part = t.get(start..end).ok_or(SplitError::NoSuchSegment)?;
+                pack_text(part, tb, gsm7::fill_bits_for_udh(udh), body)?
+            }
+        };
+        let sar = match self.method {
+            Method::Sar { reference } if multi => Some(Sar {
+                msg_ref_num: reference,
+                total_segments: self.total,
+                segment_seqnum: seq,
+            }),
+            _ => None,
+        };
+        Ok(Segment {
+            len: udh + written,
+            udh_len: udh,
+            udhi: needs_udh,
+            units,
+            seq,
+            total: self.total,
+            sar,
+        })
+    }
+
+    /// Iterates the segments, writing each into `buf` in turn.
+    ///
+    /// Because every item borrows `buf`, this is a lending loop: use
+    /// `for n in 0..splitter.total() { splitter.segment(n, &mut buf)?; }` to keep the bytes.
+    pub fn segments(&self) -> impl Iterator<Item = usize> + use<> {
+        0..self.total()
+    }
+}
+
+const fn encoding(content: Content<'_>) -> Encoding {
+    match content {
+        Content::Text(_, e) => e,
+        Content::PackedGsm7(_, t) => Encoding::Gsm7(t),
+        // Octets are sized like Latin-1: one unit per octet.
+        Content::Binary(_) => Encoding::Latin1,
+    }
+}
+
+/// Finds the byte range of part `n` when parts hold at most `cap` units, cutting between chars.
+fn text_range(
+    text: &str,
+    n: usize,
+    cap: usize,
+    cost: impl Fn(char) -> usize,
+) -> Option<(usize, usize)> {
+    let mut part = 0usize;
+    let mut used = 0usize;
+    let mut start = 0usize;
+    for (i, c) in text.char_indices() {
+        let u = cost(c);
+        if used.saturating_add(u) > cap {
+            if part == n {
+                return Some((start, i));
+            }
+            part += 1;
+            start = i;
+            used = 0;
+        }
+        used += u;
+    }
+    (part == n).then_some((start, text.len()))
+}
+
+fn put_septet(out: &mut [u8], bit: usize, s: u8) {
+    let [lo, hi] = (u16::from(s) << (bit % 8)).to_le_bytes();
+    if let Some(b) = out.get_mut(bit / 8) {
+        *b |= lo;
+    }
+    if hi != 0 {
+        if let Some(b) = out.get_mut(bit / 8 + 1) {
+            *b |= hi;
+        }
+    }
+}
+
+/// Packs `text` after `fill` bits, with CR padding when 7 bits would be left spare.
+fn pack_text(
+    text: &str,
+    tables: gsm7::Tables,
+    fill: u8,
+    out: &mut [u8],
+) -> Result<(usize, usize), TextError> {
+    let mut septets = gsm7::septet_count(text, tables)?;
+    let fill_bits = usize::from(fill);
+    if (septets * 7 + fill_bits) % 8 == 1 {
+        septets += 1; // room for the CR padding
+    }
+    let len = gsm7::packed_len(septets, fill);
+    let dst = out.get_mut(..len).ok_or(TextError::BufferTooSmall)?;
+    dst.fill(0);
+    let mut bit = fill_bits;
+    for (offset, ch) in text.char_indices() {
+        match gsm7::encode_char_policy(ch, offset, tables, OnUnmappable::Error)? {
+            Septets::One(c) => {
+                put_septet(dst, bit, c);
+                bit += 7;
+            }
+            Septets::Escaped(c) => {
+                put_septet(dst, bit, gsm7::ESCAPE);
+                put_septet(dst, bit + 7, c);
+                bit += 14;
+            }
+        }
+    }
+    if bit < fill_bits + septets * 7 {
+        put_septet(dst, bit, 0x0D);
+    }
+    Ok((len, septets))
+}

@@ -1,0 +1,283 @@
+//! UCS-2, Latin-1, ASCII, `data_coding` and UDH.
+
+#![allow(clippy::cast_possible_truncation, clippy::unreadable_literal)]
+
+use smpp_core::text::dcs::{Alphabet, DataCoding, IndicationKind, MessageClass, Scheme};
+use smpp_core::text::gsm7::Language;
+use smpp_core::text::udh::{Concat, Ie, Udh, UdhBuilder, UdhError, write_udh};
+use smpp_core::text::{OnUnmappable, TextError, latin1, ucs2};
+
+#[test]
+fn ucs2_round_trip_with_surrogates() {
+    let mut buf = [0u8; 32];
+    let n = ucs2::encode("Aж€😀", &mut buf).unwrap();
+    assert_eq!(
+        buf[..n],
+        [0x00, 0x41, 0x04, 0x36, 0x20, 0xAC, 0xD8, 0x3D, 0xDE, 0x00]
+    );
+    assert_eq!(ucs2::unit_count("Aж€😀"), 5);
+    let s: String = ucs2::decode(&buf[..n]).collect::<Result<_, _>>().unwrap();
+    assert_eq!(s, "Aж€😀");
+    let mut units = [0u16; 8];
+    let m = ucs2::encode_units("😀", &mut units).unwrap();
+    assert_eq!(units[..m], [0xD83D, 0xDE00]);
+}
+
+#[test]
+fn ucs2_errors() {
+    let mut out = [0u8; 16];
+    assert_eq!(
+        ucs2::decode_to_utf8(&[0x00, 0x41, 0x00], &mut out),
+        Err(TextError::OddLength)
+    );
+    let r: Result<String, _> = ucs2::decode(&[0x00, 0x41, 0x00]).collect();
+    assert_eq!(r, Err(TextError::OddLength));
+    let r: Result<String, _> = ucs2::decode(&[0xD8, 0x3D]).collect();
+    assert_eq!(r, Err(TextError::UnpairedSurrogate(0xD83D)));
+    let r: Result<String, _> = ucs2::decode(&[0xDE, 0x00, 0x00, 0x41]).collect();
+    assert_eq!(r, Err(TextError::UnpairedSurrogate(0xDE00)));
+    let r: Result<String, _> = ucs2::decode(&[0xD8, 0x3D, 0x00, 0x41]).collect();
+    assert_eq!(r, Err(TextError::UnpairedSurrogate(0xD83D)));
+    assert_eq!(
+        ucs2::encode("ab", &mut out[..3]),
+        Err(TextError::BufferTooSmall)
+    );
+}
+
+#[test]
+fn latin1_and_ascii() {
+    let mut out = [0u8; 16];
+    let n = latin1::encode_latin1("Ünïcødé", OnUnmappable::Error, &mut out).unwrap();
+    assert_eq!(out[..n], [0xDC, 0x6E, 0xEF, 0x63, 0xF8, 0x64, 0xE9]);
+    let back: String = latin1::decode_latin1(&out[..n]).collect();
+    assert_eq!(back, "Ünïcødé");
+    assert_eq!(
+        latin1::encode_ascii("aé", OnUnmappable::Error, &mut out),
+        Err(TextError::Unmappable {
+            ch: 'é', offset: 1
+        })
+    );
+    let n = latin1::encode_ascii("aé", OnUnmappable::Replace, &mut out).unwrap();
+    assert_eq!(&out[..n], b"a?");
+    let r: Result<String, _> = latin1::decode_ascii(&[0x41, 0xE9]).collect();
+    assert_eq!(r, Err(TextError::NonAscii(0xE9)));
+}
+
+#[test]
+fn data_coding_values() {
+    let cases = [
+        (0x00, Alphabet::McDefault),
+        (0x01, Alphabet::Ia5),
+        (0x02, Alphabet::Binary),
+        (0x03, Alphabet::Latin1),
+        (0x04, Alphabet::Binary),
+        (0x05, Alphabet::Jis),
+        (0x06, Alphabet::Cyrillic),
+        (0x07, Alphabet::LatinHebrew),
+        (0x08, Alphabet::Ucs2),
+        (0x09, Alphabet::Pictogram),
+        (0x0A, Alphabet::MusicCodes),
+        (0x0B, Alphabet::Reserved),
+        (0x0C, Alphabet::Reserved),
+        (0x0D, Alphabet::ExtendedKanji),
+        (0x0E, Alphabet::KsC5601),
+        (0x0F, Alphabet::Reserved),
+        (0xF0, Alphabet::Gsm7),
+        (0xF2, Alphabet::Gsm7),
+        (0xF5, Alphabet::Binary),
+        (0x18, Alphabet::Ucs2),
+        (0xC0, Alphabet::Gsm7),
+        (0xE8, Alphabet::Ucs2),
+        (0x90, Alphabet::Reserved),
+    ];
+    for (v, a) in cases {
+        assert_eq!(DataCoding::new(v).alphabet(), a, "0x{v:02X}");
+    }
+    assert!(DataCoding::new(0xF0).is_flash());
+    assert!(DataCoding::new(0x10).is_flash());
+    assert!(!DataCoding::new(0x00).is_flash());
+    assert_eq!(
+        DataCoding::new(0xF5).message_class(),
+        Some(MessageClass::Class1)
+    );
+    assert_eq!(
+        DataCoding::new(0xF2).message_class(),
+        Some(MessageClass::Class2)
+    );
+    assert_eq!(
+        DataCoding::new(0x19).message_class(),
+        Some(MessageClass::Class1)
+    );
+    assert_eq!(DataCoding::new(0x08).message_class(), None);
+    assert!(DataCoding::new(0x20).is_compressed());
+    assert_eq!(
+        DataCoding::new(0x32).scheme(),
+        Scheme::General {
+            compressed: true,
+            auto_delete: false,
+            class: Some(MessageClass::Class2),
+            alphabet: Alphabet::Gsm7
+        }
+    );
+    let mwi = DataCoding::new(0xD8).message_waiting().unwrap();
+    assert!(mwi.store && mwi.active);
+    assert_eq!(mwi.kind, IndicationKind::Voicemail);
+    let mwi = DataCoding::new(0xC2).message_waiting().unwrap();
+    assert!(!mwi.store && !mwi.active);
+    assert_eq!(mwi.kind, IndicationKind::Email);
+    assert_eq!(
+        DataCoding::new(0xEB).message_waiting().unwrap().kind,
+        IndicationKind::Other
+    );
+    assert_eq!(DataCoding::new(0x90).scheme(), Scheme::Reserved);
+}
+
+#[test]
+fn udh_parse_concat_and_ports() {
+    let sm = [
+        0x0B, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0, 0x00, 0x03, 0x01, 0x02, 0x02, 0xAA,
+    ];
+    let (udh, payload) = Udh::split(&sm).unwrap();
+    assert_eq!(payload, [0xAA]);
+    assert_eq!(udh.len(), 12);
+    assert_eq!(udh.ports(), Ok(Some((2948, 9200))));
+    assert_eq!(
+        udh.concat(),
+        Ok(Some(Concat {
+            reference: 1,
+            total: 2,
+            seq: 2,
+            wide: false
+        }))
+    );
+    let ies: Vec<_> = udh.ies().collect::<Result<_, _>>().unwrap();
+    assert_eq!(
+        ies,
+        [
+            Ie::Port16 {
+                dest: 2948,
+                src: 9200
+            },
+            Ie::Concat8 {
+                reference: 1,
+                total: 2,
+                seq: 2
+            }
+        ]
+    );
+
+    let sm16 = [0x06, 0x08, 0x04, 0x12, 0x34, 0x03, 0x01];
+    let (udh, payload) = Udh::split(&sm16).unwrap();
+    assert!(payload.is_empty());
+    assert_eq!(
+        udh.concat(),
+        Ok(Some(Concat {
+            reference: 0x1234,
+            total: 3,
+            seq: 1,
+            wide: true
+        }))
+    );
+}
+
+#[test]
+fn udh_unknown_and_shift_elements() {
+    let sm = [
+        0x0A, 0x24, 0x01, 0x01, 0x25, 0x01, 0x04, 0x70, 0x02, 0xAB, 0xCD, b'x',
+    ];
+    let (udh, payload) = Udh::split(&sm).unwrap();
+    assert_eq!(payload, b"x");
+    assert_eq!(udh.single_shift(), Ok(Some(Language::Turkish)));
+    assert_eq!(udh.locking_shift(), Ok(Some(Language::Bengali)));
+    let raw: Vec<_> = udh.raw_ies().map(|r| r.unwrap()).collect();
+    assert_eq!(raw.len(), 3);
+    assert_eq!((raw[2].iei, raw[2].data), (0x70, &[0xAB, 0xCD][..]));
+    let sp = [0x04, 0x01, 0x02, 0x80, 0x05];
+    let (udh, _) = Udh::split(&sp).unwrap();
+    assert_eq!(
+        udh.ies().next(),
+        Some(Ok(Ie::SpecialSms {
+            indication: 0x80,
+            count: 5
+        }))
+    );
+}
+
+#[test]
+fn udh_errors() {
+    assert_eq!(Udh::split(&[]), Err(UdhError::NoRoom));
+    assert_eq!(
+        Udh::split(&[0x05, 0x00, 0x03]),
+        Err(UdhError::UdhlPastEnd {
+            udhl: 5,
+            available: 2
+        })
+    );
+    assert_eq!(
+        Udh::split(&[0x03, 0x00, 0x03, 0x01]),
+        Err(UdhError::IeOverrun { offset: 0 })
+    );
+    assert_eq!(
+        Udh::split(&[0x04, 0x70, 0x00, 0x00, 0x05]),
+        Err(UdhError::IeOverrun { offset: 2 })
+    );
+    let (udh, _) = Udh::split(&[0x04, 0x00, 0x02, 0x01, 0x02]).unwrap();
+    assert_eq!(udh.concat(), Err(UdhError::IeLength { iei: 0x00, len: 2 }));
+}
+
+#[test]
+fn udh_build() {
+    let mut buf = [0u8; 32];
+    let n = write_udh(
+        &[Ie::Concat8 {
+            reference: 0xCC,
+            total: 2,
+            seq: 1,
+        }],
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(buf[..n], [0x05, 0x00, 0x03, 0xCC, 0x02, 0x01]);
+    let n = write_udh(
+        &[
+            Ie::Concat16 {
+                reference: 0xBEEF,
+                total: 3,
+                seq: 2,
+            },
+            Ie::SingleShift(1),
+            Ie::LockingShift(1),
+            Ie::Port8 {
+                dest: 0x10,
+                src: 0x20,
+            },
+            Ie::Other {
+                iei: 0x70,
+                data: &[1, 2, 3],
+            },
+        ],
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(
+        buf[..n],
+        [
+            0x15, 0x08, 0x04, 0xBE, 0xEF, 0x03, 0x02, 0x24, 0x01, 0x01, 0x25, 0x01, 0x01, 0x04,
+            0x02, 0x10, 0x20, 0x70, 0x03, 1, 2, 3
+        ]
+    );
+    let (udh, rest) = Udh::split(&buf[..n]).unwrap();
+    assert!(rest.is_empty());
+    assert_eq!(udh.ies().count(), 5);
+    let mut tiny = [0u8; 4];
+    let mut b = UdhBuilder::new(&mut tiny).unwrap();
+    assert_eq!(
+        b.push(Ie::Concat8 {
+            reference: 1,
+            total: 1,
+            seq: 1
+        })
+        .err(),
+        Some(UdhError::BufferTooSmall)
+    );
+}

@@ -1,0 +1,530 @@
+//! Owned reassembly of concatenated messages received from many peers.
+//!
+//! Parts are keyed by [`MessageKey`]: the peer (for example the bound session), the source and
+//! destination addresses and the reference number, so equal references from different senders
+//! never mix. Incomplete messages expire after a time limit measured with the `now` instants the
+//! caller passes in, and each peer may hold at most a configured number of payload octets.
+//!
+//! ```
+//! use std::time::{Duration, Instant};
+//! use bytes::Bytes;
+//! use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler};
+//!
+//! let mut r = Reassembler::new(Config::default());
+//! let now = Instant::now();
+//! let key = MessageKey::new("esme-1", "447700900001", "447700900002", 0x2A);
+//! assert!(matches!(r.insert(now, key.clone(), 2, 2, Bytes::from_static(b"rld")), Ok(Outcome::Incomplete { .. })));
+//! let Ok(Outcome::Complete(msg)) = r.insert(now, key, 2, 1, Bytes::from_static(b"wo")) else { panic!() };
+//! assert_eq!(msg.concat(), Bytes::from_static(b"world"));
+//! ```
+
+use core::fmt;
+use core::hash::Hash;
+use core::time::Duration;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use smpp_core::text::udh::{Udh, UdhError};
+
+/// Identifies one concatenated message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageKey<P> {
+    /// The peer the parts came from (session, system id...).
+    pub peer: P,
+    /// Source address of the parts.
+    pub source: Bytes,
+    /// Destination address of the parts.
+    pub dest: Bytes,
+    /// Concatenation reference (UDH or `sar_msg_ref_num`).
+    pub reference: u16,
+}
+
+impl<P> MessageKey<P> {
+    /// Builds a key.
+    pub fn new(peer: P, source: impl AsRef<[u8]>, dest: impl AsRef<[u8]>, reference: u16) -> Self {
+        Self {
+            peer,
+            source: Bytes::copy_from_slice(source.as_ref()),
+            dest: Bytes::copy_from_slice(dest.as_ref()),
+            reference,
+        }
+    }
+}
+
+/// Limits of a [`Reassembler`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How long an incomplete message is kept after its first part.
+    pub timeout: Duration,
+    /// Payload octets that one peer's incomplete messages may hold together.
+    pub max_bytes_per_peer: usize,
+}
+
+impl Default for Config {
+    /// Five minutes and 64 KiB per peer.
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(300),
+            max_bytes_per_peer: 64 * 1024,
+        }
+    }
+}
+
+/// Errors from [`Reassembler::insert`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReassemblyError {
+    /// Total is 0, or the sequence number is 0 or above the total.
+    InvalidPart,
+    /// The part announces a different total than earlier parts of the message.
+    TotalMismatch,
+    /// Storing the part would take the peer above its memory cap; the part was dropped.
+    MemoryCapExceeded {
+        /// Octets the peer holds now.
+        held: usize,
+        /// Octets the part would add.
+        incoming: usize,
+        /// The configured cap.
+        cap: usize,
+    },
+    /// The short message's user data header is malformed.
+    Udh(UdhError),
+}
+
+impl fmt::Display for ReassemblyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidPart => f.write_str("invalid part numbering"),
+            Self::TotalMismatch => f.write_str("part total differs from earlier parts"),
+            Self::MemoryCapExceeded {
+                held,
+                incoming,
+                cap,
+            } => write!(
+                f,
+                "peer holds {held} octets, {incoming} more would exceed the cap of {cap}"
+            ),
+            Self::Udh(e) => write!(f, "user data header: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for ReassemblyError {}
+
+/// A reassembled message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The payloads in sequence order (UDH removed).
+    pub parts: Vec<Bytes>,
+}
+
+impl Message {
+    /// All payloads joined. Joining is right for 8-bit and UCS-2 data and for unpacked GSM
+    /// septets; packed GSM parts must be unpacked one by one instead.
+    pub fn concat(&self) -> Bytes {
+        let mut out = BytesMut::with_capacity(self.parts.iter().map(Bytes::len).sum());
+        for p in &self.parts {
+            out.extend_from_slice(p);
+        }
+        out.freeze()
+    }
+}
+
+/// Result of inserting a part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored; parts are missing.
+    Incomplete {
+        /// Parts received.
+        received: u8,
+        /// Parts expected.
+        total: u8,
+    },
+    /// The sequence number was already received; the part was ignored.
+    Duplicate,
+    /// The message is complete and removed from the reassembler.
+    Complete(Message),
+}
+
+/// A message dropped by [`Reassembler::expire`] or still pending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete<P> {
+    /// The message's key.
+    pub key: MessageKey<P>,
+    /// Parts received.
+    pub received: u8,
+    /// Parts expected.
+    pub total: u8,
+    /// When its first part arrived.
+    pub first_seen: Instant,
+}
+
+#[derive(Debug)]
+struct Entry {
+    total: u8,
+    parts: Vec<Option<Bytes>>,
+    received: u8,
+    bytes: usize,
+    first_seen: Instant,
+}
+
+/// Reassembles concatenated messages from many peers; see the [module documentation](self).
+#[derive(Debug)]
+pub struct Reassembler<P> {
+    config: Config,
+    pending: HashMap<MessageKey<P>, Entry>,
+    held: HashMap<P, usize>,
+}
+
+impl<P: Eq + Hash + Clone> Reassembler<P> {
+    /// An empty reassembler.
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            pending: HashMap::new(),
+            held: HashMap::new(),
+        }
+    }
+
+    /// Payload octets the peer's incomplete messages hold.
+    pub fn held_by(&self, peer: &P) -> usize {
+        self.held.get(peer).copied().unwrap_or(0)
+    }
+
+    /// Number of incomplete messages.
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Whether no message is pending.
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    fn release(&mut self, peer: &P, bytes: usize) {
+        release(&mut self.held, peer, bytes);
+    }
+
+    /// Adds part `seq` (from 1) of `total`. An incomplete message older than the time limit with
+    /// the same key is dropped first, so a reused reference starts afresh.
+    pub fn insert(
+        &mut self,
+        now: Instant,
+        key: MessageKey<P>,
+        total: u8,
+        seq: u8,
+        payload: Bytes,
+    ) -> Result<Outcome, ReassemblyError> {
+        if total == 0 || seq == 0 || seq > total {
+            return Err(ReassemblyError::InvalidPart);
+        }
+        if total == 1 {
+            return Ok(Outcome::Complete(Message {
+                parts: vec![payload],
+            }));
+        }
+        let stale = self
+            .pending
+            .get(&key)
+            .is_some_and(|e| now.saturating_duration_since(e.first_seen) > self.config.timeout);
+        if stale {
+            if let Some(e) = self.pending.remove(&key) {
+                self.release(&key.peer, e.bytes);
+            }
+        }
+        if let Some(e) = self.pending.get(&key) {
+            if e.total != total {
+                return Err(ReassemblyError::TotalMismatch);
+            }
+            if e.parts
+                .get(usize::from(seq - 1))
+                .is_some_and(Option::is_some)
+            {
+                return Ok(Outcome::Duplicate);
+            }
+        }
+        let held = self.held_by(&key.peer);
+        let cap = self.config.max_bytes_per_peer;
+        if held.saturating_add(payload.len()) > cap {
+            return Err(ReassemblyError::MemoryCapExceeded {
+                held,
+                incoming: payload.len(),
+                cap,
+            });
+        }
+        *self.held.entry(key.peer.clone()).or_insert(0) += payload.len();
+        let mut occupied = match self.pending.entry(key) {
+            MapEntry::Occupied(o) => o,
+            MapEntry::Vacant(v) => v.insert_entry(Entry {
+                total,
+                parts: vec![None; usize::from(total)],
+                received: 0,
+                bytes: 0,
+                first_seen: now,
+            }),
+        };
+        let entry = occupied.get_mut();
+        entry.bytes += payload.len();
+        if let Some(slot) = entry.parts.get_mut(usize::from(seq - 1)) {
+            *slot = Some(payload);
+        }
+        entry.received += 1;
+        if entry.received < entry.total {
+            return Ok(Outcome::Incomplete {
+                received: entry.received,
+                total: entry.total,
+            });
+        }
+        let (key, done) = occupied.remove_entry();
+        release(&mut self.held, &key.peer, done.bytes);
+        Ok(Outcome::Complete(Message {
+            parts: done.parts.into_iter().flatten().collect(),
+        }))
+    }
+
+    /// Adds a `short_message` whose UDH (UDHI set in `esm_class`) may hold a concatenation
+    /// element. A message without one is returned complete as it is (without its header).
+    pub fn insert_short_message(
+        &mut self,
+        now: Instant,
+        peer: P,
+        source: &[u8],
+        dest: &[u8],
+        short_message: Bytes,
+        udhi: bool,
+    ) -> Result<Outcome, ReassemblyError> {
+        if !udhi {
+            return Ok(Outcome::Complete(Message {
+                parts: vec![short_message],
+            }));
+        }
+        let (udh, payload) = Udh::split(&short_message).map_err(ReassemblyError::Udh)?;
+        let concat = udh.concat().map_err(ReassemblyError::Udh)?;
+        let offset = short_message.len() - payload.len();
+        let payload = short_message.slice(offset..);
+        match concat {
+            None => Ok(Outcome::Complete(Message {
+                parts: vec![payload],
+            })),
+            Some(c) => self.insert(
+                now,
+                MessageKey::new(peer, source, dest, c.reference),
+                c.total,
+                c.seq,
+                payload,
+            ),
+        }
+    }
+
+    /// Drops and reports the messages whose first part is older than the time limit at `now`.
+    pub fn expire(&mut self, now: Instant) -> Vec<Incomplete<P>> {
+        let timeout = self.config.timeout;
+        let old: Vec<MessageKey<P>> = self
+            .pending
+            .iter()
+            .filter(|(_, e)| now.saturating_duration_since(e.first_seen) > timeout)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut out = Vec::with_capacity(old.len());
+        for key in old {
+            if let Some(e) = self.pending.remove(&key) {
+                self.release(&key.peer, e.bytes);
+                out.push(Incomplete {
+                    key,
+                    received: e.received,
+                    total: e.total,
+                    first_seen: e.first_seen,
+                });
+            }
+        }
+        out
+    }
+
+    /// The messages still incomplete.
+    pub fn incomplete(&self) -> impl Iterator<Item = Incomplete<P>> + '_ {
+        self.pending.iter().map(|(k, e)| Incomplete {
+            key: k.clone(),
+            received: e.received,
+            total: e.total,
+            first_seen: e.first_seen,
+        })
+    }
+}
+
+fn release<P: Eq + Hash>(held: &mut HashMap<P, usize>, peer: &P, bytes: usize) {
+    if let Some(h) = held.get_mut(peer) {
+        *h = h.saturating_sub(bytes);
+        if *h == 0 {
+            held.remove(peer);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(timeout_secs: u64, cap: usize) -> Config {
+        Config {
+            timeout: Duration::from_secs(timeout_secs),
+            max_bytes_per_peer: cap,
+        }
+    }
+
+    fn key(peer: u32, reference: u16) -> MessageKey<u32> {
+        MessageKey::new(peer, "111", "222", reference)
+    }
+
+    #[test]
+    fn out_of_order_and_duplicate() {
+        let mut r = Reassembler::new(cfg(60, 1024));
+        let t0 = Instant::now();
+        let part = |s: &'static str| Bytes::from_static(s.as_bytes());
+        assert_eq!(
+            r.insert(t0, key(1, 7), 3, 3, part("C")),
+            Ok(Outcome::Incomplete {
+                received: 1,
+                total: 3
+            })
+        );
+        assert_eq!(
+            r.insert(t0, key(1, 7), 3, 1, part("A")),
+            Ok(Outcome::Incomplete {
+                received: 2,
+                total: 3
+            })
+        );
+        assert_eq!(
+            r.insert(t0, key(1, 7), 3, 1, part("A")),
+            Ok(Outcome::Duplicate)
+        );
+        // Same reference from another peer stays separate.
+        assert!(matches!(
+            r.insert(t0, key(2, 7), 3, 2, part("x")),
+            Ok(Outcome::Incomplete { received: 1, .. })
+        ));
+        assert_eq!(r.held_by(&1), 2);
+        assert_eq!(
+            r.insert(t0, key(1, 7), 4, 2, part("B")),
+            Err(ReassemblyError::TotalMismatch)
+        );
+        assert_eq!(
+            r.insert(t0, key(1, 7), 3, 0, part("B")),
+            Err(ReassemblyError::InvalidPart)
+        );
+        let Ok(Outcome::Complete(m)) = r.insert(t0, key(1, 7), 3, 2, part("B")) else {
+            panic!("not complete");
+        };
+        assert_eq!(m.concat(), Bytes::from_static(b"ABC"));
+        assert_eq!(m.parts.len(), 3);
+        assert_eq!(r.held_by(&1), 0);
+        assert_eq!(r.len(), 1);
+    }
+
+    #[test]
+    fn expiry_by_time() {
+        let mut r = Reassembler::new(cfg(10, 1024));
+        let t0 = Instant::now();
+        r.insert(t0, key(1, 1), 2, 1, Bytes::from_static(b"a"))
+            .unwrap();
+        r.insert(
+            t0 + Duration::from_secs(5),
+            key(1, 2),
+            2,
+            1,
+            Bytes::from_static(b"b"),
+        )
+        .unwrap();
+        assert!(r.expire(t0 + Duration::from_secs(10)).is_empty());
+        let gone = r.expire(t0 + Duration::from_secs(11));
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0].key, key(1, 1));
+        assert_eq!((gone[0].received, gone[0].total), (1, 2));
+        assert_eq!(r.held_by(&1), 1);
+        let left: Vec<_> = r.incomplete().collect();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].key.reference, 2);
+        // A stale entry is replaced when its reference is reused.
+        let later = t0 + Duration::from_secs(100);
+        assert_eq!(
+            r.insert(later, key(1, 2), 2, 1, Bytes::from_static(b"new")),
+            Ok(Outcome::Incomplete {
+                received: 1,
+                total: 2
+            })
+        );
+        assert_eq!(r.held_by(&1), 3);
+    }
+
+    #[test]
+    fn memory_cap_per_peer() {
+        let mut r = Reassembler::new(cfg(60, 10));
+        let t0 = Instant::now();
+        r.insert(t0, key(1, 1), 2, 1, Bytes::from_static(b"123456"))
+            .unwrap();
+        assert_eq!(
+            r.insert(t0, key(1, 2), 2, 1, Bytes::from_static(b"12345")),
+            Err(ReassemblyError::MemoryCapExceeded {
+                held: 6,
+                incoming: 5,
+                cap: 10
+            })
+        );
+        // Other peers are unaffected.
+        assert!(
+            r.insert(t0, key(2, 2), 2, 1, Bytes::from_static(b"12345"))
+                .is_ok()
+        );
+        // Completing frees the peer's budget.
+        assert!(matches!(
+            r.insert(t0, key(1, 1), 2, 2, Bytes::from_static(b"7890")),
+            Ok(Outcome::Complete(_))
+        ));
+        assert_eq!(r.held_by(&1), 0);
+    }
+
+    #[test]
+    fn short_messages_with_udh() {
+        let mut r = Reassembler::new(Config::default());
+        let t0 = Instant::now();
+        let p1 = Bytes::from_static(&[0x05, 0x00, 0x03, 0x09, 0x02, 0x01, b'h', b'e']);
+        let p2 = Bytes::from_static(&[0x06, 0x08, 0x04, 0x00, 0x09, 0x02, 0x02, b'y']);
+        let p3 = Bytes::from_static(&[0x05, 0x00, 0x03, 0x09, 0x02, 0x02, b'y']);
+        assert!(matches!(
+            r.insert_short_message(t0, "peer", b"1", b"2", p1, true),
+            Ok(Outcome::Incomplete { .. })
+        ));
+        // A 16-bit reference 9 from the same sender joins the same message.
+        let Ok(Outcome::Complete(m)) = r.insert_short_message(t0, "peer", b"1", b"2", p2, true)
+        else {
+            panic!("not complete");
+        };
+        assert_eq!(m.concat(), Bytes::from_static(b"hey"));
+        assert!(matches!(
+            r.insert_short_message(t0, "peer", b"1", b"3", p3, true),
+            Ok(Outcome::Incomplete { .. })
+        ));
+        assert_eq!(
+            r.insert_short_message(
+                t0,
+                "peer",
+                b"1",
+                b"2",
+                Bytes::from_static(&[0x09, 0x00]),
+                true
+            ),
+            Err(ReassemblyError::Udh(UdhError::UdhlPastEnd {
+                udhl: 9,
+                available: 1
+            }))
+        );
+        let Ok(Outcome::Complete(m)) =
+            r.insert_short_message(t0, "peer", b"1", b"2", Bytes::from_static(b"plain"), false)
+        else {
+            panic!("not complete");
+        };
+        assert_eq!(m.parts, vec![Bytes::from_static(b"plain")]);
+    }
+}
