@@ -14,7 +14,7 @@
 //!     b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:@$#!%&/:",
 //! )?;
 //! assert_eq!(r.id, Some(&b"0059113978"[..]));
-//! assert_eq!(r.state(), Some(MessageState::Delivered));
+//! assert_eq!(r.state(), Some(MessageState::DELIVERED));
 //! assert_eq!(r.text, Some(&b"@$#!%&/:"[..]));
 //! // The same message id as the receipted_message_id TLV "38601fa" (hex).
 //! assert!(ids_match(b"0059113978", b"38601fa"));
@@ -49,95 +49,46 @@ impl fmt::Display for ReceiptError {
 
 impl core::error::Error for ReceiptError {}
 
-/// The state of a message (`message_state` field and TLV 0x0427).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum MessageState {
-    /// 0, scheduled (v5.0).
-    Scheduled = 0,
-    /// 1, en route (`ENROUTE`).
-    Enroute = 1,
-    /// 2, delivered (`DELIVRD`).
-    Delivered = 2,
-    /// 3, expired (`EXPIRED`).
-    Expired = 3,
-    /// 4, deleted (`DELETED`).
-    Deleted = 4,
-    /// 5, undeliverable (`UNDELIV`).
-    Undeliverable = 5,
-    /// 6, accepted (`ACCEPTD`).
-    Accepted = 6,
-    /// 7, unknown (`UNKNOWN`).
-    Unknown = 7,
-    /// 8, rejected (`REJECTD`).
-    Rejected = 8,
-    /// 9, skipped (v5.0; `SKIPPED`).
-    Skipped = 9,
-}
+pub use crate::values::MessageState;
 
+/// The `stat:` texts of delivery receipts.
 impl MessageState {
-    /// The state with the given value.
-    pub const fn from_u8(v: u8) -> Option<Self> {
-        Some(match v {
-            0 => Self::Scheduled,
-            1 => Self::Enroute,
-            2 => Self::Delivered,
-            3 => Self::Expired,
-            4 => Self::Deleted,
-            5 => Self::Undeliverable,
-            6 => Self::Accepted,
-            7 => Self::Unknown,
-            8 => Self::Rejected,
-            9 => Self::Skipped,
+    /// The `stat:` text for this state (`SCHEDUL` is not defined by any MC but keeps 7 letters).
+    pub const fn stat(self) -> Option<&'static str> {
+        Some(match self {
+            Self::SCHEDULED => "SCHEDUL",
+            Self::ENROUTE => "ENROUTE",
+            Self::DELIVERED => "DELIVRD",
+            Self::EXPIRED => "EXPIRED",
+            Self::DELETED => "DELETED",
+            Self::UNDELIVERABLE => "UNDELIV",
+            Self::ACCEPTED => "ACCEPTD",
+            Self::UNKNOWN => "UNKNOWN",
+            Self::REJECTED => "REJECTD",
+            Self::SKIPPED => "SKIPPED",
             _ => return None,
         })
-    }
-
-    /// The value.
-    pub const fn value(self) -> u8 {
-        self as u8
-    }
-
-    /// Whether the state is final.
-    pub const fn is_final(self) -> bool {
-        !matches!(self, Self::Scheduled | Self::Enroute | Self::Unknown)
-    }
-
-    /// The `stat:` text for this state (`SCHEDUL` is not defined by any MC but keeps 7 letters).
-    pub const fn stat(self) -> &'static str {
-        match self {
-            Self::Scheduled => "SCHEDUL",
-            Self::Enroute => "ENROUTE",
-            Self::Delivered => "DELIVRD",
-            Self::Expired => "EXPIRED",
-            Self::Deleted => "DELETED",
-            Self::Undeliverable => "UNDELIV",
-            Self::Accepted => "ACCEPTD",
-            Self::Unknown => "UNKNOWN",
-            Self::Rejected => "REJECTD",
-            Self::Skipped => "SKIPPED",
-        }
     }
 
     /// The state named by a `stat:` value, case-insensitively; the full words `DELIVERED`,
     /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too.
     pub fn from_stat(s: &[u8]) -> Option<Self> {
         const NAMES: [(&[u8], MessageState); 15] = [
-            (b"DELIVRD", MessageState::Delivered),
-            (b"DELIVERED", MessageState::Delivered),
-            (b"EXPIRED", MessageState::Expired),
-            (b"DELETED", MessageState::Deleted),
-            (b"UNDELIV", MessageState::Undeliverable),
-            (b"UNDELIVERABLE", MessageState::Undeliverable),
-            (b"ACCEPTD", MessageState::Accepted),
-            (b"ACCEPTED", MessageState::Accepted),
-            (b"UNKNOWN", MessageState::Unknown),
-            (b"REJECTD", MessageState::Rejected),
-            (b"REJECTED", MessageState::Rejected),
-            (b"ENROUTE", MessageState::Enroute),
-            (b"SKIPPED", MessageState::Skipped),
-            (b"SCHEDUL", MessageState::Scheduled),
-            (b"SCHEDULED", MessageState::Scheduled),
+            (b"DELIVRD", MessageState::DELIVERED),
+            (b"DELIVERED", MessageState::DELIVERED),
+            (b"EXPIRED", MessageState::EXPIRED),
+            (b"DELETED", MessageState::DELETED),
+            (b"UNDELIV", MessageState::UNDELIVERABLE),
+            (b"UNDELIVERABLE", MessageState::UNDELIVERABLE),
+            (b"ACCEPTD", MessageState::ACCEPTED),
+            (b"ACCEPTED", MessageState::ACCEPTED),
+            (b"UNKNOWN", MessageState::UNKNOWN),
+            (b"REJECTD", MessageState::REJECTED),
+            (b"REJECTED", MessageState::REJECTED),
+            (b"ENROUTE", MessageState::ENROUTE),
+            (b"SKIPPED", MessageState::SKIPPED),
+            (b"SCHEDUL", MessageState::SCHEDULED),
+            (b"SCHEDULED", MessageState::SCHEDULED),
         ];
         NAMES
             .iter()
@@ -492,7 +443,7 @@ impl<'a> Receipt<'a> {
     /// The state: the TLV if present and known, else the text's `stat:`.
     pub fn state(&self) -> Option<MessageState> {
         self.message_state
-            .and_then(MessageState::from_u8)
+            .map(MessageState)
             .or_else(|| self.text.and_then(|t| t.state()))
     }
 

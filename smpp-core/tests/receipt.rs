@@ -31,7 +31,7 @@ fn real_world_variants() {
                 dlvrd: Some("001"),
                 submit: Some("1002101730"),
                 done: Some("1002101731"),
-                state: Some(MessageState::Delivered),
+                state: Some(MessageState::DELIVERED),
                 err: Some("000"),
                 text: Some("@$#!%&/:"),
             },
@@ -44,7 +44,7 @@ fn real_world_variants() {
                 dlvrd: Some("000"),
                 submit: Some("2301011200"),
                 done: Some("2301011201"),
-                state: Some(MessageState::Undeliverable),
+                state: Some(MessageState::UNDELIVERABLE),
                 err: Some("012"),
                 text: Some("hello there"),
             },
@@ -57,7 +57,7 @@ fn real_world_variants() {
                 dlvrd: Some("001"),
                 submit: Some("2301011200"),
                 done: Some("2301011201"),
-                state: Some(MessageState::Expired),
+                state: Some(MessageState::EXPIRED),
                 err: Some("000"),
                 text: None,
             },
@@ -70,7 +70,7 @@ fn real_world_variants() {
                 dlvrd: None,
                 submit: Some("2301011200"),
                 done: Some("2301011201"),
-                state: Some(MessageState::Rejected),
+                state: Some(MessageState::REJECTED),
                 err: Some("0x1F"),
                 text: None,
             },
@@ -83,7 +83,7 @@ fn real_world_variants() {
                 dlvrd: Some("001"),
                 submit: Some("230101120030"),
                 done: Some("230101120145"),
-                state: Some(MessageState::Accepted),
+                state: Some(MessageState::ACCEPTED),
                 err: Some("000"),
                 text: Some(""),
             },
@@ -96,7 +96,7 @@ fn real_world_variants() {
                 dlvrd: Some("001"),
                 submit: Some("1002101730"),
                 done: Some("1002101731"),
-                state: Some(MessageState::Deleted),
+                state: Some(MessageState::DELETED),
                 err: Some("000"),
                 text: Some("x"),
             },
@@ -109,7 +109,7 @@ fn real_world_variants() {
                 dlvrd: Some("001"),
                 submit: Some("1002101730"),
                 done: Some("1002101731"),
-                state: Some(MessageState::Delivered),
+                state: Some(MessageState::DELIVERED),
                 err: Some("000"),
                 text: Some("hi"),
             },
@@ -122,7 +122,7 @@ fn real_world_variants() {
                 dlvrd: Some("000"),
                 submit: Some("1002101730"),
                 done: Some("1002101731"),
-                state: Some(MessageState::Enroute),
+                state: Some(MessageState::ENROUTE),
                 err: Some("000"),
                 text: Some("id:7 stat:DELIVRD"),
             },
@@ -135,7 +135,7 @@ fn real_world_variants() {
                 dlvrd: None,
                 submit: None,
                 done: None,
-                state: Some(MessageState::Unknown),
+                state: Some(MessageState::UNKNOWN),
                 err: Some("1"),
                 text: None,
             },
@@ -148,7 +148,7 @@ fn real_world_variants() {
                 dlvrd: None,
                 submit: None,
                 done: None,
-                state: Some(MessageState::Skipped),
+                state: Some(MessageState::SKIPPED),
                 err: None,
                 text: None,
             },
@@ -201,12 +201,12 @@ fn stat_values_map_to_states() {
     ];
     for (s, v) in table {
         let st = MessageState::from_stat(s.as_bytes()).unwrap();
-        assert_eq!(st.value(), v);
-        assert_eq!(MessageState::from_u8(v), Some(st));
-        assert!(st.stat().eq_ignore_ascii_case(s));
+        assert_eq!(st.0, v);
+        assert_eq!(MessageState(v), st);
+        assert!(st.stat().unwrap().eq_ignore_ascii_case(s));
     }
     assert_eq!(MessageState::from_stat(b"BOGUS"), None);
-    assert_eq!(MessageState::from_u8(10), None);
+    assert_eq!(MessageState(10).stat(), None);
 }
 
 #[test]
@@ -268,7 +268,7 @@ fn tlvs_win() {
     let r = Receipt::new(sm, Some(b"38601fa\0"), Some(5), Some((3, 0x0001)));
     assert!(r.is_receipt());
     assert_eq!(r.message_id(), Some(&b"38601fa"[..]));
-    assert_eq!(r.state(), Some(MessageState::Undeliverable));
+    assert_eq!(r.state(), Some(MessageState::UNDELIVERABLE));
     assert_eq!(
         r.network_error(),
         Some(NetworkError::Tlv {
@@ -280,13 +280,13 @@ fn tlvs_win() {
 
     let text_only = Receipt::new(sm, None, None, None);
     assert_eq!(text_only.message_id(), Some(&b"0059113978"[..]));
-    assert_eq!(text_only.state(), Some(MessageState::Delivered));
+    assert_eq!(text_only.state(), Some(MessageState::DELIVERED));
     assert_eq!(text_only.network_error(), Some(NetworkError::Text(b"000")));
     assert_eq!(text_only.ids_agree(), None);
 
     let tlv_only = Receipt::new(b"not a receipt", Some(b"abc"), Some(2), None);
     assert!(tlv_only.text.is_none());
     assert_eq!(tlv_only.message_id(), Some(&b"abc"[..]));
-    assert_eq!(tlv_only.state(), Some(MessageState::Delivered));
+    assert_eq!(tlv_only.state(), Some(MessageState::DELIVERED));
     assert!(!Receipt::new(b"hello", None, None, None).is_receipt());
 }

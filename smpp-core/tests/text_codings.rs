@@ -91,27 +91,18 @@ fn data_coding_values() {
         (0x90, Alphabet::Reserved),
     ];
     for (v, a) in cases {
-        assert_eq!(DataCoding::new(v).alphabet(), a, "0x{v:02X}");
+        assert_eq!(DataCoding(v).alphabet(), a, "0x{v:02X}");
     }
-    assert!(DataCoding::new(0xF0).is_flash());
-    assert!(DataCoding::new(0x10).is_flash());
-    assert!(!DataCoding::new(0x00).is_flash());
+    assert!(DataCoding(0xF0).is_flash());
+    assert!(DataCoding(0x10).is_flash());
+    assert!(!DataCoding(0x00).is_flash());
+    assert_eq!(DataCoding(0xF5).message_class(), Some(MessageClass::Class1));
+    assert_eq!(DataCoding(0xF2).message_class(), Some(MessageClass::Class2));
+    assert_eq!(DataCoding(0x19).message_class(), Some(MessageClass::Class1));
+    assert_eq!(DataCoding(0x08).message_class(), None);
+    assert!(DataCoding(0x20).is_compressed());
     assert_eq!(
-        DataCoding::new(0xF5).message_class(),
-        Some(MessageClass::Class1)
-    );
-    assert_eq!(
-        DataCoding::new(0xF2).message_class(),
-        Some(MessageClass::Class2)
-    );
-    assert_eq!(
-        DataCoding::new(0x19).message_class(),
-        Some(MessageClass::Class1)
-    );
-    assert_eq!(DataCoding::new(0x08).message_class(), None);
-    assert!(DataCoding::new(0x20).is_compressed());
-    assert_eq!(
-        DataCoding::new(0x32).scheme(),
+        DataCoding(0x32).scheme(),
         Scheme::General {
             compressed: true,
             auto_delete: false,
@@ -119,17 +110,17 @@ fn data_coding_values() {
             alphabet: Alphabet::Gsm7
         }
     );
-    let mwi = DataCoding::new(0xD8).message_waiting().unwrap();
+    let mwi = DataCoding(0xD8).message_waiting().unwrap();
     assert!(mwi.store && mwi.active);
     assert_eq!(mwi.kind, IndicationKind::Voicemail);
-    let mwi = DataCoding::new(0xC2).message_waiting().unwrap();
+    let mwi = DataCoding(0xC2).message_waiting().unwrap();
     assert!(!mwi.store && !mwi.active);
     assert_eq!(mwi.kind, IndicationKind::Email);
     assert_eq!(
-        DataCoding::new(0xEB).message_waiting().unwrap().kind,
+        DataCoding(0xEB).message_waiting().unwrap().kind,
         IndicationKind::Other
     );
-    assert_eq!(DataCoding::new(0x90).scheme(), Scheme::Reserved);
+    assert_eq!(DataCoding(0x90).scheme(), Scheme::Reserved);
 }
 
 #[test]

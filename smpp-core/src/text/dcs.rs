@@ -8,11 +8,11 @@
 //! ```
 //! use smpp_core::text::dcs::{Alphabet, DataCoding, MessageClass};
 //!
-//! let dc = DataCoding::new(0xF5);
+//! let dc = DataCoding(0xF5);
 //! assert_eq!(dc.alphabet(), Alphabet::Binary);
 //! assert_eq!(dc.message_class(), Some(MessageClass::Class1));
-//! assert!(DataCoding::new(0xF0).is_flash());
-//! assert_eq!(DataCoding::new(0x08).alphabet(), Alphabet::Ucs2);
+//! assert!(DataCoding(0xF0).is_flash());
+//! assert_eq!(DataCoding(0x08).alphabet(), Alphabet::Ucs2);
 //! ```
 
 /// The character set (or octet interpretation) of `short_message`.
@@ -134,9 +134,7 @@ pub enum Scheme {
     Reserved,
 }
 
-/// A `data_coding` value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct DataCoding(pub u8);
+pub use crate::values::DataCoding;
 
 const fn gsm_alphabet(bits: u8) -> Alphabet {
     match bits & 0x03 {
@@ -148,27 +146,6 @@ const fn gsm_alphabet(bits: u8) -> Alphabet {
 }
 
 impl DataCoding {
-    /// 0x00, the MC default alphabet (GSM 7-bit on GSM networks).
-    pub const MC_DEFAULT: Self = Self(0x00);
-    /// 0x01, IA5 / ASCII.
-    pub const IA5: Self = Self(0x01);
-    /// 0x03, Latin-1.
-    pub const LATIN1: Self = Self(0x03);
-    /// 0x04, 8-bit binary.
-    pub const BINARY: Self = Self(0x04);
-    /// 0x08, UCS-2.
-    pub const UCS2: Self = Self(0x08);
-
-    /// Wraps a raw value.
-    pub const fn new(value: u8) -> Self {
-        Self(value)
-    }
-
-    /// The raw value.
-    pub const fn value(self) -> u8 {
-        self.0
-    }
-
     /// Decodes the coding group.
     pub const fn scheme(self) -> Scheme {
         let v = self.0;
@@ -272,17 +249,5 @@ impl DataCoding {
     /// Whether the text is GSM 7-bit, counting 0x00 (MC default) as GSM 7-bit.
     pub const fn is_gsm7(self) -> bool {
         matches!(self.alphabet(), Alphabet::Gsm7 | Alphabet::McDefault)
-    }
-}
-
-impl From<u8> for DataCoding {
-    fn from(v: u8) -> Self {
-        Self(v)
-    }
-}
-
-impl From<DataCoding> for u8 {
-    fn from(v: DataCoding) -> Self {
-        v.0
     }
 }
