@@ -23,6 +23,8 @@
 
 use core::fmt;
 
+use crate::{DataCoding, Error, SubmitSm, TlvBuf, TlvTag};
+
 use super::choose::{Concatenation, Encoding, char_units, count_parts, segments_for, udh_len};
 use super::gsm7::{self, Language, Septets};
 use super::udh::{Ie, UdhBuilder, UdhError};
@@ -326,6 +328,67 @@ impl<'a> Splitter<'a> {
     /// `for n in 0..splitter.total() { splitter.segment(n, &mut buf)?; }` to keep the bytes.
     pub fn segments(&self) -> impl Iterator<Item = usize> + use<> {
         0..self.total()
+    }
+
+    /// Makes the `submit_sm` (or `deliver_sm`, same body) that carries a
+    /// segment written by [`Self::segment`].
+    ///
+    /// `data` is the segment's octets (`&out[..segment.len]`). The result is
+    /// `template` with `data_coding` set, the UDHI bit of `esm_class` set when
+    /// the segment has a header, the data in `short_message` (or, for
+    /// [`Method::Payload`], in a `message_payload` TLV with `sm_length` 0),
+    /// and the template's TLVs followed by the three SAR TLVs for
+    /// [`Method::Sar`]. The TLVs are built in `tlvs`, which must hold them.
+    ///
+    /// ```
+    /// use smpp_core::text::choose::Encoding;
+    /// use smpp_core::text::split::{Content, Method, Splitter};
+    /// use smpp_core::{Body, COctet, Pdu, SubmitSm, TlvBuf, TlvTag};
+    ///
+    /// let text = "Ünïcödé ".repeat(12); // needs UCS-2: 96 units, 2 parts
+    /// let splitter = Splitter::new(Content::Text(&text, Encoding::Ucs2), Method::Sar { reference: 9 })?;
+    /// let template = SubmitSm { destination_addr: COctet::from("447700900123"), ..SubmitSm::default() };
+    /// let (mut data, mut tlvs, mut frame) = ([0u8; 255], TlvBuf::<64>::new(), [0u8; 512]);
+    /// let segment = splitter.segment(1, &mut data)?;
+    /// let sm = splitter.submit_sm(&segment, &template, &data[..segment.len], &mut tlvs)?;
+    /// assert_eq!(sm.data_coding.0, 0x08);
+    /// assert_eq!(sm.tlvs.get(TlvTag::SAR_SEGMENT_SEQNUM).and_then(|t| t.as_u8()), Some(2));
+    /// let n = Pdu::new(2, Body::SubmitSm(sm)).emit(&mut frame)?;
+    /// assert!(Pdu::parse(&frame[..n]).is_ok());
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn submit_sm<'b, const N: usize>(
+        &self,
+        segment: &Segment,
+        template: &SubmitSm<&'b [u8]>,
+        data: &'b [u8],
+        tlvs: &'b mut TlvBuf<N>,
+    ) -> Result<SubmitSm<&'b [u8]>, Error> {
+        tlvs.clear();
+        for tlv in template.tlvs.iter() {
+            tlvs.push_tlv(tlv)?;
+        }
+        let payload = matches!(self.method, Method::Payload);
+        if payload {
+            tlvs.push(TlvTag::MESSAGE_PAYLOAD, data)?;
+        }
+        if let Some(sar) = segment.sar {
+            tlvs.push_u16(TlvTag::SAR_MSG_REF_NUM, sar.msg_ref_num)?;
+            tlvs.push_u8(TlvTag::SAR_TOTAL_SEGMENTS, sar.total_segments)?;
+            tlvs.push_u8(TlvTag::SAR_SEGMENT_SEQNUM, sar.segment_seqnum)?;
+        }
+        let esm_class = if segment.udhi {
+            template.esm_class.with_udhi()
+        } else {
+            template.esm_class
+        };
+        Ok(SubmitSm {
+            esm_class,
+            data_coding: DataCoding(self.data_coding()),
+            short_message: if payload { &[] } else { data },
+            tlvs: tlvs.tlvs(),
+            ..*template
+        })
     }
 }
 
