@@ -365,7 +365,7 @@ impl<'a> Splitter<'a> {
         tlvs: &'b mut TlvBuf<N>,
     ) -> Result<SubmitSm<&'b [u8]>, Error> {
         tlvs.clear();
-        for tlv in template.tlvs.iter() {
+        for tlv in &template.tlvs {
             tlvs.push_tlv(tlv)?;
         }
         let payload = matches!(self.method, Method::Payload);
