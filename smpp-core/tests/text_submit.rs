@@ -8,8 +8,8 @@ use smpp_core::text::udh::Udh;
 use smpp_core::text::{OnUnmappable, gsm7, ucs2};
 use smpp_core::{Body, COctet, Pdu, SubmitSm, TlvBuf, TlvTag};
 
-/// Splits `text`, encodes each segment as a whole submit_sm PDU, decodes
-/// them again, and returns (text, PDUs decoded, every esm_class).
+/// Splits `text`, encodes each segment as a whole `submit_sm` PDU, decodes
+/// them again, and returns (text, PDUs decoded, every `esm_class`).
 fn round_trip(text: &str, enc: Encoding, method: Method) -> (String, usize, Vec<u8>) {
     let splitter = Splitter::new(Content::Text(text, enc), method).unwrap();
     let template = SubmitSm {
@@ -26,7 +26,7 @@ fn round_trip(text: &str, enc: Encoding, method: Method) -> (String, usize, Vec<
         let sm = splitter
             .submit_sm(&segment, &template, &data[..segment.len], &mut tlvs)
             .unwrap();
-        let pdu = Pdu::new(n as u32 + 1, Body::SubmitSm(sm));
+        let pdu = Pdu::new(u32::try_from(n).unwrap() + 1, Body::SubmitSm(sm));
         let mut frame = vec![0u8; pdu.encoded_len()];
         pdu.emit(&mut frame).unwrap();
 
