@@ -11,7 +11,7 @@ mod tag;
 mod value;
 
 pub use tag::TlvTag;
-pub use value::TlvValue;
+pub use value::{MsValidityTime, TlvValue};
 
 use core::fmt;
 
@@ -418,6 +418,44 @@ impl<const N: usize> TlvBuf<N> {
     /// Appends a TLV.
     pub fn push_tlv(&mut self, tlv: Tlv<'_>) -> Result<(), Error> {
         self.push(tlv.tag, tlv.value)
+    }
+
+    /// Appends a typed TLV. Fails, appending nothing, if the value breaks its
+    /// rules (see [`TlvValue::validate`]) or the buffer is full.
+    ///
+    /// ```
+    /// use smpp_core::{TlvBuf, TlvTag, TlvValue};
+    ///
+    /// let mut buf = TlvBuf::<32>::new();
+    /// buf.push_value(&TlvValue::ReceiptedMessageId(b"38601fa")).unwrap();
+    /// assert_eq!(buf.tlvs().as_bytes(), b"\x00\x1e\x00\x0838601fa\x00");
+    /// assert_eq!(
+    ///     buf.tlvs().value(TlvTag::RECEIPTED_MESSAGE_ID),
+    ///     Some(TlvValue::ReceiptedMessageId(b"38601fa"))
+    /// );
+    /// ```
+    pub fn push_value(&mut self, value: &TlvValue<'_>) -> Result<(), Error> {
+        value.validate()?;
+        let start = self.buf.len();
+        let needed = start + value.encoded_len();
+        let too_small = || {
+            Error::new(ErrorKind::BufferTooSmall {
+                needed,
+                available: N,
+            })
+        };
+        if needed > N {
+            return Err(too_small());
+        }
+        self.buf.resize(needed, 0).map_err(|_| too_small())?;
+        let written = match self.buf.get_mut(start..) {
+            Some(dst) => value.emit(dst),
+            None => Err(too_small()),
+        };
+        if written.is_err() {
+            self.buf.truncate(start);
+        }
+        written.map(|_| ())
     }
 
     /// The region built so far.
