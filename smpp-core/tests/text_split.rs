@@ -355,7 +355,13 @@ proptest! {
                 }
             }
         }
-        prop_assert_eq!(result.unwrap_or_default(), text);
+        // GSM 0x09 is capital Ç; small ç is accepted on encoding and comes
+        // back capital unless a national table in force has its own ç.
+        let result = result.unwrap_or_default();
+        prop_assert!(
+            result == text || result == text.replace('ç', "Ç"),
+            "{:?} came back as {:?}", text, result
+        );
     }
 }
 
