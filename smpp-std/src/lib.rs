@@ -1,2 +1,67 @@
-//! Owned SMPP PDUs, framing and I/O on top of `smpp-core`.
+//! Owned SMPP v3.4/v5.0 PDUs on [`bytes::Bytes`], framing over a read
+//! buffer, blocking and `tokio` I/O adapters, builders, and `serde`
+//! support, all built on the `no_std` codec of `smpp-core`.
+//!
+//! - [`Pdu`] and the other aliases in this crate are the core's types with
+//!   [`Bytes`](bytes::Bytes) storage: one definition per PDU, generic over
+//!   storage. A PDU decoded from a [`Frame`] shares the frame's memory
+//!   instead of copying its fields; it is cheap to clone and `Send + Sync`.
+//! - [`FrameDecoder`] cuts frames out of a [`BytesMut`](bytes::BytesMut);
+//!   [`SmppReader`] and [`SmppWriter`] wrap blocking streams, and
+//!   `SmppCodec` (feature `tokio`) plugs into `tokio_util::codec::Framed`.
+//! - The builders ([`SubmitSmBuilder`] and friends) make the PDUs an
+//!   application sends, with the specification's defaults, and check every
+//!   field when built.
+//! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, in the JSON
+//!   shape printed by the `smppdump` tool (see the `smpp-core` serde
+//!   module docs for the shape).
+//!
+//! Only two kinds of error end a connection: I/O errors and an impossible
+//! `command_length` ([`StreamError::Framing`], answered with a
+//! `generic_nack` carrying `ESME_RINVCMDLEN`). A PDU whose body does not
+//! decode still arrives as a [`Frame`]; its parse error tells what to answer
+//! ([`smpp_core::Error::reply`], [`Frame::error_reply`]).
+//!
+//! # Example
+//!
+//! ```
+//! use smpp_core::{Body, CommandId};
+//! use smpp_std::{SmppReader, SmppWriter, SubmitSmBuilder};
+//!
+//! // An application builds a submit_sm and writes it.
+//! let submit = SubmitSmBuilder::new(7)
+//!     .source_addr("INFO")
+//!     .destination_addr("447700900123")
+//!     .short_message("Hello")
+//!     .build()
+//!     .unwrap();
+//! let mut writer = SmppWriter::new(Vec::new());
+//! writer.send(&submit).unwrap();
+//! let wire = writer.into_inner().unwrap();
+//!
+//! // The peer reads it back as a frame, then as an owned PDU.
+//! let mut reader = SmppReader::new(&wire[..]);
+//! let frame = reader.read_frame().unwrap().unwrap();
+//! assert_eq!(frame.header.command_id, CommandId::SUBMIT_SM);
+//! let pdu = frame.to_pdu().unwrap();
+//! let Body::SubmitSm(sm) = &pdu.body else { unreachable!() };
+//! assert_eq!(sm.short_message, "Hello");
+//! assert_eq!(pdu, submit);
+//! ```
+#![forbid(unsafe_code)]
+#![doc(test(attr(deny(warnings))))]
+
+mod builder;
+#[cfg(feature = "tokio")]
+mod codec;
+mod frame;
+mod io;
+mod owned;
 pub mod reassembly;
+
+pub use builder::*;
+#[cfg(feature = "tokio")]
+pub use codec::SmppCodec;
+pub use frame::{Frame, FrameDecoder};
+pub use io::{DEFAULT_BATCH, SmppReader, SmppWriter, StreamError};
+pub use owned::*;

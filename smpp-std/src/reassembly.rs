@@ -6,7 +6,7 @@
 //! caller passes in, and each peer may hold at most a configured number of payload octets.
 //!
 //! ```
-//! use std::time::{Duration, Instant};
+//! use std::time::Instant;
 //! use bytes::Bytes;
 //! use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler};
 //!

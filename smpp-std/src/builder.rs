@@ -1,0 +1,915 @@
+//! Builders for the PDUs an application sends.
+//!
+//! Each builder starts from the specification's defaults (empty strings,
+//! zero integers, `interface_version` 0x34 for binds), takes fields through
+//! setters, and checks everything in [`build`](SubmitSmBuilder::build): a
+//! field or TLV that breaks its rule gives the core [`Error`], which names
+//! it and the `command_status` it stands for. Nothing is checked later when
+//! the PDU is sent. Builders make owned [`Pdu`]s.
+//!
+//! ```
+//! use smpp_core::{CommandStatus, ErrorKind, Field};
+//! use smpp_std::{BindBuilder, SubmitSmBuilder};
+//!
+//! let bind = BindBuilder::transceiver(1)
+//!     .system_id("SMPP3TEST")
+//!     .password("secret08")
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(bind.encoded_len(), 16 + 10 + 9 + 1 + 1 + 2 + 1);
+//!
+//! // A source address longer than 20 characters is refused when built.
+//! let err = SubmitSmBuilder::new(2)
+//!     .source_addr("123456789012345678901")
+//!     .build()
+//!     .unwrap_err();
+//! assert!(matches!(err.kind(), ErrorKind::Field { field: Field::SourceAddr, .. }));
+//! assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+//! ```
+
+use bytes::Bytes;
+use smpp_core::{
+    CommandId, CommandStatus, DataCoding, DestAddress, DestAddressBuf, Error, EsmClass,
+    InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag,
+    TlvTag, Ton, UnsuccessSme, UnsuccessSmeBuf,
+};
+
+use crate::owned::{
+    AlertNotification, Bind, BindResp, Body, BroadcastSm, CancelBroadcastSm, CancelSm, DataSm,
+    Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm,
+    SubmitSmResp, Tlvs,
+};
+
+/// Text or octets a builder setter accepts: `&str`, `String`, `&[u8]`,
+/// `Vec<u8>`, byte arrays and [`Bytes`].
+pub trait IntoOctets {
+    /// The octets, as [`Bytes`].
+    fn into_octets(self) -> Bytes;
+}
+
+impl IntoOctets for Bytes {
+    fn into_octets(self) -> Bytes {
+        self
+    }
+}
+
+impl IntoOctets for &Bytes {
+    fn into_octets(self) -> Bytes {
+        self.clone()
+    }
+}
+
+impl IntoOctets for &str {
+    fn into_octets(self) -> Bytes {
+        Bytes::copy_from_slice(self.as_bytes())
+    }
+}
+
+impl IntoOctets for String {
+    fn into_octets(self) -> Bytes {
+        Bytes::from(self)
+    }
+}
+
+impl IntoOctets for &String {
+    fn into_octets(self) -> Bytes {
+        Bytes::copy_from_slice(self.as_bytes())
+    }
+}
+
+impl IntoOctets for &[u8] {
+    fn into_octets(self) -> Bytes {
+        Bytes::copy_from_slice(self)
+    }
+}
+
+impl<const N: usize> IntoOctets for &[u8; N] {
+    fn into_octets(self) -> Bytes {
+        Bytes::copy_from_slice(self)
+    }
+}
+
+impl IntoOctets for Vec<u8> {
+    fn into_octets(self) -> Bytes {
+        Bytes::from(self)
+    }
+}
+
+/// Owned TLV region from raw octets, checked by the core's TLV rules.
+fn owned_tlvs(raw: Vec<u8>) -> Result<Tlvs, Error> {
+    let checked = smpp_core::Tlvs::parse(&raw)?.map(|_| ());
+    Ok(checked.map(|()| Bytes::from(raw)))
+}
+
+/// Appends one TLV to a raw region (length checked by [`owned_tlvs`]).
+fn push_tlv(raw: &mut Vec<u8>, tag: TlvTag, value: &[u8]) {
+    // A value too long for the 16-bit length is cut to a length the
+    // region check then reports as overrunning, never written silently.
+    let len = u16::try_from(value.len()).unwrap_or(u16::MAX);
+    raw.extend_from_slice(&tag.0.to_be_bytes());
+    raw.extend_from_slice(&len.to_be_bytes());
+    raw.extend_from_slice(value);
+}
+
+/// Checks a finished PDU the way a receiver would: it must encode, and the
+/// octets must decode to the same PDU.
+fn finish(pdu: Pdu) -> Result<Pdu, Error> {
+    let header = pdu.header();
+    pdu.body.validate().map_err(|e| e.with_header(header))?;
+    let mut wire = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut wire)?;
+    smpp_core::Pdu::parse(&wire)?;
+    Ok(pdu)
+}
+
+/// Wraps a body struct in the [`Body`] variant of a command.
+trait IntoBody: Sized {
+    fn set_tlvs(&mut self, tlvs: Tlvs);
+    fn into_body(self, id: CommandId) -> Body;
+}
+
+macro_rules! into_body {
+    ($ty:ty, $default:ident => $dv:expr $(, $id:ident => $v:expr)*) => {
+        impl IntoBody for $ty {
+            fn set_tlvs(&mut self, tlvs: Tlvs) {
+                self.tlvs = tlvs;
+            }
+            #[allow(clippy::redundant_closure_call)]
+            fn into_body(self, id: CommandId) -> Body {
+                match id {
+                    $(CommandId::$id => ($v)(self),)*
+                    _ => ($dv)(self),
+                }
+            }
+        }
+    };
+}
+
+into_body!(Bind, BIND_TRANSMITTER => Body::BindTransmitter,
+    BIND_RECEIVER => Body::BindReceiver, BIND_TRANSCEIVER => Body::BindTransceiver);
+into_body!(BindResp, BIND_TRANSMITTER_RESP => |b| Body::BindTransmitterResp(Some(b)),
+    BIND_RECEIVER_RESP => |b| Body::BindReceiverResp(Some(b)),
+    BIND_TRANSCEIVER_RESP => |b| Body::BindTransceiverResp(Some(b)));
+into_body!(Outbind, OUTBIND => Body::Outbind);
+into_body!(SubmitSm, SUBMIT_SM => Body::SubmitSm, DELIVER_SM => Body::DeliverSm);
+into_body!(SubmitSmResp, SUBMIT_SM_RESP => |b| Body::SubmitSmResp(Some(b)),
+    DELIVER_SM_RESP => |b| Body::DeliverSmResp(Some(b)),
+    DATA_SM_RESP => |b| Body::DataSmResp(Some(b)),
+    BROADCAST_SM_RESP => |b| Body::BroadcastSmResp(Some(b)),
+    QUERY_BROADCAST_SM_RESP => |b| Body::QueryBroadcastSmResp(Some(b)));
+into_body!(DataSm, DATA_SM => Body::DataSm);
+into_body!(SubmitMulti, SUBMIT_MULTI => Body::SubmitMulti);
+into_body!(SubmitMultiResp, SUBMIT_MULTI_RESP => |b| Body::SubmitMultiResp(Some(b)));
+into_body!(QuerySm, QUERY_SM => Body::QuerySm, QUERY_BROADCAST_SM => Body::QueryBroadcastSm);
+into_body!(QuerySmResp, QUERY_SM_RESP => |b| Body::QuerySmResp(Some(b)));
+into_body!(CancelSm, CANCEL_SM => Body::CancelSm);
+into_body!(ReplaceSm, REPLACE_SM => Body::ReplaceSm);
+into_body!(BroadcastSm, BROADCAST_SM => Body::BroadcastSm);
+into_body!(CancelBroadcastSm, CANCEL_BROADCAST_SM => Body::CancelBroadcastSm);
+into_body!(AlertNotification, ALERT_NOTIFICATION => Body::AlertNotification);
+
+/// The raw and typed TLV setters shared by every builder.
+macro_rules! raw_tlv_setters {
+    () => {
+        /// Appends a TLV with this tag and raw value (any tag, vendor tags
+        /// included). Its length is checked against the tag's rule when
+        /// built.
+        pub fn tlv(mut self, tag: TlvTag, value: impl IntoOctets) -> Self {
+            push_tlv(&mut self.tlvs, tag, &value.into_octets());
+            self
+        }
+
+        /// Appends an Integer1 TLV.
+        pub fn tlv_u8(mut self, tag: TlvTag, value: u8) -> Self {
+            push_tlv(&mut self.tlvs, tag, &[value]);
+            self
+        }
+
+        /// Appends an Integer2 TLV.
+        pub fn tlv_u16(mut self, tag: TlvTag, value: u16) -> Self {
+            push_tlv(&mut self.tlvs, tag, &value.to_be_bytes());
+            self
+        }
+
+        /// Appends an Integer4 TLV.
+        pub fn tlv_u32(mut self, tag: TlvTag, value: u32) -> Self {
+            push_tlv(&mut self.tlvs, tag, &value.to_be_bytes());
+            self
+        }
+
+        /// Appends a C-Octet String TLV (the NUL is added; a NUL inside is
+        /// refused when built).
+        pub fn tlv_cstr(mut self, tag: TlvTag, value: impl IntoOctets) -> Self {
+            let value = value.into_octets();
+            if value.contains(&0) {
+                self.error
+                    .get_or_insert(Error::new(smpp_core::ErrorKind::Tlv {
+                        tag,
+                        problem: smpp_core::TlvProblem::InvalidValue,
+                    }));
+            }
+            let mut v = value.to_vec();
+            v.push(0);
+            push_tlv(&mut self.tlvs, tag, &v);
+            self
+        }
+
+        /// `congestion_state` (v5.0, any response): 0 idle to 100 congested.
+        pub fn congestion_state(self, value: u8) -> Self {
+            self.tlv_u8(TlvTag::CONGESTION_STATE, value)
+        }
+    };
+}
+
+macro_rules! typed_tlv_setters {
+    () => {
+        /// The three `sar_*` TLVs of one segment of a concatenated message.
+        pub fn sar(self, msg_ref_num: u16, total_segments: u8, segment_seqnum: u8) -> Self {
+            self.tlv_u16(TlvTag::SAR_MSG_REF_NUM, msg_ref_num)
+                .tlv_u8(TlvTag::SAR_TOTAL_SEGMENTS, total_segments)
+                .tlv_u8(TlvTag::SAR_SEGMENT_SEQNUM, segment_seqnum)
+        }
+
+        /// `message_payload`: the user data, instead of `short_message`.
+        pub fn message_payload(self, payload: impl IntoOctets) -> Self {
+            self.tlv(TlvTag::MESSAGE_PAYLOAD, payload)
+        }
+
+        /// `receipted_message_id` (delivery receipts).
+        pub fn receipted_message_id(self, id: impl IntoOctets) -> Self {
+            self.tlv_cstr(TlvTag::RECEIPTED_MESSAGE_ID, id)
+        }
+
+        /// `message_state` TLV (delivery receipts, `query_broadcast_sm_resp`).
+        pub fn message_state(self, state: MessageState) -> Self {
+            self.tlv_u8(TlvTag::MESSAGE_STATE, state.0)
+        }
+
+        /// `user_message_reference`.
+        pub fn user_message_reference(self, reference: u16) -> Self {
+            self.tlv_u16(TlvTag::USER_MESSAGE_REFERENCE, reference)
+        }
+
+        /// `source_port`.
+        pub fn source_port(self, port: u16) -> Self {
+            self.tlv_u16(TlvTag::SOURCE_PORT, port)
+        }
+
+        /// `destination_port` (`dest_port` in v5.0).
+        pub fn destination_port(self, port: u16) -> Self {
+            self.tlv_u16(TlvTag::DESTINATION_PORT, port)
+        }
+
+        /// `payload_type`.
+        pub fn payload_type(self, value: u8) -> Self {
+            self.tlv_u8(TlvTag::PAYLOAD_TYPE, value)
+        }
+
+        /// `network_error_code`: network type, then the error code.
+        pub fn network_error_code(self, network_type: u8, error_code: u16) -> Self {
+            let [hi, lo] = error_code.to_be_bytes();
+            self.tlv(TlvTag::NETWORK_ERROR_CODE, &[network_type, hi, lo])
+        }
+
+        /// `delivery_failure_reason`.
+        pub fn delivery_failure_reason(self, reason: u8) -> Self {
+            self.tlv_u8(TlvTag::DELIVERY_FAILURE_REASON, reason)
+        }
+
+        /// `additional_status_info_text`.
+        pub fn additional_status_info_text(self, text: impl IntoOctets) -> Self {
+            self.tlv_cstr(TlvTag::ADDITIONAL_STATUS_INFO_TEXT, text)
+        }
+
+        /// `dpf_result`.
+        pub fn dpf_result(self, value: u8) -> Self {
+            self.tlv_u8(TlvTag::DPF_RESULT, value)
+        }
+
+        /// `set_dpf`.
+        pub fn set_dpf(self, value: u8) -> Self {
+            self.tlv_u8(TlvTag::SET_DPF, value)
+        }
+
+        /// `ms_availability_status` (`alert_notification`).
+        pub fn ms_availability_status(self, value: u8) -> Self {
+            self.tlv_u8(TlvTag::MS_AVAILABILITY_STATUS, value)
+        }
+
+        /// `sc_interface_version` (bind responses).
+        pub fn sc_interface_version(self, version: InterfaceVersion) -> Self {
+            self.tlv_u8(TlvTag::SC_INTERFACE_VERSION, version.0)
+        }
+
+        /// `callback_num`: digit mode (0 TBCD, 1 ASCII), TON, NPI, digits.
+        pub fn callback_num(
+            self,
+            digit_mode: u8,
+            ton: Ton,
+            npi: Npi,
+            number: impl IntoOctets,
+        ) -> Self {
+            let mut v = vec![digit_mode, ton.0, npi.0];
+            v.extend_from_slice(&number.into_octets());
+            self.tlv(TlvTag::CALLBACK_NUM, v)
+        }
+
+        /// `broadcast_area_identifier`: area format, then the area data
+        /// (repeatable).
+        pub fn broadcast_area_identifier(self, format: u8, area: impl IntoOctets) -> Self {
+            let mut v = vec![format];
+            v.extend_from_slice(&area.into_octets());
+            self.tlv(TlvTag::BROADCAST_AREA_IDENTIFIER, v)
+        }
+
+        /// `broadcast_content_type`: network type, then the content type.
+        pub fn broadcast_content_type(self, network_type: u8, content_type: u16) -> Self {
+            let [hi, lo] = content_type.to_be_bytes();
+            self.tlv(TlvTag::BROADCAST_CONTENT_TYPE, &[network_type, hi, lo])
+        }
+
+        /// `broadcast_rep_num`.
+        pub fn broadcast_rep_num(self, count: u16) -> Self {
+            self.tlv_u16(TlvTag::BROADCAST_REP_NUM, count)
+        }
+
+        /// `broadcast_frequency_interval`: time unit, then the number of
+        /// units.
+        pub fn broadcast_frequency_interval(self, time_unit: u8, number: u16) -> Self {
+            let [hi, lo] = number.to_be_bytes();
+            self.tlv(TlvTag::BROADCAST_FREQUENCY_INTERVAL, &[time_unit, hi, lo])
+        }
+
+        /// `broadcast_area_success` (`query_broadcast_sm_resp`).
+        pub fn broadcast_area_success(self, percent: u8) -> Self {
+            self.tlv_u8(TlvTag::BROADCAST_AREA_SUCCESS, percent)
+        }
+    };
+}
+
+/// Defines a builder over a body struct.
+macro_rules! builder {
+    (
+        $(#[$meta:meta])*
+        $name:ident($body:ty) {
+            $( $(#[$cmeta:meta])* $ctor:ident => $cid:ident ),+ $(,)?
+        }
+        defaults { $($dfield:ident : $dvalue:expr),* $(,)? }
+        cstr { $($cfield:ident),* $(,)? }
+        value { $($vfield:ident : $vty:ty),* $(,)? }
+        octets { $($ofield:ident),* $(,)? }
+        $($typed:ident)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug)]
+        #[must_use]
+        pub struct $name {
+            command_id: CommandId,
+            sequence_number: u32,
+            command_status: CommandStatus,
+            body: $body,
+            tlvs: Vec<u8>,
+            extra: Extra,
+            error: Option<Error>,
+        }
+
+        impl $name {
+            fn default_body() -> $body {
+                #[allow(unused_mut)]
+                let mut body = <$body>::default();
+                $( body.$dfield = $dvalue; )*
+                body
+            }
+
+            $(
+                $(#[$cmeta])*
+                pub fn $ctor(sequence_number: u32) -> Self {
+                    let body = Self::default_body();
+                    Self {
+                        command_id: CommandId::$cid,
+                        sequence_number,
+                        command_status: CommandStatus::ESME_ROK,
+                        body,
+                        tlvs: Vec::new(),
+                        extra: Extra::default(),
+                        error: None,
+                    }
+                }
+            )+
+
+            /// Sets `sequence_number`.
+            pub fn sequence_number(mut self, sequence_number: u32) -> Self {
+                self.sequence_number = sequence_number;
+                self
+            }
+
+            /// Sets `command_status` (0 in requests).
+            pub fn command_status(mut self, status: CommandStatus) -> Self {
+                self.command_status = status;
+                self
+            }
+
+            $(
+                #[doc = concat!("Sets `", stringify!($cfield), "` (C-Octet String; the NUL is added on the wire).")]
+                pub fn $cfield(mut self, value: impl IntoOctets) -> Self {
+                    self.body.$cfield = smpp_core::COctet::new(value.into_octets());
+                    self
+                }
+            )*
+
+            $(
+                #[doc = concat!("Sets `", stringify!($vfield), "`.")]
+                pub fn $vfield(mut self, value: $vty) -> Self {
+                    self.body.$vfield = value;
+                    self
+                }
+            )*
+
+            $(
+                #[doc = concat!("Sets `", stringify!($ofield), "` (octets; `sm_length` is computed).")]
+                pub fn $ofield(mut self, value: impl IntoOctets) -> Self {
+                    self.body.$ofield = value.into_octets();
+                    self
+                }
+            )*
+
+            raw_tlv_setters!();
+            $( $typed!(); )?
+
+            /// Checks every field and TLV and makes the PDU.
+            pub fn build(self) -> Result<Pdu, Error> {
+                let Self { command_id, sequence_number, command_status, mut body, tlvs, extra, error } = self;
+                if let Some(e) = error {
+                    return Err(e);
+                }
+                body.set_tlvs(owned_tlvs(tlvs)?);
+                extra.apply(&mut body)?;
+                let pdu = smpp_core::Pdu::new(sequence_number, body.into_body(command_id))
+                    .with_status(command_status);
+                finish(pdu)
+            }
+        }
+    };
+}
+
+/// List entries of `submit_multi` and `submit_multi_resp` builders.
+#[derive(Clone, Debug, Default)]
+struct Extra {
+    dests: Vec<(u8, Ton, Npi, Bytes)>,
+    unsuccess: Vec<(Ton, Npi, Bytes, CommandStatus)>,
+}
+
+/// Room for 255 of the largest entries of each list.
+const DEST_LIST_CAP: usize = 255 * 25;
+const UNSUCCESS_LIST_CAP: usize = 255 * 28;
+
+/// Fills the entry lists a body has.
+trait ApplyExtra {
+    fn apply_extra(&mut self, _extra: &Extra) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+impl Extra {
+    fn apply<T: ApplyExtra>(&self, body: &mut T) -> Result<(), Error> {
+        body.apply_extra(self)
+    }
+}
+
+impl ApplyExtra for Bind {}
+impl ApplyExtra for BindResp {}
+impl ApplyExtra for Outbind {}
+impl ApplyExtra for SubmitSm {}
+impl ApplyExtra for SubmitSmResp {}
+impl ApplyExtra for DataSm {}
+impl ApplyExtra for QuerySm {}
+impl ApplyExtra for QuerySmResp {}
+impl ApplyExtra for CancelSm {}
+impl ApplyExtra for ReplaceSm {}
+impl ApplyExtra for BroadcastSm {}
+impl ApplyExtra for CancelBroadcastSm {}
+impl ApplyExtra for AlertNotification {}
+
+impl ApplyExtra for SubmitMulti {
+    fn apply_extra(&mut self, extra: &Extra) -> Result<(), Error> {
+        let mut list = DestAddressBuf::<DEST_LIST_CAP>::new();
+        for (flag, ton, npi, addr) in &extra.dests {
+            let entry = if *flag == smpp_core::DEST_FLAG_DISTRIBUTION_LIST {
+                DestAddress::DistributionList {
+                    dl_name: smpp_core::COctet::new(addr),
+                }
+            } else {
+                DestAddress::SmeAddress {
+                    dest_addr_ton: *ton,
+                    dest_addr_npi: *npi,
+                    destination_addr: smpp_core::COctet::new(addr),
+                }
+            };
+            list.push(entry)?;
+        }
+        self.dest_address = list.list().map(Bytes::copy_from_slice);
+        Ok(())
+    }
+}
+
+impl ApplyExtra for SubmitMultiResp {
+    fn apply_extra(&mut self, extra: &Extra) -> Result<(), Error> {
+        let mut list = UnsuccessSmeBuf::<UNSUCCESS_LIST_CAP>::new();
+        for (ton, npi, addr, status) in &extra.unsuccess {
+            list.push(UnsuccessSme {
+                dest_addr_ton: *ton,
+                dest_addr_npi: *npi,
+                destination_addr: smpp_core::COctet::new(addr),
+                error_status_code: *status,
+            })?;
+        }
+        self.unsuccess_sme = list.list().map(Bytes::copy_from_slice);
+        Ok(())
+    }
+}
+
+builder! {
+    /// Builds `bind_transmitter`, `bind_receiver` or `bind_transceiver`
+    /// (`interface_version` defaults to 0x34).
+    BindBuilder(Bind) {
+        /// A `bind_transmitter`.
+        transmitter => BIND_TRANSMITTER,
+        /// A `bind_receiver`.
+        receiver => BIND_RECEIVER,
+        /// A `bind_transceiver`.
+        transceiver => BIND_TRANSCEIVER,
+    }
+    defaults { interface_version: InterfaceVersion::V34 }
+    cstr { system_id, password, system_type, address_range }
+    value { interface_version: InterfaceVersion, addr_ton: Ton, addr_npi: Npi }
+    octets {}
+}
+
+builder! {
+    /// Builds the bind responses (with a body; for an error response without
+    /// body use [`crate::reply_pdu`]).
+    BindRespBuilder(BindResp) {
+        /// A `bind_transmitter_resp`.
+        transmitter_resp => BIND_TRANSMITTER_RESP,
+        /// A `bind_receiver_resp`.
+        receiver_resp => BIND_RECEIVER_RESP,
+        /// A `bind_transceiver_resp`.
+        transceiver_resp => BIND_TRANSCEIVER_RESP,
+    }
+    defaults {}
+    cstr { system_id }
+    value {}
+    octets {}
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `outbind`.
+    OutbindBuilder(Outbind) {
+        /// An `outbind`.
+        new => OUTBIND,
+    }
+    defaults {}
+    cstr { system_id, password }
+    value {}
+    octets {}
+}
+
+builder! {
+    /// Builds `submit_sm` or `deliver_sm` (one body layout).
+    SubmitSmBuilder(SubmitSm) {
+        /// A `submit_sm`.
+        new => SUBMIT_SM,
+        /// A `deliver_sm` (MC to ESME, delivery receipts).
+        deliver_sm => DELIVER_SM,
+    }
+    defaults {}
+    cstr { service_type, source_addr, destination_addr, schedule_delivery_time, validity_period }
+    value {
+        source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi,
+        esm_class: EsmClass, protocol_id: u8, priority_flag: PriorityFlag,
+        registered_delivery: RegisteredDelivery, replace_if_present_flag: ReplaceIfPresentFlag,
+        data_coding: DataCoding, sm_default_msg_id: u8,
+    }
+    octets { short_message }
+    typed_tlv_setters
+}
+
+/// Builds `deliver_sm`: [`SubmitSmBuilder::deliver_sm`].
+pub type DeliverSmBuilder = SubmitSmBuilder;
+
+builder! {
+    /// Builds the responses that carry a `message_id` and TLVs:
+    /// `submit_sm_resp`, `deliver_sm_resp`, `data_sm_resp`,
+    /// `broadcast_sm_resp`, `query_broadcast_sm_resp`. For an error response
+    /// without body use [`crate::reply_pdu`].
+    SubmitSmRespBuilder(SubmitSmResp) {
+        /// A `submit_sm_resp`.
+        new => SUBMIT_SM_RESP,
+        /// A `deliver_sm_resp`.
+        deliver_sm_resp => DELIVER_SM_RESP,
+        /// A `data_sm_resp`.
+        data_sm_resp => DATA_SM_RESP,
+        /// A `broadcast_sm_resp`.
+        broadcast_sm_resp => BROADCAST_SM_RESP,
+        /// A `query_broadcast_sm_resp` (needs the `message_state`,
+        /// `broadcast_area_identifier` and `broadcast_area_success` TLVs).
+        query_broadcast_sm_resp => QUERY_BROADCAST_SM_RESP,
+    }
+    defaults {}
+    cstr { message_id }
+    value {}
+    octets {}
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `data_sm`.
+    DataSmBuilder(DataSm) {
+        /// A `data_sm`.
+        new => DATA_SM,
+    }
+    defaults {}
+    cstr { service_type, source_addr, destination_addr }
+    value {
+        source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi,
+        esm_class: EsmClass, registered_delivery: RegisteredDelivery, data_coding: DataCoding,
+    }
+    octets {}
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `submit_multi`; add destinations with
+    /// [`SubmitMultiBuilder::dest_sme`] and [`SubmitMultiBuilder::dest_dl`].
+    SubmitMultiBuilder(SubmitMulti) {
+        /// A `submit_multi`.
+        new => SUBMIT_MULTI,
+    }
+    defaults {}
+    cstr { service_type, source_addr, schedule_delivery_time, validity_period }
+    value {
+        source_addr_ton: Ton, source_addr_npi: Npi,
+        esm_class: EsmClass, protocol_id: u8, priority_flag: PriorityFlag,
+        registered_delivery: RegisteredDelivery, replace_if_present_flag: ReplaceIfPresentFlag,
+        data_coding: DataCoding, sm_default_msg_id: u8,
+    }
+    octets { short_message }
+    typed_tlv_setters
+}
+
+impl SubmitMultiBuilder {
+    /// Adds an SME address destination (`dest_flag` 1).
+    pub fn dest_sme(mut self, ton: Ton, npi: Npi, destination_addr: impl IntoOctets) -> Self {
+        self.extra.dests.push((
+            smpp_core::DEST_FLAG_SME_ADDRESS,
+            ton,
+            npi,
+            destination_addr.into_octets(),
+        ));
+        self
+    }
+
+    /// Adds a distribution list destination (`dest_flag` 2).
+    pub fn dest_dl(mut self, dl_name: impl IntoOctets) -> Self {
+        self.extra.dests.push((
+            smpp_core::DEST_FLAG_DISTRIBUTION_LIST,
+            Ton::UNKNOWN,
+            Npi::UNKNOWN,
+            dl_name.into_octets(),
+        ));
+        self
+    }
+}
+
+builder! {
+    /// Builds `submit_multi_resp`; add failed destinations with
+    /// [`SubmitMultiRespBuilder::unsuccess`].
+    SubmitMultiRespBuilder(SubmitMultiResp) {
+        /// A `submit_multi_resp`.
+        new => SUBMIT_MULTI_RESP,
+    }
+    defaults {}
+    cstr { message_id }
+    value {}
+    octets {}
+    typed_tlv_setters
+}
+
+impl SubmitMultiRespBuilder {
+    /// Adds an `unsuccess_sme` entry.
+    pub fn unsuccess(
+        mut self,
+        ton: Ton,
+        npi: Npi,
+        destination_addr: impl IntoOctets,
+        error_status_code: CommandStatus,
+    ) -> Self {
+        self.extra
+            .unsuccess
+            .push((ton, npi, destination_addr.into_octets(), error_status_code));
+        self
+    }
+}
+
+builder! {
+    /// Builds `query_sm` or `query_broadcast_sm` (one body layout).
+    QuerySmBuilder(QuerySm) {
+        /// A `query_sm`.
+        new => QUERY_SM,
+        /// A `query_broadcast_sm`.
+        query_broadcast_sm => QUERY_BROADCAST_SM,
+    }
+    defaults {}
+    cstr { message_id, source_addr }
+    value { source_addr_ton: Ton, source_addr_npi: Npi }
+    octets {}
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `query_sm_resp`.
+    QuerySmRespBuilder(QuerySmResp) {
+        /// A `query_sm_resp`.
+        new => QUERY_SM_RESP,
+    }
+    defaults {}
+    cstr { message_id, final_date }
+    value { message_state: MessageState, error_code: u8 }
+    octets {}
+}
+
+builder! {
+    /// Builds `cancel_sm`.
+    CancelSmBuilder(CancelSm) {
+        /// A `cancel_sm`.
+        new => CANCEL_SM,
+    }
+    defaults {}
+    cstr { service_type, message_id, source_addr, destination_addr }
+    value { source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi }
+    octets {}
+}
+
+builder! {
+    /// Builds `replace_sm`.
+    ReplaceSmBuilder(ReplaceSm) {
+        /// A `replace_sm`.
+        new => REPLACE_SM,
+    }
+    defaults {}
+    cstr { message_id, source_addr, schedule_delivery_time, validity_period }
+    value {
+        source_addr_ton: Ton, source_addr_npi: Npi, registered_delivery: RegisteredDelivery,
+        sm_default_msg_id: u8,
+    }
+    octets { short_message }
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `broadcast_sm` (v5.0); it needs the `broadcast_area_identifier`,
+    /// `broadcast_content_type`, `broadcast_rep_num` and
+    /// `broadcast_frequency_interval` TLVs.
+    BroadcastSmBuilder(BroadcastSm) {
+        /// A `broadcast_sm`.
+        new => BROADCAST_SM,
+    }
+    defaults {}
+    cstr { service_type, source_addr, message_id, schedule_delivery_time, validity_period }
+    value {
+        source_addr_ton: Ton, source_addr_npi: Npi, priority_flag: PriorityFlag,
+        replace_if_present_flag: ReplaceIfPresentFlag, data_coding: DataCoding,
+        sm_default_msg_id: u8,
+    }
+    octets {}
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `cancel_broadcast_sm` (v5.0).
+    CancelBroadcastSmBuilder(CancelBroadcastSm) {
+        /// A `cancel_broadcast_sm`.
+        new => CANCEL_BROADCAST_SM,
+    }
+    defaults {}
+    cstr { service_type, message_id, source_addr }
+    value { source_addr_ton: Ton, source_addr_npi: Npi }
+    octets {}
+    typed_tlv_setters
+}
+
+builder! {
+    /// Builds `alert_notification`.
+    AlertNotificationBuilder(AlertNotification) {
+        /// An `alert_notification`.
+        new => ALERT_NOTIFICATION,
+    }
+    defaults {}
+    cstr { source_addr, esme_addr }
+    value { source_addr_ton: Ton, source_addr_npi: Npi, esme_addr_ton: Ton, esme_addr_npi: Npi }
+    octets {}
+    typed_tlv_setters
+}
+
+/// Builds the PDUs without mandatory fields: `enquire_link`, `unbind` (no
+/// body at all) and `generic_nack`, `enquire_link_resp`, `unbind_resp`,
+/// `cancel_sm_resp`, `replace_sm_resp`, `cancel_broadcast_sm_resp` (header
+/// only, v5.0 allows TLVs such as `congestion_state`).
+///
+/// ```
+/// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::HeaderOnlyBuilder;
+///
+/// let nack = HeaderOnlyBuilder::generic_nack(0, CommandStatus::ESME_RINVCMDLEN).build().unwrap();
+/// assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
+/// let resp = HeaderOnlyBuilder::enquire_link_resp(5).congestion_state(40).build().unwrap();
+/// assert_eq!(resp.encoded_len(), 16 + 5);
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct HeaderOnlyBuilder {
+    command_id: CommandId,
+    sequence_number: u32,
+    command_status: CommandStatus,
+    tlvs: Vec<u8>,
+    error: Option<Error>,
+}
+
+impl HeaderOnlyBuilder {
+    fn of(command_id: CommandId, sequence_number: u32) -> Self {
+        Self {
+            command_id,
+            sequence_number,
+            command_status: CommandStatus::ESME_ROK,
+            tlvs: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// An `enquire_link`.
+    pub fn enquire_link(sequence_number: u32) -> Self {
+        Self::of(CommandId::ENQUIRE_LINK, sequence_number)
+    }
+
+    /// An `enquire_link_resp`.
+    pub fn enquire_link_resp(sequence_number: u32) -> Self {
+        Self::of(CommandId::ENQUIRE_LINK_RESP, sequence_number)
+    }
+
+    /// An `unbind`.
+    pub fn unbind(sequence_number: u32) -> Self {
+        Self::of(CommandId::UNBIND, sequence_number)
+    }
+
+    /// An `unbind_resp`.
+    pub fn unbind_resp(sequence_number: u32) -> Self {
+        Self::of(CommandId::UNBIND_RESP, sequence_number)
+    }
+
+    /// A `generic_nack` with this status (sequence 0 when the failed PDU's
+    /// could not be read).
+    pub fn generic_nack(sequence_number: u32, status: CommandStatus) -> Self {
+        Self::of(CommandId::GENERIC_NACK, sequence_number).command_status(status)
+    }
+
+    /// A `cancel_sm_resp`.
+    pub fn cancel_sm_resp(sequence_number: u32) -> Self {
+        Self::of(CommandId::CANCEL_SM_RESP, sequence_number)
+    }
+
+    /// A `replace_sm_resp`.
+    pub fn replace_sm_resp(sequence_number: u32) -> Self {
+        Self::of(CommandId::REPLACE_SM_RESP, sequence_number)
+    }
+
+    /// A `cancel_broadcast_sm_resp`.
+    pub fn cancel_broadcast_sm_resp(sequence_number: u32) -> Self {
+        Self::of(CommandId::CANCEL_BROADCAST_SM_RESP, sequence_number)
+    }
+
+    /// Sets `sequence_number`.
+    pub fn sequence_number(mut self, sequence_number: u32) -> Self {
+        self.sequence_number = sequence_number;
+        self
+    }
+
+    /// Sets `command_status`.
+    pub fn command_status(mut self, status: CommandStatus) -> Self {
+        self.command_status = status;
+        self
+    }
+
+    raw_tlv_setters!();
+
+    /// Checks the TLVs (`enquire_link` and `unbind` take none) and makes the
+    /// PDU.
+    pub fn build(self) -> Result<Pdu, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let raw = Bytes::from(self.tlvs);
+        let body = smpp_core::Body::parse(self.command_id, &raw)?.map(|s| raw.slice_ref(s));
+        finish(smpp_core::Pdu::new(self.sequence_number, body).with_status(self.command_status))
+    }
+}

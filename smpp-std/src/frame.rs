@@ -1,0 +1,151 @@
+//! Framing on `command_length` over a [`BytesMut`] read buffer.
+
+use bytes::{Bytes, BytesMut};
+use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, Header, frame_len};
+
+use crate::owned::{Pdu, parse_owned, reply_pdu};
+
+/// One complete PDU as received: its header and all its octets.
+///
+/// A frame is what the stream carried, whether or not its body is valid:
+/// [`Frame::parse`] and [`Frame::to_pdu`] decode it, and on error
+/// [`Error::reply`] (or [`Frame::error_reply`]) says what to answer. A bad
+/// body never ends the connection.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Frame {
+    /// The header (`command_length` equals `bytes.len()`).
+    pub header: Header,
+    /// The whole PDU, header included.
+    pub bytes: Bytes,
+}
+
+impl Frame {
+    /// Makes a frame of exactly one PDU's octets.
+    ///
+    /// Fails if fewer than 16 octets are given or `command_length` is not
+    /// `bytes.len()`.
+    pub fn new(bytes: Bytes) -> Result<Self, Error> {
+        let header = Header::parse(&bytes)?;
+        if usize::try_from(header.command_length).ok() != Some(bytes.len()) {
+            return Err(Error::new(ErrorKind::CommandLengthMismatch {
+                command_length: header.command_length,
+                actual: bytes.len(),
+            })
+            .with_header(header));
+        }
+        Ok(Self { header, bytes })
+    }
+
+    /// The body octets (after the 16-octet header).
+    pub fn body(&self) -> &[u8] {
+        self.bytes.get(Header::LEN..).unwrap_or_default()
+    }
+
+    /// Decodes the PDU as a view borrowing this frame.
+    pub fn parse(&self) -> Result<smpp_core::Pdu<&[u8]>, Error> {
+        smpp_core::Pdu::parse(&self.bytes)
+    }
+
+    /// Decodes the PDU into an owned [`Pdu`] whose fields are slices of this
+    /// frame's buffer (no octet is copied).
+    pub fn to_pdu(&self) -> Result<Pdu, Error> {
+        parse_owned(&self.bytes)
+    }
+
+    /// If the frame does not decode, the PDU to answer it with (the
+    /// request's `_resp` or a `generic_nack`, carrying the error's status
+    /// and the frame's `sequence_number`); `None` if it decodes.
+    pub fn error_reply(&self) -> Option<Pdu> {
+        self.parse().err().map(|e| reply_pdu(&e.reply()))
+    }
+}
+
+/// Cuts frames from a read buffer.
+///
+/// Any number of PDUs per read and any split point are handled: call
+/// [`FrameDecoder::decode`] after each read until it returns `Ok(None)`.
+/// Frames are taken with `split_to(n).freeze()`, so they share the read
+/// buffer's memory. `command_length` is checked against the maximum as soon
+/// as its four octets are there, before any memory is reserved for the
+/// frame.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::FrameDecoder;
+///
+/// let mut decoder = FrameDecoder::new();
+/// let mut buf = BytesMut::new();
+/// // Two enquire_links, the second one incomplete.
+/// buf.extend_from_slice(&[0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1]);
+/// buf.extend_from_slice(&[0, 0, 0, 16, 0, 0]);
+/// let frame = decoder.decode(&mut buf).unwrap().unwrap();
+/// assert_eq!(frame.header.command_id, CommandId::ENQUIRE_LINK);
+/// assert_eq!(decoder.decode(&mut buf), Ok(None));
+///
+/// // An HTTP request is refused at once: answer generic_nack, then close.
+/// let mut http = BytesMut::from(&b"GET / HTTP/1.1\r\n"[..]);
+/// let err = decoder.decode(&mut http).unwrap_err();
+/// assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameDecoder {
+    max_command_length: u32,
+}
+
+impl Default for FrameDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FrameDecoder {
+    /// A decoder accepting `command_length` up to
+    /// [`DEFAULT_MAX_COMMAND_LENGTH`].
+    pub const fn new() -> Self {
+        Self {
+            max_command_length: DEFAULT_MAX_COMMAND_LENGTH,
+        }
+    }
+
+    /// A decoder accepting `command_length` up to `max` (at least 16).
+    pub const fn with_max_command_length(max: u32) -> Self {
+        Self {
+            max_command_length: if max < 16 { 16 } else { max },
+        }
+    }
+
+    /// The largest `command_length` accepted.
+    pub const fn max_command_length(&self) -> u32 {
+        self.max_command_length
+    }
+
+    /// Takes the next complete frame off the front of `buf`.
+    ///
+    /// `Ok(None)`: more octets are needed (if the length is already known,
+    /// room for the rest of the frame is reserved). `Err`: the stream is not
+    /// SMPP or `command_length` is impossible; this is fatal: send a
+    /// `generic_nack` built from [`Error::reply`] (status
+    /// `ESME_RINVCMDLEN`) and close the connection.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, Error> {
+        let needed = frame_len(buf, self.max_command_length)?;
+        let Some(len) = needed else {
+            if let Some(head) = buf.first_chunk::<4>() {
+                // The length is known (and within the maximum): make room.
+                let total = u32::from_be_bytes(*head) as usize;
+                buf.reserve(total.saturating_sub(buf.len()));
+            }
+            return Ok(None);
+        };
+        let bytes = buf.split_to(len).freeze();
+        let header = Header::parse(&bytes)?;
+        Ok(Some(Frame { header, bytes }))
+    }
+
+    /// The octets still missing before the next frame is complete, if known
+    /// (0 when a frame is ready).
+    pub fn missing(&self, buf: &[u8]) -> Option<usize> {
+        let head = buf.first_chunk::<4>()?;
+        Some((u32::from_be_bytes(*head) as usize).saturating_sub(buf.len()))
+    }
+}

@@ -1,0 +1,297 @@
+//! Blocking adapters over [`std::io::Read`] and [`std::io::Write`].
+
+use core::fmt;
+use std::io::{self, Read, Write};
+
+use bytes::BytesMut;
+use smpp_core::{CommandStatus, Error, Reply};
+
+use crate::frame::{Frame, FrameDecoder};
+
+/// A fatal error on an SMPP stream.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Reading or writing failed (an end of stream inside a frame is
+    /// [`io::ErrorKind::UnexpectedEof`]).
+    Io(io::Error),
+    /// The stream carried an impossible `command_length` (below 16, above
+    /// the maximum, or octets that are not SMPP at all, such as a TLS
+    /// handshake or an HTTP request). Answer with the `generic_nack` of
+    /// [`Error::reply`] and close.
+    Framing(Error),
+    /// A PDU given for sending breaks a field rule; nothing was queued.
+    Encode(Error),
+}
+
+impl StreamError {
+    /// For a framing error, what to answer before closing.
+    pub fn reply(&self) -> Option<Reply> {
+        match self {
+            Self::Framing(e) => Some(e.reply()),
+            Self::Io(_) | Self::Encode(_) => None,
+        }
+    }
+
+    /// The `command_status` of a framing or encoding error.
+    pub fn command_status(&self) -> Option<CommandStatus> {
+        match self {
+            Self::Framing(e) | Self::Encode(e) => Some(e.command_status()),
+            Self::Io(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "I/O error: {e}"),
+            Self::Framing(e) => write!(f, "framing error: {e}"),
+            Self::Encode(e) => write!(f, "cannot encode PDU: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Io(e) => Some(e),
+            Self::Framing(e) | Self::Encode(e) => Some(e),
+        }
+    }
+}
+
+impl From<io::Error> for StreamError {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// The size of each read from the underlying reader.
+const READ_CHUNK: usize = 8 * 1024;
+
+/// Reads frames from a blocking reader, with its own read buffer (many PDUs
+/// per `read` call, a PDU over many calls).
+///
+/// ```
+/// use smpp_core::CommandId;
+/// use smpp_std::SmppReader;
+///
+/// let stream: &[u8] = &[
+///     0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1, // enquire_link
+///     0, 0, 0, 16, 0, 0, 0, 0x06, 0, 0, 0, 0, 0, 0, 0, 2, // unbind
+/// ];
+/// let mut reader = SmppReader::new(stream);
+/// let ids: Vec<CommandId> = reader
+///     .by_ref()
+///     .map(|f| f.unwrap().header.command_id)
+///     .collect();
+/// assert_eq!(ids, [CommandId::ENQUIRE_LINK, CommandId::UNBIND]);
+/// ```
+#[derive(Debug)]
+pub struct SmppReader<R> {
+    inner: R,
+    buf: BytesMut,
+    decoder: FrameDecoder,
+    failed: bool,
+}
+
+impl<R: Read> SmppReader<R> {
+    /// A reader with the default maximum `command_length`.
+    pub fn new(inner: R) -> Self {
+        Self::with_decoder(inner, FrameDecoder::new())
+    }
+
+    /// A reader framing with `decoder` (for another maximum length).
+    pub fn with_decoder(inner: R, decoder: FrameDecoder) -> Self {
+        Self {
+            inner,
+            buf: BytesMut::new(),
+            decoder,
+            failed: false,
+        }
+    }
+
+    /// The next frame; `Ok(None)` at the end of the stream between frames.
+    ///
+    /// A frame with a malformed body is returned like any other. Errors are
+    /// fatal: the reader yields nothing after one.
+    pub fn read_frame(&mut self) -> Result<Option<Frame>, StreamError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let result = self.read_frame_inner();
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn read_frame_inner(&mut self) -> Result<Option<Frame>, StreamError> {
+        loop {
+            if let Some(frame) = self
+                .decoder
+                .decode(&mut self.buf)
+                .map_err(StreamError::Framing)?
+            {
+                return Ok(Some(frame));
+            }
+            let start = self.buf.len();
+            let want = self.decoder.missing(&self.buf).unwrap_or(0).max(READ_CHUNK);
+            self.buf.resize(start + want, 0);
+            let dst = self.buf.get_mut(start..).unwrap_or_default();
+            let n = match self.inner.read(dst) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    self.buf.truncate(start);
+                    continue;
+                }
+                Err(e) => {
+                    self.buf.truncate(start);
+                    return Err(e.into());
+                }
+            };
+            self.buf.truncate(start + n);
+            if n == 0 {
+                return if self.buf.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(
+                        io::Error::new(io::ErrorKind::UnexpectedEof, "stream ended inside a PDU")
+                            .into(),
+                    )
+                };
+            }
+        }
+    }
+
+    /// Octets read but not yet returned as frames.
+    pub fn buffered(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// The underlying reader, mutably (reading from it directly loses
+    /// framing).
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// The underlying reader; buffered octets are dropped.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+}
+
+impl<R: Read> Iterator for SmppReader<R> {
+    type Item = Result<Frame, StreamError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_frame().transpose()
+    }
+}
+
+/// Writes PDUs to a blocking writer in batches.
+///
+/// [`SmppWriter::queue`] encodes a PDU into the batch buffer (validating it
+/// first; an invalid PDU is refused and nothing of it is queued) and writes
+/// the batch once it reaches the batch size; [`SmppWriter::flush`] writes
+/// whatever is queued. [`SmppWriter::send`] queues and flushes. Dropping the
+/// writer does not flush.
+///
+/// ```
+/// use smpp_core::{Body, Pdu};
+/// use smpp_std::SmppWriter;
+///
+/// let mut writer = SmppWriter::new(Vec::new());
+/// writer.queue(&Pdu::<&[u8]>::new(1, Body::EnquireLink)).unwrap();
+/// writer.queue(&Pdu::<&[u8]>::new(2, Body::Unbind)).unwrap();
+/// assert!(writer.get_ref().is_empty()); // still queued
+/// writer.flush().unwrap();
+/// assert_eq!(writer.get_ref().len(), 32);
+/// ```
+#[derive(Debug)]
+pub struct SmppWriter<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+    batch: usize,
+}
+
+/// The default batch size in octets.
+pub const DEFAULT_BATCH: usize = 16 * 1024;
+
+impl<W: Write> SmppWriter<W> {
+    /// A writer flushing every [`DEFAULT_BATCH`] octets.
+    pub fn new(inner: W) -> Self {
+        Self::with_batch(inner, DEFAULT_BATCH)
+    }
+
+    /// A writer flushing once `batch` octets are queued.
+    pub fn with_batch(inner: W, batch: usize) -> Self {
+        Self {
+            inner,
+            buf: Vec::with_capacity(batch.min(1 << 20)),
+            batch,
+        }
+    }
+
+    /// Encodes `pdu` into the batch; writes the batch if it is full.
+    pub fn queue<B: AsRef<[u8]>>(&mut self, pdu: &smpp_core::Pdu<B>) -> Result<(), StreamError> {
+        let start = self.buf.len();
+        self.buf.resize(start + pdu.encoded_len(), 0);
+        let dst = self.buf.get_mut(start..).unwrap_or_default();
+        if let Err(e) = pdu.emit(dst) {
+            self.buf.truncate(start);
+            return Err(StreamError::Encode(e));
+        }
+        if self.buf.len() >= self.batch {
+            self.write_batch()?;
+        }
+        Ok(())
+    }
+
+    /// Queues `pdu` and flushes.
+    pub fn send<B: AsRef<[u8]>>(&mut self, pdu: &smpp_core::Pdu<B>) -> Result<(), StreamError> {
+        self.queue(pdu)?;
+        self.flush()?;
+        Ok(())
+    }
+
+    fn write_batch(&mut self) -> io::Result<()> {
+        let result = self.inner.write_all(&self.buf);
+        self.buf.clear();
+        result
+    }
+
+    /// Writes everything queued and flushes the underlying writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.write_batch()?;
+        }
+        self.inner.flush()
+    }
+
+    /// Octets queued and not yet written.
+    pub fn queued(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The underlying writer.
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+
+    /// The underlying writer, mutably.
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.inner
+    }
+
+    /// Flushes, then gives back the underlying writer.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.flush()?;
+        Ok(self.inner)
+    }
+}

@@ -1,0 +1,230 @@
+//! Framing: split points, byte-at-a-time reads, impossible lengths,
+//! non-SMPP peers and malformed bodies.
+
+mod common;
+
+use bytes::{Bytes, BytesMut};
+use smpp_core::{CommandId, CommandStatus, ErrorKind, Header};
+use smpp_std::{Frame, FrameDecoder, SmppReader, StreamError};
+
+fn stream() -> (Vec<Vec<u8>>, Vec<u8>) {
+    let vectors: Vec<Vec<u8>> = common::vectors().into_iter().map(|(_, v)| v).collect();
+    let all = vectors.concat();
+    (vectors, all)
+}
+
+fn drain(decoder: &mut FrameDecoder, buf: &mut BytesMut, out: &mut Vec<Frame>) {
+    while let Some(frame) = decoder.decode(buf).unwrap() {
+        out.push(frame);
+    }
+}
+
+#[test]
+fn every_split_point_yields_the_same_frames() {
+    let (vectors, all) = stream();
+    for split in 0..=all.len() {
+        let mut decoder = FrameDecoder::new();
+        let mut buf = BytesMut::new();
+        let mut frames = Vec::new();
+        buf.extend_from_slice(&all[..split]);
+        drain(&mut decoder, &mut buf, &mut frames);
+        buf.extend_from_slice(&all[split..]);
+        drain(&mut decoder, &mut buf, &mut frames);
+        assert!(buf.is_empty(), "split {split}: leftover");
+        assert_eq!(frames.len(), vectors.len(), "split {split}");
+        for (frame, vector) in frames.iter().zip(&vectors) {
+            assert_eq!(frame.bytes[..], vector[..], "split {split}");
+            assert_eq!(frame.header, Header::parse(vector).unwrap());
+            frame.to_pdu().unwrap();
+        }
+    }
+}
+
+/// A reader returning one octet per call.
+struct Trickle<'a>(&'a [u8]);
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((&b, rest)), Some(dst)) => {
+                *dst = b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn byte_at_a_time_decoder_and_reader() {
+    let (vectors, all) = stream();
+    let mut decoder = FrameDecoder::new();
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    for &b in &all {
+        buf.extend_from_slice(&[b]);
+        drain(&mut decoder, &mut buf, &mut frames);
+    }
+    let got: Vec<&[u8]> = frames.iter().map(|f| &f.bytes[..]).collect();
+    let want: Vec<&[u8]> = vectors.iter().map(Vec::as_slice).collect();
+    assert_eq!(got, want);
+
+    let frames: Vec<Frame> = SmppReader::new(Trickle(&all))
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let got: Vec<&[u8]> = frames.iter().map(|f| &f.bytes[..]).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn oversized_command_length_is_fatal_before_allocating() {
+    let mut decoder = FrameDecoder::with_max_command_length(1024);
+    let mut buf = BytesMut::new();
+    // command_length 1025, submit_sm, sequence 77.
+    buf.extend_from_slice(&[0, 0, 4, 1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 77]);
+    let err = decoder.decode(&mut buf).unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::CommandLengthTooLong {
+            command_length: 1025,
+            max: 1024
+        }
+    ));
+    let reply = err.reply();
+    assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+    assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
+    assert_eq!(reply.sequence_number, 77);
+    assert!(buf.capacity() < 1024, "reserved {}", buf.capacity());
+
+    // Exactly at the maximum is fine.
+    let mut ok = BytesMut::new();
+    ok.extend_from_slice(&[0, 0, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 77]);
+    assert_eq!(decoder.decode(&mut ok), Ok(None));
+    assert!(ok.capacity() >= 1024);
+}
+
+#[test]
+fn undersized_command_length_is_fatal() {
+    let mut decoder = FrameDecoder::new();
+    // command_length 15: the reply is known from the first four octets.
+    let mut buf = BytesMut::from(&[0u8, 0, 0, 15][..]);
+    let err = decoder.decode(&mut buf).unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::CommandLengthTooShort { command_length: 15 }
+    ));
+    assert_eq!(err.reply().command_status, CommandStatus::ESME_RINVCMDLEN);
+    assert_eq!(err.reply().sequence_number, 0);
+    assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+}
+
+fn assert_rejected_quickly(input: &[u8]) {
+    let mut reader = SmppReader::new(input);
+    let err = reader.read_frame().unwrap_err();
+    let StreamError::Framing(e) = &err else {
+        panic!("expected a framing error, got {err}");
+    };
+    assert!(matches!(e.kind(), ErrorKind::CommandLengthTooLong { .. }));
+    assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVCMDLEN));
+    let reply = err.reply().unwrap();
+    assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+    assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
+    // The reader never grew its buffer for the announced length.
+    assert!(reader.buffered().len() <= input.len());
+    // Nothing more after a fatal error.
+    assert!(reader.read_frame().unwrap().is_none());
+
+    // The decoder alone: no reservation for the announced length.
+    let mut buf = BytesMut::from(input);
+    let before = buf.capacity();
+    assert!(FrameDecoder::new().decode(&mut buf).is_err());
+    assert_eq!(buf.capacity(), before);
+}
+
+#[test]
+fn http_request_is_fatal() {
+    assert_rejected_quickly(b"GET / HTTP/1.1\r\nHost: smsc.example\r\n\r\n");
+    assert_rejected_quickly(b"POST /submit HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+}
+
+#[test]
+fn tls_client_hello_is_fatal() {
+    // TLS record header (handshake, TLS 1.0 record version, length 0x0200),
+    // then the start of a ClientHello.
+    let mut hello = vec![
+        0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03,
+    ];
+    hello.extend_from_slice(&[0xab; 32]);
+    assert_rejected_quickly(&hello);
+}
+
+#[test]
+fn malformed_body_between_good_pdus_is_not_fatal() {
+    let vectors = common::vectors();
+    let get = |name: &str| vectors.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let good1 = get("enquire_link");
+    let good2 = get("submit_sm");
+    // submit_sm whose source_addr runs past the end: no NUL anywhere.
+    let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x12, 0x34];
+    bad.extend_from_slice(b"\0\x01\x01");
+    bad.extend_from_slice(&[b'9'; 30]);
+    let len = u32::try_from(bad.len()).unwrap().to_be_bytes();
+    bad[..4].copy_from_slice(&len);
+
+    let stream = [good1.clone(), bad.clone(), good2.clone()].concat();
+    let frames: Vec<Frame> = SmppReader::new(&stream[..])
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(frames.len(), 3);
+    assert_eq!(frames[0].bytes[..], good1[..]);
+    assert_eq!(frames[2].bytes[..], good2[..]);
+    frames[0].to_pdu().unwrap();
+    frames[2].to_pdu().unwrap();
+    assert!(frames[0].error_reply().is_none());
+
+    let bad_frame = &frames[1];
+    assert_eq!(bad_frame.bytes[..], bad[..]);
+    let err = bad_frame.parse().unwrap_err();
+    let reply = err.reply();
+    assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
+    assert_eq!(reply.command_status, CommandStatus::ESME_RINVSRCADR);
+    assert_eq!(reply.sequence_number, 0x1234);
+    let resp = bad_frame.error_reply().unwrap();
+    assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
+    assert_eq!(resp.command_status, CommandStatus::ESME_RINVSRCADR);
+    assert_eq!(resp.sequence_number, 0x1234);
+    assert_eq!(resp.encoded_len(), 16);
+}
+
+#[test]
+fn eof_inside_a_frame_is_an_io_error() {
+    let (_, all) = stream();
+    let mut reader = SmppReader::new(&all[..all.len() - 1]);
+    let mut n = 0;
+    let err = loop {
+        match reader.read_frame() {
+            Ok(Some(_)) => n += 1,
+            Ok(None) => panic!("clean end reported"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(n, common::vectors().len() - 1);
+    assert!(matches!(err, StreamError::Io(ref e) if e.kind() == std::io::ErrorKind::UnexpectedEof));
+}
+
+#[test]
+fn frame_new_checks_the_length() {
+    let frame = Frame::new(Bytes::from_static(&[
+        0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1,
+    ]))
+    .unwrap();
+    assert_eq!(frame.header.command_id, CommandId::ENQUIRE_LINK);
+    assert!(frame.body().is_empty());
+    assert!(
+        Frame::new(Bytes::from_static(&[
+            0, 0, 0, 17, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1
+        ]))
+        .is_err()
+    );
+    assert!(Frame::new(Bytes::from_static(&[0, 0, 0, 16])).is_err());
+}
