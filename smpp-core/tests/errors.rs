@@ -1,0 +1,528 @@
+//! Malformed PDUs: each error names what is wrong and the `command_status`
+//! and PDU to answer with, and nothing panics.
+
+use std::path::PathBuf;
+
+use smpp_core::{
+    BROADCAST_SM_MANDATORY_TLVS, Body, CommandId, CommandStatus, Error, ErrorKind, Field,
+    FieldProblem, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitSm, TlvProblem, TlvTag, Tlvs,
+    frame_len,
+};
+
+fn load(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../testdata/{name}.hex"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn all_vectors() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
+            let bytes = load(&name);
+            (name, bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn patch_len(frame: &mut [u8]) {
+    let len = u32::try_from(frame.len()).unwrap();
+    frame[..4].copy_from_slice(&len.to_be_bytes());
+}
+
+fn header(len: u32, id: u32, status: u32, seq: u32) -> Vec<u8> {
+    [len, id, status, seq]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect()
+}
+
+fn with_body(id: CommandId, seq: u32, body: &[u8]) -> Vec<u8> {
+    let mut frame = header(0, id.0, 0, seq);
+    frame.extend_from_slice(body);
+    patch_len(&mut frame);
+    frame
+}
+
+fn tlv_problem(err: &Error) -> (TlvTag, TlvProblem) {
+    match err.kind() {
+        ErrorKind::Tlv { tag, problem } => (tag, problem),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn sm_length_beyond_the_body() {
+    let mut frame = load("submit_sm");
+    // sm_length sits right before the 8 octets of short_message.
+    let at = frame.len() - 9;
+    assert_eq!(frame[at], 8);
+    for announced in [9u8, 100, 255] {
+        frame[at] = announced;
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Field {
+                field: Field::SmLength,
+                problem: FieldProblem::LengthExceedsBody {
+                    len: usize::from(announced),
+                    available: 8
+                }
+            }
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+        let reply = err.reply();
+        assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
+        assert_eq!(reply.sequence_number, 20456);
+    }
+    // A shorter sm_length leaves octets that are not a TLV region.
+    frame[at] = 5;
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVSTREAM);
+}
+
+#[test]
+fn tlv_running_past_the_pdu() {
+    let mut frame = load("submit_sm_sar_tlvs");
+    // The last TLV is sar_segment_seqnum (length 1): announce 2.
+    let len_at = frame.len() - 3;
+    assert_eq!(frame[len_at..len_at + 2], [0, 1]);
+    frame[len_at + 1] = 2;
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        tlv_problem(&err),
+        (
+            TlvTag::SAR_SEGMENT_SEQNUM,
+            TlvProblem::ValueOverrun {
+                len: 2,
+                available: 1
+            }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVSTREAM);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_SM_RESP);
+    assert_eq!(err.reply().sequence_number, 2);
+    // 0xFFFF announced.
+    frame[len_at..len_at + 2].copy_from_slice(&[0xFF, 0xFF]);
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVSTREAM);
+}
+
+#[test]
+fn one_to_three_leftover_octets() {
+    for name in [
+        "submit_sm",
+        "deliver_sm",
+        "data_sm",
+        "enquire_link_resp",
+        "bind_transceiver_resp",
+        "broadcast_sm",
+    ] {
+        let base = load(name);
+        for extra in 1..=3usize {
+            let mut frame = base.clone();
+            frame.extend(core::iter::repeat_n(0x14u8, extra));
+            patch_len(&mut frame);
+            let err = Pdu::parse(&frame).unwrap_err();
+            assert_eq!(
+                tlv_problem(&err).1,
+                TlvProblem::Truncated { remaining: extra },
+                "{name} +{extra}"
+            );
+            assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVSTREAM);
+        }
+        // Four octets are a TLV header with an empty value: an unknown tag
+        // is kept.
+        let mut frame = base.clone();
+        frame.extend_from_slice(&[0x14, 0x00, 0, 0]);
+        patch_len(&mut frame);
+        let pdu = Pdu::parse(&frame).unwrap();
+        let mut out = vec![0u8; pdu.encoded_len()];
+        pdu.emit(&mut out).unwrap();
+        assert_eq!(out, frame, "{name}");
+    }
+}
+
+#[test]
+fn trailing_bytes_after_header_only_requests() {
+    for (name, id) in [
+        ("enquire_link", CommandId::ENQUIRE_LINK),
+        ("unbind", CommandId::UNBIND),
+    ] {
+        for extra in 1..=5usize {
+            let mut frame = load(name);
+            frame.extend(core::iter::repeat_n(0u8, extra));
+            patch_len(&mut frame);
+            let err = Pdu::parse(&frame).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::TrailingBytes { count: extra });
+            assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+            let reply = err.reply();
+            assert_eq!(reply.command_id, id.response());
+            assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
+        }
+    }
+}
+
+#[test]
+fn command_length_disagreeing_with_the_frame() {
+    for (name, frame) in all_vectors() {
+        let real = u32::try_from(frame.len()).unwrap();
+        let seq = u32::from_be_bytes(frame[12..16].try_into().unwrap());
+        for lie in [16, real - 1, real + 1, real + 1000, u32::MAX] {
+            if lie == real || lie < 16 {
+                continue;
+            }
+            let mut bad = frame.clone();
+            bad[..4].copy_from_slice(&lie.to_be_bytes());
+            let err = Pdu::parse(&bad).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::CommandLengthMismatch {
+                    command_length: lie,
+                    actual: frame.len()
+                },
+                "{name}"
+            );
+            assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+            let reply = err.reply();
+            assert_eq!(reply.command_id, CommandId::GENERIC_NACK, "{name}");
+            assert_eq!(reply.sequence_number, seq);
+        }
+        for below in [0, 1, 15] {
+            let mut bad = frame.clone();
+            bad[..4].copy_from_slice(&u32::to_be_bytes(below));
+            let err = Pdu::parse(&bad).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::CommandLengthTooShort {
+                    command_length: below
+                }
+            );
+            assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+            assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+            assert_eq!(err.reply().sequence_number, seq);
+            assert!(frame_len(&bad, 70_000).is_err());
+        }
+    }
+}
+
+#[test]
+fn frame_len_limits() {
+    let frame = load("submit_sm");
+    let len = u32::try_from(frame.len()).unwrap();
+    assert_eq!(frame_len(&frame, len), Ok(Some(frame.len())));
+    let err = frame_len(&frame, len - 1).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::CommandLengthTooLong {
+            command_length: len,
+            max: len - 1
+        }
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+    assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+    assert_eq!(err.reply().sequence_number, 20456);
+    // Rejected from the first four octets on.
+    assert!(frame_len(&[0, 0, 0, 15], 70_000).is_err());
+    assert!(frame_len(b"GET ", 70_000).is_err());
+    assert_eq!(frame_len(&[0, 0, 0], 70_000), Ok(None));
+}
+
+#[test]
+fn fewer_than_sixteen_octets() {
+    let frame = load("enquire_link");
+    for n in 0..16 {
+        let err = Pdu::parse(&frame[..n]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::HeaderTruncated { len: n });
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+        let reply = err.reply();
+        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+        assert_eq!(reply.sequence_number, 0);
+    }
+}
+
+#[test]
+fn unknown_command_id() {
+    for id in [
+        0x0000_0000,
+        0x0000_000A,
+        0x0000_0114,
+        0x0001_0200,
+        0x8000_0114,
+        0xFFFF_FFFF,
+    ] {
+        let frame = header(16, id, 0, 4242);
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnknownCommandId);
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDID);
+        assert_eq!(err.command_id(), Some(CommandId(id)));
+        let reply = err.reply();
+        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+        assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDID);
+        assert_eq!(reply.sequence_number, 4242);
+    }
+}
+
+#[test]
+fn vendor_command_status_round_trips() {
+    for status in [0x400, 0x47F, 0x4FF, 0x0000_0009, 0x1000_0000] {
+        let mut frame = load("submit_sm_resp_error");
+        frame[8..12].copy_from_slice(&u32::to_be_bytes(status));
+        let pdu = Pdu::parse(&frame).unwrap();
+        assert_eq!(pdu.command_status, CommandStatus(status));
+        assert_eq!(
+            pdu.command_status.is_vendor_specific(),
+            (0x400..=0x4FF).contains(&status)
+        );
+        assert_eq!(pdu.command_status.name(), None);
+        let mut out = [0u8; 16];
+        pdu.emit(&mut out).unwrap();
+        assert_eq!(out[..], frame[..]);
+    }
+}
+
+#[test]
+fn unknown_and_vendor_tlvs_round_trip() {
+    let mut frame = load("submit_sm");
+    let tlvs: &[u8] = &[
+        0x14, 0x00, 0, 3, 1, 2, 3, // vendor range start
+        0x3F, 0xFF, 0, 0, // vendor range end, empty
+        0x00, 0x01, 0, 2, 0xAA, 0xBB, // unassigned
+        0x14, 0x00, 0, 1, 9, // duplicate vendor tag
+        0x02, 0x0C, 0, 2, 0, 1, // a known one in between
+        0x02, 0x0C, 0, 2, 0, 2, // and its duplicate
+    ];
+    frame.extend_from_slice(tlvs);
+    patch_len(&mut frame);
+    let pdu = Pdu::parse(&frame).unwrap();
+    let Body::SubmitSm(b) = pdu.body else {
+        panic!()
+    };
+    assert_eq!(b.tlvs.as_bytes(), tlvs);
+    assert_eq!(b.tlvs.iter().count(), 6);
+    assert_eq!(b.tlvs.get_all(TlvTag(0x1400)).count(), 2);
+    assert!(TlvTag(0x1400).is_vendor_specific());
+    assert!(TlvTag(0x3FFF).is_vendor_specific());
+    assert!(!TlvTag(0x4000).is_vendor_specific());
+    let mut out = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut out).unwrap();
+    assert_eq!(out, frame);
+}
+
+#[test]
+fn invalid_dest_flag() {
+    let mut frame = load("submit_multi");
+    // The first dest_flag follows number_of_dests (3).
+    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap() + 1;
+    for flag in [0u8, 3, 0xFF] {
+        frame[at] = flag;
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Field {
+                field: Field::DestFlag,
+                problem: FieldProblem::InvalidValue {
+                    value: u32::from(flag)
+                }
+            }
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVDESTFLAG);
+        assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
+        assert_eq!(err.reply().sequence_number, 5);
+    }
+}
+
+#[test]
+fn number_of_dests_beyond_the_entries() {
+    let mut frame = load("submit_multi");
+    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
+    frame[at] = 200;
+    let err = Pdu::parse(&frame).unwrap_err();
+    // After the three real entries, esm_class (0) is read as a dest_flag.
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::DestFlag,
+            problem: FieldProblem::InvalidValue { value: 0 }
+        }
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVDESTFLAG);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
+}
+
+/// Removes the TLV with `tag` from a frame whose TLVs start at `tlv_start`.
+fn without_tlv(frame: &[u8], tlv_start: usize, tag: TlvTag) -> Vec<u8> {
+    let mut out = frame[..tlv_start].to_vec();
+    for tlv in &Tlvs::parse(&frame[tlv_start..]).unwrap() {
+        if tlv.tag != tag {
+            out.extend_from_slice(&tlv.tag.0.to_be_bytes());
+            out.extend_from_slice(&u16::try_from(tlv.value.len()).unwrap().to_be_bytes());
+            out.extend_from_slice(tlv.value);
+        }
+    }
+    patch_len(&mut out);
+    out
+}
+
+#[test]
+fn broadcast_sm_missing_a_mandatory_tlv() {
+    let frame = load("broadcast_sm");
+    // Mandatory fields: "CBS\0", ton, npi, "\0", "\0", priority, "\0", "\0",
+    // replace, data_coding, sm_default_msg_id.
+    let tlv_start = 16 + 4 + 2 + 1 + 1 + 1 + 1 + 1 + 3;
+    assert_eq!(frame[tlv_start..tlv_start + 2], [0x06, 0x06]);
+    for tag in BROADCAST_SM_MANDATORY_TLVS {
+        let bad = without_tlv(&frame, tlv_start, tag);
+        let err = Pdu::parse(&bad).unwrap_err();
+        assert_eq!(tlv_problem(&err), (tag, TlvProblem::Missing));
+        assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
+        assert_eq!(err.reply().command_id, CommandId::BROADCAST_SM_RESP);
+        assert_eq!(err.reply().sequence_number, 7);
+        // Encoding refuses it too.
+        let good = Pdu::parse(&frame).unwrap();
+        let Body::BroadcastSm(mut b) = good.body else {
+            panic!()
+        };
+        b.tlvs = Tlvs::parse(&bad[tlv_start..]).unwrap();
+        let err = Pdu::new(7, Body::BroadcastSm(b))
+            .emit(&mut [0u8; 256])
+            .unwrap_err();
+        assert_eq!(tlv_problem(&err), (tag, TlvProblem::Missing));
+    }
+}
+
+#[test]
+fn query_broadcast_sm_resp_missing_a_mandatory_tlv() {
+    let frame = load("query_broadcast_sm_resp");
+    let tlv_start = 16 + "BC123".len() + 1;
+    for tag in QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS {
+        let bad = without_tlv(&frame, tlv_start, tag);
+        let err = Pdu::parse(&bad).unwrap_err();
+        assert_eq!(tlv_problem(&err), (tag, TlvProblem::Missing));
+        assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
+        // A response is never answered with its own response.
+        assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+        assert_eq!(err.reply().sequence_number, 8);
+    }
+}
+
+#[test]
+fn invalid_tlv_length_in_a_pdu() {
+    let mut frame = load("deliver_sm_delivery_receipt");
+    // message_state (last TLV) with two octets.
+    frame.truncate(frame.len() - 3);
+    frame.extend_from_slice(&[0, 2, 2, 2]);
+    patch_len(&mut frame);
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        tlv_problem(&err),
+        (TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 })
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+    assert_eq!(err.reply().command_id, CommandId::DELIVER_SM_RESP);
+    assert_eq!(err.reply().sequence_number, 2);
+}
+
+#[test]
+fn missing_mandatory_field() {
+    // submit_sm whose body stops after source_addr.
+    let frame = with_body(CommandId::SUBMIT_SM, 11, b"\0\x01\x0112345\0");
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::DestAddrTon,
+            problem: FieldProblem::Missing
+        }
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_SM_RESP);
+    assert_eq!(err.reply().sequence_number, 11);
+}
+
+#[test]
+fn body_errors_in_pdus_without_a_response_get_generic_nack() {
+    // alert_notification and outbind have no response PDU.
+    for id in [CommandId::ALERT_NOTIFICATION, CommandId::OUTBIND] {
+        let frame = with_body(id, 99, b"\x01");
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert!(!err.kind().is_header_error());
+        assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+        assert_eq!(err.reply().sequence_number, 99);
+    }
+}
+
+#[test]
+fn encoding_into_short_buffers() {
+    for (name, frame) in all_vectors() {
+        let pdu = Pdu::parse(&frame).unwrap();
+        for n in 0..frame.len() {
+            let mut out = vec![0u8; n];
+            let err = pdu.emit(&mut out).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::BufferTooSmall {
+                    needed: frame.len(),
+                    available: n
+                },
+                "{name}"
+            );
+            assert_eq!(err.command_id(), Some(pdu.command_id()));
+        }
+        // A larger buffer is fine: only the PDU's octets are written.
+        let mut out = vec![0xEEu8; frame.len() + 10];
+        assert_eq!(pdu.emit(&mut out), Ok(frame.len()));
+        assert_eq!(out[..frame.len()], frame[..]);
+        assert!(out[frame.len()..].iter().all(|&b| b == 0xEE));
+    }
+}
+
+#[test]
+fn display_names_pdu_field_and_status() {
+    let mut frame = load("submit_sm");
+    // Make source_addr (starts at 19) run over 21 octets: no NUL in it.
+    for b in &mut frame[19..19 + 21] {
+        *b = b'9';
+    }
+    let err = Pdu::parse(&frame).unwrap_err();
+    let text = err.to_string();
+    for part in ["submit_sm", "20456", "source_addr", "ESME_RINVSRCADR"] {
+        assert!(text.contains(part), "{text}");
+    }
+
+    let err = Pdu::parse(&header(16, 0x0000_0114, 0, 5)).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("command_id"), "{text}");
+    assert!(text.contains("ESME_RINVCMDID"), "{text}");
+
+    let mut bad = load("deliver_sm");
+    bad.push(0);
+    patch_len(&mut bad);
+    let text = Pdu::parse(&bad).unwrap_err().to_string();
+    for part in ["deliver_sm", "TLV", "ESME_RINVTLVSTREAM"] {
+        assert!(text.contains(part), "{text}");
+    }
+
+    let body = SubmitSm {
+        source_addr: "1234567890123456789012".into(),
+        ..Default::default()
+    };
+    let err = Pdu::new(1, Body::SubmitSm(body))
+        .emit(&mut [0u8; 128])
+        .unwrap_err();
+    let text = err.to_string();
+    for part in ["submit_sm", "source_addr", "21", "ESME_RINVSRCADR"] {
+        assert!(text.contains(part), "{text}");
+    }
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+}

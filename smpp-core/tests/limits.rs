@@ -1,0 +1,545 @@
+//! Size limits of every C-Octet String field of every PDU, and the SMPP time
+//! fields: one octet under the limit passes, the limit itself fails, both
+//! when decoding and when encoding, with the field's own `command_status`.
+
+use smpp_core::{
+    AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
+    CommandId, CommandStatus, DataSm, DestAddress, DestAddressBuf, Error, ErrorKind, Field,
+    FieldProblem, Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti, SubmitMultiResp,
+    SubmitSm, SubmitSmResp, Tlvs, UnsuccessSme, UnsuccessSmeBuf,
+};
+
+const SEQ: u32 = 0x0102_0304;
+
+/// The mandatory TLVs of `broadcast_sm`.
+const BROADCAST_TLVS: &[u8] = &[
+    0x06, 0x06, 0, 2, 0, b'A', // broadcast_area_identifier
+    0x06, 0x01, 0, 3, 0, 0, 0x33, // broadcast_content_type
+    0x06, 0x04, 0, 2, 0, 1, // broadcast_rep_num
+    0x06, 0x05, 0, 3, 9, 0, 15, // broadcast_frequency_interval
+];
+
+/// The mandatory TLVs of `query_broadcast_sm_resp`.
+const QUERY_BROADCAST_RESP_TLVS: &[u8] = &[
+    0x04, 0x27, 0, 1, 1, // message_state
+    0x06, 0x06, 0, 2, 0, b'A', // broadcast_area_identifier
+    0x06, 0x08, 0, 1, 80, // broadcast_area_success
+];
+
+fn emit(body: Body<&[u8]>) -> Result<Vec<u8>, Error> {
+    let pdu = Pdu::new(SEQ, body);
+    let mut out = vec![0u8; pdu.encoded_len()];
+    let n = pdu.emit(&mut out)?;
+    assert_eq!(n, out.len());
+    Ok(out)
+}
+
+fn s(v: &[u8]) -> COctet<&[u8]> {
+    COctet::new(v)
+}
+
+fn patch_len(frame: &mut [u8]) {
+    let len = u32::try_from(frame.len()).unwrap();
+    frame[..4].copy_from_slice(&len.to_be_bytes());
+}
+
+fn find_run(frame: &[u8], fill: u8, n: usize) -> usize {
+    let at = frame
+        .windows(n)
+        .position(|w| w.iter().all(|&b| b == fill))
+        .unwrap();
+    assert!(frame[at + n..].iter().all(|&b| b != fill), "one run only");
+    at
+}
+
+fn expected_reply(frame: &[u8]) -> CommandId {
+    let id = CommandId(u32::from_be_bytes(frame[4..8].try_into().unwrap()));
+    if id.expects_response() {
+        id.response()
+    } else {
+        CommandId::GENERIC_NACK
+    }
+}
+
+fn assert_field_err(
+    err: &Error,
+    field: Field,
+    problem: FieldProblem,
+    status: CommandStatus,
+    frame: &[u8],
+) {
+    assert_eq!(err.kind(), ErrorKind::Field { field, problem }, "{err}");
+    assert_eq!(err.command_status(), status);
+    let reply = err.reply();
+    assert_eq!(reply.command_id, expected_reply(frame));
+    assert_eq!(reply.command_status, status);
+    assert_eq!(reply.sequence_number, SEQ);
+}
+
+/// `max` is the field's size with its NUL.
+fn check_limit(
+    max: usize,
+    field: Field,
+    status: CommandStatus,
+    build: impl Fn(&[u8]) -> Result<Vec<u8>, Error>,
+) {
+    // max - 1 characters: encodes, decodes and re-encodes identically.
+    let fits = vec![b'Q'; max - 1];
+    let frame = build(&fits).unwrap();
+    let pdu = Pdu::parse(&frame).unwrap();
+    let mut out = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut out).unwrap();
+    assert_eq!(out, frame);
+    let at = find_run(&frame, b'Q', max - 1);
+    assert_eq!(frame[at + max - 1], 0, "the NUL follows");
+
+    // max characters: encoding refuses.
+    let err = build(&vec![b'Q'; max]).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field,
+            problem: FieldProblem::TooLong { max, len: max + 1 }
+        }
+    );
+    assert_eq!(err.command_status(), status);
+
+    // max characters on the wire: decoding refuses.
+    let mut long = frame.clone();
+    long.insert(at, b'Q');
+    patch_len(&mut long);
+    let err = Pdu::parse(&long).unwrap_err();
+    assert_field_err(
+        &err,
+        field,
+        FieldProblem::Unterminated { max },
+        status,
+        &frame,
+    );
+
+    // The frame ends inside the field: no NUL at all.
+    let mut cut = frame[..at + max - 1].to_vec();
+    patch_len(&mut cut);
+    let err = Pdu::parse(&cut).unwrap_err();
+    assert_field_err(
+        &err,
+        field,
+        FieldProblem::Unterminated { max },
+        status,
+        &frame,
+    );
+
+    // An embedded NUL is refused when encoding.
+    let mut nul = fits.clone();
+    nul[0] = 0;
+    let err = build(&nul).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field,
+            problem: FieldProblem::EmbeddedNul
+        }
+    );
+}
+
+macro_rules! limits {
+    ($($test:ident: $max:expr, $field:ident, $status:ident, |$v:ident| $build:expr;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check_limit($max, Field::$field, CommandStatus::$status, |$v: &[u8]| $build);
+            }
+        )*
+    };
+}
+
+fn bind(v: &[u8], which: u8) -> Bind<&[u8]> {
+    match which {
+        0 => Bind {
+            system_id: s(v),
+            ..Default::default()
+        },
+        1 => Bind {
+            password: s(v),
+            ..Default::default()
+        },
+        2 => Bind {
+            system_type: s(v),
+            ..Default::default()
+        },
+        _ => Bind {
+            address_range: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+fn sm(v: &[u8], which: u8) -> SubmitSm<&[u8]> {
+    match which {
+        0 => SubmitSm {
+            service_type: s(v),
+            ..Default::default()
+        },
+        1 => SubmitSm {
+            source_addr: s(v),
+            ..Default::default()
+        },
+        _ => SubmitSm {
+            destination_addr: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+fn resp(v: &[u8]) -> SubmitSmResp<&[u8]> {
+    SubmitSmResp {
+        message_id: s(v),
+        tlvs: Tlvs::EMPTY,
+    }
+}
+
+fn data_sm(v: &[u8], which: u8) -> DataSm<&[u8]> {
+    match which {
+        0 => DataSm {
+            service_type: s(v),
+            ..Default::default()
+        },
+        1 => DataSm {
+            source_addr: s(v),
+            ..Default::default()
+        },
+        _ => DataSm {
+            destination_addr: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+fn submit_multi(v: &[u8], which: u8) -> Result<Vec<u8>, Error> {
+    let mut dests = DestAddressBuf::<64>::new();
+    let mut body = SubmitMulti::default();
+    match which {
+        0 => body.service_type = s(v),
+        1 => body.source_addr = s(v),
+        2 => dests.push(DestAddress::SmeAddress {
+            dest_addr_ton: smpp_core::Ton(1),
+            dest_addr_npi: smpp_core::Npi(1),
+            destination_addr: s(v),
+        })?,
+        _ => dests.push(DestAddress::DistributionList { dl_name: s(v) })?,
+    }
+    if which < 2 {
+        dests.push(DestAddress::DistributionList {
+            dl_name: s(b"list"),
+        })?;
+    }
+    body.dest_address = dests.list();
+    emit(Body::SubmitMulti(body))
+}
+
+fn submit_multi_resp(v: &[u8], which: u8) -> Result<Vec<u8>, Error> {
+    let mut entries = UnsuccessSmeBuf::<64>::new();
+    let mut body = SubmitMultiResp::default();
+    if which == 0 {
+        body.message_id = s(v);
+    } else {
+        entries.push(UnsuccessSme {
+            dest_addr_ton: smpp_core::Ton(1),
+            dest_addr_npi: smpp_core::Npi(1),
+            destination_addr: s(v),
+            error_status_code: CommandStatus::ESME_RINVDSTADR,
+        })?;
+    }
+    body.unsuccess_sme = entries.list();
+    emit(Body::SubmitMultiResp(Some(body)))
+}
+
+fn query(v: &[u8], which: u8) -> QuerySm<&[u8]> {
+    match which {
+        0 => QuerySm {
+            message_id: s(v),
+            ..Default::default()
+        },
+        _ => QuerySm {
+            source_addr: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+fn cancel(v: &[u8], which: u8) -> CancelSm<&[u8]> {
+    match which {
+        0 => CancelSm {
+            service_type: s(v),
+            ..Default::default()
+        },
+        1 => CancelSm {
+            message_id: s(v),
+            ..Default::default()
+        },
+        2 => CancelSm {
+            source_addr: s(v),
+            ..Default::default()
+        },
+        _ => CancelSm {
+            destination_addr: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+fn replace(v: &[u8], which: u8) -> ReplaceSm<&[u8]> {
+    match which {
+        0 => ReplaceSm {
+            message_id: s(v),
+            ..Default::default()
+        },
+        _ => ReplaceSm {
+            source_addr: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+fn broadcast(v: &[u8], which: u8) -> BroadcastSm<&[u8]> {
+    let tlvs = Tlvs::parse(BROADCAST_TLVS).unwrap();
+    match which {
+        0 => BroadcastSm {
+            service_type: s(v),
+            tlvs,
+            ..Default::default()
+        },
+        1 => BroadcastSm {
+            source_addr: s(v),
+            tlvs,
+            ..Default::default()
+        },
+        _ => BroadcastSm {
+            message_id: s(v),
+            tlvs,
+            ..Default::default()
+        },
+    }
+}
+
+fn cancel_broadcast(v: &[u8], which: u8) -> CancelBroadcastSm<&[u8]> {
+    match which {
+        0 => CancelBroadcastSm {
+            service_type: s(v),
+            ..Default::default()
+        },
+        1 => CancelBroadcastSm {
+            message_id: s(v),
+            ..Default::default()
+        },
+        _ => CancelBroadcastSm {
+            source_addr: s(v),
+            ..Default::default()
+        },
+    }
+}
+
+limits! {
+    bind_transmitter_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransmitter(bind(v, 0)));
+    bind_transmitter_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransmitter(bind(v, 1)));
+    bind_transmitter_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransmitter(bind(v, 2)));
+    bind_transmitter_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindTransmitter(bind(v, 3)));
+    bind_receiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindReceiver(bind(v, 0)));
+    bind_receiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindReceiver(bind(v, 1)));
+    bind_receiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindReceiver(bind(v, 2)));
+    bind_receiver_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindReceiver(bind(v, 3)));
+    bind_transceiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransceiver(bind(v, 0)));
+    bind_transceiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransceiver(bind(v, 1)));
+    bind_transceiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransceiver(bind(v, 2)));
+    bind_transceiver_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindTransceiver(bind(v, 3)));
+    bind_transmitter_resp_system_id: 16, SystemId, ESME_RINVSYSID,
+        |v| emit(Body::BindTransmitterResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
+    bind_receiver_resp_system_id: 16, SystemId, ESME_RINVSYSID,
+        |v| emit(Body::BindReceiverResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
+    bind_transceiver_resp_system_id: 16, SystemId, ESME_RINVSYSID,
+        |v| emit(Body::BindTransceiverResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
+    outbind_system_id: 16, SystemId, ESME_RINVSYSID,
+        |v| emit(Body::Outbind(Outbind { system_id: s(v), ..Default::default() }));
+    outbind_password: 9, Password, ESME_RINVPASWD,
+        |v| emit(Body::Outbind(Outbind { password: s(v), ..Default::default() }));
+    alert_notification_source_addr: 65, SourceAddr, ESME_RINVSRCADR,
+        |v| emit(Body::AlertNotification(AlertNotification { source_addr: s(v), ..Default::default() }));
+    alert_notification_esme_addr: 65, EsmeAddr, ESME_RINVSRCADR,
+        |v| emit(Body::AlertNotification(AlertNotification { esme_addr: s(v), ..Default::default() }));
+    submit_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::SubmitSm(sm(v, 0)));
+    submit_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::SubmitSm(sm(v, 1)));
+    submit_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::SubmitSm(sm(v, 2)));
+    deliver_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::DeliverSm(sm(v, 0)));
+    deliver_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::DeliverSm(sm(v, 1)));
+    deliver_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::DeliverSm(sm(v, 2)));
+    submit_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::SubmitSmResp(Some(resp(v))));
+    deliver_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::DeliverSmResp(Some(resp(v))));
+    data_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::DataSmResp(Some(resp(v))));
+    broadcast_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::BroadcastSmResp(Some(resp(v))));
+    query_broadcast_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID,
+        |v| emit(Body::QueryBroadcastSmResp(Some(SubmitSmResp {
+            message_id: s(v),
+            tlvs: Tlvs::parse(QUERY_BROADCAST_RESP_TLVS).unwrap(),
+        })));
+    data_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::DataSm(data_sm(v, 0)));
+    data_sm_source_addr: 65, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::DataSm(data_sm(v, 1)));
+    data_sm_destination_addr: 65, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::DataSm(data_sm(v, 2)));
+    submit_multi_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| submit_multi(v, 0);
+    submit_multi_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| submit_multi(v, 1);
+    submit_multi_dest_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| submit_multi(v, 2);
+    submit_multi_dest_dl_name: 21, DlName, ESME_RINVDLNAME, |v| submit_multi(v, 3);
+    submit_multi_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| submit_multi_resp(v, 0);
+    submit_multi_resp_unsuccess_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| submit_multi_resp(v, 1);
+    query_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::QuerySm(query(v, 0)));
+    query_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::QuerySm(query(v, 1)));
+    query_broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::QueryBroadcastSm(query(v, 0)));
+    query_broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::QueryBroadcastSm(query(v, 1)));
+    query_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID,
+        |v| emit(Body::QuerySmResp(Some(QuerySmResp { message_id: s(v), ..Default::default() })));
+    cancel_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::CancelSm(cancel(v, 0)));
+    cancel_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::CancelSm(cancel(v, 1)));
+    cancel_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::CancelSm(cancel(v, 2)));
+    cancel_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::CancelSm(cancel(v, 3)));
+    replace_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::ReplaceSm(replace(v, 0)));
+    replace_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::ReplaceSm(replace(v, 1)));
+    broadcast_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::BroadcastSm(broadcast(v, 0)));
+    broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::BroadcastSm(broadcast(v, 1)));
+    broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::BroadcastSm(broadcast(v, 2)));
+    cancel_broadcast_sm_service_type: 6, ServiceType, ESME_RINVSERTYP,
+        |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 0)));
+    cancel_broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID,
+        |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 1)));
+    cancel_broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR,
+        |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 2)));
+}
+
+/// An SMPP time field: empty or 16 characters pass; 1-15 and 17 fail.
+fn check_time(
+    field: Field,
+    status: CommandStatus,
+    build: impl Fn(&[u8]) -> Result<Vec<u8>, Error>,
+) {
+    let empty = build(b"").unwrap();
+    assert!(Pdu::parse(&empty).is_ok());
+    let frame = build(&[b'#'; 16]).unwrap();
+    let pdu = Pdu::parse(&frame).unwrap();
+    let mut out = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut out).unwrap();
+    assert_eq!(out, frame);
+    let at = find_run(&frame, b'#', 16);
+    for len in (1..=15).chain([17]) {
+        let value = vec![b'#'; len];
+        let err = build(&value).unwrap_err();
+        assert_eq!(err.command_status(), status, "{len}");
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Field {
+                field,
+                problem: FieldProblem::TimeLength { len }
+            },
+            "{len}"
+        );
+        let mut bad = frame[..at].to_vec();
+        bad.extend_from_slice(&value);
+        bad.extend_from_slice(&frame[at + 16..]);
+        patch_len(&mut bad);
+        let err = Pdu::parse(&bad).unwrap_err();
+        let problem = if len == 17 {
+            FieldProblem::Unterminated { max: 17 }
+        } else {
+            FieldProblem::TimeLength { len }
+        };
+        assert_field_err(&err, field, problem, status, &frame);
+    }
+}
+
+macro_rules! times {
+    ($($test:ident: $field:ident, $status:ident, |$v:ident| $build:expr;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check_time(Field::$field, CommandStatus::$status, |$v: &[u8]| $build);
+            }
+        )*
+    };
+}
+
+times! {
+    submit_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
+        |v| emit(Body::SubmitSm(SubmitSm { schedule_delivery_time: s(v), ..Default::default() }));
+    submit_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
+        |v| emit(Body::SubmitSm(SubmitSm { validity_period: s(v), ..Default::default() }));
+    deliver_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
+        |v| emit(Body::DeliverSm(SubmitSm { schedule_delivery_time: s(v), ..Default::default() }));
+    deliver_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
+        |v| emit(Body::DeliverSm(SubmitSm { validity_period: s(v), ..Default::default() }));
+    submit_multi_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
+        |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), ..Default::default() }));
+    submit_multi_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
+        |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), ..Default::default() }));
+    replace_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
+        |v| emit(Body::ReplaceSm(ReplaceSm { schedule_delivery_time: s(v), ..Default::default() }));
+    replace_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
+        |v| emit(Body::ReplaceSm(ReplaceSm { validity_period: s(v), ..Default::default() }));
+    broadcast_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
+        |v| emit(Body::BroadcastSm(BroadcastSm {
+            schedule_delivery_time: s(v),
+            tlvs: Tlvs::parse(BROADCAST_TLVS).unwrap(),
+            ..Default::default()
+        }));
+    broadcast_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
+        |v| emit(Body::BroadcastSm(BroadcastSm {
+            validity_period: s(v),
+            tlvs: Tlvs::parse(BROADCAST_TLVS).unwrap(),
+            ..Default::default()
+        }));
+    query_sm_resp_final_date: FinalDate, ESME_RUNKNOWNERR,
+        |v| emit(Body::QuerySmResp(Some(QuerySmResp { final_date: s(v), ..Default::default() })));
+}
+
+/// `short_message` is at most 255 octets (`sm_length` is one octet).
+#[test]
+fn short_message_limit() {
+    for build in [
+        |m: &[u8]| {
+            emit(Body::SubmitSm(SubmitSm {
+                short_message: m,
+                ..Default::default()
+            }))
+        },
+        |m: &[u8]| {
+            emit(Body::DeliverSm(SubmitSm {
+                short_message: m,
+                ..Default::default()
+            }))
+        },
+        |m: &[u8]| {
+            emit(Body::SubmitMulti(SubmitMulti {
+                short_message: m,
+                ..Default::default()
+            }))
+        },
+        |m: &[u8]| {
+            emit(Body::ReplaceSm(ReplaceSm {
+                short_message: m,
+                ..Default::default()
+            }))
+        },
+    ] {
+        let max = [0u8; 255];
+        let frame = build(&max).unwrap();
+        let Ok(pdu) = Pdu::parse(&frame) else {
+            panic!()
+        };
+        assert_eq!(pdu.encoded_len(), frame.len());
+        let err = build(&[0u8; 256]).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Field {
+                field: Field::ShortMessage,
+                problem: FieldProblem::TooLong { max: 255, len: 256 }
+            }
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
+    }
+}
