@@ -1,1 +1,1094 @@
 //! `serde` implementations (feature `serde`).
+//!
+//! [`Pdu`] serializes to one map per PDU, with the specification's field
+//! names (those of `pdu_fields.csv` and `tlvs.csv`):
+//!
+//! ```json
+//! {"command":"submit_sm","command_id":4,"command_status":0,"sequence_number":7,
+//!  "body":{"service_type":"","source_addr_ton":1,"...":"...","sm_length":2,"short_message":"6869"},
+//!  "tlvs":[{"tag":526,"name":"sar_msg_ref_num","value":1,"hex":"0001"}]}
+//! ```
+//!
+//! - `body` holds every mandatory field in wire order; it is `null` for a
+//!   PDU without body (`unbind`, `enquire_link`, the header-only responses
+//!   and error responses sent without body). Integers are numbers;
+//!   C-Octet Strings are strings; octet strings (`short_message`) are
+//!   lowercase hex. Derived counts (`sm_length`, `number_of_dests`,
+//!   `no_unsuccess`) are included as decoded. A C-Octet String that is not
+//!   UTF-8 is written in hex under its name with a `_hex` suffix (for
+//!   example `"source_addr_hex":"ff41"`); either key is accepted back.
+//! - `submit_multi`'s `dest_address` is a list of maps (`dest_flag` then
+//!   `dest_addr_ton`, `dest_addr_npi`, `destination_addr`, or `dl_name`);
+//!   `submit_multi_resp`'s `unsuccess_sme` a list of maps (`dest_addr_ton`,
+//!   `dest_addr_npi`, `destination_addr`, `error_status_code`).
+//! - `tlvs` lists the TLVs in wire order: `tag`, `name` (known tags only),
+//!   `value` (typed, when the octets fit the tag's type) and `hex` (the raw
+//!   value octets, always). Typed values: integers for Integer tags
+//!   (decoded from however many octets were sent), strings for C-Octet
+//!   String tags (without NUL) and for `source_node_id`/`dest_node_id`
+//!   (decimal digits), hex for octet strings (`message_payload`, ...), and
+//!   maps for composites: `network_error_code` `{network_type, error_code}`,
+//!   `broadcast_content_type` `{network_type, content_type}`,
+//!   `broadcast_frequency_interval` `{time_unit, number}`,
+//!   `broadcast_area_identifier` `{format, area}` (area in hex),
+//!   `callback_num` `{digit_mode, ton, npi, number}` (`number_hex` if not
+//!   UTF-8), `its_session_info` `{session_number, sequence_number,
+//!   end_of_session}`; `ms_validity` is a number (1 octet) or
+//!   `{behaviour, time_unit, number}` (4 octets); `alert_on_message_delivery`
+//!   is `null` (no value) or a number.
+//!
+//! Deserializing needs a self-describing format (JSON, ...). It takes the
+//! same map: `command` or `command_id` (both must agree when given),
+//! `command_status` (0 if absent), `sequence_number`, `body`, `tlvs` (empty
+//! if absent). Derived lengths (`command_length`, `sm_length`,
+//! `number_of_dests`, `no_unsuccess`, a TLV's `length`) may be left out;
+//! when present they must match. A TLV is written from `hex` when given,
+//! else from `value`; `tag` or `name` identifies it. A top-level `content`
+//! key is reserved for derived, read-only views and ignored. Unknown keys
+//! are refused. The result is checked exactly as [`Pdu::parse`] checks
+//! received octets.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
+
+use crate::command_id::CommandId;
+use crate::header::Header;
+use crate::pdu::Pdu;
+use crate::tlv::TlvTag;
+
+// ---------------------------------------------------------------- layouts
+
+/// One mandatory field (or group) of a body, in wire order.
+#[derive(Clone, Copy)]
+enum F {
+    /// Integer1.
+    U8(&'static str),
+    /// C-Octet String.
+    Cstr(&'static str),
+    /// `sm_length` then `short_message`.
+    Sm,
+    /// `number_of_dests` then the `dest_address` entries.
+    Dests,
+    /// `no_unsuccess` then the `unsuccess_sme` entries.
+    Unsuccess,
+}
+
+use F::{Cstr, Dests, Sm, U8, Unsuccess};
+
+/// How a command's body looks.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// Mandatory fields, then TLVs.
+    Fields(&'static [F]),
+    /// A response body that may be absent (then `body` is `null`).
+    Optional(&'static [F]),
+    /// Header-only: TLVs only, `body` is `null`.
+    TlvsOnly,
+    /// No body at all.
+    Empty,
+}
+
+const BIND: &[F] = &[
+    Cstr("system_id"),
+    Cstr("password"),
+    Cstr("system_type"),
+    U8("interface_version"),
+    U8("addr_ton"),
+    U8("addr_npi"),
+    Cstr("address_range"),
+];
+const BIND_RESP: &[F] = &[Cstr("system_id")];
+const OUTBIND: &[F] = &[Cstr("system_id"), Cstr("password")];
+const ALERT: &[F] = &[
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    U8("esme_addr_ton"),
+    U8("esme_addr_npi"),
+    Cstr("esme_addr"),
+];
+const SUBMIT_SM: &[F] = &[
+    Cstr("service_type"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    U8("dest_addr_ton"),
+    U8("dest_addr_npi"),
+    Cstr("destination_addr"),
+    U8("esm_class"),
+    U8("protocol_id"),
+    U8("priority_flag"),
+    Cstr("schedule_delivery_time"),
+    Cstr("validity_period"),
+    U8("registered_delivery"),
+    U8("replace_if_present_flag"),
+    U8("data_coding"),
+    U8("sm_default_msg_id"),
+    Sm,
+];
+const MESSAGE_ID: &[F] = &[Cstr("message_id")];
+const DATA_SM: &[F] = &[
+    Cstr("service_type"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    U8("dest_addr_ton"),
+    U8("dest_addr_npi"),
+    Cstr("destination_addr"),
+    U8("esm_class"),
+    U8("registered_delivery"),
+    U8("data_coding"),
+];
+const SUBMIT_MULTI: &[F] = &[
+    Cstr("service_type"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    Dests,
+    U8("esm_class"),
+    U8("protocol_id"),
+    U8("priority_flag"),
+    Cstr("schedule_delivery_time"),
+    Cstr("validity_period"),
+    U8("registered_delivery"),
+    U8("replace_if_present_flag"),
+    U8("data_coding"),
+    U8("sm_default_msg_id"),
+    Sm,
+];
+const SUBMIT_MULTI_RESP: &[F] = &[Cstr("message_id"), Unsuccess];
+const QUERY_SM: &[F] = &[
+    Cstr("message_id"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+];
+const QUERY_SM_RESP: &[F] = &[
+    Cstr("message_id"),
+    Cstr("final_date"),
+    U8("message_state"),
+    U8("error_code"),
+];
+const CANCEL_SM: &[F] = &[
+    Cstr("service_type"),
+    Cstr("message_id"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    U8("dest_addr_ton"),
+    U8("dest_addr_npi"),
+    Cstr("destination_addr"),
+];
+const REPLACE_SM: &[F] = &[
+    Cstr("message_id"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    Cstr("schedule_delivery_time"),
+    Cstr("validity_period"),
+    U8("registered_delivery"),
+    U8("sm_default_msg_id"),
+    Sm,
+];
+const BROADCAST_SM: &[F] = &[
+    Cstr("service_type"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+    Cstr("message_id"),
+    U8("priority_flag"),
+    Cstr("schedule_delivery_time"),
+    Cstr("validity_period"),
+    U8("replace_if_present_flag"),
+    U8("data_coding"),
+    U8("sm_default_msg_id"),
+];
+const CANCEL_BROADCAST_SM: &[F] = &[
+    Cstr("service_type"),
+    Cstr("message_id"),
+    U8("source_addr_ton"),
+    U8("source_addr_npi"),
+    Cstr("source_addr"),
+];
+
+/// The body shape of a command, `None` for ids this crate does not know.
+fn shape(id: CommandId) -> Option<Shape> {
+    use Shape::{Empty, Fields, Optional, TlvsOnly};
+    Some(match id {
+        CommandId::BIND_RECEIVER | CommandId::BIND_TRANSMITTER | CommandId::BIND_TRANSCEIVER => {
+            Fields(BIND)
+        }
+        CommandId::BIND_RECEIVER_RESP
+        | CommandId::BIND_TRANSMITTER_RESP
+        | CommandId::BIND_TRANSCEIVER_RESP => Optional(BIND_RESP),
+        CommandId::OUTBIND => Fields(OUTBIND),
+        CommandId::ALERT_NOTIFICATION => Fields(ALERT),
+        CommandId::SUBMIT_SM | CommandId::DELIVER_SM => Fields(SUBMIT_SM),
+        CommandId::SUBMIT_SM_RESP
+        | CommandId::DELIVER_SM_RESP
+        | CommandId::DATA_SM_RESP
+        | CommandId::BROADCAST_SM_RESP
+        | CommandId::QUERY_BROADCAST_SM_RESP => Optional(MESSAGE_ID),
+        CommandId::DATA_SM => Fields(DATA_SM),
+        CommandId::SUBMIT_MULTI => Fields(SUBMIT_MULTI),
+        CommandId::SUBMIT_MULTI_RESP => Optional(SUBMIT_MULTI_RESP),
+        CommandId::QUERY_SM | CommandId::QUERY_BROADCAST_SM => Fields(QUERY_SM),
+        CommandId::QUERY_SM_RESP => Optional(QUERY_SM_RESP),
+        CommandId::CANCEL_SM => Fields(CANCEL_SM),
+        CommandId::REPLACE_SM => Fields(REPLACE_SM),
+        CommandId::BROADCAST_SM => Fields(BROADCAST_SM),
+        CommandId::CANCEL_BROADCAST_SM => Fields(CANCEL_BROADCAST_SM),
+        CommandId::GENERIC_NACK
+        | CommandId::UNBIND_RESP
+        | CommandId::REPLACE_SM_RESP
+        | CommandId::CANCEL_SM_RESP
+        | CommandId::ENQUIRE_LINK_RESP
+        | CommandId::CANCEL_BROADCAST_SM_RESP => TlvsOnly,
+        CommandId::UNBIND | CommandId::ENQUIRE_LINK => Empty,
+        _ => return None,
+    })
+}
+
+// ------------------------------------------------------------ TLV typing
+
+/// How a TLV's value is typed in JSON.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tk {
+    /// Big-endian integer; the width used when encoding from `value`.
+    Int(usize),
+    /// C-Octet String (NUL added when encoding from `value`).
+    Cstr,
+    /// Text without NUL (decimal node ids).
+    Text,
+    /// Octets, as hex.
+    Octets,
+    NetworkErrorCode,
+    BroadcastContentType,
+    FrequencyInterval,
+    AreaIdentifier,
+    CallbackNum,
+    ItsSessionInfo,
+    MsValidity,
+    AlertOnDelivery,
+}
+
+fn tlv_kind(tag: TlvTag) -> Option<Tk> {
+    Some(match tag.0 {
+        0x0005 | 0x0006 | 0x0007 | 0x000D | 0x000E | 0x000F | 0x0010 | 0x0019 | 0x0030 | 0x0201
+        | 0x0205 | 0x020D | 0x020E | 0x020F | 0x0210 | 0x0302 | 0x0304 | 0x0420 | 0x0421
+        | 0x0422 | 0x0425 | 0x0426 | 0x0427 | 0x0428 | 0x0501 | 0x0600 | 0x0603 | 0x0608
+        | 0x0611 | 0x1201 | 0x1380 => Tk::Int(1),
+        0x0008 | 0x0204 | 0x020A | 0x020B | 0x020C | 0x0604 | 0x1203 => Tk::Int(2),
+        0x0017 | 0x0607 => Tk::Int(4),
+        0x001D | 0x001E | 0x0609 | 0x060D | 0x060E => Tk::Cstr,
+        0x060F | 0x0610 => Tk::Text,
+        0x0202 | 0x0203 | 0x0303 | 0x0424 | 0x0602 | 0x060A | 0x060B | 0x0612 | 0x0613 => {
+            Tk::Octets
+        }
+        0x0423 => Tk::NetworkErrorCode,
+        0x0601 => Tk::BroadcastContentType,
+        0x0605 => Tk::FrequencyInterval,
+        0x0606 => Tk::AreaIdentifier,
+        0x0381 => Tk::CallbackNum,
+        0x1383 => Tk::ItsSessionInfo,
+        0x1204 => Tk::MsValidity,
+        0x130C => Tk::AlertOnDelivery,
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------- JSON-ish tree
+
+/// A map key, optionally with the `_hex` suffix.
+#[derive(Clone, Copy)]
+struct Key(&'static str, bool);
+
+impl Serialize for Key {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.1 {
+            s.collect_str(&format_args!("{}_hex", self.0))
+        } else {
+            s.serialize_str(self.0)
+        }
+    }
+}
+
+/// What serialization writes: a small tree borrowing the wire octets.
+enum J<'a> {
+    Null,
+    Bool(bool),
+    Num(u64),
+    Str(&'a str),
+    Hex(&'a [u8]),
+    Obj(Vec<(Key, Self)>),
+    List(Vec<Self>),
+}
+
+struct HexStr<'a>(&'a [u8]);
+
+impl fmt::Display for HexStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl Serialize for J<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            J::Null => s.serialize_unit(),
+            J::Bool(b) => s.serialize_bool(*b),
+            J::Num(n) => s.serialize_u64(*n),
+            J::Str(v) => s.serialize_str(v),
+            J::Hex(v) => s.collect_str(&HexStr(v)),
+            J::Obj(entries) => {
+                let mut m = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+            J::List(items) => {
+                let mut q = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    q.serialize_element(v)?;
+                }
+                q.end()
+            }
+        }
+    }
+}
+
+/// A C-Octet String value: text, or hex under the `_hex` key.
+fn cstr_entry<'a>(name: &'static str, value: &'a [u8]) -> (Key, J<'a>) {
+    match core::str::from_utf8(value) {
+        Ok(s) => (Key(name, false), J::Str(s)),
+        Err(_) => (Key(name, true), J::Hex(value)),
+    }
+}
+
+/// Reads wire octets field by field (they were just emitted, so valid).
+struct Rd<'a>(&'a [u8]);
+
+impl<'a> Rd<'a> {
+    fn u8(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        let (b, rest) = self.0.split_first_chunk::<4>()?;
+        self.0 = rest;
+        Some(u32::from_be_bytes(*b))
+    }
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (v, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(v)
+    }
+    fn cstr(&mut self) -> Option<&'a [u8]> {
+        let end = self.0.iter().position(|&b| b == 0)?;
+        let v = self.take(end)?;
+        self.u8()?;
+        Some(v)
+    }
+}
+
+fn num(n: impl Into<u64>) -> J<'static> {
+    J::Num(n.into())
+}
+
+/// Walks the mandatory fields; returns them and the TLV octets after them.
+fn body_json<'a>(fields: &[F], body: &'a [u8]) -> Option<(J<'a>, &'a [u8])> {
+    let mut r = Rd(body);
+    let mut out = Vec::with_capacity(fields.len() + 1);
+    for f in fields {
+        match *f {
+            U8(name) => out.push((Key(name, false), num(r.u8()?))),
+            Cstr(name) => out.push(cstr_entry(name, r.cstr()?)),
+            Sm => {
+                let len = r.u8()?;
+                out.push((Key("sm_length", false), num(len)));
+                out.push((
+                    Key("short_message", false),
+                    J::Hex(r.take(usize::from(len))?),
+                ));
+            }
+            Dests => {
+                let count = r.u8()?;
+                let mut list = Vec::with_capacity(usize::from(count));
+                for _ in 0..count {
+                    let flag = r.u8()?;
+                    let mut e = vec![(Key("dest_flag", false), num(flag))];
+                    if flag == crate::pdu::DEST_FLAG_DISTRIBUTION_LIST {
+                        e.push(cstr_entry("dl_name", r.cstr()?));
+                    } else {
+                        e.push((Key("dest_addr_ton", false), num(r.u8()?)));
+                        e.push((Key("dest_addr_npi", false), num(r.u8()?)));
+                        e.push(cstr_entry("destination_addr", r.cstr()?));
+                    }
+                    list.push(J::Obj(e));
+                }
+                out.push((Key("number_of_dests", false), num(count)));
+                out.push((Key("dest_address", false), J::List(list)));
+            }
+            Unsuccess => {
+                let count = r.u8()?;
+                let mut list = Vec::with_capacity(usize::from(count));
+                for _ in 0..count {
+                    let ton = r.u8()?;
+                    let npi = r.u8()?;
+                    let addr = r.cstr()?;
+                    let code = r.u32()?;
+                    list.push(J::Obj(vec![
+                        (Key("dest_addr_ton", false), num(ton)),
+                        (Key("dest_addr_npi", false), num(npi)),
+                        cstr_entry("destination_addr", addr),
+                        (Key("error_status_code", false), num(code)),
+                    ]));
+                }
+                out.push((Key("no_unsuccess", false), num(count)));
+                out.push((Key("unsuccess_sme", false), J::List(list)));
+            }
+        }
+    }
+    Some((J::Obj(out), r.0))
+}
+
+fn be(v: &[u8]) -> u64 {
+    v.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+}
+
+/// The typed `value` of a TLV, `None` when the octets do not fit its type.
+fn tlv_value(kind: Tk, v: &[u8]) -> Option<J<'_>> {
+    fn text(b: &[u8]) -> Option<&str> {
+        core::str::from_utf8(b).ok()
+    }
+    Some(match (kind, v) {
+        (Tk::Int(_), _) if (1..=4).contains(&v.len()) => J::Num(be(v)),
+        (Tk::Cstr, _) => {
+            let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
+            J::Str(text(v.get(..end)?)?)
+        }
+        (Tk::Text, _) => J::Str(text(v)?),
+        (Tk::Octets, _) => J::Hex(v),
+        (Tk::NetworkErrorCode, &[t, a, b]) => J::Obj(vec![
+            (Key("network_type", false), num(t)),
+            (Key("error_code", false), num(u16::from_be_bytes([a, b]))),
+        ]),
+        (Tk::BroadcastContentType, &[t, a, b]) => J::Obj(vec![
+            (Key("network_type", false), num(t)),
+            (Key("content_type", false), num(u16::from_be_bytes([a, b]))),
+        ]),
+        (Tk::FrequencyInterval, &[u, a, b]) => J::Obj(vec![
+            (Key("time_unit", false), num(u)),
+            (Key("number", false), num(u16::from_be_bytes([a, b]))),
+        ]),
+        (Tk::AreaIdentifier, [format, area @ ..]) => J::Obj(vec![
+            (Key("format", false), num(*format)),
+            (Key("area", false), J::Hex(area)),
+        ]),
+        (Tk::CallbackNum, [mode, ton, npi, number @ ..]) => J::Obj(vec![
+            (Key("digit_mode", false), num(*mode)),
+            (Key("ton", false), num(*ton)),
+            (Key("npi", false), num(*npi)),
+            cstr_entry("number", number),
+        ]),
+        (Tk::ItsSessionInfo, &[session, seq]) => J::Obj(vec![
+            (Key("session_number", false), num(session)),
+            (Key("sequence_number", false), num(seq >> 1)),
+            (Key("end_of_session", false), J::Bool(seq & 1 == 1)),
+        ]),
+        (Tk::MsValidity | Tk::AlertOnDelivery, &[b]) => num(b),
+        (Tk::MsValidity, &[behaviour, unit, a, b]) => J::Obj(vec![
+            (Key("behaviour", false), num(behaviour)),
+            (Key("time_unit", false), num(unit)),
+            (Key("number", false), num(u16::from_be_bytes([a, b]))),
+        ]),
+        (Tk::AlertOnDelivery, &[]) => J::Null,
+        _ => return None,
+    })
+}
+
+fn tlvs_json(mut raw: &[u8]) -> Option<J<'_>> {
+    let mut out = Vec::new();
+    while !raw.is_empty() {
+        let (head, rest) = raw.split_first_chunk::<4>()?;
+        let tag = TlvTag(u16::from_be_bytes([head[0], head[1]]));
+        let len = usize::from(u16::from_be_bytes([head[2], head[3]]));
+        let (value, rest) = rest.split_at_checked(len)?;
+        raw = rest;
+        let mut e = vec![(Key("tag", false), num(tag.0))];
+        if let Some(name) = tag.name() {
+            e.push((Key("name", false), J::Str(name)));
+        }
+        if let Some(v) = tlv_kind(tag).and_then(|k| tlv_value(k, value)) {
+            e.push((Key("value", false), v));
+        }
+        e.push((Key("hex", false), J::Hex(value)));
+        out.push(J::Obj(e));
+    }
+    Some(J::List(out))
+}
+
+impl<B: AsRef<[u8]>> Serialize for Pdu<B> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let mut wire = vec![0u8; self.encoded_len()];
+        self.emit(&mut wire).map_err(S::Error::custom)?;
+        let id = self.command_id();
+        let body = wire.get(Header::LEN..).unwrap_or_default();
+        let bad = || S::Error::custom("PDU does not re-read");
+        let shape = shape(id).ok_or_else(|| S::Error::custom("unknown command_id"))?;
+        let (body_j, tlvs) = match shape {
+            Shape::Optional(_) if body.is_empty() => (J::Null, body),
+            Shape::Fields(f) | Shape::Optional(f) => body_json(f, body).ok_or_else(bad)?,
+            Shape::TlvsOnly => (J::Null, body),
+            Shape::Empty => (J::Null, &[][..]),
+        };
+        let top = J::Obj(vec![
+            (Key("command", false), id.name().map_or(J::Null, J::Str)),
+            (Key("command_id", false), num(id.0)),
+            (Key("command_status", false), num(self.command_status.0)),
+            (Key("sequence_number", false), num(self.sequence_number)),
+            (Key("body", false), body_j),
+            (Key("tlvs", false), tlvs_json(tlvs).ok_or_else(bad)?),
+        ]);
+        top.serialize(s)
+    }
+}
+
+// ----------------------------------------------------------- deserialize
+
+/// A self-describing value, as read from the input.
+enum Val {
+    Null,
+    Bool(bool),
+    Num(u64),
+    Str(String),
+    Seq(Vec<Self>),
+    Map(Vec<(String, Self)>),
+}
+
+impl Val {
+    fn what(&self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Bool(_) => "a boolean",
+            Self::Num(_) => "a number",
+            Self::Str(_) => "a string",
+            Self::Seq(_) => "a list",
+            Self::Map(_) => "a map",
+        }
+    }
+}
+
+struct ValVisitor;
+
+impl<'de> Visitor<'de> for ValVisitor {
+    type Value = Val;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an SMPP PDU value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Val, E> {
+        Ok(Val::Bool(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Val, E> {
+        Ok(Val::Num(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Val, E> {
+        u64::try_from(v)
+            .map(Val::Num)
+            .map_err(|_| E::custom(format!("negative number {v}")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Val, E> {
+        Err(E::custom(format!("{v} is not an integer")))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Val, E> {
+        Ok(Val::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Val, E> {
+        Ok(Val::Str(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Val, E> {
+        Ok(Val::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Val, E> {
+        Ok(Val::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element::<Val>()? {
+            out.push(v);
+        }
+        Ok(Val::Seq(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val, A::Error> {
+        let mut out: Vec<(String, Val)> = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Val>()? {
+            if out.iter().any(|(key, _)| *key == k) {
+                return Err(de::Error::custom(format!("duplicate key `{k}`")));
+            }
+            out.push((k, v));
+        }
+        Ok(Val::Map(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for Val {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValVisitor)
+    }
+}
+
+type Res<T> = Result<T, String>;
+
+/// A map being taken apart key by key; leftovers are errors.
+struct Obj {
+    at: String,
+    entries: Vec<(String, Val)>,
+}
+
+impl Obj {
+    fn new(at: &str, v: Val) -> Res<Self> {
+        match v {
+            Val::Map(entries) => Ok(Self {
+                at: at.to_string(),
+                entries,
+            }),
+            other => Err(format!("{at}: expected a map, got {}", other.what())),
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<Val> {
+        let i = self.entries.iter().position(|(k, _)| k == key)?;
+        Some(self.entries.remove(i).1)
+    }
+
+    fn path(&self, key: &str) -> String {
+        if self.at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.at)
+        }
+    }
+
+    fn num_opt(&mut self, key: &str, max: u64) -> Res<Option<u64>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Val::Num(n)) if n <= max => Ok(Some(n)),
+            Some(Val::Num(n)) => Err(format!("{}: {n} is above {max}", self.path(key))),
+            Some(v) => Err(format!(
+                "{}: expected a number, got {}",
+                self.path(key),
+                v.what()
+            )),
+        }
+    }
+
+    fn num(&mut self, key: &str, max: u64) -> Res<u64> {
+        self.num_opt(key, max)?
+            .ok_or_else(|| format!("{}: missing", self.path(key)))
+    }
+
+    fn u8(&mut self, key: &str) -> Res<u8> {
+        self.num(key, 0xFF).map(|n| n.to_be_bytes()[7])
+    }
+
+    fn str_opt(&mut self, key: &str) -> Res<Option<String>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Val::Str(s)) => Ok(Some(s)),
+            Some(v) => Err(format!(
+                "{}: expected a string, got {}",
+                self.path(key),
+                v.what()
+            )),
+        }
+    }
+
+    fn hex(&mut self, key: &str) -> Res<Option<Vec<u8>>> {
+        match self.str_opt(key)? {
+            None => Ok(None),
+            Some(s) => unhex(&s)
+                .map(Some)
+                .ok_or_else(|| format!("{}: not an even-length hex string", self.path(key))),
+        }
+    }
+
+    /// A C-Octet String by its name or its `_hex` name, without NUL.
+    fn cstr_opt(&mut self, key: &str) -> Res<Option<Vec<u8>>> {
+        let text = self.str_opt(key)?.map(String::into_bytes);
+        let hex = self.hex(&format!("{key}_hex"))?;
+        let value = match (text, hex) {
+            (Some(_), Some(_)) => {
+                return Err(format!("{}: given both as text and as hex", self.path(key)));
+            }
+            (v, None) | (None, v) => v,
+        };
+        if value.as_ref().is_some_and(|v| v.contains(&0)) {
+            return Err(format!("{}: NUL inside a C-Octet String", self.path(key)));
+        }
+        Ok(value)
+    }
+
+    fn cstr(&mut self, key: &str) -> Res<Vec<u8>> {
+        self.cstr_opt(key)?
+            .ok_or_else(|| format!("{}: missing", self.path(key)))
+    }
+
+    fn done(self) -> Res<()> {
+        match self.entries.first() {
+            None => Ok(()),
+            Some((k, _)) => Err(format!("{}: unexpected key", self.path(k))),
+        }
+    }
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    b.chunks_exact(2)
+        .map(|p| match *p {
+            [h, l] => Some(digit(h)? << 4 | digit(l)?),
+            _ => None,
+        })
+        .collect()
+}
+
+fn check_count(given: Option<u64>, actual: usize, path: &str) -> Res<()> {
+    match given {
+        Some(n) if usize::try_from(n).ok() != Some(actual) => {
+            Err(format!("{path}: {n} does not match the {actual} given"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn put_cstr(out: &mut Vec<u8>, v: &[u8]) {
+    out.extend_from_slice(v);
+    out.push(0);
+}
+
+fn write_fields(fields: &[F], body: &mut Obj, out: &mut Vec<u8>) -> Res<()> {
+    for f in fields {
+        match *f {
+            U8(name) => out.push(body.u8(name)?),
+            Cstr(name) => put_cstr(out, &body.cstr(name)?),
+            Sm => {
+                let sm = body
+                    .hex("short_message")?
+                    .ok_or_else(|| body.path("short_message") + ": missing")?;
+                let given = body.num_opt("sm_length", 0xFF)?;
+                check_count(given, sm.len(), &body.path("sm_length"))?;
+                let len = u8::try_from(sm.len())
+                    .map_err(|_| body.path("short_message") + ": longer than 255 octets")?;
+                out.push(len);
+                out.extend_from_slice(&sm);
+            }
+            Dests => {
+                let given = body.num_opt("number_of_dests", 0xFF)?;
+                let list = seq(body, "dest_address")?;
+                check_count(given, list.len(), &body.path("number_of_dests"))?;
+                out.push(count_u8(list.len(), &body.path("dest_address"))?);
+                for (i, v) in list.into_iter().enumerate() {
+                    let mut e = Obj::new(&format!("{}[{i}]", body.path("dest_address")), v)?;
+                    let flag = e.num_opt("dest_flag", 0xFF)?;
+                    let is_dl = match flag {
+                        Some(1) => false,
+                        Some(2) => true,
+                        None => e.entries.iter().any(|(k, _)| k.starts_with("dl_name")),
+                        Some(n) => {
+                            return Err(format!("{}: {n} is not 1 or 2", e.path("dest_flag")));
+                        }
+                    };
+                    if is_dl {
+                        out.push(crate::pdu::DEST_FLAG_DISTRIBUTION_LIST);
+                        put_cstr(out, &e.cstr("dl_name")?);
+                    } else {
+                        out.push(crate::pdu::DEST_FLAG_SME_ADDRESS);
+                        out.push(e.u8("dest_addr_ton")?);
+                        out.push(e.u8("dest_addr_npi")?);
+                        put_cstr(out, &e.cstr("destination_addr")?);
+                    }
+                    e.done()?;
+                }
+            }
+            Unsuccess => {
+                let given = body.num_opt("no_unsuccess", 0xFF)?;
+                let list = seq(body, "unsuccess_sme")?;
+                check_count(given, list.len(), &body.path("no_unsuccess"))?;
+                out.push(count_u8(list.len(), &body.path("unsuccess_sme"))?);
+                for (i, v) in list.into_iter().enumerate() {
+                    let mut e = Obj::new(&format!("{}[{i}]", body.path("unsuccess_sme")), v)?;
+                    out.push(e.u8("dest_addr_ton")?);
+                    out.push(e.u8("dest_addr_npi")?);
+                    put_cstr(out, &e.cstr("destination_addr")?);
+                    let code = e.num("error_status_code", u64::from(u32::MAX))?;
+                    out.extend_from_slice(&code.to_be_bytes()[4..]);
+                    e.done()?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn count_u8(n: usize, path: &str) -> Res<u8> {
+    u8::try_from(n).map_err(|_| format!("{path}: more than 255 entries"))
+}
+
+fn seq(o: &mut Obj, key: &str) -> Res<Vec<Val>> {
+    match o.take(key) {
+        None => Err(format!("{}: missing", o.path(key))),
+        Some(Val::Seq(v)) => Ok(v),
+        Some(v) => Err(format!(
+            "{}: expected a list, got {}",
+            o.path(key),
+            v.what()
+        )),
+    }
+}
+
+/// Encodes a typed TLV `value` back to octets.
+fn tlv_octets(kind: Tk, v: Val, at: &str) -> Res<Vec<u8>> {
+    let int = |v: &Val, width: usize| -> Res<Vec<u8>> {
+        let Val::Num(n) = *v else {
+            return Err(format!("{at}: expected a number, got {}", v.what()));
+        };
+        let bytes = n.to_be_bytes();
+        let (high, low) = bytes.split_at(8 - width);
+        if high.iter().any(|&b| b != 0) {
+            return Err(format!("{at}: {n} does not fit {width} octet(s)"));
+        }
+        Ok(low.to_vec())
+    };
+    let text = |v: Val| -> Res<Vec<u8>> {
+        match v {
+            Val::Str(s) => Ok(s.into_bytes()),
+            other => Err(format!("{at}: expected a string, got {}", other.what())),
+        }
+    };
+    Ok(match kind {
+        Tk::Int(w) => int(&v, w)?,
+        Tk::Cstr => {
+            let mut s = text(v)?;
+            if s.contains(&0) {
+                return Err(format!("{at}: NUL inside a C-Octet String"));
+            }
+            s.push(0);
+            s
+        }
+        Tk::Text => text(v)?,
+        Tk::Octets => {
+            let s = text(v)?;
+            core::str::from_utf8(&s)
+                .ok()
+                .and_then(unhex)
+                .ok_or_else(|| format!("{at}: not an even-length hex string"))?
+        }
+        Tk::NetworkErrorCode | Tk::BroadcastContentType | Tk::FrequencyInterval => {
+            let (first, second) = match kind {
+                Tk::NetworkErrorCode => ("network_type", "error_code"),
+                Tk::BroadcastContentType => ("network_type", "content_type"),
+                _ => ("time_unit", "number"),
+            };
+            let mut o = Obj::new(at, v)?;
+            let mut out = vec![o.u8(first)?];
+            let n = o.num(second, 0xFFFF)?;
+            out.extend_from_slice(&n.to_be_bytes()[6..]);
+            o.done()?;
+            out
+        }
+        Tk::AreaIdentifier => {
+            let mut o = Obj::new(at, v)?;
+            let mut out = vec![o.u8("format")?];
+            out.extend(o.hex("area")?.unwrap_or_default());
+            o.done()?;
+            out
+        }
+        Tk::CallbackNum => {
+            let mut o = Obj::new(at, v)?;
+            let mut out = vec![o.u8("digit_mode")?, o.u8("ton")?, o.u8("npi")?];
+            out.extend(o.cstr("number")?);
+            o.done()?;
+            out
+        }
+        Tk::ItsSessionInfo => {
+            let mut o = Obj::new(at, v)?;
+            let session = o.u8("session_number")?;
+            let seq = o.num("sequence_number", 0x7F)?.to_be_bytes()[7];
+            let end = match o.take("end_of_session") {
+                None | Some(Val::Bool(false)) => 0,
+                Some(Val::Bool(true)) => 1,
+                Some(other) => {
+                    return Err(format!(
+                        "{at}.end_of_session: expected a boolean, got {}",
+                        other.what()
+                    ));
+                }
+            };
+            o.done()?;
+            vec![session, seq << 1 | end]
+        }
+        Tk::MsValidity => match v {
+            Val::Num(_) => int(&v, 1)?,
+            other => {
+                let mut o = Obj::new(at, other)?;
+                let mut out = vec![o.u8("behaviour")?, o.u8("time_unit")?];
+                out.extend_from_slice(&o.num("number", 0xFFFF)?.to_be_bytes()[6..]);
+                o.done()?;
+                out
+            }
+        },
+        Tk::AlertOnDelivery => match v {
+            Val::Null => Vec::new(),
+            other => int(&other, 1)?,
+        },
+    })
+}
+
+fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
+    for (i, v) in list.into_iter().enumerate() {
+        let at = format!("tlvs[{i}]");
+        let mut o = Obj::new(&at, v)?;
+        let by_num = o
+            .num_opt("tag", 0xFFFF)?
+            .map(|n| TlvTag(u16::try_from(n).unwrap_or(u16::MAX)));
+        let by_name = match o.str_opt("name")? {
+            None => None,
+            Some(name) => Some(
+                TlvTag::from_name(&name)
+                    .ok_or_else(|| format!("{at}.name: unknown TLV name `{name}`"))?,
+            ),
+        };
+        let tag = match (by_num, by_name) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(format!("{at}: tag {} and name disagree", a.0));
+            }
+            (Some(t), _) | (None, Some(t)) => t,
+            (None, None) => return Err(format!("{at}: needs `tag` or `name`")),
+        };
+        let given_len = o.num_opt("length", 0xFFFF)?;
+        let value = o.take("value");
+        let value = match (o.hex("hex")?, value) {
+            (Some(raw), _) => raw,
+            (None, Some(v)) => {
+                let kind = tlv_kind(tag).ok_or_else(|| {
+                    format!("{at}: tag {:#06x} has no known type; give `hex`", tag.0)
+                })?;
+                tlv_octets(kind, v, &format!("{at}.value"))?
+            }
+            (None, None) => return Err(format!("{at}: needs `hex` or `value`")),
+        };
+        check_count(given_len, value.len(), &format!("{at}.length"))?;
+        o.done()?;
+        let len = u16::try_from(value.len())
+            .map_err(|_| format!("{at}: value longer than 65535 octets"))?;
+        out.extend_from_slice(&tag.0.to_be_bytes());
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&value);
+    }
+    Ok(())
+}
+
+/// Builds the wire octets of the PDU a value describes.
+fn wire_from(v: Val) -> Res<Vec<u8>> {
+    let mut top = Obj::new("", v)?;
+    let by_name = match top.str_opt("command")? {
+        None => None,
+        Some(name) => {
+            Some(CommandId::from_name(&name).ok_or_else(|| format!("command: unknown `{name}`"))?)
+        }
+    };
+    let by_id = top
+        .num_opt("command_id", u64::from(u32::MAX))?
+        .map(|n| CommandId(low_u32(n)));
+    let id = match (by_name, by_id) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(format!(
+                "command `{a:?}` and command_id {:#010x} disagree",
+                b.0
+            ));
+        }
+        (Some(id), _) | (None, Some(id)) => id,
+        (None, None) => return Err("needs `command` or `command_id`".into()),
+    };
+    let shape = shape(id).ok_or_else(|| format!("command_id {:#010x} is not known", id.0))?;
+    let status = top
+        .num_opt("command_status", u64::from(u32::MAX))?
+        .map_or(0, low_u32);
+    let seq = low_u32(top.num("sequence_number", u64::from(u32::MAX))?);
+    let given_len = top.num_opt("command_length", u64::from(u32::MAX))?;
+    let body = top.take("body").unwrap_or(Val::Null);
+    let tlvs = match top.take("tlvs") {
+        None | Some(Val::Null) => Vec::new(),
+        Some(Val::Seq(list)) => list,
+        Some(other) => return Err(format!("tlvs: expected a list, got {}", other.what())),
+    };
+    // Reserved for a derived, read-only view of the content.
+    top.take("content");
+    top.done()?;
+
+    let mut out = Vec::with_capacity(64);
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&id.0.to_be_bytes());
+    out.extend_from_slice(&status.to_be_bytes());
+    out.extend_from_slice(&seq.to_be_bytes());
+    let body_null = matches!(body, Val::Null);
+    match shape {
+        Shape::Fields(fields) | Shape::Optional(fields) if !body_null => {
+            let mut b = Obj::new("body", body)?;
+            write_fields(fields, &mut b, &mut out)?;
+            b.done()?;
+            write_tlvs(tlvs, &mut out)?;
+        }
+        Shape::Fields(_) => return Err("body: missing".into()),
+        Shape::Optional(_) | Shape::Empty if !tlvs.is_empty() => {
+            return Err("tlvs: this PDU has no body to carry TLVs".into());
+        }
+        Shape::Optional(_) | Shape::Empty => {}
+        Shape::TlvsOnly if body_null => write_tlvs(tlvs, &mut out)?,
+        Shape::TlvsOnly => return Err("body: this PDU has no mandatory fields (use null)".into()),
+    }
+    let len = u32::try_from(out.len()).map_err(|_| String::from("PDU too long"))?;
+    check_count(given_len, out.len(), "command_length")?;
+    if let Some(head) = out.get_mut(..4) {
+        head.copy_from_slice(&len.to_be_bytes());
+    }
+    Ok(out)
+}
+
+fn low_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl<'de, B> Deserialize<'de> for Pdu<B>
+where
+    B: AsRef<[u8]> + From<Vec<u8>>,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = Val::deserialize(d)?;
+        let wire = wire_from(value).map_err(D::Error::custom)?;
+        let pdu = Pdu::parse(&wire).map_err(D::Error::custom)?;
+        Ok(pdu.map(|s| B::from(s.to_vec())))
+    }
+}

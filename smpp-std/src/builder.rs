@@ -340,6 +340,18 @@ macro_rules! typed_tlv_setters {
             self.tlv(TlvTag::BROADCAST_FREQUENCY_INTERVAL, &[time_unit, hi, lo])
         }
 
+        /// `its_session_info`: session number, sequence number (0-127) and
+        /// the end-of-session flag.
+        pub fn its_session_info(
+            self,
+            session_number: u8,
+            sequence_number: u8,
+            end_of_session: bool,
+        ) -> Self {
+            let octet = (sequence_number << 1) | u8::from(end_of_session);
+            self.tlv(TlvTag::ITS_SESSION_INFO, &[session_number, octet])
+        }
+
         /// `broadcast_area_success` (`query_broadcast_sm_resp`).
         pub fn broadcast_area_success(self, percent: u8) -> Self {
             self.tlv_u8(TlvTag::BROADCAST_AREA_SUCCESS, percent)

@@ -228,3 +228,18 @@ fn frame_new_checks_the_length() {
     );
     assert!(Frame::new(Bytes::from_static(&[0, 0, 0, 16])).is_err());
 }
+
+#[test]
+fn to_pdu_slices_the_frame_without_copying() {
+    let vectors = common::vectors();
+    let bytes = &vectors.iter().find(|(n, _)| n == "submit_sm").unwrap().1;
+    let frame = Frame::new(Bytes::from(bytes.clone())).unwrap();
+    let pdu = frame.to_pdu().unwrap();
+    let smpp_core::Body::SubmitSm(sm) = &pdu.body else {
+        panic!("not a submit_sm")
+    };
+    let range = frame.bytes.as_ptr_range();
+    assert!(range.contains(&sm.short_message.as_ptr()));
+    assert!(range.contains(&sm.destination_addr.as_bytes().as_ptr()));
+    assert_eq!(sm.short_message, bytes[bytes.len() - 8..]);
+}

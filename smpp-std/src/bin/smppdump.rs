@@ -1,0 +1,287 @@
+//! `smppdump`: SMPP PDUs between hex and JSON.
+//!
+//! ```text
+//! smppdump [--encode] [--pretty] [FILE...]
+//! ```
+//!
+//! Reads FILEs (or standard input when none, or for `-`) line by line.
+//!
+//! - Default: each line is one PDU in hex (spaces and colons between octets
+//!   are allowed; `#` starts a comment; blank lines are skipped). Each PDU
+//!   is printed as one JSON object on one line, in the shape of the
+//!   `serde` support of `smpp-core` (`command`, `command_id`,
+//!   `command_status`, `sequence_number`, `body`, `tlvs`).
+//! - `--encode`: each line is such a JSON object; the PDU is printed as
+//!   lowercase hex. Derived lengths may be left out.
+//! - `--pretty`: a readable multi-line form instead of JSON.
+//!
+//! A line that fails prints `{"line":N,"error":"...","command_status":S}`
+//! (S is the status a peer would answer with, or `null` when the line is
+//! not a PDU at all, such as bad hex or bad JSON) and the tool goes on. The
+//! exit code is 0 if every line succeeded, 1 if any failed, 2 for usage or
+//! I/O errors.
+
+use std::io::{self, BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
+    Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n";
+
+struct Options {
+    encode: bool,
+    pretty: bool,
+    files: Vec<String>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut opts = Options {
+        encode: false,
+        pretty: false,
+        files: Vec::new(),
+    };
+    let mut only_files = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            _ if only_files => opts.files.push(arg),
+            "--" => only_files = true,
+            "--encode" | "-e" => opts.encode = true,
+            "--pretty" | "-p" => opts.pretty = true,
+            "--help" | "-h" => return Err(String::new()),
+            s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
+            _ => opts.files.push(arg),
+        }
+    }
+    Ok(opts)
+}
+
+/// Decodes a hex line: octets as hex digit pairs, optionally separated by
+/// spaces, tabs or colons.
+fn parse_hex(line: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = line
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b':'))
+        .collect();
+    if let Some(bad) = digits.iter().find(|b| !b.is_ascii_hexdigit()) {
+        return Err(format!("not hex: {:?}", char::from(*bad)));
+    }
+    if digits.len() % 2 != 0 {
+        return Err("odd number of hex digits".into());
+    }
+    Ok(digits
+        .chunks_exact(2)
+        .filter_map(|p| u8::from_str_radix(core::str::from_utf8(p).ok()?, 16).ok())
+        .collect())
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    use core::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The outcome of one input line.
+enum Outcome {
+    Pdu(Value),
+    Hex(String),
+    Failed {
+        error: String,
+        command_status: Option<u32>,
+    },
+}
+
+fn decode_line(line: &str) -> Outcome {
+    let bytes = match parse_hex(line) {
+        Ok(b) => b,
+        Err(error) => {
+            return Outcome::Failed {
+                error,
+                command_status: None,
+            };
+        }
+    };
+    let result = smpp_core::Pdu::parse(&bytes)
+        .map_err(|e| (e.to_string(), Some(e.command_status().0)))
+        .and_then(|pdu| serde_json::to_value(pdu).map_err(|e| (e.to_string(), None)));
+    match result {
+        Ok(v) => Outcome::Pdu(v),
+        Err((error, command_status)) => Outcome::Failed {
+            error,
+            command_status,
+        },
+    }
+}
+
+fn encode_line(line: &str) -> Outcome {
+    let pdu: smpp_std::Pdu = match serde_json::from_str(line) {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome::Failed {
+                error: e.to_string(),
+                command_status: None,
+            };
+        }
+    };
+    let mut out = vec![0u8; pdu.encoded_len()];
+    match pdu.emit(&mut out) {
+        Ok(n) => Outcome::Hex(to_hex(out.get(..n).unwrap_or_default())),
+        Err(e) => Outcome::Failed {
+            error: e.to_string(),
+            command_status: Some(e.command_status().0),
+        },
+    }
+}
+
+/// The readable form of a decoded PDU.
+fn pretty(v: &Value, out: &mut String) {
+    use core::fmt::Write as _;
+    let status = v["command_status"].as_u64().unwrap_or(0);
+    let status_name = u32::try_from(status)
+        .ok()
+        .and_then(|s| smpp_core::CommandStatus(s).name())
+        .unwrap_or("?");
+    let _ = writeln!(
+        out,
+        "{} (command_id {:#010x}) sequence_number {} command_status {status_name} ({status:#x})",
+        v["command"].as_str().unwrap_or("?"),
+        v["command_id"].as_u64().unwrap_or(0),
+        v["sequence_number"],
+    );
+    if let Some(body) = v["body"].as_object() {
+        for (k, val) in body {
+            match val {
+                Value::Array(items) => {
+                    let _ = writeln!(out, "  {k}:");
+                    for item in items {
+                        let _ = writeln!(out, "    - {}", inline(item));
+                    }
+                }
+                other => {
+                    let _ = writeln!(out, "  {k}: {}", inline(other));
+                }
+            }
+        }
+    }
+    for tlv in v["tlvs"].as_array().into_iter().flatten() {
+        let tag = tlv["tag"].as_u64().unwrap_or(0);
+        let name = tlv["name"].as_str().unwrap_or("(unknown)");
+        let hex = tlv["hex"].as_str().unwrap_or("");
+        match tlv.get("value") {
+            Some(value) => {
+                let _ = writeln!(out, "  tlv {name} ({tag:#06x}) = {} [{hex}]", inline(value));
+            }
+            None => {
+                let _ = writeln!(out, "  tlv {name} ({tag:#06x}) [{hex}]");
+            }
+        }
+    }
+}
+
+fn inline(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", inline(v)))
+                .collect();
+            parts.join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn run(opts: &Options) -> io::Result<bool> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut all_ok = true;
+    let inputs: Vec<String> = if opts.files.is_empty() {
+        vec!["-".into()]
+    } else {
+        opts.files.clone()
+    };
+    for name in &inputs {
+        let reader: Box<dyn BufRead> = if name == "-" {
+            Box::new(io::BufReader::new(io::stdin()))
+        } else {
+            Box::new(io::BufReader::new(
+                std::fs::File::open(name)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?,
+            ))
+        };
+        for (i, line) in reader.lines().enumerate() {
+            let line = line?;
+            let text = if opts.encode {
+                line.trim()
+            } else {
+                line.split('#').next().unwrap_or("").trim()
+            };
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            let outcome = if opts.encode {
+                encode_line(text)
+            } else {
+                decode_line(text)
+            };
+            match outcome {
+                Outcome::Pdu(v) if opts.pretty => {
+                    let mut s = String::new();
+                    pretty(&v, &mut s);
+                    write!(out, "{s}")?;
+                }
+                Outcome::Pdu(v) => writeln!(out, "{v}")?,
+                Outcome::Hex(h) => writeln!(out, "{h}")?,
+                Outcome::Failed {
+                    error,
+                    command_status,
+                } => {
+                    all_ok = false;
+                    let line_no = i + 1;
+                    if opts.pretty {
+                        let status = command_status.map_or("none".into(), |s| format!("{s:#x}"));
+                        writeln!(
+                            out,
+                            "line {line_no}: error: {error} (command_status {status})"
+                        )?;
+                    } else {
+                        let obj = json!({
+                            "line": line_no,
+                            "error": error,
+                            "command_status": command_status,
+                        });
+                        writeln!(out, "{obj}")?;
+                    }
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(all_ok)
+}
+
+fn main() -> ExitCode {
+    let opts = match parse_args() {
+        Ok(o) => o,
+        Err(msg) => {
+            if msg.is_empty() {
+                print!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            eprint!("smppdump: {msg}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&opts) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("smppdump: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

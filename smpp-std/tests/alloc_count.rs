@@ -1,0 +1,79 @@
+//! Allocation counting: decoding frames (framing, parsing, converting to
+//! owned PDUs) allocates nothing per frame, and the core's parse and emit
+//! allocate nothing at all.
+//!
+//! This file holds a single test so that no other test thread allocates
+//! while it counts.
+
+mod common;
+
+use std::alloc::System;
+
+use bytes::BytesMut;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+use smpp_std::{FrameDecoder, Pdu, SmppReader};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+#[test]
+fn decoding_allocates_nothing_per_frame() {
+    let vectors: Vec<Vec<u8>> = common::vectors().into_iter().map(|(_, v)| v).collect();
+    let copies = 20;
+    let stream = vectors.concat().repeat(copies);
+    let total = vectors.len() * copies;
+
+    // --- FrameDecoder + parse + to_pdu over a filled buffer.
+    let mut buf = BytesMut::with_capacity(stream.len());
+    buf.extend_from_slice(&stream);
+    let mut decoder = FrameDecoder::new();
+    let mut owned: Vec<Pdu> = Vec::with_capacity(total);
+    // The first split turns the buffer into a shared one: one small
+    // allocation per read buffer, not per frame.
+    let first = decoder.decode(&mut buf).unwrap().unwrap();
+    owned.push(first.to_pdu().unwrap());
+
+    let region = Region::new(GLOBAL);
+    while let Some(frame) = decoder.decode(&mut buf).unwrap() {
+        let view = frame.parse().unwrap();
+        assert_eq!(view.sequence_number, frame.header.sequence_number);
+        owned.push(frame.to_pdu().unwrap());
+    }
+    let stats = region.change();
+    assert_eq!(owned.len(), total);
+    assert_eq!(stats.allocations, 0, "{stats:?}");
+    assert_eq!(stats.reallocations, 0, "{stats:?}");
+    drop(owned);
+
+    // --- smpp-core parse and emit allocate nothing.
+    let mut out = vec![0u8; 1024];
+    let region = Region::new(GLOBAL);
+    for v in &vectors {
+        let pdu = smpp_core::Pdu::parse(v).unwrap();
+        let n = pdu.emit(&mut out).unwrap();
+        assert_eq!(out[..n], v[..]);
+    }
+    let stats = region.change();
+    assert_eq!(stats.allocations, 0, "{stats:?}");
+    assert_eq!(stats.reallocations, 0, "{stats:?}");
+
+    // --- The blocking reader: allocations follow the read buffer's growth
+    // (one per 8 KiB chunk at most, plus the shared-buffer promotions), not
+    // the number of frames.
+    let region = Region::new(GLOBAL);
+    let mut reader = SmppReader::new(&stream[..]);
+    let mut frames = 0;
+    while let Some(frame) = reader.read_frame().unwrap() {
+        frame.to_pdu().unwrap();
+        frames += 1;
+    }
+    let stats = region.change();
+    assert_eq!(frames, total);
+    let chunks = stream.len() / (8 * 1024) + 1;
+    assert!(
+        stats.allocations + stats.reallocations <= 2 * chunks + 2,
+        "{frames} frames, {} octets: {stats:?}",
+        stream.len()
+    );
+}

@@ -1,0 +1,142 @@
+//! The blocking adapters over a loopback std TCP connection.
+
+use core::time::Duration;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+
+use smpp_core::{Body, CommandId};
+use smpp_std::{SmppReader, SmppWriter, SubmitSmBuilder, SubmitSmRespBuilder};
+
+const COUNT: u32 = 5_000;
+
+#[test]
+fn request_response_over_loopback() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+
+    // Server: answers every submit_sm with a submit_sm_resp.
+    let server = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut reader = SmppReader::new(stream.try_clone().unwrap());
+        let mut writer = SmppWriter::with_batch(stream, 4096);
+        let mut n = 0;
+        while let Some(frame) = reader.read_frame().unwrap() {
+            let pdu = frame.to_pdu().unwrap();
+            let Body::SubmitSm(sm) = &pdu.body else {
+                panic!("unexpected {:?}", pdu.command_id())
+            };
+            let resp = SubmitSmRespBuilder::new(pdu.sequence_number)
+                .message_id(format!("id-{}", String::from_utf8_lossy(&sm.short_message)))
+                .build()
+                .unwrap();
+            writer.queue(&resp).unwrap();
+            if reader.buffered().is_empty() {
+                writer.flush().unwrap();
+            }
+            n += 1;
+        }
+        writer.flush().unwrap();
+        n
+    });
+
+    let stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let read_half = stream.try_clone().unwrap();
+    let responses = thread::spawn(move || {
+        let mut reader = SmppReader::new(read_half);
+        let mut ids = Vec::new();
+        for _ in 0..COUNT {
+            let frame = reader.read_frame().unwrap().expect("server closed early");
+            assert_eq!(frame.header.command_id, CommandId::SUBMIT_SM_RESP);
+            let pdu = frame.to_pdu().unwrap();
+            let Body::SubmitSmResp(Some(resp)) = pdu.body else {
+                panic!("no body")
+            };
+            ids.push((
+                pdu.sequence_number,
+                resp.message_id.to_str().unwrap().to_owned(),
+            ));
+        }
+        ids
+    });
+    let mut writer = SmppWriter::new(stream.try_clone().unwrap());
+    for seq in 1..=COUNT {
+        let pdu = SubmitSmBuilder::new(seq)
+            .destination_addr("447700900123")
+            .short_message(seq.to_string())
+            .build()
+            .unwrap();
+        writer.queue(&pdu).unwrap();
+    }
+    writer.flush().unwrap();
+    let ids = responses.join().unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(server.join().unwrap(), COUNT);
+    assert_eq!(ids.len(), COUNT as usize);
+    for (i, (seq, id)) in ids.iter().enumerate() {
+        let want = u32::try_from(i).unwrap() + 1;
+        assert_eq!(*seq, want);
+        assert_eq!(*id, format!("id-{want}"));
+    }
+}
+
+#[test]
+fn writer_batches_and_reader_handles_a_pipe() {
+    /// Records the size of every write.
+    struct Recorder {
+        data: Vec<u8>,
+        writes: Vec<usize>,
+    }
+    impl Write for Recorder {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.data.extend_from_slice(buf);
+            self.writes.push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let mut writer = SmppWriter::with_batch(
+        Recorder {
+            data: Vec::new(),
+            writes: Vec::new(),
+        },
+        1000,
+    );
+    let pdu = SubmitSmBuilder::new(1).short_message("x").build().unwrap();
+    let len = pdu.encoded_len();
+    for _ in 0..100 {
+        writer.queue(&pdu).unwrap();
+    }
+    let rec = writer.into_inner().unwrap();
+    assert_eq!(rec.data.len(), 100 * len);
+    // Far fewer writes than PDUs: each write is a batch of at least 1000
+    // octets, except the final flush.
+    assert!(rec.writes.len() <= 100 * len / 1000 + 1, "{:?}", rec.writes);
+    assert!(
+        rec.writes[..rec.writes.len() - 1]
+            .iter()
+            .all(|&w| w >= 1000)
+    );
+
+    // An in-memory pipe: a thread writes in odd-sized pieces.
+    let (rx, mut tx) = std::io::pipe().unwrap();
+    let data = rec.data.clone();
+    let feeder = thread::spawn(move || {
+        for piece in data.chunks(7) {
+            tx.write_all(piece).unwrap();
+        }
+    });
+    let frames: Vec<_> = SmppReader::new(rx).collect::<Result<_, _>>().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(frames.len(), 100);
+    assert!(frames.iter().all(|f| f.to_pdu().unwrap() == pdu));
+}

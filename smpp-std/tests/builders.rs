@@ -1,0 +1,420 @@
+//! Builders produce the golden vectors' exact octets, apply defaults, and
+//! refuse bad fields when built.
+
+mod common;
+
+use smpp_core::{
+    CommandId, CommandStatus, ErrorKind, Field, InterfaceVersion, MessageState, Npi,
+    RegisteredDelivery, TlvTag, Ton,
+};
+use smpp_std::{
+    AlertNotificationBuilder, BindBuilder, BindRespBuilder, BroadcastSmBuilder,
+    CancelBroadcastSmBuilder, CancelSmBuilder, DataSmBuilder, HeaderOnlyBuilder, OutbindBuilder,
+    Pdu, QuerySmBuilder, QuerySmRespBuilder, ReplaceSmBuilder, SubmitMultiBuilder,
+    SubmitMultiRespBuilder, SubmitSmBuilder, SubmitSmRespBuilder,
+};
+
+fn golden(name: &str) -> Vec<u8> {
+    common::vectors()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no vector {name}"))
+        .1
+}
+
+fn wire(pdu: &Pdu) -> Vec<u8> {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
+    out
+}
+
+fn message_requests() -> Vec<(&'static str, Pdu)> {
+    vec![
+        (
+            "bind_transceiver",
+            BindBuilder::transceiver(235_857)
+                .system_id("ALL_TW")
+                .password("ALL_TW")
+                .addr_ton(Ton::INTERNATIONAL)
+                .addr_npi(Npi(2))
+                .build()
+                .unwrap(),
+        ),
+        (
+            "submit_sm",
+            SubmitSmBuilder::new(20456)
+                .source_addr_ton(Ton::INTERNATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("40404")
+                .dest_addr_ton(Ton::INTERNATIONAL)
+                .dest_addr_npi(Npi::ISDN)
+                .destination_addr(String::from("44951361920"))
+                .registered_delivery(RegisteredDelivery(1))
+                .short_message(&[0x40, 0x24, 0x23, 0x21, 0x25, 0x26, 0x2f, 0x3a])
+                .build()
+                .unwrap(),
+        ),
+        (
+            "submit_multi",
+            SubmitMultiBuilder::new(5)
+                .source_addr_ton(Ton::INTERNATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("12025550100")
+                .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
+                .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900002")
+                .dest_dl("FRIENDS")
+                .short_message("Hello")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "data_sm",
+            DataSmBuilder::new(0)
+                .source_addr_ton(Ton::INTERNATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("5552710000")
+                .dest_addr_npi(Npi::ISDN)
+                .destination_addr("9695")
+                .registered_delivery(RegisteredDelivery(1))
+                .message_payload("Test")
+                .build()
+                .unwrap(),
+        ),
+    ]
+}
+
+fn other_requests() -> Vec<(&'static str, Pdu)> {
+    vec![
+        (
+            "query_sm",
+            QuerySmBuilder::new(20456)
+                .message_id("12345")
+                .source_addr_ton(Ton::INTERNATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("40404")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "cancel_sm",
+            CancelSmBuilder::new(20456)
+                .message_id("12345")
+                .source_addr_ton(Ton::INTERNATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("40404")
+                .dest_addr_ton(Ton::INTERNATIONAL)
+                .dest_addr_npi(Npi::ISDN)
+                .destination_addr("44951361920")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "replace_sm",
+            ReplaceSmBuilder::new(20456)
+                .message_id("msg-12345")
+                .source_addr_ton(Ton::INTERNATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("5552710000")
+                .schedule_delivery_time("150203040506708+")
+                .validity_period("010203040506000R")
+                .registered_delivery(RegisteredDelivery(1))
+                .sm_default_msg_id(2)
+                .short_message("text")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "broadcast_sm",
+            BroadcastSmBuilder::new(7)
+                .service_type("CBS")
+                .broadcast_area_identifier(0, "ZONE-A")
+                .broadcast_content_type(0, 0x33)
+                .broadcast_rep_num(5)
+                .broadcast_frequency_interval(9, 15)
+                .message_payload("Storm warning")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "cancel_broadcast_sm",
+            CancelBroadcastSmBuilder::new(9)
+                .message_id("BC123")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "alert_notification",
+            AlertNotificationBuilder::new(0)
+                .source_addr_ton(Ton::NATIONAL)
+                .source_addr_npi(Npi::ISDN)
+                .source_addr("X".repeat(54))
+                .esme_addr_ton(Ton::INTERNATIONAL)
+                .esme_addr_npi(Npi::LAND_MOBILE)
+                .esme_addr("Y".repeat(56))
+                .ms_availability_status(1)
+                .build()
+                .unwrap(),
+        ),
+        (
+            "outbind",
+            OutbindBuilder::new(1)
+                .system_id("SMSC01")
+                .password("pwd1234")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "enquire_link",
+            HeaderOnlyBuilder::enquire_link(171_192_039)
+                .build()
+                .unwrap(),
+        ),
+    ]
+}
+
+#[test]
+fn requests_match_golden_vectors() {
+    for (name, pdu) in message_requests().into_iter().chain(other_requests()) {
+        assert_eq!(wire(&pdu), golden(name), "{name}");
+    }
+}
+
+#[test]
+fn responses_match_golden_vectors() {
+    let cases: Vec<(&str, Pdu)> = vec![
+        (
+            "bind_transceiver_resp",
+            BindRespBuilder::transceiver_resp(235_843)
+                .system_id("Smsc GW")
+                .sc_interface_version(InterfaceVersion::V34)
+                .build()
+                .unwrap(),
+        ),
+        (
+            "submit_multi_resp",
+            SubmitMultiRespBuilder::new(5)
+                .message_id("MSG0001")
+                .unsuccess(
+                    Ton::INTERNATIONAL,
+                    Npi::ISDN,
+                    "447700900002",
+                    CommandStatus(11),
+                )
+                .build()
+                .unwrap(),
+        ),
+        (
+            "query_sm_resp",
+            QuerySmRespBuilder::new(20456)
+                .message_id("12345")
+                .message_state(MessageState(6))
+                .build()
+                .unwrap(),
+        ),
+        (
+            "deliver_sm_resp",
+            SubmitSmRespBuilder::deliver_sm_resp(1_141_447)
+                .build()
+                .unwrap(),
+        ),
+        (
+            "query_broadcast_sm_resp",
+            SubmitSmRespBuilder::query_broadcast_sm_resp(8)
+                .message_id("BC123")
+                .message_state(MessageState(1))
+                .broadcast_area_identifier(0, "ZONE-A")
+                .broadcast_area_success(80)
+                .build()
+                .unwrap(),
+        ),
+        (
+            "data_sm_resp_delivery_failure",
+            SubmitSmRespBuilder::data_sm_resp(9)
+                .command_status(CommandStatus(0xFE))
+                .delivery_failure_reason(3)
+                .network_error_code(3, 0x22)
+                .additional_status_info_text("absent subscriber")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "generic_nack",
+            HeaderOnlyBuilder::generic_nack(535_159, CommandStatus(1))
+                .build()
+                .unwrap(),
+        ),
+    ];
+    for (name, pdu) in cases {
+        assert_eq!(wire(&pdu), golden(name), "{name}");
+    }
+}
+
+#[test]
+fn every_builder_kind_gives_its_command_id() {
+    let ids = [
+        (
+            BindBuilder::transmitter(1).build(),
+            CommandId::BIND_TRANSMITTER,
+        ),
+        (BindBuilder::receiver(1).build(), CommandId::BIND_RECEIVER),
+        (
+            BindRespBuilder::transmitter_resp(1).build(),
+            CommandId::BIND_TRANSMITTER_RESP,
+        ),
+        (
+            BindRespBuilder::receiver_resp(1).build(),
+            CommandId::BIND_RECEIVER_RESP,
+        ),
+        (
+            SubmitSmBuilder::deliver_sm(1).build(),
+            CommandId::DELIVER_SM,
+        ),
+        (
+            SubmitSmRespBuilder::new(1).build(),
+            CommandId::SUBMIT_SM_RESP,
+        ),
+        (
+            SubmitSmRespBuilder::broadcast_sm_resp(1).build(),
+            CommandId::BROADCAST_SM_RESP,
+        ),
+        (
+            QuerySmBuilder::query_broadcast_sm(1).build(),
+            CommandId::QUERY_BROADCAST_SM,
+        ),
+        (HeaderOnlyBuilder::unbind(1).build(), CommandId::UNBIND),
+        (
+            HeaderOnlyBuilder::unbind_resp(1).build(),
+            CommandId::UNBIND_RESP,
+        ),
+        (
+            HeaderOnlyBuilder::enquire_link_resp(1).build(),
+            CommandId::ENQUIRE_LINK_RESP,
+        ),
+        (
+            HeaderOnlyBuilder::cancel_sm_resp(1).build(),
+            CommandId::CANCEL_SM_RESP,
+        ),
+        (
+            HeaderOnlyBuilder::replace_sm_resp(1).build(),
+            CommandId::REPLACE_SM_RESP,
+        ),
+        (
+            HeaderOnlyBuilder::cancel_broadcast_sm_resp(1).build(),
+            CommandId::CANCEL_BROADCAST_SM_RESP,
+        ),
+    ];
+    for (pdu, id) in ids {
+        let pdu = pdu.unwrap();
+        assert_eq!(pdu.command_id(), id);
+        assert_eq!(smpp_core::Pdu::parse(&wire(&pdu)).unwrap().command_id(), id);
+    }
+    // Bind defaults: interface_version 0x34.
+    let bind = BindBuilder::transmitter(1).build().unwrap();
+    let smpp_core::Body::BindTransmitter(b) = bind.body else {
+        panic!("not a bind")
+    };
+    assert_eq!(b.interface_version, InterfaceVersion::V34);
+}
+
+#[test]
+fn bad_fields_fail_at_build_naming_field_and_status() {
+    let err = BindBuilder::transmitter(3)
+        .system_id("a-system-id-too-long")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::SystemId,
+            ..
+        }
+    ));
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVSYSID);
+    assert_eq!(err.sequence_number(), Some(3));
+
+    let err = SubmitSmBuilder::new(4)
+        .short_message(vec![0u8; 256])
+        .build()
+        .unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
+
+    let err = SubmitSmBuilder::new(4)
+        .validity_period("tomorrow")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::ValidityPeriod,
+            ..
+        }
+    ));
+
+    // A TLV whose length breaks its tag's rule.
+    let err = SubmitSmBuilder::new(4)
+        .tlv(TlvTag::SAR_TOTAL_SEGMENTS, &[1, 2][..])
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::Tlv {
+            tag: TlvTag::SAR_TOTAL_SEGMENTS,
+            ..
+        }
+    ));
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+
+    // A NUL inside a C-Octet String TLV.
+    assert!(
+        SubmitSmBuilder::new(4)
+            .receipted_message_id("a\0b")
+            .build()
+            .is_err()
+    );
+
+    // broadcast_sm without its mandatory TLVs.
+    let err = BroadcastSmBuilder::new(5).build().unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
+
+    // A too-long destination in submit_multi.
+    let err = SubmitMultiBuilder::new(6)
+        .dest_sme(Ton::UNKNOWN, Npi::UNKNOWN, "1".repeat(25))
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::DestinationAddr,
+            ..
+        }
+    ));
+
+    // enquire_link takes no TLVs.
+    assert!(
+        HeaderOnlyBuilder::enquire_link(1)
+            .congestion_state(1)
+            .build()
+            .is_err()
+    );
+}
+
+#[test]
+fn owned_pdus_are_cheap_to_clone_and_thread_safe() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Pdu>();
+    assert_send_sync::<smpp_std::Frame>();
+
+    let pdu = SubmitSmBuilder::new(1)
+        .message_payload(vec![7u8; 60_000])
+        .build()
+        .unwrap();
+    let copy = pdu.clone();
+    let (smpp_core::Body::SubmitSm(a), smpp_core::Body::SubmitSm(b)) = (&pdu.body, &copy.body)
+    else {
+        panic!("not a submit_sm")
+    };
+    // The clone shares the TLV octets instead of copying them.
+    assert_eq!(a.tlvs.as_bytes().as_ptr(), b.tlvs.as_bytes().as_ptr());
+    let handle = std::thread::spawn(move || copy.encoded_len());
+    assert_eq!(handle.join().unwrap(), pdu.encoded_len());
+}

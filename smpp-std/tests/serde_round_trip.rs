@@ -1,0 +1,170 @@
+//! serde: every golden vector through JSON and back, and the rules for
+//! derived lengths, TLV values and non-UTF-8 strings.
+#![cfg(feature = "serde")]
+
+mod common;
+
+use bytes::Bytes;
+use serde_json::{Value, json};
+use smpp_core::Body;
+use smpp_std::{Pdu, SubmitSmBuilder, parse_owned};
+
+fn emit(pdu: &Pdu) -> Vec<u8> {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    let n = pdu.emit(&mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
+#[test]
+fn every_vector_round_trips_through_json() {
+    for (name, bytes) in common::vectors() {
+        let frame = Bytes::from(bytes.clone());
+        let pdu = parse_owned(&frame).unwrap();
+        let json = serde_json::to_string(&pdu).unwrap();
+        let back: Pdu =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
+        assert_eq!(back, pdu, "{name}");
+        assert_eq!(emit(&back), bytes, "{name}");
+
+        // The borrowed view serializes the same.
+        let view = smpp_core::Pdu::parse(&bytes).unwrap();
+        assert_eq!(serde_json::to_string(&view).unwrap(), json, "{name}");
+    }
+}
+
+#[test]
+fn derived_lengths_may_be_absent_and_must_match_when_present() {
+    let vectors = common::vectors();
+    let multi = &vectors.iter().find(|(n, _)| n == "submit_multi").unwrap().1;
+    let pdu = parse_owned(&Bytes::from(multi.clone())).unwrap();
+    let mut v: Value = serde_json::to_value(&pdu).unwrap();
+    let body = v["body"].as_object_mut().unwrap();
+    body.remove("number_of_dests");
+    body.remove("sm_length");
+    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(emit(&back), *multi);
+
+    // command_length: right is accepted, wrong is refused.
+    v["command_length"] = json!(multi.len());
+    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(emit(&back), *multi);
+    v["command_length"] = json!(multi.len() + 1);
+    let err = serde_json::from_value::<Pdu>(v.clone()).unwrap_err();
+    assert!(err.to_string().contains("command_length"), "{err}");
+    v.as_object_mut().unwrap().remove("command_length");
+
+    v["body"]["number_of_dests"] = json!(2);
+    let err = serde_json::from_value::<Pdu>(v.clone()).unwrap_err();
+    assert!(err.to_string().contains("number_of_dests"), "{err}");
+}
+
+#[test]
+fn tlvs_are_written_from_hex_or_from_value() {
+    let pdu = SubmitSmBuilder::new(3)
+        .short_message("hi")
+        .sar(0x42, 2, 1)
+        .network_error_code(3, 0x0101)
+        .receipted_message_id("abc")
+        .its_session_info(7, 2, true)
+        .build()
+        .unwrap();
+    let wire = emit(&pdu);
+    let mut v = serde_json::to_value(&pdu).unwrap();
+    let tlvs = v["tlvs"].as_array().unwrap().clone();
+    assert_eq!(
+        tlvs[3]["value"],
+        json!({"network_type": 3, "error_code": 257})
+    );
+    assert_eq!(tlvs[4]["value"], "abc");
+    assert_eq!(tlvs[4]["hex"], "61626300");
+    assert_eq!(
+        tlvs[5]["value"],
+        json!({"session_number": 7, "sequence_number": 2, "end_of_session": true})
+    );
+    // Without `hex` (and with a matching length) the values encode the same.
+    for t in v["tlvs"].as_array_mut().unwrap() {
+        let hex = t.as_object_mut().unwrap().remove("hex").unwrap();
+        t["length"] = json!(hex.as_str().unwrap().len() / 2);
+    }
+    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(emit(&back), wire);
+
+    // `hex` wins over `value`.
+    v["tlvs"][0]["value"] = json!(7);
+    v["tlvs"][0]["hex"] = json!("0042");
+    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(emit(&back), wire);
+
+    // A length that disagrees is refused, as is a value too big for the tag.
+    v["tlvs"][1]["length"] = json!(2);
+    assert!(serde_json::from_value::<Pdu>(v.clone()).is_err());
+    v["tlvs"][1]["length"] = json!(1);
+    v["tlvs"][1]["value"] = json!(300);
+    let err = serde_json::from_value::<Pdu>(v).unwrap_err();
+    assert!(err.to_string().contains("tlvs[1]"), "{err}");
+}
+
+#[test]
+fn unknown_tlvs_and_non_utf8_strings_use_hex() {
+    let pdu = SubmitSmBuilder::new(9)
+        .source_addr(&[0xff, 0x41][..])
+        .tlv(smpp_core::TlvTag(0x1401), &[1, 2, 3][..])
+        .build()
+        .unwrap();
+    let v = serde_json::to_value(&pdu).unwrap();
+    assert_eq!(v["body"]["source_addr_hex"], "ff41");
+    assert!(v["body"].get("source_addr").is_none());
+    assert_eq!(v["tlvs"][0], json!({"tag": 0x1401, "hex": "010203"}));
+    let back: Pdu = serde_json::from_value(v).unwrap();
+    assert_eq!(back, pdu);
+    let Body::SubmitSm(sm) = &back.body else {
+        panic!("not a submit_sm")
+    };
+    assert_eq!(sm.source_addr.as_bytes(), [0xff, 0x41]);
+}
+
+#[test]
+fn malformed_json_is_refused_with_the_reason() {
+    let cases = [
+        (json!({"sequence_number": 1}), "command"),
+        (
+            json!({"command": "no_such_pdu", "sequence_number": 1}),
+            "no_such_pdu",
+        ),
+        (
+            json!({"command": "enquire_link", "command_id": 6, "sequence_number": 1}),
+            "disagree",
+        ),
+        (
+            json!({"command": "enquire_link", "sequence_number": 1, "extra": 1}),
+            "extra",
+        ),
+        (
+            json!({"command": "query_sm", "sequence_number": 1, "body": {"message_id": "1"}}),
+            "source_addr_ton",
+        ),
+        (
+            json!({"command": "outbind", "sequence_number": 1, "body": {"system_id": "a\u{0}b", "password": ""}}),
+            "NUL",
+        ),
+        (
+            json!({"command": "enquire_link", "sequence_number": 1, "tlvs": [{"tag": 1064, "hex": "00"}]}),
+            "no body",
+        ),
+    ];
+    for (v, needle) in cases {
+        let err = serde_json::from_value::<Pdu>(v.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(needle), "{v}: {err}");
+    }
+    // A header-only response carries TLVs with a null body.
+    let v = json!({"command": "enquire_link_resp", "sequence_number": 4, "body": null,
+                   "tlvs": [{"name": "congestion_state", "value": 40}]});
+    let pdu: Pdu = serde_json::from_value(v).unwrap();
+    assert_eq!(
+        emit(&pdu),
+        common::hex("000000158000001500000000000000040428000128")
+    );
+}
