@@ -17,11 +17,11 @@ pub fn hex(text: &str) -> Vec<u8> {
         .flat_map(str::bytes)
         .filter(u8::is_ascii_hexdigit)
         .collect();
-    assert!(digits.len() % 2 == 0, "odd number of hex digits");
-    digits
-        .chunks_exact(2)
+    let pairs = digits.chunks_exact(2);
+    assert!(pairs.remainder().is_empty(), "odd number of hex digits");
+    pairs
         .map(|pair| {
-            let s = std::str::from_utf8(pair).expect("ASCII");
+            let s = core::str::from_utf8(pair).expect("ASCII");
             u8::from_str_radix(s, 16).expect("hex digit")
         })
         .collect()
@@ -45,7 +45,10 @@ pub fn encode(pdu: &Pdu<&[u8]>) -> Vec<u8> {
 
 /// A `submit_sm` as an ESME sends it: international numbers, no TLVs, the
 /// given short message.
-pub fn submit_sm_with<'a>(short_message: &'a [u8], tlvs: smpp_core::Tlvs<&'a [u8]>) -> Pdu<&'a [u8]> {
+pub fn submit_sm_with<'a>(
+    short_message: &'a [u8],
+    tlvs: smpp_core::Tlvs<&'a [u8]>,
+) -> Pdu<&'a [u8]> {
     Pdu::new(
         0x0102_0304,
         Body::SubmitSm(SubmitSm {

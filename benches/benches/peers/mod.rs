@@ -63,9 +63,9 @@ pub fn ours(frame: &[u8]) -> Summary {
 
 pub mod rusmpp_borrowed {
     //! `rusmppz` (rusmpp-core's borrowed, no-alloc path).
-    use rusmppz::{Command, Pdu};
     use rusmppz::decode::DecodeWithLength;
     use rusmppz::encode::{Encode, Length};
+    use rusmppz::{Command, Pdu};
 
     use super::{RUSMPPZ_TLVS, Summary};
 
@@ -274,7 +274,9 @@ pub mod smpp34 {
 
 pub mod smpp_codec {
     //! `smpp-codec`: the body decoder for the command, on the whole frame.
-    use smpp_codec::pdus::{DeliverSmRequest, EnquireLinkRequest, SubmitSmRequest, SubmitSmResponse};
+    use smpp_codec::pdus::{
+        DeliverSmRequest, EnquireLinkRequest, SubmitSmRequest, SubmitSmResponse,
+    };
 
     use super::Summary;
 
