@@ -1,1 +1,151 @@
-//! Benchmarks for the SMPP workspace (see `benches/`).
+//! Benchmarks for the SMPP workspace (see `benches/` and `RESULTS.md`).
+//!
+//! This library builds the benchmark inputs, so the benchmark and the test
+//! that checks every peer decodes them correctly use the same octets.
+
+use smpp_core::{Body, COctet, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton};
+
+/// Decodes a `.hex` golden vector (hex digits; `#` lines are comments).
+///
+/// # Panics
+///
+/// On an odd number of hex digits.
+pub fn hex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::bytes)
+        .filter(u8::is_ascii_hexdigit)
+        .collect();
+    let pairs = digits.chunks_exact(2);
+    assert!(pairs.remainder().is_empty(), "odd number of hex digits");
+    pairs
+        .map(|pair| {
+            let s = core::str::from_utf8(pair).expect("ASCII");
+            u8::from_str_radix(s, 16).expect("hex digit")
+        })
+        .collect()
+}
+
+/// 160 characters of the GSM 7-bit default alphabet (all ASCII here).
+pub const GSM_TEXT_160: &str = "Your parcel 4711-0815 will arrive today between 10:00 and 12:00. \
+Reply STOP to opt out, HELP for help. Track it at example.com/t/4711 any time, day or night!!!!";
+
+/// Encodes `pdu` into a new frame.
+///
+/// # Panics
+///
+/// If the PDU does not encode.
+pub fn encode(pdu: &Pdu<&[u8]>) -> Vec<u8> {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    let n = pdu.emit(&mut out).expect("bench input encodes");
+    assert_eq!(n, out.len());
+    out
+}
+
+/// A `submit_sm` as an ESME sends it: international numbers, no TLVs, the
+/// given short message.
+pub fn submit_sm_with<'a>(
+    short_message: &'a [u8],
+    tlvs: smpp_core::Tlvs<&'a [u8]>,
+) -> Pdu<&'a [u8]> {
+    Pdu::new(
+        0x0102_0304,
+        Body::SubmitSm(SubmitSm {
+            source_addr_ton: Ton::INTERNATIONAL,
+            source_addr_npi: Npi::ISDN,
+            source_addr: COctet::from("447700900001"),
+            dest_addr_ton: Ton::INTERNATIONAL,
+            dest_addr_npi: Npi::ISDN,
+            destination_addr: COctet::from("447700900123"),
+            short_message,
+            tlvs,
+            ..SubmitSm::default()
+        }),
+    )
+}
+
+/// The benchmark inputs, each one complete frame.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    /// `submit_sm`, 160-character GSM text, no TLVs.
+    pub submit_sm: Vec<u8>,
+    /// `submit_sm` with `sar_msg_ref_num`, `sar_total_segments`,
+    /// `sar_segment_seqnum` (golden vector `submit_sm_sar_tlvs`).
+    pub submit_sm_sar: Vec<u8>,
+    /// `submit_sm` with an empty `short_message` and a 1000-octet
+    /// `message_payload`.
+    pub submit_sm_payload: Vec<u8>,
+    /// `deliver_sm` delivery receipt with `receipted_message_id` and
+    /// `message_state` (golden vector `deliver_sm_delivery_receipt`).
+    pub deliver_sm_receipt: Vec<u8>,
+    /// `submit_sm_resp` (golden vector).
+    pub submit_sm_resp: Vec<u8>,
+    /// `enquire_link` (golden vector).
+    pub enquire_link: Vec<u8>,
+}
+
+impl Inputs {
+    /// Builds every input.
+    ///
+    /// # Panics
+    ///
+    /// If a golden vector or a built PDU is invalid.
+    pub fn new() -> Self {
+        let submit_sm = encode(&submit_sm_with(
+            GSM_TEXT_160.as_bytes(),
+            smpp_core::Tlvs::EMPTY,
+        ));
+        let payload: Vec<u8> = (0..1000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut tlvs = TlvBuf::<1100>::new();
+        tlvs.push(TlvTag::MESSAGE_PAYLOAD, &payload)
+            .expect("payload fits");
+        let submit_sm_payload = encode(&submit_sm_with(&[], tlvs.tlvs()));
+        Self {
+            submit_sm,
+            submit_sm_sar: hex(include_str!("../../testdata/submit_sm_sar_tlvs.hex")),
+            submit_sm_payload,
+            deliver_sm_receipt: hex(include_str!(
+                "../../testdata/deliver_sm_delivery_receipt.hex"
+            )),
+            submit_sm_resp: hex(include_str!("../../testdata/submit_sm_resp.hex")),
+            enquire_link: hex(include_str!("../../testdata/enquire_link.hex")),
+        }
+    }
+
+    /// (name, frame) of every input, in a fixed order.
+    pub fn named(&self) -> [(&'static str, &[u8]); 6] {
+        [
+            ("submit_sm_160", &self.submit_sm),
+            ("submit_sm_sar", &self.submit_sm_sar),
+            ("submit_sm_payload_1000", &self.submit_sm_payload),
+            ("deliver_sm_receipt", &self.deliver_sm_receipt),
+            ("submit_sm_resp", &self.submit_sm_resp),
+            ("enquire_link", &self.enquire_link),
+        ]
+    }
+
+    /// `count` PDUs back to back, cycling through every input.
+    pub fn stream(&self, count: usize) -> Vec<u8> {
+        let named = self.named();
+        let mut out = Vec::new();
+        for (_, frame) in named.iter().cycle().take(count) {
+            out.extend_from_slice(frame);
+        }
+        out
+    }
+}
+
+impl Default for Inputs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The baseline "hand-written header read": the four big-endian header
+/// fields, with the one check every decoder needs (16 octets present).
+pub fn read_header(frame: &[u8]) -> Option<[u32; 4]> {
+    let h: &[u8; 16] = frame.first_chunk()?;
+    let word = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    Some([word(0), word(4), word(8), word(12)])
+}

@@ -1,1 +1,5 @@
-//! Cross-crate integration tests for the SMPP workspace (see `tests/`).
+//! Cross-crate integration tests for the SMPP workspace (see `tests/`), and
+//! the fuzzing oracles shared by the fuzz targets (`fuzz/`) and the stable
+//! replay of their corpora (`tests/fuzz_corpus.rs`).
+
+pub mod fuzzing;

@@ -1,0 +1,235 @@
+//! smpp-core against its peers on the same octets: decode, encode, a stream
+//! of 10,000 framed PDUs, conversion to owned storage, and two baselines (a
+//! plain copy of the frame, a hand-written read of the header).
+//!
+//! Run: `cargo bench -p smpp-benches -- --warm-up-time 1 --measurement-time 2`.
+//! Results and the machine they came from: `benches/RESULTS.md`.
+
+#![allow(missing_docs, clippy::missing_panics_doc)]
+
+mod peers;
+
+use core::hint::black_box;
+
+use bytes::{Bytes, BytesMut};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use smpp_benches::{Inputs, read_header};
+use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Pdu, frame_len};
+
+use peers::{rusmpp_borrowed, rusmpp_owned, smpp_codec, smpp34};
+
+/// PDUs in the stream benchmark.
+const STREAM_PDUS: usize = 10_000;
+
+/// Visits every TLV of a decoded PDU (our TLVs are validated on decode but
+/// iterated lazily; this adds the iteration the peers do eagerly).
+fn visit_tlvs(pdu: &Pdu<&[u8]>) -> usize {
+    let mut n = 0;
+    if let smpp_core::Body::SubmitSm(b) | smpp_core::Body::DeliverSm(b) = &pdu.body {
+        for tlv in &b.tlvs {
+            n += tlv.value.len() + usize::from(tlv.tag.0);
+        }
+    }
+    n
+}
+
+fn decode(c: &mut Criterion) {
+    let inputs = Inputs::new();
+    for (name, frame) in inputs.named() {
+        let mut g = c.benchmark_group(format!("decode/{name}"));
+        g.throughput(Throughput::Bytes(frame.len() as u64));
+        g.bench_function("smpp-core", |b| {
+            b.iter(|| Pdu::parse(black_box(frame)).unwrap());
+        });
+        g.bench_function("smpp-core+visit-tlvs", |b| {
+            b.iter(|| visit_tlvs(&Pdu::parse(black_box(frame)).unwrap()));
+        });
+        g.bench_function("rusmpp-borrowed", |b| {
+            b.iter(|| rusmpp_borrowed::decode(black_box(frame)).unwrap());
+        });
+        g.bench_function("rusmpp-owned", |b| {
+            b.iter_batched(
+                || rusmpp_owned::input(frame),
+                |mut src| rusmpp_owned::decode(black_box(&mut src)).unwrap(),
+                BatchSize::SmallInput,
+            );
+        });
+        g.bench_function("smpp34", |b| {
+            b.iter(|| smpp34::decode(black_box(frame)).unwrap());
+        });
+        g.bench_function("smpp-codec", |b| {
+            b.iter(|| smpp_codec::decode(black_box(frame)).unwrap());
+        });
+        let mut buf = vec![0u8; frame.len()];
+        g.bench_function("baseline-memcpy", |b| {
+            b.iter(|| {
+                buf.copy_from_slice(black_box(frame));
+                black_box(&mut buf);
+            });
+        });
+        g.bench_function("baseline-header-read", |b| {
+            b.iter(|| read_header(black_box(frame)).unwrap());
+        });
+        g.finish();
+    }
+}
+
+fn encode(c: &mut Criterion) {
+    let inputs = Inputs::new();
+    for (name, frame) in inputs.named() {
+        let mut g = c.benchmark_group(format!("encode/{name}"));
+        g.throughput(Throughput::Bytes(frame.len() as u64));
+        let mut out = vec![0u8; 4096];
+
+        let ours = Pdu::parse(frame).unwrap();
+        g.bench_function("smpp-core", |b| {
+            b.iter(|| black_box(&ours).emit(&mut out).unwrap());
+        });
+        let cmd = rusmpp_borrowed::decode(frame).unwrap();
+        g.bench_function("rusmpp-borrowed", |b| {
+            b.iter(|| rusmpp_borrowed::encode(black_box(&cmd), &mut out));
+        });
+        let cmd = rusmpp_owned::decode(&mut rusmpp_owned::input(frame)).unwrap();
+        g.bench_function("rusmpp-owned", |b| {
+            b.iter(|| rusmpp_owned::encode(black_box(&cmd), &mut out));
+        });
+        let msg = smpp34::decode(frame).unwrap();
+        g.bench_function("smpp34", |b| {
+            // Its encoders consume the message: clone outside the timing.
+            b.iter_batched(
+                || msg.clone(),
+                |m| smpp34::encode(black_box(m)),
+                BatchSize::SmallInput,
+            );
+        });
+        let msg = smpp_codec::decode(frame).unwrap();
+        let mut v = Vec::with_capacity(4096);
+        g.bench_function("smpp-codec", |b| {
+            b.iter(|| smpp_codec::encode(black_box(&msg), &mut v));
+        });
+        g.bench_function("baseline-memcpy", |b| {
+            b.iter(|| {
+                out[..frame.len()].copy_from_slice(black_box(frame));
+                black_box(&mut out);
+            });
+        });
+        g.finish();
+    }
+}
+
+/// The frame length a peer's framing reads: the first four octets.
+fn peer_frame_len(buf: &[u8]) -> Option<usize> {
+    let len = usize::try_from(u32::from_be_bytes(buf.get(..4)?.try_into().ok()?)).ok()?;
+    (len >= 16 && len <= buf.len()).then_some(len)
+}
+
+fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream: &[u8]) {
+    let mut g = c.benchmark_group(group);
+    g.throughput(throughput);
+    g.bench_function("smpp-core", |b| {
+        b.iter(|| {
+            let mut rest = black_box(stream);
+            let mut n = 0;
+            while let Some(len) = frame_len(rest, DEFAULT_MAX_COMMAND_LENGTH).unwrap() {
+                let (frame, tail) = rest.split_at(len);
+                black_box(Pdu::parse(frame).unwrap());
+                rest = tail;
+                n += 1;
+            }
+            assert_eq!(n, STREAM_PDUS);
+        });
+    });
+    g.bench_function("rusmpp-borrowed", |b| {
+        b.iter(|| {
+            let mut rest = black_box(stream);
+            while let Some(len) = peer_frame_len(rest) {
+                let (frame, tail) = rest.split_at(len);
+                black_box(rusmpp_borrowed::decode(frame).unwrap());
+                rest = tail;
+            }
+        });
+    });
+    g.bench_function("rusmpp-owned", |b| {
+        // As its tokio codec does: split each frame off a BytesMut, decode it.
+        b.iter_batched(
+            || BytesMut::from(stream),
+            |mut buf| {
+                while let Some(len) = peer_frame_len(&buf) {
+                    let mut frame = buf.split_to(len);
+                    let _ = frame.split_to(4);
+                    black_box(rusmpp_owned::decode(&mut frame).unwrap());
+                }
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    g.bench_function("smpp34", |b| {
+        b.iter(|| {
+            let mut rest = black_box(stream);
+            while let Some(len) = peer_frame_len(rest) {
+                let (frame, tail) = rest.split_at(len);
+                black_box(smpp34::decode(frame).unwrap());
+                rest = tail;
+            }
+        });
+    });
+    g.bench_function("smpp-codec", |b| {
+        b.iter(|| {
+            let mut rest = black_box(stream);
+            while let Some(len) = peer_frame_len(rest) {
+                let (frame, tail) = rest.split_at(len);
+                black_box(smpp_codec::decode(frame).unwrap());
+                rest = tail;
+            }
+        });
+    });
+    g.finish();
+}
+
+fn stream(c: &mut Criterion) {
+    let inputs = Inputs::new();
+    let stream = inputs.stream(STREAM_PDUS);
+    stream_benches(
+        c,
+        "stream_10k/pdus",
+        Throughput::Elements(STREAM_PDUS as u64),
+        &stream,
+    );
+    stream_benches(
+        c,
+        "stream_10k/bytes",
+        Throughput::Bytes(stream.len() as u64),
+        &stream,
+    );
+}
+
+fn to_owned(c: &mut Criterion) {
+    let inputs = Inputs::new();
+    for (name, frame) in inputs.named() {
+        let mut g = c.benchmark_group(format!("to_owned/{name}"));
+        g.throughput(Throughput::Bytes(frame.len() as u64));
+        g.bench_function("smpp-core-vec", |b| {
+            b.iter(|| Pdu::parse(black_box(frame)).unwrap().map(<[u8]>::to_vec));
+        });
+        // The frame already in a `Bytes` (as a buffered reader hands it
+        // over): owned fields are reference-counted slices of it.
+        let shared = Bytes::copy_from_slice(frame);
+        g.bench_function("smpp-core-bytes", |b| {
+            b.iter(|| {
+                let frame = black_box(&shared);
+                Pdu::parse(frame).unwrap().map(|s| frame.slice_ref(s))
+            });
+        });
+        g.bench_function("rusmpp-owned", |b| {
+            b.iter_batched(
+                || rusmpp_owned::input(frame),
+                |mut src| rusmpp_owned::decode(black_box(&mut src)).unwrap(),
+                BatchSize::SmallInput,
+            );
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, decode, encode, stream, to_owned);
+criterion_main!(benches);

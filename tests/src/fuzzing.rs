@@ -1,0 +1,368 @@
+//! Fuzzing oracles: one function per fuzz target, each taking the raw input
+//! and panicking when a property breaks.
+//!
+//! The cargo-fuzz targets in `fuzz/fuzz_targets/` call these, and the stable
+//! test `tests/fuzz_corpus.rs` replays every corpus and regression file
+//! through them, so CI without nightly still checks what fuzzing found.
+
+use core::panic::AssertUnwindSafe;
+use std::panic::catch_unwind;
+use std::path::{Path, PathBuf};
+
+use arbitrary::{Arbitrary, Unstructured};
+use smpp_core::{
+    Body, CommandId, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, Header, Pdu,
+    TlvBuf, TlvValue, Tlvs,
+};
+
+/// The fuzz targets that have an oracle here, by name (the file name under
+/// `fuzz/fuzz_targets/` and the folder name under `fuzz/corpus/`).
+pub const TARGETS: &[&str] = &["frame_len", "pdu_parse", "tlvs", "roundtrip"];
+
+/// Runs the oracle of `target` on `data`. Returns `false` for an unknown
+/// target name.
+///
+/// # Panics
+///
+/// When the oracle finds a broken property.
+pub fn run(target: &str, data: &[u8]) -> bool {
+    match target {
+        "frame_len" => frame_len(data),
+        "pdu_parse" => pdu_parse(data),
+        "tlvs" => tlvs(data),
+        "roundtrip" => roundtrip(data),
+        _ => return false,
+    }
+    true
+}
+
+/// Framing: `frame_len` agrees with the `command_length` it reads, for
+/// several maxima, and every frame it cuts from the input (read as a stream)
+/// passes [`pdu_parse`].
+///
+/// # Panics
+///
+/// When `frame_len` disagrees with the header or a frame breaks
+/// [`pdu_parse`].
+pub fn frame_len(data: &[u8]) {
+    for max in [DEFAULT_MAX_COMMAND_LENGTH, 4096, 64, 16, u32::MAX] {
+        check_frame_len(data, max);
+    }
+    let mut rest = data;
+    while let Ok(Some(n)) = smpp_core::frame_len(rest, DEFAULT_MAX_COMMAND_LENGTH) {
+        let (frame, tail) = rest.split_at(n);
+        pdu_parse(frame);
+        rest = tail;
+    }
+}
+
+fn check_frame_len(data: &[u8], max: u32) {
+    let result = smpp_core::frame_len(data, max);
+    let Some(&command_length) = data.first_chunk::<4>() else {
+        assert_eq!(result, Ok(None), "fewer than 4 octets");
+        return;
+    };
+    let command_length = u32::from_be_bytes(command_length);
+    if !(16..=max).contains(&command_length) {
+        let err = result.expect_err("command_length out of range must fail");
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::CommandLengthTooShort { .. } | ErrorKind::CommandLengthTooLong { .. }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+        assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+        assert_eq!(err.header(), Header::parse(data).ok());
+        return;
+    }
+    let len = usize::try_from(command_length).expect("u32 fits usize");
+    if len <= data.len() {
+        assert_eq!(result, Ok(Some(len)));
+        // One octet less is never a whole frame.
+        assert_eq!(smpp_core::frame_len(&data[..len - 1], max), Ok(None));
+    } else {
+        assert_eq!(result, Ok(None));
+    }
+}
+
+/// Decoding: whatever `Pdu::parse` accepts re-encodes to the same octets
+/// (also after converting to owned storage, and never into a buffer one
+/// octet short); whatever it rejects comes with a consistent error and
+/// reply.
+///
+/// # Panics
+///
+/// When a decoded PDU does not re-encode to its input, or an error is
+/// inconsistent with the header it carries.
+pub fn pdu_parse(data: &[u8]) {
+    match Pdu::parse(data) {
+        Ok(pdu) => check_reencode(&pdu, data),
+        Err(err) => check_error(&err, data),
+    }
+}
+
+fn check_reencode(pdu: &Pdu<&[u8]>, data: &[u8]) {
+    assert_eq!(pdu.encoded_len(), data.len(), "{pdu:?}");
+    assert_eq!(pdu.header().to_bytes()[..], data[..Header::LEN]);
+    assert_eq!(
+        Body::parse(pdu.command_id(), &data[Header::LEN..]),
+        Ok(pdu.body)
+    );
+
+    let mut out = vec![0u8; data.len()];
+    assert_eq!(pdu.emit(&mut out), Ok(data.len()), "{pdu:?}");
+    assert_eq!(out, data, "re-encoding differs for {pdu:?}");
+    assert!(pdu.emit(&mut out[..data.len() - 1]).is_err());
+
+    let owned = pdu.map(<[u8]>::to_vec);
+    out.fill(0);
+    assert_eq!(owned.emit(&mut out), Ok(data.len()));
+    assert_eq!(out, data, "owned re-encoding differs");
+
+    if let Some(region) = body_tlvs(&pdu.body) {
+        assert!(data.ends_with(region), "TLV region is not the body's tail");
+        check_tlv_region(region);
+    }
+}
+
+fn check_error(err: &Error, data: &[u8]) {
+    assert!(!err.to_string().is_empty());
+    assert_ne!(err.command_status(), CommandStatus::ESME_ROK, "{err:?}");
+    let reply = err.reply();
+    assert_eq!(reply.command_status, err.command_status());
+    if let Ok(header) = Header::parse(data) {
+        assert_eq!(err.header(), Some(header), "{err:?}");
+        assert_eq!(reply.sequence_number, header.sequence_number);
+        if reply.command_id != CommandId::GENERIC_NACK {
+            assert_eq!(reply.command_id, header.command_id.response());
+        }
+    } else {
+        assert!(data.len() < Header::LEN);
+        assert_eq!(err.header(), None);
+        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+    }
+}
+
+/// The TLV region of any body that has one.
+pub fn body_tlvs<'a>(body: &Body<&'a [u8]>) -> Option<&'a [u8]> {
+    fn raw<'a>(t: &Tlvs<&'a [u8]>) -> &'a [u8] {
+        t.into_inner()
+    }
+    Some(match body {
+        Body::GenericNack(t)
+        | Body::UnbindResp(t)
+        | Body::ReplaceSmResp(t)
+        | Body::CancelSmResp(t)
+        | Body::EnquireLinkResp(t)
+        | Body::CancelBroadcastSmResp(t) => raw(t),
+        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => raw(&b.tlvs),
+        Body::BindReceiverResp(Some(b))
+        | Body::BindTransmitterResp(Some(b))
+        | Body::BindTransceiverResp(Some(b)) => raw(&b.tlvs),
+        Body::QuerySm(b) | Body::QueryBroadcastSm(b) => raw(&b.tlvs),
+        Body::QuerySmResp(Some(b)) => raw(&b.tlvs),
+        Body::SubmitSm(b) | Body::DeliverSm(b) => raw(&b.tlvs),
+        Body::SubmitSmResp(Some(b))
+        | Body::DeliverSmResp(Some(b))
+        | Body::DataSmResp(Some(b))
+        | Body::BroadcastSmResp(Some(b))
+        | Body::QueryBroadcastSmResp(Some(b)) => raw(&b.tlvs),
+        Body::ReplaceSm(b) => raw(&b.tlvs),
+        Body::CancelSm(b) => raw(&b.tlvs),
+        Body::Outbind(b) => raw(&b.tlvs),
+        Body::SubmitMulti(b) => raw(&b.tlvs),
+        Body::SubmitMultiResp(Some(b)) => raw(&b.tlvs),
+        Body::AlertNotification(b) => raw(&b.tlvs),
+        Body::DataSm(b) => raw(&b.tlvs),
+        Body::BroadcastSm(b) => raw(&b.tlvs),
+        Body::CancelBroadcastSm(b) => raw(&b.tlvs),
+        _ => return None,
+    })
+}
+
+/// The TLV region: `Tlvs::parse` then iterate and type every TLV; an
+/// accepted region is exactly the concatenation of its TLVs and rebuilds
+/// identically through `TlvBuf`.
+///
+/// # Panics
+///
+/// When an accepted region does not iterate back to its octets, or a typed
+/// accessor disagrees with the value's length.
+pub fn tlvs(data: &[u8]) {
+    if Tlvs::parse(data).is_ok() {
+        check_tlv_region(data);
+    }
+}
+
+fn check_tlv_region(data: &[u8]) {
+    let tlvs = Tlvs::parse(data).expect("caller checked");
+    assert_eq!(tlvs.as_bytes(), data);
+    let mut rebuilt = Vec::with_capacity(data.len());
+    for tlv in &tlvs {
+        let len = u16::try_from(tlv.value.len()).expect("TLV lengths are 16 bits");
+        rebuilt.extend_from_slice(&tlv.tag.0.to_be_bytes());
+        rebuilt.extend_from_slice(&len.to_be_bytes());
+        rebuilt.extend_from_slice(tlv.value);
+        assert_eq!(tlv.as_u8().is_some(), tlv.value.len() == 1);
+        assert_eq!(tlv.as_u16().is_some(), tlv.value.len() == 2);
+        assert_eq!(tlv.as_u32().is_some(), tlv.value.len() == 4);
+        assert!(tlv.value.starts_with(tlv.as_cstr()));
+        // A typed value is lossless: it writes back exactly the wire octets.
+        let typed = tlv.typed();
+        if !matches!(typed, TlvValue::Unknown(..)) {
+            assert_eq!(typed.tag(), tlv.tag);
+            let mut value = vec![0; typed.encoded_value_len()];
+            assert_eq!(typed.write_value(&mut value), Ok(tlv.value.len()));
+            assert_eq!(
+                value, tlv.value,
+                "typed {:?} re-encodes differently",
+                tlv.tag
+            );
+        }
+        let first = tlvs.get(tlv.tag).expect("a tag seen is found");
+        assert_eq!(Some(first), tlvs.get_all(tlv.tag).next());
+        let _ = format!("{tlv:?}");
+    }
+    assert_eq!(rebuilt, data);
+
+    if data.len() <= 4096 {
+        let mut buf = TlvBuf::<4096>::new();
+        for tlv in &tlvs {
+            buf.push_tlv(tlv).expect("a parsed TLV is pushed back");
+        }
+        assert_eq!(buf.tlvs().as_bytes(), data);
+    }
+}
+
+/// Round trip: a PDU generated by `Arbitrary` from `data` encodes, decodes
+/// to an equal PDU, and that re-encodes to the same octets.
+///
+/// # Panics
+///
+/// When a generated PDU fails to encode or does not decode back equal.
+pub fn roundtrip(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    if let Ok(pdu) = Pdu::<&[u8]>::arbitrary(&mut u) {
+        check_roundtrip(&pdu);
+    }
+}
+
+/// The round-trip property for one PDU.
+///
+/// # Panics
+///
+/// When `pdu` fails to encode or does not decode back equal.
+pub fn check_roundtrip(pdu: &Pdu<&[u8]>) {
+    let len = pdu.encoded_len();
+    let mut buf = vec![0u8; len];
+    match pdu.emit(&mut buf) {
+        Ok(n) => assert_eq!(n, len),
+        Err(e) => panic!("generated PDU does not encode: {e}\n{pdu:?}"),
+    }
+    let back = Pdu::parse(&buf).unwrap_or_else(|e| panic!("does not decode: {e}\n{pdu:?}"));
+    assert_eq!(&back, pdu);
+    check_reencode(&back, &buf);
+}
+
+/// The `fuzz/` folder of the workspace.
+pub fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
+}
+
+/// The `testdata/` folder of golden vectors.
+pub fn testdata_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+/// Decodes a `.hex` golden vector: hex digits, `#` comment lines ignored.
+///
+/// # Panics
+///
+/// On an odd number of hex digits.
+pub fn decode_hex(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::bytes)
+        .filter(u8::is_ascii_hexdigit)
+        .collect();
+    let pairs = digits.chunks_exact(2);
+    assert!(pairs.remainder().is_empty(), "odd number of hex digits");
+    pairs
+        .map(|pair| {
+            let s = core::str::from_utf8(pair).expect("hex digits are ASCII");
+            u8::from_str_radix(s, 16).expect("hex digits")
+        })
+        .collect()
+}
+
+/// Every golden vector, as (name without `.hex`, octets), sorted by name.
+///
+/// # Panics
+///
+/// If `testdata/` cannot be read.
+pub fn golden_vectors() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(testdata_dir())
+        .expect("testdata/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
+        .map(|p| {
+            let name = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("UTF-8 name")
+                .to_owned();
+            let text = std::fs::read_to_string(&p).expect("readable vector");
+            (name, decode_hex(&text))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The files of `fuzz/<kind>/<target>/` (`kind` is `corpus` or
+/// `regressions`), sorted; empty if the folder does not exist.
+///
+/// # Panics
+///
+/// If the folder exists but cannot be read.
+pub fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
+    let dir = fuzz_dir().join(kind).join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs the oracle of `target` on each file, catching panics; returns the
+/// failures as (file, message).
+///
+/// # Panics
+///
+/// If a file cannot be read or `target` has no oracle.
+pub fn replay(target: &str, files: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut failures = Vec::new();
+    for file in files {
+        let data = std::fs::read(file).expect("readable input");
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(target, &data)));
+        match outcome {
+            Ok(known) => assert!(known, "no oracle for target {target}"),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                failures.push((file.clone(), msg));
+            }
+        }
+    }
+    failures
+}
