@@ -4,15 +4,6 @@ use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind};
 
-/// Octet ranges of the header fields (SMPP v5.0 3.2.1).
-mod field {
-    use core::ops::Range;
-    pub(super) const COMMAND_LENGTH: Range<usize> = 0..4;
-    pub(super) const COMMAND_ID: Range<usize> = 4..8;
-    pub(super) const COMMAND_STATUS: Range<usize> = 8..12;
-    pub(super) const SEQUENCE_NUMBER: Range<usize> = 12..16;
-}
-
 /// The default maximum `command_length` accepted by framing: large enough for
 /// a 64 KiB `message_payload` plus every mandatory field.
 pub const DEFAULT_MAX_COMMAND_LENGTH: u32 = 70_000;
@@ -42,9 +33,9 @@ pub struct Header {
     pub sequence_number: u32,
 }
 
-fn be_u32_at(buf: &[u8], range: core::ops::Range<usize>) -> Option<u32> {
-    let bytes: [u8; 4] = buf.get(range)?.try_into().ok()?;
-    Some(u32::from_be_bytes(bytes))
+/// `command_length`: the first four octets, big-endian.
+fn command_length(buf: &[u8]) -> Option<u32> {
+    buf.first_chunk::<4>().map(|b| u32::from_be_bytes(*b))
 }
 
 impl Header {
@@ -55,15 +46,34 @@ impl Header {
     ///
     /// Only the octet count is checked here; [`frame_len`] and
     /// [`crate::Pdu::parse`] check `command_length`.
+    #[inline]
     pub fn parse(buf: &[u8]) -> Result<Self, Error> {
-        let truncated = || Error::new(ErrorKind::HeaderTruncated { len: buf.len() });
+        let Some(head) = buf.first_chunk::<16>() else {
+            return Err(Error::new(ErrorKind::HeaderTruncated { len: buf.len() }));
+        };
+        let [
+            l0,
+            l1,
+            l2,
+            l3,
+            i0,
+            i1,
+            i2,
+            i3,
+            s0,
+            s1,
+            s2,
+            s3,
+            n0,
+            n1,
+            n2,
+            n3,
+        ] = *head;
         Ok(Self {
-            command_length: be_u32_at(buf, field::COMMAND_LENGTH).ok_or_else(truncated)?,
-            command_id: CommandId(be_u32_at(buf, field::COMMAND_ID).ok_or_else(truncated)?),
-            command_status: CommandStatus(
-                be_u32_at(buf, field::COMMAND_STATUS).ok_or_else(truncated)?,
-            ),
-            sequence_number: be_u32_at(buf, field::SEQUENCE_NUMBER).ok_or_else(truncated)?,
+            command_length: u32::from_be_bytes([l0, l1, l2, l3]),
+            command_id: CommandId(u32::from_be_bytes([i0, i1, i2, i3])),
+            command_status: CommandStatus(u32::from_be_bytes([s0, s1, s2, s3])),
+            sequence_number: u32::from_be_bytes([n0, n1, n2, n3]),
         })
     }
 
@@ -108,7 +118,7 @@ impl Header {
 /// assert!(frame_len(b"GET / HTTP/1.1\r\n", 4096).is_err());
 /// ```
 pub fn frame_len(buf: &[u8], max_command_length: u32) -> Result<Option<usize>, Error> {
-    let Some(command_length) = be_u32_at(buf, field::COMMAND_LENGTH) else {
+    let Some(command_length) = command_length(buf) else {
         return Ok(None);
     };
     let header = Header::parse(buf).ok();

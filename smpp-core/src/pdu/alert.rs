@@ -33,12 +33,12 @@ body_codec!(AlertNotification);
 
 impl<'a> AlertNotification<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 65)(i)?;
-        let (i, esme_addr_ton) = u8_field(Field::EsmeAddrTon)(i)?;
-        let (i, esme_addr_npi) = u8_field(Field::EsmeAddrNpi)(i)?;
-        let (i, esme_addr) = cstr(Field::EsmeAddr, 65)(i)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 65)?;
+        let (i, esme_addr_ton) = u8_field(i, Field::EsmeAddrTon)?;
+        let (i, esme_addr_npi) = u8_field(i, Field::EsmeAddrNpi)?;
+        let (i, esme_addr) = cstr(i, Field::EsmeAddr, 65)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,

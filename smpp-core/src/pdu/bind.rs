@@ -50,13 +50,13 @@ body_codec!(Bind);
 
 impl<'a> Bind<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(Field::SystemId, 16)(i)?;
-        let (i, password) = cstr(Field::Password, 9)(i)?;
-        let (i, system_type) = cstr(Field::SystemType, 13)(i)?;
-        let (i, interface_version) = u8_field(Field::InterfaceVersion)(i)?;
-        let (i, addr_ton) = u8_field(Field::AddrTon)(i)?;
-        let (i, addr_npi) = u8_field(Field::AddrNpi)(i)?;
-        let (i, address_range) = cstr(Field::AddressRange, 41)(i)?;
+        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
+        let (i, password) = cstr(i, Field::Password, 9)?;
+        let (i, system_type) = cstr(i, Field::SystemType, 13)?;
+        let (i, interface_version) = u8_field(i, Field::InterfaceVersion)?;
+        let (i, addr_ton) = u8_field(i, Field::AddrTon)?;
+        let (i, addr_npi) = u8_field(i, Field::AddrNpi)?;
+        let (i, address_range) = cstr(i, Field::AddressRange, 41)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -135,7 +135,7 @@ body_codec!(BindResp);
 
 impl<'a> BindResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(Field::SystemId, 16)(i)?;
+        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((i, Self { system_id, tlvs }))
     }
@@ -184,8 +184,8 @@ body_codec!(Outbind);
 
 impl<'a> Outbind<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(Field::SystemId, 16)(i)?;
-        let (i, password) = cstr(Field::Password, 9)(i)?;
+        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
+        let (i, password) = cstr(i, Field::Password, 9)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,

@@ -73,17 +73,17 @@ body_codec!(BroadcastSm);
 
 impl<'a> BroadcastSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, priority_flag) = u8_field(Field::PriorityFlag)(i)?;
-        let (i, schedule_delivery_time) = time(Field::ScheduleDeliveryTime)(i)?;
-        let (i, validity_period) = time(Field::ValidityPeriod)(i)?;
-        let (i, replace_if_present_flag) = u8_field(Field::ReplaceIfPresentFlag)(i)?;
-        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
-        let (i, sm_default_msg_id) = u8_field(Field::SmDefaultMsgId)(i)?;
+        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
+        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
+        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
+        let (i, data_coding) = u8_field(i, Field::DataCoding)?;
+        let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
         let (i, tlvs) = tlvs_tail(i)?;
         require_all(&tlvs, &BROADCAST_SM_MANDATORY_TLVS).map_err(nom::Err::Error)?;
         Ok((
@@ -194,11 +194,11 @@ body_codec!(CancelBroadcastSm);
 
 impl<'a> CancelBroadcastSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
+        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,

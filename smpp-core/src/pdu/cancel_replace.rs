@@ -36,14 +36,14 @@ body_codec!(CancelSm);
 
 impl<'a> CancelSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
-        let (i, dest_addr_ton) = u8_field(Field::DestAddrTon)(i)?;
-        let (i, dest_addr_npi) = u8_field(Field::DestAddrNpi)(i)?;
-        let (i, destination_addr) = cstr(Field::DestinationAddr, 21)(i)?;
+        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
+        let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
+        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -148,14 +148,14 @@ body_codec!(ReplaceSm);
 
 impl<'a> ReplaceSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
-        let (i, schedule_delivery_time) = time(Field::ScheduleDeliveryTime)(i)?;
-        let (i, validity_period) = time(Field::ValidityPeriod)(i)?;
-        let (i, registered_delivery) = u8_field(Field::RegisteredDelivery)(i)?;
-        let (i, sm_default_msg_id) = u8_field(Field::SmDefaultMsgId)(i)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
+        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
+        let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
         let (i, short_message) = short_message(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((

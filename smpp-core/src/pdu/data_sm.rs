@@ -41,16 +41,16 @@ body_codec!(DataSm);
 
 impl<'a> DataSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 65)(i)?;
-        let (i, dest_addr_ton) = u8_field(Field::DestAddrTon)(i)?;
-        let (i, dest_addr_npi) = u8_field(Field::DestAddrNpi)(i)?;
-        let (i, destination_addr) = cstr(Field::DestinationAddr, 65)(i)?;
-        let (i, esm_class) = u8_field(Field::EsmClass)(i)?;
-        let (i, registered_delivery) = u8_field(Field::RegisteredDelivery)(i)?;
-        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
+        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 65)?;
+        let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
+        let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
+        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 65)?;
+        let (i, esm_class) = u8_field(i, Field::EsmClass)?;
+        let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
+        let (i, data_coding) = u8_field(i, Field::DataCoding)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,

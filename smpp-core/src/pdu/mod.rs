@@ -74,6 +74,7 @@ use crate::wire::read::Res;
 use crate::wire::write::Writer;
 
 /// The rest of a body as its TLV region.
+#[inline]
 pub(crate) fn tlvs_tail(i: &[u8]) -> Res<'_, Tlvs<&[u8]>> {
     let tlvs = Tlvs::parse(i).map_err(nom::Err::Error)?;
     Ok((&[], tlvs))
@@ -439,19 +440,12 @@ impl<'a> Pdu<&'a [u8]> {
     /// `command_length` must equal `frame.len()`; use [`crate::frame_len`] to
     /// cut frames from a stream. On error, [`Error::reply`] tells what to
     /// send back.
+    #[inline]
     pub fn parse(frame: &'a [u8]) -> Result<Self, Error> {
         let header = Header::parse(frame)?;
-        let err = |kind| Error::new(kind).with_header(header);
-        if header.command_length < 16 {
-            return Err(err(ErrorKind::CommandLengthTooShort {
-                command_length: header.command_length,
-            }));
-        }
+        // `Header::parse` needs 16 octets, so an equal length is at least 16.
         if usize::try_from(header.command_length).ok() != Some(frame.len()) {
-            return Err(err(ErrorKind::CommandLengthMismatch {
-                command_length: header.command_length,
-                actual: frame.len(),
-            }));
+            return Err(length_error(header, frame.len()));
         }
         let body = frame.get(Header::LEN..).unwrap_or_default();
         let body = Body::parse(header.command_id, body).map_err(|e| e.with_header(header))?;
@@ -463,31 +457,52 @@ impl<'a> Pdu<&'a [u8]> {
     }
 }
 
+/// The error for a frame whose length is not its `command_length`.
+#[cold]
+fn length_error(header: Header, actual: usize) -> Error {
+    let command_length = header.command_length;
+    let kind = if command_length < 16 {
+        ErrorKind::CommandLengthTooShort { command_length }
+    } else {
+        ErrorKind::CommandLengthMismatch {
+            command_length,
+            actual,
+        }
+    };
+    Error::new(kind).with_header(header)
+}
+
 impl<B: AsRef<[u8]>> Pdu<B> {
     /// Octets of the whole PDU: the `command_length` it will carry.
     pub fn encoded_len(&self) -> usize {
         Header::LEN + self.body.encoded_len()
     }
 
-    /// The header this PDU encodes with. `command_length` saturates at
-    /// `u32::MAX` (encoding such a PDU fails).
-    pub fn header(&self) -> Header {
+    /// The header for a PDU of `len` octets.
+    fn header_for(&self, len: usize) -> Header {
         Header {
-            command_length: u32::try_from(self.encoded_len()).unwrap_or(u32::MAX),
+            command_length: u32::try_from(len).unwrap_or(u32::MAX),
             command_id: self.command_id(),
             command_status: self.command_status,
             sequence_number: self.sequence_number,
         }
     }
 
+    /// The header this PDU encodes with. `command_length` saturates at
+    /// `u32::MAX` (encoding such a PDU fails).
+    pub fn header(&self) -> Header {
+        self.header_for(self.encoded_len())
+    }
+
     /// Encodes the PDU into `out`, returning the octets written
     /// ([`Self::encoded_len`]). Fails, writing nothing of use, if `out` is
     /// too small or a field breaks its rules.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
-        let header = self.header();
+        let len = self.encoded_len();
+        let header = self.header_for(len);
         self.body.validate().map_err(|e| e.with_header(header))?;
-        let mut w = Writer::new(out, self.encoded_len()).map_err(|e| e.with_header(header))?;
-        w.bytes(&header.to_bytes());
+        let mut w = Writer::new(out, len).map_err(|e| e.with_header(header))?;
+        w.array(header.to_bytes());
         self.body.write(&mut w);
         w.finish()
     }

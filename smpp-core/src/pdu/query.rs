@@ -28,10 +28,10 @@ body_codec!(QuerySm);
 
 impl<'a> QuerySm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -104,10 +104,10 @@ body_codec!(QuerySmResp);
 
 impl<'a> QuerySmResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, final_date) = time(Field::FinalDate)(i)?;
-        let (i, message_state) = u8_field(Field::MessageState)(i)?;
-        let (i, error_code) = u8_field(Field::ErrorCode)(i)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, final_date) = time(i, Field::FinalDate)?;
+        let (i, message_state) = u8_field(i, Field::MessageState)?;
+        let (i, error_code) = u8_field(i, Field::ErrorCode)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,

@@ -9,7 +9,7 @@ use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::read::{Res, cstr, short_message, time, u8_field};
+use crate::wire::read::{Res, cstr, short_message, time, u8_fields};
 use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
 
 use super::{tlvs_tail, write_addr};
@@ -89,22 +89,34 @@ body_codec!(SubmitSm);
 
 impl<'a> SubmitSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
-        let (i, dest_addr_ton) = u8_field(Field::DestAddrTon)(i)?;
-        let (i, dest_addr_npi) = u8_field(Field::DestAddrNpi)(i)?;
-        let (i, destination_addr) = cstr(Field::DestinationAddr, 21)(i)?;
-        let (i, esm_class) = u8_field(Field::EsmClass)(i)?;
-        let (i, protocol_id) = u8_field(Field::ProtocolId)(i)?;
-        let (i, priority_flag) = u8_field(Field::PriorityFlag)(i)?;
-        let (i, schedule_delivery_time) = time(Field::ScheduleDeliveryTime)(i)?;
-        let (i, validity_period) = time(Field::ValidityPeriod)(i)?;
-        let (i, registered_delivery) = u8_field(Field::RegisteredDelivery)(i)?;
-        let (i, replace_if_present_flag) = u8_field(Field::ReplaceIfPresentFlag)(i)?;
-        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
-        let (i, sm_default_msg_id) = u8_field(Field::SmDefaultMsgId)(i)?;
+        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, [source_addr_ton, source_addr_npi]) =
+            u8_fields(i, [Field::SourceAddrTon, Field::SourceAddrNpi])?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, [dest_addr_ton, dest_addr_npi]) =
+            u8_fields(i, [Field::DestAddrTon, Field::DestAddrNpi])?;
+        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+        let (i, [esm_class, protocol_id, priority_flag]) =
+            u8_fields(i, [Field::EsmClass, Field::ProtocolId, Field::PriorityFlag])?;
+        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
+        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (
+            i,
+            [
+                registered_delivery,
+                replace_if_present_flag,
+                data_coding,
+                sm_default_msg_id,
+            ],
+        ) = u8_fields(
+            i,
+            [
+                Field::RegisteredDelivery,
+                Field::ReplaceIfPresentFlag,
+                Field::DataCoding,
+                Field::SmDefaultMsgId,
+            ],
+        )?;
         let (i, short_message) = short_message(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
@@ -242,7 +254,7 @@ body_codec!(SubmitSmResp);
 
 impl<'a> SubmitSmResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((i, Self { message_id, tlvs }))
     }

@@ -77,12 +77,12 @@ impl DestAddress<'_> {
 }
 
 fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
-    let (i, flag) = u8_field(Field::DestFlag)(i)?;
+    let (i, flag) = u8_field(i, Field::DestFlag)?;
     match flag {
         DEST_FLAG_SME_ADDRESS => {
-            let (i, ton) = u8_field(Field::DestAddrTon)(i)?;
-            let (i, npi) = u8_field(Field::DestAddrNpi)(i)?;
-            let (i, destination_addr) = cstr(Field::DestinationAddr, 21)(i)?;
+            let (i, ton) = u8_field(i, Field::DestAddrTon)?;
+            let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
+            let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
             Ok((
                 i,
                 DestAddress::SmeAddress {
@@ -93,7 +93,7 @@ fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
             ))
         }
         DEST_FLAG_DISTRIBUTION_LIST => {
-            let (i, dl_name) = cstr(Field::DlName, 21)(i)?;
+            let (i, dl_name) = cstr(i, Field::DlName, 21)?;
             Ok((i, DestAddress::DistributionList { dl_name }))
         }
         other => Err(field_err(
@@ -140,10 +140,10 @@ impl UnsuccessSme<'_> {
 }
 
 fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
-    let (i, ton) = u8_field(Field::DestAddrTon)(i)?;
-    let (i, npi) = u8_field(Field::DestAddrNpi)(i)?;
-    let (i, destination_addr) = cstr(Field::DestinationAddr, 21)(i)?;
-    let (i, code) = u32_field(Field::ErrorStatusCode)(i)?;
+    let (i, ton) = u8_field(i, Field::DestAddrTon)?;
+    let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
+    let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+    let (i, code) = u32_field(i, Field::ErrorStatusCode)?;
     Ok((
         i,
         UnsuccessSme {
@@ -400,21 +400,21 @@ body_codec!(SubmitMulti);
 
 impl<'a> SubmitMulti<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(Field::ServiceType, 6)(i)?;
-        let (i, source_addr_ton) = u8_field(Field::SourceAddrTon)(i)?;
-        let (i, source_addr_npi) = u8_field(Field::SourceAddrNpi)(i)?;
-        let (i, source_addr) = cstr(Field::SourceAddr, 21)(i)?;
-        let (i, number_of_dests) = u8_field(Field::NumberOfDests)(i)?;
+        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
+        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
+        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, number_of_dests) = u8_field(i, Field::NumberOfDests)?;
         let (i, dest_address) = DestAddresses::parse_counted(number_of_dests, i)?;
-        let (i, esm_class) = u8_field(Field::EsmClass)(i)?;
-        let (i, protocol_id) = u8_field(Field::ProtocolId)(i)?;
-        let (i, priority_flag) = u8_field(Field::PriorityFlag)(i)?;
-        let (i, schedule_delivery_time) = time(Field::ScheduleDeliveryTime)(i)?;
-        let (i, validity_period) = time(Field::ValidityPeriod)(i)?;
-        let (i, registered_delivery) = u8_field(Field::RegisteredDelivery)(i)?;
-        let (i, replace_if_present_flag) = u8_field(Field::ReplaceIfPresentFlag)(i)?;
-        let (i, data_coding) = u8_field(Field::DataCoding)(i)?;
-        let (i, sm_default_msg_id) = u8_field(Field::SmDefaultMsgId)(i)?;
+        let (i, esm_class) = u8_field(i, Field::EsmClass)?;
+        let (i, protocol_id) = u8_field(i, Field::ProtocolId)?;
+        let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
+        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
+        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
+        let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
+        let (i, data_coding) = u8_field(i, Field::DataCoding)?;
+        let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
         let (i, short_message) = short_message(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
@@ -534,8 +534,8 @@ body_codec!(SubmitMultiResp);
 
 impl<'a> SubmitMultiResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(Field::MessageId, 65)(i)?;
-        let (i, no_unsuccess) = u8_field(Field::NoUnsuccess)(i)?;
+        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, no_unsuccess) = u8_field(i, Field::NoUnsuccess)?;
         let (i, unsuccess_sme) = UnsuccessSmes::parse_counted(no_unsuccess, i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((

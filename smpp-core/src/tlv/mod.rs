@@ -40,14 +40,14 @@ impl LenRule {
     }
 }
 
-/// The length rule for a tag of tlvs.csv; `None` for unknown tags (any length).
+/// The length rules of tlvs.csv as written; `None` for unknown tags.
 ///
 /// Where implementations disagree with the specification the rule accepts
 /// both (`source_telematics_id` 1 or 2 octets, `broadcast_rep_num` 1 or 2,
 /// `broadcast_end_time` 16 or 17).
-pub(crate) const fn len_rule(tag: TlvTag) -> Option<LenRule> {
+const fn spec_len_rule(tag: u16) -> Option<LenRule> {
     use LenRule::{Either, Exact, Range};
-    Some(match tag.0 {
+    Some(match tag {
         0x0005 | 0x0006 | 0x0007 | 0x000D | 0x000E | 0x000F | 0x0019 | 0x0030 | 0x0201 | 0x0205
         | 0x020D | 0x020E | 0x020F | 0x0210 | 0x0302 | 0x0304 | 0x0420 | 0x0421 | 0x0422
         | 0x0425 | 0x0426 | 0x0427 | 0x0428 | 0x0501 | 0x0600 | 0x0603 | 0x0608 | 0x0611
@@ -74,6 +74,95 @@ pub(crate) const fn len_rule(tag: TlvTag) -> Option<LenRule> {
         0x0613 => Range(1, 5),
         _ => return None,
     })
+}
+
+impl LenRule {
+    const fn same(self, other: Self) -> bool {
+        match (self, other) {
+            (Self::Exact(a), Self::Exact(b)) => a == b,
+            (Self::Range(a, b), Self::Range(c, d)) | (Self::Either(a, b), Self::Either(c, d)) => {
+                a == c && b == d
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The pages of 64 tags that hold every tag with a rule (checked by a test).
+const PAGES: [u16; 10] = [
+    0x0000, 0x0200, 0x0300, 0x0380, 0x0400, 0x0500, 0x0600, 0x1200, 0x1300, 0x1380,
+];
+
+/// Page index by `tag >> 6`; `u8::MAX` for pages without rules.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const PAGE_OF: [u8; 0x50] = {
+    let mut table = [u8::MAX; 0x50];
+    let mut p = 0;
+    while p < PAGES.len() {
+        table[(PAGES[p] >> 6) as usize] = p as u8;
+        p += 1;
+    }
+    table
+};
+
+/// The distinct rules, and how many there are.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const DISTINCT: ([LenRule; 32], usize) = {
+    let mut list = [LenRule::Exact(0); 32];
+    let mut count = 0;
+    let mut p = 0;
+    while p < PAGES.len() {
+        let mut low = 0;
+        while low < 64 {
+            if let Some(rule) = spec_len_rule(PAGES[p] + low) {
+                let mut k = 0;
+                while k < count && !list[k].same(rule) {
+                    k += 1;
+                }
+                if k == count {
+                    list[count] = rule;
+                    count += 1;
+                }
+            }
+            low += 1;
+        }
+        p += 1;
+    }
+    (list, count)
+};
+
+/// Per page, per tag: 1 + the index of its rule in `DISTINCT`, 0 for none.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const CODES: [[u8; 64]; PAGES.len()] = {
+    let mut codes = [[0; 64]; PAGES.len()];
+    let mut p = 0;
+    while p < PAGES.len() {
+        let mut low = 0;
+        while low < 64 {
+            if let Some(rule) = spec_len_rule(PAGES[p] + low) {
+                let mut k = 0;
+                while !DISTINCT.0[k].same(rule) {
+                    k += 1;
+                }
+                codes[p][low as usize] = k as u8 + 1;
+            }
+            low += 1;
+        }
+        p += 1;
+    }
+    codes
+};
+
+/// The length rule for a tag of tlvs.csv; `None` for unknown tags (any
+/// length). A table lookup built at compile time from the rules above.
+#[inline]
+pub(crate) fn len_rule(tag: TlvTag) -> Option<LenRule> {
+    let page = *PAGE_OF.get(usize::from(tag.0 >> 6))?;
+    let code = *CODES.get(usize::from(page))?.get(usize::from(tag.0 & 63))?;
+    DISTINCT.0.get(usize::from(code).checked_sub(1)?).copied()
 }
 
 fn tlv_err(tag: TlvTag, problem: TlvProblem) -> Error {
@@ -166,6 +255,7 @@ impl<'a> Tlvs<&'a [u8]> {
 
     /// Validates a TLV region: each TLV has a full header and a value within
     /// the region, and each known tag a length its rule allows.
+    #[inline]
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
         validate(raw, true)?;
         Ok(Self { raw })
@@ -466,5 +556,18 @@ impl<const N: usize> TlvBuf<N> {
     /// Removes every TLV.
     pub fn clear(&mut self) {
         self.buf.clear();
+    }
+}
+
+#[cfg(test)]
+mod len_rule_tests {
+    use super::{DISTINCT, TlvTag, len_rule, spec_len_rule};
+
+    #[test]
+    fn the_table_agrees_with_the_rules_for_every_tag() {
+        for tag in 0..=u16::MAX {
+            assert_eq!(len_rule(TlvTag(tag)), spec_len_rule(tag), "tag {tag:#06x}");
+        }
+        assert!(DISTINCT.1 < DISTINCT.0.len());
     }
 }

@@ -1,4 +1,6 @@
-//! Private wire helpers: nom readers and an infallible-by-construction writer.
+//! Private wire helpers: nom readers, an infallible-by-construction writer,
+//! and the NUL search both share.
 
 pub(crate) mod read;
+pub(crate) mod scan;
 pub(crate) mod write;

@@ -11,6 +11,7 @@ use nom::number::complete::{be_u8, be_u32};
 
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
 use crate::types::COctet;
+use crate::wire::scan::find_nul;
 
 pub(crate) type Res<'a, T> = nom::IResult<&'a [u8], T, Error>;
 
@@ -26,6 +27,8 @@ impl ParseError<&[u8]> for Error {
     }
 }
 
+#[cold]
+#[inline(never)]
 pub(crate) fn field_err(field: Field, problem: FieldProblem) -> nom::Err<Error> {
     nom::Err::Error(Error::new(ErrorKind::Field { field, problem }))
 }
@@ -39,46 +42,63 @@ pub(crate) fn finish<T>(r: Result<T, nom::Err<Error>>) -> Result<T, Error> {
 }
 
 /// An Integer1 field.
-pub(crate) fn u8_field(field: Field) -> impl Fn(&[u8]) -> Res<'_, u8> {
-    move |i| be_u8(i).map_err(|_: nom::Err<Error>| field_err(field, FieldProblem::Missing))
+#[inline]
+pub(crate) fn u8_field(i: &[u8], field: Field) -> Res<'_, u8> {
+    be_u8(i).map_err(|_: nom::Err<Error>| field_err(field, FieldProblem::Missing))
 }
 
 /// An Integer4 field.
-pub(crate) fn u32_field(field: Field) -> impl Fn(&[u8]) -> Res<'_, u32> {
-    move |i| be_u32(i).map_err(|_: nom::Err<Error>| field_err(field, FieldProblem::Missing))
+#[inline]
+pub(crate) fn u32_field(i: &[u8], field: Field) -> Res<'_, u32> {
+    be_u32(i).map_err(|_: nom::Err<Error>| field_err(field, FieldProblem::Missing))
+}
+
+/// A run of Integer1 fields, read with one length check; a short input
+/// names the first field missing.
+#[inline]
+pub(crate) fn u8_fields<const N: usize>(i: &[u8], fields: [Field; N]) -> Res<'_, [u8; N]> {
+    match i.split_first_chunk::<N>() {
+        Some((head, rest)) => Ok((rest, *head)),
+        None => Err(match fields.get(i.len()) {
+            Some(&field) => field_err(field, FieldProblem::Missing),
+            None => nom::Err::Error(Error::from_error_kind(i, NomKind::Eof)),
+        }),
+    }
 }
 
 /// A C-Octet String of at most `max` octets, NUL included. The NUL is searched
 /// for within the first `max` octets only.
-pub(crate) fn cstr<'a>(field: Field, max: usize) -> impl Fn(&'a [u8]) -> Res<'a, COctet<&'a [u8]>> {
-    move |i: &'a [u8]| {
-        if i.is_empty() {
-            return Err(field_err(field, FieldProblem::Missing));
-        }
-        let Some(nul) = i.iter().take(max).position(|&b| b == 0) else {
-            return Err(field_err(field, FieldProblem::Unterminated { max }));
+#[inline]
+pub(crate) fn cstr(i: &[u8], field: Field, max: usize) -> Res<'_, COctet<&[u8]>> {
+    let window = i.get(..max).unwrap_or(i);
+    let Some(nul) = find_nul(window) else {
+        let problem = if i.is_empty() {
+            FieldProblem::Missing
+        } else {
+            FieldProblem::Unterminated { max }
         };
-        let (rest, value) = take(nul).parse(i)?;
-        let (rest, _) = take(1usize).parse(rest)?;
-        Ok((rest, COctet::new(value)))
+        return Err(field_err(field, problem));
+    };
+    match (i.get(..nul), i.get(nul + 1..)) {
+        (Some(value), Some(rest)) => Ok((rest, COctet::new(value))),
+        _ => Err(field_err(field, FieldProblem::Unterminated { max })),
     }
 }
 
 /// An SMPP time field: a C-Octet String that is empty or 16 characters.
-pub(crate) fn time<'a>(field: Field) -> impl Fn(&'a [u8]) -> Res<'a, COctet<&'a [u8]>> {
-    let inner = cstr(field, 17);
-    move |i: &'a [u8]| {
-        let (rest, value) = inner(i)?;
-        match value.len() {
-            0 | 16 => Ok((rest, value)),
-            len => Err(field_err(field, FieldProblem::TimeLength { len })),
-        }
+#[inline]
+pub(crate) fn time(i: &[u8], field: Field) -> Res<'_, COctet<&[u8]>> {
+    let (rest, value) = cstr(i, field, 17)?;
+    match value.len() {
+        0 | 16 => Ok((rest, value)),
+        len => Err(field_err(field, FieldProblem::TimeLength { len })),
     }
 }
 
 /// `sm_length` then that many octets of `short_message`.
+#[inline]
 pub(crate) fn short_message(i: &[u8]) -> Res<'_, &[u8]> {
-    let (i, len) = u8_field(Field::SmLength)(i)?;
+    let (i, len) = u8_field(i, Field::SmLength)?;
     let len = usize::from(len);
     if len > i.len() {
         return Err(field_err(

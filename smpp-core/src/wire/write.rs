@@ -7,85 +7,115 @@
 use crate::error::{Error, ErrorKind};
 
 pub(crate) struct Writer<'a> {
-    buf: &'a mut [u8],
-    pos: usize,
+    /// The part of the output not written yet.
+    rest: &'a mut [u8],
+    /// Octets written.
+    written: usize,
     overflow: bool,
 }
 
 impl<'a> Writer<'a> {
     /// Checks that `out` holds `needed` octets and takes that much of it.
+    #[inline]
     pub(crate) fn new(out: &'a mut [u8], needed: usize) -> Result<Self, Error> {
         let available = out.len();
         match out.get_mut(..needed) {
-            Some(buf) => Ok(Self {
-                buf,
-                pos: 0,
+            Some(rest) => Ok(Self {
+                rest,
+                written: 0,
                 overflow: false,
             }),
             None => Err(Error::new(ErrorKind::BufferTooSmall { needed, available })),
         }
     }
 
-    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
-        let end = self.pos.saturating_add(bytes.len());
-        match self.buf.get_mut(self.pos..end) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.pos = end;
-            }
-            None => self.overflow = true,
+    /// Takes the next `n` octets of the output, or marks an overflow.
+    #[inline]
+    fn take(&mut self, n: usize) -> Option<&mut [u8]> {
+        let rest = core::mem::take(&mut self.rest);
+        if let Some((dst, tail)) = rest.split_at_mut_checked(n) {
+            self.rest = tail;
+            self.written += n;
+            Some(dst)
+        } else {
+            self.overflow = true;
+            None
         }
     }
 
-    pub(crate) fn u8(&mut self, v: u8) {
-        self.bytes(&[v]);
+    #[inline]
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
+        if let Some(dst) = self.take(bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
     }
 
+    #[inline]
+    pub(crate) fn array<const N: usize>(&mut self, bytes: [u8; N]) {
+        if let Some(dst) = self.take(N) {
+            dst.copy_from_slice(&bytes);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn u8(&mut self, v: u8) {
+        self.array([v]);
+    }
+
+    #[inline]
     pub(crate) fn u32(&mut self, v: u32) {
-        self.bytes(&v.to_be_bytes());
+        self.array(v.to_be_bytes());
     }
 
     /// A C-Octet String: the value then its NUL.
+    #[inline]
     pub(crate) fn cstr(&mut self, v: &[u8]) {
-        self.bytes(v);
-        self.u8(0);
+        if let Some((nul, dst)) = self.take(v.len() + 1).and_then(|dst| dst.split_last_mut()) {
+            dst.copy_from_slice(v);
+            *nul = 0;
+        }
     }
 
     /// Ends the write, returning the octets written. An encoder whose
     /// `encoded_len` disagreed with what it wrote gets an error, never a
     /// truncated PDU.
+    #[inline]
     pub(crate) fn finish(self) -> Result<usize, Error> {
-        debug_assert!(!self.overflow && self.pos == self.buf.len());
-        if self.overflow || self.pos != self.buf.len() {
+        debug_assert!(!self.overflow && self.rest.is_empty());
+        if self.overflow || !self.rest.is_empty() {
             return Err(Error::new(ErrorKind::BufferTooSmall {
-                needed: self.buf.len().saturating_add(1),
-                available: self.buf.len(),
+                needed: self.written + self.rest.len() + 1,
+                available: self.written + self.rest.len(),
             }));
         }
-        Ok(self.pos)
+        Ok(self.written)
     }
 }
 
 use crate::error::{Field, FieldProblem};
+use crate::wire::scan::has_nul;
 
+#[cold]
 fn field_error(field: Field, problem: FieldProblem) -> Error {
     Error::new(ErrorKind::Field { field, problem })
 }
 
 /// Checks a C-Octet String value before encoding: no NUL inside, and at most
 /// `max` octets with its terminator.
+#[inline]
 pub(crate) fn check_cstr(field: Field, value: &[u8], max: usize) -> Result<(), Error> {
     let len = value.len() + 1;
     if len > max {
         return Err(field_error(field, FieldProblem::TooLong { max, len }));
     }
-    if value.contains(&0) {
+    if has_nul(value) {
         return Err(field_error(field, FieldProblem::EmbeddedNul));
     }
     Ok(())
 }
 
 /// Checks an SMPP time value before encoding: empty or 16 characters.
+#[inline]
 pub(crate) fn check_time(field: Field, value: &[u8]) -> Result<(), Error> {
     match value.len() {
         0 | 16 => check_cstr(field, value, 17),
@@ -94,6 +124,7 @@ pub(crate) fn check_time(field: Field, value: &[u8]) -> Result<(), Error> {
 }
 
 /// Checks an octet string preceded by an Integer1 length (`short_message`).
+#[inline]
 pub(crate) fn check_short_message(value: &[u8]) -> Result<u8, Error> {
     u8::try_from(value.len()).map_err(|_| {
         field_error(
