@@ -923,3 +923,49 @@ fn pretty_prints_content() {
     // Two PDUs with content, one (enquire_link) without.
     assert_eq!(text.matches("  content:\n").count(), 2, "{text}");
 }
+
+#[test]
+fn content_of_arbitrary_user_data_never_fails_a_line() {
+    // A fixed xorshift stream: the same cases on every run.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let codings = [
+        0x00, 0x01, 0x03, 0x04, 0x08, 0x18, 0x30, 0xF0, 0xF5, 0xC0, 0xE8,
+    ];
+    let esm_classes = [0x00, 0x04, 0x08, 0x20, 0x40, 0x44, 0x60];
+    let mut frames = Vec::new();
+    for i in 0..400u32 {
+        let len = usize::try_from(next() % 40).unwrap();
+        let mut data: Vec<u8> = (0..len).map(|_| next().to_le_bytes()[0]).collect();
+        // Half of them start with a plausible header length.
+        if i % 2 == 0 && !data.is_empty() {
+            data[0] = u8::try_from(next() % 12).unwrap();
+        }
+        let dc = codings[usize::try_from(next()).unwrap() % codings.len()];
+        let esm = esm_classes[usize::try_from(next()).unwrap() % esm_classes.len()];
+        let builder = SubmitSmBuilder::deliver_sm(i)
+            .esm_class(EsmClass(esm))
+            .data_coding(DataCoding(dc));
+        let builder = if i % 3 == 0 {
+            builder.message_payload(data)
+        } else {
+            builder.short_message(data)
+        };
+        frames.push(wire(&builder.build().unwrap()));
+    }
+    // `dump` checks the exit code (0: no line failed, no panic) and one line per PDU.
+    for v in dump(&frames) {
+        let content = v["content"].as_object().unwrap();
+        if let Some(error) = content.get("error") {
+            assert!(!error.as_str().unwrap().is_empty());
+        }
+        if let Some(text) = content.get("text") {
+            assert!(text.is_string());
+        }
+    }
+}
