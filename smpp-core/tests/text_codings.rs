@@ -3,9 +3,9 @@
 #![allow(clippy::cast_possible_truncation, clippy::unreadable_literal)]
 
 use smpp_core::text::dcs::{Alphabet, DataCoding, IndicationKind, MessageClass, Scheme};
-use smpp_core::text::gsm7::Language;
+use smpp_core::text::gsm7::{self, Language, Tables};
 use smpp_core::text::udh::{Concat, Ie, Udh, UdhBuilder, UdhError, write_udh};
-use smpp_core::text::{OnUnmappable, TextError, latin1, ucs2};
+use smpp_core::text::{self, OnUnmappable, TextError, latin1, ucs2};
 
 #[test]
 fn ucs2_round_trip_with_surrogates() {
@@ -271,4 +271,94 @@ fn udh_build() {
         .err(),
         Some(UdhError::BufferTooSmall)
     );
+}
+
+/// `text::decode` into a `String`, `None` when the coding is not text.
+fn decode_text(dc: u8, tables: Tables, octets: &[u8]) -> Option<Result<String, TextError>> {
+    text::decode(DataCoding(dc), tables, octets).map(Iterator::collect)
+}
+
+#[test]
+fn decode_by_data_coding() {
+    let d = Tables::DEFAULT;
+    // GSM 7-bit, unpacked: '@' is 0x00, '€' is escape 0x65.
+    assert_eq!(
+        decode_text(0x00, d, &[0x00, 0x41, 0x1B, 0x65]),
+        Some(Ok("@A€".into()))
+    );
+    // The GSM 7-bit coding groups read the same way.
+    for dc in [0x10, 0xF0, 0xF3, 0xC8, 0xD0] {
+        assert_eq!(decode_text(dc, d, b"hi"), Some(Ok("hi".into())), "{dc:#x}");
+    }
+    assert_eq!(decode_text(0x01, d, b"a@"), Some(Ok("a@".into())));
+    assert_eq!(decode_text(0x03, d, b"caf\xE9"), Some(Ok("café".into())));
+    let mut buf = [0u8; 16];
+    let n = ucs2::encode("ж😀", &mut buf).unwrap();
+    for dc in [0x08, 0x18, 0xE0] {
+        assert_eq!(
+            decode_text(dc, d, &buf[..n]),
+            Some(Ok("ж😀".into())),
+            "{dc:#x}"
+        );
+    }
+    // Binary, compressed, undecodable alphabets and reserved values: no text.
+    for dc in [
+        0x02, 0x04, 0xF4, 0xF7, 0x14, 0x30, 0x05, 0x06, 0x07, 0x0E, 0x0F, 0x90,
+    ] {
+        assert_eq!(decode_text(dc, d, b"hi"), None, "{dc:#x}");
+    }
+}
+
+#[test]
+fn decode_with_national_shift_tables() {
+    let mut septets = [0u8; 16];
+    for tables in [
+        Tables::single_shift(Language::Turkish),
+        Tables::new(Language::Turkish, Language::Turkish).unwrap(),
+        Tables::new(Language::Portuguese, Language::Default).unwrap(),
+    ] {
+        let text = if tables.locking() == Language::Portuguese {
+            "ação"
+        } else {
+            "Ağrı şiş"
+        };
+        let n = gsm7::encode_unpacked(text, tables, OnUnmappable::Error, &mut septets).unwrap();
+        assert_eq!(decode_text(0, tables, &septets[..n]), Some(Ok(text.into())));
+        // Under the default tables the same septets read differently.
+        assert_ne!(
+            decode_text(0, Tables::DEFAULT, &septets[..n]),
+            Some(Ok(text.into()))
+        );
+    }
+}
+
+#[test]
+fn decode_errors() {
+    let d = Tables::DEFAULT;
+    // Packed GSM 7-bit ("hello") is not unpacked septets.
+    assert_eq!(
+        decode_text(0, d, &[0xE8, 0x32, 0x9B, 0xFD, 0x06]),
+        Some(Err(TextError::InvalidSeptet(0xE8)))
+    );
+    assert_eq!(
+        decode_text(0, d, b"a\x1b"),
+        Some(Err(TextError::LoneEscape))
+    );
+    assert_eq!(
+        decode_text(0x01, d, b"a\xE9"),
+        Some(Err(TextError::NonAscii(0xE9)))
+    );
+    assert_eq!(
+        decode_text(0x08, d, &[0x00, 0x41, 0x00]),
+        Some(Err(TextError::OddLength))
+    );
+    assert_eq!(
+        decode_text(0x08, d, &[0xD8, 0x3D, 0x00, 0x41]),
+        Some(Err(TextError::UnpairedSurrogate(0xD83D)))
+    );
+    // Every error is an item, so a caller can keep what came before it.
+    let mut chars = text::decode(DataCoding(0x08), d, &[0x00, 0x41, 0x00]).unwrap();
+    assert_eq!(chars.next(), Some(Ok('A')));
+    assert_eq!(chars.next(), Some(Err(TextError::OddLength)));
+    assert_eq!(chars.next(), None);
 }

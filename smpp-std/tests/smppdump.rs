@@ -7,7 +7,24 @@ use core::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use smpp_core::receipt::DeliveryReceipt;
+use smpp_core::text::choose::Encoding;
+use smpp_core::text::gsm7::{self, Language, Tables};
+use smpp_core::text::split::{Content, Method, Splitter};
+use smpp_core::text::udh::{Ie, write_udh};
+use smpp_core::text::{OnUnmappable, ucs2};
+use smpp_core::{DataCoding, EsmClass, MessageState, TlvBuf, TlvTag};
+use smpp_std::{BroadcastSmBuilder, DataSmBuilder, ReplaceSmBuilder, SubmitSmBuilder};
+
+/// The commands whose JSON has a `content` object.
+const CONTENT_COMMANDS: [&str; 5] = [
+    "submit_sm",
+    "deliver_sm",
+    "data_sm",
+    "replace_sm",
+    "broadcast_sm",
+];
 
 fn run(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_smppdump"))
@@ -159,17 +176,20 @@ fn every_vector_decodes_and_encodes_back() {
         assert_eq!(v["sequence_number"], header.sequence_number, "{name}");
         assert!(v["tlvs"].is_array(), "{name}");
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(
-            keys,
-            [
-                "command",
-                "command_id",
-                "command_status",
-                "sequence_number",
-                "body",
-                "tlvs"
-            ]
-        );
+        let mut expected = vec![
+            "command",
+            "command_id",
+            "command_status",
+            "sequence_number",
+            "body",
+            "tlvs",
+        ];
+        // The PDUs that carry a message gain a derived `content` object.
+        if CONTENT_COMMANDS.contains(&command_of(name)) {
+            expected.push("content");
+            assert!(v["content"].is_object(), "{name}");
+        }
+        assert_eq!(keys, expected, "{name}");
         decoded.push((name.clone(), v));
     }
 
@@ -276,4 +296,676 @@ fn pretty_prints_fields_and_tlvs() {
         text.contains("tlv sar_msg_ref_num (0x020c) = 66 [0042]"),
         "{text}"
     );
+}
+
+// ------------------------------------------------------------- content
+
+/// The octets of an owned PDU.
+fn wire(pdu: &smpp_std::Pdu) -> Vec<u8> {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
+    out
+}
+
+/// The octets of a borrowed PDU.
+fn core_wire(pdu: &smpp_core::Pdu<&[u8]>) -> Vec<u8> {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
+    out
+}
+
+/// Dumps frames (one hex line each); every line must decode.
+fn dump(frames: &[Vec<u8>]) -> Vec<Value> {
+    let input: String = frames.iter().map(|f| common::to_hex(f) + "\n").collect();
+    let out = run(&[], &input);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let got: Vec<Value> = lines(&out)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), frames.len());
+    got
+}
+
+/// The `content` object of one frame.
+fn content_of(frame: &[u8]) -> Value {
+    dump(&[frame.to_vec()])[0]["content"].clone()
+}
+
+fn vector(name: &str) -> Vec<u8> {
+    common::vectors()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no vector {name}"))
+        .1
+}
+
+fn gsm(text: &str, tables: Tables) -> Vec<u8> {
+    let mut septets = vec![0u8; text.len() * 2];
+    let n = gsm7::encode_unpacked(text, tables, OnUnmappable::Error, &mut septets).unwrap();
+    septets.truncate(n);
+    septets
+}
+
+fn utf16(text: &str) -> Vec<u8> {
+    let mut out = vec![0u8; text.len() * 2];
+    let n = ucs2::encode(text, &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
+fn submit() -> SubmitSmBuilder {
+    SubmitSmBuilder::new(1)
+        .source_addr("INFO")
+        .destination_addr("447700900123")
+}
+
+/// Every segment of `content` split by `method`, as `submit_sm` frames built by the core's
+/// splitter.
+fn split_frames(content: Content<'_>, method: Method) -> Vec<Vec<u8>> {
+    let splitter = Splitter::new(content, method).unwrap();
+    let template = smpp_core::SubmitSm {
+        source_addr: smpp_core::COctet::from("INFO"),
+        destination_addr: smpp_core::COctet::from("447700900123"),
+        ..smpp_core::SubmitSm::default()
+    };
+    (0..splitter.total())
+        .map(|n| {
+            let (mut data, mut tlvs) = ([0u8; 160], TlvBuf::<64>::new());
+            let segment = splitter.segment(n, &mut data).unwrap();
+            let sm = splitter
+                .submit_sm(&segment, &template, &data[..segment.len], &mut tlvs)
+                .unwrap();
+            let seq = u32::try_from(n).unwrap() + 1;
+            core_wire(&smpp_core::Pdu::new(seq, smpp_core::Body::SubmitSm(sm)))
+        })
+        .collect()
+}
+
+#[test]
+fn content_gsm_text_submit_sm() {
+    let text = "Hello @home: {price} 5€ ñ ü_^";
+    let septets = gsm(text, Tables::DEFAULT);
+    // '@' is septet 0 and '€' an escape pair: this really is GSM, not ASCII.
+    assert!(septets.contains(&0x00) && septets.contains(&0x1B));
+    let pdu = submit().short_message(septets).build().unwrap();
+    assert_eq!(content_of(&wire(&pdu)), json!({ "text": text }));
+
+    // Under the GSM reading the golden submit_sm's ASCII '@' (0x40) is the inverted '!'.
+    assert_eq!(
+        content_of(&vector("submit_sm")),
+        json!({"text": "¡¤#!%&/:"})
+    );
+}
+
+#[test]
+fn content_ucs2_with_emoji() {
+    let text = "Привет 😀👍🏽";
+    let octets = utf16(text);
+    assert!(
+        octets.windows(2).any(|w| w == [0xD8, 0x3D]),
+        "a surrogate pair"
+    );
+    let pdu = submit()
+        .data_coding(DataCoding::UCS2)
+        .short_message(octets)
+        .build()
+        .unwrap();
+    assert_eq!(content_of(&wire(&pdu)), json!({ "text": text }));
+}
+
+#[test]
+fn content_concatenated_parts_8_and_16_bit_reference() {
+    let text = "The quick brown fox jumps over the lazy dog. ".repeat(5);
+    let content = Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT));
+    for (method, iei, reference, ref_hex) in [
+        (Method::Udh8 { reference: 0x2A }, 0x00, 0x2A, "2a"),
+        (Method::Udh16 { reference: 0xBEEF }, 0x08, 0xBEEF, "beef"),
+    ] {
+        let frames = split_frames(content, method);
+        assert_eq!(frames.len(), 2);
+        let mut joined = String::new();
+        for (i, v) in dump(&frames).iter().enumerate() {
+            let c = &v["content"];
+            let seq = i + 1;
+            assert_eq!(
+                c["udh"],
+                json!([{"iei": iei, "hex": format!("{ref_hex}02{seq:02x}")}])
+            );
+            assert_eq!(
+                c["concat"],
+                json!({"ref": reference, "total": 2, "seq": seq})
+            );
+            assert!(c.get("port").is_none() && c.get("error").is_none(), "{c}");
+            joined.push_str(c["text"].as_str().unwrap());
+        }
+        // The parts' texts, after their headers, are the whole message.
+        assert_eq!(joined, text);
+    }
+}
+
+#[test]
+fn content_sar_tlvs() {
+    let text = "Ünïcödé ".repeat(12);
+    let frames = split_frames(
+        Content::Text(&text, Encoding::Ucs2),
+        Method::Sar { reference: 0x1234 },
+    );
+    assert_eq!(frames.len(), 2);
+    let mut joined = String::new();
+    for (i, v) in dump(&frames).iter().enumerate() {
+        let c = &v["content"];
+        assert_eq!(
+            c["concat"],
+            json!({"ref": 0x1234, "total": 2, "seq": i + 1})
+        );
+        assert!(c.get("udh").is_none(), "no header: {c}");
+        joined.push_str(c["text"].as_str().unwrap());
+    }
+    assert_eq!(joined, text);
+
+    assert_eq!(
+        content_of(&vector("submit_sm_sar_tlvs")),
+        json!({"concat": {"ref": 66, "total": 2, "seq": 1}, "text": "Hello part"})
+    );
+
+    // One SAR TLV alone is no concatenation, and says so.
+    let pdu = submit()
+        .tlv_u16(TlvTag::SAR_MSG_REF_NUM, 5)
+        .short_message("hi")
+        .build()
+        .unwrap();
+    let c = content_of(&wire(&pdu));
+    assert!(c.get("concat").is_none());
+    assert_eq!(c["text"], "hi");
+    assert!(c["error"].as_str().unwrap().starts_with("sar: "), "{c}");
+}
+
+#[test]
+fn content_wap_push_port_and_binary() {
+    let mut udh = [0u8; 16];
+    let n = write_udh(
+        &[Ie::Port16 {
+            dest: 2948,
+            src: 9200,
+        }],
+        &mut udh,
+    )
+    .unwrap();
+    // A WSP push PDU: binary, no text.
+    let wsp = [
+        0x01, 0x06, 0x04, 0x03, 0xAE, 0x81, 0xEA, 0x02, 0x05, 0x6A, 0x00,
+    ];
+    let pdu = submit()
+        .esm_class(EsmClass::DEFAULT.with_udhi())
+        .data_coding(DataCoding::OCTET_UNSPECIFIED)
+        .short_message([&udh[..n], &wsp[..]].concat())
+        .build()
+        .unwrap();
+    assert_eq!(
+        content_of(&wire(&pdu)),
+        json!({"udh": [{"iei": 5, "hex": "0b8423f0"}], "port": {"dest": 2948, "src": 9200}})
+    );
+
+    // 8-bit ports, binary by a GSM class group (0xF5): still no text.
+    let n = write_udh(&[Ie::Port8 { dest: 16, src: 32 }], &mut udh).unwrap();
+    let pdu = submit()
+        .esm_class(EsmClass::DEFAULT.with_udhi())
+        .data_coding(DataCoding(0xF5))
+        .short_message([&udh[..n], b"\x00\xFF"].concat())
+        .build()
+        .unwrap();
+    assert_eq!(
+        content_of(&wire(&pdu)),
+        json!({"udh": [{"iei": 4, "hex": "1020"}], "port": {"dest": 16, "src": 32}})
+    );
+
+    // Without a header the port TLVs say it.
+    let pdu = submit()
+        .data_coding(DataCoding::OCTET_UNSPECIFIED)
+        .destination_port(2948)
+        .source_port(9200)
+        .short_message(&wsp)
+        .build()
+        .unwrap();
+    assert_eq!(
+        content_of(&wire(&pdu)),
+        json!({"port": {"dest": 2948, "src": 9200}})
+    );
+
+    // The golden binary vector: 16-bit ports 5505 (a Nokia smart message), data_coding 0xF5.
+    assert_eq!(
+        content_of(&vector("submit_sm_udh_binary")),
+        json!({"udh": [{"iei": 5, "hex": "15811581"}], "port": {"dest": 5505, "src": 5505}})
+    );
+}
+
+#[test]
+fn content_from_message_payload() {
+    // Longer than one short_message could hold.
+    let text = "Доставка 🚚 сегодня. ".repeat(8);
+    let payload = utf16(&text);
+    assert!(payload.len() > 254);
+    let pdu = submit()
+        .data_coding(DataCoding::UCS2)
+        .message_payload(payload)
+        .build()
+        .unwrap();
+    assert_eq!(content_of(&wire(&pdu)), json!({ "text": text }));
+
+    assert_eq!(
+        content_of(&vector("submit_sm_message_payload_ucs2")),
+        json!({"text": "Hello €"})
+    );
+}
+
+#[test]
+fn content_delivery_receipt_from_testdata() {
+    let c = content_of(&vector("deliver_sm_delivery_receipt"));
+    let r = &c["receipt"];
+    assert_eq!(
+        (
+            &r["id"],
+            &r["sub"],
+            &r["dlvrd"],
+            &r["submit_date"],
+            &r["done_date"]
+        ),
+        (
+            &json!("0059113978"),
+            &json!("001"),
+            &json!("001"),
+            &json!("1002101730"),
+            &json!("1002101731")
+        )
+    );
+    assert_eq!(r["stat"], "DELIVRD");
+    assert_eq!(r["err"], "000");
+    // Receipt fields are the octets as sent (ASCII), not the GSM reading of `text`.
+    assert_eq!(r["text"], "@$#!%&/:");
+    assert!(c["text"].as_str().unwrap().ends_with("text:¡¤#!%&/:"));
+    // The TLVs.
+    assert_eq!(r["receipted_message_id"], "38601fa");
+    assert_eq!(r["message_state"], 2);
+    assert!(r.get("network_error_code").is_none());
+    assert_eq!(r["message_id"], "38601fa");
+    assert_eq!(r["state"], "DELIVERED");
+    assert!(c.get("error").is_none());
+
+    // The plain golden deliver_sm (esm_class 0) has no receipt.
+    let plain = content_of(&vector("deliver_sm"));
+    assert!(plain.get("receipt").is_none(), "{plain}");
+}
+
+#[test]
+fn content_delivery_receipt_built() {
+    let fields = DeliveryReceipt {
+        id: Some(b"7A3F"),
+        submit_date: Some(b"2501311200"),
+        done_date: Some(b"250131120105"),
+        stat: Some(b"DELIVRD"),
+        err: Some(b"000"),
+        text: Some(b"Your code"),
+        ..DeliveryReceipt::default()
+    };
+    let mut buf = [0u8; 160];
+    let n = fields.format(&mut buf).unwrap();
+    let receipt_text = &buf[..n];
+
+    // The TLVs disagree with the text: they win in `message_id` and `state`.
+    let pdu = SubmitSmBuilder::deliver_sm(3)
+        .esm_class(EsmClass::DELIVERY_RECEIPT)
+        .short_message(receipt_text)
+        .receipted_message_id("7a3f")
+        .message_state(MessageState::UNDELIVERABLE)
+        .network_error_code(3, 0x0022)
+        .build()
+        .unwrap();
+    let c = content_of(&wire(&pdu));
+    assert_eq!(
+        c["receipt"],
+        json!({
+            "id": "7A3F", "sub": null, "dlvrd": null, "submit_date": "2501311200",
+            "done_date": "250131120105", "stat": "DELIVRD", "err": "000", "text": "Your code",
+            "receipted_message_id": "7a3f", "message_state": 5,
+            "network_error_code": {"network_type": 3, "error_code": 34},
+            "message_id": "7a3f", "state": "UNDELIVERABLE"
+        })
+    );
+
+    // An intermediate notification in a data_sm's message_payload, UCS-2 encoded: the receipt
+    // is read from the decoded text.
+    let ucs2_receipt = utf16("id:99 sub:001 dlvrd:000 stat:ENROUTE err:000 text:Привет");
+    let pdu = DataSmBuilder::new(4)
+        .esm_class(EsmClass::INTERMEDIATE_NOTIFICATION)
+        .data_coding(DataCoding::UCS2)
+        .message_payload(ucs2_receipt)
+        .build()
+        .unwrap();
+    let r = &content_of(&wire(&pdu))["receipt"];
+    assert_eq!(r["id"], "99");
+    assert_eq!(r["stat"], "ENROUTE");
+    assert_eq!(r["text"], "Привет");
+    assert_eq!(r["message_id"], "99");
+    assert_eq!(r["state"], "ENROUTE");
+    assert!(r["submit_date"].is_null());
+
+    // A receipt type whose text is no receipt: an error note, fields null.
+    let pdu = SubmitSmBuilder::deliver_sm(5)
+        .esm_class(EsmClass::DELIVERY_RECEIPT)
+        .short_message("delivered, thanks")
+        .build()
+        .unwrap();
+    let c = content_of(&wire(&pdu));
+    assert_eq!(c["text"], "delivered, thanks");
+    assert!(c["receipt"]["id"].is_null() && c["receipt"]["stat"].is_null());
+    assert!(c["error"].as_str().unwrap().starts_with("receipt: "), "{c}");
+
+    // An SME acknowledgement with the user's own text is no receipt, and no error.
+    let pdu = SubmitSmBuilder::deliver_sm(6)
+        .esm_class(EsmClass::USER_ACK)
+        .short_message("OK")
+        .build()
+        .unwrap();
+    assert_eq!(content_of(&wire(&pdu)), json!({"text": "OK"}));
+
+    // A submit_sm is never a receipt, whatever its esm_class.
+    let pdu = submit()
+        .esm_class(EsmClass::DELIVERY_RECEIPT)
+        .short_message(receipt_text)
+        .build()
+        .unwrap();
+    assert!(content_of(&wire(&pdu)).get("receipt").is_none());
+}
+
+#[test]
+fn content_turkish_shift_tables() {
+    let text = "Günaydın! Çay ve şeker için teşekkürler, Ağrı'dan İzmir'e.";
+    let single = Tables::single_shift(Language::Turkish);
+    let locking = Tables::new(Language::Turkish, Language::Turkish).unwrap();
+    for (tables, ies) in [
+        (single, json!([{"iei": 0x24, "hex": "01"}])),
+        (
+            locking,
+            json!([{"iei": 0x25, "hex": "01"}, {"iei": 0x24, "hex": "01"}]),
+        ),
+    ] {
+        let frames = split_frames(
+            Content::Text(text, Encoding::Gsm7(tables)),
+            Method::Udh8 { reference: 7 },
+        );
+        assert_eq!(frames.len(), 1);
+        let c = content_of(&frames[0]);
+        // One part: only the shift elements, no concatenation.
+        let mut udh = c["udh"].as_array().unwrap().clone();
+        udh.sort_by_key(|ie| core::cmp::Reverse(ie["iei"].as_u64()));
+        assert_eq!(Value::Array(udh), ies);
+        assert!(c.get("concat").is_none());
+        assert_eq!(c["text"], text, "{c}");
+    }
+
+    // The same septets without the shift element read as something else.
+    let septets = gsm(text, single);
+    let pdu = submit().short_message(septets).build().unwrap();
+    let c = content_of(&wire(&pdu));
+    assert_ne!(c["text"], text);
+}
+
+#[test]
+fn content_errors_leave_the_pdu_decoded() {
+    let udhi = EsmClass::DEFAULT.with_udhi();
+    let frames: Vec<Vec<u8>> = [
+        // UDHL 10 with 6 octets after it.
+        submit()
+            .esm_class(udhi)
+            .short_message(b"\x0a\x00\x03\x01\x02\x01h"),
+        // A concatenation element of length 2, then the text.
+        submit()
+            .esm_class(udhi)
+            .short_message(b"\x04\x00\x02\x01\x02hi"),
+        // UDHI with nothing at all.
+        submit().esm_class(udhi),
+        // UCS-2 with an odd number of octets.
+        submit()
+            .data_coding(DataCoding::UCS2)
+            .short_message(b"\x00\x41\x00"),
+        // Packed GSM 7-bit ("hello") where SMPP carries unpacked septets.
+        submit().short_message(b"\xe8\x32\x9b\xfd\x06"),
+        // A lone surrogate.
+        submit()
+            .data_coding(DataCoding::UCS2)
+            .short_message(b"\xd8\x3d\x00\x41"),
+    ]
+    .into_iter()
+    .map(|b| wire(&b.build().unwrap()))
+    .collect();
+    // Exit code 0: every PDU decoded, only its content is odd.
+    let got = dump(&frames);
+    for v in &got {
+        assert_eq!(v["command"], "submit_sm");
+    }
+    let error = |i: usize| got[i]["content"]["error"].as_str().unwrap().to_owned();
+
+    assert_eq!(
+        got[0]["content"].as_object().unwrap().len(),
+        1,
+        "{}",
+        got[0]
+    );
+    assert!(error(0).starts_with("udh: UDHL 10"), "{}", error(0));
+
+    let c = &got[1]["content"];
+    assert_eq!(c["udh"], json!([{"iei": 0, "hex": "0102"}]));
+    assert!(c.get("concat").is_none());
+    assert_eq!(c["text"], "hi");
+    assert!(
+        error(1).contains("0x00 has invalid length 2"),
+        "{}",
+        error(1)
+    );
+
+    assert!(error(2).starts_with("udh: "), "{}", error(2));
+    assert!(got[2]["content"].get("text").is_none());
+
+    for (i, v) in got.iter().enumerate().skip(3) {
+        assert!(v["content"].get("text").is_none(), "{v}");
+        assert!(error(i).starts_with("text: data_coding 0x"), "{}", error(i));
+    }
+    assert!(error(3).contains("odd number"), "{}", error(3));
+    assert!(error(4).contains("unpacked"), "{}", error(4));
+    assert!(error(5).contains("surrogate"), "{}", error(5));
+}
+
+#[test]
+fn content_data_sm_replace_sm_broadcast_sm() {
+    // data_sm: a concatenated UCS-2 part in message_payload.
+    let mut payload = [0u8; 16];
+    let n = write_udh(
+        &[Ie::Concat16 {
+            reference: 0x0102,
+            total: 3,
+            seq: 3,
+        }],
+        &mut payload,
+    )
+    .unwrap();
+    let data_sm = DataSmBuilder::new(1)
+        .source_addr("12345")
+        .destination_addr("447700900123")
+        .esm_class(EsmClass::DEFAULT.with_udhi())
+        .data_coding(DataCoding::UCS2)
+        .message_payload([&payload[..n], &utf16("конец ✓")].concat())
+        .build()
+        .unwrap();
+    // replace_sm: no data_coding of its own, read as GSM 7-bit.
+    let replace_sm = ReplaceSmBuilder::new(2)
+        .message_id("msg-1")
+        .source_addr("12345")
+        .short_message(gsm("Updated: 10€ @ noon", Tables::DEFAULT))
+        .build()
+        .unwrap();
+    // broadcast_sm: the text is in message_payload.
+    let broadcast_sm = BroadcastSmBuilder::new(3)
+        .message_id("BC1")
+        .data_coding(DataCoding::UCS2)
+        .broadcast_area_identifier(0, "ZONE-A")
+        .broadcast_content_type(0, 0x33)
+        .broadcast_rep_num(5)
+        .broadcast_frequency_interval(9, 15)
+        .message_payload(utf16("Sturmwarnung ⚠"))
+        .build()
+        .unwrap();
+    let got = dump(&[wire(&data_sm), wire(&replace_sm), wire(&broadcast_sm)]);
+    assert_eq!(
+        got[0]["content"],
+        json!({"udh": [{"iei": 8, "hex": "01020303"}],
+               "concat": {"ref": 0x0102, "total": 3, "seq": 3}, "text": "конец ✓"})
+    );
+    assert_eq!(got[1]["command"], "replace_sm");
+    assert_eq!(got[1]["content"], json!({"text": "Updated: 10€ @ noon"}));
+    assert_eq!(got[2]["command"], "broadcast_sm");
+    assert_eq!(got[2]["content"], json!({"text": "Sturmwarnung ⚠"}));
+
+    // And the golden vectors of the three.
+    assert_eq!(content_of(&vector("data_sm")), json!({"text": "Test"}));
+    assert_eq!(content_of(&vector("replace_sm")), json!({"text": "text"}));
+    assert_eq!(
+        content_of(&vector("broadcast_sm")),
+        json!({"text": "Storm warning"})
+    );
+}
+
+#[test]
+fn encode_ignores_content_for_every_vector() {
+    let vectors = common::vectors();
+    let input: String = vectors
+        .iter()
+        .map(|(_, b)| common::to_hex(b) + "\n")
+        .collect();
+    let decoded: Vec<Value> = lines(&run(&[], &input))
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(decoded.len(), vectors.len());
+    let with_content = decoded
+        .iter()
+        .filter(|v| v.get("content").is_some())
+        .count();
+    assert!(with_content >= 9, "{with_content}");
+
+    // As dumped, and with the content replaced by nonsense: the same octets either way.
+    for tamper in [false, true] {
+        let json_lines: String = decoded
+            .iter()
+            .map(|v| {
+                let mut v = v.clone();
+                if tamper {
+                    v["content"] = json!({"text": "tampered", "udh": 7, "concat": null});
+                }
+                v.to_string() + "\n"
+            })
+            .collect();
+        let out = run(&["--encode"], &json_lines);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let hex = lines(&out);
+        assert_eq!(hex.len(), vectors.len());
+        for ((name, bytes), h) in vectors.iter().zip(&hex) {
+            assert_eq!(*h, common::to_hex(bytes), "{name} (tampered: {tamper})");
+        }
+    }
+}
+
+#[test]
+fn pretty_prints_content() {
+    let mut udh = [0u8; 8];
+    let n = write_udh(
+        &[Ie::Port16 {
+            dest: 2948,
+            src: 9200,
+        }],
+        &mut udh,
+    )
+    .unwrap();
+    let push = submit()
+        .esm_class(EsmClass::DEFAULT.with_udhi())
+        .data_coding(DataCoding::OCTET_UNSPECIFIED)
+        .short_message([&udh[..n], b"\x01\x06"].concat())
+        .build()
+        .unwrap();
+    let input = format!(
+        "{}\n{}\n{}\n",
+        common::to_hex(&wire(&push)),
+        common::to_hex(&vector("deliver_sm_delivery_receipt")),
+        common::to_hex(&vector("enquire_link")),
+    );
+    let out = run(&["--pretty"], &input);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "  content:\n    udh:\n      - iei 0x05 [0b8423f0]\n    port: dest: 2948, src: 9200\n",
+        "    receipt:\n      id: \"0059113978\"\n",
+        "      stat: \"DELIVRD\"\n",
+        "      receipted_message_id: \"38601fa\"\n",
+        "      state: \"DELIVERED\"\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    // Two PDUs with content, one (enquire_link) without.
+    assert_eq!(text.matches("  content:\n").count(), 2, "{text}");
+}
+
+#[test]
+fn content_of_arbitrary_user_data_never_fails_a_line() {
+    // A fixed xorshift stream: the same cases on every run.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let codings = [
+        0x00, 0x01, 0x03, 0x04, 0x08, 0x18, 0x30, 0xF0, 0xF5, 0xC0, 0xE8,
+    ];
+    let esm_classes = [0x00, 0x04, 0x08, 0x20, 0x40, 0x44, 0x60];
+    let mut frames = Vec::new();
+    for i in 0..400u32 {
+        let len = usize::try_from(next() % 40).unwrap();
+        let mut data: Vec<u8> = (0..len).map(|_| next().to_le_bytes()[0]).collect();
+        // Half of them start with a plausible header length.
+        if i % 2 == 0 && !data.is_empty() {
+            data[0] = u8::try_from(next() % 12).unwrap();
+        }
+        let dc = codings[usize::try_from(next()).unwrap() % codings.len()];
+        let esm = esm_classes[usize::try_from(next()).unwrap() % esm_classes.len()];
+        let builder = SubmitSmBuilder::deliver_sm(i)
+            .esm_class(EsmClass(esm))
+            .data_coding(DataCoding(dc));
+        let builder = if i % 3 == 0 {
+            builder.message_payload(data)
+        } else {
+            builder.short_message(data)
+        };
+        frames.push(wire(&builder.build().unwrap()));
+    }
+    // `dump` checks the exit code (0: no line failed, no panic) and one line per PDU.
+    for v in dump(&frames) {
+        let content = v["content"].as_object().unwrap();
+        if let Some(error) = content.get("error") {
+            assert!(!error.as_str().unwrap().is_empty());
+        }
+        if let Some(text) = content.get("text") {
+            assert!(text.is_string());
+        }
+    }
 }

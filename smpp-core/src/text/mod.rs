@@ -11,8 +11,12 @@
 //! * [`choose`]: the smallest encoding for a text and the number of segments it needs.
 //! * [`split`]: splitting a text or binary payload into `submit_sm` segments (UDH, SAR or whole).
 //! * [`reassembly`]: a fixed-capacity reassembler for incoming concatenated messages.
+//! * [`decode`]: the text of a received message, by its `data_coding` and the shift tables in force.
 
 use core::fmt;
+
+use self::dcs::{Alphabet, DataCoding};
+use self::gsm7::Tables;
 
 pub mod choose;
 pub mod dcs;
@@ -82,6 +86,87 @@ impl fmt::Display for TextError {
 }
 
 impl core::error::Error for TextError {}
+
+/// The characters of a message text; see [`decode`].
+#[derive(Debug, Clone)]
+pub struct Chars<'a>(CharsInner<'a>);
+
+#[derive(Debug, Clone)]
+enum CharsInner<'a> {
+    Gsm7(gsm7::Decoder<'a>),
+    Ucs2(ucs2::Decoder<'a>),
+    Latin1(core::slice::Iter<'a, u8>),
+    Ascii(core::slice::Iter<'a, u8>),
+}
+
+impl Iterator for Chars<'_> {
+    type Item = Result<char, TextError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            CharsInner::Gsm7(d) => d.next(),
+            CharsInner::Ucs2(d) => d.next(),
+            CharsInner::Latin1(it) => it.next().map(|&b| Ok(char::from(b))),
+            CharsInner::Ascii(it) => it.next().map(|&b| {
+                if b.is_ascii() {
+                    Ok(char::from(b))
+                } else {
+                    Err(TextError::NonAscii(b))
+                }
+            }),
+        }
+    }
+}
+
+/// Decodes the text of a message (the user data after any user data header) by its
+/// `data_coding`; `None` when the octets are not text this module can decode.
+///
+/// - GSM 7-bit (`data_coding` 0x00, the MC default alphabet, and the GSM 7-bit coding groups such
+///   as 0xF0-0xF3): unpacked septets, one per octet, which is how SMPP carries them, looked up in
+///   `tables` (the national language shifts named by the header, see [`udh::Udh::single_shift`]
+///   and [`udh::Udh::locking_shift`]; [`Tables::DEFAULT`] without them). Packed septets are not
+///   recognised: their octets above 0x7F give [`TextError::InvalidSeptet`]. Codes with nothing
+///   assigned give [`TextError::Unassigned`].
+/// - IA5 / ASCII (0x01): octets above 0x7F give [`TextError::NonAscii`].
+/// - Latin-1 (0x03): every octet is a character.
+/// - UCS-2 (0x08 and the UCS-2 coding groups): UTF-16BE, surrogate pairs included;
+///   [`TextError::OddLength`] and [`TextError::UnpairedSurrogate`] for broken data.
+///
+/// `None` for 8-bit binary data (0x02, 0x04, 0xF4-0xF7, ...), compressed text (TS 23.042), the
+/// alphabets without a decoder here (JIS, ISO-8859-5, ISO-8859-8, pictograms, ISO-2022-JP,
+/// extended Kanji, KS C 5601) and reserved values. `tables` is ignored except for GSM 7-bit.
+///
+/// ```
+/// use smpp_core::text::{self, dcs::DataCoding, gsm7::{Language, Tables}};
+///
+/// let ucs2 = [0x00, 0x48, 0xD8, 0x3D, 0xDE, 0x00];
+/// let chars = text::decode(DataCoding(0x08), Tables::DEFAULT, &ucs2);
+/// let s: heapless::String<16> = chars.unwrap().collect::<Result<_, _>>()?;
+/// assert_eq!(s, "H😀");
+///
+/// // 0x1B 0x67 is 'ğ' in the Turkish single-shift table (A.2.1).
+/// let turkish = Tables::single_shift(Language::Turkish);
+/// let chars = text::decode(DataCoding(0), turkish, b"a\x1b\x67");
+/// let s: heapless::String<16> = chars.unwrap().collect::<Result<_, _>>()?;
+/// assert_eq!(s, "ağ");
+///
+/// assert!(text::decode(DataCoding(0x04), Tables::DEFAULT, b"\x01\x02").is_none());
+/// # Ok::<(), smpp_core::text::TextError>(())
+/// ```
+pub fn decode(data_coding: DataCoding, tables: Tables, octets: &[u8]) -> Option<Chars<'_>> {
+    if data_coding.is_compressed() {
+        return None;
+    }
+    Some(Chars(match data_coding.alphabet() {
+        Alphabet::McDefault | Alphabet::Gsm7 => {
+            CharsInner::Gsm7(gsm7::decode_unpacked(octets, tables, OnUnmappable::Error))
+        }
+        Alphabet::Ia5 => CharsInner::Ascii(octets.iter()),
+        Alphabet::Latin1 => CharsInner::Latin1(octets.iter()),
+        Alphabet::Ucs2 => CharsInner::Ucs2(ucs2::decode(octets)),
+        _ => return None,
+    }))
+}
 
 /// Writes `ch` as UTF-8 at `out[*pos..]` and advances `pos`.
 pub(crate) fn push_utf8(out: &mut [u8], pos: &mut usize, ch: char) -> Result<(), TextError> {

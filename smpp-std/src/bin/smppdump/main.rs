@@ -12,8 +12,41 @@
 //!   `serde` support of `smpp-core` (`command`, `command_id`,
 //!   `command_status`, `sequence_number`, `body`, `tlvs`).
 //! - `--encode`: each line is such a JSON object; the PDU is printed as
-//!   lowercase hex. Derived lengths may be left out.
-//! - `--pretty`: a readable multi-line form instead of JSON.
+//!   lowercase hex. Derived lengths may be left out; a `content` key is
+//!   ignored.
+//! - `--pretty`: a readable multi-line form instead of JSON, `content`
+//!   included.
+//!
+//! `submit_sm`, `deliver_sm`, `data_sm`, `replace_sm` and `broadcast_sm`
+//! also get a top-level `content` object: what the text tools of
+//! `smpp-core` make of the user data (`short_message`, or `message_payload`
+//! when `short_message` is empty). Its keys appear only when they apply:
+//!
+//! - `udh`: the user data header's elements, `[{"iei":N,"hex":"..."}]`
+//!   (when `esm_class` has UDHI, 0x40).
+//! - `concat`: `{"ref":N,"total":N,"seq":N}` from a concatenation element
+//!   (0x00, 0x08), else from the `sar_*` TLVs.
+//! - `port`: `{"dest":N,"src":N}` from a port element (0x04, 0x05), else
+//!   from the `destination_port`/`source_port` TLVs.
+//! - `text`: the text after the header, decoded by `data_coding` and the
+//!   national language shift elements (0x24, 0x25). `data_coding` 0 is GSM
+//!   7-bit unpacked, one septet per octet, as SMPP carries it (not ASCII,
+//!   not packed). Absent for binary data and alphabets without a decoder
+//!   (JIS, ISO-8859-5/8, KS C 5601, compressed...).
+//! - `receipt`: for `deliver_sm`/`data_sm` delivery receipts (`esm_class`
+//!   message type 0x04 or 0x20; 0x08 and 0x10 when they parse as one):
+//!   `id`, `sub`, `dlvrd`, `submit_date`, `done_date`, `stat`, `err`, `text`
+//!   as written in the receipt (`null` when missing), then the TLVs
+//!   `receipted_message_id`, `message_state`, `network_error_code` when
+//!   present, then `message_id` and `state` (the TLV's value where there is
+//!   one, else the text's).
+//! - `error`: what could not be understood (a bad header, undecodable
+//!   text, a receipt type without a receipt); the PDU itself decoded, so
+//!   this does not fail the line.
+//!
+//! `replace_sm` has no `esm_class` or `data_coding` (the MC keeps the
+//! replaced message's), so its user data is read as `data_coding` 0 without
+//! a header; `broadcast_sm` has no `esm_class`, so no header is looked for.
 //!
 //! A line that fails prints `{"line":N,"error":"...","command_status":S}`
 //! (S is the status a peer would answer with, or `null` when the line is
@@ -26,8 +59,13 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
+mod content;
+
 const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
-    Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n";
+    Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n\
+    Messages (submit_sm, deliver_sm, data_sm, replace_sm, broadcast_sm) also get\n\
+    a derived \"content\" object: udh, concat, port, text, receipt, error.\n\
+    --encode ignores \"content\".\n";
 
 struct Options {
     encode: bool,
@@ -107,7 +145,13 @@ fn decode_line(line: &str) -> Outcome {
     };
     let result = smpp_core::Pdu::parse(&bytes)
         .map_err(|e| (e.to_string(), Some(e.command_status().0)))
-        .and_then(|pdu| serde_json::to_value(pdu).map_err(|e| (e.to_string(), None)));
+        .and_then(|pdu| {
+            let mut v = serde_json::to_value(pdu).map_err(|e| (e.to_string(), None))?;
+            if let (Value::Object(obj), Some(content)) = (&mut v, content::content(&pdu)) {
+                obj.insert("content".into(), content);
+            }
+            Ok(v)
+        });
     match result {
         Ok(v) => Outcome::Pdu(v),
         Err((error, command_status)) => Outcome::Failed {
@@ -177,6 +221,39 @@ fn pretty(v: &Value, out: &mut String) {
             }
             None => {
                 let _ = writeln!(out, "  tlv {name} ({tag:#06x}) [{hex}]");
+            }
+        }
+    }
+    if let Some(content) = v.get("content") {
+        pretty_content(content, out);
+    }
+}
+
+/// The readable form of the `content` object.
+fn pretty_content(content: &Value, out: &mut String) {
+    use core::fmt::Write as _;
+    let Some(content) = content.as_object() else {
+        return;
+    };
+    let _ = writeln!(out, "  content:");
+    for (k, val) in content {
+        match (k.as_str(), val) {
+            ("udh", Value::Array(ies)) => {
+                let _ = writeln!(out, "    udh:");
+                for ie in ies {
+                    let iei = ie["iei"].as_u64().unwrap_or(0);
+                    let hex = ie["hex"].as_str().unwrap_or("");
+                    let _ = writeln!(out, "      - iei {iei:#04x} [{hex}]");
+                }
+            }
+            ("receipt", Value::Object(fields)) => {
+                let _ = writeln!(out, "    receipt:");
+                for (name, v) in fields {
+                    let _ = writeln!(out, "      {name}: {}", inline(v));
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "    {k}: {}", inline(val));
             }
         }
     }
