@@ -39,26 +39,46 @@ fn decode(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("decode/{name}"));
         g.throughput(Throughput::Bytes(frame.len() as u64));
         g.bench_function("smpp-core", |b| {
-            b.iter(|| Pdu::parse(black_box(frame)).unwrap());
+            b.iter(|| {
+                let pdu = Pdu::parse(black_box(frame));
+                assert!(pdu.is_ok());
+                black_box(&pdu);
+            });
         });
         g.bench_function("smpp-core+visit-tlvs", |b| {
             b.iter(|| visit_tlvs(&Pdu::parse(black_box(frame)).unwrap()));
         });
         g.bench_function("rusmpp-borrowed", |b| {
-            b.iter(|| rusmpp_borrowed::decode(black_box(frame)).unwrap());
+            b.iter(|| {
+                let cmd = rusmpp_borrowed::decode(black_box(frame));
+                assert!(cmd.is_some());
+                black_box(&cmd);
+            });
         });
         g.bench_function("rusmpp-owned", |b| {
             b.iter_batched(
                 || rusmpp_owned::input(frame),
-                |mut src| rusmpp_owned::decode(black_box(&mut src)).unwrap(),
+                |mut src| {
+                    let cmd = rusmpp_owned::decode(black_box(&mut src));
+                    assert!(cmd.is_some());
+                    black_box(&cmd);
+                },
                 BatchSize::SmallInput,
             );
         });
         g.bench_function("smpp34", |b| {
-            b.iter(|| smpp34::decode(black_box(frame)).unwrap());
+            b.iter(|| {
+                let cmd = smpp34::decode(black_box(frame));
+                assert!(cmd.is_some());
+                black_box(&cmd);
+            });
         });
         g.bench_function("smpp-codec", |b| {
-            b.iter(|| smpp_codec::decode(black_box(frame)).unwrap());
+            b.iter(|| {
+                let cmd = smpp_codec::decode(black_box(frame));
+                assert!(cmd.is_some());
+                black_box(&cmd);
+            });
         });
         let mut buf = vec![0u8; frame.len()];
         g.bench_function("baseline-memcpy", |b| {
@@ -132,7 +152,9 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             let mut n = 0;
             while let Some(len) = frame_len(rest, DEFAULT_MAX_COMMAND_LENGTH).unwrap() {
                 let (frame, tail) = rest.split_at(len);
-                black_box(Pdu::parse(frame).unwrap());
+                let pdu = Pdu::parse(frame);
+                assert!(pdu.is_ok());
+                black_box(&pdu);
                 rest = tail;
                 n += 1;
             }
@@ -144,7 +166,9 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             let mut rest = black_box(stream);
             while let Some(len) = peer_frame_len(rest) {
                 let (frame, tail) = rest.split_at(len);
-                black_box(rusmpp_borrowed::decode(frame).unwrap());
+                let cmd = rusmpp_borrowed::decode(frame);
+                assert!(cmd.is_some());
+                black_box(&cmd);
                 rest = tail;
             }
         });
@@ -157,7 +181,9 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
                 while let Some(len) = peer_frame_len(&buf) {
                     let mut frame = buf.split_to(len);
                     let _ = frame.split_to(4);
-                    black_box(rusmpp_owned::decode(&mut frame).unwrap());
+                    let cmd = rusmpp_owned::decode(&mut frame);
+                    assert!(cmd.is_some());
+                    black_box(&cmd);
                 }
             },
             BatchSize::LargeInput,
@@ -168,7 +194,9 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             let mut rest = black_box(stream);
             while let Some(len) = peer_frame_len(rest) {
                 let (frame, tail) = rest.split_at(len);
-                black_box(smpp34::decode(frame).unwrap());
+                let cmd = smpp34::decode(frame);
+                assert!(cmd.is_some());
+                black_box(&cmd);
                 rest = tail;
             }
         });
@@ -178,7 +206,9 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             let mut rest = black_box(stream);
             while let Some(len) = peer_frame_len(rest) {
                 let (frame, tail) = rest.split_at(len);
-                black_box(smpp_codec::decode(frame).unwrap());
+                let cmd = smpp_codec::decode(frame);
+                assert!(cmd.is_some());
+                black_box(&cmd);
                 rest = tail;
             }
         });

@@ -162,66 +162,99 @@ fn query_broadcast_resp(body: &[u8]) -> Result<QueryBroadcastSmResp<&[u8]>, Erro
 impl<'a> Body<&'a [u8]> {
     /// Parses the body of a PDU with this `command_id`.
     pub fn parse(command_id: CommandId, body: &'a [u8]) -> Result<Self, Error> {
-        Ok(match command_id {
-            CommandId::GENERIC_NACK => Self::GenericNack(Tlvs::parse(body)?),
-            CommandId::BIND_RECEIVER => Self::BindReceiver(Bind::parse(body)?),
-            CommandId::BIND_RECEIVER_RESP => {
-                Self::BindReceiverResp(optional(body, BindResp::parse)?)
+        Self::parse_with(command_id, body, |body| body)
+    }
+
+    /// Parses a body and hands it to `wrap` in each arm, so a caller that
+    /// embeds the body (see [`Pdu::parse`]) builds its value in place
+    /// instead of moving a whole `Body` out of a temporary.
+    // Inlined into both callers so each builds its value in place; the
+    // arms call out-of-line body parsers, so the copies stay small.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn parse_with<T>(
+        command_id: CommandId,
+        body: &'a [u8],
+        wrap: impl FnOnce(Self) -> T,
+    ) -> Result<T, Error> {
+        match command_id {
+            CommandId::GENERIC_NACK => Ok(wrap(Self::GenericNack(Tlvs::parse(body)?))),
+            CommandId::BIND_RECEIVER => Ok(wrap(Self::BindReceiver(Bind::parse(body)?))),
+            CommandId::BIND_RECEIVER_RESP => Ok(wrap(Self::BindReceiverResp(optional(
+                body,
+                BindResp::parse,
+            )?))),
+            CommandId::BIND_TRANSMITTER => Ok(wrap(Self::BindTransmitter(Bind::parse(body)?))),
+            CommandId::BIND_TRANSMITTER_RESP => Ok(wrap(Self::BindTransmitterResp(optional(
+                body,
+                BindResp::parse,
+            )?))),
+            CommandId::QUERY_SM => Ok(wrap(Self::QuerySm(QuerySm::parse(body)?))),
+            CommandId::QUERY_SM_RESP => {
+                Ok(wrap(Self::QuerySmResp(optional(body, QuerySmResp::parse)?)))
             }
-            CommandId::BIND_TRANSMITTER => Self::BindTransmitter(Bind::parse(body)?),
-            CommandId::BIND_TRANSMITTER_RESP => {
-                Self::BindTransmitterResp(optional(body, BindResp::parse)?)
-            }
-            CommandId::QUERY_SM => Self::QuerySm(QuerySm::parse(body)?),
-            CommandId::QUERY_SM_RESP => Self::QuerySmResp(optional(body, QuerySmResp::parse)?),
-            CommandId::SUBMIT_SM => Self::SubmitSm(SubmitSm::parse(body)?),
-            CommandId::SUBMIT_SM_RESP => Self::SubmitSmResp(optional(body, SubmitSmResp::parse)?),
-            CommandId::DELIVER_SM => Self::DeliverSm(DeliverSm::parse(body)?),
-            CommandId::DELIVER_SM_RESP => {
-                Self::DeliverSmResp(optional(body, DeliverSmResp::parse)?)
-            }
+            CommandId::SUBMIT_SM => Ok(wrap(Self::SubmitSm(SubmitSm::parse(body)?))),
+            CommandId::SUBMIT_SM_RESP => Ok(wrap(Self::SubmitSmResp(optional(
+                body,
+                SubmitSmResp::parse,
+            )?))),
+            CommandId::DELIVER_SM => Ok(wrap(Self::DeliverSm(DeliverSm::parse(body)?))),
+            CommandId::DELIVER_SM_RESP => Ok(wrap(Self::DeliverSmResp(optional(
+                body,
+                DeliverSmResp::parse,
+            )?))),
             CommandId::UNBIND => {
                 empty(body)?;
-                Self::Unbind
+                Ok(wrap(Self::Unbind))
             }
-            CommandId::UNBIND_RESP => Self::UnbindResp(Tlvs::parse(body)?),
-            CommandId::REPLACE_SM => Self::ReplaceSm(ReplaceSm::parse(body)?),
-            CommandId::REPLACE_SM_RESP => Self::ReplaceSmResp(Tlvs::parse(body)?),
-            CommandId::CANCEL_SM => Self::CancelSm(CancelSm::parse(body)?),
-            CommandId::CANCEL_SM_RESP => Self::CancelSmResp(Tlvs::parse(body)?),
-            CommandId::BIND_TRANSCEIVER => Self::BindTransceiver(Bind::parse(body)?),
-            CommandId::BIND_TRANSCEIVER_RESP => {
-                Self::BindTransceiverResp(optional(body, BindResp::parse)?)
-            }
-            CommandId::OUTBIND => Self::Outbind(Outbind::parse(body)?),
+            CommandId::UNBIND_RESP => Ok(wrap(Self::UnbindResp(Tlvs::parse(body)?))),
+            CommandId::REPLACE_SM => Ok(wrap(Self::ReplaceSm(ReplaceSm::parse(body)?))),
+            CommandId::REPLACE_SM_RESP => Ok(wrap(Self::ReplaceSmResp(Tlvs::parse(body)?))),
+            CommandId::CANCEL_SM => Ok(wrap(Self::CancelSm(CancelSm::parse(body)?))),
+            CommandId::CANCEL_SM_RESP => Ok(wrap(Self::CancelSmResp(Tlvs::parse(body)?))),
+            CommandId::BIND_TRANSCEIVER => Ok(wrap(Self::BindTransceiver(Bind::parse(body)?))),
+            CommandId::BIND_TRANSCEIVER_RESP => Ok(wrap(Self::BindTransceiverResp(optional(
+                body,
+                BindResp::parse,
+            )?))),
+            CommandId::OUTBIND => Ok(wrap(Self::Outbind(Outbind::parse(body)?))),
             CommandId::ENQUIRE_LINK => {
                 empty(body)?;
-                Self::EnquireLink
+                Ok(wrap(Self::EnquireLink))
             }
-            CommandId::ENQUIRE_LINK_RESP => Self::EnquireLinkResp(Tlvs::parse(body)?),
-            CommandId::SUBMIT_MULTI => Self::SubmitMulti(SubmitMulti::parse(body)?),
-            CommandId::SUBMIT_MULTI_RESP => {
-                Self::SubmitMultiResp(optional(body, SubmitMultiResp::parse)?)
+            CommandId::ENQUIRE_LINK_RESP => Ok(wrap(Self::EnquireLinkResp(Tlvs::parse(body)?))),
+            CommandId::SUBMIT_MULTI => Ok(wrap(Self::SubmitMulti(SubmitMulti::parse(body)?))),
+            CommandId::SUBMIT_MULTI_RESP => Ok(wrap(Self::SubmitMultiResp(optional(
+                body,
+                SubmitMultiResp::parse,
+            )?))),
+            CommandId::ALERT_NOTIFICATION => Ok(wrap(Self::AlertNotification(
+                AlertNotification::parse(body)?,
+            ))),
+            CommandId::DATA_SM => Ok(wrap(Self::DataSm(DataSm::parse(body)?))),
+            CommandId::DATA_SM_RESP => {
+                Ok(wrap(Self::DataSmResp(optional(body, DataSmResp::parse)?)))
             }
-            CommandId::ALERT_NOTIFICATION => {
-                Self::AlertNotification(AlertNotification::parse(body)?)
+            CommandId::BROADCAST_SM => Ok(wrap(Self::BroadcastSm(BroadcastSm::parse(body)?))),
+            CommandId::BROADCAST_SM_RESP => Ok(wrap(Self::BroadcastSmResp(optional(
+                body,
+                BroadcastSmResp::parse,
+            )?))),
+            CommandId::QUERY_BROADCAST_SM => {
+                Ok(wrap(Self::QueryBroadcastSm(QueryBroadcastSm::parse(body)?)))
             }
-            CommandId::DATA_SM => Self::DataSm(DataSm::parse(body)?),
-            CommandId::DATA_SM_RESP => Self::DataSmResp(optional(body, DataSmResp::parse)?),
-            CommandId::BROADCAST_SM => Self::BroadcastSm(BroadcastSm::parse(body)?),
-            CommandId::BROADCAST_SM_RESP => {
-                Self::BroadcastSmResp(optional(body, BroadcastSmResp::parse)?)
+            CommandId::QUERY_BROADCAST_SM_RESP => Ok(wrap(Self::QueryBroadcastSmResp(optional(
+                body,
+                query_broadcast_resp,
+            )?))),
+            CommandId::CANCEL_BROADCAST_SM => Ok(wrap(Self::CancelBroadcastSm(
+                CancelBroadcastSm::parse(body)?,
+            ))),
+            CommandId::CANCEL_BROADCAST_SM_RESP => {
+                Ok(wrap(Self::CancelBroadcastSmResp(Tlvs::parse(body)?)))
             }
-            CommandId::QUERY_BROADCAST_SM => Self::QueryBroadcastSm(QueryBroadcastSm::parse(body)?),
-            CommandId::QUERY_BROADCAST_SM_RESP => {
-                Self::QueryBroadcastSmResp(optional(body, query_broadcast_resp)?)
-            }
-            CommandId::CANCEL_BROADCAST_SM => {
-                Self::CancelBroadcastSm(CancelBroadcastSm::parse(body)?)
-            }
-            CommandId::CANCEL_BROADCAST_SM_RESP => Self::CancelBroadcastSmResp(Tlvs::parse(body)?),
-            _ => return Err(Error::new(ErrorKind::UnknownCommandId)),
-        })
+            _ => Err(Error::new(ErrorKind::UnknownCommandId)),
+        }
     }
 }
 
@@ -440,7 +473,6 @@ impl<'a> Pdu<&'a [u8]> {
     /// `command_length` must equal `frame.len()`; use [`crate::frame_len`] to
     /// cut frames from a stream. On error, [`Error::reply`] tells what to
     /// send back.
-    #[inline]
     pub fn parse(frame: &'a [u8]) -> Result<Self, Error> {
         let header = Header::parse(frame)?;
         // `Header::parse` needs 16 octets, so an equal length is at least 16.
@@ -448,12 +480,12 @@ impl<'a> Pdu<&'a [u8]> {
             return Err(length_error(header, frame.len()));
         }
         let body = frame.get(Header::LEN..).unwrap_or_default();
-        let body = Body::parse(header.command_id, body).map_err(|e| e.with_header(header))?;
-        Ok(Self {
+        Body::parse_with(header.command_id, body, |body| Self {
             command_status: header.command_status,
             sequence_number: header.sequence_number,
             body,
         })
+        .map_err(|e| e.with_header(header))
     }
 }
 
