@@ -82,8 +82,7 @@ pub(crate) fn tlvs_tail(i: &[u8]) -> Res<'_, Tlvs<&[u8]>> {
 
 /// TON, NPI, then the address.
 pub(crate) fn write_addr<B: AsRef<[u8]>>(w: &mut Writer<'_>, ton: Ton, npi: Npi, addr: &COctet<B>) {
-    w.u8(ton.0);
-    w.u8(npi.0);
+    w.array([ton.0, npi.0]);
     w.cstr(addr.as_bytes());
 }
 

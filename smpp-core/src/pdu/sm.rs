@@ -216,16 +216,16 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
             self.dest_addr_npi,
             &self.destination_addr,
         );
-        w.u8(self.esm_class.0);
-        w.u8(self.protocol_id);
-        w.u8(self.priority_flag.0);
+        w.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
         w.cstr(self.schedule_delivery_time.as_bytes());
         w.cstr(self.validity_period.as_bytes());
-        w.u8(self.registered_delivery.0);
-        w.u8(self.replace_if_present_flag.0);
-        w.u8(self.data_coding.0);
-        w.u8(self.sm_default_msg_id);
-        w.u8(u8::try_from(short_message.len()).unwrap_or(u8::MAX));
+        w.array([
+            self.registered_delivery.0,
+            self.replace_if_present_flag.0,
+            self.data_coding.0,
+            self.sm_default_msg_id,
+            u8::try_from(short_message.len()).unwrap_or(u8::MAX),
+        ]);
         w.bytes(short_message);
         self.tlvs.write(w);
     }

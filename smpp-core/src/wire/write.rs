@@ -9,8 +9,8 @@ use crate::error::{Error, ErrorKind};
 pub(crate) struct Writer<'a> {
     /// The part of the output not written yet.
     rest: &'a mut [u8],
-    /// Octets written.
-    written: usize,
+    /// Octets to write in all.
+    len: usize,
     overflow: bool,
 }
 
@@ -22,7 +22,7 @@ impl<'a> Writer<'a> {
         match out.get_mut(..needed) {
             Some(rest) => Ok(Self {
                 rest,
-                written: 0,
+                len: needed,
                 overflow: false,
             }),
             None => Err(Error::new(ErrorKind::BufferTooSmall { needed, available })),
@@ -35,7 +35,6 @@ impl<'a> Writer<'a> {
         let rest = core::mem::take(&mut self.rest);
         if let Some((dst, tail)) = rest.split_at_mut_checked(n) {
             self.rest = tail;
-            self.written += n;
             Some(dst)
         } else {
             self.overflow = true;
@@ -46,7 +45,7 @@ impl<'a> Writer<'a> {
     #[inline]
     pub(crate) fn bytes(&mut self, bytes: &[u8]) {
         if let Some(dst) = self.take(bytes.len()) {
-            dst.copy_from_slice(bytes);
+            copy(dst, bytes);
         }
     }
 
@@ -71,7 +70,7 @@ impl<'a> Writer<'a> {
     #[inline]
     pub(crate) fn cstr(&mut self, v: &[u8]) {
         if let Some((nul, dst)) = self.take(v.len() + 1).and_then(|dst| dst.split_last_mut()) {
-            dst.copy_from_slice(v);
+            copy(dst, v);
             *nul = 0;
         }
     }
@@ -81,14 +80,46 @@ impl<'a> Writer<'a> {
     /// truncated PDU.
     #[inline]
     pub(crate) fn finish(self) -> Result<usize, Error> {
-        debug_assert!(!self.overflow && self.rest.is_empty());
         if self.overflow || !self.rest.is_empty() {
             return Err(Error::new(ErrorKind::BufferTooSmall {
-                needed: self.written + self.rest.len() + 1,
-                available: self.written + self.rest.len(),
+                needed: self.len.saturating_add(1),
+                available: self.len,
             }));
         }
-        Ok(self.written)
+        Ok(self.len)
+    }
+}
+
+/// Copies `src` into `dst` (of the same length). Field values are mostly a
+/// few octets: up to 16 move as two overlapping fixed-size words instead of
+/// a call to `memcpy`.
+#[inline]
+fn copy(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n != dst.len() {
+        return;
+    }
+    match n {
+        8..=16 => copy_ends::<8>(dst, src),
+        4..=7 => copy_ends::<4>(dst, src),
+        0..=3 => {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = *s;
+            }
+        }
+        _ => dst.copy_from_slice(src),
+    }
+}
+
+/// Copies the first and the last `N` octets (together, all of them when
+/// `N <= len <= 2 * N`).
+#[inline]
+fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
+    if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+        *d = *s;
+    }
+    if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+        *d = *s;
     }
 }
 
@@ -135,4 +166,37 @@ pub(crate) fn check_short_message(value: &[u8]) -> Result<u8, Error> {
             },
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Writer;
+
+    #[test]
+    fn every_length_is_copied_exactly() {
+        let src: [u8; 80] = core::array::from_fn(|i| u8::try_from(i).unwrap() + 1);
+        for len in 0..src.len() {
+            let mut out = [0xEE; 100];
+            let mut w = Writer::new(&mut out, len + 2).unwrap();
+            w.u8(0xAA);
+            w.bytes(&src[..len]);
+            w.u8(0xBB);
+            assert_eq!(w.finish(), Ok(len + 2));
+            assert_eq!(out[0], 0xAA);
+            assert_eq!(&out[1..=len], &src[..len], "length {len}");
+            assert_eq!(out[len + 1], 0xBB);
+            assert!(out[len + 2..].iter().all(|&b| b == 0xEE));
+        }
+    }
+
+    #[test]
+    fn a_write_past_the_declared_length_is_an_error_not_a_truncation() {
+        let mut out = [0u8; 8];
+        let mut w = Writer::new(&mut out, 4).unwrap();
+        w.cstr(b"abcd");
+        assert!(w.finish().is_err());
+        let mut w = Writer::new(&mut out, 4).unwrap();
+        w.cstr(b"ab");
+        assert!(w.finish().is_err(), "short write");
+    }
 }
