@@ -117,32 +117,34 @@ impl Header {
 /// assert_eq!(frame_len(&enquire_link, 4096), Ok(Some(16)));
 /// assert!(frame_len(b"GET / HTTP/1.1\r\n", 4096).is_err());
 /// ```
+#[inline]
 pub fn frame_len(buf: &[u8], max_command_length: u32) -> Result<Option<usize>, Error> {
     let Some(command_length) = command_length(buf) else {
         return Ok(None);
     };
-    let header = Header::parse(buf).ok();
-    let fail = |kind| {
-        let err = Error::new(kind);
-        match header {
-            Some(h) => Err(err.with_header(h)),
-            None => Err(err),
+    match usize::try_from(command_length) {
+        Ok(len) if (16..=max_command_length).contains(&command_length) => {
+            Ok((buf.len() >= len).then_some(len))
+        }
+        _ => Err(frame_len_error(buf, command_length, max_command_length)),
+    }
+}
+
+/// The error for a `command_length` out of bounds, with the header when the
+/// buffer holds one.
+#[cold]
+fn frame_len_error(buf: &[u8], command_length: u32, max: u32) -> Error {
+    let kind = if command_length < 16 {
+        ErrorKind::CommandLengthTooShort { command_length }
+    } else {
+        ErrorKind::CommandLengthTooLong {
+            command_length,
+            max,
         }
     };
-    if command_length < 16 {
-        return fail(ErrorKind::CommandLengthTooShort { command_length });
+    let err = Error::new(kind);
+    match Header::parse(buf) {
+        Ok(header) => err.with_header(header),
+        Err(_) => err,
     }
-    if command_length > max_command_length {
-        return fail(ErrorKind::CommandLengthTooLong {
-            command_length,
-            max: max_command_length,
-        });
-    }
-    let Ok(len) = usize::try_from(command_length) else {
-        return fail(ErrorKind::CommandLengthTooLong {
-            command_length,
-            max: max_command_length,
-        });
-    };
-    Ok((buf.len() >= len).then_some(len))
 }
