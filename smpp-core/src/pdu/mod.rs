@@ -472,7 +472,40 @@ impl<'a> Pdu<&'a [u8]> {
     /// `command_length` must equal `frame.len()`; use [`crate::frame_len`] to
     /// cut frames from a stream. On error, [`Error::reply`] tells what to
     /// send back.
+    #[inline]
     pub fn parse(frame: &'a [u8]) -> Result<Self, Error> {
+        match Self::parse_keepalive(frame) {
+            Some(pdu) => Ok(pdu),
+            None => Self::parse_frame(frame),
+        }
+    }
+
+    /// The link-level PDUs with a header only (`enquire_link`, `unbind`,
+    /// their responses, `generic_nack`), decoded without the general
+    /// dispatch; `None` sends anything else down [`Self::parse_frame`].
+    #[inline]
+    fn parse_keepalive(frame: &'a [u8]) -> Option<Self> {
+        let head: &[u8; 16] = frame.try_into().ok()?;
+        let header = Header::parse(head).ok()?;
+        if header.command_length != 16 {
+            return None;
+        }
+        let body = match header.command_id {
+            CommandId::ENQUIRE_LINK => Body::EnquireLink,
+            CommandId::ENQUIRE_LINK_RESP => Body::EnquireLinkResp(Tlvs::EMPTY),
+            CommandId::UNBIND => Body::Unbind,
+            CommandId::UNBIND_RESP => Body::UnbindResp(Tlvs::EMPTY),
+            CommandId::GENERIC_NACK => Body::GenericNack(Tlvs::EMPTY),
+            _ => return None,
+        };
+        Some(Self {
+            command_status: header.command_status,
+            sequence_number: header.sequence_number,
+            body,
+        })
+    }
+
+    fn parse_frame(frame: &'a [u8]) -> Result<Self, Error> {
         let header = Header::parse(frame)?;
         // `Header::parse` needs 16 octets, so an equal length is at least 16.
         if usize::try_from(header.command_length).ok() != Some(frame.len()) {
@@ -536,5 +569,36 @@ impl<B: AsRef<[u8]>> Pdu<B> {
         w.array(header.to_bytes());
         self.body.write(&mut w);
         w.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CommandId, Pdu};
+
+    /// The header-only fast path of `Pdu::parse` agrees with the general
+    /// path for every command id, status and length.
+    #[test]
+    fn the_keepalive_path_agrees_with_the_general_path() {
+        let ids = CommandId::ALL
+            .iter()
+            .map(|id| id.0)
+            .chain([0x0000_0099, 0x8000_0099]);
+        for id in ids {
+            for status in [0u32, 0x45, 0x400] {
+                for command_length in [16u32, 17, 15] {
+                    let mut frame = [0u8; 16];
+                    frame[..4].copy_from_slice(&command_length.to_be_bytes());
+                    frame[4..8].copy_from_slice(&id.to_be_bytes());
+                    frame[8..12].copy_from_slice(&status.to_be_bytes());
+                    frame[12..].copy_from_slice(&7u32.to_be_bytes());
+                    assert_eq!(
+                        Pdu::parse(&frame),
+                        Pdu::parse_frame(&frame),
+                        "id {id:#x} status {status:#x} length {command_length}"
+                    );
+                }
+            }
+        }
     }
 }
