@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Prints the benchmark tables of benches/RESULTS.md from criterion's output.
+
+Reads the median of every benchmark from target/criterion/<group>/<fn>/new/
+estimates.json (written by `cargo bench -p smpp-benches`) and prints
+Markdown tables with the ratios the targets are stated in. Standard library
+only. Usage: python3 benches/scripts/report.py [target/criterion]
+"""
+
+import json
+import os
+import sys
+
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join("target", "criterion")
+PEERS = ["rusmpp-borrowed", "rusmpp-owned", "smpp34", "smpp-codec"]
+INPUTS = [
+    "submit_sm_160",
+    "submit_sm_sar",
+    "submit_sm_payload_1000",
+    "deliver_sm_receipt",
+    "submit_sm_resp",
+    "enquire_link",
+]
+
+
+def median(group, function):
+    path = os.path.join(ROOT, group.replace("/", "_"), function, "new", "estimates.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)["median"]["point_estimate"]
+    except FileNotFoundError:
+        return None
+
+
+def ns(v):
+    if v is None:
+        return "-"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} ms"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f} µs"
+    return f"{v:.1f} ns"
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
+
+
+def codec_table(kind, baselines):
+    cols = ["smpp-core"] + PEERS + baselines
+    head = cols + [f"{p} ÷ core" for p in PEERS] + ["fastest peer ÷ core"]
+    head += [f"core ÷ {b.removeprefix('baseline-')}" for b in baselines]
+    print(f"| {kind} | " + " | ".join(head) + " |")
+    print("|---" * (len(head) + 1) + "|")
+    for name in INPUTS:
+        group = f"{kind}/{name}"
+        t = {c: median(group, c) for c in cols}
+        core = t["smpp-core"]
+        peers = [t[p] for p in PEERS if t[p] is not None]
+        fastest = min(peers) if peers else None
+        row = [ns(t[c]) for c in cols]
+        row += [ratio(t[p], core) for p in PEERS]
+        row += [ratio(fastest, core)]
+        row += [ratio(core, t[b]) for b in baselines]
+        print(f"| {name} | " + " | ".join(row) + " |")
+    print()
+
+
+def stream_table():
+    print("| implementation | time (median) | PDUs/s | PDUs/s ÷ smpp-core |")
+    print("|---|---|---|---|")
+    core = median("stream_10k/pdus", "smpp-core")
+    for impl in ["smpp-core"] + PEERS:
+        t = median("stream_10k/pdus", impl)
+        if t is None:
+            continue
+        rate = 10_000 / (t / 1e9)
+        print(f"| {impl} | {ns(t)} | {rate / 1e6:.2f} M | {ratio(core, t)} |")
+    print()
+
+
+def simple_table(prefix, names, functions):
+    print("| input | " + " | ".join(functions) + " | " +
+          " | ".join(f"{f} ÷ {functions[0]}" for f in functions[1:]) + " |")
+    print("|---" * (2 * len(functions)) + "|")
+    for name in names:
+        t = [median(f"{prefix}/{name}", f) for f in functions]
+        if all(v is None for v in t):
+            continue
+        print(f"| {name} | " + " | ".join(ns(v) for v in t) + " | " +
+              " | ".join(ratio(v, t[0]) for v in t[1:]) + " |")
+    print()
+
+
+def listing(prefix):
+    base = os.path.join(ROOT)
+    out = {}
+    for d in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        if d.startswith(prefix.replace("/", "_") + "_"):
+            out[d[len(prefix) + 1:]] = sorted(
+                f for f in os.listdir(os.path.join(base, d)) if f != "report")
+    return out
+
+
+if __name__ == "__main__":
+    print("### Decode\n")
+    codec_table("decode", ["baseline-memcpy", "baseline-header-read"])
+    print("### Encode\n")
+    codec_table("encode", ["baseline-memcpy"])
+    print("### Stream of 10,000 PDUs\n")
+    stream_table()
+    print("### View to owned\n")
+    simple_table("to_owned", INPUTS, ["smpp-core-vec", "smpp-core-bytes", "rusmpp-owned"])
+    text = listing("text")
+    if text:
+        print("### Text\n")
+        for name, functions in text.items():
+            core = [f for f in functions if f.startswith("smpp-core")]
+            rest = [f for f in functions if not f.startswith("smpp-core")]
+            simple_table("text", [name], core + rest)
