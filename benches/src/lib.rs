@@ -149,3 +149,26 @@ pub fn read_header(frame: &[u8]) -> Option<[u32; 4]> {
     let word = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
     Some([word(0), word(4), word(8), word(12)])
 }
+
+/// 160 characters of GSM text that needs the table, not ASCII alone: accented
+/// letters of the default alphabet (one septet each) and characters of the
+/// extension table (`€`, `[`, `]`, `{`, `}`, `~`, `^`, `|`: two septets each). No `§`: smpp-codec 0.2 has a backtick at its code 0x5F.
+pub const GSM_TEXT_MIXED: &str = "Grüße aus Köln! Preis: 12€ [inkl. MwSt] {Code ~4711} \
+Rückruf ^ Info | Öffnungszeiten: Mo-Fr 9-18 Uhr. Ångström, Ñandù, Æsir, Øre, #5, ¿Què? ¡Sì! Ça va? Δ=Ω, oki";
+
+/// A long text (about 1000 GSM 7-bit characters) that needs several parts.
+pub fn long_gsm_text() -> String {
+    let mut text = String::new();
+    while text.len() < 1000 {
+        text.push_str(GSM_TEXT_160);
+        text.push(' ');
+    }
+    text.truncate(1000);
+    text
+}
+
+/// A long text that needs UCS-2: Cyrillic and emoji (surrogate pairs),
+/// about 400 UTF-16 units.
+pub fn long_ucs2_text() -> String {
+    "Привет! Ваш заказ 4711 уже в пути 🚚📦, доставка сегодня с 10:00 до 12:00 😀. ".repeat(5)
+}

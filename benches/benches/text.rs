@@ -1,0 +1,136 @@
+//! smpp-core's text tools against its peers on the same texts: GSM 7-bit
+//! encode and decode (unpacked septets, as `data_coding` 0 carries them),
+//! packing 8-in-7, and splitting a long text into concatenated parts.
+//!
+//! Run: `cargo bench -p smpp-benches --bench text -- --warm-up-time 1 --measurement-time 2`.
+
+#![allow(missing_docs, clippy::missing_panics_doc)]
+
+use core::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use smpp_benches::{GSM_TEXT_160, GSM_TEXT_MIXED, long_gsm_text, long_ucs2_text};
+use smpp_core::text::OnUnmappable;
+use smpp_core::text::choose::Encoding;
+use smpp_core::text::gsm7::{self, Tables};
+use smpp_core::text::split::{Content, Method, Splitter};
+
+fn septets(text: &str) -> Vec<u8> {
+    let mut out = vec![0u8; 2 * text.chars().count()];
+    let n = gsm7::encode_unpacked(text, Tables::DEFAULT, OnUnmappable::Error, &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
+fn gsm7_codec(c: &mut Criterion) {
+    let rusmpp_encoder = rusmpp::extra::encoding::gsm7bit::Gsm7BitUnpacked::new();
+    for (name, text) in [("ascii_160", GSM_TEXT_160), ("mixed_160", GSM_TEXT_MIXED)] {
+        let mut g = c.benchmark_group(format!("text/gsm7_encode_{name}"));
+        g.throughput(Throughput::Elements(text.chars().count() as u64));
+        let mut out = [0u8; 512];
+        g.bench_function("smpp-core", |b| {
+            b.iter(|| {
+                gsm7::encode_unpacked(
+                    black_box(text),
+                    Tables::DEFAULT,
+                    OnUnmappable::Error,
+                    &mut out,
+                )
+                .unwrap()
+            });
+        });
+        g.bench_function("rusmpp", |b| {
+            b.iter(|| rusmpp_encoder.encode_to_vec(black_box(text)).unwrap());
+        });
+        g.bench_function("smpp-codec", |b| {
+            b.iter(|| smpp_codec::encoding::gsm_7bit_encode(black_box(text)).unwrap());
+        });
+        g.finish();
+
+        let encoded = septets(text);
+        let mut g = c.benchmark_group(format!("text/gsm7_decode_{name}"));
+        g.throughput(Throughput::Elements(text.chars().count() as u64));
+        let mut utf8 = [0u8; 1024];
+        g.bench_function("smpp-core", |b| {
+            b.iter(|| {
+                gsm7::decode_to_utf8(
+                    black_box(&encoded),
+                    Tables::DEFAULT,
+                    OnUnmappable::Error,
+                    &mut utf8,
+                )
+                .unwrap()
+            });
+        });
+        g.bench_function("smpp-core-string", |b| {
+            b.iter(|| {
+                gsm7::decode_unpacked(black_box(&encoded), Tables::DEFAULT, OnUnmappable::Error)
+                    .collect::<Result<String, _>>()
+                    .unwrap()
+            });
+        });
+        g.bench_function("smpp-codec", |b| {
+            b.iter(|| smpp_codec::encoding::gsm_7bit_decode(black_box(&encoded)));
+        });
+        g.finish();
+
+        let mut g = c.benchmark_group(format!("text/gsm7_pack_{name}"));
+        g.throughput(Throughput::Elements(encoded.len() as u64));
+        let mut packed = [0u8; 512];
+        g.bench_function("smpp-core", |b| {
+            b.iter(|| gsm7::pack(black_box(&encoded), 0, &mut packed).unwrap());
+        });
+        g.finish();
+    }
+}
+
+fn split(c: &mut Criterion) {
+    let gsm = long_gsm_text();
+    let ucs2 = long_ucs2_text();
+    let cases = [
+        (
+            "split_gsm_1000",
+            gsm.as_str(),
+            Encoding::Gsm7(Tables::DEFAULT),
+        ),
+        ("split_ucs2_400", ucs2.as_str(), Encoding::Ucs2),
+    ];
+    for (name, text, encoding) in cases {
+        let mut g = c.benchmark_group(format!("text/{name}"));
+        g.throughput(Throughput::Elements(text.chars().count() as u64));
+        let mut part = [0u8; 256];
+        g.bench_function("smpp-core", |b| {
+            b.iter(|| {
+                let splitter = Splitter::new(
+                    Content::Text(black_box(text), encoding),
+                    Method::Udh8 { reference: 7 },
+                )
+                .unwrap();
+                let mut octets = 0;
+                for n in 0..splitter.total() {
+                    octets += splitter.segment(n, &mut part).unwrap().len;
+                    black_box(&part);
+                }
+                octets
+            });
+        });
+        let coding = match encoding {
+            Encoding::Ucs2 => smpp_codec::splitter::EncodingType::Ucs2,
+            _ => smpp_codec::splitter::EncodingType::Gsm7Bit,
+        };
+        g.bench_function("smpp-codec", |b| {
+            b.iter(|| {
+                smpp_codec::splitter::MessageSplitter::split(
+                    black_box(text).to_owned(),
+                    coding,
+                    smpp_codec::splitter::SplitMode::Udh,
+                )
+                .unwrap()
+            });
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, gsm7_codec, split);
+criterion_main!(benches);
