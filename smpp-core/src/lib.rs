@@ -38,6 +38,8 @@ mod wire;
 #[cfg(feature = "arbitrary")]
 mod arbitrary_impls;
 #[cfg(feature = "serde")]
+pub mod serde;
+#[cfg(feature = "serde")]
 mod serde_impls;
 
 pub use command_id::CommandId;
