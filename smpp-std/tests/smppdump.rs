@@ -411,6 +411,10 @@ fn several_files_name_the_file_and_count_lines_per_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // An unknown option: exit code 2 and the usage.
+    let out = run(&["--bogus"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Exit code"));
 }
 
 fn keys_of(v: &Value) -> Vec<&str> {

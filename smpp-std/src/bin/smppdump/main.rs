@@ -74,7 +74,10 @@ const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
     Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n\
     Messages (submit_sm, deliver_sm, data_sm, replace_sm, broadcast_sm) also get\n\
     a derived \"content\" object: udh, concat, port, text, receipt, error.\n\
-    --encode ignores \"content\".\n";
+    --encode ignores \"content\".\n\
+    A failed line prints {\"line\":N,\"error\":...,\"command_status\":S} (with \"file\"\n\
+    first when several FILEs are given) and the rest goes on.\n\
+    Exit code: 0 every line succeeded, 1 a line failed, 2 usage or I/O error.\n";
 
 struct Options {
     encode: bool,
