@@ -184,6 +184,13 @@ pub enum FieldProblem {
         /// The value found.
         value: u32,
     },
+    /// (Encoding) the field is set together with a TLV that carries the
+    /// same data: a non-empty `short_message` and the `message_payload` TLV
+    /// are mutually exclusive.
+    ExclusiveWithTlv {
+        /// The TLV that is also present.
+        tag: TlvTag,
+    },
 }
 
 impl fmt::Display for FieldProblem {
@@ -202,6 +209,12 @@ impl fmt::Display for FieldProblem {
                 write!(f, "announces {len} octets but only {available} remain")
             }
             Self::InvalidValue { value } => write!(f, "invalid value {value:#x}"),
+            Self::ExclusiveWithTlv { tag } => {
+                write!(
+                    f,
+                    "set together with TLV {tag}; only one of them may carry the data"
+                )
+            }
         }
     }
 }
@@ -259,6 +272,78 @@ impl fmt::Display for TlvProblem {
     }
 }
 
+/// Another protocol spoken to an SMPP port, recognised by the first octets
+/// of the stream ([`ForeignProtocol::detect`]).
+///
+/// A PDU starts with its `command_length`, whose first octet is 0 for any
+/// PDU below 16 MiB. These protocols start with a non-zero octet, so their
+/// octets would announce a `command_length` of hundreds of megabytes or
+/// more, which a decoder configured with a large maximum might otherwise
+/// wait for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ForeignProtocol {
+    /// A TLS record header: content type 0x14-0x17, then version 0x03 0x00-0x04.
+    Tls,
+    /// An SSL 2.0 `CLIENT-HELLO` (two-octet record length with the high bit
+    /// set, message type 1, version 0x00 0x02 or 0x03 0x0X).
+    Sslv2,
+    /// An HTTP/1.x request line (`GET `, `POST`, `PUT `, `HEAD`, `DELE`,
+    /// `CONN`, `OPTI`, `TRAC`, `PATC`) or the HTTP/2 preface (`PRI `).
+    Http,
+}
+
+impl ForeignProtocol {
+    /// Recognises another protocol from the first four octets of a stream
+    /// (or of the next frame); `None` if they may start an SMPP PDU or fewer
+    /// than four are given.
+    ///
+    /// ```
+    /// use smpp_core::ForeignProtocol;
+    ///
+    /// assert_eq!(ForeignProtocol::detect(b"GET / HTTP/1.1\r\n"), Some(ForeignProtocol::Http));
+    /// assert_eq!(ForeignProtocol::detect(&[0x16, 0x03, 0x01, 0x02]), Some(ForeignProtocol::Tls));
+    /// assert_eq!(ForeignProtocol::detect(&[0, 0, 0, 16]), None);
+    /// ```
+    pub const fn detect(head: &[u8]) -> Option<Self> {
+        let [a, b, c, d, ..] = *head else {
+            return None;
+        };
+        match [a, b, c, d] {
+            // Handshake, change_cipher_spec, alert, application_data;
+            // SSL 3.0 to TLS 1.3 record versions.
+            [0x14..=0x17, 0x03, 0x00..=0x04, _] => Some(Self::Tls),
+            [0x80..=0xFF, _, 0x01, 0x00 | 0x03] => Some(Self::Sslv2),
+            [b'G', b'E', b'T', b' ']
+            | [b'P', b'O', b'S', b'T']
+            | [b'P', b'U', b'T', b' ']
+            | [b'H', b'E', b'A', b'D']
+            | [b'D', b'E', b'L', b'E']
+            | [b'C', b'O', b'N', b'N']
+            | [b'O', b'P', b'T', b'I']
+            | [b'T', b'R', b'A', b'C']
+            | [b'P', b'A', b'T', b'C']
+            | [b'P', b'R', b'I', b' '] => Some(Self::Http),
+            _ => None,
+        }
+    }
+
+    /// A short name (`TLS`, `SSL 2.0`, `HTTP`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Tls => "TLS",
+            Self::Sslv2 => "SSL 2.0",
+            Self::Http => "HTTP",
+        }
+    }
+}
+
+impl fmt::Display for ForeignProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What went wrong, without the PDU context (see [`Error`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -286,6 +371,13 @@ pub enum ErrorKind {
         command_length: u32,
         /// The octets of the frame.
         actual: usize,
+    },
+    /// The stream carries another protocol, recognised by its first octets
+    /// (a TLS handshake, an HTTP request), whatever `command_length` those
+    /// octets would announce.
+    NotSmpp {
+        /// The protocol recognised.
+        protocol: ForeignProtocol,
     },
     /// A `command_id` this codec does not know.
     UnknownCommandId,
@@ -326,6 +418,7 @@ impl ErrorKind {
             | Self::CommandLengthTooShort { .. }
             | Self::CommandLengthTooLong { .. }
             | Self::CommandLengthMismatch { .. }
+            | Self::NotSmpp { .. }
             | Self::TrailingBytes { .. } => CommandStatus::ESME_RINVCMDLEN,
             Self::UnknownCommandId => CommandStatus::ESME_RINVCMDID,
             Self::Field { field, problem } => match problem {
@@ -336,7 +429,8 @@ impl ErrorKind {
                 | FieldProblem::TooLong { .. }
                 | FieldProblem::EmbeddedNul
                 | FieldProblem::TimeLength { .. }
-                | FieldProblem::InvalidValue { .. } => field.command_status(),
+                | FieldProblem::InvalidValue { .. }
+                | FieldProblem::ExclusiveWithTlv { .. } => field.command_status(),
             },
             Self::Tlv { problem, .. } => match problem {
                 TlvProblem::Truncated { .. } | TlvProblem::ValueOverrun { .. } => {
@@ -361,6 +455,7 @@ impl ErrorKind {
                 | Self::CommandLengthTooShort { .. }
                 | Self::CommandLengthTooLong { .. }
                 | Self::CommandLengthMismatch { .. }
+                | Self::NotSmpp { .. }
                 | Self::UnknownCommandId
         )
     }
@@ -389,6 +484,14 @@ impl fmt::Display for ErrorKind {
                 f,
                 "command_length {command_length} but the PDU occupies {actual} octets"
             ),
+            Self::NotSmpp { protocol } => {
+                let start = match protocol {
+                    ForeignProtocol::Tls => "a TLS record",
+                    ForeignProtocol::Sslv2 => "an SSL 2.0 client hello",
+                    ForeignProtocol::Http => "an HTTP request",
+                };
+                write!(f, "not SMPP: the octets start {start}")
+            }
             Self::UnknownCommandId => f.write_str("unknown command_id"),
             Self::TrailingBytes { count } => {
                 write!(f, "{count} octets after a header-only PDU")

@@ -38,11 +38,13 @@ mod wire;
 #[cfg(feature = "arbitrary")]
 mod arbitrary_impls;
 #[cfg(feature = "serde")]
+pub mod serde;
+#[cfg(feature = "serde")]
 mod serde_impls;
 
 pub use command_id::CommandId;
 pub use command_status::CommandStatus;
-pub use error::{Error, ErrorKind, Field, FieldProblem, Reply, TlvProblem};
+pub use error::{Error, ErrorKind, Field, FieldProblem, ForeignProtocol, Reply, TlvProblem};
 pub use header::{DEFAULT_MAX_COMMAND_LENGTH, Header, frame_len};
 pub use pdu::*;
 pub use tlv::{Tlv, TlvBuf, TlvIter, TlvTag, TlvValue, Tlvs};

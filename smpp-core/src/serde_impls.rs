@@ -1,52 +1,10 @@
-//! `serde` implementations (feature `serde`).
+//! `serde` implementations (feature `serde`); the shape they read and
+//! write is described in [`crate::serde`].
 //!
-//! [`Pdu`] serializes to one map per PDU, with the specification's field
-//! names (those of `pdu_fields.csv` and `tlvs.csv`):
-//!
-//! ```json
-//! {"command":"submit_sm","command_id":4,"command_status":0,"sequence_number":7,
-//!  "body":{"service_type":"","source_addr_ton":1,"...":"...","sm_length":2,"short_message":"6869"},
-//!  "tlvs":[{"tag":526,"name":"sar_msg_ref_num","value":1,"hex":"0001"}]}
-//! ```
-//!
-//! - `body` holds every mandatory field in wire order; it is `null` for a
-//!   PDU without body (`unbind`, `enquire_link`, the header-only responses
-//!   and error responses sent without body). Integers are numbers;
-//!   C-Octet Strings are strings; octet strings (`short_message`) are
-//!   lowercase hex. Derived counts (`sm_length`, `number_of_dests`,
-//!   `no_unsuccess`) are included as decoded. A C-Octet String that is not
-//!   UTF-8 is written in hex under its name with a `_hex` suffix (for
-//!   example `"source_addr_hex":"ff41"`); either key is accepted back.
-//! - `submit_multi`'s `dest_address` is a list of maps (`dest_flag` then
-//!   `dest_addr_ton`, `dest_addr_npi`, `destination_addr`, or `dl_name`);
-//!   `submit_multi_resp`'s `unsuccess_sme` a list of maps (`dest_addr_ton`,
-//!   `dest_addr_npi`, `destination_addr`, `error_status_code`).
-//! - `tlvs` lists the TLVs in wire order: `tag`, `name` (known tags only),
-//!   `value` (typed, when the octets fit the tag's type) and `hex` (the raw
-//!   value octets, always). Typed values: integers for Integer tags
-//!   (decoded from however many octets were sent), strings for C-Octet
-//!   String tags (without NUL) and for `source_node_id`/`dest_node_id`
-//!   (decimal digits), hex for octet strings (`message_payload`, ...), and
-//!   maps for composites: `network_error_code` `{network_type, error_code}`,
-//!   `broadcast_content_type` `{network_type, content_type}`,
-//!   `broadcast_frequency_interval` `{time_unit, number}`,
-//!   `broadcast_area_identifier` `{format, area}` (area in hex),
-//!   `callback_num` `{digit_mode, ton, npi, number}` (`number_hex` if not
-//!   UTF-8), `its_session_info` `{session_number, sequence_number,
-//!   end_of_session}`; `ms_validity` is a number (1 octet) or
-//!   `{behaviour, time_unit, number}` (4 octets); `alert_on_message_delivery`
-//!   is `null` (no value) or a number.
-//!
-//! Deserializing needs a self-describing format (JSON, ...). It takes the
-//! same map: `command` or `command_id` (both must agree when given),
-//! `command_status` (0 if absent), `sequence_number`, `body`, `tlvs` (empty
-//! if absent). Derived lengths (`command_length`, `sm_length`,
-//! `number_of_dests`, `no_unsuccess`, a TLV's `length`) may be left out;
-//! when present they must match. A TLV is written from `hex` when given,
-//! else from `value`; `tag` or `name` identifies it. A top-level `content`
-//! key is reserved for derived, read-only views and ignored. Unknown keys
-//! are refused. The result is checked exactly as [`Pdu::parse`] checks
-//! received octets.
+//! Serializing emits the value to wire octets and walks them with the
+//! layout tables below; deserializing builds wire octets from the map with
+//! the same tables, then parses them, so both directions apply exactly the
+//! codec's rules.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -59,9 +17,10 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::command_id::CommandId;
+use crate::error::{Error, ErrorKind, FieldProblem};
 use crate::header::Header;
-use crate::pdu::Pdu;
-use crate::tlv::TlvTag;
+use crate::pdu::{Body, Pdu};
+use crate::tlv::{TlvTag, Tlvs};
 
 // ---------------------------------------------------------------- layouts
 
@@ -261,8 +220,13 @@ fn shape(id: CommandId) -> Option<Shape> {
 /// How a TLV's value is typed in JSON.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tk {
-    /// Big-endian integer; the width used when encoding from `value`.
+    /// Big-endian integer; the width used when encoding from `value`
+    /// without `length`.
     Int(usize),
+    /// Big-endian integer of 1 to 5 octets (`dest_addr_np_country`); as few
+    /// octets as the value needs when encoding from `value` without
+    /// `length`.
+    VarInt,
     /// C-Octet String (NUL added when encoding from `value`).
     Cstr,
     /// Text without NUL (decimal node ids).
@@ -289,9 +253,8 @@ fn tlv_kind(tag: TlvTag) -> Option<Tk> {
         0x0017 | 0x0607 => Tk::Int(4),
         0x001D | 0x001E | 0x0609 | 0x060D | 0x060E => Tk::Cstr,
         0x060F | 0x0610 => Tk::Text,
-        0x0202 | 0x0203 | 0x0303 | 0x0424 | 0x0602 | 0x060A | 0x060B | 0x0612 | 0x0613 => {
-            Tk::Octets
-        }
+        0x0613 => Tk::VarInt,
+        0x0202 | 0x0203 | 0x0303 | 0x0424 | 0x0602 | 0x060A | 0x060B | 0x0612 => Tk::Octets,
         0x0423 => Tk::NetworkErrorCode,
         0x0601 => Tk::BroadcastContentType,
         0x0605 => Tk::FrequencyInterval,
@@ -471,7 +434,8 @@ fn tlv_value(kind: Tk, v: &[u8]) -> Option<J<'_>> {
         core::str::from_utf8(b).ok()
     }
     Some(match (kind, v) {
-        (Tk::Int(_), _) if (1..=4).contains(&v.len()) => J::Num(be(v)),
+        (Tk::Int(_), _) if (1..=8).contains(&v.len()) => J::Num(be(v)),
+        (Tk::VarInt, _) if (1..=5).contains(&v.len()) => J::Num(be(v)),
         (Tk::Cstr, _) => {
             let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
             J::Str(text(v.get(..end)?)?)
@@ -537,30 +501,50 @@ fn tlvs_json(mut raw: &[u8]) -> Option<J<'_>> {
     Some(J::List(out))
 }
 
+/// The top-level map of a PDU (`header` is its `command_status` and
+/// `sequence_number`) or, without header, of a [`Body`]; `body` is the
+/// octets after the header.
+fn top_json(id: CommandId, header: Option<(u32, u32)>, body: &[u8]) -> Result<J<'_>, &'static str> {
+    let bad = "PDU does not re-read";
+    let shape = shape(id).ok_or("unknown command_id")?;
+    let (body_j, tlvs) = match shape {
+        Shape::Optional(_) if body.is_empty() => (J::Null, body),
+        Shape::Fields(f) | Shape::Optional(f) => body_json(f, body).ok_or(bad)?,
+        Shape::TlvsOnly => (J::Null, body),
+        Shape::Empty => (J::Null, &[][..]),
+    };
+    let mut top = vec![
+        (Key("command", false), id.name().map_or(J::Null, J::Str)),
+        (Key("command_id", false), num(id.0)),
+    ];
+    if let Some((status, seq)) = header {
+        top.push((Key("command_status", false), num(status)));
+        top.push((Key("sequence_number", false), num(seq)));
+    }
+    top.push((Key("body", false), body_j));
+    top.push((Key("tlvs", false), tlvs_json(tlvs).ok_or(bad)?));
+    Ok(J::Obj(top))
+}
+
+/// A body struct's map: its mandatory fields, then `tlvs`.
+fn struct_json<'a>(fields: &[F], octets: &'a [u8]) -> Option<J<'a>> {
+    let (J::Obj(mut entries), tlvs) = body_json(fields, octets)? else {
+        return None;
+    };
+    entries.push((Key("tlvs", false), tlvs_json(tlvs)?));
+    Some(J::Obj(entries))
+}
+
 impl<B: AsRef<[u8]>> Serialize for Pdu<B> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
         let mut wire = vec![0u8; self.encoded_len()];
         self.emit(&mut wire).map_err(S::Error::custom)?;
-        let id = self.command_id();
         let body = wire.get(Header::LEN..).unwrap_or_default();
-        let bad = || S::Error::custom("PDU does not re-read");
-        let shape = shape(id).ok_or_else(|| S::Error::custom("unknown command_id"))?;
-        let (body_j, tlvs) = match shape {
-            Shape::Optional(_) if body.is_empty() => (J::Null, body),
-            Shape::Fields(f) | Shape::Optional(f) => body_json(f, body).ok_or_else(bad)?,
-            Shape::TlvsOnly => (J::Null, body),
-            Shape::Empty => (J::Null, &[][..]),
-        };
-        let top = J::Obj(vec![
-            (Key("command", false), id.name().map_or(J::Null, J::Str)),
-            (Key("command_id", false), num(id.0)),
-            (Key("command_status", false), num(self.command_status.0)),
-            (Key("sequence_number", false), num(self.sequence_number)),
-            (Key("body", false), body_j),
-            (Key("tlvs", false), tlvs_json(tlvs).ok_or_else(bad)?),
-        ]);
-        top.serialize(s)
+        let header = (self.command_status.0, self.sequence_number);
+        top_json(self.command_id(), Some(header), body)
+            .map_err(S::Error::custom)?
+            .serialize(s)
     }
 }
 
@@ -782,16 +766,11 @@ fn check_count(given: Option<u64>, actual: usize, path: &str) -> Res<()> {
     }
 }
 
-fn put_cstr(out: &mut Vec<u8>, v: &[u8]) {
-    out.extend_from_slice(v);
-    out.push(0);
-}
-
-fn write_fields(fields: &[F], body: &mut Obj, out: &mut Vec<u8>) -> Res<()> {
+fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
     for f in fields {
         match *f {
             U8(name) => out.push(body.u8(name)?),
-            Cstr(name) => put_cstr(out, &body.cstr(name)?),
+            Cstr(name) => out.cstr(name, &body.cstr(name)?),
             Sm => {
                 let sm = body
                     .hex("short_message")?
@@ -821,12 +800,12 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut Vec<u8>) -> Res<()> {
                     };
                     if is_dl {
                         out.push(crate::pdu::DEST_FLAG_DISTRIBUTION_LIST);
-                        put_cstr(out, &e.cstr("dl_name")?);
+                        out.cstr("dl_name", &e.cstr("dl_name")?);
                     } else {
                         out.push(crate::pdu::DEST_FLAG_SME_ADDRESS);
                         out.push(e.u8("dest_addr_ton")?);
                         out.push(e.u8("dest_addr_npi")?);
-                        put_cstr(out, &e.cstr("destination_addr")?);
+                        out.cstr("destination_addr", &e.cstr("destination_addr")?);
                     }
                     e.done()?;
                 }
@@ -840,7 +819,7 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut Vec<u8>) -> Res<()> {
                     let mut e = Obj::new(&format!("{}[{i}]", body.path("unsuccess_sme")), v)?;
                     out.push(e.u8("dest_addr_ton")?);
                     out.push(e.u8("dest_addr_npi")?);
-                    put_cstr(out, &e.cstr("destination_addr")?);
+                    out.cstr("destination_addr", &e.cstr("destination_addr")?);
                     let code = e.num("error_status_code", u64::from(u32::MAX))?;
                     out.extend_from_slice(&code.to_be_bytes()[4..]);
                     e.done()?;
@@ -867,19 +846,38 @@ fn seq(o: &mut Obj, key: &str) -> Res<Vec<Val>> {
     }
 }
 
-/// Encodes a typed TLV `value` back to octets.
-fn tlv_octets(kind: Tk, v: Val, at: &str) -> Res<Vec<u8>> {
-    let int = |v: &Val, width: usize| -> Res<Vec<u8>> {
-        let Val::Num(n) = *v else {
-            return Err(format!("{at}: expected a number, got {}", v.what()));
-        };
-        let bytes = n.to_be_bytes();
-        let (high, low) = bytes.split_at(8 - width);
-        if high.iter().any(|&b| b != 0) {
-            return Err(format!("{at}: {n} does not fit {width} octet(s)"));
-        }
-        Ok(low.to_vec())
+/// An integer TLV value in big-endian octets: `length` octets when given,
+/// else `default` (or, for 0, as few as the number needs).
+fn int_octets(v: &Val, default: usize, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
+    let Val::Num(n) = *v else {
+        return Err(format!("{at}: expected a number, got {}", v.what()));
     };
+    let fewest = usize::try_from(u64::BITS - n.leading_zeros())
+        .unwrap_or(64)
+        .div_ceil(8)
+        .max(1);
+    let width = match length {
+        None if default == 0 => fewest,
+        None => default,
+        Some(len @ 1..=8) => usize::try_from(len).unwrap_or(8),
+        Some(len) => {
+            return Err(format!(
+                "{at}: length {len}: an integer value takes 1 to 8 octets"
+            ));
+        }
+    };
+    let bytes = n.to_be_bytes();
+    let (high, low) = bytes.split_at(8usize.saturating_sub(width));
+    if high.iter().any(|&b| b != 0) {
+        return Err(format!("{at}: {n} does not fit {width} octet(s)"));
+    }
+    Ok(low.to_vec())
+}
+
+/// Encodes a typed TLV `value` back to octets; `length`, when given, is the
+/// size of an integer value.
+fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
+    let int = |v: &Val, default: usize| int_octets(v, default, length, at);
     let text = |v: Val| -> Res<Vec<u8>> {
         match v {
             Val::Str(s) => Ok(s.into_bytes()),
@@ -888,6 +886,7 @@ fn tlv_octets(kind: Tk, v: Val, at: &str) -> Res<Vec<u8>> {
     };
     Ok(match kind {
         Tk::Int(w) => int(&v, w)?,
+        Tk::VarInt => int(&v, 0)?,
         Tk::Cstr => {
             let mut s = text(v)?;
             if s.contains(&0) {
@@ -965,6 +964,15 @@ fn tlv_octets(kind: Tk, v: Val, at: &str) -> Res<Vec<u8>> {
     })
 }
 
+/// A TLV tag by its specification name, v3.4 or v5.0 (`dest_port` is the
+/// v5.0 name of `destination_port`).
+fn tlv_tag_by_name(name: &str) -> Option<TlvTag> {
+    TlvTag::from_name(name).or(match name {
+        "dest_port" => Some(TlvTag::DEST_PORT),
+        _ => None,
+    })
+}
+
 fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
     for (i, v) in list.into_iter().enumerate() {
         let at = format!("tlvs[{i}]");
@@ -975,7 +983,7 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
         let by_name = match o.str_opt("name")? {
             None => None,
             Some(name) => Some(
-                TlvTag::from_name(&name)
+                tlv_tag_by_name(&name)
                     .ok_or_else(|| format!("{at}.name: unknown TLV name `{name}`"))?,
             ),
         };
@@ -994,7 +1002,7 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
                 let kind = tlv_kind(tag).ok_or_else(|| {
                     format!("{at}: tag {:#06x} has no known type; give `hex`", tag.0)
                 })?;
-                tlv_octets(kind, v, &format!("{at}.value"))?
+                tlv_octets(kind, v, given_len, &format!("{at}.value"))?
             }
             (None, None) => return Err(format!("{at}: needs `hex` or `value`")),
         };
@@ -1009,8 +1017,23 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
     Ok(())
 }
 
-/// Builds the wire octets of the PDU a value describes.
-fn wire_from(v: Val) -> Res<Vec<u8>> {
+/// The `tlvs` list of a map (empty when absent or `null`).
+fn take_tlvs(o: &mut Obj) -> Res<Vec<Val>> {
+    match o.take("tlvs") {
+        None | Some(Val::Null) => Ok(Vec::new()),
+        Some(Val::Seq(list)) => Ok(list),
+        Some(other) => Err(format!(
+            "{}: expected a list, got {}",
+            o.path("tlvs"),
+            other.what()
+        )),
+    }
+}
+
+/// Builds the wire octets of the PDU a value describes; without
+/// `with_header`, of the [`Body`] it describes (no `command_status`,
+/// `sequence_number` or `command_length` keys, zeros in the header).
+fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
     let mut top = Obj::new("", v)?;
     let by_name = match top.str_opt("command")? {
         None => None,
@@ -1032,22 +1055,23 @@ fn wire_from(v: Val) -> Res<Vec<u8>> {
         (None, None) => return Err("needs `command` or `command_id`".into()),
     };
     let shape = shape(id).ok_or_else(|| format!("command_id {:#010x} is not known", id.0))?;
-    let status = top
-        .num_opt("command_status", u64::from(u32::MAX))?
-        .map_or(0, low_u32);
-    let seq = low_u32(top.num("sequence_number", u64::from(u32::MAX))?);
-    let given_len = top.num_opt("command_length", u64::from(u32::MAX))?;
-    let body = top.take("body").unwrap_or(Val::Null);
-    let tlvs = match top.take("tlvs") {
-        None | Some(Val::Null) => Vec::new(),
-        Some(Val::Seq(list)) => list,
-        Some(other) => return Err(format!("tlvs: expected a list, got {}", other.what())),
+    let (status, seq, given_len) = if with_header {
+        let status = top
+            .num_opt("command_status", u64::from(u32::MAX))?
+            .map_or(0, low_u32);
+        let seq = low_u32(top.num("sequence_number", u64::from(u32::MAX))?);
+        let given_len = top.num_opt("command_length", u64::from(u32::MAX))?;
+        (status, seq, given_len)
+    } else {
+        (0, 0, None)
     };
+    let body = top.take("body").unwrap_or(Val::Null);
+    let tlvs = take_tlvs(&mut top)?;
     // Reserved for a derived, read-only view of the content.
     top.take("content");
     top.done()?;
 
-    let mut out = Vec::with_capacity(64);
+    let mut out = PduWire::default();
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&id.0.to_be_bytes());
     out.extend_from_slice(&status.to_be_bytes());
@@ -1058,26 +1082,147 @@ fn wire_from(v: Val) -> Res<Vec<u8>> {
             let mut b = Obj::new("body", body)?;
             write_fields(fields, &mut b, &mut out)?;
             b.done()?;
-            write_tlvs(tlvs, &mut out)?;
+            write_tlvs(tlvs, &mut out.octets)?;
         }
         Shape::Fields(_) => return Err("body: missing".into()),
         Shape::Optional(_) | Shape::Empty if !tlvs.is_empty() => {
             return Err("tlvs: this PDU has no body to carry TLVs".into());
         }
         Shape::Optional(_) | Shape::Empty => {}
-        Shape::TlvsOnly if body_null => write_tlvs(tlvs, &mut out)?,
+        Shape::TlvsOnly if body_null => write_tlvs(tlvs, &mut out.octets)?,
         Shape::TlvsOnly => return Err("body: this PDU has no mandatory fields (use null)".into()),
     }
-    let len = u32::try_from(out.len()).map_err(|_| String::from("PDU too long"))?;
-    check_count(given_len, out.len(), "command_length")?;
-    if let Some(head) = out.get_mut(..4) {
+    let len = u32::try_from(out.octets.len()).map_err(|_| String::from("PDU too long"))?;
+    check_count(given_len, out.octets.len(), "command_length")?;
+    if let Some(head) = out.octets.get_mut(..4) {
         head.copy_from_slice(&len.to_be_bytes());
     }
     Ok(out)
 }
 
+/// Builds the body octets (mandatory fields, then TLVs) a body struct's map
+/// describes.
+fn struct_wire(fields: &[F], v: Val) -> Res<PduWire> {
+    let mut o = Obj::new("", v)?;
+    let tlvs = take_tlvs(&mut o)?;
+    let mut out = PduWire::default();
+    write_fields(fields, &mut o, &mut out)?;
+    o.done()?;
+    write_tlvs(tlvs, &mut out.octets)?;
+    Ok(out)
+}
+
 fn low_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The wire octets a serialized PDU describes, built from its map but not
+/// yet checked by [`Pdu::parse`].
+///
+/// Deserializing a [`Pdu`] takes two steps: the map becomes octets (this
+/// step refuses what does not fit the shape described in [`crate::serde`]:
+/// unknown keys, wrong types, derived lengths that disagree), then
+/// [`Pdu::parse`] checks the octets as it checks received ones. A
+/// deserializer can only report the second step's [`Error`] as text;
+/// deserialize a `PduWire` and call [`PduWire::parse`] to keep it typed,
+/// with the PDU's header and the `command_status` a peer would answer.
+///
+/// ```
+/// use smpp_core::serde::PduWire;
+/// use smpp_core::{CommandStatus, ErrorKind, Field, FieldProblem};
+///
+/// // A source_addr of 25 characters (21 octets at most, NUL included).
+/// let json = r#"{"command":"query_sm","sequence_number":3,"body":{"message_id":"1",
+///     "source_addr_ton":1,"source_addr_npi":1,"source_addr":"1234567890123456789012345"}}"#;
+/// let wire: PduWire = serde_json::from_str(json).unwrap();
+/// let err = wire.parse().unwrap_err();
+/// assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+/// assert_eq!(err.sequence_number(), Some(3));
+/// assert_eq!(
+///     err.kind(),
+///     ErrorKind::Field {
+///         field: Field::SourceAddr,
+///         problem: FieldProblem::TooLong { max: 21, len: 26 },
+///     }
+/// );
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PduWire {
+    octets: Vec<u8>,
+    /// The C-Octet Strings written, by name, with their length without NUL.
+    cstrs: Vec<(&'static str, usize)>,
+}
+
+impl PduWire {
+    fn push(&mut self, b: u8) {
+        self.octets.push(b);
+    }
+
+    fn extend_from_slice(&mut self, v: &[u8]) {
+        self.octets.extend_from_slice(v);
+    }
+
+    fn cstr(&mut self, name: &'static str, v: &[u8]) {
+        self.cstrs.push((name, v.len()));
+        self.octets.extend_from_slice(v);
+        self.octets.push(0);
+    }
+
+    /// The PDU's octets, header included.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.octets
+    }
+
+    /// The PDU's octets, header included.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.octets
+    }
+
+    /// Checks the octets with [`Pdu::parse`]. A C-Octet String that was
+    /// given longer than its field allows is reported as
+    /// [`FieldProblem::TooLong`] (what was written), not as the
+    /// [`FieldProblem::Unterminated`] that the octets show.
+    pub fn parse(&self) -> Result<Pdu<&[u8]>, Error> {
+        Pdu::parse(&self.octets).map_err(|e| self.explain(e))
+    }
+
+    /// `e` in terms of the values given rather than the octets they made.
+    fn explain(&self, e: Error) -> Error {
+        let ErrorKind::Field {
+            field,
+            problem: FieldProblem::Unterminated { max },
+        } = e.kind()
+        else {
+            return e;
+        };
+        let Some(&(_, len)) = self
+            .cstrs
+            .iter()
+            .find(|&&(name, len)| name == field.name() && len >= max)
+        else {
+            return e;
+        };
+        let kind = ErrorKind::Field {
+            field,
+            problem: FieldProblem::TooLong { max, len: len + 1 },
+        };
+        match e.header() {
+            Some(h) => Error::new(kind).with_header(h),
+            None => Error::new(kind),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PduWire {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        wire_from(Val::deserialize(d)?, true).map_err(D::Error::custom)
+    }
+}
+
+/// Owned storage for every octet field of a parsed value.
+fn owned<B: From<Vec<u8>>>(s: &[u8]) -> B {
+    B::from(s.to_vec())
 }
 
 impl<'de, B> Deserialize<'de> for Pdu<B>
@@ -1086,9 +1231,111 @@ where
 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
-        let value = Val::deserialize(d)?;
-        let wire = wire_from(value).map_err(D::Error::custom)?;
-        let pdu = Pdu::parse(&wire).map_err(D::Error::custom)?;
-        Ok(pdu.map(|s| B::from(s.to_vec())))
+        let wire = PduWire::deserialize(d)?;
+        let pdu = wire.parse().map_err(D::Error::custom)?;
+        Ok(pdu.map(owned))
     }
 }
+
+impl<B: AsRef<[u8]>> Serialize for Body<B> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let mut wire = vec![0u8; self.encoded_len()];
+        self.emit(&mut wire).map_err(S::Error::custom)?;
+        top_json(self.command_id(), None, &wire)
+            .map_err(S::Error::custom)?
+            .serialize(s)
+    }
+}
+
+impl<'de, B> Deserialize<'de> for Body<B>
+where
+    B: AsRef<[u8]> + From<Vec<u8>>,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let wire = wire_from(Val::deserialize(d)?, false).map_err(D::Error::custom)?;
+        let pdu = wire.parse().map_err(D::Error::custom)?;
+        Ok(pdu.body.map(owned))
+    }
+}
+
+impl<B: AsRef<[u8]>> Serialize for Tlvs<B> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        tlvs_json(self.as_bytes())
+            .ok_or_else(|| S::Error::custom("TLVs do not re-read"))?
+            .serialize(s)
+    }
+}
+
+impl<'de, B> Deserialize<'de> for Tlvs<B>
+where
+    B: From<Vec<u8>>,
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let list = match Val::deserialize(d)? {
+            Val::Seq(list) => list,
+            other => {
+                return Err(D::Error::custom(format!(
+                    "tlvs: expected a list, got {}",
+                    other.what()
+                )));
+            }
+        };
+        let mut octets = Vec::new();
+        write_tlvs(list, &mut octets).map_err(D::Error::custom)?;
+        let tlvs = Tlvs::parse(&octets).map_err(D::Error::custom)?;
+        Ok(tlvs.map(owned))
+    }
+}
+
+/// `Serialize` and `Deserialize` for a body struct: its layout's map with
+/// the `tlvs` list last, checked as the body of `$id` (`$pat` takes the
+/// struct out of the parsed [`Body`]).
+macro_rules! body_serde {
+    ($ty:ident, $fields:expr, $id:ident, $pat:pat => $b:ident) => {
+        impl<B: AsRef<[u8]>> Serialize for crate::pdu::$ty<B> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::Error as _;
+                let mut wire = vec![0u8; self.encoded_len()];
+                self.emit(&mut wire).map_err(S::Error::custom)?;
+                struct_json($fields, &wire)
+                    .ok_or_else(|| S::Error::custom("body does not re-read"))?
+                    .serialize(s)
+            }
+        }
+
+        impl<'de, B> Deserialize<'de> for crate::pdu::$ty<B>
+        where
+            B: AsRef<[u8]> + From<Vec<u8>>,
+        {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let wire = struct_wire($fields, Val::deserialize(d)?).map_err(D::Error::custom)?;
+                match Body::parse(CommandId::$id, wire.as_bytes()) {
+                    Ok($pat) => Ok($b.map(owned)),
+                    Ok(_) => Err(D::Error::custom("body does not re-read")),
+                    Err(e) => Err(D::Error::custom(wire.explain(e))),
+                }
+            }
+        }
+    };
+}
+
+body_serde!(Bind, BIND, BIND_TRANSMITTER, Body::BindTransmitter(b) => b);
+body_serde!(BindResp, BIND_RESP, BIND_TRANSMITTER_RESP, Body::BindTransmitterResp(Some(b)) => b);
+body_serde!(Outbind, OUTBIND, OUTBIND, Body::Outbind(b) => b);
+body_serde!(AlertNotification, ALERT, ALERT_NOTIFICATION, Body::AlertNotification(b) => b);
+body_serde!(SubmitSm, SUBMIT_SM, SUBMIT_SM, Body::SubmitSm(b) => b);
+body_serde!(SubmitSmResp, MESSAGE_ID, SUBMIT_SM_RESP, Body::SubmitSmResp(Some(b)) => b);
+body_serde!(DataSm, DATA_SM, DATA_SM, Body::DataSm(b) => b);
+body_serde!(SubmitMulti, SUBMIT_MULTI, SUBMIT_MULTI, Body::SubmitMulti(b) => b);
+body_serde!(SubmitMultiResp, SUBMIT_MULTI_RESP, SUBMIT_MULTI_RESP, Body::SubmitMultiResp(Some(b)) => b);
+body_serde!(QuerySm, QUERY_SM, QUERY_SM, Body::QuerySm(b) => b);
+body_serde!(QuerySmResp, QUERY_SM_RESP, QUERY_SM_RESP, Body::QuerySmResp(Some(b)) => b);
+body_serde!(CancelSm, CANCEL_SM, CANCEL_SM, Body::CancelSm(b) => b);
+body_serde!(ReplaceSm, REPLACE_SM, REPLACE_SM, Body::ReplaceSm(b) => b);
+body_serde!(BroadcastSm, BROADCAST_SM, BROADCAST_SM, Body::BroadcastSm(b) => b);
+body_serde!(CancelBroadcastSm, CANCEL_BROADCAST_SM, CANCEL_BROADCAST_SM, Body::CancelBroadcastSm(b) => b);

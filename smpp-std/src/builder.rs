@@ -29,9 +29,9 @@
 
 use bytes::Bytes;
 use smpp_core::{
-    CommandId, CommandStatus, DataCoding, DestAddress, DestAddressBuf, Error, EsmClass,
-    InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag,
-    TlvTag, Ton, UnsuccessSme, UnsuccessSmeBuf,
+    CommandId, CommandStatus, DataCoding, DestAddress, DestAddressBuf, Error, ErrorKind, EsmClass,
+    Field, FieldProblem, InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery,
+    ReplaceIfPresentFlag, TlvTag, Ton, UnsuccessSme, UnsuccessSmeBuf,
 };
 
 use crate::owned::{
@@ -111,11 +111,34 @@ fn push_tlv(raw: &mut Vec<u8>, tag: TlvTag, value: &[u8]) {
     raw.extend_from_slice(value);
 }
 
+/// A request carrying its user data twice: a non-empty `short_message` and
+/// the `message_payload` TLV, which the specification makes mutually
+/// exclusive (`sm_length` must be 0 when `message_payload` is used).
+fn check_user_data(body: &Body) -> Result<(), Error> {
+    let (short_message, tlvs) = match body {
+        Body::SubmitSm(b) | Body::DeliverSm(b) => (&b.short_message, &b.tlvs),
+        Body::SubmitMulti(b) => (&b.short_message, &b.tlvs),
+        Body::ReplaceSm(b) => (&b.short_message, &b.tlvs),
+        _ => return Ok(()),
+    };
+    if short_message.is_empty() || tlvs.get(TlvTag::MESSAGE_PAYLOAD).is_none() {
+        return Ok(());
+    }
+    Err(Error::new(ErrorKind::Field {
+        field: Field::ShortMessage,
+        problem: FieldProblem::ExclusiveWithTlv {
+            tag: TlvTag::MESSAGE_PAYLOAD,
+        },
+    }))
+}
+
 /// Checks a finished PDU the way a receiver would: it must encode, and the
-/// octets must decode to the same PDU.
+/// octets must decode to the same PDU. Requests must not carry both
+/// `short_message` and `message_payload`.
 fn finish(pdu: Pdu) -> Result<Pdu, Error> {
     let header = pdu.header();
     pdu.body.validate().map_err(|e| e.with_header(header))?;
+    check_user_data(&pdu.body).map_err(|e| e.with_header(header))?;
     let mut wire = vec![0u8; pdu.encoded_len()];
     pdu.emit(&mut wire)?;
     smpp_core::Pdu::parse(&wire)?;
@@ -230,7 +253,9 @@ macro_rules! typed_tlv_setters {
                 .tlv_u8(TlvTag::SAR_SEGMENT_SEQNUM, segment_seqnum)
         }
 
-        /// `message_payload`: the user data, instead of `short_message`.
+        /// `message_payload`: the user data, instead of `short_message`
+        /// (the two are mutually exclusive: building a request with both
+        /// fails with [`FieldProblem::ExclusiveWithTlv`]).
         pub fn message_payload(self, payload: impl IntoOctets) -> Self {
             self.tlv(TlvTag::MESSAGE_PAYLOAD, payload)
         }
@@ -587,28 +612,54 @@ builder! {
     octets {}
 }
 
-builder! {
-    /// Builds `submit_sm` or `deliver_sm` (one body layout).
-    SubmitSmBuilder(SubmitSm) {
-        /// A `submit_sm`.
-        new => SUBMIT_SM,
-        /// A `deliver_sm` (MC to ESME, delivery receipts).
-        deliver_sm => DELIVER_SM,
-    }
-    defaults {}
-    cstr { service_type, source_addr, destination_addr, schedule_delivery_time, validity_period }
-    value {
-        source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi,
-        esm_class: EsmClass, protocol_id: u8, priority_flag: PriorityFlag,
-        registered_delivery: RegisteredDelivery, replace_if_present_flag: ReplaceIfPresentFlag,
-        data_coding: DataCoding, sm_default_msg_id: u8,
-    }
-    octets { short_message }
-    typed_tlv_setters
+/// Defines a builder for the `submit_sm` body layout.
+macro_rules! sm_builder {
+    ($(#[$meta:meta])* $name:ident { $($ctors:tt)* }) => {
+        builder! {
+            $(#[$meta])*
+            $name(SubmitSm) { $($ctors)* }
+            defaults {}
+            cstr { service_type, source_addr, destination_addr, schedule_delivery_time, validity_period }
+            value {
+                source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi,
+                esm_class: EsmClass, protocol_id: u8, priority_flag: PriorityFlag,
+                registered_delivery: RegisteredDelivery, replace_if_present_flag: ReplaceIfPresentFlag,
+                data_coding: DataCoding, sm_default_msg_id: u8,
+            }
+            octets { short_message }
+            typed_tlv_setters
+        }
+    };
 }
 
-/// Builds `deliver_sm`: [`SubmitSmBuilder::deliver_sm`].
-pub type DeliverSmBuilder = SubmitSmBuilder;
+sm_builder! {
+    /// Builds `submit_sm` (or, with [`SubmitSmBuilder::deliver_sm`], a
+    /// `deliver_sm`: one body layout).
+    SubmitSmBuilder {
+        /// A `submit_sm`.
+        new => SUBMIT_SM,
+        /// A `deliver_sm` (MC to ESME, delivery receipts); the same as
+        /// [`DeliverSmBuilder::new`].
+        deliver_sm => DELIVER_SM,
+    }
+}
+
+sm_builder! {
+    /// Builds `deliver_sm` (MC to ESME: mobile originated messages and
+    /// delivery receipts).
+    ///
+    /// ```
+    /// use smpp_core::CommandId;
+    /// use smpp_std::DeliverSmBuilder;
+    ///
+    /// let deliver = DeliverSmBuilder::new(8).short_message("hi").build().unwrap();
+    /// assert_eq!(deliver.command_id(), CommandId::DELIVER_SM);
+    /// ```
+    DeliverSmBuilder {
+        /// A `deliver_sm`.
+        new => DELIVER_SM,
+    }
+}
 
 builder! {
     /// Builds the responses that carry a `message_id` and TLVs:

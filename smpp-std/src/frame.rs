@@ -1,7 +1,7 @@
 //! Framing on `command_length` over a [`BytesMut`] read buffer.
 
 use bytes::{Bytes, BytesMut};
-use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, Header, frame_len};
+use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, ForeignProtocol, Header, frame_len};
 
 use crate::owned::{Pdu, parse_owned, reply_pdu};
 
@@ -69,6 +69,15 @@ impl Frame {
 /// as its four octets are there, before any memory is reserved for the
 /// frame.
 ///
+/// Those four octets are also checked for another protocol (a TLS or SSL 2.0
+/// handshake, an HTTP request; see [`ForeignProtocol::detect`]), whatever the
+/// maximum: such octets would announce a `command_length` of hundreds of
+/// megabytes, which a decoder built with a large
+/// [`FrameDecoder::with_max_command_length`] would otherwise wait for. The
+/// error is [`ErrorKind::NotSmpp`], answered like a bad `command_length`:
+/// `generic_nack` with `ESME_RINVCMDLEN` and `sequence_number` 0 (the
+/// octets hold no sequence number), then close.
+///
 /// ```
 /// use bytes::BytesMut;
 /// use smpp_core::{CommandId, CommandStatus};
@@ -83,10 +92,14 @@ impl Frame {
 /// assert_eq!(frame.header.command_id, CommandId::ENQUIRE_LINK);
 /// assert_eq!(decoder.decode(&mut buf), Ok(None));
 ///
-/// // An HTTP request is refused at once: answer generic_nack, then close.
+/// // An HTTP request is refused at once, even with the largest maximum:
+/// // answer generic_nack (sequence_number 0), then close.
 /// let mut http = BytesMut::from(&b"GET / HTTP/1.1\r\n"[..]);
-/// let err = decoder.decode(&mut http).unwrap_err();
+/// let mut lenient = FrameDecoder::with_max_command_length(u32::MAX);
+/// let err = lenient.decode(&mut http).unwrap_err();
 /// assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+/// assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+/// assert_eq!(err.reply().sequence_number, 0);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameDecoder {
@@ -124,10 +137,14 @@ impl FrameDecoder {
     ///
     /// `Ok(None)`: more octets are needed (if the length is already known,
     /// room for the rest of the frame is reserved). `Err`: the stream is not
-    /// SMPP or `command_length` is impossible; this is fatal: send a
-    /// `generic_nack` built from [`Error::reply`] (status
+    /// SMPP ([`ErrorKind::NotSmpp`]) or `command_length` is impossible; this
+    /// is fatal: send a `generic_nack` built from [`Error::reply`] (status
     /// `ESME_RINVCMDLEN`) and close the connection.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, Error> {
+        if let Some(protocol) = foreign(buf) {
+            // No header to answer to: the reply's sequence_number is 0.
+            return Err(Error::new(ErrorKind::NotSmpp { protocol }));
+        }
         let needed = frame_len(buf, self.max_command_length)?;
         let Some(len) = needed else {
             if let Some(head) = buf.first_chunk::<4>() {
@@ -147,5 +164,15 @@ impl FrameDecoder {
     pub fn missing(&self, buf: &[u8]) -> Option<usize> {
         let head = buf.first_chunk::<4>()?;
         Some((u32::from_be_bytes(*head) as usize).saturating_sub(buf.len()))
+    }
+}
+
+/// Another protocol at the start of `buf`. Only a first octet other than 0
+/// (a `command_length` of 16 MiB or more) needs a closer look.
+#[inline]
+fn foreign(buf: &[u8]) -> Option<ForeignProtocol> {
+    match buf.first() {
+        Some(0) | None => None,
+        Some(_) => ForeignProtocol::detect(buf),
     }
 }

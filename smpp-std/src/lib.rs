@@ -8,13 +8,15 @@
 //!   instead of copying its fields; it is cheap to clone and `Send + Sync`.
 //! - [`FrameDecoder`] cuts frames out of a [`BytesMut`](bytes::BytesMut);
 //!   [`SmppReader`] and [`SmppWriter`] wrap blocking streams, and
-//!   `SmppCodec` (feature `tokio`) plugs into `tokio_util::codec::Framed`.
+//!   `SmppCodec` and `PduCodec` (feature `tokio`) plug into
+//!   `tokio_util::codec::Framed`, giving frames, or frames with their
+//!   decoded PDU (a body error inside the item, not ending the stream).
 //! - The builders ([`SubmitSmBuilder`] and friends) make the PDUs an
 //!   application sends, with the specification's defaults, and check every
 //!   field when built.
-//! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, in the JSON
-//!   shape printed by the `smppdump` tool (see the `smpp-core` serde
-//!   module docs for the shape).
+//! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, body and TLV
+//!   list, in the JSON shape printed by the `smppdump` tool (described in
+//!   `smpp_core::serde`).
 //!
 //! Only two kinds of error end a connection: I/O errors and an impossible
 //! `command_length` ([`StreamError::Framing`], answered with a
@@ -61,7 +63,7 @@ pub mod reassembly;
 
 pub use builder::*;
 #[cfg(feature = "tokio")]
-pub use codec::SmppCodec;
+pub use codec::{PduCodec, SmppCodec};
 pub use frame::{Frame, FrameDecoder};
 pub use io::{DEFAULT_BATCH, SmppReader, SmppWriter, StreamError};
 pub use owned::*;

@@ -4,13 +4,13 @@
 mod common;
 
 use smpp_core::{
-    CommandId, CommandStatus, ErrorKind, Field, InterfaceVersion, MessageState, Npi,
+    CommandId, CommandStatus, ErrorKind, Field, FieldProblem, InterfaceVersion, MessageState, Npi,
     RegisteredDelivery, TlvTag, Ton,
 };
 use smpp_std::{
     AlertNotificationBuilder, BindBuilder, BindRespBuilder, BroadcastSmBuilder,
-    CancelBroadcastSmBuilder, CancelSmBuilder, DataSmBuilder, HeaderOnlyBuilder, OutbindBuilder,
-    Pdu, QuerySmBuilder, QuerySmRespBuilder, ReplaceSmBuilder, SubmitMultiBuilder,
+    CancelBroadcastSmBuilder, CancelSmBuilder, DataSmBuilder, DeliverSmBuilder, HeaderOnlyBuilder,
+    OutbindBuilder, Pdu, QuerySmBuilder, QuerySmRespBuilder, ReplaceSmBuilder, SubmitMultiBuilder,
     SubmitMultiRespBuilder, SubmitSmBuilder, SubmitSmRespBuilder,
 };
 
@@ -249,9 +249,11 @@ fn responses_match_golden_vectors() {
     }
 }
 
-#[test]
-fn every_builder_kind_gives_its_command_id() {
-    let ids = [
+/// One PDU from every builder constructor, with the command it must have.
+// A table: one row per constructor.
+#[allow(clippy::too_many_lines)]
+fn every_constructor() -> Vec<(Result<Pdu, smpp_core::Error>, CommandId)> {
+    vec![
         (
             BindBuilder::transmitter(1).build(),
             CommandId::BIND_TRANSMITTER,
@@ -266,8 +268,75 @@ fn every_builder_kind_gives_its_command_id() {
             CommandId::BIND_RECEIVER_RESP,
         ),
         (
+            BindBuilder::transceiver(1).build(),
+            CommandId::BIND_TRANSCEIVER,
+        ),
+        (
+            BindRespBuilder::transceiver_resp(1).build(),
+            CommandId::BIND_TRANSCEIVER_RESP,
+        ),
+        (OutbindBuilder::new(1).build(), CommandId::OUTBIND),
+        (SubmitSmBuilder::new(1).build(), CommandId::SUBMIT_SM),
+        (
             SubmitSmBuilder::deliver_sm(1).build(),
             CommandId::DELIVER_SM,
+        ),
+        (DeliverSmBuilder::new(1).build(), CommandId::DELIVER_SM),
+        (
+            SubmitSmRespBuilder::deliver_sm_resp(1).build(),
+            CommandId::DELIVER_SM_RESP,
+        ),
+        (
+            SubmitSmRespBuilder::data_sm_resp(1).build(),
+            CommandId::DATA_SM_RESP,
+        ),
+        (
+            SubmitSmRespBuilder::query_broadcast_sm_resp(1)
+                .message_state(MessageState::ENROUTE)
+                .broadcast_area_identifier(0, [1u8, 2].as_slice())
+                .broadcast_area_success(50)
+                .build(),
+            CommandId::QUERY_BROADCAST_SM_RESP,
+        ),
+        (DataSmBuilder::new(1).build(), CommandId::DATA_SM),
+        (
+            SubmitMultiBuilder::new(1)
+                .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
+                .build(),
+            CommandId::SUBMIT_MULTI,
+        ),
+        (
+            SubmitMultiRespBuilder::new(1).build(),
+            CommandId::SUBMIT_MULTI_RESP,
+        ),
+        (QuerySmBuilder::new(1).build(), CommandId::QUERY_SM),
+        (QuerySmRespBuilder::new(1).build(), CommandId::QUERY_SM_RESP),
+        (CancelSmBuilder::new(1).build(), CommandId::CANCEL_SM),
+        (ReplaceSmBuilder::new(1).build(), CommandId::REPLACE_SM),
+        (
+            BroadcastSmBuilder::new(1)
+                .broadcast_area_identifier(0, [1u8, 2].as_slice())
+                .broadcast_content_type(0, 1)
+                .broadcast_rep_num(1)
+                .broadcast_frequency_interval(8, 1)
+                .build(),
+            CommandId::BROADCAST_SM,
+        ),
+        (
+            CancelBroadcastSmBuilder::new(1).build(),
+            CommandId::CANCEL_BROADCAST_SM,
+        ),
+        (
+            AlertNotificationBuilder::new(1).build(),
+            CommandId::ALERT_NOTIFICATION,
+        ),
+        (
+            HeaderOnlyBuilder::enquire_link(1).build(),
+            CommandId::ENQUIRE_LINK,
+        ),
+        (
+            HeaderOnlyBuilder::generic_nack(1, CommandStatus::ESME_RINVCMDID).build(),
+            CommandId::GENERIC_NACK,
         ),
         (
             SubmitSmRespBuilder::new(1).build(),
@@ -302,10 +371,16 @@ fn every_builder_kind_gives_its_command_id() {
             HeaderOnlyBuilder::cancel_broadcast_sm_resp(1).build(),
             CommandId::CANCEL_BROADCAST_SM_RESP,
         ),
-    ];
+    ]
+}
+
+#[test]
+fn every_builder_kind_gives_its_command_id() {
+    let ids = every_constructor();
     for (pdu, id) in ids {
-        let pdu = pdu.unwrap();
+        let pdu = pdu.unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(pdu.command_id(), id);
+        assert_eq!(wire(&pdu)[4..8], id.0.to_be_bytes(), "{id}");
         assert_eq!(smpp_core::Pdu::parse(&wire(&pdu)).unwrap().command_id(), id);
     }
     // Bind defaults: interface_version 0x34.
@@ -417,4 +492,99 @@ fn owned_pdus_are_cheap_to_clone_and_thread_safe() {
     assert_eq!(a.tlvs.as_bytes().as_ptr(), b.tlvs.as_bytes().as_ptr());
     let handle = std::thread::spawn(move || copy.encoded_len());
     assert_eq!(handle.join().unwrap(), pdu.encoded_len());
+}
+
+#[test]
+fn deliver_sm_builder_builds_a_deliver_sm() {
+    // DeliverSmBuilder was once an alias of SubmitSmBuilder, so `new` made
+    // a submit_sm.
+    let deliver = DeliverSmBuilder::new(4)
+        .source_addr("447700900123")
+        .destination_addr("INFO")
+        .short_message("reply")
+        .build()
+        .unwrap();
+    assert_eq!(deliver.command_id(), CommandId::DELIVER_SM);
+    assert!(matches!(deliver.body, smpp_core::Body::DeliverSm(_)));
+    let octets = wire(&deliver);
+    assert_eq!(octets[4..8], [0, 0, 0, 5]);
+    // The same octets as the submit_sm builder's deliver_sm constructor.
+    let other = SubmitSmBuilder::deliver_sm(4)
+        .source_addr("447700900123")
+        .destination_addr("INFO")
+        .short_message("reply")
+        .build()
+        .unwrap();
+    assert_eq!(wire(&other), octets);
+    assert_eq!(
+        SubmitSmBuilder::new(4).build().unwrap().command_id(),
+        CommandId::SUBMIT_SM
+    );
+}
+
+#[test]
+fn short_message_and_message_payload_together_are_refused() {
+    let both = |e: smpp_core::Error| {
+        assert_eq!(
+            e.kind(),
+            ErrorKind::Field {
+                field: Field::ShortMessage,
+                problem: FieldProblem::ExclusiveWithTlv {
+                    tag: TlvTag::MESSAGE_PAYLOAD
+                },
+            }
+        );
+        assert_eq!(e.command_status(), CommandStatus::ESME_RINVMSGLEN);
+        assert!(e.to_string().contains("message_payload"), "{e}");
+    };
+    both(
+        SubmitSmBuilder::new(1)
+            .short_message("hi")
+            .message_payload("hi")
+            .build()
+            .unwrap_err(),
+    );
+    both(
+        DeliverSmBuilder::new(1)
+            .message_payload("")
+            .short_message("hi")
+            .build()
+            .unwrap_err(),
+    );
+    both(
+        SubmitMultiBuilder::new(1)
+            .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
+            .short_message("hi")
+            .message_payload("hi")
+            .build()
+            .unwrap_err(),
+    );
+    both(
+        ReplaceSmBuilder::new(1)
+            .short_message("hi")
+            .message_payload("hi")
+            .build()
+            .unwrap_err(),
+    );
+    // The header names the PDU.
+    let err = SubmitSmBuilder::new(77)
+        .short_message("hi")
+        .message_payload("hi")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.sequence_number(), Some(77));
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_SM_RESP);
+
+    // Either one alone is fine, as is an empty short_message with the TLV.
+    SubmitSmBuilder::new(1).short_message("hi").build().unwrap();
+    SubmitSmBuilder::new(1)
+        .message_payload("hi")
+        .build()
+        .unwrap();
+    SubmitSmBuilder::new(1)
+        .short_message("")
+        .message_payload("hi")
+        .build()
+        .unwrap();
+    DataSmBuilder::new(1).message_payload("hi").build().unwrap();
 }

@@ -4,7 +4,9 @@
 mod common;
 
 use bytes::{Bytes, BytesMut};
-use smpp_core::{CommandId, CommandStatus, ErrorKind, Header};
+use smpp_core::{
+    CommandId, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, ForeignProtocol, Header,
+};
 use smpp_std::{Frame, FrameDecoder, SmppReader, StreamError};
 
 fn stream() -> (Vec<Vec<u8>>, Vec<u8>) {
@@ -118,33 +120,57 @@ fn undersized_command_length_is_fatal() {
     assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
 }
 
-fn assert_rejected_quickly(input: &[u8]) {
-    let mut reader = SmppReader::new(input);
-    let err = reader.read_frame().unwrap_err();
-    let StreamError::Framing(e) = &err else {
-        panic!("expected a framing error, got {err}");
-    };
-    assert!(matches!(e.kind(), ErrorKind::CommandLengthTooLong { .. }));
-    assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVCMDLEN));
-    let reply = err.reply().unwrap();
-    assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
-    assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
-    // The reader never grew its buffer for the announced length.
-    assert!(reader.buffered().len() <= input.len());
-    // Nothing more after a fatal error.
-    assert!(reader.read_frame().unwrap().is_none());
+/// `input` is refused as `protocol` at once by a reader and a decoder with
+/// the default maximum and with the largest one, answering `generic_nack`
+/// `ESME_RINVCMDLEN` with `sequence_number` 0, without growing any buffer.
+fn assert_rejected_quickly(input: &[u8], protocol: ForeignProtocol) {
+    for max in [DEFAULT_MAX_COMMAND_LENGTH, u32::MAX] {
+        let decoder = FrameDecoder::with_max_command_length(max);
+        let mut reader = SmppReader::with_decoder(input, decoder);
+        let err = reader.read_frame().unwrap_err();
+        let StreamError::Framing(e) = &err else {
+            panic!("expected a framing error, got {err}");
+        };
+        assert_eq!(e.kind(), ErrorKind::NotSmpp { protocol }, "max {max}");
+        assert_eq!(e.header(), None);
+        assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVCMDLEN));
+        let reply = err.reply().unwrap();
+        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+        assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
+        assert_eq!(reply.sequence_number, 0);
+        let nack = smpp_std::reply_pdu(&reply);
+        assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
+        assert_eq!(nack.sequence_number, 0);
+        // The reader never grew its buffer for the announced length.
+        assert!(reader.buffered().len() <= input.len());
+        // Nothing more after a fatal error.
+        assert!(reader.read_frame().unwrap().is_none());
 
-    // The decoder alone: no reservation for the announced length.
-    let mut buf = BytesMut::from(input);
-    let before = buf.capacity();
-    assert!(FrameDecoder::new().decode(&mut buf).is_err());
-    assert_eq!(buf.capacity(), before);
+        // The decoder alone: no reservation for the announced length, and
+        // four octets are enough to tell.
+        for n in [4, input.len()] {
+            let mut buf = BytesMut::from(&input[..n]);
+            let before = buf.capacity();
+            let err = { decoder }.decode(&mut buf).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::NotSmpp { protocol });
+            assert_eq!(buf.capacity(), before);
+        }
+    }
 }
 
 #[test]
 fn http_request_is_fatal() {
-    assert_rejected_quickly(b"GET / HTTP/1.1\r\nHost: smsc.example\r\n\r\n");
-    assert_rejected_quickly(b"POST /submit HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    for request in [
+        &b"GET / HTTP/1.1\r\nHost: smsc.example\r\n\r\n"[..],
+        b"POST /submit HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+        b"PUT /x HTTP/1.1\r\n\r\n",
+        b"HEAD / HTTP/1.0\r\n\r\n",
+        b"CONNECT smsc.example:2775 HTTP/1.1\r\n\r\n",
+        b"OPTIONS * HTTP/1.1\r\n\r\n",
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    ] {
+        assert_rejected_quickly(request, ForeignProtocol::Http);
+    }
 }
 
 #[test]
@@ -155,7 +181,36 @@ fn tls_client_hello_is_fatal() {
         0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03,
     ];
     hello.extend_from_slice(&[0xab; 32]);
-    assert_rejected_quickly(&hello);
+    assert_rejected_quickly(&hello, ForeignProtocol::Tls);
+    // A TLS 1.2 record version.
+    hello[2] = 0x03;
+    assert_rejected_quickly(&hello, ForeignProtocol::Tls);
+}
+
+#[test]
+fn sslv2_client_hello_is_fatal() {
+    // Record length 0x2e with the high bit set, CLIENT-HELLO, version 3.1,
+    // cipher spec, session id and challenge lengths.
+    let mut hello = vec![
+        0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10,
+    ];
+    hello.extend_from_slice(&[0x07; 37]);
+    assert_rejected_quickly(&hello, ForeignProtocol::Sslv2);
+}
+
+#[test]
+fn a_large_maximum_still_takes_real_pdus() {
+    // With the detection on, the largest maximum frames SMPP as usual.
+    let (vectors, all) = stream();
+    let mut decoder = FrameDecoder::with_max_command_length(u32::MAX);
+    let mut buf = BytesMut::from(&all[..]);
+    let mut frames = Vec::new();
+    drain(&mut decoder, &mut buf, &mut frames);
+    assert_eq!(frames.len(), vectors.len());
+    // A plausible large length (1 MiB) is waited for, not refused.
+    let mut big = BytesMut::from(&[0u8, 0x10, 0, 0, 0, 0, 0, 4][..]);
+    assert_eq!(decoder.decode(&mut big), Ok(None));
+    assert!(big.capacity() >= 0x0010_0000);
 }
 
 #[test]

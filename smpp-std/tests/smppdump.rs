@@ -27,6 +27,10 @@ const CONTENT_COMMANDS: [&str; 5] = [
 ];
 
 fn run(args: &[&str], input: &str) -> Output {
+    run_bytes(args, input.as_bytes())
+}
+
+fn run_bytes(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_smppdump"))
         .args(args)
         .stdin(Stdio::piped())
@@ -34,12 +38,7 @@ fn run(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -277,6 +276,264 @@ fn encode_computes_derived_lengths_and_checks_given_ones() {
         "{err}"
     );
     assert_eq!(got[1], *hex);
+}
+
+/// The JSON objects of an output, one per line.
+fn objects(out: &Output) -> Vec<Value> {
+    lines(out)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn encode_reports_the_status_of_a_broken_field_rule() {
+    // query_sm with a source_addr of 25 characters (21 octets at most).
+    let bad = r#"{"command":"query_sm","sequence_number":3,"body":{"message_id":"1","source_addr_ton":1,"source_addr_npi":1,"source_addr":"1234567890123456789012345"}}"#;
+    let good = bad.replace("1234567890123456789012345", "12345");
+    let out = run(&["--encode"], &format!("{bad}\n{good}\n"));
+    assert_eq!(out.status.code(), Some(1));
+    let got = lines(&out);
+    assert_eq!(got.len(), 2, "{got:?}");
+    let err: Value = serde_json::from_str(&got[0]).unwrap();
+    assert_eq!(err["line"], 1);
+    assert_eq!(err["command_status"], 10, "{err}"); // ESME_RINVSRCADR
+    let text = err["error"].as_str().unwrap();
+    assert!(text.contains("source_addr"), "{text}");
+    assert!(
+        text.contains("26 octets, more than its maximum 21"),
+        "{text}"
+    );
+    let octets = common::hex(&got[1]);
+    assert_eq!(smpp_core::Pdu::parse(&octets).unwrap().sequence_number, 3);
+
+    // A TLV value breaking the tag's rule reports its status too.
+    let tlv = good.replace(
+        r#""}}"#,
+        r#""},"tlvs":[{"name":"sar_total_segments","hex":"0102"}]}"#,
+    );
+    let err = &objects(&run(&["--encode"], &format!("{tlv}\n")))[0];
+    assert_eq!(err["command_status"], 0xC2, "{err}"); // ESME_RINVTLVLEN
+    // Not the shape at all: no status.
+    let err = &objects(&run(&["--encode"], "{\"command\":\"query_sm\"}\n"))[0];
+    assert!(err["command_status"].is_null(), "{err}");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_fails_alone() {
+    let get = |n: &str| common::to_hex(&vector(n));
+    // Decoding: a good line, a Latin-1 line, a good line (CRLF endings).
+    let mut input = format!("{}\r\n", get("enquire_link")).into_bytes();
+    input.extend_from_slice(b"0000 \xe9\xff 10\r\n");
+    input.extend_from_slice(format!("{}\r\n", get("unbind")).as_bytes());
+    let out = run_bytes(&[], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let got = objects(&out);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0]["command"], "enquire_link");
+    assert_eq!(got[1]["line"], 2);
+    assert!(got[1]["command_status"].is_null());
+    assert!(got[1].get("file").is_none());
+    let text = got[1]["error"].as_str().unwrap();
+    assert!(text.contains("not UTF-8"), "{text}");
+    assert!(text.contains("0xe9 at octet 6"), "{text}");
+    assert_eq!(got[2]["command"], "unbind");
+
+    // Encoding: the same between two JSON lines; the last line has no
+    // line ending.
+    let json = lines(&run(&[], &format!("{}\n", get("unbind"))))[0].clone();
+    let mut input = format!("{json}\n").into_bytes();
+    input.extend_from_slice(b"{\"command\":\"unbind\xc3\"}\n");
+    input.extend_from_slice(json.as_bytes());
+    let out = run_bytes(&["--encode"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let got = lines(&out);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0], get("unbind"));
+    let err: Value = serde_json::from_str(&got[1]).unwrap();
+    assert_eq!(err["line"], 2);
+    assert!(err["command_status"].is_null());
+    assert_eq!(got[2], get("unbind"));
+}
+
+#[test]
+fn several_files_name_the_file_and_count_lines_per_file() {
+    let get = |n: &str| common::to_hex(&vector(n));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("smppdump-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = dir.join("first.hex");
+    let second = dir.join("second.hex");
+    std::fs::write(&first, format!("zz\n{}\n", get("enquire_link"))).unwrap();
+    std::fs::write(&second, format!("# c\n{}\n0000000f\n", get("unbind"))).unwrap();
+    let (a, b) = (first.to_str().unwrap(), second.to_str().unwrap());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
+        .args([a, b])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let got = objects(&out);
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(
+        keys_of(&got[0]),
+        ["file", "line", "error", "command_status"]
+    );
+    assert_eq!(got[0]["file"], a);
+    assert_eq!(got[0]["line"], 1);
+    assert_eq!(got[1]["command"], "enquire_link");
+    // PDUs carry no file key: they must encode back as they are.
+    assert!(got[1].get("file").is_none());
+    assert_eq!(got[2]["command"], "unbind");
+    assert_eq!(got[3]["file"], b);
+    assert_eq!(got[3]["line"], 3);
+    assert_eq!(got[3]["command_status"], 2);
+
+    // One file: no file key, as before.
+    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
+        .arg(a)
+        .output()
+        .unwrap();
+    let got = objects(&out);
+    assert_eq!(keys_of(&got[0]), ["line", "error", "command_status"]);
+
+    // --pretty names file and line.
+    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
+        .args(["--pretty", a, b])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("{b}:3: error: ")), "{text}");
+
+    // A file that cannot be opened: exit code 2.
+    let missing = dir.join("missing.hex");
+    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // An unknown option: exit code 2 and the usage.
+    let out = run(&["--bogus"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Exit code"));
+}
+
+fn keys_of(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// Every golden vector's JSON with `edit` applied (given the vector's
+/// octets) encodes to the vector's octets.
+fn encode_edited(edit: impl Fn(&mut Value, &[u8])) {
+    let vectors = common::vectors();
+    let input: String = vectors
+        .iter()
+        .map(|(_, b)| common::to_hex(b) + "\n")
+        .collect();
+    let mut docs = objects(&run(&[], &input));
+    for (v, (_, bytes)) in docs.iter_mut().zip(&vectors) {
+        edit(v, bytes);
+    }
+    let input: String = docs.iter().map(|v| v.to_string() + "\n").collect();
+    let out = run(&["--encode"], &input);
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let got = lines(&out);
+    assert_eq!(got.len(), vectors.len());
+    for ((name, bytes), hex) in vectors.iter().zip(&got) {
+        assert_eq!(*hex, common::to_hex(bytes), "{name}");
+    }
+}
+
+/// The TLV maps of a PDU's JSON.
+fn tlv_maps(v: &mut Value) -> impl Iterator<Item = &mut serde_json::Map<String, Value>> {
+    v["tlvs"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .map(|t| t.as_object_mut().unwrap())
+}
+
+/// Adds every derived length (checked when given), then removes them all.
+fn derived_lengths_given(v: &mut Value, wire: &[u8]) {
+    v["command_length"] = Value::from(wire.len());
+    for t in tlv_maps(v) {
+        let len = t["hex"].as_str().unwrap().len() / 2;
+        t.insert("length".into(), Value::from(len));
+    }
+}
+
+fn strip_derived_lengths(v: &mut Value) {
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("command_length");
+    obj.remove("content");
+    if let Some(body) = obj.get_mut("body").and_then(Value::as_object_mut) {
+        for key in ["sm_length", "number_of_dests", "no_unsuccess"] {
+            body.remove(key);
+        }
+    }
+    for t in tlv_maps(v) {
+        t.remove("length");
+    }
+}
+
+#[test]
+fn every_vector_encodes_with_derived_lengths_given_or_left_out() {
+    // Given and right: the same octets.
+    encode_edited(derived_lengths_given);
+    // Every one left out: the same octets.
+    encode_edited(|v, wire| {
+        derived_lengths_given(v, wire);
+        strip_derived_lengths(v);
+        assert!(v.get("command_length").is_none());
+    });
+    // And a wrong one is refused.
+    let sar = vector("submit_sm_sar_tlvs");
+    let mut v = objects(&run(&[], &format!("{}\n", common::to_hex(&sar))))[0].clone();
+    derived_lengths_given(&mut v, &sar);
+    v["tlvs"][0]["length"] = Value::from(3);
+    let err = &objects(&run(&["--encode"], &format!("{v}\n")))[0];
+    assert!(
+        err["error"].as_str().unwrap().contains("tlvs[0].length"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_vector_encodes_with_tlvs_given_by_value_only() {
+    let typed = core::cell::Cell::new(0);
+    encode_edited(|v, _| {
+        strip_derived_lengths(v);
+        for t in tlv_maps(v) {
+            // Every TLV with a typed value loses its raw octets.
+            if t.contains_key("value") {
+                t.remove("hex");
+                typed.set(typed.get() + 1);
+            }
+        }
+    });
+    assert!(typed.get() >= 20, "only {} typed TLVs", typed.get());
+}
+
+#[test]
+fn tlv_names_and_integer_values() {
+    // `dest_port` (v5.0) names 0x020B, which prints as destination_port.
+    let json = r#"{"command":"data_sm","sequence_number":1,"body":{"service_type":"","source_addr_ton":0,"source_addr_npi":0,"source_addr":"","dest_addr_ton":0,"dest_addr_npi":0,"destination_addr":"","esm_class":0,"registered_delivery":0,"data_coding":0},"tlvs":[{"name":"dest_port","value":2948},{"name":"dest_addr_np_country","value":44},{"name":"dest_addr_np_country","value":44,"length":5}]}"#;
+    let out = run(&["--encode"], &format!("{json}\n"));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let hex = &lines(&out)[0];
+    assert!(
+        hex.ends_with("020b00020b84061300012c06130005000000002c"),
+        "{hex}"
+    );
+    let v = &objects(&run(&[], &format!("{hex}\n")))[0];
+    assert_eq!(v["tlvs"][0]["name"], "destination_port");
+    assert_eq!(v["tlvs"][0]["value"], 2948);
+    // dest_addr_np_country is an Integer of 1-5 octets: a number.
+    assert_eq!(
+        v["tlvs"][1],
+        json!({"tag": 0x0613, "name": "dest_addr_np_country", "value": 44, "hex": "2c"})
+    );
+    assert_eq!(v["tlvs"][2]["value"], 44);
+    assert_eq!(v["tlvs"][2]["hex"], "000000002c");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use core::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::{Body, CommandId, CommandStatus};
-use smpp_std::{Frame, Pdu, SmppCodec, StreamError, SubmitSmBuilder};
+use smpp_std::{Frame, Pdu, PduCodec, SmppCodec, StreamError, SubmitSmBuilder};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::codec::{Framed, FramedRead, FramedWrite};
 
@@ -124,4 +124,110 @@ fn encoder_refuses_invalid_pdus_and_leaves_the_buffer() {
     let err = codec.encode(&bad, &mut buf).unwrap_err();
     assert!(matches!(err, StreamError::Encode(_)));
     assert_eq!(buf.len(), len);
+}
+
+/// A `submit_sm` whose `source_addr` has no NUL: the frame is whole, the body
+/// does not decode.
+fn malformed_frame(seq: u32) -> Frame {
+    let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0];
+    bad.extend_from_slice(&seq.to_be_bytes());
+    bad.extend_from_slice(b"\0\x01\x01");
+    bad.extend_from_slice(&[b'9'; 30]);
+    let len = u32::try_from(bad.len()).unwrap().to_be_bytes();
+    bad[..4].copy_from_slice(&len);
+    Frame::new(bytes::Bytes::from(bad)).unwrap()
+}
+
+#[tokio::test]
+async fn pdu_codec_keeps_the_stream_after_a_malformed_pdu() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The ESME sends good, malformed, good; raw frames go through the same
+    // codec as PDUs.
+    let client = tokio::spawn(async move {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        let mut framed = Framed::new(stream, PduCodec::new());
+        framed.feed(message(1)).await.unwrap();
+        framed.feed(malformed_frame(2)).await.unwrap();
+        framed.feed(&message(3)).await.unwrap();
+        SinkExt::<Pdu>::flush(&mut framed).await.unwrap();
+        // Answers: the server's response to each, in order.
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            let (frame, pdu) = framed.next().await.unwrap().unwrap();
+            answers.push((frame.header.sequence_number, pdu.unwrap()));
+        }
+        answers
+    });
+
+    let (stream, _) = listener.accept().await.unwrap();
+    let mut framed = Framed::new(stream, PduCodec::new());
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let (frame, pdu) = tokio::time::timeout(Duration::from_secs(10), framed.next())
+            .await
+            .expect("stream stalled")
+            .expect("stream ended after a malformed PDU")
+            .expect("a body error ended the stream");
+        let answer = match &pdu {
+            Ok(pdu) => {
+                assert_eq!(pdu, &message(frame.header.sequence_number));
+                smpp_std::SubmitSmRespBuilder::new(pdu.sequence_number)
+                    .message_id(format!("id{}", pdu.sequence_number))
+                    .build()
+                    .unwrap()
+            }
+            Err(e) => {
+                assert_eq!(frame, malformed_frame(2));
+                assert_eq!(e.command_status(), CommandStatus::ESME_RINVSRCADR);
+                smpp_std::reply_pdu(&e.reply())
+            }
+        };
+        framed.send(&answer).await.unwrap();
+        seen.push((frame.header.sequence_number, pdu.is_ok()));
+    }
+    assert_eq!(seen, [(1, true), (2, false), (3, true)]);
+
+    let answers = client.await.unwrap();
+    let summary: Vec<(u32, CommandId, CommandStatus)> = answers
+        .iter()
+        .map(|(seq, p)| (*seq, p.command_id(), p.command_status))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, CommandId::SUBMIT_SM_RESP, CommandStatus::ESME_ROK),
+            (2, CommandId::SUBMIT_SM_RESP, CommandStatus::ESME_RINVSRCADR),
+            (3, CommandId::SUBMIT_SM_RESP, CommandStatus::ESME_ROK),
+        ]
+    );
+}
+
+#[test]
+fn frames_are_forwarded_as_received() {
+    use tokio_util::codec::{Decoder, Encoder};
+    let mut codec = SmppCodec::new();
+    let mut buf = bytes::BytesMut::new();
+    let bad = malformed_frame(9);
+    codec.encode(&bad, &mut buf).unwrap();
+    codec.encode(message(4), &mut buf).unwrap();
+    codec.encode(bad.clone(), &mut buf).unwrap();
+    assert_eq!(codec.decode(&mut buf).unwrap().unwrap(), bad);
+    let good = codec.decode(&mut buf).unwrap().unwrap();
+    assert_eq!(good.to_pdu().unwrap(), message(4));
+    assert_eq!(codec.decode(&mut buf).unwrap().unwrap(), bad);
+    assert!(buf.is_empty());
+
+    // PduCodec: the body error is in the item.
+    let mut codec = PduCodec::new();
+    codec.encode(&bad, &mut buf).unwrap();
+    let (frame, pdu) = codec.decode(&mut buf).unwrap().unwrap();
+    assert_eq!(frame, bad);
+    assert_eq!(pdu.unwrap_err().reply().sequence_number, 9);
+    // A framing error still ends the stream.
+    buf.extend_from_slice(b"GET / HTTP/1.1\r\n");
+    assert!(matches!(
+        codec.decode(&mut buf),
+        Err(StreamError::Framing(_))
+    ));
 }

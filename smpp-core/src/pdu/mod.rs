@@ -398,6 +398,16 @@ impl<B: AsRef<[u8]>> Body<B> {
             unit => Ok(()))
     }
 
+    /// Encodes the body alone (the octets after the header) into `out`,
+    /// returning the octets written ([`Self::encoded_len`]). Fails, writing
+    /// nothing of use, if `out` is too small or a field breaks its rules.
+    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+        self.validate()?;
+        let mut w = Writer::new(out, self.encoded_len())?;
+        self.write(&mut w);
+        w.finish()
+    }
+
     fn write(&self, w: &mut Writer<'_>) {
         each_body!(self,
             b => b.write(w),

@@ -49,10 +49,19 @@
 //! a header; `broadcast_sm` has no `esm_class`, so no header is looked for.
 //!
 //! A line that fails prints `{"line":N,"error":"...","command_status":S}`
-//! (S is the status a peer would answer with, or `null` when the line is
-//! not a PDU at all, such as bad hex or bad JSON) and the tool goes on. The
-//! exit code is 0 if every line succeeded, 1 if any failed, 2 for usage or
-//! I/O errors.
+//! and the tool goes on. S is the status a peer would answer with (also for
+//! `--encode` input that breaks a field rule, such as a `source_addr` of 25
+//! characters: 10, `ESME_RINVSRCADR`), or `null` when the line is not a PDU
+//! at all: bad hex, bad JSON, a line that is not UTF-8. `N` counts the lines
+//! of each input from 1 (blank and comment lines included); with several
+//! inputs the object starts with `"file":"NAME"` (`-` for standard input).
+//! Lines end at `\n`; a `\r` before it is dropped.
+//!
+//! Exit code: 0 if every line succeeded, 1 if any failed, 2 for usage or I/O
+//! errors (a file that cannot be opened or read).
+//!
+//! The JSON shape is documented in the `serde` module of `smpp-core`
+//! (`smpp_core::serde`).
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
@@ -65,7 +74,10 @@ const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
     Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n\
     Messages (submit_sm, deliver_sm, data_sm, replace_sm, broadcast_sm) also get\n\
     a derived \"content\" object: udh, concat, port, text, receipt, error.\n\
-    --encode ignores \"content\".\n";
+    --encode ignores \"content\".\n\
+    A failed line prints {\"line\":N,\"error\":...,\"command_status\":S} (with \"file\"\n\
+    first when several FILEs are given) and the rest goes on.\n\
+    Exit code: 0 every line succeeded, 1 a line failed, 2 usage or I/O error.\n";
 
 struct Options {
     encode: bool,
@@ -162,8 +174,10 @@ fn decode_line(line: &str) -> Outcome {
 }
 
 fn encode_line(line: &str) -> Outcome {
-    let pdu: smpp_std::Pdu = match serde_json::from_str(line) {
-        Ok(p) => p,
+    // Two steps, so that a PDU breaking a field rule keeps its typed error
+    // and the status a peer would answer.
+    let wire: smpp_core::serde::PduWire = match serde_json::from_str(line) {
+        Ok(w) => w,
         Err(e) => {
             return Outcome::Failed {
                 error: e.to_string(),
@@ -171,9 +185,13 @@ fn encode_line(line: &str) -> Outcome {
             };
         }
     };
-    let mut out = vec![0u8; pdu.encoded_len()];
-    match pdu.emit(&mut out) {
-        Ok(n) => Outcome::Hex(to_hex(out.get(..n).unwrap_or_default())),
+    let result = wire.parse().and_then(|pdu| {
+        let mut out = vec![0u8; pdu.encoded_len()];
+        let n = pdu.emit(&mut out)?;
+        Ok(to_hex(out.get(..n).unwrap_or_default()))
+    });
+    match result {
+        Ok(hex) => Outcome::Hex(hex),
         Err(e) => Outcome::Failed {
             error: e.to_string(),
             command_status: Some(e.command_status().0),
@@ -272,6 +290,99 @@ fn inline(v: &Value) -> String {
     }
 }
 
+/// One input line without its line ending (`\n` or `\r\n`), as text;
+/// `Err` describes a line that is not UTF-8.
+fn line_text(raw: &[u8]) -> Result<&str, String> {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    core::str::from_utf8(raw).map_err(|e| {
+        format!(
+            "not UTF-8: invalid octet {:#04x} at octet {}",
+            raw.get(e.valid_up_to()).copied().unwrap_or(0),
+            e.valid_up_to() + 1
+        )
+    })
+}
+
+/// Where a failed line came from: its file (only when several inputs are
+/// given) and its number within that file.
+struct Place<'a> {
+    file: Option<&'a str>,
+    line: usize,
+}
+
+fn report(
+    out: &mut impl Write,
+    opts: &Options,
+    place: &Place<'_>,
+    error: &str,
+    command_status: Option<u32>,
+) -> io::Result<()> {
+    if opts.pretty {
+        let status = command_status.map_or("none".into(), |s| format!("{s:#x}"));
+        let at = match place.file {
+            Some(file) => format!("{file}:{}", place.line),
+            None => format!("line {}", place.line),
+        };
+        writeln!(out, "{at}: error: {error} (command_status {status})")
+    } else {
+        let mut obj = serde_json::Map::new();
+        if let Some(file) = place.file {
+            obj.insert("file".into(), json!(file));
+        }
+        obj.insert("line".into(), json!(place.line));
+        obj.insert("error".into(), json!(error));
+        obj.insert("command_status".into(), json!(command_status));
+        writeln!(out, "{}", Value::Object(obj))
+    }
+}
+
+/// Handles one line; false if it failed.
+fn handle_line(
+    out: &mut impl Write,
+    opts: &Options,
+    place: &Place<'_>,
+    raw: &[u8],
+) -> io::Result<bool> {
+    let line = match line_text(raw) {
+        Ok(line) => line,
+        Err(error) => {
+            report(out, opts, place, &error, None)?;
+            return Ok(false);
+        }
+    };
+    let text = if opts.encode {
+        line.trim()
+    } else {
+        line.split('#').next().unwrap_or("").trim()
+    };
+    if text.is_empty() || text.starts_with('#') {
+        return Ok(true);
+    }
+    let outcome = if opts.encode {
+        encode_line(text)
+    } else {
+        decode_line(text)
+    };
+    match outcome {
+        Outcome::Pdu(v) if opts.pretty => {
+            let mut s = String::new();
+            pretty(&v, &mut s);
+            write!(out, "{s}")?;
+        }
+        Outcome::Pdu(v) => writeln!(out, "{v}")?,
+        Outcome::Hex(h) => writeln!(out, "{h}")?,
+        Outcome::Failed {
+            error,
+            command_status,
+        } => {
+            report(out, opts, place, &error, command_status)?;
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn run(opts: &Options) -> io::Result<bool> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -281,8 +392,9 @@ fn run(opts: &Options) -> io::Result<bool> {
     } else {
         opts.files.clone()
     };
+    let several = inputs.len() > 1;
     for name in &inputs {
-        let reader: Box<dyn BufRead> = if name == "-" {
+        let mut reader: Box<dyn BufRead> = if name == "-" {
             Box::new(io::BufReader::new(io::stdin()))
         } else {
             Box::new(io::BufReader::new(
@@ -290,51 +402,19 @@ fn run(opts: &Options) -> io::Result<bool> {
                     .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?,
             ))
         };
-        for (i, line) in reader.lines().enumerate() {
-            let line = line?;
-            let text = if opts.encode {
-                line.trim()
-            } else {
-                line.split('#').next().unwrap_or("").trim()
-            };
-            if text.is_empty() || text.starts_with('#') {
-                continue;
+        let mut raw = Vec::new();
+        let mut line = 0;
+        loop {
+            raw.clear();
+            if reader.read_until(b'\n', &mut raw)? == 0 {
+                break;
             }
-            let outcome = if opts.encode {
-                encode_line(text)
-            } else {
-                decode_line(text)
+            line += 1;
+            let place = Place {
+                file: several.then_some(name.as_str()),
+                line,
             };
-            match outcome {
-                Outcome::Pdu(v) if opts.pretty => {
-                    let mut s = String::new();
-                    pretty(&v, &mut s);
-                    write!(out, "{s}")?;
-                }
-                Outcome::Pdu(v) => writeln!(out, "{v}")?,
-                Outcome::Hex(h) => writeln!(out, "{h}")?,
-                Outcome::Failed {
-                    error,
-                    command_status,
-                } => {
-                    all_ok = false;
-                    let line_no = i + 1;
-                    if opts.pretty {
-                        let status = command_status.map_or("none".into(), |s| format!("{s:#x}"));
-                        writeln!(
-                            out,
-                            "line {line_no}: error: {error} (command_status {status})"
-                        )?;
-                    } else {
-                        let obj = json!({
-                            "line": line_no,
-                            "error": error,
-                            "command_status": command_status,
-                        });
-                        writeln!(out, "{obj}")?;
-                    }
-                }
-            }
+            all_ok &= handle_line(&mut out, opts, &place, &raw)?;
         }
     }
     out.flush()?;
