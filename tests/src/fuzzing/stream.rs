@@ -21,7 +21,8 @@ const MAX_CHUNK: usize = 64;
 ///
 /// The control octet holds the prefix length (bits 0-4, at most 31 octets),
 /// whether the reader's source is interrupted before each chunk (bit 5), and
-/// the decoder's maximum `command_length` (bits 6-7, see [`MAXIMA`]).
+/// the decoder's maximum `command_length` (bits 6-7: `DEFAULT_MAX_COMMAND_LENGTH`,
+/// 4096, 64 or 16). Each chunk-size octet gives 1 + octet % 64.
 #[derive(Debug)]
 pub struct ChunkedStream<'a> {
     /// The stream, split into the chunks that arrive one read at a time.

@@ -231,7 +231,9 @@ fn tables(octet: u8) -> Tables {
 }
 
 /// GSM 7-bit and UCS-2 text. Input: a fill-bits octet (modulo 7), a
-/// tables octet (see [`tables`]), then the data.
+/// tables octet (locking-shift language in the low nibble, single-shift in
+/// the high nibble, each modulo 14; Spanish, which has no locking shift,
+/// leaves the default alphabet), then the data.
 ///
 /// - `unpack` of the data gives as many septets as fit, each below 0x80;
 ///   `pack` of those gives the data back except fill bits and unused high
