@@ -1,11 +1,14 @@
 //! Every strict prefix of every golden vector: an error (or, once its
 //! `command_length` is patched, a shorter PDU that is valid on its own),
-//! never a panic; framing waits for the rest.
+//! never a panic; framing waits for the rest. The same for each part on
+//! its own: the header, the body and the TLV region.
 
 use std::path::PathBuf;
 
-use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Pdu, Tlvs, frame_len};
+use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Header, Pdu, Tlvs, frame_len};
 
+/// Every golden vector as (file stem, octets), sorted by name; `#` lines
+/// are comments.
 fn vectors() -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
     let mut out: Vec<_> = std::fs::read_dir(dir)
@@ -14,30 +17,60 @@ fn vectors() -> Vec<(String, Vec<u8>)> {
         .filter(|p| p.extension().is_some_and(|e| e == "hex"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
-            let bytes = (0..hex.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            let hex: Vec<u8> = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .flat_map(str::bytes)
+                .filter(u8::is_ascii_hexdigit)
+                .collect();
+            assert_eq!(
+                hex.len() % 2,
+                0,
+                "{}: odd number of hex digits",
+                p.display()
+            );
+            let bytes = hex
+                .chunks(2)
+                .map(|pair| u8::from_str_radix(core::str::from_utf8(pair).unwrap(), 16).unwrap())
                 .collect();
             (p.file_stem().unwrap().to_str().unwrap().to_owned(), bytes)
         })
         .collect();
     out.sort();
-    assert_eq!(out.len(), 39);
+    assert!(out.len() >= 39, "only {} golden vectors", out.len());
     out
 }
 
 /// The TLV region of a body, if it has one.
 fn tlvs<'a>(body: &Body<&'a [u8]>) -> Option<Tlvs<&'a [u8]>> {
     Some(match *body {
+        Body::GenericNack(t)
+        | Body::UnbindResp(t)
+        | Body::ReplaceSmResp(t)
+        | Body::CancelSmResp(t)
+        | Body::EnquireLinkResp(t)
+        | Body::CancelBroadcastSmResp(t) => t,
+        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => b.tlvs,
+        Body::BindReceiverResp(Some(b))
+        | Body::BindTransmitterResp(Some(b))
+        | Body::BindTransceiverResp(Some(b)) => b.tlvs,
+        Body::QuerySm(b) | Body::QueryBroadcastSm(b) => b.tlvs,
+        Body::QuerySmResp(Some(b)) => b.tlvs,
         Body::SubmitSm(b) | Body::DeliverSm(b) => b.tlvs,
-        Body::DataSm(b) => b.tlvs,
+        Body::SubmitSmResp(Some(b))
+        | Body::DeliverSmResp(Some(b))
+        | Body::DataSmResp(Some(b))
+        | Body::BroadcastSmResp(Some(b))
+        | Body::QueryBroadcastSmResp(Some(b)) => b.tlvs,
+        Body::ReplaceSm(b) => b.tlvs,
+        Body::CancelSm(b) => b.tlvs,
+        Body::Outbind(b) => b.tlvs,
         Body::SubmitMulti(b) => b.tlvs,
-        Body::BroadcastSm(b) => b.tlvs,
+        Body::SubmitMultiResp(Some(b)) => b.tlvs,
         Body::AlertNotification(b) => b.tlvs,
-        Body::BindTransceiverResp(Some(b)) => b.tlvs,
-        Body::DataSmResp(Some(b)) | Body::QueryBroadcastSmResp(Some(b)) => b.tlvs,
-        Body::QueryBroadcastSm(b) => b.tlvs,
+        Body::DataSm(b) => b.tlvs,
+        Body::BroadcastSm(b) => b.tlvs,
+        Body::CancelBroadcastSm(b) => b.tlvs,
         _ => return None,
     })
 }
@@ -138,4 +171,93 @@ fn frame_len_waits_for_the_whole_frame() {
             Ok(Some(frame.len()))
         );
     }
+}
+
+#[test]
+fn header_prefixes() {
+    for (name, frame) in vectors() {
+        let whole = Header::parse(&frame).unwrap();
+        assert_eq!(whole.to_bytes()[..], frame[..Header::LEN]);
+        for n in 0..frame.len() {
+            let header = Header::parse(&frame[..n]);
+            if n < Header::LEN {
+                let err = header.unwrap_err();
+                assert_eq!(
+                    err.kind(),
+                    ErrorKind::HeaderTruncated { len: n },
+                    "{name}[..{n}]"
+                );
+                assert_eq!(err.header(), None);
+            } else {
+                // The header is read from the first 16 octets alone.
+                assert_eq!(header, Ok(whole), "{name}[..{n}]");
+            }
+        }
+    }
+}
+
+#[test]
+fn body_prefixes() {
+    let mut complete = 0;
+    for (name, frame) in vectors() {
+        let header = Header::parse(&frame).unwrap();
+        let body = &frame[Header::LEN..];
+        let whole = Body::parse(header.command_id, body).unwrap();
+        assert_eq!(Pdu::parse(&frame).unwrap().body, whole, "{name}");
+        let allowed = complete_lengths(&frame);
+        for k in 0..body.len() {
+            match Body::parse(header.command_id, &body[..k]) {
+                Ok(b) => {
+                    assert!(
+                        allowed.contains(&(Header::LEN + k)),
+                        "{name}: body[..{k}] parsed: {b:?}"
+                    );
+                    assert_eq!(b.encoded_len(), k, "{name}: body[..{k}]");
+                    complete += 1;
+                }
+                Err(err) => {
+                    assert!(!err.to_string().is_empty());
+                    assert_ne!(err.command_status().0, 0, "{name}: body[..{k}]: {err:?}");
+                }
+            }
+        }
+    }
+    assert!(complete >= 10, "{complete}");
+}
+
+#[test]
+fn tlv_region_prefixes() {
+    let mut regions = 0;
+    for (name, frame) in vectors() {
+        let pdu = Pdu::parse(&frame).unwrap();
+        let Some(region) = tlvs(&pdu.body).map(Tlvs::into_inner) else {
+            continue;
+        };
+        if region.is_empty() {
+            continue;
+        }
+        regions += 1;
+        let parsed = Tlvs::parse(region).unwrap();
+        let mut boundaries = vec![0];
+        for tlv in &parsed {
+            boundaries.push(boundaries.last().unwrap() + tlv.encoded_len());
+        }
+        assert_eq!(boundaries.last(), Some(&region.len()), "{name}");
+        for k in 0..region.len() {
+            let prefix = Tlvs::parse(&region[..k]);
+            assert_eq!(
+                prefix.is_ok(),
+                boundaries.contains(&k),
+                "{name}: TLVs[..{k}]: {prefix:?}"
+            );
+            match prefix {
+                Ok(t) => {
+                    let count = boundaries.iter().position(|&b| b == k).unwrap();
+                    assert_eq!(t.iter().count(), count, "{name}: TLVs[..{k}]");
+                }
+                Err(err) => assert_ne!(err.command_status().0, 0),
+            }
+        }
+    }
+    assert!(regions >= 5, "only {regions} vectors with TLVs");
 }

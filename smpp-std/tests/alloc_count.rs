@@ -1,6 +1,8 @@
 //! Allocation counting: decoding frames (framing, parsing, converting to
 //! owned PDUs) allocates nothing per frame, and the core's parse and emit
-//! allocate nothing at all.
+//! allocate nothing at all. Encoding allocates nothing into a buffer with
+//! room (`SmppCodec`), and `SmppWriter` allocates only when its batch buffer
+//! grows, however many frames it writes.
 //!
 //! This file holds a single test so that no other test thread allocates
 //! while it counts.
@@ -12,12 +14,13 @@ use std::alloc::System;
 use bytes::BytesMut;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
-use smpp_std::{FrameDecoder, Pdu, SmppReader};
+use smpp_std::{FrameDecoder, Pdu, SmppReader, SmppWriter, parse_owned};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 #[test]
+#[allow(clippy::too_many_lines)] // one test: the counter is process-wide
 fn decoding_allocates_nothing_per_frame() {
     let vectors: Vec<Vec<u8>> = common::vectors().into_iter().map(|(_, v)| v).collect();
     let copies = 20;
@@ -76,4 +79,69 @@ fn decoding_allocates_nothing_per_frame() {
         "{frames} frames, {} octets: {stats:?}",
         stream.len()
     );
+
+    // --- Encoding: the core's views and the owned PDUs of every vector.
+    let views: Vec<smpp_core::Pdu<&[u8]>> = vectors
+        .iter()
+        .map(|v| smpp_core::Pdu::parse(v).unwrap())
+        .collect();
+    let frames: Vec<bytes::Bytes> = vectors.iter().map(|v| v.clone().into()).collect();
+    let owned: Vec<Pdu> = frames.iter().map(|f| parse_owned(f).unwrap()).collect();
+
+    #[cfg(feature = "tokio")]
+    {
+        use tokio_util::codec::Encoder;
+
+        let one_stream = vectors.concat();
+        // SmppCodec into a buffer reserved up front: nothing allocated.
+        let mut codec = smpp_std::SmppCodec::new();
+        let mut dst = BytesMut::with_capacity(2 * one_stream.len());
+        let region = Region::new(GLOBAL);
+        for pdu in &views {
+            codec.encode(pdu, &mut dst).unwrap();
+        }
+        for pdu in &owned {
+            codec.encode(pdu, &mut dst).unwrap();
+        }
+        let stats = region.change();
+        assert_eq!(stats.allocations, 0, "SmppCodec::encode: {stats:?}");
+        assert_eq!(stats.reallocations, 0, "SmppCodec::encode: {stats:?}");
+        assert_eq!(dst[..], one_stream.repeat(2)[..]);
+    }
+
+    // SmppWriter::queue, many batches into a writer with room for all of
+    // them: only the batch buffer's growth allocates (once, when a PDU
+    // first takes it past the batch size), not the frame count.
+    let batch = 1024;
+    let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
+    let region = Region::new(GLOBAL);
+    for _ in 0..copies {
+        for pdu in &views {
+            writer.queue(pdu).unwrap();
+        }
+    }
+    writer.flush().unwrap();
+    let stats = region.change();
+    assert!(
+        stats.allocations + stats.reallocations <= 1,
+        "SmppWriter::queue, {total} frames: {stats:?}"
+    );
+    assert_eq!(writer.get_ref()[..], stream[..]);
+
+    // SmppWriter::send: each PDU fits the batch buffer, which is written
+    // out at once, so nothing grows.
+    let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
+    let region = Region::new(GLOBAL);
+    for _ in 0..copies {
+        for pdu in &owned {
+            writer.send(pdu).unwrap();
+        }
+    }
+    let stats = region.change();
+    assert_eq!(
+        stats.allocations + stats.reallocations,
+        0,
+        "SmppWriter::send, {total} frames: {stats:?}"
+    );
+    assert_eq!(writer.get_ref()[..], stream[..]);
 }

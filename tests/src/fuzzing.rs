@@ -10,6 +10,17 @@ use std::panic::catch_unwind;
 use std::path::{Path, PathBuf};
 
 use arbitrary::{Arbitrary, Unstructured};
+
+mod receipt;
+mod stream;
+mod text;
+mod time;
+
+pub use receipt::receipt;
+pub use stream::{ChunkedStream, frame_decoder};
+pub use text::{gsm7, udh};
+pub use time::smpp_time;
+
 use smpp_core::{
     Body, CommandId, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, Header, Pdu,
     TlvBuf, TlvValue, Tlvs,
@@ -17,7 +28,17 @@ use smpp_core::{
 
 /// The fuzz targets that have an oracle here, by name (the file name under
 /// `fuzz/fuzz_targets/` and the folder name under `fuzz/corpus/`).
-pub const TARGETS: &[&str] = &["frame_len", "pdu_parse", "tlvs", "roundtrip"];
+pub const TARGETS: &[&str] = &[
+    "frame_len",
+    "pdu_parse",
+    "tlvs",
+    "roundtrip",
+    "frame_decoder",
+    "smpp_time",
+    "receipt",
+    "udh",
+    "gsm7",
+];
 
 /// Runs the oracle of `target` on `data`. Returns `false` for an unknown
 /// target name.
@@ -31,6 +52,11 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "pdu_parse" => pdu_parse(data),
         "tlvs" => tlvs(data),
         "roundtrip" => roundtrip(data),
+        "frame_decoder" => frame_decoder(data),
+        "smpp_time" => smpp_time(data),
+        "receipt" => receipt(data),
+        "udh" => udh(data),
+        "gsm7" => gsm7(data),
         _ => return false,
     }
     true

@@ -1,20 +1,22 @@
 //! Decoding (`Pdu::parse`) and encoding (`Pdu::emit`) never touch the heap:
 //! a counting global allocator sees zero allocations for every golden
-//! vector.
+//! vector, for the error of every truncated prefix (and the reply it
+//! names), and for iterating and typing every TLV.
 //!
 //! One test function only: the counter is process-wide, and the test
 //! harness runs test functions on parallel threads.
 
 use std::alloc::System;
 
-use smpp_core::Pdu;
-use smpp_tests::fuzzing::golden_vectors;
+use smpp_core::{Pdu, TlvValue, Tlvs};
+use smpp_tests::fuzzing::{body_tlvs, golden_vectors};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 #[test]
+#[allow(clippy::too_many_lines)] // one test: the counter is process-wide
 fn parse_and_emit_allocate_nothing() {
     let vectors = golden_vectors();
     assert!(vectors.len() >= 39, "only {} vectors", vectors.len());
@@ -54,4 +56,62 @@ fn parse_and_emit_allocate_nothing() {
         let bytes = &vectors.iter().find(|(n, _)| n == name).unwrap().1;
         assert_eq!(written, Ok(bytes.len()), "{name}");
     }
+
+    // The error path: every strict prefix fails, with a reply, and nothing
+    // is allocated on the way.
+    let mut failures = 0usize;
+    let mut statuses = 0u64;
+    let region = Region::new(GLOBAL);
+    for (_, bytes) in &vectors {
+        for n in 0..bytes.len() {
+            if let Err(err) = Pdu::parse(core::hint::black_box(&bytes[..n])) {
+                let reply = err.reply();
+                statuses += u64::from(reply.command_status.0);
+                core::hint::black_box((err.kind(), reply.sequence_number));
+                failures += 1;
+            }
+        }
+    }
+    let errors = region.change();
+    let prefixes: usize = vectors.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!(failures, prefixes, "every strict prefix fails");
+    assert!(statuses > 0);
+    assert_eq!(
+        (errors.allocations, errors.reallocations),
+        (0, 0),
+        "error path: {errors:?}"
+    );
+
+    // TLV regions: iterate, look up, type and write back every value.
+    let views: Vec<Pdu<&[u8]>> = vectors
+        .iter()
+        .map(|(_, b)| Pdu::parse(b).unwrap())
+        .collect();
+    let mut value = [0u8; 4096];
+    let mut tlvs_seen = 0usize;
+    let mut typed_written = 0usize;
+    let region = Region::new(GLOBAL);
+    for pdu in &views {
+        let Some(raw) = body_tlvs(&pdu.body) else {
+            continue;
+        };
+        let tlvs = Tlvs::parse(core::hint::black_box(raw)).unwrap();
+        for tlv in &tlvs {
+            tlvs_seen += 1;
+            let typed = tlv.typed();
+            assert!(tlvs.get(tlv.tag).is_some());
+            if !matches!(typed, TlvValue::Unknown(..)) {
+                typed_written += typed.write_value(&mut value).unwrap();
+            }
+            core::hint::black_box((tlv.as_u8(), tlv.as_u16(), tlv.as_u32(), tlv.as_cstr()));
+        }
+    }
+    let walked = region.change();
+    assert!(tlvs_seen >= 10, "only {tlvs_seen} TLVs among the vectors");
+    assert!(typed_written > 0);
+    assert_eq!(
+        (walked.allocations, walked.reallocations),
+        (0, 0),
+        "TLV iteration and typed(): {walked:?}"
+    );
 }

@@ -6,8 +6,12 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use arbitrary::{Arbitrary, Unstructured};
-use smpp_core::{Header, Pdu};
-use smpp_tests::fuzzing::{self, TARGETS};
+use smpp_core::receipt::DeliveryReceipt;
+use smpp_core::text::OnUnmappable;
+use smpp_core::text::dcs::{Alphabet, DataCoding};
+use smpp_core::text::gsm7::{self, Language, Tables};
+use smpp_core::{Body, COctet, EsmClass, Header, Pdu, TlvTag, Tlvs};
+use smpp_tests::fuzzing::{self, ChunkedStream, TARGETS};
 
 #[test]
 fn every_corpus_and_regression_file_passes_its_oracle() {
@@ -46,6 +50,106 @@ fn every_fuzz_target_has_an_oracle_and_a_seed_corpus() {
     }
 }
 
+/// The message of a body that carries one: `esm_class`, `data_coding` and
+/// the user data (`short_message`, or `message_payload` when that is empty).
+fn message<'a>(body: &Body<&'a [u8]>) -> Option<(EsmClass, u8, &'a [u8])> {
+    let payload = |sm: &'a [u8], tlvs: &Tlvs<&'a [u8]>| {
+        let raw: &'a [u8] = tlvs.into_inner();
+        let tlvs = Tlvs::parse(raw).unwrap();
+        // The value as a slice of the region, which outlives the view.
+        let payload = tlvs.get(TlvTag::MESSAGE_PAYLOAD).map(|t| {
+            let start = t.value.as_ptr().addr() - raw.as_ptr().addr();
+            &raw[start..start + t.value.len()]
+        });
+        if sm.is_empty() {
+            payload.unwrap_or_default()
+        } else {
+            sm
+        }
+    };
+    match body {
+        Body::SubmitSm(b) | Body::DeliverSm(b) => Some((
+            b.esm_class,
+            b.data_coding.0,
+            payload(b.short_message, &b.tlvs),
+        )),
+        Body::SubmitMulti(b) => Some((
+            b.esm_class,
+            b.data_coding.0,
+            payload(b.short_message, &b.tlvs),
+        )),
+        Body::DataSm(b) => Some((b.esm_class, b.data_coding.0, payload(&[], &b.tlvs))),
+        _ => None,
+    }
+    .filter(|(_, _, m)| !m.is_empty())
+}
+
+/// The time fields of a body, by field name, when not empty.
+fn times<'a>(body: &Body<&'a [u8]>) -> Vec<(&'static str, &'a [u8])> {
+    let fields: Vec<(&str, &COctet<&'a [u8]>)> = match body {
+        Body::SubmitSm(b) | Body::DeliverSm(b) => vec![
+            ("schedule_delivery_time", &b.schedule_delivery_time),
+            ("validity_period", &b.validity_period),
+        ],
+        Body::SubmitMulti(b) => vec![
+            ("schedule_delivery_time", &b.schedule_delivery_time),
+            ("validity_period", &b.validity_period),
+        ],
+        Body::ReplaceSm(b) => vec![
+            ("schedule_delivery_time", &b.schedule_delivery_time),
+            ("validity_period", &b.validity_period),
+        ],
+        Body::BroadcastSm(b) => vec![
+            ("schedule_delivery_time", &b.schedule_delivery_time),
+            ("validity_period", &b.validity_period),
+        ],
+        Body::QuerySmResp(Some(b)) => vec![("final_date", &b.final_date)],
+        _ => vec![],
+    };
+    fields
+        .into_iter()
+        .map(|(name, value)| (name, value.into_inner()))
+        .map(|(name, value)| (name, value.strip_suffix(&[0]).unwrap_or(value)))
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
+/// Seeds written by hand for the text targets: forms the golden vectors do
+/// not carry (`target`, file name, octets).
+fn handmade_seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let mut out: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("smpp_time", "absolute_behind", b"240229235959948-".to_vec()),
+        ("smpp_time", "relative_field_nul", b"991231235959000R\0".to_vec()),
+        (
+            "receipt",
+            "upper_case_reordered_seconds",
+            b"STAT:UNDELIV ERR:012 ID:12345 SUBMIT_DATE:230101120030 DONE_DATE:230101120145 TEXT:hi"
+                .to_vec(),
+        ),
+        ("udh", "concat8", b"\x05\x00\x03\x2a\x02\x01hi".to_vec()),
+        (
+            "udh",
+            "concat16_ports_shifts",
+            vec![
+                0x10, 0x08, 0x04, 0x12, 0x34, 0x03, 0x02, 0x04, 0x02, 0x10, 0x20, 0x24, 0x01, 0x01,
+                0x25, 0x01, 0x03, b'x',
+            ],
+        ),
+    ];
+    // GSM 7-bit after an 8-bit concatenation header (6 octets: 1 fill bit),
+    // with the Turkish tables.
+    let mut packed = vec![1, 0x11];
+    let mut septets = [0u8; 32];
+    let tables = Tables::new(Language::Turkish, Language::Turkish).unwrap();
+    let n =
+        gsm7::encode_unpacked("İstanbul {ğ} €", tables, OnUnmappable::Error, &mut septets).unwrap();
+    let mut buf = [0u8; 32];
+    let m = gsm7::pack(&septets[..n], 1, &mut buf).unwrap();
+    packed.extend_from_slice(&buf[..m]);
+    out.push(("gsm7", "turkish_after_udh", packed));
+    out
+}
+
 /// The seed file for a golden vector, and the octets it must hold.
 fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
     let corpus = fuzzing::fuzz_dir().join("corpus");
@@ -59,10 +163,62 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
         if let Some(region) = fuzzing::body_tlvs(&pdu.body).filter(|r| !r.is_empty()) {
             out.push((corpus.join("tlvs").join(&name), region.to_vec()));
         }
+        for (field, value) in times(&pdu.body) {
+            let file = format!("{name}__{field}");
+            out.push((corpus.join("smpp_time").join(file), value.to_vec()));
+        }
+        if let Some((esm_class, data_coding, message)) = message(&pdu.body) {
+            let target = if esm_class.udhi() {
+                Some("udh")
+            } else if DeliveryReceipt::parse(message).is_ok() {
+                Some("receipt")
+            } else {
+                None
+            };
+            if let Some(target) = target {
+                out.push((corpus.join(target).join(&name), message.to_vec()));
+            }
+            if let Some(seed) = gsm7_seed(esm_class, data_coding, message) {
+                out.push((corpus.join("gsm7").join(&name), seed));
+            }
+        }
         stream.extend_from_slice(&bytes);
     }
+    for (target, file, bytes) in handmade_seeds() {
+        out.push((corpus.join(target).join(file), bytes));
+    }
+    let chunked: Vec<usize> = (1..=31).map(|i| (i * 7) % 64 + 1).collect();
+    out.push((
+        corpus.join("frame_decoder").join("all_vectors_stream"),
+        ChunkedStream::encode(&[], &stream),
+    ));
+    out.push((
+        corpus
+            .join("frame_decoder")
+            .join("all_vectors_stream_chunked"),
+        ChunkedStream::encode(&chunked, &stream),
+    ));
     out.push((corpus.join("frame_len").join("all_vectors_stream"), stream));
     out
+}
+
+/// The `gsm7` seed of a message without a user data header: GSM 7-bit text
+/// packed (fill 0, default tables), UCS-2 text as it is.
+fn gsm7_seed(esm_class: EsmClass, data_coding: u8, message: &[u8]) -> Option<Vec<u8>> {
+    if esm_class.udhi() {
+        return None;
+    }
+    let mut seed = vec![0, 0];
+    match DataCoding(data_coding).alphabet() {
+        Alphabet::McDefault | Alphabet::Gsm7 if message.iter().all(|&b| b < 0x80) => {
+            let mut packed = vec![0u8; message.len()];
+            let n = gsm7::pack(message, 0, &mut packed).unwrap();
+            seed.extend_from_slice(&packed[..n]);
+        }
+        Alphabet::Ucs2 => seed.extend_from_slice(message),
+        _ => return None,
+    }
+    Some(seed)
 }
 
 #[test]
@@ -140,5 +296,31 @@ fn golden_vectors_pass_every_oracle() {
             Header::parse(&bytes).unwrap().command_length as usize,
             bytes.len()
         );
+    }
+}
+
+#[test]
+fn frame_decoder_seeds_cut_the_stream_as_encoded() {
+    let stream: Vec<u8> = fuzzing::golden_vectors()
+        .into_iter()
+        .flat_map(|(_, v)| v)
+        .collect();
+    let sizes = [1, 15, 16, 17, 64];
+    let encoded = ChunkedStream::encode(&sizes, &stream);
+    let input = ChunkedStream::new(&encoded).unwrap();
+    let lens: Vec<usize> = input.chunks.iter().map(|c| c.len()).collect();
+    assert_eq!(lens[..sizes.len()], sizes);
+    assert_eq!(lens.len(), sizes.len() + 1);
+    assert_eq!(input.chunks.concat(), stream);
+    assert!(!input.interrupted);
+    fuzzing::frame_decoder(&encoded);
+
+    // Every chunking of a short stream, interrupted or not, and each maximum.
+    let two: Vec<u8> = stream[..64].to_vec();
+    for control in 0..=u8::MAX {
+        let mut data = vec![control];
+        data.extend((0..31u8).map(|i| i.wrapping_mul(control) % 5));
+        data.extend_from_slice(&two);
+        fuzzing::frame_decoder(&data);
     }
 }
