@@ -178,37 +178,72 @@ enum Field {
     Err,
 }
 
-const LABELS: [(&[u8], Field); 9] = [
+const LABELS: [(&[u8], Field); 7] = [
     (b"id:", Field::Id),
     (b"sub:", Field::Sub),
     (b"dlvrd:", Field::Dlvrd),
     (b"submit date:", Field::Submit),
-    (b"submit_date:", Field::Submit),
     (b"done date:", Field::Done),
-    (b"done_date:", Field::Done),
     (b"stat:", Field::Stat),
     (b"err:", Field::Err),
 ];
 
-/// Position of `label` in `hay` at a word start, case-insensitively.
-fn find_label(hay: &[u8], label: &[u8]) -> Option<usize> {
-    let n = label.len();
-    (0..=hay.len().checked_sub(n)?).find(|&i| {
+/// Whether `b` separates words of a receipt text (space or tab).
+const fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t')
+}
+
+/// End of `label` if it occurs at `hay[at..]`, case-insensitively; a space in the label matches
+/// any run of spaces, tabs and underscores (`submit date:`, `submit_date:`, `submit  date:`).
+fn label_end(hay: &[u8], at: usize, label: &[u8]) -> Option<usize> {
+    let mut pos = at;
+    for &l in label {
+        if l == b' ' {
+            let run = hay
+                .get(pos..)?
+                .iter()
+                .take_while(|&&b| is_blank(b) || b == b'_')
+                .count();
+            if run == 0 {
+                return None;
+            }
+            pos += run;
+        } else {
+            let b = *hay.get(pos)?;
+            if !b.eq_ignore_ascii_case(&l) {
+                return None;
+            }
+            pos += 1;
+        }
+    }
+    Some(pos)
+}
+
+/// Start and end of the first `label` in `hay` that begins a word.
+fn find_label(hay: &[u8], label: &[u8]) -> Option<(usize, usize)> {
+    (0..hay.len()).find_map(|i| {
         let at_start = i == 0 || hay.get(i - 1).is_some_and(u8::is_ascii_whitespace);
-        at_start
-            && hay
-                .get(i..i + n)
-                .is_some_and(|w| w.eq_ignore_ascii_case(label))
+        if at_start {
+            label_end(hay, i, label).map(|end| (i, end))
+        } else {
+            None
+        }
     })
 }
 
 fn trim_start(s: &[u8]) -> &[u8] {
-    let n = s.iter().take_while(|b| **b == b' ').count();
+    let n = s.iter().take_while(|&&b| is_blank(b)).count();
     s.get(n..).unwrap_or_default()
 }
 
 impl<'a> DeliveryReceipt<'a> {
     /// Parses a receipt text tolerantly.
+    ///
+    /// Fields are separated by spaces or tabs (any number of them); a label's inner space may be
+    /// written as an underscore (`submit_date:`, `done_date:`). The first `text:` label ends the
+    /// fields: appendix B puts it last, and everything after it, other labels included, is the
+    /// free text of [`text`](Self::text). Fields written after it are therefore not read.
+    /// When a label occurs twice, the first one counts.
     ///
     /// # Errors
     /// [`ReceiptError::NotAReceipt`] unless an `id:` or `stat:` field is present along with at
@@ -216,18 +251,18 @@ impl<'a> DeliveryReceipt<'a> {
     pub fn parse(input: &'a [u8]) -> Result<Self, ReceiptError> {
         let mut r = Self::default();
         let head = match find_label(input, b"text:") {
-            Some(p) => {
-                r.text = input.get(p + 5..);
-                input.get(..p).unwrap_or_default()
+            Some((start, end)) => {
+                r.text = input.get(end..);
+                input.get(..start).unwrap_or_default()
             }
             None => input,
         };
         let mut found = usize::from(r.text.is_some());
         for (label, field) in LABELS {
-            let Some(p) = find_label(head, label) else {
+            let Some((_, end)) = find_label(head, label) else {
                 continue;
             };
-            let rest = trim_start(head.get(p + label.len()..).unwrap_or_default());
+            let rest = trim_start(head.get(end..).unwrap_or_default());
             let end = rest
                 .iter()
                 .position(u8::is_ascii_whitespace)
@@ -361,12 +396,68 @@ fn strip_nul(s: &[u8]) -> &[u8] {
     s.get(..end).unwrap_or_default()
 }
 
+/// How a message id is written, for [`ids_match_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdBase {
+    /// Decimal digits.
+    Decimal,
+    /// Hexadecimal digits, either case.
+    Hex,
+}
+
+impl IdBase {
+    const fn radix(self) -> u32 {
+        match self {
+            Self::Decimal => 10,
+            Self::Hex => 16,
+        }
+    }
+}
+
+fn has_hex_letter(s: &[u8]) -> bool {
+    s.iter().any(|b| matches!(b, b'a'..=b'f' | b'A'..=b'F'))
+}
+
 /// Whether two message ids name the same message, allowing one to be decimal and the other
 /// hexadecimal (a common mismatch between the receipt text and `receipted_message_id`).
 ///
-/// Ids are equal if they match ignoring ASCII case, or if both read as the same number in any of
-/// the decimal/hex combinations. Trailing NULs are ignored.
+/// Ids are equal if they match ignoring ASCII case, or if they read as the same number. An id
+/// is read as hexadecimal only when it holds a letter `a`-`f`; ids of decimal digits alone are
+/// compared as decimal numbers, so `"10"` and `"16"` differ although hexadecimal 10 is 16. Use
+/// [`ids_match_with`] when the bases are known. Leading zeros and trailing NULs are ignored.
+///
+/// ```
+/// use smpp_core::receipt::ids_match;
+///
+/// assert!(ids_match(b"0059113978", b"38601fa")); // decimal text id, hex TLV
+/// assert!(ids_match(b"0042", b"42"));
+/// assert!(!ids_match(b"10", b"16"));
+/// assert!(!ids_match(b"256", b"100"));
+/// ```
 pub fn ids_match(a: &[u8], b: &[u8]) -> bool {
+    let base = |s: &[u8]| {
+        if has_hex_letter(s) {
+            IdBase::Hex
+        } else {
+            IdBase::Decimal
+        }
+    };
+    let (a, b) = (strip_nul(a), strip_nul(b));
+    ids_match_with(a, base(a), b, base(b))
+}
+
+/// Whether two message ids name the same message when `a` is written in `a_base` and `b` in
+/// `b_base`: the same number, or (for ids that are not numbers in their base) the same text
+/// ignoring ASCII case. Trailing NULs are ignored; empty ids never match.
+///
+/// ```
+/// use smpp_core::receipt::{IdBase, ids_match_with};
+///
+/// // An MC that writes the text id in decimal and the TLV in hex, without a hex letter.
+/// assert!(ids_match_with(b"256", IdBase::Decimal, b"100", IdBase::Hex));
+/// assert!(!ids_match_with(b"256", IdBase::Decimal, b"100", IdBase::Decimal));
+/// ```
+pub fn ids_match_with(a: &[u8], a_base: IdBase, b: &[u8], b_base: IdBase) -> bool {
     let (a, b) = (strip_nul(a), strip_nul(b));
     if a.is_empty() || b.is_empty() {
         return false;
@@ -374,13 +465,13 @@ pub fn ids_match(a: &[u8], b: &[u8]) -> bool {
     if a.eq_ignore_ascii_case(b) {
         return true;
     }
-    let combos = [(10, 16), (16, 10), (10, 10), (16, 16)];
-    combos
-        .iter()
-        .any(|&(ra, rb)| match (parse_radix(a, ra), parse_radix(b, rb)) {
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        })
+    match (
+        parse_radix(a, a_base.radix()),
+        parse_radix(b, b_base.radix()),
+    ) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// A network error, from the `network_error_code` TLV or the `err:` text.
@@ -440,11 +531,14 @@ impl<'a> Receipt<'a> {
             .or_else(|| self.text.and_then(|t| t.id))
     }
 
-    /// The state: the TLV if present and known, else the text's `stat:`.
+    /// The state: the `message_state` TLV if present with a value this crate knows, else the
+    /// text's `stat:`, else the TLV's unknown value as it is (a [`MessageState`] keeps any octet;
+    /// its [`name`](MessageState::name) is `None` then).
     pub fn state(&self) -> Option<MessageState> {
-        self.message_state
-            .map(MessageState)
+        let tlv = self.message_state.map(MessageState);
+        tlv.filter(|s| s.name().is_some())
             .or_else(|| self.text.and_then(|t| t.state()))
+            .or(tlv)
     }
 
     /// The network error: the TLV if present, else the text's `err:`.

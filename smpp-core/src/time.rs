@@ -24,6 +24,8 @@ use core::fmt;
 pub enum TimeError {
     /// The string is not 16 characters long (a trailing NUL is accepted by [`SmppTime::parse_field`]).
     Length(usize),
+    /// An absolute time's year above 99 (the string holds two digits).
+    Year,
     /// A position that must hold a digit does not.
     NotADigit {
         /// Zero-based position in the string.
@@ -55,6 +57,7 @@ impl fmt::Display for TimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Length(n) => write!(f, "SMPP time must be 16 characters, got {n}"),
+            Self::Year => f.write_str("year above 99"),
             Self::NotADigit { position } => write!(f, "expected a digit at position {position}"),
             Self::Sign(b) => write!(f, "invalid time type character 0x{b:02X}"),
             Self::Month => f.write_str("month out of range"),
@@ -210,7 +213,7 @@ impl AbsoluteTime {
     /// Checks every field's range (day against the month, with leap years of 20YY).
     pub const fn validate(&self) -> Result<(), TimeError> {
         if self.year > 99 {
-            return Err(TimeError::Period);
+            return Err(TimeError::Year);
         }
         if self.month < 1 || self.month > 12 {
             return Err(TimeError::Month);

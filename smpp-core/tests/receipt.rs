@@ -1,7 +1,8 @@
 //! Delivery receipt parsing, formatting and TLV precedence.
 
 use smpp_core::receipt::{
-    DeliveryReceipt, MessageState, NetworkError, Receipt, ReceiptDate, ReceiptError, ids_match,
+    DeliveryReceipt, IdBase, MessageState, NetworkError, Receipt, ReceiptDate, ReceiptError,
+    ids_match, ids_match_with,
 };
 
 struct Expect {
@@ -260,6 +261,90 @@ fn id_comparison() {
     assert!(!ids_match(b"0059113978", b"38601fb"));
     assert!(!ids_match(b"", b""));
     assert!(!ids_match(b"msg-1", b"msg-2"));
+    // Both sides hex (letters on both): compared as hex numbers.
+    assert!(ids_match(b"00ff", b"FF"));
+    assert!(!ids_match(b"ff", b"255f"));
+}
+
+#[test]
+fn plain_decimal_ids_are_not_read_as_hex() {
+    // Hex 10 is 16 and hex 100 is 256, but ids of decimal digits are decimal on both sides.
+    for (a, b) in [
+        (&b"10"[..], &b"16"[..]),
+        (b"100", b"256"),
+        (b"16", b"10"),
+        (b"256", b"100"),
+        (b"0010", b"16"),
+        (b"12345", b"74565"),
+    ] {
+        assert!(!ids_match(a, b), "{a:?} {b:?}");
+    }
+    // A hex letter on one side is what allows the crossing.
+    assert!(ids_match(b"10", b"a"));
+    assert!(ids_match(b"A", b"10"));
+    assert!(!ids_match(b"16", b"a"));
+}
+
+#[test]
+fn ids_in_explicit_bases() {
+    assert!(ids_match_with(b"256", IdBase::Decimal, b"100", IdBase::Hex));
+    assert!(ids_match_with(
+        b"100\0",
+        IdBase::Hex,
+        b"256",
+        IdBase::Decimal
+    ));
+    assert!(!ids_match_with(
+        b"256",
+        IdBase::Decimal,
+        b"100",
+        IdBase::Decimal
+    ));
+    assert!(ids_match_with(b"1f", IdBase::Hex, b"31", IdBase::Decimal));
+    // Not a number in the given base: only equal text matches.
+    assert!(!ids_match_with(
+        b"1f",
+        IdBase::Decimal,
+        b"31",
+        IdBase::Decimal
+    ));
+    assert!(ids_match_with(
+        b"MSG-1",
+        IdBase::Decimal,
+        b"msg-1",
+        IdBase::Hex
+    ));
+    assert!(!ids_match_with(b"", IdBase::Hex, b"\0", IdBase::Hex));
+}
+
+#[test]
+fn separators_labels_and_late_fields() {
+    let r = DeliveryReceipt::parse(
+        b"id:77\tsub:001\t\tdlvrd:001 submit_date:2301011200  done_date:2301011201\tstat:\tDELIVRD   err:000",
+    )
+    .unwrap();
+    assert_eq!(r.id, Some(&b"77"[..]));
+    assert_eq!(r.sub, Some(&b"001"[..]));
+    assert_eq!(r.dlvrd, Some(&b"001"[..]));
+    assert_eq!(r.submit_date, Some(&b"2301011200"[..]));
+    assert_eq!(r.done_date, Some(&b"2301011201"[..]));
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    assert_eq!(r.err, Some(&b"000"[..]));
+
+    let r = DeliveryReceipt::parse(b"id:1 SUBMIT\t DATE:2301011200 Done__Date:2301011201").unwrap();
+    assert_eq!(r.submit_date, Some(&b"2301011200"[..]));
+    assert_eq!(r.done_date, Some(&b"2301011201"[..]));
+    // "submitdate:" has no separator: not the label.
+    let r = DeliveryReceipt::parse(b"id:1 submitdate:2301011200 stat:DELIVRD").unwrap();
+    assert_eq!(r.submit_date, None);
+
+    // Everything after the first text: is text, labels included; fields there are not read.
+    let r = DeliveryReceipt::parse(b"id:1 text:hello stat:DELIVRD err:5").unwrap();
+    assert_eq!(r.text, Some(&b"hello stat:DELIVRD err:5"[..]));
+    assert_eq!((r.stat, r.err), (None, None));
+    // The first occurrence of a label counts.
+    let r = DeliveryReceipt::parse(b"id:1 stat:ENROUTE stat:DELIVRD").unwrap();
+    assert_eq!(r.state(), Some(MessageState::ENROUTE));
 }
 
 #[test]
@@ -289,4 +374,11 @@ fn tlvs_win() {
     assert_eq!(tlv_only.message_id(), Some(&b"abc"[..]));
     assert_eq!(tlv_only.state(), Some(MessageState::DELIVERED));
     assert!(!Receipt::new(b"hello", None, None, None).is_receipt());
+
+    // An unknown TLV state gives way to the text's stat:, and is returned when there is none.
+    let unknown = Receipt::new(sm, None, Some(0x42), None);
+    assert_eq!(unknown.state(), Some(MessageState::DELIVERED));
+    let unknown_alone = Receipt::new(b"not a receipt", None, Some(0x42), None);
+    assert_eq!(unknown_alone.state(), Some(MessageState(0x42)));
+    assert_eq!(unknown_alone.state().and_then(MessageState::name), None);
 }

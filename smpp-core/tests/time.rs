@@ -174,3 +174,13 @@ fn try_format_validates() {
     };
     assert_eq!(SmppTime::Relative(r).try_format(), Err(TimeError::Period));
 }
+
+#[test]
+fn absolute_year_above_99_is_a_year_error() {
+    let mut a = abs(b"991231235959948+");
+    assert_eq!(a.validate(), Ok(()));
+    a.year = 100;
+    assert_eq!(a.validate(), Err(TimeError::Year));
+    assert_eq!(SmppTime::Absolute(a).try_format(), Err(TimeError::Year));
+    assert_eq!(TimeError::Year.to_string(), "year above 99");
+}

@@ -25,17 +25,17 @@ use std::thread;
 use std::time::Instant;
 
 use bytes::Bytes;
-use smpp_core::receipt::{DeliveryReceipt, MessageState, Receipt, ids_match};
+use smpp_core::receipt::{DeliveryReceipt, IdBase, MessageState, Receipt, ids_match_with};
 use smpp_core::text::choose::Encoding;
 use smpp_core::text::gsm7::Tables;
-use smpp_core::text::split::{Content, Method, Splitter};
-use smpp_core::text::udh::{Ie, Udh, write_udh};
-use smpp_core::text::{OnUnmappable, gsm7, ucs2};
+use smpp_core::text::split::{Content, Method, SplitOptions};
+use smpp_core::text::udh::{Ie, Udh};
 use smpp_core::{
-    Body, COctet, CommandId, CommandStatus, DataCoding, EsmClass, InterfaceVersion, Npi, Pdu,
-    RegisteredDelivery, SubmitSm, TlvBuf, TlvTag, Ton,
+    Body, CommandId, CommandStatus, DataCoding, EsmClass, InterfaceVersion, Npi,
+    RegisteredDelivery, TlvTag, Ton,
 };
 use smpp_std::reassembly::{Config, Outcome, Reassembler};
+use smpp_std::text::{decode_to_string, deliver_sms, submit_sms};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, SmppReader, SmppWriter, SubmitSmBuilder,
     SubmitSmRespBuilder,
@@ -315,14 +315,8 @@ fn inspect(
 
 /// Decodes reassembled user data and checks it is one of the texts sent.
 fn check_text(data: &[u8], coding: DataCoding, expected: &[&str]) -> Res<()> {
-    let mut out = vec![0u8; data.len() * 4];
-    let len = if coding == DataCoding::UCS2 {
-        ucs2::decode_to_utf8(data, &mut out)?
-    } else {
-        gsm7::decode_to_utf8(data, Tables::DEFAULT, OnUnmappable::Error, &mut out)?
-    };
-    let text = core::str::from_utf8(&out[..len])?;
-    if expected.contains(&text) {
+    let text = decode_to_string(coding, Tables::DEFAULT, data).ok_or("not a text coding")??;
+    if expected.contains(&text.as_str()) {
         Ok(())
     } else {
         Err(format!("reassembled text differs: {text:?}").into())
@@ -360,23 +354,25 @@ fn receipt(sm: &smpp_std::SubmitSm, hex_id: &str, id: u64, seq: &mut u32) -> Res
 
 /// Sends a long mobile-originated message in UCS-2 parts.
 fn send_mo(writer: &mut SmppWriter<TcpStream>, seq: &mut u32) -> Res<()> {
-    let splitter = Splitter::new(
-        Content::Text(MO_TEXT, Encoding::Ucs2),
-        Method::Udh8 { reference: 0x5A },
-    )?;
-    let template = SubmitSm {
+    let template = smpp_std::SubmitSm {
         source_addr_ton: Ton::INTERNATIONAL,
         source_addr_npi: Npi::ISDN,
-        source_addr: COctet::from("447700900123"),
-        destination_addr: COctet::from("INFO"),
-        ..SubmitSm::default()
+        source_addr: smpp_std::COctet::new(Bytes::from_static(b"447700900123")),
+        destination_addr: smpp_std::COctet::new(Bytes::from_static(b"INFO")),
+        ..smpp_std::SubmitSm::default()
     };
-    for n in 0..splitter.total() {
-        let (mut data, mut tlvs) = ([0u8; 255], TlvBuf::<64>::new());
-        let segment = splitter.segment(n, &mut data)?;
-        let sm = splitter.submit_sm(&segment, &template, &data[..segment.len], &mut tlvs)?;
-        *seq += 1;
-        writer.queue(&Pdu::new(*seq, Body::DeliverSm(sm)))?;
+    let parts = deliver_sms(
+        &template,
+        Content::Text(MO_TEXT, Encoding::Ucs2),
+        Method::Udh8 { reference: 0x5A },
+        SplitOptions::default(),
+        || {
+            *seq += 1;
+            *seq
+        },
+    )?;
+    for pdu in &parts {
+        writer.queue(pdu)?;
     }
     Ok(())
 }
@@ -440,12 +436,11 @@ fn run_esme(addr: SocketAddr) -> Res<EsmeReport> {
     let mut seq: u32 = 1;
     let mut sent = 0usize;
     let mut by_kind: HashMap<Kind, usize> = HashMap::new();
-    let mut data = [0u8; 2048];
     for n in 0..MESSAGES {
         let kind = KINDS[n % KINDS.len()];
         *by_kind.entry(kind).or_default() += 1;
         let dest = format!("4477009{:05}", n % 100_000);
-        for pdu in message(kind, &dest, n, &mut seq, &mut data)? {
+        for pdu in message(kind, &dest, n, &mut seq)? {
             wait(&shared, |i| sent - i.answered < WINDOW)?;
             writer.send(Outgoing::Pdu(Box::new(pdu)))?;
             sent += 1;
@@ -491,7 +486,14 @@ fn run_esme(addr: SocketAddr) -> Res<EsmeReport> {
     let inbox = shared.0.lock().map_err(|_| "poisoned")?;
     let ids: HashSet<&str> = inbox.ids.values().map(String::as_str).collect();
     for (tlv_id, text_id) in &inbox.receipts {
-        if !ids.contains(tlv_id.as_str()) || !ids_match(tlv_id.as_bytes(), text_id.as_bytes()) {
+        if !ids.contains(tlv_id.as_str())
+            || !ids_match_with(
+                tlv_id.as_bytes(),
+                IdBase::Hex,
+                text_id.as_bytes(),
+                IdBase::Decimal,
+            )
+        {
             return Err(format!("receipt {tlv_id}/{text_id} matches no submission").into());
         }
     }
@@ -542,31 +544,32 @@ fn wait(shared: &Shared, ready: impl Fn(&Inbox) -> bool) -> Res<()> {
     Ok(())
 }
 
-/// The PDUs (borrowed views over `data`) for message `n` of `kind`.
-fn message(
-    kind: Kind,
-    dest: &str,
-    n: usize,
-    seq: &mut u32,
-    data: &mut [u8; 2048],
-) -> Res<Vec<smpp_std::Pdu>> {
-    let base = SubmitSm {
+/// The PDUs for message `n` of `kind`.
+fn message(kind: Kind, dest: &str, n: usize, seq: &mut u32) -> Res<Vec<smpp_std::Pdu>> {
+    let base = smpp_std::SubmitSm {
         source_addr_ton: Ton::ALPHANUMERIC,
-        source_addr: COctet::from("INFO"),
+        source_addr: smpp_std::COctet::new(Bytes::from_static(b"INFO")),
         dest_addr_ton: Ton::INTERNATIONAL,
         dest_addr_npi: Npi::ISDN,
-        destination_addr: COctet::from(dest),
+        destination_addr: smpp_std::COctet::new(Bytes::copy_from_slice(dest.as_bytes())),
         registered_delivery: RegisteredDelivery::RECEIPT_ON_FINAL,
-        ..SubmitSm::default()
+        ..smpp_std::SubmitSm::default()
     };
     let reference = u16::try_from(n % 65_536)?;
+    let gsm = Encoding::Gsm7(Tables::DEFAULT);
+    // A WAP push (WSP/WBXML octets) goes to port 2948 from port 9200.
+    let ports = [Ie::Port16 {
+        dest: 2948,
+        src: 9200,
+    }];
+    let mut options = SplitOptions::default();
     let (content, method) = match kind {
         Kind::Plain => (
-            Content::Text("Your code is 4711", Encoding::Gsm7(Tables::DEFAULT)),
+            Content::Text("Your code is 4711", gsm),
             Method::Udh8 { reference: 0 },
         ),
         Kind::LongGsm => (
-            Content::Text(LONG_GSM, Encoding::Gsm7(Tables::DEFAULT)),
+            Content::Text(LONG_GSM, gsm),
             Method::Udh8 {
                 reference: u8::try_from(n % 256)?,
             },
@@ -575,57 +578,35 @@ fn message(
             Content::Text(UNICODE, Encoding::Ucs2),
             Method::Udh16 { reference },
         ),
-        Kind::Sar => (
-            Content::Text(LONG_GSM, Encoding::Gsm7(Tables::DEFAULT)),
-            Method::Sar { reference },
-        ),
+        Kind::Sar => (Content::Text(LONG_GSM, gsm), Method::Sar { reference }),
         Kind::Flash => (
-            Content::Text("ALERT: flash message", Encoding::Gsm7(Tables::DEFAULT)),
+            Content::Text("ALERT: flash message", gsm),
             Method::Udh8 { reference: 0 },
         ),
-        Kind::Payload => (
-            Content::Text(LONG_GSM, Encoding::Gsm7(Tables::DEFAULT)),
-            Method::Payload,
-        ),
-        Kind::WapPush => return wap_push(base, seq, data).map(|p| vec![p]),
-    };
-    let splitter = Splitter::new(content, method)?;
-    let mut out = Vec::with_capacity(splitter.total());
-    for part in 0..splitter.total() {
-        let mut tlvs = TlvBuf::<1024>::new();
-        let segment = splitter.segment(part, &mut data[..])?;
-        let mut sm = splitter.submit_sm(&segment, &base, &data[..segment.len], &mut tlvs)?;
-        if kind == Kind::Flash {
-            sm.data_coding = DataCoding(0x10); // GSM 7-bit, class 0
+        Kind::Payload => (Content::Text(LONG_GSM, gsm), Method::Payload),
+        Kind::WapPush => {
+            options.ies = &ports;
+            (Content::Binary(&WSP), Method::Udh8 { reference: 0 })
         }
+    };
+    let mut pdus = submit_sms(&base, content, method, options, || {
         *seq += 1;
-        out.push(Pdu::new(*seq, Body::SubmitSm(sm)).map(Bytes::copy_from_slice));
+        *seq
+    })?;
+    if kind == Kind::Flash {
+        for pdu in &mut pdus {
+            if let Body::SubmitSm(sm) = &mut pdu.body {
+                sm.data_coding = DataCoding(0x10); // GSM 7-bit, class 0
+            }
+        }
     }
-    Ok(out)
+    Ok(pdus)
 }
 
-/// A WAP push (WSP/WBXML octets) to port 2948 in a binary SMS.
-fn wap_push(base: SubmitSm<&[u8]>, seq: &mut u32, data: &mut [u8; 2048]) -> Res<smpp_std::Pdu> {
-    let udh_len = write_udh(
-        &[Ie::Port16 {
-            dest: 2948,
-            src: 9200,
-        }],
-        &mut data[..],
-    )?;
-    let wsp = [
-        0x01, 0x06, 0x04, 0x03, 0xAE, 0x81, 0xEA, 0x02, 0x05, 0x6A, 0x00, 0x45, 0xC6, 0x0C, 0x03,
-    ];
-    data[udh_len..udh_len + wsp.len()].copy_from_slice(&wsp);
-    *seq += 1;
-    let sm = SubmitSm {
-        esm_class: EsmClass::DEFAULT.with_udhi(),
-        data_coding: DataCoding::OCTET_UNSPECIFIED,
-        short_message: &data[..udh_len + wsp.len()],
-        ..base
-    };
-    Ok(Pdu::new(*seq, Body::SubmitSm(sm)).map(Bytes::copy_from_slice))
-}
+/// The WSP/WBXML octets of the WAP push.
+const WSP: [u8; 15] = [
+    0x01, 0x06, 0x04, 0x03, 0xAE, 0x81, 0xEA, 0x02, 0x05, 0x6A, 0x00, 0x45, 0xC6, 0x0C, 0x03,
+];
 
 /// Reads everything the SMSC sends, answering `deliver_sm` as it goes.
 fn esme_reader(
@@ -682,10 +663,8 @@ fn esme_reader(
                         sm.short_message.clone(),
                         sm.esm_class.udhi(),
                     )? {
-                        let data = msg.concat();
-                        let mut out = vec![0u8; data.len() * 2];
-                        let n = ucs2::decode_to_utf8(&data, &mut out)?;
-                        inbox.mo_text = Some(String::from_utf8(out[..n].to_vec())?);
+                        let text = decode_to_string(sm.data_coding, Tables::DEFAULT, &msg.concat());
+                        inbox.mo_text = Some(text.ok_or("MO message is not text")??);
                     }
                     drop(inbox);
                     let resp = SubmitSmRespBuilder::deliver_sm_resp(pdu.sequence_number).build()?;

@@ -14,6 +14,9 @@
 //! - The builders ([`SubmitSmBuilder`] and friends) make the PDUs an
 //!   application sends, with the specification's defaults, and check every
 //!   field when built.
+//! - [`text`]: a text or binary payload as the owned `submit_sm` PDUs of its
+//!   segments ([`text::submit_sms`]), and received text as a [`String`];
+//!   [`reassembly`] joins the parts of incoming concatenated messages.
 //! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, body and TLV
 //!   list, in the JSON shape printed by the `smppdump` tool (described in
 //!   `smpp_core::serde`).
@@ -60,6 +63,7 @@ mod frame;
 mod io;
 mod owned;
 pub mod reassembly;
+pub mod text;
 
 pub use builder::*;
 #[cfg(feature = "tokio")]

@@ -3,7 +3,10 @@
 //! Parts are keyed by [`MessageKey`]: the peer (for example the bound session), the source and
 //! destination addresses and the reference number, so equal references from different senders
 //! never mix. Incomplete messages expire after a time limit measured with the `now` instants the
-//! caller passes in, and each peer may hold at most a configured number of payload octets.
+//! caller passes in, and each peer may hold at most a configured number of octets: the payloads
+//! it sent plus the bookkeeping of each incomplete message ([`message_overhead`]), so parts
+//! without payload still cost memory. Stored payloads are copied out of the received buffer, so
+//! a part never keeps a larger frame alive.
 //!
 //! ```
 //! use std::time::Instant;
@@ -58,7 +61,8 @@ impl<P> MessageKey<P> {
 pub struct Config {
     /// How long an incomplete message is kept after its first part.
     pub timeout: Duration,
-    /// Payload octets that one peer's incomplete messages may hold together.
+    /// Octets that one peer's incomplete messages may hold together: payloads plus the
+    /// bookkeeping of each message ([`message_overhead`]).
     pub max_bytes_per_peer: usize,
 }
 
@@ -80,11 +84,13 @@ pub enum ReassemblyError {
     InvalidPart,
     /// The part announces a different total than earlier parts of the message.
     TotalMismatch,
-    /// Storing the part would take the peer above its memory cap; the part was dropped.
+    /// Storing the part would take the peer above its memory cap, even after dropping the
+    /// peer's messages older than the time limit; the part was dropped.
     MemoryCapExceeded {
-        /// Octets the peer holds now.
+        /// Octets charged to the peer now.
         held: usize,
-        /// Octets the part would add.
+        /// Octets the part would add: its payload, plus [`message_overhead`] for the first
+        /// part of a message.
         incoming: usize,
         /// The configured cap.
         cap: usize,
@@ -166,8 +172,18 @@ struct Entry {
     total: u8,
     parts: Vec<Option<Bytes>>,
     received: u8,
+    /// Octets charged to the peer: payloads plus [`message_overhead`].
     bytes: usize,
     first_seen: Instant,
+}
+
+/// Octets charged to a peer for keeping an incomplete message of `total` parts under `key`,
+/// besides its payloads: the key (with its addresses), the entry, its slot for every part and
+/// the table's share. An estimate of the heap the reassembler spends on it.
+pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
+    // Hash tables keep some free room: count one control word per entry as well.
+    let table = size_of::<MessageKey<P>>() + size_of::<Entry>() + size_of::<usize>();
+    table + key.source.len() + key.dest.len() + usize::from(total) * size_of::<Option<Bytes>>()
 }
 
 /// Reassembles concatenated messages from many peers; see the [module documentation](self).
@@ -176,6 +192,9 @@ pub struct Reassembler<P> {
     config: Config,
     pending: HashMap<MessageKey<P>, Entry>,
     held: HashMap<P, usize>,
+    /// Messages dropped for their age by [`Reassembler::insert`], reported by the next
+    /// [`Reassembler::expire`].
+    dropped: Vec<Incomplete<P>>,
 }
 
 impl<P: Eq + Hash + Clone> Reassembler<P> {
@@ -185,10 +204,11 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             config,
             pending: HashMap::new(),
             held: HashMap::new(),
+            dropped: Vec::new(),
         }
     }
 
-    /// Payload octets the peer's incomplete messages hold.
+    /// Octets charged to the peer's incomplete messages: payloads plus bookkeeping.
     pub fn held_by(&self, peer: &P) -> usize {
         self.held.get(peer).copied().unwrap_or(0)
     }
@@ -207,8 +227,42 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         release(&mut self.held, peer, bytes);
     }
 
+    fn is_stale(&self, e: &Entry, now: Instant) -> bool {
+        now.saturating_duration_since(e.first_seen) > self.config.timeout
+    }
+
+    /// Removes the message under `key`, returning it for reporting.
+    fn drop_entry(&mut self, key: &MessageKey<P>) -> Option<Incomplete<P>> {
+        let e = self.pending.remove(key)?;
+        self.release(&key.peer, e.bytes);
+        Some(Incomplete {
+            key: key.clone(),
+            received: e.received,
+            total: e.total,
+            first_seen: e.first_seen,
+        })
+    }
+
+    /// Drops `peer`'s messages older than the time limit, keeping them for [`Self::expire`].
+    fn drop_stale_of(&mut self, peer: &P, now: Instant) {
+        let stale: Vec<MessageKey<P>> = self
+            .pending
+            .iter()
+            .filter(|(k, e)| &k.peer == peer && self.is_stale(e, now))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in stale {
+            if let Some(gone) = self.drop_entry(&key) {
+                self.dropped.push(gone);
+            }
+        }
+    }
+
     /// Adds part `seq` (from 1) of `total`. An incomplete message older than the time limit with
-    /// the same key is dropped first, so a reused reference starts afresh.
+    /// the same key is dropped first, so a reused reference starts afresh. When the part would
+    /// take the peer above [`Config::max_bytes_per_peer`], the peer's messages older than the
+    /// time limit are dropped before the cap is checked again. Messages dropped here are
+    /// reported by the next [`expire`](Self::expire).
     pub fn insert(
         &mut self,
         now: Instant,
@@ -225,13 +279,13 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
                 parts: vec![payload],
             }));
         }
-        let stale = self
+        if self
             .pending
             .get(&key)
-            .is_some_and(|e| now.saturating_duration_since(e.first_seen) > self.config.timeout);
-        if stale {
-            if let Some(e) = self.pending.remove(&key) {
-                self.release(&key.peer, e.bytes);
+            .is_some_and(|e| self.is_stale(e, now))
+        {
+            if let Some(gone) = self.drop_entry(&key) {
+                self.dropped.push(gone);
             }
         }
         if let Some(e) = self.pending.get(&key) {
@@ -245,16 +299,27 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
                 return Ok(Outcome::Duplicate);
             }
         }
-        let held = self.held_by(&key.peer);
+        let overhead = if self.pending.contains_key(&key) {
+            0
+        } else {
+            message_overhead(&key, total)
+        };
+        let incoming = payload.len().saturating_add(overhead);
         let cap = self.config.max_bytes_per_peer;
-        if held.saturating_add(payload.len()) > cap {
-            return Err(ReassemblyError::MemoryCapExceeded {
-                held,
-                incoming: payload.len(),
-                cap,
-            });
+        if self.held_by(&key.peer).saturating_add(incoming) > cap {
+            self.drop_stale_of(&key.peer, now);
+            let held = self.held_by(&key.peer);
+            if held.saturating_add(incoming) > cap {
+                return Err(ReassemblyError::MemoryCapExceeded {
+                    held,
+                    incoming,
+                    cap,
+                });
+            }
         }
-        *self.held.entry(key.peer.clone()).or_insert(0) += payload.len();
+        *self.held.entry(key.peer.clone()).or_insert(0) += incoming;
+        // A copy: the payload may be a slice of a much larger received buffer.
+        let payload = Bytes::copy_from_slice(&payload);
         let mut occupied = match self.pending.entry(key) {
             MapEntry::Occupied(o) => o,
             MapEntry::Vacant(v) => v.insert_entry(Entry {
@@ -266,7 +331,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             }),
         };
         let entry = occupied.get_mut();
-        entry.bytes += payload.len();
+        entry.bytes += incoming;
         if let Some(slot) = entry.parts.get_mut(usize::from(seq - 1)) {
             *slot = Some(payload);
         }
@@ -318,27 +383,17 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         }
     }
 
-    /// Drops and reports the messages whose first part is older than the time limit at `now`.
+    /// Drops and reports the messages whose first part is older than the time limit at `now`,
+    /// together with those [`insert`](Self::insert) dropped for their age since the last call.
     pub fn expire(&mut self, now: Instant) -> Vec<Incomplete<P>> {
-        let timeout = self.config.timeout;
         let old: Vec<MessageKey<P>> = self
             .pending
             .iter()
-            .filter(|(_, e)| now.saturating_duration_since(e.first_seen) > timeout)
+            .filter(|(_, e)| self.is_stale(e, now))
             .map(|(k, _)| k.clone())
             .collect();
-        let mut out = Vec::with_capacity(old.len());
-        for key in old {
-            if let Some(e) = self.pending.remove(&key) {
-                self.release(&key.peer, e.bytes);
-                out.push(Incomplete {
-                    key,
-                    received: e.received,
-                    total: e.total,
-                    first_seen: e.first_seen,
-                });
-            }
-        }
+        let mut out = core::mem::take(&mut self.dropped);
+        out.extend(old.iter().filter_map(|key| self.drop_entry(key)));
         out
     }
 
@@ -405,7 +460,7 @@ mod tests {
             r.insert(t0, key(2, 7), 3, 2, part("x")),
             Ok(Outcome::Incomplete { received: 1, .. })
         ));
-        assert_eq!(r.held_by(&1), 2);
+        assert_eq!(r.held_by(&1), 2 + message_overhead(&key(1, 7), 3));
         assert_eq!(
             r.insert(t0, key(1, 7), 4, 2, part("B")),
             Err(ReassemblyError::TotalMismatch)
@@ -442,7 +497,8 @@ mod tests {
         assert_eq!(gone.len(), 1);
         assert_eq!(gone[0].key, key(1, 1));
         assert_eq!((gone[0].received, gone[0].total), (1, 2));
-        assert_eq!(r.held_by(&1), 1);
+        let overhead = message_overhead(&key(1, 2), 2);
+        assert_eq!(r.held_by(&1), 1 + overhead);
         let left: Vec<_> = r.incomplete().collect();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].key.reference, 2);
@@ -455,21 +511,32 @@ mod tests {
                 total: 2
             })
         );
-        assert_eq!(r.held_by(&1), 3);
+        assert_eq!(r.held_by(&1), 3 + overhead);
+        // The replaced entry is reported by the next expire.
+        let gone = r.expire(later);
+        assert_eq!(gone.len(), 1);
+        assert_eq!(
+            (gone[0].key.reference, gone[0].first_seen),
+            (2, t0 + Duration::from_secs(5))
+        );
+        assert_eq!(r.len(), 1);
     }
 
     #[test]
     fn memory_cap_per_peer() {
-        let mut r = Reassembler::new(cfg(60, 10));
+        let o = message_overhead(&key(1, 1), 2);
+        let cap = 2 * o + 10;
+        let mut r = Reassembler::new(cfg(60, cap));
         let t0 = Instant::now();
         r.insert(t0, key(1, 1), 2, 1, Bytes::from_static(b"123456"))
             .unwrap();
+        assert_eq!(r.held_by(&1), o + 6);
         assert_eq!(
             r.insert(t0, key(1, 2), 2, 1, Bytes::from_static(b"12345")),
             Err(ReassemblyError::MemoryCapExceeded {
-                held: 6,
-                incoming: 5,
-                cap: 10
+                held: o + 6,
+                incoming: o + 5,
+                cap
             })
         );
         // Other peers are unaffected.
@@ -477,12 +544,94 @@ mod tests {
             r.insert(t0, key(2, 2), 2, 1, Bytes::from_static(b"12345"))
                 .is_ok()
         );
-        // Completing frees the peer's budget.
+        // A later part of a message already held costs its payload only.
         assert!(matches!(
             r.insert(t0, key(1, 1), 2, 2, Bytes::from_static(b"7890")),
             Ok(Outcome::Complete(_))
         ));
+        // Completing frees the peer's budget.
         assert_eq!(r.held_by(&1), 0);
+    }
+
+    #[test]
+    fn empty_parts_are_charged_their_bookkeeping() {
+        let cap = 64 * 1024;
+        let mut r = Reassembler::new(cfg(60, cap));
+        let t0 = Instant::now();
+        let per = message_overhead(&key(1, 0), 255);
+        assert!(per > 255 * 8, "a slot per part is counted: {per}");
+        let mut stored = 0usize;
+        for reference in 0..=u16::MAX {
+            match r.insert(t0, key(1, reference), 255, 1, Bytes::new()) {
+                Ok(Outcome::Incomplete { .. }) => stored += 1,
+                Err(ReassemblyError::MemoryCapExceeded { held, incoming, .. }) => {
+                    assert_eq!(incoming, per);
+                    assert!(held + incoming > cap);
+                    break;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(stored, cap / per);
+        assert!(r.held_by(&1) <= cap);
+        assert_eq!(r.len(), stored);
+    }
+
+    #[test]
+    fn stale_messages_of_the_peer_give_way_before_the_cap() {
+        let o = message_overhead(&key(1, 1), 2);
+        let cap = o + 100;
+        let mut r = Reassembler::new(cfg(10, cap));
+        let t0 = Instant::now();
+        r.insert(t0, key(1, 1), 2, 1, Bytes::from(vec![1u8; 100]))
+            .unwrap();
+        // Another peer's old message is not touched by peer 1's inserts.
+        r.insert(t0, key(2, 1), 2, 1, Bytes::from_static(b"x"))
+            .unwrap();
+        // Still fresh: the cap holds.
+        assert!(matches!(
+            r.insert(
+                t0 + Duration::from_secs(10),
+                key(1, 2),
+                2,
+                1,
+                Bytes::from_static(b"y")
+            ),
+            Err(ReassemblyError::MemoryCapExceeded { .. })
+        ));
+        // Older than the limit: dropped, and the new message fits.
+        let later = t0 + Duration::from_secs(11);
+        assert_eq!(
+            r.insert(later, key(1, 2), 2, 1, Bytes::from_static(b"y")),
+            Ok(Outcome::Incomplete {
+                received: 1,
+                total: 2
+            })
+        );
+        assert_eq!(r.held_by(&1), 1 + o);
+        assert_eq!(r.len(), 2);
+        let mut gone = r.expire(later);
+        gone.sort_by_key(|g| g.key.peer);
+        assert_eq!(gone.len(), 2);
+        assert_eq!((gone[0].key.clone(), gone[0].received), (key(1, 1), 1));
+        assert_eq!(gone[1].key, key(2, 1));
+        assert!(r.expire(later).is_empty());
+    }
+
+    #[test]
+    fn stored_payloads_do_not_pin_the_received_buffer() {
+        let mut r = Reassembler::new(Config::default());
+        let t0 = Instant::now();
+        let frame = Bytes::from(vec![7u8; 4096]);
+        let part = frame.slice(100..103);
+        r.insert(t0, key(1, 1), 2, 1, part.clone()).unwrap();
+        drop(frame);
+        let Ok(Outcome::Complete(m)) = r.insert(t0, key(1, 1), 2, 2, Bytes::from_static(b"z"))
+        else {
+            panic!("not complete");
+        };
+        assert_eq!(m.parts[0], part);
+        assert_ne!(m.parts[0].as_ptr(), part.as_ptr());
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! ```
 
 use super::gsm7::{self, Language, Tables};
-use super::{TextError, latin1, ucs2};
+use super::{OnUnmappable, TextError, ucs2};
 
 /// Octets of user data in one SMS.
 pub const SMS_OCTETS: usize = 140;
@@ -55,7 +55,21 @@ impl Encoding {
     }
 
     /// Number of units of `text` in this encoding: septets, octets or UTF-16 units.
+    ///
+    /// # Errors
+    /// [`TextError::Unmappable`] for the first character the encoding cannot hold; see
+    /// [`units_with`](Self::units_with) to count it as its replacement instead.
     pub fn units(self, text: &str) -> Result<usize, TextError> {
+        self.units_with(text, OnUnmappable::Error)
+    }
+
+    /// Like [`units`](Self::units), with the given policy for characters the encoding cannot
+    /// hold: with [`OnUnmappable::Replace`] each counts as the one unit of its `'?'`, which is
+    /// what the encoders write for it.
+    pub fn units_with(self, text: &str, policy: OnUnmappable) -> Result<usize, TextError> {
+        if let (Self::Gsm7(_) | Self::Latin1, OnUnmappable::Replace) = (self, policy) {
+            return Ok(text.chars().map(|c| char_units(c, self)).sum());
+        }
         match self {
             Self::Gsm7(t) => gsm7::septet_count(text, t),
             Self::Latin1 => text
@@ -75,14 +89,6 @@ impl Encoding {
             Self::Gsm7(_) => gsm7::septets_in(octets, gsm7::fill_bits_for_udh(udh_len)),
             Self::Latin1 => octets,
             Self::Ucs2 => octets / 2,
-        }
-    }
-
-    pub(crate) fn accepts(self, text: &str) -> bool {
-        match self {
-            Self::Gsm7(t) => gsm7::is_encodable(text, t),
-            Self::Latin1 => latin1::is_latin1(text),
-            Self::Ucs2 => true,
         }
     }
 }
@@ -127,35 +133,66 @@ pub(crate) const fn udh_len(ie_octets: usize) -> usize {
     if ie_octets == 0 { 0 } else { ie_octets + 1 }
 }
 
-/// Number of segments `units` units need: 1 if they fit a single SMS, else the concatenated count.
-pub(crate) const fn segments_for(units: usize, enc: Encoding, method: Concatenation) -> usize {
-    let shift = enc.shift_ie_len();
-    let single = enc.capacity(udh_len(shift));
-    if units <= single || matches!(method, Concatenation::Payload) {
-        return 1;
-    }
-    let per = enc.capacity(udh_len(shift + method.ie_len()));
-    units.div_ceil(per)
+/// Units per part: `(single, part)` for a message that fits one SMS and for each part of a
+/// concatenated one, when the header also holds `extra` octets of other elements.
+pub(crate) const fn capacities(
+    enc: Encoding,
+    method: Concatenation,
+    extra: usize,
+) -> (usize, usize) {
+    let base = enc.shift_ie_len() + extra;
+    (
+        enc.capacity(udh_len(base)),
+        enc.capacity(udh_len(base + method.ie_len())),
+    )
 }
 
 /// Number of segments `text` needs in `encoding` under `method` (1 for [`Concatenation::Payload`]).
 ///
 /// Parts are cut between characters, so a GSM escape pair or a surrogate pair that does not fit
 /// the end of a part moves to the next one; the count takes that into account.
+///
+/// # Errors
+/// [`TextError::Unmappable`] for a character `encoding` cannot hold; see [`segment_count_with`].
 pub fn segment_count(
     text: &str,
     encoding: Encoding,
     method: Concatenation,
 ) -> Result<usize, TextError> {
-    let units = encoding.units(text)?;
-    if segments_for(units, encoding, method) == 1 {
-        return Ok(1);
-    }
-    let per = encoding.capacity(udh_len(encoding.shift_ie_len() + method.ie_len()));
-    Ok(count_parts(text, per, |c| char_units(c, encoding)))
+    segment_count_with(text, encoding, method, OnUnmappable::Error)
 }
 
-/// Units one character costs in `enc` (unmappable GSM characters count 1).
+/// Like [`segment_count`], with the given policy for characters `encoding` cannot hold
+/// ([`OnUnmappable::Replace`] counts each as its `'?'`).
+///
+/// The count is the one [`Splitter`](super::split::Splitter) produces for
+/// [`Content::Text`](super::split::Content::Text) without other header elements.
+pub fn segment_count_with(
+    text: &str,
+    encoding: Encoding,
+    method: Concatenation,
+    policy: OnUnmappable,
+) -> Result<usize, TextError> {
+    encoding.units_with(text, policy)?;
+    Ok(text_segments(text, encoding, method, false))
+}
+
+/// Segments of a text whose characters all encode (or are replaced) in `enc`; `packed` applies
+/// the rule that a packed part does not end with a carriage return in its last septet.
+pub(crate) fn text_segments(
+    text: &str,
+    enc: Encoding,
+    method: Concatenation,
+    packed: bool,
+) -> usize {
+    let (single, per) = capacities(enc, method, 0);
+    if matches!(method, Concatenation::Payload) || count_parts(text, single, enc, packed) == 1 {
+        return 1;
+    }
+    count_parts(text, per, enc, packed)
+}
+
+/// Units one character costs in `enc` (unmappable GSM characters count 1, as their `'?'`).
 pub(crate) fn char_units(c: char, enc: Encoding) -> usize {
     match enc {
         Encoding::Gsm7(t) => t.encode_char(c).map_or(1, gsm7::Septets::len),
@@ -164,49 +201,108 @@ pub(crate) fn char_units(c: char, enc: Encoding) -> usize {
     }
 }
 
-/// Number of parts of at most `cap` units when cutting greedily between characters.
-pub(crate) fn count_parts(text: &str, cap: usize, cost: impl Fn(char) -> usize) -> usize {
-    let mut parts = 1usize;
-    let mut used = 0usize;
-    for c in text.chars() {
-        let u = cost(c);
-        if used.saturating_add(u) > cap {
-            parts = parts.saturating_add(1);
-            used = 0;
-        }
-        used = used.saturating_add(u);
-    }
-    parts
+/// Number of parts of at most `cap` units (see [`Parts`]).
+pub(crate) fn count_parts(text: &str, cap: usize, enc: Encoding, packed: bool) -> usize {
+    Parts::new(text, cap, enc, packed).count()
 }
 
-/// Chooses the smallest encoding for `text`: GSM 7-bit with the default tables if possible, else
-/// GSM 7-bit with national shift tables of an `allowed` language (the combination needing the
-/// fewest segments, then the fewest septets), else UCS-2.
+/// The byte ranges of the parts of a text cut greedily between characters, each holding at most
+/// `cap` units (and at least one character, so that the cut always advances).
+///
+/// With `packed`, a carriage return never takes the last unit of a part: TS 23.038 6.1.2.3.1 has
+/// a packed text ending in CR on an octet boundary sent with a second CR, which would not fit.
+/// An empty text is one empty part.
+#[derive(Debug, Clone)]
+pub(crate) struct Parts<'t> {
+    text: &'t str,
+    pos: usize,
+    cap: usize,
+    enc: Encoding,
+    packed: bool,
+    done: bool,
+}
+
+impl<'t> Parts<'t> {
+    pub(crate) const fn new(text: &'t str, cap: usize, enc: Encoding, packed: bool) -> Self {
+        Self {
+            text,
+            pos: 0,
+            cap,
+            enc,
+            packed,
+            done: false,
+        }
+    }
+}
+
+impl Iterator for Parts<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let rest = self.text.get(start..)?;
+        let mut used = 0usize;
+        let mut end = self.text.len();
+        for (i, c) in rest.char_indices() {
+            let after = used.saturating_add(char_units(c, self.enc));
+            let over = after > self.cap || (self.packed && c == '\r' && after == self.cap);
+            if over && used > 0 {
+                end = start + i;
+                break;
+            }
+            used = after;
+        }
+        self.pos = end;
+        self.done = end >= self.text.len();
+        Some((start, end))
+    }
+}
+
+/// Chooses the smallest encoding for `text`: among GSM 7-bit with the default tables and with
+/// the national shift tables of each `allowed` language (single shift, locking shift, both),
+/// the one needing the fewest segments, then the fewest septets counting the 3 header octets of
+/// each shift element; the default tables win a tie. UCS-2 when no GSM tables hold the text.
+///
+/// ```
+/// use smpp_core::text::choose::{choose, Encoding};
+/// use smpp_core::text::gsm7::{Language, Tables};
+///
+/// // 100 euro signs: 200 septets (2 segments) in the default tables, where € is an escape,
+/// // but 100 (1 segment) in the Portuguese locking-shift table, which holds it directly.
+/// let euros = "€".repeat(100);
+/// assert_eq!(choose(&euros, &[]), Encoding::Gsm7(Tables::DEFAULT));
+/// assert_eq!(
+///     choose(&euros, &[Language::Portuguese]),
+///     Encoding::Gsm7(Tables::new(Language::Portuguese, Language::Default).unwrap())
+/// );
+/// ```
 pub fn choose(text: &str, allowed: &[Language]) -> Encoding {
     choose_for(text, allowed, Concatenation::Udh8)
 }
 
 /// Like [`choose`], counting segments under the given concatenation method.
 pub fn choose_for(text: &str, allowed: &[Language], method: Concatenation) -> Encoding {
-    let default = Encoding::Gsm7(Tables::DEFAULT);
-    if default.accepts(text) {
-        return default;
-    }
-    let mut best: Option<(usize, usize, Encoding)> = None;
-    for &lang in allowed {
-        let candidates = [
+    let national = allowed.iter().flat_map(|&lang| {
+        [
             Some(Tables::single_shift(lang)),
             Tables::new(lang, Language::Default),
             Tables::new(lang, lang),
-        ];
-        for tables in candidates.into_iter().flatten() {
-            let enc = Encoding::Gsm7(tables);
-            if let Ok(units) = enc.units(text) {
-                let segs = segments_for(units, enc, method);
-                let key = (segs, units.saturating_add(enc.shift_ie_len() * 8 / 7));
-                if best.is_none_or(|(s, u, _)| key < (s, u)) {
-                    best = Some((key.0, key.1, enc));
-                }
+        ]
+    });
+    let mut best: Option<(usize, usize, Encoding)> = None;
+    for tables in core::iter::once(Some(Tables::DEFAULT))
+        .chain(national)
+        .flatten()
+    {
+        let enc = Encoding::Gsm7(tables);
+        if let Ok(units) = enc.units(text) {
+            let segs = text_segments(text, enc, method, false);
+            let key = (segs, units.saturating_add(enc.shift_ie_len() * 8 / 7));
+            if best.is_none_or(|(s, u, _)| key < (s, u)) {
+                best = Some((key.0, key.1, enc));
             }
         }
     }

@@ -25,9 +25,11 @@ use core::fmt;
 
 use crate::{DataCoding, Error, SubmitSm, TlvBuf, TlvTag};
 
-use super::choose::{Concatenation, Encoding, char_units, count_parts, segments_for, udh_len};
+use super::choose::{Concatenation, Encoding, Parts, capacities};
 use super::gsm7::{self, Language, Septets};
-use super::udh::{Ie, UdhBuilder, UdhError};
+use super::udh::{
+    IEI_CONCAT_8, IEI_CONCAT_16, IEI_LOCKING_SHIFT, IEI_SINGLE_SHIFT, Ie, UdhBuilder, UdhError,
+};
 use super::{OnUnmappable, TextError, latin1, ucs2};
 
 /// Errors from splitting.
@@ -44,6 +46,11 @@ pub enum SplitError {
     NoSuchSegment,
     /// The output buffer is too small.
     BufferTooSmall,
+    /// An element of [`SplitOptions::ies`] that the splitter writes itself: concatenation
+    /// (0x00, 0x08) or national language shift (0x24, 0x25).
+    ReservedIe(u8),
+    /// The user data header leaves no room for a character of the content.
+    HeaderTooLong,
 }
 
 impl fmt::Display for SplitError {
@@ -54,6 +61,11 @@ impl fmt::Display for SplitError {
             Self::TooManySegments => f.write_str("message needs more than 255 segments"),
             Self::NoSuchSegment => f.write_str("segment index out of range"),
             Self::BufferTooSmall => f.write_str("output buffer too small"),
+            Self::ReservedIe(iei) => write!(
+                f,
+                "information element 0x{iei:02X} is written by the splitter itself"
+            ),
+            Self::HeaderTooLong => f.write_str("user data header leaves no room for the content"),
         }
     }
 }
@@ -85,8 +97,11 @@ pub enum Content<'a> {
     Text(&'a str, Encoding),
     /// A GSM 7-bit text packed 8-in-7 after the header's fill bits (for MCs that want packed data).
     ///
-    /// When a part would end with 7 spare bits, a carriage return (0x0D) is added as padding so
-    /// the receiver does not read a spurious `'@'`, as TS 23.038 6.1.2.3.1 asks.
+    /// Padding follows TS 23.038 6.1.2.3.1: when a part would end with 7 spare bits, a carriage
+    /// return (0x0D) fills them so the receiver does not read a spurious `'@'`; when a part ends
+    /// with a carriage return of the text on an octet boundary, a second one is added (with one
+    /// zero bit), so that the receiver, which drops a final CR as padding, keeps the text's CR.
+    /// Parts are cut so that this second CR always fits.
     PackedGsm7(&'a str, gsm7::Tables),
     /// Octets with no character meaning (`data_coding` 0x04), split anywhere.
     Binary(&'a [u8]),
@@ -156,44 +171,119 @@ pub struct Segment {
     pub sar: Option<Sar>,
 }
 
+/// Options of [`Splitter::with_options`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SplitOptions<'a> {
+    /// Information elements written in every part's header, after the concatenation and
+    /// national language shift elements, and counted in each part's capacity (for example
+    /// [`Ie::Port16`] for application port addressing). Concatenation and shift elements are
+    /// the splitter's own and are refused with [`SplitError::ReservedIe`].
+    pub ies: &'a [Ie<'a>],
+    /// What to do with a character the encoding cannot hold: [`OnUnmappable::Error`] (the
+    /// default) fails with [`SplitError::Text`]; [`OnUnmappable::Replace`] writes `'?'` in its
+    /// place (one unit; GSM 7-bit 0x3F, Latin-1 0x3F). UCS-2 holds every character.
+    pub on_unmappable: OnUnmappable,
+}
+
 /// Splits one message; see the [module documentation](self).
 #[derive(Debug, Clone, Copy)]
 pub struct Splitter<'a> {
     content: Content<'a>,
     method: Method,
+    ies: &'a [Ie<'a>],
+    policy: OnUnmappable,
     total: u8,
     per_part: usize,
 }
 
 impl<'a> Splitter<'a> {
-    /// Measures `content` and prepares to split it under `method`.
+    /// Measures `content` and prepares to split it under `method`, failing on characters the
+    /// encoding cannot hold; see [`with_options`](Self::with_options).
     pub fn new(content: Content<'a>, method: Method) -> Result<Self, SplitError> {
+        Self::with_options(content, method, SplitOptions::default())
+    }
+
+    /// Measures `content` and prepares to split it under `method`, with other header elements in
+    /// every part and a policy for unmappable characters.
+    ///
+    /// ```
+    /// use smpp_core::text::split::{Content, Method, SplitOptions, Splitter};
+    /// use smpp_core::text::udh::{Ie, Udh};
+    ///
+    /// // A WAP push: WSP octets to port 2948 from port 9200, 128 octets per part.
+    /// let wsp = [0x5Au8; 300];
+    /// let ports = [Ie::Port16 { dest: 2948, src: 9200 }];
+    /// let options = SplitOptions { ies: &ports, ..SplitOptions::default() };
+    /// let s = Splitter::with_options(Content::Binary(&wsp), Method::Udh8 { reference: 1 }, options)?;
+    /// assert_eq!(s.total(), 3);
+    /// let mut out = [0u8; 140];
+    /// let seg = s.segment(0, &mut out)?;
+    /// assert_eq!(&out[..12], &[11, 0x00, 0x03, 1, 3, 1, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0]);
+    /// assert_eq!(seg.len, 140);
+    /// let (udh, _) = Udh::split(&out[..seg.len])?;
+    /// assert_eq!(udh.ports()?, Some((2948, 9200)));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn with_options(
+        content: Content<'a>,
+        method: Method,
+        options: SplitOptions<'a>,
+    ) -> Result<Self, SplitError> {
+        let policy = options.on_unmappable;
+        if let Some(ie) = options.ies.iter().find(|ie| {
+            matches!(
+                ie.iei(),
+                IEI_CONCAT_8 | IEI_CONCAT_16 | IEI_SINGLE_SHIFT | IEI_LOCKING_SHIFT
+            )
+        }) {
+            return Err(SplitError::ReservedIe(ie.iei()));
+        }
+        let extra = options
+            .ies
+            .iter()
+            .try_fold(0usize, |n, ie| n.checked_add(ie.encoded_len()))
+            .filter(|&n| n < 255)
+            .ok_or(SplitError::HeaderTooLong)?;
         let enc = encoding(content);
-        let units = match content {
-            Content::Text(t, e) => e.units(t)?,
-            Content::PackedGsm7(t, tables) => gsm7::septet_count(t, tables)?,
-            Content::Binary(b) => b.len(),
-        };
-        let conc = method.concatenation();
-        let single = segments_for(units, enc, conc) == 1;
-        let per_part = if matches!(conc, Concatenation::Payload) {
-            usize::MAX
-        } else if single {
-            enc.capacity(udh_len(enc.shift_ie_len()))
-        } else {
-            enc.capacity(udh_len(enc.shift_ie_len() + conc.ie_len()))
-        };
-        let total = match content {
-            _ if single => 1,
-            Content::Binary(b) => b.len().div_ceil(per_part.max(1)),
-            Content::Text(t, _) | Content::PackedGsm7(t, _) => {
-                count_parts(t, per_part, |c| char_units(c, enc))
+        let packed = matches!(content, Content::PackedGsm7(..));
+        match content {
+            Content::Text(t, e) => {
+                e.units_with(t, policy)?;
             }
+            Content::PackedGsm7(t, _) => {
+                enc.units_with(t, policy)?;
+            }
+            Content::Binary(_) => {}
+        }
+        let conc = method.concatenation();
+        let (single_cap, part_cap) = capacities(enc, conc, extra);
+        let parts = |cap: usize| match content {
+            Content::Binary(b) => b.len().div_ceil(cap.max(1)).max(1),
+            Content::Text(t, _) | Content::PackedGsm7(t, _) => {
+                Parts::new(t, cap, enc, packed).count()
+            }
+        };
+        // The widest character: an escape pair or a surrogate pair.
+        let widest = if matches!(content, Content::Binary(_)) {
+            1
+        } else {
+            2
+        };
+        let (total, per_part) = if matches!(conc, Concatenation::Payload) {
+            (1, usize::MAX)
+        } else if single_cap >= widest && parts(single_cap) == 1 {
+            (1, single_cap)
+        } else if part_cap >= widest {
+            (parts(part_cap), part_cap)
+        } else {
+            return Err(SplitError::HeaderTooLong);
         };
         let total = u8::try_from(total).map_err(|_| SplitError::TooManySegments)?;
         Ok(Self {
             content,
             method,
+            ies: options.ies,
+            policy,
             total,
             per_part,
         })
@@ -221,10 +311,10 @@ impl<'a> Splitter<'a> {
                 (n < self.total())
                     .then(|| (start, start.saturating_add(self.per_part).min(b.len())))
             }
-            Content::Text(t, enc) => text_range(t, n, self.per_part, |c| char_units(c, enc)),
-            Content::PackedGsm7(t, tables) => text_range(t, n, self.per_part, |c| {
-                char_units(c, Encoding::Gsm7(tables))
-            }),
+            Content::Text(t, enc) => Parts::new(t, self.per_part, enc, false).nth(n),
+            Content::PackedGsm7(t, tables) => {
+                Parts::new(t, self.per_part, Encoding::Gsm7(tables), true).nth(n)
+            }
         }
     }
 
@@ -256,7 +346,7 @@ impl<'a> Splitter<'a> {
             _ => None,
         };
         let shifts = tables.map(|t| (t.single(), t.locking()));
-        let needs_udh = concat_ie.is_some() || enc.shift_ie_len() > 0;
+        let needs_udh = concat_ie.is_some() || enc.shift_ie_len() > 0 || !self.ies.is_empty();
         if needs_udh {
             let mut b = UdhBuilder::new(out)?;
             if let Some(ie) = concat_ie {
@@ -269,6 +359,9 @@ impl<'a> Splitter<'a> {
                 if locking != Language::Default {
                     b.push(Ie::LockingShift(locking.id()))?;
                 }
+            }
+            for ie in self.ies {
+                b.push(*ie)?;
             }
             udh = b.finish();
         }
@@ -285,11 +378,11 @@ impl<'a> Splitter<'a> {
                 let part = t.get(start..end).ok_or(SplitError::NoSuchSegment)?;
                 match e {
                     Encoding::Gsm7(tb) => {
-                        let w = gsm7::encode_unpacked(part, tb, OnUnmappable::Error, body)?;
+                        let w = gsm7::encode_unpacked(part, tb, self.policy, body)?;
                         (w, w)
                     }
                     Encoding::Latin1 => {
-                        let w = latin1::encode_latin1(part, OnUnmappable::Error, body)?;
+                        let w = latin1::encode_latin1(part, self.policy, body)?;
                         (w, w)
                     }
                     Encoding::Ucs2 => {
@@ -300,7 +393,7 @@ impl<'a> Splitter<'a> {
             }
             Content::PackedGsm7(t, tb) => {
                 let part = t.get(start..end).ok_or(SplitError::NoSuchSegment)?;
-                pack_text(part, tb, gsm7::fill_bits_for_udh(udh), body)?
+                pack_text(part, tb, self.policy, gsm7::fill_bits_for_udh(udh), body)?
             }
         };
         let sar = match self.method {
@@ -401,31 +494,6 @@ const fn encoding(content: Content<'_>) -> Encoding {
     }
 }
 
-/// Finds the byte range of part `n` when parts hold at most `cap` units, cutting between chars.
-fn text_range(
-    text: &str,
-    n: usize,
-    cap: usize,
-    cost: impl Fn(char) -> usize,
-) -> Option<(usize, usize)> {
-    let mut part = 0usize;
-    let mut used = 0usize;
-    let mut start = 0usize;
-    for (i, c) in text.char_indices() {
-        let u = cost(c);
-        if used.saturating_add(u) > cap {
-            if part == n {
-                return Some((start, i));
-            }
-            part += 1;
-            start = i;
-            used = 0;
-        }
-        used += u;
-    }
-    (part == n).then_some((start, text.len()))
-}
-
 fn put_septet(out: &mut [u8], bit: usize, s: u8) {
     let [lo, hi] = (u16::from(s) << (bit % 8)).to_le_bytes();
     if let Some(b) = out.get_mut(bit / 8) {
@@ -438,24 +506,26 @@ fn put_septet(out: &mut [u8], bit: usize, s: u8) {
     }
 }
 
-/// Packs `text` after `fill` bits, with CR padding when 7 bits would be left spare.
+/// Packs `text` after `fill` bits, with the CR padding of TS 23.038 6.1.2.3.1: a CR in 7 spare
+/// bits at the end, or a second CR after a final CR that ends on an octet boundary.
 fn pack_text(
     text: &str,
     tables: gsm7::Tables,
+    policy: OnUnmappable,
     fill: u8,
     out: &mut [u8],
 ) -> Result<(usize, usize), TextError> {
-    let mut septets = gsm7::septet_count(text, tables)?;
+    let text_septets = Encoding::Gsm7(tables).units_with(text, policy)?;
     let fill_bits = usize::from(fill);
-    if (septets * 7 + fill_bits) % 8 == 1 {
-        septets += 1; // room for the CR padding
-    }
+    let end_bits = (text_septets * 7 + fill_bits) % 8;
+    let pad = end_bits == 1 || (end_bits == 0 && text.ends_with('\r'));
+    let septets = text_septets + usize::from(pad);
     let len = gsm7::packed_len(septets, fill);
     let dst = out.get_mut(..len).ok_or(TextError::BufferTooSmall)?;
     dst.fill(0);
     let mut bit = fill_bits;
     for (offset, ch) in text.char_indices() {
-        match gsm7::encode_char_policy(ch, offset, tables, OnUnmappable::Error)? {
+        match gsm7::encode_char_policy(ch, offset, tables, policy)? {
             Septets::One(c) => {
                 put_septet(dst, bit, c);
                 bit += 7;
@@ -467,7 +537,7 @@ fn pack_text(
             }
         }
     }
-    if bit < fill_bits + septets * 7 {
+    if pad {
         put_septet(dst, bit, 0x0D);
     }
     Ok((len, septets))

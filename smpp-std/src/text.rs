@@ -1,0 +1,295 @@
+//! Owned message text: a text or binary payload as the owned `submit_sm` (or `deliver_sm`)
+//! PDUs that carry it, and received octets back as a [`String`].
+//!
+//! These wrap the allocation-free pieces of [`smpp_core::text`] (encoding choice, the
+//! [`Splitter`], the decoders) so that an application does not write the segment loop itself.
+//!
+//! ```
+//! use smpp_core::text::split::Method;
+//! use bytes::Bytes;
+//! use smpp_core::Body;
+//! use smpp_std::text::{decode_short_message, submit_sms_for_text};
+//!
+//! let template = smpp_std::SubmitSm {
+//!     destination_addr: smpp_std::COctet::new(Bytes::from_static(b"447700900123")),
+//!     ..smpp_std::SubmitSm::default()
+//! };
+//! let text = "Grüße aus Köln! ".repeat(12); // 192 GSM 7-bit characters: two parts
+//! let mut seq = 10;
+//! let pdus = submit_sms_for_text(&template, &text, &[], Method::Udh8 { reference: 7 }, || {
+//!     seq += 1;
+//!     seq
+//! })?;
+//! assert_eq!(pdus.len(), 2);
+//! assert_eq!(pdus[1].sequence_number, 12);
+//! let mut back = String::new();
+//! for pdu in &pdus {
+//!     let Body::SubmitSm(sm) = &pdu.body else { unreachable!() };
+//!     let part = decode_short_message(&sm.short_message, sm.esm_class.udhi(), sm.data_coding)?;
+//!     back.push_str(&part.expect("a text coding"));
+//! }
+//! assert_eq!(back, text);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use bytes::Bytes;
+use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::gsm7::{Language, Tables};
+use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
+use smpp_core::text::udh::{Udh, UdhError};
+use smpp_core::text::{self as core_text, TextError};
+use smpp_core::{DataCoding, Error, TlvBuf};
+
+use crate::{Pdu, SubmitSm, parse_owned};
+
+/// Room for the TLVs of one part: the template's, a `message_payload` of up to 65535 octets and
+/// the three SAR TLVs.
+const TLV_ROOM: usize = 0x2_0000;
+
+/// Errors from [`submit_sms`] and its relatives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SplitPduError {
+    /// The content could not be split (unmappable character, too many segments, ...).
+    Split(SplitError),
+    /// The template or a part's PDU is not a valid `submit_sm` / `deliver_sm`.
+    Pdu(Error),
+}
+
+impl fmt::Display for SplitPduError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Split(e) => write!(f, "splitting the message: {e}"),
+            Self::Pdu(e) => write!(f, "building a part's PDU: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for SplitPduError {}
+
+impl From<SplitError> for SplitPduError {
+    fn from(e: SplitError) -> Self {
+        Self::Split(e)
+    }
+}
+
+impl From<Error> for SplitPduError {
+    fn from(e: Error) -> Self {
+        Self::Pdu(e)
+    }
+}
+
+/// The `submit_sm` PDUs carrying `content`, split under `method`, one per segment.
+///
+/// Each PDU is `template` with `data_coding` set for the content, the UDHI bit of `esm_class`
+/// set when the part has a user data header, the part in `short_message` (or, for
+/// [`Method::Payload`], in a `message_payload` TLV), and for [`Method::Sar`] the three SAR TLVs
+/// after the template's TLVs; see [`Splitter::submit_sm`]. The template's own `short_message`
+/// is replaced. `next_sequence` gives each PDU its `sequence_number`, in segment order. Every
+/// PDU is encoded and decoded again before it is returned, as the builders do.
+///
+/// ```
+/// use smpp_core::text::split::{Content, Method, SplitOptions};
+/// use smpp_core::text::udh::{Ie, Udh};
+/// use smpp_core::Body;
+/// use smpp_std::text::submit_sms;
+///
+/// // A WAP push of 300 WSP octets to port 2948: three parts, each with ports and concatenation.
+/// let wsp = vec![0x42u8; 300];
+/// let ports = [Ie::Port16 { dest: 2948, src: 9200 }];
+/// let options = SplitOptions { ies: &ports, ..SplitOptions::default() };
+/// let mut seq = 0;
+/// let pdus = submit_sms(
+///     &smpp_std::SubmitSm::default(),
+///     Content::Binary(&wsp),
+///     Method::Udh16 { reference: 0x1234 },
+///     options,
+///     || { seq += 1; seq },
+/// )?;
+/// assert_eq!(pdus.len(), 3);
+/// for pdu in &pdus {
+///     let Body::SubmitSm(sm) = &pdu.body else { unreachable!() };
+///     assert_eq!(sm.data_coding.0, 0x04);
+///     assert!(sm.esm_class.udhi() && sm.short_message.len() <= 140);
+///     let (udh, _) = Udh::split(&sm.short_message)?;
+///     assert_eq!(udh.ports()?, Some((2948, 9200)));
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn submit_sms(
+    template: &SubmitSm,
+    content: Content<'_>,
+    method: Method,
+    options: SplitOptions<'_>,
+    next_sequence: impl FnMut() -> u32,
+) -> Result<Vec<Pdu>, SplitPduError> {
+    parts(template, content, method, options, next_sequence, false)
+}
+
+/// Like [`submit_sms`], making `deliver_sm` PDUs (the same body), as an MC sends a
+/// mobile-originated message to an ESME.
+pub fn deliver_sms(
+    template: &SubmitSm,
+    content: Content<'_>,
+    method: Method,
+    options: SplitOptions<'_>,
+    next_sequence: impl FnMut() -> u32,
+) -> Result<Vec<Pdu>, SplitPduError> {
+    parts(template, content, method, options, next_sequence, true)
+}
+
+/// The `submit_sm` PDUs carrying `text` in the smallest encoding
+/// ([`choose_for`]: GSM 7-bit with the default tables or the national shift tables of an
+/// `allowed` language, else UCS-2), split under `method`; see [`submit_sms`].
+pub fn submit_sms_for_text(
+    template: &SubmitSm,
+    text: &str,
+    allowed: &[Language],
+    method: Method,
+    next_sequence: impl FnMut() -> u32,
+) -> Result<Vec<Pdu>, SplitPduError> {
+    let concatenation = match method {
+        Method::Udh8 { .. } => Concatenation::Udh8,
+        Method::Udh16 { .. } => Concatenation::Udh16,
+        Method::Sar { .. } => Concatenation::Sar,
+        Method::Payload => Concatenation::Payload,
+    };
+    let encoding = choose_for(text, allowed, concatenation);
+    submit_sms(
+        template,
+        Content::Text(text, encoding),
+        method,
+        SplitOptions::default(),
+        next_sequence,
+    )
+}
+
+fn parts(
+    template: &SubmitSm,
+    content: Content<'_>,
+    method: Method,
+    options: SplitOptions<'_>,
+    mut next_sequence: impl FnMut() -> u32,
+    deliver: bool,
+) -> Result<Vec<Pdu>, SplitPduError> {
+    let splitter = Splitter::with_options(content, method, options)?;
+    // The template as borrowed fields, which is what the splitter fills in.
+    let template = smpp_core::Pdu::new(0, smpp_core::Body::SubmitSm(template.clone()));
+    let mut wire = vec![0u8; template.encoded_len()];
+    template.emit(&mut wire)?;
+    let smpp_core::Body::SubmitSm(borrowed) = smpp_core::Pdu::parse(&wire)?.body else {
+        unreachable!("a submit_sm decodes as a submit_sm");
+    };
+    let content_len = match content {
+        Content::Text(t, _) | Content::PackedGsm7(t, _) => t.len().saturating_mul(2),
+        Content::Binary(b) => b.len(),
+    };
+    // A header of at most 256 octets, then at most two octets per byte of text.
+    let mut data = vec![0u8; content_len.saturating_add(256)];
+    let mut tlvs = Box::new(TlvBuf::<TLV_ROOM>::new());
+    let mut out = Vec::with_capacity(splitter.total());
+    for n in 0..splitter.total() {
+        let segment = splitter.segment(n, &mut data)?;
+        let sm = splitter.submit_sm(&segment, &borrowed, &data[..segment.len], &mut tlvs)?;
+        let body = if deliver {
+            smpp_core::Body::DeliverSm(sm)
+        } else {
+            smpp_core::Body::SubmitSm(sm)
+        };
+        let pdu = smpp_core::Pdu::new(next_sequence(), body);
+        pdu.body
+            .validate()
+            .map_err(|e| e.with_header(pdu.header()))?;
+        let mut frame = vec![0u8; pdu.encoded_len()];
+        pdu.emit(&mut frame)?;
+        out.push(parse_owned(&Bytes::from(frame))?);
+    }
+    Ok(out)
+}
+
+/// Errors from [`decode_short_message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The user data header is malformed.
+    Udh(UdhError),
+    /// The text does not decode in its `data_coding`.
+    Text(TextError),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Udh(e) => write!(f, "user data header: {e}"),
+            Self::Text(e) => write!(f, "text: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for DecodeError {}
+
+impl From<UdhError> for DecodeError {
+    fn from(e: UdhError) -> Self {
+        Self::Udh(e)
+    }
+}
+
+impl From<TextError> for DecodeError {
+    fn from(e: TextError) -> Self {
+        Self::Text(e)
+    }
+}
+
+/// The text of `octets` (user data without a header) by its `data_coding`, as a [`String`];
+/// `None` when the coding is not text this crate decodes (binary, compressed, ...). See
+/// [`smpp_core::text::decode`] for the codings and the errors.
+///
+/// ```
+/// use smpp_core::DataCoding;
+/// use smpp_core::text::gsm7::Tables;
+/// use smpp_std::text::decode_to_string;
+///
+/// let s = decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0x04, 0x1F, 0x04, 0x40]);
+/// assert_eq!(s, Some(Ok("Пр".to_string())));
+/// assert_eq!(decode_to_string(DataCoding(0x04), Tables::DEFAULT, b"\x00"), None);
+/// ```
+pub fn decode_to_string(
+    data_coding: DataCoding,
+    tables: Tables,
+    octets: &[u8],
+) -> Option<Result<String, TextError>> {
+    core_text::decode(data_coding, tables, octets).map(Iterator::collect)
+}
+
+/// The text of a received `short_message` (or `message_payload`): the user data header, when
+/// `udhi` says there is one, is skipped and its national language shift elements select the
+/// GSM 7-bit tables; the rest decodes by `data_coding` as in [`decode_to_string`]. `Ok(None)`
+/// for codings that are not text.
+///
+/// ```
+/// use smpp_core::DataCoding;
+/// use smpp_std::text::decode_short_message;
+///
+/// // A Turkish single shift element (0x24, language 1): 0x1B 0x67 is 'ğ'.
+/// let sm = [0x03, 0x24, 0x01, 0x01, 0x61, 0x1B, 0x67];
+/// assert_eq!(decode_short_message(&sm, true, DataCoding(0))?, Some("ağ".to_string()));
+/// # Ok::<(), smpp_std::text::DecodeError>(())
+/// ```
+pub fn decode_short_message(
+    short_message: &[u8],
+    udhi: bool,
+    data_coding: DataCoding,
+) -> Result<Option<String>, DecodeError> {
+    let (tables, octets) = if udhi {
+        let (udh, octets) = Udh::split(short_message)?;
+        let single = udh.single_shift()?.unwrap_or(Language::Default);
+        let locking = udh.locking_shift()?.unwrap_or(Language::Default);
+        let tables = Tables::new(locking, single).unwrap_or(Tables::single_shift(single));
+        (tables, octets)
+    } else {
+        (Tables::DEFAULT, short_message)
+    };
+    Ok(decode_to_string(data_coding, tables, octets).transpose()?)
+}

@@ -1,0 +1,298 @@
+//! Owned text helpers: content to the owned `submit_sm` / `deliver_sm` PDUs of its segments,
+//! and received octets back to text.
+
+#![allow(clippy::cast_possible_truncation)]
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use smpp_core::text::choose::Encoding;
+use smpp_core::text::gsm7::{Language, Tables};
+use smpp_core::text::split::{Content, Method, SplitError, SplitOptions};
+use smpp_core::text::udh::{Ie, Udh, UdhError};
+use smpp_core::text::{OnUnmappable, TextError};
+use smpp_core::{Body, CommandId, DataCoding, EsmClass, TlvTag};
+use smpp_std::reassembly::{Config, Outcome, Reassembler};
+use smpp_std::text::{
+    DecodeError, SplitPduError, decode_short_message, decode_to_string, deliver_sms, submit_sms,
+    submit_sms_for_text,
+};
+use smpp_std::{COctet, Pdu, SubmitSm};
+
+fn template() -> SubmitSm {
+    let tlvs = smpp_std::SubmitSmBuilder::new(1)
+        .destination_addr("447700900123")
+        .user_message_reference(77)
+        .build()
+        .unwrap();
+    let Body::SubmitSm(sm) = tlvs.body else {
+        unreachable!()
+    };
+    SubmitSm {
+        source_addr: COctet::new(Bytes::from_static(b"INFO")),
+        short_message: Bytes::from_static(b"replaced"),
+        esm_class: EsmClass(0x03),
+        ..sm
+    }
+}
+
+fn counter(start: u32) -> impl FnMut() -> u32 {
+    let mut n = start;
+    move || {
+        n += 1;
+        n
+    }
+}
+
+fn sm(pdu: &Pdu) -> &SubmitSm {
+    match &pdu.body {
+        Body::SubmitSm(sm) | Body::DeliverSm(sm) => sm,
+        other => panic!("not a submit_sm: {other:?}"),
+    }
+}
+
+fn decode_all(pdus: &[Pdu]) -> String {
+    pdus.iter()
+        .map(|p| {
+            let sm = sm(p);
+            decode_short_message(&sm.short_message, sm.esm_class.udhi(), sm.data_coding)
+                .unwrap()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn udh_parts_keep_the_template_and_number_in_order() {
+    let text = "Привет, мир! ".repeat(10); // 130 UCS-2 units: two parts of at most 67
+    let pdus = submit_sms(
+        &template(),
+        Content::Text(&text, Encoding::Ucs2),
+        Method::Udh8 { reference: 0x33 },
+        SplitOptions::default(),
+        counter(41),
+    )
+    .unwrap();
+    assert_eq!(pdus.len(), 2);
+    for (i, pdu) in pdus.iter().enumerate() {
+        assert_eq!(pdu.header().command_id, CommandId::SUBMIT_SM);
+        assert_eq!(pdu.sequence_number, 42 + i as u32);
+        let sm = sm(pdu);
+        assert_eq!(sm.source_addr.as_bytes(), b"INFO");
+        assert_eq!(sm.destination_addr.as_bytes(), b"447700900123");
+        assert_eq!(sm.esm_class, EsmClass(0x43), "mode bits kept, UDHI added");
+        assert_eq!(sm.data_coding, DataCoding(0x08));
+        assert_eq!(
+            sm.tlvs
+                .get(TlvTag::USER_MESSAGE_REFERENCE)
+                .and_then(|t| t.as_u16()),
+            Some(77)
+        );
+        let (udh, body) = Udh::split(&sm.short_message).unwrap();
+        let concat = udh.concat().unwrap().unwrap();
+        assert_eq!(
+            (concat.reference, concat.total, usize::from(concat.seq)),
+            (0x33, 2, i + 1)
+        );
+        assert!(body.len() <= 134);
+    }
+    assert_eq!(decode_all(&pdus), text);
+}
+
+#[test]
+fn sar_and_payload_methods() {
+    let text = "x".repeat(200);
+    let content = Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT));
+    let pdus = submit_sms(
+        &template(),
+        content,
+        Method::Sar { reference: 0xBEEF },
+        SplitOptions::default(),
+        counter(0),
+    )
+    .unwrap();
+    assert_eq!(pdus.len(), 2);
+    for (i, pdu) in pdus.iter().enumerate() {
+        let sm = sm(pdu);
+        assert!(!sm.esm_class.udhi());
+        let tlv = |tag| sm.tlvs.get(tag).unwrap();
+        assert_eq!(tlv(TlvTag::SAR_MSG_REF_NUM).as_u16(), Some(0xBEEF));
+        assert_eq!(tlv(TlvTag::SAR_TOTAL_SEGMENTS).as_u8(), Some(2));
+        assert_eq!(tlv(TlvTag::SAR_SEGMENT_SEQNUM).as_u8(), Some(i as u8 + 1));
+    }
+    assert_eq!(decode_all(&pdus), text);
+
+    let long = "y".repeat(1000);
+    let pdus = submit_sms(
+        &template(),
+        Content::Text(&long, Encoding::Latin1),
+        Method::Payload,
+        SplitOptions::default(),
+        counter(0),
+    )
+    .unwrap();
+    assert_eq!(pdus.len(), 1);
+    let sm = sm(&pdus[0]);
+    assert!(sm.short_message.is_empty());
+    let payload = sm.tlvs.get(TlvTag::MESSAGE_PAYLOAD).unwrap().value;
+    assert_eq!(payload, long.as_bytes());
+    assert_eq!(
+        decode_to_string(sm.data_coding, Tables::DEFAULT, payload),
+        Some(Ok(long))
+    );
+}
+
+#[test]
+fn deliver_sm_and_chosen_national_tables() {
+    let pdus = deliver_sms(
+        &template(),
+        Content::Text("hi", Encoding::Gsm7(Tables::DEFAULT)),
+        Method::Udh8 { reference: 1 },
+        SplitOptions::default(),
+        counter(0),
+    )
+    .unwrap();
+    assert_eq!(pdus[0].header().command_id, CommandId::DELIVER_SM);
+    assert_eq!(sm(&pdus[0]).short_message, Bytes::from_static(b"hi"));
+
+    // Turkish letters: the Turkish tables hold them in GSM 7-bit, with a shift element.
+    let text = "Günaydın, İstanbul! Şimdi çay içiyoruz. ".repeat(5);
+    let pdus = submit_sms_for_text(
+        &template(),
+        &text,
+        &[Language::Turkish],
+        Method::Udh16 { reference: 9 },
+        counter(0),
+    )
+    .unwrap();
+    assert!(pdus.len() >= 2);
+    for pdu in &pdus {
+        let sm = sm(pdu);
+        assert_eq!(sm.data_coding, DataCoding(0x00));
+        let (udh, _) = Udh::split(&sm.short_message).unwrap();
+        let turkish = (udh.single_shift(), udh.locking_shift());
+        assert!(
+            turkish.0 == Ok(Some(Language::Turkish)) || turkish.1 == Ok(Some(Language::Turkish))
+        );
+    }
+    assert_eq!(decode_all(&pdus), text);
+    // Without Turkish allowed, the same text needs UCS-2.
+    let pdus = submit_sms_for_text(
+        &template(),
+        &text,
+        &[],
+        Method::Udh16 { reference: 9 },
+        counter(0),
+    )
+    .unwrap();
+    assert_eq!(sm(&pdus[0]).data_coding, DataCoding(0x08));
+    assert_eq!(decode_all(&pdus), text);
+}
+
+#[test]
+fn binary_with_ports_reassembles() {
+    let wsp: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
+    let ports = [Ie::Port16 {
+        dest: 2948,
+        src: 9200,
+    }];
+    let options = SplitOptions {
+        ies: &ports,
+        ..SplitOptions::default()
+    };
+    let pdus = submit_sms(
+        &template(),
+        Content::Binary(&wsp),
+        Method::Udh8 { reference: 5 },
+        options,
+        counter(0),
+    )
+    .unwrap();
+    assert_eq!(pdus.len(), 3);
+    let mut r = Reassembler::new(Config::default());
+    let now = Instant::now();
+    let mut done = None;
+    for pdu in pdus.iter().rev() {
+        let sm = sm(pdu);
+        assert!(sm.short_message.len() <= 140);
+        assert_eq!(sm.data_coding, DataCoding(0x04));
+        if let Outcome::Complete(m) = r
+            .insert_short_message(
+                now,
+                1,
+                b"INFO",
+                b"447700900123",
+                sm.short_message.clone(),
+                true,
+            )
+            .unwrap()
+        {
+            done = Some(m.concat());
+        }
+    }
+    assert_eq!(done.unwrap(), wsp);
+    // Binary data is not text.
+    let sm = sm(&pdus[0]);
+    assert_eq!(
+        decode_short_message(&sm.short_message, true, sm.data_coding),
+        Ok(None)
+    );
+}
+
+#[test]
+fn errors_name_what_failed() {
+    let latin = Content::Text("naïve жук", Encoding::Latin1);
+    let method = Method::Udh8 { reference: 1 };
+    assert!(matches!(
+        submit_sms(
+            &template(),
+            latin,
+            method,
+            SplitOptions::default(),
+            counter(0)
+        ),
+        Err(SplitPduError::Split(SplitError::Text(
+            TextError::Unmappable { ch: 'ж', .. }
+        )))
+    ));
+    let replace = SplitOptions {
+        on_unmappable: OnUnmappable::Replace,
+        ..SplitOptions::default()
+    };
+    let pdus = submit_sms(&template(), latin, method, replace, counter(0)).unwrap();
+    assert_eq!(
+        sm(&pdus[0]).short_message,
+        Bytes::from_static(b"na\xEFve ???")
+    );
+
+    let bad = SubmitSm {
+        destination_addr: COctet::new(Bytes::from(vec![b'1'; 40])),
+        ..template()
+    };
+    assert!(matches!(
+        submit_sms(
+            &bad,
+            Content::Text("hi", Encoding::Latin1),
+            method,
+            SplitOptions::default(),
+            counter(0)
+        ),
+        Err(SplitPduError::Pdu(_))
+    ));
+
+    assert_eq!(
+        decode_short_message(&[0x09, 0x00], true, DataCoding(0)),
+        Err(DecodeError::Udh(UdhError::UdhlPastEnd {
+            udhl: 9,
+            available: 1
+        }))
+    );
+    assert_eq!(
+        decode_short_message(&[0x80], false, DataCoding(0)),
+        Err(DecodeError::Text(TextError::InvalidSeptet(0x80)))
+    );
+    assert_eq!(
+        decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00]),
+        Some(Err(TextError::UnpairedSurrogate(0xD800)))
+    );
+}
