@@ -193,6 +193,15 @@ const fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t')
 }
 
+/// Whether `s` begins with one of the receipt's labels.
+fn starts_with_label(s: &[u8]) -> bool {
+    LABELS
+        .iter()
+        .map(|&(label, _)| label)
+        .chain([&b"text:"[..]])
+        .any(|label| label_end(s, 0, label).is_some())
+}
+
 /// End of `label` if it occurs at `hay[at..]`, case-insensitively; a space in the label matches
 /// any run of spaces, tabs and underscores (`submit date:`, `submit_date:`, `submit  date:`).
 fn label_end(hay: &[u8], at: usize, label: &[u8]) -> Option<usize> {
@@ -263,10 +272,15 @@ impl<'a> DeliveryReceipt<'a> {
                 continue;
             };
             let rest = trim_start(head.get(end..).unwrap_or_default());
-            let end = rest
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .unwrap_or(rest.len());
+            // A label right after a label: this field is present but empty
+            // (`id: stat:DELIVRD`), not valued with the next label.
+            let end = if starts_with_label(rest) {
+                0
+            } else {
+                rest.iter()
+                    .position(u8::is_ascii_whitespace)
+                    .unwrap_or(rest.len())
+            };
             let value = rest.get(..end);
             let slot = match field {
                 Field::Id => &mut r.id,

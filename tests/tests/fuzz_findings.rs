@@ -1,8 +1,5 @@
-//! Properties the fuzz oracles found broken in the library, kept as ignored
-//! tests until the library is fixed: each names its input (also kept under
-//! `fuzz/regressions/<target>/`) and the property it breaks. The oracles in
-//! `smpp_tests::fuzzing` step around these cases; when a test here passes,
-//! remove its `#[ignore]` and the matching exception in the oracle.
+//! What fuzzing found, as regression tests: each names its input (kept
+//! under `fuzz/regressions/<target>/`) and the property at stake.
 
 use smpp_core::receipt::DeliveryReceipt;
 use smpp_core::text::gsm7;
@@ -17,29 +14,39 @@ fn regression(target: &str, name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// `fuzz/regressions/gsm7/no_septets_after_fill_bits`: no data, 4 fill
-/// bits. Unpacking gives no septets, but packing no septets after fill bits
-/// writes one zero octet (`packed_len(0, fill)` is 1 for fill 1-6), so
-/// `pack(unpack(x)) == x` fails for the empty data.
+/// `fuzz/regressions/gsm7/no_septets_after_fill_bits`: 4 fill bits and no
+/// octet at all. This is not a packing bug: TP-UDL counts the fill bits, so
+/// a header followed by fill bits and no text takes one octet more than the
+/// header (a 6-octet UDH, 1 fill bit: TP-UDL 7 septets, 7 octets).
+/// `packed_len` agrees with that for every header length, and `pack` writes
+/// the octet of fill bits as zero; the oracle leaves such inputs out.
 #[test]
-#[ignore = "gsm7::pack and packed_len give one octet of fill bits for zero septets"]
-fn packing_no_septets_writes_no_octet() {
+fn fill_bits_without_septets_take_one_octet() {
     let input = regression("gsm7", "no_septets_after_fill_bits");
-    let fill = input[0] % 7;
-    assert_eq!(fill, 4);
+    assert_eq!(input[0] % 7, 4);
     assert!(input[2..].is_empty());
-    for fill in 0..7 {
-        assert_eq!(gsm7::packed_len(0, fill), 0, "fill {fill}");
-        let mut out = [0xAA; 1];
-        assert_eq!(gsm7::pack(&[], fill, &mut out), Ok(0), "fill {fill}");
+    for udh_len in 1..=140 {
+        let fill = gsm7::fill_bits_for_udh(udh_len);
+        for text_septets in [0, 1, 2, 100] {
+            let udl_septets = (udh_len * 8 + usize::from(fill)) / 7 + text_septets;
+            let octets_on_air = (udl_septets * 7).div_ceil(8);
+            assert_eq!(
+                octets_on_air,
+                udh_len + gsm7::packed_len(text_septets, fill),
+                "UDH {udh_len}, {text_septets} septets"
+            );
+        }
     }
+    let mut out = [0xAA; 2];
+    assert_eq!(gsm7::pack(&[], 4, &mut out), Ok(1));
+    assert_eq!(out, [0, 0xAA]);
+    assert_eq!(gsm7::pack(&[], 0, &mut out), Ok(0));
 }
 
 /// `fuzz/regressions/receipt/empty_id`: a present but empty field (`id:`
-/// followed by nothing) is formatted as its bare label, and parsing the
-/// formatted text reads the next field's label as the value.
+/// followed by nothing) is formatted as its bare label; parsing that text
+/// read the next field's label as the value.
 #[test]
-#[ignore = "DeliveryReceipt: an empty field value reads the next field's label as its value"]
 fn an_empty_field_survives_format_and_parse() {
     let input = regression("receipt", "empty_id");
     let r = DeliveryReceipt::parse(&input).unwrap();
@@ -48,4 +55,21 @@ fn an_empty_field_survives_format_and_parse() {
     let n = r.format(&mut out).unwrap();
     let back = DeliveryReceipt::parse(&out[..n]).unwrap();
     assert_eq!(back, r, "{:?}", out[..n].escape_ascii().to_string());
+}
+
+/// Empty fields anywhere read as empty, never as the label after them.
+#[test]
+fn empty_fields_are_empty() {
+    let r = DeliveryReceipt::parse(
+        b"id: sub:001 dlvrd: submit date: done date:2401011200 stat:DELIVRD err: text:",
+    )
+    .unwrap();
+    assert_eq!(r.id, Some(&b""[..]));
+    assert_eq!(r.sub, Some(&b"001"[..]));
+    assert_eq!(r.dlvrd, Some(&b""[..]));
+    assert_eq!(r.submit_date, Some(&b""[..]));
+    assert_eq!(r.done_date, Some(&b"2401011200"[..]));
+    assert_eq!(r.stat, Some(&b"DELIVRD"[..]));
+    assert_eq!(r.err, Some(&b""[..]));
+    assert_eq!(r.text, Some(&b""[..]));
 }

@@ -301,9 +301,11 @@ fn check_unpack_pack(packed: &[u8], fill: u8) -> Vec<u8> {
     );
 
     if packed.is_empty() && fill > 0 {
-        // Known: `packed_len(0, fill)` is 1 and `pack` writes a zero octet
-        // of fill bits for no septets (the ignored test
-        // `packing_no_septets_writes_no_octet` in `tests/fuzz_findings.rs`).
+        // Fill bits with no octet to hold them: not what a sender writes.
+        // TP-UDL counts the fill bits, so no septets after fill bits still
+        // take one octet (`packed_len(0, fill)` is 1; see
+        // `fill_bits_without_septets_take_one_octet` in
+        // `tests/fuzz_findings.rs`) and `pack` cannot give this input back.
         return septets;
     }
     let len = gsm7::packed_len(count, fill);
