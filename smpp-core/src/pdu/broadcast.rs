@@ -6,7 +6,7 @@ use crate::error::{Error, Field};
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
-use crate::wire::read::{Res, cstr, time, u8_field};
+use crate::wire::read::{Res, cstr, fail, time, u8_field};
 use crate::wire::write::{Writer, check_cstr, check_time};
 
 use super::{QuerySm, SubmitSmResp, tlvs_tail, write_addr};
@@ -85,7 +85,7 @@ impl<'a> BroadcastSm<&'a [u8]> {
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
         let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
         let (i, tlvs) = tlvs_tail(i)?;
-        require_all(&tlvs, &BROADCAST_SM_MANDATORY_TLVS).map_err(nom::Err::Error)?;
+        require_all(&tlvs, &BROADCAST_SM_MANDATORY_TLVS).map_err(fail)?;
         Ok((
             i,
             Self {

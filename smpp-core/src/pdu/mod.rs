@@ -70,13 +70,13 @@ use crate::header::Header;
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
-use crate::wire::read::Res;
+use crate::wire::read::{Res, fail};
 use crate::wire::write::Writer;
 
 /// The rest of a body as its TLV region.
 #[inline]
 pub(crate) fn tlvs_tail(i: &[u8]) -> Res<'_, Tlvs<&[u8]>> {
-    let tlvs = Tlvs::parse(i).map_err(nom::Err::Error)?;
+    let tlvs = Tlvs::parse(i).map_err(fail)?;
     Ok((&[], tlvs))
 }
 
