@@ -17,6 +17,7 @@ use core::fmt;
 
 use crate::error::{Error, ErrorKind, TlvProblem};
 use crate::types::Hex;
+use crate::wire::scan::has_nul;
 use crate::wire::write::Writer;
 
 /// The length rule of a known tag.
@@ -447,27 +448,38 @@ impl<const N: usize> TlvBuf<N> {
     /// Appends a TLV. Fails, appending nothing, if the value's length breaks
     /// the tag's rule or exceeds 65535, or if the buffer is full.
     pub fn push(&mut self, tag: TlvTag, value: &[u8]) -> Result<(), Error> {
-        let len = u16::try_from(value.len())
-            .map_err(|_| tlv_err(tag, TlvProblem::TooLong { len: value.len() }))?;
+        self.append(tag, value, &[])
+    }
+
+    /// Appends a TLV whose value is `value` followed by `suffix`, checking
+    /// the length of both together; appends nothing on failure.
+    fn append(&mut self, tag: TlvTag, value: &[u8], suffix: &[u8]) -> Result<(), Error> {
+        let value_len = value.len() + suffix.len();
+        let len = u16::try_from(value_len)
+            .map_err(|_| tlv_err(tag, TlvProblem::TooLong { len: value_len }))?;
         if let Some(rule) = len_rule(tag) {
-            if !rule.allows(value.len()) {
-                return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value.len() }));
+            if !rule.allows(value_len) {
+                return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value_len }));
             }
         }
-        let needed = self.buf.len() + 4 + value.len();
-        if needed > N {
-            return Err(Error::new(ErrorKind::BufferTooSmall {
+        let needed = self.buf.len() + 4 + value_len;
+        let too_small = || {
+            Error::new(ErrorKind::BufferTooSmall {
                 needed,
                 available: N,
-            }));
+            })
+        };
+        if needed > N {
+            return Err(too_small());
         }
-        for part in [&tag.0.to_be_bytes()[..], &len.to_be_bytes()[..], value] {
-            self.buf.extend_from_slice(part).map_err(|_| {
-                Error::new(ErrorKind::BufferTooSmall {
-                    needed,
-                    available: N,
-                })
-            })?;
+        for part in [
+            &tag.0.to_be_bytes()[..],
+            &len.to_be_bytes()[..],
+            value,
+            suffix,
+        ] {
+            // Cannot fail: `needed` octets fit, checked above.
+            self.buf.extend_from_slice(part).map_err(|_| too_small())?;
         }
         Ok(())
     }
@@ -487,22 +499,25 @@ impl<const N: usize> TlvBuf<N> {
         self.push(tag, &value.to_be_bytes())
     }
 
-    /// Appends a C-Octet String TLV (the NUL is added).
+    /// Appends a C-Octet String TLV: `value`, then the NUL this adds. The
+    /// tag's length rule applies to the value with its NUL (`value.len() +
+    /// 1` octets). Fails, appending nothing, if `value` holds a NUL, if that
+    /// length breaks the rule or exceeds 65535, or if the buffer is full.
+    ///
+    /// ```
+    /// use smpp_core::{TlvBuf, TlvTag};
+    ///
+    /// let mut buf = TlvBuf::<300>::new();
+    /// // additional_status_info_text: 1 to 256 octets, NUL included.
+    /// buf.push_cstr(TlvTag::ADDITIONAL_STATUS_INFO_TEXT, &[b'x'; 255]).unwrap();
+    /// assert_eq!(buf.tlvs().as_bytes()[2..4], [1, 0]);
+    /// assert!(buf.push_cstr(TlvTag::ADDITIONAL_STATUS_INFO_TEXT, &[b'x'; 256]).is_err());
+    /// ```
     pub fn push_cstr(&mut self, tag: TlvTag, value: &[u8]) -> Result<(), Error> {
-        let mut tmp = [0u8; 257];
-        let Some(dst) = tmp.get_mut(..value.len()) else {
-            return Err(tlv_err(
-                tag,
-                TlvProblem::InvalidLength {
-                    len: value.len() + 1,
-                },
-            ));
-        };
-        dst.copy_from_slice(value);
-        if value.contains(&0) {
+        if has_nul(value) {
             return Err(tlv_err(tag, TlvProblem::InvalidValue));
         }
-        self.push(tag, tmp.get(..=value.len()).unwrap_or(&[]))
+        self.append(tag, value, &[0])
     }
 
     /// Appends a TLV.
