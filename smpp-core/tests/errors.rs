@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use smpp_core::{
-    BROADCAST_SM_MANDATORY_TLVS, Body, CommandId, CommandStatus, Error, ErrorKind, Field,
-    FieldProblem, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitSm, TlvProblem, TlvTag, Tlvs,
-    frame_len,
+    BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, Error, ErrorKind, Field,
+    FieldProblem, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitSm, SubmitSmResp, TlvProblem,
+    TlvTag, Tlvs, frame_len,
 };
 
 fn load(name: &str) -> Vec<u8> {
@@ -525,4 +525,105 @@ fn display_names_pdu_field_and_status() {
         assert!(text.contains(part), "{text}");
     }
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+}
+
+/// Encoding checks a TLV region exactly as decoding does, per-tag length
+/// rules included: a region put in place through `Tlvs::map` with a length
+/// its tag forbids is refused, so nothing encodes that would not decode.
+#[test]
+fn encoding_applies_the_tlv_length_rules() {
+    // sar_total_segments with two octets; message_state with none.
+    let cases: [(&[u8], TlvTag, usize); 2] = [
+        (&[0x02, 0x0E, 0, 2, 1, 2], TlvTag::SAR_TOTAL_SEGMENTS, 2),
+        (
+            &[0x14, 0x00, 0, 1, 7, 0x04, 0x27, 0, 0],
+            TlvTag::MESSAGE_STATE,
+            0,
+        ),
+    ];
+    for (raw, tag, len) in cases {
+        let want = ErrorKind::Tlv {
+            tag,
+            problem: TlvProblem::InvalidLength { len },
+        };
+        assert_eq!(Tlvs::parse(raw).unwrap_err().kind(), want);
+        let tlvs = Tlvs::EMPTY.map(|_| raw);
+        assert_eq!(tlvs.validate().unwrap_err().kind(), want);
+        let bodies = [
+            Body::SubmitSm(SubmitSm {
+                tlvs,
+                ..Default::default()
+            }),
+            Body::DataSmResp(Some(SubmitSmResp {
+                tlvs,
+                ..Default::default()
+            })),
+            Body::BindTransceiverResp(Some(BindResp {
+                tlvs,
+                ..Default::default()
+            })),
+            Body::EnquireLinkResp(tlvs),
+            Body::GenericNack(tlvs),
+        ];
+        for body in bodies {
+            let id = body.command_id();
+            let err = Pdu::new(3, body).emit(&mut [0u8; 256]).unwrap_err();
+            assert_eq!(err.kind(), want, "{id:?}");
+            assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+            assert_eq!(err.command_id(), Some(id));
+        }
+    }
+}
+
+/// The mandatory TLVs are found in the walk that validates the region: a
+/// malformed TLV is reported before a missing one, and the first missing
+/// tag (in table order) is named.
+#[test]
+fn mandatory_tlvs_are_checked_in_the_validating_walk() {
+    let frame = load("broadcast_sm");
+    let tlv_start = 16 + 4 + 2 + 1 + 1 + 1 + 1 + 1 + 3;
+    // Only broadcast_rep_num and message_payload left: the first absent
+    // mandatory tag is broadcast_area_identifier.
+    let mut only = frame.clone();
+    for tag in [
+        TlvTag::BROADCAST_AREA_IDENTIFIER,
+        TlvTag::BROADCAST_CONTENT_TYPE,
+        TlvTag::BROADCAST_FREQUENCY_INTERVAL,
+    ] {
+        only = without_tlv(&only, tlv_start, tag);
+    }
+    let err = Pdu::parse(&only).unwrap_err();
+    assert_eq!(
+        tlv_problem(&err),
+        (TlvTag::BROADCAST_AREA_IDENTIFIER, TlvProblem::Missing)
+    );
+    // A mandatory tag appended with a forbidden length: the length wins.
+    let mut bad = without_tlv(&frame, tlv_start, TlvTag::BROADCAST_REP_NUM);
+    bad.extend_from_slice(&[0x06, 0x04, 0, 3, 0, 0, 1]);
+    patch_len(&mut bad);
+    let err = Pdu::parse(&bad).unwrap_err();
+    assert_eq!(
+        tlv_problem(&err),
+        (
+            TlvTag::BROADCAST_REP_NUM,
+            TlvProblem::InvalidLength { len: 3 }
+        )
+    );
+    // Repeated and reordered mandatory tags are fine.
+    let mut again = frame[..tlv_start].to_vec();
+    let tlvs: Vec<_> = Tlvs::parse(&frame[tlv_start..])
+        .unwrap()
+        .iter()
+        .map(|t| (t.tag, t.value.to_vec()))
+        .collect();
+    for (tag, value) in tlvs.iter().rev().chain(&tlvs) {
+        again.extend_from_slice(&tag.0.to_be_bytes());
+        again.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
+        again.extend_from_slice(value);
+    }
+    patch_len(&mut again);
+    let pdu = Pdu::parse(&again).unwrap();
+    let mut out = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut out).unwrap();
+    assert_eq!(out, again);
 }

@@ -67,7 +67,7 @@ use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind};
 use crate::header::Header;
-use crate::tlv::Tlvs;
+use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
 use crate::wire::read::{Res, fail};
@@ -76,7 +76,17 @@ use crate::wire::write::Writer;
 /// The rest of a body as its TLV region.
 #[inline]
 pub(crate) fn tlvs_tail(i: &[u8]) -> Res<'_, Tlvs<&[u8]>> {
-    let tlvs = Tlvs::parse(i).map_err(fail)?;
+    tlvs_tail_requiring(i, &[])
+}
+
+/// The rest of a body as its TLV region, which must hold every tag of
+/// `required` (checked in the one walk over the region).
+#[inline]
+pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
+    i: &'a [u8],
+    required: &[TlvTag; N],
+) -> Res<'a, Tlvs<&'a [u8]>> {
+    let tlvs = Tlvs::parse_requiring(i, required).map_err(fail)?;
     Ok((&[], tlvs))
 }
 
@@ -150,12 +160,6 @@ fn empty(body: &[u8]) -> Result<(), Error> {
     } else {
         Err(Error::new(ErrorKind::TrailingBytes { count: body.len() }))
     }
-}
-
-fn query_broadcast_resp(body: &[u8]) -> Result<QueryBroadcastSmResp<&[u8]>, Error> {
-    let resp = QueryBroadcastSmResp::parse(body)?;
-    broadcast::require_all(&resp.tlvs, &QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)?;
-    Ok(resp)
 }
 
 impl<'a> Body<&'a [u8]> {
@@ -244,7 +248,7 @@ impl<'a> Body<&'a [u8]> {
             }
             CommandId::QUERY_BROADCAST_SM_RESP => Ok(wrap(Self::QueryBroadcastSmResp(optional(
                 body,
-                query_broadcast_resp,
+                broadcast::parse_query_broadcast_resp,
             )?))),
             CommandId::CANCEL_BROADCAST_SM => Ok(wrap(Self::CancelBroadcastSm(
                 CancelBroadcastSm::parse(body)?,
@@ -390,7 +394,7 @@ impl<B: AsRef<[u8]>> Body<B> {
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
         if let Self::QueryBroadcastSmResp(Some(resp)) = self {
-            broadcast::require_all(&resp.tlvs, &QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)?;
+            return broadcast::validate_query_broadcast_resp(resp);
         }
         each_body!(self,
             b => b.validate(),

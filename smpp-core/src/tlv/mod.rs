@@ -258,15 +258,31 @@ impl<'a> Tlvs<&'a [u8]> {
     /// the region, and each known tag a length its rule allows.
     #[inline]
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
-        validate(raw, true)?;
+        walk(raw, &[])?;
+        Ok(Self { raw })
+    }
+
+    /// [`Self::parse`], and in the same walk over the octets: every tag of
+    /// `required` is present, else `ESME_RMISSINGTLV` naming the first
+    /// absent one (in the order of `required`).
+    #[inline]
+    pub(crate) fn parse_requiring<const N: usize>(
+        raw: &'a [u8],
+        required: &[TlvTag; N],
+    ) -> Result<Self, Error> {
+        all_seen(walk(raw, required)?, required)?;
         Ok(Self { raw })
     }
 }
 
-/// Walks a TLV region; `check_lengths` also applies the per-tag rules.
-fn validate(raw: &[u8], check_lengths: bool) -> Result<usize, Error> {
+/// Walks a TLV region once: each TLV has a full header and a value within
+/// the region, and each known tag a length its rule allows. Returns which
+/// tags of `required` were seen: bit `k` for `required[k]`.
+#[inline]
+fn walk<const N: usize>(raw: &[u8], required: &[TlvTag; N]) -> Result<u8, Error> {
+    const { assert!(N <= 8, "the mask has eight bits") };
     let mut rest = raw;
-    let mut count = 0;
+    let mut seen = 0u8;
     while !rest.is_empty() {
         let Some((head, tail)) = rest.split_first_chunk::<4>() else {
             let tag = match *rest {
@@ -291,17 +307,34 @@ fn validate(raw: &[u8], check_lengths: bool) -> Result<usize, Error> {
                 },
             ));
         };
-        if check_lengths {
-            if let Some(rule) = len_rule(tag) {
-                if !rule.allows(value.len()) {
-                    return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
-                }
+        if let Some(rule) = len_rule(tag) {
+            if !rule.allows(value.len()) {
+                return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
+            }
+        }
+        // Empty for most PDUs: the loop is compiled away.
+        for (k, &want) in required.iter().enumerate() {
+            if tag == want {
+                seen |= 1 << k;
             }
         }
         rest = next;
-        count += 1;
     }
-    Ok(count)
+    Ok(seen)
+}
+
+/// Fails with `ESME_RMISSINGTLV` for the first tag of `required` whose bit
+/// is not set in `seen`.
+#[inline]
+fn all_seen<const N: usize>(seen: u8, required: &[TlvTag; N]) -> Result<(), Error> {
+    match required
+        .iter()
+        .enumerate()
+        .find(|&(k, _)| seen & (1 << k) == 0)
+    {
+        Some((_, &tag)) => Err(tlv_err(tag, TlvProblem::Missing)),
+        None => Ok(()),
+    }
 }
 
 impl<B> Tlvs<B> {
@@ -364,18 +397,20 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
         self.get(tag).map(|t| t.typed())
     }
 
-    /// Fails with `ESME_RMISSINGTLV` unless a TLV with this tag is present.
-    pub(crate) fn require(&self, tag: TlvTag) -> Result<(), Error> {
-        match self.get(tag) {
-            Some(_) => Ok(()),
-            None => Err(tlv_err(tag, TlvProblem::Missing)),
-        }
+    /// Checks the region again, as encoding does: storage given to
+    /// [`Self::map`] could differ from what was parsed. The checks are those
+    /// of [`Tlvs::parse`], per-tag length rules included, so what encodes
+    /// also decodes.
+    pub fn validate(&self) -> Result<(), Error> {
+        walk(self.as_bytes(), &[]).map(|_| ())
     }
 
-    /// Checks the structure again, as encoding does (storage given to
-    /// [`Self::map`] could differ from what was parsed).
-    pub fn validate(&self) -> Result<(), Error> {
-        validate(self.as_bytes(), false).map(|_| ())
+    /// [`Self::validate`], and every tag of `required` is present (one walk).
+    pub(crate) fn validate_requiring<const N: usize>(
+        &self,
+        required: &[TlvTag; N],
+    ) -> Result<(), Error> {
+        all_seen(walk(self.as_bytes(), required)?, required)
     }
 
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
