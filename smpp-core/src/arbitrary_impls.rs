@@ -234,7 +234,11 @@ fn dest_addresses<'a>(u: &mut Unstructured<'a>) -> Result<DestAddresses<&'a [u8]
         *u.choose(&DEST_SAMPLES)?
     } else {
         let len = u.int_in_range(0..=u.len())?;
-        valid_entries(take(u, len)?, dest_entry_len)
+        match valid_entries(take(u, len)?, dest_entry_len) {
+            // `number_of_dests` is at least 1.
+            (0, _) => *u.choose(&DEST_SAMPLES)?,
+            list => list,
+        }
     };
     // The list type has no public constructor from raw octets, so parse a
     // minimal submit_multi around a copy of the entries, then point the

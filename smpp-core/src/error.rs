@@ -179,10 +179,25 @@ pub enum FieldProblem {
         available: usize,
     },
     /// A value the specification does not allow (for example a `dest_flag`
-    /// other than 1 or 2).
+    /// other than 1 or 2, or a `number_of_dests` of 0).
     InvalidValue {
         /// The value found.
         value: u32,
+    },
+    /// A count field (`number_of_dests`, `no_unsuccess`) announces more
+    /// entries than there are: the body (when encoding, the list's octets)
+    /// ends after `found` of them.
+    TooFewEntries {
+        /// The count announced.
+        count: usize,
+        /// The entries present.
+        found: usize,
+    },
+    /// (Encoding) a list's octets go on after the entries its count field
+    /// announces.
+    OctetsAfterEntries {
+        /// The octets after the last counted entry.
+        octets: usize,
     },
 }
 
@@ -202,6 +217,12 @@ impl fmt::Display for FieldProblem {
                 write!(f, "announces {len} octets but only {available} remain")
             }
             Self::InvalidValue { value } => write!(f, "invalid value {value:#x}"),
+            Self::TooFewEntries { count, found } => {
+                write!(f, "announces {count} entries but only {found} are present")
+            }
+            Self::OctetsAfterEntries { octets } => {
+                write!(f, "{octets} octets follow the entries it announces")
+            }
         }
     }
 }
@@ -336,7 +357,9 @@ impl ErrorKind {
                 | FieldProblem::TooLong { .. }
                 | FieldProblem::EmbeddedNul
                 | FieldProblem::TimeLength { .. }
-                | FieldProblem::InvalidValue { .. } => field.command_status(),
+                | FieldProblem::InvalidValue { .. }
+                | FieldProblem::TooFewEntries { .. }
+                | FieldProblem::OctetsAfterEntries { .. } => field.command_status(),
             },
             Self::Tlv { problem, .. } => match problem {
                 TlvProblem::Truncated { .. } | TlvProblem::ValueOverrun { .. } => {

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use smpp_core::{
-    BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, Error, ErrorKind, Field,
-    FieldProblem, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitSm, SubmitSmResp, TlvProblem,
-    TlvTag, Tlvs, frame_len,
+    BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, DestAddress,
+    DestAddressBuf, DestAddresses, Error, ErrorKind, Field, FieldProblem, Npi, Pdu,
+    QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp,
+    TlvProblem, TlvTag, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf, frame_len,
 };
 
 fn load(name: &str) -> Vec<u8> {
@@ -626,4 +627,172 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
     let mut out = vec![0u8; pdu.encoded_len()];
     pdu.emit(&mut out).unwrap();
     assert_eq!(out, again);
+}
+
+fn field_problem(err: &Error) -> (Field, FieldProblem) {
+    match err.kind() {
+        ErrorKind::Field { field, problem } => (field, problem),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `number_of_dests` is at least 1: 0 is `ESME_RINVNUMDESTS`, on decode and
+/// on encode.
+#[test]
+fn number_of_dests_zero() {
+    let mut frame = load("submit_multi");
+    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
+    frame[at] = 0;
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::InvalidValue { value: 0 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
+    assert_eq!(err.reply().sequence_number, 5);
+
+    let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))
+        .emit(&mut [0u8; 64])
+        .unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::InvalidValue { value: 0 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+}
+
+/// A count whose entries the body does not hold: when the body ends where
+/// an entry should start, the count field is named.
+#[test]
+fn count_fields_beyond_the_body() {
+    // submit_multi: "", 1, 1, "1\0", number_of_dests 2, one SME entry.
+    let body = b"\0\x01\x011\0\x02\x01\x01\x0144\0";
+    let err = Pdu::parse(&with_body(CommandId::SUBMIT_MULTI, 4, body)).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::TooFewEntries { count: 2, found: 1 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
+
+    // submit_multi_resp: no_unsuccess 1 -> 3 with one entry and no TLVs.
+    let mut frame = load("submit_multi_resp");
+    let at = 16 + "MSG0001".len() + 1;
+    assert_eq!(frame[at], 1);
+    frame[at] = 3;
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NoUnsuccess,
+            FieldProblem::TooFewEntries { count: 3, found: 1 }
+        )
+    );
+    assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+}
+
+/// Encoding checks a list as decoding does: entries set through `map` must
+/// be exactly `count` valid ones, and errors name the list's own fields.
+#[test]
+fn encoding_checks_entry_lists_whole() {
+    let mut dests = DestAddressBuf::<64>::new();
+    dests
+        .push(DestAddress::DistributionList {
+            dl_name: "list".into(),
+        })
+        .unwrap();
+    let one = dests.list();
+    let emit_dests = |list: DestAddresses<&[u8]>| {
+        Pdu::new(
+            1,
+            Body::SubmitMulti(SubmitMulti {
+                dest_address: list,
+                ..Default::default()
+            }),
+        )
+        .emit(&mut [0u8; 128])
+    };
+    assert!(emit_dests(one).is_ok());
+    // Octets left after the one counted entry.
+    let longer = [one.as_bytes(), b"\x02x\0"].concat();
+    let err = emit_dests(one.map(|_| &longer[..])).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::OctetsAfterEntries { octets: 3 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    // Fewer entries than counted.
+    let mut both = dests.clone();
+    both.push(DestAddress::DistributionList {
+        dl_name: "two".into(),
+    })
+    .unwrap();
+    let two = both.list();
+    let err = emit_dests(two.map(|_| one.as_bytes())).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::TooFewEntries { count: 2, found: 1 }
+        )
+    );
+    // An invalid entry is named by its own field.
+    let err = emit_dests(one.map(|_| &b"\x03x\0"[..])).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (Field::DestFlag, FieldProblem::InvalidValue { value: 3 })
+    );
+
+    let mut unsuccess = UnsuccessSmeBuf::<2048>::new();
+    let entry = UnsuccessSme {
+        dest_addr_ton: Ton(1),
+        dest_addr_npi: Npi(1),
+        destination_addr: "4".into(),
+        error_status_code: CommandStatus::ESME_RINVDSTADR,
+    };
+    unsuccess.push(entry).unwrap();
+    let list = unsuccess.list();
+    let longer = [list.as_bytes(), &[1]].concat();
+    let err = Pdu::new(
+        1,
+        Body::SubmitMultiResp(Some(SubmitMultiResp {
+            unsuccess_sme: list.map(|_| &longer[..]),
+            ..Default::default()
+        })),
+    )
+    .emit(&mut [0u8; 128])
+    .unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NoUnsuccess,
+            FieldProblem::OctetsAfterEntries { octets: 1 }
+        )
+    );
+    // The 256th entry is refused, naming no_unsuccess.
+    for _ in 1..255 {
+        unsuccess.push(entry).unwrap();
+    }
+    assert_eq!(unsuccess.list().count(), 255);
+    let err = unsuccess.push(entry).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NoUnsuccess,
+            FieldProblem::InvalidValue { value: 256 }
+        )
+    );
 }

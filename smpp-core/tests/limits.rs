@@ -4,10 +4,12 @@
 
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
-    CommandId, CommandStatus, DataSm, DestAddress, DestAddressBuf, Error, ErrorKind, Field,
-    FieldProblem, Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti, SubmitMultiResp,
-    SubmitSm, SubmitSmResp, Tlvs, UnsuccessSme, UnsuccessSmeBuf,
+    CommandId, CommandStatus, DataSm, DestAddress, DestAddressBuf, DestAddresses, Error, ErrorKind,
+    Field, FieldProblem, Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti,
+    SubmitMultiResp, SubmitSm, SubmitSmResp, Tlvs, UnsuccessSme, UnsuccessSmeBuf,
 };
+
+use std::sync::LazyLock;
 
 const SEQ: u32 = 0x0102_0304;
 
@@ -32,6 +34,20 @@ fn emit(body: Body<&[u8]>) -> Result<Vec<u8>, Error> {
     let n = pdu.emit(&mut out)?;
     assert_eq!(n, out.len());
     Ok(out)
+}
+
+/// A `dest_address` list of one distribution list: `submit_multi` needs
+/// at least one destination.
+fn one_dest() -> DestAddresses<&'static [u8]> {
+    static LIST: LazyLock<DestAddressBuf<16>> = LazyLock::new(|| {
+        let mut list = DestAddressBuf::new();
+        list.push(DestAddress::DistributionList {
+            dl_name: COctet::from("list"),
+        })
+        .unwrap();
+        list
+    });
+    LIST.list()
 }
 
 fn s(v: &[u8]) -> COctet<&[u8]> {
@@ -474,9 +490,9 @@ times! {
     deliver_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
         |v| emit(Body::DeliverSm(SubmitSm { validity_period: s(v), ..Default::default() }));
     submit_multi_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), ..Default::default() }));
+        |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), dest_address: one_dest(), ..Default::default() }));
     submit_multi_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), ..Default::default() }));
+        |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), dest_address: one_dest(), ..Default::default() }));
     replace_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
         |v| emit(Body::ReplaceSm(ReplaceSm { schedule_delivery_time: s(v), ..Default::default() }));
     replace_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
@@ -516,6 +532,7 @@ fn short_message_limit() {
         |m: &[u8]| {
             emit(Body::SubmitMulti(SubmitMulti {
                 short_message: m,
+                dest_address: one_dest(),
                 ..Default::default()
             }))
         },

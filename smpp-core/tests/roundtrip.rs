@@ -324,7 +324,7 @@ fn gen_submit_multi() -> impl Strategy<Value = SubmitMulti<B>> {
     ];
     (
         (co(6), ton(), npi(), co(21)),
-        vec(dest, 0..6),
+        vec(dest, 1..6),
         msg_fields(),
         short_message(),
         tlvs(),
