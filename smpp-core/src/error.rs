@@ -125,11 +125,11 @@ impl Field {
             Self::NumberOfDests => CommandStatus::ESME_RINVNUMDESTS,
             Self::DestFlag => CommandStatus::ESME_RINVDESTFLAG,
             Self::DlName => CommandStatus::ESME_RINVDLNAME,
-            Self::AddressRange
-            | Self::InterfaceVersion
-            | Self::AddrTon
-            | Self::AddrNpi
-            | Self::ProtocolId
+            // Fields only bind requests have: the bind fails.
+            Self::AddressRange | Self::InterfaceVersion | Self::AddrTon | Self::AddrNpi => {
+                CommandStatus::ESME_RBINDFAIL
+            }
+            Self::ProtocolId
             | Self::FinalDate
             | Self::MessageState
             | Self::ErrorCode
@@ -171,7 +171,9 @@ pub enum FieldProblem {
         /// Characters before the NUL.
         len: usize,
     },
-    /// A length field (`sm_length`) announces more octets than the body holds.
+    /// A length field (`sm_length`) announces more octets than the body
+    /// holds. Answered with the field's status (`ESME_RINVMSGLEN`), not
+    /// `ESME_RINVCMDLEN`.
     LengthExceedsBody {
         /// The announced length.
         len: usize,
@@ -350,10 +352,12 @@ impl ErrorKind {
             | Self::TrailingBytes { .. } => CommandStatus::ESME_RINVCMDLEN,
             Self::UnknownCommandId => CommandStatus::ESME_RINVCMDID,
             Self::Field { field, problem } => match problem {
-                FieldProblem::LengthExceedsBody { .. } | FieldProblem::Missing => {
-                    CommandStatus::ESME_RINVCMDLEN
-                }
-                FieldProblem::Unterminated { .. }
+                // The body is shorter than the PDU's layout: its length is wrong.
+                FieldProblem::Missing => CommandStatus::ESME_RINVCMDLEN,
+                // `sm_length` beyond the body is the message length's
+                // fault (ESME_RINVMSGLEN), as any other sm_length problem.
+                FieldProblem::LengthExceedsBody { .. }
+                | FieldProblem::Unterminated { .. }
                 | FieldProblem::TooLong { .. }
                 | FieldProblem::EmbeddedNul
                 | FieldProblem::TimeLength { .. }

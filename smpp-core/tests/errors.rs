@@ -81,8 +81,9 @@ fn sm_length_beyond_the_body() {
                 }
             }
         );
-        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
         let reply = err.reply();
+        assert_eq!(reply.command_status, CommandStatus::ESME_RINVMSGLEN);
         assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
         assert_eq!(reply.sequence_number, 20456);
     }
@@ -795,4 +796,134 @@ fn encoding_checks_entry_lists_whole() {
             FieldProblem::InvalidValue { value: 256 }
         )
     );
+}
+
+/// One row per field: the `command_status` a field's problem is answered
+/// with.
+#[test]
+fn every_field_maps_to_its_status() {
+    use CommandStatus as S;
+    let rows = [
+        (Field::SystemId, S::ESME_RINVSYSID),
+        (Field::Password, S::ESME_RINVPASWD),
+        (Field::SystemType, S::ESME_RINVSYSTYP),
+        (Field::InterfaceVersion, S::ESME_RBINDFAIL),
+        (Field::AddrTon, S::ESME_RBINDFAIL),
+        (Field::AddrNpi, S::ESME_RBINDFAIL),
+        (Field::AddressRange, S::ESME_RBINDFAIL),
+        (Field::ServiceType, S::ESME_RINVSERTYP),
+        (Field::SourceAddrTon, S::ESME_RINVSRCTON),
+        (Field::SourceAddrNpi, S::ESME_RINVSRCNPI),
+        (Field::SourceAddr, S::ESME_RINVSRCADR),
+        (Field::DestAddrTon, S::ESME_RINVDSTTON),
+        (Field::DestAddrNpi, S::ESME_RINVDSTNPI),
+        (Field::DestinationAddr, S::ESME_RINVDSTADR),
+        (Field::EsmClass, S::ESME_RINVESMCLASS),
+        (Field::ProtocolId, S::ESME_RUNKNOWNERR),
+        (Field::PriorityFlag, S::ESME_RINVPRTFLG),
+        (Field::ScheduleDeliveryTime, S::ESME_RINVSCHED),
+        (Field::ValidityPeriod, S::ESME_RINVEXPIRY),
+        (Field::RegisteredDelivery, S::ESME_RINVREGDLVFLG),
+        (Field::ReplaceIfPresentFlag, S::ESME_RINVREPFLAG),
+        (Field::DataCoding, S::ESME_RINVDCS),
+        (Field::SmDefaultMsgId, S::ESME_RINVDFTMSGID),
+        (Field::SmLength, S::ESME_RINVMSGLEN),
+        (Field::ShortMessage, S::ESME_RINVMSGLEN),
+        (Field::MessageId, S::ESME_RINVMSGID),
+        (Field::FinalDate, S::ESME_RUNKNOWNERR),
+        (Field::MessageState, S::ESME_RUNKNOWNERR),
+        (Field::ErrorCode, S::ESME_RUNKNOWNERR),
+        (Field::NumberOfDests, S::ESME_RINVNUMDESTS),
+        (Field::DestFlag, S::ESME_RINVDESTFLAG),
+        (Field::DlName, S::ESME_RINVDLNAME),
+        (Field::NoUnsuccess, S::ESME_RUNKNOWNERR),
+        (Field::ErrorStatusCode, S::ESME_RUNKNOWNERR),
+        (Field::EsmeAddrTon, S::ESME_RINVSRCTON),
+        (Field::EsmeAddrNpi, S::ESME_RINVSRCNPI),
+        (Field::EsmeAddr, S::ESME_RINVSRCADR),
+    ];
+    for (field, status) in rows {
+        assert_eq!(field.command_status(), status, "{field}");
+        // A value problem is answered with the field's status, a body that
+        // ends before the field with ESME_RINVCMDLEN.
+        let value = ErrorKind::Field {
+            field,
+            problem: FieldProblem::InvalidValue { value: 7 },
+        };
+        assert_eq!(value.command_status(), status, "{field}");
+        let missing = ErrorKind::Field {
+            field,
+            problem: FieldProblem::Missing,
+        };
+        assert_eq!(missing.command_status(), S::ESME_RINVCMDLEN, "{field}");
+    }
+}
+
+/// `sm_length` beyond the body is `ESME_RINVMSGLEN` in every PDU that has
+/// one, answered in the request's own response.
+#[test]
+fn sm_length_beyond_the_body_in_every_pdu() {
+    for (name, resp) in [
+        ("deliver_sm", CommandId::DELIVER_SM_RESP),
+        ("replace_sm", CommandId::REPLACE_SM_RESP),
+        ("submit_multi", CommandId::SUBMIT_MULTI_RESP),
+    ] {
+        let frame = load(name);
+        let pdu = Pdu::parse(&frame).unwrap();
+        let (message, tlvs) = match pdu.body {
+            Body::DeliverSm(b) => (b.short_message, b.tlvs.encoded_len()),
+            Body::ReplaceSm(b) => (b.short_message, b.tlvs.encoded_len()),
+            Body::SubmitMulti(b) => (b.short_message, b.tlvs.encoded_len()),
+            other => panic!("{other:?}"),
+        };
+        // Drop the TLVs, then announce one octet more than is left.
+        let at = frame.len() - tlvs - message.len() - 1;
+        assert_eq!(usize::from(frame[at]), message.len(), "{name}");
+        let mut bad = frame[..frame.len() - tlvs].to_vec();
+        bad[at] += 1;
+        patch_len(&mut bad);
+        let err = Pdu::parse(&bad).unwrap_err();
+        assert_eq!(
+            field_problem(&err),
+            (
+                Field::SmLength,
+                FieldProblem::LengthExceedsBody {
+                    len: message.len() + 1,
+                    available: message.len()
+                }
+            ),
+            "{name}"
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
+        assert_eq!(err.reply().command_id, resp);
+    }
+}
+
+/// A bind whose `address_range` has no NUL within 41 octets is answered
+/// with the bind response and `ESME_RBINDFAIL`.
+#[test]
+fn bind_field_problems_fail_the_bind() {
+    let mut body = b"id\0pw\0\0\x34\x01\x01".to_vec();
+    body.extend_from_slice(&[b'9'; 41]);
+    for (id, resp) in [
+        (CommandId::BIND_RECEIVER, CommandId::BIND_RECEIVER_RESP),
+        (
+            CommandId::BIND_TRANSMITTER,
+            CommandId::BIND_TRANSMITTER_RESP,
+        ),
+        (
+            CommandId::BIND_TRANSCEIVER,
+            CommandId::BIND_TRANSCEIVER_RESP,
+        ),
+    ] {
+        let err = Pdu::parse(&with_body(id, 12, &body)).unwrap_err();
+        assert_eq!(
+            field_problem(&err),
+            (Field::AddressRange, FieldProblem::Unterminated { max: 41 })
+        );
+        let reply = err.reply();
+        assert_eq!(reply.command_id, resp);
+        assert_eq!(reply.command_status, CommandStatus::ESME_RBINDFAIL);
+        assert_eq!(reply.sequence_number, 12);
+    }
 }

@@ -359,15 +359,15 @@ limits! {
     bind_transmitter_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransmitter(bind(v, 0)));
     bind_transmitter_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransmitter(bind(v, 1)));
     bind_transmitter_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransmitter(bind(v, 2)));
-    bind_transmitter_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindTransmitter(bind(v, 3)));
+    bind_transmitter_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransmitter(bind(v, 3)));
     bind_receiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindReceiver(bind(v, 0)));
     bind_receiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindReceiver(bind(v, 1)));
     bind_receiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindReceiver(bind(v, 2)));
-    bind_receiver_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindReceiver(bind(v, 3)));
+    bind_receiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindReceiver(bind(v, 3)));
     bind_transceiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransceiver(bind(v, 0)));
     bind_transceiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransceiver(bind(v, 1)));
     bind_transceiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransceiver(bind(v, 2)));
-    bind_transceiver_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindTransceiver(bind(v, 3)));
+    bind_transceiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransceiver(bind(v, 3)));
     bind_transmitter_resp_system_id: 16, SystemId, ESME_RINVSYSID,
         |v| emit(Body::BindTransmitterResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
     bind_receiver_resp_system_id: 16, SystemId, ESME_RINVSYSID,
