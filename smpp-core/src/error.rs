@@ -332,6 +332,12 @@ pub enum ErrorKind {
         /// What is wrong with it.
         problem: TlvProblem,
     },
+    /// (Encoding) the PDU would be longer than `command_length`, an
+    /// Integer4, can say; nothing was written.
+    CommandLengthOverflow {
+        /// The octets the PDU would take.
+        len: usize,
+    },
     /// (Encoding) the output buffer is too small; nothing was written.
     BufferTooSmall {
         /// The octets the PDU needs.
@@ -349,6 +355,7 @@ impl ErrorKind {
             | Self::CommandLengthTooShort { .. }
             | Self::CommandLengthTooLong { .. }
             | Self::CommandLengthMismatch { .. }
+            | Self::CommandLengthOverflow { .. }
             | Self::TrailingBytes { .. } => CommandStatus::ESME_RINVCMDLEN,
             Self::UnknownCommandId => CommandStatus::ESME_RINVCMDID,
             Self::Field { field, problem } => match problem {
@@ -416,6 +423,9 @@ impl fmt::Display for ErrorKind {
                 f,
                 "command_length {command_length} but the PDU occupies {actual} octets"
             ),
+            Self::CommandLengthOverflow { len } => {
+                write!(f, "{len} octets, more than command_length can express")
+            }
             Self::UnknownCommandId => f.write_str("unknown command_id"),
             Self::TrailingBytes { count } => {
                 write!(f, "{count} octets after a header-only PDU")

@@ -525,6 +525,12 @@ impl<'a> Pdu<&'a [u8]> {
     }
 }
 
+/// The `command_length` of a PDU of `len` octets, if an Integer4 holds it.
+#[inline]
+fn command_length(len: usize) -> Result<u32, Error> {
+    u32::try_from(len).map_err(|_| Error::new(ErrorKind::CommandLengthOverflow { len }))
+}
+
 /// The error for a frame whose length is not its `command_length`.
 #[cold]
 fn length_error(header: Header, actual: usize) -> Error {
@@ -546,10 +552,10 @@ impl<B: AsRef<[u8]>> Pdu<B> {
         Header::LEN + self.body.encoded_len()
     }
 
-    /// The header for a PDU of `len` octets.
-    fn header_for(&self, len: usize) -> Header {
+    /// The header for a PDU with this `command_length`.
+    fn header_with(&self, command_length: u32) -> Header {
         Header {
-            command_length: u32::try_from(len).unwrap_or(u32::MAX),
+            command_length,
             command_id: self.command_id(),
             command_status: self.command_status,
             sequence_number: self.sequence_number,
@@ -557,17 +563,20 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     }
 
     /// The header this PDU encodes with. `command_length` saturates at
-    /// `u32::MAX` (encoding such a PDU fails).
+    /// `u32::MAX` for a PDU longer than that, which [`Self::emit`] refuses
+    /// (`ErrorKind::CommandLengthOverflow`).
     pub fn header(&self) -> Header {
-        self.header_for(self.encoded_len())
+        self.header_with(u32::try_from(self.encoded_len()).unwrap_or(u32::MAX))
     }
 
     /// Encodes the PDU into `out`, returning the octets written
     /// ([`Self::encoded_len`]). Fails, writing nothing of use, if `out` is
-    /// too small or a field breaks its rules.
+    /// too small, a field breaks its rules, or the PDU is longer than
+    /// `command_length` can say.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.encoded_len();
-        let header = self.header_for(len);
+        let header =
+            self.header_with(command_length(len).map_err(|e| e.with_header(self.header()))?);
         self.body.validate().map_err(|e| e.with_header(header))?;
         let mut w = Writer::new(out, len).map_err(|e| e.with_header(header))?;
         w.array(header.to_bytes());
@@ -578,7 +587,17 @@ impl<B: AsRef<[u8]>> Pdu<B> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CommandId, Pdu};
+    use super::{CommandId, ErrorKind, Pdu, command_length};
+
+    #[test]
+    fn command_length_is_an_integer4_or_an_error() {
+        assert_eq!(command_length(16), Ok(16));
+        assert_eq!(command_length(u32::MAX as usize), Ok(u32::MAX));
+        if let Some(len) = (u32::MAX as usize).checked_add(1) {
+            let err = command_length(len).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::CommandLengthOverflow { len });
+        }
+    }
 
     /// The header-only fast path of `Pdu::parse` agrees with the general
     /// path for every command id, status and length.
