@@ -312,8 +312,8 @@ pub enum ErrorKind {
     },
     /// A `command_id` this codec does not know.
     UnknownCommandId,
-    /// Octets after the body of a header-only request (`unbind`,
-    /// `enquire_link`, `generic_nack`).
+    /// Octets after the header of a header-only request (`unbind`,
+    /// `enquire_link`).
     TrailingBytes {
         /// The octets left over.
         count: usize,

@@ -11,7 +11,11 @@
 //!
 //! - `body` holds every mandatory field in wire order; it is `null` for a
 //!   PDU without body (`unbind`, `enquire_link`, the header-only responses
-//!   and error responses sent without body). Integers are numbers;
+//!   and error responses sent without body). A body kept as octets
+//!   ([`Body::Raw`]: an error response whose body does not follow the
+//!   layout, or an unknown `command_id`) has `body` `null`, `tlvs` empty,
+//!   and its octets in hex under `body_hex`; `command` is `null` for an
+//!   unknown `command_id`. Integers are numbers;
 //!   C-Octet Strings are strings; octet strings (`short_message`) are
 //!   lowercase hex. Derived counts (`sm_length`, `number_of_dests`,
 //!   `no_unsuccess`) are included as decoded. A C-Octet String that is not
@@ -40,13 +44,15 @@
 //! Deserializing needs a self-describing format (JSON, ...). It takes the
 //! same map: `command` or `command_id` (both must agree when given),
 //! `command_status` (0 if absent), `sequence_number`, `body`, `tlvs` (empty
-//! if absent). Derived lengths (`command_length`, `sm_length`,
-//! `number_of_dests`, `no_unsuccess`, a TLV's `length`) may be left out;
+//! if absent), or instead of `body` and `tlvs` a `body_hex` (the body's
+//! octets; this also takes an unknown `command_id`). Derived lengths
+//! (`command_length`, `sm_length`, `number_of_dests`, `no_unsuccess`, a
+//! TLV's `length`) may be left out;
 //! when present they must match. A TLV is written from `hex` when given,
 //! else from `value`; `tag` or `name` identifies it. A top-level `content`
 //! key is reserved for derived, read-only views and ignored. Unknown keys
 //! are refused. The result is checked exactly as [`Pdu::parse`] checks
-//! received octets.
+//! received octets ([`Pdu::parse_any`] for an unknown `command_id`).
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -60,7 +66,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command_id::CommandId;
 use crate::header::Header;
-use crate::pdu::Pdu;
+use crate::pdu::{Body, Pdu};
 use crate::tlv::TlvTag;
 
 // ---------------------------------------------------------------- layouts
@@ -545,6 +551,19 @@ impl<B: AsRef<[u8]>> Serialize for Pdu<B> {
         let id = self.command_id();
         let body = wire.get(Header::LEN..).unwrap_or_default();
         let bad = || S::Error::custom("PDU does not re-read");
+        let mut top = vec![
+            (Key("command", false), id.name().map_or(J::Null, J::Str)),
+            (Key("command_id", false), num(id.0)),
+            (Key("command_status", false), num(self.command_status.0)),
+            (Key("sequence_number", false), num(self.sequence_number)),
+        ];
+        if let Body::Raw(_) = self.body {
+            // A body kept as octets: no fields, no TLV list.
+            top.push((Key("body", false), J::Null));
+            top.push((Key("body_hex", false), J::Hex(body)));
+            top.push((Key("tlvs", false), J::List(Vec::new())));
+            return J::Obj(top).serialize(s);
+        }
         let shape = shape(id).ok_or_else(|| S::Error::custom("unknown command_id"))?;
         let (body_j, tlvs) = match shape {
             Shape::Optional(_) if body.is_empty() => (J::Null, body),
@@ -552,15 +571,9 @@ impl<B: AsRef<[u8]>> Serialize for Pdu<B> {
             Shape::TlvsOnly => (J::Null, body),
             Shape::Empty => (J::Null, &[][..]),
         };
-        let top = J::Obj(vec![
-            (Key("command", false), id.name().map_or(J::Null, J::Str)),
-            (Key("command_id", false), num(id.0)),
-            (Key("command_status", false), num(self.command_status.0)),
-            (Key("sequence_number", false), num(self.sequence_number)),
-            (Key("body", false), body_j),
-            (Key("tlvs", false), tlvs_json(tlvs).ok_or_else(bad)?),
-        ]);
-        top.serialize(s)
+        top.push((Key("body", false), body_j));
+        top.push((Key("tlvs", false), tlvs_json(tlvs).ok_or_else(bad)?));
+        J::Obj(top).serialize(s)
     }
 }
 
@@ -714,6 +727,17 @@ impl Obj {
                 self.path(key),
                 v.what()
             )),
+        }
+    }
+
+    /// A string, or `None` when absent or `null`.
+    fn str_opt_or_null(&mut self, key: &str) -> Res<Option<String>> {
+        match self.take(key) {
+            None | Some(Val::Null) => Ok(None),
+            Some(v) => {
+                self.entries.push((key.into(), v));
+                self.str_opt(key)
+            }
         }
     }
 
@@ -1012,7 +1036,8 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
 /// Builds the wire octets of the PDU a value describes.
 fn wire_from(v: Val) -> Res<Vec<u8>> {
     let mut top = Obj::new("", v)?;
-    let by_name = match top.str_opt("command")? {
+    // `command` is null for an unknown command_id, as serialized.
+    let by_name = match top.str_opt_or_null("command")? {
         None => None,
         Some(name) => {
             Some(CommandId::from_name(&name).ok_or_else(|| format!("command: unknown `{name}`"))?)
@@ -1031,13 +1056,13 @@ fn wire_from(v: Val) -> Res<Vec<u8>> {
         (Some(id), _) | (None, Some(id)) => id,
         (None, None) => return Err("needs `command` or `command_id`".into()),
     };
-    let shape = shape(id).ok_or_else(|| format!("command_id {:#010x} is not known", id.0))?;
     let status = top
         .num_opt("command_status", u64::from(u32::MAX))?
         .map_or(0, low_u32);
     let seq = low_u32(top.num("sequence_number", u64::from(u32::MAX))?);
     let given_len = top.num_opt("command_length", u64::from(u32::MAX))?;
     let body = top.take("body").unwrap_or(Val::Null);
+    let body_hex = top.hex("body_hex")?;
     let tlvs = match top.take("tlvs") {
         None | Some(Val::Null) => Vec::new(),
         Some(Val::Seq(list)) => list,
@@ -1053,6 +1078,15 @@ fn wire_from(v: Val) -> Res<Vec<u8>> {
     out.extend_from_slice(&status.to_be_bytes());
     out.extend_from_slice(&seq.to_be_bytes());
     let body_null = matches!(body, Val::Null);
+    if let Some(octets) = body_hex {
+        // A body given as its octets (a raw body): nothing else describes it.
+        if !body_null || !tlvs.is_empty() {
+            return Err("body_hex: given with a body or TLVs".into());
+        }
+        out.extend_from_slice(&octets);
+        return finish_length(out, given_len);
+    }
+    let shape = shape(id).ok_or_else(|| format!("command_id {:#010x} is not known", id.0))?;
     match shape {
         Shape::Fields(fields) | Shape::Optional(fields) if !body_null => {
             let mut b = Obj::new("body", body)?;
@@ -1068,6 +1102,12 @@ fn wire_from(v: Val) -> Res<Vec<u8>> {
         Shape::TlvsOnly if body_null => write_tlvs(tlvs, &mut out)?,
         Shape::TlvsOnly => return Err("body: this PDU has no mandatory fields (use null)".into()),
     }
+    finish_length(out, given_len)
+}
+
+/// Writes `command_length` into a PDU built in `out`, checking the one
+/// given (if any).
+fn finish_length(mut out: Vec<u8>, given_len: Option<u64>) -> Res<Vec<u8>> {
     let len = u32::try_from(out.len()).map_err(|_| String::from("PDU too long"))?;
     check_count(given_len, out.len(), "command_length")?;
     if let Some(head) = out.get_mut(..4) {
@@ -1088,7 +1128,8 @@ where
         use serde::de::Error as _;
         let value = Val::deserialize(d)?;
         let wire = wire_from(value).map_err(D::Error::custom)?;
-        let pdu = Pdu::parse(&wire).map_err(D::Error::custom)?;
+        // Only a `body_hex` gets an unknown command_id this far.
+        let pdu = Pdu::parse_any(&wire).map_err(D::Error::custom)?;
         Ok(pdu.map(|s| B::from(s.to_vec())))
     }
 }

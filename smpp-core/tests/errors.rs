@@ -1,45 +1,15 @@
 //! Malformed PDUs: each error names what is wrong and the `command_status`
 //! and PDU to answer with, and nothing panics.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{load, patch_len, vectors as all_vectors};
 use smpp_core::{
     BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, DestAddress,
     DestAddressBuf, DestAddresses, Error, ErrorKind, Field, FieldProblem, Npi, Pdu,
     QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp,
     TlvProblem, TlvTag, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf, frame_len,
 };
-
-fn load(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../testdata/{name}.hex"));
-    let text = std::fs::read_to_string(path).unwrap();
-    let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn all_vectors() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
-            let bytes = load(&name);
-            (name, bytes)
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn patch_len(frame: &mut [u8]) {
-    let len = u32::try_from(frame.len()).unwrap();
-    frame[..4].copy_from_slice(&len.to_be_bytes());
-}
 
 fn header(len: u32, id: u32, status: u32, seq: u32) -> Vec<u8> {
     [len, id, status, seq]

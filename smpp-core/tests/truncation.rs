@@ -2,48 +2,14 @@
 //! `command_length` is patched, a shorter PDU that is valid on its own),
 //! never a panic; framing waits for the rest.
 
-use std::path::PathBuf;
+mod common;
 
-use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Pdu, Tlvs, frame_len};
+use common::{body_tlvs as tlvs, vectors};
+use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Pdu, frame_len};
 
-fn vectors() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
-    let mut out: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
-            let bytes = (0..hex.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-                .collect();
-            (p.file_stem().unwrap().to_str().unwrap().to_owned(), bytes)
-        })
-        .collect();
-    out.sort();
-    assert_eq!(out.len(), 39);
-    out
-}
-
-/// The TLV region of a body, if it has one.
-fn tlvs<'a>(body: &Body<&'a [u8]>) -> Option<Tlvs<&'a [u8]>> {
-    Some(match *body {
-        Body::SubmitSm(b) | Body::DeliverSm(b) => b.tlvs,
-        Body::DataSm(b) => b.tlvs,
-        Body::SubmitMulti(b) => b.tlvs,
-        Body::BroadcastSm(b) => b.tlvs,
-        Body::AlertNotification(b) => b.tlvs,
-        Body::BindTransceiverResp(Some(b)) => b.tlvs,
-        Body::DataSmResp(Some(b)) | Body::QueryBroadcastSmResp(Some(b)) => b.tlvs,
-        Body::QueryBroadcastSm(b) => b.tlvs,
-        _ => return None,
-    })
-}
-
-/// Lengths at which a prefix is a complete PDU of its own: 16 for a response
-/// whose body may be absent, and every TLV boundary.
+/// Lengths at which a prefix is a complete PDU of its own, with a typed
+/// body: 16 for a response whose body may be absent, and every TLV
+/// boundary.
 fn complete_lengths(frame: &[u8]) -> Vec<usize> {
     let pdu = Pdu::parse(frame).unwrap();
     let mut lens = Vec::new();
@@ -57,6 +23,8 @@ fn complete_lengths(frame: &[u8]) -> Vec<usize> {
             | Body::QuerySmResp(Some(_))
             | Body::BroadcastSmResp(Some(_))
             | Body::QueryBroadcastSmResp(Some(_))
+            | Body::BindReceiverResp(Some(_))
+            | Body::BindTransmitterResp(Some(_))
     ) {
         lens.push(16);
     }
@@ -68,6 +36,11 @@ fn complete_lengths(frame: &[u8]) -> Vec<usize> {
         }
     }
     lens
+}
+
+/// An error response: a response id with a status other than `ESME_ROK`.
+fn is_error_response(pdu: &Pdu<&[u8]>) -> bool {
+    pdu.command_id().is_response() && !pdu.command_status.is_ok()
 }
 
 #[test]
@@ -91,6 +64,7 @@ fn prefixes_with_the_original_command_length() {
 #[test]
 fn prefixes_with_a_patched_command_length() {
     let mut complete = 0;
+    let mut raw_bodies = 0;
     for (name, frame) in vectors() {
         let allowed = complete_lengths(&frame);
         for n in 4..frame.len() {
@@ -100,10 +74,27 @@ fn prefixes_with_a_patched_command_length() {
                 Err(err) => {
                     if n < 16 {
                         assert_eq!(err.kind(), ErrorKind::HeaderTruncated { len: n });
+                    } else {
+                        let header = smpp_core::Header::parse(&prefix).unwrap();
+                        assert!(
+                            !header.command_id.is_response() || header.command_status.is_ok(),
+                            "{name}[..{n}]: an error response must decode: {err}"
+                        );
                     }
                 }
                 Ok(pdu) => {
-                    assert!(allowed.contains(&n), "{name}[..{n}] parsed: {pdu:?}");
+                    if allowed.contains(&n) {
+                        assert!(!matches!(pdu.body, Body::Raw(_)), "{name}[..{n}]: {pdu:?}");
+                    } else {
+                        // SMPP v5.0 3.2.1.3: an error response's body may be
+                        // cut anywhere; it is kept as it is.
+                        assert!(is_error_response(&pdu), "{name}[..{n}] parsed: {pdu:?}");
+                        let Body::Raw(raw) = pdu.body else {
+                            panic!("{name}[..{n}]: {pdu:?}")
+                        };
+                        assert_eq!(raw.octets, &prefix[16..], "{name}[..{n}]");
+                        raw_bodies += 1;
+                    }
                     let mut out = vec![0u8; pdu.encoded_len()];
                     pdu.emit(&mut out).unwrap();
                     assert_eq!(out, prefix, "{name}[..{n}]");
@@ -112,8 +103,10 @@ fn prefixes_with_a_patched_command_length() {
             }
         }
     }
-    // Bodiless responses and TLV boundaries exist among the vectors.
+    // Bodiless responses, TLV boundaries and cut error responses exist
+    // among the vectors.
     assert!(complete >= 10, "{complete}");
+    assert!(raw_bodies >= 5, "{raw_bodies}");
 }
 
 #[test]
