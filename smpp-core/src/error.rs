@@ -11,47 +11,86 @@ use crate::command_status::CommandStatus;
 use crate::header::Header;
 use crate::tlv::TlvTag;
 
-/// A mandatory PDU field, named as in the specification's PDU tables.
+/// A mandatory PDU field, named as in the specification's PDU tables
+/// (SMPP v3.4 chapter 4, v5.0 chapter 4; the fields themselves are defined
+/// in v3.4 5.2 and v5.0 4.7). [`Field::name`] gives the specification's
+/// spelling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum Field {
+    /// `system_id` (max 16): the binds, their responses, `outbind`.
     SystemId,
+    /// `password` (max 9): the binds, `outbind`.
     Password,
+    /// `system_type` (max 13): the binds.
     SystemType,
+    /// `interface_version`: the binds.
     InterfaceVersion,
+    /// `addr_ton`: the TON of `address_range` in the binds.
     AddrTon,
+    /// `addr_npi`: the NPI of `address_range` in the binds.
     AddrNpi,
+    /// `address_range` (max 41): the binds.
     AddressRange,
+    /// `service_type` (max 6).
     ServiceType,
+    /// `source_addr_ton`.
     SourceAddrTon,
+    /// `source_addr_npi`.
     SourceAddrNpi,
+    /// `source_addr` (max 21; 65 in `data_sm` and `alert_notification`).
     SourceAddr,
+    /// `dest_addr_ton` (also in `submit_multi` entries).
     DestAddrTon,
+    /// `dest_addr_npi` (also in `submit_multi` entries).
     DestAddrNpi,
+    /// `destination_addr` (max 21; 65 in `data_sm`).
     DestinationAddr,
+    /// `esm_class`.
     EsmClass,
+    /// `protocol_id`.
     ProtocolId,
+    /// `priority_flag`.
     PriorityFlag,
+    /// `schedule_delivery_time` (empty or 16 characters).
     ScheduleDeliveryTime,
+    /// `validity_period` (empty or 16 characters).
     ValidityPeriod,
+    /// `registered_delivery`.
     RegisteredDelivery,
+    /// `replace_if_present_flag`.
     ReplaceIfPresentFlag,
+    /// `data_coding`.
     DataCoding,
+    /// `sm_default_msg_id`.
     SmDefaultMsgId,
+    /// `sm_length`: the length of `short_message`.
     SmLength,
+    /// `short_message` (0-255 octets).
     ShortMessage,
+    /// `message_id` (max 65).
     MessageId,
+    /// `final_date` of `query_sm_resp` (empty or 16 characters).
     FinalDate,
+    /// `message_state` of `query_sm_resp`.
     MessageState,
+    /// `error_code` of `query_sm_resp`.
     ErrorCode,
+    /// `number_of_dests` of `submit_multi` (1-255).
     NumberOfDests,
+    /// `dest_flag` of a `submit_multi` destination (1 or 2).
     DestFlag,
+    /// `dl_name` (max 21) of a `submit_multi` distribution list.
     DlName,
+    /// `no_unsuccess` of `submit_multi_resp`.
     NoUnsuccess,
+    /// `error_status_code` of an `unsuccess_sme` entry.
     ErrorStatusCode,
+    /// `esme_addr_ton` of `alert_notification`.
     EsmeAddrTon,
+    /// `esme_addr_npi` of `alert_notification`.
     EsmeAddrNpi,
+    /// `esme_addr` (max 65) of `alert_notification`.
     EsmeAddr,
 }
 
