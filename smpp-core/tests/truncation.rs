@@ -13,19 +13,8 @@ use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Pdu, frame_len};
 fn complete_lengths(frame: &[u8]) -> Vec<usize> {
     let pdu = Pdu::parse(frame).unwrap();
     let mut lens = Vec::new();
-    if matches!(
-        pdu.body,
-        Body::BindTransceiverResp(Some(_))
-            | Body::SubmitSmResp(Some(_))
-            | Body::DeliverSmResp(Some(_))
-            | Body::DataSmResp(Some(_))
-            | Body::SubmitMultiResp(Some(_))
-            | Body::QuerySmResp(Some(_))
-            | Body::BroadcastSmResp(Some(_))
-            | Body::QueryBroadcastSmResp(Some(_))
-            | Body::BindReceiverResp(Some(_))
-            | Body::BindTransmitterResp(Some(_))
-    ) {
+    // A body that may be absent: responses with a body of their own.
+    if Body::parse(pdu.command_id(), &[]).is_ok() {
         lens.push(16);
     }
     if let Some(tlvs) = tlvs(&pdu.body) {
