@@ -1,7 +1,8 @@
 //! `arbitrary::Arbitrary` implementations (feature `arbitrary`).
 //!
-//! Every generated [`Pdu`] encodes without error and decodes back equal, so
-//! a fuzz target can use it as a round-trip oracle. A derive would not do:
+//! Every generated [`Pdu`] encodes without error and decodes back equal
+//! (with [`Pdu::parse_any`]), so a fuzz target can use it as a round-trip
+//! oracle. A derive would not do:
 //! it would produce C-Octet Strings with NULs inside or over their maximum,
 //! time fields of any length, and TLV regions that do not parse.
 //!
@@ -17,18 +18,22 @@
 //!   `broadcast_sm` and `query_broadcast_sm_resp` always carry their
 //!   mandatory TLVs;
 //! - `dest_address` and `unsuccess_sme` lists are the longest valid prefix of
-//!   a run of input octets (at most 255 entries), or a fixed list.
+//!   a run of input octets (at most 255 entries), or a fixed list
+//!   (`number_of_dests` is at least 1);
+//! - a [`Body::Raw`] has a `command_id` the specification does not define
+//!   and up to 512 input octets.
 
 use std::vec::Vec;
 
 use arbitrary::{Arbitrary, Error as ArbError, Result, Unstructured};
 
+use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::pdu::{
     AlertNotification, BROADCAST_SM_MANDATORY_TLVS, Bind, BindResp, Body, BroadcastSm,
     CancelBroadcastSm, CancelSm, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS, DataSm,
     DestAddresses, Outbind, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, QuerySm, QuerySmResp,
-    ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp, UnsuccessSmes,
+    RawBody, ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp, UnsuccessSmes,
 };
 use crate::tlv::{TlvTag, Tlvs, len_rule};
 use crate::types::COctet;
@@ -234,7 +239,11 @@ fn dest_addresses<'a>(u: &mut Unstructured<'a>) -> Result<DestAddresses<&'a [u8]
         *u.choose(&DEST_SAMPLES)?
     } else {
         let len = u.int_in_range(0..=u.len())?;
-        valid_entries(take(u, len)?, dest_entry_len)
+        match valid_entries(take(u, len)?, dest_entry_len) {
+            // `number_of_dests` is at least 1.
+            (0, _) => *u.choose(&DEST_SAMPLES)?,
+            list => list,
+        }
     };
     // The list type has no public constructor from raw octets, so parse a
     // minimal submit_multi around a copy of the entries, then point the
@@ -533,9 +542,20 @@ fn query_broadcast_resp<'a>(u: &mut Unstructured<'a>) -> Result<SubmitSmResp<&'a
     })
 }
 
+/// A raw body under a `command_id` the specification does not define (a
+/// known id is moved into the vendor range), as `Pdu::parse_any` keeps it.
+fn unknown_raw<'a>(u: &mut Unstructured<'a>) -> Result<RawBody<&'a [u8]>> {
+    let mut id = CommandId(u.arbitrary()?);
+    if id.name().is_some() {
+        id = CommandId((id.0 & CommandId::RESPONSE_BIT) | 0x0001_0200 | (id.0 & 0xFF));
+    }
+    let len = u.int_in_range(0..=u.len().min(512))?;
+    Ok(RawBody::new(id, take(u, len)?))
+}
+
 impl<'a> Arbitrary<'a> for Body<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(match u.int_in_range(0u8..=32)? {
+        Ok(match u.int_in_range(0u8..=33)? {
             0 => Self::GenericNack(u.arbitrary()?),
             1 => Self::BindReceiver(u.arbitrary()?),
             2 => Self::BindReceiverResp(optional(u)?),
@@ -572,7 +592,8 @@ impl<'a> Arbitrary<'a> for Body<&'a [u8]> {
                 Some(query_broadcast_resp(u)?)
             }),
             31 => Self::CancelBroadcastSm(u.arbitrary()?),
-            _ => Self::CancelBroadcastSmResp(u.arbitrary()?),
+            32 => Self::CancelBroadcastSmResp(u.arbitrary()?),
+            _ => Self::Raw(unknown_raw(u)?),
         })
     }
 }

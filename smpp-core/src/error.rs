@@ -11,47 +11,86 @@ use crate::command_status::CommandStatus;
 use crate::header::Header;
 use crate::tlv::TlvTag;
 
-/// A mandatory PDU field, named as in the specification's PDU tables.
+/// A mandatory PDU field, named as in the specification's PDU tables
+/// (SMPP v3.4 chapter 4, v5.0 chapter 4; the fields themselves are defined
+/// in v3.4 5.2 and v5.0 4.7). [`Field::name`] gives the specification's
+/// spelling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum Field {
+    /// `system_id` (max 16): the binds, their responses, `outbind`.
     SystemId,
+    /// `password` (max 9): the binds, `outbind`.
     Password,
+    /// `system_type` (max 13): the binds.
     SystemType,
+    /// `interface_version`: the binds.
     InterfaceVersion,
+    /// `addr_ton`: the TON of `address_range` in the binds.
     AddrTon,
+    /// `addr_npi`: the NPI of `address_range` in the binds.
     AddrNpi,
+    /// `address_range` (max 41): the binds.
     AddressRange,
+    /// `service_type` (max 6).
     ServiceType,
+    /// `source_addr_ton`.
     SourceAddrTon,
+    /// `source_addr_npi`.
     SourceAddrNpi,
+    /// `source_addr` (max 21; 65 in `data_sm` and `alert_notification`).
     SourceAddr,
+    /// `dest_addr_ton` (also in `submit_multi` entries).
     DestAddrTon,
+    /// `dest_addr_npi` (also in `submit_multi` entries).
     DestAddrNpi,
+    /// `destination_addr` (max 21; 65 in `data_sm`).
     DestinationAddr,
+    /// `esm_class`.
     EsmClass,
+    /// `protocol_id`.
     ProtocolId,
+    /// `priority_flag`.
     PriorityFlag,
+    /// `schedule_delivery_time` (empty or 16 characters).
     ScheduleDeliveryTime,
+    /// `validity_period` (empty or 16 characters).
     ValidityPeriod,
+    /// `registered_delivery`.
     RegisteredDelivery,
+    /// `replace_if_present_flag`.
     ReplaceIfPresentFlag,
+    /// `data_coding`.
     DataCoding,
+    /// `sm_default_msg_id`.
     SmDefaultMsgId,
+    /// `sm_length`: the length of `short_message`.
     SmLength,
+    /// `short_message` (0-255 octets).
     ShortMessage,
+    /// `message_id` (max 65).
     MessageId,
+    /// `final_date` of `query_sm_resp` (empty or 16 characters).
     FinalDate,
+    /// `message_state` of `query_sm_resp`.
     MessageState,
+    /// `error_code` of `query_sm_resp`.
     ErrorCode,
+    /// `number_of_dests` of `submit_multi` (1-255).
     NumberOfDests,
+    /// `dest_flag` of a `submit_multi` destination (1 or 2).
     DestFlag,
+    /// `dl_name` (max 21) of a `submit_multi` distribution list.
     DlName,
+    /// `no_unsuccess` of `submit_multi_resp`.
     NoUnsuccess,
+    /// `error_status_code` of an `unsuccess_sme` entry.
     ErrorStatusCode,
+    /// `esme_addr_ton` of `alert_notification`.
     EsmeAddrTon,
+    /// `esme_addr_npi` of `alert_notification`.
     EsmeAddrNpi,
+    /// `esme_addr` (max 65) of `alert_notification`.
     EsmeAddr,
 }
 
@@ -125,11 +164,11 @@ impl Field {
             Self::NumberOfDests => CommandStatus::ESME_RINVNUMDESTS,
             Self::DestFlag => CommandStatus::ESME_RINVDESTFLAG,
             Self::DlName => CommandStatus::ESME_RINVDLNAME,
-            Self::AddressRange
-            | Self::InterfaceVersion
-            | Self::AddrTon
-            | Self::AddrNpi
-            | Self::ProtocolId
+            // Fields only bind requests have: the bind fails.
+            Self::AddressRange | Self::InterfaceVersion | Self::AddrTon | Self::AddrNpi => {
+                CommandStatus::ESME_RBINDFAIL
+            }
+            Self::ProtocolId
             | Self::FinalDate
             | Self::MessageState
             | Self::ErrorCode
@@ -171,7 +210,9 @@ pub enum FieldProblem {
         /// Characters before the NUL.
         len: usize,
     },
-    /// A length field (`sm_length`) announces more octets than the body holds.
+    /// A length field (`sm_length`) announces more octets than the body
+    /// holds. Answered with the field's status (`ESME_RINVMSGLEN`), not
+    /// `ESME_RINVCMDLEN`.
     LengthExceedsBody {
         /// The announced length.
         len: usize,
@@ -179,7 +220,7 @@ pub enum FieldProblem {
         available: usize,
     },
     /// A value the specification does not allow (for example a `dest_flag`
-    /// other than 1 or 2).
+    /// other than 1 or 2, or a `number_of_dests` of 0).
     InvalidValue {
         /// The value found.
         value: u32,
@@ -190,6 +231,21 @@ pub enum FieldProblem {
     ExclusiveWithTlv {
         /// The TLV that is also present.
         tag: TlvTag,
+    },
+    /// A count field (`number_of_dests`, `no_unsuccess`) announces more
+    /// entries than there are: the body (when encoding, the list's octets)
+    /// ends after `found` of them.
+    TooFewEntries {
+        /// The count announced.
+        count: usize,
+        /// The entries present.
+        found: usize,
+    },
+    /// (Encoding) a list's octets go on after the entries its count field
+    /// announces.
+    OctetsAfterEntries {
+        /// The octets after the last counted entry.
+        octets: usize,
     },
 }
 
@@ -214,6 +270,12 @@ impl fmt::Display for FieldProblem {
                     f,
                     "set together with TLV {tag}; only one of them may carry the data"
                 )
+            }
+            Self::TooFewEntries { count, found } => {
+                write!(f, "announces {count} entries but only {found} are present")
+            }
+            Self::OctetsAfterEntries { octets } => {
+                write!(f, "{octets} octets follow the entries it announces")
             }
         }
     }
@@ -381,8 +443,8 @@ pub enum ErrorKind {
     },
     /// A `command_id` this codec does not know.
     UnknownCommandId,
-    /// Octets after the body of a header-only request (`unbind`,
-    /// `enquire_link`, `generic_nack`).
+    /// Octets after the header of a header-only request (`unbind`,
+    /// `enquire_link`).
     TrailingBytes {
         /// The octets left over.
         count: usize,
@@ -400,6 +462,12 @@ pub enum ErrorKind {
         tag: TlvTag,
         /// What is wrong with it.
         problem: TlvProblem,
+    },
+    /// (Encoding) the PDU would be longer than `command_length`, an
+    /// Integer4, can say; nothing was written.
+    CommandLengthOverflow {
+        /// The octets the PDU would take.
+        len: usize,
     },
     /// (Encoding) the output buffer is too small; nothing was written.
     BufferTooSmall {
@@ -419,18 +487,23 @@ impl ErrorKind {
             | Self::CommandLengthTooLong { .. }
             | Self::CommandLengthMismatch { .. }
             | Self::NotSmpp { .. }
+            | Self::CommandLengthOverflow { .. }
             | Self::TrailingBytes { .. } => CommandStatus::ESME_RINVCMDLEN,
             Self::UnknownCommandId => CommandStatus::ESME_RINVCMDID,
             Self::Field { field, problem } => match problem {
-                FieldProblem::LengthExceedsBody { .. } | FieldProblem::Missing => {
-                    CommandStatus::ESME_RINVCMDLEN
-                }
-                FieldProblem::Unterminated { .. }
+                // The body is shorter than the PDU's layout: its length is wrong.
+                FieldProblem::Missing => CommandStatus::ESME_RINVCMDLEN,
+                // `sm_length` beyond the body is the message length's
+                // fault (ESME_RINVMSGLEN), as any other sm_length problem.
+                FieldProblem::LengthExceedsBody { .. }
+                | FieldProblem::Unterminated { .. }
                 | FieldProblem::TooLong { .. }
                 | FieldProblem::EmbeddedNul
                 | FieldProblem::TimeLength { .. }
                 | FieldProblem::InvalidValue { .. }
-                | FieldProblem::ExclusiveWithTlv { .. } => field.command_status(),
+                | FieldProblem::ExclusiveWithTlv { .. }
+                | FieldProblem::TooFewEntries { .. }
+                | FieldProblem::OctetsAfterEntries { .. } => field.command_status(),
             },
             Self::Tlv { problem, .. } => match problem {
                 TlvProblem::Truncated { .. } | TlvProblem::ValueOverrun { .. } => {
@@ -491,6 +564,9 @@ impl fmt::Display for ErrorKind {
                     ForeignProtocol::Http => "an HTTP request",
                 };
                 write!(f, "not SMPP: the octets start {start}")
+            }
+            Self::CommandLengthOverflow { len } => {
+                write!(f, "{len} octets, more than command_length can express")
             }
             Self::UnknownCommandId => f.write_str("unknown command_id"),
             Self::TrailingBytes { count } => {

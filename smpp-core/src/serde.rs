@@ -91,7 +91,10 @@
 //!   its type is named after.
 //! - [`Body`](crate::Body) is the PDU's map without `command_status`,
 //!   `sequence_number` and `command_length`: `command`, `command_id`,
-//!   `body`, `tlvs`.
+//!   `body`, `tlvs`. Without a `command_status` it is written and read by
+//!   the rules of a PDU with status 0, so the body of an error response
+//!   that breaks them (a raw body, missing mandatory TLVs) is written and
+//!   read only inside its [`Pdu`](crate::Pdu).
 //! - [`Tlvs`](crate::Tlvs) is the `tlvs` list.
 //!
 //! ```

@@ -504,15 +504,13 @@ fn tlvs_json(mut raw: &[u8]) -> Option<J<'_>> {
 /// The top-level map of a PDU (`header` is its `command_status` and
 /// `sequence_number`) or, without header, of a [`Body`]; `body` is the
 /// octets after the header.
-fn top_json(id: CommandId, header: Option<(u32, u32)>, body: &[u8]) -> Result<J<'_>, &'static str> {
+fn top_json(
+    id: CommandId,
+    header: Option<(u32, u32)>,
+    body: &[u8],
+    raw: bool,
+) -> Result<J<'_>, &'static str> {
     let bad = "PDU does not re-read";
-    let shape = shape(id).ok_or("unknown command_id")?;
-    let (body_j, tlvs) = match shape {
-        Shape::Optional(_) if body.is_empty() => (J::Null, body),
-        Shape::Fields(f) | Shape::Optional(f) => body_json(f, body).ok_or(bad)?,
-        Shape::TlvsOnly => (J::Null, body),
-        Shape::Empty => (J::Null, &[][..]),
-    };
     let mut top = vec![
         (Key("command", false), id.name().map_or(J::Null, J::Str)),
         (Key("command_id", false), num(id.0)),
@@ -521,6 +519,20 @@ fn top_json(id: CommandId, header: Option<(u32, u32)>, body: &[u8]) -> Result<J<
         top.push((Key("command_status", false), num(status)));
         top.push((Key("sequence_number", false), num(seq)));
     }
+    if raw {
+        // A body kept as octets ([`Body::Raw`]): no fields, no TLV list.
+        top.push((Key("body", false), J::Null));
+        top.push((Key("body_hex", false), J::Hex(body)));
+        top.push((Key("tlvs", false), J::List(Vec::new())));
+        return Ok(J::Obj(top));
+    }
+    let shape = shape(id).ok_or("unknown command_id")?;
+    let (body_j, tlvs) = match shape {
+        Shape::Optional(_) if body.is_empty() => (J::Null, body),
+        Shape::Fields(f) | Shape::Optional(f) => body_json(f, body).ok_or(bad)?,
+        Shape::TlvsOnly => (J::Null, body),
+        Shape::Empty => (J::Null, &[][..]),
+    };
     top.push((Key("body", false), body_j));
     top.push((Key("tlvs", false), tlvs_json(tlvs).ok_or(bad)?));
     Ok(J::Obj(top))
@@ -542,7 +554,8 @@ impl<B: AsRef<[u8]>> Serialize for Pdu<B> {
         self.emit(&mut wire).map_err(S::Error::custom)?;
         let body = wire.get(Header::LEN..).unwrap_or_default();
         let header = (self.command_status.0, self.sequence_number);
-        top_json(self.command_id(), Some(header), body)
+        let raw = matches!(self.body, Body::Raw(_));
+        top_json(self.command_id(), Some(header), body, raw)
             .map_err(S::Error::custom)?
             .serialize(s)
     }
@@ -698,6 +711,17 @@ impl Obj {
                 self.path(key),
                 v.what()
             )),
+        }
+    }
+
+    /// A string, or `None` when absent or `null`.
+    fn str_opt_or_null(&mut self, key: &str) -> Res<Option<String>> {
+        match self.take(key) {
+            None | Some(Val::Null) => Ok(None),
+            Some(v) => {
+                self.entries.push((key.into(), v));
+                self.str_opt(key)
+            }
         }
     }
 
@@ -1035,7 +1059,8 @@ fn take_tlvs(o: &mut Obj) -> Res<Vec<Val>> {
 /// `sequence_number` or `command_length` keys, zeros in the header).
 fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
     let mut top = Obj::new("", v)?;
-    let by_name = match top.str_opt("command")? {
+    // `command` is null for an unknown command_id, as serialized.
+    let by_name = match top.str_opt_or_null("command")? {
         None => None,
         Some(name) => {
             Some(CommandId::from_name(&name).ok_or_else(|| format!("command: unknown `{name}`"))?)
@@ -1054,7 +1079,6 @@ fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
         (Some(id), _) | (None, Some(id)) => id,
         (None, None) => return Err("needs `command` or `command_id`".into()),
     };
-    let shape = shape(id).ok_or_else(|| format!("command_id {:#010x} is not known", id.0))?;
     let (status, seq, given_len) = if with_header {
         let status = top
             .num_opt("command_status", u64::from(u32::MAX))?
@@ -1066,6 +1090,7 @@ fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
         (0, 0, None)
     };
     let body = top.take("body").unwrap_or(Val::Null);
+    let body_hex = top.hex("body_hex")?;
     let tlvs = take_tlvs(&mut top)?;
     // Reserved for a derived, read-only view of the content.
     top.take("content");
@@ -1077,6 +1102,15 @@ fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
     out.extend_from_slice(&status.to_be_bytes());
     out.extend_from_slice(&seq.to_be_bytes());
     let body_null = matches!(body, Val::Null);
+    if let Some(octets) = body_hex {
+        // A body given as its octets (a raw body): nothing else describes it.
+        if !body_null || !tlvs.is_empty() {
+            return Err("body_hex: given with a body or TLVs".into());
+        }
+        out.extend_from_slice(&octets);
+        return finish_length(out, given_len);
+    }
+    let shape = shape(id).ok_or_else(|| format!("command_id {:#010x} is not known", id.0))?;
     match shape {
         Shape::Fields(fields) | Shape::Optional(fields) if !body_null => {
             let mut b = Obj::new("body", body)?;
@@ -1092,6 +1126,12 @@ fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
         Shape::TlvsOnly if body_null => write_tlvs(tlvs, &mut out.octets)?,
         Shape::TlvsOnly => return Err("body: this PDU has no mandatory fields (use null)".into()),
     }
+    finish_length(out, given_len)
+}
+
+/// Writes `command_length` into a PDU built in `out`, checking the one
+/// given (if any).
+fn finish_length(mut out: PduWire, given_len: Option<u64>) -> Res<PduWire> {
     let len = u32::try_from(out.octets.len()).map_err(|_| String::from("PDU too long"))?;
     check_count(given_len, out.octets.len(), "command_length")?;
     if let Some(head) = out.octets.get_mut(..4) {
@@ -1183,7 +1223,8 @@ impl PduWire {
     /// [`FieldProblem::TooLong`] (what was written), not as the
     /// [`FieldProblem::Unterminated`] that the octets show.
     pub fn parse(&self) -> Result<Pdu<&[u8]>, Error> {
-        Pdu::parse(&self.octets).map_err(|e| self.explain(e))
+        // Only a `body_hex` gets an unknown command_id this far.
+        Pdu::parse_any(&self.octets).map_err(|e| self.explain(e))
     }
 
     /// `e` in terms of the values given rather than the octets they made.
@@ -1242,7 +1283,7 @@ impl<B: AsRef<[u8]>> Serialize for Body<B> {
         use serde::ser::Error as _;
         let mut wire = vec![0u8; self.encoded_len()];
         self.emit(&mut wire).map_err(S::Error::custom)?;
-        top_json(self.command_id(), None, &wire)
+        top_json(self.command_id(), None, &wire, matches!(self, Self::Raw(_)))
             .map_err(S::Error::custom)?
             .serialize(s)
     }

@@ -1,44 +1,15 @@
 //! Malformed PDUs: each error names what is wrong and the `command_status`
 //! and PDU to answer with, and nothing panics.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{load, patch_len, vectors as all_vectors};
 use smpp_core::{
-    BROADCAST_SM_MANDATORY_TLVS, Body, CommandId, CommandStatus, Error, ErrorKind, Field,
-    FieldProblem, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitSm, TlvProblem, TlvTag, Tlvs,
-    frame_len,
+    BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, DestAddress,
+    DestAddressBuf, DestAddresses, Error, ErrorKind, Field, FieldProblem, Npi, Pdu,
+    QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp,
+    TlvProblem, TlvTag, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf, frame_len,
 };
-
-fn load(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../testdata/{name}.hex"));
-    let text = std::fs::read_to_string(path).unwrap();
-    let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn all_vectors() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
-            let bytes = load(&name);
-            (name, bytes)
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn patch_len(frame: &mut [u8]) {
-    let len = u32::try_from(frame.len()).unwrap();
-    frame[..4].copy_from_slice(&len.to_be_bytes());
-}
 
 fn header(len: u32, id: u32, status: u32, seq: u32) -> Vec<u8> {
     [len, id, status, seq]
@@ -80,8 +51,9 @@ fn sm_length_beyond_the_body() {
                 }
             }
         );
-        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
         let reply = err.reply();
+        assert_eq!(reply.command_status, CommandStatus::ESME_RINVMSGLEN);
         assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
         assert_eq!(reply.sequence_number, 20456);
     }
@@ -525,4 +497,403 @@ fn display_names_pdu_field_and_status() {
         assert!(text.contains(part), "{text}");
     }
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+}
+
+/// Encoding checks a TLV region exactly as decoding does, per-tag length
+/// rules included: a region put in place through `Tlvs::map` with a length
+/// its tag forbids is refused, so nothing encodes that would not decode.
+#[test]
+fn encoding_applies_the_tlv_length_rules() {
+    // sar_total_segments with two octets; message_state with none.
+    let cases: [(&[u8], TlvTag, usize); 2] = [
+        (&[0x02, 0x0E, 0, 2, 1, 2], TlvTag::SAR_TOTAL_SEGMENTS, 2),
+        (
+            &[0x14, 0x00, 0, 1, 7, 0x04, 0x27, 0, 0],
+            TlvTag::MESSAGE_STATE,
+            0,
+        ),
+    ];
+    for (raw, tag, len) in cases {
+        let want = ErrorKind::Tlv {
+            tag,
+            problem: TlvProblem::InvalidLength { len },
+        };
+        assert_eq!(Tlvs::parse(raw).unwrap_err().kind(), want);
+        let tlvs = Tlvs::EMPTY.map(|_| raw);
+        assert_eq!(tlvs.validate().unwrap_err().kind(), want);
+        let bodies = [
+            Body::SubmitSm(SubmitSm {
+                tlvs,
+                ..Default::default()
+            }),
+            Body::DataSmResp(Some(SubmitSmResp {
+                tlvs,
+                ..Default::default()
+            })),
+            Body::BindTransceiverResp(Some(BindResp {
+                tlvs,
+                ..Default::default()
+            })),
+            Body::EnquireLinkResp(tlvs),
+            Body::GenericNack(tlvs),
+        ];
+        for body in bodies {
+            let id = body.command_id();
+            let err = Pdu::new(3, body).emit(&mut [0u8; 256]).unwrap_err();
+            assert_eq!(err.kind(), want, "{id:?}");
+            assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+            assert_eq!(err.command_id(), Some(id));
+        }
+    }
+}
+
+/// The mandatory TLVs are found in the walk that validates the region: a
+/// malformed TLV is reported before a missing one, and the first missing
+/// tag (in table order) is named.
+#[test]
+fn mandatory_tlvs_are_checked_in_the_validating_walk() {
+    let frame = load("broadcast_sm");
+    let tlv_start = 16 + 4 + 2 + 1 + 1 + 1 + 1 + 1 + 3;
+    // Only broadcast_rep_num and message_payload left: the first absent
+    // mandatory tag is broadcast_area_identifier.
+    let mut only = frame.clone();
+    for tag in [
+        TlvTag::BROADCAST_AREA_IDENTIFIER,
+        TlvTag::BROADCAST_CONTENT_TYPE,
+        TlvTag::BROADCAST_FREQUENCY_INTERVAL,
+    ] {
+        only = without_tlv(&only, tlv_start, tag);
+    }
+    let err = Pdu::parse(&only).unwrap_err();
+    assert_eq!(
+        tlv_problem(&err),
+        (TlvTag::BROADCAST_AREA_IDENTIFIER, TlvProblem::Missing)
+    );
+    // A mandatory tag appended with a forbidden length: the length wins.
+    let mut bad = without_tlv(&frame, tlv_start, TlvTag::BROADCAST_REP_NUM);
+    bad.extend_from_slice(&[0x06, 0x04, 0, 3, 0, 0, 1]);
+    patch_len(&mut bad);
+    let err = Pdu::parse(&bad).unwrap_err();
+    assert_eq!(
+        tlv_problem(&err),
+        (
+            TlvTag::BROADCAST_REP_NUM,
+            TlvProblem::InvalidLength { len: 3 }
+        )
+    );
+    // Repeated and reordered mandatory tags are fine.
+    let mut again = frame[..tlv_start].to_vec();
+    let tlvs: Vec<_> = Tlvs::parse(&frame[tlv_start..])
+        .unwrap()
+        .iter()
+        .map(|t| (t.tag, t.value.to_vec()))
+        .collect();
+    for (tag, value) in tlvs.iter().rev().chain(&tlvs) {
+        again.extend_from_slice(&tag.0.to_be_bytes());
+        again.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
+        again.extend_from_slice(value);
+    }
+    patch_len(&mut again);
+    let pdu = Pdu::parse(&again).unwrap();
+    let mut out = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut out).unwrap();
+    assert_eq!(out, again);
+}
+
+fn field_problem(err: &Error) -> (Field, FieldProblem) {
+    match err.kind() {
+        ErrorKind::Field { field, problem } => (field, problem),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `number_of_dests` is at least 1: 0 is `ESME_RINVNUMDESTS`, on decode and
+/// on encode.
+#[test]
+fn number_of_dests_zero() {
+    let mut frame = load("submit_multi");
+    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
+    frame[at] = 0;
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::InvalidValue { value: 0 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
+    assert_eq!(err.reply().sequence_number, 5);
+
+    let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))
+        .emit(&mut [0u8; 64])
+        .unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::InvalidValue { value: 0 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+}
+
+/// A count whose entries the body does not hold: when the body ends where
+/// an entry should start, the count field is named.
+#[test]
+fn count_fields_beyond_the_body() {
+    // submit_multi: "", 1, 1, "1\0", number_of_dests 2, one SME entry.
+    let body = b"\0\x01\x011\0\x02\x01\x01\x0144\0";
+    let err = Pdu::parse(&with_body(CommandId::SUBMIT_MULTI, 4, body)).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::TooFewEntries { count: 2, found: 1 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
+
+    // submit_multi_resp: no_unsuccess 1 -> 3 with one entry and no TLVs.
+    let mut frame = load("submit_multi_resp");
+    let at = 16 + "MSG0001".len() + 1;
+    assert_eq!(frame[at], 1);
+    frame[at] = 3;
+    let err = Pdu::parse(&frame).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NoUnsuccess,
+            FieldProblem::TooFewEntries { count: 3, found: 1 }
+        )
+    );
+    assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+}
+
+/// Encoding checks a list as decoding does: entries set through `map` must
+/// be exactly `count` valid ones, and errors name the list's own fields.
+#[test]
+fn encoding_checks_entry_lists_whole() {
+    let mut dests = DestAddressBuf::<64>::new();
+    dests
+        .push(DestAddress::DistributionList {
+            dl_name: "list".into(),
+        })
+        .unwrap();
+    let one = dests.list();
+    let emit_dests = |list: DestAddresses<&[u8]>| {
+        Pdu::new(
+            1,
+            Body::SubmitMulti(SubmitMulti {
+                dest_address: list,
+                ..Default::default()
+            }),
+        )
+        .emit(&mut [0u8; 128])
+    };
+    assert!(emit_dests(one).is_ok());
+    // Octets left after the one counted entry.
+    let longer = [one.as_bytes(), b"\x02x\0"].concat();
+    let err = emit_dests(one.map(|_| &longer[..])).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::OctetsAfterEntries { octets: 3 }
+        )
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    // Fewer entries than counted.
+    let mut both = dests.clone();
+    both.push(DestAddress::DistributionList {
+        dl_name: "two".into(),
+    })
+    .unwrap();
+    let two = both.list();
+    let err = emit_dests(two.map(|_| one.as_bytes())).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NumberOfDests,
+            FieldProblem::TooFewEntries { count: 2, found: 1 }
+        )
+    );
+    // An invalid entry is named by its own field.
+    let err = emit_dests(one.map(|_| &b"\x03x\0"[..])).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (Field::DestFlag, FieldProblem::InvalidValue { value: 3 })
+    );
+
+    let mut unsuccess = UnsuccessSmeBuf::<2048>::new();
+    let entry = UnsuccessSme {
+        dest_addr_ton: Ton(1),
+        dest_addr_npi: Npi(1),
+        destination_addr: "4".into(),
+        error_status_code: CommandStatus::ESME_RINVDSTADR,
+    };
+    unsuccess.push(entry).unwrap();
+    let list = unsuccess.list();
+    let longer = [list.as_bytes(), &[1]].concat();
+    let err = Pdu::new(
+        1,
+        Body::SubmitMultiResp(Some(SubmitMultiResp {
+            unsuccess_sme: list.map(|_| &longer[..]),
+            ..Default::default()
+        })),
+    )
+    .emit(&mut [0u8; 128])
+    .unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NoUnsuccess,
+            FieldProblem::OctetsAfterEntries { octets: 1 }
+        )
+    );
+    // The 256th entry is refused, naming no_unsuccess.
+    for _ in 1..255 {
+        unsuccess.push(entry).unwrap();
+    }
+    assert_eq!(unsuccess.list().count(), 255);
+    let err = unsuccess.push(entry).unwrap_err();
+    assert_eq!(
+        field_problem(&err),
+        (
+            Field::NoUnsuccess,
+            FieldProblem::InvalidValue { value: 256 }
+        )
+    );
+}
+
+/// One row per field: the `command_status` a field's problem is answered
+/// with.
+#[test]
+fn every_field_maps_to_its_status() {
+    use CommandStatus as S;
+    let rows = [
+        (Field::SystemId, S::ESME_RINVSYSID),
+        (Field::Password, S::ESME_RINVPASWD),
+        (Field::SystemType, S::ESME_RINVSYSTYP),
+        (Field::InterfaceVersion, S::ESME_RBINDFAIL),
+        (Field::AddrTon, S::ESME_RBINDFAIL),
+        (Field::AddrNpi, S::ESME_RBINDFAIL),
+        (Field::AddressRange, S::ESME_RBINDFAIL),
+        (Field::ServiceType, S::ESME_RINVSERTYP),
+        (Field::SourceAddrTon, S::ESME_RINVSRCTON),
+        (Field::SourceAddrNpi, S::ESME_RINVSRCNPI),
+        (Field::SourceAddr, S::ESME_RINVSRCADR),
+        (Field::DestAddrTon, S::ESME_RINVDSTTON),
+        (Field::DestAddrNpi, S::ESME_RINVDSTNPI),
+        (Field::DestinationAddr, S::ESME_RINVDSTADR),
+        (Field::EsmClass, S::ESME_RINVESMCLASS),
+        (Field::ProtocolId, S::ESME_RUNKNOWNERR),
+        (Field::PriorityFlag, S::ESME_RINVPRTFLG),
+        (Field::ScheduleDeliveryTime, S::ESME_RINVSCHED),
+        (Field::ValidityPeriod, S::ESME_RINVEXPIRY),
+        (Field::RegisteredDelivery, S::ESME_RINVREGDLVFLG),
+        (Field::ReplaceIfPresentFlag, S::ESME_RINVREPFLAG),
+        (Field::DataCoding, S::ESME_RINVDCS),
+        (Field::SmDefaultMsgId, S::ESME_RINVDFTMSGID),
+        (Field::SmLength, S::ESME_RINVMSGLEN),
+        (Field::ShortMessage, S::ESME_RINVMSGLEN),
+        (Field::MessageId, S::ESME_RINVMSGID),
+        (Field::FinalDate, S::ESME_RUNKNOWNERR),
+        (Field::MessageState, S::ESME_RUNKNOWNERR),
+        (Field::ErrorCode, S::ESME_RUNKNOWNERR),
+        (Field::NumberOfDests, S::ESME_RINVNUMDESTS),
+        (Field::DestFlag, S::ESME_RINVDESTFLAG),
+        (Field::DlName, S::ESME_RINVDLNAME),
+        (Field::NoUnsuccess, S::ESME_RUNKNOWNERR),
+        (Field::ErrorStatusCode, S::ESME_RUNKNOWNERR),
+        (Field::EsmeAddrTon, S::ESME_RINVSRCTON),
+        (Field::EsmeAddrNpi, S::ESME_RINVSRCNPI),
+        (Field::EsmeAddr, S::ESME_RINVSRCADR),
+    ];
+    for (field, status) in rows {
+        assert_eq!(field.command_status(), status, "{field}");
+        // A value problem is answered with the field's status, a body that
+        // ends before the field with ESME_RINVCMDLEN.
+        let value = ErrorKind::Field {
+            field,
+            problem: FieldProblem::InvalidValue { value: 7 },
+        };
+        assert_eq!(value.command_status(), status, "{field}");
+        let missing = ErrorKind::Field {
+            field,
+            problem: FieldProblem::Missing,
+        };
+        assert_eq!(missing.command_status(), S::ESME_RINVCMDLEN, "{field}");
+    }
+}
+
+/// `sm_length` beyond the body is `ESME_RINVMSGLEN` in every PDU that has
+/// one, answered in the request's own response.
+#[test]
+fn sm_length_beyond_the_body_in_every_pdu() {
+    for (name, resp) in [
+        ("deliver_sm", CommandId::DELIVER_SM_RESP),
+        ("replace_sm", CommandId::REPLACE_SM_RESP),
+        ("submit_multi", CommandId::SUBMIT_MULTI_RESP),
+    ] {
+        let frame = load(name);
+        let pdu = Pdu::parse(&frame).unwrap();
+        let (message, tlvs) = match pdu.body {
+            Body::DeliverSm(b) => (b.short_message, b.tlvs.encoded_len()),
+            Body::ReplaceSm(b) => (b.short_message, b.tlvs.encoded_len()),
+            Body::SubmitMulti(b) => (b.short_message, b.tlvs.encoded_len()),
+            other => panic!("{other:?}"),
+        };
+        // Drop the TLVs, then announce one octet more than is left.
+        let at = frame.len() - tlvs - message.len() - 1;
+        assert_eq!(usize::from(frame[at]), message.len(), "{name}");
+        let mut bad = frame[..frame.len() - tlvs].to_vec();
+        bad[at] += 1;
+        patch_len(&mut bad);
+        let err = Pdu::parse(&bad).unwrap_err();
+        assert_eq!(
+            field_problem(&err),
+            (
+                Field::SmLength,
+                FieldProblem::LengthExceedsBody {
+                    len: message.len() + 1,
+                    available: message.len()
+                }
+            ),
+            "{name}"
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
+        assert_eq!(err.reply().command_id, resp);
+    }
+}
+
+/// A bind whose `address_range` has no NUL within 41 octets is answered
+/// with the bind response and `ESME_RBINDFAIL`.
+#[test]
+fn bind_field_problems_fail_the_bind() {
+    let mut body = b"id\0pw\0\0\x34\x01\x01".to_vec();
+    body.extend_from_slice(&[b'9'; 41]);
+    for (id, resp) in [
+        (CommandId::BIND_RECEIVER, CommandId::BIND_RECEIVER_RESP),
+        (
+            CommandId::BIND_TRANSMITTER,
+            CommandId::BIND_TRANSMITTER_RESP,
+        ),
+        (
+            CommandId::BIND_TRANSCEIVER,
+            CommandId::BIND_TRANSCEIVER_RESP,
+        ),
+    ] {
+        let err = Pdu::parse(&with_body(id, 12, &body)).unwrap_err();
+        assert_eq!(
+            field_problem(&err),
+            (Field::AddressRange, FieldProblem::Unterminated { max: 41 })
+        );
+        let reply = err.reply();
+        assert_eq!(reply.command_id, resp);
+        assert_eq!(reply.command_status, CommandStatus::ESME_RBINDFAIL);
+        assert_eq!(reply.sequence_number, 12);
+    }
 }

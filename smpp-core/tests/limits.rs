@@ -4,10 +4,12 @@
 
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
-    CommandId, CommandStatus, DataSm, DestAddress, DestAddressBuf, Error, ErrorKind, Field,
-    FieldProblem, Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti, SubmitMultiResp,
-    SubmitSm, SubmitSmResp, Tlvs, UnsuccessSme, UnsuccessSmeBuf,
+    CommandId, CommandStatus, DataSm, DestAddress, DestAddressBuf, DestAddresses, Error, ErrorKind,
+    Field, FieldProblem, Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti,
+    SubmitMultiResp, SubmitSm, SubmitSmResp, Tlvs, UnsuccessSme, UnsuccessSmeBuf,
 };
+
+use std::sync::LazyLock;
 
 const SEQ: u32 = 0x0102_0304;
 
@@ -32,6 +34,20 @@ fn emit(body: Body<&[u8]>) -> Result<Vec<u8>, Error> {
     let n = pdu.emit(&mut out)?;
     assert_eq!(n, out.len());
     Ok(out)
+}
+
+/// A `dest_address` list of one distribution list: `submit_multi` needs
+/// at least one destination.
+fn one_dest() -> DestAddresses<&'static [u8]> {
+    static LIST: LazyLock<DestAddressBuf<16>> = LazyLock::new(|| {
+        let mut list = DestAddressBuf::new();
+        list.push(DestAddress::DistributionList {
+            dl_name: COctet::from("list"),
+        })
+        .unwrap();
+        list
+    });
+    LIST.list()
 }
 
 fn s(v: &[u8]) -> COctet<&[u8]> {
@@ -343,15 +359,15 @@ limits! {
     bind_transmitter_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransmitter(bind(v, 0)));
     bind_transmitter_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransmitter(bind(v, 1)));
     bind_transmitter_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransmitter(bind(v, 2)));
-    bind_transmitter_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindTransmitter(bind(v, 3)));
+    bind_transmitter_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransmitter(bind(v, 3)));
     bind_receiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindReceiver(bind(v, 0)));
     bind_receiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindReceiver(bind(v, 1)));
     bind_receiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindReceiver(bind(v, 2)));
-    bind_receiver_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindReceiver(bind(v, 3)));
+    bind_receiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindReceiver(bind(v, 3)));
     bind_transceiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransceiver(bind(v, 0)));
     bind_transceiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransceiver(bind(v, 1)));
     bind_transceiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransceiver(bind(v, 2)));
-    bind_transceiver_address_range: 41, AddressRange, ESME_RUNKNOWNERR, |v| emit(Body::BindTransceiver(bind(v, 3)));
+    bind_transceiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransceiver(bind(v, 3)));
     bind_transmitter_resp_system_id: 16, SystemId, ESME_RINVSYSID,
         |v| emit(Body::BindTransmitterResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
     bind_receiver_resp_system_id: 16, SystemId, ESME_RINVSYSID,
@@ -474,9 +490,9 @@ times! {
     deliver_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
         |v| emit(Body::DeliverSm(SubmitSm { validity_period: s(v), ..Default::default() }));
     submit_multi_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), ..Default::default() }));
+        |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), dest_address: one_dest(), ..Default::default() }));
     submit_multi_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), ..Default::default() }));
+        |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), dest_address: one_dest(), ..Default::default() }));
     replace_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
         |v| emit(Body::ReplaceSm(ReplaceSm { schedule_delivery_time: s(v), ..Default::default() }));
     replace_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
@@ -516,6 +532,7 @@ fn short_message_limit() {
         |m: &[u8]| {
             emit(Body::SubmitMulti(SubmitMulti {
                 short_message: m,
+                dest_address: one_dest(),
                 ..Default::default()
             }))
         },

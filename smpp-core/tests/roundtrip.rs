@@ -2,7 +2,8 @@
 //! unchanged, and arbitrary or mutated octets never panic the decoder; what
 //! decodes re-encodes to exactly the same octets.
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::OnceLock;
 
 use proptest::collection::vec;
@@ -324,7 +325,7 @@ fn gen_submit_multi() -> impl Strategy<Value = SubmitMulti<B>> {
     ];
     (
         (co(6), ton(), npi(), co(21)),
-        vec(dest, 0..6),
+        vec(dest, 1..6),
         msg_fields(),
         short_message(),
         tlvs(),
@@ -656,26 +657,7 @@ proptest! {
 
 fn vectors() -> &'static [Vec<u8>] {
     static VECTORS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
-    VECTORS.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "hex"))
-            .collect();
-        paths.sort();
-        paths
-            .iter()
-            .map(|p| {
-                let text = std::fs::read_to_string(p).unwrap();
-                let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
-                (0..hex.len())
-                    .step_by(2)
-                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-                    .collect()
-            })
-            .collect()
-    })
+    VECTORS.get_or_init(|| common::vectors().into_iter().map(|(_, v)| v).collect())
 }
 
 /// Parses `frame`; if it decodes, it must re-encode to exactly `frame`.

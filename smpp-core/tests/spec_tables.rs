@@ -338,3 +338,71 @@ fn tlv_ms_validity_v50_form() {
     assert_eq!(typed.write_value(&mut out), Ok(4));
     assert_eq!(out, value);
 }
+
+/// A TLV region of one TLV with `len` value octets.
+fn region_of(tag: u16, len: usize) -> Vec<u8> {
+    let mut region = tag.to_be_bytes().to_vec();
+    region.extend_from_slice(&u16::try_from(len).unwrap().to_be_bytes());
+    region.extend(core::iter::repeat_n(0x31, len));
+    region
+}
+
+/// A range row of tlvs.csv: lengths `lo` and `hi` are accepted, `lo - 1`
+/// and `hi + 1` (where a 16-bit length can say them) refused, by the
+/// region parser, by encoding's check and by `TlvBuf`.
+fn tlv_range(tag: u16, lo: usize, hi: usize) {
+    let t = TlvTag(tag);
+    assert!(
+        t.name().is_some(),
+        "{tag:#06x} is a tag of the specification"
+    );
+    for len in [lo, hi] {
+        let region = region_of(tag, len);
+        let tlvs = Tlvs::parse(&region).unwrap_or_else(|e| panic!("{tag:#06x} {len}: {e}"));
+        assert_eq!(tlvs.iter().next().unwrap().value.len(), len);
+        assert_eq!(Tlvs::EMPTY.map(|_| &region[..]).validate(), Ok(()));
+        let mut buf = TlvBuf::<65_600>::new();
+        buf.push(t, &region[4..]).unwrap();
+        assert_eq!(buf.tlvs().as_bytes(), region);
+    }
+    let below = lo.checked_sub(1);
+    let above = (hi < usize::from(u16::MAX)).then_some(hi + 1);
+    for len in below.into_iter().chain(above) {
+        let region = region_of(tag, len);
+        let want = ErrorKind::Tlv {
+            tag: t,
+            problem: TlvProblem::InvalidLength { len },
+        };
+        assert_eq!(Tlvs::parse(&region).unwrap_err().kind(), want, "{len}");
+        assert_eq!(
+            Tlvs::EMPTY
+                .map(|_| &region[..])
+                .validate()
+                .unwrap_err()
+                .kind(),
+            want,
+            "{len}"
+        );
+        let mut buf = TlvBuf::<65_600>::new();
+        assert_eq!(buf.push(t, &region[4..]).unwrap_err().kind(), want);
+        assert!(buf.tlvs().is_empty());
+    }
+}
+
+row! {
+    tlv_range_additional_status_info_text => tlv_range(0x001D, 1, 256);
+    tlv_range_receipted_message_id => tlv_range(0x001E, 1, 65);
+    tlv_range_source_subaddress => tlv_range(0x0202, 2, 23);
+    tlv_range_dest_subaddress => tlv_range(0x0203, 2, 23);
+    tlv_range_callback_num_atag => tlv_range(0x0303, 0, 65);
+    tlv_range_callback_num => tlv_range(0x0381, 4, 19);
+    tlv_range_message_payload => tlv_range(0x0424, 0, 65535);
+    tlv_range_broadcast_content_type_info => tlv_range(0x0602, 1, 255);
+    tlv_range_broadcast_area_identifier => tlv_range(0x0606, 1, 101);
+    tlv_range_broadcast_service_group => tlv_range(0x060A, 1, 255);
+    tlv_range_billing_identification => tlv_range(0x060B, 1, 1024);
+    tlv_range_source_network_id => tlv_range(0x060D, 7, 65);
+    tlv_range_dest_network_id => tlv_range(0x060E, 7, 65);
+    tlv_range_dest_addr_np_country => tlv_range(0x0613, 1, 5);
+    tlv_range_alert_on_message_delivery => tlv_range(0x130C, 0, 1);
+}

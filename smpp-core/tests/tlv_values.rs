@@ -320,3 +320,109 @@ fn region_lookups_are_typed() {
     }
     assert_eq!(buf.tlvs().as_bytes(), raw);
 }
+
+/// The TLVs a `TlvBuf` holds, as (tag, value) pairs.
+fn pushed<const N: usize>(buf: &TlvBuf<N>) -> Vec<(TlvTag, Vec<u8>)> {
+    buf.tlvs()
+        .iter()
+        .map(|t| (t.tag, t.value.to_vec()))
+        .collect()
+}
+
+/// `push_cstr` writes the value and its NUL whatever the value's size: a
+/// value of 257 octets or more once became an empty TLV, accepted silently.
+#[test]
+fn push_cstr_writes_long_values_whole() {
+    let mut buf = TlvBuf::<70_000>::new();
+    let vendor = TlvTag(0x1400);
+    for len in [0usize, 1, 255, 256, 257, 300, 1000, 65_534] {
+        buf.clear();
+        let value = vec![b'v'; len];
+        buf.push_cstr(vendor, &value).unwrap();
+        let mut want = value.clone();
+        want.push(0);
+        assert_eq!(pushed(&buf), [(vendor, want)], "{len} octets");
+        let raw = buf.tlvs().as_bytes().to_vec();
+        assert_eq!(raw.len(), 4 + len + 1);
+        assert_eq!(
+            usize::from(u16::from_be_bytes([raw[2], raw[3]])),
+            len + 1,
+            "length field"
+        );
+        assert_eq!(Tlvs::parse(&raw).unwrap().iter().count(), 1);
+    }
+    // message_payload allows any length; 257 octets are not refused.
+    buf.clear();
+    buf.push_cstr(TlvTag::MESSAGE_PAYLOAD, &[b'p'; 400])
+        .unwrap();
+    assert_eq!(buf.tlvs().iter().next().unwrap().value.len(), 401);
+}
+
+#[test]
+fn push_cstr_applies_the_rule_to_the_value_with_its_nul() {
+    let mut buf = TlvBuf::<600>::new();
+    // additional_status_info_text: 1-256 octets, NUL included.
+    let tag = TlvTag::ADDITIONAL_STATUS_INFO_TEXT;
+    buf.push_cstr(tag, &[b'a'; 255]).unwrap();
+    assert_eq!(buf.tlvs().iter().next().unwrap().value.len(), 256);
+    buf.clear();
+    for len in [256usize, 257, 400] {
+        let err = buf.push_cstr(tag, &vec![b'a'; len]).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Tlv {
+                tag,
+                problem: TlvProblem::InvalidLength { len: len + 1 }
+            },
+            "{len} octets"
+        );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+        assert!(buf.tlvs().is_empty(), "nothing appended for {len} octets");
+    }
+    // receipted_message_id: 1-65 octets, NUL included.
+    let tag = TlvTag::RECEIPTED_MESSAGE_ID;
+    buf.push_cstr(tag, &[b'1'; 64]).unwrap();
+    assert!(buf.push_cstr(tag, &[b'1'; 65]).is_err());
+    assert_eq!(buf.tlvs().iter().count(), 1);
+    // source_network_id: 7-65 octets, NUL included.
+    buf.clear();
+    let tag = TlvTag::SOURCE_NETWORK_ID;
+    assert!(buf.push_cstr(tag, b"12345").is_err());
+    buf.push_cstr(tag, b"131026").unwrap();
+    assert_eq!(pushed(&buf), [(tag, b"131026\0".to_vec())]);
+}
+
+#[test]
+fn push_cstr_refuses_a_nul_inside_and_lengths_over_65535() {
+    let mut buf = TlvBuf::<70_000>::new();
+    let tag = TlvTag::ADDITIONAL_STATUS_INFO_TEXT;
+    let err = buf.push_cstr(tag, b"ab\0cd").unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Tlv {
+            tag,
+            problem: TlvProblem::InvalidValue
+        }
+    );
+    let vendor = TlvTag(0x2000);
+    let err = buf.push_cstr(vendor, &vec![b'x'; 65_535]).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Tlv {
+            tag: vendor,
+            problem: TlvProblem::TooLong { len: 65_536 }
+        }
+    );
+    assert!(buf.tlvs().is_empty());
+    // A full buffer appends nothing either.
+    let mut small = TlvBuf::<8>::new();
+    let err = small.push_cstr(vendor, b"abcd").unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::BufferTooSmall {
+            needed: 9,
+            available: 8
+        }
+    ));
+    assert!(small.tlvs().is_empty());
+}

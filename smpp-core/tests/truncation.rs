@@ -3,94 +3,19 @@
 //! never a panic; framing waits for the rest. The same for each part on
 //! its own: the header, the body and the TLV region.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{body_tlvs as tlvs, vectors};
 use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Header, Pdu, Tlvs, frame_len};
 
-/// Every golden vector as (file stem, octets), sorted by name; `#` lines
-/// are comments.
-fn vectors() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata");
-    let mut out: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let hex: Vec<u8> = text
-                .lines()
-                .filter(|l| !l.trim_start().starts_with('#'))
-                .flat_map(str::bytes)
-                .filter(u8::is_ascii_hexdigit)
-                .collect();
-            assert_eq!(
-                hex.len() % 2,
-                0,
-                "{}: odd number of hex digits",
-                p.display()
-            );
-            let bytes = hex
-                .chunks(2)
-                .map(|pair| u8::from_str_radix(core::str::from_utf8(pair).unwrap(), 16).unwrap())
-                .collect();
-            (p.file_stem().unwrap().to_str().unwrap().to_owned(), bytes)
-        })
-        .collect();
-    out.sort();
-    assert!(out.len() >= 39, "only {} golden vectors", out.len());
-    out
-}
-
-/// The TLV region of a body, if it has one.
-fn tlvs<'a>(body: &Body<&'a [u8]>) -> Option<Tlvs<&'a [u8]>> {
-    Some(match *body {
-        Body::GenericNack(t)
-        | Body::UnbindResp(t)
-        | Body::ReplaceSmResp(t)
-        | Body::CancelSmResp(t)
-        | Body::EnquireLinkResp(t)
-        | Body::CancelBroadcastSmResp(t) => t,
-        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => b.tlvs,
-        Body::BindReceiverResp(Some(b))
-        | Body::BindTransmitterResp(Some(b))
-        | Body::BindTransceiverResp(Some(b)) => b.tlvs,
-        Body::QuerySm(b) | Body::QueryBroadcastSm(b) => b.tlvs,
-        Body::QuerySmResp(Some(b)) => b.tlvs,
-        Body::SubmitSm(b) | Body::DeliverSm(b) => b.tlvs,
-        Body::SubmitSmResp(Some(b))
-        | Body::DeliverSmResp(Some(b))
-        | Body::DataSmResp(Some(b))
-        | Body::BroadcastSmResp(Some(b))
-        | Body::QueryBroadcastSmResp(Some(b)) => b.tlvs,
-        Body::ReplaceSm(b) => b.tlvs,
-        Body::CancelSm(b) => b.tlvs,
-        Body::Outbind(b) => b.tlvs,
-        Body::SubmitMulti(b) => b.tlvs,
-        Body::SubmitMultiResp(Some(b)) => b.tlvs,
-        Body::AlertNotification(b) => b.tlvs,
-        Body::DataSm(b) => b.tlvs,
-        Body::BroadcastSm(b) => b.tlvs,
-        Body::CancelBroadcastSm(b) => b.tlvs,
-        _ => return None,
-    })
-}
-
-/// Lengths at which a prefix is a complete PDU of its own: 16 for a response
-/// whose body may be absent, and every TLV boundary.
+/// Lengths at which a prefix is a complete PDU of its own, with a typed
+/// body: 16 for a response whose body may be absent, and every TLV
+/// boundary.
 fn complete_lengths(frame: &[u8]) -> Vec<usize> {
     let pdu = Pdu::parse(frame).unwrap();
     let mut lens = Vec::new();
-    if matches!(
-        pdu.body,
-        Body::BindTransceiverResp(Some(_))
-            | Body::SubmitSmResp(Some(_))
-            | Body::DeliverSmResp(Some(_))
-            | Body::DataSmResp(Some(_))
-            | Body::SubmitMultiResp(Some(_))
-            | Body::QuerySmResp(Some(_))
-            | Body::BroadcastSmResp(Some(_))
-            | Body::QueryBroadcastSmResp(Some(_))
-    ) {
+    // A body that may be absent: responses with a body of their own.
+    if Body::parse(pdu.command_id(), &[]).is_ok() {
         lens.push(16);
     }
     if let Some(tlvs) = tlvs(&pdu.body) {
@@ -101,6 +26,11 @@ fn complete_lengths(frame: &[u8]) -> Vec<usize> {
         }
     }
     lens
+}
+
+/// An error response: a response id with a status other than `ESME_ROK`.
+fn is_error_response(pdu: &Pdu<&[u8]>) -> bool {
+    pdu.command_id().is_response() && !pdu.command_status.is_ok()
 }
 
 #[test]
@@ -124,6 +54,7 @@ fn prefixes_with_the_original_command_length() {
 #[test]
 fn prefixes_with_a_patched_command_length() {
     let mut complete = 0;
+    let mut raw_bodies = 0;
     for (name, frame) in vectors() {
         let allowed = complete_lengths(&frame);
         for n in 4..frame.len() {
@@ -133,10 +64,27 @@ fn prefixes_with_a_patched_command_length() {
                 Err(err) => {
                     if n < 16 {
                         assert_eq!(err.kind(), ErrorKind::HeaderTruncated { len: n });
+                    } else {
+                        let header = smpp_core::Header::parse(&prefix).unwrap();
+                        assert!(
+                            !header.command_id.is_response() || header.command_status.is_ok(),
+                            "{name}[..{n}]: an error response must decode: {err}"
+                        );
                     }
                 }
                 Ok(pdu) => {
-                    assert!(allowed.contains(&n), "{name}[..{n}] parsed: {pdu:?}");
+                    if allowed.contains(&n) {
+                        assert!(!matches!(pdu.body, Body::Raw(_)), "{name}[..{n}]: {pdu:?}");
+                    } else {
+                        // SMPP v5.0 3.2.1.3: an error response's body may be
+                        // cut anywhere; it is kept as it is.
+                        assert!(is_error_response(&pdu), "{name}[..{n}] parsed: {pdu:?}");
+                        let Body::Raw(raw) = pdu.body else {
+                            panic!("{name}[..{n}]: {pdu:?}")
+                        };
+                        assert_eq!(raw.octets, &prefix[16..], "{name}[..{n}]");
+                        raw_bodies += 1;
+                    }
                     let mut out = vec![0u8; pdu.encoded_len()];
                     pdu.emit(&mut out).unwrap();
                     assert_eq!(out, prefix, "{name}[..{n}]");
@@ -145,8 +93,10 @@ fn prefixes_with_a_patched_command_length() {
             }
         }
     }
-    // Bodiless responses and TLV boundaries exist among the vectors.
+    // Bodiless responses, TLV boundaries and cut error responses exist
+    // among the vectors.
     assert!(complete >= 10, "{complete}");
+    assert!(raw_bodies >= 5, "{raw_bodies}");
 }
 
 #[test]
@@ -202,14 +152,18 @@ fn body_prefixes() {
     for (name, frame) in vectors() {
         let header = Header::parse(&frame).unwrap();
         let body = &frame[Header::LEN..];
-        let whole = Body::parse(header.command_id, body).unwrap();
+        let whole =
+            Body::parse_with_status(header.command_id, header.command_status, body).unwrap();
         assert_eq!(Pdu::parse(&frame).unwrap().body, whole, "{name}");
         let allowed = complete_lengths(&frame);
         for k in 0..body.len() {
-            match Body::parse(header.command_id, &body[..k]) {
+            match Body::parse_with_status(header.command_id, header.command_status, &body[..k]) {
                 Ok(b) => {
+                    // An error response keeps any body it cannot type as
+                    // raw octets; every other prefix must be complete.
+                    let raw = matches!(b, Body::Raw(_)) && header.command_status.0 != 0;
                     assert!(
-                        allowed.contains(&(Header::LEN + k)),
+                        raw || allowed.contains(&(Header::LEN + k)),
                         "{name}: body[..{k}] parsed: {b:?}"
                     );
                     assert_eq!(b.encoded_len(), k, "{name}: body[..{k}]");

@@ -1,35 +1,14 @@
 //! Golden vectors: every PDU in `testdata/` decodes to the field values its
 //! source documents and re-encodes to the same octets.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{body_tlvs, load, vectors};
 use smpp_core::{
     Body, COctet, CommandId, CommandStatus, DataCoding, DestAddress, EsmClass, InterfaceVersion,
     MessageState, Npi, Pdu, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, TlvTag,
     TlvValue, Tlvs, Ton,
 };
-
-fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata")
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .flat_map(|l| l.chars())
-        .filter(char::is_ascii_hexdigit)
-        .collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn load(name: &str) -> Vec<u8> {
-    let path = testdata().join(format!("{name}.hex"));
-    hex(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-}
 
 /// Parses the vector, hands the PDU to `check`, then re-encodes it and
 /// compares with the vector's octets.
@@ -63,70 +42,30 @@ fn typed<'a>(tlvs: &'a Tlvs<&'a [u8]>) -> Vec<TlvValue<'a>> {
 
 #[test]
 fn every_vector_round_trips() {
-    let mut n = 0;
-    for entry in std::fs::read_dir(testdata()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("hex") {
-            continue;
-        }
-        let bytes = hex(&std::fs::read_to_string(&path).unwrap());
-        let pdu = Pdu::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let all = vectors();
+    assert!(all.len() >= 48, "only {} vectors", all.len());
+    for (name, bytes) in all {
+        let pdu = Pdu::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut out = vec![0u8; pdu.encoded_len()];
         let len = pdu.emit(&mut out).unwrap();
-        assert_eq!(out[..len], bytes[..], "{}", path.display());
-        // Every TLV re-encodes identically through its typed value.
+        assert_eq!(out[..len], bytes[..], "{name}");
+        // Every TLV re-encodes identically through its typed value; only
+        // vendor tags stay untyped.
+        let Some(tlvs) = body_tlvs(&pdu.body) else {
+            continue;
+        };
         let mut tlv_out = Vec::new();
-        for_each_tlvs(&pdu.body, |tlvs| {
-            for tlv in tlvs {
-                let value = tlv.typed();
-                assert!(
-                    !matches!(value, TlvValue::Unknown(..)),
-                    "{}: {tlv:?} untyped",
-                    path.display()
-                );
-                let mut buf = vec![0u8; value.encoded_len()];
-                value.emit(&mut buf).unwrap();
-                tlv_out.extend_from_slice(&buf);
-            }
-            assert_eq!(tlv_out, tlvs.as_bytes(), "{}", path.display());
-            tlv_out.clear();
-        });
-        n += 1;
-    }
-    assert_eq!(n, 39);
-}
-
-/// Calls `f` with the TLV region of a body, if it has one.
-fn for_each_tlvs<'a>(body: &Body<&'a [u8]>, mut f: impl FnMut(&Tlvs<&'a [u8]>)) {
-    match body {
-        Body::GenericNack(t)
-        | Body::UnbindResp(t)
-        | Body::ReplaceSmResp(t)
-        | Body::CancelSmResp(t)
-        | Body::EnquireLinkResp(t)
-        | Body::CancelBroadcastSmResp(t) => f(t),
-        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => f(&b.tlvs),
-        Body::BindReceiverResp(Some(b))
-        | Body::BindTransmitterResp(Some(b))
-        | Body::BindTransceiverResp(Some(b)) => f(&b.tlvs),
-        Body::SubmitSm(b) | Body::DeliverSm(b) => f(&b.tlvs),
-        Body::SubmitSmResp(Some(b))
-        | Body::DeliverSmResp(Some(b))
-        | Body::DataSmResp(Some(b))
-        | Body::BroadcastSmResp(Some(b))
-        | Body::QueryBroadcastSmResp(Some(b)) => f(&b.tlvs),
-        Body::DataSm(b) => f(&b.tlvs),
-        Body::SubmitMulti(b) => f(&b.tlvs),
-        Body::SubmitMultiResp(Some(b)) => f(&b.tlvs),
-        Body::QuerySm(b) | Body::QueryBroadcastSm(b) => f(&b.tlvs),
-        Body::QuerySmResp(Some(b)) => f(&b.tlvs),
-        Body::CancelSm(b) => f(&b.tlvs),
-        Body::ReplaceSm(b) => f(&b.tlvs),
-        Body::Outbind(b) => f(&b.tlvs),
-        Body::AlertNotification(b) => f(&b.tlvs),
-        Body::BroadcastSm(b) => f(&b.tlvs),
-        Body::CancelBroadcastSm(b) => f(&b.tlvs),
-        _ => {}
+        for tlv in &tlvs {
+            let value = tlv.typed();
+            assert!(
+                !matches!(value, TlvValue::Unknown(..)) || tlv.tag.is_vendor_specific(),
+                "{name}: {tlv:?} untyped"
+            );
+            let mut buf = vec![0u8; value.encoded_len()];
+            value.emit(&mut buf).unwrap();
+            tlv_out.extend_from_slice(&buf);
+        }
+        assert_eq!(tlv_out, tlvs.as_bytes(), "{name}");
     }
 }
 
@@ -1083,4 +1022,199 @@ fn submit_sm_sar_tlvs_built_from_fields() {
     let mut out = vec![0u8; pdu.encoded_len()];
     pdu.emit(&mut out).unwrap();
     assert_eq!(out, load("submit_sm_sar_tlvs"));
+}
+
+#[test]
+fn bind_receiver() {
+    vector(
+        "bind_receiver",
+        CommandId::BIND_RECEIVER,
+        CommandStatus::ESME_ROK,
+        2,
+        |pdu| {
+            let Body::BindReceiver(b) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(b.system_id, c("SMPP3TEST"));
+            assert_eq!(b.password, c("secret08"));
+            assert_eq!(b.system_type, c(""));
+            assert_eq!(b.interface_version, InterfaceVersion::V34);
+            assert_eq!((b.addr_ton, b.addr_npi), (Ton(1), Npi(1)));
+            assert_eq!(b.address_range, c("^44"));
+            assert!(b.tlvs.is_empty());
+        },
+    );
+}
+
+#[test]
+fn bind_receiver_resp() {
+    vector(
+        "bind_receiver_resp",
+        CommandId::BIND_RECEIVER_RESP,
+        CommandStatus::ESME_ROK,
+        2,
+        |pdu| {
+            let Body::BindReceiverResp(Some(b)) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(b.system_id, c("SMSC01"));
+            assert_eq!(
+                typed(&b.tlvs),
+                [TlvValue::ScInterfaceVersion(InterfaceVersion::V50)]
+            );
+        },
+    );
+}
+
+#[test]
+fn bind_transmitter_resp() {
+    vector(
+        "bind_transmitter_resp",
+        CommandId::BIND_TRANSMITTER_RESP,
+        CommandStatus::ESME_ROK,
+        1,
+        |pdu| {
+            let Body::BindTransmitterResp(Some(b)) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(b.system_id, c("SMSC"));
+            assert!(b.tlvs.is_empty());
+        },
+    );
+}
+
+#[test]
+fn replace_sm_resp() {
+    vector(
+        "replace_sm_resp",
+        CommandId::REPLACE_SM_RESP,
+        CommandStatus::ESME_ROK,
+        20456,
+        |pdu| {
+            assert_eq!(pdu.body, Body::ReplaceSmResp(Tlvs::EMPTY));
+        },
+    );
+}
+
+#[test]
+fn query_sm_resp_error_message_id_only() {
+    vector(
+        "query_sm_resp_error_message_id_only",
+        CommandId::QUERY_SM_RESP,
+        CommandStatus::ESME_RQUERYFAIL,
+        20456,
+        |pdu| {
+            let Body::Raw(raw) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(raw.command_id, CommandId::QUERY_SM_RESP);
+            assert_eq!(raw.octets, b"12345\0");
+            assert_eq!(raw.leading_cstr(65), Some(c("12345")));
+        },
+    );
+}
+
+#[test]
+fn submit_multi_resp_error_message_id_only() {
+    vector(
+        "submit_multi_resp_error_message_id_only",
+        CommandId::SUBMIT_MULTI_RESP,
+        CommandStatus::ESME_RSUBMITFAIL,
+        5,
+        |pdu| {
+            let Body::Raw(raw) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(raw.command_id, CommandId::SUBMIT_MULTI_RESP);
+            assert_eq!(raw.octets, b"MSG0001\0");
+            assert_eq!(raw.leading_cstr(65), Some(c("MSG0001")));
+        },
+    );
+}
+
+#[test]
+fn query_broadcast_sm_resp_error() {
+    vector(
+        "query_broadcast_sm_resp_error",
+        CommandId::QUERY_BROADCAST_SM_RESP,
+        CommandStatus::ESME_RBCASTQUERYFAIL,
+        8,
+        |pdu| {
+            // The mandatory TLVs are not required with an error status.
+            let Body::QueryBroadcastSmResp(Some(b)) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(b.message_id, c("BC123"));
+            assert!(b.tlvs.is_empty());
+        },
+    );
+}
+
+#[test]
+fn deliver_sm_resp_temporary_error() {
+    vector(
+        "deliver_sm_resp_temporary_error",
+        CommandId::DELIVER_SM_RESP,
+        CommandStatus::ESME_RX_T_APPN,
+        3,
+        |pdu| {
+            assert_eq!(pdu.body, Body::DeliverSmResp(None));
+            assert_eq!(pdu.encoded_len(), 16);
+        },
+    );
+}
+
+#[test]
+fn submit_sm_vendor_tlvs() {
+    vector(
+        "submit_sm_vendor_tlvs",
+        CommandId::SUBMIT_SM,
+        CommandStatus::ESME_ROK,
+        4,
+        |pdu| {
+            let Body::SubmitSm(b) = pdu.body else {
+                panic!("{pdu:?}")
+            };
+            assert_eq!(b.service_type, c(""));
+            assert_eq!(
+                (b.source_addr_ton, b.source_addr_npi, b.source_addr),
+                (Ton(1), Npi(1), c("12025550100"))
+            );
+            assert_eq!(
+                (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
+                (Ton(1), Npi(1), c("447700900123"))
+            );
+            assert_eq!(b.esm_class, EsmClass(0));
+            assert_eq!(b.protocol_id, 0);
+            assert_eq!(b.priority_flag, PriorityFlag(0));
+            assert_eq!(b.schedule_delivery_time, c(""));
+            assert_eq!(b.validity_period, c(""));
+            assert_eq!(b.registered_delivery, RegisteredDelivery(1));
+            assert_eq!(b.replace_if_present_flag, ReplaceIfPresentFlag(0));
+            assert_eq!(b.data_coding, DataCoding(0));
+            assert_eq!(b.sm_default_msg_id, 0);
+            assert_eq!(b.short_message, b"Hi");
+            let tlvs: Vec<_> = b.tlvs.iter().map(|t| (t.tag, t.value)).collect();
+            assert_eq!(
+                tlvs,
+                [
+                    (TlvTag(0x1400), &[0xBE, 0xEF][..]),
+                    (TlvTag::USER_MESSAGE_REFERENCE, &[0, 1][..]),
+                    (TlvTag(0x3FFF), &b"abc\0"[..]),
+                ]
+            );
+            assert!(
+                tlvs.iter()
+                    .all(|(t, _)| t.is_vendor_specific() || t.name().is_some())
+            );
+            assert_eq!(
+                typed(&b.tlvs),
+                [
+                    TlvValue::Unknown(TlvTag(0x1400), &[0xBE, 0xEF]),
+                    TlvValue::UserMessageReference(1),
+                    TlvValue::Unknown(TlvTag(0x3FFF), b"abc\0"),
+                ]
+            );
+        },
+    );
 }

@@ -436,6 +436,13 @@ fn body_types_serialize_alone_and_read_back() {
         }
 
         // Body: the PDU's map without the header's numbers.
+        if pdu.body.validate().is_err() {
+            // An error response's body that only its status makes valid:
+            // alone, a body is checked as for status 0.
+            assert_ne!(pdu.command_status.0, 0, "{name}");
+            assert!(serde_json::to_value(&pdu.body).is_err(), "{name}");
+            continue;
+        }
         let body_v = serde_json::to_value(&pdu.body).unwrap();
         let mut want = v.clone();
         let obj = want.as_object_mut().unwrap();

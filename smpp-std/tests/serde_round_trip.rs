@@ -168,3 +168,39 @@ fn malformed_json_is_refused_with_the_reason() {
         common::hex("000000158000001500000000000000040428000128")
     );
 }
+
+/// A body kept as octets (`Body::Raw`) is `body: null` with its octets
+/// under `body_hex`, and comes back from it; an unknown `command_id` too.
+#[test]
+fn raw_bodies_travel_as_body_hex() {
+    // query_sm_resp, ESME_RQUERYFAIL, sequence 9: message_id only.
+    let frame = common::hex("00000015800000030000006700000009 69642d3100");
+    let view = smpp_core::Pdu::parse(&frame).unwrap();
+    assert!(matches!(view.body, Body::Raw(_)));
+    let v = serde_json::to_value(view).unwrap();
+    assert_eq!(
+        v,
+        json!({"command": "query_sm_resp", "command_id": 0x8000_0003u32, "command_status": 0x67,
+               "sequence_number": 9, "body": null, "body_hex": "69642d3100", "tlvs": []})
+    );
+    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(emit(&back), frame);
+
+    // A vendor command_id, kept by parse_any.
+    let frame = common::hex("00000012 00010200 00000000 00000005 abcd");
+    let view = smpp_core::Pdu::parse_any(&frame).unwrap();
+    let v = serde_json::to_value(view).unwrap();
+    assert_eq!(v["command"], Value::Null);
+    assert_eq!(v["command_id"], 0x0001_0200);
+    assert_eq!(v["body_hex"], "abcd");
+    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(emit(&back), frame);
+    // Without body_hex an unknown id is refused; body_hex with a body too.
+    let mut no_hex = v.clone();
+    no_hex.as_object_mut().unwrap().remove("body_hex");
+    assert!(serde_json::from_value::<Pdu>(no_hex).is_err());
+    let mut both = v;
+    both["body"] = json!({"message_id": "x"});
+    let err = serde_json::from_value::<Pdu>(both).unwrap_err();
+    assert!(err.to_string().contains("body_hex"), "{err}");
+}

@@ -183,6 +183,15 @@ fn every_vector_decodes_and_encodes_back() {
             "body",
             "tlvs",
         ];
+        // A body kept as octets (an error response cut short) is given in
+        // hex after `body`.
+        if matches!(
+            smpp_core::Pdu::parse(bytes).unwrap().body,
+            smpp_core::Body::Raw(_)
+        ) {
+            expected.insert(5, "body_hex");
+            assert!(v["body"].is_null(), "{name}");
+        }
         // The PDUs that carry a message gain a derived `content` object.
         if CONTENT_COMMANDS.contains(&command_of(name)) {
             expected.push("content");

@@ -6,10 +6,10 @@ use crate::error::{Error, Field};
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
-use crate::wire::read::{Res, cstr, time, u8_field};
+use crate::wire::read::{Res, cstr, finish, time, u8_field};
 use crate::wire::write::{Writer, check_cstr, check_time};
 
-use super::{QuerySm, SubmitSmResp, tlvs_tail, write_addr};
+use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring, write_addr};
 
 /// `query_broadcast_sm` has the body of `query_sm` (Table 4-40).
 pub type QueryBroadcastSm<B> = QuerySm<B>;
@@ -34,8 +34,26 @@ pub const QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS: [TlvTag; 3] = [
     TlvTag::BROADCAST_AREA_SUCCESS,
 ];
 
-pub(crate) fn require_all<B: AsRef<[u8]>>(tlvs: &Tlvs<B>, tags: &[TlvTag]) -> Result<(), Error> {
-    tags.iter().try_for_each(|&tag| tlvs.require(tag))
+/// Parses a `query_broadcast_sm_resp` body whose mandatory TLVs are
+/// checked in the walk that validates the TLV region.
+pub(crate) fn parse_query_broadcast_resp(
+    body: &[u8],
+) -> Result<QueryBroadcastSmResp<&[u8]>, Error> {
+    finish(SubmitSmResp::parse_fields_requiring(
+        body,
+        &QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS,
+    ))
+    .map(|(_, v)| v)
+}
+
+/// Checks a `query_broadcast_sm_resp` body as encoding does, its mandatory
+/// TLVs included.
+pub(crate) fn validate_query_broadcast_resp<B: AsRef<[u8]>>(
+    resp: &QueryBroadcastSmResp<B>,
+) -> Result<(), Error> {
+    check_cstr(Field::MessageId, resp.message_id.as_bytes(), 65)?;
+    resp.tlvs
+        .validate_requiring(&QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)
 }
 
 /// The body of `broadcast_sm` (Table 4-27). The text travels in
@@ -84,8 +102,7 @@ impl<'a> BroadcastSm<&'a [u8]> {
         let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
         let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        require_all(&tlvs, &BROADCAST_SM_MANDATORY_TLVS).map_err(nom::Err::Error)?;
+        let (i, tlvs) = tlvs_tail_requiring(i, &BROADCAST_SM_MANDATORY_TLVS)?;
         Ok((
             i,
             Self {
@@ -150,8 +167,7 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
             self.schedule_delivery_time.as_bytes(),
         )?;
         check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
-        self.tlvs.validate()?;
-        require_all(&self.tlvs, &BROADCAST_SM_MANDATORY_TLVS)
+        self.tlvs.validate_requiring(&BROADCAST_SM_MANDATORY_TLVS)
     }
 
     pub(crate) fn write(&self, w: &mut Writer<'_>) {

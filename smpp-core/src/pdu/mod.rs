@@ -44,6 +44,7 @@ mod broadcast;
 mod cancel_replace;
 mod data_sm;
 mod query;
+mod raw;
 mod sm;
 mod submit_multi;
 
@@ -56,6 +57,7 @@ pub use broadcast::{
 pub use cancel_replace::{CancelSm, ReplaceSm};
 pub use data_sm::DataSm;
 pub use query::{QuerySm, QuerySmResp};
+pub use raw::RawBody;
 pub use sm::{BroadcastSmResp, DataSmResp, DeliverSm, DeliverSmResp, SubmitSm, SubmitSmResp};
 pub use submit_multi::{
     DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS, DestAddress, DestAddressBuf,
@@ -67,16 +69,26 @@ use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind};
 use crate::header::Header;
-use crate::tlv::Tlvs;
+use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
-use crate::wire::read::Res;
+use crate::wire::read::{Res, fail};
 use crate::wire::write::Writer;
 
 /// The rest of a body as its TLV region.
 #[inline]
 pub(crate) fn tlvs_tail(i: &[u8]) -> Res<'_, Tlvs<&[u8]>> {
-    let tlvs = Tlvs::parse(i).map_err(nom::Err::Error)?;
+    tlvs_tail_requiring(i, &[])
+}
+
+/// The rest of a body as its TLV region, which must hold every tag of
+/// `required` (checked in the one walk over the region).
+#[inline]
+pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
+    i: &'a [u8],
+    required: &[TlvTag; N],
+) -> Res<'a, Tlvs<&'a [u8]>> {
+    let tlvs = Tlvs::parse_requiring(i, required).map_err(fail)?;
     Ok((&[], tlvs))
 }
 
@@ -86,50 +98,113 @@ pub(crate) fn write_addr<B: AsRef<[u8]>>(w: &mut Writer<'_>, ton: Ton, npi: Npi,
     w.cstr(addr.as_bytes());
 }
 
-/// The body of a PDU, one variant per `command_id` of SMPP v3.4 and v5.0.
+/// The body of a PDU, one variant per `command_id` of SMPP v3.4 and v5.0,
+/// and [`Body::Raw`] for bodies kept as octets.
+///
+/// Sections are those of SMPP v3.4 (Issue 1.2, chapter 4) for the
+/// operations it defines, and of SMPP v5.0 (chapter 4) for the broadcast
+/// operations it added.
 ///
 /// Response bodies are `Option`s: `None` is a response with no body at all
 /// (`command_length` 16), as the specification asks for error responses.
 /// Header-only responses carry a [`Tlvs`] (usually empty) since v5.0 allows
 /// `congestion_state` in any response. `unbind` and `enquire_link` have no
-/// body.
+/// body. An error response whose body does not follow its layout, and (with
+/// [`Pdu::parse_any`]) a PDU of an unknown `command_id`, is a
+/// [`Body::Raw`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum Body<B: AsRef<[u8]>> {
+    /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).
     GenericNack(Tlvs<B>),
+    /// `bind_receiver` (v3.4 4.1.3).
     BindReceiver(Bind<B>),
+    /// `bind_receiver_resp` (v3.4 4.1.4); `None` without body.
     BindReceiverResp(Option<BindResp<B>>),
+    /// `bind_transmitter` (v3.4 4.1.1).
     BindTransmitter(Bind<B>),
+    /// `bind_transmitter_resp` (v3.4 4.1.2); `None` without body.
     BindTransmitterResp(Option<BindResp<B>>),
+    /// `query_sm` (v3.4 4.8.1).
     QuerySm(QuerySm<B>),
+    /// `query_sm_resp` (v3.4 4.8.2); `None` without body.
     QuerySmResp(Option<QuerySmResp<B>>),
+    /// `submit_sm` (v3.4 4.4.1).
     SubmitSm(SubmitSm<B>),
+    /// `submit_sm_resp` (v3.4 4.4.2); `None` without body.
     SubmitSmResp(Option<SubmitSmResp<B>>),
+    /// `deliver_sm` (v3.4 4.6.1): the body of `submit_sm`.
     DeliverSm(DeliverSm<B>),
+    /// `deliver_sm_resp` (v3.4 4.6.2); `None` without body.
     DeliverSmResp(Option<DeliverSmResp<B>>),
+    /// `unbind` (v3.4 4.2.1): header only.
     Unbind,
+    /// `unbind_resp` (v3.4 4.2.2): header only, TLVs allowed (v5.0).
     UnbindResp(Tlvs<B>),
+    /// `replace_sm` (v3.4 4.10.1).
     ReplaceSm(ReplaceSm<B>),
+    /// `replace_sm_resp` (v3.4 4.10.2): header only, TLVs allowed (v5.0).
     ReplaceSmResp(Tlvs<B>),
+    /// `cancel_sm` (v3.4 4.9.1).
     CancelSm(CancelSm<B>),
+    /// `cancel_sm_resp` (v3.4 4.9.2): header only, TLVs allowed (v5.0).
     CancelSmResp(Tlvs<B>),
+    /// `bind_transceiver` (v3.4 4.1.5).
     BindTransceiver(Bind<B>),
+    /// `bind_transceiver_resp` (v3.4 4.1.6); `None` without body.
     BindTransceiverResp(Option<BindResp<B>>),
+    /// `outbind` (v3.4 4.1.7).
     Outbind(Outbind<B>),
+    /// `enquire_link` (v3.4 4.11.1): header only.
     EnquireLink,
+    /// `enquire_link_resp` (v3.4 4.11.2): header only, TLVs allowed (v5.0).
     EnquireLinkResp(Tlvs<B>),
+    /// `submit_multi` (v3.4 4.5.1).
     SubmitMulti(SubmitMulti<B>),
+    /// `submit_multi_resp` (v3.4 4.5.2); `None` without body.
     SubmitMultiResp(Option<SubmitMultiResp<B>>),
+    /// `alert_notification` (v3.4 4.12.1).
     AlertNotification(AlertNotification<B>),
+    /// `data_sm` (v3.4 4.7.1).
     DataSm(DataSm<B>),
+    /// `data_sm_resp` (v3.4 4.7.2); `None` without body.
     DataSmResp(Option<DataSmResp<B>>),
+    /// `broadcast_sm` (v5.0 4.4, Table 4-27).
     BroadcastSm(BroadcastSm<B>),
+    /// `broadcast_sm_resp` (v5.0 4.4); `None` without body.
     BroadcastSmResp(Option<BroadcastSmResp<B>>),
+    /// `query_broadcast_sm` (v5.0 4.6, Table 4-40).
     QueryBroadcastSm(QueryBroadcastSm<B>),
+    /// `query_broadcast_sm_resp` (v5.0 4.6, Table 4-41); `None` without
+    /// body. Its mandatory TLVs are required with `command_status` 0 only.
     QueryBroadcastSmResp(Option<QueryBroadcastSmResp<B>>),
+    /// `cancel_broadcast_sm` (v5.0 4.6, Table 4-42).
     CancelBroadcastSm(CancelBroadcastSm<B>),
+    /// `cancel_broadcast_sm_resp` (v5.0 4.6): header only, TLVs allowed.
     CancelBroadcastSmResp(Tlvs<B>),
+    /// A body kept as its octets, under the `command_id` it carries: an
+    /// error response whose body does not follow its layout (v5.0
+    /// 3.2.1.3), or a PDU of an unknown `command_id` ([`Pdu::parse_any`]).
+    /// See [`RawBody`].
+    Raw(RawBody<B>),
+}
+
+/// The body of an error response that does not follow its layout, kept as
+/// it is; any other failure stands.
+#[cold]
+#[inline(never)]
+fn lenient(
+    command_id: CommandId,
+    command_status: CommandStatus,
+    body: &[u8],
+    error: Error,
+) -> Result<RawBody<&[u8]>, Error> {
+    let known = !matches!(error.kind(), ErrorKind::UnknownCommandId);
+    if known && command_id.is_response() && !command_status.is_ok() {
+        Ok(RawBody::new(command_id, body))
+    } else {
+        Err(error)
+    }
 }
 
 /// Parses a response body that may be absent.
@@ -152,16 +227,47 @@ fn empty(body: &[u8]) -> Result<(), Error> {
     }
 }
 
-fn query_broadcast_resp(body: &[u8]) -> Result<QueryBroadcastSmResp<&[u8]>, Error> {
-    let resp = QueryBroadcastSmResp::parse(body)?;
-    broadcast::require_all(&resp.tlvs, &QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)?;
-    Ok(resp)
-}
-
 impl<'a> Body<&'a [u8]> {
-    /// Parses the body of a PDU with this `command_id`.
+    /// Parses the body of a PDU with this `command_id`, strictly: as for a
+    /// PDU with `command_status` 0, the body must follow the layout of
+    /// `command_id` whole (a response body may be absent), and
+    /// `query_broadcast_sm_resp` must carry its mandatory TLVs. It never
+    /// returns [`Body::Raw`]; an unknown `command_id` is an error
+    /// (`ESME_RINVCMDID`). See [`Self::parse_with_status`] for the rules
+    /// [`Pdu::parse`] applies.
     pub fn parse(command_id: CommandId, body: &'a [u8]) -> Result<Self, Error> {
-        Self::parse_with(command_id, body, |body| body)
+        Self::parse_with(command_id, CommandStatus::ESME_ROK, body, |body| body)
+    }
+
+    /// Parses the body of a PDU with this `command_id` and
+    /// `command_status`, as [`Pdu::parse`] does: like [`Self::parse`], but
+    /// for an error response (a response id, `generic_nack` included, with
+    /// a status other than `ESME_ROK`) the mandatory TLVs are not required,
+    /// and a body that does not follow the layout is kept as
+    /// [`Body::Raw`] (SMPP v5.0 3.2.1.3: the body of an error response may
+    /// be absent or partial).
+    ///
+    /// ```
+    /// use smpp_core::{Body, CommandId, CommandStatus};
+    ///
+    /// // submit_multi_resp with only its message_id.
+    /// let id = CommandId::SUBMIT_MULTI_RESP;
+    /// assert!(Body::parse(id, b"7\0").is_err());
+    /// let body = Body::parse_with_status(id, CommandStatus::ESME_RSUBMITFAIL, b"7\0").unwrap();
+    /// assert!(matches!(body, Body::Raw(raw) if raw.octets == b"7\0"));
+    /// // The full layout still decodes to the typed body.
+    /// let body = Body::parse_with_status(id, CommandStatus::ESME_RSUBMITFAIL, b"7\0\0").unwrap();
+    /// assert!(matches!(body, Body::SubmitMultiResp(Some(_))));
+    /// ```
+    pub fn parse_with_status(
+        command_id: CommandId,
+        command_status: CommandStatus,
+        body: &'a [u8],
+    ) -> Result<Self, Error> {
+        match Self::parse_with(command_id, command_status, body, |body| body) {
+            Ok(body) => Ok(body),
+            Err(e) => lenient(command_id, command_status, body, e).map(Self::Raw),
+        }
     }
 
     /// Parses a body and hands it to `wrap` in each arm, so a caller that
@@ -173,6 +279,7 @@ impl<'a> Body<&'a [u8]> {
     #[inline(always)]
     fn parse_with<T>(
         command_id: CommandId,
+        command_status: CommandStatus,
         body: &'a [u8],
         wrap: impl FnOnce(Self) -> T,
     ) -> Result<T, Error> {
@@ -242,10 +349,16 @@ impl<'a> Body<&'a [u8]> {
             CommandId::QUERY_BROADCAST_SM => {
                 Ok(wrap(Self::QueryBroadcastSm(QueryBroadcastSm::parse(body)?)))
             }
-            CommandId::QUERY_BROADCAST_SM_RESP => Ok(wrap(Self::QueryBroadcastSmResp(optional(
-                body,
-                query_broadcast_resp,
-            )?))),
+            CommandId::QUERY_BROADCAST_SM_RESP => {
+                Ok(wrap(Self::QueryBroadcastSmResp(optional(body, |body| {
+                    // The mandatory TLVs belong to a successful answer.
+                    if command_status.is_ok() {
+                        broadcast::parse_query_broadcast_resp(body)
+                    } else {
+                        QueryBroadcastSmResp::parse(body)
+                    }
+                })?)))
+            }
             CommandId::CANCEL_BROADCAST_SM => Ok(wrap(Self::CancelBroadcastSm(
                 CancelBroadcastSm::parse(body)?,
             ))),
@@ -294,6 +407,7 @@ impl<B: AsRef<[u8]>> Body<B> {
             Self::QueryBroadcastSmResp(_) => CommandId::QUERY_BROADCAST_SM_RESP,
             Self::CancelBroadcastSm(_) => CommandId::CANCEL_BROADCAST_SM,
             Self::CancelBroadcastSmResp(_) => CommandId::CANCEL_BROADCAST_SM_RESP,
+            Self::Raw(raw) => raw.command_id,
         }
     }
 
@@ -334,15 +448,19 @@ impl<B: AsRef<[u8]>> Body<B> {
             Self::QueryBroadcastSmResp(b) => Body::QueryBroadcastSmResp(b.map(|b| b.map(&mut f))),
             Self::CancelBroadcastSm(b) => Body::CancelBroadcastSm(b.map(f)),
             Self::CancelBroadcastSmResp(t) => Body::CancelBroadcastSmResp(t.map(f)),
+            Self::Raw(raw) => Body::Raw(raw.map(f)),
         }
     }
 }
 
 /// Dispatches `$e` over every body variant, binding the inner value as `$b`
 /// (an `Option` for response bodies). `$unit` is the result for the
-/// bodiless variants.
+/// bodiless variants, `$re` for [`Body::Raw`] (bound as `$r`).
 macro_rules! each_body {
-    ($self:expr, $b:ident => $e:expr, opt $o:ident => $oe:expr, unit => $unit:expr) => {
+    (
+        $self:expr, $b:ident => $e:expr, opt $o:ident => $oe:expr, unit => $unit:expr,
+        raw $r:ident => $re:expr
+    ) => {
         match $self {
             Body::GenericNack($b)
             | Body::UnbindResp($b)
@@ -372,6 +490,7 @@ macro_rules! each_body {
             Body::BroadcastSm($b) => $e,
             Body::CancelBroadcastSm($b) => $e,
             Body::Unbind | Body::EnquireLink => $unit,
+            Body::Raw($r) => $re,
         }
     };
 }
@@ -384,18 +503,29 @@ impl<B: AsRef<[u8]>> Body<B> {
         each_body!(self,
             b => b.encoded_len(),
             opt o => o.as_ref().map_or(0, |b| b.encoded_len()),
-            unit => 0)
+            unit => 0,
+            raw r => r.encoded_len())
     }
 
-    /// Checks every field against its rules, as encoding does.
+    /// Checks every field against its rules, as encoding the body in a PDU
+    /// with `command_status` 0 does: what passes decodes with
+    /// [`Body::parse`]. [`Pdu::validate`] applies the PDU's own status.
     pub fn validate(&self) -> Result<(), Error> {
+        self.validate_for(CommandStatus::ESME_ROK)
+    }
+
+    /// Checks the body as encoding it in a PDU with `command_status` does.
+    fn validate_for(&self, command_status: CommandStatus) -> Result<(), Error> {
         if let Self::QueryBroadcastSmResp(Some(resp)) = self {
-            broadcast::require_all(&resp.tlvs, &QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)?;
+            if command_status.is_ok() {
+                return broadcast::validate_query_broadcast_resp(resp);
+            }
         }
         each_body!(self,
             b => b.validate(),
             opt o => o.as_ref().map_or(Ok(()), |b| b.validate()),
-            unit => Ok(()))
+            unit => Ok(()),
+            raw r => r.validate_for(command_status))
     }
 
     /// Encodes the body alone (the octets after the header) into `out`,
@@ -412,12 +542,40 @@ impl<B: AsRef<[u8]>> Body<B> {
         each_body!(self,
             b => b.write(w),
             opt o => if let Some(b) = o { b.write(w) },
-            unit => ());
+            unit => (),
+            raw r => r.write(w));
     }
 }
 
 /// A PDU: the header's `command_status` and `sequence_number` and a body,
 /// whose variant gives the `command_id`. `command_length` is computed.
+///
+/// # Error responses
+///
+/// SMPP v5.0 3.2.1.3 lets an error response (a response with a
+/// `command_status` other than `ESME_ROK`) come without body, or with a
+/// partial one, and asks the receiver to cope. [`Pdu::parse`] therefore
+/// decodes an error response whose body is absent (`None`, or empty
+/// [`Tlvs`]) or follows the full layout into the typed body, without
+/// requiring mandatory TLVs, and keeps any other body as [`Body::Raw`],
+/// which re-encodes to the same octets. Requests, and responses with
+/// `ESME_ROK`, must follow their layout.
+///
+/// # Octets after a header-only PDU
+///
+/// `pdu_fields.csv` notes that a receiver may ignore octets after the
+/// header of `unbind`, `enquire_link` and the header-only responses. This
+/// codec does not ignore them, so that every decoded PDU re-encodes to its
+/// octets:
+///
+/// - after `unbind` and `enquire_link` they are an error,
+///   [`ErrorKind::TrailingBytes`] (`ESME_RINVCMDLEN`), answered with the
+///   request's response;
+/// - after `generic_nack`, `unbind_resp`, `replace_sm_resp`,
+///   `cancel_sm_resp`, `enquire_link_resp` and `cancel_broadcast_sm_resp`
+///   they are read as TLVs (v5.0 allows `congestion_state` in any
+///   response); octets that are no valid TLV region are an error with
+///   `ESME_ROK`, and a [`Body::Raw`] with any other status.
 ///
 /// ```
 /// use smpp_core::{Body, Pdu, Tlvs};
@@ -481,12 +639,54 @@ impl<'a> Pdu<&'a [u8]> {
     ///
     /// `command_length` must equal `frame.len()`; use [`crate::frame_len`] to
     /// cut frames from a stream. On error, [`Error::reply`] tells what to
-    /// send back.
+    /// send back. The body is read as [`Body::parse_with_status`] reads it:
+    /// an error response may carry a body that does not follow its layout
+    /// (see [Error responses](Pdu#error-responses)). An unknown
+    /// `command_id` is an error (`ESME_RINVCMDID`, answered with
+    /// `generic_nack`); [`Self::parse_any`] keeps such PDUs instead.
     #[inline]
     pub fn parse(frame: &'a [u8]) -> Result<Self, Error> {
         match Self::parse_keepalive(frame) {
             Some(pdu) => Ok(pdu),
             None => Self::parse_frame(frame),
+        }
+    }
+
+    /// Parses one whole PDU as [`Self::parse`] does, but keeps a PDU whose
+    /// `command_id` the specification does not define (a vendor id, a
+    /// future one) with its body as [`Body::Raw`] instead of failing with
+    /// `ESME_RINVCMDID`. The result re-encodes to `frame`.
+    ///
+    /// ```
+    /// use smpp_core::{Body, CommandId, ErrorKind, Pdu};
+    ///
+    /// // A vendor request 0x00010200 with a two-octet body.
+    /// let frame = [0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xAB, 0xCD];
+    /// assert_eq!(Pdu::parse(&frame).unwrap_err().kind(), ErrorKind::UnknownCommandId);
+    /// let pdu = Pdu::parse_any(&frame).unwrap();
+    /// assert_eq!(pdu.command_id(), CommandId(0x0001_0200));
+    /// assert!(matches!(pdu.body, Body::Raw(raw) if raw.octets == [0xAB, 0xCD]));
+    /// let mut out = [0u8; 18];
+    /// assert_eq!(pdu.emit(&mut out), Ok(18));
+    /// assert_eq!(out, frame);
+    /// ```
+    #[inline]
+    pub fn parse_any(frame: &'a [u8]) -> Result<Self, Error> {
+        Self::parse(frame).or_else(|e| Self::keep_unknown(frame, e))
+    }
+
+    /// The PDU of an unknown `command_id` (the error `e` said so) with its
+    /// body kept raw; any other error stands.
+    #[cold]
+    #[inline(never)]
+    fn keep_unknown(frame: &'a [u8], e: Error) -> Result<Self, Error> {
+        match (e.kind(), e.header(), frame.get(Header::LEN..)) {
+            (ErrorKind::UnknownCommandId, Some(header), Some(octets)) => Ok(Self {
+                command_status: header.command_status,
+                sequence_number: header.sequence_number,
+                body: Body::Raw(RawBody::new(header.command_id, octets)),
+            }),
+            _ => Err(e),
         }
     }
 
@@ -522,13 +722,38 @@ impl<'a> Pdu<&'a [u8]> {
             return Err(length_error(header, frame.len()));
         }
         let body = frame.get(Header::LEN..).unwrap_or_default();
-        Body::parse_with(header.command_id, body, |body| Self {
-            command_status: header.command_status,
-            sequence_number: header.sequence_number,
-            body,
-        })
-        .map_err(|e| e.with_header(header))
+        let parsed = Body::parse_with(header.command_id, header.command_status, body, |body| {
+            Self {
+                command_status: header.command_status,
+                sequence_number: header.sequence_number,
+                body,
+            }
+        });
+        match parsed {
+            Ok(pdu) => Ok(pdu),
+            Err(e) => Self::parse_failed(header, body, e),
+        }
     }
+
+    /// An error response kept with its body raw, or the error.
+    #[cold]
+    #[inline(never)]
+    fn parse_failed(header: Header, body: &'a [u8], e: Error) -> Result<Self, Error> {
+        match lenient(header.command_id, header.command_status, body, e) {
+            Ok(raw) => Ok(Self {
+                command_status: header.command_status,
+                sequence_number: header.sequence_number,
+                body: Body::Raw(raw),
+            }),
+            Err(e) => Err(e.with_header(header)),
+        }
+    }
+}
+
+/// The `command_length` of a PDU of `len` octets, if an Integer4 holds it.
+#[inline]
+fn command_length(len: usize) -> Result<u32, Error> {
+    u32::try_from(len).map_err(|_| Error::new(ErrorKind::CommandLengthOverflow { len }))
 }
 
 /// The error for a frame whose length is not its `command_length`.
@@ -552,10 +777,10 @@ impl<B: AsRef<[u8]>> Pdu<B> {
         Header::LEN + self.body.encoded_len()
     }
 
-    /// The header for a PDU of `len` octets.
-    fn header_for(&self, len: usize) -> Header {
+    /// The header for a PDU with this `command_length`.
+    fn header_with(&self, command_length: u32) -> Header {
         Header {
-            command_length: u32::try_from(len).unwrap_or(u32::MAX),
+            command_length,
             command_id: self.command_id(),
             command_status: self.command_status,
             sequence_number: self.sequence_number,
@@ -563,18 +788,38 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     }
 
     /// The header this PDU encodes with. `command_length` saturates at
-    /// `u32::MAX` (encoding such a PDU fails).
+    /// `u32::MAX` for a PDU longer than that, which [`Self::emit`] refuses
+    /// (`ErrorKind::CommandLengthOverflow`).
     pub fn header(&self) -> Header {
-        self.header_for(self.encoded_len())
+        self.header_with(u32::try_from(self.encoded_len()).unwrap_or(u32::MAX))
+    }
+
+    /// Checks the PDU as [`Self::emit`] does, without writing: what passes
+    /// is decoded back by [`Self::parse`] ([`Self::parse_any`] for an
+    /// unknown `command_id`). The body is checked for this PDU's
+    /// `command_status` (an error response needs no mandatory TLVs and may
+    /// carry a [`Body::Raw`] of any octets).
+    pub fn validate(&self) -> Result<(), Error> {
+        self.checked_header(self.encoded_len()).map(|_| ())
+    }
+
+    /// The header of a PDU of `len` octets, once the PDU passed its checks.
+    fn checked_header(&self, len: usize) -> Result<Header, Error> {
+        let header =
+            self.header_with(command_length(len).map_err(|e| e.with_header(self.header()))?);
+        self.body
+            .validate_for(self.command_status)
+            .map_err(|e| e.with_header(header))?;
+        Ok(header)
     }
 
     /// Encodes the PDU into `out`, returning the octets written
     /// ([`Self::encoded_len`]). Fails, writing nothing of use, if `out` is
-    /// too small or a field breaks its rules.
+    /// too small, a field breaks its rules (see [`Self::validate`]), or the
+    /// PDU is longer than `command_length` can say.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.encoded_len();
-        let header = self.header_for(len);
-        self.body.validate().map_err(|e| e.with_header(header))?;
+        let header = self.checked_header(len)?;
         let mut w = Writer::new(out, len).map_err(|e| e.with_header(header))?;
         w.array(header.to_bytes());
         self.body.write(&mut w);
@@ -584,7 +829,17 @@ impl<B: AsRef<[u8]>> Pdu<B> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CommandId, Pdu};
+    use super::{CommandId, ErrorKind, Pdu, command_length};
+
+    #[test]
+    fn command_length_is_an_integer4_or_an_error() {
+        assert_eq!(command_length(16), Ok(16));
+        assert_eq!(command_length(u32::MAX as usize), Ok(u32::MAX));
+        if let Some(len) = (u32::MAX as usize).checked_add(1) {
+            let err = command_length(len).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::CommandLengthOverflow { len });
+        }
+    }
 
     /// The header-only fast path of `Pdu::parse` agrees with the general
     /// path for every command id, status and length.

@@ -4,7 +4,7 @@
 //! 4.4.1-4.4.2, 4.6.1).
 
 use crate::error::{Error, Field};
-use crate::tlv::Tlvs;
+use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
@@ -12,7 +12,7 @@ use crate::values::{
 use crate::wire::read::{Res, cstr, short_message, time, u8_fields};
 use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
 
-use super::{tlvs_tail, write_addr};
+use super::{tlvs_tail, tlvs_tail_requiring, write_addr};
 
 /// The body of `submit_sm` (ESME to MC) and `deliver_sm` (MC to ESME; also
 /// delivery receipts): SMPP v5.0 Tables 4-10 and 4-14.
@@ -254,8 +254,18 @@ body_codec!(SubmitSmResp);
 
 impl<'a> SubmitSmResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
+        Self::parse_fields_requiring(i, &[])
+    }
+
+    /// The body, whose TLVs must include every tag of `required`
+    /// (`query_broadcast_sm_resp`).
+    #[inline]
+    pub(crate) fn parse_fields_requiring<const N: usize>(
+        i: &'a [u8],
+        required: &[TlvTag; N],
+    ) -> Res<'a, Self> {
         let (i, message_id) = cstr(i, Field::MessageId, 65)?;
-        let (i, tlvs) = tlvs_tail(i)?;
+        let (i, tlvs) = tlvs_tail_requiring(i, required)?;
         Ok((i, Self { message_id, tlvs }))
     }
 }

@@ -9,7 +9,7 @@ use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::read::{Res, cstr, field_err, short_message, time, u8_field, u32_field};
+use crate::wire::read::{Res, cstr, field_err, finish, short_message, time, u8_field, u32_field};
 use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
 
 use super::{tlvs_tail, write_addr};
@@ -158,9 +158,12 @@ fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
 /// Defines a counted list of entries: raw storage plus the count field,
 /// validated once on parse, iterated lazily without allocation, and a
 /// fixed-capacity builder for encoding.
+///
+/// `$count` names the count field; a list has at least `$min` entries.
 macro_rules! entry_list {
     (
-        $(#[$meta:meta])* $list:ident, $iter:ident, $buf:ident, $entry:ident, $parse:ident
+        $(#[$meta:meta])* $list:ident, $iter:ident, $buf:ident, $entry:ident, $parse:ident,
+        $count:ident, $min:literal
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -170,9 +173,23 @@ macro_rules! entry_list {
         }
 
         impl<'a> $list<&'a [u8]> {
+            /// The count field's value then that many entries. A body that
+            /// ends where an entry should start is the count's fault
+            /// (`TooFewEntries`); any other failure is the entry's.
             fn parse_counted(count: u8, i: &'a [u8]) -> Res<'a, Self> {
+                if below_min(count, $min) {
+                    return Err(field_err(
+                        Field::$count,
+                        FieldProblem::InvalidValue {
+                            value: u32::from(count),
+                        },
+                    ));
+                }
                 let mut rest = i;
-                for _ in 0..count {
+                for found in 0..count {
+                    if rest.is_empty() {
+                        return Err(field_err(Field::$count, too_few(count, found)));
+                    }
                     rest = $parse(rest)?.0;
                 }
                 let used = i.len() - rest.len();
@@ -221,18 +238,17 @@ macro_rules! entry_list {
                 1 + self.raw.as_ref().len()
             }
 
+            /// Checks the list as decoding does: the count field's value,
+            /// then exactly that many valid entries and no octet after them
+            /// (storage given to [`Self::map`] could hold anything).
             fn check(&self) -> Result<(), Error> {
-                let mut n = 0u8;
-                for entry in self.iter() {
-                    entry.check()?;
-                    n += 1;
-                }
-                if n == self.count {
+                let (rest, _) = finish($list::parse_counted(self.count, self.as_bytes()))?;
+                if rest.is_empty() {
                     Ok(())
                 } else {
                     Err(Error::new(ErrorKind::Field {
-                        field: Field::DestFlag,
-                        problem: FieldProblem::Missing,
+                        field: Field::$count,
+                        problem: FieldProblem::OctetsAfterEntries { octets: rest.len() },
                     }))
                 }
             }
@@ -296,7 +312,7 @@ macro_rules! entry_list {
             pub fn push(&mut self, entry: $entry<'_>) -> Result<(), Error> {
                 entry.check()?;
                 let count = self.count.checked_add(1).ok_or(Error::new(ErrorKind::Field {
-                    field: Field::NumberOfDests,
+                    field: Field::$count,
                     problem: FieldProblem::InvalidValue { value: 256 },
                 }))?;
                 let start = self.buf.len();
@@ -327,13 +343,31 @@ macro_rules! entry_list {
 
 entry_list!(
     /// The `dest_address` entries of `submit_multi` (`number_of_dests` of them).
-    DestAddresses, DestAddressIter, DestAddressBuf, DestAddress, dest_address
+    DestAddresses, DestAddressIter, DestAddressBuf, DestAddress, dest_address,
+    NumberOfDests, 1
 );
 
 entry_list!(
     /// The `unsuccess_sme` entries of `submit_multi_resp` (`no_unsuccess` of them).
-    UnsuccessSmes, UnsuccessSmeIter, UnsuccessSmeBuf, UnsuccessSme, unsuccess_sme
+    UnsuccessSmes, UnsuccessSmeIter, UnsuccessSmeBuf, UnsuccessSme, unsuccess_sme,
+    NoUnsuccess, 0
 );
+
+/// Whether a count is below a list's minimum (a function, so a minimum of
+/// 0 compiles without a comparison the compiler calls useless).
+#[inline]
+const fn below_min(count: u8, min: u8) -> bool {
+    count < min
+}
+
+/// A count field that announces `count` entries where only `found` are.
+#[cold]
+fn too_few(count: u8, found: u8) -> FieldProblem {
+    FieldProblem::TooFewEntries {
+        count: usize::from(count),
+        found: usize::from(found),
+    }
+}
 
 /// The body of `submit_multi` (Table 4-17): one message, up to 255
 /// destinations (SME addresses or distribution lists).

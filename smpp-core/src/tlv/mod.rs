@@ -17,6 +17,7 @@ use core::fmt;
 
 use crate::error::{Error, ErrorKind, TlvProblem};
 use crate::types::Hex;
+use crate::wire::scan::has_nul;
 use crate::wire::write::Writer;
 
 /// The length rule of a known tag.
@@ -257,15 +258,31 @@ impl<'a> Tlvs<&'a [u8]> {
     /// the region, and each known tag a length its rule allows.
     #[inline]
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
-        validate(raw, true)?;
+        walk(raw, &[])?;
+        Ok(Self { raw })
+    }
+
+    /// [`Self::parse`], and in the same walk over the octets: every tag of
+    /// `required` is present, else `ESME_RMISSINGTLV` naming the first
+    /// absent one (in the order of `required`).
+    #[inline]
+    pub(crate) fn parse_requiring<const N: usize>(
+        raw: &'a [u8],
+        required: &[TlvTag; N],
+    ) -> Result<Self, Error> {
+        all_seen(walk(raw, required)?, required)?;
         Ok(Self { raw })
     }
 }
 
-/// Walks a TLV region; `check_lengths` also applies the per-tag rules.
-fn validate(raw: &[u8], check_lengths: bool) -> Result<usize, Error> {
+/// Walks a TLV region once: each TLV has a full header and a value within
+/// the region, and each known tag a length its rule allows. Returns which
+/// tags of `required` were seen: bit `k` for `required[k]`.
+#[inline]
+fn walk<const N: usize>(raw: &[u8], required: &[TlvTag; N]) -> Result<u8, Error> {
+    const { assert!(N <= 8, "the mask has eight bits") };
     let mut rest = raw;
-    let mut count = 0;
+    let mut seen = 0u8;
     while !rest.is_empty() {
         let Some((head, tail)) = rest.split_first_chunk::<4>() else {
             let tag = match *rest {
@@ -290,17 +307,34 @@ fn validate(raw: &[u8], check_lengths: bool) -> Result<usize, Error> {
                 },
             ));
         };
-        if check_lengths {
-            if let Some(rule) = len_rule(tag) {
-                if !rule.allows(value.len()) {
-                    return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
-                }
+        if let Some(rule) = len_rule(tag) {
+            if !rule.allows(value.len()) {
+                return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
+            }
+        }
+        // Empty for most PDUs: the loop is compiled away.
+        for (k, &want) in required.iter().enumerate() {
+            if tag == want {
+                seen |= 1 << k;
             }
         }
         rest = next;
-        count += 1;
     }
-    Ok(count)
+    Ok(seen)
+}
+
+/// Fails with `ESME_RMISSINGTLV` for the first tag of `required` whose bit
+/// is not set in `seen`.
+#[inline]
+fn all_seen<const N: usize>(seen: u8, required: &[TlvTag; N]) -> Result<(), Error> {
+    match required
+        .iter()
+        .enumerate()
+        .find(|&(k, _)| seen & (1 << k) == 0)
+    {
+        Some((_, &tag)) => Err(tlv_err(tag, TlvProblem::Missing)),
+        None => Ok(()),
+    }
 }
 
 impl<B> Tlvs<B> {
@@ -363,18 +397,20 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
         self.get(tag).map(|t| t.typed())
     }
 
-    /// Fails with `ESME_RMISSINGTLV` unless a TLV with this tag is present.
-    pub(crate) fn require(&self, tag: TlvTag) -> Result<(), Error> {
-        match self.get(tag) {
-            Some(_) => Ok(()),
-            None => Err(tlv_err(tag, TlvProblem::Missing)),
-        }
+    /// Checks the region again, as encoding does: storage given to
+    /// [`Self::map`] could differ from what was parsed. The checks are those
+    /// of [`Tlvs::parse`], per-tag length rules included, so what encodes
+    /// also decodes.
+    pub fn validate(&self) -> Result<(), Error> {
+        walk(self.as_bytes(), &[]).map(|_| ())
     }
 
-    /// Checks the structure again, as encoding does (storage given to
-    /// [`Self::map`] could differ from what was parsed).
-    pub fn validate(&self) -> Result<(), Error> {
-        validate(self.as_bytes(), false).map(|_| ())
+    /// [`Self::validate`], and every tag of `required` is present (one walk).
+    pub(crate) fn validate_requiring<const N: usize>(
+        &self,
+        required: &[TlvTag; N],
+    ) -> Result<(), Error> {
+        all_seen(walk(self.as_bytes(), required)?, required)
     }
 
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
@@ -447,27 +483,38 @@ impl<const N: usize> TlvBuf<N> {
     /// Appends a TLV. Fails, appending nothing, if the value's length breaks
     /// the tag's rule or exceeds 65535, or if the buffer is full.
     pub fn push(&mut self, tag: TlvTag, value: &[u8]) -> Result<(), Error> {
-        let len = u16::try_from(value.len())
-            .map_err(|_| tlv_err(tag, TlvProblem::TooLong { len: value.len() }))?;
+        self.append(tag, value, &[])
+    }
+
+    /// Appends a TLV whose value is `value` followed by `suffix`, checking
+    /// the length of both together; appends nothing on failure.
+    fn append(&mut self, tag: TlvTag, value: &[u8], suffix: &[u8]) -> Result<(), Error> {
+        let value_len = value.len() + suffix.len();
+        let len = u16::try_from(value_len)
+            .map_err(|_| tlv_err(tag, TlvProblem::TooLong { len: value_len }))?;
         if let Some(rule) = len_rule(tag) {
-            if !rule.allows(value.len()) {
-                return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value.len() }));
+            if !rule.allows(value_len) {
+                return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value_len }));
             }
         }
-        let needed = self.buf.len() + 4 + value.len();
-        if needed > N {
-            return Err(Error::new(ErrorKind::BufferTooSmall {
+        let needed = self.buf.len() + 4 + value_len;
+        let too_small = || {
+            Error::new(ErrorKind::BufferTooSmall {
                 needed,
                 available: N,
-            }));
+            })
+        };
+        if needed > N {
+            return Err(too_small());
         }
-        for part in [&tag.0.to_be_bytes()[..], &len.to_be_bytes()[..], value] {
-            self.buf.extend_from_slice(part).map_err(|_| {
-                Error::new(ErrorKind::BufferTooSmall {
-                    needed,
-                    available: N,
-                })
-            })?;
+        for part in [
+            &tag.0.to_be_bytes()[..],
+            &len.to_be_bytes()[..],
+            value,
+            suffix,
+        ] {
+            // Cannot fail: `needed` octets fit, checked above.
+            self.buf.extend_from_slice(part).map_err(|_| too_small())?;
         }
         Ok(())
     }
@@ -487,22 +534,25 @@ impl<const N: usize> TlvBuf<N> {
         self.push(tag, &value.to_be_bytes())
     }
 
-    /// Appends a C-Octet String TLV (the NUL is added).
+    /// Appends a C-Octet String TLV: `value`, then the NUL this adds. The
+    /// tag's length rule applies to the value with its NUL (`value.len() +
+    /// 1` octets). Fails, appending nothing, if `value` holds a NUL, if that
+    /// length breaks the rule or exceeds 65535, or if the buffer is full.
+    ///
+    /// ```
+    /// use smpp_core::{TlvBuf, TlvTag};
+    ///
+    /// let mut buf = TlvBuf::<300>::new();
+    /// // additional_status_info_text: 1 to 256 octets, NUL included.
+    /// buf.push_cstr(TlvTag::ADDITIONAL_STATUS_INFO_TEXT, &[b'x'; 255]).unwrap();
+    /// assert_eq!(buf.tlvs().as_bytes()[2..4], [1, 0]);
+    /// assert!(buf.push_cstr(TlvTag::ADDITIONAL_STATUS_INFO_TEXT, &[b'x'; 256]).is_err());
+    /// ```
     pub fn push_cstr(&mut self, tag: TlvTag, value: &[u8]) -> Result<(), Error> {
-        let mut tmp = [0u8; 257];
-        let Some(dst) = tmp.get_mut(..value.len()) else {
-            return Err(tlv_err(
-                tag,
-                TlvProblem::InvalidLength {
-                    len: value.len() + 1,
-                },
-            ));
-        };
-        dst.copy_from_slice(value);
-        if value.contains(&0) {
+        if has_nul(value) {
             return Err(tlv_err(tag, TlvProblem::InvalidValue));
         }
-        self.push(tag, tmp.get(..=value.len()).unwrap_or(&[]))
+        self.append(tag, value, &[0])
     }
 
     /// Appends a TLV.

@@ -1,0 +1,324 @@
+//! Error responses whose body is absent or cut short (SMPP v5.0 3.2.1.3),
+//! and PDUs of unknown `command_id`s kept with `Pdu::parse_any`: both
+//! decode to a body that re-encodes to the same octets.
+
+mod common;
+
+use common::patch_len;
+use smpp_core::{
+    Body, CommandId, CommandStatus, ErrorKind, Field, FieldProblem, Pdu, RawBody, TlvProblem,
+    TlvTag,
+};
+
+/// A frame of `id`, `status`, sequence 77 and `body`.
+fn frame(id: CommandId, status: CommandStatus, body: &[u8]) -> Vec<u8> {
+    let mut f = [0, id.0, status.0, 77]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect::<Vec<u8>>();
+    f.extend_from_slice(body);
+    patch_len(&mut f);
+    f
+}
+
+/// Encodes `pdu` and checks the octets are `want`.
+fn reencodes(pdu: &Pdu<&[u8]>, want: &[u8]) {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(want.len()), "{pdu:?}");
+    assert_eq!(out, want, "{pdu:?}");
+    // Owned storage too.
+    let owned = pdu.map(<[u8]>::to_vec);
+    out.fill(0);
+    assert_eq!(owned.emit(&mut out), Ok(want.len()));
+    assert_eq!(out, want);
+}
+
+const QUERY_BROADCAST_TLVS: &[u8] = &[
+    0x04, 0x27, 0, 1, 2, // message_state
+    0x06, 0x06, 0, 2, 0, b'A', // broadcast_area_identifier
+    0x06, 0x08, 0, 1, 80, // broadcast_area_success
+];
+
+/// (`command_id`, error status, full body) of the three responses whose
+/// partial bodies used to fail.
+fn cases() -> [(CommandId, CommandStatus, Vec<u8>); 3] {
+    [
+        (
+            CommandId::QUERY_SM_RESP,
+            CommandStatus::ESME_RQUERYFAIL,
+            b"id-1\0\0\x08\x00".to_vec(),
+        ),
+        (
+            CommandId::SUBMIT_MULTI_RESP,
+            CommandStatus::ESME_RSUBMITFAIL,
+            b"id-1\0\x00".to_vec(),
+        ),
+        (
+            CommandId::QUERY_BROADCAST_SM_RESP,
+            CommandStatus::ESME_RBCASTQUERYFAIL,
+            [&b"id-1\0"[..], QUERY_BROADCAST_TLVS].concat(),
+        ),
+    ]
+}
+
+#[test]
+fn absent_bodies_decode_to_none() {
+    for (id, status, _) in cases() {
+        let f = frame(id, status, &[]);
+        let pdu = Pdu::parse(&f).unwrap();
+        let none = match id {
+            CommandId::QUERY_SM_RESP => Body::QuerySmResp(None),
+            CommandId::SUBMIT_MULTI_RESP => Body::SubmitMultiResp(None),
+            _ => Body::QueryBroadcastSmResp(None),
+        };
+        assert_eq!(pdu.body, none);
+        assert_eq!(pdu.command_status, status);
+        reencodes(&pdu, &f);
+    }
+}
+
+#[test]
+fn message_id_only_is_kept_raw_with_an_error_status() {
+    // query_sm_resp and submit_multi_resp: the body stops before
+    // final_date / no_unsuccess.
+    for (id, status, _) in cases().into_iter().take(2) {
+        let f = frame(id, status, b"id-1\0");
+        let pdu = Pdu::parse(&f).unwrap_or_else(|e| panic!("{id:?}: {e}"));
+        assert_eq!(pdu.body, Body::Raw(RawBody::new(id, &b"id-1\0"[..])));
+        assert_eq!(pdu.command_id(), id);
+        assert_eq!(pdu.sequence_number, 77);
+        let Body::Raw(raw) = pdu.body else {
+            unreachable!()
+        };
+        assert_eq!(raw.leading_cstr(65).unwrap().as_bytes(), b"id-1");
+        assert_eq!(raw.leading_cstr(4), None, "the NUL is the fifth octet");
+        reencodes(&pdu, &f);
+        // Body::parse keeps its strict meaning.
+        assert!(Body::parse(id, b"id-1\0").is_err());
+        assert_eq!(Body::parse_with_status(id, status, b"id-1\0"), Ok(pdu.body));
+    }
+}
+
+/// `query_broadcast_sm_resp` is a `message_id` then TLVs: with an error
+/// status, its mandatory TLVs are not required, so a lone `message_id` is
+/// the whole layout and decodes typed.
+#[test]
+fn query_broadcast_sm_resp_message_id_only_is_typed_with_an_error_status() {
+    let (id, status, _) = cases()[2].clone();
+    let f = frame(id, status, b"id-1\0");
+    let pdu = Pdu::parse(&f).unwrap();
+    let Body::QueryBroadcastSmResp(Some(resp)) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(resp.message_id.as_bytes(), b"id-1");
+    assert!(resp.tlvs.is_empty());
+    reencodes(&pdu, &f);
+    // Cut inside message_id: raw.
+    let f = frame(id, status, b"id-");
+    let pdu = Pdu::parse(&f).unwrap();
+    assert_eq!(pdu.body, Body::Raw(RawBody::new(id, &b"id-"[..])));
+    reencodes(&pdu, &f);
+}
+
+#[test]
+fn message_id_only_with_esme_rok_is_still_an_error() {
+    let expected = [
+        ErrorKind::Field {
+            field: Field::FinalDate,
+            problem: FieldProblem::Missing,
+        },
+        ErrorKind::Field {
+            field: Field::NoUnsuccess,
+            problem: FieldProblem::Missing,
+        },
+        ErrorKind::Tlv {
+            tag: TlvTag::MESSAGE_STATE,
+            problem: TlvProblem::Missing,
+        },
+    ];
+    for ((id, _, _), want) in cases().into_iter().zip(expected) {
+        let err = Pdu::parse(&frame(id, CommandStatus::ESME_ROK, b"id-1\0")).unwrap_err();
+        assert_eq!(err.kind(), want, "{id:?}");
+        assert_eq!(err.command_id(), Some(id));
+    }
+}
+
+#[test]
+fn full_bodies_decode_typed_whatever_the_status() {
+    for (id, status, body) in cases() {
+        for status in [CommandStatus::ESME_ROK, status] {
+            let f = frame(id, status, &body);
+            let pdu = Pdu::parse(&f).unwrap();
+            let typed = match pdu.body {
+                Body::QuerySmResp(Some(b)) => b.message_id.as_bytes() == b"id-1",
+                Body::SubmitMultiResp(Some(b)) => b.message_id.as_bytes() == b"id-1",
+                Body::QueryBroadcastSmResp(Some(b)) => b.tlvs.as_bytes() == QUERY_BROADCAST_TLVS,
+                _ => false,
+            };
+            assert!(typed, "{id:?} {status:?}: {pdu:?}");
+            reencodes(&pdu, &f);
+        }
+    }
+}
+
+/// An error `query_broadcast_sm_resp` needs none of its mandatory TLVs
+/// (the check for them is skipped, not the TLV checks).
+#[test]
+fn error_query_broadcast_sm_resp_without_mandatory_tlvs() {
+    let status = CommandStatus::ESME_RBCASTQUERYFAIL;
+    // message_id then congestion_state only.
+    let body = b"id-1\0\x04\x28\x00\x01\x50";
+    let f = frame(CommandId::QUERY_BROADCAST_SM_RESP, status, body);
+    let pdu = Pdu::parse(&f).unwrap();
+    let Body::QueryBroadcastSmResp(Some(resp)) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(resp.tlvs.iter().count(), 1);
+    reencodes(&pdu, &f);
+    // The same body with ESME_ROK: decoding and encoding refuse it.
+    let ok = frame(
+        CommandId::QUERY_BROADCAST_SM_RESP,
+        CommandStatus::ESME_ROK,
+        body,
+    );
+    let err = Pdu::parse(&ok).unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
+    let err = pdu
+        .with_status(CommandStatus::ESME_ROK)
+        .emit(&mut [0u8; 64])
+        .unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
+    assert!(pdu.validate().is_ok());
+    assert!(pdu.with_status(CommandStatus::ESME_ROK).validate().is_err());
+    assert!(
+        pdu.body.validate().is_err(),
+        "Body::validate assumes ESME_ROK"
+    );
+}
+
+/// Every response id, header-only ones and `generic_nack` included, keeps a
+/// body that does not follow its layout when the status is an error.
+#[test]
+fn every_error_response_keeps_a_malformed_body() {
+    let junk = [0xFFu8, 0x00, 0x01];
+    for &id in CommandId::ALL.iter().filter(|id| id.is_response()) {
+        let status = CommandStatus::ESME_RSYSERR;
+        let f = frame(id, status, &junk);
+        let pdu = Pdu::parse(&f).unwrap_or_else(|e| panic!("{id:?}: {e}"));
+        assert_eq!(pdu.body, Body::Raw(RawBody::new(id, &junk[..])), "{id:?}");
+        reencodes(&pdu, &f);
+        let err = Pdu::parse(&frame(id, CommandStatus::ESME_ROK, &junk)).unwrap_err();
+        assert!(!matches!(err.kind(), ErrorKind::UnknownCommandId), "{id:?}");
+    }
+}
+
+/// Requests are held to their layout whatever their status.
+#[test]
+fn requests_with_a_status_are_not_lenient() {
+    for id in [CommandId::SUBMIT_SM, CommandId::QUERY_SM, CommandId::UNBIND] {
+        let f = frame(id, CommandStatus::ESME_RSYSERR, b"x\0");
+        assert!(Pdu::parse(&f).is_err(), "{id:?}");
+        assert!(Pdu::parse_any(&f).is_err(), "{id:?}");
+    }
+}
+
+/// Encoding a raw body under a known `command_id` checks the parser would
+/// take it back: only error responses carry arbitrary octets.
+#[test]
+fn raw_bodies_encode_only_what_decodes() {
+    let junk = &b"\x01\x02"[..];
+    let cases = [
+        (CommandId::SUBMIT_SM_RESP, CommandStatus::ESME_RSYSERR, true),
+        (
+            CommandId::GENERIC_NACK,
+            CommandStatus::ESME_RINVCMDLEN,
+            true,
+        ),
+        (CommandId::SUBMIT_SM_RESP, CommandStatus::ESME_ROK, false),
+        (CommandId::SUBMIT_SM, CommandStatus::ESME_RSYSERR, false),
+        (CommandId::ENQUIRE_LINK, CommandStatus::ESME_ROK, false),
+        (CommandId(0x0001_0200), CommandStatus::ESME_ROK, true),
+    ];
+    for (id, status, ok) in cases {
+        let pdu = Pdu::new(1, Body::Raw(RawBody::new(id, junk))).with_status(status);
+        let mut out = [0u8; 18];
+        let result = pdu.emit(&mut out);
+        assert_eq!(result.is_ok(), ok, "{id:?} {status:?}: {result:?}");
+        if ok {
+            assert_eq!(Pdu::parse_any(&out), Ok(pdu));
+        } else {
+            assert!(Pdu::parse(&out).is_err());
+            assert_eq!(result.unwrap_err().command_id(), Some(id));
+        }
+    }
+    // Octets that are a valid body encode under any status; they decode to
+    // the typed body.
+    let pdu = Pdu::new(
+        2,
+        Body::Raw(RawBody::new(CommandId::SUBMIT_SM_RESP, &b"m1\0"[..])),
+    );
+    let mut out = [0u8; 19];
+    assert_eq!(pdu.emit(&mut out), Ok(19));
+    assert!(matches!(
+        Pdu::parse(&out).unwrap().body,
+        Body::SubmitSmResp(Some(b)) if b.message_id.as_bytes() == b"m1"
+    ));
+}
+
+#[test]
+fn unknown_command_ids_are_kept_by_parse_any() {
+    for (id, status, body) in [
+        (
+            0x0001_0200u32,
+            CommandStatus::ESME_ROK,
+            &b"\x01\x02\x03"[..],
+        ),
+        (0x0100_0001, CommandStatus::ESME_ROK, &b"vendor\0"[..]),
+        (0x8001_0200, CommandStatus::ESME_ROK, &b""[..]),
+        (0x8001_02FF, CommandStatus(0x400), &b"\x00\x00\x04"[..]),
+        (0x0000_0099, CommandStatus::ESME_ROK, &b"\x00"[..]),
+    ] {
+        let id = CommandId(id);
+        let f = frame(id, status, body);
+        // Pdu::parse refuses them, answered with generic_nack.
+        let err = Pdu::parse(&f).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnknownCommandId, "{id:?}");
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDID);
+        assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+        assert_eq!(err.reply().sequence_number, 77);
+        // Pdu::parse_any keeps them.
+        let pdu = Pdu::parse_any(&f).unwrap();
+        assert_eq!(pdu.command_id(), id);
+        assert_eq!(pdu.command_status, status);
+        assert_eq!(pdu.sequence_number, 77);
+        assert_eq!(pdu.body, Body::Raw(RawBody::new(id, body)));
+        assert_eq!(pdu.encoded_len(), f.len());
+        assert_eq!(pdu.header().to_bytes()[..], f[..16]);
+        reencodes(&pdu, &f);
+        let owned = pdu.map(<[u8]>::to_vec);
+        let Body::Raw(raw) = &owned.body else {
+            unreachable!()
+        };
+        assert_eq!(raw.as_bytes(), body);
+    }
+    assert!(CommandId(0x8001_0200).is_vendor_specific());
+}
+
+/// `parse_any` differs from `parse` only for unknown ids.
+#[test]
+fn parse_any_agrees_with_parse_otherwise() {
+    let id = CommandId(0x0001_0200);
+    let mut bad_len = frame(id, CommandStatus::ESME_ROK, b"ab");
+    bad_len[3] += 1;
+    assert_eq!(Pdu::parse_any(&bad_len), Pdu::parse(&bad_len));
+    assert!(matches!(
+        Pdu::parse_any(&bad_len).unwrap_err().kind(),
+        ErrorKind::CommandLengthMismatch { .. }
+    ));
+    assert_eq!(Pdu::parse_any(&bad_len[..10]), Pdu::parse(&bad_len[..10]));
+    for (_, f) in common::vectors() {
+        assert_eq!(Pdu::parse_any(&f), Pdu::parse(&f));
+    }
+    let f = frame(CommandId::SUBMIT_SM, CommandStatus::ESME_ROK, b"x");
+    assert_eq!(Pdu::parse_any(&f), Pdu::parse(&f));
+}
