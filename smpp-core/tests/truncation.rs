@@ -65,7 +65,7 @@ fn prefixes_with_a_patched_command_length() {
                     if n < 16 {
                         assert_eq!(err.kind(), ErrorKind::HeaderTruncated { len: n });
                     } else {
-                        let header = smpp_core::Header::parse(&prefix).unwrap();
+                        let header = Header::parse(&prefix).unwrap();
                         assert!(
                             !header.command_id.is_response() || header.command_status.is_ok(),
                             "{name}[..{n}]: an error response must decode: {err}"
