@@ -560,3 +560,91 @@ fn short_message_limit() {
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
     }
 }
+
+/// `submit_sm` and `submit_sm_resp` check their C-Octet Strings while
+/// writing them: a NUL anywhere in any of them, of any length, is still
+/// refused with the field named.
+#[test]
+fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
+    use smpp_core::{Body, COctet, SubmitSm, SubmitSmResp};
+    let mut out = [0u8; 512];
+    for len in 1..=20 {
+        for at in 0..len {
+            let mut value = [b'7'; 20];
+            value[at] = 0;
+            let value = &value[..len];
+            let mut submit = SubmitSm::<&[u8]>::default();
+            let field = match len % 3 {
+                0 => {
+                    submit.source_addr = COctet::new(value);
+                    Field::SourceAddr
+                }
+                1 => {
+                    submit.destination_addr = COctet::new(value);
+                    Field::DestinationAddr
+                }
+                _ if len <= 5 => {
+                    submit.service_type = COctet::new(value);
+                    Field::ServiceType
+                }
+                _ => {
+                    submit.destination_addr = COctet::new(value);
+                    Field::DestinationAddr
+                }
+            };
+            for body in [Body::SubmitSm(submit), Body::DeliverSm(submit)] {
+                let err = Pdu::new(9, body).emit(&mut out).unwrap_err();
+                assert_eq!(
+                    err.kind(),
+                    ErrorKind::Field {
+                        field,
+                        problem: FieldProblem::EmbeddedNul
+                    },
+                    "len {len} at {at}"
+                );
+                assert_eq!(err.header().map(|h| h.sequence_number), Some(9));
+            }
+            let resp = Body::SubmitSmResp(Some(SubmitSmResp {
+                message_id: COctet::new(value),
+                ..SubmitSmResp::default()
+            }));
+            let err = Pdu::new(9, resp).emit(&mut out).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::Field {
+                    field: Field::MessageId,
+                    problem: FieldProblem::EmbeddedNul
+                }
+            );
+        }
+    }
+    // A time field of the wrong length, and values one octet too long.
+    let submit = SubmitSm::<&[u8]> {
+        validity_period: COctet::new(b"0123456789"),
+        ..SubmitSm::default()
+    };
+    let err = Pdu::new(1, Body::SubmitSm(submit))
+        .emit(&mut out)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::ValidityPeriod,
+            problem: FieldProblem::TimeLength { len: 10 }
+        }
+    );
+    let submit = SubmitSm::<&[u8]> {
+        source_addr: COctet::new(&[b'1'; 21]),
+        ..SubmitSm::default()
+    };
+    let err = Pdu::new(1, Body::SubmitSm(submit))
+        .emit(&mut out)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::SourceAddr,
+            problem: FieldProblem::TooLong { max: 21, len: 22 }
+        }
+    );
+}

@@ -514,6 +514,19 @@ impl<B: AsRef<[u8]>> Body<B> {
         self.validate_for(CommandStatus::ESME_ROK)
     }
 
+    /// The checks of [`Self::validate_for`] that [`Self::write`] does not
+    /// make itself as it copies the fields: the commonest bodies check
+    /// their C-Octet Strings while writing them (a body written with an
+    /// invalid mark is then checked in full for the precise error).
+    #[inline]
+    fn validate_unwritten(&self, command_status: CommandStatus) -> Result<(), Error> {
+        match self {
+            Self::SubmitSm(b) | Self::DeliverSm(b) => b.validate_unwritten(),
+            Self::SubmitSmResp(Some(b)) | Self::DeliverSmResp(Some(b)) => b.validate_unwritten(),
+            _ => self.validate_for(command_status),
+        }
+    }
+
     /// Checks the body as encoding it in a PDU with `command_status` does.
     fn validate_for(&self, command_status: CommandStatus) -> Result<(), Error> {
         if let Self::QueryBroadcastSmResp(Some(resp)) = self {
@@ -818,12 +831,67 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     /// too small, a field breaks its rules (see [`Self::validate`]), or the
     /// PDU is longer than `command_length` can say.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+        if let Some(command_id) = self.header_only_id() {
+            let header = Header {
+                command_length: 16,
+                command_id,
+                command_status: self.command_status,
+                sequence_number: self.sequence_number,
+            };
+            let Some(dst) = out.first_chunk_mut::<16>() else {
+                return Err(Error::new(ErrorKind::BufferTooSmall {
+                    needed: 16,
+                    available: out.len(),
+                })
+                .with_header(header));
+            };
+            *dst = header.to_bytes();
+            return Ok(Header::LEN);
+        }
         let len = self.encoded_len();
-        let header = self.checked_header(len)?;
+        let header =
+            self.header_with(command_length(len).map_err(|e| e.with_header(self.header()))?);
+        self.body
+            .validate_unwritten(self.command_status)
+            .map_err(|e| e.with_header(header))?;
         let mut w = Writer::new(out, len).map_err(|e| e.with_header(header))?;
         w.array(header.to_bytes());
         self.body.write(&mut w);
+        if w.is_invalid() {
+            return Err(self.invalid_field(header));
+        }
         w.finish()
+    }
+
+    /// The `command_id` of a PDU that is its header alone (`enquire_link`,
+    /// `unbind`, their responses and `generic_nack` without TLVs): those
+    /// are written without the general encoder.
+    #[inline]
+    fn header_only_id(&self) -> Option<CommandId> {
+        match &self.body {
+            Body::EnquireLink => Some(CommandId::ENQUIRE_LINK),
+            Body::Unbind => Some(CommandId::UNBIND),
+            Body::EnquireLinkResp(t) if t.is_empty() => Some(CommandId::ENQUIRE_LINK_RESP),
+            Body::UnbindResp(t) if t.is_empty() => Some(CommandId::UNBIND_RESP),
+            Body::GenericNack(t) if t.is_empty() => Some(CommandId::GENERIC_NACK),
+            _ => None,
+        }
+    }
+
+    /// The precise error for a body whose write was marked invalid.
+    #[cold]
+    #[inline(never)]
+    fn invalid_field(&self, header: Header) -> Error {
+        match self.body.validate_for(self.command_status) {
+            Err(e) => e.with_header(header),
+            // Unreachable: a write is marked invalid only for a value that
+            // the full check refuses.
+            Ok(()) => Error::new(ErrorKind::BufferTooSmall {
+                needed: 0,
+                available: 0,
+            })
+            .with_header(header),
+        }
     }
 }
 
@@ -863,6 +931,43 @@ mod tests {
                         "id {id:#x} status {status:#x} length {command_length}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn header_only_pdus_are_written_as_the_general_encoder_would() {
+        use super::{Body, Header, Tlvs};
+        use crate::CommandStatus;
+        let congestion = [0x04, 0x28, 0x00, 0x01, 0x50];
+        let bodies = [
+            Body::EnquireLink,
+            Body::Unbind,
+            Body::EnquireLinkResp(Tlvs::EMPTY),
+            Body::UnbindResp(Tlvs::EMPTY),
+            Body::GenericNack(Tlvs::EMPTY),
+            Body::EnquireLinkResp(Tlvs::parse(&congestion[..]).unwrap()),
+        ];
+        for body in bodies {
+            for status in [0u32, 0x45, 0x400] {
+                let pdu = Pdu {
+                    command_status: CommandStatus(status),
+                    sequence_number: 0x7FFF_FFFF,
+                    body,
+                };
+                let len = Header::LEN + body.encoded_len();
+                let mut general = [0u8; 32];
+                let mut w = super::Writer::new(&mut general, len).unwrap();
+                w.array(pdu.header().to_bytes());
+                body.write(&mut w);
+                assert_eq!(w.finish(), Ok(len));
+
+                let mut out = [0xEE; 32];
+                assert_eq!(pdu.emit(&mut out), Ok(len), "{pdu:?}");
+                assert_eq!(out[..len], general[..len], "{pdu:?}");
+                assert_eq!(Pdu::parse(&out[..len]), Ok(pdu));
+                let err = pdu.emit(&mut out[..len - 1]).unwrap_err();
+                assert_eq!(err.header(), Some(pdu.header()));
             }
         }
     }

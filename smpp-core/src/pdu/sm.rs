@@ -12,7 +12,7 @@ use crate::values::{
 use crate::wire::read::{Res, cstr, short_message, time, u8_fields};
 use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
 
-use super::{tlvs_tail, tlvs_tail_requiring, write_addr};
+use super::{tlvs_tail, tlvs_tail_requiring};
 
 /// The body of `submit_sm` (ESME to MC) and `deliver_sm` (MC to ESME; also
 /// delivery receipts): SMPP v5.0 Tables 4-10 and 4-14.
@@ -201,24 +201,25 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
         self.tlvs.validate()
     }
 
+    /// The checks [`Self::write`] does not make as it copies (see
+    /// [`Writer::cstr_checked`]): with them, a write that the writer does
+    /// not mark invalid encodes a body that [`Self::validate`] accepts.
+    #[inline]
+    pub(crate) fn validate_unwritten(&self) -> Result<(), Error> {
+        check_short_message(self.short_message.as_ref())?;
+        self.tlvs.validate()
+    }
+
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
         let short_message = self.short_message.as_ref();
-        w.cstr(self.service_type.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        write_addr(
-            w,
-            self.dest_addr_ton,
-            self.dest_addr_npi,
-            &self.destination_addr,
-        );
+        w.cstr_checked(self.service_type.as_bytes(), 6);
+        w.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        w.cstr_checked(self.source_addr.as_bytes(), 21);
+        w.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        w.cstr_checked(self.destination_addr.as_bytes(), 21);
         w.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
+        w.time_checked(self.schedule_delivery_time.as_bytes());
+        w.time_checked(self.validity_period.as_bytes());
         w.array([
             self.registered_delivery.0,
             self.replace_if_present_flag.0,
@@ -292,8 +293,14 @@ impl<B: AsRef<[u8]>> SubmitSmResp<B> {
         self.tlvs.validate()
     }
 
+    /// The checks [`Self::write`] does not make as it copies.
+    #[inline]
+    pub(crate) fn validate_unwritten(&self) -> Result<(), Error> {
+        self.tlvs.validate()
+    }
+
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.message_id.as_bytes());
+        w.cstr_checked(self.message_id.as_bytes(), 65);
         self.tlvs.write(w);
     }
 }

@@ -5,7 +5,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// Whether any octet of `word` is zero; the lowest set bit marks the first.
 #[inline]
-const fn zero_octets(word: u64) -> u64 {
+pub(crate) const fn zero_octets(word: u64) -> u64 {
     word.wrapping_sub(ONES) & !word & HIGHS
 }
 
