@@ -875,8 +875,10 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// Sends `unbind`: the session closes when the `unbind_resp` comes
     /// ([`Event::Unbound`], then [`Event::Closed`] with
     /// [`CloseReason::Unbound`]). No new request may be sent meanwhile;
-    /// responses to outstanding requests are still taken. Returns its
-    /// `sequence_number`.
+    /// responses to outstanding requests are still taken until the
+    /// `unbind_resp` comes, and requests left then are reported abandoned:
+    /// to lose no answer, unbind once [`Self::outstanding`] is empty.
+    /// Returns its `sequence_number`.
     pub fn unbind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
         if self.unbind.is_some() {
@@ -1436,5 +1438,72 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             bind_type,
             command_status: CommandStatus::ESME_ROK,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        Body, CommandId, CommandStatus, Config, Event, Header, Millis, Pdu, SequenceNumbers,
+        Session, SessionState,
+    };
+    use crate::session::BindType;
+
+    /// An ESME bound as a transmitter by a hand-made bind response.
+    fn bound() -> Session<4, 512> {
+        let mut s = Session::new(Config::esme(BindType::Transmitter), Millis(0));
+        let seq = s.bind(Millis(0)).unwrap();
+        let mut out = [0u8; 512];
+        s.poll_transmit(&mut out).unwrap();
+        let resp = Header {
+            command_length: 16,
+            command_id: CommandId::BIND_TRANSMITTER_RESP,
+            command_status: CommandStatus::ESME_ROK,
+            sequence_number: seq,
+        }
+        .to_bytes();
+        s.handle_frame(&resp, Millis(0)).unwrap();
+        assert_eq!(s.state(), SessionState::BoundTx);
+        assert!(matches!(s.poll_event(), Some(Event::BindResult { .. })));
+        s
+    }
+
+    #[test]
+    fn allocation_skips_numbers_still_outstanding() {
+        let mut s = bound();
+        let enquire = Body::<&[u8]>::EnquireLink;
+        let a = s.send_request(enquire, 1, Millis(0)).unwrap();
+        let b = s.send_request(enquire, 2, Millis(0)).unwrap();
+        // As if 2^31 requests later the numbering came back to `a`.
+        s.sequence = SequenceNumbers::starting_at(a);
+        let c = s.send_request(enquire, 3, Millis(0)).unwrap();
+        assert_ne!(c, a);
+        assert_ne!(c, b);
+        assert_eq!(c, b + 1);
+        // The engine's own requests count as outstanding too.
+        s.sequence = SequenceNumbers::starting_at(c);
+        let unbind = s.unbind(Millis(0)).unwrap();
+        assert_eq!(unbind, c + 1);
+    }
+
+    #[test]
+    fn a_refused_request_consumes_no_number_and_no_slot() {
+        let mut s = bound();
+        let next = s.sequence.peek();
+        let big = Body::SubmitSm(crate::SubmitSm {
+            short_message: &[0u8; 255][..],
+            ..crate::SubmitSm::default()
+        });
+        // 16 + 33 + 255 octets do not fit 512 minus the engine's reserve
+        // once one is queued.
+        s.send_request(big, 1, Millis(0)).unwrap();
+        let err = s.send_request(big, 2, Millis(0)).unwrap_err();
+        assert!(matches!(err, super::SessionError::TransmitQueueFull { .. }));
+        assert_eq!(s.sequence.peek(), next.wrapping_add(1));
+        assert_eq!(s.outstanding().count(), 1);
+        let mut out = [0u8; 512];
+        let n = s.poll_transmit(&mut out).unwrap();
+        let pdu = Pdu::parse(&out[..n]).unwrap();
+        assert_eq!(pdu.sequence_number, next);
     }
 }
