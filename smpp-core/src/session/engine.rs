@@ -576,6 +576,10 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// of silence, unbinds after the `inactivity_timer`, and closes the
     /// session when the `session_init_timer` or the response timer of the
     /// engine's own requests runs out.
+    ///
+    /// An `enquire_link` or `unbind` that finds the transmit queue full is
+    /// sent by a later call ([`Self::poll_timeout`] stays due meanwhile):
+    /// write queued PDUs before waiting.
     pub fn handle_timeout(&mut self, now: Millis) {
         if self.is_closed() {
             return;
@@ -815,7 +819,8 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// Answers the peer's request `sequence_number` (from
     /// [`Event::IncomingRequest`]) with `body` (its response, or
     /// `generic_nack`) and `command_status`. Each request is answered once:
-    /// afterwards its `sequence_number` is unknown.
+    /// afterwards its `sequence_number` is unknown. (A bind is answered
+    /// with [`Self::accept_bind`].)
     ///
     /// Responses are sent in any state but `CLOSED` (a request accepted in
     /// a bound state may be answered after an `unbind` came in).
