@@ -28,6 +28,7 @@ pub mod error;
 mod header;
 pub mod pdu;
 pub mod receipt;
+pub mod session;
 pub mod text;
 pub mod time;
 pub mod tlv;

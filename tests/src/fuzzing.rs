@@ -12,11 +12,18 @@ use std::path::{Path, PathBuf};
 use arbitrary::{Arbitrary, Unstructured};
 
 mod receipt;
+mod session;
+mod session_seeds;
 mod stream;
 mod text;
 mod time;
 
 pub use receipt::receipt;
+pub use session::{
+    SessionOp, SessionScript, SessionSummary, app_request, event_kind, peer_request, session,
+    session_summary,
+};
+pub use session_seeds::session_seeds;
 pub use stream::{ChunkedStream, frame_decoder};
 pub use text::{gsm7, udh};
 pub use time::smpp_time;
@@ -38,6 +45,7 @@ pub const TARGETS: &[&str] = &[
     "receipt",
     "udh",
     "gsm7",
+    "session",
 ];
 
 /// Runs the oracle of `target` on `data`. Returns `false` for an unknown
@@ -57,6 +65,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "receipt" => receipt(data),
         "udh" => udh(data),
         "gsm7" => gsm7(data),
+        "session" => session(data),
         _ => return false,
     }
     true

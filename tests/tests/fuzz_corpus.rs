@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 use arbitrary::{Arbitrary, Unstructured};
 use smpp_core::receipt::DeliveryReceipt;
+use smpp_core::session::SessionState;
 use smpp_core::text::OnUnmappable;
 use smpp_core::text::dcs::{Alphabet, DataCoding};
 use smpp_core::text::gsm7::{self, Language, Tables};
-use smpp_core::{Body, COctet, EsmClass, Header, Pdu, TlvTag, Tlvs};
-use smpp_tests::fuzzing::{self, ChunkedStream, TARGETS};
+use smpp_core::{Body, COctet, CommandId, EsmClass, Header, Pdu, TlvTag, Tlvs};
+use smpp_tests::fuzzing::{self, ChunkedStream, SessionOp, SessionScript, TARGETS};
 
 #[test]
 fn every_corpus_and_regression_file_passes_its_oracle() {
@@ -155,7 +156,8 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
     let corpus = fuzzing::fuzz_dir().join("corpus");
     let mut out = Vec::new();
     let mut stream = Vec::new();
-    for (name, bytes) in fuzzing::golden_vectors() {
+    let vectors = fuzzing::golden_vectors();
+    for (name, bytes) in vectors.clone() {
         for target in ["pdu_parse", "frame_len", "roundtrip"] {
             out.push((corpus.join(target).join(&name), bytes.clone()));
         }
@@ -199,6 +201,9 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
         ChunkedStream::encode(&chunked, &stream),
     ));
     out.push((corpus.join("frame_len").join("all_vectors_stream"), stream));
+    for (name, script) in fuzzing::session_seeds(&vectors) {
+        out.push((corpus.join("session").join(name), script.encode()));
+    }
     out
 }
 
@@ -329,5 +334,89 @@ fn frame_decoder_seeds_cut_the_stream_as_encoded() {
         data.extend((0..31u8).map(|i| i.wrapping_mul(control) % 5));
         data.extend_from_slice(&two);
         fuzzing::frame_decoder(&data);
+    }
+}
+
+#[test]
+fn session_scripts_encode_and_parse_back() {
+    let vectors = fuzzing::golden_vectors();
+    for (name, script) in fuzzing::session_seeds(&vectors) {
+        let bytes = script.encode();
+        assert_eq!(SessionScript::parse(&bytes), Some(script), "{name}");
+    }
+    // Unknown operation octets are skipped; missing arguments read as 0.
+    let parsed = SessionScript::parse(&[0, 0, 0xEE, 5]).unwrap();
+    assert_eq!(parsed.ops, [SessionOp::Respond(0, 0)]);
+    assert_eq!(SessionScript::parse(&[0]), None);
+}
+
+/// The names of `expected` not in `seen`.
+fn unseen<'a>(expected: &[&'a str], seen: &BTreeSet<&str>) -> Vec<&'a str> {
+    expected
+        .iter()
+        .copied()
+        .filter(|e| !seen.contains(e))
+        .collect()
+}
+
+#[test]
+fn session_seeds_reach_every_state_and_event() {
+    let vectors = fuzzing::golden_vectors();
+    let mut states = BTreeSet::new();
+    let mut events = BTreeSet::new();
+    let mut requests = BTreeSet::new();
+    let mut wrapped = false;
+    for (name, script) in fuzzing::session_seeds(&vectors) {
+        let summary = fuzzing::session_summary(&script.encode()).unwrap();
+        let closed = summary.events.iter().any(|e| e.starts_with("Closed"));
+        assert!(closed, "{name} never closes");
+        states.extend(summary.states);
+        events.extend(summary.events);
+        requests.extend(summary.requests_sent);
+        wrapped |= summary.wrapped;
+    }
+    let all_states = SessionState::ALL.map(SessionState::name);
+    let missing = unseen(&all_states, &states);
+    assert!(missing.is_empty(), "states never reached: {missing:?}");
+    let expected_events = [
+        "BindRequest",
+        "BindResult::Ok",
+        "BindResult::Refused",
+        "Outbind",
+        "IncomingRequest",
+        "AlertNotification",
+        "Response",
+        "RequestTimedOut",
+        "RequestAbandoned",
+        "Unbound",
+        "Closed::Unbound",
+        "Closed::Inactivity",
+        "Closed::ResponseTimeout",
+        "Closed::FramingError",
+        "Closed::Local",
+        "Closed::Disconnected",
+        "ProtocolError::Malformed",
+        "ProtocolError::NotAllowed",
+        "ProtocolError::WindowExceeded",
+        "ProtocolError::DuplicateSequenceNumber",
+        "ProtocolError::UnexpectedResponse",
+        "ProtocolError::MismatchedResponse",
+    ];
+    let missing = unseen(&expected_events, &events);
+    assert!(
+        missing.is_empty(),
+        "events never seen: {missing:?} (seen {events:?})"
+    );
+    assert!(wrapped, "no seed wraps the sequence numbers");
+    for id in [
+        CommandId::ENQUIRE_LINK,
+        CommandId::UNBIND,
+        CommandId::BIND_TRANSCEIVER,
+        CommandId::OUTBIND,
+    ] {
+        assert!(
+            requests.contains(&id.0),
+            "no seed makes the engine send {id}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! A `#![no_std]` staticlib that links `smpp-core` with default features
-//! off and uses its decoder, encoder, TLV builder and text tools. It has its
+//! off and uses its decoder, encoder, TLV builder, text tools and session
+//! engine. It has its
 //! own panic handler, so if `smpp-core` (or anything it depends on) pulled
 //! in `std`, this crate would no longer build.
 
@@ -7,6 +8,7 @@
 
 use core::hint::black_box;
 
+use smpp_core::session::{BindType, Config, Event, Millis, Session};
 use smpp_core::text::{OnUnmappable, gsm7};
 use smpp_core::{Body, COctet, CommandStatus, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton, frame_len};
 
@@ -59,13 +61,85 @@ pub fn submit(sequence_number: u32, text: &str, out: &mut [u8]) -> usize {
     pdu.emit(out).unwrap_or(0)
 }
 
-/// Runs both functions once, so that the linker keeps them.
+/// A session engine with a window of 4 and a 512-octet transmit queue.
+type Engine = Session<4, 512>;
+
+/// Hands every PDU `from` queued to `to`; returns the octets moved.
+fn pump(from: &mut Engine, to: &mut Engine, now: Millis) -> usize {
+    let mut buf = [0u8; 512];
+    let mut moved = 0;
+    while let Some(n) = from.poll_transmit(&mut buf) {
+        let mut rest = buf.get(..n).unwrap_or_default();
+        while let Ok(Some(len)) = frame_len(rest, 4096) {
+            let (frame, tail) = rest.split_at(len);
+            if to.handle_frame(frame, now).is_err() {
+                return moved;
+            }
+            rest = tail;
+        }
+        moved += n;
+    }
+    moved
+}
+
+/// Binds an ESME session to an MC session in memory, submits one message
+/// and unbinds. Returns the octets exchanged, or 0 if a step failed.
+pub fn session(text: &str) -> usize {
+    let now = Millis(0);
+    let Ok(esme_config) = Config::esme(BindType::Transceiver).with_system_id("esme") else {
+        return 0;
+    };
+    let Ok(mc_config) = Config::mc().with_system_id("mc") else {
+        return 0;
+    };
+    let mut esme = Engine::new(esme_config, now);
+    let mut mc = Engine::new(mc_config, now);
+    if esme.bind(now).is_err() {
+        return 0;
+    }
+    let mut moved = pump(&mut esme, &mut mc, now);
+    if mc.accept_bind(CommandStatus::ESME_ROK, now).is_err() {
+        return 0;
+    }
+    moved += pump(&mut mc, &mut esme, now);
+    let submit = Body::SubmitSm(SubmitSm {
+        short_message: text.as_bytes(),
+        ..SubmitSm::default()
+    });
+    if esme.send_request(submit, 1, now).is_err() {
+        return 0;
+    }
+    moved += pump(&mut esme, &mut mc, now);
+    while let Some(event) = mc.poll_event() {
+        if let Event::IncomingRequest {
+            sequence_number, ..
+        } = event
+        {
+            let _ = mc.respond_status(sequence_number, CommandStatus::ESME_ROK, now);
+        }
+    }
+    moved += pump(&mut mc, &mut esme, now);
+    let _ = esme.unbind(now);
+    moved += pump(&mut esme, &mut mc, now);
+    moved += pump(&mut mc, &mut esme, now);
+    let answered = core::iter::from_fn(|| esme.poll_event())
+        .filter(|e| matches!(e, Event::Response { .. }))
+        .count();
+    if answered == 1 && esme.is_closed() {
+        moved
+    } else {
+        0
+    }
+}
+
+/// Runs every function once, so that the linker keeps them.
 pub fn check() -> usize {
     let mut out = [0u8; 256];
     let n = submit(black_box(1), black_box("Hello @ world"), &mut out);
     let mut again = [0u8; 256];
     let m = reencode(black_box(&out[..n]), &mut again);
-    black_box(usize::try_from(m).unwrap_or(0))
+    let exchanged = session(black_box("Hello"));
+    black_box(usize::try_from(m).unwrap_or(0) + exchanged)
 }
 
 #[panic_handler]

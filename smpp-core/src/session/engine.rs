@@ -1,0 +1,1514 @@
+//! The session engine: one SMPP session, either side, without I/O.
+
+use core::fmt;
+
+use crate::command_id::CommandId;
+use crate::command_status::CommandStatus;
+use crate::error::Error;
+use crate::header::Header;
+use crate::pdu::{Bind, BindResp, Body, Outbind, Pdu};
+use crate::tlv::{TlvTag, Tlvs};
+use crate::types::COctet;
+use crate::values::InterfaceVersion;
+
+use super::clock::Millis;
+use super::config::Config;
+use super::sequence::SequenceNumbers;
+use super::state::{BindType, Direction, Refusal, Role, SessionState, Version, check};
+use super::transmit::{NoRoom, TransmitQueue};
+use super::window::{Matched, Outstanding, Window};
+
+/// Events the engine queues at most; one input queues at most
+/// [`EVENTS_PER_INPUT`] of them (see [`Session::poll_event`]).
+const EVENTS: usize = 8;
+
+/// Events one `handle_*` call may queue; an input that finds fewer free
+/// slots is refused with [`SessionError::EventQueueFull`].
+const EVENTS_PER_INPUT: usize = 2;
+
+/// Octets of the transmit queue kept free for the engine's own PDUs when
+/// the application queues a request or a response.
+const RESERVE: usize = 64;
+
+/// The smallest transmit queue a session accepts.
+const MIN_TRANSMIT: usize = 256;
+
+/// What happened in a session, for the application ([`Session::poll_event`]).
+///
+/// Every event is small and `Copy`. The PDU behind an event that concerns
+/// a received PDU (a request to answer, a response, a bind) is the value
+/// returned by the [`Session::handle_frame`] call that queued the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// MC: an ESME asks to bind (`bind_transmitter`, `bind_receiver` or
+    /// `bind_transceiver`; the body, with `system_id` and `password`, is
+    /// what `handle_frame` returned). Answer with [`Session::accept_bind`].
+    BindRequest {
+        /// The bind's `sequence_number`.
+        sequence_number: u32,
+        /// How the ESME binds.
+        bind_type: BindType,
+        /// The ESME's `interface_version`.
+        interface_version: InterfaceVersion,
+    },
+    /// ESME: the MC answered the bind. `ESME_ROK`: the session is bound;
+    /// anything else: it stays unbound (bind again, or close).
+    BindResult {
+        /// How the ESME asked to bind.
+        bind_type: BindType,
+        /// The MC's `command_status` (`ESME_RBINDFAIL` for a
+        /// `generic_nack` that carried `ESME_ROK`).
+        command_status: CommandStatus,
+    },
+    /// ESME: the MC sent `outbind`; bind with [`Session::bind`] (or
+    /// close, to refuse it).
+    Outbind {
+        /// The `outbind`'s `sequence_number`.
+        sequence_number: u32,
+    },
+    /// The peer sent a request the application must answer, with
+    /// [`Session::respond`] or [`Session::respond_status`] (a `deliver_sm`
+    /// to an ESME, a `submit_sm` to an MC, ...).
+    IncomingRequest {
+        /// The request's `sequence_number`: the one to respond to.
+        sequence_number: u32,
+        /// The request's `command_id`.
+        command_id: CommandId,
+    },
+    /// ESME: the MC sent `alert_notification` (it has no response).
+    AlertNotification {
+        /// Its `sequence_number`.
+        sequence_number: u32,
+    },
+    /// A request sent with [`Session::send_request`] was answered.
+    Response {
+        /// The request (with the caller's tag); it has left the window.
+        request: Outstanding,
+        /// The response's `command_id`: the request's response or
+        /// `generic_nack`.
+        command_id: CommandId,
+        /// The response's `command_status`.
+        command_status: CommandStatus,
+    },
+    /// A request sent with [`Session::send_request`] got no response within
+    /// the `response_timer`; it has left the window, and a late response
+    /// is reported as [`ProtocolError::UnexpectedResponse`].
+    RequestTimedOut(Outstanding),
+    /// The session closed before a request sent with
+    /// [`Session::send_request`] was answered.
+    RequestAbandoned(Outstanding),
+    /// The unbind exchange completed (either side started it): the session
+    /// is `UNBOUND` or, for the side that sent `unbind`, about to close.
+    Unbound,
+    /// The session is closed; the last event. Queued PDUs (a final
+    /// response) may still wait in [`Session::poll_transmit`]: send them,
+    /// then close the connection.
+    Closed(CloseReason),
+    /// The peer broke the protocol; the engine answered where an answer is
+    /// due and the session goes on.
+    ProtocolError(ProtocolError),
+}
+
+/// Why a session closed ([`Event::Closed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// The unbind exchange completed.
+    Unbound,
+    /// The `inactivity_timer` ran out; the engine unbound.
+    Inactivity,
+    /// The `session_init_timer` ran out before the session was bound.
+    SessionInitTimeout,
+    /// A request of the engine's own got no response within the
+    /// `response_timer`: `enquire_link` (the peer is gone), a bind or
+    /// `unbind`.
+    ResponseTimeout {
+        /// The request's `command_id`.
+        command_id: CommandId,
+        /// The request's `sequence_number`.
+        sequence_number: u32,
+    },
+    /// The byte stream cannot be framed ([`Session::handle_framing_error`]).
+    FramingError(Error),
+    /// The application closed the session ([`Session::close`]).
+    Local,
+    /// The connection ended ([`Session::handle_disconnect`]) while the
+    /// session was not `UNBOUND`.
+    Disconnected,
+}
+
+impl fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Unbound => f.write_str("unbound"),
+            Self::Inactivity => f.write_str("inactivity_timer expired"),
+            Self::SessionInitTimeout => f.write_str("session_init_timer expired"),
+            Self::ResponseTimeout {
+                command_id,
+                sequence_number,
+            } => write!(
+                f,
+                "no response to {command_id} (sequence {sequence_number})"
+            ),
+            Self::FramingError(e) => write!(f, "framing error: {e}"),
+            Self::Local => f.write_str("closed locally"),
+            Self::Disconnected => f.write_str("connection lost"),
+        }
+    }
+}
+
+/// What the peer did wrong ([`Event::ProtocolError`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// A frame that does not decode. It was answered as
+    /// [`Error::reply`] says (`generic_nack` for a header error, the
+    /// request's response with the error's status for a body error), except
+    /// a response with a bad body: responses are never answered, and the
+    /// request it was meant to answer stays outstanding.
+    Malformed(Error),
+    /// A PDU the session state does not allow (see
+    /// [`check`](super::check)); answered with the refusal's reply, if any.
+    NotAllowed {
+        /// The PDU's `command_id`.
+        command_id: CommandId,
+        /// Its `sequence_number`.
+        sequence_number: u32,
+        /// The session state it came in.
+        state: SessionState,
+        /// The status it was answered with.
+        command_status: CommandStatus,
+    },
+    /// A request beyond the window: as many of the peer's requests as the
+    /// window allows already await the application's answer. Answered
+    /// with `ESME_RTHROTTLED` (by an MC) or `ESME_RX_T_APPN` (by an ESME).
+    WindowExceeded {
+        /// The request's `command_id`.
+        command_id: CommandId,
+        /// Its `sequence_number`.
+        sequence_number: u32,
+        /// The status it was answered with.
+        command_status: CommandStatus,
+    },
+    /// A request with the `sequence_number` of one that still awaits the
+    /// application's answer. Not answered: a response could only be taken
+    /// for the first one's.
+    DuplicateSequenceNumber {
+        /// The request's `command_id`.
+        command_id: CommandId,
+        /// The `sequence_number` in use.
+        sequence_number: u32,
+    },
+    /// A response that answers no outstanding request (or one already
+    /// timed out).
+    UnexpectedResponse {
+        /// The response's `command_id`.
+        command_id: CommandId,
+        /// Its `sequence_number`.
+        sequence_number: u32,
+        /// Its `command_status`.
+        command_status: CommandStatus,
+    },
+    /// A response whose `sequence_number` is that of an outstanding request
+    /// of another command; the request stays outstanding.
+    MismatchedResponse {
+        /// The outstanding request's `command_id`.
+        request: CommandId,
+        /// The response's `command_id`.
+        command_id: CommandId,
+        /// The `sequence_number` both carry.
+        sequence_number: u32,
+    },
+}
+
+/// Why a call was refused. Nothing changed in the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The session is closed.
+    Closed,
+    /// The call belongs to the other side (`bind` to the ESME,
+    /// `accept_bind` and `outbind` to the MC).
+    WrongRole(Role),
+    /// The operation matrix does not allow sending this PDU in this state.
+    NotAllowed {
+        /// The session state.
+        state: SessionState,
+        /// The PDU's `command_id`.
+        command_id: CommandId,
+        /// What the peer would answer (`ESME_RINVBNDSTS`, `ESME_RINVCMDID`
+        /// for a `command_id` the version does not define, ...).
+        command_status: CommandStatus,
+    },
+    /// [`Session::send_request`] was given a response.
+    NotARequest(CommandId),
+    /// [`Session::send_request`] was given a bind, `unbind` or `outbind`:
+    /// they change the session state and have calls of their own.
+    Reserved(CommandId),
+    /// A bind is already waiting for its answer.
+    BindInProgress,
+    /// `unbind` was sent: no new request may follow.
+    Unbinding,
+    /// The window is full: wait for a response or a timeout.
+    WindowFull,
+    /// The transmit queue has no room for the PDU (and, for the
+    /// application's PDUs, the octets kept for the engine's own): send
+    /// what [`Session::poll_transmit`] gives, then try again. A PDU larger
+    /// than the session's `TRANSMIT` capacity never fits.
+    TransmitQueueFull {
+        /// Octets needed.
+        needed: usize,
+        /// Octets free.
+        available: usize,
+    },
+    /// The event queue is full: take events with [`Session::poll_event`],
+    /// then give the same input again.
+    EventQueueFull,
+    /// No request of the peer with this `sequence_number` awaits an
+    /// answer.
+    UnknownRequest(u32),
+    /// The response does not answer the request.
+    WrongResponse {
+        /// The request's response `command_id`.
+        expected: CommandId,
+        /// The `command_id` given.
+        command_id: CommandId,
+    },
+    /// [`Session::accept_bind`] without a bind to answer.
+    NoBindRequest,
+    /// The PDU does not encode.
+    Encode(Error),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Closed => f.write_str("the session is closed"),
+            Self::WrongRole(role) => write!(f, "not a call for the {role:?} side"),
+            Self::NotAllowed {
+                state,
+                command_id,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} is not allowed in {state} ({command_status})"
+            ),
+            Self::NotARequest(id) => write!(f, "{id} is not a request"),
+            Self::Reserved(id) => write!(f, "{id} has a call of its own"),
+            Self::BindInProgress => f.write_str("a bind is in progress"),
+            Self::Unbinding => f.write_str("the session is unbinding"),
+            Self::WindowFull => f.write_str("the window is full"),
+            Self::TransmitQueueFull { needed, available } => write!(
+                f,
+                "the transmit queue has {available} octets free, {needed} are needed"
+            ),
+            Self::EventQueueFull => f.write_str("the event queue is full"),
+            Self::UnknownRequest(n) => write!(f, "no request with sequence_number {n} awaits"),
+            Self::WrongResponse {
+                expected,
+                command_id,
+            } => write!(
+                f,
+                "{command_id} does not answer the request ({expected} does)"
+            ),
+            Self::NoBindRequest => f.write_str("no bind to answer"),
+            Self::Encode(e) => write!(f, "encoding: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for SessionError {}
+
+impl From<NoRoom> for SessionError {
+    fn from(e: NoRoom) -> Self {
+        Self::TransmitQueueFull {
+            needed: e.needed,
+            available: e.available,
+        }
+    }
+}
+
+/// A request of the engine's own (bind, `enquire_link`, `unbind`) awaiting
+/// its response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Control {
+    sequence_number: u32,
+    command_id: CommandId,
+    deadline: Millis,
+}
+
+/// A request of the peer awaiting the application's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Unanswered {
+    sequence_number: u32,
+    command_id: CommandId,
+}
+
+/// MC: a bind awaiting [`Session::accept_bind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PeerBind {
+    sequence_number: u32,
+    bind_type: BindType,
+    interface_version: InterfaceVersion,
+}
+
+/// True if `response` answers a request of `request`.
+fn answers(request: CommandId, response: CommandId) -> bool {
+    response == CommandId::GENERIC_NACK || response == request.response()
+}
+
+/// Queues an encoded PDU, keeping `reserve` octets free.
+fn queue_pdu<B: AsRef<[u8]>, const N: usize>(
+    transmit: &mut TransmitQueue<N>,
+    pdu: &Pdu<B>,
+    reserve: usize,
+) -> Result<(), SessionError> {
+    pdu.validate().map_err(SessionError::Encode)?;
+    transmit
+        .push(pdu.encoded_len(), reserve, |out| pdu.emit(out))?
+        .map_err(SessionError::Encode)
+}
+
+/// One SMPP session, ESME or MC side, as a deterministic state machine
+/// without I/O: octets and time go in, octets, timers and events come out.
+///
+/// `WINDOW` is the capacity of the window of outstanding requests (and of
+/// the table of the peer's requests awaiting an answer); the configured
+/// window ([`Config::with_window`]) may only be smaller. `TRANSMIT` is the
+/// size of the queue of encoded PDUs in octets: it must hold the largest
+/// PDU the application sends, plus 64 octets kept for the engine's own
+/// PDUs (at least 256). Nothing is allocated.
+///
+/// See the [module documentation](super) for the driving loop and a
+/// complete example.
+pub struct Session<const WINDOW: usize = 16, const TRANSMIT: usize = 4096> {
+    config: Config,
+    state: SessionState,
+    version: Version,
+    bind_type: Option<BindType>,
+    sequence: SequenceNumbers,
+    window: Window<WINDOW>,
+    unanswered: heapless::Vec<Unanswered, WINDOW>,
+    bind: Option<Control>,
+    peer_bind: Option<PeerBind>,
+    enquire_link: Option<Control>,
+    unbind: Option<Control>,
+    /// The reason the session closes when the unbind exchange ends.
+    unbind_reason: CloseReason,
+    /// When an `UNBOUND` session stops waiting for the peer to close.
+    unbound_until: Millis,
+    opened: Millis,
+    last_received: Millis,
+    last_activity: Millis,
+    close_reason: Option<CloseReason>,
+    closed_reported: bool,
+    events: heapless::Deque<Event, EVENTS>,
+    transmit: TransmitQueue<TRANSMIT>,
+}
+
+impl<const WINDOW: usize, const TRANSMIT: usize> fmt::Debug for Session<WINDOW, TRANSMIT> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("role", &self.config.role())
+            .field("state", &self.state)
+            .field("version", &self.version)
+            .field("outstanding", &self.window.len())
+            .field("unanswered", &self.unanswered.len())
+            .field("events", &self.events.len())
+            .field("transmit", &self.transmit.len())
+            .field("close_reason", &self.close_reason)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
+    /// A session on a connection established at `now` (the
+    /// `session_init_timer` starts), in state `OPEN`.
+    ///
+    /// `WINDOW` must be at least 1 and `TRANSMIT` at least 256; other
+    /// values do not compile.
+    pub fn new(config: Config, now: Millis) -> Self {
+        const {
+            assert!(WINDOW >= 1, "a session needs a window of at least 1");
+            assert!(
+                TRANSMIT >= MIN_TRANSMIT,
+                "a session needs a transmit queue of at least 256 octets"
+            );
+        }
+        Self {
+            version: Version::from_interface_version(config.interface_version()),
+            sequence: SequenceNumbers::starting_at(config.first_sequence_number()),
+            config,
+            state: SessionState::Open,
+            bind_type: None,
+            window: Window::new(),
+            unanswered: heapless::Vec::new(),
+            bind: None,
+            peer_bind: None,
+            enquire_link: None,
+            unbind: None,
+            unbind_reason: CloseReason::Unbound,
+            unbound_until: now,
+            opened: now,
+            last_received: now,
+            last_activity: now,
+            close_reason: None,
+            closed_reported: false,
+            events: heapless::Deque::new(),
+            transmit: TransmitQueue::new(),
+        }
+    }
+
+    // ---------------------------------------------------------------
+    // State
+
+    /// The configuration.
+    pub const fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The side this session plays.
+    pub const fn role(&self) -> Role {
+        self.config.role()
+    }
+
+    /// The session state.
+    pub const fn state(&self) -> SessionState {
+        self.state
+    }
+
+    /// The version whose operation matrix applies: this side's until bound,
+    /// then the lower of both sides' (an MC's bind response without
+    /// `sc_interface_version` means v3.4).
+    pub const fn version(&self) -> Version {
+        self.version
+    }
+
+    /// How the session is bound, once it is.
+    pub const fn bind_type(&self) -> Option<BindType> {
+        self.bind_type
+    }
+
+    /// Why the session closed, once it has.
+    pub const fn close_reason(&self) -> Option<CloseReason> {
+        self.close_reason
+    }
+
+    /// True once the session is `CLOSED`.
+    pub fn is_closed(&self) -> bool {
+        self.state == SessionState::Closed
+    }
+
+    /// The application's requests awaiting a response (timed out ones
+    /// until their event is taken, and after closing until each is
+    /// reported abandoned).
+    pub fn outstanding(&self) -> impl Iterator<Item = &Outstanding> {
+        self.window.iter()
+    }
+
+    /// How many of the application's requests may await a response at
+    /// once: the configured window, capped at `WINDOW`.
+    pub fn window_size(&self) -> usize {
+        self.config.window().min(WINDOW)
+    }
+
+    /// The peer's requests awaiting the application's answer, as
+    /// (`sequence_number`, `command_id`).
+    pub fn unanswered(&self) -> impl Iterator<Item = (u32, CommandId)> + '_ {
+        let bind = self
+            .peer_bind
+            .map(|b| (b.sequence_number, b.bind_type.command_id()));
+        bind.into_iter().chain(
+            self.unanswered
+                .iter()
+                .map(|r| (r.sequence_number, r.command_id)),
+        )
+    }
+
+    // ---------------------------------------------------------------
+    // Inputs
+
+    /// Takes one frame received from the peer (exactly one PDU, as cut by
+    /// [`frame_len`](crate::frame_len)) and reacts to it: answers what the
+    /// engine answers itself, matches responses with the window, and queues
+    /// the events the application must see.
+    ///
+    /// Returns the decoded PDU when the application has something to read
+    /// in it: the request of an [`Event::IncomingRequest`] or
+    /// [`Event::BindRequest`], the response of an [`Event::Response`] or
+    /// [`Event::BindResult`], an `outbind` or `alert_notification`. `None`
+    /// when the engine dealt with the frame alone (`enquire_link`,
+    /// `unbind`, a refused or malformed PDU, ...).
+    ///
+    /// Refused, with the frame not consumed, when the session is closed or
+    /// when the event or transmit queue lacks room for what the frame may
+    /// produce (take events and send queued PDUs, then give the same frame
+    /// again).
+    pub fn handle_frame<'a>(
+        &mut self,
+        frame: &'a [u8],
+        now: Millis,
+    ) -> Result<Option<Pdu<&'a [u8]>>, SessionError> {
+        self.ensure_open()?;
+        if self.events.capacity() - self.events.len() < EVENTS_PER_INPUT {
+            return Err(SessionError::EventQueueFull);
+        }
+        if self.transmit.free() < Header::LEN {
+            return Err(SessionError::TransmitQueueFull {
+                needed: Header::LEN,
+                available: self.transmit.free(),
+            });
+        }
+        self.last_received = self.last_received.max(now);
+        Ok(match Pdu::parse(frame) {
+            Ok(pdu) if pdu.command_id().is_response() => self.on_response(pdu, now),
+            Ok(pdu) => self.on_request(pdu, now),
+            Err(error) => {
+                self.on_malformed(error);
+                None
+            }
+        })
+    }
+
+    /// Lets time pass: call it at [`Self::poll_timeout`] (or later). Times
+    /// out requests, sends `enquire_link` after the `enquire_link_timer`
+    /// of silence, unbinds after the `inactivity_timer`, and closes the
+    /// session when the `session_init_timer` or the response timer of the
+    /// engine's own requests runs out.
+    ///
+    /// An `enquire_link` or `unbind` that finds the transmit queue full is
+    /// sent by a later call ([`Self::poll_timeout`] stays due meanwhile):
+    /// write queued PDUs before waiting.
+    pub fn handle_timeout(&mut self, now: Millis) {
+        if self.is_closed() {
+            return;
+        }
+        self.window.expire(now);
+        let controls = [self.bind, self.enquire_link, self.unbind];
+        if let Some(c) = controls.into_iter().flatten().find(|c| c.deadline <= now) {
+            self.finish(CloseReason::ResponseTimeout {
+                command_id: c.command_id,
+                sequence_number: c.sequence_number,
+            });
+            return;
+        }
+        if self.state == SessionState::Unbound && self.unbound_until <= now {
+            self.finish(self.unbind_reason);
+            return;
+        }
+        if self.session_init_deadline().is_some_and(|d| d <= now) {
+            self.finish(CloseReason::SessionInitTimeout);
+            return;
+        }
+        // Without room in the transmit queue, both wait for the next call.
+        if self.inactivity_deadline().is_some_and(|d| d <= now) {
+            let _ = self.start_unbind(now, CloseReason::Inactivity);
+        }
+        if self.enquire_link_deadline().is_some_and(|d| d <= now) {
+            let _ = self.send_enquire_link(now);
+        }
+    }
+
+    /// The peer closed the connection, or it failed. The session closes
+    /// (with [`CloseReason::Unbound`] if it was `UNBOUND`, else
+    /// [`CloseReason::Disconnected`]).
+    pub fn handle_disconnect(&mut self) {
+        let reason = if self.state == SessionState::Unbound {
+            self.unbind_reason
+        } else {
+            CloseReason::Disconnected
+        };
+        self.finish(reason);
+    }
+
+    /// The byte stream cannot be framed: [`frame_len`](crate::frame_len)
+    /// failed (a `command_length` out of bounds, another protocol). Queues
+    /// the `generic_nack` that [`Error::reply`] gives (when there is room)
+    /// and closes the session: send what [`Self::poll_transmit`] gives, then
+    /// close the connection.
+    pub fn handle_framing_error(&mut self, error: Error) {
+        if self.is_closed() {
+            return;
+        }
+        let reply = error.reply();
+        let _ = self.queue_header(
+            CommandId::GENERIC_NACK,
+            reply.command_status,
+            reply.sequence_number,
+            0,
+        );
+        self.finish(CloseReason::FramingError(error));
+    }
+
+    // ---------------------------------------------------------------
+    // Application commands
+
+    /// ESME: sends the bind of the configuration (`bind_transmitter`,
+    /// `bind_receiver` or `bind_transceiver`, with its `system_id`,
+    /// `password`, `system_type`, `interface_version` and address range).
+    /// The answer comes as [`Event::BindResult`]. Returns the bind's
+    /// `sequence_number`.
+    pub fn bind(&mut self, now: Millis) -> Result<u32, SessionError> {
+        self.ensure_open()?;
+        self.ensure_role(Role::Esme)?;
+        if self.bind.is_some() {
+            return Err(SessionError::BindInProgress);
+        }
+        let bind_type = self.config.bind_type();
+        let command_id = bind_type.command_id();
+        self.ensure_allowed(command_id)?;
+        let (sequence_number, next) = self.reserve_sequence_number();
+        let config = &self.config;
+        let bind = Bind {
+            system_id: COctet::new(config.system_id()),
+            password: COctet::new(config.password()),
+            system_type: COctet::new(config.system_type()),
+            interface_version: config.interface_version(),
+            addr_ton: config.addr_ton(),
+            addr_npi: config.addr_npi(),
+            address_range: COctet::new(config.address_range()),
+            tlvs: Tlvs::EMPTY,
+        };
+        let body = match bind_type {
+            BindType::Transmitter => Body::BindTransmitter(bind),
+            BindType::Receiver => Body::BindReceiver(bind),
+            BindType::Transceiver => Body::BindTransceiver(bind),
+        };
+        queue_pdu(&mut self.transmit, &Pdu::new(sequence_number, body), 0)?;
+        self.sequence = next;
+        self.bind = Some(Control {
+            sequence_number,
+            command_id,
+            deadline: now + self.config.timers().response_timer,
+        });
+        Ok(sequence_number)
+    }
+
+    /// MC: answers the bind of [`Event::BindRequest`]. `ESME_ROK` accepts
+    /// it (the session is bound; the response carries the configured
+    /// `system_id` and, for a v3.4 or later ESME, `sc_interface_version`);
+    /// any other status refuses it (a response without body; the session
+    /// stays unbound and the ESME may bind again).
+    pub fn accept_bind(
+        &mut self,
+        command_status: CommandStatus,
+        now: Millis,
+    ) -> Result<(), SessionError> {
+        self.ensure_open()?;
+        self.ensure_role(Role::Mc)?;
+        let peer = self.peer_bind.ok_or(SessionError::NoBindRequest)?;
+        let accepted = command_status.is_ok();
+        let own = self.config.interface_version();
+        let tlv = [0x02, 0x10, 0x00, 0x01, own.0];
+        let tlvs = if accepted && peer.interface_version.supports_tlvs() {
+            Tlvs::parse(&tlv).unwrap_or(Tlvs::EMPTY)
+        } else {
+            Tlvs::EMPTY
+        };
+        let resp = accepted.then(|| BindResp {
+            system_id: COctet::new(self.config.system_id()),
+            tlvs,
+        });
+        let body = match peer.bind_type {
+            BindType::Transmitter => Body::BindTransmitterResp(resp),
+            BindType::Receiver => Body::BindReceiverResp(resp),
+            BindType::Transceiver => Body::BindTransceiverResp(resp),
+        };
+        let pdu = Pdu::new(peer.sequence_number, body).with_status(command_status);
+        queue_pdu(&mut self.transmit, &pdu, 0)?;
+        self.peer_bind = None;
+        if accepted {
+            self.state = peer.bind_type.bound_state();
+            self.bind_type = Some(peer.bind_type);
+            let theirs = Version::from_interface_version(peer.interface_version);
+            self.version = self.version.min(theirs);
+            self.last_activity = now;
+        }
+        Ok(())
+    }
+
+    /// MC: sends `outbind` (with the configured `system_id` and
+    /// `password`) on a connection the MC opened to an ESME, asking it to
+    /// bind. Under v5.0 the session goes `OUTBOUND`. Returns its
+    /// `sequence_number`.
+    pub fn outbind(&mut self, now: Millis) -> Result<u32, SessionError> {
+        self.ensure_open()?;
+        self.ensure_role(Role::Mc)?;
+        self.ensure_allowed(CommandId::OUTBIND)?;
+        let (sequence_number, next) = self.reserve_sequence_number();
+        let body = Body::Outbind(Outbind {
+            system_id: COctet::new(self.config.system_id()),
+            password: COctet::new(self.config.password()),
+            tlvs: Tlvs::EMPTY,
+        });
+        queue_pdu(&mut self.transmit, &Pdu::new(sequence_number, body), 0)?;
+        self.sequence = next;
+        if self.version == Version::V50 {
+            self.state = SessionState::Outbound;
+        }
+        self.last_activity = now;
+        Ok(sequence_number)
+    }
+
+    /// Sends a request of the application (`submit_sm`, `deliver_sm`,
+    /// `data_sm`, `query_sm`, ...; binds, `unbind` and `outbind` have calls
+    /// of their own). It takes a slot of the window until its response
+    /// ([`Event::Response`]), its timeout ([`Event::RequestTimedOut`]) or
+    /// the end of the session ([`Event::RequestAbandoned`]); those events
+    /// carry `tag`. Returns the `sequence_number` allocated.
+    ///
+    /// Refused, with nothing sent, when the state does not allow the PDU
+    /// (for example before the bind completes: [`SessionError::NotAllowed`]),
+    /// when the window is full ([`SessionError::WindowFull`]: wait for a
+    /// response), when the PDU does not encode, or when the transmit queue
+    /// has no room.
+    pub fn send_request<B: AsRef<[u8]>>(
+        &mut self,
+        body: Body<B>,
+        tag: u64,
+        now: Millis,
+    ) -> Result<u32, SessionError> {
+        self.ensure_open()?;
+        let command_id = body.command_id();
+        if command_id.is_response() {
+            return Err(SessionError::NotARequest(command_id));
+        }
+        if BindType::from_command_id(command_id).is_some()
+            || command_id == CommandId::UNBIND
+            || command_id == CommandId::OUTBIND
+        {
+            return Err(SessionError::Reserved(command_id));
+        }
+        if self.unbind.is_some() {
+            return Err(SessionError::Unbinding);
+        }
+        self.ensure_allowed(command_id)?;
+        let expects_response = command_id.expects_response();
+        if expects_response && self.window.len() >= self.window_size() {
+            return Err(SessionError::WindowFull);
+        }
+        let (sequence_number, next) = self.reserve_sequence_number();
+        let request = Outstanding {
+            sequence_number,
+            command_id,
+            deadline: now + self.config.timers().response_timer,
+            tag,
+        };
+        if expects_response {
+            self.window
+                .insert(request)
+                .map_err(|_| SessionError::WindowFull)?;
+        }
+        let queued = queue_pdu(
+            &mut self.transmit,
+            &Pdu::new(sequence_number, body),
+            RESERVE,
+        );
+        if let Err(e) = queued {
+            self.window.remove(sequence_number);
+            return Err(e);
+        }
+        self.sequence = next;
+        if command_id != CommandId::ENQUIRE_LINK {
+            self.last_activity = now;
+        }
+        Ok(sequence_number)
+    }
+
+    /// Answers the peer's request `sequence_number` (from
+    /// [`Event::IncomingRequest`]) with `body` (its response, or
+    /// `generic_nack`) and `command_status`. Each request is answered once:
+    /// afterwards its `sequence_number` is unknown. (A bind is answered
+    /// with [`Self::accept_bind`].)
+    ///
+    /// Responses are sent in any state but `CLOSED` (a request accepted in
+    /// a bound state may be answered after an `unbind` came in).
+    pub fn respond<B: AsRef<[u8]>>(
+        &mut self,
+        sequence_number: u32,
+        command_status: CommandStatus,
+        body: Body<B>,
+        now: Millis,
+    ) -> Result<(), SessionError> {
+        self.ensure_open()?;
+        let i = self.unanswered_position(sequence_number)?;
+        let expected = self
+            .unanswered
+            .get(i)
+            .map_or(CommandId::GENERIC_NACK, |r| r.command_id.response());
+        let command_id = body.command_id();
+        if command_id != expected && command_id != CommandId::GENERIC_NACK {
+            return Err(SessionError::WrongResponse {
+                expected,
+                command_id,
+            });
+        }
+        let pdu = Pdu::new(sequence_number, body).with_status(command_status);
+        queue_pdu(&mut self.transmit, &pdu, RESERVE)?;
+        self.unanswered.swap_remove(i);
+        self.last_activity = now;
+        Ok(())
+    }
+
+    /// Answers the peer's request `sequence_number` with its response
+    /// without a body (header only), carrying `command_status`: the usual
+    /// form of an error response (SMPP v5.0 3.2.1.3), and the whole of the
+    /// header-only responses (`cancel_sm_resp`, `replace_sm_resp`, ...).
+    pub fn respond_status(
+        &mut self,
+        sequence_number: u32,
+        command_status: CommandStatus,
+        now: Millis,
+    ) -> Result<(), SessionError> {
+        self.ensure_open()?;
+        let i = self.unanswered_position(sequence_number)?;
+        let Some(request) = self.unanswered.get(i).copied() else {
+            return Err(SessionError::UnknownRequest(sequence_number));
+        };
+        self.queue_header(
+            request.command_id.response(),
+            command_status,
+            sequence_number,
+            RESERVE,
+        )?;
+        self.unanswered.swap_remove(i);
+        self.last_activity = now;
+        Ok(())
+    }
+
+    /// Sends `unbind`: the session closes when the `unbind_resp` comes
+    /// ([`Event::Unbound`], then [`Event::Closed`] with
+    /// [`CloseReason::Unbound`]). No new request may be sent meanwhile;
+    /// responses to outstanding requests are still taken until the
+    /// `unbind_resp` comes, and requests left then are reported abandoned:
+    /// to lose no answer, unbind once [`Self::outstanding`] is empty.
+    /// Returns its `sequence_number`.
+    pub fn unbind(&mut self, now: Millis) -> Result<u32, SessionError> {
+        self.ensure_open()?;
+        if self.unbind.is_some() {
+            return Err(SessionError::Unbinding);
+        }
+        self.ensure_allowed(CommandId::UNBIND)?;
+        self.start_unbind(now, CloseReason::Unbound)
+    }
+
+    /// Closes the session at once, without unbinding
+    /// ([`CloseReason::Local`]). Requests still outstanding are reported
+    /// abandoned.
+    pub fn close(&mut self) {
+        self.finish(CloseReason::Local);
+    }
+
+    // ---------------------------------------------------------------
+    // Outputs
+
+    /// Moves queued PDUs, whole and in order, into `out`: as many as fit.
+    /// Returns the octets written; `None` when nothing is queued, `Some(0)`
+    /// when the next PDU is larger than `out` (see
+    /// [`Self::next_transmit_len`]; a buffer of `TRANSMIT` octets always
+    /// takes it).
+    pub fn poll_transmit(&mut self, out: &mut [u8]) -> Option<usize> {
+        if self.transmit.len() == 0 {
+            return None;
+        }
+        Some(self.transmit.pop_into(out))
+    }
+
+    /// The octets of the next queued PDU (what is left of it after a
+    /// partial [`Self::advance_transmit`]).
+    pub fn next_transmit_len(&self) -> Option<usize> {
+        self.transmit.next_len()
+    }
+
+    /// Every queued octet, for writing straight from the queue; follow with
+    /// [`Self::advance_transmit`] by the octets written (which may end
+    /// inside a PDU).
+    pub fn transmit_bytes(&self) -> &[u8] {
+        self.transmit.bytes()
+    }
+
+    /// Drops the first `n` queued octets: they were written.
+    pub fn advance_transmit(&mut self, n: usize) {
+        self.transmit.advance(n);
+    }
+
+    /// When [`Self::handle_timeout`] is next due; `None` when no timer runs
+    /// (or the session is closed). May be in the past: call
+    /// `handle_timeout` at once.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        if self.is_closed() {
+            return None;
+        }
+        let unbound = (self.state == SessionState::Unbound).then_some(self.unbound_until);
+        let controls = [self.bind, self.enquire_link, self.unbind];
+        [
+            self.window.next_deadline(),
+            unbound,
+            self.session_init_deadline(),
+            self.enquire_link_deadline(),
+            self.inactivity_deadline(),
+        ]
+        .into_iter()
+        .chain(controls.into_iter().map(|c| c.map(|c| c.deadline)))
+        .flatten()
+        .min()
+    }
+
+    /// The next event, in order; `None` when there is none. Take them all
+    /// after every input. Each request of the application is reported
+    /// exactly once (answered, timed out or abandoned), and
+    /// [`Event::Closed`] is the last event of a session.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        if let Some(event) = self.events.pop_front() {
+            return Some(event);
+        }
+        if let Some(request) = self.window.pop_expired() {
+            return Some(Event::RequestTimedOut(request));
+        }
+        if self.is_closed() {
+            if let Some(request) = self.window.pop() {
+                return Some(Event::RequestAbandoned(request));
+            }
+            if !self.closed_reported {
+                self.closed_reported = true;
+                return self.close_reason.map(Event::Closed);
+            }
+        }
+        None
+    }
+
+    // ---------------------------------------------------------------
+    // Internals
+
+    fn ensure_open(&self) -> Result<(), SessionError> {
+        if self.is_closed() {
+            Err(SessionError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn ensure_role(&self, role: Role) -> Result<(), SessionError> {
+        if self.role() == role {
+            Ok(())
+        } else {
+            Err(SessionError::WrongRole(self.role()))
+        }
+    }
+
+    /// The operation matrix, for a PDU this side sends.
+    fn ensure_allowed(&self, command_id: CommandId) -> Result<(), SessionError> {
+        check(
+            self.role(),
+            self.version,
+            self.state,
+            command_id,
+            Direction::Sent,
+        )
+        .map_err(|r| SessionError::NotAllowed {
+            state: self.state,
+            command_id,
+            command_status: r.command_status,
+        })
+    }
+
+    /// The operation matrix, for a request received, with the liberal
+    /// reading of v3.4 the module documentation describes.
+    fn accepts(&self, command_id: CommandId) -> Result<(), Refusal> {
+        let strict = check(
+            self.role(),
+            self.version,
+            self.state,
+            command_id,
+            Direction::Received,
+        );
+        match strict {
+            Err(_)
+                if self.version == Version::V34
+                    && command_id == CommandId::REPLACE_SM
+                    && self.state == SessionState::BoundTrx =>
+            {
+                check(
+                    self.role(),
+                    Version::V50,
+                    self.state,
+                    command_id,
+                    Direction::Received,
+                )
+            }
+            other => other,
+        }
+    }
+
+    /// The next free `sequence_number` and the allocator past it (committed
+    /// by the caller once the PDU is queued).
+    fn reserve_sequence_number(&self) -> (u32, SequenceNumbers) {
+        let mut numbers = self.sequence;
+        loop {
+            let n = numbers.allocate();
+            let controls = [self.bind, self.enquire_link, self.unbind];
+            let taken = self.window.contains(n)
+                || controls.iter().flatten().any(|c| c.sequence_number == n);
+            // At most WINDOW + 3 numbers are taken out of 2^31.
+            if !taken {
+                return (n, numbers);
+            }
+        }
+    }
+
+    fn unanswered_position(&self, sequence_number: u32) -> Result<usize, SessionError> {
+        self.unanswered
+            .iter()
+            .position(|r| r.sequence_number == sequence_number)
+            .ok_or(SessionError::UnknownRequest(sequence_number))
+    }
+
+    /// True if a request of the peer with this `sequence_number` awaits the
+    /// application's answer.
+    fn awaits_answer(&self, sequence_number: u32) -> bool {
+        self.unanswered().any(|(n, _)| n == sequence_number)
+    }
+
+    fn queue_header(
+        &mut self,
+        command_id: CommandId,
+        command_status: CommandStatus,
+        sequence_number: u32,
+        reserve: usize,
+    ) -> Result<(), SessionError> {
+        let header = Header {
+            command_length: 16,
+            command_id,
+            command_status,
+            sequence_number,
+        };
+        self.transmit
+            .push(Header::LEN, reserve, |out| {
+                out.copy_from_slice(&header.to_bytes());
+                Ok(Header::LEN)
+            })?
+            .map_err(SessionError::Encode)
+    }
+
+    /// Queues the engine's answer to a received PDU. `handle_frame` checked
+    /// that a header fits.
+    fn reply(
+        &mut self,
+        command_id: CommandId,
+        command_status: CommandStatus,
+        sequence_number: u32,
+    ) {
+        let queued = self.queue_header(command_id, command_status, sequence_number, 0);
+        debug_assert!(queued.is_ok(), "handle_frame keeps room for one reply");
+    }
+
+    /// Queues an event. Every input checks first that the events it may
+    /// queue fit.
+    fn event(&mut self, event: Event) {
+        let queued = self.events.push_back(event);
+        debug_assert!(queued.is_ok(), "every input keeps room for its events");
+    }
+
+    fn protocol_error(&mut self, error: ProtocolError) {
+        self.event(Event::ProtocolError(error));
+    }
+
+    fn session_init_deadline(&self) -> Option<Millis> {
+        let waiting = matches!(self.state, SessionState::Open | SessionState::Outbound)
+            && self.bind.is_none()
+            && self.peer_bind.is_none();
+        let timer = self.config.timers().session_init_timer;
+        timer.filter(|_| waiting).map(|t| self.opened + t)
+    }
+
+    fn enquire_link_deadline(&self) -> Option<Millis> {
+        let due = self.state.is_bound() && self.enquire_link.is_none() && self.unbind.is_none();
+        let timer = self.config.timers().enquire_link_timer;
+        timer.filter(|_| due).map(|t| self.last_received + t)
+    }
+
+    fn inactivity_deadline(&self) -> Option<Millis> {
+        let due = self.state.is_bound() && self.unbind.is_none();
+        let timer = self.config.timers().inactivity_timer;
+        timer.filter(|_| due).map(|t| self.last_activity + t)
+    }
+
+    fn send_enquire_link(&mut self, now: Millis) -> Result<(), SessionError> {
+        let (sequence_number, next) = self.reserve_sequence_number();
+        self.queue_header(
+            CommandId::ENQUIRE_LINK,
+            CommandStatus::ESME_ROK,
+            sequence_number,
+            0,
+        )?;
+        self.sequence = next;
+        self.enquire_link = Some(Control {
+            sequence_number,
+            command_id: CommandId::ENQUIRE_LINK,
+            deadline: now + self.config.timers().response_timer,
+        });
+        Ok(())
+    }
+
+    fn start_unbind(&mut self, now: Millis, reason: CloseReason) -> Result<u32, SessionError> {
+        let (sequence_number, next) = self.reserve_sequence_number();
+        self.queue_header(
+            CommandId::UNBIND,
+            CommandStatus::ESME_ROK,
+            sequence_number,
+            0,
+        )?;
+        self.sequence = next;
+        self.unbind_reason = reason;
+        self.unbind = Some(Control {
+            sequence_number,
+            command_id: CommandId::UNBIND,
+            deadline: now + self.config.timers().response_timer,
+        });
+        Ok(sequence_number)
+    }
+
+    fn enter_unbound(&mut self, now: Millis) {
+        self.state = SessionState::Unbound;
+        self.unbound_until = now + self.config.timers().response_timer;
+        self.event(Event::Unbound);
+    }
+
+    /// Closes the session. Requests of the application still in the window
+    /// are reported abandoned by `poll_event`, then `Closed`.
+    fn finish(&mut self, reason: CloseReason) {
+        if self.is_closed() {
+            return;
+        }
+        self.state = SessionState::Closed;
+        self.close_reason = Some(reason);
+        self.bind = None;
+        self.enquire_link = None;
+        self.unbind = None;
+        self.peer_bind = None;
+        self.unanswered.clear();
+    }
+
+    fn on_malformed(&mut self, error: Error) {
+        let header = error.header();
+        let header_error = error.kind().is_header_error();
+        if let Some(h) = header {
+            let request = !h.command_id.is_response();
+            if request && !header_error && self.awaits_answer(h.sequence_number) {
+                self.protocol_error(ProtocolError::DuplicateSequenceNumber {
+                    command_id: h.command_id,
+                    sequence_number: h.sequence_number,
+                });
+                return;
+            }
+        }
+        let answer = header_error || header.is_none_or(|h| !h.command_id.is_response());
+        if answer {
+            let reply = error.reply();
+            self.reply(
+                reply.command_id,
+                reply.command_status,
+                reply.sequence_number,
+            );
+        }
+        self.protocol_error(ProtocolError::Malformed(error));
+    }
+
+    fn on_request<'a>(&mut self, pdu: Pdu<&'a [u8]>, now: Millis) -> Option<Pdu<&'a [u8]>> {
+        let command_id = pdu.command_id();
+        let sequence_number = pdu.sequence_number;
+        if self.awaits_answer(sequence_number) {
+            self.protocol_error(ProtocolError::DuplicateSequenceNumber {
+                command_id,
+                sequence_number,
+            });
+            return None;
+        }
+        if command_id == CommandId::ENQUIRE_LINK {
+            // Answered in every state, as v5.0 allows (v3.4 asks for a
+            // bound state): be liberal in what is received.
+            self.reply(
+                CommandId::ENQUIRE_LINK_RESP,
+                CommandStatus::ESME_ROK,
+                sequence_number,
+            );
+            return None;
+        }
+        if let Err(refusal) = self.accepts(command_id) {
+            if let Some(reply) = refusal.reply {
+                self.reply(reply, refusal.command_status, sequence_number);
+            }
+            self.protocol_error(ProtocolError::NotAllowed {
+                command_id,
+                sequence_number,
+                state: self.state,
+                command_status: refusal.command_status,
+            });
+            return None;
+        }
+        self.last_activity = now;
+        match command_id {
+            CommandId::UNBIND => {
+                self.reply(
+                    CommandId::UNBIND_RESP,
+                    CommandStatus::ESME_ROK,
+                    sequence_number,
+                );
+                self.enter_unbound(now);
+                None
+            }
+            CommandId::OUTBIND => {
+                if self.version == Version::V50 {
+                    self.state = SessionState::Outbound;
+                }
+                self.event(Event::Outbind { sequence_number });
+                Some(pdu)
+            }
+            CommandId::ALERT_NOTIFICATION => {
+                self.event(Event::AlertNotification { sequence_number });
+                Some(pdu)
+            }
+            _ => match BindType::from_command_id(command_id) {
+                Some(bind_type) => self.on_bind(pdu, bind_type),
+                None => self.on_application_request(pdu),
+            },
+        }
+    }
+
+    /// MC: a bind, allowed in this state by the matrix.
+    fn on_bind<'a>(&mut self, pdu: Pdu<&'a [u8]>, bind_type: BindType) -> Option<Pdu<&'a [u8]>> {
+        let sequence_number = pdu.sequence_number;
+        if self.peer_bind.is_some() {
+            let command_status = CommandStatus::ESME_RINVBNDSTS;
+            self.reply(pdu.command_id().response(), command_status, sequence_number);
+            self.protocol_error(ProtocolError::NotAllowed {
+                command_id: pdu.command_id(),
+                sequence_number,
+                state: self.state,
+                command_status,
+            });
+            return None;
+        }
+        let interface_version = match &pdu.body {
+            Body::BindTransmitter(b) | Body::BindReceiver(b) | Body::BindTransceiver(b) => {
+                b.interface_version
+            }
+            _ => InterfaceVersion::V34,
+        };
+        self.peer_bind = Some(PeerBind {
+            sequence_number,
+            bind_type,
+            interface_version,
+        });
+        self.event(Event::BindRequest {
+            sequence_number,
+            bind_type,
+            interface_version,
+        });
+        Some(pdu)
+    }
+
+    /// A request for the application to answer.
+    fn on_application_request<'a>(&mut self, pdu: Pdu<&'a [u8]>) -> Option<Pdu<&'a [u8]>> {
+        let command_id = pdu.command_id();
+        let sequence_number = pdu.sequence_number;
+        let entry = Unanswered {
+            sequence_number,
+            command_id,
+        };
+        let room = self.unanswered.len() < self.window_size();
+        if room && self.unanswered.push(entry).is_ok() {
+            self.event(Event::IncomingRequest {
+                sequence_number,
+                command_id,
+            });
+            return Some(pdu);
+        }
+        let command_status = match self.role() {
+            Role::Mc => CommandStatus::ESME_RTHROTTLED,
+            Role::Esme => CommandStatus::ESME_RX_T_APPN,
+        };
+        self.reply(command_id.response(), command_status, sequence_number);
+        self.protocol_error(ProtocolError::WindowExceeded {
+            command_id,
+            sequence_number,
+            command_status,
+        });
+        None
+    }
+
+    fn on_response<'a>(&mut self, pdu: Pdu<&'a [u8]>, now: Millis) -> Option<Pdu<&'a [u8]>> {
+        let command_id = pdu.command_id();
+        let sequence_number = pdu.sequence_number;
+        let own = |c: &Option<Control>| c.filter(|c| c.sequence_number == sequence_number);
+        if let Some(control) = own(&self.bind)
+            .or(own(&self.enquire_link))
+            .or(own(&self.unbind))
+        {
+            if !answers(control.command_id, command_id) {
+                self.protocol_error(ProtocolError::MismatchedResponse {
+                    request: control.command_id,
+                    command_id,
+                    sequence_number,
+                });
+                return None;
+            }
+            return match control.command_id {
+                CommandId::ENQUIRE_LINK => {
+                    self.enquire_link = None;
+                    None
+                }
+                CommandId::UNBIND => {
+                    self.unbind = None;
+                    if self.state != SessionState::Unbound {
+                        self.enter_unbound(now);
+                    }
+                    self.finish(self.unbind_reason);
+                    None
+                }
+                _ => {
+                    self.bind = None;
+                    self.on_bind_response(&pdu, control, now);
+                    Some(pdu)
+                }
+            };
+        }
+        match self.window.match_response(command_id, sequence_number) {
+            Matched::Response(request) => {
+                if request.command_id != CommandId::ENQUIRE_LINK {
+                    self.last_activity = now;
+                }
+                self.event(Event::Response {
+                    request,
+                    command_id,
+                    command_status: pdu.command_status,
+                });
+                Some(pdu)
+            }
+            Matched::Mismatch { request, response } => {
+                self.protocol_error(ProtocolError::MismatchedResponse {
+                    request: request.command_id,
+                    command_id: response,
+                    sequence_number,
+                });
+                None
+            }
+            Matched::Expired(_) | Matched::Unknown => {
+                self.protocol_error(ProtocolError::UnexpectedResponse {
+                    command_id,
+                    sequence_number,
+                    command_status: pdu.command_status,
+                });
+                None
+            }
+        }
+    }
+
+    /// ESME: the answer to the bind.
+    fn on_bind_response(&mut self, pdu: &Pdu<&[u8]>, control: Control, now: Millis) {
+        let Some(bind_type) = BindType::from_command_id(control.command_id) else {
+            return;
+        };
+        let command_id = pdu.command_id();
+        if command_id == CommandId::GENERIC_NACK || !pdu.command_status.is_ok() {
+            let command_status = if pdu.command_status.is_ok() {
+                CommandStatus::ESME_RBINDFAIL
+            } else {
+                pdu.command_status
+            };
+            self.event(Event::BindResult {
+                bind_type,
+                command_status,
+            });
+            return;
+        }
+        // The MC's version: sc_interface_version, absent meaning v3.4.
+        let theirs = match &pdu.body {
+            Body::BindTransmitterResp(Some(resp))
+            | Body::BindReceiverResp(Some(resp))
+            | Body::BindTransceiverResp(Some(resp)) => resp
+                .tlvs
+                .get(TlvTag::SC_INTERFACE_VERSION)
+                .and_then(|t| t.as_u8())
+                .map(InterfaceVersion),
+            _ => None,
+        };
+        let theirs = theirs.map_or(Version::V34, Version::from_interface_version);
+        self.version = self.version.min(theirs);
+        self.state = bind_type.bound_state();
+        self.bind_type = Some(bind_type);
+        self.last_activity = now;
+        self.event(Event::BindResult {
+            bind_type,
+            command_status: CommandStatus::ESME_ROK,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        Body, CommandId, CommandStatus, Config, Event, Header, Millis, Pdu, SequenceNumbers,
+        Session, SessionState,
+    };
+    use crate::session::BindType;
+
+    /// An ESME bound as a transmitter by a hand-made bind response.
+    fn bound() -> Session<4, 512> {
+        let mut s = Session::new(Config::esme(BindType::Transmitter), Millis(0));
+        let seq = s.bind(Millis(0)).unwrap();
+        let mut out = [0u8; 512];
+        s.poll_transmit(&mut out).unwrap();
+        let resp = Header {
+            command_length: 16,
+            command_id: CommandId::BIND_TRANSMITTER_RESP,
+            command_status: CommandStatus::ESME_ROK,
+            sequence_number: seq,
+        }
+        .to_bytes();
+        s.handle_frame(&resp, Millis(0)).unwrap();
+        assert_eq!(s.state(), SessionState::BoundTx);
+        assert!(matches!(s.poll_event(), Some(Event::BindResult { .. })));
+        s
+    }
+
+    #[test]
+    fn allocation_skips_numbers_still_outstanding() {
+        let mut s = bound();
+        let enquire = Body::<&[u8]>::EnquireLink;
+        let a = s.send_request(enquire, 1, Millis(0)).unwrap();
+        let b = s.send_request(enquire, 2, Millis(0)).unwrap();
+        // As if 2^31 requests later the numbering came back to `a`.
+        s.sequence = SequenceNumbers::starting_at(a);
+        let c = s.send_request(enquire, 3, Millis(0)).unwrap();
+        assert_ne!(c, a);
+        assert_ne!(c, b);
+        assert_eq!(c, b + 1);
+        // The engine's own requests count as outstanding too.
+        s.sequence = SequenceNumbers::starting_at(c);
+        let unbind = s.unbind(Millis(0)).unwrap();
+        assert_eq!(unbind, c + 1);
+    }
+
+    #[test]
+    fn a_refused_request_consumes_no_number_and_no_slot() {
+        let mut s = bound();
+        let next = s.sequence.peek();
+        let big = Body::SubmitSm(crate::SubmitSm {
+            short_message: &[0u8; 255][..],
+            ..crate::SubmitSm::default()
+        });
+        // 16 + 33 + 255 octets do not fit 512 minus the engine's reserve
+        // once one is queued.
+        s.send_request(big, 1, Millis(0)).unwrap();
+        let err = s.send_request(big, 2, Millis(0)).unwrap_err();
+        assert!(matches!(err, super::SessionError::TransmitQueueFull { .. }));
+        assert_eq!(s.sequence.peek(), next.wrapping_add(1));
+        assert_eq!(s.outstanding().count(), 1);
+        let mut out = [0u8; 512];
+        let n = s.poll_transmit(&mut out).unwrap();
+        let pdu = Pdu::parse(&out[..n]).unwrap();
+        assert_eq!(pdu.sequence_number, next);
+    }
+}
