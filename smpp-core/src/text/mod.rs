@@ -28,6 +28,8 @@ pub mod ucs2;
 pub mod udh;
 
 mod tables;
+#[cfg(test)]
+mod testing;
 
 /// What to do with a character that the target character set cannot represent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -167,6 +169,9 @@ pub fn decode(data_coding: DataCoding, tables: Tables, octets: &[u8]) -> Option<
         _ => return None,
     }))
 }
+
+/// The high bit of each octet of a little-endian `u64`.
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Writes `ch` as UTF-8 at `out[*pos..]` and advances `pos`.
 pub(crate) fn push_utf8(out: &mut [u8], pos: &mut usize, ch: char) -> Result<(), TextError> {
