@@ -537,7 +537,7 @@ fn pack_valid(septets: &[u8], fill: usize, dst: &mut [u8]) -> bool {
 }
 
 /// Writes septets 8-in-7, least significant bit first.
-struct Packer<'o> {
+pub(crate) struct Packer<'o> {
     /// Bits not yet written, lowest first (fewer than 8 between calls).
     acc: u64,
     /// How many.
@@ -548,7 +548,7 @@ struct Packer<'o> {
 
 impl<'o> Packer<'o> {
     /// A packer writing into `out` after `fill` (below 8) zero bits.
-    const fn new(out: &'o mut [u8], fill: usize) -> Self {
+    pub(crate) const fn new(out: &'o mut [u8], fill: usize) -> Self {
         Self {
             acc: 0,
             bits: fill,
@@ -572,7 +572,7 @@ impl<'o> Packer<'o> {
     }
 
     /// Adds one septet (below 0x80).
-    fn push(&mut self, septet: u8) {
+    pub(crate) fn push(&mut self, septet: u8) {
         self.acc |= u64::from(septet) << self.bits;
         self.bits += 7;
         if self.bits >= 8 {
@@ -585,8 +585,47 @@ impl<'o> Packer<'o> {
         }
     }
 
+    /// Adds the septets of `text`, as [`encode_unpacked`] writes them.
+    pub(crate) fn push_text(
+        &mut self,
+        text: &str,
+        tables: Tables,
+        policy: OnUnmappable,
+    ) -> Result<(), TextError> {
+        let locking = tables.locking_index();
+        let mut rest = text.chars();
+        loop {
+            // Eight ASCII characters of the locking-shift table at a time.
+            let mut n = 0;
+            while let Some(codes) = rest
+                .as_str()
+                .as_bytes()
+                .get(n..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .and_then(|&octets| locking.ascii8(octets))
+            {
+                self.push8(u64::from_le_bytes(codes));
+                n += 8;
+            }
+            if n > 0 {
+                rest = rest.as_str().get(n..).unwrap_or_default().chars();
+            }
+            let offset = text.len() - rest.as_str().len();
+            let Some(ch) = rest.next() else {
+                return Ok(());
+            };
+            match encode_char_policy(ch, offset, tables, policy)? {
+                Septets::One(c) => self.push(c),
+                Septets::Escaped(c) => {
+                    self.push(ESCAPE);
+                    self.push(c);
+                }
+            }
+        }
+    }
+
     /// Writes the bits left, if any, with zero bits above them.
-    fn finish(self) {
+    pub(crate) fn finish(self) {
         if let (true, Some(octet)) = (self.bits > 0, self.out.first_mut()) {
             *octet = self.acc.to_le_bytes()[0];
         }
@@ -844,6 +883,26 @@ mod tests {
             if policy == OnUnmappable::Error {
                 prop_assert_eq!(septet_count(&text, tables), count);
                 prop_assert_eq!(is_encodable(&text, tables), count.is_ok());
+            }
+        }
+
+        #[test]
+        fn packing_a_text_agrees_with_encoding_then_packing(
+            (tables, text) in tables_and_text(),
+            policy in policies(),
+            fill in 0u8..7,
+        ) {
+            let mut septets = vec![0u8; 2 * text.chars().count()];
+            let encoded = encode_unpacked(&text, tables, policy, &mut septets);
+            let mut packed = vec![0xAAu8; packed_len(septets.len(), fill)];
+            let mut packer = Packer::new(&mut packed, usize::from(fill));
+            let pushed = packer.push_text(&text, tables, policy);
+            packer.finish();
+            prop_assert_eq!(pushed.is_ok(), encoded.is_ok());
+            if let Ok(n) = encoded {
+                let mut expected = vec![0u8; packed_len(n, fill)];
+                prop_assert_eq!(pack(&septets[..n], fill, &mut expected), Ok(expected.len()));
+                prop_assert_eq!(&packed[..expected.len()], &expected[..]);
             }
         }
 
