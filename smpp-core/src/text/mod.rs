@@ -190,14 +190,10 @@ const fn count_high_bits(v: u64) -> usize {
 
 /// Writes `ch` as UTF-8 at `out[*pos..]` and advances `pos`.
 pub(crate) fn push_utf8(out: &mut [u8], pos: &mut usize, ch: char) -> Result<(), TextError> {
-    let mut tmp = [0u8; 4];
-    let enc = ch.encode_utf8(&mut tmp).as_bytes();
     let end = pos
-        .checked_add(enc.len())
+        .checked_add(ch.len_utf8())
         .ok_or(TextError::BufferTooSmall)?;
-    out.get_mut(*pos..end)
-        .ok_or(TextError::BufferTooSmall)?
-        .copy_from_slice(enc);
+    ch.encode_utf8(out.get_mut(*pos..end).ok_or(TextError::BufferTooSmall)?);
     *pos = end;
     Ok(())
 }
