@@ -20,7 +20,7 @@
 //! ```
 
 use super::gsm7::{self, Language, Tables};
-use super::{OnUnmappable, TextError, ucs2};
+use super::{OnUnmappable, TextError, ucs2, utf8_leads};
 
 /// Octets of user data in one SMS.
 pub const SMS_OCTETS: usize = 140;
@@ -67,11 +67,11 @@ impl Encoding {
     /// hold: with [`OnUnmappable::Replace`] each counts as the one unit of its `'?'`, which is
     /// what the encoders write for it.
     pub fn units_with(self, text: &str, policy: OnUnmappable) -> Result<usize, TextError> {
-        if let (Self::Gsm7(_) | Self::Latin1, OnUnmappable::Replace) = (self, policy) {
-            return Ok(text.chars().map(|c| char_units(c, self)).sum());
+        if let (Self::Latin1, OnUnmappable::Replace) = (self, policy) {
+            return Ok(text.chars().count());
         }
         match self {
-            Self::Gsm7(t) => gsm7::septet_count(text, t),
+            Self::Gsm7(t) => gsm7::septets_with(text, t, policy),
             Self::Latin1 => text
                 .char_indices()
                 .find(|&(_, c)| u32::from(c) > 0xFF)
@@ -186,10 +186,10 @@ pub(crate) fn text_segments(
     packed: bool,
 ) -> usize {
     let (single, per) = capacities(enc, method, 0);
-    if matches!(method, Concatenation::Payload) || count_parts(text, single, enc, packed) == 1 {
+    if matches!(method, Concatenation::Payload) || fits_one_part(text, single, enc, packed) {
         return 1;
     }
-    count_parts(text, per, enc, packed)
+    Parts::new(text, per, enc, packed).count()
 }
 
 /// Units one character costs in `enc` (unmappable GSM characters count 1, as their `'?'`).
@@ -201,9 +201,12 @@ pub(crate) fn char_units(c: char, enc: Encoding) -> usize {
     }
 }
 
-/// Number of parts of at most `cap` units (see [`Parts`]).
-pub(crate) fn count_parts(text: &str, cap: usize, enc: Encoding, packed: bool) -> usize {
-    Parts::new(text, cap, enc, packed).count()
+/// Whether `text` is a single part of at most `cap` units (see [`Parts`]); looks at no more
+/// than the first `cap` units and one character.
+pub(crate) fn fits_one_part(text: &str, cap: usize, enc: Encoding, packed: bool) -> bool {
+    Parts::new(text, cap, enc, packed)
+        .next()
+        .is_none_or(|(_, end)| end >= text.len())
 }
 
 /// The byte ranges of the parts of a text cut greedily between characters, each holding at most
@@ -235,6 +238,56 @@ impl<'t> Parts<'t> {
     }
 }
 
+impl Parts<'_> {
+    /// The characters at the start of `utf8` that cost one unit each and may take any of the
+    /// `room` units left in a part, skipped in one go: `(units, octets)`. Characters that need
+    /// a closer look (GSM escapes and unmappable characters, surrogate pairs, a carriage return
+    /// in packed text) end the run.
+    fn one_unit_run(&self, utf8: &[u8], room: usize) -> (usize, usize) {
+        match self.enc {
+            Encoding::Gsm7(t) => {
+                let n = t.ascii_run(utf8, room);
+                let n = match utf8.get(..n) {
+                    Some(run) if self.packed => run.iter().position(|&b| b == b'\r').unwrap_or(n),
+                    _ => n,
+                };
+                (n, n)
+            }
+            Encoding::Latin1 => chars_run(utf8, room, false),
+            Encoding::Ucs2 => chars_run(utf8, room, true),
+        }
+    }
+}
+
+/// Up to `limit` characters at the start of `utf8`, stopping before a character outside the
+/// Basic Multilingual Plane if `bmp_only`: `(characters, octets)`.
+fn chars_run(utf8: &[u8], limit: usize, bmp_only: bool) -> (usize, usize) {
+    let mut chars = 0;
+    let mut skipped = 0;
+    // Eight octets at a time while they start no more characters than are left...
+    while let Some(&octets) = utf8.get(skipped..).and_then(<[u8]>::first_chunk::<8>) {
+        let (leads, fours) = utf8_leads(u64::from_le_bytes(octets));
+        if chars + leads > limit || (bmp_only && fours > 0) {
+            break;
+        }
+        chars += leads;
+        skipped += 8;
+    }
+    // ...then one at a time.
+    let rest = utf8.get(skipped..).unwrap_or_default();
+    for (i, &b) in rest.iter().enumerate() {
+        // Continuation octets belong to the character before them.
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        if chars == limit || (bmp_only && b >= 0xF0) {
+            return (chars, skipped + i);
+        }
+        chars += 1;
+    }
+    (chars, utf8.len())
+}
+
 impl Iterator for Parts<'_> {
     type Item = (usize, usize);
 
@@ -245,16 +298,23 @@ impl Iterator for Parts<'_> {
         let start = self.pos;
         let rest = self.text.get(start..)?;
         let mut used = 0usize;
-        let mut end = self.text.len();
-        for (i, c) in rest.char_indices() {
+        let mut taken = 0usize;
+        let end = loop {
+            let (units, octets) =
+                self.one_unit_run(rest.get(taken..)?.as_bytes(), self.cap.saturating_sub(used));
+            used += units;
+            taken += octets;
+            let Some(c) = rest.get(taken..).and_then(|r| r.chars().next()) else {
+                break self.text.len();
+            };
             let after = used.saturating_add(char_units(c, self.enc));
             let over = after > self.cap || (self.packed && c == '\r' && after == self.cap);
             if over && used > 0 {
-                end = start + i;
-                break;
+                break start + taken;
             }
             used = after;
-        }
+            taken += c.len_utf8();
+        };
         self.pos = end;
         self.done = end >= self.text.len();
         Some((start, end))
@@ -307,4 +367,88 @@ pub fn choose_for(text: &str, allowed: &[Language], method: Concatenation) -> En
         }
     }
     best.map_or(Encoding::Ucs2, |(_, _, e)| e)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The run-skipping part cutter against the character-by-character definition.
+
+    use std::string::String;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+
+    use super::super::testing::tables_and_text;
+    use super::*;
+
+    /// The parts cut one character at a time.
+    fn parts_one_by_one(
+        text: &str,
+        cap: usize,
+        enc: Encoding,
+        packed: bool,
+    ) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        loop {
+            let start = pos;
+            let mut used = 0usize;
+            let mut end = text.len();
+            for (i, c) in text[start..].char_indices() {
+                let after = used + char_units(c, enc);
+                let over = after > cap || (packed && c == '\r' && after == cap);
+                if over && used > 0 {
+                    end = start + i;
+                    break;
+                }
+                used = after;
+            }
+            out.push((start, end));
+            pos = end;
+            if end >= text.len() {
+                return out;
+            }
+        }
+    }
+
+    fn encodings() -> impl Strategy<Value = (Encoding, String)> {
+        prop_oneof![
+            2 => tables_and_text().prop_map(|(t, text)| (Encoding::Gsm7(t), text)),
+            1 => tables_and_text().prop_map(|(_, text)| (Encoding::Ucs2, text)),
+            1 => tables_and_text().prop_map(|(_, text)| (Encoding::Latin1, text)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn parts_agree_with_one_character_at_a_time(
+            (enc, text) in encodings(),
+            cap in prop_oneof![0usize..12, 60usize..170],
+            packed: bool,
+        ) {
+            let packed = packed && matches!(enc, Encoding::Gsm7(_));
+            let expected = parts_one_by_one(&text, cap, enc, packed);
+            let parts: Vec<_> = Parts::new(&text, cap, enc, packed).collect();
+            prop_assert_eq!(&parts, &expected);
+            prop_assert_eq!(fits_one_part(&text, cap, enc, packed), expected.len() == 1);
+        }
+
+        #[test]
+        fn units_agree_with_one_character_at_a_time(
+            (enc, text) in encodings(),
+            replace: bool,
+        ) {
+            let policy = if replace { OnUnmappable::Replace } else { OnUnmappable::Error };
+            let holds = |c: char| match enc {
+                Encoding::Gsm7(t) => t.encode_char(c).is_some(),
+                Encoding::Latin1 => u32::from(c) <= 0xFF,
+                Encoding::Ucs2 => true,
+            };
+            let expected = match text.char_indices().find(|&(_, c)| !holds(c)) {
+                Some((offset, ch)) if !replace => Err(TextError::Unmappable { ch, offset }),
+                _ => Ok(text.chars().map(|c| char_units(c, enc)).sum()),
+            };
+            prop_assert_eq!(enc.units_with(&text, policy), expected);
+        }
+    }
 }

@@ -28,6 +28,8 @@ pub mod ucs2;
 pub mod udh;
 
 mod tables;
+#[cfg(test)]
+mod testing;
 
 /// What to do with a character that the target character set cannot represent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -168,16 +170,30 @@ pub fn decode(data_coding: DataCoding, tables: Tables, octets: &[u8]) -> Option<
     }))
 }
 
+/// The high bit of each octet of a little-endian `u64`.
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Among eight UTF-8 octets (little-endian in `v`): how many start a character, and how many
+/// start a four-octet sequence (a character outside the BMP).
+pub(crate) const fn utf8_leads(v: u64) -> (usize, usize) {
+    // Bit 7 of octet k in `v << j` is bit 7 - j of octet k.
+    let continuation = v & !(v << 1) & HIGH_BITS; // 0b10xx_xxxx
+    let four = v & (v << 1) & (v << 2) & (v << 3) & HIGH_BITS; // 0b1111_xxxx
+    (8 - count_high_bits(continuation), count_high_bits(four))
+}
+
+/// Number of octets with the high bit set in a value with no other bits set.
+const fn count_high_bits(v: u64) -> usize {
+    // Multiplying sums the (0 or 1) octets into the top octet.
+    ((v >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
 /// Writes `ch` as UTF-8 at `out[*pos..]` and advances `pos`.
 pub(crate) fn push_utf8(out: &mut [u8], pos: &mut usize, ch: char) -> Result<(), TextError> {
-    let mut tmp = [0u8; 4];
-    let enc = ch.encode_utf8(&mut tmp).as_bytes();
     let end = pos
-        .checked_add(enc.len())
+        .checked_add(ch.len_utf8())
         .ok_or(TextError::BufferTooSmall)?;
-    out.get_mut(*pos..end)
-        .ok_or(TextError::BufferTooSmall)?
-        .copy_from_slice(enc);
+    ch.encode_utf8(out.get_mut(*pos..end).ok_or(TextError::BufferTooSmall)?);
     *pos = end;
     Ok(())
 }
@@ -188,4 +204,21 @@ pub(crate) fn push_byte(out: &mut [u8], pos: &mut usize, b: u8) -> Result<(), Te
     *slot = b;
     *pos = pos.checked_add(1).ok_or(TextError::BufferTooSmall)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::utf8_leads;
+
+    proptest! {
+        #[test]
+        fn utf8_leads_counts_octet_by_octet(v: u64) {
+            let octets = v.to_le_bytes();
+            let leads = octets.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+            let fours = octets.iter().filter(|&&b| b >= 0xF0).count();
+            prop_assert_eq!(utf8_leads(v), (leads, fours));
+        }
+    }
 }

@@ -25,8 +25,8 @@ use core::fmt;
 
 use crate::{DataCoding, Error, SubmitSm, TlvBuf, TlvTag};
 
-use super::choose::{Concatenation, Encoding, Parts, capacities};
-use super::gsm7::{self, Language, Septets};
+use super::choose::{Concatenation, Encoding, Parts, capacities, fits_one_part};
+use super::gsm7::{self, Language, Packer};
 use super::udh::{
     IEI_CONCAT_8, IEI_CONCAT_16, IEI_LOCKING_SHIFT, IEI_SINGLE_SHIFT, Ie, UdhBuilder, UdhError,
 };
@@ -194,6 +194,58 @@ pub struct Splitter<'a> {
     policy: OnUnmappable,
     total: u8,
     per_part: usize,
+    /// For a text of more than one part, where each part ends.
+    ends: PartEnds,
+}
+
+/// The byte offsets in a text where its parts end, found once so that writing a segment does
+/// not cut the text again from its start.
+#[derive(Clone, Copy)]
+struct PartEnds {
+    len: u8,
+    ends: [u32; 255],
+}
+
+impl PartEnds {
+    const NONE: Self = Self {
+        len: 0,
+        ends: [0; 255],
+    };
+
+    /// The ends of the parts of `text` of at most `cap` units; [`SplitError::TooManySegments`]
+    /// past 255 parts.
+    fn of(text: &str, cap: usize, enc: Encoding, packed: bool) -> Result<Self, SplitError> {
+        let mut out = Self::NONE;
+        for (_, end) in Parts::new(text, cap, enc, packed) {
+            // More than 255 parts, or a text above 4 GiB, which cannot fit 255 parts either.
+            let slot = out
+                .ends
+                .get_mut(usize::from(out.len))
+                .ok_or(SplitError::TooManySegments)?;
+            *slot = u32::try_from(end).map_err(|_| SplitError::TooManySegments)?;
+            out.len += 1;
+        }
+        Ok(out)
+    }
+
+    /// The byte range of part `n`.
+    fn range(&self, n: usize) -> Option<(usize, usize)> {
+        let ends = self.ends.get(..usize::from(self.len))?;
+        let start = match n.checked_sub(1) {
+            Some(prev) => *ends.get(prev)?,
+            None => 0,
+        };
+        let end = *ends.get(n)?;
+        Some((usize::try_from(start).ok()?, usize::try_from(end).ok()?))
+    }
+}
+
+impl fmt::Debug for PartEnds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.ends.iter().take(usize::from(self.len)))
+            .finish()
+    }
 }
 
 impl<'a> Splitter<'a> {
@@ -257,24 +309,29 @@ impl<'a> Splitter<'a> {
         }
         let conc = method.concatenation();
         let (single_cap, part_cap) = capacities(enc, conc, extra);
-        let parts = |cap: usize| match content {
-            Content::Binary(b) => b.len().div_ceil(cap.max(1)).max(1),
-            Content::Text(t, _) | Content::PackedGsm7(t, _) => {
-                Parts::new(t, cap, enc, packed).count()
-            }
-        };
         // The widest character: an escape pair or a surrogate pair.
         let widest = if matches!(content, Content::Binary(_)) {
             1
         } else {
             2
         };
+        let fits_one = |cap: usize| match content {
+            Content::Binary(b) => b.len() <= cap.max(1),
+            Content::Text(t, _) | Content::PackedGsm7(t, _) => fits_one_part(t, cap, enc, packed),
+        };
+        let mut ends = PartEnds::NONE;
         let (total, per_part) = if matches!(conc, Concatenation::Payload) {
             (1, usize::MAX)
-        } else if single_cap >= widest && parts(single_cap) == 1 {
+        } else if single_cap >= widest && fits_one(single_cap) {
             (1, single_cap)
         } else if part_cap >= widest {
-            (parts(part_cap), part_cap)
+            match content {
+                Content::Binary(b) => (b.len().div_ceil(part_cap).max(1), part_cap),
+                Content::Text(t, _) | Content::PackedGsm7(t, _) => {
+                    ends = PartEnds::of(t, part_cap, enc, packed)?;
+                    (usize::from(ends.len), part_cap)
+                }
+            }
         } else {
             return Err(SplitError::HeaderTooLong);
         };
@@ -286,6 +343,7 @@ impl<'a> Splitter<'a> {
             policy,
             total,
             per_part,
+            ends,
         })
     }
 
@@ -311,10 +369,10 @@ impl<'a> Splitter<'a> {
                 (n < self.total())
                     .then(|| (start, start.saturating_add(self.per_part).min(b.len())))
             }
-            Content::Text(t, enc) => Parts::new(t, self.per_part, enc, false).nth(n),
-            Content::PackedGsm7(t, tables) => {
-                Parts::new(t, self.per_part, Encoding::Gsm7(tables), true).nth(n)
+            Content::Text(t, _) | Content::PackedGsm7(t, _) if self.total == 1 => {
+                (n == 0).then_some((0, t.len()))
             }
+            Content::Text(..) | Content::PackedGsm7(..) => self.ends.range(n),
         }
     }
 
@@ -494,18 +552,6 @@ const fn encoding(content: Content<'_>) -> Encoding {
     }
 }
 
-fn put_septet(out: &mut [u8], bit: usize, s: u8) {
-    let [lo, hi] = (u16::from(s) << (bit % 8)).to_le_bytes();
-    if let Some(b) = out.get_mut(bit / 8) {
-        *b |= lo;
-    }
-    if hi != 0 {
-        if let Some(b) = out.get_mut(bit / 8 + 1) {
-            *b |= hi;
-        }
-    }
-}
-
 /// Packs `text` after `fill` bits, with the CR padding of TS 23.038 6.1.2.3.1: a CR in 7 spare
 /// bits at the end, or a second CR after a final CR that ends on an octet boundary.
 fn pack_text(
@@ -522,23 +568,110 @@ fn pack_text(
     let septets = text_septets + usize::from(pad);
     let len = gsm7::packed_len(septets, fill);
     let dst = out.get_mut(..len).ok_or(TextError::BufferTooSmall)?;
-    dst.fill(0);
-    let mut bit = fill_bits;
-    for (offset, ch) in text.char_indices() {
-        match gsm7::encode_char_policy(ch, offset, tables, policy)? {
-            Septets::One(c) => {
-                put_septet(dst, bit, c);
-                bit += 7;
+    let mut packer = Packer::new(dst, fill_bits);
+    packer.push_text(text, tables, policy)?;
+    if pad {
+        packer.push(0x0D);
+    }
+    packer.finish();
+    Ok((len, septets))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Part boundaries found once against cutting the text again for every segment.
+
+    use std::vec;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+
+    use super::super::testing::tables_and_text;
+    use super::*;
+
+    /// Segment count and ranges as found by cutting the content from its start each time.
+    fn cut_from_the_start(
+        content: Content<'_>,
+        method: Method,
+        extra: usize,
+    ) -> Result<Vec<(usize, usize)>, SplitError> {
+        let enc = encoding(content);
+        let packed = matches!(content, Content::PackedGsm7(..));
+        let (single_cap, part_cap) = capacities(enc, method.concatenation(), extra);
+        let parts = |cap: usize| match content {
+            Content::Binary(b) => b.len().div_ceil(cap.max(1)).max(1),
+            Content::Text(t, _) | Content::PackedGsm7(t, _) => {
+                Parts::new(t, cap, enc, packed).count()
             }
-            Septets::Escaped(c) => {
-                put_septet(dst, bit, gsm7::ESCAPE);
-                put_septet(dst, bit + 7, c);
-                bit += 14;
+        };
+        let widest = if matches!(content, Content::Binary(_)) {
+            1
+        } else {
+            2
+        };
+        let (total, per_part) = if matches!(method, Method::Payload) {
+            (1, usize::MAX)
+        } else if single_cap >= widest && parts(single_cap) == 1 {
+            (1, single_cap)
+        } else if part_cap >= widest {
+            (parts(part_cap), part_cap)
+        } else {
+            return Err(SplitError::HeaderTooLong);
+        };
+        if total > 255 {
+            return Err(SplitError::TooManySegments);
+        }
+        Ok((0..total)
+            .map(|n| match content {
+                Content::Binary(b) => (n * per_part, (n * per_part + per_part).min(b.len())),
+                Content::Text(t, _) | Content::PackedGsm7(t, _) => {
+                    Parts::new(t, per_part, enc, packed).nth(n).unwrap()
+                }
+            })
+            .collect())
+    }
+
+    fn methods() -> impl Strategy<Value = Method> {
+        prop_oneof![
+            any::<u8>().prop_map(|reference| Method::Udh8 { reference }),
+            any::<u16>().prop_map(|reference| Method::Udh16 { reference }),
+            any::<u16>().prop_map(|reference| Method::Sar { reference }),
+            Just(Method::Payload),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn segments_are_the_parts_cut_from_the_start(
+            (tables, text) in tables_and_text(),
+            kind in 0u8..5,
+            method in methods(),
+            filler in prop_oneof![Just(None), (0usize..140).prop_map(Some)],
+        ) {
+            let content = match kind {
+                0 => Content::Text(&text, Encoding::Gsm7(tables)),
+                1 => Content::Text(&text, Encoding::Ucs2),
+                2 => Content::Text(&text, Encoding::Latin1),
+                3 => Content::PackedGsm7(&text, tables),
+                _ => Content::Binary(text.as_bytes()),
+            };
+            let data = vec![0u8; filler.unwrap_or(0)];
+            let ie = [Ie::Other { iei: 0x70, data: &data }];
+            let ies: &[Ie<'_>] = if filler.is_some() { &ie } else { &[] };
+            let extra = ies.iter().map(Ie::encoded_len).sum();
+            let options = SplitOptions { ies, on_unmappable: OnUnmappable::Replace };
+            let expected = cut_from_the_start(content, method, extra);
+            match Splitter::with_options(content, method, options) {
+                Ok(splitter) => {
+                    let ranges = expected.expect("the splitter found parts");
+                    prop_assert_eq!(splitter.total(), ranges.len());
+                    for (n, &range) in ranges.iter().enumerate() {
+                        prop_assert_eq!(splitter.range(n), Some(range));
+                    }
+                    prop_assert_eq!(splitter.range(ranges.len()), None);
+                }
+                Err(e) => prop_assert_eq!(Err(e), expected),
             }
         }
     }
-    if pad {
-        put_septet(dst, bit, 0x0D);
-    }
-    Ok((len, septets))
 }

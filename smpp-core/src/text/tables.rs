@@ -2,7 +2,8 @@
 //!
 //! Decode tables map a 7-bit code to a UTF-16 code unit (every character is in the BMP); `0` marks an
 //! unassigned position (and, in the locking-shift tables, the escape code 0x1B). Encode tables list
-//! `(code unit, septet)` sorted by code unit for binary search. Where one character sits at two codes
+//! `(code unit, septet)` sorted by code unit for binary search; an [`EncodeIndex`] built from each
+//! at compile time looks most characters up directly. Where one character sits at two codes
 //! (`*` at 0x0B and 0x18, `¡` at 0x13 and 0x15 in the Indic and Urdu single-shift tables) the encoder
 //! uses 0x18 and 0x13; both decode to the same character.
 //!
@@ -16,6 +17,8 @@
 //!   it is U+0CA1 (KANNADA LETTER DDA, the letter missing from the table otherwise).
 //! - 0x65 of the Telugu single-shift table (A.2.12) is the euro sign, as in every other Indic and
 //!   the Urdu single-shift table.
+
+use super::HIGH_BITS;
 
 /// Locking-shift decode tables (language 2, Spanish, has none: its row is all zero).
 pub(super) static LOCKING_DECODE: [[u16; 128]; 14] = [
@@ -2044,7 +2047,7 @@ static LOCKING_ENCODE_13: [(u16, u8); 127] = [
 ];
 
 /// Locking-shift encode tables, sorted by code unit.
-pub(super) static LOCKING_ENCODE: [&[(u16, u8)]; 14] = [
+static LOCKING_ENCODE: [&[(u16, u8)]; 14] = [
     &LOCKING_ENCODE_0,
     &LOCKING_ENCODE_1,
     &LOCKING_ENCODE_2,
@@ -2958,7 +2961,7 @@ static SHIFT_ENCODE_13: [(u16, u8); 88] = [
 ];
 
 /// Single-shift encode tables, sorted by code unit.
-pub(super) static SHIFT_ENCODE: [&[(u16, u8)]; 14] = [
+static SHIFT_ENCODE: [&[(u16, u8)]; 14] = [
     &SHIFT_ENCODE_0,
     &SHIFT_ENCODE_1,
     &SHIFT_ENCODE_2,
@@ -2974,3 +2977,226 @@ pub(super) static SHIFT_ENCODE: [&[(u16, u8)]; 14] = [
     &SHIFT_ENCODE_12,
     &SHIFT_ENCODE_13,
 ];
+
+/// Marks a character that an [`EncodeIndex`] does not hold (every septet is below 0x80).
+const ABSENT: u8 = 0xFF;
+
+/// Direct lookup of the septet for a character in one encode table: an array for Latin-1
+/// (U+0000-U+00FF) and one for the 128-character block of the BMP where the table has most of
+/// its other characters (the Greek capitals of the default alphabet, the script of an Indic
+/// table); anything else is found by binary search in the sorted table. The arrays are built at
+/// compile time from the sorted tables above, so the three lookups cannot disagree.
+pub(super) struct EncodeIndex {
+    latin1: [u8; 256],
+    block_start: u32,
+    block: [u8; 128],
+    sorted: &'static [(u16, u8)],
+}
+
+impl EncodeIndex {
+    /// The sorted table the index was built from.
+    #[cfg(test)]
+    pub(super) const fn sorted(&self) -> &'static [(u16, u8)] {
+        self.sorted
+    }
+
+    /// The septet of `ch`, `None` if the table does not hold it.
+    #[inline]
+    pub(super) fn get(&self, ch: char) -> Option<u8> {
+        let unit = u32::from(ch);
+        let code = match usize::try_from(unit) {
+            Ok(i) if i < self.latin1.len() => self.latin1.get(i).copied(),
+            _ => match usize::try_from(unit.wrapping_sub(self.block_start)) {
+                Ok(i) if i < self.block.len() => self.block.get(i).copied(),
+                _ => return search(self.sorted, unit),
+            },
+        };
+        code.filter(|&c| c != ABSENT)
+    }
+}
+
+impl EncodeIndex {
+    /// The index of a table holding nothing.
+    pub(super) const EMPTY: Self = Self {
+        latin1: [ABSENT; 256],
+        block_start: 0,
+        block: [ABSENT; 128],
+        sorted: &[],
+    };
+
+    /// The septet of an ASCII character given as its octet, `None` for octets above 0x7F and
+    /// characters the table does not hold.
+    #[inline]
+    pub(super) fn ascii(&self, octet: u8) -> Option<u8> {
+        let code = self.latin1.get(usize::from(octet)).map_or(ABSENT, |&c| c);
+        ((octet | code) & 0x80 == 0).then_some(code)
+    }
+
+    /// Length of the longest prefix of the UTF-8 octets `utf8`, at most `limit` octets long, made
+    /// of ASCII characters that the table holds.
+    #[inline]
+    pub(super) fn ascii_run(&self, utf8: &[u8], limit: usize) -> usize {
+        let utf8 = utf8.get(..limit).unwrap_or(utf8);
+        let mut n = 0;
+        while let Some(&octets) = utf8.get(n..).and_then(<[u8]>::first_chunk::<8>) {
+            if self.ascii8(octets).is_none() {
+                break;
+            }
+            n += 8;
+        }
+        while utf8.get(n).is_some_and(|&b| self.ascii(b).is_some()) {
+            n += 1;
+        }
+        n
+    }
+
+    /// The septets of eight ASCII characters given as their octets, `None` unless all eight
+    /// are ASCII and held by the table.
+    #[inline]
+    pub(super) fn ascii8(&self, octets: [u8; 8]) -> Option<[u8; 8]> {
+        if u64::from_le_bytes(octets) & HIGH_BITS != 0 {
+            return None;
+        }
+        let codes = octets.map(|b| self.latin1.get(usize::from(b)).map_or(ABSENT, |&c| c));
+        (u64::from_le_bytes(codes) & HIGH_BITS == 0).then_some(codes)
+    }
+}
+
+/// The septet of a code unit in a sorted encode table, by binary search.
+pub(super) fn search(sorted: &[(u16, u8)], unit: u32) -> Option<u8> {
+    let unit = u16::try_from(unit).ok()?;
+    let i = sorted.binary_search_by_key(&unit, |&(u, _)| u).ok()?;
+    sorted.get(i).map(|&(_, code)| code)
+}
+
+/// Builds the index of each table. Runs at compile time, where an index out of range stops the
+/// build.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // block_start < 0x10000
+const fn index_all(tables: &[&'static [(u16, u8)]; 14]) -> [EncodeIndex; 14] {
+    let mut out = [EncodeIndex::EMPTY; 14];
+    let mut t = 0;
+    while t < tables.len() {
+        let sorted = tables[t];
+        // The block (code unit / 128) above Latin-1 holding most characters; the first on a tie.
+        let mut counts = [0u16; 512];
+        let mut i = 0;
+        while i < sorted.len() {
+            let unit = sorted[i].0 as usize;
+            if unit >= 256 {
+                counts[unit / 128] += 1;
+            }
+            i += 1;
+        }
+        let mut best = 2;
+        let mut b = 2;
+        while b < counts.len() {
+            if counts[b] > counts[best] {
+                best = b;
+            }
+            b += 1;
+        }
+        let block_start = best * 128;
+        out[t].block_start = block_start as u32;
+        out[t].sorted = sorted;
+        let mut i = 0;
+        while i < sorted.len() {
+            let (unit, code) = sorted[i];
+            let unit = unit as usize;
+            if unit < 256 {
+                out[t].latin1[unit] = code;
+            } else if unit >= block_start && unit < block_start + 128 {
+                out[t].block[unit - block_start] = code;
+            }
+            i += 1;
+        }
+        t += 1;
+    }
+    out
+}
+
+/// [`EncodeIndex`] of each locking-shift encode table.
+pub(super) static LOCKING_INDEX: [EncodeIndex; 14] = index_all(&LOCKING_ENCODE);
+
+/// [`EncodeIndex`] of each single-shift encode table.
+pub(super) static SHIFT_INDEX: [EncodeIndex; 14] = index_all(&SHIFT_ENCODE);
+
+/// Stands in for a table index out of range (which [`Language`](super::gsm7::Language) rules out).
+pub(super) static NO_INDEX: EncodeIndex = EncodeIndex::EMPTY;
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        ABSENT, EncodeIndex, LOCKING_ENCODE, LOCKING_INDEX, SHIFT_ENCODE, SHIFT_INDEX, search,
+    };
+    use proptest::prelude::*;
+    use std::vec::Vec;
+
+    fn indexes() -> impl Iterator<Item = (&'static EncodeIndex, &'static [(u16, u8)])> {
+        LOCKING_INDEX
+            .iter()
+            .zip(LOCKING_ENCODE)
+            .chain(SHIFT_INDEX.iter().zip(SHIFT_ENCODE))
+    }
+
+    #[test]
+    fn encode_tables_are_sorted_without_duplicates_and_hold_septets() {
+        for (_, sorted) in indexes() {
+            assert!(sorted.windows(2).all(|w| w[0].0 < w[1].0), "{sorted:x?}");
+            assert!(
+                sorted
+                    .iter()
+                    .all(|&(_, code)| code < 0x80 && code != ABSENT)
+            );
+        }
+    }
+
+    #[test]
+    fn the_index_agrees_with_binary_search_for_every_character() {
+        for (index, sorted) in indexes() {
+            assert!(core::ptr::eq(index.sorted, sorted));
+            for unit in (0..=0xFFFF).chain([0x1_0000, 0x1_F600, 0x10_FFFF]) {
+                let Some(ch) = char::from_u32(unit) else {
+                    continue;
+                };
+                assert_eq!(index.get(ch), search(sorted, unit), "U+{unit:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_ascii_lookups_agree_with_the_index_for_every_octet() {
+        for (index, _) in indexes() {
+            for b in 0..=u8::MAX {
+                let expected = if b.is_ascii() {
+                    index.get(char::from(b))
+                } else {
+                    None
+                };
+                assert_eq!(index.ascii(b), expected, "0x{b:02X}");
+                let eight = index.ascii8([b; 8]);
+                assert_eq!(eight, expected.map(|c| [c; 8]), "8 x 0x{b:02X}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ascii8_and_ascii_run_agree_with_one_at_a_time(
+            table in 0usize..28,
+            octets in proptest::collection::vec(
+                prop_oneof![4 => 0x20u8..0x7F, 1 => any::<u8>()],
+                0..40,
+            ),
+            limit in 0usize..48,
+        ) {
+            let (index, _) = indexes().nth(table).unwrap();
+            let one_by_one: Vec<Option<u8>> = octets.iter().map(|&b| index.ascii(b)).collect();
+            for (chunk, expected) in octets.chunks_exact(8).zip(one_by_one.chunks_exact(8)) {
+                let all: Option<Vec<u8>> = expected.iter().copied().collect();
+                prop_assert_eq!(index.ascii8(chunk.try_into().unwrap()).map(Vec::from), all);
+            }
+            let run = one_by_one.iter().take(limit).take_while(|c| c.is_some()).count();
+            prop_assert_eq!(index.ascii_run(&octets, limit), run);
+        }
+    }
+}

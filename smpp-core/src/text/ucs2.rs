@@ -15,24 +15,52 @@
 //! # Ok::<(), smpp_core::text::TextError>(())
 //! ```
 
-use super::{TextError, push_utf8};
+use super::{TextError, push_utf8, utf8_leads};
 
 /// Number of UTF-16 code units in `text` (characters outside the BMP count 2).
 pub fn unit_count(text: &str) -> usize {
-    text.chars().map(char::len_utf16).sum()
+    // One unit per character, and a second for each that takes four UTF-8 octets (those whose
+    // lead octet is 0xF0 or above), eight octets at a time.
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let mut units = 0;
+    for chunk in &mut chunks {
+        let (leads, fours) = utf8_leads(<[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes));
+        units += leads + fours;
+    }
+    let rest = chunks.remainder().iter();
+    units
+        + rest
+            .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+            .sum::<usize>()
 }
 
 /// Encodes `text` as UTF-16BE octets into `out`, returning the number of octets written.
 pub fn encode(text: &str, out: &mut [u8]) -> Result<usize, TextError> {
-    let mut pos = 0usize;
-    for unit in text.encode_utf16() {
-        let end = pos.checked_add(2).ok_or(TextError::BufferTooSmall)?;
-        out.get_mut(pos..end)
+    let mut slots = out.chunks_exact_mut(2);
+    let mut put = |unit: u16| {
+        slots
+            .next()
             .ok_or(TextError::BufferTooSmall)?
             .copy_from_slice(&unit.to_be_bytes());
-        pos = end;
+        Ok::<_, TextError>(2)
+    };
+    let mut pos = 0usize;
+    for ch in text.chars() {
+        pos += if let Ok(unit) = u16::try_from(u32::from(ch)) {
+            put(unit)?
+        } else {
+            let [high, low] = surrogates(ch);
+            put(high)? + put(low)?
+        };
     }
     Ok(pos)
+}
+
+/// The surrogate pair of a character outside the BMP.
+#[allow(clippy::cast_possible_truncation)] // each half is below 0x10000
+const fn surrogates(ch: char) -> [u16; 2] {
+    let c = (ch as u32).wrapping_sub(0x1_0000);
+    [0xD800 | (c >> 10) as u16, 0xDC00 | (c & 0x3FF) as u16]
 }
 
 /// Encodes `text` as UTF-16 code units into `out`, returning the number of units written.
@@ -48,16 +76,16 @@ pub fn encode_units(text: &str, out: &mut [u16]) -> Result<usize, TextError> {
 /// An iterator decoding UTF-16BE octets; see [`decode`].
 #[derive(Debug, Clone)]
 pub struct Decoder<'a> {
-    units: core::slice::ChunksExact<'a, u8>,
+    /// The octets not yet decoded (an odd last octet is never read as part of a unit).
+    octets: &'a [u8],
     odd: bool,
 }
 
 impl Decoder<'_> {
     fn next_unit(&mut self) -> Option<u16> {
-        self.units
-            .next()
-            .and_then(|c| c.first_chunk::<2>())
-            .map(|&b| u16::from_be_bytes(b))
+        let (&unit, rest) = self.octets.split_first_chunk::<2>()?;
+        self.octets = rest;
+        Some(u16::from_be_bytes(unit))
     }
 }
 
@@ -97,7 +125,7 @@ impl Iterator for Decoder<'_> {
 /// yields [`TextError::UnpairedSurrogate`].
 pub fn decode(bytes: &[u8]) -> Decoder<'_> {
     Decoder {
-        units: bytes.chunks_exact(2),
+        octets: bytes,
         odd: bytes.len() % 2 == 1,
     }
 }
@@ -107,9 +135,113 @@ pub fn decode_to_utf8(bytes: &[u8], out: &mut [u8]) -> Result<usize, TextError> 
     if bytes.len() % 2 == 1 {
         return Err(TextError::OddLength);
     }
+    let mut decoder = decode(bytes);
     let mut pos = 0;
-    for ch in decode(bytes) {
+    loop {
+        // Characters of the BMP (a unit that is not a surrogate) go straight into the output.
+        while let Some((&unit, rest)) = decoder.octets.split_first_chunk::<2>() {
+            let Some(ch) = char::from_u32(u32::from(u16::from_be_bytes(unit))) else {
+                break;
+            };
+            let Some(dst) = out.get_mut(pos..pos + ch.len_utf8()) else {
+                break;
+            };
+            ch.encode_utf8(dst);
+            pos += dst.len();
+            decoder.octets = rest;
+        }
+        // Surrogate pairs and errors.
+        let Some(ch) = decoder.next() else {
+            return Ok(pos);
+        };
         push_utf8(out, &mut pos, ch?)?;
     }
-    Ok(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::string::String;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+
+    use super::super::testing::{same_output, tables_and_text};
+    use super::*;
+
+    fn encode_one_by_one(text: &str, out: &mut [u8]) -> Result<usize, TextError> {
+        let mut pos = 0;
+        for unit in text.encode_utf16() {
+            let dst = out.get_mut(pos..pos + 2).ok_or(TextError::BufferTooSmall)?;
+            dst.copy_from_slice(&unit.to_be_bytes());
+            pos += 2;
+        }
+        Ok(pos)
+    }
+
+    fn utf8_one_by_one(bytes: &[u8], out: &mut [u8]) -> Result<usize, TextError> {
+        if bytes.len() % 2 == 1 {
+            return Err(TextError::OddLength);
+        }
+        let mut pos = 0;
+        for ch in decode(bytes) {
+            push_utf8(out, &mut pos, ch?)?;
+        }
+        Ok(pos)
+    }
+
+    fn utf16be() -> impl Strategy<Value = Vec<u8>> {
+        let unit = prop_oneof![
+            4 => 0u16..0x500,
+            2 => any::<u16>(),
+            1 => 0xD800u16..0xE000,
+        ];
+        proptest::collection::vec(unit, 0..120)
+            .prop_flat_map(|units| {
+                let octets: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+                let len = octets.len();
+                (Just(octets), prop_oneof![3 => Just(len), 1 => 0..=len])
+            })
+            .prop_map(|(mut octets, len)| {
+                octets.truncate(len);
+                octets
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_agrees_with_one_character_at_a_time(
+            bytes in utf16be(),
+            room in 0usize..6,
+        ) {
+            let full = 3 * bytes.len() / 2;
+            same_output(
+                [full, full / 2, full.saturating_sub(room), room],
+                |out| decode_to_utf8(&bytes, out),
+                |out| utf8_one_by_one(&bytes, out),
+            )?;
+            if bytes.len() % 2 == 0 {
+                let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+                if let Ok(text) = char::decode_utf16(units).collect::<Result<String, _>>() {
+                    prop_assert_eq!(decode(&bytes).collect::<Result<String, _>>(), Ok(text));
+                }
+            }
+        }
+
+        #[test]
+        fn units_and_octets_agree_with_encode_utf16(
+            text in prop_oneof![
+                any::<String>(),
+                tables_and_text().prop_map(|(_, text)| text),
+            ],
+            room in 0usize..6,
+        ) {
+            prop_assert_eq!(unit_count(&text), text.encode_utf16().count());
+            let full = 2 * text.encode_utf16().count();
+            same_output(
+                [full, full.saturating_sub(room), room],
+                |out| encode(&text, out),
+                |out| encode_one_by_one(&text, out),
+            )?;
+        }
+    }
 }
