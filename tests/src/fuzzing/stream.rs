@@ -92,10 +92,20 @@ enum End<'a> {
 }
 
 /// Frames as `frame_len` cuts them from the whole stream, and how it ends.
+/// Like the decoder, a frame that starts with the first four octets of
+/// another protocol (`ForeignProtocol::detect`; an SMPP `command_length`
+/// starts with a zero octet below 16 MiB) ends the stream as `NotSmpp`,
+/// whatever the maximum: both decide on the same four octets.
 fn reference(stream: &[u8], max: u32) -> (Vec<&[u8]>, End<'_>) {
     let mut frames = Vec::new();
     let mut rest = stream;
     loop {
+        if rest.first().is_some_and(|&b| b != 0) {
+            if let Some(protocol) = smpp_core::ForeignProtocol::detect(rest) {
+                let e = Error::new(smpp_core::ErrorKind::NotSmpp { protocol });
+                return (frames, End::Fatal(e, stream.len() - rest.len()));
+            }
+        }
         match smpp_core::frame_len(rest, max) {
             Ok(Some(n)) => {
                 let (frame, tail) = rest.split_at(n);
@@ -165,7 +175,17 @@ pub fn frame_decoder(data: &[u8]) {
             // The decoder stops with the bad frame's octets buffered.
             assert_eq!(&buf[..], &stream[*at..fed]);
             check_fatal(&e, whole);
-            assert_eq!(e.header().is_some(), buf.len() >= Header::LEN, "{e:?}");
+            // A header is kept once 16 octets of the bad frame are in; other
+            // protocols have none to keep (their generic_nack carries 0).
+            let not_smpp = matches!(e.kind(), smpp_core::ErrorKind::NotSmpp { .. });
+            assert_eq!(
+                e.header().is_some(),
+                !not_smpp && buf.len() >= Header::LEN,
+                "{e:?}"
+            );
+            if not_smpp {
+                assert_eq!(e.reply().sequence_number, 0);
+            }
         }
         (end, fatal) => panic!("whole stream ends {end:?}, chunked {fatal:?}"),
     }
