@@ -100,11 +100,11 @@ fn reference(stream: &[u8], max: u32) -> (Vec<&[u8]>, End<'_>) {
     let mut frames = Vec::new();
     let mut rest = stream;
     loop {
-        if rest.first().is_some_and(|&b| b != 0) {
-            if let Some(protocol) = smpp_core::ForeignProtocol::detect(rest) {
-                let e = Error::new(smpp_core::ErrorKind::NotSmpp { protocol });
-                return (frames, End::Fatal(e, stream.len() - rest.len()));
-            }
+        if rest.first().is_some_and(|&b| b != 0)
+            && let Some(protocol) = smpp_core::ForeignProtocol::detect(rest)
+        {
+            let e = Error::new(smpp_core::ErrorKind::NotSmpp { protocol });
+            return (frames, End::Fatal(e, stream.len() - rest.len()));
         }
         match smpp_core::frame_len(rest, max) {
             Ok(Some(n)) => {
