@@ -58,11 +58,17 @@
 
 mod builder;
 #[cfg(feature = "tokio")]
+pub mod client;
+#[cfg(feature = "tokio")]
 mod codec;
 mod frame;
 mod io;
 mod owned;
 pub mod reassembly;
+#[cfg(feature = "tokio")]
+pub mod server;
+#[cfg(feature = "tokio")]
+pub mod session;
 pub mod text;
 
 pub use builder::*;
