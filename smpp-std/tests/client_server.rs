@@ -166,6 +166,13 @@ impl Handler for Smsc {
             Mode::Never => core::future::pending::<()>().await,
         }
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if sm.short_message == "wrong-body" {
+            // Not a submit_sm_resp: the session answers ESME_RSYSERR instead.
+            return Answer::Response {
+                command_status: CommandStatus::ESME_ROK,
+                body: Body::EnquireLinkResp(smpp_std::Tlvs::default()),
+            };
+        }
         let id = format!("id-{}", String::from_utf8_lossy(&sm.short_message));
         if self.receipts {
             let session = session.clone();
@@ -465,6 +472,51 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         let session = server.handle.session("esme").unwrap();
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, _incoming) = connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        // query_sm: this handler answers everything but submit_sm with
+        // ESME_RINVCMDID.
+        let query = smpp_std::QuerySmBuilder::new(1)
+            .message_id("id-x")
+            .source_addr("INFO")
+            .build()
+            .unwrap();
+        let resp = esme.send(query.body).await.unwrap();
+        assert_eq!(resp.command_id(), CommandId::QUERY_SM_RESP);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RINVCMDID);
+        // A response of the wrong command is replaced by ESME_RSYSERR.
+        let resp = esme.submit_sm(submit("wrong-body")).await.unwrap();
+        assert_eq!(resp.command_status, CommandStatus::ESME_RSYSERR);
+        // Requests without response, and responses, are refused.
+        let alert = Body::AlertNotification(smpp_std::AlertNotification::default());
+        let err = esme.send(alert).await.unwrap_err();
+        assert!(
+            matches!(err, Error::NoResponse(CommandId::ALERT_NOTIFICATION)),
+            "{err:?}"
+        );
+        let err = esme
+            .send(Body::EnquireLinkResp(smpp_std::Tlvs::default()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        // A field over its limit is refused before anything is sent.
+        let mut long = submit("x");
+        long.source_addr = smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30]));
+        let err = esme.submit_sm(long).await.unwrap_err();
+        assert!(matches!(err, Error::Encode(_)), "{err:?}");
+        assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSRCADR));
+        // The session is still fine.
+        assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
+        assert_eq!(esme.available_window(), 64);
         esme.unbind().await.unwrap();
         server.stop().await;
     })

@@ -23,7 +23,9 @@ use crate::owned::{Body, COctet, Pdu, SubmitMultiResp, SubmitSmResp};
 pub enum Answer {
     /// `ESME_ROK` with the response's fields empty: `deliver_sm_resp` with
     /// its (unused) `message_id` NULL, the header-only responses as they
-    /// are. The answer to a request dropped without one.
+    /// are. The answer to a request dropped without one. (A response whose
+    /// fields say something, such as `query_sm_resp`, is sent without body:
+    /// answer those with [`Answer::Response`].)
     Ok,
     /// `ESME_ROK` with this `message_id` (`submit_sm_resp`,
     /// `data_sm_resp`, `submit_multi_resp`, `broadcast_sm_resp`,

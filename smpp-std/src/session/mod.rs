@@ -21,6 +21,68 @@
 //! the frame they came in: nothing is copied between the socket and the
 //! application.
 //!
+//! # Example
+//!
+//! An ESME and an SMSC over an in-memory pipe ([`server::serve`](crate::server::serve)
+//! and [`client::bind`](crate::client::bind) take any connection), with one
+//! task keeping the window busy:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use bytes::Bytes;
+//! use smpp_core::session::{BindType, CloseReason, Config};
+//! use smpp_core::{Body, CommandStatus};
+//! use smpp_std::server::{self, BindRequest, Handler};
+//! use smpp_std::session::{Answer, Handle, SmResponse};
+//! use smpp_std::{COctet, Pdu, SubmitSm, client};
+//!
+//! struct Smsc;
+//!
+//! impl Handler for Smsc {
+//!     async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+//!         CommandStatus::ESME_ROK
+//!     }
+//!
+//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!         match pdu.body {
+//!             Body::SubmitSm(sm) => Answer::MessageId(sm.short_message),
+//!             _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
+//!         }
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! runtime.block_on(async {
+//!     let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+//!     let mc = tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+//!     let config = Config::esme(BindType::Transmitter).with_window(16);
+//!     let (esme, _incoming) = client::bind(esme_side, config).await?;
+//!
+//!     // queue() returns once the request has one of the 16 window slots.
+//!     let mut pending = Vec::new();
+//!     for n in 0..100 {
+//!         let sm = SubmitSm {
+//!             destination_addr: COctet::new(Bytes::from_static(b"447700900123")),
+//!             short_message: Bytes::from(format!("{n}")),
+//!             ..SubmitSm::default()
+//!         };
+//!         pending.push(esme.queue(Body::SubmitSm(sm)).await?);
+//!         assert!(esme.available_window() <= 16);
+//!     }
+//!     for (n, response) in pending.into_iter().enumerate() {
+//!         let resp = SmResponse::from(response.await?);
+//!         assert_eq!(resp.message_id.to_string(), n.to_string());
+//!     }
+//!
+//!     esme.unbind().await?;
+//!     assert_eq!(mc.await?, CloseReason::Unbound);
+//!     Ok(())
+//! })
+//! # }
+//! ```
+//!
 //! # What the session does by itself
 //!
 //! Everything the engine does ([`smpp_core::session`]): `enquire_link`
