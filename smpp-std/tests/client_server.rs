@@ -523,6 +523,50 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
     .await;
 }
 
+#[tokio::test]
+async fn the_servers_pushes_wait_for_its_window() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc().with_window(4)).await;
+        let mut raw = raw_esme(server.addr, BindType::Receiver).await;
+        until(|| server.handle.session("esme").is_some()).await;
+        let session = server.handle.session("esme").unwrap();
+        let pushes: Vec<_> = (0..20)
+            .map(|n| {
+                let session = session.clone();
+                tokio::spawn(async move { session.deliver_sm(receipt_for(&format!("q{n}"))).await })
+            })
+            .collect();
+        let mut unanswered = Vec::new();
+        for _ in 0..4 {
+            unanswered.push(next(&mut raw).await);
+        }
+        // Four outstanding: the fifth waits for a response.
+        let quiet_link = timeout(Duration::from_millis(150), raw.next()).await;
+        assert!(quiet_link.is_err(), "a fifth deliver_sm went out");
+        assert_eq!(session.available_window(), 0);
+        let mut answered = 0;
+        while answered < 20 {
+            let pdu = match unanswered.pop() {
+                Some(pdu) => pdu,
+                None => next(&mut raw).await,
+            };
+            assert_eq!(pdu.command_id(), CommandId::DELIVER_SM);
+            let resp = SubmitSmRespBuilder::deliver_sm_resp(pdu.sequence_number)
+                .build()
+                .unwrap();
+            raw.send(resp).await.unwrap();
+            answered += 1;
+        }
+        for push in pushes {
+            assert!(push.await.unwrap().unwrap().is_ok());
+        }
+        assert_eq!(session.available_window(), 4);
+        drop(raw);
+        server.stop().await;
+    })
+    .await;
+}
+
 // --------------------------------------------------------- enquire_link
 
 /// Accepts one ESME on a raw listener and answers its bind.
