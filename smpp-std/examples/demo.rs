@@ -1,16 +1,19 @@
 //! The workspace's main job: an SMSC and an ESME talking SMPP over loopback
-//! TCP, with the traffic a gateway really carries.
+//! TCP, with the traffic a gateway really carries, on the tokio ESME client
+//! (`smpp_std::client`) and SMSC server (`smpp_std::server`).
 //!
 //! The ESME binds as transceiver and pipelines thousands of messages through
 //! a window: plain GSM 7-bit text, long GSM text concatenated by UDH, Unicode
 //! with emoji split by a 16-bit-reference UDH, SAR-concatenated text, a WAP
-//! push to port 2948, flash messages and `message_payload` messages, plus one
-//! malformed `submit_sm`. The SMSC decodes every PDU, reassembles and checks
-//! every long message, answers with `submit_sm_resp`, sends a delivery
-//! receipt for each message and a long mobile-originated message back; the
-//! ESME matches every receipt to its message id and reassembles the MO
-//! message. Every check is asserted: the program exits non-zero if anything
-//! is lost or wrong.
+//! push to port 2948, flash messages and `message_payload` messages. A second,
+//! raw connection sends one malformed `submit_sm` written by hand. The SMSC's
+//! handler decodes every message, reassembles and checks every long message,
+//! answers with a message id, and pushes a delivery receipt for each
+//! `submit_sm` and a long mobile-originated message back through the session;
+//! the ESME matches every receipt to its message id and reassembles the MO
+//! message. `enquire_link` and `unbind` go through the session too. Every
+//! check is asserted: the program exits non-zero if anything is lost or
+//! wrong.
 //!
 //! Run it with `cargo run --release -p smpp-std --example demo`.
 
@@ -18,14 +21,13 @@ use core::error::Error;
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::collections::{HashMap, HashSet};
-use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
 use smpp_core::receipt::{DeliveryReceipt, IdBase, MessageState, Receipt, ids_match_with};
+use smpp_core::session::{BindType, Config, ProtocolError};
 use smpp_core::text::choose::Encoding;
 use smpp_core::text::gsm7::Tables;
 use smpp_core::text::split::{Content, Method, SplitOptions};
@@ -34,12 +36,16 @@ use smpp_core::{
     Body, CommandId, CommandStatus, DataCoding, EsmClass, InterfaceVersion, Npi,
     RegisteredDelivery, TlvTag, Ton,
 };
-use smpp_std::reassembly::{Config, Outcome, Reassembler};
+use smpp_std::client::{self, Client};
+use smpp_std::reassembly::{self, Outcome, Reassembler};
+use smpp_std::server::{BindRequest, Handler, Server};
+use smpp_std::session::{Answer, Handle, Incoming, Pending, SmResponse};
 use smpp_std::text::{decode_to_string, deliver_sms, submit_sms};
-use smpp_std::{
-    BindBuilder, BindRespBuilder, HeaderOnlyBuilder, SmppReader, SmppWriter, SubmitSmBuilder,
-    SubmitSmRespBuilder,
-};
+use smpp_std::{BindBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio_util::codec::Framed;
 
 /// Messages the ESME submits.
 const MESSAGES: usize = 12_000;
@@ -47,6 +53,8 @@ const MESSAGES: usize = 12_000;
 const WINDOW: usize = 256;
 const SYSTEM_ID: &str = "demo-esme";
 const PASSWORD: &str = "s3cret";
+/// The longest the ESME waits for anything of the SMSC.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 const LONG_GSM: &str = "Your parcel 4711 is out for delivery today between 10:00 and 12:00. \
     Reply {STOP} to stop updates; fees: €0.00 [free]. Track it at example.com/t/4711 ~ thanks! \
@@ -80,25 +88,29 @@ const KINDS: [Kind; 7] = [
 
 type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
-fn main() -> Res<()> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
+#[tokio::main]
+async fn main() -> Res<()> {
+    let smsc = Arc::new(Smsc::default());
+    let config = Config::mc()
+        .with_system_id("SMSC")?
+        .with_interface_version(InterfaceVersion::V50)
+        .with_window(WINDOW);
+    let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc)).await?;
+    let addr = server.local_addr()?;
     println!("SMSC listening on {addr}");
-    let smsc = thread::spawn(move || {
-        let report = run_smsc(&listener);
-        if let Err(e) = &report {
-            eprintln!("SMSC failed: {e}");
-        }
-        report
-    });
-    let esme = run_esme(addr)?;
-    let smsc = smsc.join().map_err(|_| "SMSC thread panicked")??;
+    let stop = server.handle();
+    let serving = tokio::spawn(server.run());
+
+    let esme = run_esme(addr).await?;
+    stop.shutdown();
+    serving.await?;
+    let smsc = smsc.report()?;
 
     println!();
     println!("== SMSC");
     println!(
-        "  decoded {} PDUs ({} submit_sm), answered {} malformed PDU(s) with {}",
-        smsc.pdus, smsc.submit_sm, smsc.rejected, smsc.reject_status
+        "  answered {} submit_sm PDUs; answered {} malformed PDU(s) with {}",
+        smsc.submit_sm, smsc.rejected, smsc.reject_status
     );
     println!(
         "  reassembled {} long messages from their parts; every text equal to what was sent",
@@ -111,6 +123,10 @@ fn main() -> Res<()> {
     println!(
         "  {} WAP pushes to port {} ({} octets of WSP each), {} flash (class 0) messages",
         smsc.wap_pushes, smsc.wap_port, smsc.wap_octets, smsc.flash
+    );
+    println!(
+        "  pushed {} deliver_sm (receipts and MO parts), every one answered ESME_ROK",
+        smsc.delivered
     );
     println!("== ESME");
     println!(
@@ -136,13 +152,28 @@ fn main() -> Res<()> {
         esme.rejected_status, esme.rejected_sequence
     );
     println!("  enquire_link answered; unbind answered");
+
+    if smsc.submit_sm != esme.pdus_sent + 1 {
+        return Err(format!(
+            "the SMSC answered {} submit_sm, the ESMEs sent {}",
+            smsc.submit_sm,
+            esme.pdus_sent + 1
+        )
+        .into());
+    }
+    if smsc.rejected != 1 || smsc.reject_status != CommandStatus::ESME_RINVSRCADR {
+        return Err("the SMSC did not see exactly the one malformed submit_sm".into());
+    }
+    if smsc.delivered != esme.receipts + smsc.mo_parts {
+        return Err("a deliver_sm was not answered ESME_ROK".into());
+    }
     Ok(())
 }
 
 // ---------------------------------------------------------------- SMSC side
 
+#[derive(Default)]
 struct SmscReport {
-    pdus: usize,
     submit_sm: usize,
     rejected: usize,
     reject_status: CommandStatus,
@@ -152,99 +183,135 @@ struct SmscReport {
     wap_octets: usize,
     flash: usize,
     payloads: usize,
+    mo_parts: usize,
+    /// `deliver_sm` the ESME answered with `ESME_ROK`.
+    delivered: usize,
 }
 
-/// Serves one ESME: checks the bind, answers every request, reassembles long
-/// messages, sends a receipt per message and one long MO message.
-fn run_smsc(listener: &TcpListener) -> Res<SmscReport> {
-    let (stream, _) = listener.accept()?;
-    stream.set_nodelay(true)?;
-    let mut reader = SmppReader::new(stream.try_clone()?);
-    let mut writer = SmppWriter::new(stream);
-    let mut report = SmscReport {
-        pdus: 0,
-        submit_sm: 0,
-        rejected: 0,
-        reject_status: CommandStatus::ESME_ROK,
-        long_reassembled: 0,
-        wap_port: 0,
-        wap_pushes: 0,
-        wap_octets: 0,
-        flash: 0,
-        payloads: 0,
-    };
-    let mut parts = Reassembler::new(Config::default());
-    let mut next_id: u64 = 59_113_978;
-    let mut seq: u32 = 1;
-    let expected = [LONG_GSM, UNICODE];
-    let mut sar_parts: HashMap<u8, Bytes> = HashMap::new();
+/// What the SMSC's handler keeps between calls.
+struct SmscState {
+    report: SmscReport,
+    parts: Reassembler<&'static str>,
+    sar_parts: HashMap<u8, Bytes>,
+    next_id: u64,
+    failure: Option<String>,
+}
 
-    while let Some(frame) = reader.read_frame()? {
-        report.pdus += 1;
-        let pdu = match frame.to_pdu() {
-            Ok(pdu) => pdu,
-            Err(err) => {
-                // A malformed body is answered, not fatal.
-                let reply = err.reply();
-                report.rejected += 1;
-                report.reject_status = reply.command_status;
-                writer.queue(&smpp_std::reply_pdu(&reply))?;
-                continue;
-            }
-        };
-        match pdu.body {
-            Body::BindTransceiver(bind) => {
-                let ok = bind.system_id.as_bytes() == SYSTEM_ID.as_bytes()
-                    && bind.password.as_bytes() == PASSWORD.as_bytes();
-                let resp = BindRespBuilder::transceiver_resp(pdu.sequence_number)
-                    .system_id("SMSC")
-                    .sc_interface_version(InterfaceVersion::V50)
-                    .command_status(if ok {
-                        CommandStatus::ESME_ROK
-                    } else {
-                        CommandStatus::ESME_RBINDFAIL
-                    })
-                    .build()?;
-                writer.send(&resp)?;
-                send_mo(&mut writer, &mut seq)?;
-            }
-            Body::SubmitSm(sm) => {
-                report.submit_sm += 1;
-                let id = format!("{next_id:x}");
-                next_id += 1;
-                let resp = SubmitSmRespBuilder::new(pdu.sequence_number)
-                    .message_id(id.as_str())
-                    .build()?;
-                writer.queue(&resp)?;
-                inspect(&sm, &mut parts, &mut sar_parts, &expected, &mut report)?;
-                if sm.registered_delivery.mc_receipt() != 0 {
-                    writer.queue(&receipt(&sm, &id, next_id - 1, &mut seq)?)?;
-                }
-            }
-            Body::DeliverSmResp(_) => {}
-            Body::EnquireLink => {
-                writer
-                    .queue(&HeaderOnlyBuilder::enquire_link_resp(pdu.sequence_number).build()?)?;
-            }
-            Body::Unbind => {
-                writer.send(&HeaderOnlyBuilder::unbind_resp(pdu.sequence_number).build()?)?;
-                break;
-            }
-            _ => {
-                let nack = HeaderOnlyBuilder::generic_nack(
-                    pdu.sequence_number,
-                    CommandStatus::ESME_RINVCMDID,
-                )
-                .build()?;
-                writer.queue(&nack)?;
-            }
-        }
-        if reader.buffered().is_empty() {
-            writer.flush()?;
+/// The SMSC application: checks the bind, inspects and answers every
+/// message, pushes a receipt per message and one long MO message.
+struct Smsc {
+    state: Arc<Mutex<SmscState>>,
+}
+
+impl Default for Smsc {
+    fn default() -> Self {
+        Self {
+            state: Arc::new(Mutex::new(SmscState {
+                report: SmscReport::default(),
+                parts: Reassembler::new(reassembly::Config::default()),
+                sar_parts: HashMap::new(),
+                next_id: 59_113_978,
+                failure: None,
+            })),
         }
     }
-    writer.flush()?;
-    Ok(report)
+}
+
+impl Smsc {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SmscState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn report(&self) -> Res<SmscReport> {
+        let mut state = self.lock();
+        if let Some(failure) = state.failure.take() {
+            return Err(failure.into());
+        }
+        Ok(core::mem::take(&mut state.report))
+    }
+
+    /// Sends `deliver_sm` through `session`'s window, counting the answer.
+    fn push(&self, session: &Handle, deliver_sm: smpp_std::DeliverSm) {
+        let session = session.clone();
+        let state = Arc::clone(&self.state);
+        tokio::spawn(async move {
+            let answered = session.deliver_sm(deliver_sm).await;
+            let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+            match answered {
+                Ok(resp) if resp.is_ok() => state.report.delivered += 1,
+                other => state.failure = Some(format!("deliver_sm not answered: {other:?}")),
+            }
+        });
+    }
+}
+
+impl Handler for Smsc {
+    async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+        if bind.system_id() == SYSTEM_ID.as_bytes() && bind.password() == PASSWORD.as_bytes() {
+            CommandStatus::ESME_ROK
+        } else {
+            CommandStatus::ESME_RBINDFAIL
+        }
+    }
+
+    fn bound(&self, session: &Handle) {
+        // A long mobile-originated message, in UCS-2 parts, to every
+        // session that receives.
+        if session.bind_info().map(|b| b.bind_type) == Some(BindType::Transmitter) {
+            return;
+        }
+        match mo_parts() {
+            Ok(parts) => {
+                self.lock().report.mo_parts = parts.len();
+                for pdu in parts {
+                    if let Body::DeliverSm(sm) = pdu.body {
+                        self.push(session, sm);
+                    }
+                }
+            }
+            Err(e) => self.lock().failure = Some(format!("MO message: {e}")),
+        }
+    }
+
+    async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+        let Body::SubmitSm(sm) = pdu.body else {
+            return Answer::Status(CommandStatus::ESME_RINVCMDID);
+        };
+        let (hex_id, receipt) = {
+            let mut state = self.lock();
+            let state = &mut *state;
+            state.report.submit_sm += 1;
+            let id = state.next_id;
+            state.next_id += 1;
+            let inspected = inspect(
+                &sm,
+                &mut state.parts,
+                &mut state.sar_parts,
+                &[LONG_GSM, UNICODE],
+                &mut state.report,
+            );
+            if let Err(e) = inspected {
+                state.failure = Some(e.to_string());
+            }
+            let wanted = sm.registered_delivery.mc_receipt() != 0;
+            (format!("{id:x}"), wanted.then(|| receipt(&sm, id)))
+        };
+        match receipt {
+            Some(Ok(receipt)) => self.push(session, receipt),
+            Some(Err(e)) => self.lock().failure = Some(format!("receipt: {e}")),
+            None => {}
+        }
+        Answer::message_id(hex_id)
+    }
+
+    fn protocol_error(&self, _session: &Handle, error: ProtocolError) {
+        // A malformed PDU: the session answered it and carries on.
+        if let ProtocolError::Malformed(e) = error {
+            let mut state = self.lock();
+            state.report.rejected += 1;
+            state.report.reject_status = e.command_status();
+        }
+    }
 }
 
 /// Checks the content of one submitted message.
@@ -323,9 +390,10 @@ fn check_text(data: &[u8], coding: DataCoding, expected: &[&str]) -> Res<()> {
     }
 }
 
-/// A delivery receipt for a message: the de-facto text (decimal id) plus the
-/// `receipted_message_id` (hex id) and `message_state` TLVs.
-fn receipt(sm: &smpp_std::SubmitSm, hex_id: &str, id: u64, seq: &mut u32) -> Res<smpp_std::Pdu> {
+/// The delivery receipt of message `id`: the de-facto text (decimal id)
+/// plus the `receipted_message_id` (hex id) and `message_state` TLVs.
+fn receipt(sm: &smpp_std::SubmitSm, id: u64) -> Res<smpp_std::DeliverSm> {
+    let hex_id = format!("{id:x}");
     let decimal = format!("{id:010}");
     let text = DeliveryReceipt {
         id: Some(decimal.as_bytes()),
@@ -339,21 +407,24 @@ fn receipt(sm: &smpp_std::SubmitSm, hex_id: &str, id: u64, seq: &mut u32) -> Res
     };
     let mut buf = [0u8; 200];
     let n = text.format(&mut buf)?;
-    *seq += 1;
-    Ok(SubmitSmBuilder::deliver_sm(*seq)
+    let pdu = SubmitSmBuilder::deliver_sm(1)
         .source_addr_ton(sm.dest_addr_ton)
         .source_addr_npi(sm.dest_addr_npi)
         .source_addr(sm.destination_addr.as_bytes().to_vec())
         .destination_addr(sm.source_addr.as_bytes().to_vec())
         .esm_class(EsmClass::DELIVERY_RECEIPT)
         .short_message(buf[..n].to_vec())
-        .receipted_message_id(hex_id)
+        .receipted_message_id(hex_id.as_str())
         .message_state(MessageState::DELIVERED)
-        .build()?)
+        .build()?;
+    match pdu.body {
+        Body::DeliverSm(receipt) => Ok(receipt),
+        _ => Err("the builder made no deliver_sm".into()),
+    }
 }
 
-/// Sends a long mobile-originated message in UCS-2 parts.
-fn send_mo(writer: &mut SmppWriter<TcpStream>, seq: &mut u32) -> Res<()> {
+/// The `deliver_sm` parts of the long mobile-originated message, in UCS-2.
+fn mo_parts() -> Res<Vec<Pdu>> {
     let template = smpp_std::SubmitSm {
         source_addr_ton: Ton::INTERNATIONAL,
         source_addr_npi: Npi::ISDN,
@@ -361,20 +432,14 @@ fn send_mo(writer: &mut SmppWriter<TcpStream>, seq: &mut u32) -> Res<()> {
         destination_addr: smpp_std::COctet::new(Bytes::from_static(b"INFO")),
         ..smpp_std::SubmitSm::default()
     };
-    let parts = deliver_sms(
+    // The session numbers the PDUs it sends: the builder's numbers go unused.
+    Ok(deliver_sms(
         &template,
         Content::Text(MO_TEXT, Encoding::Ucs2),
         Method::Udh8 { reference: 0x5A },
         SplitOptions::default(),
-        || {
-            *seq += 1;
-            *seq
-        },
-    )?;
-    for pdu in &parts {
-        writer.queue(pdu)?;
-    }
-    Ok(())
+        || 1,
+    )?)
 }
 
 // ---------------------------------------------------------------- ESME side
@@ -389,102 +454,72 @@ struct EsmeReport {
     rejected_sequence: u32,
 }
 
-/// What the ESME's reader thread learns.
+/// What the ESME's receiving task learns.
 #[derive(Default)]
 struct Inbox {
-    /// Responses received for requests sent.
-    answered: usize,
-    /// message ids from `submit_sm_resp`, by sequence number.
-    ids: HashMap<u32, String>,
     /// Receipts: (id from the TLV, id from the text).
     receipts: Vec<(String, String)>,
     mo_text: Option<String>,
-    rejected: Option<(CommandStatus, u32)>,
-    bound: Option<CommandStatus>,
-    closed: bool,
+    failure: Option<String>,
 }
 
-type Shared = Arc<(Mutex<Inbox>, Condvar)>;
+async fn run_esme(addr: SocketAddr) -> Res<EsmeReport> {
+    let config = Config::esme(BindType::Transceiver)
+        .with_system_id(SYSTEM_ID)?
+        .with_password(PASSWORD)?
+        .with_interface_version(InterfaceVersion::V34)
+        .with_window(WINDOW);
+    let (esme, incoming) = client::connect(addr, config).await?;
+    let bound = esme.bind_info().ok_or("bound without bind info")?;
+    println!(
+        "bind_transceiver answered ESME_ROK by {} (SMPP {:?})",
+        bound.system_id, bound.version
+    );
 
-fn run_esme(addr: SocketAddr) -> Res<EsmeReport> {
-    let stream = TcpStream::connect(addr)?;
-    stream.set_nodelay(true)?;
-    // One thread writes, so neither the submitting loop nor the reader ever
-    // blocks the other: they hand it PDUs through a channel.
-    let (writer, outbox) = channel::<Outgoing>();
-    let write_stream = stream.try_clone()?;
-    let writer_thread = thread::spawn(move || esme_writer(SmppWriter::new(write_stream), &outbox));
-    let shared: Shared = Arc::default();
-    let reader = {
-        let (writer, shared) = (writer.clone(), Arc::clone(&shared));
-        thread::spawn(move || esme_reader(SmppReader::new(stream), &writer, &shared))
-    };
+    // The SMSC's requests: receipts and the MO message, answered ESME_ROK.
+    let (inbox, watch_inbox) = watch::channel(Inbox::default());
+    let receiving = tokio::spawn(receive(incoming, inbox));
 
-    // Bind.
-    let bind = BindBuilder::transceiver(1)
-        .system_id(SYSTEM_ID)
-        .password(PASSWORD)
-        .interface_version(InterfaceVersion::V34)
-        .build()?;
-    writer.send(Outgoing::Pdu(Box::new(bind)))?;
-    wait(&shared, |i| i.bound.is_some())?;
-    let status = shared.0.lock().map_err(|_| "poisoned")?.bound;
-    println!("bind_transceiver answered: {status:?}");
-
-    // Submit the mix through the window.
-    let start = Instant::now();
-    let mut seq: u32 = 1;
-    let mut sent = 0usize;
-    let mut by_kind: HashMap<Kind, usize> = HashMap::new();
-    for n in 0..MESSAGES {
-        let kind = KINDS[n % KINDS.len()];
-        *by_kind.entry(kind).or_default() += 1;
-        let dest = format!("4477009{:05}", n % 100_000);
-        for pdu in message(kind, &dest, n, &mut seq)? {
-            wait(&shared, |i| sent - i.answered < WINDOW)?;
-            writer.send(Outgoing::Pdu(Box::new(pdu)))?;
-            sent += 1;
-        }
-        if n == MESSAGES / 2 {
-            // One malformed submit_sm: a 30-digit source_addr (max 21 octets).
-            seq += 1;
-            let mut raw = vec![0u8; 16];
-            raw.extend_from_slice(b"\0\x01\x01");
-            raw.extend_from_slice(&[b'9'; 30]);
-            raw.extend_from_slice(b"\0\x01\x01447700900123\0");
-            raw.extend_from_slice(&[0; 10]);
-            let len = u32::try_from(raw.len())?;
-            raw[..4].copy_from_slice(&len.to_be_bytes());
-            raw[4..8].copy_from_slice(&CommandId::SUBMIT_SM.0.to_be_bytes());
-            raw[12..16].copy_from_slice(&seq.to_be_bytes());
-            writer.send(Outgoing::Raw(raw))?;
-            sent += 1;
-        }
-    }
-    wait(&shared, |i| i.answered == sent)?;
-    let elapsed = start.elapsed();
+    let Submitted {
+        sent,
+        by_kind,
+        ids,
+        elapsed,
+        rejected: (rejected_status, rejected_sequence),
+    } = submit_mix(&esme, addr).await?;
 
     // Keep-alive, then wait for every receipt and the MO message, then unbind.
-    seq += 1;
-    writer.send(Outgoing::Pdu(Box::new(
-        HeaderOnlyBuilder::enquire_link(seq).build()?,
-    )))?;
-    wait(&shared, |i| {
-        i.answered == sent + 1 && i.receipts.len() == i.ids.len() && i.mo_text.is_some()
-    })?;
-    seq += 1;
-    writer.send(Outgoing::Pdu(Box::new(
-        HeaderOnlyBuilder::unbind(seq).build()?,
-    )))?;
-    wait(&shared, |i| i.closed)?;
-    reader.join().map_err(|_| "reader thread panicked")??;
-    drop(writer);
-    writer_thread
-        .join()
-        .map_err(|_| "writer thread panicked")??;
+    esme.enquire_link().await?;
+    let mut watch_inbox = watch_inbox;
+    let all_in = tokio::time::timeout(
+        PATIENCE,
+        watch_inbox.wait_for(|i| {
+            i.failure.is_some() || (i.receipts.len() == ids.len() && i.mo_text.is_some())
+        }),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok());
+    if !all_in {
+        let inbox = watch_inbox.borrow();
+        return Err(format!(
+            "timed out waiting for the SMSC: {} of {} receipts, MO message {:?}",
+            inbox.receipts.len(),
+            ids.len(),
+            inbox.mo_text
+        )
+        .into());
+    }
+    esme.unbind().await?;
+    receiving.await?;
 
-    let inbox = shared.0.lock().map_err(|_| "poisoned")?;
-    let ids: HashSet<&str> = inbox.ids.values().map(String::as_str).collect();
+    let inbox = watch_inbox.borrow();
+    if let Some(failure) = &inbox.failure {
+        return Err(failure.clone().into());
+    }
+    let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    if ids.len() != sent {
+        return Err("message ids are not unique".into());
+    }
     for (tlv_id, text_id) in &inbox.receipts {
         if !ids.contains(tlv_id.as_str())
             || !ids_match_with(
@@ -501,14 +536,13 @@ fn run_esme(addr: SocketAddr) -> Res<EsmeReport> {
     if mo_text != MO_TEXT {
         return Err(format!("MO text differs: {mo_text:?}").into());
     }
-    let (rejected_status, rejected_sequence) = inbox.rejected.ok_or("no rejection seen")?;
     if rejected_status != CommandStatus::ESME_RINVSRCADR {
         return Err(format!("malformed submit_sm answered with {rejected_status}").into());
     }
     let mut by_kind: Vec<_> = by_kind.into_iter().collect();
     by_kind.sort_by_key(|(k, _)| KINDS.iter().position(|x| x == k));
     Ok(EsmeReport {
-        pdus_sent: sent - 1,
+        pdus_sent: sent,
         elapsed,
         by_kind,
         receipts: inbox.receipts.len(),
@@ -518,34 +552,187 @@ fn run_esme(addr: SocketAddr) -> Res<EsmeReport> {
     })
 }
 
-/// Waits until `ready` holds for the inbox (or the connection closed).
-fn wait(shared: &Shared, ready: impl Fn(&Inbox) -> bool) -> Res<()> {
-    let (lock, cond) = &**shared;
-    let mut inbox = lock.lock().map_err(|_| "poisoned")?;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !ready(&inbox) {
-        if inbox.closed && !ready(&inbox) {
-            return Err("connection closed early".into());
+/// What submitting the mix gave.
+struct Submitted {
+    /// `submit_sm` PDUs sent.
+    sent: usize,
+    by_kind: HashMap<Kind, usize>,
+    /// The message ids of the responses.
+    ids: Vec<String>,
+    elapsed: Duration,
+    /// The answer to the raw peer's malformed `submit_sm`.
+    rejected: (CommandStatus, u32),
+}
+
+/// Submits the mix through the window while a raw peer sends its malformed
+/// `submit_sm`; returns once every response is in.
+async fn submit_mix(esme: &Client, addr: SocketAddr) -> Res<Submitted> {
+    // One task collects the responses, in order, while the loop below
+    // keeps the window full.
+    let (responses, mut collected) = mpsc::unbounded_channel::<Pending>();
+    let collecting = tokio::spawn(async move {
+        let mut ids = Vec::new();
+        while let Some(pending) = collected.recv().await {
+            let resp = SmResponse::from(pending.await?);
+            if !resp.is_ok() {
+                return Err(format!("submit_sm refused with {}", resp.command_status).into());
+            }
+            ids.push(resp.message_id.to_string());
         }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            eprintln!(
-                "answered {} ids {} receipts {} mo {:?} closed {}",
-                inbox.answered,
-                inbox.ids.len(),
-                inbox.receipts.len(),
-                inbox.mo_text,
-                inbox.closed
-            );
-            return Err("timed out waiting for the SMSC".into());
+        Res::Ok(ids)
+    });
+
+    // Submit the mix through the window.
+    let start = Instant::now();
+    let mut sent = 0usize;
+    let mut by_kind: HashMap<Kind, usize> = HashMap::new();
+    let mut malformed = None;
+    for n in 0..MESSAGES {
+        let kind = KINDS[n % KINDS.len()];
+        *by_kind.entry(kind).or_default() += 1;
+        let dest = format!("4477009{:05}", n % 100_000);
+        for pdu in message(kind, &dest, n)? {
+            responses.send(esme.queue(pdu.body).await?)?;
+            sent += 1;
         }
-        inbox = cond.wait_timeout(inbox, left).map_err(|_| "poisoned")?.0;
+        if n == MESSAGES / 2 {
+            // Meanwhile a raw peer sends one malformed submit_sm.
+            malformed = Some(tokio::spawn(raw_peer(addr)));
+        }
     }
-    Ok(())
+    drop(responses);
+    let ids = collecting.await??;
+    let elapsed = start.elapsed();
+    let rejected = malformed.ok_or("no raw peer")?.await??;
+    Ok(Submitted {
+        sent,
+        by_kind,
+        ids,
+        elapsed,
+        rejected,
+    })
+}
+
+/// What one request of the SMSC told the ESME.
+enum Learned {
+    Receipt(String, String),
+    MoText(String),
+    Nothing,
+}
+
+/// Takes every request of the SMSC until the session closes: checks
+/// receipts, reassembles the MO message, answers each with `ESME_ROK`.
+async fn receive(mut incoming: Incoming, inbox: watch::Sender<Inbox>) {
+    let mut parts = Reassembler::new(reassembly::Config::default());
+    while let Some(request) = incoming.recv().await {
+        let learned = learn(request.pdu(), &mut parts);
+        // Answered before the news spreads: the unbind it may lead to comes
+        // after the answer.
+        request.respond(Answer::Ok);
+        inbox.send_modify(|i| match learned {
+            Ok(Learned::Receipt(tlv_id, text_id)) => i.receipts.push((tlv_id, text_id)),
+            Ok(Learned::MoText(text)) => i.mo_text = Some(text),
+            Ok(Learned::Nothing) => {}
+            Err(e) => i.failure = Some(e.to_string()),
+        });
+    }
+}
+
+/// Reads one `deliver_sm`: a receipt's ids, or a part of the MO message.
+fn learn(pdu: &Pdu, parts: &mut Reassembler<&'static str>) -> Res<Learned> {
+    let Body::DeliverSm(sm) = &pdu.body else {
+        return Err(format!("unexpected PDU {:?}", pdu.command_id()).into());
+    };
+    if sm.esm_class.is_delivery_receipt() {
+        let tlv_id = sm
+            .tlvs
+            .get(TlvTag::RECEIPTED_MESSAGE_ID)
+            .map(|t| t.as_cstr());
+        let state = sm.tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8());
+        let receipt = Receipt::new(&sm.short_message, tlv_id, state, None);
+        let text_id = receipt.text.and_then(|t| t.id).unwrap_or_default();
+        if receipt.state() != Some(MessageState::DELIVERED) {
+            return Err("receipt with an unexpected state".into());
+        }
+        return Ok(Learned::Receipt(
+            String::from_utf8_lossy(receipt.message_id().unwrap_or_default()).into_owned(),
+            String::from_utf8_lossy(text_id).into_owned(),
+        ));
+    }
+    let outcome = parts.insert_short_message(
+        Instant::now(),
+        "smsc",
+        sm.source_addr.as_bytes(),
+        sm.destination_addr.as_bytes(),
+        sm.short_message.clone(),
+        sm.esm_class.udhi(),
+    )?;
+    let Outcome::Complete(msg) = outcome else {
+        return Ok(Learned::Nothing);
+    };
+    let text = decode_to_string(sm.data_coding, Tables::DEFAULT, &msg.concat());
+    Ok(Learned::MoText(text.ok_or("MO message is not text")??))
+}
+
+/// A second ESME, written by hand: binds as transmitter, sends a malformed
+/// `submit_sm` (a 30-digit `source_addr`, 21 octets at most) and a good
+/// one, and unbinds. Returns the malformed one's answer.
+async fn raw_peer(addr: SocketAddr) -> Res<(CommandStatus, u32)> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let mut peer = Framed::new(stream, PduCodec::new());
+    let bind = BindBuilder::transmitter(1)
+        .system_id(SYSTEM_ID)
+        .password(PASSWORD)
+        .build()?;
+    peer.send(bind).await?;
+    expect(&mut peer, CommandId::BIND_TRANSMITTER_RESP, 1).await?;
+
+    let mut raw = vec![0u8; 16];
+    raw.extend_from_slice(b"\0\x01\x01");
+    raw.extend_from_slice(&[b'9'; 30]);
+    raw.extend_from_slice(b"\0\x01\x01447700900123\0");
+    raw.extend_from_slice(&[0; 10]);
+    let len = u32::try_from(raw.len())?;
+    raw[..4].copy_from_slice(&len.to_be_bytes());
+    raw[4..8].copy_from_slice(&CommandId::SUBMIT_SM.0.to_be_bytes());
+    raw[12..16].copy_from_slice(&2u32.to_be_bytes());
+    peer.get_mut().write_all(&raw).await?;
+    let rejected = expect(&mut peer, CommandId::SUBMIT_SM_RESP, 2).await?;
+
+    // The session carried on.
+    let good = SubmitSmBuilder::new(3)
+        .source_addr("INFO")
+        .destination_addr("447700900123")
+        .short_message("after the malformed one")
+        .build()?;
+    peer.send(good).await?;
+    let resp = expect(&mut peer, CommandId::SUBMIT_SM_RESP, 3).await?;
+    if !resp.command_status.is_ok() {
+        return Err(format!("good submit_sm answered with {}", resp.command_status).into());
+    }
+    peer.send(HeaderOnlyBuilder::unbind(4).build()?).await?;
+    expect(&mut peer, CommandId::UNBIND_RESP, 4).await?;
+    Ok((rejected.command_status, rejected.sequence_number))
+}
+
+/// The next PDU of the raw peer, which must be `command_id` for `sequence`.
+async fn expect(
+    peer: &mut Framed<TcpStream, PduCodec>,
+    command_id: CommandId,
+    sequence: u32,
+) -> Res<Pdu> {
+    let next = tokio::time::timeout(PATIENCE, peer.next()).await?;
+    let (_, pdu) = next.ok_or("the SMSC closed the raw connection")??;
+    let pdu = pdu?;
+    if pdu.command_id() != command_id || pdu.sequence_number != sequence {
+        return Err(format!("expected {command_id} for {sequence}, got {pdu:?}").into());
+    }
+    Ok(pdu)
 }
 
 /// The PDUs for message `n` of `kind`.
-fn message(kind: Kind, dest: &str, n: usize, seq: &mut u32) -> Res<Vec<smpp_std::Pdu>> {
+fn message(kind: Kind, dest: &str, n: usize) -> Res<Vec<Pdu>> {
     let base = smpp_std::SubmitSm {
         source_addr_ton: Ton::ALPHANUMERIC,
         source_addr: smpp_std::COctet::new(Bytes::from_static(b"INFO")),
@@ -589,10 +776,8 @@ fn message(kind: Kind, dest: &str, n: usize, seq: &mut u32) -> Res<Vec<smpp_std:
             (Content::Binary(&WSP), Method::Udh8 { reference: 0 })
         }
     };
-    let mut pdus = submit_sms(&base, content, method, options, || {
-        *seq += 1;
-        *seq
-    })?;
+    // The session numbers the PDUs it sends: the builder's numbers go unused.
+    let mut pdus = submit_sms(&base, content, method, options, || 1)?;
     if kind == Kind::Flash {
         for pdu in &mut pdus {
             if let Body::SubmitSm(sm) = &mut pdu.body {
@@ -607,105 +792,3 @@ fn message(kind: Kind, dest: &str, n: usize, seq: &mut u32) -> Res<Vec<smpp_std:
 const WSP: [u8; 15] = [
     0x01, 0x06, 0x04, 0x03, 0xAE, 0x81, 0xEA, 0x02, 0x05, 0x6A, 0x00, 0x45, 0xC6, 0x0C, 0x03,
 ];
-
-/// Reads everything the SMSC sends, answering `deliver_sm` as it goes.
-fn esme_reader(
-    mut reader: SmppReader<TcpStream>,
-    writer: &Sender<Outgoing>,
-    shared: &Shared,
-) -> Res<()> {
-    let mut parts = Reassembler::new(Config::default());
-    let result = (|| -> Res<()> {
-        while let Some(frame) = reader.read_frame()? {
-            let pdu = frame.to_pdu()?;
-            let mut inbox = shared.0.lock().map_err(|_| "poisoned")?;
-            match &pdu.body {
-                Body::BindTransceiverResp(_) => inbox.bound = Some(pdu.command_status),
-                Body::SubmitSmResp(resp) => {
-                    inbox.answered += 1;
-                    if pdu.command_status.is_ok() {
-                        let id = resp.as_ref().map(|r| r.message_id.to_string());
-                        inbox
-                            .ids
-                            .insert(pdu.sequence_number, id.unwrap_or_default());
-                    } else {
-                        inbox.rejected = Some((pdu.command_status, pdu.sequence_number));
-                    }
-                }
-                Body::EnquireLinkResp(_) => inbox.answered += 1,
-                Body::UnbindResp(_) => {
-                    inbox.closed = true;
-                    shared.1.notify_all();
-                    return Ok(());
-                }
-                Body::DeliverSm(sm) => {
-                    if sm.esm_class.is_delivery_receipt() {
-                        let tlv_id = sm
-                            .tlvs
-                            .get(TlvTag::RECEIPTED_MESSAGE_ID)
-                            .map(|t| t.as_cstr());
-                        let state = sm.tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8());
-                        let receipt = Receipt::new(&sm.short_message, tlv_id, state, None);
-                        let text_id = receipt.text.and_then(|t| t.id).unwrap_or_default();
-                        if receipt.state() != Some(MessageState::DELIVERED) {
-                            return Err("receipt with an unexpected state".into());
-                        }
-                        inbox.receipts.push((
-                            String::from_utf8_lossy(receipt.message_id().unwrap_or_default())
-                                .into_owned(),
-                            String::from_utf8_lossy(text_id).into_owned(),
-                        ));
-                    } else if let Outcome::Complete(msg) = parts.insert_short_message(
-                        Instant::now(),
-                        "smsc",
-                        sm.source_addr.as_bytes(),
-                        sm.destination_addr.as_bytes(),
-                        sm.short_message.clone(),
-                        sm.esm_class.udhi(),
-                    )? {
-                        let text = decode_to_string(sm.data_coding, Tables::DEFAULT, &msg.concat());
-                        inbox.mo_text = Some(text.ok_or("MO message is not text")??);
-                    }
-                    drop(inbox);
-                    let resp = SubmitSmRespBuilder::deliver_sm_resp(pdu.sequence_number).build()?;
-                    writer.send(Outgoing::Pdu(Box::new(resp)))?;
-                    shared.1.notify_all();
-                    continue;
-                }
-                other => return Err(format!("unexpected PDU {:?}", other.command_id()).into()),
-            }
-            shared.1.notify_all();
-        }
-        Ok(())
-    })();
-    let mut inbox = shared.0.lock().map_err(|_| "poisoned")?;
-    inbox.closed = true;
-    shared.1.notify_all();
-    result
-}
-
-/// What the ESME's writer thread sends.
-enum Outgoing {
-    Pdu(Box<smpp_std::Pdu>),
-    /// Octets written as they are (the deliberately malformed PDU).
-    Raw(Vec<u8>),
-}
-
-/// Writes whatever arrives, batching: it flushes when the channel is empty.
-fn esme_writer(mut writer: SmppWriter<TcpStream>, outbox: &Receiver<Outgoing>) -> Res<()> {
-    while let Ok(first) = outbox.recv() {
-        let mut next = Some(first);
-        while let Some(item) = next {
-            match item {
-                Outgoing::Pdu(pdu) => writer.queue(&*pdu)?,
-                Outgoing::Raw(raw) => {
-                    writer.flush()?;
-                    std::io::Write::write_all(writer.get_mut(), &raw)?;
-                }
-            }
-            next = outbox.try_recv().ok();
-        }
-        writer.flush()?;
-    }
-    Ok(())
-}

@@ -1,6 +1,7 @@
 //! Owned SMPP v3.4/v5.0 PDUs on [`bytes::Bytes`], framing over a read
-//! buffer, blocking and `tokio` I/O adapters, builders, and `serde`
-//! support, all built on the `no_std` codec of `smpp-core`.
+//! buffer, blocking and `tokio` I/O adapters, an async ESME client and SMSC
+//! server, builders, and `serde` support, all built on the `no_std` codec and
+//! session engine of `smpp-core`.
 //!
 //! - [`Pdu`] and the other aliases in this crate are the core's types with
 //!   [`Bytes`](bytes::Bytes) storage: one definition per PDU, generic over
@@ -11,6 +12,12 @@
 //!   `SmppCodec` and `PduCodec` (feature `tokio`) plug into
 //!   `tokio_util::codec::Framed`, giving frames, or frames with their
 //!   decoded PDU (a body error inside the item, not ending the stream).
+//! - [`client`] and [`server`] (feature `tokio`, on by default): an async
+//!   ESME that binds and sends through the SMPP window, and an SMSC that
+//!   serves many connections with an application [`server::Handler`]. Each
+//!   session runs the sans-I/O engine of `smpp_core::session` in a task of
+//!   its own; [`session`] has what both share (the cloneable
+//!   [`session::Handle`], [`session::Answer`], [`session::Error`]).
 //! - The builders ([`SubmitSmBuilder`] and friends) make the PDUs an
 //!   application sends, with the specification's defaults, and check every
 //!   field when built.
@@ -58,11 +65,17 @@
 
 mod builder;
 #[cfg(feature = "tokio")]
+pub mod client;
+#[cfg(feature = "tokio")]
 mod codec;
 mod frame;
 mod io;
 mod owned;
 pub mod reassembly;
+#[cfg(feature = "tokio")]
+pub mod server;
+#[cfg(feature = "tokio")]
+pub mod session;
 pub mod text;
 
 pub use builder::*;

@@ -1,0 +1,233 @@
+//! An async ESME (feature `tokio`): connects to an SMSC, binds, and gives a
+//! cloneable [`Client`] to send requests through the SMPP window, plus the
+//! [`Incoming`] requests of the SMSC (`deliver_sm`, `data_sm`,
+//! `alert_notification`).
+//!
+//! The session runs in a task of its own, on the sans-I/O engine of
+//! [`smpp_core::session`]: it answers `enquire_link`, sends one after the
+//! `enquire_link_timer` of silence, times requests out after the
+//! `response_timer`, refuses what the operation matrix forbids, and
+//! answers malformed PDUs. Everything is configured with
+//! [`Config::esme`].
+//!
+//! - [`connect`] opens a TCP connection; [`bind`] takes any
+//!   `AsyncRead + AsyncWrite` (TLS, an in-memory pipe). Both return once
+//!   the bind is answered: bound, or [`Error::BindRefused`] with the MC's
+//!   status.
+//! - [`Client::submit_sm`] (and the other calls of [`Handle`]) waits for
+//!   a window slot, sends, and waits for the response;
+//!   [`Client::queue`] returns once the request has its slot, for
+//!   pipelining from one task.
+//! - The MC's requests arrive on [`Incoming`]; answer each with
+//!   [`Request::respond`](crate::session::Request::respond), or let it go:
+//!   a request dropped unanswered is answered `ESME_ROK`.
+//! - [`Client::unbind`] unbinds once the outstanding requests are answered
+//!   and closes; dropping every `Client` and the `Incoming` does the same.
+//!
+//! # Example
+//!
+//! An ESME against a loopback SMSC that accepts every bind and gives
+//! each message an id:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use smpp_core::session::{BindType, Config};
+//! use smpp_core::CommandStatus;
+//! use smpp_std::server::{BindRequest, Handler, Server};
+//! use smpp_std::session::{Answer, Handle};
+//! use smpp_std::{Pdu, SubmitSmBuilder, client};
+//!
+//! struct Smsc;
+//!
+//! impl Handler for Smsc {
+//!     async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+//!         if bind.password() == b"secret" {
+//!             CommandStatus::ESME_ROK
+//!         } else {
+//!             CommandStatus::ESME_RINVPASWD
+//!         }
+//!     }
+//!
+//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!         Answer::message_id(format!("id-{}", pdu.sequence_number))
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! tokio::runtime::Runtime::new()?.block_on(async {
+//!     let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+//!     let addr = server.local_addr()?;
+//!     let stop = server.handle();
+//!     let serving = tokio::spawn(server.run());
+//!
+//!     let config = Config::esme(BindType::Transmitter)
+//!         .with_system_id("esme")?
+//!         .with_password("secret")?
+//!         .with_window(64);
+//!     let (esme, _incoming) = client::connect(addr, config).await?;
+//!     let submit = SubmitSmBuilder::new(0)
+//!         .source_addr("INFO")
+//!         .destination_addr("447700900123")
+//!         .short_message("Hello")
+//!         .build()?;
+//!     let smpp_core::Body::SubmitSm(sm) = submit.body else { unreachable!() };
+//!     let resp = esme.submit_sm(sm).await?;
+//!     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+//!     assert!(resp.message_id.to_string().starts_with("id-"));
+//!     esme.unbind().await?;
+//!
+//!     stop.shutdown();
+//!     serving.await?;
+//!     Ok(())
+//! })
+//! # }
+//! ```
+
+use core::net::SocketAddr;
+
+use smpp_core::CommandId;
+use smpp_core::session::{CloseReason, Config, Role, SessionError};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpStream, ToSocketAddrs};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::owned::Pdu;
+use crate::session::answer::Responder;
+use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
+use crate::session::handle::{BindInfo, Command, Shared};
+use crate::session::{Answer, Error, Handle, Incoming, Request};
+
+/// An ESME's handle on its session: a [`Handle`] (see there for every
+/// call).
+pub type Client = Handle;
+
+/// Requests of the MC kept for the application beyond the window, for
+/// `alert_notification`s (which the window does not count).
+const ALERT_ROOM: usize = 16;
+
+/// Connects to `addr` over TCP (with `TCP_NODELAY`) and binds as the
+/// configuration says (see [`bind`]).
+pub async fn connect(
+    addr: impl ToSocketAddrs,
+    config: Config,
+) -> Result<(Client, Incoming), Error> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let peer = stream.peer_addr().ok();
+    start(stream, config, peer).await
+}
+
+/// Binds over an established connection: sends the bind of `config`
+/// ([`Config::esme`]: bind type, `system_id`, `password`, `system_type`,
+/// `interface_version`, address range) and waits for its response.
+///
+/// Returns the [`Client`] and the [`Incoming`] requests of the MC once
+/// bound; [`Error::BindRefused`] with the MC's status if the bind is
+/// refused (the connection is closed); [`Error::Closed`] if the
+/// connection ends, or the `response_timer` runs out, first. A
+/// configuration of the MC side is refused with
+/// [`SessionError::WrongRole`].
+pub async fn bind<IO>(io: IO, config: Config) -> Result<(Client, Incoming), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    start(io, config, None).await
+}
+
+async fn start<IO>(
+    io: IO,
+    config: Config,
+    peer: Option<SocketAddr>,
+) -> Result<(Client, Incoming), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    if config.role() != Role::Esme {
+        return Err(Error::Refused(SessionError::WrongRole(config.role())));
+    }
+    let window = config.window().min(WINDOW_CAPACITY);
+    let shared = Shared::new(window, peer);
+    let (commands, received) = mpsc::unbounded_channel();
+    let handle = Handle::new(commands, std::sync::Arc::clone(&shared));
+    let (requests, incoming) = mpsc::channel(window + ALERT_ROOM);
+    let (bound, bind_result) = oneshot::channel();
+    let hooks = EsmeHooks {
+        bound: Some(bound),
+        requests: Some(requests),
+        commands: handle.downgrade(),
+    };
+    let mut driver = Driver::new(io, config, hooks, shared, received);
+    driver
+        .bind()
+        .map_err(|e| Error::refused(e, Some(CloseReason::Local)))?;
+    tokio::spawn(driver.run());
+    match bind_result.await {
+        Ok(Ok(())) => {
+            let incoming = Incoming::new(incoming, handle.sender());
+            Ok((handle, incoming))
+        }
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(Error::Closed(
+            handle.close_reason().unwrap_or(CloseReason::Disconnected),
+        )),
+    }
+}
+
+/// The ESME side's reactions.
+struct EsmeHooks {
+    /// Where the bind's outcome goes, until it is known.
+    bound: Option<oneshot::Sender<Result<(), Error>>>,
+    /// Where the MC's requests go, until the session closes.
+    requests: Option<mpsc::Sender<Request>>,
+    /// For the answers of the requests handed out (weak: the session
+    /// unbinds once the application holds no handle).
+    commands: mpsc::WeakUnboundedSender<Command>,
+}
+
+impl Hooks for EsmeHooks {
+    fn bind_result(&mut self, result: Result<&BindInfo, smpp_core::CommandStatus>) {
+        if let Some(bound) = self.bound.take() {
+            let _ = bound.send(result.map(|_| ()).map_err(Error::BindRefused));
+        }
+    }
+
+    fn request(&mut self, pdu: Pdu, sequence_number: u32, command_id: CommandId) -> Option<Answer> {
+        let (Some(requests), Some(commands)) = (&self.requests, self.commands.upgrade()) else {
+            // Nobody can take it: the default answer.
+            return Some(Answer::Ok);
+        };
+        let request = Request::new(
+            pdu,
+            Some(Responder {
+                commands,
+                sequence_number,
+                command_id,
+            }),
+        );
+        match requests.try_send(request) {
+            Ok(()) => None,
+            Err(
+                mpsc::error::TrySendError::Full(request)
+                | mpsc::error::TrySendError::Closed(request),
+            ) => {
+                // Nobody takes it: the default answer, given here.
+                request.disarm();
+                Some(Answer::Ok)
+            }
+        }
+    }
+
+    fn alert_notification(&mut self, pdu: Pdu) {
+        if let Some(requests) = &self.requests {
+            let _ = requests.try_send(Request::new(pdu, None));
+        }
+    }
+
+    fn closed(&mut self, reason: CloseReason) {
+        self.requests = None;
+        if let Some(bound) = self.bound.take() {
+            let _ = bound.send(Err(Error::Closed(reason)));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! What can go wrong with a request or a session.
+
+use core::fmt;
+use std::io;
+
+use smpp_core::session::{CloseReason, SessionError};
+use smpp_core::{CommandId, CommandStatus};
+
+/// Why a bind, a request or an unbind did not get its answer.
+///
+/// A response that carries an error `command_status` is not an `Error`:
+/// it is an answer ([`SmResponse::command_status`](super::SmResponse),
+/// [`Pdu::command_status`](crate::Pdu)). A failed bind is the exception:
+/// there is no session to go on with ([`Error::BindRefused`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Connecting, or the first read or write, failed.
+    Io(io::Error),
+    /// The MC answered the bind with this `command_status`
+    /// (`ESME_RINVPASWD`, `ESME_RINVSYSID`, `ESME_RBINDFAIL`, ...); the
+    /// connection is closed.
+    BindRefused(CommandStatus),
+    /// The request got no response within the `response_timer`; its
+    /// window slot is free again, and a late response is ignored.
+    Timeout {
+        /// The request's `command_id`.
+        command_id: CommandId,
+        /// The request's `sequence_number`.
+        sequence_number: u32,
+    },
+    /// The session closed (or was closing) before the answer came; nothing
+    /// more will come.
+    Closed(CloseReason),
+    /// The session refused the call and sent nothing: the operation
+    /// matrix forbids the PDU in this state or for this bind
+    /// ([`SessionError::NotAllowed`]), the session is unbinding, the PDU is
+    /// larger than the transmit queue, ...
+    Refused(SessionError),
+    /// The PDU does not encode (a field breaks its rule); nothing was sent.
+    Encode(smpp_core::Error),
+    /// The request gets no response (`alert_notification`, `outbind`, an
+    /// unknown `command_id`): send it with
+    /// [`Handle::alert_notification`](super::Handle::alert_notification).
+    NoResponse(CommandId),
+}
+
+impl Error {
+    /// The `command_status` behind the error, where there is one: the
+    /// bind's refusal, or the status an encoding error maps to.
+    pub fn command_status(&self) -> Option<CommandStatus> {
+        match self {
+            Self::BindRefused(status) => Some(*status),
+            Self::Encode(e) | Self::Refused(SessionError::Encode(e)) => Some(e.command_status()),
+            Self::Refused(SessionError::NotAllowed { command_status, .. }) => Some(*command_status),
+            _ => None,
+        }
+    }
+
+    /// The error a call gets once the session refused a request (an
+    /// encoding error becomes [`Error::Encode`], a closed session
+    /// [`Error::Closed`]).
+    pub(crate) fn refused(e: SessionError, reason: Option<CloseReason>) -> Self {
+        match e {
+            SessionError::Encode(e) => Self::Encode(e),
+            SessionError::Closed => Self::Closed(reason.unwrap_or(CloseReason::Disconnected)),
+            other => Self::Refused(other),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "I/O error: {e}"),
+            Self::BindRefused(status) => write!(f, "bind refused with {status}"),
+            Self::Timeout {
+                command_id,
+                sequence_number,
+            } => write!(
+                f,
+                "no response to {command_id} (sequence {sequence_number}) within the response_timer"
+            ),
+            Self::Closed(reason) => write!(f, "session closed: {reason}"),
+            Self::Refused(e) => write!(f, "refused: {e}"),
+            Self::Encode(e) => write!(f, "cannot encode the PDU: {e}"),
+            Self::NoResponse(id) => write!(f, "{id} gets no response"),
+        }
+    }
+}
+
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Io(e) => Some(e),
+            Self::Refused(e) => Some(e),
+            Self::Encode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}

@@ -1,0 +1,375 @@
+//! The application's side of a running session: a cloneable [`Handle`]
+//! that sends requests through the window and waits for their responses.
+
+use core::future::Future;
+use core::net::SocketAddr;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::sync::{Arc, OnceLock};
+
+use smpp_core::CommandStatus;
+use smpp_core::session::{BindType, CloseReason, Version};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+
+use super::answer::Answer;
+use super::error::Error;
+use crate::owned::{AlertNotification, Body, COctet, DataSm, DeliverSm, Pdu, SubmitSm, Tlvs};
+
+/// What the application asks of the task that runs a session.
+pub(crate) enum Command {
+    /// Send a request and report its response.
+    Request {
+        body: Body,
+        reply: oneshot::Sender<Result<Pdu, Error>>,
+        /// The window slot the request holds until it is answered.
+        permit: OwnedSemaphorePermit,
+    },
+    /// Send a request that gets no response (`alert_notification`).
+    Notify {
+        body: Body,
+        reply: oneshot::Sender<Result<(), Error>>,
+    },
+    /// Answer a request of the peer.
+    Respond {
+        sequence_number: u32,
+        command_id: smpp_core::CommandId,
+        answer: Answer,
+    },
+    /// MC: answer the bind awaiting a decision.
+    Bind(CommandStatus),
+    /// Unbind once every outstanding request is answered, then close.
+    Unbind(Option<oneshot::Sender<Result<(), Error>>>),
+    /// Close at once, without unbinding.
+    Close,
+}
+
+/// How a session is bound: what the bind exchange settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BindInfo {
+    /// How the ESME bound.
+    pub bind_type: BindType,
+    /// The peer's `system_id`: the MC's (from its bind response) on the
+    /// ESME side, the ESME's (from its bind) on the MC side.
+    pub system_id: COctet,
+    /// The version whose operation matrix applies: the lower of both
+    /// sides'.
+    pub version: Version,
+}
+
+/// What the handles of a session and the task running it share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// One permit per window slot.
+    pub(crate) permits: Arc<Semaphore>,
+    window: usize,
+    bind: OnceLock<BindInfo>,
+    closed: watch::Sender<Option<CloseReason>>,
+    peer_addr: Option<SocketAddr>,
+}
+
+impl Shared {
+    pub(crate) fn new(window: usize, peer_addr: Option<SocketAddr>) -> Arc<Self> {
+        Arc::new(Self {
+            permits: Arc::new(Semaphore::new(window)),
+            window,
+            bind: OnceLock::new(),
+            closed: watch::Sender::new(None),
+            peer_addr,
+        })
+    }
+
+    pub(crate) fn set_bound(&self, info: BindInfo) {
+        let _ = self.bind.set(info);
+    }
+
+    pub(crate) fn bind_info(&self) -> Option<&BindInfo> {
+        self.bind.get()
+    }
+
+    /// Records the end of the session (the first reason counts) and fails
+    /// every request still waiting for a window slot.
+    pub(crate) fn mark_closed(&self, reason: CloseReason) {
+        self.closed.send_if_modified(|current| {
+            if current.is_none() {
+                *current = Some(reason);
+                true
+            } else {
+                false
+            }
+        });
+        self.permits.close();
+    }
+
+    pub(crate) fn peer_addr(&self) -> Option<SocketAddr> {
+        self.peer_addr
+    }
+
+    pub(crate) fn close_reason(&self) -> Option<CloseReason> {
+        *self.closed.borrow()
+    }
+
+    pub(crate) fn closed_error(&self) -> Error {
+        Error::Closed(self.close_reason().unwrap_or(CloseReason::Disconnected))
+    }
+}
+
+/// A cloneable handle to one running session, ESME or MC side: sends
+/// requests through the SMPP window and waits for their responses.
+///
+/// The session runs in a task of its own (started by
+/// [`client::connect`](crate::client::connect) on the ESME side, by the
+/// [`Server`](crate::server::Server) for each connection on the MC side);
+/// every clone of the handle talks to that task. Requests are sent in the
+/// order their calls got a window slot.
+///
+/// **The window is the back-pressure.** A request first waits for a free
+/// slot of the window (as many as the session's
+/// [`Config::with_window`](smpp_core::session::Config::with_window),
+/// at most 512): no more requests than that are ever outstanding or
+/// queued, whatever the number of callers. The slot is freed when the
+/// response comes, when the `response_timer` runs out
+/// ([`Error::Timeout`]) or when the session ends ([`Error::Closed`]).
+///
+/// [`Handle::send`] waits for the response; [`Handle::queue`] returns once
+/// the request has its slot, with a [`Pending`] response to await later,
+/// so that one task can keep the whole window busy.
+///
+/// The operation matrix applies: an ESME bound as a transmitter may
+/// `submit_sm` but not `deliver_sm`, an MC may `deliver_sm` only to a
+/// receiver or transceiver; other PDUs are refused with
+/// [`Error::Refused`] and nothing is sent.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    commands: mpsc::UnboundedSender<Command>,
+    shared: Arc<Shared>,
+}
+
+impl Handle {
+    pub(crate) fn new(commands: mpsc::UnboundedSender<Command>, shared: Arc<Shared>) -> Self {
+        Self { commands, shared }
+    }
+
+    pub(crate) fn command(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    pub(crate) fn downgrade(&self) -> mpsc::WeakUnboundedSender<Command> {
+        self.commands.downgrade()
+    }
+
+    pub(crate) fn sender(&self) -> mpsc::UnboundedSender<Command> {
+        self.commands.clone()
+    }
+
+    /// Waits for a window slot, then hands the request to the session;
+    /// the returned [`Pending`] resolves to its response.
+    ///
+    /// The `sequence_number` is the session's to allocate: any in `body`'s
+    /// PDU is not used (send a builder's output as `pdu.body`). Fails at
+    /// once with [`Error::NoResponse`] for a PDU that gets no response, and
+    /// with [`Error::Closed`] once the session is closed. Dropping the
+    /// `Pending` does not withdraw the request: it is sent and its slot
+    /// held until it is answered.
+    pub async fn queue(&self, body: Body) -> Result<Pending, Error> {
+        let command_id = body.command_id();
+        if !command_id.is_response() && !command_id.expects_response() {
+            return Err(Error::NoResponse(command_id));
+        }
+        let permit = Arc::clone(&self.shared.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| self.shared.closed_error())?;
+        let (reply, response) = oneshot::channel();
+        self.commands
+            .send(Command::Request {
+                body,
+                reply,
+                permit,
+            })
+            .map_err(|_| self.shared.closed_error())?;
+        Ok(Pending {
+            response,
+            shared: Arc::clone(&self.shared),
+        })
+    }
+
+    /// Sends a request and waits for its response: the response PDU (its
+    /// `command_status` may be an error: that is the peer's answer) or the
+    /// `generic_nack` that answered it.
+    pub async fn send(&self, body: Body) -> Result<Pdu, Error> {
+        self.queue(body).await?.await
+    }
+
+    /// ESME: sends `submit_sm`; the answer is the `submit_sm_resp`'s
+    /// status and `message_id`.
+    pub async fn submit_sm(&self, submit_sm: SubmitSm) -> Result<SmResponse, Error> {
+        self.send(Body::SubmitSm(submit_sm))
+            .await
+            .map(SmResponse::from)
+    }
+
+    /// MC: sends `deliver_sm` (a delivery receipt, a mobile-originated
+    /// message) to a receiver or transceiver; the answer is the
+    /// `deliver_sm_resp`'s status.
+    pub async fn deliver_sm(&self, deliver_sm: DeliverSm) -> Result<SmResponse, Error> {
+        self.send(Body::DeliverSm(deliver_sm))
+            .await
+            .map(SmResponse::from)
+    }
+
+    /// Sends `data_sm` (either side); the answer is the `data_sm_resp`'s
+    /// status and `message_id`.
+    pub async fn data_sm(&self, data_sm: DataSm) -> Result<SmResponse, Error> {
+        self.send(Body::DataSm(data_sm)).await.map(SmResponse::from)
+    }
+
+    /// Sends `enquire_link` and waits for its response. (The session also
+    /// sends one by itself after the `enquire_link_timer` of silence.)
+    pub async fn enquire_link(&self) -> Result<(), Error> {
+        self.send(Body::EnquireLink).await.map(|_| ())
+    }
+
+    /// MC: sends `alert_notification` (it has no response); returns once
+    /// it is queued for sending.
+    pub async fn alert_notification(&self, alert: AlertNotification) -> Result<(), Error> {
+        let (reply, done) = oneshot::channel();
+        self.commands
+            .send(Command::Notify {
+                body: Body::AlertNotification(alert),
+                reply,
+            })
+            .map_err(|_| self.shared.closed_error())?;
+        done.await.map_err(|_| self.shared.closed_error())?
+    }
+
+    /// Unbinds: new requests are refused, requests already sent get their
+    /// responses, then `unbind` goes out, and the session closes when the
+    /// `unbind_resp` comes. Ok once the unbind exchange completed (also
+    /// when the peer unbound first).
+    pub async fn unbind(&self) -> Result<(), Error> {
+        let (reply, done) = oneshot::channel();
+        self.commands
+            .send(Command::Unbind(Some(reply)))
+            .map_err(|_| self.unbound_or_closed())?;
+        done.await.map_err(|_| self.unbound_or_closed())?
+    }
+
+    fn unbound_or_closed(&self) -> Error {
+        match self.shared.close_reason() {
+            Some(CloseReason::Unbound) => Error::Closed(CloseReason::Unbound),
+            _ => self.shared.closed_error(),
+        }
+    }
+
+    /// Closes the session at once, without unbinding; outstanding requests
+    /// fail with [`Error::Closed`].
+    pub fn close(&self) {
+        self.command(Command::Close);
+    }
+
+    /// Waits until the session is closed; returns why.
+    pub async fn closed(&self) -> CloseReason {
+        let mut watch = self.shared.closed.subscribe();
+        let reason = watch.wait_for(Option::is_some).await.ok().and_then(|r| *r);
+        reason.unwrap_or(CloseReason::Disconnected)
+    }
+
+    /// Why the session closed, once it has.
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.shared.close_reason()
+    }
+
+    /// True once the session is closed.
+    pub fn is_closed(&self) -> bool {
+        self.close_reason().is_some()
+    }
+
+    /// How the session is bound (`None` on the MC side until the bind is
+    /// accepted).
+    pub fn bind_info(&self) -> Option<&BindInfo> {
+        self.shared.bind_info()
+    }
+
+    /// The peer's `system_id`, once bound.
+    pub fn system_id(&self) -> Option<&COctet> {
+        self.bind_info().map(|b| &b.system_id)
+    }
+
+    /// The peer's address, for a TCP connection.
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        self.shared.peer_addr
+    }
+
+    /// The window: how many requests may be outstanding at once.
+    pub fn window(&self) -> usize {
+        self.shared.window
+    }
+
+    /// Window slots free right now.
+    pub fn available_window(&self) -> usize {
+        self.shared.permits.available_permits()
+    }
+}
+
+/// The response to a request sent with [`Handle::queue`]: a future of
+/// the response PDU.
+#[derive(Debug)]
+#[must_use = "a Pending does nothing unless awaited (the request is sent anyway)"]
+pub struct Pending {
+    response: oneshot::Receiver<Result<Pdu, Error>>,
+    shared: Arc<Shared>,
+}
+
+impl Future for Pending {
+    type Output = Result<Pdu, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.response).poll(cx) {
+            Poll::Ready(Ok(result)) => Poll::Ready(result),
+            Poll::Ready(Err(_)) => Poll::Ready(Err(self.shared.closed_error())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// The answer to `submit_sm`, `deliver_sm` or `data_sm`: the status and
+/// the fields of their common response body.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SmResponse {
+    /// The response's `sequence_number` (the request's).
+    pub sequence_number: u32,
+    /// The response's `command_status`: `ESME_ROK`, or why the peer
+    /// refused the message (`ESME_RTHROTTLED`, `ESME_RINVDSTADR`, ... or
+    /// the status of a `generic_nack`).
+    pub command_status: CommandStatus,
+    /// `message_id`: the MC's id for the message (empty in
+    /// `deliver_sm_resp`, and in a response without body).
+    pub message_id: COctet,
+    /// The response's TLVs.
+    pub tlvs: Tlvs,
+}
+
+impl SmResponse {
+    /// True for `ESME_ROK`.
+    pub fn is_ok(&self) -> bool {
+        self.command_status.is_ok()
+    }
+}
+
+impl From<Pdu> for SmResponse {
+    fn from(pdu: Pdu) -> Self {
+        let (message_id, tlvs) = match pdu.body {
+            smpp_core::Body::SubmitSmResp(Some(r))
+            | smpp_core::Body::DeliverSmResp(Some(r))
+            | smpp_core::Body::DataSmResp(Some(r))
+            | smpp_core::Body::BroadcastSmResp(Some(r)) => (r.message_id, r.tlvs),
+            _ => (COctet::default(), Tlvs::default()),
+        };
+        Self {
+            sequence_number: pdu.sequence_number,
+            command_status: pdu.command_status,
+            message_id,
+            tlvs,
+        }
+    }
+}

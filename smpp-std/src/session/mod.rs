@@ -1,0 +1,118 @@
+//! Running SMPP sessions over tokio (feature `tokio`): the types the
+//! [`client`](crate::client) (ESME) and the [`server`](crate::server) (SMSC)
+//! share.
+//!
+//! Each session runs in a task of its own that drives one sans-I/O
+//! [`smpp_core::session::Session`]: it cuts frames from the connection's
+//! read buffer, hands them to the engine, acts on the engine's events,
+//! writes what the engine queued, and calls the engine's timers on the
+//! tokio clock. The application talks to that task through:
+//!
+//! - [`Handle`]: sends requests through the SMPP window and waits for their
+//!   responses ([`Handle::submit_sm`], [`Handle::deliver_sm`],
+//!   [`Handle::send`], [`Handle::queue`] for pipelining), unbinds, closes;
+//! - [`Answer`]: what the application answers a request of the peer with;
+//! - [`Request`] and [`Incoming`]: an ESME's stream of the MC's requests,
+//!   each answered once (`ESME_ROK` by default when dropped);
+//! - [`Error`]: why a call got no answer (a timeout, the session closed,
+//!   a refusal of the engine, a bind refused).
+//!
+//! Received PDUs are owned [`Pdu`](crate::Pdu)s whose fields are slices of
+//! the frame they came in: nothing is copied between the socket and the
+//! application.
+//!
+//! # Example
+//!
+//! An ESME and an SMSC over an in-memory pipe ([`server::serve`](crate::server::serve)
+//! and [`client::bind`](crate::client::bind) take any connection), with one
+//! task keeping the window busy:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use bytes::Bytes;
+//! use smpp_core::session::{BindType, CloseReason, Config};
+//! use smpp_core::{Body, CommandStatus};
+//! use smpp_std::server::{self, BindRequest, Handler};
+//! use smpp_std::session::{Answer, Handle, SmResponse};
+//! use smpp_std::{COctet, Pdu, SubmitSm, client};
+//!
+//! struct Smsc;
+//!
+//! impl Handler for Smsc {
+//!     async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+//!         CommandStatus::ESME_ROK
+//!     }
+//!
+//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!         match pdu.body {
+//!             Body::SubmitSm(sm) => Answer::MessageId(sm.short_message),
+//!             _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
+//!         }
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! runtime.block_on(async {
+//!     let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+//!     let mc = tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+//!     let config = Config::esme(BindType::Transmitter).with_window(16);
+//!     let (esme, _incoming) = client::bind(esme_side, config).await?;
+//!
+//!     // queue() returns once the request has one of the 16 window slots.
+//!     let mut pending = Vec::new();
+//!     for n in 0..100 {
+//!         let sm = SubmitSm {
+//!             destination_addr: COctet::new(Bytes::from_static(b"447700900123")),
+//!             short_message: Bytes::from(format!("{n}")),
+//!             ..SubmitSm::default()
+//!         };
+//!         pending.push(esme.queue(Body::SubmitSm(sm)).await?);
+//!         assert!(esme.available_window() <= 16);
+//!     }
+//!     for (n, response) in pending.into_iter().enumerate() {
+//!         let resp = SmResponse::from(response.await?);
+//!         assert_eq!(resp.message_id.to_string(), n.to_string());
+//!     }
+//!
+//!     esme.unbind().await?;
+//!     assert_eq!(mc.await?, CloseReason::Unbound);
+//!     Ok(())
+//! })
+//! # }
+//! ```
+//!
+//! # What the session does by itself
+//!
+//! Everything the engine does ([`smpp_core::session`]): `enquire_link`
+//! answered and sent when the link is idle, wrong-state PDUs refused with
+//! `ESME_RINVBNDSTS`, malformed PDUs answered (`generic_nack` or the
+//! request's response with the error's status) while the session goes on,
+//! the peer throttled beyond the window, `unbind` answered, requests timed
+//! out. On top of that:
+//!
+//! - a request waits for a window slot before it is queued, so the window
+//!   is the back-pressure and nothing queues without bound;
+//! - when the connection ends, every request still outstanding fails with
+//!   [`Error::Closed`], and so does every later call;
+//! - [`Handle::unbind`] lets outstanding requests finish before `unbind`
+//!   goes out; the side that sent `unbind` closes the connection when the
+//!   `unbind_resp` comes, the other waits for it (at most the
+//!   `response_timer`);
+//! - once closed, queued octets (a last response) get up to two seconds
+//!   to leave, then the connection is shut down.
+//!
+//! A session allows a window of at most 512 requests
+//! ([`Config::with_window`](smpp_core::session::Config::with_window) is
+//! capped there) and PDUs of at most 70,000 octets, the frame decoder's
+//! default maximum.
+
+pub(crate) mod answer;
+pub(crate) mod driver;
+mod error;
+pub(crate) mod handle;
+
+pub use answer::{Answer, Incoming, Request};
+pub use error::Error;
+pub use handle::{BindInfo, Handle, Pending, SmResponse};

@@ -1,0 +1,1040 @@
+//! The tokio ESME client and SMSC server over real loopback TCP: against
+//! each other, and against raw peers that write PDUs by hand (malformed,
+//! in the wrong state, or closing the connection mid-flight).
+#![cfg(feature = "tokio")]
+
+use core::future::Future;
+use core::net::SocketAddr;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use core::time::Duration;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use futures_util::{SinkExt, StreamExt};
+use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
+use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
+use smpp_std::server::{BindRequest, Handler, Server, ServerHandle};
+use smpp_std::session::{Answer, Error, Handle, Incoming};
+use smpp_std::{
+    BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
+    SubmitSmRespBuilder, client,
+};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+use tokio_util::codec::Framed;
+
+/// Every test ends within this, or fails: nothing may hang.
+const LIMIT: Duration = Duration::from_secs(30);
+
+async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    timeout(LIMIT, test).await.expect("the test hung")
+}
+
+/// Timers off but the response timer, so that only what a test turns on
+/// runs.
+fn quiet(response_timer: Duration) -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        inactivity_timer: None,
+        response_timer,
+    }
+}
+
+fn esme(bind_type: BindType, password: &str) -> Config {
+    Config::esme(bind_type)
+        .with_system_id("esme")
+        .and_then(|c| c.with_password(password))
+        .unwrap()
+        .with_window(64)
+        .with_timers(quiet(Duration::from_secs(10)))
+}
+
+fn mc() -> Config {
+    Config::mc()
+        .with_system_id("SMSC")
+        .unwrap()
+        .with_window(128)
+        .with_timers(quiet(Duration::from_secs(10)))
+}
+
+fn submit(text: &str) -> smpp_std::SubmitSm {
+    let pdu = SubmitSmBuilder::new(1)
+        .source_addr("INFO")
+        .destination_addr("447700900123")
+        .short_message(text)
+        .build()
+        .unwrap();
+    let Body::SubmitSm(sm) = pdu.body else {
+        unreachable!()
+    };
+    sm
+}
+
+fn receipt_for(message_id: &str) -> smpp_std::DeliverSm {
+    let pdu = SubmitSmBuilder::deliver_sm(1)
+        .source_addr("447700900123")
+        .destination_addr("INFO")
+        .esm_class(EsmClass::DELIVERY_RECEIPT)
+        .receipted_message_id(message_id)
+        .short_message(format!("id:{message_id} stat:DELIVRD"))
+        .build()
+        .unwrap();
+    let Body::DeliverSm(sm) = pdu.body else {
+        unreachable!()
+    };
+    sm
+}
+
+/// How the test SMSC answers `submit_sm`.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Mode {
+    /// At once.
+    #[default]
+    Now,
+    /// After yielding once (the answer comes from a task of its own).
+    Yield,
+    /// Once the test opens the gate, one permit per answer.
+    Gated,
+    /// Never.
+    Never,
+}
+
+/// Answers let through by the test (none at first).
+struct Gate(Semaphore);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self(Semaphore::new(0))
+    }
+}
+
+/// The test SMSC: binds `esme`/`secret`, answers `submit_sm` with
+/// `id-<text>`, and records what happened.
+#[derive(Default)]
+struct Smsc {
+    mode: Mode,
+    /// Push a delivery receipt for every message.
+    receipts: bool,
+    gate: Gate,
+    received: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// Receipts the ESME answered with `ESME_ROK`.
+    receipts_answered: Arc<AtomicUsize>,
+    bound: Mutex<Vec<Handle>>,
+    closed: Mutex<Vec<CloseReason>>,
+    protocol_errors: Mutex<Vec<ProtocolError>>,
+}
+
+impl Smsc {
+    fn with(mode: Mode) -> Self {
+        Self {
+            mode,
+            ..Self::default()
+        }
+    }
+
+    fn closed(&self) -> Vec<CloseReason> {
+        self.closed.lock().unwrap().clone()
+    }
+}
+
+impl Handler for Smsc {
+    async fn bind(&self, request: &BindRequest) -> CommandStatus {
+        match (request.system_id(), request.password()) {
+            (b"esme", b"secret") => CommandStatus::ESME_ROK,
+            (b"esme", _) => CommandStatus::ESME_RINVPASWD,
+            _ => CommandStatus::ESME_RINVSYSID,
+        }
+    }
+
+    async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+        let Body::SubmitSm(sm) = &pdu.body else {
+            return Answer::Status(CommandStatus::ESME_RINVCMDID);
+        };
+        self.received.fetch_add(1, Ordering::SeqCst);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        match self.mode {
+            Mode::Now => {}
+            Mode::Yield => tokio::task::yield_now().await,
+            Mode::Gated => self.gate.0.acquire().await.unwrap().forget(),
+            Mode::Never => core::future::pending::<()>().await,
+        }
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if sm.short_message == "wrong-body" {
+            // Not a submit_sm_resp: the session answers ESME_RSYSERR instead.
+            return Answer::Response {
+                command_status: CommandStatus::ESME_ROK,
+                body: Body::EnquireLinkResp(smpp_std::Tlvs::default()),
+            };
+        }
+        let id = format!("id-{}", String::from_utf8_lossy(&sm.short_message));
+        if self.receipts {
+            let session = session.clone();
+            let receipt = receipt_for(&id);
+            let answered = Arc::clone(&self.receipts_answered);
+            tokio::spawn(async move {
+                if session.deliver_sm(receipt).await.is_ok_and(|r| r.is_ok()) {
+                    answered.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+        }
+        Answer::message_id(id)
+    }
+
+    fn bound(&self, session: &Handle) {
+        self.bound.lock().unwrap().push(session.clone());
+    }
+
+    fn closed(&self, _session: &Handle, reason: CloseReason) {
+        self.closed.lock().unwrap().push(reason);
+    }
+
+    fn protocol_error(&self, _session: &Handle, error: ProtocolError) {
+        self.protocol_errors.lock().unwrap().push(error);
+    }
+}
+
+/// A running server.
+struct Running {
+    addr: SocketAddr,
+    handle: ServerHandle,
+    smsc: Arc<Smsc>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    async fn start(smsc: Smsc, config: Config) -> Self {
+        let smsc = Arc::new(smsc);
+        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
+            .await
+            .unwrap();
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let task = tokio::spawn(server.run());
+        Self {
+            addr,
+            handle,
+            smsc,
+            task,
+        }
+    }
+
+    async fn stop(self) -> Arc<Smsc> {
+        self.handle.shutdown();
+        self.task.await.unwrap();
+        self.smsc
+    }
+}
+
+async fn connect(addr: SocketAddr, config: Config) -> (Handle, Incoming) {
+    client::connect(addr, config).await.unwrap()
+}
+
+/// Waits until `ready` holds, checking every few milliseconds.
+async fn until(ready: impl Fn() -> bool) {
+    while !ready() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+// ------------------------------------------------------------------ bind
+
+#[tokio::test]
+async fn a_bind_with_the_right_password_is_accepted() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, _incoming) = connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let info = esme.bind_info().unwrap();
+        assert_eq!(info.bind_type, BindType::Transceiver);
+        assert_eq!(info.system_id.as_bytes(), b"SMSC");
+        assert_eq!(esme.peer_addr(), Some(server.addr));
+        assert_eq!(esme.window(), 64);
+        // The server side knows the ESME by its system_id.
+        until(|| server.handle.session("esme").is_some()).await;
+        let session = server.handle.session("esme").unwrap();
+        assert_eq!(session.system_id().unwrap().as_bytes(), b"esme");
+        assert_eq!(
+            session.bind_info().unwrap().bind_type,
+            BindType::Transceiver
+        );
+        assert_eq!(server.handle.sessions().len(), 1);
+        assert_eq!(server.smsc.bound.lock().unwrap().len(), 1);
+        esme.unbind().await.unwrap();
+        let smsc = server.stop().await;
+        assert_eq!(smsc.closed(), [CloseReason::Unbound]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let refused = client::connect(server.addr, esme(BindType::Transmitter, "wrong")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))
+            ),
+            "{refused:?}"
+        );
+        let other = Config::esme(BindType::Receiver)
+            .with_system_id("stranger")
+            .unwrap();
+        let refused = client::connect(server.addr, other).await;
+        let err = refused.unwrap_err();
+        assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSYSID));
+        // Nobody was bound; both connections were closed by the ESMEs.
+        until(|| server.smsc.closed().len() == 2).await;
+        assert!(server.handle.sessions().is_empty());
+        let smsc = server.stop().await;
+        assert!(smsc.bound.lock().unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_configuration_of_the_wrong_side_is_refused() {
+    bounded(async {
+        let refused = Server::bind(
+            "127.0.0.1:0",
+            Config::esme(BindType::Receiver),
+            Arc::new(Smsc::default()),
+        )
+        .await;
+        assert_eq!(
+            refused.unwrap_err().kind(),
+            std::io::ErrorKind::InvalidInput
+        );
+        let server = Running::start(Smsc::default(), mc()).await;
+        let err = client::connect(server.addr, Config::mc())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        server.stop().await;
+    })
+    .await;
+}
+
+// ------------------------------------------------------------ the window
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
+    const COUNT: usize = 10_000;
+    bounded(async {
+        let server = Running::start(Smsc::with(Mode::Yield), mc()).await;
+        let (esme, _incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        // One task keeps the window full: queue() returns once the
+        // request has its slot.
+        let sender = {
+            let esme = esme.clone();
+            tokio::spawn(async move {
+                let mut pending = Vec::with_capacity(COUNT);
+                for n in 0..COUNT {
+                    let body = Body::SubmitSm(submit(&format!("m{n}")));
+                    pending.push(esme.queue(body).await.unwrap());
+                    assert!(esme.available_window() <= 64);
+                }
+                pending
+            })
+        };
+        let pending = sender.await.unwrap();
+        let mut sequence_numbers = HashSet::new();
+        for (n, response) in pending.into_iter().enumerate() {
+            let pdu = response.await.unwrap();
+            assert_eq!(pdu.command_id(), CommandId::SUBMIT_SM_RESP);
+            assert_eq!(pdu.command_status, CommandStatus::ESME_ROK);
+            let resp = smpp_std::session::SmResponse::from(pdu);
+            assert_eq!(resp.message_id.to_string(), format!("id-m{n}"));
+            assert!(sequence_numbers.insert(resp.sequence_number));
+        }
+        assert_eq!(sequence_numbers.len(), COUNT);
+        assert_eq!(esme.available_window(), 64);
+        let smsc = &server.smsc;
+        assert_eq!(smsc.received.load(Ordering::SeqCst), COUNT);
+        let max = smsc.max_in_flight.load(Ordering::SeqCst);
+        assert!(
+            (1..=64).contains(&max),
+            "{max} requests awaited answers at once"
+        );
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_window_holds_requests_back_until_responses_free_slots() {
+    bounded(async {
+        let server = Running::start(Smsc::with(Mode::Gated), mc()).await;
+        let config = esme(BindType::Transmitter, "secret").with_window(8);
+        let (esme, _incoming) = connect(server.addr, config).await;
+        let tasks: Vec<_> = (0..40)
+            .map(|n| {
+                let esme = esme.clone();
+                tokio::spawn(async move { esme.submit_sm(submit(&format!("w{n}"))).await })
+            })
+            .collect();
+        let smsc = Arc::clone(&server.smsc);
+        until(|| smsc.received.load(Ordering::SeqCst) == 8).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // Eight outstanding, the other 32 wait for a slot: none was sent.
+        assert_eq!(smsc.received.load(Ordering::SeqCst), 8);
+        assert_eq!(esme.available_window(), 0);
+        smsc.gate.0.add_permits(40);
+        for task in tasks {
+            let resp = task.await.unwrap().unwrap();
+            assert!(resp.is_ok());
+            assert!(resp.message_id.to_string().starts_with("id-w"));
+        }
+        assert_eq!(smsc.received.load(Ordering::SeqCst), 40);
+        assert_eq!(smsc.max_in_flight.load(Ordering::SeqCst), 8);
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+// ------------------------------------------------------ deliver_sm back
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivery_receipts_come_back_and_match_the_message_ids() {
+    const COUNT: usize = 500;
+    bounded(async {
+        let smsc = Smsc {
+            receipts: true,
+            ..Smsc::default()
+        };
+        let server = Running::start(smsc, mc()).await;
+        let (esme, mut incoming) =
+            connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let receiver = tokio::spawn(async move {
+            let mut ids = HashSet::new();
+            while ids.len() < COUNT {
+                let request = incoming.recv().await.expect("a receipt");
+                let Body::DeliverSm(dlr) = &request.pdu().body else {
+                    panic!("not a deliver_sm: {:?}", request.command_id())
+                };
+                assert!(dlr.esm_class.is_delivery_receipt());
+                let id = dlr.tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).unwrap();
+                ids.insert(String::from_utf8(id.as_cstr().to_vec()).unwrap());
+                request.respond(Answer::Ok);
+            }
+            (ids, incoming)
+        });
+        let mut sent = HashSet::new();
+        for n in 0..COUNT {
+            let resp = esme.submit_sm(submit(&format!("r{n}"))).await.unwrap();
+            sent.insert(resp.message_id.to_string());
+        }
+        let (receipted, _incoming) = receiver.await.unwrap();
+        assert_eq!(receipted, sent);
+        // Every deliver_sm was answered ESME_ROK.
+        let answered = Arc::clone(&server.smsc.receipts_answered);
+        until(|| answered.load(Ordering::SeqCst) == COUNT).await;
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, mut incoming) = connect(server.addr, esme(BindType::Receiver, "secret")).await;
+        until(|| server.handle.session("esme").is_some()).await;
+        let session = server.handle.session("esme").unwrap();
+        let push = tokio::spawn(async move {
+            let first = session.deliver_sm(receipt_for("a1")).await.unwrap();
+            let second = session.deliver_sm(receipt_for("a2")).await.unwrap();
+            (first, second)
+        });
+        let first = incoming.recv().await.unwrap();
+        assert_eq!(first.command_id(), CommandId::DELIVER_SM);
+        first.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
+        // Dropped unanswered: answered ESME_ROK by default.
+        drop(incoming.recv().await.unwrap());
+        let (first, second) = push.await.unwrap();
+        assert_eq!(first.command_status, CommandStatus::ESME_RX_T_APPN);
+        assert_eq!(second.command_status, CommandStatus::ESME_ROK);
+        // A receiver may not submit: refused before anything is sent.
+        let err = esme.submit_sm(submit("x")).await.unwrap_err();
+        assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
+        // Without Incoming, the ESME answers ESME_ROK by itself.
+        drop(incoming);
+        let session = server.handle.session("esme").unwrap();
+        let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
+        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, _incoming) = connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        // query_sm: this handler answers everything but submit_sm with
+        // ESME_RINVCMDID.
+        let query = smpp_std::QuerySmBuilder::new(1)
+            .message_id("id-x")
+            .source_addr("INFO")
+            .build()
+            .unwrap();
+        let resp = esme.send(query.body).await.unwrap();
+        assert_eq!(resp.command_id(), CommandId::QUERY_SM_RESP);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RINVCMDID);
+        // A response of the wrong command is replaced by ESME_RSYSERR.
+        let resp = esme.submit_sm(submit("wrong-body")).await.unwrap();
+        assert_eq!(resp.command_status, CommandStatus::ESME_RSYSERR);
+        // Requests without response, and responses, are refused.
+        let alert = Body::AlertNotification(smpp_std::AlertNotification::default());
+        let err = esme.send(alert).await.unwrap_err();
+        assert!(
+            matches!(err, Error::NoResponse(CommandId::ALERT_NOTIFICATION)),
+            "{err:?}"
+        );
+        let err = esme
+            .send(Body::EnquireLinkResp(smpp_std::Tlvs::default()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        // A field over its limit is refused before anything is sent.
+        let mut long = submit("x");
+        long.source_addr = smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30]));
+        let err = esme.submit_sm(long).await.unwrap_err();
+        assert!(matches!(err, Error::Encode(_)), "{err:?}");
+        assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSRCADR));
+        // The session is still fine.
+        assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
+        assert_eq!(esme.available_window(), 64);
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_servers_pushes_wait_for_its_window() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc().with_window(4)).await;
+        let mut raw = raw_esme(server.addr, BindType::Receiver).await;
+        until(|| server.handle.session("esme").is_some()).await;
+        let session = server.handle.session("esme").unwrap();
+        let pushes: Vec<_> = (0..20)
+            .map(|n| {
+                let session = session.clone();
+                tokio::spawn(async move { session.deliver_sm(receipt_for(&format!("q{n}"))).await })
+            })
+            .collect();
+        let mut unanswered = Vec::new();
+        for _ in 0..4 {
+            unanswered.push(next(&mut raw).await);
+        }
+        // Four outstanding: the fifth waits for a response.
+        let quiet_link = timeout(Duration::from_millis(150), raw.next()).await;
+        assert!(quiet_link.is_err(), "a fifth deliver_sm went out");
+        assert_eq!(session.available_window(), 0);
+        let mut answered = 0;
+        while answered < 20 {
+            let pdu = match unanswered.pop() {
+                Some(pdu) => pdu,
+                None => next(&mut raw).await,
+            };
+            assert_eq!(pdu.command_id(), CommandId::DELIVER_SM);
+            let resp = SubmitSmRespBuilder::deliver_sm_resp(pdu.sequence_number)
+                .build()
+                .unwrap();
+            raw.send(resp).await.unwrap();
+            answered += 1;
+        }
+        for push in pushes {
+            assert!(push.await.unwrap().unwrap().is_ok());
+        }
+        assert_eq!(session.available_window(), 4);
+        drop(raw);
+        server.stop().await;
+    })
+    .await;
+}
+
+// --------------------------------------------------------- enquire_link
+
+/// Accepts one ESME on a raw listener and answers its bind.
+async fn raw_mc(listener: &TcpListener) -> Framed<TcpStream, PduCodec> {
+    let (stream, _) = listener.accept().await.unwrap();
+    let mut framed = Framed::new(stream, PduCodec::new());
+    let bind = next(&mut framed).await;
+    assert_eq!(bind.command_id(), CommandId::BIND_TRANSCEIVER);
+    let resp = BindRespBuilder::transceiver_resp(bind.sequence_number)
+        .system_id("RAW")
+        .build()
+        .unwrap();
+    framed.send(resp).await.unwrap();
+    framed
+}
+
+/// The next PDU the raw peer receives.
+async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
+    let (_, pdu) = timeout(Duration::from_secs(5), framed.next())
+        .await
+        .expect("a PDU within 5 s")
+        .expect("the connection still open")
+        .unwrap();
+    pdu.unwrap()
+}
+
+#[tokio::test]
+async fn the_client_sends_enquire_link_when_the_link_is_idle() {
+    bounded(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let timers = Timers {
+            enquire_link_timer: Some(Duration::from_millis(100)),
+            ..quiet(Duration::from_millis(300))
+        };
+        let config = esme(BindType::Transceiver, "secret").with_timers(timers);
+        let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
+        let (esme, _incoming) = connected.unwrap();
+        let mut framed = framed;
+        for _ in 0..3 {
+            let link = next(&mut framed).await;
+            assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
+            let resp = HeaderOnlyBuilder::enquire_link_resp(link.sequence_number)
+                .build()
+                .unwrap();
+            framed.send(resp).await.unwrap();
+        }
+        assert!(!esme.is_closed());
+        // An enquire_link left unanswered closes the session.
+        let link = next(&mut framed).await;
+        assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
+        let reason = esme.closed().await;
+        assert!(
+            matches!(
+                reason,
+                CloseReason::ResponseTimeout {
+                    command_id: CommandId::ENQUIRE_LINK,
+                    ..
+                }
+            ),
+            "{reason:?}"
+        );
+        drop(framed);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
+    bounded(async {
+        let timers = Timers {
+            enquire_link_timer: Some(Duration::from_millis(100)),
+            ..quiet(Duration::from_secs(5))
+        };
+        let server = Running::start(Smsc::default(), mc().with_timers(timers)).await;
+        let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
+        let link = next(&mut raw).await;
+        assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
+        raw.send(
+            HeaderOnlyBuilder::enquire_link_resp(link.sequence_number)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        // The ESME's own enquire_link is answered too.
+        raw.send(HeaderOnlyBuilder::enquire_link(77).build().unwrap())
+            .await
+            .unwrap();
+        let resp = loop {
+            let pdu = next(&mut raw).await;
+            if pdu.command_id() == CommandId::ENQUIRE_LINK {
+                let resp = HeaderOnlyBuilder::enquire_link_resp(pdu.sequence_number);
+                raw.send(resp.build().unwrap()).await.unwrap();
+            } else {
+                break pdu;
+            }
+        };
+        assert_eq!(resp.command_id(), CommandId::ENQUIRE_LINK_RESP);
+        assert_eq!(resp.sequence_number, 77);
+        drop(raw);
+        until(|| server.smsc.closed().len() == 1).await;
+        assert_eq!(server.smsc.closed(), [CloseReason::Disconnected]);
+        server.stop().await;
+    })
+    .await;
+}
+
+// ------------------------------------------------------------- timeouts
+
+#[tokio::test]
+async fn a_request_without_response_times_out_and_frees_its_slot() {
+    bounded(async {
+        let server = Running::start(Smsc::with(Mode::Never), mc()).await;
+        let config = esme(BindType::Transmitter, "secret")
+            .with_timers(quiet(Duration::from_millis(200)))
+            .with_window(2);
+        let (esme, _incoming) = connect(server.addr, config).await;
+        let started = tokio::time::Instant::now();
+        let (a, b) = tokio::join!(esme.submit_sm(submit("t1")), esme.submit_sm(submit("t2")));
+        for result in [a, b] {
+            let err = result.unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Timeout {
+                        command_id: CommandId::SUBMIT_SM,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        // Both slots are free again and the session goes on.
+        assert_eq!(esme.available_window(), 2);
+        assert!(!esme.is_closed());
+        esme.enquire_link().await.unwrap();
+        esme.close();
+        assert_eq!(esme.closed().await, CloseReason::Local);
+        server.stop().await;
+    })
+    .await;
+}
+
+// --------------------------------------------------------------- unbind
+
+#[tokio::test]
+async fn the_client_unbinds_after_its_outstanding_requests() {
+    bounded(async {
+        let server = Running::start(Smsc::with(Mode::Gated), mc()).await;
+        let (esme, mut incoming) =
+            connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let waiting = {
+            let esme = esme.clone();
+            tokio::spawn(async move { esme.submit_sm(submit("u1")).await })
+        };
+        let smsc = Arc::clone(&server.smsc);
+        until(|| smsc.received.load(Ordering::SeqCst) == 1).await;
+        let unbinding = {
+            let esme = esme.clone();
+            tokio::spawn(async move { esme.unbind().await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // No new request once unbinding.
+        let err = esme.submit_sm(submit("u2")).await.unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        // The outstanding one still gets its answer, then unbind goes out.
+        smsc.gate.0.add_permits(1);
+        assert!(waiting.await.unwrap().unwrap().is_ok());
+        unbinding.await.unwrap().unwrap();
+        assert_eq!(esme.closed().await, CloseReason::Unbound);
+        assert!(incoming.recv().await.is_none());
+        let err = esme.submit_sm(submit("u3")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Closed(CloseReason::Unbound)),
+            "{err:?}"
+        );
+        until(|| smsc.closed() == [CloseReason::Unbound]).await;
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_unbinds_its_sessions_on_shutdown() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (tx, mut tx_incoming) =
+            connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        let (rx, mut rx_incoming) = connect(server.addr, esme(BindType::Receiver, "secret")).await;
+        until(|| server.handle.sessions().len() == 2).await;
+        let smsc = server.stop().await;
+        // Both ESMEs were unbound by the server; run() returned after both
+        // sessions ended.
+        assert_eq!(tx.closed().await, CloseReason::Unbound);
+        assert_eq!(rx.closed().await, CloseReason::Unbound);
+        assert!(tx_incoming.recv().await.is_none());
+        assert!(rx_incoming.recv().await.is_none());
+        assert_eq!(smsc.closed(), [CloseReason::Unbound, CloseReason::Unbound]);
+        let err = tx.unbind().await.unwrap_err();
+        assert!(
+            matches!(err, Error::Closed(CloseReason::Unbound)),
+            "{err:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dropping_every_handle_unbinds() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        let resp = esme.submit_sm(submit("d1")).await.unwrap();
+        assert!(resp.is_ok());
+        drop((esme, incoming));
+        let smsc = Arc::clone(&server.smsc);
+        until(|| smsc.closed() == [CloseReason::Unbound]).await;
+        server.stop().await;
+    })
+    .await;
+}
+
+// ------------------------------------------------------------ raw peers
+
+/// Connects a raw ESME and binds it by hand.
+async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, PduCodec> {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let mut framed = Framed::new(stream, PduCodec::new());
+    let bind = match bind_type {
+        BindType::Transmitter => BindBuilder::transmitter(1),
+        BindType::Receiver => BindBuilder::receiver(1),
+        BindType::Transceiver => BindBuilder::transceiver(1),
+    };
+    let bind = bind.system_id("esme").password("secret").build().unwrap();
+    framed.send(bind).await.unwrap();
+    let resp = next(&mut framed).await;
+    assert_eq!(resp.command_id(), bind_type.command_id().response());
+    assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+    framed
+}
+
+/// A `submit_sm` with a 30-digit `source_addr` (21 octets at most).
+fn malformed_submit_sm(sequence_number: u32) -> Vec<u8> {
+    let mut raw = vec![0u8; 16];
+    raw.extend_from_slice(b"\0\x01\x01");
+    raw.extend_from_slice(&[b'9'; 30]);
+    raw.extend_from_slice(b"\0\x01\x01447700900123\0");
+    raw.extend_from_slice(&[0; 10]);
+    let len = u32::try_from(raw.len()).unwrap();
+    raw[..4].copy_from_slice(&len.to_be_bytes());
+    raw[4..8].copy_from_slice(&CommandId::SUBMIT_SM.0.to_be_bytes());
+    raw[12..16].copy_from_slice(&sequence_number.to_be_bytes());
+    raw
+}
+
+async fn write_raw(framed: &mut Framed<TcpStream, PduCodec>, octets: &[u8]) {
+    SinkExt::<Pdu>::flush(framed).await.unwrap();
+    framed.get_mut().write_all(octets).await.unwrap();
+}
+
+#[tokio::test]
+async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
+
+        write_raw(&mut raw, &malformed_submit_sm(5)).await;
+        let resp = next(&mut raw).await;
+        assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RINVSRCADR);
+        assert_eq!(resp.sequence_number, 5);
+
+        // An unknown command_id: generic_nack.
+        let mut unknown = [0u8; 16];
+        unknown[3] = 16;
+        unknown[4..8].copy_from_slice(&0x0000_0123_u32.to_be_bytes());
+        unknown[15] = 6;
+        write_raw(&mut raw, &unknown).await;
+        let nack = next(&mut raw).await;
+        assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
+        assert_eq!(nack.command_status, CommandStatus::ESME_RINVCMDID);
+        assert_eq!(nack.sequence_number, 6);
+
+        // The session carries on: a good submit_sm is answered.
+        let good = SubmitSmBuilder::new(7)
+            .destination_addr("447700900123")
+            .short_message("ok")
+            .build()
+            .unwrap();
+        raw.send(good).await.unwrap();
+        let resp = next(&mut raw).await;
+        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        assert_eq!(resp.sequence_number, 7);
+        let Body::SubmitSmResp(Some(r)) = &resp.body else {
+            panic!("{resp:?}")
+        };
+        assert_eq!(r.message_id.as_bytes(), b"id-ok");
+
+        let errors = server.smsc.protocol_errors.lock().unwrap().clone();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let statuses: Vec<_> = errors
+            .iter()
+            .map(|e| match e {
+                ProtocolError::Malformed(e) => e.command_status(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                CommandStatus::ESME_RINVSRCADR,
+                CommandStatus::ESME_RINVCMDID
+            ]
+        );
+        drop(raw);
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let stream = TcpStream::connect(server.addr).await.unwrap();
+        let mut raw = Framed::new(stream, PduCodec::new());
+        let early = SubmitSmBuilder::new(3)
+            .destination_addr("447700900123")
+            .build()
+            .unwrap();
+        raw.send(early).await.unwrap();
+        let resp = next(&mut raw).await;
+        assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RINVBNDSTS);
+        assert_eq!(resp.sequence_number, 3);
+        assert_eq!(server.smsc.received.load(Ordering::SeqCst), 0);
+        // The connection stays usable: the bind goes through.
+        let bind = BindBuilder::transmitter(4)
+            .system_id("esme")
+            .password("secret")
+            .build()
+            .unwrap();
+        raw.send(bind).await.unwrap();
+        let resp = next(&mut raw).await;
+        assert_eq!(resp.command_id(), CommandId::BIND_TRANSMITTER_RESP);
+        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        // A bind on a bound session: ESME_RALYBND.
+        let again = BindBuilder::transmitter(5)
+            .system_id("esme")
+            .password("secret")
+            .build()
+            .unwrap();
+        raw.send(again).await.unwrap();
+        let resp = next(&mut raw).await;
+        assert_eq!(resp.command_status, CommandStatus::ESME_RALYBND);
+        drop(raw);
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        let mut framed = Framed::new(stream, PduCodec::new());
+        let nack = next(&mut framed).await;
+        assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
+        assert_eq!(nack.command_status, CommandStatus::ESME_RINVCMDLEN);
+        // Then the server closes the connection.
+        let end = timeout(Duration::from_secs(5), framed.next())
+            .await
+            .unwrap();
+        assert!(end.is_none());
+        until(|| server.smsc.closed().len() == 1).await;
+        assert!(matches!(
+            server.smsc.closed()[0],
+            CloseReason::FramingError(_)
+        ));
+        server.stop().await;
+    })
+    .await;
+}
+
+// ------------------------------------------------- the peer goes away
+
+#[tokio::test]
+async fn the_mc_closing_mid_flight_fails_every_pending_request() {
+    bounded(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = esme(BindType::Transceiver, "secret");
+        let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
+        let (esme, mut incoming) = connected.unwrap();
+        let mut framed = framed;
+        let tasks: Vec<_> = (0..20)
+            .map(|n| {
+                let esme = esme.clone();
+                tokio::spawn(async move { esme.submit_sm(submit(&format!("c{n}"))).await })
+            })
+            .collect();
+        // Answer the first, then vanish with the rest in flight.
+        let first = next(&mut framed).await;
+        let resp = SubmitSmRespBuilder::new(first.sequence_number)
+            .message_id("only")
+            .build()
+            .unwrap();
+        framed.send(resp).await.unwrap();
+        for _ in 1..20 {
+            assert_eq!(next(&mut framed).await.command_id(), CommandId::SUBMIT_SM);
+        }
+        drop(framed);
+        let mut answered = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(resp) => {
+                    assert_eq!(resp.message_id.to_string(), "only");
+                    answered += 1;
+                }
+                Err(err) => assert!(
+                    matches!(err, Error::Closed(CloseReason::Disconnected)),
+                    "{err:?}"
+                ),
+            }
+        }
+        assert_eq!(answered, 1);
+        assert_eq!(esme.closed().await, CloseReason::Disconnected);
+        assert!(incoming.recv().await.is_none());
+        let err = esme.submit_sm(submit("late")).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Closed(CloseReason::Disconnected)),
+            "{err:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let mut raw = raw_esme(server.addr, BindType::Receiver).await;
+        until(|| server.handle.session("esme").is_some()).await;
+        let session = server.handle.session("esme").unwrap();
+        let pushes: Vec<_> = (0..5)
+            .map(|n| {
+                let session = session.clone();
+                tokio::spawn(async move { session.deliver_sm(receipt_for(&format!("p{n}"))).await })
+            })
+            .collect();
+        for _ in 0..5 {
+            assert_eq!(next(&mut raw).await.command_id(), CommandId::DELIVER_SM);
+        }
+        drop(raw);
+        for push in pushes {
+            let err = push.await.unwrap().unwrap_err();
+            assert!(
+                matches!(err, Error::Closed(CloseReason::Disconnected)),
+                "{err:?}"
+            );
+        }
+        assert_eq!(session.closed().await, CloseReason::Disconnected);
+        until(|| server.handle.sessions().is_empty()).await;
+        server.stop().await;
+    })
+    .await;
+}
