@@ -28,36 +28,40 @@ fn decoding_allocates_nothing_per_frame() {
     let total = vectors.len() * copies;
 
     // --- FrameDecoder + parse + to_pdu over a filled buffer.
-    let mut buf = BytesMut::with_capacity(stream.len());
-    buf.extend_from_slice(&stream);
-    let mut decoder = FrameDecoder::new();
-    let mut owned: Vec<Pdu> = Vec::with_capacity(total);
-    // The first split turns the buffer into a shared one: one small
-    // allocation per read buffer, not per frame.
-    let first = decoder.decode(&mut buf).unwrap().unwrap();
-    owned.push(first.to_pdu().unwrap());
+    let stats = fewest(|| {
+        let mut buf = BytesMut::with_capacity(stream.len());
+        buf.extend_from_slice(&stream);
+        let mut decoder = FrameDecoder::new();
+        let mut owned: Vec<Pdu> = Vec::with_capacity(total);
+        // The first split turns the buffer into a shared one: one small
+        // allocation per read buffer, not per frame.
+        let first = decoder.decode(&mut buf).unwrap().unwrap();
+        owned.push(first.to_pdu().unwrap());
 
-    let region = Region::new(GLOBAL);
-    while let Some(frame) = decoder.decode(&mut buf).unwrap() {
-        let view = frame.parse().unwrap();
-        assert_eq!(view.sequence_number, frame.header.sequence_number);
-        owned.push(frame.to_pdu().unwrap());
-    }
-    let stats = region.change();
-    assert_eq!(owned.len(), total);
+        let region = Region::new(GLOBAL);
+        while let Some(frame) = decoder.decode(&mut buf).unwrap() {
+            let view = frame.parse().unwrap();
+            assert_eq!(view.sequence_number, frame.header.sequence_number);
+            owned.push(frame.to_pdu().unwrap());
+        }
+        let stats = region.change();
+        assert_eq!(owned.len(), total);
+        stats
+    });
     assert_eq!(stats.allocations, 0, "{stats:?}");
     assert_eq!(stats.reallocations, 0, "{stats:?}");
-    drop(owned);
 
     // --- smpp-core parse and emit allocate nothing.
     let mut out = vec![0u8; 1024];
-    let region = Region::new(GLOBAL);
-    for v in &vectors {
-        let pdu = smpp_core::Pdu::parse(v).unwrap();
-        let n = pdu.emit(&mut out).unwrap();
-        assert_eq!(out[..n], v[..]);
-    }
-    let stats = region.change();
+    let stats = fewest(|| {
+        let region = Region::new(GLOBAL);
+        for v in &vectors {
+            let pdu = smpp_core::Pdu::parse(v).unwrap();
+            let n = pdu.emit(&mut out).unwrap();
+            assert_eq!(out[..n], v[..]);
+        }
+        region.change()
+    });
     assert_eq!(stats.allocations, 0, "{stats:?}");
     assert_eq!(stats.reallocations, 0, "{stats:?}");
 
@@ -94,54 +98,74 @@ fn decoding_allocates_nothing_per_frame() {
 
         let one_stream = vectors.concat();
         // SmppCodec into a buffer reserved up front: nothing allocated.
-        let mut codec = smpp_std::SmppCodec::new();
-        let mut dst = BytesMut::with_capacity(2 * one_stream.len());
-        let region = Region::new(GLOBAL);
-        for pdu in &views {
-            codec.encode(pdu, &mut dst).unwrap();
-        }
-        for pdu in &owned {
-            codec.encode(pdu, &mut dst).unwrap();
-        }
-        let stats = region.change();
+        let stats = fewest(|| {
+            let mut codec = smpp_std::SmppCodec::new();
+            let mut dst = BytesMut::with_capacity(2 * one_stream.len());
+            let region = Region::new(GLOBAL);
+            for pdu in &views {
+                codec.encode(pdu, &mut dst).unwrap();
+            }
+            for pdu in &owned {
+                codec.encode(pdu, &mut dst).unwrap();
+            }
+            let stats = region.change();
+            assert_eq!(dst[..], one_stream.repeat(2)[..]);
+            stats
+        });
         assert_eq!(stats.allocations, 0, "SmppCodec::encode: {stats:?}");
         assert_eq!(stats.reallocations, 0, "SmppCodec::encode: {stats:?}");
-        assert_eq!(dst[..], one_stream.repeat(2)[..]);
     }
 
     // SmppWriter::queue, many batches into a writer with room for all of
     // them: only the batch buffer's growth allocates (once, when a PDU
     // first takes it past the batch size), not the frame count.
     let batch = 1024;
-    let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
-    let region = Region::new(GLOBAL);
-    for _ in 0..copies {
-        for pdu in &views {
-            writer.queue(pdu).unwrap();
+    let stats = fewest(|| {
+        let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
+        let region = Region::new(GLOBAL);
+        for _ in 0..copies {
+            for pdu in &views {
+                writer.queue(pdu).unwrap();
+            }
         }
-    }
-    writer.flush().unwrap();
-    let stats = region.change();
+        writer.flush().unwrap();
+        let stats = region.change();
+        assert_eq!(writer.get_ref()[..], stream[..]);
+        stats
+    });
     assert!(
         stats.allocations + stats.reallocations <= 1,
         "SmppWriter::queue, {total} frames: {stats:?}"
     );
-    assert_eq!(writer.get_ref()[..], stream[..]);
 
     // SmppWriter::send: each PDU fits the batch buffer, which is written
     // out at once, so nothing grows.
-    let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
-    let region = Region::new(GLOBAL);
-    for _ in 0..copies {
-        for pdu in &owned {
-            writer.send(pdu).unwrap();
+    let stats = fewest(|| {
+        let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
+        let region = Region::new(GLOBAL);
+        for _ in 0..copies {
+            for pdu in &owned {
+                writer.send(pdu).unwrap();
+            }
         }
-    }
-    let stats = region.change();
+        let stats = region.change();
+        assert_eq!(writer.get_ref()[..], stream[..]);
+        stats
+    });
     assert_eq!(
         stats.allocations + stats.reallocations,
         0,
         "SmppWriter::send, {total} frames: {stats:?}"
     );
-    assert_eq!(writer.get_ref()[..], stream[..]);
+}
+
+/// The counter is process-wide, so an allocation by another thread of the
+/// test harness could land in a region: each region is measured three
+/// times and the fewest allocations count. An allocation the code makes
+/// itself shows in every run.
+fn fewest(mut run: impl FnMut() -> stats_alloc::Stats) -> stats_alloc::Stats {
+    (0..3)
+        .map(|_| run())
+        .min_by_key(|s| s.allocations + s.reallocations)
+        .expect("three runs")
 }
