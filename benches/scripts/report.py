@@ -111,10 +111,28 @@ if __name__ == "__main__":
     stream_table()
     print("### View to owned\n")
     simple_table("to_owned", INPUTS, ["smpp-core-vec", "smpp-core-bytes", "rusmpp-owned"])
+    session = listing("session")
+    if session:
+        print("### Sessions: 10,000 `submit_sm` and their responses, window 64\n")
+        print("| setup | time per 10,000 | `submit_sm` + response per second |")
+        print("|---|---|---|")
+        for name, functions in session.items():
+            for f in functions:
+                t = median(f"session/{name}", f)
+                if t is not None:
+                    print(f"| {name} | {ns(t)} | {10_000 / (t / 1e9) / 1e3:.0f} k |")
+        print()
     text = listing("text")
     if text:
         print("### Text\n")
+        print("| benchmark | smpp-core | rusmpp | smpp-codec | fastest peer ÷ smpp-core |")
+        print("|---|---|---|---|---|")
         for name, functions in text.items():
-            core = [f for f in functions if f.startswith("smpp-core")]
-            rest = [f for f in functions if not f.startswith("smpp-core")]
-            simple_table("text", [name], core + rest)
+            for core in [f for f in functions if f.startswith("smpp-core")]:
+                t = median(f"text/{name}", core)
+                peers = {p: median(f"text/{name}", p) for p in ["rusmpp", "smpp-codec"]}
+                known = [v for v in peers.values() if v is not None]
+                label = name if core == "smpp-core" else f"{name} ({core})"
+                print(f"| {label} | {ns(t)} | {ns(peers['rusmpp'])} | {ns(peers['smpp-codec'])} | "
+                      f"{ratio(min(known), t) if known else '-'} |")
+        print()
