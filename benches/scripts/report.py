@@ -46,8 +46,8 @@ def ratio(a, b):
     return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
 
 
-def codec_table(kind, baselines):
-    cols = ["smpp-core"] + PEERS + baselines
+def codec_table(kind, baselines, extra=()):
+    cols = ["smpp-core", *extra] + PEERS + baselines
     head = cols + [f"{p} ÷ core" for p in PEERS] + ["fastest peer ÷ core"]
     head += [f"core ÷ {b.removeprefix('baseline-')}" for b in baselines]
     print(f"| {kind} | " + " | ".join(head) + " |")
@@ -66,17 +66,29 @@ def codec_table(kind, baselines):
     print()
 
 
-def stream_table():
-    print("| implementation | time (median) | PDUs/s | PDUs/s ÷ smpp-core |")
-    print("|---|---|---|---|")
+def stream_table(octets):
+    print("| implementation | time (median) | PDUs/s | bytes/s (`stream_10k/bytes`) | PDUs/s ÷ smpp-core |")
+    print("|---|---|---|---|---|")
     core = median("stream_10k/pdus", "smpp-core")
     for impl in ["smpp-core"] + PEERS:
         t = median("stream_10k/pdus", impl)
         if t is None:
             continue
         rate = 10_000 / (t / 1e9)
-        print(f"| {impl} | {ns(t)} | {rate / 1e6:.2f} M | {ratio(core, t)} |")
+        tb = median("stream_10k/bytes", impl)
+        gbs = "-" if tb is None else f"{octets / (tb / 1e9) / 1e9:.2f} GB/s"
+        print(f"| {impl} | {ns(t)} | {rate / 1e6:.2f} M | {gbs} | {ratio(core, t)} |")
     print()
+
+
+def stream_octets():
+    """The stream's length, from criterion's throughput record."""
+    path = os.path.join(ROOT, "stream_10k_bytes", "smpp-core", "new", "benchmark.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)["throughput"]["Bytes"]
+    except (FileNotFoundError, KeyError, TypeError):
+        return None
 
 
 def simple_table(prefix, names, functions):
@@ -104,11 +116,14 @@ def listing(prefix):
 
 if __name__ == "__main__":
     print("### Decode\n")
-    codec_table("decode", ["baseline-memcpy", "baseline-header-read"])
+    codec_table("decode", ["baseline-memcpy", "baseline-header-read"], ["smpp-core+visit-tlvs"])
     print("### Encode\n")
     codec_table("encode", ["baseline-memcpy"])
     print("### Stream of 10,000 PDUs\n")
-    stream_table()
+    octets = stream_octets()
+    if octets:
+        print(f"{octets} octets, 10,000 PDUs.\n")
+    stream_table(octets or 0)
     print("### View to owned\n")
     simple_table("to_owned", INPUTS, ["smpp-core-vec", "smpp-core-bytes", "rusmpp-owned"])
     session = listing("session")
