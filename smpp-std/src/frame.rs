@@ -141,20 +141,37 @@ impl FrameDecoder {
     /// is fatal: send a `generic_nack` built from [`Error::reply`] (status
     /// `ESME_RINVCMDLEN`) and close the connection.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, Error> {
-        if let Some(protocol) = foreign(buf) {
+        let mut filled = buf.len();
+        let frame = self.cut(buf, &mut filled)?;
+        if frame.is_none() {
+            if let Some(missing) = self.missing(buf) {
+                // The length is known (and within the maximum): make room.
+                buf.reserve(missing);
+            }
+        }
+        Ok(frame)
+    }
+
+    /// Takes the next complete frame off the front of `buf`, of whose
+    /// octets only the first `filled` are received data (the rest is room
+    /// for the next read); `filled` is reduced by the frame's length.
+    pub(crate) fn cut(
+        self,
+        buf: &mut BytesMut,
+        filled: &mut usize,
+    ) -> Result<Option<Frame>, Error> {
+        let data = buf.get(..*filled).unwrap_or_default();
+        if let Some(protocol) = foreign(data) {
             // No header to answer to: the reply's sequence_number is 0.
             return Err(Error::new(ErrorKind::NotSmpp { protocol }));
         }
-        let needed = frame_len(buf, self.max_command_length)?;
-        let Some(len) = needed else {
-            if let Some(head) = buf.first_chunk::<4>() {
-                // The length is known (and within the maximum): make room.
-                let total = u32::from_be_bytes(*head) as usize;
-                buf.reserve(total.saturating_sub(buf.len()));
-            }
+        let Some(len) = frame_len(data, self.max_command_length)? else {
             return Ok(None);
         };
+        // `frame_len` gives at most `data.len()`, so the split stays in
+        // the received data.
         let bytes = buf.split_to(len).freeze();
+        *filled = filled.saturating_sub(len);
         let header = Header::parse(&bytes)?;
         Ok(Some(Frame { header, bytes }))
     }

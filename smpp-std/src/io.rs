@@ -90,7 +90,11 @@ const READ_CHUNK: usize = 8 * 1024;
 #[derive(Debug)]
 pub struct SmppReader<R> {
     inner: R,
+    /// The octets received and not yet returned as frames (`..filled`),
+    /// then room already zeroed for the next reads. That room is kept, so
+    /// each octet of the buffer is zeroed once, not on every read.
     buf: BytesMut,
+    filled: usize,
     decoder: FrameDecoder,
     failed: bool,
 }
@@ -106,6 +110,7 @@ impl<R: Read> SmppReader<R> {
         Self {
             inner,
             buf: BytesMut::new(),
+            filled: 0,
             decoder,
             failed: false,
         }
@@ -130,29 +135,32 @@ impl<R: Read> SmppReader<R> {
         loop {
             if let Some(frame) = self
                 .decoder
-                .decode(&mut self.buf)
+                .cut(&mut self.buf, &mut self.filled)
                 .map_err(StreamError::Framing)?
             {
                 return Ok(Some(frame));
             }
-            let start = self.buf.len();
-            let want = self.decoder.missing(&self.buf).unwrap_or(0).max(READ_CHUNK);
-            self.buf.resize(start + want, 0);
-            let dst = self.buf.get_mut(start..).unwrap_or_default();
+            // Room for the rest of the frame, and at least a chunk; only
+            // octets never offered to a read before are zeroed.
+            let want = self
+                .decoder
+                .missing(self.buffered())
+                .unwrap_or(0)
+                .max(READ_CHUNK);
+            let end = self.filled + want;
+            if self.buf.len() < end {
+                self.buf.resize(end, 0);
+            }
+            let dst = self.buf.get_mut(self.filled..).unwrap_or_default();
+            let room = dst.len();
             let n = match self.inner.read(dst) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                    self.buf.truncate(start);
-                    continue;
-                }
-                Err(e) => {
-                    self.buf.truncate(start);
-                    return Err(e.into());
-                }
+                Ok(n) => n.min(room),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
             };
-            self.buf.truncate(start + n);
+            self.filled += n;
             if n == 0 {
-                return if self.buf.is_empty() {
+                return if self.filled == 0 {
                     Ok(None)
                 } else {
                     Err(
@@ -166,7 +174,7 @@ impl<R: Read> SmppReader<R> {
 
     /// Octets read but not yet returned as frames.
     pub fn buffered(&self) -> &[u8] {
-        &self.buf
+        self.buf.get(..self.filled).unwrap_or_default()
     }
 
     /// The underlying reader.
