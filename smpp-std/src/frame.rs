@@ -3,7 +3,7 @@
 use bytes::{Bytes, BytesMut};
 use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, ForeignProtocol, Header, frame_len};
 
-use crate::owned::{Pdu, parse_owned, reply_pdu};
+use crate::owned::{Pdu, parse_owned, parse_owned_any, reply_pdu};
 
 /// One complete PDU as received: its header and all its octets.
 ///
@@ -50,6 +50,21 @@ impl Frame {
     /// frame's buffer (no octet is copied).
     pub fn to_pdu(&self) -> Result<Pdu, Error> {
         parse_owned(&self.bytes)
+    }
+
+    /// Decodes the PDU as [`Frame::parse`] does, but keeps an unknown
+    /// `command_id` (a vendor PDU) with its body as
+    /// [`Body::Raw`](smpp_core::Body::Raw) instead of failing (see
+    /// [`smpp_core::Pdu::parse_any`]).
+    pub fn parse_any(&self) -> Result<smpp_core::Pdu<&[u8]>, Error> {
+        smpp_core::Pdu::parse_any(&self.bytes)
+    }
+
+    /// Decodes the PDU into an owned [`Pdu`] as [`Frame::to_pdu`] does, but
+    /// keeps an unknown `command_id` with its body raw, as
+    /// [`Frame::parse_any`] does.
+    pub fn to_pdu_any(&self) -> Result<Pdu, Error> {
+        parse_owned_any(&self.bytes)
     }
 
     /// If the frame does not decode, the PDU to answer it with (the

@@ -373,3 +373,44 @@ fn to_pdu_slices_the_frame_without_copying() {
     assert!(range.contains(&sm.destination_addr.as_bytes().as_ptr()));
     assert_eq!(sm.short_message, bytes[bytes.len() - 8..]);
 }
+
+#[test]
+fn unknown_command_ids_decode_raw_with_the_any_variants() {
+    // A vendor request 0x00010200 (sequence 5) with a two-octet body.
+    let wire = Bytes::from_static(&[0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xAB, 0xCD]);
+    let frame = Frame::new(wire.clone()).unwrap();
+    let err = frame.to_pdu().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownCommandId);
+    assert!(frame.error_reply().is_some());
+
+    let view = frame.parse_any().unwrap();
+    assert_eq!(view.command_id(), CommandId(0x0001_0200));
+    let owned = frame.to_pdu_any().unwrap();
+    assert_eq!(owned, smpp_std::parse_owned_any(&wire).unwrap());
+    assert_eq!(owned.command_id(), CommandId(0x0001_0200));
+    assert_eq!(owned.sequence_number, 5);
+    let smpp_core::Body::Raw(raw) = &owned.body else {
+        panic!("not raw: {owned:?}")
+    };
+    assert_eq!(raw.octets, [0xAB, 0xCD][..]);
+    // The body is a slice of the frame, not a copy.
+    assert!(wire.as_ptr_range().contains(&raw.octets.as_ptr()));
+    let mut out = vec![0u8; owned.encoded_len()];
+    assert_eq!(owned.emit(&mut out), Ok(18));
+    assert_eq!(out, wire);
+
+    // A known id decodes as with to_pdu; other errors stand.
+    let unbind = Bytes::from_static(&[0, 0, 0, 16, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 3]);
+    assert_eq!(
+        smpp_std::parse_owned_any(&unbind),
+        smpp_std::parse_owned(&unbind)
+    );
+    let bad = Frame::new(Bytes::from_static(&[
+        0, 0, 0, 17, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 3, 1,
+    ]))
+    .unwrap();
+    assert_eq!(
+        bad.to_pdu_any().unwrap_err().kind(),
+        bad.to_pdu().unwrap_err().kind()
+    );
+}

@@ -1235,3 +1235,43 @@ fn content_of_arbitrary_user_data_never_fails_a_line() {
         }
     }
 }
+
+#[test]
+fn vendor_command_ids_decode_raw_and_encode_back() {
+    // A vendor request 0x00010200 (sequence 5) with a four-octet body, a
+    // vendor response without body, and an unknown id carrying a status.
+    let lines_in = [
+        "0000001400010200000000000000000561626300",
+        "0000001080010200000000000000000a",
+        "0000001400000777000000080000000bdeadbeef",
+    ];
+    let out = run(&[], &format!("{}\n", lines_in.join("\n")));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let decoded = objects(&out);
+    assert_eq!(decoded.len(), 3);
+    assert_eq!(
+        decoded[0],
+        json!({"command": null, "command_id": 0x0001_0200, "command_status": 0,
+               "sequence_number": 5, "body": null, "body_hex": "61626300", "tlvs": []})
+    );
+    assert_eq!(decoded[1]["command_id"], 0x8001_0200_u32);
+    assert_eq!(decoded[1]["body_hex"], "");
+    assert_eq!(decoded[2]["command_status"], 8);
+    assert_eq!(decoded[2]["body_hex"], "deadbeef");
+    for v in &decoded {
+        assert!(v.get("content").is_none(), "{v}");
+    }
+
+    // Back to the same octets.
+    let json_lines: Vec<String> = decoded.iter().map(Value::to_string).collect();
+    let out = run(&["--encode"], &format!("{}\n", json_lines.join("\n")));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    assert_eq!(lines(&out), lines_in);
+
+    // --pretty names no command but still shows the id.
+    let out = run(&["--pretty"], &format!("{}\n", lines_in[0]));
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("0x00010200"), "{text}");
+    assert!(text.contains("61626300"), "{text}");
+}

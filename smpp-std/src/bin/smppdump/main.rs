@@ -10,7 +10,11 @@
 //!   are allowed; `#` starts a comment; blank lines are skipped). Each PDU
 //!   is printed as one JSON object on one line, in the shape of the
 //!   `serde` support of `smpp-core` (`command`, `command_id`,
-//!   `command_status`, `sequence_number`, `body`, `tlvs`).
+//!   `command_status`, `sequence_number`, `body`, `tlvs`). A body kept as
+//!   octets is printed as `body_hex`, with `body` `null`: that of a
+//!   `command_id` the specification does not define (a vendor PDU, whose
+//!   `command` is `null` too) and that of an error response whose body
+//!   does not follow the layout.
 //! - `--encode`: each line is such a JSON object; the PDU is printed as
 //!   lowercase hex. Derived lengths may be left out; a `content` key is
 //!   ignored.
@@ -155,7 +159,9 @@ fn decode_line(line: &str) -> Outcome {
             };
         }
     };
-    let result = smpp_core::Pdu::parse(&bytes)
+    // An unknown command_id (a vendor PDU) keeps its body as `body_hex`,
+    // which --encode takes back.
+    let result = smpp_core::Pdu::parse_any(&bytes)
         .map_err(|e| (e.to_string(), Some(e.command_status().0)))
         .and_then(|pdu| {
             let mut v = serde_json::to_value(pdu).map_err(|e| (e.to_string(), None))?;
@@ -228,6 +234,11 @@ fn pretty(v: &Value, out: &mut String) {
                 }
             }
         }
+    }
+    if let Some(hex) = v["body_hex"].as_str() {
+        // A body kept as octets: an unknown command_id, or an error
+        // response whose body does not follow the layout.
+        let _ = writeln!(out, "  body_hex: {hex}");
     }
     for tlv in v["tlvs"].as_array().into_iter().flatten() {
         let tag = tlv["tag"].as_u64().unwrap_or(0);
