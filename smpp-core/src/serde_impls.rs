@@ -1162,7 +1162,8 @@ fn low_u32(n: u64) -> u32 {
 /// Deserializing a [`Pdu`] takes two steps: the map becomes octets (this
 /// step refuses what does not fit the shape described in [`crate::serde`]:
 /// unknown keys, wrong types, derived lengths that disagree), then
-/// [`Pdu::parse`] checks the octets as it checks received ones. A
+/// [`Pdu::parse_any`] checks the octets as [`Pdu::parse`] checks received
+/// ones, keeping a PDU of an unknown `command_id` (given by `body_hex`). A
 /// deserializer can only report the second step's [`Error`] as text;
 /// deserialize a `PduWire` and call [`PduWire::parse`] to keep it typed,
 /// with the PDU's header and the `command_status` a peer would answer.
@@ -1218,8 +1219,9 @@ impl PduWire {
         self.octets
     }
 
-    /// Checks the octets with [`Pdu::parse`]. A C-Octet String that was
-    /// given longer than its field allows is reported as
+    /// Checks the octets with [`Pdu::parse_any`] ([`Pdu::parse`], keeping
+    /// an unknown `command_id` that `body_hex` gave). A C-Octet String that
+    /// was given longer than its field allows is reported as
     /// [`FieldProblem::TooLong`] (what was written), not as the
     /// [`FieldProblem::Unterminated`] that the octets show.
     pub fn parse(&self) -> Result<Pdu<&[u8]>, Error> {
