@@ -21,10 +21,11 @@
 //! - `--pretty`: a readable multi-line form instead of JSON, `content`
 //!   included.
 //!
-//! `submit_sm`, `deliver_sm`, `data_sm`, `replace_sm` and `broadcast_sm`
-//! also get a top-level `content` object: what the text tools of
-//! `smpp-core` make of the user data (`short_message`, or `message_payload`
-//! when `short_message` is empty). Its keys appear only when they apply:
+//! `submit_sm`, `submit_multi`, `deliver_sm`, `data_sm`, `replace_sm` and
+//! `broadcast_sm` also get a top-level `content` object: what the text
+//! tools of `smpp-core` make of the user data (`short_message`, or
+//! `message_payload` when `short_message` is empty). Its keys appear only
+//! when they apply:
 //!
 //! - `udh`: the user data header's elements, `[{"iei":N,"hex":"..."}]`
 //!   (when `esm_class` has UDHI, 0x40).
@@ -76,8 +77,9 @@ mod content;
 
 const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
     Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n\
-    Messages (submit_sm, deliver_sm, data_sm, replace_sm, broadcast_sm) also get\n\
-    a derived \"content\" object: udh, concat, port, text, receipt, error.\n\
+    Messages (submit_sm, submit_multi, deliver_sm, data_sm, replace_sm,\n\
+    broadcast_sm) also get a derived \"content\" object: udh, concat, port, text,\n\
+    receipt, error.\n\
     --encode ignores \"content\".\n\
     A failed line prints {\"line\":N,\"error\":...,\"command_status\":S} (with \"file\"\n\
     first when several FILEs are given) and the rest goes on.\n\
