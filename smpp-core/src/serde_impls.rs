@@ -988,15 +988,6 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
     })
 }
 
-/// A TLV tag by its specification name, v3.4 or v5.0 (`dest_port` is the
-/// v5.0 name of `destination_port`).
-fn tlv_tag_by_name(name: &str) -> Option<TlvTag> {
-    TlvTag::from_name(name).or(match name {
-        "dest_port" => Some(TlvTag::DEST_PORT),
-        _ => None,
-    })
-}
-
 fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
     for (i, v) in list.into_iter().enumerate() {
         let at = format!("tlvs[{i}]");
@@ -1007,7 +998,8 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
         let by_name = match o.str_opt("name")? {
             None => None,
             Some(name) => Some(
-                tlv_tag_by_name(&name)
+                // v3.4 or v5.0 name (`dest_port` for `destination_port`).
+                TlvTag::from_name(&name)
                     .ok_or_else(|| format!("{at}.name: unknown TLV name `{name}`"))?,
             ),
         };
