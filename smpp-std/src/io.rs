@@ -207,8 +207,10 @@ impl<R: Read> Iterator for SmppReader<R> {
 /// [`SmppWriter::queue`] encodes a PDU into the batch buffer (validating it
 /// first; an invalid PDU is refused and nothing of it is queued) and writes
 /// the batch once it reaches the batch size; [`SmppWriter::flush`] writes
-/// whatever is queued. [`SmppWriter::send`] queues and flushes. Dropping the
-/// writer does not flush.
+/// whatever is queued. [`SmppWriter::send`] queues and flushes.
+/// [`SmppWriter::queue_frame`] and [`SmppWriter::send_frame`] do the same
+/// with a received [`Frame`], copied as it is (to forward a PDU, decoded or
+/// not). Dropping the writer does not flush.
 ///
 /// ```
 /// use smpp_core::{Body, Pdu};
@@ -255,9 +257,7 @@ impl<W: Write> SmppWriter<W> {
             self.buf.truncate(start);
             return Err(StreamError::Encode(e));
         }
-        if self.buf.len() >= self.batch {
-            self.write_batch()?;
-        }
+        self.write_if_full()?;
         Ok(())
     }
 
@@ -265,6 +265,39 @@ impl<W: Write> SmppWriter<W> {
     pub fn send<B: AsRef<[u8]>>(&mut self, pdu: &smpp_core::Pdu<B>) -> Result<(), StreamError> {
         self.queue(pdu)?;
         self.flush()?;
+        Ok(())
+    }
+
+    /// Queues a received frame as it is, for forwarding (its octets were
+    /// checked when it was framed; whether its body decodes does not
+    /// matter); writes the batch if it is full.
+    ///
+    /// ```
+    /// use smpp_std::{SmppReader, SmppWriter};
+    ///
+    /// // An enquire_link with a body it must not have, forwarded anyway.
+    /// let stream: &[u8] = &[0, 0, 0, 17, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+    /// let frame = SmppReader::new(stream).read_frame().unwrap().unwrap();
+    /// assert!(frame.to_pdu().is_err());
+    /// let mut writer = SmppWriter::new(Vec::new());
+    /// writer.send_frame(&frame).unwrap();
+    /// assert_eq!(writer.get_ref()[..], *stream);
+    /// ```
+    pub fn queue_frame(&mut self, frame: &Frame) -> io::Result<()> {
+        self.buf.extend_from_slice(&frame.bytes);
+        self.write_if_full()
+    }
+
+    /// Queues a received frame as it is and flushes.
+    pub fn send_frame(&mut self, frame: &Frame) -> io::Result<()> {
+        self.queue_frame(frame)?;
+        self.flush()
+    }
+
+    fn write_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= self.batch {
+            self.write_batch()?;
+        }
         Ok(())
     }
 
