@@ -3,14 +3,17 @@
 
 /// Defines an open newtype over a wire integer.
 ///
-/// Each row is `CONST = value, "spec name";`. Unknown values are valid
-/// instances (the newtype is open), so decoding never rejects them and they
-/// round-trip unchanged.
+/// Each row is `CONST = value, "spec name";`, or `CONST = value, "spec
+/// name" | "other name";` for a value that another version of the
+/// specification names differently: `name` gives the first name,
+/// `from_name` takes either. Unknown values are valid instances (the
+/// newtype is open), so decoding never rejects them and they round-trip
+/// unchanged.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
         pub struct $name:ident($repr:ty);
-        $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $text:literal; )*
+        $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $text:literal $(| $alias:literal)*; )*
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -33,10 +36,12 @@ macro_rules! open_enum {
                 }
             }
 
-            /// Looks a value up by its specification name (exact match).
+            /// Looks a value up by its specification name (exact match);
+            /// where SMPP v3.4 and v5.0 name a value differently, either
+            /// name.
             pub fn from_name(name: &str) -> Option<Self> {
                 match name {
-                    $( $text => Some(Self::$konst), )*
+                    $( $text $(| $alias)* => Some(Self::$konst), )*
                     _ => None,
                 }
             }

@@ -23,6 +23,30 @@
 //!   `no_unsuccess`) are included as decoded. A C-Octet String that is not
 //!   UTF-8 is written in hex under its name with a `_hex` suffix (for
 //!   example `"source_addr_hex":"ff41"`); either key is accepted back.
+//! - `body_hex` is written instead of the fields for a body kept as its
+//!   octets ([`Body::Raw`](crate::Body::Raw)): the body of a `command_id`
+//!   the specification does not define (a vendor PDU, kept by
+//!   [`Pdu::parse_any`](crate::Pdu::parse_any); its `command` is `null`)
+//!   and the body of an error response that does not follow its command's
+//!   layout. It holds every octet after the header in lowercase hex (`""`
+//!   for none); `body` is then `null` and `tlvs` empty. Other PDUs have no
+//!   `body_hex` key.
+//!
+//! ```
+//! use smpp_core::Pdu;
+//!
+//! // A vendor request 0x00010200 (sequence 5) with a two-octet body.
+//! let frame = [0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xAB, 0xCD];
+//! let json = serde_json::to_string(&Pdu::parse_any(&frame).unwrap()).unwrap();
+//! assert_eq!(
+//!     json,
+//!     r#"{"command":null,"command_id":66048,"command_status":0,"sequence_number":5,"body":null,"body_hex":"abcd","tlvs":[]}"#
+//! );
+//! let back: Pdu<Vec<u8>> = serde_json::from_str(&json).unwrap();
+//! let mut out = [0u8; 18];
+//! assert_eq!(back.emit(&mut out), Ok(18));
+//! assert_eq!(out, frame);
+//! ```
 //! - `submit_multi`'s `dest_address` is a list of maps (`dest_flag` then
 //!   `dest_addr_ton`, `dest_addr_npi`, `destination_addr`, or `dl_name`);
 //!   `submit_multi_resp`'s `unsuccess_sme` a list of maps (`dest_addr_ton`,
@@ -60,6 +84,10 @@
 //! - `command` or `command_id` (both must agree when given),
 //!   `command_status` (0 if absent), `sequence_number`, `body`, `tlvs`
 //!   (empty if absent).
+//! - `body_hex` instead of `body` and `tlvs` (`body` `null` or absent, no
+//!   TLVs): the body octets as they are, for any `command_id`. It is the
+//!   only way to give a PDU of an unknown `command_id`, which is then kept
+//!   raw as [`Pdu::parse_any`](crate::Pdu::parse_any) keeps it.
 //! - Derived lengths (`command_length`, `sm_length`, `number_of_dests`,
 //!   `no_unsuccess`, a TLV's `length`) may be left out; when present they
 //!   must match.
@@ -74,7 +102,8 @@
 //!
 //! The map is first turned into wire octets, refusing what does not fit the
 //! shape; the octets are then checked exactly as [`Pdu::parse`](crate::Pdu::parse) checks
-//! received ones. [`PduWire`] stops after the first step, so that the second
+//! received ones (an unknown `command_id` kept, as by
+//! [`Pdu::parse_any`](crate::Pdu::parse_any)). [`PduWire`] stops after the first step, so that the second
 //! one's [`Error`](crate::Error) keeps its type and its `command_status`
 //! (`smppdump --encode` reports it for a line that breaks a field rule).
 //!

@@ -988,15 +988,6 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
     })
 }
 
-/// A TLV tag by its specification name, v3.4 or v5.0 (`dest_port` is the
-/// v5.0 name of `destination_port`).
-fn tlv_tag_by_name(name: &str) -> Option<TlvTag> {
-    TlvTag::from_name(name).or(match name {
-        "dest_port" => Some(TlvTag::DEST_PORT),
-        _ => None,
-    })
-}
-
 fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
     for (i, v) in list.into_iter().enumerate() {
         let at = format!("tlvs[{i}]");
@@ -1007,7 +998,8 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
         let by_name = match o.str_opt("name")? {
             None => None,
             Some(name) => Some(
-                tlv_tag_by_name(&name)
+                // v3.4 or v5.0 name (`dest_port` for `destination_port`).
+                TlvTag::from_name(&name)
                     .ok_or_else(|| format!("{at}.name: unknown TLV name `{name}`"))?,
             ),
         };
@@ -1162,7 +1154,8 @@ fn low_u32(n: u64) -> u32 {
 /// Deserializing a [`Pdu`] takes two steps: the map becomes octets (this
 /// step refuses what does not fit the shape described in [`crate::serde`]:
 /// unknown keys, wrong types, derived lengths that disagree), then
-/// [`Pdu::parse`] checks the octets as it checks received ones. A
+/// [`Pdu::parse_any`] checks the octets as [`Pdu::parse`] checks received
+/// ones, keeping a PDU of an unknown `command_id` (given by `body_hex`). A
 /// deserializer can only report the second step's [`Error`] as text;
 /// deserialize a `PduWire` and call [`PduWire::parse`] to keep it typed,
 /// with the PDU's header and the `command_status` a peer would answer.
@@ -1218,8 +1211,9 @@ impl PduWire {
         self.octets
     }
 
-    /// Checks the octets with [`Pdu::parse`]. A C-Octet String that was
-    /// given longer than its field allows is reported as
+    /// Checks the octets with [`Pdu::parse_any`] ([`Pdu::parse`], keeping
+    /// an unknown `command_id` that `body_hex` gave). A C-Octet String that
+    /// was given longer than its field allows is reported as
     /// [`FieldProblem::TooLong`] (what was written), not as the
     /// [`FieldProblem::Unterminated`] that the octets show.
     pub fn parse(&self) -> Result<Pdu<&[u8]>, Error> {

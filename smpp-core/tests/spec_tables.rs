@@ -54,6 +54,9 @@ fn status(index: usize, value: u32, name_v34: &str, name_v50: &str) {
     assert_eq!(status.name(), Some(name_v50));
     assert_eq!(status.name_v34(), Some(name_v34));
     assert_eq!(CommandStatus::from_name(name_v50), Some(status));
+    // The v3.4 name finds the value too (0xC0-0xC4 were renamed in v5.0);
+    // `name` stays the v5.0 one.
+    assert_eq!(CommandStatus::from_name(name_v34), Some(status));
     assert_eq!(CommandStatus::ALL[index], status, "table order");
     assert_eq!(status.is_ok(), value == 0);
     assert!(!status.is_vendor_specific());
@@ -307,6 +310,9 @@ row! {
 fn tlv_dest_port_is_destination_port() {
     assert_eq!(TlvTag::DEST_PORT, TlvTag(0x020B));
     assert_eq!(TlvTag::DEST_PORT.name(), Some("destination_port"));
+    // Either name finds the tag; `name` stays the v3.4 one.
+    assert_eq!(TlvTag::from_name("dest_port"), Some(TlvTag(0x020B)));
+    assert_eq!(TlvTag::from_name("destination_port"), Some(TlvTag(0x020B)));
 }
 
 /// The v3.4 names of 0xC0-0xC4 are constants too.

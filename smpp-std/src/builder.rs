@@ -31,7 +31,7 @@ use bytes::Bytes;
 use smpp_core::{
     CommandId, CommandStatus, DataCoding, DestAddress, DestAddressBuf, Error, ErrorKind, EsmClass,
     Field, FieldProblem, InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery,
-    ReplaceIfPresentFlag, TlvTag, Ton, UnsuccessSme, UnsuccessSmeBuf,
+    ReplaceIfPresentFlag, TlvProblem, TlvTag, TlvValue, Ton, UnsuccessSme, UnsuccessSmeBuf,
 };
 
 use crate::owned::{
@@ -101,14 +101,33 @@ fn owned_tlvs(raw: Vec<u8>) -> Result<Tlvs, Error> {
     Ok(checked.map(|()| Bytes::from(raw)))
 }
 
-/// Appends one TLV to a raw region (length checked by [`owned_tlvs`]).
-fn push_tlv(raw: &mut Vec<u8>, tag: TlvTag, value: &[u8]) {
-    // A value too long for the 16-bit length is cut to a length the
-    // region check then reports as overrunning, never written silently.
-    let len = u16::try_from(value.len()).unwrap_or(u16::MAX);
+/// Appends one TLV to a raw region (the tag's length rule is checked by
+/// [`owned_tlvs`]). A value longer than the 16-bit length field can say is
+/// not appended: it is recorded in `error` (the first error stands), so
+/// that `build` fails instead of its excess octets reading as more TLVs.
+fn push_tlv(raw: &mut Vec<u8>, error: &mut Option<Error>, tag: TlvTag, value: &[u8]) {
+    let Ok(len) = u16::try_from(value.len()) else {
+        error.get_or_insert(Error::new(ErrorKind::Tlv {
+            tag,
+            problem: TlvProblem::TooLong { len: value.len() },
+        }));
+        return;
+    };
     raw.extend_from_slice(&tag.0.to_be_bytes());
     raw.extend_from_slice(&len.to_be_bytes());
     raw.extend_from_slice(value);
+}
+
+/// Appends a typed TLV value, encoded by the core; a value that breaks its
+/// rules (see [`TlvValue::validate`]) is recorded in `error` instead.
+fn push_value(raw: &mut Vec<u8>, error: &mut Option<Error>, value: &TlvValue<'_>) {
+    let mut octets = vec![0u8; value.encoded_value_len()];
+    match value.write_value(&mut octets) {
+        Ok(_) => push_tlv(raw, error, value.tag(), &octets),
+        Err(e) => {
+            error.get_or_insert(e);
+        }
+    }
 }
 
 /// A request carrying its user data twice: a non-empty `short_message` and
@@ -195,28 +214,29 @@ into_body!(AlertNotification, ALERT_NOTIFICATION => Body::AlertNotification);
 macro_rules! raw_tlv_setters {
     () => {
         /// Appends a TLV with this tag and raw value (any tag, vendor tags
-        /// included). Its length is checked against the tag's rule when
-        /// built.
+        /// included). Its length is checked against the tag's rule and the
+        /// 65,535 octets of the length field when built
+        /// ([`TlvProblem::TooLong`]).
         pub fn tlv(mut self, tag: TlvTag, value: impl IntoOctets) -> Self {
-            push_tlv(&mut self.tlvs, tag, &value.into_octets());
+            push_tlv(&mut self.tlvs, &mut self.error, tag, &value.into_octets());
             self
         }
 
         /// Appends an Integer1 TLV.
         pub fn tlv_u8(mut self, tag: TlvTag, value: u8) -> Self {
-            push_tlv(&mut self.tlvs, tag, &[value]);
+            push_tlv(&mut self.tlvs, &mut self.error, tag, &[value]);
             self
         }
 
         /// Appends an Integer2 TLV.
         pub fn tlv_u16(mut self, tag: TlvTag, value: u16) -> Self {
-            push_tlv(&mut self.tlvs, tag, &value.to_be_bytes());
+            push_tlv(&mut self.tlvs, &mut self.error, tag, &value.to_be_bytes());
             self
         }
 
         /// Appends an Integer4 TLV.
         pub fn tlv_u32(mut self, tag: TlvTag, value: u32) -> Self {
-            push_tlv(&mut self.tlvs, tag, &value.to_be_bytes());
+            push_tlv(&mut self.tlvs, &mut self.error, tag, &value.to_be_bytes());
             self
         }
 
@@ -225,15 +245,14 @@ macro_rules! raw_tlv_setters {
         pub fn tlv_cstr(mut self, tag: TlvTag, value: impl IntoOctets) -> Self {
             let value = value.into_octets();
             if value.contains(&0) {
-                self.error
-                    .get_or_insert(Error::new(smpp_core::ErrorKind::Tlv {
-                        tag,
-                        problem: smpp_core::TlvProblem::InvalidValue,
-                    }));
+                self.error.get_or_insert(Error::new(ErrorKind::Tlv {
+                    tag,
+                    problem: TlvProblem::InvalidValue,
+                }));
             }
             let mut v = value.to_vec();
             v.push(0);
-            push_tlv(&mut self.tlvs, tag, &v);
+            push_tlv(&mut self.tlvs, &mut self.error, tag, &v);
             self
         }
 
@@ -366,15 +385,21 @@ macro_rules! typed_tlv_setters {
         }
 
         /// `its_session_info`: session number, sequence number (0-127) and
-        /// the end-of-session flag.
+        /// the end-of-session flag. A sequence number over 127 does not fit
+        /// its 7 bits: building fails ([`TlvProblem::InvalidValue`]).
         pub fn its_session_info(
-            self,
+            mut self,
             session_number: u8,
             sequence_number: u8,
             end_of_session: bool,
         ) -> Self {
-            let octet = (sequence_number << 1) | u8::from(end_of_session);
-            self.tlv(TlvTag::ITS_SESSION_INFO, &[session_number, octet])
+            let value = TlvValue::ItsSessionInfo {
+                session_number,
+                sequence_number,
+                end_of_session,
+            };
+            push_value(&mut self.tlvs, &mut self.error, &value);
+            self
         }
 
         /// `broadcast_area_success` (`query_broadcast_sm_resp`).

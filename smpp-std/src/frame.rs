@@ -3,7 +3,7 @@
 use bytes::{Bytes, BytesMut};
 use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, ForeignProtocol, Header, frame_len};
 
-use crate::owned::{Pdu, parse_owned, reply_pdu};
+use crate::owned::{Pdu, parse_owned, parse_owned_any, reply_pdu};
 
 /// One complete PDU as received: its header and all its octets.
 ///
@@ -50,6 +50,21 @@ impl Frame {
     /// frame's buffer (no octet is copied).
     pub fn to_pdu(&self) -> Result<Pdu, Error> {
         parse_owned(&self.bytes)
+    }
+
+    /// Decodes the PDU as [`Frame::parse`] does, but keeps an unknown
+    /// `command_id` (a vendor PDU) with its body as
+    /// [`Body::Raw`](smpp_core::Body::Raw) instead of failing (see
+    /// [`smpp_core::Pdu::parse_any`]).
+    pub fn parse_any(&self) -> Result<smpp_core::Pdu<&[u8]>, Error> {
+        smpp_core::Pdu::parse_any(&self.bytes)
+    }
+
+    /// Decodes the PDU into an owned [`Pdu`] as [`Frame::to_pdu`] does, but
+    /// keeps an unknown `command_id` with its body raw, as
+    /// [`Frame::parse_any`] does.
+    pub fn to_pdu_any(&self) -> Result<Pdu, Error> {
+        parse_owned_any(&self.bytes)
     }
 
     /// If the frame does not decode, the PDU to answer it with (the
@@ -141,20 +156,37 @@ impl FrameDecoder {
     /// is fatal: send a `generic_nack` built from [`Error::reply`] (status
     /// `ESME_RINVCMDLEN`) and close the connection.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, Error> {
-        if let Some(protocol) = foreign(buf) {
+        let mut filled = buf.len();
+        let frame = self.cut(buf, &mut filled)?;
+        if frame.is_none() {
+            if let Some(missing) = self.missing(buf) {
+                // The length is known (and within the maximum): make room.
+                buf.reserve(missing);
+            }
+        }
+        Ok(frame)
+    }
+
+    /// Takes the next complete frame off the front of `buf`, of whose
+    /// octets only the first `filled` are received data (the rest is room
+    /// for the next read); `filled` is reduced by the frame's length.
+    pub(crate) fn cut(
+        self,
+        buf: &mut BytesMut,
+        filled: &mut usize,
+    ) -> Result<Option<Frame>, Error> {
+        let data = buf.get(..*filled).unwrap_or_default();
+        if let Some(protocol) = foreign(data) {
             // No header to answer to: the reply's sequence_number is 0.
             return Err(Error::new(ErrorKind::NotSmpp { protocol }));
         }
-        let needed = frame_len(buf, self.max_command_length)?;
-        let Some(len) = needed else {
-            if let Some(head) = buf.first_chunk::<4>() {
-                // The length is known (and within the maximum): make room.
-                let total = u32::from_be_bytes(*head) as usize;
-                buf.reserve(total.saturating_sub(buf.len()));
-            }
+        let Some(len) = frame_len(data, self.max_command_length)? else {
             return Ok(None);
         };
+        // `frame_len` gives at most `data.len()`, so the split stays in
+        // the received data.
         let bytes = buf.split_to(len).freeze();
+        *filled = filled.saturating_sub(len);
         let header = Header::parse(&bytes)?;
         Ok(Some(Frame { header, bytes }))
     }

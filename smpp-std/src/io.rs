@@ -90,7 +90,11 @@ const READ_CHUNK: usize = 8 * 1024;
 #[derive(Debug)]
 pub struct SmppReader<R> {
     inner: R,
+    /// The octets received and not yet returned as frames (`..filled`),
+    /// then room already zeroed for the next reads. That room is kept, so
+    /// each octet of the buffer is zeroed once, not on every read.
     buf: BytesMut,
+    filled: usize,
     decoder: FrameDecoder,
     failed: bool,
 }
@@ -106,6 +110,7 @@ impl<R: Read> SmppReader<R> {
         Self {
             inner,
             buf: BytesMut::new(),
+            filled: 0,
             decoder,
             failed: false,
         }
@@ -130,29 +135,32 @@ impl<R: Read> SmppReader<R> {
         loop {
             if let Some(frame) = self
                 .decoder
-                .decode(&mut self.buf)
+                .cut(&mut self.buf, &mut self.filled)
                 .map_err(StreamError::Framing)?
             {
                 return Ok(Some(frame));
             }
-            let start = self.buf.len();
-            let want = self.decoder.missing(&self.buf).unwrap_or(0).max(READ_CHUNK);
-            self.buf.resize(start + want, 0);
-            let dst = self.buf.get_mut(start..).unwrap_or_default();
+            // Room for the rest of the frame, and at least a chunk; only
+            // octets never offered to a read before are zeroed.
+            let want = self
+                .decoder
+                .missing(self.buffered())
+                .unwrap_or(0)
+                .max(READ_CHUNK);
+            let end = self.filled + want;
+            if self.buf.len() < end {
+                self.buf.resize(end, 0);
+            }
+            let dst = self.buf.get_mut(self.filled..).unwrap_or_default();
+            let room = dst.len();
             let n = match self.inner.read(dst) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                    self.buf.truncate(start);
-                    continue;
-                }
-                Err(e) => {
-                    self.buf.truncate(start);
-                    return Err(e.into());
-                }
+                Ok(n) => n.min(room),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
             };
-            self.buf.truncate(start + n);
+            self.filled += n;
             if n == 0 {
-                return if self.buf.is_empty() {
+                return if self.filled == 0 {
                     Ok(None)
                 } else {
                     Err(
@@ -166,7 +174,7 @@ impl<R: Read> SmppReader<R> {
 
     /// Octets read but not yet returned as frames.
     pub fn buffered(&self) -> &[u8] {
-        &self.buf
+        self.buf.get(..self.filled).unwrap_or_default()
     }
 
     /// The underlying reader.
@@ -199,8 +207,10 @@ impl<R: Read> Iterator for SmppReader<R> {
 /// [`SmppWriter::queue`] encodes a PDU into the batch buffer (validating it
 /// first; an invalid PDU is refused and nothing of it is queued) and writes
 /// the batch once it reaches the batch size; [`SmppWriter::flush`] writes
-/// whatever is queued. [`SmppWriter::send`] queues and flushes. Dropping the
-/// writer does not flush.
+/// whatever is queued. [`SmppWriter::send`] queues and flushes.
+/// [`SmppWriter::queue_frame`] and [`SmppWriter::send_frame`] do the same
+/// with a received [`Frame`], copied as it is (to forward a PDU, decoded or
+/// not). Dropping the writer does not flush.
 ///
 /// ```
 /// use smpp_core::{Body, Pdu};
@@ -247,9 +257,7 @@ impl<W: Write> SmppWriter<W> {
             self.buf.truncate(start);
             return Err(StreamError::Encode(e));
         }
-        if self.buf.len() >= self.batch {
-            self.write_batch()?;
-        }
+        self.write_if_full()?;
         Ok(())
     }
 
@@ -257,6 +265,39 @@ impl<W: Write> SmppWriter<W> {
     pub fn send<B: AsRef<[u8]>>(&mut self, pdu: &smpp_core::Pdu<B>) -> Result<(), StreamError> {
         self.queue(pdu)?;
         self.flush()?;
+        Ok(())
+    }
+
+    /// Queues a received frame as it is, for forwarding (its octets were
+    /// checked when it was framed; whether its body decodes does not
+    /// matter); writes the batch if it is full.
+    ///
+    /// ```
+    /// use smpp_std::{SmppReader, SmppWriter};
+    ///
+    /// // An enquire_link with a body it must not have, forwarded anyway.
+    /// let stream: &[u8] = &[0, 0, 0, 17, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+    /// let frame = SmppReader::new(stream).read_frame().unwrap().unwrap();
+    /// assert!(frame.to_pdu().is_err());
+    /// let mut writer = SmppWriter::new(Vec::new());
+    /// writer.send_frame(&frame).unwrap();
+    /// assert_eq!(writer.get_ref()[..], *stream);
+    /// ```
+    pub fn queue_frame(&mut self, frame: &Frame) -> io::Result<()> {
+        self.buf.extend_from_slice(&frame.bytes);
+        self.write_if_full()
+    }
+
+    /// Queues a received frame as it is and flushes.
+    pub fn send_frame(&mut self, frame: &Frame) -> io::Result<()> {
+        self.queue_frame(frame)?;
+        self.flush()
+    }
+
+    fn write_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= self.batch {
+            self.write_batch()?;
+        }
         Ok(())
     }
 

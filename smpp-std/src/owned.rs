@@ -80,6 +80,27 @@ pub fn parse_owned(frame: &Bytes) -> Result<Pdu, Error> {
     Ok(smpp_core::Pdu::parse(frame)?.map(|s| frame.slice_ref(s)))
 }
 
+/// Parses one whole frame as [`parse_owned`] does, but keeps a PDU whose
+/// `command_id` the specification does not define (a vendor id, a future
+/// one) with its body as [`smpp_core::Body::Raw`] instead of failing with
+/// `ESME_RINVCMDID` (see [`smpp_core::Pdu::parse_any`]). It re-encodes to
+/// `frame`.
+///
+/// ```
+/// use bytes::Bytes;
+/// use smpp_core::{Body, CommandId};
+///
+/// // A vendor request 0x00010200 with a two-octet body.
+/// let frame = Bytes::from_static(&[0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xAB, 0xCD]);
+/// assert!(smpp_std::parse_owned(&frame).is_err());
+/// let pdu = smpp_std::parse_owned_any(&frame).unwrap();
+/// assert_eq!(pdu.command_id(), CommandId(0x0001_0200));
+/// assert!(matches!(pdu.body, Body::Raw(raw) if raw.octets == [0xAB, 0xCD][..]));
+/// ```
+pub fn parse_owned_any(frame: &Bytes) -> Result<Pdu, Error> {
+    Ok(smpp_core::Pdu::parse_any(frame)?.map(|s| frame.slice_ref(s)))
+}
+
 /// The PDU to send for a [`Reply`]: the response (or `generic_nack`) with
 /// the reply's status and sequence number and no body.
 ///

@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use smpp_core::{Body, CommandId};
-use smpp_std::{SmppReader, SmppWriter, SubmitSmBuilder, SubmitSmRespBuilder};
+use smpp_std::{Frame, SmppReader, SmppWriter, SubmitSmBuilder, SubmitSmRespBuilder};
 
 const COUNT: u32 = 5_000;
 
@@ -139,4 +139,43 @@ fn writer_batches_and_reader_handles_a_pipe() {
     feeder.join().unwrap();
     assert_eq!(frames.len(), 100);
     assert!(frames.iter().all(|f| f.to_pdu().unwrap() == pdu));
+}
+
+#[test]
+fn writer_forwards_received_frames_as_they_are() {
+    // A good submit_sm, an enquire_link with a body it must not have (a
+    // frame that does not decode), and a vendor PDU.
+    let good = SubmitSmBuilder::new(1).short_message("hi").build().unwrap();
+    let mut wire = vec![0u8; good.encoded_len()];
+    good.emit(&mut wire).unwrap();
+    wire.extend_from_slice(&[0, 0, 0, 17, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 2, 0]);
+    wire.extend_from_slice(&[0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0xAB, 0xCD]);
+    let frames: Vec<Frame> = SmppReader::new(&wire[..])
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(frames.len(), 3);
+    assert!(frames[1].to_pdu().is_err());
+
+    // Queued frames wait for the batch; the batch size still applies.
+    let mut writer = SmppWriter::with_batch(Vec::new(), 64);
+    writer.queue_frame(&frames[1]).unwrap();
+    writer.queue_frame(&frames[2]).unwrap();
+    assert!(writer.get_ref().is_empty());
+    assert_eq!(writer.queued(), 35);
+    writer.queue_frame(&frames[0]).unwrap();
+    assert_eq!(writer.queued(), 0, "a full batch is written");
+    assert_eq!(writer.get_ref().len(), wire.len());
+    // send_frame flushes at once, and frames mix with PDUs.
+    writer.queue(&good).unwrap();
+    writer.send_frame(&frames[1]).unwrap();
+    assert_eq!(writer.queued(), 0);
+    let out = writer.into_inner().unwrap();
+    let expected = [
+        &wire[good.encoded_len()..],
+        &wire[..good.encoded_len()],
+        &wire[..good.encoded_len()],
+        &frames[1].bytes[..],
+    ]
+    .concat();
+    assert_eq!(out, expected);
 }

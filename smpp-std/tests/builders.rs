@@ -5,7 +5,7 @@ mod common;
 
 use smpp_core::{
     CommandId, CommandStatus, ErrorKind, Field, FieldProblem, InterfaceVersion, MessageState, Npi,
-    RegisteredDelivery, TlvTag, Ton,
+    RegisteredDelivery, TlvProblem, TlvTag, Ton,
 };
 use smpp_std::{
     AlertNotificationBuilder, BindBuilder, BindRespBuilder, BroadcastSmBuilder,
@@ -587,4 +587,104 @@ fn short_message_and_message_payload_together_are_refused() {
         .build()
         .unwrap();
     DataSmBuilder::new(1).message_payload("hi").build().unwrap();
+}
+
+#[test]
+fn tlv_values_over_65535_octets_are_refused_at_build() {
+    // The four octets past 65,535 once read as a further TLV (tag 0,
+    // length 0), so the PDU built "successfully" and carried another one.
+    let too_long = |e: smpp_core::Error, tag: TlvTag, len: usize| {
+        assert_eq!(
+            e.kind(),
+            ErrorKind::Tlv {
+                tag,
+                problem: TlvProblem::TooLong { len },
+            }
+        );
+        assert_eq!(e.command_status(), CommandStatus::ESME_RINVTLVLEN);
+    };
+    too_long(
+        SubmitSmBuilder::new(1)
+            .message_payload(vec![0u8; 65_539])
+            .build()
+            .unwrap_err(),
+        TlvTag::MESSAGE_PAYLOAD,
+        65_539,
+    );
+    too_long(
+        DataSmBuilder::new(1)
+            .tlv(TlvTag(0x1400), vec![0x41u8; 65_536])
+            .build()
+            .unwrap_err(),
+        TlvTag(0x1400),
+        65_536,
+    );
+    // The NUL counts: 65,535 octets of text make a 65,536-octet value.
+    too_long(
+        SubmitSmRespBuilder::new(1)
+            .tlv_cstr(TlvTag(0x1401), vec![0x41u8; 65_535])
+            .build()
+            .unwrap_err(),
+        TlvTag(0x1401),
+        65_536,
+    );
+    too_long(
+        HeaderOnlyBuilder::generic_nack(1, CommandStatus::ESME_RSYSERR)
+            .tlv(TlvTag(0x1402), vec![1u8; 70_000])
+            .build()
+            .unwrap_err(),
+        TlvTag(0x1402),
+        70_000,
+    );
+
+    // 65,535 octets is the largest value, and builds.
+    let pdu = SubmitSmBuilder::new(1)
+        .message_payload(vec![0u8; 65_535])
+        .build()
+        .unwrap();
+    let smpp_core::Body::SubmitSm(sm) = &pdu.body else {
+        panic!("not a submit_sm")
+    };
+    assert_eq!(sm.tlvs.iter().count(), 1);
+    assert_eq!(
+        sm.tlvs.get(TlvTag::MESSAGE_PAYLOAD).map(|t| t.value.len()),
+        Some(65_535)
+    );
+}
+
+#[test]
+fn its_session_info_sequence_number_over_127_is_refused() {
+    // Bit 7 of the sequence number once fell off the shifted octet: 200
+    // went out as 72.
+    let err = SubmitSmBuilder::new(1)
+        .its_session_info(3, 200, false)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Tlv {
+            tag: TlvTag::ITS_SESSION_INFO,
+            problem: TlvProblem::InvalidValue,
+        }
+    );
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVVAL);
+    assert!(
+        DeliverSmBuilder::new(1)
+            .its_session_info(0, 128, true)
+            .build()
+            .is_err()
+    );
+
+    // 127 is the largest, packed above the end-of-session bit.
+    let pdu = SubmitSmBuilder::new(1)
+        .its_session_info(3, 127, true)
+        .build()
+        .unwrap();
+    let smpp_core::Body::SubmitSm(sm) = &pdu.body else {
+        panic!("not a submit_sm")
+    };
+    assert_eq!(
+        sm.tlvs.get(TlvTag::ITS_SESSION_INFO).map(|t| t.value),
+        Some(&[3, 0xFF][..])
+    );
 }

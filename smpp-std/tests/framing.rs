@@ -78,6 +78,81 @@ fn byte_at_a_time_decoder_and_reader() {
     assert_eq!(got, want);
 }
 
+/// One octet per call, like [`Trickle`], and 0xEE over up to 16 more
+/// octets of the window (a reader may leave anything past what it returns).
+/// It notes the calls whose window no longer holds the previous call's
+/// marks, that is, windows cleared again, and the smallest window offered.
+struct Scribble<'a> {
+    data: &'a [u8],
+    marked: usize,
+    calls: usize,
+    cleared: usize,
+    smallest_window: usize,
+}
+
+impl std::io::Read for Scribble<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some((&b, rest)) = self.data.split_first() else {
+            return Ok(0);
+        };
+        self.calls += 1;
+        self.smallest_window = self.smallest_window.min(buf.len());
+        if buf.iter().take(self.marked).any(|&m| m != 0xEE) {
+            self.cleared += 1;
+        }
+        let Some((first, after)) = buf.split_first_mut() else {
+            return Ok(0);
+        };
+        *first = b;
+        self.marked = after.len().min(16);
+        after.iter_mut().take(self.marked).for_each(|m| *m = 0xEE);
+        self.data = rest;
+        Ok(1)
+    }
+}
+
+#[test]
+fn byte_at_a_time_reads_do_not_clear_the_window_again() {
+    // A frame larger than a read chunk among the vectors: the reader's
+    // window then covers the whole missing rest of it. It was zero-filled
+    // on every read, about 70 KB of work for each octet received.
+    let big = smpp_std::SubmitSmBuilder::new(9)
+        .message_payload(vec![0x41u8; 60_000])
+        .build()
+        .unwrap();
+    let mut big_wire = vec![0u8; big.encoded_len()];
+    big.emit(&mut big_wire).unwrap();
+    let (vectors, all) = stream();
+    let input = [&all[..], &big_wire, &all].concat();
+    let mut want: Vec<&[u8]> = vectors.iter().map(Vec::as_slice).collect();
+    want.push(&big_wire);
+    want.extend(vectors.iter().map(Vec::as_slice));
+
+    let mut source = Scribble {
+        data: &input,
+        marked: 0,
+        calls: 0,
+        cleared: 0,
+        smallest_window: usize::MAX,
+    };
+    let mut reader = SmppReader::new(&mut source);
+    let frames: Vec<Frame> = reader.by_ref().collect::<Result<_, _>>().unwrap();
+    // The marks past each octet never read as data.
+    let got: Vec<&[u8]> = frames.iter().map(|f| &f.bytes[..]).collect();
+    assert_eq!(got, want);
+    assert!(reader.buffered().is_empty());
+    drop(reader);
+    assert_eq!(source.calls, input.len());
+    // Room once made ready is not cleared again for the next read ...
+    assert_eq!(source.cleared, 0, "of {} reads", source.calls);
+    // ... and reads stay buffered: each may fill at least a chunk.
+    assert!(
+        source.smallest_window >= 8 * 1024,
+        "{}",
+        source.smallest_window
+    );
+}
+
 #[test]
 fn oversized_command_length_is_fatal_before_allocating() {
     let mut decoder = FrameDecoder::with_max_command_length(1024);
@@ -297,4 +372,45 @@ fn to_pdu_slices_the_frame_without_copying() {
     assert!(range.contains(&sm.short_message.as_ptr()));
     assert!(range.contains(&sm.destination_addr.as_bytes().as_ptr()));
     assert_eq!(sm.short_message, bytes[bytes.len() - 8..]);
+}
+
+#[test]
+fn unknown_command_ids_decode_raw_with_the_any_variants() {
+    // A vendor request 0x00010200 (sequence 5) with a two-octet body.
+    let wire = Bytes::from_static(&[0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xAB, 0xCD]);
+    let frame = Frame::new(wire.clone()).unwrap();
+    let err = frame.to_pdu().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownCommandId);
+    assert!(frame.error_reply().is_some());
+
+    let view = frame.parse_any().unwrap();
+    assert_eq!(view.command_id(), CommandId(0x0001_0200));
+    let owned = frame.to_pdu_any().unwrap();
+    assert_eq!(owned, smpp_std::parse_owned_any(&wire).unwrap());
+    assert_eq!(owned.command_id(), CommandId(0x0001_0200));
+    assert_eq!(owned.sequence_number, 5);
+    let smpp_core::Body::Raw(raw) = &owned.body else {
+        panic!("not raw: {owned:?}")
+    };
+    assert_eq!(raw.octets, [0xAB, 0xCD][..]);
+    // The body is a slice of the frame, not a copy.
+    assert!(wire.as_ptr_range().contains(&raw.octets.as_ptr()));
+    let mut out = vec![0u8; owned.encoded_len()];
+    assert_eq!(owned.emit(&mut out), Ok(18));
+    assert_eq!(out, wire);
+
+    // A known id decodes as with to_pdu; other errors stand.
+    let unbind = Bytes::from_static(&[0, 0, 0, 16, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 3]);
+    assert_eq!(
+        smpp_std::parse_owned_any(&unbind),
+        smpp_std::parse_owned(&unbind)
+    );
+    let bad = Frame::new(Bytes::from_static(&[
+        0, 0, 0, 17, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 3, 1,
+    ]))
+    .unwrap();
+    assert_eq!(
+        bad.to_pdu_any().unwrap_err().kind(),
+        bad.to_pdu().unwrap_err().kind()
+    );
 }

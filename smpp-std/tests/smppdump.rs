@@ -14,12 +14,15 @@ use smpp_core::text::gsm7::{self, Language, Tables};
 use smpp_core::text::split::{Content, Method, Splitter};
 use smpp_core::text::udh::{Ie, write_udh};
 use smpp_core::text::{OnUnmappable, ucs2};
-use smpp_core::{DataCoding, EsmClass, MessageState, TlvBuf, TlvTag};
-use smpp_std::{BroadcastSmBuilder, DataSmBuilder, ReplaceSmBuilder, SubmitSmBuilder};
+use smpp_core::{DataCoding, EsmClass, MessageState, Npi, TlvBuf, TlvTag, Ton};
+use smpp_std::{
+    BroadcastSmBuilder, DataSmBuilder, ReplaceSmBuilder, SubmitMultiBuilder, SubmitSmBuilder,
+};
 
 /// The commands whose JSON has a `content` object.
-const CONTENT_COMMANDS: [&str; 5] = [
+const CONTENT_COMMANDS: [&str; 6] = [
     "submit_sm",
+    "submit_multi",
     "deliver_sm",
     "data_sm",
     "replace_sm",
@@ -1234,4 +1237,114 @@ fn content_of_arbitrary_user_data_never_fails_a_line() {
             assert!(text.is_string());
         }
     }
+}
+
+#[test]
+fn vendor_command_ids_decode_raw_and_encode_back() {
+    // A vendor request 0x00010200 (sequence 5) with a four-octet body, a
+    // vendor response without body, and an unknown id carrying a status.
+    let lines_in = [
+        "0000001400010200000000000000000561626300",
+        "0000001080010200000000000000000a",
+        "0000001400000777000000080000000bdeadbeef",
+    ];
+    let out = run(&[], &format!("{}\n", lines_in.join("\n")));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let decoded = objects(&out);
+    assert_eq!(decoded.len(), 3);
+    assert_eq!(
+        decoded[0],
+        json!({"command": null, "command_id": 0x0001_0200, "command_status": 0,
+               "sequence_number": 5, "body": null, "body_hex": "61626300", "tlvs": []})
+    );
+    assert_eq!(decoded[1]["command_id"], 0x8001_0200_u32);
+    assert_eq!(decoded[1]["body_hex"], "");
+    assert_eq!(decoded[2]["command_status"], 8);
+    assert_eq!(decoded[2]["body_hex"], "deadbeef");
+    for v in &decoded {
+        assert!(v.get("content").is_none(), "{v}");
+    }
+
+    // Back to the same octets.
+    let json_lines: Vec<String> = decoded.iter().map(Value::to_string).collect();
+    let out = run(&["--encode"], &format!("{}\n", json_lines.join("\n")));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    assert_eq!(lines(&out), lines_in);
+
+    // --pretty names no command but still shows the id.
+    let out = run(&["--pretty"], &format!("{}\n", lines_in[0]));
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("0x00010200"), "{text}");
+    assert!(text.contains("61626300"), "{text}");
+}
+
+#[test]
+fn content_submit_multi() {
+    // A concatenated GSM part to two destinations, with a port element.
+    let mut header = [0u8; 16];
+    let n = write_udh(
+        &[
+            Ie::Concat8 {
+                reference: 7,
+                total: 2,
+                seq: 1,
+            },
+            Ie::Port16 {
+                dest: 2948,
+                src: 9200,
+            },
+        ],
+        &mut header,
+    )
+    .unwrap();
+    let multi = SubmitMultiBuilder::new(4)
+        .source_addr("INFO")
+        .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
+        .dest_dl("FRIENDS")
+        .esm_class(EsmClass::DEFAULT.with_udhi())
+        .short_message([&header[..n], &gsm("Hi @all: 5€", Tables::DEFAULT)].concat())
+        .build()
+        .unwrap();
+    // UCS-2 text in message_payload, with the SAR TLVs.
+    let payload = SubmitMultiBuilder::new(5)
+        .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900002")
+        .data_coding(DataCoding::UCS2)
+        .sar(0x0A0B, 3, 2)
+        .message_payload(utf16("привет ✓"))
+        .build()
+        .unwrap();
+    let got = dump(&[wire(&multi), wire(&payload)]);
+    assert_eq!(got[0]["command"], "submit_multi");
+    assert_eq!(
+        got[0]["content"],
+        json!({"udh": [{"iei": 0, "hex": "070201"}, {"iei": 5, "hex": "0b8423f0"}],
+               "concat": {"ref": 7, "total": 2, "seq": 1},
+               "port": {"dest": 2948, "src": 9200}, "text": "Hi @all: 5€"})
+    );
+    assert_eq!(
+        got[1]["content"],
+        json!({"concat": {"ref": 0x0A0B, "total": 3, "seq": 2}, "text": "привет ✓"})
+    );
+    // submit_multi carries no delivery receipt: no `receipt`, no error,
+    // whatever its esm_class says.
+    let receipt_like = SubmitMultiBuilder::new(6)
+        .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900003")
+        .esm_class(EsmClass::DELIVERY_RECEIPT)
+        .short_message("id:1 sub:001 dlvrd:001 submit date:2401010000 done date:2401010000 stat:DELIVRD err:000 text:x")
+        .build()
+        .unwrap();
+    let content = content_of(&wire(&receipt_like));
+    assert!(content.get("receipt").is_none(), "{content}");
+    assert!(content.get("error").is_none(), "{content}");
+
+    // The golden vectors.
+    assert_eq!(
+        content_of(&vector("submit_multi")),
+        json!({"text": "Hello"})
+    );
+    assert_eq!(
+        content_of(&vector("submit_multi_gosmpp_lenient")),
+        json!({"text": "nghắ nghiêng nghiễng ngả"})
+    );
 }

@@ -7,8 +7,9 @@ use core::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::{Body, CommandId, CommandStatus};
 use smpp_std::{Frame, Pdu, PduCodec, SmppCodec, StreamError, SubmitSmBuilder};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio_util::codec::{Framed, FramedRead, FramedWrite};
+use tokio_util::codec::{Encoder, Framed, FramedRead, FramedWrite};
 
 const COUNT: u32 = 10_000;
 
@@ -22,58 +23,129 @@ fn message(seq: u32) -> Pdu {
         .unwrap()
 }
 
-/// Sends `COUNT` PDUs while receiving `COUNT` from the peer; checks each
-/// received one.
+/// Whether the PDU of `seq` goes out as [`malformed_frame`] instead, when
+/// malformed PDUs are mixed in.
+fn is_malformed(seq: u32) -> bool {
+    seq % 97 == 0
+}
+
+/// Feeds `COUNT` PDUs into `sink`, alternating owned PDUs and borrowed
+/// views, with a [`malformed_frame`] in place of every 97th if `malformed`;
+/// then flushes.
+async fn send_all<C>(
+    mut sink: FramedWrite<OwnedWriteHalf, C>,
+    malformed: bool,
+) -> Result<(), StreamError>
+where
+    C: Encoder<Pdu, Error = StreamError>
+        + for<'a> Encoder<&'a smpp_core::Pdu<&'a [u8]>, Error = StreamError>
+        + Encoder<Frame, Error = StreamError>,
+{
+    for seq in 1..=COUNT {
+        let pdu = message(seq);
+        if malformed && is_malformed(seq) {
+            sink.feed(malformed_frame(seq)).await?;
+        } else if seq % 2 == 0 {
+            sink.feed(pdu).await?;
+        } else {
+            let wire = {
+                let mut out = vec![0u8; pdu.encoded_len()];
+                pdu.emit(&mut out).unwrap();
+                out
+            };
+            let view = smpp_core::Pdu::parse(&wire).unwrap();
+            sink.feed(&view).await?;
+        }
+    }
+    SinkExt::<Pdu>::flush(&mut sink).await
+}
+
+/// Checks a received PDU against the one sent under its sequence number.
+fn check_received(seq: u32, pdu: &Pdu) {
+    assert_eq!(*pdu, message(seq));
+    let Body::SubmitSm(sm) = &pdu.body else {
+        panic!("not a submit_sm")
+    };
+    assert_eq!(sm.short_message, format!("message {seq}").as_bytes());
+}
+
+/// Sends `COUNT` PDUs while receiving `COUNT` frames from the peer; checks
+/// each received one.
 async fn exchange(stream: TcpStream) -> Result<u32, StreamError> {
     let (read_half, write_half) = stream.into_split();
     let mut frames = FramedRead::new(read_half, SmppCodec::new());
-    let mut sink = FramedWrite::new(write_half, SmppCodec::new());
-    let writer = tokio::spawn(async move {
-        for seq in 1..=COUNT {
-            // Alternate owned PDUs and borrowed views.
-            let pdu = message(seq);
-            if seq % 2 == 0 {
-                sink.feed(pdu).await?;
-            } else {
-                let wire = {
-                    let mut out = vec![0u8; pdu.encoded_len()];
-                    pdu.emit(&mut out).unwrap();
-                    out
-                };
-                let view = smpp_core::Pdu::parse(&wire).unwrap();
-                sink.feed(&view).await?;
-            }
-        }
-        SinkExt::<Pdu>::flush(&mut sink).await?;
-        Ok::<_, StreamError>(sink)
-    });
+    let writer = tokio::spawn(send_all(
+        FramedWrite::new(write_half, SmppCodec::new()),
+        false,
+    ));
     let mut received = 0;
     while received < COUNT {
         let frame: Frame = frames.next().await.expect("peer closed early")?;
         received += 1;
         assert_eq!(frame.header.sequence_number, received);
-        let pdu = frame.to_pdu().unwrap();
-        assert_eq!(pdu, message(received));
-        let Body::SubmitSm(sm) = &pdu.body else {
-            panic!("not a submit_sm")
-        };
-        assert_eq!(sm.short_message, format!("message {received}").as_bytes());
+        check_received(received, &frame.to_pdu().unwrap());
     }
-    let _sink = writer.await.unwrap()?;
+    writer.await.unwrap()?;
     Ok(received)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_directions_busy_over_loopback() {
+/// As [`exchange`], through [`PduCodec`] on both sides, with malformed
+/// PDUs mixed in: each arrives with its body error in the item and the
+/// stream goes on.
+async fn exchange_pdus(stream: TcpStream) -> Result<u32, StreamError> {
+    let (read_half, write_half) = stream.into_split();
+    let mut items = FramedRead::new(read_half, PduCodec::new());
+    let writer = tokio::spawn(send_all(
+        FramedWrite::new(write_half, PduCodec::new()),
+        true,
+    ));
+    let (mut received, mut bad) = (0, 0);
+    while received < COUNT {
+        let (frame, pdu) = items.next().await.expect("peer closed early")?;
+        received += 1;
+        assert_eq!(frame.header.sequence_number, received);
+        if is_malformed(received) {
+            assert_eq!(frame, malformed_frame(received));
+            let reply = pdu.unwrap_err().reply();
+            assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
+            assert_eq!(reply.command_status, CommandStatus::ESME_RINVSRCADR);
+            assert_eq!(reply.sequence_number, received);
+            bad += 1;
+        } else {
+            let pdu = pdu.unwrap();
+            // The PDU shares the frame's memory.
+            let Body::SubmitSm(sm) = &pdu.body else {
+                panic!("not a submit_sm")
+            };
+            assert!(
+                frame
+                    .bytes
+                    .as_ptr_range()
+                    .contains(&sm.short_message.as_ptr())
+            );
+            check_received(received, &pdu);
+        }
+    }
+    assert_eq!(bad, COUNT / 97);
+    writer.await.unwrap()?;
+    Ok(received)
+}
+
+/// Runs `side` on both ends of a loopback connection at once.
+async fn loopback<F, Fut>(side: F)
+where
+    F: Fn(TcpStream) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = Result<u32, StreamError>> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
         let (stream, _) = listener.accept().await.unwrap();
-        exchange(stream).await
+        side(stream).await
     });
     let client = tokio::spawn(async move {
         let stream = TcpStream::connect(addr).await.unwrap();
-        exchange(stream).await
+        side(stream).await
     });
     let both = async { (server.await.unwrap(), client.await.unwrap()) };
     let (s, c) = tokio::time::timeout(Duration::from_secs(60), both)
@@ -81,6 +153,16 @@ async fn both_directions_busy_over_loopback() {
         .expect("exchange took too long");
     assert_eq!(s.unwrap(), COUNT);
     assert_eq!(c.unwrap(), COUNT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_directions_busy_over_loopback() {
+    loopback(exchange).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_directions_busy_over_loopback_with_pdu_codec() {
+    loopback(exchange_pdus).await;
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ DEST_SUBADDRESS = 0x0203, "dest_subaddress";
 USER_MESSAGE_REFERENCE = 0x0204, "user_message_reference";
 USER_RESPONSE_CODE = 0x0205, "user_response_code";
 SOURCE_PORT = 0x020A, "source_port";
-DESTINATION_PORT = 0x020B, "destination_port";
+DESTINATION_PORT = 0x020B, "destination_port" | "dest_port";
 SAR_MSG_REF_NUM = 0x020C, "sar_msg_ref_num";
 LANGUAGE_INDICATOR = 0x020D, "language_indicator";
 SAR_TOTAL_SEGMENTS = 0x020E, "sar_total_segments";
@@ -69,7 +69,8 @@ ITS_REPLY_TYPE = 0x1380, "its_reply_type";
 ITS_SESSION_INFO = 0x1383, "its_session_info";}
 
 impl TlvTag {
-    /// v5.0 name of the `destination_port` tag (0x020B).
+    /// v5.0 name of the `destination_port` tag (0x020B). [`Self::from_name`]
+    /// takes either name; [`Self::name`] gives `destination_port`.
     pub const DEST_PORT: Self = Self::DESTINATION_PORT;
 
     /// True for tags in the vendor-specific range 0x1400-0x3FFF.

@@ -33,6 +33,13 @@ pub(crate) fn content(pdu: &Pdu<&[u8]>) -> Option<Value> {
             tlvs: b.tlvs,
             may_be_receipt: matches!(pdu.body, Body::DeliverSm(_)),
         },
+        Body::SubmitMulti(b) => SmFields {
+            esm_class: Some(b.esm_class),
+            data_coding: b.data_coding,
+            short_message: b.short_message,
+            tlvs: b.tlvs,
+            may_be_receipt: false,
+        },
         Body::DataSm(b) => SmFields {
             esm_class: Some(b.esm_class),
             data_coding: b.data_coding,

@@ -10,17 +10,22 @@
 //!   are allowed; `#` starts a comment; blank lines are skipped). Each PDU
 //!   is printed as one JSON object on one line, in the shape of the
 //!   `serde` support of `smpp-core` (`command`, `command_id`,
-//!   `command_status`, `sequence_number`, `body`, `tlvs`).
+//!   `command_status`, `sequence_number`, `body`, `tlvs`). A body kept as
+//!   octets is printed as `body_hex`, with `body` `null`: that of a
+//!   `command_id` the specification does not define (a vendor PDU, whose
+//!   `command` is `null` too) and that of an error response whose body
+//!   does not follow the layout.
 //! - `--encode`: each line is such a JSON object; the PDU is printed as
 //!   lowercase hex. Derived lengths may be left out; a `content` key is
 //!   ignored.
 //! - `--pretty`: a readable multi-line form instead of JSON, `content`
 //!   included.
 //!
-//! `submit_sm`, `deliver_sm`, `data_sm`, `replace_sm` and `broadcast_sm`
-//! also get a top-level `content` object: what the text tools of
-//! `smpp-core` make of the user data (`short_message`, or `message_payload`
-//! when `short_message` is empty). Its keys appear only when they apply:
+//! `submit_sm`, `submit_multi`, `deliver_sm`, `data_sm`, `replace_sm` and
+//! `broadcast_sm` also get a top-level `content` object: what the text
+//! tools of `smpp-core` make of the user data (`short_message`, or
+//! `message_payload` when `short_message` is empty). Its keys appear only
+//! when they apply:
 //!
 //! - `udh`: the user data header's elements, `[{"iei":N,"hex":"..."}]`
 //!   (when `esm_class` has UDHI, 0x40).
@@ -72,8 +77,9 @@ mod content;
 
 const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
     Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n\
-    Messages (submit_sm, deliver_sm, data_sm, replace_sm, broadcast_sm) also get\n\
-    a derived \"content\" object: udh, concat, port, text, receipt, error.\n\
+    Messages (submit_sm, submit_multi, deliver_sm, data_sm, replace_sm,\n\
+    broadcast_sm) also get a derived \"content\" object: udh, concat, port, text,\n\
+    receipt, error.\n\
     --encode ignores \"content\".\n\
     A failed line prints {\"line\":N,\"error\":...,\"command_status\":S} (with \"file\"\n\
     first when several FILEs are given) and the rest goes on.\n\
@@ -155,7 +161,9 @@ fn decode_line(line: &str) -> Outcome {
             };
         }
     };
-    let result = smpp_core::Pdu::parse(&bytes)
+    // An unknown command_id (a vendor PDU) keeps its body as `body_hex`,
+    // which --encode takes back.
+    let result = smpp_core::Pdu::parse_any(&bytes)
         .map_err(|e| (e.to_string(), Some(e.command_status().0)))
         .and_then(|pdu| {
             let mut v = serde_json::to_value(pdu).map_err(|e| (e.to_string(), None))?;
@@ -228,6 +236,11 @@ fn pretty(v: &Value, out: &mut String) {
                 }
             }
         }
+    }
+    if let Some(hex) = v["body_hex"].as_str() {
+        // A body kept as octets: an unknown command_id, or an error
+        // response whose body does not follow the layout.
+        let _ = writeln!(out, "  body_hex: {hex}");
     }
     for tlv in v["tlvs"].as_array().into_iter().flatten() {
         let tag = tlv["tag"].as_u64().unwrap_or(0);
