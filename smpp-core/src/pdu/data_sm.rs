@@ -1,5 +1,5 @@
-//! `data_sm` (SMPP v5.0 4.2.2, Table 4-16): a message with its user data in
-//! the `message_payload` TLV, in either direction.
+//! `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2 and 4.3.2, Table 4-16): a message
+//! with its user data in the `message_payload` TLV, in either direction.
 
 use crate::error::{Error, Field};
 use crate::tlv::Tlvs;
@@ -10,7 +10,36 @@ use crate::wire::write::{Writer, check_cstr};
 
 use super::{tlvs_tail, write_addr};
 
-/// The body of `data_sm`. Addresses allow 65 octets here (not 21).
+/// The body of `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2.1, Table 4-16), sent
+/// by an ESME or by the MC. It has no `short_message`: the user data goes
+/// in the `message_payload` TLV. Addresses allow 65 octets here (not 21).
+/// The response is [`DataSmResp`](super::DataSmResp).
+///
+/// ```
+/// use smpp_core::{Body, COctet, DataSm, Npi, Pdu, RegisteredDelivery, TlvBuf, TlvTag, Ton};
+///
+/// let mut tlvs = TlvBuf::<32>::new();
+/// tlvs.push(TlvTag::MESSAGE_PAYLOAD, b"Test").unwrap();
+/// let data = DataSm {
+///     source_addr_ton: Ton::INTERNATIONAL,
+///     source_addr_npi: Npi::ISDN,
+///     source_addr: COctet::from("5552710000"),
+///     dest_addr_npi: Npi::ISDN,
+///     destination_addr: COctet::from("9695"),
+///     registered_delivery: RegisteredDelivery::RECEIPT_ON_FINAL,
+///     tlvs: tlvs.tlvs(),
+///     ..DataSm::default()
+/// };
+/// let pdu = Pdu::new(1, Body::DataSm(data));
+/// let mut buf = [0u8; 64];
+/// let n = pdu.emit(&mut buf).unwrap();
+///
+/// let back = Pdu::parse(&buf[..n]).unwrap();
+/// assert_eq!(back, pdu);
+/// let Body::DataSm(d) = back.body else { unreachable!() };
+/// assert_eq!(d.tlvs.get(TlvTag::MESSAGE_PAYLOAD).map(|t| t.value), Some(&b"Test"[..]));
+/// assert_eq!(d.registered_delivery, RegisteredDelivery::RECEIPT_ON_FINAL);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct DataSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).

@@ -112,6 +112,38 @@ pub(crate) fn write_addr<B: AsRef<[u8]>>(w: &mut Writer<'_>, ton: Ton, npi: Npi,
 /// body. An error response whose body does not follow its layout, and (with
 /// [`Pdu::parse_any`]) a PDU of an unknown `command_id`, is a
 /// [`Body::Raw`].
+///
+/// A body encodes and decodes alone (the octets after the header, with
+/// the `command_id` given apart) or inside a [`Pdu`].
+///
+/// ```
+/// use smpp_core::{Body, COctet, CommandId, Pdu, QuerySm, SubmitSmResp, Tlvs};
+///
+/// let body = Body::QuerySm(QuerySm { message_id: COctet::from("12345"), ..QuerySm::default() });
+/// assert_eq!(body.command_id(), CommandId::QUERY_SM);
+///
+/// // The body alone...
+/// let mut octets = [0u8; 32];
+/// let n = body.emit(&mut octets).unwrap();
+/// assert_eq!(n, body.encoded_len());
+/// assert_eq!(Body::parse(CommandId::QUERY_SM, &octets[..n]), Ok(body));
+///
+/// // ...or in a PDU, after its header.
+/// let pdu = Pdu::new(1, body);
+/// let mut frame = [0u8; 48];
+/// let len = pdu.emit(&mut frame).unwrap();
+/// assert_eq!(len, 16 + n);
+/// let back = Pdu::parse(&frame[..len]).unwrap();
+/// assert_eq!(back.body, body);
+/// let Body::QuerySm(q) = back.body else { unreachable!() };
+/// assert_eq!(q.message_id.to_str(), Some("12345"));
+///
+/// // A response with no body, and a header-only response.
+/// let none = Body::SubmitSmResp(None::<SubmitSmResp<&[u8]>>);
+/// assert_eq!(Body::parse(CommandId::SUBMIT_SM_RESP, &[]), Ok(none));
+/// assert_eq!(none.encoded_len(), 0);
+/// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Body<B: AsRef<[u8]>> {

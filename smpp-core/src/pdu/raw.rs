@@ -49,6 +49,33 @@ use super::Body;
 /// assert_eq!(pdu.emit(&mut out), Ok(19));
 /// assert_eq!(out, frame);
 /// ```
+///
+/// Built by hand: a vendor PDU, and a body the known `command_id` would
+/// refuse.
+///
+/// ```
+/// use smpp_core::{Body, CommandId, CommandStatus, ErrorKind, Pdu, RawBody};
+///
+/// // A vendor request 0x00010200 with a two-octet body.
+/// let vendor = Pdu::new(5, Body::Raw(RawBody::new(CommandId(0x0001_0200), &[0xAB, 0xCD][..])));
+/// let mut buf = [0u8; 32];
+/// let n = vendor.emit(&mut buf).unwrap();
+/// assert_eq!(n, 18);
+/// // Pdu::parse refuses the unknown id; Pdu::parse_any keeps it.
+/// assert_eq!(Pdu::parse(&buf[..n]).unwrap_err().kind(), ErrorKind::UnknownCommandId);
+/// let back = Pdu::parse_any(&buf[..n]).unwrap();
+/// assert_eq!(back, vendor);
+/// let Body::Raw(raw) = back.body else { unreachable!() };
+/// assert_eq!(raw.as_bytes(), [0xAB, 0xCD]);
+///
+/// // Octets that are no query_sm_resp body: accepted in an error response
+/// // only, as the parser would take them back.
+/// let partial = Body::Raw(RawBody::new(CommandId::QUERY_SM_RESP, &b"42\0"[..]));
+/// assert!(Pdu::new(9, partial).emit(&mut buf).is_err());
+/// let failed = Pdu::new(9, partial).with_status(CommandStatus::ESME_RQUERYFAIL);
+/// let n = failed.emit(&mut buf).unwrap();
+/// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), failed);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RawBody<B> {
     /// The `command_id` of the PDU.

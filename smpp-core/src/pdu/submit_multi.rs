@@ -1,6 +1,6 @@
-//! `submit_multi` and `submit_multi_resp` (SMPP v5.0 4.2.3, Tables 4-17 and
-//! 4-19), with their repeated `dest_address` and `unsuccess_sme` entries
-//! decoded lazily.
+//! `submit_multi` and `submit_multi_resp` (SMPP v3.4 4.5, v5.0 4.2.3,
+//! Tables 4-17 and 4-19), with their repeated `dest_address` and
+//! `unsuccess_sme` entries decoded lazily.
 
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
@@ -19,7 +19,50 @@ pub const DEST_FLAG_SME_ADDRESS: u8 = 1;
 /// `dest_flag` of a distribution list entry.
 pub const DEST_FLAG_DISTRIBUTION_LIST: u8 = 2;
 
-/// One `dest_address` entry of `submit_multi`.
+/// One `dest_address` entry of `submit_multi` (in SMPP v3.4 4.5.1, v5.0
+/// 4.2.3.1): a `dest_flag` ([`DEST_FLAG_SME_ADDRESS`] or
+/// [`DEST_FLAG_DISTRIBUTION_LIST`]) then the fields of that kind of entry.
+///
+/// Entries are gathered in a [`DestAddressBuf`] for encoding, which checks
+/// each one as it is pushed, and read back from [`DestAddresses::iter`].
+///
+/// ```
+/// use smpp_core::{Body, COctet, DestAddress, DestAddressBuf, Npi, Pdu, SubmitMulti, Ton};
+///
+/// let sme = DestAddress::SmeAddress {
+///     dest_addr_ton: Ton::INTERNATIONAL,
+///     dest_addr_npi: Npi::ISDN,
+///     destination_addr: COctet::from("447700900001"),
+/// };
+/// let list = DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") };
+/// // dest_flag, TON, NPI, address and NUL; dest_flag, name and NUL.
+/// assert_eq!(sme.encoded_len(), 3 + 13);
+/// assert_eq!(list.encoded_len(), 1 + 8);
+///
+/// let mut dests = DestAddressBuf::<64>::new();
+/// dests.push(sme).unwrap();
+/// dests.push(list).unwrap();
+/// // A dl_name allows 20 characters and its NUL.
+/// let too_long = DestAddress::DistributionList { dl_name: COctet::from("FRIENDS_AND_FAMILY_2024") };
+/// assert!(dests.push(too_long).is_err());
+///
+/// let multi = SubmitMulti { dest_address: dests.list(), short_message: b"Hi", ..SubmitMulti::default() };
+/// let pdu = Pdu::new(5, Body::SubmitMulti(multi));
+/// let mut buf = [0u8; 96];
+/// let n = pdu.emit(&mut buf).unwrap();
+///
+/// let back = Pdu::parse(&buf[..n]).unwrap();
+/// assert_eq!(back, pdu);
+/// let Body::SubmitMulti(m) = back.body else { unreachable!() };
+/// for dest in &m.dest_address {
+///     match dest {
+///         DestAddress::SmeAddress { destination_addr, .. } => {
+///             assert_eq!(destination_addr.to_str(), Some("447700900001"));
+///         }
+///         DestAddress::DistributionList { dl_name } => assert_eq!(dl_name.to_str(), Some("FRIENDS")),
+///     }
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DestAddress<'a> {
     /// `dest_flag` 1: an SME address.
@@ -105,7 +148,47 @@ fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
     }
 }
 
-/// One `unsuccess_sme` entry of `submit_multi_resp`.
+/// One `unsuccess_sme` entry of `submit_multi_resp` (in SMPP v3.4 4.5.2,
+/// v5.0 4.2.3.2): a destination the MC did not accept, and why.
+///
+/// Entries are gathered in an [`UnsuccessSmeBuf`] for encoding and read
+/// back from [`UnsuccessSmes::iter`].
+///
+/// ```
+/// use smpp_core::{Body, COctet, CommandStatus, Npi, Pdu, SubmitMultiResp, Ton};
+/// use smpp_core::{UnsuccessSme, UnsuccessSmeBuf};
+///
+/// let rejected = UnsuccessSme {
+///     dest_addr_ton: Ton::INTERNATIONAL,
+///     dest_addr_npi: Npi::ISDN,
+///     destination_addr: COctet::from("447700900002"),
+///     error_status_code: CommandStatus::ESME_RINVDSTADR,
+/// };
+/// // TON, NPI, address and NUL, error_status_code.
+/// assert_eq!(rejected.encoded_len(), 2 + 13 + 4);
+///
+/// let mut failed = UnsuccessSmeBuf::<64>::new();
+/// failed.push(rejected).unwrap();
+/// failed.push(UnsuccessSme {
+///     destination_addr: COctet::from("447700900003"),
+///     error_status_code: CommandStatus::ESME_RMSGQFUL,
+///     ..rejected
+/// }).unwrap();
+/// let resp = SubmitMultiResp {
+///     message_id: COctet::from("MSG0001"),
+///     unsuccess_sme: failed.list(),
+///     ..SubmitMultiResp::default()
+/// };
+/// let pdu = Pdu::new(5, Body::SubmitMultiResp(Some(resp)));
+/// let mut buf = [0u8; 96];
+/// let n = pdu.emit(&mut buf).unwrap();
+///
+/// let back = Pdu::parse(&buf[..n]).unwrap();
+/// assert_eq!(back, pdu);
+/// let Body::SubmitMultiResp(Some(r)) = back.body else { unreachable!() };
+/// let codes = r.unsuccess_sme.iter().map(|e| e.error_status_code);
+/// assert!(codes.eq([CommandStatus::ESME_RINVDSTADR, CommandStatus::ESME_RMSGQFUL]));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct UnsuccessSme<'a> {
     /// `dest_addr_ton`.
@@ -369,8 +452,10 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
     }
 }
 
-/// The body of `submit_multi` (Table 4-17): one message, up to 255
-/// destinations (SME addresses or distribution lists).
+/// The body of `submit_multi` (SMPP v3.4 4.5.1, v5.0 4.2.3.1, Table 4-17):
+/// one message, up to 255 destinations (SME addresses or distribution
+/// lists, see [`DestAddress`]). `number_of_dests` and `sm_length` are not
+/// stored: they are computed on encode and checked on parse.
 ///
 /// ```
 /// use smpp_core::{Body, COctet, DestAddress, DestAddressBuf, Npi, Pdu, SubmitMulti, Ton};
@@ -553,7 +638,30 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
     }
 }
 
-/// The body of `submit_multi_resp` (Table 4-19).
+/// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2, Table
+/// 4-19): the `message_id` and the destinations the MC did not accept
+/// (see [`UnsuccessSme`]). `no_unsuccess` is not stored: it is the count of
+/// [`Self::unsuccess_sme`], 0 when every destination was accepted.
+///
+/// In a [`Body`](super::Body) it is an `Option`: an error response usually
+/// has no body at all (`None`, `command_length` 16).
+///
+/// ```
+/// use smpp_core::{Body, COctet, Pdu, SubmitMultiResp};
+///
+/// // Every destination accepted: no_unsuccess = 0.
+/// let resp = SubmitMultiResp { message_id: COctet::from("MSG0001"), ..SubmitMultiResp::default() };
+/// let pdu = Pdu::new(5, Body::SubmitMultiResp(Some(resp)));
+/// let mut buf = [0u8; 32];
+/// let n = pdu.emit(&mut buf).unwrap();
+/// assert_eq!(buf[16..n], *b"MSG0001\0\0");
+///
+/// let back = Pdu::parse(&buf[..n]).unwrap();
+/// assert_eq!(back, pdu);
+/// let Body::SubmitMultiResp(Some(r)) = back.body else { unreachable!() };
+/// assert_eq!(r.message_id.to_str(), Some("MSG0001"));
+/// assert_eq!(r.unsuccess_sme.count(), 0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct SubmitMultiResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).

@@ -170,7 +170,30 @@ fn tlv_err(tag: TlvTag, problem: TlvProblem) -> Error {
     Error::new(ErrorKind::Tlv { tag, problem })
 }
 
-/// One TLV, borrowed from the PDU.
+/// One TLV, borrowed from the PDU: its tag and value octets (the length
+/// field is the value's length, not stored). The accessors read the value
+/// as the integer or string its tag defines; [`Self::typed`] decodes it by
+/// the tag's definition.
+///
+/// ```
+/// use smpp_core::{Tlv, TlvBuf, TlvTag, TlvValue};
+///
+/// let tlv = Tlv::new(TlvTag::USER_MESSAGE_REFERENCE, &[0x00, 0x07]);
+/// assert_eq!(tlv.encoded_len(), 4 + 2);
+/// assert_eq!(tlv.as_u16(), Some(7));
+/// assert_eq!(tlv.as_u8(), None); // two octets, not one
+/// assert_eq!(tlv.typed(), TlvValue::UserMessageReference(7));
+///
+/// // Into a TLV region and back.
+/// let mut buf = TlvBuf::<16>::new();
+/// buf.push_tlv(tlv).unwrap();
+/// assert_eq!(buf.tlvs().as_bytes(), [0x02, 0x04, 0x00, 0x02, 0x00, 0x07]);
+/// assert_eq!(buf.tlvs().get(TlvTag::USER_MESSAGE_REFERENCE), Some(tlv));
+///
+/// // A C-Octet String value, read without its NUL.
+/// let id = Tlv::new(TlvTag::RECEIPTED_MESSAGE_ID, b"38601fa\0");
+/// assert_eq!(id.as_cstr(), b"38601fa");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Tlv<'a> {
     /// The tag.
@@ -432,7 +455,28 @@ impl<'a, B: AsRef<[u8]>> IntoIterator for &'a Tlvs<B> {
     }
 }
 
-/// Iterator over a validated TLV region.
+/// Iterator over a validated TLV region ([`Tlvs::iter`], or `for tlv in
+/// &tlvs`): yields each [`Tlv`] in wire order, duplicates and unknown or
+/// vendor tags included, without copying.
+///
+/// ```
+/// use smpp_core::{TlvTag, Tlvs};
+///
+/// // user_message_reference = 7, a vendor TLV 0x1400, sar_total_segments = 2.
+/// let raw = [0x02, 0x04, 0, 2, 0, 7, 0x14, 0x00, 0, 2, 0xBE, 0xEF, 0x02, 0x0E, 0, 1, 2];
+/// let tlvs = Tlvs::parse(&raw[..]).unwrap();
+///
+/// let mut iter = tlvs.iter();
+/// assert_eq!(iter.next().and_then(|t| t.as_u16()), Some(7));
+/// let vendor = iter.next().unwrap();
+/// assert!(vendor.tag.is_vendor_specific());
+/// assert_eq!(vendor.value, [0xBE, 0xEF]);
+/// assert_eq!(iter.next().map(|t| t.tag), Some(TlvTag::SAR_TOTAL_SEGMENTS));
+/// assert_eq!(iter.next(), None);
+///
+/// let tags: Vec<u16> = (&tlvs).into_iter().map(|t| t.tag.0).collect();
+/// assert_eq!(tags, [0x0204, 0x1400, 0x020E]);
+/// ```
 #[derive(Clone, Debug)]
 pub struct TlvIter<'a> {
     rest: &'a [u8],
