@@ -1,4 +1,4 @@
-//! `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1, Table 4-12): the MC
+//! `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1): the MC
 //! reports that a subscriber became available. It has no response PDU.
 
 use crate::error::{Error, Field};
@@ -10,8 +10,8 @@ use crate::wire::write::{Writer, check_cstr};
 
 use super::{tlvs_tail, write_addr};
 
-/// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1, Table
-/// 4-12), sent by the MC when a subscriber for whom an ESME set
+/// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1), sent
+/// by the MC when a subscriber for whom an ESME set
 /// `set_dpf` becomes available. Both addresses allow 65 octets (NUL
 /// included), not the 21 of `submit_sm`. No response PDU exists.
 ///

@@ -12,7 +12,7 @@ use super::{tlvs_tail, write_addr};
 
 /// The body of the three bind requests: `bind_transmitter` (SMPP v3.4
 /// 4.1.1, v5.0 4.1.1.1), `bind_receiver` (v3.4 4.1.3, v5.0 4.1.1.3) and
-/// `bind_transceiver` (v3.4 4.1.5, v5.0 4.1.1.5); Tables 4-1, 4-3, 4-5.
+/// `bind_transceiver` (v3.4 4.1.5, v5.0 4.1.1.5).
 /// The [`Body`](super::Body) variant gives the kind of bind.
 ///
 /// The example encodes the sample PDU of SMPP v5.0 3.2.2 and reads it back.
@@ -142,8 +142,8 @@ impl<B: AsRef<[u8]>> Bind<B> {
 
 /// The body of the three bind responses: `bind_transmitter_resp` (SMPP v3.4
 /// 4.1.2, v5.0 4.1.1.2), `bind_receiver_resp` (v3.4 4.1.4, v5.0 4.1.1.4)
-/// and `bind_transceiver_resp` (v3.4 4.1.6, v5.0 4.1.1.6); Tables 4-2, 4-4,
-/// 4-6: the MC's `system_id` and TLVs (`sc_interface_version`).
+/// and `bind_transceiver_resp` (v3.4 4.1.6, v5.0 4.1.1.6): the MC's
+/// `system_id` and TLVs (`sc_interface_version`).
 ///
 /// In a [`Body`](super::Body) it is an `Option`: a refused bind is usually
 /// answered with no body at all (`None`, `command_length` 16).
@@ -222,7 +222,7 @@ impl<B: AsRef<[u8]>> BindResp<B> {
     }
 }
 
-/// The body of `outbind` (SMPP v3.4 4.1.7, v5.0 4.1.1.7, Table 4-7): the MC
+/// The body of `outbind` (SMPP v3.4 4.1.7, v5.0 4.1.1.7): the MC
 /// asks the ESME to bind (with `bind_receiver` or `bind_transceiver`). It
 /// has no response PDU.
 ///

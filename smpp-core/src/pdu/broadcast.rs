@@ -13,7 +13,7 @@ use crate::wire::write::{Writer, check_cstr, check_time};
 
 use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring, write_addr};
 
-/// `query_broadcast_sm` (SMPP v5.0 4.6.1, Table 4-40) has the body of
+/// `query_broadcast_sm` (SMPP v5.0 4.6.1) has the body of
 /// `query_sm`: see [`QuerySm`]. The broadcast is named by the `message_id`
 /// of its `broadcast_sm_resp`, or, with an empty `message_id`, by the
 /// `user_message_reference` TLV the ESME gave it.
@@ -39,7 +39,7 @@ use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring, write_addr};
 /// ```
 pub type QueryBroadcastSm<B> = QuerySm<B>;
 
-/// `query_broadcast_sm_resp` (SMPP v5.0 4.6.1, Table 4-41) is a `message_id`
+/// `query_broadcast_sm_resp` (SMPP v5.0 4.6.1) is a `message_id`
 /// and TLVs, of which `message_state`, `broadcast_area_identifier` and
 /// `broadcast_area_success` are mandatory
 /// ([`QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS`]).
@@ -96,7 +96,7 @@ pub type QueryBroadcastSm<B> = QuerySm<B>;
 /// ```
 pub type QueryBroadcastSmResp<B> = SubmitSmResp<B>;
 
-/// The TLVs `broadcast_sm` must carry (Table 4-27), in any order among its
+/// The TLVs `broadcast_sm` must carry, in any order among its
 /// TLVs: checked by [`BroadcastSm::parse`], [`BroadcastSm::validate`] and
 /// [`BroadcastSm::emit`] (`ESME_RMISSINGTLV` names the first one missing).
 pub const BROADCAST_SM_MANDATORY_TLVS: [TlvTag; 4] = [
@@ -106,7 +106,7 @@ pub const BROADCAST_SM_MANDATORY_TLVS: [TlvTag; 4] = [
     TlvTag::BROADCAST_FREQUENCY_INTERVAL,
 ];
 
-/// The TLVs `query_broadcast_sm_resp` must carry (Table 4-41) when its
+/// The TLVs `query_broadcast_sm_resp` must carry when its
 /// `command_status` is 0. [`Body`](super::Body) and [`Pdu`](super::Pdu)
 /// check them; the methods of [`QueryBroadcastSmResp`] itself do not (see
 /// there).
@@ -138,7 +138,7 @@ pub(crate) fn validate_query_broadcast_resp<B: AsRef<[u8]>>(
         .validate_requiring(&QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)
 }
 
-/// The body of `broadcast_sm` (SMPP v5.0 4.4.1.1, Table 4-27): a message
+/// The body of `broadcast_sm` (SMPP v5.0 4.4.1.1): a message
 /// for the cell broadcast of one or more areas. The text travels in
 /// `message_payload`; four TLVs are mandatory
 /// ([`BROADCAST_SM_MANDATORY_TLVS`]) and checked on parse and encode. The
@@ -303,7 +303,7 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
     }
 }
 
-/// The body of `cancel_broadcast_sm` (SMPP v5.0 4.6.2.1, Table 4-42): the
+/// The body of `cancel_broadcast_sm` (SMPP v5.0 4.6.2.1): the
 /// ESME stops a broadcast, named by the `message_id` of its
 /// `broadcast_sm_resp` or, with an empty `message_id`, by the
 /// `user_message_reference` TLV. The response, `cancel_broadcast_sm_resp`,

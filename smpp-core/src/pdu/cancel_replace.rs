@@ -10,7 +10,7 @@ use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
 
 use super::{tlvs_tail, write_addr};
 
-/// The body of `cancel_sm` (SMPP v3.4 4.9.1, v5.0 4.5.1.1, Table 4-30): the
+/// The body of `cancel_sm` (SMPP v3.4 4.9.1, v5.0 4.5.1.1): the
 /// ESME withdraws messages still waiting in the MC, one by its
 /// `message_id`, or with an empty `message_id` all those from the source
 /// to the destination address (of the given `service_type`, if any). The
@@ -148,7 +148,7 @@ impl<B: AsRef<[u8]>> CancelSm<B> {
     }
 }
 
-/// The body of `replace_sm` (SMPP v3.4 4.10.1, v5.0 4.5.3.1, Table 4-35):
+/// The body of `replace_sm` (SMPP v3.4 4.10.1, v5.0 4.5.3.1):
 /// the ESME replaces the text (and optionally the times and
 /// `registered_delivery`) of a message still waiting in the MC. There is
 /// no `service_type` here. `sm_length` is not stored: it is

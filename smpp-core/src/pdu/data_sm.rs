@@ -1,4 +1,4 @@
-//! `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2 and 4.3.2, Table 4-16): a message
+//! `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2 and 4.3.2): a message
 //! with its user data in the `message_payload` TLV, in either direction.
 
 use crate::error::{Error, Field};
@@ -10,7 +10,7 @@ use crate::wire::write::{Writer, check_cstr};
 
 use super::{tlvs_tail, write_addr};
 
-/// The body of `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2.1, Table 4-16), sent
+/// The body of `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2.1), sent
 /// by an ESME or by the MC. It has no `short_message`: the user data goes
 /// in the `message_payload` TLV. Addresses allow 65 octets here (not 21).
 /// The response is [`DataSmResp`](super::DataSmResp).

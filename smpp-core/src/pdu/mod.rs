@@ -201,16 +201,16 @@ pub enum Body<B: AsRef<[u8]>> {
     DataSm(DataSm<B>),
     /// `data_sm_resp` (v3.4 4.7.2); `None` without body.
     DataSmResp(Option<DataSmResp<B>>),
-    /// `broadcast_sm` (v5.0 4.4, Table 4-27).
+    /// `broadcast_sm` (v5.0 4.4).
     BroadcastSm(BroadcastSm<B>),
     /// `broadcast_sm_resp` (v5.0 4.4); `None` without body.
     BroadcastSmResp(Option<BroadcastSmResp<B>>),
-    /// `query_broadcast_sm` (v5.0 4.6, Table 4-40).
+    /// `query_broadcast_sm` (v5.0 4.6).
     QueryBroadcastSm(QueryBroadcastSm<B>),
-    /// `query_broadcast_sm_resp` (v5.0 4.6, Table 4-41); `None` without
+    /// `query_broadcast_sm_resp` (v5.0 4.6); `None` without
     /// body. Its mandatory TLVs are required with `command_status` 0 only.
     QueryBroadcastSmResp(Option<QueryBroadcastSmResp<B>>),
-    /// `cancel_broadcast_sm` (v5.0 4.6, Table 4-42).
+    /// `cancel_broadcast_sm` (v5.0 4.6).
     CancelBroadcastSm(CancelBroadcastSm<B>),
     /// `cancel_broadcast_sm_resp` (v5.0 4.6): header only, TLVs allowed.
     CancelBroadcastSmResp(Tlvs<B>),

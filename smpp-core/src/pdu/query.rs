@@ -11,7 +11,7 @@ use crate::wire::write::{Writer, check_cstr, check_time};
 
 use super::{tlvs_tail, write_addr};
 
-/// The body of `query_sm` (SMPP v3.4 4.8.1, v5.0 4.5.2.1, Table 4-32): the
+/// The body of `query_sm` (SMPP v3.4 4.8.1, v5.0 4.5.2.1): the
 /// ESME asks for the state of a message it submitted, naming it by the
 /// `message_id` the MC returned and the source address it was sent from.
 /// [`QueryBroadcastSm`](super::QueryBroadcastSm) is the same body.
@@ -110,7 +110,7 @@ impl<B: AsRef<[u8]>> QuerySm<B> {
     }
 }
 
-/// The body of `query_sm_resp` (SMPP v3.4 4.8.2, v5.0 4.5.2.2, Table 4-33):
+/// The body of `query_sm_resp` (SMPP v3.4 4.8.2, v5.0 4.5.2.2):
 /// the message's state, and when it reached a final one.
 ///
 /// In a [`Body`](super::Body) it is an `Option`: an error response usually

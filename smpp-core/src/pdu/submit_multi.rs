@@ -1,5 +1,5 @@
-//! `submit_multi` and `submit_multi_resp` (SMPP v3.4 4.5, v5.0 4.2.3,
-//! Tables 4-17 and 4-19), with their repeated `dest_address` and
+//! `submit_multi` and `submit_multi_resp` (SMPP v3.4 4.5, v5.0 4.2.3),
+//! with their repeated `dest_address` and
 //! `unsuccess_sme` entries decoded lazily.
 
 use crate::command_status::CommandStatus;
@@ -452,7 +452,7 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
     }
 }
 
-/// The body of `submit_multi` (SMPP v3.4 4.5.1, v5.0 4.2.3.1, Table 4-17):
+/// The body of `submit_multi` (SMPP v3.4 4.5.1, v5.0 4.2.3.1):
 /// one message, up to 255 destinations (SME addresses or distribution
 /// lists, see [`DestAddress`]). `number_of_dests` and `sm_length` are not
 /// stored: they are computed on encode and checked on parse.
@@ -638,8 +638,7 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
     }
 }
 
-/// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2, Table
-/// 4-19): the `message_id` and the destinations the MC did not accept
+/// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2): the `message_id` and the destinations the MC did not accept
 /// (see [`UnsuccessSme`]). `no_unsuccess` is not stored: it is the count of
 /// [`Self::unsuccess_sme`], 0 when every destination was accepted.
 ///
