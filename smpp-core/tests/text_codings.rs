@@ -45,6 +45,35 @@ fn ucs2_errors() {
 }
 
 #[test]
+fn ucs2_high_surrogate_leaves_the_next_unit_alone() {
+    // A high surrogate followed by a unit that is not a low surrogate: the
+    // error is the high surrogate's alone, and the unit after it decodes.
+    let items: Vec<_> = ucs2::decode(&[0xD8, 0x00, 0x00, 0x41]).collect();
+    assert_eq!(items, [Err(TextError::UnpairedSurrogate(0xD800)), Ok('A')]);
+    // Followed by another high surrogate that does have its pair.
+    let items: Vec<_> = ucs2::decode(&[0xD8, 0x00, 0xD8, 0x3D, 0xDE, 0x00]).collect();
+    assert_eq!(items, [Err(TextError::UnpairedSurrogate(0xD800)), Ok('😀')]);
+    // Two high surrogates, then the end.
+    let items: Vec<_> = ucs2::decode(&[0xDB, 0xFF, 0xD8, 0x00]).collect();
+    assert_eq!(
+        items,
+        [
+            Err(TextError::UnpairedSurrogate(0xDBFF)),
+            Err(TextError::UnpairedSurrogate(0xD800))
+        ]
+    );
+    // An odd octet after a lone high surrogate: both reported.
+    let items: Vec<_> = ucs2::decode(&[0xD8, 0x00, 0x41]).collect();
+    assert_eq!(
+        items,
+        [
+            Err(TextError::UnpairedSurrogate(0xD800)),
+            Err(TextError::OddLength)
+        ]
+    );
+}
+
+#[test]
 fn latin1_and_ascii() {
     let mut out = [0u8; 16];
     let n = latin1::encode_latin1("Ünïcødé", OnUnmappable::Error, &mut out).unwrap();

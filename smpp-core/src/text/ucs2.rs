@@ -87,6 +87,18 @@ impl Decoder<'_> {
         self.octets = rest;
         Some(u16::from_be_bytes(unit))
     }
+
+    /// Takes the next unit if it is a low surrogate; any other unit stays for the next call.
+    fn next_low_surrogate(&mut self) -> Option<u16> {
+        let (&unit, rest) = self.octets.split_first_chunk::<2>()?;
+        let unit = u16::from_be_bytes(unit);
+        if (0xDC00..=0xDFFF).contains(&unit) {
+            self.octets = rest;
+            Some(unit)
+        } else {
+            None
+        }
+    }
 }
 
 impl Iterator for Decoder<'_> {
@@ -102,16 +114,13 @@ impl Iterator for Decoder<'_> {
         };
         Some(match unit {
             0xD800..=0xDBFF => {
-                let Some(low) = self.next_unit() else {
+                // A unit that is not a low surrogate is not this one's partner: it is left for
+                // the next call, so that only the high surrogate is in error.
+                let Some(low) = self.next_low_surrogate() else {
                     return Some(Err(TextError::UnpairedSurrogate(unit)));
                 };
-                if (0xDC00..=0xDFFF).contains(&low) {
-                    let cp =
-                        0x1_0000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
-                    char::from_u32(cp).ok_or(TextError::UnpairedSurrogate(unit))
-                } else {
-                    Err(TextError::UnpairedSurrogate(unit))
-                }
+                let cp = 0x1_0000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                char::from_u32(cp).ok_or(TextError::UnpairedSurrogate(unit))
             }
             0xDC00..=0xDFFF => Err(TextError::UnpairedSurrogate(unit)),
             _ => char::from_u32(u32::from(unit)).ok_or(TextError::UnpairedSurrogate(unit)),
@@ -219,12 +228,16 @@ mod tests {
                 |out| decode_to_utf8(&bytes, out),
                 |out| utf8_one_by_one(&bytes, out),
             )?;
-            if bytes.len() % 2 == 0 {
-                let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-                if let Ok(text) = char::decode_utf16(units).collect::<Result<String, _>>() {
-                    prop_assert_eq!(decode(&bytes).collect::<Result<String, _>>(), Ok(text));
-                }
+            // Item by item as the standard library's UTF-16 decoder, which reports each
+            // unpaired surrogate alone, then the odd octet.
+            let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let mut expected: Vec<Result<char, TextError>> = char::decode_utf16(units)
+                .map(|r| r.map_err(|e| TextError::UnpairedSurrogate(e.unpaired_surrogate())))
+                .collect();
+            if bytes.len() % 2 == 1 {
+                expected.push(Err(TextError::OddLength));
             }
+            prop_assert_eq!(decode(&bytes).collect::<Vec<_>>(), expected);
         }
 
         #[test]
