@@ -14,8 +14,8 @@ use smpp_core::text::{OnUnmappable, TextError};
 use smpp_core::{Body, CommandId, DataCoding, EsmClass, TlvTag};
 use smpp_std::reassembly::{Config, Outcome, Reassembler};
 use smpp_std::text::{
-    DecodeError, SplitPduError, decode_short_message, decode_to_string, deliver_sms, submit_sms,
-    submit_sms_for_text,
+    DecodeError, SplitPduError, decode_short_message, decode_short_message_with, decode_to_string,
+    decode_to_string_with, deliver_sms, submit_sms, submit_sms_for_text,
 };
 use smpp_std::{COctet, Pdu, SubmitSm};
 
@@ -294,5 +294,67 @@ fn errors_name_what_failed() {
     assert_eq!(
         decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00]),
         Some(Err(TextError::UnpairedSurrogate(0xD800)))
+    );
+}
+
+#[test]
+fn decoding_with_replacement() {
+    const R: char = '\u{FFFD}';
+    let replace = OnUnmappable::Replace;
+    // The errors of the strict decoders, replaced in place.
+    assert_eq!(
+        decode_short_message_with(&[0x41, 0x80, 0x42], false, DataCoding(0), replace),
+        Ok(Some(format!("A{R}B")))
+    );
+    assert_eq!(
+        decode_to_string_with(
+            DataCoding(0x08),
+            Tables::DEFAULT,
+            &[0xD8, 0x00, 0x00, 0x41],
+            replace
+        ),
+        Some(Ok(format!("{R}A")))
+    );
+    assert_eq!(
+        decode_to_string_with(
+            DataCoding(0x08),
+            Tables::DEFAULT,
+            &[0x00, 0x41, 0x42],
+            replace
+        ),
+        Some(Ok(format!("A{R}")))
+    );
+    // The error policy is the plain functions'.
+    assert_eq!(
+        decode_to_string_with(
+            DataCoding(0x08),
+            Tables::DEFAULT,
+            &[0xD8, 0x00],
+            OnUnmappable::Error
+        ),
+        decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00])
+    );
+    // A Bengali locking shift in the header: 0x0C has no character there, so '?'.
+    let sm = [0x03, 0x25, 0x01, 0x04, 0x0C];
+    assert_eq!(
+        decode_short_message(&sm, true, DataCoding(0)),
+        Err(DecodeError::Text(TextError::Unassigned(0x0C)))
+    );
+    assert_eq!(
+        decode_short_message_with(&sm, true, DataCoding(0), replace),
+        Ok(Some("?".to_string()))
+    );
+    // A broken header is still an error: the text cannot be found.
+    assert_eq!(
+        decode_short_message_with(&[0x09, 0x00], true, DataCoding(0), replace),
+        Err(DecodeError::Udh(UdhError::UdhlPastEnd {
+            udhl: 9,
+            available: 1
+        }))
+    );
+    // Binary data is not text under either policy.
+    assert_eq!(
+        decode_short_message_with(b"\xD8", false, DataCoding(0x04), replace),
+        Ok(None)
     );
 }

@@ -419,7 +419,10 @@ impl Iterator for Decoder<'_> {
 ///
 /// Errors: [`TextError::InvalidSeptet`] for an octet above 0x7F, [`TextError::LoneEscape`] if the
 /// data ends with 0x1B, and (with [`OnUnmappable::Error`]) [`TextError::Unassigned`] for a code with
-/// no character in the table; with [`OnUnmappable::Replace`] such codes decode to `'?'`.
+/// no character in the table; with [`OnUnmappable::Replace`] such codes decode to `'?'`. The
+/// policy covers unassigned codes only: the first two are errors under both policies (an octet
+/// above 0x7F usually means packed septets), and decoding goes on after them.
+/// [`text::decode_with`](super::decode_with) replaces them with U+FFFD.
 pub fn decode_unpacked(septets: &[u8], tables: Tables, policy: OnUnmappable) -> Decoder<'_> {
     Decoder {
         septets: septets.iter(),
