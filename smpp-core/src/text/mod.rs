@@ -87,6 +87,14 @@ pub enum TextError {
     UnpairedSurrogate(u16),
     /// An octet above 0x7F in IA5/ASCII data.
     NonAscii(u8),
+    /// Packed GSM 7-bit data holds fewer septets than were asked for (a septet count, such as
+    /// the TP-UDL less the header, larger than the octets carry); see [`gsm7::unpack`].
+    NotEnoughSeptets {
+        /// Septets asked for.
+        wanted: usize,
+        /// Septets the data holds after its fill bits.
+        available: usize,
+    },
 }
 
 impl fmt::Display for TextError {
@@ -104,6 +112,10 @@ impl fmt::Display for TextError {
             Self::OddLength => f.write_str("UCS-2 data has an odd number of octets"),
             Self::UnpairedSurrogate(u) => write!(f, "unpaired UTF-16 surrogate 0x{u:04X}"),
             Self::NonAscii(b) => write!(f, "octet 0x{b:02X} is not ASCII"),
+            Self::NotEnoughSeptets { wanted, available } => write!(
+                f,
+                "{wanted} septets asked for, the packed data holds {available}"
+            ),
         }
     }
 }

@@ -323,7 +323,10 @@ fn check_unpack_pack(packed: &[u8], fill: u8) -> Vec<u8> {
     let mut more = vec![0u8; count + 1];
     assert_eq!(
         gsm7::unpack(packed, fill, Some(count + 1), &mut more),
-        Err(TextError::BufferTooSmall)
+        Err(TextError::NotEnoughSeptets {
+            wanted: count + 1,
+            available: count
+        })
     );
 
     if packed.is_empty() && fill > 0 {
