@@ -8,7 +8,9 @@ use smpp_core::text::choose::{
 };
 use smpp_core::text::gsm7::{self, Language, Tables};
 use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, Status};
-use smpp_core::text::split::{Content, Method, Sar, SplitError, SplitOptions, Splitter};
+use smpp_core::text::split::{
+    Content, MAX_MESSAGE_PAYLOAD, Method, Sar, SplitError, SplitOptions, Splitter,
+};
 use smpp_core::text::udh::{Ie, Udh};
 use smpp_core::text::{OnUnmappable, TextError, ucs2};
 
@@ -179,6 +181,104 @@ fn payload_is_whole() {
     assert_eq!(s.total(), 1);
     let mut out = [0u8; 1000];
     assert_eq!(s.segment(0, &mut out).unwrap().len, 1000);
+}
+
+#[test]
+fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
+    assert_eq!(MAX_MESSAGE_PAYLOAD, 65_535);
+    let binary = vec![0x42u8; 70_000];
+    let a = "a".repeat(80_000);
+    let zh = "ж".repeat(40_000);
+    let ports = [Ie::Port16 {
+        dest: 2948,
+        src: 9200,
+    }];
+    let with_ports = SplitOptions {
+        ies: &ports,
+        ..SplitOptions::default()
+    };
+    let turkish = Tables::single_shift(Language::Turkish);
+    // (content, options, octets of the message_payload value)
+    let cases: [(Content<'_>, SplitOptions<'_>, usize); 12] = [
+        (
+            Content::Binary(&binary[..65_535]),
+            SplitOptions::default(),
+            65_535,
+        ),
+        (
+            Content::Binary(&binary[..65_536]),
+            SplitOptions::default(),
+            65_536,
+        ),
+        (Content::Binary(&binary), SplitOptions::default(), 70_000),
+        // A header counts: UDHL and the 6-octet port element.
+        (Content::Binary(&binary[..65_528]), with_ports, 65_535),
+        (Content::Binary(&binary[..65_529]), with_ports, 65_536),
+        (
+            Content::Text(&a[..65_535], GSM),
+            SplitOptions::default(),
+            65_535,
+        ),
+        (
+            Content::Text(&a[..65_536], GSM),
+            SplitOptions::default(),
+            65_536,
+        ),
+        // A shift element: 4 octets of header.
+        (
+            Content::Text(&a[..65_531], Encoding::Gsm7(turkish)),
+            SplitOptions::default(),
+            65_535,
+        ),
+        (
+            Content::Text(&a[..65_532], Encoding::Gsm7(turkish)),
+            SplitOptions::default(),
+            65_536,
+        ),
+        // Two octets a character.
+        (
+            Content::Text(&zh[..2 * 32_767], Encoding::Ucs2),
+            SplitOptions::default(),
+            65_534,
+        ),
+        (
+            Content::Text(&zh[..2 * 32_768], Encoding::Ucs2),
+            SplitOptions::default(),
+            65_536,
+        ),
+        // Packed: 74,897 septets take 524,279 bits, 65,535 octets; one more takes 65,536.
+        (
+            Content::PackedGsm7(&a[..74_898], Tables::DEFAULT),
+            SplitOptions::default(),
+            65_536,
+        ),
+    ];
+    let mut out = vec![0u8; 70_000];
+    for (content, options, len) in cases {
+        match Splitter::with_options(content, Method::Payload, options) {
+            Ok(s) => {
+                assert!(len <= MAX_MESSAGE_PAYLOAD, "{len} octets accepted");
+                assert_eq!(s.segment(0, &mut out).unwrap().len, len);
+            }
+            Err(e) => {
+                assert!(len > MAX_MESSAGE_PAYLOAD, "{len} octets refused: {e}");
+                assert_eq!(e, SplitError::MessagePayloadTooLong { len });
+            }
+        }
+    }
+    let packed = Splitter::new(
+        Content::PackedGsm7(&a[..74_897], Tables::DEFAULT),
+        Method::Payload,
+    )
+    .unwrap();
+    assert_eq!(packed.segment(0, &mut out).unwrap().len, 65_535);
+    // Other methods split instead.
+    let s = Splitter::new(Content::Binary(&binary), Method::Udh16 { reference: 1 });
+    assert_eq!(s.unwrap_err(), SplitError::TooManySegments);
+    assert_eq!(
+        SplitError::MessagePayloadTooLong { len: 70_000 }.to_string(),
+        "message_payload would hold 70000 octets, more than 65535"
+    );
 }
 
 #[test]

@@ -88,7 +88,10 @@ impl From<Error> for SplitPduError {
 /// [`Method::Payload`], in a `message_payload` TLV), and for [`Method::Sar`] the three SAR TLVs
 /// after the template's TLVs; see [`Splitter::submit_sm`]. The template's own `short_message`
 /// is replaced. `next_sequence` gives each PDU its `sequence_number`, in segment order. Every
-/// PDU is encoded and decoded again before it is returned, as the builders do.
+/// PDU is encoded and decoded again before it is returned, as the builders do. Content that
+/// cannot be sent under `method` (more than 255 segments, or under [`Method::Payload`] more
+/// than 65,535 octets: [`SplitError::MessagePayloadTooLong`]) is refused before any buffer is
+/// made for it.
 ///
 /// ```
 /// use smpp_core::text::split::{Content, Method, SplitOptions};

@@ -143,6 +143,47 @@ fn sar_and_payload_methods() {
 }
 
 #[test]
+fn payload_beyond_the_message_payload_limit_is_refused() {
+    // One octet more than a message_payload TLV holds: refused by the splitter, before the
+    // segment buffer is made.
+    let data = vec![0x5Au8; 65_536];
+    assert_eq!(
+        submit_sms(
+            &template(),
+            Content::Binary(&data),
+            Method::Payload,
+            SplitOptions::default(),
+            counter(0)
+        ),
+        Err(SplitPduError::Split(SplitError::MessagePayloadTooLong {
+            len: 65_536
+        }))
+    );
+    let text = "ж".repeat(1 << 20);
+    assert_eq!(
+        submit_sms_for_text(&template(), &text, &[], Method::Payload, counter(0)),
+        Err(SplitPduError::Split(SplitError::MessagePayloadTooLong {
+            len: 2 << 20
+        }))
+    );
+    // At the limit it fits.
+    let pdus = submit_sms(
+        &template(),
+        Content::Binary(&data[..65_535]),
+        Method::Payload,
+        SplitOptions::default(),
+        counter(0),
+    )
+    .unwrap();
+    let payload = sm(&pdus[0])
+        .tlvs
+        .get(TlvTag::MESSAGE_PAYLOAD)
+        .unwrap()
+        .value;
+    assert_eq!(payload.len(), 65_535);
+}
+
+#[test]
 fn deliver_sm_and_chosen_national_tables() {
     let pdus = deliver_sms(
         &template(),
