@@ -172,6 +172,24 @@ fn sar_segments() {
         })
     );
     assert_eq!(out[..2], [0x04, 0x36]);
+    // SAR parts leave room for the concatenation header the MC adds for the handset: 153
+    // septets or 134 octets, as with the 8-bit element, not 160 or 140.
+    let text = "x".repeat(200);
+    let s = Splitter::new(Content::Text(&text, GSM), Method::Sar { reference: 1 }).unwrap();
+    assert_eq!(s.total(), 2);
+    let seg = s.segment(0, &mut out).unwrap();
+    assert_eq!((seg.udh_len, seg.units, seg.len), (0, 153, 153));
+    let data = [0u8; 200];
+    let s = Splitter::new(Content::Binary(&data), Method::Sar { reference: 1 }).unwrap();
+    assert_eq!(s.segment(0, &mut out).unwrap().len, 134);
+    // A message that fits one SMS is sent whole, with no SAR TLVs.
+    let s = Splitter::new(
+        Content::Text(&text[..160], GSM),
+        Method::Sar { reference: 1 },
+    )
+    .unwrap();
+    assert_eq!(s.total(), 1);
+    assert_eq!(s.segment(0, &mut out).unwrap().sar, None);
 }
 
 #[test]
@@ -400,11 +418,45 @@ fn decode_part(payload: &[u8], enc: Encoding) -> String {
     }
 }
 
+/// Any text of up to `max` characters. `"\\PC"` (and proptest's `any::<String>()`, which is
+/// made of it) leaves out control, format and private-use characters; this takes any `char`,
+/// with line feed, carriage return, form feed, escape, NUL, DEL, zero width joiner, byte order
+/// mark and U+E000 often, among letters.
+fn any_text(max: usize) -> impl Strategy<Value = String> {
+    let special = vec![
+        '\n',
+        '\r',
+        '\u{0C}',
+        '\u{1B}',
+        '\0',
+        '\u{7F}',
+        '\u{200D}',
+        '\u{FEFF}',
+        '\u{E000}',
+        '\u{F8FF}',
+        '\u{10FFFF}',
+        '\u{85}',
+    ];
+    let ch = prop_oneof![
+        3 => any::<char>(),
+        2 => proptest::sample::select(special),
+        3 => proptest::char::range('a', 'z'),
+    ];
+    proptest::collection::vec(ch, 0..=max).prop_map(String::from_iter)
+}
+
 proptest! {
     #[test]
     fn split_reassemble_round_trip(
         text in prop_oneof![
             "\\PC{0,400}",
+            any_text(400),
+            // Only characters of the GSM tables and controls they hold: stays GSM 7-bit.
+            proptest::collection::vec(
+                proptest::sample::select(vec!['a', ' ', '\n', '\r', '\u{0C}', '€', '{', 'ç', 'Ç']),
+                0..400,
+            )
+            .prop_map(String::from_iter),
             "[a-zA-Z0-9 {}€\\[\\]~^|\\\\@£$]{0,500}",
             "[a-zçğıöşüİĞŞ ]{0,400}",
         ],
@@ -896,6 +948,25 @@ fn split_and_reassemble(
             let (udh, _) = Udh::split(&out[..seg.len]).unwrap();
             prop_assert_eq!(udh.ports(), Ok(Some((2948, 9200))));
         }
+        if seg.sar.is_some() {
+            // The MC delivers a SAR part to the handset as a concatenated SMS: it adds the
+            // 8-bit concatenation element (5 octets, and the UDHL when the part has no header
+            // yet), and the part must still fit.
+            let udh = if seg.udh_len == 0 { 6 } else { seg.udh_len + 5 };
+            let room = match s.data_coding() {
+                0x00 => GSM.capacity(udh),
+                0x08 => Encoding::Ucs2.capacity(udh),
+                _ => Encoding::Latin1.capacity(udh),
+            };
+            prop_assert!(
+                seg.units <= room,
+                "SAR segment {} has {} units, {} fit beside the MC's {}-octet header",
+                n,
+                seg.units,
+                room,
+                udh
+            );
+        }
         segments.push((seg, out[..seg.len].to_vec()));
     }
     let udh_len = segments[0].0.udh_len;
@@ -1050,7 +1121,7 @@ proptest! {
 
     #[test]
     fn any_text_splits_and_reassembles_under_sar_and_ucs2(
-        text in "\\PC{0,400}",
+        text in prop_oneof!["\\PC{0,400}", any_text(400)],
         reference in any::<u16>(),
         order in any::<u64>(),
     ) {
