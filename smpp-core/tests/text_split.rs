@@ -7,7 +7,7 @@ use smpp_core::text::choose::{
     Concatenation, Encoding, choose, choose_for, segment_count, segment_count_with,
 };
 use smpp_core::text::gsm7::{self, Language, Tables};
-use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, Status};
+use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, ReferenceKind, Status};
 use smpp_core::text::split::{
     Content, MAX_MESSAGE_PAYLOAD, Method, Sar, SplitError, SplitOptions, Splitter,
 };
@@ -584,6 +584,104 @@ fn core_reassembler_cases() {
         (2, 1, 3)
     );
     assert_eq!(r.in_progress(), 0);
+}
+
+#[test]
+fn core_reassembler_keeps_reference_kinds_apart() {
+    let mut r: Reassembler<4, 4, 64> = Reassembler::new();
+    // Part 1 of a message with 8-bit reference 5, part 2 of one with 16-bit reference 5, and
+    // part 3 of a SAR message with reference 5, all from the same sender.
+    let udh8 = [0x05, 0x00, 0x03, 0x05, 0x02, 0x01, b'a'];
+    let udh16 = [0x06, 0x08, 0x04, 0x00, 0x05, 0x02, 0x02, b'b'];
+    let p8 = Part::from_short_message(&udh8, true).unwrap().unwrap();
+    let p16 = Part::from_short_message(&udh16, true).unwrap().unwrap();
+    assert_eq!(
+        (p8.kind, p16.kind),
+        (ReferenceKind::Udh8, ReferenceKind::Udh16)
+    );
+    assert_eq!(p8.reference, p16.reference);
+    let incomplete = |received, total| Ok(Status::Incomplete { received, total });
+    assert_eq!(r.insert(1, 0, p8), incomplete(1, 2));
+    assert_eq!(r.insert(1, 0, p16), incomplete(1, 2));
+    let sar = Part::from_sar(5, 2, 2, b"c");
+    assert_eq!(sar.kind, ReferenceKind::Sar);
+    assert_eq!(r.insert(1, 0, sar), incomplete(1, 2));
+    assert_eq!(r.in_progress(), 3);
+    let mut kinds: Vec<_> = r.pending().map(|p| (p.kind, p.reference)).collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            (ReferenceKind::Udh8, 5),
+            (ReferenceKind::Udh16, 5),
+            (ReferenceKind::Sar, 5)
+        ]
+    );
+    // Each completes with its own parts.
+    let Ok(Status::Complete(h)) = r.insert(1, 0, Part::from_sar(5, 2, 1, b"C")) else {
+        panic!("incomplete")
+    };
+    let mut out = [0u8; 8];
+    assert_eq!(r.copy_out(h, &mut out), Some(2));
+    assert_eq!(&out[..2], b"Cc");
+}
+
+#[test]
+fn core_reassembler_refuses_a_handle_to_a_reused_slot() {
+    let mut r: Reassembler<1, 2, 16> = Reassembler::new();
+    r.insert(1, 0, Part::from_sar(1, 2, 1, b"a")).unwrap();
+    let Ok(Status::Complete(first)) = r.insert(1, 0, Part::from_sar(1, 2, 2, b"b")) else {
+        panic!("incomplete")
+    };
+    assert!(r.remove(first));
+    assert_eq!(r.in_progress(), 0);
+    // The only slot now holds another message.
+    r.insert(2, 1, Part::from_sar(9, 2, 2, b"y")).unwrap();
+    let Ok(Status::Complete(second)) = r.insert(2, 1, Part::from_sar(9, 2, 1, b"x")) else {
+        panic!("incomplete")
+    };
+    assert_ne!(first, second);
+    let mut out = [0u8; 8];
+    assert!(r.parts(first).is_none());
+    assert_eq!(r.copy_out(first, &mut out), None);
+    assert!(!r.remove(first), "a stale handle removes nothing");
+    assert_eq!(r.in_progress(), 1);
+    assert_eq!(r.copy_out(second, &mut out), Some(2));
+    assert_eq!(&out[..2], b"xy");
+    assert!(r.remove(second));
+    assert!(!r.remove(second));
+    // A slot freed by expiry or by a first part that is too large is reused the same way.
+    r.insert(3, 2, Part::from_sar(4, 2, 1, b"p")).unwrap();
+    assert_eq!(r.expire(3, |_| {}), 1);
+    assert_eq!(
+        r.insert(3, 3, Part::from_sar(4, 2, 1, &[0u8; 17])),
+        Err(ReassemblyError::TooLarge)
+    );
+    assert_eq!(r.in_progress(), 0);
+    assert!(r.parts(second).is_none());
+}
+
+#[test]
+fn core_reassembler_pending_and_expiry_leave_complete_messages_alone() {
+    let mut r: Reassembler<2, 2, 16> = Reassembler::new();
+    r.insert(1, 10, Part::from_sar(1, 2, 1, b"a")).unwrap();
+    let Ok(Status::Complete(done)) = r.insert(1, 10, Part::from_sar(1, 2, 2, b"b")) else {
+        panic!("incomplete")
+    };
+    r.insert(2, 20, Part::from_sar(2, 2, 1, b"z")).unwrap();
+    assert_eq!(r.in_progress(), 2);
+    // Only the incomplete message is pending.
+    let pending: Vec<_> = r.pending().map(|p| (p.key, p.received, p.total)).collect();
+    assert_eq!(pending, [(2, 1, 2)]);
+    // Expiry drops (and reports) incomplete messages only, however old the complete one is.
+    let mut reported = Vec::new();
+    assert_eq!(r.expire(u64::MAX, |p| reported.push(p.key)), 1);
+    assert_eq!(reported, [2]);
+    assert_eq!(r.in_progress(), 1);
+    let mut out = [0u8; 4];
+    assert_eq!(r.copy_out(done, &mut out), Some(2));
+    assert!(r.remove(done));
+    assert_eq!(r.expire(u64::MAX, |_| panic!("nothing left")), 0);
 }
 
 #[test]
