@@ -45,6 +45,35 @@ fn ucs2_errors() {
 }
 
 #[test]
+fn ucs2_high_surrogate_leaves_the_next_unit_alone() {
+    // A high surrogate followed by a unit that is not a low surrogate: the
+    // error is the high surrogate's alone, and the unit after it decodes.
+    let items: Vec<_> = ucs2::decode(&[0xD8, 0x00, 0x00, 0x41]).collect();
+    assert_eq!(items, [Err(TextError::UnpairedSurrogate(0xD800)), Ok('A')]);
+    // Followed by another high surrogate that does have its pair.
+    let items: Vec<_> = ucs2::decode(&[0xD8, 0x00, 0xD8, 0x3D, 0xDE, 0x00]).collect();
+    assert_eq!(items, [Err(TextError::UnpairedSurrogate(0xD800)), Ok('😀')]);
+    // Two high surrogates, then the end.
+    let items: Vec<_> = ucs2::decode(&[0xDB, 0xFF, 0xD8, 0x00]).collect();
+    assert_eq!(
+        items,
+        [
+            Err(TextError::UnpairedSurrogate(0xDBFF)),
+            Err(TextError::UnpairedSurrogate(0xD800))
+        ]
+    );
+    // An odd octet after a lone high surrogate: both reported.
+    let items: Vec<_> = ucs2::decode(&[0xD8, 0x00, 0x41]).collect();
+    assert_eq!(
+        items,
+        [
+            Err(TextError::UnpairedSurrogate(0xD800)),
+            Err(TextError::OddLength)
+        ]
+    );
+}
+
+#[test]
 fn latin1_and_ascii() {
     let mut out = [0u8; 16];
     let n = latin1::encode_latin1("Ünïcødé", OnUnmappable::Error, &mut out).unwrap();
@@ -361,4 +390,131 @@ fn decode_errors() {
     assert_eq!(chars.next(), Some(Ok('A')));
     assert_eq!(chars.next(), Some(Err(TextError::OddLength)));
     assert_eq!(chars.next(), None);
+}
+
+/// `text::decode_with` into a `String` under `policy`.
+fn decode_lossy(dc: u8, tables: Tables, octets: &[u8]) -> Option<Result<String, TextError>> {
+    text::decode_with(DataCoding(dc), tables, octets, OnUnmappable::Replace).map(Iterator::collect)
+}
+
+#[test]
+fn decode_with_replacement() {
+    const R: char = '\u{FFFD}';
+    let d = Tables::DEFAULT;
+    let bengali = Tables::new(Language::Bengali, Language::Bengali).unwrap();
+    // Each error of `decode` and what replaces it.
+    let cases: [(u8, Tables, &[u8], TextError, String); 9] = [
+        // GSM 7-bit: a code with nothing assigned is '?', as the encoders write.
+        (0, bengali, b"\x0C", TextError::Unassigned(0x0C), "?".into()),
+        // Octets that are not septets: one U+FFFD each, decoding goes on.
+        (
+            0,
+            d,
+            b"a\xE9\xE8b",
+            TextError::InvalidSeptet(0xE9),
+            format!("a{R}{R}b"),
+        ),
+        // An escape followed by one: a single U+FFFD for both.
+        (
+            0,
+            d,
+            b"a\x1B\x80b",
+            TextError::InvalidSeptet(0x80),
+            format!("a{R}b"),
+        ),
+        // An escape at the end.
+        (0, d, b"a\x1B", TextError::LoneEscape, format!("a{R}")),
+        // IA5: octets above 0x7F.
+        (
+            0x01,
+            d,
+            b"a\xE9\xFF",
+            TextError::NonAscii(0xE9),
+            format!("a{R}{R}"),
+        ),
+        // UCS-2: an odd last octet, at the end.
+        (
+            0x08,
+            d,
+            &[0x00, 0x41, 0x00],
+            TextError::OddLength,
+            format!("A{R}"),
+        ),
+        // A high surrogate without its low one keeps the unit after it.
+        (
+            0x08,
+            d,
+            &[0xD8, 0x00, 0x00, 0x41],
+            TextError::UnpairedSurrogate(0xD800),
+            format!("{R}A"),
+        ),
+        // A lone low surrogate; a high one at the end.
+        (
+            0x08,
+            d,
+            &[0xDE, 0x00, 0x00, 0x41, 0xD8, 0x3D],
+            TextError::UnpairedSurrogate(0xDE00),
+            format!("{R}A{R}"),
+        ),
+        // Two high surrogates, the second paired.
+        (
+            0x08,
+            d,
+            &[0xD8, 0x00, 0xD8, 0x3D, 0xDE, 0x00],
+            TextError::UnpairedSurrogate(0xD800),
+            format!("{R}😀"),
+        ),
+    ];
+    for (dc, tables, octets, error, replaced) in cases {
+        assert_eq!(
+            decode_text(dc, tables, octets),
+            Some(Err(error)),
+            "{octets:x?}"
+        );
+        let strict = text::decode_with(DataCoding(dc), tables, octets, OnUnmappable::Error)
+            .map(Iterator::collect::<Result<String, _>>);
+        assert_eq!(strict, Some(Err(error)), "{octets:x?}");
+        assert_eq!(
+            decode_lossy(dc, tables, octets),
+            Some(Ok(replaced)),
+            "{octets:x?}"
+        );
+    }
+    // Text that decodes is the same under both policies; Latin-1 never fails.
+    assert_eq!(
+        decode_lossy(0, d, &[0x00, 0x1B, 0x65]),
+        Some(Ok("@€".into()))
+    );
+    assert_eq!(decode_lossy(0x03, d, b"caf\xE9"), Some(Ok("café".into())));
+    // Binary data is still not text.
+    assert_eq!(decode_lossy(0x04, d, b"\xD8"), None);
+}
+
+#[test]
+fn ucs2_and_ascii_decoders_with_replacement() {
+    let lossy: String = ucs2::decode_with(&[0xD8, 0x00, 0x00, 0x41, 0x42], OnUnmappable::Replace)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(lossy, "\u{FFFD}A\u{FFFD}");
+    let mut out = [0u8; 16];
+    let n = ucs2::decode_to_utf8_with(
+        &[0x00, 0x41, 0xDC, 0x00, 0x42],
+        OnUnmappable::Replace,
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(&out[..n], "A\u{FFFD}\u{FFFD}".as_bytes());
+    assert_eq!(
+        ucs2::decode_to_utf8_with(&[0x00, 0x41, 0x42], OnUnmappable::Error, &mut out),
+        Err(TextError::OddLength)
+    );
+    // Replacement still needs room: U+FFFD is three UTF-8 octets.
+    assert_eq!(
+        ucs2::decode_to_utf8_with(&[0xDC, 0x00], OnUnmappable::Replace, &mut out[..2]),
+        Err(TextError::BufferTooSmall)
+    );
+    let ascii: Vec<_> = latin1::decode_ascii_with(b"a\x80", OnUnmappable::Replace).collect();
+    assert_eq!(ascii, [Ok('a'), Ok('\u{FFFD}')]);
+    let ascii: Vec<_> = latin1::decode_ascii_with(b"a\x80", OnUnmappable::Error).collect();
+    assert_eq!(ascii, [Ok('a'), Err(TextError::NonAscii(0x80))]);
 }

@@ -268,9 +268,96 @@ fn pack_unpack_round_trip_all_fills() {
     let mut back = [0u8; 16];
     let m = unpack(&[0xE8, 0x32, 0x9B, 0xFD, 0x06], 0, None, &mut back).unwrap();
     assert_eq!(&back[..m], b"hello");
+    assert_eq!(gsm7::packed_len(153, 1), 134);
+}
+
+#[test]
+fn unpack_tells_short_data_from_a_short_buffer() {
+    let mut back = [0xAAu8; 16];
+    // One octet holds one septet: asking for two is a data problem, whatever the buffer.
     assert_eq!(
         unpack(&[0xE8], 0, Some(2), &mut back),
+        Err(TextError::NotEnoughSeptets {
+            wanted: 2,
+            available: 1
+        })
+    );
+    // "hello" after one fill bit: 5 octets hold 39 bits, 5 septets.
+    assert_eq!(
+        unpack(&[0xD0, 0x65, 0x36, 0xFB, 0x0D], 1, Some(6), &mut back),
+        Err(TextError::NotEnoughSeptets {
+            wanted: 6,
+            available: 5
+        })
+    );
+    assert!(back.iter().all(|&b| b == 0xAA), "nothing is written");
+    // Data that holds the septets, a buffer that does not take them.
+    assert_eq!(
+        unpack(&[0xE8, 0x32], 0, Some(2), &mut back[..1]),
         Err(TextError::BufferTooSmall)
     );
-    assert_eq!(gsm7::packed_len(153, 1), 134);
+    assert_eq!(
+        TextError::NotEnoughSeptets {
+            wanted: 6,
+            available: 5
+        }
+        .to_string(),
+        "6 septets asked for, the packed data holds 5"
+    );
+}
+
+#[test]
+fn packed_length_arithmetic_does_not_overflow() {
+    // Exact values, worked out by hand in 128 bits.
+    let exact_len = |septets: usize, fill: u8| {
+        usize::try_from((septets as u128 * 7 + u128::from(fill)).div_ceil(8)).unwrap()
+    };
+    for septets in [
+        0,
+        1,
+        8,
+        160,
+        usize::MAX / 7,
+        usize::MAX / 7 + 1,
+        usize::MAX - 1,
+        usize::MAX,
+    ] {
+        for fill in [0, 1, 6, 7, 255] {
+            assert_eq!(
+                gsm7::packed_len(septets, fill),
+                exact_len(septets, fill),
+                "{septets} {fill}"
+            );
+        }
+    }
+    let exact_septets = |octets: usize, fill: u8| {
+        usize::try_from((octets as u128 * 8).saturating_sub(u128::from(fill)) / 7).unwrap()
+    };
+    for octets in [
+        0,
+        1,
+        134,
+        140,
+        usize::MAX / 8,
+        usize::MAX / 8 + 1,
+        usize::MAX / 8 * 7,
+    ] {
+        for fill in [0, 1, 6, 7, 255] {
+            assert_eq!(
+                gsm7::septets_in(octets, fill),
+                exact_septets(octets, fill),
+                "{octets} {fill}"
+            );
+        }
+    }
+    assert_eq!(gsm7::septets_in(140, 0), 160);
+    assert_eq!(gsm7::septets_in(134, 1), 153);
+    // More septets than a usize counts: saturated.
+    assert_eq!(gsm7::septets_in(usize::MAX, 0), usize::MAX);
+    assert_eq!(gsm7::septets_in(usize::MAX, 255), usize::MAX);
+    // The capacity of an SMS whose header claims more than the SMS holds is 0.
+    assert_eq!(
+        smpp_core::text::choose::Encoding::Gsm7(Tables::DEFAULT).capacity(usize::MAX),
+        0
+    );
 }

@@ -7,8 +7,10 @@ use smpp_core::text::choose::{
     Concatenation, Encoding, choose, choose_for, segment_count, segment_count_with,
 };
 use smpp_core::text::gsm7::{self, Language, Tables};
-use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, Status};
-use smpp_core::text::split::{Content, Method, Sar, SplitError, SplitOptions, Splitter};
+use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, ReferenceKind, Status};
+use smpp_core::text::split::{
+    Content, MAX_MESSAGE_PAYLOAD, Method, Sar, SplitError, SplitOptions, Splitter,
+};
 use smpp_core::text::udh::{Ie, Udh};
 use smpp_core::text::{OnUnmappable, TextError, ucs2};
 
@@ -170,6 +172,24 @@ fn sar_segments() {
         })
     );
     assert_eq!(out[..2], [0x04, 0x36]);
+    // SAR parts leave room for the concatenation header the MC adds for the handset: 153
+    // septets or 134 octets, as with the 8-bit element, not 160 or 140.
+    let text = "x".repeat(200);
+    let s = Splitter::new(Content::Text(&text, GSM), Method::Sar { reference: 1 }).unwrap();
+    assert_eq!(s.total(), 2);
+    let seg = s.segment(0, &mut out).unwrap();
+    assert_eq!((seg.udh_len, seg.units, seg.len), (0, 153, 153));
+    let data = [0u8; 200];
+    let s = Splitter::new(Content::Binary(&data), Method::Sar { reference: 1 }).unwrap();
+    assert_eq!(s.segment(0, &mut out).unwrap().len, 134);
+    // A message that fits one SMS is sent whole, with no SAR TLVs.
+    let s = Splitter::new(
+        Content::Text(&text[..160], GSM),
+        Method::Sar { reference: 1 },
+    )
+    .unwrap();
+    assert_eq!(s.total(), 1);
+    assert_eq!(s.segment(0, &mut out).unwrap().sar, None);
 }
 
 #[test]
@@ -179,6 +199,104 @@ fn payload_is_whole() {
     assert_eq!(s.total(), 1);
     let mut out = [0u8; 1000];
     assert_eq!(s.segment(0, &mut out).unwrap().len, 1000);
+}
+
+#[test]
+fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
+    assert_eq!(MAX_MESSAGE_PAYLOAD, 65_535);
+    let binary = vec![0x42u8; 70_000];
+    let a = "a".repeat(80_000);
+    let zh = "ж".repeat(40_000);
+    let ports = [Ie::Port16 {
+        dest: 2948,
+        src: 9200,
+    }];
+    let with_ports = SplitOptions {
+        ies: &ports,
+        ..SplitOptions::default()
+    };
+    let turkish = Tables::single_shift(Language::Turkish);
+    // (content, options, octets of the message_payload value)
+    let cases: [(Content<'_>, SplitOptions<'_>, usize); 12] = [
+        (
+            Content::Binary(&binary[..65_535]),
+            SplitOptions::default(),
+            65_535,
+        ),
+        (
+            Content::Binary(&binary[..65_536]),
+            SplitOptions::default(),
+            65_536,
+        ),
+        (Content::Binary(&binary), SplitOptions::default(), 70_000),
+        // A header counts: UDHL and the 6-octet port element.
+        (Content::Binary(&binary[..65_528]), with_ports, 65_535),
+        (Content::Binary(&binary[..65_529]), with_ports, 65_536),
+        (
+            Content::Text(&a[..65_535], GSM),
+            SplitOptions::default(),
+            65_535,
+        ),
+        (
+            Content::Text(&a[..65_536], GSM),
+            SplitOptions::default(),
+            65_536,
+        ),
+        // A shift element: 4 octets of header.
+        (
+            Content::Text(&a[..65_531], Encoding::Gsm7(turkish)),
+            SplitOptions::default(),
+            65_535,
+        ),
+        (
+            Content::Text(&a[..65_532], Encoding::Gsm7(turkish)),
+            SplitOptions::default(),
+            65_536,
+        ),
+        // Two octets a character.
+        (
+            Content::Text(&zh[..2 * 32_767], Encoding::Ucs2),
+            SplitOptions::default(),
+            65_534,
+        ),
+        (
+            Content::Text(&zh[..2 * 32_768], Encoding::Ucs2),
+            SplitOptions::default(),
+            65_536,
+        ),
+        // Packed: 74,897 septets take 524,279 bits, 65,535 octets; one more takes 65,536.
+        (
+            Content::PackedGsm7(&a[..74_898], Tables::DEFAULT),
+            SplitOptions::default(),
+            65_536,
+        ),
+    ];
+    let mut out = vec![0u8; 70_000];
+    for (content, options, len) in cases {
+        match Splitter::with_options(content, Method::Payload, options) {
+            Ok(s) => {
+                assert!(len <= MAX_MESSAGE_PAYLOAD, "{len} octets accepted");
+                assert_eq!(s.segment(0, &mut out).unwrap().len, len);
+            }
+            Err(e) => {
+                assert!(len > MAX_MESSAGE_PAYLOAD, "{len} octets refused: {e}");
+                assert_eq!(e, SplitError::MessagePayloadTooLong { len });
+            }
+        }
+    }
+    let packed = Splitter::new(
+        Content::PackedGsm7(&a[..74_897], Tables::DEFAULT),
+        Method::Payload,
+    )
+    .unwrap();
+    assert_eq!(packed.segment(0, &mut out).unwrap().len, 65_535);
+    // Other methods split instead.
+    let s = Splitter::new(Content::Binary(&binary), Method::Udh16 { reference: 1 });
+    assert_eq!(s.unwrap_err(), SplitError::TooManySegments);
+    assert_eq!(
+        SplitError::MessagePayloadTooLong { len: 70_000 }.to_string(),
+        "message_payload would hold 70000 octets, more than 65535"
+    );
 }
 
 #[test]
@@ -300,11 +418,45 @@ fn decode_part(payload: &[u8], enc: Encoding) -> String {
     }
 }
 
+/// Any text of up to `max` characters. `"\\PC"` (and proptest's `any::<String>()`, which is
+/// made of it) leaves out control, format and private-use characters; this takes any `char`,
+/// with line feed, carriage return, form feed, escape, NUL, DEL, zero width joiner, byte order
+/// mark and U+E000 often, among letters.
+fn any_text(max: usize) -> impl Strategy<Value = String> {
+    let special = vec![
+        '\n',
+        '\r',
+        '\u{0C}',
+        '\u{1B}',
+        '\0',
+        '\u{7F}',
+        '\u{200D}',
+        '\u{FEFF}',
+        '\u{E000}',
+        '\u{F8FF}',
+        '\u{10FFFF}',
+        '\u{85}',
+    ];
+    let ch = prop_oneof![
+        3 => any::<char>(),
+        2 => proptest::sample::select(special),
+        3 => proptest::char::range('a', 'z'),
+    ];
+    proptest::collection::vec(ch, 0..=max).prop_map(String::from_iter)
+}
+
 proptest! {
     #[test]
     fn split_reassemble_round_trip(
         text in prop_oneof![
             "\\PC{0,400}",
+            any_text(400),
+            // Only characters of the GSM tables and controls they hold: stays GSM 7-bit.
+            proptest::collection::vec(
+                proptest::sample::select(vec!['a', ' ', '\n', '\r', '\u{0C}', '€', '{', 'ç', 'Ç']),
+                0..400,
+            )
+            .prop_map(String::from_iter),
             "[a-zA-Z0-9 {}€\\[\\]~^|\\\\@£$]{0,500}",
             "[a-zçğıöşüİĞŞ ]{0,400}",
         ],
@@ -432,6 +584,104 @@ fn core_reassembler_cases() {
         (2, 1, 3)
     );
     assert_eq!(r.in_progress(), 0);
+}
+
+#[test]
+fn core_reassembler_keeps_reference_kinds_apart() {
+    let mut r: Reassembler<4, 4, 64> = Reassembler::new();
+    // Part 1 of a message with 8-bit reference 5, part 2 of one with 16-bit reference 5, and
+    // part 3 of a SAR message with reference 5, all from the same sender.
+    let udh8 = [0x05, 0x00, 0x03, 0x05, 0x02, 0x01, b'a'];
+    let udh16 = [0x06, 0x08, 0x04, 0x00, 0x05, 0x02, 0x02, b'b'];
+    let p8 = Part::from_short_message(&udh8, true).unwrap().unwrap();
+    let p16 = Part::from_short_message(&udh16, true).unwrap().unwrap();
+    assert_eq!(
+        (p8.kind, p16.kind),
+        (ReferenceKind::Udh8, ReferenceKind::Udh16)
+    );
+    assert_eq!(p8.reference, p16.reference);
+    let incomplete = |received, total| Ok(Status::Incomplete { received, total });
+    assert_eq!(r.insert(1, 0, p8), incomplete(1, 2));
+    assert_eq!(r.insert(1, 0, p16), incomplete(1, 2));
+    let sar = Part::from_sar(5, 2, 2, b"c");
+    assert_eq!(sar.kind, ReferenceKind::Sar);
+    assert_eq!(r.insert(1, 0, sar), incomplete(1, 2));
+    assert_eq!(r.in_progress(), 3);
+    let mut kinds: Vec<_> = r.pending().map(|p| (p.kind, p.reference)).collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            (ReferenceKind::Udh8, 5),
+            (ReferenceKind::Udh16, 5),
+            (ReferenceKind::Sar, 5)
+        ]
+    );
+    // Each completes with its own parts.
+    let Ok(Status::Complete(h)) = r.insert(1, 0, Part::from_sar(5, 2, 1, b"C")) else {
+        panic!("incomplete")
+    };
+    let mut out = [0u8; 8];
+    assert_eq!(r.copy_out(h, &mut out), Some(2));
+    assert_eq!(&out[..2], b"Cc");
+}
+
+#[test]
+fn core_reassembler_refuses_a_handle_to_a_reused_slot() {
+    let mut r: Reassembler<1, 2, 16> = Reassembler::new();
+    r.insert(1, 0, Part::from_sar(1, 2, 1, b"a")).unwrap();
+    let Ok(Status::Complete(first)) = r.insert(1, 0, Part::from_sar(1, 2, 2, b"b")) else {
+        panic!("incomplete")
+    };
+    assert!(r.remove(first));
+    assert_eq!(r.in_progress(), 0);
+    // The only slot now holds another message.
+    r.insert(2, 1, Part::from_sar(9, 2, 2, b"y")).unwrap();
+    let Ok(Status::Complete(second)) = r.insert(2, 1, Part::from_sar(9, 2, 1, b"x")) else {
+        panic!("incomplete")
+    };
+    assert_ne!(first, second);
+    let mut out = [0u8; 8];
+    assert!(r.parts(first).is_none());
+    assert_eq!(r.copy_out(first, &mut out), None);
+    assert!(!r.remove(first), "a stale handle removes nothing");
+    assert_eq!(r.in_progress(), 1);
+    assert_eq!(r.copy_out(second, &mut out), Some(2));
+    assert_eq!(&out[..2], b"xy");
+    assert!(r.remove(second));
+    assert!(!r.remove(second));
+    // A slot freed by expiry or by a first part that is too large is reused the same way.
+    r.insert(3, 2, Part::from_sar(4, 2, 1, b"p")).unwrap();
+    assert_eq!(r.expire(3, |_| {}), 1);
+    assert_eq!(
+        r.insert(3, 3, Part::from_sar(4, 2, 1, &[0u8; 17])),
+        Err(ReassemblyError::TooLarge)
+    );
+    assert_eq!(r.in_progress(), 0);
+    assert!(r.parts(second).is_none());
+}
+
+#[test]
+fn core_reassembler_pending_and_expiry_leave_complete_messages_alone() {
+    let mut r: Reassembler<2, 2, 16> = Reassembler::new();
+    r.insert(1, 10, Part::from_sar(1, 2, 1, b"a")).unwrap();
+    let Ok(Status::Complete(done)) = r.insert(1, 10, Part::from_sar(1, 2, 2, b"b")) else {
+        panic!("incomplete")
+    };
+    r.insert(2, 20, Part::from_sar(2, 2, 1, b"z")).unwrap();
+    assert_eq!(r.in_progress(), 2);
+    // Only the incomplete message is pending.
+    let pending: Vec<_> = r.pending().map(|p| (p.key, p.received, p.total)).collect();
+    assert_eq!(pending, [(2, 1, 2)]);
+    // Expiry drops (and reports) incomplete messages only, however old the complete one is.
+    let mut reported = Vec::new();
+    assert_eq!(r.expire(u64::MAX, |p| reported.push(p.key)), 1);
+    assert_eq!(reported, [2]);
+    assert_eq!(r.in_progress(), 1);
+    let mut out = [0u8; 4];
+    assert_eq!(r.copy_out(done, &mut out), Some(2));
+    assert!(r.remove(done));
+    assert_eq!(r.expire(u64::MAX, |_| panic!("nothing left")), 0);
 }
 
 #[test]
@@ -796,6 +1046,25 @@ fn split_and_reassemble(
             let (udh, _) = Udh::split(&out[..seg.len]).unwrap();
             prop_assert_eq!(udh.ports(), Ok(Some((2948, 9200))));
         }
+        if seg.sar.is_some() {
+            // The MC delivers a SAR part to the handset as a concatenated SMS: it adds the
+            // 8-bit concatenation element (5 octets, and the UDHL when the part has no header
+            // yet), and the part must still fit.
+            let udh = if seg.udh_len == 0 { 6 } else { seg.udh_len + 5 };
+            let room = match s.data_coding() {
+                0x00 => GSM.capacity(udh),
+                0x08 => Encoding::Ucs2.capacity(udh),
+                _ => Encoding::Latin1.capacity(udh),
+            };
+            prop_assert!(
+                seg.units <= room,
+                "SAR segment {} has {} units, {} fit beside the MC's {}-octet header",
+                n,
+                seg.units,
+                room,
+                udh
+            );
+        }
         segments.push((seg, out[..seg.len].to_vec()));
     }
     let udh_len = segments[0].0.udh_len;
@@ -950,7 +1219,7 @@ proptest! {
 
     #[test]
     fn any_text_splits_and_reassembles_under_sar_and_ucs2(
-        text in "\\PC{0,400}",
+        text in prop_oneof!["\\PC{0,400}", any_text(400)],
         reference in any::<u16>(),
         order in any::<u64>(),
     ) {

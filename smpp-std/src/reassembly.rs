@@ -1,21 +1,25 @@
 //! Owned reassembly of concatenated messages received from many peers.
 //!
 //! Parts are keyed by [`MessageKey`]: the peer (for example the bound session), the source and
-//! destination addresses and the reference number, so equal references from different senders
-//! never mix. Incomplete messages expire after a time limit measured with the `now` instants the
-//! caller passes in, and each peer may hold at most a configured number of octets: the payloads
-//! it sent plus the bookkeeping of each incomplete message ([`message_overhead`]), so parts
-//! without payload still cost memory. Stored payloads are copied out of the received buffer, so
-//! a part never keeps a larger frame alive.
+//! destination addresses, the kind of reference (8-bit or 16-bit concatenation element, or SAR)
+//! and the reference number, so equal references from different senders, or of different
+//! kinds from one sender, never mix. Incomplete messages expire after a time limit measured
+//! with the `now` instants the caller passes in, and each peer may hold at most a configured
+//! number of octets: the payloads it sent plus the bookkeeping of each incomplete message
+//! ([`message_overhead`]), so parts without payload still cost memory, plus the reports of its
+//! messages dropped for their age that wait for [`Reassembler::expire`] ([`report_overhead`]).
+//! Stored payloads are copied out of the received buffer, so a part never keeps a larger frame
+//! alive.
 //!
 //! ```
 //! use std::time::Instant;
 //! use bytes::Bytes;
+//! use smpp_core::text::reassembly::ReferenceKind;
 //! use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler};
 //!
 //! let mut r = Reassembler::new(Config::default());
 //! let now = Instant::now();
-//! let key = MessageKey::new("esme-1", "447700900001", "447700900002", 0x2A);
+//! let key = MessageKey::new("esme-1", "447700900001", "447700900002", ReferenceKind::Sar, 0x2A);
 //! assert!(matches!(r.insert(now, key.clone(), 2, 2, Bytes::from_static(b"rld")), Ok(Outcome::Incomplete { .. })));
 //! let Ok(Outcome::Complete(msg)) = r.insert(now, key, 2, 1, Bytes::from_static(b"wo")) else { panic!() };
 //! assert_eq!(msg.concat(), Bytes::from_static(b"world"));
@@ -29,6 +33,7 @@ use std::collections::hash_map::Entry as MapEntry;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
+pub use smpp_core::text::reassembly::ReferenceKind;
 use smpp_core::text::udh::{Udh, UdhError};
 
 /// Identifies one concatenated message.
@@ -40,17 +45,28 @@ pub struct MessageKey<P> {
     pub source: Bytes,
     /// Destination address of the parts.
     pub dest: Bytes,
+    /// Where the reference comes from: a sender numbers its 8-bit and 16-bit concatenation
+    /// elements and its SAR messages apart, so equal numbers of different kinds are different
+    /// messages.
+    pub kind: ReferenceKind,
     /// Concatenation reference (UDH or `sar_msg_ref_num`).
     pub reference: u16,
 }
 
 impl<P> MessageKey<P> {
     /// Builds a key.
-    pub fn new(peer: P, source: impl AsRef<[u8]>, dest: impl AsRef<[u8]>, reference: u16) -> Self {
+    pub fn new(
+        peer: P,
+        source: impl AsRef<[u8]>,
+        dest: impl AsRef<[u8]>,
+        kind: ReferenceKind,
+        reference: u16,
+    ) -> Self {
         Self {
             peer,
             source: Bytes::copy_from_slice(source.as_ref()),
             dest: Bytes::copy_from_slice(dest.as_ref()),
+            kind,
             reference,
         }
     }
@@ -62,7 +78,8 @@ pub struct Config {
     /// How long an incomplete message is kept after its first part.
     pub timeout: Duration,
     /// Octets that one peer's incomplete messages may hold together: payloads plus the
-    /// bookkeeping of each message ([`message_overhead`]).
+    /// bookkeeping of each message ([`message_overhead`]), plus the reports of its messages
+    /// dropped for their age that wait for [`Reassembler::expire`] ([`report_overhead`]).
     pub max_bytes_per_peer: usize,
 }
 
@@ -85,7 +102,8 @@ pub enum ReassemblyError {
     /// The part announces a different total than earlier parts of the message.
     TotalMismatch,
     /// Storing the part would take the peer above its memory cap, even after dropping the
-    /// peer's messages older than the time limit; the part was dropped.
+    /// peer's messages older than the time limit and discarding its waiting reports; the part
+    /// was dropped.
     MemoryCapExceeded {
         /// Octets charged to the peer now.
         held: usize,
@@ -154,7 +172,8 @@ pub enum Outcome {
     Complete(Message),
 }
 
-/// A message dropped by [`Reassembler::expire`] or still pending.
+/// A message dropped by [`Reassembler::expire`] (or by [`Reassembler::insert`] for its age), or
+/// still pending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incomplete<P> {
     /// The message's key.
@@ -186,15 +205,24 @@ pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
     table + key.source.len() + key.dest.len() + usize::from(total) * size_of::<Option<Bytes>>()
 }
 
+/// Octets charged to a peer for the report of one of its messages that [`Reassembler::insert`]
+/// dropped for its age, from then until [`Reassembler::expire`] hands it out: the report and
+/// the addresses of its key. Always less than the [`message_overhead`] the message was charged.
+pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
+    size_of::<Incomplete<P>>() + key.source.len() + key.dest.len()
+}
+
 /// Reassembles concatenated messages from many peers; see the [module documentation](self).
 #[derive(Debug)]
 pub struct Reassembler<P> {
     config: Config,
     pending: HashMap<MessageKey<P>, Entry>,
     held: HashMap<P, usize>,
-    /// Messages dropped for their age by [`Reassembler::insert`], reported by the next
-    /// [`Reassembler::expire`].
+    /// Messages dropped for their age by [`Reassembler::insert`], oldest first, reported by the
+    /// next [`Reassembler::expire`]; each charged to its peer ([`report_overhead`]).
     dropped: Vec<Incomplete<P>>,
+    /// Reports discarded to make room for a part of the same peer.
+    discarded: u64,
 }
 
 impl<P: Eq + Hash + Clone> Reassembler<P> {
@@ -205,12 +233,27 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             pending: HashMap::new(),
             held: HashMap::new(),
             dropped: Vec::new(),
+            discarded: 0,
         }
     }
 
-    /// Octets charged to the peer's incomplete messages: payloads plus bookkeeping.
+    /// Octets charged to the peer: its incomplete messages' payloads and bookkeeping, and the
+    /// reports of its messages dropped for their age that wait for [`expire`](Self::expire).
     pub fn held_by(&self, peer: &P) -> usize {
         self.held.get(peer).copied().unwrap_or(0)
+    }
+
+    /// Number of reports of messages [`insert`](Self::insert) dropped for their age, waiting
+    /// for the next [`expire`](Self::expire).
+    pub fn reports_waiting(&self) -> usize {
+        self.dropped.len()
+    }
+
+    /// How many such reports were discarded, oldest of the peer first, to make room for a part
+    /// from the same peer; they are never reported. Calling [`expire`](Self::expire) often
+    /// keeps this at 0.
+    pub fn reports_discarded(&self) -> u64 {
+        self.discarded
     }
 
     /// Number of incomplete messages.
@@ -243,6 +286,14 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         })
     }
 
+    /// Drops the message under `key`, keeping its report for [`Self::expire`], charged to its peer.
+    fn drop_for_later(&mut self, key: &MessageKey<P>) {
+        if let Some(gone) = self.drop_entry(key) {
+            *self.held.entry(key.peer.clone()).or_insert(0) += report_overhead(key);
+            self.dropped.push(gone);
+        }
+    }
+
     /// Drops `peer`'s messages older than the time limit, keeping them for [`Self::expire`].
     fn drop_stale_of(&mut self, peer: &P, now: Instant) {
         let stale: Vec<MessageKey<P>> = self
@@ -252,17 +303,29 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             .map(|(k, _)| k.clone())
             .collect();
         for key in stale {
-            if let Some(gone) = self.drop_entry(&key) {
-                self.dropped.push(gone);
-            }
+            self.drop_for_later(&key);
         }
+    }
+
+    /// Discards `peer`'s oldest waiting report; `false` if it has none.
+    fn discard_oldest_report_of(&mut self, peer: &P) -> bool {
+        let Some(i) = self.dropped.iter().position(|g| &g.key.peer == peer) else {
+            return false;
+        };
+        let gone = self.dropped.remove(i);
+        self.release(peer, report_overhead(&gone.key));
+        self.discarded += 1;
+        true
     }
 
     /// Adds part `seq` (from 1) of `total`. An incomplete message older than the time limit with
     /// the same key is dropped first, so a reused reference starts afresh. When the part would
     /// take the peer above [`Config::max_bytes_per_peer`], the peer's messages older than the
-    /// time limit are dropped before the cap is checked again. Messages dropped here are
-    /// reported by the next [`expire`](Self::expire).
+    /// time limit are dropped before the cap is checked again, and then, while it still does
+    /// not fit, the peer's oldest waiting reports are discarded
+    /// ([`reports_discarded`](Self::reports_discarded)). Messages dropped here are reported by
+    /// the next [`expire`](Self::expire); until then each report is charged to its peer
+    /// ([`report_overhead`]), so they cannot pile up without limit.
     pub fn insert(
         &mut self,
         now: Instant,
@@ -284,9 +347,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             .get(&key)
             .is_some_and(|e| self.is_stale(e, now))
         {
-            if let Some(gone) = self.drop_entry(&key) {
-                self.dropped.push(gone);
-            }
+            self.drop_for_later(&key);
         }
         if let Some(e) = self.pending.get(&key) {
             if e.total != total {
@@ -308,6 +369,9 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         let cap = self.config.max_bytes_per_peer;
         if self.held_by(&key.peer).saturating_add(incoming) > cap {
             self.drop_stale_of(&key.peer, now);
+            while self.held_by(&key.peer).saturating_add(incoming) > cap
+                && self.discard_oldest_report_of(&key.peer)
+            {}
             let held = self.held_by(&key.peer);
             if held.saturating_add(incoming) > cap {
                 return Err(ReassemblyError::MemoryCapExceeded {
@@ -375,7 +439,17 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             })),
             Some(c) => self.insert(
                 now,
-                MessageKey::new(peer, source, dest, c.reference),
+                MessageKey::new(
+                    peer,
+                    source,
+                    dest,
+                    if c.wide {
+                        ReferenceKind::Udh16
+                    } else {
+                        ReferenceKind::Udh8
+                    },
+                    c.reference,
+                ),
                 c.total,
                 c.seq,
                 payload,
@@ -384,7 +458,9 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// Drops and reports the messages whose first part is older than the time limit at `now`,
-    /// together with those [`insert`](Self::insert) dropped for their age since the last call.
+    /// together with those [`insert`](Self::insert) dropped for their age since the last call
+    /// (first, oldest first), whose charge the peers then get back. Each message is reported
+    /// once, except the reports [`insert`](Self::insert) had to discard.
     pub fn expire(&mut self, now: Instant) -> Vec<Incomplete<P>> {
         let old: Vec<MessageKey<P>> = self
             .pending
@@ -393,6 +469,9 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             .map(|(k, _)| k.clone())
             .collect();
         let mut out = core::mem::take(&mut self.dropped);
+        for gone in &out {
+            release(&mut self.held, &gone.key.peer, report_overhead(&gone.key));
+        }
         out.extend(old.iter().filter_map(|key| self.drop_entry(key)));
         out
     }
@@ -429,7 +508,7 @@ mod tests {
     }
 
     fn key(peer: u32, reference: u16) -> MessageKey<u32> {
-        MessageKey::new(peer, "111", "222", reference)
+        MessageKey::new(peer, "111", "222", ReferenceKind::Sar, reference)
     }
 
     #[test]
@@ -511,8 +590,9 @@ mod tests {
                 total: 2
             })
         );
-        assert_eq!(r.held_by(&1), 3 + overhead);
-        // The replaced entry is reported by the next expire.
+        // The replaced entry's report waits for expire, charged to the peer.
+        assert_eq!(r.reports_waiting(), 1);
+        assert_eq!(r.held_by(&1), 3 + overhead + report_overhead(&key(1, 2)));
         let gone = r.expire(later);
         assert_eq!(gone.len(), 1);
         assert_eq!(
@@ -520,6 +600,8 @@ mod tests {
             (2, t0 + Duration::from_secs(5))
         );
         assert_eq!(r.len(), 1);
+        assert_eq!(r.held_by(&1), 3 + overhead);
+        assert_eq!(r.reports_waiting(), 0);
     }
 
     #[test]
@@ -580,7 +662,8 @@ mod tests {
     #[test]
     fn stale_messages_of_the_peer_give_way_before_the_cap() {
         let o = message_overhead(&key(1, 1), 2);
-        let cap = o + 100;
+        // Room for the report of the message that gives way.
+        let cap = o + 100 + report_overhead(&key(1, 1));
         let mut r = Reassembler::new(cfg(10, cap));
         let t0 = Instant::now();
         r.insert(t0, key(1, 1), 2, 1, Bytes::from(vec![1u8; 100]))
@@ -608,7 +691,7 @@ mod tests {
                 total: 2
             })
         );
-        assert_eq!(r.held_by(&1), 1 + o);
+        assert_eq!(r.held_by(&1), 1 + o + report_overhead(&key(1, 1)));
         assert_eq!(r.len(), 2);
         let mut gone = r.expire(later);
         gone.sort_by_key(|g| g.key.peer);
@@ -616,6 +699,69 @@ mod tests {
         assert_eq!((gone[0].key.clone(), gone[0].received), (key(1, 1), 1));
         assert_eq!(gone[1].key, key(2, 1));
         assert!(r.expire(later).is_empty());
+    }
+
+    #[test]
+    fn reports_of_dropped_messages_are_charged_and_bounded() {
+        let o = message_overhead(&key(1, 0), 2);
+        let report = report_overhead(&key(1, 0));
+        assert!(report < o);
+        // Room for three messages.
+        let cap = 3 * (o + 1);
+        let mut r = Reassembler::new(cfg(10, cap));
+        let t0 = Instant::now();
+        // A peer starts a new message every 11 s and never finishes one, and nobody calls
+        // expire: each insert that hits the cap drops the stale ones, keeping their reports.
+        for i in 0..2000u16 {
+            let now = t0 + Duration::from_secs(11 * u64::from(i));
+            let outcome = r.insert(now, key(1, i), 2, 1, Bytes::from_static(b"x"));
+            assert_eq!(
+                outcome,
+                Ok(Outcome::Incomplete {
+                    received: 1,
+                    total: 2
+                }),
+                "part {i}"
+            );
+            assert!(r.held_by(&1) <= cap, "{} > {cap}", r.held_by(&1));
+            assert!(r.reports_waiting() * report <= cap);
+        }
+        assert!(r.reports_waiting() > 0);
+        let waiting = r.reports_waiting();
+        let discarded = r.reports_discarded();
+        // Every message is either pending, waiting to be reported, or counted as discarded.
+        assert_eq!(
+            r.len() + waiting + usize::try_from(discarded).unwrap(),
+            2000
+        );
+        // The oldest reports went first: those left are the latest ones.
+        let late = t0 + Duration::from_secs(11 * 2000);
+        let gone = r.expire(late);
+        let references: Vec<u16> = gone.iter().map(|g| g.key.reference).collect();
+        let mut sorted = references.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), references.len(), "each reported once");
+        // The waiting reports first, oldest first; then the messages still pending.
+        assert!(references[..waiting].windows(2).all(|w| w[0] < w[1]));
+        let first_kept = u16::try_from(discarded).unwrap();
+        assert_eq!(sorted, (first_kept..2000).collect::<Vec<_>>());
+        assert_eq!(r.held_by(&1), 0);
+        assert_eq!(r.reports_waiting(), 0);
+        // Another peer's reports are not discarded for this one.
+        let mut r = Reassembler::new(cfg(10, cap));
+        r.insert(t0, key(2, 1), 2, 1, Bytes::from_static(b"x"))
+            .unwrap();
+        let t1 = t0 + Duration::from_secs(11);
+        r.insert(t1, key(2, 1), 2, 1, Bytes::from_static(b"y"))
+            .unwrap();
+        assert_eq!(r.reports_waiting(), 1);
+        for i in 0..100 {
+            let now = t1 + Duration::from_secs(11 * u64::from(i));
+            r.insert(now, key(1, i), 2, 1, Bytes::from_static(b"x"))
+                .unwrap();
+        }
+        assert!(r.expire(t1).iter().any(|g| g.key == key(2, 1)));
     }
 
     #[test]
@@ -645,16 +791,30 @@ mod tests {
             r.insert_short_message(t0, "peer", b"1", b"2", p1, true),
             Ok(Outcome::Incomplete { .. })
         ));
-        // A 16-bit reference 9 from the same sender joins the same message.
-        let Ok(Outcome::Complete(m)) = r.insert_short_message(t0, "peer", b"1", b"2", p2, true)
+        // A 16-bit reference 9 from the same sender is another message.
+        assert!(matches!(
+            r.insert_short_message(t0, "peer", b"1", b"2", p2, true),
+            Ok(Outcome::Incomplete { .. })
+        ));
+        assert_eq!(r.len(), 2);
+        let mut kinds: Vec<_> = r
+            .incomplete()
+            .map(|i| (i.key.kind, i.key.reference))
+            .collect();
+        kinds.sort();
+        assert_eq!(kinds, [(ReferenceKind::Udh8, 9), (ReferenceKind::Udh16, 9)]);
+        // To another destination: another message too.
+        assert!(matches!(
+            r.insert_short_message(t0, "peer", b"1", b"3", p3.clone(), true),
+            Ok(Outcome::Incomplete { .. })
+        ));
+        // The 8-bit part 2 completes the 8-bit message.
+        let Ok(Outcome::Complete(m)) = r.insert_short_message(t0, "peer", b"1", b"2", p3, true)
         else {
             panic!("not complete");
         };
         assert_eq!(m.concat(), Bytes::from_static(b"hey"));
-        assert!(matches!(
-            r.insert_short_message(t0, "peer", b"1", b"3", p3, true),
-            Ok(Outcome::Incomplete { .. })
-        ));
+        assert_eq!(r.len(), 2);
         assert_eq!(
             r.insert_short_message(
                 t0,

@@ -39,7 +39,7 @@ use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
 use smpp_core::text::udh::{Udh, UdhError};
-use smpp_core::text::{self as core_text, TextError};
+use smpp_core::text::{self as core_text, OnUnmappable, TextError};
 use smpp_core::{DataCoding, Error, TlvBuf};
 
 use crate::{Pdu, SubmitSm, parse_owned};
@@ -88,7 +88,10 @@ impl From<Error> for SplitPduError {
 /// [`Method::Payload`], in a `message_payload` TLV), and for [`Method::Sar`] the three SAR TLVs
 /// after the template's TLVs; see [`Splitter::submit_sm`]. The template's own `short_message`
 /// is replaced. `next_sequence` gives each PDU its `sequence_number`, in segment order. Every
-/// PDU is encoded and decoded again before it is returned, as the builders do.
+/// PDU is encoded and decoded again before it is returned, as the builders do. Content that
+/// cannot be sent under `method` (more than 255 segments, or under [`Method::Payload`] more
+/// than 65,535 octets: [`SplitError::MessagePayloadTooLong`]) is refused before any buffer is
+/// made for it.
 ///
 /// ```
 /// use smpp_core::text::split::{Content, Method, SplitOptions};
@@ -244,7 +247,8 @@ impl From<TextError> for DecodeError {
 
 /// The text of `octets` (user data without a header) by its `data_coding`, as a [`String`];
 /// `None` when the coding is not text this crate decodes (binary, compressed, ...). See
-/// [`smpp_core::text::decode`] for the codings and the errors.
+/// [`smpp_core::text::decode`] for the codings and the errors; this is [`decode_to_string_with`]
+/// under [`OnUnmappable::Error`].
 ///
 /// ```
 /// use smpp_core::DataCoding;
@@ -260,13 +264,38 @@ pub fn decode_to_string(
     tables: Tables,
     octets: &[u8],
 ) -> Option<Result<String, TextError>> {
-    core_text::decode(data_coding, tables, octets).map(Iterator::collect)
+    decode_to_string_with(data_coding, tables, octets, OnUnmappable::Error)
+}
+
+/// Like [`decode_to_string`], with a policy for what does not decode: under
+/// [`OnUnmappable::Replace`] the result is never an error, each error of [`decode_to_string`]
+/// becoming `'?'` (a GSM 7-bit code with nothing assigned) or U+FFFD (octets not valid in their
+/// coding: lone surrogates, an odd last UCS-2 octet, IA5 or GSM octets above 0x7F, a final GSM
+/// escape); see [`smpp_core::text::decode_with`].
+///
+/// ```
+/// use smpp_core::DataCoding;
+/// use smpp_core::text::{OnUnmappable, gsm7::Tables};
+/// use smpp_std::text::decode_to_string_with;
+///
+/// let broken = [0x04, 0x1F, 0xD8, 0x00, 0x04, 0x40];
+/// let s = decode_to_string_with(DataCoding(0x08), Tables::DEFAULT, &broken, OnUnmappable::Replace);
+/// assert_eq!(s, Some(Ok("П\u{FFFD}р".to_string())));
+/// ```
+pub fn decode_to_string_with(
+    data_coding: DataCoding,
+    tables: Tables,
+    octets: &[u8],
+    policy: OnUnmappable,
+) -> Option<Result<String, TextError>> {
+    core_text::decode_with(data_coding, tables, octets, policy).map(Iterator::collect)
 }
 
 /// The text of a received `short_message` (or `message_payload`): the user data header, when
 /// `udhi` says there is one, is skipped and its national language shift elements select the
 /// GSM 7-bit tables; the rest decodes by `data_coding` as in [`decode_to_string`]. `Ok(None)`
-/// for codings that are not text.
+/// for codings that are not text. This is [`decode_short_message_with`] under
+/// [`OnUnmappable::Error`].
 ///
 /// ```
 /// use smpp_core::DataCoding;
@@ -282,6 +311,29 @@ pub fn decode_short_message(
     udhi: bool,
     data_coding: DataCoding,
 ) -> Result<Option<String>, DecodeError> {
+    decode_short_message_with(short_message, udhi, data_coding, OnUnmappable::Error)
+}
+
+/// Like [`decode_short_message`], with a policy for text that does not decode (see
+/// [`decode_to_string_with`]). Under [`OnUnmappable::Replace`] the only error is a malformed
+/// user data header ([`DecodeError::Udh`]): the text itself always decodes.
+///
+/// ```
+/// use smpp_core::DataCoding;
+/// use smpp_core::text::OnUnmappable;
+/// use smpp_std::text::decode_short_message_with;
+///
+/// // IA5 with an octet above 0x7F.
+/// let text = decode_short_message_with(b"caf\xE9", false, DataCoding(0x01), OnUnmappable::Replace)?;
+/// assert_eq!(text, Some("caf\u{FFFD}".to_string()));
+/// # Ok::<(), smpp_std::text::DecodeError>(())
+/// ```
+pub fn decode_short_message_with(
+    short_message: &[u8],
+    udhi: bool,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+) -> Result<Option<String>, DecodeError> {
     let (tables, octets) = if udhi {
         let (udh, octets) = Udh::split(short_message)?;
         let single = udh.single_shift()?.unwrap_or(Language::Default);
@@ -291,5 +343,5 @@ pub fn decode_short_message(
     } else {
         (Tables::DEFAULT, short_message)
     };
-    Ok(decode_to_string(data_coding, tables, octets).transpose()?)
+    Ok(decode_to_string_with(data_coding, tables, octets, policy).transpose()?)
 }

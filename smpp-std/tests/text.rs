@@ -14,8 +14,8 @@ use smpp_core::text::{OnUnmappable, TextError};
 use smpp_core::{Body, CommandId, DataCoding, EsmClass, TlvTag};
 use smpp_std::reassembly::{Config, Outcome, Reassembler};
 use smpp_std::text::{
-    DecodeError, SplitPduError, decode_short_message, decode_to_string, deliver_sms, submit_sms,
-    submit_sms_for_text,
+    DecodeError, SplitPduError, decode_short_message, decode_short_message_with, decode_to_string,
+    decode_to_string_with, deliver_sms, submit_sms, submit_sms_for_text,
 };
 use smpp_std::{COctet, Pdu, SubmitSm};
 
@@ -140,6 +140,47 @@ fn sar_and_payload_methods() {
         decode_to_string(sm.data_coding, Tables::DEFAULT, payload),
         Some(Ok(long))
     );
+}
+
+#[test]
+fn payload_beyond_the_message_payload_limit_is_refused() {
+    // One octet more than a message_payload TLV holds: refused by the splitter, before the
+    // segment buffer is made.
+    let data = vec![0x5Au8; 65_536];
+    assert_eq!(
+        submit_sms(
+            &template(),
+            Content::Binary(&data),
+            Method::Payload,
+            SplitOptions::default(),
+            counter(0)
+        ),
+        Err(SplitPduError::Split(SplitError::MessagePayloadTooLong {
+            len: 65_536
+        }))
+    );
+    let text = "ж".repeat(1 << 20);
+    assert_eq!(
+        submit_sms_for_text(&template(), &text, &[], Method::Payload, counter(0)),
+        Err(SplitPduError::Split(SplitError::MessagePayloadTooLong {
+            len: 2 << 20
+        }))
+    );
+    // At the limit it fits.
+    let pdus = submit_sms(
+        &template(),
+        Content::Binary(&data[..65_535]),
+        Method::Payload,
+        SplitOptions::default(),
+        counter(0),
+    )
+    .unwrap();
+    let payload = sm(&pdus[0])
+        .tlvs
+        .get(TlvTag::MESSAGE_PAYLOAD)
+        .unwrap()
+        .value;
+    assert_eq!(payload.len(), 65_535);
 }
 
 #[test]
@@ -294,5 +335,67 @@ fn errors_name_what_failed() {
     assert_eq!(
         decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00]),
         Some(Err(TextError::UnpairedSurrogate(0xD800)))
+    );
+}
+
+#[test]
+fn decoding_with_replacement() {
+    const R: char = '\u{FFFD}';
+    let replace = OnUnmappable::Replace;
+    // The errors of the strict decoders, replaced in place.
+    assert_eq!(
+        decode_short_message_with(&[0x41, 0x80, 0x42], false, DataCoding(0), replace),
+        Ok(Some(format!("A{R}B")))
+    );
+    assert_eq!(
+        decode_to_string_with(
+            DataCoding(0x08),
+            Tables::DEFAULT,
+            &[0xD8, 0x00, 0x00, 0x41],
+            replace
+        ),
+        Some(Ok(format!("{R}A")))
+    );
+    assert_eq!(
+        decode_to_string_with(
+            DataCoding(0x08),
+            Tables::DEFAULT,
+            &[0x00, 0x41, 0x42],
+            replace
+        ),
+        Some(Ok(format!("A{R}")))
+    );
+    // The error policy is the plain functions'.
+    assert_eq!(
+        decode_to_string_with(
+            DataCoding(0x08),
+            Tables::DEFAULT,
+            &[0xD8, 0x00],
+            OnUnmappable::Error
+        ),
+        decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00])
+    );
+    // A Bengali locking shift in the header: 0x0C has no character there, so '?'.
+    let sm = [0x03, 0x25, 0x01, 0x04, 0x0C];
+    assert_eq!(
+        decode_short_message(&sm, true, DataCoding(0)),
+        Err(DecodeError::Text(TextError::Unassigned(0x0C)))
+    );
+    assert_eq!(
+        decode_short_message_with(&sm, true, DataCoding(0), replace),
+        Ok(Some("?".to_string()))
+    );
+    // A broken header is still an error: the text cannot be found.
+    assert_eq!(
+        decode_short_message_with(&[0x09, 0x00], true, DataCoding(0), replace),
+        Err(DecodeError::Udh(UdhError::UdhlPastEnd {
+            udhl: 9,
+            available: 1
+        }))
+    );
+    // Binary data is not text under either policy.
+    assert_eq!(
+        decode_short_message_with(b"\xD8", false, DataCoding(0x04), replace),
+        Ok(None)
     );
 }

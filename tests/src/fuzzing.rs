@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use arbitrary::{Arbitrary, Unstructured};
 
+mod reassembly;
 mod receipt;
 mod session;
 mod session_seeds;
@@ -18,6 +19,10 @@ mod stream;
 mod text;
 mod time;
 
+pub use reassembly::{
+    ReassemblyOp, ReassemblyScript, ReassemblySummary, reassembly, reassembly_seeds,
+    reassembly_summary,
+};
 pub use receipt::receipt;
 pub use session::{
     SessionOp, SessionScript, SessionSummary, app_request, event_kind, peer_request, session,
@@ -46,6 +51,7 @@ pub const TARGETS: &[&str] = &[
     "udh",
     "gsm7",
     "session",
+    "reassembly",
 ];
 
 /// Runs the oracle of `target` on `data`. Returns `false` for an unknown
@@ -66,6 +72,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "udh" => udh(data),
         "gsm7" => gsm7(data),
         "session" => session(data),
+        "reassembly" => reassembly(data),
         _ => return false,
     }
     true

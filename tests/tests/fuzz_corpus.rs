@@ -12,7 +12,9 @@ use smpp_core::text::OnUnmappable;
 use smpp_core::text::dcs::{Alphabet, DataCoding};
 use smpp_core::text::gsm7::{self, Language, Tables};
 use smpp_core::{Body, COctet, CommandId, EsmClass, Header, Pdu, TlvTag, Tlvs};
-use smpp_tests::fuzzing::{self, ChunkedStream, SessionOp, SessionScript, TARGETS};
+use smpp_tests::fuzzing::{
+    self, ChunkedStream, ReassemblyOp, ReassemblyScript, SessionOp, SessionScript, TARGETS,
+};
 
 #[test]
 fn every_corpus_and_regression_file_passes_its_oracle() {
@@ -157,6 +159,7 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stream = Vec::new();
     let vectors = fuzzing::golden_vectors();
+    let mut udh_messages = Vec::new();
     for (name, bytes) in vectors.clone() {
         for target in ["pdu_parse", "frame_len", "roundtrip"] {
             out.push((corpus.join(target).join(&name), bytes.clone()));
@@ -179,6 +182,9 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
             };
             if let Some(target) = target {
                 out.push((corpus.join(target).join(&name), message.to_vec()));
+            }
+            if esm_class.udhi() {
+                udh_messages.push((name.clone(), message.to_vec()));
             }
             if let Some(seed) = gsm7_seed(esm_class, data_coding, message) {
                 out.push((corpus.join("gsm7").join(&name), seed));
@@ -204,7 +210,23 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
     for (name, script) in fuzzing::session_seeds(&vectors) {
         out.push((corpus.join("session").join(name), script.encode()));
     }
+    for (name, script) in reassembly_seeds(&udh_messages) {
+        out.push((corpus.join("reassembly").join(name), script));
+    }
     out
+}
+
+/// The `reassembly` seeds, encoded: the scripted cases and each message of
+/// the golden vectors with a user data header as a raw part.
+fn reassembly_seeds(udh_messages: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+    let borrowed: Vec<(String, &[u8])> = udh_messages
+        .iter()
+        .map(|(name, m)| (name.clone(), &m[..]))
+        .collect();
+    fuzzing::reassembly_seeds(&borrowed)
+        .into_iter()
+        .map(|(name, script)| (name, script.encode()))
+        .collect()
 }
 
 /// The `gsm7` seed of a message without a user data header: GSM 7-bit text
@@ -419,4 +441,58 @@ fn session_seeds_reach_every_state_and_event() {
             "no seed makes the engine send {id}"
         );
     }
+}
+
+#[test]
+fn reassembly_scripts_encode_and_parse_back_and_seeds_reach_every_outcome() {
+    let vectors = fuzzing::golden_vectors();
+    let udh_messages: Vec<(String, Vec<u8>)> = vectors
+        .iter()
+        .filter_map(|(name, bytes)| {
+            let pdu = Pdu::parse(bytes).ok()?;
+            let (esm_class, _, m) = message(&pdu.body)?;
+            esm_class.udhi().then(|| (name.clone(), m.to_vec()))
+        })
+        .collect();
+    assert!(!udh_messages.is_empty());
+    let borrowed: Vec<(String, &[u8])> = udh_messages
+        .iter()
+        .map(|(name, m)| (name.clone(), &m[..]))
+        .collect();
+    let mut outcomes = BTreeSet::new();
+    let (mut expired, mut stale, mut completed) = (0, 0, 0);
+    for (name, script) in fuzzing::reassembly_seeds(&borrowed) {
+        let bytes = script.encode();
+        assert_eq!(ReassemblyScript::parse(&bytes), script, "{name}");
+        let summary = fuzzing::reassembly_summary(&bytes);
+        outcomes.extend(summary.outcomes);
+        expired += summary.expired;
+        stale += summary.stale_refused;
+        completed += summary.completed;
+    }
+    let all = [
+        "Single",
+        "Incomplete",
+        "Duplicate",
+        "Complete",
+        "InvalidPart",
+        "TooManyParts",
+        "TotalMismatch",
+        "Full",
+        "TooLarge",
+    ];
+    let missing = unseen(&all, &outcomes);
+    assert!(missing.is_empty(), "outcomes never seen: {missing:?}");
+    assert!(expired >= 2, "{expired} messages expired");
+    assert!(stale >= 2, "{stale} stale handles refused");
+    assert!(completed >= 4, "{completed} messages completed");
+    // Unknown operation octets are skipped; missing arguments read as 0.
+    assert_eq!(
+        ReassemblyScript::parse(&[6, 7, 2]).ops,
+        [ReassemblyOp::Tick(0)]
+    );
+    assert_eq!(
+        ReassemblyScript::parse(&[1, 3, 200, 0x05]).ops,
+        [ReassemblyOp::Raw(3, &[0x05])]
+    );
 }

@@ -419,7 +419,10 @@ impl Iterator for Decoder<'_> {
 ///
 /// Errors: [`TextError::InvalidSeptet`] for an octet above 0x7F, [`TextError::LoneEscape`] if the
 /// data ends with 0x1B, and (with [`OnUnmappable::Error`]) [`TextError::Unassigned`] for a code with
-/// no character in the table; with [`OnUnmappable::Replace`] such codes decode to `'?'`.
+/// no character in the table; with [`OnUnmappable::Replace`] such codes decode to `'?'`. The
+/// policy covers unassigned codes only: the first two are errors under both policies (an octet
+/// above 0x7F usually means packed septets), and decoding goes on after them.
+/// [`text::decode_with`](super::decode_with) replaces them with U+FFFD.
 pub fn decode_unpacked(septets: &[u8], tables: Tables, policy: OnUnmappable) -> Decoder<'_> {
     Decoder {
         septets: septets.iter(),
@@ -476,13 +479,33 @@ pub const fn fill_bits_for_udh(udh_len: usize) -> u8 {
 }
 
 /// Number of octets that `septets` septets occupy when packed after `fill_bits` fill bits.
+///
+/// Exact for every argument (the bit count is worked out in 128 bits, so a huge `septets`
+/// cannot overflow); `fill_bits` is taken as it is, not modulo 7.
 pub const fn packed_len(septets: usize, fill_bits: u8) -> usize {
-    (septets * 7 + fill_bits as usize).div_ceil(8)
+    let bits = septets as u128 * 7 + fill_bits as u128;
+    // At most (7 * usize::MAX + 255) / 8 + 1, below usize::MAX.
+    saturate(bits.div_ceil(8))
 }
 
-/// Number of septets that fit in `octets` octets after `fill_bits` fill bits.
+/// Number of septets that fit in `octets` octets after `fill_bits` fill bits (0 when the fill
+/// bits take more than the octets hold).
+///
+/// Worked out in 128 bits, so a huge `octets` cannot overflow; a count above `usize::MAX`
+/// (only for more than 7/8 of `usize::MAX` octets) saturates at `usize::MAX`.
 pub const fn septets_in(octets: usize, fill_bits: u8) -> usize {
-    (octets * 8).saturating_sub(fill_bits as usize) / 7
+    let bits = (octets as u128 * 8).saturating_sub(fill_bits as u128);
+    saturate(bits / 7)
+}
+
+/// `n` as a `usize`, `usize::MAX` if it does not fit.
+#[allow(clippy::cast_possible_truncation)] // checked against usize::MAX first
+const fn saturate(n: u128) -> usize {
+    if n > usize::MAX as u128 {
+        usize::MAX
+    } else {
+        n as usize
+    }
 }
 
 /// Packs septets 8-in-7, least significant bit first, after `fill_bits` (0-6) zero bits.
@@ -652,6 +675,11 @@ const fn unpack8(bits: u64) -> [u8; 8] {
 ///
 /// `septets` is the number of septets to extract (the TP-UDL minus the header septets); `None`
 /// takes as many whole septets as the data holds. Returns the number written.
+///
+/// # Errors
+/// [`TextError::NotEnoughSeptets`] when `septets` asks for more than `packed` holds after its
+/// fill bits (truncated data, or a septet count that does not belong to it);
+/// [`TextError::BufferTooSmall`] when `out` cannot take the septets. Nothing is written then.
 pub fn unpack(
     packed: &[u8],
     fill_bits: u8,
@@ -660,7 +688,9 @@ pub fn unpack(
 ) -> Result<usize, TextError> {
     let available = septets_in(packed.len(), fill_bits % 7);
     let count = match septets {
-        Some(n) if n > available => return Err(TextError::BufferTooSmall),
+        Some(wanted) if wanted > available => {
+            return Err(TextError::NotEnoughSeptets { wanted, available });
+        }
         Some(n) => n,
         None => available,
     };

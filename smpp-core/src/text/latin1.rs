@@ -53,15 +53,37 @@ pub fn decode_latin1(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
     bytes.iter().map(|&b| char::from(b))
 }
 
-/// Decodes ASCII octets; octets above 0x7F yield [`TextError::NonAscii`].
+/// Decodes ASCII octets; octets above 0x7F yield [`TextError::NonAscii`]. This is
+/// [`decode_ascii_with`] under [`OnUnmappable::Error`].
 pub fn decode_ascii(bytes: &[u8]) -> impl Iterator<Item = Result<char, TextError>> + '_ {
-    bytes.iter().map(|&b| {
-        if b.is_ascii() {
-            Ok(char::from(b))
-        } else {
-            Err(TextError::NonAscii(b))
-        }
-    })
+    decode_ascii_with(bytes, OnUnmappable::Error)
+}
+
+/// Decodes ASCII octets with a policy for octets above 0x7F: [`TextError::NonAscii`] under
+/// [`OnUnmappable::Error`], U+FFFD (REPLACEMENT CHARACTER) under [`OnUnmappable::Replace`],
+/// one for each such octet.
+///
+/// ```
+/// use smpp_core::text::{latin1, OnUnmappable};
+///
+/// let s: String = latin1::decode_ascii_with(b"caf\xE9", OnUnmappable::Replace).collect::<Result<_, _>>()?;
+/// assert_eq!(s, "caf\u{FFFD}");
+/// # Ok::<(), smpp_core::text::TextError>(())
+/// ```
+pub fn decode_ascii_with(
+    bytes: &[u8],
+    policy: OnUnmappable,
+) -> impl Iterator<Item = Result<char, TextError>> + '_ {
+    bytes.iter().map(move |&b| ascii_char(b, policy))
+}
+
+/// One IA5 / ASCII octet as a character under `policy`.
+pub(crate) fn ascii_char(b: u8, policy: OnUnmappable) -> Result<char, TextError> {
+    match (b.is_ascii(), policy) {
+        (true, _) => Ok(char::from(b)),
+        (false, OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
+        (false, OnUnmappable::Error) => Err(TextError::NonAscii(b)),
+    }
 }
 
 /// Decodes Latin-1 into UTF-8 in `out`, returning the number of bytes written.

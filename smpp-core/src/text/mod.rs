@@ -11,7 +11,26 @@
 //! * [`choose`]: the smallest encoding for a text and the number of segments it needs.
 //! * [`split`]: splitting a text or binary payload into `submit_sm` segments (UDH, SAR or whole).
 //! * [`reassembly`]: a fixed-capacity reassembler for incoming concatenated messages.
-//! * [`decode`]: the text of a received message, by its `data_coding` and the shift tables in force.
+//! * [`decode`]: the text of a received message, by its `data_coding` and the shift tables in force;
+//!   [`decode_with`] with a replacement instead of errors.
+//!
+//! # Replacement when decoding
+//!
+//! Decoding with [`OnUnmappable::Replace`] ([`decode_with`], [`ucs2::decode_with`],
+//! [`latin1::decode_ascii_with`]) yields a character wherever [`OnUnmappable::Error`] yields an
+//! error, and nothing else changes. Two substitutes are used:
+//!
+//! * `'?'` for a GSM 7-bit code that is well formed but has no character in the table in force
+//!   (what [`TextError::Unassigned`] reports). It is the substitute the encoders write for a
+//!   character a table lacks, and what [`gsm7::decode_unpacked`] gives under
+//!   [`OnUnmappable::Replace`].
+//! * U+FFFD (REPLACEMENT CHARACTER) for octets that are not valid in their coding: a UTF-16
+//!   surrogate without its partner (one for each such unit; the unit after a lone high surrogate
+//!   decodes as itself), an odd last octet of UCS-2 data (one, at the end), an IA5 octet above
+//!   0x7F (one for each), and in GSM 7-bit data an octet above 0x7F (one for each; an escape
+//!   followed by one gives a single U+FFFD for both) and an escape at the very end (one). The
+//!   GSM decoders of [`gsm7`] report these two as errors under both policies; [`decode_with`]
+//!   replaces them.
 
 use core::fmt;
 
@@ -37,7 +56,9 @@ pub enum OnUnmappable {
     /// Stop with [`TextError::Unmappable`] (the default).
     #[default]
     Error,
-    /// Substitute a question mark `'?'` (which every GSM table, Latin-1 and ASCII contain).
+    /// Substitute a question mark `'?'` (which every GSM table, Latin-1 and ASCII contain) when
+    /// encoding; when decoding, `'?'` or U+FFFD as the [module documentation](self#replacement-when-decoding)
+    /// says.
     Replace,
 }
 
@@ -66,6 +87,14 @@ pub enum TextError {
     UnpairedSurrogate(u16),
     /// An octet above 0x7F in IA5/ASCII data.
     NonAscii(u8),
+    /// Packed GSM 7-bit data holds fewer septets than were asked for (a septet count, such as
+    /// the TP-UDL less the header, larger than the octets carry); see [`gsm7::unpack`].
+    NotEnoughSeptets {
+        /// Septets asked for.
+        wanted: usize,
+        /// Septets the data holds after its fill bits.
+        available: usize,
+    },
 }
 
 impl fmt::Display for TextError {
@@ -83,15 +112,22 @@ impl fmt::Display for TextError {
             Self::OddLength => f.write_str("UCS-2 data has an odd number of octets"),
             Self::UnpairedSurrogate(u) => write!(f, "unpaired UTF-16 surrogate 0x{u:04X}"),
             Self::NonAscii(b) => write!(f, "octet 0x{b:02X} is not ASCII"),
+            Self::NotEnoughSeptets { wanted, available } => write!(
+                f,
+                "{wanted} septets asked for, the packed data holds {available}"
+            ),
         }
     }
 }
 
 impl core::error::Error for TextError {}
 
-/// The characters of a message text; see [`decode`].
+/// The characters of a message text; see [`decode`] and [`decode_with`].
 #[derive(Debug, Clone)]
-pub struct Chars<'a>(CharsInner<'a>);
+pub struct Chars<'a> {
+    inner: CharsInner<'a>,
+    policy: OnUnmappable,
+}
 
 #[derive(Debug, Clone)]
 enum CharsInner<'a> {
@@ -105,18 +141,17 @@ impl Iterator for Chars<'_> {
     type Item = Result<char, TextError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.0 {
+        let item = match &mut self.inner {
             CharsInner::Gsm7(d) => d.next(),
             CharsInner::Ucs2(d) => d.next(),
             CharsInner::Latin1(it) => it.next().map(|&b| Ok(char::from(b))),
-            CharsInner::Ascii(it) => it.next().map(|&b| {
-                if b.is_ascii() {
-                    Ok(char::from(b))
-                } else {
-                    Err(TextError::NonAscii(b))
-                }
-            }),
-        }
+            CharsInner::Ascii(it) => it.next().map(|&b| latin1::ascii_char(b, self.policy)),
+        }?;
+        // The GSM decoder leaves octets that are not septets and a final escape as errors.
+        Some(match (item, self.policy) {
+            (Err(_), OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
+            (item, _) => item,
+        })
     }
 }
 
@@ -138,6 +173,9 @@ impl Iterator for Chars<'_> {
 /// alphabets without a decoder here (JIS, ISO-8859-5, ISO-8859-8, pictograms, ISO-2022-JP,
 /// extended Kanji, KS C 5601) and reserved values. `tables` is ignored except for GSM 7-bit.
 ///
+/// Decoding goes on after an error item, so collecting into a `Result` stops at the first one.
+/// This is [`decode_with`] under [`OnUnmappable::Error`].
+///
 /// ```
 /// use smpp_core::text::{self, dcs::DataCoding, gsm7::{Language, Tables}};
 ///
@@ -156,18 +194,49 @@ impl Iterator for Chars<'_> {
 /// # Ok::<(), smpp_core::text::TextError>(())
 /// ```
 pub fn decode(data_coding: DataCoding, tables: Tables, octets: &[u8]) -> Option<Chars<'_>> {
+    decode_with(data_coding, tables, octets, OnUnmappable::Error)
+}
+
+/// Like [`decode`], with a policy for what does not decode: under [`OnUnmappable::Error`] the
+/// errors of [`decode`]; under [`OnUnmappable::Replace`] no error at all, each becoming `'?'`
+/// (a GSM 7-bit code with nothing assigned) or U+FFFD (octets not valid in their coding), as
+/// the [module documentation](self#replacement-when-decoding) lists.
+///
+/// ```
+/// use smpp_core::text::{self, OnUnmappable, dcs::DataCoding, gsm7::Tables};
+///
+/// let lossy = |dc, octets| -> String {
+///     text::decode_with(DataCoding(dc), Tables::DEFAULT, octets, OnUnmappable::Replace)
+///         .expect("a text coding")
+///         .collect::<Result<_, _>>()
+///         .expect("no error under Replace")
+/// };
+/// // A lone high surrogate, then 'A', then an odd octet.
+/// assert_eq!(lossy(0x08, &[0xD8, 0x00, 0x00, 0x41, 0x42]), "\u{FFFD}A\u{FFFD}");
+/// // IA5: an octet above 0x7F.
+/// assert_eq!(lossy(0x01, b"caf\xE9"), "caf\u{FFFD}");
+/// // GSM 7-bit: an octet above 0x7F, and an escape at the end.
+/// assert_eq!(lossy(0x00, b"\x48\xE9\x1B"), "H\u{FFFD}\u{FFFD}");
+/// ```
+pub fn decode_with(
+    data_coding: DataCoding,
+    tables: Tables,
+    octets: &[u8],
+    policy: OnUnmappable,
+) -> Option<Chars<'_>> {
     if data_coding.is_compressed() {
         return None;
     }
-    Some(Chars(match data_coding.alphabet() {
+    let inner = match data_coding.alphabet() {
         Alphabet::McDefault | Alphabet::Gsm7 => {
-            CharsInner::Gsm7(gsm7::decode_unpacked(octets, tables, OnUnmappable::Error))
+            CharsInner::Gsm7(gsm7::decode_unpacked(octets, tables, policy))
         }
         Alphabet::Ia5 => CharsInner::Ascii(octets.iter()),
         Alphabet::Latin1 => CharsInner::Latin1(octets.iter()),
-        Alphabet::Ucs2 => CharsInner::Ucs2(ucs2::decode(octets)),
+        Alphabet::Ucs2 => CharsInner::Ucs2(ucs2::decode_with(octets, policy)),
         _ => return None,
-    }))
+    };
+    Some(Chars { inner, policy })
 }
 
 /// The high bit of each octet of a little-endian `u64`.

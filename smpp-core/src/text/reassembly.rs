@@ -4,7 +4,13 @@
 //! TLVs ([`Part::from_sar`]) in any order. [`Reassembler`] keeps up to `SLOTS` messages in
 //! progress, each with up to `PARTS` parts and `BYTES` octets of payload; nothing is allocated.
 //! The caller supplies a `key` separating senders (for example a hash of the source and destination
-//! addresses) and a monotonic `stamp` used by [`Reassembler::expire`].
+//! addresses) and a monotonic `stamp` used by [`Reassembler::expire`]. Parts belong to the same
+//! message when key, [`ReferenceKind`] and reference agree: an 8-bit reference 5, a 16-bit
+//! reference 5 and a SAR reference 5 from one sender are three messages.
+//!
+//! A [`Status::Complete`] hands out a [`Handle`] to the finished message, valid until
+//! [`Reassembler::remove`]; the slot is then reused, and a handle kept past that is refused
+//! (each slot counts its reuses, and a handle remembers the count it was made at).
 //!
 //! ```
 //! use smpp_core::text::reassembly::{Part, Reassembler, Status};
@@ -28,9 +34,25 @@ use core::fmt;
 
 use super::udh::{Udh, UdhError};
 
+/// How the parts of a message are tied together, which decides the width of the reference.
+///
+/// Senders keep a counter per kind, so equal numbers of different kinds are different
+/// messages; the kind is part of what [`Reassembler`] matches parts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReferenceKind {
+    /// The concatenation element with an 8-bit reference (IEI 0x00).
+    Udh8,
+    /// The concatenation element with a 16-bit reference (IEI 0x08).
+    Udh16,
+    /// The `sar_msg_ref_num` TLV (0x020C), 16 bits.
+    Sar,
+}
+
 /// One part of a concatenated message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Part<'a> {
+    /// Where the reference came from: the two concatenation elements or the SAR TLVs.
+    pub kind: ReferenceKind,
     /// Reference number shared by all parts.
     pub reference: u16,
     /// Total number of parts.
@@ -53,6 +75,11 @@ impl<'a> Part<'a> {
         }
         let (udh, payload) = Udh::split(short_message)?;
         Ok(udh.concat()?.map(|c| Self {
+            kind: if c.wide {
+                ReferenceKind::Udh16
+            } else {
+                ReferenceKind::Udh8
+            },
             reference: c.reference,
             total: c.total,
             seq: c.seq,
@@ -63,6 +90,7 @@ impl<'a> Part<'a> {
     /// A part described by the `sar_msg_ref_num`, `sar_total_segments` and `sar_segment_seqnum` TLVs.
     pub const fn from_sar(reference: u16, total: u8, seq: u8, payload: &'a [u8]) -> Self {
         Self {
+            kind: ReferenceKind::Sar,
             reference,
             total,
             seq,
@@ -101,9 +129,16 @@ impl fmt::Display for ReassemblyError {
 
 impl core::error::Error for ReassemblyError {}
 
-/// A completed message held by the reassembler.
+/// A completed message held by the reassembler, from [`Status::Complete`].
+///
+/// Valid until the message is removed: after [`Reassembler::remove`] the slot may hold another
+/// message, and [`Reassembler::parts`], [`Reassembler::copy_out`] and [`Reassembler::remove`]
+/// refuse the old handle (they compare the slot's reuse count with the handle's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Handle(usize);
+pub struct Handle {
+    slot: usize,
+    generation: u64,
+}
 
 /// Result of inserting a part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,6 +162,7 @@ pub enum Status {
 #[derive(Debug)]
 struct Slot<const PARTS: usize, const BYTES: usize> {
     key: u64,
+    kind: ReferenceKind,
     reference: u16,
     total: u8,
     received: u8,
@@ -135,11 +171,13 @@ struct Slot<const PARTS: usize, const BYTES: usize> {
     data: heapless::Vec<u8, BYTES>,
 }
 
-/// An in-progress message reported by [`Reassembler::expire`] or [`Reassembler::pending`].
+/// An incomplete message reported by [`Reassembler::expire`] or [`Reassembler::pending`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Pending {
     /// The caller's key.
     pub key: u64,
+    /// The kind of reference.
+    pub kind: ReferenceKind,
     /// The reference number.
     pub reference: u16,
     /// Parts received.
@@ -150,10 +188,29 @@ pub struct Pending {
     pub stamp: u64,
 }
 
+impl<const PARTS: usize, const BYTES: usize> Slot<PARTS, BYTES> {
+    const fn is_complete(&self) -> bool {
+        self.received == self.total
+    }
+
+    const fn pending(&self) -> Pending {
+        Pending {
+            key: self.key,
+            kind: self.kind,
+            reference: self.reference,
+            received: self.received,
+            total: self.total,
+            stamp: self.stamp,
+        }
+    }
+}
+
 /// Fixed-capacity reassembler: `SLOTS` messages of up to `PARTS` parts and `BYTES` octets each.
 #[derive(Debug)]
 pub struct Reassembler<const SLOTS: usize, const PARTS: usize, const BYTES: usize> {
     slots: [Option<Slot<PARTS, BYTES>>; SLOTS],
+    /// How many times each slot has been freed, so that a stale [`Handle`] is refused.
+    generations: [u64; SLOTS],
 }
 
 impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Default
@@ -169,15 +226,32 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
     pub fn new() -> Self {
         Self {
             slots: core::array::from_fn(|_| None),
+            generations: [0; SLOTS],
         }
     }
 
-    /// Number of messages in progress (or complete and not yet removed).
+    /// Number of slots in use: messages in progress, and complete ones not yet removed.
     pub fn in_progress(&self) -> usize {
         self.slots.iter().flatten().count()
     }
 
+    /// Empties slot `i`, so that handles to what it held are refused.
+    fn free(&mut self, i: usize) {
+        if let (Some(slot), Some(generation)) = (self.slots.get_mut(i), self.generations.get_mut(i))
+        {
+            if slot.take().is_some() {
+                *generation = generation.wrapping_add(1);
+            }
+        }
+    }
+
     /// Adds a part. `key` separates senders; `stamp` is the caller's current time in any unit.
+    ///
+    /// The part joins the message held under the same `key`, [`Part::kind`] and
+    /// [`Part::reference`], complete or not (a part of a complete message not yet removed is a
+    /// [`Status::Duplicate`] or a [`ReassemblyError::TotalMismatch`]); otherwise it starts a new
+    /// message in a free slot. A message whose first part is refused as
+    /// [`ReassemblyError::TooLarge`] is not kept.
     pub fn insert(
         &mut self,
         key: u64,
@@ -194,8 +268,9 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
             return Err(ReassemblyError::TooManyParts);
         }
         let existing = self.slots.iter().position(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.key == key && s.reference == part.reference)
+            s.as_ref().is_some_and(|s| {
+                s.key == key && s.kind == part.kind && s.reference == part.reference
+            })
         });
         let index = if let Some(i) = existing {
             i
@@ -208,6 +283,7 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
             if let Some(s) = self.slots.get_mut(i) {
                 *s = Some(Slot {
                     key,
+                    kind: part.kind,
                     reference: part.reference,
                     total: part.total,
                     received: 0,
@@ -234,16 +310,17 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
         let start = slot.data.len();
         if slot.data.extend_from_slice(part.payload).is_err() {
             if slot.received == 0 {
-                if let Some(s) = self.slots.get_mut(index) {
-                    *s = None;
-                }
+                self.free(index);
             }
             return Err(ReassemblyError::TooLarge);
         }
         *entry = Some((start, part.payload.len()));
         slot.received += 1;
-        if slot.received == slot.total {
-            Ok(Status::Complete(Handle(index)))
+        if slot.is_complete() {
+            Ok(Status::Complete(Handle {
+                slot: index,
+                generation: self.generations.get(index).copied().unwrap_or_default(),
+            }))
         } else {
             Ok(Status::Incomplete {
                 received: slot.received,
@@ -252,14 +329,16 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
         }
     }
 
+    /// The slot of a complete message, if `h` is current.
     fn complete_slot(&self, h: Handle) -> Option<&Slot<PARTS, BYTES>> {
-        self.slots
-            .get(h.0)?
-            .as_ref()
-            .filter(|s| s.received == s.total)
+        if self.generations.get(h.slot) != Some(&h.generation) {
+            return None;
+        }
+        self.slots.get(h.slot)?.as_ref().filter(|s| s.is_complete())
     }
 
-    /// The payloads of a complete message, in sequence order.
+    /// The payloads of a complete message, in sequence order; `None` if the handle is stale
+    /// (the message was removed).
     pub fn parts(&self, h: Handle) -> Option<impl Iterator<Item = &[u8]> + '_> {
         let slot = self.complete_slot(h)?;
         Some(slot.parts.iter().take(usize::from(slot.total)).map(|p| {
@@ -280,41 +359,39 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
         Some(pos)
     }
 
-    /// Frees a message's slot.
-    pub fn remove(&mut self, h: Handle) {
-        if let Some(s) = self.slots.get_mut(h.0) {
-            *s = None;
+    /// Frees a complete message's slot. Returns `false`, changing nothing, for a stale handle
+    /// (one whose message was already removed, even if its slot now holds another message).
+    pub fn remove(&mut self, h: Handle) -> bool {
+        if self.complete_slot(h).is_none() {
+            return false;
         }
+        self.free(h.slot);
+        true
     }
 
-    /// Messages still in progress.
+    /// The messages still incomplete. Complete messages not yet removed are not listed: they
+    /// are the caller's, through their [`Handle`].
     pub fn pending(&self) -> impl Iterator<Item = Pending> + '_ {
-        self.slots.iter().flatten().map(|s| Pending {
-            key: s.key,
-            reference: s.reference,
-            received: s.received,
-            total: s.total,
-            stamp: s.stamp,
-        })
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|s| !s.is_complete())
+            .map(Slot::pending)
     }
 
-    /// Drops messages whose first part arrived before `older_than`, calling `report` for each.
-    /// Returns how many were dropped.
+    /// Drops the incomplete messages whose first part arrived before `older_than`, calling
+    /// `report` once for each. Returns how many were dropped. Complete messages not yet removed
+    /// stay, whatever their age, so that their handles remain valid.
     pub fn expire(&mut self, older_than: u64, mut report: impl FnMut(Pending)) -> usize {
         let mut n = 0;
-        for slot in &mut self.slots {
-            if let Some(s) = slot {
-                if s.stamp < older_than {
-                    report(Pending {
-                        key: s.key,
-                        reference: s.reference,
-                        received: s.received,
-                        total: s.total,
-                        stamp: s.stamp,
-                    });
-                    *slot = None;
-                    n += 1;
-                }
+        for i in 0..SLOTS {
+            let Some(Some(s)) = self.slots.get(i) else {
+                continue;
+            };
+            if !s.is_complete() && s.stamp < older_than {
+                report(s.pending());
+                self.free(i);
+                n += 1;
             }
         }
         n

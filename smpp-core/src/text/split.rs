@@ -25,7 +25,7 @@ use core::fmt;
 
 use crate::{DataCoding, Error, SubmitSm, TlvBuf, TlvTag};
 
-use super::choose::{Concatenation, Encoding, Parts, capacities, fits_one_part};
+use super::choose::{Concatenation, Encoding, Parts, capacities, fits_one_part, udh_len};
 use super::gsm7::{self, Language, Packer};
 use super::udh::{
     IEI_CONCAT_8, IEI_CONCAT_16, IEI_LOCKING_SHIFT, IEI_SINGLE_SHIFT, Ie, UdhBuilder, UdhError,
@@ -51,6 +51,12 @@ pub enum SplitError {
     ReservedIe(u8),
     /// The user data header leaves no room for a character of the content.
     HeaderTooLong,
+    /// Under [`Method::Payload`], the user data (header included) would be longer than the
+    /// [`MAX_MESSAGE_PAYLOAD`] octets a `message_payload` TLV holds.
+    MessagePayloadTooLong {
+        /// Octets the `message_payload` value would need.
+        len: usize,
+    },
 }
 
 impl fmt::Display for SplitError {
@@ -66,6 +72,10 @@ impl fmt::Display for SplitError {
                 "information element 0x{iei:02X} is written by the splitter itself"
             ),
             Self::HeaderTooLong => f.write_str("user data header leaves no room for the content"),
+            Self::MessagePayloadTooLong { len } => write!(
+                f,
+                "message_payload would hold {len} octets, more than {MAX_MESSAGE_PAYLOAD}"
+            ),
         }
     }
 }
@@ -89,6 +99,9 @@ impl From<UdhError> for SplitError {
         }
     }
 }
+
+/// Octets a `message_payload` TLV (0x0424) holds at most: its length field is 16 bits.
+pub const MAX_MESSAGE_PAYLOAD: usize = 65_535;
 
 /// What to split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,7 +139,9 @@ pub enum Method {
         /// The `sar_msg_ref_num` value.
         reference: u16,
     },
-    /// Never split: the whole content goes in one `message_payload` TLV.
+    /// Never split: the whole content goes in one `message_payload` TLV, so it may take
+    /// [`MAX_MESSAGE_PAYLOAD`] octets at most, header included
+    /// ([`SplitError::MessagePayloadTooLong`] otherwise).
     Payload,
 }
 
@@ -298,16 +313,17 @@ impl<'a> Splitter<'a> {
             .ok_or(SplitError::HeaderTooLong)?;
         let enc = encoding(content);
         let packed = matches!(content, Content::PackedGsm7(..));
-        match content {
-            Content::Text(t, e) => {
-                e.units_with(t, policy)?;
-            }
-            Content::PackedGsm7(t, _) => {
-                enc.units_with(t, policy)?;
-            }
-            Content::Binary(_) => {}
-        }
+        let units = match content {
+            Content::Text(t, _) | Content::PackedGsm7(t, _) => enc.units_with(t, policy)?,
+            Content::Binary(b) => b.len(),
+        };
         let conc = method.concatenation();
+        if matches!(conc, Concatenation::Payload) {
+            let len = payload_len(content, units, udh_len(enc.shift_ie_len() + extra));
+            if len > MAX_MESSAGE_PAYLOAD {
+                return Err(SplitError::MessagePayloadTooLong { len });
+            }
+        }
         let (single_cap, part_cap) = capacities(enc, conc, extra);
         // The widest character: an escape pair or a surrogate pair.
         let widest = if matches!(content, Content::Binary(_)) {
@@ -543,6 +559,30 @@ impl<'a> Splitter<'a> {
     }
 }
 
+/// Octets of the one part of a [`Method::Payload`] message: a header of `udh` octets, then
+/// `units` units of `content` as [`Splitter::segment`] writes them.
+fn payload_len(content: Content<'_>, units: usize, udh: usize) -> usize {
+    let body = match content {
+        Content::Text(_, Encoding::Ucs2) => units.saturating_mul(2),
+        Content::Text(..) | Content::Binary(_) => units,
+        Content::PackedGsm7(t, _) => {
+            let fill = gsm7::fill_bits_for_udh(udh);
+            gsm7::packed_len(
+                units.saturating_add(usize::from(cr_pad(t, units, fill))),
+                fill,
+            )
+        }
+    };
+    body.saturating_add(udh)
+}
+
+/// Whether a packed text of `septets` septets after `fill` bits takes a padding carriage return
+/// (TS 23.038 6.1.2.3.1): 7 spare bits at the end, or a final CR of the text on an octet boundary.
+fn cr_pad(text: &str, septets: usize, fill: u8) -> bool {
+    let end_bits = (septets % 8 * 7 + usize::from(fill)) % 8;
+    end_bits == 1 || (end_bits == 0 && text.ends_with('\r'))
+}
+
 const fn encoding(content: Content<'_>) -> Encoding {
     match content {
         Content::Text(_, e) => e,
@@ -563,8 +603,7 @@ fn pack_text(
 ) -> Result<(usize, usize), TextError> {
     let text_septets = Encoding::Gsm7(tables).units_with(text, policy)?;
     let fill_bits = usize::from(fill);
-    let end_bits = (text_septets * 7 + fill_bits) % 8;
-    let pad = end_bits == 1 || (end_bits == 0 && text.ends_with('\r'));
+    let pad = cr_pad(text, text_septets, fill);
     let septets = text_septets + usize::from(pad);
     let len = gsm7::packed_len(septets, fill);
     let dst = out.get_mut(..len).ok_or(TextError::BufferTooSmall)?;

@@ -15,7 +15,7 @@
 //! # Ok::<(), smpp_core::text::TextError>(())
 //! ```
 
-use super::{TextError, push_utf8, utf8_leads};
+use super::{OnUnmappable, TextError, push_utf8, utf8_leads};
 
 /// Number of UTF-16 code units in `text` (characters outside the BMP count 2).
 pub fn unit_count(text: &str) -> usize {
@@ -73,12 +73,13 @@ pub fn encode_units(text: &str, out: &mut [u16]) -> Result<usize, TextError> {
     Ok(n)
 }
 
-/// An iterator decoding UTF-16BE octets; see [`decode`].
+/// An iterator decoding UTF-16BE octets; see [`decode`] and [`decode_with`].
 #[derive(Debug, Clone)]
 pub struct Decoder<'a> {
     /// The octets not yet decoded (an odd last octet is never read as part of a unit).
     octets: &'a [u8],
     odd: bool,
+    policy: OnUnmappable,
 }
 
 impl Decoder<'_> {
@@ -87,12 +88,35 @@ impl Decoder<'_> {
         self.octets = rest;
         Some(u16::from_be_bytes(unit))
     }
+
+    /// Takes the next unit if it is a low surrogate; any other unit stays for the next call.
+    fn next_low_surrogate(&mut self) -> Option<u16> {
+        let (&unit, rest) = self.octets.split_first_chunk::<2>()?;
+        let unit = u16::from_be_bytes(unit);
+        if (0xDC00..=0xDFFF).contains(&unit) {
+            self.octets = rest;
+            Some(unit)
+        } else {
+            None
+        }
+    }
 }
 
 impl Iterator for Decoder<'_> {
     type Item = Result<char, TextError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let item = self.next_item()?;
+        Some(match (item, self.policy) {
+            (Err(_), OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
+            (item, _) => item,
+        })
+    }
+}
+
+impl Decoder<'_> {
+    /// The next character or error, before the policy applies.
+    fn next_item(&mut self) -> Option<Result<char, TextError>> {
         let Some(unit) = self.next_unit() else {
             if self.odd {
                 self.odd = false;
@@ -102,16 +126,13 @@ impl Iterator for Decoder<'_> {
         };
         Some(match unit {
             0xD800..=0xDBFF => {
-                let Some(low) = self.next_unit() else {
+                // A unit that is not a low surrogate is not this one's partner: it is left for
+                // the next call, so that only the high surrogate is in error.
+                let Some(low) = self.next_low_surrogate() else {
                     return Some(Err(TextError::UnpairedSurrogate(unit)));
                 };
-                if (0xDC00..=0xDFFF).contains(&low) {
-                    let cp =
-                        0x1_0000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
-                    char::from_u32(cp).ok_or(TextError::UnpairedSurrogate(unit))
-                } else {
-                    Err(TextError::UnpairedSurrogate(unit))
-                }
+                let cp = 0x1_0000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                char::from_u32(cp).ok_or(TextError::UnpairedSurrogate(unit))
             }
             0xDC00..=0xDFFF => Err(TextError::UnpairedSurrogate(unit)),
             _ => char::from_u32(u32::from(unit)).ok_or(TextError::UnpairedSurrogate(unit)),
@@ -122,20 +143,58 @@ impl Iterator for Decoder<'_> {
 /// Decodes UTF-16BE octets into characters.
 ///
 /// An odd number of octets ends the iteration with [`TextError::OddLength`]; a lone surrogate
-/// yields [`TextError::UnpairedSurrogate`].
+/// yields [`TextError::UnpairedSurrogate`]. Decoding goes on after an error: a high surrogate
+/// followed by a unit that is not a low surrogate is the error, and that unit is decoded next.
+/// This is [`decode_with`] under [`OnUnmappable::Error`].
 pub fn decode(bytes: &[u8]) -> Decoder<'_> {
+    decode_with(bytes, OnUnmappable::Error)
+}
+
+/// Decodes UTF-16BE octets into characters, with a policy for what does not decode.
+///
+/// Under [`OnUnmappable::Error`] the errors are those of [`decode`]. Under
+/// [`OnUnmappable::Replace`] the iterator never yields an error: each item [`decode`] gives as
+/// an error becomes U+FFFD (REPLACEMENT CHARACTER). That is one U+FFFD for each surrogate
+/// without its partner (the unit after a lone high surrogate decodes as itself) and one U+FFFD
+/// at the end for an odd last octet.
+///
+/// ```
+/// use smpp_core::text::{ucs2, OnUnmappable};
+///
+/// let s: String = ucs2::decode_with(&[0xD8, 0x00, 0x00, 0x41, 0x00], OnUnmappable::Replace)
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(s, "\u{FFFD}A\u{FFFD}");
+/// # Ok::<(), smpp_core::text::TextError>(())
+/// ```
+pub fn decode_with(bytes: &[u8], policy: OnUnmappable) -> Decoder<'_> {
     Decoder {
         octets: bytes,
         odd: bytes.len() % 2 == 1,
+        policy,
     }
 }
 
 /// Decodes UTF-16BE octets into UTF-8 in `out`, returning the number of bytes written.
+///
+/// An odd number of octets fails with [`TextError::OddLength`] before anything is written; a
+/// lone surrogate fails with [`TextError::UnpairedSurrogate`]. This is [`decode_to_utf8_with`]
+/// under [`OnUnmappable::Error`].
 pub fn decode_to_utf8(bytes: &[u8], out: &mut [u8]) -> Result<usize, TextError> {
-    if bytes.len() % 2 == 1 {
+    decode_to_utf8_with(bytes, OnUnmappable::Error, out)
+}
+
+/// Decodes UTF-16BE octets into UTF-8 in `out` with a policy for what does not decode (see
+/// [`decode_with`]), returning the number of bytes written. Under [`OnUnmappable::Replace`]
+/// the only error is [`TextError::BufferTooSmall`].
+pub fn decode_to_utf8_with(
+    bytes: &[u8],
+    policy: OnUnmappable,
+    out: &mut [u8],
+) -> Result<usize, TextError> {
+    if bytes.len() % 2 == 1 && policy == OnUnmappable::Error {
         return Err(TextError::OddLength);
     }
-    let mut decoder = decode(bytes);
+    let mut decoder = decode_with(bytes, policy);
     let mut pos = 0;
     loop {
         // Characters of the BMP (a unit that is not a surrogate) go straight into the output.
@@ -219,12 +278,35 @@ mod tests {
                 |out| decode_to_utf8(&bytes, out),
                 |out| utf8_one_by_one(&bytes, out),
             )?;
-            if bytes.len() % 2 == 0 {
-                let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-                if let Ok(text) = char::decode_utf16(units).collect::<Result<String, _>>() {
-                    prop_assert_eq!(decode(&bytes).collect::<Result<String, _>>(), Ok(text));
-                }
+            // Item by item as the standard library's UTF-16 decoder, which reports each
+            // unpaired surrogate alone, then the odd octet.
+            let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let mut expected: Vec<Result<char, TextError>> = char::decode_utf16(units)
+                .map(|r| r.map_err(|e| TextError::UnpairedSurrogate(e.unpaired_surrogate())))
+                .collect();
+            if bytes.len() % 2 == 1 {
+                expected.push(Err(TextError::OddLength));
             }
+            prop_assert_eq!(&decode(&bytes).collect::<Vec<_>>(), &expected);
+            // Replacing: every error item is U+FFFD, in place, and nothing else changes.
+            let replaced: String = expected
+                .iter()
+                .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect();
+            let lossy: Result<String, _> = decode_with(&bytes, OnUnmappable::Replace).collect();
+            prop_assert_eq!(lossy.as_ref(), Ok(&replaced));
+            let full = replaced.len();
+            same_output(
+                [full, full / 2, full.saturating_sub(room), room],
+                |out| decode_to_utf8_with(&bytes, OnUnmappable::Replace, out),
+                |out| {
+                    let mut pos = 0;
+                    for ch in replaced.chars() {
+                        push_utf8(out, &mut pos, ch)?;
+                    }
+                    Ok(pos)
+                },
+            )?;
         }
 
         #[test]

@@ -243,9 +243,11 @@ fn tables(octet: u8) -> Tables {
 ///   gives the same characters, under both unmappable policies;
 ///   `decode_to_utf8`, `septet_count` and `text::decode` agree.
 /// - The data read as unpacked septets decodes only if every octet is below
-///   0x80.
+///   0x80; `text::decode_with` under `Replace` gives the same items with
+///   each error (octet above 0x7F, final escape) as U+FFFD.
 /// - The data read as UCS-2: if it decodes, encoding the characters gives
-///   the data back.
+///   the data back; every error item stands for one unit or the odd last
+///   octet, and `Replace` makes each U+FFFD in place.
 ///
 /// # Panics
 ///
@@ -268,7 +270,31 @@ pub fn gsm7(data: &[u8]) {
             "octets above 0x7F decoded"
         );
     }
+    // By data_coding with replacement: the GSM decoder's items, each error
+    // (an octet above 0x7F, a final escape) U+FFFD in its place.
+    check_replaced(DataCoding(0), tables, packed, || {
+        gsm7::decode_unpacked(packed, tables, OnUnmappable::Replace).collect()
+    });
     check_ucs2(packed);
+}
+
+/// `text::decode_with` under `Replace` never yields an error, and gives the
+/// items of `strict` with each error replaced by U+FFFD.
+fn check_replaced(
+    data_coding: DataCoding,
+    tables: Tables,
+    data: &[u8],
+    strict: impl FnOnce() -> Vec<Result<char, TextError>>,
+) {
+    let lossy: Vec<Result<char, TextError>> =
+        sms_text::decode_with(data_coding, tables, data, OnUnmappable::Replace)
+            .expect("a text coding")
+            .collect();
+    let expected: Vec<Result<char, TextError>> = strict()
+        .into_iter()
+        .map(|r| Ok(r.unwrap_or(char::REPLACEMENT_CHARACTER)))
+        .collect();
+    assert_eq!(lossy, expected, "{data_coding:?} {data:x?}");
 }
 
 /// Unpacks `packed`, checks the septets and the repacked octets; returns
@@ -297,7 +323,10 @@ fn check_unpack_pack(packed: &[u8], fill: u8) -> Vec<u8> {
     let mut more = vec![0u8; count + 1];
     assert_eq!(
         gsm7::unpack(packed, fill, Some(count + 1), &mut more),
-        Err(TextError::BufferTooSmall)
+        Err(TextError::NotEnoughSeptets {
+            wanted: count + 1,
+            available: count
+        })
     );
 
     if packed.is_empty() && fill > 0 {
@@ -387,8 +416,29 @@ fn check_decode_encode(septets: &[u8], tables: Tables) {
     }
 }
 
-/// UCS-2: decoding then encoding valid data gives it back.
+/// UCS-2: decoding then encoding valid data gives it back; an error item
+/// stands for one unit (or the odd last octet), and replacing turns each
+/// into U+FFFD in place.
 fn check_ucs2(data: &[u8]) {
+    let items: Vec<Result<char, TextError>> = ucs2::decode(data).collect();
+    let width: usize = items
+        .iter()
+        .map(|item| match item {
+            Ok(c) => 2 * c.len_utf16(),
+            Err(TextError::OddLength) => 1,
+            Err(_) => 2,
+        })
+        .sum();
+    assert_eq!(width, data.len(), "items do not cover {data:x?}: {items:?}");
+    check_replaced(DataCoding(0x08), Tables::DEFAULT, data, || items.clone());
+    let mut lossy = vec![0u8; data.len() * 2 + 3];
+    let n = ucs2::decode_to_utf8_with(data, OnUnmappable::Replace, &mut lossy)
+        .expect("room for every replacement");
+    let replaced: String = items
+        .iter()
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    assert_eq!(&lossy[..n], replaced.as_bytes());
     let decoded: Result<String, TextError> = ucs2::decode(data).collect();
     let mut utf8 = vec![0u8; data.len() * 2];
     let to_utf8 = ucs2::decode_to_utf8(data, &mut utf8);
