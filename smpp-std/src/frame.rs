@@ -158,11 +158,11 @@ impl FrameDecoder {
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, Error> {
         let mut filled = buf.len();
         let frame = self.cut(buf, &mut filled)?;
-        if frame.is_none() {
-            if let Some(missing) = self.missing(buf) {
-                // The length is known (and within the maximum): make room.
-                buf.reserve(missing);
-            }
+        if frame.is_none()
+            && let Some(missing) = self.missing(buf)
+        {
+            // The length is known (and within the maximum): make room.
+            buf.reserve(missing);
         }
         Ok(frame)
     }

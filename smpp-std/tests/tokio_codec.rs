@@ -26,7 +26,7 @@ fn message(seq: u32) -> Pdu {
 /// Whether the PDU of `seq` goes out as [`malformed_frame`] instead, when
 /// malformed PDUs are mixed in.
 fn is_malformed(seq: u32) -> bool {
-    seq % 97 == 0
+    seq.is_multiple_of(97)
 }
 
 /// Feeds `COUNT` PDUs into `sink`, alternating owned PDUs and borrowed

@@ -561,10 +561,10 @@ impl<B: AsRef<[u8]>> Body<B> {
 
     /// Checks the body as encoding it in a PDU with `command_status` does.
     fn validate_for(&self, command_status: CommandStatus) -> Result<(), Error> {
-        if let Self::QueryBroadcastSmResp(Some(resp)) = self {
-            if command_status.is_ok() {
-                return broadcast::validate_query_broadcast_resp(resp);
-            }
+        if let Self::QueryBroadcastSmResp(Some(resp)) = self
+            && command_status.is_ok()
+        {
+            return broadcast::validate_query_broadcast_resp(resp);
         }
         each_body!(self,
             b => b.validate(),

@@ -238,10 +238,9 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
     /// Empties slot `i`, so that handles to what it held are refused.
     fn free(&mut self, i: usize) {
         if let (Some(slot), Some(generation)) = (self.slots.get_mut(i), self.generations.get_mut(i))
+            && slot.take().is_some()
         {
-            if slot.take().is_some() {
-                *generation = generation.wrapping_add(1);
-            }
+            *generation = generation.wrapping_add(1);
         }
     }
 

@@ -330,10 +330,10 @@ fn walk<const N: usize>(raw: &[u8], required: &[TlvTag; N]) -> Result<u8, Error>
                 },
             ));
         };
-        if let Some(rule) = len_rule(tag) {
-            if !rule.allows(value.len()) {
-                return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
-            }
+        if let Some(rule) = len_rule(tag)
+            && !rule.allows(value.len())
+        {
+            return Err(tlv_err(tag, TlvProblem::InvalidLength { len }));
         }
         // Empty for most PDUs: the loop is compiled away.
         for (k, &want) in required.iter().enumerate() {
@@ -536,10 +536,10 @@ impl<const N: usize> TlvBuf<N> {
         let value_len = value.len() + suffix.len();
         let len = u16::try_from(value_len)
             .map_err(|_| tlv_err(tag, TlvProblem::TooLong { len: value_len }))?;
-        if let Some(rule) = len_rule(tag) {
-            if !rule.allows(value_len) {
-                return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value_len }));
-            }
+        if let Some(rule) = len_rule(tag)
+            && !rule.allows(value_len)
+        {
+            return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value_len }));
         }
         let needed = self.buf.len() + 4 + value_len;
         let too_small = || {

@@ -425,11 +425,11 @@ where
                     reply,
                     _permit: permit,
                 });
-                if let Err(e) = self.engine.send_request(body, tag, now) {
-                    if let Some(waiting) = self.waiters.take(tag) {
-                        let error = Error::refused(e, self.engine.close_reason());
-                        let _ = waiting.reply.send(Err(error));
-                    }
+                if let Err(e) = self.engine.send_request(body, tag, now)
+                    && let Some(waiting) = self.waiters.take(tag)
+                {
+                    let error = Error::refused(e, self.engine.close_reason());
+                    let _ = waiting.reply.send(Err(error));
                 }
                 None
             }
@@ -593,10 +593,10 @@ where
                     bind,
                     peer_addr: self.shared.peer_addr(),
                 };
-                if let Some(status) = self.hooks.bind_request(request) {
-                    if let Some(retry) = self.answer_bind(status) {
-                        self.inbox.push_front(retry);
-                    }
+                if let Some(status) = self.hooks.bind_request(request)
+                    && let Some(retry) = self.answer_bind(status)
+                {
+                    self.inbox.push_front(retry);
                 }
             }
             Event::BindResult {
@@ -628,12 +628,11 @@ where
                 sequence_number,
                 command_id,
             } => {
-                if let Some(pdu) = pdu.take() {
-                    if let Some(answer) = self.hooks.request(pdu, sequence_number, command_id) {
-                        if let Some(retry) = self.respond(sequence_number, command_id, answer) {
-                            self.inbox.push_front(retry);
-                        }
-                    }
+                if let Some(pdu) = pdu.take()
+                    && let Some(answer) = self.hooks.request(pdu, sequence_number, command_id)
+                    && let Some(retry) = self.respond(sequence_number, command_id, answer)
+                {
+                    self.inbox.push_front(retry);
                 }
             }
             Event::AlertNotification { .. } => {
@@ -682,11 +681,11 @@ where
             };
             self.clock.instant(due)
         });
-        if let Some(at) = timer {
-            if self.sleep_at != Some(at) {
-                self.sleep.as_mut().reset(at);
-                self.sleep_at = Some(at);
-            }
+        if let Some(at) = timer
+            && self.sleep_at != Some(at)
+        {
+            self.sleep.as_mut().reset(at);
+            self.sleep_at = Some(at);
         }
         poll_fn(|cx| self.poll_inputs(cx, timer.is_some())).await;
     }

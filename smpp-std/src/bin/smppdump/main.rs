@@ -122,7 +122,7 @@ fn parse_hex(line: &str) -> Result<Vec<u8>, String> {
     if let Some(bad) = digits.iter().find(|b| !b.is_ascii_hexdigit()) {
         return Err(format!("not hex: {:?}", char::from(*bad)));
     }
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("odd number of hex digits".into());
     }
     Ok(digits
