@@ -76,7 +76,6 @@ ESME_RINVBCASTCHANIND = 0x112, "ESME_RINVBCASTCHANIND";}
 /// The v3.4 names of the codes v5.0 renamed. [`CommandStatus::from_name`]
 /// takes either name; [`CommandStatus::name`] gives the v5.0 one and
 /// [`CommandStatus::name_v34`] the v3.4 one.
-#[allow(missing_docs)]
 impl CommandStatus {
     /// v3.4 name of [`Self::ESME_RINVTLVSTREAM`].
     pub const ESME_RINVOPTPARSTREAM: Self = Self::ESME_RINVTLVSTREAM;

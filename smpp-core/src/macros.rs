@@ -21,7 +21,6 @@ macro_rules! open_enum {
         #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         pub struct $name(pub $repr);
 
-        #[allow(missing_docs)]
         impl $name {
             $( $(#[$cmeta])* #[doc = concat!("`", $text, "`")] pub const $konst: Self = Self($value); )*
 
