@@ -14,7 +14,8 @@
 //!
 //! - [`Server::bind`] listens; [`Server::run`] accepts until
 //!   [`ServerHandle::shutdown`], then waits for every session to end
-//!   (bound ones are unbound gracefully, the others closed).
+//!   (bound ones are unbound gracefully, the others closed);
+//!   [`Server::with_max_connections`] caps the connections served at once.
 //! - [`Handler::bind`] answers a bind with a status (`ESME_ROK` accepts;
 //!   `ESME_RINVPASWD`, `ESME_RINVSYSID`, ... refuse, and the ESME may try
 //!   again); [`Handler::request`] answers `submit_sm`, `data_sm`,
@@ -258,6 +259,7 @@ pub struct Server<H> {
     config: Config,
     handler: Arc<H>,
     handle: ServerHandle,
+    max_connections: usize,
 }
 
 impl<H> core::fmt::Debug for Server<H> {
@@ -266,6 +268,7 @@ impl<H> core::fmt::Debug for Server<H> {
             .field("listener", &self.listener)
             .field("config", &self.config)
             .field("handle", &self.handle)
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }
@@ -297,7 +300,23 @@ impl<H: Handler> Server<H> {
                 registry: Arc::default(),
                 stop: Arc::new(watch::Sender::new(false)),
             },
+            max_connections: usize::MAX,
         })
+    }
+
+    /// Serves at most `max` connections at once (at least 1; no limit
+    /// unless set). While that many are open the server accepts no more:
+    /// new ones wait in the listener's backlog, and are accepted as open
+    /// ones end, so a flood of connections costs no task and no buffer.
+    #[must_use]
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
+        self
+    }
+
+    /// The most connections served at once ([`Self::with_max_connections`]).
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
     }
 
     /// The address it listens on.
@@ -315,7 +334,8 @@ impl<H: Handler> Server<H> {
         &self.handler
     }
 
-    /// Accepts connections, each in a task of its own, until
+    /// Accepts connections, each in a task of its own (no more at once
+    /// than [`Self::with_max_connections`] allows), until
     /// [`ServerHandle::shutdown`]; then ends every session and returns
     /// once all have ended. A failed `accept` (too many open files, a
     /// connection reset before it was accepted) is retried shortly after.
@@ -325,6 +345,7 @@ impl<H: Handler> Server<H> {
             config,
             handler,
             handle,
+            max_connections,
         } = self;
         let mut stop = handle.stop.subscribe();
         let mut tasks = JoinSet::new();
@@ -332,7 +353,7 @@ impl<H: Handler> Server<H> {
             tokio::select! {
                 biased;
                 () = stopped(&mut stop) => break,
-                accepted = listener.accept() => match accepted {
+                accepted = listener.accept(), if tasks.len() < max_connections => match accepted {
                     Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
                         let driver = connection(

@@ -777,6 +777,37 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
 }
 
 #[tokio::test]
+async fn a_connection_over_the_limit_waits_until_one_ends() {
+    bounded(async {
+        let smsc = Arc::new(Smsc::default());
+        let server = Server::bind("127.0.0.1:0", mc(), Arc::clone(&smsc))
+            .await
+            .unwrap()
+            .with_max_connections(1);
+        assert_eq!(server.max_connections(), 1);
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let task = tokio::spawn(server.run());
+        let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter, "secret")).await;
+        // The second connection is made (the backlog holds it) but not
+        // served: its bind gets no answer while the first is open.
+        let mut second = tokio::spawn(client::connect(addr, esme(BindType::Receiver, "secret")));
+        let waited = timeout(Duration::from_millis(300), &mut second).await;
+        assert!(waited.is_err(), "served over the limit: {waited:?}");
+        assert_eq!(handle.sessions().len(), 1);
+        first.unbind().await.unwrap();
+        let (second, _second_incoming) = second.await.unwrap().unwrap();
+        assert_eq!(second.bind_info().unwrap().bind_type, BindType::Receiver);
+        until(|| handle.sessions().len() == 1).await;
+        assert_eq!(smsc.bound.lock().unwrap().len(), 2);
+        handle.shutdown();
+        task.await.unwrap();
+        assert_eq!(second.closed().await, CloseReason::Unbound);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn dropping_every_handle_unbinds() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
