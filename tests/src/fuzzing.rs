@@ -219,39 +219,7 @@ fn check_error(err: &Error, data: &[u8]) {
 
 /// The TLV region of any body that has one.
 pub fn body_tlvs<'a>(body: &Body<&'a [u8]>) -> Option<&'a [u8]> {
-    fn raw<'a>(t: &Tlvs<&'a [u8]>) -> &'a [u8] {
-        t.into_inner()
-    }
-    Some(match body {
-        Body::GenericNack(t)
-        | Body::UnbindResp(t)
-        | Body::ReplaceSmResp(t)
-        | Body::CancelSmResp(t)
-        | Body::EnquireLinkResp(t)
-        | Body::CancelBroadcastSmResp(t) => raw(t),
-        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => raw(&b.tlvs),
-        Body::BindReceiverResp(Some(b))
-        | Body::BindTransmitterResp(Some(b))
-        | Body::BindTransceiverResp(Some(b)) => raw(&b.tlvs),
-        Body::QuerySm(b) | Body::QueryBroadcastSm(b) => raw(&b.tlvs),
-        Body::QuerySmResp(Some(b)) => raw(&b.tlvs),
-        Body::SubmitSm(b) | Body::DeliverSm(b) => raw(&b.tlvs),
-        Body::SubmitSmResp(Some(b))
-        | Body::DeliverSmResp(Some(b))
-        | Body::DataSmResp(Some(b))
-        | Body::BroadcastSmResp(Some(b))
-        | Body::QueryBroadcastSmResp(Some(b)) => raw(&b.tlvs),
-        Body::ReplaceSm(b) => raw(&b.tlvs),
-        Body::CancelSm(b) => raw(&b.tlvs),
-        Body::Outbind(b) => raw(&b.tlvs),
-        Body::SubmitMulti(b) => raw(&b.tlvs),
-        Body::SubmitMultiResp(Some(b)) => raw(&b.tlvs),
-        Body::AlertNotification(b) => raw(&b.tlvs),
-        Body::DataSm(b) => raw(&b.tlvs),
-        Body::BroadcastSm(b) => raw(&b.tlvs),
-        Body::CancelBroadcastSm(b) => raw(&b.tlvs),
-        _ => return None,
-    })
+    body.tlvs().map(|t| t.into_inner())
 }
 
 /// The TLV region: `Tlvs::parse` then iterate and type every TLV; an

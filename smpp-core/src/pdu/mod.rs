@@ -443,6 +443,53 @@ impl<B: AsRef<[u8]>> Body<B> {
         }
     }
 
+    /// The TLV region of the body; `None` for `unbind` and `enquire_link`,
+    /// for a response without body and for a [`Body::Raw`].
+    pub const fn tlvs(&self) -> Option<&Tlvs<B>> {
+        Some(match self {
+            Self::GenericNack(t)
+            | Self::UnbindResp(t)
+            | Self::ReplaceSmResp(t)
+            | Self::CancelSmResp(t)
+            | Self::EnquireLinkResp(t)
+            | Self::CancelBroadcastSmResp(t) => t,
+            Self::BindReceiver(b) | Self::BindTransmitter(b) | Self::BindTransceiver(b) => &b.tlvs,
+            Self::BindReceiverResp(Some(b))
+            | Self::BindTransmitterResp(Some(b))
+            | Self::BindTransceiverResp(Some(b)) => &b.tlvs,
+            Self::SubmitSm(b) | Self::DeliverSm(b) => &b.tlvs,
+            Self::SubmitSmResp(Some(b))
+            | Self::DeliverSmResp(Some(b))
+            | Self::DataSmResp(Some(b))
+            | Self::BroadcastSmResp(Some(b))
+            | Self::QueryBroadcastSmResp(Some(b)) => &b.tlvs,
+            Self::QuerySm(b) | Self::QueryBroadcastSm(b) => &b.tlvs,
+            Self::QuerySmResp(Some(b)) => &b.tlvs,
+            Self::ReplaceSm(b) => &b.tlvs,
+            Self::CancelSm(b) => &b.tlvs,
+            Self::Outbind(b) => &b.tlvs,
+            Self::SubmitMulti(b) => &b.tlvs,
+            Self::SubmitMultiResp(Some(b)) => &b.tlvs,
+            Self::AlertNotification(b) => &b.tlvs,
+            Self::DataSm(b) => &b.tlvs,
+            Self::BroadcastSm(b) => &b.tlvs,
+            Self::CancelBroadcastSm(b) => &b.tlvs,
+            Self::Unbind
+            | Self::EnquireLink
+            | Self::BindReceiverResp(None)
+            | Self::BindTransmitterResp(None)
+            | Self::BindTransceiverResp(None)
+            | Self::QuerySmResp(None)
+            | Self::SubmitSmResp(None)
+            | Self::DeliverSmResp(None)
+            | Self::DataSmResp(None)
+            | Self::BroadcastSmResp(None)
+            | Self::QueryBroadcastSmResp(None)
+            | Self::SubmitMultiResp(None)
+            | Self::Raw(_) => return None,
+        })
+    }
+
     /// Converts the storage of every octet field (for example from slices of
     /// a received frame to owned, reference-counted slices of it).
     pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> Body<C> {

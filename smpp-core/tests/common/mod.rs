@@ -54,35 +54,5 @@ pub(crate) fn patch_len(frame: &mut [u8]) {
 
 /// The TLV region of a body, if it has one.
 pub(crate) fn body_tlvs<'a>(body: &smpp_core::Body<&'a [u8]>) -> Option<smpp_core::Tlvs<&'a [u8]>> {
-    use smpp_core::Body;
-    Some(match *body {
-        Body::GenericNack(t)
-        | Body::UnbindResp(t)
-        | Body::ReplaceSmResp(t)
-        | Body::CancelSmResp(t)
-        | Body::EnquireLinkResp(t)
-        | Body::CancelBroadcastSmResp(t) => t,
-        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => b.tlvs,
-        Body::BindReceiverResp(Some(b))
-        | Body::BindTransmitterResp(Some(b))
-        | Body::BindTransceiverResp(Some(b)) => b.tlvs,
-        Body::SubmitSm(b) | Body::DeliverSm(b) => b.tlvs,
-        Body::SubmitSmResp(Some(b))
-        | Body::DeliverSmResp(Some(b))
-        | Body::DataSmResp(Some(b))
-        | Body::BroadcastSmResp(Some(b))
-        | Body::QueryBroadcastSmResp(Some(b)) => b.tlvs,
-        Body::DataSm(b) => b.tlvs,
-        Body::SubmitMulti(b) => b.tlvs,
-        Body::SubmitMultiResp(Some(b)) => b.tlvs,
-        Body::QuerySm(b) | Body::QueryBroadcastSm(b) => b.tlvs,
-        Body::QuerySmResp(Some(b)) => b.tlvs,
-        Body::CancelSm(b) => b.tlvs,
-        Body::ReplaceSm(b) => b.tlvs,
-        Body::Outbind(b) => b.tlvs,
-        Body::AlertNotification(b) => b.tlvs,
-        Body::BroadcastSm(b) => b.tlvs,
-        Body::CancelBroadcastSm(b) => b.tlvs,
-        _ => return None,
-    })
+    body.tlvs().copied()
 }
