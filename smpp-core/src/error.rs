@@ -9,6 +9,7 @@ use core::fmt;
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::header::Header;
+use crate::session::Version;
 use crate::tlv::TlvTag;
 
 /// A mandatory PDU field, named as in the specification's PDU tables
@@ -305,6 +306,13 @@ pub enum TlvProblem {
     /// A value the specification does not allow for this tag (for example a
     /// C-Octet String without its NUL).
     InvalidValue,
+    /// A TLV the specification defines, in a PDU whose TLV table in this
+    /// version does not list it. Reported only by the opt-in placement
+    /// check ([`crate::Pdu::check_tlvs_allowed`]); decoding accepts it.
+    NotAllowed {
+        /// The version whose tables were applied.
+        version: Version,
+    },
     /// A TLV the PDU must carry is absent.
     Missing,
     /// (Encoding) a value longer than the 16-bit length field can express.
@@ -328,6 +336,13 @@ impl fmt::Display for TlvProblem {
             }
             Self::InvalidLength { len } => write!(f, "length {len} not allowed for this tag"),
             Self::InvalidValue => f.write_str("value not allowed for this tag"),
+            Self::NotAllowed { version } => {
+                let version = match version {
+                    Version::V34 => "3.4",
+                    Version::V50 => "5.0",
+                };
+                write!(f, "not allowed in this PDU in SMPP v{version}")
+            }
             Self::Missing => f.write_str("mandatory TLV missing"),
             Self::TooLong { len } => write!(f, "value of {len} octets exceeds 65535"),
         }
@@ -513,6 +528,7 @@ impl ErrorKind {
                     CommandStatus::ESME_RINVTLVLEN
                 }
                 TlvProblem::InvalidValue => CommandStatus::ESME_RINVTLVVAL,
+                TlvProblem::NotAllowed { .. } => CommandStatus::ESME_RTLVNOTALLWD,
                 TlvProblem::Missing => CommandStatus::ESME_RMISSINGTLV,
             },
             Self::BufferTooSmall { .. } => CommandStatus::ESME_RSYSERR,

@@ -69,6 +69,7 @@ use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind};
 use crate::header::Header;
+use crate::session::Version;
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
@@ -714,6 +715,40 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     /// The `command_id`, from the body.
     pub const fn command_id(&self) -> CommandId {
         self.body.command_id()
+    }
+
+    /// Checks that the PDU carries only TLVs its TLV table in `version`
+    /// lists ([`TlvTag::allowed_in`](crate::TlvTag::allowed_in)), an opt-in
+    /// check that decoding does not make. Fails on the first TLV of a tag
+    /// the specification defines that this PDU may not carry, with
+    /// `ESME_RTLVNOTALLWD`, [`TlvProblem::NotAllowed`](crate::TlvProblem::NotAllowed),
+    /// naming the tag and this PDU's header, so that [`Error::reply`]
+    /// answers a request with its own response. Vendor and unknown tags
+    /// pass, as do a [`Body::Raw`] and a PDU of an unknown `command_id`.
+    ///
+    /// ```
+    /// use smpp_core::session::Version;
+    /// use smpp_core::{Body, Bind, CommandId, CommandStatus, ErrorKind, Pdu, TlvBuf, TlvTag};
+    ///
+    /// let mut tlvs = TlvBuf::<16>::new();
+    /// tlvs.push(TlvTag::MESSAGE_PAYLOAD, b"hi").unwrap();
+    /// let bind = Bind { tlvs: tlvs.tlvs(), ..Bind::default() };
+    /// let pdu = Pdu::new(7, Body::BindTransmitter(bind));
+    ///
+    /// let err = pdu.check_tlvs_allowed(Version::V50).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::Tlv { tag: TlvTag::MESSAGE_PAYLOAD, .. }));
+    /// let reply = err.reply();
+    /// assert_eq!(reply.command_id, CommandId::BIND_TRANSMITTER_RESP);
+    /// assert_eq!(reply.command_status, CommandStatus::ESME_RTLVNOTALLWD);
+    /// assert_eq!(reply.sequence_number, 7);
+    /// ```
+    pub fn check_tlvs_allowed(&self, version: Version) -> Result<(), Error> {
+        match self.body.tlvs() {
+            Some(tlvs) => tlvs
+                .check_allowed_in(self.command_id(), version)
+                .map_err(|e| e.with_header(self.header())),
+            None => Ok(()),
+        }
     }
 
     /// Converts the storage of every octet field.

@@ -6,7 +6,39 @@
 //! its rules allow. Iterating it then yields [`Tlv`] views in wire order,
 //! duplicates and unknown or vendor tags included, without further checks or
 //! copies. [`TlvBuf`] builds a TLV region in fixed capacity for encoding.
+//!
+//! # Which PDU may carry which TLV
+//!
+//! Decoding accepts any TLV in any PDU, as SMPP v5.0 2.11.1 asks of a
+//! receiver. [`TlvTag::allowed_in`] tells whether the TLV tables of a
+//! version list a tag for a `command_id`; [`Tlvs::check_allowed_in`] and
+//! [`crate::Pdu::check_tlvs_allowed`] apply it to a whole region on
+//! request, failing on the first TLV the PDU may not carry with
+//! `ESME_RTLVNOTALLWD` (v3.4: `ESME_ROPTPARNOTALLWD`). Vendor and unknown
+//! tags always pass.
+//!
+//! ```
+//! use smpp_core::session::Version;
+//! use smpp_core::{CommandStatus, Pdu};
+//!
+//! // deliver_sm_resp, sequence 3, carrying sc_interface_version = 0x34:
+//! // a TLV of the bind responses.
+//! let frame = [
+//!     0, 0, 0, 22, 0x80, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 3, // header
+//!     0, // message_id ""
+//!     0x02, 0x10, 0, 1, 0x34, // sc_interface_version
+//! ];
+//! let pdu = Pdu::parse(&frame).unwrap(); // decoding is lenient
+//! let err = pdu.check_tlvs_allowed(Version::V50).unwrap_err();
+//! assert_eq!(err.command_status(), CommandStatus::ESME_RTLVNOTALLWD);
+//! assert_eq!(
+//!     err.to_string(),
+//!     "deliver_sm_resp (sequence 3): TLV sc_interface_version: \
+//!      not allowed in this PDU in SMPP v5.0 [ESME_RTLVNOTALLWD]"
+//! );
+//! ```
 
+mod placement;
 mod tag;
 mod value;
 
@@ -15,7 +47,9 @@ pub use value::{MsValidityTime, TlvValue};
 
 use core::fmt;
 
+use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, TlvProblem};
+use crate::session::Version;
 use crate::types::Hex;
 use crate::wire::scan::has_nul;
 use crate::wire::write::Writer;
@@ -426,6 +460,37 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
     /// also decodes.
     pub fn validate(&self) -> Result<(), Error> {
         walk(self.as_bytes(), &[]).map(|_| ())
+    }
+
+    /// Checks that a PDU of `command_id` may carry every TLV of the region
+    /// in `version` ([`TlvTag::allowed_in`]): fails on the first TLV of a
+    /// tag the specification defines that the PDU's TLV table does not
+    /// list, with [`TlvProblem::NotAllowed`] (`ESME_RTLVNOTALLWD`). Vendor
+    /// and unknown tags pass, and so does any TLV of a `command_id` the
+    /// specification does not define. Decoding does not make this check;
+    /// [`crate::Pdu::check_tlvs_allowed`] makes it for a decoded PDU.
+    ///
+    /// ```
+    /// use smpp_core::session::Version;
+    /// use smpp_core::{CommandId, CommandStatus, Tlvs};
+    ///
+    /// // user_message_reference = 7, a vendor TLV 0x1400.
+    /// let raw = [0x02, 0x04, 0, 2, 0, 7, 0x14, 0x00, 0, 2, 0xBE, 0xEF];
+    /// let tlvs = Tlvs::parse(&raw[..]).unwrap();
+    /// assert!(tlvs.check_allowed_in(CommandId::SUBMIT_SM, Version::V34).is_ok());
+    /// // query_broadcast_sm takes user_message_reference, cancel_sm does not.
+    /// assert!(tlvs.check_allowed_in(CommandId::QUERY_BROADCAST_SM, Version::V50).is_ok());
+    /// let err = tlvs.check_allowed_in(CommandId::CANCEL_SM, Version::V50).unwrap_err();
+    /// assert_eq!(err.command_status(), CommandStatus::ESME_RTLVNOTALLWD);
+    /// ```
+    pub fn check_allowed_in(&self, command_id: CommandId, version: Version) -> Result<(), Error> {
+        match self
+            .iter()
+            .find(|t| t.tag.allowed_in(command_id, version) == Some(false))
+        {
+            Some(t) => Err(tlv_err(t.tag, TlvProblem::NotAllowed { version })),
+            None => Ok(()),
+        }
     }
 
     /// [`Self::validate`], and every tag of `required` is present (one walk).
