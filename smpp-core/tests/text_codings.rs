@@ -518,3 +518,117 @@ fn ucs2_and_ascii_decoders_with_replacement() {
     let ascii: Vec<_> = latin1::decode_ascii_with(b"a\x80", OnUnmappable::Error).collect();
     assert_eq!(ascii, [Ok('a'), Err(TextError::NonAscii(0x80))]);
 }
+
+/// Every group of TS 23.038 section 4, bit by bit, from values chosen to set each bit alone.
+#[test]
+fn data_coding_groups_bit_by_bit() {
+    use MessageClass::{Class0, Class1, Class2, Class3};
+    use smpp_core::text::dcs::MessageWaiting;
+    let general = |compressed, auto_delete, class, alphabet| Scheme::General {
+        compressed,
+        auto_delete,
+        class,
+        alphabet,
+    };
+    let mwi = |store, active, kind, alphabet| {
+        Scheme::MessageWaiting(MessageWaiting {
+            store,
+            active,
+            kind,
+            alphabet,
+        })
+    };
+    let group = |alphabet, class| Scheme::ClassGroup { alphabet, class };
+    let cases = [
+        // SMPP's own table wins over the general group for 0x00-0x0E; 0x0F is reserved.
+        (0x00, Scheme::Smpp(Alphabet::McDefault)),
+        (0x04, Scheme::Smpp(Alphabet::Binary)),
+        (0x08, Scheme::Smpp(Alphabet::Ucs2)),
+        (0x0F, Scheme::Reserved),
+        // 00xx xxxx: bit 5 compressed, bit 4 class meaningful, bits 3-2 alphabet, 1-0 class.
+        (0x10, general(false, false, Some(Class0), Alphabet::Gsm7)),
+        (0x11, general(false, false, Some(Class1), Alphabet::Gsm7)),
+        (0x12, general(false, false, Some(Class2), Alphabet::Gsm7)),
+        (0x13, general(false, false, Some(Class3), Alphabet::Gsm7)),
+        (0x14, general(false, false, Some(Class0), Alphabet::Binary)),
+        (0x18, general(false, false, Some(Class0), Alphabet::Ucs2)),
+        (
+            0x1C,
+            general(false, false, Some(Class0), Alphabet::Reserved),
+        ),
+        (0x20, general(true, false, None, Alphabet::Gsm7)),
+        (0x23, general(true, false, None, Alphabet::Gsm7)),
+        (0x26, general(true, false, None, Alphabet::Binary)),
+        (0x39, general(true, false, Some(Class1), Alphabet::Ucs2)),
+        // 01xx xxxx: the same, marked for automatic deletion.
+        (0x40, general(false, true, None, Alphabet::Gsm7)),
+        (0x52, general(false, true, Some(Class2), Alphabet::Gsm7)),
+        (0x75, general(true, true, Some(Class1), Alphabet::Binary)),
+        (0x7F, general(true, true, Some(Class3), Alphabet::Reserved)),
+        // 1000 xxxx to 1011 xxxx: reserved.
+        (0x80, Scheme::Reserved),
+        (0xBF, Scheme::Reserved),
+        // 1100: discard, GSM 7-bit; bit 3 active; bits 1-0 kind; bit 2 reserved.
+        (
+            0xC0,
+            mwi(false, false, IndicationKind::Voicemail, Alphabet::Gsm7),
+        ),
+        (0xC1, mwi(false, false, IndicationKind::Fax, Alphabet::Gsm7)),
+        (
+            0xC4,
+            mwi(false, false, IndicationKind::Voicemail, Alphabet::Gsm7),
+        ),
+        (
+            0xCB,
+            mwi(false, true, IndicationKind::Other, Alphabet::Gsm7),
+        ),
+        // 1101: store, GSM 7-bit.
+        (
+            0xD0,
+            mwi(true, false, IndicationKind::Voicemail, Alphabet::Gsm7),
+        ),
+        (0xDA, mwi(true, true, IndicationKind::Email, Alphabet::Gsm7)),
+        // 1110: store, UCS-2.
+        (0xE1, mwi(true, false, IndicationKind::Fax, Alphabet::Ucs2)),
+        (0xEF, mwi(true, true, IndicationKind::Other, Alphabet::Ucs2)),
+        // 1111: bit 2 GSM 7-bit or 8-bit data, bits 1-0 class, bit 3 reserved.
+        (0xF0, group(Alphabet::Gsm7, Class0)),
+        (0xF3, group(Alphabet::Gsm7, Class3)),
+        (0xF6, group(Alphabet::Binary, Class2)),
+        (0xFC, group(Alphabet::Binary, Class0)),
+    ];
+    for (value, scheme) in cases {
+        let dc = DataCoding(value);
+        assert_eq!(dc.scheme(), scheme, "{value:#04x}");
+        let class = match scheme {
+            Scheme::General { class, .. } => class,
+            Scheme::ClassGroup { class, .. } => Some(class),
+            _ => None,
+        };
+        assert_eq!(dc.message_class(), class, "{value:#04x}");
+        assert_eq!(dc.is_flash(), class == Some(Class0), "{value:#04x} flash");
+        assert_eq!(
+            dc.is_compressed(),
+            matches!(
+                scheme,
+                Scheme::General {
+                    compressed: true,
+                    ..
+                }
+            ),
+            "{value:#04x} compressed"
+        );
+        assert_eq!(
+            dc.message_waiting().is_some(),
+            (0xC0..=0xEF).contains(&value),
+            "{value:#04x} message waiting"
+        );
+    }
+    // Every value has a scheme, and the class numbers are the class.
+    for v in 0..=255u8 {
+        let _ = DataCoding(v).scheme();
+        if let Some(c) = DataCoding(v).message_class() {
+            assert_eq!(c.number(), v & 0x03, "{v:#04x}");
+        }
+    }
+}
