@@ -632,3 +632,127 @@ fn data_coding_groups_bit_by_bit() {
         }
     }
 }
+
+#[test]
+fn every_element_kind_builds_and_parses_back() {
+    let ies = [
+        (
+            Ie::Concat8 {
+                reference: 0xAB,
+                total: 3,
+                seq: 2,
+            },
+            &[0x00, 0x03, 0xAB, 0x03, 0x02][..],
+        ),
+        (
+            Ie::Concat16 {
+                reference: 0xABCD,
+                total: 3,
+                seq: 2,
+            },
+            &[0x08, 0x04, 0xAB, 0xCD, 0x03, 0x02],
+        ),
+        (
+            Ie::Port8 {
+                dest: 0xF0,
+                src: 0x0F,
+            },
+            &[0x04, 0x02, 0xF0, 0x0F],
+        ),
+        (
+            Ie::Port16 {
+                dest: 2948,
+                src: 9200,
+            },
+            &[0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0],
+        ),
+        (
+            Ie::SpecialSms {
+                indication: 0x81,
+                count: 3,
+            },
+            &[0x01, 0x02, 0x81, 0x03],
+        ),
+        (Ie::SingleShift(13), &[0x24, 0x01, 0x0D]),
+        (Ie::LockingShift(4), &[0x25, 0x01, 0x04]),
+        (
+            Ie::Other {
+                iei: 0x0A,
+                data: &[1, 2, 3, 4],
+            },
+            &[0x0A, 0x04, 1, 2, 3, 4],
+        ),
+        (
+            Ie::Other {
+                iei: 0x7F,
+                data: &[],
+            },
+            &[0x7F, 0x00],
+        ),
+    ];
+    for (ie, bytes) in ies {
+        let mut out = [0u8; 16];
+        assert_eq!(ie.write(&mut out), Ok(bytes.len()), "{ie:?}");
+        assert_eq!(&out[..bytes.len()], bytes, "{ie:?}");
+        assert_eq!(ie.encoded_len(), bytes.len());
+        assert_eq!(ie.iei(), bytes[0]);
+        assert_eq!(Ie::from_raw(bytes[0], &bytes[2..]), Ok(ie));
+        // One octet short of the element: refused, nothing half written is returned.
+        assert_eq!(
+            ie.write(&mut out[..bytes.len() - 1]),
+            Err(UdhError::BufferTooSmall)
+        );
+    }
+    // All of them in one header, parsed back in order.
+    let all: Vec<Ie<'_>> = ies.iter().map(|(ie, _)| *ie).collect();
+    let mut buf = [0u8; 64];
+    let n = write_udh(&all, &mut buf).unwrap();
+    let expected_len: usize = ies.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!((n, usize::from(buf[0])), (expected_len + 1, expected_len));
+    let (udh, rest) = Udh::split(&buf[..n]).unwrap();
+    assert!(rest.is_empty());
+    let back: Vec<_> = udh.ies().collect::<Result<_, _>>().unwrap();
+    assert_eq!(back, all);
+}
+
+#[test]
+fn element_lengths_and_the_header_limit() {
+    // A known element of the wrong length is an error naming it; unknown ones take any length.
+    for (iei, len) in [
+        (0x00, 2),
+        (0x00, 4),
+        (0x08, 3),
+        (0x04, 1),
+        (0x05, 3),
+        (0x01, 3),
+        (0x24, 0),
+        (0x25, 2),
+    ] {
+        let data = vec![0u8; len];
+        assert_eq!(
+            Ie::from_raw(iei, &data),
+            Err(UdhError::IeLength {
+                iei,
+                len: len as u8
+            }),
+            "{iei:#04x}/{len}"
+        );
+    }
+    // A header holds at most 255 octets of elements: UDHL is one octet.
+    let big = [0u8; 253];
+    let fits = [Ie::Other {
+        iei: 0x70,
+        data: &big,
+    }];
+    let mut buf = [0u8; 300];
+    assert_eq!(write_udh(&fits, &mut buf), Ok(256));
+    assert_eq!(buf[0], 255);
+    let over = [
+        Ie::Other {
+            iei: 0x70,
+            data: &big,
+        },
+        Ie::SingleShift(1),
+    ];
+    assert_eq!(write_udh(&over, &mut buf), Err(UdhError::BufferTooSmall));
+}
