@@ -193,6 +193,11 @@ const fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t')
 }
 
+/// Whether `b` ends a field's value and may precede a label: white space or NUL.
+const fn ends_value(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0
+}
+
 /// Whether `s` begins with one of the receipt's labels.
 fn starts_with_label(s: &[u8]) -> bool {
     LABELS
@@ -231,7 +236,7 @@ fn label_end(hay: &[u8], at: usize, label: &[u8]) -> Option<usize> {
 /// Start and end of the first `label` in `hay` that begins a word.
 fn find_label(hay: &[u8], label: &[u8]) -> Option<(usize, usize)> {
     (0..hay.len()).find_map(|i| {
-        let at_start = i == 0 || hay.get(i - 1).is_some_and(u8::is_ascii_whitespace);
+        let at_start = i == 0 || hay.get(i - 1).is_some_and(|&b| ends_value(b));
         if at_start {
             label_end(hay, i, label).map(|end| (i, end))
         } else {
@@ -252,12 +257,16 @@ impl<'a> DeliveryReceipt<'a> {
     /// written as an underscore (`submit_date:`, `done_date:`). The first `text:` label ends the
     /// fields: appendix B puts it last, and everything after it, other labels included, is the
     /// free text of [`text`](Self::text). Fields written after it are therefore not read.
-    /// When a label occurs twice, the first one counts.
+    /// When a label occurs twice, the first one counts. A NUL ends a field's value (and may
+    /// precede a label) as a blank does, and NULs at the end of `input` (MCs that send the receipt as a C-Octet String) are
+    /// not part of [`text`](Self::text) either.
     ///
     /// # Errors
     /// [`ReceiptError::NotAReceipt`] unless an `id:` or `stat:` field is present along with at
     /// least one other receipt field.
     pub fn parse(input: &'a [u8]) -> Result<Self, ReceiptError> {
+        let end = input.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        let input = input.get(..end).unwrap_or_default();
         let mut r = Self::default();
         let head = match find_label(input, b"text:") {
             Some((start, end)) => {
@@ -278,7 +287,7 @@ impl<'a> DeliveryReceipt<'a> {
                 0
             } else {
                 rest.iter()
-                    .position(u8::is_ascii_whitespace)
+                    .position(|&b| ends_value(b))
                     .unwrap_or(rest.len())
             };
             let value = rest.get(..end);

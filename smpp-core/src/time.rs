@@ -347,11 +347,10 @@ impl SmppTime {
                 Ok(Self::Absolute(abs))
             }
             other => {
-                // Report a bad digit before a bad type character.
-                for i in (0..15).step_by(2) {
-                    if i < 14 {
-                        two(s, i)?;
-                    }
+                // Report a bad digit (any of the first 15 characters) before a bad type
+                // character.
+                if let Some(position) = s.iter().take(15).position(|b| !b.is_ascii_digit()) {
+                    return Err(TimeError::NotADigit { position });
                 }
                 Err(TimeError::Sign(other))
             }

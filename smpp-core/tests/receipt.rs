@@ -382,3 +382,199 @@ fn tlvs_win() {
     assert_eq!(unknown_alone.state(), Some(MessageState(0x42)));
     assert_eq!(unknown_alone.state().and_then(MessageState::name), None);
 }
+
+/// More layouts seen from MCs: (input, id, stat, err, submit date, done date, text).
+#[test]
+#[allow(clippy::too_many_lines)]
+fn more_real_world_variants() {
+    type Row = (
+        &'static [u8],
+        Option<&'static str>,
+        Option<MessageState>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+    let cases: [Row; 9] = [
+        // A C-string short_message: the terminating NUL is not part of the last field.
+        (
+            b"id:1 sub:001 dlvrd:001 submit date:2301011200 done date:2301011201 stat:DELIVRD err:000\0",
+            Some("1"),
+            Some(MessageState::DELIVERED),
+            Some("000"),
+            Some("2301011200"),
+            Some("2301011201"),
+            None,
+        ),
+        (
+            b"id:2 stat:UNDELIV err:001 text:Hello\0\0",
+            Some("2"),
+            Some(MessageState::UNDELIVERABLE),
+            Some("001"),
+            None,
+            None,
+            Some("Hello"),
+        ),
+        // Fields on separate lines.
+        (
+            b"id:3\r\nsub:001\r\ndlvrd:001\r\nsubmit date:2301011200\r\ndone date:2301011201\r\nstat:DELIVRD\r\nerr:000",
+            Some("3"),
+            Some(MessageState::DELIVERED),
+            Some("000"),
+            Some("2301011200"),
+            Some("2301011201"),
+            None,
+        ),
+        // A 36-character UUID id, mixed-case labels, full-word state.
+        (
+            b"Id:6f1c2b9e-8a4d-4c3b-9f5e-0a1b2c3d4e5f Stat:DELIVERED Err:0",
+            Some("6f1c2b9e-8a4d-4c3b-9f5e-0a1b2c3d4e5f"),
+            Some(MessageState::DELIVERED),
+            Some("0"),
+            None,
+            None,
+            None,
+        ),
+        // Upper-case hex id, twelve-digit dates, hex error code.
+        (
+            b"id:7F3A9C01 sub:001 dlvrd:000 submit date:230101120000 done date:230101120559 stat:EXPIRED err:0x0B",
+            Some("7F3A9C01"),
+            Some(MessageState::EXPIRED),
+            Some("0x0B"),
+            Some("230101120000"),
+            Some("230101120559"),
+            None,
+        ),
+        // Leading blanks, date fields first, no sub/dlvrd.
+        (
+            b"  submit date:2301011200 done date:2301011201 id:12 stat:REJECTD err:088",
+            Some("12"),
+            Some(MessageState::REJECTED),
+            Some("088"),
+            Some("2301011200"),
+            Some("2301011201"),
+            None,
+        ),
+        // An intermediate notification: ENROUTE and no done date.
+        (
+            b"id:13 sub:001 dlvrd:000 submit date:2301011200 stat:ENROUTE err:000 text:",
+            Some("13"),
+            Some(MessageState::ENROUTE),
+            Some("000"),
+            Some("2301011200"),
+            None,
+            Some(""),
+        ),
+        // A receipt with no id at all.
+        (
+            b"sub:001 dlvrd:001 stat:DELIVRD err:000",
+            None,
+            Some(MessageState::DELIVERED),
+            Some("000"),
+            None,
+            None,
+            None,
+        ),
+        // A label with an empty value before the next label.
+        (
+            b"id: stat:DELIVRD err:",
+            Some(""),
+            Some(MessageState::DELIVERED),
+            Some(""),
+            None,
+            None,
+            None,
+        ),
+    ];
+    for (input, id, state, err, submit, done, text) in cases {
+        let what = String::from_utf8_lossy(input);
+        let r = DeliveryReceipt::parse(input).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(r.id, b(id), "{what}");
+        assert_eq!(r.state(), state, "{what}");
+        assert_eq!(r.err, b(err), "{what}");
+        assert_eq!(r.submit_date, b(submit), "{what}");
+        assert_eq!(r.done_date, b(done), "{what}");
+        assert_eq!(r.text, b(text), "{what}");
+        for date in [r.submit_date(), r.done_date()].into_iter().flatten() {
+            assert!(date.is_ok(), "{what}: {date:?}");
+        }
+    }
+}
+
+#[test]
+fn receipt_dates_at_their_limits() {
+    for ok in [
+        &b"0001010000"[..],
+        b"9912312359",
+        b"991231235959",
+        b"2402291200",
+    ] {
+        assert!(ReceiptDate::parse(ok).is_ok(), "{ok:?}");
+    }
+    for bad in [
+        &b""[..],
+        b"230101120",
+        b"23010112000",
+        b"2301011200000",
+        b"20230101120000",
+        b"2300011200",
+        b"2301001200",
+        b"2302291200",
+        b"2301012400",
+        b"2301011260",
+        b"230101120060",
+        b"23010112 0",
+        b"+301011200",
+    ] {
+        assert_eq!(
+            ReceiptDate::parse(bad),
+            Err(ReceiptError::BadDate),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn tlvs_win_field_by_field() {
+    let sm = b"id:0059113978 stat:DELIVRD err:000 text:x";
+    // Each TLV alone replaces only its own field.
+    let id_only = Receipt::new(sm, Some(b"38601fa"), None, None);
+    assert_eq!(id_only.message_id(), Some(&b"38601fa"[..]));
+    assert_eq!(id_only.state(), Some(MessageState::DELIVERED));
+    assert_eq!(id_only.network_error(), Some(NetworkError::Text(b"000")));
+    let state_only = Receipt::new(sm, None, Some(3), None);
+    assert_eq!(state_only.message_id(), Some(&b"0059113978"[..]));
+    assert_eq!(state_only.state(), Some(MessageState::EXPIRED));
+    let error_only = Receipt::new(sm, None, None, Some((1, 0x0102)));
+    assert_eq!(
+        error_only.network_error(),
+        Some(NetworkError::Tlv {
+            network_type: 1,
+            code: 0x0102
+        })
+    );
+    assert_eq!(error_only.state(), Some(MessageState::DELIVERED));
+    // An empty receipted_message_id (a lone NUL) gives way to the text's id.
+    let empty = Receipt::new(sm, Some(b"\0"), None, None);
+    assert_eq!(empty.message_id(), Some(&b"0059113978"[..]));
+    // Ids that disagree are reported, and the TLV still wins.
+    let other = Receipt::new(sm, Some(b"12345"), None, None);
+    assert_eq!(other.ids_agree(), Some(false));
+    assert_eq!(other.message_id(), Some(&b"12345"[..]));
+}
+
+#[test]
+fn a_nul_ends_a_value() {
+    let r = DeliveryReceipt::parse(b"id:42\0\0 stat:DELIVRD\0 err:000\0text:a\0b\0\0").unwrap();
+    assert_eq!(r.id, Some(&b"42"[..]));
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    assert_eq!(r.err, Some(&b"000"[..]));
+    // The text keeps its inner NUL and loses the final ones.
+    assert_eq!(r.text, Some(&b"a\0b"[..]));
+    // Only NULs: not a receipt.
+    assert_eq!(
+        DeliveryReceipt::parse(b"\0\0"),
+        Err(ReceiptError::NotAReceipt)
+    );
+}

@@ -518,3 +518,241 @@ fn ucs2_and_ascii_decoders_with_replacement() {
     let ascii: Vec<_> = latin1::decode_ascii_with(b"a\x80", OnUnmappable::Error).collect();
     assert_eq!(ascii, [Ok('a'), Err(TextError::NonAscii(0x80))]);
 }
+
+/// Every group of TS 23.038 section 4, bit by bit, from values chosen to set each bit alone.
+#[test]
+fn data_coding_groups_bit_by_bit() {
+    use MessageClass::{Class0, Class1, Class2, Class3};
+    use smpp_core::text::dcs::MessageWaiting;
+    let general = |compressed, auto_delete, class, alphabet| Scheme::General {
+        compressed,
+        auto_delete,
+        class,
+        alphabet,
+    };
+    let mwi = |store, active, kind, alphabet| {
+        Scheme::MessageWaiting(MessageWaiting {
+            store,
+            active,
+            kind,
+            alphabet,
+        })
+    };
+    let group = |alphabet, class| Scheme::ClassGroup { alphabet, class };
+    let cases = [
+        // SMPP's own table wins over the general group for 0x00-0x0E; 0x0F is reserved.
+        (0x00, Scheme::Smpp(Alphabet::McDefault)),
+        (0x04, Scheme::Smpp(Alphabet::Binary)),
+        (0x08, Scheme::Smpp(Alphabet::Ucs2)),
+        (0x0F, Scheme::Reserved),
+        // 00xx xxxx: bit 5 compressed, bit 4 class meaningful, bits 3-2 alphabet, 1-0 class.
+        (0x10, general(false, false, Some(Class0), Alphabet::Gsm7)),
+        (0x11, general(false, false, Some(Class1), Alphabet::Gsm7)),
+        (0x12, general(false, false, Some(Class2), Alphabet::Gsm7)),
+        (0x13, general(false, false, Some(Class3), Alphabet::Gsm7)),
+        (0x14, general(false, false, Some(Class0), Alphabet::Binary)),
+        (0x18, general(false, false, Some(Class0), Alphabet::Ucs2)),
+        (
+            0x1C,
+            general(false, false, Some(Class0), Alphabet::Reserved),
+        ),
+        (0x20, general(true, false, None, Alphabet::Gsm7)),
+        (0x23, general(true, false, None, Alphabet::Gsm7)),
+        (0x26, general(true, false, None, Alphabet::Binary)),
+        (0x39, general(true, false, Some(Class1), Alphabet::Ucs2)),
+        // 01xx xxxx: the same, marked for automatic deletion.
+        (0x40, general(false, true, None, Alphabet::Gsm7)),
+        (0x52, general(false, true, Some(Class2), Alphabet::Gsm7)),
+        (0x75, general(true, true, Some(Class1), Alphabet::Binary)),
+        (0x7F, general(true, true, Some(Class3), Alphabet::Reserved)),
+        // 1000 xxxx to 1011 xxxx: reserved.
+        (0x80, Scheme::Reserved),
+        (0xBF, Scheme::Reserved),
+        // 1100: discard, GSM 7-bit; bit 3 active; bits 1-0 kind; bit 2 reserved.
+        (
+            0xC0,
+            mwi(false, false, IndicationKind::Voicemail, Alphabet::Gsm7),
+        ),
+        (0xC1, mwi(false, false, IndicationKind::Fax, Alphabet::Gsm7)),
+        (
+            0xC4,
+            mwi(false, false, IndicationKind::Voicemail, Alphabet::Gsm7),
+        ),
+        (
+            0xCB,
+            mwi(false, true, IndicationKind::Other, Alphabet::Gsm7),
+        ),
+        // 1101: store, GSM 7-bit.
+        (
+            0xD0,
+            mwi(true, false, IndicationKind::Voicemail, Alphabet::Gsm7),
+        ),
+        (0xDA, mwi(true, true, IndicationKind::Email, Alphabet::Gsm7)),
+        // 1110: store, UCS-2.
+        (0xE1, mwi(true, false, IndicationKind::Fax, Alphabet::Ucs2)),
+        (0xEF, mwi(true, true, IndicationKind::Other, Alphabet::Ucs2)),
+        // 1111: bit 2 GSM 7-bit or 8-bit data, bits 1-0 class, bit 3 reserved.
+        (0xF0, group(Alphabet::Gsm7, Class0)),
+        (0xF3, group(Alphabet::Gsm7, Class3)),
+        (0xF6, group(Alphabet::Binary, Class2)),
+        (0xFC, group(Alphabet::Binary, Class0)),
+    ];
+    for (value, scheme) in cases {
+        let dc = DataCoding(value);
+        assert_eq!(dc.scheme(), scheme, "{value:#04x}");
+        let class = match scheme {
+            Scheme::General { class, .. } => class,
+            Scheme::ClassGroup { class, .. } => Some(class),
+            _ => None,
+        };
+        assert_eq!(dc.message_class(), class, "{value:#04x}");
+        assert_eq!(dc.is_flash(), class == Some(Class0), "{value:#04x} flash");
+        assert_eq!(
+            dc.is_compressed(),
+            matches!(
+                scheme,
+                Scheme::General {
+                    compressed: true,
+                    ..
+                }
+            ),
+            "{value:#04x} compressed"
+        );
+        assert_eq!(
+            dc.message_waiting().is_some(),
+            (0xC0..=0xEF).contains(&value),
+            "{value:#04x} message waiting"
+        );
+    }
+    // Every value has a scheme, and the class numbers are the class.
+    for v in 0..=255u8 {
+        let _ = DataCoding(v).scheme();
+        if let Some(c) = DataCoding(v).message_class() {
+            assert_eq!(c.number(), v & 0x03, "{v:#04x}");
+        }
+    }
+}
+
+#[test]
+fn every_element_kind_builds_and_parses_back() {
+    let ies = [
+        (
+            Ie::Concat8 {
+                reference: 0xAB,
+                total: 3,
+                seq: 2,
+            },
+            &[0x00, 0x03, 0xAB, 0x03, 0x02][..],
+        ),
+        (
+            Ie::Concat16 {
+                reference: 0xABCD,
+                total: 3,
+                seq: 2,
+            },
+            &[0x08, 0x04, 0xAB, 0xCD, 0x03, 0x02],
+        ),
+        (
+            Ie::Port8 {
+                dest: 0xF0,
+                src: 0x0F,
+            },
+            &[0x04, 0x02, 0xF0, 0x0F],
+        ),
+        (
+            Ie::Port16 {
+                dest: 2948,
+                src: 9200,
+            },
+            &[0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0],
+        ),
+        (
+            Ie::SpecialSms {
+                indication: 0x81,
+                count: 3,
+            },
+            &[0x01, 0x02, 0x81, 0x03],
+        ),
+        (Ie::SingleShift(13), &[0x24, 0x01, 0x0D]),
+        (Ie::LockingShift(4), &[0x25, 0x01, 0x04]),
+        (
+            Ie::Other {
+                iei: 0x0A,
+                data: &[1, 2, 3, 4],
+            },
+            &[0x0A, 0x04, 1, 2, 3, 4],
+        ),
+        (
+            Ie::Other {
+                iei: 0x7F,
+                data: &[],
+            },
+            &[0x7F, 0x00],
+        ),
+    ];
+    for (ie, bytes) in ies {
+        let mut out = [0u8; 16];
+        assert_eq!(ie.write(&mut out), Ok(bytes.len()), "{ie:?}");
+        assert_eq!(&out[..bytes.len()], bytes, "{ie:?}");
+        assert_eq!(ie.encoded_len(), bytes.len());
+        assert_eq!(ie.iei(), bytes[0]);
+        assert_eq!(Ie::from_raw(bytes[0], &bytes[2..]), Ok(ie));
+        // One octet short of the element: refused, nothing half written is returned.
+        assert_eq!(
+            ie.write(&mut out[..bytes.len() - 1]),
+            Err(UdhError::BufferTooSmall)
+        );
+    }
+    // All of them in one header, parsed back in order.
+    let all: Vec<Ie<'_>> = ies.iter().map(|(ie, _)| *ie).collect();
+    let mut buf = [0u8; 64];
+    let n = write_udh(&all, &mut buf).unwrap();
+    let expected_len: usize = ies.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!((n, usize::from(buf[0])), (expected_len + 1, expected_len));
+    let (udh, rest) = Udh::split(&buf[..n]).unwrap();
+    assert!(rest.is_empty());
+    let back: Vec<_> = udh.ies().collect::<Result<_, _>>().unwrap();
+    assert_eq!(back, all);
+}
+
+#[test]
+fn element_lengths_and_the_header_limit() {
+    // A known element of the wrong length is an error naming it; unknown ones take any length.
+    for (iei, len) in [
+        (0x00, 2),
+        (0x00, 4),
+        (0x08, 3),
+        (0x04, 1),
+        (0x05, 3),
+        (0x01, 3),
+        (0x24, 0),
+        (0x25, 2),
+    ] {
+        let data = vec![0u8; len];
+        assert_eq!(
+            Ie::from_raw(iei, &data),
+            Err(UdhError::IeLength {
+                iei,
+                len: len as u8
+            }),
+            "{iei:#04x}/{len}"
+        );
+    }
+    // A header holds at most 255 octets of elements: UDHL is one octet.
+    let big = [0u8; 253];
+    let fits = [Ie::Other {
+        iei: 0x70,
+        data: &big,
+    }];
+    let mut buf = [0u8; 300];
+    assert_eq!(write_udh(&fits, &mut buf), Ok(256));
+    assert_eq!(buf[0], 255);
+    let over = [
+        Ie::Other {
+            iei: 0x70,
+            data: &big,
+        },
+        Ie::SingleShift(1),
+    ];
+    assert_eq!(write_udh(&over, &mut buf), Err(UdhError::BufferTooSmall));
+}

@@ -1231,3 +1231,168 @@ proptest! {
         }
     }
 }
+
+/// The concatenation method counted by `segment_count` for a splitting method.
+fn concatenation_of(method: Method) -> Concatenation {
+    match method {
+        Method::Udh8 { .. } => Concatenation::Udh8,
+        Method::Udh16 { .. } => Concatenation::Udh16,
+        Method::Sar { .. } => Concatenation::Sar,
+        Method::Payload => Concatenation::Payload,
+    }
+}
+
+#[test]
+fn segment_counts_under_sar_and_payload() {
+    for (text, enc, udh8, udh16, sar) in [
+        ("a".repeat(160), GSM, 1, 1, 1),
+        ("a".repeat(161), GSM, 2, 2, 2),
+        ("a".repeat(306), GSM, 2, 3, 2),
+        ("a".repeat(307), GSM, 3, 3, 3),
+        ("€".repeat(153), GSM, 3, 3, 3),
+        ("ж".repeat(70), Encoding::Ucs2, 1, 1, 1),
+        ("ж".repeat(134), Encoding::Ucs2, 2, 3, 2),
+        ("ж".repeat(135), Encoding::Ucs2, 3, 3, 3),
+        // 67 emoji take 134 units: two parts of 33 pairs and one more, never half a pair.
+        ("😀".repeat(67), Encoding::Ucs2, 3, 3, 3),
+        ("😀".repeat(35), Encoding::Ucs2, 1, 1, 1),
+        ("😀".repeat(36), Encoding::Ucs2, 2, 2, 2),
+    ] {
+        let what = format!("{} x {:?}", text.chars().count(), text.chars().next());
+        for (method, count) in [
+            (Concatenation::Udh8, udh8),
+            (Concatenation::Udh16, udh16),
+            (Concatenation::Sar, sar),
+            (Concatenation::Payload, 1),
+        ] {
+            assert_eq!(
+                segment_count(&text, enc, method),
+                Ok(count),
+                "{what} {method:?}"
+            );
+        }
+        for method in [
+            Method::Udh8 { reference: 1 },
+            Method::Udh16 { reference: 1 },
+            Method::Sar { reference: 1 },
+            Method::Payload,
+        ] {
+            let s = Splitter::new(Content::Text(&text, enc), method).unwrap();
+            assert_eq!(
+                Ok(s.total()),
+                segment_count(&text, enc, concatenation_of(method)),
+                "{what} {method:?}"
+            );
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn segment_count_is_what_the_splitter_makes(
+        text in prop_oneof!["\\PC{0,500}", any_text(500), "[a-z€{}]{0,500}", "[a-zçğış]{0,400}"],
+        kind in any::<u8>(),
+    ) {
+        let method = method_of(kind, 1);
+        let langs = [Language::Turkish, Language::Portuguese];
+        for enc in [choose_for(&text, &langs, concatenation_of(method)), Encoding::Ucs2] {
+            let s = Splitter::new(Content::Text(&text, enc), method).unwrap();
+            prop_assert_eq!(
+                segment_count(&text, enc, concatenation_of(method)),
+                Ok(s.total()),
+                "{:?}", method
+            );
+        }
+    }
+}
+
+#[test]
+fn choose_uses_a_locking_shift_table_only_when_allowed() {
+    let hindi = "नमस्ते दुनिया";
+    assert_eq!(choose(hindi, &[]), Encoding::Ucs2);
+    assert_eq!(choose(hindi, &[Language::Turkish]), Encoding::Ucs2);
+    let Encoding::Gsm7(t) = choose(hindi, &[Language::Turkish, Language::Hindi]) else {
+        panic!("not GSM 7-bit")
+    };
+    assert_eq!(t.locking(), Language::Hindi);
+    assert_eq!(gsm7::septet_count(hindi, t), Ok(hindi.chars().count()));
+    // A character no allowed table holds anywhere in the text: UCS-2.
+    assert_eq!(choose("नमस्ते ж", &[Language::Hindi]), Encoding::Ucs2);
+    // Whatever is chosen encodes the text.
+    for (text, langs) in [
+        ("Çok güzel ğ", &[Language::Turkish][..]),
+        ("ação €", &[Language::Portuguese][..]),
+        ("ঢাকা", &[Language::Bengali][..]),
+        ("سلام", &[Language::Urdu][..]),
+    ] {
+        let Encoding::Gsm7(t) = choose(text, langs) else {
+            panic!("{text}: not GSM 7-bit")
+        };
+        assert!(gsm7::is_encodable(text, t), "{text}");
+        assert_eq!(choose(text, &[]), Encoding::Ucs2, "{text}");
+    }
+}
+
+#[test]
+fn known_characters_packed_after_a_header() {
+    let text = "@$¤€[|^{}\\~";
+    // Without a header: no fill bits.
+    let s = Splitter::new(Content::PackedGsm7(text, Tables::DEFAULT), Method::Payload).unwrap();
+    let mut out = [0u8; 64];
+    let seg = s.segment(0, &mut out).unwrap();
+    assert_eq!((seg.udh_len, seg.units), (0, 19));
+    assert_eq!(
+        out[..seg.len],
+        [
+            0x00, 0x01, 0x69, 0x53, 0xDE, 0xF0, 0x36, 0xC0, 0x0D, 0x65, 0x83, 0xDA, 0xA4, 0x36,
+            0xAF, 0x4D, 0x0F
+        ]
+    );
+    // After an 8-bit port element (5-octet header): two fill bits.
+    let ports = [Ie::Port8 { dest: 1, src: 2 }];
+    let options = SplitOptions {
+        ies: &ports,
+        ..SplitOptions::default()
+    };
+    let s = Splitter::with_options(
+        Content::PackedGsm7(text, Tables::DEFAULT),
+        Method::Udh8 { reference: 1 },
+        options,
+    )
+    .unwrap();
+    let seg = s.segment(0, &mut out).unwrap();
+    assert!(seg.udhi);
+    assert_eq!(out[..5], [0x04, 0x04, 0x02, 0x01, 0x02]);
+    assert_eq!(
+        out[5..seg.len],
+        [
+            0x00, 0x04, 0xA4, 0x4D, 0x79, 0xC3, 0xDB, 0x00, 0x37, 0x94, 0x0D, 0x6A, 0x93, 0xDA,
+            0xBC, 0x36, 0x3D
+        ]
+    );
+    // Two parts with the 8-bit concatenation element: one fill bit, and the escape of a
+    // character never ends a part.
+    let long = format!("{}€{text}", "a".repeat(152));
+    let s = Splitter::new(
+        Content::PackedGsm7(&long, Tables::DEFAULT),
+        Method::Udh8 { reference: 1 },
+    )
+    .unwrap();
+    assert_eq!(s.total(), 2);
+    let mut out = [0u8; 140];
+    let first = s.segment(0, &mut out).unwrap();
+    let septets = unpacked(&out[6..first.len], 1);
+    // The euro's escape pair would take septets 153 and 154: it starts the second part, and
+    // the 7 spare bits after the 152 letters are the padding carriage return.
+    assert_eq!((first.units, first.len), (153, 140));
+    assert_eq!(septets[..153], [&[b'a'; 152][..], &[0x0D]].concat()[..]);
+    let second = s.segment(1, &mut out).unwrap();
+    let rest = unpacked(&out[6..second.len], 1);
+    assert_eq!(rest[..2], [0x1B, 0x65]);
+    let mut all = septets[..152].to_vec();
+    all.extend_from_slice(&rest[..second.units]);
+    let back: String = gsm7::decode_unpacked(&all, Tables::DEFAULT, OnUnmappable::Error)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(back, long);
+}

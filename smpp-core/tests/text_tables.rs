@@ -288,3 +288,81 @@ fn corrected_positions() {
     assert_eq!(hi.encode_char('*'), Some(Septets::Escaped(0x18)));
     assert_eq!(hi.encode_char('¡'), Some(Septets::Escaped(0x13)));
 }
+
+/// The reference character of every code as a septet string: the locking-shift codes one by
+/// one, then each single-shift code after the escape.
+fn reference_text(lock: &Table, single: &Table) -> (String, Vec<u8>) {
+    let mut text = String::new();
+    let mut septets = Vec::new();
+    for code in 0u8..128 {
+        if let Some(ch) = lock[usize::from(code)] {
+            text.push(ch);
+            septets.push(code);
+        }
+    }
+    for code in 0u8..128 {
+        if let Some(ch) = single[usize::from(code)] {
+            text.push(ch);
+            septets.extend([ESCAPE, code]);
+        }
+    }
+    (text, septets)
+}
+
+#[test]
+fn every_table_through_the_string_coders_packed_and_unpacked() {
+    use smpp_core::text::OnUnmappable;
+    use smpp_core::text::gsm7::{decode_to_utf8, decode_unpacked, encode_unpacked, pack, unpack};
+
+    for lock_lang in Language::ALL.into_iter().filter(|l| l.has_locking_shift()) {
+        let lock = locking(lock_lang).unwrap();
+        for single_lang in Language::ALL {
+            let single = single(single_lang);
+            let tables = Tables::new(lock_lang, single_lang).unwrap();
+            let what = format!("{lock_lang}/{single_lang}");
+            let (text, septets) = reference_text(&lock, &single);
+
+            // Decoding the reference septets gives the reference characters.
+            let decoded: String = decode_unpacked(&septets, tables, OnUnmappable::Error)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(decoded, text, "{what} decode");
+            let mut utf8 = vec![0u8; text.len()];
+            let n = decode_to_utf8(&septets, tables, OnUnmappable::Error, &mut utf8).unwrap();
+            assert_eq!(&utf8[..n], text.as_bytes(), "{what} decode_to_utf8");
+
+            // Encoding the characters decodes back to them (a character held both in the
+            // locking-shift and the single-shift table takes the single septet).
+            let mut out = vec![0u8; septets.len()];
+            let n = encode_unpacked(&text, tables, OnUnmappable::Error, &mut out).unwrap();
+            let back: String = decode_unpacked(&out[..n], tables, OnUnmappable::Error)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(back, text, "{what} encode");
+            assert_eq!(
+                smpp_core::text::gsm7::septet_count(&text, tables),
+                Ok(n),
+                "{what} septet count"
+            );
+
+            // Packed after every possible number of fill bits, and back.
+            for fill in 0..7u8 {
+                let mut octets = vec![0u8; septets.len()];
+                let m = pack(&septets, fill, &mut octets).unwrap();
+                let mut again = vec![0u8; septets.len()];
+                let k = unpack(&octets[..m], fill, Some(septets.len()), &mut again).unwrap();
+                assert_eq!(&again[..k], &septets[..], "{what} fill {fill}");
+            }
+        }
+    }
+    // Spanish has no locking-shift table: its single-shift table over the default alphabet.
+    let tables = Tables::single_shift(Language::Spanish);
+    let (text, septets) = reference_text(
+        &locking(Language::Default).unwrap(),
+        &single(Language::Spanish),
+    );
+    let decoded: String = decode_unpacked(&septets, tables, OnUnmappable::Error)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(decoded, text);
+}

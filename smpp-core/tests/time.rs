@@ -184,3 +184,176 @@ fn absolute_year_above_99_is_a_year_error() {
     assert_eq!(SmppTime::Absolute(a).try_format(), Err(TimeError::Year));
     assert_eq!(TimeError::Year.to_string(), "year above 99");
 }
+
+#[test]
+fn a_bad_digit_is_reported_before_a_bad_type_character() {
+    // Every one of the first 15 positions, the last offset digit included.
+    for position in 0..15 {
+        let mut s = *b"0001010000000000";
+        s[position] = b'x';
+        s[15] = b'Z';
+        assert_eq!(
+            SmppTime::parse(&s),
+            Err(TimeError::NotADigit { position }),
+            "{}",
+            String::from_utf8_lossy(&s)
+        );
+    }
+    assert_eq!(
+        SmppTime::parse(b"000101000000000Z"),
+        Err(TimeError::Sign(b'Z'))
+    );
+    // The type character is case-sensitive, and a NUL in its place is no type.
+    assert_eq!(
+        SmppTime::parse(b"000001000000000r"),
+        Err(TimeError::Sign(b'r'))
+    );
+    assert_eq!(
+        SmppTime::parse(b"000001000000000\0"),
+        Err(TimeError::Sign(0))
+    );
+}
+
+#[test]
+fn relative_edges() {
+    // Every field 00 and 99.
+    assert_eq!(
+        SmppTime::parse(b"000000000000000R"),
+        Ok(SmppTime::Relative(RelativeTime::default()))
+    );
+    let max = SmppTime::parse(b"999999999999000R").unwrap();
+    assert_eq!(
+        max,
+        SmppTime::Relative(RelativeTime {
+            years: 99,
+            months: 99,
+            days: 99,
+            hours: 99,
+            minutes: 99,
+            seconds: 99
+        })
+    );
+    assert_eq!(max.format(), *b"999999999999000R");
+    // Month 00 and 13, day 00 and 32, hour 24, minute and second 60: periods, not dates.
+    for s in [
+        &b"001300000000000R"[..],
+        b"000032000000000R",
+        b"000000246060000R",
+    ] {
+        assert!(SmppTime::parse(s).is_ok(), "{}", String::from_utf8_lossy(s));
+    }
+    // Each of the three tail characters must be '0'.
+    for (s, e) in [
+        (&b"000001000000900R"[..], TimeError::RelativeTail),
+        (b"000001000000010R", TimeError::RelativeTail),
+        (b"000001000000001R", TimeError::RelativeTail),
+        (b"000001000000 00R", TimeError::NotADigit { position: 12 }),
+        (b"000001000000-00R", TimeError::NotADigit { position: 12 }),
+        (b"0000010000000x0R", TimeError::NotADigit { position: 13 }),
+        (b"00000100000000xR", TimeError::NotADigit { position: 14 }),
+        (b"0000010000x0000R", TimeError::NotADigit { position: 10 }),
+    ] {
+        assert_eq!(SmppTime::parse(s), Err(e), "{}", String::from_utf8_lossy(s));
+    }
+    // A relative period has no field above 99 to build by hand except through the fields.
+    for field in 0..6 {
+        let mut r = RelativeTime::default();
+        *[
+            &mut r.years,
+            &mut r.months,
+            &mut r.days,
+            &mut r.hours,
+            &mut r.minutes,
+            &mut r.seconds,
+        ][field] = 100;
+        assert_eq!(r.validate(), Err(TimeError::Period), "field {field}");
+    }
+    assert_eq!(
+        RelativeTime {
+            years: 1,
+            months: 1,
+            days: 1,
+            hours: 1,
+            minutes: 1,
+            seconds: 1
+        }
+        .approx_seconds(),
+        (365 + 30 + 1) * 86_400 + 3600 + 60 + 1
+    );
+}
+
+#[test]
+fn every_absolute_field_at_its_limits() {
+    // (string, expected error) for the value just inside and just outside each limit.
+    let cases: [(&[u8], Option<TimeError>); 22] = [
+        (b"000101000000000+", None),
+        (b"990101000000000+", None),
+        (b"000001000000000+", Some(TimeError::Month)),
+        (b"001201000000000+", None),
+        (b"001301000000000+", Some(TimeError::Month)),
+        (b"009901000000000+", Some(TimeError::Month)),
+        (b"000100000000000+", Some(TimeError::Day)),
+        (b"000131000000000+", None),
+        (b"000230000000000+", Some(TimeError::Day)),
+        (b"010229000000000+", Some(TimeError::Day)),
+        (b"000630000000000+", None),
+        (b"000631000000000+", Some(TimeError::Day)),
+        (b"001231000000000+", None),
+        (b"000101230000000+", None),
+        (b"000101240000000+", Some(TimeError::Hour)),
+        (b"000101005900000+", None),
+        (b"000101006000000+", Some(TimeError::Minute)),
+        (b"000101000059000+", None),
+        (b"000101000060000+", Some(TimeError::Second)),
+        (b"000101000000948+", None),
+        (b"000101000000049-", Some(TimeError::Offset)),
+        (b"000101000000000-", None),
+    ];
+    for (s, e) in cases {
+        let what = String::from_utf8_lossy(s);
+        match e {
+            None => assert_eq!(
+                SmppTime::parse(s).map(|t| t.format()),
+                Ok(*s.first_chunk::<16>().unwrap()),
+                "{what}"
+            ),
+            Some(e) => assert_eq!(SmppTime::parse(s), Err(e), "{what}"),
+        }
+    }
+    // Every month's last day, in a common and a leap year, and the day after it.
+    for (month, days) in [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        .into_iter()
+        .enumerate()
+    {
+        let month = month + 1;
+        for (year, leap) in [(23, false), (24, true)] {
+            let last = if month == 2 && leap { 29 } else { days };
+            let ok = format!("{year:02}{month:02}{last:02}000000000+");
+            assert!(SmppTime::parse(ok.as_bytes()).is_ok(), "{ok}");
+            let bad = format!("{year:02}{month:02}{:02}000000000+", last + 1);
+            assert_eq!(
+                SmppTime::parse(bad.as_bytes()),
+                Err(TimeError::Day),
+                "{bad}"
+            );
+        }
+    }
+    // Lengths other than 16, and the field form's NUL.
+    for len in [0, 1, 15, 17, 32] {
+        let s = vec![b'0'; len];
+        assert_eq!(SmppTime::parse(&s), Err(TimeError::Length(len)));
+    }
+    assert_eq!(
+        SmppTime::parse_field(b"150203040506708+\0\0"),
+        Err(TimeError::Length(17))
+    );
+    // The widest offsets move the instant by twelve hours either way.
+    let ahead = abs(b"000101120000048+");
+    let behind = abs(b"000101120000048-");
+    assert_eq!(ahead.offset_minutes(), 720);
+    assert_eq!(behind.offset_minutes(), -720);
+    assert_eq!(
+        behind.to_unix_seconds() - ahead.to_unix_seconds(),
+        24 * 3600
+    );
+}

@@ -27,8 +27,8 @@ fn is_subslice(part: &[u8], whole: &[u8]) -> bool {
 
 /// Delivery receipts: whatever `DeliveryReceipt::parse` accepts has an
 /// `id:` or `stat:` and one more field, every field a slice of the input
-/// (`text:` its tail, the others without white space); the derived values
-/// agree with the raw fields; `format` writes exactly its length (and fails
+/// (`text:` its tail before any final NULs, the others without white space
+/// or NUL); the derived values agree with the raw fields; `format` writes exactly its length (and fails
 /// on a buffer one octet short); the formatted text parses back to equal
 /// fields (empty ones included).
 ///
@@ -50,10 +50,12 @@ pub fn receipt(data: &[u8]) {
             "{label}: not a slice of the input"
         );
         if label == "text" {
-            assert_eq!(value.as_ptr_range().end, data.as_ptr_range().end);
+            // The tail of the input, less the NULs that end a C-Octet String.
+            let end = data.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+            assert_eq!(value.as_ptr_range().end, data[..end].as_ptr_range().end);
         } else {
             assert!(
-                !value.iter().any(u8::is_ascii_whitespace),
+                !value.iter().any(|&b| b.is_ascii_whitespace() || b == 0),
                 "{label}: {value:?}"
             );
         }
