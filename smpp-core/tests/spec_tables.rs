@@ -537,3 +537,48 @@ fn every_tag_accepts_exactly_the_lengths_of_its_row() {
         }
     }
 }
+
+/// Values the tables do not name are kept as they are: no name, no lookup,
+/// printed in hex, and the named values around them unchanged.
+#[test]
+fn unnamed_values_are_kept_open() {
+    for value in [
+        0x0000_000A,
+        0x0000_0010,
+        0x0000_0114,
+        0x8000_0114,
+        0x0001_0200,
+    ] {
+        let id = CommandId(value);
+        assert_eq!(id.name(), None);
+        assert!(!CommandId::ALL.contains(&id));
+        assert_eq!(format!("{id:?}"), format!("CommandId({value:#x})"));
+        assert_eq!(u32::from(id), value);
+    }
+    for value in [0x0009, 0x0016, 0x00C5, 0x0113, 0x0400, 0x04FF, 0x0500] {
+        let status = CommandStatus(value);
+        assert_eq!((status.name(), status.name_v34()), (None, None));
+        assert!(!CommandStatus::ALL.contains(&status));
+        assert_eq!(
+            status.is_vendor_specific(),
+            (0x400..=0x4FF).contains(&value)
+        );
+        assert_eq!(format!("{status}"), format!("CommandStatus({value:#x})"));
+    }
+    for value in [0x0000, 0x0001, 0x060C, 0x1400, 0x3FFF, 0x4000, 0xFFFF] {
+        let tag = TlvTag(value);
+        assert_eq!(tag.name(), None);
+        assert!(!TlvTag::ALL.contains(&tag));
+        assert_eq!(tag.is_vendor_specific(), (0x1400..=0x3FFF).contains(&value));
+        assert_eq!(format!("{tag:?}"), format!("TlvTag({value:#x})"));
+    }
+    // Lookups are by the exact name.
+    assert_eq!(CommandId::from_name("SUBMIT_SM"), None);
+    assert_eq!(
+        CommandId::from_name("submit_sm"),
+        Some(CommandId::SUBMIT_SM)
+    );
+    assert_eq!(CommandStatus::from_name("esme_rok"), None);
+    assert_eq!(TlvTag::from_name("Message_Payload"), None);
+    assert_eq!(TlvTag::from_name(""), None);
+}
