@@ -77,6 +77,30 @@ fn expected_reply(frame: &[u8]) -> CommandId {
     }
 }
 
+/// The error's message names the PDU of `frame`, the field and the status.
+/// An entry refused by a list builder (`DestAddressBuf`, `UnsuccessSmeBuf`)
+/// has no PDU yet: it names the field and the status.
+fn assert_named(err: &Error, field: Field, status: CommandStatus, frame: &[u8]) {
+    let id = CommandId(u32::from_be_bytes(frame[4..8].try_into().unwrap()));
+    let text = err.to_string();
+    let pdu = if let Some(header) = err.header() {
+        assert_eq!(header.command_id, id);
+        id.name()
+    } else {
+        assert!(
+            matches!(field, Field::DestinationAddr | Field::DlName),
+            "{text}"
+        );
+        None
+    };
+    for part in pdu
+        .into_iter()
+        .chain([field.name(), status.name().unwrap()])
+    {
+        assert!(text.contains(part), "{text} lacks {part}");
+    }
+}
+
 fn assert_field_err(
     err: &Error,
     field: Field,
@@ -86,6 +110,9 @@ fn assert_field_err(
 ) {
     assert_eq!(err.kind(), ErrorKind::Field { field, problem }, "{err}");
     assert_eq!(err.command_status(), status);
+    // A decode error keeps the header.
+    assert_eq!(err.header().map(|h| h.sequence_number), Some(SEQ));
+    assert_named(err, field, status, frame);
     let reply = err.reply();
     assert_eq!(reply.command_id, expected_reply(frame));
     assert_eq!(reply.command_status, status);
@@ -119,6 +146,7 @@ fn check_limit(
         }
     );
     assert_eq!(err.command_status(), status);
+    assert_named(&err, field, status, &frame);
 
     // max characters on the wire: decoding refuses.
     let mut long = frame.clone();
