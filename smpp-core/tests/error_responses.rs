@@ -7,7 +7,7 @@ mod common;
 use common::patch_len;
 use smpp_core::{
     Body, CommandId, CommandStatus, ErrorKind, Field, FieldProblem, Pdu, RawBody, TlvProblem,
-    TlvTag,
+    TlvTag, Tlvs,
 };
 
 /// A frame of `id`, `status`, sequence 77 and `body`.
@@ -321,4 +321,136 @@ fn parse_any_agrees_with_parse_otherwise() {
     }
     let f = frame(CommandId::SUBMIT_SM, CommandStatus::ESME_ROK, b"x");
     assert_eq!(Pdu::parse_any(&f), Pdu::parse(&f));
+}
+
+/// How a response with an error status and a lone `message_id` (or
+/// `system_id`) decodes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum WithId {
+    /// Typed, the string in its first field.
+    Typed,
+    /// Kept as [`Body::Raw`]: the layout has more mandatory fields, or no
+    /// string field at all.
+    Raw,
+}
+
+/// The first C-Octet String and TLV region of a typed response body.
+fn first_string_and_tlvs<'b>(body: &'b Body<&[u8]>) -> Option<(&'b [u8], &'b [u8])> {
+    match body {
+        Body::BindReceiverResp(Some(b))
+        | Body::BindTransmitterResp(Some(b))
+        | Body::BindTransceiverResp(Some(b)) => Some((b.system_id.as_bytes(), b.tlvs.as_bytes())),
+        Body::SubmitSmResp(Some(b))
+        | Body::DeliverSmResp(Some(b))
+        | Body::DataSmResp(Some(b))
+        | Body::BroadcastSmResp(Some(b))
+        | Body::QueryBroadcastSmResp(Some(b)) => Some((b.message_id.as_bytes(), b.tlvs.as_bytes())),
+        _ => None,
+    }
+}
+
+/// Every response of commands.csv: its `command_id`, the empty form of its
+/// body and how a lone `message_id` decodes with an error status.
+fn response_rows() -> [(CommandId, Body<&'static [u8]>, WithId); 16] {
+    use CommandId as C;
+    use WithId::{Raw, Typed};
+    let none = Tlvs::EMPTY;
+    [
+        (C::GENERIC_NACK, Body::GenericNack(none), Raw),
+        (C::BIND_RECEIVER_RESP, Body::BindReceiverResp(None), Typed),
+        (
+            C::BIND_TRANSMITTER_RESP,
+            Body::BindTransmitterResp(None),
+            Typed,
+        ),
+        (C::QUERY_SM_RESP, Body::QuerySmResp(None), Raw),
+        (C::SUBMIT_SM_RESP, Body::SubmitSmResp(None), Typed),
+        (C::DELIVER_SM_RESP, Body::DeliverSmResp(None), Typed),
+        (C::UNBIND_RESP, Body::UnbindResp(none), Raw),
+        (C::REPLACE_SM_RESP, Body::ReplaceSmResp(none), Raw),
+        (C::CANCEL_SM_RESP, Body::CancelSmResp(none), Raw),
+        (
+            C::BIND_TRANSCEIVER_RESP,
+            Body::BindTransceiverResp(None),
+            Typed,
+        ),
+        (C::ENQUIRE_LINK_RESP, Body::EnquireLinkResp(none), Raw),
+        (C::SUBMIT_MULTI_RESP, Body::SubmitMultiResp(None), Raw),
+        (C::DATA_SM_RESP, Body::DataSmResp(None), Typed),
+        (C::BROADCAST_SM_RESP, Body::BroadcastSmResp(None), Typed),
+        (
+            C::QUERY_BROADCAST_SM_RESP,
+            Body::QueryBroadcastSmResp(None),
+            Typed,
+        ),
+        (
+            C::CANCEL_BROADCAST_SM_RESP,
+            Body::CancelBroadcastSmResp(none),
+            Raw,
+        ),
+    ]
+}
+
+/// One response with an error status: without a body, then with only a
+/// `message_id`, then (typed ones) with a TLV after it.
+fn check_error_response(
+    id: CommandId,
+    empty: Body<&'static [u8]>,
+    with_id: WithId,
+    status: CommandStatus,
+) {
+    let f = frame(id, status, &[]);
+    let pdu = Pdu::parse(&f).unwrap_or_else(|e| panic!("{id:?}: {e}"));
+    assert_eq!(pdu.body, empty, "{id:?}");
+    assert_eq!((pdu.command_status, pdu.sequence_number), (status, 77));
+    assert_eq!(pdu.encoded_len(), 16, "{id:?}");
+    reencodes(&pdu, &f);
+    // Built from parts, the absent body is written absent.
+    reencodes(&Pdu::new(77, empty).with_status(status), &f);
+
+    let f = frame(id, status, b"id-1\0");
+    let pdu = Pdu::parse(&f).unwrap_or_else(|e| panic!("{id:?}: {e}"));
+    if with_id == WithId::Typed {
+        let want = Some((&b"id-1"[..], &[][..]));
+        assert_eq!(first_string_and_tlvs(&pdu.body), want, "{id:?}");
+    } else {
+        let want = Body::Raw(RawBody::new(id, &b"id-1\0"[..]));
+        assert_eq!(pdu.body, want, "{id:?}");
+    }
+    reencodes(&pdu, &f);
+
+    if with_id == WithId::Typed {
+        let congestion: &[u8] = &[0x04, 0x28, 0, 1, 0x50];
+        let body = [&b"id-1\0"[..], congestion].concat();
+        let f = frame(id, status, &body);
+        let pdu = Pdu::parse(&f).unwrap_or_else(|e| panic!("{id:?}: {e}"));
+        let want = Some((&b"id-1"[..], congestion));
+        assert_eq!(first_string_and_tlvs(&pdu.body), want, "{id:?}");
+        reencodes(&pdu, &f);
+    }
+}
+
+/// Every response of commands.csv with an error status: without a body it
+/// decodes to the empty form of its body (`None`, or an empty TLV region)
+/// and re-encodes to the 16-octet header; with only a `message_id` (or
+/// `system_id`) it is tolerated, typed where that is the whole layout and
+/// raw otherwise, and re-encodes to the same octets; a typed one keeps TLVs
+/// that follow (`congestion_state`).
+#[test]
+fn every_response_with_an_error_status_and_an_absent_or_message_id_only_body() {
+    let rows = response_rows();
+    let mut responses: Vec<CommandId> = CommandId::ALL
+        .iter()
+        .copied()
+        .filter(|id| id.is_response())
+        .collect();
+    let mut listed: Vec<CommandId> = rows.iter().map(|r| r.0).collect();
+    responses.sort();
+    listed.sort();
+    assert_eq!(listed, responses, "one row per response");
+    for (id, empty, with_id) in rows {
+        for status in [CommandStatus::ESME_RSYSERR, CommandStatus(0x0000_0400)] {
+            check_error_response(id, empty, with_id, status);
+        }
+    }
 }

@@ -897,3 +897,21 @@ fn bind_field_problems_fail_the_bind() {
         assert_eq!(reply.sequence_number, 12);
     }
 }
+
+/// The error is a small `Copy` value usable as a `core::error::Error`,
+/// and a copy keeps the header and the reply.
+#[test]
+fn the_error_is_copy_and_a_core_error() {
+    fn traits<T: Copy + Send + Sync + core::error::Error + 'static>() {}
+    traits::<Error>();
+    assert!(size_of::<Error>() <= 64, "{}", size_of::<Error>());
+    let mut frame = load("submit_sm");
+    frame[19..19 + 21].fill(b'9');
+    let err = Pdu::parse(&frame).unwrap_err();
+    let copy = err;
+    assert_eq!(copy, err);
+    assert_eq!(copy.header(), smpp_core::Header::parse(&frame).ok());
+    let boxed: Box<dyn core::error::Error> = Box::new(copy);
+    assert_eq!(boxed.to_string(), err.to_string());
+    assert_eq!(copy.reply(), err.reply());
+}

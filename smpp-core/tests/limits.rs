@@ -77,6 +77,30 @@ fn expected_reply(frame: &[u8]) -> CommandId {
     }
 }
 
+/// The error's message names the PDU of `frame`, the field and the status.
+/// An entry refused by a list builder (`DestAddressBuf`, `UnsuccessSmeBuf`)
+/// has no PDU yet: it names the field and the status.
+fn assert_named(err: &Error, field: Field, status: CommandStatus, frame: &[u8]) {
+    let id = CommandId(u32::from_be_bytes(frame[4..8].try_into().unwrap()));
+    let text = err.to_string();
+    let pdu = if let Some(header) = err.header() {
+        assert_eq!(header.command_id, id);
+        id.name()
+    } else {
+        assert!(
+            matches!(field, Field::DestinationAddr | Field::DlName),
+            "{text}"
+        );
+        None
+    };
+    for part in pdu
+        .into_iter()
+        .chain([field.name(), status.name().unwrap()])
+    {
+        assert!(text.contains(part), "{text} lacks {part}");
+    }
+}
+
 fn assert_field_err(
     err: &Error,
     field: Field,
@@ -86,6 +110,9 @@ fn assert_field_err(
 ) {
     assert_eq!(err.kind(), ErrorKind::Field { field, problem }, "{err}");
     assert_eq!(err.command_status(), status);
+    // A decode error keeps the header.
+    assert_eq!(err.header().map(|h| h.sequence_number), Some(SEQ));
+    assert_named(err, field, status, frame);
     let reply = err.reply();
     assert_eq!(reply.command_id, expected_reply(frame));
     assert_eq!(reply.command_status, status);
@@ -119,6 +146,7 @@ fn check_limit(
         }
     );
     assert_eq!(err.command_status(), status);
+    assert_named(&err, field, status, &frame);
 
     // max characters on the wire: decoding refuses.
     let mut long = frame.clone();
@@ -647,4 +675,147 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
             problem: FieldProblem::TooLong { max: 21, len: 22 }
         }
     );
+}
+
+/// A frame of `id`, `status`, sequence [`SEQ`] and `body`.
+fn frame_of(id: CommandId, status: CommandStatus, body: &[u8]) -> Vec<u8> {
+    let mut frame = [0, id.0, status.0, SEQ]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect::<Vec<u8>>();
+    frame.extend_from_slice(body);
+    patch_len(&mut frame);
+    frame
+}
+
+/// The `i`th of 255 destinations: SME addresses and distribution lists in
+/// turn, each at its 20-character maximum.
+fn nth_dest(i: usize) -> (u8, Vec<u8>) {
+    let kind = if i.is_multiple_of(2) { 1 } else { 2 };
+    (kind, format!("{i:020}").into_bytes())
+}
+
+/// `number_of_dests` at its largest, 255 entries of the largest size: the
+/// view decodes them without a capacity of its own (the list is the
+/// frame's octets), yields every one in wire order, and re-encodes; the
+/// same list built with `DestAddressBuf` gives the same octets, and a
+/// 256th entry is refused naming `number_of_dests`.
+#[test]
+fn submit_multi_with_255_destinations_of_the_largest_size() {
+    let mut body = b"\0\x01\x011\0\xFF".to_vec();
+    let mut dests = DestAddressBuf::<8192>::new();
+    for i in 0..255 {
+        let (kind, name) = nth_dest(i);
+        body.push(kind);
+        let entry = if kind == 1 {
+            body.extend_from_slice(&[1, 1]);
+            DestAddress::SmeAddress {
+                dest_addr_ton: smpp_core::Ton(1),
+                dest_addr_npi: smpp_core::Npi(1),
+                destination_addr: s(&name),
+            }
+        } else {
+            DestAddress::DistributionList { dl_name: s(&name) }
+        };
+        body.extend_from_slice(&name);
+        body.push(0);
+        dests.push(entry).unwrap();
+    }
+    body.extend_from_slice(b"\0\0\0\0\0\0\0\0\0\x02Hi");
+    let frame = frame_of(CommandId::SUBMIT_MULTI, CommandStatus::ESME_ROK, &body);
+
+    let pdu = Pdu::parse(&frame).unwrap();
+    let Body::SubmitMulti(multi) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(multi.dest_address.count(), 255);
+    assert_eq!(multi.dest_address.iter().count(), 255);
+    for (i, dest) in multi.dest_address.iter().enumerate() {
+        let (kind, name) = nth_dest(i);
+        let got = match dest {
+            DestAddress::SmeAddress {
+                destination_addr, ..
+            } => (1, destination_addr.as_bytes().to_vec()),
+            DestAddress::DistributionList { dl_name } => (2, dl_name.as_bytes().to_vec()),
+        };
+        assert_eq!(got, (kind, name), "entry {i}");
+    }
+    assert_eq!(multi.short_message, b"Hi");
+    // The list is a view of the frame, its size independent of the count.
+    let start = 16 + 6;
+    assert_eq!(
+        multi.dest_address.as_bytes(),
+        &frame[start..start + multi.dest_address.as_bytes().len()]
+    );
+    assert!(core::ptr::eq(
+        multi.dest_address.as_bytes().as_ptr(),
+        frame[start..].as_ptr()
+    ));
+    assert!(size_of::<DestAddresses<&[u8]>>() <= 3 * size_of::<usize>());
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(frame.len()));
+    assert_eq!(out, frame);
+
+    assert_eq!(dests.list(), multi.dest_address);
+    let built = Pdu::new(
+        SEQ,
+        Body::SubmitMulti(SubmitMulti {
+            source_addr_ton: smpp_core::Ton(1),
+            source_addr_npi: smpp_core::Npi(1),
+            source_addr: s(b"1"),
+            dest_address: dests.list(),
+            short_message: b"Hi",
+            ..Default::default()
+        }),
+    );
+    assert_eq!(built, pdu);
+    let err = dests
+        .push(DestAddress::DistributionList { dl_name: s(b"x") })
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::NumberOfDests,
+            problem: FieldProblem::InvalidValue { value: 256 }
+        }
+    );
+    assert_eq!(dests.list().count(), 255);
+}
+
+/// `no_unsuccess` at its largest: 255 `unsuccess_sme` entries of the
+/// largest size decode, iterate in order and re-encode.
+#[test]
+fn submit_multi_resp_with_255_unsuccess_entries_of_the_largest_size() {
+    let mut body = [&[b'M'; 64][..], b"\0\xFF"].concat();
+    for i in 0..255u32 {
+        body.extend_from_slice(&[1, 1]);
+        body.extend_from_slice(format!("{i:020}").as_bytes());
+        body.push(0);
+        body.extend_from_slice(&(0x400 + i).to_be_bytes());
+    }
+    let frame = frame_of(
+        CommandId::SUBMIT_MULTI_RESP,
+        CommandStatus::ESME_RSUBMITFAIL,
+        &body,
+    );
+
+    let pdu = Pdu::parse(&frame).unwrap();
+    let Body::SubmitMultiResp(Some(resp)) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(resp.message_id.as_bytes(), &[b'M'; 64]);
+    assert_eq!(resp.unsuccess_sme.count(), 255);
+    let mut seen = 0u32;
+    for (i, entry) in (0u32..).zip(&resp.unsuccess_sme) {
+        assert_eq!(
+            entry.destination_addr.as_bytes(),
+            format!("{i:020}").as_bytes()
+        );
+        assert_eq!(entry.error_status_code, CommandStatus(0x400 + i));
+        seen += 1;
+    }
+    assert_eq!(seen, 255);
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(frame.len()));
+    assert_eq!(out, frame);
 }

@@ -12,8 +12,8 @@ use proptest::strategy::ValueTree;
 
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
-    CommandId, CommandStatus, DataCoding, DataSm, DestAddress, DestAddressBuf, EsmClass, Header,
-    InterfaceVersion, MessageState, Npi, Outbind, Pdu, PriorityFlag, QuerySm, QuerySmResp,
+    CommandId, CommandStatus, DataCoding, DataSm, DestAddress, DestAddressBuf, ErrorKind, EsmClass,
+    Header, InterfaceVersion, MessageState, Npi, Outbind, Pdu, PriorityFlag, QuerySm, QuerySmResp,
     RegisteredDelivery, ReplaceIfPresentFlag, ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm,
     SubmitSmResp, TlvBuf, TlvTag, TlvValue, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf,
 };
@@ -660,9 +660,18 @@ fn vectors() -> &'static [Vec<u8>] {
     VECTORS.get_or_init(|| common::vectors().into_iter().map(|(_, v)| v).collect())
 }
 
-/// Parses `frame`; if it decodes, it must re-encode to exactly `frame`.
+/// Parses `frame` with `Pdu::parse` and `Pdu::parse_any`; whatever
+/// decodes must re-encode to exactly `frame`, and `parse_any` differs from
+/// `parse` only by keeping unknown `command_id`s.
 fn parse_is_faithful(frame: &[u8]) -> Result<(), TestCaseError> {
-    if let Ok(pdu) = Pdu::parse(frame) {
+    let strict = Pdu::parse(frame);
+    let any = Pdu::parse_any(frame);
+    match &strict {
+        Ok(pdu) => prop_assert_eq!(any.as_ref(), Ok(pdu)),
+        Err(e) if e.kind() == ErrorKind::UnknownCommandId => {}
+        Err(e) => prop_assert_eq!(any.as_ref().map(|_| ()), Err(e)),
+    }
+    if let Ok(pdu) = any {
         let mut out = vec![0u8; pdu.encoded_len()];
         let n = pdu
             .emit(&mut out)
@@ -698,6 +707,22 @@ proptest! {
         body in prop_oneof![vec(any::<u8>(), 0..64), vec(0u8..4, 0..64), vec(prop_oneof![Just(0u8), 0x30u8..0x7A], 0..128)],
     ) {
         parse_is_faithful(&with_header(id.0, status, seq, &body))?;
+    }
+
+    #[test]
+    fn arbitrary_bodies_of_any_command_id(
+        id in any::<u32>(),
+        status in any::<u32>(),
+        seq in any::<u32>(),
+        body in vec(any::<u8>(), 0..64),
+    ) {
+        let frame = with_header(id, status, seq, &body);
+        parse_is_faithful(&frame)?;
+        if CommandId(id).name().is_none() {
+            let pdu = Pdu::parse_any(&frame).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+            prop_assert_eq!(pdu.command_id(), CommandId(id));
+            prop_assert!(matches!(pdu.body, Body::Raw(raw) if raw.octets == &body[..]));
+        }
     }
 
     #[test]

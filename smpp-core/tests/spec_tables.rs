@@ -412,3 +412,173 @@ row! {
     tlv_range_dest_addr_np_country => tlv_range(0x0613, 1, 5);
     tlv_range_alert_on_message_delivery => tlv_range(0x130C, 0, 1);
 }
+
+/// The `length` column of tlvs.csv for every tag, as written there; where
+/// the notes record implementations that disagree, the second accepted
+/// length is given too (`source_telematics_id`, `broadcast_rep_num`,
+/// `broadcast_end_time`), and `ms_validity` has its v5.0 form.
+const LENGTHS: &[(u16, &str)] = &[
+    (0x0005, "1"),
+    (0x0006, "1"),
+    (0x0007, "1"),
+    (0x0008, "2"),
+    (0x000D, "1"),
+    (0x000E, "1"),
+    (0x000F, "1"),
+    (0x0010, "1|2"),
+    (0x0017, "4"),
+    (0x0019, "1"),
+    (0x001D, "1-256"),
+    (0x001E, "1-65"),
+    (0x0030, "1"),
+    (0x0201, "1"),
+    (0x0202, "2-23"),
+    (0x0203, "2-23"),
+    (0x0204, "2"),
+    (0x0205, "1"),
+    (0x020A, "2"),
+    (0x020B, "2"),
+    (0x020C, "2"),
+    (0x020D, "1"),
+    (0x020E, "1"),
+    (0x020F, "1"),
+    (0x0210, "1"),
+    (0x0302, "1"),
+    (0x0303, "0-65"),
+    (0x0304, "1"),
+    (0x0381, "4-19"),
+    (0x0420, "1"),
+    (0x0421, "1"),
+    (0x0422, "1"),
+    (0x0423, "3"),
+    (0x0424, "0-65535"),
+    (0x0425, "1"),
+    (0x0426, "1"),
+    (0x0427, "1"),
+    (0x0428, "1"),
+    (0x0501, "1"),
+    (0x0600, "1"),
+    (0x0601, "3"),
+    (0x0602, "1-255"),
+    (0x0603, "1"),
+    (0x0604, "2|1"),
+    (0x0605, "3"),
+    (0x0606, "1-101"),
+    (0x0607, "4"),
+    (0x0608, "1"),
+    (0x0609, "17|16"),
+    (0x060A, "1-255"),
+    (0x060B, "1-1024"),
+    (0x060D, "7-65"),
+    (0x060E, "7-65"),
+    (0x060F, "6"),
+    (0x0610, "6"),
+    (0x0611, "1"),
+    (0x0612, "10"),
+    (0x0613, "1-5"),
+    (0x1201, "1"),
+    (0x1203, "2"),
+    (0x1204, "1|4"),
+    (0x130C, "0-1"),
+    (0x1380, "1"),
+    (0x1383, "2"),
+];
+
+/// Whether a `length` entry of [`LENGTHS`] allows `len` octets.
+fn allows(rule: &str, len: usize) -> bool {
+    rule.split('|').any(|part| match part.split_once('-') {
+        Some((lo, hi)) => (lo.parse().unwrap()..=hi.parse().unwrap()).contains(&len),
+        None => part.parse::<usize>().unwrap() == len,
+    })
+}
+
+/// Every tag of the table, every length from 0 to two past its largest
+/// (and 65,535 for `message_payload`): the region parser, the encoding
+/// check and `TlvBuf` accept exactly the lengths tlvs.csv allows, and
+/// refuse the others with `ESME_RINVTLVLEN` naming the tag and the length.
+#[test]
+fn every_tag_accepts_exactly_the_lengths_of_its_row() {
+    assert_eq!(LENGTHS.len(), TlvTag::ALL.len());
+    for (&(tag, rule), &known) in LENGTHS.iter().zip(TlvTag::ALL) {
+        assert_eq!(TlvTag(tag), known, "table order");
+        let largest = rule
+            .split(['|', '-'])
+            .map(|n| n.parse::<usize>().unwrap())
+            .max()
+            .unwrap();
+        let lengths: Vec<usize> = if largest == 65_535 {
+            vec![0, 1, 2, 255, 256, 65_534, 65_535]
+        } else {
+            (0..=largest + 2).collect()
+        };
+        for len in lengths {
+            let region = region_of(tag, len);
+            let parsed = Tlvs::parse(&region);
+            let checked = Tlvs::EMPTY.map(|_| &region[..]).validate();
+            let pushed = TlvBuf::<65_600>::new().push(known, &region[4..]);
+            if allows(rule, len) {
+                assert!(parsed.is_ok(), "{tag:#06x} {len}: {parsed:?}");
+                assert_eq!(checked, Ok(()), "{tag:#06x} {len}");
+                assert_eq!(pushed, Ok(()), "{tag:#06x} {len}");
+            } else {
+                let want = ErrorKind::Tlv {
+                    tag: known,
+                    problem: TlvProblem::InvalidLength { len },
+                };
+                for err in [
+                    parsed.unwrap_err(),
+                    checked.unwrap_err(),
+                    pushed.unwrap_err(),
+                ] {
+                    assert_eq!(err.kind(), want, "{tag:#06x} {len}");
+                    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+                }
+            }
+        }
+    }
+}
+
+/// Values the tables do not name are kept as they are: no name, no lookup,
+/// printed in hex, and the named values around them unchanged.
+#[test]
+fn unnamed_values_are_kept_open() {
+    for value in [
+        0x0000_000A,
+        0x0000_0010,
+        0x0000_0114,
+        0x8000_0114,
+        0x0001_0200,
+    ] {
+        let id = CommandId(value);
+        assert_eq!(id.name(), None);
+        assert!(!CommandId::ALL.contains(&id));
+        assert_eq!(format!("{id:?}"), format!("CommandId({value:#x})"));
+        assert_eq!(u32::from(id), value);
+    }
+    for value in [0x0009, 0x0016, 0x00C5, 0x0113, 0x0400, 0x04FF, 0x0500] {
+        let status = CommandStatus(value);
+        assert_eq!((status.name(), status.name_v34()), (None, None));
+        assert!(!CommandStatus::ALL.contains(&status));
+        assert_eq!(
+            status.is_vendor_specific(),
+            (0x400..=0x4FF).contains(&value)
+        );
+        assert_eq!(format!("{status}"), format!("CommandStatus({value:#x})"));
+    }
+    for value in [0x0000, 0x0001, 0x060C, 0x1400, 0x3FFF, 0x4000, 0xFFFF] {
+        let tag = TlvTag(value);
+        assert_eq!(tag.name(), None);
+        assert!(!TlvTag::ALL.contains(&tag));
+        assert_eq!(tag.is_vendor_specific(), (0x1400..=0x3FFF).contains(&value));
+        assert_eq!(format!("{tag:?}"), format!("TlvTag({value:#x})"));
+    }
+    // Lookups are by the exact name.
+    assert_eq!(CommandId::from_name("SUBMIT_SM"), None);
+    assert_eq!(
+        CommandId::from_name("submit_sm"),
+        Some(CommandId::SUBMIT_SM)
+    );
+    assert_eq!(CommandStatus::from_name("esme_rok"), None);
+    assert_eq!(TlvTag::from_name("Message_Payload"), None);
+    assert_eq!(TlvTag::from_name(""), None);
+}

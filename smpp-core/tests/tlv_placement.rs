@@ -381,3 +381,50 @@ fn golden_vectors_carry_only_tlvs_their_pdu_allows() {
     // broadcast vectors.
     assert_eq!(v50, 9);
 }
+
+/// Decoding takes TLVs on every PDU whose body has a TLV region, responses
+/// included: a vendor TLV and a `congestion_state` appended to each golden
+/// vector are decoded after its own TLVs, in order, and re-encoded. Only
+/// `enquire_link` and `unbind`, which are their header alone, take none.
+#[test]
+fn every_pdu_with_a_tlv_region_decodes_tlvs_appended_to_it() {
+    let extra: &[u8] = &[0x14, 0x00, 0, 2, 0xAB, 0xCD, 0x04, 0x28, 0, 1, 0x50];
+    let mut covered = Vec::new();
+    for (name, bytes) in vectors() {
+        let pdu = Pdu::parse(&bytes).unwrap();
+        let Some(own) = pdu.body.tlvs() else {
+            continue;
+        };
+        let mut frame = [&bytes[..], extra].concat();
+        common::patch_len(&mut frame);
+        let longer = Pdu::parse(&frame).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let tlvs = longer.body.tlvs().unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(tlvs.as_bytes(), [own.as_bytes(), extra].concat(), "{name}");
+        let tail: Vec<TlvTag> = tlvs
+            .iter()
+            .map(|t| t.tag)
+            .skip(own.iter().count())
+            .collect();
+        assert_eq!(tail, [TlvTag(0x1400), TlvTag::CONGESTION_STATE], "{name}");
+        let mut out = vec![0u8; longer.encoded_len()];
+        assert_eq!(longer.emit(&mut out), Ok(frame.len()), "{name}");
+        assert_eq!(out, frame, "{name}");
+        covered.push(pdu.command_id());
+    }
+    covered.sort();
+    covered.dedup();
+    let mut want: Vec<CommandId> = CommandId::ALL
+        .iter()
+        .copied()
+        .filter(|&id| id != CommandId::ENQUIRE_LINK && id != CommandId::UNBIND)
+        .collect();
+    want.sort();
+    assert_eq!(covered, want);
+    // The two header-only requests refuse octets after the header.
+    for name in ["enquire_link", "unbind"] {
+        let mut frame = [&load(name)[..], extra].concat();
+        common::patch_len(&mut frame);
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::TrailingBytes { count: extra.len() });
+    }
+}

@@ -1,14 +1,15 @@
 //! Decoding (`Pdu::parse`) and encoding (`Pdu::emit`) never touch the heap:
 //! a counting global allocator sees zero allocations for every golden
 //! vector, for the error of every truncated prefix (and the reply it
-//! names), and for iterating and typing every TLV.
+//! names), and for iterating and typing every TLV and every entry of the
+//! `submit_multi` lists.
 //!
 //! One test function only: the counter is process-wide, and the test
 //! harness runs test functions on parallel threads.
 
 use std::alloc::System;
 
-use smpp_core::{Pdu, TlvValue, Tlvs};
+use smpp_core::{Body, Pdu, TlvValue, Tlvs};
 use smpp_tests::fuzzing::{body_tlvs, golden_vectors};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -90,8 +91,15 @@ fn parse_and_emit_allocate_nothing() {
     let mut value = [0u8; 4096];
     let mut tlvs_seen = 0usize;
     let mut typed_written = 0usize;
+    let mut entries = 0usize;
     let region = Region::new(GLOBAL);
     for pdu in &views {
+        // The submit_multi lists, decoded lazily from the frame.
+        entries += match &pdu.body {
+            Body::SubmitMulti(m) => m.dest_address.iter().count(),
+            Body::SubmitMultiResp(Some(r)) => r.unsuccess_sme.iter().count(),
+            _ => 0,
+        };
         let Some(raw) = body_tlvs(&pdu.body) else {
             continue;
         };
@@ -108,10 +116,11 @@ fn parse_and_emit_allocate_nothing() {
     }
     let walked = region.change();
     assert!(tlvs_seen >= 10, "only {tlvs_seen} TLVs among the vectors");
+    assert!(entries >= 4, "only {entries} submit_multi list entries");
     assert!(typed_written > 0);
     assert_eq!(
         (walked.allocations, walked.reallocations),
         (0, 0),
-        "TLV iteration and typed(): {walked:?}"
+        "TLV and list iteration, typed(): {walked:?}"
     );
 }
