@@ -435,6 +435,31 @@ fn several_files_name_the_file_and_count_lines_per_file() {
 }
 
 #[test]
+fn a_line_too_long_fails_alone() {
+    let get = |n: &str| common::to_hex(&vector(n));
+    // 4 MiB of hex digits is the most a line may hold; one more fails.
+    let most = "0".repeat(4 << 20);
+    let input = format!(
+        "{}\n{most}\n{most}0\n{}\n{most}00",
+        get("enquire_link"),
+        get("unbind")
+    );
+    let out = run(&[], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let got = objects(&out);
+    assert_eq!(got.len(), 5, "{got:?}");
+    assert_eq!(got[0]["command"], "enquire_link");
+    // Read and decoded: not a PDU, but not too long either.
+    assert_eq!(got[1]["line"], 2);
+    assert_eq!(got[1]["command_status"], 2);
+    let too_long = |line: u32| json!({"line": line, "error": "line longer than 4194304 octets", "command_status": null});
+    assert_eq!(got[2], too_long(3));
+    assert_eq!(got[3]["command"], "unbind");
+    // The last line, without a line ending.
+    assert_eq!(got[4], too_long(5));
+}
+
+#[test]
 fn a_dash_among_files_reads_standard_input() {
     let get = |n: &str| common::to_hex(&vector(n));
     let file = input_file("one.hex", &format!("{}\n", get("enquire_link")));
