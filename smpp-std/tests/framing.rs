@@ -434,6 +434,28 @@ fn to_pdu_slices_the_frame_without_copying() {
 }
 
 #[test]
+fn every_field_of_every_vector_is_a_slice_of_its_frame() {
+    let mut fields = 0;
+    for (name, bytes) in common::vectors() {
+        let frame = Frame::new(Bytes::from(bytes)).unwrap();
+        let range = frame.bytes.as_ptr_range();
+        // `map` visits every field held in storage: strings, octets, TLV
+        // regions and destination lists alike.
+        let pdu = frame.to_pdu().unwrap();
+        let _ = pdu.map(|field: Bytes| {
+            assert!(
+                field.is_empty() || range.contains(&field.as_ptr()),
+                "{name}: a field outside the frame"
+            );
+            assert!(field.is_empty() || field.as_ptr_range().end <= range.end);
+            fields += usize::from(!field.is_empty());
+            field
+        });
+    }
+    assert!(fields >= 60, "only {fields} non-empty fields");
+}
+
+#[test]
 fn unknown_command_ids_decode_raw_with_the_any_variants() {
     // A vendor request 0x00010200 (sequence 5) with a two-octet body.
     let wire = Bytes::from_static(&[0, 0, 0, 18, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xAB, 0xCD]);
