@@ -268,3 +268,32 @@ fn a_socket_read_timeout_lets_a_blocking_esme_go_on() {
     assert_eq!(frame.header.sequence_number, 9);
     peer.join().unwrap();
 }
+
+#[test]
+fn writer_refuses_an_invalid_pdu_and_queues_nothing_of_it() {
+    let good = SubmitSmBuilder::new(1).short_message("hi").build().unwrap();
+    let mut bad = good.clone();
+    if let Body::SubmitSm(sm) = &mut bad.body {
+        // 30 characters: more than source_addr's 21 octets.
+        sm.source_addr = smpp_core::COctet::new(bytes::Bytes::from_static(&[b'1'; 30]));
+    }
+    let mut writer = SmppWriter::with_batch(Vec::new(), 1 << 16);
+    writer.queue(&good).unwrap();
+    let queued = writer.queued();
+    let err = writer.queue(&bad).unwrap_err();
+    let StreamError::Encode(e) = &err else {
+        panic!("expected an encoding error, got {err}");
+    };
+    assert_eq!(
+        e.command_status(),
+        smpp_core::CommandStatus::ESME_RINVSRCADR
+    );
+    assert_eq!(writer.queued(), queued);
+    assert!(matches!(writer.send(&bad), Err(StreamError::Encode(_))));
+    writer.send(&good).unwrap();
+    // Only the good PDUs went out, whole.
+    let out = writer.into_inner().unwrap();
+    let frames: Vec<Frame> = SmppReader::new(&out[..]).collect::<Result<_, _>>().unwrap();
+    assert_eq!(frames.len(), 2);
+    assert!(frames.iter().all(|f| f.to_pdu().unwrap() == good));
+}
