@@ -4,8 +4,9 @@
 //! zero integers, `interface_version` 0x34 for binds), takes fields through
 //! setters, and checks everything in [`build`](SubmitSmBuilder::build): a
 //! field or TLV that breaks its rule gives the core [`Error`], which names
-//! it and the `command_status` it stands for. Nothing is checked later when
-//! the PDU is sent. Builders make owned [`Pdu`]s.
+//! it, the PDU (`command_id` and `sequence_number`, so [`Error::reply`]
+//! gives the response) and the `command_status` it stands for. Nothing is
+//! checked later when the PDU is sent. Builders make owned [`Pdu`]s.
 //!
 //! ```
 //! use smpp_core::{CommandStatus, ErrorKind, Field};
@@ -30,8 +31,9 @@
 use bytes::Bytes;
 use smpp_core::{
     CommandId, CommandStatus, DataCoding, DestAddress, DestAddressBuf, Error, ErrorKind, EsmClass,
-    Field, FieldProblem, InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery,
-    ReplaceIfPresentFlag, TlvProblem, TlvTag, TlvValue, Ton, UnsuccessSme, UnsuccessSmeBuf,
+    Field, FieldProblem, Header, InterfaceVersion, MessageState, Npi, PriorityFlag,
+    RegisteredDelivery, ReplaceIfPresentFlag, TlvProblem, TlvTag, TlvValue, Ton, UnsuccessSme,
+    UnsuccessSmeBuf,
 };
 
 use crate::owned::{
@@ -92,6 +94,28 @@ impl<const N: usize> IntoOctets for &[u8; N] {
 impl IntoOctets for Vec<u8> {
     fn into_octets(self) -> Bytes {
         Bytes::from(self)
+    }
+}
+
+/// Gives an error found while building a PDU the PDU's header (its
+/// `command_id`, `command_status` and `sequence_number`; `command_length`
+/// is that of the header alone, as the PDU was not made), unless it has
+/// one: the error then names the PDU and [`Error::reply`] answers it.
+fn in_pdu(
+    command_id: CommandId,
+    command_status: CommandStatus,
+    sequence_number: u32,
+) -> impl Fn(Error) -> Error + Copy {
+    move |e| {
+        if e.header().is_some() {
+            return e;
+        }
+        e.with_header(Header {
+            command_length: 16,
+            command_id,
+            command_status,
+            sequence_number,
+        })
     }
 }
 
@@ -501,11 +525,12 @@ macro_rules! builder {
             /// Checks every field and TLV and makes the PDU.
             pub fn build(self) -> Result<Pdu, Error> {
                 let Self { command_id, sequence_number, command_status, mut body, tlvs, extra, error } = self;
+                let in_pdu = in_pdu(command_id, command_status, sequence_number);
                 if let Some(e) = error {
-                    return Err(e);
+                    return Err(in_pdu(e));
                 }
-                body.set_tlvs(owned_tlvs(tlvs)?);
-                extra.apply(&mut body)?;
+                body.set_tlvs(owned_tlvs(tlvs).map_err(in_pdu)?);
+                extra.apply(&mut body).map_err(in_pdu)?;
                 let pdu = smpp_core::Pdu::new(sequence_number, body.into_body(command_id))
                     .with_status(command_status);
                 finish(pdu)
@@ -993,11 +1018,14 @@ impl HeaderOnlyBuilder {
     /// Checks the TLVs (`enquire_link` and `unbind` take none) and makes the
     /// PDU.
     pub fn build(self) -> Result<Pdu, Error> {
+        let in_pdu = in_pdu(self.command_id, self.command_status, self.sequence_number);
         if let Some(e) = self.error {
-            return Err(e);
+            return Err(in_pdu(e));
         }
         let raw = Bytes::from(self.tlvs);
-        let body = smpp_core::Body::parse(self.command_id, &raw)?.map(|s| raw.slice_ref(s));
+        let body = smpp_core::Body::parse(self.command_id, &raw)
+            .map_err(in_pdu)?
+            .map(|s| raw.slice_ref(s));
         finish(smpp_core::Pdu::new(self.sequence_number, body).with_status(self.command_status))
     }
 }

@@ -12,7 +12,9 @@ use crate::frame::{Frame, FrameDecoder};
 #[derive(Debug)]
 pub enum StreamError {
     /// Reading or writing failed (an end of stream inside a frame is
-    /// [`io::ErrorKind::UnexpectedEof`]).
+    /// [`io::ErrorKind::UnexpectedEof`]). A read timeout is the one I/O
+    /// error [`SmppReader`] can go on after (see
+    /// [`SmppReader::read_frame`]).
     Io(io::Error),
     /// The stream carried an impossible `command_length` (below 16, above
     /// the maximum, or octets that are not SMPP at all, such as a TLS
@@ -64,6 +66,11 @@ impl From<io::Error> for StreamError {
     fn from(e: io::Error) -> Self {
         Self::Io(e)
     }
+}
+
+/// A read that timed out or would block: the stream itself is fine.
+fn is_timeout(e: &StreamError) -> bool {
+    matches!(e, StreamError::Io(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock))
 }
 
 /// The size of each read from the underlying reader.
@@ -119,13 +126,20 @@ impl<R: Read> SmppReader<R> {
     /// The next frame; `Ok(None)` at the end of the stream between frames.
     ///
     /// A frame with a malformed body is returned like any other. Errors are
-    /// fatal: the reader yields nothing after one.
+    /// fatal: the reader yields nothing after one. The exception is a read
+    /// that timed out or would block ([`io::ErrorKind::TimedOut`],
+    /// [`io::ErrorKind::WouldBlock`], as a socket with a read timeout
+    /// reports it): the octets already read are kept and the next call goes
+    /// on where this one stopped, so a blocking ESME can send its
+    /// `enquire_link` between reads.
     pub fn read_frame(&mut self) -> Result<Option<Frame>, StreamError> {
         if self.failed {
             return Ok(None);
         }
         let result = self.read_frame_inner();
-        if result.is_err() {
+        if let Err(e) = &result
+            && !is_timeout(e)
+        {
             self.failed = true;
         }
         result
@@ -210,7 +224,9 @@ impl<R: Read> Iterator for SmppReader<R> {
 /// whatever is queued. [`SmppWriter::send`] queues and flushes.
 /// [`SmppWriter::queue_frame`] and [`SmppWriter::send_frame`] do the same
 /// with a received [`Frame`], copied as it is (to forward a PDU, decoded or
-/// not). Dropping the writer does not flush.
+/// not). Dropping the writer does not flush. A write error drops the batch,
+/// of which some octets may have been written: the peer can no longer find
+/// the PDU boundaries, so close the connection.
 ///
 /// ```
 /// use smpp_core::{Body, Pdu};

@@ -2,7 +2,8 @@
 //! owned PDUs) allocates nothing per frame, and the core's parse and emit
 //! allocate nothing at all. Encoding allocates nothing into a buffer with
 //! room (`SmppCodec`), and `SmppWriter` allocates only when its batch buffer
-//! grows, however many frames it writes.
+//! grows, however many frames it writes. A `command_length` above the
+//! maximum is refused without reserving room for it.
 //!
 //! This file holds a single test so that no other test thread allocates
 //! while it counts.
@@ -82,6 +83,30 @@ fn decoding_allocates_nothing_per_frame() {
         stats.allocations + stats.reallocations <= 2 * chunks + 2,
         "{frames} frames, {} octets: {stats:?}",
         stream.len()
+    );
+
+    // --- A command_length above the maximum is refused before anything is
+    // reserved for it: a 60,000-octet maximum, a header announcing 60,001
+    // octets, and the frame's octets behind it.
+    let mut oversized = 60_001u32.to_be_bytes().to_vec();
+    oversized.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1]);
+    oversized.resize(60_001, 0);
+    let decoder = FrameDecoder::with_max_command_length(60_000);
+    let stats = fewest(|| {
+        let region = Region::new(GLOBAL);
+        let mut reader = SmppReader::with_decoder(&oversized[..], decoder);
+        assert!(reader.read_frame().is_err());
+        let mut buf = BytesMut::from(&oversized[..16]);
+        let before = region.change();
+        assert!({ decoder }.decode(&mut buf).is_err());
+        let after = region.change();
+        assert_eq!(after.bytes_allocated, before.bytes_allocated, "decoder");
+        after
+    });
+    // The reader's first chunk (8 KiB) and the 16-octet copy, not 60 KB.
+    assert!(
+        stats.bytes_allocated < 8 * 1024 + 1024,
+        "refusing allocated {stats:?}"
     );
 
     // --- Encoding: the core's views and the owned PDUs of every vector.

@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use smpp_core::{Body, CommandId};
-use smpp_std::{Frame, SmppReader, SmppWriter, SubmitSmBuilder, SubmitSmRespBuilder};
+use smpp_std::{Frame, SmppReader, SmppWriter, StreamError, SubmitSmBuilder, SubmitSmRespBuilder};
 
 const COUNT: u32 = 5_000;
 
@@ -178,4 +178,122 @@ fn writer_forwards_received_frames_as_they_are() {
     ]
     .concat();
     assert_eq!(out, expected);
+}
+
+/// Returns its steps in turn: octets, or an error of that kind.
+struct Steps(Vec<Result<Vec<u8>, std::io::ErrorKind>>);
+
+impl std::io::Read for Steps {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Ok(0);
+        }
+        match self.0.remove(0) {
+            Ok(octets) => {
+                buf[..octets.len()].copy_from_slice(&octets);
+                Ok(octets.len())
+            }
+            Err(kind) => Err(kind.into()),
+        }
+    }
+}
+
+fn is_io(result: Result<Option<Frame>, StreamError>, kind: std::io::ErrorKind) -> bool {
+    matches!(result, Err(StreamError::Io(e)) if e.kind() == kind)
+}
+
+#[test]
+fn a_read_timeout_is_not_fatal_and_keeps_what_was_read() {
+    use std::io::ErrorKind::{ConnectionReset, TimedOut, WouldBlock};
+    let link = [0u8, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 7];
+    let unbind = [0u8, 0, 0, 16, 0, 0, 0, 0x06, 0, 0, 0, 0, 0, 0, 0, 8];
+    let mut reader = SmppReader::new(Steps(vec![
+        Ok(link[..5].to_vec()),
+        Err(TimedOut),
+        Err(WouldBlock),
+        Ok([&link[5..], &unbind[..3]].concat()),
+        Err(WouldBlock),
+        Ok(unbind[3..].to_vec()),
+        Err(ConnectionReset),
+        Ok(link.to_vec()),
+    ]));
+    assert!(is_io(reader.read_frame(), TimedOut));
+    assert_eq!(reader.buffered(), &link[..5]);
+    assert!(is_io(reader.read_frame(), WouldBlock));
+    let frame = reader.read_frame().unwrap().unwrap();
+    assert_eq!(frame.bytes[..], link);
+    assert!(is_io(reader.read_frame(), WouldBlock));
+    assert_eq!(reader.read_frame().unwrap().unwrap().bytes[..], unbind);
+    // Any other I/O error ends the stream.
+    assert!(is_io(reader.read_frame(), ConnectionReset));
+    assert!(reader.read_frame().unwrap().is_none());
+}
+
+/// A socket's read timeout, as the platform reports it.
+fn timed_out(e: &StreamError) -> bool {
+    use std::io::ErrorKind::{TimedOut, WouldBlock};
+    matches!(e, StreamError::Io(e) if matches!(e.kind(), WouldBlock | TimedOut))
+}
+
+#[test]
+fn a_socket_read_timeout_lets_a_blocking_esme_go_on() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let peer = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        // Half a PDU, then the rest once the reader has timed out.
+        stream.write_all(&[0, 0, 0, 16, 0, 0]).unwrap();
+        rx.recv().unwrap();
+        stream
+            .write_all(&[0, 0x15, 0, 0, 0, 0, 0, 0, 0, 9])
+            .unwrap();
+    });
+    let stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(20)))
+        .unwrap();
+    let mut reader = SmppReader::new(stream);
+    let err = reader.read_frame().unwrap_err();
+    assert!(timed_out(&err), "{err}");
+    tx.send(()).unwrap();
+    let frame = loop {
+        match reader.read_frame() {
+            Ok(Some(frame)) => break frame,
+            Err(e) if timed_out(&e) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(frame.header.command_id, CommandId::ENQUIRE_LINK);
+    assert_eq!(frame.header.sequence_number, 9);
+    peer.join().unwrap();
+}
+
+#[test]
+fn writer_refuses_an_invalid_pdu_and_queues_nothing_of_it() {
+    let good = SubmitSmBuilder::new(1).short_message("hi").build().unwrap();
+    let mut bad = good.clone();
+    if let Body::SubmitSm(sm) = &mut bad.body {
+        // 30 characters: more than source_addr's 21 octets.
+        sm.source_addr = smpp_core::COctet::new(bytes::Bytes::from_static(&[b'1'; 30]));
+    }
+    let mut writer = SmppWriter::with_batch(Vec::new(), 1 << 16);
+    writer.queue(&good).unwrap();
+    let queued = writer.queued();
+    let err = writer.queue(&bad).unwrap_err();
+    let StreamError::Encode(e) = &err else {
+        panic!("expected an encoding error, got {err}");
+    };
+    assert_eq!(
+        e.command_status(),
+        smpp_core::CommandStatus::ESME_RINVSRCADR
+    );
+    assert_eq!(writer.queued(), queued);
+    assert!(matches!(writer.send(&bad), Err(StreamError::Encode(_))));
+    writer.send(&good).unwrap();
+    // Only the good PDUs went out, whole.
+    let out = writer.into_inner().unwrap();
+    let frames: Vec<Frame> = SmppReader::new(&out[..]).collect::<Result<_, _>>().unwrap();
+    assert_eq!(frames.len(), 2);
+    assert!(frames.iter().all(|f| f.to_pdu().unwrap() == good));
 }

@@ -392,6 +392,159 @@ fn every_builder_kind_gives_its_command_id() {
 }
 
 #[test]
+fn builders_start_from_the_specification_defaults() {
+    // With no setter called: every C-Octet String empty (its NUL alone),
+    // every integer 0, interface_version 0x34 in binds, no TLVs.
+    let zeros = |n: usize| vec![0u8; n];
+    let bind = vec![0, 0, 0, 0x34, 0, 0, 0];
+    let cases: Vec<(Result<Pdu, smpp_core::Error>, Vec<u8>)> = vec![
+        (BindBuilder::transmitter(1).build(), bind.clone()),
+        (BindBuilder::receiver(1).build(), bind.clone()),
+        (BindBuilder::transceiver(1).build(), bind),
+        (BindRespBuilder::transmitter_resp(1).build(), zeros(1)),
+        (BindRespBuilder::receiver_resp(1).build(), zeros(1)),
+        (BindRespBuilder::transceiver_resp(1).build(), zeros(1)),
+        (OutbindBuilder::new(1).build(), zeros(2)),
+        (SubmitSmBuilder::new(1).build(), zeros(17)),
+        (SubmitSmBuilder::deliver_sm(1).build(), zeros(17)),
+        (DeliverSmBuilder::new(1).build(), zeros(17)),
+        (SubmitSmRespBuilder::new(1).build(), zeros(1)),
+        (SubmitSmRespBuilder::deliver_sm_resp(1).build(), zeros(1)),
+        (SubmitSmRespBuilder::data_sm_resp(1).build(), zeros(1)),
+        (SubmitSmRespBuilder::broadcast_sm_resp(1).build(), zeros(1)),
+        (DataSmBuilder::new(1).build(), zeros(10)),
+        (SubmitMultiRespBuilder::new(1).build(), zeros(2)),
+        (QuerySmBuilder::new(1).build(), zeros(4)),
+        (QuerySmBuilder::query_broadcast_sm(1).build(), zeros(4)),
+        (QuerySmRespBuilder::new(1).build(), zeros(4)),
+        (CancelSmBuilder::new(1).build(), zeros(8)),
+        (ReplaceSmBuilder::new(1).build(), zeros(9)),
+        (CancelBroadcastSmBuilder::new(1).build(), zeros(5)),
+        (AlertNotificationBuilder::new(1).build(), zeros(6)),
+        (HeaderOnlyBuilder::enquire_link(1).build(), zeros(0)),
+        (HeaderOnlyBuilder::unbind_resp(1).build(), zeros(0)),
+        // submit_multi needs one destination: the rest is defaults.
+        (
+            SubmitMultiBuilder::new(1)
+                .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "1")
+                .build(),
+            [&[0u8; 4][..], &[1, 1, 1, 1, b'1', 0], &[0; 10]].concat(),
+        ),
+    ];
+    for (pdu, body) in cases {
+        let pdu = pdu.unwrap();
+        let octets = wire(&pdu);
+        let id = pdu.command_id();
+        assert_eq!(octets[8..12], [0; 4], "{id}: command_status");
+        assert_eq!(octets[16..], body[..], "{id}");
+    }
+}
+
+/// A C-Octet String setter takes `max - 1` characters (with the NUL, the
+/// field's maximum in `pdu_fields.csv`) and refuses one more at build time,
+/// naming the field and keeping the sequence number.
+fn c_octet_limit(
+    build: impl Fn(String) -> Result<Pdu, smpp_core::Error>,
+    max: usize,
+    field: Field,
+) {
+    let at_max = build("1".repeat(max - 1));
+    assert!(at_max.is_ok(), "{field:?} of {}: {at_max:?}", max - 1);
+    let err = build("1".repeat(max)).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field,
+            problem: FieldProblem::TooLong { max, len: max + 1 }
+        },
+        "{field:?}"
+    );
+    assert_eq!(err.sequence_number(), Some(3), "{field:?}");
+    assert_eq!(err.command_status(), field.command_status(), "{field:?}");
+}
+
+/// `c_octet_limit` for each `builder => setter, maximum, Field;` row.
+macro_rules! c_octet_limits {
+    ($($make:expr => $setter:ident, $max:expr, $field:ident;)+) => {
+        $( c_octet_limit(|v| $make.$setter(v).build(), $max, Field::$field); )+
+    };
+}
+
+#[test]
+fn every_c_octet_string_size_is_checked_at_build() {
+    let multi = || SubmitMultiBuilder::new(3).dest_sme(Ton::UNKNOWN, Npi::UNKNOWN, "1");
+    let broadcast = || {
+        BroadcastSmBuilder::new(3)
+            .broadcast_area_identifier(0, [1u8, 2].as_slice())
+            .broadcast_content_type(0, 1)
+            .broadcast_rep_num(1)
+            .broadcast_frequency_interval(8, 1)
+    };
+    c_octet_limits! {
+        BindBuilder::transmitter(3) => system_id, 16, SystemId;
+        BindBuilder::receiver(3) => password, 9, Password;
+        BindBuilder::transceiver(3) => system_type, 13, SystemType;
+        BindBuilder::transmitter(3) => address_range, 41, AddressRange;
+        BindRespBuilder::receiver_resp(3) => system_id, 16, SystemId;
+        OutbindBuilder::new(3) => system_id, 16, SystemId;
+        OutbindBuilder::new(3) => password, 9, Password;
+        AlertNotificationBuilder::new(3) => source_addr, 65, SourceAddr;
+        AlertNotificationBuilder::new(3) => esme_addr, 65, EsmeAddr;
+        SubmitSmBuilder::new(3) => service_type, 6, ServiceType;
+        SubmitSmBuilder::new(3) => source_addr, 21, SourceAddr;
+        SubmitSmBuilder::new(3) => destination_addr, 21, DestinationAddr;
+        DeliverSmBuilder::new(3) => service_type, 6, ServiceType;
+        DeliverSmBuilder::new(3) => source_addr, 21, SourceAddr;
+        DeliverSmBuilder::new(3) => destination_addr, 21, DestinationAddr;
+        SubmitSmRespBuilder::new(3) => message_id, 65, MessageId;
+        SubmitSmRespBuilder::deliver_sm_resp(3) => message_id, 65, MessageId;
+        SubmitSmRespBuilder::data_sm_resp(3) => message_id, 65, MessageId;
+        DataSmBuilder::new(3) => service_type, 6, ServiceType;
+        DataSmBuilder::new(3) => source_addr, 65, SourceAddr;
+        DataSmBuilder::new(3) => destination_addr, 65, DestinationAddr;
+        multi() => service_type, 6, ServiceType;
+        multi() => source_addr, 21, SourceAddr;
+        SubmitMultiBuilder::new(3) => dest_dl, 21, DlName;
+        SubmitMultiRespBuilder::new(3) => message_id, 65, MessageId;
+        QuerySmBuilder::new(3) => message_id, 65, MessageId;
+        QuerySmBuilder::new(3) => source_addr, 21, SourceAddr;
+        QuerySmRespBuilder::new(3) => message_id, 65, MessageId;
+        CancelSmBuilder::new(3) => service_type, 6, ServiceType;
+        CancelSmBuilder::new(3) => message_id, 65, MessageId;
+        CancelSmBuilder::new(3) => source_addr, 21, SourceAddr;
+        CancelSmBuilder::new(3) => destination_addr, 21, DestinationAddr;
+        ReplaceSmBuilder::new(3) => message_id, 65, MessageId;
+        ReplaceSmBuilder::new(3) => source_addr, 21, SourceAddr;
+        broadcast() => service_type, 6, ServiceType;
+        broadcast() => source_addr, 21, SourceAddr;
+        broadcast() => message_id, 65, MessageId;
+        SubmitSmRespBuilder::broadcast_sm_resp(3) => message_id, 65, MessageId;
+        QuerySmBuilder::query_broadcast_sm(3) => message_id, 65, MessageId;
+        QuerySmBuilder::query_broadcast_sm(3) => source_addr, 21, SourceAddr;
+        CancelBroadcastSmBuilder::new(3) => service_type, 6, ServiceType;
+        CancelBroadcastSmBuilder::new(3) => message_id, 65, MessageId;
+        CancelBroadcastSmBuilder::new(3) => source_addr, 21, SourceAddr;
+    }
+    // The list entries, whose setters take more than the string.
+    let (ton, npi) = (Ton::UNKNOWN, Npi::UNKNOWN);
+    c_octet_limit(
+        |v| SubmitMultiBuilder::new(3).dest_sme(ton, npi, v).build(),
+        21,
+        Field::DestinationAddr,
+    );
+    c_octet_limit(
+        |v| {
+            let status = CommandStatus::ESME_RSYSERR;
+            SubmitMultiRespBuilder::new(3)
+                .unsuccess(ton, npi, v, status)
+                .build()
+        },
+        21,
+        Field::DestinationAddr,
+    );
+}
+
+#[test]
 fn bad_fields_fail_at_build_naming_field_and_status() {
     let err = BindBuilder::transmitter(3)
         .system_id("a-system-id-too-long")
@@ -438,6 +591,19 @@ fn bad_fields_fail_at_build_naming_field_and_status() {
         }
     ));
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
+    // TLV errors name the PDU too (they were once found before the PDU
+    // was made, and carried no header).
+    assert_eq!(err.sequence_number(), Some(4));
+    assert_eq!(err.reply().command_id, CommandId::SUBMIT_SM_RESP);
+    assert!(
+        err.to_string().starts_with("submit_sm (sequence 4): "),
+        "{err}"
+    );
+    let err = SubmitSmBuilder::new(4)
+        .tlv(TlvTag::MESSAGE_PAYLOAD, vec![0u8; 65_536])
+        .build()
+        .unwrap_err();
+    assert_eq!(err.sequence_number(), Some(4), "{err}");
 
     // A NUL inside a C-Octet String TLV.
     assert!(
@@ -465,12 +631,12 @@ fn bad_fields_fail_at_build_naming_field_and_status() {
     ));
 
     // enquire_link takes no TLVs.
-    assert!(
-        HeaderOnlyBuilder::enquire_link(1)
-            .congestion_state(1)
-            .build()
-            .is_err()
-    );
+    let err = HeaderOnlyBuilder::enquire_link(1)
+        .congestion_state(1)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.sequence_number(), Some(1), "{err}");
+    assert_eq!(err.reply().command_id, CommandId::ENQUIRE_LINK_RESP);
 }
 
 #[test]

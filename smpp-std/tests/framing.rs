@@ -181,6 +181,39 @@ fn oversized_command_length_is_fatal_before_allocating() {
 }
 
 #[test]
+fn reader_refuses_an_oversized_command_length() {
+    // command_length 1025 over a maximum of 1024, submit_sm, sequence 77;
+    // the rest of the frame follows, but the reader must not wait for it.
+    let mut input = vec![0u8, 0, 4, 1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 77];
+    input.resize(1025, 0);
+    let mut reader =
+        SmppReader::with_decoder(&input[..], FrameDecoder::with_max_command_length(1024));
+    let err = reader.read_frame().unwrap_err();
+    let StreamError::Framing(e) = &err else {
+        panic!("expected a framing error, got {err}");
+    };
+    assert!(matches!(
+        e.kind(),
+        ErrorKind::CommandLengthTooLong {
+            command_length: 1025,
+            max: 1024
+        }
+    ));
+    let reply = err.reply().unwrap();
+    assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+    assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
+    assert_eq!(reply.sequence_number, 77);
+    assert!(reader.read_frame().unwrap().is_none());
+
+    // With the default maximum, a length just above it.
+    let too_long = DEFAULT_MAX_COMMAND_LENGTH + 1;
+    let mut head = too_long.to_be_bytes().to_vec();
+    head.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1]);
+    let err = SmppReader::new(&head[..]).read_frame().unwrap_err();
+    assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVCMDLEN));
+}
+
+#[test]
 fn undersized_command_length_is_fatal() {
     let mut decoder = FrameDecoder::new();
     // command_length 15: the reply is known from the first four octets.
@@ -289,6 +322,32 @@ fn a_large_maximum_still_takes_real_pdus() {
 }
 
 #[test]
+fn frames_are_cut_from_the_read_buffer_without_copying() {
+    let (vectors, all) = stream();
+    let mut buf = BytesMut::from(&all[..]);
+    let base = buf.as_ptr() as usize;
+    let mut decoder = FrameDecoder::new();
+    let mut frames = Vec::new();
+    drain(&mut decoder, &mut buf, &mut frames);
+    assert_eq!(frames.len(), vectors.len());
+    // Each frame starts where the previous one ended in the read buffer's
+    // memory, so its octets are that memory, not a copy.
+    let mut offset = 0;
+    for frame in &frames {
+        assert_eq!(frame.bytes.as_ptr() as usize, base + offset);
+        offset += frame.bytes.len();
+    }
+    assert_eq!(offset, all.len());
+
+    // The blocking reader too: frames that arrived in one read share it.
+    let frames: Vec<Frame> = SmppReader::new(&all[..]).collect::<Result<_, _>>().unwrap();
+    for pair in frames.windows(2) {
+        let end = pair[0].bytes.as_ptr_range().end;
+        assert_eq!(pair[1].bytes.as_ptr(), end);
+    }
+}
+
+#[test]
 fn malformed_body_between_good_pdus_is_not_fatal() {
     let vectors = common::vectors();
     let get = |name: &str| vectors.iter().find(|(n, _)| n == name).unwrap().1.clone();
@@ -372,6 +431,28 @@ fn to_pdu_slices_the_frame_without_copying() {
     assert!(range.contains(&sm.short_message.as_ptr()));
     assert!(range.contains(&sm.destination_addr.as_bytes().as_ptr()));
     assert_eq!(sm.short_message, bytes[bytes.len() - 8..]);
+}
+
+#[test]
+fn every_field_of_every_vector_is_a_slice_of_its_frame() {
+    let mut fields = 0;
+    for (name, bytes) in common::vectors() {
+        let frame = Frame::new(Bytes::from(bytes)).unwrap();
+        let range = frame.bytes.as_ptr_range();
+        // `map` visits every field held in storage: strings, octets, TLV
+        // regions and destination lists alike.
+        let pdu = frame.to_pdu().unwrap();
+        let _ = pdu.map(|field: Bytes| {
+            assert!(
+                field.is_empty() || range.contains(&field.as_ptr()),
+                "{name}: a field outside the frame"
+            );
+            assert!(field.is_empty() || field.as_ptr_range().end <= range.end);
+            fields += usize::from(!field.is_empty());
+            field
+        });
+    }
+    assert!(fields >= 60, "only {fields} non-empty fields");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The JSON shape against the specification's PDU tables: for every PDU,
 //! the `body` keys are the mandatory fields of `pdu_fields.csv` in order,
-//! and each body type, [`Body`] and [`Tlvs`] serialize on their own in the
+//! each a JSON value of its type column (numbers, strings, lowercase hex,
+//! arrays of entries), and each body type, [`Body`] and [`Tlvs`] serialize on their own in the
 //! same shape and read back.
 #![cfg(feature = "serde")]
 
@@ -189,7 +190,7 @@ const PDU_FIELDS: &str = "
     broadcast_sm,9,replace_if_present_flag,Integer1
     broadcast_sm,10,data_coding,Integer1
     broadcast_sm,11,sm_default_msg_id,Integer1
-    broadcast_sm,12,broadcast_area_identifier,TLV (mandatory)
+    broadcast_sm,12,broadcast_area_identifier,TLV (mandatory, repeatable)
     broadcast_sm,13,broadcast_content_type,TLV (mandatory)
     broadcast_sm,14,broadcast_rep_num,TLV (mandatory)
     broadcast_sm,15,broadcast_frequency_interval,TLV (mandatory)
@@ -203,8 +204,8 @@ const PDU_FIELDS: &str = "
     query_broadcast_sm,5,tlvs,TLV list (optional)
     query_broadcast_sm_resp,1,message_id,C-Octet String
     query_broadcast_sm_resp,2,message_state,TLV (mandatory)
-    query_broadcast_sm_resp,3,broadcast_area_identifier,TLV (mandatory)
-    query_broadcast_sm_resp,4,broadcast_area_success,TLV (mandatory)
+    query_broadcast_sm_resp,3,broadcast_area_identifier,TLV (mandatory, repeatable)
+    query_broadcast_sm_resp,4,broadcast_area_success,TLV (mandatory, repeatable)
     query_broadcast_sm_resp,5,tlvs,TLV list (optional)
     cancel_broadcast_sm,1,service_type,C-Octet String
     cancel_broadcast_sm,2,message_id,C-Octet String
@@ -248,6 +249,31 @@ fn body_fields(pdu: &str) -> Vec<&'static str> {
         .filter(|r| !r.name.contains('.'))
         .map(|r| r.name)
         .collect()
+}
+
+/// The type column of `pdu`'s row for `name` (`dest_address.dest_flag`
+/// for a list entry's field).
+fn kind_of(pdu: &str, name: &str) -> &'static str {
+    rows()
+        .into_iter()
+        .find(|r| r.pdu == pdu && r.name == name)
+        .map_or_else(|| panic!("no row {pdu}.{name}"), |r| r.kind)
+}
+
+/// The JSON value of a field is the one its type calls for: integers are
+/// numbers, C-Octet Strings strings, Octet Strings lowercase hex, the
+/// composite lists arrays.
+fn assert_json_type(at: &str, kind: &str, v: &Value) {
+    let ok = match kind {
+        k if k.starts_with("Integer") => v.is_u64(),
+        "C-Octet String" => v.is_string(),
+        "Octet String" => v.as_str().is_some_and(|h| {
+            h.len().is_multiple_of(2) && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        }),
+        k if k.starts_with("composite") => v.is_array(),
+        _ => false,
+    };
+    assert!(ok, "{at}: {kind} as {v}");
 }
 
 /// The fields of `pdu`'s list entries (`dest_address.dest_flag`, ...).
@@ -348,6 +374,9 @@ fn body_keys_are_the_specification_fields_in_order() {
             continue;
         }
         assert_eq!(keys(body), fields, "{name}");
+        for key in keys(body) {
+            assert_json_type(&format!("{name}: {key}"), kind_of(command, key), &body[key]);
+        }
         for (list, count) in [
             ("dest_address", "number_of_dests"),
             ("unsuccess_sme", "no_unsuccess"),
@@ -364,6 +393,8 @@ fn body_keys_are_the_specification_fields_in_order() {
                 let mut rest = allowed.iter();
                 for key in keys(entry) {
                     assert!(rest.any(|f| f == &key), "{name}: {list} key {key}");
+                    let kind = kind_of(command, &format!("{list}.{key}"));
+                    assert_json_type(&format!("{name}: {list}.{key}"), kind, &entry[key]);
                 }
             }
         }

@@ -368,15 +368,20 @@ fn a_line_that_is_not_utf8_fails_alone() {
     assert_eq!(got[2], get("unbind"));
 }
 
+/// Writes `text` to a file `name` of this test binary's scratch directory.
+fn input_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("smppdump-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 #[test]
 fn several_files_name_the_file_and_count_lines_per_file() {
     let get = |n: &str| common::to_hex(&vector(n));
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("smppdump-files");
-    std::fs::create_dir_all(&dir).unwrap();
-    let first = dir.join("first.hex");
-    let second = dir.join("second.hex");
-    std::fs::write(&first, format!("zz\n{}\n", get("enquire_link"))).unwrap();
-    std::fs::write(&second, format!("# c\n{}\n0000000f\n", get("unbind"))).unwrap();
+    let first = input_file("first.hex", &format!("zz\n{}\n", get("enquire_link")));
+    let second = input_file("second.hex", &format!("# c\n{}\n0000000f\n", get("unbind")));
     let (a, b) = (first.to_str().unwrap(), second.to_str().unwrap());
 
     let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
@@ -417,7 +422,7 @@ fn several_files_name_the_file_and_count_lines_per_file() {
     assert!(text.contains(&format!("{b}:3: error: ")), "{text}");
 
     // A file that cannot be opened: exit code 2.
-    let missing = dir.join("missing.hex");
+    let missing = first.with_file_name("missing.hex");
     let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
         .arg(&missing)
         .output()
@@ -427,6 +432,48 @@ fn several_files_name_the_file_and_count_lines_per_file() {
     let out = run(&["--bogus"], "");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Exit code"));
+}
+
+#[test]
+fn a_line_too_long_fails_alone() {
+    let get = |n: &str| common::to_hex(&vector(n));
+    // 4 MiB of hex digits is the most a line may hold; one more fails.
+    let most = "0".repeat(4 << 20);
+    let input = format!(
+        "{}\n{most}\n{most}0\n{}\n{most}00",
+        get("enquire_link"),
+        get("unbind")
+    );
+    let out = run(&[], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let got = objects(&out);
+    assert_eq!(got.len(), 5, "{got:?}");
+    assert_eq!(got[0]["command"], "enquire_link");
+    // Read and decoded: not a PDU, but not too long either.
+    assert_eq!(got[1]["line"], 2);
+    assert_eq!(got[1]["command_status"], 2);
+    let too_long = |line: u32| json!({"line": line, "error": "line longer than 4194304 octets", "command_status": null});
+    assert_eq!(got[2], too_long(3));
+    assert_eq!(got[3]["command"], "unbind");
+    // The last line, without a line ending.
+    assert_eq!(got[4], too_long(5));
+}
+
+#[test]
+fn a_dash_among_files_reads_standard_input() {
+    let get = |n: &str| common::to_hex(&vector(n));
+    let file = input_file("one.hex", &format!("{}\n", get("enquire_link")));
+    let file = file.to_str().unwrap();
+    let out = run(&[file, "-"], &format!("# stdin\n{}\nzz\n", get("unbind")));
+    assert_eq!(out.status.code(), Some(1));
+    let got = objects(&out);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0]["command"], "enquire_link");
+    assert_eq!(got[1]["command"], "unbind");
+    assert_eq!(
+        got[2],
+        json!({"file": "-", "line": 3, "error": "not hex: 'z'", "command_status": null})
+    );
 }
 
 fn keys_of(v: &Value) -> Vec<&str> {
@@ -565,6 +612,167 @@ fn pretty_prints_fields_and_tlvs() {
         text.contains("tlv sar_msg_ref_num (0x020c) = 66 [0042]"),
         "{text}"
     );
+}
+
+/// Every row of the specification's `tlvs.csv` (`tag,name`), with a value
+/// of a length its `length` column allows, as hex.
+const TLV_ROWS: &str = "
+    0x0005,dest_addr_subunit,01
+    0x0006,dest_network_type,01
+    0x0007,dest_bearer_type,01
+    0x0008,dest_telematics_id,0001
+    0x000D,source_addr_subunit,01
+    0x000E,source_network_type,01
+    0x000F,source_bearer_type,01
+    0x0010,source_telematics_id,01
+    0x0017,qos_time_to_live,00000e10
+    0x0019,payload_type,00
+    0x001D,additional_status_info_text,616273656e7400
+    0x001E,receipted_message_id,61626300
+    0x0030,ms_msg_wait_facilities,80
+    0x0201,privacy_indicator,00
+    0x0202,source_subaddress,a001
+    0x0203,dest_subaddress,a002
+    0x0204,user_message_reference,0007
+    0x0205,user_response_code,01
+    0x020A,source_port,0b84
+    0x020B,destination_port,23f0
+    0x020C,sar_msg_ref_num,0042
+    0x020D,language_indicator,01
+    0x020E,sar_total_segments,02
+    0x020F,sar_segment_seqnum,01
+    0x0210,sc_interface_version,34
+    0x0302,callback_num_pres_ind,01
+    0x0303,callback_num_atag,4142
+    0x0304,number_of_messages,03
+    0x0381,callback_num,00010131323334
+    0x0420,dpf_result,01
+    0x0421,set_dpf,01
+    0x0422,ms_availability_status,00
+    0x0423,network_error_code,030022
+    0x0424,message_payload,4869
+    0x0425,delivery_failure_reason,01
+    0x0426,more_messages_to_send,00
+    0x0427,message_state,02
+    0x0428,congestion_state,28
+    0x0501,ussd_service_op,00
+    0x0600,broadcast_channel_indicator,00
+    0x0601,broadcast_content_type,010001
+    0x0602,broadcast_content_type_info,01
+    0x0603,broadcast_message_class,01
+    0x0604,broadcast_rep_num,0001
+    0x0605,broadcast_frequency_interval,080001
+    0x0606,broadcast_area_identifier,000102
+    0x0607,broadcast_error_status,00000000
+    0x0608,broadcast_area_success,50
+    0x0609,broadcast_end_time,3236303130313132303030303030302b00
+    0x060A,broadcast_service_group,01
+    0x060B,billing_identification,01
+    0x060D,source_network_id,6e6574776f726b00
+    0x060E,dest_network_id,6e6574776f726b00
+    0x060F,source_node_id,313233343536
+    0x0610,dest_node_id,363534333231
+    0x0611,dest_addr_np_resolution,00
+    0x0612,dest_addr_np_information,30313233343536373839
+    0x0613,dest_addr_np_country,2c
+    0x1201,display_time,00
+    0x1203,sms_signal,0001
+    0x1204,ms_validity,00
+    0x130C,alert_on_message_delivery,
+    0x1380,its_reply_type,00
+    0x1383,its_session_info,0702
+";
+
+#[test]
+fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
+    // (tag, name, value) for every row, in reverse table order, with two
+    // vendor tags among them: output follows the wire, not the table.
+    let mut tlvs: Vec<(u16, Option<&str>, Vec<u8>)> = TLV_ROWS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut parts = l.split(',');
+            let tag = parts.next().unwrap().trim_start_matches("0x");
+            let tag = u16::from_str_radix(tag, 16).unwrap();
+            let name = parts.next().unwrap();
+            (tag, Some(name), common::hex(parts.next().unwrap()))
+        })
+        .rev()
+        .collect();
+    assert_eq!(tlvs.len(), 64);
+    tlvs.insert(10, (0x1400, None, vec![0xbe, 0xef]));
+    tlvs.push((0x3fff, None, vec![]));
+
+    // A data_sm with empty and zero mandatory fields, sequence 7.
+    let mut frame = vec![0, 0, 0, 0, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0, 0, 7];
+    frame.extend_from_slice(&[0; 10]);
+    for (tag, _, value) in &tlvs {
+        frame.extend_from_slice(&tag.to_be_bytes());
+        frame.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
+        frame.extend_from_slice(value);
+    }
+    let len = u32::try_from(frame.len()).unwrap();
+    frame[..4].copy_from_slice(&len.to_be_bytes());
+
+    let out = run(&[], &format!("{}\n", common::to_hex(&frame)));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let mut v = objects(&out).remove(0);
+    let got = v["tlvs"].as_array().unwrap();
+    assert_eq!(got.len(), tlvs.len());
+    for (t, (tag, name, value)) in got.iter().zip(&tlvs) {
+        assert_eq!(t["tag"], *tag, "{t}");
+        assert_eq!(t["hex"], common::to_hex(value), "{t}");
+        match name {
+            Some(name) => {
+                assert_eq!(keys_of(t), ["tag", "name", "value", "hex"], "{t}");
+                assert_eq!(t["name"], *name, "{t}");
+            }
+            // An unknown tag: its octets only.
+            None => assert_eq!(keys_of(t), ["tag", "hex"], "{t}"),
+        }
+    }
+    // Typed values: integers are numbers, C-Octet Strings strings without
+    // their NUL, octet strings lowercase hex, composites objects.
+    let by_name = |n: &str| got.iter().find(|t| t["name"] == n).unwrap()["value"].clone();
+    assert_eq!(by_name("qos_time_to_live"), 3600);
+    assert_eq!(by_name("destination_port"), 0x23f0);
+    assert_eq!(by_name("receipted_message_id"), "abc");
+    assert_eq!(by_name("source_subaddress"), "a001");
+    assert_eq!(
+        by_name("network_error_code"),
+        json!({"network_type": 3, "error_code": 0x22})
+    );
+
+    // Back from the typed values alone (no `hex`, no lengths) for every
+    // known tag, from `hex` for the unknown ones: the same octets.
+    for t in tlv_maps(&mut v) {
+        if t.contains_key("value") {
+            t.remove("hex");
+        }
+    }
+    v.as_object_mut().unwrap().remove("content");
+    let out = run(&["--encode"], &format!("{v}\n"));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    assert_eq!(lines(&out), [common::to_hex(&frame)]);
+}
+
+#[test]
+fn encode_writes_a_tlv_from_hex_when_both_are_given() {
+    let sar = vector("submit_sm_sar_tlvs");
+    let mut v = objects(&run(&[], &format!("{}\n", common::to_hex(&sar))))[0].clone();
+    // `value` says 7, `hex` the vector's 0x0042: the octets are the hex.
+    assert_eq!(v["tlvs"][0]["hex"], "0042");
+    v["tlvs"][0]["value"] = json!(7);
+    let out = run(&["--encode"], &format!("{v}\n"));
+    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    assert_eq!(lines(&out), [common::to_hex(&sar)]);
+    // Without `hex`, the value is written.
+    v["tlvs"][0].as_object_mut().unwrap().remove("hex");
+    let hex = lines(&run(&["--encode"], &format!("{v}\n")))[0].clone();
+    let back = &objects(&run(&[], &format!("{hex}\n")))[0];
+    assert_eq!(back["tlvs"][0]["value"], 7);
+    assert_eq!(back["tlvs"][0]["hex"], "0007");
 }
 
 // ------------------------------------------------------------- content

@@ -313,3 +313,47 @@ fn frames_are_forwarded_as_received() {
         Err(StreamError::Framing(_))
     ));
 }
+
+#[test]
+fn codecs_take_the_maximum_of_their_decoder() {
+    use smpp_std::FrameDecoder;
+    use tokio_util::codec::Decoder;
+    // command_length 65 over a maximum of 64, submit_sm, sequence 12.
+    let head = [0u8, 0, 0, 65, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 12];
+    let decoder = FrameDecoder::with_max_command_length(64);
+    let check = |err: StreamError, buf: &bytes::BytesMut| {
+        let StreamError::Framing(e) = &err else {
+            panic!("expected a framing error, got {err}");
+        };
+        assert!(matches!(
+            e.kind(),
+            smpp_core::ErrorKind::CommandLengthTooLong {
+                command_length: 65,
+                max: 64
+            }
+        ));
+        let reply = err.reply().unwrap();
+        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
+        assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
+        assert_eq!(reply.sequence_number, 12);
+        assert!(buf.capacity() < 65, "reserved {}", buf.capacity());
+    };
+    let mut buf = bytes::BytesMut::from(&head[..]);
+    check(
+        SmppCodec::with_decoder(decoder)
+            .decode(&mut buf)
+            .unwrap_err(),
+        &buf,
+    );
+    let mut buf = bytes::BytesMut::from(&head[..]);
+    check(
+        PduCodec::with_decoder(decoder)
+            .decode(&mut buf)
+            .unwrap_err(),
+        &buf,
+    );
+    // The default codecs take it.
+    let mut buf = bytes::BytesMut::from(&head[..]);
+    assert!(SmppCodec::new().decode(&mut buf).unwrap().is_none());
+    assert!(PduCodec::new().decode(&mut buf).unwrap().is_none());
+}

@@ -62,6 +62,10 @@
 //! inputs the object starts with `"file":"NAME"` (`-` for standard input).
 //! Lines end at `\n`; a `\r` before it is dropped.
 //!
+//! A line longer than 4 MiB (far more than the largest PDU takes) fails
+//! with `"error":"line longer than 4194304 octets"` without being read into
+//! memory.
+//!
 //! Exit code: 0 if every line succeeded, 1 if any failed, 2 for usage or I/O
 //! errors (a file that cannot be opened or read).
 //!
@@ -396,6 +400,40 @@ fn handle_line(
     Ok(true)
 }
 
+/// The longest input line read: far more than the JSON or hex of the
+/// largest PDU a decoder accepts (a 64 KiB `message_payload`).
+const MAX_LINE: usize = 4 << 20;
+
+/// Reads the next line into `raw` (empty); `None` at the end of the input,
+/// `Some(false)` for a line of more than [`MAX_LINE`] octets before its
+/// `\n`, whose rest is skipped without being kept in memory.
+fn read_line<R: BufRead + ?Sized>(reader: &mut R, raw: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    // The line's octets and its `\n`.
+    let limit = u64::try_from(MAX_LINE + 1).unwrap_or(u64::MAX);
+    if io::Read::take(&mut *reader, limit).read_until(b'\n', raw)? == 0 {
+        return Ok(None);
+    }
+    if raw.len() <= MAX_LINE || raw.ends_with(b"\n") {
+        return Ok(Some(true));
+    }
+    // Too long: drop what was read and skip to the end of the line.
+    raw.clear();
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(Some(false));
+        }
+        let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        reader.consume(used);
+        if done {
+            return Ok(Some(false));
+        }
+    }
+}
+
 fn run(opts: &Options) -> io::Result<bool> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -419,15 +457,21 @@ fn run(opts: &Options) -> io::Result<bool> {
         let mut line = 0;
         loop {
             raw.clear();
-            if reader.read_until(b'\n', &mut raw)? == 0 {
+            let Some(whole) = read_line(&mut reader, &mut raw)? else {
                 break;
-            }
+            };
             line += 1;
             let place = Place {
                 file: several.then_some(name.as_str()),
                 line,
             };
-            all_ok &= handle_line(&mut out, opts, &place, &raw)?;
+            if whole {
+                all_ok &= handle_line(&mut out, opts, &place, &raw)?;
+            } else {
+                let error = format!("line longer than {MAX_LINE} octets");
+                report(&mut out, opts, &place, &error, None)?;
+                all_ok = false;
+            }
         }
     }
     out.flush()?;
