@@ -121,6 +121,8 @@ struct Smsc {
     receipts: bool,
     gate: Gate,
     received: AtomicUsize,
+    /// When each `submit_sm` arrived.
+    arrivals: Mutex<Vec<std::time::Instant>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
     /// Receipts the ESME answered with `ESME_ROK`.
@@ -157,6 +159,10 @@ impl Handler for Smsc {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
         self.received.fetch_add(1, Ordering::SeqCst);
+        self.arrivals
+            .lock()
+            .unwrap()
+            .push(std::time::Instant::now());
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
         match self.mode {
@@ -803,6 +809,76 @@ async fn a_connection_over_the_limit_waits_until_one_ends() {
         handle.shutdown();
         task.await.unwrap();
         assert_eq!(second.closed().await, CloseReason::Unbound);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_rate_limit_spaces_the_requests_of_every_clone() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, _incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        assert_eq!(esme.max_rate(), None);
+        esme.set_max_rate(Some(20));
+        assert_eq!(esme.max_rate(), Some(20));
+        // Ten requests at once from ten clones: one limit for all.
+        let sends: Vec<_> = (0..10)
+            .map(|i| {
+                let esme = esme.clone();
+                tokio::spawn(async move { esme.submit_sm(submit(&format!("r{i}"))).await })
+            })
+            .collect();
+        // enquire_link is not held back behind them.
+        until(|| !server.smsc.arrivals.lock().unwrap().is_empty()).await;
+        esme.enquire_link().await.unwrap();
+        assert!(server.smsc.arrivals.lock().unwrap().len() < 10);
+        for send in sends {
+            assert!(send.await.unwrap().unwrap().is_ok());
+        }
+        let arrivals = server.smsc.arrivals.lock().unwrap().clone();
+        assert_eq!(arrivals.len(), 10);
+        // Nine intervals of 50 ms between the first and the last.
+        let span = arrivals[9] - arrivals[0];
+        assert!(span >= Duration::from_millis(400), "{span:?}");
+        esme.set_max_rate(Some(0));
+        assert_eq!(esme.max_rate(), None);
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
+    bounded(async {
+        let server = Running::start(Smsc::default(), mc()).await;
+        let (esme, _incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        // One per second: the fifth would go out four seconds from now.
+        esme.set_max_rate(Some(1));
+        let sends: Vec<_> = (0..5)
+            .map(|i| {
+                let esme = esme.clone();
+                tokio::spawn(async move { esme.submit_sm(submit(&format!("w{i}"))).await })
+            })
+            .collect();
+        until(|| server.smsc.received.load(Ordering::SeqCst) == 1).await;
+        esme.close();
+        let results = timeout(Duration::from_secs(2), async {
+            let mut results = Vec::new();
+            for send in sends {
+                results.push(send.await.unwrap());
+            }
+            results
+        })
+        .await
+        .expect("the waiting requests were told of the close");
+        let closed = results
+            .iter()
+            .filter(|r| matches!(r, Err(Error::Closed(_))))
+            .count();
+        assert!(closed >= 4, "{results:?}");
+        assert_eq!(server.smsc.received.load(Ordering::SeqCst), 1);
+        server.stop().await;
     })
     .await;
 }

@@ -5,11 +5,13 @@ use core::future::Future;
 use core::net::SocketAddr;
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use std::sync::{Arc, OnceLock};
+use core::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, CloseReason, Version};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+use tokio::time::Instant;
 
 use super::answer::Answer;
 use super::error::Error;
@@ -65,6 +67,18 @@ pub(crate) struct Shared {
     bind: OnceLock<BindInfo>,
     closed: watch::Sender<Option<CloseReason>>,
     peer_addr: Option<SocketAddr>,
+    rate: Mutex<Option<Rate>>,
+}
+
+/// A limit on the requests a session sends per second
+/// ([`Handle::set_max_rate`]).
+#[derive(Clone, Copy, Debug)]
+struct Rate {
+    per_second: u32,
+    /// Time between two requests.
+    interval: Duration,
+    /// When the next request may go.
+    next: Instant,
 }
 
 impl Shared {
@@ -75,7 +89,30 @@ impl Shared {
             bind: OnceLock::new(),
             closed: watch::Sender::new(None),
             peer_addr,
+            rate: Mutex::new(None),
         })
+    }
+
+    fn rate(&self) -> std::sync::MutexGuard<'_, Option<Rate>> {
+        self.rate.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes the next send time the rate limit allows, if there is one.
+    fn reserve_send_time(&self) -> Option<Instant> {
+        let mut rate = self.rate();
+        let rate = rate.as_mut()?;
+        let at = rate.next.max(Instant::now());
+        rate.next = at + rate.interval;
+        Some(at)
+    }
+
+    /// Waits until `at`, or fails once the session closes.
+    async fn wait_until(&self, at: Instant) -> Result<(), Error> {
+        let mut closed = self.closed.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep_until(at) => Ok(()),
+            _ = closed.wait_for(Option::is_some) => Err(self.closed_error()),
+        }
     }
 
     pub(crate) fn set_bound(&self, info: BindInfo) {
@@ -167,9 +204,10 @@ impl Handle {
     /// The `sequence_number` is the session's to allocate: any in `body`'s
     /// PDU is not used (send a builder's output as `pdu.body`). Fails at
     /// once with [`Error::NoResponse`] for a PDU that gets no response, and
-    /// with [`Error::Closed`] once the session is closed. Dropping the
-    /// `Pending` does not withdraw the request: it is sent and its slot
-    /// held until it is answered.
+    /// with [`Error::Closed`] once the session is closed. Under a rate
+    /// limit ([`Self::set_max_rate`]) it then waits for the request's turn.
+    /// Dropping the `Pending` does not withdraw the request: it is sent
+    /// and its slot held until it is answered.
     pub async fn queue(&self, body: Body) -> Result<Pending, Error> {
         let command_id = body.command_id();
         if !command_id.is_response() && !command_id.expects_response() {
@@ -179,6 +217,11 @@ impl Handle {
             .acquire_owned()
             .await
             .map_err(|_| self.shared.closed_error())?;
+        if command_id != smpp_core::CommandId::ENQUIRE_LINK
+            && let Some(at) = self.shared.reserve_send_time()
+        {
+            self.shared.wait_until(at).await?;
+        }
         let (reply, response) = oneshot::channel();
         self.commands
             .send(Command::Request {
@@ -308,6 +351,30 @@ impl Handle {
     /// Window slots free right now.
     pub fn available_window(&self) -> usize {
         self.shared.permits.available_permits()
+    }
+
+    /// Limits the requests this session sends to `per_second` (the
+    /// throughput an MC account allows, beyond which it answers
+    /// `ESME_RTHROTTLED`), for every clone of the handle; `None` or 0
+    /// lifts the limit. Requests go out evenly spaced, one every
+    /// `1 / per_second` seconds, each holding its window slot while it
+    /// waits for its turn (so the window still bounds what is queued).
+    /// `enquire_link` is not limited, nor are responses, nor the PDUs the
+    /// session sends by itself.
+    pub fn set_max_rate(&self, per_second: Option<u32>) {
+        let mut rate = self.shared.rate();
+        // Turns already taken under the old limit stay taken.
+        let next = rate.map_or_else(Instant::now, |r| r.next);
+        *rate = per_second.filter(|&n| n > 0).map(|per_second| Rate {
+            per_second,
+            interval: Duration::from_secs(1) / per_second,
+            next,
+        });
+    }
+
+    /// The limit [`Self::set_max_rate`] set: requests per second.
+    pub fn max_rate(&self) -> Option<u32> {
+        self.shared.rate().map(|r| r.per_second)
     }
 }
 

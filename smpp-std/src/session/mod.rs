@@ -94,6 +94,9 @@
 //!
 //! - a request waits for a window slot before it is queued, so the window
 //!   is the back-pressure and nothing queues without bound;
+//! - [`Handle::set_max_rate`] spaces the requests of a session evenly to
+//!   at most so many per second (an MC account's throughput), for every
+//!   clone of its handle;
 //! - when the connection ends, every request still outstanding fails with
 //!   [`Error::Closed`], and so does every later call;
 //! - [`Handle::unbind`] lets outstanding requests finish before `unbind`
