@@ -75,7 +75,7 @@ impl LenRule {
     }
 }
 
-/// The length rules of tlvs.csv as written; `None` for unknown tags.
+/// The length rules of the specification's TLV definitions as written; `None` for unknown tags.
 ///
 /// Where implementations disagree with the specification the rule accepts
 /// both (`source_telematics_id` 1 or 2 octets, `broadcast_rep_num` 1 or 2,
@@ -191,7 +191,7 @@ const CODES: [[u8; 64]; PAGES.len()] = {
     codes
 };
 
-/// The length rule for a tag of tlvs.csv; `None` for unknown tags (any
+/// The length rule for a tag the specification defines; `None` for unknown tags (any
 /// length). A table lookup built at compile time from the rules above.
 #[inline]
 pub(crate) fn len_rule(tag: TlvTag) -> Option<LenRule> {

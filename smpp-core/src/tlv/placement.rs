@@ -1,6 +1,5 @@
 //! Which PDUs may carry which TLV: the per-PDU TLV tables of SMPP v3.4
-//! (chapter 4) and v5.0 (chapter 4), as the `allowed_in` column of
-//! tlvs.csv lists them.
+//! (chapter 4) and v5.0 (chapter 4).
 
 use super::TlvTag;
 use crate::command_id::CommandId;
