@@ -817,13 +817,6 @@ fn malformed_pdus_get_the_reply_their_error_calls_for() {
             CommandStatus::ESME_RINVCMDLEN,
             13,
         ),
-        // enquire_link with octets after its header.
-        (
-            [0, 0, 0, 17, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 14, 0].to_vec(),
-            CommandId::ENQUIRE_LINK_RESP,
-            CommandStatus::ESME_RINVCMDLEN,
-            14,
-        ),
         // Not even a header: sequence_number 0.
         (
             [0, 0, 0, 16, 0, 0].to_vec(),
@@ -862,6 +855,39 @@ fn malformed_pdus_get_the_reply_their_error_calls_for() {
     ));
     assert_eq!(link.esme.outstanding().count(), 1);
     assert_eq!(link.esme.state(), SessionState::BoundTrx);
+}
+
+#[test]
+fn enquire_link_and_unbind_with_octets_after_the_header_are_taken_as_they_are() {
+    let mut link = Link::bound(BindType::Transceiver);
+    // enquire_link, command_length 20: four octets it has no use for.
+    let padded = [
+        0, 0, 0, 20, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0,
+    ];
+    assert!(
+        Pdu::parse(&padded).is_err(),
+        "the codec itself refuses them"
+    );
+    assert!(link.mc.handle_frame(&padded, link.now).unwrap().is_none());
+    let reply = drain(&mut link.mc);
+    assert_eq!(reply.len(), 1);
+    let h = header(&reply[0]);
+    assert_eq!(
+        (h.command_id, h.command_status, h.sequence_number),
+        (CommandId::ENQUIRE_LINK_RESP, CommandStatus::ESME_ROK, 14)
+    );
+    assert!(events(&mut link.mc).is_empty());
+    // unbind with one octet more: the MC unbinds.
+    let padded = [0, 0, 0, 17, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 15, 0xFF];
+    assert!(link.mc.handle_frame(&padded, link.now).unwrap().is_none());
+    let reply = drain(&mut link.mc);
+    let h = header(&reply[0]);
+    assert_eq!(
+        (h.command_id, h.command_status, h.sequence_number),
+        (CommandId::UNBIND_RESP, CommandStatus::ESME_ROK, 15)
+    );
+    assert_eq!(events(&mut link.mc), [Event::Unbound]);
+    assert_eq!(link.mc.state(), SessionState::Unbound);
 }
 
 #[test]

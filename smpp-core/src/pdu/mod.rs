@@ -662,8 +662,9 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// octets:
 ///
 /// - after `unbind` and `enquire_link` they are an error,
-///   [`ErrorKind::TrailingBytes`] (`ESME_RINVCMDLEN`), answered with the
-///   request's response;
+///   [`ErrorKind::TrailingBytes`] (`ESME_RINVCMDLEN`, with the header);
+///   the session engine ([`crate::session::Session::handle_frame`]) then
+///   ignores them and answers the request as it is;
 /// - after `generic_nack`, `unbind_resp`, `replace_sm_resp`,
 ///   `cancel_sm_resp`, `enquire_link_resp` and `cancel_broadcast_sm_resp`
 ///   they are read as TLVs (v5.0 allows `congestion_state` in any

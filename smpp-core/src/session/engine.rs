@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::header::Header;
 use crate::pdu::{Bind, BindResp, Body, Outbind, Pdu};
 use crate::tlv::{TlvTag, Tlvs};
@@ -539,7 +539,9 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// [`Event::BindRequest`], the response of an [`Event::Response`] or
     /// [`Event::BindResult`], an `outbind` or `alert_notification`. `None`
     /// when the engine dealt with the frame alone (`enquire_link`,
-    /// `unbind`, a refused or malformed PDU, ...).
+    /// `unbind`, a refused or malformed PDU, ...). Octets after the header
+    /// of an `enquire_link` or `unbind` are ignored, as receivers are
+    /// advised to: the request is answered as it is.
     ///
     /// Refused, with the frame not consumed, when the session is closed or
     /// when the event or transmit queue lacks room for what the frame may
@@ -565,8 +567,12 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             Ok(pdu) if pdu.command_id().is_response() => self.on_response(pdu, now),
             Ok(pdu) => self.on_request(pdu, now),
             Err(error) => {
-                self.on_malformed(error);
-                None
+                if let Some(pdu) = header_only_request(error) {
+                    self.on_request(pdu, now)
+                } else {
+                    self.on_malformed(error);
+                    None
+                }
             }
         })
     }
@@ -1444,6 +1450,27 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             command_status: CommandStatus::ESME_ROK,
         });
     }
+}
+
+/// An `enquire_link` or `unbind` followed by octets it has no room for:
+/// the header-only request itself. A receiver should ignore such octets
+/// rather than fail (the codec refuses them, to stay lossless); the
+/// frame was cut on `command_length` all the same.
+fn header_only_request<'a>(error: Error) -> Option<Pdu<&'a [u8]>> {
+    let header = error.header()?;
+    if !matches!(error.kind(), ErrorKind::TrailingBytes { .. }) {
+        return None;
+    }
+    let body = match header.command_id {
+        CommandId::ENQUIRE_LINK => Body::EnquireLink,
+        CommandId::UNBIND => Body::Unbind,
+        _ => return None,
+    };
+    Some(Pdu {
+        command_status: header.command_status,
+        sequence_number: header.sequence_number,
+        body,
+    })
 }
 
 #[cfg(test)]
