@@ -658,8 +658,8 @@ impl<B: AsRef<[u8]>> Body<B> {
 ///
 /// A receiver is advised to ignore octets after the header of `unbind`,
 /// `enquire_link` and the header-only responses rather than fail (and to
-/// frame on `command_length` all the same). This codec does not ignore them, so that every decoded PDU re-encodes to its
-/// octets:
+/// frame on `command_length` all the same). This codec does not ignore
+/// them, so that every decoded PDU re-encodes to its octets:
 ///
 /// - after `unbind` and `enquire_link` they are an error,
 ///   [`ErrorKind::TrailingBytes`] (`ESME_RINVCMDLEN`, with the header);

@@ -74,9 +74,8 @@ pub(crate) struct Shared {
 /// ([`Handle::set_max_rate`]).
 #[derive(Clone, Copy, Debug)]
 struct Rate {
+    /// Requests per second, at least 1.
     per_second: u32,
-    /// Time between two requests.
-    interval: Duration,
     /// When the next request may go.
     next: Instant,
 }
@@ -102,7 +101,7 @@ impl Shared {
         let mut rate = self.rate();
         let rate = rate.as_mut()?;
         let at = rate.next.max(Instant::now());
-        rate.next = at + rate.interval;
+        rate.next = at + Duration::from_secs(1) / rate.per_second;
         Some(at)
     }
 
@@ -365,11 +364,9 @@ impl Handle {
         let mut rate = self.shared.rate();
         // Turns already taken under the old limit stay taken.
         let next = rate.map_or_else(Instant::now, |r| r.next);
-        *rate = per_second.filter(|&n| n > 0).map(|per_second| Rate {
-            per_second,
-            interval: Duration::from_secs(1) / per_second,
-            next,
-        });
+        *rate = per_second
+            .filter(|&n| n > 0)
+            .map(|per_second| Rate { per_second, next });
     }
 
     /// The limit [`Self::set_max_rate`] set: requests per second.
