@@ -25,6 +25,7 @@ mod macros;
 mod command_id;
 mod command_status;
 pub mod error;
+mod fields;
 mod header;
 pub mod pdu;
 pub mod receipt;

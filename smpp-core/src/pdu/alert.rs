@@ -2,11 +2,12 @@
 //! reports that a subscriber became available. It has no response PDU.
 
 use crate::error::{Error, Field};
+use crate::fields::{ESME_ADDR, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
-use crate::wire::read::{Res, cstr, u8_field};
-use crate::wire::write::{Writer, check_cstr};
+use crate::wire::read::{Res, u8_field};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, write_addr};
 
@@ -66,10 +67,10 @@ impl<'a> AlertNotification<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 65)?;
+        let (i, source_addr) = SOURCE_ADDR_65.read(i)?;
         let (i, esme_addr_ton) = u8_field(i, Field::EsmeAddrTon)?;
         let (i, esme_addr_npi) = u8_field(i, Field::EsmeAddrNpi)?;
-        let (i, esme_addr) = cstr(i, Field::EsmeAddr, 65)?;
+        let (i, esme_addr) = ESME_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -112,8 +113,8 @@ impl<B: AsRef<[u8]>> AlertNotification<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 65)?;
-        check_cstr(Field::EsmeAddr, self.esme_addr.as_bytes(), 65)?;
+        SOURCE_ADDR_65.check(self.source_addr.as_bytes())?;
+        ESME_ADDR.check(self.esme_addr.as_bytes())?;
         self.tlvs.validate()
     }
 

@@ -2,11 +2,12 @@
 //! and `outbind` (SMPP v3.4 4.1.1-4.1.7, v5.0 4.1.1.1-4.1.1.7).
 
 use crate::error::{Error, Field};
+use crate::fields::{ADDRESS_RANGE, PASSWORD, SYSTEM_ID, SYSTEM_TYPE};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{InterfaceVersion, Npi, Ton};
-use crate::wire::read::{Res, cstr, u8_field};
-use crate::wire::write::{Writer, check_cstr};
+use crate::wire::read::{Res, u8_field};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, write_addr};
 
@@ -69,13 +70,13 @@ body_codec!(Bind);
 
 impl<'a> Bind<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
-        let (i, password) = cstr(i, Field::Password, 9)?;
-        let (i, system_type) = cstr(i, Field::SystemType, 13)?;
+        let (i, system_id) = SYSTEM_ID.read(i)?;
+        let (i, password) = PASSWORD.read(i)?;
+        let (i, system_type) = SYSTEM_TYPE.read(i)?;
         let (i, interface_version) = u8_field(i, Field::InterfaceVersion)?;
         let (i, addr_ton) = u8_field(i, Field::AddrTon)?;
         let (i, addr_npi) = u8_field(i, Field::AddrNpi)?;
-        let (i, address_range) = cstr(i, Field::AddressRange, 41)?;
+        let (i, address_range) = ADDRESS_RANGE.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -123,10 +124,10 @@ impl<B: AsRef<[u8]>> Bind<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SystemId, self.system_id.as_bytes(), 16)?;
-        check_cstr(Field::Password, self.password.as_bytes(), 9)?;
-        check_cstr(Field::SystemType, self.system_type.as_bytes(), 13)?;
-        check_cstr(Field::AddressRange, self.address_range.as_bytes(), 41)?;
+        SYSTEM_ID.check(self.system_id.as_bytes())?;
+        PASSWORD.check(self.password.as_bytes())?;
+        SYSTEM_TYPE.check(self.system_type.as_bytes())?;
+        ADDRESS_RANGE.check(self.address_range.as_bytes())?;
         self.tlvs.validate()
     }
 
@@ -188,7 +189,7 @@ body_codec!(BindResp);
 
 impl<'a> BindResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
+        let (i, system_id) = SYSTEM_ID.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((i, Self { system_id, tlvs }))
     }
@@ -212,7 +213,7 @@ impl<B: AsRef<[u8]>> BindResp<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SystemId, self.system_id.as_bytes(), 16)?;
+        SYSTEM_ID.check(self.system_id.as_bytes())?;
         self.tlvs.validate()
     }
 
@@ -258,8 +259,8 @@ body_codec!(Outbind);
 
 impl<'a> Outbind<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
-        let (i, password) = cstr(i, Field::Password, 9)?;
+        let (i, system_id) = SYSTEM_ID.read(i)?;
+        let (i, password) = PASSWORD.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -291,8 +292,8 @@ impl<B: AsRef<[u8]>> Outbind<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SystemId, self.system_id.as_bytes(), 16)?;
-        check_cstr(Field::Password, self.password.as_bytes(), 9)?;
+        SYSTEM_ID.check(self.system_id.as_bytes())?;
+        PASSWORD.check(self.password.as_bytes())?;
         self.tlvs.validate()
     }
 

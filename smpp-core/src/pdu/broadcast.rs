@@ -5,11 +5,14 @@
 //! `broadcast_sm_resp` is [`super::BroadcastSmResp`].
 
 use crate::error::{Error, Field};
+use crate::fields::{
+    MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR, VALIDITY_PERIOD,
+};
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
-use crate::wire::read::{Res, cstr, finish, time, u8_field};
-use crate::wire::write::{Writer, check_cstr, check_time};
+use crate::wire::read::{Res, finish, u8_field};
+use crate::wire::write::Writer;
 
 use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring, write_addr};
 
@@ -133,7 +136,7 @@ pub(crate) fn parse_query_broadcast_resp(
 pub(crate) fn validate_query_broadcast_resp<B: AsRef<[u8]>>(
     resp: &QueryBroadcastSmResp<B>,
 ) -> Result<(), Error> {
-    check_cstr(Field::MessageId, resp.message_id.as_bytes(), 65)?;
+    MESSAGE_ID.check(resp.message_id.as_bytes())?;
     resp.tlvs
         .validate_requiring(&QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)
 }
@@ -205,14 +208,14 @@ body_codec!(BroadcastSm);
 
 impl<'a> BroadcastSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
         let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
@@ -273,14 +276,11 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_time(
-            Field::ScheduleDeliveryTime,
-            self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
+        SERVICE_TYPE.check(self.service_type.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
+        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
+        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
         self.tlvs.validate_requiring(&BROADCAST_SM_MANDATORY_TLVS)
     }
 
@@ -344,11 +344,11 @@ body_codec!(CancelBroadcastSm);
 
 impl<'a> CancelBroadcastSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -390,9 +390,9 @@ impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        SERVICE_TYPE.check(self.service_type.as_bytes())?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
         self.tlvs.validate()
     }
 

@@ -2,11 +2,15 @@
 //! 4.5.3). Their responses are header only (TLVs allowed in v5.0).
 
 use crate::error::{Error, Field};
+use crate::fields::{
+    DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
+    VALIDITY_PERIOD, check_short_message,
+};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, RegisteredDelivery, Ton};
-use crate::wire::read::{Res, cstr, short_message, time, u8_field};
-use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+use crate::wire::read::{Res, short_message, u8_field};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, write_addr};
 
@@ -65,14 +69,14 @@ body_codec!(CancelSm);
 
 impl<'a> CancelSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
         let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
-        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+        let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -122,10 +126,10 @@ impl<B: AsRef<[u8]>> CancelSm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)?;
+        SERVICE_TYPE.check(self.service_type.as_bytes())?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
+        DESTINATION_ADDR.check(self.destination_addr.as_bytes())?;
         self.tlvs.validate()
     }
 
@@ -206,12 +210,12 @@ body_codec!(ReplaceSm);
 
 impl<'a> ReplaceSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
         let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
         let (i, short_message) = short_message(i)?;
@@ -267,13 +271,10 @@ impl<B: AsRef<[u8]>> ReplaceSm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_time(
-            Field::ScheduleDeliveryTime,
-            self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
+        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
+        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
         check_short_message(self.short_message.as_ref())?;
         self.tlvs.validate()
     }

@@ -2,11 +2,12 @@
 //! with its user data in the `message_payload` TLV, in either direction.
 
 use crate::error::{Error, Field};
+use crate::fields::{DESTINATION_ADDR_65, SERVICE_TYPE, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{DataCoding, EsmClass, Npi, RegisteredDelivery, Ton};
-use crate::wire::read::{Res, cstr, u8_field};
-use crate::wire::write::{Writer, check_cstr};
+use crate::wire::read::{Res, u8_field};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, write_addr};
 
@@ -70,13 +71,13 @@ body_codec!(DataSm);
 
 impl<'a> DataSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 65)?;
+        let (i, source_addr) = SOURCE_ADDR_65.read(i)?;
         let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
         let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
-        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 65)?;
+        let (i, destination_addr) = DESTINATION_ADDR_65.read(i)?;
         let (i, esm_class) = u8_field(i, Field::EsmClass)?;
         let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
@@ -133,9 +134,9 @@ impl<B: AsRef<[u8]>> DataSm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 65)?;
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 65)?;
+        SERVICE_TYPE.check(self.service_type.as_bytes())?;
+        SOURCE_ADDR_65.check(self.source_addr.as_bytes())?;
+        DESTINATION_ADDR_65.check(self.destination_addr.as_bytes())?;
         self.tlvs.validate()
     }
 

@@ -3,11 +3,12 @@
 //! [`super::QueryBroadcastSm`]).
 
 use crate::error::{Error, Field};
+use crate::fields::{FINAL_DATE, MESSAGE_ID, SOURCE_ADDR};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{MessageState, Npi, Ton};
-use crate::wire::read::{Res, cstr, time, u8_field};
-use crate::wire::write::{Writer, check_cstr, check_time};
+use crate::wire::read::{Res, u8_field};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, write_addr};
 
@@ -54,10 +55,10 @@ body_codec!(QuerySm);
 
 impl<'a> QuerySm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -93,8 +94,8 @@ impl<B: AsRef<[u8]>> QuerySm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
         self.tlvs.validate()
     }
 
@@ -156,8 +157,8 @@ body_codec!(QuerySmResp);
 
 impl<'a> QuerySmResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
-        let (i, final_date) = time(i, Field::FinalDate)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
+        let (i, final_date) = FINAL_DATE.read(i)?;
         let (i, message_state) = u8_field(i, Field::MessageState)?;
         let (i, error_code) = u8_field(i, Field::ErrorCode)?;
         let (i, tlvs) = tlvs_tail(i)?;
@@ -195,8 +196,8 @@ impl<B: AsRef<[u8]>> QuerySmResp<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_time(Field::FinalDate, self.final_date.as_bytes())?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
+        FINAL_DATE.check(self.final_date.as_bytes())?;
         self.tlvs.validate()
     }
 

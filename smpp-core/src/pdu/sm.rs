@@ -5,13 +5,17 @@
 //! layout (see [`super::QueryBroadcastSmResp`]).
 
 use crate::error::{Error, Field};
+use crate::fields::{
+    DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
+    VALIDITY_PERIOD, check_short_message,
+};
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::read::{Res, cstr, short_message, time, u8_fields};
-use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+use crate::wire::read::{Res, short_message, u8_fields};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, tlvs_tail_requiring};
 
@@ -122,17 +126,17 @@ body_codec!(SubmitSm);
 
 impl<'a> SubmitSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, [source_addr_ton, source_addr_npi]) =
             u8_fields(i, [Field::SourceAddrTon, Field::SourceAddrNpi])?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, [dest_addr_ton, dest_addr_npi]) =
             u8_fields(i, [Field::DestAddrTon, Field::DestAddrNpi])?;
-        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+        let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
         let (i, [esm_class, protocol_id, priority_flag]) =
             u8_fields(i, [Field::EsmClass, Field::ProtocolId, Field::PriorityFlag])?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (
             i,
             [
@@ -222,14 +226,11 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)?;
-        check_time(
-            Field::ScheduleDeliveryTime,
-            self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
+        SERVICE_TYPE.check(self.service_type.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
+        DESTINATION_ADDR.check(self.destination_addr.as_bytes())?;
+        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
+        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
         check_short_message(self.short_message.as_ref())?;
         self.tlvs.validate()
     }
@@ -245,14 +246,17 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
 
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
         let short_message = self.short_message.as_ref();
-        w.cstr_checked(self.service_type.as_bytes(), 6);
+        w.cstr_checked(self.service_type.as_bytes(), SERVICE_TYPE);
         w.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        w.cstr_checked(self.source_addr.as_bytes(), 21);
+        w.cstr_checked(self.source_addr.as_bytes(), SOURCE_ADDR);
         w.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
-        w.cstr_checked(self.destination_addr.as_bytes(), 21);
+        w.cstr_checked(self.destination_addr.as_bytes(), DESTINATION_ADDR);
         w.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
-        w.time_checked(self.schedule_delivery_time.as_bytes());
-        w.time_checked(self.validity_period.as_bytes());
+        w.cstr_checked(
+            self.schedule_delivery_time.as_bytes(),
+            SCHEDULE_DELIVERY_TIME,
+        );
+        w.cstr_checked(self.validity_period.as_bytes(), VALIDITY_PERIOD);
         w.array([
             self.registered_delivery.0,
             self.replace_if_present_flag.0,
@@ -383,7 +387,7 @@ impl<'a> SubmitSmResp<&'a [u8]> {
         i: &'a [u8],
         required: &[TlvTag; N],
     ) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, tlvs) = tlvs_tail_requiring(i, required)?;
         Ok((i, Self { message_id, tlvs }))
     }
@@ -407,7 +411,7 @@ impl<B: AsRef<[u8]>> SubmitSmResp<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
         self.tlvs.validate()
     }
 
@@ -418,7 +422,7 @@ impl<B: AsRef<[u8]>> SubmitSmResp<B> {
     }
 
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr_checked(self.message_id.as_bytes(), 65);
+        w.cstr_checked(self.message_id.as_bytes(), MESSAGE_ID);
         self.tlvs.write(w);
     }
 }

@@ -4,13 +4,17 @@
 
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
+use crate::fields::{
+    DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
+    VALIDITY_PERIOD, check_short_message,
+};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::read::{Res, cstr, field_err, finish, short_message, time, u8_field, u32_field};
-use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+use crate::wire::read::{Res, field_err, finish, short_message, u8_field, u32_field};
+use crate::wire::write::Writer;
 
 use super::{tlvs_tail, write_addr};
 
@@ -96,8 +100,8 @@ impl DestAddress<'_> {
         match self {
             Self::SmeAddress {
                 destination_addr, ..
-            } => check_cstr(Field::DestinationAddr, destination_addr.as_bytes(), 21),
-            Self::DistributionList { dl_name } => check_cstr(Field::DlName, dl_name.as_bytes(), 21),
+            } => DESTINATION_ADDR.check(destination_addr.as_bytes()),
+            Self::DistributionList { dl_name } => DL_NAME.check(dl_name.as_bytes()),
         }
     }
 
@@ -125,7 +129,7 @@ fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
         DEST_FLAG_SME_ADDRESS => {
             let (i, ton) = u8_field(i, Field::DestAddrTon)?;
             let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
-            let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+            let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
             Ok((
                 i,
                 DestAddress::SmeAddress {
@@ -136,7 +140,7 @@ fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
             ))
         }
         DEST_FLAG_DISTRIBUTION_LIST => {
-            let (i, dl_name) = cstr(i, Field::DlName, 21)?;
+            let (i, dl_name) = DL_NAME.read(i)?;
             Ok((i, DestAddress::DistributionList { dl_name }))
         }
         other => Err(field_err(
@@ -208,7 +212,7 @@ impl UnsuccessSme<'_> {
     }
 
     fn check(&self) -> Result<(), Error> {
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)
+        DESTINATION_ADDR.check(self.destination_addr.as_bytes())
     }
 
     fn write(&self, w: &mut Writer<'_>) {
@@ -225,7 +229,7 @@ impl UnsuccessSme<'_> {
 fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
     let (i, ton) = u8_field(i, Field::DestAddrTon)?;
     let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
-    let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+    let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
     let (i, code) = u32_field(i, Field::ErrorStatusCode)?;
     Ok((
         i,
@@ -519,17 +523,17 @@ body_codec!(SubmitMulti);
 
 impl<'a> SubmitMulti<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, number_of_dests) = u8_field(i, Field::NumberOfDests)?;
         let (i, dest_address) = DestAddresses::parse_counted(number_of_dests, i)?;
         let (i, esm_class) = u8_field(i, Field::EsmClass)?;
         let (i, protocol_id) = u8_field(i, Field::ProtocolId)?;
         let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
         let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
@@ -601,14 +605,11 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
+        SERVICE_TYPE.check(self.service_type.as_bytes())?;
+        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
         self.dest_address.check()?;
-        check_time(
-            Field::ScheduleDeliveryTime,
-            self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
+        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
+        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
         check_short_message(self.short_message.as_ref())?;
         self.tlvs.validate()
     }
@@ -675,7 +676,7 @@ body_codec!(SubmitMultiResp);
 
 impl<'a> SubmitMultiResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, no_unsuccess) = u8_field(i, Field::NoUnsuccess)?;
         let (i, unsuccess_sme) = UnsuccessSmes::parse_counted(no_unsuccess, i)?;
         let (i, tlvs) = tlvs_tail(i)?;
@@ -709,7 +710,7 @@ impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
 
     /// Checks every field against its rules, as encoding does.
     pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
+        MESSAGE_ID.check(self.message_id.as_bytes())?;
         self.unsuccess_sme.check()?;
         self.tlvs.validate()
     }

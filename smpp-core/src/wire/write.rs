@@ -12,7 +12,7 @@ pub(crate) struct Writer<'a> {
     /// Octets to write in all.
     len: usize,
     overflow: bool,
-    /// A checked write ([`Self::cstr_checked`], [`Self::time_checked`])
+    /// A checked write ([`Self::cstr_checked`])
     /// met a value that breaks its rule.
     invalid: bool,
 }
@@ -79,28 +79,21 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// A C-Octet String whose rules (no NUL inside, at most `max` octets
-    /// with its NUL) are checked while it is copied, not in a pass of their
-    /// own; a value that breaks them marks the write invalid (see
-    /// [`Self::is_invalid`]) and the encoder reports the precise error.
+    /// A C-Octet String field whose rules ([`CString::check`]) are checked
+    /// while it is copied, not in a pass of their own; a value that breaks
+    /// them marks the write invalid (see [`Self::is_invalid`]) and the
+    /// encoder reports the precise error.
     #[allow(clippy::inline_always)] // five to ten per PDU: a call costs more than the copy
     #[inline(always)]
-    pub(crate) fn cstr_checked(&mut self, v: &[u8], max: usize) {
-        self.invalid |= v.len() >= max;
+    pub(crate) fn cstr_checked(&mut self, v: &[u8], kind: CString) {
+        self.invalid |= v.len() >= kind.max;
+        self.invalid |= kind.time && !matches!(v.len(), 0 | TIME_LEN);
         let mut found = false;
         if let Some((nul, dst)) = self.take(v.len() + 1).and_then(|dst| dst.split_last_mut()) {
             found = copy_finding_nul(dst, v);
             *nul = 0;
         }
         self.invalid |= found;
-    }
-
-    /// An SMPP time field (empty or 16 characters), checked as it is
-    /// copied like [`Self::cstr_checked`].
-    #[inline]
-    pub(crate) fn time_checked(&mut self, v: &[u8]) {
-        self.invalid |= !matches!(v.len(), 0 | 16);
-        self.cstr_checked(v, 17);
     }
 
     /// Whether a checked write met a value that breaks its rule.
@@ -199,54 +192,13 @@ fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
     }
 }
 
-use crate::error::{Field, FieldProblem};
+use crate::fields::{CString, TIME_LEN};
 use crate::wire::scan::{has_nul, zero_octets};
-
-#[cold]
-fn field_error(field: Field, problem: FieldProblem) -> Error {
-    Error::new(ErrorKind::Field { field, problem })
-}
-
-/// Checks a C-Octet String value before encoding: no NUL inside, and at most
-/// `max` octets with its terminator.
-#[inline]
-pub(crate) fn check_cstr(field: Field, value: &[u8], max: usize) -> Result<(), Error> {
-    let len = value.len() + 1;
-    if len > max {
-        return Err(field_error(field, FieldProblem::TooLong { max, len }));
-    }
-    if has_nul(value) {
-        return Err(field_error(field, FieldProblem::EmbeddedNul));
-    }
-    Ok(())
-}
-
-/// Checks an SMPP time value before encoding: empty or 16 characters.
-#[inline]
-pub(crate) fn check_time(field: Field, value: &[u8]) -> Result<(), Error> {
-    match value.len() {
-        0 | 16 => check_cstr(field, value, 17),
-        len => Err(field_error(field, FieldProblem::TimeLength { len })),
-    }
-}
-
-/// Checks an octet string preceded by an Integer1 length (`short_message`).
-#[inline]
-pub(crate) fn check_short_message(value: &[u8]) -> Result<u8, Error> {
-    u8::try_from(value.len()).map_err(|_| {
-        field_error(
-            Field::ShortMessage,
-            FieldProblem::TooLong {
-                max: 255,
-                len: value.len(),
-            },
-        )
-    })
-}
 
 #[cfg(test)]
 mod tests {
     use super::Writer;
+    use crate::fields::{SOURCE_ADDR, VALIDITY_PERIOD};
 
     #[test]
     fn every_length_is_copied_exactly() {
@@ -267,7 +219,8 @@ mod tests {
 
     #[test]
     fn checked_c_octet_strings_find_every_nul_and_every_overlong_value() {
-        let max = 21;
+        let kind = SOURCE_ADDR;
+        let max = kind.max;
         for len in 0..48 {
             let src: [u8; 48] = core::array::from_fn(|i| 0x80 | u8::try_from(i).unwrap());
             let fits = len < max;
@@ -279,7 +232,7 @@ mod tests {
                 let value = &value[..len];
                 let mut out = [0xEE; 64];
                 let mut w = Writer::new(&mut out, len + 1).unwrap();
-                w.cstr_checked(value, max);
+                w.cstr_checked(value, kind);
                 assert_eq!(
                     w.is_invalid(),
                     nul.is_some() || !fits,
@@ -298,7 +251,7 @@ mod tests {
             let value = [b'1'; 20];
             let mut out = [0u8; 32];
             let mut w = Writer::new(&mut out, len + 1).unwrap();
-            w.time_checked(&value[..len]);
+            w.cstr_checked(&value[..len], VALIDITY_PERIOD);
             assert_eq!(w.is_invalid(), !matches!(len, 0 | 16), "len {len}");
         }
     }
