@@ -1,15 +1,15 @@
 //! `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1): the MC
 //! reports that a subscriber became available. It has no response PDU.
 
-use crate::error::{Error, Field};
+use crate::error::Field;
 use crate::fields::{ESME_ADDR, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
+use crate::wire::emit::Emit;
 use crate::wire::read::{Res, u8_field};
-use crate::wire::write::Writer;
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1), sent
 /// by the MC when a subscriber for whom an ESME set
@@ -103,29 +103,12 @@ impl<B: AsRef<[u8]>> AlertNotification<B> {
 }
 
 impl<B: AsRef<[u8]>> AlertNotification<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        2 + self.source_addr.encoded_len()
-            + 2
-            + self.esme_addr.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        SOURCE_ADDR_65.check(self.source_addr.as_bytes())?;
-        ESME_ADDR.check(self.esme_addr.as_bytes())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        write_addr(w, self.esme_addr_ton, self.esme_addr_npi, &self.esme_addr);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR_65, self.source_addr.as_bytes());
+        e.array([self.esme_addr_ton.0, self.esme_addr_npi.0]);
+        e.cstr(ESME_ADDR, self.esme_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }

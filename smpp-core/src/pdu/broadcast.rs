@@ -11,10 +11,10 @@ use crate::fields::{
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
+use crate::wire::emit::Emit;
 use crate::wire::read::{Res, finish, u8_field};
-use crate::wire::write::Writer;
 
-use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring, write_addr};
+use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring};
 
 /// `query_broadcast_sm` (SMPP v5.0 4.6.1) has the body of
 /// `query_sm`: see [`QuerySm`]. The broadcast is named by the `message_id`
@@ -131,12 +131,11 @@ pub(crate) fn parse_query_broadcast_resp(
     .map(|(_, v)| v)
 }
 
-/// Checks a `query_broadcast_sm_resp` body as encoding does, its mandatory
-/// TLVs included.
-pub(crate) fn validate_query_broadcast_resp<B: AsRef<[u8]>>(
+/// Checks that a successful `query_broadcast_sm_resp` carries its
+/// mandatory TLVs (the rest of its body is checked as `submit_sm_resp`'s).
+pub(crate) fn require_query_broadcast_resp_tlvs<B: AsRef<[u8]>>(
     resp: &QueryBroadcastSmResp<B>,
 ) -> Result<(), Error> {
-    MESSAGE_ID.check(resp.message_id.as_bytes())?;
     resp.tlvs
         .validate_requiring(&QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)
 }
@@ -261,45 +260,24 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
 }
 
 impl<B: AsRef<[u8]>> BroadcastSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.message_id.encoded_len()
-            + 1
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 3
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        SERVICE_TYPE.check(self.service_type.as_bytes())?;
-        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
-        MESSAGE_ID.check(self.message_id.as_bytes())?;
-        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
-        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
-        self.tlvs.validate_requiring(&BROADCAST_SM_MANDATORY_TLVS)
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.u8(self.priority_flag.0);
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
+            self.schedule_delivery_time.as_bytes(),
         );
-        w.cstr(self.message_id.as_bytes());
-        w.u8(self.priority_flag.0);
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
-        w.u8(self.replace_if_present_flag.0);
-        w.u8(self.data_coding.0);
-        w.u8(self.sm_default_msg_id);
-        self.tlvs.write(w);
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([
+            self.replace_if_present_flag.0,
+            self.data_coding.0,
+            self.sm_default_msg_id,
+        ]);
+        e.tlvs_requiring(&self.tlvs, &BROADCAST_SM_MANDATORY_TLVS);
     }
 }
 
@@ -379,32 +357,12 @@ impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
 }
 
 impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + self.message_id.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        SERVICE_TYPE.check(self.service_type.as_bytes())?;
-        MESSAGE_ID.check(self.message_id.as_bytes())?;
-        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }

@@ -1,18 +1,18 @@
 //! `cancel_sm` and `replace_sm` (SMPP v3.4 4.9 and 4.10, v5.0 4.5.1 and
 //! 4.5.3). Their responses are header only (TLVs allowed in v5.0).
 
-use crate::error::{Error, Field};
+use crate::error::Field;
 use crate::fields::{
     DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
-    VALIDITY_PERIOD, check_short_message,
+    VALIDITY_PERIOD,
 };
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, RegisteredDelivery, Ton};
+use crate::wire::emit::Emit;
 use crate::wire::read::{Res, short_message, u8_field};
-use crate::wire::write::Writer;
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of `cancel_sm` (SMPP v3.4 4.9.1, v5.0 4.5.1.1): the
 /// ESME withdraws messages still waiting in the MC, one by its
@@ -113,42 +113,15 @@ impl<B: AsRef<[u8]>> CancelSm<B> {
 }
 
 impl<B: AsRef<[u8]>> CancelSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + self.message_id.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + 2
-            + self.destination_addr.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        SERVICE_TYPE.check(self.service_type.as_bytes())?;
-        MESSAGE_ID.check(self.message_id.as_bytes())?;
-        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
-        DESTINATION_ADDR.check(self.destination_addr.as_bytes())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        write_addr(
-            w,
-            self.dest_addr_ton,
-            self.dest_addr_npi,
-            &self.destination_addr,
-        );
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -257,43 +230,18 @@ impl<B: AsRef<[u8]>> ReplaceSm<B> {
 }
 
 impl<B: AsRef<[u8]>> ReplaceSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 3
-            + self.short_message.as_ref().len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        MESSAGE_ID.check(self.message_id.as_bytes())?;
-        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
-        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
-        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
-        check_short_message(self.short_message.as_ref())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        let short_message = self.short_message.as_ref();
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
+            self.schedule_delivery_time.as_bytes(),
         );
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
-        w.u8(self.registered_delivery.0);
-        w.u8(self.sm_default_msg_id);
-        w.u8(u8::try_from(short_message.len()).unwrap_or(u8::MAX));
-        w.bytes(short_message);
-        self.tlvs.write(w);
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([self.registered_delivery.0, self.sm_default_msg_id]);
+        e.short_message(self.short_message.as_ref());
+        e.tlvs(&self.tlvs);
     }
 }

@@ -6,17 +6,18 @@ use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
 use crate::fields::{
     DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
-    VALIDITY_PERIOD, check_short_message,
+    VALIDITY_PERIOD,
 };
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
+use crate::wire::emit::{Check, Emit, Len};
 use crate::wire::read::{Res, field_err, finish, short_message, u8_field, u32_field};
 use crate::wire::write::Writer;
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// `dest_flag` of an SME address entry.
 pub const DEST_FLAG_SME_ADDRESS: u8 = 1;
@@ -88,36 +89,25 @@ pub enum DestAddress<'a> {
 impl DestAddress<'_> {
     /// Octets of the entry on the wire.
     pub fn encoded_len(&self) -> usize {
-        match self {
-            Self::SmeAddress {
-                destination_addr, ..
-            } => 3 + destination_addr.encoded_len(),
-            Self::DistributionList { dl_name } => 1 + dl_name.encoded_len(),
-        }
+        let mut len = Len(0);
+        self.encode(&mut len);
+        len.0
     }
 
-    fn check(&self) -> Result<(), Error> {
-        match self {
-            Self::SmeAddress {
-                destination_addr, ..
-            } => DESTINATION_ADDR.check(destination_addr.as_bytes()),
-            Self::DistributionList { dl_name } => DL_NAME.check(dl_name.as_bytes()),
-        }
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
+    /// The entry's fields in wire order, for [`Emit`].
+    fn encode<E: Emit>(&self, e: &mut E) {
         match *self {
             Self::SmeAddress {
                 dest_addr_ton,
                 dest_addr_npi,
                 destination_addr,
             } => {
-                w.u8(DEST_FLAG_SME_ADDRESS);
-                write_addr(w, dest_addr_ton, dest_addr_npi, &destination_addr);
+                e.array([DEST_FLAG_SME_ADDRESS, dest_addr_ton.0, dest_addr_npi.0]);
+                e.cstr(DESTINATION_ADDR, destination_addr.as_bytes());
             }
             Self::DistributionList { dl_name } => {
-                w.u8(DEST_FLAG_DISTRIBUTION_LIST);
-                w.cstr(dl_name.as_bytes());
+                e.u8(DEST_FLAG_DISTRIBUTION_LIST);
+                e.cstr(DL_NAME, dl_name.as_bytes());
             }
         }
     }
@@ -208,21 +198,16 @@ pub struct UnsuccessSme<'a> {
 impl UnsuccessSme<'_> {
     /// Octets of the entry on the wire.
     pub fn encoded_len(&self) -> usize {
-        2 + self.destination_addr.encoded_len() + 4
+        let mut len = Len(0);
+        self.encode(&mut len);
+        len.0
     }
 
-    fn check(&self) -> Result<(), Error> {
-        DESTINATION_ADDR.check(self.destination_addr.as_bytes())
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        write_addr(
-            w,
-            self.dest_addr_ton,
-            self.dest_addr_npi,
-            &self.destination_addr,
-        );
-        w.u32(self.error_status_code.0);
+    /// The entry's fields in wire order, for [`Emit`].
+    fn encode<E: Emit>(&self, e: &mut E) {
+        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
+        e.array(self.error_status_code.0.to_be_bytes());
     }
 }
 
@@ -340,9 +325,11 @@ macro_rules! entry_list {
                 }
             }
 
-            fn write(&self, w: &mut Writer<'_>) {
-                w.u8(self.count);
-                w.bytes(self.raw.as_ref());
+            /// The count field and the entries, for [`Emit`].
+            fn encode<E: Emit>(&self, e: &mut E) {
+                e.rule(|| self.check());
+                e.u8(self.count);
+                e.bytes(self.as_bytes());
             }
         }
 
@@ -397,7 +384,9 @@ macro_rules! entry_list {
             /// its rule, the list already has 255 entries, or the buffer is
             /// full.
             pub fn push(&mut self, entry: $entry<'_>) -> Result<(), Error> {
-                entry.check()?;
+                let mut check = Check::new();
+                entry.encode(&mut check);
+                check.0?;
                 let count = self.count.checked_add(1).ok_or(Error::new(ErrorKind::Field {
                     field: Field::$count,
                     problem: FieldProblem::InvalidValue { value: 256 },
@@ -411,7 +400,7 @@ macro_rules! entry_list {
                 self.buf.resize_default(needed).map_err(|_| too_small)?;
                 let tail = self.buf.get_mut(start..).unwrap_or_default();
                 let mut w = Writer::new(tail, needed - start)?;
-                entry.write(&mut w);
+                entry.encode(&mut w);
                 w.finish()?;
                 self.count = count;
                 Ok(())
@@ -589,53 +578,26 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
 }
 
 impl<B: AsRef<[u8]>> SubmitMulti<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.dest_address.encoded_len()
-            + 3
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 5
-            + self.short_message.as_ref().len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        SERVICE_TYPE.check(self.service_type.as_bytes())?;
-        SOURCE_ADDR.check(self.source_addr.as_bytes())?;
-        self.dest_address.check()?;
-        SCHEDULE_DELIVERY_TIME.check(self.schedule_delivery_time.as_bytes())?;
-        VALIDITY_PERIOD.check(self.validity_period.as_bytes())?;
-        check_short_message(self.short_message.as_ref())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        let short_message = self.short_message.as_ref();
-        w.cstr(self.service_type.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        self.dest_address.encode(e);
+        e.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
+            self.schedule_delivery_time.as_bytes(),
         );
-        self.dest_address.write(w);
-        w.u8(self.esm_class.0);
-        w.u8(self.protocol_id);
-        w.u8(self.priority_flag.0);
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
-        w.u8(self.registered_delivery.0);
-        w.u8(self.replace_if_present_flag.0);
-        w.u8(self.data_coding.0);
-        w.u8(self.sm_default_msg_id);
-        w.u8(u8::try_from(short_message.len()).unwrap_or(u8::MAX));
-        w.bytes(short_message);
-        self.tlvs.write(w);
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([
+            self.registered_delivery.0,
+            self.replace_if_present_flag.0,
+            self.data_coding.0,
+            self.sm_default_msg_id,
+        ]);
+        e.short_message(self.short_message.as_ref());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -703,21 +665,10 @@ impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
 }
 
 impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len() + self.unsuccess_sme.encoded_len() + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        MESSAGE_ID.check(self.message_id.as_bytes())?;
-        self.unsuccess_sme.check()?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.message_id.as_bytes());
-        self.unsuccess_sme.write(w);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        self.unsuccess_sme.encode(e);
+        e.tlvs(&self.tlvs);
     }
 }

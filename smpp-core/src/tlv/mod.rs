@@ -55,8 +55,8 @@ use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, TlvProblem};
 use crate::session::Version;
 use crate::types::Hex;
+use crate::wire::emit::Emit;
 use crate::wire::scan::has_nul;
-use crate::wire::write::Writer;
 
 /// The length rule of a known tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -477,16 +477,17 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
         }
     }
 
+    /// The region as the body of a header-only PDU, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.tlvs(self);
+    }
+
     /// [`Self::validate`], and every tag of `required` is present (one walk).
     pub(crate) fn validate_requiring<const N: usize>(
         &self,
         required: &[TlvTag; N],
     ) -> Result<(), Error> {
         all_seen(walk(self.as_bytes(), required)?, required)
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.bytes(self.as_bytes());
     }
 }
 
