@@ -85,8 +85,8 @@ use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind};
 use crate::header::Header;
-use crate::session::Version;
 use crate::tlv::{TlvTag, Tlvs};
+use crate::values::Version;
 use crate::wire::emit::{Check, Emit, Len};
 use crate::wire::read::{Res, fail};
 use crate::wire::write::Writer;
@@ -727,7 +727,7 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     /// pass, as do a [`Body::Raw`] and a PDU of an unknown `command_id`.
     ///
     /// ```
-    /// use smpp_core::session::Version;
+    /// use smpp_core::values::Version;
     /// use smpp_core::{Body, Bind, CommandId, CommandStatus, ErrorKind, Pdu, TlvBuf, TlvTag};
     ///
     /// let mut tlvs = TlvBuf::<16>::new();

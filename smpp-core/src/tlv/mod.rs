@@ -18,7 +18,7 @@
 //! tags always pass.
 //!
 //! ```
-//! use smpp_core::session::Version;
+//! use smpp_core::values::Version;
 //! use smpp_core::{CommandStatus, Pdu};
 //!
 //! // deliver_sm_resp, sequence 3, carrying sc_interface_version = 0x34:
@@ -53,8 +53,8 @@ use core::fmt;
 
 use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, TlvProblem};
-use crate::session::Version;
 use crate::types::Hex;
+use crate::values::Version;
 use crate::wire::emit::Emit;
 use crate::wire::scan::has_nul;
 
@@ -455,7 +455,7 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
     /// [`crate::Pdu::check_tlvs_allowed`] makes it for a decoded PDU.
     ///
     /// ```
-    /// use smpp_core::session::Version;
+    /// use smpp_core::values::Version;
     /// use smpp_core::{CommandId, CommandStatus, Tlvs};
     ///
     /// // user_message_reference = 7, a vendor TLV 0x1400.

@@ -4,7 +4,7 @@
 use super::TlvTag;
 use super::table::placement;
 use crate::command_id::CommandId;
-use crate::session::Version;
+use crate::values::Version;
 
 // One bit per command id: its position in `CommandId::ALL`.
 const _: () = assert!(CommandId::ALL.len() <= 64, "one bit per command id");
@@ -97,7 +97,7 @@ impl TlvTag {
     /// to a whole TLV region on request.
     ///
     /// ```
-    /// use smpp_core::session::Version;
+    /// use smpp_core::values::Version;
     /// use smpp_core::{CommandId, TlvTag};
     ///
     /// let payload = TlvTag::MESSAGE_PAYLOAD;
