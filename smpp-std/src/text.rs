@@ -32,8 +32,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use core::fmt;
-
 use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::gsm7::{Language, Tables};
@@ -49,36 +47,15 @@ use crate::{Pdu, SubmitSm, parse_owned};
 const TLV_ROOM: usize = 0x2_0000;
 
 /// Errors from [`submit_sms`] and its relatives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SplitPduError {
     /// The content could not be split (unmappable character, too many segments, ...).
-    Split(SplitError),
+    #[error("splitting the message: {0}")]
+    Split(#[from] SplitError),
     /// The template or a part's PDU is not a valid `submit_sm` / `deliver_sm`.
-    Pdu(Error),
-}
-
-impl fmt::Display for SplitPduError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Split(e) => write!(f, "splitting the message: {e}"),
-            Self::Pdu(e) => write!(f, "building a part's PDU: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for SplitPduError {}
-
-impl From<SplitError> for SplitPduError {
-    fn from(e: SplitError) -> Self {
-        Self::Split(e)
-    }
-}
-
-impl From<Error> for SplitPduError {
-    fn from(e: Error) -> Self {
-        Self::Pdu(e)
-    }
+    #[error("building a part's PDU: {0}")]
+    Pdu(#[from] Error),
 }
 
 /// The `submit_sm` PDUs carrying `content`, split under `method`, one per segment.
@@ -213,36 +190,15 @@ fn parts(
 }
 
 /// Errors from [`decode_short_message`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
     /// The user data header is malformed.
-    Udh(UdhError),
+    #[error("user data header: {0}")]
+    Udh(#[from] UdhError),
     /// The text does not decode in its `data_coding`.
-    Text(TextError),
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Udh(e) => write!(f, "user data header: {e}"),
-            Self::Text(e) => write!(f, "text: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for DecodeError {}
-
-impl From<UdhError> for DecodeError {
-    fn from(e: UdhError) -> Self {
-        Self::Udh(e)
-    }
-}
-
-impl From<TextError> for DecodeError {
-    fn from(e: TextError) -> Self {
-        Self::Text(e)
-    }
+    #[error("text: {0}")]
+    Text(#[from] TextError),
 }
 
 /// The text of `octets` (user data without a header) by its `data_coding`, as a [`String`];
