@@ -5,8 +5,9 @@
 //! setters, and checks everything in [`build`](SubmitSmBuilder::build): a
 //! field or TLV that breaks its rule gives the core [`Error`], which names
 //! it, the PDU (`command_id` and `sequence_number`, so [`Error::reply`]
-//! gives the response) and the `command_status` it stands for. Nothing is
-//! checked later when the PDU is sent. Builders make owned [`Pdu`]s.
+//! gives the response) and the `command_status` it stands for. Builders
+//! make owned [`Pdu`]s, or with `build_valid` [`ValidPdu`]s, which encode
+//! without being checked again.
 //!
 //! ```
 //! use smpp_core::{CommandStatus, ErrorKind, Field};
@@ -39,7 +40,7 @@ use smpp_core::{
 use crate::owned::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, CancelBroadcastSm, CancelSm, DataSm,
     Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm,
-    SubmitSmResp, Tlvs,
+    SubmitSmResp, Tlvs, ValidPdu,
 };
 
 /// Text or octets a builder setter accepts: `&str`, `String`, `&[u8]`,
@@ -175,17 +176,15 @@ fn check_user_data(body: &Body) -> Result<(), Error> {
     }))
 }
 
-/// Checks a finished PDU the way a receiver would: it must encode, and the
-/// octets must decode to the same PDU. Requests must not carry both
-/// `short_message` and `message_payload`.
-fn finish(pdu: Pdu) -> Result<Pdu, Error> {
+/// Checks a finished PDU once: its body by the rules of a successful
+/// response (mandatory TLVs included, whatever its `command_status`), the
+/// PDU by [`ValidPdu::new`] (what passes decodes back to it), and that a
+/// request does not carry both `short_message` and `message_payload`.
+fn finish(pdu: Pdu) -> Result<ValidPdu, Error> {
     let header = pdu.header();
     pdu.body.validate().map_err(|e| e.with_header(header))?;
     check_user_data(&pdu.body).map_err(|e| e.with_header(header))?;
-    let mut wire = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut wire)?;
-    smpp_core::Pdu::parse(&wire)?;
-    Ok(pdu)
+    ValidPdu::new(pdu)
 }
 
 /// Wraps a body struct in the [`Body`] variant of a command.
@@ -474,6 +473,12 @@ macro_rules! builder {
 
             /// Checks every field and TLV and makes the PDU.
             pub fn build(self) -> Result<Pdu, Error> {
+                self.build_valid().map(ValidPdu::into_inner)
+            }
+
+            /// Checks every field and TLV and makes the PDU, as a
+            /// [`ValidPdu`]: it encodes without being checked again.
+            pub fn build_valid(self) -> Result<ValidPdu, Error> {
                 let Self { command_id, sequence_number, command_status, mut body, tlvs, extra, error } = self;
                 let in_pdu = in_pdu(command_id, command_status, sequence_number);
                 if let Some(e) = error {
@@ -968,6 +973,12 @@ impl HeaderOnlyBuilder {
     /// Checks the TLVs (`enquire_link` and `unbind` take none) and makes the
     /// PDU.
     pub fn build(self) -> Result<Pdu, Error> {
+        self.build_valid().map(ValidPdu::into_inner)
+    }
+
+    /// Checks the TLVs and makes the PDU, as a [`ValidPdu`]: it encodes
+    /// without being checked again.
+    pub fn build_valid(self) -> Result<ValidPdu, Error> {
         let in_pdu = in_pdu(self.command_id, self.command_status, self.sequence_number);
         if let Some(e) = self.error {
             return Err(in_pdu(e));

@@ -35,7 +35,7 @@ pub use time::smpp_time;
 
 use smpp_core::{
     Body, CommandId, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, Header, Pdu,
-    TlvBuf, TlvValue, Tlvs,
+    TlvBuf, TlvValue, Tlvs, ValidPdu,
 };
 
 /// The fuzz targets that have an oracle here, by name (the file name under
@@ -192,6 +192,16 @@ fn check_reencode(pdu: &Pdu<&[u8]>, data: &[u8]) {
     out.fill(0);
     assert_eq!(owned.emit(&mut out), Ok(data.len()));
     assert_eq!(out, data, "owned re-encoding differs");
+
+    // Decoded, it is valid, and encodes without its checks to the same
+    // octets.
+    let valid = ValidPdu::parse_any(data).expect("a decoded PDU decodes as valid");
+    assert_eq!(valid.get(), pdu);
+    assert_eq!(ValidPdu::new(*pdu), Ok(valid));
+    out.fill(0);
+    assert_eq!(valid.emit(&mut out), Ok(data.len()), "{pdu:?}");
+    assert_eq!(out, data, "valid re-encoding differs for {pdu:?}");
+    assert!(valid.emit(&mut out[..data.len() - 1]).is_err());
 
     if let Some(region) = body_tlvs(&pdu.body) {
         assert!(data.ends_with(region), "TLV region is not the body's tail");

@@ -63,6 +63,7 @@ mod query;
 mod raw;
 mod sm;
 mod submit_multi;
+mod valid;
 
 pub use alert::AlertNotification;
 pub use bind::{Bind, BindResp, Outbind};
@@ -80,6 +81,7 @@ pub use submit_multi::{
     DestAddressIter, DestAddresses, SubmitMulti, SubmitMultiResp, UnsuccessSme, UnsuccessSmeBuf,
     UnsuccessSmeIter, UnsuccessSmes,
 };
+pub use valid::ValidPdu;
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
@@ -953,6 +955,16 @@ impl<B: AsRef<[u8]>> Pdu<B> {
         self.write(header, out)
     }
 
+    /// [`Self::emit`] for a PDU that passed [`Self::validate`], whose
+    /// `command_length` that found.
+    #[inline]
+    fn emit_checked(&self, command_length: u32, out: &mut [u8]) -> Result<usize, Error> {
+        if let Some(command_id) = self.header_only_id() {
+            return self.emit_header_only(command_id, out);
+        }
+        self.write(self.header_with(command_length), out)
+    }
+
     /// Writes a PDU that is its header alone.
     #[inline]
     fn emit_header_only(&self, command_id: CommandId, out: &mut [u8]) -> Result<usize, Error> {
@@ -1088,7 +1100,7 @@ mod agreement {
     use super::{
         BROADCAST_SM_MANDATORY_TLVS, Bind, Body, BroadcastSm, CommandId, CommandStatus, DataSm,
         Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, QuerySmResp, RawBody, SubmitMulti, SubmitSm,
-        SubmitSmResp, TlvTag, Tlvs,
+        SubmitSmResp, TlvTag, Tlvs, ValidPdu,
     };
     use crate::fields::{
         CString, DESTINATION_ADDR, DESTINATION_ADDR_65, MESSAGE_ID, PASSWORD, SERVICE_TYPE,
@@ -1246,9 +1258,17 @@ mod agreement {
             if valid {
                 let mut out = std::vec![0u8; frame.len()];
                 prop_assert_eq!(pdu.emit(&mut out), Ok(frame.len()));
-                prop_assert_eq!(out, frame);
+                prop_assert_eq!(&out, &frame);
+                // Checked once, it encodes the same without its checks.
+                out.fill(0);
+                prop_assert_eq!(ValidPdu::new(pdu).unwrap().emit(&mut out), Ok(frame.len()));
+                prop_assert_eq!(&out, &frame);
+                out.fill(0);
+                prop_assert_eq!(ValidPdu::parse_any(&frame).unwrap().emit(&mut out), Ok(frame.len()));
+                prop_assert_eq!(&out, &frame);
             } else {
                 prop_assert!(pdu.emit(&mut frame).is_err());
+                prop_assert!(ValidPdu::new(pdu).is_err());
             }
         }
     }
