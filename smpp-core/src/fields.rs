@@ -49,7 +49,9 @@ impl CString {
     /// Reads the field: its octets up to the NUL, which must come within
     /// [`Self::max`] octets; a time field must be empty or hold
     /// [`TIME_LEN`] characters.
-    #[inline]
+    // Inlined into each parser, where the field's constant folds away.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     pub(crate) fn read(self, i: &[u8]) -> Res<'_, COctet<&[u8]>> {
         let window = i.get(..self.max).unwrap_or(i);
         let Some(nul) = find_nul(window) else {
