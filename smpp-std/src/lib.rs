@@ -25,8 +25,8 @@
 //!   segments ([`text::submit_sms`]), and received text as a [`String`];
 //!   [`reassembly`] joins the parts of incoming concatenated messages.
 //! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, body and TLV
-//!   list, in the JSON shape printed by the `smppdump` tool (described in
-//!   `smpp_core::serde`).
+//!   list, in the JSON shape printed by the `smppdump` tool of `smpp-tools`
+//!   (described in `smpp_core::serde`).
 //!
 //! Only two kinds of error end a connection: I/O errors and an impossible
 //! `command_length` ([`StreamError::Framing`], answered with a
