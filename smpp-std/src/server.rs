@@ -451,7 +451,7 @@ impl<H: Handler> Hooks for McHooks<H> {
                 handle.command(Command::Respond {
                     sequence_number,
                     command_id,
-                    answer,
+                    answer: Box::new(answer),
                 });
             },
         )

@@ -41,6 +41,7 @@ fn quiet(response_timer: Duration) -> Timers {
         enquire_link_timer: None,
         inactivity_timer: None,
         response_timer,
+        write_timer: None,
     }
 }
 
@@ -473,11 +474,12 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         // A receiver may not submit: refused before anything is sent.
         let err = esme.submit_sm(submit("x")).await.unwrap_err();
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
-        // Without Incoming, the ESME answers ESME_ROK by itself.
+        // Without Incoming nobody takes requests: the ESME answers
+        // ESME_RX_T_APPN (the MC delivers again later), never ESME_ROK.
         drop(incoming);
         let session = server.handle.session("esme").unwrap();
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
-        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
         esme.unbind().await.unwrap();
         server.stop().await;
     })
@@ -1097,8 +1099,17 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
                     assert_eq!(resp.message_id.to_string(), "only");
                     answered += 1;
                 }
+                // Written, so the MC may have it: outcome unknown, not
+                // "closed before sending".
                 Err(err) => assert!(
-                    matches!(err, Error::Closed(CloseReason::Disconnected)),
+                    matches!(
+                        err,
+                        Error::OutcomeUnknown {
+                            command_id: CommandId::SUBMIT_SM,
+                            reason: CloseReason::Disconnected,
+                            ..
+                        }
+                    ) && err.may_have_been_received(),
                     "{err:?}"
                 ),
             }
@@ -1135,7 +1146,14 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         for push in pushes {
             let err = push.await.unwrap().unwrap_err();
             assert!(
-                matches!(err, Error::Closed(CloseReason::Disconnected)),
+                matches!(
+                    err,
+                    Error::OutcomeUnknown {
+                        command_id: CommandId::DELIVER_SM,
+                        reason: CloseReason::Disconnected,
+                        ..
+                    }
+                ),
                 "{err:?}"
             );
         }
