@@ -785,7 +785,7 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
 }
 
 #[tokio::test]
-async fn a_connection_over_the_limit_waits_until_one_ends() {
+async fn a_bind_over_the_limit_is_refused_until_one_ends() {
     bounded(async {
         let smsc = Arc::new(Smsc::default());
         let server = Server::bind("127.0.0.1:0", mc(), Arc::clone(&smsc))
@@ -797,17 +797,26 @@ async fn a_connection_over_the_limit_waits_until_one_ends() {
         let handle = server.handle();
         let task = tokio::spawn(server.run());
         let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter, "secret")).await;
-        // The second connection is made (the backlog holds it) but not
-        // served: its bind gets no answer while the first is open.
-        let mut second = tokio::spawn(client::connect(addr, esme(BindType::Receiver, "secret")));
-        let waited = timeout(Duration::from_millis(300), &mut second).await;
-        assert!(waited.is_err(), "served over the limit: {waited:?}");
+        // A second bind finds the one place taken: refused, counted.
+        let refused = client::connect(addr, esme(BindType::Receiver, "secret")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(handle.stats().binds_refused_full, 1);
         assert_eq!(handle.sessions().len(), 1);
+        // Once the first ends, the place is free again.
         first.unbind().await.unwrap();
-        let (second, _second_incoming) = second.await.unwrap().unwrap();
+        until(|| handle.stats().bound == 0).await;
+        let (second, _second_incoming) = connect(addr, esme(BindType::Receiver, "secret")).await;
         assert_eq!(second.bind_info().unwrap().bind_type, BindType::Receiver);
         until(|| handle.sessions().len() == 1).await;
         assert_eq!(smsc.bound.lock().unwrap().len(), 2);
+        let stats = handle.stats();
+        assert_eq!((stats.connections, stats.bound, stats.unbound), (3, 1, 0));
         handle.shutdown();
         task.await.unwrap();
         assert_eq!(second.closed().await, CloseReason::Unbound);

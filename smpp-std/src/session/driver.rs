@@ -94,6 +94,12 @@ pub(crate) trait Hooks: Send + 'static {
         Some(CommandStatus::ESME_RBINDFAIL)
     }
 
+    /// MC: the application accepts a bind; false refuses it
+    /// (`ESME_RBINDFAIL`), the server being full.
+    fn admit(&mut self) -> bool {
+        true
+    }
+
     /// MC: the bind was accepted.
     fn bound(&mut self) {}
 
@@ -633,6 +639,11 @@ where
 
     /// MC: answers the bind awaiting a decision.
     fn answer_bind(&mut self, status: CommandStatus) {
+        let status = if status.is_ok() && !self.hooks.admit() {
+            CommandStatus::ESME_RBINDFAIL
+        } else {
+            status
+        };
         if self.engine.accept_bind(status, self.clock.now()).is_err() {
             return;
         }
