@@ -41,6 +41,7 @@ fn quiet(response_timer: Duration) -> Timers {
         enquire_link_timer: None,
         inactivity_timer: None,
         response_timer,
+        write_timer: None,
     }
 }
 
@@ -473,11 +474,12 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         // A receiver may not submit: refused before anything is sent.
         let err = esme.submit_sm(submit("x")).await.unwrap_err();
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
-        // Without Incoming, the ESME answers ESME_ROK by itself.
+        // Without Incoming nobody takes requests: the ESME answers
+        // ESME_RX_T_APPN (the MC delivers again later), never ESME_ROK.
         drop(incoming);
         let session = server.handle.session("esme").unwrap();
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
-        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
         esme.unbind().await.unwrap();
         server.stop().await;
     })
@@ -783,7 +785,7 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
 }
 
 #[tokio::test]
-async fn a_connection_over_the_limit_waits_until_one_ends() {
+async fn a_bind_over_the_limit_is_refused_until_one_ends() {
     bounded(async {
         let smsc = Arc::new(Smsc::default());
         let server = Server::bind("127.0.0.1:0", mc(), Arc::clone(&smsc))
@@ -795,17 +797,26 @@ async fn a_connection_over_the_limit_waits_until_one_ends() {
         let handle = server.handle();
         let task = tokio::spawn(server.run());
         let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter, "secret")).await;
-        // The second connection is made (the backlog holds it) but not
-        // served: its bind gets no answer while the first is open.
-        let mut second = tokio::spawn(client::connect(addr, esme(BindType::Receiver, "secret")));
-        let waited = timeout(Duration::from_millis(300), &mut second).await;
-        assert!(waited.is_err(), "served over the limit: {waited:?}");
+        // A second bind finds the one place taken: refused, counted.
+        let refused = client::connect(addr, esme(BindType::Receiver, "secret")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(handle.stats().binds_refused_full, 1);
         assert_eq!(handle.sessions().len(), 1);
+        // Once the first ends, the place is free again.
         first.unbind().await.unwrap();
-        let (second, _second_incoming) = second.await.unwrap().unwrap();
+        until(|| handle.stats().bound == 0).await;
+        let (second, _second_incoming) = connect(addr, esme(BindType::Receiver, "secret")).await;
         assert_eq!(second.bind_info().unwrap().bind_type, BindType::Receiver);
         until(|| handle.sessions().len() == 1).await;
         assert_eq!(smsc.bound.lock().unwrap().len(), 2);
+        let stats = handle.stats();
+        assert_eq!((stats.connections, stats.bound, stats.unbound), (3, 1, 0));
         handle.shutdown();
         task.await.unwrap();
         assert_eq!(second.closed().await, CloseReason::Unbound);
@@ -1097,8 +1108,17 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
                     assert_eq!(resp.message_id.to_string(), "only");
                     answered += 1;
                 }
+                // Written, so the MC may have it: outcome unknown, not
+                // "closed before sending".
                 Err(err) => assert!(
-                    matches!(err, Error::Closed(CloseReason::Disconnected)),
+                    matches!(
+                        err,
+                        Error::OutcomeUnknown {
+                            command_id: CommandId::SUBMIT_SM,
+                            reason: CloseReason::Disconnected,
+                            ..
+                        }
+                    ) && err.may_have_been_received(),
                     "{err:?}"
                 ),
             }
@@ -1135,7 +1155,14 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         for push in pushes {
             let err = push.await.unwrap().unwrap_err();
             assert!(
-                matches!(err, Error::Closed(CloseReason::Disconnected)),
+                matches!(
+                    err,
+                    Error::OutcomeUnknown {
+                        command_id: CommandId::DELIVER_SM,
+                        reason: CloseReason::Disconnected,
+                        ..
+                    }
+                ),
                 "{err:?}"
             );
         }

@@ -417,6 +417,7 @@ fn session_seeds_reach_every_state_and_event() {
         "Closed::FramingError",
         "Closed::Local",
         "Closed::Disconnected",
+        "Closed::WriteTimeout",
         "ProtocolError::Malformed",
         "ProtocolError::NotAllowed",
         "ProtocolError::WindowExceeded",

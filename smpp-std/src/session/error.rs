@@ -29,9 +29,23 @@ pub enum Error {
         /// The request's `sequence_number`.
         sequence_number: u32,
     },
-    /// The session closed (or was closing) before the answer came; nothing
-    /// more will come.
+    /// The session closed (or was closing, or the peer ended its side of
+    /// the connection) before the request was written: nothing of it left
+    /// this side, so sending it again cannot duplicate it. Also the answer
+    /// to every call once the session is closed.
     Closed(CloseReason),
+    /// The request was written (in whole or in part), but the session
+    /// closed, or the peer ended its side of the connection, before its
+    /// response came: the peer may have it, and act on it. Sending it again
+    /// may duplicate it.
+    OutcomeUnknown {
+        /// The request's `command_id`.
+        command_id: CommandId,
+        /// The request's `sequence_number`.
+        sequence_number: u32,
+        /// Why no response will come.
+        reason: CloseReason,
+    },
     /// The session refused the call and sent nothing: the operation
     /// matrix forbids the PDU in this state or for this bind
     /// ([`SessionError::NotAllowed`]), the session is unbinding, the PDU is
@@ -55,6 +69,15 @@ impl Error {
             Self::Refused(SessionError::NotAllowed { command_status, .. }) => Some(*command_status),
             _ => None,
         }
+    }
+
+    /// True when the peer may have received the request although no
+    /// response came: [`Error::Timeout`] and [`Error::OutcomeUnknown`].
+    /// Sending it again may duplicate it. Every other error means the
+    /// request was not sent (or, for [`Error::Io`] and
+    /// [`Error::BindRefused`], that there was no session to send it on).
+    pub fn may_have_been_received(&self) -> bool {
+        matches!(self, Self::Timeout { .. } | Self::OutcomeUnknown { .. })
     }
 
     /// The error a call gets once the session refused a request (an
@@ -82,6 +105,14 @@ impl fmt::Display for Error {
                 "no response to {command_id} (sequence {sequence_number}) within the response_timer"
             ),
             Self::Closed(reason) => write!(f, "session closed: {reason}"),
+            Self::OutcomeUnknown {
+                command_id,
+                sequence_number,
+                reason,
+            } => write!(
+                f,
+                "{command_id} (sequence {sequence_number}) was sent, but no response came before the session ended ({reason})"
+            ),
             Self::Refused(e) => write!(f, "refused: {e}"),
             Self::Encode(e) => write!(f, "cannot encode the PDU: {e}"),
             Self::NoResponse(id) => write!(f, "{id} gets no response"),

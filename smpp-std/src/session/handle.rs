@@ -17,25 +17,18 @@ use super::answer::Answer;
 use super::error::Error;
 use crate::owned::{AlertNotification, Body, COctet, DataSm, DeliverSm, Pdu, SubmitSm, Tlvs};
 
-/// What the application asks of the task that runs a session.
+/// What the application asks of the task that runs a session. Small: a
+/// channel of them costs little while idle.
 pub(crate) enum Command {
     /// Send a request and report its response.
-    Request {
-        body: Body,
-        reply: oneshot::Sender<Result<Pdu, Error>>,
-        /// The window slot the request holds until it is answered.
-        permit: OwnedSemaphorePermit,
-    },
+    Request(Box<Outgoing>),
     /// Send a request that gets no response (`alert_notification`).
-    Notify {
-        body: Body,
-        reply: oneshot::Sender<Result<(), Error>>,
-    },
+    Notify(Box<(Body, oneshot::Sender<Result<(), Error>>)>),
     /// Answer a request of the peer.
     Respond {
         sequence_number: u32,
         command_id: smpp_core::CommandId,
-        answer: Answer,
+        answer: Box<Answer>,
     },
     /// MC: answer the bind awaiting a decision.
     Bind(CommandStatus),
@@ -43,6 +36,14 @@ pub(crate) enum Command {
     Unbind(Option<oneshot::Sender<Result<(), Error>>>),
     /// Close at once, without unbinding.
     Close,
+}
+
+/// A request of the application on its way to the session.
+pub(crate) struct Outgoing {
+    pub(crate) body: Body,
+    pub(crate) reply: oneshot::Sender<Result<Pdu, Error>>,
+    /// The window slot the request holds until it is answered.
+    pub(crate) permit: OwnedSemaphorePermit,
 }
 
 /// How a session is bound: what the bind exchange settled.
@@ -223,11 +224,11 @@ impl Handle {
         }
         let (reply, response) = oneshot::channel();
         self.commands
-            .send(Command::Request {
+            .send(Command::Request(Box::new(Outgoing {
                 body,
                 reply,
                 permit,
-            })
+            })))
             .map_err(|_| self.shared.closed_error())?;
         Ok(Pending {
             response,
@@ -276,10 +277,10 @@ impl Handle {
     pub async fn alert_notification(&self, alert: AlertNotification) -> Result<(), Error> {
         let (reply, done) = oneshot::channel();
         self.commands
-            .send(Command::Notify {
-                body: Body::AlertNotification(alert),
+            .send(Command::Notify(Box::new((
+                Body::AlertNotification(alert),
                 reply,
-            })
+            ))))
             .map_err(|_| self.shared.closed_error())?;
         done.await.map_err(|_| self.shared.closed_error())?
     }

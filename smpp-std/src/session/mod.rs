@@ -89,27 +89,53 @@
 //! answered and sent when the link is idle, wrong-state PDUs refused with
 //! `ESME_RINVBNDSTS`, malformed PDUs answered (`generic_nack` or the
 //! request's response with the error's status) while the session goes on,
-//! the peer throttled beyond the window, `unbind` answered, requests timed
-//! out. On top of that:
+//! `unbind` answered, requests timed out, a peer that stops reading closed
+//! by the write timer. On top of that:
 //!
-//! - a request waits for a window slot before it is queued, so the window
-//!   is the back-pressure and nothing queues without bound;
+//! - **Back-pressure, both ways.** A request waits for a window slot
+//!   before it is queued ([`Config::with_window`](smpp_core::session::Config::with_window)),
+//!   so the window bounds what is queued. Once 64 KiB wait to be written,
+//!   the session takes no new request or answer, and hands the engine no
+//!   frame, until writing brought them down. The peer's requests go to the
+//!   application up to the inbound window
+//!   ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window));
+//!   beyond it (or while an ESME's application has not taken what waits in
+//!   [`Incoming`]) the next frame is held and nothing more is read: TCP
+//!   slows the peer down, and nothing is refused or lost.
+//! - **Nothing acknowledged that was not received.** An ESME answers
+//!   `ESME_ROK` only for a request the application took from [`Incoming`];
+//!   requests nobody takes get `ESME_RX_T_APPN`, so that the MC delivers
+//!   them again.
 //! - [`Handle::set_max_rate`] spaces the requests of a session evenly to
 //!   at most so many per second (an MC account's throughput), for every
-//!   clone of its handle;
-//! - when the connection ends, every request still outstanding fails with
-//!   [`Error::Closed`], and so does every later call;
+//!   clone of its handle.
+//! - **Every request comes back with a known outcome.** When the
+//!   connection ends, a request still outstanding fails with
+//!   [`Error::Closed`] if nothing of it was written (safe to send again;
+//!   it is taken off the queue) or [`Error::OutcomeUnknown`] if it was
+//!   (the peer may have it); a request without response within the
+//!   `response_timer` fails with [`Error::Timeout`]. Every later call
+//!   fails with [`Error::Closed`].
+//! - **A half-close loses nothing.** When the peer ends its side of the
+//!   connection, the requests it sent before are still answered (the
+//!   session waits for the application's answers, at most the
+//!   `response_timer`), then the session closes.
 //! - [`Handle::unbind`] lets outstanding requests finish before `unbind`
 //!   goes out; the side that sent `unbind` closes the connection when the
 //!   `unbind_resp` comes, the other waits for it (at most the
 //!   `response_timer`);
 //! - once closed, queued octets (a last response) get up to two seconds
-//!   to leave, then the connection is shut down.
+//!   to leave (none if the peer stopped reading), then the connection is
+//!   shut down.
 //!
-//! A session allows a window of at most 512 requests
-//! ([`Config::with_window`](smpp_core::session::Config::with_window) is
-//! capped there) and PDUs of at most 70,000 octets, the frame decoder's
-//! default maximum.
+//! # Memory
+//!
+//! A session holds what is in flight and little more: its lists and its
+//! transmit queue grow as used and are given back when they empty, and the
+//! read buffer holds only the octets that arrived (a `command_length`
+//! announcing a large PDU reserves nothing). Each side's window is at most
+//! 65,536 requests; a PDU sent is at most 960 KiB, one received at most
+//! 70,000 octets (the frame decoder's default maximum).
 
 pub(crate) mod answer;
 pub(crate) mod driver;

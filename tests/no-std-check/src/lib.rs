@@ -8,7 +8,7 @@
 
 use core::hint::black_box;
 
-use smpp_core::session::{BindType, Config, Event, Millis, Session};
+use smpp_core::session::{Fixed, BindType, Config, Event, Millis, Session};
 use smpp_core::text::{OnUnmappable, gsm7};
 use smpp_core::{Body, COctet, CommandStatus, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton, frame_len};
 
@@ -62,13 +62,13 @@ pub fn submit(sequence_number: u32, text: &str, out: &mut [u8]) -> usize {
 }
 
 /// A session engine with a window of 4 and a 512-octet transmit queue.
-type Engine = Session<4, 512>;
+type Engine = Session<Fixed<4, 512>>;
 
 /// Hands every PDU `from` queued to `to`; returns the octets moved.
 fn pump(from: &mut Engine, to: &mut Engine, now: Millis) -> usize {
     let mut buf = [0u8; 512];
     let mut moved = 0;
-    while let Some(n) = from.poll_transmit(&mut buf) {
+    while let Some(n) = from.poll_transmit(&mut buf, Millis(0)) {
         let mut rest = buf.get(..n).unwrap_or_default();
         while let Ok(Some(len)) = frame_len(rest, 4096) {
             let (frame, tail) = rest.split_at(len);

@@ -92,13 +92,16 @@
 //! # }
 //! ```
 
+mod registry;
+
 use core::future::Future;
 use core::net::SocketAddr;
-use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
-use std::collections::HashMap;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+pub use registry::ServerStats;
+use registry::{Limits, Registry};
 
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Role};
 use smpp_core::{CommandId, CommandStatus};
@@ -175,30 +178,8 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// The sessions of a server, by connection.
-#[derive(Debug, Default)]
-struct Registry {
-    sessions: Mutex<HashMap<u64, Handle>>,
-    next: AtomicU64,
-}
-
-impl Registry {
-    fn insert(&self, handle: Handle) -> u64 {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.lock().insert(id, handle);
-        id
-    }
-
-    fn remove(&self, id: u64) {
-        self.lock().remove(&id);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Handle>> {
-        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A cloneable handle on a [`Server`]: finds sessions, shuts down.
+/// A cloneable handle on a [`Server`]: finds sessions, reads its
+/// counters, shuts down.
 #[derive(Clone, Debug)]
 pub struct ServerHandle {
     registry: Arc<Registry>,
@@ -208,11 +189,10 @@ pub struct ServerHandle {
 impl ServerHandle {
     /// Every bound session.
     pub fn sessions(&self) -> Vec<Handle> {
-        let sessions = self.registry.lock();
-        sessions
-            .values()
+        self.registry
+            .handles()
+            .into_iter()
             .filter(|h| h.bind_info().is_some() && !h.is_closed())
-            .cloned()
             .collect()
     }
 
@@ -220,9 +200,9 @@ impl ServerHandle {
     /// (the one with the most free window slots, if there are several):
     /// where its `deliver_sm`s go.
     pub fn session(&self, system_id: &str) -> Option<Handle> {
-        let sessions = self.registry.lock();
-        sessions
-            .values()
+        self.registry
+            .handles()
+            .into_iter()
             .filter(|h| !h.is_closed())
             .filter(|h| {
                 h.bind_info().is_some_and(|b| {
@@ -230,20 +210,26 @@ impl ServerHandle {
                         && b.bind_type != BindType::Transmitter
                 })
             })
-            .max_by_key(|h| h.available_window())
-            .cloned()
+            .max_by_key(Handle::available_window)
+    }
+
+    /// What the server admitted and refused so far, and what is open now.
+    pub fn stats(&self) -> ServerStats {
+        self.registry.stats()
     }
 
     /// Stops accepting connections and ends every session: bound ones
     /// unbind once their outstanding requests are answered, the others
-    /// close. [`Server::run`] returns when all have ended.
+    /// close. [`Server::run`] returns when all have ended, or at the
+    /// latest after the shutdown timeout
+    /// ([`Server::with_shutdown_timeout`]).
     pub fn shutdown(&self) {
         self.stop.send_replace(true);
         self.end_sessions();
     }
 
     fn end_sessions(&self) {
-        for handle in self.registry.lock().values() {
+        for handle in self.registry.handles() {
             if handle.bind_info().is_some() {
                 handle.command(Command::Unbind(None));
             } else {
@@ -259,7 +245,8 @@ pub struct Server<H> {
     config: Config,
     handler: Arc<H>,
     handle: ServerHandle,
-    max_connections: usize,
+    limits: Limits,
+    shutdown_timeout: Duration,
 }
 
 impl<H> core::fmt::Debug for Server<H> {
@@ -268,7 +255,8 @@ impl<H> core::fmt::Debug for Server<H> {
             .field("listener", &self.listener)
             .field("config", &self.config)
             .field("handle", &self.handle)
-            .field("max_connections", &self.max_connections)
+            .field("limits", &self.limits)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -292,6 +280,9 @@ impl<H: Handler> Server<H> {
             ));
         }
         let listener = TcpListener::bind(addr).await?;
+        // Long enough for every session to unbind (its outstanding
+        // requests time out, then the unbind_resp) and write what is left.
+        let shutdown_timeout = config.timers().response_timer * 2 + Duration::from_secs(3);
         Ok(Self {
             listener,
             config,
@@ -300,23 +291,62 @@ impl<H: Handler> Server<H> {
                 registry: Arc::default(),
                 stop: Arc::new(watch::Sender::new(false)),
             },
-            max_connections: usize::MAX,
+            limits: Limits::DEFAULT,
+            shutdown_timeout,
         })
     }
 
-    /// Serves at most `max` connections at once (at least 1; no limit
-    /// unless set). While that many are open the server accepts no more:
-    /// new ones wait in the listener's backlog, and are accepted as open
-    /// ones end, so a flood of connections costs no task and no buffer.
+    /// Serves at most `max` bound sessions at once (at least 1; no limit
+    /// unless set): a bind beyond them is refused with `ESME_RBINDFAIL`
+    /// ([`ServerStats::binds_refused_full`]), and the ESME may try again
+    /// later.
+    ///
+    /// Connections that have not bound yet do not count here: they have
+    /// their own budget ([`Self::with_max_unbound`]), so that they can
+    /// never keep a binding ESME out while bound sessions are under this
+    /// cap.
     #[must_use]
     pub fn with_max_connections(mut self, max: usize) -> Self {
-        self.max_connections = max.max(1);
+        self.limits.max_sessions = max.max(1);
         self
     }
 
-    /// The most connections served at once ([`Self::with_max_connections`]).
+    /// The most bound sessions at once ([`Self::with_max_connections`]).
     pub fn max_connections(&self) -> usize {
-        self.max_connections
+        self.limits.max_sessions
+    }
+
+    /// Keeps at most `max` connections that have not bound yet (at least
+    /// 1; 512 by default). A new connection beyond it closes the oldest
+    /// of them ([`ServerStats::evicted_unbound`]): connections that never
+    /// bind can delay a real ESME by no more than its own bind takes, and
+    /// each costs little meanwhile. Those that do not bind are closed by
+    /// the `session_init_timer` anyway.
+    #[must_use]
+    pub fn with_max_unbound(mut self, max: usize) -> Self {
+        self.limits.max_unbound = max.max(1);
+        self
+    }
+
+    /// Keeps at most `max` connections that have not bound yet from one
+    /// source address (at least 1; 64 by default). A new connection from
+    /// that address closes its oldest one
+    /// ([`ServerStats::evicted_per_source`]), so that one source cannot
+    /// spend the whole budget of [`Self::with_max_unbound`].
+    #[must_use]
+    pub fn with_max_unbound_per_source(mut self, max: usize) -> Self {
+        self.limits.max_unbound_per_source = max.max(1);
+        self
+    }
+
+    /// How long [`Self::run`] waits for the sessions to end after
+    /// [`ServerHandle::shutdown`] before it drops those left (their
+    /// connections close, their requests fail). By default twice the
+    /// `response_timer` and 3 s: room for every session to unbind.
+    #[must_use]
+    pub fn with_shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
     }
 
     /// The address it listens on.
@@ -334,46 +364,59 @@ impl<H: Handler> Server<H> {
         &self.handler
     }
 
-    /// Accepts connections, each in a task of its own (no more at once
-    /// than [`Self::with_max_connections`] allows), until
-    /// [`ServerHandle::shutdown`]; then ends every session and returns
-    /// once all have ended. A failed `accept` (too many open files, a
-    /// connection reset before it was accepted) is retried shortly after.
+    /// Accepts connections, each in a task of its own, as the admission
+    /// settings allow ([`Self::with_max_connections`],
+    /// [`Self::with_max_unbound`], [`Self::with_max_unbound_per_source`]),
+    /// until [`ServerHandle::shutdown`]; then ends every session and
+    /// returns once all have ended, or when the shutdown timeout runs out
+    /// ([`Self::with_shutdown_timeout`]). A failed `accept` (too many open
+    /// files, a connection reset before it was accepted) is retried
+    /// shortly after.
     pub async fn run(self) {
         let Self {
             listener,
             config,
             handler,
             handle,
-            max_connections,
+            limits,
+            shutdown_timeout,
         } = self;
         let mut stop = handle.stop.subscribe();
         let mut tasks = JoinSet::new();
+        let registry = &handle.registry;
         loop {
             tokio::select! {
                 biased;
                 () = stopped(&mut stop) => break,
-                accepted = listener.accept(), if tasks.len() < max_connections => match accepted {
-                    Ok((stream, peer)) => {
-                        let _ = stream.set_nodelay(true);
-                        let driver = connection(
-                            stream,
-                            config.clone(),
-                            Arc::clone(&handler),
-                            Some(peer),
-                            Some(Arc::clone(&handle.registry)),
-                        );
-                        tasks.spawn(driver.run());
+                accepted = listener.accept() => {
+                    match accepted {
+                        Ok((stream, peer)) => {
+                            let _ = stream.set_nodelay(true);
+                            let driver = connection(
+                                stream,
+                                config.clone(),
+                                Arc::clone(&handler),
+                                Some(peer),
+                                Some((Arc::clone(registry), limits)),
+                            );
+                            tasks.spawn(driver.run());
+                        }
+                        Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                     }
-                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-                },
+                }
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
         drop(listener);
         // Sessions accepted while shutdown began are told too.
         handle.end_sessions();
-        while tasks.join_next().await.is_some() {}
+        let all_ended = async { while tasks.join_next().await.is_some() {} };
+        if tokio::time::timeout(shutdown_timeout, all_ended)
+            .await
+            .is_err()
+        {
+            tasks.shutdown().await;
+        }
     }
 }
 
@@ -400,7 +443,7 @@ fn connection<IO, H>(
     config: Config,
     handler: Arc<H>,
     peer: Option<SocketAddr>,
-    registry: Option<Arc<Registry>>,
+    registry: Option<(Arc<Registry>, Limits)>,
 ) -> Driver<IO, McHooks<H>>
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -409,9 +452,13 @@ where
     let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
     let (commands, received) = mpsc::unbounded_channel();
     let handle = Handle::new(commands, Arc::clone(&shared));
-    let registered = registry.map(|registry| {
-        let id = registry.insert(handle.clone());
-        (registry, id)
+    let registered = registry.map(|(registry, limits)| {
+        let id = registry.insert(handle.clone(), peer, limits);
+        Registered {
+            registry,
+            id,
+            limits,
+        }
     });
     let hooks = McHooks {
         handler,
@@ -421,11 +468,18 @@ where
     Driver::new(io, config, hooks, shared, received)
 }
 
+/// A session's place in its server's registry.
+struct Registered {
+    registry: Arc<Registry>,
+    id: u64,
+    limits: Limits,
+}
+
 /// The MC side's reactions: the application's handler.
 struct McHooks<H> {
     handler: Arc<H>,
     handle: Handle,
-    registered: Option<(Arc<Registry>, u64)>,
+    registered: Option<Registered>,
 }
 
 impl<H: Handler> Hooks for McHooks<H> {
@@ -435,6 +489,12 @@ impl<H: Handler> Hooks for McHooks<H> {
         now_or_later(async move { handler.bind(&request).await }, move |status| {
             handle.command(Command::Bind(status));
         })
+    }
+
+    fn admit(&mut self) -> bool {
+        self.registered
+            .as_ref()
+            .is_none_or(|r| r.registry.admit(r.id, r.limits))
     }
 
     fn bound(&mut self) {
@@ -451,7 +511,7 @@ impl<H: Handler> Hooks for McHooks<H> {
                 handle.command(Command::Respond {
                     sequence_number,
                     command_id,
-                    answer,
+                    answer: Box::new(answer),
                 });
             },
         )
@@ -462,8 +522,8 @@ impl<H: Handler> Hooks for McHooks<H> {
     }
 
     fn closed(&mut self, reason: CloseReason) {
-        if let Some((registry, id)) = self.registered.take() {
-            registry.remove(id);
+        if let Some(registered) = self.registered.take() {
+            registered.registry.remove(registered.id);
         }
         self.handler.closed(&self.handle, reason);
     }
