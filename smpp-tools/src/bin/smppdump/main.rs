@@ -72,19 +72,30 @@
 //! The JSON shape is documented in the `serde` module of `smpp-core`
 //! (`smpp_core::serde`).
 
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+mod capture;
 mod content;
+mod encode;
+mod hex;
+mod tcp;
 
-const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
-    Decodes hex PDUs (one per line) to JSON, or JSON to hex with --encode.\n\
+const USAGE: &str = "usage: smppdump [--encode] [--pretty] [--port N]... [FILE...]\n\
+    Decodes hex PDUs to JSON, or JSON to hex with --encode. Hex may be plain,\n\
+    spaced, 0x-prefixed, xxd (with offsets) or xxd -p (wrapped: a PDU ends at its\n\
+    command_length, or early at a blank line).\n\
+    A pcap or pcapng FILE (known by its magic number) is read as a capture: each\n\
+    TCP stream is reassembled and each PDU printed with \"ts\", \"src\", \"dst\" first.\n\
+    --port N   SMPP port in captures (repeatable); without it, 2775 and any stream\n\
+               whose first octets are a plausible SMPP header.\n\
     Messages (submit_sm, submit_multi, deliver_sm, data_sm, replace_sm,\n\
     broadcast_sm) also get a derived \"content\" object: udh, concat, port, text,\n\
     receipt, error.\n\
-    --encode ignores \"content\".\n\
+    --encode ignores \"content\", \"ts\", \"src\" and \"dst\", fills left-out mandatory\n\
+    fields with the specification's defaults, and takes \"short_message_text\".\n\
     A failed line prints {\"line\":N,\"error\":...,\"command_status\":S} (with \"file\"\n\
     first when several FILEs are given) and the rest goes on.\n\
     Exit code: 0 every line succeeded, 1 a line failed, 2 usage or I/O error.\n";
@@ -92,47 +103,42 @@ const USAGE: &str = "usage: smppdump [--encode] [--pretty] [FILE...]\n\
 struct Options {
     encode: bool,
     pretty: bool,
+    /// `--port`: the SMPP ports of captures (empty: the default rule).
+    ports: Vec<u16>,
     files: Vec<String>,
+}
+
+fn port(value: Option<&str>) -> Result<u16, String> {
+    let value = value.ok_or("--port needs a port number")?;
+    match value.parse() {
+        Ok(p) if p > 0 => Ok(p),
+        _ => Err(format!("--port {value}: not a port number (1-65535)")),
+    }
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut opts = Options {
         encode: false,
         pretty: false,
+        ports: Vec::new(),
         files: Vec::new(),
     };
     let mut only_files = false;
-    for arg in std::env::args().skip(1) {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             _ if only_files => opts.files.push(arg),
             "--" => only_files = true,
             "--encode" | "-e" => opts.encode = true,
             "--pretty" | "-p" => opts.pretty = true,
+            "--port" => opts.ports.push(port(args.next().as_deref())?),
+            s if s.starts_with("--port=") => opts.ports.push(port(s.get(7..))?),
             "--help" | "-h" => return Err(String::new()),
             s if s.starts_with('-') && s != "-" => return Err(format!("unknown option {s}")),
             _ => opts.files.push(arg),
         }
     }
     Ok(opts)
-}
-
-/// Decodes a hex line: octets as hex digit pairs, optionally separated by
-/// spaces, tabs or colons.
-fn parse_hex(line: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = line
-        .bytes()
-        .filter(|b| !matches!(b, b' ' | b'\t' | b':'))
-        .collect();
-    if let Some(bad) = digits.iter().find(|b| !b.is_ascii_hexdigit()) {
-        return Err(format!("not hex: {:?}", char::from(*bad)));
-    }
-    if !digits.len().is_multiple_of(2) {
-        return Err("odd number of hex digits".into());
-    }
-    Ok(digits
-        .chunks_exact(2)
-        .filter_map(|p| u8::from_str_radix(core::str::from_utf8(p).ok()?, 16).ok())
-        .collect())
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -145,7 +151,7 @@ fn to_hex(bytes: &[u8]) -> String {
         })
 }
 
-/// The outcome of one input line.
+/// The outcome of one input line or PDU.
 enum Outcome {
     Pdu(Value),
     Hex(String),
@@ -155,19 +161,10 @@ enum Outcome {
     },
 }
 
-fn decode_line(line: &str) -> Outcome {
-    let bytes = match parse_hex(line) {
-        Ok(b) => b,
-        Err(error) => {
-            return Outcome::Failed {
-                error,
-                command_status: None,
-            };
-        }
-    };
+fn decode_octets(bytes: &[u8]) -> Outcome {
     // An unknown command_id (a vendor PDU) keeps its body as `body_hex`,
     // which --encode takes back.
-    let result = smpp_core::Pdu::parse_any(&bytes)
+    let result = smpp_core::Pdu::parse_any(bytes)
         .map_err(|e| (e.to_string(), Some(e.command_status().0)))
         .and_then(|pdu| {
             let mut v = serde_json::to_value(pdu).map_err(|e| (e.to_string(), None))?;
@@ -188,11 +185,11 @@ fn decode_line(line: &str) -> Outcome {
 fn encode_line(line: &str) -> Outcome {
     // Two steps, so that a PDU breaking a field rule keeps its typed error
     // and the status a peer would answer.
-    let wire: smpp_core::serde::PduWire = match serde_json::from_str(line) {
+    let wire = match encode::read(line) {
         Ok(w) => w,
-        Err(e) => {
+        Err(error) => {
             return Outcome::Failed {
-                error: e.to_string(),
+                error,
                 command_status: None,
             };
         }
@@ -321,79 +318,215 @@ fn line_text(raw: &[u8]) -> Result<&str, String> {
     })
 }
 
-/// Where a failed line came from: its file (only when several inputs are
-/// given) and its number within that file.
-struct Place<'a> {
-    file: Option<&'a str>,
-    line: usize,
+/// What a report is about.
+enum Place<'a> {
+    /// A line of a text input (with the character where its fault lies,
+    /// when not the first).
+    Line { line: usize, column: Option<usize> },
+    /// A place in a captured stream.
+    Stream(&'a tcp::At),
+    /// A gap in a captured stream, up to this offset.
+    Gap(&'a tcp::At, u64),
+    /// A capture file as a whole.
+    Capture,
+}
+
+/// The input a report is about: its name, when several inputs are given.
+type File<'a> = Option<&'a str>;
+
+fn ts_value(at: &tcp::At) -> Value {
+    at.ts
+        .map_or(Value::Null, |ts| Value::String(ts.to_string()))
+}
+
+fn stream_text(at: &tcp::At) -> String {
+    let ts = at.ts.map_or_else(|| "-".to_owned(), |ts| ts.to_string());
+    format!("{ts} {} -> {}", at.src, at.dst)
 }
 
 fn report(
     out: &mut impl Write,
     opts: &Options,
+    file: File<'_>,
     place: &Place<'_>,
     error: &str,
     command_status: Option<u32>,
 ) -> io::Result<()> {
     if opts.pretty {
         let status = command_status.map_or("none".into(), |s| format!("{s:#x}"));
-        let at = match place.file {
-            Some(file) => format!("{file}:{}", place.line),
-            None => format!("line {}", place.line),
+        let at = match place {
+            Place::Line { line, column } => {
+                let column = column.map(|c| format!(":{c}")).unwrap_or_default();
+                match file {
+                    Some(file) => format!("{file}:{line}{column}"),
+                    None => format!("line {line}{column}"),
+                }
+            }
+            Place::Stream(at) | Place::Gap(at, _) => {
+                let prefix = file.map(|f| format!("{f}: ")).unwrap_or_default();
+                format!("{prefix}{} offset {}", stream_text(at), at.offset)
+            }
+            Place::Capture => file.unwrap_or("capture").to_owned(),
         };
         writeln!(out, "{at}: error: {error} (command_status {status})")
     } else {
-        let mut obj = serde_json::Map::new();
-        if let Some(file) = place.file {
+        let mut obj = Map::new();
+        if let Some(file) = file {
             obj.insert("file".into(), json!(file));
         }
-        obj.insert("line".into(), json!(place.line));
+        match place {
+            Place::Line { line, column } => {
+                obj.insert("line".into(), json!(line));
+                if let Some(column) = column {
+                    obj.insert("column".into(), json!(column));
+                }
+            }
+            Place::Stream(at) => {
+                obj.insert("ts".into(), ts_value(at));
+                obj.insert("src".into(), json!(at.src.to_string()));
+                obj.insert("dst".into(), json!(at.dst.to_string()));
+                obj.insert("offset".into(), json!(at.offset));
+            }
+            Place::Gap(at, to) => {
+                obj.insert("ts".into(), ts_value(at));
+                obj.insert("src".into(), json!(at.src.to_string()));
+                obj.insert("dst".into(), json!(at.dst.to_string()));
+                obj.insert("gap".into(), json!({"from": at.offset, "to": to}));
+            }
+            Place::Capture => {}
+        }
         obj.insert("error".into(), json!(error));
         obj.insert("command_status".into(), json!(command_status));
         writeln!(out, "{}", Value::Object(obj))
     }
 }
 
-/// Handles one line; false if it failed.
-fn handle_line(
+/// Prints a decoded PDU; from a capture, `ts`, `src` and `dst` come first.
+fn print_pdu(
     out: &mut impl Write,
     opts: &Options,
-    place: &Place<'_>,
-    raw: &[u8],
-) -> io::Result<bool> {
-    let line = match line_text(raw) {
-        Ok(line) => line,
-        Err(error) => {
-            report(out, opts, place, &error, None)?;
-            return Ok(false);
+    at: Option<&tcp::At>,
+    v: Value,
+) -> io::Result<()> {
+    if opts.pretty {
+        let mut s = String::new();
+        if let Some(at) = at {
+            s = stream_text(at) + "\n";
         }
-    };
-    let text = if opts.encode {
-        line.trim()
-    } else {
-        line.split('#').next().unwrap_or("").trim()
-    };
-    if text.is_empty() || text.starts_with('#') {
-        return Ok(true);
+        pretty(&v, &mut s);
+        return write!(out, "{s}");
     }
-    let outcome = if opts.encode {
-        encode_line(text)
-    } else {
-        decode_line(text)
-    };
-    match outcome {
-        Outcome::Pdu(v) if opts.pretty => {
-            let mut s = String::new();
-            pretty(&v, &mut s);
-            write!(out, "{s}")?;
+    match (at, v) {
+        (Some(at), Value::Object(fields)) => {
+            let mut obj = Map::new();
+            obj.insert("ts".into(), ts_value(at));
+            obj.insert("src".into(), json!(at.src.to_string()));
+            obj.insert("dst".into(), json!(at.dst.to_string()));
+            obj.extend(fields);
+            writeln!(out, "{}", Value::Object(obj))
         }
-        Outcome::Pdu(v) => writeln!(out, "{v}")?,
-        Outcome::Hex(h) => writeln!(out, "{h}")?,
+        (_, v) => writeln!(out, "{v}"),
+    }
+}
+
+/// Decodes one PDU gathered from hex lines; false if it failed.
+fn emit_unit(
+    out: &mut impl Write,
+    opts: &Options,
+    file: File<'_>,
+    unit: &hex::Unit,
+) -> io::Result<bool> {
+    match decode_octets(&unit.octets) {
+        Outcome::Pdu(v) => print_pdu(out, opts, None, v).map(|()| true),
+        Outcome::Hex(_) => Ok(true),
         Outcome::Failed {
             error,
             command_status,
         } => {
-            report(out, opts, place, &error, command_status)?;
+            let place = Place::Line {
+                line: unit.line,
+                column: None,
+            };
+            report(out, opts, file, &place, &error, command_status).map(|()| false)
+        }
+    }
+}
+
+/// What a failed line costs the PDU being gathered, if any.
+fn dropped(gatherer: &mut hex::Gatherer) -> String {
+    let note = gatherer
+        .pending()
+        .map(|line| format!(" (the PDU begun on line {line} is dropped)"))
+        .unwrap_or_default();
+    gatherer.clear();
+    note
+}
+
+/// Handles one hex line; false if it failed.
+fn handle_hex_line(
+    out: &mut impl Write,
+    opts: &Options,
+    file: File<'_>,
+    line: usize,
+    raw: &[u8],
+    gatherer: &mut hex::Gatherer,
+) -> io::Result<bool> {
+    let parsed = line_text(raw)
+        .map_err(|error| (error, None))
+        .and_then(|text| {
+            hex::parse_line(text).map_err(|e| {
+                // The first column is implied.
+                (e.message, (e.column > 1).then_some(e.column))
+            })
+        });
+    match parsed {
+        Ok(hex::Line::Blank) => match gatherer.finish() {
+            Some(unit) => emit_unit(out, opts, file, &unit),
+            None => Ok(true),
+        },
+        Ok(hex::Line::Comment) => Ok(true),
+        Ok(hex::Line::Octets(octets)) => {
+            let mut ok = true;
+            for unit in gatherer.push(line, &octets) {
+                ok &= emit_unit(out, opts, file, &unit)?;
+            }
+            Ok(ok)
+        }
+        Err((error, column)) => {
+            let error = error + &dropped(gatherer);
+            let place = Place::Line { line, column };
+            report(out, opts, file, &place, &error, None).map(|()| false)
+        }
+    }
+}
+
+/// Handles one JSON line of `--encode`; false if it failed.
+fn handle_json_line(
+    out: &mut impl Write,
+    opts: &Options,
+    file: File<'_>,
+    line: usize,
+    raw: &[u8],
+) -> io::Result<bool> {
+    let place = Place::Line { line, column: None };
+    let text = match line_text(raw) {
+        Ok(text) => text.trim(),
+        Err(error) => {
+            report(out, opts, file, &place, &error, None)?;
+            return Ok(false);
+        }
+    };
+    if text.is_empty() || text.starts_with('#') {
+        return Ok(true);
+    }
+    match encode_line(text) {
+        Outcome::Hex(h) => writeln!(out, "{h}")?,
+        Outcome::Pdu(v) => print_pdu(out, opts, None, v)?,
+        Outcome::Failed {
+            error,
+            command_status,
+        } => {
+            report(out, opts, file, &place, &error, command_status)?;
             return Ok(false);
         }
     }
@@ -402,7 +535,7 @@ fn handle_line(
 
 /// The longest input line read: far more than the JSON or hex of the
 /// largest PDU a decoder accepts (a 64 KiB `message_payload`).
-const MAX_LINE: usize = 4 << 20;
+pub(crate) const MAX_LINE: usize = 4 << 20;
 
 /// Reads the next line into `raw` (empty); `None` at the end of the input,
 /// `Some(false)` for a line of more than [`MAX_LINE`] octets before its
@@ -410,7 +543,7 @@ const MAX_LINE: usize = 4 << 20;
 fn read_line<R: BufRead + ?Sized>(reader: &mut R, raw: &mut Vec<u8>) -> io::Result<Option<bool>> {
     // The line's octets and its `\n`.
     let limit = u64::try_from(MAX_LINE + 1).unwrap_or(u64::MAX);
-    if io::Read::take(&mut *reader, limit).read_until(b'\n', raw)? == 0 {
+    if Read::take(&mut *reader, limit).read_until(b'\n', raw)? == 0 {
         return Ok(None);
     }
     if raw.len() <= MAX_LINE || raw.ends_with(b"\n") {
@@ -434,6 +567,112 @@ fn read_line<R: BufRead + ?Sized>(reader: &mut R, raw: &mut Vec<u8>) -> io::Resu
     }
 }
 
+/// An input: standard input or a file.
+type Input = Box<dyn BufRead + Send>;
+
+/// An input after [`peek`]: the octets read, then the rest.
+type Peeked = io::Chain<io::Cursor<Vec<u8>>, Input>;
+
+/// Reads the first octets of an input (up to 4, fewer at its end) and
+/// gives them back with the rest of it.
+fn peek(mut input: Input) -> io::Result<(Vec<u8>, Peeked)> {
+    let mut head = vec![0u8; 4];
+    let mut len = 0;
+    while len < head.len() {
+        match input.read(head.get_mut(len..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(len);
+    Ok((head.clone(), io::Cursor::new(head).chain(input)))
+}
+
+/// Reads a text input line by line: hex, or JSON with `--encode`.
+fn run_lines(
+    out: &mut impl Write,
+    opts: &Options,
+    file: File<'_>,
+    mut reader: impl BufRead,
+) -> io::Result<bool> {
+    let mut all_ok = true;
+    let mut gatherer = hex::Gatherer::default();
+    let mut raw = Vec::new();
+    let mut line = 0;
+    loop {
+        raw.clear();
+        let Some(whole) = read_line(&mut reader, &mut raw)? else {
+            break;
+        };
+        line += 1;
+        all_ok &= if !whole {
+            let error = format!("line longer than {MAX_LINE} octets") + &dropped(&mut gatherer);
+            let place = Place::Line { line, column: None };
+            report(out, opts, file, &place, &error, None)?;
+            false
+        } else if opts.encode {
+            handle_json_line(out, opts, file, line, &raw)?
+        } else {
+            handle_hex_line(out, opts, file, line, &raw, &mut gatherer)?
+        };
+    }
+    // The end of the input ends a PDU.
+    if let Some(unit) = gatherer.finish() {
+        all_ok &= emit_unit(out, opts, file, &unit)?;
+    }
+    Ok(all_ok)
+}
+
+/// Reads a capture file.
+fn run_capture(
+    out: &mut impl Write,
+    opts: &Options,
+    file: File<'_>,
+    input: impl Read + Send,
+) -> io::Result<bool> {
+    let mut all_ok = true;
+    let ports = tcp::Ports(opts.ports.clone());
+    capture::read(input, ports, |event| {
+        let (place, error, command_status) = match &event {
+            tcp::Event::Pdu { at, octets } => match decode_octets(octets) {
+                Outcome::Pdu(v) => return print_pdu(out, opts, Some(at), v),
+                Outcome::Hex(_) => return Ok(()),
+                Outcome::Failed {
+                    error,
+                    command_status,
+                } => (Place::Stream(at), error, command_status),
+            },
+            tcp::Event::Unframed {
+                at,
+                error,
+                command_status,
+            } => (Place::Stream(at), error.clone(), Some(*command_status)),
+            tcp::Event::Gap { at, to } => (
+                Place::Gap(at, *to),
+                format!(
+                    "octets {}..{to} of the stream are missing from the capture; \
+                     reading resumes at the next plausible header",
+                    at.offset
+                ),
+                None,
+            ),
+            tcp::Event::Cut { at, have, length } => {
+                let of = length
+                    .map(|l| format!(" of {l} octets"))
+                    .unwrap_or_default();
+                let error = format!("the stream ends {have} octets into a PDU{of}");
+                (Place::Stream(at), error, None)
+            }
+            tcp::Event::Notice(error) => (Place::Capture, error.clone(), None),
+        };
+        all_ok = false;
+        report(out, opts, file, &place, &error, command_status)
+    })?;
+    Ok(all_ok)
+}
+
 fn run(opts: &Options) -> io::Result<bool> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -445,7 +684,7 @@ fn run(opts: &Options) -> io::Result<bool> {
     };
     let several = inputs.len() > 1;
     for name in &inputs {
-        let mut reader: Box<dyn BufRead> = if name == "-" {
+        let input: Input = if name == "-" {
             Box::new(io::BufReader::new(io::stdin()))
         } else {
             Box::new(io::BufReader::new(
@@ -453,26 +692,20 @@ fn run(opts: &Options) -> io::Result<bool> {
                     .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?,
             ))
         };
-        let mut raw = Vec::new();
-        let mut line = 0;
-        loop {
-            raw.clear();
-            let Some(whole) = read_line(&mut reader, &mut raw)? else {
-                break;
-            };
-            line += 1;
-            let place = Place {
-                file: several.then_some(name.as_str()),
-                line,
-            };
-            if whole {
-                all_ok &= handle_line(&mut out, opts, &place, &raw)?;
-            } else {
-                let error = format!("line longer than {MAX_LINE} octets");
-                report(&mut out, opts, &place, &error, None)?;
-                all_ok = false;
+        let file = several.then_some(name.as_str());
+        let (head, input) =
+            peek(input).map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
+        all_ok &= if capture::is_capture(&head) {
+            if opts.encode {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{name}: a capture file, but --encode reads JSON lines"),
+                ));
             }
-        }
+            run_capture(&mut out, opts, file, input)?
+        } else {
+            run_lines(&mut out, opts, file, input)?
+        };
     }
     out.flush()?;
     Ok(all_ok)
