@@ -547,3 +547,39 @@ fn damaged_captures_never_crash() {
     }
     assert!(truncated_reported >= 30, "{truncated_reported}");
 }
+
+#[test]
+fn standard_input_is_read_as_it_comes() {
+    use std::io::BufRead as _;
+    for name in ["reorder-ipv4.pcap", "reorder-ipv6.pcapng"] {
+        let bytes = std::fs::read(capture(name)).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smppdump"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        // The first half of the capture, the input kept open: the first
+        // PDUs come out before the rest is written.
+        stdin.write_all(&bytes[..bytes.len() / 2]).unwrap();
+        stdin.flush().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                tx.send(line.unwrap()).unwrap();
+            }
+        });
+        let first = rx
+            .recv_timeout(core::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{name}: nothing before the end of the input"));
+        let v: Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(v["command"], "bind_transceiver", "{name}");
+        stdin.write_all(&bytes[bytes.len() / 2..]).unwrap();
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{name}");
+        reader.join().unwrap();
+        let (_, whole) = dump(&[capture(name).to_str().unwrap()]);
+        assert_eq!(1 + rx.iter().count(), whole.len(), "{name}");
+    }
+}

@@ -232,22 +232,70 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
     })
 }
 
-/// A reader whose every read fills the buffer unless the input ends: the
-/// capture reader reads its first block with a single call.
-struct ReadFull<R>(R);
+/// A reader whose first read returns the file header (the pcap header,
+/// or the pcapng section header block) and nothing more: the capture reader
+/// parses it from one read and then reads again, which must not wait for
+/// input that a live capture on standard input has not written yet. The
+/// octets read past the header come next.
+struct HeaderFirst<R> {
+    inner: R,
+    first: bool,
+    rest: Vec<u8>,
+    at: usize,
+}
 
-impl<R: Read> Read for ReadFull<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let mut filled = 0;
-        while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
-            match self.0.read(rest) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+/// The octets the file header takes, as far as `head` tells.
+fn header_len(head: &[u8]) -> usize {
+    const PCAPNG_SHB: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+    match head {
+        [a, b, c, d, l0, l1, l2, l3, m0, ..] if [*a, *b, *c, *d] == PCAPNG_SHB => {
+            // The byte-order magic 0x1A2B3C4D says how to read the length.
+            let len = if *m0 == 0x1a {
+                u32::from_be_bytes([*l0, *l1, *l2, *l3])
+            } else {
+                u32::from_le_bytes([*l0, *l1, *l2, *l3])
+            };
+            usize::try_from(len).unwrap_or(usize::MAX)
         }
-        Ok(filled)
+        [0x0a, 0x0d, 0x0d, 0x0a, ..] => 12,
+        _ => 24,
+    }
+}
+
+impl<R: Read> Read for HeaderFirst<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.first {
+            self.first = false;
+            let mut head = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while head.len() < header_len(&head).min(BLOCK_BUFFER) {
+                match self.inner.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => head.extend_from_slice(chunk.get(..n).unwrap_or_default()),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let n = header_len(&head).min(head.len()).min(buf.len());
+            buf.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(head.get(..n).unwrap_or_default());
+            self.rest = head.split_off(n);
+            return Ok(n);
+        }
+        if let Some(rest) = self.rest.get(self.at..).filter(|r| !r.is_empty()) {
+            let n = rest.len().min(buf.len());
+            buf.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(rest.get(..n).unwrap_or_default());
+            self.at += n;
+            if self.at == self.rest.len() {
+                self.rest = Vec::new();
+                self.at = 0;
+            }
+            return Ok(n);
+        }
+        self.inner.read(buf)
     }
 }
 
@@ -326,7 +374,15 @@ pub(crate) fn read<R: Read + Send>(
     let mut events = Vec::new();
     let mut interfaces = Interfaces::default();
     let mut unsupported: Vec<Linktype> = Vec::new();
-    let mut reader = match pcap_parser::create_reader(BLOCK_BUFFER, ReadFull(input)) {
+    let mut reader = match pcap_parser::create_reader(
+        BLOCK_BUFFER,
+        HeaderFirst {
+            inner: input,
+            first: true,
+            rest: Vec::new(),
+            at: 0,
+        },
+    ) {
         Ok(r) => r,
         Err(e) => return emit(Event::Notice(format!("capture file: {}", describe(&e)))),
     };

@@ -1,25 +1,95 @@
-//! `smppdump`: SMPP PDUs between hex and JSON.
+//! `smppdump`: SMPP PDUs between hex, captures and JSON.
 //!
 //! ```text
-//! smppdump [--encode] [--pretty] [FILE...]
+//! smppdump [--encode] [--pretty] [--port N]... [FILE...]
 //! ```
 //!
-//! Reads FILEs (or standard input when none, or for `-`) line by line.
+//! Reads FILEs (or standard input when none, or for `-`). An input whose
+//! first four octets are a pcap magic number (either byte order,
+//! microseconds or nanoseconds) or a pcapng section header is a capture;
+//! any other is read line by line.
 //!
-//! - Default: each line is one PDU in hex (spaces and colons between octets
-//!   are allowed; `#` starts a comment; blank lines are skipped). Each PDU
-//!   is printed as one JSON object on one line, in the shape of the
-//!   `serde` support of `smpp-core` (`command`, `command_id`,
+//! - Default: hex, printed as one JSON object per PDU on one line, in the
+//!   shape of the `serde` support of `smpp-core` (`command`, `command_id`,
 //!   `command_status`, `sequence_number`, `body`, `tlvs`). A body kept as
 //!   octets is printed as `body_hex`, with `body` `null`: that of a
 //!   `command_id` the specification does not define (a vendor PDU, whose
 //!   `command` is `null` too) and that of an error response whose body
 //!   does not follow the layout.
 //! - `--encode`: each line is such a JSON object; the PDU is printed as
-//!   lowercase hex. Derived lengths may be left out; a `content` key is
-//!   ignored.
+//!   lowercase hex. Derived lengths may be left out; `content`, `ts`, `src`
+//!   and `dst` keys are ignored (so a capture's lines encode back). A
+//!   mandatory field left out takes the specification's default, as the
+//!   builders of `smpp-std` do: `interface_version` 0x34, 0 for every other
+//!   integer, NULL (`""`) for C-Octet Strings, an empty `short_message`,
+//!   no `unsuccess_sme`; a response with `command_status` 0 whose `body` is
+//!   left out gets one so filled (`"body":null` gives none). The header's
+//!   `sequence_number`, a `submit_multi`'s destinations and mandatory TLVs
+//!   have no default. `short_message_text` in the body gives
+//!   `short_message` as text, coded as `data_coding` says: GSM 7-bit
+//!   unpacked with the default tables for 0 and the GSM 7-bit groups
+//!   (0xF0-0xF3, ...), ASCII for 1, Latin-1 for 3, UCS-2 for 8 and the UCS-2
+//!   groups; other codings, and `esm_class` with UDHI, need `short_message`
+//!   in hex. `replace_sm` has no `data_coding`: GSM 7-bit.
 //! - `--pretty`: a readable multi-line form instead of JSON, `content`
 //!   included.
+//! - `--port N` (repeatable): the SMPP ports of captures.
+//!
+//! # Hex
+//!
+//! A line holds octets as hex digits, plain or with spaces, tabs, colons or
+//! commas between octets or groups, with a `0x` prefix on the line or on
+//! each group, or as `xxd` prints it (an offset of four or more hex digits
+//! and `: `, then the octets; the text column after two spaces is
+//! ignored). `#` starts a comment (not in `xxd` lines). The octets of
+//! consecutive lines run on, so `xxd -p` output (30 octets a line) and a
+//! dump of a whole stream read as they are: a PDU ends when it holds the
+//! `command_length` its first four octets announce, and the rest of that
+//! line starts the next PDU. A blank line and the end of the input end a
+//! PDU early (a comment line does not); a `command_length` below 16 or
+//! above 2 MiB ends it with the rest of its line. So a file of one PDU per
+//! line is read line by line.
+//!
+//! # Captures
+//!
+//! pcap and pcapng files (read with `pcap-parser`): Ethernet (VLAN tags
+//! too), Linux cooked v1 and v2, BSD loopback (`NULL`, `LOOP`) and raw IP;
+//! IPv4 and IPv6 (IP fragments are skipped). Each TCP connection is put back
+//! in order in both directions: segments out of order wait for the ones
+//! before them; retransmitted and overlapping octets are read once (the
+//! first copy counts); PDUs are cut on `command_length` whatever the
+//! segments. Each PDU prints as above with `"ts"`, `"src"` and `"dst"` first:
+//! the time of the packet that completed it (RFC 3339 UTC, with as many
+//! fraction digits as the capture's resolution: 6 or 9), and the sending and
+//! receiving `address:port` (`[v6]:port`).
+//!
+//! SMPP streams: those with a `--port`; without `--port`, port 2775 and any
+//! connection whose first 16 octets (from whichever side speaks first) are
+//! a plausible header (`command_length` 16 to 70,000, a `command_id` the
+//! specification defines, status 0 in a request). A capture that starts in
+//! the middle of a connection is searched for the first plausible header.
+//!
+//! A gap (octets the capture missed and will not show: the receiver
+//! acknowledged them, or the capture or connection ends with later octets
+//! waiting) is reported once, where it is found:
+//! `{"ts":...,"src":...,"dst":...,"gap":{"from":A,"to":B},"error":"...",
+//! "command_status":null}`, A and B the stream offsets of the missing range
+//! (octets after the SYN; after the first octet seen when the capture has
+//! no SYN). The PDU it cuts is dropped, and reading goes
+//! on at the next plausible header. A PDU that cannot be decoded, or a
+//! header that cannot be framed, prints `{"ts","src","dst","offset",
+//! "error","command_status"}`; a stream that ends inside a PDU, the same
+//! with `"the stream ends N octets into a PDU of M octets"`; something about
+//! the file (damage, an unknown link type) `{"error",...}`.
+//!
+//! Memory is bounded whatever the capture: at most 256 KiB of out-of-order
+//! octets per direction (past it, the hole before them is a gap), 4,096
+//! connections and 64 MiB of buffered octets in all (past either, the least
+//! recently active connection is closed as at the end of the capture, its
+//! holes reported, and one line says so the first time), and blocks of at
+//! most 1 MiB.
+//!
+//! # `content`
 //!
 //! `submit_sm`, `submit_multi`, `deliver_sm`, `data_sm`, `replace_sm` and
 //! `broadcast_sm` also get a top-level `content` object: what the text
@@ -58,16 +128,20 @@
 //! `--encode` input that breaks a field rule, such as a `source_addr` of 25
 //! characters: 10, `ESME_RINVSRCADR`), or `null` when the line is not a PDU
 //! at all: bad hex, bad JSON, a line that is not UTF-8. `N` counts the lines
-//! of each input from 1 (blank and comment lines included); with several
-//! inputs the object starts with `"file":"NAME"` (`-` for standard input).
-//! Lines end at `\n`; a `\r` before it is dropped.
+//! of each input from 1 (blank and comment lines included); a PDU over
+//! several lines is reported at its first. A fault at one character after
+//! the first of its line adds `"column":C` (counted in characters from 1)
+//! after `line`. With several inputs the object starts with `"file":"NAME"`
+//! (`-` for standard input), and so do the failures of captures. Lines end
+//! at `\n`; a `\r` before it is dropped.
 //!
 //! A line longer than 4 MiB (far more than the largest PDU takes) fails
 //! with `"error":"line longer than 4194304 octets"` without being read into
 //! memory.
 //!
-//! Exit code: 0 if every line succeeded, 1 if any failed, 2 for usage or I/O
-//! errors (a file that cannot be opened or read).
+//! Exit code: 0 if every line or captured PDU succeeded, 1 if any failed (a
+//! gap counts), 2 for usage or I/O errors (a file that cannot be opened or
+//! read, a capture given to `--encode`).
 //!
 //! The JSON shape is documented in the `serde` module of `smpp-core`
 //! (`smpp_core::serde`).
@@ -625,19 +699,24 @@ fn run_lines(
     Ok(all_ok)
 }
 
-/// Reads a capture file.
+/// Reads a capture file; with `live` (standard input), each line is
+/// written out as soon as it is known.
 fn run_capture(
     out: &mut impl Write,
     opts: &Options,
     file: File<'_>,
     input: impl Read + Send,
+    live: bool,
 ) -> io::Result<bool> {
     let mut all_ok = true;
     let ports = tcp::Ports(opts.ports.clone());
     capture::read(input, ports, |event| {
         let (place, error, command_status) = match &event {
             tcp::Event::Pdu { at, octets } => match decode_octets(octets) {
-                Outcome::Pdu(v) => return print_pdu(out, opts, Some(at), v),
+                Outcome::Pdu(v) => {
+                    print_pdu(out, opts, Some(at), v)?;
+                    return if live { out.flush() } else { Ok(()) };
+                }
                 Outcome::Hex(_) => return Ok(()),
                 Outcome::Failed {
                     error,
@@ -668,7 +747,8 @@ fn run_capture(
             tcp::Event::Notice(error) => (Place::Capture, error.clone(), None),
         };
         all_ok = false;
-        report(out, opts, file, &place, &error, command_status)
+        report(out, opts, file, &place, &error, command_status)?;
+        if live { out.flush() } else { Ok(()) }
     })?;
     Ok(all_ok)
 }
@@ -702,7 +782,7 @@ fn run(opts: &Options) -> io::Result<bool> {
                     format!("{name}: a capture file, but --encode reads JSON lines"),
                 ));
             }
-            run_capture(&mut out, opts, file, input)?
+            run_capture(&mut out, opts, file, input, name == "-")?
         } else {
             run_lines(&mut out, opts, file, input)?
         };
