@@ -937,6 +937,35 @@ mod tests {
     }
 
     #[test]
+    fn buffered_octets_are_capped_in_all() {
+        let mut f = Feed::new(&[], CLIENT, SERVER);
+        let chunk = vec![0x41u8; 60 << 10];
+        // Each connection: a hole, then 240 KiB waiting after it.
+        let per_connection = 4 * chunk.len();
+        let connections = MAX_BUFFERED / per_connection + 8;
+        for i in 0..connections {
+            f.client = SocketAddr::new(f.client.ip(), 10_000 + u16::try_from(i).unwrap());
+            f.send(1, true, 1000, None, "S", &[]);
+            for k in 0..4u32 {
+                let seq = 2001 + k * u32::try_from(chunk.len()).unwrap();
+                f.send(1, true, seq, None, "", &chunk);
+            }
+            assert!(f.tracker.buffered <= MAX_BUFFERED + per_connection);
+        }
+        let got = f.take();
+        assert!(
+            got[0].starts_with("notice more than 67108864 buffered octets"),
+            "{}",
+            got[0]
+        );
+        // The oldest connections closed to make room, each with its gap.
+        let gaps = got.iter().filter(|e| e.starts_with("gap")).count();
+        assert_eq!(gaps, connections - f.tracker.conns.len());
+        assert!(gaps >= 8, "{gaps}");
+        assert_eq!(got[1], "gap t1 10000>2775 0..1000");
+    }
+
+    #[test]
     fn plausible_headers() {
         assert!(plausible_header(&pdu(16, 1, 0)));
         let with = |at: usize, v: u8| {
