@@ -164,8 +164,8 @@ const USAGE: &str = "usage: smppdump [--encode] [--pretty] [--port N]... [FILE..
     command_length, or early at a blank line).\n\
     A pcap or pcapng FILE (known by its magic number) is read as a capture: each\n\
     TCP stream is reassembled and each PDU printed with \"ts\", \"src\", \"dst\" first.\n\
-    --port N   SMPP port in captures (repeatable); without it, 2775 and any stream\n\
-               whose first octets are a plausible SMPP header.\n\
+    --port N: an SMPP port of captures, repeatable; without it, 2775 and any\n\
+    stream whose first octets are a plausible SMPP header.\n\
     Messages (submit_sm, submit_multi, deliver_sm, data_sm, replace_sm,\n\
     broadcast_sm) also get a derived \"content\" object: udh, concat, port, text,\n\
     receipt, error.\n\
