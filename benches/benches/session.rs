@@ -13,8 +13,8 @@ use std::sync::Arc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use smpp_core::session::{BindType, Config, Event, Fixed, Millis, Session, Timers};
 use smpp_core::{Body, COctet, CommandStatus, Pdu, SubmitSm, SubmitSmResp, Tlvs, frame_len};
-use smpp_std::server::{BindRequest, Handler, Server};
-use smpp_std::session::{Answer, Handle};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
+use smpp_std::session::Answer;
 
 /// `submit_sm` per iteration.
 const MESSAGES: usize = 10_000;
@@ -123,11 +123,11 @@ fn engines(c: &mut Criterion) {
 struct Smsc;
 
 impl Handler for Smsc {
-    async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
         CommandStatus::ESME_ROK
     }
 
-    async fn request(&self, _session: &Handle, _pdu: smpp_std::Pdu) -> Answer {
+    async fn request(&self, _cx: &Context, _pdu: smpp_std::Pdu) -> Answer {
         Answer::MessageId(bytes::Bytes::from_static(b"5a3c9e01"))
     }
 }

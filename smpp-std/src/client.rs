@@ -34,14 +34,14 @@
 //!
 //! use smpp_core::session::{BindType, Config};
 //! use smpp_core::CommandStatus;
-//! use smpp_std::server::{BindRequest, Handler, Server};
-//! use smpp_std::session::{Answer, Handle};
+//! use smpp_std::server::{BindRequest, Context, Handler, Server};
+//! use smpp_std::session::Answer;
 //! use smpp_std::{Pdu, SubmitSmBuilder, client};
 //!
 //! struct Smsc;
 //!
 //! impl Handler for Smsc {
-//!     async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+//!     async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
 //!         if bind.password() == b"secret" {
 //!             CommandStatus::ESME_ROK
 //!         } else {
@@ -49,7 +49,7 @@
 //!         }
 //!     }
 //!
-//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
 //!         Answer::message_id(format!("id-{}", pdu.sequence_number))
 //!     }
 //! }
@@ -71,8 +71,7 @@
 //!         .destination_addr("447700900123")
 //!         .short_message("Hello")
 //!         .build()?;
-//!     let smpp_core::Body::SubmitSm(sm) = submit.body else { unreachable!() };
-//!     let resp = esme.submit_sm(sm).await?;
+//!     let resp = esme.submit_sm(submit).await?;
 //!     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
 //!     assert!(resp.message_id.to_string().starts_with("id-"));
 //!     esme.unbind().await?;
@@ -95,9 +94,10 @@ use tokio::net::{TcpStream, ToSocketAddrs};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::owned::Pdu;
+use crate::session::BindInfo;
 use crate::session::answer::{Inbox, Responder};
 use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
-use crate::session::handle::{BindInfo, Command, Shared};
+use crate::session::handle::{Command, Shared};
 use crate::session::{Answer, Error, Handle, Incoming, Request};
 
 /// An ESME's handle on its session: a [`Handle`] (see there for every

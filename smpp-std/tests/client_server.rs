@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
-use smpp_std::server::{BindRequest, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Error, Handle, Incoming};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
@@ -62,32 +62,24 @@ fn mc() -> Config {
         .with_timers(quiet(Duration::from_secs(10)))
 }
 
-fn submit(text: &str) -> smpp_std::SubmitSm {
-    let pdu = SubmitSmBuilder::new(1)
+fn submit(text: &str) -> Pdu {
+    SubmitSmBuilder::new(1)
         .source_addr("INFO")
         .destination_addr("447700900123")
         .short_message(text)
         .build()
-        .unwrap();
-    let Body::SubmitSm(sm) = pdu.body else {
-        unreachable!()
-    };
-    sm
+        .unwrap()
 }
 
-fn receipt_for(message_id: &str) -> smpp_std::DeliverSm {
-    let pdu = SubmitSmBuilder::deliver_sm(1)
+fn receipt_for(message_id: &str) -> Pdu {
+    SubmitSmBuilder::deliver_sm(1)
         .source_addr("447700900123")
         .destination_addr("INFO")
         .esm_class(EsmClass::DELIVERY_RECEIPT)
         .receipted_message_id(message_id)
         .short_message(format!("id:{message_id} stat:DELIVRD"))
         .build()
-        .unwrap();
-    let Body::DeliverSm(sm) = pdu.body else {
-        unreachable!()
-    };
-    sm
+        .unwrap()
 }
 
 /// How the test SMSC answers `submit_sm`.
@@ -147,7 +139,7 @@ impl Smsc {
 }
 
 impl Handler for Smsc {
-    async fn bind(&self, request: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
         match (request.system_id(), request.password()) {
             (b"esme", b"secret") => CommandStatus::ESME_ROK,
             (b"esme", _) => CommandStatus::ESME_RINVPASWD,
@@ -155,7 +147,7 @@ impl Handler for Smsc {
         }
     }
 
-    async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
         let Body::SubmitSm(sm) = &pdu.body else {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
@@ -182,7 +174,7 @@ impl Handler for Smsc {
         }
         let id = format!("id-{}", String::from_utf8_lossy(&sm.short_message));
         if self.receipts {
-            let session = session.clone();
+            let session = cx.session().clone();
             let receipt = receipt_for(&id);
             let answered = Arc::clone(&self.receipts_answered);
             tokio::spawn(async move {
@@ -194,15 +186,15 @@ impl Handler for Smsc {
         Answer::message_id(id)
     }
 
-    fn bound(&self, session: &Handle) {
-        self.bound.lock().unwrap().push(session.clone());
+    fn bound(&self, cx: &Context) {
+        self.bound.lock().unwrap().push(cx.session().clone());
     }
 
-    fn closed(&self, _session: &Handle, reason: CloseReason) {
+    fn closed(&self, _cx: &Context, reason: CloseReason) {
         self.closed.lock().unwrap().push(reason);
     }
 
-    fn protocol_error(&self, _session: &Handle, error: ProtocolError) {
+    fn protocol_error(&self, _cx: &Context, error: ProtocolError) {
         self.protocol_errors.lock().unwrap().push(error);
     }
 }
@@ -344,7 +336,7 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
             tokio::spawn(async move {
                 let mut pending = Vec::with_capacity(COUNT);
                 for n in 0..COUNT {
-                    let body = Body::SubmitSm(submit(&format!("m{n}")));
+                    let body = submit(&format!("m{n}"));
                     pending.push(esme.queue(body).await.unwrap());
                     assert!(esme.available_window() <= 64);
                 }
@@ -517,11 +509,25 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
             .unwrap_err();
         assert!(matches!(err, Error::Refused(_)), "{err:?}");
         // A field over its limit is refused before anything is sent.
-        let mut long = submit("x");
-        long.source_addr = smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30]));
+        let long = smpp_std::SubmitSm {
+            source_addr: smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30])),
+            ..smpp_std::SubmitSm::default()
+        };
         let err = esme.submit_sm(long).await.unwrap_err();
         assert!(matches!(err, Error::Encode(_)), "{err:?}");
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSRCADR));
+        // A typed call given another command sends nothing.
+        let err = esme.submit_sm(receipt_for("1")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::UnexpectedCommand {
+                    expected: CommandId::SUBMIT_SM,
+                    found: CommandId::DELIVER_SM
+                }
+            ),
+            "{err:?}"
+        );
         // The session is still fine.
         assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
         assert_eq!(esme.available_window(), 64);

@@ -19,9 +19,9 @@ use smpp_core::session::{BindType, Config};
 use smpp_core::text::udh::Udh;
 use smpp_core::{Body, CommandStatus, DataCoding, EsmClass, MessageState, TlvTag};
 use smpp_std::client;
-use smpp_std::server::{BindRequest, Handler, Server};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
+use smpp_std::session::Answer;
 use smpp_std::session::Error as ClientError;
-use smpp_std::session::{Answer, Handle};
 use smpp_std::text::decode_short_message;
 use smpp_std::{Pdu, SubmitSmBuilder};
 
@@ -81,7 +81,7 @@ struct Recorder {
 }
 
 impl Handler for Recorder {
-    async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
         let system_id = bind.bind.system_id.to_str().unwrap_or("").to_owned();
         let ok = system_id == SYSTEM_ID && bind.bind.password.as_bytes() == PASSWORD.as_bytes();
         let status = if ok {
@@ -93,7 +93,7 @@ impl Handler for Recorder {
         status
     }
 
-    async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
         let Body::SubmitSm(sm) = pdu.body else {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
@@ -116,10 +116,7 @@ impl Handler for Recorder {
                 .message_state(MessageState::DELIVERED)
                 .build()
                 .expect("a valid receipt");
-            let Body::DeliverSm(receipt) = receipt.body else {
-                unreachable!("deliver_sm builder")
-            };
-            let session = session.clone();
+            let session = cx.session().clone();
             tokio::spawn(async move { session.deliver_sm(receipt).await });
         }
         Answer::message_id(id)
@@ -338,7 +335,7 @@ fn our_esme_binds_submits_and_gets_receipts_from_node_smpp() {
             .build()
             .unwrap();
         let Body::SubmitSm(template) = template.body else {
-            unreachable!("submit_sm builder")
+            panic!("the submit_sm builder makes a submit_sm")
         };
         let mut pdus = Vec::new();
         for text in ["Hello from smpp-std @ 12:00", long.trim_end(), "Привет 👋"] {
@@ -356,10 +353,7 @@ fn our_esme_binds_submits_and_gets_receipts_from_node_smpp() {
         let parts = pdus.len();
         let mut ids = Vec::new();
         for pdu in pdus {
-            let Body::SubmitSm(sm) = pdu.body else {
-                unreachable!("submit_sm parts")
-            };
-            let resp = esme.submit_sm(sm).await.expect("answered");
+            let resp = esme.submit_sm(pdu).await.expect("answered");
             assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
             ids.push(String::from_utf8(resp.message_id.as_bytes().to_vec()).unwrap());
         }

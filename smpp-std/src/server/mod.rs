@@ -1,29 +1,42 @@
-//! An async SMSC (feature `tokio`): accepts ESMEs on a TCP listener and
-//! runs one session per connection, in a task of its own, on the sans-I/O
-//! engine of [`smpp_core::session`]. The application's [`Handler`] decides
-//! binds and answers requests; a [`Handle`] per session pushes
-//! `deliver_sm` (delivery receipts, mobile-originated messages) to bound
-//! receivers and transceivers, through the window.
+//! An async SMSC (feature `tokio`): accepts ESMEs on a TCP listener (or
+//! over connections the application accepted itself, TLS ones included)
+//! and runs one session per connection, in a task of its own, on the
+//! sans-I/O engine of [`smpp_core::session`]. The application's
+//! [`Handler`] decides binds and answers requests; each call gets a
+//! [`Context`] with the session and the server, to send `deliver_sm`
+//! (delivery receipts, mobile-originated messages) to any bound receiver
+//! or transceiver through its window.
 //!
 //! The engine does the protocol: it answers `enquire_link`, refuses PDUs
 //! the operation matrix forbids (a `submit_sm` before the bind gets
 //! `ESME_RINVBNDSTS`), answers malformed PDUs as their error says and
-//! carries on, throttles an ESME that exceeds the window
-//! (`ESME_RTHROTTLED`), answers `unbind` and runs the session timers of
-//! the [`Config::mc`] given.
+//! carries on, answers `unbind` and runs the session timers of the
+//! [`Config::mc`] given. The session does the flow control: an ESME that
+//! sends faster than the handler answers is read no further than the
+//! inbound window until answers are given (TCP slows it down), and one
+//! that stops reading is closed by the write timer.
 //!
 //! - [`Server::bind`] listens; [`Server::run`] accepts until
 //!   [`ServerHandle::shutdown`], then waits for every session to end
-//!   (bound ones are unbound gracefully, the others closed);
-//!   [`Server::with_max_connections`] caps the connections served at once.
+//!   (bound ones are unbound gracefully, the others closed), at most the
+//!   shutdown timeout; [`ServerHandle::serve`] runs a connection accepted
+//!   elsewhere as one of the server's.
+//! - Admission: [`Server::with_max_connections`] caps the bound sessions,
+//!   [`Server::with_max_unbound`] and
+//!   [`Server::with_max_unbound_per_source`] the connections that have not
+//!   bound (the oldest idle one makes room for a new one), and
+//!   [`Server::with_account_limits`] the binds and the message rate of
+//!   each `system_id`; every refusal is counted in [`ServerHandle::stats`].
 //! - [`Handler::bind`] answers a bind with a status (`ESME_ROK` accepts;
 //!   `ESME_RINVPASWD`, `ESME_RINVSYSID`, ... refuse, and the ESME may try
 //!   again); [`Handler::request`] answers `submit_sm`, `data_sm`,
 //!   `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`, ... with an
 //!   [`Answer`] (a `message_id`, a status, a full response).
-//! - [`Handler::bound`] gets each session's [`Handle`] once bound;
-//!   [`ServerHandle::session`] finds a bound receiver or transceiver by
-//!   `system_id`.
+//! - Routing: [`ServerHandle::deliver_to_system_id`] sends a receipt to
+//!   whichever session of an account receives (its transmitter may be
+//!   another connection); [`ServerHandle::deliver_to_address`] sends a
+//!   mobile-originated message to a session whose bind's `address_range`
+//!   matches the destination.
 //! - [`serve`] runs one session over any `AsyncRead + AsyncWrite`, without
 //!   a listener.
 //!
@@ -33,35 +46,36 @@
 //!
 //! # Example
 //!
-//! A receipt for every message, pushed back to the ESME:
+//! A receipt for every message, routed to the account's receiver, which
+//! is another connection than its transmitter:
 //!
 //! ```
 //! use std::sync::Arc;
 //!
 //! use smpp_core::session::{BindType, Config};
-//! use smpp_core::{CommandStatus, EsmClass};
-//! use smpp_std::server::{BindRequest, Handler, Server};
-//! use smpp_std::session::{Answer, Handle};
+//! use smpp_core::{Body, CommandStatus, EsmClass, TlvTag};
+//! use smpp_std::server::{BindRequest, Context, Handler, Server};
+//! use smpp_std::session::Answer;
 //! use smpp_std::{Pdu, SubmitSmBuilder, client};
 //!
 //! struct Smsc;
 //!
 //! impl Handler for Smsc {
-//!     async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+//!     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
 //!         CommandStatus::ESME_ROK
 //!     }
 //!
-//!     async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+//!     async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
 //!         let id = format!("{}", pdu.sequence_number);
 //!         let receipt = SubmitSmBuilder::deliver_sm(0)
 //!             .esm_class(EsmClass::DELIVERY_RECEIPT)
 //!             .receipted_message_id(id.as_str())
 //!             .build()
 //!             .expect("a valid deliver_sm");
-//!         let smpp_core::Body::DeliverSm(receipt) = receipt.body else { unreachable!() };
-//!         // Sent after the response, through the session's window.
-//!         let session = session.clone();
-//!         tokio::spawn(async move { session.deliver_sm(receipt).await });
+//!         // Sent after the response, to a receiver of the same account.
+//!         let server = cx.server().clone();
+//!         let account = cx.session().system_id().and_then(|s| s.to_str()).unwrap_or("").to_owned();
+//!         tokio::spawn(async move { server.deliver_to_system_id(&account, receipt).await });
 //!         Answer::message_id(id)
 //!     }
 //! }
@@ -73,18 +87,20 @@
 //!     let stop = server.handle();
 //!     let serving = tokio::spawn(server.run());
 //!
-//!     let (esme, mut incoming) = client::connect(addr, Config::esme(BindType::Transceiver)).await?;
+//!     let esme = |bind_type| Config::esme(bind_type).with_system_id("shop");
+//!     let (_rx, mut incoming) = client::connect(addr, esme(BindType::Receiver)?).await?;
+//!     let (tx, _) = client::connect(addr, esme(BindType::Transmitter)?).await?;
 //!     let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
-//!     let smpp_core::Body::SubmitSm(sm) = submit.body else { unreachable!() };
-//!     let resp = esme.submit_sm(sm).await?;
+//!     let resp = tx.submit_sm(submit).await?;
 //!
 //!     let receipt = incoming.recv().await.expect("a receipt");
-//!     let smpp_core::Body::DeliverSm(dlr) = &receipt.pdu().body else { unreachable!() };
-//!     let id = dlr.tlvs.get(smpp_core::TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.as_cstr());
-//!     assert_eq!(id, Some(resp.message_id.as_bytes()));
-//!     drop(receipt); // answered ESME_ROK
+//!     if let Body::DeliverSm(dlr) = &receipt.pdu().body {
+//!         let id = dlr.tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.as_cstr());
+//!         assert_eq!(id, Some(resp.message_id.as_bytes()));
+//!     }
+//!     drop(receipt); // taken, so answered ESME_ROK
 //!
-//!     esme.unbind().await?;
+//!     tx.unbind().await?;
 //!     stop.shutdown();
 //!     serving.await?;
 //!     Ok(())
@@ -96,46 +112,44 @@ mod registry;
 
 use core::future::Future;
 use core::net::SocketAddr;
+use core::pin::Pin;
 use core::time::Duration;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-pub use registry::ServerStats;
-use registry::{Limits, Registry};
-
-use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Role};
+use bytes::Bytes;
+pub use registry::{AccountLimits, ServerStats};
+use registry::{Limits, Quota, Registry};
+use smpp_core::session::{CloseReason, Config, ProtocolError, Role};
 use smpp_core::{CommandId, CommandStatus};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinSet;
 
-use crate::owned::{Bind, Pdu};
-use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY, now_or_later};
+use crate::owned::Pdu;
+pub use crate::session::BindRequest;
+use crate::session::driver::{Driver, Hooks, LINGER, WINDOW_CAPACITY, now_or_later};
 use crate::session::handle::{Command, Shared};
-use crate::session::{Answer, Handle};
+use crate::session::{Answer, Error, Handle, IntoRequest, SmResponse};
 
-/// A bind to decide ([`Handler::bind`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BindRequest {
-    /// How the ESME binds.
-    pub bind_type: BindType,
-    /// The bind's body: `system_id`, `password`, `system_type`,
-    /// `interface_version`, `addr_ton`, `addr_npi`, `address_range`.
-    pub bind: Bind,
-    /// The ESME's address, on a TCP connection.
-    pub peer_addr: Option<SocketAddr>,
+/// What a [`Handler`] is given with each call: the server (to find other
+/// sessions, route a message, read the counters) and the session the call
+/// is about (to send it requests, read how it is bound).
+#[derive(Clone, Debug)]
+pub struct Context {
+    server: ServerHandle,
+    session: Handle,
 }
 
-impl BindRequest {
-    /// The ESME's `system_id`.
-    pub fn system_id(&self) -> &[u8] {
-        self.bind.system_id.as_bytes()
+impl Context {
+    /// The server.
+    pub fn server(&self) -> &ServerHandle {
+        &self.server
     }
 
-    /// The ESME's `password`.
-    pub fn password(&self) -> &[u8] {
-        self.bind.password.as_bytes()
+    /// The session.
+    pub fn session(&self) -> &Handle {
+        &self.session
     }
 }
 
@@ -144,52 +158,139 @@ impl BindRequest {
 ///
 /// Implement the `async fn`s as `async fn` (their futures must be `Send`).
 /// A call that completes without waiting is answered at once, inline;
-/// one that waits runs in a task of its own meanwhile (the request awaits
-/// its answer in the window of the peer's requests; beyond the window the
-/// engine answers `ESME_RTHROTTLED` itself).
+/// one that waits runs in a task of its own meanwhile, as many at once as
+/// the session's inbound window allows
+/// ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window)):
+/// beyond it the session reads nothing more from the ESME until an answer
+/// is given.
 pub trait Handler: Send + Sync + 'static {
-    /// Answers a bind: `ESME_ROK` accepts it; any other status refuses it
+    /// Answers a bind: `ESME_ROK` accepts it (if the server's admission
+    /// has room: [`Server::with_max_connections`],
+    /// [`Server::with_account_limits`]); any other status refuses it
     /// (`ESME_RINVPASWD`, `ESME_RINVSYSID`, `ESME_RBINDFAIL`,
-    /// `ESME_RALYBND`, ...), and the ESME may bind again.
-    fn bind(&self, request: &BindRequest) -> impl Future<Output = CommandStatus> + Send;
+    /// `ESME_RALYBND`, ...), and the ESME may bind again. `cx.session()`
+    /// is the session asking.
+    fn bind(
+        &self,
+        cx: &Context,
+        request: &BindRequest,
+    ) -> impl Future<Output = CommandStatus> + Send;
 
     /// Answers a request of a bound ESME (`submit_sm`, `data_sm`,
     /// `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`,
     /// `broadcast_sm`, ...; `enquire_link` and `unbind` are the engine's).
     /// The PDU's fields are slices of the frame it came in.
-    fn request(&self, session: &Handle, pdu: Pdu) -> impl Future<Output = Answer> + Send;
+    fn request(&self, cx: &Context, pdu: Pdu) -> impl Future<Output = Answer> + Send;
 
-    /// A session is bound; `session` sends it requests (`deliver_sm`) for
-    /// as long as it lives. Called before any request of the session.
-    fn bound(&self, session: &Handle) {
-        let _ = session;
+    /// A session is bound; `cx.session()` sends it requests (`deliver_sm`)
+    /// for as long as it lives. Called before any request of the session.
+    fn bound(&self, cx: &Context) {
+        let _ = cx;
     }
 
     /// A session closed (unbound, the connection lost, a timer).
-    fn closed(&self, session: &Handle, reason: CloseReason) {
-        let _ = (session, reason);
+    fn closed(&self, cx: &Context, reason: CloseReason) {
+        let _ = (cx, reason);
     }
 
     /// The ESME broke the protocol (a malformed PDU, one the state does
     /// not allow, ...); the engine already answered where an answer is
     /// due, and the session goes on.
-    fn protocol_error(&self, session: &Handle, error: ProtocolError) {
-        let _ = (session, error);
+    fn protocol_error(&self, cx: &Context, error: ProtocolError) {
+        let _ = (cx, error);
     }
 }
 
-/// A cloneable handle on a [`Server`]: finds sessions, reads its
-/// counters, shuts down.
+/// A connection of any kind, boxed, for sessions started by
+/// [`ServerHandle::serve`].
+trait Connection: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection for T {}
+
+type SessionFuture = Pin<Box<dyn Future<Output = CloseReason> + Send>>;
+
+/// Starts a session of the server over a connection.
+type Starter =
+    dyn Fn(Box<dyn Connection>, Option<SocketAddr>, ServerHandle) -> SessionFuture + Send + Sync;
+
+/// What every handle of a server shares.
+struct Inner {
+    registry: Registry,
+    stop: watch::Sender<bool>,
+    limits: Mutex<Limits>,
+    starter: Box<Starter>,
+}
+
+impl core::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Server")
+            .field("stats", &self.registry.stats())
+            .field("stopped", &*self.stop.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A cloneable handle on a [`Server`]: finds and routes to sessions, runs
+/// connections accepted elsewhere, reads the counters, shuts down.
 #[derive(Clone, Debug)]
 pub struct ServerHandle {
-    registry: Arc<Registry>,
-    stop: Arc<watch::Sender<bool>>,
+    inner: Arc<Inner>,
 }
 
 impl ServerHandle {
+    fn new<H: Handler>(config: Config, handler: Arc<H>) -> Self {
+        let starter: Box<Starter> = Box::new(move |io, peer, server| {
+            Box::pin(session(
+                io,
+                config.clone(),
+                Arc::clone(&handler),
+                peer,
+                server,
+            ))
+        });
+        Self {
+            inner: Arc::new(Inner {
+                registry: Registry::default(),
+                stop: watch::Sender::new(false),
+                limits: Mutex::new(Limits::default()),
+                starter,
+            }),
+        }
+    }
+
+    fn limits(&self) -> std::sync::MutexGuard<'_, Limits> {
+        self.inner
+            .limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs one session over a connection the application accepted itself
+    /// (a TLS stream, a Unix socket, an in-memory pipe), under the same
+    /// handler, admission and shutdown as the listener's sessions; returns
+    /// why it closed. `peer_addr` is the ESME's address (the per-source
+    /// budget applies to it). After [`Self::shutdown`] the connection is
+    /// closed at once ([`CloseReason::Local`]).
+    pub async fn serve(
+        &self,
+        io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+        peer_addr: Option<SocketAddr>,
+    ) -> CloseReason {
+        if self.is_shut_down() {
+            return CloseReason::Local;
+        }
+        (self.inner.starter)(Box::new(io), peer_addr, self.clone()).await
+    }
+
+    /// True once [`Self::shutdown`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        *self.inner.stop.borrow()
+    }
+
     /// Every bound session.
     pub fn sessions(&self) -> Vec<Handle> {
-        self.registry
+        self.inner
+            .registry
             .handles()
             .into_iter()
             .filter(|h| h.bind_info().is_some() && !h.is_closed())
@@ -200,22 +301,67 @@ impl ServerHandle {
     /// (the one with the most free window slots, if there are several):
     /// where its `deliver_sm`s go.
     pub fn session(&self, system_id: &str) -> Option<Handle> {
-        self.registry
-            .handles()
-            .into_iter()
-            .filter(|h| !h.is_closed())
-            .filter(|h| {
-                h.bind_info().is_some_and(|b| {
-                    b.system_id.as_bytes() == system_id.as_bytes()
-                        && b.bind_type != BindType::Transmitter
-                })
-            })
-            .max_by_key(Handle::available_window)
+        best(self.inner.registry.receivers_of(system_id.as_bytes()))
+    }
+
+    /// The bound receivers and transceivers whose `address_range` (a
+    /// regular expression, as the ESME gave it in its bind) matches
+    /// `destination_addr`: where a mobile-originated message to it may go.
+    pub fn route(&self, destination_addr: &str) -> Vec<Handle> {
+        self.inner.registry.receivers_for(destination_addr)
+    }
+
+    /// Sends `deliver_sm` (a delivery receipt, a mobile-originated
+    /// message) to the ESME `system_id`, through whichever of its bound
+    /// receivers and transceivers has the most room (its transmitter may
+    /// be another connection). If the chosen session closes before the
+    /// message was written, the next one is tried. [`Error::NoRoute`] when
+    /// the account has no session to take it.
+    pub async fn deliver_to_system_id(
+        &self,
+        system_id: &str,
+        deliver_sm: impl IntoRequest,
+    ) -> Result<SmResponse, Error> {
+        let body = deliver_sm.into_request(Some(CommandId::DELIVER_SM))?;
+        self.deliver(body, || {
+            self.inner.registry.receivers_of(system_id.as_bytes())
+        })
+        .await
+    }
+
+    /// Sends `deliver_sm` to a bound receiver or transceiver whose
+    /// `address_range` matches `destination_addr` ([`Self::route`]), the
+    /// one with the most room; as [`Self::deliver_to_system_id`] otherwise.
+    pub async fn deliver_to_address(
+        &self,
+        destination_addr: &str,
+        deliver_sm: impl IntoRequest,
+    ) -> Result<SmResponse, Error> {
+        let body = deliver_sm.into_request(Some(CommandId::DELIVER_SM))?;
+        self.deliver(body, || self.inner.registry.receivers_for(destination_addr))
+            .await
+    }
+
+    async fn deliver(
+        &self,
+        body: crate::owned::Body,
+        candidates: impl Fn() -> Vec<Handle>,
+    ) -> Result<SmResponse, Error> {
+        loop {
+            let Some(session) = best(candidates()) else {
+                return Err(Error::NoRoute);
+            };
+            match session.deliver_sm(body.clone()).await {
+                // Nothing of it left: another session may take it.
+                Err(Error::Closed(_)) if !session.is_closed() || !candidates().is_empty() => {}
+                other => return other,
+            }
+        }
     }
 
     /// What the server admitted and refused so far, and what is open now.
     pub fn stats(&self) -> ServerStats {
-        self.registry.stats()
+        self.inner.registry.stats()
     }
 
     /// Stops accepting connections and ends every session: bound ones
@@ -224,12 +370,12 @@ impl ServerHandle {
     /// latest after the shutdown timeout
     /// ([`Server::with_shutdown_timeout`]).
     pub fn shutdown(&self) {
-        self.stop.send_replace(true);
+        self.inner.stop.send_replace(true);
         self.end_sessions();
     }
 
     fn end_sessions(&self) {
-        for handle in self.registry.handles() {
+        for handle in self.inner.registry.handles() {
             if handle.bind_info().is_some() {
                 handle.command(Command::Unbind(None));
             } else {
@@ -237,6 +383,30 @@ impl ServerHandle {
             }
         }
     }
+
+    /// Waits for every session to end, for at most `timeout`; then closes
+    /// those left and gives them the time to write a last PDU.
+    async fn wait_sessions(&self, timeout: Duration) {
+        let registry = &self.inner.registry;
+        if tokio::time::timeout(timeout, registry.all_closed())
+            .await
+            .is_err()
+        {
+            for handle in registry.handles() {
+                handle.close();
+            }
+            let grace = LINGER + Duration::from_secs(1);
+            let _ = tokio::time::timeout(grace, registry.all_closed()).await;
+        }
+    }
+}
+
+/// Of `sessions`, the open one with the most free window slots.
+fn best(sessions: Vec<Handle>) -> Option<Handle> {
+    sessions
+        .into_iter()
+        .filter(|h| !h.is_closed())
+        .max_by_key(Handle::available_window)
 }
 
 /// An SMSC listening for ESMEs.
@@ -245,7 +415,6 @@ pub struct Server<H> {
     config: Config,
     handler: Arc<H>,
     handle: ServerHandle,
-    limits: Limits,
     shutdown_timeout: Duration,
 }
 
@@ -255,7 +424,6 @@ impl<H> core::fmt::Debug for Server<H> {
             .field("listener", &self.listener)
             .field("config", &self.config)
             .field("handle", &self.handle)
-            .field("limits", &self.limits)
             .field("shutdown_timeout", &self.shutdown_timeout)
             .finish_non_exhaustive()
     }
@@ -264,7 +432,7 @@ impl<H> core::fmt::Debug for Server<H> {
 impl<H: Handler> Server<H> {
     /// Listens on `addr`. Every session is configured with `config`
     /// ([`Config::mc`]: the `system_id` of the bind responses, the
-    /// version, the window, the timers).
+    /// version, the windows, the timers).
     ///
     /// Fails with [`io::ErrorKind::InvalidInput`] for a configuration of
     /// the ESME side.
@@ -283,15 +451,12 @@ impl<H: Handler> Server<H> {
         // Long enough for every session to unbind (its outstanding
         // requests time out, then the unbind_resp) and write what is left.
         let shutdown_timeout = config.timers().response_timer * 2 + Duration::from_secs(3);
+        let handle = ServerHandle::new(config.clone(), Arc::clone(&handler));
         Ok(Self {
             listener,
             config,
             handler,
-            handle: ServerHandle {
-                registry: Arc::default(),
-                stop: Arc::new(watch::Sender::new(false)),
-            },
-            limits: Limits::DEFAULT,
+            handle,
             shutdown_timeout,
         })
     }
@@ -306,14 +471,14 @@ impl<H: Handler> Server<H> {
     /// never keep a binding ESME out while bound sessions are under this
     /// cap.
     #[must_use]
-    pub fn with_max_connections(mut self, max: usize) -> Self {
-        self.limits.max_sessions = max.max(1);
+    pub fn with_max_connections(self, max: usize) -> Self {
+        self.handle.limits().max_sessions = max.max(1);
         self
     }
 
     /// The most bound sessions at once ([`Self::with_max_connections`]).
     pub fn max_connections(&self) -> usize {
-        self.limits.max_sessions
+        self.handle.limits().max_sessions
     }
 
     /// Keeps at most `max` connections that have not bound yet (at least
@@ -323,8 +488,8 @@ impl<H: Handler> Server<H> {
     /// each costs little meanwhile. Those that do not bind are closed by
     /// the `session_init_timer` anyway.
     #[must_use]
-    pub fn with_max_unbound(mut self, max: usize) -> Self {
-        self.limits.max_unbound = max.max(1);
+    pub fn with_max_unbound(self, max: usize) -> Self {
+        self.handle.limits().max_unbound = max.max(1);
         self
     }
 
@@ -334,15 +499,45 @@ impl<H: Handler> Server<H> {
     /// ([`ServerStats::evicted_per_source`]), so that one source cannot
     /// spend the whole budget of [`Self::with_max_unbound`].
     #[must_use]
-    pub fn with_max_unbound_per_source(mut self, max: usize) -> Self {
-        self.limits.max_unbound_per_source = max.max(1);
+    pub fn with_max_unbound_per_source(self, max: usize) -> Self {
+        self.handle.limits().max_unbound_per_source = max.max(1);
+        self
+    }
+
+    /// What every account (`system_id`) may do, unless it has limits of its
+    /// own ([`Self::with_account`]): how many sessions it may have bound at
+    /// once, how many messages it may send per second over all of them.
+    /// No limit by default.
+    #[must_use]
+    pub fn with_account_limits(self, limits: AccountLimits) -> Self {
+        self.handle.limits().account = limits;
+        self
+    }
+
+    /// The limits of the account `system_id`, instead of those of
+    /// [`Self::with_account_limits`].
+    #[must_use]
+    pub fn with_account(self, system_id: &str, limits: AccountLimits) -> Self {
+        self.handle
+            .limits()
+            .accounts
+            .insert(Bytes::copy_from_slice(system_id.as_bytes()), limits);
+        self
+    }
+
+    /// The status of a bind beyond its account's `max_binds`:
+    /// `ESME_RALYBND` (the default) or `ESME_RBINDFAIL`, as the ESMEs of
+    /// the deployment expect.
+    #[must_use]
+    pub fn with_bind_limit_status(self, status: CommandStatus) -> Self {
+        self.handle.limits().bind_limit_status = status;
         self
     }
 
     /// How long [`Self::run`] waits for the sessions to end after
-    /// [`ServerHandle::shutdown`] before it drops those left (their
-    /// connections close, their requests fail). By default twice the
-    /// `response_timer` and 3 s: room for every session to unbind.
+    /// [`ServerHandle::shutdown`] before it closes those left (their
+    /// requests fail). By default twice the `response_timer` and 3 s: room
+    /// for every session to unbind.
     #[must_use]
     pub fn with_shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
@@ -354,7 +549,8 @@ impl<H: Handler> Server<H> {
         self.listener.local_addr()
     }
 
-    /// A handle to find sessions and shut down.
+    /// A handle to find sessions, serve connections accepted elsewhere and
+    /// shut down.
     pub fn handle(&self) -> ServerHandle {
         self.handle.clone()
     }
@@ -366,9 +562,10 @@ impl<H: Handler> Server<H> {
 
     /// Accepts connections, each in a task of its own, as the admission
     /// settings allow ([`Self::with_max_connections`],
-    /// [`Self::with_max_unbound`], [`Self::with_max_unbound_per_source`]),
-    /// until [`ServerHandle::shutdown`]; then ends every session and
-    /// returns once all have ended, or when the shutdown timeout runs out
+    /// [`Self::with_max_unbound`], [`Self::with_max_unbound_per_source`],
+    /// [`Self::with_account_limits`]), until [`ServerHandle::shutdown`];
+    /// then ends every session and returns once all have ended (those of
+    /// [`ServerHandle::serve`] too), or when the shutdown timeout runs out
     /// ([`Self::with_shutdown_timeout`]). A failed `accept` (too many open
     /// files, a connection reset before it was accepted) is retried
     /// shortly after.
@@ -378,45 +575,32 @@ impl<H: Handler> Server<H> {
             config,
             handler,
             handle,
-            limits,
             shutdown_timeout,
         } = self;
-        let mut stop = handle.stop.subscribe();
-        let mut tasks = JoinSet::new();
-        let registry = &handle.registry;
+        let mut stop = handle.inner.stop.subscribe();
         loop {
             tokio::select! {
                 biased;
                 () = stopped(&mut stop) => break,
-                accepted = listener.accept() => {
-                    match accepted {
-                        Ok((stream, peer)) => {
-                            let _ = stream.set_nodelay(true);
-                            let driver = connection(
-                                stream,
-                                config.clone(),
-                                Arc::clone(&handler),
-                                Some(peer),
-                                Some((Arc::clone(registry), limits)),
-                            );
-                            tasks.spawn(driver.run());
-                        }
-                        Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, peer)) => {
+                        let _ = stream.set_nodelay(true);
+                        tokio::spawn(session(
+                            stream,
+                            config.clone(),
+                            Arc::clone(&handler),
+                            Some(peer),
+                            handle.clone(),
+                        ));
                     }
-                }
-                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                },
             }
         }
         drop(listener);
         // Sessions accepted while shutdown began are told too.
         handle.end_sessions();
-        let all_ended = async { while tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(shutdown_timeout, all_ended)
-            .await
-            .is_err()
-        {
-            tasks.shutdown().await;
-        }
+        handle.wait_sessions(shutdown_timeout).await;
     }
 }
 
@@ -428,23 +612,26 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 }
 
 /// Runs one MC session over `io` (a connection accepted elsewhere, TLS,
-/// an in-memory pipe) until it ends; returns why it closed.
+/// an in-memory pipe) until it ends, with a server of its own (no
+/// listener, the default admission); returns why it closed. To share a
+/// server's handler, admission and shutdown, use [`ServerHandle::serve`].
 pub async fn serve<IO, H>(io: IO, config: Config, handler: Arc<H>) -> CloseReason
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     H: Handler,
 {
-    connection(io, config, handler, None, None).run().await
+    let server = ServerHandle::new(config.clone(), Arc::clone(&handler));
+    session(io, config, handler, None, server).await
 }
 
-/// The driver of one accepted connection.
-fn connection<IO, H>(
+/// Runs one session of `server` over `io`.
+async fn session<IO, H>(
     io: IO,
     config: Config,
     handler: Arc<H>,
     peer: Option<SocketAddr>,
-    registry: Option<(Arc<Registry>, Limits)>,
-) -> Driver<IO, McHooks<H>>
+    server: ServerHandle,
+) -> CloseReason
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     H: Handler,
@@ -452,63 +639,96 @@ where
     let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
     let (commands, received) = mpsc::unbounded_channel();
     let handle = Handle::new(commands, Arc::clone(&shared));
-    let registered = registry.map(|(registry, limits)| {
-        let id = registry.insert(handle.clone(), peer, limits);
-        Registered {
-            registry,
-            id,
-            limits,
-        }
-    });
+    let id = {
+        let limits = server.limits().clone();
+        server.inner.registry.insert(handle.clone(), peer, &limits)
+    };
     let hooks = McHooks {
         handler,
-        handle,
-        registered,
+        cx: Context {
+            server,
+            session: handle,
+        },
+        id,
+        system_id: Bytes::new(),
+        quota: None,
+        registered: true,
     };
-    Driver::new(io, config, hooks, shared, received)
+    Driver::new(io, config, hooks, shared, received).run().await
 }
 
-/// A session's place in its server's registry.
-struct Registered {
-    registry: Arc<Registry>,
-    id: u64,
-    limits: Limits,
-}
-
-/// The MC side's reactions: the application's handler.
+/// The MC side's reactions: the application's handler, the server's
+/// admission.
 struct McHooks<H> {
     handler: Arc<H>,
-    handle: Handle,
-    registered: Option<Registered>,
+    cx: Context,
+    /// The session's place in the server's registry.
+    id: u64,
+    /// The `system_id` of the bind being decided.
+    system_id: Bytes,
+    /// The session's share of its account's message quota.
+    quota: Option<Quota>,
+    registered: bool,
 }
 
 impl<H: Handler> Hooks for McHooks<H> {
     fn bind_request(&mut self, request: BindRequest) -> Option<CommandStatus> {
+        self.system_id = Bytes::copy_from_slice(request.bind.system_id.as_bytes());
         let handler = Arc::clone(&self.handler);
-        let handle = self.handle.clone();
-        now_or_later(async move { handler.bind(&request).await }, move |status| {
-            handle.command(Command::Bind(status));
-        })
+        let cx = self.cx.clone();
+        let session = self.cx.session.clone();
+        now_or_later(
+            async move { handler.bind(&cx, &request).await },
+            move |status| session.command(Command::Bind(status)),
+        )
     }
 
-    fn admit(&mut self) -> bool {
-        self.registered
-            .as_ref()
-            .is_none_or(|r| r.registry.admit(r.id, r.limits))
+    fn admit(&mut self) -> Result<(), CommandStatus> {
+        let limits = self.cx.server.limits().clone();
+        match self
+            .cx
+            .server
+            .inner
+            .registry
+            .admit(self.id, &self.system_id, &limits)
+        {
+            Ok(quota) => {
+                self.quota = quota;
+                Ok(())
+            }
+            Err(refused) => Err(refused.0),
+        }
     }
 
     fn bound(&mut self) {
-        self.handler.bound(&self.handle);
+        if let Some(info) = self.cx.session.bind_info() {
+            self.cx.server.inner.registry.bound(self.id, info);
+        }
+        self.handler.bound(&self.cx);
     }
 
     fn request(&mut self, pdu: Pdu, sequence_number: u32, command_id: CommandId) -> Option<Answer> {
+        let message = matches!(
+            command_id,
+            CommandId::SUBMIT_SM
+                | CommandId::SUBMIT_MULTI
+                | CommandId::DATA_SM
+                | CommandId::BROADCAST_SM
+        );
+        if message
+            && let Some(quota) = &mut self.quota
+            && !quota.take()
+        {
+            self.cx.server.inner.registry.count_throttled();
+            return Some(Answer::Status(CommandStatus::ESME_RTHROTTLED));
+        }
         let handler = Arc::clone(&self.handler);
-        let session = self.handle.clone();
-        let handle = self.handle.clone();
+        let cx = self.cx.clone();
+        let session = self.cx.session.clone();
         now_or_later(
-            async move { handler.request(&session, pdu).await },
+            async move { handler.request(&cx, pdu).await },
             move |answer| {
-                handle.command(Command::Respond {
+                session.command(Command::Respond {
                     sequence_number,
                     command_id,
                     answer: Box::new(answer),
@@ -518,13 +738,13 @@ impl<H: Handler> Hooks for McHooks<H> {
     }
 
     fn protocol_error(&mut self, error: ProtocolError) {
-        self.handler.protocol_error(&self.handle, error);
+        self.handler.protocol_error(&self.cx, error);
     }
 
     fn closed(&mut self, reason: CloseReason) {
-        if let Some(registered) = self.registered.take() {
-            registered.registry.remove(registered.id);
+        if core::mem::take(&mut self.registered) {
+            self.cx.server.inner.registry.remove(self.id);
         }
-        self.handler.closed(&self.handle, reason);
+        self.handler.closed(&self.cx, reason);
     }
 }

@@ -37,10 +37,10 @@ use tokio::time::{Instant, Sleep};
 
 use super::answer::Answer;
 use super::error::Error;
-use super::handle::{BindInfo, Command, Outgoing, Shared};
+use super::handle::{Command, Outgoing, Shared};
+use super::info::{BindInfo, BindRequest};
 use crate::frame::{Frame, FrameDecoder};
-use crate::owned::{COctet, Pdu};
-use crate::server::BindRequest;
+use crate::owned::{Bind, COctet, Pdu};
 
 /// The most requests a session may have outstanding each way: the cap on
 /// [`Config::with_window`] and [`Config::with_inbound_window`].
@@ -77,7 +77,7 @@ const PASSES_PER_POLL: usize = 32;
 
 /// How long queued octets (a last response) may take to leave once the
 /// session is closed.
-const LINGER: Duration = Duration::from_secs(2);
+pub(crate) const LINGER: Duration = Duration::from_secs(2);
 
 /// What a side does with the engine's events; the ESME and the MC differ
 /// only here.
@@ -94,10 +94,10 @@ pub(crate) trait Hooks: Send + 'static {
         Some(CommandStatus::ESME_RBINDFAIL)
     }
 
-    /// MC: the application accepts a bind; false refuses it
-    /// (`ESME_RBINDFAIL`), the server being full.
-    fn admit(&mut self) -> bool {
-        true
+    /// MC: the application accepts a bind; the server's admission may
+    /// still refuse it with a status (`ESME_RBINDFAIL`, `ESME_RALYBND`).
+    fn admit(&mut self) -> Result<(), CommandStatus> {
+        Ok(())
     }
 
     /// MC: the bind was accepted.
@@ -262,8 +262,8 @@ pub(crate) struct Driver<IO, H: Hooks> {
     sleep: Pin<Box<Sleep>>,
     sleep_at: Option<Instant>,
     unbind: Unbind,
-    /// MC: how the bind awaiting a decision binds, and its `system_id`.
-    peer_bind: Option<(BindType, COctet)>,
+    /// MC: how the bind awaiting a decision binds, and its body.
+    peer_bind: Option<(BindType, Bind)>,
 }
 
 impl<IO, H> Driver<IO, H>
@@ -639,23 +639,19 @@ where
 
     /// MC: answers the bind awaiting a decision.
     fn answer_bind(&mut self, status: CommandStatus) {
-        let status = if status.is_ok() && !self.hooks.admit() {
-            CommandStatus::ESME_RBINDFAIL
-        } else {
-            status
+        let status = match status {
+            CommandStatus::ESME_ROK => self.hooks.admit().err().unwrap_or(status),
+            refused => refused,
         };
         if self.engine.accept_bind(status, self.clock.now()).is_err() {
             return;
         }
         let peer = self.peer_bind.take();
-        if let (true, Some((bind_type, system_id))) = (status.is_ok(), peer)
+        if let (true, Some((bind_type, bind))) = (status.is_ok(), peer)
             && self.engine.state().is_bound()
         {
-            self.shared.set_bound(BindInfo {
-                bind_type,
-                system_id,
-                version: self.engine.version(),
-            });
+            let info = BindInfo::of_bind(bind_type, &bind, self.engine.version());
+            self.shared.set_bound(info);
             self.hooks.bound();
         }
     }
@@ -701,9 +697,14 @@ where
                         | smpp_core::Body::BindReceiver(b)
                         | smpp_core::Body::BindTransceiver(b),
                     ) => b,
-                    _ => crate::owned::Bind::default(),
+                    _ => Bind::default(),
                 };
-                self.peer_bind = Some((bind_type, bind.system_id.clone()));
+                // The password is not kept past the decision.
+                let kept = Bind {
+                    password: COctet::default(),
+                    ..bind.clone()
+                };
+                self.peer_bind = Some((bind_type, kept));
                 let request = BindRequest {
                     bind_type,
                     bind,
@@ -726,11 +727,12 @@ where
                         ) => r.system_id,
                         _ => COctet::default(),
                     };
-                    let info = BindInfo {
+                    let info = BindInfo::of_config(
                         bind_type,
                         system_id,
-                        version: self.engine.version(),
-                    };
+                        self.engine.version(),
+                        self.engine.config(),
+                    );
                     self.shared.set_bound(info.clone());
                     self.hooks.bind_result(Ok(&info));
                 } else {

@@ -53,6 +53,19 @@ pub enum Error {
     Refused(SessionError),
     /// The PDU does not encode (a field breaks its rule); nothing was sent.
     Encode(smpp_core::Error),
+    /// No bound session takes the message
+    /// ([`ServerHandle::deliver_to_system_id`](crate::server::ServerHandle::deliver_to_system_id),
+    /// [`ServerHandle::deliver_to_address`](crate::server::ServerHandle::deliver_to_address));
+    /// nothing was sent.
+    NoRoute,
+    /// A typed call ([`Handle::submit_sm`](super::Handle::submit_sm), ...)
+    /// was given another command; nothing was sent.
+    UnexpectedCommand {
+        /// The command the call sends.
+        expected: CommandId,
+        /// The command it was given.
+        found: CommandId,
+    },
     /// The request gets no response (`alert_notification`, `outbind`, an
     /// unknown `command_id`): send it with
     /// [`Handle::alert_notification`](super::Handle::alert_notification).
@@ -116,6 +129,10 @@ impl fmt::Display for Error {
             Self::Refused(e) => write!(f, "refused: {e}"),
             Self::Encode(e) => write!(f, "cannot encode the PDU: {e}"),
             Self::NoResponse(id) => write!(f, "{id} gets no response"),
+            Self::NoRoute => f.write_str("no bound session takes the message"),
+            Self::UnexpectedCommand { expected, found } => {
+                write!(f, "{found} given where {expected} is sent")
+            }
         }
     }
 }

@@ -8,14 +8,15 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use smpp_core::CommandStatus;
-use smpp_core::session::{BindType, CloseReason, Version};
+use smpp_core::session::CloseReason;
+use smpp_core::{CommandId, CommandStatus};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 use super::answer::Answer;
 use super::error::Error;
-use crate::owned::{AlertNotification, Body, COctet, DataSm, DeliverSm, Pdu, SubmitSm, Tlvs};
+use super::info::BindInfo;
+use crate::owned::{AlertNotification, Body, COctet, DataSm, Pdu, SubmitSm, Tlvs};
 
 /// What the application asks of the task that runs a session. Small: a
 /// channel of them costs little while idle.
@@ -27,7 +28,7 @@ pub(crate) enum Command {
     /// Answer a request of the peer.
     Respond {
         sequence_number: u32,
-        command_id: smpp_core::CommandId,
+        command_id: CommandId,
         answer: Box<Answer>,
     },
     /// MC: answer the bind awaiting a decision.
@@ -44,19 +45,6 @@ pub(crate) struct Outgoing {
     pub(crate) reply: oneshot::Sender<Result<Pdu, Error>>,
     /// The window slot the request holds until it is answered.
     pub(crate) permit: OwnedSemaphorePermit,
-}
-
-/// How a session is bound: what the bind exchange settled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BindInfo {
-    /// How the ESME bound.
-    pub bind_type: BindType,
-    /// The peer's `system_id`: the MC's (from its bind response) on the
-    /// ESME side, the ESME's (from its bind) on the MC side.
-    pub system_id: COctet,
-    /// The version whose operation matrix applies: the lower of both
-    /// sides'.
-    pub version: Version,
 }
 
 /// What the handles of a session and the task running it share.
@@ -201,14 +189,19 @@ impl Handle {
     /// Waits for a window slot, then hands the request to the session;
     /// the returned [`Pending`] resolves to its response.
     ///
-    /// The `sequence_number` is the session's to allocate: any in `body`'s
-    /// PDU is not used (send a builder's output as `pdu.body`). Fails at
-    /// once with [`Error::NoResponse`] for a PDU that gets no response, and
-    /// with [`Error::Closed`] once the session is closed. Under a rate
-    /// limit ([`Self::set_max_rate`]) it then waits for the request's turn.
+    /// Takes what the builders and the splitter make (a [`Pdu`]) or a
+    /// [`Body`] ([`IntoRequest`]). The `sequence_number` is the session's
+    /// to allocate: any in the PDU is not used. Fails at once with
+    /// [`Error::NoResponse`] for a PDU that gets no response, and with
+    /// [`Error::Closed`] once the session is closed. Under a rate limit
+    /// ([`Self::set_max_rate`]) it then waits for the request's turn.
     /// Dropping the `Pending` does not withdraw the request: it is sent
     /// and its slot held until it is answered.
-    pub async fn queue(&self, body: Body) -> Result<Pending, Error> {
+    pub async fn queue(&self, request: impl IntoRequest) -> Result<Pending, Error> {
+        self.queue_body(request.into_request(None)?).await
+    }
+
+    async fn queue_body(&self, body: Body) -> Result<Pending, Error> {
         let command_id = body.command_id();
         if !command_id.is_response() && !command_id.expects_response() {
             return Err(Error::NoResponse(command_id));
@@ -217,7 +210,7 @@ impl Handle {
             .acquire_owned()
             .await
             .map_err(|_| self.shared.closed_error())?;
-        if command_id != smpp_core::CommandId::ENQUIRE_LINK
+        if command_id != CommandId::ENQUIRE_LINK
             && let Some(at) = self.shared.reserve_send_time()
         {
             self.shared.wait_until(at).await?;
@@ -239,37 +232,47 @@ impl Handle {
     /// Sends a request and waits for its response: the response PDU (its
     /// `command_status` may be an error: that is the peer's answer) or the
     /// `generic_nack` that answered it.
-    pub async fn send(&self, body: Body) -> Result<Pdu, Error> {
-        self.queue(body).await?.await
+    pub async fn send(&self, request: impl IntoRequest) -> Result<Pdu, Error> {
+        self.queue(request).await?.await
     }
 
-    /// ESME: sends `submit_sm`; the answer is the `submit_sm_resp`'s
-    /// status and `message_id`.
-    pub async fn submit_sm(&self, submit_sm: SubmitSm) -> Result<SmResponse, Error> {
-        self.send(Body::SubmitSm(submit_sm))
-            .await
-            .map(SmResponse::from)
+    /// Sends `request` as the `command_id` request and waits for the
+    /// answer.
+    async fn send_as(
+        &self,
+        command_id: CommandId,
+        request: impl IntoRequest,
+    ) -> Result<SmResponse, Error> {
+        let body = request.into_request(Some(command_id))?;
+        let pending = self.queue_body(body).await?;
+        pending.await.map(SmResponse::from)
+    }
+
+    /// ESME: sends `submit_sm` (a [`SubmitSmBuilder`](crate::SubmitSmBuilder)'s
+    /// PDU, a part from [`text::submit_sms`](crate::text::submit_sms), or
+    /// the body); the answer is the `submit_sm_resp`'s status and
+    /// `message_id`.
+    pub async fn submit_sm(&self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        self.send_as(CommandId::SUBMIT_SM, submit_sm).await
     }
 
     /// MC: sends `deliver_sm` (a delivery receipt, a mobile-originated
     /// message) to a receiver or transceiver; the answer is the
     /// `deliver_sm_resp`'s status.
-    pub async fn deliver_sm(&self, deliver_sm: DeliverSm) -> Result<SmResponse, Error> {
-        self.send(Body::DeliverSm(deliver_sm))
-            .await
-            .map(SmResponse::from)
+    pub async fn deliver_sm(&self, deliver_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        self.send_as(CommandId::DELIVER_SM, deliver_sm).await
     }
 
     /// Sends `data_sm` (either side); the answer is the `data_sm_resp`'s
     /// status and `message_id`.
-    pub async fn data_sm(&self, data_sm: DataSm) -> Result<SmResponse, Error> {
-        self.send(Body::DataSm(data_sm)).await.map(SmResponse::from)
+    pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        self.send_as(CommandId::DATA_SM, data_sm).await
     }
 
     /// Sends `enquire_link` and waits for its response. (The session also
     /// sends one by itself after the `enquire_link_timer` of silence.)
     pub async fn enquire_link(&self) -> Result<(), Error> {
-        self.send(Body::EnquireLink).await.map(|_| ())
+        self.queue_body(Body::EnquireLink).await?.await.map(|_| ())
     }
 
     /// MC: sends `alert_notification` (it has no response); returns once
@@ -373,6 +376,62 @@ impl Handle {
     /// The limit [`Self::set_max_rate`] set: requests per second.
     pub fn max_rate(&self) -> Option<u32> {
         self.shared.rate().map(|r| r.per_second)
+    }
+}
+
+/// What the send calls of a [`Handle`] take: a PDU as the builders
+/// ([`SubmitSmBuilder`](crate::SubmitSmBuilder) and friends) and the
+/// splitter ([`text::submit_sms`](crate::text::submit_sms)) make it, or a
+/// [`Body`], or the body struct of `submit_sm`/`deliver_sm` (one struct for
+/// both: the call says which) or `data_sm`.
+///
+/// A PDU's `sequence_number` and `command_status` are not used: the
+/// session numbers its requests.
+pub trait IntoRequest {
+    /// The body to send; `command_id` is the command a typed call
+    /// ([`Handle::submit_sm`], ...) sends: anything else is refused with
+    /// [`Error::UnexpectedCommand`], and nothing is sent.
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error>;
+}
+
+/// `body` if it is a `command_id` request (or any, when none is asked for).
+fn checked(body: Body, command_id: Option<CommandId>) -> Result<Body, Error> {
+    match command_id {
+        Some(expected) if body.command_id() != expected => Err(Error::UnexpectedCommand {
+            expected,
+            found: body.command_id(),
+        }),
+        _ => Ok(body),
+    }
+}
+
+impl IntoRequest for Body {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(self, command_id)
+    }
+}
+
+impl IntoRequest for Pdu {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(self.body, command_id)
+    }
+}
+
+impl IntoRequest for SubmitSm {
+    /// `deliver_sm` when the call sends one, else `submit_sm`.
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        let body = if command_id == Some(CommandId::DELIVER_SM) {
+            Body::DeliverSm(self)
+        } else {
+            Body::SubmitSm(self)
+        };
+        checked(body, command_id)
+    }
+}
+
+impl IntoRequest for DataSm {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(Body::DataSm(self), command_id)
     }
 }
 

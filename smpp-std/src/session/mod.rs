@@ -30,21 +30,20 @@
 //! ```
 //! use std::sync::Arc;
 //!
-//! use bytes::Bytes;
 //! use smpp_core::session::{BindType, CloseReason, Config};
 //! use smpp_core::{Body, CommandStatus};
-//! use smpp_std::server::{self, BindRequest, Handler};
-//! use smpp_std::session::{Answer, Handle, SmResponse};
-//! use smpp_std::{COctet, Pdu, SubmitSm, client};
+//! use smpp_std::server::{self, BindRequest, Context, Handler};
+//! use smpp_std::session::{Answer, SmResponse};
+//! use smpp_std::{Pdu, SubmitSmBuilder, client};
 //!
 //! struct Smsc;
 //!
 //! impl Handler for Smsc {
-//!     async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+//!     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
 //!         CommandStatus::ESME_ROK
 //!     }
 //!
-//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
 //!         match pdu.body {
 //!             Body::SubmitSm(sm) => Answer::MessageId(sm.short_message),
 //!             _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
@@ -63,12 +62,11 @@
 //!     // queue() returns once the request has one of the 16 window slots.
 //!     let mut pending = Vec::new();
 //!     for n in 0..100 {
-//!         let sm = SubmitSm {
-//!             destination_addr: COctet::new(Bytes::from_static(b"447700900123")),
-//!             short_message: Bytes::from(format!("{n}")),
-//!             ..SubmitSm::default()
-//!         };
-//!         pending.push(esme.queue(Body::SubmitSm(sm)).await?);
+//!         let submit = SubmitSmBuilder::new(0)
+//!             .destination_addr("447700900123")
+//!             .short_message(format!("{n}"))
+//!             .build()?;
+//!         pending.push(esme.queue(submit).await?);
 //!         assert!(esme.available_window() <= 16);
 //!     }
 //!     for (n, response) in pending.into_iter().enumerate() {
@@ -141,7 +139,9 @@ pub(crate) mod answer;
 pub(crate) mod driver;
 mod error;
 pub(crate) mod handle;
+mod info;
 
 pub use answer::{Answer, Incoming, Request};
 pub use error::Error;
-pub use handle::{BindInfo, Handle, Pending, SmResponse};
+pub use handle::{Handle, IntoRequest, Pending, SmResponse};
+pub use info::{BindInfo, BindRequest};
