@@ -100,6 +100,10 @@ use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
 use crate::session::handle::{Command, Shared};
 use crate::session::{Answer, Error, Handle, Incoming, Request};
 
+/// The rustls crate the TLS calls take configurations of (feature `tls`).
+#[cfg(feature = "tls")]
+pub use tokio_rustls::rustls;
+
 /// An ESME's handle on its session: a [`Handle`] (see there for every
 /// call).
 pub type Client = Handle;
@@ -113,6 +117,31 @@ pub async fn connect(
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let peer = stream.peer_addr().ok();
+    start(stream, config, peer).await
+}
+
+/// Connects to `addr` over TCP, then TLS (feature `tls`), and binds as
+/// [`connect`] does. `server_name` is the name the MC's certificate must
+/// carry (a DNS name or an IP address); `tls` is the application's rustls
+/// configuration (root certificates, client certificate, versions).
+///
+/// A TLS failure (a certificate refused, a handshake cut short) is an
+/// [`Error::Io`].
+#[cfg(feature = "tls")]
+pub async fn connect_tls(
+    addr: impl ToSocketAddrs,
+    server_name: &str,
+    tls: Arc<rustls::ClientConfig>,
+    config: Config,
+) -> Result<(Client, Incoming), Error> {
+    let name = rustls::pki_types::ServerName::try_from(server_name.to_owned())
+        .map_err(|e| Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let peer = stream.peer_addr().ok();
+    let stream = tokio_rustls::TlsConnector::from(tls)
+        .connect(name, stream)
+        .await?;
     start(stream, config, peer).await
 }
 

@@ -126,6 +126,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::{mpsc, watch};
 
+#[cfg(feature = "tls")]
+pub use crate::client::rustls;
 use crate::owned::Pdu;
 pub use crate::session::BindRequest;
 use crate::session::driver::{Driver, Hooks, LINGER, WINDOW_CAPACITY, now_or_later};
@@ -416,6 +418,8 @@ pub struct Server<H> {
     handler: Arc<H>,
     handle: ServerHandle,
     shutdown_timeout: Duration,
+    #[cfg(feature = "tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl<H> core::fmt::Debug for Server<H> {
@@ -458,7 +462,28 @@ impl<H: Handler> Server<H> {
             handler,
             handle,
             shutdown_timeout,
+            #[cfg(feature = "tls")]
+            tls: None,
         })
+    }
+
+    /// Listens on `addr` for ESMEs that connect over TLS (feature `tls`),
+    /// with the application's rustls configuration (certificate chain and
+    /// key, client authentication, versions); otherwise as
+    /// [`Self::bind`]. The handshake must complete within the
+    /// `session_init_timer` (the `response_timer` if that is off); while it
+    /// runs the connection counts as one that has not bound
+    /// ([`Self::with_max_unbound`]).
+    #[cfg(feature = "tls")]
+    pub async fn bind_tls(
+        addr: impl ToSocketAddrs,
+        config: Config,
+        handler: Arc<H>,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> io::Result<Self> {
+        let mut server = Self::bind(addr, config, handler).await?;
+        server.tls = Some(tokio_rustls::TlsAcceptor::from(tls));
+        Ok(server)
     }
 
     /// Serves at most `max` bound sessions at once (at least 1; no limit
@@ -576,7 +601,11 @@ impl<H: Handler> Server<H> {
             handler,
             handle,
             shutdown_timeout,
+            #[cfg(feature = "tls")]
+            tls,
         } = self;
+        #[cfg(feature = "tls")]
+        let handshakes = Arc::new(tokio::sync::Semaphore::new(handle.limits().max_unbound));
         let mut stop = handle.inner.stop.subscribe();
         loop {
             tokio::select! {
@@ -585,6 +614,28 @@ impl<H: Handler> Server<H> {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
+                        #[cfg(feature = "tls")]
+                        if let Some(tls) = &tls {
+                            let Ok(permit) = Arc::clone(&handshakes).try_acquire_owned() else {
+                                // As many handshakes run as connections may
+                                // wait unbound: this one is refused.
+                                handle.inner.registry.count_evicted();
+                                continue;
+                            };
+                            let timers = config.timers();
+                            let limit = timers.session_init_timer.unwrap_or(timers.response_timer);
+                            let handshake = tls.accept(stream);
+                            let (config, handler, server) =
+                                (config.clone(), Arc::clone(&handler), handle.clone());
+                            tokio::spawn(async move {
+                                let stream = tokio::time::timeout(limit, handshake).await;
+                                drop(permit);
+                                if let Ok(Ok(stream)) = stream {
+                                    session(stream, config, handler, Some(peer), server).await;
+                                }
+                            });
+                            continue;
+                        }
                         tokio::spawn(session(
                             stream,
                             config.clone(),

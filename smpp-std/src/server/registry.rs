@@ -361,6 +361,13 @@ impl Registry {
         }
     }
 
+    /// A connection was closed before it could wait unbound (its TLS
+    /// handshake found no room).
+    #[cfg(feature = "tls")]
+    pub(crate) fn count_evicted(&self) {
+        self.evicted_unbound.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A message was refused for its account's quota.
     pub(crate) fn count_throttled(&self) {
         self.throttled.fetch_add(1, Ordering::Relaxed);
