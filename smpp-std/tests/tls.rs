@@ -185,7 +185,7 @@ async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
         let handle = server.handle();
         let serving = tokio::spawn(server.run());
         let acceptor = tokio_rustls::TlsAcceptor::from(server_tls);
-        let served = {
+        let accepted = {
             let handle = handle.clone();
             tokio::spawn(async move {
                 let (tcp, peer) = listener.accept().await.unwrap();
@@ -204,7 +204,7 @@ async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
             .unwrap();
         assert!(esme.submit_sm(submit).await.unwrap().is_ok());
         handle.shutdown();
-        assert_eq!(served.await.unwrap(), CloseReason::Unbound);
+        assert_eq!(accepted.await.unwrap(), CloseReason::Unbound);
         serving.await.unwrap();
     })
     .await;
