@@ -313,6 +313,11 @@ impl Handle {
         self.command(Command::Close);
     }
 
+    /// True if `other` is a handle of the same session.
+    pub fn same_session(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
     /// Waits until the session is closed; returns why.
     pub async fn closed(&self) -> CloseReason {
         let mut watch = self.shared.closed.subscribe();
