@@ -269,6 +269,56 @@ pub enum ProtocolError {
     },
 }
 
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Malformed(e) => write!(f, "malformed PDU: {e}"),
+            Self::NotAllowed {
+                command_id,
+                sequence_number,
+                state,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} (sequence {sequence_number}) is not allowed in {state}: answered {command_status}"
+            ),
+            Self::WindowExceeded {
+                command_id,
+                sequence_number,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} (sequence {sequence_number}) beyond the inbound window: answered {command_status}"
+            ),
+            Self::DuplicateSequenceNumber {
+                command_id,
+                sequence_number,
+            } => write!(
+                f,
+                "{command_id} reuses sequence {sequence_number} of a request still awaiting its answer"
+            ),
+            Self::UnexpectedResponse {
+                command_id,
+                sequence_number,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} ({command_status}, sequence {sequence_number}) answers no outstanding request"
+            ),
+            Self::MismatchedResponse {
+                request,
+                command_id,
+                sequence_number,
+            } => write!(
+                f,
+                "{command_id} does not answer {request} (sequence {sequence_number})"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ProtocolError {}
+
 /// Why a call was refused. Nothing changed in the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -132,7 +132,7 @@ use crate::owned::Pdu;
 pub use crate::session::BindRequest;
 use crate::session::driver::{Driver, Hooks, LINGER, WINDOW_CAPACITY, now_or_later};
 use crate::session::handle::{Command, Shared};
-use crate::session::{Answer, Error, Handle, IntoRequest, SmResponse};
+use crate::session::{Answer, Error, Handle, IntoRequest, Meter, SharedMeter, SmResponse, Traffic};
 
 /// What a [`Handler`] is given with each call: the server (to find other
 /// sessions, route a message, read the counters) and the session the call
@@ -218,6 +218,8 @@ type Starter =
 /// What every handle of a server shares.
 struct Inner {
     registry: Registry,
+    /// What went over every session, those closed included.
+    traffic: SharedMeter,
     stop: watch::Sender<bool>,
     limits: Mutex<Limits>,
     starter: Box<Starter>,
@@ -253,6 +255,7 @@ impl ServerHandle {
         Self {
             inner: Arc::new(Inner {
                 registry: Registry::default(),
+                traffic: SharedMeter::default(),
                 stop: watch::Sender::new(false),
                 limits: Mutex::new(Limits::default()),
                 starter,
@@ -359,6 +362,13 @@ impl ServerHandle {
                 other => return other,
             }
         }
+    }
+
+    /// What went over every session of the server so far, those closed
+    /// included: PDUs by command and status, the latency of the server's
+    /// own requests (`deliver_sm`), throttling, timeouts, protocol errors.
+    pub fn traffic(&self) -> Traffic {
+        self.inner.traffic.traffic()
     }
 
     /// What the server admitted and refused so far, and what is open now.
@@ -790,6 +800,10 @@ impl<H: Handler> Hooks for McHooks<H> {
 
     fn protocol_error(&mut self, error: ProtocolError) {
         self.handler.protocol_error(&self.cx, error);
+    }
+
+    fn traffic(&mut self, delta: &Meter) {
+        self.cx.server.inner.traffic.add(delta);
     }
 
     fn closed(&mut self, reason: CloseReason) {

@@ -39,6 +39,8 @@ use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
 use super::info::{BindInfo, BindRequest};
+use super::metrics::Meter;
+use super::observe::Observer;
 use crate::frame::{Frame, FrameDecoder};
 use crate::owned::{Bind, COctet, Pdu};
 
@@ -124,6 +126,12 @@ pub(crate) trait Hooks: Send + 'static {
         let _ = error;
     }
 
+    /// What went over the session since the last call (for a server's
+    /// totals).
+    fn traffic(&mut self, delta: &Meter) {
+        let _ = delta;
+    }
+
     /// The session is closed.
     fn closed(&mut self, reason: CloseReason) {
         let _ = reason;
@@ -151,6 +159,8 @@ pub(crate) fn now_or_later<T: Send + 'static>(
 struct Waiting {
     reply: oneshot::Sender<Result<Pdu, Error>>,
     _permit: OwnedSemaphorePermit,
+    /// When the request went to the engine, for its latency.
+    sent: Instant,
 }
 
 /// The requests awaiting responses, by the tag the engine carries for them
@@ -264,6 +274,9 @@ pub(crate) struct Driver<IO, H: Hooks> {
     unbind: Unbind,
     /// MC: how the bind awaiting a decision binds, and its body.
     peer_bind: Option<(BindType, Bind)>,
+    /// What went over the session since the last publish.
+    meter: Meter,
+    observer: Observer,
 }
 
 impl<IO, H> Driver<IO, H>
@@ -277,12 +290,14 @@ where
         hooks: H,
         shared: Arc<Shared>,
         commands: mpsc::UnboundedReceiver<Command>,
-    ) -> Self {
+    ) -> Box<Self> {
         let clock = Clock {
             start: Instant::now(),
         };
+        let observer = Observer::new(config.role(), shared.peer_addr());
         let engine = Engine::new(config, clock.now());
-        Self {
+        // Boxed: the futures that run it hold a pointer, not a copy each.
+        Box::new(Self {
             io,
             engine,
             hooks,
@@ -304,30 +319,50 @@ where
             clock,
             unbind: Unbind::default(),
             peer_bind: None,
-        }
+            meter: Meter::default(),
+            observer,
+        })
     }
 
     /// ESME: queues the bind of the configuration.
     pub(crate) fn bind(&mut self) -> Result<(), SessionError> {
-        self.engine.bind(self.clock.now()).map(|_| ())
+        let now = self.clock.now();
+        self.counting(|d| d.engine.bind(now)).map(|_| ())
     }
 
     /// Runs the session to its end; returns why it closed.
-    pub(crate) async fn run(mut self) -> CloseReason {
+    pub(crate) async fn run(self: Box<Self>) -> CloseReason {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = self.observer.span();
+            self.run_inner().instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.run_inner().await
+    }
+
+    async fn run_inner(mut self: Box<Self>) -> CloseReason {
         poll_fn(|cx| self.poll_session(cx)).await;
         self.finish().await
     }
 
     /// Moves everything that can move; `Ready` once the engine is closed.
     fn poll_session(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let poll = self.poll_passes(cx);
+        self.publish();
+        poll
+    }
+
+    fn poll_passes(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         for _ in 0..PASSES_PER_POLL {
             let mut progress = false;
-            progress |= self.poll_timer(cx);
+            progress |= self.counting(|d| d.poll_timer(cx));
             progress |= self.poll_write(cx);
             progress |= self.poll_read(cx);
-            progress |= self.take_frames(cx);
-            progress |= self.take_commands(cx);
-            self.after_inputs();
+            progress |= self.counting(|d| d.take_frames(cx));
+            progress |= self.counting(|d| d.take_commands(cx));
+            self.counting(Self::after_inputs);
             if self.engine.is_closed() {
                 return Poll::Ready(());
             }
@@ -339,6 +374,33 @@ where
         // Busy: let other tasks run, and come back at once.
         cx.waker().wake_by_ref();
         Poll::Pending
+    }
+
+    /// Runs `step` and counts the PDUs it queued for sending (appended to
+    /// the transmit queue, which nothing writes meanwhile).
+    fn counting<T>(&mut self, step: impl FnOnce(&mut Self) -> T) -> T {
+        let before = self.engine.transmit_len();
+        let out = step(self);
+        let queued = self.engine.transmit_bytes();
+        let mut rest = queued.get(before..).unwrap_or_default();
+        while let Ok(header) = Header::parse(rest) {
+            self.meter
+                .count_sent(header.command_id, header.command_status);
+            self.observer.sent(&header);
+            let len = usize::try_from(header.command_length).unwrap_or(usize::MAX);
+            rest = rest.get(len.max(Header::LEN)..).unwrap_or_default();
+        }
+        out
+    }
+
+    /// Adds what was counted to the snapshots.
+    fn publish(&mut self) {
+        if self.meter.is_dirty() {
+            let delta = self.meter.take();
+            self.shared.meter.add(&delta);
+            self.hooks.traffic(&delta);
+            self.observer.publish(&delta);
+        }
     }
 
     /// Lets the engine's timers run; arms the sleep for the next one.
@@ -459,6 +521,9 @@ where
             }
             match self.engine.handle_frame(&frame.bytes, self.clock.now()) {
                 Ok(pdu) => {
+                    self.meter
+                        .count_received(frame.header.command_id, frame.header.command_status);
+                    self.observer.received(&frame.header);
                     // The PDU's fields become slices of the frame: no copy.
                     let pdu = pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)));
                     self.events(pdu);
@@ -529,6 +594,7 @@ where
                 .is_none_or(|missing| missing > 0);
         if self.link.input == Input::Ended && framed_all {
             self.link.input = Input::Reported;
+            self.observer.end_of_stream();
             self.engine.handle_end_of_stream(self.clock.now());
             self.events(None);
         }
@@ -564,6 +630,7 @@ where
                 let tag = self.waiters.insert(Waiting {
                     reply,
                     _permit: permit,
+                    sent: Instant::now(),
                 });
                 if let Err(e) = self.engine.send_request(body, tag, now)
                     && let Some(waiting) = self.waiters.take(tag)
@@ -651,6 +718,7 @@ where
             && self.engine.state().is_bound()
         {
             let info = BindInfo::of_bind(bind_type, &bind, self.engine.version());
+            self.observer.bound(&info);
             self.shared.set_bound(info);
             self.hooks.bound();
         }
@@ -690,56 +758,11 @@ where
 
     fn event(&mut self, event: Event, pdu: &mut Option<Pdu>) {
         match event {
-            Event::BindRequest { bind_type, .. } => {
-                let bind = match pdu.take().map(|p| p.body) {
-                    Some(
-                        smpp_core::Body::BindTransmitter(b)
-                        | smpp_core::Body::BindReceiver(b)
-                        | smpp_core::Body::BindTransceiver(b),
-                    ) => b,
-                    _ => Bind::default(),
-                };
-                // The password is not kept past the decision.
-                let kept = Bind {
-                    password: COctet::default(),
-                    ..bind.clone()
-                };
-                self.peer_bind = Some((bind_type, kept));
-                let request = BindRequest {
-                    bind_type,
-                    bind,
-                    peer_addr: self.shared.peer_addr(),
-                };
-                if let Some(status) = self.hooks.bind_request(request) {
-                    self.answer_bind(status);
-                }
-            }
+            Event::BindRequest { bind_type, .. } => self.bind_request(bind_type, pdu.take()),
             Event::BindResult {
                 bind_type,
                 command_status,
-            } => {
-                if command_status.is_ok() {
-                    let system_id = match pdu.take().map(|p| p.body) {
-                        Some(
-                            smpp_core::Body::BindTransmitterResp(Some(r))
-                            | smpp_core::Body::BindReceiverResp(Some(r))
-                            | smpp_core::Body::BindTransceiverResp(Some(r)),
-                        ) => r.system_id,
-                        _ => COctet::default(),
-                    };
-                    let info = BindInfo::of_config(
-                        bind_type,
-                        system_id,
-                        self.engine.version(),
-                        self.engine.config(),
-                    );
-                    self.shared.set_bound(info.clone());
-                    self.hooks.bind_result(Ok(&info));
-                } else {
-                    self.hooks.bind_result(Err(command_status));
-                    self.engine.close();
-                }
-            }
+            } => self.bind_result(bind_type, command_status, pdu.take()),
             Event::IncomingRequest {
                 sequence_number,
                 command_id,
@@ -755,13 +778,22 @@ where
                     self.hooks.alert_notification(pdu);
                 }
             }
-            Event::Response { request, .. } => {
+            Event::Response {
+                request,
+                command_status,
+                ..
+            } => {
                 if let Some(waiting) = self.waiters.take(request.tag) {
+                    let waited = waiting.sent.elapsed();
+                    self.meter.answered(waited, command_status);
+                    #[cfg(feature = "metrics")]
+                    self.observer.answered(waited);
                     let response = pdu.take().ok_or(Error::Closed(CloseReason::Local));
                     let _ = waiting.reply.send(response);
                 }
             }
             Event::RequestTimedOut(request) => {
+                self.meter.timed_out();
                 if let Some(waiting) = self.waiters.take(request.tag) {
                     let _ = waiting.reply.send(Err(Error::Timeout {
                         command_id: request.command_id,
@@ -787,7 +819,12 @@ where
                     let _ = waiting.reply.send(Err(error));
                 }
             }
-            Event::ProtocolError(error) => self.hooks.protocol_error(error),
+            Event::ProtocolError(error) => {
+                self.meter.protocol_error();
+                self.observer.protocol_error(&error);
+                self.shared.set_protocol_error(error);
+                self.hooks.protocol_error(error);
+            }
             // Outbind: this side connected, so none is expected (the
             // engine keeps the session open and unbound). Unbound and
             // Closed: the end is handled once the engine is closed.
@@ -795,10 +832,69 @@ where
         }
     }
 
+    /// MC: a bind to decide.
+    fn bind_request(&mut self, bind_type: BindType, pdu: Option<Pdu>) {
+        let bind = match pdu.map(|p| p.body) {
+            Some(
+                smpp_core::Body::BindTransmitter(b)
+                | smpp_core::Body::BindReceiver(b)
+                | smpp_core::Body::BindTransceiver(b),
+            ) => b,
+            _ => Bind::default(),
+        };
+        // The password is not kept past the decision.
+        let kept = Bind {
+            password: COctet::default(),
+            ..bind.clone()
+        };
+        self.peer_bind = Some((bind_type, kept));
+        let request = BindRequest {
+            bind_type,
+            bind,
+            peer_addr: self.shared.peer_addr(),
+        };
+        if let Some(status) = self.hooks.bind_request(request) {
+            self.answer_bind(status);
+        }
+    }
+
+    /// ESME: the bind was answered.
+    fn bind_result(
+        &mut self,
+        bind_type: BindType,
+        command_status: CommandStatus,
+        pdu: Option<Pdu>,
+    ) {
+        if command_status.is_ok() {
+            let system_id = match pdu.map(|p| p.body) {
+                Some(
+                    smpp_core::Body::BindTransmitterResp(Some(r))
+                    | smpp_core::Body::BindReceiverResp(Some(r))
+                    | smpp_core::Body::BindTransceiverResp(Some(r)),
+                ) => r.system_id,
+                _ => COctet::default(),
+            };
+            let info = BindInfo::of_config(
+                bind_type,
+                system_id,
+                self.engine.version(),
+                self.engine.config(),
+            );
+            self.observer.bound(&info);
+            self.shared.set_bound(info.clone());
+            self.hooks.bind_result(Ok(&info));
+        } else {
+            self.observer.bind_refused(command_status);
+            self.hooks.bind_result(Err(command_status));
+            self.engine.close();
+        }
+    }
+
     /// The session is closed: fails what is left, writes what is queued
     /// (for a while, unless the peer stopped reading), closes the
     /// connection.
-    async fn finish(mut self) -> CloseReason {
+    async fn finish(mut self: Box<Self>) -> CloseReason {
+        self.publish();
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
         self.shared.mark_closed(reason);
         self.commands.close();
@@ -835,6 +931,7 @@ where
         for waiter in self.unbind.waiters.drain(..) {
             let _ = waiter.send(unbound());
         }
+        self.observer.closed(reason);
         self.hooks.closed(reason);
         let io = &mut self.io;
         let engine = &mut self.engine;

@@ -8,7 +8,7 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use smpp_core::session::CloseReason;
+use smpp_core::session::{CloseReason, ProtocolError};
 use smpp_core::{CommandId, CommandStatus};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
 use tokio::time::Instant;
@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use super::answer::Answer;
 use super::error::Error;
 use super::info::BindInfo;
+use super::metrics::{SessionStats, SharedMeter};
 use crate::owned::{AlertNotification, Body, COctet, DataSm, Pdu, SubmitSm, Tlvs};
 
 /// What the application asks of the task that runs a session. Small: a
@@ -57,6 +58,10 @@ pub(crate) struct Shared {
     closed: watch::Sender<Option<CloseReason>>,
     peer_addr: Option<SocketAddr>,
     rate: Mutex<Option<Rate>>,
+    /// What went over the session.
+    pub(crate) meter: SharedMeter,
+    /// The peer's latest protocol error.
+    pub(crate) last_protocol_error: Mutex<Option<ProtocolError>>,
 }
 
 /// A limit on the requests a session sends per second
@@ -78,6 +83,8 @@ impl Shared {
             closed: watch::Sender::new(None),
             peer_addr,
             rate: Mutex::new(None),
+            meter: SharedMeter::default(),
+            last_protocol_error: Mutex::new(None),
         })
     }
 
@@ -101,6 +108,13 @@ impl Shared {
             () = tokio::time::sleep_until(at) => Ok(()),
             _ = closed.wait_for(Option::is_some) => Err(self.closed_error()),
         }
+    }
+
+    pub(crate) fn set_protocol_error(&self, error: ProtocolError) {
+        *self
+            .last_protocol_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(error);
     }
 
     pub(crate) fn set_bound(&self, info: BindInfo) {
@@ -311,6 +325,26 @@ impl Handle {
     /// fail with [`Error::Closed`].
     pub fn close(&self) {
         self.command(Command::Close);
+    }
+
+    /// The session's counters and latencies, and how full its window is.
+    pub fn stats(&self) -> SessionStats {
+        let last = *self
+            .shared
+            .last_protocol_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        SessionStats {
+            traffic: self.shared.meter.traffic(),
+            outstanding: self.shared.window - self.shared.permits.available_permits(),
+            window: self.shared.window,
+            last_protocol_error: last,
+        }
+    }
+
+    /// True if `other` is a handle of the same session.
+    pub fn same_session(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
     }
 
     /// Waits until the session is closed; returns why.

@@ -140,8 +140,12 @@ pub(crate) mod driver;
 mod error;
 pub(crate) mod handle;
 mod info;
+mod metrics;
+mod observe;
 
 pub use answer::{Answer, Incoming, Request};
 pub use error::Error;
 pub use handle::{Handle, IntoRequest, Pending, SmResponse};
 pub use info::{BindInfo, BindRequest};
+pub use metrics::{Latency, PduCount, SessionStats, Traffic};
+pub(crate) use metrics::{Meter, SharedMeter};

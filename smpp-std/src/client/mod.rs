@@ -83,6 +83,8 @@
 //! # }
 //! ```
 
+mod esme;
+
 use core::net::SocketAddr;
 use core::task::{Context, Poll};
 use std::sync::Arc;
@@ -103,6 +105,8 @@ use crate::session::{Answer, Error, Handle, Incoming, Request};
 /// The rustls crate the TLS calls take configurations of (feature `tls`).
 #[cfg(feature = "tls")]
 pub use tokio_rustls::rustls;
+
+pub use esme::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 
 /// An ESME's handle on its session: a [`Handle`] (see there for every
 /// call).
