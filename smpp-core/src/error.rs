@@ -10,6 +10,7 @@ use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::header::Header;
 use crate::session::Version;
+use crate::time::TimeError;
 use crate::tlv::TlvTag;
 
 /// A mandatory PDU field, named as in the specification's PDU tables
@@ -53,9 +54,9 @@ pub enum Field {
     ProtocolId,
     /// `priority_flag`.
     PriorityFlag,
-    /// `schedule_delivery_time` (empty or 16 characters).
+    /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
     ScheduleDeliveryTime,
-    /// `validity_period` (empty or 16 characters).
+    /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
     ValidityPeriod,
     /// `registered_delivery`.
     RegisteredDelivery,
@@ -71,7 +72,7 @@ pub enum Field {
     ShortMessage,
     /// `message_id` (max 65).
     MessageId,
-    /// `final_date` of `query_sm_resp` (empty or 16 characters).
+    /// `final_date` of `query_sm_resp` (empty or an absolute SMPP time).
     FinalDate,
     /// `message_state` of `query_sm_resp`.
     MessageState,
@@ -211,6 +212,13 @@ pub enum FieldProblem {
         /// Characters before the NUL.
         len: usize,
     },
+    /// An SMPP time field of 16 characters that is not an SMPP time
+    /// (absolute `YYMMDDhhmmsstnnp`, relative `YYMMDDhhmmss000R`), or a
+    /// relative time in `final_date`, which holds absolute times only.
+    TimeFormat {
+        /// What is wrong with the time.
+        error: TimeError,
+    },
     /// A length field (`sm_length`) announces more octets than the body
     /// holds. Answered with the field's status (`ESME_RINVMSGLEN`), not
     /// `ESME_RINVCMDLEN`.
@@ -262,6 +270,7 @@ impl fmt::Display for FieldProblem {
             Self::TimeLength { len } => {
                 write!(f, "{len} characters; a time is empty or 16 characters")
             }
+            Self::TimeFormat { error } => write!(f, "not an SMPP time: {error}"),
             Self::LengthExceedsBody { len, available } => {
                 write!(f, "announces {len} octets but only {available} remain")
             }
@@ -515,6 +524,7 @@ impl ErrorKind {
                 | FieldProblem::TooLong { .. }
                 | FieldProblem::EmbeddedNul
                 | FieldProblem::TimeLength { .. }
+                | FieldProblem::TimeFormat { .. }
                 | FieldProblem::InvalidValue { .. }
                 | FieldProblem::ExclusiveWithTlv { .. }
                 | FieldProblem::TooFewEntries { .. }

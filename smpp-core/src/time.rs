@@ -5,6 +5,12 @@
 //! quarter hours (00-48) and `'+'` (ahead of UTC) or `'-'` (behind). Relative times are
 //! `YYMMDDhhmmss000R`, a period added to the MC's current time. Years are read as 2000-2099.
 //!
+//! The codec applies these rules to the time fields of every PDU, when decoding and when
+//! encoding: a field is empty (a lone NUL on the wire) or a time [`SmppTime::parse`] accepts;
+//! `final_date` holds absolute times only. A field that breaks them is a
+//! [`FieldProblem::TimeFormat`] (or [`FieldProblem::TimeLength`]), answered with
+//! `ESME_RINVSCHED` for `schedule_delivery_time` and `ESME_RINVEXPIRY` for `validity_period`.
+//!
 //! ```
 //! use smpp_core::time::{SmppTime, UtcDateTime};
 //!
@@ -17,6 +23,8 @@
 //! ```
 
 use core::fmt;
+
+use crate::error::{Field, FieldProblem};
 
 /// Errors from parsing or building an SMPP time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +59,9 @@ pub enum TimeError {
     RelativeTail,
     /// A relative period above 99 in some field.
     Period,
+    /// A relative time in a field that holds only absolute times
+    /// (`final_date`).
+    NotAbsolute,
 }
 
 impl fmt::Display for TimeError {
@@ -69,6 +80,7 @@ impl fmt::Display for TimeError {
             Self::Offset => f.write_str("UTC offset above 48 quarter hours"),
             Self::RelativeTail => f.write_str("relative time must end in 000R"),
             Self::Period => f.write_str("relative period field above 99"),
+            Self::NotAbsolute => f.write_str("relative time where only an absolute one is allowed"),
         }
     }
 }
@@ -412,6 +424,26 @@ impl SmppTime {
             Self::Relative(r) => r.validate()?,
         }
         Ok(self.format())
+    }
+}
+
+/// The rule of an SMPP time field of a PDU, applied alike when decoding
+/// and encoding: empty (a lone NUL on the wire) or 16 characters that
+/// [`SmppTime::parse`] accepts; `final_date` holds absolute times only.
+#[inline]
+pub(crate) fn check_field(field: Field, value: &[u8]) -> Result<(), FieldProblem> {
+    match value.len() {
+        0 => Ok(()),
+        16 => match SmppTime::parse(value) {
+            Ok(SmppTime::Relative(_)) if matches!(field, Field::FinalDate) => {
+                Err(FieldProblem::TimeFormat {
+                    error: TimeError::NotAbsolute,
+                })
+            }
+            Ok(_) => Ok(()),
+            Err(error) => Err(FieldProblem::TimeFormat { error }),
+        },
+        len => Err(FieldProblem::TimeLength { len }),
     }
 }
 
