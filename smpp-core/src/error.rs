@@ -642,6 +642,68 @@ pub struct Reply {
     pub sequence_number: u32,
 }
 
+impl Reply {
+    /// The octets [`Self::emit`] writes: 17 for `deliver_sm_resp` and
+    /// `data_sm_resp`, 16 for every other PDU.
+    pub const fn encoded_len(&self) -> usize {
+        let id = self.command_id.0;
+        if id == CommandId::DELIVER_SM_RESP.0 || id == CommandId::DATA_SM_RESP.0 {
+            Header::LEN + 1
+        } else {
+            Header::LEN
+        }
+    }
+
+    /// Encodes the reply into `out` and returns the octets written
+    /// ([`Self::encoded_len`]); nothing is written if `out` is shorter.
+    ///
+    /// The reply is its header alone (`command_length` 16), as SMPP v5.0
+    /// 3.2.1.3 has an error response, except `deliver_sm_resp` and
+    /// `data_sm_resp`: SMPP v3.4 gives those a `message_id` that is always a
+    /// single NUL, and some MCs cannot parse them without it, so that octet
+    /// is written too (receivers accept either form).
+    ///
+    /// ```
+    /// use smpp_core::{CommandId, CommandStatus, Pdu};
+    ///
+    /// // A submit_sm whose source_addr has no NUL within its 21 octets.
+    /// let mut frame = [0u8; 16 + 1 + 2 + 30];
+    /// frame[..16].copy_from_slice(&[0, 0, 0, 49, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 7]);
+    /// frame[19..].fill(b'1');
+    /// let reply = Pdu::parse(&frame).unwrap_err().reply();
+    ///
+    /// let mut out = [0u8; 16];
+    /// let n = reply.emit(&mut out)?;
+    /// assert_eq!(out[..n], [0, 0, 0, 16, 0x80, 0, 0, 4, 0, 0, 0, 0x0A, 0, 0, 0, 7]);
+    /// let answer = Pdu::parse(&out[..n])?;
+    /// assert_eq!(answer.command_id(), CommandId::SUBMIT_SM_RESP);
+    /// assert_eq!(answer.command_status, CommandStatus::ESME_RINVSRCADR);
+    /// # Ok::<(), smpp_core::Error>(())
+    /// ```
+    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let len = self.encoded_len();
+        let available = out.len();
+        let Some((head, body)) = out
+            .get_mut(..len)
+            .and_then(|dst| dst.split_first_chunk_mut::<{ Header::LEN }>())
+        else {
+            return Err(Error::new(ErrorKind::BufferTooSmall {
+                needed: len,
+                available,
+            }));
+        };
+        let header = Header {
+            command_length: if body.is_empty() { 16 } else { 17 },
+            command_id: self.command_id,
+            command_status: self.command_status,
+            sequence_number: self.sequence_number,
+        };
+        *head = header.to_bytes();
+        body.fill(0);
+        Ok(len)
+    }
+}
+
 impl Error {
     /// An error without PDU context.
     pub const fn new(kind: ErrorKind) -> Self {
