@@ -206,6 +206,18 @@ impl<const PARTS: usize, const BYTES: usize> Slot<PARTS, BYTES> {
 }
 
 /// Fixed-capacity reassembler: `SLOTS` messages of up to `PARTS` parts and `BYTES` octets each.
+///
+/// # Memory
+///
+/// Everything is inline: per slot, the payload (`BYTES`), the position of each part (24
+/// octets each on 64-bit targets, 12 on 32-bit ones) and about 48 octets (40 on 32-bit) of
+/// bookkeeping. Some configurations, in octets (`rustc` 1.95; the sizes are held by a test):
+///
+/// | parameters | use | 64-bit | 32-bit (Cortex-M) |
+/// |---|---|---|---|
+/// | `<1, 4, 536>` | one message of up to 4 parts of 134 octets | 672 | 624 |
+/// | `<4, 8, 512>` | the module example | 2,976 | 2,592 |
+/// | `<8, 16, 2048>` | 8 senders, 16 parts of 128 octets | 19,776 | 18,240 |
 #[derive(Debug)]
 pub struct Reassembler<const SLOTS: usize, const PARTS: usize, const BYTES: usize> {
     slots: [Option<Slot<PARTS, BYTES>>; SLOTS],
