@@ -72,6 +72,7 @@ mod frame;
 mod io;
 mod owned;
 pub mod reassembly;
+pub mod receipt;
 #[cfg(feature = "tokio")]
 pub mod server;
 #[cfg(feature = "tokio")]

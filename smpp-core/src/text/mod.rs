@@ -40,6 +40,7 @@ use core::fmt;
 use self::dcs::{Alphabet, DataCoding};
 use self::gsm7::Tables;
 use self::udh::{Udh, UdhError};
+use crate::tlv::{TlvTag, Tlvs};
 
 pub mod choose;
 pub mod dcs;
@@ -241,6 +242,29 @@ pub fn decode_with(
         _ => return None,
     };
     Some(Chars { inner, policy })
+}
+
+/// The user data of a message: `short_message`, or the value of the `message_payload` TLV
+/// when `short_message` is empty (the two may not both carry it). `data_sm` has no
+/// `short_message`: pass an empty one.
+///
+/// ```
+/// use smpp_core::text::user_data;
+/// use smpp_core::{TlvBuf, TlvTag};
+///
+/// let mut tlvs = TlvBuf::<16>::new();
+/// tlvs.push(TlvTag::MESSAGE_PAYLOAD, b"long text")?;
+/// assert_eq!(user_data(b"", &tlvs.tlvs()), b"long text");
+/// assert_eq!(user_data(b"short", &tlvs.tlvs()), b"short");
+/// # Ok::<(), smpp_core::Error>(())
+/// ```
+pub fn user_data<'a, B: AsRef<[u8]>>(short_message: &'a [u8], tlvs: &'a Tlvs<B>) -> &'a [u8] {
+    if short_message.is_empty() {
+        tlvs.get(TlvTag::MESSAGE_PAYLOAD)
+            .map_or(short_message, |t| t.value)
+    } else {
+        short_message
+    }
 }
 
 /// Errors from [`decode_short_message_into`].
