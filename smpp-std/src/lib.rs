@@ -63,6 +63,11 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+// The README's example runs as a doc test, so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod builder;
 #[cfg(feature = "tokio")]
 pub mod client;
