@@ -11,7 +11,7 @@ pub mod firmware;
 
 use core::hint::black_box;
 
-use smpp_core::session::{Fixed, BindType, Config, Event, Millis, Session};
+use smpp_core::session::{BindType, Config, Event, Fixed, Millis, Session};
 use smpp_core::text::{OnUnmappable, gsm7};
 use smpp_core::{Body, COctet, CommandStatus, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton, frame_len};
 
