@@ -29,6 +29,7 @@ use arbitrary::{Arbitrary, Error as ArbError, Result, Unstructured};
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
+use crate::error::Field;
 use crate::pdu::{
     AlertNotification, BROADCAST_SM_MANDATORY_TLVS, Bind, BindResp, Body, BroadcastSm,
     CancelBroadcastSm, CancelSm, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS, DataSm,
@@ -63,20 +64,35 @@ const TIME_SAMPLES: [&[u8]; 4] = [
     b"991231235959900+",
 ];
 
-/// An SMPP time field: empty or 16 octets without NUL.
+/// An SMPP time field: empty or an SMPP time of 16 characters (16 octets
+/// of the input when they are one, else a sample).
 fn time<'a>(u: &mut Unstructured<'a>) -> Result<COctet<&'a [u8]>> {
+    time_of(u, Field::ValidityPeriod)
+}
+
+/// `final_date`: empty or an absolute SMPP time.
+fn final_date<'a>(u: &mut Unstructured<'a>) -> Result<COctet<&'a [u8]>> {
+    time_of(u, Field::FinalDate)
+}
+
+fn time_of<'a>(u: &mut Unstructured<'a>, field: Field) -> Result<COctet<&'a [u8]>> {
     let empty: &'a [u8] = &[];
+    let valid = |v: &[u8]| crate::time::check_field(field, v).is_ok();
+    let sample = |u: &mut Unstructured<'a>| -> Result<&'a [u8]> {
+        let s: &'a [u8] = u.choose(&TIME_SAMPLES)?;
+        Ok(if valid(s) { s } else { empty })
+    };
     Ok(COctet::new(match u.int_in_range(0u8..=3)? {
         0 => empty,
         1 => {
             let raw = take(u, 16)?;
-            if raw.len() == 16 && !raw.contains(&0) {
+            if raw.len() == 16 && valid(raw) {
                 raw
             } else {
-                empty
+                sample(u)?
             }
         }
-        _ => *u.choose(&TIME_SAMPLES)?,
+        _ => sample(u)?,
     }))
 }
 
@@ -434,7 +450,7 @@ impl<'a> Arbitrary<'a> for QuerySmResp<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
             message_id: cstr(u, 65)?,
-            final_date: time(u)?,
+            final_date: final_date(u)?,
             message_state: MessageState(u.arbitrary()?),
             error_code: u.arbitrary()?,
             tlvs: tlv_region(u)?,

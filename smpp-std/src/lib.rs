@@ -63,6 +63,11 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+// The README's example runs as a doc test, so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod builder;
 #[cfg(feature = "tokio")]
 pub mod client;
@@ -72,6 +77,7 @@ mod frame;
 mod io;
 mod owned;
 pub mod reassembly;
+pub mod receipt;
 #[cfg(feature = "tokio")]
 pub mod server;
 #[cfg(feature = "tokio")]

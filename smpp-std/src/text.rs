@@ -38,7 +38,6 @@ use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
-use smpp_core::text::udh::{Udh, UdhError};
 use smpp_core::text::{self as core_text, OnUnmappable, TextError};
 use smpp_core::{DataCoding, Error, TlvBuf};
 
@@ -212,38 +211,9 @@ fn parts(
     Ok(out)
 }
 
-/// Errors from [`decode_short_message`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// The user data header is malformed.
-    Udh(UdhError),
-    /// The text does not decode in its `data_coding`.
-    Text(TextError),
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Udh(e) => write!(f, "user data header: {e}"),
-            Self::Text(e) => write!(f, "text: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for DecodeError {}
-
-impl From<UdhError> for DecodeError {
-    fn from(e: UdhError) -> Self {
-        Self::Udh(e)
-    }
-}
-
-impl From<TextError> for DecodeError {
-    fn from(e: TextError) -> Self {
-        Self::Text(e)
-    }
-}
+/// Errors from [`decode_short_message`]: a malformed user data header or text that does not
+/// decode (the same type as [`smpp_core::text::decode_short_message_into`]'s).
+pub use smpp_core::text::DecodeError;
 
 /// The text of `octets` (user data without a header) by its `data_coding`, as a [`String`];
 /// `None` when the coding is not text this crate decodes (binary, compressed, ...). See
@@ -334,14 +304,6 @@ pub fn decode_short_message_with(
     data_coding: DataCoding,
     policy: OnUnmappable,
 ) -> Result<Option<String>, DecodeError> {
-    let (tables, octets) = if udhi {
-        let (udh, octets) = Udh::split(short_message)?;
-        let single = udh.single_shift()?.unwrap_or(Language::Default);
-        let locking = udh.locking_shift()?.unwrap_or(Language::Default);
-        let tables = Tables::new(locking, single).unwrap_or(Tables::single_shift(single));
-        (tables, octets)
-    } else {
-        (Tables::DEFAULT, short_message)
-    };
-    Ok(decode_to_string_with(data_coding, tables, octets, policy).transpose()?)
+    let chars = core_text::short_message_chars(short_message, udhi, data_coding, policy)?;
+    Ok(chars.map(Iterator::collect).transpose()?)
 }

@@ -399,3 +399,119 @@ fn decoding_with_replacement() {
         Ok(None)
     );
 }
+
+/// `deliver_sm` parts reassemble in one call whichever way they are joined:
+/// SAR TLVs or 8-bit or 16-bit header elements, in any order; a message
+/// of one part comes back at once, its payload shared with the PDU.
+#[test]
+fn deliver_sm_parts_reassemble_by_sar_or_header() {
+    let text = "Grüße aus Köln! ".repeat(20); // 320 GSM 7-bit characters
+    for method in [
+        Method::Sar { reference: 0x1234 },
+        Method::Udh8 { reference: 7 },
+        Method::Udh16 { reference: 0x0102 },
+    ] {
+        let pdus = deliver_sms(
+            &template(),
+            Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT)),
+            method,
+            SplitOptions::default(),
+            counter(0),
+        )
+        .unwrap();
+        assert_eq!(pdus.len(), 3, "{method:?}");
+        let mut r = Reassembler::new(Config::default());
+        let now = Instant::now();
+        let mut outcomes = Vec::new();
+        for i in [2, 0, 1] {
+            let Body::DeliverSm(sm) = &pdus[i].body else {
+                panic!("{:?}", pdus[i])
+            };
+            outcomes.push(r.insert_deliver_sm(now, "esme", sm).unwrap());
+        }
+        assert!(matches!(
+            outcomes[0],
+            Outcome::Incomplete {
+                received: 1,
+                total: 3
+            }
+        ));
+        assert!(matches!(
+            outcomes[1],
+            Outcome::Incomplete {
+                received: 2,
+                total: 3
+            }
+        ));
+        let Outcome::Complete(message) = &outcomes[2] else {
+            panic!("{method:?}: {outcomes:?}")
+        };
+        let back = decode_to_string(DataCoding(0), Tables::DEFAULT, &message.concat());
+        assert_eq!(back, Some(Ok(text.clone())), "{method:?}");
+        assert!(r.is_empty());
+    }
+
+    // One part: complete at once, the payload a slice of the PDU's storage.
+    let one = &deliver_sms(
+        &template(),
+        Content::Text("short", Encoding::Gsm7(Tables::DEFAULT)),
+        Method::Udh8 { reference: 1 },
+        SplitOptions::default(),
+        counter(0),
+    )
+    .unwrap()[0];
+    let Body::DeliverSm(sm) = &one.body else {
+        panic!()
+    };
+    let mut r = Reassembler::new(Config::default());
+    let Ok(Outcome::Complete(m)) = r.insert_deliver_sm(Instant::now(), "esme", sm) else {
+        panic!()
+    };
+    assert_eq!(m.parts.len(), 1);
+    assert_eq!(m.parts[0].as_ptr_range(), sm.short_message.as_ptr_range());
+}
+
+/// `data_sm` carries its part in `message_payload`; SAR TLVs that are
+/// not all there are an error.
+#[test]
+fn data_sm_parts_and_incomplete_sar() {
+    use smpp_core::TlvBuf;
+    use smpp_std::DataSm;
+    use smpp_std::reassembly::ReassemblyError;
+    let data_sm = |seq: Option<u8>, payload: &'static [u8]| {
+        let mut tlvs = TlvBuf::<64>::new();
+        tlvs.push(TlvTag::MESSAGE_PAYLOAD, payload).unwrap();
+        tlvs.push_u16(TlvTag::SAR_MSG_REF_NUM, 9).unwrap();
+        tlvs.push_u8(TlvTag::SAR_TOTAL_SEGMENTS, 2).unwrap();
+        if let Some(seq) = seq {
+            tlvs.push_u8(TlvTag::SAR_SEGMENT_SEQNUM, seq).unwrap();
+        }
+        DataSm {
+            source_addr: COctet::new(Bytes::from_static(b"1")),
+            tlvs: tlvs.tlvs().map(Bytes::copy_from_slice),
+            ..DataSm::default()
+        }
+    };
+    let mut r = Reassembler::new(Config::default());
+    let now = Instant::now();
+    assert!(matches!(
+        r.insert_data_sm(now, 1, &data_sm(Some(2), b" world")),
+        Ok(Outcome::Incomplete {
+            received: 1,
+            total: 2
+        })
+    ));
+    let Ok(Outcome::Complete(m)) = r.insert_data_sm(now, 1, &data_sm(Some(1), b"hello")) else {
+        panic!()
+    };
+    assert_eq!(m.concat(), Bytes::from_static(b"hello world"));
+    assert_eq!(
+        r.insert_data_sm(now, 1, &data_sm(None, b"x")),
+        Err(ReassemblyError::IncompleteSar)
+    );
+    // Another sender's part with the same reference is another message.
+    assert!(matches!(
+        r.insert_data_sm(now, 2, &data_sm(Some(1), b"a")),
+        Ok(Outcome::Incomplete { .. })
+    ));
+}

@@ -66,9 +66,9 @@ pub struct SubmitSm<B: AsRef<[u8]>> {
     pub protocol_id: u8,
     /// `priority_flag`.
     pub priority_flag: PriorityFlag,
-    /// `schedule_delivery_time` (empty or 16 characters).
+    /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
     pub schedule_delivery_time: COctet<B>,
-    /// `validity_period` (empty or 16 characters).
+    /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
     pub validity_period: COctet<B>,
     /// `registered_delivery`.
     pub registered_delivery: RegisteredDelivery,
@@ -251,8 +251,11 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
         w.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
         w.cstr_checked(self.destination_addr.as_bytes(), 21);
         w.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
-        w.time_checked(self.schedule_delivery_time.as_bytes());
-        w.time_checked(self.validity_period.as_bytes());
+        w.time_checked(
+            Field::ScheduleDeliveryTime,
+            self.schedule_delivery_time.as_bytes(),
+        );
+        w.time_checked(Field::ValidityPeriod, self.validity_period.as_bytes());
         w.array([
             self.registered_delivery.0,
             self.replace_if_present_flag.0,

@@ -97,13 +97,14 @@ pub(crate) fn cstr(i: &[u8], field: Field, max: usize) -> Res<'_, COctet<&[u8]>>
     }
 }
 
-/// An SMPP time field: a C-Octet String that is empty or 16 characters.
+/// An SMPP time field: a C-Octet String that is empty or an SMPP time of
+/// 16 characters (see [`crate::time::check_field`]).
 #[inline]
 pub(crate) fn time(i: &[u8], field: Field) -> Res<'_, COctet<&[u8]>> {
     let (rest, value) = cstr(i, field, 17)?;
-    match value.len() {
-        0 | 16 => Ok((rest, value)),
-        len => Err(field_err(field, FieldProblem::TimeLength { len })),
+    match crate::time::check_field(field, value.as_bytes()) {
+        Ok(()) => Ok((rest, value)),
+        Err(problem) => Err(field_err(field, problem)),
     }
 }
 

@@ -95,12 +95,13 @@ impl<'a> Writer<'a> {
         self.invalid |= found;
     }
 
-    /// An SMPP time field (empty or 16 characters), checked as it is
-    /// copied like [`Self::cstr_checked`].
+    /// An SMPP time field (empty or an SMPP time of 16 characters, see
+    /// [`crate::time::check_field`]), checked as it is copied like
+    /// [`Self::cstr_checked`].
     #[inline]
-    pub(crate) fn time_checked(&mut self, v: &[u8]) {
-        self.invalid |= !matches!(v.len(), 0 | 16);
-        self.cstr_checked(v, 17);
+    pub(crate) fn time_checked(&mut self, field: Field, v: &[u8]) {
+        self.invalid |= crate::time::check_field(field, v).is_err();
+        self.cstr(v);
     }
 
     /// Whether a checked write met a value that breaks its rule.
@@ -221,13 +222,11 @@ pub(crate) fn check_cstr(field: Field, value: &[u8], max: usize) -> Result<(), E
     Ok(())
 }
 
-/// Checks an SMPP time value before encoding: empty or 16 characters.
+/// Checks an SMPP time value before encoding, by the rule decoding applies
+/// ([`crate::time::check_field`]).
 #[inline]
 pub(crate) fn check_time(field: Field, value: &[u8]) -> Result<(), Error> {
-    match value.len() {
-        0 | 16 => check_cstr(field, value, 17),
-        len => Err(field_error(field, FieldProblem::TimeLength { len })),
-    }
+    crate::time::check_field(field, value).map_err(|problem| field_error(field, problem))
 }
 
 /// Checks an octet string preceded by an Integer1 length (`short_message`).
@@ -293,13 +292,33 @@ mod tests {
     }
 
     #[test]
-    fn checked_time_fields_are_empty_or_16_characters() {
+    fn checked_time_fields_are_empty_or_an_smpp_time() {
+        use crate::error::Field;
+        let value = *b"250102030405006+0000";
         for len in 0..20 {
-            let value = [b'1'; 20];
             let mut out = [0u8; 32];
             let mut w = Writer::new(&mut out, len + 1).unwrap();
-            w.time_checked(&value[..len]);
+            w.time_checked(Field::ValidityPeriod, &value[..len]);
             assert_eq!(w.is_invalid(), !matches!(len, 0 | 16), "len {len}");
+            assert_eq!(w.finish(), Ok(len + 1));
+            assert_eq!(out[..len], value[..len]);
+        }
+        for bad in [
+            b"2501020304050060",
+            b"251302030405006+",
+            b"25010203040\x00006+",
+        ] {
+            let mut out = [0u8; 17];
+            let mut w = Writer::new(&mut out, 17).unwrap();
+            w.time_checked(Field::ScheduleDeliveryTime, bad);
+            assert!(w.is_invalid(), "{bad:?}");
+        }
+        // Relative times: valid except in final_date.
+        for (field, invalid) in [(Field::ValidityPeriod, false), (Field::FinalDate, true)] {
+            let mut out = [0u8; 17];
+            let mut w = Writer::new(&mut out, 17).unwrap();
+            w.time_checked(field, b"000001000000000R");
+            assert_eq!(w.is_invalid(), invalid, "{field}");
         }
     }
 

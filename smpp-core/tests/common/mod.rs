@@ -3,9 +3,11 @@
 
 use std::path::PathBuf;
 
-/// The `testdata/` folder.
+/// The `testdata/` folder: the repository's, through the crate's link to it,
+/// which `cargo package` follows so that the packaged crate carries the
+/// vectors its tests read.
 pub(crate) fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
 /// The octets of a `.hex` vector: hex digits, `#` comment lines skipped.

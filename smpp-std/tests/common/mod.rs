@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-/// The repository's golden vectors directory.
+/// The repository's golden vectors directory, through the crate's link to
+/// it, which `cargo package` follows so that the packaged crate carries it.
 pub(crate) fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
 /// Decodes hex, ignoring `#` comment lines and anything not a hex digit.
