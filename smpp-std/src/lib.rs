@@ -63,6 +63,7 @@
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod blocking;
 mod builder;
 #[cfg(feature = "tokio")]
 pub mod client;
