@@ -689,8 +689,10 @@ impl<S: Transport> Client<S> {
     /// (the MC delivers them again), requests already sent get their
     /// outcomes (kept for [`Client::wait`]), answers given are sent, then
     /// `unbind` goes out and the session closes when the `unbind_resp`
-    /// comes (at most the `response_timer`). Ok once the unbind exchange
-    /// completed, also when the MC unbound first.
+    /// comes (at most the `response_timer`). Requests the application
+    /// took and has not answered by then stay unanswered (the MC delivers
+    /// them again). Ok once the unbind exchange completed, also when the
+    /// MC unbound first.
     pub fn unbind(&mut self) -> Result<(), Error> {
         self.unbind_within(None);
         match self.engine.close_reason() {
