@@ -160,14 +160,14 @@ use smpp_core::{CommandId, CommandStatus, Header};
 
 pub use incoming::Request;
 #[cfg(not(feature = "tokio"))]
-pub use standalone::{Answer, Error, SmResponse};
+pub use standalone::{Answer, Error, IntoRequest, SmResponse};
 pub use transport::{Transport, WithSocket};
 
 #[cfg(feature = "tokio")]
-pub use crate::session::{Answer, Error, SmResponse};
+pub use crate::session::{Answer, Error, IntoRequest, SmResponse};
 
 use crate::frame::{Frame, FrameDecoder};
-use crate::owned::{Body, COctet, DataSm, Pdu, SubmitSm};
+use crate::owned::{Body, COctet, Pdu};
 use incoming::{Answers, Received};
 
 /// The most requests each side may have outstanding: the cap on
@@ -208,42 +208,6 @@ const LINGER: Duration = Duration::from_secs(2);
 /// The engine, its lists and queue on the heap, grown as used.
 type Engine = Session<Heap<WINDOW_CAPACITY, TRANSMIT_CAPACITY>>;
 
-/// What the send calls of a [`Client`] take: a PDU as the builders
-/// ([`SubmitSmBuilder`](crate::SubmitSmBuilder) and friends) and the
-/// splitter ([`text::submit_sms`](crate::text::submit_sms)) make it, a
-/// [`Body`], or the body struct of `submit_sm` or `data_sm`.
-///
-/// A PDU's `sequence_number` and `command_status` are not used: the
-/// session numbers its requests.
-pub trait IntoRequest {
-    /// The body to send.
-    fn into_request(self) -> Body;
-}
-
-impl IntoRequest for Body {
-    fn into_request(self) -> Body {
-        self
-    }
-}
-
-impl IntoRequest for Pdu {
-    fn into_request(self) -> Body {
-        self.body
-    }
-}
-
-impl IntoRequest for SubmitSm {
-    fn into_request(self) -> Body {
-        Body::SubmitSm(self)
-    }
-}
-
-impl IntoRequest for DataSm {
-    fn into_request(self) -> Body {
-        Body::DataSm(self)
-    }
-}
-
 /// The caller's clock for the engine: milliseconds since the session began.
 #[derive(Debug)]
 struct Clock {
@@ -271,6 +235,18 @@ enum Input {
     Ended,
     /// Ended, and the engine was told once every frame was taken.
     Reported,
+}
+
+/// The state of the connection.
+#[derive(Debug)]
+struct Link {
+    input: Input,
+    /// Reading or writing failed: the connection is gone.
+    broken: bool,
+    /// Octets were written and the stream not flushed since.
+    unflushed: bool,
+    /// The connection was shut down.
+    shut: bool,
 }
 
 /// A timeout last set on the stream.
@@ -330,9 +306,7 @@ pub struct Client<S: Transport = TcpStream> {
     decoder: FrameDecoder,
     /// A frame the engine or the application has no room for yet.
     held: Option<Frame>,
-    input: Input,
-    /// Reading or writing failed: the connection is gone.
-    broken: bool,
+    link: Link,
     timeouts: Timeouts,
     /// The outcomes of the requests sent and not yet waited for, by tag,
     /// in sending order (`None` until known).
@@ -353,8 +327,6 @@ pub struct Client<S: Transport = TcpStream> {
     bind_status: Option<CommandStatus>,
     /// The MC's `system_id`, from its bind response.
     system_id: COctet,
-    /// The connection was shut down.
-    shut: bool,
 }
 
 impl<S: Transport> fmt::Debug for Client<S> {
@@ -424,6 +396,13 @@ impl<S: Transport> Client<S> {
             .inbound_window()
             .min(WINDOW_CAPACITY)
             .saturating_add(ALERT_ROOM);
+        // Until the session sets its own: a layer that reads while writing
+        // (a TLS handshake) waits no longer than the bind may.
+        let bind_wait = Some(config.timers().response_timer);
+        if let Err(e) = stream.set_read_timeout(bind_wait) {
+            let _ = stream.shutdown();
+            return Err(Error::Io(e));
+        }
         let engine = Engine::new(config, clock.now());
         let mut client = Self {
             stream,
@@ -432,10 +411,14 @@ impl<S: Transport> Client<S> {
             rbuf: BytesMut::new(),
             decoder: FrameDecoder::new(),
             held: None,
-            input: Input::Open,
-            broken: false,
+            link: Link {
+                input: Input::Open,
+                broken: false,
+                unflushed: false,
+                shut: false,
+            },
             timeouts: Timeouts {
-                read: Timeout::Unknown,
+                read: Timeout::Set(bind_wait),
                 write: Timeout::Unknown,
             },
             outcomes: BTreeMap::new(),
@@ -448,7 +431,6 @@ impl<S: Transport> Client<S> {
             refusing: false,
             bind_status: None,
             system_id: COctet::default(),
-            shut: false,
         };
         let now = client.clock.now();
         if let Err(e) = client.engine.bind(now) {
@@ -483,26 +465,36 @@ impl<S: Transport> Client<S> {
     /// with [`Error::Refused`] for one the operation matrix forbids, and
     /// with [`Error::Closed`] once the session is closed.
     pub fn send(&mut self, request: impl IntoRequest) -> Result<Pdu, Error> {
-        let (tag, _) = self.start(request.into_request())?;
-        self.wait_for(tag)
+        self.send_body(request.into_request(None)?)
     }
 
-    /// Sends `submit_sm` and waits for the `submit_sm_resp`: its status
-    /// and `message_id`.
+    /// Sends `submit_sm` (a [`SubmitSmBuilder`](crate::SubmitSmBuilder)'s
+    /// PDU, a part from [`text::submit_sms`](crate::text::submit_sms), or
+    /// the body) and waits for the `submit_sm_resp`: its status and
+    /// `message_id`. Another command is refused with
+    /// [`Error::UnexpectedCommand`], and nothing is sent.
     pub fn submit_sm(&mut self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
-        self.send(submit_sm).map(SmResponse::from)
+        let body = submit_sm.into_request(Some(CommandId::SUBMIT_SM))?;
+        self.send_body(body).map(SmResponse::from)
     }
 
     /// Sends `data_sm` and waits for the `data_sm_resp`: its status and
-    /// `message_id`.
+    /// `message_id`. Another command is refused with
+    /// [`Error::UnexpectedCommand`], and nothing is sent.
     pub fn data_sm(&mut self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
-        self.send(data_sm).map(SmResponse::from)
+        let body = data_sm.into_request(Some(CommandId::DATA_SM))?;
+        self.send_body(body).map(SmResponse::from)
     }
 
     /// Sends `enquire_link` and waits for its response. (The session also
     /// sends one by itself after the `enquire_link_timer` of silence.)
     pub fn enquire_link(&mut self) -> Result<(), Error> {
-        self.send(Body::EnquireLink).map(|_| ())
+        self.send_body(Body::EnquireLink).map(|_| ())
+    }
+
+    fn send_body(&mut self, body: Body) -> Result<Pdu, Error> {
+        let (tag, _) = self.start(body)?;
+        self.wait_for(tag)
     }
 
     /// Sends a request without waiting for its response: returns its
@@ -517,8 +509,8 @@ impl<S: Transport> Client<S> {
         if self.outcomes.len() >= self.window() {
             return Err(Error::Refused(SessionError::WindowFull));
         }
-        let (_, sequence_number) = self.start(request.into_request())?;
-        self.drive(None, |c| c.engine.transmit_bytes().is_empty());
+        let (_, sequence_number) = self.start(request.into_request(None)?)?;
+        self.drive(None, |c| !c.writing());
         Ok(sequence_number)
     }
 
@@ -550,20 +542,23 @@ impl<S: Transport> Client<S> {
         Responses {
             client: self,
             requests: requests.into_iter(),
+            command_id: None,
             started: VecDeque::new(),
             exhausted: false,
         }
     }
 
     /// [`Client::send_many`] for `submit_sm`: the status and `message_id`
-    /// of each response, in order.
+    /// of each response, in order. Another command is refused with
+    /// [`Error::UnexpectedCommand`] in its place, and not sent.
     pub fn submit_many<I>(&mut self, requests: I) -> impl Iterator<Item = Result<SmResponse, Error>>
     where
         I: IntoIterator,
         I::Item: IntoRequest,
     {
-        self.send_many(requests)
-            .map(|outcome| outcome.map(SmResponse::from))
+        let mut responses = self.send_many(requests);
+        responses.command_id = Some(CommandId::SUBMIT_SM);
+        responses.map(|outcome| outcome.map(SmResponse::from))
     }
 
     /// Hands `body` to the engine once the window has a slot; its tag and
@@ -669,9 +664,7 @@ impl<S: Transport> Client<S> {
     /// returns once it is written. Fails with [`Error::Closed`] once the
     /// session is closed.
     pub fn flush(&mut self) -> Result<(), Error> {
-        self.drive(None, |c| {
-            !c.answers.any_given() && c.engine.transmit_bytes().is_empty()
-        });
+        self.drive(None, |c| !c.answers.any_given() && !c.writing());
         self.ensure_open()
     }
 
@@ -759,10 +752,10 @@ impl<S: Transport> Client<S> {
     /// while, unless the peer stopped reading, and shuts the connection
     /// down. Requests not taken can no longer be answered.
     fn finish(&mut self) {
-        if self.shut {
+        if self.link.shut {
             return;
         }
-        self.shut = true;
+        self.link.shut = true;
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
         self.inbox.clear();
         self.held = None;
@@ -775,7 +768,7 @@ impl<S: Transport> Client<S> {
         self.in_flight = 0;
         if reason != CloseReason::WriteTimeout {
             let until = Instant::now() + LINGER;
-            while !self.broken && !self.engine.transmit_bytes().is_empty() {
+            while self.writing() {
                 let left = until.saturating_duration_since(Instant::now());
                 if left.is_zero() || !self.write(Some(left)) {
                     break;
@@ -890,15 +883,23 @@ impl<S: Transport> Client<S> {
             // Due: the next step runs the timer, or the caller returns.
             return;
         }
-        let can_read = self.input == Input::Open
-            && !self.broken
+        let can_read = self.link.input == Input::Open
+            && !self.link.broken
             && self.held.is_none()
             && self.rbuf.len() < READ_AHEAD;
         let turn =
             |wait: Option<Duration>| Some(wait.map_or(TURN, |w| w.min(TURN))).filter(|_| can_read);
-        if !self.engine.transmit_bytes().is_empty() && !self.broken {
-            if !self.write(turn(wait).or(wait)) && can_read {
+        if self.writing() {
+            if self.write(turn(wait).or(wait)) {
+                return;
+            }
+            if can_read {
                 self.read(turn(wait));
+            } else {
+                // Nothing left, nothing to read: a turn before trying again
+                // (a stream that refuses octets at once may not block).
+                let left = wake.map(|w| w.saturating_duration_since(Instant::now()));
+                std::thread::sleep(left.map_or(TURN, |l| l.min(TURN)));
             }
         } else if can_read {
             self.read(wait);
@@ -920,7 +921,7 @@ impl<S: Transport> Client<S> {
             self.events(None);
             progress = true;
         }
-        if self.broken && !self.engine.is_closed() {
+        if self.link.broken && !self.engine.is_closed() {
             self.engine.handle_disconnect();
             self.events(None);
             progress = true;
@@ -930,8 +931,8 @@ impl<S: Transport> Client<S> {
                 .decoder
                 .missing(&self.rbuf)
                 .is_none_or(|missing| missing > 0);
-        if self.input == Input::Ended && framed_all {
-            self.input = Input::Reported;
+        if self.link.input == Input::Ended && framed_all {
+            self.link.input = Input::Reported;
             self.engine.handle_end_of_stream(self.clock.now());
             self.events(None);
             progress = true;
@@ -977,7 +978,7 @@ impl<S: Transport> Client<S> {
                     Ok(Some(frame)) => frame,
                     Ok(None) => break,
                     Err(error) => {
-                        self.input = Input::Ended;
+                        self.link.input = Input::Ended;
                         self.engine.handle_framing_error(error);
                         self.events(None);
                         return true;
@@ -1114,6 +1115,12 @@ impl<S: Transport> Client<S> {
         }
     }
 
+    /// True while octets wait to be written: in the engine's queue, or
+    /// in the stream's own buffer (a TLS layer) until flushed.
+    fn writing(&self) -> bool {
+        !self.link.broken && (self.link.unflushed || !self.engine.transmit_bytes().is_empty())
+    }
+
     /// Writes queued octets, blocking at most `timeout`, and flushes the
     /// stream once all are written. True if anything moved (or the
     /// connection broke).
@@ -1121,26 +1128,42 @@ impl<S: Transport> Client<S> {
         let timeout = stream_timeout(timeout);
         if self.timeouts.write != Timeout::Set(timeout) {
             if self.stream.set_write_timeout(timeout).is_err() {
-                self.broken = true;
+                self.link.broken = true;
                 return true;
             }
             self.timeouts.write = Timeout::Set(timeout);
         }
-        match self.stream.write(self.engine.transmit_bytes()) {
-            Ok(0) => self.broken = true,
-            Ok(n) => {
-                self.engine.advance_transmit(n, self.clock.now());
-                if self.engine.transmit_bytes().is_empty()
-                    && let Err(e) = self.stream.flush()
-                    && !is_timeout(&e)
-                {
-                    self.broken = true;
+        let mut wrote = false;
+        if !self.engine.transmit_bytes().is_empty() {
+            match self.stream.write(self.engine.transmit_bytes()) {
+                // A layer with a full buffer of its own takes nothing.
+                Ok(0) => return false,
+                Ok(n) => {
+                    self.engine.advance_transmit(n, self.clock.now());
+                    self.link.unflushed = true;
+                    wrote = true;
+                }
+                Err(e) if is_timeout(&e) => return false,
+                Err(_) => {
+                    self.link.broken = true;
+                    return true;
                 }
             }
-            Err(e) if is_timeout(&e) => return false,
-            Err(_) => self.broken = true,
+            if !self.engine.transmit_bytes().is_empty() {
+                return true;
+            }
         }
-        true
+        match self.stream.flush() {
+            Ok(()) => {
+                self.link.unflushed = false;
+                true
+            }
+            Err(e) if is_timeout(&e) => wrote,
+            Err(_) => {
+                self.link.broken = true;
+                true
+            }
+        }
     }
 
     /// Reads once, blocking at most `timeout`.
@@ -1148,22 +1171,22 @@ impl<S: Transport> Client<S> {
         let timeout = stream_timeout(timeout);
         if self.timeouts.read != Timeout::Set(timeout) {
             if self.stream.set_read_timeout(timeout).is_err() {
-                self.input = Input::Ended;
-                self.broken = true;
+                self.link.input = Input::Ended;
+                self.link.broken = true;
                 return;
             }
             self.timeouts.read = Timeout::Set(timeout);
         }
         let mut chunk = [0u8; READ_CHUNK];
         match self.stream.read(&mut chunk) {
-            Ok(0) => self.input = Input::Ended,
+            Ok(0) => self.link.input = Input::Ended,
             Ok(n) => self
                 .rbuf
                 .extend_from_slice(chunk.get(..n).unwrap_or_default()),
             Err(e) if is_timeout(&e) => {}
             Err(_) => {
-                self.input = Input::Ended;
-                self.broken = true;
+                self.link.input = Input::Ended;
+                self.link.broken = true;
             }
         }
     }
@@ -1193,6 +1216,8 @@ impl<S: Transport> Drop for Client<S> {
 pub struct Responses<'a, S: Transport, I> {
     client: &'a mut Client<S>,
     requests: I,
+    /// The command every request must be, if one is asked for.
+    command_id: Option<CommandId>,
     /// The requests handed to the engine (their tags) or refused at once,
     /// in order.
     started: VecDeque<Result<u64, Error>>,
@@ -1222,7 +1247,9 @@ where
         while !self.exhausted && self.started.len() < 2 * window && self.client.in_flight < window {
             match self.requests.next() {
                 Some(request) => {
-                    let started = self.client.start(request.into_request());
+                    let started = request
+                        .into_request(self.command_id)
+                        .and_then(|body| self.client.start(body));
                     self.started.push_back(started.map(|(tag, _)| tag));
                 }
                 None => self.exhausted = true,

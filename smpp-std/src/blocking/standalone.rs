@@ -1,12 +1,12 @@
 //! The types the blocking client shares with the async session (`Error`,
-//! `Answer`, `SmResponse`), for a build without feature `tokio`, where the
+//! `Answer`, `SmResponse`, `IntoRequest`), for a build without feature `tokio`, where the
 //! `session` module that defines them is absent. With `tokio`, the
 //! blocking client uses the `session` module's own types instead, so that
 //! both clients speak with the same ones.
 //!
 //! The error is the `session` module's source file, compiled here; the
-//! answer and the response summary are the same definitions, which this
-//! file mirrors until they move out of the `tokio` feature.
+//! others are the same definitions, which this file mirrors until they
+//! move out of the `tokio` feature.
 
 #[path = "../session/error.rs"]
 mod error;
@@ -16,7 +16,7 @@ use smpp_core::{CommandId, CommandStatus};
 
 pub use error::Error;
 
-use crate::owned::{Body, COctet, Pdu, SubmitMultiResp, SubmitSmResp, Tlvs};
+use crate::owned::{Body, COctet, DataSm, Pdu, SubmitMultiResp, SubmitSm, SubmitSmResp, Tlvs};
 
 /// How the application answers a request of the MC (`deliver_sm`,
 /// `data_sm`): what goes in the response whose `command_id` is the
@@ -121,5 +121,54 @@ impl From<Pdu> for SmResponse {
             message_id,
             tlvs,
         }
+    }
+}
+
+/// What the send calls of a [`Client`](super::Client) take: a PDU as the
+/// builders ([`SubmitSmBuilder`](crate::SubmitSmBuilder) and friends) and
+/// the splitter ([`text::submit_sms`](crate::text::submit_sms)) make it, a
+/// [`Body`], or the body struct of `submit_sm` or `data_sm`.
+///
+/// A PDU's `sequence_number` and `command_status` are not used: the
+/// session numbers its requests.
+pub trait IntoRequest {
+    /// The body to send; `command_id` is the command a typed call
+    /// (`submit_sm`, ...) sends: anything else is refused with
+    /// [`Error::UnexpectedCommand`], and nothing is sent.
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error>;
+}
+
+/// `body` if it is a `command_id` request (or any, when none is asked for).
+fn checked(body: Body, command_id: Option<CommandId>) -> Result<Body, Error> {
+    match command_id {
+        Some(expected) if body.command_id() != expected => Err(Error::UnexpectedCommand {
+            expected,
+            found: body.command_id(),
+        }),
+        _ => Ok(body),
+    }
+}
+
+impl IntoRequest for Body {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(self, command_id)
+    }
+}
+
+impl IntoRequest for Pdu {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(self.body, command_id)
+    }
+}
+
+impl IntoRequest for SubmitSm {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(Body::SubmitSm(self), command_id)
+    }
+}
+
+impl IntoRequest for DataSm {
+    fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error> {
+        checked(Body::DataSm(self), command_id)
     }
 }
