@@ -505,7 +505,7 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
 }
 
 #[test]
-fn a_pdu_without_response_and_one_the_bind_forbids_are_refused_before_sending() {
+fn requests_without_response_forbidden_or_of_another_command_are_refused_before_sending() {
     bounded(Duration::from_secs(20), || {
         let (addr, mc) = bound_mc(move |mc| {
             let next = mc.next().expect("a PDU");
@@ -529,6 +529,27 @@ fn a_pdu_without_response_and_one_the_bind_forbids_are_refused_before_sending() 
         // A receiver may not submit.
         let error = client.submit_sm(submit("no")).unwrap_err();
         assert_eq!(error.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
+        // A typed call checks what it is given.
+        let data_sm = smpp_std::DataSmBuilder::new(0)
+            .destination_addr("447700900123")
+            .build()
+            .expect("a valid data_sm");
+        let error = client.submit_sm(data_sm.clone()).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::UnexpectedCommand {
+                    expected: CommandId::SUBMIT_SM,
+                    found: CommandId::DATA_SM
+                }
+            ),
+            "{error:?}"
+        );
+        let outcomes: Vec<_> = client.submit_many([data_sm]).collect();
+        assert!(
+            matches!(outcomes[..], [Err(Error::UnexpectedCommand { .. })]),
+            "{outcomes:?}"
+        );
         client.unbind().expect("unbound");
         mc.join().expect("the MC");
     });
@@ -964,8 +985,14 @@ mod against_the_server {
     use std::sync::{Arc, Mutex};
 
     use smpp_core::EsmClass;
-    use smpp_std::server::{BindRequest, Handler, Server, ServerHandle};
-    use smpp_std::session::Handle;
+    use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+
+    #[cfg(feature = "tls")]
+    use smpp_std::client::rustls::{self, ServerConfig};
+
+    /// Without TLS, no server configuration is ever given.
+    #[cfg(not(feature = "tls"))]
+    enum ServerConfig {}
 
     use super::*;
 
@@ -980,7 +1007,7 @@ mod against_the_server {
     }
 
     impl Handler for Smsc {
-        async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+        async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
             if bind.password() == b"secret" {
                 CommandStatus::ESME_ROK
             } else {
@@ -988,7 +1015,7 @@ mod against_the_server {
             }
         }
 
-        async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+        async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
             let Body::SubmitSm(sm) = pdu.body else {
                 return Answer::Status(CommandStatus::ESME_RINVCMDID);
             };
@@ -998,7 +1025,7 @@ mod against_the_server {
                     .receipted_message_id(sm.short_message.clone())
                     .build()
                     .expect("a valid receipt");
-                let session = session.clone();
+                let session = cx.session().clone();
                 let answers = Arc::clone(&self.receipt_answers);
                 tokio::spawn(async move {
                     if let Ok(resp) = session.send(receipt.body).await {
@@ -1009,7 +1036,7 @@ mod against_the_server {
             Answer::MessageId(sm.short_message)
         }
 
-        fn closed(&self, _session: &Handle, reason: CloseReason) {
+        fn closed(&self, _cx: &Context, reason: CloseReason) {
             self.closed.lock().expect("lock").push(reason);
         }
     }
@@ -1025,6 +1052,13 @@ mod against_the_server {
 
     impl Running {
         fn start(smsc: Smsc) -> Self {
+            Self::listening(smsc, None)
+        }
+
+        /// The SMSC on plain TCP, or on TLS with `tls` (always `None`
+        /// without feature `tls`).
+        #[cfg_attr(not(feature = "tls"), allow(clippy::needless_pass_by_value))]
+        fn listening(smsc: Smsc, tls: Option<Arc<ServerConfig>>) -> Self {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
@@ -1035,8 +1069,15 @@ mod against_the_server {
                 .with_system_id("SMSC")
                 .expect("a system_id")
                 .with_timers(quiet(Duration::from_secs(5)));
+            let handler = Arc::clone(&smsc);
             let server = runtime
-                .block_on(Server::bind("127.0.0.1:0", config, Arc::clone(&smsc)))
+                .block_on(async move {
+                    match tls {
+                        #[cfg(feature = "tls")]
+                        Some(tls) => Server::bind_tls("127.0.0.1:0", config, handler, tls).await,
+                        _ => Server::bind("127.0.0.1:0", config, handler).await,
+                    }
+                })
                 .expect("listening");
             let addr = server.local_addr().expect("its address");
             let handle = server.handle();
@@ -1168,6 +1209,63 @@ mod against_the_server {
                 "{answers:?}"
             );
             client.unbind().expect("unbound");
+            smsc.stop();
+        });
+    }
+    /// A certificate for `localhost` made here, and configurations of both
+    /// sides that use it.
+    #[cfg(feature = "tls")]
+    fn pki() -> (Arc<ServerConfig>, Arc<rustls::ClientConfig>) {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+            .expect("a certificate");
+        let cert = made.cert.der().clone();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
+        let server = ServerConfig::builder_with_provider(Arc::clone(&provider))
+            .with_safe_default_protocol_versions()
+            .and_then(|b| {
+                b.with_no_client_auth()
+                    .with_single_cert(vec![cert.clone()], key)
+            })
+            .expect("a server configuration");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(cert).expect("a root");
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("a client configuration")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        (Arc::new(server), Arc::new(client))
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn a_rustls_stream_over_the_socket_carries_the_session() {
+        const N: usize = 200;
+        bounded(Duration::from_secs(30), || {
+            let (server_tls, client_tls) = pki();
+            let smsc = Running::listening(Smsc::default(), Some(server_tls));
+            let tcp = TcpStream::connect(smsc.addr).expect("connected");
+            let socket = tcp.try_clone().expect("a second handle");
+            let name = rustls::pki_types::ServerName::try_from("localhost").expect("a name");
+            let tls = rustls::ClientConnection::new(client_tls, name).expect("a TLS client");
+            let stream = WithSocket::new(rustls::StreamOwned::new(tls, tcp), socket);
+            let config = esme(BindType::Transceiver).with_window(10);
+            let mut client = Client::bind(stream, config).expect("bound over TLS");
+            assert_eq!(client.system_id().as_bytes(), b"SMSC");
+            let texts: Vec<String> = (0..N).map(|n| format!("tls {n}")).collect();
+            let answered = client
+                .submit_many(texts.iter().map(|t| submit(t)))
+                .zip(&texts)
+                .filter(|(r, t)| {
+                    r.as_ref()
+                        .is_ok_and(|r| r.message_id.as_bytes() == t.as_bytes())
+                })
+                .count();
+            assert_eq!(answered, N);
+            assert!(!client.get_ref().get_ref().conn.is_handshaking());
+            client.unbind().expect("unbound");
+            smsc.until_unbound();
             smsc.stop();
         });
     }
