@@ -68,6 +68,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub mod blocking;
 mod builder;
 #[cfg(feature = "tokio")]
 pub mod client;
