@@ -48,6 +48,14 @@ fn acknowledged_only_what_was_taken(transport: Transport) {
             .chain((21..=30).map(|n| deliver_sm(n, Size::Small)))
             .collect();
         raw.tx.write(&encode_all(sent.clone())).await.unwrap();
+        // Nothing is answered before the application takes it (and no
+        // ESME_RX_T_APPN: ten deliver_sm are no reason to refuse).
+        let early = timeout(Duration::from_millis(300), raw.rx.frame()).await;
+        assert!(
+            early.is_err(),
+            "answered before the application took anything: {:?}",
+            early.map(|frame| frame.map(|f| f.header))
+        );
         let answering = {
             let probe = probe.clone();
             tokio::spawn(async move {
@@ -55,7 +63,6 @@ fn acknowledged_only_what_was_taken(transport: Transport) {
                 (answers, raw)
             })
         };
-        tokio::time::sleep(Duration::from_millis(300)).await;
 
         probe.step("the application taking 30 requests");
         let taken = take_requests(&mut incoming, 30, Duration::from_secs(2), drop).await;

@@ -245,6 +245,56 @@ fn the_client_refuses_to_send_a_garbage_time() {
     });
 }
 
+/// A `deliver_sm` body whose `schedule_delivery_time` is 16 characters of
+/// garbage (the field is NULL in a `deliver_sm`).
+fn garbage_time_deliver_sm() -> Vec<u8> {
+    let mut body = b"\0\x01\x01447700900123\0\x01\x01INFO\0\0\0\0".to_vec();
+    body.extend_from_slice(b"XXXXXXXXXXXXXXXX\0\0");
+    body.extend_from_slice(b"\0\0\0\0\x02hi");
+    body
+}
+
+fn client_garbage_time(transport: Transport) {
+    run(move |probe| async move {
+        let (_esme, mut incoming, mut raw) =
+            client_link(transport, RawEnd::default(), esme(BindType::Receiver)).await;
+        let taking = tokio::spawn(async move {
+            take_requests(&mut incoming, 2, Duration::from_millis(500), drop).await
+        });
+        let mut octets = raw_pdu(CommandId::DELIVER_SM, 7, &garbage_time_deliver_sm());
+        octets.extend(encode(&deliver_sm(8, Size::Small)));
+        raw.tx.write(&octets).await.unwrap();
+        probe.step("the client's two answers");
+        let answers = by_sequence(&mut raw, 2).await;
+        let got: Vec<_> = answers
+            .values()
+            .map(|pdu| (pdu.command_id(), pdu.command_status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (CommandId::DELIVER_SM_RESP, CommandStatus::ESME_RINVSCHED),
+                (CommandId::DELIVER_SM_RESP, CommandStatus::ESME_ROK),
+            ]
+        );
+        let taken = probe
+            .within(Duration::from_secs(3), "the application's requests", taking)
+            .await
+            .unwrap();
+        assert_eq!(ids(&taken), [(CommandId::DELIVER_SM, 8)]);
+    });
+}
+
+#[test]
+fn a_garbage_time_from_an_mc_is_refused_with_esme_rinvsched_over_tcp() {
+    client_garbage_time(Transport::Tcp);
+}
+
+#[test]
+fn a_garbage_time_from_an_mc_is_refused_with_esme_rinvsched_over_a_pipe() {
+    client_garbage_time(Transport::Pipe);
+}
+
 /// `enquire_link` each way of a flood, around one request.
 const LINKS: u32 = 25_000;
 

@@ -68,11 +68,11 @@ async fn twenty_answered(probe: &Probe, esme: &smpp_std::session::Handle) {
 #[test]
 fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_tcp() {
     run(|probe| async move {
-        let config = mc().with_timers(quiet(Duration::from_secs(2)));
+        let config = mc().with_timers(quiet(Duration::from_secs(1)));
         let server = Running::start(Smsc::default(), config, None).await;
         let mut floods = Vec::new();
         for _ in 0..2 {
-            let mut raw = Raw::connect(server.addr, RawEnd::default()).await;
+            let mut raw = Raw::connect(server.addr, LATE_READER).await;
             raw.bind(BindType::Transmitter).await;
             floods.push(never_reading_flood(raw));
         }
@@ -116,7 +116,7 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_t
 fn two_esmes_that_flood_and_never_read_hold_up_no_other_session_over_pipes() {
     run(|probe| async move {
         let smsc = Arc::new(Smsc::default());
-        let config = mc().with_timers(quiet(Duration::from_secs(2)));
+        let config = mc().with_timers(quiet(Duration::from_secs(1)));
         let mut sessions = Vec::new();
         let mut floods = Vec::new();
         for _ in 0..2 {

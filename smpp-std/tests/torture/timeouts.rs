@@ -37,46 +37,16 @@ const SMALL: RawEnd = RawEnd {
 /// hold.
 const FLOOD: u32 = 200_000;
 
-#[test]
-fn the_server_closes_esmes_that_send_but_never_read_over_tcp() {
-    run(|probe| async move {
-        let server = Running::start(Smsc::default(), mc().with_timers(short()), None).await;
-        let mut floods = Vec::new();
-        for _ in 0..4 {
-            let mut raw = Raw::connect(server.addr, SMALL).await;
-            raw.bind(BindType::Transmitter).await;
-            let octets = flood(&submit_sm(0, Size::Small), 2, FLOOD);
-            floods.push(write_without_reading(raw, octets));
-        }
-        let smsc = Arc::clone(&server.smsc);
-        probe
-            .until(
-                Duration::from_secs(6),
-                "every ESME that never reads to be closed",
-                || smsc.closed().len() == 4,
-            )
-            .await;
-        assert!(server.handle.sessions().is_empty());
-        for flood in floods {
-            let written = probe
-                .within(Duration::from_secs(3), "an ESME's flood to end", flood)
-                .await
-                .unwrap();
-            assert!(written.is_err(), "the server read the whole flood");
-        }
-        server.stop(&probe, Duration::from_secs(3)).await;
-    });
-}
-
-#[test]
-fn the_server_closes_esmes_that_send_but_never_read_over_pipes() {
-    run(|probe| async move {
+/// Four bound ESMEs write [`FLOOD`] `submit_sm` each and never read.
+fn esmes_that_never_read(transport: Transport) {
+    run(move |probe| async move {
         let smsc = Arc::new(Smsc::default());
         let mut sessions = Vec::new();
         let mut floods = Vec::new();
+        probe.step("four ESMEs binding");
         for _ in 0..4 {
             let (session, mut raw) =
-                server_link(Transport::Pipe, SMALL, mc().with_timers(short()), &smsc).await;
+                server_link(transport, SMALL, mc().with_timers(short()), &smsc).await;
             raw.bind(BindType::Transmitter).await;
             let octets = flood(&submit_sm(0, Size::Small), 2, FLOOD);
             floods.push(write_without_reading(raw, octets));
@@ -102,6 +72,16 @@ fn the_server_closes_esmes_that_send_but_never_read_over_pipes() {
             assert!(written.is_err(), "the session read the whole flood");
         }
     });
+}
+
+#[test]
+fn the_server_closes_esmes_that_send_but_never_read_over_tcp() {
+    esmes_that_never_read(Transport::Tcp);
+}
+
+#[test]
+fn the_server_closes_esmes_that_send_but_never_read_over_pipes() {
+    esmes_that_never_read(Transport::Pipe);
 }
 
 /// The client sends large `submit_sm` without end to an MC that took its
