@@ -139,8 +139,11 @@ const RESETS: RawEnd = RawEnd {
 };
 
 /// The client fills a window of `window` messages of `size`; the MC reads
-/// `read` of them, answers `answered`, and resets the connection.
+/// `read` of them, answers `answered`, and resets the connection. Every
+/// other request fails, saying whether it was written: those the MC read
+/// were, and at least `unwritten` at the end of the queue were not.
 fn client_reset(transport: Transport, size: Size, window: usize, read: usize, answered: usize) {
+    let unwritten = if size == Size::Large { 3 } else { 0 };
     run(move |probe| async move {
         let config = esme(BindType::Transmitter).with_window(window);
         let (esme, _incoming, mut raw) = client_link(transport, RESETS, config).await;
@@ -167,6 +170,7 @@ fn client_reset(transport: Transport, size: Size, window: usize, read: usize, an
 
         drop(raw);
         probe.step("every other request failing once the connection is reset");
+        let mut outcomes = Vec::new();
         for response in rest {
             let result = probe
                 .within(
@@ -175,18 +179,58 @@ fn client_reset(transport: Transport, size: Size, window: usize, read: usize, an
                     response,
                 )
                 .await;
-            assert!(
-                matches!(result, Err(Error::Closed(_))),
-                "an outstanding request after a reset: {result:?}"
-            );
+            outcomes.push(written(&result, CommandId::SUBMIT_SM));
         }
+        assert_written_then_not(&outcomes, &sequence_numbers[answered..], unwritten);
         let reason = probe
             .within(Duration::from_secs(3), "the session's end", esme.closed())
             .await;
         assert_eq!(reason, CloseReason::Disconnected);
         let late = esme.submit_sm(submit_body(0, Size::Small)).await;
-        assert!(matches!(late, Err(Error::Closed(_))), "{late:?}");
+        assert!(
+            matches!(late, Err(Error::Closed(CloseReason::Disconnected))),
+            "{late:?}"
+        );
     });
+}
+
+/// A request's end once its connection was reset: `Some(sequence_number)`
+/// if it was written (the peer may act on it), `None` if nothing of it
+/// left (safe to send again).
+fn written<T: core::fmt::Debug>(result: &Result<T, Error>, request: CommandId) -> Option<u32> {
+    match result {
+        Err(Error::OutcomeUnknown {
+            command_id,
+            sequence_number,
+            reason: CloseReason::Disconnected,
+        }) if *command_id == request => Some(*sequence_number),
+        Err(Error::Closed(CloseReason::Disconnected)) => None,
+        other => panic!("an outstanding {request} after a reset: {other:?}"),
+    }
+}
+
+/// In queue order: the requests the peer read (`read`) were written; those
+/// not written come last, at least `unwritten` of them.
+fn assert_written_then_not(outcomes: &[Option<u32>], read: &[u32], unwritten: usize) {
+    let first_unwritten = outcomes
+        .iter()
+        .position(Option::is_none)
+        .unwrap_or(outcomes.len());
+    let (was, was_not) = outcomes.split_at(first_unwritten);
+    assert!(
+        was_not.iter().all(Option::is_none),
+        "a request written after one that was not: {outcomes:?}"
+    );
+    let was: Vec<u32> = was.iter().flatten().copied().collect();
+    assert!(
+        was.starts_with(read),
+        "the requests the peer read were not all reported written: {outcomes:?}"
+    );
+    assert!(
+        was_not.len() >= unwritten,
+        "{} requests reported unwritten, {unwritten} at least never left: {outcomes:?}",
+        was_not.len()
+    );
 }
 
 #[test]
@@ -242,7 +286,9 @@ fn server_reset(transport: Transport) {
 
         drop(raw);
         probe.step("every other deliver_sm failing once the connection is reset");
-        for push in pushes.into_iter().flatten() {
+        let mut outcomes = Vec::new();
+        for &(n, _) in &read[5..] {
+            let push = pushes[n as usize - 1].take().unwrap();
             let result = probe
                 .within(
                     Duration::from_secs(3),
@@ -251,11 +297,11 @@ fn server_reset(transport: Transport) {
                 )
                 .await
                 .unwrap();
-            assert!(
-                matches!(result, Err(Error::Closed(_))),
-                "an outstanding deliver_sm after a reset: {result:?}"
-            );
+            outcomes.push(written(&result, CommandId::DELIVER_SM));
         }
+        let read_unanswered: Vec<u32> = read[5..].iter().map(|&(_, s)| s).collect();
+        assert_eq!(outcomes.len(), 45);
+        assert_written_then_not(&outcomes, &read_unanswered, 0);
         let reason = probe
             .within(Duration::from_secs(3), "the session's end", session)
             .await

@@ -7,7 +7,7 @@ use core::time::Duration;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use smpp_core::session::BindType;
+use smpp_core::session::{BindType, InboundOverflow};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::session::Answer;
 use smpp_std::{DataSmBuilder, Frame, Pdu};
@@ -15,7 +15,7 @@ use tokio::time::timeout;
 
 use crate::harness::{
     Probe, Raw, RawEnd, RawRx, Size, Smsc, Transport, alert, client_link, deliver_sm, encode,
-    encode_all, esme, ids, mc, raw_pdu, run, server_link, take_requests,
+    encode_all, esme, ids, mc, raw_pdu, run, server_link, submit_sm, take_requests,
 };
 
 /// Reads `count` responses; their `sequence_number`s and statuses, in the
@@ -102,11 +102,13 @@ fn the_client_acknowledges_only_what_the_application_took_over_a_pipe() {
     acknowledged_only_what_was_taken(Transport::Pipe);
 }
 
-/// 20 `deliver_sm` of `size` in one write to a client with a window of 10
-/// whose application takes each at once.
+/// 20 `deliver_sm` of `size` in one write to a client with windows of 10
+/// whose application takes each at once: the ten beyond wait, unread.
 fn burst_twice_the_window(transport: Transport, size: Size) {
     run(move |probe| async move {
-        let config = esme(BindType::Receiver).with_window(10);
+        let config = esme(BindType::Receiver)
+            .with_window(10)
+            .with_inbound_window(10);
         let (_esme, mut incoming, raw) = client_link(transport, RawEnd::default(), config).await;
         let Raw { mut rx, mut tx } = raw;
         let taking = tokio::spawn(async move {
@@ -152,6 +154,138 @@ fn the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_tcp() {
 #[test]
 fn the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_a_pipe() {
     burst_twice_the_window(Transport::Pipe, Size::Large);
+}
+
+/// 200 `deliver_sm` in one write to a client whose own window is 2: the
+/// peer's requests have a window of their own (64 by default), and beyond
+/// it they wait.
+fn burst_beyond_both_windows(transport: Transport) {
+    run(move |probe| async move {
+        let config = esme(BindType::Transceiver).with_window(2);
+        let (esme, mut incoming, raw) = client_link(transport, RawEnd::default(), config).await;
+        assert_eq!(esme.window(), 2);
+        let Raw { mut rx, mut tx } = raw;
+        let taking = tokio::spawn(async move {
+            take_requests(&mut incoming, 200, Duration::from_secs(3), drop).await
+        });
+        let sent: Vec<Pdu> = (1..=200).map(|n| deliver_sm(n, Size::Small)).collect();
+        let octets = encode_all(sent.clone());
+        let writing = tokio::spawn(async move {
+            tx.write(&octets).await.unwrap();
+            tx
+        });
+        let answers = responses(&probe, &mut rx, 200, CommandId::DELIVER_SM_RESP).await;
+        let expected: Vec<_> = (1..=200).map(|n| (n, CommandStatus::ESME_ROK)).collect();
+        assert_eq!(
+            answers, expected,
+            "a burst of 200 to a client with window 2"
+        );
+        let taken = probe
+            .within(Duration::from_secs(5), "the application's 200", taking)
+            .await
+            .unwrap();
+        assert_eq!(ids(&taken), ids(&sent), "the application's requests");
+        drop(writing.await.unwrap());
+    });
+}
+
+#[test]
+fn the_peers_requests_have_a_window_of_their_own_over_tcp() {
+    burst_beyond_both_windows(Transport::Tcp);
+}
+
+#[test]
+fn the_peers_requests_have_a_window_of_their_own_over_a_pipe() {
+    burst_beyond_both_windows(Transport::Pipe);
+}
+
+/// 20 `deliver_sm` in one write to a client told to refuse beyond an
+/// inbound window of 10, whose application takes nothing for 300 ms: the
+/// last ten are refused at once, with a body; the first ten wait for the
+/// application.
+fn refused_beyond_the_inbound_window(transport: Transport) {
+    run(move |probe| async move {
+        let config = esme(BindType::Receiver)
+            .with_inbound_window(10)
+            .with_inbound_overflow(InboundOverflow::Refuse);
+        let (_esme, mut incoming, mut raw) =
+            client_link(transport, RawEnd::default(), config).await;
+        let sent: Vec<Pdu> = (1..=20).map(|n| deliver_sm(n, Size::Small)).collect();
+        raw.tx.write(&encode_all(sent.clone())).await.unwrap();
+        probe.step("the ten refusals");
+        for n in 11..=20 {
+            let (frame, _) = raw.rx.expect("a refusal").await;
+            assert_eq!(frame.header.sequence_number, n);
+            assert_nul_body(
+                &frame,
+                CommandId::DELIVER_SM_RESP,
+                CommandStatus::ESME_RX_T_APPN,
+            );
+        }
+        let early = timeout(Duration::from_millis(300), raw.rx.frame()).await;
+        assert!(
+            early.is_err(),
+            "a request in the window answered before the application took it: {:?}",
+            early.map(|frame| frame.map(|f| f.header))
+        );
+        let taken = take_requests(&mut incoming, 10, Duration::from_secs(2), drop).await;
+        assert_eq!(ids(&taken), ids(&sent[..10]));
+        let answers = responses(&probe, &mut raw.rx, 10, CommandId::DELIVER_SM_RESP).await;
+        let expected: Vec<_> = (1..=10).map(|n| (n, CommandStatus::ESME_ROK)).collect();
+        assert_eq!(answers, expected);
+    });
+}
+
+#[test]
+fn beyond_the_inbound_window_the_client_refuses_only_when_told_to_over_tcp() {
+    refused_beyond_the_inbound_window(Transport::Tcp);
+}
+
+#[test]
+fn beyond_the_inbound_window_the_client_refuses_only_when_told_to_over_a_pipe() {
+    refused_beyond_the_inbound_window(Transport::Pipe);
+}
+
+/// An ESME writes 30 `submit_sm` in one write to a server whose inbound
+/// window is 10 and whose handler takes 50 ms: at most ten are with the
+/// handler at once, and none is refused.
+fn server_burst_beyond_the_inbound_window(transport: Transport) {
+    run(move |probe| async move {
+        let smsc = Arc::new(Smsc {
+            delay: Some(Duration::from_millis(50)),
+            ..Smsc::default()
+        });
+        let config = mc().with_inbound_window(10);
+        let (_session, raw) = server_link(transport, RawEnd::default(), config, &smsc).await;
+        let mut raw = raw;
+        raw.bind(BindType::Transmitter).await;
+        let octets = encode_all((2..=31).map(|n| submit_sm(n, Size::Small)));
+        raw.tx.write(&octets).await.unwrap();
+        let mut answers = responses(&probe, &mut raw.rx, 30, CommandId::SUBMIT_SM_RESP).await;
+        answers.sort_unstable();
+        let expected: Vec<_> = (2..=31).map(|n| (n, CommandStatus::ESME_ROK)).collect();
+        assert_eq!(
+            answers, expected,
+            "a burst of 30 through an inbound window of 10"
+        );
+        let most = smsc
+            .max_in_flight
+            .load(core::sync::atomic::Ordering::SeqCst);
+        assert!(
+            (1..=10).contains(&most),
+            "{most} requests were with the handler at once"
+        );
+    });
+}
+
+#[test]
+fn the_server_takes_a_burst_beyond_its_inbound_window_by_back_pressure_over_tcp() {
+    server_burst_beyond_the_inbound_window(Transport::Tcp);
+}
+
+#[test]
+fn the_server_takes_a_burst_beyond_its_inbound_window_by_back_pressure_over_a_pipe() {
+    server_burst_beyond_the_inbound_window(Transport::Pipe);
 }
 
 /// An MC pushes 10,000 `deliver_sm` (or 50 of 40,000 octets), an

@@ -15,7 +15,7 @@ use std::thread;
 use bytes::BytesMut;
 use smpp_core::session::{BindType, CloseReason, Config, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, TlvTag};
-use smpp_std::server::{BindRequest, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Error, Handle, Incoming, Pending, Request, SmResponse};
 use smpp_std::{
     AlertNotificationBuilder, BindBuilder, BindRespBuilder, Frame, FrameDecoder, Pdu,
@@ -515,6 +515,7 @@ pub(crate) fn quiet(response_timer: Duration) -> Timers {
         enquire_link_timer: None,
         inactivity_timer: None,
         response_timer,
+        write_timer: None,
     }
 }
 
@@ -550,11 +551,24 @@ pub(crate) struct Smsc {
     pub(crate) submits: AtomicUsize,
     /// Binds handed to the application.
     pub(crate) binds: AtomicUsize,
+    /// Octets of the `message_id`s given (`id-<sequence_number>`, padded
+    /// with `0`s after the dash): long ones fill buffers sooner.
+    pub(crate) id_len: usize,
+    /// `submit_sm` the application is answering now, and the most at once.
+    pub(crate) in_flight: AtomicUsize,
+    pub(crate) max_in_flight: AtomicUsize,
     pub(crate) bound: Mutex<Vec<Handle>>,
     pub(crate) closed: Mutex<Vec<CloseReason>>,
 }
 
 impl Smsc {
+    /// The `message_id` given to `submit_sm` `sequence_number`.
+    pub(crate) fn message_id(&self, sequence_number: u32) -> String {
+        let digits = sequence_number.to_string();
+        let width = self.id_len.saturating_sub(3).max(digits.len());
+        format!("id-{digits:0>width$}")
+    }
+
     pub(crate) fn submits(&self) -> usize {
         self.submits.load(Ordering::SeqCst)
     }
@@ -569,7 +583,7 @@ impl Smsc {
 }
 
 impl Handler for Smsc {
-    async fn bind(&self, _request: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, _request: &BindRequest) -> CommandStatus {
         self.binds.fetch_add(1, Ordering::SeqCst);
         if self.undecided_bind {
             core::future::pending::<()>().await;
@@ -577,25 +591,28 @@ impl Handler for Smsc {
         CommandStatus::ESME_ROK
     }
 
-    async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+    async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
         match pdu.body {
             Body::SubmitSm(_) => {
                 self.submits.fetch_add(1, Ordering::SeqCst);
+                let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                self.max_in_flight.fetch_max(now, Ordering::SeqCst);
                 if let Some(delay) = self.delay {
                     tokio::time::sleep(delay).await;
                 }
-                Answer::message_id(format!("id-{}", pdu.sequence_number))
+                self.in_flight.fetch_sub(1, Ordering::SeqCst);
+                Answer::message_id(self.message_id(pdu.sequence_number))
             }
             Body::DataSm(_) => Answer::Status(CommandStatus::ESME_RINVDSTADR),
             _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
         }
     }
 
-    fn bound(&self, session: &Handle) {
-        self.bound.lock().unwrap().push(session.clone());
+    fn bound(&self, cx: &Context) {
+        self.bound.lock().unwrap().push(cx.session().clone());
     }
 
-    fn closed(&self, _session: &Handle, reason: CloseReason) {
+    fn closed(&self, _cx: &Context, reason: CloseReason) {
         self.closed.lock().unwrap().push(reason);
     }
 }
@@ -609,14 +626,21 @@ pub(crate) struct Running {
 }
 
 impl Running {
-    pub(crate) async fn start(smsc: Smsc, config: Config, max_connections: Option<usize>) -> Self {
+    pub(crate) async fn start(smsc: Smsc, config: Config) -> Self {
+        Self::start_with(smsc, config, |server| server).await
+    }
+
+    /// A server with the admission settings `configure` gives it.
+    pub(crate) async fn start_with(
+        smsc: Smsc,
+        config: Config,
+        configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>,
+    ) -> Self {
         let smsc = Arc::new(smsc);
-        let mut server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
+        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
             .await
             .unwrap();
-        if let Some(max) = max_connections {
-            server = server.with_max_connections(max);
-        }
+        let server = configure(server);
         let addr = server.local_addr().unwrap();
         let handle = server.handle();
         let task = tokio::spawn(server.run());

@@ -18,11 +18,19 @@ use crate::harness::{
     window_whole, write_without_reading,
 };
 
-/// 500 ms for a response, and so, by default, for a write to make
-/// progress; no `enquire_link`, whose own response timer would close the
-/// session where it finds room in the transmit queue: only the write
-/// timeout closes a session whose peer stopped reading.
+/// 500 ms for a write to make progress, 10 s for a response; no
+/// `enquire_link`, whose own response timer would close the session where
+/// it finds room in the transmit queue: only the write timer closes a
+/// session whose peer stopped reading.
 fn short() -> Timers {
+    Timers {
+        write_timer: Some(Duration::from_millis(500)),
+        ..quiet(Duration::from_secs(10))
+    }
+}
+
+/// 500 ms for a response and so, by default, for a write to make progress.
+fn short_response() -> Timers {
     quiet(Duration::from_millis(500))
 }
 
@@ -63,7 +71,7 @@ fn esmes_that_never_read(transport: Transport) {
                 },
             )
             .await;
-        assert_eq!(smsc.closed().len(), 4);
+        assert_eq!(smsc.closed(), [CloseReason::WriteTimeout; 4]);
         for flood in floods {
             let written = probe
                 .within(Duration::from_secs(3), "an ESME's flood to end", flood)
@@ -113,12 +121,15 @@ fn client_to_an_mc_that_never_reads(transport: Transport) {
                 esme.closed(),
             )
             .await;
-        assert_ne!(reason, CloseReason::Unbound);
+        assert_eq!(reason, CloseReason::WriteTimeout);
         let pending = probe
             .within(Duration::from_secs(3), "the sender to stop", sender)
             .await
             .unwrap();
-        assert!(!pending.is_empty());
+        // Ten requests (the window) were queued; what was written comes
+        // first, and the last of them never left.
+        assert_eq!(pending.len(), 10);
+        let mut written = Vec::new();
         for response in pending {
             let result = probe
                 .within(
@@ -127,18 +138,21 @@ fn client_to_an_mc_that_never_reads(transport: Transport) {
                     response,
                 )
                 .await;
-            assert!(
-                matches!(
-                    result,
-                    Err(Error::Closed(_)
-                        | Error::Timeout {
-                            command_id: CommandId::SUBMIT_SM,
-                            ..
-                        })
-                ),
-                "{result:?}"
-            );
+            match result {
+                Err(Error::OutcomeUnknown {
+                    command_id: CommandId::SUBMIT_SM,
+                    reason: CloseReason::WriteTimeout,
+                    ..
+                }) => written.push(true),
+                Err(Error::Closed(CloseReason::WriteTimeout)) => written.push(false),
+                other => panic!("a request to an MC that never reads: {other:?}"),
+            }
         }
+        assert!(
+            written.windows(2).all(|w| w[0] || !w[1]),
+            "written after unwritten: {written:?}"
+        );
+        assert!(!written[9], "the tenth 40,000 octets left: {written:?}");
         drop(raw);
     });
 }
@@ -165,11 +179,12 @@ fn enquire_link_flood() -> Vec<u8> {
 fn server_enquire_link_flood(transport: Transport) {
     run(move |probe| async move {
         let smsc = Arc::new(Smsc::default());
-        let (session, mut raw) =
-            server_link(transport, SMALL, mc().with_timers(short()), &smsc).await;
+        // The write timer is the response timer's, by default.
+        let config = mc().with_timers(short_response());
+        let (session, mut raw) = server_link(transport, SMALL, config, &smsc).await;
         raw.bind(BindType::Transmitter).await;
         let flood = write_without_reading(raw, enquire_link_flood());
-        probe
+        let reason = probe
             .within(
                 Duration::from_secs(5),
                 "the server to close a session whose ESME floods enquire_link and never reads",
@@ -177,6 +192,7 @@ fn server_enquire_link_flood(transport: Transport) {
             )
             .await
             .unwrap();
+        assert_eq!(reason, CloseReason::WriteTimeout);
         let written = probe
             .within(Duration::from_secs(3), "the flood to end", flood)
             .await
@@ -201,13 +217,14 @@ fn client_enquire_link_flood(transport: Transport) {
         let config = esme(BindType::Transceiver).with_timers(short());
         let (esme, _incoming, raw) = client_link(transport, SMALL, config).await;
         let flood = write_without_reading(raw, enquire_link_flood());
-        probe
+        let reason = probe
             .within(
                 Duration::from_secs(5),
                 "the client to close a session whose MC floods enquire_link and never reads",
                 esme.closed(),
             )
             .await;
+        assert_eq!(reason, CloseReason::WriteTimeout);
         let written = probe
             .within(Duration::from_secs(3), "the flood to end", flood)
             .await
@@ -390,7 +407,7 @@ fn large_deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_a_p
 fn shutdown_ends_when_an_esme_never_answers_the_unbind() {
     run(|probe| async move {
         let config = mc().with_timers(quiet(Duration::from_millis(500)));
-        let server = Running::start(Smsc::default(), config, None).await;
+        let server = Running::start(Smsc::default(), config).await;
         let mut raw = Raw::connect(server.addr, RawEnd::default()).await;
         raw.bind(BindType::Transceiver).await;
         let handle = server.handle.clone();
