@@ -8,12 +8,12 @@ use core::future::Future;
 use core::time::Duration;
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use smpp_core::session::{BindType, Config, ProtocolError, Timers};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Handle, Incoming};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
-use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
 

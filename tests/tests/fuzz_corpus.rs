@@ -192,6 +192,9 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
         }
         stream.extend_from_slice(&bytes);
     }
+    for (file, bytes) in fuzzing::session_driver_seeds() {
+        out.push((corpus.join("session_driver").join(file), bytes));
+    }
     for (target, file, bytes) in handmade_seeds() {
         out.push((corpus.join(target).join(file), bytes));
     }

@@ -497,7 +497,7 @@ where
     fn take_frames(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
         for _ in 0..FRAMES_PER_PASS {
-            if self.engine.is_closed() || self.engine.transmit_len() >= HIGH_WATER {
+            if self.engine.is_closed() {
                 break;
             }
             let frame = match self.held.take() {
@@ -513,6 +513,12 @@ where
                     }
                 },
             };
+            // A request's answer would queue more while much waits to be
+            // written; a response queues nothing, and frees its caller.
+            if self.engine.transmit_len() >= HIGH_WATER && !frame.header.command_id.is_response() {
+                self.held = Some(frame);
+                break;
+            }
             if for_the_application(frame.header.command_id)
                 && self.hooks.poll_ready(cx).is_pending()
             {
