@@ -16,6 +16,12 @@ fn invalid(path: &Path, what: impl core::fmt::Display) -> io::Error {
     )
 }
 
+/// The crypto provider: ring, which the library's TLS is built with
+/// (named, so that a build with another provider too still has one).
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
 /// Every certificate of a PEM file, in order; an error if it has none.
 pub fn certificates(path: &Path) -> io::Result<Vec<CertificateDer<'static>>> {
     let certs = CertificateDer::pem_file_iter(path)
@@ -33,7 +39,9 @@ pub fn certificates(path: &Path) -> io::Result<Vec<CertificateDer<'static>>> {
 pub fn server_config(cert: &Path, key: &Path) -> io::Result<Arc<rustls::ServerConfig>> {
     let chain = certificates(cert)?;
     let key = PrivateKeyDer::from_pem_file(key).map_err(|e| invalid(key, e))?;
-    let config = rustls::ServerConfig::builder()
+    let config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid(cert, e))?
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(|e| invalid(cert, e))?;
@@ -58,7 +66,9 @@ pub fn client_config(ca: Option<&Path>) -> io::Result<Arc<rustls::ClientConfig>>
             ));
         }
     }
-    let config = rustls::ClientConfig::builder()
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(config))

@@ -27,7 +27,7 @@ use clap::{Parser, Subcommand};
 /// An SMPP ESME: send messages, benchmark an SMSC, listen for what it
 /// delivers.
 #[derive(Debug, Parser)]
-#[command(name = "esme", version, about, long_about = None)]
+#[command(name = "esme", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -48,7 +48,7 @@ use crate::sim::{Log, Mix, Settings, Sim, lock, receives};
 // The doc comments are the `--help` text, shown as they are.
 #[allow(clippy::doc_markdown)]
 #[derive(Debug, Parser)]
-#[command(name = "smsc-sim", version, about, long_about = None)]
+#[command(name = "smsc-sim", version)]
 struct Args {
     /// Where ESMEs connect.
     #[arg(long, value_name = "ADDR:PORT")]
@@ -106,6 +106,11 @@ struct Args {
     /// replace_sm (the oldest are forgotten first).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     keep_messages: usize,
+    /// The most connections that have not bound yet, from all sources and
+    /// from any one (the oldest is closed to make room): load tests open
+    /// many at once from one host.
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    max_unbound: usize,
     /// How long shutting down waits for the sessions to unbind.
     #[arg(long, value_name = "N", default_value_t = 5_000)]
     shutdown_timeout_ms: u64,
@@ -175,7 +180,9 @@ async fn server(args: &Args, sim: &Sim) -> Result<Server<Sim>, String> {
     let mut server = Server::bind(&args.listen, config, Arc::new(sim.clone()))
         .await
         .map_err(|e| format!("--listen {}: {e}", args.listen))?
-        .with_shutdown_timeout(Duration::from_millis(args.shutdown_timeout_ms));
+        .with_shutdown_timeout(Duration::from_millis(args.shutdown_timeout_ms))
+        .with_max_unbound(args.max_unbound)
+        .with_max_unbound_per_source(args.max_unbound);
     if let Some(max) = args.max_binds_per_user {
         server = server.with_account_limits(AccountLimits::UNLIMITED.with_max_binds(max));
     }
@@ -202,7 +209,13 @@ async fn listen_tls(
         .map_err(|e| format!("--listen-tls {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    let task = tokio::spawn(accept_tls(listener, acceptor, server.clone(), sim.clone()));
+    let task = tokio::spawn(accept_tls(
+        listener,
+        acceptor,
+        server.clone(),
+        sim.clone(),
+        args.max_unbound,
+    ));
     Ok(Some((local, task)))
 }
 
@@ -293,9 +306,10 @@ async fn accept_tls(
     acceptor: tokio_rustls::TlsAcceptor,
     server: ServerHandle,
     sim: Sim,
+    max_unbound: usize,
 ) {
     // As many handshakes at once as the server keeps unbound connections.
-    let handshakes = Arc::new(Semaphore::new(512));
+    let handshakes = Arc::new(Semaphore::new(max_unbound.max(1)));
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(50)).await;
