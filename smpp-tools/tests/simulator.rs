@@ -176,6 +176,27 @@ fn esme(args: &[&str]) -> Output {
     }
 }
 
+/// `COMMAND --connect ADDR --system-id ID --password PW` and `rest`.
+fn args<'a>(
+    command: &'a str,
+    addr: &'a str,
+    system_id: &'a str,
+    password: &'a str,
+    rest: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        command,
+        "--connect",
+        addr,
+        "--system-id",
+        system_id,
+        "--password",
+        password,
+    ];
+    args.extend_from_slice(rest);
+    args
+}
+
 fn esme_spawn(args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_esme"))
         .args(args)
@@ -242,25 +263,24 @@ fn check_summary(summary: &Value, messages: u64, submitted: u64) {
 fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
     // 100 messages, one in five long (three parts): 140 submit_sm.
-    let out = esme(&[
+    let out = esme(&args(
         "bench",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "bench",
-        "--password",
         "pw",
-        "--count",
-        "100",
-        "--mix",
-        "gsm,long,ucs2,binary,flash",
-        "--dlr",
-        "--json",
-        "--binds",
-        "2",
-        "--window",
-        "16",
-    ]);
+        &[
+            "--count",
+            "100",
+            "--mix",
+            "gsm,long,ucs2,binary,flash",
+            "--dlr",
+            "--json",
+            "--binds",
+            "2",
+            "--window",
+            "16",
+        ],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     let lines = stdout_lines(&out);
     assert_eq!(lines.len(), 1, "{}", show(&out));
@@ -289,17 +309,13 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
 
     // A receiver still bound when the simulator is told to stop is
     // unbound by it.
-    let mut listener = esme_spawn(&[
+    let mut listener = esme_spawn(&args(
         "listen",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "late",
-        "--password",
         "pw",
-        "--timeout-ms",
-        "5000",
-    ]);
+        &["--timeout-ms", "5000"],
+    ));
     sim.wait_stats("the receiver binds", |s| {
         s["sessions"].as_array().unwrap().len() == 1
     });
@@ -346,68 +362,58 @@ fn tls_sim(name: &str) -> (Sim, PathBuf) {
 fn bench_over_tls() {
     let (sim, cert) = tls_sim("tls-bench");
     let tls = sim.tls.clone().expect("a TLS address");
-    let out = esme(&[
+    let out = esme(&args(
         "bench",
-        "--connect",
         &tls,
-        "--tls",
-        "--ca",
-        cert.to_str().unwrap(),
-        "--server-name",
-        "localhost",
-        "--system-id",
         "secure",
-        "--password",
         "pw",
-        "--count",
-        "30",
-        "--mix",
-        "gsm,long",
-        "--dlr",
-        "--json",
-    ]);
+        &[
+            "--tls",
+            "--ca",
+            cert.to_str().unwrap(),
+            "--server-name",
+            "localhost",
+            "--count",
+            "30",
+            "--mix",
+            "gsm,long",
+            "--dlr",
+            "--json",
+        ],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     check_summary(&stdout_lines(&out)[0], 30, 60);
 
     // Plain SMPP on the TLS port gets nowhere; neither does TLS with a
     // certificate nobody trusts.
-    let plain = esme(&[
+    let plain = esme(&args(
         "send",
-        "--connect",
         &tls,
-        "--system-id",
         "secure",
-        "--password",
         "pw",
-        "--to",
-        "1",
-        "--text",
-        "x",
-        "--connect-timeout-ms",
-        "500",
-    ]);
+        &["--to", "1", "--text", "x", "--connect-timeout-ms", "500"],
+    ));
     assert_eq!(plain.status.code(), Some(2), "{}", show(&plain));
     let (_, other) = tls_sim("tls-other");
-    let untrusted = esme(&[
+    let untrusted = esme(&args(
         "send",
-        "--connect",
         &tls,
-        "--tls",
-        "--ca",
-        other.to_str().unwrap(),
-        "--server-name",
-        "localhost",
-        "--system-id",
         "secure",
-        "--password",
         "pw",
-        "--to",
-        "1",
-        "--text",
-        "x",
-        "--connect-timeout-ms",
-        "500",
-    ]);
+        &[
+            "--tls",
+            "--ca",
+            other.to_str().unwrap(),
+            "--server-name",
+            "localhost",
+            "--to",
+            "1",
+            "--text",
+            "x",
+            "--connect-timeout-ms",
+            "500",
+        ],
+    ));
     assert_eq!(untrusted.status.code(), Some(2), "{}", show(&untrusted));
     assert!(
         String::from_utf8_lossy(&untrusted.stderr).contains("certificate"),
@@ -422,47 +428,45 @@ fn receipts_cross_from_plain_to_tls_sessions() {
     // of one server: the receipts of the transmitter go to the receiver.
     let (sim, cert) = tls_sim("tls-listen");
     let tls = sim.tls.clone().expect("a TLS address");
-    let listener = esme_spawn(&[
+    let listener = esme_spawn(&args(
         "listen",
-        "--connect",
         &tls,
-        "--tls",
-        "--ca",
-        cert.to_str().unwrap(),
-        "--server-name",
-        "localhost",
-        "--system-id",
         "secure",
-        "--password",
         "pw",
-        "--count",
-        "1",
-        "--timeout-ms",
-        "10000",
-    ]);
+        &[
+            "--tls",
+            "--ca",
+            cert.to_str().unwrap(),
+            "--server-name",
+            "localhost",
+            "--count",
+            "1",
+            "--timeout-ms",
+            "10000",
+        ],
+    ));
     let bound = sim.wait_stats("the receiver binds over TLS", |s| {
         s["sessions"].as_array().unwrap().len() == 1
     });
     assert_eq!(bound["sessions"][0]["tls"], true, "{bound:#}");
     assert_eq!(bound["sessions"][0]["bind_type"], "receiver", "{bound:#}");
-    let sent = esme(&[
+    let sent = esme(&args(
         "send",
-        "--connect",
         &sim.addr,
-        "--bind",
-        "tx",
-        "--system-id",
         "secure",
-        "--password",
         "pw",
-        "--to",
-        "447700900777",
-        "--text",
-        "over two connections",
-        "--dlr",
-        "--dlr-timeout-ms",
-        "1",
-    ]);
+        &[
+            "--bind",
+            "tx",
+            "--to",
+            "447700900777",
+            "--text",
+            "over two connections",
+            "--dlr",
+            "--dlr-timeout-ms",
+            "1",
+        ],
+    ));
     let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
     let out = listener.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", show(&out));
@@ -474,21 +478,20 @@ fn receipts_cross_from_plain_to_tls_sessions() {
 #[test]
 fn listen_prints_mo_posted_to_the_simulator() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let listener = esme_spawn(&[
+    let listener = esme_spawn(&args(
         "listen",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "shop",
-        "--password",
         "pw",
-        "--address-range",
-        "^1234$",
-        "--count",
-        "2",
-        "--timeout-ms",
-        "10000",
-    ]);
+        &[
+            "--address-range",
+            "^1234$",
+            "--count",
+            "2",
+            "--timeout-ms",
+            "10000",
+        ],
+    ));
     sim.wait_stats("the receiver binds", |s| {
         s["sessions"].as_array().unwrap().len() == 1
     });
@@ -529,19 +532,13 @@ fn listen_prints_mo_posted_to_the_simulator() {
 #[test]
 fn generated_mo_reaches_receivers() {
     let sim = Sim::start(&["--mo-every-ms", "20"]);
-    let out = esme(&[
+    let out = esme(&args(
         "listen",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "shop",
-        "--password",
         "pw",
-        "--count",
-        "3",
-        "--timeout-ms",
-        "10000",
-    ]);
+        &["--count", "3", "--timeout-ms", "10000"],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     let lines = stdout_lines(&out);
     assert_eq!(lines.len(), 3);
@@ -557,21 +554,20 @@ fn generated_mo_reaches_receivers() {
 #[test]
 fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let mut listener = esme_spawn(&[
+    let mut listener = esme_spawn(&args(
         "listen",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "crowd",
-        "--password",
         "pw",
-        "--binds",
-        "1000",
-        "--connect-timeout-ms",
-        "20000",
-        "--timeout-ms",
-        "30000",
-    ]);
+        &[
+            "--binds",
+            "1000",
+            "--connect-timeout-ms",
+            "20000",
+            "--timeout-ms",
+            "30000",
+        ],
+    ));
     let snapshot = sim.wait_stats("a thousand sessions bind", |s| {
         s["sessions"].as_array().unwrap().len() == 1000
     });
@@ -597,19 +593,13 @@ fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
 fn users_are_checked() {
     let sim = Sim::start(&["--users", "alice:secret,bob:pw2"]);
     let send = |id: &str, password: &str| {
-        esme(&[
+        esme(&args(
             "send",
-            "--connect",
             &sim.addr,
-            "--system-id",
             id,
-            "--password",
             password,
-            "--to",
-            "447700900123",
-            "--text",
-            "hi",
-        ])
+            &["--to", "447700900123", "--text", "hi"],
+        ))
     };
     let wrong_password = send("alice", "nope");
     assert_eq!(
@@ -661,20 +651,13 @@ fn throttle_above_and_max_binds_per_user() {
         "127.0.0.1:0",
     ]);
     // 30 submit_sm at once on one session: 5 a second are taken.
-    let out = esme(&[
+    let out = esme(&args(
         "bench",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "fast",
-        "--password",
         "pw",
-        "--count",
-        "30",
-        "--window",
-        "30",
-        "--json",
-    ]);
+        &["--count", "30", "--window", "30", "--json"],
+    ));
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let summary = &stdout_lines(&out)[0];
     let acknowledged = summary["acknowledged"].as_u64().unwrap();
@@ -685,21 +668,20 @@ fn throttle_above_and_max_binds_per_user() {
     assert_eq!(sim.stats()["totals"]["throttled"], throttled);
 
     // A third bind of one account is refused; another account may bind.
-    let out = esme(&[
+    let out = esme(&args(
         "listen",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "many",
-        "--password",
         "pw",
-        "--binds",
-        "3",
-        "--connect-timeout-ms",
-        "1000",
-        "--timeout-ms",
-        "10",
-    ]);
+        &[
+            "--binds",
+            "3",
+            "--connect-timeout-ms",
+            "1000",
+            "--timeout-ms",
+            "10",
+        ],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("2 of 3 sessions bound"), "{stderr}");
@@ -716,24 +698,23 @@ fn throttle_above_and_max_binds_per_user() {
 fn receipts_name_the_message_and_its_state() {
     let sim = Sim::start(&["--dlr-mix", "undeliverable=1", "--dlr-delay-ms", "50"]);
     let text = "Two parts, each with a receipt of its own. ".repeat(4);
-    let out = esme(&[
+    let out = esme(&args(
         "send",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "dlr",
-        "--password",
         "pw",
-        "--from",
-        "INFO",
-        "--to",
-        "447700900123",
-        "--to",
-        "447700900124",
-        "--text",
-        &text,
-        "--dlr",
-    ]);
+        &[
+            "--from",
+            "INFO",
+            "--to",
+            "447700900123",
+            "--to",
+            "447700900124",
+            "--text",
+            &text,
+            "--dlr",
+        ],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     let lines = stdout_lines(&out);
     assert_eq!(lines.len(), 2, "{}", show(&out));
@@ -769,22 +750,21 @@ fn receipts_name_the_message_and_its_state() {
 
     // A receipt asked for that never comes: exit code 1.
     let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
-    let out = esme(&[
+    let out = esme(&args(
         "send",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "dlr",
-        "--password",
         "pw",
-        "--to",
-        "447700900123",
-        "--text",
-        "late",
-        "--dlr",
-        "--dlr-timeout-ms",
-        "200",
-    ]);
+        &[
+            "--to",
+            "447700900123",
+            "--text",
+            "late",
+            "--dlr",
+            "--dlr-timeout-ms",
+            "200",
+        ],
+    ));
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert_eq!(stdout_lines(&out)[0]["receipts"], json!([]));
 }
@@ -793,40 +773,33 @@ fn receipts_name_the_message_and_its_state() {
 fn receipts_wait_for_a_receiver_of_the_account() {
     let sim = Sim::start(&[]);
     // A transmitter cannot take receipts: its own wait runs out (exit 1).
-    let sent = esme(&[
+    let sent = esme(&args(
         "send",
-        "--connect",
         &sim.addr,
-        "--bind",
-        "tx",
-        "--system-id",
         "later",
-        "--password",
         "pw",
-        "--to",
-        "447700900123",
-        "--text",
-        "kept for later",
-        "--dlr",
-        "--dlr-timeout-ms",
-        "100",
-    ]);
+        &[
+            "--bind",
+            "tx",
+            "--to",
+            "447700900123",
+            "--text",
+            "kept for later",
+            "--dlr",
+            "--dlr-timeout-ms",
+            "100",
+        ],
+    ));
     assert_eq!(sent.status.code(), Some(1), "{}", show(&sent));
     let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
     // The receipt goes out when a receiver of the account binds.
-    let out = esme(&[
+    let out = esme(&args(
         "listen",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "later",
-        "--password",
         "pw",
-        "--count",
-        "1",
-        "--timeout-ms",
-        "10000",
-    ]);
+        &["--count", "1", "--timeout-ms", "10000"],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     let receipt = &stdout_lines(&out)[0];
     assert_eq!(receipt["type"], "receipt");
@@ -848,41 +821,32 @@ fn long_messages_are_logged_joined() {
         ("sar", &ucs2),
         ("payload", &gsm),
     ] {
-        let out = esme(&[
+        let out = esme(&args(
             "send",
-            "--connect",
             &sim.addr,
-            "--system-id",
             "long",
-            "--password",
             "pw",
-            "--from",
-            "447700900001",
-            "--to",
-            "447700900002",
-            "--text",
-            text,
-            "--split",
-            split,
-        ]);
+            &[
+                "--from",
+                "447700900001",
+                "--to",
+                "447700900002",
+                "--text",
+                text,
+                "--split",
+                split,
+            ],
+        ));
         assert!(out.status.success(), "{}", show(&out));
         sent.push((split, text.clone(), stdout_lines(&out).remove(0)));
     }
-    let out = esme(&[
+    let out = esme(&args(
         "send",
-        "--connect",
         &sim.addr,
-        "--system-id",
         "long",
-        "--password",
         "pw",
-        "--to",
-        "2948",
-        "--hex",
-        "00112233",
-        "--port",
-        "2948",
-    ]);
+        &["--to", "2948", "--hex", "00112233", "--port", "2948"],
+    ));
     assert!(out.status.success(), "{}", show(&out));
     let (status, stdout) = sim.terminate();
     assert!(status.success());
@@ -1229,24 +1193,23 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     let text =
         "From the esme tool to node-smpp, long enough to need two parts of a concatenated message."
             .repeat(2);
-    let out = esme(&[
+    let out = esme(&args(
         "send",
-        "--connect",
         &connect,
-        "--system-id",
         "interop",
-        "--password",
         "secret1",
-        "--from",
-        "447700900001",
-        "--to",
-        "447700900002",
-        "--text",
-        &text,
-        "--dlr",
-        "--dlr-timeout-ms",
-        "10000",
-    ]);
+        &[
+            "--from",
+            "447700900001",
+            "--to",
+            "447700900002",
+            "--text",
+            &text,
+            "--dlr",
+            "--dlr-timeout-ms",
+            "10000",
+        ],
+    ));
     let _ = node.kill();
     let _ = node.wait();
     let mut log = String::new();

@@ -399,6 +399,18 @@ fn text_of(v: &Value, key: &str) -> String {
     }
 }
 
+/// The totals the status page shows.
+const PAGE_TOTALS: [&str; 8] = [
+    "messages",
+    "messages_complete",
+    "throttled",
+    "receipts",
+    "receipts_waiting",
+    "mo",
+    "stored",
+    "connections",
+];
+
 /// `GET /`: a status page that reloads itself every two seconds.
 pub(crate) fn page(inner: &Inner, server: &ServerHandle, rates: Rates) -> String {
     let totals = totals(inner, server);
@@ -420,29 +432,11 @@ pub(crate) fn page(inner: &Inner, server: &ServerHandle, rates: Rates) -> String
         rates.delivers,
     );
     html.push_str("<table><tr>");
-    for key in [
-        "messages",
-        "messages_complete",
-        "throttled",
-        "receipts",
-        "receipts_waiting",
-        "mo",
-        "stored",
-        "connections",
-    ] {
+    for key in PAGE_TOTALS {
         let _ = write!(html, "<th>{key}</th>");
     }
     html.push_str("</tr><tr>");
-    for key in [
-        "messages",
-        "messages_complete",
-        "throttled",
-        "receipts",
-        "receipts_waiting",
-        "mo",
-        "stored",
-        "connections",
-    ] {
+    for key in PAGE_TOTALS {
         let _ = write!(html, "<td class=\"n\">{}</td>", total(key));
     }
     html.push_str(

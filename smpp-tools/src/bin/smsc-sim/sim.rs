@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
+use smpp_core::receipt::DeliveryReceipt;
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::split::{Content, Method, SplitOptions};
@@ -21,7 +22,7 @@ use smpp_std::{
     CancelSm, Pdu, QuerySm, QuerySmRespBuilder, ReplaceSm, SubmitMultiRespBuilder, SubmitSm,
     SubmitSmBuilder,
 };
-use smpp_tools::clock::{Utc, unix_now};
+use smpp_tools::clock::{receipt_date, smpp_absolute, unix_now, utc_from_unix};
 use smpp_tools::message::{Assembler, UserData, decode};
 use tokio::time::Instant;
 
@@ -534,7 +535,7 @@ impl Inner {
         };
         let final_date = message
             .done
-            .map(|t| Utc::from_unix(t).smpp_absolute())
+            .map(|t| smpp_absolute(&utc_from_unix(t)))
             .unwrap_or_default();
         response(
             QuerySmRespBuilder::new(0)
@@ -679,35 +680,28 @@ fn addressing(body: &Body<Bytes>) -> Option<Addressing> {
         npi,
         addr: owned(addr),
     };
+    // submit_sm and data_sm name these fields alike.
+    macro_rules! one_destination {
+        ($sm:expr) => {
+            Addressing {
+                source: address(
+                    $sm.source_addr_ton,
+                    $sm.source_addr_npi,
+                    $sm.source_addr.as_bytes(),
+                ),
+                destinations: vec![address(
+                    $sm.dest_addr_ton,
+                    $sm.dest_addr_npi,
+                    $sm.destination_addr.as_bytes(),
+                )],
+                service_type: owned($sm.service_type.as_bytes()),
+                dls: Vec::new(),
+            }
+        };
+    }
     Some(match body {
-        Body::SubmitSm(sm) => Addressing {
-            source: address(
-                sm.source_addr_ton,
-                sm.source_addr_npi,
-                sm.source_addr.as_bytes(),
-            ),
-            destinations: vec![address(
-                sm.dest_addr_ton,
-                sm.dest_addr_npi,
-                sm.destination_addr.as_bytes(),
-            )],
-            service_type: owned(sm.service_type.as_bytes()),
-            dls: Vec::new(),
-        },
-        Body::DataSm(sm) => Addressing {
-            source: address(
-                sm.source_addr_ton,
-                sm.source_addr_npi,
-                sm.source_addr.as_bytes(),
-            ),
-            destinations: vec![address(
-                sm.dest_addr_ton,
-                sm.dest_addr_npi,
-                sm.destination_addr.as_bytes(),
-            )],
-            service_type: owned(sm.service_type.as_bytes()),
-            dls: Vec::new(),
-        },
+        Body::SubmitSm(sm) => one_destination!(sm),
+        Body::DataSm(sm) => one_destination!(sm),
         Body::SubmitMulti(sm) => {
             let mut destinations = Vec::new();
             let mut dls = Vec::new();
@@ -765,19 +759,27 @@ fn excerpt(message: &Stored) -> String {
 fn receipt(id: &str, message: &Stored, dest: &Address) -> Option<Pdu> {
     let state = message.state;
     let done = message.done.unwrap_or(message.submitted);
-    let text = format!(
-        "id:{id} sub:001 dlvrd:{dlvrd} submit date:{submit} done date:{done} stat:{stat} err:{err:03} text:{text}",
-        dlvrd = if state == MessageState::DELIVERED {
-            "001"
+    let submit_date = receipt_date(&utc_from_unix(message.submitted));
+    let done_date = receipt_date(&utc_from_unix(done));
+    let err = format!("{:03}", message.error);
+    let excerpt = excerpt(message);
+    let fields = DeliveryReceipt {
+        id: Some(id.as_bytes()),
+        sub: Some(b"001"),
+        dlvrd: Some(if state == MessageState::DELIVERED {
+            b"001"
         } else {
-            "000"
-        },
-        submit = Utc::from_unix(message.submitted).receipt_date(),
-        done = Utc::from_unix(done).receipt_date(),
-        stat = state.stat().unwrap_or("UNKNOWN"),
-        err = message.error,
-        text = excerpt(message),
-    );
+            b"000"
+        }),
+        submit_date: Some(submit_date.as_bytes()),
+        done_date: Some(done_date.as_bytes()),
+        stat: Some(state.stat().unwrap_or("UNKNOWN").as_bytes()),
+        err: Some(err.as_bytes()),
+        text: Some(excerpt.as_bytes()),
+    };
+    // The fields above take at most about 150 octets.
+    let mut text = [0u8; 254];
+    let len = fields.format(&mut text).ok()?;
     let mut builder = SubmitSmBuilder::deliver_sm(0)
         .service_type(&message.service_type)
         .source_addr_ton(dest.ton)
@@ -787,7 +789,7 @@ fn receipt(id: &str, message: &Stored, dest: &Address) -> Option<Pdu> {
         .dest_addr_npi(message.source.npi)
         .destination_addr(&message.source.addr)
         .esm_class(EsmClass::DELIVERY_RECEIPT)
-        .short_message(text)
+        .short_message(text.get(..len)?)
         .receipted_message_id(id)
         .message_state(state);
     if message.error != 0 {
