@@ -252,6 +252,9 @@ async fn run(args: Args) -> Result<(), String> {
             report::sample(server, &rates).await;
         }));
     }
+    tasks.push(tokio::spawn(
+        Arc::clone(&sim.inner).settle_due(handle.clone()),
+    ));
     let tls = listen_tls(&args, &handle, &sim).await?;
     let app = http::App {
         sim: sim.clone(),

@@ -24,6 +24,7 @@ use smpp_std::{
 };
 use smpp_tools::clock::{receipt_date, smpp_absolute, unix_now, utc_from_unix};
 use smpp_tools::message::{Assembler, UserData, decode};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::store::{Address, Store, Stored};
@@ -175,7 +176,50 @@ pub(crate) struct Inner {
     assembler: Mutex<Assembler<Bytes>>,
     recent: Mutex<VecDeque<Value>>,
     /// Receipts for accounts with no receiver bound, sent when one binds.
-    waiting: Mutex<HashMap<Bytes, VecDeque<Pdu>>>,
+    waiting: Mutex<Waiting>,
+    /// Messages to settle once the receipt delay is over, in order (the
+    /// delay is the same for all).
+    due: Mutex<VecDeque<(Instant, u64)>>,
+    /// Wakes [`Inner::settle_due`] when `due` gets its first message.
+    due_added: Notify,
+}
+
+/// Receipts waiting for their account to bind a receiver: at most
+/// [`WAITING_PER_ACCOUNT`] per account and the store's capacity in all.
+#[derive(Debug, Default)]
+struct Waiting {
+    by_account: HashMap<Bytes, VecDeque<Pdu>>,
+    total: usize,
+}
+
+impl Waiting {
+    /// Keeps `receipt` for `system_id`, dropping the account's oldest one
+    /// if it has too many; false if a receipt was dropped (that one, when
+    /// all accounts together have `cap`).
+    fn push(&mut self, system_id: &Bytes, receipt: Pdu, cap: usize) -> bool {
+        let queue = self.by_account.entry(system_id.clone()).or_default();
+        if queue.len() >= WAITING_PER_ACCOUNT {
+            queue.pop_front();
+            queue.push_back(receipt);
+            return false;
+        }
+        if self.total >= cap {
+            if queue.is_empty() {
+                self.by_account.remove(system_id);
+            }
+            return false;
+        }
+        queue.push_back(receipt);
+        self.total += 1;
+        true
+    }
+
+    /// The receipts waiting for `system_id`, no longer kept.
+    fn take(&mut self, system_id: &Bytes) -> Option<VecDeque<Pdu>> {
+        let queue = self.by_account.remove(system_id)?;
+        self.total -= queue.len();
+        Some(queue)
+    }
 }
 
 /// The handler of the simulator's server.
@@ -234,7 +278,9 @@ impl Sim {
                 tls_peers: Mutex::new(HashSet::new()),
                 assembler: Mutex::new(Assembler::new(Duration::from_secs(300), 1024 * 1024)),
                 recent: Mutex::new(VecDeque::new()),
-                waiting: Mutex::new(HashMap::new()),
+                waiting: Mutex::new(Waiting::default()),
+                due: Mutex::new(VecDeque::new()),
+                due_added: Notify::new(),
             }),
         }
     }
@@ -303,7 +349,7 @@ impl Inner {
     }
 
     pub(crate) fn receipts_waiting(&self) -> usize {
-        lock(&self.waiting).values().map(VecDeque::len).sum()
+        lock(&self.waiting).total
     }
 
     pub(crate) fn pending_parts(&self) -> usize {
@@ -442,16 +488,41 @@ impl Inner {
         recent.push_back(line);
     }
 
-    /// Settles message `n` after the receipt delay.
+    /// Settles message `n` now, or queues it for [`Self::settle_due`].
     fn settle_later(self: &Arc<Self>, server: ServerHandle, n: u64) {
-        let inner = Arc::clone(self);
         let delay = self.settings.dlr_delay;
-        tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
+        if delay.is_zero() {
+            let inner = Arc::clone(self);
+            tokio::spawn(async move { inner.settle(&server, n).await });
+            return;
+        }
+        let mut due = lock(&self.due);
+        // As many as the store keeps: older ones are forgotten there too.
+        if due.len() >= self.settings.keep_messages.max(1) {
+            due.pop_front();
+        }
+        due.push_back((Instant::now() + delay, n));
+        if due.len() == 1 {
+            self.due_added.notify_one();
+        }
+    }
+
+    /// Settles each queued message once its delay is over, for ever.
+    pub(crate) async fn settle_due(self: Arc<Self>, server: ServerHandle) {
+        loop {
+            let next = lock(&self.due).front().copied();
+            match next {
+                None => self.due_added.notified().await,
+                Some((at, _)) if at > Instant::now() => tokio::time::sleep_until(at).await,
+                Some(_) => {
+                    let Some((_, n)) = lock(&self.due).pop_front() else {
+                        continue;
+                    };
+                    let (inner, server) = (Arc::clone(&self), server.clone());
+                    tokio::spawn(async move { inner.settle(&server, n).await });
+                }
             }
-            inner.settle(&server, n).await;
-        });
+        }
     }
 
     /// Gives message `n` its final state from the mix and sends the
@@ -499,13 +570,10 @@ impl Inner {
         {
             Ok(resp) if resp.is_ok() => bump(&self.counters.receipts_sent),
             Err(Error::NoRoute) => {
-                let mut waiting = lock(&self.waiting);
-                let queue = waiting.entry(system_id.clone()).or_default();
-                if queue.len() >= WAITING_PER_ACCOUNT {
-                    queue.pop_front();
+                let cap = self.settings.keep_messages;
+                if !lock(&self.waiting).push(system_id, pdu, cap) {
                     bump(&self.counters.receipts_dropped);
                 }
-                queue.push_back(pdu);
             }
             Ok(_) | Err(_) => bump(&self.counters.receipts_failed),
         }
@@ -514,7 +582,7 @@ impl Inner {
     /// A receiver of `system_id` bound: the receipts that waited for one
     /// go out.
     fn flush_waiting(self: &Arc<Self>, server: ServerHandle, system_id: Bytes) {
-        let Some(queue) = lock(&self.waiting).remove(&system_id) else {
+        let Some(queue) = lock(&self.waiting).take(&system_id) else {
             return;
         };
         let inner = Arc::clone(self);
@@ -832,5 +900,46 @@ impl Handler for Sim {
         if let Some(peer) = cx.session().peer_addr() {
             lock(&self.inner.windows).remove(&peer);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bytes, Mix, SubmitSmBuilder, WAITING_PER_ACCOUNT, Waiting};
+    use smpp_core::MessageState;
+
+    #[test]
+    fn waiting_receipts_are_capped_per_account_and_in_all() {
+        let receipt = SubmitSmBuilder::deliver_sm(0).build().unwrap();
+        let (a, b) = (Bytes::from_static(b"a"), Bytes::from_static(b"b"));
+        let mut waiting = Waiting::default();
+        assert!(waiting.push(&a, receipt.clone(), 3));
+        assert!(waiting.push(&b, receipt.clone(), 3));
+        assert!(waiting.push(&a, receipt.clone(), 3));
+        assert!(!waiting.push(&b, receipt.clone(), 3), "three in all");
+        assert_eq!(waiting.total, 3);
+        assert_eq!(waiting.take(&a).map(|q| q.len()), Some(2));
+        assert_eq!(waiting.total, 1);
+        assert!(waiting.take(&a).is_none());
+        for _ in 1..WAITING_PER_ACCOUNT {
+            assert!(waiting.push(&b, receipt.clone(), usize::MAX));
+        }
+        assert!(!waiting.push(&b, receipt, usize::MAX), "the oldest goes");
+        assert_eq!(waiting.total, WAITING_PER_ACCOUNT);
+    }
+
+    #[test]
+    fn the_mix_is_parsed_and_drawn_by_weight() {
+        let mix = Mix::parse("delivered=0,undeliverable=1").unwrap();
+        assert!((0..100).all(|_| mix.draw() == MessageState::UNDELIVERABLE));
+        let mix = Mix::parse("Delivered=95, expired=5").unwrap();
+        assert_eq!(
+            mix.0,
+            vec![(MessageState::DELIVERED, 95), (MessageState::EXPIRED, 5)]
+        );
+        assert!(Mix::parse("delivered=0").is_err());
+        assert!(Mix::parse("enroute=1").is_err());
+        assert!(Mix::parse("delivered").is_err());
+        assert!(Mix::parse("delivered=x").is_err());
     }
 }
