@@ -667,7 +667,29 @@ fn throttle_above_and_max_binds_per_user() {
     assert_eq!(summary["throttled"], throttled, "{summary:#}");
     assert_eq!(sim.stats()["totals"]["throttled"], throttled);
 
-    // A third bind of one account is refused; another account may bind.
+    // Sent again after a backoff, every one is taken in the end.
+    let out = esme(&args(
+        "bench",
+        &sim.addr,
+        "patient",
+        "pw",
+        &[
+            "--count",
+            "8",
+            "--window",
+            "8",
+            "--retry-throttled",
+            "10",
+            "--json",
+        ],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let summary = &stdout_lines(&out)[0];
+    assert_eq!(summary["acknowledged"], 8, "{summary:#}");
+    assert_eq!(summary["errors"], json!({}), "{summary:#}");
+    assert!(summary["throttled"].as_u64().unwrap() >= 3, "{summary:#}");
+
+    // A third bind of one account is refused.
     let out = esme(&args(
         "listen",
         &sim.addr,
