@@ -1,10 +1,9 @@
-//! What the `smsc-sim` and `esme` tools share: dates in SMPP's forms,
-//! messages read out of PDUs (concatenated parts joined, text decoded, as
-//! JSON), and TLS configurations from PEM files.
+//! What the `smsc-sim` and `esme` tools share: messages read out of PDUs
+//! (concatenated parts joined, text decoded, receipts, as JSON), and TLS
+//! configurations from PEM files.
 //!
 //! The binaries are the product; this library is their common code, with
 //! no promise of a stable API.
 
-pub mod clock;
 pub mod message;
 pub mod tls;

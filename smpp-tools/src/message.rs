@@ -14,9 +14,25 @@ use smpp_core::receipt::Receipt;
 use smpp_core::text::OnUnmappable;
 use smpp_core::text::gsm7::Tables;
 use smpp_core::text::reassembly::Part;
-use smpp_core::{Body, DataCoding, DestAddress, EsmClass, RegisteredDelivery, TlvTag, Tlvs};
+use smpp_core::text::udh::Udh;
+use smpp_core::text::user_data;
+use smpp_core::{Body, DataCoding, DeliverSm, DestAddress, EsmClass, RegisteredDelivery};
 use smpp_std::reassembly::{self, MessageKey, Outcome, Reassembler, ReferenceKind};
 use smpp_std::text::decode_to_string_with;
+
+/// Where a part sits in a concatenated message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concat {
+    /// The kind of reference: an 8- or 16-bit concatenation element, or
+    /// the SAR TLVs.
+    pub kind: ReferenceKind,
+    /// The reference the parts share.
+    pub reference: u16,
+    /// How many parts.
+    pub total: u8,
+    /// This part's number, from 1.
+    pub seq: u8,
+}
 
 /// The user data of a message PDU, and the addresses it goes between.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,61 +47,71 @@ pub struct UserData {
     pub data_coding: DataCoding,
     /// `registered_delivery`.
     pub registered_delivery: RegisteredDelivery,
-    /// `short_message`, or the `message_payload` TLV when there is one:
-    /// the user data header included.
-    pub payload: Bytes,
-    /// The SAR TLVs: `sar_msg_ref_num`, `sar_total_segments`,
-    /// `sar_segment_seqnum`.
-    pub sar: Option<(u16, u8, u8)>,
+    /// The user data (`short_message`, or the `message_payload` TLV),
+    /// without its user data header.
+    pub content: Bytes,
+    /// Where the part sits, if it is one of several.
+    pub concat: Option<Concat>,
 }
 
 fn owned(bytes: &[u8]) -> Bytes {
     Bytes::copy_from_slice(bytes)
 }
 
-/// `short_message`, or the `message_payload` TLV if present.
-fn payload_of(short_message: &[u8], tlvs: &Tlvs<Bytes>) -> Bytes {
-    match tlvs.get(TlvTag::MESSAGE_PAYLOAD) {
-        Some(tlv) if short_message.is_empty() => owned(tlv.value),
-        _ => owned(short_message),
+/// The content and the concatenation of the user data a `deliver_sm`
+/// view carries (a `submit_sm` and a `submit_multi` have the same user
+/// data fields, a `data_sm` its `message_payload` TLV), read by
+/// `smpp_core::text::reassembly::Part`.
+fn read(view: &DeliverSm<&[u8]>) -> (Bytes, Option<Concat>) {
+    if let Ok(Some(part)) = Part::from_deliver_sm(view) {
+        let concat = Concat {
+            kind: part.kind,
+            reference: part.reference,
+            total: part.total,
+            seq: part.seq,
+        };
+        return (owned(part.payload), Some(concat));
     }
-}
-
-/// The SAR TLVs of a part, when all three are there.
-fn sar_of(tlvs: &Tlvs<Bytes>) -> Option<(u16, u8, u8)> {
-    let reference = tlvs.get(TlvTag::SAR_MSG_REF_NUM)?.as_u16()?;
-    let total = tlvs.get(TlvTag::SAR_TOTAL_SEGMENTS)?.as_u8()?;
-    let seq = tlvs.get(TlvTag::SAR_SEGMENT_SEQNUM)?.as_u8()?;
-    Some((reference, total, seq))
+    let data = user_data(view.short_message, &view.tlvs);
+    let content = if view.esm_class.udhi() {
+        Udh::split(data).map_or(data, |(_, rest)| rest)
+    } else {
+        data
+    };
+    (owned(content), None)
 }
 
 impl UserData {
     /// The user data of a `submit_sm`, `deliver_sm`, `data_sm` or
     /// `submit_multi`; `None` for other PDUs.
     pub fn of(body: &Body<Bytes>) -> Option<Self> {
-        match body {
-            Body::SubmitSm(sm) | Body::DeliverSm(sm) => Some(Self {
-                source: owned(sm.source_addr.as_bytes()),
-                destinations: vec![owned(sm.destination_addr.as_bytes())],
-                esm_class: sm.esm_class,
-                data_coding: sm.data_coding,
-                registered_delivery: sm.registered_delivery,
-                payload: payload_of(&sm.short_message, &sm.tlvs),
-                sar: sar_of(&sm.tlvs),
-            }),
-            Body::DataSm(sm) => Some(Self {
-                source: owned(sm.source_addr.as_bytes()),
-                destinations: vec![owned(sm.destination_addr.as_bytes())],
-                esm_class: sm.esm_class,
-                data_coding: sm.data_coding,
-                registered_delivery: sm.registered_delivery,
-                payload: payload_of(&[], &sm.tlvs),
-                sar: sar_of(&sm.tlvs),
-            }),
-            Body::SubmitMulti(sm) => Some(Self {
-                source: owned(sm.source_addr.as_bytes()),
-                destinations: sm
-                    .dest_address
+        let (source, destinations, data_coding, registered_delivery, view) = match body {
+            Body::SubmitSm(sm) | Body::DeliverSm(sm) => (
+                &sm.source_addr,
+                vec![owned(sm.destination_addr.as_bytes())],
+                sm.data_coding,
+                sm.registered_delivery,
+                DeliverSm {
+                    esm_class: sm.esm_class,
+                    short_message: &sm.short_message[..],
+                    tlvs: sm.tlvs.as_ref(),
+                    ..DeliverSm::default()
+                },
+            ),
+            Body::DataSm(sm) => (
+                &sm.source_addr,
+                vec![owned(sm.destination_addr.as_bytes())],
+                sm.data_coding,
+                sm.registered_delivery,
+                DeliverSm {
+                    esm_class: sm.esm_class,
+                    tlvs: sm.tlvs.as_ref(),
+                    ..DeliverSm::default()
+                },
+            ),
+            Body::SubmitMulti(sm) => (
+                &sm.source_addr,
+                sm.dest_address
                     .iter()
                     .filter_map(|d| match d {
                         DestAddress::SmeAddress {
@@ -94,43 +120,32 @@ impl UserData {
                         DestAddress::DistributionList { .. } => None,
                     })
                     .collect(),
-                esm_class: sm.esm_class,
-                data_coding: sm.data_coding,
-                registered_delivery: sm.registered_delivery,
-                payload: payload_of(&sm.short_message, &sm.tlvs),
-                sar: sar_of(&sm.tlvs),
-            }),
-            _ => None,
-        }
+                sm.data_coding,
+                sm.registered_delivery,
+                DeliverSm {
+                    esm_class: sm.esm_class,
+                    short_message: &sm.short_message[..],
+                    tlvs: sm.tlvs.as_ref(),
+                    ..DeliverSm::default()
+                },
+            ),
+            _ => return None,
+        };
+        let (content, concat) = read(&view);
+        Some(Self {
+            source: owned(source.as_bytes()),
+            destinations,
+            esm_class: view.esm_class,
+            data_coding,
+            registered_delivery,
+            content,
+            concat,
+        })
     }
 
     /// The first destination (empty if there is none).
     pub fn destination(&self) -> &[u8] {
         self.destinations.first().map_or(&[][..], |d| &d[..])
-    }
-
-    /// Which part of which message this is, if it is one of several: the
-    /// kind of reference, the reference, the total, the sequence number
-    /// and the payload without its header.
-    fn part(&self) -> Option<(ReferenceKind, u16, u8, u8, Bytes)> {
-        if let Ok(Some(part)) = Part::from_short_message(&self.payload, self.esm_class.udhi()) {
-            let offset = self.payload.len() - part.payload.len();
-            let payload = self.payload.slice(offset..);
-            return Some((part.kind, part.reference, part.total, part.seq, payload));
-        }
-        let (reference, total, seq) = self.sar?;
-        Some((ReferenceKind::Sar, reference, total, seq, self.content()))
-    }
-
-    /// The payload without its user data header (all of it if the header
-    /// is malformed).
-    pub fn content(&self) -> Bytes {
-        if self.esm_class.udhi()
-            && let Ok((_, rest)) = smpp_core::text::udh::Udh::split(&self.payload)
-        {
-            return self.payload.slice(self.payload.len() - rest.len()..);
-        }
-        self.payload.clone()
     }
 }
 
@@ -263,9 +278,19 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
             parts: 1,
             message_ids: ids,
         };
-        let Some((kind, reference, total, seq, payload)) = data.part() else {
-            return Some(whole(data.content(), message_id.into_iter().collect()));
+        let Some(Concat {
+            kind,
+            reference,
+            total,
+            seq,
+        }) = data.concat
+        else {
+            return Some(whole(
+                data.content.clone(),
+                message_id.into_iter().collect(),
+            ));
         };
+        let payload = data.content.clone();
         let key = MessageKey::new(peer, &data.source, data.destination(), kind, reference);
         let outcome = self
             .parts
@@ -299,43 +324,27 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
 }
 
 /// A delivery receipt's fields as JSON, if `body` is a `deliver_sm` or
-/// `data_sm` carrying one (by `esm_class` or by the receipt TLVs):
-/// `message_id`, `stat`, `state`, `err`, `source`, `destination`, `text`
-/// (the receipt's own text).
+/// `data_sm` carrying one (by `esm_class` or by the receipt TLVs), read by
+/// `smpp_core::receipt::Receipt`: `message_id`, `stat`, `state`, `err`,
+/// `source`, `destination`, `text` (the receipt's own text).
 pub fn receipt_json(body: &Body<Bytes>) -> Option<Map<String, Value>> {
-    let (esm_class, source, destination, short_message, tlvs) = match body {
+    let (receipt, esm_class, source, destination, text) = match body {
         Body::DeliverSm(sm) => (
+            Receipt::from_deliver_sm(sm),
             sm.esm_class,
             &sm.source_addr,
             &sm.destination_addr,
-            &sm.short_message[..],
-            &sm.tlvs,
+            user_data(&sm.short_message, &sm.tlvs),
         ),
         Body::DataSm(sm) => (
+            Receipt::from_data_sm(sm),
             sm.esm_class,
             &sm.source_addr,
             &sm.destination_addr,
-            &[][..],
-            &sm.tlvs,
+            user_data(&[], &sm.tlvs),
         ),
         _ => return None,
     };
-    let text = match tlvs.get(TlvTag::MESSAGE_PAYLOAD) {
-        Some(tlv) if short_message.is_empty() => tlv.value,
-        _ => short_message,
-    };
-    let network_error = tlvs
-        .get(TlvTag::NETWORK_ERROR_CODE)
-        .and_then(|t| match t.value {
-            [network_type, a, b] => Some((*network_type, u16::from_be_bytes([*a, *b]))),
-            _ => None,
-        });
-    let receipt = Receipt::new(
-        text,
-        tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.as_cstr()),
-        tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8()),
-        network_error,
-    );
     if !esm_class.is_delivery_receipt() && !receipt.is_receipt() {
         return None;
     }

@@ -10,7 +10,7 @@
 use core::time::Duration;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -337,30 +337,37 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
     let _ = listener.wait();
 }
 
-/// A simulator with a TLS listener whose certificate (for `localhost`,
-/// made here) is in the returned PEM file.
-fn tls_sim(name: &str) -> (Sim, PathBuf) {
+/// A self-signed certificate for `localhost` and 127.0.0.1, made here:
+/// the PEM files of the certificate and of its key.
+fn certificate(name: &str) -> (PathBuf, PathBuf) {
     let dir = scratch(name);
-    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let certified = rcgen::generate_simple_self_signed(names).unwrap();
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
     std::fs::write(&cert, certified.cert.pem()).unwrap();
     std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
-    let sim = Sim::start(&[
+    (cert, key)
+}
+
+/// A simulator with a TLS listener too, started with `args`, and the PEM
+/// file of its certificate.
+fn tls_sim(name: &str, args: &[&str]) -> (Sim, PathBuf) {
+    let (cert, key) = certificate(name);
+    let mut all = vec![
         "--listen-tls",
         "127.0.0.1:0",
         "--tls-cert",
         cert.to_str().unwrap(),
         "--tls-key",
         key.to_str().unwrap(),
-        "--http",
-        "127.0.0.1:0",
-    ]);
-    (sim, cert)
+    ];
+    all.extend_from_slice(args);
+    (Sim::start(&all), cert)
 }
 
 #[test]
 fn bench_over_tls() {
-    let (sim, cert) = tls_sim("tls-bench");
+    let (sim, cert) = tls_sim("tls-bench", &["--http", "127.0.0.1:0"]);
     let tls = sim.tls.clone().expect("a TLS address");
     let out = esme(&args(
         "bench",
@@ -394,7 +401,7 @@ fn bench_over_tls() {
         &["--to", "1", "--text", "x", "--connect-timeout-ms", "500"],
     ));
     assert_eq!(plain.status.code(), Some(2), "{}", show(&plain));
-    let (_, other) = tls_sim("tls-other");
+    let (_, other) = tls_sim("tls-other", &[]);
     let untrusted = esme(&args(
         "send",
         &tls,
@@ -426,7 +433,7 @@ fn bench_over_tls() {
 fn receipts_cross_from_plain_to_tls_sessions() {
     // A receiver over TLS and a transmitter over plain TCP are sessions
     // of one server: the receipts of the transmitter go to the receiver.
-    let (sim, cert) = tls_sim("tls-listen");
+    let (sim, cert) = tls_sim("tls-listen", &["--http", "127.0.0.1:0"]);
     let tls = sim.tls.clone().expect("a TLS address");
     let listener = esme_spawn(&args(
         "listen",
@@ -1120,25 +1127,14 @@ fn node_smpp() -> Option<PathBuf> {
     Some(modules)
 }
 
-#[test]
-fn smsc_sim_serves_node_smpp_as_an_esme() {
-    let Some(modules) = node_smpp() else {
-        return;
-    };
-    let dir = scratch("node-esme");
-    let log = dir.join("messages.jsonl");
-    let sim = Sim::start(&[
-        "--users",
-        "node:pw",
-        "--log-messages",
-        log.to_str().unwrap(),
-    ]);
-    let port = sim.addr.rsplit_once(':').unwrap().1.to_owned();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node_esme.js");
+/// node-smpp's ESME (`tests/interop/node_esme.js`) at `url` sends
+/// `count` messages and gets a receipt for each; checks what it decoded.
+fn node_esme(modules: &Path, url: &str, count: usize, ca: Option<&Path>) {
     let mut node = Command::new("node")
-        .arg(script)
-        .args([port.as_str(), "node", "pw"])
-        .env("NODE_PATH", &modules)
+        .arg(modules.join("../node_esme.js"))
+        .args([url, "node", "pw", &count.to_string()])
+        .args(ca)
+        .env("NODE_PATH", modules)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1149,47 +1145,85 @@ fn smsc_sim_serves_node_smpp_as_an_esme() {
     let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
     assert!(status.success(), "{stdout}\n{stderr}");
     let lines = json_lines(&stdout);
+    let of = |pdu: &str| -> Vec<&Value> { lines.iter().filter(|l| l["pdu"] == pdu).collect() };
     assert_eq!(
-        lines[0]["bind_transceiver_resp"],
-        json!({"command_status": 0, "system_id": "smsc-sim"})
+        of("bind_transceiver_resp"),
+        [&json!({"pdu": "bind_transceiver_resp", "status": 0, "system_id": "smsc-sim"})]
     );
-    let ids: Vec<&Value> = lines
-        .iter()
-        .filter_map(|l| l.get("submit_sm_resp"))
+    let mut ids: Vec<&Value> = of("submit_sm_resp")
+        .into_iter()
         .map(|r| {
-            assert_eq!(r["command_status"], 0, "{r}");
+            assert_eq!(r["status"], 0, "{r}");
             &r["message_id"]
         })
         .collect();
-    assert_eq!(ids.len(), 3, "{stdout}");
-    let receipts: Vec<&Value> = lines.iter().filter_map(|l| l.get("deliver_sm")).collect();
-    assert_eq!(receipts.len(), 3, "{stdout}");
+    ids.sort_by_key(ToString::to_string);
+    ids.dedup();
+    assert_eq!(ids.len(), count, "{stdout}");
+    let receipts = of("deliver_sm");
+    assert_eq!(receipts.len(), count, "{stdout}");
     for receipt in receipts {
         assert_eq!(receipt["esm_class"], 4, "{receipt}");
         assert_eq!(receipt["message_state"], 2, "{receipt}");
-        assert!(ids.contains(&&receipt["receipted_message_id"]), "{receipt}");
+        let id = &receipt["receipted_message_id"];
+        assert!(ids.contains(&id), "{receipt}");
         let text = receipt["short_message"].as_str().unwrap();
         let parsed = DeliveryReceipt::parse(text.as_bytes()).unwrap();
-        assert_eq!(
-            Some(&json!(parsed.id_str().unwrap())),
-            Some(&receipt["receipted_message_id"])
-        );
+        assert_eq!(Some(parsed.id_str().unwrap()), id.as_str(), "{text}");
         assert_eq!(parsed.state(), Some(MessageState::DELIVERED));
     }
-    let query = lines.iter().find_map(|l| l.get("query_sm_resp")).unwrap();
-    assert_eq!(query["command_status"], 0);
-    assert_eq!(&query["message_id"], ids[0]);
-    assert_eq!(query["message_state"], 2);
-    assert!(lines.last().unwrap()["unbound"].as_bool().unwrap());
+    assert_eq!(
+        of("unbind_resp"),
+        [&json!({"pdu": "unbind_resp", "status": 0})]
+    );
+}
 
-    let (status, _) = sim.terminate();
+#[test]
+fn smsc_sim_serves_node_smpp_as_an_esme() {
+    let Some(modules) = node_smpp() else {
+        return;
+    };
+    let log = scratch("node-esme-log").join("messages.jsonl");
+    let (sim, cert) = tls_sim(
+        "node-esme",
+        &[
+            "--users",
+            "node:pw",
+            "--log-messages",
+            log.to_str().unwrap(),
+        ],
+    );
+    let port = |addr: &str| addr.rsplit_once(':').unwrap().1.to_owned();
+    let plain = format!("smpp://127.0.0.1:{}", port(&sim.addr));
+    node_esme(&modules, &plain, 10, None);
+    let tls = format!("ssmpp://127.0.0.1:{}", port(sim.tls.as_deref().unwrap()));
+    node_esme(&modules, &tls, 10, Some(&cert));
+
+    let (status, stdout) = sim.terminate();
     assert!(status.success());
+    assert_eq!(json_lines(&stdout)[0]["receipts"], 20, "{stdout}");
+    // Even messages are ASCII, odd ones UCS-2 (with a surrogate pair).
     let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
-    assert_eq!(logged.len(), 2, "{logged:#?}");
-    assert_eq!(logged[0]["text"], "Hello from node-smpp");
-    assert_eq!(logged[1]["text"], "First half, second half.");
-    assert_eq!(logged[1]["parts"], 2);
-    assert_eq!(logged[1]["message_ids"], json!([ids[1], ids[2]]));
+    assert_eq!(logged.len(), 20, "{logged:#?}");
+    let mut texts: Vec<&str> = logged.iter().map(|l| l["text"].as_str().unwrap()).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let mut want: Vec<String> = (0..10)
+        .map(|n| {
+            if n % 2 == 0 {
+                format!("message {n}")
+            } else {
+                format!("Привет {n} 👋")
+            }
+        })
+        .collect();
+    want.sort_unstable();
+    assert_eq!(texts, want);
+    assert!(
+        logged
+            .iter()
+            .all(|l| l["system_id"] == "node" && l["parts"] == 1)
+    );
 }
 
 #[test]

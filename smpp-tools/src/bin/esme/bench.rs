@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
-use smpp_core::CommandStatus;
 use smpp_std::client::{Backoff, Esme};
 use smpp_std::session::SmResponse;
 use tokio::task::JoinSet;
@@ -108,10 +107,7 @@ impl Tally {
                 }
             }
             Ok(resp) => {
-                if matches!(
-                    resp.command_status,
-                    CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
-                ) {
+                if resp.command_status.is_throttling() {
                     self.throttled += 1;
                 }
                 *self

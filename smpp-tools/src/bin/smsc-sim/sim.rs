@@ -11,18 +11,18 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
-use smpp_core::receipt::DeliveryReceipt;
+use smpp_core::receipt::{ReceiptBuilder, ReceiptDate};
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::split::{Content, Method, SplitOptions};
-use smpp_core::{Body, CommandStatus, EsmClass, MessageState, TlvTag};
+use smpp_core::time::{AbsoluteTime, SmppTime};
+use smpp_core::{Body, CommandStatus, MessageState, TlvTag};
 use smpp_std::server::{BindRequest, Context, Handler, ServerHandle};
 use smpp_std::session::{Answer, Error, Handle};
 use smpp_std::{
-    CancelSm, Pdu, QuerySm, QuerySmRespBuilder, ReplaceSm, SubmitMultiRespBuilder, SubmitSm,
-    SubmitSmBuilder,
+    COctet, CancelSm, DeliverSm, Pdu, QuerySm, QuerySmRespBuilder, ReplaceSm,
+    SubmitMultiRespBuilder, SubmitSm,
 };
-use smpp_tools::clock::{receipt_date, smpp_absolute, unix_now, utc_from_unix};
 use smpp_tools::message::{Assembler, UserData, decode};
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -188,7 +188,7 @@ pub(crate) struct Inner {
 /// [`WAITING_PER_ACCOUNT`] per account and the store's capacity in all.
 #[derive(Debug, Default)]
 struct Waiting {
-    by_account: HashMap<Bytes, VecDeque<Pdu>>,
+    by_account: HashMap<Bytes, VecDeque<DeliverSm>>,
     total: usize,
 }
 
@@ -196,7 +196,7 @@ impl Waiting {
     /// Keeps `receipt` for `system_id`, dropping the account's oldest one
     /// if it has too many; false if a receipt was dropped (that one, when
     /// all accounts together have `cap`).
-    fn push(&mut self, system_id: &Bytes, receipt: Pdu, cap: usize) -> bool {
+    fn push(&mut self, system_id: &Bytes, receipt: DeliverSm, cap: usize) -> bool {
         let queue = self.by_account.entry(system_id.clone()).or_default();
         if queue.len() >= WAITING_PER_ACCOUNT {
             queue.pop_front();
@@ -215,7 +215,7 @@ impl Waiting {
     }
 
     /// The receipts waiting for `system_id`, no longer kept.
-    fn take(&mut self, system_id: &Bytes) -> Option<VecDeque<Pdu>> {
+    fn take(&mut self, system_id: &Bytes) -> Option<VecDeque<DeliverSm>> {
         let queue = self.by_account.remove(system_id)?;
         self.total -= queue.len();
         Some(queue)
@@ -284,6 +284,13 @@ impl Sim {
             }),
         }
     }
+}
+
+/// Seconds since 1970-01-01T00:00:00Z now (0 for a clock set before it).
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn owned(bytes: &[u8]) -> Bytes {
@@ -430,7 +437,7 @@ impl Inner {
         }
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = message_id(n);
-        let content = data.content();
+        let content = data.content.clone();
         lock(&self.store).insert(
             n,
             Stored {
@@ -551,7 +558,7 @@ impl Inner {
                 return;
             }
             let id = message_id(n);
-            let receipts: Vec<Pdu> = message
+            let receipts: Vec<DeliverSm> = message
                 .destinations
                 .iter()
                 .filter_map(|dest| receipt(&id, message, dest))
@@ -563,7 +570,7 @@ impl Inner {
         }
     }
 
-    async fn deliver_receipt(&self, server: &ServerHandle, system_id: &Bytes, pdu: Pdu) {
+    async fn deliver_receipt(&self, server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) {
         match server
             .deliver_to_system_id(&lossy(system_id), pdu.clone())
             .await
@@ -603,7 +610,8 @@ impl Inner {
         };
         let final_date = message
             .done
-            .map(|t| smpp_absolute(&utc_from_unix(t)))
+            .and_then(|t| AbsoluteTime::from_unix_seconds(t, 0).ok())
+            .map(|t| String::from_utf8_lossy(&SmppTime::Absolute(t).format()).into_owned())
             .unwrap_or_default();
         response(
             QuerySmRespBuilder::new(0)
@@ -690,8 +698,8 @@ impl Inner {
         content: &MoContent,
     ) -> Result<Vec<CommandStatus>, MoError> {
         let template = SubmitSm {
-            source_addr: smpp_std::COctet::new(owned(source.as_bytes())),
-            destination_addr: smpp_std::COctet::new(owned(destination.as_bytes())),
+            source_addr: COctet::new(owned(source.as_bytes())),
+            destination_addr: COctet::new(owned(destination.as_bytes())),
             ..SubmitSm::default()
         };
         let reference = self.next_reference.fetch_add(1, Ordering::Relaxed);
@@ -821,50 +829,29 @@ fn excerpt(message: &Stored) -> String {
         .collect()
 }
 
-/// The delivery receipt of message `id` for its destination `dest`: the
-/// text of SMPP's appendix, `receipted_message_id` and `message_state`
-/// (and `network_error_code` when it failed).
-fn receipt(id: &str, message: &Stored, dest: &Address) -> Option<Pdu> {
-    let state = message.state;
-    let done = message.done.unwrap_or(message.submitted);
-    let submit_date = receipt_date(&utc_from_unix(message.submitted));
-    let done_date = receipt_date(&utc_from_unix(done));
-    let err = format!("{:03}", message.error);
+/// The delivery receipt of message `id` for its destination `dest`
+/// (`smpp_std::receipt`): the text of SMPP's appendix, with
+/// `receipted_message_id` and `message_state` (and `network_error_code`
+/// when it failed), from the destination back to the source.
+fn receipt(id: &str, message: &Stored, dest: &Address) -> Option<DeliverSm> {
+    let date = |secs| ReceiptDate::from_unix_seconds(secs, false).ok();
     let excerpt = excerpt(message);
-    let fields = DeliveryReceipt {
-        id: Some(id.as_bytes()),
-        sub: Some(b"001"),
-        dlvrd: Some(if state == MessageState::DELIVERED {
-            b"001"
-        } else {
-            b"000"
-        }),
-        submit_date: Some(submit_date.as_bytes()),
-        done_date: Some(done_date.as_bytes()),
-        stat: Some(state.stat().unwrap_or("UNKNOWN").as_bytes()),
-        err: Some(err.as_bytes()),
-        text: Some(excerpt.as_bytes()),
-    };
-    // The fields above take at most about 150 octets.
-    let mut text = [0u8; 254];
-    let len = fields.format(&mut text).ok()?;
-    let mut builder = SubmitSmBuilder::deliver_sm(0)
-        .service_type(&message.service_type)
-        .source_addr_ton(dest.ton)
-        .source_addr_npi(dest.npi)
-        .source_addr(&dest.addr)
-        .dest_addr_ton(message.source.ton)
-        .dest_addr_npi(message.source.npi)
-        .destination_addr(&message.source.addr)
-        .esm_class(EsmClass::DELIVERY_RECEIPT)
-        .short_message(text.get(..len)?)
-        .receipted_message_id(id)
-        .message_state(state);
-    if message.error != 0 {
+    let receipt = ReceiptBuilder {
         // Network type 3: GSM.
-        builder = builder.network_error_code(3, u16::from(message.error));
-    }
-    builder.build().ok()
+        network_error_code: (message.error != 0).then_some((3, u16::from(message.error))),
+        submit_date: date(message.submitted),
+        done_date: date(message.done.unwrap_or(message.submitted)),
+        text: excerpt.as_bytes(),
+        ..ReceiptBuilder::new(id.as_bytes(), message.state)
+    };
+    let mut body =
+        smpp_std::receipt::deliver_sm(&receipt, &dest.addr, &message.source.addr).ok()?;
+    body.service_type = COctet::new(message.service_type.clone());
+    body.source_addr_ton = dest.ton;
+    body.source_addr_npi = dest.npi;
+    body.dest_addr_ton = message.source.ton;
+    body.dest_addr_npi = message.source.npi;
+    Some(body)
 }
 
 impl Handler for Sim {
@@ -905,12 +892,12 @@ impl Handler for Sim {
 
 #[cfg(test)]
 mod tests {
-    use super::{Bytes, Mix, SubmitSmBuilder, WAITING_PER_ACCOUNT, Waiting};
+    use super::{Bytes, DeliverSm, Mix, WAITING_PER_ACCOUNT, Waiting};
     use smpp_core::MessageState;
 
     #[test]
     fn waiting_receipts_are_capped_per_account_and_in_all() {
-        let receipt = SubmitSmBuilder::deliver_sm(0).build().unwrap();
+        let receipt = DeliverSm::default();
         let (a, b) = (Bytes::from_static(b"a"), Bytes::from_static(b"b"));
         let mut waiting = Waiting::default();
         assert!(waiting.push(&a, receipt.clone(), 3));
