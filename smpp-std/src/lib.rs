@@ -81,7 +81,6 @@ pub mod reassembly;
 pub mod receipt;
 #[cfg(feature = "tokio")]
 pub mod server;
-#[cfg(feature = "tokio")]
 pub mod session;
 pub mod text;
 
