@@ -17,7 +17,7 @@ use crate::owned::{Body, COctet, DataSm, Pdu, SubmitSm, Tlvs};
 /// session numbers its requests.
 pub trait IntoRequest {
     /// The body to send; `command_id` is the command a typed call
-    /// ([`Handle::submit_sm`], ...) sends: anything else is refused with
+    /// ([`Handle::submit_sm`](super::Handle::submit_sm), ...) sends: anything else is refused with
     /// [`Error::UnexpectedCommand`], and nothing is sent.
     fn into_request(self, command_id: Option<CommandId>) -> Result<Body, Error>;
 }
