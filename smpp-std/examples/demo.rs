@@ -433,13 +433,11 @@ fn mo_parts() -> Res<Vec<Pdu>> {
         destination_addr: smpp_std::COctet::new(Bytes::from_static(b"INFO")),
         ..smpp_std::SubmitSm::default()
     };
-    // The session numbers the PDUs it sends: the builder's numbers go unused.
     Ok(deliver_sms(
         &template,
         Content::Text(MO_TEXT, Encoding::Ucs2),
         Method::Udh8 { reference: 0x5A },
         SplitOptions::default(),
-        || 1,
     )?)
 }
 
@@ -778,7 +776,7 @@ fn message(kind: Kind, dest: &str, n: usize) -> Res<Vec<Pdu>> {
         }
     };
     // The session numbers the PDUs it sends: the builder's numbers go unused.
-    let mut pdus = submit_sms(&base, content, method, options, || 1)?;
+    let mut pdus = submit_sms(&base, content, method, options)?;
     if kind == Kind::Flash {
         for pdu in &mut pdus {
             if let Body::SubmitSm(sm) = &mut pdu.body {

@@ -232,7 +232,13 @@ fn a_bind_the_mc_accepts_gives_a_bound_client() {
         let mut client = Client::connect(addr, esme(BindType::Transceiver)).expect("bound");
         assert_eq!(client.bind_type(), Some(BindType::Transceiver));
         assert_eq!(client.system_id().as_bytes(), b"SMSC");
+        let info = client.bind_info().expect("bound");
+        assert_eq!(info.bind_type, BindType::Transceiver);
+        assert_eq!(info.system_id.as_bytes(), b"SMSC");
+        assert_eq!(info.interface_version, smpp_core::InterfaceVersion::V34);
         client.unbind().expect("unbound");
+        // How it was bound, still.
+        assert_eq!(client.bind_info(), Some(info));
         assert_eq!(client.close_reason(), Some(CloseReason::Unbound));
 
         let (bind, after) = mc.join().expect("the MC");

@@ -730,9 +730,6 @@ fn our_esme_binds_submits_and_gets_receipts_from_node_smpp() {
             .registered_delivery(RegisteredDelivery::RECEIPT_ON_FINAL)
             .build()
             .unwrap();
-        let Body::SubmitSm(template) = template.body else {
-            panic!("the submit_sm builder makes a submit_sm")
-        };
         let mut pdus = Vec::new();
         for text in ["Hello from smpp-std @ 12:00", long.trim_end(), "Привет 👋"] {
             pdus.extend(
@@ -741,7 +738,6 @@ fn our_esme_binds_submits_and_gets_receipts_from_node_smpp() {
                     text,
                     &[],
                     smpp_core::text::split::Method::Udh8 { reference: 0x42 },
-                    || 0,
                 )
                 .unwrap(),
             );

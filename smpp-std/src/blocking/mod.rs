@@ -139,8 +139,6 @@
 //! request times out.
 
 mod incoming;
-#[cfg(not(feature = "tokio"))]
-mod standalone;
 mod transport;
 
 use core::fmt;
@@ -159,12 +157,9 @@ use smpp_core::session::{
 use smpp_core::{CommandId, CommandStatus, Header};
 
 pub use incoming::Request;
-#[cfg(not(feature = "tokio"))]
-pub use standalone::{Answer, Error, IntoRequest, SmResponse};
 pub use transport::{Transport, WithSocket};
 
-#[cfg(feature = "tokio")]
-pub use crate::session::{Answer, Error, IntoRequest, SmResponse};
+pub use crate::session::{Answer, BindInfo, Error, IntoRequest, SmResponse};
 
 use crate::frame::{Frame, FrameDecoder};
 use crate::owned::{Body, COctet, Pdu};
@@ -805,6 +800,18 @@ impl<S: Transport> Client<S> {
     /// sides'.
     pub fn version(&self) -> Version {
         self.engine.version()
+    }
+
+    /// How the session is bound (`None` until it is), as the async
+    /// client's `Handle::bind_info` says it.
+    pub fn bind_info(&self) -> Option<BindInfo> {
+        let bind_type = self.engine.bind_type()?;
+        Some(BindInfo::of_config(
+            bind_type,
+            self.system_id.clone(),
+            self.engine.version(),
+            self.engine.config(),
+        ))
     }
 
     /// The window: how many requests may await their response at once.

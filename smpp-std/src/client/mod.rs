@@ -97,9 +97,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::owned::Pdu;
 use crate::session::BindInfo;
-use crate::session::answer::{Inbox, Responder};
 use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
 use crate::session::handle::{Command, Shared};
+use crate::session::incoming::{Inbox, Responder};
 use crate::session::{Answer, Error, Handle, Incoming, Request};
 
 /// The rustls crate the TLS calls take configurations of (feature `tls`).

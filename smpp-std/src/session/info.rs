@@ -63,6 +63,7 @@ pub struct BindInfo {
 
 impl BindInfo {
     /// MC side: how the ESME's `bind` binds, once accepted.
+    #[cfg(feature = "tokio")]
     pub(crate) fn of_bind(bind_type: BindType, bind: &Bind, version: Version) -> Self {
         Self {
             bind_type,

@@ -1,6 +1,8 @@
 //! Running SMPP sessions over tokio (feature `tokio`): the types the
 //! [`client`](crate::client) (ESME) and the [`server`](crate::server) (SMSC)
-//! share.
+//! share; [`Answer`], [`Error`], [`IntoRequest`], [`SmResponse`],
+//! [`BindInfo`] and [`BindRequest`] are also the
+//! [`blocking`](crate::blocking) client's, and there without the feature.
 //!
 //! Each session runs in a task of its own that drives one sans-I/O
 //! [`smpp_core::session::Session`]: it cuts frames from the connection's
@@ -135,17 +137,33 @@
 //! 65,536 requests; a PDU sent is at most 960 KiB, one received at most
 //! 70,000 octets (the frame decoder's default maximum).
 
+// What the async session and the blocking client share.
 pub(crate) mod answer;
-pub(crate) mod driver;
 mod error;
-pub(crate) mod handle;
 mod info;
+mod request;
+
+// The async session (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub(crate) mod driver;
+#[cfg(feature = "tokio")]
+pub(crate) mod handle;
+#[cfg(feature = "tokio")]
+pub(crate) mod incoming;
+#[cfg(feature = "tokio")]
 mod metrics;
+#[cfg(feature = "tokio")]
 mod observe;
 
-pub use answer::{Answer, Incoming, Request};
+pub use answer::Answer;
 pub use error::Error;
-pub use handle::{Handle, IntoRequest, Pending, SmResponse};
+#[cfg(feature = "tokio")]
+pub use handle::{Handle, Pending};
+#[cfg(feature = "tokio")]
+pub use incoming::{Incoming, Request};
 pub use info::{BindInfo, BindRequest};
+#[cfg(feature = "tokio")]
 pub use metrics::{Latency, PduCount, SessionStats, Traffic};
+#[cfg(feature = "tokio")]
 pub(crate) use metrics::{Meter, SharedMeter};
+pub use request::{IntoRequest, SmResponse};

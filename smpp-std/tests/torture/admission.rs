@@ -15,7 +15,7 @@ use smpp_std::{HeaderOnlyBuilder, client};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
 
-use crate::harness::{Probe, Raw, RawEnd, Running, Size, Smsc, esme, mc, run, submit_body};
+use crate::harness::{Probe, Raw, RawEnd, Running, Size, Smsc, esme, mc, run, submit_sm};
 
 /// An ESME of this crate connecting from `source` binds and gets a
 /// `submit_sm` answered.
@@ -37,7 +37,7 @@ async fn a_real_esme(probe: &Probe, server: SocketAddr, source: &str) -> Handle 
         .within(
             Duration::from_secs(2),
             "the real ESME's submit_sm",
-            esme.submit_sm(submit_body(1, Size::Small)),
+            esme.submit_sm(submit_sm(1, Size::Small)),
         )
         .await
         .unwrap();
@@ -214,7 +214,7 @@ fn binds_thousands_of_times_a_second_leave_a_real_esme_working() {
                 while !stop.load(Ordering::SeqCst) {
                     let resp = timeout(
                         Duration::from_secs(1),
-                        esme.submit_sm(submit_body(n, Size::Small)),
+                        esme.submit_sm(submit_sm(n, Size::Small)),
                     )
                     .await
                     .expect("the real ESME answered within a second during a bind storm")

@@ -13,8 +13,7 @@ use smpp_std::session::{Answer, Error, SmResponse};
 
 use crate::harness::{
     Probe, Raw, RawEnd, Size, Smsc, Transport, accepted, all_accepted, bound_session, client_link,
-    deliver_sm, encode_all, esme, mc, push, queue_submits, run, server_link, submit_body,
-    submit_sm, which,
+    deliver_sm, encode_all, esme, mc, push, queue_submits, run, server_link, submit_sm, which,
 };
 
 /// Reads until the peer closes: an `ESME_ROK` `response` to each of the
@@ -186,7 +185,7 @@ fn client_reset(transport: Transport, size: Size, window: usize, read: usize, an
             .within(Duration::from_secs(3), "the session's end", esme.closed())
             .await;
         assert_eq!(reason, CloseReason::Disconnected);
-        let late = esme.submit_sm(submit_body(0, Size::Small)).await;
+        let late = esme.submit_sm(submit_sm(0, Size::Small)).await;
         assert!(
             matches!(late, Err(Error::Closed(CloseReason::Disconnected))),
             "{late:?}"

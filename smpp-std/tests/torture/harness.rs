@@ -423,25 +423,9 @@ pub(crate) fn submit_sm(n: u32, size: Size) -> Pdu {
     sm(SubmitSmBuilder::new(n), n, size)
 }
 
-/// The body of `submit_sm` number `n`, for a client to send.
-pub(crate) fn submit_body(n: u32, size: Size) -> smpp_std::SubmitSm {
-    let Body::SubmitSm(body) = submit_sm(n, size).body else {
-        unreachable!()
-    };
-    body
-}
-
 /// `deliver_sm` number `n` with `sequence_number` `n`.
 pub(crate) fn deliver_sm(n: u32, size: Size) -> Pdu {
     sm(SubmitSmBuilder::deliver_sm(n), n, size)
-}
-
-/// The body of `deliver_sm` number `n`, for a server to push.
-pub(crate) fn deliver_body(n: u32, size: Size) -> smpp_std::DeliverSm {
-    let Body::DeliverSm(body) = deliver_sm(n, size).body else {
-        unreachable!()
-    };
-    body
 }
 
 /// An `alert_notification` with `sequence_number` `n`.
@@ -726,7 +710,7 @@ pub(crate) fn queue_submits(
     tokio::spawn(async move {
         let mut pending = Vec::new();
         for n in numbers {
-            let body = Body::SubmitSm(submit_body(n, size));
+            let body = submit_sm(n, size);
             pending.push(esme.queue(body).await.unwrap());
         }
         pending
@@ -758,13 +742,13 @@ pub(crate) async fn all_accepted(probe: &Probe, pending: Vec<Pending>) -> Vec<u3
 /// ESME: sends `submit_sm` number `n` from a task of its own.
 pub(crate) fn submit(esme: &Handle, n: u32, size: Size) -> JoinHandle<Result<SmResponse, Error>> {
     let esme = esme.clone();
-    tokio::spawn(async move { esme.submit_sm(submit_body(n, size)).await })
+    tokio::spawn(async move { esme.submit_sm(submit_sm(n, size)).await })
 }
 
 /// MC: pushes `deliver_sm` number `n` from a task of its own.
 pub(crate) fn push(handle: &Handle, n: u32, size: Size) -> JoinHandle<Result<SmResponse, Error>> {
     let handle = handle.clone();
-    tokio::spawn(async move { handle.deliver_sm(deliver_body(n, size)).await })
+    tokio::spawn(async move { handle.deliver_sm(deliver_sm(n, size)).await })
 }
 
 /// `ESME_ROK` to `submit_sm` `sequence_number` (`message_id`

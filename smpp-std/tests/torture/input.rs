@@ -18,7 +18,7 @@ use smpp_std::{
 use crate::harness::{
     Probe, Raw, RawEnd, Size, Smsc, Transport, bound_session, client_link, deliver_sm, encode,
     esme, flood, goes_on, ids, mc, push, queue_submits, quiet, raw_pdu, run, server_link, submit,
-    submit_body, submit_sm, take_requests, which, window_whole,
+    submit_sm, take_requests, which, window_whole,
 };
 
 /// A `command_id` no version of SMPP defines.
@@ -218,18 +218,14 @@ fn the_client_refuses_to_send_a_garbage_time() {
         let config = esme(BindType::Transmitter).with_timers(quiet(Duration::from_secs(1)));
         let (esme, _incoming, mut raw) =
             client_link(Transport::Pipe, RawEnd::default(), config).await;
-        let garbage = COctet::new(Bytes::from_static(b"XXXXXXXXXXXXXXXX"));
-        let mut sm = submit_body(1, Size::Small);
-        sm.schedule_delivery_time = garbage.clone();
-        let err = esme.submit_sm(sm).await.unwrap_err();
+        let garbage: &'static [u8] = b"XXXXXXXXXXXXXXXX";
+        let err = esme.submit_sm(timed(garbage, b"")).await.unwrap_err();
         assert!(
             matches!(err, Error::Encode(_)),
             "a garbage schedule_delivery_time was not refused before sending: {err:?}"
         );
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSCHED));
-        let mut sm = submit_body(2, Size::Small);
-        sm.validity_period = garbage;
-        let err = esme.submit_sm(sm).await.unwrap_err();
+        let err = esme.submit_sm(timed(b"", garbage)).await.unwrap_err();
         assert!(
             matches!(err, Error::Encode(_)),
             "a garbage validity_period was not refused before sending: {err:?}"
@@ -237,12 +233,28 @@ fn the_client_refuses_to_send_a_garbage_time() {
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVEXPIRY));
 
         // Nothing went out: the next PDU the MC reads is the good one.
-        let mut sm = submit_body(3, Size::Small);
-        sm.schedule_delivery_time = COctet::new(Bytes::from_static(ABSOLUTE));
-        sm.validity_period = COctet::new(Bytes::from_static(RELATIVE));
+        let smpp_std::Body::SubmitSm(good) = submit_sm(3, Size::Small).body else {
+            panic!("the builder makes a submit_sm")
+        };
+        let sm = smpp_std::SubmitSm {
+            schedule_delivery_time: COctet::new(Bytes::from_static(ABSOLUTE)),
+            validity_period: COctet::new(Bytes::from_static(RELATIVE)),
+            ..good
+        };
         let sending = tokio::spawn(async move { esme.submit_sm(sm).await });
         goes_on(&probe, &mut raw, sending, 3, Size::Small).await;
     });
+}
+
+/// A `submit_sm` body with these time fields, made by hand: the builders
+/// refuse bad ones.
+fn timed(schedule: &'static [u8], validity: &'static [u8]) -> smpp_std::SubmitSm {
+    smpp_std::SubmitSm {
+        destination_addr: COctet::new(Bytes::from_static(b"447700900123")),
+        schedule_delivery_time: COctet::new(Bytes::from_static(schedule)),
+        validity_period: COctet::new(Bytes::from_static(validity)),
+        ..smpp_std::SubmitSm::default()
+    }
 }
 
 /// A `deliver_sm` body whose `schedule_delivery_time` is 16 characters of

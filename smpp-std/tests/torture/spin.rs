@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::harness::{
     Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, all_accepted, bound_session,
     carries, client_link, esme, flood, mc, pair, push, queue_submits, quiet, run, server_link,
-    submit_body, submit_sm, which, window_whole, write_without_reading,
+    submit_sm, which, window_whole, write_without_reading,
 };
 
 /// `submit_sm` written by an ESME that never reads.
@@ -62,7 +62,7 @@ async fn twenty_answered(probe: &Probe, smsc: &Smsc, esme: &smpp_std::session::H
             .within(
                 Duration::from_secs(3),
                 "a submit_sm of a well-behaved ESME while others flood",
-                esme.submit_sm(submit_body(n, Size::Small)),
+                esme.submit_sm(submit_sm(n, Size::Small)),
             )
             .await
             .unwrap();

@@ -6,16 +6,16 @@
 use core::time::Duration;
 use std::sync::Arc;
 
+use smpp_core::CommandId;
 use smpp_core::session::{BindType, CloseReason, Timers};
-use smpp_core::{Body, CommandId};
 use smpp_std::session::{Error, Handle, SmResponse};
 use smpp_std::{BindBuilder, HeaderOnlyBuilder};
 use tokio::task::JoinHandle;
 
 use crate::harness::{
     Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, bound_session, client_link, esme,
-    flood, goes_on, ids, mc, push, quiet, run, server_link, submit, submit_body, submit_sm,
-    window_whole, write_without_reading,
+    flood, goes_on, ids, mc, push, quiet, run, server_link, submit, submit_sm, window_whole,
+    write_without_reading,
 };
 
 /// 500 ms for a write to make progress, 10 s for a response; no
@@ -103,10 +103,7 @@ fn client_to_an_mc_that_never_reads(transport: Transport) {
             tokio::spawn(async move {
                 let mut pending = Vec::new();
                 for n in 1.. {
-                    match esme
-                        .queue(Body::SubmitSm(submit_body(n, Size::Large)))
-                        .await
-                    {
+                    match esme.queue(submit_sm(n, Size::Large)).await {
                         Ok(response) => pending.push(response),
                         Err(_) => break,
                     }
