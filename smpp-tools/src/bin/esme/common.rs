@@ -296,7 +296,7 @@ pub(crate) fn submit_sms(message: &Message<'_>, reference: u16) -> Result<Vec<Pd
         ies: ports.as_slice(),
         ..SplitOptions::default()
     };
-    let mut pdus = smpp_std::text::submit_sms(&template, content, method, options, || 0)
+    let mut pdus = smpp_std::text::submit_sms(&template, content, method, options)
         .map_err(|e| e.to_string())?;
     if message.flash {
         for pdu in &mut pdus {

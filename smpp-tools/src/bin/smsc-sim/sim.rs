@@ -713,7 +713,7 @@ impl Inner {
             MoContent::Binary(octets) => Content::Binary(octets),
         };
         let parts =
-            smpp_std::text::deliver_sms(&template, content, method, SplitOptions::default(), || 0)
+            smpp_std::text::deliver_sms(&template, content, method, SplitOptions::default())
                 .map_err(MoError::Split)?;
         let mut statuses = Vec::with_capacity(parts.len());
         for part in parts {
