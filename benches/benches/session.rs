@@ -11,17 +11,17 @@ use core::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use smpp_core::session::{BindType, Config, Event, Millis, Session, Timers};
+use smpp_core::session::{BindType, Config, Event, Fixed, Millis, Session, Timers};
 use smpp_core::{Body, COctet, CommandStatus, Pdu, SubmitSm, SubmitSmResp, Tlvs, frame_len};
-use smpp_std::server::{BindRequest, Handler, Server};
-use smpp_std::session::{Answer, Handle};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
+use smpp_std::session::Answer;
 
 /// `submit_sm` per iteration.
 const MESSAGES: usize = 10_000;
 /// The window of both benchmarks.
 const WINDOW: usize = 64;
 
-type Engine = Session<WINDOW, 65_536>;
+type Engine = Session<Fixed<WINDOW, 65_536>>;
 
 fn timers() -> Timers {
     Timers {
@@ -48,7 +48,7 @@ fn pump(
     buf: &mut [u8],
     mut each: impl FnMut(&mut Engine, Pdu<&[u8]>),
 ) {
-    while let Some(n) = from.poll_transmit(buf) {
+    while let Some(n) = from.poll_transmit(buf, Millis(0)) {
         let mut rest = buf.get(..n).unwrap_or_default();
         while let Ok(Some(len)) = frame_len(rest, u32::MAX) {
             let (frame, tail) = rest.split_at(len);
@@ -123,11 +123,11 @@ fn engines(c: &mut Criterion) {
 struct Smsc;
 
 impl Handler for Smsc {
-    async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
         CommandStatus::ESME_ROK
     }
 
-    async fn request(&self, _session: &Handle, _pdu: smpp_std::Pdu) -> Answer {
+    async fn request(&self, _cx: &Context, _pdu: smpp_std::Pdu) -> Answer {
         Answer::MessageId(bytes::Bytes::from_static(b"5a3c9e01"))
     }
 }

@@ -56,7 +56,7 @@ fn take<'a>(u: &mut Unstructured<'a>, n: usize) -> Result<&'a [u8]> {
 /// NUL, or for a time field a time value.
 fn cstr<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>> {
     if kind.time {
-        return time(u);
+        return time(u, kind);
     }
     let len = u.int_in_range(0..=kind.max.saturating_sub(1))?;
     let raw = take(u, len)?;
@@ -72,20 +72,27 @@ const TIME_SAMPLES: [&[u8]; 4] = [
     b"991231235959900+",
 ];
 
-/// An SMPP time value: empty or 16 octets without NUL.
-fn time<'a>(u: &mut Unstructured<'a>) -> Result<COctet<&'a [u8]>> {
+/// An SMPP time field: empty or an SMPP time of 16 characters that the
+/// field's rule accepts (16 octets of the input when they are one, else a
+/// sample).
+fn time<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>> {
     let empty: &'a [u8] = &[];
+    let valid = |v: &[u8]| kind.check(v).is_ok();
+    let sample = |u: &mut Unstructured<'a>| -> Result<&'a [u8]> {
+        let s: &'a [u8] = u.choose(&TIME_SAMPLES)?;
+        Ok(if valid(s) { s } else { empty })
+    };
     Ok(COctet::new(match u.int_in_range(0u8..=3)? {
         0 => empty,
         1 => {
             let raw = take(u, TIME_LEN)?;
-            if raw.len() == TIME_LEN && !raw.contains(&0) {
+            if raw.len() == TIME_LEN && valid(raw) {
                 raw
             } else {
-                empty
+                sample(u)?
             }
         }
-        _ => *u.choose(&TIME_SAMPLES)?,
+        _ => sample(u)?,
     }))
 }
 

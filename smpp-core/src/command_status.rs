@@ -93,6 +93,56 @@ impl CommandStatus {
         self.0 == 0
     }
 
+    /// True for the answers that mean "too much, too fast": `ESME_RTHROTTLED` (0x58, the ESME
+    /// exceeded its allowed message rate) and `ESME_RMSGQFUL` (0x14, the MC's message queue,
+    /// for the destination or in all, is full). A sender should slow down and send the
+    /// request again later. SMPP v5.0 adds no other code of this kind.
+    ///
+    /// ```
+    /// use smpp_core::CommandStatus;
+    ///
+    /// assert!(CommandStatus::ESME_RTHROTTLED.is_throttling());
+    /// assert!(CommandStatus::ESME_RMSGQFUL.is_throttling());
+    /// assert!(!CommandStatus::ESME_RSYSERR.is_throttling());
+    /// ```
+    pub const fn is_throttling(self) -> bool {
+        matches!(self, Self::ESME_RTHROTTLED | Self::ESME_RMSGQFUL)
+    }
+
+    /// True for temporary failures: the same request may succeed if sent again later, so a
+    /// sender may retry it (after a pause) rather than report it failed. These are
+    ///
+    /// - the throttling answers ([`Self::is_throttling`]): `ESME_RTHROTTLED` (0x58) and
+    ///   `ESME_RMSGQFUL` (0x14), a rate or a queue that will drain;
+    /// - `ESME_RSYSERR` (0x08), a system error inside the MC, which says nothing about the
+    ///   request;
+    /// - `ESME_RX_T_APPN` (0x64), the ESME's "temporary application error", which the
+    ///   specification defines as asking the MC to retry the delivery later;
+    /// - `ESME_RSERTYPUNAVAIL` (0x102, v5.0), the service type is unavailable for a service
+    ///   outage.
+    ///
+    /// Every other code says the request itself is wrong or refused (a field, the bind state,
+    /// an authorisation, `ESME_RX_P_APPN` and `ESME_RX_R_APPN`), and sending it again gets the
+    /// same answer. Codes that may be either are not counted: `ESME_RDELIVERYFAILURE` (0xFE,
+    /// its `delivery_failure_reason` TLV tells), `ESME_RSUBMITFAIL` (0x45) and
+    /// `ESME_RUNKNOWNERR` (0xFF); nor are `ESME_ROK`, reserved and vendor-specific codes.
+    ///
+    /// ```
+    /// use smpp_core::CommandStatus;
+    ///
+    /// assert!(CommandStatus::ESME_RTHROTTLED.is_retryable());
+    /// assert!(CommandStatus::ESME_RX_T_APPN.is_retryable());
+    /// assert!(!CommandStatus::ESME_RINVDSTADR.is_retryable());
+    /// assert!(!CommandStatus::ESME_RX_P_APPN.is_retryable());
+    /// ```
+    pub const fn is_retryable(self) -> bool {
+        self.is_throttling()
+            || matches!(
+                self,
+                Self::ESME_RSYSERR | Self::ESME_RX_T_APPN | Self::ESME_RSERTYPUNAVAIL
+            )
+    }
+
     /// True for codes in the vendor-specific range 0x400-0x4FF.
     pub const fn is_vendor_specific(self) -> bool {
         matches!(self.0, 0x400..=0x4FF)

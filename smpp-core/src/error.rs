@@ -9,6 +9,7 @@ use core::fmt;
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::header::Header;
+use crate::time::TimeError;
 use crate::tlv::TlvTag;
 use crate::values::Version;
 
@@ -53,9 +54,9 @@ pub enum Field {
     ProtocolId,
     /// `priority_flag`.
     PriorityFlag,
-    /// `schedule_delivery_time` (empty or 16 characters).
+    /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
     ScheduleDeliveryTime,
-    /// `validity_period` (empty or 16 characters).
+    /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
     ValidityPeriod,
     /// `registered_delivery`.
     RegisteredDelivery,
@@ -71,7 +72,7 @@ pub enum Field {
     ShortMessage,
     /// `message_id` (max 65).
     MessageId,
-    /// `final_date` of `query_sm_resp` (empty or 16 characters).
+    /// `final_date` of `query_sm_resp` (empty or an absolute SMPP time).
     FinalDate,
     /// `message_state` of `query_sm_resp`.
     MessageState,
@@ -211,6 +212,13 @@ pub enum FieldProblem {
         /// Characters before the NUL.
         len: usize,
     },
+    /// An SMPP time field of 16 characters that is not an SMPP time
+    /// (absolute `YYMMDDhhmmsstnnp`, relative `YYMMDDhhmmss000R`), or a
+    /// relative time in `final_date`, which holds absolute times only.
+    TimeFormat {
+        /// What is wrong with the time.
+        error: TimeError,
+    },
     /// A length field (`sm_length`) announces more octets than the body
     /// holds. Answered with the field's status (`ESME_RINVMSGLEN`), not
     /// `ESME_RINVCMDLEN`.
@@ -262,6 +270,7 @@ impl fmt::Display for FieldProblem {
             Self::TimeLength { len } => {
                 write!(f, "{len} characters; a time is empty or 16 characters")
             }
+            Self::TimeFormat { error } => write!(f, "not an SMPP time: {error}"),
             Self::LengthExceedsBody { len, available } => {
                 write!(f, "announces {len} octets but only {available} remain")
             }
@@ -515,6 +524,7 @@ impl ErrorKind {
                 | FieldProblem::TooLong { .. }
                 | FieldProblem::EmbeddedNul
                 | FieldProblem::TimeLength { .. }
+                | FieldProblem::TimeFormat { .. }
                 | FieldProblem::InvalidValue { .. }
                 | FieldProblem::ExclusiveWithTlv { .. }
                 | FieldProblem::TooFewEntries { .. }
@@ -630,6 +640,68 @@ pub struct Reply {
     pub command_status: CommandStatus,
     /// The failed PDU's `sequence_number` (0 if no header could be read).
     pub sequence_number: u32,
+}
+
+impl Reply {
+    /// The octets [`Self::emit`] writes: 17 for `deliver_sm_resp` and
+    /// `data_sm_resp`, 16 for every other PDU.
+    pub const fn encoded_len(&self) -> usize {
+        let id = self.command_id.0;
+        if id == CommandId::DELIVER_SM_RESP.0 || id == CommandId::DATA_SM_RESP.0 {
+            Header::LEN + 1
+        } else {
+            Header::LEN
+        }
+    }
+
+    /// Encodes the reply into `out` and returns the octets written
+    /// ([`Self::encoded_len`]); nothing is written if `out` is shorter.
+    ///
+    /// The reply is its header alone (`command_length` 16), as SMPP v5.0
+    /// 3.2.1.3 has an error response, except `deliver_sm_resp` and
+    /// `data_sm_resp`: SMPP v3.4 gives those a `message_id` that is always a
+    /// single NUL, and some MCs cannot parse them without it, so that octet
+    /// is written too (receivers accept either form).
+    ///
+    /// ```
+    /// use smpp_core::{CommandId, CommandStatus, Pdu};
+    ///
+    /// // A submit_sm whose source_addr has no NUL within its 21 octets.
+    /// let mut frame = [0u8; 16 + 1 + 2 + 30];
+    /// frame[..16].copy_from_slice(&[0, 0, 0, 49, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 7]);
+    /// frame[19..].fill(b'1');
+    /// let reply = Pdu::parse(&frame).unwrap_err().reply();
+    ///
+    /// let mut out = [0u8; 16];
+    /// let n = reply.emit(&mut out)?;
+    /// assert_eq!(out[..n], [0, 0, 0, 16, 0x80, 0, 0, 4, 0, 0, 0, 0x0A, 0, 0, 0, 7]);
+    /// let answer = Pdu::parse(&out[..n])?;
+    /// assert_eq!(answer.command_id(), CommandId::SUBMIT_SM_RESP);
+    /// assert_eq!(answer.command_status, CommandStatus::ESME_RINVSRCADR);
+    /// # Ok::<(), smpp_core::Error>(())
+    /// ```
+    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let len = self.encoded_len();
+        let available = out.len();
+        let Some((head, body)) = out
+            .get_mut(..len)
+            .and_then(|dst| dst.split_first_chunk_mut::<{ Header::LEN }>())
+        else {
+            return Err(Error::new(ErrorKind::BufferTooSmall {
+                needed: len,
+                available,
+            }));
+        };
+        let header = Header {
+            command_length: if body.is_empty() { 16 } else { 17 },
+            command_id: self.command_id,
+            command_status: self.command_status,
+            sequence_number: self.sequence_number,
+        };
+        *head = header.to_bytes();
+        body.fill(0);
+        Ok(len)
+    }
 }
 
 impl Error {

@@ -4,6 +4,7 @@
 //! `arbitrary` generators all use.
 
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
+use crate::time::check_field as check_time;
 use crate::types::COctet;
 use crate::wire::read::{Res, field_err};
 use crate::wire::scan::{find_nul, has_nul};
@@ -16,7 +17,8 @@ pub(crate) const TIME_LEN: usize = 16;
 pub(crate) const SHORT_MESSAGE_MAX: usize = u8::MAX as usize;
 
 /// A C-Octet String field: which field, and its size in octets at most, NUL
-/// included. An SMPP time field holds nothing or [`TIME_LEN`] characters.
+/// included. An SMPP time field holds nothing or an SMPP time of
+/// [`TIME_LEN`] characters ([`crate::time::check_field`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct CString {
     /// The field, for errors.
@@ -47,8 +49,8 @@ impl CString {
     }
 
     /// Reads the field: its octets up to the NUL, which must come within
-    /// [`Self::max`] octets; a time field must be empty or hold
-    /// [`TIME_LEN`] characters.
+    /// [`Self::max`] octets; a time field must be empty or an SMPP time
+    /// ([`crate::time::check_field`]).
     // Inlined into each parser, where the field's constant folds away.
     #[allow(clippy::inline_always)]
     #[inline(always)]
@@ -68,24 +70,26 @@ impl CString {
                 FieldProblem::Unterminated { max: self.max },
             ));
         };
-        if self.time && !matches!(value.len(), 0 | TIME_LEN) {
-            return Err(field_err(
-                self.field,
-                FieldProblem::TimeLength { len: value.len() },
-            ));
+        if self.time
+            && let Err(problem) = check_time(self.field, value)
+        {
+            return Err(field_err(self.field, problem));
         }
         Ok((rest, COctet::new(value)))
     }
 
     /// Checks a value of the field before it is encoded, by the rule that
-    /// [`Self::read`] applies to the octets: a time field is empty or holds
-    /// [`TIME_LEN`] characters; the value and its NUL take at most
-    /// [`Self::max`] octets; the value holds no NUL.
+    /// [`Self::read`] applies to the octets: a time field is empty or an
+    /// SMPP time ([`crate::time::check_field`]); the value and its NUL take
+    /// at most [`Self::max`] octets; the value holds no NUL.
     #[inline]
     pub(crate) fn check(self, value: &[u8]) -> Result<(), Error> {
         let len = value.len() + 1;
-        let problem = if self.time && !matches!(value.len(), 0 | TIME_LEN) {
-            FieldProblem::TimeLength { len: value.len() }
+        let problem = if self.time {
+            match check_time(self.field, value) {
+                Ok(()) => return Ok(()),
+                Err(problem) => problem,
+            }
         } else if len > self.max {
             FieldProblem::TooLong { max: self.max, len }
         } else if has_nul(value) {
@@ -147,3 +151,93 @@ pub(crate) const SCHEDULE_DELIVERY_TIME: CString = CString::time(Field::Schedule
 pub(crate) const VALIDITY_PERIOD: CString = CString::time(Field::ValidityPeriod);
 /// `final_date` of `query_sm_resp`.
 pub(crate) const FINAL_DATE: CString = CString::time(Field::FinalDate);
+
+#[cfg(test)]
+mod tests {
+    use super::{CString, DESTINATION_ADDR, FINAL_DATE, SCHEDULE_DELIVERY_TIME, VALIDITY_PERIOD};
+    use crate::error::{ErrorKind, Field, FieldProblem};
+    use crate::time::{SmppTime, TimeError};
+    use crate::wire::read::finish;
+
+    /// The problem `check` finds with `value`, and the one `read` finds in
+    /// the value followed by its NUL (and more octets): the same, or
+    /// neither finds one.
+    fn problems(kind: CString, value: &[u8]) -> Option<FieldProblem> {
+        let problem = |e: crate::error::Error| match e.kind() {
+            ErrorKind::Field { field, problem } => {
+                assert_eq!(field, kind.field);
+                problem
+            }
+            other => panic!("{other:?}"),
+        };
+        let checked = kind.check(value).err().map(problem);
+        let mut octets = [0xEE; 80];
+        octets[..value.len()].copy_from_slice(value);
+        octets[value.len()] = 0;
+        let read = match finish(kind.read(&octets)) {
+            Ok((rest, read)) => {
+                assert_eq!(read.as_bytes(), value);
+                assert_eq!(rest.len(), octets.len() - value.len() - 1);
+                None
+            }
+            Err(e) => Some(problem(e)),
+        };
+        assert_eq!(checked.is_some(), read.is_some(), "{value:?}");
+        checked
+    }
+
+    #[test]
+    fn c_octet_strings_with_a_nul_inside_or_too_long_are_refused_alike() {
+        let kind = DESTINATION_ADDR;
+        let src: [u8; 48] = core::array::from_fn(|i| 0x80 | u8::try_from(i).unwrap());
+        for len in 0..48 {
+            let fits = len < kind.max;
+            for nul in (0..len).map(Some).chain([None]) {
+                let mut value = src;
+                if let Some(at) = nul {
+                    value[at] = 0;
+                }
+                let value = &value[..len];
+                let refused = kind.check(value).is_err();
+                assert_eq!(refused, nul.is_some() || !fits, "len {len} nul {nul:?}");
+                if nul.is_none() {
+                    assert_eq!(problems(kind, value).is_some(), !fits, "len {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn time_fields_are_empty_or_an_smpp_time() {
+        let value = *b"250102030405006+0000";
+        for len in 0..20 {
+            let problem = problems(VALIDITY_PERIOD, &value[..len]);
+            match len {
+                0 | 16 => assert_eq!(problem, None),
+                _ => assert_eq!(problem, Some(FieldProblem::TimeLength { len }), "len {len}"),
+            }
+        }
+        for bad in [b"2501020304050060", b"251302030405006+"] {
+            let error = SmppTime::parse(bad).unwrap_err();
+            assert_eq!(
+                problems(SCHEDULE_DELIVERY_TIME, bad),
+                Some(FieldProblem::TimeFormat { error }),
+                "{bad:?}"
+            );
+        }
+        // A NUL inside: the reader stops at it (a time of 11 characters),
+        // the check refuses the value as it is.
+        let with_nul = b"25010203040\x00006+";
+        assert!(SCHEDULE_DELIVERY_TIME.check(with_nul).is_err());
+        // Relative times: valid except in final_date.
+        let relative = b"000001000000000R";
+        assert_eq!(problems(VALIDITY_PERIOD, relative), None);
+        assert_eq!(
+            problems(FINAL_DATE, relative),
+            Some(FieldProblem::TimeFormat {
+                error: TimeError::NotAbsolute
+            })
+        );
+        assert_eq!(FINAL_DATE.field, Field::FinalDate);
+    }
+}

@@ -23,7 +23,12 @@
 
 use core::fmt;
 
-use crate::time::days_in_month;
+use crate::error::{Error, ErrorKind};
+use crate::pdu::{DataSm, DeliverSm};
+use crate::text::udh::Udh;
+use crate::time::{AbsoluteTime, days_from_civil, days_in_month};
+use crate::tlv::{TlvBuf, TlvTag, Tlvs};
+use crate::values::EsmClass;
 
 /// Errors from parsing or formatting a delivery receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,6 +148,74 @@ impl ReceiptDate {
         } else {
             Err(ReceiptError::BadDate)
         }
+    }
+}
+
+impl ReceiptDate {
+    /// The date of the instant `secs` seconds after 1970-01-01T00:00:00Z, in UTC, with seconds
+    /// (12 digits) or without (10, the appendix B layout). [`ReceiptError::BadDate`] unless the
+    /// year is 2000-2099.
+    ///
+    /// ```
+    /// use smpp_core::receipt::ReceiptDate;
+    ///
+    /// let d = ReceiptDate::from_unix_seconds(1_265_823_060, false)?;
+    /// let mut out = [0u8; 12];
+    /// let n = d.format(&mut out)?;
+    /// assert_eq!(&out[..n], b"1002101731");
+    /// assert_eq!(d.to_unix_seconds(), 1_265_823_060);
+    /// # Ok::<(), smpp_core::receipt::ReceiptError>(())
+    /// ```
+    pub fn from_unix_seconds(secs: i64, with_seconds: bool) -> Result<Self, ReceiptError> {
+        let t = AbsoluteTime::from_unix_seconds(secs, 0).map_err(|_| ReceiptError::BadDate)?;
+        let AbsoluteTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            ..
+        } = t;
+        let second = with_seconds.then_some(t.second);
+        Ok(Self {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+        })
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z, reading the date as UTC in 2000-2099 (a receipt
+    /// does not say its MC's zone) and a missing second as 0. A date [`Self::parse`] would
+    /// refuse gives the calendar arithmetic of its fields.
+    pub fn to_unix_seconds(&self) -> i64 {
+        let first = days_from_civil(2000 + i32::from(self.year), self.month, 1).unwrap_or(0);
+        let days = first + i64::from(self.day) - 1;
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second.unwrap_or(0))
+    }
+
+    /// Writes the 10 or 12 digits (`YYMMDDhhmm`, then `ss` when the date has seconds) and
+    /// returns how many.
+    pub fn format(&self, out: &mut [u8]) -> Result<usize, ReceiptError> {
+        let mut digits = [0u8; 12];
+        let fields = [self.year, self.month, self.day, self.hour, self.minute];
+        let len = if self.second.is_some() { 12 } else { 10 };
+        for (pair, v) in digits
+            .chunks_exact_mut(2)
+            .zip(fields.into_iter().chain(self.second))
+        {
+            pair.copy_from_slice(&[b'0' + v / 10 % 10, b'0' + v % 10]);
+        }
+        let src = digits.get(..len).ok_or(ReceiptError::BufferTooSmall)?;
+        out.get_mut(..len)
+            .ok_or(ReceiptError::BufferTooSmall)?
+            .copy_from_slice(src);
+        Ok(len)
     }
 }
 
@@ -349,7 +422,18 @@ impl<'a> DeliveryReceipt<'a> {
 
     /// Formats the receipt in the appendix B layout, leaving out absent fields.
     pub fn format(&self, out: &mut [u8]) -> Result<usize, ReceiptError> {
-        let mut w = Writer { out, pos: 0 };
+        self.write(&mut Writer {
+            out: Some(out),
+            pos: 0,
+        })
+    }
+
+    /// The length of the text [`Self::format`] writes.
+    pub fn formatted_len(&self) -> usize {
+        self.write(&mut Writer { out: None, pos: 0 }).unwrap_or(0)
+    }
+
+    fn write(&self, w: &mut Writer<'_>) -> Result<usize, ReceiptError> {
         let fields: [(&[u8], Option<&[u8]>); 7] = [
             (b"id:", self.id),
             (b"sub:", self.sub),
@@ -379,8 +463,9 @@ impl<'a> DeliveryReceipt<'a> {
     }
 }
 
+/// Writes into `out`, or (without one) only counts.
 struct Writer<'o> {
-    out: &'o mut [u8],
+    out: Option<&'o mut [u8]>,
     pos: usize,
 }
 
@@ -390,10 +475,11 @@ impl Writer<'_> {
             .pos
             .checked_add(s.len())
             .ok_or(ReceiptError::BufferTooSmall)?;
-        self.out
-            .get_mut(self.pos..end)
-            .ok_or(ReceiptError::BufferTooSmall)?
-            .copy_from_slice(s);
+        if let Some(out) = self.out.as_deref_mut() {
+            out.get_mut(self.pos..end)
+                .ok_or(ReceiptError::BufferTooSmall)?
+                .copy_from_slice(s);
+        }
         self.pos = end;
         Ok(())
     }
@@ -541,6 +627,65 @@ impl<'a> Receipt<'a> {
         }
     }
 
+    /// The receipt a `deliver_sm` carries: its text (`short_message`, or the `message_payload`
+    /// TLV when `short_message` is empty; a user data header is skipped) combined with its
+    /// `receipted_message_id`, `message_state` and `network_error_code` TLVs. Whether it is a
+    /// receipt at all says [`Self::is_receipt`] (or `esm_class`, see
+    /// [`EsmClass::is_delivery_receipt`]).
+    ///
+    /// ```
+    /// use smpp_core::receipt::{MessageState, NetworkError, Receipt};
+    /// use smpp_core::{DeliverSm, EsmClass, TlvBuf, TlvTag};
+    ///
+    /// let mut tlvs = TlvBuf::<32>::new();
+    /// tlvs.push_cstr(TlvTag::RECEIPTED_MESSAGE_ID, b"38601fa")?;
+    /// tlvs.push_u8(TlvTag::MESSAGE_STATE, 5)?; // UNDELIVERABLE
+    /// let sm = DeliverSm {
+    ///     esm_class: EsmClass::DELIVERY_RECEIPT,
+    ///     short_message: &b"id:0059113978 sub:001 dlvrd:000 stat:DELIVRD err:006 text:"[..],
+    ///     tlvs: tlvs.tlvs(),
+    ///     ..DeliverSm::default()
+    /// };
+    /// let receipt = Receipt::from_deliver_sm(&sm);
+    /// assert_eq!(receipt.message_id(), Some(&b"38601fa"[..])); // the TLV wins
+    /// assert_eq!(receipt.state(), Some(MessageState::UNDELIVERABLE));
+    /// assert_eq!(receipt.network_error(), Some(NetworkError::Text(b"006")));
+    /// assert_eq!(receipt.ids_agree(), Some(true));
+    /// # Ok::<(), smpp_core::Error>(())
+    /// ```
+    pub fn from_deliver_sm<B: AsRef<[u8]>>(sm: &'a DeliverSm<B>) -> Self {
+        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs)
+    }
+
+    /// The receipt a `data_sm` carries: the text of its `message_payload` TLV (a user data
+    /// header skipped) with its receipt TLVs, as [`Self::from_deliver_sm`] reads them.
+    pub fn from_data_sm<B: AsRef<[u8]>>(sm: &'a DataSm<B>) -> Self {
+        Self::from_parts(sm.esm_class, &[], &sm.tlvs)
+    }
+
+    fn from_parts<B: AsRef<[u8]>>(
+        esm_class: EsmClass,
+        short_message: &'a [u8],
+        tlvs: &'a Tlvs<B>,
+    ) -> Self {
+        let user_data = crate::text::user_data(short_message, tlvs);
+        let text = if esm_class.udhi() {
+            Udh::split(user_data).map_or(user_data, |(_, rest)| rest)
+        } else {
+            user_data
+        };
+        Self::new(
+            text,
+            tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.value),
+            tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8()),
+            tlvs.get(TlvTag::NETWORK_ERROR_CODE)
+                .and_then(|t| match *t.value {
+                    [network_type, a, b] => Some((network_type, u16::from_be_bytes([a, b]))),
+                    _ => None,
+                }),
+        )
+    }
+
     /// Whether anything identifies this as a receipt (a receipt text or a receipt TLV).
     pub fn is_receipt(&self) -> bool {
         self.text.is_some() || self.receipted_message_id.is_some() || self.message_state.is_some()
@@ -577,5 +722,194 @@ impl<'a> Receipt<'a> {
         let text_id = self.text.and_then(|t| t.id)?;
         let tlv = self.receipted_message_id?;
         Some(ids_match(text_id, tlv))
+    }
+}
+
+/// A delivery receipt to send: the message it reports, its state, error and dates, written as
+/// the appendix B text ([`Self::write_text`]) and as the receipt TLVs ([`Self::push_tlvs`]),
+/// or both at once into a `deliver_sm` ([`Self::deliver_sm`]). Dates come from timestamps
+/// with [`ReceiptDate::from_unix_seconds`].
+///
+/// ```
+/// use smpp_core::receipt::{MessageState, Receipt, ReceiptBuilder, ReceiptDate};
+/// use smpp_core::{Body, COctet, DeliverSm, Pdu, TlvBuf};
+///
+/// let receipt = ReceiptBuilder {
+///     network_error_code: Some((3, 6)), // GSM, error 6
+///     submit_date: Some(ReceiptDate::from_unix_seconds(1_265_823_000, false)?),
+///     done_date: Some(ReceiptDate::from_unix_seconds(1_265_823_060, false)?),
+///     text: b"Hello from the ESME, this is long",
+///     ..ReceiptBuilder::new(b"38601fa", MessageState::UNDELIVERABLE)
+/// };
+/// let template = DeliverSm {
+///     source_addr: COctet::from("447700900123"),
+///     destination_addr: COctet::from("40404"),
+///     ..DeliverSm::default()
+/// };
+/// let (mut text, mut tlvs) = ([0u8; 160], TlvBuf::<96>::new());
+/// let sm = receipt.deliver_sm(&template, &mut text, &mut tlvs)?;
+/// assert_eq!(
+///     sm.short_message,
+///     b"id:38601fa sub:001 dlvrd:000 submit date:1002101730 done date:1002101731 stat:UNDELIV err:006 text:Hello from the ESME,"
+/// );
+/// assert!(sm.esm_class.is_delivery_receipt());
+///
+/// // It reads back as the same receipt.
+/// let read = Receipt::from_deliver_sm(&sm);
+/// assert_eq!(read.message_id(), Some(&b"38601fa"[..]));
+/// assert_eq!(read.state(), Some(MessageState::UNDELIVERABLE));
+/// assert_eq!(read.ids_agree(), Some(true));
+/// let mut frame = [0u8; 256];
+/// let n = Pdu::new(7, Body::DeliverSm(sm)).emit(&mut frame)?;
+/// assert!(Pdu::parse(&frame[..n]).is_ok());
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReceiptBuilder<'a> {
+    /// The `message_id` the MC gave the message (`id:` and `receipted_message_id`).
+    pub message_id: &'a [u8],
+    /// Its state (`stat:` and `message_state`).
+    pub state: MessageState,
+    /// The network type and error code (`err:` gets the code as three or more decimal digits,
+    /// `000` when `None`; the `network_error_code` TLV is sent only when `Some`). Network
+    /// types: 1 ANSI-136, 2 IS-95, 3 GSM, 4 ANSI-41.
+    pub network_error_code: Option<(u8, u16)>,
+    /// Messages submitted (`sub:`), 1 for a message to one address.
+    pub submitted: u32,
+    /// Messages delivered (`dlvrd:`).
+    pub delivered: u32,
+    /// When the message was submitted (`submit date:`, left out when `None`).
+    pub submit_date: Option<ReceiptDate>,
+    /// When it reached its state (`done date:`, left out when `None`).
+    pub done_date: Option<ReceiptDate>,
+    /// The start of the message (`text:`): its first 20 octets are written.
+    pub text: &'a [u8],
+}
+
+/// Octets of the receipt text's `text:` field (appendix B).
+const RECEIPT_TEXT_LEN: usize = 20;
+
+/// `n` as at least three decimal digits, in `buf`.
+fn padded_decimal(n: u32, buf: &mut [u8; 10]) -> &[u8] {
+    let mut at = buf.len();
+    let mut rest = n;
+    while at > 0 && (rest > 0 || buf.len() - at < 3) {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            // `rest % 10` is a digit.
+            *d = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        }
+        rest /= 10;
+    }
+    buf.get(at..).unwrap_or_default()
+}
+
+/// The digits of `date`, in `buf`.
+fn date_digits(
+    date: Option<ReceiptDate>,
+    buf: &mut [u8; 12],
+) -> Result<Option<&[u8]>, ReceiptError> {
+    match date {
+        Some(d) => {
+            let n = d.format(buf)?;
+            Ok(buf.get(..n))
+        }
+        None => Ok(None),
+    }
+}
+
+impl<'a> ReceiptBuilder<'a> {
+    /// A receipt for `message_id` in `state`: one message submitted, delivered if the state is
+    /// [`MessageState::DELIVERED`], no error, dates or text.
+    pub fn new(message_id: &'a [u8], state: MessageState) -> Self {
+        Self {
+            message_id,
+            state,
+            network_error_code: None,
+            submitted: 1,
+            delivered: u32::from(state == MessageState::DELIVERED),
+            submit_date: None,
+            done_date: None,
+            text: &[],
+        }
+    }
+
+    /// The receipt text's fields, handed to `f`; a state without a `stat:` text is written as
+    /// `UNKNOWN`.
+    fn with_fields<R>(&self, f: impl FnOnce(&DeliveryReceipt<'_>) -> R) -> Result<R, ReceiptError> {
+        let (mut sub, mut dlvrd, mut err) = ([0u8; 10], [0u8; 10], [0u8; 10]);
+        let (mut submit, mut done) = ([0u8; 12], [0u8; 12]);
+        let code = self.network_error_code.map_or(0, |(_, code)| code);
+        let text_len = self.text.len().min(RECEIPT_TEXT_LEN);
+        let fields = DeliveryReceipt {
+            id: Some(self.message_id),
+            sub: Some(padded_decimal(self.submitted, &mut sub)),
+            dlvrd: Some(padded_decimal(self.delivered, &mut dlvrd)),
+            submit_date: date_digits(self.submit_date, &mut submit)?,
+            done_date: date_digits(self.done_date, &mut done)?,
+            stat: Some(self.state.stat().unwrap_or("UNKNOWN").as_bytes()),
+            err: Some(padded_decimal(u32::from(code), &mut err)),
+            text: self.text.get(..text_len),
+        };
+        Ok(f(&fields))
+    }
+
+    /// Writes the appendix B text (`id:... sub:... dlvrd:... submit date:... done date:...
+    /// stat:... err:... text:...`) into `out` and returns its length ([`Self::text_len`]). A
+    /// state without a `stat:` text is written as `UNKNOWN`.
+    pub fn write_text(&self, out: &mut [u8]) -> Result<usize, ReceiptError> {
+        self.with_fields(|fields| fields.format(out))?
+    }
+
+    /// The length of the text [`Self::write_text`] writes.
+    // The method path is not general enough over the fields' lifetime.
+    #[allow(clippy::redundant_closure_for_method_calls)]
+    pub fn text_len(&self) -> usize {
+        self.with_fields(|fields| fields.formatted_len())
+            .unwrap_or(0)
+    }
+
+    /// Appends the receipt TLVs to `tlvs`: `receipted_message_id`, `message_state` and, when
+    /// there is one, `network_error_code`. Fails if the message id holds a NUL or is longer
+    /// than 64 octets, or if `tlvs` is full.
+    pub fn push_tlvs<const N: usize>(&self, tlvs: &mut TlvBuf<N>) -> Result<(), Error> {
+        tlvs.push_cstr(TlvTag::RECEIPTED_MESSAGE_ID, self.message_id)?;
+        tlvs.push_u8(TlvTag::MESSAGE_STATE, self.state.0)?;
+        if let Some((network_type, code)) = self.network_error_code {
+            let [a, b] = code.to_be_bytes();
+            tlvs.push(TlvTag::NETWORK_ERROR_CODE, &[network_type, a, b])?;
+        }
+        Ok(())
+    }
+
+    /// The `deliver_sm` that carries this receipt: `template` (addresses and the other fields)
+    /// with the delivery receipt message type in `esm_class`, the receipt text (written into
+    /// `text`) in `short_message`, and the template's TLVs followed by the receipt TLVs (built
+    /// in `tlvs`). An MC sends it from the original destination to the original source.
+    pub fn deliver_sm<'b, const N: usize>(
+        &self,
+        template: &DeliverSm<&'b [u8]>,
+        text: &'b mut [u8],
+        tlvs: &'b mut TlvBuf<N>,
+    ) -> Result<DeliverSm<&'b [u8]>, Error> {
+        let available = text.len();
+        let len = self.write_text(text).map_err(|_| {
+            Error::new(ErrorKind::BufferTooSmall {
+                needed: self.text_len(),
+                available,
+            })
+        })?;
+        let text: &'b [u8] = text;
+        tlvs.clear();
+        for tlv in &template.tlvs {
+            tlvs.push_tlv(tlv)?;
+        }
+        self.push_tlvs(tlvs)?;
+        Ok(DeliverSm {
+            esm_class: EsmClass(template.esm_class.0 & !0x3C | EsmClass::DELIVERY_RECEIPT.0),
+            short_message: text.get(..len).unwrap_or_default(),
+            tlvs: tlvs.tlvs(),
+            ..*template
+        })
     }
 }

@@ -1,5 +1,5 @@
 //! The serialized form of PDUs (feature `serde`): the JSON shape printed by
-//! the `smppdump` tool of `smpp-std`.
+//! the `smppdump` tool of `smpp-tools`.
 //!
 //! [`Pdu`](crate::Pdu) serializes to one map per PDU, with the
 //! specification's field names (those of its PDU and TLV tables):

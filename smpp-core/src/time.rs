@@ -5,6 +5,12 @@
 //! quarter hours (00-48) and `'+'` (ahead of UTC) or `'-'` (behind). Relative times are
 //! `YYMMDDhhmmss000R`, a period added to the MC's current time. Years are read as 2000-2099.
 //!
+//! The codec applies these rules to the time fields of every PDU, when decoding and when
+//! encoding: a field is empty (a lone NUL on the wire) or a time [`SmppTime::parse`] accepts;
+//! `final_date` holds absolute times only. A field that breaks them is a
+//! [`FieldProblem::TimeFormat`] (or [`FieldProblem::TimeLength`]), answered with
+//! `ESME_RINVSCHED` for `schedule_delivery_time` and `ESME_RINVEXPIRY` for `validity_period`.
+//!
 //! ```
 //! use smpp_core::time::{SmppTime, UtcDateTime};
 //!
@@ -17,6 +23,8 @@
 //! ```
 
 use core::fmt;
+
+use crate::error::{Field, FieldProblem};
 
 /// Errors from parsing or building an SMPP time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +59,9 @@ pub enum TimeError {
     RelativeTail,
     /// A relative period above 99 in some field.
     Period,
+    /// A relative time in a field that holds only absolute times
+    /// (`final_date`).
+    NotAbsolute,
 }
 
 impl fmt::Display for TimeError {
@@ -69,6 +80,7 @@ impl fmt::Display for TimeError {
             Self::Offset => f.write_str("UTC offset above 48 quarter hours"),
             Self::RelativeTail => f.write_str("relative time must end in 000R"),
             Self::Period => f.write_str("relative period field above 99"),
+            Self::NotAbsolute => f.write_str("relative time where only an absolute one is allowed"),
         }
     }
 }
@@ -167,22 +179,56 @@ pub const fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-const fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y } as i64;
+/// Days since 1970-01-01 of a date of the proleptic Gregorian calendar; `None` unless `month`
+/// is 1-12 and `day` a day of that month.
+///
+/// With [`civil_from_days`], the calendar arithmetic behind [`AbsoluteTime::to_unix_seconds`]
+/// and [`UtcDateTime::from_unix_seconds`], for code that converts dates without a date
+/// library. Years before 1970 give negative counts; every `i32` year works.
+///
+/// ```
+/// use smpp_core::time::{civil_from_days, days_from_civil};
+///
+/// assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+/// assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
+/// assert_eq!(days_from_civil(1969, 12, 31), Some(-1));
+/// assert_eq!(days_from_civil(2023, 2, 29), None); // not a leap year
+/// assert_eq!(civil_from_days(11_017), Some((2000, 3, 1)));
+/// ```
+pub const fn days_from_civil(year: i32, month: u8, day: u8) -> Option<i64> {
+    if month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let y = if month <= 2 {
+        year as i64 - 1
+    } else {
+        year as i64
+    };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let m = m as i64;
+    let m = month as i64;
     let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doy = (153 * mp + 2) / 5 + day as i64 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(era * 146_097 + doe - 719_468)
 }
 
-/// Date of a day count since 1970-01-01.
+/// The date (year, month 1-12, day 1-31) `days` days after 1970-01-01 (before it when
+/// negative); `None` when the year does not fit an `i32`. The inverse of [`days_from_civil`].
+///
+/// ```
+/// use smpp_core::time::civil_from_days;
+///
+/// assert_eq!(civil_from_days(0), Some((1970, 1, 1)));
+/// assert_eq!(civil_from_days(-719_468), Some((0, 3, 1)));
+/// assert_eq!(civil_from_days(19_782), Some((2024, 2, 29)));
+/// assert_eq!(civil_from_days(i64::MAX), None);
+/// ```
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // month and day are small
-const fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
+pub const fn civil_from_days(days: i64) -> Option<(i32, u8, u8)> {
+    let Some(z) = days.checked_add(719_468) else {
+        return None;
+    };
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -192,7 +238,52 @@ const fn civil_from_days(z: i64) -> (i32, u8, u8) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let y = if m <= 2 { y + 1 } else { y };
-    (y as i32, m, d)
+    if y < i32::MIN as i64 || y > i32::MAX as i64 {
+        return None;
+    }
+    Some((y as i32, m, d))
+}
+
+impl UtcDateTime {
+    /// The UTC date and time `secs` seconds after 1970-01-01T00:00:00Z (tenths 0); `None` when
+    /// the year does not fit an `i32`.
+    ///
+    /// ```
+    /// use smpp_core::time::UtcDateTime;
+    ///
+    /// let t = UtcDateTime::from_unix_seconds(1_422_929_106).unwrap();
+    /// assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second), (2015, 2, 3, 2, 5, 6));
+    /// assert_eq!(t.to_unix_seconds(), Some(1_422_929_106));
+    /// ```
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // rem_euclid results are small
+    pub const fn from_unix_seconds(secs: i64) -> Option<Self> {
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400);
+        let Some((year, month, day)) = civil_from_days(days) else {
+            return None;
+        };
+        Some(Self {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u8,
+            minute: (rem / 60 % 60) as u8,
+            second: (rem % 60) as u8,
+            tenths: 0,
+        })
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z (tenths dropped); `None` unless every field is in
+    /// range.
+    pub const fn to_unix_seconds(&self) -> Option<i64> {
+        if self.hour > 23 || self.minute > 59 || self.second > 59 {
+            return None;
+        }
+        let Some(days) = days_from_civil(self.year, self.month, self.day) else {
+            return None;
+        };
+        Some(days * 86_400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64)
+    }
 }
 
 fn two(s: &[u8; 16], i: usize) -> Result<u8, TimeError> {
@@ -248,30 +339,84 @@ impl AbsoluteTime {
         }
     }
 
-    /// Seconds since 1970-01-01T00:00:00Z (tenths dropped).
+    /// Seconds since 1970-01-01T00:00:00Z (tenths dropped). For a time that
+    /// [`Self::validate`] refuses the result is the calendar arithmetic of its fields (a day
+    /// past the month's end counts into the next month).
     pub const fn to_unix_seconds(&self) -> i64 {
-        let days = days_from_civil(2000 + self.year as i32, self.month, self.day);
+        let first = match days_from_civil(2000 + self.year as i32, self.month, 1) {
+            Some(days) => days,
+            None => 0,
+        };
+        let days = first + self.day as i64 - 1;
         let local =
             days * 86_400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64;
         local - self.offset_minutes() as i64 * 60
     }
 
     /// The same instant as a UTC date and time.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // rem_euclid results are small
     pub const fn to_utc(&self) -> UtcDateTime {
-        let secs = self.to_unix_seconds();
-        let days = secs.div_euclid(86_400);
-        let rem = secs.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        UtcDateTime {
-            year,
-            month,
-            day,
-            hour: (rem / 3600) as u8,
-            minute: (rem / 60 % 60) as u8,
-            second: (rem % 60) as u8,
-            tenths: self.tenths,
+        match UtcDateTime::from_unix_seconds(self.to_unix_seconds()) {
+            Some(utc) => UtcDateTime {
+                tenths: self.tenths,
+                ..utc
+            },
+            // Years 1999-2101 always fit.
+            None => UtcDateTime {
+                year: 2000,
+                month: 1,
+                day: 1,
+                hour: 0,
+                minute: 0,
+                second: 0,
+                tenths: self.tenths,
+            },
         }
+    }
+
+    /// The absolute time of the instant `secs` seconds after 1970-01-01T00:00:00Z, written as
+    /// local time at `offset_minutes` from UTC (positive when ahead; a multiple of 15 within
+    /// ±12 hours), tenths 0. Fails with [`TimeError::Offset`] for another offset and
+    /// [`TimeError::Year`] unless the local year is 2000-2099 (the two digits of an SMPP time).
+    ///
+    /// ```
+    /// use smpp_core::time::{AbsoluteTime, SmppTime};
+    ///
+    /// let utc = AbsoluteTime::from_unix_seconds(1_422_929_106, 0)?;
+    /// assert_eq!(&SmppTime::Absolute(utc).format(), b"150203020506000+");
+    /// let local = AbsoluteTime::from_unix_seconds(1_422_929_106, 120)?;
+    /// assert_eq!(&SmppTime::Absolute(local).format(), b"150203040506008+");
+    /// assert_eq!(local.to_unix_seconds(), 1_422_929_106);
+    /// # Ok::<(), smpp_core::time::TimeError>(())
+    /// ```
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked ranges
+    pub const fn from_unix_seconds(secs: i64, offset_minutes: i32) -> Result<Self, TimeError> {
+        if offset_minutes % 15 != 0 || offset_minutes.unsigned_abs() > 48 * 15 {
+            return Err(TimeError::Offset);
+        }
+        let Some(local) = secs.checked_add(offset_minutes as i64 * 60) else {
+            return Err(TimeError::Year);
+        };
+        let Some(t) = UtcDateTime::from_unix_seconds(local) else {
+            return Err(TimeError::Year);
+        };
+        if t.year < 2000 || t.year > 2099 {
+            return Err(TimeError::Year);
+        }
+        Ok(Self {
+            year: (t.year - 2000) as u8,
+            month: t.month,
+            day: t.day,
+            hour: t.hour,
+            minute: t.minute,
+            second: t.second,
+            tenths: 0,
+            offset_quarters: (offset_minutes.unsigned_abs() / 15) as u8,
+            sign: if offset_minutes < 0 {
+                OffsetSign::Behind
+            } else {
+                OffsetSign::Ahead
+            },
+        })
     }
 }
 
@@ -412,6 +557,26 @@ impl SmppTime {
             Self::Relative(r) => r.validate()?,
         }
         Ok(self.format())
+    }
+}
+
+/// The rule of an SMPP time field of a PDU, applied alike when decoding
+/// and encoding: empty (a lone NUL on the wire) or 16 characters that
+/// [`SmppTime::parse`] accepts; `final_date` holds absolute times only.
+#[inline]
+pub(crate) fn check_field(field: Field, value: &[u8]) -> Result<(), FieldProblem> {
+    match value.len() {
+        0 => Ok(()),
+        16 => match SmppTime::parse(value) {
+            Ok(SmppTime::Relative(_)) if matches!(field, Field::FinalDate) => {
+                Err(FieldProblem::TimeFormat {
+                    error: TimeError::NotAbsolute,
+                })
+            }
+            Ok(_) => Ok(()),
+            Err(error) => Err(FieldProblem::TimeFormat { error }),
+        },
+        len => Err(FieldProblem::TimeLength { len }),
     }
 }
 

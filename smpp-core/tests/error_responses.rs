@@ -454,3 +454,68 @@ fn every_response_with_an_error_status_and_an_absent_or_message_id_only_body() {
         }
     }
 }
+
+/// `Reply::emit` writes what `Error::reply` describes: for every request a
+/// body error answers with the request's own response (`deliver_sm_resp` and
+/// `data_sm_resp` with their one-NUL `message_id`), header errors and PDUs
+/// without a response with `generic_nack`; each decodes with the status and
+/// the sequence number.
+#[test]
+fn replies_encode_into_a_buffer() {
+    use smpp_core::{Error, Header, Reply};
+    for &id in CommandId::ALL {
+        // An error in a body of `id` (the field does not matter here).
+        let err = Error::new(ErrorKind::Field {
+            field: Field::SourceAddr,
+            problem: FieldProblem::EmbeddedNul,
+        })
+        .with_header(Header {
+            command_length: 40,
+            command_id: id,
+            command_status: CommandStatus::ESME_ROK,
+            sequence_number: 0x7FFF_FFFF,
+        });
+        let reply = err.reply();
+        let mut out = [0xEEu8; 24];
+        let n = reply.emit(&mut out).unwrap();
+        assert_eq!(n, reply.encoded_len());
+        let with_body = [CommandId::DELIVER_SM_RESP, CommandId::DATA_SM_RESP];
+        assert_eq!(
+            n,
+            if with_body.contains(&reply.command_id) {
+                17
+            } else {
+                16
+            },
+            "{id}"
+        );
+        assert!(out[n..].iter().all(|&b| b == 0xEE), "{id}: wrote past {n}");
+        let pdu = Pdu::parse(&out[..n]).unwrap();
+        let want = if id.expects_response() {
+            id.response()
+        } else {
+            CommandId::GENERIC_NACK
+        };
+        assert_eq!(pdu.command_id(), want, "{id}");
+        assert_eq!(pdu.command_status, CommandStatus::ESME_RINVSRCADR);
+        assert_eq!(pdu.sequence_number, 0x7FFF_FFFF);
+        // Too short a buffer: an error, nothing written.
+        let mut short = [0xEEu8; 16];
+        let short = &mut short[..n - 1];
+        assert!(matches!(
+            reply.emit(short).unwrap_err().kind(),
+            ErrorKind::BufferTooSmall { needed, available } if needed == n && available == n - 1
+        ));
+        assert!(short.iter().all(|&b| b == 0xEE));
+    }
+    // Another protocol: generic_nack with sequence number 0.
+    let mut rx = smpp_core::FrameBuf::<64>::new();
+    rx.feed(b"GET / HTTP/1.1\r\n");
+    let reply: Reply = rx.next_frame().unwrap_err().reply();
+    let mut out = [0u8; 16];
+    assert_eq!(reply.emit(&mut out), Ok(16));
+    let pdu = Pdu::parse(&out).unwrap();
+    assert_eq!(pdu.command_id(), CommandId::GENERIC_NACK);
+    assert_eq!(pdu.sequence_number, 0);
+    assert_eq!(pdu.command_status, CommandStatus::ESME_RINVCMDLEN);
+}

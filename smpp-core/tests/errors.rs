@@ -768,6 +768,127 @@ fn encoding_checks_entry_lists_whole() {
     );
 }
 
+/// A time field of 16 characters that is not an SMPP time is refused with
+/// the field's status: `ESME_RINVSCHED` for `schedule_delivery_time`,
+/// `ESME_RINVEXPIRY` for `validity_period`, the generic status for
+/// `final_date` (which also refuses relative times); the lone NUL that
+/// means "not set" is still accepted.
+#[test]
+fn time_fields_are_checked_by_their_format() {
+    let base = load("submit_sm");
+    // schedule_delivery_time and validity_period: the NULs at 42 and 43.
+    assert_eq!(base[42..44], [0, 0]);
+    assert!(Pdu::parse(&base).is_ok());
+    let cases: [(usize, &[u8; 16], Field, CommandStatus); 4] = [
+        (
+            42,
+            b"XXXXXXXXXXXXXXXX",
+            Field::ScheduleDeliveryTime,
+            CommandStatus::ESME_RINVSCHED,
+        ),
+        (
+            42,
+            b"251302030405006+",
+            Field::ScheduleDeliveryTime,
+            CommandStatus::ESME_RINVSCHED,
+        ),
+        (
+            43,
+            b"250102030405006?",
+            Field::ValidityPeriod,
+            CommandStatus::ESME_RINVEXPIRY,
+        ),
+        (
+            43,
+            b"000001000000001R",
+            Field::ValidityPeriod,
+            CommandStatus::ESME_RINVEXPIRY,
+        ),
+    ];
+    for (at, time, field, status) in cases {
+        let mut frame = base[..at].to_vec();
+        frame.extend_from_slice(time);
+        frame.extend_from_slice(&base[at..]);
+        patch_len(&mut frame);
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::Field { field: f, problem: FieldProblem::TimeFormat { .. } } if f == field
+            ),
+            "{err}"
+        );
+        let reply = err.reply();
+        assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
+        assert_eq!(reply.command_status, status);
+        assert_eq!(reply.sequence_number, 20456);
+        let text = err.to_string();
+        for part in [field.name(), status.name().unwrap(), "not an SMPP time"] {
+            assert!(text.contains(part), "{text}");
+        }
+        // The same value is refused when encoding.
+        let body = match field {
+            Field::ScheduleDeliveryTime => SubmitSm {
+                schedule_delivery_time: smpp_core::COctet::new(&time[..]),
+                ..Default::default()
+            },
+            _ => SubmitSm {
+                validity_period: smpp_core::COctet::new(&time[..]),
+                ..Default::default()
+            },
+        };
+        let err = Pdu::new(1, Body::SubmitSm(body))
+            .emit(&mut [0u8; 128])
+            .unwrap_err();
+        assert_eq!(err.command_status(), status);
+        assert_eq!(body.validate().unwrap_err().kind(), err.kind());
+    }
+}
+
+/// `final_date` of `query_sm_resp` holds absolute times only; a problem in
+/// it is answered with the generic status in a `generic_nack`.
+#[test]
+fn final_date_is_an_absolute_time() {
+    let base = load("query_sm_resp");
+    let pdu = Pdu::parse(&base).unwrap();
+    let Body::QuerySmResp(Some(resp)) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    // final_date follows message_id and its NUL; the vector's is not set.
+    let date = resp.final_date.as_bytes();
+    assert!(date.is_empty());
+    let at = 16 + resp.message_id.as_bytes().len() + 1;
+    for (value, problem) in [
+        (
+            &b"000001000000000R"[..],
+            FieldProblem::TimeFormat {
+                error: smpp_core::time::TimeError::NotAbsolute,
+            },
+        ),
+        (
+            &b"XXXXXXXXXXXXXXXX"[..],
+            FieldProblem::TimeFormat {
+                error: smpp_core::time::TimeError::NotADigit { position: 0 },
+            },
+        ),
+    ] {
+        let mut frame = base[..at].to_vec();
+        frame.extend_from_slice(value);
+        frame.extend_from_slice(&base[at + date.len()..]);
+        patch_len(&mut frame);
+        let err = Pdu::parse(&frame).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Field {
+                field: Field::FinalDate,
+                problem
+            }
+        );
+        assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
+        assert_eq!(err.command_status(), CommandStatus::ESME_RUNKNOWNERR);
+    }
+}
+
 /// One row per field: the `command_status` a field's problem is answered
 /// with.
 #[test]
@@ -821,6 +942,13 @@ fn every_field_maps_to_its_status() {
             problem: FieldProblem::InvalidValue { value: 7 },
         };
         assert_eq!(value.command_status(), status, "{field}");
+        let time = ErrorKind::Field {
+            field,
+            problem: FieldProblem::TimeFormat {
+                error: smpp_core::time::TimeError::Month,
+            },
+        };
+        assert_eq!(time.command_status(), status, "{field}");
         let missing = ErrorKind::Field {
             field,
             problem: FieldProblem::Missing,

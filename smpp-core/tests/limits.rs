@@ -2,6 +2,7 @@
 //! fields: one octet under the limit passes, the limit itself fails, both
 //! when decoding and when encoding, with the field's own `command_status`.
 
+use smpp_core::time::TimeError;
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
     CommandId, CommandStatus, DataSm, DestAddress, DestAddressBuf, DestAddresses, Error, ErrorKind,
@@ -457,7 +458,46 @@ limits! {
         |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 2)));
 }
 
-/// An SMPP time field: empty or 16 characters pass; 1-15 and 17 fail.
+/// A valid absolute time: 2025-01-02 03:04:05.0 at UTC+01:30.
+const TIME: &[u8; 16] = b"250102030405006+";
+
+/// SMPP times every time field accepts, absolute and relative.
+const VALID_TIMES: &[&[u8; 16]] = &[
+    b"000101000000000+",
+    b"991231235959948-",
+    b"240229120000148+", // 29 February of a leap year
+    b"250102030405006-",
+    b"000001000000000R",
+    b"999999999999000R",
+];
+
+/// 16 characters that are not an SMPP time, each with what is wrong.
+const INVALID_TIMES: &[(&[u8; 16], TimeError)] = &[
+    (b"XXXXXXXXXXXXXXXX", TimeError::NotADigit { position: 0 }),
+    (b"2501020304050060", TimeError::Sign(b'0')),
+    (b"250102030405006 ", TimeError::Sign(b' ')),
+    (b"250102030405006*", TimeError::Sign(b'*')),
+    (b"250002030405006+", TimeError::Month),
+    (b"251302030405006+", TimeError::Month),
+    (b"250100030405006+", TimeError::Day),
+    (b"250132030405006+", TimeError::Day),
+    (b"250230030405006+", TimeError::Day), // 30 February
+    (b"250102240405006+", TimeError::Hour),
+    (b"250102036005006+", TimeError::Minute),
+    (b"250102030460006+", TimeError::Second),
+    (b"250102030405049+", TimeError::Offset),
+    (b"25010203040500A+", TimeError::NotADigit { position: 14 }),
+    (b"2501020304050:6+", TimeError::NotADigit { position: 13 }),
+    (b"250102030405x06+", TimeError::NotADigit { position: 12 }),
+    (b"2501 2030405006+", TimeError::NotADigit { position: 4 }),
+    (b"000001000000100R", TimeError::RelativeTail),
+    (b"0000010000000-0R", TimeError::NotADigit { position: 13 }),
+    (b"00000100000A000R", TimeError::NotADigit { position: 11 }),
+];
+
+/// An SMPP time field: empty or an SMPP time of 16 characters passes; 1-15
+/// and 17 characters, and 16 that are not an SMPP time, fail with the
+/// field's status, both when decoding and when encoding.
 fn check_time(
     field: Field,
     status: CommandStatus,
@@ -465,14 +505,51 @@ fn check_time(
 ) {
     let empty = build(b"").unwrap();
     assert!(Pdu::parse(&empty).is_ok());
-    let frame = build(&[b'#'; 16]).unwrap();
-    let pdu = Pdu::parse(&frame).unwrap();
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, frame);
-    let at = find_run(&frame, b'#', 16);
+    let frame = build(TIME).unwrap();
+    let at = frame.windows(16).position(|w| w == TIME).unwrap();
+    // `value` in place of the time in `frame`, decoded.
+    let decode = |value: &[u8]| {
+        let mut bad = frame[..at].to_vec();
+        bad.extend_from_slice(value);
+        bad.extend_from_slice(&frame[at + 16..]);
+        patch_len(&mut bad);
+        (Pdu::parse(&bad).map(|_| ()), bad)
+    };
+    let relative_allowed = field != Field::FinalDate;
+    for &time in VALID_TIMES {
+        let relative = time[15] == b'R';
+        let encoded = build(time);
+        let (decoded, bytes) = decode(time);
+        if relative && !relative_allowed {
+            let problem = FieldProblem::TimeFormat {
+                error: TimeError::NotAbsolute,
+            };
+            let err = encoded.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Field { field, problem });
+            assert_field_err(&decoded.unwrap_err(), field, problem, status, &frame);
+            continue;
+        }
+        assert_eq!(encoded.unwrap(), bytes);
+        let pdu = Pdu::parse(&bytes).unwrap();
+        let mut out = vec![0u8; pdu.encoded_len()];
+        pdu.emit(&mut out).unwrap();
+        assert_eq!(out, bytes);
+    }
+    for &(time, error) in INVALID_TIMES {
+        let problem = FieldProblem::TimeFormat { error };
+        let err = build(time).unwrap_err();
+        assert_eq!(err.command_status(), status, "{time:?}");
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Field { field, problem },
+            "{}",
+            String::from_utf8_lossy(time)
+        );
+        let (decoded, _) = decode(time);
+        assert_field_err(&decoded.unwrap_err(), field, problem, status, &frame);
+    }
     for len in (1..=15).chain([17]) {
-        let value = vec![b'#'; len];
+        let value: Vec<u8> = TIME.iter().copied().cycle().take(len).collect();
         let err = build(&value).unwrap_err();
         assert_eq!(err.command_status(), status, "{len}");
         assert_eq!(
@@ -483,17 +560,13 @@ fn check_time(
             },
             "{len}"
         );
-        let mut bad = frame[..at].to_vec();
-        bad.extend_from_slice(&value);
-        bad.extend_from_slice(&frame[at + 16..]);
-        patch_len(&mut bad);
-        let err = Pdu::parse(&bad).unwrap_err();
+        let (decoded, _) = decode(&value);
         let problem = if len == 17 {
             FieldProblem::Unterminated { max: 17 }
         } else {
             FieldProblem::TimeLength { len }
         };
-        assert_field_err(&err, field, problem, status, &frame);
+        assert_field_err(&decoded.unwrap_err(), field, problem, status, &frame);
     }
 }
 

@@ -578,3 +578,250 @@ fn a_nul_ends_a_value() {
         Err(ReceiptError::NotAReceipt)
     );
 }
+
+mod common;
+
+use smpp_core::receipt::ReceiptBuilder;
+use smpp_core::{Body, COctet, DataSm, DeliverSm, ErrorKind, EsmClass, Pdu, TlvBuf, TlvTag};
+
+/// The golden receipt vector read in one call: its text and its TLVs.
+#[test]
+fn a_receipt_read_from_a_deliver_sm() {
+    let frame = common::load("deliver_sm_delivery_receipt");
+    let pdu = Pdu::parse(&frame).unwrap();
+    let Body::DeliverSm(sm) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    let r = Receipt::from_deliver_sm(&sm);
+    assert!(r.is_receipt());
+    let text = r.text.unwrap();
+    assert_eq!(text.id, Some(&b"0059113978"[..]));
+    assert_eq!(text.text, Some(&b"@$#!%&/:"[..]));
+    // The TLVs: receipted_message_id "38601fa", message_state 2.
+    assert_eq!(r.message_id(), Some(&b"38601fa"[..]));
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    assert_eq!(r.ids_agree(), Some(true));
+    assert_eq!(r.network_error(), Some(NetworkError::Text(b"000")));
+    // The owned form of the same body reads the same.
+    let owned = sm.map(<[u8]>::to_vec);
+    assert_eq!(Receipt::from_deliver_sm(&owned), r);
+}
+
+/// Where the text comes from: `short_message`, else `message_payload`; a
+/// user data header is skipped; `data_sm` carries it in `message_payload`.
+/// Where both say something, the TLV wins.
+#[test]
+fn receipt_text_sources_and_tlv_precedence() {
+    let text = b"id:42 stat:DELIVRD err:000";
+    let mut tlvs = TlvBuf::<64>::new();
+    tlvs.push(TlvTag::MESSAGE_PAYLOAD, text).unwrap();
+    tlvs.push_u8(TlvTag::MESSAGE_STATE, 8).unwrap(); // REJECTED
+    tlvs.push(TlvTag::NETWORK_ERROR_CODE, &[3, 0x01, 0x02])
+        .unwrap();
+    let in_payload = DeliverSm::<&[u8]> {
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    let r = Receipt::from_deliver_sm(&in_payload);
+    assert_eq!(r.text.and_then(|t| t.id), Some(&b"42"[..]));
+    assert_eq!(r.message_id(), Some(&b"42"[..]));
+    assert_eq!(r.state(), Some(MessageState::REJECTED));
+    assert_eq!(
+        r.network_error(),
+        Some(NetworkError::Tlv {
+            network_type: 3,
+            code: 0x0102
+        })
+    );
+    let data_sm = DataSm::<&[u8]> {
+        tlvs: tlvs.tlvs(),
+        ..DataSm::default()
+    };
+    assert_eq!(Receipt::from_data_sm(&data_sm), r);
+
+    // A header before the text (UDHI set), in short_message.
+    let mut with_udh = vec![0x05, 0x00, 0x03, 0x07, 0x01, 0x01];
+    with_udh.extend_from_slice(text);
+    let sm = DeliverSm::<&[u8]> {
+        esm_class: EsmClass::DELIVERY_RECEIPT.with_udhi(),
+        short_message: &with_udh,
+        ..DeliverSm::default()
+    };
+    let r = Receipt::from_deliver_sm(&sm);
+    assert_eq!(r.message_id(), Some(&b"42"[..]));
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    // Without UDHI the header's octets run into `id:`, which then does not
+    // start a word: only the later fields are read.
+    let sm = DeliverSm {
+        esm_class: EsmClass::DELIVERY_RECEIPT,
+        ..sm
+    };
+    let r = Receipt::from_deliver_sm(&sm);
+    assert_eq!(r.message_id(), None);
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+
+    // An ordinary message: no receipt.
+    let mo = DeliverSm::<&[u8]> {
+        short_message: b"hello",
+        ..DeliverSm::default()
+    };
+    assert!(!Receipt::from_deliver_sm(&mo).is_receipt());
+}
+
+fn builder() -> ReceiptBuilder<'static> {
+    ReceiptBuilder {
+        network_error_code: Some((3, 6)),
+        submit_date: Some(ReceiptDate::from_unix_seconds(1_265_823_000, false).unwrap()),
+        done_date: Some(ReceiptDate::from_unix_seconds(1_265_823_061, true).unwrap()),
+        text: b"@$#!%&/: and more than twenty",
+        ..ReceiptBuilder::new(b"0059113978", MessageState::DELIVERED)
+    }
+}
+
+#[test]
+fn a_receipt_built_from_its_values() {
+    let r = builder();
+    let want: &[u8] = b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:100210173101 stat:DELIVRD err:006 text:@$#!%&/: and more th";
+    assert_eq!(r.text_len(), want.len());
+    let mut out = vec![0u8; want.len()];
+    assert_eq!(r.write_text(&mut out), Ok(want.len()));
+    assert_eq!(out, want);
+    for len in 0..want.len() {
+        assert_eq!(
+            r.write_text(&mut vec![0u8; len]),
+            Err(ReceiptError::BufferTooSmall),
+            "{len}"
+        );
+    }
+    // The text parses back to the same values.
+    let parsed = DeliveryReceipt::parse(&out).unwrap();
+    assert_eq!(parsed.state(), Some(MessageState::DELIVERED));
+    assert_eq!(parsed.error_code(), Some(6));
+    assert_eq!(parsed.submitted(), Some(1));
+    assert_eq!(parsed.delivered(), Some(1));
+    assert_eq!(parsed.done_date(), Some(Ok(r.done_date.unwrap())));
+    assert_eq!(
+        parsed.done_date().unwrap().unwrap().to_unix_seconds(),
+        1_265_823_061
+    );
+
+    // Defaults: not delivered, no error, dates or text; large counts; a
+    // state without a stat: text.
+    let plain = ReceiptBuilder {
+        submitted: 1234,
+        ..ReceiptBuilder::new(b"ab", MessageState::EXPIRED)
+    };
+    let mut out = [0u8; 80];
+    let n = plain.write_text(&mut out).unwrap();
+    assert_eq!(
+        &out[..n],
+        b"id:ab sub:1234 dlvrd:000 stat:EXPIRED err:000 text:"
+    );
+    let odd = ReceiptBuilder::new(b"ab", MessageState(42));
+    let n = odd.write_text(&mut out).unwrap();
+    assert_eq!(
+        &out[..n],
+        b"id:ab sub:001 dlvrd:000 stat:UNKNOWN err:000 text:"
+    );
+}
+
+#[test]
+fn a_receipt_built_into_a_deliver_sm() {
+    let r = builder();
+    let mut template_tlvs = TlvBuf::<16>::new();
+    template_tlvs
+        .push_u16(TlvTag::USER_MESSAGE_REFERENCE, 9)
+        .unwrap();
+    let template = DeliverSm {
+        source_addr: COctet::from("447700900123"),
+        destination_addr: COctet::from("40404"),
+        esm_class: EsmClass::UDHI.with_udhi(),
+        tlvs: template_tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    let (mut text, mut tlvs) = ([0u8; 200], TlvBuf::<128>::new());
+    let sm = r.deliver_sm(&template, &mut text, &mut tlvs).unwrap();
+    assert!(sm.esm_class.is_delivery_receipt());
+    assert!(sm.esm_class.udhi(), "the template's other bits are kept");
+    assert_eq!(sm.source_addr, template.source_addr);
+    let tags: Vec<TlvTag> = sm.tlvs.iter().map(|t| t.tag).collect();
+    assert_eq!(
+        tags,
+        [
+            TlvTag::USER_MESSAGE_REFERENCE,
+            TlvTag::RECEIPTED_MESSAGE_ID,
+            TlvTag::MESSAGE_STATE,
+            TlvTag::NETWORK_ERROR_CODE
+        ]
+    );
+    let pdu = Pdu::new(3, Body::DeliverSm(sm));
+    let mut frame = vec![0u8; pdu.encoded_len()];
+    pdu.emit(&mut frame).unwrap();
+    let back = Pdu::parse(&frame).unwrap();
+    let Body::DeliverSm(back) = back.body else {
+        panic!()
+    };
+    // Read back without the UDHI bit getting in the way of a text that has
+    // no header: the TLVs give the values.
+    let read = Receipt::from_deliver_sm(&back);
+    assert_eq!(read.message_id(), Some(&b"0059113978"[..]));
+    assert_eq!(read.state(), Some(MessageState::DELIVERED));
+    assert_eq!(
+        read.network_error(),
+        Some(NetworkError::Tlv {
+            network_type: 3,
+            code: 6
+        })
+    );
+
+    // Too small a text buffer, and a message id too long for its TLV.
+    let (mut small, mut tlvs) = ([0u8; 20], TlvBuf::<128>::new());
+    let err = r.deliver_sm(&template, &mut small, &mut tlvs).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::BufferTooSmall {
+            needed: r.text_len(),
+            available: 20
+        }
+    );
+    let long = [b'7'; 65];
+    let too_long = ReceiptBuilder::new(&long, MessageState::DELIVERED);
+    let (mut text, mut tlvs) = ([0u8; 200], TlvBuf::<256>::new());
+    let err = too_long
+        .deliver_sm(&template, &mut text, &mut tlvs)
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Tlv { tag, .. } if tag == TlvTag::RECEIPTED_MESSAGE_ID)
+    );
+}
+
+#[test]
+fn receipt_dates_from_timestamps() {
+    // Every minute of a leap day and the turn of a year, with and without seconds.
+    for secs in (1_709_164_800..1_709_251_200)
+        .step_by(61)
+        .chain([4_102_444_799, 946_684_800])
+    {
+        for with_seconds in [false, true] {
+            let d = ReceiptDate::from_unix_seconds(secs, with_seconds).unwrap();
+            let mut out = [0u8; 12];
+            let n = d.format(&mut out).unwrap();
+            assert_eq!(n, if with_seconds { 12 } else { 10 });
+            assert_eq!(ReceiptDate::parse(&out[..n]), Ok(d));
+            let whole = if with_seconds {
+                secs
+            } else {
+                secs - secs.rem_euclid(60)
+            };
+            assert_eq!(d.to_unix_seconds(), whole);
+        }
+    }
+    for secs in [946_684_799, 4_102_444_800, i64::MIN] {
+        assert_eq!(
+            ReceiptDate::from_unix_seconds(secs, false),
+            Err(ReceiptError::BadDate)
+        );
+    }
+    let d = ReceiptDate::from_unix_seconds(0x7000_0000, true).unwrap();
+    assert_eq!(d.format(&mut [0u8; 11]), Err(ReceiptError::BufferTooSmall));
+}

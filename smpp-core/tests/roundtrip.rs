@@ -18,6 +18,8 @@ use smpp_core::{
     SubmitSmResp, TlvBuf, TlvTag, TlvValue, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf,
 };
 
+use smpp_core::time::{AbsoluteTime, OffsetSign, RelativeTime, SmppTime, days_in_month};
+
 type B = Vec<u8>;
 
 // ---------------------------------------------------------------- fields
@@ -27,9 +29,56 @@ fn co(max: usize) -> impl Strategy<Value = COctet<B>> {
     vec(1u8..=255, 0..max).prop_map(COctet::new)
 }
 
-/// An SMPP time: empty or 16 characters.
+/// An absolute SMPP time, any valid date of 2000-2099 and offset.
+fn absolute_time() -> impl Strategy<Value = B> {
+    (
+        (0u8..=99, 1u8..=12, 1u8..=31),
+        (0u8..=23, 0u8..=59, 0u8..=59, 0u8..=9),
+        (0u8..=48, any::<bool>()),
+    )
+        .prop_map(
+            |((year, month, day), (hour, minute, second, tenths), (q, ahead))| {
+                let day = day.min(days_in_month(2000 + i32::from(year), month));
+                let sign = if ahead {
+                    OffsetSign::Ahead
+                } else {
+                    OffsetSign::Behind
+                };
+                let t = SmppTime::Absolute(AbsoluteTime {
+                    year,
+                    month,
+                    day,
+                    hour,
+                    minute,
+                    second,
+                    tenths,
+                    offset_quarters: q,
+                    sign,
+                });
+                t.try_format().unwrap().to_vec()
+            },
+        )
+}
+
+/// An SMPP time: empty, absolute or relative.
 fn time() -> impl Strategy<Value = COctet<B>> {
-    prop_oneof![Just(Vec::new()), vec(1u8..=255, 16)].prop_map(COctet::new)
+    let relative = vec(0u8..=99, 6).prop_map(|f| {
+        let t = SmppTime::Relative(RelativeTime {
+            years: f[0],
+            months: f[1],
+            days: f[2],
+            hours: f[3],
+            minutes: f[4],
+            seconds: f[5],
+        });
+        t.format().to_vec()
+    });
+    prop_oneof![Just(Vec::new()), absolute_time(), relative].prop_map(COctet::new)
+}
+
+/// `final_date`: empty or absolute.
+fn final_date() -> impl Strategy<Value = COctet<B>> {
+    prop_oneof![Just(Vec::new()), absolute_time()].prop_map(COctet::new)
 }
 
 fn short_message() -> impl Strategy<Value = B> {
@@ -408,7 +457,7 @@ fn gen_query_sm() -> impl Strategy<Value = QuerySm<B>> {
 }
 
 fn gen_query_sm_resp() -> impl Strategy<Value = QuerySmResp<B>> {
-    (co(65), time(), any::<u8>(), any::<u8>(), tlvs()).prop_map(
+    (co(65), final_date(), any::<u8>(), any::<u8>(), tlvs()).prop_map(
         |(message_id, final_date, state, error_code, tlvs)| QuerySmResp {
             message_id,
             final_date,

@@ -5,15 +5,15 @@
 use core::time::Duration;
 
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Millis, ProtocolError, Role, Session, SessionError,
-    SessionState, Timers, Version,
+    BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
+    Session, SessionError, SessionState, Timers, Version,
 };
 use smpp_core::{
     Body, COctet, CommandId, CommandStatus, DeliverSm, DeliverSmResp, EsmClass, Header,
     InterfaceVersion, Pdu, SubmitSm, SubmitSmResp, TlvTag, Tlvs, frame_len,
 };
 
-type S = Session<8, 4096>;
+type S = Session<Fixed<8, 4096>>;
 
 const T0: Millis = Millis(1_000);
 
@@ -34,6 +34,7 @@ fn no_timers() -> Timers {
         enquire_link_timer: None,
         inactivity_timer: None,
         response_timer: Duration::from_secs(10),
+        write_timer: None,
     }
 }
 
@@ -41,7 +42,7 @@ fn no_timers() -> Timers {
 fn drain(s: &mut S) -> Vec<Vec<u8>> {
     let mut buf = vec![0u8; 4096];
     let mut frames = Vec::new();
-    while let Some(n) = s.poll_transmit(&mut buf) {
+    while let Some(n) = s.poll_transmit(&mut buf, Millis(0)) {
         assert!(n > 0, "a 4096-octet buffer takes any queued PDU");
         let mut rest = &buf[..n];
         while !rest.is_empty() {
@@ -462,7 +463,9 @@ fn a_receiver_gets_deliver_sm_and_may_not_submit() {
         .respond_status(seq, CommandStatus::ESME_ROK, link.now)
         .unwrap();
     let frames = link.esme_to_mc();
-    assert_eq!(frames[0].len(), 16);
+    // deliver_sm_resp carries its (empty) message_id, whatever the status.
+    assert_eq!(frames[0].len(), 17);
+    assert_eq!(frames[0][16], 0);
     assert_eq!(header(&frames[0]).command_id, CommandId::DELIVER_SM_RESP);
 }
 
@@ -592,6 +595,7 @@ fn a_timed_out_request_keeps_its_slot_until_reported() {
         mc_config().with_timers(no_timers()),
     );
     link.esme.send_request(submit("a"), 1, link.now).unwrap();
+    link.esme_to_mc();
     link.advance_to(link.now + Duration::from_secs(10));
     // Not reported yet: the window is still full.
     assert_eq!(
@@ -647,7 +651,7 @@ fn the_esme_unbinds() {
     let ev = events(&mut link.esme);
     assert_eq!(ev[0], Event::Unbound);
     assert!(
-        matches!(ev[1], Event::RequestAbandoned(r) if r.tag == 3),
+        matches!(ev[1], Event::RequestAbandoned { request: r, .. } if r.tag == 3),
         "{ev:?}"
     );
     assert_eq!(ev[2], Event::Closed(CloseReason::Unbound));
@@ -904,7 +908,7 @@ fn a_framing_error_sends_generic_nack_and_closes() {
         CommandStatus::ESME_RINVCMDLEN
     );
     let ev = events(&mut link.esme);
-    assert!(matches!(ev[0], Event::RequestAbandoned(r) if r.tag == 5));
+    assert!(matches!(ev[0], Event::RequestAbandoned { request: r, .. } if r.tag == 5));
     assert_eq!(ev[1], Event::Closed(CloseReason::FramingError(err)));
 }
 
@@ -1053,7 +1057,10 @@ fn the_peer_beyond_the_window_is_throttled() {
         esme_config(BindType::Transmitter)
             .with_timers(no_timers())
             .with_window(4),
-        mc_config().with_timers(no_timers()).with_window(2),
+        mc_config()
+            .with_timers(no_timers())
+            .with_inbound_window(2)
+            .with_inbound_overflow(InboundOverflow::Refuse),
     );
     for tag in 0..3 {
         link.esme.send_request(submit("x"), tag, link.now).unwrap();
@@ -1149,13 +1156,15 @@ fn a_reused_sequence_number_is_not_answered_twice() {
 
 #[test]
 fn full_queues_refuse_inputs_until_drained() {
-    type Small = Session<4, 256>;
-    let config = esme_config(BindType::Transceiver).with_timers(no_timers());
+    type Small = Session<Fixed<4, 256>>;
+    let config = esme_config(BindType::Transceiver)
+        .with_timers(no_timers())
+        .with_inbound_overflow(InboundOverflow::Refuse);
     let mut esme: Small = Session::new(config, T0);
     esme.bind(T0).unwrap();
     let bind_seq = {
         let mut buf = [0u8; 256];
-        let n = esme.poll_transmit(&mut buf).unwrap();
+        let n = esme.poll_transmit(&mut buf, Millis(0)).unwrap();
         header(&buf[..n]).sequence_number
     };
     let resp = encode(&Pdu::new(
@@ -1209,7 +1218,7 @@ fn full_queues_refuse_inputs_until_drained() {
     );
     // Draining both lets the same frame in.
     let mut buf = [0u8; 256];
-    while esme.poll_transmit(&mut buf).is_some() {}
+    while esme.poll_transmit(&mut buf, Millis(0)).is_some() {}
     while esme.poll_event().is_some() {}
     let mut frame = deliver.clone();
     frame[12..16].copy_from_slice(&99u32.to_be_bytes());
@@ -1225,13 +1234,13 @@ fn partial_writes_from_the_transmit_queue() {
     let first = link.esme.next_transmit_len().unwrap();
     assert!(first < all.len());
     // The socket takes 7 octets, then the rest.
-    link.esme.advance_transmit(7);
+    link.esme.advance_transmit(7, link.now);
     assert_eq!(link.esme.transmit_bytes(), &all[7..]);
     assert_eq!(link.esme.next_transmit_len(), Some(first - 7));
     let mut small = [0u8; 4];
-    assert_eq!(link.esme.poll_transmit(&mut small), Some(0));
-    link.esme.advance_transmit(all.len() - 7);
-    assert_eq!(link.esme.poll_transmit(&mut small), None);
+    assert_eq!(link.esme.poll_transmit(&mut small, link.now), Some(0));
+    link.esme.advance_transmit(all.len() - 7, link.now);
+    assert_eq!(link.esme.poll_transmit(&mut small, link.now), None);
     // The peer gets both whole.
     let mut rest = &all[..];
     while let Ok(Some(len)) = frame_len(rest, 4096) {
@@ -1252,7 +1261,7 @@ fn a_local_close_abandons_outstanding_requests() {
     let mut tags: Vec<u64> = ev
         .iter()
         .filter_map(|e| match e {
-            Event::RequestAbandoned(r) => Some(r.tag),
+            Event::RequestAbandoned { request: r, .. } => Some(r.tag),
             _ => None,
         })
         .collect();

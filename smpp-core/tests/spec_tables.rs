@@ -582,3 +582,46 @@ fn unnamed_values_are_kept_open() {
     assert_eq!(TlvTag::from_name("Message_Payload"), None);
     assert_eq!(TlvTag::from_name(""), None);
 }
+
+/// Which codes of the status table are throttling and which temporary: the
+/// throttling ones are `ESME_RTHROTTLED` and `ESME_RMSGQFUL`; the retryable
+/// ones add the MC's system error, the ESME's temporary application error
+/// and v5.0's service outage. Every other row, and codes outside the table,
+/// are neither.
+#[test]
+fn throttling_and_retryable_statuses() {
+    let throttling = ["ESME_RMSGQFUL", "ESME_RTHROTTLED"];
+    let retryable = [
+        "ESME_RSYSERR",
+        "ESME_RMSGQFUL",
+        "ESME_RTHROTTLED",
+        "ESME_RX_T_APPN",
+        "ESME_RSERTYPUNAVAIL",
+    ];
+    for &status in CommandStatus::ALL {
+        let name = status.name().unwrap();
+        assert_eq!(status.is_throttling(), throttling.contains(&name), "{name}");
+        assert_eq!(status.is_retryable(), retryable.contains(&name), "{name}");
+        // Throttling is a kind of temporary failure.
+        assert!(!status.is_throttling() || status.is_retryable(), "{name}");
+    }
+    for value in [
+        0x09,
+        0x56,
+        0x57,
+        0x59,
+        0x60,
+        0x113,
+        0x3FF,
+        0x400,
+        0x458,
+        0x4FF,
+        0xFFFF_FFFF,
+    ] {
+        let status = CommandStatus(value);
+        assert!(
+            !status.is_throttling() && !status.is_retryable(),
+            "{value:#x}"
+        );
+    }
+}

@@ -756,3 +756,83 @@ fn element_lengths_and_the_header_limit() {
     ];
     assert_eq!(write_udh(&over, &mut buf), Err(UdhError::BufferTooSmall));
 }
+
+/// A received part's text decodes into a caller buffer: the header skipped,
+/// its shift elements applied, every coding, every error, and the buffer
+/// too small at each length below the text's.
+#[test]
+fn short_message_text_into_a_buffer() {
+    use smpp_core::text::{DecodeError, decode_short_message_into};
+    let decode = |sm: &[u8], udhi: bool, dc: u8, policy: OnUnmappable, cap: usize| {
+        let mut out = vec![0u8; cap];
+        decode_short_message_into(sm, udhi, DataCoding(dc), policy, &mut out)
+            .map(|t| t.map(str::to_owned))
+    };
+    let strict = OnUnmappable::Error;
+    let cases: [(&[u8], bool, u8, &str); 6] = [
+        // Part 1 of 2, UCS-2 with a surrogate pair.
+        (
+            &[
+                0x05, 0x00, 0x03, 0x11, 0x02, 0x01, 0x04, 0x1F, 0xD8, 0x3D, 0xDE, 0x00,
+            ],
+            true,
+            0x08,
+            "П😀",
+        ),
+        // Turkish single shift: 0x1B 0x67 is 'ğ'.
+        (
+            &[0x03, 0x24, 0x01, 0x01, 0x61, 0x1B, 0x67],
+            true,
+            0x00,
+            "ağ",
+        ),
+        // Turkish locking shift: 0x07 is 'ı' there ('ì' in the default table).
+        (&[0x03, 0x25, 0x01, 0x01, 0x07], true, 0x00, "ı"),
+        // No header: the same octets are text, the default tables apply.
+        (&[0x07, 0x1B, 0x65], false, 0x00, "ì€"),
+        // Latin-1 and IA5.
+        (b"na\xEFve", false, 0x03, "naïve"),
+        (b"plain", false, 0x01, "plain"),
+    ];
+    for (sm, udhi, dc, want) in cases {
+        assert_eq!(
+            decode(sm, udhi, dc, strict, 64),
+            Ok(Some(want.to_owned())),
+            "{want}"
+        );
+        assert_eq!(
+            decode(sm, udhi, dc, strict, want.len()),
+            Ok(Some(want.to_owned()))
+        );
+        for cap in 0..want.len() {
+            assert_eq!(
+                decode(sm, udhi, dc, strict, cap),
+                Err(DecodeError::Text(TextError::BufferTooSmall)),
+                "{want} in {cap}"
+            );
+        }
+        // The iterator agrees.
+        let chars = text::short_message_chars(sm, udhi, DataCoding(dc), strict).unwrap();
+        assert_eq!(chars.unwrap().collect::<Result<String, _>>().unwrap(), want);
+    }
+    // Binary data is not text; a broken header and broken text are errors.
+    assert_eq!(decode(&[0xD8], false, 0x04, strict, 8), Ok(None));
+    assert_eq!(
+        decode(&[0x09, 0x00], true, 0x00, OnUnmappable::Replace, 8),
+        Err(DecodeError::Udh(UdhError::UdhlPastEnd {
+            udhl: 9,
+            available: 1
+        }))
+    );
+    assert_eq!(
+        decode(&[0x41, 0x80], false, 0x00, strict, 8),
+        Err(DecodeError::Text(TextError::InvalidSeptet(0x80)))
+    );
+    assert_eq!(
+        decode(&[0x41, 0x80], false, 0x00, OnUnmappable::Replace, 8),
+        Ok(Some("A\u{FFFD}".to_owned()))
+    );
+    // Three octets of UTF-8 per octet of data always suffice.
+    let sm = [0x80u8; 10];
+    assert!(decode(&sm, false, 0x01, OnUnmappable::Replace, 30).is_ok());
+}

@@ -1396,3 +1396,113 @@ fn known_characters_packed_after_a_header() {
         .unwrap();
     assert_eq!(back, long);
 }
+
+/// A part read from a `deliver_sm` or `data_sm` by whichever method joins
+/// it: a header's concatenation element (which wins over SAR TLVs), the SAR
+/// TLVs (with the payload after a header without a concatenation element),
+/// in `short_message` or `message_payload`; incomplete SAR TLVs and a
+/// broken header are errors, an ordinary message has no part.
+#[test]
+fn parts_of_deliver_sm_and_data_sm() {
+    use smpp_core::text::reassembly::{Part, PartError, ReferenceKind};
+    use smpp_core::text::udh::UdhError;
+    use smpp_core::{DataSm, DeliverSm, EsmClass, TlvBuf, TlvTag};
+
+    let sar = |seq: Option<u8>, payload: Option<&[u8]>| {
+        let mut tlvs = TlvBuf::<64>::new();
+        if let Some(p) = payload {
+            tlvs.push(TlvTag::MESSAGE_PAYLOAD, p).unwrap();
+        }
+        tlvs.push_u16(TlvTag::SAR_MSG_REF_NUM, 0x0304).unwrap();
+        tlvs.push_u8(TlvTag::SAR_TOTAL_SEGMENTS, 3).unwrap();
+        if let Some(seq) = seq {
+            tlvs.push_u8(TlvTag::SAR_SEGMENT_SEQNUM, seq).unwrap();
+        }
+        tlvs
+    };
+    let want = |reference, seq, payload| Part {
+        kind: ReferenceKind::Sar,
+        reference,
+        total: 3,
+        seq,
+        payload,
+    };
+
+    // SAR, in short_message.
+    let tlvs = sar(Some(2), None);
+    let sm = DeliverSm {
+        short_message: &b"abc"[..],
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    assert_eq!(
+        Part::from_deliver_sm(&sm),
+        Ok(Some(want(0x0304, 2, b"abc")))
+    );
+    // SAR after a header with only a port element: the payload follows it.
+    let with_ports = [0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0, b'x'];
+    let sm = DeliverSm {
+        esm_class: EsmClass::UDHI,
+        short_message: &with_ports[..],
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    assert_eq!(Part::from_deliver_sm(&sm), Ok(Some(want(0x0304, 2, b"x"))));
+    // A concatenation element wins over the SAR TLVs.
+    let concat = [0x05, 0x00, 0x03, 0x11, 0x02, 0x01, b'y'];
+    let sm = DeliverSm {
+        esm_class: EsmClass::UDHI,
+        short_message: &concat[..],
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    let part = Part::from_deliver_sm(&sm).unwrap().unwrap();
+    assert_eq!(
+        (part.kind, part.reference, part.total, part.seq),
+        (ReferenceKind::Udh8, 0x11, 2, 1)
+    );
+    assert_eq!(part.payload, b"y");
+    // message_payload when short_message is empty; data_sm alike.
+    let tlvs = sar(Some(3), Some(b"payload"));
+    let sm = DeliverSm {
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    assert_eq!(
+        Part::from_deliver_sm(&sm),
+        Ok(Some(want(0x0304, 3, b"payload")))
+    );
+    let data_sm = DataSm {
+        tlvs: tlvs.tlvs(),
+        ..DataSm::default()
+    };
+    assert_eq!(
+        Part::from_data_sm(&data_sm),
+        Ok(Some(want(0x0304, 3, b"payload")))
+    );
+
+    // Errors and ordinary messages.
+    let incomplete = sar(None, Some(b"p"));
+    let data_sm = DataSm {
+        tlvs: incomplete.tlvs(),
+        ..DataSm::default()
+    };
+    assert_eq!(Part::from_data_sm(&data_sm), Err(PartError::IncompleteSar));
+    let broken = DeliverSm {
+        esm_class: EsmClass::UDHI,
+        short_message: &[0x09, 0x00][..],
+        ..DeliverSm::default()
+    };
+    assert_eq!(
+        Part::from_deliver_sm(&broken),
+        Err(PartError::Udh(UdhError::UdhlPastEnd {
+            udhl: 9,
+            available: 1
+        }))
+    );
+    let plain = DeliverSm {
+        short_message: &b"hello"[..],
+        ..DeliverSm::default()
+    };
+    assert_eq!(Part::from_deliver_sm(&plain), Ok(None));
+}

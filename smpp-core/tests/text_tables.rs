@@ -9,7 +9,7 @@ use smpp_core::text::gsm7::{ESCAPE, Language, Septets, Tables};
 
 macro_rules! table {
     ($file:literal) => {
-        include_str!(concat!("../../testdata/gsm7/", $file))
+        include_str!(concat!("../testdata/gsm7/", $file))
     };
 }
 

@@ -357,3 +357,126 @@ fn every_absolute_field_at_its_limits() {
         24 * 3600
     );
 }
+
+/// The civil-date conversion agrees with a calendar walked one day at a
+/// time, from 1600 to 2400 (leap centuries and their neighbours included),
+/// and holds at the ends of its range.
+#[test]
+fn civil_dates_against_a_walked_calendar() {
+    use smpp_core::time::{civil_from_days, days_from_civil, days_in_month};
+    // 1600-01-01 is 135,140 days before 1970-01-01.
+    let (mut y, mut m, mut d) = (1600, 1u8, 1u8);
+    let mut n: i64 = -135_140;
+    while y <= 2400 {
+        assert_eq!(days_from_civil(y, m, d), Some(n), "{y}-{m}-{d}");
+        assert_eq!(civil_from_days(n), Some((y, m, d)), "{n}");
+        n += 1;
+        d += 1;
+        if d > days_in_month(y, m) {
+            d = 1;
+            m += 1;
+            if m > 12 {
+                m = 1;
+                y += 1;
+            }
+        }
+    }
+    assert_eq!(n, days_from_civil(2401, 1, 1).unwrap());
+    // Impossible dates.
+    for (y, m, d) in [
+        (2023, 2, 29),
+        (2100, 2, 29),
+        (2024, 4, 31),
+        (2024, 0, 1),
+        (2024, 13, 1),
+        (2024, 1, 0),
+    ] {
+        assert_eq!(days_from_civil(y, m, d), None, "{y}-{m}-{d}");
+    }
+    assert_eq!(days_from_civil(2000, 2, 29), Some(11_016));
+    // The ends of the range.
+    for (y, m, d) in [
+        (i32::MAX, 12, 31),
+        (i32::MIN, 1, 1),
+        (0, 1, 1),
+        (-1, 12, 31),
+    ] {
+        let days = days_from_civil(y, m, d).unwrap();
+        assert_eq!(civil_from_days(days), Some((y, m, d)));
+    }
+    let last = days_from_civil(i32::MAX, 12, 31).unwrap();
+    assert_eq!(civil_from_days(last + 1), None);
+    let first = days_from_civil(i32::MIN, 1, 1).unwrap();
+    assert_eq!(civil_from_days(first - 1), None);
+    assert_eq!(civil_from_days(i64::MAX), None);
+    assert_eq!(civil_from_days(i64::MIN), None);
+}
+
+#[test]
+fn timestamps_to_utc_and_smpp_time() {
+    // Before the epoch, and the last second of a leap day.
+    let t = UtcDateTime::from_unix_seconds(-1).unwrap();
+    assert_eq!(
+        (t.year, t.month, t.day, t.hour, t.minute, t.second),
+        (1969, 12, 31, 23, 59, 59)
+    );
+    let leap = UtcDateTime::from_unix_seconds(951_868_799).unwrap();
+    assert_eq!(
+        (leap.year, leap.month, leap.day, leap.hour),
+        (2000, 2, 29, 23)
+    );
+    for secs in [
+        -86_401,
+        -1,
+        0,
+        1,
+        951_868_799,
+        4_102_444_799,
+        253_402_300_799,
+    ] {
+        let t = UtcDateTime::from_unix_seconds(secs).unwrap();
+        assert_eq!(t.to_unix_seconds(), Some(secs));
+    }
+    assert_eq!(UtcDateTime::from_unix_seconds(i64::MAX), None);
+    let bad = UtcDateTime {
+        hour: 24,
+        ..UtcDateTime::from_unix_seconds(0).unwrap()
+    };
+    assert_eq!(bad.to_unix_seconds(), None);
+
+    // SMPP times of a timestamp, at several offsets; each reads back as the same instant.
+    let secs = 1_735_689_599; // 2024-12-31T23:59:59Z
+    for (offset, text) in [
+        (0, b"241231235959000+"),
+        (60, b"250101005959004+"),
+        (-330, b"241231182959022-"),
+        (720, b"250101115959048+"),
+        (-720, b"241231115959048-"),
+    ] {
+        let t = AbsoluteTime::from_unix_seconds(secs, offset).unwrap();
+        assert_eq!(&SmppTime::Absolute(t).format(), text, "{offset}");
+        assert_eq!(t.to_unix_seconds(), secs);
+        assert_eq!(SmppTime::parse(text), Ok(SmppTime::Absolute(t)));
+    }
+    for offset in [7, 735, -735, 1] {
+        assert_eq!(
+            AbsoluteTime::from_unix_seconds(secs, offset),
+            Err(TimeError::Offset)
+        );
+    }
+    // Only 2000-2099 has two digits; the offset decides the local year.
+    assert_eq!(
+        AbsoluteTime::from_unix_seconds(946_684_799, 0),
+        Err(TimeError::Year)
+    );
+    assert!(AbsoluteTime::from_unix_seconds(946_684_799, 60).is_ok());
+    assert!(AbsoluteTime::from_unix_seconds(4_102_444_799, 0).is_ok());
+    assert_eq!(
+        AbsoluteTime::from_unix_seconds(4_102_444_799, 15),
+        Err(TimeError::Year)
+    );
+    assert_eq!(
+        AbsoluteTime::from_unix_seconds(i64::MAX, 60),
+        Err(TimeError::Year)
+    );
+}

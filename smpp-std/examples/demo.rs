@@ -38,7 +38,7 @@ use smpp_core::{
 };
 use smpp_std::client::{self, Client};
 use smpp_std::reassembly::{self, Outcome, Reassembler};
-use smpp_std::server::{BindRequest, Handler, Server};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Handle, Incoming, Pending, SmResponse};
 use smpp_std::text::{decode_to_string, deliver_sms, submit_sms};
 use smpp_std::{BindBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder};
@@ -246,7 +246,7 @@ impl Smsc {
 }
 
 impl Handler for Smsc {
-    async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
         if bind.system_id() == SYSTEM_ID.as_bytes() && bind.password() == PASSWORD.as_bytes() {
             CommandStatus::ESME_ROK
         } else {
@@ -254,7 +254,8 @@ impl Handler for Smsc {
         }
     }
 
-    fn bound(&self, session: &Handle) {
+    fn bound(&self, cx: &Context) {
+        let session = cx.session();
         // A long mobile-originated message, in UCS-2 parts, to every
         // session that receives.
         if session.bind_info().map(|b| b.bind_type) == Some(BindType::Transmitter) {
@@ -273,7 +274,7 @@ impl Handler for Smsc {
         }
     }
 
-    async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
         let Body::SubmitSm(sm) = pdu.body else {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
@@ -297,14 +298,14 @@ impl Handler for Smsc {
             (format!("{id:x}"), wanted.then(|| receipt(&sm, id)))
         };
         match receipt {
-            Some(Ok(receipt)) => self.push(session, receipt),
+            Some(Ok(receipt)) => self.push(cx.session(), receipt),
             Some(Err(e)) => self.lock().failure = Some(format!("receipt: {e}")),
             None => {}
         }
         Answer::message_id(hex_id)
     }
 
-    fn protocol_error(&self, _session: &Handle, error: ProtocolError) {
+    fn protocol_error(&self, _cx: &Context, error: ProtocolError) {
         // A malformed PDU: the session answered it and carries on.
         if let ProtocolError::Malformed(e) = error {
             let mut state = self.lock();
@@ -432,13 +433,11 @@ fn mo_parts() -> Res<Vec<Pdu>> {
         destination_addr: smpp_std::COctet::new(Bytes::from_static(b"INFO")),
         ..smpp_std::SubmitSm::default()
     };
-    // The session numbers the PDUs it sends: the builder's numbers go unused.
     Ok(deliver_sms(
         &template,
         Content::Text(MO_TEXT, Encoding::Ucs2),
         Method::Udh8 { reference: 0x5A },
         SplitOptions::default(),
-        || 1,
     )?)
 }
 
@@ -777,7 +776,7 @@ fn message(kind: Kind, dest: &str, n: usize) -> Res<Vec<Pdu>> {
         }
     };
     // The session numbers the PDUs it sends: the builder's numbers go unused.
-    let mut pdus = submit_sms(&base, content, method, options, || 1)?;
+    let mut pdus = submit_sms(&base, content, method, options)?;
     if kind == Kind::Flash {
         for pdu in &mut pdus {
             if let Body::SubmitSm(sm) = &mut pdu.body {

@@ -81,8 +81,8 @@ impl Frame {
 /// [`FrameDecoder::decode`] after each read until it returns `Ok(None)`.
 /// Frames are taken with `split_to(n).freeze()`, so they share the read
 /// buffer's memory. `command_length` is checked against the maximum as soon
-/// as its four octets are there, before any memory is reserved for the
-/// frame.
+/// as its four octets are there; no memory is ever reserved for what it
+/// announces.
 ///
 /// Those four octets are also checked for another protocol (a TLS or SSL 2.0
 /// handshake, an HTTP request; see [`ForeignProtocol::detect`]), whatever the
@@ -150,21 +150,16 @@ impl FrameDecoder {
 
     /// Takes the next complete frame off the front of `buf`.
     ///
-    /// `Ok(None)`: more octets are needed (if the length is already known,
-    /// room for the rest of the frame is reserved). `Err`: the stream is not
+    /// `Ok(None)`: more octets are needed. No room is reserved for what a
+    /// `command_length` announces: the buffer grows with the octets that
+    /// arrive, so a peer that announces a large PDU and sends little costs
+    /// little. `Err`: the stream is not
     /// SMPP ([`ErrorKind::NotSmpp`]) or `command_length` is impossible; this
     /// is fatal: send a `generic_nack` built from [`Error::reply`] (status
     /// `ESME_RINVCMDLEN`) and close the connection.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, Error> {
         let mut filled = buf.len();
-        let frame = self.cut(buf, &mut filled)?;
-        if frame.is_none()
-            && let Some(missing) = self.missing(buf)
-        {
-            // The length is known (and within the maximum): make room.
-            buf.reserve(missing);
-        }
-        Ok(frame)
+        self.cut(buf, &mut filled)
     }
 
     /// Takes the next complete frame off the front of `buf`, of whose

@@ -131,14 +131,10 @@ impl<R: Read> SmppReader<R> {
             {
                 return Ok(Some(frame));
             }
-            // Room for the rest of the frame, and at least a chunk; only
+            // Room for a chunk more, never for what a command_length only
+            // announces: memory follows the octets that arrive. Only
             // octets never offered to a read before are zeroed.
-            let want = self
-                .decoder
-                .missing(self.buffered())
-                .unwrap_or(0)
-                .max(READ_CHUNK);
-            let end = self.filled + want;
+            let end = self.filled + READ_CHUNK;
             if self.buf.len() < end {
                 self.buf.resize(end, 0);
             }

@@ -13,11 +13,18 @@
 //!   `tokio_util::codec::Framed`, giving frames, or frames with their
 //!   decoded PDU (a body error inside the item, not ending the stream).
 //! - [`client`] and [`server`] (feature `tokio`, on by default): an async
-//!   ESME that binds and sends through the SMPP window, and an SMSC that
-//!   serves many connections with an application [`server::Handler`]. Each
-//!   session runs the sans-I/O engine of `smpp_core::session` in a task of
-//!   its own; [`session`] has what both share (the cloneable
-//!   [`session::Handle`], [`session::Answer`], [`session::Error`]).
+//!   ESME that binds and sends through the SMPP window (one session, or
+//!   [`client::Esme`]: several binds kept bound across reconnections), and
+//!   an SMSC that serves many connections with an application
+//!   [`server::Handler`], routes messages to bound receivers and admits
+//!   per account. Each session runs the sans-I/O engine of
+//!   `smpp_core::session` in a task of its own, with back-pressure both
+//!   ways; [`session`] has what both share (the cloneable
+//!   [`session::Handle`], [`session::Answer`], [`session::Error`], the
+//!   counters). Features `tls` (rustls), `tracing` and `metrics` add to
+//!   them.
+//! - [`blocking`]: an ESME on `std::net` over the same engine, for programs
+//!   without an async runtime.
 //! - The builders ([`SubmitSmBuilder`] and friends) make the PDUs an
 //!   application sends, with the specification's defaults, and check every
 //!   field when built.
@@ -25,8 +32,8 @@
 //!   segments ([`text::submit_sms`]), and received text as a [`String`];
 //!   [`reassembly`] joins the parts of incoming concatenated messages.
 //! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, body and TLV
-//!   list, in the JSON shape printed by the `smppdump` tool (described in
-//!   `smpp_core::serde`).
+//!   list, in the JSON shape printed by the `smppdump` tool of `smpp-tools`
+//!   (described in `smpp_core::serde`).
 //!
 //! Only two kinds of error end a connection: I/O errors and an impossible
 //! `command_length` ([`StreamError::Framing`], answered with a
@@ -56,13 +63,18 @@
 //! let frame = reader.read_frame().unwrap().unwrap();
 //! assert_eq!(frame.header.command_id, CommandId::SUBMIT_SM);
 //! let pdu = frame.to_pdu().unwrap();
-//! let Body::SubmitSm(sm) = &pdu.body else { unreachable!() };
-//! assert_eq!(sm.short_message, "Hello");
+//! assert!(matches!(&pdu.body, Body::SubmitSm(sm) if sm.short_message == "Hello"));
 //! assert_eq!(pdu, submit);
 //! ```
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
+// The README's example runs as a doc test, so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+pub mod blocking;
 mod builder;
 #[cfg(feature = "tokio")]
 pub mod client;
@@ -72,9 +84,9 @@ mod frame;
 mod io;
 mod owned;
 pub mod reassembly;
+pub mod receipt;
 #[cfg(feature = "tokio")]
 pub mod server;
-#[cfg(feature = "tokio")]
 pub mod session;
 pub mod text;
 

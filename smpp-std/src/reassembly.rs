@@ -32,8 +32,12 @@ use std::collections::hash_map::Entry as MapEntry;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
+use smpp_core::EsmClass;
 pub use smpp_core::text::reassembly::ReferenceKind;
+use smpp_core::text::reassembly::{Part, PartError};
 use smpp_core::text::udh::{Udh, UdhError};
+
+use crate::owned::{DataSm, DeliverSm, Tlvs};
 
 /// Identifies one concatenated message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,6 +122,20 @@ pub enum ReassemblyError {
     /// The short message's user data header is malformed.
     #[error("user data header: {0}")]
     Udh(UdhError),
+    /// Some of the three SAR TLVs are present and some are not (see
+    /// [`PartError::IncompleteSar`]).
+    #[error("the SAR TLVs are incomplete")]
+    IncompleteSar,
+}
+
+impl From<PartError> for ReassemblyError {
+    fn from(e: PartError) -> Self {
+        match e {
+            PartError::Udh(e) => Self::Udh(e),
+            // PartError is non_exhaustive: anything else is a SAR problem.
+            _ => Self::IncompleteSar,
+        }
+    }
 }
 
 /// A reassembled message.
@@ -457,6 +475,109 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         }
         out.extend(old.iter().filter_map(|key| self.drop_entry(key)));
         out
+    }
+
+    /// Adds a received `deliver_sm` (or `submit_sm`, the same body), whichever way it is
+    /// concatenated: by a concatenation element in its user data header or by the SAR TLVs
+    /// (see [`Part::from_deliver_sm`]); the key takes its source and destination addresses.
+    /// A message that is not part of a longer one is returned complete as it is, without its
+    /// header. The user data is `short_message`, or `message_payload` when that is empty.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use bytes::Bytes;
+    /// use smpp_core::{TlvBuf, TlvTag};
+    /// use smpp_std::reassembly::{Config, Outcome, Reassembler};
+    /// use smpp_std::{COctet, DeliverSm};
+    ///
+    /// let mut r = Reassembler::new(Config::default());
+    /// let now = Instant::now();
+    /// // Two parts of a message joined by the SAR TLVs.
+    /// let part = |seq: u8, text: &'static str| {
+    ///     let mut tlvs = TlvBuf::<16>::new();
+    ///     tlvs.push_u16(TlvTag::SAR_MSG_REF_NUM, 0x2A).unwrap();
+    ///     tlvs.push_u8(TlvTag::SAR_TOTAL_SEGMENTS, 2).unwrap();
+    ///     tlvs.push_u8(TlvTag::SAR_SEGMENT_SEQNUM, seq).unwrap();
+    ///     DeliverSm {
+    ///         source_addr: COctet::new(Bytes::from_static(b"447700900001")),
+    ///         short_message: Bytes::from_static(text.as_bytes()),
+    ///         tlvs: tlvs.tlvs().map(Bytes::copy_from_slice),
+    ///         ..DeliverSm::default()
+    ///     }
+    /// };
+    /// assert!(matches!(r.insert_deliver_sm(now, "esme-1", &part(2, "rld")), Ok(Outcome::Incomplete { .. })));
+    /// let Ok(Outcome::Complete(msg)) = r.insert_deliver_sm(now, "esme-1", &part(1, "wo")) else { panic!() };
+    /// assert_eq!(msg.concat(), Bytes::from_static(b"world"));
+    /// ```
+    pub fn insert_deliver_sm(
+        &mut self,
+        now: Instant,
+        peer: P,
+        sm: &DeliverSm,
+    ) -> Result<Outcome, ReassemblyError> {
+        let part = Part::from_deliver_sm(sm)?;
+        self.insert_user_data(
+            now,
+            peer,
+            (sm.source_addr.as_bytes(), sm.destination_addr.as_bytes()),
+            (sm.esm_class, &sm.short_message, &sm.tlvs),
+            part,
+        )
+    }
+
+    /// Adds a received `data_sm`, concatenated by a header's element or by the SAR TLVs, as
+    /// [`Self::insert_deliver_sm`] does; its user data is the `message_payload` TLV.
+    pub fn insert_data_sm(
+        &mut self,
+        now: Instant,
+        peer: P,
+        sm: &DataSm,
+    ) -> Result<Outcome, ReassemblyError> {
+        let part = Part::from_data_sm(sm)?;
+        self.insert_user_data(
+            now,
+            peer,
+            (sm.source_addr.as_bytes(), sm.destination_addr.as_bytes()),
+            (sm.esm_class, &Bytes::new(), &sm.tlvs),
+            part,
+        )
+    }
+
+    /// Inserts `part` of a message whose user data is `short_message` or the
+    /// `message_payload` of `tlvs`; without a part, the message is complete.
+    fn insert_user_data(
+        &mut self,
+        now: Instant,
+        peer: P,
+        (source, dest): (&[u8], &[u8]),
+        (esm_class, short_message, tlvs): (EsmClass, &Bytes, &Tlvs),
+        part: Option<Part<'_>>,
+    ) -> Result<Outcome, ReassemblyError> {
+        let tlv_octets = tlvs.clone().into_inner();
+        // The payload as a slice of the PDU's storage (no copy).
+        let share = |payload: &[u8]| {
+            [short_message, &tlv_octets]
+                .into_iter()
+                .find(|whole| {
+                    let (outer, inner) = (whole.as_ptr_range(), payload.as_ptr_range());
+                    outer.start <= inner.start && inner.end <= outer.end
+                })
+                .filter(|_| !payload.is_empty())
+                .map_or_else(Bytes::new, |whole| whole.slice_ref(payload))
+        };
+        if let Some(part) = part {
+            let key = MessageKey::new(peer, source, dest, part.kind, part.reference);
+            return self.insert(now, key, part.total, part.seq, share(part.payload));
+        }
+        let user_data = smpp_core::text::user_data(short_message, tlvs);
+        let payload = if esm_class.udhi() {
+            Udh::split(user_data).map_err(ReassemblyError::Udh)?.1
+        } else {
+            user_data
+        };
+        Ok(Outcome::Complete(Message {
+            parts: vec![share(payload)],
+        }))
     }
 
     /// The messages still incomplete.

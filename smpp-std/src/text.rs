@@ -6,27 +6,21 @@
 //!
 //! ```
 //! use smpp_core::text::split::Method;
-//! use bytes::Bytes;
 //! use smpp_core::Body;
+//! use smpp_std::SubmitSmBuilder;
 //! use smpp_std::text::{decode_short_message, submit_sms_for_text};
 //!
-//! let template = smpp_std::SubmitSm {
-//!     destination_addr: smpp_std::COctet::new(Bytes::from_static(b"447700900123")),
-//!     ..smpp_std::SubmitSm::default()
-//! };
+//! // The template is a builder's PDU; each part is a PDU to send as it is.
+//! let template = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
 //! let text = "Grüße aus Köln! ".repeat(12); // 192 GSM 7-bit characters: two parts
-//! let mut seq = 10;
-//! let pdus = submit_sms_for_text(&template, &text, &[], Method::Udh8 { reference: 7 }, || {
-//!     seq += 1;
-//!     seq
-//! })?;
+//! let pdus = submit_sms_for_text(&template, &text, &[], Method::Udh8 { reference: 7 })?;
 //! assert_eq!(pdus.len(), 2);
-//! assert_eq!(pdus[1].sequence_number, 12);
 //! let mut back = String::new();
 //! for pdu in &pdus {
-//!     let Body::SubmitSm(sm) = &pdu.body else { unreachable!() };
-//!     let part = decode_short_message(&sm.short_message, sm.esm_class.udhi(), sm.data_coding)?;
-//!     back.push_str(&part.expect("a text coding"));
+//!     if let Body::SubmitSm(sm) = &pdu.body {
+//!         let part = decode_short_message(&sm.short_message, sm.esm_class.udhi(), sm.data_coding)?;
+//!         back.push_str(&part.expect("a text coding"));
+//!     }
 //! }
 //! assert_eq!(back, text);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -36,11 +30,34 @@ use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
-use smpp_core::text::udh::{Udh, UdhError};
 use smpp_core::text::{self as core_text, OnUnmappable, TextError};
-use smpp_core::{DataCoding, Error, TlvBuf};
+use smpp_core::{CommandId, DataCoding, Error, TlvBuf};
 
-use crate::{Pdu, SubmitSm, parse_owned};
+use crate::{Body, Pdu, SubmitSm, parse_owned};
+
+/// What the splitting functions take as the template of each part: the body
+/// of a `submit_sm` or `deliver_sm`, or the PDU a builder made
+/// ([`SubmitSmBuilder`](crate::SubmitSmBuilder)).
+pub trait Template {
+    /// The template's body; [`SplitPduError::NotAMessage`] for a PDU of
+    /// another command.
+    fn message(&self) -> Result<&SubmitSm, SplitPduError>;
+}
+
+impl Template for SubmitSm {
+    fn message(&self) -> Result<&SubmitSm, SplitPduError> {
+        Ok(self)
+    }
+}
+
+impl Template for Pdu {
+    fn message(&self) -> Result<&SubmitSm, SplitPduError> {
+        match &self.body {
+            Body::SubmitSm(sm) | Body::DeliverSm(sm) => Ok(sm),
+            other => Err(SplitPduError::NotAMessage(other.command_id())),
+        }
+    }
+}
 
 /// Room for the TLVs of one part: the template's, a `message_payload` of up to 65535 octets and
 /// the three SAR TLVs.
@@ -56,6 +73,9 @@ pub enum SplitPduError {
     /// The template or a part's PDU is not a valid `submit_sm` / `deliver_sm`.
     #[error("building a part's PDU: {0}")]
     Pdu(#[from] Error),
+    /// The template is a PDU of another command.
+    #[error("a {0} is no template for a message")]
+    NotAMessage(CommandId),
 }
 
 /// The `submit_sm` PDUs carrying `content`, split under `method`, one per segment.
@@ -64,8 +84,8 @@ pub enum SplitPduError {
 /// set when the part has a user data header, the part in `short_message` (or, for
 /// [`Method::Payload`], in a `message_payload` TLV), and for [`Method::Sar`] the three SAR TLVs
 /// after the template's TLVs; see [`Splitter::submit_sm`]. The template's own `short_message`
-/// is replaced. `next_sequence` gives each PDU its `sequence_number`, in segment order. Every
-/// PDU is encoded and decoded again before it is returned, as the builders do. Content that
+/// is replaced. The PDUs carry `sequence_number` 0: a session numbers what it sends (number
+/// them yourself to write them with [`SmppWriter`](crate::SmppWriter)). Every PDU is encoded and decoded again before it is returned, as the builders do. Content that
 /// cannot be sent under `method` (more than 255 segments, or under [`Method::Payload`] more
 /// than 65,535 octets: [`SplitError::MessagePayloadTooLong`]) is refused before any buffer is
 /// made for it.
@@ -80,17 +100,11 @@ pub enum SplitPduError {
 /// let wsp = vec![0x42u8; 300];
 /// let ports = [Ie::Port16 { dest: 2948, src: 9200 }];
 /// let options = SplitOptions { ies: &ports, ..SplitOptions::default() };
-/// let mut seq = 0;
-/// let pdus = submit_sms(
-///     &smpp_std::SubmitSm::default(),
-///     Content::Binary(&wsp),
-///     Method::Udh16 { reference: 0x1234 },
-///     options,
-///     || { seq += 1; seq },
-/// )?;
+/// let template = smpp_std::SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// let pdus = submit_sms(&template, Content::Binary(&wsp), Method::Udh16 { reference: 0x1234 }, options)?;
 /// assert_eq!(pdus.len(), 3);
 /// for pdu in &pdus {
-///     let Body::SubmitSm(sm) = &pdu.body else { unreachable!() };
+///     let Body::SubmitSm(sm) = &pdu.body else { panic!("a submit_sm") };
 ///     assert_eq!(sm.data_coding.0, 0x04);
 ///     assert!(sm.esm_class.udhi() && sm.short_message.len() <= 140);
 ///     let (udh, _) = Udh::split(&sm.short_message)?;
@@ -99,36 +113,33 @@ pub enum SplitPduError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn submit_sms(
-    template: &SubmitSm,
+    template: &impl Template,
     content: Content<'_>,
     method: Method,
     options: SplitOptions<'_>,
-    next_sequence: impl FnMut() -> u32,
 ) -> Result<Vec<Pdu>, SplitPduError> {
-    parts(template, content, method, options, next_sequence, false)
+    parts(template.message()?, content, method, options, false)
 }
 
 /// Like [`submit_sms`], making `deliver_sm` PDUs (the same body), as an MC sends a
 /// mobile-originated message to an ESME.
 pub fn deliver_sms(
-    template: &SubmitSm,
+    template: &impl Template,
     content: Content<'_>,
     method: Method,
     options: SplitOptions<'_>,
-    next_sequence: impl FnMut() -> u32,
 ) -> Result<Vec<Pdu>, SplitPduError> {
-    parts(template, content, method, options, next_sequence, true)
+    parts(template.message()?, content, method, options, true)
 }
 
 /// The `submit_sm` PDUs carrying `text` in the smallest encoding
 /// ([`choose_for`]: GSM 7-bit with the default tables or the national shift tables of an
 /// `allowed` language, else UCS-2), split under `method`; see [`submit_sms`].
 pub fn submit_sms_for_text(
-    template: &SubmitSm,
+    template: &impl Template,
     text: &str,
     allowed: &[Language],
     method: Method,
-    next_sequence: impl FnMut() -> u32,
 ) -> Result<Vec<Pdu>, SplitPduError> {
     let concatenation = match method {
         Method::Udh8 { .. } => Concatenation::Udh8,
@@ -142,7 +153,6 @@ pub fn submit_sms_for_text(
         Content::Text(text, encoding),
         method,
         SplitOptions::default(),
-        next_sequence,
     )
 }
 
@@ -151,7 +161,6 @@ fn parts(
     content: Content<'_>,
     method: Method,
     options: SplitOptions<'_>,
-    mut next_sequence: impl FnMut() -> u32,
     deliver: bool,
 ) -> Result<Vec<Pdu>, SplitPduError> {
     let splitter = Splitter::with_options(content, method, options)?;
@@ -178,7 +187,8 @@ fn parts(
         } else {
             smpp_core::Body::SubmitSm(sm)
         };
-        let pdu = smpp_core::Pdu::new(next_sequence(), body);
+        // The session numbers what it sends: 0 here.
+        let pdu = smpp_core::Pdu::new(0, body);
         pdu.body
             .validate()
             .map_err(|e| e.with_header(pdu.header()))?;
@@ -189,17 +199,9 @@ fn parts(
     Ok(out)
 }
 
-/// Errors from [`decode_short_message`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// The user data header is malformed.
-    #[error("user data header: {0}")]
-    Udh(#[from] UdhError),
-    /// The text does not decode in its `data_coding`.
-    #[error("text: {0}")]
-    Text(#[from] TextError),
-}
+/// Errors from [`decode_short_message`]: a malformed user data header or text that does not
+/// decode (the same type as [`smpp_core::text::decode_short_message_into`]'s).
+pub use smpp_core::text::DecodeError;
 
 /// The text of `octets` (user data without a header) by its `data_coding`, as a [`String`];
 /// `None` when the coding is not text this crate decodes (binary, compressed, ...). See
@@ -290,14 +292,6 @@ pub fn decode_short_message_with(
     data_coding: DataCoding,
     policy: OnUnmappable,
 ) -> Result<Option<String>, DecodeError> {
-    let (tables, octets) = if udhi {
-        let (udh, octets) = Udh::split(short_message)?;
-        let single = udh.single_shift()?.unwrap_or(Language::Default);
-        let locking = udh.locking_shift()?.unwrap_or(Language::Default);
-        let tables = Tables::new(locking, single).unwrap_or(Tables::single_shift(single));
-        (tables, octets)
-    } else {
-        (Tables::DEFAULT, short_message)
-    };
-    Ok(decode_to_string_with(data_coding, tables, octets, policy).transpose()?)
+    let chars = core_text::short_message_chars(short_message, udhi, data_coding, policy)?;
+    Ok(chars.map(Iterator::collect).transpose()?)
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
-use smpp_std::server::{BindRequest, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Error, Handle, Incoming};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
@@ -41,6 +41,7 @@ fn quiet(response_timer: Duration) -> Timers {
         enquire_link_timer: None,
         inactivity_timer: None,
         response_timer,
+        write_timer: None,
     }
 }
 
@@ -61,32 +62,24 @@ fn mc() -> Config {
         .with_timers(quiet(Duration::from_secs(10)))
 }
 
-fn submit(text: &str) -> smpp_std::SubmitSm {
-    let pdu = SubmitSmBuilder::new(1)
+fn submit(text: &str) -> Pdu {
+    SubmitSmBuilder::new(1)
         .source_addr("INFO")
         .destination_addr("447700900123")
         .short_message(text)
         .build()
-        .unwrap();
-    let Body::SubmitSm(sm) = pdu.body else {
-        unreachable!()
-    };
-    sm
+        .unwrap()
 }
 
-fn receipt_for(message_id: &str) -> smpp_std::DeliverSm {
-    let pdu = SubmitSmBuilder::deliver_sm(1)
+fn receipt_for(message_id: &str) -> Pdu {
+    SubmitSmBuilder::deliver_sm(1)
         .source_addr("447700900123")
         .destination_addr("INFO")
         .esm_class(EsmClass::DELIVERY_RECEIPT)
         .receipted_message_id(message_id)
         .short_message(format!("id:{message_id} stat:DELIVRD"))
         .build()
-        .unwrap();
-    let Body::DeliverSm(sm) = pdu.body else {
-        unreachable!()
-    };
-    sm
+        .unwrap()
 }
 
 /// How the test SMSC answers `submit_sm`.
@@ -146,7 +139,7 @@ impl Smsc {
 }
 
 impl Handler for Smsc {
-    async fn bind(&self, request: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
         match (request.system_id(), request.password()) {
             (b"esme", b"secret") => CommandStatus::ESME_ROK,
             (b"esme", _) => CommandStatus::ESME_RINVPASWD,
@@ -154,7 +147,7 @@ impl Handler for Smsc {
         }
     }
 
-    async fn request(&self, session: &Handle, pdu: Pdu) -> Answer {
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
         let Body::SubmitSm(sm) = &pdu.body else {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
@@ -181,7 +174,7 @@ impl Handler for Smsc {
         }
         let id = format!("id-{}", String::from_utf8_lossy(&sm.short_message));
         if self.receipts {
-            let session = session.clone();
+            let session = cx.session().clone();
             let receipt = receipt_for(&id);
             let answered = Arc::clone(&self.receipts_answered);
             tokio::spawn(async move {
@@ -193,15 +186,15 @@ impl Handler for Smsc {
         Answer::message_id(id)
     }
 
-    fn bound(&self, session: &Handle) {
-        self.bound.lock().unwrap().push(session.clone());
+    fn bound(&self, cx: &Context) {
+        self.bound.lock().unwrap().push(cx.session().clone());
     }
 
-    fn closed(&self, _session: &Handle, reason: CloseReason) {
+    fn closed(&self, _cx: &Context, reason: CloseReason) {
         self.closed.lock().unwrap().push(reason);
     }
 
-    fn protocol_error(&self, _session: &Handle, error: ProtocolError) {
+    fn protocol_error(&self, _cx: &Context, error: ProtocolError) {
         self.protocol_errors.lock().unwrap().push(error);
     }
 }
@@ -343,7 +336,7 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
             tokio::spawn(async move {
                 let mut pending = Vec::with_capacity(COUNT);
                 for n in 0..COUNT {
-                    let body = Body::SubmitSm(submit(&format!("m{n}")));
+                    let body = submit(&format!("m{n}"));
                     pending.push(esme.queue(body).await.unwrap());
                     assert!(esme.available_window() <= 64);
                 }
@@ -473,11 +466,12 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         // A receiver may not submit: refused before anything is sent.
         let err = esme.submit_sm(submit("x")).await.unwrap_err();
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
-        // Without Incoming, the ESME answers ESME_ROK by itself.
+        // Without Incoming nobody takes requests: the ESME answers
+        // ESME_RX_T_APPN (the MC delivers again later), never ESME_ROK.
         drop(incoming);
         let session = server.handle.session("esme").unwrap();
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
-        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
         esme.unbind().await.unwrap();
         server.stop().await;
     })
@@ -515,11 +509,25 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
             .unwrap_err();
         assert!(matches!(err, Error::Refused(_)), "{err:?}");
         // A field over its limit is refused before anything is sent.
-        let mut long = submit("x");
-        long.source_addr = smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30]));
+        let long = smpp_std::SubmitSm {
+            source_addr: smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30])),
+            ..smpp_std::SubmitSm::default()
+        };
         let err = esme.submit_sm(long).await.unwrap_err();
         assert!(matches!(err, Error::Encode(_)), "{err:?}");
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSRCADR));
+        // A typed call given another command sends nothing.
+        let err = esme.submit_sm(receipt_for("1")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::UnexpectedCommand {
+                    expected: CommandId::SUBMIT_SM,
+                    found: CommandId::DELIVER_SM
+                }
+            ),
+            "{err:?}"
+        );
         // The session is still fine.
         assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
         assert_eq!(esme.available_window(), 64);
@@ -783,7 +791,7 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
 }
 
 #[tokio::test]
-async fn a_connection_over_the_limit_waits_until_one_ends() {
+async fn a_bind_over_the_limit_is_refused_until_one_ends() {
     bounded(async {
         let smsc = Arc::new(Smsc::default());
         let server = Server::bind("127.0.0.1:0", mc(), Arc::clone(&smsc))
@@ -795,17 +803,26 @@ async fn a_connection_over_the_limit_waits_until_one_ends() {
         let handle = server.handle();
         let task = tokio::spawn(server.run());
         let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter, "secret")).await;
-        // The second connection is made (the backlog holds it) but not
-        // served: its bind gets no answer while the first is open.
-        let mut second = tokio::spawn(client::connect(addr, esme(BindType::Receiver, "secret")));
-        let waited = timeout(Duration::from_millis(300), &mut second).await;
-        assert!(waited.is_err(), "served over the limit: {waited:?}");
+        // A second bind finds the one place taken: refused, counted.
+        let refused = client::connect(addr, esme(BindType::Receiver, "secret")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(handle.stats().binds_refused_full, 1);
         assert_eq!(handle.sessions().len(), 1);
+        // Once the first ends, the place is free again.
         first.unbind().await.unwrap();
-        let (second, _second_incoming) = second.await.unwrap().unwrap();
+        until(|| handle.stats().bound == 0).await;
+        let (second, _second_incoming) = connect(addr, esme(BindType::Receiver, "secret")).await;
         assert_eq!(second.bind_info().unwrap().bind_type, BindType::Receiver);
         until(|| handle.sessions().len() == 1).await;
         assert_eq!(smsc.bound.lock().unwrap().len(), 2);
+        let stats = handle.stats();
+        assert_eq!((stats.connections, stats.bound, stats.unbound), (3, 1, 0));
         handle.shutdown();
         task.await.unwrap();
         assert_eq!(second.closed().await, CloseReason::Unbound);
@@ -1097,8 +1114,17 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
                     assert_eq!(resp.message_id.to_string(), "only");
                     answered += 1;
                 }
+                // Written, so the MC may have it: outcome unknown, not
+                // "closed before sending".
                 Err(err) => assert!(
-                    matches!(err, Error::Closed(CloseReason::Disconnected)),
+                    matches!(
+                        err,
+                        Error::OutcomeUnknown {
+                            command_id: CommandId::SUBMIT_SM,
+                            reason: CloseReason::Disconnected,
+                            ..
+                        }
+                    ) && err.may_have_been_received(),
                     "{err:?}"
                 ),
             }
@@ -1135,7 +1161,14 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         for push in pushes {
             let err = push.await.unwrap().unwrap_err();
             assert!(
-                matches!(err, Error::Closed(CloseReason::Disconnected)),
+                matches!(
+                    err,
+                    Error::OutcomeUnknown {
+                        command_id: CommandId::DELIVER_SM,
+                        reason: CloseReason::Disconnected,
+                        ..
+                    }
+                ),
                 "{err:?}"
             );
         }

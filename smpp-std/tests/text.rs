@@ -26,21 +26,13 @@ fn template() -> SubmitSm {
         .build()
         .unwrap();
     let Body::SubmitSm(sm) = tlvs.body else {
-        unreachable!()
+        panic!("the builder makes a submit_sm")
     };
     SubmitSm {
         source_addr: COctet::new(Bytes::from_static(b"INFO")),
         short_message: Bytes::from_static(b"replaced"),
         esm_class: EsmClass(0x03),
         ..sm
-    }
-}
-
-fn counter(start: u32) -> impl FnMut() -> u32 {
-    let mut n = start;
-    move || {
-        n += 1;
-        n
     }
 }
 
@@ -63,20 +55,19 @@ fn decode_all(pdus: &[Pdu]) -> String {
 }
 
 #[test]
-fn udh_parts_keep_the_template_and_number_in_order() {
+fn udh_parts_keep_the_template_and_come_in_order() {
     let text = "Привет, мир! ".repeat(10); // 130 UCS-2 units: two parts of at most 67
     let pdus = submit_sms(
         &template(),
         Content::Text(&text, Encoding::Ucs2),
         Method::Udh8 { reference: 0x33 },
         SplitOptions::default(),
-        counter(41),
     )
     .unwrap();
     assert_eq!(pdus.len(), 2);
     for (i, pdu) in pdus.iter().enumerate() {
         assert_eq!(pdu.header().command_id, CommandId::SUBMIT_SM);
-        assert_eq!(pdu.sequence_number, 42 + i as u32);
+        assert_eq!(pdu.sequence_number, 0, "the session numbers them");
         let sm = sm(pdu);
         assert_eq!(sm.source_addr.as_bytes(), b"INFO");
         assert_eq!(sm.destination_addr.as_bytes(), b"447700900123");
@@ -108,7 +99,6 @@ fn sar_and_payload_methods() {
         content,
         Method::Sar { reference: 0xBEEF },
         SplitOptions::default(),
-        counter(0),
     )
     .unwrap();
     assert_eq!(pdus.len(), 2);
@@ -128,7 +118,6 @@ fn sar_and_payload_methods() {
         Content::Text(&long, Encoding::Latin1),
         Method::Payload,
         SplitOptions::default(),
-        counter(0),
     )
     .unwrap();
     assert_eq!(pdus.len(), 1);
@@ -152,8 +141,7 @@ fn payload_beyond_the_message_payload_limit_is_refused() {
             &template(),
             Content::Binary(&data),
             Method::Payload,
-            SplitOptions::default(),
-            counter(0)
+            SplitOptions::default()
         ),
         Err(SplitPduError::Split(SplitError::MessagePayloadTooLong {
             len: 65_536
@@ -161,7 +149,7 @@ fn payload_beyond_the_message_payload_limit_is_refused() {
     );
     let text = "ж".repeat(1 << 20);
     assert_eq!(
-        submit_sms_for_text(&template(), &text, &[], Method::Payload, counter(0)),
+        submit_sms_for_text(&template(), &text, &[], Method::Payload),
         Err(SplitPduError::Split(SplitError::MessagePayloadTooLong {
             len: 2 << 20
         }))
@@ -172,7 +160,6 @@ fn payload_beyond_the_message_payload_limit_is_refused() {
         Content::Binary(&data[..65_535]),
         Method::Payload,
         SplitOptions::default(),
-        counter(0),
     )
     .unwrap();
     let payload = sm(&pdus[0])
@@ -190,7 +177,6 @@ fn deliver_sm_and_chosen_national_tables() {
         Content::Text("hi", Encoding::Gsm7(Tables::DEFAULT)),
         Method::Udh8 { reference: 1 },
         SplitOptions::default(),
-        counter(0),
     )
     .unwrap();
     assert_eq!(pdus[0].header().command_id, CommandId::DELIVER_SM);
@@ -203,7 +189,6 @@ fn deliver_sm_and_chosen_national_tables() {
         &text,
         &[Language::Turkish],
         Method::Udh16 { reference: 9 },
-        counter(0),
     )
     .unwrap();
     assert!(pdus.len() >= 2);
@@ -218,14 +203,8 @@ fn deliver_sm_and_chosen_national_tables() {
     }
     assert_eq!(decode_all(&pdus), text);
     // Without Turkish allowed, the same text needs UCS-2.
-    let pdus = submit_sms_for_text(
-        &template(),
-        &text,
-        &[],
-        Method::Udh16 { reference: 9 },
-        counter(0),
-    )
-    .unwrap();
+    let pdus =
+        submit_sms_for_text(&template(), &text, &[], Method::Udh16 { reference: 9 }).unwrap();
     assert_eq!(sm(&pdus[0]).data_coding, DataCoding(0x08));
     assert_eq!(decode_all(&pdus), text);
 }
@@ -246,7 +225,6 @@ fn binary_with_ports_reassembles() {
         Content::Binary(&wsp),
         Method::Udh8 { reference: 5 },
         options,
-        counter(0),
     )
     .unwrap();
     assert_eq!(pdus.len(), 3);
@@ -285,13 +263,7 @@ fn errors_name_what_failed() {
     let latin = Content::Text("naïve жук", Encoding::Latin1);
     let method = Method::Udh8 { reference: 1 };
     assert!(matches!(
-        submit_sms(
-            &template(),
-            latin,
-            method,
-            SplitOptions::default(),
-            counter(0)
-        ),
+        submit_sms(&template(), latin, method, SplitOptions::default()),
         Err(SplitPduError::Split(SplitError::Text(
             TextError::Unmappable { ch: 'ж', .. }
         )))
@@ -300,7 +272,7 @@ fn errors_name_what_failed() {
         on_unmappable: OnUnmappable::Replace,
         ..SplitOptions::default()
     };
-    let pdus = submit_sms(&template(), latin, method, replace, counter(0)).unwrap();
+    let pdus = submit_sms(&template(), latin, method, replace).unwrap();
     assert_eq!(
         sm(&pdus[0]).short_message,
         Bytes::from_static(b"na\xEFve ???")
@@ -315,8 +287,7 @@ fn errors_name_what_failed() {
             &bad,
             Content::Text("hi", Encoding::Latin1),
             method,
-            SplitOptions::default(),
-            counter(0)
+            SplitOptions::default()
         ),
         Err(SplitPduError::Pdu(_))
     ));
@@ -397,5 +368,147 @@ fn decoding_with_replacement() {
     assert_eq!(
         decode_short_message_with(b"\xD8", false, DataCoding(0x04), replace),
         Ok(None)
+    );
+}
+
+/// `deliver_sm` parts reassemble in one call whichever way they are joined:
+/// SAR TLVs or 8-bit or 16-bit header elements, in any order; a message
+/// of one part comes back at once, its payload shared with the PDU.
+#[test]
+fn deliver_sm_parts_reassemble_by_sar_or_header() {
+    let text = "Grüße aus Köln! ".repeat(20); // 320 GSM 7-bit characters
+    for method in [
+        Method::Sar { reference: 0x1234 },
+        Method::Udh8 { reference: 7 },
+        Method::Udh16 { reference: 0x0102 },
+    ] {
+        let pdus = deliver_sms(
+            &template(),
+            Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT)),
+            method,
+            SplitOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(pdus.len(), 3, "{method:?}");
+        let mut r = Reassembler::new(Config::default());
+        let now = Instant::now();
+        let mut outcomes = Vec::new();
+        for i in [2, 0, 1] {
+            let Body::DeliverSm(sm) = &pdus[i].body else {
+                panic!("{:?}", pdus[i])
+            };
+            outcomes.push(r.insert_deliver_sm(now, "esme", sm).unwrap());
+        }
+        assert!(matches!(
+            outcomes[0],
+            Outcome::Incomplete {
+                received: 1,
+                total: 3
+            }
+        ));
+        assert!(matches!(
+            outcomes[1],
+            Outcome::Incomplete {
+                received: 2,
+                total: 3
+            }
+        ));
+        let Outcome::Complete(message) = &outcomes[2] else {
+            panic!("{method:?}: {outcomes:?}")
+        };
+        let back = decode_to_string(DataCoding(0), Tables::DEFAULT, &message.concat());
+        assert_eq!(back, Some(Ok(text.clone())), "{method:?}");
+        assert!(r.is_empty());
+    }
+
+    // One part: complete at once, the payload a slice of the PDU's storage.
+    let one = &deliver_sms(
+        &template(),
+        Content::Text("short", Encoding::Gsm7(Tables::DEFAULT)),
+        Method::Udh8 { reference: 1 },
+        SplitOptions::default(),
+    )
+    .unwrap()[0];
+    let Body::DeliverSm(sm) = &one.body else {
+        panic!()
+    };
+    let mut r = Reassembler::new(Config::default());
+    let Ok(Outcome::Complete(m)) = r.insert_deliver_sm(Instant::now(), "esme", sm) else {
+        panic!()
+    };
+    assert_eq!(m.parts.len(), 1);
+    assert_eq!(m.parts[0].as_ptr_range(), sm.short_message.as_ptr_range());
+}
+
+/// `data_sm` carries its part in `message_payload`; SAR TLVs that are
+/// not all there are an error.
+#[test]
+fn data_sm_parts_and_incomplete_sar() {
+    use smpp_core::TlvBuf;
+    use smpp_std::DataSm;
+    use smpp_std::reassembly::ReassemblyError;
+    let data_sm = |seq: Option<u8>, payload: &'static [u8]| {
+        let mut tlvs = TlvBuf::<64>::new();
+        tlvs.push(TlvTag::MESSAGE_PAYLOAD, payload).unwrap();
+        tlvs.push_u16(TlvTag::SAR_MSG_REF_NUM, 9).unwrap();
+        tlvs.push_u8(TlvTag::SAR_TOTAL_SEGMENTS, 2).unwrap();
+        if let Some(seq) = seq {
+            tlvs.push_u8(TlvTag::SAR_SEGMENT_SEQNUM, seq).unwrap();
+        }
+        DataSm {
+            source_addr: COctet::new(Bytes::from_static(b"1")),
+            tlvs: tlvs.tlvs().map(Bytes::copy_from_slice),
+            ..DataSm::default()
+        }
+    };
+    let mut r = Reassembler::new(Config::default());
+    let now = Instant::now();
+    assert!(matches!(
+        r.insert_data_sm(now, 1, &data_sm(Some(2), b" world")),
+        Ok(Outcome::Incomplete {
+            received: 1,
+            total: 2
+        })
+    ));
+    let Ok(Outcome::Complete(m)) = r.insert_data_sm(now, 1, &data_sm(Some(1), b"hello")) else {
+        panic!()
+    };
+    assert_eq!(m.concat(), Bytes::from_static(b"hello world"));
+    assert_eq!(
+        r.insert_data_sm(now, 1, &data_sm(None, b"x")),
+        Err(ReassemblyError::IncompleteSar)
+    );
+    // Another sender's part with the same reference is another message.
+    assert!(matches!(
+        r.insert_data_sm(now, 2, &data_sm(Some(1), b"a")),
+        Ok(Outcome::Incomplete { .. })
+    ));
+}
+
+#[test]
+fn a_builders_pdu_is_a_template_and_other_commands_are_not() {
+    let template = smpp_std::SubmitSmBuilder::new(9)
+        .destination_addr("447700900123")
+        .build()
+        .unwrap();
+    let pdus = submit_sms_for_text(&template, "Hello", &[], Method::Udh8 { reference: 1 }).unwrap();
+    assert_eq!(pdus.len(), 1);
+    assert_eq!(sm(&pdus[0]).destination_addr.as_bytes(), b"447700900123");
+    let receipt = smpp_std::SubmitSmBuilder::deliver_sm(0).build().unwrap();
+    let parts = deliver_sms(
+        &receipt,
+        Content::Binary(b"abc"),
+        Method::Udh8 { reference: 1 },
+        SplitOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(parts[0].command_id(), CommandId::DELIVER_SM);
+    let query = smpp_std::QuerySmBuilder::new(1)
+        .message_id("1")
+        .build()
+        .unwrap();
+    assert_eq!(
+        submit_sms_for_text(&query, "Hello", &[], Method::Udh8 { reference: 1 }),
+        Err(SplitPduError::NotAMessage(CommandId::QUERY_SM))
     );
 }

@@ -1,15 +1,18 @@
 // An SMSC from the npm registry (node-smpp) for the interop tests: it
 // accepts one system_id/password, answers submit_sm with message ids,
 // sends a delivery receipt for each one that asks for it, and prints one
-// JSON object per line for every PDU it receives, as node-smpp decoded it.
+// JSON object per line for every PDU it receives, as node-smpp decoded it
+// (and for every deliver_sm_resp, the receipt's id).
 //
-//   node node_smsc.js <system_id> <password>
+//   node node_smsc.js <system_id> <password> [<key.pem> <cert.pem>]
 //
-// The first line is {"listening":<port>}.
+// With a key and a certificate (PEM files), it is node-smpp's secure
+// server: SMPP over TLS. The first line is {"listening":<port>}.
 'use strict';
+const fs = require('fs');
 const smpp = require('smpp');
 
-const [systemId, password] = process.argv.slice(2);
+const [systemId, password, keyPath, certPath] = process.argv.slice(2);
 let nextId = 0x38601f0;
 
 function log(obj) {
@@ -25,7 +28,13 @@ function text(sm) {
 	return { udh: [], message: Buffer.isBuffer(sm) ? sm.toString('hex') : sm };
 }
 
-const server = smpp.createServer({ debug: false }, (session) => {
+const options = { debug: false };
+if (keyPath && certPath) {
+	options.key = fs.readFileSync(keyPath);
+	options.cert = fs.readFileSync(certPath);
+}
+
+const server = smpp.createServer(options, (session) => {
 	let bound = false;
 	const bind = (pdu) => {
 		const ok = pdu.system_id === systemId && pdu.password === password;
@@ -77,4 +86,5 @@ const server = smpp.createServer({ debug: false }, (session) => {
 	});
 	session.on('error', (e) => log({ error: String(e) }));
 });
+server.on('tlsClientError', (e) => log({ error: String(e) }));
 server.listen(0, '127.0.0.1', () => log({ listening: server.address().port }));

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use arbitrary::{Arbitrary, Unstructured};
 
+mod driver;
 mod reassembly;
 mod receipt;
 mod session;
@@ -19,6 +20,7 @@ mod stream;
 mod text;
 mod time;
 
+pub use driver::{session_driver, session_driver_seeds, session_driver_with};
 pub use reassembly::{
     ReassemblyOp, ReassemblyScript, ReassemblySummary, reassembly, reassembly_seeds,
     reassembly_summary,
@@ -52,6 +54,7 @@ pub const TARGETS: &[&str] = &[
     "gsm7",
     "session",
     "reassembly",
+    "session_driver",
 ];
 
 /// Runs the oracle of `target` on `data`. Returns `false` for an unknown
@@ -73,6 +76,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "gsm7" => gsm7(data),
         "session" => session(data),
         "reassembly" => reassembly(data),
+        "session_driver" => session_driver(data),
         _ => return false,
     }
     true

@@ -1,13 +1,16 @@
 //! The golden vectors of `testdata/` and the one reader of their `.hex`
 //! format, for every test, benchmark and fuzz seed of the workspace. The
-//! test and benchmark crates that do not depend on `smpp-tests` include
-//! this file as a module (`#[path]`); it needs nothing but `std`.
+//! crates that do not depend on `smpp-tests` include this file as a module:
+//! the integration tests of smpp-core and smpp-std through a link to it
+//! (`tests/common/testdata.rs`), which `cargo package` follows, the
+//! benchmarks by `#[path]`. It needs nothing but `std`.
 
 use std::path::{Path, PathBuf};
 
-/// The `testdata/` folder (every crate of the workspace sits beside it).
+/// The `testdata/` folder, through the crate's link to the workspace's
+/// (which `cargo package` follows, so a packaged crate carries it).
 pub fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
 /// The octets of a `.hex` vector: hex digits, `#` comment lines and

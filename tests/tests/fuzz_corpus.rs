@@ -192,6 +192,9 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
         }
         stream.extend_from_slice(&bytes);
     }
+    for (file, bytes) in fuzzing::session_driver_seeds() {
+        out.push((corpus.join("session_driver").join(file), bytes));
+    }
     for (target, file, bytes) in handmade_seeds() {
         out.push((corpus.join(target).join(file), bytes));
     }
@@ -417,6 +420,7 @@ fn session_seeds_reach_every_state_and_event() {
         "Closed::FramingError",
         "Closed::Local",
         "Closed::Disconnected",
+        "Closed::WriteTimeout",
         "ProtocolError::Malformed",
         "ProtocolError::NotAllowed",
         "ProtocolError::WindowExceeded",

@@ -70,9 +70,9 @@ pub struct SubmitSm<B: AsRef<[u8]>> {
     pub protocol_id: u8,
     /// `priority_flag`.
     pub priority_flag: PriorityFlag,
-    /// `schedule_delivery_time` (empty or 16 characters).
+    /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
     pub schedule_delivery_time: COctet<B>,
-    /// `validity_period` (empty or 16 characters).
+    /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
     pub validity_period: COctet<B>,
     /// `registered_delivery`.
     pub registered_delivery: RegisteredDelivery,

@@ -32,6 +32,11 @@ pub struct Timers {
     /// Also how long an `UNBOUND` session waits for the peer to close the
     /// connection. Default 30 s.
     pub response_timer: Duration,
+    /// How long octets queued for sending may wait without any of them
+    /// being written (the peer stopped reading) before the session is
+    /// closed ([`CloseReason::WriteTimeout`](super::CloseReason::WriteTimeout)).
+    /// `None`: the `response_timer`. Default `None`.
+    pub write_timer: Option<Duration>,
 }
 
 impl Timers {
@@ -41,13 +46,42 @@ impl Timers {
         enquire_link_timer: Some(Duration::from_secs(60)),
         inactivity_timer: None,
         response_timer: Duration::from_secs(30),
+        write_timer: None,
     };
+
+    /// The write timer in effect: `write_timer`, or the `response_timer`.
+    pub const fn write_timer(&self) -> Duration {
+        match self.write_timer {
+            Some(timer) => timer,
+            None => self.response_timer,
+        }
+    }
 }
 
 impl Default for Timers {
     fn default() -> Self {
         Self::DEFAULT
     }
+}
+
+/// What a session does with a request of the peer that finds its inbound
+/// window full: as many of the peer's requests as
+/// [`Config::with_inbound_window`] allows already await the application's
+/// answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum InboundOverflow {
+    /// Leave it unread: [`Session::handle_frame`](super::Session::handle_frame)
+    /// refuses the frame ([`SessionError::InboundWindowFull`](super::SessionError::InboundWindowFull))
+    /// until the application answers a request, and a driver stops reading
+    /// the connection meanwhile, so that TCP slows the peer down. Nothing
+    /// is refused and nothing is lost. The default.
+    #[default]
+    Wait,
+    /// Answer it at once, without the application: `ESME_RTHROTTLED` from
+    /// an MC, `ESME_RX_T_APPN` from an ESME (the peer retries later), and
+    /// report [`ProtocolError::WindowExceeded`](super::ProtocolError::WindowExceeded).
+    Refuse,
 }
 
 /// A C-Octet String value of at most `N` characters (the NUL not counted).
@@ -115,13 +149,16 @@ pub struct Config {
     address_range: Text<40>,
     timers: Timers,
     window: usize,
+    inbound_window: usize,
+    inbound_overflow: InboundOverflow,
     first_sequence_number: u32,
 }
 
 impl Config {
     /// An ESME that binds as `bind_type`, speaking v3.4 (set another
     /// version with [`Self::with_interface_version`]), with empty
-    /// credentials, the default timers and a window of 10.
+    /// credentials, the default timers, a window of 10 and an inbound
+    /// window of 64 that waits when full.
     pub const fn esme(bind_type: BindType) -> Self {
         Self::new(Role::Esme, bind_type)
     }
@@ -145,6 +182,8 @@ impl Config {
             address_range: heapless::Vec::new(),
             timers: Timers::DEFAULT,
             window: 10,
+            inbound_window: 64,
+            inbound_overflow: InboundOverflow::Wait,
             first_sequence_number: 1,
         }
     }
@@ -206,12 +245,29 @@ impl Config {
     }
 
     /// The window: how many requests of the application may await their
-    /// response at once (at least 1; the session's `WINDOW` capacity caps
-    /// it). It also bounds the requests of the peer that may await the
-    /// application's answer.
+    /// response at once (at least 1; the storage's `WINDOW` capacity caps
+    /// it). Default 10.
     #[must_use]
     pub const fn with_window(mut self, window: usize) -> Self {
         self.window = if window == 0 { 1 } else { window };
+        self
+    }
+
+    /// The inbound window: how many requests of the peer may await the
+    /// application's answer at once (at least 1; the storage's `WINDOW`
+    /// capacity caps it). Default 64. What happens beyond it is
+    /// [`Self::with_inbound_overflow`]'s choice.
+    #[must_use]
+    pub const fn with_inbound_window(mut self, window: usize) -> Self {
+        self.inbound_window = if window == 0 { 1 } else { window };
+        self
+    }
+
+    /// What a request of the peer beyond the inbound window gets: wait
+    /// (back-pressure, the default) or an immediate refusal.
+    #[must_use]
+    pub const fn with_inbound_overflow(mut self, overflow: InboundOverflow) -> Self {
+        self.inbound_overflow = overflow;
         self
     }
 
@@ -279,6 +335,16 @@ impl Config {
         self.window
     }
 
+    /// The inbound window size asked for.
+    pub const fn inbound_window(&self) -> usize {
+        self.inbound_window
+    }
+
+    /// What a request beyond the inbound window gets.
+    pub const fn inbound_overflow(&self) -> InboundOverflow {
+        self.inbound_overflow
+    }
+
     /// The first `sequence_number`.
     pub const fn first_sequence_number(&self) -> u32 {
         self.first_sequence_number
@@ -341,6 +407,13 @@ mod tests {
     fn window_is_at_least_one() {
         assert_eq!(Config::mc().with_window(0).window(), 1);
         assert_eq!(Config::mc().with_window(7).window(), 7);
+        assert_eq!(Config::mc().with_inbound_window(0).inbound_window(), 1);
+        assert_eq!(Config::mc().inbound_window(), 64);
+        assert_eq!(
+            Config::mc().with_window(3).inbound_window(),
+            64,
+            "two settings"
+        );
         assert_eq!(Config::mc().role(), Role::Mc);
     }
 }

@@ -12,9 +12,10 @@ use crate::types::COctet;
 use crate::values::InterfaceVersion;
 
 use super::clock::Millis;
-use super::config::Config;
+use super::config::{Config, InboundOverflow};
 use super::sequence::SequenceNumbers;
 use super::state::{BindType, Direction, Refusal, Role, SessionState, Version, check};
+use super::storage::{Fixed, List, Storage};
 use super::transmit::{NoRoom, TransmitQueue};
 use super::window::{Matched, Outstanding, Window};
 
@@ -32,6 +33,35 @@ const RESERVE: usize = 64;
 
 /// The smallest transmit queue a session accepts.
 const MIN_TRANSMIT: usize = 256;
+
+/// The longest answer the engine queues by itself: a header and an empty
+/// `message_id`.
+const REPLY_LEN: usize = Header::LEN + 1;
+
+/// True for a request that goes to the application and awaits its answer
+/// (not a response, nor a PDU the engine deals with alone: `enquire_link`,
+/// `unbind`, binds, `outbind`, `alert_notification`).
+fn for_the_application(command_id: CommandId) -> bool {
+    !command_id.is_response()
+        && BindType::from_command_id(command_id).is_none()
+        && !matches!(
+            command_id,
+            CommandId::ENQUIRE_LINK
+                | CommandId::UNBIND
+                | CommandId::OUTBIND
+                | CommandId::ALERT_NOTIFICATION
+        )
+}
+
+/// The body of a response the engine sends with a status only: an empty
+/// `message_id` for `deliver_sm_resp` and `data_sm_resp` (v3.4 gives them
+/// the field whatever the status; peers parse it), nothing for the others.
+fn status_only_body(command_id: CommandId) -> &'static [u8] {
+    match command_id {
+        CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP => &[0],
+        _ => &[],
+    }
+}
 
 /// What happened in a session, for the application ([`Session::poll_event`]).
 ///
@@ -95,9 +125,19 @@ pub enum Event {
     /// the `response_timer`; it has left the window, and a late response
     /// is reported as [`ProtocolError::UnexpectedResponse`].
     RequestTimedOut(Outstanding),
-    /// The session closed before a request sent with
-    /// [`Session::send_request`] was answered.
-    RequestAbandoned(Outstanding),
+    /// A request sent with [`Session::send_request`] will not be
+    /// answered: the session closed, or the peer ended its side of the
+    /// connection ([`Session::handle_end_of_stream`]), first.
+    RequestAbandoned {
+        /// The request; it has left the window.
+        request: Outstanding,
+        /// Some of its octets were written (taken from
+        /// [`Session::transmit_bytes`] or [`Session::poll_transmit`]): the
+        /// peer may have it, and act on it. When false, nothing of it left
+        /// this side (it was taken off the transmit queue), and sending it
+        /// again cannot duplicate it.
+        written: bool,
+    },
     /// The unbind exchange completed (either side started it): the session
     /// is `UNBOUND` or, for the side that sent `unbind`, about to close.
     Unbound,
@@ -131,6 +171,10 @@ pub enum CloseReason {
     },
     /// The byte stream cannot be framed ([`Session::handle_framing_error`]).
     FramingError(Error),
+    /// Octets waited to be written for the write timer
+    /// ([`Timers::write_timer`](super::Timers::write_timer)) without any
+    /// leaving: the peer stopped reading.
+    WriteTimeout,
     /// The application closed the session ([`Session::close`]).
     Local,
     /// The connection ended ([`Session::handle_disconnect`]) while the
@@ -152,6 +196,7 @@ impl fmt::Display for CloseReason {
                 "no response to {command_id} (sequence {sequence_number})"
             ),
             Self::FramingError(e) => write!(f, "framing error: {e}"),
+            Self::WriteTimeout => f.write_str("the peer stopped reading (write timer expired)"),
             Self::Local => f.write_str("closed locally"),
             Self::Disconnected => f.write_str("connection lost"),
         }
@@ -180,9 +225,11 @@ pub enum ProtocolError {
         /// The status it was answered with.
         command_status: CommandStatus,
     },
-    /// A request beyond the window: as many of the peer's requests as the
-    /// window allows already await the application's answer. Answered
-    /// with `ESME_RTHROTTLED` (by an MC) or `ESME_RX_T_APPN` (by an ESME).
+    /// A request beyond the inbound window, refused as
+    /// [`InboundOverflow::Refuse`] asks: as many of the peer's requests as
+    /// the inbound window allows already await the application's answer.
+    /// Answered with `ESME_RTHROTTLED` (by an MC) or `ESME_RX_T_APPN` (by an
+    /// ESME).
     WindowExceeded {
         /// The request's `command_id`.
         command_id: CommandId,
@@ -221,6 +268,56 @@ pub enum ProtocolError {
         sequence_number: u32,
     },
 }
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Malformed(e) => write!(f, "malformed PDU: {e}"),
+            Self::NotAllowed {
+                command_id,
+                sequence_number,
+                state,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} (sequence {sequence_number}) is not allowed in {state}: answered {command_status}"
+            ),
+            Self::WindowExceeded {
+                command_id,
+                sequence_number,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} (sequence {sequence_number}) beyond the inbound window: answered {command_status}"
+            ),
+            Self::DuplicateSequenceNumber {
+                command_id,
+                sequence_number,
+            } => write!(
+                f,
+                "{command_id} reuses sequence {sequence_number} of a request still awaiting its answer"
+            ),
+            Self::UnexpectedResponse {
+                command_id,
+                sequence_number,
+                command_status,
+            } => write!(
+                f,
+                "{command_id} ({command_status}, sequence {sequence_number}) answers no outstanding request"
+            ),
+            Self::MismatchedResponse {
+                request,
+                command_id,
+                sequence_number,
+            } => write!(
+                f,
+                "{command_id} does not answer {request} (sequence {sequence_number})"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ProtocolError {}
 
 /// Why a call was refused. Nothing changed in the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,6 +362,14 @@ pub enum SessionError {
     /// The event queue is full: take events with [`Session::poll_event`],
     /// then give the same input again.
     EventQueueFull,
+    /// The frame is a request for the application, and the inbound window
+    /// is full ([`InboundOverflow::Wait`]): give the same frame again once
+    /// the application answered a request, and read nothing more from the
+    /// connection meanwhile.
+    InboundWindowFull,
+    /// The peer ended its side of the connection
+    /// ([`Session::handle_end_of_stream`]): it takes no new request.
+    EndOfStream,
     /// No request of the peer with this `sequence_number` awaits an
     /// answer.
     UnknownRequest(u32),
@@ -304,6 +409,8 @@ impl fmt::Display for SessionError {
                 "the transmit queue has {available} octets free, {needed} are needed"
             ),
             Self::EventQueueFull => f.write_str("the event queue is full"),
+            Self::InboundWindowFull => f.write_str("the inbound window is full"),
+            Self::EndOfStream => f.write_str("the peer ended its side of the connection"),
             Self::UnknownRequest(n) => write!(f, "no request with sequence_number {n} awaits"),
             Self::WrongResponse {
                 expected,
@@ -358,13 +465,19 @@ fn answers(request: CommandId, response: CommandId) -> bool {
     response == CommandId::GENERIC_NACK || response == request.response()
 }
 
-/// Queues an encoded PDU, keeping `reserve` octets free.
-fn queue_pdu<B: AsRef<[u8]>, const N: usize>(
-    transmit: &mut TransmitQueue<N>,
+/// Queues an encoded PDU, keeping `reserve` octets free; the write timer
+/// (`since`) starts if the queue was empty.
+fn queue_pdu<B: AsRef<[u8]>, S: Storage>(
+    transmit: &mut TransmitQueue<S>,
+    since: &mut Millis,
+    now: Millis,
     pdu: &Pdu<B>,
     reserve: usize,
 ) -> Result<(), SessionError> {
     pdu.validate().map_err(SessionError::Encode)?;
+    if transmit.len() == 0 {
+        *since = now;
+    }
     transmit
         .push(pdu.encoded_len(), reserve, |out| pdu.emit(out))?
         .map_err(SessionError::Encode)
@@ -373,23 +486,24 @@ fn queue_pdu<B: AsRef<[u8]>, const N: usize>(
 /// One SMPP session, ESME or MC side, as a deterministic state machine
 /// without I/O: octets and time go in, octets, timers and events come out.
 ///
-/// `WINDOW` is the capacity of the window of outstanding requests (and of
-/// the table of the peer's requests awaiting an answer); the configured
-/// window ([`Config::with_window`]) may only be smaller. `TRANSMIT` is the
-/// size of the queue of encoded PDUs in octets: it must hold the largest
-/// PDU the application sends, plus 64 octets kept for the engine's own
-/// PDUs (at least 256). Nothing is allocated.
+/// `S` says where it keeps what it holds ([`Storage`]): [`Fixed`] arrays
+/// inside the session (the default, `Fixed<16, 4096>`; nothing is
+/// allocated) or the [`Heap`](super::Heap) (feature `alloc`, grown as
+/// used). Its `WINDOW` caps both windows ([`Config::with_window`],
+/// [`Config::with_inbound_window`]); its `TRANSMIT` is the most octets of
+/// encoded PDUs queued, and must hold the largest PDU the application
+/// sends plus 64 octets kept for the engine's own PDUs (at least 256).
 ///
 /// See the [module documentation](super) for the driving loop and a
 /// complete example.
-pub struct Session<const WINDOW: usize = 16, const TRANSMIT: usize = 4096> {
+pub struct Session<S: Storage = Fixed> {
     config: Config,
     state: SessionState,
     version: Version,
     bind_type: Option<BindType>,
     sequence: SequenceNumbers,
-    window: Window<WINDOW>,
-    unanswered: heapless::Vec<Unanswered, WINDOW>,
+    window: Window<S>,
+    unanswered: S::List<Unanswered>,
     bind: Option<Control>,
     peer_bind: Option<PeerBind>,
     enquire_link: Option<Control>,
@@ -401,20 +515,31 @@ pub struct Session<const WINDOW: usize = 16, const TRANSMIT: usize = 4096> {
     opened: Millis,
     last_received: Millis,
     last_activity: Millis,
+    /// The latest time an input brought.
+    now: Millis,
+    /// When octets last left the transmit queue, or were queued into an
+    /// empty one: the write timer runs from there while octets wait.
+    transmit_since: Millis,
+    /// The peer ended its side of the connection: the session closes once
+    /// the application answered the peer's requests, at the latest then.
+    end_of_stream: Option<Millis>,
+    /// The application's requests are given up (abandoned): every one of
+    /// them left in the window is reported by `poll_event`.
+    abandoning: bool,
     close_reason: Option<CloseReason>,
     closed_reported: bool,
     events: heapless::Deque<Event, EVENTS>,
-    transmit: TransmitQueue<TRANSMIT>,
+    transmit: TransmitQueue<S>,
 }
 
-impl<const WINDOW: usize, const TRANSMIT: usize> fmt::Debug for Session<WINDOW, TRANSMIT> {
+impl<S: Storage> fmt::Debug for Session<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
             .field("role", &self.config.role())
             .field("state", &self.state)
             .field("version", &self.version)
             .field("outstanding", &self.window.len())
-            .field("unanswered", &self.unanswered.len())
+            .field("unanswered", &self.unanswered.as_slice().len())
             .field("events", &self.events.len())
             .field("transmit", &self.transmit.len())
             .field("close_reason", &self.close_reason)
@@ -422,17 +547,17 @@ impl<const WINDOW: usize, const TRANSMIT: usize> fmt::Debug for Session<WINDOW, 
     }
 }
 
-impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
+impl<S: Storage> Session<S> {
     /// A session on a connection established at `now` (the
     /// `session_init_timer` starts), in state `OPEN`.
     ///
-    /// `WINDOW` must be at least 1 and `TRANSMIT` at least 256; other
-    /// values do not compile.
+    /// The storage's `WINDOW` must be at least 1 and its `TRANSMIT` at
+    /// least 256; other values do not compile.
     pub fn new(config: Config, now: Millis) -> Self {
         const {
-            assert!(WINDOW >= 1, "a session needs a window of at least 1");
+            assert!(S::WINDOW >= 1, "a session needs a window of at least 1");
             assert!(
-                TRANSMIT >= MIN_TRANSMIT,
+                S::TRANSMIT >= MIN_TRANSMIT,
                 "a session needs a transmit queue of at least 256 octets"
             );
         }
@@ -443,7 +568,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             state: SessionState::Open,
             bind_type: None,
             window: Window::new(),
-            unanswered: heapless::Vec::new(),
+            unanswered: S::List::default(),
             bind: None,
             peer_bind: None,
             enquire_link: None,
@@ -453,6 +578,10 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             opened: now,
             last_received: now,
             last_activity: now,
+            now,
+            transmit_since: now,
+            end_of_stream: None,
+            abandoning: false,
             close_reason: None,
             closed_reported: false,
             events: heapless::Deque::new(),
@@ -508,9 +637,27 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     }
 
     /// How many of the application's requests may await a response at
-    /// once: the configured window, capped at `WINDOW`.
+    /// once: the configured window, capped at the storage's `WINDOW`.
     pub fn window_size(&self) -> usize {
-        self.config.window().min(WINDOW)
+        self.config.window().min(S::WINDOW)
+    }
+
+    /// How many of the peer's requests may await the application's answer
+    /// at once: the configured inbound window, capped at the storage's
+    /// `WINDOW`.
+    pub fn inbound_window_size(&self) -> usize {
+        self.config.inbound_window().min(S::WINDOW)
+    }
+
+    /// Octets queued for sending.
+    pub fn transmit_len(&self) -> usize {
+        self.transmit.len()
+    }
+
+    /// True once the peer ended its side of the connection
+    /// ([`Self::handle_end_of_stream`]).
+    pub const fn is_end_of_stream(&self) -> bool {
+        self.end_of_stream.is_some()
     }
 
     /// The peer's requests awaiting the application's answer, as
@@ -521,6 +668,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             .map(|b| (b.sequence_number, b.bind_type.command_id()));
         bind.into_iter().chain(
             self.unanswered
+                .as_slice()
                 .iter()
                 .map(|r| (r.sequence_number, r.command_id)),
         )
@@ -543,10 +691,13 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// of an `enquire_link` or `unbind` are ignored, as receivers are
     /// advised to: the request is answered as it is.
     ///
-    /// Refused, with the frame not consumed, when the session is closed or
+    /// Refused, with the frame not consumed, when the session is closed,
     /// when the event or transmit queue lacks room for what the frame may
     /// produce (take events and send queued PDUs, then give the same frame
-    /// again).
+    /// again), and when the frame is a request for the application while
+    /// the inbound window is full and [`InboundOverflow::Wait`] applies
+    /// ([`SessionError::InboundWindowFull`]: give the same frame again once
+    /// the application answered a request).
     pub fn handle_frame<'a>(
         &mut self,
         frame: &'a [u8],
@@ -556,12 +707,19 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         if self.events.capacity() - self.events.len() < EVENTS_PER_INPUT {
             return Err(SessionError::EventQueueFull);
         }
-        if self.transmit.free() < Header::LEN {
+        if self.transmit.free() < REPLY_LEN {
             return Err(SessionError::TransmitQueueFull {
-                needed: Header::LEN,
+                needed: REPLY_LEN,
                 available: self.transmit.free(),
             });
         }
+        if self.config.inbound_overflow() == InboundOverflow::Wait
+            && self.inbound_full()
+            && Header::parse(frame).is_ok_and(|h| for_the_application(h.command_id))
+        {
+            return Err(SessionError::InboundWindowFull);
+        }
+        self.tick(now);
         self.last_received = self.last_received.max(now);
         Ok(match Pdu::parse(frame) {
             Ok(pdu) if pdu.command_id().is_response() => self.on_response(pdu, now),
@@ -588,6 +746,15 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// write queued PDUs before waiting.
     pub fn handle_timeout(&mut self, now: Millis) {
         if self.is_closed() {
+            return;
+        }
+        self.tick(now);
+        if self.write_deadline().is_some_and(|d| d <= now) {
+            self.finish(CloseReason::WriteTimeout);
+            return;
+        }
+        if self.end_of_stream.is_some_and(|d| d <= now) {
+            self.finish(self.disconnect_reason());
             return;
         }
         self.window.expire(now);
@@ -620,12 +787,35 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// (with [`CloseReason::Unbound`] if it was `UNBOUND`, else
     /// [`CloseReason::Disconnected`]).
     pub fn handle_disconnect(&mut self) {
-        let reason = if self.state == SessionState::Unbound {
-            self.unbind_reason
-        } else {
-            CloseReason::Disconnected
-        };
-        self.finish(reason);
+        self.finish(self.disconnect_reason());
+    }
+
+    /// The peer ended its side of the connection (a TCP half-close: end of
+    /// stream on reading) and will send nothing more; this side may still
+    /// write. Requests of the application still awaiting a response are
+    /// given up ([`Event::RequestAbandoned`], those not written yet taken
+    /// off the transmit queue), and no new one is taken
+    /// ([`SessionError::EndOfStream`]). The session closes once the
+    /// application answered every request of the peer already received
+    /// (at most the `response_timer` from now), at once if none awaits:
+    /// with [`CloseReason::Unbound`] if it was `UNBOUND`, else
+    /// [`CloseReason::Disconnected`]. Send what is queued, then close the
+    /// connection.
+    pub fn handle_end_of_stream(&mut self, now: Millis) {
+        if self.is_closed() || self.end_of_stream.is_some() {
+            return;
+        }
+        self.tick(now);
+        self.end_of_stream = Some(now + self.config.timers().response_timer);
+        self.bind = None;
+        self.enquire_link = None;
+        if self.unbind.take().is_some() {
+            // The unbind goes unanswered: the peer has gone.
+            self.finish(self.unbind_reason);
+            return;
+        }
+        self.give_up_requests();
+        self.close_if_drained();
     }
 
     /// The byte stream cannot be framed: [`frame_len`](crate::frame_len)
@@ -638,7 +828,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             return;
         }
         let reply = error.reply();
-        let _ = self.queue_header(
+        let _ = self.queue_reply(
             CommandId::GENERIC_NACK,
             reply.command_status,
             reply.sequence_number,
@@ -658,6 +848,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     pub fn bind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
         self.ensure_role(Role::Esme)?;
+        self.tick(now);
         if self.bind.is_some() {
             return Err(SessionError::BindInProgress);
         }
@@ -681,7 +872,13 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             BindType::Receiver => Body::BindReceiver(bind),
             BindType::Transceiver => Body::BindTransceiver(bind),
         };
-        queue_pdu(&mut self.transmit, &Pdu::new(sequence_number, body), 0)?;
+        queue_pdu(
+            &mut self.transmit,
+            &mut self.transmit_since,
+            self.now,
+            &Pdu::new(sequence_number, body),
+            0,
+        )?;
         self.sequence = next;
         self.bind = Some(Control {
             sequence_number,
@@ -704,6 +901,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         self.ensure_open()?;
         self.ensure_role(Role::Mc)?;
         let peer = self.peer_bind.ok_or(SessionError::NoBindRequest)?;
+        self.tick(now);
         let accepted = command_status.is_ok();
         let own = self.config.interface_version();
         let tlv = [0x02, 0x10, 0x00, 0x01, own.0];
@@ -722,15 +920,22 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             BindType::Transceiver => Body::BindTransceiverResp(resp),
         };
         let pdu = Pdu::new(peer.sequence_number, body).with_status(command_status);
-        queue_pdu(&mut self.transmit, &pdu, 0)?;
+        queue_pdu(
+            &mut self.transmit,
+            &mut self.transmit_since,
+            self.now,
+            &pdu,
+            0,
+        )?;
         self.peer_bind = None;
-        if accepted {
+        if accepted && self.end_of_stream.is_none() {
             self.state = peer.bind_type.bound_state();
             self.bind_type = Some(peer.bind_type);
             let theirs = Version::from_interface_version(peer.interface_version);
             self.version = self.version.min(theirs);
             self.last_activity = now;
         }
+        self.close_if_drained();
         Ok(())
     }
 
@@ -741,6 +946,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     pub fn outbind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
         self.ensure_role(Role::Mc)?;
+        self.tick(now);
         self.ensure_allowed(CommandId::OUTBIND)?;
         let (sequence_number, next) = self.reserve_sequence_number();
         let body = Body::Outbind(Outbind {
@@ -748,7 +954,13 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             password: COctet::new(self.config.password()),
             tlvs: Tlvs::EMPTY,
         });
-        queue_pdu(&mut self.transmit, &Pdu::new(sequence_number, body), 0)?;
+        queue_pdu(
+            &mut self.transmit,
+            &mut self.transmit_since,
+            self.now,
+            &Pdu::new(sequence_number, body),
+            0,
+        )?;
         self.sequence = next;
         if self.version == Version::V50 {
             self.state = SessionState::Outbound;
@@ -767,8 +979,8 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     /// Refused, with nothing sent, when the state does not allow the PDU
     /// (for example before the bind completes: [`SessionError::NotAllowed`]),
     /// when the window is full ([`SessionError::WindowFull`]: wait for a
-    /// response), when the PDU does not encode, or when the transmit queue
-    /// has no room.
+    /// response), when the PDU does not encode, when the transmit queue
+    /// has no room, or once the peer ended its side of the connection.
     pub fn send_request<B: AsRef<[u8]>>(
         &mut self,
         body: Body<B>,
@@ -789,7 +1001,11 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         if self.unbind.is_some() {
             return Err(SessionError::Unbinding);
         }
+        if self.end_of_stream.is_some() {
+            return Err(SessionError::EndOfStream);
+        }
         self.ensure_allowed(command_id)?;
+        self.tick(now);
         let expects_response = command_id.expects_response();
         if expects_response && self.window.len() >= self.window_size() {
             return Err(SessionError::WindowFull);
@@ -803,11 +1019,13 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         };
         if expects_response {
             self.window
-                .insert(request)
+                .insert_at(request, self.transmit.pushed())
                 .map_err(|_| SessionError::WindowFull)?;
         }
         let queued = queue_pdu(
             &mut self.transmit,
+            &mut self.transmit_since,
+            self.now,
             &Pdu::new(sequence_number, body),
             RESERVE,
         );
@@ -841,6 +1059,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         let i = self.unanswered_position(sequence_number)?;
         let expected = self
             .unanswered
+            .as_slice()
             .get(i)
             .map_or(CommandId::GENERIC_NACK, |r| r.command_id.response());
         let command_id = body.command_id();
@@ -850,17 +1069,28 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
                 command_id,
             });
         }
+        self.tick(now);
         let pdu = Pdu::new(sequence_number, body).with_status(command_status);
-        queue_pdu(&mut self.transmit, &pdu, RESERVE)?;
+        queue_pdu(
+            &mut self.transmit,
+            &mut self.transmit_since,
+            self.now,
+            &pdu,
+            RESERVE,
+        )?;
         self.unanswered.swap_remove(i);
         self.last_activity = now;
+        self.close_if_drained();
         Ok(())
     }
 
     /// Answers the peer's request `sequence_number` with its response
-    /// without a body (header only), carrying `command_status`: the usual
-    /// form of an error response (SMPP v5.0 3.2.1.3), and the whole of the
-    /// header-only responses (`cancel_sm_resp`, `replace_sm_resp`, ...).
+    /// carrying `command_status` and no other field: header only, the
+    /// usual form of an error response (SMPP v5.0 3.2.1.3) and the whole of
+    /// the header-only responses (`cancel_sm_resp`, `replace_sm_resp`,
+    /// ...). `deliver_sm_resp` and `data_sm_resp` carry an empty
+    /// `message_id` (one NUL octet) as well: v3.4 gives them that body
+    /// whatever the status, and peers that parse it would otherwise fail.
     pub fn respond_status(
         &mut self,
         sequence_number: u32,
@@ -869,10 +1099,11 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     ) -> Result<(), SessionError> {
         self.ensure_open()?;
         let i = self.unanswered_position(sequence_number)?;
-        let Some(request) = self.unanswered.get(i).copied() else {
+        let Some(request) = self.unanswered.as_slice().get(i).copied() else {
             return Err(SessionError::UnknownRequest(sequence_number));
         };
-        self.queue_header(
+        self.tick(now);
+        self.queue_reply(
             request.command_id.response(),
             command_status,
             sequence_number,
@@ -880,6 +1111,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         )?;
         self.unanswered.swap_remove(i);
         self.last_activity = now;
+        self.close_if_drained();
         Ok(())
     }
 
@@ -895,13 +1127,18 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         if self.unbind.is_some() {
             return Err(SessionError::Unbinding);
         }
+        if self.end_of_stream.is_some() {
+            return Err(SessionError::EndOfStream);
+        }
         self.ensure_allowed(CommandId::UNBIND)?;
+        self.tick(now);
         self.start_unbind(now, CloseReason::Unbound)
     }
 
     /// Closes the session at once, without unbinding
     /// ([`CloseReason::Local`]). Requests still outstanding are reported
-    /// abandoned.
+    /// abandoned; those not written yet are taken off the transmit queue
+    /// (responses stay, to be sent).
     pub fn close(&mut self) {
         self.finish(CloseReason::Local);
     }
@@ -909,16 +1146,21 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     // ---------------------------------------------------------------
     // Outputs
 
-    /// Moves queued PDUs, whole and in order, into `out`: as many as fit.
-    /// Returns the octets written; `None` when nothing is queued, `Some(0)`
-    /// when the next PDU is larger than `out` (see
-    /// [`Self::next_transmit_len`]; a buffer of `TRANSMIT` octets always
-    /// takes it).
-    pub fn poll_transmit(&mut self, out: &mut [u8]) -> Option<usize> {
+    /// Moves queued PDUs, whole and in order, into `out`: as many as fit,
+    /// and counts them as written at `now`. Returns the octets moved;
+    /// `None` when nothing is queued, `Some(0)` when the next PDU is larger
+    /// than `out` (see [`Self::next_transmit_len`]; a buffer of the
+    /// storage's `TRANSMIT` octets always takes it).
+    pub fn poll_transmit(&mut self, out: &mut [u8], now: Millis) -> Option<usize> {
         if self.transmit.len() == 0 {
             return None;
         }
-        Some(self.transmit.pop_into(out))
+        let moved = self.transmit.pop_into(out);
+        if moved > 0 {
+            self.tick(now);
+            self.transmit_since = self.now;
+        }
+        Some(moved)
     }
 
     /// The octets of the next queued PDU (what is left of it after a
@@ -934,26 +1176,37 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         self.transmit.bytes()
     }
 
-    /// Drops the first `n` queued octets: they were written.
-    pub fn advance_transmit(&mut self, n: usize) {
-        self.transmit.advance(n);
+    /// Drops the first `n` queued octets: they were written at `now`.
+    pub fn advance_transmit(&mut self, n: usize, now: Millis) {
+        if n > 0 {
+            self.transmit.advance(n);
+            self.tick(now);
+            self.transmit_since = self.now;
+        }
     }
 
     /// When [`Self::handle_timeout`] is next due; `None` when no timer runs
     /// (or the session is closed). May be in the past: call
     /// `handle_timeout` at once.
+    ///
+    /// The timers that send a PDU (`enquire_link_timer`,
+    /// `inactivity_timer`) are not due while the transmit queue lacks room
+    /// for it: write first. The write timer runs meanwhile.
     pub fn poll_timeout(&self) -> Option<Millis> {
         if self.is_closed() {
             return None;
         }
         let unbound = (self.state == SessionState::Unbound).then_some(self.unbound_until);
         let controls = [self.bind, self.enquire_link, self.unbind];
+        let room = self.transmit.free() >= Header::LEN;
         [
             self.window.next_deadline(),
             unbound,
             self.session_init_deadline(),
-            self.enquire_link_deadline(),
-            self.inactivity_deadline(),
+            self.enquire_link_deadline().filter(|_| room),
+            self.inactivity_deadline().filter(|_| room),
+            self.write_deadline(),
+            self.end_of_stream,
         ]
         .into_iter()
         .chain(controls.into_iter().map(|c| c.map(|c| c.deadline)))
@@ -972,14 +1225,14 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         if let Some(request) = self.window.pop_expired() {
             return Some(Event::RequestTimedOut(request));
         }
-        if self.is_closed() {
-            if let Some(request) = self.window.pop() {
-                return Some(Event::RequestAbandoned(request));
-            }
-            if !self.closed_reported {
-                self.closed_reported = true;
-                return self.close_reason.map(Event::Closed);
-            }
+        if self.abandoning
+            && let Some((request, written)) = self.window.pop_settled()
+        {
+            return Some(Event::RequestAbandoned { request, written });
+        }
+        if self.is_closed() && !self.closed_reported {
+            self.closed_reported = true;
+            return self.close_reason.map(Event::Closed);
         }
         None
     }
@@ -1065,6 +1318,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
 
     fn unanswered_position(&self, sequence_number: u32) -> Result<usize, SessionError> {
         self.unanswered
+            .as_slice()
             .iter()
             .position(|r| r.sequence_number == sequence_number)
             .ok_or(SessionError::UnknownRequest(sequence_number))
@@ -1076,37 +1330,99 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         self.unanswered().any(|(n, _)| n == sequence_number)
     }
 
-    fn queue_header(
+    /// Queues a PDU of the engine's making: a header and, for a response,
+    /// [`status_only_body`].
+    fn queue_reply(
         &mut self,
         command_id: CommandId,
         command_status: CommandStatus,
         sequence_number: u32,
         reserve: usize,
     ) -> Result<(), SessionError> {
+        let body = status_only_body(command_id);
+        let len = Header::LEN + body.len();
         let header = Header {
-            command_length: 16,
+            // A header and at most one octet.
+            #[allow(clippy::cast_possible_truncation)]
+            command_length: len as u32,
             command_id,
             command_status,
             sequence_number,
         };
+        self.mark_transmit_start();
         self.transmit
-            .push(Header::LEN, reserve, |out| {
-                out.copy_from_slice(&header.to_bytes());
-                Ok(Header::LEN)
+            .push(len, reserve, |out| {
+                let (head, tail) = out.split_at_mut(Header::LEN);
+                head.copy_from_slice(&header.to_bytes());
+                tail.copy_from_slice(body);
+                Ok(len)
             })?
             .map_err(SessionError::Encode)
     }
 
     /// Queues the engine's answer to a received PDU. `handle_frame` checked
-    /// that a header fits.
+    /// that it fits.
     fn reply(
         &mut self,
         command_id: CommandId,
         command_status: CommandStatus,
         sequence_number: u32,
     ) {
-        let queued = self.queue_header(command_id, command_status, sequence_number, 0);
+        let queued = self.queue_reply(command_id, command_status, sequence_number, 0);
         debug_assert!(queued.is_ok(), "handle_frame keeps room for one reply");
+    }
+
+    /// Takes the time an input brought.
+    fn tick(&mut self, now: Millis) {
+        self.now = self.now.max(now);
+    }
+
+    /// The write timer starts when octets are queued into an empty queue.
+    fn mark_transmit_start(&mut self) {
+        if self.transmit.len() == 0 {
+            self.transmit_since = self.now;
+        }
+    }
+
+    /// When the write timer runs out, while octets wait.
+    fn write_deadline(&self) -> Option<Millis> {
+        (self.transmit.len() > 0).then(|| self.transmit_since + self.config.timers().write_timer())
+    }
+
+    /// True when as many of the peer's requests as the inbound window
+    /// allows await the application's answer.
+    fn inbound_full(&self) -> bool {
+        self.unanswered.as_slice().len() >= self.inbound_window_size()
+    }
+
+    /// How the session closes when the connection ends.
+    fn disconnect_reason(&self) -> CloseReason {
+        if self.state == SessionState::Unbound {
+            self.unbind_reason
+        } else {
+            CloseReason::Disconnected
+        }
+    }
+
+    /// No response will come for the application's requests: each is
+    /// reported abandoned, with whether some of it was written; those not
+    /// written are taken off the transmit queue (responses stay).
+    fn give_up_requests(&mut self) {
+        self.abandoning = true;
+        self.window.settle_written(self.transmit.taken());
+        self.transmit.retain_unsent(CommandId::is_response);
+    }
+
+    /// After the peer's end of stream: closes once nothing awaits the
+    /// application's answer.
+    fn close_if_drained(&mut self) {
+        if self.end_of_stream.is_some()
+            && !self.is_closed()
+            && self.peer_bind.is_none()
+            && self.unanswered.as_slice().is_empty()
+        {
+            self.finish(self.disconnect_reason());
+        }
     }
 
     /// Queues an event. Every input checks first that the events it may
@@ -1121,9 +1437,10 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
     }
 
     fn session_init_deadline(&self) -> Option<Millis> {
+        // Also while the MC's application decides a bind: a decision that
+        // never comes must not keep the connection open.
         let waiting = matches!(self.state, SessionState::Open | SessionState::Outbound)
-            && self.bind.is_none()
-            && self.peer_bind.is_none();
+            && self.bind.is_none();
         let timer = self.config.timers().session_init_timer;
         timer.filter(|_| waiting).map(|t| self.opened + t)
     }
@@ -1142,7 +1459,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
 
     fn send_enquire_link(&mut self, now: Millis) -> Result<(), SessionError> {
         let (sequence_number, next) = self.reserve_sequence_number();
-        self.queue_header(
+        self.queue_reply(
             CommandId::ENQUIRE_LINK,
             CommandStatus::ESME_ROK,
             sequence_number,
@@ -1159,7 +1476,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
 
     fn start_unbind(&mut self, now: Millis, reason: CloseReason) -> Result<u32, SessionError> {
         let (sequence_number, next) = self.reserve_sequence_number();
-        self.queue_header(
+        self.queue_reply(
             CommandId::UNBIND,
             CommandStatus::ESME_ROK,
             sequence_number,
@@ -1187,6 +1504,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
         if self.is_closed() {
             return;
         }
+        self.give_up_requests();
         self.state = SessionState::Closed;
         self.close_reason = Some(reason);
         self.bind = None;
@@ -1323,8 +1641,7 @@ impl<const WINDOW: usize, const TRANSMIT: usize> Session<WINDOW, TRANSMIT> {
             sequence_number,
             command_id,
         };
-        let room = self.unanswered.len() < self.window_size();
-        if room && self.unanswered.push(entry).is_ok() {
+        if !self.inbound_full() && self.unanswered.push(entry).is_ok() {
             self.event(Event::IncomingRequest {
                 sequence_number,
                 command_id,
@@ -1482,11 +1799,11 @@ mod tests {
     use crate::session::BindType;
 
     /// An ESME bound as a transmitter by a hand-made bind response.
-    fn bound() -> Session<4, 512> {
+    fn bound() -> Session<crate::session::Fixed<4, 512>> {
         let mut s = Session::new(Config::esme(BindType::Transmitter), Millis(0));
         let seq = s.bind(Millis(0)).unwrap();
         let mut out = [0u8; 512];
-        s.poll_transmit(&mut out).unwrap();
+        s.poll_transmit(&mut out, Millis(0)).unwrap();
         let resp = Header {
             command_length: 16,
             command_id: CommandId::BIND_TRANSMITTER_RESP,
@@ -1534,7 +1851,7 @@ mod tests {
         assert_eq!(s.sequence.peek(), next.wrapping_add(1));
         assert_eq!(s.outstanding().count(), 1);
         let mut out = [0u8; 512];
-        let n = s.poll_transmit(&mut out).unwrap();
+        let n = s.poll_transmit(&mut out, Millis(0)).unwrap();
         let pdu = Pdu::parse(&out[..n]).unwrap();
         assert_eq!(pdu.sequence_number, next);
     }

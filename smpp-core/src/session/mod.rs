@@ -30,7 +30,7 @@
 //! fn pump(from: &mut Session, to: &mut Session, now: Millis) -> usize {
 //!     let mut frames = 0;
 //!     let mut buf = [0u8; 4096];
-//!     while let Some(n) = from.poll_transmit(&mut buf) {
+//!     while let Some(n) = from.poll_transmit(&mut buf, now) {
 //!         let mut rest = &buf[..n];
 //!         while let Ok(Some(len)) = smpp_core::frame_len(rest, 4096) {
 //!             let (frame, tail) = rest.split_at(len);
@@ -72,7 +72,7 @@
 //!
 //! // The MC reads the request from the frame it handles and answers it.
 //! let mut buf = [0u8; 4096];
-//! let n = esme.poll_transmit(&mut buf).unwrap();
+//! let n = esme.poll_transmit(&mut buf, now).unwrap();
 //! let pdu = mc.handle_frame(&buf[..n], now)?.expect("a request to answer");
 //! let Body::SubmitSm(sm) = pdu.body else { panic!("not a submit_sm") };
 //! assert_eq!(sm.short_message, b"Hello");
@@ -84,7 +84,7 @@
 //! mc.respond(seq, CommandStatus::ESME_ROK, Body::SubmitSmResp(Some(resp)), now)?;
 //!
 //! // The ESME gets the response with its tag, and the message_id.
-//! let n = mc.poll_transmit(&mut buf).unwrap();
+//! let n = mc.poll_transmit(&mut buf, now).unwrap();
 //! let resp = esme.handle_frame(&buf[..n], now)?.expect("the response");
 //! let Some(Event::Response { request, command_status, .. }) = esme.poll_event() else {
 //!     panic!("no response event")
@@ -144,7 +144,7 @@
 //! ```text
 //! loop {
 //!     while let Some(event) = session.poll_event() { handle(event, &mut session) }
-//!     while let Some(n) = session.poll_transmit(&mut out) { socket.write_all(&out[..n]).await? }
+//!     while let Some(n) = session.poll_transmit(&mut out, clock.now()) { socket.write_all(&out[..n]).await? }
 //!     if session.is_closed() { break }
 //!     let deadline = session.poll_timeout();
 //!     tokio::select! {
@@ -235,14 +235,18 @@ mod config;
 mod engine;
 mod sequence;
 mod state;
+mod storage;
 mod transmit;
 mod window;
 
 pub use clock::Millis;
-pub use config::{Config, Timers};
+pub use config::{Config, InboundOverflow, Timers};
 pub use engine::{CloseReason, Event, ProtocolError, Session, SessionError};
 pub use sequence::SequenceNumbers;
 pub use state::{
     BindType, Direction, Refusal, Role, SessionState, StateSet, Version, allowed_states, check,
 };
+#[cfg(feature = "alloc")]
+pub use storage::Heap;
+pub use storage::{Fixed, Storage};
 pub use window::{Matched, Outstanding, Window, WindowError};

@@ -1,20 +1,29 @@
 //! The queue of encoded PDUs waiting to be written to the connection.
 
+use crate::command_id::CommandId;
 use crate::error::Error;
 
-/// Encoded PDUs, in the order they were queued, in `N` octets of storage.
+use super::storage::{Octets, Storage};
+
+/// Encoded PDUs, in the order they were queued, in at most
+/// `S::TRANSMIT` octets of storage.
 ///
 /// PDUs are written whole into the free tail (the queued octets move to the
 /// front when the tail is too short) and leave from the head, whole
 /// ([`Self::pop_into`]) or in any number of octets ([`Self::advance`]).
-#[derive(Clone, Debug)]
-pub(crate) struct TransmitQueue<const N: usize> {
-    buf: [u8; N],
+/// The queue counts the octets ever queued and ever taken, so that a PDU's
+/// place in the stream tells whether any of it left.
+pub(crate) struct TransmitQueue<S: Storage> {
+    buf: S::Octets,
     start: usize,
     end: usize,
     /// Octets of the head PDU still queued when [`Self::advance`] stopped
     /// inside it (0 at a PDU boundary).
     head_left: usize,
+    /// Octets ever queued.
+    pushed: u64,
+    /// Octets ever taken (written).
+    taken: u64,
 }
 
 /// The queue has no room for a PDU.
@@ -24,13 +33,15 @@ pub(crate) struct NoRoom {
     pub(crate) available: usize,
 }
 
-impl<const N: usize> TransmitQueue<N> {
-    pub(crate) const fn new() -> Self {
+impl<S: Storage> TransmitQueue<S> {
+    pub(crate) fn new() -> Self {
         Self {
-            buf: [0; N],
+            buf: S::Octets::default(),
             start: 0,
             end: 0,
             head_left: 0,
+            pushed: 0,
+            taken: 0,
         }
     }
 
@@ -41,12 +52,25 @@ impl<const N: usize> TransmitQueue<N> {
 
     /// Octets that can still be queued.
     pub(crate) const fn free(&self) -> usize {
-        N - self.len()
+        S::TRANSMIT.saturating_sub(self.len())
+    }
+
+    /// Octets ever queued: the stream offset where the next PDU starts.
+    pub(crate) const fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
+    /// Octets ever taken from the queue (written to the connection).
+    pub(crate) const fn taken(&self) -> u64 {
+        self.taken
     }
 
     /// The queued octets.
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.buf.get(self.start..self.end).unwrap_or_default()
+        self.buf
+            .as_slice()
+            .get(self.start..self.end)
+            .unwrap_or_default()
     }
 
     /// Queues one PDU of `len` octets written by `write` (which returns the
@@ -65,12 +89,18 @@ impl<const N: usize> TransmitQueue<N> {
                 available: self.free(),
             });
         }
-        if N - self.end < len {
-            self.buf.copy_within(self.start..self.end, 0);
+        if self.buf.as_slice().len() - self.end < len && self.start > 0 {
+            self.buf.as_mut_slice().copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
         }
-        let Some(out) = self.buf.get_mut(self.end..self.end + len) else {
+        let room = self.end.saturating_add(len);
+        let out = if self.buf.grow_to(room, S::TRANSMIT) {
+            self.buf.as_mut_slice().get_mut(self.end..room)
+        } else {
+            None
+        };
+        let Some(out) = out else {
             return Err(NoRoom {
                 needed,
                 available: self.free(),
@@ -78,7 +108,8 @@ impl<const N: usize> TransmitQueue<N> {
         };
         match write(out) {
             Ok(n) if n == len => {
-                self.end += len;
+                self.end = room;
+                self.pushed += len as u64;
                 Ok(Ok(()))
             }
             Ok(_) => Ok(Err(Error::new(crate::error::ErrorKind::BufferTooSmall {
@@ -87,6 +118,15 @@ impl<const N: usize> TransmitQueue<N> {
             }))),
             Err(e) => Ok(Err(e)),
         }
+    }
+
+    /// The length of the PDU at `at` (clipped to the queued octets).
+    fn len_at(&self, at: usize) -> Option<usize> {
+        let rest = self.buf.as_slice().get(at..self.end)?;
+        let len = rest.first_chunk::<4>().map(|b| u32::from_be_bytes(*b))?;
+        usize::try_from(len)
+            .ok()
+            .map(|len| len.clamp(1, rest.len()))
     }
 
     /// The length of the head PDU (what is left of it after a partial
@@ -98,9 +138,7 @@ impl<const N: usize> TransmitQueue<N> {
         if self.head_left > 0 {
             return Some(self.head_left);
         }
-        let head = self.buf.get(self.start..self.end)?;
-        let len = head.first_chunk::<4>().map(|b| u32::from_be_bytes(*b))?;
-        usize::try_from(len).ok().map(|len| len.min(self.len()))
+        self.len_at(self.start)
     }
 
     /// Moves whole PDUs from the head into `out`, as many as fit, and
@@ -111,7 +149,7 @@ impl<const N: usize> TransmitQueue<N> {
             let Some(dst) = out.get_mut(moved..moved + len) else {
                 break;
             };
-            let Some(src) = self.buf.get(self.start..self.start + len) else {
+            let Some(src) = self.buf.as_slice().get(self.start..self.start + len) else {
                 break;
             };
             dst.copy_from_slice(src);
@@ -146,10 +184,46 @@ impl<const N: usize> TransmitQueue<N> {
     /// Drops `n` octets that end at or before the end of the head PDU.
     fn consume(&mut self, n: usize) {
         self.start += n;
+        self.taken += n as u64;
         self.head_left = 0;
         if self.start == self.end {
             self.start = 0;
             self.end = 0;
+            self.buf.emptied();
+        }
+    }
+
+    /// Drops every queued PDU none of whose octets has left yet and whose
+    /// `command_id` `keep` refuses. The PDUs left keep their order.
+    pub(crate) fn retain_unsent(&mut self, keep: impl Fn(CommandId) -> bool) {
+        // The head PDU has started to leave if part of it is gone.
+        let mut read = self.start;
+        if self.head_left > 0 {
+            read += self.head_left;
+        }
+        let mut write = read;
+        while let Some(len) = self.len_at(read) {
+            let id = self
+                .buf
+                .as_slice()
+                .get(read + 4..read + 8)
+                .and_then(|b| b.first_chunk::<4>())
+                .map_or(CommandId(0), |b| CommandId(u32::from_be_bytes(*b)));
+            if keep(id) {
+                if write != read {
+                    self.buf.as_mut_slice().copy_within(read..read + len, write);
+                }
+                write += len;
+            } else {
+                self.pushed -= len as u64;
+            }
+            read += len;
+        }
+        self.end = write;
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+            self.buf.emptied();
         }
     }
 }
@@ -158,6 +232,7 @@ impl<const N: usize> TransmitQueue<N> {
 mod tests {
     use super::{NoRoom, TransmitQueue};
     use crate::header::Header;
+    use crate::session::Fixed;
     use crate::{CommandId, CommandStatus};
 
     fn pdu(seq: u32, len: usize) -> impl FnOnce(&mut [u8]) -> Result<usize, crate::Error> {
@@ -176,7 +251,7 @@ mod tests {
 
     #[test]
     fn whole_pdus_leave_in_order() {
-        let mut q = TransmitQueue::<64>::new();
+        let mut q = TransmitQueue::<Fixed<1, 64>>::new();
         q.push(20, 0, pdu(1, 20)).unwrap().unwrap();
         q.push(16, 0, pdu(2, 16)).unwrap().unwrap();
         assert_eq!(q.len(), 36);
@@ -194,7 +269,7 @@ mod tests {
 
     #[test]
     fn refuses_without_room_and_compacts() {
-        let mut q = TransmitQueue::<48>::new();
+        let mut q = TransmitQueue::<Fixed<1, 48>>::new();
         q.push(20, 0, pdu(1, 20)).unwrap().unwrap();
         q.push(20, 0, pdu(2, 20)).unwrap().unwrap();
         assert_eq!(
@@ -224,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_queues_nothing() {
-        let mut q = TransmitQueue::<48>::new();
+        let mut q = TransmitQueue::<Fixed<1, 48>>::new();
         let r = q.push(20, 0, |_| {
             Err(crate::Error::new(crate::ErrorKind::UnknownCommandId))
         });
@@ -236,7 +311,7 @@ mod tests {
 
     #[test]
     fn partial_advances_keep_pdu_boundaries() {
-        let mut q = TransmitQueue::<64>::new();
+        let mut q = TransmitQueue::<Fixed<1, 64>>::new();
         q.push(20, 0, pdu(1, 20)).unwrap().unwrap();
         q.push(16, 0, pdu(2, 16)).unwrap().unwrap();
         q.advance(5);

@@ -6,6 +6,7 @@ use crate::command_id::CommandId;
 
 use super::clock::Millis;
 use super::sequence::SequenceNumbers;
+use super::storage::{Fixed, List, Storage};
 
 /// A request sent and not answered yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,14 +76,20 @@ pub enum Matched {
     Unknown,
 }
 
+/// An entry of the window, with what the window knows of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Slot {
+pub(crate) struct Slot {
     entry: Outstanding,
     expired: bool,
+    /// Where the request starts in the stream of octets sent (the
+    /// session's count of octets queued before it).
+    offset: u64,
+    /// Some of its octets were written (settled when it is abandoned).
+    written: bool,
 }
 
-/// The requests a session sent and awaits responses for, at most `N` of
-/// them.
+/// The requests a session sent and awaits responses for, at most
+/// `S::WINDOW` of them (see [`Storage`]: [`Fixed`] by default, 16).
 ///
 /// SMPP lets a side send several requests before the first response comes
 /// back (v5.0 2.7); the window bounds how many. [`Self::insert`] refuses a
@@ -97,9 +104,9 @@ struct Slot {
 ///
 /// ```
 /// use smpp_core::CommandId;
-/// use smpp_core::session::{Matched, Millis, Outstanding, Window, WindowError};
+/// use smpp_core::session::{Fixed, Matched, Millis, Outstanding, Window, WindowError};
 ///
-/// let mut window = Window::<2>::new();
+/// let mut window = Window::<Fixed<2>>::new();
 /// let request = |sequence_number, tag| Outstanding {
 ///     sequence_number,
 ///     command_id: CommandId::SUBMIT_SM,
@@ -123,43 +130,54 @@ struct Slot {
 /// assert_eq!(window.pop_expired().map(|r| r.tag), Some(300));
 /// assert!(window.is_empty());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Window<const N: usize> {
-    slots: heapless::Vec<Slot, N>,
+pub struct Window<S: Storage = Fixed> {
+    slots: S::List<Slot>,
 }
 
-impl<const N: usize> Window<N> {
+impl<S: Storage> fmt::Debug for Window<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<S: Storage> Window<S> {
     /// An empty window.
-    pub const fn new() -> Self {
+    pub fn new() -> Self {
         Self {
-            slots: heapless::Vec::new(),
+            slots: Default::default(),
         }
     }
 
-    /// The most requests it holds: `N`.
+    /// The most requests it holds: `S::WINDOW`.
     pub const fn capacity(&self) -> usize {
-        N
+        S::WINDOW
     }
 
     /// The requests it holds, expired ones included.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.slots.as_slice().len()
     }
 
     /// True when it holds no request.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0
     }
 
     /// True when every slot is taken.
     pub fn is_full(&self) -> bool {
-        self.slots.is_full()
+        self.len() >= S::WINDOW
     }
 
     /// Adds a request. Refused, adding nothing, when the window is full,
     /// when the `sequence_number` is invalid or already outstanding, or
     /// when the `command_id` gets no response.
     pub fn insert(&mut self, entry: Outstanding) -> Result<(), WindowError> {
+        self.insert_at(entry, 0)
+    }
+
+    /// [`Self::insert`], recording where the request starts in the stream
+    /// of octets sent.
+    pub(crate) fn insert_at(&mut self, entry: Outstanding, offset: u64) -> Result<(), WindowError> {
         if !SequenceNumbers::is_valid(entry.sequence_number) {
             return Err(WindowError::InvalidSequenceNumber(entry.sequence_number));
         }
@@ -173,6 +191,8 @@ impl<const N: usize> Window<N> {
             .push(Slot {
                 entry,
                 expired: false,
+                offset,
+                written: false,
             })
             .map_err(|_| WindowError::Full)
     }
@@ -186,6 +206,7 @@ impl<const N: usize> Window<N> {
     /// The request with this `sequence_number`, if it is in the window.
     pub fn get(&self, sequence_number: u32) -> Option<&Outstanding> {
         self.slots
+            .as_slice()
             .iter()
             .find(|s| s.entry.sequence_number == sequence_number)
             .map(|s| &s.entry)
@@ -193,11 +214,12 @@ impl<const N: usize> Window<N> {
 
     /// The requests in the window, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &Outstanding> {
-        self.slots.iter().map(|s| &s.entry)
+        self.slots.as_slice().iter().map(|s| &s.entry)
     }
 
     fn position(&self, sequence_number: u32) -> Option<usize> {
         self.slots
+            .as_slice()
             .iter()
             .position(|s| s.entry.sequence_number == sequence_number)
     }
@@ -210,7 +232,7 @@ impl<const N: usize> Window<N> {
         let Some(i) = self.position(sequence_number) else {
             return Matched::Unknown;
         };
-        let Some(slot) = self.slots.get(i).copied() else {
+        let Some(slot) = self.slots.as_slice().get(i).copied() else {
             return Matched::Unknown;
         };
         if slot.expired {
@@ -234,7 +256,7 @@ impl<const N: usize> Window<N> {
     /// match responses and are handed out by [`Self::pop_expired`].
     pub fn expire(&mut self, now: Millis) -> usize {
         let mut marked = 0;
-        for slot in &mut self.slots {
+        for slot in self.slots.as_mut_slice() {
             if !slot.expired && slot.entry.deadline <= now {
                 slot.expired = true;
                 marked += 1;
@@ -248,36 +270,53 @@ impl<const N: usize> Window<N> {
     pub fn pop_expired(&mut self) -> Option<Outstanding> {
         let i = self
             .slots
+            .as_slice()
             .iter()
             .enumerate()
             .filter(|(_, s)| s.expired)
             .min_by_key(|(_, s)| (s.entry.deadline, s.entry.sequence_number))
             .map(|(i, _)| i)?;
-        Some(self.slots.swap_remove(i).entry)
+        self.slots.swap_remove(i).map(|s| s.entry)
     }
 
     /// Removes and returns a request, expired or not (for example to
     /// report it abandoned when the session ends), the earliest deadline
     /// first.
     pub fn pop(&mut self) -> Option<Outstanding> {
+        self.pop_settled().map(|(entry, _)| entry)
+    }
+
+    /// [`Self::pop`], with whether some of the request's octets were
+    /// written, as [`Self::settle_written`] found.
+    pub(crate) fn pop_settled(&mut self) -> Option<(Outstanding, bool)> {
         let i = self
             .slots
+            .as_slice()
             .iter()
             .enumerate()
             .min_by_key(|(_, s)| (s.entry.deadline, s.entry.sequence_number))
             .map(|(i, _)| i)?;
-        Some(self.slots.swap_remove(i).entry)
+        self.slots.swap_remove(i).map(|s| (s.entry, s.written))
+    }
+
+    /// Records, for every request, whether some of its octets were written:
+    /// those that start before `written`, the count of octets that left.
+    pub(crate) fn settle_written(&mut self, written: u64) {
+        for slot in self.slots.as_mut_slice() {
+            slot.written = slot.offset < written;
+        }
     }
 
     /// Removes the request with this `sequence_number`.
     pub fn remove(&mut self, sequence_number: u32) -> Option<Outstanding> {
         let i = self.position(sequence_number)?;
-        Some(self.slots.swap_remove(i).entry)
+        self.slots.swap_remove(i).map(|s| s.entry)
     }
 
     /// The earliest deadline of a request not yet timed out.
     pub fn next_deadline(&self) -> Option<Millis> {
         self.slots
+            .as_slice()
             .iter()
             .filter(|s| !s.expired)
             .map(|s| s.entry.deadline)
@@ -286,11 +325,11 @@ impl<const N: usize> Window<N> {
 
     /// True if some request is marked timed out and not popped yet.
     pub fn has_expired(&self) -> bool {
-        self.slots.iter().any(|s| s.expired)
+        self.slots.as_slice().iter().any(|s| s.expired)
     }
 }
 
-impl<const N: usize> Default for Window<N> {
+impl<S: Storage> Default for Window<S> {
     fn default() -> Self {
         Self::new()
     }
@@ -298,7 +337,7 @@ impl<const N: usize> Default for Window<N> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CommandId, Matched, Millis, Outstanding, Window, WindowError};
+    use super::{CommandId, Fixed, Matched, Millis, Outstanding, Window, WindowError};
     use std::string::ToString;
     use std::vec::Vec;
 
@@ -313,7 +352,7 @@ mod tests {
 
     #[test]
     fn refuses_bad_entries_without_adding_them() {
-        let mut w = Window::<4>::new();
+        let mut w = Window::<Fixed<4>>::new();
         w.insert(entry(5, CommandId::SUBMIT_SM, 10)).unwrap();
         assert_eq!(
             w.insert(entry(5, CommandId::QUERY_SM, 10)),
@@ -344,7 +383,7 @@ mod tests {
 
     #[test]
     fn generic_nack_matches_and_wrong_ids_mismatch() {
-        let mut w = Window::<4>::new();
+        let mut w = Window::<Fixed<4>>::new();
         w.insert(entry(1, CommandId::SUBMIT_SM, 10)).unwrap();
         w.insert(entry(2, CommandId::QUERY_SM, 10)).unwrap();
         let m = w.match_response(CommandId::QUERY_SM_RESP, 1);
@@ -369,7 +408,7 @@ mod tests {
 
     #[test]
     fn expired_entries_keep_their_slot_until_popped() {
-        let mut w = Window::<2>::new();
+        let mut w = Window::<Fixed<2>>::new();
         w.insert(entry(1, CommandId::SUBMIT_SM, 30)).unwrap();
         w.insert(entry(2, CommandId::SUBMIT_SM, 10)).unwrap();
         assert_eq!(w.next_deadline(), Some(Millis(10)));
@@ -402,7 +441,7 @@ mod tests {
 
     #[test]
     fn expired_entries_pop_earliest_first() {
-        let mut w = Window::<3>::new();
+        let mut w = Window::<Fixed<3>>::new();
         for (seq, deadline) in [(1, 30), (2, 10), (3, 20)] {
             w.insert(entry(seq, CommandId::DATA_SM, deadline)).unwrap();
         }

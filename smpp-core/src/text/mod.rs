@@ -13,6 +13,9 @@
 //! * [`reassembly`]: a fixed-capacity reassembler for incoming concatenated messages.
 //! * [`decode`]: the text of a received message, by its `data_coding` and the shift tables in force;
 //!   [`decode_with`] with a replacement instead of errors.
+//! * [`short_message_chars`] and [`decode_short_message_into`]: the text of a received
+//!   `short_message` (or `message_payload`) with its user data header: the header skipped and its
+//!   national language shift elements applied.
 //!
 //! # Replacement when decoding
 //!
@@ -36,6 +39,8 @@ use core::fmt;
 
 use self::dcs::{Alphabet, DataCoding};
 use self::gsm7::Tables;
+use self::udh::{Udh, UdhError};
+use crate::tlv::{TlvTag, Tlvs};
 
 pub mod choose;
 pub mod dcs;
@@ -237,6 +242,137 @@ pub fn decode_with(
         _ => return None,
     };
     Some(Chars { inner, policy })
+}
+
+/// The user data of a message: `short_message`, or the value of the `message_payload` TLV
+/// when `short_message` is empty (the two may not both carry it). `data_sm` has no
+/// `short_message`: pass an empty one.
+///
+/// ```
+/// use smpp_core::text::user_data;
+/// use smpp_core::{TlvBuf, TlvTag};
+///
+/// let mut tlvs = TlvBuf::<16>::new();
+/// tlvs.push(TlvTag::MESSAGE_PAYLOAD, b"long text")?;
+/// assert_eq!(user_data(b"", &tlvs.tlvs()), b"long text");
+/// assert_eq!(user_data(b"short", &tlvs.tlvs()), b"short");
+/// # Ok::<(), smpp_core::Error>(())
+/// ```
+pub fn user_data<'a, B: AsRef<[u8]>>(short_message: &'a [u8], tlvs: &'a Tlvs<B>) -> &'a [u8] {
+    if short_message.is_empty() {
+        tlvs.get(TlvTag::MESSAGE_PAYLOAD)
+            .map_or(short_message, |t| t.value)
+    } else {
+        short_message
+    }
+}
+
+/// Errors from [`decode_short_message_into`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The user data header is malformed.
+    Udh(UdhError),
+    /// The text does not decode in its `data_coding`, or the output buffer is too small
+    /// ([`TextError::BufferTooSmall`]).
+    Text(TextError),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Udh(e) => write!(f, "user data header: {e}"),
+            Self::Text(e) => write!(f, "text: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for DecodeError {}
+
+impl From<UdhError> for DecodeError {
+    fn from(e: UdhError) -> Self {
+        Self::Udh(e)
+    }
+}
+
+impl From<TextError> for DecodeError {
+    fn from(e: TextError) -> Self {
+        Self::Text(e)
+    }
+}
+
+/// The characters of a received `short_message` (or `message_payload`): when `udhi` (the UDHI
+/// bit of `esm_class`, [`EsmClass::udhi`](crate::EsmClass::udhi)) says the octets start with a
+/// user data header, the header is skipped and its national language shift elements select
+/// the GSM 7-bit tables ([`Udh::tables`]); the rest decodes by `data_coding` as in
+/// [`decode_with`]. `Ok(None)` for codings that are not text; an error for a malformed header.
+///
+/// ```
+/// use smpp_core::text::{OnUnmappable, short_message_chars};
+/// use smpp_core::DataCoding;
+///
+/// // A Turkish single shift element (0x24, language 1): 0x1B 0x67 is 'ğ'.
+/// let sm = [0x03, 0x24, 0x01, 0x01, 0x61, 0x1B, 0x67];
+/// let chars = short_message_chars(&sm, true, DataCoding(0), OnUnmappable::Error)?;
+/// let text: heapless::String<8> = chars.expect("text").collect::<Result<_, _>>()?;
+/// assert_eq!(text, "ağ");
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+pub fn short_message_chars(
+    short_message: &[u8],
+    udhi: bool,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+) -> Result<Option<Chars<'_>>, UdhError> {
+    let (tables, octets) = if udhi {
+        let (udh, octets) = Udh::split(short_message)?;
+        (udh.tables()?, octets)
+    } else {
+        (Tables::DEFAULT, short_message)
+    };
+    Ok(decode_with(data_coding, tables, octets, policy))
+}
+
+/// The text of a received `short_message` (or `message_payload`), as [`short_message_chars`]
+/// reads it, written as UTF-8 into `out`; the text is returned as a `&str` borrowing `out`.
+/// `Ok(None)` for codings that are not text. Under [`OnUnmappable::Replace`] the errors are a
+/// malformed header and an `out` too small ([`TextError::BufferTooSmall`]). Each octet of
+/// data gives at most 3 octets of UTF-8, so three times the octets after the header is always
+/// enough.
+///
+/// ```
+/// use smpp_core::text::{OnUnmappable, decode_short_message_into};
+/// use smpp_core::DataCoding;
+///
+/// // Part 1 of 2 (8-bit reference 0x11), UCS-2 "Привет".
+/// let sm = [
+///     0x05, 0x00, 0x03, 0x11, 0x02, 0x01,
+///     0x04, 0x1F, 0x04, 0x40, 0x04, 0x38, 0x04, 0x32, 0x04, 0x35, 0x04, 0x42,
+/// ];
+/// let mut out = [0u8; 32];
+/// let text = decode_short_message_into(&sm, true, DataCoding(0x08), OnUnmappable::Error, &mut out)?;
+/// assert_eq!(text, Some("Привет"));
+/// # Ok::<(), smpp_core::text::DecodeError>(())
+/// ```
+pub fn decode_short_message_into<'o>(
+    short_message: &[u8],
+    udhi: bool,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+    out: &'o mut [u8],
+) -> Result<Option<&'o str>, DecodeError> {
+    let Some(chars) = short_message_chars(short_message, udhi, data_coding, policy)? else {
+        return Ok(None);
+    };
+    let mut len = 0;
+    for ch in chars {
+        push_utf8(out, &mut len, ch?)?;
+    }
+    let written = out.get(..len).unwrap_or_default();
+    // Only whole characters were written.
+    core::str::from_utf8(written)
+        .map(Some)
+        .map_err(|_| DecodeError::Text(TextError::BufferTooSmall))
 }
 
 /// The high bit of each octet of a little-endian `u64`.

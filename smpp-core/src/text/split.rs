@@ -201,6 +201,13 @@ pub struct SplitOptions<'a> {
 }
 
 /// Splits one message; see the [module documentation](self).
+///
+/// # Memory
+///
+/// A `Splitter` has no parameters and takes 1,080 octets on 64-bit targets and 1,056 on
+/// 32-bit ones (Arm Cortex-M), most of it the end of each of up to 255 parts, found once; the
+/// content it splits is borrowed. A segment is written into the caller's buffer (at most 255
+/// octets for a `short_message`). The sizes are those of `rustc` 1.95 and are held by a test.
 #[derive(Debug, Clone, Copy)]
 pub struct Splitter<'a> {
     content: Content<'a>,

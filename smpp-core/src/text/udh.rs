@@ -21,7 +21,7 @@
 
 use core::fmt;
 
-use super::gsm7::Language;
+use super::gsm7::{Language, Tables};
 
 /// The `esm_class` bit that says `short_message` starts with a user data header.
 pub const UDHI: u8 = 0x40;
@@ -418,6 +418,25 @@ impl<'a> Udh<'a> {
             Ie::LockingShift(id) => Language::from_id(id).filter(|l| l.has_locking_shift()),
             _ => None,
         })
+    }
+
+    /// The GSM 7-bit tables the header's national language shift elements put in force:
+    /// the locking-shift table (the default one without a locking shift element) with the
+    /// single-shift table (the default extension table without a single shift element).
+    ///
+    /// ```
+    /// use smpp_core::text::gsm7::{Language, Tables};
+    /// use smpp_core::text::udh::Udh;
+    ///
+    /// // A Turkish single shift element (0x24, language 1) then one octet of text.
+    /// let (udh, _) = Udh::split(&[0x03, 0x24, 0x01, 0x01, 0x61])?;
+    /// assert_eq!(udh.tables()?, Tables::single_shift(Language::Turkish));
+    /// # Ok::<(), smpp_core::text::udh::UdhError>(())
+    /// ```
+    pub fn tables(&self) -> Result<Tables, UdhError> {
+        let single = self.single_shift()?.unwrap_or(Language::Default);
+        let locking = self.locking_shift()?.unwrap_or(Language::Default);
+        Ok(Tables::new(locking, single).unwrap_or(Tables::single_shift(single)))
     }
 
     fn find<T>(&self, f: impl Fn(&Ie<'a>) -> Option<T>) -> Result<Option<T>, UdhError> {

@@ -1,14 +1,9 @@
-//! Answering the peer's requests.
-
-use core::pin::Pin;
-use core::task::{Context, Poll};
+//! What the application answers the peer's requests with.
 
 use bytes::Bytes;
 use smpp_core::{CommandId, CommandStatus};
-use tokio::sync::mpsc;
 
-use super::handle::Command;
-use crate::owned::{Body, COctet, Pdu, SubmitMultiResp, SubmitSmResp};
+use crate::owned::{Body, COctet, SubmitMultiResp, SubmitSmResp};
 
 /// How the application answers a request of the peer (`submit_sm` to an
 /// SMSC, `deliver_sm` to an ESME, ...).
@@ -89,132 +84,5 @@ fn with_message_id(request: CommandId, message_id: Bytes) -> Option<Body> {
             ..SubmitMultiResp::default()
         }))),
         _ => None,
-    }
-}
-
-/// Who answers a received request: the running session's command channel.
-#[derive(Debug)]
-pub(crate) struct Responder {
-    pub(crate) commands: mpsc::UnboundedSender<Command>,
-    pub(crate) sequence_number: u32,
-    pub(crate) command_id: CommandId,
-}
-
-impl Responder {
-    fn answer(self, answer: Answer) {
-        let _ = self.commands.send(Command::Respond {
-            sequence_number: self.sequence_number,
-            command_id: self.command_id,
-            answer,
-        });
-    }
-}
-
-/// A request the peer sent (`deliver_sm`, `data_sm`, `alert_notification`
-/// to an ESME), to answer with [`Request::respond`].
-///
-/// **Default answer:** a `Request` dropped unanswered is answered with
-/// [`Answer::Ok`] (`ESME_ROK`), so that no request of the peer is ever left
-/// waiting. `alert_notification` gets no response; answering it does
-/// nothing.
-///
-/// The PDU's fields are slices of the frame it came in (no octet was
-/// copied).
-#[derive(Debug)]
-pub struct Request {
-    pdu: Pdu,
-    responder: Option<Responder>,
-}
-
-impl Request {
-    pub(crate) fn new(pdu: Pdu, responder: Option<Responder>) -> Self {
-        Self { pdu, responder }
-    }
-
-    /// The request.
-    pub fn pdu(&self) -> &Pdu {
-        &self.pdu
-    }
-
-    /// The request's `command_id`.
-    pub fn command_id(&self) -> CommandId {
-        self.pdu.command_id()
-    }
-
-    /// True if the request awaits a response (all but
-    /// `alert_notification`).
-    pub fn needs_answer(&self) -> bool {
-        self.responder.is_some()
-    }
-
-    /// Leaves the request to be answered by the caller.
-    pub(crate) fn disarm(mut self) {
-        self.responder = None;
-    }
-
-    /// Answers the request.
-    pub fn respond(mut self, answer: Answer) {
-        if let Some(responder) = self.responder.take() {
-            responder.answer(answer);
-        }
-    }
-}
-
-impl Drop for Request {
-    fn drop(&mut self) {
-        if let Some(responder) = self.responder.take() {
-            responder.answer(Answer::Ok);
-        }
-    }
-}
-
-/// The requests an ESME receives: a stream (and channel) of [`Request`]s,
-/// ending when the session closes.
-///
-/// At most as many requests as the window wait here: beyond that the
-/// session answers the MC with `ESME_RX_T_APPN` itself (the MC retries
-/// later). When `Incoming` is dropped, requests still coming are answered
-/// with `ESME_ROK` by the session (`alert_notification`s are dropped). While
-/// `Incoming` lives, the session does: it keeps it bound even when every
-/// [`Handle`](super::Handle) is gone.
-#[derive(Debug)]
-pub struct Incoming {
-    requests: mpsc::Receiver<Request>,
-    _session: mpsc::UnboundedSender<Command>,
-}
-
-impl Incoming {
-    pub(crate) fn new(
-        requests: mpsc::Receiver<Request>,
-        session: mpsc::UnboundedSender<Command>,
-    ) -> Self {
-        Self {
-            requests,
-            _session: session,
-        }
-    }
-
-    /// The next request; `None` once the session is closed and every
-    /// request was taken.
-    pub async fn recv(&mut self) -> Option<Request> {
-        self.requests.recv().await
-    }
-
-    /// The next request if one is waiting.
-    pub fn try_recv(&mut self) -> Option<Request> {
-        self.requests.try_recv().ok()
-    }
-
-    /// Polls for the next request (see [`Incoming::recv`]).
-    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
-        self.requests.poll_recv(cx)
-    }
-}
-
-impl futures_core::Stream for Incoming {
-    type Item = Request;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Request>> {
-        self.requests.poll_recv(cx)
     }
 }

@@ -1,64 +1,85 @@
-//! The task that runs one session: the engine of `smpp-core`, the
-//! connection, the clock and the application's commands, in one loop.
+//! The task that runs one session: moves octets between the connection and
+//! the engine of `smpp-core`, commands from the application to the engine,
+//! and time.
 //!
-//! Each turn takes every input that is ready (frames cut from the read
-//! buffer, commands, a due timer), hands it to the engine, acts on every
-//! event, then waits for the next input while writing what the engine
-//! queued. Reading, writing, commands and the timer are polled together,
-//! so a peer that stops reading never stops this side from reading.
+//! The protocol is the engine's. The driver is one poll function whose
+//! every pass either reads, writes, hands the engine a frame or a command,
+//! or lets a timer run, and which returns `Pending` only once every source
+//! it waits on has its waker registered: it never spins and never waits
+//! for something no waker announces.
+//!
+//! Flow control is back-pressure at every step:
+//!
+//! - while the engine has as many octets queued for sending as
+//!   [`HIGH_WATER`], no frame is handed to it (its answers would queue
+//!   more) and no command is taken: the connection is written meanwhile;
+//! - a frame the engine or the application cannot take yet (the inbound
+//!   window is full, the ESME's application has not taken what waits) is
+//!   held, and nothing more is read: TCP slows the peer down;
+//! - octets that wait for the write timer without leaving close the
+//!   session (the engine's write timer).
 
 use core::future::{Future, poll_fn};
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bytes::BytesMut;
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Millis, ProtocolError, Session, SessionError,
+    BindType, CloseReason, Config, Event, Heap, Millis, ProtocolError, Session, SessionError,
     SessionState,
 };
 use smpp_core::{CommandId, CommandStatus, Header};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 use tokio::time::{Instant, Sleep};
 
 use super::answer::Answer;
 use super::error::Error;
-use super::handle::{BindInfo, Command, Shared};
+use super::handle::{Command, Outgoing, Shared};
+use super::info::{BindInfo, BindRequest};
+use super::metrics::Meter;
+use super::observe::Observer;
 use crate::frame::{Frame, FrameDecoder};
-use crate::owned::{Body, COctet, Pdu};
-use crate::server::BindRequest;
+use crate::owned::{Bind, COctet, Pdu};
 
-/// The most requests a session may have outstanding (and requests of the
-/// peer awaiting an answer): the cap on [`Config::with_window`].
-pub(crate) const WINDOW_CAPACITY: usize = 512;
+/// The most requests a session may have outstanding each way: the cap on
+/// [`Config::with_window`] and [`Config::with_inbound_window`].
+pub(crate) const WINDOW_CAPACITY: usize = 65_536;
 
-/// The transmit queue: the largest PDU the frame decoder accepts by
-/// default (70,000 octets), plus the 64 octets the engine keeps for its
-/// own PDUs, fits.
-const TRANSMIT_CAPACITY: usize = 72 * 1024;
+/// The most octets the engine queues for sending: room for many PDUs of
+/// the largest size the frame decoder accepts (70,000 octets).
+const TRANSMIT_CAPACITY: usize = 1 << 20;
 
-/// Octets the engine keeps free in the transmit queue when the application
-/// queues a request or a response.
+/// Octets queued for sending beyond which the driver takes no command and
+/// hands the engine no frame until writing brought it below.
+pub(crate) const HIGH_WATER: usize = 64 * 1024;
+
+/// Octets the engine keeps free in the transmit queue for its own PDUs.
 const RESERVE: usize = 64;
 
-type Engine = Session<WINDOW_CAPACITY, TRANSMIT_CAPACITY>;
+/// The engine, its lists and queue on the heap, grown as used.
+type Engine = Session<Heap<WINDOW_CAPACITY, TRANSMIT_CAPACITY>>;
 
-/// Room kept free in the read buffer for each read.
-const READ_CHUNK: usize = 64 * 1024;
+/// Octets read from the connection at most per read. They are read into a
+/// buffer on the stack and copied into the read buffer, which so holds
+/// only what arrived.
+const READ_CHUNK: usize = 16 * 1024;
 
-/// Octets read ahead of the engine at most, while it waits for room to
-/// answer.
-const READ_LIMIT: usize = 256 * 1024;
+/// Octets read ahead of the engine at most: beyond, nothing more is read
+/// until frames were taken.
+const READ_AHEAD: usize = 64 * 1024;
 
-/// Commands carried out per turn before inputs are looked at again.
-const COMMANDS_PER_TURN: usize = 1024;
+/// Frames handed to the engine per pass.
+const FRAMES_PER_PASS: usize = 256;
+
+/// Passes that made progress before the task yields to others.
+const PASSES_PER_POLL: usize = 32;
 
 /// How long queued octets (a last response) may take to leave once the
 /// session is closed.
-const LINGER: Duration = Duration::from_secs(2);
+pub(crate) const LINGER: Duration = Duration::from_secs(2);
 
 /// What a side does with the engine's events; the ESME and the MC differ
 /// only here.
@@ -75,8 +96,21 @@ pub(crate) trait Hooks: Send + 'static {
         Some(CommandStatus::ESME_RBINDFAIL)
     }
 
+    /// MC: the application accepts a bind; the server's admission may
+    /// still refuse it with a status (`ESME_RBINDFAIL`, `ESME_RALYBND`).
+    fn admit(&mut self) -> Result<(), CommandStatus> {
+        Ok(())
+    }
+
     /// MC: the bind was accepted.
     fn bound(&mut self) {}
+
+    /// Whether the application can take a request of the peer now
+    /// (`Pending` registers `cx` to be woken when it can).
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let _ = cx;
+        Poll::Ready(())
+    }
 
     /// A request of the peer. `Some(answer)` answers it now; `None` means
     /// a [`Command::Respond`] follows.
@@ -90,6 +124,12 @@ pub(crate) trait Hooks: Send + 'static {
     /// The peer broke the protocol; the engine answered where due.
     fn protocol_error(&mut self, error: ProtocolError) {
         let _ = error;
+    }
+
+    /// What went over the session since the last call (for a server's
+    /// totals).
+    fn traffic(&mut self, delta: &Meter) {
+        let _ = delta;
     }
 
     /// The session is closed.
@@ -119,6 +159,8 @@ pub(crate) fn now_or_later<T: Send + 'static>(
 struct Waiting {
     reply: oneshot::Sender<Result<Pdu, Error>>,
     _permit: OwnedSemaphorePermit,
+    /// When the request went to the engine, for its latency.
+    sent: Instant,
 }
 
 /// The requests awaiting responses, by the tag the engine carries for them
@@ -127,32 +169,40 @@ struct Waiting {
 struct Waiters {
     slots: Vec<Option<Waiting>>,
     free: Vec<usize>,
+    len: usize,
 }
 
 impl Waiters {
     fn insert(&mut self, waiting: Waiting) -> u64 {
-        let index = if let Some(i) = self.free.pop() {
-            if let Some(slot) = self.slots.get_mut(i) {
-                *slot = Some(waiting);
-            }
-            i
-        } else {
-            self.slots.push(Some(waiting));
-            self.slots.len() - 1
-        };
-        index as u64
+        self.len += 1;
+        if let Some(i) = self.free.pop()
+            && let Some(slot) = self.slots.get_mut(i)
+        {
+            *slot = Some(waiting);
+            return i as u64;
+        }
+        self.slots.push(Some(waiting));
+        (self.slots.len() - 1) as u64
     }
 
     fn take(&mut self, tag: u64) -> Option<Waiting> {
         let i = usize::try_from(tag).ok()?;
         let waiting = self.slots.get_mut(i)?.take()?;
-        self.free.push(i);
+        self.len -= 1;
+        if self.len == 0 {
+            // Idle again: give the memory back.
+            self.slots = Vec::new();
+            self.free = Vec::new();
+        } else {
+            self.free.push(i);
+        }
         Some(waiting)
     }
 
-    fn drain(&mut self) -> impl Iterator<Item = Waiting> + '_ {
-        self.free.clear();
-        self.slots.drain(..).flatten()
+    fn drain(&mut self) -> impl Iterator<Item = Waiting> + use<> {
+        self.len = 0;
+        self.free = Vec::new();
+        core::mem::take(&mut self.slots).into_iter().flatten()
     }
 }
 
@@ -173,13 +223,6 @@ impl Clock {
     }
 }
 
-/// Whether a PDU fits the transmit queue.
-enum Room {
-    Fits,
-    Later,
-    Never(usize),
-}
-
 /// A graceful unbind asked for.
 #[derive(Default)]
 struct Unbind {
@@ -188,10 +231,21 @@ struct Unbind {
     waiters: Vec<oneshot::Sender<Result<(), Error>>>,
 }
 
+/// The reading side of the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Input {
+    /// The peer may still send.
+    Open,
+    /// End of stream, a framing error or a read error: nothing more is
+    /// read.
+    Ended,
+    /// Ended, and the engine was told once every frame was taken.
+    Reported,
+}
+
 /// The state of the connection.
 struct Link {
-    /// The peer may still send: no end of stream, no framing error.
-    read_open: bool,
+    input: Input,
     /// Reading or writing failed: the connection is gone.
     broken: bool,
     /// Octets were written since the last flush.
@@ -201,26 +255,28 @@ struct Link {
 /// One session and its connection.
 pub(crate) struct Driver<IO, H: Hooks> {
     io: IO,
-    engine: Box<Engine>,
+    engine: Engine,
     hooks: H,
     shared: Arc<Shared>,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
-    /// Commands taken from the channel and not carried out yet; the first
-    /// may be waiting for room in the transmit queue.
-    inbox: VecDeque<Command>,
+    /// A command taken from the channel that waits for room.
+    pending: Option<Command>,
     waiters: Waiters,
     rbuf: BytesMut,
     decoder: FrameDecoder,
-    /// A frame the engine had no room for yet.
+    /// A frame the engine or the application has no room for yet.
     held: Option<Frame>,
     link: Link,
     clock: Clock,
     sleep: Pin<Box<Sleep>>,
     sleep_at: Option<Instant>,
     unbind: Unbind,
-    /// MC: how the bind awaiting a decision binds, and its `system_id`.
-    peer_bind: Option<(BindType, COctet)>,
+    /// MC: how the bind awaiting a decision binds, and its body.
+    peer_bind: Option<(BindType, Bind)>,
+    /// What went over the session since the last publish.
+    meter: Meter,
+    observer: Observer,
 }
 
 impl<IO, H> Driver<IO, H>
@@ -234,25 +290,27 @@ where
         hooks: H,
         shared: Arc<Shared>,
         commands: mpsc::UnboundedReceiver<Command>,
-    ) -> Self {
+    ) -> Box<Self> {
         let clock = Clock {
             start: Instant::now(),
         };
-        let engine = Box::new(Engine::new(config, clock.now()));
-        Self {
+        let observer = Observer::new(config.role(), shared.peer_addr());
+        let engine = Engine::new(config, clock.now());
+        // Boxed: the futures that run it hold a pointer, not a copy each.
+        Box::new(Self {
             io,
             engine,
             hooks,
             shared,
             commands,
             commands_open: true,
-            inbox: VecDeque::new(),
+            pending: None,
             waiters: Waiters::default(),
-            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            rbuf: BytesMut::new(),
             decoder: FrameDecoder::new(),
             held: None,
             link: Link {
-                read_open: true,
+                input: Input::Open,
                 broken: false,
                 needs_flush: false,
             },
@@ -261,116 +319,293 @@ where
             clock,
             unbind: Unbind::default(),
             peer_bind: None,
-        }
+            meter: Meter::default(),
+            observer,
+        })
     }
 
     /// ESME: queues the bind of the configuration.
     pub(crate) fn bind(&mut self) -> Result<(), SessionError> {
-        self.engine.bind(self.clock.now()).map(|_| ())
+        let now = self.clock.now();
+        self.counting(|d| d.engine.bind(now)).map(|_| ())
     }
 
     /// Runs the session to its end; returns why it closed.
-    pub(crate) async fn run(mut self) -> CloseReason {
-        loop {
-            self.turn();
-            if self.engine.is_closed() {
-                break;
-            }
-            self.wait().await;
+    pub(crate) async fn run(self: Box<Self>) -> CloseReason {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = self.observer.span();
+            self.run_inner().instrument(span).await
         }
+        #[cfg(not(feature = "tracing"))]
+        self.run_inner().await
+    }
+
+    async fn run_inner(mut self: Box<Self>) -> CloseReason {
+        poll_fn(|cx| self.poll_session(cx)).await;
         self.finish().await
     }
 
-    /// Takes every input that is ready and acts on what follows.
-    fn turn(&mut self) {
-        loop {
-            let now = self.clock.now();
-            if self.engine.poll_timeout().is_some_and(|due| due <= now) {
-                self.engine.handle_timeout(now);
-                self.events(None);
+    /// Moves everything that can move; `Ready` once the engine is closed.
+    fn poll_session(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let poll = self.poll_passes(cx);
+        self.publish();
+        poll
+    }
+
+    fn poll_passes(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        for _ in 0..PASSES_PER_POLL {
+            let mut progress = false;
+            progress |= self.counting(|d| d.poll_timer(cx));
+            progress |= self.poll_write(cx);
+            progress |= self.poll_read(cx);
+            progress |= self.counting(|d| d.take_frames(cx));
+            progress |= self.counting(|d| d.take_commands(cx));
+            self.counting(Self::after_inputs);
+            if self.engine.is_closed() {
+                return Poll::Ready(());
             }
-            let frames = self.take_frames();
-            let commands = self.take_commands();
-            self.try_unbind();
-            self.events(None);
-            let ended = self.link.broken || (!self.link.read_open && self.held.is_none());
-            if ended && !self.engine.is_closed() {
-                self.engine.handle_disconnect();
-                self.events(None);
+            if !progress {
+                // Every source that can unblock this session has its waker.
+                return Poll::Pending;
             }
-            if self.engine.is_closed() || !(frames || commands) {
-                return;
-            }
+        }
+        // Busy: let other tasks run, and come back at once.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+
+    /// Runs `step` and counts the PDUs it queued for sending (appended to
+    /// the transmit queue, which nothing writes meanwhile).
+    fn counting<T>(&mut self, step: impl FnOnce(&mut Self) -> T) -> T {
+        let before = self.engine.transmit_len();
+        let out = step(self);
+        let queued = self.engine.transmit_bytes();
+        let mut rest = queued.get(before..).unwrap_or_default();
+        while let Ok(header) = Header::parse(rest) {
+            self.meter
+                .count_sent(header.command_id, header.command_status);
+            self.observer.sent(&header);
+            let len = usize::try_from(header.command_length).unwrap_or(usize::MAX);
+            rest = rest.get(len.max(Header::LEN)..).unwrap_or_default();
+        }
+        out
+    }
+
+    /// Adds what was counted to the snapshots.
+    fn publish(&mut self) {
+        if self.meter.is_dirty() {
+            let delta = self.meter.take();
+            self.shared.meter.add(&delta);
+            self.hooks.traffic(&delta);
+            self.observer.publish(&delta);
         }
     }
 
-    /// Hands complete frames to the engine until none is left or the
-    /// engine has no room.
-    fn take_frames(&mut self) -> bool {
-        let mut progressed = false;
-        while !self.engine.is_closed() {
+    /// Lets the engine's timers run; arms the sleep for the next one.
+    fn poll_timer(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(due) = self.engine.poll_timeout() else {
+            self.sleep_at = None;
+            return false;
+        };
+        let now = self.clock.now();
+        if due <= now {
+            self.engine.handle_timeout(now);
+            self.events(None);
+            return true;
+        }
+        let at = self.clock.instant(due);
+        if self.sleep_at != Some(at) {
+            self.sleep.as_mut().reset(at);
+            self.sleep_at = Some(at);
+        }
+        if self.sleep.as_mut().poll(cx).is_ready() {
+            self.sleep_at = None;
+            let now = self.clock.now();
+            self.engine.handle_timeout(now);
+            self.events(None);
+            return true;
+        }
+        false
+    }
+
+    /// Writes queued octets; flushes once all are written.
+    fn poll_write(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.link.broken {
+            return false;
+        }
+        let mut progress = false;
+        if !self.engine.transmit_bytes().is_empty() {
+            match Pin::new(&mut self.io).poll_write(cx, self.engine.transmit_bytes()) {
+                Poll::Ready(Ok(0) | Err(_)) => {
+                    self.link.broken = true;
+                    return true;
+                }
+                Poll::Ready(Ok(n)) => {
+                    self.engine.advance_transmit(n, self.clock.now());
+                    self.link.needs_flush = true;
+                    progress = true;
+                }
+                Poll::Pending => {}
+            }
+        }
+        if self.link.needs_flush && self.engine.transmit_bytes().is_empty() {
+            match Pin::new(&mut self.io).poll_flush(cx) {
+                Poll::Ready(Ok(())) => self.link.needs_flush = false,
+                Poll::Ready(Err(_)) => {
+                    self.link.broken = true;
+                    return true;
+                }
+                Poll::Pending => {}
+            }
+        }
+        progress
+    }
+
+    /// Reads, unless a frame waits for room or enough is read ahead.
+    fn poll_read(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.link.input != Input::Open
+            || self.link.broken
+            || self.held.is_some()
+            || self.rbuf.len() >= READ_AHEAD
+        {
+            return false;
+        }
+        let mut chunk = [0u8; READ_CHUNK];
+        let mut buf = ReadBuf::new(&mut chunk);
+        match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
+            Poll::Ready(Ok(())) if buf.filled().is_empty() => {
+                self.link.input = Input::Ended;
+                true
+            }
+            Poll::Ready(Ok(())) => {
+                self.rbuf.extend_from_slice(buf.filled());
+                true
+            }
+            Poll::Ready(Err(_)) => {
+                self.link.input = Input::Ended;
+                self.link.broken = true;
+                true
+            }
+            Poll::Pending => false,
+        }
+    }
+
+    /// Hands complete frames to the engine while it and the application
+    /// have room; a frame without room is held.
+    fn take_frames(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        for _ in 0..FRAMES_PER_PASS {
+            if self.engine.is_closed() {
+                break;
+            }
             let frame = match self.held.take() {
                 Some(frame) => frame,
                 None => match self.decoder.decode(&mut self.rbuf) {
                     Ok(Some(frame)) => frame,
                     Ok(None) => break,
                     Err(error) => {
-                        // Not SMPP, or an impossible command_length: the
-                        // engine answers generic_nack and closes.
+                        self.link.input = Input::Ended;
                         self.engine.handle_framing_error(error);
-                        self.link.read_open = false;
                         self.events(None);
                         return true;
                     }
                 },
             };
+            // A request's answer would queue more while much waits to be
+            // written; a response queues nothing, and frees its caller.
+            if self.engine.transmit_len() >= HIGH_WATER && !frame.header.command_id.is_response() {
+                self.held = Some(frame);
+                break;
+            }
+            if for_the_application(frame.header.command_id)
+                && self.hooks.poll_ready(cx).is_pending()
+            {
+                self.held = Some(frame);
+                break;
+            }
             match self.engine.handle_frame(&frame.bytes, self.clock.now()) {
                 Ok(pdu) => {
+                    self.meter
+                        .count_received(frame.header.command_id, frame.header.command_status);
+                    self.observer.received(&frame.header);
                     // The PDU's fields become slices of the frame: no copy.
                     let pdu = pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)));
                     self.events(pdu);
-                    progressed = true;
+                    progress = true;
                 }
-                Err(SessionError::EventQueueFull) => {
+                Err(
+                    SessionError::InboundWindowFull
+                    | SessionError::TransmitQueueFull { .. }
+                    | SessionError::EventQueueFull,
+                ) => {
+                    // Given again once the application answered, octets
+                    // left, or events were taken.
                     self.events(None);
-                    self.held = Some(frame);
-                }
-                Err(SessionError::TransmitQueueFull { .. }) => {
                     self.held = Some(frame);
                     break;
                 }
-                Err(_) => progressed = true,
+                Err(_) => break,
             }
         }
-        progressed
+        if self.rbuf.is_empty() && self.rbuf.capacity() > 0 {
+            // Nothing left to frame: give the buffer back (frames still in
+            // use keep their own part of it alive).
+            self.rbuf = BytesMut::new();
+        }
+        progress
     }
 
-    /// Carries out commands until none is left or one must wait for room.
-    fn take_commands(&mut self) -> bool {
-        let mut progressed = false;
-        for _ in 0..COMMANDS_PER_TURN {
-            if self.engine.is_closed() {
-                break;
-            }
-            let command = match self.inbox.pop_front() {
+    /// Carries out commands while the transmit queue is below
+    /// [`HIGH_WATER`]; a command without room waits as `pending`.
+    fn take_commands(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        while !self.engine.is_closed() && self.engine.transmit_len() < HIGH_WATER {
+            let command = match self.pending.take() {
                 Some(command) => command,
-                None if self.commands_open => match self.commands.try_recv() {
-                    Ok(command) => command,
-                    Err(mpsc::error::TryRecvError::Empty) => break,
-                    Err(mpsc::error::TryRecvError::Disconnected) => {
+                None if self.commands_open => match self.commands.poll_recv(cx) {
+                    Poll::Ready(Some(command)) => command,
+                    Poll::Ready(None) => {
                         self.handles_gone();
+                        progress = true;
                         break;
                     }
+                    Poll::Pending => break,
                 },
                 None => break,
             };
-            progressed = true;
-            if let Some(retry) = self.execute(command) {
-                self.inbox.push_front(retry);
-                break;
+            match self.execute(command) {
+                None => progress = true,
+                Some(back) => {
+                    self.pending = Some(back);
+                    break;
+                }
             }
         }
-        progressed
+        progress
+    }
+
+    /// What follows the inputs: the end of the peer's stream, a broken
+    /// connection, a graceful unbind.
+    fn after_inputs(&mut self) {
+        if self.link.broken && !self.engine.is_closed() {
+            self.engine.handle_disconnect();
+            self.events(None);
+        }
+        let framed_all = self.held.is_none()
+            && self
+                .decoder
+                .missing(&self.rbuf)
+                .is_none_or(|missing| missing > 0);
+        if self.link.input == Input::Ended && framed_all {
+            self.link.input = Input::Reported;
+            self.observer.end_of_stream();
+            self.engine.handle_end_of_stream(self.clock.now());
+            self.events(None);
+        }
+        self.try_unbind();
+        self.events(None);
     }
 
     /// Every handle is gone: nobody can send or wait for anything more, so
@@ -380,50 +615,28 @@ where
         self.unbind.requested = true;
     }
 
-    /// Whether a PDU with a body of `body_len` octets fits the transmit
-    /// queue now.
-    fn room(&self, body_len: usize) -> Room {
-        let needed = Header::LEN + body_len + RESERVE;
-        let free = TRANSMIT_CAPACITY - self.engine.transmit_bytes().len();
-        if needed > TRANSMIT_CAPACITY {
-            Room::Never(needed)
-        } else if needed > free {
-            Room::Later
-        } else {
-            Room::Fits
-        }
-    }
-
     /// Carries out one command; gives it back if it must wait for room.
     fn execute(&mut self, command: Command) -> Option<Command> {
         let now = self.clock.now();
         match command {
-            Command::Request {
-                body,
-                reply,
-                permit,
-            } => {
+            Command::Request(outgoing) => {
+                let Outgoing {
+                    body,
+                    reply,
+                    permit,
+                } = *outgoing;
                 if self.unbind.requested {
                     let _ = reply.send(Err(Error::Refused(SessionError::Unbinding)));
                     return None;
                 }
-                match self.room(body.encoded_len()) {
-                    Room::Later => {
-                        return Some(Command::Request {
-                            body,
-                            reply,
-                            permit,
-                        });
-                    }
-                    Room::Never(needed) => {
-                        let _ = reply.send(Err(too_large(needed)));
-                        return None;
-                    }
-                    Room::Fits => {}
+                if let Err(error) = fits(body.encoded_len()) {
+                    let _ = reply.send(Err(error));
+                    return None;
                 }
                 let tag = self.waiters.insert(Waiting {
                     reply,
                     _permit: permit,
+                    sent: Instant::now(),
                 });
                 if let Err(e) = self.engine.send_request(body, tag, now)
                     && let Some(waiting) = self.waiters.take(tag)
@@ -433,27 +646,29 @@ where
                 }
                 None
             }
-            Command::Notify { body, reply } => {
-                match self.room(body.encoded_len()) {
-                    Room::Later => return Some(Command::Notify { body, reply }),
-                    Room::Never(needed) => {
-                        let _ = reply.send(Err(too_large(needed)));
-                        return None;
-                    }
-                    Room::Fits => {}
-                }
-                let sent = self.engine.send_request(body, 0, now);
-                let result = sent.map(|_| ());
-                let _ =
-                    reply.send(result.map_err(|e| Error::refused(e, self.engine.close_reason())));
+            Command::Notify(notify) => {
+                let (body, reply) = *notify;
+                let result = fits(body.encoded_len()).and_then(|()| {
+                    self.engine
+                        .send_request(body, 0, now)
+                        .map(|_| ())
+                        .map_err(|e| Error::refused(e, self.engine.close_reason()))
+                });
+                let _ = reply.send(result);
                 None
             }
             Command::Respond {
                 sequence_number,
                 command_id,
                 answer,
-            } => self.respond(sequence_number, command_id, answer),
-            Command::Bind(status) => self.answer_bind(status),
+            } => {
+                self.respond(sequence_number, command_id, *answer);
+                None
+            }
+            Command::Bind(status) => {
+                self.answer_bind(status);
+                None
+            }
             Command::Unbind(waiter) => {
                 self.unbind.requested = true;
                 self.unbind.waiters.extend(waiter);
@@ -466,81 +681,52 @@ where
         }
     }
 
-    /// Answers the peer's request; gives the answer back if it must wait
-    /// for room.
-    fn respond(
-        &mut self,
-        sequence_number: u32,
-        command_id: CommandId,
-        answer: Answer,
-    ) -> Option<Command> {
+    /// Answers the peer's request. The transmit queue is below
+    /// [`HIGH_WATER`], far from full, so there is room.
+    fn respond(&mut self, sequence_number: u32, command_id: CommandId, answer: Answer) {
         let now = self.clock.now();
         let (status, body) = answer.into_response(command_id);
-        let len = body.as_ref().map_or(0, Body::encoded_len);
-        let result = match (self.room(len), body) {
-            (Room::Later, body) => {
-                let answer = match body {
-                    Some(body) => Answer::Response {
-                        command_status: status,
-                        body,
+        let result = match body {
+            Some(body) => match fits(body.encoded_len()) {
+                Ok(()) => self.engine.respond(sequence_number, status, body, now),
+                Err(_) => Err(SessionError::Encode(smpp_core::Error::new(
+                    smpp_core::ErrorKind::BufferTooSmall {
+                        needed: body.encoded_len(),
+                        available: MAX_PDU,
                     },
-                    None => Answer::Status(status),
-                };
-                return Some(Command::Respond {
-                    sequence_number,
-                    command_id,
-                    answer,
-                });
-            }
-            (Room::Fits, Some(body)) => self.engine.respond(sequence_number, status, body, now),
-            (Room::Fits, None) => self.engine.respond_status(sequence_number, status, now),
-            (Room::Never(_), _) => Err(SessionError::Encode(smpp_core::Error::new(
-                smpp_core::ErrorKind::BufferTooSmall {
-                    needed: len,
-                    available: TRANSMIT_CAPACITY,
-                },
-            ))),
+                ))),
+            },
+            None => self.engine.respond_status(sequence_number, status, now),
         };
         match result {
-            Ok(()) | Err(SessionError::UnknownRequest(_) | SessionError::Closed) => None,
-            Err(SessionError::TransmitQueueFull { .. }) => Some(Command::Respond {
-                sequence_number,
-                command_id,
-                answer: Answer::Status(status),
-            }),
+            Ok(()) | Err(SessionError::UnknownRequest(_) | SessionError::Closed) => {}
             Err(_) => {
                 // The application's response is not the request's, or does
                 // not encode: the request still gets an answer.
-                let failed = CommandStatus::ESME_RSYSERR;
-                match self.engine.respond_status(sequence_number, failed, now) {
-                    Err(SessionError::TransmitQueueFull { .. }) => Some(Command::Respond {
-                        sequence_number,
-                        command_id,
-                        answer: Answer::Status(failed),
-                    }),
-                    _ => None,
-                }
+                let _ =
+                    self.engine
+                        .respond_status(sequence_number, CommandStatus::ESME_RSYSERR, now);
             }
         }
     }
 
     /// MC: answers the bind awaiting a decision.
-    fn answer_bind(&mut self, status: CommandStatus) -> Option<Command> {
-        match self.engine.accept_bind(status, self.clock.now()) {
-            Ok(()) => {
-                let peer = self.peer_bind.take();
-                if let (true, Some((bind_type, system_id))) = (status.is_ok(), peer) {
-                    self.shared.set_bound(BindInfo {
-                        bind_type,
-                        system_id,
-                        version: self.engine.version(),
-                    });
-                    self.hooks.bound();
-                }
-                None
-            }
-            Err(SessionError::TransmitQueueFull { .. }) => Some(Command::Bind(status)),
-            Err(_) => None,
+    fn answer_bind(&mut self, status: CommandStatus) {
+        let status = match status {
+            CommandStatus::ESME_ROK => self.hooks.admit().err().unwrap_or(status),
+            refused => refused,
+        };
+        if self.engine.accept_bind(status, self.clock.now()).is_err() {
+            return;
+        }
+        let peer = self.peer_bind.take();
+        if let (true, Some((bind_type, bind))) = (status.is_ok(), peer)
+            && self.engine.state().is_bound()
+        {
+            let info = BindInfo::of_bind(bind_type, &bind, self.engine.version());
+            self.observer.bound(&info);
+            self.shared.set_bound(info);
+            self.hooks.bound();
         }
     }
 
@@ -578,61 +764,19 @@ where
 
     fn event(&mut self, event: Event, pdu: &mut Option<Pdu>) {
         match event {
-            Event::BindRequest { bind_type, .. } => {
-                let bind = match pdu.take().map(|p| p.body) {
-                    Some(
-                        smpp_core::Body::BindTransmitter(b)
-                        | smpp_core::Body::BindReceiver(b)
-                        | smpp_core::Body::BindTransceiver(b),
-                    ) => b,
-                    _ => crate::owned::Bind::default(),
-                };
-                self.peer_bind = Some((bind_type, bind.system_id.clone()));
-                let request = BindRequest {
-                    bind_type,
-                    bind,
-                    peer_addr: self.shared.peer_addr(),
-                };
-                if let Some(status) = self.hooks.bind_request(request)
-                    && let Some(retry) = self.answer_bind(status)
-                {
-                    self.inbox.push_front(retry);
-                }
-            }
+            Event::BindRequest { bind_type, .. } => self.bind_request(bind_type, pdu.take()),
             Event::BindResult {
                 bind_type,
                 command_status,
-            } => {
-                if command_status.is_ok() {
-                    let system_id = match pdu.take().map(|p| p.body) {
-                        Some(
-                            smpp_core::Body::BindTransmitterResp(Some(r))
-                            | smpp_core::Body::BindReceiverResp(Some(r))
-                            | smpp_core::Body::BindTransceiverResp(Some(r)),
-                        ) => r.system_id,
-                        _ => COctet::default(),
-                    };
-                    let info = BindInfo {
-                        bind_type,
-                        system_id,
-                        version: self.engine.version(),
-                    };
-                    self.shared.set_bound(info.clone());
-                    self.hooks.bind_result(Ok(&info));
-                } else {
-                    self.hooks.bind_result(Err(command_status));
-                    self.engine.close();
-                }
-            }
+            } => self.bind_result(bind_type, command_status, pdu.take()),
             Event::IncomingRequest {
                 sequence_number,
                 command_id,
             } => {
                 if let Some(pdu) = pdu.take()
                     && let Some(answer) = self.hooks.request(pdu, sequence_number, command_id)
-                    && let Some(retry) = self.respond(sequence_number, command_id, answer)
                 {
-                    self.inbox.push_front(retry);
+                    self.respond(sequence_number, command_id, answer);
                 }
             }
             Event::AlertNotification { .. } => {
@@ -640,13 +784,22 @@ where
                     self.hooks.alert_notification(pdu);
                 }
             }
-            Event::Response { request, .. } => {
+            Event::Response {
+                request,
+                command_status,
+                ..
+            } => {
                 if let Some(waiting) = self.waiters.take(request.tag) {
+                    let waited = waiting.sent.elapsed();
+                    self.meter.answered(waited, command_status);
+                    #[cfg(feature = "metrics")]
+                    self.observer.answered(waited);
                     let response = pdu.take().ok_or(Error::Closed(CloseReason::Local));
                     let _ = waiting.reply.send(response);
                 }
             }
             Event::RequestTimedOut(request) => {
+                self.meter.timed_out();
                 if let Some(waiting) = self.waiters.take(request.tag) {
                     let _ = waiting.reply.send(Err(Error::Timeout {
                         command_id: request.command_id,
@@ -654,13 +807,30 @@ where
                     }));
                 }
             }
-            Event::RequestAbandoned(request) => {
+            Event::RequestAbandoned { request, written } => {
                 if let Some(waiting) = self.waiters.take(request.tag) {
-                    let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
-                    let _ = waiting.reply.send(Err(Error::Closed(reason)));
+                    let reason = self
+                        .engine
+                        .close_reason()
+                        .unwrap_or(CloseReason::Disconnected);
+                    let error = if written {
+                        Error::OutcomeUnknown {
+                            command_id: request.command_id,
+                            sequence_number: request.sequence_number,
+                            reason,
+                        }
+                    } else {
+                        Error::Closed(reason)
+                    };
+                    let _ = waiting.reply.send(Err(error));
                 }
             }
-            Event::ProtocolError(error) => self.hooks.protocol_error(error),
+            Event::ProtocolError(error) => {
+                self.meter.protocol_error();
+                self.observer.protocol_error(&error);
+                self.shared.set_protocol_error(error);
+                self.hooks.protocol_error(error);
+            }
             // Outbind: this side connected, so none is expected (the
             // engine keeps the session open and unbound). Unbound and
             // Closed: the end is handled once the engine is closed.
@@ -668,103 +838,73 @@ where
         }
     }
 
-    /// Waits until some input is ready, writing queued octets meanwhile.
-    async fn wait(&mut self) {
-        let now = self.clock.now();
-        let timer = self.engine.poll_timeout().map(|due| {
-            // A timer already due waits for room in the transmit queue (see
-            // `Session::handle_timeout`): look again shortly.
-            let due = if due > now {
-                due
-            } else {
-                now + Duration::from_millis(10)
-            };
-            self.clock.instant(due)
-        });
-        if let Some(at) = timer
-            && self.sleep_at != Some(at)
-        {
-            self.sleep.as_mut().reset(at);
-            self.sleep_at = Some(at);
+    /// MC: a bind to decide.
+    fn bind_request(&mut self, bind_type: BindType, pdu: Option<Pdu>) {
+        let bind = match pdu.map(|p| p.body) {
+            Some(
+                smpp_core::Body::BindTransmitter(b)
+                | smpp_core::Body::BindReceiver(b)
+                | smpp_core::Body::BindTransceiver(b),
+            ) => b,
+            _ => Bind::default(),
+        };
+        // The password is not kept past the decision.
+        let kept = Bind {
+            password: COctet::default(),
+            ..bind.clone()
+        };
+        self.peer_bind = Some((bind_type, kept));
+        let request = BindRequest {
+            bind_type,
+            bind,
+            peer_addr: self.shared.peer_addr(),
+        };
+        if let Some(status) = self.hooks.bind_request(request) {
+            self.answer_bind(status);
         }
-        poll_fn(|cx| self.poll_inputs(cx, timer.is_some())).await;
     }
 
-    fn poll_inputs(&mut self, cx: &mut Context<'_>, timer: bool) -> Poll<()> {
-        let mut ready = false;
-        if !self.link.broken && !self.engine.transmit_bytes().is_empty() {
-            match Pin::new(&mut self.io).poll_write(cx, self.engine.transmit_bytes()) {
-                Poll::Ready(Ok(0) | Err(_)) => {
-                    self.link.broken = true;
-                    return Poll::Ready(());
-                }
-                Poll::Ready(Ok(n)) => {
-                    self.engine.advance_transmit(n);
-                    self.link.needs_flush = true;
-                    ready = true;
-                }
-                Poll::Pending => {}
-            }
-        }
-        if self.link.needs_flush && self.engine.transmit_bytes().is_empty() {
-            match Pin::new(&mut self.io).poll_flush(cx) {
-                Poll::Ready(Ok(())) => self.link.needs_flush = false,
-                Poll::Ready(Err(_)) => {
-                    self.link.broken = true;
-                    return Poll::Ready(());
-                }
-                Poll::Pending => {}
-            }
-        }
-        if self.link.read_open && self.rbuf.len() < READ_LIMIT {
-            if self.rbuf.capacity() - self.rbuf.len() < READ_CHUNK / 4 {
-                self.rbuf.reserve(READ_CHUNK);
-            }
-            match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf) {
-                Poll::Ready(Ok(0)) => {
-                    self.link.read_open = false;
-                    ready = true;
-                }
-                Poll::Ready(Ok(_)) => ready = true,
-                Poll::Ready(Err(_)) => {
-                    self.link.read_open = false;
-                    self.link.broken = true;
-                    return Poll::Ready(());
-                }
-                Poll::Pending => {}
-            }
-        }
-        if self.inbox.is_empty() && self.commands_open {
-            match self.commands.poll_recv(cx) {
-                Poll::Ready(Some(command)) => {
-                    self.inbox.push_back(command);
-                    ready = true;
-                }
-                Poll::Ready(None) => {
-                    self.handles_gone();
-                    ready = true;
-                }
-                Poll::Pending => {}
-            }
-        }
-        if timer && self.sleep.as_mut().poll(cx).is_ready() {
-            self.sleep_at = None;
-            ready = true;
-        }
-        if ready {
-            Poll::Ready(())
+    /// ESME: the bind was answered.
+    fn bind_result(
+        &mut self,
+        bind_type: BindType,
+        command_status: CommandStatus,
+        pdu: Option<Pdu>,
+    ) {
+        if command_status.is_ok() {
+            let system_id = match pdu.map(|p| p.body) {
+                Some(
+                    smpp_core::Body::BindTransmitterResp(Some(r))
+                    | smpp_core::Body::BindReceiverResp(Some(r))
+                    | smpp_core::Body::BindTransceiverResp(Some(r)),
+                ) => r.system_id,
+                _ => COctet::default(),
+            };
+            let info = BindInfo::of_config(
+                bind_type,
+                system_id,
+                self.engine.version(),
+                self.engine.config(),
+            );
+            self.observer.bound(&info);
+            self.shared.set_bound(info.clone());
+            self.hooks.bind_result(Ok(&info));
         } else {
-            Poll::Pending
+            self.observer.bind_refused(command_status);
+            self.hooks.bind_result(Err(command_status));
+            self.engine.close();
         }
     }
 
     /// The session is closed: fails what is left, writes what is queued
-    /// (for a while), closes the connection.
-    async fn finish(mut self) -> CloseReason {
+    /// (for a while, unless the peer stopped reading), closes the
+    /// connection.
+    async fn finish(mut self: Box<Self>) -> CloseReason {
+        self.publish();
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
         self.shared.mark_closed(reason);
         self.commands.close();
-        let mut left: Vec<Command> = self.inbox.drain(..).collect();
+        let mut left: Vec<Command> = self.pending.take().into_iter().collect();
         while let Ok(command) = self.commands.try_recv() {
             left.push(command);
         }
@@ -777,11 +917,11 @@ where
         };
         for command in left {
             match command {
-                Command::Request { reply, .. } => {
-                    let _ = reply.send(Err(Error::Closed(reason)));
+                Command::Request(outgoing) => {
+                    let _ = outgoing.reply.send(Err(Error::Closed(reason)));
                 }
-                Command::Notify { reply, .. } => {
-                    let _ = reply.send(Err(Error::Closed(reason)));
+                Command::Notify(notify) => {
+                    let _ = notify.1.send(Err(Error::Closed(reason)));
                 }
                 Command::Unbind(Some(waiter)) => {
                     let _ = waiter.send(unbound());
@@ -789,21 +929,25 @@ where
                 _ => {}
             }
         }
+        // Every request was reported by the engine; none is left, but a
+        // waiter must never hang.
         for waiting in self.waiters.drain() {
             let _ = waiting.reply.send(Err(Error::Closed(reason)));
         }
         for waiter in self.unbind.waiters.drain(..) {
             let _ = waiter.send(unbound());
         }
+        self.observer.closed(reason);
         self.hooks.closed(reason);
         let io = &mut self.io;
         let engine = &mut self.engine;
-        let broken = self.link.broken;
+        let clock = &self.clock;
+        let linger = !self.link.broken && reason != CloseReason::WriteTimeout;
         let flush = async move {
-            while !broken && !engine.transmit_bytes().is_empty() {
+            while linger && !engine.transmit_bytes().is_empty() {
                 match io.write(engine.transmit_bytes()).await {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => engine.advance_transmit(n),
+                    Ok(n) => engine.advance_transmit(n, clock.now()),
                 }
             }
             let _ = io.shutdown().await;
@@ -822,10 +966,31 @@ impl<IO, H: Hooks> Drop for Driver<IO, H> {
     }
 }
 
-/// The error for a PDU that can never fit the transmit queue.
-fn too_large(needed: usize) -> Error {
-    Error::Refused(SessionError::TransmitQueueFull {
-        needed,
-        available: TRANSMIT_CAPACITY,
-    })
+/// True for a request the application takes (not a response, nor a PDU the
+/// engine deals with alone).
+fn for_the_application(command_id: CommandId) -> bool {
+    !command_id.is_response()
+        && BindType::from_command_id(command_id).is_none()
+        && !matches!(
+            command_id,
+            CommandId::ENQUIRE_LINK | CommandId::UNBIND | CommandId::OUTBIND
+        )
+}
+
+/// The largest PDU a session sends: what the transmit queue holds beyond
+/// [`HIGH_WATER`] and the engine's reserve.
+pub(crate) const MAX_PDU: usize = TRANSMIT_CAPACITY - HIGH_WATER - RESERVE;
+
+/// Whether a PDU with a body of `body_len` octets can be queued (the
+/// transmit queue is below [`HIGH_WATER`] when a command is carried out).
+fn fits(body_len: usize) -> Result<(), Error> {
+    let needed = Header::LEN + body_len;
+    if needed > MAX_PDU {
+        Err(Error::Refused(SessionError::TransmitQueueFull {
+            needed,
+            available: MAX_PDU,
+        }))
+    } else {
+        Ok(())
+    }
 }

@@ -29,9 +29,23 @@ pub enum Error {
         /// The request's `sequence_number`.
         sequence_number: u32,
     },
-    /// The session closed (or was closing) before the answer came; nothing
-    /// more will come.
+    /// The session closed (or was closing, or the peer ended its side of
+    /// the connection) before the request was written: nothing of it left
+    /// this side, so sending it again cannot duplicate it. Also the answer
+    /// to every call once the session is closed.
     Closed(CloseReason),
+    /// The request was written (in whole or in part), but the session
+    /// closed, or the peer ended its side of the connection, before its
+    /// response came: the peer may have it, and act on it. Sending it again
+    /// may duplicate it.
+    OutcomeUnknown {
+        /// The request's `command_id`.
+        command_id: CommandId,
+        /// The request's `sequence_number`.
+        sequence_number: u32,
+        /// Why no response will come.
+        reason: CloseReason,
+    },
     /// The session refused the call and sent nothing: the operation
     /// matrix forbids the PDU in this state or for this bind
     /// ([`SessionError::NotAllowed`]), the session is unbinding, the PDU is
@@ -39,6 +53,19 @@ pub enum Error {
     Refused(SessionError),
     /// The PDU does not encode (a field breaks its rule); nothing was sent.
     Encode(smpp_core::Error),
+    /// No bound session takes the message
+    /// ([`ServerHandle::deliver_to_system_id`](crate::server::ServerHandle::deliver_to_system_id),
+    /// [`ServerHandle::deliver_to_address`](crate::server::ServerHandle::deliver_to_address));
+    /// nothing was sent.
+    NoRoute,
+    /// A typed call ([`Handle::submit_sm`](super::Handle::submit_sm), ...)
+    /// was given another command; nothing was sent.
+    UnexpectedCommand {
+        /// The command the call sends.
+        expected: CommandId,
+        /// The command it was given.
+        found: CommandId,
+    },
     /// The request gets no response (`alert_notification`, `outbind`, an
     /// unknown `command_id`): send it with
     /// [`Handle::alert_notification`](super::Handle::alert_notification).
@@ -55,6 +82,15 @@ impl Error {
             Self::Refused(SessionError::NotAllowed { command_status, .. }) => Some(*command_status),
             _ => None,
         }
+    }
+
+    /// True when the peer may have received the request although no
+    /// response came: [`Error::Timeout`] and [`Error::OutcomeUnknown`].
+    /// Sending it again may duplicate it. Every other error means the
+    /// request was not sent (or, for [`Error::Io`] and
+    /// [`Error::BindRefused`], that there was no session to send it on).
+    pub fn may_have_been_received(&self) -> bool {
+        matches!(self, Self::Timeout { .. } | Self::OutcomeUnknown { .. })
     }
 
     /// The error a call gets once the session refused a request (an
@@ -82,9 +118,21 @@ impl fmt::Display for Error {
                 "no response to {command_id} (sequence {sequence_number}) within the response_timer"
             ),
             Self::Closed(reason) => write!(f, "session closed: {reason}"),
+            Self::OutcomeUnknown {
+                command_id,
+                sequence_number,
+                reason,
+            } => write!(
+                f,
+                "{command_id} (sequence {sequence_number}) was sent, but no response came before the session ended ({reason})"
+            ),
             Self::Refused(e) => write!(f, "refused: {e}"),
             Self::Encode(e) => write!(f, "cannot encode the PDU: {e}"),
             Self::NoResponse(id) => write!(f, "{id} gets no response"),
+            Self::NoRoute => f.write_str("no bound session takes the message"),
+            Self::UnexpectedCommand { expected, found } => {
+                write!(f, "{found} given where {expected} is sent")
+            }
         }
     }
 }

@@ -8,34 +8,30 @@ use core::task::{Context, Poll};
 use core::time::Duration;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use smpp_core::CommandStatus;
-use smpp_core::session::{BindType, CloseReason, Version};
+use smpp_core::session::{CloseReason, ProtocolError};
+use smpp_core::{CommandId, CommandStatus};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 use super::answer::Answer;
 use super::error::Error;
-use crate::owned::{AlertNotification, Body, COctet, DataSm, DeliverSm, Pdu, SubmitSm, Tlvs};
+use super::info::BindInfo;
+use super::metrics::{SessionStats, SharedMeter};
+use super::request::{IntoRequest, SmResponse};
+use crate::owned::{AlertNotification, Body, COctet, Pdu};
 
-/// What the application asks of the task that runs a session.
+/// What the application asks of the task that runs a session. Small: a
+/// channel of them costs little while idle.
 pub(crate) enum Command {
     /// Send a request and report its response.
-    Request {
-        body: Body,
-        reply: oneshot::Sender<Result<Pdu, Error>>,
-        /// The window slot the request holds until it is answered.
-        permit: OwnedSemaphorePermit,
-    },
+    Request(Box<Outgoing>),
     /// Send a request that gets no response (`alert_notification`).
-    Notify {
-        body: Body,
-        reply: oneshot::Sender<Result<(), Error>>,
-    },
+    Notify(Box<(Body, oneshot::Sender<Result<(), Error>>)>),
     /// Answer a request of the peer.
     Respond {
         sequence_number: u32,
-        command_id: smpp_core::CommandId,
-        answer: Answer,
+        command_id: CommandId,
+        answer: Box<Answer>,
     },
     /// MC: answer the bind awaiting a decision.
     Bind(CommandStatus),
@@ -45,17 +41,12 @@ pub(crate) enum Command {
     Close,
 }
 
-/// How a session is bound: what the bind exchange settled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BindInfo {
-    /// How the ESME bound.
-    pub bind_type: BindType,
-    /// The peer's `system_id`: the MC's (from its bind response) on the
-    /// ESME side, the ESME's (from its bind) on the MC side.
-    pub system_id: COctet,
-    /// The version whose operation matrix applies: the lower of both
-    /// sides'.
-    pub version: Version,
+/// A request of the application on its way to the session.
+pub(crate) struct Outgoing {
+    pub(crate) body: Body,
+    pub(crate) reply: oneshot::Sender<Result<Pdu, Error>>,
+    /// The window slot the request holds until it is answered.
+    pub(crate) permit: OwnedSemaphorePermit,
 }
 
 /// What the handles of a session and the task running it share.
@@ -68,6 +59,10 @@ pub(crate) struct Shared {
     closed: watch::Sender<Option<CloseReason>>,
     peer_addr: Option<SocketAddr>,
     rate: Mutex<Option<Rate>>,
+    /// What went over the session.
+    pub(crate) meter: SharedMeter,
+    /// The peer's latest protocol error.
+    pub(crate) last_protocol_error: Mutex<Option<ProtocolError>>,
 }
 
 /// A limit on the requests a session sends per second
@@ -89,6 +84,8 @@ impl Shared {
             closed: watch::Sender::new(None),
             peer_addr,
             rate: Mutex::new(None),
+            meter: SharedMeter::default(),
+            last_protocol_error: Mutex::new(None),
         })
     }
 
@@ -112,6 +109,13 @@ impl Shared {
             () = tokio::time::sleep_until(at) => Ok(()),
             _ = closed.wait_for(Option::is_some) => Err(self.closed_error()),
         }
+    }
+
+    pub(crate) fn set_protocol_error(&self, error: ProtocolError) {
+        *self
+            .last_protocol_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(error);
     }
 
     pub(crate) fn set_bound(&self, info: BindInfo) {
@@ -200,14 +204,19 @@ impl Handle {
     /// Waits for a window slot, then hands the request to the session;
     /// the returned [`Pending`] resolves to its response.
     ///
-    /// The `sequence_number` is the session's to allocate: any in `body`'s
-    /// PDU is not used (send a builder's output as `pdu.body`). Fails at
-    /// once with [`Error::NoResponse`] for a PDU that gets no response, and
-    /// with [`Error::Closed`] once the session is closed. Under a rate
-    /// limit ([`Self::set_max_rate`]) it then waits for the request's turn.
+    /// Takes what the builders and the splitter make (a [`Pdu`]) or a
+    /// [`Body`] ([`IntoRequest`]). The `sequence_number` is the session's
+    /// to allocate: any in the PDU is not used. Fails at once with
+    /// [`Error::NoResponse`] for a PDU that gets no response, and with
+    /// [`Error::Closed`] once the session is closed. Under a rate limit
+    /// ([`Self::set_max_rate`]) it then waits for the request's turn.
     /// Dropping the `Pending` does not withdraw the request: it is sent
     /// and its slot held until it is answered.
-    pub async fn queue(&self, body: Body) -> Result<Pending, Error> {
+    pub async fn queue(&self, request: impl IntoRequest) -> Result<Pending, Error> {
+        self.queue_body(request.into_request(None)?).await
+    }
+
+    async fn queue_body(&self, body: Body) -> Result<Pending, Error> {
         let command_id = body.command_id();
         if !command_id.is_response() && !command_id.expects_response() {
             return Err(Error::NoResponse(command_id));
@@ -216,18 +225,18 @@ impl Handle {
             .acquire_owned()
             .await
             .map_err(|_| self.shared.closed_error())?;
-        if command_id != smpp_core::CommandId::ENQUIRE_LINK
+        if command_id != CommandId::ENQUIRE_LINK
             && let Some(at) = self.shared.reserve_send_time()
         {
             self.shared.wait_until(at).await?;
         }
         let (reply, response) = oneshot::channel();
         self.commands
-            .send(Command::Request {
+            .send(Command::Request(Box::new(Outgoing {
                 body,
                 reply,
                 permit,
-            })
+            })))
             .map_err(|_| self.shared.closed_error())?;
         Ok(Pending {
             response,
@@ -238,37 +247,47 @@ impl Handle {
     /// Sends a request and waits for its response: the response PDU (its
     /// `command_status` may be an error: that is the peer's answer) or the
     /// `generic_nack` that answered it.
-    pub async fn send(&self, body: Body) -> Result<Pdu, Error> {
-        self.queue(body).await?.await
+    pub async fn send(&self, request: impl IntoRequest) -> Result<Pdu, Error> {
+        self.queue(request).await?.await
     }
 
-    /// ESME: sends `submit_sm`; the answer is the `submit_sm_resp`'s
-    /// status and `message_id`.
-    pub async fn submit_sm(&self, submit_sm: SubmitSm) -> Result<SmResponse, Error> {
-        self.send(Body::SubmitSm(submit_sm))
-            .await
-            .map(SmResponse::from)
+    /// Sends `request` as the `command_id` request and waits for the
+    /// answer.
+    async fn send_as(
+        &self,
+        command_id: CommandId,
+        request: impl IntoRequest,
+    ) -> Result<SmResponse, Error> {
+        let body = request.into_request(Some(command_id))?;
+        let pending = self.queue_body(body).await?;
+        pending.await.map(SmResponse::from)
+    }
+
+    /// ESME: sends `submit_sm` (a [`SubmitSmBuilder`](crate::SubmitSmBuilder)'s
+    /// PDU, a part from [`text::submit_sms`](crate::text::submit_sms), or
+    /// the body); the answer is the `submit_sm_resp`'s status and
+    /// `message_id`.
+    pub async fn submit_sm(&self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        self.send_as(CommandId::SUBMIT_SM, submit_sm).await
     }
 
     /// MC: sends `deliver_sm` (a delivery receipt, a mobile-originated
     /// message) to a receiver or transceiver; the answer is the
     /// `deliver_sm_resp`'s status.
-    pub async fn deliver_sm(&self, deliver_sm: DeliverSm) -> Result<SmResponse, Error> {
-        self.send(Body::DeliverSm(deliver_sm))
-            .await
-            .map(SmResponse::from)
+    pub async fn deliver_sm(&self, deliver_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        self.send_as(CommandId::DELIVER_SM, deliver_sm).await
     }
 
     /// Sends `data_sm` (either side); the answer is the `data_sm_resp`'s
     /// status and `message_id`.
-    pub async fn data_sm(&self, data_sm: DataSm) -> Result<SmResponse, Error> {
-        self.send(Body::DataSm(data_sm)).await.map(SmResponse::from)
+    pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        self.send_as(CommandId::DATA_SM, data_sm).await
     }
 
     /// Sends `enquire_link` and waits for its response. (The session also
     /// sends one by itself after the `enquire_link_timer` of silence.)
     pub async fn enquire_link(&self) -> Result<(), Error> {
-        self.send(Body::EnquireLink).await.map(|_| ())
+        self.queue_body(Body::EnquireLink).await?.await.map(|_| ())
     }
 
     /// MC: sends `alert_notification` (it has no response); returns once
@@ -276,10 +295,10 @@ impl Handle {
     pub async fn alert_notification(&self, alert: AlertNotification) -> Result<(), Error> {
         let (reply, done) = oneshot::channel();
         self.commands
-            .send(Command::Notify {
-                body: Body::AlertNotification(alert),
+            .send(Command::Notify(Box::new((
+                Body::AlertNotification(alert),
                 reply,
-            })
+            ))))
             .map_err(|_| self.shared.closed_error())?;
         done.await.map_err(|_| self.shared.closed_error())?
     }
@@ -307,6 +326,26 @@ impl Handle {
     /// fail with [`Error::Closed`].
     pub fn close(&self) {
         self.command(Command::Close);
+    }
+
+    /// The session's counters and latencies, and how full its window is.
+    pub fn stats(&self) -> SessionStats {
+        let last = *self
+            .shared
+            .last_protocol_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        SessionStats {
+            traffic: self.shared.meter.traffic(),
+            outstanding: self.shared.window - self.shared.permits.available_permits(),
+            window: self.shared.window,
+            last_protocol_error: last,
+        }
+    }
+
+    /// True if `other` is a handle of the same session.
+    pub fn same_session(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
     }
 
     /// Waits until the session is closed; returns why.
@@ -392,48 +431,6 @@ impl Future for Pending {
             Poll::Ready(Ok(result)) => Poll::Ready(result),
             Poll::Ready(Err(_)) => Poll::Ready(Err(self.shared.closed_error())),
             Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
-/// The answer to `submit_sm`, `deliver_sm` or `data_sm`: the status and
-/// the fields of their common response body.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct SmResponse {
-    /// The response's `sequence_number` (the request's).
-    pub sequence_number: u32,
-    /// The response's `command_status`: `ESME_ROK`, or why the peer
-    /// refused the message (`ESME_RTHROTTLED`, `ESME_RINVDSTADR`, ... or
-    /// the status of a `generic_nack`).
-    pub command_status: CommandStatus,
-    /// `message_id`: the MC's id for the message (empty in
-    /// `deliver_sm_resp`, and in a response without body).
-    pub message_id: COctet,
-    /// The response's TLVs.
-    pub tlvs: Tlvs,
-}
-
-impl SmResponse {
-    /// True for `ESME_ROK`.
-    pub fn is_ok(&self) -> bool {
-        self.command_status.is_ok()
-    }
-}
-
-impl From<Pdu> for SmResponse {
-    fn from(pdu: Pdu) -> Self {
-        let (message_id, tlvs) = match pdu.body {
-            smpp_core::Body::SubmitSmResp(Some(r))
-            | smpp_core::Body::DeliverSmResp(Some(r))
-            | smpp_core::Body::DataSmResp(Some(r))
-            | smpp_core::Body::BroadcastSmResp(Some(r)) => (r.message_id, r.tlvs),
-            _ => (COctet::default(), Tlvs::default()),
-        };
-        Self {
-            sequence_number: pdu.sequence_number,
-            command_status: pdu.command_status,
-            message_id,
-            tlvs,
         }
     }
 }

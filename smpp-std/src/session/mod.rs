@@ -1,6 +1,8 @@
 //! Running SMPP sessions over tokio (feature `tokio`): the types the
 //! [`client`](crate::client) (ESME) and the [`server`](crate::server) (SMSC)
-//! share.
+//! share; [`Answer`], [`Error`], [`IntoRequest`], [`SmResponse`],
+//! [`BindInfo`] and [`BindRequest`] are also the
+//! [`blocking`](crate::blocking) client's, and there without the feature.
 //!
 //! Each session runs in a task of its own that drives one sans-I/O
 //! [`smpp_core::session::Session`]: it cuts frames from the connection's
@@ -30,21 +32,20 @@
 //! ```
 //! use std::sync::Arc;
 //!
-//! use bytes::Bytes;
 //! use smpp_core::session::{BindType, CloseReason, Config};
 //! use smpp_core::{Body, CommandStatus};
-//! use smpp_std::server::{self, BindRequest, Handler};
-//! use smpp_std::session::{Answer, Handle, SmResponse};
-//! use smpp_std::{COctet, Pdu, SubmitSm, client};
+//! use smpp_std::server::{self, BindRequest, Context, Handler};
+//! use smpp_std::session::{Answer, SmResponse};
+//! use smpp_std::{Pdu, SubmitSmBuilder, client};
 //!
 //! struct Smsc;
 //!
 //! impl Handler for Smsc {
-//!     async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+//!     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
 //!         CommandStatus::ESME_ROK
 //!     }
 //!
-//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
 //!         match pdu.body {
 //!             Body::SubmitSm(sm) => Answer::MessageId(sm.short_message),
 //!             _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
@@ -63,12 +64,11 @@
 //!     // queue() returns once the request has one of the 16 window slots.
 //!     let mut pending = Vec::new();
 //!     for n in 0..100 {
-//!         let sm = SubmitSm {
-//!             destination_addr: COctet::new(Bytes::from_static(b"447700900123")),
-//!             short_message: Bytes::from(format!("{n}")),
-//!             ..SubmitSm::default()
-//!         };
-//!         pending.push(esme.queue(Body::SubmitSm(sm)).await?);
+//!         let submit = SubmitSmBuilder::new(0)
+//!             .destination_addr("447700900123")
+//!             .short_message(format!("{n}"))
+//!             .build()?;
+//!         pending.push(esme.queue(submit).await?);
 //!         assert!(esme.available_window() <= 16);
 //!     }
 //!     for (n, response) in pending.into_iter().enumerate() {
@@ -89,33 +89,81 @@
 //! answered and sent when the link is idle, wrong-state PDUs refused with
 //! `ESME_RINVBNDSTS`, malformed PDUs answered (`generic_nack` or the
 //! request's response with the error's status) while the session goes on,
-//! the peer throttled beyond the window, `unbind` answered, requests timed
-//! out. On top of that:
+//! `unbind` answered, requests timed out, a peer that stops reading closed
+//! by the write timer. On top of that:
 //!
-//! - a request waits for a window slot before it is queued, so the window
-//!   is the back-pressure and nothing queues without bound;
+//! - **Back-pressure, both ways.** A request waits for a window slot
+//!   before it is queued ([`Config::with_window`](smpp_core::session::Config::with_window)),
+//!   so the window bounds what is queued. Once 64 KiB wait to be written,
+//!   the session takes no new request or answer, and hands the engine no
+//!   frame, until writing brought them down. The peer's requests go to the
+//!   application up to the inbound window
+//!   ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window));
+//!   beyond it (or while an ESME's application has not taken what waits in
+//!   [`Incoming`]) the next frame is held and nothing more is read: TCP
+//!   slows the peer down, and nothing is refused or lost.
+//! - **Nothing acknowledged that was not received.** An ESME answers
+//!   `ESME_ROK` only for a request the application took from [`Incoming`];
+//!   requests nobody takes get `ESME_RX_T_APPN`, so that the MC delivers
+//!   them again.
 //! - [`Handle::set_max_rate`] spaces the requests of a session evenly to
 //!   at most so many per second (an MC account's throughput), for every
-//!   clone of its handle;
-//! - when the connection ends, every request still outstanding fails with
-//!   [`Error::Closed`], and so does every later call;
+//!   clone of its handle.
+//! - **Every request comes back with a known outcome.** When the
+//!   connection ends, a request still outstanding fails with
+//!   [`Error::Closed`] if nothing of it was written (safe to send again;
+//!   it is taken off the queue) or [`Error::OutcomeUnknown`] if it was
+//!   (the peer may have it); a request without response within the
+//!   `response_timer` fails with [`Error::Timeout`]. Every later call
+//!   fails with [`Error::Closed`].
+//! - **A half-close loses nothing.** When the peer ends its side of the
+//!   connection, the requests it sent before are still answered (the
+//!   session waits for the application's answers, at most the
+//!   `response_timer`), then the session closes.
 //! - [`Handle::unbind`] lets outstanding requests finish before `unbind`
 //!   goes out; the side that sent `unbind` closes the connection when the
 //!   `unbind_resp` comes, the other waits for it (at most the
 //!   `response_timer`);
 //! - once closed, queued octets (a last response) get up to two seconds
-//!   to leave, then the connection is shut down.
+//!   to leave (none if the peer stopped reading), then the connection is
+//!   shut down.
 //!
-//! A session allows a window of at most 512 requests
-//! ([`Config::with_window`](smpp_core::session::Config::with_window) is
-//! capped there) and PDUs of at most 70,000 octets, the frame decoder's
-//! default maximum.
+//! # Memory
+//!
+//! A session holds what is in flight and little more: its lists and its
+//! transmit queue grow as used and are given back when they empty, and the
+//! read buffer holds only the octets that arrived (a `command_length`
+//! announcing a large PDU reserves nothing). Each side's window is at most
+//! 65,536 requests; a PDU sent is at most 960 KiB, one received at most
+//! 70,000 octets (the frame decoder's default maximum).
 
+// What the async session and the blocking client share.
 pub(crate) mod answer;
-pub(crate) mod driver;
 mod error;
-pub(crate) mod handle;
+mod info;
+mod request;
 
-pub use answer::{Answer, Incoming, Request};
+// The async session (feature `tokio`).
+#[cfg(feature = "tokio")]
+pub(crate) mod driver;
+#[cfg(feature = "tokio")]
+pub(crate) mod handle;
+#[cfg(feature = "tokio")]
+pub(crate) mod incoming;
+#[cfg(feature = "tokio")]
+mod metrics;
+#[cfg(feature = "tokio")]
+mod observe;
+
+pub use answer::Answer;
 pub use error::Error;
-pub use handle::{BindInfo, Handle, Pending, SmResponse};
+#[cfg(feature = "tokio")]
+pub use handle::{Handle, Pending};
+#[cfg(feature = "tokio")]
+pub use incoming::{Incoming, Request};
+pub use info::{BindInfo, BindRequest};
+#[cfg(feature = "tokio")]
+pub use metrics::{Latency, PduCount, SessionStats, Traffic};
+#[cfg(feature = "tokio")]
+pub(crate) use metrics::{Meter, SharedMeter};
+pub use request::{IntoRequest, SmResponse};

@@ -1,8 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+// A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
+// follows, so that the packaged crate carries the one reader of the vectors.
 #[allow(unreachable_pub)]
-#[path = "../../../tests/src/testdata.rs"]
 mod testdata;
 
 // Each test binary uses some of these.

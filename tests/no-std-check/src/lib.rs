@@ -1,14 +1,17 @@
 //! A `#![no_std]` staticlib that links `smpp-core` with default features
 //! off and uses its decoder, encoder, TLV builder, text tools and session
-//! engine. It has its
+//! engine, and the [`firmware`] example. It has its
 //! own panic handler, so if `smpp-core` (or anything it depends on) pulled
-//! in `std`, this crate would no longer build.
+//! in `std`, this crate would no longer build. Its tests (which run on the
+//! host, with `std`) check what the example does.
 
-#![no_std]
+#![cfg_attr(not(test), no_std)]
+
+pub mod firmware;
 
 use core::hint::black_box;
 
-use smpp_core::session::{BindType, Config, Event, Millis, Session};
+use smpp_core::session::{BindType, Config, Event, Fixed, Millis, Session};
 use smpp_core::text::{OnUnmappable, gsm7};
 use smpp_core::{Body, COctet, CommandStatus, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton, frame_len};
 
@@ -62,13 +65,13 @@ pub fn submit(sequence_number: u32, text: &str, out: &mut [u8]) -> usize {
 }
 
 /// A session engine with a window of 4 and a 512-octet transmit queue.
-type Engine = Session<4, 512>;
+type Engine = Session<Fixed<4, 512>>;
 
 /// Hands every PDU `from` queued to `to`; returns the octets moved.
 fn pump(from: &mut Engine, to: &mut Engine, now: Millis) -> usize {
     let mut buf = [0u8; 512];
     let mut moved = 0;
-    while let Some(n) = from.poll_transmit(&mut buf) {
+    while let Some(n) = from.poll_transmit(&mut buf, Millis(0)) {
         let mut rest = buf.get(..n).unwrap_or_default();
         while let Ok(Some(len)) = frame_len(rest, 4096) {
             let (frame, tail) = rest.split_at(len);
@@ -139,9 +142,48 @@ pub fn check() -> usize {
     let mut again = [0u8; 256];
     let m = reencode(black_box(&out[..n]), &mut again);
     let exchanged = session(black_box("Hello"));
-    black_box(usize::try_from(m).unwrap_or(0) + exchanged)
+    // The firmware example: a long text split into frames, fed back
+    // through a link in chunks of 7 octets.
+    let mut link = firmware::Link::new();
+    let mut answered = 0;
+    let mut received = 0;
+    let sent = firmware::send_text(
+        black_box("Привет, мир! Это сообщение длиннее одной части SMS, поэтому оно идёт в двух."),
+        "447700900123",
+        1,
+        1,
+        &mut |frame: &[u8]| {
+            for chunk in frame.chunks(7) {
+                let _ = link.on_octets(
+                    chunk,
+                    &mut |answer: &[u8]| answered += answer.len(),
+                    &mut |_: firmware::Received<'_>| received += 1,
+                );
+            }
+        },
+    )
+    .unwrap_or(0);
+    black_box(usize::try_from(m).unwrap_or(0) + exchanged + answered + received)
+        + usize::try_from(sent).unwrap_or(0)
 }
 
+/// The sizes smpp-core documents for 32-bit targets (the Cortex-M column),
+/// checked when this crate is built for one, as CI does for
+/// `thumbv7em-none-eabihf`.
+#[cfg(target_pointer_width = "32")]
+const _: () = {
+    use core::mem::size_of;
+    use smpp_core::FrameBuf;
+    use smpp_core::text::reassembly::Reassembler;
+    use smpp_core::text::split::Splitter;
+    assert!(size_of::<Splitter<'static>>() == 1056);
+    assert!(size_of::<Reassembler<1, 4, 536>>() == 624);
+    assert!(size_of::<Reassembler<4, 8, 512>>() == 2592);
+    assert!(size_of::<Reassembler<8, 16, 2048>>() == 18_240);
+    assert!(size_of::<FrameBuf<512>>() == 512 + 12);
+};
+
+#[cfg(not(test))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     loop {}

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use arbitrary::{Arbitrary, Unstructured};
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Millis, ProtocolError, Role, SequenceNumbers, Session,
-    SessionError, Timers,
+    BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
+    SequenceNumbers, Session, SessionError, Timers,
 };
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, COctet, CancelSm, CommandId, CommandStatus, DataSm,
@@ -17,7 +17,7 @@ use smpp_core::{
 
 /// The engine under test: a window of 4 and a small transmit queue, so
 /// that both fill up.
-type Engine = Session<4, 1024>;
+type Engine = Session<Fixed<4, 1024>>;
 
 /// One step of a [`SessionScript`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +68,9 @@ pub enum SessionOp<'a> {
 /// 2-3 the bind type (transmitter, receiver, transceiver), 4 the
 /// `enquire_link_timer` (3 s), 5 the `inactivity_timer` (20 s), 6 the
 /// `session_init_timer` (10 s), 7 sequence numbers from 0x7FFFFFF0. The
-/// window is 1 + octet % 4.
+/// window octet: the window is 1 + bits 0-1, the inbound window 1 + bits
+/// 2-3; bit 6 refuses requests beyond the inbound window instead of
+/// waiting.
 ///
 /// Each operation is an octet (its number below) and its arguments:
 /// 0 `Tick(n)`, 1 `Flush`, 2 `PartialFlush(n)`, 3 `Bind(status)`,
@@ -76,7 +78,8 @@ pub enum SessionOp<'a> {
 /// 7 `PeerAnswer(index, mode)`, 8 `PeerRequest(kind, seq)`,
 /// 9 `ArbitraryPdu` (a length octet, then that many octets),
 /// 10 `Raw` (a two-octet big-endian length, then that many octets),
-/// 11 `End(how)`, 12 `Outbind`, 13 `Timeout`; other octets are skipped.
+/// 11 `End(how)` (0 close, 1 disconnect, 2 framing error, 3 the peer's
+/// end of stream), 12 `Outbind`, 13 `Timeout`; other octets are skipped.
 /// Missing arguments read as 0.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionScript<'a> {
@@ -201,12 +204,20 @@ fn config(octet: u8, window: u8) -> Config {
         inactivity_timer: secs(0x20, 20),
         session_init_timer: secs(0x40, 10),
         response_timer: core::time::Duration::from_secs(2),
+        write_timer: None,
     };
     let first = if octet & 0x80 != 0 { 0x7FFF_FFF0 } else { 1 };
+    let overflow = if window & 0x40 == 0 {
+        InboundOverflow::Wait
+    } else {
+        InboundOverflow::Refuse
+    };
     base.expect("short strings")
         .with_interface_version(version)
         .with_timers(timers)
         .with_window(1 + usize::from(window % 4))
+        .with_inbound_window(1 + usize::from((window >> 2) % 4))
+        .with_inbound_overflow(overflow)
         .with_first_sequence_number(first)
 }
 
@@ -302,7 +313,7 @@ pub fn event_kind(event: &Event) -> &'static str {
         Event::AlertNotification { .. } => "AlertNotification",
         Event::Response { .. } => "Response",
         Event::RequestTimedOut(_) => "RequestTimedOut",
-        Event::RequestAbandoned(_) => "RequestAbandoned",
+        Event::RequestAbandoned { .. } => "RequestAbandoned",
         Event::Unbound => "Unbound",
         Event::Closed(reason) => match reason {
             CloseReason::Unbound => "Closed::Unbound",
@@ -312,6 +323,7 @@ pub fn event_kind(event: &Event) -> &'static str {
             CloseReason::FramingError(_) => "Closed::FramingError",
             CloseReason::Local => "Closed::Local",
             CloseReason::Disconnected => "Closed::Disconnected",
+            CloseReason::WriteTimeout => "Closed::WriteTimeout",
             _ => "Closed::?",
         },
         Event::ProtocolError(e) => match e {
@@ -352,6 +364,11 @@ struct Harness {
     next_tag: u64,
     /// The peer's requests the application must answer.
     incoming: Vec<(u32, CommandId)>,
+    /// The application's requests given up before any octet of them left:
+    /// they must never be transmitted.
+    unwritten: BTreeSet<(u32, CommandId)>,
+    /// The peer ended its stream: it sends nothing more.
+    peer_ended: bool,
     bind_request: Option<u32>,
     closed: bool,
     last_request_seq: u32,
@@ -374,6 +391,8 @@ impl Harness {
             sent: BTreeMap::new(),
             next_tag: 0,
             incoming: Vec::new(),
+            unwritten: BTreeSet::new(),
+            peer_ended: false,
             bind_request: None,
             closed: false,
             last_request_seq: 0,
@@ -407,8 +426,24 @@ impl Harness {
                     "{event:?}"
                 );
             }
-            Event::RequestTimedOut(r) | Event::RequestAbandoned(r) => {
+            Event::RequestTimedOut(r) => {
                 self.resolve(r.tag, r.sequence_number, r.command_id);
+            }
+            Event::RequestAbandoned {
+                request: r,
+                written,
+            } => {
+                self.resolve(r.tag, r.sequence_number, r.command_id);
+                let sent = self
+                    .peer_owes
+                    .iter()
+                    .any(|&(s, id)| s == r.sequence_number && id == r.command_id);
+                if written {
+                    // Some octets of it left: the peer may have it.
+                } else {
+                    assert!(!sent, "{event:?}, but the peer received it whole");
+                    self.unwritten.insert((r.sequence_number, r.command_id));
+                }
             }
             Event::IncomingRequest {
                 sequence_number,
@@ -468,7 +503,7 @@ impl Harness {
     /// The peer reads every queued PDU.
     fn flush(&mut self) {
         let mut buf = [0u8; 1024];
-        while let Some(n) = self.session.poll_transmit(&mut buf) {
+        while let Some(n) = self.session.poll_transmit(&mut buf, self.now) {
             assert!(n > 0, "a buffer of TRANSMIT octets takes any PDU");
             self.stream.extend_from_slice(&buf[..n]);
         }
@@ -479,7 +514,7 @@ impl Harness {
         let bytes = self.session.transmit_bytes();
         let n = n.min(bytes.len());
         self.stream.extend_from_slice(&bytes[..n]);
-        self.session.advance_transmit(n);
+        self.session.advance_transmit(n, self.now);
         self.cut();
     }
 
@@ -519,6 +554,10 @@ impl Harness {
                     !self.peer_owes.iter().any(|&(s, _)| s == seq),
                     "{id} reuses sequence {seq} of an outstanding request"
                 );
+                assert!(
+                    !self.unwritten.contains(&(seq, id)),
+                    "{id} {seq} was reported given up unwritten, then sent"
+                );
                 if id.expects_response() {
                     self.peer_owes.push((seq, id));
                 }
@@ -528,8 +567,31 @@ impl Harness {
 
     /// Hands a frame to the engine, as the peer sends it.
     fn feed(&mut self, frame: &[u8]) {
+        if self.peer_ended {
+            return;
+        }
         let mut result = self.session.handle_frame(frame, self.now);
         if matches!(result, Err(SessionError::TransmitQueueFull { .. })) {
+            self.flush();
+            result = self.session.handle_frame(frame, self.now);
+        }
+        if matches!(result, Err(SessionError::InboundWindowFull)) {
+            // Back-pressure: only a request for the application waits, only
+            // while the inbound window is full; the application answers
+            // one, and the same frame goes in.
+            let id = Header::parse(frame).map(|h| h.command_id);
+            assert!(
+                id.is_ok_and(|id| !id.is_response() && id != CommandId::ENQUIRE_LINK),
+                "{id:?} waited for the inbound window"
+            );
+            assert!(
+                self.incoming.len() >= self.session.inbound_window_size(),
+                "the inbound window waits with {} of {} taken",
+                self.incoming.len(),
+                self.session.inbound_window_size()
+            );
+            self.flush();
+            self.respond(0, 1);
             self.flush();
             result = self.session.handle_frame(frame, self.now);
         }
@@ -744,6 +806,20 @@ impl Harness {
         match how {
             0 => self.session.close(),
             1 => self.session.handle_disconnect(),
+            3 => {
+                // The peer half-closes: it sends nothing more, and no
+                // response will come for what the application sent.
+                self.session.handle_end_of_stream(self.now);
+                self.peer_ended = true;
+                self.events();
+                assert_eq!(
+                    self.session.outstanding().count(),
+                    0,
+                    "requests left waiting for a peer that ended"
+                );
+                assert!(self.sent.is_empty(), "unreported: {:?}", self.sent);
+                return;
+            }
             _ => {
                 // The bad octets are answered with generic_nack, sequence 0.
                 if !self.session.is_closed() {

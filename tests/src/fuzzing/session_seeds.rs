@@ -15,6 +15,9 @@ const MC_V50: u8 = 0x03;
 const MC_V34: u8 = 0x01;
 const WITH_TIMERS: u8 = 0x70;
 const NEAR_WRAP: u8 = 0x80;
+// Window octet bit (see `SessionScript`): refuse beyond the inbound window
+// instead of waiting.
+const REFUSE_BEYOND_INBOUND: u8 = 0x40;
 
 fn script(config: u8, window: u8, ops: Vec<SessionOp<'_>>) -> SessionScript<'_> {
     SessionScript {
@@ -57,7 +60,8 @@ fn mc_throttle() -> SessionScript<'static> {
     ops.extend([Send(1), Send(2), Send(5), Flush]);
     ops.extend([PeerAnswer(0, 0), PeerAnswer(0, 3)]);
     ops.extend([PeerRequest(5, 0), Flush, End(1)]);
-    script(MC_V50, 3, ops)
+    // A window of 4 and an inbound window of 3, refused beyond.
+    script(MC_V50, REFUSE_BEYOND_INBOUND | (2 << 2) | 3, ops)
 }
 
 /// A `submit_sm` times out (and is answered late); `enquire_link` every
@@ -74,8 +78,43 @@ fn inactivity() -> SessionScript<'static> {
 /// An `enquire_link` goes unanswered.
 fn silent_peer() -> SessionScript<'static> {
     let mut ops = esme_bound();
-    ops.extend([Send(0), Timeout, Timeout, Flush, Timeout, Timeout]);
+    ops.extend([
+        Send(0),
+        Flush,
+        Timeout,
+        Flush,
+        Timeout,
+        Flush,
+        Timeout,
+        Flush,
+    ]);
+    ops.extend([Timeout, Flush, Timeout]);
     script(ESME_TRX_V50 | WITH_TIMERS, 1, ops)
+}
+
+/// The peer stops reading: what is queued never leaves, and the write
+/// timer closes the session.
+fn deaf_peer() -> SessionScript<'static> {
+    let mut ops = esme_bound();
+    ops.extend([Send(0), Send(0), PeerRequest(1, 0), Respond(0, 0)]);
+    ops.extend([Timeout, Timeout, Timeout]);
+    script(ESME_TRX_V34, 1, ops)
+}
+
+/// The peer half-closes after its requests: the application's request
+/// is given up (one written, one not), the peer's are answered, then the
+/// session closes.
+fn half_close() -> SessionScript<'static> {
+    let mut ops = mc_bound();
+    ops.extend([
+        PeerRequest(0, 0),
+        PeerRequest(0, 0),
+        Send(1),
+        Flush,
+        Send(1),
+    ]);
+    ops.extend([End(3), Respond(0, 0), Flush, Respond(0, 0), Flush]);
+    script(MC_V34, (2 << 2) | 1, ops)
 }
 
 /// Sequence numbers from 0x7FFFFFF0 wrap to 1.
@@ -126,7 +165,8 @@ fn malformed() -> SessionScript<'static> {
         PartialFlush(100),
         End(2),
     ]);
-    script(MC_V34, 2, ops)
+    // An inbound window of 2, so that the reused number meets the first.
+    script(MC_V34, (1 << 2) | 2, ops)
 }
 
 /// A receiver gets an alert, a delivery and a refused `submit_sm`.
@@ -212,6 +252,8 @@ pub fn session_seeds(vectors: &[(String, Vec<u8>)]) -> Vec<(&'static str, Sessio
         ("mc_throttle_deliver_unbound", mc_throttle()),
         ("esme_enquire_link_inactivity", inactivity()),
         ("esme_enquire_link_unanswered", silent_peer()),
+        ("esme_peer_stops_reading", deaf_peer()),
+        ("mc_peer_half_closes", half_close()),
         ("mc_outbind_receiver", outbind()),
         ("esme_sequence_wrap", wrap()),
         ("esme_wrong_state_outbind", wrong_state()),

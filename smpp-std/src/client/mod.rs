@@ -34,14 +34,14 @@
 //!
 //! use smpp_core::session::{BindType, Config};
 //! use smpp_core::CommandStatus;
-//! use smpp_std::server::{BindRequest, Handler, Server};
-//! use smpp_std::session::{Answer, Handle};
+//! use smpp_std::server::{BindRequest, Context, Handler, Server};
+//! use smpp_std::session::Answer;
 //! use smpp_std::{Pdu, SubmitSmBuilder, client};
 //!
 //! struct Smsc;
 //!
 //! impl Handler for Smsc {
-//!     async fn bind(&self, bind: &BindRequest) -> CommandStatus {
+//!     async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
 //!         if bind.password() == b"secret" {
 //!             CommandStatus::ESME_ROK
 //!         } else {
@@ -49,7 +49,7 @@
 //!         }
 //!     }
 //!
-//!     async fn request(&self, _session: &Handle, pdu: Pdu) -> Answer {
+//!     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
 //!         Answer::message_id(format!("id-{}", pdu.sequence_number))
 //!     }
 //! }
@@ -71,8 +71,7 @@
 //!         .destination_addr("447700900123")
 //!         .short_message("Hello")
 //!         .build()?;
-//!     let smpp_core::Body::SubmitSm(sm) = submit.body else { unreachable!() };
-//!     let resp = esme.submit_sm(sm).await?;
+//!     let resp = esme.submit_sm(submit).await?;
 //!     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
 //!     assert!(resp.message_id.to_string().starts_with("id-"));
 //!     esme.unbind().await?;
@@ -84,27 +83,34 @@
 //! # }
 //! ```
 
-use core::net::SocketAddr;
+mod esme;
 
-use smpp_core::CommandId;
+use core::net::SocketAddr;
+use core::task::{Context, Poll};
+use std::sync::Arc;
+
 use smpp_core::session::{CloseReason, Config, Role, SessionError};
+use smpp_core::{CommandId, CommandStatus};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpStream, ToSocketAddrs};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::owned::Pdu;
-use crate::session::answer::Responder;
+use crate::session::BindInfo;
 use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
-use crate::session::handle::{BindInfo, Command, Shared};
+use crate::session::handle::{Command, Shared};
+use crate::session::incoming::{Inbox, Responder};
 use crate::session::{Answer, Error, Handle, Incoming, Request};
+
+/// The rustls crate the TLS calls take configurations of (feature `tls`).
+#[cfg(feature = "tls")]
+pub use tokio_rustls::rustls;
+
+pub use esme::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 
 /// An ESME's handle on its session: a [`Handle`] (see there for every
 /// call).
 pub type Client = Handle;
-
-/// Requests of the MC kept for the application beyond the window, for
-/// `alert_notification`s (which the window does not count).
-const ALERT_ROOM: usize = 16;
 
 /// Connects to `addr` over TCP (with `TCP_NODELAY`) and binds as the
 /// configuration says (see [`bind`]).
@@ -115,6 +121,31 @@ pub async fn connect(
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let peer = stream.peer_addr().ok();
+    start(stream, config, peer).await
+}
+
+/// Connects to `addr` over TCP, then TLS (feature `tls`), and binds as
+/// [`connect`] does. `server_name` is the name the MC's certificate must
+/// carry (a DNS name or an IP address); `tls` is the application's rustls
+/// configuration (root certificates, client certificate, versions).
+///
+/// A TLS failure (a certificate refused, a handshake cut short) is an
+/// [`Error::Io`].
+#[cfg(feature = "tls")]
+pub async fn connect_tls(
+    addr: impl ToSocketAddrs,
+    server_name: &str,
+    tls: Arc<rustls::ClientConfig>,
+    config: Config,
+) -> Result<(Client, Incoming), Error> {
+    let name = rustls::pki_types::ServerName::try_from(server_name.to_owned())
+        .map_err(|e| Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidInput, e)))?;
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let peer = stream.peer_addr().ok();
+    let stream = tokio_rustls::TlsConnector::from(tls)
+        .connect(name, stream)
+        .await?;
     start(stream, config, peer).await
 }
 
@@ -149,12 +180,12 @@ where
     let window = config.window().min(WINDOW_CAPACITY);
     let shared = Shared::new(window, peer);
     let (commands, received) = mpsc::unbounded_channel();
-    let handle = Handle::new(commands, std::sync::Arc::clone(&shared));
-    let (requests, incoming) = mpsc::channel(window + ALERT_ROOM);
+    let handle = Handle::new(commands, Arc::clone(&shared));
+    let inbox = Inbox::new(config.inbound_window().min(WINDOW_CAPACITY));
     let (bound, bind_result) = oneshot::channel();
     let hooks = EsmeHooks {
         bound: Some(bound),
-        requests: Some(requests),
+        inbox: Arc::clone(&inbox),
         commands: handle.downgrade(),
     };
     let mut driver = Driver::new(io, config, hooks, shared, received);
@@ -164,7 +195,7 @@ where
     tokio::spawn(driver.run());
     match bind_result.await {
         Ok(Ok(())) => {
-            let incoming = Incoming::new(incoming, handle.sender());
+            let incoming = Incoming::new(inbox, handle.sender());
             Ok((handle, incoming))
         }
         Ok(Err(e)) => Err(e),
@@ -178,24 +209,28 @@ where
 struct EsmeHooks {
     /// Where the bind's outcome goes, until it is known.
     bound: Option<oneshot::Sender<Result<(), Error>>>,
-    /// Where the MC's requests go, until the session closes.
-    requests: Option<mpsc::Sender<Request>>,
+    /// Where the MC's requests go.
+    inbox: Arc<Inbox>,
     /// For the answers of the requests handed out (weak: the session
     /// unbinds once the application holds no handle).
     commands: mpsc::WeakUnboundedSender<Command>,
 }
 
 impl Hooks for EsmeHooks {
-    fn bind_result(&mut self, result: Result<&BindInfo, smpp_core::CommandStatus>) {
+    fn bind_result(&mut self, result: Result<&BindInfo, CommandStatus>) {
         if let Some(bound) = self.bound.take() {
             let _ = bound.send(result.map(|_| ()).map_err(Error::BindRefused));
         }
     }
 
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        self.inbox.poll_room(cx)
+    }
+
     fn request(&mut self, pdu: Pdu, sequence_number: u32, command_id: CommandId) -> Option<Answer> {
-        let (Some(requests), Some(commands)) = (&self.requests, self.commands.upgrade()) else {
-            // Nobody can take it: the default answer.
-            return Some(Answer::Ok);
+        let Some(commands) = self.commands.upgrade() else {
+            // Nobody holds the session: nobody can take the request.
+            return Some(Answer::Status(CommandStatus::ESME_RX_T_APPN));
         };
         let request = Request::new(
             pdu,
@@ -205,27 +240,19 @@ impl Hooks for EsmeHooks {
                 command_id,
             }),
         );
-        match requests.try_send(request) {
-            Ok(()) => None,
-            Err(
-                mpsc::error::TrySendError::Full(request)
-                | mpsc::error::TrySendError::Closed(request),
-            ) => {
-                // Nobody takes it: the default answer, given here.
-                request.disarm();
-                Some(Answer::Ok)
-            }
-        }
+        // The driver waited for room (`poll_ready`): only an application
+        // that dropped `Incoming` refuses it, and the request, dropped
+        // untaken, answers ESME_RX_T_APPN itself.
+        self.inbox.push(request);
+        None
     }
 
     fn alert_notification(&mut self, pdu: Pdu) {
-        if let Some(requests) = &self.requests {
-            let _ = requests.try_send(Request::new(pdu, None));
-        }
+        self.inbox.push(Request::new(pdu, None));
     }
 
     fn closed(&mut self, reason: CloseReason) {
-        self.requests = None;
+        self.inbox.close();
         if let Some(bound) = self.bound.take() {
             let _ = bound.send(Err(Error::Closed(reason)));
         }

@@ -1,0 +1,797 @@
+//! An ESME that stays bound: one or several sessions to one MC, each
+//! reconnected and re-bound with exponential backoff when it drops, behind
+//! one cloneable handle that spreads requests over the live sessions.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use core::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use smpp_core::session::{CloseReason, Config, Role, SessionError};
+use smpp_core::{CommandId, CommandStatus};
+use tokio::net::TcpStream;
+use tokio::sync::{broadcast, watch};
+use tokio::time::Instant;
+
+use crate::owned::{Body, Pdu};
+use crate::session::{BindInfo, Error, Handle, Incoming, IntoRequest, Request, SmResponse};
+
+/// How long to wait between attempts: an exponential backoff with jitter.
+///
+/// The first wait is `initial`, each next one `factor` times the last, at
+/// most `max`; each is then drawn at random between half of it and all
+/// of it ("equal jitter"), so that many ESMEs dropped at once do not come
+/// back at once.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Backoff {
+    /// The first wait.
+    pub initial: Duration,
+    /// The longest wait.
+    pub max: Duration,
+    /// How much each wait grows.
+    pub factor: f64,
+}
+
+impl Backoff {
+    /// 500 ms, doubling, up to 30 s: for reconnecting.
+    pub const RECONNECT: Self = Self {
+        initial: Duration::from_millis(500),
+        max: Duration::from_secs(30),
+        factor: 2.0,
+    };
+
+    /// 100 ms, doubling, up to 5 s: for a session the MC throttles.
+    pub const THROTTLED: Self = Self {
+        initial: Duration::from_millis(100),
+        max: Duration::from_secs(5),
+        factor: 2.0,
+    };
+
+    /// The wait after `attempt` failed attempts in a row (0: the first),
+    /// before jitter.
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let grown =
+            self.initial.as_secs_f64() * self.factor.max(1.0).powi(attempt.min(64).cast_signed());
+        Duration::from_secs_f64(grown.min(self.max.as_secs_f64()))
+    }
+}
+
+/// What happens to the connections of an [`Esme`]
+/// ([`Esme::events`]); `slot` numbers its sessions from 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EsmeEvent {
+    /// Connecting (again).
+    Connecting {
+        /// The session's number.
+        slot: usize,
+    },
+    /// The connection or its TLS handshake failed, or took longer than
+    /// the connect timeout; another attempt follows.
+    ConnectFailed {
+        /// The session's number.
+        slot: usize,
+        /// What failed.
+        error: String,
+    },
+    /// The MC refused the bind, or it got no answer within the bind
+    /// timeout (`status` is then `None`); another attempt follows.
+    BindFailed {
+        /// The session's number.
+        slot: usize,
+        /// The MC's status.
+        status: Option<CommandStatus>,
+    },
+    /// Bound: requests go out through this session too.
+    Bound {
+        /// The session's number.
+        slot: usize,
+        /// How it is bound.
+        info: BindInfo,
+    },
+    /// The session ended; unless the ESME is stopping, it reconnects.
+    Disconnected {
+        /// The session's number.
+        slot: usize,
+        /// Why it ended.
+        reason: CloseReason,
+    },
+    /// Every session unbound and none reconnects ([`Esme::unbind`]).
+    Stopped,
+}
+
+/// Settings of an [`Esme`] ([`Esme::builder`]).
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct EsmeBuilder {
+    addr: String,
+    config: Config,
+    binds: usize,
+    connect_timeout: Duration,
+    bind_timeout: Option<Duration>,
+    reconnect: Backoff,
+    throttled: Option<(Backoff, u32)>,
+    max_rate: Option<u32>,
+    #[cfg(feature = "tls")]
+    tls: Option<(String, Arc<super::rustls::ClientConfig>)>,
+}
+
+impl EsmeBuilder {
+    /// How many sessions to keep bound (at least 1; 1 by default). Each
+    /// binds as the configuration says: transmitters or transceivers raise
+    /// the throughput an MC allows per session.
+    pub fn binds(mut self, binds: usize) -> Self {
+        self.binds = binds.max(1);
+        self
+    }
+
+    /// How long a TCP connection (and its TLS handshake) may take. Default
+    /// 10 s.
+    pub const fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long the bind may wait for its response. Default: the
+    /// configuration's `response_timer`.
+    pub const fn bind_timeout(mut self, timeout: Duration) -> Self {
+        self.bind_timeout = Some(timeout);
+        self
+    }
+
+    /// The waits between attempts to connect and bind
+    /// ([`Backoff::RECONNECT`] by default).
+    pub const fn reconnect(mut self, backoff: Backoff) -> Self {
+        self.reconnect = backoff;
+        self
+    }
+
+    /// Backs off when the MC throttles: a response with a throttling status
+    /// (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`) pauses its session for the
+    /// backoff's next wait, and the request, which the MC did not take, is
+    /// sent again, up to `retries` times; then its throttled response is
+    /// the answer. Off by default: the response is the answer at once.
+    pub const fn throttle_backoff(mut self, backoff: Backoff, retries: u32) -> Self {
+        self.throttled = Some((backoff, retries));
+        self
+    }
+
+    /// At most `per_second` requests per second over all sessions
+    /// (`enquire_link` aside), evenly spaced. No limit by default.
+    pub const fn max_rate(mut self, per_second: u32) -> Self {
+        self.max_rate = Some(per_second);
+        self
+    }
+
+    /// Connects over TLS (feature `tls`): `server_name` is the name the
+    /// MC's certificate must carry, `tls` the rustls configuration.
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, server_name: &str, tls: Arc<super::rustls::ClientConfig>) -> Self {
+        self.tls = Some((server_name.to_owned(), tls));
+        self
+    }
+
+    /// Starts the sessions (in tasks of their own, on the current tokio
+    /// runtime) and returns at once: requests wait for a session to be
+    /// bound. The [`Incoming`] requests of every session arrive on the
+    /// returned [`EsmeIncoming`].
+    ///
+    /// Fails with [`SessionError::WrongRole`] for a configuration of the
+    /// MC side.
+    pub fn start(self) -> Result<(Esme, EsmeIncoming), Error> {
+        if self.config.role() != Role::Esme {
+            return Err(Error::Refused(SessionError::WrongRole(self.config.role())));
+        }
+        let (events, _) = broadcast::channel(64);
+        let inner = Arc::new(Inner {
+            live: watch::Sender::new(Vec::new()),
+            stop: watch::Sender::new(false),
+            events,
+            incoming: Arc::new(IncomingSet::default()),
+            throttled: Mutex::new(Vec::new()),
+            rate: Mutex::new(self.max_rate.map(|per_second| (per_second, Instant::now()))),
+            settings: self,
+        });
+        let esme = Esme {
+            inner: Arc::clone(&inner),
+            _token: Arc::new(Token(Arc::clone(&inner))),
+        };
+        for slot in 0..inner.settings.binds {
+            tokio::spawn(supervise(Arc::clone(&inner), slot));
+        }
+        let incoming = EsmeIncoming {
+            set: Arc::clone(&inner.incoming),
+        };
+        Ok((esme, incoming))
+    }
+}
+
+/// A session's pause after the MC throttled it.
+#[derive(Clone, Debug)]
+struct Pause {
+    session: Handle,
+    until: Instant,
+    /// Throttled answers in a row.
+    strikes: u32,
+}
+
+struct Inner {
+    settings: EsmeBuilder,
+    /// The bound sessions, by slot.
+    live: watch::Sender<Vec<(usize, Handle)>>,
+    stop: watch::Sender<bool>,
+    events: broadcast::Sender<EsmeEvent>,
+    incoming: Arc<IncomingSet>,
+    throttled: Mutex<Vec<Pause>>,
+    /// The rate limit: requests per second and when the next may go.
+    rate: Mutex<Option<(u32, Instant)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// An ESME that stays bound to one MC: `binds` sessions, each reconnected
+/// and re-bound with [`Backoff`] when it drops, behind one cloneable handle
+/// ([`Esme::builder`], [`EsmeBuilder::start`]).
+///
+/// - Requests ([`Esme::submit_sm`], [`Esme::send`], [`Esme::queue`]) wait
+///   for a bound session, then go out through the one with the most free
+///   window slots. A request that had not been written when its session
+///   dropped (it waited for the window, or sat in the transmit queue) goes
+///   out again on the next session, transparently: the MC never had it.
+///   One that was written comes back as [`Error::OutcomeUnknown`]: the
+///   library never sends it twice on its own.
+/// - [`Esme::events`] reports each connection's state changes.
+/// - [`Esme::unbind`] unbinds every session and stops reconnecting.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::client::{Esme, EsmeEvent};
+/// use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// use smpp_std::session::Answer;
+/// use smpp_std::{Pdu, SubmitSmBuilder};
+///
+/// struct Smsc;
+///
+/// impl Handler for Smsc {
+///     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
+///         CommandStatus::ESME_ROK
+///     }
+///     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
+///         Answer::message_id(format!("{}", pdu.sequence_number))
+///     }
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// tokio::runtime::Runtime::new()?.block_on(async {
+///     let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+///     let addr = server.local_addr()?;
+///     let stop = server.handle();
+///     let serving = tokio::spawn(server.run());
+///
+///     // Two transmitters; requests go through both.
+///     let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+///     let (esme, _incoming) = Esme::builder(addr.to_string(), config).binds(2).start()?;
+///     let mut events = esme.events();
+///     for _ in 0..10 {
+///         let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+///         assert!(esme.submit_sm(submit).await?.is_ok());
+///     }
+///     while esme.sessions().len() < 2 {
+///         assert!(matches!(
+///             events.recv().await?,
+///             EsmeEvent::Connecting { .. } | EsmeEvent::Bound { .. }
+///         ));
+///     }
+///     esme.unbind().await;
+///     stop.shutdown();
+///     serving.await?;
+///     Ok(())
+/// })
+/// # }
+/// ```
+///
+/// Dropping every clone of the `Esme` unbinds its sessions and stops
+/// reconnecting, as [`Esme::unbind`] does.
+#[derive(Clone)]
+pub struct Esme {
+    inner: Arc<Inner>,
+    _token: Arc<Token>,
+}
+
+/// Held by every clone of an [`Esme`]: the last one dropped stops it.
+struct Token(Arc<Inner>);
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        self.0.stop.send_replace(true);
+    }
+}
+
+impl core::fmt::Debug for Esme {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Esme")
+            .field("addr", &self.inner.settings.addr)
+            .field("binds", &self.inner.settings.binds)
+            .field("bound", &self.inner.live.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Esme {
+    /// An ESME of the MC at `addr` (`host:port`, resolved at each
+    /// connection), bound as `config` says ([`Config::esme`]).
+    pub fn builder(addr: impl Into<String>, config: Config) -> EsmeBuilder {
+        EsmeBuilder {
+            addr: addr.into(),
+            config,
+            binds: 1,
+            connect_timeout: Duration::from_secs(10),
+            bind_timeout: None,
+            reconnect: Backoff::RECONNECT,
+            throttled: None,
+            max_rate: None,
+            #[cfg(feature = "tls")]
+            tls: None,
+        }
+    }
+
+    /// The sessions bound now.
+    pub fn sessions(&self) -> Vec<Handle> {
+        self.inner
+            .live
+            .borrow()
+            .iter()
+            .map(|(_, h)| h.clone())
+            .collect()
+    }
+
+    /// The connections' state changes from now on.
+    pub fn events(&self) -> broadcast::Receiver<EsmeEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Waits until at least `n` sessions are bound (at most the number of
+    /// binds); fails with [`Error::Closed`] once the ESME is stopped.
+    pub async fn wait_bound(&self, n: usize) -> Result<(), Error> {
+        let n = n.min(self.inner.settings.binds);
+        let mut live = self.inner.live.subscribe();
+        let mut stop = self.inner.stop.subscribe();
+        tokio::select! {
+            result = live.wait_for(|l| l.len() >= n) => result.map(|_| ()).map_err(|_| stopped()),
+            () = until_stopped(&mut stop) => Err(stopped()),
+        }
+    }
+
+    /// Sends a request through a bound session and waits for its response
+    /// (see [`Handle::send`]).
+    pub async fn send(&self, request: impl IntoRequest) -> Result<Pdu, Error> {
+        let body = request.into_request(None)?;
+        self.send_body(body).await
+    }
+
+    /// Sends `submit_sm` (a builder's or the splitter's PDU, or the body)
+    /// through a bound session; the answer is the `submit_sm_resp`'s status
+    /// and `message_id`.
+    pub async fn submit_sm(&self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        let body = submit_sm.into_request(Some(CommandId::SUBMIT_SM))?;
+        self.send_body(body).await.map(SmResponse::from)
+    }
+
+    /// Sends `data_sm` through a bound session.
+    pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
+        let body = data_sm.into_request(Some(CommandId::DATA_SM))?;
+        self.send_body(body).await.map(SmResponse::from)
+    }
+
+    /// Waits for a bound session with a free window slot and hands it the
+    /// request; the returned future resolves to the response (sending the
+    /// request again if its session dropped before writing it, and after
+    /// throttling, as [`EsmeBuilder::throttle_backoff`] asks). For keeping
+    /// every window busy from one task.
+    pub async fn queue(
+        &self,
+        request: impl IntoRequest,
+    ) -> Result<impl Future<Output = Result<Pdu, Error>> + Send + 'static, Error> {
+        let body = request.into_request(None)?;
+        let (session, pending) = self.dispatch(body.clone()).await?;
+        let esme = self.clone();
+        Ok(async move {
+            let first = pending.await;
+            esme.settle(session, body, first, 0).await
+        })
+    }
+
+    /// Unbinds every session (their outstanding requests are answered
+    /// first) and stops reconnecting. Requests still waiting for a session
+    /// fail with [`Error::Closed`].
+    pub async fn unbind(&self) {
+        self.inner.stop.send_replace(true);
+        let sessions = self.sessions();
+        for session in &sessions {
+            let _ = session.unbind().await;
+        }
+        let mut live = self.inner.live.subscribe();
+        let _ = live.wait_for(Vec::is_empty).await;
+        let _ = self.inner.events.send(EsmeEvent::Stopped);
+    }
+
+    async fn send_body(&self, body: Body) -> Result<Pdu, Error> {
+        let (session, pending) = self.dispatch(body.clone()).await?;
+        let first = pending.await;
+        self.settle(session, body, first, 0).await
+    }
+
+    /// What the answer to a request sent through `session` becomes: sent
+    /// again if it was not written, or throttled and the settings say so.
+    async fn settle(
+        &self,
+        mut session: Handle,
+        body: Body,
+        mut result: Result<Pdu, Error>,
+        mut retries: u32,
+    ) -> Result<Pdu, Error> {
+        loop {
+            match &result {
+                // Not written: the MC never had it; another session may.
+                Err(Error::Closed(_)) if !self.is_stopped() => {}
+                Ok(pdu) if is_throttling(pdu.command_status) => {
+                    let Some((backoff, max)) = self.inner.settings.throttled else {
+                        return result;
+                    };
+                    self.pause(&session, backoff);
+                    if retries >= max {
+                        return result;
+                    }
+                    retries += 1;
+                }
+                Ok(_) => {
+                    self.unpause(&session);
+                    return result;
+                }
+                _ => return result,
+            }
+            let (next, pending) = self.dispatch(body.clone()).await?;
+            session = next;
+            result = pending.await;
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        *self.inner.stop.borrow()
+    }
+
+    /// Waits for a bound, unpaused session and its window slot; sends.
+    async fn dispatch(&self, body: Body) -> Result<(Handle, crate::session::Pending), Error> {
+        loop {
+            let session = self.pick().await?;
+            self.wait_rate(body.command_id()).await;
+            match session.queue(body.clone()).await {
+                Ok(pending) => return Ok((session, pending)),
+                // The session dropped while the request waited for its
+                // window: nothing was sent.
+                Err(Error::Closed(_)) if !self.is_stopped() => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The bound session with the most free window slots, not paused by
+    /// throttling; waits for one.
+    async fn pick(&self) -> Result<Handle, Error> {
+        let mut live = self.inner.live.subscribe();
+        loop {
+            if self.is_stopped() {
+                return Err(stopped());
+            }
+            let now = Instant::now();
+            let (candidate, wake) = {
+                let paused = lock(&self.inner.throttled);
+                let sessions = live.borrow_and_update();
+                let open = sessions.iter().map(|(_, h)| h).filter(|h| !h.is_closed());
+                let mut wake: Option<Instant> = None;
+                let candidate = open
+                    .filter(|h| match paused.iter().find(|p| same(&p.session, h)) {
+                        Some(p) if p.until > now => {
+                            wake = Some(wake.map_or(p.until, |w| w.min(p.until)));
+                            false
+                        }
+                        _ => true,
+                    })
+                    .max_by_key(|h| h.available_window())
+                    .cloned();
+                (candidate, wake)
+            };
+            if let Some(session) = candidate {
+                return Ok(session);
+            }
+            let mut stop = self.inner.stop.subscribe();
+            let sleep = async {
+                match wake {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => core::future::pending().await,
+                }
+            };
+            tokio::select! {
+                changed = live.changed() => if changed.is_err() { return Err(stopped()) },
+                () = until_stopped(&mut stop) => return Err(stopped()),
+                () = sleep => {}
+            }
+        }
+    }
+
+    /// Waits for the turn the rate limit gives.
+    async fn wait_rate(&self, command_id: CommandId) {
+        if command_id == CommandId::ENQUIRE_LINK {
+            return;
+        }
+        let at = {
+            let mut rate = lock(&self.inner.rate);
+            let Some((per_second, next)) = rate.as_mut() else {
+                return;
+            };
+            let at = (*next).max(Instant::now());
+            *next = at + Duration::from_secs(1) / (*per_second).max(1);
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    fn pause(&self, session: &Handle, backoff: Backoff) {
+        let mut paused = lock(&self.inner.throttled);
+        paused.retain(|p| !p.session.is_closed());
+        let now = Instant::now();
+        if !paused.iter().any(|p| same(&p.session, session)) {
+            paused.push(Pause {
+                session: session.clone(),
+                until: now,
+                strikes: 0,
+            });
+        }
+        let Some(pause) = paused.iter_mut().find(|p| same(&p.session, session)) else {
+            return;
+        };
+        let wait = jitter(backoff.delay(pause.strikes));
+        pause.strikes = pause.strikes.saturating_add(1);
+        pause.until = pause.until.max(now + wait);
+    }
+
+    fn unpause(&self, session: &Handle) {
+        let mut paused = lock(&self.inner.throttled);
+        if !paused.is_empty() {
+            paused.retain(|p| !same(&p.session, session) && !p.session.is_closed());
+        }
+    }
+}
+
+/// True for the statuses by which an MC asks to slow down.
+fn is_throttling(status: CommandStatus) -> bool {
+    matches!(
+        status,
+        CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
+    )
+}
+
+fn same(a: &Handle, b: &Handle) -> bool {
+    a.same_session(b)
+}
+
+/// Returns once the ESME is told to stop (the guard of `wait_for` must not
+/// live across an await).
+async fn until_stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await.is_ok();
+}
+
+fn stopped() -> Error {
+    Error::Closed(CloseReason::Local)
+}
+
+/// Between half of `wait` and all of it, at random.
+fn jitter(wait: Duration) -> Duration {
+    use core::hash::{BuildHasher, Hasher};
+    // A fresh random seed per call: std's hasher keys are random.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(0);
+    // 32 random bits are plenty for a wait.
+    let bits = u32::try_from(hasher.finish() >> 32).unwrap_or(u32::MAX);
+    let fraction = f64::from(bits) / f64::from(u32::MAX);
+    wait.mul_f64(0.5 + fraction / 2.0)
+}
+
+/// Keeps one session of `inner` bound: connects, binds, waits for its end,
+/// backs off, again, until the ESME stops.
+async fn supervise(inner: Arc<Inner>, slot: usize) {
+    let settings = &inner.settings;
+    let mut failures = 0u32;
+    let mut stop = inner.stop.subscribe();
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let _ = inner.events.send(EsmeEvent::Connecting { slot });
+        match connect_once(settings).await {
+            Ok((session, incoming)) => {
+                let Some(info) = session.bind_info().cloned() else {
+                    continue;
+                };
+                let _ = inner.events.send(EsmeEvent::Bound { slot, info });
+                inner.incoming.add(incoming);
+                inner.live.send_modify(|l| l.push((slot, session.clone())));
+                let since = Instant::now();
+                let reason = tokio::select! {
+                    reason = session.closed() => reason,
+                    () = until_stopped(&mut stop) => {
+                        let _ = session.unbind().await;
+                        session.closed().await
+                    }
+                };
+                inner.live.send_modify(|l| l.retain(|(s, _)| *s != slot));
+                let _ = inner.events.send(EsmeEvent::Disconnected { slot, reason });
+                // A session that held for a while starts the backoff over.
+                if since.elapsed() >= settings.reconnect.max {
+                    failures = 0;
+                }
+            }
+            Err(event) => {
+                let _ = inner.events.send(match event {
+                    Failure::Connect(error) => EsmeEvent::ConnectFailed { slot, error },
+                    Failure::Bind(status) => EsmeEvent::BindFailed { slot, status },
+                });
+            }
+        }
+        if *stop.borrow() {
+            break;
+        }
+        let wait = jitter(settings.reconnect.delay(failures));
+        failures = failures.saturating_add(1);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = until_stopped(&mut stop) => break,
+        }
+    }
+}
+
+/// Why an attempt failed.
+enum Failure {
+    Connect(String),
+    Bind(Option<CommandStatus>),
+}
+
+/// One attempt: connect (and TLS) within the connect timeout, bind within
+/// the bind timeout.
+async fn connect_once(settings: &EsmeBuilder) -> Result<(Handle, Incoming), Failure> {
+    let connect = async {
+        let stream = TcpStream::connect(settings.addr.as_str()).await?;
+        stream.set_nodelay(true)?;
+        Ok::<_, std::io::Error>(stream)
+    };
+    let stream = match tokio::time::timeout(settings.connect_timeout, connect).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => return Err(Failure::Connect(e.to_string())),
+        Err(_) => return Err(Failure::Connect("connect timeout".to_owned())),
+    };
+    let peer = stream.peer_addr().ok();
+    let bind_timeout = settings
+        .bind_timeout
+        .unwrap_or(settings.config.timers().response_timer);
+    #[cfg(feature = "tls")]
+    if let Some((name, tls)) = &settings.tls {
+        let name = super::rustls::pki_types::ServerName::try_from(name.clone())
+            .map_err(|e| Failure::Connect(e.to_string()))?;
+        let handshake = tokio_rustls::TlsConnector::from(Arc::clone(tls)).connect(name, stream);
+        let stream = match tokio::time::timeout(settings.connect_timeout, handshake).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(e)) => return Err(Failure::Connect(e.to_string())),
+            Err(_) => return Err(Failure::Connect("TLS handshake timeout".to_owned())),
+        };
+        let bind = super::start(stream, settings.config.clone(), peer);
+        return bound(tokio::time::timeout(bind_timeout, bind).await);
+    }
+    let bind = super::start(stream, settings.config.clone(), peer);
+    bound(tokio::time::timeout(bind_timeout, bind).await)
+}
+
+fn bound(
+    result: Result<Result<(Handle, Incoming), Error>, tokio::time::error::Elapsed>,
+) -> Result<(Handle, Incoming), Failure> {
+    match result {
+        Ok(Ok(bound)) => Ok(bound),
+        Ok(Err(Error::BindRefused(status))) => Err(Failure::Bind(Some(status))),
+        Ok(Err(Error::Io(e))) => Err(Failure::Connect(e.to_string())),
+        Ok(Err(_)) | Err(_) => Err(Failure::Bind(None)),
+    }
+}
+
+/// The [`Incoming`] of every session of an [`Esme`].
+#[derive(Default)]
+struct IncomingSet {
+    state: Mutex<IncomingState>,
+}
+
+#[derive(Default)]
+struct IncomingState {
+    sessions: Vec<Incoming>,
+    /// Where the next poll starts, so that no session waits behind another.
+    next: usize,
+    /// The application waits for a request.
+    waker: Option<Waker>,
+}
+
+impl IncomingSet {
+    fn add(&self, incoming: Incoming) {
+        let mut state = lock(&self.state);
+        state.sessions.push(incoming);
+        if let Some(waker) = state.waker.take() {
+            waker.wake();
+        }
+    }
+}
+
+/// The requests of the MC (`deliver_sm`, `data_sm`, `alert_notification`)
+/// from every session of an [`Esme`], in the order each session received
+/// them: see [`Incoming`] for how each is answered and how a slow
+/// application slows the MC down.
+pub struct EsmeIncoming {
+    set: Arc<IncomingSet>,
+}
+
+impl core::fmt::Debug for EsmeIncoming {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EsmeIncoming").finish_non_exhaustive()
+    }
+}
+
+impl EsmeIncoming {
+    /// The next request of any session. It waits across reconnections and
+    /// never ends on its own: stop waiting when the ESME is stopped.
+    pub async fn recv(&mut self) -> Option<Request> {
+        core::future::poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
+    /// The next request if one is waiting.
+    pub fn try_recv(&mut self) -> Option<Request> {
+        match self.poll_recv(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(request) => request,
+            Poll::Pending => None,
+        }
+    }
+
+    /// Polls for the next request of any session.
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
+        let mut state = lock(&self.set.state);
+        let start = state.next;
+        let mut i = 0;
+        while i < state.sessions.len() {
+            let index = (start + i) % state.sessions.len();
+            let Some(incoming) = state.sessions.get_mut(index) else {
+                break;
+            };
+            match incoming.poll_recv(cx) {
+                Poll::Ready(Some(request)) => {
+                    state.next = index + 1;
+                    return Poll::Ready(Some(request));
+                }
+                Poll::Ready(None) => {
+                    // That session ended: its requests are over.
+                    drop(state.sessions.swap_remove(index));
+                }
+                Poll::Pending => i += 1,
+            }
+        }
+        state.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+impl futures_core::Stream for EsmeIncoming {
+    type Item = Request;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Request>> {
+        self.get_mut().poll_recv(cx)
+    }
+}

@@ -1,0 +1,815 @@
+//! An async SMSC (feature `tokio`): accepts ESMEs on a TCP listener (or
+//! over connections the application accepted itself, TLS ones included)
+//! and runs one session per connection, in a task of its own, on the
+//! sans-I/O engine of [`smpp_core::session`]. The application's
+//! [`Handler`] decides binds and answers requests; each call gets a
+//! [`Context`] with the session and the server, to send `deliver_sm`
+//! (delivery receipts, mobile-originated messages) to any bound receiver
+//! or transceiver through its window.
+//!
+//! The engine does the protocol: it answers `enquire_link`, refuses PDUs
+//! the operation matrix forbids (a `submit_sm` before the bind gets
+//! `ESME_RINVBNDSTS`), answers malformed PDUs as their error says and
+//! carries on, answers `unbind` and runs the session timers of the
+//! [`Config::mc`] given. The session does the flow control: an ESME that
+//! sends faster than the handler answers is read no further than the
+//! inbound window until answers are given (TCP slows it down), and one
+//! that stops reading is closed by the write timer.
+//!
+//! - [`Server::bind`] listens; [`Server::run`] accepts until
+//!   [`ServerHandle::shutdown`], then waits for every session to end
+//!   (bound ones are unbound gracefully, the others closed), at most the
+//!   shutdown timeout; [`ServerHandle::serve`] runs a connection accepted
+//!   elsewhere as one of the server's.
+//! - Admission: [`Server::with_max_connections`] caps the bound sessions,
+//!   [`Server::with_max_unbound`] and
+//!   [`Server::with_max_unbound_per_source`] the connections that have not
+//!   bound (the oldest idle one makes room for a new one), and
+//!   [`Server::with_account_limits`] the binds and the message rate of
+//!   each `system_id`; every refusal is counted in [`ServerHandle::stats`].
+//! - [`Handler::bind`] answers a bind with a status (`ESME_ROK` accepts;
+//!   `ESME_RINVPASWD`, `ESME_RINVSYSID`, ... refuse, and the ESME may try
+//!   again); [`Handler::request`] answers `submit_sm`, `data_sm`,
+//!   `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`, ... with an
+//!   [`Answer`] (a `message_id`, a status, a full response).
+//! - Routing: [`ServerHandle::deliver_to_system_id`] sends a receipt to
+//!   whichever session of an account receives (its transmitter may be
+//!   another connection); [`ServerHandle::deliver_to_address`] sends a
+//!   mobile-originated message to a session whose bind's `address_range`
+//!   matches the destination.
+//! - [`serve`] runs one session over any `AsyncRead + AsyncWrite`, without
+//!   a listener.
+//!
+//! Handler calls that complete at once (no `.await` that waits) are
+//! answered inline; the others run in a task of their own, so a slow
+//! answer never holds up the connection.
+//!
+//! # Example
+//!
+//! A receipt for every message, routed to the account's receiver, which
+//! is another connection than its transmitter:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use smpp_core::session::{BindType, Config};
+//! use smpp_core::{Body, CommandStatus, EsmClass, TlvTag};
+//! use smpp_std::server::{BindRequest, Context, Handler, Server};
+//! use smpp_std::session::Answer;
+//! use smpp_std::{Pdu, SubmitSmBuilder, client};
+//!
+//! struct Smsc;
+//!
+//! impl Handler for Smsc {
+//!     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
+//!         CommandStatus::ESME_ROK
+//!     }
+//!
+//!     async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
+//!         let id = format!("{}", pdu.sequence_number);
+//!         let receipt = SubmitSmBuilder::deliver_sm(0)
+//!             .esm_class(EsmClass::DELIVERY_RECEIPT)
+//!             .receipted_message_id(id.as_str())
+//!             .build()
+//!             .expect("a valid deliver_sm");
+//!         // Sent after the response, to a receiver of the same account.
+//!         let server = cx.server().clone();
+//!         let account = cx.session().system_id().and_then(|s| s.to_str()).unwrap_or("").to_owned();
+//!         tokio::spawn(async move { server.deliver_to_system_id(&account, receipt).await });
+//!         Answer::message_id(id)
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! tokio::runtime::Runtime::new()?.block_on(async {
+//!     let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+//!     let addr = server.local_addr()?;
+//!     let stop = server.handle();
+//!     let serving = tokio::spawn(server.run());
+//!
+//!     let esme = |bind_type| Config::esme(bind_type).with_system_id("shop");
+//!     let (_rx, mut incoming) = client::connect(addr, esme(BindType::Receiver)?).await?;
+//!     let (tx, _) = client::connect(addr, esme(BindType::Transmitter)?).await?;
+//!     let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+//!     let resp = tx.submit_sm(submit).await?;
+//!
+//!     let receipt = incoming.recv().await.expect("a receipt");
+//!     if let Body::DeliverSm(dlr) = &receipt.pdu().body {
+//!         let id = dlr.tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.as_cstr());
+//!         assert_eq!(id, Some(resp.message_id.as_bytes()));
+//!     }
+//!     drop(receipt); // taken, so answered ESME_ROK
+//!
+//!     tx.unbind().await?;
+//!     stop.shutdown();
+//!     serving.await?;
+//!     Ok(())
+//! })
+//! # }
+//! ```
+
+mod registry;
+
+use core::future::Future;
+use core::net::SocketAddr;
+use core::pin::Pin;
+use core::time::Duration;
+use std::io;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+pub use registry::{AccountLimits, ServerStats};
+use registry::{Limits, Quota, Registry};
+use smpp_core::session::{CloseReason, Config, ProtocolError, Role};
+use smpp_core::{CommandId, CommandStatus};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::sync::{mpsc, watch};
+
+#[cfg(feature = "tls")]
+pub use crate::client::rustls;
+use crate::owned::Pdu;
+pub use crate::session::BindRequest;
+use crate::session::driver::{Driver, Hooks, LINGER, WINDOW_CAPACITY, now_or_later};
+use crate::session::handle::{Command, Shared};
+use crate::session::{Answer, Error, Handle, IntoRequest, Meter, SharedMeter, SmResponse, Traffic};
+
+/// What a [`Handler`] is given with each call: the server (to find other
+/// sessions, route a message, read the counters) and the session the call
+/// is about (to send it requests, read how it is bound).
+#[derive(Clone, Debug)]
+pub struct Context {
+    server: ServerHandle,
+    session: Handle,
+}
+
+impl Context {
+    /// The server.
+    pub fn server(&self) -> &ServerHandle {
+        &self.server
+    }
+
+    /// The session.
+    pub fn session(&self) -> &Handle {
+        &self.session
+    }
+}
+
+/// The SMSC application: decides binds and answers requests. One handler
+/// serves every session of a [`Server`].
+///
+/// Implement the `async fn`s as `async fn` (their futures must be `Send`).
+/// A call that completes without waiting is answered at once, inline;
+/// one that waits runs in a task of its own meanwhile, as many at once as
+/// the session's inbound window allows
+/// ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window)):
+/// beyond it the session reads nothing more from the ESME until an answer
+/// is given.
+pub trait Handler: Send + Sync + 'static {
+    /// Answers a bind: `ESME_ROK` accepts it (if the server's admission
+    /// has room: [`Server::with_max_connections`],
+    /// [`Server::with_account_limits`]); any other status refuses it
+    /// (`ESME_RINVPASWD`, `ESME_RINVSYSID`, `ESME_RBINDFAIL`,
+    /// `ESME_RALYBND`, ...), and the ESME may bind again. `cx.session()`
+    /// is the session asking.
+    fn bind(
+        &self,
+        cx: &Context,
+        request: &BindRequest,
+    ) -> impl Future<Output = CommandStatus> + Send;
+
+    /// Answers a request of a bound ESME (`submit_sm`, `data_sm`,
+    /// `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`,
+    /// `broadcast_sm`, ...; `enquire_link` and `unbind` are the engine's).
+    /// The PDU's fields are slices of the frame it came in.
+    fn request(&self, cx: &Context, pdu: Pdu) -> impl Future<Output = Answer> + Send;
+
+    /// A session is bound; `cx.session()` sends it requests (`deliver_sm`)
+    /// for as long as it lives. Called before any request of the session.
+    fn bound(&self, cx: &Context) {
+        let _ = cx;
+    }
+
+    /// A session closed (unbound, the connection lost, a timer).
+    fn closed(&self, cx: &Context, reason: CloseReason) {
+        let _ = (cx, reason);
+    }
+
+    /// The ESME broke the protocol (a malformed PDU, one the state does
+    /// not allow, ...); the engine already answered where an answer is
+    /// due, and the session goes on.
+    fn protocol_error(&self, cx: &Context, error: ProtocolError) {
+        let _ = (cx, error);
+    }
+}
+
+/// A connection of any kind, boxed, for sessions started by
+/// [`ServerHandle::serve`].
+trait Connection: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection for T {}
+
+type SessionFuture = Pin<Box<dyn Future<Output = CloseReason> + Send>>;
+
+/// Starts a session of the server over a connection.
+type Starter =
+    dyn Fn(Box<dyn Connection>, Option<SocketAddr>, ServerHandle) -> SessionFuture + Send + Sync;
+
+/// What every handle of a server shares.
+struct Inner {
+    registry: Registry,
+    /// What went over every session, those closed included.
+    traffic: SharedMeter,
+    stop: watch::Sender<bool>,
+    limits: Mutex<Limits>,
+    starter: Box<Starter>,
+}
+
+impl core::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Server")
+            .field("stats", &self.registry.stats())
+            .field("stopped", &*self.stop.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A cloneable handle on a [`Server`]: finds and routes to sessions, runs
+/// connections accepted elsewhere, reads the counters, shuts down.
+#[derive(Clone, Debug)]
+pub struct ServerHandle {
+    inner: Arc<Inner>,
+}
+
+impl ServerHandle {
+    fn new<H: Handler>(config: Config, handler: Arc<H>) -> Self {
+        let starter: Box<Starter> = Box::new(move |io, peer, server| {
+            Box::pin(session(
+                io,
+                config.clone(),
+                Arc::clone(&handler),
+                peer,
+                server,
+            ))
+        });
+        Self {
+            inner: Arc::new(Inner {
+                registry: Registry::default(),
+                traffic: SharedMeter::default(),
+                stop: watch::Sender::new(false),
+                limits: Mutex::new(Limits::default()),
+                starter,
+            }),
+        }
+    }
+
+    fn limits(&self) -> std::sync::MutexGuard<'_, Limits> {
+        self.inner
+            .limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs one session over a connection the application accepted itself
+    /// (a TLS stream, a Unix socket, an in-memory pipe), under the same
+    /// handler, admission and shutdown as the listener's sessions; returns
+    /// why it closed. `peer_addr` is the ESME's address (the per-source
+    /// budget applies to it). After [`Self::shutdown`] the connection is
+    /// closed at once ([`CloseReason::Local`]).
+    pub async fn serve(
+        &self,
+        io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+        peer_addr: Option<SocketAddr>,
+    ) -> CloseReason {
+        if self.is_shut_down() {
+            return CloseReason::Local;
+        }
+        (self.inner.starter)(Box::new(io), peer_addr, self.clone()).await
+    }
+
+    /// True once [`Self::shutdown`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        *self.inner.stop.borrow()
+    }
+
+    /// Every bound session.
+    pub fn sessions(&self) -> Vec<Handle> {
+        self.inner
+            .registry
+            .handles()
+            .into_iter()
+            .filter(|h| h.bind_info().is_some() && !h.is_closed())
+            .collect()
+    }
+
+    /// A bound receiver or transceiver session of the ESME `system_id`
+    /// (the one with the most free window slots, if there are several):
+    /// where its `deliver_sm`s go.
+    pub fn session(&self, system_id: &str) -> Option<Handle> {
+        best(self.inner.registry.receivers_of(system_id.as_bytes()))
+    }
+
+    /// The bound receivers and transceivers whose `address_range` (a
+    /// regular expression, as the ESME gave it in its bind) matches
+    /// `destination_addr`: where a mobile-originated message to it may go.
+    pub fn route(&self, destination_addr: &str) -> Vec<Handle> {
+        self.inner.registry.receivers_for(destination_addr)
+    }
+
+    /// Sends `deliver_sm` (a delivery receipt, a mobile-originated
+    /// message) to the ESME `system_id`, through whichever of its bound
+    /// receivers and transceivers has the most room (its transmitter may
+    /// be another connection). If the chosen session closes before the
+    /// message was written, the next one is tried. [`Error::NoRoute`] when
+    /// the account has no session to take it.
+    pub async fn deliver_to_system_id(
+        &self,
+        system_id: &str,
+        deliver_sm: impl IntoRequest,
+    ) -> Result<SmResponse, Error> {
+        let body = deliver_sm.into_request(Some(CommandId::DELIVER_SM))?;
+        self.deliver(body, || {
+            self.inner.registry.receivers_of(system_id.as_bytes())
+        })
+        .await
+    }
+
+    /// Sends `deliver_sm` to a bound receiver or transceiver whose
+    /// `address_range` matches `destination_addr` ([`Self::route`]), the
+    /// one with the most room; as [`Self::deliver_to_system_id`] otherwise.
+    pub async fn deliver_to_address(
+        &self,
+        destination_addr: &str,
+        deliver_sm: impl IntoRequest,
+    ) -> Result<SmResponse, Error> {
+        let body = deliver_sm.into_request(Some(CommandId::DELIVER_SM))?;
+        self.deliver(body, || self.inner.registry.receivers_for(destination_addr))
+            .await
+    }
+
+    async fn deliver(
+        &self,
+        body: crate::owned::Body,
+        candidates: impl Fn() -> Vec<Handle>,
+    ) -> Result<SmResponse, Error> {
+        loop {
+            let Some(session) = best(candidates()) else {
+                return Err(Error::NoRoute);
+            };
+            match session.deliver_sm(body.clone()).await {
+                // Nothing of it left: another session may take it.
+                Err(Error::Closed(_)) if !session.is_closed() || !candidates().is_empty() => {}
+                other => return other,
+            }
+        }
+    }
+
+    /// What went over every session of the server so far, those closed
+    /// included: PDUs by command and status, the latency of the server's
+    /// own requests (`deliver_sm`), throttling, timeouts, protocol errors.
+    pub fn traffic(&self) -> Traffic {
+        self.inner.traffic.traffic()
+    }
+
+    /// What the server admitted and refused so far, and what is open now.
+    pub fn stats(&self) -> ServerStats {
+        self.inner.registry.stats()
+    }
+
+    /// Stops accepting connections and ends every session: bound ones
+    /// unbind once their outstanding requests are answered, the others
+    /// close. [`Server::run`] returns when all have ended, or at the
+    /// latest after the shutdown timeout
+    /// ([`Server::with_shutdown_timeout`]).
+    pub fn shutdown(&self) {
+        self.inner.stop.send_replace(true);
+        self.end_sessions();
+    }
+
+    fn end_sessions(&self) {
+        for handle in self.inner.registry.handles() {
+            if handle.bind_info().is_some() {
+                handle.command(Command::Unbind(None));
+            } else {
+                handle.close();
+            }
+        }
+    }
+
+    /// Waits for every session to end, for at most `timeout`; then closes
+    /// those left and gives them the time to write a last PDU.
+    async fn wait_sessions(&self, timeout: Duration) {
+        let registry = &self.inner.registry;
+        if tokio::time::timeout(timeout, registry.all_closed())
+            .await
+            .is_err()
+        {
+            for handle in registry.handles() {
+                handle.close();
+            }
+            let grace = LINGER + Duration::from_secs(1);
+            let _ = tokio::time::timeout(grace, registry.all_closed()).await;
+        }
+    }
+}
+
+/// Of `sessions`, the open one with the most free window slots.
+fn best(sessions: Vec<Handle>) -> Option<Handle> {
+    sessions
+        .into_iter()
+        .filter(|h| !h.is_closed())
+        .max_by_key(Handle::available_window)
+}
+
+/// An SMSC listening for ESMEs.
+pub struct Server<H> {
+    listener: TcpListener,
+    config: Config,
+    handler: Arc<H>,
+    handle: ServerHandle,
+    shutdown_timeout: Duration,
+    #[cfg(feature = "tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+impl<H> core::fmt::Debug for Server<H> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Server")
+            .field("listener", &self.listener)
+            .field("config", &self.config)
+            .field("handle", &self.handle)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<H: Handler> Server<H> {
+    /// Listens on `addr`. Every session is configured with `config`
+    /// ([`Config::mc`]: the `system_id` of the bind responses, the
+    /// version, the windows, the timers).
+    ///
+    /// Fails with [`io::ErrorKind::InvalidInput`] for a configuration of
+    /// the ESME side.
+    pub async fn bind(
+        addr: impl ToSocketAddrs,
+        config: Config,
+        handler: Arc<H>,
+    ) -> io::Result<Self> {
+        if config.role() != Role::Mc {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a server needs a configuration of the MC side (Config::mc)",
+            ));
+        }
+        let listener = TcpListener::bind(addr).await?;
+        // Long enough for every session to unbind (its outstanding
+        // requests time out, then the unbind_resp) and write what is left.
+        let shutdown_timeout = config.timers().response_timer * 2 + Duration::from_secs(3);
+        let handle = ServerHandle::new(config.clone(), Arc::clone(&handler));
+        Ok(Self {
+            listener,
+            config,
+            handler,
+            handle,
+            shutdown_timeout,
+            #[cfg(feature = "tls")]
+            tls: None,
+        })
+    }
+
+    /// Listens on `addr` for ESMEs that connect over TLS (feature `tls`),
+    /// with the application's rustls configuration (certificate chain and
+    /// key, client authentication, versions); otherwise as
+    /// [`Self::bind`]. The handshake must complete within the
+    /// `session_init_timer` (the `response_timer` if that is off); while it
+    /// runs the connection counts as one that has not bound
+    /// ([`Self::with_max_unbound`]).
+    #[cfg(feature = "tls")]
+    pub async fn bind_tls(
+        addr: impl ToSocketAddrs,
+        config: Config,
+        handler: Arc<H>,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> io::Result<Self> {
+        let mut server = Self::bind(addr, config, handler).await?;
+        server.tls = Some(tokio_rustls::TlsAcceptor::from(tls));
+        Ok(server)
+    }
+
+    /// Serves at most `max` bound sessions at once (at least 1; no limit
+    /// unless set): a bind beyond them is refused with `ESME_RBINDFAIL`
+    /// ([`ServerStats::binds_refused_full`]), and the ESME may try again
+    /// later.
+    ///
+    /// Connections that have not bound yet do not count here: they have
+    /// their own budget ([`Self::with_max_unbound`]), so that they can
+    /// never keep a binding ESME out while bound sessions are under this
+    /// cap.
+    #[must_use]
+    pub fn with_max_connections(self, max: usize) -> Self {
+        self.handle.limits().max_sessions = max.max(1);
+        self
+    }
+
+    /// The most bound sessions at once ([`Self::with_max_connections`]).
+    pub fn max_connections(&self) -> usize {
+        self.handle.limits().max_sessions
+    }
+
+    /// Keeps at most `max` connections that have not bound yet (at least
+    /// 1; 512 by default). A new connection beyond it closes the oldest
+    /// of them ([`ServerStats::evicted_unbound`]): connections that never
+    /// bind can delay a real ESME by no more than its own bind takes, and
+    /// each costs little meanwhile. Those that do not bind are closed by
+    /// the `session_init_timer` anyway.
+    #[must_use]
+    pub fn with_max_unbound(self, max: usize) -> Self {
+        self.handle.limits().max_unbound = max.max(1);
+        self
+    }
+
+    /// Keeps at most `max` connections that have not bound yet from one
+    /// source address (at least 1; 64 by default). A new connection from
+    /// that address closes its oldest one
+    /// ([`ServerStats::evicted_per_source`]), so that one source cannot
+    /// spend the whole budget of [`Self::with_max_unbound`].
+    #[must_use]
+    pub fn with_max_unbound_per_source(self, max: usize) -> Self {
+        self.handle.limits().max_unbound_per_source = max.max(1);
+        self
+    }
+
+    /// What every account (`system_id`) may do, unless it has limits of its
+    /// own ([`Self::with_account`]): how many sessions it may have bound at
+    /// once, how many messages it may send per second over all of them.
+    /// No limit by default.
+    #[must_use]
+    pub fn with_account_limits(self, limits: AccountLimits) -> Self {
+        self.handle.limits().account = limits;
+        self
+    }
+
+    /// The limits of the account `system_id`, instead of those of
+    /// [`Self::with_account_limits`].
+    #[must_use]
+    pub fn with_account(self, system_id: &str, limits: AccountLimits) -> Self {
+        self.handle
+            .limits()
+            .accounts
+            .insert(Bytes::copy_from_slice(system_id.as_bytes()), limits);
+        self
+    }
+
+    /// The status of a bind beyond its account's `max_binds`:
+    /// `ESME_RALYBND` (the default) or `ESME_RBINDFAIL`, as the ESMEs of
+    /// the deployment expect.
+    #[must_use]
+    pub fn with_bind_limit_status(self, status: CommandStatus) -> Self {
+        self.handle.limits().bind_limit_status = status;
+        self
+    }
+
+    /// How long [`Self::run`] waits for the sessions to end after
+    /// [`ServerHandle::shutdown`] before it closes those left (their
+    /// requests fail). By default twice the `response_timer` and 3 s: room
+    /// for every session to unbind.
+    #[must_use]
+    pub fn with_shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// A handle to find sessions, serve connections accepted elsewhere and
+    /// shut down.
+    pub fn handle(&self) -> ServerHandle {
+        self.handle.clone()
+    }
+
+    /// The handler.
+    pub fn handler(&self) -> &Arc<H> {
+        &self.handler
+    }
+
+    /// Accepts connections, each in a task of its own, as the admission
+    /// settings allow ([`Self::with_max_connections`],
+    /// [`Self::with_max_unbound`], [`Self::with_max_unbound_per_source`],
+    /// [`Self::with_account_limits`]), until [`ServerHandle::shutdown`];
+    /// then ends every session and returns once all have ended (those of
+    /// [`ServerHandle::serve`] too), or when the shutdown timeout runs out
+    /// ([`Self::with_shutdown_timeout`]). A failed `accept` (too many open
+    /// files, a connection reset before it was accepted) is retried
+    /// shortly after.
+    pub async fn run(self) {
+        let Self {
+            listener,
+            config,
+            handler,
+            handle,
+            shutdown_timeout,
+            #[cfg(feature = "tls")]
+            tls,
+        } = self;
+        #[cfg(feature = "tls")]
+        let handshakes = Arc::new(tokio::sync::Semaphore::new(handle.limits().max_unbound));
+        let mut stop = handle.inner.stop.subscribe();
+        loop {
+            tokio::select! {
+                biased;
+                () = stopped(&mut stop) => break,
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, peer)) => {
+                        let _ = stream.set_nodelay(true);
+                        #[cfg(feature = "tls")]
+                        if let Some(tls) = &tls {
+                            let Ok(permit) = Arc::clone(&handshakes).try_acquire_owned() else {
+                                // As many handshakes run as connections may
+                                // wait unbound: this one is refused.
+                                handle.inner.registry.count_evicted();
+                                continue;
+                            };
+                            let timers = config.timers();
+                            let limit = timers.session_init_timer.unwrap_or(timers.response_timer);
+                            let handshake = tls.accept(stream);
+                            let (config, handler, server) =
+                                (config.clone(), Arc::clone(&handler), handle.clone());
+                            tokio::spawn(async move {
+                                let stream = tokio::time::timeout(limit, handshake).await;
+                                drop(permit);
+                                if let Ok(Ok(stream)) = stream {
+                                    session(stream, config, handler, Some(peer), server).await;
+                                }
+                            });
+                            continue;
+                        }
+                        tokio::spawn(session(
+                            stream,
+                            config.clone(),
+                            Arc::clone(&handler),
+                            Some(peer),
+                            handle.clone(),
+                        ));
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                },
+            }
+        }
+        drop(listener);
+        // Sessions accepted while shutdown began are told too.
+        handle.end_sessions();
+        handle.wait_sessions(shutdown_timeout).await;
+    }
+}
+
+/// Returns once the server is told to stop.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not kept: it must not live across
+    // an await.
+    let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
+}
+
+/// Runs one MC session over `io` (a connection accepted elsewhere, TLS,
+/// an in-memory pipe) until it ends, with a server of its own (no
+/// listener, the default admission); returns why it closed. To share a
+/// server's handler, admission and shutdown, use [`ServerHandle::serve`].
+pub async fn serve<IO, H>(io: IO, config: Config, handler: Arc<H>) -> CloseReason
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Handler,
+{
+    let server = ServerHandle::new(config.clone(), Arc::clone(&handler));
+    session(io, config, handler, None, server).await
+}
+
+/// Runs one session of `server` over `io`.
+async fn session<IO, H>(
+    io: IO,
+    config: Config,
+    handler: Arc<H>,
+    peer: Option<SocketAddr>,
+    server: ServerHandle,
+) -> CloseReason
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Handler,
+{
+    let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
+    let (commands, received) = mpsc::unbounded_channel();
+    let handle = Handle::new(commands, Arc::clone(&shared));
+    let id = {
+        let limits = server.limits().clone();
+        server.inner.registry.insert(handle.clone(), peer, &limits)
+    };
+    let hooks = McHooks {
+        handler,
+        cx: Context {
+            server,
+            session: handle,
+        },
+        id,
+        system_id: Bytes::new(),
+        quota: None,
+        registered: true,
+    };
+    Driver::new(io, config, hooks, shared, received).run().await
+}
+
+/// The MC side's reactions: the application's handler, the server's
+/// admission.
+struct McHooks<H> {
+    handler: Arc<H>,
+    cx: Context,
+    /// The session's place in the server's registry.
+    id: u64,
+    /// The `system_id` of the bind being decided.
+    system_id: Bytes,
+    /// The session's share of its account's message quota.
+    quota: Option<Quota>,
+    registered: bool,
+}
+
+impl<H: Handler> Hooks for McHooks<H> {
+    fn bind_request(&mut self, request: BindRequest) -> Option<CommandStatus> {
+        self.system_id = Bytes::copy_from_slice(request.bind.system_id.as_bytes());
+        let handler = Arc::clone(&self.handler);
+        let cx = self.cx.clone();
+        let session = self.cx.session.clone();
+        now_or_later(
+            async move { handler.bind(&cx, &request).await },
+            move |status| session.command(Command::Bind(status)),
+        )
+    }
+
+    fn admit(&mut self) -> Result<(), CommandStatus> {
+        let limits = self.cx.server.limits().clone();
+        match self
+            .cx
+            .server
+            .inner
+            .registry
+            .admit(self.id, &self.system_id, &limits)
+        {
+            Ok(quota) => {
+                self.quota = quota;
+                Ok(())
+            }
+            Err(refused) => Err(refused.0),
+        }
+    }
+
+    fn bound(&mut self) {
+        if let Some(info) = self.cx.session.bind_info() {
+            self.cx.server.inner.registry.bound(self.id, info);
+        }
+        self.handler.bound(&self.cx);
+    }
+
+    fn request(&mut self, pdu: Pdu, sequence_number: u32, command_id: CommandId) -> Option<Answer> {
+        let message = matches!(
+            command_id,
+            CommandId::SUBMIT_SM
+                | CommandId::SUBMIT_MULTI
+                | CommandId::DATA_SM
+                | CommandId::BROADCAST_SM
+        );
+        if message
+            && let Some(quota) = &mut self.quota
+            && !quota.take()
+        {
+            self.cx.server.inner.registry.count_throttled();
+            return Some(Answer::Status(CommandStatus::ESME_RTHROTTLED));
+        }
+        let handler = Arc::clone(&self.handler);
+        let cx = self.cx.clone();
+        let session = self.cx.session.clone();
+        now_or_later(
+            async move { handler.request(&cx, pdu).await },
+            move |answer| {
+                session.command(Command::Respond {
+                    sequence_number,
+                    command_id,
+                    answer: Box::new(answer),
+                });
+            },
+        )
+    }
+
+    fn protocol_error(&mut self, error: ProtocolError) {
+        self.handler.protocol_error(&self.cx, error);
+    }
+
+    fn traffic(&mut self, delta: &Meter) {
+        self.cx.server.inner.traffic.add(delta);
+    }
+
+    fn closed(&mut self, reason: CloseReason) {
+        if core::mem::take(&mut self.registered) {
+            self.cx.server.inner.registry.remove(self.id);
+        }
+        self.handler.closed(&self.cx, reason);
+    }
+}

@@ -1,0 +1,482 @@
+//! The sessions of a server and what it admits: a budget for connections
+//! that have not bound, per source and in all, caps on bound sessions in
+//! all and per account (`system_id`), each account's message quota shared
+//! by its sessions, and counters of every refusal.
+
+use core::net::{IpAddr, SocketAddr};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use core::time::Duration;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use bytes::Bytes;
+use smpp_core::CommandStatus;
+use smpp_core::session::BindType;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::session::{BindInfo, Handle};
+
+/// What a server admits ([`Server`](super::Server)'s `with_*` settings).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::struct_field_names)]
+pub(crate) struct Limits {
+    /// Bound sessions at once.
+    pub(crate) max_sessions: usize,
+    /// Connections that have not bound yet, at once.
+    pub(crate) max_unbound: usize,
+    /// Connections from one source address that have not bound yet.
+    pub(crate) max_unbound_per_source: usize,
+    /// What an account may do, unless it has limits of its own.
+    pub(crate) account: AccountLimits,
+    /// Accounts with limits of their own, by `system_id`.
+    pub(crate) accounts: HashMap<Bytes, AccountLimits>,
+    /// The status of a bind beyond an account's `max_binds`.
+    pub(crate) bind_limit_status: CommandStatus,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_sessions: usize::MAX,
+            max_unbound: 512,
+            max_unbound_per_source: 64,
+            account: AccountLimits::default(),
+            accounts: HashMap::new(),
+            bind_limit_status: CommandStatus::ESME_RALYBND,
+        }
+    }
+}
+
+impl Limits {
+    fn account(&self, system_id: &[u8]) -> AccountLimits {
+        self.accounts
+            .get(system_id)
+            .copied()
+            .unwrap_or(self.account)
+    }
+}
+
+/// What one account (one `system_id`) may do on a server
+/// ([`Server::with_account_limits`](super::Server::with_account_limits),
+/// [`Server::with_account`](super::Server::with_account)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct AccountLimits {
+    /// The most sessions the account may have bound at once (a bind
+    /// beyond is refused with the server's bind limit status,
+    /// `ESME_RALYBND` by default). `None`: no limit.
+    pub max_binds: Option<usize>,
+    /// The messages (`submit_sm`, `submit_multi`, `data_sm`,
+    /// `broadcast_sm`) the account may send per second, over all its
+    /// sessions, each bound session getting an equal share; one beyond
+    /// its session's share is answered `ESME_RTHROTTLED` without reaching
+    /// the handler. `None`: no limit.
+    pub max_messages_per_second: Option<u32>,
+}
+
+impl AccountLimits {
+    /// No limit.
+    pub const UNLIMITED: Self = Self {
+        max_binds: None,
+        max_messages_per_second: None,
+    };
+
+    /// At most `max` sessions bound at once.
+    #[must_use]
+    pub const fn with_max_binds(mut self, max: usize) -> Self {
+        self.max_binds = Some(max);
+        self
+    }
+
+    /// At most `per_second` messages per second over all sessions.
+    #[must_use]
+    pub const fn with_max_messages_per_second(mut self, per_second: u32) -> Self {
+        self.max_messages_per_second = Some(per_second);
+        self
+    }
+}
+
+/// What a server has admitted and refused: a snapshot
+/// ([`ServerHandle::stats`](super::ServerHandle::stats)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerStats {
+    /// Connections accepted since the server started.
+    pub connections: u64,
+    /// Sessions bound now.
+    pub bound: usize,
+    /// Connections open now that have not bound.
+    pub unbound: usize,
+    /// Connections that had not bound, closed to make room for a newer
+    /// one: the unbound budget was spent.
+    pub evicted_unbound: u64,
+    /// Connections that had not bound, closed to make room for a newer
+    /// one from the same source address: its budget was spent.
+    pub evicted_per_source: u64,
+    /// Binds refused (`ESME_RBINDFAIL`) because as many sessions as
+    /// allowed were bound.
+    pub binds_refused_full: u64,
+    /// Binds refused because the account had as many sessions bound as
+    /// it may.
+    pub binds_refused_account: u64,
+    /// Messages answered `ESME_RTHROTTLED` because their account's quota
+    /// was spent.
+    pub throttled: u64,
+    /// Sessions closed since the server started.
+    pub closed: u64,
+}
+
+/// An account's bound sessions, shared with each of them for its quota.
+#[derive(Debug, Default)]
+pub(crate) struct Account {
+    bound: AtomicUsize,
+}
+
+/// One session's share of its account's message quota: a generic cell
+/// rate algorithm, each message taking `sessions / rate` seconds of a
+/// one-second allowance.
+#[derive(Debug)]
+pub(crate) struct Quota {
+    account: Arc<Account>,
+    per_second: u32,
+    /// When the allowance is used up.
+    full_at: Instant,
+}
+
+impl Quota {
+    /// Takes one message's room; false when the session's share is spent.
+    pub(crate) fn take(&mut self) -> bool {
+        let sessions = self.account.bound.load(Ordering::Relaxed).max(1);
+        let interval = Duration::from_secs(1) * u32::try_from(sessions).unwrap_or(u32::MAX)
+            / self.per_second.max(1);
+        let now = Instant::now();
+        let start = self.full_at.max(now);
+        let after = start + interval;
+        if after > now + Duration::from_secs(1) {
+            return false;
+        }
+        self.full_at = after;
+        true
+    }
+}
+
+/// Where a bound session takes messages from the MC: its account and the
+/// addresses it serves.
+#[derive(Debug)]
+struct Route {
+    system_id: Bytes,
+    receives: bool,
+    /// The bind's `address_range`, compiled (a regular expression).
+    range: Option<regex_lite::Regex>,
+}
+
+/// One connection of the server.
+#[derive(Debug)]
+struct Entry {
+    handle: Handle,
+    source: Option<IpAddr>,
+    bound: bool,
+    route: Option<Route>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    sessions: HashMap<u64, Entry>,
+    /// The connections that have not bound, oldest first.
+    unbound: BTreeSet<u64>,
+    /// Unbound connections per source address.
+    per_source: HashMap<IpAddr, usize>,
+    /// Bound sessions per account.
+    accounts: HashMap<Bytes, Arc<Account>>,
+    bound: usize,
+    next: u64,
+}
+
+/// The sessions of a server, by connection, and its admission.
+#[derive(Debug)]
+pub(crate) struct Registry {
+    state: Mutex<State>,
+    /// How many connections are open: `run` waits for 0 at shutdown.
+    open: watch::Sender<usize>,
+    connections: AtomicU64,
+    evicted_unbound: AtomicU64,
+    evicted_per_source: AtomicU64,
+    binds_refused_full: AtomicU64,
+    binds_refused_account: AtomicU64,
+    throttled: AtomicU64,
+    closed: AtomicU64,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self {
+            state: Mutex::default(),
+            open: watch::Sender::new(0),
+            connections: AtomicU64::new(0),
+            evicted_unbound: AtomicU64::new(0),
+            evicted_per_source: AtomicU64::new(0),
+            binds_refused_full: AtomicU64::new(0),
+            binds_refused_account: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+            closed: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Why a bind is refused by admission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Refused(pub(crate) CommandStatus);
+
+impl Registry {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers a new connection, unbound. To stay within the budgets of
+    /// unbound connections (from its source, and in all), the oldest
+    /// unbound ones are closed: a flood of idle connections can delay a
+    /// binding ESME by no more than its own bind takes.
+    pub(crate) fn insert(&self, handle: Handle, peer: Option<SocketAddr>, limits: &Limits) -> u64 {
+        let source = peer.map(|p| p.ip().to_canonical());
+        let mut evict = Vec::new();
+        let mut state = self.lock();
+        if let Some(source) = source
+            && state.per_source.get(&source).copied().unwrap_or(0) >= limits.max_unbound_per_source
+        {
+            let oldest = state.unbound.iter().copied().find(|id| {
+                state
+                    .sessions
+                    .get(id)
+                    .is_some_and(|e| e.source == Some(source))
+            });
+            if let Some(id) = oldest {
+                evict.extend(state.forget_unbound(id));
+                self.evicted_per_source.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        while state.unbound.len() >= limits.max_unbound.max(1) {
+            let Some(&id) = state.unbound.first() else {
+                break;
+            };
+            evict.extend(state.forget_unbound(id));
+            self.evicted_unbound.fetch_add(1, Ordering::Relaxed);
+        }
+        let id = state.next;
+        state.next += 1;
+        state.sessions.insert(
+            id,
+            Entry {
+                handle,
+                source,
+                bound: false,
+                route: None,
+            },
+        );
+        state.unbound.insert(id);
+        if let Some(source) = source {
+            *state.per_source.entry(source).or_default() += 1;
+        }
+        let open = state.sessions.len();
+        drop(state);
+        self.open.send_replace(open);
+        self.connections.fetch_add(1, Ordering::Relaxed);
+        for handle in evict {
+            handle.close();
+        }
+        id
+    }
+
+    /// A bind of `system_id` is about to be accepted: takes a place among
+    /// the bound sessions, in all and of its account, or refuses. Gives the
+    /// session's message quota, if its account has one.
+    pub(crate) fn admit(
+        &self,
+        id: u64,
+        system_id: &[u8],
+        limits: &Limits,
+    ) -> Result<Option<Quota>, Refused> {
+        let account_limits = limits.account(system_id);
+        let mut state = self.lock();
+        let account = Arc::clone(
+            state
+                .accounts
+                .entry(Bytes::copy_from_slice(system_id))
+                .or_default(),
+        );
+        let quota = account_limits
+            .max_messages_per_second
+            .map(|per_second| Quota {
+                account: Arc::clone(&account),
+                per_second,
+                full_at: Instant::now(),
+            });
+        if state.sessions.get(&id).is_some_and(|e| e.bound) {
+            return Ok(quota);
+        }
+        if state.bound >= limits.max_sessions {
+            drop(state);
+            self.binds_refused_full.fetch_add(1, Ordering::Relaxed);
+            return Err(Refused(CommandStatus::ESME_RBINDFAIL));
+        }
+        if account_limits
+            .max_binds
+            .is_some_and(|max| account.bound.load(Ordering::Relaxed) >= max)
+        {
+            drop(state);
+            self.binds_refused_account.fetch_add(1, Ordering::Relaxed);
+            return Err(Refused(limits.bind_limit_status));
+        }
+        state.release_unbound(id);
+        if let Some(entry) = state.sessions.get_mut(&id) {
+            entry.bound = true;
+            entry.route = Some(Route {
+                system_id: Bytes::copy_from_slice(system_id),
+                receives: false,
+                range: None,
+            });
+            state.bound += 1;
+            account.bound.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(quota)
+    }
+
+    /// The session is bound as `info` says: where the MC's messages for
+    /// it may go.
+    pub(crate) fn bound(&self, id: u64, info: &BindInfo) {
+        let range = info
+            .address_range
+            .to_str()
+            .filter(|r| !r.is_empty())
+            .and_then(|r| {
+                regex_lite::RegexBuilder::new(r)
+                    .size_limit(64 * 1024)
+                    .build()
+                    .ok()
+            });
+        let mut state = self.lock();
+        if let Some(route) = state.sessions.get_mut(&id).and_then(|e| e.route.as_mut()) {
+            route.receives = info.bind_type != BindType::Transmitter;
+            route.range = range;
+        }
+    }
+
+    /// A connection was closed before it could wait unbound (its TLS
+    /// handshake found no room).
+    #[cfg(feature = "tls")]
+    pub(crate) fn count_evicted(&self) {
+        self.evicted_unbound.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A message was refused for its account's quota.
+    pub(crate) fn count_throttled(&self) {
+        self.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The connection closed.
+    pub(crate) fn remove(&self, id: u64) {
+        let mut state = self.lock();
+        state.release_unbound(id);
+        if let Some(entry) = state.sessions.remove(&id)
+            && entry.bound
+        {
+            state.bound -= 1;
+            if let Some(route) = &entry.route
+                && let Some(account) = state.accounts.get(&route.system_id)
+            {
+                account.bound.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        let open = state.sessions.len();
+        drop(state);
+        self.open.send_replace(open);
+        self.closed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Waits until no connection is open.
+    pub(crate) async fn all_closed(&self) {
+        let mut open = self.open.subscribe();
+        let _ = open.wait_for(|n| *n == 0).await.is_ok();
+    }
+
+    /// Every session, bound or not.
+    pub(crate) fn handles(&self) -> Vec<Handle> {
+        self.lock()
+            .sessions
+            .values()
+            .map(|e| e.handle.clone())
+            .collect()
+    }
+
+    /// The bound receivers and transceivers of `system_id`.
+    pub(crate) fn receivers_of(&self, system_id: &[u8]) -> Vec<Handle> {
+        self.lock()
+            .sessions
+            .values()
+            .filter(|e| {
+                e.route
+                    .as_ref()
+                    .is_some_and(|r| r.receives && r.system_id == system_id)
+            })
+            .map(|e| e.handle.clone())
+            .collect()
+    }
+
+    /// The bound receivers and transceivers whose `address_range` matches
+    /// `destination`.
+    pub(crate) fn receivers_for(&self, destination: &str) -> Vec<Handle> {
+        self.lock()
+            .sessions
+            .values()
+            .filter(|e| {
+                e.route.as_ref().is_some_and(|r| {
+                    r.receives
+                        && r.range
+                            .as_ref()
+                            .is_some_and(|range| range.is_match(destination))
+                })
+            })
+            .map(|e| e.handle.clone())
+            .collect()
+    }
+
+    pub(crate) fn stats(&self) -> ServerStats {
+        let state = self.lock();
+        ServerStats {
+            connections: self.connections.load(Ordering::Relaxed),
+            bound: state.bound,
+            unbound: state.unbound.len(),
+            evicted_unbound: self.evicted_unbound.load(Ordering::Relaxed),
+            evicted_per_source: self.evicted_per_source.load(Ordering::Relaxed),
+            binds_refused_full: self.binds_refused_full.load(Ordering::Relaxed),
+            binds_refused_account: self.binds_refused_account.load(Ordering::Relaxed),
+            throttled: self.throttled.load(Ordering::Relaxed),
+            closed: self.closed.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl State {
+    /// Takes `id` off the unbound connections (it binds, or closes).
+    fn release_unbound(&mut self, id: u64) {
+        if !self.unbound.remove(&id) {
+            return;
+        }
+        let source = self.sessions.get(&id).and_then(|e| e.source);
+        if let Some(source) = source
+            && let Some(n) = self.per_source.get_mut(&source)
+        {
+            *n -= 1;
+            if *n == 0 {
+                self.per_source.remove(&source);
+            }
+        }
+    }
+
+    /// Takes an unbound connection off the books, to be closed; its entry
+    /// stays until its session ends.
+    fn forget_unbound(&mut self, id: u64) -> Option<Handle> {
+        self.release_unbound(id);
+        self.sessions.get(&id).map(|e| e.handle.clone())
+    }
+}

@@ -1,0 +1,290 @@
+//! The peer's requests on their way to the application: each answered
+//! once, and only once the application took it.
+
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use smpp_core::{CommandId, CommandStatus};
+use tokio::sync::mpsc;
+
+use super::answer::Answer;
+use super::handle::Command;
+use crate::owned::Pdu;
+
+/// Who answers a received request: the running session's command channel.
+#[derive(Debug)]
+pub(crate) struct Responder {
+    pub(crate) commands: mpsc::UnboundedSender<Command>,
+    pub(crate) sequence_number: u32,
+    pub(crate) command_id: CommandId,
+}
+
+impl Responder {
+    fn answer(self, answer: Answer) {
+        let _ = self.commands.send(Command::Respond {
+            sequence_number: self.sequence_number,
+            command_id: self.command_id,
+            answer: Box::new(answer),
+        });
+    }
+}
+
+/// A request the peer sent (`deliver_sm`, `data_sm`, `alert_notification`
+/// to an ESME), to answer with [`Request::respond`].
+///
+/// **Default answer:** a `Request` the application took from [`Incoming`]
+/// and dropped unanswered is answered with [`Answer::Ok`] (`ESME_ROK`), so
+/// that no request of the peer is ever left waiting. One the application
+/// never took (it dropped `Incoming`) is answered `ESME_RX_T_APPN`: the MC
+/// delivers it again later. `alert_notification` gets no response;
+/// answering it does nothing.
+///
+/// The PDU's fields are slices of the frame it came in (no octet was
+/// copied).
+#[derive(Debug)]
+pub struct Request {
+    pdu: Pdu,
+    responder: Option<Responder>,
+    /// The application took it from [`Incoming`].
+    taken: bool,
+}
+
+impl Request {
+    pub(crate) fn new(pdu: Pdu, responder: Option<Responder>) -> Self {
+        Self {
+            pdu,
+            responder,
+            taken: false,
+        }
+    }
+
+    /// The request.
+    pub fn pdu(&self) -> &Pdu {
+        &self.pdu
+    }
+
+    /// The request's `command_id`.
+    pub fn command_id(&self) -> CommandId {
+        self.pdu.command_id()
+    }
+
+    /// True if the request awaits a response (all but
+    /// `alert_notification`).
+    pub fn needs_answer(&self) -> bool {
+        self.responder.is_some()
+    }
+
+    /// Answers the request.
+    pub fn respond(mut self, answer: Answer) {
+        if let Some(responder) = self.responder.take() {
+            responder.answer(answer);
+        }
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        if let Some(responder) = self.responder.take() {
+            responder.answer(if self.taken {
+                Answer::Ok
+            } else {
+                Answer::Status(CommandStatus::ESME_RX_T_APPN)
+            });
+        }
+    }
+}
+
+/// Requests kept for the application beyond its inbound window, for
+/// `alert_notification`s (which no window counts).
+const ALERT_ROOM: usize = 16;
+
+/// What an [`Incoming`] and its session share: the requests the session
+/// received and the application has not taken yet, at most as many as the
+/// inbound window (plus a few alerts). The session hands over a request
+/// only once there is room for it; until then it reads nothing more.
+#[derive(Debug)]
+pub(crate) struct Inbox {
+    state: Mutex<InboxState>,
+}
+
+#[derive(Debug)]
+struct InboxState {
+    queue: VecDeque<Request>,
+    capacity: usize,
+    /// The application waits for a request.
+    receiver: Option<Waker>,
+    /// The session waits for room.
+    sender: Option<Waker>,
+    /// `Incoming` was dropped: nobody takes requests any more.
+    receiver_gone: bool,
+    /// The session closed: nothing more comes.
+    sender_gone: bool,
+}
+
+impl Inbox {
+    /// Room for `inbound_window` requests (and a few alerts).
+    pub(crate) fn new(inbound_window: usize) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(InboxState {
+                queue: VecDeque::new(),
+                capacity: inbound_window.saturating_add(ALERT_ROOM),
+                receiver: None,
+                sender: None,
+                receiver_gone: false,
+                sender_gone: false,
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, InboxState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether a request can be handed over now (also when nobody takes
+    /// requests any more: [`Self::push`] then gives it back).
+    pub(crate) fn poll_room(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.lock();
+        if state.receiver_gone || state.queue.len() < state.capacity {
+            Poll::Ready(())
+        } else {
+            state.sender = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    /// Hands a request over. When nobody takes requests any more it is
+    /// dropped untaken, which answers it `ESME_RX_T_APPN`.
+    pub(crate) fn push(&self, request: Request) {
+        let mut state = self.lock();
+        if state.receiver_gone || state.sender_gone {
+            drop(state);
+            drop(request);
+            return;
+        }
+        state.queue.push_back(request);
+        let waker = state.receiver.take();
+        drop(state);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// The session closed: requests not taken yet can no longer be
+    /// answered, and are dropped (the MC delivers them again); the
+    /// application's next wait ends.
+    pub(crate) fn close(&self) {
+        let mut state = self.lock();
+        state.sender_gone = true;
+        let dropped = core::mem::take(&mut state.queue);
+        let waker = state.receiver.take();
+        drop(state);
+        drop(dropped);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    fn poll_take(&self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
+        let mut state = self.lock();
+        if let Some(mut request) = state.queue.pop_front() {
+            request.taken = true;
+            if state.queue.is_empty() && state.queue.capacity() > ALERT_ROOM {
+                state.queue = VecDeque::new();
+            }
+            let waker = state.sender.take();
+            drop(state);
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+            return Poll::Ready(Some(request));
+        }
+        if state.sender_gone {
+            return Poll::Ready(None);
+        }
+        state.receiver = Some(cx.waker().clone());
+        Poll::Pending
+    }
+
+    /// `Incoming` is gone: requests waiting are answered `ESME_RX_T_APPN`
+    /// (not taken), and the session stops waiting for room.
+    fn receiver_gone(&self) {
+        let mut state = self.lock();
+        state.receiver_gone = true;
+        let left = core::mem::take(&mut state.queue);
+        let waker = state.sender.take();
+        drop(state);
+        drop(left);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// The requests an ESME receives: a stream of [`Request`]s, ending when the
+/// session closes.
+///
+/// **Flow control:** the session hands over a request only when it has room
+/// here (the inbound window, [`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window),
+/// plus a few `alert_notification`s), and reads nothing more from the MC
+/// meanwhile: an application that is slow to take requests slows the MC
+/// down through TCP, and no request is refused or lost for it. A request is
+/// acknowledged only once the application took it: answered by
+/// [`Request::respond`], or `ESME_ROK` when dropped.
+///
+/// When `Incoming` is dropped, requests still coming are answered
+/// `ESME_RX_T_APPN` by the session (the MC delivers them again later;
+/// `alert_notification`s are dropped). Requests not taken when the session
+/// closes are dropped unanswered: their answer could no longer be sent, so
+/// the MC delivers them again. While `Incoming` lives, the session does: it
+/// keeps it bound even when every [`Handle`](super::Handle) is gone.
+#[derive(Debug)]
+pub struct Incoming {
+    inbox: Arc<Inbox>,
+    _session: mpsc::UnboundedSender<Command>,
+}
+
+impl Incoming {
+    pub(crate) fn new(inbox: Arc<Inbox>, session: mpsc::UnboundedSender<Command>) -> Self {
+        Self {
+            inbox,
+            _session: session,
+        }
+    }
+
+    /// The next request; `None` once the session is closed.
+    pub async fn recv(&mut self) -> Option<Request> {
+        core::future::poll_fn(|cx| self.inbox.poll_take(cx)).await
+    }
+
+    /// The next request if one is waiting.
+    pub fn try_recv(&mut self) -> Option<Request> {
+        match self
+            .inbox
+            .poll_take(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(request) => request,
+            Poll::Pending => None,
+        }
+    }
+
+    /// Polls for the next request (see [`Incoming::recv`]).
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
+        self.inbox.poll_take(cx)
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        self.inbox.receiver_gone();
+    }
+}
+
+impl futures_core::Stream for Incoming {
+    type Item = Request;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Request>> {
+        self.inbox.poll_take(cx)
+    }
+}

@@ -1,0 +1,395 @@
+//! The ESME that stays bound (`client::Esme`): several binds behind one
+//! handle, reconnection with backoff, requests that survive a dropped
+//! connection without ever being sent twice by the library, throttling,
+//! connect and bind timeouts, events.
+
+#![cfg(feature = "tokio")]
+
+use core::future::Future;
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use core::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use smpp_core::CommandStatus;
+use smpp_core::session::{BindType, Config, Timers};
+use smpp_std::client::{Backoff, Esme, EsmeEvent};
+use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::session::{Answer, Error};
+use smpp_std::{Body, Pdu, SubmitSmBuilder};
+use tokio::sync::broadcast;
+use tokio::time::timeout;
+
+async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    timeout(Duration::from_secs(30), test)
+        .await
+        .expect("the test hung")
+}
+
+fn quick() -> Backoff {
+    Backoff {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(200),
+        factor: 2.0,
+    }
+}
+
+fn timers() -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        response_timer: Duration::from_secs(5),
+        ..Timers::DEFAULT
+    }
+}
+
+fn esme_config() -> Config {
+    Config::esme(BindType::Transmitter)
+        .with_system_id("pool")
+        .unwrap()
+        .with_password("secret")
+        .unwrap()
+        .with_window(16)
+        .with_timers(timers())
+}
+
+fn submit(text: &str) -> Pdu {
+    SubmitSmBuilder::new(0)
+        .destination_addr("447700900123")
+        .short_message(text)
+        .build()
+        .unwrap()
+}
+
+/// Counts every message by text and by session; may throttle, refuse
+/// binds, or answer slowly.
+#[derive(Default)]
+struct Smsc {
+    seen: Mutex<HashMap<String, usize>>,
+    per_session: Mutex<HashMap<u64, usize>>,
+    /// Throttle the first attempt of each message whose number is a
+    /// multiple of 3.
+    throttle: AtomicBool,
+    refuse_binds: AtomicBool,
+    /// The messages throttled once already.
+    throttled_once: Mutex<std::collections::HashSet<String>>,
+    binds: AtomicUsize,
+    delay: Mutex<Option<Duration>>,
+}
+
+impl Handler for Smsc {
+    async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
+        self.binds.fetch_add(1, Ordering::SeqCst);
+        if self.refuse_binds.load(Ordering::SeqCst) || request.password() != b"secret" {
+            CommandStatus::ESME_RINVPASWD
+        } else {
+            CommandStatus::ESME_ROK
+        }
+    }
+
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
+        let Body::SubmitSm(sm) = &pdu.body else {
+            return Answer::Status(CommandStatus::ESME_RINVCMDID);
+        };
+        let text = String::from_utf8_lossy(&sm.short_message).into_owned();
+        let delay = *self.delay.lock().unwrap();
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
+        let number: usize = text.trim_start_matches('m').parse().unwrap_or(1);
+        if self.throttle.load(Ordering::SeqCst)
+            && number.is_multiple_of(3)
+            && self.throttled_once.lock().unwrap().insert(text.clone())
+        {
+            // Refused: not taken, so not counted as received.
+            return Answer::Status(CommandStatus::ESME_RTHROTTLED);
+        }
+        *self.seen.lock().unwrap().entry(text.clone()).or_default() += 1;
+        let key = session_key(cx);
+        *self.per_session.lock().unwrap().entry(key).or_default() += 1;
+        Answer::message_id(text)
+    }
+}
+
+/// A number for the session of `cx`.
+fn session_key(cx: &Context) -> u64 {
+    cx.session().peer_addr().map_or(0, |a| u64::from(a.port()))
+}
+
+struct Running {
+    addr: String,
+    handle: ServerHandle,
+    smsc: Arc<Smsc>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+async fn start(smsc: Smsc) -> Running {
+    let smsc = Arc::new(smsc);
+    let server = Server::bind(
+        "127.0.0.1:0",
+        Config::mc().with_timers(timers()).with_inbound_window(64),
+        Arc::clone(&smsc),
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap().to_string();
+    let handle = server.handle();
+    let task = tokio::spawn(server.run());
+    Running {
+        addr,
+        handle,
+        smsc,
+        task,
+    }
+}
+
+/// The next event that `pick` accepts, skipping others.
+async fn next_event<T>(
+    events: &mut broadcast::Receiver<EsmeEvent>,
+    pick: impl Fn(&EsmeEvent) -> Option<T>,
+) -> T {
+    loop {
+        let event = events.recv().await.expect("an event");
+        if let Some(found) = pick(&event) {
+            return found;
+        }
+    }
+}
+
+#[tokio::test]
+async fn requests_spread_over_every_bind() {
+    bounded(async {
+        let server = start(Smsc::default()).await;
+        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+            .binds(3)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        esme.wait_bound(3).await.unwrap();
+        assert_eq!(esme.sessions().len(), 3);
+        let mut pending = Vec::new();
+        for n in 0..300 {
+            pending.push(esme.queue(submit(&format!("m{n}"))).await.unwrap());
+        }
+        for p in pending {
+            assert!(p.await.unwrap().command_status.is_ok());
+        }
+        let per_session = server.smsc.per_session.lock().unwrap().clone();
+        assert_eq!(per_session.len(), 3, "{per_session:?}");
+        assert_eq!(per_session.values().sum::<usize>(), 300);
+        assert!(per_session.values().all(|&n| n >= 20), "{per_session:?}");
+        esme.unbind().await;
+        assert!(esme.sessions().is_empty());
+        let err = esme.submit_sm(submit("late")).await.unwrap_err();
+        assert!(matches!(err, Error::Closed(_)), "{err:?}");
+        server.handle.shutdown();
+        server.task.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
+    bounded(async {
+        let server = start(Smsc::default()).await;
+        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        esme.wait_bound(1).await.unwrap();
+        assert!(esme.submit_sm(submit("m1")).await.unwrap().is_ok());
+        // The MC drops the session.
+        for session in server.handle.sessions() {
+            session.close();
+        }
+        next_event(&mut events, |e| {
+            matches!(e, EsmeEvent::Disconnected { slot: 0, .. }).then_some(())
+        })
+        .await;
+        // A request made meanwhile waits for the new session.
+        let resp = esme.submit_sm(submit("m2")).await.unwrap();
+        assert!(resp.is_ok());
+        next_event(&mut events, |e| match e {
+            EsmeEvent::Bound { slot: 0, info } => Some(info.system_id.clone()),
+            _ => None,
+        })
+        .await;
+        assert_eq!(server.smsc.binds.load(Ordering::SeqCst), 2);
+        esme.unbind().await;
+        server.handle.shutdown();
+        server.task.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
+    bounded(async {
+        let server = start(Smsc::default()).await;
+        *server.smsc.delay.lock().unwrap() = Some(Duration::from_millis(1));
+        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+            .binds(2)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        esme.wait_bound(2).await.unwrap();
+        // The MC drops a session now and then while 2,000 messages go.
+        let dropper = {
+            let handle = server.handle.clone();
+            tokio::spawn(async move {
+                for _ in 0..6 {
+                    tokio::time::sleep(Duration::from_millis(60)).await;
+                    if let Some(session) = handle.sessions().first() {
+                        session.close();
+                    }
+                }
+            })
+        };
+        let sends: Vec<_> = (0..2000)
+            .map(|n| {
+                let esme = esme.clone();
+                tokio::spawn(async move { (n, esme.submit_sm(submit(&format!("m{n}"))).await) })
+            })
+            .collect();
+        let mut acknowledged = Vec::new();
+        let mut unknown = Vec::new();
+        for send in sends {
+            match send.await.unwrap() {
+                (n, Ok(resp)) => {
+                    assert!(resp.is_ok(), "{resp:?}");
+                    acknowledged.push(n);
+                }
+                (n, Err(e)) if e.may_have_been_received() => unknown.push(n),
+                (n, Err(e)) => panic!("m{n}: {e:?}"),
+            }
+        }
+        dropper.await.unwrap();
+        assert_eq!(acknowledged.len() + unknown.len(), 2000, "none lost");
+        let seen = server.smsc.seen.lock().unwrap().clone();
+        // Never sent twice by the library: each text reached the MC at most
+        // once; each acknowledged one exactly once.
+        assert!(seen.values().all(|&n| n <= 1), "a duplicate");
+        for n in &acknowledged {
+            assert_eq!(seen.get(&format!("m{n}")), Some(&1), "m{n}");
+        }
+        assert!(server.handle.stats().closed >= 3, "the MC dropped sessions");
+        esme.unbind().await;
+        server.handle.shutdown();
+        server.task.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn throttled_requests_back_off_and_go_again_when_asked() {
+    bounded(async {
+        let smsc = Smsc::default();
+        smsc.throttle.store(true, Ordering::SeqCst);
+        let server = start(smsc).await;
+        let backoff = Backoff {
+            initial: Duration::from_millis(10),
+            max: Duration::from_millis(50),
+            factor: 2.0,
+        };
+        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+            .throttle_backoff(backoff, 3)
+            .start()
+            .unwrap();
+        for n in 0..30 {
+            let resp = esme.submit_sm(submit(&format!("m{n}"))).await.unwrap();
+            assert!(resp.is_ok(), "m{n}: {resp:?}");
+        }
+        let seen = server.smsc.seen.lock().unwrap().clone();
+        assert!((0..30).all(|n| seen.get(&format!("m{n}")) == Some(&1)));
+        esme.unbind().await;
+
+        // Without the backoff the throttled answer is the answer.
+        let (plain, _incoming) = Esme::builder(&*server.addr, esme_config()).start().unwrap();
+        let resp = plain.submit_sm(submit("m300")).await.unwrap();
+        assert_eq!(resp.command_status, CommandStatus::ESME_RTHROTTLED);
+        plain.unbind().await;
+        server.handle.shutdown();
+        server.task.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_bind_is_reported_and_tried_again() {
+    bounded(async {
+        let smsc = Smsc::default();
+        smsc.refuse_binds.store(true, Ordering::SeqCst);
+        let server = start(smsc).await;
+        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        for _ in 0..2 {
+            let status = next_event(&mut events, |e| match e {
+                EsmeEvent::BindFailed { status, .. } => Some(*status),
+                _ => None,
+            })
+            .await;
+            assert_eq!(status, Some(CommandStatus::ESME_RINVPASWD));
+        }
+        server.smsc.refuse_binds.store(false, Ordering::SeqCst);
+        esme.wait_bound(1).await.unwrap();
+        assert!(server.smsc.binds.load(Ordering::SeqCst) >= 3);
+        drop(esme);
+        // Dropping the last handle unbinds.
+        while server.handle.stats().bound > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        server.handle.shutdown();
+        server.task.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unanswered_bind_times_out_and_is_reported() {
+    bounded(async {
+        // Accepts connections and reads, never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let silent = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                held.push(stream);
+            }
+        });
+        let (esme, _incoming) = Esme::builder(addr, esme_config())
+            .bind_timeout(Duration::from_millis(200))
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        let started = tokio::time::Instant::now();
+        let status = next_event(&mut events, |e| match e {
+            EsmeEvent::BindFailed { status, .. } => Some(*status),
+            _ => None,
+        })
+        .await;
+        assert_eq!(status, None);
+        assert!(started.elapsed() < Duration::from_secs(3));
+        // Nothing listens here at all.
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let nowhere = closed.local_addr().unwrap().to_string();
+        drop(closed);
+        let (refused, _incoming) = Esme::builder(nowhere, esme_config())
+            .connect_timeout(Duration::from_millis(200))
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let mut events = refused.events();
+        next_event(&mut events, |e| {
+            matches!(e, EsmeEvent::ConnectFailed { .. }).then_some(())
+        })
+        .await;
+        silent.abort();
+    })
+    .await;
+}

@@ -1,0 +1,349 @@
+//! What sessions report: counters and latencies per session and per
+//! server, the peer's protocol errors, `tracing` spans and events (feature
+//! `tracing`) and the `metrics` facade (feature `metrics`).
+
+#![cfg(feature = "tokio")]
+
+use core::future::Future;
+use core::time::Duration;
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use smpp_core::session::{BindType, Config, ProtocolError, Timers};
+use smpp_core::{CommandId, CommandStatus};
+use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::session::{Answer, Handle, Incoming};
+use smpp_std::{Pdu, SubmitSmBuilder, client};
+use tokio::io::AsyncWriteExt;
+use tokio::time::timeout;
+
+async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    timeout(Duration::from_secs(20), test)
+        .await
+        .expect("the test hung")
+}
+
+struct Smsc;
+
+impl Handler for Smsc {
+    async fn bind(&self, _cx: &Context, _request: &BindRequest) -> CommandStatus {
+        CommandStatus::ESME_ROK
+    }
+
+    async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
+        if pdu.sequence_number.is_multiple_of(10) {
+            Answer::Status(CommandStatus::ESME_RTHROTTLED)
+        } else {
+            Answer::message_id("id")
+        }
+    }
+}
+
+fn quiet() -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        ..Timers::DEFAULT
+    }
+}
+
+async fn pair() -> (ServerHandle, tokio::task::JoinHandle<()>, Handle, Incoming) {
+    let server = Server::bind(
+        "127.0.0.1:0",
+        Config::mc().with_timers(quiet()),
+        Arc::new(Smsc),
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let handle = server.handle();
+    let task = tokio::spawn(server.run());
+    let config = Config::esme(BindType::Transmitter)
+        .with_system_id("watched")
+        .unwrap()
+        .with_window(8)
+        .with_timers(quiet());
+    let (esme, incoming) = client::connect(addr, config).await.unwrap();
+    (handle, task, esme, incoming)
+}
+
+fn submit() -> Pdu {
+    SubmitSmBuilder::new(0)
+        .destination_addr("447700900123")
+        .short_message("counted")
+        .build()
+        .unwrap()
+}
+
+/// Waits until `ready` holds (counters are published once per turn of the
+/// session's task).
+async fn until(ready: impl Fn() -> bool) {
+    while !ready() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
+    bounded(async {
+        let (server, task, esme, _incoming) = pair().await;
+        let mut throttled = 0;
+        for _ in 0..100 {
+            let resp = esme.submit_sm(submit()).await.unwrap();
+            if resp.command_status == CommandStatus::ESME_RTHROTTLED {
+                throttled += 1;
+            }
+        }
+        let stats = esme.stats();
+        let t = &stats.traffic;
+        assert_eq!(t.sent_of(CommandId::SUBMIT_SM), 100);
+        assert_eq!(t.sent_of(CommandId::BIND_TRANSMITTER), 1);
+        assert_eq!(t.received_of(CommandId::SUBMIT_SM_RESP), 100);
+        let throttled_resp = t
+            .received
+            .iter()
+            .find(|c| {
+                c.command_id == CommandId::SUBMIT_SM_RESP
+                    && c.command_status == CommandStatus::ESME_RTHROTTLED
+            })
+            .map_or(0, |c| c.count);
+        assert_eq!(throttled_resp, throttled);
+        assert_eq!(t.throttled, throttled);
+        assert_eq!(t.latency.count, 100);
+        assert!(t.latency.p50 <= t.latency.p99 && t.latency.p99 <= t.latency.max);
+        assert!(t.latency.max > Duration::ZERO);
+        assert_eq!((stats.outstanding, stats.window), (0, 8));
+        assert_eq!(stats.last_protocol_error, None);
+
+        // The server counts the other way round, over all its sessions.
+        until(|| server.traffic().sent_of(CommandId::SUBMIT_SM_RESP) == 100).await;
+        let t = server.traffic();
+        assert_eq!(t.received_of(CommandId::SUBMIT_SM), 100);
+        assert_eq!(t.received_of(CommandId::BIND_TRANSMITTER), 1);
+        assert_eq!(t.sent_of(CommandId::BIND_TRANSMITTER_RESP), 1);
+        esme.unbind().await.unwrap();
+        // Closed sessions stay counted.
+        until(|| server.traffic().received_of(CommandId::UNBIND) == 1).await;
+        assert_eq!(server.traffic().received_of(CommandId::SUBMIT_SM), 100);
+        server.shutdown();
+        task.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_client_reports_the_peers_protocol_errors() {
+    bounded(async {
+        // A raw MC: answers the bind, then sends a response to nothing and
+        // a malformed PDU.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mc = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut framed =
+                tokio_util::codec::Framed::new(&mut stream, smpp_std::SmppCodec::new());
+            let bind = framed.next().await.unwrap().unwrap();
+            let resp = smpp_std::BindRespBuilder::transceiver_resp(bind.header.sequence_number)
+                .system_id("raw")
+                .build()
+                .unwrap();
+            let mut wire = bytes::BytesMut::new();
+            tokio_util::codec::Encoder::encode(&mut smpp_std::SmppCodec::new(), &resp, &mut wire)
+                .unwrap();
+            let stream = framed.get_mut();
+            stream.write_all(&wire).await.unwrap();
+            // submit_sm_resp for sequence 999, which nothing asked for.
+            stream
+                .write_all(&[0, 0, 0, 17, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 3, 0xE7, 0])
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        });
+        let config = Config::esme(BindType::Transceiver).with_timers(quiet());
+        let (esme, _incoming) = client::connect(addr, config).await.unwrap();
+        until(|| esme.stats().traffic.protocol_errors == 1).await;
+        assert_eq!(
+            esme.stats().last_protocol_error,
+            Some(ProtocolError::UnexpectedResponse {
+                command_id: CommandId::SUBMIT_SM_RESP,
+                sequence_number: 999,
+                command_status: CommandStatus::ESME_ROK
+            })
+        );
+        let shown = esme.stats().last_protocol_error.unwrap().to_string();
+        assert!(shown.contains("answers no outstanding request"), "{shown}");
+        esme.close();
+        mc.abort();
+    })
+    .await;
+}
+
+#[cfg(feature = "tracing")]
+mod tracing_events {
+    use std::sync::Mutex;
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Level, Metadata, Subscriber};
+
+    /// Remembers every span's fields and every event, flattened to text.
+    #[derive(Default)]
+    pub(super) struct Collect {
+        pub(super) lines: Mutex<Vec<String>>,
+        next: Mutex<u64>,
+    }
+
+    struct Text(String);
+
+    impl Visit for Text {
+        fn record_debug(&mut self, field: &Field, value: &dyn core::fmt::Debug) {
+            use core::fmt::Write;
+            let _ = write!(self.0, " {}={value:?}", field.name());
+        }
+    }
+
+    impl Subscriber for Collect {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut text = Text(format!("span {}", span.metadata().name()));
+            span.record(&mut text);
+            self.lines.lock().unwrap().push(text.0);
+            let mut next = self.next.lock().unwrap();
+            *next += 1;
+            Id::from_u64(*next)
+        }
+
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            let mut text = Text("record".to_owned());
+            values.record(&mut text);
+            self.lines.lock().unwrap().push(text.0);
+        }
+
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+        fn event(&self, event: &Event<'_>) {
+            let level = *event.metadata().level();
+            let mut text = Text(level_name(level).to_owned());
+            event.record(&mut text);
+            self.lines.lock().unwrap().push(text.0);
+        }
+
+        fn enter(&self, _: &Id) {}
+
+        fn exit(&self, _: &Id) {}
+    }
+
+    fn level_name(level: Level) -> &'static str {
+        match level {
+            Level::TRACE => "trace",
+            Level::DEBUG => "debug",
+            Level::INFO => "info",
+            Level::WARN => "warn",
+            Level::ERROR => "error",
+        }
+    }
+}
+
+#[cfg(feature = "tracing")]
+#[test]
+fn a_session_traces_its_pdus_and_states_in_a_span() {
+    let collect = Arc::new(tracing_events::Collect::default());
+    let dispatch = tracing::Dispatch::from(Arc::clone(&collect));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tracing::dispatcher::with_default(&dispatch, || {
+        runtime.block_on(bounded(async {
+            let (server, task, esme, _incoming) = pair().await;
+            esme.submit_sm(submit()).await.unwrap();
+            esme.unbind().await.unwrap();
+            server.shutdown();
+            task.await.unwrap();
+        }));
+    });
+    let lines = collect.lines.lock().unwrap().clone();
+    let has = |needle: &[&str]| lines.iter().any(|l| needle.iter().all(|n| l.contains(n)));
+    assert!(has(&["span smpp_session", "role=Esme"]), "{lines:#?}");
+    assert!(
+        has(&["span smpp_session", "role=Mc", "peer="]),
+        "{lines:#?}"
+    );
+    assert!(has(&["record", "system_id=watched"]), "{lines:#?}");
+    assert!(has(&["record", "bind_type=Transmitter"]), "{lines:#?}");
+    assert!(
+        has(&["trace", "received", "command=submit_sm"]),
+        "{lines:#?}"
+    );
+    assert!(
+        has(&["trace", "queued", "command=submit_sm_resp"]),
+        "{lines:#?}"
+    );
+    assert!(has(&["debug", "bound"]), "{lines:#?}");
+    assert!(has(&["debug", "closed", "reason=unbound"]), "{lines:#?}");
+}
+
+#[cfg(feature = "metrics")]
+#[test]
+fn the_metrics_facade_gets_counters_and_latencies() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    metrics::with_local_recorder(&recorder, || {
+        runtime.block_on(bounded(async {
+            let (server, task, esme, _incoming) = pair().await;
+            for _ in 0..20 {
+                esme.submit_sm(submit()).await.unwrap();
+            }
+            esme.unbind().await.unwrap();
+            server.shutdown();
+            task.await.unwrap();
+        }));
+    });
+    let snapshot = snapshotter.snapshot().into_vec();
+    let counter = |name: &str, labels: &[(&str, &str)]| -> u64 {
+        snapshot
+            .iter()
+            .filter(|(key, ..)| {
+                key.key().name() == name
+                    && labels
+                        .iter()
+                        .all(|(k, v)| key.key().labels().any(|l| l.key() == *k && l.value() == *v))
+            })
+            .map(|(.., value)| match value {
+                DebugValue::Counter(n) => *n,
+                _ => 0,
+            })
+            .sum()
+    };
+    let out = [
+        ("role", "esme"),
+        ("direction", "out"),
+        ("command", "submit_sm"),
+    ];
+    assert_eq!(counter("smpp_pdus_total", &out), 20);
+    let resp = [
+        ("role", "mc"),
+        ("direction", "out"),
+        ("command", "submit_sm_resp"),
+    ];
+    assert_eq!(counter("smpp_pdus_total", &resp), 20);
+    assert_eq!(counter("smpp_binds_total", &[("role", "esme")]), 1);
+    let latencies: usize = snapshot
+        .iter()
+        .filter(|(key, ..)| key.key().name() == "smpp_response_seconds")
+        .map(|(.., value)| match value {
+            DebugValue::Histogram(samples) => samples.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(latencies, 20);
+}

@@ -1,0 +1,401 @@
+//! The SMSC server beyond one session: handlers that reach the server,
+//! routing by account and by address range, admission per account
+//! (binds and message quota), and sessions over connections the
+//! application accepted itself.
+
+#![cfg(feature = "tokio")]
+
+use core::future::Future;
+use core::time::Duration;
+use std::sync::{Arc, Mutex};
+
+use smpp_core::session::{BindType, CloseReason, Config, Timers};
+use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
+use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::session::{Answer, Error, Handle, Incoming};
+use smpp_std::{Pdu, SubmitSmBuilder, client};
+use tokio::time::timeout;
+
+async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    timeout(Duration::from_secs(20), test)
+        .await
+        .expect("the test hung")
+}
+
+fn quiet() -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        ..Timers::DEFAULT
+    }
+}
+
+/// Binds every ESME; answers a `submit_sm` with a receipt to its account,
+/// and an MO (a `submit_sm` to "MO:<destination>") by address.
+#[derive(Default)]
+struct Smsc {
+    /// What each bind's session said of itself, seen from `bind`.
+    seen: Mutex<Vec<(Vec<u8>, bool)>>,
+    bound: Mutex<Vec<Handle>>,
+}
+
+impl Handler for Smsc {
+    async fn bind(&self, cx: &Context, request: &BindRequest) -> CommandStatus {
+        // The session's own handle is there before it is bound.
+        let unbound = cx.session().bind_info().is_none() && !cx.server().is_shut_down();
+        self.seen
+            .lock()
+            .unwrap()
+            .push((request.system_id().to_vec(), unbound));
+        CommandStatus::ESME_ROK
+    }
+
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
+        let Body::SubmitSm(sm) = &pdu.body else {
+            return Answer::Status(CommandStatus::ESME_RINVCMDID);
+        };
+        let text = String::from_utf8_lossy(&sm.short_message).into_owned();
+        let server = cx.server().clone();
+        if let Some(destination) = text.strip_prefix("MO:") {
+            let mo = SubmitSmBuilder::deliver_sm(0)
+                .source_addr(sm.source_addr.as_bytes())
+                .destination_addr(destination)
+                .short_message("hello from a phone")
+                .build()
+                .unwrap();
+            let destination = destination.to_owned();
+            let result = server.deliver_to_address(&destination, mo).await;
+            return match result {
+                Ok(resp) if resp.is_ok() => Answer::message_id("mo"),
+                Err(Error::NoRoute) => Answer::Status(CommandStatus::ESME_RINVDSTADR),
+                _ => Answer::Status(CommandStatus::ESME_RSYSERR),
+            };
+        }
+        let account = cx
+            .session()
+            .system_id()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let receipt = SubmitSmBuilder::deliver_sm(0)
+            .esm_class(EsmClass::DELIVERY_RECEIPT)
+            .receipted_message_id(text.as_str())
+            .build()
+            .unwrap();
+        tokio::spawn(async move { server.deliver_to_system_id(&account, receipt).await });
+        Answer::message_id(text)
+    }
+
+    fn bound(&self, cx: &Context) {
+        self.bound.lock().unwrap().push(cx.session().clone());
+    }
+}
+
+struct Running {
+    addr: core::net::SocketAddr,
+    handle: ServerHandle,
+    smsc: Arc<Smsc>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    async fn start(configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>) -> Self {
+        let smsc = Arc::new(Smsc::default());
+        let server = Server::bind(
+            "127.0.0.1:0",
+            Config::mc().with_timers(quiet()),
+            Arc::clone(&smsc),
+        )
+        .await
+        .unwrap();
+        let server = configure(server);
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let task = tokio::spawn(server.run());
+        Self {
+            addr,
+            handle,
+            smsc,
+            task,
+        }
+    }
+
+    async fn stop(self) {
+        self.handle.shutdown();
+        self.task.await.unwrap();
+    }
+}
+
+fn esme(system_id: &str, bind_type: BindType) -> Config {
+    Config::esme(bind_type)
+        .with_system_id(system_id)
+        .unwrap()
+        .with_timers(quiet())
+}
+
+async fn connect(addr: core::net::SocketAddr, config: Config) -> (Handle, Incoming) {
+    client::connect(addr, config).await.expect("bound")
+}
+
+fn submit(text: &str) -> Pdu {
+    SubmitSmBuilder::new(0)
+        .source_addr("447700900001")
+        .destination_addr("447700900123")
+        .short_message(text)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_handler_reaches_the_server_and_its_own_session() {
+    bounded(async {
+        let server = Running::start(|s| s).await;
+        let (esme, _incoming) = connect(server.addr, esme("shop", BindType::Transceiver)).await;
+        assert_eq!(
+            server.smsc.seen.lock().unwrap()[..],
+            [(b"shop".to_vec(), true)]
+        );
+        let bound = server.smsc.bound.lock().unwrap()[0].clone();
+        let info = bound.bind_info().unwrap();
+        assert_eq!(info.system_id.as_bytes(), b"shop");
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_bind_is_kept_for_routing() {
+    bounded(async {
+        let server = Running::start(|s| s).await;
+        let config = esme("shop", BindType::Receiver)
+            .with_system_type("VMA")
+            .unwrap()
+            .with_address_range(Ton::INTERNATIONAL, Npi::ISDN, "^4477")
+            .unwrap();
+        let (esme, _incoming) = connect(server.addr, config).await;
+        let session = server.handle.session("shop").expect("a receiver of shop");
+        let info = session.bind_info().unwrap();
+        assert_eq!(info.bind_type, BindType::Receiver);
+        assert_eq!(info.system_type.as_bytes(), b"VMA");
+        assert_eq!(info.addr_ton, Ton::INTERNATIONAL);
+        assert_eq!(info.addr_npi, Npi::ISDN);
+        assert_eq!(info.address_range.as_bytes(), b"^4477");
+        assert_eq!(info.interface_version, smpp_core::InterfaceVersion::V34);
+        // The ESME sees the same of its own bind.
+        let own = esme.bind_info().unwrap();
+        assert_eq!(own.address_range.as_bytes(), b"^4477");
+        assert_eq!(own.system_id.as_bytes(), b"");
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_receipt_goes_to_the_accounts_receiver_on_another_connection() {
+    bounded(async {
+        let server = Running::start(|s| s).await;
+        let (_rx, mut incoming) = connect(server.addr, esme("shop", BindType::Receiver)).await;
+        let (tx, _tx_incoming) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
+        // Another account's receiver must not get it.
+        let (_other, mut other_incoming) =
+            connect(server.addr, esme("bank", BindType::Receiver)).await;
+        for n in 0..20 {
+            let resp = tx.submit_sm(submit(&format!("m{n}"))).await.unwrap();
+            assert!(resp.is_ok());
+        }
+        let mut ids = Vec::new();
+        for _ in 0..20 {
+            let request = incoming.recv().await.unwrap();
+            let Body::DeliverSm(dlr) = &request.pdu().body else {
+                panic!("{:?}", request.pdu())
+            };
+            let id = dlr.tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).unwrap();
+            ids.push(String::from_utf8_lossy(id.as_cstr()).into_owned());
+        }
+        ids.sort();
+        let mut expected: Vec<String> = (0..20).map(|n| format!("m{n}")).collect();
+        expected.sort();
+        assert_eq!(ids, expected);
+        assert!(other_incoming.try_recv().is_none());
+        // No receiver: no route.
+        let receipt = SubmitSmBuilder::deliver_sm(0).build().unwrap();
+        let err = server
+            .handle
+            .deliver_to_system_id("nobody", receipt)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::NoRoute), "{err:?}");
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_mo_message_goes_to_the_receiver_whose_address_range_matches() {
+    bounded(async {
+        let server = Running::start(|s| s).await;
+        let ranged = |id: &str, range: &str| {
+            esme(id, BindType::Receiver)
+                .with_address_range(Ton::UNKNOWN, Npi::UNKNOWN, range)
+                .unwrap()
+        };
+        let (_uk, mut uk) = connect(server.addr, ranged("uk", "^44")).await;
+        let (_de, mut de) = connect(server.addr, ranged("de", "^49(15|16)")).await;
+        let (tx, _) = connect(server.addr, esme("sender", BindType::Transmitter)).await;
+        assert_eq!(server.handle.route("447700900123").len(), 1);
+        assert_eq!(server.handle.route("4915112345").len(), 1);
+        assert_eq!(server.handle.route("4930123").len(), 0);
+        // The MC's answer waits for the MO's deliver_sm_resp, which the
+        // receiving ESME gives once its application took the message.
+        let sends = {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut statuses = Vec::new();
+                for to in ["MO:447700900999", "MO:4916012345", "MO:330000"] {
+                    statuses.push(tx.submit_sm(submit(to)).await.unwrap().command_status);
+                }
+                statuses
+            })
+        };
+        let destination = |request: smpp_std::session::Request| {
+            let Body::DeliverSm(mo) = &request.pdu().body else {
+                panic!()
+            };
+            String::from_utf8_lossy(mo.destination_addr.as_bytes()).into_owned()
+        };
+        assert_eq!(destination(uk.recv().await.unwrap()), "447700900999");
+        assert_eq!(destination(de.recv().await.unwrap()), "4916012345");
+        assert_eq!(
+            sends.await.unwrap(),
+            [
+                CommandStatus::ESME_ROK,
+                CommandStatus::ESME_ROK,
+                CommandStatus::ESME_RINVDSTADR
+            ]
+        );
+        assert!(uk.try_recv().is_none() && de.try_recv().is_none());
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_binds_at_most_so_many_times() {
+    for status in [CommandStatus::ESME_RALYBND, CommandStatus::ESME_RBINDFAIL] {
+        bounded(async {
+            let server = Running::start(|s| {
+                s.with_account_limits(AccountLimits::UNLIMITED.with_max_binds(2))
+                    .with_account("big", AccountLimits::UNLIMITED)
+                    .with_bind_limit_status(status)
+            })
+            .await;
+            let (a, _ia) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
+            let (_b, _ib) = connect(server.addr, esme("shop", BindType::Receiver)).await;
+            let refused = client::connect(server.addr, esme("shop", BindType::Transceiver)).await;
+            assert!(
+                matches!(refused, Err(Error::BindRefused(s)) if s == status),
+                "{refused:?}"
+            );
+            // Other accounts are not affected; "big" has no limit.
+            let mut others = Vec::new();
+            for _ in 0..3 {
+                others.push(connect(server.addr, esme("big", BindType::Transmitter)).await);
+            }
+            assert_eq!(server.handle.stats().binds_refused_account, 1);
+            // A place frees when a session ends.
+            a.unbind().await.unwrap();
+            let stats = || server.handle.stats();
+            while stats().bound != 4 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            let (_c, _ic) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
+            server.stop().await;
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn an_accounts_quota_is_shared_by_its_sessions_and_spares_the_others() {
+    bounded(async {
+        let server = Running::start(|s| {
+            s.with_account(
+                "greedy",
+                AccountLimits::UNLIMITED.with_max_messages_per_second(20),
+            )
+        })
+        .await;
+        let window = |c: Config| c.with_window(64);
+        let (g1, _i1) = connect(server.addr, window(esme("greedy", BindType::Transmitter))).await;
+        let (g2, _i2) = connect(server.addr, window(esme("greedy", BindType::Transmitter))).await;
+        let (polite, _i3) =
+            connect(server.addr, window(esme("polite", BindType::Transmitter))).await;
+        let burst = |esme: Handle| async move {
+            let pending: Vec<_> = futures_burst(&esme, 60).await;
+            let mut ok = 0;
+            let mut throttled = 0;
+            for p in pending {
+                match p.await.unwrap().command_status {
+                    CommandStatus::ESME_ROK => ok += 1,
+                    CommandStatus::ESME_RTHROTTLED => throttled += 1,
+                    other => panic!("{other}"),
+                }
+            }
+            (ok, throttled)
+        };
+        let (a, b, c) = tokio::join!(burst(g1), burst(g2), burst(polite));
+        // 20 per second over two sessions: each takes its half of the
+        // one-second allowance (about 10), never the other's.
+        for (ok, throttled) in [a, b] {
+            assert!((8..=13).contains(&ok), "{a:?} {b:?}");
+            assert_eq!(ok + throttled, 60);
+        }
+        assert_eq!(c, (60, 0), "another account is not throttled");
+        assert_eq!(server.handle.stats().throttled, a.1 + b.1);
+        server.stop().await;
+    })
+    .await;
+}
+
+/// Queues `n` submits at once; their pending responses.
+async fn futures_burst(esme: &Handle, n: usize) -> Vec<smpp_std::session::Pending> {
+    let mut pending = Vec::new();
+    for i in 0..n {
+        pending.push(esme.queue(submit(&format!("b{i}"))).await.unwrap());
+    }
+    pending
+}
+
+#[tokio::test]
+async fn connections_accepted_elsewhere_join_the_server() {
+    bounded(async {
+        let server = Running::start(|s| s.with_max_connections(1)).await;
+        let (esme_side, mc_side) = tokio::io::duplex(16 * 1024);
+        let handle = server.handle.clone();
+        let serving = tokio::spawn(async move { handle.serve(mc_side, None).await });
+        let (piped, _incoming) = client::bind(esme_side, esme("pipe", BindType::Transceiver))
+            .await
+            .unwrap();
+        // It counts against the server's cap: a TCP bind is refused.
+        let refused = client::connect(server.addr, esme("tcp", BindType::Transmitter)).await;
+        assert!(
+            matches!(
+                refused,
+                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
+            ),
+            "{refused:?}"
+        );
+        assert!(server.handle.session("pipe").is_some());
+        // Shutdown unbinds it like the others.
+        server.handle.shutdown();
+        assert_eq!(serving.await.unwrap(), CloseReason::Unbound);
+        assert_eq!(piped.closed().await, CloseReason::Unbound);
+        server.task.await.unwrap();
+        // A handle of a server shut down serves nothing.
+        let (_a, b) = tokio::io::duplex(64);
+        assert_eq!(server.handle.serve(b, None).await, CloseReason::Local);
+    })
+    .await;
+}

@@ -1,0 +1,211 @@
+//! SMPP over TLS: `client::connect_tls` against `Server::bind_tls`, with
+//! certificates made in the test; a certificate for another name, and a
+//! plain connection to a TLS port, fail instead of hanging.
+
+#![cfg(feature = "tls")]
+
+use core::future::Future;
+use core::time::Duration;
+use std::sync::Arc;
+
+use smpp_core::CommandStatus;
+use smpp_core::session::{BindType, CloseReason, Config};
+use smpp_std::client::{self, rustls};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
+use smpp_std::session::{Answer, Error};
+use smpp_std::{Pdu, SubmitSmBuilder};
+use tokio::time::timeout;
+
+async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    timeout(Duration::from_secs(20), test)
+        .await
+        .expect("the test hung")
+}
+
+struct Smsc;
+
+impl Handler for Smsc {
+    async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
+        if request.password() == b"secret" {
+            CommandStatus::ESME_ROK
+        } else {
+            CommandStatus::ESME_RINVPASWD
+        }
+    }
+
+    async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
+        Answer::message_id(format!("tls-{}", pdu.sequence_number))
+    }
+}
+
+/// A certificate for `localhost` and 127.0.0.1, its key, and a client
+/// configuration that trusts it.
+fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    let cert = certified.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let server = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.clone()], key)
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (Arc::new(server), Arc::new(client))
+}
+
+fn esme_config(password: &str) -> Config {
+    Config::esme(BindType::Transceiver)
+        .with_system_id("esme")
+        .unwrap()
+        .with_password(password)
+        .unwrap()
+        .with_window(32)
+}
+
+#[tokio::test]
+async fn an_esme_binds_and_submits_over_tls() {
+    bounded(async {
+        let (server_tls, client_tls) = pki();
+        let server = Server::bind_tls("127.0.0.1:0", Config::mc(), Arc::new(Smsc), server_tls)
+            .await
+            .unwrap();
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let serving = tokio::spawn(server.run());
+
+        let (esme, _incoming) = client::connect_tls(
+            addr,
+            "localhost",
+            Arc::clone(&client_tls),
+            esme_config("secret"),
+        )
+        .await
+        .unwrap();
+        let mut pending = Vec::new();
+        for n in 0..200 {
+            let submit = SubmitSmBuilder::new(0)
+                .destination_addr("447700900123")
+                .short_message(format!("over tls {n}"))
+                .build()
+                .unwrap();
+            pending.push(esme.queue(submit).await.unwrap());
+        }
+        for p in pending {
+            let resp = smpp_std::session::SmResponse::from(p.await.unwrap());
+            assert!(resp.is_ok());
+            assert!(resp.message_id.to_str().unwrap().starts_with("tls-"));
+        }
+        // The bind is checked as on plain TCP.
+        let refused =
+            client::connect_tls(addr, "127.0.0.1", client_tls, esme_config("wrong")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))
+            ),
+            "{refused:?}"
+        );
+        esme.unbind().await.unwrap();
+        assert_eq!(esme.closed().await, CloseReason::Unbound);
+        handle.shutdown();
+        serving.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_certificate_for_another_name_is_refused() {
+    bounded(async {
+        let (server_tls, client_tls) = pki();
+        let server = Server::bind_tls("127.0.0.1:0", Config::mc(), Arc::new(Smsc), server_tls)
+            .await
+            .unwrap();
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let serving = tokio::spawn(server.run());
+        let wrong =
+            client::connect_tls(addr, "smsc.example.com", client_tls, esme_config("secret")).await;
+        let Err(Error::Io(e)) = wrong else {
+            panic!("bound to a certificate of another name: {wrong:?}")
+        };
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{e}");
+        assert_eq!(handle.stats().bound, 0);
+        handle.shutdown();
+        serving.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
+    bounded(async {
+        let (server_tls, _) = pki();
+        let mc = Config::mc().with_timers(smpp_core::session::Timers {
+            session_init_timer: Some(Duration::from_secs(1)),
+            ..smpp_core::session::Timers::DEFAULT
+        });
+        let server = Server::bind_tls("127.0.0.1:0", mc, Arc::new(Smsc), server_tls)
+            .await
+            .unwrap();
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let serving = tokio::spawn(server.run());
+        // The bind is no TLS ClientHello: the server drops the connection.
+        let plain = client::connect(addr, esme_config("secret")).await;
+        assert!(
+            matches!(plain, Err(Error::Closed(_) | Error::Io(_))),
+            "{plain:?}"
+        );
+        handle.shutdown();
+        serving.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
+    bounded(async {
+        let (server_tls, client_tls) = pki();
+        // The application runs its own listener and handshake.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
+            .await
+            .unwrap();
+        let handle = server.handle();
+        let serving = tokio::spawn(server.run());
+        let acceptor = tokio_rustls::TlsAcceptor::from(server_tls);
+        let accepted = {
+            let handle = handle.clone();
+            tokio::spawn(async move {
+                let (tcp, peer) = listener.accept().await.unwrap();
+                let tls = acceptor.accept(tcp).await.unwrap();
+                handle.serve(tls, Some(peer)).await
+            })
+        };
+        let (esme, _incoming) =
+            client::connect_tls(addr, "localhost", client_tls, esme_config("secret"))
+                .await
+                .unwrap();
+        assert_eq!(handle.stats().bound, 1);
+        let submit = SubmitSmBuilder::new(0)
+            .destination_addr("1")
+            .build()
+            .unwrap();
+        assert!(esme.submit_sm(submit).await.unwrap().is_ok());
+        handle.shutdown();
+        assert_eq!(accepted.await.unwrap(), CloseReason::Unbound);
+        serving.await.unwrap();
+    })
+    .await;
+}

@@ -1,0 +1,428 @@
+//! Items 5 and 8, and peers that never answer: every peer is timed out.
+//! A peer that stops reading is closed by a write timeout, a bind left
+//! undecided by the session init timer, an unanswered request by the
+//! response timer (its window slot freed), a stalled unbind by shutdown.
+
+use core::time::Duration;
+use std::sync::Arc;
+
+use smpp_core::CommandId;
+use smpp_core::session::{BindType, CloseReason, Timers};
+use smpp_std::session::{Error, Handle, SmResponse};
+use smpp_std::{BindBuilder, HeaderOnlyBuilder};
+use tokio::task::JoinHandle;
+
+use crate::harness::{
+    Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, bound_session, client_link, esme,
+    flood, goes_on, ids, mc, push, quiet, run, server_link, submit, submit_sm, window_whole,
+    write_without_reading,
+};
+
+/// 500 ms for a write to make progress, 10 s for a response; no
+/// `enquire_link`, whose own response timer would close the session where
+/// it finds room in the transmit queue: only the write timer closes a
+/// session whose peer stopped reading.
+fn short() -> Timers {
+    Timers {
+        write_timer: Some(Duration::from_millis(500)),
+        ..quiet(Duration::from_secs(10))
+    }
+}
+
+/// 500 ms for a response and so, by default, for a write to make progress.
+fn short_response() -> Timers {
+    quiet(Duration::from_millis(500))
+}
+
+/// A raw end whose kernel buffers are small: a peer that stops reading
+/// blocks the library's writes soon.
+const SMALL: RawEnd = RawEnd {
+    resets: false,
+    small_buffers: true,
+};
+
+/// `submit_sm` an ESME that never reads writes: more than the buffers
+/// hold.
+const FLOOD: u32 = 200_000;
+
+/// Four bound ESMEs write [`FLOOD`] `submit_sm` each and never read.
+fn esmes_that_never_read(transport: Transport) {
+    run(move |probe| async move {
+        let smsc = Arc::new(Smsc::default());
+        let mut sessions = Vec::new();
+        let mut floods = Vec::new();
+        probe.step("four ESMEs binding");
+        for _ in 0..4 {
+            let (session, mut raw) =
+                server_link(transport, SMALL, mc().with_timers(short()), &smsc).await;
+            raw.bind(BindType::Transmitter).await;
+            let octets = flood(&submit_sm(0, Size::Small), 2, FLOOD);
+            floods.push(write_without_reading(raw, octets));
+            sessions.push(session);
+        }
+        probe
+            .within(
+                Duration::from_secs(6),
+                "every session whose ESME never reads to end",
+                async {
+                    for session in sessions {
+                        session.await.unwrap();
+                    }
+                },
+            )
+            .await;
+        assert_eq!(smsc.closed(), [CloseReason::WriteTimeout; 4]);
+        for flood in floods {
+            let written = probe
+                .within(Duration::from_secs(3), "an ESME's flood to end", flood)
+                .await
+                .unwrap();
+            assert!(written.is_err(), "the session read the whole flood");
+        }
+    });
+}
+
+#[test]
+fn the_server_closes_esmes_that_send_but_never_read_over_tcp() {
+    esmes_that_never_read(Transport::Tcp);
+}
+
+#[test]
+fn the_server_closes_esmes_that_send_but_never_read_over_pipes() {
+    esmes_that_never_read(Transport::Pipe);
+}
+
+/// The client sends large `submit_sm` without end to an MC that took its
+/// bind and never reads again.
+fn client_to_an_mc_that_never_reads(transport: Transport) {
+    run(move |probe| async move {
+        let config = esme(BindType::Transmitter).with_timers(short());
+        let (esme, _incoming, raw) = client_link(transport, SMALL, config).await;
+        let sender = {
+            let esme = esme.clone();
+            tokio::spawn(async move {
+                let mut pending = Vec::new();
+                for n in 1.. {
+                    match esme.queue(submit_sm(n, Size::Large)).await {
+                        Ok(response) => pending.push(response),
+                        Err(_) => break,
+                    }
+                }
+                pending
+            })
+        };
+        let reason = probe
+            .within(
+                Duration::from_secs(5),
+                "the client to close a session whose MC never reads",
+                esme.closed(),
+            )
+            .await;
+        assert_eq!(reason, CloseReason::WriteTimeout);
+        let pending = probe
+            .within(Duration::from_secs(3), "the sender to stop", sender)
+            .await
+            .unwrap();
+        // Ten requests (the window) were queued; what was written comes
+        // first, and the last of them never left.
+        assert_eq!(pending.len(), 10);
+        let mut written = Vec::new();
+        for response in pending {
+            let result = probe
+                .within(
+                    Duration::from_secs(3),
+                    "a request to an MC that never reads",
+                    response,
+                )
+                .await;
+            match result {
+                Err(Error::OutcomeUnknown {
+                    command_id: CommandId::SUBMIT_SM,
+                    reason: CloseReason::WriteTimeout,
+                    ..
+                }) => written.push(true),
+                Err(Error::Closed(CloseReason::WriteTimeout)) => written.push(false),
+                other => panic!("a request to an MC that never reads: {other:?}"),
+            }
+        }
+        assert!(
+            written.windows(2).all(|w| w[0] || !w[1]),
+            "written after unwritten: {written:?}"
+        );
+        assert!(!written[9], "the tenth 40,000 octets left: {written:?}");
+        drop(raw);
+    });
+}
+
+#[test]
+fn the_client_closes_a_session_whose_mc_never_reads_over_tcp() {
+    client_to_an_mc_that_never_reads(Transport::Tcp);
+}
+
+#[test]
+fn the_client_closes_a_session_whose_mc_never_reads_over_a_pipe() {
+    client_to_an_mc_that_never_reads(Transport::Pipe);
+}
+
+/// `enquire_link` an ESME writes without ever reading the responses.
+const LINKS: u32 = 500_000;
+
+fn enquire_link_flood() -> Vec<u8> {
+    let link = HeaderOnlyBuilder::enquire_link(0).build().unwrap();
+    flood(&link, 2, LINKS)
+}
+
+/// A bound ESME floods `enquire_link` and never reads the responses.
+fn server_enquire_link_flood(transport: Transport) {
+    run(move |probe| async move {
+        let smsc = Arc::new(Smsc::default());
+        // The write timer is the response timer's, by default.
+        let config = mc().with_timers(short_response());
+        let (session, mut raw) = server_link(transport, SMALL, config, &smsc).await;
+        raw.bind(BindType::Transmitter).await;
+        let flood = write_without_reading(raw, enquire_link_flood());
+        let reason = probe
+            .within(
+                Duration::from_secs(5),
+                "the server to close a session whose ESME floods enquire_link and never reads",
+                session,
+            )
+            .await
+            .unwrap();
+        assert_eq!(reason, CloseReason::WriteTimeout);
+        let written = probe
+            .within(Duration::from_secs(3), "the flood to end", flood)
+            .await
+            .unwrap();
+        assert!(written.is_err(), "the server read the whole flood");
+    });
+}
+
+#[test]
+fn the_server_closes_an_esme_that_floods_enquire_link_and_never_reads_over_tcp() {
+    server_enquire_link_flood(Transport::Tcp);
+}
+
+#[test]
+fn the_server_closes_an_esme_that_floods_enquire_link_and_never_reads_over_a_pipe() {
+    server_enquire_link_flood(Transport::Pipe);
+}
+
+/// An MC floods `enquire_link` and never reads the responses.
+fn client_enquire_link_flood(transport: Transport) {
+    run(move |probe| async move {
+        let config = esme(BindType::Transceiver).with_timers(short());
+        let (esme, _incoming, raw) = client_link(transport, SMALL, config).await;
+        let flood = write_without_reading(raw, enquire_link_flood());
+        let reason = probe
+            .within(
+                Duration::from_secs(5),
+                "the client to close a session whose MC floods enquire_link and never reads",
+                esme.closed(),
+            )
+            .await;
+        assert_eq!(reason, CloseReason::WriteTimeout);
+        let written = probe
+            .within(Duration::from_secs(3), "the flood to end", flood)
+            .await
+            .unwrap();
+        assert!(written.is_err(), "the client read the whole flood");
+    });
+}
+
+#[test]
+fn the_client_closes_an_mc_that_floods_enquire_link_and_never_reads_over_tcp() {
+    client_enquire_link_flood(Transport::Tcp);
+}
+
+#[test]
+fn the_client_closes_an_mc_that_floods_enquire_link_and_never_reads_over_a_pipe() {
+    client_enquire_link_flood(Transport::Pipe);
+}
+
+/// A bind the handler never decides: the session init timer (300 ms)
+/// still runs.
+fn undecided_bind(transport: Transport) {
+    run(move |probe| async move {
+        let smsc = Arc::new(Smsc {
+            undecided_bind: true,
+            ..Smsc::default()
+        });
+        let timers = Timers {
+            session_init_timer: Some(Duration::from_millis(300)),
+            ..quiet(Duration::from_secs(1))
+        };
+        let (session, mut raw) = server_link(
+            transport,
+            RawEnd::default(),
+            mc().with_timers(timers),
+            &smsc,
+        )
+        .await;
+        let bind = BindBuilder::transmitter(1)
+            .system_id("esme")
+            .password("secret")
+            .build()
+            .unwrap();
+        raw.tx.send(&bind).await;
+        let reason = probe
+            .within(
+                Duration::from_secs(3),
+                "the session init timer to end a session whose bind is undecided",
+                session,
+            )
+            .await
+            .unwrap();
+        assert_eq!(reason, CloseReason::SessionInitTimeout);
+        let rest = probe
+            .within(
+                Duration::from_secs(3),
+                "the connection's end",
+                raw.rx.rest(),
+            )
+            .await;
+        assert!(
+            rest.iter().all(|pdu| !pdu.command_status.is_ok()),
+            "{rest:?}"
+        );
+        assert_eq!(smsc.binds.load(core::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(smsc.closed(), [CloseReason::SessionInitTimeout]);
+    });
+}
+
+#[test]
+fn the_session_init_timer_runs_while_a_bind_is_undecided_over_tcp() {
+    undecided_bind(Transport::Tcp);
+}
+
+#[test]
+fn the_session_init_timer_runs_while_a_bind_is_undecided_over_a_pipe() {
+    undecided_bind(Transport::Pipe);
+}
+
+/// Every one of 8 requests (window 4) times out and frees its slot; a late
+/// answer is ignored; the session goes on.
+async fn never_answered(
+    probe: &Probe,
+    handle: &Handle,
+    raw: &mut Raw,
+    send: impl Fn(u32) -> JoinHandle<Result<SmResponse, Error>>,
+    request: CommandId,
+    size: Size,
+) {
+    let sends: Vec<_> = (1..=8).map(&send).collect();
+    probe.step("the peer reading 8 requests it never answers");
+    let mut read = Vec::new();
+    for _ in 0..8 {
+        let (_, pdu) = raw.rx.expect("a request nobody answers").await;
+        assert_eq!(pdu.command_id(), request);
+        read.push(pdu.sequence_number);
+    }
+    let mut timed_out = Vec::new();
+    for sent in sends {
+        let result = probe
+            .within(Duration::from_secs(5), "a request's timeout", sent)
+            .await
+            .unwrap();
+        match result {
+            Err(Error::Timeout {
+                command_id,
+                sequence_number,
+            }) if command_id == request => timed_out.push(sequence_number),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+    }
+    timed_out.sort_unstable();
+    read.sort_unstable();
+    assert_eq!(timed_out, read);
+    window_whole(probe, handle).await;
+    assert!(!handle.is_closed());
+
+    // A late answer is ignored: nothing is sent for it.
+    raw.tx.send(&accepted(request, read[0])).await;
+    goes_on(probe, raw, send(9), 9, size).await;
+}
+
+fn client_never_answered(transport: Transport, size: Size) {
+    run(move |probe| async move {
+        let config = esme(BindType::Transmitter)
+            .with_window(4)
+            .with_timers(quiet(Duration::from_millis(300)));
+        let (esme, _incoming, mut raw) = client_link(transport, SMALL, config).await;
+        let sender = esme.clone();
+        let send = move |n| submit(&sender, n, size);
+        never_answered(&probe, &esme, &mut raw, send, CommandId::SUBMIT_SM, size).await;
+    });
+}
+
+#[test]
+fn requests_the_mc_never_answers_time_out_and_free_the_window_over_tcp() {
+    client_never_answered(Transport::Tcp, Size::Small);
+}
+
+#[test]
+fn requests_the_mc_never_answers_time_out_and_free_the_window_over_a_pipe() {
+    client_never_answered(Transport::Pipe, Size::Small);
+}
+
+#[test]
+fn large_requests_the_mc_never_answers_time_out_and_free_the_window_over_tcp() {
+    client_never_answered(Transport::Tcp, Size::Large);
+}
+
+#[test]
+fn large_requests_the_mc_never_answers_time_out_and_free_the_window_over_a_pipe() {
+    client_never_answered(Transport::Pipe, Size::Large);
+}
+
+fn server_never_answered(transport: Transport, size: Size) {
+    run(move |probe| async move {
+        let smsc = Arc::new(Smsc::default());
+        let config = mc()
+            .with_window(4)
+            .with_timers(quiet(Duration::from_millis(300)));
+        let (_session, mut raw) = server_link(transport, SMALL, config, &smsc).await;
+        raw.bind(BindType::Receiver).await;
+        let handle = bound_session(&probe, &smsc).await;
+        let pusher = handle.clone();
+        let send = move |n| push(&pusher, n, size);
+        never_answered(&probe, &handle, &mut raw, send, CommandId::DELIVER_SM, size).await;
+    });
+}
+
+#[test]
+fn deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_tcp() {
+    server_never_answered(Transport::Tcp, Size::Small);
+}
+
+#[test]
+fn large_deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_a_pipe() {
+    server_never_answered(Transport::Pipe, Size::Large);
+}
+
+#[test]
+fn shutdown_ends_when_an_esme_never_answers_the_unbind() {
+    run(|probe| async move {
+        let config = mc().with_timers(quiet(Duration::from_millis(500)));
+        let server = Running::start(Smsc::default(), config).await;
+        let mut raw = Raw::connect(server.addr, RawEnd::default()).await;
+        raw.bind(BindType::Transceiver).await;
+        let handle = server.handle.clone();
+        probe
+            .until(Duration::from_secs(2), "the session bound", || {
+                handle.sessions().len() == 1
+            })
+            .await;
+        let smsc = server.stop(&probe, Duration::from_secs(3)).await;
+        let rest = probe
+            .within(
+                Duration::from_secs(3),
+                "the connection's end",
+                raw.rx.rest(),
+            )
+            .await;
+        assert_eq!(ids(&rest).len(), 1, "{rest:?}");
+        assert_eq!(rest[0].command_id(), CommandId::UNBIND);
+        assert_eq!(smsc.closed().len(), 1);
+    });
+}

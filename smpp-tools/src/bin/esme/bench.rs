@@ -1,0 +1,383 @@
+//! `esme bench`: `--count` messages as fast as the windows (or `--rate`)
+//! allow, a progress bar meanwhile, then the summary.
+
+use core::time::Duration;
+use std::collections::BTreeMap;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use smpp_std::client::{Backoff, Esme};
+use smpp_std::session::SmResponse;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::common::{self, Bind, Connection, Message, Payload, Receipts, Split};
+
+/// `esme bench`.
+// The doc comments are the `--help` text, shown as they are.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Args)]
+pub(crate) struct BenchArgs {
+    #[command(flatten)]
+    conn: Connection,
+    /// How many messages to send.
+    #[arg(long, value_name = "N")]
+    count: u64,
+    /// At most N submit_sm per second over all sessions.
+    #[arg(long, value_name = "N")]
+    rate: Option<u32>,
+    /// The kinds of message, taken in turn.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "gsm")]
+    mix: Vec<Kind>,
+    /// Asks for a delivery receipt for every message and waits for them.
+    #[arg(long)]
+    dlr: bool,
+    /// Prints the summary as one JSON line.
+    #[arg(long)]
+    json: bool,
+    /// The destination.
+    #[arg(long, value_name = "ADDR", default_value = "447700900001")]
+    to: String,
+    /// The source address.
+    #[arg(long, value_name = "ADDR", default_value = "BENCH")]
+    from: String,
+    /// How long messages are split.
+    #[arg(long, value_enum, default_value = "udh")]
+    split: Split,
+    /// How long to wait for the receipts after the last response.
+    #[arg(long, value_name = "N", default_value_t = 30_000)]
+    dlr_timeout_ms: u64,
+    /// Sends a throttled submit_sm again, up to N times, after a backoff.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    retry_throttled: u32,
+}
+
+/// `--mix`: a kind of message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Kind {
+    /// A short GSM 7-bit text.
+    Gsm,
+    /// A GSM 7-bit text of three parts.
+    Long,
+    /// A short text that needs UCS-2.
+    Ucs2,
+    /// 8-bit binary content.
+    Binary,
+    /// A short flash (class 0) text.
+    Flash,
+}
+
+fn payload(kind: Kind, n: u64) -> Payload {
+    match kind {
+        Kind::Gsm | Kind::Flash => Payload::Text(format!("Bench message {n}")),
+        Kind::Long => Payload::Text(
+            format!("Bench message {n}, long enough to need three parts. ")
+                .repeat(8)
+                .chars()
+                .take(400)
+                .collect(),
+        ),
+        Kind::Ucs2 => Payload::Text(format!("Сообщение {n} ✓")),
+        Kind::Binary => Payload::Binary(n.to_be_bytes().iter().copied().cycle().take(32).collect()),
+    }
+}
+
+/// What the responses said.
+#[derive(Debug, Default)]
+struct Tally {
+    acknowledged: u64,
+    errors: BTreeMap<String, u64>,
+    throttled: u64,
+    /// Response latencies in microseconds.
+    latencies: Vec<u64>,
+    /// The accepted message ids, when receipts are awaited.
+    ids: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, answer: Result<SmResponse, String>, waited: Duration, keep_id: bool) {
+        self.latencies
+            .push(u64::try_from(waited.as_micros()).unwrap_or(u64::MAX));
+        match answer {
+            Ok(resp) if resp.is_ok() => {
+                self.acknowledged += 1;
+                if keep_id {
+                    self.ids.push(resp.message_id.to_string());
+                }
+            }
+            Ok(resp) => {
+                if resp.command_status.is_throttling() {
+                    self.throttled += 1;
+                }
+                *self
+                    .errors
+                    .entry(resp.command_status.to_string())
+                    .or_default() += 1;
+            }
+            Err(e) => *self.errors.entry(e).or_default() += 1,
+        }
+    }
+}
+
+/// The `q`-quantile of sorted values (nearest rank).
+fn quantile(sorted: &[u64], q: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted.get(rank - 1).copied().unwrap_or(0)
+}
+
+#[allow(clippy::cast_precision_loss)] // microseconds as milliseconds
+fn ms(micros: u64) -> f64 {
+    micros as f64 / 1000.0
+}
+
+pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
+    let (esme, incoming) = common::start(&args.conn, Bind::Trx, |mut builder| {
+        if let Some(rate) = args.rate {
+            builder = builder.max_rate(rate.max(1));
+        }
+        if args.retry_throttled > 0 {
+            builder = builder.throttle_backoff(Backoff::THROTTLED, args.retry_throttled);
+        }
+        builder
+    })
+    .await?;
+    let (receipts, reader) = Receipts::spawn(incoming, false);
+    let run = submit_all(&args, &esme).await?;
+
+    let mut receipts_ok = true;
+    let mut receipts_in = 0;
+    if args.dlr {
+        let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
+        let ids = &run.tally.ids;
+        receipts_ok = receipts
+            .wait_until(deadline, |r| ids.iter().all(|id| r.has_exact(id)))
+            .await;
+        receipts_in = ids.iter().filter(|id| receipts.has_exact(id)).count();
+    }
+    // Throttled answers that the backoff sent again count too.
+    let throttled_seen: u64 = esme
+        .sessions()
+        .iter()
+        .map(|s| s.stats().traffic.throttled)
+        .sum();
+    reader.abort();
+    esme.unbind().await;
+    let summary = summary(
+        &args,
+        run.submitted,
+        &run.tally,
+        receipts_in,
+        throttled_seen,
+        run.elapsed,
+    );
+    if args.json {
+        println!("{summary}");
+    } else {
+        print_summary(&summary);
+    }
+    Ok(run.tally.acknowledged == run.submitted && receipts_ok)
+}
+
+/// What submitting every message gave.
+struct Run {
+    submitted: u64,
+    tally: Tally,
+    elapsed: Duration,
+}
+
+/// Submits every message, keeping the windows full, and waits for every
+/// response; a progress bar meanwhile.
+async fn submit_all(args: &BenchArgs, esme: &Esme) -> Result<Run, String> {
+    let kinds = if args.mix.is_empty() {
+        vec![Kind::Gsm]
+    } else {
+        args.mix.clone()
+    };
+    let bar = ProgressBar::new(args.count);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} messages  {per_sec}  eta {eta}")
+            .map_err(|e| e.to_string())?,
+    );
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut submitted = 0u64;
+    let mut in_flight = JoinSet::new();
+    let reference = fastrand::u16(..);
+    for n in 0..args.count {
+        let kind = kinds
+            .get(usize::try_from(n).unwrap_or(0) % kinds.len())
+            .copied()
+            .unwrap_or(Kind::Gsm);
+        let content = payload(kind, n);
+        let message = Message {
+            from: &args.from,
+            to: &args.to,
+            payload: &content,
+            dlr: args.dlr,
+            flash: kind == Kind::Flash,
+            port: None,
+            split: args.split,
+        };
+        #[allow(clippy::cast_possible_truncation)] // references wrap
+        let pdus = common::submit_sms(&message, reference.wrapping_add(n as u16))?;
+        for pdu in pdus {
+            submitted += 1;
+            match esme.queue(pdu).await {
+                Ok(response) => {
+                    let sent = Instant::now();
+                    in_flight.spawn(async move {
+                        let answer = response
+                            .await
+                            .map(SmResponse::from)
+                            .map_err(|e| e.to_string());
+                        (answer, sent.elapsed())
+                    });
+                }
+                Err(e) => tally.add(Err(e.to_string()), Duration::ZERO, false),
+            }
+            while let Some(done) = in_flight.try_join_next() {
+                if let Ok((answer, waited)) = done {
+                    tally.add(answer, waited, args.dlr);
+                }
+            }
+        }
+        bar.inc(1);
+    }
+    while let Some(done) = in_flight.join_next().await {
+        if let Ok((answer, waited)) = done {
+            tally.add(answer, waited, args.dlr);
+        }
+    }
+    bar.finish_and_clear();
+    Ok(Run {
+        submitted,
+        tally,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The summary as JSON: submitted, acknowledged, errors by status,
+/// throttled, receipts, throughput, latency percentiles.
+fn summary(
+    args: &BenchArgs,
+    submitted: u64,
+    tally: &Tally,
+    receipts_in: usize,
+    throttled_seen: u64,
+    elapsed: Duration,
+) -> Value {
+    let mut latencies = tally.latencies.clone();
+    latencies.sort_unstable();
+    let l = &latencies;
+    let secs = elapsed.as_secs_f64();
+    #[allow(clippy::cast_precision_loss)] // a rate for people
+    let throughput = if secs > 0.0 {
+        tally.acknowledged as f64 / secs
+    } else {
+        0.0
+    };
+    json!({
+        "messages": args.count,
+        "submitted": submitted,
+        "acknowledged": tally.acknowledged,
+        "errors": tally.errors,
+        "throttled": tally.throttled.max(throttled_seen),
+        "receipts": receipts_in,
+        "receipts_expected": if args.dlr { tally.ids.len() } else { 0 },
+        "elapsed_s": secs,
+        "throughput_per_s": throughput,
+        "latency_ms": {
+            "p50": ms(quantile(l, 0.50)),
+            "p90": ms(quantile(l, 0.90)),
+            "p99": ms(quantile(l, 0.99)),
+            "max": ms(l.last().copied().unwrap_or(0)),
+        },
+    })
+}
+
+/// The summary for people.
+fn print_summary(summary: &Value) {
+    let field = |key: &str| summary.get(key).cloned().unwrap_or(Value::Null);
+    let number = |key: &str| summary.get(key).and_then(Value::as_f64).unwrap_or(0.0);
+    println!("messages      {}", field("messages"));
+    println!("submitted     {} submit_sm", field("submitted"));
+    println!("acknowledged  {}", field("acknowledged"));
+    let errors: Vec<String> = summary
+        .get("errors")
+        .and_then(Value::as_object)
+        .map(|e| e.iter().map(|(k, v)| format!("{k} {v}")).collect())
+        .unwrap_or_default();
+    println!(
+        "errors        {}",
+        if errors.is_empty() {
+            "none".to_owned()
+        } else {
+            errors.join(", ")
+        }
+    );
+    println!("throttled     {}", field("throttled"));
+    if number("receipts_expected") > 0.0 {
+        println!(
+            "receipts      {} of {}",
+            field("receipts"),
+            field("receipts_expected")
+        );
+    }
+    println!("elapsed       {:.3} s", number("elapsed_s"));
+    println!(
+        "throughput    {:.1} submit_sm/s acknowledged",
+        number("throughput_per_s")
+    );
+    let latency = |key: &str| {
+        summary
+            .get("latency_ms")
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0)
+    };
+    println!(
+        "latency       p50 {:.3} ms  p90 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+        latency("p50"),
+        latency("p90"),
+        latency("p99"),
+        latency("max")
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, payload, quantile};
+    use crate::common::Payload;
+
+    #[test]
+    fn nearest_rank_quantiles() {
+        let v: Vec<u64> = (1..=100).collect();
+        assert_eq!(quantile(&v, 0.5), 50);
+        assert_eq!(quantile(&v, 0.9), 90);
+        assert_eq!(quantile(&v, 0.99), 99);
+        assert_eq!(quantile(&[7], 0.99), 7);
+        assert_eq!(quantile(&[], 0.5), 0);
+    }
+
+    #[test]
+    fn long_messages_need_three_parts() {
+        let Payload::Text(text) = payload(Kind::Long, 12) else {
+            panic!("text")
+        };
+        // 153 septets per part with an 8-bit concatenation element.
+        assert!(
+            text.len() > 2 * 153 && text.len() <= 3 * 153,
+            "{}",
+            text.len()
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! What the commands share: the connection flags and binding, the
+//! messages as PDUs, the receipts as they come.
+
+use core::time::Duration;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use clap::{Args, ValueEnum};
+use serde_json::{Map, Value};
+use smpp_core::session::{BindType, Config, Timers};
+use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::split::{Content, Method, SplitOptions};
+use smpp_core::text::udh::Ie;
+use smpp_core::{Body, CommandStatus, DataCoding, Npi, RegisteredDelivery, Ton};
+use smpp_std::client::{Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
+use smpp_std::{COctet, Pdu, SubmitSm};
+use smpp_tools::message::receipt_json;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// How to reach and bind to the SMSC.
+// The doc comments are the `--help` text, shown as they are.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Args)]
+pub(crate) struct Connection {
+    /// The SMSC.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub(crate) connect: String,
+    /// Connects over TLS.
+    #[arg(long)]
+    pub(crate) tls: bool,
+    /// Trusts the certificates of this PEM file instead of the system's
+    /// roots.
+    #[arg(long, value_name = "PEM", requires = "tls")]
+    pub(crate) ca: Option<PathBuf>,
+    /// The name the SMSC's certificate must carry (default: the host of
+    /// --connect).
+    #[arg(long, value_name = "NAME", requires = "tls")]
+    pub(crate) server_name: Option<String>,
+    /// The account.
+    #[arg(long, value_name = "ID")]
+    pub(crate) system_id: String,
+    /// The account's password.
+    #[arg(long, value_name = "PW")]
+    pub(crate) password: String,
+    /// How to bind (send and bench: trx, listen: rx).
+    #[arg(long, value_enum, value_name = "trx|tx|rx")]
+    pub(crate) bind: Option<Bind>,
+    /// The bind's system_type.
+    #[arg(long, value_name = "T")]
+    pub(crate) system_type: Option<String>,
+    /// The bind's address_range: the addresses this ESME serves.
+    #[arg(long, value_name = "RANGE")]
+    pub(crate) address_range: Option<String>,
+    /// Requests outstanding at once on each session.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub(crate) window: usize,
+    /// Sessions to bind; requests are spread over them.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub(crate) binds: usize,
+    /// How long connecting and binding may take.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub(crate) connect_timeout_ms: u64,
+    /// How long a request waits for its response.
+    #[arg(long, value_name = "N", default_value_t = 30_000)]
+    pub(crate) response_timeout_ms: u64,
+}
+
+/// `--bind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Bind {
+    /// A transceiver.
+    Trx,
+    /// A transmitter.
+    Tx,
+    /// A receiver.
+    Rx,
+}
+
+impl Bind {
+    fn bind_type(self) -> BindType {
+        match self {
+            Self::Trx => BindType::Transceiver,
+            Self::Tx => BindType::Transmitter,
+            Self::Rx => BindType::Receiver,
+        }
+    }
+}
+
+/// `--split`: how long messages are tied together.
+// The doc comments are the `--help` text, shown as they are.
+#[allow(clippy::doc_markdown)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Split {
+    /// A concatenation element with an 8-bit reference in each part.
+    Udh,
+    /// A concatenation element with a 16-bit reference in each part.
+    Udh16,
+    /// The SAR TLVs.
+    Sar,
+    /// Not split: the whole message in one message_payload TLV.
+    Payload,
+}
+
+/// The host of `host:port` (`[v6]:port` too), for the TLS server name.
+fn host_of(addr: &str) -> String {
+    let host = addr.rsplit_once(':').map_or(addr, |(host, _)| host);
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned()
+}
+
+/// Bind refusals that another attempt cannot cure.
+fn is_final_refusal(status: CommandStatus) -> bool {
+    matches!(
+        status,
+        CommandStatus::ESME_RINVPASWD
+            | CommandStatus::ESME_RINVSYSID
+            | CommandStatus::ESME_RINVSYSTYP
+    )
+}
+
+/// Starts the ESME (as `default` binds unless --bind says otherwise, with
+/// `tune` applied to the builder) and waits until every session is bound
+/// or the connect timeout runs out with at least one bound; fails at once
+/// on a refusal of the credentials.
+pub(crate) async fn start(
+    conn: &Connection,
+    default: Bind,
+    tune: impl FnOnce(EsmeBuilder) -> EsmeBuilder,
+) -> Result<(Esme, EsmeIncoming), String> {
+    let bind = conn.bind.unwrap_or(default).bind_type();
+    let timers = Timers {
+        response_timer: Duration::from_millis(conn.response_timeout_ms.max(1)),
+        ..Timers::DEFAULT
+    };
+    let mut config = Config::esme(bind)
+        .with_system_id(&conn.system_id)
+        .map_err(|e| format!("--system-id: {e}"))?
+        .with_password(&conn.password)
+        .map_err(|e| format!("--password: {e}"))?
+        .with_window(conn.window.max(1))
+        .with_timers(timers);
+    if let Some(system_type) = &conn.system_type {
+        config = config
+            .with_system_type(system_type)
+            .map_err(|e| format!("--system-type: {e}"))?;
+    }
+    if let Some(range) = &conn.address_range {
+        config = config
+            .with_address_range(Ton::UNKNOWN, Npi::UNKNOWN, range)
+            .map_err(|e| format!("--address-range: {e}"))?;
+    }
+    let connect_timeout = Duration::from_millis(conn.connect_timeout_ms.max(1));
+    let mut builder = Esme::builder(conn.connect.clone(), config)
+        .binds(conn.binds)
+        .connect_timeout(connect_timeout);
+    if conn.tls {
+        let tls = smpp_tools::tls::client_config(conn.ca.as_deref()).map_err(|e| e.to_string())?;
+        let name = conn
+            .server_name
+            .clone()
+            .unwrap_or_else(|| host_of(&conn.connect));
+        builder = builder.tls(&name, tls);
+    }
+    let (esme, incoming) = tune(builder).start().map_err(|e| e.to_string())?;
+    // On this one-threaded runtime the sessions have not run yet: no
+    // event is missed.
+    let mut events = esme.events();
+    let deadline = Instant::now() + connect_timeout;
+    let mut bound = 0;
+    let mut failure: Option<String> = None;
+    while bound < conn.binds.max(1) {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(EsmeEvent::Bound { .. }) => bound += 1,
+                Ok(EsmeEvent::BindFailed { status: Some(status), .. }) if is_final_refusal(status) => {
+                    return Err(format!("bind refused: {status}"));
+                }
+                Ok(EsmeEvent::BindFailed { status, .. }) => {
+                    failure = Some(status.map_or_else(
+                        || "the bind got no response".to_owned(),
+                        |s| format!("bind refused: {s}"),
+                    ));
+                }
+                Ok(EsmeEvent::ConnectFailed { error, .. }) => {
+                    failure = Some(format!("cannot connect to {}: {error}", conn.connect));
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+            () = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    let live = esme.sessions().len();
+    if live == 0 {
+        return Err(failure.unwrap_or_else(|| format!("not bound to {} in time", conn.connect)));
+    }
+    if live < conn.binds {
+        eprintln!(
+            "esme: {live} of {} sessions bound{}",
+            conn.binds,
+            failure.map(|f| format!(" ({f})")).unwrap_or_default()
+        );
+    }
+    Ok((esme, incoming))
+}
+
+/// What a message carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Payload {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// A message to submit.
+#[derive(Clone, Debug)]
+pub(crate) struct Message<'a> {
+    pub(crate) from: &'a str,
+    pub(crate) to: &'a str,
+    pub(crate) payload: &'a Payload,
+    pub(crate) dlr: bool,
+    pub(crate) flash: bool,
+    pub(crate) port: Option<u16>,
+    pub(crate) split: Split,
+}
+
+/// An address with the type of number it looks like: `+` and digits
+/// international, digits unknown (ISDN plan), anything else alphanumeric.
+fn address(addr: &str) -> (Ton, Npi, &str) {
+    if let Some(digits) = addr.strip_prefix('+') {
+        return (Ton::INTERNATIONAL, Npi::ISDN, digits);
+    }
+    if addr.is_empty() {
+        (Ton::UNKNOWN, Npi::UNKNOWN, addr)
+    } else if addr.bytes().all(|b| b.is_ascii_digit()) {
+        (Ton::UNKNOWN, Npi::ISDN, addr)
+    } else {
+        (Ton::ALPHANUMERIC, Npi::UNKNOWN, addr)
+    }
+}
+
+/// The class-0 (flash) form of a `data_coding` of the general group
+/// (GSM 7-bit, 8-bit, UCS-2); others are kept.
+pub(crate) fn flash(data_coding: DataCoding) -> DataCoding {
+    match data_coding.0 {
+        0x00 => DataCoding(0x10),
+        0x04 => DataCoding(0x14),
+        0x08 => DataCoding(0x18),
+        other => DataCoding(other),
+    }
+}
+
+/// The `submit_sm` PDUs of a message: the smallest coding for text (GSM
+/// 7-bit, else UCS-2), split as `--split` says, `reference` tying the
+/// parts together.
+pub(crate) fn submit_sms(message: &Message<'_>, reference: u16) -> Result<Vec<Pdu>, String> {
+    let (source_addr_ton, source_addr_npi, from) = address(message.from);
+    let (dest_addr_ton, dest_addr_npi, to) = address(message.to);
+    let template = SubmitSm {
+        source_addr_ton,
+        source_addr_npi,
+        source_addr: COctet::new(bytes::Bytes::copy_from_slice(from.as_bytes())),
+        dest_addr_ton,
+        dest_addr_npi,
+        destination_addr: COctet::new(bytes::Bytes::copy_from_slice(to.as_bytes())),
+        registered_delivery: if message.dlr {
+            RegisteredDelivery::RECEIPT_ON_FINAL
+        } else {
+            RegisteredDelivery::NONE
+        },
+        ..SubmitSm::default()
+    };
+    let (method, concatenation) = match message.split {
+        Split::Udh => (
+            Method::Udh8 {
+                reference: u8::try_from(reference & 0xFF).unwrap_or(0),
+            },
+            Concatenation::Udh8,
+        ),
+        Split::Udh16 => (Method::Udh16 { reference }, Concatenation::Udh16),
+        Split::Sar => (Method::Sar { reference }, Concatenation::Sar),
+        Split::Payload => (Method::Payload, Concatenation::Payload),
+    };
+    let content = match message.payload {
+        Payload::Text(text) => Content::Text(text, choose_for(text, &[], concatenation)),
+        Payload::Binary(octets) => Content::Binary(octets),
+    };
+    let ports = message.port.map(|port| Ie::Port16 {
+        dest: port,
+        src: port,
+    });
+    let options = SplitOptions {
+        ies: ports.as_slice(),
+        ..SplitOptions::default()
+    };
+    let mut pdus = smpp_std::text::submit_sms(&template, content, method, options)
+        .map_err(|e| e.to_string())?;
+    if message.flash {
+        for pdu in &mut pdus {
+            if let Body::SubmitSm(sm) = &mut pdu.body {
+                sm.data_coding = flash(sm.data_coding);
+            }
+        }
+    }
+    Ok(pdus)
+}
+
+/// The `data_coding` of a message's PDUs.
+pub(crate) fn data_coding_of(pdus: &[Pdu]) -> Option<u8> {
+    pdus.iter().find_map(|p| match &p.body {
+        Body::SubmitSm(sm) => Some(sm.data_coding.0),
+        _ => None,
+    })
+}
+
+/// The receipts that came, by the message id they report.
+#[derive(Debug)]
+pub(crate) struct Receipts {
+    /// The receipt's JSON (empty when not kept), by message id.
+    seen: Mutex<HashMap<String, Map<String, Value>>>,
+    /// How many came: changes wake those who wait.
+    count: watch::Sender<usize>,
+    keep: bool,
+}
+
+impl Receipts {
+    /// Reads the SMSC's requests for ever: receipts are recorded
+    /// (`keep`: with their JSON), everything is acknowledged.
+    pub(crate) fn spawn(mut incoming: EsmeIncoming, keep: bool) -> (Arc<Self>, JoinHandle<()>) {
+        let receipts = Arc::new(Self {
+            seen: Mutex::new(HashMap::new()),
+            count: watch::Sender::new(0),
+            keep,
+        });
+        let reader = Arc::clone(&receipts);
+        let task = tokio::spawn(async move {
+            while let Some(request) = incoming.recv().await {
+                if let Some(receipt) = receipt_json(&request.pdu().body) {
+                    reader.add(receipt);
+                }
+                // Dropped: answered ESME_ROK.
+            }
+        });
+        (receipts, task)
+    }
+
+    fn add(&self, receipt: Map<String, Value>) {
+        let Some(id) = receipt
+            .get("message_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            return;
+        };
+        let kept = if self.keep { receipt } else { Map::new() };
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, kept);
+        self.count.send_modify(|n| *n += 1);
+    }
+
+    /// The receipt for `id` if it came: exactly that id, or the same
+    /// number written in another base (`smpp_core::receipt::ids_match`).
+    pub(crate) fn get(&self, id: &str) -> Option<Map<String, Value>> {
+        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = seen.get(id) {
+            return Some(found.clone());
+        }
+        seen.iter()
+            .find(|(other, _)| smpp_core::receipt::ids_match(other.as_bytes(), id.as_bytes()))
+            .map(|(_, r)| r.clone())
+    }
+
+    /// True if the receipt for `id` came, by that exact id.
+    pub(crate) fn has_exact(&self, id: &str) -> bool {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(id)
+    }
+
+    /// Waits until `done` holds, or until `deadline`; whether it holds.
+    pub(crate) async fn wait_until(
+        &self,
+        deadline: Instant,
+        mut done: impl FnMut(&Self) -> bool,
+    ) -> bool {
+        let mut updates = self.count.subscribe();
+        loop {
+            if done(self) {
+                return true;
+            }
+            tokio::select! {
+                changed = updates.changed() => if changed.is_err() { return done(self) },
+                () = tokio::time::sleep_until(deadline) => return done(self),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DataCoding, Npi, Ton, address, flash, host_of};
+
+    #[test]
+    fn hosts_of_addresses() {
+        assert_eq!(host_of("localhost:2775"), "localhost");
+        assert_eq!(host_of("[::1]:2775"), "::1");
+        assert_eq!(host_of("smsc.example"), "smsc.example");
+    }
+
+    #[test]
+    fn addresses_get_a_type_of_number() {
+        assert_eq!(
+            address("+447700900123"),
+            (Ton::INTERNATIONAL, Npi::ISDN, "447700900123")
+        );
+        assert_eq!(address("12345"), (Ton::UNKNOWN, Npi::ISDN, "12345"));
+        assert_eq!(address("INFO"), (Ton::ALPHANUMERIC, Npi::UNKNOWN, "INFO"));
+    }
+
+    #[test]
+    fn flash_codings_are_class_0() {
+        for (plain, class0) in [(0x00, 0x10), (0x04, 0x14), (0x08, 0x18), (0x03, 0x03)] {
+            let flashed = flash(DataCoding(plain));
+            assert_eq!(flashed, DataCoding(class0));
+            if plain != 0x03 {
+                assert!(flashed.is_flash());
+            }
+        }
+    }
+}

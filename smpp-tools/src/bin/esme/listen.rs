@@ -1,0 +1,86 @@
+//! `esme listen`: prints each mobile-originated message (long ones
+//! joined) and receipt as one JSON line, and acknowledges it.
+
+use core::time::Duration;
+use std::io::Write as _;
+
+use clap::Args;
+use serde_json::{Map, Value};
+use smpp_tools::message::{Assembler, UserData, receipt_json};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::time::Instant;
+
+use crate::common::{self, Bind, Connection};
+
+/// `esme listen`.
+#[derive(Debug, Args)]
+pub(crate) struct ListenArgs {
+    #[command(flatten)]
+    conn: Connection,
+    /// Stops after N messages and receipts (exit code 1 if fewer came
+    /// before --timeout-ms).
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
+    /// Stops after N milliseconds.
+    #[arg(long, value_name = "N")]
+    timeout_ms: Option<u64>,
+}
+
+fn line(kind: &str, fields: Map<String, Value>) -> String {
+    let mut out = Map::new();
+    out.insert("type".into(), kind.into());
+    out.extend(fields);
+    Value::Object(out).to_string()
+}
+
+pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let (esme, mut incoming) = common::start(&args.conn, Bind::Rx, |b| b).await?;
+    let deadline = args
+        .timeout_ms
+        .map(|ms| Instant::now() + Duration::from_millis(ms));
+    let until_deadline = async {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => core::future::pending().await,
+        }
+    };
+    tokio::pin!(until_deadline);
+    let mut parts = Assembler::<()>::new(Duration::from_secs(300), 1024 * 1024);
+    let mut seen = 0u64;
+    let mut out = std::io::stdout();
+    while args.count.is_none_or(|count| seen < count) {
+        let request = tokio::select! {
+            request = incoming.recv() => request,
+            _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+            () = &mut until_deadline => break,
+        };
+        let Some(request) = request else {
+            break;
+        };
+        let body = &request.pdu().body;
+        let printed = if let Some(receipt) = receipt_json(body) {
+            Some(line("receipt", receipt))
+        } else if let Some(data) = UserData::of(body) {
+            parts.push((), &data, None).map(|message| {
+                let mut fields = message.to_json();
+                fields.remove("message_ids");
+                line("mo", fields)
+            })
+        } else {
+            None
+        };
+        // Dropped: acknowledged with ESME_ROK.
+        drop(request);
+        if let Some(printed) = printed {
+            seen += 1;
+            let _ = writeln!(out, "{printed}");
+            let _ = out.flush();
+        }
+    }
+    drop(incoming);
+    esme.unbind().await;
+    Ok(args.count.is_none_or(|count| seen >= count))
+}

@@ -1,0 +1,531 @@
+//! Capture files: pcap and pcapng read with `pcap-parser`, packets taken
+//! apart down to TCP, segments handed to the reassembly of [`crate::tcp`].
+//!
+//! Link types: Ethernet (with 802.1Q/802.1ad tags), Linux cooked capture v1
+//! and v2 (`tcpdump -i any`), BSD loopback (`NULL`, `LOOP`) and raw IP
+//! (`RAW`, `IPV4`, `IPV6`). IPv4 and IPv6 (hop-by-hop, routing and
+//! destination options headers skipped); fragments are not reassembled and
+//! are skipped, as is anything that is not TCP.
+
+use core::fmt;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::io::Read;
+
+use pcap_parser::{Block, Linktype, PcapBlockOwned, PcapError};
+
+use crate::tcp::{Event, Ports, Segment, Tracker};
+
+/// The reader's buffer: the largest block a capture may hold (tcpdump's
+/// largest snapshot length is 256 KiB).
+const BLOCK_BUFFER: usize = 1 << 20;
+
+/// Whether the first four octets of an input are those of a capture file:
+/// the pcap magic number in either byte order, for microsecond or
+/// nanosecond timestamps, or the pcapng section header block type.
+pub(crate) fn is_capture(head: &[u8]) -> bool {
+    matches!(
+        head,
+        [0xa1, 0xb2, 0xc3, 0xd4, ..]
+            | [0xd4, 0xc3, 0xb2, 0xa1, ..]
+            | [0xa1, 0xb2, 0x3c, 0x4d, ..]
+            | [0x4d, 0x3c, 0xb2, 0xa1, ..]
+            | [0x0a, 0x0d, 0x0d, 0x0a, ..]
+    )
+}
+
+/// A packet's time: seconds and nanoseconds since 1970-01-01 UTC, and the
+/// fraction digits the capture's resolution warrants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ts {
+    pub(crate) secs: i64,
+    pub(crate) nanos: u32,
+    /// 6 for microseconds (or coarser), 9 otherwise.
+    pub(crate) digits: u8,
+}
+
+impl Ts {
+    /// From a count of `units` per second since the epoch, plus `offset`
+    /// seconds.
+    fn from_units(units: u64, per_second: u64, offset: i64) -> Option<Self> {
+        if per_second == 0 {
+            return None;
+        }
+        let secs = i64::try_from(units / per_second)
+            .ok()?
+            .checked_add(offset)?;
+        let fraction = u128::from(units % per_second) * 1_000_000_000 / u128::from(per_second);
+        Some(Self {
+            secs,
+            nanos: u32::try_from(fraction).ok()?,
+            digits: if per_second <= 1_000_000 { 6 } else { 9 },
+        })
+    }
+}
+
+impl fmt::Display for Ts {
+    /// RFC 3339 in UTC: `2026-11-01T09:30:00.123456Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.secs.div_euclid(86_400);
+        let in_day = self.secs.rem_euclid(86_400);
+        let (year, month, day) = civil_date(days);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            in_day / 3600,
+            in_day / 60 % 60,
+            in_day % 60
+        )?;
+        if self.digits == 6 {
+            write!(f, ".{:06}Z", self.nanos / 1000)
+        } else {
+            write!(f, ".{:09}Z", self.nanos)
+        }
+    }
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01, by whole
+/// 400-year eras (146,097 days each) counted from 0000-03-01, so that the
+/// leap day ends a year.
+fn civil_date(days: i64) -> (i64, i64, i64) {
+    let from_march_0000 = days + 719_468;
+    let era = from_march_0000.div_euclid(146_097);
+    let day_of_era = from_march_0000.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months from March, of 153 days per five.
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// What a capture interface says about its packets.
+#[derive(Clone, Copy)]
+struct Interface {
+    linktype: Linktype,
+    /// Timestamp units per second.
+    per_second: u64,
+    offset: i64,
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2)?
+        .first_chunk::<2>()
+        .map(|b| u16::from_be_bytes(*b))
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)?
+        .first_chunk::<4>()
+        .map(|b| u32::from_be_bytes(*b))
+}
+
+/// The IP packet inside a frame; `None` for anything else.
+fn ip_packet(linktype: Linktype, frame: &[u8]) -> Option<&[u8]> {
+    const IPV4: u16 = 0x0800;
+    const IPV6: u16 = 0x86DD;
+    fn by_ethertype(ethertype: u16, rest: &[u8]) -> Option<&[u8]> {
+        matches!(ethertype, IPV4 | IPV6).then_some(rest)
+    }
+    match linktype {
+        Linktype::ETHERNET => {
+            let mut at = 12;
+            let mut ethertype = be16(frame, at)?;
+            // 802.1Q, 802.1ad and the older QinQ tags.
+            while matches!(ethertype, 0x8100 | 0x88A8 | 0x9100) {
+                at += 4;
+                ethertype = be16(frame, at)?;
+            }
+            by_ethertype(ethertype, frame.get(at + 2..)?)
+        }
+        Linktype::LINUX_SLL => by_ethertype(be16(frame, 14)?, frame.get(16..)?),
+        Linktype::LINUX_SLL2 => by_ethertype(be16(frame, 0)?, frame.get(20..)?),
+        // A four-octet address family (in the capturing host's byte order
+        // for NULL, big-endian for LOOP, with values that differ between
+        // systems): the IP version tells instead.
+        Linktype::NULL | Linktype::LOOP => frame.get(4..),
+        // 12 and 14 are raw IP on some systems.
+        Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 | Linktype(12 | 14) => Some(frame),
+        _ => None,
+    }
+}
+
+/// A TCP segment inside an IP packet.
+fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
+    const TCP: u8 = 6;
+    let (src, dst, tcp) = match packet.first()? >> 4 {
+        4 => {
+            let header = usize::from(packet.first()? & 0x0F) * 4;
+            let total = usize::from(be16(packet, 2)?);
+            let fragment = be16(packet, 6)?;
+            // More fragments, or an offset: a fragment.
+            if header < 20 || total < header || fragment & 0x3FFF != 0 || *packet.get(9)? != TCP {
+                return None;
+            }
+            let src: [u8; 4] = packet.get(12..16)?.try_into().ok()?;
+            let dst: [u8; 4] = packet.get(16..20)?.try_into().ok()?;
+            // The capture may hold less than the packet (a snapshot length),
+            // or more (Ethernet padding).
+            let tcp = packet.get(header..total.min(packet.len()))?;
+            (
+                IpAddr::V4(Ipv4Addr::from(src)),
+                IpAddr::V4(Ipv4Addr::from(dst)),
+                tcp,
+            )
+        }
+        6 => {
+            let end = 40 + usize::from(be16(packet, 4)?);
+            let mut next = *packet.get(6)?;
+            let src: [u8; 16] = packet.get(8..24)?.try_into().ok()?;
+            let dst: [u8; 16] = packet.get(24..40)?.try_into().ok()?;
+            let mut at = 40;
+            loop {
+                match next {
+                    TCP => break,
+                    // Hop-by-hop, routing, destination options.
+                    0 | 43 | 60 => {
+                        next = *packet.get(at)?;
+                        at += (usize::from(*packet.get(at + 1)?) + 1) * 8;
+                    }
+                    // Authentication header.
+                    51 => {
+                        next = *packet.get(at)?;
+                        at += (usize::from(*packet.get(at + 1)?) + 2) * 4;
+                    }
+                    // Fragments and everything else.
+                    _ => return None,
+                }
+            }
+            let tcp = packet.get(at..end.min(packet.len()))?;
+            (
+                IpAddr::V6(Ipv6Addr::from(src)),
+                IpAddr::V6(Ipv6Addr::from(dst)),
+                tcp,
+            )
+        }
+        _ => return None,
+    };
+    let header = usize::from(tcp.get(12)? >> 4) * 4;
+    let flags = *tcp.get(13)?;
+    if header < 20 {
+        return None;
+    }
+    Some(Segment {
+        src: SocketAddr::new(src, be16(tcp, 0)?),
+        dst: SocketAddr::new(dst, be16(tcp, 2)?),
+        seq: be32(tcp, 4)?,
+        ack: if flags & 0x10 == 0 {
+            None
+        } else {
+            Some(be32(tcp, 8)?)
+        },
+        fin: flags & 0x01 != 0,
+        syn: flags & 0x02 != 0,
+        rst: flags & 0x04 != 0,
+        payload: tcp.get(header..)?,
+    })
+}
+
+/// A reader whose first read returns the file header (the pcap header,
+/// or the pcapng section header block) and nothing more: the capture reader
+/// parses it from one read and then reads again, which must not wait for
+/// input that a live capture on standard input has not written yet. The
+/// octets read past the header come next.
+struct HeaderFirst<R> {
+    inner: R,
+    first: bool,
+    rest: Vec<u8>,
+    at: usize,
+}
+
+/// The octets the file header takes, as far as `head` tells.
+fn header_len(head: &[u8]) -> usize {
+    const PCAPNG_SHB: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+    match head {
+        [a, b, c, d, l0, l1, l2, l3, m0, ..] if [*a, *b, *c, *d] == PCAPNG_SHB => {
+            // The byte-order magic 0x1A2B3C4D says how to read the length.
+            let len = if *m0 == 0x1a {
+                u32::from_be_bytes([*l0, *l1, *l2, *l3])
+            } else {
+                u32::from_le_bytes([*l0, *l1, *l2, *l3])
+            };
+            usize::try_from(len).unwrap_or(usize::MAX)
+        }
+        [0x0a, 0x0d, 0x0d, 0x0a, ..] => 12,
+        _ => 24,
+    }
+}
+
+impl<R: Read> Read for HeaderFirst<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.first {
+            self.first = false;
+            let mut head = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while head.len() < header_len(&head).min(BLOCK_BUFFER) {
+                match self.inner.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => head.extend_from_slice(chunk.get(..n).unwrap_or_default()),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let n = header_len(&head).min(head.len()).min(buf.len());
+            buf.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(head.get(..n).unwrap_or_default());
+            self.rest = head.split_off(n);
+            return Ok(n);
+        }
+        if let Some(rest) = self.rest.get(self.at..).filter(|r| !r.is_empty()) {
+            let n = rest.len().min(buf.len());
+            buf.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(rest.get(..n).unwrap_or_default());
+            self.at += n;
+            if self.at == self.rest.len() {
+                self.rest = Vec::new();
+                self.at = 0;
+            }
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// The interfaces of the current pcapng section (the one of a pcap file).
+#[derive(Default)]
+struct Interfaces(Vec<Interface>);
+
+impl Interfaces {
+    /// Takes note of a block that describes interfaces; a packet's
+    /// interface, time and frame.
+    fn packet<'a>(
+        &mut self,
+        block: PcapBlockOwned<'a>,
+    ) -> Option<(Interface, Option<Ts>, &'a [u8])> {
+        match block {
+            PcapBlockOwned::LegacyHeader(header) => {
+                self.0 = vec![Interface {
+                    linktype: header.network,
+                    per_second: if header.is_nanosecond_precision() {
+                        1_000_000_000
+                    } else {
+                        1_000_000
+                    },
+                    offset: 0,
+                }];
+                None
+            }
+            PcapBlockOwned::Legacy(b) => self.0.first().map(|i| {
+                let units = u64::from(b.ts_sec) * i.per_second + u64::from(b.ts_usec);
+                (*i, Ts::from_units(units, i.per_second, 0), b.data)
+            }),
+            PcapBlockOwned::NG(Block::SectionHeader(_)) => {
+                self.0.clear();
+                None
+            }
+            PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
+                self.0.push(Interface {
+                    linktype: idb.linktype,
+                    per_second: idb.ts_resolution().unwrap_or(0),
+                    offset: idb.ts_offset(),
+                });
+                None
+            }
+            PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => usize::try_from(epb.if_id)
+                .ok()
+                .and_then(|i| self.0.get(i))
+                .map(|i| {
+                    let units = u64::from(epb.ts_high) << 32 | u64::from(epb.ts_low);
+                    (
+                        *i,
+                        Ts::from_units(units, i.per_second, i.offset),
+                        captured(epb.data, epb.caplen),
+                    )
+                }),
+            // No timestamp in a simple packet block.
+            PcapBlockOwned::NG(Block::SimplePacket(spb)) => self
+                .0
+                .first()
+                .map(|i| (*i, None, captured(spb.data, spb.origlen))),
+            PcapBlockOwned::NG(_) => None,
+        }
+    }
+}
+
+/// Reads a capture and reports what its TCP streams carry, event by event.
+///
+/// Damage in the file (a truncated last block, a block that does not parse)
+/// ends the reading with a [`Event::Notice`], after the streams finished.
+/// `Err` only when the input cannot be read.
+pub(crate) fn read<R: Read + Send>(
+    input: R,
+    ports: Ports,
+    mut emit: impl FnMut(Event) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut tracker = Tracker::new(ports);
+    let mut events = Vec::new();
+    let mut interfaces = Interfaces::default();
+    let mut unsupported: Vec<Linktype> = Vec::new();
+    let mut reader = match pcap_parser::create_reader(
+        BLOCK_BUFFER,
+        HeaderFirst {
+            inner: input,
+            first: true,
+            rest: Vec::new(),
+            at: 0,
+        },
+    ) {
+        Ok(r) => r,
+        Err(e) => return emit(Event::Notice(format!("capture file: {}", describe(&e)))),
+    };
+    loop {
+        let (used, block) = match reader.next() {
+            Ok(next) => next,
+            Err(PcapError::Eof) => break,
+            Err(PcapError::Incomplete(_)) => {
+                if let Err(e) = reader.refill() {
+                    events.push(Event::Notice(format!("capture file: {}", describe(&e))));
+                    break;
+                }
+                continue;
+            }
+            Err(e) => {
+                let what = describe(&e);
+                let at = reader.consumed();
+                events.push(Event::Notice(format!("capture file: {what} at octet {at}")));
+                break;
+            }
+        };
+        let packet = interfaces.packet(block);
+        if let Some((interface, ts, frame)) = packet {
+            match ip_packet(interface.linktype, frame) {
+                Some(ip) => {
+                    if let Some(segment) = tcp_segment(ip) {
+                        tracker.segment(ts, &segment, &mut events);
+                    }
+                }
+                None if !known_linktype(interface.linktype)
+                    && !unsupported.contains(&interface.linktype) =>
+                {
+                    unsupported.push(interface.linktype);
+                    events.push(Event::Notice(format!(
+                        "link type {} is not supported: its packets are skipped",
+                        interface.linktype.0
+                    )));
+                }
+                None => {}
+            }
+        }
+        reader.consume(used);
+        for event in events.drain(..) {
+            emit(event)?;
+        }
+    }
+    // Streams finish before the reason the reading stopped is told.
+    let stopped = core::mem::take(&mut events);
+    tracker.finish(&mut events);
+    for event in events.into_iter().chain(stopped) {
+        emit(event)?;
+    }
+    Ok(())
+}
+
+/// A packet block's data without its padding.
+fn captured(data: &[u8], len: u32) -> &[u8] {
+    usize::try_from(len)
+        .ok()
+        .and_then(|len| data.get(..len))
+        .unwrap_or(data)
+}
+
+fn known_linktype(linktype: Linktype) -> bool {
+    matches!(
+        linktype,
+        Linktype::ETHERNET
+            | Linktype::LINUX_SLL
+            | Linktype::LINUX_SLL2
+            | Linktype::NULL
+            | Linktype::LOOP
+            | Linktype::RAW
+            | Linktype::IPV4
+            | Linktype::IPV6
+            | Linktype(12 | 14)
+    )
+}
+
+fn describe<I>(e: &PcapError<I>) -> String {
+    match e {
+        PcapError::Eof | PcapError::UnexpectedEof | PcapError::Incomplete(_) => {
+            "truncated: the last block is cut short".into()
+        }
+        PcapError::BufferTooSmall => format!("a block longer than {BLOCK_BUFFER} octets"),
+        PcapError::ReadError => "read error".into(),
+        PcapError::HeaderNotRecognized => "neither pcap nor pcapng".into(),
+        PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
+            format!("a block does not parse ({kind:?})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_print_as_rfc3339_utc() {
+        let ts = |secs, nanos, digits| Ts {
+            secs,
+            nanos,
+            digits,
+        };
+        assert_eq!(ts(0, 0, 6).to_string(), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            ts(951_782_400, 5_000, 6).to_string(),
+            "2000-02-29T00:00:00.000005Z"
+        );
+        assert_eq!(
+            ts(1_798_761_599, 999_999_999, 9).to_string(),
+            "2026-12-31T23:59:59.999999999Z"
+        );
+        assert_eq!(ts(-1, 0, 6).to_string(), "1969-12-31T23:59:59.000000Z");
+        assert_eq!(
+            ts(4_107_542_400, 0, 6).to_string(),
+            "2100-03-01T00:00:00.000000Z"
+        );
+        // Units and resolutions.
+        assert_eq!(
+            Ts::from_units(1_700_000_000_123_456, 1_000_000, 0),
+            Some(ts(1_700_000_000, 123_456_000, 6))
+        );
+        assert_eq!(
+            Ts::from_units(3 << 20 | 1 << 19, 1 << 20, 10),
+            Some(ts(13, 500_000_000, 9))
+        );
+        assert_eq!(Ts::from_units(5, 0, 0), None);
+        assert_eq!(Ts::from_units(u64::MAX, 1, i64::MAX), None);
+    }
+
+    #[test]
+    fn magic_numbers() {
+        for head in [
+            [0xa1, 0xb2, 0xc3, 0xd4],
+            [0xd4, 0xc3, 0xb2, 0xa1],
+            [0xa1, 0xb2, 0x3c, 0x4d],
+            [0x4d, 0x3c, 0xb2, 0xa1],
+            [0x0a, 0x0d, 0x0d, 0x0a],
+        ] {
+            assert!(is_capture(&head));
+            assert!(!is_capture(&head[..3]));
+        }
+        assert!(!is_capture(b"0000"));
+        assert!(!is_capture(b"{\"co"));
+    }
+}

@@ -1,0 +1,183 @@
+//! The HTTP endpoint (`--http`): `GET /stats`, `GET /metrics`,
+//! `POST /mo` and the status page at `GET /`.
+
+use core::convert::Infallible;
+use core::time::Duration;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use smpp_std::server::ServerHandle;
+use tokio::net::TcpListener;
+
+use crate::report::{self, Rates};
+use crate::sim::{Inner, MoContent, MoError, Sim, Target, lock};
+
+/// The largest `POST /mo` body taken.
+const MAX_BODY: usize = 64 * 1024;
+
+/// What the routes read.
+#[derive(Clone, Debug)]
+pub(crate) struct App {
+    pub(crate) sim: Sim,
+    pub(crate) server: ServerHandle,
+    pub(crate) rates: Arc<Mutex<Rates>>,
+}
+
+impl App {
+    fn inner(&self) -> &Inner {
+        &self.sim.inner
+    }
+}
+
+/// Serves HTTP/1 on `listener` for ever, each connection in a task of
+/// its own.
+pub(crate) async fn serve(listener: TcpListener, app: App) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let app = app.clone();
+                async move { Ok::<_, Infallible>(route(&app, request).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn reply(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn json_reply(status: StatusCode, value: &Value) -> Response<Full<Bytes>> {
+    let mut body = value.to_string();
+    body.push('\n');
+    reply(status, "application/json", body)
+}
+
+fn error(status: StatusCode, message: &str) -> Response<Full<Bytes>> {
+    json_reply(status, &json!({ "error": message }))
+}
+
+async fn route(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let rates = *lock(&app.rates);
+    match (request.method(), request.uri().path()) {
+        (&Method::GET, "/") => reply(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            report::page(app.inner(), &app.server, rates),
+        ),
+        (&Method::GET, "/stats") => json_reply(
+            StatusCode::OK,
+            &report::stats(app.inner(), &app.server, rates),
+        ),
+        (&Method::GET, "/metrics") => reply(
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            report::prometheus(app.inner(), &app.server),
+        ),
+        (&Method::POST, "/mo") => mo(app, request).await,
+        (_, "/" | "/stats" | "/metrics" | "/mo") => {
+            error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+        }
+        _ => error(StatusCode::NOT_FOUND, "not found"),
+    }
+}
+
+/// The octets of a hexadecimal string (spaces allowed).
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let text = core::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(text, 16).ok()
+        })
+        .collect()
+}
+
+/// `POST /mo` with `{"system_id": ..., "to": ..., "from": ..., "text": ...}`
+/// (or `"hex"` for binary content): the message goes to a receiver of
+/// `system_id`, or, without it, to one whose `address_range` matches `to`.
+async fn mo(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large"),
+    };
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, "the body must be a JSON object");
+    };
+    let field = |key: &str| fields.get(key).and_then(Value::as_str);
+    let to = field("to").unwrap_or("");
+    let from = field("from").unwrap_or("");
+    let target = match (field("system_id"), to) {
+        (Some(system_id), _) => Target::SystemId(system_id.to_owned()),
+        (None, "") => {
+            return error(StatusCode::BAD_REQUEST, "give system_id or to");
+        }
+        (None, _) => Target::Address,
+    };
+    let content = match (field("text"), field("hex")) {
+        (Some(text), None) => MoContent::Text(text.to_owned()),
+        (None, Some(hex)) => match unhex(hex) {
+            Some(octets) => MoContent::Binary(octets),
+            None => return error(StatusCode::BAD_REQUEST, "hex is not hexadecimal"),
+        },
+        _ => return error(StatusCode::BAD_REQUEST, "give text or hex"),
+    };
+    match app
+        .inner()
+        .inject_mo(&app.server, &target, from, to, &content)
+        .await
+    {
+        Ok(statuses) => {
+            let statuses: Vec<String> = statuses.iter().map(ToString::to_string).collect();
+            json_reply(
+                StatusCode::OK,
+                &json!({ "parts": statuses.len(), "statuses": statuses }),
+            )
+        }
+        Err(e @ MoError::Deliver(smpp_std::session::Error::NoRoute)) => {
+            error(StatusCode::NOT_FOUND, &e.to_string())
+        }
+        Err(e @ MoError::Split(_)) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(e) => error(StatusCode::BAD_GATEWAY, &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unhex;
+
+    #[test]
+    fn hex_bodies() {
+        assert_eq!(unhex("00 ff10"), Some(vec![0, 0xff, 0x10]));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("zz"), None);
+    }
+}

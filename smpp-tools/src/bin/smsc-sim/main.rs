@@ -1,0 +1,383 @@
+//! `smsc-sim`: an SMSC simulator for testing ESMEs and gateways without an
+//! operator. It accepts binds of all three kinds, answers `submit_sm`,
+//! `submit_multi`, `data_sm`, `query_sm`, `cancel_sm` and `replace_sm`,
+//! sends delivery receipts and mobile-originated messages, and reports
+//! over HTTP.
+//!
+//! ```text
+//! smsc-sim --listen ADDR:PORT [--listen-tls ADDR:PORT --tls-cert PEM --tls-key PEM]
+//!          [--users ID:PW,...] [--dlr-delay-ms N] [--dlr-mix delivered=95,undeliverable=3,expired=2]
+//!          [--mo-every-ms N] [--max-binds-per-user N] [--throttle-above N] [--http ADDR:PORT]
+//!          [--log-messages FILE|-]
+//! ```
+//!
+//! Once listening it prints one JSON line on stderr with the addresses
+//! (`{"listening":..., "tls":..., "http":...}`, handy with port 0). On
+//! SIGINT or SIGTERM it unbinds every session and prints its totals as one
+//! JSON line on stdout.
+
+mod http;
+mod report;
+mod sim;
+mod store;
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::collections::HashMap;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use clap::Parser;
+use serde_json::{Value, json};
+use smpp_core::session::Config;
+use smpp_std::SubmitSmBuilder;
+use smpp_std::server::{AccountLimits, Server, ServerHandle};
+use smpp_std::session::Handle;
+use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+use crate::report::Rates;
+use crate::sim::{Log, Mix, Settings, Sim, lock, receives};
+
+/// An SMSC simulator: binds, messages, receipts, mobile-originated
+/// messages, throttling, statistics over HTTP.
+// The doc comments are the `--help` text, shown as they are.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Parser)]
+#[command(name = "smsc-sim", version)]
+struct Args {
+    /// Where ESMEs connect.
+    #[arg(long, value_name = "ADDR:PORT")]
+    listen: String,
+    /// Where ESMEs connect over TLS (needs --tls-cert and --tls-key).
+    #[arg(long, value_name = "ADDR:PORT", requires_all = ["tls_cert", "tls_key"])]
+    listen_tls: Option<String>,
+    /// The certificate chain presented over TLS (PEM, the end entity first).
+    #[arg(long, value_name = "PEM", requires = "listen_tls")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of the certificate (PEM).
+    #[arg(long, value_name = "PEM", requires = "listen_tls")]
+    tls_key: Option<PathBuf>,
+    /// The accounts that may bind; any system_id and password when not
+    /// given. A wrong system_id gets ESME_RINVSYSID, a wrong password
+    /// ESME_RINVPASWD.
+    #[arg(long, value_name = "ID:PW,...", value_delimiter = ',', value_parser = parse_user)]
+    users: Vec<(String, String)>,
+    /// How long after its acceptance a message reaches its final state and
+    /// its receipt goes out.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    dlr_delay_ms: u64,
+    /// The final states messages reach, with their weights.
+    #[arg(long, value_name = "STATE=WEIGHT,...", default_value = "delivered=100", value_parser = Mix::parse)]
+    dlr_mix: Mix,
+    /// Sends a mobile-originated message to every bound receiver and
+    /// transceiver every N milliseconds.
+    #[arg(long, value_name = "N")]
+    mo_every_ms: Option<u64>,
+    /// The most sessions one system_id may have bound at once (more get
+    /// ESME_RALYBND).
+    #[arg(long, value_name = "N")]
+    max_binds_per_user: Option<usize>,
+    /// Answers ESME_RTHROTTLED to the message PDUs of a session beyond N
+    /// per second.
+    #[arg(long, value_name = "N")]
+    throttle_above: Option<u32>,
+    /// Serves GET /stats, GET /metrics, POST /mo and a status page at GET /.
+    #[arg(long, value_name = "ADDR:PORT")]
+    http: Option<String>,
+    /// Writes one JSON line per complete message (long ones joined) to
+    /// FILE, or to stdout with -.
+    #[arg(long, value_name = "FILE|-")]
+    log_messages: Option<String>,
+    /// The simulator's system_id in its bind responses.
+    #[arg(long, value_name = "ID", default_value = "smsc-sim")]
+    system_id: String,
+    /// The most sessions bound at once (more get ESME_RBINDFAIL).
+    #[arg(long, value_name = "N")]
+    max_sessions: Option<usize>,
+    /// Requests (deliver_sm) outstanding at once on each session.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    window: usize,
+    /// How many accepted messages to keep for query_sm, cancel_sm and
+    /// replace_sm (the oldest are forgotten first).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    keep_messages: usize,
+    /// The most connections that have not bound yet, from all sources and
+    /// from any one (the oldest is closed to make room): load tests open
+    /// many at once from one host.
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    max_unbound: usize,
+    /// How long shutting down waits for the sessions to unbind.
+    #[arg(long, value_name = "N", default_value_t = 5_000)]
+    shutdown_timeout_ms: u64,
+}
+
+fn parse_user(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((id, pw)) if !id.is_empty() => Ok((id.to_owned(), pw.to_owned())),
+        _ => Err(format!("{s:?}: expected SYSTEM_ID:PASSWORD")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("smsc-sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smsc-sim: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open_log(target: Option<&str>) -> io::Result<Option<Log>> {
+    let writer: Box<dyn Write + Send> = match target {
+        None => return Ok(None),
+        Some("-") => Box::new(io::stdout()),
+        Some(path) => Box::new(BufWriter::new(std::fs::File::create(path)?)),
+    };
+    Ok(Some(Log(Mutex::new(writer))))
+}
+
+fn settings(args: &Args) -> Result<Settings, String> {
+    let users = (!args.users.is_empty()).then(|| {
+        args.users
+            .iter()
+            .map(|(id, pw)| (id.clone().into_bytes(), pw.clone().into_bytes()))
+            .collect::<HashMap<_, _>>()
+    });
+    let log = open_log(args.log_messages.as_deref()).map_err(|e| format!("--log-messages: {e}"))?;
+    Ok(Settings {
+        users,
+        dlr_delay: Duration::from_millis(args.dlr_delay_ms),
+        mix: args.dlr_mix.clone(),
+        throttle_above: args.throttle_above,
+        keep_messages: args.keep_messages,
+        log,
+    })
+}
+
+/// The server on `--listen`, with the admission the flags ask for.
+async fn server(args: &Args, sim: &Sim) -> Result<Server<Sim>, String> {
+    let config = Config::mc()
+        .with_system_id(&args.system_id)
+        .map_err(|e| format!("--system-id: {e}"))?
+        .with_window(args.window.max(1));
+    let mut server = Server::bind(&args.listen, config, Arc::new(sim.clone()))
+        .await
+        .map_err(|e| format!("--listen {}: {e}", args.listen))?
+        .with_shutdown_timeout(Duration::from_millis(args.shutdown_timeout_ms))
+        .with_max_unbound(args.max_unbound)
+        .with_max_unbound_per_source(args.max_unbound);
+    if let Some(max) = args.max_binds_per_user {
+        server = server.with_account_limits(AccountLimits::UNLIMITED.with_max_binds(max));
+    }
+    if let Some(max) = args.max_sessions {
+        server = server.with_max_connections(max);
+    }
+    Ok(server)
+}
+
+/// The TLS listener of `--listen-tls`, if asked for: its address and the
+/// task accepting on it.
+async fn listen_tls(
+    args: &Args,
+    server: &ServerHandle,
+    sim: &Sim,
+) -> Result<Option<(SocketAddr, JoinHandle<()>)>, String> {
+    let (Some(addr), Some(cert), Some(key)) = (&args.listen_tls, &args.tls_cert, &args.tls_key)
+    else {
+        return Ok(None);
+    };
+    let config = smpp_tools::tls::server_config(cert, key).map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("--listen-tls {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    let task = tokio::spawn(accept_tls(
+        listener,
+        acceptor,
+        server.clone(),
+        sim.clone(),
+        args.max_unbound,
+    ));
+    Ok(Some((local, task)))
+}
+
+/// The HTTP endpoint of `--http`, if asked for: its address and task.
+async fn listen_http(
+    args: &Args,
+    app: http::App,
+) -> Result<Option<(SocketAddr, JoinHandle<()>)>, String> {
+    let Some(addr) = &args.http else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("--http {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    Ok(Some((local, tokio::spawn(http::serve(listener, app)))))
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let sim = Sim::new(settings(&args)?);
+    let server = server(&args, &sim).await?;
+    let handle = server.handle();
+    let listening = server.local_addr().map_err(|e| e.to_string())?;
+    // Signals are caught from here on: a SIGTERM right after the
+    // addresses are printed shuts down cleanly.
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+
+    let rates = Arc::new(Mutex::new(Rates::default()));
+    let mut tasks = Vec::new();
+    {
+        let (server, rates) = (handle.clone(), Arc::clone(&rates));
+        tasks.push(tokio::spawn(async move {
+            report::sample(server, &rates).await;
+        }));
+    }
+    tasks.push(tokio::spawn(
+        Arc::clone(&sim.inner).settle_due(handle.clone()),
+    ));
+    let tls = listen_tls(&args, &handle, &sim).await?;
+    let app = http::App {
+        sim: sim.clone(),
+        server: handle.clone(),
+        rates,
+    };
+    let http = listen_http(&args, app).await?;
+    let mut addr = |listener: Option<(SocketAddr, JoinHandle<()>)>| {
+        listener.map(|(addr, task)| {
+            tasks.push(task);
+            addr.to_string()
+        })
+    };
+    let line = json!({
+        "listening": listening.to_string(),
+        "tls": addr(tls),
+        "http": addr(http),
+    });
+    if let Some(every) = args.mo_every_ms {
+        tasks.push(tokio::spawn(mo_every(
+            Duration::from_millis(every.max(1)),
+            handle.clone(),
+            sim.clone(),
+        )));
+    }
+    eprintln!("{line}");
+
+    let serving = tokio::spawn(server.run());
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    handle.shutdown();
+    for task in &tasks {
+        task.abort();
+    }
+    let _ = serving.await;
+    let totals = Value::Object(report::totals(&sim.inner, &handle));
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{totals}");
+    let _ = out.flush();
+    if let Some(log) = &sim.inner.settings.log {
+        let _ = lock(&log.0).flush();
+    }
+    Ok(())
+}
+
+/// Accepts TLS connections and runs each as a session of the one server,
+/// which so routes, limits and shuts down plain and TLS sessions alike.
+async fn accept_tls(
+    listener: TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    server: ServerHandle,
+    sim: Sim,
+    max_unbound: usize,
+) {
+    // As many handshakes at once as the server keeps unbound connections.
+    let handshakes = Arc::new(Semaphore::new(max_unbound.max(1)));
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok(permit) = Arc::clone(&handshakes).try_acquire_owned() else {
+            continue;
+        };
+        let (acceptor, server, sim) = (acceptor.clone(), server.clone(), sim.clone());
+        tokio::spawn(async move {
+            let stream =
+                tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await;
+            drop(permit);
+            if let Ok(Ok(stream)) = stream {
+                sim.inner.set_tls(peer, true);
+                server.serve(stream, Some(peer)).await;
+                sim.inner.set_tls(peer, false);
+            }
+        });
+    }
+}
+
+/// The destination of a generated mobile-originated message: the
+/// session's `address_range` if it is one address, else a short code.
+fn mo_destination(session: &Handle) -> String {
+    let range = session
+        .bind_info()
+        .map(|b| b.address_range.to_string())
+        .unwrap_or_default();
+    if !range.is_empty() && range.chars().all(|c| c.is_ascii_digit() || c == '+') {
+        range
+    } else {
+        "12345".to_owned()
+    }
+}
+
+/// Every `every`, a mobile-originated message to each bound receiver and
+/// transceiver.
+async fn mo_every(every: Duration, server: ServerHandle, sim: Sim) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut n = 0u64;
+    loop {
+        tick.tick().await;
+        for session in server.sessions().into_iter().filter(receives) {
+            n += 1;
+            let pdu = SubmitSmBuilder::deliver_sm(0)
+                .source_addr(format!("4477009{:05}", n % 100_000))
+                .destination_addr(mo_destination(&session))
+                .short_message(format!("MO message {n}"))
+                .build();
+            let Ok(pdu) = pdu else {
+                continue;
+            };
+            let sim = sim.clone();
+            tokio::spawn(async move {
+                let sent = session.deliver_sm(pdu).await;
+                let counters = &sim.inner.counters;
+                let counter = match sent {
+                    Ok(resp) if resp.is_ok() => &counters.mo_sent,
+                    _ => &counters.mo_failed,
+                };
+                counter.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+            });
+        }
+    }
+}

@@ -1,0 +1,932 @@
+//! The simulated SMSC: decides binds, answers messages as an SMSC would,
+//! keeps them for `query_sm`, `cancel_sm` and `replace_sm`, settles each
+//! after the receipt delay and sends its receipt, joins long messages.
+
+use core::net::SocketAddr;
+use core::sync::atomic::{AtomicU64, Ordering};
+use core::time::Duration;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io::Write;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+use smpp_core::receipt::{ReceiptBuilder, ReceiptDate};
+use smpp_core::session::{BindType, CloseReason};
+use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::split::{Content, Method, SplitOptions};
+use smpp_core::time::{AbsoluteTime, SmppTime};
+use smpp_core::{Body, CommandStatus, MessageState, TlvTag};
+use smpp_std::server::{BindRequest, Context, Handler, ServerHandle};
+use smpp_std::session::{Answer, Error, Handle};
+use smpp_std::{
+    COctet, CancelSm, DeliverSm, Pdu, QuerySm, QuerySmRespBuilder, ReplaceSm,
+    SubmitMultiRespBuilder, SubmitSm,
+};
+use smpp_tools::message::{Assembler, UserData, decode};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::store::{Address, Store, Stored};
+
+/// Receipts kept per account while it has no receiver bound.
+const WAITING_PER_ACCOUNT: usize = 10_000;
+/// Complete messages shown on the status page.
+const RECENT: usize = 20;
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The final states of `--dlr-mix`, with their weights.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Mix(Vec<(MessageState, u32)>);
+
+impl Mix {
+    /// `delivered=95,undeliverable=3,expired=2`: final states by name
+    /// (`delivered`, `undeliverable`, `expired`, `rejected`, `deleted`,
+    /// `unknown`, `accepted`) and weights.
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
+        let mut out = Vec::new();
+        for item in s.split(',').filter(|i| !i.trim().is_empty()) {
+            let (name, weight) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?}: expected STATE=WEIGHT"))?;
+            let state = match name.trim().to_ascii_lowercase().as_str() {
+                "delivered" | "delivrd" => MessageState::DELIVERED,
+                "undeliverable" | "undeliv" => MessageState::UNDELIVERABLE,
+                "expired" => MessageState::EXPIRED,
+                "rejected" | "rejectd" => MessageState::REJECTED,
+                "deleted" => MessageState::DELETED,
+                "unknown" => MessageState::UNKNOWN,
+                "accepted" | "acceptd" => MessageState::ACCEPTED,
+                other => return Err(format!("{other:?} is not a final message state")),
+            };
+            let weight: u32 = weight
+                .trim()
+                .parse()
+                .map_err(|_| format!("{item:?}: the weight is not a number"))?;
+            out.push((state, weight));
+        }
+        if out.iter().map(|(_, w)| u64::from(*w)).sum::<u64>() == 0 {
+            return Err("the weights add up to 0".into());
+        }
+        Ok(Self(out))
+    }
+
+    /// A state drawn at random by the weights.
+    fn draw(&self) -> MessageState {
+        let total: u32 = self.0.iter().map(|(_, w)| *w).fold(0, u32::saturating_add);
+        let mut n = fastrand::u32(0..total.max(1));
+        for (state, weight) in &self.0 {
+            if n < *weight {
+                return *state;
+            }
+            n -= weight;
+        }
+        MessageState::DELIVERED
+    }
+}
+
+/// The `err:` of a receipt in each final state (network error codes of the
+/// simulated network).
+fn error_of(state: MessageState) -> u8 {
+    match state {
+        MessageState::UNDELIVERABLE => 1,
+        MessageState::EXPIRED => 2,
+        MessageState::REJECTED => 3,
+        _ => 0,
+    }
+}
+
+/// What the simulator was started with.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    /// `--users`: the accounts and their passwords; anyone when `None`.
+    pub(crate) users: Option<HashMap<Vec<u8>, Vec<u8>>>,
+    pub(crate) dlr_delay: Duration,
+    pub(crate) mix: Mix,
+    /// `--throttle-above`: message PDUs per second a session may send.
+    pub(crate) throttle_above: Option<u32>,
+    /// How many accepted messages to keep.
+    pub(crate) keep_messages: usize,
+    /// `--log-messages`.
+    pub(crate) log: Option<Log>,
+}
+
+/// Where complete messages are logged.
+pub(crate) struct Log(pub(crate) Mutex<Box<dyn Write + Send>>);
+
+impl core::fmt::Debug for Log {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Log")
+    }
+}
+
+/// Counters of what the simulator did.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    /// Message PDUs accepted (`submit_sm`, `data_sm`, `submit_multi`).
+    pub(crate) accepted: AtomicU64,
+    /// Message PDUs refused (no destination, ...).
+    pub(crate) refused: AtomicU64,
+    /// Complete messages (long ones joined).
+    pub(crate) complete: AtomicU64,
+    /// Message PDUs answered `ESME_RTHROTTLED` by `--throttle-above`.
+    pub(crate) throttled: AtomicU64,
+    /// Binds refused for their credentials (`--users`).
+    pub(crate) binds_refused: AtomicU64,
+    pub(crate) receipts_sent: AtomicU64,
+    /// Receipts the ESME refused, or lost with their session.
+    pub(crate) receipts_failed: AtomicU64,
+    /// Receipts dropped: their account's waiting queue was full.
+    pub(crate) receipts_dropped: AtomicU64,
+    pub(crate) mo_sent: AtomicU64,
+    pub(crate) mo_failed: AtomicU64,
+    pub(crate) queries: AtomicU64,
+    pub(crate) cancels: AtomicU64,
+    pub(crate) replaces: AtomicU64,
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// One bound session's share of `--throttle-above`: the message PDUs
+/// of the current second.
+#[derive(Debug)]
+struct Window {
+    start: Instant,
+    count: u32,
+}
+
+/// The state every session shares.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) settings: Settings,
+    pub(crate) started: Instant,
+    pub(crate) counters: Counters,
+    next_id: AtomicU64,
+    next_reference: AtomicU64,
+    store: Mutex<Store>,
+    /// Throttling windows, by the session's peer address.
+    windows: Mutex<HashMap<SocketAddr, Window>>,
+    /// The peers connected over TLS.
+    tls_peers: Mutex<HashSet<SocketAddr>>,
+    assembler: Mutex<Assembler<Bytes>>,
+    recent: Mutex<VecDeque<Value>>,
+    /// Receipts for accounts with no receiver bound, sent when one binds.
+    waiting: Mutex<Waiting>,
+    /// Messages to settle once the receipt delay is over, in order (the
+    /// delay is the same for all).
+    due: Mutex<VecDeque<(Instant, u64)>>,
+    /// Wakes [`Inner::settle_due`] when `due` gets its first message.
+    due_added: Notify,
+}
+
+/// Receipts waiting for their account to bind a receiver: at most
+/// [`WAITING_PER_ACCOUNT`] per account and the store's capacity in all.
+#[derive(Debug, Default)]
+struct Waiting {
+    by_account: HashMap<Bytes, VecDeque<DeliverSm>>,
+    total: usize,
+}
+
+impl Waiting {
+    /// Keeps `receipt` for `system_id`, dropping the account's oldest one
+    /// if it has too many; false if a receipt was dropped (that one, when
+    /// all accounts together have `cap`).
+    fn push(&mut self, system_id: &Bytes, receipt: DeliverSm, cap: usize) -> bool {
+        let queue = self.by_account.entry(system_id.clone()).or_default();
+        if queue.len() >= WAITING_PER_ACCOUNT {
+            queue.pop_front();
+            queue.push_back(receipt);
+            return false;
+        }
+        if self.total >= cap {
+            if queue.is_empty() {
+                self.by_account.remove(system_id);
+            }
+            return false;
+        }
+        queue.push_back(receipt);
+        self.total += 1;
+        true
+    }
+
+    /// The receipts waiting for `system_id`, no longer kept.
+    fn take(&mut self, system_id: &Bytes) -> Option<VecDeque<DeliverSm>> {
+        let queue = self.by_account.remove(system_id)?;
+        self.total -= queue.len();
+        Some(queue)
+    }
+}
+
+/// The handler of the simulator's server.
+#[derive(Clone, Debug)]
+pub(crate) struct Sim {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// Where an injected mobile-originated message goes.
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    /// A receiver of this account.
+    SystemId(String),
+    /// A receiver whose `address_range` matches the destination.
+    Address,
+}
+
+/// Why an injected mobile-originated message was not delivered.
+#[derive(Debug)]
+pub(crate) enum MoError {
+    /// The content cannot be split into `deliver_sm`s.
+    Split(smpp_std::text::SplitPduError),
+    /// No receiver takes it, or its session failed.
+    Deliver(Error),
+}
+
+impl core::fmt::Display for MoError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Split(e) => e.fmt(f),
+            Self::Deliver(Error::NoRoute) => f.write_str("no bound receiver takes the message"),
+            Self::Deliver(e) => e.fmt(f),
+        }
+    }
+}
+
+/// What an injected mobile-originated message carries.
+#[derive(Clone, Debug)]
+pub(crate) enum MoContent {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+impl Sim {
+    pub(crate) fn new(settings: Settings) -> Self {
+        let keep = settings.keep_messages;
+        Self {
+            inner: Arc::new(Inner {
+                settings,
+                started: Instant::now(),
+                counters: Counters::default(),
+                next_id: AtomicU64::new(1),
+                next_reference: AtomicU64::new(0),
+                store: Mutex::new(Store::new(keep)),
+                windows: Mutex::new(HashMap::new()),
+                tls_peers: Mutex::new(HashSet::new()),
+                assembler: Mutex::new(Assembler::new(Duration::from_secs(300), 1024 * 1024)),
+                recent: Mutex::new(VecDeque::new()),
+                waiting: Mutex::new(Waiting::default()),
+                due: Mutex::new(VecDeque::new()),
+                due_added: Notify::new(),
+            }),
+        }
+    }
+}
+
+/// Seconds since 1970-01-01T00:00:00Z now (0 for a clock set before it).
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn owned(bytes: &[u8]) -> Bytes {
+    Bytes::copy_from_slice(bytes)
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The name of a bind type in the JSON and pages.
+pub(crate) fn bind_name(bind_type: BindType) -> &'static str {
+    match bind_type {
+        BindType::Transmitter => "transmitter",
+        BindType::Receiver => "receiver",
+        BindType::Transceiver => "transceiver",
+    }
+}
+
+/// True for sessions that receive `deliver_sm`.
+pub(crate) fn receives(handle: &Handle) -> bool {
+    handle
+        .bind_info()
+        .is_some_and(|b| b.bind_type != BindType::Transmitter)
+}
+
+fn response(pdu: Result<Pdu, smpp_core::Error>) -> Answer {
+    match pdu {
+        Ok(pdu) => Answer::Response {
+            command_status: CommandStatus::ESME_ROK,
+            body: pdu.body,
+        },
+        Err(_) => Answer::Status(CommandStatus::ESME_RSYSERR),
+    }
+}
+
+/// A message id as the simulator writes it.
+fn message_id(n: u64) -> String {
+    format!("{n:010}")
+}
+
+/// A message id of the simulator's, back as its number.
+fn parse_id(id: &[u8]) -> Option<u64> {
+    core::str::from_utf8(id).ok()?.parse().ok()
+}
+
+impl Inner {
+    pub(crate) fn is_tls(&self, peer: Option<SocketAddr>) -> bool {
+        peer.is_some_and(|p| lock(&self.tls_peers).contains(&p))
+    }
+
+    pub(crate) fn set_tls(&self, peer: SocketAddr, tls: bool) {
+        let mut peers = lock(&self.tls_peers);
+        if tls {
+            peers.insert(peer);
+        } else {
+            peers.remove(&peer);
+        }
+    }
+
+    pub(crate) fn stored(&self) -> usize {
+        lock(&self.store).len()
+    }
+
+    pub(crate) fn receipts_waiting(&self) -> usize {
+        lock(&self.waiting).total
+    }
+
+    pub(crate) fn pending_parts(&self) -> usize {
+        lock(&self.assembler).pending()
+    }
+
+    pub(crate) fn recent(&self) -> Vec<Value> {
+        lock(&self.recent).iter().cloned().collect()
+    }
+
+    /// True if the session went over `--throttle-above` this second.
+    fn throttled(&self, session: &Handle) -> bool {
+        let (Some(limit), Some(peer)) = (self.settings.throttle_above, session.peer_addr()) else {
+            return false;
+        };
+        let now = Instant::now();
+        let mut windows = lock(&self.windows);
+        let window = windows.entry(peer).or_insert(Window {
+            start: now,
+            count: 0,
+        });
+        if now.duration_since(window.start) >= Duration::from_secs(1) {
+            window.start = now;
+            window.count = 0;
+        }
+        if window.count >= limit {
+            return true;
+        }
+        window.count += 1;
+        false
+    }
+
+    fn answer(self: &Arc<Self>, cx: &Context, pdu: &Pdu) -> Answer {
+        let Some(system_id) = cx.session().system_id().map(|s| owned(s.as_bytes())) else {
+            return Answer::Status(CommandStatus::ESME_RINVBNDSTS);
+        };
+        match &pdu.body {
+            Body::SubmitSm(_) | Body::DataSm(_) | Body::SubmitMulti(_) => {
+                if self.throttled(cx.session()) {
+                    bump(&self.counters.throttled);
+                    return Answer::Status(CommandStatus::ESME_RTHROTTLED);
+                }
+                self.accept(cx.server(), &system_id, pdu)
+            }
+            Body::QuerySm(query) => self.query(&system_id, query),
+            Body::CancelSm(cancel) => self.cancel(&system_id, cancel),
+            Body::ReplaceSm(replace) => self.replace(&system_id, replace),
+            _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
+        }
+    }
+
+    /// A `submit_sm`, `data_sm` or `submit_multi`: kept, settled after
+    /// the receipt delay, logged once complete.
+    fn accept(self: &Arc<Self>, server: &ServerHandle, system_id: &Bytes, pdu: &Pdu) -> Answer {
+        let Some(data) = UserData::of(&pdu.body) else {
+            return Answer::Status(CommandStatus::ESME_RINVCMDID);
+        };
+        let Some(Addressing {
+            source,
+            destinations,
+            service_type,
+            dls,
+        }) = addressing(&pdu.body)
+        else {
+            return Answer::Status(CommandStatus::ESME_RINVCMDID);
+        };
+        if destinations.is_empty() {
+            bump(&self.counters.refused);
+            return Answer::Status(if dls.is_empty() {
+                CommandStatus::ESME_RINVNUMDESTS
+            } else {
+                CommandStatus::ESME_RINVDLNAME
+            });
+        }
+        if destinations.iter().any(|d| d.addr.is_empty()) {
+            bump(&self.counters.refused);
+            return Answer::Status(CommandStatus::ESME_RINVDSTADR);
+        }
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = message_id(n);
+        let content = data.content.clone();
+        lock(&self.store).insert(
+            n,
+            Stored {
+                system_id: system_id.clone(),
+                service_type,
+                source,
+                destinations,
+                data_coding: data.data_coding,
+                content,
+                registered_delivery: data.registered_delivery,
+                submitted: unix_now(),
+                state: MessageState::ENROUTE,
+                done: None,
+                error: 0,
+            },
+        );
+        bump(&self.counters.accepted);
+        self.record(system_id, &data, id.clone());
+        self.settle_later(server.clone(), n);
+        if dls.is_empty() {
+            return Answer::message_id(id);
+        }
+        // No distribution list is known here: each is unsuccessful.
+        let mut resp = SubmitMultiRespBuilder::new(0).message_id(id.as_str());
+        for dl in dls {
+            resp = resp.unsuccess(
+                smpp_core::Ton::UNKNOWN,
+                smpp_core::Npi::UNKNOWN,
+                dl,
+                CommandStatus::ESME_RINVDLNAME,
+            );
+        }
+        response(resp.build())
+    }
+
+    /// Joins the parts of long messages; logs and shows complete ones.
+    fn record(&self, system_id: &Bytes, data: &UserData, id: String) {
+        let Some(message) = lock(&self.assembler).push(system_id.clone(), data, Some(id)) else {
+            return;
+        };
+        bump(&self.counters.complete);
+        let mut line = Map::new();
+        line.insert("system_id".into(), lossy(system_id).into());
+        line.extend(message.to_json());
+        let line = Value::Object(line);
+        if let Some(log) = &self.settings.log {
+            let mut log = lock(&log.0);
+            let _ = writeln!(log, "{line}");
+            let _ = log.flush();
+        }
+        let mut recent = lock(&self.recent);
+        if recent.len() >= RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(line);
+    }
+
+    /// Settles message `n` now, or queues it for [`Self::settle_due`].
+    fn settle_later(self: &Arc<Self>, server: ServerHandle, n: u64) {
+        let delay = self.settings.dlr_delay;
+        if delay.is_zero() {
+            let inner = Arc::clone(self);
+            tokio::spawn(async move { inner.settle(&server, n).await });
+            return;
+        }
+        let mut due = lock(&self.due);
+        // As many as the store keeps: older ones are forgotten there too.
+        if due.len() >= self.settings.keep_messages.max(1) {
+            due.pop_front();
+        }
+        due.push_back((Instant::now() + delay, n));
+        if due.len() == 1 {
+            self.due_added.notify_one();
+        }
+    }
+
+    /// Settles each queued message once its delay is over, for ever.
+    pub(crate) async fn settle_due(self: Arc<Self>, server: ServerHandle) {
+        loop {
+            let next = lock(&self.due).front().copied();
+            match next {
+                None => self.due_added.notified().await,
+                Some((at, _)) if at > Instant::now() => tokio::time::sleep_until(at).await,
+                Some(_) => {
+                    let Some((_, n)) = lock(&self.due).pop_front() else {
+                        continue;
+                    };
+                    let (inner, server) = (Arc::clone(&self), server.clone());
+                    tokio::spawn(async move { inner.settle(&server, n).await });
+                }
+            }
+        }
+    }
+
+    /// Gives message `n` its final state from the mix and sends the
+    /// receipts its `registered_delivery` asks for.
+    async fn settle(&self, server: &ServerHandle, n: u64) {
+        let (system_id, receipts) = {
+            let mut store = lock(&self.store);
+            let Some(message) = store.by_id(n) else {
+                return;
+            };
+            if !message.is_pending() {
+                // Cancelled meanwhile.
+                return;
+            }
+            let state = self.settings.mix.draw();
+            message.state = state;
+            message.done = Some(unix_now());
+            message.error = error_of(state);
+            let wanted = match message.registered_delivery.mc_receipt() {
+                1 => true,
+                2 => state != MessageState::DELIVERED,
+                3 => state == MessageState::DELIVERED,
+                _ => false,
+            };
+            if !wanted {
+                return;
+            }
+            let id = message_id(n);
+            let receipts: Vec<DeliverSm> = message
+                .destinations
+                .iter()
+                .filter_map(|dest| receipt(&id, message, dest))
+                .collect();
+            (message.system_id.clone(), receipts)
+        };
+        for pdu in receipts {
+            self.deliver_receipt(server, &system_id, pdu).await;
+        }
+    }
+
+    async fn deliver_receipt(&self, server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) {
+        match server
+            .deliver_to_system_id(&lossy(system_id), pdu.clone())
+            .await
+        {
+            Ok(resp) if resp.is_ok() => bump(&self.counters.receipts_sent),
+            Err(Error::NoRoute) => {
+                let cap = self.settings.keep_messages;
+                if !lock(&self.waiting).push(system_id, pdu, cap) {
+                    bump(&self.counters.receipts_dropped);
+                }
+            }
+            Ok(_) | Err(_) => bump(&self.counters.receipts_failed),
+        }
+    }
+
+    /// A receiver of `system_id` bound: the receipts that waited for one
+    /// go out.
+    fn flush_waiting(self: &Arc<Self>, server: ServerHandle, system_id: Bytes) {
+        let Some(queue) = lock(&self.waiting).take(&system_id) else {
+            return;
+        };
+        let inner = Arc::clone(self);
+        tokio::spawn(async move {
+            for pdu in queue {
+                inner.deliver_receipt(&server, &system_id, pdu).await;
+            }
+        });
+    }
+
+    fn query(&self, system_id: &[u8], query: &QuerySm) -> Answer {
+        bump(&self.counters.queries);
+        let mut store = lock(&self.store);
+        let Some(message) =
+            parse_id(query.message_id.as_bytes()).and_then(|n| store.get_mut(system_id, n))
+        else {
+            return Answer::Status(CommandStatus::ESME_RINVMSGID);
+        };
+        let final_date = message
+            .done
+            .and_then(|t| AbsoluteTime::from_unix_seconds(t, 0).ok())
+            .map(|t| String::from_utf8_lossy(&SmppTime::Absolute(t).format()).into_owned())
+            .unwrap_or_default();
+        response(
+            QuerySmRespBuilder::new(0)
+                .message_id(query.message_id.as_bytes())
+                .final_date(final_date)
+                .message_state(message.state)
+                .error_code(message.error)
+                .build(),
+        )
+    }
+
+    fn cancel(&self, system_id: &[u8], cancel: &CancelSm) -> Answer {
+        bump(&self.counters.cancels);
+        let mut store = lock(&self.store);
+        let now = unix_now();
+        let source = cancel.source_addr.as_bytes();
+        let delete = |m: &mut Stored| {
+            m.state = MessageState::DELETED;
+            m.done = Some(now);
+        };
+        if !cancel.message_id.is_empty() {
+            let Some(message) =
+                parse_id(cancel.message_id.as_bytes()).and_then(|n| store.get_mut(system_id, n))
+            else {
+                return Answer::Status(CommandStatus::ESME_RINVMSGID);
+            };
+            if !message.is_pending() || (!source.is_empty() && message.source.addr != source) {
+                return Answer::Status(CommandStatus::ESME_RCANCELFAIL);
+            }
+            delete(message);
+            return Answer::Ok;
+        }
+        // No message id: every pending message from the source to the
+        // destination (and of the service type, if given).
+        let dest = cancel.destination_addr.as_bytes();
+        let service_type = cancel.service_type.as_bytes();
+        let mut cancelled = 0usize;
+        for message in store.of_account(system_id) {
+            let matches = message.is_pending()
+                && message.source.addr == source
+                && (dest.is_empty() || message.destinations.iter().any(|d| d.addr == dest))
+                && (service_type.is_empty() || message.service_type == service_type);
+            if matches {
+                delete(message);
+                cancelled += 1;
+            }
+        }
+        if cancelled == 0 {
+            Answer::Status(CommandStatus::ESME_RCANCELFAIL)
+        } else {
+            Answer::Ok
+        }
+    }
+
+    fn replace(&self, system_id: &[u8], replace: &ReplaceSm) -> Answer {
+        bump(&self.counters.replaces);
+        let mut store = lock(&self.store);
+        let Some(message) =
+            parse_id(replace.message_id.as_bytes()).and_then(|n| store.get_mut(system_id, n))
+        else {
+            return Answer::Status(CommandStatus::ESME_RINVMSGID);
+        };
+        let source = replace.source_addr.as_bytes();
+        if !message.is_pending() || (!source.is_empty() && message.source.addr != source) {
+            return Answer::Status(CommandStatus::ESME_RREPLACEFAIL);
+        }
+        let content = match replace.tlvs.get(TlvTag::MESSAGE_PAYLOAD) {
+            Some(tlv) if replace.short_message.is_empty() => owned(tlv.value),
+            _ => owned(&replace.short_message),
+        };
+        message.content = content;
+        message.registered_delivery = replace.registered_delivery;
+        Answer::Ok
+    }
+
+    /// Sends a mobile-originated message (split as long as it needs) to
+    /// `target`; the status of each part's `deliver_sm_resp`.
+    pub(crate) async fn inject_mo(
+        &self,
+        server: &ServerHandle,
+        target: &Target,
+        source: &str,
+        destination: &str,
+        content: &MoContent,
+    ) -> Result<Vec<CommandStatus>, MoError> {
+        let template = SubmitSm {
+            source_addr: COctet::new(owned(source.as_bytes())),
+            destination_addr: COctet::new(owned(destination.as_bytes())),
+            ..SubmitSm::default()
+        };
+        let reference = self.next_reference.fetch_add(1, Ordering::Relaxed);
+        let method = Method::Udh8 {
+            reference: u8::try_from(reference % 256).unwrap_or(0),
+        };
+        let content = match content {
+            MoContent::Text(text) => {
+                Content::Text(text, choose_for(text, &[], Concatenation::Udh8))
+            }
+            MoContent::Binary(octets) => Content::Binary(octets),
+        };
+        let parts =
+            smpp_std::text::deliver_sms(&template, content, method, SplitOptions::default())
+                .map_err(MoError::Split)?;
+        let mut statuses = Vec::with_capacity(parts.len());
+        for part in parts {
+            let sent = match target {
+                Target::SystemId(system_id) => server.deliver_to_system_id(system_id, part).await,
+                Target::Address => server.deliver_to_address(destination, part).await,
+            };
+            match sent {
+                Ok(resp) => {
+                    bump(if resp.is_ok() {
+                        &self.counters.mo_sent
+                    } else {
+                        &self.counters.mo_failed
+                    });
+                    statuses.push(resp.command_status);
+                }
+                Err(e) => {
+                    bump(&self.counters.mo_failed);
+                    return Err(MoError::Deliver(e));
+                }
+            }
+        }
+        Ok(statuses)
+    }
+}
+
+/// Where a message goes: its source, its SME destinations, its service
+/// type and the distribution lists it names.
+struct Addressing {
+    source: Address,
+    destinations: Vec<Address>,
+    service_type: Bytes,
+    dls: Vec<Bytes>,
+}
+
+/// The addressing of a `submit_sm`, `data_sm` or `submit_multi`.
+fn addressing(body: &Body<Bytes>) -> Option<Addressing> {
+    let address = |ton, npi, addr: &[u8]| Address {
+        ton,
+        npi,
+        addr: owned(addr),
+    };
+    // submit_sm and data_sm name these fields alike.
+    macro_rules! one_destination {
+        ($sm:expr) => {
+            Addressing {
+                source: address(
+                    $sm.source_addr_ton,
+                    $sm.source_addr_npi,
+                    $sm.source_addr.as_bytes(),
+                ),
+                destinations: vec![address(
+                    $sm.dest_addr_ton,
+                    $sm.dest_addr_npi,
+                    $sm.destination_addr.as_bytes(),
+                )],
+                service_type: owned($sm.service_type.as_bytes()),
+                dls: Vec::new(),
+            }
+        };
+    }
+    Some(match body {
+        Body::SubmitSm(sm) => one_destination!(sm),
+        Body::DataSm(sm) => one_destination!(sm),
+        Body::SubmitMulti(sm) => {
+            let mut destinations = Vec::new();
+            let mut dls = Vec::new();
+            for dest in &sm.dest_address {
+                match dest {
+                    smpp_core::DestAddress::SmeAddress {
+                        dest_addr_ton,
+                        dest_addr_npi,
+                        destination_addr,
+                    } => destinations.push(address(
+                        dest_addr_ton,
+                        dest_addr_npi,
+                        destination_addr.as_bytes(),
+                    )),
+                    smpp_core::DestAddress::DistributionList { dl_name } => {
+                        dls.push(owned(dl_name.as_bytes()));
+                    }
+                }
+            }
+            Addressing {
+                source: address(
+                    sm.source_addr_ton,
+                    sm.source_addr_npi,
+                    sm.source_addr.as_bytes(),
+                ),
+                destinations,
+                service_type: owned(sm.service_type.as_bytes()),
+                dls,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The first characters of a message for a receipt's `text:`, in plain
+/// ASCII.
+fn excerpt(message: &Stored) -> String {
+    decode(message.data_coding, &message.content)
+        .unwrap_or_default()
+        .chars()
+        .take(20)
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// The delivery receipt of message `id` for its destination `dest`
+/// (`smpp_std::receipt`): the text of SMPP's appendix, with
+/// `receipted_message_id` and `message_state` (and `network_error_code`
+/// when it failed), from the destination back to the source.
+fn receipt(id: &str, message: &Stored, dest: &Address) -> Option<DeliverSm> {
+    let date = |secs| ReceiptDate::from_unix_seconds(secs, false).ok();
+    let excerpt = excerpt(message);
+    let receipt = ReceiptBuilder {
+        // Network type 3: GSM.
+        network_error_code: (message.error != 0).then_some((3, u16::from(message.error))),
+        submit_date: date(message.submitted),
+        done_date: date(message.done.unwrap_or(message.submitted)),
+        text: excerpt.as_bytes(),
+        ..ReceiptBuilder::new(id.as_bytes(), message.state)
+    };
+    let mut body =
+        smpp_std::receipt::deliver_sm(&receipt, &dest.addr, &message.source.addr).ok()?;
+    body.service_type = COctet::new(message.service_type.clone());
+    body.source_addr_ton = dest.ton;
+    body.source_addr_npi = dest.npi;
+    body.dest_addr_ton = message.source.ton;
+    body.dest_addr_npi = message.source.npi;
+    Some(body)
+}
+
+impl Handler for Sim {
+    async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
+        let Some(users) = &self.inner.settings.users else {
+            return CommandStatus::ESME_ROK;
+        };
+        let status = match users.get(request.system_id()) {
+            None => CommandStatus::ESME_RINVSYSID,
+            Some(password) if password != request.password() => CommandStatus::ESME_RINVPASWD,
+            Some(_) => CommandStatus::ESME_ROK,
+        };
+        if !status.is_ok() {
+            bump(&self.inner.counters.binds_refused);
+        }
+        status
+    }
+
+    async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
+        self.inner.answer(cx, &pdu)
+    }
+
+    fn bound(&self, cx: &Context) {
+        if receives(cx.session())
+            && let Some(system_id) = cx.session().system_id()
+        {
+            self.inner
+                .flush_waiting(cx.server().clone(), owned(system_id.as_bytes()));
+        }
+    }
+
+    fn closed(&self, cx: &Context, _reason: CloseReason) {
+        if let Some(peer) = cx.session().peer_addr() {
+            lock(&self.inner.windows).remove(&peer);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bytes, DeliverSm, Mix, WAITING_PER_ACCOUNT, Waiting};
+    use smpp_core::MessageState;
+
+    #[test]
+    fn waiting_receipts_are_capped_per_account_and_in_all() {
+        let receipt = DeliverSm::default();
+        let (a, b) = (Bytes::from_static(b"a"), Bytes::from_static(b"b"));
+        let mut waiting = Waiting::default();
+        assert!(waiting.push(&a, receipt.clone(), 3));
+        assert!(waiting.push(&b, receipt.clone(), 3));
+        assert!(waiting.push(&a, receipt.clone(), 3));
+        assert!(!waiting.push(&b, receipt.clone(), 3), "three in all");
+        assert_eq!(waiting.total, 3);
+        assert_eq!(waiting.take(&a).map(|q| q.len()), Some(2));
+        assert_eq!(waiting.total, 1);
+        assert!(waiting.take(&a).is_none());
+        for _ in 1..WAITING_PER_ACCOUNT {
+            assert!(waiting.push(&b, receipt.clone(), usize::MAX));
+        }
+        assert!(!waiting.push(&b, receipt, usize::MAX), "the oldest goes");
+        assert_eq!(waiting.total, WAITING_PER_ACCOUNT);
+    }
+
+    #[test]
+    fn the_mix_is_parsed_and_drawn_by_weight() {
+        let mix = Mix::parse("delivered=0,undeliverable=1").unwrap();
+        assert!((0..100).all(|_| mix.draw() == MessageState::UNDELIVERABLE));
+        let mix = Mix::parse("Delivered=95, expired=5").unwrap();
+        assert_eq!(
+            mix.0,
+            vec![(MessageState::DELIVERED, 95), (MessageState::EXPIRED, 5)]
+        );
+        assert!(Mix::parse("delivered=0").is_err());
+        assert!(Mix::parse("enroute=1").is_err());
+        assert!(Mix::parse("delivered").is_err());
+        assert!(Mix::parse("delivered=x").is_err());
+    }
+}

@@ -1,0 +1,142 @@
+//! The messages the simulator accepted, kept for `query_sm`, `cancel_sm`
+//! and `replace_sm` and for their receipts: at most so many, the oldest
+//! forgotten first.
+
+use std::collections::{HashMap, VecDeque};
+
+use bytes::Bytes;
+use smpp_core::{DataCoding, MessageState, Npi, RegisteredDelivery, Ton};
+
+/// An address with its type of number and numbering plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Address {
+    pub(crate) ton: Ton,
+    pub(crate) npi: Npi,
+    pub(crate) addr: Bytes,
+}
+
+/// A message accepted from an ESME.
+#[derive(Clone, Debug)]
+pub(crate) struct Stored {
+    /// The account that submitted it.
+    pub(crate) system_id: Bytes,
+    pub(crate) service_type: Bytes,
+    pub(crate) source: Address,
+    pub(crate) destinations: Vec<Address>,
+    pub(crate) data_coding: DataCoding,
+    /// The user data, its header removed.
+    pub(crate) content: Bytes,
+    pub(crate) registered_delivery: RegisteredDelivery,
+    /// When it was accepted (seconds since the epoch).
+    pub(crate) submitted: i64,
+    pub(crate) state: MessageState,
+    /// When it reached its final state.
+    pub(crate) done: Option<i64>,
+    /// The network error code of a failed delivery (0 when delivered).
+    pub(crate) error: u8,
+}
+
+impl Stored {
+    /// True while the message may still be cancelled or replaced.
+    pub(crate) fn is_pending(&self) -> bool {
+        !self.state.is_final()
+    }
+}
+
+/// The kept messages, by message id.
+#[derive(Debug)]
+pub(crate) struct Store {
+    messages: HashMap<u64, Stored>,
+    /// Ids in the order they were accepted.
+    order: VecDeque<u64>,
+    capacity: usize,
+}
+
+impl Store {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            messages: HashMap::new(),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    /// Keeps `message` under `id`, forgetting the oldest message if the
+    /// store is full.
+    pub(crate) fn insert(&mut self, id: u64, message: Stored) {
+        while self.order.len() >= self.capacity {
+            if let Some(old) = self.order.pop_front() {
+                self.messages.remove(&old);
+            }
+        }
+        self.order.push_back(id);
+        self.messages.insert(id, message);
+    }
+
+    /// The message `id` of the account `system_id`.
+    pub(crate) fn get_mut(&mut self, system_id: &[u8], id: u64) -> Option<&mut Stored> {
+        self.messages
+            .get_mut(&id)
+            .filter(|m| m.system_id == system_id)
+    }
+
+    /// The message `id`, whoever sent it.
+    pub(crate) fn by_id(&mut self, id: u64) -> Option<&mut Stored> {
+        self.messages.get_mut(&id)
+    }
+
+    /// Every kept message of the account `system_id`.
+    pub(crate) fn of_account<'a>(
+        &'a mut self,
+        system_id: &'a [u8],
+    ) -> impl Iterator<Item = &'a mut Stored> + 'a {
+        self.messages
+            .values_mut()
+            .filter(move |m| m.system_id == system_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        Address, Bytes, DataCoding, MessageState, Npi, RegisteredDelivery, Store, Stored, Ton,
+    };
+
+    fn message(system_id: &'static [u8]) -> Stored {
+        let addr = Address {
+            ton: Ton::UNKNOWN,
+            npi: Npi::UNKNOWN,
+            addr: Bytes::from_static(b"1"),
+        };
+        Stored {
+            system_id: Bytes::from_static(system_id),
+            service_type: Bytes::new(),
+            source: addr.clone(),
+            destinations: vec![addr],
+            data_coding: DataCoding::DEFAULT,
+            content: Bytes::new(),
+            registered_delivery: RegisteredDelivery::NONE,
+            submitted: 0,
+            state: MessageState::ENROUTE,
+            done: None,
+            error: 0,
+        }
+    }
+
+    #[test]
+    fn the_oldest_message_goes_first_and_accounts_stay_apart() {
+        let mut store = Store::new(2);
+        store.insert(1, message(b"a"));
+        store.insert(2, message(b"b"));
+        store.insert(3, message(b"a"));
+        assert_eq!(store.len(), 2);
+        assert!(store.by_id(1).is_none());
+        assert!(store.get_mut(b"a", 2).is_none());
+        assert!(store.get_mut(b"b", 2).is_some());
+        assert_eq!(store.of_account(b"a").count(), 1);
+    }
+}

@@ -1,0 +1,369 @@
+//! Messages out of PDUs: the user data of `submit_sm`, `deliver_sm`,
+//! `data_sm` and `submit_multi`, concatenated parts joined (user data
+//! headers with 8- or 16-bit references, SAR TLVs) by the library's
+//! [`Reassembler`], text decoded, and the JSON the tools print.
+
+use core::hash::Hash;
+use core::time::Duration;
+use std::collections::HashMap;
+use std::time::Instant;
+
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+use smpp_core::receipt::Receipt;
+use smpp_core::text::OnUnmappable;
+use smpp_core::text::gsm7::Tables;
+use smpp_core::text::reassembly::Part;
+use smpp_core::text::udh::Udh;
+use smpp_core::text::user_data;
+use smpp_core::{Body, DataCoding, DeliverSm, DestAddress, EsmClass, RegisteredDelivery};
+use smpp_std::reassembly::{self, MessageKey, Outcome, Reassembler, ReferenceKind};
+use smpp_std::text::decode_to_string_with;
+
+/// Where a part sits in a concatenated message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concat {
+    /// The kind of reference: an 8- or 16-bit concatenation element, or
+    /// the SAR TLVs.
+    pub kind: ReferenceKind,
+    /// The reference the parts share.
+    pub reference: u16,
+    /// How many parts.
+    pub total: u8,
+    /// This part's number, from 1.
+    pub seq: u8,
+}
+
+/// The user data of a message PDU, and the addresses it goes between.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserData {
+    /// `source_addr`.
+    pub source: Bytes,
+    /// `destination_addr`, or each SME address of a `submit_multi`.
+    pub destinations: Vec<Bytes>,
+    /// `esm_class`.
+    pub esm_class: EsmClass,
+    /// `data_coding`.
+    pub data_coding: DataCoding,
+    /// `registered_delivery`.
+    pub registered_delivery: RegisteredDelivery,
+    /// The user data (`short_message`, or the `message_payload` TLV),
+    /// without its user data header.
+    pub content: Bytes,
+    /// Where the part sits, if it is one of several.
+    pub concat: Option<Concat>,
+}
+
+fn owned(bytes: &[u8]) -> Bytes {
+    Bytes::copy_from_slice(bytes)
+}
+
+/// The content and the concatenation of the user data a `deliver_sm`
+/// view carries (a `submit_sm` and a `submit_multi` have the same user
+/// data fields, a `data_sm` its `message_payload` TLV), read by
+/// `smpp_core::text::reassembly::Part`.
+fn read(view: &DeliverSm<&[u8]>) -> (Bytes, Option<Concat>) {
+    if let Ok(Some(part)) = Part::from_deliver_sm(view) {
+        let concat = Concat {
+            kind: part.kind,
+            reference: part.reference,
+            total: part.total,
+            seq: part.seq,
+        };
+        return (owned(part.payload), Some(concat));
+    }
+    let data = user_data(view.short_message, &view.tlvs);
+    let content = if view.esm_class.udhi() {
+        Udh::split(data).map_or(data, |(_, rest)| rest)
+    } else {
+        data
+    };
+    (owned(content), None)
+}
+
+impl UserData {
+    /// The user data of a `submit_sm`, `deliver_sm`, `data_sm` or
+    /// `submit_multi`; `None` for other PDUs.
+    pub fn of(body: &Body<Bytes>) -> Option<Self> {
+        let (source, destinations, data_coding, registered_delivery, view) = match body {
+            Body::SubmitSm(sm) | Body::DeliverSm(sm) => (
+                &sm.source_addr,
+                vec![owned(sm.destination_addr.as_bytes())],
+                sm.data_coding,
+                sm.registered_delivery,
+                DeliverSm {
+                    esm_class: sm.esm_class,
+                    short_message: &sm.short_message[..],
+                    tlvs: sm.tlvs.as_ref(),
+                    ..DeliverSm::default()
+                },
+            ),
+            Body::DataSm(sm) => (
+                &sm.source_addr,
+                vec![owned(sm.destination_addr.as_bytes())],
+                sm.data_coding,
+                sm.registered_delivery,
+                DeliverSm {
+                    esm_class: sm.esm_class,
+                    tlvs: sm.tlvs.as_ref(),
+                    ..DeliverSm::default()
+                },
+            ),
+            Body::SubmitMulti(sm) => (
+                &sm.source_addr,
+                sm.dest_address
+                    .iter()
+                    .filter_map(|d| match d {
+                        DestAddress::SmeAddress {
+                            destination_addr, ..
+                        } => Some(owned(destination_addr.as_bytes())),
+                        DestAddress::DistributionList { .. } => None,
+                    })
+                    .collect(),
+                sm.data_coding,
+                sm.registered_delivery,
+                DeliverSm {
+                    esm_class: sm.esm_class,
+                    short_message: &sm.short_message[..],
+                    tlvs: sm.tlvs.as_ref(),
+                    ..DeliverSm::default()
+                },
+            ),
+            _ => return None,
+        };
+        let (content, concat) = read(&view);
+        Some(Self {
+            source: owned(source.as_bytes()),
+            destinations,
+            esm_class: view.esm_class,
+            data_coding,
+            registered_delivery,
+            content,
+            concat,
+        })
+    }
+
+    /// The first destination (empty if there is none).
+    pub fn destination(&self) -> &[u8] {
+        self.destinations.first().map_or(&[][..], |d| &d[..])
+    }
+}
+
+/// A complete message: its parts joined, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// `source_addr`.
+    pub source: Bytes,
+    /// The destinations.
+    pub destinations: Vec<Bytes>,
+    /// `data_coding`.
+    pub data_coding: DataCoding,
+    /// The user data of every part, headers removed, joined.
+    pub content: Bytes,
+    /// How many parts it came in.
+    pub parts: usize,
+    /// The message id of each part, in part order, where known.
+    pub message_ids: Vec<String>,
+}
+
+/// The text of a `data_coding` that is text (`None` for binary ones);
+/// what does not decode becomes U+FFFD or `?`.
+pub fn decode(data_coding: DataCoding, octets: &[u8]) -> Option<String> {
+    decode_to_string_with(data_coding, Tables::DEFAULT, octets, OnUnmappable::Replace)
+        .and_then(Result::ok)
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(octets: &[u8]) -> String {
+    use core::fmt::Write as _;
+    octets.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl Message {
+    /// The text, if `data_coding` is a text coding.
+    pub fn text(&self) -> Option<String> {
+        decode(self.data_coding, &self.content)
+    }
+
+    /// `source`, `destination` (and `destinations` when there are
+    /// several), `data_coding`, `text` (or `hex` for binary content),
+    /// `parts`, `message_ids`.
+    pub fn to_json(&self) -> Map<String, Value> {
+        let mut out = Map::new();
+        out.insert("source".into(), lossy(&self.source).into());
+        let first = self.destinations.first().map_or(&[][..], |d| &d[..]);
+        out.insert("destination".into(), lossy(first).into());
+        if self.destinations.len() > 1 {
+            let all: Vec<Value> = self.destinations.iter().map(|d| lossy(d).into()).collect();
+            out.insert("destinations".into(), all.into());
+        }
+        out.insert("data_coding".into(), self.data_coding.0.into());
+        match self.text() {
+            Some(text) => out.insert("text".into(), text.into()),
+            None => out.insert("hex".into(), hex(&self.content).into()),
+        };
+        out.insert("parts".into(), self.parts.into());
+        out.insert("message_ids".into(), json!(self.message_ids));
+        out
+    }
+}
+
+/// Joins the parts of concatenated messages, from many peers (a
+/// `system_id`, a session), remembering each part's message id.
+#[derive(Debug)]
+pub struct Assembler<P> {
+    parts: Reassembler<P>,
+    /// The message ids of the parts received of each incomplete message.
+    ids: HashMap<MessageKey<P>, Vec<(u8, String)>>,
+    expired_at: Instant,
+    /// Incomplete messages dropped for their age.
+    expired: u64,
+}
+
+impl<P: Eq + Hash + Clone> Assembler<P> {
+    /// Incomplete messages are dropped `timeout` after their first part; a
+    /// peer holds at most `max_bytes_per_peer` octets meanwhile.
+    pub fn new(timeout: Duration, max_bytes_per_peer: usize) -> Self {
+        Self {
+            parts: Reassembler::new(reassembly::Config {
+                timeout,
+                max_bytes_per_peer,
+            }),
+            ids: HashMap::new(),
+            expired_at: Instant::now(),
+            expired: 0,
+        }
+    }
+
+    /// Incomplete messages now.
+    pub fn pending(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Incomplete messages dropped for their age so far.
+    pub fn expired(&self) -> u64 {
+        self.expired
+    }
+
+    /// Adds a part of `peer` (a whole message if it is not concatenated)
+    /// whose message id is `message_id`; the message once it is complete.
+    /// A part that does not fit (its numbering is wrong, the peer holds
+    /// too much) is given back as a message of its own.
+    pub fn push(
+        &mut self,
+        peer: P,
+        data: &UserData,
+        message_id: Option<String>,
+    ) -> Option<Message> {
+        let now = Instant::now();
+        if now.duration_since(self.expired_at) >= Duration::from_secs(1) {
+            self.expired_at = now;
+            for gone in self.parts.expire(now) {
+                self.ids.remove(&gone.key);
+                self.expired += 1;
+            }
+        }
+        let whole = |content: Bytes, ids: Vec<String>| Message {
+            source: data.source.clone(),
+            destinations: data.destinations.clone(),
+            data_coding: data.data_coding,
+            content,
+            parts: 1,
+            message_ids: ids,
+        };
+        let Some(Concat {
+            kind,
+            reference,
+            total,
+            seq,
+        }) = data.concat
+        else {
+            return Some(whole(
+                data.content.clone(),
+                message_id.into_iter().collect(),
+            ));
+        };
+        let payload = data.content.clone();
+        let key = MessageKey::new(peer, &data.source, data.destination(), kind, reference);
+        let outcome = self
+            .parts
+            .insert(now, key.clone(), total, seq, payload.clone());
+        match outcome {
+            Ok(Outcome::Incomplete { .. }) => {
+                if let Some(id) = message_id {
+                    self.ids.entry(key).or_default().push((seq, id));
+                }
+                None
+            }
+            Ok(Outcome::Duplicate) => None,
+            Ok(Outcome::Complete(message)) => {
+                let mut ids = self.ids.remove(&key).unwrap_or_default();
+                if let Some(id) = message_id {
+                    ids.push((seq, id));
+                }
+                ids.sort_by_key(|(seq, _)| *seq);
+                Some(Message {
+                    source: data.source.clone(),
+                    destinations: data.destinations.clone(),
+                    data_coding: data.data_coding,
+                    content: message.concat(),
+                    parts: message.parts.len(),
+                    message_ids: ids.into_iter().map(|(_, id)| id).collect(),
+                })
+            }
+            Err(_) => Some(whole(payload, message_id.into_iter().collect())),
+        }
+    }
+}
+
+/// A delivery receipt's fields as JSON, if `body` is a `deliver_sm` or
+/// `data_sm` carrying one (by `esm_class` or by the receipt TLVs), read by
+/// `smpp_core::receipt::Receipt`: `message_id`, `stat`, `state`, `err`,
+/// `source`, `destination`, `text` (the receipt's own text).
+pub fn receipt_json(body: &Body<Bytes>) -> Option<Map<String, Value>> {
+    let (receipt, esm_class, source, destination, text) = match body {
+        Body::DeliverSm(sm) => (
+            Receipt::from_deliver_sm(sm),
+            sm.esm_class,
+            &sm.source_addr,
+            &sm.destination_addr,
+            user_data(&sm.short_message, &sm.tlvs),
+        ),
+        Body::DataSm(sm) => (
+            Receipt::from_data_sm(sm),
+            sm.esm_class,
+            &sm.source_addr,
+            &sm.destination_addr,
+            user_data(&[], &sm.tlvs),
+        ),
+        _ => return None,
+    };
+    if !esm_class.is_delivery_receipt() && !receipt.is_receipt() {
+        return None;
+    }
+    let mut out = Map::new();
+    let id = receipt.message_id().map(lossy);
+    out.insert("message_id".into(), id.into());
+    let state = receipt.state();
+    out.insert(
+        "stat".into(),
+        state.and_then(smpp_core::MessageState::stat).into(),
+    );
+    out.insert(
+        "state".into(),
+        state.and_then(smpp_core::MessageState::name).into(),
+    );
+    let err = receipt.text.and_then(|t| t.err).map(lossy);
+    out.insert("err".into(), err.into());
+    out.insert("source".into(), lossy(source.as_bytes()).into());
+    out.insert("destination".into(), lossy(destination.as_bytes()).into());
+    out.insert("text".into(), lossy(text).into());
+    Some(out)
+}

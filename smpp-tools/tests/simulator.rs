@@ -1,0 +1,1308 @@
+//! `smsc-sim` and `esme` as processes: `esme bench` against `smsc-sim`
+//! (plain and TLS), `esme listen` receiving mobile-originated messages
+//! posted to `/mo`, receipts, long messages logged joined, `query_sm`,
+//! `cancel_sm` and `replace_sm` on accepted messages, the bind checks, the
+//! throttle, the shutdown on SIGTERM; and both tools against node-smpp.
+//!
+//! The node-smpp tests skip with a note when node-smpp is not installed
+//! (`npm ci --prefix tests/interop`), unless `SMPP_INTEROP=require`.
+
+use core::time::Duration;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use smpp_core::receipt::DeliveryReceipt;
+use smpp_core::session::{BindType, Config};
+use smpp_core::{Body, CommandStatus, MessageState, Npi, Ton};
+use smpp_std::session::Error as SessionError;
+use smpp_std::{
+    CancelSmBuilder, DataSmBuilder, QuerySmBuilder, ReplaceSmBuilder, SubmitMultiBuilder,
+    SubmitSmBuilder, client,
+};
+
+/// A running `smsc-sim`, killed if a test fails before it stops it.
+struct Sim {
+    child: Child,
+    addr: String,
+    tls: Option<String>,
+    http: Option<String>,
+    stdout: Option<JoinHandle<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+/// Reads a pipe to its end in a thread of its own.
+fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = pipe.read_to_string(&mut out);
+        out
+    })
+}
+
+impl Sim {
+    /// Starts `smsc-sim --listen 127.0.0.1:0` with `args`; returns once it
+    /// printed its addresses.
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smsc-sim"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("smsc-sim runs");
+        let stdout = drain(child.stdout.take().unwrap());
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        stderr.read_line(&mut first).unwrap();
+        let addresses: Value = serde_json::from_str(&first)
+            .unwrap_or_else(|e| panic!("{e}: the first line of smsc-sim's stderr is {first:?}"));
+        let rest = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&rest);
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            sink.lock().unwrap().push_str(&text);
+        });
+        let text = |key: &str| addresses[key].as_str().map(str::to_owned);
+        Self {
+            child,
+            addr: text("listening").expect("the listening address"),
+            tls: text("tls"),
+            http: text("http"),
+            stdout: Some(stdout),
+            stderr: rest,
+        }
+    }
+
+    fn http(&self) -> &str {
+        self.http.as_deref().expect("started with --http")
+    }
+
+    /// `GET /stats`.
+    fn stats(&self) -> Value {
+        let (status, body) = http(self.http(), "GET", "/stats", "");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Waits until `/stats` satisfies `done` (at most 10 s).
+    fn wait_stats(&self, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let stats = self.stats();
+            if done(&stats) {
+                return stats;
+            }
+            assert!(Instant::now() < deadline, "{what}: {stats:#}");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Sends SIGTERM and waits for the exit: its status and stdout.
+    fn terminate(mut self) -> (ExitStatus, String) {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = wait_for(&mut self.child, Duration::from_secs(15));
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        (status, stdout)
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            eprintln!("smsc-sim stderr: {}", self.stderr.lock().unwrap());
+        }
+    }
+}
+
+/// Waits for `child` to exit, at most `limit`; kills it and fails past it.
+fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            panic!("the process did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A request over HTTP/1.1: the status and the body.
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, body.to_owned())
+}
+
+/// `esme` with `args`, to its end.
+fn esme(args: &[&str]) -> Output {
+    let mut child = esme_spawn(args);
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let status = wait_for(&mut child, Duration::from_secs(30));
+    Output {
+        status,
+        stdout: stdout.join().unwrap().into_bytes(),
+        stderr: stderr.join().unwrap().into_bytes(),
+    }
+}
+
+/// `COMMAND --connect ADDR --system-id ID --password PW` and `rest`.
+fn args<'a>(
+    command: &'a str,
+    addr: &'a str,
+    system_id: &'a str,
+    password: &'a str,
+    rest: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        command,
+        "--connect",
+        addr,
+        "--system-id",
+        system_id,
+        "--password",
+        password,
+    ];
+    args.extend_from_slice(rest);
+    args
+}
+
+fn esme_spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_esme"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("esme runs")
+}
+
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn stdout_lines(out: &Output) -> Vec<Value> {
+    json_lines(&String::from_utf8_lossy(&out.stdout))
+}
+
+fn show(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout {}\nstderr {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A directory of its own for a test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("simulator-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tokio() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Checks a bench summary: every count adds up, the percentiles are in
+/// order.
+fn check_summary(summary: &Value, messages: u64, submitted: u64) {
+    assert_eq!(summary["messages"], messages, "{summary:#}");
+    assert_eq!(summary["submitted"], submitted, "{summary:#}");
+    assert_eq!(summary["acknowledged"], submitted, "{summary:#}");
+    assert_eq!(summary["errors"], json!({}), "{summary:#}");
+    assert_eq!(summary["throttled"], 0, "{summary:#}");
+    assert_eq!(summary["receipts"], submitted, "{summary:#}");
+    assert_eq!(summary["receipts_expected"], submitted, "{summary:#}");
+    assert!(summary["throughput_per_s"].as_f64().unwrap() > 0.0);
+    let l = &summary["latency_ms"];
+    let q = |k: &str| l[k].as_f64().unwrap();
+    assert!(q("p50") > 0.0, "{summary:#}");
+    assert!(q("p50") <= q("p90") && q("p90") <= q("p99") && q("p99") <= q("max"));
+}
+
+#[test]
+fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    // 100 messages, one in five long (three parts): 140 submit_sm.
+    let out = esme(&args(
+        "bench",
+        &sim.addr,
+        "bench",
+        "pw",
+        &[
+            "--count",
+            "100",
+            "--mix",
+            "gsm,long,ucs2,binary,flash",
+            "--dlr",
+            "--json",
+            "--binds",
+            "2",
+            "--window",
+            "16",
+        ],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 1, "{}", show(&out));
+    check_summary(&lines[0], 100, 140);
+
+    let snapshot = sim.stats();
+    let totals = &snapshot["totals"];
+    assert_eq!(totals["messages"], 140, "{snapshot:#}");
+    assert_eq!(totals["messages_complete"], 100, "{snapshot:#}");
+    assert_eq!(totals["receipts"], 140, "{snapshot:#}");
+    assert_eq!(totals["received"]["submit_sm"]["ESME_ROK"], 140);
+    assert_eq!(totals["received"]["bind_transceiver"]["ESME_ROK"], 2);
+    let (status, metrics) = http(sim.http(), "GET", "/metrics", "");
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("# TYPE smsc_sim_messages_total counter\nsmsc_sim_messages_total 140\n")
+    );
+    assert!(metrics.contains(
+        "smsc_sim_pdus_total{direction=\"in\",command=\"submit_sm\",status=\"ESME_ROK\"} 140\n"
+    ));
+    let (status, page) = http(sim.http(), "GET", "/", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("<meta http-equiv=\"refresh\""), "{page}");
+    assert!(page.contains("Bench message"), "{page}");
+    assert_eq!(http(sim.http(), "GET", "/nowhere", "").0, 404);
+
+    // A receiver still bound when the simulator is told to stop is
+    // unbound by it.
+    let mut listener = esme_spawn(&args(
+        "listen",
+        &sim.addr,
+        "late",
+        "pw",
+        &["--timeout-ms", "5000"],
+    ));
+    sim.wait_stats("the receiver binds", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    let (status, stdout) = sim.terminate();
+    assert!(status.success(), "{status:?}");
+    let lines = json_lines(&stdout);
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let totals = &lines[0];
+    assert_eq!(totals["messages"], 140, "{totals:#}");
+    assert_eq!(totals["receipts"], 140, "{totals:#}");
+    assert_eq!(totals["connections"], 3, "{totals:#}");
+    assert_eq!(totals["bound"], 0, "{totals:#}");
+    assert_eq!(totals["sent"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
+    assert_eq!(
+        totals["received"]["unbind_resp"]["ESME_ROK"], 1,
+        "{totals:#}"
+    );
+    let _ = listener.kill();
+    let _ = listener.wait();
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1, made here:
+/// the PEM files of the certificate and of its key.
+fn certificate(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let certified = rcgen::generate_simple_self_signed(names).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    (cert, key)
+}
+
+/// A simulator with a TLS listener too, started with `args`, and the PEM
+/// file of its certificate.
+fn tls_sim(name: &str, args: &[&str]) -> (Sim, PathBuf) {
+    let (cert, key) = certificate(name);
+    let mut all = vec![
+        "--listen-tls",
+        "127.0.0.1:0",
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    (Sim::start(&all), cert)
+}
+
+#[test]
+fn bench_over_tls() {
+    let (sim, cert) = tls_sim("tls-bench", &["--http", "127.0.0.1:0"]);
+    let tls = sim.tls.clone().expect("a TLS address");
+    let out = esme(&args(
+        "bench",
+        &tls,
+        "secure",
+        "pw",
+        &[
+            "--tls",
+            "--ca",
+            cert.to_str().unwrap(),
+            "--server-name",
+            "localhost",
+            "--count",
+            "30",
+            "--mix",
+            "gsm,long",
+            "--dlr",
+            "--json",
+        ],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    check_summary(&stdout_lines(&out)[0], 30, 60);
+
+    // Plain SMPP on the TLS port gets nowhere; neither does TLS with a
+    // certificate nobody trusts.
+    let plain = esme(&args(
+        "send",
+        &tls,
+        "secure",
+        "pw",
+        &["--to", "1", "--text", "x", "--connect-timeout-ms", "500"],
+    ));
+    assert_eq!(plain.status.code(), Some(2), "{}", show(&plain));
+    let (_, other) = tls_sim("tls-other", &[]);
+    let untrusted = esme(&args(
+        "send",
+        &tls,
+        "secure",
+        "pw",
+        &[
+            "--tls",
+            "--ca",
+            other.to_str().unwrap(),
+            "--server-name",
+            "localhost",
+            "--to",
+            "1",
+            "--text",
+            "x",
+            "--connect-timeout-ms",
+            "500",
+        ],
+    ));
+    assert_eq!(untrusted.status.code(), Some(2), "{}", show(&untrusted));
+    assert!(
+        String::from_utf8_lossy(&untrusted.stderr).contains("certificate"),
+        "{}",
+        show(&untrusted)
+    );
+}
+
+#[test]
+fn receipts_cross_from_plain_to_tls_sessions() {
+    // A receiver over TLS and a transmitter over plain TCP are sessions
+    // of one server: the receipts of the transmitter go to the receiver.
+    let (sim, cert) = tls_sim("tls-listen", &["--http", "127.0.0.1:0"]);
+    let tls = sim.tls.clone().expect("a TLS address");
+    let listener = esme_spawn(&args(
+        "listen",
+        &tls,
+        "secure",
+        "pw",
+        &[
+            "--tls",
+            "--ca",
+            cert.to_str().unwrap(),
+            "--server-name",
+            "localhost",
+            "--count",
+            "1",
+            "--timeout-ms",
+            "10000",
+        ],
+    ));
+    let bound = sim.wait_stats("the receiver binds over TLS", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    assert_eq!(bound["sessions"][0]["tls"], true, "{bound:#}");
+    assert_eq!(bound["sessions"][0]["bind_type"], "receiver", "{bound:#}");
+    let sent = esme(&args(
+        "send",
+        &sim.addr,
+        "secure",
+        "pw",
+        &[
+            "--bind",
+            "tx",
+            "--to",
+            "447700900777",
+            "--text",
+            "over two connections",
+            "--dlr",
+            "--dlr-timeout-ms",
+            "1",
+        ],
+    ));
+    let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
+    let out = listener.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let lines = stdout_lines(&out);
+    assert_eq!(lines[0]["type"], "receipt", "{}", show(&out));
+    assert_eq!(lines[0]["message_id"], id, "{}", show(&out));
+}
+
+#[test]
+fn listen_prints_mo_posted_to_the_simulator() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    let listener = esme_spawn(&args(
+        "listen",
+        &sim.addr,
+        "shop",
+        "pw",
+        &[
+            "--address-range",
+            "^1234$",
+            "--count",
+            "2",
+            "--timeout-ms",
+            "10000",
+        ],
+    ));
+    sim.wait_stats("the receiver binds", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    let long = "A mobile-originated message long enough to take two parts. ".repeat(3);
+    // Routed by the receiver's address_range.
+    let body = json!({"to": "1234", "from": "447700900555", "text": long}).to_string();
+    let (status, answer) = http(sim.http(), "POST", "/mo", &body);
+    assert_eq!(status, 200, "{answer}");
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(
+        answer,
+        json!({"parts": 2, "statuses": ["ESME_ROK", "ESME_ROK"]})
+    );
+    // Routed by system_id.
+    let body = json!({"system_id": "shop", "from": "447700900556", "hex": "0102ff"}).to_string();
+    assert_eq!(http(sim.http(), "POST", "/mo", &body).0, 200);
+    // Nobody receives for this account; the body is checked.
+    let nobody = json!({"system_id": "nobody", "text": "hi"}).to_string();
+    assert_eq!(http(sim.http(), "POST", "/mo", &nobody).0, 404);
+    assert_eq!(http(sim.http(), "POST", "/mo", "{not json").0, 400);
+    assert_eq!(http(sim.http(), "POST", "/mo", "{\"text\":\"hi\"}").0, 400);
+
+    let out = listener.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let lines = stdout_lines(&out);
+    assert_eq!(
+        lines,
+        vec![
+            json!({"type": "mo", "source": "447700900555", "destination": "1234",
+                   "data_coding": 0, "text": long, "parts": 2}),
+            json!({"type": "mo", "source": "447700900556", "destination": "",
+                   "data_coding": 4, "hex": "0102ff", "parts": 1}),
+        ]
+    );
+    assert_eq!(sim.stats()["totals"]["mo"], 3);
+}
+
+#[test]
+fn generated_mo_reaches_receivers() {
+    let sim = Sim::start(&["--mo-every-ms", "20"]);
+    let out = esme(&args(
+        "listen",
+        &sim.addr,
+        "shop",
+        "pw",
+        &["--count", "3", "--timeout-ms", "10000"],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        assert_eq!(line["type"], "mo");
+        assert!(
+            line["text"].as_str().unwrap().starts_with("MO message "),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    let mut listener = esme_spawn(&args(
+        "listen",
+        &sim.addr,
+        "crowd",
+        "pw",
+        &[
+            "--binds",
+            "1000",
+            "--connect-timeout-ms",
+            "20000",
+            "--timeout-ms",
+            "30000",
+        ],
+    ));
+    let snapshot = sim.wait_stats("a thousand sessions bind", |s| {
+        s["sessions"].as_array().unwrap().len() == 1000
+    });
+    assert_eq!(snapshot["totals"]["bound"], 1000);
+    assert_eq!(
+        snapshot["totals"]["connections"], 1000,
+        "no bind was turned away"
+    );
+    let (status, stdout) = sim.terminate();
+    assert!(status.success());
+    let totals = &json_lines(&stdout)[0];
+    assert_eq!(totals["bound"], 0, "{totals:#}");
+    assert_eq!(totals["sent"]["unbind"]["ESME_ROK"], 1000, "{totals:#}");
+    assert_eq!(
+        totals["received"]["unbind_resp"]["ESME_ROK"], 1000,
+        "{totals:#}"
+    );
+    let _ = listener.kill();
+    let _ = listener.wait();
+}
+
+#[test]
+fn users_are_checked() {
+    let sim = Sim::start(&["--users", "alice:secret,bob:pw2"]);
+    let send = |id: &str, password: &str| {
+        esme(&args(
+            "send",
+            &sim.addr,
+            id,
+            password,
+            &["--to", "447700900123", "--text", "hi"],
+        ))
+    };
+    let wrong_password = send("alice", "nope");
+    assert_eq!(
+        wrong_password.status.code(),
+        Some(2),
+        "{}",
+        show(&wrong_password)
+    );
+    assert!(String::from_utf8_lossy(&wrong_password.stderr).contains("ESME_RINVPASWD"));
+    let unknown = send("carol", "secret");
+    assert_eq!(unknown.status.code(), Some(2), "{}", show(&unknown));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("ESME_RINVSYSID"));
+    let right = send("bob", "pw2");
+    assert!(right.status.success(), "{}", show(&right));
+
+    // The statuses themselves, as the library's client sees them.
+    tokio().block_on(async {
+        let bind = |id: &str, pw: &str| {
+            Config::esme(BindType::Transceiver)
+                .with_system_id(id)
+                .unwrap()
+                .with_password(pw)
+                .unwrap()
+        };
+        for (config, status) in [
+            (bind("alice", "nope"), CommandStatus::ESME_RINVPASWD),
+            (bind("mallory", "secret"), CommandStatus::ESME_RINVSYSID),
+        ] {
+            match client::connect(sim.addr.as_str(), config).await {
+                Err(SessionError::BindRefused(s)) => assert_eq!(s, status),
+                other => panic!("{other:?}"),
+            }
+        }
+        let (alice, _) = client::connect(sim.addr.as_str(), bind("alice", "secret"))
+            .await
+            .unwrap();
+        alice.unbind().await.unwrap();
+    });
+}
+
+#[test]
+fn throttle_above_and_max_binds_per_user() {
+    let sim = Sim::start(&[
+        "--throttle-above",
+        "5",
+        "--max-binds-per-user",
+        "2",
+        "--http",
+        "127.0.0.1:0",
+    ]);
+    // 30 submit_sm at once on one session: 5 a second are taken.
+    let out = esme(&args(
+        "bench",
+        &sim.addr,
+        "fast",
+        "pw",
+        &["--count", "30", "--window", "30", "--json"],
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let summary = &stdout_lines(&out)[0];
+    let acknowledged = summary["acknowledged"].as_u64().unwrap();
+    let throttled = summary["errors"]["ESME_RTHROTTLED"].as_u64().unwrap();
+    assert!((5..30).contains(&acknowledged), "{summary:#}");
+    assert_eq!(acknowledged + throttled, 30, "{summary:#}");
+    assert_eq!(summary["throttled"], throttled, "{summary:#}");
+    assert_eq!(sim.stats()["totals"]["throttled"], throttled);
+
+    // Sent again after a backoff, every one is taken in the end.
+    let out = esme(&args(
+        "bench",
+        &sim.addr,
+        "patient",
+        "pw",
+        &[
+            "--count",
+            "8",
+            "--window",
+            "8",
+            "--retry-throttled",
+            "10",
+            "--json",
+        ],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let summary = &stdout_lines(&out)[0];
+    assert_eq!(summary["acknowledged"], 8, "{summary:#}");
+    assert_eq!(summary["errors"], json!({}), "{summary:#}");
+    assert!(summary["throttled"].as_u64().unwrap() >= 3, "{summary:#}");
+
+    // A third bind of one account is refused.
+    let out = esme(&args(
+        "listen",
+        &sim.addr,
+        "many",
+        "pw",
+        &[
+            "--binds",
+            "3",
+            "--connect-timeout-ms",
+            "1000",
+            "--timeout-ms",
+            "10",
+        ],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 of 3 sessions bound"), "{stderr}");
+    assert!(stderr.contains("ESME_RALYBND"), "{stderr}");
+    let refused = &sim.stats()["totals"]["binds_refused"];
+    assert!(
+        refused["max_binds_per_user"].as_u64().unwrap() >= 1,
+        "{refused}"
+    );
+    assert_eq!(refused["credentials"], 0);
+}
+
+#[test]
+fn receipts_name_the_message_and_its_state() {
+    let sim = Sim::start(&["--dlr-mix", "undeliverable=1", "--dlr-delay-ms", "50"]);
+    let text = "Two parts, each with a receipt of its own. ".repeat(4);
+    let out = esme(&args(
+        "send",
+        &sim.addr,
+        "dlr",
+        "pw",
+        &[
+            "--from",
+            "INFO",
+            "--to",
+            "447700900123",
+            "--to",
+            "447700900124",
+            "--text",
+            &text,
+            "--dlr",
+        ],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 2, "{}", show(&out));
+    let mut all_ids = Vec::new();
+    for (line, to) in lines.iter().zip(["447700900123", "447700900124"]) {
+        assert_eq!(line["to"], to);
+        assert_eq!(line["parts"], 2);
+        assert_eq!(line["statuses"], json!(["ESME_ROK", "ESME_ROK"]));
+        let ids = line["message_ids"].as_array().unwrap();
+        let receipts = line["receipts"].as_array().unwrap();
+        assert_eq!(receipts.len(), 2, "{line:#}");
+        for (id, receipt) in ids.iter().zip(receipts) {
+            assert_eq!(&receipt["message_id"], id, "{receipt:#}");
+            assert_eq!(receipt["stat"], "UNDELIV");
+            assert_eq!(receipt["state"], "UNDELIVERABLE");
+            assert_eq!(receipt["err"], "001");
+            // From the destination back to the source.
+            assert_eq!(receipt["source"], to);
+            assert_eq!(receipt["destination"], "INFO");
+            let text = receipt["text"].as_str().unwrap();
+            let parsed = DeliveryReceipt::parse(text.as_bytes()).unwrap();
+            assert_eq!(parsed.id_str(), id.as_str(), "{text}");
+            assert_eq!(parsed.state(), Some(MessageState::UNDELIVERABLE));
+            assert_eq!(parsed.submitted(), Some(1));
+            assert_eq!(parsed.delivered(), Some(0));
+            assert!(parsed.submit_date().unwrap().is_ok());
+        }
+        all_ids.extend(ids.iter().cloned());
+    }
+    all_ids.sort_by_key(ToString::to_string);
+    all_ids.dedup();
+    assert_eq!(all_ids.len(), 4, "every part has an id of its own");
+
+    // A receipt asked for that never comes: exit code 1.
+    let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
+    let out = esme(&args(
+        "send",
+        &sim.addr,
+        "dlr",
+        "pw",
+        &[
+            "--to",
+            "447700900123",
+            "--text",
+            "late",
+            "--dlr",
+            "--dlr-timeout-ms",
+            "200",
+        ],
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_eq!(stdout_lines(&out)[0]["receipts"], json!([]));
+}
+
+#[test]
+fn receipts_wait_for_a_receiver_of_the_account() {
+    let sim = Sim::start(&[]);
+    // A transmitter cannot take receipts: its own wait runs out (exit 1).
+    let sent = esme(&args(
+        "send",
+        &sim.addr,
+        "later",
+        "pw",
+        &[
+            "--bind",
+            "tx",
+            "--to",
+            "447700900123",
+            "--text",
+            "kept for later",
+            "--dlr",
+            "--dlr-timeout-ms",
+            "100",
+        ],
+    ));
+    assert_eq!(sent.status.code(), Some(1), "{}", show(&sent));
+    let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
+    // The receipt goes out when a receiver of the account binds.
+    let out = esme(&args(
+        "listen",
+        &sim.addr,
+        "later",
+        "pw",
+        &["--count", "1", "--timeout-ms", "10000"],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let receipt = &stdout_lines(&out)[0];
+    assert_eq!(receipt["type"], "receipt");
+    assert_eq!(receipt["message_id"], id);
+    assert_eq!(receipt["stat"], "DELIVRD");
+}
+
+#[test]
+fn long_messages_are_logged_joined() {
+    let dir = scratch("log");
+    let log = dir.join("messages.jsonl");
+    let sim = Sim::start(&["--log-messages", log.to_str().unwrap()]);
+    let gsm = "Concatenated GSM text that needs more than one part to travel. ".repeat(3);
+    let ucs2 = "Длинное сообщение в UCS-2, которое не помещается в одну часть. ".repeat(2);
+    let mut sent = Vec::new();
+    for (split, text) in [
+        ("udh", &gsm),
+        ("udh16", &gsm),
+        ("sar", &ucs2),
+        ("payload", &gsm),
+    ] {
+        let out = esme(&args(
+            "send",
+            &sim.addr,
+            "long",
+            "pw",
+            &[
+                "--from",
+                "447700900001",
+                "--to",
+                "447700900002",
+                "--text",
+                text,
+                "--split",
+                split,
+            ],
+        ));
+        assert!(out.status.success(), "{}", show(&out));
+        sent.push((split, text.clone(), stdout_lines(&out).remove(0)));
+    }
+    let out = esme(&args(
+        "send",
+        &sim.addr,
+        "long",
+        "pw",
+        &["--to", "2948", "--hex", "00112233", "--port", "2948"],
+    ));
+    assert!(out.status.success(), "{}", show(&out));
+    let (status, stdout) = sim.terminate();
+    assert!(status.success());
+    assert_eq!(json_lines(&stdout)[0]["messages_complete"], 5, "{stdout}");
+
+    let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
+    assert_eq!(logged.len(), 5, "{logged:#?}");
+    for ((split, text, send), line) in sent.iter().zip(&logged) {
+        let parts = if *split == "payload" { 1 } else { 2 };
+        let data_coding = if *split == "sar" { 8 } else { 0 };
+        assert_eq!(send["parts"], parts, "{split}: {send}");
+        assert_eq!(
+            line,
+            &json!({
+                "system_id": "long",
+                "source": "447700900001",
+                "destination": "447700900002",
+                "data_coding": data_coding,
+                "text": text,
+                "parts": parts,
+                "message_ids": send["message_ids"],
+            }),
+            "{split}"
+        );
+    }
+    // The port element is a header, not content.
+    assert_eq!(logged[4]["hex"], "00112233");
+    assert_eq!(logged[4]["data_coding"], 4);
+}
+
+/// A transmitter of the account `id`: SMPP v3.4's operation matrix lets
+/// only a transmitter send `replace_sm`.
+fn transmitter(id: &str) -> Config {
+    Config::esme(BindType::Transmitter)
+        .with_system_id(id)
+        .unwrap()
+}
+
+/// `query_sm` for message `id`: the response.
+async fn query(esme: &client::Client, id: &str) -> smpp_std::Pdu {
+    let pdu = QuerySmBuilder::new(0)
+        .message_id(id)
+        .source_addr("447700900001")
+        .build()
+        .unwrap();
+    esme.send(pdu).await.unwrap()
+}
+
+/// The `message_state` and `final_date` of a `query_sm_resp`.
+fn state_of(pdu: &smpp_std::Pdu) -> (MessageState, String) {
+    match &pdu.body {
+        Body::QuerySmResp(Some(resp)) => (resp.message_state, resp.final_date.to_string()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn query_cancel_and_replace_work_on_accepted_messages() {
+    // Messages stay en route for a minute.
+    let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
+    tokio().block_on(async {
+        let (esme, _incoming) = client::connect(sim.addr.as_str(), transmitter("owner"))
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for n in 0..3 {
+            let submit = SubmitSmBuilder::new(0)
+                .source_addr("447700900001")
+                .destination_addr("447700900002")
+                .short_message(format!("message {n}"))
+                .build()
+                .unwrap();
+            let resp = esme.submit_sm(submit).await.unwrap();
+            assert!(resp.is_ok());
+            ids.push(resp.message_id.to_string());
+        }
+        let resp = query(&esme, &ids[0]).await;
+        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        assert_eq!(state_of(&resp), (MessageState::ENROUTE, String::new()));
+
+        // replace_sm on a pending message.
+        let replace = ReplaceSmBuilder::new(0)
+            .message_id(ids[0].as_str())
+            .source_addr("447700900001")
+            .short_message("replaced")
+            .build()
+            .unwrap();
+        assert_eq!(
+            esme.send(replace).await.unwrap().command_status,
+            CommandStatus::ESME_ROK
+        );
+
+        // cancel_sm by id, then the message is deleted for good.
+        let cancel = |id: &str| {
+            CancelSmBuilder::new(0)
+                .message_id(id)
+                .source_addr("447700900001")
+                .destination_addr("447700900002")
+                .build()
+                .unwrap()
+        };
+        assert_eq!(
+            esme.send(cancel(&ids[0])).await.unwrap().command_status,
+            CommandStatus::ESME_ROK
+        );
+        let resp = query(&esme, &ids[0]).await;
+        let (state, final_date) = state_of(&resp);
+        assert_eq!(state, MessageState::DELETED);
+        assert!(
+            smpp_core::time::SmppTime::parse(final_date.as_bytes()).is_ok(),
+            "{final_date}"
+        );
+        assert_eq!(
+            esme.send(cancel(&ids[0])).await.unwrap().command_status,
+            CommandStatus::ESME_RCANCELFAIL
+        );
+        let replace = ReplaceSmBuilder::new(0)
+            .message_id(ids[0].as_str())
+            .short_message("too late")
+            .build()
+            .unwrap();
+        assert_eq!(
+            esme.send(replace).await.unwrap().command_status,
+            CommandStatus::ESME_RREPLACEFAIL
+        );
+
+        // cancel_sm without an id: every pending message from the source
+        // to the destination.
+        assert_eq!(
+            esme.send(cancel("")).await.unwrap().command_status,
+            CommandStatus::ESME_ROK
+        );
+        for id in &ids[1..] {
+            assert_eq!(state_of(&query(&esme, id).await).0, MessageState::DELETED);
+        }
+        assert_eq!(
+            esme.send(cancel("")).await.unwrap().command_status,
+            CommandStatus::ESME_RCANCELFAIL
+        );
+
+        // Unknown ids, and another account's messages, are not found.
+        assert_eq!(
+            query(&esme, "999999").await.command_status,
+            CommandStatus::ESME_RINVMSGID
+        );
+        let (other, _incoming) = client::connect(sim.addr.as_str(), transmitter("other"))
+            .await
+            .unwrap();
+        let pdu = QuerySmBuilder::new(0)
+            .message_id(ids[1].as_str())
+            .build()
+            .unwrap();
+        assert_eq!(
+            other.send(pdu).await.unwrap().command_status,
+            CommandStatus::ESME_RINVMSGID
+        );
+
+        esme.unbind().await.unwrap();
+        other.unbind().await.unwrap();
+    });
+    let stats_line = sim.terminate().1;
+    let totals = &json_lines(&stats_line)[0];
+    assert_eq!(totals["messages"], 3, "{totals:#}");
+    assert_eq!(totals["cancels"], 4, "{totals:#}");
+}
+
+#[test]
+fn submit_multi_and_data_sm_are_kept_too() {
+    let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
+    tokio().block_on(async {
+        let (esme, _incoming) = client::connect(sim.addr.as_str(), transmitter("owner"))
+            .await
+            .unwrap();
+        // submit_multi: one id for every SME address; a distribution
+        // list is unknown here.
+        let multi = SubmitMultiBuilder::new(0)
+            .source_addr("447700900001")
+            .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900003")
+            .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900004")
+            .dest_dl("FRIENDS")
+            .short_message("to many")
+            .build()
+            .unwrap();
+        let resp = esme.send(multi).await.unwrap();
+        assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+        let Body::SubmitMultiResp(Some(multi)) = &resp.body else {
+            panic!("{resp:?}")
+        };
+        assert!(!multi.message_id.is_empty());
+        let unsuccess: Vec<_> = multi.unsuccess_sme.iter().collect();
+        assert_eq!(unsuccess.len(), 1);
+        assert_eq!(unsuccess[0].destination_addr.to_str(), Some("FRIENDS"));
+        assert_eq!(
+            unsuccess[0].error_status_code,
+            CommandStatus::ESME_RINVDLNAME
+        );
+        let resp = query(&esme, multi.message_id.to_str().unwrap()).await;
+        assert_eq!(state_of(&resp).0, MessageState::ENROUTE);
+
+        // data_sm gets an id, and so may be queried too.
+        let data = DataSmBuilder::new(0)
+            .source_addr("447700900001")
+            .destination_addr("447700900002")
+            .message_payload("by data_sm")
+            .build()
+            .unwrap();
+        let resp = smpp_std::session::SmResponse::from(esme.send(data).await.unwrap());
+        assert!(resp.is_ok());
+        assert_eq!(
+            state_of(&query(&esme, &resp.message_id.to_string()).await).0,
+            MessageState::ENROUTE
+        );
+
+        // No destination: refused.
+        let nowhere = SubmitSmBuilder::new(0).short_message("?").build().unwrap();
+        assert_eq!(
+            esme.submit_sm(nowhere).await.unwrap().command_status,
+            CommandStatus::ESME_RINVDSTADR
+        );
+        esme.unbind().await.unwrap();
+    });
+    let totals = &json_lines(&sim.terminate().1)[0];
+    assert_eq!(totals["messages"], 2, "{totals:#}");
+    assert_eq!(totals["messages_refused"], 1, "{totals:#}");
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Whether node-smpp is installed; if not, whether that fails the test
+/// (`SMPP_INTEROP=require`).
+fn node_smpp() -> Option<PathBuf> {
+    let modules = workspace().join("tests/interop/node_modules");
+    let installed = modules.join("smpp/package.json").is_file()
+        && Command::new("node")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    if !installed {
+        assert!(
+            std::env::var("SMPP_INTEROP").as_deref() != Ok("require"),
+            "node-smpp is not installed (npm ci --prefix tests/interop) and SMPP_INTEROP=require"
+        );
+        eprintln!("skipped: node-smpp is not installed (npm ci --prefix tests/interop)");
+        return None;
+    }
+    Some(modules)
+}
+
+/// node-smpp's ESME (`tests/interop/node_esme.js`) at `url` sends
+/// `count` messages and gets a receipt for each; checks what it decoded.
+fn node_esme(modules: &Path, url: &str, count: usize, ca: Option<&Path>) {
+    let mut node = Command::new("node")
+        .arg(modules.join("../node_esme.js"))
+        .args([url, "node", "pw", &count.to_string()])
+        .args(ca)
+        .env("NODE_PATH", modules)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = drain(node.stdout.take().unwrap());
+    let stderr = drain(node.stderr.take().unwrap());
+    let status = wait_for(&mut node, Duration::from_secs(20));
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    assert!(status.success(), "{stdout}\n{stderr}");
+    let lines = json_lines(&stdout);
+    let of = |pdu: &str| -> Vec<&Value> { lines.iter().filter(|l| l["pdu"] == pdu).collect() };
+    assert_eq!(
+        of("bind_transceiver_resp"),
+        [&json!({"pdu": "bind_transceiver_resp", "status": 0, "system_id": "smsc-sim"})]
+    );
+    let mut ids: Vec<&Value> = of("submit_sm_resp")
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r["status"], 0, "{r}");
+            &r["message_id"]
+        })
+        .collect();
+    ids.sort_by_key(ToString::to_string);
+    ids.dedup();
+    assert_eq!(ids.len(), count, "{stdout}");
+    let receipts = of("deliver_sm");
+    assert_eq!(receipts.len(), count, "{stdout}");
+    for receipt in receipts {
+        assert_eq!(receipt["esm_class"], 4, "{receipt}");
+        assert_eq!(receipt["message_state"], 2, "{receipt}");
+        let id = &receipt["receipted_message_id"];
+        assert!(ids.contains(&id), "{receipt}");
+        let text = receipt["short_message"].as_str().unwrap();
+        let parsed = DeliveryReceipt::parse(text.as_bytes()).unwrap();
+        assert_eq!(Some(parsed.id_str().unwrap()), id.as_str(), "{text}");
+        assert_eq!(parsed.state(), Some(MessageState::DELIVERED));
+    }
+    assert_eq!(
+        of("unbind_resp"),
+        [&json!({"pdu": "unbind_resp", "status": 0})]
+    );
+}
+
+#[test]
+fn smsc_sim_serves_node_smpp_as_an_esme() {
+    let Some(modules) = node_smpp() else {
+        return;
+    };
+    let log = scratch("node-esme-log").join("messages.jsonl");
+    let (sim, cert) = tls_sim(
+        "node-esme",
+        &[
+            "--users",
+            "node:pw",
+            "--log-messages",
+            log.to_str().unwrap(),
+        ],
+    );
+    let port = |addr: &str| addr.rsplit_once(':').unwrap().1.to_owned();
+    let plain = format!("smpp://127.0.0.1:{}", port(&sim.addr));
+    node_esme(&modules, &plain, 10, None);
+    let tls = format!("ssmpp://127.0.0.1:{}", port(sim.tls.as_deref().unwrap()));
+    node_esme(&modules, &tls, 10, Some(&cert));
+
+    let (status, stdout) = sim.terminate();
+    assert!(status.success());
+    assert_eq!(json_lines(&stdout)[0]["receipts"], 20, "{stdout}");
+    // Even messages are ASCII, odd ones UCS-2 (with a surrogate pair).
+    let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
+    assert_eq!(logged.len(), 20, "{logged:#?}");
+    let mut texts: Vec<&str> = logged.iter().map(|l| l["text"].as_str().unwrap()).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let mut want: Vec<String> = (0..10)
+        .map(|n| {
+            if n % 2 == 0 {
+                format!("message {n}")
+            } else {
+                format!("Привет {n} 👋")
+            }
+        })
+        .collect();
+    want.sort_unstable();
+    assert_eq!(texts, want);
+    assert!(
+        logged
+            .iter()
+            .all(|l| l["system_id"] == "node" && l["parts"] == 1)
+    );
+}
+
+#[test]
+fn esme_sends_to_node_smpp_as_an_smsc() {
+    let Some(modules) = node_smpp() else {
+        return;
+    };
+    let mut node = Command::new("node")
+        .arg(modules.join("../node_smsc.js"))
+        .args(["interop", "secret1"])
+        .env("NODE_PATH", &modules)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(node.stdout.take().unwrap());
+    let mut first = String::new();
+    lines.read_line(&mut first).unwrap();
+    let port = serde_json::from_str::<Value>(&first).unwrap()["listening"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{first}"));
+    let connect = format!("127.0.0.1:{port}");
+    let text =
+        "From the esme tool to node-smpp, long enough to need two parts of a concatenated message."
+            .repeat(2);
+    let out = esme(&args(
+        "send",
+        &connect,
+        "interop",
+        "secret1",
+        &[
+            "--from",
+            "447700900001",
+            "--to",
+            "447700900002",
+            "--text",
+            &text,
+            "--dlr",
+            "--dlr-timeout-ms",
+            "10000",
+        ],
+    ));
+    let _ = node.kill();
+    let _ = node.wait();
+    let mut log = String::new();
+    lines.read_to_string(&mut log).unwrap();
+    assert!(out.status.success(), "{}\nnode: {log}", show(&out));
+    let sent = &stdout_lines(&out)[0];
+    assert_eq!(sent["parts"], 2, "{sent}");
+    let ids = sent["message_ids"].as_array().unwrap();
+    let receipts = sent["receipts"].as_array().unwrap();
+    assert_eq!(receipts.len(), 2, "{sent:#}");
+    for (id, receipt) in ids.iter().zip(receipts) {
+        assert_eq!(&receipt["message_id"], id, "{receipt}");
+        assert_eq!(receipt["stat"], "DELIVRD");
+    }
+    // What node-smpp decoded: two parts with a concatenation element each,
+    // the text split between them.
+    let node_lines = json_lines(&log);
+    let bind = node_lines
+        .iter()
+        .find(|l| l["pdu"] == "bind_transceiver")
+        .unwrap();
+    assert_eq!(bind["ok"], true);
+    let submits: Vec<&Value> = node_lines
+        .iter()
+        .filter(|l| l["pdu"] == "submit_sm")
+        .collect();
+    assert_eq!(submits.len(), 2, "{log}");
+    let mut joined = String::new();
+    for (n, submit) in submits.iter().enumerate() {
+        assert_eq!(submit["esm_class"], 0x40);
+        assert_eq!(submit["registered_delivery"], 1);
+        let udh = submit["udh"][0].as_str().unwrap();
+        // IEI 0, length 3, reference, total 2, sequence n + 1.
+        assert!(udh.starts_with("0003"), "{udh}");
+        assert!(udh.ends_with(&format!("02{:02x}", n + 1)), "{udh}");
+        joined.push_str(submit["message"].as_str().unwrap());
+    }
+    assert_eq!(joined, text);
+    assert!(node_lines.iter().any(|l| l["pdu"] == "unbind"), "{log}");
+}
