@@ -1299,4 +1299,35 @@ fn v34_sessions_are_liberal_with_enquire_link_and_replace_sm() {
             ..
         }]
     ));
+    // The transceiver may send it too, and the MC answer it.
+    let sent = link.esme.send_request(
+        Body::ReplaceSm(smpp_core::ReplaceSm {
+            message_id: COctet::from("abc"),
+            ..smpp_core::ReplaceSm::<&[u8]>::default()
+        }),
+        1,
+        link.now,
+    );
+    let seq = sent.expect("replace_sm from a v3.4 transceiver");
+    link.esme_to_mc();
+    events(&mut link.mc);
+    link.mc
+        .respond_status(seq, CommandStatus::ESME_ROK, link.now)
+        .unwrap();
+    link.mc_to_esme();
+    assert!(matches!(
+        events(&mut link.esme)[..],
+        [Event::Response {
+            command_id: CommandId::REPLACE_SM_RESP,
+            ..
+        }]
+    ));
+    // A v3.4 receiver may not.
+    let mut rx = Link::bound(BindType::Receiver);
+    let refused = rx.esme.send_request(
+        Body::ReplaceSm(smpp_core::ReplaceSm::<&[u8]>::default()),
+        2,
+        rx.now,
+    );
+    assert!(matches!(refused, Err(SessionError::NotAllowed { .. })));
 }

@@ -393,3 +393,72 @@ async fn an_unanswered_bind_times_out_and_is_reported() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
+    bounded(async {
+        let server = start(Smsc::default()).await;
+        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+            .binds(2)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        // Subscribed late, on a runtime that ran the sessions at once:
+        // the first receiver still has every event from the start.
+        esme.wait_bound(2).await.unwrap();
+        let mut events = esme.events();
+        let mut seen = Vec::new();
+        while seen.len() < 4 {
+            seen.push(events.recv().await.unwrap());
+        }
+        let connecting = seen
+            .iter()
+            .filter(|e| matches!(e, EsmeEvent::Connecting { .. }))
+            .count();
+        let bound = seen
+            .iter()
+            .filter(|e| matches!(e, EsmeEvent::Bound { .. }))
+            .count();
+        assert_eq!((connecting, bound), (2, 2), "{seen:?}");
+        for n in 0..10 {
+            assert!(
+                esme.submit_sm(submit(&format!("t{n}")))
+                    .await
+                    .unwrap()
+                    .is_ok()
+            );
+        }
+        for session in server.handle.sessions() {
+            session.close();
+        }
+        // Both dropped and bound again.
+        let (mut dropped, mut rebound) = (0, 0);
+        while dropped < 2 || rebound < 2 {
+            match events.recv().await.unwrap() {
+                EsmeEvent::Disconnected { .. } => dropped += 1,
+                EsmeEvent::Bound { .. } if dropped > 0 => rebound += 1,
+                _ => {}
+            }
+        }
+        for n in 10..20 {
+            assert!(
+                esme.submit_sm(submit(&format!("t{n}")))
+                    .await
+                    .unwrap()
+                    .is_ok()
+            );
+        }
+        esme.unbind().await;
+        let traffic = esme.traffic();
+        assert_eq!(traffic.sent_of(smpp_core::CommandId::SUBMIT_SM), 20);
+        assert_eq!(
+            traffic.received_of(smpp_core::CommandId::SUBMIT_SM_RESP),
+            20
+        );
+        assert_eq!(traffic.sent_of(smpp_core::CommandId::BIND_TRANSMITTER), 4);
+        assert_eq!(traffic.latency.count, 20);
+        server.handle.shutdown();
+        server.task.await.unwrap();
+    })
+    .await;
+}

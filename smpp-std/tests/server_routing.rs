@@ -399,3 +399,35 @@ async fn connections_accepted_elsewhere_join_the_server() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_session_quota_holds_each_session_to_its_own_rate() {
+    bounded(async {
+        let server = Running::start(|s| {
+            s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_session(10))
+        })
+        .await;
+        let window = |c: Config| c.with_window(64);
+        let (a, _ia) = connect(server.addr, window(esme("shop", BindType::Transmitter))).await;
+        let (b, _ib) = connect(server.addr, window(esme("shop", BindType::Transmitter))).await;
+        assert_ne!(a.id(), b.id());
+        assert!(a.same_session(&a.clone()) && !a.same_session(&b));
+        let count = |esme: Handle| async move {
+            let mut ok = 0;
+            for p in futures_burst(&esme, 40).await {
+                if p.await.unwrap().command_status.is_ok() {
+                    ok += 1;
+                }
+            }
+            ok
+        };
+        let (ok_a, ok_b) = tokio::join!(count(a), count(b));
+        // Each its own ten a second: the second session does not halve it.
+        for ok in [ok_a, ok_b] {
+            assert!((9..=12).contains(&ok), "{ok_a} {ok_b}");
+        }
+        assert_eq!(server.handle.stats().throttled, 80 - ok_a - ok_b);
+        server.stop().await;
+    })
+    .await;
+}

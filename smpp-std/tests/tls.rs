@@ -209,3 +209,60 @@ async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_server_listens_plain_and_tls_and_routes_between_them() {
+    bounded(async {
+        let (server_tls, client_tls) = pki();
+        let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
+            .await
+            .unwrap()
+            .listen_tls("127.0.0.1:0", server_tls)
+            .await
+            .unwrap();
+        let addrs = server.local_addrs();
+        assert_eq!(addrs.len(), 2);
+        let handle = server.handle();
+        let serving = tokio::spawn(server.run());
+        let (plain, _plain_incoming) = client::connect(addrs[0], esme_config("secret"))
+            .await
+            .unwrap();
+        let (tls, mut tls_incoming) =
+            client::connect_tls(addrs[1], "localhost", client_tls, esme_config("secret"))
+                .await
+                .unwrap();
+        // One server: one count, one routing table.
+        assert_eq!(handle.stats().bound, 2);
+        assert_ne!(plain.id(), tls.id());
+        let receipt = SubmitSmBuilder::deliver_sm(0)
+            .esm_class(smpp_core::EsmClass::DELIVERY_RECEIPT)
+            .build()
+            .unwrap();
+        let mut delivered = 0;
+        let pushes = tokio::spawn({
+            let handle = handle.clone();
+            async move {
+                for _ in 0..4 {
+                    let resp = handle.deliver_to_system_id("esme", receipt.clone()).await;
+                    assert!(resp.unwrap().is_ok());
+                }
+            }
+        });
+        while delivered < 4 {
+            tokio::select! {
+                Some(r) = tls_incoming.recv() => { drop(r); delivered += 1; }
+                () = tokio::time::sleep(Duration::from_millis(1)) => {}
+            }
+            if pushes.is_finished() {
+                break;
+            }
+        }
+        pushes.await.unwrap();
+        assert_eq!(delivered, 4, "every receipt went to the TLS receiver");
+        handle.shutdown();
+        serving.await.unwrap();
+        assert_eq!(plain.closed().await, CloseReason::Unbound);
+        assert_eq!(tls.closed().await, CloseReason::Unbound);
+    })
+    .await;
+}

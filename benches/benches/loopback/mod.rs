@@ -16,8 +16,8 @@ use std::sync::{Mutex, mpsc};
 
 use async_trait::async_trait;
 use smpp_core::CommandStatus;
-use smpp_std::server::{BindRequest, Handler};
-use smpp_std::session::{Answer, Handle};
+use smpp_std::server::{BindRequest, Context, Handler};
+use smpp_std::session::Answer;
 use smpp34::client::{BIND_TYPE, SMSC, SmppClient, SmppClientListener};
 use smpp34::{
     SmppConnectionInformation, SmppServerListener, bind_transceiver, bind_transceiver_resp,
@@ -33,11 +33,11 @@ pub(crate) const MESSAGE_ID: &str = "5a3c9e01";
 pub(crate) struct Smsc;
 
 impl Handler for Smsc {
-    async fn bind(&self, _bind: &BindRequest) -> CommandStatus {
+    async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
         CommandStatus::ESME_ROK
     }
 
-    async fn request(&self, _session: &Handle, _pdu: smpp_std::Pdu) -> Answer {
+    async fn request(&self, _cx: &Context, _pdu: smpp_std::Pdu) -> Answer {
         Answer::MessageId(bytes::Bytes::from_static(MESSAGE_ID.as_bytes()))
     }
 }

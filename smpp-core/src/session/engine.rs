@@ -1258,46 +1258,35 @@ impl<S: Storage> Session<S> {
 
     /// The operation matrix, for a PDU this side sends.
     fn ensure_allowed(&self, command_id: CommandId) -> Result<(), SessionError> {
-        check(
-            self.role(),
-            self.version,
-            self.state,
-            command_id,
-            Direction::Sent,
-        )
-        .map_err(|r| SessionError::NotAllowed {
-            state: self.state,
-            command_id,
-            command_status: r.command_status,
-        })
+        self.matrix(command_id, Direction::Sent)
+            .map_err(|r| SessionError::NotAllowed {
+                state: self.state,
+                command_id,
+                command_status: r.command_status,
+            })
     }
 
-    /// The operation matrix, for a request received, with the liberal
-    /// reading of v3.4 the module documentation describes.
+    /// The operation matrix, for a request received.
     fn accepts(&self, command_id: CommandId) -> Result<(), Refusal> {
-        let strict = check(
-            self.role(),
-            self.version,
-            self.state,
-            command_id,
-            Direction::Received,
-        );
-        match strict {
-            Err(_)
-                if self.version == Version::V34
-                    && command_id == CommandId::REPLACE_SM
-                    && self.state == SessionState::BoundTrx =>
-            {
-                check(
-                    self.role(),
-                    Version::V50,
-                    self.state,
-                    command_id,
-                    Direction::Received,
-                )
-            }
-            other => other,
-        }
+        self.matrix(command_id, Direction::Received)
+    }
+
+    /// The operation matrix with the one reading of v3.4 the module
+    /// documentation describes: `replace_sm` on a v3.4 transceiver, which
+    /// v3.4's table leaves out and its prose (a transceiver may use every
+    /// transmitter operation) and v5.0 allow.
+    fn matrix(&self, command_id: CommandId, direction: Direction) -> Result<(), Refusal> {
+        let version = if self.version == Version::V34
+            && self.state == SessionState::BoundTrx
+            && matches!(
+                command_id,
+                CommandId::REPLACE_SM | CommandId::REPLACE_SM_RESP
+            ) {
+            Version::V50
+        } else {
+            self.version
+        };
+        check(self.role(), version, self.state, command_id, direction)
     }
 
     /// The next free `sequence_number` and the allocator past it (committed

@@ -211,7 +211,8 @@
 //!   `BOUND_TX` only, but a transceiver may use every transmitter
 //!   operation, and v5.0 lists `BOUND_TRX`).
 //!
-//! It sends strictly by the matrix.
+//! It sends by the matrix, with the same reading of `replace_sm` on a
+//! v3.4 transceiver.
 //!
 //! # Outbind
 //!

@@ -15,7 +15,9 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
 use crate::owned::{Body, Pdu};
-use crate::session::{BindInfo, Error, Handle, Incoming, IntoRequest, Request, SmResponse};
+use crate::session::{
+    BindInfo, Error, Handle, Incoming, IntoRequest, Request, SharedMeter, SmResponse, Traffic,
+};
 
 /// How long to wait between attempts: an exponential backoff with jitter.
 ///
@@ -183,8 +185,10 @@ impl EsmeBuilder {
         if self.config.role() != Role::Esme {
             return Err(Error::Refused(SessionError::WrongRole(self.config.role())));
         }
-        let (events, _) = broadcast::channel(64);
+        let (events, first) = broadcast::channel(64);
         let inner = Arc::new(Inner {
+            totals: Arc::default(),
+            first_events: Mutex::new(Some(first)),
             live: watch::Sender::new(Vec::new()),
             stop: watch::Sender::new(false),
             events,
@@ -218,6 +222,11 @@ struct Pause {
 
 struct Inner {
     settings: EsmeBuilder,
+    /// What went over every session, those closed included.
+    totals: Arc<SharedMeter>,
+    /// The first receiver of events, subscribed before any session started,
+    /// for the first call of [`Esme::events`].
+    first_events: Mutex<Option<broadcast::Receiver<EsmeEvent>>>,
     /// The bound sessions, by slot.
     live: watch::Sender<Vec<(usize, Handle)>>,
     stop: watch::Sender<bool>,
@@ -351,9 +360,20 @@ impl Esme {
             .collect()
     }
 
-    /// The connections' state changes from now on.
+    /// The connections' state changes: from the start for the first call
+    /// (nothing is missed, even on a runtime that started the sessions at
+    /// once), from now on for the next ones.
     pub fn events(&self) -> broadcast::Receiver<EsmeEvent> {
-        self.inner.events.subscribe()
+        lock(&self.inner.first_events)
+            .take()
+            .unwrap_or_else(|| self.inner.events.subscribe())
+    }
+
+    /// What went over every session of the ESME so far, those closed
+    /// included: PDUs by command and status, response latencies,
+    /// throttling, timeouts, the MC's protocol errors.
+    pub fn traffic(&self) -> Traffic {
+        self.inner.totals.traffic()
     }
 
     /// Waits until at least `n` sessions are bound (at most the number of
@@ -412,9 +432,14 @@ impl Esme {
     /// fail with [`Error::Closed`].
     pub async fn unbind(&self) {
         self.inner.stop.send_replace(true);
-        let sessions = self.sessions();
-        for session in &sessions {
-            let _ = session.unbind().await;
+        // All at once: each waits for its own outstanding requests.
+        let unbinds: Vec<_> = self
+            .sessions()
+            .into_iter()
+            .map(|session| tokio::spawn(async move { session.unbind().await }))
+            .collect();
+        for unbind in unbinds {
+            let _ = unbind.await;
         }
         let mut live = self.inner.live.subscribe();
         let _ = live.wait_for(Vec::is_empty).await;
@@ -614,7 +639,7 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
             break;
         }
         let _ = inner.events.send(EsmeEvent::Connecting { slot });
-        match connect_once(settings).await {
+        match connect_once(settings, Arc::clone(&inner.totals)).await {
             Ok((session, incoming)) => {
                 let Some(info) = session.bind_info().cloned() else {
                     continue;
@@ -664,7 +689,10 @@ enum Failure {
 
 /// One attempt: connect (and TLS) within the connect timeout, bind within
 /// the bind timeout.
-async fn connect_once(settings: &EsmeBuilder) -> Result<(Handle, Incoming), Failure> {
+async fn connect_once(
+    settings: &EsmeBuilder,
+    totals: Arc<SharedMeter>,
+) -> Result<(Handle, Incoming), Failure> {
     let connect = async {
         let stream = TcpStream::connect(settings.addr.as_str()).await?;
         stream.set_nodelay(true)?;
@@ -689,10 +717,10 @@ async fn connect_once(settings: &EsmeBuilder) -> Result<(Handle, Incoming), Fail
             Ok(Err(e)) => return Err(Failure::Connect(e.to_string())),
             Err(_) => return Err(Failure::Connect("TLS handshake timeout".to_owned())),
         };
-        let bind = super::start(stream, settings.config.clone(), peer);
+        let bind = super::start(stream, settings.config.clone(), peer, Some(totals));
         return bound(tokio::time::timeout(bind_timeout, bind).await);
     }
-    let bind = super::start(stream, settings.config.clone(), peer);
+    let bind = super::start(stream, settings.config.clone(), peer, Some(totals));
     bound(tokio::time::timeout(bind_timeout, bind).await)
 }
 

@@ -100,7 +100,7 @@ use crate::session::BindInfo;
 use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
 use crate::session::handle::{Command, Shared};
 use crate::session::incoming::{Inbox, Responder};
-use crate::session::{Answer, Error, Handle, Incoming, Request};
+use crate::session::{Answer, Error, Handle, Incoming, Meter, Request, SharedMeter};
 
 /// The rustls crate the TLS calls take configurations of (feature `tls`).
 #[cfg(feature = "tls")]
@@ -121,7 +121,7 @@ pub async fn connect(
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let peer = stream.peer_addr().ok();
-    start(stream, config, peer).await
+    start(stream, config, peer, None).await
 }
 
 /// Connects to `addr` over TCP, then TLS (feature `tls`), and binds as
@@ -146,7 +146,7 @@ pub async fn connect_tls(
     let stream = tokio_rustls::TlsConnector::from(tls)
         .connect(name, stream)
         .await?;
-    start(stream, config, peer).await
+    start(stream, config, peer, None).await
 }
 
 /// Binds over an established connection: sends the bind of `config`
@@ -163,13 +163,16 @@ pub async fn bind<IO>(io: IO, config: Config) -> Result<(Client, Incoming), Erro
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    start(io, config, None).await
+    start(io, config, None, None).await
 }
 
+/// Binds over `io`; `totals` also gets what the session counts (an
+/// [`Esme`]'s, over all its sessions).
 async fn start<IO>(
     io: IO,
     config: Config,
     peer: Option<SocketAddr>,
+    totals: Option<Arc<SharedMeter>>,
 ) -> Result<(Client, Incoming), Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -187,6 +190,7 @@ where
         bound: Some(bound),
         inbox: Arc::clone(&inbox),
         commands: handle.downgrade(),
+        totals,
     };
     let mut driver = Driver::new(io, config, hooks, shared, received);
     driver
@@ -214,9 +218,17 @@ struct EsmeHooks {
     /// For the answers of the requests handed out (weak: the session
     /// unbinds once the application holds no handle).
     commands: mpsc::WeakUnboundedSender<Command>,
+    /// Totals over several sessions, if the session is one of them.
+    totals: Option<Arc<SharedMeter>>,
 }
 
 impl Hooks for EsmeHooks {
+    fn traffic(&mut self, delta: &Meter) {
+        if let Some(totals) = &self.totals {
+            totals.add(delta);
+        }
+    }
+
     fn bind_result(&mut self, result: Result<&BindInfo, CommandStatus>) {
         if let Some(bound) = self.bound.take() {
             let _ = bound.send(result.map(|_| ()).map_err(Error::BindRefused));

@@ -421,21 +421,34 @@ fn best(sessions: Vec<Handle>) -> Option<Handle> {
         .max_by_key(Handle::available_window)
 }
 
-/// An SMSC listening for ESMEs.
+/// A listening socket of a server, plain or TLS.
+struct Listener {
+    socket: TcpListener,
+    #[cfg(feature = "tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+/// An SMSC listening for ESMEs, on one or several addresses (plain TCP or
+/// TLS), all sharing its handler, admission, routing and counters.
 pub struct Server<H> {
-    listener: TcpListener,
+    listeners: Vec<Listener>,
     config: Config,
     handler: Arc<H>,
     handle: ServerHandle,
     shutdown_timeout: Duration,
-    #[cfg(feature = "tls")]
-    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl<H> core::fmt::Debug for Server<H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Server")
-            .field("listener", &self.listener)
+            .field(
+                "listeners",
+                &self
+                    .listeners
+                    .iter()
+                    .filter_map(|l| l.socket.local_addr().ok())
+                    .collect::<Vec<_>>(),
+            )
             .field("config", &self.config)
             .field("handle", &self.handle)
             .field("shutdown_timeout", &self.shutdown_timeout)
@@ -461,20 +474,51 @@ impl<H: Handler> Server<H> {
                 "a server needs a configuration of the MC side (Config::mc)",
             ));
         }
-        let listener = TcpListener::bind(addr).await?;
+        let socket = TcpListener::bind(addr).await?;
+        let listener = Listener {
+            socket,
+            #[cfg(feature = "tls")]
+            tls: None,
+        };
         // Long enough for every session to unbind (its outstanding
         // requests time out, then the unbind_resp) and write what is left.
         let shutdown_timeout = config.timers().response_timer * 2 + Duration::from_secs(3);
         let handle = ServerHandle::new(config.clone(), Arc::clone(&handler));
         Ok(Self {
-            listener,
+            listeners: vec![listener],
             config,
             handler,
             handle,
             shutdown_timeout,
+        })
+    }
+
+    /// Listens on another address too, for plain TCP: the sessions of
+    /// every address share the server.
+    pub async fn listen(mut self, addr: impl ToSocketAddrs) -> io::Result<Self> {
+        self.listeners.push(Listener {
+            socket: TcpListener::bind(addr).await?,
             #[cfg(feature = "tls")]
             tls: None,
-        })
+        });
+        Ok(self)
+    }
+
+    /// Listens on another address too, for TLS (feature `tls`): a server
+    /// that takes plain ESMEs on one port and TLS ones on another, with
+    /// one handler, one admission, one routing table and one set of
+    /// counters. The handshake is as [`Self::bind_tls`]'s.
+    #[cfg(feature = "tls")]
+    pub async fn listen_tls(
+        mut self,
+        addr: impl ToSocketAddrs,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> io::Result<Self> {
+        self.listeners.push(Listener {
+            socket: TcpListener::bind(addr).await?,
+            tls: Some(tokio_rustls::TlsAcceptor::from(tls)),
+        });
+        Ok(self)
     }
 
     /// Listens on `addr` for ESMEs that connect over TLS (feature `tls`),
@@ -492,7 +536,9 @@ impl<H: Handler> Server<H> {
         tls: Arc<rustls::ServerConfig>,
     ) -> io::Result<Self> {
         let mut server = Self::bind(addr, config, handler).await?;
-        server.tls = Some(tokio_rustls::TlsAcceptor::from(tls));
+        if let Some(first) = server.listeners.first_mut() {
+            first.tls = Some(tokio_rustls::TlsAcceptor::from(tls));
+        }
         Ok(server)
     }
 
@@ -579,9 +625,21 @@ impl<H: Handler> Server<H> {
         self
     }
 
-    /// The address it listens on.
+    /// The address it listens on (the first, given to [`Self::bind`] or
+    /// [`Self::bind_tls`]).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.listener.local_addr()
+        self.listeners.first().map_or_else(
+            || Err(io::ErrorKind::NotFound.into()),
+            |l| l.socket.local_addr(),
+        )
+    }
+
+    /// Every address it listens on, in the order they were added.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.socket.local_addr().ok())
+            .collect()
     }
 
     /// A handle to find sessions, serve connections accepted elsewhere and
@@ -606,62 +664,114 @@ impl<H: Handler> Server<H> {
     /// shortly after.
     pub async fn run(self) {
         let Self {
-            listener,
+            listeners,
             config,
             handler,
             handle,
             shutdown_timeout,
-            #[cfg(feature = "tls")]
-            tls,
         } = self;
-        #[cfg(feature = "tls")]
-        let handshakes = Arc::new(tokio::sync::Semaphore::new(handle.limits().max_unbound));
-        let mut stop = handle.inner.stop.subscribe();
+        let accepting = Accepting {
+            config,
+            handler,
+            server: handle.clone(),
+            #[cfg(feature = "tls")]
+            handshakes: Arc::new(tokio::sync::Semaphore::new(handle.limits().max_unbound)),
+        };
+        let loops: Vec<_> = listeners
+            .into_iter()
+            .map(|listener| tokio::spawn(accepting.clone().run(listener)))
+            .collect();
+        for accept in loops {
+            let _ = accept.await;
+        }
+        // Sessions accepted while shutdown began are told too.
+        handle.end_sessions();
+        handle.wait_sessions(shutdown_timeout).await;
+    }
+}
+
+/// What each listener's accept loop needs.
+struct Accepting<H> {
+    config: Config,
+    handler: Arc<H>,
+    server: ServerHandle,
+    /// TLS handshakes under way, at most the unbound budget.
+    #[cfg(feature = "tls")]
+    handshakes: Arc<tokio::sync::Semaphore>,
+}
+
+impl<H> Clone for Accepting<H> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            handler: Arc::clone(&self.handler),
+            server: self.server.clone(),
+            #[cfg(feature = "tls")]
+            handshakes: Arc::clone(&self.handshakes),
+        }
+    }
+}
+
+impl<H: Handler> Accepting<H> {
+    /// Accepts connections on `listener` until the server stops; the
+    /// listening socket closes then.
+    async fn run(self, listener: Listener) {
+        let mut stop = self.server.inner.stop.subscribe();
         loop {
             tokio::select! {
                 biased;
                 () = stopped(&mut stop) => break,
-                accepted = listener.accept() => match accepted {
+                accepted = listener.socket.accept() => match accepted {
                     Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
                         #[cfg(feature = "tls")]
-                        if let Some(tls) = &tls {
-                            let Ok(permit) = Arc::clone(&handshakes).try_acquire_owned() else {
-                                // As many handshakes run as connections may
-                                // wait unbound: this one is refused.
-                                handle.inner.registry.count_evicted();
-                                continue;
-                            };
-                            let timers = config.timers();
-                            let limit = timers.session_init_timer.unwrap_or(timers.response_timer);
-                            let handshake = tls.accept(stream);
-                            let (config, handler, server) =
-                                (config.clone(), Arc::clone(&handler), handle.clone());
-                            tokio::spawn(async move {
-                                let stream = tokio::time::timeout(limit, handshake).await;
-                                drop(permit);
-                                if let Ok(Ok(stream)) = stream {
-                                    session(stream, config, handler, Some(peer), server).await;
-                                }
-                            });
+                        if let Some(tls) = &listener.tls {
+                            self.handshake(tls, stream, peer);
                             continue;
                         }
                         tokio::spawn(session(
                             stream,
-                            config.clone(),
-                            Arc::clone(&handler),
+                            self.config.clone(),
+                            Arc::clone(&self.handler),
                             Some(peer),
-                            handle.clone(),
+                            self.server.clone(),
                         ));
                     }
                     Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                 },
             }
         }
-        drop(listener);
-        // Sessions accepted while shutdown began are told too.
-        handle.end_sessions();
-        handle.wait_sessions(shutdown_timeout).await;
+    }
+
+    /// Runs the TLS handshake of `stream`, then its session.
+    #[cfg(feature = "tls")]
+    fn handshake(
+        &self,
+        tls: &tokio_rustls::TlsAcceptor,
+        stream: tokio::net::TcpStream,
+        peer: SocketAddr,
+    ) {
+        let Ok(permit) = Arc::clone(&self.handshakes).try_acquire_owned() else {
+            // As many handshakes run as connections may wait unbound:
+            // this one is refused.
+            self.server.inner.registry.count_evicted();
+            return;
+        };
+        let timers = self.config.timers();
+        let limit = timers.session_init_timer.unwrap_or(timers.response_timer);
+        let handshake = tls.accept(stream);
+        let (config, handler, server) = (
+            self.config.clone(),
+            Arc::clone(&self.handler),
+            self.server.clone(),
+        );
+        tokio::spawn(async move {
+            let stream = tokio::time::timeout(limit, handshake).await;
+            drop(permit);
+            if let Ok(Ok(stream)) = stream {
+                session(stream, config, handler, Some(peer), server).await;
+            }
+        });
     }
 }
 
@@ -712,7 +822,7 @@ where
         },
         id,
         system_id: Bytes::new(),
-        quota: None,
+        quota: Vec::new(),
         registered: true,
     };
     Driver::new(io, config, hooks, shared, received).run().await
@@ -727,8 +837,8 @@ struct McHooks<H> {
     id: u64,
     /// The `system_id` of the bind being decided.
     system_id: Bytes,
-    /// The session's share of its account's message quota.
-    quota: Option<Quota>,
+    /// The session's message quotas: its share of its account's, its own.
+    quota: Vec<Quota>,
     registered: bool,
 }
 
@@ -776,10 +886,7 @@ impl<H: Handler> Hooks for McHooks<H> {
                 | CommandId::DATA_SM
                 | CommandId::BROADCAST_SM
         );
-        if message
-            && let Some(quota) = &mut self.quota
-            && !quota.take()
-        {
+        if message && !self.quota.iter_mut().all(Quota::take) {
             self.cx.server.inner.registry.count_throttled();
             return Some(Answer::Status(CommandStatus::ESME_RTHROTTLED));
         }

@@ -73,6 +73,10 @@ pub struct AccountLimits {
     /// its session's share is answered `ESME_RTHROTTLED` without reaching
     /// the handler. `None`: no limit.
     pub max_messages_per_second: Option<u32>,
+    /// The messages each session of the account may send per second, on
+    /// top of the account's quota; one beyond is answered
+    /// `ESME_RTHROTTLED` without reaching the handler. `None`: no limit.
+    pub max_messages_per_session: Option<u32>,
 }
 
 impl AccountLimits {
@@ -80,6 +84,7 @@ impl AccountLimits {
     pub const UNLIMITED: Self = Self {
         max_binds: None,
         max_messages_per_second: None,
+        max_messages_per_session: None,
     };
 
     /// At most `max` sessions bound at once.
@@ -93,6 +98,13 @@ impl AccountLimits {
     #[must_use]
     pub const fn with_max_messages_per_second(mut self, per_second: u32) -> Self {
         self.max_messages_per_second = Some(per_second);
+        self
+    }
+
+    /// At most `per_second` messages per second from each session.
+    #[must_use]
+    pub const fn with_max_messages_per_session(mut self, per_second: u32) -> Self {
+        self.max_messages_per_session = Some(per_second);
         self
     }
 }
@@ -133,12 +145,14 @@ pub(crate) struct Account {
     bound: AtomicUsize,
 }
 
-/// One session's share of its account's message quota: a generic cell
-/// rate algorithm, each message taking `sessions / rate` seconds of a
-/// one-second allowance.
+/// One session's message quota: its share of its account's, or its own.
+/// A generic cell rate algorithm: each message takes `sessions / rate`
+/// seconds (one session when the quota is its own) of a one-second
+/// allowance.
 #[derive(Debug)]
 pub(crate) struct Quota {
-    account: Arc<Account>,
+    /// The account whose quota is shared, or `None` for a session's own.
+    account: Option<Arc<Account>>,
     per_second: u32,
     /// When the allowance is used up.
     full_at: Instant,
@@ -147,7 +161,10 @@ pub(crate) struct Quota {
 impl Quota {
     /// Takes one message's room; false when the session's share is spent.
     pub(crate) fn take(&mut self) -> bool {
-        let sessions = self.account.bound.load(Ordering::Relaxed).max(1);
+        let sessions = self
+            .account
+            .as_ref()
+            .map_or(1, |a| a.bound.load(Ordering::Relaxed).max(1));
         let interval = Duration::from_secs(1) * u32::try_from(sessions).unwrap_or(u32::MAX)
             / self.per_second.max(1);
         let now = Instant::now();
@@ -295,7 +312,7 @@ impl Registry {
         id: u64,
         system_id: &[u8],
         limits: &Limits,
-    ) -> Result<Option<Quota>, Refused> {
+    ) -> Result<Vec<Quota>, Refused> {
         let account_limits = limits.account(system_id);
         let mut state = self.lock();
         let account = Arc::clone(
@@ -304,13 +321,21 @@ impl Registry {
                 .entry(Bytes::copy_from_slice(system_id))
                 .or_default(),
         );
-        let quota = account_limits
+        let shared = account_limits
             .max_messages_per_second
             .map(|per_second| Quota {
-                account: Arc::clone(&account),
+                account: Some(Arc::clone(&account)),
                 per_second,
                 full_at: Instant::now(),
             });
+        let own = account_limits
+            .max_messages_per_session
+            .map(|per_second| Quota {
+                account: None,
+                per_second,
+                full_at: Instant::now(),
+            });
+        let quota: Vec<Quota> = shared.into_iter().chain(own).collect();
         if state.sessions.get(&id).is_some_and(|e| e.bound) {
             return Ok(quota);
         }

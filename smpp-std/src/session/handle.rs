@@ -4,6 +4,7 @@
 use core::future::Future;
 use core::net::SocketAddr;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll};
 use core::time::Duration;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -52,6 +53,8 @@ pub(crate) struct Outgoing {
 /// What the handles of a session and the task running it share.
 #[derive(Debug)]
 pub(crate) struct Shared {
+    /// A number no other session of the process has.
+    id: u64,
     /// One permit per window slot.
     pub(crate) permits: Arc<Semaphore>,
     window: usize,
@@ -77,7 +80,9 @@ struct Rate {
 
 impl Shared {
     pub(crate) fn new(window: usize, peer_addr: Option<SocketAddr>) -> Arc<Self> {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
         Arc::new(Self {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
             permits: Arc::new(Semaphore::new(window)),
             window,
             bind: OnceLock::new(),
@@ -343,9 +348,15 @@ impl Handle {
         }
     }
 
+    /// A number no other session of the process has (they count from 1):
+    /// to tell sessions apart, as a key for state kept per session.
+    pub fn id(&self) -> u64 {
+        self.shared.id
+    }
+
     /// True if `other` is a handle of the same session.
     pub fn same_session(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
+        self.shared.id == other.shared.id
     }
 
     /// Waits until the session is closed; returns why.
