@@ -933,7 +933,7 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     }
 
     /// The header of the PDU, once the PDU passed its checks.
-    fn checked_header(&self) -> Result<Header, Error> {
+    pub(crate) fn checked_header(&self) -> Result<Header, Error> {
         let len = self.encoded_len();
         let header =
             self.header_with(command_length(len).map_err(|e| e.with_header(self.header()))?);
@@ -958,7 +958,7 @@ impl<B: AsRef<[u8]>> Pdu<B> {
     /// [`Self::emit`] for a PDU that passed [`Self::validate`], whose
     /// `command_length` that found.
     #[inline]
-    fn emit_checked(&self, command_length: u32, out: &mut [u8]) -> Result<usize, Error> {
+    pub(crate) fn emit_checked(&self, command_length: u32, out: &mut [u8]) -> Result<usize, Error> {
         if let Some(command_id) = self.header_only_id() {
             return self.emit_header_only(command_id, out);
         }
