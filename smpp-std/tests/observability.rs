@@ -17,6 +17,12 @@ use smpp_std::{Pdu, SubmitSmBuilder, client};
 use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
 
+/// Held (shared) by every test that runs sessions, and alone by the
+/// tracing test while it sets up its subscriber: a callsite first reached
+/// by another test's session while that subscriber is being registered can
+/// miss it and stay disabled for it, and the test would miss its events.
+static SUBSCRIBER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 async fn bounded<T>(test: impl Future<Output = T>) -> T {
     timeout(Duration::from_secs(20), test)
         .await
@@ -85,6 +91,7 @@ async fn until(ready: impl Fn() -> bool) {
 
 #[tokio::test]
 async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
+    let _shared = SUBSCRIBER.read().await;
     bounded(async {
         let (server, task, esme, _incoming) = pair().await;
         let mut throttled = 0;
@@ -133,6 +140,7 @@ async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
 
 #[tokio::test]
 async fn the_client_reports_the_peers_protocol_errors() {
+    let _shared = SUBSCRIBER.read().await;
     bounded(async {
         // A raw MC: answers the bind, then sends a response to nothing and
         // a malformed PDU.
@@ -250,6 +258,7 @@ mod tracing_events {
 #[cfg(feature = "tracing")]
 #[test]
 fn a_session_traces_its_pdus_and_states_in_a_span() {
+    let _alone = SUBSCRIBER.blocking_write();
     let collect = Arc::new(tracing_events::Collect::default());
     let dispatch = tracing::Dispatch::from(Arc::clone(&collect));
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -291,6 +300,7 @@ fn a_session_traces_its_pdus_and_states_in_a_span() {
 fn the_metrics_facade_gets_counters_and_latencies() {
     use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 
+    let _shared = SUBSCRIBER.blocking_read();
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
     let runtime = tokio::runtime::Builder::new_current_thread()
