@@ -28,6 +28,8 @@ pub mod error;
 mod fields;
 mod frame;
 mod header;
+#[doc(hidden)]
+pub mod hex;
 pub mod pdu;
 pub mod receipt;
 pub mod session;

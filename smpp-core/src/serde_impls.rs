@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, FieldProblem};
 use crate::header::Header;
+use crate::hex::{Hex, octets};
 use crate::pdu::{Body, Pdu};
 use crate::tlv::{TlvTag, Tlvs};
 
@@ -271,14 +272,6 @@ enum J<'a> {
     List(Vec<Self>),
 }
 
-struct HexStr<'a>(&'a [u8]);
-
-impl fmt::Display for HexStr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
-
 impl Serialize for J<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -286,7 +279,7 @@ impl Serialize for J<'_> {
             J::Bool(b) => s.serialize_bool(*b),
             J::Num(n) => s.serialize_u64(*n),
             J::Str(v) => s.serialize_str(v),
-            J::Hex(v) => s.collect_str(&HexStr(v)),
+            J::Hex(v) => s.collect_str(&Hex(v)),
             J::Obj(entries) => {
                 let mut m = s.serialize_map(Some(entries.len()))?;
                 for (k, v) in entries {
@@ -705,7 +698,8 @@ impl Obj {
     fn hex(&mut self, key: &str) -> Res<Option<Vec<u8>>> {
         match self.str_opt(key)? {
             None => Ok(None),
-            Some(s) => unhex(&s)
+            Some(s) => octets(s.bytes())
+                .collect::<Option<_>>()
                 .map(Some)
                 .ok_or_else(|| format!("{}: not an even-length hex string", self.path(key))),
         }
@@ -738,24 +732,6 @@ impl Obj {
             Some((k, _)) => Err(format!("{}: unexpected key", self.path(k))),
         }
     }
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    let digit = |c: u8| {
-        char::from(c)
-            .to_digit(16)
-            .and_then(|d| u8::try_from(d).ok())
-    };
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(2) {
-        return None;
-    }
-    b.chunks_exact(2)
-        .map(|p| match *p {
-            [h, l] => Some(digit(h)? << 4 | digit(l)?),
-            _ => None,
-        })
-        .collect()
 }
 
 fn check_count(given: Option<u64>, actual: usize, path: &str) -> Res<()> {
@@ -897,13 +873,9 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
             s
         }
         Tk::Text => text(v)?,
-        Tk::Octets => {
-            let s = text(v)?;
-            core::str::from_utf8(&s)
-                .ok()
-                .and_then(unhex)
-                .ok_or_else(|| format!("{at}: not an even-length hex string"))?
-        }
+        Tk::Octets => octets(text(v)?)
+            .collect::<Option<_>>()
+            .ok_or_else(|| format!("{at}: not an even-length hex string"))?,
         Tk::NetworkErrorCode | Tk::BroadcastContentType | Tk::FrequencyInterval => {
             let (first, second) = match kind {
                 Tk::NetworkErrorCode => ("network_type", "error_code"),

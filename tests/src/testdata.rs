@@ -1,5 +1,6 @@
-//! The golden vectors of `testdata/` and the one reader of their `.hex`
-//! format, for every test, benchmark and fuzz seed of the workspace. The
+//! The golden vectors of `testdata/` and the reader of their `.hex` format
+//! (on smpp-core's hex digits), for every test, benchmark and fuzz seed of
+//! the workspace. The
 //! crates that do not depend on `smpp-tests` include this file as a module:
 //! the integration tests of smpp-core and smpp-std through a link to it
 //! (`tests/common/testdata.rs`), which `cargo package` follows, the
@@ -20,20 +21,14 @@ pub fn dir() -> PathBuf {
 ///
 /// On an odd number of hex digits.
 pub fn hex(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text
+    let digits = text
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .flat_map(str::bytes)
-        .filter(u8::is_ascii_hexdigit)
-        .collect();
-    let pairs = digits.chunks_exact(2);
-    assert!(pairs.remainder().is_empty(), "odd number of hex digits");
-    pairs
-        .map(|pair| {
-            let digits = core::str::from_utf8(pair).expect("hex digits are ASCII");
-            u8::from_str_radix(digits, 16).expect("hex digits")
-        })
-        .collect()
+        .filter(u8::is_ascii_hexdigit);
+    smpp_core::hex::octets(digits)
+        .collect::<Option<_>>()
+        .expect("an even number of hex digits")
 }
 
 /// The vector `testdata/<name>.hex`.

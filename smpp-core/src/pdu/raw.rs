@@ -7,7 +7,8 @@ use core::fmt;
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::Error;
-use crate::types::{COctet, Hex};
+use crate::hex::Hex;
+use crate::types::COctet;
 use crate::wire::emit::Emit;
 use crate::wire::scan::find_nul;
 

@@ -53,7 +53,7 @@ use core::fmt;
 
 use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, TlvProblem};
-use crate::types::Hex;
+use crate::hex::Hex;
 use crate::values::Version;
 use crate::wire::emit::Emit;
 use crate::wire::scan::has_nul;

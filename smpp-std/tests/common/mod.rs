@@ -12,9 +12,5 @@ pub(crate) use testdata::{dir as testdata, hex, load, vectors};
 
 /// Lowercase hex of octets.
 pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    use core::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    smpp_core::hex::Hex(bytes).to_string()
 }
