@@ -501,9 +501,11 @@ struct Extra {
     unsuccess: Vec<(Ton, Npi, Bytes, CommandStatus)>,
 }
 
-/// Room for 255 of the largest entries of each list.
-const DEST_LIST_CAP: usize = 255 * 25;
-const UNSUCCESS_LIST_CAP: usize = 255 * 28;
+/// Room for the most entries a list counts (its count is an Integer1), all
+/// of the longest kind.
+const DEST_LIST_CAP: usize = u8::MAX as usize * DestAddress::MAX_LEN;
+/// As [`DEST_LIST_CAP`], for `unsuccess_sme`.
+const UNSUCCESS_LIST_CAP: usize = u8::MAX as usize * UnsuccessSme::MAX_LEN;
 
 /// Fills the entry lists a body has.
 trait ApplyExtra {

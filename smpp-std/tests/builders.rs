@@ -904,3 +904,49 @@ fn valid_builds_encode_as_checked_ones() {
         .unwrap_err();
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
 }
+
+#[test]
+fn entry_lists_take_255_of_the_longest_entries_and_no_more() {
+    let twenty = "12345678901234567890";
+    let mut multi = SubmitMultiBuilder::new(1);
+    let mut resp = SubmitMultiRespBuilder::new(1);
+    for _ in 0..255 {
+        multi = multi.dest_sme(Ton::INTERNATIONAL, Npi::ISDN, twenty);
+        resp = resp.unsuccess(
+            Ton::INTERNATIONAL,
+            Npi::ISDN,
+            twenty,
+            CommandStatus::ESME_RINVDSTADR,
+        );
+    }
+    let pdu = multi.clone().build().unwrap();
+    let smpp_core::Body::SubmitMulti(body) = &pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(body.dest_address.iter().count(), 255);
+    let pdu = resp.clone().build().unwrap();
+    let smpp_core::Body::SubmitMultiResp(Some(body)) = &pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(body.unsuccess_sme.iter().count(), 255);
+    // A 256th entry: its count does not fit in an Integer1.
+    let err = multi.dest_dl("x").build().unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::NumberOfDests,
+            problem: FieldProblem::InvalidValue { value: 256 }
+        }
+    );
+    let err = resp
+        .unsuccess(Ton::UNKNOWN, Npi::UNKNOWN, "1", CommandStatus::ESME_RSYSERR)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::NoUnsuccess,
+            problem: FieldProblem::InvalidValue { value: 256 }
+        }
+    );
+}

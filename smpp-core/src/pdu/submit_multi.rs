@@ -87,6 +87,15 @@ pub enum DestAddress<'a> {
 }
 
 impl DestAddress<'_> {
+    /// Octets of the longest entry on the wire: an SME address whose
+    /// `destination_addr` has its 20 characters (a distribution list takes
+    /// at most 22).
+    pub const MAX_LEN: usize = {
+        let sme = 3 + DESTINATION_ADDR.max;
+        let list = 1 + DL_NAME.max;
+        if sme > list { sme } else { list }
+    };
+
     /// Octets of the entry on the wire.
     pub fn encoded_len(&self) -> usize {
         let mut len = Len(0);
@@ -196,6 +205,10 @@ pub struct UnsuccessSme<'a> {
 }
 
 impl UnsuccessSme<'_> {
+    /// Octets of the longest entry on the wire: one whose
+    /// `destination_addr` has its 20 characters.
+    pub const MAX_LEN: usize = 2 + DESTINATION_ADDR.max + 4;
+
     /// Octets of the entry on the wire.
     pub fn encoded_len(&self) -> usize {
         let mut len = Len(0);
@@ -670,5 +683,33 @@ impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
         e.cstr(MESSAGE_ID, self.message_id.as_bytes());
         self.unsuccess_sme.encode(e);
         e.tlvs(&self.tlvs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DestAddress, UnsuccessSme};
+    use crate::{COctet, CommandStatus, Npi, Ton};
+
+    #[test]
+    fn the_longest_entries_take_max_len_octets() {
+        let twenty = COctet::new(&b"12345678901234567890"[..]);
+        let sme = DestAddress::SmeAddress {
+            dest_addr_ton: Ton::INTERNATIONAL,
+            dest_addr_npi: Npi::ISDN,
+            destination_addr: twenty,
+        };
+        let list = DestAddress::DistributionList { dl_name: twenty };
+        assert_eq!(sme.encoded_len(), DestAddress::MAX_LEN);
+        assert_eq!(DestAddress::MAX_LEN, 24);
+        assert!(list.encoded_len() < DestAddress::MAX_LEN);
+        let unsuccess = UnsuccessSme {
+            dest_addr_ton: Ton::INTERNATIONAL,
+            dest_addr_npi: Npi::ISDN,
+            destination_addr: twenty,
+            error_status_code: CommandStatus::ESME_RINVDSTADR,
+        };
+        assert_eq!(unsuccess.encoded_len(), UnsuccessSme::MAX_LEN);
+        assert_eq!(UnsuccessSme::MAX_LEN, 27);
     }
 }

@@ -7,6 +7,7 @@ use core::marker::PhantomData;
 use super::{LenRule, Tlv, TlvTag, TlvValue};
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind, TlvProblem};
+use crate::fields::TIME_LEN;
 use crate::values::{DataCoding, InterfaceVersion, MessageState, Npi, Ton};
 
 /// The optional period of an `ms_validity` TLV (v5.0 4.8.4.39, octets 2-4).
@@ -183,13 +184,13 @@ impl<'a> Codec<'a> for CStr {
     }
 }
 
-/// An absolute SMPP time in a C-Octet String: 16 characters.
+/// An absolute SMPP time in a C-Octet String: [`TIME_LEN`] characters.
 pub(super) struct AbsoluteTime;
 
 impl<'a> Codec<'a> for AbsoluteTime {
     type Value = &'a [u8];
     fn read(octets: &'a [u8], rule: LenRule) -> Option<&'a [u8]> {
-        CStr::read(octets, rule).filter(|time| time.len() == 16)
+        CStr::read(octets, rule).filter(|time| time.len() == TIME_LEN)
     }
     fn layout(value: &'a [u8]) -> Layout<'a> {
         Layout::cstr(value)
