@@ -20,6 +20,7 @@
 //!   session (the engine's write timer).
 
 use core::future::{Future, poll_fn};
+use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
@@ -472,17 +473,29 @@ where
         {
             return false;
         }
-        let mut chunk = [0u8; READ_CHUNK];
-        let mut buf = ReadBuf::new(&mut chunk);
-        match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
-            Poll::Ready(Ok(())) if buf.filled().is_empty() => {
+        let read = if self.rbuf.capacity() - self.rbuf.len() >= READ_CHUNK / 4 {
+            // Octets come in bulk: straight into the read buffer's room.
+            tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf)
+        } else {
+            // Idle, or a trickle: through the stack, so that the read
+            // buffer holds only what arrived.
+            let mut chunk = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
+            let mut buf = ReadBuf::uninit(&mut chunk);
+            let read = Pin::new(&mut self.io).poll_read(cx, &mut buf);
+            self.rbuf.extend_from_slice(buf.filled());
+            if buf.filled().len() == READ_CHUNK {
+                // A full chunk: more is coming; make room to read it
+                // straight into the buffer.
+                self.rbuf.reserve(READ_AHEAD);
+            }
+            read.map_ok(|()| buf.filled().len())
+        };
+        match read {
+            Poll::Ready(Ok(0)) => {
                 self.link.input = Input::Ended;
                 true
             }
-            Poll::Ready(Ok(())) => {
-                self.rbuf.extend_from_slice(buf.filled());
-                true
-            }
+            Poll::Ready(Ok(_)) => true,
             Poll::Ready(Err(_)) => {
                 self.link.input = Input::Ended;
                 self.link.broken = true;
