@@ -40,7 +40,7 @@ use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
 use super::info::{BindInfo, BindRequest};
-use super::metrics::Meter;
+use super::metrics::{Meter, SharedMeter};
 use super::observe::Observer;
 use crate::frame::{Frame, FrameDecoder};
 use crate::owned::{Bind, COctet, Pdu};
@@ -127,10 +127,10 @@ pub(crate) trait Hooks: Send + 'static {
         let _ = error;
     }
 
-    /// What went over the session since the last call (for a server's
-    /// totals).
-    fn traffic(&mut self, delta: &Meter) {
-        let _ = delta;
+    /// Where what went over the session is summed up too (a server's
+    /// totals, an `Esme`'s), if anywhere.
+    fn totals(&self) -> Option<&SharedMeter> {
+        None
     }
 
     /// The session is closed.
@@ -397,10 +397,12 @@ where
     /// Adds what was counted to the snapshots.
     fn publish(&mut self) {
         if self.meter.is_dirty() {
-            let delta = self.meter.take();
-            self.shared.meter.add(&delta);
-            self.hooks.traffic(&delta);
-            self.observer.publish(&delta);
+            self.observer.publish(&self.meter);
+            let shared = &self.shared.meter;
+            match self.hooks.totals() {
+                Some(totals) => self.meter.publish_to(&[shared, totals]),
+                None => self.meter.publish_to(&[shared]),
+            }
         }
     }
 
@@ -417,15 +419,20 @@ where
             return true;
         }
         let at = self.clock.instant(due);
-        if self.sleep_at != Some(at) {
+        // Moving the timer costs a trip to the runtime's timer wheel, and
+        // the next deadline moves with every response: an earlier timer is
+        // kept instead (it fires, finds nothing due, and is armed again).
+        if self.sleep_at.is_none_or(|armed| armed > at) {
             self.sleep.as_mut().reset(at);
             self.sleep_at = Some(at);
         }
         if self.sleep.as_mut().poll(cx).is_ready() {
             self.sleep_at = None;
             let now = self.clock.now();
-            self.engine.handle_timeout(now);
-            self.events(None);
+            if self.engine.poll_timeout().is_some_and(|due| due <= now) {
+                self.engine.handle_timeout(now);
+                self.events(None);
+            }
             return true;
         }
         false
