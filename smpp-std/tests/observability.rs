@@ -1,6 +1,6 @@
 //! What sessions report: counters and latencies per session and per
-//! server, the peer's protocol errors, `tracing` spans and events (feature
-//! `tracing`) and the `metrics` facade (feature `metrics`).
+//! server, the peer's protocol errors and the `metrics` facade (feature
+//! `metrics`); `tracing` spans and events are in `tracing_spans.rs`.
 
 #![cfg(feature = "tokio")]
 
@@ -16,12 +16,6 @@ use smpp_std::session::{Answer, Handle, Incoming};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
 use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
-
-/// Held (shared) by every test that runs sessions, and alone by the
-/// tracing test while it sets up its subscriber: a callsite first reached
-/// by another test's session while that subscriber is being registered can
-/// miss it and stay disabled for it, and the test would miss its events.
-static SUBSCRIBER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 async fn bounded<T>(test: impl Future<Output = T>) -> T {
     timeout(Duration::from_secs(20), test)
@@ -91,7 +85,6 @@ async fn until(ready: impl Fn() -> bool) {
 
 #[tokio::test]
 async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
-    let _shared = SUBSCRIBER.read().await;
     bounded(async {
         let (server, task, esme, _incoming) = pair().await;
         let mut throttled = 0;
@@ -140,7 +133,6 @@ async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
 
 #[tokio::test]
 async fn the_client_reports_the_peers_protocol_errors() {
-    let _shared = SUBSCRIBER.read().await;
     bounded(async {
         // A raw MC: answers the bind, then sends a response to nothing and
         // a malformed PDU.
@@ -186,121 +178,11 @@ async fn the_client_reports_the_peers_protocol_errors() {
     .await;
 }
 
-#[cfg(feature = "tracing")]
-mod tracing_events {
-    use std::sync::Mutex;
-
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Level, Metadata, Subscriber};
-
-    /// Remembers every span's fields and every event, flattened to text.
-    #[derive(Default)]
-    pub(super) struct Collect {
-        pub(super) lines: Mutex<Vec<String>>,
-        next: Mutex<u64>,
-    }
-
-    struct Text(String);
-
-    impl Visit for Text {
-        fn record_debug(&mut self, field: &Field, value: &dyn core::fmt::Debug) {
-            use core::fmt::Write;
-            let _ = write!(self.0, " {}={value:?}", field.name());
-        }
-    }
-
-    impl Subscriber for Collect {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-
-        fn new_span(&self, span: &Attributes<'_>) -> Id {
-            let mut text = Text(format!("span {}", span.metadata().name()));
-            span.record(&mut text);
-            self.lines.lock().unwrap().push(text.0);
-            let mut next = self.next.lock().unwrap();
-            *next += 1;
-            Id::from_u64(*next)
-        }
-
-        fn record(&self, _: &Id, values: &Record<'_>) {
-            let mut text = Text("record".to_owned());
-            values.record(&mut text);
-            self.lines.lock().unwrap().push(text.0);
-        }
-
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-        fn event(&self, event: &Event<'_>) {
-            let level = *event.metadata().level();
-            let mut text = Text(level_name(level).to_owned());
-            event.record(&mut text);
-            self.lines.lock().unwrap().push(text.0);
-        }
-
-        fn enter(&self, _: &Id) {}
-
-        fn exit(&self, _: &Id) {}
-    }
-
-    fn level_name(level: Level) -> &'static str {
-        match level {
-            Level::TRACE => "trace",
-            Level::DEBUG => "debug",
-            Level::INFO => "info",
-            Level::WARN => "warn",
-            Level::ERROR => "error",
-        }
-    }
-}
-
-#[cfg(feature = "tracing")]
-#[test]
-fn a_session_traces_its_pdus_and_states_in_a_span() {
-    let _alone = SUBSCRIBER.blocking_write();
-    let collect = Arc::new(tracing_events::Collect::default());
-    let dispatch = tracing::Dispatch::from(Arc::clone(&collect));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    tracing::dispatcher::with_default(&dispatch, || {
-        runtime.block_on(bounded(async {
-            let (server, task, esme, _incoming) = pair().await;
-            esme.submit_sm(submit()).await.unwrap();
-            esme.unbind().await.unwrap();
-            server.shutdown();
-            task.await.unwrap();
-        }));
-    });
-    let lines = collect.lines.lock().unwrap().clone();
-    let has = |needle: &[&str]| lines.iter().any(|l| needle.iter().all(|n| l.contains(n)));
-    assert!(has(&["span smpp_session", "role=Esme"]), "{lines:#?}");
-    assert!(
-        has(&["span smpp_session", "role=Mc", "peer="]),
-        "{lines:#?}"
-    );
-    assert!(has(&["record", "system_id=watched"]), "{lines:#?}");
-    assert!(has(&["record", "bind_type=Transmitter"]), "{lines:#?}");
-    assert!(
-        has(&["trace", "received", "command=submit_sm"]),
-        "{lines:#?}"
-    );
-    assert!(
-        has(&["trace", "queued", "command=submit_sm_resp"]),
-        "{lines:#?}"
-    );
-    assert!(has(&["debug", "bound"]), "{lines:#?}");
-    assert!(has(&["debug", "closed", "reason=unbound"]), "{lines:#?}");
-}
-
 #[cfg(feature = "metrics")]
 #[test]
 fn the_metrics_facade_gets_counters_and_latencies() {
     use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 
-    let _shared = SUBSCRIBER.blocking_read();
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
     let runtime = tokio::runtime::Builder::new_current_thread()

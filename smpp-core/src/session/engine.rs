@@ -499,6 +499,13 @@ fn queue_pdu<B: AsRef<[u8]>, S: Storage>(
 /// encoded PDUs queued, and must hold the largest PDU the application
 /// sends plus 64 octets kept for the engine's own PDUs (at least 256).
 ///
+/// Its size (64-bit targets, `rustc` 1.95, held by a test): 5,952 octets
+/// with the default `Fixed<16, 4096>`; 1,696 with `Fixed<2, 512>`, enough
+/// for a small device that sends one 160-character `submit_sm` at a time
+/// (the configuration, about 220 octets, and the event queue, about 520,
+/// come on top of the window and the queue). With the `Heap` an idle
+/// session is about 1,150 octets plus what it holds.
+///
 /// See the [module documentation](super) for the driving loop and a
 /// complete example.
 pub struct Session<S: Storage = Fixed> {

@@ -100,7 +100,7 @@ use crate::session::BindInfo;
 use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
 use crate::session::handle::{Command, Shared};
 use crate::session::incoming::{Inbox, Responder};
-use crate::session::{Answer, Error, Handle, Incoming, Meter, Request, SharedMeter};
+use crate::session::{Answer, Error, Handle, Incoming, Request, SharedMeter};
 
 /// The rustls crate the TLS calls take configurations of (feature `tls`).
 #[cfg(feature = "tls")]
@@ -223,10 +223,8 @@ struct EsmeHooks {
 }
 
 impl Hooks for EsmeHooks {
-    fn traffic(&mut self, delta: &Meter) {
-        if let Some(totals) = &self.totals {
-            totals.add(delta);
-        }
+    fn totals(&self) -> Option<&SharedMeter> {
+        self.totals.as_deref()
     }
 
     fn bind_result(&mut self, result: Result<&BindInfo, CommandStatus>) {

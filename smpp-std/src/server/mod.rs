@@ -132,7 +132,7 @@ use crate::owned::Pdu;
 pub use crate::session::BindRequest;
 use crate::session::driver::{Driver, Hooks, LINGER, WINDOW_CAPACITY, now_or_later};
 use crate::session::handle::{Command, Shared};
-use crate::session::{Answer, Error, Handle, IntoRequest, Meter, SharedMeter, SmResponse, Traffic};
+use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse, Traffic};
 
 /// What a [`Handler`] is given with each call: the server (to find other
 /// sessions, route a message, read the counters) and the session the call
@@ -909,8 +909,8 @@ impl<H: Handler> Hooks for McHooks<H> {
         self.handler.protocol_error(&self.cx, error);
     }
 
-    fn traffic(&mut self, delta: &Meter) {
-        self.cx.server.inner.traffic.add(delta);
+    fn totals(&self) -> Option<&SharedMeter> {
+        Some(&self.cx.server.inner.traffic)
     }
 
     fn closed(&mut self, reason: CloseReason) {

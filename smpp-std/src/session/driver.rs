@@ -20,6 +20,7 @@
 //!   session (the engine's write timer).
 
 use core::future::{Future, poll_fn};
+use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
@@ -39,7 +40,7 @@ use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
 use super::info::{BindInfo, BindRequest};
-use super::metrics::Meter;
+use super::metrics::{Meter, SharedMeter};
 use super::observe::Observer;
 use crate::frame::{Frame, FrameDecoder};
 use crate::owned::{Bind, COctet, Pdu};
@@ -126,10 +127,10 @@ pub(crate) trait Hooks: Send + 'static {
         let _ = error;
     }
 
-    /// What went over the session since the last call (for a server's
-    /// totals).
-    fn traffic(&mut self, delta: &Meter) {
-        let _ = delta;
+    /// Where what went over the session is summed up too (a server's
+    /// totals, an `Esme`'s), if anywhere.
+    fn totals(&self) -> Option<&SharedMeter> {
+        None
     }
 
     /// The session is closed.
@@ -396,10 +397,12 @@ where
     /// Adds what was counted to the snapshots.
     fn publish(&mut self) {
         if self.meter.is_dirty() {
-            let delta = self.meter.take();
-            self.shared.meter.add(&delta);
-            self.hooks.traffic(&delta);
-            self.observer.publish(&delta);
+            self.observer.publish(&self.meter);
+            let shared = &self.shared.meter;
+            match self.hooks.totals() {
+                Some(totals) => self.meter.publish_to(&[shared, totals]),
+                None => self.meter.publish_to(&[shared]),
+            }
         }
     }
 
@@ -416,15 +419,20 @@ where
             return true;
         }
         let at = self.clock.instant(due);
-        if self.sleep_at != Some(at) {
+        // Moving the timer costs a trip to the runtime's timer wheel, and
+        // the next deadline moves with every response: an earlier timer is
+        // kept instead (it fires, finds nothing due, and is armed again).
+        if self.sleep_at.is_none_or(|armed| armed > at) {
             self.sleep.as_mut().reset(at);
             self.sleep_at = Some(at);
         }
         if self.sleep.as_mut().poll(cx).is_ready() {
             self.sleep_at = None;
             let now = self.clock.now();
-            self.engine.handle_timeout(now);
-            self.events(None);
+            if self.engine.poll_timeout().is_some_and(|due| due <= now) {
+                self.engine.handle_timeout(now);
+                self.events(None);
+            }
             return true;
         }
         false
@@ -472,17 +480,29 @@ where
         {
             return false;
         }
-        let mut chunk = [0u8; READ_CHUNK];
-        let mut buf = ReadBuf::new(&mut chunk);
-        match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
-            Poll::Ready(Ok(())) if buf.filled().is_empty() => {
+        let read = if self.rbuf.capacity() - self.rbuf.len() >= READ_CHUNK / 4 {
+            // Octets come in bulk: straight into the read buffer's room.
+            tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf)
+        } else {
+            // Idle, or a trickle: through the stack, so that the read
+            // buffer holds only what arrived.
+            let mut chunk = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
+            let mut buf = ReadBuf::uninit(&mut chunk);
+            let read = Pin::new(&mut self.io).poll_read(cx, &mut buf);
+            self.rbuf.extend_from_slice(buf.filled());
+            if buf.filled().len() == READ_CHUNK {
+                // A full chunk: more is coming; make room to read it
+                // straight into the buffer.
+                self.rbuf.reserve(READ_AHEAD);
+            }
+            read.map_ok(|()| buf.filled().len())
+        };
+        match read {
+            Poll::Ready(Ok(0)) => {
                 self.link.input = Input::Ended;
                 true
             }
-            Poll::Ready(Ok(())) => {
-                self.rbuf.extend_from_slice(buf.filled());
-                true
-            }
+            Poll::Ready(Ok(_)) => true,
             Poll::Ready(Err(_)) => {
                 self.link.input = Input::Ended;
                 self.link.broken = true;

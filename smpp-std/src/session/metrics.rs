@@ -194,7 +194,10 @@ pub(crate) struct Meter {
     throttled: u64,
     timeouts: u64,
     protocol_errors: u64,
-    /// Something was counted since the last [`Meter::take`].
+    /// Latencies not yet in a histogram, in microseconds: a session's own
+    /// meter keeps samples (cheap to add to a sum), a sum a histogram.
+    samples: Vec<u64>,
+    /// Something was counted since the last [`Meter::publish_to`].
     dirty: bool,
 }
 
@@ -226,9 +229,7 @@ impl Meter {
     /// A response came after `waited`, with `status`.
     pub(crate) fn answered(&mut self, waited: Duration, status: CommandStatus) {
         let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
-        self.latency
-            .get_or_insert_with(Histogram::new)
-            .record(micros);
+        self.samples.push(micros);
         if matches!(
             status,
             CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
@@ -270,21 +271,39 @@ impl Meter {
         self.dirty
     }
 
-    /// What was counted since the last call; the meter starts over.
-    pub(crate) fn take(&mut self) -> Self {
-        core::mem::take(self)
+    /// Adds what was counted since the last call to each of `sums`, and
+    /// starts over, keeping its memory for the next counts.
+    pub(crate) fn publish_to(&mut self, sums: &[&SharedMeter]) {
+        for sum in sums {
+            sum.lock().merge(self);
+        }
+        for c in self.received.iter_mut().chain(self.sent.iter_mut()) {
+            c.count = 0;
+        }
+        self.samples.clear();
+        self.latency = None;
+        self.throttled = 0;
+        self.timeouts = 0;
+        self.protocol_errors = 0;
+        self.dirty = false;
     }
 
     /// Adds another meter's counts.
     pub(crate) fn merge(&mut self, other: &Self) {
-        for c in &other.received {
+        for c in other.received.iter().filter(|c| c.count > 0) {
             bump(&mut self.received, c.command_id, c.command_status, c.count);
         }
-        for c in &other.sent {
+        for c in other.sent.iter().filter(|c| c.count > 0) {
             bump(&mut self.sent, c.command_id, c.command_status, c.count);
         }
-        if let Some(h) = &other.latency {
-            self.latency.get_or_insert_with(Histogram::new).merge(h);
+        if !other.samples.is_empty() || other.latency.is_some() {
+            let latency = self.latency.get_or_insert_with(Histogram::new);
+            for &micros in &other.samples {
+                latency.record(micros);
+            }
+            if let Some(h) = &other.latency {
+                latency.merge(h);
+            }
         }
         self.throttled += other.throttled;
         self.timeouts += other.timeouts;
@@ -292,8 +311,9 @@ impl Meter {
     }
 
     pub(crate) fn traffic(&self) -> Traffic {
-        let mut received = self.received.clone();
-        let mut sent = self.sent.clone();
+        let counted = |c: &&PduCount| c.count > 0;
+        let mut received: Vec<PduCount> = self.received.iter().filter(counted).copied().collect();
+        let mut sent: Vec<PduCount> = self.sent.iter().filter(counted).copied().collect();
         received.sort();
         sent.sort();
         Traffic {
@@ -320,10 +340,6 @@ impl SharedMeter {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn add(&self, delta: &Meter) {
-        self.lock().merge(delta);
-    }
-
     pub(crate) fn traffic(&self) -> Traffic {
         self.lock().traffic()
     }
@@ -331,7 +347,7 @@ impl SharedMeter {
 
 #[cfg(test)]
 mod tests {
-    use super::{CommandId, CommandStatus, Duration, Histogram, Meter};
+    use super::{CommandId, CommandStatus, Duration, Histogram, Meter, SharedMeter};
 
     #[test]
     fn buckets_bound_their_values_within_an_eighth() {
@@ -356,14 +372,20 @@ mod tests {
             meter.answered(Duration::from_millis(ms), CommandStatus::ESME_ROK);
         }
         meter.answered(Duration::from_millis(5), CommandStatus::ESME_RTHROTTLED);
-        let latency = meter.traffic().latency;
+        let sum = SharedMeter::default();
+        meter.publish_to(&[&sum]);
+        assert!(!meter.is_dirty());
+        let latency = sum.traffic().latency;
         assert_eq!(latency.count, 101);
         assert_eq!(latency.max, Duration::from_millis(100));
         for (p, want) in [(latency.p50, 50), (latency.p90, 90), (latency.p99, 99)] {
             let want = Duration::from_millis(want);
             assert!(p >= want && p <= want + want / 8, "{p:?} for {want:?}");
         }
-        assert_eq!(meter.traffic().throttled, 1);
+        assert_eq!(sum.traffic().throttled, 1);
+        // Published once: a second publish adds nothing.
+        meter.publish_to(&[&sum]);
+        assert_eq!(sum.traffic().latency.count, 101);
     }
 
     #[test]
@@ -375,9 +397,11 @@ mod tests {
         b.count_received(CommandId::SUBMIT_SM, CommandStatus::ESME_ROK);
         b.count_received(CommandId::ENQUIRE_LINK, CommandStatus::ESME_ROK);
         b.count_sent(CommandId::SUBMIT_SM_RESP, CommandStatus::ESME_RTHROTTLED);
-        a.merge(&b.take());
+        let sum = SharedMeter::default();
+        a.publish_to(&[&sum]);
+        b.publish_to(&[&sum]);
         assert!(!b.is_dirty());
-        let t = a.traffic();
+        let t = sum.traffic();
         assert_eq!(t.received_of(CommandId::SUBMIT_SM), 2);
         assert_eq!(t.sent_of(CommandId::SUBMIT_SM_RESP), 2);
         assert_eq!(t.sent.len(), 2);

@@ -163,7 +163,7 @@ pub use handle::{Handle, Pending};
 pub use incoming::{Incoming, Request};
 pub use info::{BindInfo, BindRequest};
 #[cfg(feature = "tokio")]
-pub use metrics::{Latency, PduCount, SessionStats, Traffic};
+pub(crate) use metrics::SharedMeter;
 #[cfg(feature = "tokio")]
-pub(crate) use metrics::{Meter, SharedMeter};
+pub use metrics::{Latency, PduCount, SessionStats, Traffic};
 pub use request::{IntoRequest, SmResponse};

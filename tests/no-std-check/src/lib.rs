@@ -1,12 +1,13 @@
 //! A `#![no_std]` staticlib that links `smpp-core` with default features
 //! off and uses its decoder, encoder, TLV builder, text tools and session
-//! engine, and the [`firmware`] example. It has its
+//! engine, and the [`firmware`] and [`device`] examples. It has its
 //! own panic handler, so if `smpp-core` (or anything it depends on) pulled
 //! in `std`, this crate would no longer build. Its tests (which run on the
 //! host, with `std`) check what the example does.
 
 #![cfg_attr(not(test), no_std)]
 
+pub mod device;
 pub mod firmware;
 
 use core::hint::black_box;
@@ -163,7 +164,21 @@ pub fn check() -> usize {
         },
     )
     .unwrap_or(0);
-    black_box(usize::try_from(m).unwrap_or(0) + exchanged + answered + received)
+    // The same on the session engine: a device that answers whatever
+    // comes (here only the bind's octets of a peer, by hand).
+    let mut device_answered = 0;
+    if let Ok(mut device) = device::Device::new("DEVICE", Millis(0)) {
+        let bind = [
+            0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x34, 0, 0, 0,
+        ];
+        let _ = device.on_octets(
+            black_box(&bind),
+            Millis(0),
+            &mut |answer: &[u8]| device_answered += answer.len(),
+            &mut |_: firmware::Received<'_>| received += 1,
+        );
+    }
+    black_box(usize::try_from(m).unwrap_or(0) + exchanged + answered + received + device_answered)
         + usize::try_from(sent).unwrap_or(0)
 }
 

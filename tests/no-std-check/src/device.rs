@@ -1,0 +1,347 @@
+//! The firmware example on the session engine: a small MC in a device
+//! (an SMS gateway box that ESMEs bind to), with a fixed receive buffer, a
+//! [`Session`] of fixed storage small enough for a microcontroller, and
+//! every answer written from the engine's queue into a stack buffer.
+//!
+//! The engine does the protocol (the bind, `enquire_link`, refusals of
+//! what the state does not allow, malformed PDUs, the timers); the device
+//! decodes each `submit_sm`'s text into a stack buffer, hands it to the
+//! application and answers with a `message_id`.
+
+use smpp_core::session::{Config, Event, Fixed, Millis, Session};
+use smpp_core::text::{OnUnmappable, decode_short_message_into};
+use smpp_core::{Body, COctet, CommandStatus, Error, FrameBuf, Pdu, SubmitSmResp, Tlvs};
+
+use crate::firmware::{MAX_PDU, Received};
+
+/// The device's session: a window of 2 each way and 512 octets to send
+/// (1,696 octets on 64-bit targets).
+pub type DeviceSession = Session<Fixed<2, 512>>;
+
+/// One connection of the device: its receive buffer, its session, the next
+/// `message_id`.
+pub struct Device {
+    rx: FrameBuf<MAX_PDU>,
+    session: DeviceSession,
+    next_message_id: u32,
+}
+
+impl Device {
+    /// A device whose connection opened at `now`, answering binds as
+    /// `system_id`.
+    ///
+    /// # Errors
+    ///
+    /// A `system_id` longer than 15 characters.
+    pub fn new(system_id: &str, now: Millis) -> Result<Self, Error> {
+        let config = Config::mc().with_system_id(system_id)?;
+        Ok(Self {
+            rx: FrameBuf::new(),
+            session: Session::new(config, now),
+            next_message_id: 1,
+        })
+    }
+
+    /// The session, to read its state.
+    pub const fn session(&self) -> &DeviceSession {
+        &self.session
+    }
+
+    /// Handles octets as they arrive at `now`: `send` gets the octets to
+    /// write, `deliver` what the application should see.
+    ///
+    /// # Errors
+    ///
+    /// The stream cannot be framed: the `generic_nack` is in what `send`
+    /// got; close the connection.
+    pub fn on_octets(
+        &mut self,
+        mut chunk: &[u8],
+        now: Millis,
+        send: &mut impl FnMut(&[u8]),
+        deliver: &mut impl FnMut(Received<'_>),
+    ) -> Result<(), Error> {
+        loop {
+            let taken = self.rx.feed(chunk);
+            chunk = chunk.get(taken..).unwrap_or_default();
+            let mut frames = 0;
+            loop {
+                match self.rx.next_frame() {
+                    Ok(Some(frame)) => {
+                        frames += 1;
+                        // Answers go out at once, so the queues always
+                        // have room; a closed session takes nothing.
+                        let pdu = self.session.handle_frame(frame, now).ok().flatten();
+                        answer(
+                            &mut self.session,
+                            pdu,
+                            &mut self.next_message_id,
+                            now,
+                            deliver,
+                        );
+                        flush(&mut self.session, now, send);
+                    }
+                    Ok(None) => break,
+                    Err(error) => {
+                        self.session.handle_framing_error(error);
+                        flush(&mut self.session, now, send);
+                        return Err(error);
+                    }
+                }
+            }
+            if chunk.is_empty() || (taken == 0 && frames == 0) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Lets time pass: call at [`Session::poll_timeout`].
+    pub fn on_timer(&mut self, now: Millis, send: &mut impl FnMut(&[u8])) {
+        self.session.handle_timeout(now);
+        while self.session.poll_event().is_some() {}
+        flush(&mut self.session, now, send);
+    }
+}
+
+/// Acts on the events of the frame just handled (`pdu`, if the engine
+/// gave one back).
+fn answer(
+    session: &mut DeviceSession,
+    mut pdu: Option<Pdu<&[u8]>>,
+    next_message_id: &mut u32,
+    now: Millis,
+    deliver: &mut impl FnMut(Received<'_>),
+) {
+    while let Some(event) = session.poll_event() {
+        match event {
+            // Every bind is accepted; a real device checks the password.
+            Event::BindRequest { .. } => {
+                let _ = session.accept_bind(CommandStatus::ESME_ROK, now);
+            }
+            Event::IncomingRequest {
+                sequence_number, ..
+            } => {
+                let Some(Body::SubmitSm(sm)) = pdu.take().map(|p| p.body) else {
+                    let _ =
+                        session.respond_status(sequence_number, CommandStatus::ESME_RINVCMDID, now);
+                    continue;
+                };
+                let mut text = [0u8; 3 * 255];
+                let decoded = decode_short_message_into(
+                    sm.short_message,
+                    sm.esm_class.udhi(),
+                    sm.data_coding,
+                    OnUnmappable::Replace,
+                    &mut text,
+                );
+                let message_id = *next_message_id;
+                match decoded {
+                    Ok(Some(text)) => deliver(Received::Text {
+                        sequence_number,
+                        message_id,
+                        text,
+                    }),
+                    Ok(None) => deliver(Received::Binary { sequence_number }),
+                    Err(_) => {
+                        let status = CommandStatus::ESME_RINVESMCLASS;
+                        let _ = session.respond_status(sequence_number, status, now);
+                        deliver(Received::Refused {
+                            command_status: status,
+                        });
+                        continue;
+                    }
+                }
+                *next_message_id = message_id.wrapping_add(1);
+                let mut digits = [0u8; 10];
+                let resp = SubmitSmResp {
+                    message_id: COctet::new(decimal(message_id, &mut digits)),
+                    tlvs: Tlvs::EMPTY,
+                };
+                let _ = session.respond(
+                    sequence_number,
+                    CommandStatus::ESME_ROK,
+                    Body::SubmitSmResp(Some(resp)),
+                    now,
+                );
+            }
+            Event::ProtocolError(_) => deliver(Received::Refused {
+                command_status: CommandStatus::ESME_RINVBNDSTS,
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// Writes every queued PDU through a stack buffer.
+fn flush(session: &mut DeviceSession, now: Millis, send: &mut impl FnMut(&[u8])) {
+    let mut out = [0u8; 512];
+    while let Some(n) = session.poll_transmit(&mut out, now) {
+        if n == 0 {
+            break;
+        }
+        send(out.get(..n).unwrap_or_default());
+    }
+}
+
+/// `n` as decimal digits in `out`.
+fn decimal(mut n: u32, out: &mut [u8; 10]) -> &[u8] {
+    let mut at = out.len();
+    loop {
+        at -= 1;
+        if let Some(d) = out.get_mut(at) {
+            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            return out.get(at..).unwrap_or_default();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::string::String;
+    use std::vec::Vec;
+
+    use smpp_core::session::{BindType, Config, Event, Fixed, Millis, Session};
+    use smpp_core::text::choose::{Concatenation, choose_for};
+    use smpp_core::text::split::{Content, Method, Splitter};
+    use smpp_core::{Body, COctet, CommandId, CommandStatus, SubmitSm, TlvBuf, frame_len};
+
+    use super::{Device, DeviceSession};
+    use crate::firmware::Received;
+
+    type Esme = Session<Fixed<8, 4096>>;
+
+    /// Moves what the ESME queued to the device, in chunks of `chunk`
+    /// octets; returns the device's answers and what it delivered.
+    fn esme_to_device(
+        esme: &mut Esme,
+        device: &mut Device,
+        chunk: usize,
+        now: Millis,
+        texts: &mut Vec<String>,
+    ) -> Vec<u8> {
+        let wire = esme.transmit_bytes().to_vec();
+        esme.advance_transmit(wire.len(), now);
+        let mut answers = Vec::new();
+        for piece in wire.chunks(chunk) {
+            device
+                .on_octets(
+                    piece,
+                    now,
+                    &mut |a: &[u8]| answers.extend_from_slice(a),
+                    &mut |r: Received<'_>| {
+                        if let Received::Text { text, .. } = r {
+                            texts.push(String::from(text));
+                        }
+                    },
+                )
+                .unwrap();
+        }
+        answers
+    }
+
+    /// Hands the device's answers to the ESME; returns its events.
+    fn device_to_esme(esme: &mut Esme, mut answers: &[u8], now: Millis) -> Vec<Event> {
+        let mut events = Vec::new();
+        while let Some(len) = frame_len(answers, 4096).unwrap() {
+            let (frame, rest) = answers.split_at(len);
+            esme.handle_frame(frame, now).unwrap();
+            events.extend(core::iter::from_fn(|| esme.poll_event()));
+            answers = rest;
+        }
+        events
+    }
+
+    #[test]
+    fn the_device_is_small() {
+        assert!(core::mem::size_of::<Device>() < 4096);
+        assert_eq!(core::mem::size_of::<DeviceSession>(), 1696);
+    }
+
+    #[test]
+    fn an_esme_binds_and_sends_a_long_unicode_text_to_the_device() {
+        for chunk in [1, 7, 64, 4096] {
+            let now = Millis(0);
+            let mut device = Device::new("DEVICE", now).unwrap();
+            let config = Config::esme(BindType::Transmitter).with_window(2);
+            let mut esme: Esme = Session::new(config, now);
+            let mut texts = Vec::new();
+            esme.bind(now).unwrap();
+            let answers = esme_to_device(&mut esme, &mut device, chunk, now, &mut texts);
+            let events = device_to_esme(&mut esme, &answers, now);
+            assert!(matches!(
+                events[..],
+                [Event::BindResult {
+                    command_status: CommandStatus::ESME_ROK,
+                    ..
+                }]
+            ));
+            // A 400-character text in UCS-2 parts, two at a time (the
+            // window of 2).
+            let text: String = "Привет, мир! Grüße 😀 ".chars().cycle().take(400).collect();
+            let encoding = choose_for(&text, &[], Concatenation::Udh8);
+            let splitter = Splitter::new(
+                Content::Text(&text, encoding),
+                Method::Udh8 { reference: 9 },
+            )
+            .unwrap();
+            let template = SubmitSm {
+                destination_addr: COctet::from("447700900123"),
+                ..SubmitSm::default()
+            };
+            let mut answered = 0;
+            let mut n = 0;
+            while answered < splitter.total() {
+                while n < splitter.total() && esme.outstanding().count() < 2 {
+                    let (mut data, mut tlvs) = ([0u8; 255], TlvBuf::<8>::new());
+                    let segment = splitter.segment(n, &mut data).unwrap();
+                    let part = &data[..segment.len];
+                    let sm = splitter
+                        .submit_sm(&segment, &template, part, &mut tlvs)
+                        .unwrap();
+                    esme.send_request(Body::SubmitSm(sm), n as u64, now)
+                        .unwrap();
+                    n += 1;
+                }
+                let answers = esme_to_device(&mut esme, &mut device, chunk, now, &mut texts);
+                for event in device_to_esme(&mut esme, &answers, now) {
+                    if let Event::Response {
+                        command_id,
+                        command_status,
+                        ..
+                    } = event
+                    {
+                        assert_eq!(command_id, CommandId::SUBMIT_SM_RESP);
+                        assert_eq!(command_status, CommandStatus::ESME_ROK);
+                        answered += 1;
+                    }
+                }
+            }
+            assert_eq!(texts.concat(), text, "chunks of {chunk}");
+            // enquire_link is the engine's to answer.
+            esme.send_request(Body::<&[u8]>::EnquireLink, 99, now)
+                .unwrap();
+            let answers = esme_to_device(&mut esme, &mut device, chunk, now, &mut texts);
+            let events = device_to_esme(&mut esme, &answers, now);
+            assert!(matches!(
+                events[..],
+                [Event::Response {
+                    command_id: CommandId::ENQUIRE_LINK_RESP,
+                    ..
+                }]
+            ));
+            assert!(device.session().state().is_bound());
+        }
+    }
+
+    #[test]
+    fn an_esme_that_never_binds_is_closed_by_the_device_timer() {
+        let mut device = Device::new("DEVICE", Millis(0)).unwrap();
+        let due = device.session().poll_timeout().unwrap();
+        let mut sent = Vec::new();
+        device.on_timer(due, &mut |a: &[u8]| sent.extend_from_slice(a));
+        assert!(device.session().is_closed());
+    }
+}
