@@ -14,7 +14,7 @@ use core::hint::black_box;
 use bytes::{Bytes, BytesMut};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use smpp_benches::{Inputs, read_header};
-use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Pdu, frame_len};
+use smpp_core::{DEFAULT_MAX_COMMAND_LENGTH, Pdu, ValidPdu, frame_len};
 
 use peers::{rusmpp_borrowed, rusmpp_owned, smpp_codec, smpp34};
 
@@ -101,9 +101,15 @@ fn encode(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(frame.len() as u64));
         let mut out = vec![0u8; 4096];
 
+        // A `Pdu` checks every rule before it is written; a decoded PDU
+        // kept as a `ValidPdu` is known to keep them and is only written.
         let ours = Pdu::parse(frame).unwrap();
         g.bench_function("smpp-core", |b| {
             b.iter(|| black_box(&ours).emit(&mut out).unwrap());
+        });
+        let valid = ValidPdu::parse(frame).unwrap();
+        g.bench_function("smpp-core-valid", |b| {
+            b.iter(|| black_box(&valid).emit(&mut out).unwrap());
         });
         let cmd = rusmpp_borrowed::decode(frame).unwrap();
         g.bench_function("rusmpp-borrowed", |b| {

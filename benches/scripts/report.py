@@ -46,9 +46,12 @@ def ratio(a, b):
     return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
 
 
-def codec_table(kind, baselines, extra=()):
+def codec_table(kind, baselines, extra=(), versus=None):
+    """`versus`: an extra column that the fastest peer is also compared with."""
     cols = ["smpp-core", *extra] + PEERS + baselines
     head = cols + [f"{p} ÷ core" for p in PEERS] + ["fastest peer ÷ core"]
+    if versus:
+        head += [f"fastest peer ÷ {versus.removeprefix('smpp-core-')}"]
     head += [f"core ÷ {b.removeprefix('baseline-')}" for b in baselines]
     print(f"| {kind} | " + " | ".join(head) + " |")
     print("|---" * (len(head) + 1) + "|")
@@ -61,6 +64,8 @@ def codec_table(kind, baselines, extra=()):
         row = [ns(t[c]) for c in cols]
         row += [ratio(t[p], core) for p in PEERS]
         row += [ratio(fastest, core)]
+        if versus:
+            row += [ratio(fastest, t[versus])]
         row += [ratio(core, t[b]) for b in baselines]
         print(f"| {name} | " + " | ".join(row) + " |")
     print()
@@ -118,7 +123,7 @@ if __name__ == "__main__":
     print("### Decode\n")
     codec_table("decode", ["baseline-memcpy", "baseline-header-read"], ["smpp-core+visit-tlvs"])
     print("### Encode\n")
-    codec_table("encode", ["baseline-memcpy"])
+    codec_table("encode", ["baseline-memcpy"], ["smpp-core-valid"], "smpp-core-valid")
     print("### Stream of 10,000 PDUs\n")
     octets = stream_octets()
     if octets:

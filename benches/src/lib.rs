@@ -5,27 +5,12 @@
 
 use smpp_core::{Body, COctet, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton};
 
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../tests/src/testdata.rs"]
+mod testdata;
+
 /// Decodes a `.hex` golden vector (hex digits; `#` lines are comments).
-///
-/// # Panics
-///
-/// On an odd number of hex digits.
-pub fn hex(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .flat_map(str::bytes)
-        .filter(u8::is_ascii_hexdigit)
-        .collect();
-    let pairs = digits.chunks_exact(2);
-    assert!(pairs.remainder().is_empty(), "odd number of hex digits");
-    pairs
-        .map(|pair| {
-            let s = core::str::from_utf8(pair).expect("ASCII");
-            u8::from_str_radix(s, 16).expect("hex digit")
-        })
-        .collect()
-}
+pub use testdata::hex;
 
 /// 160 characters of the GSM 7-bit default alphabet (all ASCII here).
 pub const GSM_TEXT_160: &str = "Your parcel 4711-0815 will arrive today between 10:00 and 12:00. \

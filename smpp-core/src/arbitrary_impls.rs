@@ -29,7 +29,11 @@ use arbitrary::{Arbitrary, Error as ArbError, Result, Unstructured};
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
-use crate::error::Field;
+use crate::fields::{
+    ADDRESS_RANGE, CString, DESTINATION_ADDR, DESTINATION_ADDR_65, DL_NAME, ESME_ADDR, FINAL_DATE,
+    MESSAGE_ID, PASSWORD, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SHORT_MESSAGE_MAX, SOURCE_ADDR,
+    SOURCE_ADDR_65, SYSTEM_ID, SYSTEM_TYPE, TIME_LEN, VALIDITY_PERIOD,
+};
 use crate::pdu::{
     AlertNotification, BROADCAST_SM_MANDATORY_TLVS, Bind, BindResp, Body, BroadcastSm,
     CancelBroadcastSm, CancelSm, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS, DataSm,
@@ -48,9 +52,13 @@ fn take<'a>(u: &mut Unstructured<'a>, n: usize) -> Result<&'a [u8]> {
     u.bytes(n.min(u.len()))
 }
 
-/// A C-Octet String value for a field of `max` octets, NUL included.
-fn cstr<'a>(u: &mut Unstructured<'a>, max: usize) -> Result<COctet<&'a [u8]>> {
-    let len = u.int_in_range(0..=max.saturating_sub(1))?;
+/// A value of a C-Octet String field: at most `max - 1` octets without
+/// NUL, or for a time field a time value.
+fn cstr<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>> {
+    if kind.time {
+        return time(u, kind);
+    }
+    let len = u.int_in_range(0..=kind.max.saturating_sub(1))?;
     let raw = take(u, len)?;
     let end = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
     Ok(COctet::new(raw.get(..end).unwrap_or_default()))
@@ -64,20 +72,12 @@ const TIME_SAMPLES: [&[u8]; 4] = [
     b"991231235959900+",
 ];
 
-/// An SMPP time field: empty or an SMPP time of 16 characters (16 octets
-/// of the input when they are one, else a sample).
-fn time<'a>(u: &mut Unstructured<'a>) -> Result<COctet<&'a [u8]>> {
-    time_of(u, Field::ValidityPeriod)
-}
-
-/// `final_date`: empty or an absolute SMPP time.
-fn final_date<'a>(u: &mut Unstructured<'a>) -> Result<COctet<&'a [u8]>> {
-    time_of(u, Field::FinalDate)
-}
-
-fn time_of<'a>(u: &mut Unstructured<'a>, field: Field) -> Result<COctet<&'a [u8]>> {
+/// An SMPP time field: empty or an SMPP time of 16 characters that the
+/// field's rule accepts (16 octets of the input when they are one, else a
+/// sample).
+fn time<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>> {
     let empty: &'a [u8] = &[];
-    let valid = |v: &[u8]| crate::time::check_field(field, v).is_ok();
+    let valid = |v: &[u8]| kind.check(v).is_ok();
     let sample = |u: &mut Unstructured<'a>| -> Result<&'a [u8]> {
         let s: &'a [u8] = u.choose(&TIME_SAMPLES)?;
         Ok(if valid(s) { s } else { empty })
@@ -85,8 +85,8 @@ fn time_of<'a>(u: &mut Unstructured<'a>, field: Field) -> Result<COctet<&'a [u8]
     Ok(COctet::new(match u.int_in_range(0u8..=3)? {
         0 => empty,
         1 => {
-            let raw = take(u, 16)?;
-            if raw.len() == 16 && valid(raw) {
+            let raw = take(u, TIME_LEN)?;
+            if raw.len() == TIME_LEN && valid(raw) {
                 raw
             } else {
                 sample(u)?
@@ -98,7 +98,7 @@ fn time_of<'a>(u: &mut Unstructured<'a>, field: Field) -> Result<COctet<&'a [u8]
 
 /// `short_message`: 0 to 255 octets.
 fn short_message<'a>(u: &mut Unstructured<'a>) -> Result<&'a [u8]> {
-    let len = u.int_in_range(0usize..=255)?;
+    let len = u.int_in_range(0..=SHORT_MESSAGE_MAX)?;
     take(u, len)
 }
 
@@ -122,27 +122,46 @@ fn valid_tlv_prefix(raw: &[u8]) -> &[u8] {
     raw.get(..used).unwrap_or_default()
 }
 
+/// A TLV region written out: `TAG => [value octets]` per TLV, `TAG` a
+/// [`TlvTag`] constant or `(n)` for the tag `n`.
+macro_rules! tlv_region {
+    ($($tag:tt => [$($octet:expr),* $(,)?]),* $(,)?) => {
+        &[$(
+            tlv_tag!($tag).0.to_be_bytes()[0],
+            tlv_tag!($tag).0.to_be_bytes()[1],
+            0,
+            <[u8]>::len(&[$($octet),*]) as u8
+            $(, $octet)*
+        ),*]
+    };
+}
+
+macro_rules! tlv_tag {
+    (($tag:expr)) => {
+        TlvTag($tag)
+    };
+    ($tag:ident) => {
+        TlvTag::$tag
+    };
+}
+
 /// Fixed valid TLV regions: SAR, a payload, a receipt, unknown and vendor
 /// tags, a duplicate tag, an empty C-Octet String value.
+#[allow(clippy::cast_possible_truncation)] // values of at most 255 octets
 const TLV_SAMPLES: [&[u8]; 6] = [
-    // sar_msg_ref_num 0x0042, sar_total_segments 2, sar_segment_seqnum 1
-    &[
-        0x02, 0x0c, 0, 2, 0x00, 0x42, 0x02, 0x0e, 0, 1, 2, 0x02, 0x0f, 0, 1, 1,
+    tlv_region![
+        SAR_MSG_REF_NUM => [0x00, 0x42],
+        SAR_TOTAL_SEGMENTS => [2],
+        SAR_SEGMENT_SEQNUM => [1],
     ],
-    // message_payload "Hi"
-    &[0x04, 0x24, 0, 2, b'H', b'i'],
-    // receipted_message_id "ab12", message_state DELIVERED
-    &[
-        0x00, 0x1e, 0, 5, b'a', b'b', b'1', b'2', 0, 0x04, 0x27, 0, 1, 2,
-    ],
-    // vendor tag 0x1400 with 3 octets, unknown tag 0xfffe empty
-    &[0x14, 0x00, 0, 3, 1, 2, 3, 0xff, 0xfe, 0, 0],
-    // callback_num twice (a repeatable tag)
-    &[
-        0x03, 0x81, 0, 4, 0, 1, 1, b'1', 0x03, 0x81, 0, 5, 0, 1, 1, b'1', b'2',
-    ],
-    // congestion_state 90
-    &[0x04, 0x28, 0, 1, 90],
+    tlv_region![MESSAGE_PAYLOAD => [b'H', b'i']],
+    // message_state DELIVERED
+    tlv_region![RECEIPTED_MESSAGE_ID => [b'a', b'b', b'1', b'2', 0], MESSAGE_STATE => [2]],
+    // a vendor tag and an unknown one
+    tlv_region![(0x1400) => [1, 2, 3], (0xfffe) => []],
+    // a repeatable tag
+    tlv_region![CALLBACK_NUM => [0, 1, 1, b'1'], CALLBACK_NUM => [0, 1, 1, b'1', b'2']],
+    tlv_region![CONGESTION_STATE => [90]],
 ];
 
 /// A valid TLV region (usually from the input).
@@ -159,26 +178,34 @@ fn tlv_region<'a>(u: &mut Unstructured<'a>) -> Result<Tlvs<&'a [u8]>> {
 }
 
 /// Fixed `broadcast_sm` TLV regions with every mandatory TLV.
+#[allow(clippy::cast_possible_truncation)] // values of at most 255 octets
 const BROADCAST_SM_TLVS: [&[u8]; 2] = [
-    // broadcast_area_identifier (format 0, "A1"), broadcast_content_type
-    // (GSM, 0x0001), broadcast_rep_num 1, broadcast_frequency_interval
-    // (minutes, 5)
-    &[
-        0x06, 0x06, 0, 3, 0, b'A', b'1', 0x06, 0x01, 0, 3, 1, 0, 1, 0x06, 0x04, 0, 2, 0, 1, 0x06,
-        0x05, 0, 3, 9, 0, 5,
+    // area (format 0, "A1"), GSM content 0x0001, once, every 5 minutes
+    tlv_region![
+        BROADCAST_AREA_IDENTIFIER => [0, b'A', b'1'],
+        BROADCAST_CONTENT_TYPE => [1, 0, 1],
+        BROADCAST_REP_NUM => [0, 1],
+        BROADCAST_FREQUENCY_INTERVAL => [9, 0, 5],
     ],
     // the same in another order, two areas, a one-octet rep_num, a vendor TLV
-    &[
-        0x06, 0x05, 0, 3, 8, 0, 30, 0x06, 0x06, 0, 1, 1, 0x06, 0x06, 0, 2, 0, b'Z', 0x14, 0x01, 0,
-        0, 0x06, 0x04, 0, 1, 3, 0x06, 0x01, 0, 3, 2, 0, 0x10,
+    tlv_region![
+        BROADCAST_FREQUENCY_INTERVAL => [8, 0, 30],
+        BROADCAST_AREA_IDENTIFIER => [1],
+        BROADCAST_AREA_IDENTIFIER => [0, b'Z'],
+        (0x1401) => [],
+        BROADCAST_REP_NUM => [3],
+        BROADCAST_CONTENT_TYPE => [2, 0, 0x10],
     ],
 ];
 
 /// Fixed `query_broadcast_sm_resp` TLV regions with every mandatory TLV.
+#[allow(clippy::cast_possible_truncation)] // values of at most 255 octets
 const QUERY_BROADCAST_SM_RESP_TLVS: [&[u8]; 1] = [
-    // message_state ENROUTE, broadcast_area_identifier, broadcast_area_success 100
-    &[
-        0x04, 0x27, 0, 1, 1, 0x06, 0x06, 0, 3, 0, b'A', b'1', 0x06, 0x08, 0, 1, 100,
+    // message_state ENROUTE, an area, 100 % success
+    tlv_region![
+        MESSAGE_STATE => [1],
+        BROADCAST_AREA_IDENTIFIER => [0, b'A', b'1'],
+        BROADCAST_AREA_SUCCESS => [100],
     ],
 ];
 
@@ -196,17 +223,19 @@ fn tlv_region_with<'a>(
     Tlvs::parse(u.choose(samples)?).map_err(|_| ArbError::IncorrectFormat)
 }
 
-/// Octets of the C-Octet String at the start of `i` (NUL included), if it
-/// ends within `max` octets.
-fn cstr_len(i: &[u8], max: usize) -> Option<usize> {
-    i.iter().take(max).position(|&b| b == 0).map(|n| n + 1)
+/// Octets of the C-Octet String field at the start of `i` (NUL included),
+/// if it reads.
+fn cstr_len(i: &[u8], kind: CString) -> Option<usize> {
+    kind.read(i).ok().map(|(rest, _)| i.len() - rest.len())
 }
 
 /// Octets of the `dest_address` entry at the start of `i`, if it is valid.
 fn dest_entry_len(i: &[u8]) -> Option<usize> {
     match *i {
-        [DEST_FLAG_SME_ADDRESS, _, _, ref rest @ ..] => cstr_len(rest, 21).map(|n| 3 + n),
-        [DEST_FLAG_DISTRIBUTION_LIST, ref rest @ ..] => cstr_len(rest, 21).map(|n| 1 + n),
+        [DEST_FLAG_SME_ADDRESS, _, _, ref rest @ ..] => {
+            cstr_len(rest, DESTINATION_ADDR).map(|n| 3 + n)
+        }
+        [DEST_FLAG_DISTRIBUTION_LIST, ref rest @ ..] => cstr_len(rest, DL_NAME).map(|n| 1 + n),
         _ => None,
     }
 }
@@ -216,7 +245,7 @@ fn unsuccess_entry_len(i: &[u8]) -> Option<usize> {
     let [_, _, ref rest @ ..] = *i else {
         return None;
     };
-    let n = 2 + cstr_len(rest, 21)? + 4;
+    let n = 2 + cstr_len(rest, DESTINATION_ADDR)? + 4;
     (n <= i.len()).then_some(n)
 }
 
@@ -318,13 +347,13 @@ impl<'a> Arbitrary<'a> for UnsuccessSmes<&'a [u8]> {
 impl<'a> Arbitrary<'a> for Bind<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            system_id: cstr(u, 16)?,
-            password: cstr(u, 9)?,
-            system_type: cstr(u, 13)?,
+            system_id: cstr(u, SYSTEM_ID)?,
+            password: cstr(u, PASSWORD)?,
+            system_type: cstr(u, SYSTEM_TYPE)?,
             interface_version: InterfaceVersion(u.arbitrary()?),
             addr_ton: ton(u)?,
             addr_npi: npi(u)?,
-            address_range: cstr(u, 41)?,
+            address_range: cstr(u, ADDRESS_RANGE)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -333,7 +362,7 @@ impl<'a> Arbitrary<'a> for Bind<&'a [u8]> {
 impl<'a> Arbitrary<'a> for BindResp<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            system_id: cstr(u, 16)?,
+            system_id: cstr(u, SYSTEM_ID)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -342,8 +371,8 @@ impl<'a> Arbitrary<'a> for BindResp<&'a [u8]> {
 impl<'a> Arbitrary<'a> for Outbind<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            system_id: cstr(u, 16)?,
-            password: cstr(u, 9)?,
+            system_id: cstr(u, SYSTEM_ID)?,
+            password: cstr(u, PASSWORD)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -352,18 +381,18 @@ impl<'a> Arbitrary<'a> for Outbind<&'a [u8]> {
 impl<'a> Arbitrary<'a> for SubmitSm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            service_type: cstr(u, 6)?,
+            service_type: cstr(u, SERVICE_TYPE)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
             dest_addr_ton: ton(u)?,
             dest_addr_npi: npi(u)?,
-            destination_addr: cstr(u, 21)?,
+            destination_addr: cstr(u, DESTINATION_ADDR)?,
             esm_class: EsmClass(u.arbitrary()?),
             protocol_id: u.arbitrary()?,
             priority_flag: PriorityFlag(u.arbitrary()?),
-            schedule_delivery_time: time(u)?,
-            validity_period: time(u)?,
+            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
+            validity_period: cstr(u, VALIDITY_PERIOD)?,
             registered_delivery: RegisteredDelivery(u.arbitrary()?),
             replace_if_present_flag: ReplaceIfPresentFlag(u.arbitrary()?),
             data_coding: DataCoding(u.arbitrary()?),
@@ -377,7 +406,7 @@ impl<'a> Arbitrary<'a> for SubmitSm<&'a [u8]> {
 impl<'a> Arbitrary<'a> for SubmitSmResp<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            message_id: cstr(u, 65)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -386,13 +415,13 @@ impl<'a> Arbitrary<'a> for SubmitSmResp<&'a [u8]> {
 impl<'a> Arbitrary<'a> for DataSm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            service_type: cstr(u, 6)?,
+            service_type: cstr(u, SERVICE_TYPE)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 65)?,
+            source_addr: cstr(u, SOURCE_ADDR_65)?,
             dest_addr_ton: ton(u)?,
             dest_addr_npi: npi(u)?,
-            destination_addr: cstr(u, 65)?,
+            destination_addr: cstr(u, DESTINATION_ADDR_65)?,
             esm_class: EsmClass(u.arbitrary()?),
             registered_delivery: RegisteredDelivery(u.arbitrary()?),
             data_coding: DataCoding(u.arbitrary()?),
@@ -404,16 +433,16 @@ impl<'a> Arbitrary<'a> for DataSm<&'a [u8]> {
 impl<'a> Arbitrary<'a> for SubmitMulti<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            service_type: cstr(u, 6)?,
+            service_type: cstr(u, SERVICE_TYPE)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
             dest_address: dest_addresses(u)?,
             esm_class: EsmClass(u.arbitrary()?),
             protocol_id: u.arbitrary()?,
             priority_flag: PriorityFlag(u.arbitrary()?),
-            schedule_delivery_time: time(u)?,
-            validity_period: time(u)?,
+            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
+            validity_period: cstr(u, VALIDITY_PERIOD)?,
             registered_delivery: RegisteredDelivery(u.arbitrary()?),
             replace_if_present_flag: ReplaceIfPresentFlag(u.arbitrary()?),
             data_coding: DataCoding(u.arbitrary()?),
@@ -427,7 +456,7 @@ impl<'a> Arbitrary<'a> for SubmitMulti<&'a [u8]> {
 impl<'a> Arbitrary<'a> for SubmitMultiResp<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            message_id: cstr(u, 65)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             unsuccess_sme: unsuccess_smes(u)?,
             tlvs: tlv_region(u)?,
         })
@@ -437,10 +466,10 @@ impl<'a> Arbitrary<'a> for SubmitMultiResp<&'a [u8]> {
 impl<'a> Arbitrary<'a> for QuerySm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            message_id: cstr(u, 65)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -449,8 +478,8 @@ impl<'a> Arbitrary<'a> for QuerySm<&'a [u8]> {
 impl<'a> Arbitrary<'a> for QuerySmResp<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            message_id: cstr(u, 65)?,
-            final_date: final_date(u)?,
+            message_id: cstr(u, MESSAGE_ID)?,
+            final_date: cstr(u, FINAL_DATE)?,
             message_state: MessageState(u.arbitrary()?),
             error_code: u.arbitrary()?,
             tlvs: tlv_region(u)?,
@@ -461,14 +490,14 @@ impl<'a> Arbitrary<'a> for QuerySmResp<&'a [u8]> {
 impl<'a> Arbitrary<'a> for CancelSm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            service_type: cstr(u, 6)?,
-            message_id: cstr(u, 65)?,
+            service_type: cstr(u, SERVICE_TYPE)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
             dest_addr_ton: ton(u)?,
             dest_addr_npi: npi(u)?,
-            destination_addr: cstr(u, 21)?,
+            destination_addr: cstr(u, DESTINATION_ADDR)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -477,12 +506,12 @@ impl<'a> Arbitrary<'a> for CancelSm<&'a [u8]> {
 impl<'a> Arbitrary<'a> for ReplaceSm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            message_id: cstr(u, 65)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
-            schedule_delivery_time: time(u)?,
-            validity_period: time(u)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
+            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
+            validity_period: cstr(u, VALIDITY_PERIOD)?,
             registered_delivery: RegisteredDelivery(u.arbitrary()?),
             sm_default_msg_id: u.arbitrary()?,
             short_message: short_message(u)?,
@@ -494,14 +523,14 @@ impl<'a> Arbitrary<'a> for ReplaceSm<&'a [u8]> {
 impl<'a> Arbitrary<'a> for BroadcastSm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            service_type: cstr(u, 6)?,
+            service_type: cstr(u, SERVICE_TYPE)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
-            message_id: cstr(u, 65)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             priority_flag: PriorityFlag(u.arbitrary()?),
-            schedule_delivery_time: time(u)?,
-            validity_period: time(u)?,
+            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
+            validity_period: cstr(u, VALIDITY_PERIOD)?,
             replace_if_present_flag: ReplaceIfPresentFlag(u.arbitrary()?),
             data_coding: DataCoding(u.arbitrary()?),
             sm_default_msg_id: u.arbitrary()?,
@@ -513,11 +542,11 @@ impl<'a> Arbitrary<'a> for BroadcastSm<&'a [u8]> {
 impl<'a> Arbitrary<'a> for CancelBroadcastSm<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         Ok(Self {
-            service_type: cstr(u, 6)?,
-            message_id: cstr(u, 65)?,
+            service_type: cstr(u, SERVICE_TYPE)?,
+            message_id: cstr(u, MESSAGE_ID)?,
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 21)?,
+            source_addr: cstr(u, SOURCE_ADDR)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -528,10 +557,10 @@ impl<'a> Arbitrary<'a> for AlertNotification<&'a [u8]> {
         Ok(Self {
             source_addr_ton: ton(u)?,
             source_addr_npi: npi(u)?,
-            source_addr: cstr(u, 65)?,
+            source_addr: cstr(u, SOURCE_ADDR_65)?,
             esme_addr_ton: ton(u)?,
             esme_addr_npi: npi(u)?,
-            esme_addr: cstr(u, 65)?,
+            esme_addr: cstr(u, ESME_ADDR)?,
             tlvs: tlv_region(u)?,
         })
     }
@@ -549,7 +578,7 @@ fn optional<'a, T: Arbitrary<'a>>(u: &mut Unstructured<'a>) -> Result<Option<T>>
 /// A `query_broadcast_sm_resp` body, with its mandatory TLVs.
 fn query_broadcast_resp<'a>(u: &mut Unstructured<'a>) -> Result<SubmitSmResp<&'a [u8]>> {
     Ok(SubmitSmResp {
-        message_id: cstr(u, 65)?,
+        message_id: cstr(u, MESSAGE_ID)?,
         tlvs: tlv_region_with(
             u,
             &QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS,

@@ -9,9 +9,9 @@ use core::fmt;
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::header::Header;
-use crate::session::Version;
 use crate::time::TimeError;
 use crate::tlv::TlvTag;
+use crate::values::Version;
 
 /// A mandatory PDU field, named as in the specification's PDU tables
 /// (SMPP v3.4 chapter 4, v5.0 chapter 4; the fields themselves are defined

@@ -25,8 +25,11 @@ mod macros;
 mod command_id;
 mod command_status;
 pub mod error;
+mod fields;
 mod frame;
 mod header;
+#[doc(hidden)]
+pub mod hex;
 pub mod pdu;
 pub mod receipt;
 pub mod session;

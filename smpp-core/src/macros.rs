@@ -1,19 +1,30 @@
 //! The one table macro: an open newtype over a wire integer, one constant per
 //! specification row, a name lookup, and a `Debug` that prints the name or hex.
 
+/// A name given as a string literal or as an identifier, as a `&str`.
+macro_rules! name_str {
+    ($name:literal) => {
+        $name
+    };
+    ($name:ident) => {
+        stringify!($name)
+    };
+}
+
 /// Defines an open newtype over a wire integer.
 ///
 /// Each row is `CONST = value, "spec name";`, or `CONST = value, "spec
 /// name" | "other name";` for a value that another version of the
 /// specification names differently: `name` gives the first name,
-/// `from_name` takes either. Unknown values are valid instances (the
+/// `from_name` takes either. A name may be an identifier instead of a
+/// string literal. Unknown values are valid instances (the
 /// newtype is open), so decoding never rejects them and they round-trip
 /// unchanged.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
         pub struct $name:ident($repr:ty);
-        $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $text:literal $(| $alias:literal)*; )*
+        $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $text:tt $(| $alias:tt)*; )*
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -22,7 +33,7 @@ macro_rules! open_enum {
         pub struct $name(pub $repr);
 
         impl $name {
-            $( $(#[$cmeta])* #[doc = concat!("`", $text, "`")] pub const $konst: Self = Self($value); )*
+            $( $(#[$cmeta])* #[doc = concat!("`", name_str!($text), "`")] pub const $konst: Self = Self($value); )*
 
             /// Every value the specification names, in table order.
             pub const ALL: &'static [Self] = &[$(Self::$konst),*];
@@ -30,7 +41,7 @@ macro_rules! open_enum {
             /// The specification's name for this value, or `None` if it names none.
             pub const fn name(self) -> Option<&'static str> {
                 match self.0 {
-                    $( $value => Some($text), )*
+                    $( $value => Some(name_str!($text)), )*
                     _ => None,
                 }
             }
@@ -40,7 +51,7 @@ macro_rules! open_enum {
             /// name.
             pub fn from_name(name: &str) -> Option<Self> {
                 match name {
-                    $( $text $(| $alias)* => Some(Self::$konst), )*
+                    $( name_str!($text) $(| name_str!($alias))* => Some(Self::$konst), )*
                     _ => None,
                 }
             }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, FieldProblem};
 use crate::header::Header;
+use crate::hex::{Hex, octets};
 use crate::pdu::{Body, Pdu};
 use crate::tlv::{TlvTag, Tlvs};
 
@@ -217,9 +218,10 @@ fn shape(id: CommandId) -> Option<Shape> {
 
 // ------------------------------------------------------------ TLV typing
 
-/// How a TLV's value is typed in JSON.
+/// How a TLV's value is typed in JSON (the `json` column of the TLV
+/// table).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tk {
+pub(crate) enum Tk {
     /// Big-endian integer; the width used when encoding from `value`
     /// without `length`.
     Int(usize),
@@ -241,30 +243,6 @@ enum Tk {
     ItsSessionInfo,
     MsValidity,
     AlertOnDelivery,
-}
-
-fn tlv_kind(tag: TlvTag) -> Option<Tk> {
-    Some(match tag.0 {
-        0x0005 | 0x0006 | 0x0007 | 0x000D | 0x000E | 0x000F | 0x0010 | 0x0019 | 0x0030 | 0x0201
-        | 0x0205 | 0x020D | 0x020E | 0x020F | 0x0210 | 0x0302 | 0x0304 | 0x0420 | 0x0421
-        | 0x0422 | 0x0425 | 0x0426 | 0x0427 | 0x0428 | 0x0501 | 0x0600 | 0x0603 | 0x0608
-        | 0x0611 | 0x1201 | 0x1380 => Tk::Int(1),
-        0x0008 | 0x0204 | 0x020A | 0x020B | 0x020C | 0x0604 | 0x1203 => Tk::Int(2),
-        0x0017 | 0x0607 => Tk::Int(4),
-        0x001D | 0x001E | 0x0609 | 0x060D | 0x060E => Tk::Cstr,
-        0x060F | 0x0610 => Tk::Text,
-        0x0613 => Tk::VarInt,
-        0x0202 | 0x0203 | 0x0303 | 0x0424 | 0x0602 | 0x060A | 0x060B | 0x0612 => Tk::Octets,
-        0x0423 => Tk::NetworkErrorCode,
-        0x0601 => Tk::BroadcastContentType,
-        0x0605 => Tk::FrequencyInterval,
-        0x0606 => Tk::AreaIdentifier,
-        0x0381 => Tk::CallbackNum,
-        0x1383 => Tk::ItsSessionInfo,
-        0x1204 => Tk::MsValidity,
-        0x130C => Tk::AlertOnDelivery,
-        _ => return None,
-    })
 }
 
 // ---------------------------------------------------------- JSON-ish tree
@@ -294,14 +272,6 @@ enum J<'a> {
     List(Vec<Self>),
 }
 
-struct HexStr<'a>(&'a [u8]);
-
-impl fmt::Display for HexStr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
-
 impl Serialize for J<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -309,7 +279,7 @@ impl Serialize for J<'_> {
             J::Bool(b) => s.serialize_bool(*b),
             J::Num(n) => s.serialize_u64(*n),
             J::Str(v) => s.serialize_str(v),
-            J::Hex(v) => s.collect_str(&HexStr(v)),
+            J::Hex(v) => s.collect_str(&Hex(v)),
             J::Obj(entries) => {
                 let mut m = s.serialize_map(Some(entries.len()))?;
                 for (k, v) in entries {
@@ -492,7 +462,7 @@ fn tlvs_json(mut raw: &[u8]) -> Option<J<'_>> {
         if let Some(name) = tag.name() {
             e.push((Key("name", false), J::Str(name)));
         }
-        if let Some(v) = tlv_kind(tag).and_then(|k| tlv_value(k, value)) {
+        if let Some(v) = crate::tlv::serde_kind(tag).and_then(|k| tlv_value(k, value)) {
             e.push((Key("value", false), v));
         }
         e.push((Key("hex", false), J::Hex(value)));
@@ -728,7 +698,8 @@ impl Obj {
     fn hex(&mut self, key: &str) -> Res<Option<Vec<u8>>> {
         match self.str_opt(key)? {
             None => Ok(None),
-            Some(s) => unhex(&s)
+            Some(s) => octets(s.bytes())
+                .collect::<Option<_>>()
                 .map(Some)
                 .ok_or_else(|| format!("{}: not an even-length hex string", self.path(key))),
         }
@@ -761,24 +732,6 @@ impl Obj {
             Some((k, _)) => Err(format!("{}: unexpected key", self.path(k))),
         }
     }
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    let digit = |c: u8| {
-        char::from(c)
-            .to_digit(16)
-            .and_then(|d| u8::try_from(d).ok())
-    };
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(2) {
-        return None;
-    }
-    b.chunks_exact(2)
-        .map(|p| match *p {
-            [h, l] => Some(digit(h)? << 4 | digit(l)?),
-            _ => None,
-        })
-        .collect()
 }
 
 fn check_count(given: Option<u64>, actual: usize, path: &str) -> Res<()> {
@@ -920,13 +873,9 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
             s
         }
         Tk::Text => text(v)?,
-        Tk::Octets => {
-            let s = text(v)?;
-            core::str::from_utf8(&s)
-                .ok()
-                .and_then(unhex)
-                .ok_or_else(|| format!("{at}: not an even-length hex string"))?
-        }
+        Tk::Octets => octets(text(v)?)
+            .collect::<Option<_>>()
+            .ok_or_else(|| format!("{at}: not an even-length hex string"))?,
         Tk::NetworkErrorCode | Tk::BroadcastContentType | Tk::FrequencyInterval => {
             let (first, second) = match kind {
                 Tk::NetworkErrorCode => ("network_type", "error_code"),
@@ -1015,7 +964,7 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
         let value = match (o.hex("hex")?, value) {
             (Some(raw), _) => raw,
             (None, Some(v)) => {
-                let kind = tlv_kind(tag).ok_or_else(|| {
+                let kind = crate::tlv::serde_kind(tag).ok_or_else(|| {
                     format!("{at}: tag {:#06x} has no known type; give `hex`", tag.0)
                 })?;
                 tlv_octets(kind, v, given_len, &format!("{at}.value"))?

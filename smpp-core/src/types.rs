@@ -94,15 +94,3 @@ impl<B: AsRef<[u8]>> fmt::Display for COctet<B> {
         write!(f, "{}", self.as_bytes().escape_ascii())
     }
 }
-
-/// Formats octets as lowercase hex, for `Debug` output of octet strings.
-pub(crate) struct Hex<'a>(pub(crate) &'a [u8]);
-
-impl fmt::Debug for Hex<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}

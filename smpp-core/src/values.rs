@@ -223,3 +223,35 @@ impl RegisteredDelivery {
         self.0 & 0x10 != 0
     }
 }
+
+/// A version of the specification: SMPP v3.4 or v5.0. It decides which
+/// PDUs and TLVs exist (the TLV placement of [`crate::TlvTag::allowed_in`])
+/// and which operation matrix a session follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    /// SMPP v3.4 (and v3.3 peers, which bind with a lower
+    /// `interface_version`).
+    V34,
+    /// SMPP v5.0.
+    V50,
+}
+
+impl Version {
+    /// The version an `interface_version` speaks: v5.0 from 0x50, v3.4
+    /// below.
+    pub const fn from_interface_version(interface_version: InterfaceVersion) -> Self {
+        if interface_version.0 >= InterfaceVersion::V50.0 {
+            Self::V50
+        } else {
+            Self::V34
+        }
+    }
+
+    /// The `interface_version` value of this version.
+    pub const fn interface_version(self) -> InterfaceVersion {
+        match self {
+            Self::V34 => InterfaceVersion::V34,
+            Self::V50 => InterfaceVersion::V50,
+        }
+    }
+}

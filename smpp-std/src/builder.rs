@@ -5,8 +5,9 @@
 //! setters, and checks everything in [`build`](SubmitSmBuilder::build): a
 //! field or TLV that breaks its rule gives the core [`Error`], which names
 //! it, the PDU (`command_id` and `sequence_number`, so [`Error::reply`]
-//! gives the response) and the `command_status` it stands for. Nothing is
-//! checked later when the PDU is sent. Builders make owned [`Pdu`]s.
+//! gives the response) and the `command_status` it stands for. Builders
+//! make owned [`Pdu`]s, or with `build_valid` [`ValidPdu`]s, which encode
+//! without being checked again.
 //!
 //! ```
 //! use smpp_core::{CommandStatus, ErrorKind, Field};
@@ -39,7 +40,7 @@ use smpp_core::{
 use crate::owned::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, CancelBroadcastSm, CancelSm, DataSm,
     Outbind, Pdu, QuerySm, QuerySmResp, ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm,
-    SubmitSmResp, Tlvs,
+    SubmitSmResp, Tlvs, ValidPdu,
 };
 
 /// Text or octets a builder setter accepts: `&str`, `String`, `&[u8]`,
@@ -175,17 +176,15 @@ fn check_user_data(body: &Body) -> Result<(), Error> {
     }))
 }
 
-/// Checks a finished PDU the way a receiver would: it must encode, and the
-/// octets must decode to the same PDU. Requests must not carry both
-/// `short_message` and `message_payload`.
-fn finish(pdu: Pdu) -> Result<Pdu, Error> {
+/// Checks a finished PDU once: its body by the rules of a successful
+/// response (mandatory TLVs included, whatever its `command_status`), the
+/// PDU by [`ValidPdu::new`] (what passes decodes back to it), and that a
+/// request does not carry both `short_message` and `message_payload`.
+fn finish(pdu: Pdu) -> Result<ValidPdu, Error> {
     let header = pdu.header();
     pdu.body.validate().map_err(|e| e.with_header(header))?;
     check_user_data(&pdu.body).map_err(|e| e.with_header(header))?;
-    let mut wire = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut wire)?;
-    smpp_core::Pdu::parse(&wire)?;
-    Ok(pdu)
+    ValidPdu::new(pdu)
 }
 
 /// Wraps a body struct in the [`Body`] variant of a command.
@@ -282,153 +281,103 @@ macro_rules! raw_tlv_setters {
 
         /// `congestion_state` (v5.0, any response): 0 idle to 100 congested.
         pub fn congestion_state(self, value: u8) -> Self {
-            self.tlv_u8(TlvTag::CONGESTION_STATE, value)
+            self.tlv_value(&TlvValue::CongestionState(value))
+        }
+
+        /// Appends a typed TLV; a value that breaks its rules (see
+        /// [`TlvValue::validate`]) fails the build.
+        fn tlv_value(mut self, value: &TlvValue<'_>) -> Self {
+            push_value(&mut self.tlvs, &mut self.error, value);
+            self
         }
     };
 }
 
+/// The type a generated TLV setter takes for a value field of the TLV table.
+macro_rules! setter_arg {
+    (octets) => { impl IntoOctets };
+    ($ty:tt $(<$arg:tt>)?) => { $ty $(<$arg>)? };
+}
+
+/// A setter argument, held for the value to borrow.
+macro_rules! setter_hold {
+    (octets, $arg:ident) => {
+        $arg.into_octets()
+    };
+    ($ty:tt, $arg:ident) => {
+        $arg
+    };
+}
+
+/// A held setter argument, as the value's field.
+macro_rules! setter_field {
+    (octets, $arg:ident) => {
+        &$arg[..]
+    };
+    ($ty:tt, $arg:ident) => {
+        $arg
+    };
+}
+
+/// One setter of [`tlv_setters`], for a row marked `setter`.
+macro_rules! tlv_setter {
+    ([] $($row:tt)*) => {};
+    ([setter] $(#[$doc:meta])* $name:ident $variant:ident ($arg:ident : $ty:tt $(<$ty_arg:tt>)?)) => {
+        #[doc = concat!("Appends `", stringify!($name), "`:")]
+        $(#[$doc])*
+        pub fn $name(self, $arg: setter_arg!($ty $(<$ty_arg>)?)) -> Self {
+            let $arg = setter_hold!($ty, $arg);
+            self.tlv_value(&TlvValue::$variant(setter_field!($ty, $arg)))
+        }
+    };
+    ([setter] $(#[$doc:meta])* $name:ident $variant:ident { $($arg:ident : $ty:tt $(<$ty_arg:tt>)?),* }) => {
+        #[doc = concat!("Appends `", stringify!($name), "`:")]
+        $(#[$doc])*
+        pub fn $name(self, $($arg: setter_arg!($ty $(<$ty_arg>)?)),*) -> Self {
+            $( let $arg = setter_hold!($ty, $arg); )*
+            self.tlv_value(&TlvValue::$variant { $($arg: setter_field!($ty, $arg)),* })
+        }
+    };
+}
+
+/// The typed TLV setters: one per row of the core's TLV table marked
+/// `setter`, named after the tag and taking the fields of its value.
+macro_rules! tlv_setters {
+    ($(
+        $(#[$doc:meta])*
+        $konst:ident = $value:literal, $name:ident $(| $alias:ident)?, $rule:expr,
+        in $placement:expr, json $json:ident $(($width:literal))?,
+        $codec:ty => $variant:ident
+            $( ( $one:ident : $one_ty:tt $(<$one_arg:tt>)? ) )?
+            $( { $( $(#[$field_doc:meta])* $field:ident : $field_ty:tt $(<$field_arg:tt>)? ),* $(,)? } )?
+        $(, $setter:ident)?;
+    )*) => {$(
+        tlv_setter! {
+            [$($setter)?] $(#[$doc])* $name $variant
+                $( ($one: $one_ty $(<$one_arg>)?) )?
+                $( { $($field: $field_ty $(<$field_arg>)?),* } )?
+        }
+    )*};
+}
+
 macro_rules! typed_tlv_setters {
     () => {
+        smpp_core::__tlv_table!(tlv_setters);
+
         /// The three `sar_*` TLVs of one segment of a concatenated message.
         pub fn sar(self, msg_ref_num: u16, total_segments: u8, segment_seqnum: u8) -> Self {
-            self.tlv_u16(TlvTag::SAR_MSG_REF_NUM, msg_ref_num)
-                .tlv_u8(TlvTag::SAR_TOTAL_SEGMENTS, total_segments)
-                .tlv_u8(TlvTag::SAR_SEGMENT_SEQNUM, segment_seqnum)
+            self.tlv_value(&TlvValue::SarMsgRefNum(msg_ref_num))
+                .tlv_value(&TlvValue::SarTotalSegments(total_segments))
+                .tlv_value(&TlvValue::SarSegmentSeqnum(segment_seqnum))
         }
 
-        /// `message_payload`: the user data, instead of `short_message`
-        /// (the two are mutually exclusive: building a request with both
-        /// fails with [`FieldProblem::ExclusiveWithTlv`]).
-        pub fn message_payload(self, payload: impl IntoOctets) -> Self {
-            self.tlv(TlvTag::MESSAGE_PAYLOAD, payload)
-        }
-
-        /// `receipted_message_id` (delivery receipts).
-        pub fn receipted_message_id(self, id: impl IntoOctets) -> Self {
-            self.tlv_cstr(TlvTag::RECEIPTED_MESSAGE_ID, id)
-        }
-
-        /// `message_state` TLV (delivery receipts, `query_broadcast_sm_resp`).
-        pub fn message_state(self, state: MessageState) -> Self {
-            self.tlv_u8(TlvTag::MESSAGE_STATE, state.0)
-        }
-
-        /// `user_message_reference`.
-        pub fn user_message_reference(self, reference: u16) -> Self {
-            self.tlv_u16(TlvTag::USER_MESSAGE_REFERENCE, reference)
-        }
-
-        /// `source_port`.
-        pub fn source_port(self, port: u16) -> Self {
-            self.tlv_u16(TlvTag::SOURCE_PORT, port)
-        }
-
-        /// `destination_port` (`dest_port` in v5.0).
-        pub fn destination_port(self, port: u16) -> Self {
-            self.tlv_u16(TlvTag::DESTINATION_PORT, port)
-        }
-
-        /// `payload_type`.
-        pub fn payload_type(self, value: u8) -> Self {
-            self.tlv_u8(TlvTag::PAYLOAD_TYPE, value)
-        }
-
-        /// `network_error_code`: network type, then the error code.
-        pub fn network_error_code(self, network_type: u8, error_code: u16) -> Self {
-            let [hi, lo] = error_code.to_be_bytes();
-            self.tlv(TlvTag::NETWORK_ERROR_CODE, &[network_type, hi, lo])
-        }
-
-        /// `delivery_failure_reason`.
-        pub fn delivery_failure_reason(self, reason: u8) -> Self {
-            self.tlv_u8(TlvTag::DELIVERY_FAILURE_REASON, reason)
-        }
-
-        /// `additional_status_info_text`.
-        pub fn additional_status_info_text(self, text: impl IntoOctets) -> Self {
-            self.tlv_cstr(TlvTag::ADDITIONAL_STATUS_INFO_TEXT, text)
-        }
-
-        /// `dpf_result`.
-        pub fn dpf_result(self, value: u8) -> Self {
-            self.tlv_u8(TlvTag::DPF_RESULT, value)
-        }
-
-        /// `set_dpf`.
-        pub fn set_dpf(self, value: u8) -> Self {
-            self.tlv_u8(TlvTag::SET_DPF, value)
-        }
-
-        /// `ms_availability_status` (`alert_notification`).
-        pub fn ms_availability_status(self, value: u8) -> Self {
-            self.tlv_u8(TlvTag::MS_AVAILABILITY_STATUS, value)
-        }
-
-        /// `sc_interface_version` (bind responses).
-        pub fn sc_interface_version(self, version: InterfaceVersion) -> Self {
-            self.tlv_u8(TlvTag::SC_INTERFACE_VERSION, version.0)
-        }
-
-        /// `callback_num`: digit mode (0 TBCD, 1 ASCII), TON, NPI, digits.
-        pub fn callback_num(
-            self,
-            digit_mode: u8,
-            ton: Ton,
-            npi: Npi,
-            number: impl IntoOctets,
-        ) -> Self {
-            let mut v = vec![digit_mode, ton.0, npi.0];
-            v.extend_from_slice(&number.into_octets());
-            self.tlv(TlvTag::CALLBACK_NUM, v)
-        }
-
-        /// `broadcast_area_identifier`: area format, then the area data
-        /// (repeatable).
-        pub fn broadcast_area_identifier(self, format: u8, area: impl IntoOctets) -> Self {
-            let mut v = vec![format];
-            v.extend_from_slice(&area.into_octets());
-            self.tlv(TlvTag::BROADCAST_AREA_IDENTIFIER, v)
-        }
-
-        /// `broadcast_content_type`: network type, then the content type.
-        pub fn broadcast_content_type(self, network_type: u8, content_type: u16) -> Self {
-            let [hi, lo] = content_type.to_be_bytes();
-            self.tlv(TlvTag::BROADCAST_CONTENT_TYPE, &[network_type, hi, lo])
-        }
-
-        /// `broadcast_rep_num`.
-        pub fn broadcast_rep_num(self, count: u16) -> Self {
-            self.tlv_u16(TlvTag::BROADCAST_REP_NUM, count)
-        }
-
-        /// `broadcast_frequency_interval`: time unit, then the number of
-        /// units.
-        pub fn broadcast_frequency_interval(self, time_unit: u8, number: u16) -> Self {
-            let [hi, lo] = number.to_be_bytes();
-            self.tlv(TlvTag::BROADCAST_FREQUENCY_INTERVAL, &[time_unit, hi, lo])
-        }
-
-        /// `its_session_info`: session number, sequence number (0-127) and
-        /// the end-of-session flag. A sequence number over 127 does not fit
-        /// its 7 bits: building fails ([`TlvProblem::InvalidValue`]).
-        pub fn its_session_info(
-            mut self,
-            session_number: u8,
-            sequence_number: u8,
-            end_of_session: bool,
-        ) -> Self {
-            let value = TlvValue::ItsSessionInfo {
-                session_number,
-                sequence_number,
-                end_of_session,
-            };
-            push_value(&mut self.tlvs, &mut self.error, &value);
-            self
-        }
-
-        /// `broadcast_area_success` (`query_broadcast_sm_resp`).
-        pub fn broadcast_area_success(self, percent: u8) -> Self {
-            self.tlv_u8(TlvTag::BROADCAST_AREA_SUCCESS, percent)
+        /// `broadcast_rep_num`, in its two-octet form: repetitions, 0 =
+        /// indefinitely.
+        pub fn broadcast_rep_num(self, number: u16) -> Self {
+            self.tlv_value(&TlvValue::BroadcastRepNum {
+                number,
+                one_octet: false,
+            })
         }
     };
 }
@@ -524,6 +473,12 @@ macro_rules! builder {
 
             /// Checks every field and TLV and makes the PDU.
             pub fn build(self) -> Result<Pdu, Error> {
+                self.build_valid().map(ValidPdu::into_inner)
+            }
+
+            /// Checks every field and TLV and makes the PDU, as a
+            /// [`ValidPdu`]: it encodes without being checked again.
+            pub fn build_valid(self) -> Result<ValidPdu, Error> {
                 let Self { command_id, sequence_number, command_status, mut body, tlvs, extra, error } = self;
                 let in_pdu = in_pdu(command_id, command_status, sequence_number);
                 if let Some(e) = error {
@@ -546,9 +501,11 @@ struct Extra {
     unsuccess: Vec<(Ton, Npi, Bytes, CommandStatus)>,
 }
 
-/// Room for 255 of the largest entries of each list.
-const DEST_LIST_CAP: usize = 255 * 25;
-const UNSUCCESS_LIST_CAP: usize = 255 * 28;
+/// Room for the most entries a list counts (its count is an Integer1), all
+/// of the longest kind.
+const DEST_LIST_CAP: usize = u8::MAX as usize * DestAddress::MAX_LEN;
+/// As [`DEST_LIST_CAP`], for `unsuccess_sme`.
+const UNSUCCESS_LIST_CAP: usize = u8::MAX as usize * UnsuccessSme::MAX_LEN;
 
 /// Fills the entry lists a body has.
 trait ApplyExtra {
@@ -1018,6 +975,12 @@ impl HeaderOnlyBuilder {
     /// Checks the TLVs (`enquire_link` and `unbind` take none) and makes the
     /// PDU.
     pub fn build(self) -> Result<Pdu, Error> {
+        self.build_valid().map(ValidPdu::into_inner)
+    }
+
+    /// Checks the TLVs and makes the PDU, as a [`ValidPdu`]: it encodes
+    /// without being checked again.
+    pub fn build_valid(self) -> Result<ValidPdu, Error> {
         let in_pdu = in_pdu(self.command_id, self.command_status, self.sequence_number);
         if let Some(e) = self.error {
             return Err(in_pdu(e));

@@ -121,16 +121,17 @@ impl Decoder for PduCodec {
     }
 }
 
-fn encode_into<B: AsRef<[u8]>>(
-    pdu: &smpp_core::Pdu<B>,
+/// Reserves `len` octets at the end of `dst` and has `emit` write them.
+fn encode_into(
+    len: usize,
     dst: &mut BytesMut,
+    emit: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
 ) -> Result<(), StreamError> {
-    let len = pdu.encoded_len();
     dst.reserve(len);
     let start = dst.len();
     dst.resize(start + len, 0);
     let tail = dst.get_mut(start..).unwrap_or_default();
-    if let Err(e) = pdu.emit(tail) {
+    if let Err(e) = emit(tail) {
         dst.truncate(start);
         return Err(StreamError::Encode(e));
     }
@@ -141,7 +142,7 @@ impl<B: AsRef<[u8]>> Encoder<smpp_core::Pdu<B>> for SmppCodec {
     type Error = StreamError;
 
     fn encode(&mut self, pdu: smpp_core::Pdu<B>, dst: &mut BytesMut) -> Result<(), StreamError> {
-        encode_into(&pdu, dst)
+        self.encode(&pdu, dst)
     }
 }
 
@@ -149,7 +150,33 @@ impl<B: AsRef<[u8]>> Encoder<&smpp_core::Pdu<B>> for SmppCodec {
     type Error = StreamError;
 
     fn encode(&mut self, pdu: &smpp_core::Pdu<B>, dst: &mut BytesMut) -> Result<(), StreamError> {
-        encode_into(pdu, dst)
+        encode_into(pdu.encoded_len(), dst, |out| pdu.emit(out))
+    }
+}
+
+/// A [`ValidPdu`](smpp_core::ValidPdu) is written without being checked
+/// again.
+impl<B: AsRef<[u8]>> Encoder<smpp_core::ValidPdu<B>> for SmppCodec {
+    type Error = StreamError;
+
+    fn encode(
+        &mut self,
+        pdu: smpp_core::ValidPdu<B>,
+        dst: &mut BytesMut,
+    ) -> Result<(), StreamError> {
+        self.encode(&pdu, dst)
+    }
+}
+
+impl<B: AsRef<[u8]>> Encoder<&smpp_core::ValidPdu<B>> for SmppCodec {
+    type Error = StreamError;
+
+    fn encode(
+        &mut self,
+        pdu: &smpp_core::ValidPdu<B>,
+        dst: &mut BytesMut,
+    ) -> Result<(), StreamError> {
+        encode_into(pdu.encoded_len(), dst, |out| pdu.emit(out))
     }
 }
 

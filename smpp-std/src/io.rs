@@ -1,6 +1,5 @@
 //! Blocking adapters over [`std::io::Read`] and [`std::io::Write`].
 
-use core::fmt;
 use std::io::{self, Read, Write};
 
 use bytes::BytesMut;
@@ -9,20 +8,23 @@ use smpp_core::{CommandStatus, Error, Reply};
 use crate::frame::{Frame, FrameDecoder};
 
 /// A fatal error on an SMPP stream.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum StreamError {
     /// Reading or writing failed (an end of stream inside a frame is
     /// [`io::ErrorKind::UnexpectedEof`]). A read timeout is the one I/O
     /// error [`SmppReader`] can go on after (see
     /// [`SmppReader::read_frame`]).
-    Io(io::Error),
+    #[error("I/O error: {0}")]
+    Io(#[from] io::Error),
     /// The stream carried an impossible `command_length` (below 16, above
     /// the maximum, or octets that are not SMPP at all, such as a TLS
     /// handshake or an HTTP request). Answer with the `generic_nack` of
     /// [`Error::reply`] and close.
-    Framing(Error),
+    #[error("framing error: {0}")]
+    Framing(#[source] Error),
     /// A PDU given for sending breaks a field rule; nothing was queued.
-    Encode(Error),
+    #[error("cannot encode PDU: {0}")]
+    Encode(#[source] Error),
 }
 
 impl StreamError {
@@ -40,31 +42,6 @@ impl StreamError {
             Self::Framing(e) | Self::Encode(e) => Some(e.command_status()),
             Self::Io(_) => None,
         }
-    }
-}
-
-impl fmt::Display for StreamError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(e) => write!(f, "I/O error: {e}"),
-            Self::Framing(e) => write!(f, "framing error: {e}"),
-            Self::Encode(e) => write!(f, "cannot encode PDU: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for StreamError {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            Self::Io(e) => Some(e),
-            Self::Framing(e) | Self::Encode(e) => Some(e),
-        }
-    }
-}
-
-impl From<io::Error> for StreamError {
-    fn from(e: io::Error) -> Self {
-        Self::Io(e)
     }
 }
 

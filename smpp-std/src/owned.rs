@@ -11,6 +11,9 @@ use smpp_core::{Error, Reply};
 
 /// An owned PDU of any command.
 pub type Pdu = smpp_core::Pdu<Bytes>;
+/// An owned [`smpp_core::ValidPdu`]: a PDU known to keep every rule,
+/// which encodes without being checked again.
+pub type ValidPdu = smpp_core::ValidPdu<Bytes>;
 /// An owned PDU body (one variant per `command_id`).
 pub type Body = smpp_core::Body<Bytes>;
 /// An owned TLV region.

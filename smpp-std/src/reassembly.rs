@@ -25,7 +25,6 @@
 //! assert_eq!(msg.concat(), Bytes::from_static(b"world"));
 //! ```
 
-use core::fmt;
 use core::hash::Hash;
 use core::time::Duration;
 use std::collections::HashMap;
@@ -98,16 +97,19 @@ impl Default for Config {
 }
 
 /// Errors from [`Reassembler::insert`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReassemblyError {
     /// Total is 0, or the sequence number is 0 or above the total.
+    #[error("invalid part numbering")]
     InvalidPart,
     /// The part announces a different total than earlier parts of the message.
+    #[error("part total differs from earlier parts")]
     TotalMismatch,
     /// Storing the part would take the peer above its memory cap, even after dropping the
     /// peer's messages older than the time limit and discarding its waiting reports; the part
     /// was dropped.
+    #[error("peer holds {held} octets, {incoming} more would exceed the cap of {cap}")]
     MemoryCapExceeded {
         /// Octets charged to the peer now.
         held: usize,
@@ -118,9 +120,11 @@ pub enum ReassemblyError {
         cap: usize,
     },
     /// The short message's user data header is malformed.
+    #[error("user data header: {0}")]
     Udh(UdhError),
     /// Some of the three SAR TLVs are present and some are not (see
     /// [`PartError::IncompleteSar`]).
+    #[error("the SAR TLVs are incomplete")]
     IncompleteSar,
 }
 
@@ -133,27 +137,6 @@ impl From<PartError> for ReassemblyError {
         }
     }
 }
-
-impl fmt::Display for ReassemblyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidPart => f.write_str("invalid part numbering"),
-            Self::TotalMismatch => f.write_str("part total differs from earlier parts"),
-            Self::MemoryCapExceeded {
-                held,
-                incoming,
-                cap,
-            } => write!(
-                f,
-                "peer holds {held} octets, {incoming} more would exceed the cap of {cap}"
-            ),
-            Self::Udh(e) => write!(f, "user data header: {e}"),
-            Self::IncompleteSar => f.write_str("the SAR TLVs are incomplete"),
-        }
-    }
-}
-
-impl core::error::Error for ReassemblyError {}
 
 /// A reassembled message.
 #[derive(Debug, Clone, PartialEq, Eq)]

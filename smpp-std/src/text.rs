@@ -26,8 +26,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use core::fmt;
-
 use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::gsm7::{Language, Tables};
@@ -66,39 +64,18 @@ impl Template for Pdu {
 const TLV_ROOM: usize = 0x2_0000;
 
 /// Errors from [`submit_sms`] and its relatives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SplitPduError {
     /// The content could not be split (unmappable character, too many segments, ...).
-    Split(SplitError),
+    #[error("splitting the message: {0}")]
+    Split(#[from] SplitError),
     /// The template or a part's PDU is not a valid `submit_sm` / `deliver_sm`.
-    Pdu(Error),
+    #[error("building a part's PDU: {0}")]
+    Pdu(#[from] Error),
     /// The template is a PDU of another command.
+    #[error("a {0} is no template for a message")]
     NotAMessage(CommandId),
-}
-
-impl fmt::Display for SplitPduError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Split(e) => write!(f, "splitting the message: {e}"),
-            Self::Pdu(e) => write!(f, "building a part's PDU: {e}"),
-            Self::NotAMessage(id) => write!(f, "a {id} is no template for a message"),
-        }
-    }
-}
-
-impl core::error::Error for SplitPduError {}
-
-impl From<SplitError> for SplitPduError {
-    fn from(e: SplitError) -> Self {
-        Self::Split(e)
-    }
-}
-
-impl From<Error> for SplitPduError {
-    fn from(e: Error) -> Self {
-        Self::Pdu(e)
-    }
 }
 
 /// The `submit_sm` PDUs carrying `content`, split under `method`, one per segment.

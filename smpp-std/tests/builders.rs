@@ -854,3 +854,99 @@ fn its_session_info_sequence_number_over_127_is_refused() {
         Some(&[3, 0xFF][..])
     );
 }
+
+/// `build_valid` gives the PDU `build` gives, which encodes without being
+/// checked again to the octets a checked encode writes, and decodes back.
+#[test]
+fn valid_builds_encode_as_checked_ones() {
+    use smpp_std::ValidPdu;
+
+    let valid = [
+        SubmitSmBuilder::new(5)
+            .source_addr("INFO")
+            .destination_addr("447700900123")
+            .short_message("hello")
+            .sar(7, 2, 1)
+            .build_valid(),
+        DeliverSmBuilder::new(6)
+            .receipted_message_id("38601fa")
+            .message_state(MessageState::DELIVERED)
+            .build_valid(),
+        HeaderOnlyBuilder::enquire_link_resp(7)
+            .congestion_state(40)
+            .build_valid(),
+    ];
+    for pdu in valid {
+        let pdu: ValidPdu = pdu.unwrap();
+        let checked = pdu.clone().into_inner();
+        let octets = wire(&checked);
+        assert_eq!(pdu.encoded_len(), octets.len());
+        let mut out = vec![0u8; octets.len()];
+        assert_eq!(pdu.emit(&mut out), Ok(octets.len()));
+        assert_eq!(out, octets);
+        assert_eq!(
+            smpp_core::Pdu::parse(&out).map(|p| p.map(<[u8]>::to_vec)),
+            Ok(checked.map(|b| b.to_vec()))
+        );
+        #[cfg(feature = "tokio")]
+        {
+            use tokio_util::codec::Encoder;
+            let mut stream = bytes::BytesMut::new();
+            smpp_std::SmppCodec::new()
+                .encode(&pdu, &mut stream)
+                .unwrap();
+            assert_eq!(stream[..], octets[..]);
+        }
+    }
+    let err = SubmitSmBuilder::new(8)
+        .source_addr("123456789012345678901")
+        .build_valid()
+        .unwrap_err();
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVSRCADR);
+}
+
+#[test]
+fn entry_lists_take_255_of_the_longest_entries_and_no_more() {
+    let twenty = "12345678901234567890";
+    let mut multi = SubmitMultiBuilder::new(1);
+    let mut resp = SubmitMultiRespBuilder::new(1);
+    for _ in 0..255 {
+        multi = multi.dest_sme(Ton::INTERNATIONAL, Npi::ISDN, twenty);
+        resp = resp.unsuccess(
+            Ton::INTERNATIONAL,
+            Npi::ISDN,
+            twenty,
+            CommandStatus::ESME_RINVDSTADR,
+        );
+    }
+    let pdu = multi.clone().build().unwrap();
+    let smpp_core::Body::SubmitMulti(body) = &pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(body.dest_address.iter().count(), 255);
+    let pdu = resp.clone().build().unwrap();
+    let smpp_core::Body::SubmitMultiResp(Some(body)) = &pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(body.unsuccess_sme.iter().count(), 255);
+    // A 256th entry: its count does not fit in an Integer1.
+    let err = multi.dest_dl("x").build().unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::NumberOfDests,
+            problem: FieldProblem::InvalidValue { value: 256 }
+        }
+    );
+    let err = resp
+        .unsuccess(Ton::UNKNOWN, Npi::UNKNOWN, "1", CommandStatus::ESME_RSYSERR)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Field {
+            field: Field::NoUnsuccess,
+            problem: FieldProblem::InvalidValue { value: 256 }
+        }
+    );
+}

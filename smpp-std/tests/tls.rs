@@ -224,9 +224,14 @@ async fn one_server_listens_plain_and_tls_and_routes_between_them() {
         assert_eq!(addrs.len(), 2);
         let handle = server.handle();
         let serving = tokio::spawn(server.run());
-        let (plain, _plain_incoming) = client::connect(addrs[0], esme_config("secret"))
-            .await
+        // A transmitter: the account's receipts can only go to the TLS
+        // transceiver, whose incoming PDUs the test reads.
+        let transmitter = Config::esme(BindType::Transmitter)
+            .with_system_id("esme")
+            .unwrap()
+            .with_password("secret")
             .unwrap();
+        let (plain, _plain_incoming) = client::connect(addrs[0], transmitter).await.unwrap();
         let (tls, mut tls_incoming) =
             client::connect_tls(addrs[1], "localhost", client_tls, esme_config("secret"))
                 .await

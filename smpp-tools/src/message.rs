@@ -175,11 +175,14 @@ pub fn decode(data_coding: DataCoding, octets: &[u8]) -> Option<String> {
 
 /// Lowercase hexadecimal.
 pub fn hex(octets: &[u8]) -> String {
-    use core::fmt::Write as _;
-    octets.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    smpp_core::hex::Hex(octets).to_string()
+}
+
+/// The octets of a hexadecimal string, whitespace allowed between digits;
+/// `None` for another character or an odd number of digits.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    let digits = text.bytes().filter(|b| !b.is_ascii_whitespace());
+    smpp_core::hex::octets(digits).collect()
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -366,4 +369,21 @@ pub fn receipt_json(body: &Body<Bytes>) -> Option<Map<String, Value>> {
     out.insert("destination".into(), lossy(destination.as_bytes()).into());
     out.insert("text".into(), lossy(text).into());
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hex, unhex};
+
+    #[test]
+    fn hex_both_ways_with_whitespace_between_digits() {
+        assert_eq!(unhex("00 ff10"), Some(vec![0, 0xff, 0x10]));
+        assert_eq!(unhex("0a FF\t7e\n"), Some(vec![0x0a, 0xff, 0x7e]));
+        assert_eq!(unhex(""), Some(vec![]));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("0"), None);
+        assert_eq!(unhex("zz"), None);
+        assert_eq!(unhex("0g"), None);
+        assert_eq!(hex(&[0x0a, 0xff, 0x7e]), "0aff7e");
+    }
 }

@@ -37,7 +37,7 @@ pub use time::smpp_time;
 
 use smpp_core::{
     Body, CommandId, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Error, ErrorKind, Header, Pdu,
-    TlvBuf, TlvValue, Tlvs,
+    TlvBuf, TlvValue, Tlvs, ValidPdu,
 };
 
 /// The fuzz targets that have an oracle here, by name (the file name under
@@ -197,6 +197,16 @@ fn check_reencode(pdu: &Pdu<&[u8]>, data: &[u8]) {
     assert_eq!(owned.emit(&mut out), Ok(data.len()));
     assert_eq!(out, data, "owned re-encoding differs");
 
+    // Decoded, it is valid, and encodes without its checks to the same
+    // octets.
+    let valid = ValidPdu::parse_any(data).expect("a decoded PDU decodes as valid");
+    assert_eq!(valid.get(), pdu);
+    assert_eq!(ValidPdu::new(*pdu), Ok(valid));
+    out.fill(0);
+    assert_eq!(valid.emit(&mut out), Ok(data.len()), "{pdu:?}");
+    assert_eq!(out, data, "valid re-encoding differs for {pdu:?}");
+    assert!(valid.emit(&mut out[..data.len() - 1]).is_err());
+
     if let Some(region) = body_tlvs(&pdu.body) {
         assert!(data.ends_with(region), "TLV region is not the body's tail");
         check_tlv_region(region);
@@ -333,56 +343,7 @@ pub fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
 }
 
-/// The `testdata/` folder of golden vectors.
-pub fn testdata_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
-}
-
-/// Decodes a `.hex` golden vector: hex digits, `#` comment lines ignored.
-///
-/// # Panics
-///
-/// On an odd number of hex digits.
-pub fn decode_hex(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .flat_map(str::bytes)
-        .filter(u8::is_ascii_hexdigit)
-        .collect();
-    let pairs = digits.chunks_exact(2);
-    assert!(pairs.remainder().is_empty(), "odd number of hex digits");
-    pairs
-        .map(|pair| {
-            let s = core::str::from_utf8(pair).expect("hex digits are ASCII");
-            u8::from_str_radix(s, 16).expect("hex digits")
-        })
-        .collect()
-}
-
-/// Every golden vector, as (name without `.hex`, octets), sorted by name.
-///
-/// # Panics
-///
-/// If `testdata/` cannot be read.
-pub fn golden_vectors() -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(testdata_dir())
-        .expect("testdata/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
-        .map(|p| {
-            let name = p
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .expect("UTF-8 name")
-                .to_owned();
-            let text = std::fs::read_to_string(&p).expect("readable vector");
-            (name, decode_hex(&text))
-        })
-        .collect();
-    out.sort();
-    out
-}
+pub use crate::testdata::{dir as testdata_dir, hex as decode_hex, vectors as golden_vectors};
 
 /// The files of `fuzz/<kind>/<target>/` (`kind` is `corpus` or
 /// `regressions`), sorted; empty if the folder does not exist.

@@ -1,14 +1,15 @@
 //! `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1): the MC
 //! reports that a subscriber became available. It has no response PDU.
 
-use crate::error::{Error, Field};
+use crate::error::Field;
+use crate::fields::{ESME_ADDR, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
-use crate::wire::read::{Res, cstr, u8_field};
-use crate::wire::write::{Writer, check_cstr};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, u8_field};
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1), sent
 /// by the MC when a subscriber for whom an ESME set
@@ -66,10 +67,10 @@ impl<'a> AlertNotification<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 65)?;
+        let (i, source_addr) = SOURCE_ADDR_65.read(i)?;
         let (i, esme_addr_ton) = u8_field(i, Field::EsmeAddrTon)?;
         let (i, esme_addr_npi) = u8_field(i, Field::EsmeAddrNpi)?;
-        let (i, esme_addr) = cstr(i, Field::EsmeAddr, 65)?;
+        let (i, esme_addr) = ESME_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -102,29 +103,12 @@ impl<B: AsRef<[u8]>> AlertNotification<B> {
 }
 
 impl<B: AsRef<[u8]>> AlertNotification<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        2 + self.source_addr.encoded_len()
-            + 2
-            + self.esme_addr.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 65)?;
-        check_cstr(Field::EsmeAddr, self.esme_addr.as_bytes(), 65)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        write_addr(w, self.esme_addr_ton, self.esme_addr_npi, &self.esme_addr);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR_65, self.source_addr.as_bytes());
+        e.array([self.esme_addr_ton.0, self.esme_addr_npi.0]);
+        e.cstr(ESME_ADDR, self.esme_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }

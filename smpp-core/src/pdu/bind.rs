@@ -1,14 +1,15 @@
 //! `bind_transmitter`, `bind_receiver`, `bind_transceiver`, their responses,
 //! and `outbind` (SMPP v3.4 4.1.1-4.1.7, v5.0 4.1.1.1-4.1.1.7).
 
-use crate::error::{Error, Field};
+use crate::error::Field;
+use crate::fields::{ADDRESS_RANGE, PASSWORD, SYSTEM_ID, SYSTEM_TYPE};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{InterfaceVersion, Npi, Ton};
-use crate::wire::read::{Res, cstr, u8_field};
-use crate::wire::write::{Writer, check_cstr};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, u8_field};
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of the three bind requests: `bind_transmitter` (SMPP v3.4
 /// 4.1.1, v5.0 4.1.1.1), `bind_receiver` (v3.4 4.1.3, v5.0 4.1.1.3) and
@@ -69,13 +70,13 @@ body_codec!(Bind);
 
 impl<'a> Bind<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
-        let (i, password) = cstr(i, Field::Password, 9)?;
-        let (i, system_type) = cstr(i, Field::SystemType, 13)?;
+        let (i, system_id) = SYSTEM_ID.read(i)?;
+        let (i, password) = PASSWORD.read(i)?;
+        let (i, system_type) = SYSTEM_TYPE.read(i)?;
         let (i, interface_version) = u8_field(i, Field::InterfaceVersion)?;
         let (i, addr_ton) = u8_field(i, Field::AddrTon)?;
         let (i, addr_npi) = u8_field(i, Field::AddrNpi)?;
-        let (i, address_range) = cstr(i, Field::AddressRange, 41)?;
+        let (i, address_range) = ADDRESS_RANGE.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -110,33 +111,14 @@ impl<B: AsRef<[u8]>> Bind<B> {
 }
 
 impl<B: AsRef<[u8]>> Bind<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.system_id.encoded_len()
-            + self.password.encoded_len()
-            + self.system_type.encoded_len()
-            + 1
-            + 2
-            + self.address_range.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SystemId, self.system_id.as_bytes(), 16)?;
-        check_cstr(Field::Password, self.password.as_bytes(), 9)?;
-        check_cstr(Field::SystemType, self.system_type.as_bytes(), 13)?;
-        check_cstr(Field::AddressRange, self.address_range.as_bytes(), 41)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.system_id.as_bytes());
-        w.cstr(self.password.as_bytes());
-        w.cstr(self.system_type.as_bytes());
-        w.u8(self.interface_version.0);
-        write_addr(w, self.addr_ton, self.addr_npi, &self.address_range);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SYSTEM_ID, self.system_id.as_bytes());
+        e.cstr(PASSWORD, self.password.as_bytes());
+        e.cstr(SYSTEM_TYPE, self.system_type.as_bytes());
+        e.array([self.interface_version.0, self.addr_ton.0, self.addr_npi.0]);
+        e.cstr(ADDRESS_RANGE, self.address_range.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -188,7 +170,7 @@ body_codec!(BindResp);
 
 impl<'a> BindResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
+        let (i, system_id) = SYSTEM_ID.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((i, Self { system_id, tlvs }))
     }
@@ -205,20 +187,10 @@ impl<B: AsRef<[u8]>> BindResp<B> {
 }
 
 impl<B: AsRef<[u8]>> BindResp<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.system_id.encoded_len() + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SystemId, self.system_id.as_bytes(), 16)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.system_id.as_bytes());
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SYSTEM_ID, self.system_id.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -258,8 +230,8 @@ body_codec!(Outbind);
 
 impl<'a> Outbind<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = cstr(i, Field::SystemId, 16)?;
-        let (i, password) = cstr(i, Field::Password, 9)?;
+        let (i, system_id) = SYSTEM_ID.read(i)?;
+        let (i, password) = PASSWORD.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -284,21 +256,10 @@ impl<B: AsRef<[u8]>> Outbind<B> {
 }
 
 impl<B: AsRef<[u8]>> Outbind<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.system_id.encoded_len() + self.password.encoded_len() + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::SystemId, self.system_id.as_bytes(), 16)?;
-        check_cstr(Field::Password, self.password.as_bytes(), 9)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.system_id.as_bytes());
-        w.cstr(self.password.as_bytes());
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SYSTEM_ID, self.system_id.as_bytes());
+        e.cstr(PASSWORD, self.password.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }

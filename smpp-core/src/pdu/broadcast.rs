@@ -5,13 +5,16 @@
 //! `broadcast_sm_resp` is [`super::BroadcastSmResp`].
 
 use crate::error::{Error, Field};
+use crate::fields::{
+    MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR, VALIDITY_PERIOD,
+};
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
-use crate::wire::read::{Res, cstr, finish, time, u8_field};
-use crate::wire::write::{Writer, check_cstr, check_time};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, finish, u8_field};
 
-use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring, write_addr};
+use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring};
 
 /// `query_broadcast_sm` (SMPP v5.0 4.6.1) has the body of
 /// `query_sm`: see [`QuerySm`]. The broadcast is named by the `message_id`
@@ -128,12 +131,11 @@ pub(crate) fn parse_query_broadcast_resp(
     .map(|(_, v)| v)
 }
 
-/// Checks a `query_broadcast_sm_resp` body as encoding does, its mandatory
-/// TLVs included.
-pub(crate) fn validate_query_broadcast_resp<B: AsRef<[u8]>>(
+/// Checks that a successful `query_broadcast_sm_resp` carries its
+/// mandatory TLVs (the rest of its body is checked as `submit_sm_resp`'s).
+pub(crate) fn require_query_broadcast_resp_tlvs<B: AsRef<[u8]>>(
     resp: &QueryBroadcastSmResp<B>,
 ) -> Result<(), Error> {
-    check_cstr(Field::MessageId, resp.message_id.as_bytes(), 65)?;
     resp.tlvs
         .validate_requiring(&QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)
 }
@@ -205,14 +207,14 @@ body_codec!(BroadcastSm);
 
 impl<'a> BroadcastSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
         let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
@@ -258,48 +260,24 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
 }
 
 impl<B: AsRef<[u8]>> BroadcastSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.message_id.encoded_len()
-            + 1
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 3
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_time(
-            Field::ScheduleDeliveryTime,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.u8(self.priority_flag.0);
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
             self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
-        self.tlvs.validate_requiring(&BROADCAST_SM_MANDATORY_TLVS)
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
         );
-        w.cstr(self.message_id.as_bytes());
-        w.u8(self.priority_flag.0);
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
-        w.u8(self.replace_if_present_flag.0);
-        w.u8(self.data_coding.0);
-        w.u8(self.sm_default_msg_id);
-        self.tlvs.write(w);
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([
+            self.replace_if_present_flag.0,
+            self.data_coding.0,
+            self.sm_default_msg_id,
+        ]);
+        e.tlvs_requiring(&self.tlvs, &BROADCAST_SM_MANDATORY_TLVS);
     }
 }
 
@@ -344,11 +322,11 @@ body_codec!(CancelBroadcastSm);
 
 impl<'a> CancelBroadcastSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -379,32 +357,12 @@ impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
 }
 
 impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + self.message_id.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }

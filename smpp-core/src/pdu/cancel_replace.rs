@@ -1,14 +1,18 @@
 //! `cancel_sm` and `replace_sm` (SMPP v3.4 4.9 and 4.10, v5.0 4.5.1 and
 //! 4.5.3). Their responses are header only (TLVs allowed in v5.0).
 
-use crate::error::{Error, Field};
+use crate::error::Field;
+use crate::fields::{
+    DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
+    VALIDITY_PERIOD,
+};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, RegisteredDelivery, Ton};
-use crate::wire::read::{Res, cstr, short_message, time, u8_field};
-use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, short_message, u8_field};
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of `cancel_sm` (SMPP v3.4 4.9.1, v5.0 4.5.1.1): the
 /// ESME withdraws messages still waiting in the MC, one by its
@@ -65,14 +69,14 @@ body_codec!(CancelSm);
 
 impl<'a> CancelSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
         let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
-        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+        let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -109,42 +113,15 @@ impl<B: AsRef<[u8]>> CancelSm<B> {
 }
 
 impl<B: AsRef<[u8]>> CancelSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + self.message_id.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + 2
-            + self.destination_addr.encoded_len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        write_addr(
-            w,
-            self.dest_addr_ton,
-            self.dest_addr_npi,
-            &self.destination_addr,
-        );
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -206,12 +183,12 @@ body_codec!(ReplaceSm);
 
 impl<'a> ReplaceSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
         let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
         let (i, short_message) = short_message(i)?;
@@ -253,46 +230,18 @@ impl<B: AsRef<[u8]>> ReplaceSm<B> {
 }
 
 impl<B: AsRef<[u8]>> ReplaceSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 3
-            + self.short_message.as_ref().len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_time(
-            Field::ScheduleDeliveryTime,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
             self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
-        check_short_message(self.short_message.as_ref())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        let short_message = self.short_message.as_ref();
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
         );
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
-        w.u8(self.registered_delivery.0);
-        w.u8(self.sm_default_msg_id);
-        w.u8(u8::try_from(short_message.len()).unwrap_or(u8::MAX));
-        w.bytes(short_message);
-        self.tlvs.write(w);
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([self.registered_delivery.0, self.sm_default_msg_id]);
+        e.short_message(self.short_message.as_ref());
+        e.tlvs(&self.tlvs);
     }
 }

@@ -1,14 +1,15 @@
 //! `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2 and 4.3.2): a message
 //! with its user data in the `message_payload` TLV, in either direction.
 
-use crate::error::{Error, Field};
+use crate::error::Field;
+use crate::fields::{DESTINATION_ADDR_65, SERVICE_TYPE, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{DataCoding, EsmClass, Npi, RegisteredDelivery, Ton};
-use crate::wire::read::{Res, cstr, u8_field};
-use crate::wire::write::{Writer, check_cstr};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, u8_field};
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2.1), sent
 /// by an ESME or by the MC. It has no `short_message`: the user data goes
@@ -70,13 +71,13 @@ body_codec!(DataSm);
 
 impl<'a> DataSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 65)?;
+        let (i, source_addr) = SOURCE_ADDR_65.read(i)?;
         let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
         let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
-        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 65)?;
+        let (i, destination_addr) = DESTINATION_ADDR_65.read(i)?;
         let (i, esm_class) = u8_field(i, Field::EsmClass)?;
         let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
@@ -120,42 +121,18 @@ impl<B: AsRef<[u8]>> DataSm<B> {
 }
 
 impl<B: AsRef<[u8]>> DataSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + 2
-            + self.destination_addr.encoded_len()
-            + 3
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 65)?;
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 65)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.service_type.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        write_addr(
-            w,
-            self.dest_addr_ton,
-            self.dest_addr_npi,
-            &self.destination_addr,
-        );
-        w.u8(self.esm_class.0);
-        w.u8(self.registered_delivery.0);
-        w.u8(self.data_coding.0);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR_65, self.source_addr.as_bytes());
+        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        e.cstr(DESTINATION_ADDR_65, self.destination_addr.as_bytes());
+        e.array([
+            self.esm_class.0,
+            self.registered_delivery.0,
+            self.data_coding.0,
+        ]);
+        e.tlvs(&self.tlvs);
     }
 }

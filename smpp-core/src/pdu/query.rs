@@ -2,14 +2,15 @@
 //! `query_sm` is also that of `query_broadcast_sm` (see
 //! [`super::QueryBroadcastSm`]).
 
-use crate::error::{Error, Field};
+use crate::error::Field;
+use crate::fields::{FINAL_DATE, MESSAGE_ID, SOURCE_ADDR};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{MessageState, Npi, Ton};
-use crate::wire::read::{Res, cstr, time, u8_field};
-use crate::wire::write::{Writer, check_cstr, check_time};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, u8_field};
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// The body of `query_sm` (SMPP v3.4 4.8.1, v5.0 4.5.2.1): the
 /// ESME asks for the state of a message it submitted, naming it by the
@@ -54,10 +55,10 @@ body_codec!(QuerySm);
 
 impl<'a> QuerySm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, tlvs) = tlvs_tail(i)?;
         Ok((
             i,
@@ -86,27 +87,12 @@ impl<B: AsRef<[u8]>> QuerySm<B> {
 }
 
 impl<B: AsRef<[u8]>> QuerySm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len() + 2 + self.source_addr.encoded_len() + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.message_id.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
-        );
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -156,8 +142,8 @@ body_codec!(QuerySmResp);
 
 impl<'a> QuerySmResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
-        let (i, final_date) = time(i, Field::FinalDate)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
+        let (i, final_date) = FINAL_DATE.read(i)?;
         let (i, message_state) = u8_field(i, Field::MessageState)?;
         let (i, error_code) = u8_field(i, Field::ErrorCode)?;
         let (i, tlvs) = tlvs_tail(i)?;
@@ -188,23 +174,11 @@ impl<B: AsRef<[u8]>> QuerySmResp<B> {
 }
 
 impl<B: AsRef<[u8]>> QuerySmResp<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len() + self.final_date.encoded_len() + 2 + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        check_time(Field::FinalDate, self.final_date.as_bytes())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.message_id.as_bytes());
-        w.cstr(self.final_date.as_bytes());
-        w.u8(self.message_state.0);
-        w.u8(self.error_code);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.cstr(FINAL_DATE, self.final_date.as_bytes());
+        e.array([self.message_state.0, self.error_code]);
+        e.tlvs(&self.tlvs);
     }
 }

@@ -7,9 +7,10 @@ use core::fmt;
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
 use crate::error::Error;
-use crate::types::{COctet, Hex};
+use crate::hex::Hex;
+use crate::types::COctet;
+use crate::wire::emit::Emit;
 use crate::wire::scan::find_nul;
-use crate::wire::write::Writer;
 
 use super::Body;
 
@@ -132,8 +133,11 @@ impl<B: AsRef<[u8]>> RawBody<B> {
         Body::parse(id, self.as_bytes()).map(|_| ())
     }
 
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.bytes(self.as_bytes());
+    /// The octets, for [`Emit`], with the rule of a body in a PDU with
+    /// `command_status`.
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E, command_status: CommandStatus) {
+        e.rule(|| self.validate_for(command_status));
+        e.bytes(self.as_bytes());
     }
 }
 

@@ -4,14 +4,18 @@
 //! 4.2.1, 4.2.2.2, 4.3.1 and 4.4.1.2). `query_broadcast_sm_resp` has the same
 //! layout (see [`super::QueryBroadcastSmResp`]).
 
-use crate::error::{Error, Field};
+use crate::error::Field;
+use crate::fields::{
+    DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
+    VALIDITY_PERIOD,
+};
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::read::{Res, cstr, short_message, time, u8_fields};
-use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+use crate::wire::emit::Emit;
+use crate::wire::read::{Res, short_message, u8_fields};
 
 use super::{tlvs_tail, tlvs_tail_requiring};
 
@@ -122,17 +126,17 @@ body_codec!(SubmitSm);
 
 impl<'a> SubmitSm<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, [source_addr_ton, source_addr_npi]) =
             u8_fields(i, [Field::SourceAddrTon, Field::SourceAddrNpi])?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, [dest_addr_ton, dest_addr_npi]) =
             u8_fields(i, [Field::DestAddrTon, Field::DestAddrNpi])?;
-        let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+        let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
         let (i, [esm_class, protocol_id, priority_flag]) =
             u8_fields(i, [Field::EsmClass, Field::ProtocolId, Field::PriorityFlag])?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (
             i,
             [
@@ -205,66 +209,27 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
 }
 
 impl<B: AsRef<[u8]>> SubmitSm<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + 2
-            + self.destination_addr.encoded_len()
-            + 3
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 5
-            + self.short_message.as_ref().len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)?;
-        check_time(
-            Field::ScheduleDeliveryTime,
-            self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
-        check_short_message(self.short_message.as_ref())?;
-        self.tlvs.validate()
-    }
-
-    /// The checks [`Self::write`] does not make as it copies (see
-    /// [`Writer::cstr_checked`]): with them, a write that the writer does
-    /// not mark invalid encodes a body that [`Self::validate`] accepts.
-    #[inline]
-    pub(crate) fn validate_unwritten(&self) -> Result<(), Error> {
-        check_short_message(self.short_message.as_ref())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        let short_message = self.short_message.as_ref();
-        w.cstr_checked(self.service_type.as_bytes(), 6);
-        w.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        w.cstr_checked(self.source_addr.as_bytes(), 21);
-        w.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
-        w.cstr_checked(self.destination_addr.as_bytes(), 21);
-        w.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
-        w.time_checked(
-            Field::ScheduleDeliveryTime,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
+        e.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
             self.schedule_delivery_time.as_bytes(),
         );
-        w.time_checked(Field::ValidityPeriod, self.validity_period.as_bytes());
-        w.array([
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([
             self.registered_delivery.0,
             self.replace_if_present_flag.0,
             self.data_coding.0,
             self.sm_default_msg_id,
-            u8::try_from(short_message.len()).unwrap_or(u8::MAX),
         ]);
-        w.bytes(short_message);
-        self.tlvs.write(w);
+        e.short_message(self.short_message.as_ref());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -386,7 +351,7 @@ impl<'a> SubmitSmResp<&'a [u8]> {
         i: &'a [u8],
         required: &[TlvTag; N],
     ) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, tlvs) = tlvs_tail_requiring(i, required)?;
         Ok((i, Self { message_id, tlvs }))
     }
@@ -403,25 +368,9 @@ impl<B: AsRef<[u8]>> SubmitSmResp<B> {
 }
 
 impl<B: AsRef<[u8]>> SubmitSmResp<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len() + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        self.tlvs.validate()
-    }
-
-    /// The checks [`Self::write`] does not make as it copies.
-    #[inline]
-    pub(crate) fn validate_unwritten(&self) -> Result<(), Error> {
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr_checked(self.message_id.as_bytes(), 65);
-        self.tlvs.write(w);
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        e.tlvs(&self.tlvs);
     }
 }

@@ -4,15 +4,20 @@
 
 use crate::command_status::CommandStatus;
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
+use crate::fields::{
+    DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
+    VALIDITY_PERIOD,
+};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::read::{Res, cstr, field_err, finish, short_message, time, u8_field, u32_field};
-use crate::wire::write::{Writer, check_cstr, check_short_message, check_time};
+use crate::wire::emit::{Check, Emit, Len};
+use crate::wire::read::{Res, field_err, finish, short_message, u8_field, u32_field};
+use crate::wire::write::Writer;
 
-use super::{tlvs_tail, write_addr};
+use super::tlvs_tail;
 
 /// `dest_flag` of an SME address entry.
 pub const DEST_FLAG_SME_ADDRESS: u8 = 1;
@@ -82,38 +87,36 @@ pub enum DestAddress<'a> {
 }
 
 impl DestAddress<'_> {
+    /// Octets of the longest entry on the wire: an SME address whose
+    /// `destination_addr` has its 20 characters (a distribution list takes
+    /// at most 22).
+    pub const MAX_LEN: usize = {
+        let sme = 3 + DESTINATION_ADDR.max;
+        let list = 1 + DL_NAME.max;
+        if sme > list { sme } else { list }
+    };
+
     /// Octets of the entry on the wire.
     pub fn encoded_len(&self) -> usize {
-        match self {
-            Self::SmeAddress {
-                destination_addr, ..
-            } => 3 + destination_addr.encoded_len(),
-            Self::DistributionList { dl_name } => 1 + dl_name.encoded_len(),
-        }
+        let mut len = Len(0);
+        self.encode(&mut len);
+        len.0
     }
 
-    fn check(&self) -> Result<(), Error> {
-        match self {
-            Self::SmeAddress {
-                destination_addr, ..
-            } => check_cstr(Field::DestinationAddr, destination_addr.as_bytes(), 21),
-            Self::DistributionList { dl_name } => check_cstr(Field::DlName, dl_name.as_bytes(), 21),
-        }
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
+    /// The entry's fields in wire order, for [`Emit`].
+    fn encode<E: Emit>(&self, e: &mut E) {
         match *self {
             Self::SmeAddress {
                 dest_addr_ton,
                 dest_addr_npi,
                 destination_addr,
             } => {
-                w.u8(DEST_FLAG_SME_ADDRESS);
-                write_addr(w, dest_addr_ton, dest_addr_npi, &destination_addr);
+                e.array([DEST_FLAG_SME_ADDRESS, dest_addr_ton.0, dest_addr_npi.0]);
+                e.cstr(DESTINATION_ADDR, destination_addr.as_bytes());
             }
             Self::DistributionList { dl_name } => {
-                w.u8(DEST_FLAG_DISTRIBUTION_LIST);
-                w.cstr(dl_name.as_bytes());
+                e.u8(DEST_FLAG_DISTRIBUTION_LIST);
+                e.cstr(DL_NAME, dl_name.as_bytes());
             }
         }
     }
@@ -125,7 +128,7 @@ fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
         DEST_FLAG_SME_ADDRESS => {
             let (i, ton) = u8_field(i, Field::DestAddrTon)?;
             let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
-            let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+            let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
             Ok((
                 i,
                 DestAddress::SmeAddress {
@@ -136,7 +139,7 @@ fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
             ))
         }
         DEST_FLAG_DISTRIBUTION_LIST => {
-            let (i, dl_name) = cstr(i, Field::DlName, 21)?;
+            let (i, dl_name) = DL_NAME.read(i)?;
             Ok((i, DestAddress::DistributionList { dl_name }))
         }
         other => Err(field_err(
@@ -202,30 +205,29 @@ pub struct UnsuccessSme<'a> {
 }
 
 impl UnsuccessSme<'_> {
+    /// Octets of the longest entry on the wire: one whose
+    /// `destination_addr` has its 20 characters.
+    pub const MAX_LEN: usize = 2 + DESTINATION_ADDR.max + 4;
+
     /// Octets of the entry on the wire.
     pub fn encoded_len(&self) -> usize {
-        2 + self.destination_addr.encoded_len() + 4
+        let mut len = Len(0);
+        self.encode(&mut len);
+        len.0
     }
 
-    fn check(&self) -> Result<(), Error> {
-        check_cstr(Field::DestinationAddr, self.destination_addr.as_bytes(), 21)
-    }
-
-    fn write(&self, w: &mut Writer<'_>) {
-        write_addr(
-            w,
-            self.dest_addr_ton,
-            self.dest_addr_npi,
-            &self.destination_addr,
-        );
-        w.u32(self.error_status_code.0);
+    /// The entry's fields in wire order, for [`Emit`].
+    fn encode<E: Emit>(&self, e: &mut E) {
+        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
+        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
+        e.array(self.error_status_code.0.to_be_bytes());
     }
 }
 
 fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
     let (i, ton) = u8_field(i, Field::DestAddrTon)?;
     let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
-    let (i, destination_addr) = cstr(i, Field::DestinationAddr, 21)?;
+    let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
     let (i, code) = u32_field(i, Field::ErrorStatusCode)?;
     Ok((
         i,
@@ -336,9 +338,11 @@ macro_rules! entry_list {
                 }
             }
 
-            fn write(&self, w: &mut Writer<'_>) {
-                w.u8(self.count);
-                w.bytes(self.raw.as_ref());
+            /// The count field and the entries, for [`Emit`].
+            fn encode<E: Emit>(&self, e: &mut E) {
+                e.rule(|| self.check());
+                e.u8(self.count);
+                e.bytes(self.as_bytes());
             }
         }
 
@@ -393,7 +397,9 @@ macro_rules! entry_list {
             /// its rule, the list already has 255 entries, or the buffer is
             /// full.
             pub fn push(&mut self, entry: $entry<'_>) -> Result<(), Error> {
-                entry.check()?;
+                let mut check = Check::new();
+                entry.encode(&mut check);
+                check.0?;
                 let count = self.count.checked_add(1).ok_or(Error::new(ErrorKind::Field {
                     field: Field::$count,
                     problem: FieldProblem::InvalidValue { value: 256 },
@@ -407,7 +413,7 @@ macro_rules! entry_list {
                 self.buf.resize_default(needed).map_err(|_| too_small)?;
                 let tail = self.buf.get_mut(start..).unwrap_or_default();
                 let mut w = Writer::new(tail, needed - start)?;
-                entry.write(&mut w);
+                entry.encode(&mut w);
                 w.finish()?;
                 self.count = count;
                 Ok(())
@@ -519,17 +525,17 @@ body_codec!(SubmitMulti);
 
 impl<'a> SubmitMulti<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = cstr(i, Field::ServiceType, 6)?;
+        let (i, service_type) = SERVICE_TYPE.read(i)?;
         let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
         let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = cstr(i, Field::SourceAddr, 21)?;
+        let (i, source_addr) = SOURCE_ADDR.read(i)?;
         let (i, number_of_dests) = u8_field(i, Field::NumberOfDests)?;
         let (i, dest_address) = DestAddresses::parse_counted(number_of_dests, i)?;
         let (i, esm_class) = u8_field(i, Field::EsmClass)?;
         let (i, protocol_id) = u8_field(i, Field::ProtocolId)?;
         let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
-        let (i, schedule_delivery_time) = time(i, Field::ScheduleDeliveryTime)?;
-        let (i, validity_period) = time(i, Field::ValidityPeriod)?;
+        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
+        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
         let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
         let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
         let (i, data_coding) = u8_field(i, Field::DataCoding)?;
@@ -585,56 +591,26 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
 }
 
 impl<B: AsRef<[u8]>> SubmitMulti<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.service_type.encoded_len()
-            + 2
-            + self.source_addr.encoded_len()
-            + self.dest_address.encoded_len()
-            + 3
-            + self.schedule_delivery_time.encoded_len()
-            + self.validity_period.encoded_len()
-            + 5
-            + self.short_message.as_ref().len()
-            + self.tlvs.encoded_len()
-    }
-
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::ServiceType, self.service_type.as_bytes(), 6)?;
-        check_cstr(Field::SourceAddr, self.source_addr.as_bytes(), 21)?;
-        self.dest_address.check()?;
-        check_time(
-            Field::ScheduleDeliveryTime,
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
+        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
+        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
+        self.dest_address.encode(e);
+        e.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
+        e.cstr(
+            SCHEDULE_DELIVERY_TIME,
             self.schedule_delivery_time.as_bytes(),
-        )?;
-        check_time(Field::ValidityPeriod, self.validity_period.as_bytes())?;
-        check_short_message(self.short_message.as_ref())?;
-        self.tlvs.validate()
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        let short_message = self.short_message.as_ref();
-        w.cstr(self.service_type.as_bytes());
-        write_addr(
-            w,
-            self.source_addr_ton,
-            self.source_addr_npi,
-            &self.source_addr,
         );
-        self.dest_address.write(w);
-        w.u8(self.esm_class.0);
-        w.u8(self.protocol_id);
-        w.u8(self.priority_flag.0);
-        w.cstr(self.schedule_delivery_time.as_bytes());
-        w.cstr(self.validity_period.as_bytes());
-        w.u8(self.registered_delivery.0);
-        w.u8(self.replace_if_present_flag.0);
-        w.u8(self.data_coding.0);
-        w.u8(self.sm_default_msg_id);
-        w.u8(u8::try_from(short_message.len()).unwrap_or(u8::MAX));
-        w.bytes(short_message);
-        self.tlvs.write(w);
+        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
+        e.array([
+            self.registered_delivery.0,
+            self.replace_if_present_flag.0,
+            self.data_coding.0,
+            self.sm_default_msg_id,
+        ]);
+        e.short_message(self.short_message.as_ref());
+        e.tlvs(&self.tlvs);
     }
 }
 
@@ -675,7 +651,7 @@ body_codec!(SubmitMultiResp);
 
 impl<'a> SubmitMultiResp<&'a [u8]> {
     fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = cstr(i, Field::MessageId, 65)?;
+        let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, no_unsuccess) = u8_field(i, Field::NoUnsuccess)?;
         let (i, unsuccess_sme) = UnsuccessSmes::parse_counted(no_unsuccess, i)?;
         let (i, tlvs) = tlvs_tail(i)?;
@@ -702,21 +678,38 @@ impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
 }
 
 impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
-    /// Octets of the body on the wire.
-    pub fn encoded_len(&self) -> usize {
-        self.message_id.encoded_len() + self.unsuccess_sme.encoded_len() + self.tlvs.encoded_len()
+    /// The fields in wire order, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
+        self.unsuccess_sme.encode(e);
+        e.tlvs(&self.tlvs);
     }
+}
 
-    /// Checks every field against its rules, as encoding does.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_cstr(Field::MessageId, self.message_id.as_bytes(), 65)?;
-        self.unsuccess_sme.check()?;
-        self.tlvs.validate()
-    }
+#[cfg(test)]
+mod tests {
+    use super::{DestAddress, UnsuccessSme};
+    use crate::{COctet, CommandStatus, Npi, Ton};
 
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.cstr(self.message_id.as_bytes());
-        self.unsuccess_sme.write(w);
-        self.tlvs.write(w);
+    #[test]
+    fn the_longest_entries_take_max_len_octets() {
+        let twenty = COctet::new(&b"12345678901234567890"[..]);
+        let sme = DestAddress::SmeAddress {
+            dest_addr_ton: Ton::INTERNATIONAL,
+            dest_addr_npi: Npi::ISDN,
+            destination_addr: twenty,
+        };
+        let list = DestAddress::DistributionList { dl_name: twenty };
+        assert_eq!(sme.encoded_len(), DestAddress::MAX_LEN);
+        assert_eq!(DestAddress::MAX_LEN, 24);
+        assert!(list.encoded_len() < DestAddress::MAX_LEN);
+        let unsuccess = UnsuccessSme {
+            dest_addr_ton: Ton::INTERNATIONAL,
+            dest_addr_npi: Npi::ISDN,
+            destination_addr: twenty,
+            error_status_code: CommandStatus::ESME_RINVDSTADR,
+        };
+        assert_eq!(unsuccess.encoded_len(), UnsuccessSme::MAX_LEN);
+        assert_eq!(UnsuccessSme::MAX_LEN, 27);
     }
 }

@@ -474,12 +474,17 @@ fn queue_pdu<B: AsRef<[u8]>, S: Storage>(
     pdu: &Pdu<B>,
     reserve: usize,
 ) -> Result<(), SessionError> {
-    pdu.validate().map_err(SessionError::Encode)?;
+    // Checked once: the write does not check the fields again.
+    let command_length = pdu
+        .checked_header()
+        .map_err(SessionError::Encode)?
+        .command_length;
     if transmit.len() == 0 {
         *since = now;
     }
+    let len = usize::try_from(command_length).unwrap_or(usize::MAX);
     transmit
-        .push(pdu.encoded_len(), reserve, |out| pdu.emit(out))?
+        .push(len, reserve, |out| pdu.emit_checked(command_length, out))?
         .map_err(SessionError::Encode)
 }
 

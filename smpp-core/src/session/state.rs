@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
-use crate::values::InterfaceVersion;
+pub use crate::values::Version;
 
 /// The state of an SMPP session (SMPP v5.0 2.3).
 ///
@@ -144,36 +144,6 @@ impl Role {
         match self {
             Self::Esme => Self::Mc,
             Self::Mc => Self::Esme,
-        }
-    }
-}
-
-/// The version of the specification whose operation matrix applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Version {
-    /// SMPP v3.4 (and v3.3 peers, which bind with a lower
-    /// `interface_version`).
-    V34,
-    /// SMPP v5.0.
-    V50,
-}
-
-impl Version {
-    /// The version an `interface_version` speaks: v5.0 from 0x50, v3.4
-    /// below.
-    pub const fn from_interface_version(interface_version: InterfaceVersion) -> Self {
-        if interface_version.0 >= InterfaceVersion::V50.0 {
-            Self::V50
-        } else {
-            Self::V34
-        }
-    }
-
-    /// The `interface_version` value of this version.
-    pub const fn interface_version(self) -> InterfaceVersion {
-        match self {
-            Self::V34 => InterfaceVersion::V34,
-            Self::V50 => InterfaceVersion::V50,
         }
     }
 }

@@ -18,7 +18,7 @@
 //! tags always pass.
 //!
 //! ```
-//! use smpp_core::session::Version;
+//! use smpp_core::values::Version;
 //! use smpp_core::{CommandStatus, Pdu};
 //!
 //! // deliver_sm_resp, sequence 3, carrying sc_interface_version = 0x34:
@@ -39,20 +39,24 @@
 //! ```
 
 mod placement;
+mod table;
 mod tag;
 mod value;
 
-pub use tag::TlvTag;
-pub use value::{MsValidityTime, TlvValue};
+#[cfg(feature = "serde")]
+pub(crate) use table::serde_kind;
+use table::spec_len_rule;
+pub use table::{TlvTag, TlvValue};
+pub use value::MsValidityTime;
 
 use core::fmt;
 
 use crate::command_id::CommandId;
 use crate::error::{Error, ErrorKind, TlvProblem};
-use crate::session::Version;
-use crate::types::Hex;
+use crate::hex::Hex;
+use crate::values::Version;
+use crate::wire::emit::Emit;
 use crate::wire::scan::has_nul;
-use crate::wire::write::Writer;
 
 /// The length rule of a known tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,42 +79,6 @@ impl LenRule {
     }
 }
 
-/// The length rules of the specification's TLV definitions as written; `None` for unknown tags.
-///
-/// Where implementations disagree with the specification the rule accepts
-/// both (`source_telematics_id` 1 or 2 octets, `broadcast_rep_num` 1 or 2,
-/// `broadcast_end_time` 16 or 17).
-const fn spec_len_rule(tag: u16) -> Option<LenRule> {
-    use LenRule::{Either, Exact, Range};
-    Some(match tag {
-        0x0005 | 0x0006 | 0x0007 | 0x000D | 0x000E | 0x000F | 0x0019 | 0x0030 | 0x0201 | 0x0205
-        | 0x020D | 0x020E | 0x020F | 0x0210 | 0x0302 | 0x0304 | 0x0420 | 0x0421 | 0x0422
-        | 0x0425 | 0x0426 | 0x0427 | 0x0428 | 0x0501 | 0x0600 | 0x0603 | 0x0608 | 0x0611
-        | 0x1201 | 0x1380 => Exact(1),
-        0x0008 | 0x0204 | 0x020A | 0x020B | 0x020C | 0x1203 | 0x1383 => Exact(2),
-        0x0423 | 0x0601 | 0x0605 => Exact(3),
-        0x0017 | 0x0607 => Exact(4),
-        0x060F | 0x0610 => Exact(6),
-        0x0612 => Exact(10),
-        0x0010 | 0x0604 => Either(1, 2),
-        0x0609 => Either(16, 17),
-        0x1204 => Either(1, 4),
-        0x130C => Range(0, 1),
-        0x001D => Range(1, 256),
-        0x001E => Range(1, 65),
-        0x0202 | 0x0203 => Range(2, 23),
-        0x0303 => Range(0, 65),
-        0x0381 => Range(4, 19),
-        0x0424 => Range(0, 65535),
-        0x0602 | 0x060A => Range(1, 255),
-        0x0606 => Range(1, 101),
-        0x060B => Range(1, 1024),
-        0x060D | 0x060E => Range(7, 65),
-        0x0613 => Range(1, 5),
-        _ => return None,
-    })
-}
-
 impl LenRule {
     const fn same(self, other: Self) -> bool {
         match (self, other) {
@@ -123,22 +91,38 @@ impl LenRule {
     }
 }
 
-/// The pages of 64 tags that hold every tag with a rule (checked by a test).
-const PAGES: [u16; 10] = [
-    0x0000, 0x0200, 0x0300, 0x0380, 0x0400, 0x0500, 0x0600, 0x1200, 0x1300, 0x1380,
-];
-
-/// Page index by `tag >> 6`; `u8::MAX` for pages without rules.
+/// The pages of 64 tags that hold a tag of the table: how many, and the
+/// index of each page by `tag >> 6` (`u8::MAX` for pages without tags).
 // Evaluated at compile time: an index out of range fails the build.
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const PAGE_OF: [u8; 0x50] = {
-    let mut table = [u8::MAX; 0x50];
-    let mut p = 0;
-    while p < PAGES.len() {
-        table[(PAGES[p] >> 6) as usize] = p as u8;
-        p += 1;
+const PAGING: (usize, [u8; 1024]) = {
+    let mut page_of = [u8::MAX; 1024];
+    let mut count = 0;
+    let mut t = 0;
+    while t < TlvTag::ALL.len() {
+        let page = (TlvTag::ALL[t].0 >> 6) as usize;
+        if page_of[page] == u8::MAX {
+            page_of[page] = count as u8;
+            count += 1;
+        }
+        t += 1;
     }
-    table
+    (count, page_of)
+};
+
+/// The first tag of each page of [`PAGING`].
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const PAGES: [u16; PAGING.0] = {
+    let mut pages = [0; PAGING.0];
+    let mut page = 0;
+    while page < PAGING.1.len() {
+        if PAGING.1[page] != u8::MAX {
+            pages[PAGING.1[page] as usize] = (page as u16) << 6;
+        }
+        page += 1;
+    }
+    pages
 };
 
 /// The distinct rules, and how many there are.
@@ -195,7 +179,7 @@ const CODES: [[u8; 64]; PAGES.len()] = {
 /// length). A table lookup built at compile time from the rules above.
 #[inline]
 pub(crate) fn len_rule(tag: TlvTag) -> Option<LenRule> {
-    let page = *PAGE_OF.get(usize::from(tag.0 >> 6))?;
+    let page = *PAGING.1.get(usize::from(tag.0 >> 6))?;
     let code = *CODES.get(usize::from(page))?.get(usize::from(tag.0 & 63))?;
     DISTINCT.0.get(usize::from(code).checked_sub(1)?).copied()
 }
@@ -471,7 +455,7 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
     /// [`crate::Pdu::check_tlvs_allowed`] makes it for a decoded PDU.
     ///
     /// ```
-    /// use smpp_core::session::Version;
+    /// use smpp_core::values::Version;
     /// use smpp_core::{CommandId, CommandStatus, Tlvs};
     ///
     /// // user_message_reference = 7, a vendor TLV 0x1400.
@@ -493,16 +477,17 @@ impl<B: AsRef<[u8]>> Tlvs<B> {
         }
     }
 
+    /// The region as the body of a header-only PDU, for [`Emit`].
+    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
+        e.tlvs(self);
+    }
+
     /// [`Self::validate`], and every tag of `required` is present (one walk).
     pub(crate) fn validate_requiring<const N: usize>(
         &self,
         required: &[TlvTag; N],
     ) -> Result<(), Error> {
         all_seen(walk(self.as_bytes(), required)?, required)
-    }
-
-    pub(crate) fn write(&self, w: &mut Writer<'_>) {
-        w.bytes(self.as_bytes());
     }
 }
 
@@ -720,7 +705,7 @@ impl<const N: usize> TlvBuf<N> {
 
 #[cfg(test)]
 mod len_rule_tests {
-    use super::{DISTINCT, TlvTag, len_rule, spec_len_rule};
+    use super::{DISTINCT, PAGES, TlvTag, len_rule, spec_len_rule};
 
     #[test]
     fn the_table_agrees_with_the_rules_for_every_tag() {
@@ -728,5 +713,6 @@ mod len_rule_tests {
             assert_eq!(len_rule(TlvTag(tag)), spec_len_rule(tag), "tag {tag:#06x}");
         }
         assert!(DISTINCT.1 < DISTINCT.0.len());
+        assert_eq!(PAGES.len(), 10);
     }
 }

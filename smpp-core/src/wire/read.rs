@@ -10,8 +10,6 @@ use nom::error::{ErrorKind as NomKind, ParseError};
 use nom::number::complete::{be_u8, be_u32};
 
 use crate::error::{Error, ErrorKind, Field, FieldProblem};
-use crate::types::COctet;
-use crate::wire::scan::find_nul;
 
 /// The error type the readers give nom: the crate's [`Error`] in a private
 /// wrapper, so that nom's traits are implemented on no public type and nom
@@ -75,36 +73,6 @@ pub(crate) fn u8_fields<const N: usize>(i: &[u8], fields: [Field; N]) -> Res<'_,
             Some(&field) => field_err(field, FieldProblem::Missing),
             None => nom::Err::Error(ReadError::from_error_kind(i, NomKind::Eof)),
         }),
-    }
-}
-
-/// A C-Octet String of at most `max` octets, NUL included. The NUL is searched
-/// for within the first `max` octets only.
-#[inline]
-pub(crate) fn cstr(i: &[u8], field: Field, max: usize) -> Res<'_, COctet<&[u8]>> {
-    let window = i.get(..max).unwrap_or(i);
-    let Some(nul) = find_nul(window) else {
-        let problem = if i.is_empty() {
-            FieldProblem::Missing
-        } else {
-            FieldProblem::Unterminated { max }
-        };
-        return Err(field_err(field, problem));
-    };
-    match (i.get(..nul), i.get(nul + 1..)) {
-        (Some(value), Some(rest)) => Ok((rest, COctet::new(value))),
-        _ => Err(field_err(field, FieldProblem::Unterminated { max })),
-    }
-}
-
-/// An SMPP time field: a C-Octet String that is empty or an SMPP time of
-/// 16 characters (see [`crate::time::check_field`]).
-#[inline]
-pub(crate) fn time(i: &[u8], field: Field) -> Res<'_, COctet<&[u8]>> {
-    let (rest, value) = cstr(i, field, 17)?;
-    match crate::time::check_field(field, value.as_bytes()) {
-        Ok(()) => Ok((rest, value)),
-        Err(problem) => Err(field_err(field, problem)),
     }
 }
 

@@ -5,6 +5,7 @@ use core::time::Duration;
 use clap::Args;
 use serde_json::{Map, Value, json};
 use smpp_std::session::SmResponse;
+use smpp_tools::message::unhex;
 use tokio::time::Instant;
 
 use crate::common::{self, Bind, Connection, Message, Payload, Receipts, Split};
@@ -52,28 +53,6 @@ pub(crate) struct SendArgs {
     dlr_timeout_ms: u64,
 }
 
-/// The octets of a hexadecimal string (spaces allowed).
-fn unhex(s: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err("--hex: an odd number of digits".into());
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            core::str::from_utf8(pair)
-                .ok()
-                .and_then(|p| u8::from_str_radix(p, 16).ok())
-                .ok_or_else(|| {
-                    format!(
-                        "--hex: {:?} is not hexadecimal",
-                        String::from_utf8_lossy(pair)
-                    )
-                })
-        })
-        .collect()
-}
-
 /// What became of one message.
 struct Sent {
     line: Map<String, Value>,
@@ -86,7 +65,9 @@ struct Sent {
 pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
     let payload = match (&args.text, &args.hex) {
         (Some(text), _) => Payload::Text(text.clone()),
-        (None, Some(hex)) => Payload::Binary(unhex(hex)?),
+        (None, Some(hex)) => {
+            Payload::Binary(unhex(hex).ok_or("--hex: not an even number of hexadecimal digits")?)
+        }
         (None, None) => return Err("give --text or --hex".into()),
     };
     // Check that the message can be made before connecting.
@@ -182,16 +163,4 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         let _ = writeln!(out, "{}", Value::Object(s.line.clone()));
     }
     Ok(receipts_ok && sent.iter().all(|s| s.acknowledged))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unhex;
-
-    #[test]
-    fn hex_content() {
-        assert_eq!(unhex("0a FF"), Ok(vec![0x0a, 0xff]));
-        assert!(unhex("0").is_err());
-        assert!(unhex("0g").is_err());
-    }
 }

@@ -101,7 +101,7 @@ pub(crate) fn parse_line(line: &str) -> Result<Line, HexError> {
             continue;
         }
         token_start = false;
-        let Some(digit) = c.to_digit(16).and_then(|d| u8::try_from(d).ok()) else {
+        let Some(digit) = u8::try_from(c).ok().and_then(smpp_core::hex::digit) else {
             return Err(HexError {
                 column: column_of(at),
                 message: format!("not hex: {c:?}"),

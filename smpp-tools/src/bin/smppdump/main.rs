@@ -217,13 +217,7 @@ fn parse_args() -> Result<Options, String> {
 }
 
 fn to_hex(bytes: &[u8]) -> String {
-    use core::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    smpp_core::hex::Hex(bytes).to_string()
 }
 
 /// The outcome of one input line or PDU.

@@ -15,6 +15,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use smpp_std::server::ServerHandle;
+use smpp_tools::message::unhex;
 use tokio::net::TcpListener;
 
 use crate::report::{self, Rates};
@@ -106,21 +107,6 @@ async fn route(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
     }
 }
 
-/// The octets of a hexadecimal string (spaces allowed).
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let text = core::str::from_utf8(pair).ok()?;
-            u8::from_str_radix(text, 16).ok()
-        })
-        .collect()
-}
-
 /// `POST /mo` with `{"system_id": ..., "to": ..., "from": ..., "text": ...}`
 /// (or `"hex"` for binary content): the message goes to a receiver of
 /// `system_id`, or, without it, to one whose `address_range` matches `to`.
@@ -167,17 +153,5 @@ async fn mo(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
         }
         Err(e @ MoError::Split(_)) => error(StatusCode::BAD_REQUEST, &e.to_string()),
         Err(e) => error(StatusCode::BAD_GATEWAY, &e.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unhex;
-
-    #[test]
-    fn hex_bodies() {
-        assert_eq!(unhex("00 ff10"), Some(vec![0, 0xff, 0x10]));
-        assert_eq!(unhex("abc"), None);
-        assert_eq!(unhex("zz"), None);
     }
 }

@@ -1,0 +1,69 @@
+//! The golden vectors of `testdata/` and the reader of their `.hex` format
+//! (on smpp-core's hex digits), for every test, benchmark and fuzz seed of
+//! the workspace. The
+//! crates that do not depend on `smpp-tests` include this file as a module:
+//! the integration tests of smpp-core and smpp-std through a link to it
+//! (`tests/common/testdata.rs`), which `cargo package` follows, the
+//! benchmarks by `#[path]`. It needs nothing but `std`.
+
+use std::path::{Path, PathBuf};
+
+/// The `testdata/` folder, through the crate's link to the workspace's
+/// (which `cargo package` follows, so a packaged crate carries it).
+pub fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// The octets of a `.hex` vector: hex digits, `#` comment lines and
+/// anything not a hex digit ignored.
+///
+/// # Panics
+///
+/// On an odd number of hex digits.
+pub fn hex(text: &str) -> Vec<u8> {
+    let digits = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(str::bytes)
+        .filter(u8::is_ascii_hexdigit);
+    smpp_core::hex::octets(digits)
+        .collect::<Option<_>>()
+        .expect("an even number of hex digits")
+}
+
+/// The vector `testdata/<name>.hex`.
+///
+/// # Panics
+///
+/// If it cannot be read.
+pub fn load(name: &str) -> Vec<u8> {
+    let path = dir().join(format!("{name}.hex"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    hex(&text)
+}
+
+/// Every vector, as (file name without `.hex`, octets), sorted by name.
+///
+/// # Panics
+///
+/// If `testdata/` cannot be read, or holds fewer than the 39 vectors it
+/// has.
+pub fn vectors() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir())
+        .expect("testdata/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "hex"))
+        .map(|p| {
+            let name = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("UTF-8 name")
+                .to_owned();
+            let text = std::fs::read_to_string(&p).expect("readable vector");
+            (name, hex(&text))
+        })
+        .collect();
+    out.sort();
+    assert!(out.len() >= 39, "only {} vectors", out.len());
+    out
+}
