@@ -1405,6 +1405,8 @@ impl<S: Transport> Drop for Client<S> {
 /// order never leave the window idle. Outcomes that came before those of
 /// older requests are kept until their turn, as many as the window at
 /// most (beyond that, sending waits).
+///
+/// See the example on [`Client`].
 #[must_use = "requests are sent as the outcomes are taken"]
 pub struct Responses<'a, S: Transport, I> {
     client: &'a mut Client<S>,

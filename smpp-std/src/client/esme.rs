@@ -964,6 +964,8 @@ impl IncomingSet {
 /// from every session of an [`Esme`], in the order each session received
 /// them: see [`Incoming`] for how each is answered and how a slow
 /// application slows the MC down.
+///
+/// See the example on [`EsmeIncoming::recv`].
 pub struct EsmeIncoming {
     set: Arc<IncomingSet>,
 }

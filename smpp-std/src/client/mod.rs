@@ -109,7 +109,7 @@ pub use tokio_rustls::rustls;
 pub use esme::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 
 /// An ESME's handle on its session: a [`Handle`] (see there for every
-/// call).
+/// call). See the example on [`connect`].
 pub type Client = Handle;
 
 /// Connects to `addr` over TCP (with `TCP_NODELAY`) and binds as the

@@ -1050,6 +1050,8 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 /// an in-memory pipe) until it ends, with a server of its own (no
 /// listener, the default admission); returns why it closed. To share a
 /// server's handler, admission and shutdown, use [`ServerHandle::serve`].
+///
+/// See the example of the [`session`](crate::session) module.
 pub async fn serve<IO, H>(io: IO, config: Config, handler: Arc<H>) -> CloseReason
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
