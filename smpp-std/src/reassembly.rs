@@ -58,9 +58,8 @@ use crate::owned::{DataSm, DeliverSm, Tlvs};
 /// assert_eq!(other, Outcome::Incomplete { received: 1, total: 2 });
 /// assert_eq!(r.len(), 2);
 ///
-/// let Outcome::Complete(message) = r.insert(now, key("esme-1"), 2, 2, Bytes::from_static(b"Alice"))? else {
-///     panic!("complete");
-/// };
+/// let last = r.insert(now, key("esme-1"), 2, 2, Bytes::from_static(b"Alice"))?;
+/// let Outcome::Complete(message) = last else { panic!("complete") };
 /// assert_eq!(message.concat(), "Hello, Alice");
 /// assert_eq!(r.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

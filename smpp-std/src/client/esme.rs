@@ -36,7 +36,8 @@ use crate::session::{
 /// assert_eq!(backoff.delay(3), Duration::from_secs(4));
 /// assert_eq!(backoff.delay(20), Duration::from_secs(30)); // at most `max`
 ///
-/// let steady = Backoff { initial: Duration::from_secs(1), max: Duration::from_secs(1), factor: 1.0 };
+/// let second = Duration::from_secs(1);
+/// let steady = Backoff { initial: second, max: second, factor: 1.0 };
 /// assert_eq!(steady.delay(7), Duration::from_secs(1));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,7 +90,8 @@ impl Backoff {
 /// // An address nobody listens on.
 /// let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
 ///
-/// let retry = Backoff { initial: Duration::from_millis(10), max: Duration::from_millis(10), factor: 1.0 };
+/// let wait = Duration::from_millis(10);
+/// let retry = Backoff { initial: wait, max: wait, factor: 1.0 };
 /// let config = Config::esme(BindType::Transmitter);
 /// let (esme, _incoming) = Esme::builder(addr.to_string(), config).reconnect(retry).start()?;
 /// let mut events = esme.events();
@@ -1008,7 +1010,10 @@ impl EsmeIncoming {
     /// let (esme, mut incoming) = Esme::builder(addr.to_string(), config).start()?;
     /// esme.wait_bound(1).await?;
     ///
-    /// let mo = SubmitSmBuilder::deliver_sm(0).source_addr("447700900123").short_message("Hi").build()?;
+    /// let mo = SubmitSmBuilder::deliver_sm(0)
+    ///     .source_addr("447700900123")
+    ///     .short_message("Hi")
+    ///     .build()?;
     /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
     /// let request = incoming.recv().await.expect("a deliver_sm");
     /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);

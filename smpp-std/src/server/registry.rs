@@ -81,10 +81,12 @@ impl Limits {
 /// # }
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let every = AccountLimits::UNLIMITED.with_max_binds(1).with_max_messages_per_second(100);
+/// let bulk = AccountLimits::UNLIMITED.with_max_binds(2).with_max_messages_per_session(1);
 /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
 ///     .await?
-///     .with_account_limits(AccountLimits::UNLIMITED.with_max_binds(1).with_max_messages_per_second(100))
-///     .with_account("bulk", AccountLimits::UNLIMITED.with_max_binds(2).with_max_messages_per_session(1))
+///     .with_account_limits(every)
+///     .with_account("bulk", bulk)
 ///     .with_bind_limit_status(CommandStatus::ESME_RBINDFAIL);
 /// let addr = server.local_addr()?;
 /// let smsc = server.handle();

@@ -106,7 +106,10 @@ impl Request {
     /// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
     /// let (_esme, mut incoming) = client::connect(addr, config).await?;
     ///
-    /// let mo = SubmitSmBuilder::deliver_sm(0).source_addr("447700900123").short_message("Hi").build()?;
+    /// let mo = SubmitSmBuilder::deliver_sm(0)
+    ///     .source_addr("447700900123")
+    ///     .short_message("Hi")
+    ///     .build()?;
     /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
     /// let request = incoming.recv().await.expect("a deliver_sm");
     /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);

@@ -53,6 +53,7 @@ pub struct Latency {
 /// ```
 /// use smpp_core::session::{BindType, Config};
 /// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::session::PduCount;
 /// use smpp_std::{SubmitSmBuilder, client};
 /// # use std::sync::Arc;
 /// # use smpp_std::server::{self, BindRequest, Context, Handler};
@@ -80,7 +81,8 @@ pub struct Latency {
 /// let traffic = stats.traffic;
 /// assert_eq!(traffic.sent_of(CommandId::SUBMIT_SM), 3);
 /// assert_eq!(traffic.received_of(CommandId::SUBMIT_SM_RESP), 3);
-/// assert!(traffic.received.iter().any(|c| c.command_status == CommandStatus::ESME_RTHROTTLED && c.count == 3));
+/// let throttled = |c: &&PduCount| c.command_status == CommandStatus::ESME_RTHROTTLED;
+/// assert_eq!(traffic.received.iter().find(throttled).map(|c| c.count), Some(3));
 /// assert_eq!(traffic.throttled, 3);
 /// assert_eq!(traffic.latency.count, 3);
 /// assert!(traffic.latency.p50 <= traffic.latency.max);
