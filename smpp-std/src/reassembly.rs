@@ -40,6 +40,30 @@ use smpp_core::text::udh::{Udh, UdhError};
 use crate::owned::{DataSm, DeliverSm, Tlvs};
 
 /// Identifies one concatenated message.
+///
+/// Equal references from two peers are two messages:
+///
+/// ```
+/// use std::time::Instant;
+///
+/// use bytes::Bytes;
+/// use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler, ReferenceKind};
+///
+/// let mut r = Reassembler::new(Config::default());
+/// let now = Instant::now();
+/// let key = |peer| MessageKey::new(peer, "447700900001", "40404", ReferenceKind::Udh8, 7);
+/// let first = r.insert(now, key("esme-1"), 2, 1, Bytes::from_static(b"Hello, "))?;
+/// assert_eq!(first, Outcome::Incomplete { received: 1, total: 2 });
+/// let other = r.insert(now, key("esme-2"), 2, 2, Bytes::from_static(b"Bob"))?;
+/// assert_eq!(other, Outcome::Incomplete { received: 1, total: 2 });
+/// assert_eq!(r.len(), 2);
+///
+/// let last = r.insert(now, key("esme-1"), 2, 2, Bytes::from_static(b"Alice"))?;
+/// let Outcome::Complete(message) = last else { panic!("complete") };
+/// assert_eq!(message.concat(), "Hello, Alice");
+/// assert_eq!(r.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MessageKey<P> {
     /// The peer the parts came from (session, system id...).
@@ -57,7 +81,7 @@ pub struct MessageKey<P> {
 }
 
 impl<P> MessageKey<P> {
-    /// Builds a key.
+    /// Builds a key (see the example on [`MessageKey`]).
     pub fn new(
         peer: P,
         source: impl AsRef<[u8]>,
@@ -214,6 +238,35 @@ pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
 }
 
 /// Reassembles concatenated messages from many peers; see the [module documentation](self).
+///
+/// A message whose last part never comes:
+///
+/// ```
+/// use std::time::{Duration, Instant};
+///
+/// use bytes::Bytes;
+/// use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler, ReferenceKind};
+///
+/// let config = Config { timeout: Duration::from_secs(60), ..Config::default() };
+/// let mut r = Reassembler::new(config);
+/// let start = Instant::now();
+/// let key = MessageKey::new(1_u64, "447700900001", "40404", ReferenceKind::Sar, 0x2A);
+///
+/// let part = r.insert(start, key.clone(), 3, 1, Bytes::from_static(b"one "))?;
+/// assert_eq!(part, Outcome::Incomplete { received: 1, total: 3 });
+/// let again = r.insert(start, key.clone(), 3, 1, Bytes::from_static(b"one "))?;
+/// assert_eq!(again, Outcome::Duplicate);
+/// assert!(r.held_by(&1) > 4); // the payload and the bookkeeping
+///
+/// // Not yet too old; then dropped and reported once.
+/// assert!(r.expire(start + Duration::from_secs(30)).is_empty());
+/// let expired = r.expire(start + Duration::from_secs(61));
+/// assert_eq!(expired.len(), 1);
+/// assert_eq!((expired[0].key.clone(), expired[0].received, expired[0].total), (key, 1, 3));
+/// assert!(r.is_empty());
+/// assert_eq!(r.held_by(&1), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Reassembler<P> {
     config: Config,
@@ -228,6 +281,8 @@ pub struct Reassembler<P> {
 
 impl<P: Eq + Hash + Clone> Reassembler<P> {
     /// An empty reassembler.
+    ///
+    /// See the example on [`Reassembler`].
     pub fn new(config: Config) -> Self {
         Self {
             config,
@@ -327,6 +382,8 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     /// ([`reports_discarded`](Self::reports_discarded)). Messages dropped here are reported by
     /// the next [`expire`](Self::expire); until then each report is charged to its peer
     /// ([`report_overhead`]), so they cannot pile up without limit.
+    ///
+    /// See the example on [`Reassembler`].
     pub fn insert(
         &mut self,
         now: Instant,
@@ -462,6 +519,8 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     /// together with those [`insert`](Self::insert) dropped for their age since the last call
     /// (first, oldest first), whose charge the peers then get back. Each message is reported
     /// once, except the reports [`insert`](Self::insert) had to discard.
+    ///
+    /// See the example on [`Reassembler`].
     pub fn expire(&mut self, now: Instant) -> Vec<Incomplete<P>> {
         let old: Vec<MessageKey<P>> = self
             .pending

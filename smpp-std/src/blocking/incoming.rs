@@ -109,6 +109,8 @@ impl Responder {
 /// or nothing when the connection ends. `alert_notification` has no
 /// response; answering it does nothing.
 ///
+/// See the example on [`Client::recv`](super::Client::recv).
+///
 /// The PDU's fields are slices of the frame it came in.
 #[derive(Debug)]
 pub struct Request {

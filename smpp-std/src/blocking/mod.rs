@@ -293,6 +293,75 @@ fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
 /// Once the session is closed (unbound, the connection lost, a timer),
 /// every call fails with [`Error::Closed`] carrying the reason; results
 /// already known stay available to [`Client::wait`].
+///
+/// One message, then a batch through the window, then a few pipelined by
+/// hand:
+///
+/// ```
+/// use smpp_core::session::{BindType, CloseReason, Config};
+/// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::SubmitSmBuilder;
+/// use smpp_std::blocking::{Answer, Client, SmResponse};
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+/// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+/// #     }
+/// # }
+/// # /// An SMSC on a thread of its own.
+/// # fn smsc() -> std::net::SocketAddr {
+/// #     let (tx, rx) = std::sync::mpsc::channel();
+/// #     std::thread::spawn(move || {
+/// #         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// #         runtime.block_on(async move {
+/// #             let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await.unwrap();
+/// #             tx.send(server.local_addr().unwrap()).unwrap();
+/// #             server.run().await
+/// #         })
+/// #     });
+/// #     rx.recv().unwrap()
+/// # }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let addr = smsc();
+///
+/// let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+/// let mut client = Client::connect(addr, config)?;
+/// let submit = |n: u32| {
+///     SubmitSmBuilder::new(0)
+///         .destination_addr("447700900123")
+///         .short_message(format!("message {n}"))
+///         .build()
+/// };
+///
+/// let resp = client.submit_sm(submit(0)?)?;
+/// assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+/// assert_eq!(resp.message_id.to_string(), "id-2"); // the bind was number 1
+/// let pdu = client.send(submit(1)?)?; // any request: its response PDU
+/// assert_eq!(pdu.command_id(), CommandId::SUBMIT_SM_RESP);
+///
+/// // A hundred messages, the window kept full; the answers in order.
+/// let messages = (0..100).map(submit).collect::<Result<Vec<_>, _>>()?;
+/// let answers = client.submit_many(messages).collect::<Result<Vec<_>, _>>()?;
+/// assert_eq!(answers.len(), 100);
+/// assert!(answers.iter().all(SmResponse::is_ok));
+///
+/// // By hand: queue without waiting, then take each outcome, oldest first.
+/// let first = client.queue(submit(200)?)?;
+/// let second = client.queue(submit(201)?)?;
+/// assert_eq!(client.queued(), 2);
+/// let outcomes: Vec<u32> = std::iter::from_fn(|| client.wait())
+///     .map(|outcome| outcome.map(|pdu| pdu.sequence_number))
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(outcomes, [first, second]);
+///
+/// client.unbind()?;
+/// assert_eq!(client.close_reason(), Some(CloseReason::Unbound));
+/// # Ok(())
+/// # }
+/// ```
 pub struct Client<S: Transport = TcpStream> {
     stream: S,
     engine: Engine,
@@ -340,6 +409,8 @@ impl Client<TcpStream> {
     /// Connects to `addr` over TCP (with `TCP_NODELAY`) and binds as
     /// `config` says (see [`Client::bind`]). Connecting may take up to the
     /// `response_timer` for each address `addr` resolves to.
+    ///
+    /// See the example on [`Client`].
     pub fn connect(addr: impl ToSocketAddrs, config: Config) -> Result<Self, Error> {
         let timeout = config.timers().response_timer;
         Self::connect_timeout(addr, config, timeout)
@@ -379,6 +450,51 @@ impl<S: Transport> Client<S> {
     /// ends, or the `response_timer` runs out, first. A configuration of
     /// the MC side is refused with [`SessionError::WrongRole`]. The
     /// connection is shut down on every error.
+    ///
+    /// Over a connection the application opened itself:
+    ///
+    /// ```
+    /// use std::net::TcpStream;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::CommandStatus;
+    /// use smpp_std::blocking::{Answer, Client};
+    /// # use std::sync::Arc;
+    /// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+    /// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+    /// #     }
+    /// # }
+    /// # /// An SMSC on a thread of its own.
+    /// # fn smsc() -> std::net::SocketAddr {
+    /// #     let (tx, rx) = std::sync::mpsc::channel();
+    /// #     std::thread::spawn(move || {
+    /// #         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// #         runtime.block_on(async move {
+    /// #             let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await.unwrap();
+    /// #             tx.send(server.local_addr().unwrap()).unwrap();
+    /// #             server.run().await
+    /// #         })
+    /// #     });
+    /// #     rx.recv().unwrap()
+    /// # }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let addr = smsc();
+    ///
+    /// let stream = TcpStream::connect(addr)?;
+    /// let mut client = Client::bind(stream, Config::esme(BindType::Transceiver))?;
+    /// assert_eq!(client.bind_type(), Some(BindType::Transceiver));
+    /// assert_eq!(client.bind_info().map(|b| b.bind_type), Some(BindType::Transceiver));
+    /// assert_eq!(client.window(), 10); // Config's default
+    /// client.enquire_link()?;
+    /// client.unbind()?;
+    /// assert!(client.is_closed());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bind(mut stream: S, config: Config) -> Result<Self, Error> {
         if config.role() != Role::Esme {
             let _ = stream.shutdown();
@@ -459,6 +575,8 @@ impl<S: Transport> Client<S> {
     /// once with [`Error::NoResponse`] for a PDU that gets no response,
     /// with [`Error::Refused`] for one the operation matrix forbids, and
     /// with [`Error::Closed`] once the session is closed.
+    ///
+    /// See the example on [`Client`].
     pub fn send(&mut self, request: impl IntoRequest) -> Result<Pdu, Error> {
         self.send_body(request.into_request(None)?)
     }
@@ -468,6 +586,8 @@ impl<S: Transport> Client<S> {
     /// the body) and waits for the `submit_sm_resp`: its status and
     /// `message_id`. Another command is refused with
     /// [`Error::UnexpectedCommand`], and nothing is sent.
+    ///
+    /// See the example on [`Client`].
     pub fn submit_sm(&mut self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         let body = submit_sm.into_request(Some(CommandId::SUBMIT_SM))?;
         self.send_body(body).map(SmResponse::from)
@@ -500,6 +620,8 @@ impl<S: Transport> Client<S> {
     /// for: one more is refused with [`SessionError::WindowFull`]
     /// ([`Error::Refused`]), and nothing is sent. Fails as
     /// [`Client::send`] does otherwise.
+    ///
+    /// See the example on [`Client`].
     pub fn queue(&mut self, request: impl IntoRequest) -> Result<u32, Error> {
         if self.outcomes.len() >= self.window() {
             return Err(Error::Refused(SessionError::WindowFull));
@@ -511,12 +633,16 @@ impl<S: Transport> Client<S> {
 
     /// The outcome of the oldest request queued with [`Client::queue`],
     /// waiting for it if needed; `None` when none is queued.
+    ///
+    /// See the example on [`Client`].
     pub fn wait(&mut self) -> Option<Result<Pdu, Error>> {
         let tag = *self.outcomes.keys().next()?;
         Some(self.wait_for(tag))
     }
 
     /// Requests queued with [`Client::queue`] and not waited for yet.
+    ///
+    /// See the example on [`Client`].
     pub fn queued(&self) -> usize {
         self.outcomes.len()
     }
@@ -529,6 +655,8 @@ impl<S: Transport> Client<S> {
     ///
     /// Requests queued with [`Client::queue`] before share the window;
     /// their outcomes stay for [`Client::wait`].
+    ///
+    /// See the example on [`Client`].
     pub fn send_many<I>(&mut self, requests: I) -> Responses<'_, S, I::IntoIter>
     where
         I: IntoIterator,
@@ -546,6 +674,8 @@ impl<S: Transport> Client<S> {
     /// [`Client::send_many`] for `submit_sm`: the status and `message_id`
     /// of each response, in order. Another command is refused with
     /// [`Error::UnexpectedCommand`] in its place, and not sent.
+    ///
+    /// See the example on [`Client`].
     pub fn submit_many<I>(&mut self, requests: I) -> impl Iterator<Item = Result<SmResponse, Error>>
     where
         I: IntoIterator,
@@ -612,6 +742,58 @@ impl<S: Transport> Client<S> {
     ///
     /// With a handler ([`Client::on_request`]) requests go there instead,
     /// and `recv` runs the session for `timeout`.
+    ///
+    /// A receiver, and the message its SMSC sends it once it is bound:
+    ///
+    /// ```
+    /// use core::time::Duration;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::{Body, CommandId, CommandStatus};
+    /// use smpp_std::blocking::{Answer, Client};
+    /// # use std::sync::Arc;
+    /// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+    /// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+    /// #     }
+    /// #     fn bound(&self, cx: &Context) {
+    /// #         let session = cx.session().clone();
+    /// #         let mo = smpp_std::SubmitSmBuilder::deliver_sm(0).short_message("Hi").build().unwrap();
+    /// #         tokio::spawn(async move { session.deliver_sm(mo).await });
+    /// #     }
+    /// # }
+    /// # /// An SMSC on a thread of its own.
+    /// # fn smsc() -> std::net::SocketAddr {
+    /// #     let (tx, rx) = std::sync::mpsc::channel();
+    /// #     std::thread::spawn(move || {
+    /// #         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// #         runtime.block_on(async move {
+    /// #             let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await.unwrap();
+    /// #             tx.send(server.local_addr().unwrap()).unwrap();
+    /// #             server.run().await
+    /// #         })
+    /// #     });
+    /// #     rx.recv().unwrap()
+    /// # }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let addr = smsc();
+    ///
+    /// let mut client = Client::connect(addr, Config::esme(BindType::Receiver))?;
+    /// let request = client.recv(Duration::from_secs(5))?.expect("a deliver_sm");
+    /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
+    /// let Body::DeliverSm(mo) = &request.pdu().body else { panic!("not a deliver_sm") };
+    /// assert_eq!(mo.short_message, "Hi");
+    /// request.respond(Answer::Ok);
+    ///
+    /// // Nothing more comes.
+    /// assert!(client.recv(Duration::from_millis(10))?.is_none());
+    /// client.unbind()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn recv(&mut self, timeout: Duration) -> Result<Option<Request>, Error> {
         let deadline = Instant::now().checked_add(timeout);
         self.drive(deadline, |c| !c.inbox.is_empty());
@@ -681,6 +863,8 @@ impl<S: Transport> Client<S> {
     /// took and has not answered by then stay unanswered (the MC delivers
     /// them again). Ok once the unbind exchange completed, also when the
     /// MC unbound first.
+    ///
+    /// See the example on [`Client`].
     pub fn unbind(&mut self) -> Result<(), Error> {
         self.unbind_within(None);
         match self.engine.close_reason() {
@@ -782,6 +966,8 @@ impl<S: Transport> Client<S> {
     }
 
     /// Why the session closed, once it has.
+    ///
+    /// See the example on [`Client`].
     pub fn close_reason(&self) -> Option<CloseReason> {
         self.engine.close_reason()
     }
@@ -1219,6 +1405,8 @@ impl<S: Transport> Drop for Client<S> {
 /// order never leave the window idle. Outcomes that came before those of
 /// older requests are kept until their turn, as many as the window at
 /// most (beyond that, sending waits).
+///
+/// See the example on [`Client`].
 #[must_use = "requests are sent as the outcomes are taken"]
 pub struct Responses<'a, S: Transport, I> {
     client: &'a mut Client<S>,

@@ -16,6 +16,86 @@ use std::net::{Shutdown, TcpStream};
 ///
 /// Implemented for [`TcpStream`] (and Unix domain sockets); a stream layered
 /// over a TCP socket, such as a TLS stream, runs through [`WithSocket`].
+///
+/// A connection that counts the octets written:
+///
+/// ```
+/// use core::time::Duration;
+/// use std::io::{self, Read, Write};
+/// use std::net::TcpStream;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::blocking::{Answer, Client, Transport};
+///
+/// struct Counted {
+///     tcp: TcpStream,
+///     written: usize,
+/// }
+///
+/// impl Read for Counted {
+///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+///         self.tcp.read(buf)
+///     }
+/// }
+///
+/// impl Write for Counted {
+///     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+///         let n = self.tcp.write(buf)?;
+///         self.written += n;
+///         Ok(n)
+///     }
+///
+///     fn flush(&mut self) -> io::Result<()> {
+///         self.tcp.flush()
+///     }
+/// }
+///
+/// impl Transport for Counted {
+///     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+///         self.tcp.set_read_timeout(timeout)
+///     }
+///
+///     fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+///         self.tcp.set_write_timeout(timeout)
+///     }
+///
+///     fn shutdown(&mut self) -> io::Result<()> {
+///         self.tcp.shutdown(std::net::Shutdown::Both)
+///     }
+/// }
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+/// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+/// #     }
+/// # }
+/// # /// An SMSC on a thread of its own.
+/// # fn smsc() -> std::net::SocketAddr {
+/// #     let (tx, rx) = std::sync::mpsc::channel();
+/// #     std::thread::spawn(move || {
+/// #         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// #         runtime.block_on(async move {
+/// #             let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await.unwrap();
+/// #             tx.send(server.local_addr().unwrap()).unwrap();
+/// #             server.run().await
+/// #         })
+/// #     });
+/// #     rx.recv().unwrap()
+/// # }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let addr = smsc();
+///
+/// let counted = Counted { tcp: TcpStream::connect(addr)?, written: 0 };
+/// let client = Client::bind(counted, Config::esme(BindType::Transmitter))?;
+/// // bind_transmitter: a 16-octet header and seven empty fields.
+/// assert_eq!(client.get_ref().written, 16 + 7);
+/// # Ok(())
+/// # }
+/// ```
 pub trait Transport: Read + Write {
     /// How long the next reads may block; `None`: until data comes.
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;

@@ -25,6 +25,21 @@ use crate::session::{
 /// most `max`; each is then drawn at random between half of it and all
 /// of it ("equal jitter"), so that many ESMEs dropped at once do not come
 /// back at once.
+///
+/// ```
+/// use core::time::Duration;
+///
+/// use smpp_std::client::Backoff;
+///
+/// let backoff = Backoff::RECONNECT;
+/// assert_eq!(backoff.delay(0), Duration::from_millis(500));
+/// assert_eq!(backoff.delay(3), Duration::from_secs(4));
+/// assert_eq!(backoff.delay(20), Duration::from_secs(30)); // at most `max`
+///
+/// let second = Duration::from_secs(1);
+/// let steady = Backoff { initial: second, max: second, factor: 1.0 };
+/// assert_eq!(steady.delay(7), Duration::from_secs(1));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Backoff {
     /// The first wait.
@@ -61,6 +76,39 @@ impl Backoff {
 
 /// What happens to the connections of an [`Esme`]
 /// ([`Esme::events`]); `slot` numbers its sessions from 0.
+///
+/// An ESME whose MC does not listen (yet):
+///
+/// ```
+/// use core::time::Duration;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_std::client::{Backoff, Esme, EsmeEvent};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // An address nobody listens on.
+/// let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+///
+/// let wait = Duration::from_millis(10);
+/// let retry = Backoff { initial: wait, max: wait, factor: 1.0 };
+/// let config = Config::esme(BindType::Transmitter);
+/// let (esme, _incoming) = Esme::builder(addr.to_string(), config).reconnect(retry).start()?;
+/// let mut events = esme.events();
+/// assert_eq!(events.recv().await?, EsmeEvent::Connecting { slot: 0 });
+/// assert!(matches!(events.recv().await?, EsmeEvent::ConnectFailed { slot: 0, .. }));
+///
+/// esme.unbind().await; // gives up
+/// loop {
+///     match events.recv().await? {
+///         EsmeEvent::Stopped => break,
+///         EsmeEvent::Connecting { .. } | EsmeEvent::ConnectFailed { .. } => {}
+///         other => panic!("{other:?}"),
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EsmeEvent {
@@ -104,6 +152,49 @@ pub enum EsmeEvent {
 }
 
 /// Settings of an [`Esme`] ([`Esme::builder`]).
+///
+/// ```
+/// use core::time::Duration;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_std::client::{Backoff, Esme};
+/// use smpp_std::SubmitSmBuilder;
+/// # use std::sync::Arc;
+/// # use smpp_core::CommandStatus;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+/// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+/// #     }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+/// # let addr = server.local_addr()?;
+/// # tokio::spawn(server.run());
+///
+/// let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+/// let (esme, _incoming) = Esme::builder(addr.to_string(), config)
+///     .binds(3)
+///     .connect_timeout(Duration::from_secs(5))
+///     .bind_timeout(Duration::from_secs(5))
+///     .reconnect(Backoff::RECONNECT)
+///     .throttle_backoff(Backoff::THROTTLED, 3)
+///     .max_rate(1_000)
+///     .start()?;
+/// esme.wait_bound(3).await?;
+/// assert_eq!(esme.sessions().len(), 3);
+///
+/// let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// assert!(esme.submit_sm(submit).await?.is_ok());
+/// esme.unbind().await;
+/// assert!(esme.sessions().is_empty());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct EsmeBuilder {
@@ -123,6 +214,8 @@ impl EsmeBuilder {
     /// How many sessions to keep bound (at least 1; 1 by default). Each
     /// binds as the configuration says: transmitters or transceivers raise
     /// the throughput an MC allows per session.
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub fn binds(mut self, binds: usize) -> Self {
         self.binds = binds.max(1);
         self
@@ -130,6 +223,8 @@ impl EsmeBuilder {
 
     /// How long a TCP connection (and its TLS handshake) may take. Default
     /// 10 s.
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub const fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -137,6 +232,8 @@ impl EsmeBuilder {
 
     /// How long the bind may wait for its response. Default: the
     /// configuration's `response_timer`.
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub const fn bind_timeout(mut self, timeout: Duration) -> Self {
         self.bind_timeout = Some(timeout);
         self
@@ -144,6 +241,8 @@ impl EsmeBuilder {
 
     /// The waits between attempts to connect and bind
     /// ([`Backoff::RECONNECT`] by default).
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub const fn reconnect(mut self, backoff: Backoff) -> Self {
         self.reconnect = backoff;
         self
@@ -154,6 +253,8 @@ impl EsmeBuilder {
     /// backoff's next wait, and the request, which the MC did not take, is
     /// sent again, up to `retries` times; then its throttled response is
     /// the answer. Off by default: the response is the answer at once.
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub const fn throttle_backoff(mut self, backoff: Backoff, retries: u32) -> Self {
         self.throttled = Some((backoff, retries));
         self
@@ -161,6 +262,8 @@ impl EsmeBuilder {
 
     /// At most `per_second` requests per second over all sessions
     /// (`enquire_link` aside), evenly spaced. No limit by default.
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub const fn max_rate(mut self, per_second: u32) -> Self {
         self.max_rate = Some(per_second);
         self
@@ -168,6 +271,59 @@ impl EsmeBuilder {
 
     /// Connects over TLS (feature `tls`): `server_name` is the name the
     /// MC's certificate must carry, `tls` the rustls configuration.
+    ///
+    /// Two TLS sessions to an MC that takes plain TCP on one port and TLS
+    /// on another ([`Server::listen_tls`](crate::server::Server::listen_tls)):
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_std::client::{Esme, rustls};
+    /// use smpp_std::server::Server;
+    /// # use smpp_core::CommandStatus;
+    /// # use smpp_std::server::{BindRequest, Context, Handler};
+    /// # use smpp_std::session::Answer;
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # // A certificate for "localhost", and a client configuration that trusts it.
+    /// # let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])?;
+    /// # let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
+    /// # let ring = Arc::new(rustls::crypto::ring::default_provider());
+    /// # let server_tls = Arc::new(rustls::ServerConfig::builder_with_provider(Arc::clone(&ring))
+    /// #     .with_safe_default_protocol_versions()?
+    /// #     .with_no_client_auth()
+    /// #     .with_single_cert(vec![made.cert.der().clone()], key)?);
+    /// # let mut roots = rustls::RootCertStore::empty();
+    /// # roots.add(made.cert.der().clone())?;
+    /// # let client_tls = Arc::new(rustls::ClientConfig::builder_with_provider(ring)
+    /// #     .with_safe_default_protocol_versions()?
+    /// #     .with_root_certificates(roots)
+    /// #     .with_no_client_auth());
+    /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
+    ///     .await?
+    ///     .listen_tls("127.0.0.1:0", server_tls)
+    ///     .await?;
+    /// let [_plain, secure] = server.local_addrs()[..] else { panic!("two ports") };
+    /// let smsc = server.handle();
+    /// tokio::spawn(server.run());
+    ///
+    /// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
+    /// let (esme, _incoming) = Esme::builder(secure.to_string(), config)
+    ///     .binds(2)
+    ///     .tls("localhost", client_tls)
+    ///     .start()?;
+    /// esme.wait_bound(2).await?;
+    /// assert_eq!(smsc.stats().bound, 2);
+    /// esme.unbind().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tls")]
     pub fn tls(mut self, server_name: &str, tls: Arc<super::rustls::ClientConfig>) -> Self {
         self.tls = Some((server_name.to_owned(), tls));
@@ -181,6 +337,8 @@ impl EsmeBuilder {
     ///
     /// Fails with [`SessionError::WrongRole`] for a configuration of the
     /// MC side.
+    ///
+    /// See the example on [`EsmeBuilder`].
     pub fn start(self) -> Result<(Esme, EsmeIncoming), Error> {
         if self.config.role() != Role::Esme {
             return Err(Error::Refused(SessionError::WrongRole(self.config.role())));
@@ -259,11 +417,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// use std::sync::Arc;
 ///
 /// use smpp_core::session::{BindType, Config};
-/// use smpp_core::CommandStatus;
+/// use smpp_core::{CommandId, CommandStatus};
 /// use smpp_std::client::{Esme, EsmeEvent};
 /// use smpp_std::server::{BindRequest, Context, Handler, Server};
-/// use smpp_std::session::Answer;
-/// use smpp_std::{Pdu, SubmitSmBuilder};
+/// use smpp_std::session::{Answer, SmResponse};
+/// use smpp_std::{Body, Pdu, SubmitSmBuilder};
 ///
 /// struct Smsc;
 ///
@@ -276,32 +434,58 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 ///     }
 /// }
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// tokio::runtime::Runtime::new()?.block_on(async {
-///     let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
-///     let addr = server.local_addr()?;
-///     let stop = server.handle();
-///     let serving = tokio::spawn(server.run());
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+/// let addr = server.local_addr()?;
+/// let stop = server.handle();
+/// let serving = tokio::spawn(server.run());
 ///
-///     // Two transmitters; requests go through both.
-///     let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
-///     let (esme, _incoming) = Esme::builder(addr.to_string(), config).binds(2).start()?;
-///     let mut events = esme.events();
-///     for _ in 0..10 {
-///         let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
-///         assert!(esme.submit_sm(submit).await?.is_ok());
+/// // Two transmitters; requests go through both.
+/// let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+/// let (esme, _incoming) = Esme::builder(addr.to_string(), config).binds(2).start()?;
+/// let mut events = esme.events();
+/// for _ in 0..10 {
+///     let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+///     assert!(esme.submit_sm(submit).await?.is_ok());
+/// }
+/// esme.wait_bound(2).await?;
+/// assert_eq!(esme.sessions().len(), 2);
+/// let mut bound = 0;
+/// while bound < 2 {
+///     match events.recv().await? {
+///         EsmeEvent::Bound { info, .. } => {
+///             assert_eq!(info.bind_type, BindType::Transmitter);
+///             bound += 1;
+///         }
+///         event => assert!(matches!(event, EsmeEvent::Connecting { .. })),
 ///     }
-///     while esme.sessions().len() < 2 {
-///         assert!(matches!(
-///             events.recv().await?,
-///             EsmeEvent::Connecting { .. } | EsmeEvent::Bound { .. }
-///         ));
-///     }
-///     esme.unbind().await;
-///     stop.shutdown();
-///     serving.await?;
-///     Ok(())
-/// })
+/// }
+///
+/// // Any request, answered by its response PDU.
+/// let resp = esme.send(Body::EnquireLink).await?;
+/// assert_eq!(resp.command_id(), CommandId::ENQUIRE_LINK_RESP);
+///
+/// // Queued: the response is awaited later (here, after queueing five).
+/// let mut pending = Vec::new();
+/// for _ in 0..5 {
+///     let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+///     pending.push(esme.queue(submit).await?);
+/// }
+/// for response in pending {
+///     assert!(SmResponse::from(response.await?).is_ok());
+/// }
+///
+/// // What went over both sessions.
+/// let traffic = esme.traffic();
+/// assert_eq!(traffic.sent_of(CommandId::SUBMIT_SM), 15);
+/// assert_eq!(traffic.received_of(CommandId::SUBMIT_SM_RESP), 15);
+///
+/// esme.unbind().await;
+/// assert!(esme.sessions().is_empty());
+/// stop.shutdown();
+/// serving.await?;
+/// # Ok(())
 /// # }
 /// ```
 ///
@@ -335,6 +519,8 @@ impl core::fmt::Debug for Esme {
 impl Esme {
     /// An ESME of the MC at `addr` (`host:port`, resolved at each
     /// connection), bound as `config` says ([`Config::esme`]).
+    ///
+    /// See the examples on [`Esme`] and [`EsmeBuilder`].
     pub fn builder(addr: impl Into<String>, config: Config) -> EsmeBuilder {
         EsmeBuilder {
             addr: addr.into(),
@@ -351,6 +537,8 @@ impl Esme {
     }
 
     /// The sessions bound now.
+    ///
+    /// See the example on [`Esme`].
     pub fn sessions(&self) -> Vec<Handle> {
         self.inner
             .live
@@ -363,6 +551,8 @@ impl Esme {
     /// The connections' state changes: from the start for the first call
     /// (nothing is missed, even on a runtime that started the sessions at
     /// once), from now on for the next ones.
+    ///
+    /// See the example on [`Esme`].
     pub fn events(&self) -> broadcast::Receiver<EsmeEvent> {
         lock(&self.inner.first_events)
             .take()
@@ -372,12 +562,16 @@ impl Esme {
     /// What went over every session of the ESME so far, those closed
     /// included: PDUs by command and status, response latencies,
     /// throttling, timeouts, the MC's protocol errors.
+    ///
+    /// See the example on [`Esme`].
     pub fn traffic(&self) -> Traffic {
         self.inner.totals.traffic()
     }
 
     /// Waits until at least `n` sessions are bound (at most the number of
     /// binds); fails with [`Error::Closed`] once the ESME is stopped.
+    ///
+    /// See the example on [`Esme`].
     pub async fn wait_bound(&self, n: usize) -> Result<(), Error> {
         let n = n.min(self.inner.settings.binds);
         let mut live = self.inner.live.subscribe();
@@ -390,6 +584,8 @@ impl Esme {
 
     /// Sends a request through a bound session and waits for its response
     /// (see [`Handle::send`]).
+    ///
+    /// See the example on [`Esme`].
     pub async fn send(&self, request: impl IntoRequest) -> Result<Pdu, Error> {
         let body = request.into_request(None)?;
         self.send_body(body).await
@@ -398,6 +594,8 @@ impl Esme {
     /// Sends `submit_sm` (a builder's or the splitter's PDU, or the body)
     /// through a bound session; the answer is the `submit_sm_resp`'s status
     /// and `message_id`.
+    ///
+    /// See the example on [`Esme`].
     pub async fn submit_sm(&self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         let body = submit_sm.into_request(Some(CommandId::SUBMIT_SM))?;
         self.send_body(body).await.map(SmResponse::from)
@@ -414,6 +612,8 @@ impl Esme {
     /// request again if its session dropped before writing it, and after
     /// throttling, as [`EsmeBuilder::throttle_backoff`] asks). For keeping
     /// every window busy from one task.
+    ///
+    /// See the example on [`Esme`].
     pub async fn queue(
         &self,
         request: impl IntoRequest,
@@ -430,6 +630,8 @@ impl Esme {
     /// Unbinds every session (their outstanding requests are answered
     /// first) and stops reconnecting. Requests still waiting for a session
     /// fail with [`Error::Closed`].
+    ///
+    /// See the example on [`Esme`].
     pub async fn unbind(&self) {
         self.inner.stop.send_replace(true);
         // All at once: each waits for its own outstanding requests.
@@ -764,6 +966,8 @@ impl IncomingSet {
 /// from every session of an [`Esme`], in the order each session received
 /// them: see [`Incoming`] for how each is answered and how a slow
 /// application slows the MC down.
+///
+/// See the example on [`EsmeIncoming::recv`].
 pub struct EsmeIncoming {
     set: Arc<IncomingSet>,
 }
@@ -777,6 +981,48 @@ impl core::fmt::Debug for EsmeIncoming {
 impl EsmeIncoming {
     /// The next request of any session. It waits across reconnections and
     /// never ends on its own: stop waiting when the ESME is stopped.
+    ///
+    /// A receiver that takes a message the MC sends it:
+    ///
+    /// ```
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::CommandId;
+    /// use smpp_std::client::Esme;
+    /// use smpp_std::session::Answer;
+    /// use smpp_std::SubmitSmBuilder;
+    /// # use std::sync::Arc;
+    /// # use smpp_core::CommandStatus;
+    /// use smpp_std::server::Server;
+    /// # use smpp_std::server::{BindRequest, Context, Handler};
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+    /// let addr = server.local_addr()?;
+    /// let smsc = server.handle();
+    /// tokio::spawn(server.run());
+    ///
+    /// let config = Config::esme(BindType::Receiver).with_system_id("shop")?;
+    /// let (esme, mut incoming) = Esme::builder(addr.to_string(), config).start()?;
+    /// esme.wait_bound(1).await?;
+    ///
+    /// let mo = SubmitSmBuilder::deliver_sm(0)
+    ///     .source_addr("447700900123")
+    ///     .short_message("Hi")
+    ///     .build()?;
+    /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
+    /// let request = incoming.recv().await.expect("a deliver_sm");
+    /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
+    /// request.respond(Answer::Ok);
+    /// assert!(delivering.await??.is_ok());
+    /// esme.unbind().await;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn recv(&mut self) -> Option<Request> {
         core::future::poll_fn(|cx| self.poll_recv(cx)).await
     }

@@ -109,11 +109,44 @@ pub use tokio_rustls::rustls;
 pub use esme::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 
 /// An ESME's handle on its session: a [`Handle`] (see there for every
-/// call).
+/// call). See the example on [`connect`].
 pub type Client = Handle;
 
 /// Connects to `addr` over TCP (with `TCP_NODELAY`) and binds as the
 /// configuration says (see [`bind`]).
+///
+/// ```
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::{SubmitSmBuilder, client};
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+/// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+/// #     }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+/// # let addr = server.local_addr()?;
+/// # tokio::spawn(server.run());
+///
+/// let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+/// let (esme, _incoming) = client::connect(addr, config).await?;
+/// assert_eq!(esme.peer_addr(), Some(addr));
+///
+/// let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// let resp = esme.submit_sm(submit).await?;
+/// assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+/// assert_eq!(resp.message_id.to_string(), "id-2"); // the bind was number 1
+/// esme.unbind().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn connect(
     addr: impl ToSocketAddrs,
     config: Config,
@@ -131,6 +164,48 @@ pub async fn connect(
 ///
 /// A TLS failure (a certificate refused, a handshake cut short) is an
 /// [`Error::Io`].
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_std::client::{self, rustls};
+/// use smpp_std::server::Server;
+/// # use smpp_core::CommandStatus;
+/// # use smpp_std::server::{BindRequest, Context, Handler};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # // A certificate for "localhost", and a client configuration that trusts it.
+/// # let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])?;
+/// # let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
+/// # let ring = Arc::new(rustls::crypto::ring::default_provider());
+/// # let server_tls = Arc::new(rustls::ServerConfig::builder_with_provider(Arc::clone(&ring))
+/// #     .with_safe_default_protocol_versions()?
+/// #     .with_no_client_auth()
+/// #     .with_single_cert(vec![made.cert.der().clone()], key)?);
+/// # let mut roots = rustls::RootCertStore::empty();
+/// # roots.add(made.cert.der().clone())?;
+/// # let client_tls = Arc::new(rustls::ClientConfig::builder_with_provider(ring)
+/// #     .with_safe_default_protocol_versions()?
+/// #     .with_root_certificates(roots)
+/// #     .with_no_client_auth());
+/// let server = Server::bind_tls("127.0.0.1:0", Config::mc(), Arc::new(Smsc), server_tls).await?;
+/// let addr = server.local_addr()?;
+/// tokio::spawn(server.run());
+///
+/// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
+/// let (esme, _incoming) = client::connect_tls(addr, "localhost", client_tls, config).await?;
+/// esme.enquire_link().await?;
+/// esme.unbind().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "tls")]
 pub async fn connect_tls(
     addr: impl ToSocketAddrs,
@@ -159,6 +234,52 @@ pub async fn connect_tls(
 /// connection ends, or the `response_timer` runs out, first. A
 /// configuration of the MC side is refused with
 /// [`SessionError::WrongRole`].
+///
+/// Over an in-memory pipe, to an MC that refuses the password:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::server::{self, BindRequest, Context, Handler};
+/// use smpp_std::session::{Answer, Error};
+/// use smpp_std::{Pdu, client};
+///
+/// struct Smsc;
+///
+/// impl Handler for Smsc {
+///     async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
+///         if bind.password() == b"secret" {
+///             CommandStatus::ESME_ROK
+///         } else {
+///             CommandStatus::ESME_RINVPASWD
+///         }
+///     }
+///
+///     async fn request(&self, _cx: &Context, _pdu: Pdu) -> Answer {
+///         Answer::Ok
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let esme = |password| Config::esme(BindType::Transceiver).with_password(password);
+///
+/// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+/// let refused = client::bind(esme_side, esme("guess")?).await;
+/// assert!(matches!(refused, Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))));
+///
+/// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+/// let (session, _incoming) = client::bind(esme_side, esme("secret")?).await?;
+/// let bound = session.bind_info().expect("bound");
+/// assert_eq!(bound.bind_type, BindType::Transceiver);
+/// session.unbind().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn bind<IO>(io: IO, config: Config) -> Result<(Client, Incoming), Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,

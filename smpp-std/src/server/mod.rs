@@ -137,6 +137,8 @@ use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse
 /// What a [`Handler`] is given with each call: the server (to find other
 /// sessions, route a message, read the counters) and the session the call
 /// is about (to send it requests, read how it is bound).
+///
+/// See the example on [`Handler`].
 #[derive(Clone, Debug)]
 pub struct Context {
     server: ServerHandle,
@@ -165,6 +167,68 @@ impl Context {
 /// ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window)):
 /// beyond it the session reads nothing more from the ESME until an answer
 /// is given.
+///
+/// An SMSC that knows one account, numbers its messages per account, and
+/// counts the sessions bound:
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+///
+/// use smpp_core::session::{BindType, CloseReason, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// use smpp_std::session::{Answer, Error};
+/// use smpp_std::{Pdu, SubmitSmBuilder, client};
+///
+/// #[derive(Default)]
+/// struct Smsc {
+///     bound: AtomicUsize,
+/// }
+///
+/// impl Handler for Smsc {
+///     async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
+///         match bind.system_id() {
+///             b"shop" => CommandStatus::ESME_ROK,
+///             _ => CommandStatus::ESME_RINVSYSID,
+///         }
+///     }
+///
+///     async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
+///         let account = cx.session().system_id().map(ToString::to_string).unwrap_or_default();
+///         Answer::message_id(format!("{account}-{}", pdu.sequence_number))
+///     }
+///
+///     fn bound(&self, _cx: &Context) {
+///         self.bound.fetch_add(1, Ordering::Relaxed);
+///     }
+///
+///     fn closed(&self, cx: &Context, _reason: CloseReason) {
+///         // Every session closes, also those that never bound.
+///         if cx.session().bind_info().is_some() {
+///             self.bound.fetch_sub(1, Ordering::Relaxed);
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc::default())).await?;
+/// let addr = server.local_addr()?;
+/// let smsc = Arc::clone(server.handler());
+/// tokio::spawn(server.run());
+///
+/// let esme = |system_id| Config::esme(BindType::Transmitter).with_system_id(system_id);
+/// let refused = client::connect(addr, esme("guest")?).await;
+/// assert!(matches!(refused, Err(Error::BindRefused(CommandStatus::ESME_RINVSYSID))));
+///
+/// let (shop, _incoming) = client::connect(addr, esme("shop")?).await?;
+/// assert_eq!(smsc.bound.load(Ordering::Relaxed), 1);
+/// let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// assert_eq!(shop.submit_sm(submit).await?.message_id.to_string(), "shop-2");
+/// # Ok(())
+/// # }
+/// ```
 pub trait Handler: Send + Sync + 'static {
     /// Answers a bind: `ESME_ROK` accepts it (if the server's admission
     /// has room: [`Server::with_max_connections`],
@@ -236,6 +300,69 @@ impl core::fmt::Debug for Inner {
 
 /// A cloneable handle on a [`Server`]: finds and routes to sessions, runs
 /// connections accepted elsewhere, reads the counters, shuts down.
+///
+/// A receiver serving the numbers that start with 4477, and the messages
+/// the SMSC sends it:
+///
+/// ```
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::{CommandId, EsmClass, Npi, Ton};
+/// use smpp_std::session::Error;
+/// use smpp_std::{SubmitSmBuilder, client};
+/// # use std::sync::Arc;
+/// # use smpp_core::CommandStatus;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+/// # let addr = server.local_addr()?;
+/// let smsc = server.handle();
+/// tokio::spawn(server.run());
+///
+/// let config = Config::esme(BindType::Receiver)
+///     .with_system_id("shop")?
+///     .with_address_range(Ton::INTERNATIONAL, Npi::ISDN, "^4477")?;
+/// let (_receiver, mut incoming) = client::connect(addr, config).await?;
+/// // The ESME takes what comes (each answered ESME_ROK when dropped).
+/// let taking = tokio::spawn(async move {
+///     let mut taken = 0;
+///     while incoming.recv().await.is_some() {
+///         taken += 1;
+///     }
+///     taken
+/// });
+///
+/// assert_eq!(smsc.sessions().len(), 1);
+/// let session = smsc.session("shop").expect("a receiver of shop");
+/// assert_eq!(session.bind_info().map(|b| b.bind_type), Some(BindType::Receiver));
+/// assert_eq!(smsc.route("447700900123").len(), 1);
+/// assert!(smsc.route("33612345678").is_empty());
+///
+/// // A delivery receipt to the account, a mobile-originated message by address.
+/// let receipt = SubmitSmBuilder::deliver_sm(0)
+///     .esm_class(EsmClass::DELIVERY_RECEIPT)
+///     .receipted_message_id("id-7")
+///     .build()?;
+/// assert!(smsc.deliver_to_system_id("shop", receipt).await?.is_ok());
+/// let mo = |to| SubmitSmBuilder::deliver_sm(0).destination_addr(to).short_message("Hi").build();
+/// assert!(smsc.deliver_to_address("447700900123", mo("447700900123")?).await?.is_ok());
+/// let nobody = smsc.deliver_to_address("33612345678", mo("33612345678")?).await;
+/// assert!(matches!(nobody, Err(Error::NoRoute)));
+///
+/// assert_eq!(smsc.traffic().sent_of(CommandId::DELIVER_SM), 2);
+/// assert_eq!(smsc.stats().bound, 1);
+/// smsc.shutdown(); // unbinds the receiver: its requests end
+/// assert_eq!(taking.await?, 2);
+/// assert!(smsc.is_shut_down());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct ServerHandle {
     inner: Arc<Inner>,
@@ -276,6 +403,41 @@ impl ServerHandle {
     /// why it closed. `peer_addr` is the ESME's address (the per-source
     /// budget applies to it). After [`Self::shutdown`] the connection is
     /// closed at once ([`CloseReason::Local`]).
+    ///
+    /// A connection the application made itself (here an in-memory pipe):
+    ///
+    /// ```
+    /// use smpp_core::session::{BindType, CloseReason, Config};
+    /// use smpp_std::client;
+    /// # use std::sync::Arc;
+    /// # use smpp_core::CommandStatus;
+    /// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+    /// # use smpp_std::session::Answer;
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+    /// let smsc = server.handle();
+    ///
+    /// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+    /// let serving = tokio::spawn({
+    ///     let smsc = smsc.clone();
+    ///     async move { smsc.serve(mc_side, None).await }
+    /// });
+    /// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
+    /// let (esme, _incoming) = client::bind(esme_side, config).await?;
+    /// assert!(smsc.session("shop").is_some()); // one of the server's sessions
+    ///
+    /// esme.unbind().await?;
+    /// assert_eq!(serving.await?, CloseReason::Unbound);
+    /// assert_eq!(smsc.stats().closed, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn serve(
         &self,
         io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -288,11 +450,15 @@ impl ServerHandle {
     }
 
     /// True once [`Self::shutdown`] was called.
+    ///
+    /// See the example on [`ServerHandle`].
     pub fn is_shut_down(&self) -> bool {
         *self.inner.stop.borrow()
     }
 
     /// Every bound session.
+    ///
+    /// See the example on [`ServerHandle`].
     pub fn sessions(&self) -> Vec<Handle> {
         self.inner
             .registry
@@ -305,6 +471,8 @@ impl ServerHandle {
     /// A bound receiver or transceiver session of the ESME `system_id`
     /// (the one with the most free window slots, if there are several):
     /// where its `deliver_sm`s go.
+    ///
+    /// See the example on [`ServerHandle`].
     pub fn session(&self, system_id: &str) -> Option<Handle> {
         best(self.inner.registry.receivers_of(system_id.as_bytes()))
     }
@@ -312,6 +480,8 @@ impl ServerHandle {
     /// The bound receivers and transceivers whose `address_range` (a
     /// regular expression, as the ESME gave it in its bind) matches
     /// `destination_addr`: where a mobile-originated message to it may go.
+    ///
+    /// See the example on [`ServerHandle`].
     pub fn route(&self, destination_addr: &str) -> Vec<Handle> {
         self.inner.registry.receivers_for(destination_addr)
     }
@@ -322,6 +492,8 @@ impl ServerHandle {
     /// be another connection). If the chosen session closes before the
     /// message was written, the next one is tried. [`Error::NoRoute`] when
     /// the account has no session to take it.
+    ///
+    /// See the example on [`ServerHandle`].
     pub async fn deliver_to_system_id(
         &self,
         system_id: &str,
@@ -337,6 +509,8 @@ impl ServerHandle {
     /// Sends `deliver_sm` to a bound receiver or transceiver whose
     /// `address_range` matches `destination_addr` ([`Self::route`]), the
     /// one with the most room; as [`Self::deliver_to_system_id`] otherwise.
+    ///
+    /// See the example on [`ServerHandle`].
     pub async fn deliver_to_address(
         &self,
         destination_addr: &str,
@@ -367,11 +541,15 @@ impl ServerHandle {
     /// What went over every session of the server so far, those closed
     /// included: PDUs by command and status, the latency of the server's
     /// own requests (`deliver_sm`), throttling, timeouts, protocol errors.
+    ///
+    /// See the example on [`ServerHandle`].
     pub fn traffic(&self) -> Traffic {
         self.inner.traffic.traffic()
     }
 
     /// What the server admitted and refused so far, and what is open now.
+    ///
+    /// See the example on [`ServerHandle`].
     pub fn stats(&self) -> ServerStats {
         self.inner.registry.stats()
     }
@@ -381,6 +559,8 @@ impl ServerHandle {
     /// close. [`Server::run`] returns when all have ended, or at the
     /// latest after the shutdown timeout
     /// ([`Server::with_shutdown_timeout`]).
+    ///
+    /// See the examples on [`ServerHandle`] and [`Server`].
     pub fn shutdown(&self) {
         self.inner.stop.send_replace(true);
         self.end_sessions();
@@ -430,6 +610,55 @@ struct Listener {
 
 /// An SMSC listening for ESMEs, on one or several addresses (plain TCP or
 /// TLS), all sharing its handler, admission, routing and counters.
+///
+/// Two ports, room for two bound sessions, and a shutdown that unbinds
+/// them:
+///
+/// ```
+/// use core::time::Duration;
+///
+/// use smpp_core::session::{BindType, CloseReason, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::session::Error;
+/// use smpp_std::client;
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
+///     .await?
+///     .listen("127.0.0.1:0")
+///     .await?
+///     .with_max_connections(2)
+///     .with_max_unbound(100)
+///     .with_max_unbound_per_source(10)
+///     .with_shutdown_timeout(Duration::from_secs(5));
+/// assert_eq!(server.max_connections(), 2);
+/// let [first, second] = server.local_addrs()[..] else { panic!("two ports") };
+/// assert_eq!(server.local_addr()?, first);
+/// let smsc = server.handle();
+/// let serving = tokio::spawn(server.run());
+///
+/// let esme = || Config::esme(BindType::Transmitter);
+/// let (a, _) = client::connect(first, esme()).await?;
+/// let (b, _) = client::connect(second, esme()).await?;
+/// let third = client::connect(first, esme()).await;
+/// assert!(matches!(third, Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))));
+/// assert_eq!(smsc.stats().binds_refused_full, 1);
+///
+/// smsc.shutdown();
+/// serving.await?; // every session ended
+/// assert_eq!(a.closed().await, CloseReason::Unbound);
+/// assert_eq!(b.closed().await, CloseReason::Unbound);
+/// # Ok(())
+/// # }
+/// ```
 pub struct Server<H> {
     listeners: Vec<Listener>,
     config: Config,
@@ -463,6 +692,8 @@ impl<H: Handler> Server<H> {
     ///
     /// Fails with [`io::ErrorKind::InvalidInput`] for a configuration of
     /// the ESME side.
+    ///
+    /// See the example on [`Server`].
     pub async fn bind(
         addr: impl ToSocketAddrs,
         config: Config,
@@ -495,6 +726,8 @@ impl<H: Handler> Server<H> {
 
     /// Listens on another address too, for plain TCP: the sessions of
     /// every address share the server.
+    ///
+    /// See the example on [`Server`].
     pub async fn listen(mut self, addr: impl ToSocketAddrs) -> io::Result<Self> {
         self.listeners.push(Listener {
             socket: TcpListener::bind(addr).await?,
@@ -508,6 +741,9 @@ impl<H: Handler> Server<H> {
     /// that takes plain ESMEs on one port and TLS ones on another, with
     /// one handler, one admission, one routing table and one set of
     /// counters. The handshake is as [`Self::bind_tls`]'s.
+    ///
+    /// See the example on
+    /// [`EsmeBuilder::tls`](crate::client::EsmeBuilder::tls).
     #[cfg(feature = "tls")]
     pub async fn listen_tls(
         mut self,
@@ -528,6 +764,8 @@ impl<H: Handler> Server<H> {
     /// `session_init_timer` (the `response_timer` if that is off); while it
     /// runs the connection counts as one that has not bound
     /// ([`Self::with_max_unbound`]).
+    ///
+    /// See the example on [`client::connect_tls`](crate::client::connect_tls).
     #[cfg(feature = "tls")]
     pub async fn bind_tls(
         addr: impl ToSocketAddrs,
@@ -551,6 +789,8 @@ impl<H: Handler> Server<H> {
     /// their own budget ([`Self::with_max_unbound`]), so that they can
     /// never keep a binding ESME out while bound sessions are under this
     /// cap.
+    ///
+    /// See the example on [`Server`].
     #[must_use]
     pub fn with_max_connections(self, max: usize) -> Self {
         self.handle.limits().max_sessions = max.max(1);
@@ -558,6 +798,8 @@ impl<H: Handler> Server<H> {
     }
 
     /// The most bound sessions at once ([`Self::with_max_connections`]).
+    ///
+    /// See the example on [`Server`].
     pub fn max_connections(&self) -> usize {
         self.handle.limits().max_sessions
     }
@@ -568,6 +810,8 @@ impl<H: Handler> Server<H> {
     /// bind can delay a real ESME by no more than its own bind takes, and
     /// each costs little meanwhile. Those that do not bind are closed by
     /// the `session_init_timer` anyway.
+    ///
+    /// See the example on [`Server`].
     #[must_use]
     pub fn with_max_unbound(self, max: usize) -> Self {
         self.handle.limits().max_unbound = max.max(1);
@@ -579,6 +823,8 @@ impl<H: Handler> Server<H> {
     /// that address closes its oldest one
     /// ([`ServerStats::evicted_per_source`]), so that one source cannot
     /// spend the whole budget of [`Self::with_max_unbound`].
+    ///
+    /// See the example on [`Server`].
     #[must_use]
     pub fn with_max_unbound_per_source(self, max: usize) -> Self {
         self.handle.limits().max_unbound_per_source = max.max(1);
@@ -589,6 +835,8 @@ impl<H: Handler> Server<H> {
     /// own ([`Self::with_account`]): how many sessions it may have bound at
     /// once, how many messages it may send per second over all of them.
     /// No limit by default.
+    ///
+    /// See the example on [`AccountLimits`].
     #[must_use]
     pub fn with_account_limits(self, limits: AccountLimits) -> Self {
         self.handle.limits().account = limits;
@@ -597,6 +845,8 @@ impl<H: Handler> Server<H> {
 
     /// The limits of the account `system_id`, instead of those of
     /// [`Self::with_account_limits`].
+    ///
+    /// See the example on [`AccountLimits`].
     #[must_use]
     pub fn with_account(self, system_id: &str, limits: AccountLimits) -> Self {
         self.handle
@@ -609,6 +859,8 @@ impl<H: Handler> Server<H> {
     /// The status of a bind beyond its account's `max_binds`:
     /// `ESME_RALYBND` (the default) or `ESME_RBINDFAIL`, as the ESMEs of
     /// the deployment expect.
+    ///
+    /// See the example on [`AccountLimits`].
     #[must_use]
     pub fn with_bind_limit_status(self, status: CommandStatus) -> Self {
         self.handle.limits().bind_limit_status = status;
@@ -619,6 +871,8 @@ impl<H: Handler> Server<H> {
     /// [`ServerHandle::shutdown`] before it closes those left (their
     /// requests fail). By default twice the `response_timer` and 3 s: room
     /// for every session to unbind.
+    ///
+    /// See the example on [`Server`].
     #[must_use]
     pub fn with_shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
@@ -627,6 +881,8 @@ impl<H: Handler> Server<H> {
 
     /// The address it listens on (the first, given to [`Self::bind`] or
     /// [`Self::bind_tls`]).
+    ///
+    /// See the example on [`Server`].
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listeners.first().map_or_else(
             || Err(io::ErrorKind::NotFound.into()),
@@ -635,6 +891,8 @@ impl<H: Handler> Server<H> {
     }
 
     /// Every address it listens on, in the order they were added.
+    ///
+    /// See the example on [`Server`].
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
         self.listeners
             .iter()
@@ -644,11 +902,15 @@ impl<H: Handler> Server<H> {
 
     /// A handle to find sessions, serve connections accepted elsewhere and
     /// shut down.
+    ///
+    /// See the example on [`Server`].
     pub fn handle(&self) -> ServerHandle {
         self.handle.clone()
     }
 
     /// The handler.
+    ///
+    /// See the example on [`Handler`].
     pub fn handler(&self) -> &Arc<H> {
         &self.handler
     }
@@ -662,6 +924,8 @@ impl<H: Handler> Server<H> {
     /// ([`Self::with_shutdown_timeout`]). A failed `accept` (too many open
     /// files, a connection reset before it was accepted) is retried
     /// shortly after.
+    ///
+    /// See the example on [`Server`].
     pub async fn run(self) {
         let Self {
             listeners,
@@ -786,6 +1050,8 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 /// an in-memory pipe) until it ends, with a server of its own (no
 /// listener, the default admission); returns why it closed. To share a
 /// server's handler, admission and shutdown, use [`ServerHandle::serve`].
+///
+/// See the example of the [`session`](crate::session) module.
 pub async fn serve<IO, H>(io: IO, config: Config, handler: Arc<H>) -> CloseReason
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,

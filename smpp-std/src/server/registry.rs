@@ -60,6 +60,54 @@ impl Limits {
 /// What one account (one `system_id`) may do on a server
 /// ([`Server::with_account_limits`](super::Server::with_account_limits),
 /// [`Server::with_account`](super::Server::with_account)).
+///
+/// One bind per account, refused with `ESME_RBINDFAIL` beyond; the
+/// account `bulk` may bind twice, and send one message per second from
+/// each session:
+///
+/// ```
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::server::AccountLimits;
+/// use smpp_std::session::Error;
+/// use smpp_std::{SubmitSmBuilder, client};
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::message_id("1") }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let every = AccountLimits::UNLIMITED.with_max_binds(1).with_max_messages_per_second(100);
+/// let bulk = AccountLimits::UNLIMITED.with_max_binds(2).with_max_messages_per_session(1);
+/// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
+///     .await?
+///     .with_account_limits(every)
+///     .with_account("bulk", bulk)
+///     .with_bind_limit_status(CommandStatus::ESME_RBINDFAIL);
+/// let addr = server.local_addr()?;
+/// let smsc = server.handle();
+/// tokio::spawn(server.run());
+///
+/// let esme = |system_id| Config::esme(BindType::Transmitter).with_system_id(system_id);
+/// let (_shop, _) = client::connect(addr, esme("shop")?).await?;
+/// let again = client::connect(addr, esme("shop")?).await;
+/// assert!(matches!(again, Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))));
+/// assert_eq!(smsc.stats().binds_refused_account, 1);
+///
+/// let (bulk, _) = client::connect(addr, esme("bulk")?).await?;
+/// let (_bulk_2, _) = client::connect(addr, esme("bulk")?).await?;
+/// let submit = || SubmitSmBuilder::new(0).destination_addr("447700900123").build();
+/// assert!(bulk.submit_sm(submit()?).await?.is_ok());
+/// let too_soon = bulk.submit_sm(submit()?).await?;
+/// assert_eq!(too_soon.command_status, CommandStatus::ESME_RTHROTTLED);
+/// assert_eq!(smsc.stats().throttled, 1);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AccountLimits {
@@ -81,6 +129,8 @@ pub struct AccountLimits {
 
 impl AccountLimits {
     /// No limit.
+    ///
+    /// See the example on [`AccountLimits`].
     pub const UNLIMITED: Self = Self {
         max_binds: None,
         max_messages_per_second: None,
@@ -88,6 +138,8 @@ impl AccountLimits {
     };
 
     /// At most `max` sessions bound at once.
+    ///
+    /// See the example on [`AccountLimits`].
     #[must_use]
     pub const fn with_max_binds(mut self, max: usize) -> Self {
         self.max_binds = Some(max);
@@ -95,6 +147,8 @@ impl AccountLimits {
     }
 
     /// At most `per_second` messages per second over all sessions.
+    ///
+    /// See the example on [`AccountLimits`].
     #[must_use]
     pub const fn with_max_messages_per_second(mut self, per_second: u32) -> Self {
         self.max_messages_per_second = Some(per_second);
@@ -102,6 +156,8 @@ impl AccountLimits {
     }
 
     /// At most `per_second` messages per second from each session.
+    ///
+    /// See the example on [`AccountLimits`].
     #[must_use]
     pub const fn with_max_messages_per_session(mut self, per_second: u32) -> Self {
         self.max_messages_per_session = Some(per_second);
@@ -111,6 +167,10 @@ impl AccountLimits {
 
 /// What a server has admitted and refused: a snapshot
 /// ([`ServerHandle::stats`](super::ServerHandle::stats)).
+///
+/// See the examples on [`Server`](super::Server) (a bind refused for want
+/// of room), [`AccountLimits`] (refused for the account, throttled) and
+/// [`ServerHandle::serve`](super::ServerHandle::serve) (sessions closed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServerStats {

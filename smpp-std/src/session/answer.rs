@@ -10,6 +10,51 @@ use crate::owned::{Body, COctet, SubmitMultiResp, SubmitSmResp};
 ///
 /// The response `command_id` is the request's: an `Answer` only says what
 /// goes in it.
+///
+/// An SMSC that takes messages for UK numbers only:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::{Body, CommandStatus};
+/// use smpp_std::server::{self, BindRequest, Context, Handler};
+/// use smpp_std::session::Answer;
+/// use smpp_std::{Pdu, SubmitSmBuilder, client};
+///
+/// struct Smsc;
+///
+/// impl Handler for Smsc {
+///     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
+///         CommandStatus::ESME_ROK
+///     }
+///
+///     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
+///         match &pdu.body {
+///             Body::SubmitSm(sm) if sm.destination_addr.as_bytes().starts_with(b"44") => {
+///                 Answer::message_id(format!("uk-{}", pdu.sequence_number))
+///             }
+///             Body::SubmitSm(_) => Answer::Status(CommandStatus::ESME_RINVDSTADR),
+///             _ => Answer::Status(CommandStatus::ESME_RINVCMDID),
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+/// let (esme, _incoming) = client::bind(esme_side, Config::esme(BindType::Transmitter)).await?;
+///
+/// let to = |number| SubmitSmBuilder::new(0).destination_addr(number).build();
+/// let uk = esme.submit_sm(to("447700900123")?).await?;
+/// assert_eq!(uk.message_id.to_string(), "uk-2");
+/// let fr = esme.submit_sm(to("33612345678")?).await?;
+/// assert_eq!(fr.command_status, CommandStatus::ESME_RINVDSTADR);
+/// assert!(fr.message_id.as_bytes().is_empty());
+/// # Ok(())
+/// # }
+/// ```
 // An answer is moved once, into the session; boxing the body would cost an
 // allocation for every full response.
 #[allow(clippy::large_enum_variant)]

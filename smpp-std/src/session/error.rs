@@ -12,6 +12,54 @@ use smpp_core::{CommandId, CommandStatus};
 /// it is an answer ([`SmResponse::command_status`](super::SmResponse),
 /// [`Pdu::command_status`](crate::Pdu)). A failed bind is the exception:
 /// there is no session to go on with ([`Error::BindRefused`]).
+///
+/// A request the MC does not answer in time, and one after the session
+/// closed:
+///
+/// ```
+/// use core::time::Duration;
+/// use std::sync::Arc;
+///
+/// use smpp_core::session::{BindType, CloseReason, Config, Timers};
+/// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::server::{self, BindRequest, Context, Handler};
+/// use smpp_std::session::{Answer, Error};
+/// use smpp_std::{Pdu, SubmitSmBuilder, client};
+///
+/// /// Takes every message and never answers.
+/// struct Silent;
+///
+/// impl Handler for Silent {
+///     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
+///         CommandStatus::ESME_ROK
+///     }
+///
+///     async fn request(&self, _cx: &Context, _pdu: Pdu) -> Answer {
+///         core::future::pending().await
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Silent)));
+/// let timers = Timers { response_timer: Duration::from_millis(100), ..Timers::DEFAULT };
+/// let config = Config::esme(BindType::Transmitter).with_timers(timers);
+/// let (esme, _incoming) = client::bind(esme_side, config).await?;
+///
+/// let submit = || SubmitSmBuilder::new(0).destination_addr("447700900123").build();
+/// let late = esme.submit_sm(submit()?).await.unwrap_err();
+/// assert!(matches!(late, Error::Timeout { command_id: CommandId::SUBMIT_SM, .. }));
+/// assert!(late.may_have_been_received()); // sending it again may duplicate it
+///
+/// esme.close();
+/// assert_eq!(esme.closed().await, CloseReason::Local);
+/// let after = esme.submit_sm(submit()?).await.unwrap_err();
+/// assert!(matches!(after, Error::Closed(CloseReason::Local)));
+/// assert!(!after.may_have_been_received()); // never sent: safe to send elsewhere
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -89,6 +137,8 @@ impl Error {
     /// Sending it again may duplicate it. Every other error means the
     /// request was not sent (or, for [`Error::Io`] and
     /// [`Error::BindRefused`], that there was no session to send it on).
+    ///
+    /// See the example on [`Error`].
     pub fn may_have_been_received(&self) -> bool {
         matches!(self, Self::Timeout { .. } | Self::OutcomeUnknown { .. })
     }

@@ -183,6 +183,75 @@ impl Shared {
 /// `submit_sm` but not `deliver_sm`, an MC may `deliver_sm` only to a
 /// receiver or transceiver; other PDUs are refused with
 /// [`Error::Refused`] and nothing is sent.
+///
+/// An ESME's session (over an in-memory pipe to an SMSC that numbers its
+/// messages):
+///
+/// ```
+/// use core::time::Duration;
+///
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::session::SmResponse;
+/// use smpp_std::{DataSmBuilder, SubmitSmBuilder, client};
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{self, BindRequest, Context, Handler};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+/// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+/// #     }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// # tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+///
+/// let config = Config::esme(BindType::Transceiver).with_window(8);
+/// let (esme, _incoming) = client::bind(esme_side, config).await?;
+/// assert_eq!(esme.bind_info().map(|b| b.bind_type), Some(BindType::Transceiver));
+/// assert_eq!(esme.window(), 8);
+///
+/// // One request at a time: each call waits for its response.
+/// let submit = || SubmitSmBuilder::new(0).destination_addr("447700900123").build();
+/// let resp = esme.submit_sm(submit()?).await?;
+/// assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
+/// assert_eq!(resp.message_id.to_string(), "id-2");
+/// let data = DataSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// assert!(esme.data_sm(data).await?.is_ok());
+/// let pdu = esme.send(submit()?).await?; // any request: its response PDU
+/// assert_eq!(pdu.command_id(), CommandId::SUBMIT_SM_RESP);
+/// esme.enquire_link().await?;
+///
+/// // Pipelined: queue() returns once the request has a window slot.
+/// let mut pending = Vec::new();
+/// for _ in 0..8 {
+///     pending.push(esme.queue(submit()?).await?);
+/// }
+/// assert_eq!(esme.available_window(), 0);
+/// assert_eq!(esme.stats().outstanding, 8);
+/// for response in pending {
+///     assert!(SmResponse::from(response.await?).is_ok());
+/// }
+/// assert_eq!(esme.available_window(), 8);
+///
+/// // At most 50 requests a second: three take 40 ms at least.
+/// esme.set_max_rate(Some(50));
+/// assert_eq!(esme.max_rate(), Some(50));
+/// let start = tokio::time::Instant::now();
+/// for _ in 0..3 {
+///     esme.submit_sm(submit()?).await?;
+/// }
+/// assert!(start.elapsed() >= Duration::from_millis(40));
+///
+/// assert_eq!(esme.stats().traffic.sent_of(CommandId::SUBMIT_SM), 13);
+/// esme.unbind().await?;
+/// assert!(esme.is_closed());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Handle {
     commands: mpsc::UnboundedSender<Command>,
@@ -217,6 +286,8 @@ impl Handle {
     /// ([`Self::set_max_rate`]) it then waits for the request's turn.
     /// Dropping the `Pending` does not withdraw the request: it is sent
     /// and its slot held until it is answered.
+    ///
+    /// See the example on [`Handle`].
     pub async fn queue(&self, request: impl IntoRequest) -> Result<Pending, Error> {
         self.queue_body(request.into_request(None)?).await
     }
@@ -252,6 +323,8 @@ impl Handle {
     /// Sends a request and waits for its response: the response PDU (its
     /// `command_status` may be an error: that is the peer's answer) or the
     /// `generic_nack` that answered it.
+    ///
+    /// See the example on [`Handle`].
     pub async fn send(&self, request: impl IntoRequest) -> Result<Pdu, Error> {
         self.queue(request).await?.await
     }
@@ -272,6 +345,8 @@ impl Handle {
     /// PDU, a part from [`text::submit_sms`](crate::text::submit_sms), or
     /// the body); the answer is the `submit_sm_resp`'s status and
     /// `message_id`.
+    ///
+    /// See the example on [`Handle`].
     pub async fn submit_sm(&self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         self.send_as(CommandId::SUBMIT_SM, submit_sm).await
     }
@@ -279,18 +354,67 @@ impl Handle {
     /// MC: sends `deliver_sm` (a delivery receipt, a mobile-originated
     /// message) to a receiver or transceiver; the answer is the
     /// `deliver_sm_resp`'s status.
+    ///
+    /// An SMSC's session with a receiver, found by its `system_id`:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::Body;
+    /// use smpp_std::server::Server;
+    /// use smpp_std::{SubmitSmBuilder, client};
+    /// # use smpp_core::CommandStatus;
+    /// # use smpp_std::server::{BindRequest, Context, Handler};
+    /// # use smpp_std::session::Answer;
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+    /// let addr = server.local_addr()?;
+    /// let smsc = server.handle();
+    /// tokio::spawn(server.run());
+    ///
+    /// let config = Config::esme(BindType::Receiver).with_system_id("shop")?;
+    /// let (_esme, mut incoming) = client::connect(addr, config).await?;
+    /// let receiving = tokio::spawn(async move {
+    ///     let request = incoming.recv().await.expect("a deliver_sm");
+    ///     match &request.pdu().body {
+    ///         Body::DeliverSm(sm) => sm.short_message.clone(),
+    ///         _ => panic!("not a deliver_sm"),
+    ///     }
+    /// }); // the request dropped: answered ESME_ROK
+    ///
+    /// let session = smsc.session("shop").expect("bound");
+    /// let mo = SubmitSmBuilder::deliver_sm(0)
+    ///     .source_addr("447700900123")
+    ///     .short_message("Hi")
+    ///     .build()?;
+    /// assert!(session.deliver_sm(mo).await?.is_ok());
+    /// assert_eq!(receiving.await?, "Hi");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn deliver_sm(&self, deliver_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         self.send_as(CommandId::DELIVER_SM, deliver_sm).await
     }
 
     /// Sends `data_sm` (either side); the answer is the `data_sm_resp`'s
     /// status and `message_id`.
+    ///
+    /// See the example on [`Handle`].
     pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         self.send_as(CommandId::DATA_SM, data_sm).await
     }
 
     /// Sends `enquire_link` and waits for its response. (The session also
     /// sends one by itself after the `enquire_link_timer` of silence.)
+    ///
+    /// See the example on [`Handle`].
     pub async fn enquire_link(&self) -> Result<(), Error> {
         self.queue_body(Body::EnquireLink).await?.await.map(|_| ())
     }
@@ -312,6 +436,8 @@ impl Handle {
     /// responses, then `unbind` goes out, and the session closes when the
     /// `unbind_resp` comes. Ok once the unbind exchange completed (also
     /// when the peer unbound first).
+    ///
+    /// See the example on [`Handle`].
     pub async fn unbind(&self) -> Result<(), Error> {
         let (reply, done) = oneshot::channel();
         self.commands
@@ -329,11 +455,15 @@ impl Handle {
 
     /// Closes the session at once, without unbinding; outstanding requests
     /// fail with [`Error::Closed`].
+    ///
+    /// See the example on [`Error`].
     pub fn close(&self) {
         self.command(Command::Close);
     }
 
     /// The session's counters and latencies, and how full its window is.
+    ///
+    /// See the example on [`Handle`].
     pub fn stats(&self) -> SessionStats {
         let last = *self
             .shared
@@ -372,12 +502,16 @@ impl Handle {
     }
 
     /// True once the session is closed.
+    ///
+    /// See the example on [`Handle`].
     pub fn is_closed(&self) -> bool {
         self.close_reason().is_some()
     }
 
     /// How the session is bound (`None` on the MC side until the bind is
     /// accepted).
+    ///
+    /// See the example on [`Handle`].
     pub fn bind_info(&self) -> Option<&BindInfo> {
         self.shared.bind_info()
     }
@@ -393,11 +527,15 @@ impl Handle {
     }
 
     /// The window: how many requests may be outstanding at once.
+    ///
+    /// See the example on [`Handle`].
     pub fn window(&self) -> usize {
         self.shared.window
     }
 
     /// Window slots free right now.
+    ///
+    /// See the example on [`Handle`].
     pub fn available_window(&self) -> usize {
         self.shared.permits.available_permits()
     }
@@ -410,6 +548,8 @@ impl Handle {
     /// waits for its turn (so the window still bounds what is queued).
     /// `enquire_link` is not limited, nor are responses, nor the PDUs the
     /// session sends by itself.
+    ///
+    /// See the example on [`Handle`].
     pub fn set_max_rate(&self, per_second: Option<u32>) {
         let mut rate = self.shared.rate();
         // Turns already taken under the old limit stay taken.
@@ -420,6 +560,8 @@ impl Handle {
     }
 
     /// The limit [`Self::set_max_rate`] set: requests per second.
+    ///
+    /// See the example on [`Handle`].
     pub fn max_rate(&self) -> Option<u32> {
         self.shared.rate().map(|r| r.per_second)
     }
@@ -427,6 +569,8 @@ impl Handle {
 
 /// The response to a request sent with [`Handle::queue`]: a future of
 /// the response PDU.
+///
+/// See the example on [`Handle`].
 #[derive(Debug)]
 #[must_use = "a Pending does nothing unless awaited (the request is sent anyway)"]
 pub struct Pending {

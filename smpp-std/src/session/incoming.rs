@@ -43,6 +43,8 @@ impl Responder {
 ///
 /// The PDU's fields are slices of the frame it came in (no octet was
 /// copied).
+///
+/// See the example on [`Request::respond`].
 #[derive(Debug)]
 pub struct Request {
     pdu: Pdu,
@@ -77,6 +79,48 @@ impl Request {
     }
 
     /// Answers the request.
+    ///
+    /// An ESME that cannot take a message now: the MC gets its status.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::{CommandId, CommandStatus};
+    /// use smpp_std::server::Server;
+    /// use smpp_std::session::Answer;
+    /// use smpp_std::{SubmitSmBuilder, client};
+    /// # use smpp_std::server::{BindRequest, Context, Handler};
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+    /// let addr = server.local_addr()?;
+    /// let smsc = server.handle();
+    /// tokio::spawn(server.run());
+    ///
+    /// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
+    /// let (_esme, mut incoming) = client::connect(addr, config).await?;
+    ///
+    /// let mo = SubmitSmBuilder::deliver_sm(0)
+    ///     .source_addr("447700900123")
+    ///     .short_message("Hi")
+    ///     .build()?;
+    /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
+    /// let request = incoming.recv().await.expect("a deliver_sm");
+    /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
+    /// assert!(request.needs_answer());
+    /// request.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
+    ///
+    /// let answer = delivering.await??;
+    /// assert_eq!(answer.command_status, CommandStatus::ESME_RX_T_APPN);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn respond(mut self, answer: Answer) {
         if let Some(responder) = self.responder.take() {
             responder.answer(answer);
@@ -239,6 +283,8 @@ impl Inbox {
 /// closes are dropped unanswered: their answer could no longer be sent, so
 /// the MC delivers them again. While `Incoming` lives, the session does: it
 /// keeps it bound even when every [`Handle`](super::Handle) is gone.
+///
+/// See the example on [`Request::respond`].
 #[derive(Debug)]
 pub struct Incoming {
     inbox: Arc<Inbox>,
@@ -254,6 +300,8 @@ impl Incoming {
     }
 
     /// The next request; `None` once the session is closed.
+    ///
+    /// See the example on [`Request::respond`].
     pub async fn recv(&mut self) -> Option<Request> {
         core::future::poll_fn(|cx| self.inbox.poll_take(cx)).await
     }

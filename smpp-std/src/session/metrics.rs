@@ -14,6 +14,8 @@ use smpp_core::session::ProtocolError;
 use smpp_core::{CommandId, CommandStatus};
 
 /// How many PDUs of one command went one way with one status.
+///
+/// See the example on [`Traffic`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PduCount {
     /// The PDUs' `command_id`.
@@ -25,6 +27,8 @@ pub struct PduCount {
 }
 
 /// Response latencies: how long requests waited for their response.
+///
+/// See the example on [`Traffic`].
 ///
 /// Percentiles are read from a histogram with eight buckets per power of
 /// two (within about 12 % of the true value, never below it); `max` is
@@ -45,6 +49,46 @@ pub struct Latency {
 }
 
 /// What went over one session, or over every session of a server.
+///
+/// ```
+/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::{CommandId, CommandStatus};
+/// use smpp_std::session::PduCount;
+/// use smpp_std::{SubmitSmBuilder, client};
+/// # use std::sync::Arc;
+/// # use smpp_std::server::{self, BindRequest, Context, Handler};
+/// # use smpp_std::session::Answer;
+/// # struct Smsc;
+/// # impl Handler for Smsc {
+/// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+/// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer {
+/// #         Answer::Status(CommandStatus::ESME_RTHROTTLED)
+/// #     }
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// # tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+/// // An SMSC that answers every message ESME_RTHROTTLED.
+/// let (esme, _incoming) = client::bind(esme_side, Config::esme(BindType::Transmitter)).await?;
+/// for _ in 0..3 {
+///     let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+///     esme.submit_sm(submit).await?;
+/// }
+///
+/// let stats = esme.stats();
+/// assert_eq!((stats.outstanding, stats.window), (0, 10)); // the default window
+/// let traffic = stats.traffic;
+/// assert_eq!(traffic.sent_of(CommandId::SUBMIT_SM), 3);
+/// assert_eq!(traffic.received_of(CommandId::SUBMIT_SM_RESP), 3);
+/// let throttled = |c: &&PduCount| c.command_status == CommandStatus::ESME_RTHROTTLED;
+/// assert_eq!(traffic.received.iter().find(throttled).map(|c| c.count), Some(3));
+/// assert_eq!(traffic.throttled, 3);
+/// assert_eq!(traffic.latency.count, 3);
+/// assert!(traffic.latency.p50 <= traffic.latency.max);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Traffic {
@@ -87,6 +131,8 @@ fn count_of(counts: &[PduCount], command_id: CommandId) -> u64 {
 }
 
 /// A session's state and what went over it ([`Handle::stats`](super::Handle::stats)).
+///
+/// See the example on [`Traffic`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SessionStats {

@@ -15,6 +15,26 @@ use crate::owned::{Body, COctet, DataSm, Pdu, SubmitSm, Tlvs};
 ///
 /// A PDU's `sequence_number` and `command_status` are not used: the
 /// session numbers its requests.
+///
+/// ```
+/// use smpp_core::CommandId;
+/// use smpp_std::session::{Error, IntoRequest};
+/// use smpp_std::{Body, SubmitSmBuilder};
+///
+/// let pdu = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// let Body::SubmitSm(sm) = pdu.body.clone() else { unreachable!() };
+///
+/// // A builder's PDU, for the call that sends submit_sm.
+/// let body = pdu.clone().into_request(Some(CommandId::SUBMIT_SM))?;
+/// assert_eq!(body.command_id(), CommandId::SUBMIT_SM);
+/// // Not for the call that sends deliver_sm: nothing would be sent.
+/// let wrong = pdu.into_request(Some(CommandId::DELIVER_SM));
+/// assert!(matches!(wrong, Err(Error::UnexpectedCommand { found: CommandId::SUBMIT_SM, .. })));
+/// // The body struct, shared by submit_sm and deliver_sm, becomes what the call sends.
+/// let body = sm.into_request(Some(CommandId::DELIVER_SM))?;
+/// assert_eq!(body.command_id(), CommandId::DELIVER_SM);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait IntoRequest {
     /// The body to send; `command_id` is the command a typed call
     /// ([`Handle::submit_sm`](super::Handle::submit_sm), ...) sends: anything else is refused with
@@ -65,6 +85,33 @@ impl IntoRequest for DataSm {
 
 /// The answer to `submit_sm`, `deliver_sm` or `data_sm`: the status and
 /// the fields of their common response body.
+///
+/// What [`Handle::submit_sm`](super::Handle::submit_sm) and the other
+/// typed calls answer; `From<Pdu>` reads it from a response PDU (the
+/// [`Handle::send`](super::Handle::send) or [`Handle::queue`](super::Handle::queue)
+/// of a `submit_sm`):
+///
+/// ```
+/// use bytes::Bytes;
+/// use smpp_core::CommandStatus;
+/// use smpp_std::session::SmResponse;
+/// use smpp_std::{Body, COctet, Pdu, SubmitSmResp};
+///
+/// let ok = Pdu::new(7, Body::SubmitSmResp(Some(SubmitSmResp {
+///     message_id: COctet::new(Bytes::from_static(b"id-7")),
+///     ..SubmitSmResp::default()
+/// })));
+/// let resp = SmResponse::from(ok);
+/// assert!(resp.is_ok());
+/// assert_eq!((resp.sequence_number, resp.message_id.as_bytes()), (7, &b"id-7"[..]));
+///
+/// // An error response has no body: no message_id.
+/// let mut throttled = Pdu::new(8, Body::SubmitSmResp(None));
+/// throttled.command_status = CommandStatus::ESME_RTHROTTLED;
+/// let resp = SmResponse::from(throttled);
+/// assert!(!resp.is_ok());
+/// assert!(resp.message_id.as_bytes().is_empty());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct SmResponse {
     /// The response's `sequence_number` (the request's).
