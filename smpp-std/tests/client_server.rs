@@ -3,6 +3,9 @@
 //! in the wrong state, or closing the connection mid-flight).
 #![cfg(feature = "tokio")]
 
+#[path = "common/server.rs"]
+mod server;
+
 use core::future::Future;
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
-use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle, Incoming};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
@@ -22,8 +25,9 @@ use smpp_std::{
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
 use tokio::time::timeout;
+
+use server::Running;
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -196,38 +200,6 @@ impl Handler for Smsc {
 
     fn protocol_error(&self, _cx: &Context, error: ProtocolError) {
         self.protocol_errors.lock().unwrap().push(error);
-    }
-}
-
-/// A running server.
-struct Running {
-    addr: SocketAddr,
-    handle: ServerHandle,
-    smsc: Arc<Smsc>,
-    task: JoinHandle<()>,
-}
-
-impl Running {
-    async fn start(smsc: Smsc, config: Config) -> Self {
-        let smsc = Arc::new(smsc);
-        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
-            .await
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let task = tokio::spawn(server.run());
-        Self {
-            addr,
-            handle,
-            smsc,
-            task,
-        }
-    }
-
-    async fn stop(self) -> Arc<Smsc> {
-        self.handle.shutdown();
-        self.task.await.unwrap();
-        self.smsc
     }
 }
 

@@ -4,7 +4,9 @@
 
 #![cfg(feature = "tls")]
 
-use core::future::Future;
+#[path = "common/server.rs"]
+mod server;
+
 use core::time::Duration;
 use std::sync::Arc;
 
@@ -14,13 +16,8 @@ use smpp_std::client::{self, rustls};
 use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
-use tokio::time::timeout;
 
-async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    timeout(Duration::from_secs(20), test)
-        .await
-        .expect("the test hung")
-}
+use server::bounded;
 
 struct Smsc;
 

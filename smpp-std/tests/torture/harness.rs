@@ -15,7 +15,7 @@ use std::thread;
 use bytes::BytesMut;
 use smpp_core::session::{BindType, CloseReason, Config, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, TlvTag};
-use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error, Handle, Incoming, Pending, Request, SmResponse};
 use smpp_std::{
     AlertNotificationBuilder, BindBuilder, BindRespBuilder, Frame, FrameDecoder, Pdu,
@@ -601,43 +601,12 @@ impl Handler for Smsc {
     }
 }
 
-/// A server listening on loopback.
-pub(crate) struct Running {
-    pub(crate) addr: SocketAddr,
-    pub(crate) handle: ServerHandle,
-    pub(crate) smsc: Arc<Smsc>,
-    pub(crate) task: JoinHandle<()>,
-}
+/// The torture SMSC running on a loopback port.
+pub(crate) type Running = crate::server::Running<Smsc>;
 
 impl Running {
-    pub(crate) async fn start(smsc: Smsc, config: Config) -> Self {
-        Self::start_with(smsc, config, |server| server).await
-    }
-
-    /// A server with the admission settings `configure` gives it.
-    pub(crate) async fn start_with(
-        smsc: Smsc,
-        config: Config,
-        configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>,
-    ) -> Self {
-        let smsc = Arc::new(smsc);
-        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
-            .await
-            .unwrap();
-        let server = configure(server);
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let task = tokio::spawn(server.run());
-        Self {
-            addr,
-            handle,
-            smsc,
-            task,
-        }
-    }
-
     /// Shuts down and waits for every session to end, at most `limit`.
-    pub(crate) async fn stop(self, probe: &Probe, limit: Duration) -> Arc<Smsc> {
+    pub(crate) async fn stop_within(self, probe: &Probe, limit: Duration) -> Arc<Smsc> {
         self.handle.shutdown();
         probe
             .within(limit, "the server's shutdown", self.task)

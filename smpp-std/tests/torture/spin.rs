@@ -101,7 +101,7 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_t
             .unwrap();
         twenty_answered(&probe, &server.smsc, &esme).await;
 
-        let smsc = server.stop(&probe, Duration::from_secs(6)).await;
+        let smsc = server.stop_within(&probe, Duration::from_secs(6)).await;
         let reason = probe
             .within(Duration::from_secs(1), "the ESME unbound", esme.closed())
             .await;

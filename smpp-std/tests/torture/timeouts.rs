@@ -413,7 +413,7 @@ fn shutdown_ends_when_an_esme_never_answers_the_unbind() {
                 handle.sessions().len() == 1
             })
             .await;
-        let smsc = server.stop(&probe, Duration::from_secs(3)).await;
+        let smsc = server.stop_within(&probe, Duration::from_secs(3)).await;
         let rest = probe
             .within(
                 Duration::from_secs(3),
