@@ -36,7 +36,24 @@ impl<H: Handler> Running<H> {
         let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
             .await
             .unwrap();
-        let server = configure(server);
+        Self::run(smsc, configure(server))
+    }
+
+    /// A server of `smsc` with `config` on a TLS port.
+    #[cfg(feature = "tls")]
+    pub(crate) async fn start_tls(
+        smsc: H,
+        config: Config,
+        tls: Arc<smpp_std::client::rustls::ServerConfig>,
+    ) -> Self {
+        let smsc = Arc::new(smsc);
+        let server = Server::bind_tls("127.0.0.1:0", config, Arc::clone(&smsc), tls)
+            .await
+            .unwrap();
+        Self::run(smsc, server)
+    }
+
+    fn run(smsc: Arc<H>, server: Server<H>) -> Self {
         let addr = server.local_addr().unwrap();
         let handle = server.handle();
         let task = tokio::spawn(server.run());
