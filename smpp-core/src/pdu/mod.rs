@@ -42,6 +42,15 @@ macro_rules! body_codec {
             }
         }
 
+        /// A valid body (see [`crate::arbitrary_impls`]): each field from
+        /// the input in wire order, by its rule.
+        #[cfg(feature = "arbitrary")]
+        impl<'a> arbitrary::Arbitrary<'a> for $ty<&'a [u8]> {
+            fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+                Ok(Self { $($($name: body_field!(arbitrary u, $kind $(= $arg)?),)+)+ })
+            }
+        }
+
         impl<B: AsRef<[u8]>> $ty<B> {
             /// Converts the storage of every octet field.
             pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> $ty<C> {
@@ -124,6 +133,24 @@ macro_rules! body_field {
     };
     (read $i:ident, tlvs, $name:ident = $required:ident) => {
         let ($i, $name) = $crate::pdu::tlvs_tail_requiring($i, &$required)?;
+    };
+    (arbitrary $u:ident, cstr = $c:ident) => {
+        $crate::arbitrary_impls::cstr($u, $c)?
+    };
+    (arbitrary $u:ident, int = $f:ident) => {
+        From::from($u.arbitrary::<u8>()?)
+    };
+    (arbitrary $u:ident, short_message) => {
+        $crate::arbitrary_impls::short_message($u)?
+    };
+    (arbitrary $u:ident, list = $t:ident) => {
+        $u.arbitrary()?
+    };
+    (arbitrary $u:ident, tlvs) => {
+        $crate::arbitrary_impls::tlv_region($u)?
+    };
+    (arbitrary $u:ident, tlvs = $required:ident) => {
+        $crate::arbitrary_impls::tlv_region_requiring($u, &$required)?
     };
     (map $v:expr, $f:ident, int) => {
         $v
