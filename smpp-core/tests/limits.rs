@@ -149,30 +149,17 @@ fn check_limit(
     assert_eq!(err.command_status(), status);
     assert_named(&err, field, status, &frame);
 
-    // max characters on the wire: decoding refuses.
+    // Decoding refuses max characters on the wire, and a frame that ends
+    // inside the field (no NUL at all).
     let mut long = frame.clone();
     long.insert(at, b'Q');
-    patch_len(&mut long);
-    let err = Pdu::parse(&long).unwrap_err();
-    assert_field_err(
-        &err,
-        field,
-        FieldProblem::Unterminated { max },
-        status,
-        &frame,
-    );
-
-    // The frame ends inside the field: no NUL at all.
-    let mut cut = frame[..at + max - 1].to_vec();
-    patch_len(&mut cut);
-    let err = Pdu::parse(&cut).unwrap_err();
-    assert_field_err(
-        &err,
-        field,
-        FieldProblem::Unterminated { max },
-        status,
-        &frame,
-    );
+    let cut = frame[..at + max - 1].to_vec();
+    for mut bad in [long, cut] {
+        patch_len(&mut bad);
+        let err = Pdu::parse(&bad).unwrap_err();
+        let problem = FieldProblem::Unterminated { max };
+        assert_field_err(&err, field, problem, status, &frame);
+    }
 
     // An embedded NUL is refused when encoding.
     let mut nul = fits.clone();
@@ -597,34 +584,31 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
         }
     }
     // A time field of the wrong length, and values one octet too long.
-    let submit = SubmitSm::<&[u8]> {
-        validity_period: COctet::new(b"0123456789"),
-        ..SubmitSm::default()
-    };
-    let err = Pdu::new(1, Body::SubmitSm(submit))
-        .emit(&mut out)
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Field {
-            field: Field::ValidityPeriod,
-            problem: FieldProblem::TimeLength { len: 10 }
-        }
-    );
-    let submit = SubmitSm::<&[u8]> {
-        source_addr: COctet::new(&[b'1'; 21]),
-        ..SubmitSm::default()
-    };
-    let err = Pdu::new(1, Body::SubmitSm(submit))
-        .emit(&mut out)
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Field {
-            field: Field::SourceAddr,
-            problem: FieldProblem::TooLong { max: 21, len: 22 }
-        }
-    );
+    let cases = [
+        (
+            SubmitSm::<&[u8]> {
+                validity_period: COctet::new(b"0123456789"),
+                ..SubmitSm::default()
+            },
+            Field::ValidityPeriod,
+            FieldProblem::TimeLength { len: 10 },
+        ),
+        (
+            SubmitSm {
+                source_addr: COctet::new(&[b'1'; 21]),
+                ..SubmitSm::default()
+            },
+            Field::SourceAddr,
+            FieldProblem::TooLong { max: 21, len: 22 },
+        ),
+    ];
+    for (submit, field, problem) in cases {
+        let err = Pdu::new(1, Body::SubmitSm(submit))
+            .emit(&mut out)
+            .unwrap_err();
+        let expected = ErrorKind::Field { field, problem };
+        assert_eq!(err.kind(), expected, "{field:?}");
+    }
 }
 
 /// A frame of `id`, `status`, sequence [`SEQ`] and `body`.
