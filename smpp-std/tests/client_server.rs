@@ -27,7 +27,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::timeout;
 
-use server::Running;
+use server::{Running, response_timer_only};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -37,25 +37,13 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
     timeout(LIMIT, test).await.expect("the test hung")
 }
 
-/// Timers off but the response timer, so that only what a test turns on
-/// runs.
-fn quiet(response_timer: Duration) -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        inactivity_timer: None,
-        response_timer,
-        write_timer: None,
-    }
-}
-
 fn esme(bind_type: BindType, password: &str) -> Config {
     Config::esme(bind_type)
         .with_system_id("esme")
         .and_then(|c| c.with_password(password))
         .unwrap()
         .with_window(64)
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 fn mc() -> Config {
@@ -63,7 +51,7 @@ fn mc() -> Config {
         .with_system_id("SMSC")
         .unwrap()
         .with_window(128)
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 fn submit(text: &str) -> Pdu {
@@ -586,7 +574,7 @@ async fn the_client_sends_enquire_link_when_the_link_is_idle() {
         let addr = listener.local_addr().unwrap();
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
-            ..quiet(Duration::from_millis(300))
+            ..response_timer_only(Duration::from_millis(300))
         };
         let config = esme(BindType::Transceiver, "secret").with_timers(timers);
         let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
@@ -625,7 +613,7 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
     bounded(async {
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
-            ..quiet(Duration::from_secs(5))
+            ..response_timer_only(Duration::from_secs(5))
         };
         let server = Running::start(Smsc::default(), mc().with_timers(timers)).await;
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
@@ -668,7 +656,7 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
     bounded(async {
         let server = Running::start(Smsc::with(Mode::Never), mc()).await;
         let config = esme(BindType::Transmitter, "secret")
-            .with_timers(quiet(Duration::from_millis(200)))
+            .with_timers(response_timer_only(Duration::from_millis(200)))
             .with_window(2);
         let (esme, _incoming) = connect(server.addr, config).await;
         let started = tokio::time::Instant::now();

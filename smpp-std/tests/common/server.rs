@@ -89,3 +89,15 @@ pub(crate) fn quiet() -> Timers {
         ..Timers::DEFAULT
     }
 }
+
+/// Every timer off but the response timer, so that only what a test turns
+/// on runs.
+pub(crate) fn response_timer_only(response_timer: Duration) -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        inactivity_timer: None,
+        response_timer,
+        write_timer: None,
+    }
+}

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
 
 use bytes::BytesMut;
-use smpp_core::session::{BindType, CloseReason, Config, Timers};
+use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandId, CommandStatus, TlvTag};
 use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error, Handle, Incoming, Pending, Request, SmResponse};
@@ -27,6 +27,8 @@ use tokio::io::{
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
+
+pub(crate) use crate::server::response_timer_only;
 
 // ------------------------------------------------------------ the bound
 
@@ -491,25 +493,13 @@ pub(crate) fn raw_pdu(command_id: CommandId, sequence_number: u32, body: &[u8]) 
 
 // ---------------------------------------------------------------- configs
 
-/// Timers off but the response timer, so that only what a test turns on
-/// runs.
-pub(crate) fn quiet(response_timer: Duration) -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        inactivity_timer: None,
-        response_timer,
-        write_timer: None,
-    }
-}
-
 /// An ESME `esme`/`secret`, window 10, quiet timers.
 pub(crate) fn esme(bind_type: BindType) -> Config {
     Config::esme(bind_type)
         .with_system_id("esme")
         .and_then(|c| c.with_password("secret"))
         .unwrap()
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 /// An MC `SMSC`, window 10, quiet timers.
@@ -517,7 +507,7 @@ pub(crate) fn mc() -> Config {
     Config::mc()
         .with_system_id("SMSC")
         .unwrap()
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 // ------------------------------------------------------------ test SMSC
