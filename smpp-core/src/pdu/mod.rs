@@ -42,7 +42,7 @@ macro_rules! body_codec {
             }
         }
 
-        /// A valid body (see [`crate::arbitrary_impls`]): each field from
+        /// A valid body: each field from
         /// the input in wire order, by its rule.
         #[cfg(feature = "arbitrary")]
         impl<'a> arbitrary::Arbitrary<'a> for $ty<&'a [u8]> {
