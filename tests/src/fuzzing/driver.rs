@@ -155,9 +155,11 @@ impl Peer {
                         h.sequence_number
                     );
                 }
+                // By the answer's own command: the peer may write several
+                // requests with one sequence number.
                 let deliver = matches!(
-                    self.asked.get(&h.sequence_number),
-                    Some(&(CommandId::DELIVER_SM | CommandId::DATA_SM, _))
+                    h.command_id,
+                    CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP
                 );
                 if deliver && h.command_status == CommandStatus::ESME_ROK {
                     self.acknowledged += 1;
