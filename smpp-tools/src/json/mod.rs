@@ -114,8 +114,8 @@
 //!
 //! The body types have the shape too:
 //!
-//! - Each body struct ([`SubmitSm`](smpp_core::SubmitSm),
-//!   [`Bind`](smpp_core::Bind), [`SubmitMultiResp`](smpp_core::SubmitMultiResp),
+//! - Each body struct ([`SubmitSm`],
+//!   [`Bind`], [`SubmitMultiResp`],
 //!   ...) is the `body` map above followed by its `tlvs` list under the key
 //!   `tlvs`, the specification's last field. A struct that serves several
 //!   commands (`SubmitSm` is also `deliver_sm`'s, `SubmitSmResp` also
