@@ -44,6 +44,14 @@ use super::tlvs_tail;
 /// assert_eq!(status, Some(0));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct AlertNotification<B: AsRef<[u8]>> {
     /// `source_addr_ton`.
     pub source_addr_ton: Ton,

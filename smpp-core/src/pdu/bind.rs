@@ -47,6 +47,14 @@ use super::tlvs_tail;
 /// assert!(b.address_range.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct Bind<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,
@@ -159,6 +167,14 @@ impl<B: AsRef<[u8]>> Bind<B> {
 /// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), refused);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct BindResp<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,
@@ -217,6 +233,14 @@ impl<B: AsRef<[u8]>> BindResp<B> {
 /// assert_eq!(o.password.to_str(), Some("pwd1234"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct Outbind<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,

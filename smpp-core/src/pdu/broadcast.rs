@@ -176,6 +176,14 @@ pub(crate) fn require_query_broadcast_resp_tlvs<B: AsRef<[u8]>>(
 /// assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct BroadcastSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -303,6 +311,14 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
 /// assert!(c.tlvs.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct CancelBroadcastSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,

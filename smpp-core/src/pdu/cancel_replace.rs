@@ -44,6 +44,14 @@ use super::tlvs_tail;
 /// assert_eq!(c.destination_addr.to_str(), Some("44951361920"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct CancelSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -156,6 +164,14 @@ impl<B: AsRef<[u8]>> CancelSm<B> {
 /// assert_eq!(r.validity_period.to_str(), Some("000000010000000R"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct ReplaceSm<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
@@ -174,6 +190,7 @@ pub struct ReplaceSm<B: AsRef<[u8]>> {
     /// `sm_default_msg_id`.
     pub sm_default_msg_id: u8,
     /// `short_message` (its length is `sm_length`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub short_message: B,
     /// TLVs (`message_payload` in v5.0).
     pub tlvs: Tlvs<B>,

@@ -42,6 +42,14 @@ use super::tlvs_tail;
 /// assert_eq!(d.registered_delivery, RegisteredDelivery::RECEIPT_ON_FINAL);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct DataSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,

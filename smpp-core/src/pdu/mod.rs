@@ -157,6 +157,17 @@ pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
 /// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(
+            serialize = "B: core::fmt::Debug",
+            deserialize = "B: From<alloc::vec::Vec<u8>>"
+        )
+    )
+)]
 #[non_exhaustive]
 pub enum Body<B: AsRef<[u8]>> {
     /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).
@@ -688,12 +699,30 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// assert_eq!(out[4..8], [0x80, 0, 0, 0x15]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(
+            serialize = "B: core::fmt::Debug",
+            deserialize = "B: From<alloc::vec::Vec<u8>>"
+        )
+    )
+)]
 pub struct Pdu<B: AsRef<[u8]>> {
     /// `command_status`: 0 in requests.
     pub command_status: CommandStatus,
     /// `sequence_number`.
     pub sequence_number: u32,
     /// The body.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            serialize_with = "Body::serialize",
+            deserialize_with = "Body::deserialize"
+        )
+    )]
     pub body: Body<B>,
 }
 

@@ -38,6 +38,14 @@ use super::tlvs_tail;
 /// assert_eq!(q.message_id.to_str(), Some("12345"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct QuerySm<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
@@ -124,6 +132,14 @@ impl<B: AsRef<[u8]>> QuerySm<B> {
 /// assert_eq!(r.final_date.to_str(), Some("250101120000000+"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct QuerySmResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,

@@ -78,10 +78,19 @@ use super::Body;
 /// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), failed);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(bound(
+        serialize = "B: AsRef<[u8]>",
+        deserialize = "B: AsRef<[u8]> + From<alloc::vec::Vec<u8>>"
+    ))
+)]
 pub struct RawBody<B> {
     /// The `command_id` of the PDU.
     pub command_id: CommandId,
     /// The body octets (everything after the 16-octet header).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub octets: B,
 }
 

@@ -49,6 +49,14 @@ use super::{tlvs_tail, tlvs_tail_requiring};
 /// assert_eq!(sm.short_message, b"Hello");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct SubmitSm<B: AsRef<[u8]>> {
     /// `service_type` (C-Octet String, max 6).
     pub service_type: COctet<B>,
@@ -83,6 +91,7 @@ pub struct SubmitSm<B: AsRef<[u8]>> {
     /// `sm_default_msg_id`.
     pub sm_default_msg_id: u8,
     /// `short_message` (0-255 octets; its length is `sm_length`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub short_message: B,
     /// The TLVs.
     pub tlvs: Tlvs<B>,
@@ -274,6 +283,14 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
 /// assert_eq!(refused.emit(&mut buf), Ok(16));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct SubmitSmResp<B: AsRef<[u8]>> {
     /// `message_id` (C-Octet String, max 65). Empty in `deliver_sm_resp`.
     pub message_id: COctet<B>,

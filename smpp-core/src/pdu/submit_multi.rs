@@ -252,8 +252,14 @@ macro_rules! entry_list {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[cfg_attr(
+            feature = "serde",
+            derive(serde::Serialize, serde::Deserialize),
+            serde(bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>"))
+        )]
         pub struct $list<B: AsRef<[u8]>> {
             count: u8,
+            #[cfg_attr(feature = "serde", serde(rename = "octets", with = "crate::serde::octets"))]
             raw: B,
         }
 
@@ -486,6 +492,14 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
 ///            Some(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct SubmitMulti<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -516,6 +530,7 @@ pub struct SubmitMulti<B: AsRef<[u8]>> {
     /// `sm_default_msg_id`.
     pub sm_default_msg_id: u8,
     /// `short_message` (its length is `sm_length`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub short_message: B,
     /// The TLVs.
     pub tlvs: Tlvs<B>,
@@ -638,6 +653,14 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
 /// assert_eq!(r.unsuccess_sme.count(), 0);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        remote = "Self",
+        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
+    )
+)]
 pub struct SubmitMultiResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
