@@ -198,12 +198,11 @@ macro_rules! json_serde {
 // ---------------------------------------------------------------- layouts
 
 /// One mandatory field (or group) of a body, in wire order.
-#[derive(Clone, Copy)]
 enum F {
     /// Integer1.
-    U8(&'static str),
+    U8(String),
     /// C-Octet String.
-    Cstr(&'static str),
+    Cstr(String),
     /// `sm_length` then `short_message`.
     Sm,
     /// `number_of_dests` then the `dest_address` entries.
@@ -214,169 +213,65 @@ enum F {
 
 use F::{Cstr, Dests, Sm, U8, Unsuccess};
 
+/// The mandatory fields of the body struct `T` in wire order: the keys of
+/// its derived serde form (the specification's names, in field order), each
+/// typed by its value there.
+fn fields<T: Default + Serialize>() -> Vec<F> {
+    let Ok(Value::Object(form)) = serde_json::to_value(T::default()) else {
+        return Vec::new();
+    };
+    form.into_iter()
+        .filter_map(|(name, value)| match (name.as_str(), value) {
+            ("tlvs", _) => None,
+            ("short_message", _) => Some(Sm),
+            ("dest_address", _) => Some(Dests),
+            ("unsuccess_sme", _) => Some(Unsuccess),
+            (_, Value::String(_)) => Some(Cstr(name)),
+            _ => Some(U8(name)),
+        })
+        .collect()
+}
+
 /// How a command's body looks.
-#[derive(Clone, Copy)]
 enum Shape {
     /// Mandatory fields, then TLVs.
-    Fields(&'static [F]),
+    Fields(Vec<F>),
     /// A response body that may be absent (then `body` is `null`).
-    Optional(&'static [F]),
+    Optional(Vec<F>),
     /// Header-only: TLVs only, `body` is `null`.
     TlvsOnly,
     /// No body at all.
     Empty,
 }
 
-const BIND: &[F] = &[
-    Cstr("system_id"),
-    Cstr("password"),
-    Cstr("system_type"),
-    U8("interface_version"),
-    U8("addr_ton"),
-    U8("addr_npi"),
-    Cstr("address_range"),
-];
-const BIND_RESP: &[F] = &[Cstr("system_id")];
-const OUTBIND: &[F] = &[Cstr("system_id"), Cstr("password")];
-const ALERT: &[F] = &[
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    U8("esme_addr_ton"),
-    U8("esme_addr_npi"),
-    Cstr("esme_addr"),
-];
-const SUBMIT_SM: &[F] = &[
-    Cstr("service_type"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    U8("dest_addr_ton"),
-    U8("dest_addr_npi"),
-    Cstr("destination_addr"),
-    U8("esm_class"),
-    U8("protocol_id"),
-    U8("priority_flag"),
-    Cstr("schedule_delivery_time"),
-    Cstr("validity_period"),
-    U8("registered_delivery"),
-    U8("replace_if_present_flag"),
-    U8("data_coding"),
-    U8("sm_default_msg_id"),
-    Sm,
-];
-const MESSAGE_ID: &[F] = &[Cstr("message_id")];
-const DATA_SM: &[F] = &[
-    Cstr("service_type"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    U8("dest_addr_ton"),
-    U8("dest_addr_npi"),
-    Cstr("destination_addr"),
-    U8("esm_class"),
-    U8("registered_delivery"),
-    U8("data_coding"),
-];
-const SUBMIT_MULTI: &[F] = &[
-    Cstr("service_type"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    Dests,
-    U8("esm_class"),
-    U8("protocol_id"),
-    U8("priority_flag"),
-    Cstr("schedule_delivery_time"),
-    Cstr("validity_period"),
-    U8("registered_delivery"),
-    U8("replace_if_present_flag"),
-    U8("data_coding"),
-    U8("sm_default_msg_id"),
-    Sm,
-];
-const SUBMIT_MULTI_RESP: &[F] = &[Cstr("message_id"), Unsuccess];
-const QUERY_SM: &[F] = &[
-    Cstr("message_id"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-];
-const QUERY_SM_RESP: &[F] = &[
-    Cstr("message_id"),
-    Cstr("final_date"),
-    U8("message_state"),
-    U8("error_code"),
-];
-const CANCEL_SM: &[F] = &[
-    Cstr("service_type"),
-    Cstr("message_id"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    U8("dest_addr_ton"),
-    U8("dest_addr_npi"),
-    Cstr("destination_addr"),
-];
-const REPLACE_SM: &[F] = &[
-    Cstr("message_id"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    Cstr("schedule_delivery_time"),
-    Cstr("validity_period"),
-    U8("registered_delivery"),
-    U8("sm_default_msg_id"),
-    Sm,
-];
-const BROADCAST_SM: &[F] = &[
-    Cstr("service_type"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-    Cstr("message_id"),
-    U8("priority_flag"),
-    Cstr("schedule_delivery_time"),
-    Cstr("validity_period"),
-    U8("replace_if_present_flag"),
-    U8("data_coding"),
-    U8("sm_default_msg_id"),
-];
-const CANCEL_BROADCAST_SM: &[F] = &[
-    Cstr("service_type"),
-    Cstr("message_id"),
-    U8("source_addr_ton"),
-    U8("source_addr_npi"),
-    Cstr("source_addr"),
-];
-
 /// The body shape of a command, `None` for ids this crate does not know.
 fn shape(id: CommandId) -> Option<Shape> {
     use Shape::{Empty, Fields, Optional, TlvsOnly};
+    type S<'a> = &'a [u8];
     Some(match id {
         CommandId::BIND_RECEIVER | CommandId::BIND_TRANSMITTER | CommandId::BIND_TRANSCEIVER => {
-            Fields(BIND)
+            Fields(fields::<Bind<S<'_>>>())
         }
         CommandId::BIND_RECEIVER_RESP
         | CommandId::BIND_TRANSMITTER_RESP
-        | CommandId::BIND_TRANSCEIVER_RESP => Optional(BIND_RESP),
-        CommandId::OUTBIND => Fields(OUTBIND),
-        CommandId::ALERT_NOTIFICATION => Fields(ALERT),
-        CommandId::SUBMIT_SM | CommandId::DELIVER_SM => Fields(SUBMIT_SM),
+        | CommandId::BIND_TRANSCEIVER_RESP => Optional(fields::<BindResp<S<'_>>>()),
+        CommandId::OUTBIND => Fields(fields::<Outbind<S<'_>>>()),
+        CommandId::ALERT_NOTIFICATION => Fields(fields::<AlertNotification<S<'_>>>()),
+        CommandId::SUBMIT_SM | CommandId::DELIVER_SM => Fields(fields::<SubmitSm<S<'_>>>()),
         CommandId::SUBMIT_SM_RESP
         | CommandId::DELIVER_SM_RESP
         | CommandId::DATA_SM_RESP
         | CommandId::BROADCAST_SM_RESP
-        | CommandId::QUERY_BROADCAST_SM_RESP => Optional(MESSAGE_ID),
-        CommandId::DATA_SM => Fields(DATA_SM),
-        CommandId::SUBMIT_MULTI => Fields(SUBMIT_MULTI),
-        CommandId::SUBMIT_MULTI_RESP => Optional(SUBMIT_MULTI_RESP),
-        CommandId::QUERY_SM | CommandId::QUERY_BROADCAST_SM => Fields(QUERY_SM),
-        CommandId::QUERY_SM_RESP => Optional(QUERY_SM_RESP),
-        CommandId::CANCEL_SM => Fields(CANCEL_SM),
-        CommandId::REPLACE_SM => Fields(REPLACE_SM),
-        CommandId::BROADCAST_SM => Fields(BROADCAST_SM),
-        CommandId::CANCEL_BROADCAST_SM => Fields(CANCEL_BROADCAST_SM),
+        | CommandId::QUERY_BROADCAST_SM_RESP => Optional(fields::<SubmitSmResp<S<'_>>>()),
+        CommandId::DATA_SM => Fields(fields::<DataSm<S<'_>>>()),
+        CommandId::SUBMIT_MULTI => Fields(fields::<SubmitMulti<S<'_>>>()),
+        CommandId::SUBMIT_MULTI_RESP => Optional(fields::<SubmitMultiResp<S<'_>>>()),
+        CommandId::QUERY_SM | CommandId::QUERY_BROADCAST_SM => Fields(fields::<QuerySm<S<'_>>>()),
+        CommandId::QUERY_SM_RESP => Optional(fields::<QuerySmResp<S<'_>>>()),
+        CommandId::CANCEL_SM => Fields(fields::<CancelSm<S<'_>>>()),
+        CommandId::REPLACE_SM => Fields(fields::<ReplaceSm<S<'_>>>()),
+        CommandId::BROADCAST_SM => Fields(fields::<BroadcastSm<S<'_>>>()),
+        CommandId::CANCEL_BROADCAST_SM => Fields(fields::<CancelBroadcastSm<S<'_>>>()),
         CommandId::GENERIC_NACK
         | CommandId::UNBIND_RESP
         | CommandId::REPLACE_SM_RESP
@@ -503,7 +398,7 @@ impl<'a> Rd<'a> {
 fn body_json<'a>(fields: &[F], body: &'a [u8], out: &mut Map<String, Value>) -> Option<&'a [u8]> {
     let mut r = Rd(body);
     for f in fields {
-        match *f {
+        match f {
             U8(name) => put(out, name, r.u8()?),
             Cstr(name) => put_cstr(out, name, r.cstr()?),
             Sm => {
@@ -654,7 +549,7 @@ fn top_json(
         Shape::Optional(_) if body.is_empty() => (Value::Null, body),
         Shape::Fields(f) | Shape::Optional(f) => {
             let mut fields = Map::new();
-            let tlvs = body_json(f, body, &mut fields).ok_or(bad)?;
+            let tlvs = body_json(&f, body, &mut fields).ok_or(bad)?;
             (Value::Object(fields), tlvs)
         }
         Shape::TlvsOnly => (Value::Null, body),
@@ -705,16 +600,19 @@ json_serde!(Pdu, pdu_json, read::pdu);
 json_serde!(Body, body_value, read::body);
 json_serde!(Tlvs, tlvs_value, read::tlvs);
 
-/// The JSON shape of a body struct: its layout's map with the `tlvs` list
+/// The JSON shape of a body struct: its fields' map with the `tlvs` list
 /// last, read back as the body of `$id` (`$pat` takes the struct out of the
 /// parsed [`Body`]).
 macro_rules! struct_serde {
-    ($ty:ident, $fields:expr, $id:ident, $pat:pat => $b:ident) => {
+    ($ty:ident, $id:ident, $pat:pat => $b:ident) => {
         json_serde!(
             $ty,
-            |b| struct_json($fields, &emitted(b.encoded_len(), |w| b.emit(w))?),
+            |b| {
+                let octets = emitted(b.encoded_len(), |w| b.emit(w))?;
+                struct_json(&fields::<$ty<&[u8]>>(), &octets)
+            },
             |v| {
-                let wire = read::struct_wire($fields, v)?;
+                let wire = read::struct_wire(&fields::<$ty<&[u8]>>(), v)?;
                 match Body::parse(CommandId::$id, wire.as_bytes()) {
                     Ok($pat) => Ok($b.map(read::owned)),
                     Ok(_) => Err("body does not re-read".into()),
@@ -725,21 +623,21 @@ macro_rules! struct_serde {
     };
 }
 
-struct_serde!(Bind, BIND, BIND_TRANSMITTER, Body::BindTransmitter(b) => b);
-struct_serde!(BindResp, BIND_RESP, BIND_TRANSMITTER_RESP, Body::BindTransmitterResp(Some(b)) => b);
-struct_serde!(Outbind, OUTBIND, OUTBIND, Body::Outbind(b) => b);
-struct_serde!(AlertNotification, ALERT, ALERT_NOTIFICATION, Body::AlertNotification(b) => b);
-struct_serde!(SubmitSm, SUBMIT_SM, SUBMIT_SM, Body::SubmitSm(b) => b);
-struct_serde!(SubmitSmResp, MESSAGE_ID, SUBMIT_SM_RESP, Body::SubmitSmResp(Some(b)) => b);
-struct_serde!(DataSm, DATA_SM, DATA_SM, Body::DataSm(b) => b);
-struct_serde!(SubmitMulti, SUBMIT_MULTI, SUBMIT_MULTI, Body::SubmitMulti(b) => b);
-struct_serde!(SubmitMultiResp, SUBMIT_MULTI_RESP, SUBMIT_MULTI_RESP, Body::SubmitMultiResp(Some(b)) => b);
-struct_serde!(QuerySm, QUERY_SM, QUERY_SM, Body::QuerySm(b) => b);
-struct_serde!(QuerySmResp, QUERY_SM_RESP, QUERY_SM_RESP, Body::QuerySmResp(Some(b)) => b);
-struct_serde!(CancelSm, CANCEL_SM, CANCEL_SM, Body::CancelSm(b) => b);
-struct_serde!(ReplaceSm, REPLACE_SM, REPLACE_SM, Body::ReplaceSm(b) => b);
-struct_serde!(BroadcastSm, BROADCAST_SM, BROADCAST_SM, Body::BroadcastSm(b) => b);
-struct_serde!(CancelBroadcastSm, CANCEL_BROADCAST_SM, CANCEL_BROADCAST_SM, Body::CancelBroadcastSm(b) => b);
+struct_serde!(Bind, BIND_TRANSMITTER, Body::BindTransmitter(b) => b);
+struct_serde!(BindResp, BIND_TRANSMITTER_RESP, Body::BindTransmitterResp(Some(b)) => b);
+struct_serde!(Outbind, OUTBIND, Body::Outbind(b) => b);
+struct_serde!(AlertNotification, ALERT_NOTIFICATION, Body::AlertNotification(b) => b);
+struct_serde!(SubmitSm, SUBMIT_SM, Body::SubmitSm(b) => b);
+struct_serde!(SubmitSmResp, SUBMIT_SM_RESP, Body::SubmitSmResp(Some(b)) => b);
+struct_serde!(DataSm, DATA_SM, Body::DataSm(b) => b);
+struct_serde!(SubmitMulti, SUBMIT_MULTI, Body::SubmitMulti(b) => b);
+struct_serde!(SubmitMultiResp, SUBMIT_MULTI_RESP, Body::SubmitMultiResp(Some(b)) => b);
+struct_serde!(QuerySm, QUERY_SM, Body::QuerySm(b) => b);
+struct_serde!(QuerySmResp, QUERY_SM_RESP, Body::QuerySmResp(Some(b)) => b);
+struct_serde!(CancelSm, CANCEL_SM, Body::CancelSm(b) => b);
+struct_serde!(ReplaceSm, REPLACE_SM, Body::ReplaceSm(b) => b);
+struct_serde!(BroadcastSm, BROADCAST_SM, Body::BroadcastSm(b) => b);
+struct_serde!(CancelBroadcastSm, CANCEL_BROADCAST_SM, Body::CancelBroadcastSm(b) => b);
 
 /// The JSON value of a PDU, body, body struct or TLV list.
 pub fn to_value<T>(value: &T) -> serde_json::Result<Value>

@@ -222,7 +222,7 @@ fn check_count(given: Option<u64>, actual: usize, path: &str) -> Res<()> {
 
 fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
     for f in fields {
-        match *f {
+        match f {
             U8(name) => out.push(body.u8(name)?),
             Cstr(name) => out.cstr(name, &body.cstr(name)?),
             Sm => {
@@ -532,7 +532,7 @@ fn wire_from(v: Val, with_header: bool) -> Res<PduWire> {
     match shape {
         Shape::Fields(fields) | Shape::Optional(fields) if !body_null => {
             let mut b = Obj::new("body", body)?;
-            write_fields(fields, &mut b, &mut out)?;
+            write_fields(&fields, &mut b, &mut out)?;
             b.done()?;
             write_tlvs(tlvs, &mut out.octets)?;
         }
@@ -609,7 +609,7 @@ fn low_u32(n: u64) -> u32 {
 pub struct PduWire {
     octets: Vec<u8>,
     /// The C-Octet Strings written, by name, with their length without NUL.
-    cstrs: Vec<(&'static str, usize)>,
+    cstrs: Vec<(String, usize)>,
 }
 
 impl PduWire {
@@ -621,8 +621,8 @@ impl PduWire {
         self.octets.extend_from_slice(v);
     }
 
-    fn cstr(&mut self, name: &'static str, v: &[u8]) {
-        self.cstrs.push((name, v.len()));
+    fn cstr(&mut self, name: &str, v: &[u8]) {
+        self.cstrs.push((name.to_owned(), v.len()));
         self.octets.extend_from_slice(v);
         self.octets.push(0);
     }
@@ -659,7 +659,7 @@ impl PduWire {
         let Some(&(_, len)) = self
             .cstrs
             .iter()
-            .find(|&&(name, len)| name == field.name() && len >= max)
+            .find(|(name, len)| name == field.name() && *len >= max)
         else {
             return e;
         };
