@@ -163,7 +163,7 @@ use smpp_core::{
 };
 
 pub use read::PduWire;
-use read::Val;
+use serde_json::Value as Val;
 
 /// A PDU ([`Pdu`]), a [`Body`], a body struct or a [`Tlvs`] list, that
 /// serializes and deserializes in `smppdump`'s JSON shape (see the
@@ -173,7 +173,7 @@ use read::Val;
 pub struct Json<T>(pub T);
 
 /// `Serialize` for `Json<&$ty>` by `$to` (the type's JSON value) and
-/// `Deserialize` for `Json<$ty>` by `$from` (the value a [`Val`] describes).
+/// `Deserialize` for `Json<$ty>` by `$from` (the PDU, body or list a JSON value describes).
 macro_rules! json_serde {
     ($ty:ident, $to:expr, $from:expr) => {
         impl<B: AsRef<[u8]>> Serialize for Json<&$ty<B>> {

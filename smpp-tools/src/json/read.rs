@@ -1,97 +1,24 @@
 //! Reading the JSON shape: the map becomes wire octets ([`PduWire`]),
 //! which the codec then checks as it checks received ones.
 
-use core::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer};
+use serde_json::{Map, Value as Val};
 use smpp_core::hex::octets;
 use smpp_core::{Body, CommandId, Error, ErrorKind, FieldProblem, Pdu, TlvTag, Tlvs};
 
 use super::F::{Cstr, Dests, Sm, U8, Unsuccess};
 use super::{F, Shape, Tk, shape};
 
-/// A self-describing value, as read from the input.
-pub(super) enum Val {
-    Null,
-    Bool(bool),
-    Num(u64),
-    Str(String),
-    Seq(Vec<Self>),
-    Map(Vec<(String, Self)>),
-}
-
-impl Val {
-    fn what(&self) -> &'static str {
-        match self {
-            Self::Null => "null",
-            Self::Bool(_) => "a boolean",
-            Self::Num(_) => "a number",
-            Self::Str(_) => "a string",
-            Self::Seq(_) => "a list",
-            Self::Map(_) => "a map",
-        }
-    }
-}
-
-struct ValVisitor;
-
-impl<'de> Visitor<'de> for ValVisitor {
-    type Value = Val;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an SMPP PDU value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Val, E> {
-        Ok(Val::Bool(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Val, E> {
-        Ok(Val::Num(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Val, E> {
-        u64::try_from(v)
-            .map(Val::Num)
-            .map_err(|_| E::custom(format!("negative number {v}")))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Val, E> {
-        Err(E::custom(format!("{v} is not an integer")))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Val, E> {
-        Ok(Val::Str(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Val, E> {
-        Ok(Val::Str(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Val, E> {
-        Ok(Val::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Val, E> {
-        Ok(Val::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Val, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element::<Val>()? {
-            out.push(v);
-        }
-        Ok(Val::Seq(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val, A::Error> {
-        let mut out: Vec<(String, Val)> = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, Val>()? {
-            if out.iter().any(|(key, _)| *key == k) {
-                return Err(de::Error::custom(format!("duplicate key `{k}`")));
-            }
-            out.push((k, v));
-        }
-        Ok(Val::Map(out))
-    }
-}
-
-impl<'de> Deserialize<'de> for Val {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValVisitor)
+/// What a value is, for messages.
+fn what(v: &Val) -> &'static str {
+    match v {
+        Val::Null => "null",
+        Val::Bool(_) => "a boolean",
+        Val::Number(n) if n.is_u64() => "a number",
+        Val::Number(_) => "a negative or fractional number",
+        Val::String(_) => "a string",
+        Val::Array(_) => "a list",
+        Val::Object(_) => "a map",
     }
 }
 
@@ -100,23 +27,22 @@ type Res<T> = Result<T, String>;
 /// A map being taken apart key by key; leftovers are errors.
 struct Obj {
     at: String,
-    entries: Vec<(String, Val)>,
+    entries: Map<String, Val>,
 }
 
 impl Obj {
     fn new(at: &str, v: Val) -> Res<Self> {
         match v {
-            Val::Map(entries) => Ok(Self {
+            Val::Object(entries) => Ok(Self {
                 at: at.to_string(),
                 entries,
             }),
-            other => Err(format!("{at}: expected a map, got {}", other.what())),
+            other => Err(format!("{at}: expected a map, got {}", what(&other))),
         }
     }
 
     fn take(&mut self, key: &str) -> Option<Val> {
-        let i = self.entries.iter().position(|(k, _)| k == key)?;
-        Some(self.entries.remove(i).1)
+        self.entries.shift_remove(key)
     }
 
     fn path(&self, key: &str) -> String {
@@ -130,12 +56,14 @@ impl Obj {
     fn num_opt(&mut self, key: &str, max: u64) -> Res<Option<u64>> {
         match self.take(key) {
             None => Ok(None),
-            Some(Val::Num(n)) if n <= max => Ok(Some(n)),
-            Some(Val::Num(n)) => Err(format!("{}: {n} is above {max}", self.path(key))),
+            Some(Val::Number(n)) if n.as_u64().is_some_and(|n| n <= max) => Ok(n.as_u64()),
+            Some(Val::Number(n)) if n.is_u64() => {
+                Err(format!("{}: {n} is above {max}", self.path(key)))
+            }
             Some(v) => Err(format!(
                 "{}: expected a number, got {}",
                 self.path(key),
-                v.what()
+                what(&v)
             )),
         }
     }
@@ -152,11 +80,11 @@ impl Obj {
     fn str_opt(&mut self, key: &str) -> Res<Option<String>> {
         match self.take(key) {
             None => Ok(None),
-            Some(Val::Str(s)) => Ok(Some(s)),
+            Some(Val::String(s)) => Ok(Some(s)),
             Some(v) => Err(format!(
                 "{}: expected a string, got {}",
                 self.path(key),
-                v.what()
+                what(&v)
             )),
         }
     }
@@ -166,7 +94,7 @@ impl Obj {
         match self.take(key) {
             None | Some(Val::Null) => Ok(None),
             Some(v) => {
-                self.entries.push((key.into(), v));
+                self.entries.insert(key.into(), v);
                 self.str_opt(key)
             }
         }
@@ -204,9 +132,9 @@ impl Obj {
     }
 
     fn done(self) -> Res<()> {
-        match self.entries.first() {
+        match self.entries.keys().next() {
             None => Ok(()),
-            Some((k, _)) => Err(format!("{}: unexpected key", self.path(k))),
+            Some(k) => Err(format!("{}: unexpected key", self.path(k))),
         }
     }
 }
@@ -247,7 +175,7 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
                     let is_dl = match flag {
                         Some(1) => false,
                         Some(2) => true,
-                        None => e.entries.iter().any(|(k, _)| k.starts_with("dl_name")),
+                        None => e.entries.keys().any(|k| k.starts_with("dl_name")),
                         Some(n) => {
                             return Err(format!("{}: {n} is not 1 or 2", e.path("dest_flag")));
                         }
@@ -291,11 +219,11 @@ fn count_u8(n: usize, path: &str) -> Res<u8> {
 fn seq(o: &mut Obj, key: &str) -> Res<Vec<Val>> {
     match o.take(key) {
         None => Err(format!("{}: missing", o.path(key))),
-        Some(Val::Seq(v)) => Ok(v),
+        Some(Val::Array(v)) => Ok(v),
         Some(v) => Err(format!(
             "{}: expected a list, got {}",
             o.path(key),
-            v.what()
+            what(&v)
         )),
     }
 }
@@ -303,8 +231,8 @@ fn seq(o: &mut Obj, key: &str) -> Res<Vec<Val>> {
 /// An integer TLV value in big-endian octets: `length` octets when given,
 /// else `default` (or, for 0, as few as the number needs).
 fn int_octets(v: &Val, default: usize, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
-    let Val::Num(n) = *v else {
-        return Err(format!("{at}: expected a number, got {}", v.what()));
+    let Some(n) = v.as_u64() else {
+        return Err(format!("{at}: expected a number, got {}", what(v)));
     };
     let fewest = usize::try_from(u64::BITS - n.leading_zeros())
         .unwrap_or(64)
@@ -334,8 +262,8 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
     let int = |v: &Val, default: usize| int_octets(v, default, length, at);
     let text = |v: Val| -> Res<Vec<u8>> {
         match v {
-            Val::Str(s) => Ok(s.into_bytes()),
-            other => Err(format!("{at}: expected a string, got {}", other.what())),
+            Val::String(s) => Ok(s.into_bytes()),
+            other => Err(format!("{at}: expected a string, got {}", what(&other))),
         }
     };
     Ok(match kind {
@@ -390,7 +318,7 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
                 Some(other) => {
                     return Err(format!(
                         "{at}.end_of_session: expected a boolean, got {}",
-                        other.what()
+                        what(&other)
                     ));
                 }
             };
@@ -398,7 +326,7 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
             vec![session, seq << 1 | end]
         }
         Tk::MsValidity => match v {
-            Val::Num(_) => int(&v, 1)?,
+            Val::Number(_) => int(&v, 1)?,
             other => {
                 let mut o = Obj::new(at, other)?;
                 let mut out = vec![o.u8("behaviour")?, o.u8("time_unit")?];
@@ -463,11 +391,11 @@ fn write_tlvs(list: Vec<Val>, out: &mut Vec<u8>) -> Res<()> {
 fn take_tlvs(o: &mut Obj) -> Res<Vec<Val>> {
     match o.take("tlvs") {
         None | Some(Val::Null) => Ok(Vec::new()),
-        Some(Val::Seq(list)) => Ok(list),
+        Some(Val::Array(list)) => Ok(list),
         Some(other) => Err(format!(
             "{}: expected a list, got {}",
             o.path("tlvs"),
-            other.what()
+            what(&other)
         )),
     }
 }
@@ -702,8 +630,8 @@ pub(super) fn body<B: AsRef<[u8]> + From<Vec<u8>>>(v: Val) -> Res<Body<B>> {
 
 /// The TLV list a value describes.
 pub(super) fn tlvs<B: AsRef<[u8]> + From<Vec<u8>>>(v: Val) -> Res<Tlvs<B>> {
-    let Val::Seq(list) = v else {
-        return Err(format!("tlvs: expected a list, got {}", v.what()));
+    let Val::Array(list) = v else {
+        return Err(format!("tlvs: expected a list, got {}", what(&v)));
     };
     let mut octets = Vec::new();
     write_tlvs(list, &mut octets)?;
