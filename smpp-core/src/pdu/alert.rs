@@ -10,6 +10,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, u8_field};
 
 use super::tlvs_tail;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1), sent
 /// by the MC when a subscriber for whom an ESME set
@@ -44,14 +46,9 @@ use super::tlvs_tail;
 /// assert_eq!(status, Some(0));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct AlertNotification<B: AsRef<[u8]>> {
     /// `source_addr_ton`.
     pub source_addr_ton: Ton,

@@ -10,6 +10,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, u8_field};
 
 use super::tlvs_tail;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of the three bind requests: `bind_transmitter` (SMPP v3.4
 /// 4.1.1, v5.0 4.1.1.1), `bind_receiver` (v3.4 4.1.3, v5.0 4.1.1.3) and
@@ -47,14 +49,9 @@ use super::tlvs_tail;
 /// assert!(b.address_range.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct Bind<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,
@@ -167,14 +164,9 @@ impl<B: AsRef<[u8]>> Bind<B> {
 /// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), refused);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct BindResp<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,
@@ -233,14 +225,9 @@ impl<B: AsRef<[u8]>> BindResp<B> {
 /// assert_eq!(o.password.to_str(), Some("pwd1234"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct Outbind<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,

@@ -15,6 +15,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, finish, u8_field};
 
 use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// `query_broadcast_sm` (SMPP v5.0 4.6.1) has the body of
 /// `query_sm`: see [`QuerySm`]. The broadcast is named by the `message_id`
@@ -176,14 +178,9 @@ pub(crate) fn require_query_broadcast_resp_tlvs<B: AsRef<[u8]>>(
 /// assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct BroadcastSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -311,14 +308,9 @@ impl<B: AsRef<[u8]>> BroadcastSm<B> {
 /// assert!(c.tlvs.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct CancelBroadcastSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,

@@ -13,6 +13,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, short_message, u8_field};
 
 use super::tlvs_tail;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `cancel_sm` (SMPP v3.4 4.9.1, v5.0 4.5.1.1): the
 /// ESME withdraws messages still waiting in the MC, one by its
@@ -44,14 +46,9 @@ use super::tlvs_tail;
 /// assert_eq!(c.destination_addr.to_str(), Some("44951361920"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct CancelSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -164,14 +161,9 @@ impl<B: AsRef<[u8]>> CancelSm<B> {
 /// assert_eq!(r.validity_period.to_str(), Some("000000010000000R"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct ReplaceSm<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,

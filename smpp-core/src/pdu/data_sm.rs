@@ -10,6 +10,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, u8_field};
 
 use super::tlvs_tail;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2.1), sent
 /// by an ESME or by the MC. It has no `short_message`: the user data goes
@@ -42,14 +44,9 @@ use super::tlvs_tail;
 /// assert_eq!(d.registered_delivery, RegisteredDelivery::RECEIPT_ON_FINAL);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct DataSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,

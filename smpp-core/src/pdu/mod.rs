@@ -92,6 +92,10 @@ use crate::values::Version;
 use crate::wire::emit::{Check, Emit, Len};
 use crate::wire::read::{Res, fail};
 use crate::wire::write::Writer;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
+#[cfg(feature = "serde")]
+use core::fmt;
 
 /// The rest of a body as its TLV region.
 #[inline]
@@ -157,17 +161,10 @@ pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
 /// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(
-            serialize = "B: core::fmt::Debug",
-            deserialize = "B: From<alloc::vec::Vec<u8>>"
-        )
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self"))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "B: fmt::Debug")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 #[non_exhaustive]
 pub enum Body<B: AsRef<[u8]>> {
     /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).
@@ -699,17 +696,10 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// assert_eq!(out[4..8], [0x80, 0, 0, 0x15]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(
-            serialize = "B: core::fmt::Debug",
-            deserialize = "B: From<alloc::vec::Vec<u8>>"
-        )
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self"))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "B: fmt::Debug")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct Pdu<B: AsRef<[u8]>> {
     /// `command_status`: 0 in requests.
     pub command_status: CommandStatus,

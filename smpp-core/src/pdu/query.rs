@@ -11,6 +11,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, u8_field};
 
 use super::tlvs_tail;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `query_sm` (SMPP v3.4 4.8.1, v5.0 4.5.2.1): the
 /// ESME asks for the state of a message it submitted, naming it by the
@@ -38,14 +40,9 @@ use super::tlvs_tail;
 /// assert_eq!(q.message_id.to_str(), Some("12345"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct QuerySm<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
@@ -132,14 +129,9 @@ impl<B: AsRef<[u8]>> QuerySm<B> {
 /// assert_eq!(r.final_date.to_str(), Some("250101120000000+"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct QuerySmResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,

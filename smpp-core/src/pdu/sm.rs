@@ -18,6 +18,8 @@ use crate::wire::emit::Emit;
 use crate::wire::read::{Res, short_message, u8_fields};
 
 use super::{tlvs_tail, tlvs_tail_requiring};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `submit_sm` (ESME to MC; SMPP v3.4 4.4.1, v5.0 4.2.1.1) and
 /// `deliver_sm` (MC to ESME, delivery receipts included; v3.4 4.6.1, v5.0
@@ -49,14 +51,9 @@ use super::{tlvs_tail, tlvs_tail_requiring};
 /// assert_eq!(sm.short_message, b"Hello");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitSm<B: AsRef<[u8]>> {
     /// `service_type` (C-Octet String, max 6).
     pub service_type: COctet<B>,
@@ -283,14 +280,9 @@ impl<B: AsRef<[u8]>> SubmitSm<B> {
 /// assert_eq!(refused.emit(&mut buf), Ok(16));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitSmResp<B: AsRef<[u8]>> {
     /// `message_id` (C-Octet String, max 65). Empty in `deliver_sm_resp`.
     pub message_id: COctet<B>,

@@ -18,6 +18,8 @@ use crate::wire::read::{Res, field_err, finish, short_message, u8_field, u32_fie
 use crate::wire::write::Writer;
 
 use super::tlvs_tail;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// `dest_flag` of an SME address entry.
 pub const DEST_FLAG_SME_ADDRESS: u8 = 1;
@@ -252,11 +254,9 @@ macro_rules! entry_list {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-        #[cfg_attr(
-            feature = "serde",
-            derive(serde::Serialize, serde::Deserialize),
-            serde(bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>"))
-        )]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+        #[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
         pub struct $list<B: AsRef<[u8]>> {
             count: u8,
             #[cfg_attr(feature = "serde", serde(rename = "octets", with = "crate::serde::octets"))]
@@ -492,14 +492,9 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
 ///            Some(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitMulti<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -653,14 +648,9 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
 /// assert_eq!(r.unsuccess_sme.count(), 0);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(
-        remote = "Self",
-        bound(serialize = "", deserialize = "B: From<alloc::vec::Vec<u8>>")
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitMultiResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
