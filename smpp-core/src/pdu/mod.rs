@@ -15,9 +15,9 @@
 //!   lengths (`command_length`, `sm_length`, `number_of_dests`,
 //!   `no_unsuccess`) are computed, never stored.
 
-/// Generates `parse` (from the type's `parse_fields`), and `encoded_len`,
+/// Generates `parse` (from the type's `parse_fields`), `encoded_len`,
 /// `validate` and `emit` (from its `encode`, the one list of its fields
-/// in wire order) for a body type.
+/// in wire order), and serde's traits, for a body type.
 macro_rules! body_codec {
     ($ty:ident) => {
         impl<'a> $ty<&'a [u8]> {
@@ -51,6 +51,9 @@ macro_rules! body_codec {
                 w.finish()
             }
         }
+
+        #[cfg(feature = "serde")]
+        validated!($ty);
     };
 }
 
@@ -715,6 +718,9 @@ pub struct Pdu<B: AsRef<[u8]>> {
     )]
     pub body: Body<B>,
 }
+
+#[cfg(feature = "serde")]
+validated!(Pdu: fmt::Debug, Body: fmt::Debug);
 
 impl<B: AsRef<[u8]>> Pdu<B> {
     /// A PDU with `command_status` 0 (`ESME_ROK`).
