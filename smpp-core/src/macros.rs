@@ -85,27 +85,3 @@ macro_rules! open_enum {
         }
     };
 }
-
-/// `Serialize` and `Deserialize` (feature `serde`) for types that derive
-/// them with `#[serde(remote = "Self")]` (which makes them inherent
-/// functions): deserializing then runs the type's `validate`. A `Body` (and
-/// so a `Pdu`) serializes where `B: Debug`: the derive has an error message
-/// for variants added later (`#[non_exhaustive]`).
-macro_rules! validated {
-    ($($ty:ident $(: $bound:path)?),* $(,)?) => {$(
-        impl<B: AsRef<[u8]> $(+ $bound)?> serde::Serialize for $crate::$ty<B> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                $crate::$ty::serialize(self, s)
-            }
-        }
-
-        impl<'de, B: AsRef<[u8]> + From<alloc::vec::Vec<u8>>> serde::Deserialize<'de>
-            for $crate::$ty<B> {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = $crate::$ty::deserialize(d)?;
-                value.validate().map_err(serde::de::Error::custom)?;
-                Ok(value)
-            }
-        }
-    )*};
-}

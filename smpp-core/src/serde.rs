@@ -14,13 +14,14 @@
 //! `number_of_dests`, `no_unsuccess`) are not written.
 //!
 //! Deserializing needs storage made from a `Vec<u8>` (`Vec<u8>`,
-//! `bytes::Bytes`, ...). Each value is then checked as encoding checks it:
-//! a body struct and a [`Tlvs`] region with their `validate`, a [`Body`]
-//! with [`Body::validate`] (the rules of a PDU with `command_status` 0), a
-//! [`Pdu`] with [`Pdu::validate`] (those of its own `command_status`), so
-//! what deserializes encodes and decodes back. A value that breaks a rule
-//! is refused with the codec's [`Error`](crate::Error) as the message: the
-//! PDU, the field or TLV, and the `command_status` a peer would get.
+//! `bytes::Bytes`, ...). A [`Pdu`] is then checked with [`Pdu::validate`]
+//! (the rules of its own `command_status`), so that what deserializes
+//! encodes and decodes back; a PDU that breaks a rule is refused with the
+//! codec's [`Error`](crate::Error) as the message: the PDU, the field or
+//! TLV, and the `command_status` a peer would get. A [`Tlvs`] region is
+//! checked as [`Tlvs::parse`] checks it. A [`Body`] or a body struct
+//! deserialized alone is checked where it is used (`emit` refuses what
+//! breaks a rule) or by its `validate`.
 //!
 //! ```
 //! use smpp_core::{Body, COctet, Pdu, QuerySm};
@@ -47,7 +48,6 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
 
-#[cfg(doc)]
 use crate::pdu::{Body, Pdu};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
@@ -122,5 +122,23 @@ impl<'de, B: From<Vec<u8>>> Deserialize<'de> for Tlvs<B> {
         let raw: Vec<u8> = octets::deserialize(d)?;
         let tlvs = Tlvs::parse(&raw).map_err(de::Error::custom)?;
         Ok(tlvs.map(|v| B::from(v.to_vec())))
+    }
+}
+
+/// A [`Pdu`] as deserialized, before [`Pdu::validate`] accepts it.
+#[derive(serde::Deserialize)]
+#[serde(bound = "B: AsRef<[u8]> + From<Vec<u8>>")]
+pub(crate) struct PduFields<B: AsRef<[u8]>> {
+    command_status: crate::CommandStatus,
+    sequence_number: u32,
+    body: Body<B>,
+}
+
+impl<B: AsRef<[u8]>> TryFrom<PduFields<B>> for Pdu<B> {
+    type Error = crate::Error;
+
+    fn try_from(v: PduFields<B>) -> Result<Self, crate::Error> {
+        let pdu = Self::new(v.sequence_number, v.body).with_status(v.command_status);
+        pdu.validate().map(|()| pdu)
     }
 }

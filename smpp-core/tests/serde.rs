@@ -1,6 +1,6 @@
 //! The derived `serde` form: every golden vector through JSON and back to
-//! the same octets, and deserializing refuses what breaks a rule, with the
-//! codec's error.
+//! the same octets, and deserializing a PDU refuses what breaks a rule, with
+//! the codec's error.
 #![cfg(feature = "serde")]
 
 mod common;
@@ -84,9 +84,10 @@ fn deserializing_checks_every_rule() {
         .to_string();
     assert!(err.contains("source_addr"), "{err}");
     assert!(err.contains("ESME_RINVSRCADR"), "{err}");
-    // The body struct alone is checked too.
+    // A body struct alone is checked by its validate.
     let body = v["body"]["SubmitSm"].clone();
-    assert!(serde_json::from_value::<SubmitSm<Vec<u8>>>(body).is_err());
+    let sm: SubmitSm<Vec<u8>> = serde_json::from_value(body).unwrap();
+    assert!(sm.validate().is_err());
 
     // A NUL inside a C-Octet String.
     let mut v = submit_sm();
@@ -107,7 +108,7 @@ fn deserializing_checks_every_rule() {
 }
 
 /// A raw body is valid in an error response only: the PDU is checked with
-/// its own `command_status`, a body alone as with status 0.
+/// its own `command_status`; a body alone validates as with status 0.
 #[test]
 fn raw_bodies_are_checked_with_the_pdus_status() {
     // query_sm_resp, ESME_RQUERYFAIL, sequence 9: message_id only.
@@ -122,6 +123,7 @@ fn raw_bodies_are_checked_with_the_pdus_status() {
     ok["command_status"] = json!(0);
     let err = serde_json::from_value::<Pdu<Vec<u8>>>(ok).unwrap_err();
     assert!(err.to_string().contains("query_sm_resp"), "{err}");
-    assert!(serde_json::from_value::<Body<Vec<u8>>>(v["body"].clone()).is_err());
+    let body: Body<Vec<u8>> = serde_json::from_value(v["body"].clone()).unwrap();
+    assert!(body.validate().is_err());
     assert_eq!(back.command_status, CommandStatus(0x67));
 }

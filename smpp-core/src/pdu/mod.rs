@@ -17,7 +17,7 @@
 
 /// Generates `parse` (from the type's `parse_fields`), `encoded_len`,
 /// `validate` and `emit` (from its `encode`, the one list of its fields
-/// in wire order), and serde's traits, for a body type.
+/// in wire order) for a body type.
 macro_rules! body_codec {
     ($ty:ident) => {
         impl<'a> $ty<&'a [u8]> {
@@ -51,9 +51,6 @@ macro_rules! body_codec {
                 w.finish()
             }
         }
-
-        #[cfg(feature = "serde")]
-        validated!($ty);
     };
 }
 
@@ -97,8 +94,6 @@ use crate::wire::read::{Res, fail};
 use crate::wire::write::Writer;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
-#[cfg(feature = "serde")]
-use core::fmt;
 
 /// The rest of a body as its TLV region.
 #[inline]
@@ -165,8 +160,7 @@ pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(remote = "Self"))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "B: fmt::Debug")))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
 #[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 #[non_exhaustive]
 pub enum Body<B: AsRef<[u8]>> {
@@ -700,27 +694,17 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(remote = "Self"))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "B: fmt::Debug")))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
 #[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::serde::PduFields<B>"))]
 pub struct Pdu<B: AsRef<[u8]>> {
     /// `command_status`: 0 in requests.
     pub command_status: CommandStatus,
     /// `sequence_number`.
     pub sequence_number: u32,
     /// The body.
-    #[cfg_attr(
-        feature = "serde",
-        serde(
-            serialize_with = "Body::serialize",
-            deserialize_with = "Body::deserialize"
-        )
-    )]
     pub body: Body<B>,
 }
-
-#[cfg(feature = "serde")]
-validated!(Pdu: fmt::Debug, Body: fmt::Debug);
 
 impl<B: AsRef<[u8]>> Pdu<B> {
     /// A PDU with `command_status` 0 (`ESME_ROK`).

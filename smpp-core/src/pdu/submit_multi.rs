@@ -493,7 +493,7 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
 #[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitMulti<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
@@ -649,7 +649,7 @@ impl<B: AsRef<[u8]>> SubmitMulti<B> {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(remote = "Self", bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
 #[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitMultiResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
