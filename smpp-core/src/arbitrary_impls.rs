@@ -29,23 +29,14 @@ use arbitrary::{Arbitrary, Error as ArbError, Result, Unstructured};
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
-use crate::fields::{
-    ADDRESS_RANGE, CString, DESTINATION_ADDR, DESTINATION_ADDR_65, DL_NAME, ESME_ADDR, FINAL_DATE,
-    MESSAGE_ID, PASSWORD, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SHORT_MESSAGE_MAX, SOURCE_ADDR,
-    SOURCE_ADDR_65, SYSTEM_ID, SYSTEM_TYPE, TIME_LEN, VALIDITY_PERIOD,
-};
+use crate::fields::{CString, DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SHORT_MESSAGE_MAX, TIME_LEN};
 use crate::pdu::{
-    AlertNotification, BROADCAST_SM_MANDATORY_TLVS, Bind, BindResp, Body, BroadcastSm,
-    CancelBroadcastSm, CancelSm, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS, DataSm,
-    DestAddresses, Outbind, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, QuerySm, QuerySmResp,
-    RawBody, ReplaceSm, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp, UnsuccessSmes,
+    BROADCAST_SM_MANDATORY_TLVS, Body, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS,
+    DestAddresses, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, RawBody, SubmitMulti,
+    SubmitMultiResp, SubmitSmResp, UnsuccessSmes,
 };
 use crate::tlv::{TlvTag, Tlvs, len_rule};
 use crate::types::COctet;
-use crate::values::{
-    DataCoding, EsmClass, InterfaceVersion, MessageState, Npi, PriorityFlag, RegisteredDelivery,
-    ReplaceIfPresentFlag, Ton,
-};
 
 /// Up to `n` octets of input (fewer if the input runs out).
 fn take<'a>(u: &mut Unstructured<'a>, n: usize) -> Result<&'a [u8]> {
@@ -54,7 +45,7 @@ fn take<'a>(u: &mut Unstructured<'a>, n: usize) -> Result<&'a [u8]> {
 
 /// A value of a C-Octet String field: at most `max - 1` octets without
 /// NUL, or for a time field a time value.
-fn cstr<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>> {
+pub(crate) fn cstr<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>> {
     if kind.time {
         return time(u, kind);
     }
@@ -97,7 +88,7 @@ fn time<'a>(u: &mut Unstructured<'a>, kind: CString) -> Result<COctet<&'a [u8]>>
 }
 
 /// `short_message`: 0 to 255 octets.
-fn short_message<'a>(u: &mut Unstructured<'a>) -> Result<&'a [u8]> {
+pub(crate) fn short_message<'a>(u: &mut Unstructured<'a>) -> Result<&'a [u8]> {
     let len = u.int_in_range(0..=SHORT_MESSAGE_MAX)?;
     take(u, len)
 }
@@ -165,7 +156,7 @@ const TLV_SAMPLES: [&[u8]; 6] = [
 ];
 
 /// A valid TLV region (usually from the input).
-fn tlv_region<'a>(u: &mut Unstructured<'a>) -> Result<Tlvs<&'a [u8]>> {
+pub(crate) fn tlv_region<'a>(u: &mut Unstructured<'a>) -> Result<Tlvs<&'a [u8]>> {
     let raw: &'a [u8] = match u.int_in_range(0u8..=7)? {
         0 => &[],
         1 => u.choose(&TLV_SAMPLES)?,
@@ -221,6 +212,16 @@ fn tlv_region_with<'a>(
         return Ok(from_input);
     }
     Tlvs::parse(u.choose(samples)?).map_err(|_| ArbError::IncorrectFormat)
+}
+
+/// A TLV region with every tag of `required`: `broadcast_sm` (the one body
+/// of [`crate::pdu`] that declares its mandatory TLVs), with its samples.
+pub(crate) fn tlv_region_requiring<'a, const N: usize>(
+    u: &mut Unstructured<'a>,
+    required: &[TlvTag; N],
+) -> Result<Tlvs<&'a [u8]>> {
+    debug_assert_eq!(required[..], BROADCAST_SM_MANDATORY_TLVS[..]);
+    tlv_region_with(u, required, &BROADCAST_SM_TLVS)
 }
 
 /// Octets of the C-Octet String field at the start of `i` (NUL included),
@@ -318,14 +319,6 @@ fn unsuccess_smes<'a>(u: &mut Unstructured<'a>) -> Result<UnsuccessSmes<&'a [u8]
     Ok(parsed.unsuccess_sme.map(|_| raw))
 }
 
-fn ton(u: &mut Unstructured<'_>) -> Result<Ton> {
-    u.arbitrary()
-}
-
-fn npi(u: &mut Unstructured<'_>) -> Result<Npi> {
-    u.arbitrary()
-}
-
 impl<'a> Arbitrary<'a> for Tlvs<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         tlv_region(u)
@@ -341,228 +334,6 @@ impl<'a> Arbitrary<'a> for DestAddresses<&'a [u8]> {
 impl<'a> Arbitrary<'a> for UnsuccessSmes<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         unsuccess_smes(u)
-    }
-}
-
-impl<'a> Arbitrary<'a> for Bind<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            system_id: cstr(u, SYSTEM_ID)?,
-            password: cstr(u, PASSWORD)?,
-            system_type: cstr(u, SYSTEM_TYPE)?,
-            interface_version: InterfaceVersion(u.arbitrary()?),
-            addr_ton: ton(u)?,
-            addr_npi: npi(u)?,
-            address_range: cstr(u, ADDRESS_RANGE)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for BindResp<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            system_id: cstr(u, SYSTEM_ID)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for Outbind<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            system_id: cstr(u, SYSTEM_ID)?,
-            password: cstr(u, PASSWORD)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for SubmitSm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            service_type: cstr(u, SERVICE_TYPE)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            dest_addr_ton: ton(u)?,
-            dest_addr_npi: npi(u)?,
-            destination_addr: cstr(u, DESTINATION_ADDR)?,
-            esm_class: EsmClass(u.arbitrary()?),
-            protocol_id: u.arbitrary()?,
-            priority_flag: PriorityFlag(u.arbitrary()?),
-            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
-            validity_period: cstr(u, VALIDITY_PERIOD)?,
-            registered_delivery: RegisteredDelivery(u.arbitrary()?),
-            replace_if_present_flag: ReplaceIfPresentFlag(u.arbitrary()?),
-            data_coding: DataCoding(u.arbitrary()?),
-            sm_default_msg_id: u.arbitrary()?,
-            short_message: short_message(u)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for SubmitSmResp<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            message_id: cstr(u, MESSAGE_ID)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for DataSm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            service_type: cstr(u, SERVICE_TYPE)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR_65)?,
-            dest_addr_ton: ton(u)?,
-            dest_addr_npi: npi(u)?,
-            destination_addr: cstr(u, DESTINATION_ADDR_65)?,
-            esm_class: EsmClass(u.arbitrary()?),
-            registered_delivery: RegisteredDelivery(u.arbitrary()?),
-            data_coding: DataCoding(u.arbitrary()?),
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for SubmitMulti<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            service_type: cstr(u, SERVICE_TYPE)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            dest_address: dest_addresses(u)?,
-            esm_class: EsmClass(u.arbitrary()?),
-            protocol_id: u.arbitrary()?,
-            priority_flag: PriorityFlag(u.arbitrary()?),
-            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
-            validity_period: cstr(u, VALIDITY_PERIOD)?,
-            registered_delivery: RegisteredDelivery(u.arbitrary()?),
-            replace_if_present_flag: ReplaceIfPresentFlag(u.arbitrary()?),
-            data_coding: DataCoding(u.arbitrary()?),
-            sm_default_msg_id: u.arbitrary()?,
-            short_message: short_message(u)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for SubmitMultiResp<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            message_id: cstr(u, MESSAGE_ID)?,
-            unsuccess_sme: unsuccess_smes(u)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for QuerySm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            message_id: cstr(u, MESSAGE_ID)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for QuerySmResp<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            message_id: cstr(u, MESSAGE_ID)?,
-            final_date: cstr(u, FINAL_DATE)?,
-            message_state: MessageState(u.arbitrary()?),
-            error_code: u.arbitrary()?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for CancelSm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            service_type: cstr(u, SERVICE_TYPE)?,
-            message_id: cstr(u, MESSAGE_ID)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            dest_addr_ton: ton(u)?,
-            dest_addr_npi: npi(u)?,
-            destination_addr: cstr(u, DESTINATION_ADDR)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for ReplaceSm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            message_id: cstr(u, MESSAGE_ID)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
-            validity_period: cstr(u, VALIDITY_PERIOD)?,
-            registered_delivery: RegisteredDelivery(u.arbitrary()?),
-            sm_default_msg_id: u.arbitrary()?,
-            short_message: short_message(u)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for BroadcastSm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            service_type: cstr(u, SERVICE_TYPE)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            message_id: cstr(u, MESSAGE_ID)?,
-            priority_flag: PriorityFlag(u.arbitrary()?),
-            schedule_delivery_time: cstr(u, SCHEDULE_DELIVERY_TIME)?,
-            validity_period: cstr(u, VALIDITY_PERIOD)?,
-            replace_if_present_flag: ReplaceIfPresentFlag(u.arbitrary()?),
-            data_coding: DataCoding(u.arbitrary()?),
-            sm_default_msg_id: u.arbitrary()?,
-            tlvs: tlv_region_with(u, &BROADCAST_SM_MANDATORY_TLVS, &BROADCAST_SM_TLVS)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for CancelBroadcastSm<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            service_type: cstr(u, SERVICE_TYPE)?,
-            message_id: cstr(u, MESSAGE_ID)?,
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR)?,
-            tlvs: tlv_region(u)?,
-        })
-    }
-}
-
-impl<'a> Arbitrary<'a> for AlertNotification<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(Self {
-            source_addr_ton: ton(u)?,
-            source_addr_npi: npi(u)?,
-            source_addr: cstr(u, SOURCE_ADDR_65)?,
-            esme_addr_ton: ton(u)?,
-            esme_addr_npi: npi(u)?,
-            esme_addr: cstr(u, ESME_ADDR)?,
-            tlvs: tlv_region(u)?,
-        })
     }
 }
 

@@ -72,6 +72,13 @@ macro_rules! open_enum {
             }
         }
 
+        repr_conversions!($name($repr));
+    };
+}
+
+/// `From` both ways between a newtype and the wire integer it wraps.
+macro_rules! repr_conversions {
+    ($name:ident($repr:ty)) => {
         impl From<$repr> for $name {
             fn from(value: $repr) -> Self {
                 Self(value)

@@ -124,6 +124,8 @@ open_enum! {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct EsmClass(pub u8);
 
+repr_conversions!(EsmClass(u8));
+
 impl EsmClass {
     /// Default mode, normal message, no GSM features.
     pub const DEFAULT: Self = Self(0);
@@ -190,6 +192,8 @@ impl EsmClass {
 )]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct RegisteredDelivery(pub u8);
+
+repr_conversions!(RegisteredDelivery(u8));
 
 impl RegisteredDelivery {
     /// No receipt, no acknowledgement.

@@ -149,30 +149,17 @@ fn check_limit(
     assert_eq!(err.command_status(), status);
     assert_named(&err, field, status, &frame);
 
-    // max characters on the wire: decoding refuses.
+    // Decoding refuses max characters on the wire, and a frame that ends
+    // inside the field (no NUL at all).
     let mut long = frame.clone();
     long.insert(at, b'Q');
-    patch_len(&mut long);
-    let err = Pdu::parse(&long).unwrap_err();
-    assert_field_err(
-        &err,
-        field,
-        FieldProblem::Unterminated { max },
-        status,
-        &frame,
-    );
-
-    // The frame ends inside the field: no NUL at all.
-    let mut cut = frame[..at + max - 1].to_vec();
-    patch_len(&mut cut);
-    let err = Pdu::parse(&cut).unwrap_err();
-    assert_field_err(
-        &err,
-        field,
-        FieldProblem::Unterminated { max },
-        status,
-        &frame,
-    );
+    let cut = frame[..at + max - 1].to_vec();
+    for mut bad in [long, cut] {
+        patch_len(&mut bad);
+        let err = Pdu::parse(&bad).unwrap_err();
+        let problem = FieldProblem::Unterminated { max };
+        assert_field_err(&err, field, problem, status, &frame);
+    }
 
     // An embedded NUL is refused when encoding.
     let mut nul = fits.clone();
@@ -198,65 +185,27 @@ macro_rules! limits {
     };
 }
 
-fn bind(v: &[u8], which: u8) -> Bind<&[u8]> {
-    match which {
-        0 => Bind {
-            system_id: s(v),
+/// A default body of type `$ty` with `$v` in `$field` (and the other
+/// fields given).
+macro_rules! with {
+    ($ty:ident { $field:ident $(, $more:ident: $value:expr)* }, $v:expr) => {
+        $ty {
+            $field: s($v),
+            $($more: $value,)*
             ..Default::default()
-        },
-        1 => Bind {
-            password: s(v),
-            ..Default::default()
-        },
-        2 => Bind {
-            system_type: s(v),
-            ..Default::default()
-        },
-        _ => Bind {
-            address_range: s(v),
-            ..Default::default()
-        },
-    }
+        }
+    };
 }
 
-fn sm(v: &[u8], which: u8) -> SubmitSm<&[u8]> {
-    match which {
-        0 => SubmitSm {
-            service_type: s(v),
-            ..Default::default()
-        },
-        1 => SubmitSm {
-            source_addr: s(v),
-            ..Default::default()
-        },
-        _ => SubmitSm {
-            destination_addr: s(v),
-            ..Default::default()
-        },
-    }
+/// The mandatory TLVs of `broadcast_sm`.
+fn broadcast_tlvs() -> Tlvs<&'static [u8]> {
+    Tlvs::parse(BROADCAST_TLVS).unwrap()
 }
 
 fn resp(v: &[u8]) -> SubmitSmResp<&[u8]> {
     SubmitSmResp {
         message_id: s(v),
         tlvs: Tlvs::EMPTY,
-    }
-}
-
-fn data_sm(v: &[u8], which: u8) -> DataSm<&[u8]> {
-    match which {
-        0 => DataSm {
-            service_type: s(v),
-            ..Default::default()
-        },
-        1 => DataSm {
-            source_addr: s(v),
-            ..Default::default()
-        },
-        _ => DataSm {
-            destination_addr: s(v),
-            ..Default::default()
-        },
     }
 }
 
@@ -299,104 +248,19 @@ fn submit_multi_resp(v: &[u8], which: u8) -> Result<Vec<u8>, Error> {
     emit(Body::SubmitMultiResp(Some(body)))
 }
 
-fn query(v: &[u8], which: u8) -> QuerySm<&[u8]> {
-    match which {
-        0 => QuerySm {
-            message_id: s(v),
-            ..Default::default()
-        },
-        _ => QuerySm {
-            source_addr: s(v),
-            ..Default::default()
-        },
-    }
-}
-
-fn cancel(v: &[u8], which: u8) -> CancelSm<&[u8]> {
-    match which {
-        0 => CancelSm {
-            service_type: s(v),
-            ..Default::default()
-        },
-        1 => CancelSm {
-            message_id: s(v),
-            ..Default::default()
-        },
-        2 => CancelSm {
-            source_addr: s(v),
-            ..Default::default()
-        },
-        _ => CancelSm {
-            destination_addr: s(v),
-            ..Default::default()
-        },
-    }
-}
-
-fn replace(v: &[u8], which: u8) -> ReplaceSm<&[u8]> {
-    match which {
-        0 => ReplaceSm {
-            message_id: s(v),
-            ..Default::default()
-        },
-        _ => ReplaceSm {
-            source_addr: s(v),
-            ..Default::default()
-        },
-    }
-}
-
-fn broadcast(v: &[u8], which: u8) -> BroadcastSm<&[u8]> {
-    let tlvs = Tlvs::parse(BROADCAST_TLVS).unwrap();
-    match which {
-        0 => BroadcastSm {
-            service_type: s(v),
-            tlvs,
-            ..Default::default()
-        },
-        1 => BroadcastSm {
-            source_addr: s(v),
-            tlvs,
-            ..Default::default()
-        },
-        _ => BroadcastSm {
-            message_id: s(v),
-            tlvs,
-            ..Default::default()
-        },
-    }
-}
-
-fn cancel_broadcast(v: &[u8], which: u8) -> CancelBroadcastSm<&[u8]> {
-    match which {
-        0 => CancelBroadcastSm {
-            service_type: s(v),
-            ..Default::default()
-        },
-        1 => CancelBroadcastSm {
-            message_id: s(v),
-            ..Default::default()
-        },
-        _ => CancelBroadcastSm {
-            source_addr: s(v),
-            ..Default::default()
-        },
-    }
-}
-
 limits! {
-    bind_transmitter_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransmitter(bind(v, 0)));
-    bind_transmitter_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransmitter(bind(v, 1)));
-    bind_transmitter_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransmitter(bind(v, 2)));
-    bind_transmitter_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransmitter(bind(v, 3)));
-    bind_receiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindReceiver(bind(v, 0)));
-    bind_receiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindReceiver(bind(v, 1)));
-    bind_receiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindReceiver(bind(v, 2)));
-    bind_receiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindReceiver(bind(v, 3)));
-    bind_transceiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransceiver(bind(v, 0)));
-    bind_transceiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransceiver(bind(v, 1)));
-    bind_transceiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransceiver(bind(v, 2)));
-    bind_transceiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransceiver(bind(v, 3)));
+    bind_transmitter_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransmitter(with!(Bind { system_id }, v)));
+    bind_transmitter_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransmitter(with!(Bind { password }, v)));
+    bind_transmitter_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransmitter(with!(Bind { system_type }, v)));
+    bind_transmitter_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransmitter(with!(Bind { address_range }, v)));
+    bind_receiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindReceiver(with!(Bind { system_id }, v)));
+    bind_receiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindReceiver(with!(Bind { password }, v)));
+    bind_receiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindReceiver(with!(Bind { system_type }, v)));
+    bind_receiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindReceiver(with!(Bind { address_range }, v)));
+    bind_transceiver_system_id: 16, SystemId, ESME_RINVSYSID, |v| emit(Body::BindTransceiver(with!(Bind { system_id }, v)));
+    bind_transceiver_password: 9, Password, ESME_RINVPASWD, |v| emit(Body::BindTransceiver(with!(Bind { password }, v)));
+    bind_transceiver_system_type: 13, SystemType, ESME_RINVSYSTYP, |v| emit(Body::BindTransceiver(with!(Bind { system_type }, v)));
+    bind_transceiver_address_range: 41, AddressRange, ESME_RBINDFAIL, |v| emit(Body::BindTransceiver(with!(Bind { address_range }, v)));
     bind_transmitter_resp_system_id: 16, SystemId, ESME_RINVSYSID,
         |v| emit(Body::BindTransmitterResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
     bind_receiver_resp_system_id: 16, SystemId, ESME_RINVSYSID,
@@ -404,19 +268,19 @@ limits! {
     bind_transceiver_resp_system_id: 16, SystemId, ESME_RINVSYSID,
         |v| emit(Body::BindTransceiverResp(Some(BindResp { system_id: s(v), tlvs: Tlvs::EMPTY })));
     outbind_system_id: 16, SystemId, ESME_RINVSYSID,
-        |v| emit(Body::Outbind(Outbind { system_id: s(v), ..Default::default() }));
+        |v| emit(Body::Outbind(with!(Outbind { system_id }, v)));
     outbind_password: 9, Password, ESME_RINVPASWD,
-        |v| emit(Body::Outbind(Outbind { password: s(v), ..Default::default() }));
+        |v| emit(Body::Outbind(with!(Outbind { password }, v)));
     alert_notification_source_addr: 65, SourceAddr, ESME_RINVSRCADR,
-        |v| emit(Body::AlertNotification(AlertNotification { source_addr: s(v), ..Default::default() }));
+        |v| emit(Body::AlertNotification(with!(AlertNotification { source_addr }, v)));
     alert_notification_esme_addr: 65, EsmeAddr, ESME_RINVSRCADR,
-        |v| emit(Body::AlertNotification(AlertNotification { esme_addr: s(v), ..Default::default() }));
-    submit_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::SubmitSm(sm(v, 0)));
-    submit_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::SubmitSm(sm(v, 1)));
-    submit_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::SubmitSm(sm(v, 2)));
-    deliver_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::DeliverSm(sm(v, 0)));
-    deliver_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::DeliverSm(sm(v, 1)));
-    deliver_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::DeliverSm(sm(v, 2)));
+        |v| emit(Body::AlertNotification(with!(AlertNotification { esme_addr }, v)));
+    submit_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::SubmitSm(with!(SubmitSm { service_type }, v)));
+    submit_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::SubmitSm(with!(SubmitSm { source_addr }, v)));
+    submit_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::SubmitSm(with!(SubmitSm { destination_addr }, v)));
+    deliver_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::DeliverSm(with!(SubmitSm { service_type }, v)));
+    deliver_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::DeliverSm(with!(SubmitSm { source_addr }, v)));
+    deliver_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::DeliverSm(with!(SubmitSm { destination_addr }, v)));
     submit_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::SubmitSmResp(Some(resp(v))));
     deliver_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::DeliverSmResp(Some(resp(v))));
     data_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::DataSmResp(Some(resp(v))));
@@ -426,36 +290,36 @@ limits! {
             message_id: s(v),
             tlvs: Tlvs::parse(QUERY_BROADCAST_RESP_TLVS).unwrap(),
         })));
-    data_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::DataSm(data_sm(v, 0)));
-    data_sm_source_addr: 65, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::DataSm(data_sm(v, 1)));
-    data_sm_destination_addr: 65, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::DataSm(data_sm(v, 2)));
+    data_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::DataSm(with!(DataSm { service_type }, v)));
+    data_sm_source_addr: 65, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::DataSm(with!(DataSm { source_addr }, v)));
+    data_sm_destination_addr: 65, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::DataSm(with!(DataSm { destination_addr }, v)));
     submit_multi_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| submit_multi(v, 0);
     submit_multi_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| submit_multi(v, 1);
     submit_multi_dest_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| submit_multi(v, 2);
     submit_multi_dest_dl_name: 21, DlName, ESME_RINVDLNAME, |v| submit_multi(v, 3);
     submit_multi_resp_message_id: 65, MessageId, ESME_RINVMSGID, |v| submit_multi_resp(v, 0);
     submit_multi_resp_unsuccess_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| submit_multi_resp(v, 1);
-    query_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::QuerySm(query(v, 0)));
-    query_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::QuerySm(query(v, 1)));
-    query_broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::QueryBroadcastSm(query(v, 0)));
-    query_broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::QueryBroadcastSm(query(v, 1)));
+    query_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::QuerySm(with!(QuerySm { message_id }, v)));
+    query_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::QuerySm(with!(QuerySm { source_addr }, v)));
+    query_broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::QueryBroadcastSm(with!(QuerySm { message_id }, v)));
+    query_broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::QueryBroadcastSm(with!(QuerySm { source_addr }, v)));
     query_sm_resp_message_id: 65, MessageId, ESME_RINVMSGID,
-        |v| emit(Body::QuerySmResp(Some(QuerySmResp { message_id: s(v), ..Default::default() })));
-    cancel_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::CancelSm(cancel(v, 0)));
-    cancel_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::CancelSm(cancel(v, 1)));
-    cancel_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::CancelSm(cancel(v, 2)));
-    cancel_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::CancelSm(cancel(v, 3)));
-    replace_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::ReplaceSm(replace(v, 0)));
-    replace_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::ReplaceSm(replace(v, 1)));
-    broadcast_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::BroadcastSm(broadcast(v, 0)));
-    broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::BroadcastSm(broadcast(v, 1)));
-    broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::BroadcastSm(broadcast(v, 2)));
+        |v| emit(Body::QuerySmResp(Some(with!(QuerySmResp { message_id }, v))));
+    cancel_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::CancelSm(with!(CancelSm { service_type }, v)));
+    cancel_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::CancelSm(with!(CancelSm { message_id }, v)));
+    cancel_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::CancelSm(with!(CancelSm { source_addr }, v)));
+    cancel_sm_destination_addr: 21, DestinationAddr, ESME_RINVDSTADR, |v| emit(Body::CancelSm(with!(CancelSm { destination_addr }, v)));
+    replace_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::ReplaceSm(with!(ReplaceSm { message_id }, v)));
+    replace_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::ReplaceSm(with!(ReplaceSm { source_addr }, v)));
+    broadcast_sm_service_type: 6, ServiceType, ESME_RINVSERTYP, |v| emit(Body::BroadcastSm(with!(BroadcastSm { service_type, tlvs: broadcast_tlvs() }, v)));
+    broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR, |v| emit(Body::BroadcastSm(with!(BroadcastSm { source_addr, tlvs: broadcast_tlvs() }, v)));
+    broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID, |v| emit(Body::BroadcastSm(with!(BroadcastSm { message_id, tlvs: broadcast_tlvs() }, v)));
     cancel_broadcast_sm_service_type: 6, ServiceType, ESME_RINVSERTYP,
-        |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 0)));
+        |v| emit(Body::CancelBroadcastSm(with!(CancelBroadcastSm { service_type }, v)));
     cancel_broadcast_sm_message_id: 65, MessageId, ESME_RINVMSGID,
-        |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 1)));
+        |v| emit(Body::CancelBroadcastSm(with!(CancelBroadcastSm { message_id }, v)));
     cancel_broadcast_sm_source_addr: 21, SourceAddr, ESME_RINVSRCADR,
-        |v| emit(Body::CancelBroadcastSm(cancel_broadcast(v, 2)));
+        |v| emit(Body::CancelBroadcastSm(with!(CancelBroadcastSm { source_addr }, v)));
 }
 
 /// A valid absolute time: 2025-01-02 03:04:05.0 at UTC+01:30.
@@ -583,21 +447,21 @@ macro_rules! times {
 
 times! {
     submit_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::SubmitSm(SubmitSm { schedule_delivery_time: s(v), ..Default::default() }));
+        |v| emit(Body::SubmitSm(with!(SubmitSm { schedule_delivery_time }, v)));
     submit_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::SubmitSm(SubmitSm { validity_period: s(v), ..Default::default() }));
+        |v| emit(Body::SubmitSm(with!(SubmitSm { validity_period }, v)));
     deliver_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::DeliverSm(SubmitSm { schedule_delivery_time: s(v), ..Default::default() }));
+        |v| emit(Body::DeliverSm(with!(SubmitSm { schedule_delivery_time }, v)));
     deliver_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::DeliverSm(SubmitSm { validity_period: s(v), ..Default::default() }));
+        |v| emit(Body::DeliverSm(with!(SubmitSm { validity_period }, v)));
     submit_multi_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
         |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), dest_address: one_dest(), ..Default::default() }));
     submit_multi_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
         |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), dest_address: one_dest(), ..Default::default() }));
     replace_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::ReplaceSm(ReplaceSm { schedule_delivery_time: s(v), ..Default::default() }));
+        |v| emit(Body::ReplaceSm(with!(ReplaceSm { schedule_delivery_time }, v)));
     replace_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::ReplaceSm(ReplaceSm { validity_period: s(v), ..Default::default() }));
+        |v| emit(Body::ReplaceSm(with!(ReplaceSm { validity_period }, v)));
     broadcast_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
         |v| emit(Body::BroadcastSm(BroadcastSm {
             schedule_delivery_time: s(v),
@@ -611,7 +475,7 @@ times! {
             ..Default::default()
         }));
     query_sm_resp_final_date: FinalDate, ESME_RUNKNOWNERR,
-        |v| emit(Body::QuerySmResp(Some(QuerySmResp { final_date: s(v), ..Default::default() })));
+        |v| emit(Body::QuerySmResp(Some(with!(QuerySmResp { final_date }, v))));
 }
 
 /// `short_message` is at most 255 octets (`sm_length` is one octet).
@@ -720,34 +584,31 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
         }
     }
     // A time field of the wrong length, and values one octet too long.
-    let submit = SubmitSm::<&[u8]> {
-        validity_period: COctet::new(b"0123456789"),
-        ..SubmitSm::default()
-    };
-    let err = Pdu::new(1, Body::SubmitSm(submit))
-        .emit(&mut out)
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Field {
-            field: Field::ValidityPeriod,
-            problem: FieldProblem::TimeLength { len: 10 }
-        }
-    );
-    let submit = SubmitSm::<&[u8]> {
-        source_addr: COctet::new(&[b'1'; 21]),
-        ..SubmitSm::default()
-    };
-    let err = Pdu::new(1, Body::SubmitSm(submit))
-        .emit(&mut out)
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Field {
-            field: Field::SourceAddr,
-            problem: FieldProblem::TooLong { max: 21, len: 22 }
-        }
-    );
+    let cases = [
+        (
+            SubmitSm::<&[u8]> {
+                validity_period: COctet::new(b"0123456789"),
+                ..SubmitSm::default()
+            },
+            Field::ValidityPeriod,
+            FieldProblem::TimeLength { len: 10 },
+        ),
+        (
+            SubmitSm {
+                source_addr: COctet::new(&[b'1'; 21]),
+                ..SubmitSm::default()
+            },
+            Field::SourceAddr,
+            FieldProblem::TooLong { max: 21, len: 22 },
+        ),
+    ];
+    for (submit, field, problem) in cases {
+        let err = Pdu::new(1, Body::SubmitSm(submit))
+            .emit(&mut out)
+            .unwrap_err();
+        let expected = ErrorKind::Field { field, problem };
+        assert_eq!(err.kind(), expected, "{field:?}");
+    }
 }
 
 /// A frame of `id`, `status`, sequence [`SEQ`] and `body`.

@@ -3,6 +3,9 @@
 //! in the wrong state, or closing the connection mid-flight).
 #![cfg(feature = "tokio")]
 
+#[path = "common/server.rs"]
+mod server;
+
 use core::future::Future;
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
-use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle, Incoming};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
@@ -22,8 +25,9 @@ use smpp_std::{
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
 use tokio::time::timeout;
+
+use server::{Running, response_timer_only};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -33,25 +37,13 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
     timeout(LIMIT, test).await.expect("the test hung")
 }
 
-/// Timers off but the response timer, so that only what a test turns on
-/// runs.
-fn quiet(response_timer: Duration) -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        inactivity_timer: None,
-        response_timer,
-        write_timer: None,
-    }
-}
-
 fn esme(bind_type: BindType, password: &str) -> Config {
     Config::esme(bind_type)
         .with_system_id("esme")
         .and_then(|c| c.with_password(password))
         .unwrap()
         .with_window(64)
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 fn mc() -> Config {
@@ -59,7 +51,7 @@ fn mc() -> Config {
         .with_system_id("SMSC")
         .unwrap()
         .with_window(128)
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 fn submit(text: &str) -> Pdu {
@@ -196,38 +188,6 @@ impl Handler for Smsc {
 
     fn protocol_error(&self, _cx: &Context, error: ProtocolError) {
         self.protocol_errors.lock().unwrap().push(error);
-    }
-}
-
-/// A running server.
-struct Running {
-    addr: SocketAddr,
-    handle: ServerHandle,
-    smsc: Arc<Smsc>,
-    task: JoinHandle<()>,
-}
-
-impl Running {
-    async fn start(smsc: Smsc, config: Config) -> Self {
-        let smsc = Arc::new(smsc);
-        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
-            .await
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let task = tokio::spawn(server.run());
-        Self {
-            addr,
-            handle,
-            smsc,
-            task,
-        }
-    }
-
-    async fn stop(self) -> Arc<Smsc> {
-        self.handle.shutdown();
-        self.task.await.unwrap();
-        self.smsc
     }
 }
 
@@ -614,7 +574,7 @@ async fn the_client_sends_enquire_link_when_the_link_is_idle() {
         let addr = listener.local_addr().unwrap();
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
-            ..quiet(Duration::from_millis(300))
+            ..response_timer_only(Duration::from_millis(300))
         };
         let config = esme(BindType::Transceiver, "secret").with_timers(timers);
         let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
@@ -653,7 +613,7 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
     bounded(async {
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
-            ..quiet(Duration::from_secs(5))
+            ..response_timer_only(Duration::from_secs(5))
         };
         let server = Running::start(Smsc::default(), mc().with_timers(timers)).await;
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
@@ -696,7 +656,7 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
     bounded(async {
         let server = Running::start(Smsc::with(Mode::Never), mc()).await;
         let config = esme(BindType::Transmitter, "secret")
-            .with_timers(quiet(Duration::from_millis(200)))
+            .with_timers(response_timer_only(Duration::from_millis(200)))
             .with_window(2);
         let (esme, _incoming) = connect(server.addr, config).await;
         let started = tokio::time::Instant::now();

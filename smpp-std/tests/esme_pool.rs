@@ -5,20 +5,25 @@
 
 #![cfg(feature = "tokio")]
 
+#[path = "common/server.rs"]
+mod server;
+
 use core::future::Future;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, Config, Timers};
 use smpp_std::client::{Backoff, Esme, EsmeEvent};
-use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
 use tokio::sync::broadcast;
 use tokio::time::timeout;
+
+use server::Running;
 
 async fn bounded<T>(test: impl Future<Output = T>) -> T {
     timeout(Duration::from_secs(30), test)
@@ -116,31 +121,9 @@ fn session_key(cx: &Context) -> u64 {
     cx.session().peer_addr().map_or(0, |a| u64::from(a.port()))
 }
 
-struct Running {
-    addr: String,
-    handle: ServerHandle,
-    smsc: Arc<Smsc>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-async fn start(smsc: Smsc) -> Running {
-    let smsc = Arc::new(smsc);
-    let server = Server::bind(
-        "127.0.0.1:0",
-        Config::mc().with_timers(timers()).with_inbound_window(64),
-        Arc::clone(&smsc),
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr().unwrap().to_string();
-    let handle = server.handle();
-    let task = tokio::spawn(server.run());
-    Running {
-        addr,
-        handle,
-        smsc,
-        task,
-    }
+async fn start(smsc: Smsc) -> Running<Smsc> {
+    let config = Config::mc().with_timers(timers()).with_inbound_window(64);
+    Running::start(smsc, config).await
 }
 
 /// The next event that `pick` accepts, skipping others.
@@ -160,7 +143,7 @@ async fn next_event<T>(
 async fn requests_spread_over_every_bind() {
     bounded(async {
         let server = start(Smsc::default()).await;
-        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
             .binds(3)
             .reconnect(quick())
             .start()
@@ -182,8 +165,7 @@ async fn requests_spread_over_every_bind() {
         assert!(esme.sessions().is_empty());
         let err = esme.submit_sm(submit("late")).await.unwrap_err();
         assert!(matches!(err, Error::Closed(_)), "{err:?}");
-        server.handle.shutdown();
-        server.task.await.unwrap();
+        server.stop().await;
     })
     .await;
 }
@@ -192,7 +174,7 @@ async fn requests_spread_over_every_bind() {
 async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
     bounded(async {
         let server = start(Smsc::default()).await;
-        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
             .reconnect(quick())
             .start()
             .unwrap();
@@ -217,8 +199,7 @@ async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
         .await;
         assert_eq!(server.smsc.binds.load(Ordering::SeqCst), 2);
         esme.unbind().await;
-        server.handle.shutdown();
-        server.task.await.unwrap();
+        server.stop().await;
     })
     .await;
 }
@@ -228,7 +209,7 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
     bounded(async {
         let server = start(Smsc::default()).await;
         *server.smsc.delay.lock().unwrap() = Some(Duration::from_millis(1));
-        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
             .binds(2)
             .reconnect(quick())
             .start()
@@ -275,8 +256,7 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
         }
         assert!(server.handle.stats().closed >= 3, "the MC dropped sessions");
         esme.unbind().await;
-        server.handle.shutdown();
-        server.task.await.unwrap();
+        server.stop().await;
     })
     .await;
 }
@@ -292,7 +272,7 @@ async fn throttled_requests_back_off_and_go_again_when_asked() {
             max: Duration::from_millis(50),
             factor: 2.0,
         };
-        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
             .throttle_backoff(backoff, 3)
             .start()
             .unwrap();
@@ -305,12 +285,13 @@ async fn throttled_requests_back_off_and_go_again_when_asked() {
         esme.unbind().await;
 
         // Without the backoff the throttled answer is the answer.
-        let (plain, _incoming) = Esme::builder(&*server.addr, esme_config()).start().unwrap();
+        let (plain, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
+            .start()
+            .unwrap();
         let resp = plain.submit_sm(submit("m300")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RTHROTTLED);
         plain.unbind().await;
-        server.handle.shutdown();
-        server.task.await.unwrap();
+        server.stop().await;
     })
     .await;
 }
@@ -321,7 +302,7 @@ async fn a_refused_bind_is_reported_and_tried_again() {
         let smsc = Smsc::default();
         smsc.refuse_binds.store(true, Ordering::SeqCst);
         let server = start(smsc).await;
-        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
             .reconnect(quick())
             .start()
             .unwrap();
@@ -342,8 +323,7 @@ async fn a_refused_bind_is_reported_and_tried_again() {
         while server.handle.stats().bound > 0 {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        server.handle.shutdown();
-        server.task.await.unwrap();
+        server.stop().await;
     })
     .await;
 }
@@ -398,7 +378,7 @@ async fn an_unanswered_bind_times_out_and_is_reported() {
 async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
     bounded(async {
         let server = start(Smsc::default()).await;
-        let (esme, _incoming) = Esme::builder(&*server.addr, esme_config())
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
             .binds(2)
             .reconnect(quick())
             .start()
@@ -457,8 +437,7 @@ async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
         );
         assert_eq!(traffic.sent_of(smpp_core::CommandId::BIND_TRANSMITTER), 4);
         assert_eq!(traffic.latency.count, 20);
-        server.handle.shutdown();
-        server.task.await.unwrap();
+        server.stop().await;
     })
     .await;
 }

@@ -4,24 +4,20 @@
 
 #![cfg(feature = "tokio")]
 
-use core::future::Future;
+#[path = "common/server.rs"]
+mod server;
+
 use core::time::Duration;
-use std::sync::Arc;
 
 use futures_util::StreamExt;
-use smpp_core::session::{BindType, Config, ProtocolError, Timers};
+use smpp_core::session::{BindType, Config, ProtocolError};
 use smpp_core::{CommandId, CommandStatus};
-use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler, ServerHandle};
 use smpp_std::session::{Answer, Handle, Incoming};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
 use tokio::io::AsyncWriteExt;
-use tokio::time::timeout;
 
-async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    timeout(Duration::from_secs(20), test)
-        .await
-        .expect("the test hung")
-}
+use server::{Running, bounded, quiet};
 
 struct Smsc;
 
@@ -39,25 +35,10 @@ impl Handler for Smsc {
     }
 }
 
-fn quiet() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        ..Timers::DEFAULT
-    }
-}
-
 async fn pair() -> (ServerHandle, tokio::task::JoinHandle<()>, Handle, Incoming) {
-    let server = Server::bind(
-        "127.0.0.1:0",
-        Config::mc().with_timers(quiet()),
-        Arc::new(Smsc),
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr().unwrap();
-    let handle = server.handle();
-    let task = tokio::spawn(server.run());
+    let Running {
+        addr, handle, task, ..
+    } = Running::start(Smsc, Config::mc().with_timers(quiet())).await;
     let config = Config::esme(BindType::Transmitter)
         .with_system_id("watched")
         .unwrap()

@@ -5,30 +5,18 @@
 
 #![cfg(feature = "tokio")]
 
-use core::future::Future;
-use core::time::Duration;
-use std::sync::{Arc, Mutex};
+#[path = "common/server.rs"]
+mod server;
 
-use smpp_core::session::{BindType, CloseReason, Config, Timers};
+use core::time::Duration;
+use std::sync::Mutex;
+
+use server::{Running, bounded, quiet};
+use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
-use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle, Incoming};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
-use tokio::time::timeout;
-
-async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    timeout(Duration::from_secs(20), test)
-        .await
-        .expect("the test hung")
-}
-
-fn quiet() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        ..Timers::DEFAULT
-    }
-}
 
 /// Binds every ESME; answers a `submit_sm` with a receipt to its account,
 /// and an MO (a `submit_sm` to "MO:<destination>") by address.
@@ -91,39 +79,14 @@ impl Handler for Smsc {
     }
 }
 
-struct Running {
-    addr: core::net::SocketAddr,
-    handle: ServerHandle,
-    smsc: Arc<Smsc>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Running {
-    async fn start(configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>) -> Self {
-        let smsc = Arc::new(Smsc::default());
-        let server = Server::bind(
-            "127.0.0.1:0",
-            Config::mc().with_timers(quiet()),
-            Arc::clone(&smsc),
-        )
-        .await
-        .unwrap();
-        let server = configure(server);
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let task = tokio::spawn(server.run());
-        Self {
-            addr,
-            handle,
-            smsc,
-            task,
-        }
-    }
-
-    async fn stop(self) {
-        self.handle.shutdown();
-        self.task.await.unwrap();
-    }
+/// The SMSC of these tests, with the settings `configure` gives it.
+async fn start(configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>) -> Running<Smsc> {
+    Running::start_with(
+        Smsc::default(),
+        Config::mc().with_timers(quiet()),
+        configure,
+    )
+    .await
 }
 
 fn esme(system_id: &str, bind_type: BindType) -> Config {
@@ -149,7 +112,7 @@ fn submit(text: &str) -> Pdu {
 #[tokio::test]
 async fn the_handler_reaches_the_server_and_its_own_session() {
     bounded(async {
-        let server = Running::start(|s| s).await;
+        let server = start(|s| s).await;
         let (esme, _incoming) = connect(server.addr, esme("shop", BindType::Transceiver)).await;
         assert_eq!(
             server.smsc.seen.lock().unwrap()[..],
@@ -167,7 +130,7 @@ async fn the_handler_reaches_the_server_and_its_own_session() {
 #[tokio::test]
 async fn the_bind_is_kept_for_routing() {
     bounded(async {
-        let server = Running::start(|s| s).await;
+        let server = start(|s| s).await;
         let config = esme("shop", BindType::Receiver)
             .with_system_type("VMA")
             .unwrap()
@@ -195,7 +158,7 @@ async fn the_bind_is_kept_for_routing() {
 #[tokio::test]
 async fn a_receipt_goes_to_the_accounts_receiver_on_another_connection() {
     bounded(async {
-        let server = Running::start(|s| s).await;
+        let server = start(|s| s).await;
         let (_rx, mut incoming) = connect(server.addr, esme("shop", BindType::Receiver)).await;
         let (tx, _tx_incoming) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
         // Another account's receiver must not get it.
@@ -235,7 +198,7 @@ async fn a_receipt_goes_to_the_accounts_receiver_on_another_connection() {
 #[tokio::test]
 async fn an_mo_message_goes_to_the_receiver_whose_address_range_matches() {
     bounded(async {
-        let server = Running::start(|s| s).await;
+        let server = start(|s| s).await;
         let ranged = |id: &str, range: &str| {
             esme(id, BindType::Receiver)
                 .with_address_range(Ton::UNKNOWN, Npi::UNKNOWN, range)
@@ -285,7 +248,7 @@ async fn an_mo_message_goes_to_the_receiver_whose_address_range_matches() {
 async fn an_account_binds_at_most_so_many_times() {
     for status in [CommandStatus::ESME_RALYBND, CommandStatus::ESME_RBINDFAIL] {
         bounded(async {
-            let server = Running::start(|s| {
+            let server = start(|s| {
                 s.with_account_limits(AccountLimits::UNLIMITED.with_max_binds(2))
                     .with_account("big", AccountLimits::UNLIMITED)
                     .with_bind_limit_status(status)
@@ -320,7 +283,7 @@ async fn an_account_binds_at_most_so_many_times() {
 #[tokio::test]
 async fn an_accounts_quota_is_shared_by_its_sessions_and_spares_the_others() {
     bounded(async {
-        let server = Running::start(|s| {
+        let server = start(|s| {
             s.with_account(
                 "greedy",
                 AccountLimits::UNLIMITED.with_max_messages_per_second(20),
@@ -371,7 +334,7 @@ async fn futures_burst(esme: &Handle, n: usize) -> Vec<smpp_std::session::Pendin
 #[tokio::test]
 async fn connections_accepted_elsewhere_join_the_server() {
     bounded(async {
-        let server = Running::start(|s| s.with_max_connections(1)).await;
+        let server = start(|s| s.with_max_connections(1)).await;
         let (esme_side, mc_side) = tokio::io::duplex(16 * 1024);
         let handle = server.handle.clone();
         let serving = tokio::spawn(async move { handle.serve(mc_side, None).await });
@@ -403,7 +366,7 @@ async fn connections_accepted_elsewhere_join_the_server() {
 #[tokio::test]
 async fn a_session_quota_holds_each_session_to_its_own_rate() {
     bounded(async {
-        let server = Running::start(|s| {
+        let server = start(|s| {
             s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_session(10))
         })
         .await;

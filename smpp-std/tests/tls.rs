@@ -4,7 +4,9 @@
 
 #![cfg(feature = "tls")]
 
-use core::future::Future;
+#[path = "common/server.rs"]
+mod server;
+
 use core::time::Duration;
 use std::sync::Arc;
 
@@ -14,13 +16,8 @@ use smpp_std::client::{self, rustls};
 use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
-use tokio::time::timeout;
 
-async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    timeout(Duration::from_secs(20), test)
-        .await
-        .expect("the test hung")
-}
+use server::{Running, bounded};
 
 struct Smsc;
 
@@ -76,12 +73,8 @@ fn esme_config(password: &str) -> Config {
 async fn an_esme_binds_and_submits_over_tls() {
     bounded(async {
         let (server_tls, client_tls) = pki();
-        let server = Server::bind_tls("127.0.0.1:0", Config::mc(), Arc::new(Smsc), server_tls)
-            .await
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let serving = tokio::spawn(server.run());
+        let server = Running::start_tls(Smsc, Config::mc(), server_tls).await;
+        let addr = server.addr;
 
         let (esme, _incoming) = client::connect_tls(
             addr,
@@ -117,8 +110,7 @@ async fn an_esme_binds_and_submits_over_tls() {
         );
         esme.unbind().await.unwrap();
         assert_eq!(esme.closed().await, CloseReason::Unbound);
-        handle.shutdown();
-        serving.await.unwrap();
+        server.stop().await;
     })
     .await;
 }
@@ -127,21 +119,16 @@ async fn an_esme_binds_and_submits_over_tls() {
 async fn a_certificate_for_another_name_is_refused() {
     bounded(async {
         let (server_tls, client_tls) = pki();
-        let server = Server::bind_tls("127.0.0.1:0", Config::mc(), Arc::new(Smsc), server_tls)
-            .await
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let serving = tokio::spawn(server.run());
+        let server = Running::start_tls(Smsc, Config::mc(), server_tls).await;
+        let addr = server.addr;
         let wrong =
             client::connect_tls(addr, "smsc.example.com", client_tls, esme_config("secret")).await;
         let Err(Error::Io(e)) = wrong else {
             panic!("bound to a certificate of another name: {wrong:?}")
         };
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{e}");
-        assert_eq!(handle.stats().bound, 0);
-        handle.shutdown();
-        serving.await.unwrap();
+        assert_eq!(server.handle.stats().bound, 0);
+        server.stop().await;
     })
     .await;
 }
@@ -154,20 +141,15 @@ async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
             session_init_timer: Some(Duration::from_secs(1)),
             ..smpp_core::session::Timers::DEFAULT
         });
-        let server = Server::bind_tls("127.0.0.1:0", mc, Arc::new(Smsc), server_tls)
-            .await
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let serving = tokio::spawn(server.run());
+        let server = Running::start_tls(Smsc, mc, server_tls).await;
+        let addr = server.addr;
         // The bind is no TLS ClientHello: the server drops the connection.
         let plain = client::connect(addr, esme_config("secret")).await;
         assert!(
             matches!(plain, Err(Error::Closed(_) | Error::Io(_))),
             "{plain:?}"
         );
-        handle.shutdown();
-        serving.await.unwrap();
+        server.stop().await;
     })
     .await;
 }

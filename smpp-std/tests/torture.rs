@@ -17,6 +17,8 @@ mod delivery;
 mod harness;
 #[path = "torture/input.rs"]
 mod input;
+#[path = "common/server.rs"]
+mod server;
 #[path = "torture/spin.rs"]
 mod spin;
 #[path = "torture/timeouts.rs"]

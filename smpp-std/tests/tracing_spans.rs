@@ -7,14 +7,19 @@
 
 #![cfg(feature = "tracing")]
 
+#[path = "common/server.rs"]
+mod server;
+
 use core::time::Duration;
 use std::sync::Arc;
 
 use smpp_core::CommandStatus;
-use smpp_core::session::{BindType, Config, Timers};
-use smpp_std::server::{BindRequest, Context, Handler, Server};
+use smpp_core::session::{BindType, Config};
+use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::Answer;
 use smpp_std::{Pdu, SubmitSmBuilder, client};
+
+use server::{Running, quiet};
 
 struct Smsc;
 
@@ -25,14 +30,6 @@ impl Handler for Smsc {
 
     async fn request(&self, _cx: &Context, _pdu: Pdu) -> Answer {
         Answer::message_id("id")
-    }
-}
-
-fn quiet() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        ..Timers::DEFAULT
     }
 }
 
@@ -115,16 +112,9 @@ fn a_session_traces_its_pdus_and_states_in_a_span() {
         .unwrap();
     runtime.block_on(async {
         tokio::time::timeout(Duration::from_secs(20), async {
-            let server = Server::bind(
-                "127.0.0.1:0",
-                Config::mc().with_timers(quiet()),
-                Arc::new(Smsc),
-            )
-            .await
-            .unwrap();
-            let addr = server.local_addr().unwrap();
-            let handle = server.handle();
-            let task = tokio::spawn(server.run());
+            let Running {
+                addr, handle, task, ..
+            } = Running::start(Smsc, Config::mc().with_timers(quiet())).await;
             let config = Config::esme(BindType::Transmitter)
                 .with_system_id("watched")
                 .unwrap()

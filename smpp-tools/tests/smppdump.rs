@@ -3,10 +3,11 @@
 // The golden vectors, loaded as the smpp-std tests load them.
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
+mod dump;
+use dump::{lines, objects, run};
 
 use core::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use serde_json::{Value, json};
 use smpp_core::receipt::DeliveryReceipt;
@@ -29,30 +30,6 @@ const CONTENT_COMMANDS: [&str; 6] = [
     "replace_sm",
     "broadcast_sm",
 ];
-
-fn run(args: &[&str], input: &str) -> Output {
-    run_bytes(args, input.as_bytes())
-}
-
-fn run_bytes(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn lines(out: &Output) -> Vec<String> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
 
 /// The command a vector's file name starts with (the longest match).
 fn command_of(stem: &str) -> &'static str {
@@ -259,14 +236,14 @@ fn bad_lines_report_and_the_rest_goes_on() {
     assert_eq!(err["command_status"], 0x02);
 
     // All good: exit code 0.
-    let out = run(&[], &format!("{}\n", get("unbind")));
+    let out = run(&[], format!("{}\n", get("unbind")));
     assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
 fn encode_computes_derived_lengths_and_checks_given_ones() {
     let json = r#"{"command":"submit_sm","sequence_number":7,"body":{"service_type":"","source_addr_ton":1,"source_addr_npi":1,"source_addr":"40404","dest_addr_ton":1,"dest_addr_npi":1,"destination_addr":"44951361920","esm_class":0,"protocol_id":0,"priority_flag":0,"schedule_delivery_time":"","validity_period":"","registered_delivery":1,"replace_if_present_flag":0,"data_coding":0,"sm_default_msg_id":0,"short_message":"4869"},"tlvs":[{"name":"sar_msg_ref_num","value":1}]}"#;
-    let out = run(&["--encode"], &format!("{json}\n"));
+    let out = run(&["--encode"], format!("{json}\n"));
     assert!(out.status.success(), "{:?}", lines(&out));
     let hex = &lines(&out)[0];
     let bytes = common::hex(hex);
@@ -279,7 +256,7 @@ fn encode_computes_derived_lengths_and_checks_given_ones() {
         r#""short_message":"4869""#,
         r#""sm_length":3,"short_message":"4869""#,
     );
-    let out = run(&["--encode"], &format!("{wrong}\n{json}\n"));
+    let out = run(&["--encode"], format!("{wrong}\n{json}\n"));
     assert_eq!(out.status.code(), Some(1));
     let got = lines(&out);
     let err: Value = serde_json::from_str(&got[0]).unwrap();
@@ -291,20 +268,12 @@ fn encode_computes_derived_lengths_and_checks_given_ones() {
     assert_eq!(got[1], *hex);
 }
 
-/// The JSON objects of an output, one per line.
-fn objects(out: &Output) -> Vec<Value> {
-    lines(out)
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
-
 #[test]
 fn encode_reports_the_status_of_a_broken_field_rule() {
     // query_sm with a source_addr of 25 characters (21 octets at most).
     let bad = r#"{"command":"query_sm","sequence_number":3,"body":{"message_id":"1","source_addr_ton":1,"source_addr_npi":1,"source_addr":"1234567890123456789012345"}}"#;
     let good = bad.replace("1234567890123456789012345", "12345");
-    let out = run(&["--encode"], &format!("{bad}\n{good}\n"));
+    let out = run(&["--encode"], format!("{bad}\n{good}\n"));
     assert_eq!(out.status.code(), Some(1));
     let got = lines(&out);
     assert_eq!(got.len(), 2, "{got:?}");
@@ -325,7 +294,7 @@ fn encode_reports_the_status_of_a_broken_field_rule() {
         r#""}}"#,
         r#""},"tlvs":[{"name":"sar_total_segments","hex":"0102"}]}"#,
     );
-    let err = &objects(&run(&["--encode"], &format!("{tlv}\n")))[0];
+    let err = &objects(&run(&["--encode"], format!("{tlv}\n")))[0];
     assert_eq!(err["command_status"], 0xC2, "{err}"); // ESME_RINVTLVLEN
     // Not the shape at all: no status.
     let err = &objects(&run(&["--encode"], "{\"command\":\"query_sm\"}\n"))[0];
@@ -339,7 +308,7 @@ fn a_line_that_is_not_utf8_fails_alone() {
     let mut input = format!("{}\r\n", get("enquire_link")).into_bytes();
     input.extend_from_slice(b"0000 \xe9\xff 10\r\n");
     input.extend_from_slice(format!("{}\r\n", get("unbind")).as_bytes());
-    let out = run_bytes(&[], &input);
+    let out = run(&[], &input);
     assert_eq!(out.status.code(), Some(1));
     let got = objects(&out);
     assert_eq!(got.len(), 3, "{got:?}");
@@ -354,11 +323,11 @@ fn a_line_that_is_not_utf8_fails_alone() {
 
     // Encoding: the same between two JSON lines; the last line has no
     // line ending.
-    let json = lines(&run(&[], &format!("{}\n", get("unbind"))))[0].clone();
+    let json = lines(&run(&[], format!("{}\n", get("unbind"))))[0].clone();
     let mut input = format!("{json}\n").into_bytes();
     input.extend_from_slice(b"{\"command\":\"unbind\xc3\"}\n");
     input.extend_from_slice(json.as_bytes());
-    let out = run_bytes(&["--encode"], &input);
+    let out = run(&["--encode"], &input);
     assert_eq!(out.status.code(), Some(1));
     let got = lines(&out);
     assert_eq!(got.len(), 3, "{got:?}");
@@ -465,7 +434,7 @@ fn a_dash_among_files_reads_standard_input() {
     let get = |n: &str| common::to_hex(&vector(n));
     let file = input_file("one.hex", &format!("{}\n", get("enquire_link")));
     let file = file.to_str().unwrap();
-    let out = run(&[file, "-"], &format!("# stdin\n{}\nzz\n", get("unbind")));
+    let out = run(&[file, "-"], format!("# stdin\n{}\nzz\n", get("unbind")));
     assert_eq!(out.status.code(), Some(1));
     let got = objects(&out);
     assert_eq!(got.len(), 3, "{got:?}");
@@ -547,10 +516,10 @@ fn every_vector_encodes_with_derived_lengths_given_or_left_out() {
     });
     // And a wrong one is refused.
     let sar = vector("submit_sm_sar_tlvs");
-    let mut v = objects(&run(&[], &format!("{}\n", common::to_hex(&sar))))[0].clone();
+    let mut v = objects(&run(&[], format!("{}\n", common::to_hex(&sar))))[0].clone();
     derived_lengths_given(&mut v, &sar);
     v["tlvs"][0]["length"] = Value::from(3);
-    let err = &objects(&run(&["--encode"], &format!("{v}\n")))[0];
+    let err = &objects(&run(&["--encode"], format!("{v}\n")))[0];
     assert!(
         err["error"].as_str().unwrap().contains("tlvs[0].length"),
         "{err}"
@@ -577,14 +546,14 @@ fn every_vector_encodes_with_tlvs_given_by_value_only() {
 fn tlv_names_and_integer_values() {
     // `dest_port` (v5.0) names 0x020B, which prints as destination_port.
     let json = r#"{"command":"data_sm","sequence_number":1,"body":{"service_type":"","source_addr_ton":0,"source_addr_npi":0,"source_addr":"","dest_addr_ton":0,"dest_addr_npi":0,"destination_addr":"","esm_class":0,"registered_delivery":0,"data_coding":0},"tlvs":[{"name":"dest_port","value":2948},{"name":"dest_addr_np_country","value":44},{"name":"dest_addr_np_country","value":44,"length":5}]}"#;
-    let out = run(&["--encode"], &format!("{json}\n"));
+    let out = run(&["--encode"], format!("{json}\n"));
     assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
     let hex = &lines(&out)[0];
     assert!(
         hex.ends_with("020b00020b84061300012c06130005000000002c"),
         "{hex}"
     );
-    let v = &objects(&run(&[], &format!("{hex}\n")))[0];
+    let v = &objects(&run(&[], format!("{hex}\n")))[0];
     assert_eq!(v["tlvs"][0]["name"], "destination_port");
     assert_eq!(v["tlvs"][0]["value"], 2948);
     // dest_addr_np_country is an Integer of 1-5 octets: a number.
@@ -604,7 +573,7 @@ fn pretty_prints_fields_and_tlvs() {
         .find(|(n, _)| n == "submit_sm_sar_tlvs")
         .unwrap()
         .1;
-    let out = run(&["--pretty"], &format!("{}\n", common::to_hex(sar)));
+    let out = run(&["--pretty"], format!("{}\n", common::to_hex(sar)));
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("submit_sm "), "{text}");
@@ -716,7 +685,7 @@ fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
     let len = u32::try_from(frame.len()).unwrap();
     frame[..4].copy_from_slice(&len.to_be_bytes());
 
-    let out = run(&[], &format!("{}\n", common::to_hex(&frame)));
+    let out = run(&[], format!("{}\n", common::to_hex(&frame)));
     assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
     let mut v = objects(&out).remove(0);
     let got = v["tlvs"].as_array().unwrap();
@@ -753,7 +722,7 @@ fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
         }
     }
     v.as_object_mut().unwrap().remove("content");
-    let out = run(&["--encode"], &format!("{v}\n"));
+    let out = run(&["--encode"], format!("{v}\n"));
     assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
     assert_eq!(lines(&out), [common::to_hex(&frame)]);
 }
@@ -761,17 +730,17 @@ fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
 #[test]
 fn encode_writes_a_tlv_from_hex_when_both_are_given() {
     let sar = vector("submit_sm_sar_tlvs");
-    let mut v = objects(&run(&[], &format!("{}\n", common::to_hex(&sar))))[0].clone();
+    let mut v = objects(&run(&[], format!("{}\n", common::to_hex(&sar))))[0].clone();
     // `value` says 7, `hex` the vector's 0x0042: the octets are the hex.
     assert_eq!(v["tlvs"][0]["hex"], "0042");
     v["tlvs"][0]["value"] = json!(7);
-    let out = run(&["--encode"], &format!("{v}\n"));
+    let out = run(&["--encode"], format!("{v}\n"));
     assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
     assert_eq!(lines(&out), [common::to_hex(&sar)]);
     // Without `hex`, the value is written.
     v["tlvs"][0].as_object_mut().unwrap().remove("hex");
-    let hex = lines(&run(&["--encode"], &format!("{v}\n")))[0].clone();
-    let back = &objects(&run(&[], &format!("{hex}\n")))[0];
+    let hex = lines(&run(&["--encode"], format!("{v}\n")))[0].clone();
+    let back = &objects(&run(&[], format!("{hex}\n")))[0];
     assert_eq!(back["tlvs"][0]["value"], 7);
     assert_eq!(back["tlvs"][0]["hex"], "0007");
 }
@@ -1457,7 +1426,7 @@ fn vendor_command_ids_decode_raw_and_encode_back() {
         "0000001080010200000000000000000a",
         "0000001400000777000000080000000bdeadbeef",
     ];
-    let out = run(&[], &format!("{}\n", lines_in.join("\n")));
+    let out = run(&[], format!("{}\n", lines_in.join("\n")));
     assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
     let decoded = objects(&out);
     assert_eq!(decoded.len(), 3);
@@ -1476,12 +1445,12 @@ fn vendor_command_ids_decode_raw_and_encode_back() {
 
     // Back to the same octets.
     let json_lines: Vec<String> = decoded.iter().map(Value::to_string).collect();
-    let out = run(&["--encode"], &format!("{}\n", json_lines.join("\n")));
+    let out = run(&["--encode"], format!("{}\n", json_lines.join("\n")));
     assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
     assert_eq!(lines(&out), lines_in);
 
     // --pretty names no command but still shows the id.
-    let out = run(&["--pretty"], &format!("{}\n", lines_in[0]));
+    let out = run(&["--pretty"], format!("{}\n", lines_in[0]));
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("0x00010200"), "{text}");

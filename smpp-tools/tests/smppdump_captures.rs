@@ -4,26 +4,17 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
+
+mod dump;
+use dump::{objects, run};
 
 fn capture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../testdata/captures")
         .join(name)
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn dump(args: &[&str]) -> (Option<i32>, Vec<Value>) {
@@ -33,15 +24,7 @@ fn dump(args: &[&str]) -> (Option<i32>, Vec<Value>) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.code(), objects(&out.stdout))
-}
-
-fn objects(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8(stdout.to_vec())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
+    (out.status.code(), objects(&out))
 }
 
 fn keys(v: &Value) -> Vec<&str> {
@@ -449,11 +432,11 @@ fn standard_input_several_files_and_encode() {
     let (gap, reorder) = (gap.to_str().unwrap(), reorder.to_str().unwrap());
     let (_, from_file) = dump(&[gap]);
     // Standard input: known by its magic number too.
-    let out = run(&[], &std::fs::read(gap).unwrap());
+    let out = run(&[], std::fs::read(gap).unwrap());
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(objects(&out.stdout), from_file);
-    let out = run(&["-"], &std::fs::read(gap).unwrap());
-    assert_eq!(objects(&out.stdout), from_file);
+    assert_eq!(objects(&out), from_file);
+    let out = run(&["-"], std::fs::read(gap).unwrap());
+    assert_eq!(objects(&out), from_file);
 
     // Several inputs: failures name their file, PDUs do not.
     let (code, got) = dump(&[reorder, gap]);
@@ -478,7 +461,7 @@ fn standard_input_several_files_and_encode() {
         String::from_utf8_lossy(&out.stdout)
     );
     let back = run(&[], &out.stdout);
-    let back = objects(&back.stdout);
+    let back = objects(&back);
     assert_eq!(back.len(), lines.len());
     for (b, l) in back.iter().zip(&lines) {
         let mut l = l.clone();
@@ -537,7 +520,7 @@ fn damaged_captures_never_crash() {
                 out.status,
                 String::from_utf8_lossy(&out.stderr)
             );
-            let got = objects(&out.stdout);
+            let got = objects(&out);
             truncated_reported += usize::from(got.iter().any(|v| {
                 v["error"]
                     .as_str()

@@ -4,46 +4,15 @@
 // The golden vectors, loaded as the smpp-std tests load them.
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
+mod dump;
+use dump::{lines, objects, run};
 
 use core::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use smpp_core::{DataCoding, EsmClass};
 use smpp_std::SubmitSmBuilder;
-
-fn run(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn lines(out: &Output) -> Vec<String> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
-fn objects(out: &Output) -> Vec<Value> {
-    lines(out)
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
 
 /// `bytes` as `xxd` prints them: offset, eight groups of two octets, the
 /// text column.
@@ -88,7 +57,7 @@ fn check_vectors(out: &Output, vectors: &[(String, Vec<u8>)]) {
         assert_eq!(v["command_id"], header.command_id.0, "{name}");
         assert_eq!(v["sequence_number"], header.sequence_number, "{name}");
         // And back to the same octets.
-        let hex = lines(&run(&["--encode"], &format!("{v}\n")))[0].clone();
+        let hex = lines(&run(&["--encode"], format!("{v}\n")))[0].clone();
         assert_eq!(hex, common::to_hex(bytes), "{name}");
     }
 }
@@ -120,7 +89,7 @@ fn xxd_plain_wrapped_lines() {
         .unwrap()
         .1;
     assert!(long.len() > 60);
-    let got = objects(&run(&[], &xxd_p(long)));
+    let got = objects(&run(&[], xxd_p(long)));
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["content"]["text"], "Hello €");
 }
@@ -230,7 +199,7 @@ fn errors_name_the_line_and_the_column() {
 // ------------------------------------------------------------- --encode
 
 fn encode(json: &str) -> Output {
-    run(&["--encode"], &format!("{json}\n"))
+    run(&["--encode"], format!("{json}\n"))
 }
 
 fn encoded(json: &str) -> String {
@@ -240,7 +209,7 @@ fn encoded(json: &str) -> String {
 }
 
 fn decode(hex: &str) -> Value {
-    objects(&run(&[], &format!("{hex}\n")))[0].clone()
+    objects(&run(&[], format!("{hex}\n")))[0].clone()
 }
 
 #[test]

@@ -1,15 +1,10 @@
 //! `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1): the MC
 //! reports that a subscriber became available. It has no response PDU.
 
-use crate::error::Field;
 use crate::fields::{ESME_ADDR, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
-use crate::wire::emit::Emit;
-use crate::wire::read::{Res, u8_field};
-
-use super::tlvs_tail;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -66,54 +61,10 @@ pub struct AlertNotification<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(AlertNotification);
-
-impl<'a> AlertNotification<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR_65.read(i)?;
-        let (i, esme_addr_ton) = u8_field(i, Field::EsmeAddrTon)?;
-        let (i, esme_addr_npi) = u8_field(i, Field::EsmeAddrNpi)?;
-        let (i, esme_addr) = ESME_ADDR.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                esme_addr_ton: Ton(esme_addr_ton),
-                esme_addr_npi: Npi(esme_addr_npi),
-                esme_addr,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> AlertNotification<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> AlertNotification<C> {
-        AlertNotification {
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            esme_addr_ton: self.esme_addr_ton,
-            esme_addr_npi: self.esme_addr_npi,
-            esme_addr: self.esme_addr.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> AlertNotification<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR_65, self.source_addr.as_bytes());
-        e.array([self.esme_addr_ton.0, self.esme_addr_npi.0]);
-        e.cstr(ESME_ADDR, self.esme_addr.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(AlertNotification:
+    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+    cstr[source_addr = SOURCE_ADDR_65],
+    int[esme_addr_ton = EsmeAddrTon, esme_addr_npi = EsmeAddrNpi],
+    cstr[esme_addr = ESME_ADDR],
+    tlvs[tlvs],
+);

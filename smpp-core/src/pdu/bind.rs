@@ -1,15 +1,10 @@
 //! `bind_transmitter`, `bind_receiver`, `bind_transceiver`, their responses,
 //! and `outbind` (SMPP v3.4 4.1.1-4.1.7, v5.0 4.1.1.1-4.1.1.7).
 
-use crate::error::Field;
 use crate::fields::{ADDRESS_RANGE, PASSWORD, SYSTEM_ID, SYSTEM_TYPE};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{InterfaceVersion, Npi, Ton};
-use crate::wire::emit::Emit;
-use crate::wire::read::{Res, u8_field};
-
-use super::tlvs_tail;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -71,61 +66,14 @@ pub struct Bind<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(Bind);
-
-impl<'a> Bind<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = SYSTEM_ID.read(i)?;
-        let (i, password) = PASSWORD.read(i)?;
-        let (i, system_type) = SYSTEM_TYPE.read(i)?;
-        let (i, interface_version) = u8_field(i, Field::InterfaceVersion)?;
-        let (i, addr_ton) = u8_field(i, Field::AddrTon)?;
-        let (i, addr_npi) = u8_field(i, Field::AddrNpi)?;
-        let (i, address_range) = ADDRESS_RANGE.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                system_id,
-                password,
-                system_type,
-                interface_version: InterfaceVersion(interface_version),
-                addr_ton: Ton(addr_ton),
-                addr_npi: Npi(addr_npi),
-                address_range,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> Bind<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> Bind<C> {
-        Bind {
-            system_id: self.system_id.map(&mut f),
-            password: self.password.map(&mut f),
-            system_type: self.system_type.map(&mut f),
-            interface_version: self.interface_version,
-            addr_ton: self.addr_ton,
-            addr_npi: self.addr_npi,
-            address_range: self.address_range.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> Bind<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SYSTEM_ID, self.system_id.as_bytes());
-        e.cstr(PASSWORD, self.password.as_bytes());
-        e.cstr(SYSTEM_TYPE, self.system_type.as_bytes());
-        e.array([self.interface_version.0, self.addr_ton.0, self.addr_npi.0]);
-        e.cstr(ADDRESS_RANGE, self.address_range.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(Bind:
+    cstr[system_id = SYSTEM_ID],
+    cstr[password = PASSWORD],
+    cstr[system_type = SYSTEM_TYPE],
+    int[interface_version = InterfaceVersion, addr_ton = AddrTon, addr_npi = AddrNpi],
+    cstr[address_range = ADDRESS_RANGE],
+    tlvs[tlvs],
+);
 
 /// The body of the three bind responses: `bind_transmitter_resp` (SMPP v3.4
 /// 4.1.2, v5.0 4.1.1.2), `bind_receiver_resp` (v3.4 4.1.4, v5.0 4.1.1.4)
@@ -174,33 +122,7 @@ pub struct BindResp<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(BindResp);
-
-impl<'a> BindResp<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = SYSTEM_ID.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((i, Self { system_id, tlvs }))
-    }
-}
-
-impl<B: AsRef<[u8]>> BindResp<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> BindResp<C> {
-        BindResp {
-            system_id: self.system_id.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> BindResp<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SYSTEM_ID, self.system_id.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(BindResp: cstr[system_id = SYSTEM_ID], tlvs[tlvs]);
 
 /// The body of `outbind` (SMPP v3.4 4.1.7, v5.0 4.1.1.7): the MC
 /// asks the ESME to bind (with `bind_receiver` or `bind_transceiver`). It
@@ -237,40 +159,4 @@ pub struct Outbind<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(Outbind);
-
-impl<'a> Outbind<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, system_id) = SYSTEM_ID.read(i)?;
-        let (i, password) = PASSWORD.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                system_id,
-                password,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> Outbind<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> Outbind<C> {
-        Outbind {
-            system_id: self.system_id.map(&mut f),
-            password: self.password.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> Outbind<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SYSTEM_ID, self.system_id.as_bytes());
-        e.cstr(PASSWORD, self.password.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(Outbind: cstr[system_id = SYSTEM_ID], cstr[password = PASSWORD], tlvs[tlvs]);

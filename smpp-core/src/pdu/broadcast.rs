@@ -4,17 +4,16 @@
 //! `cancel_broadcast_sm` (v5.0 4.6). SMPP v3.4 has none of them.
 //! `broadcast_sm_resp` is [`super::BroadcastSmResp`].
 
-use crate::error::{Error, Field};
+use crate::error::Error;
 use crate::fields::{
     MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR, VALIDITY_PERIOD,
 };
 use crate::tlv::{TlvTag, Tlvs};
 use crate::types::COctet;
 use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
-use crate::wire::emit::Emit;
-use crate::wire::read::{Res, finish, u8_field};
+use crate::wire::read::finish;
 
-use super::{QuerySm, SubmitSmResp, tlvs_tail, tlvs_tail_requiring};
+use super::{QuerySm, SubmitSmResp};
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -208,83 +207,21 @@ pub struct BroadcastSm<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(BroadcastSm);
-
-impl<'a> BroadcastSm<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = SERVICE_TYPE.read(i)?;
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
-        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
-        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
-        let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
-        let (i, data_coding) = u8_field(i, Field::DataCoding)?;
-        let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
-        let (i, tlvs) = tlvs_tail_requiring(i, &BROADCAST_SM_MANDATORY_TLVS)?;
-        Ok((
-            i,
-            Self {
-                service_type,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                message_id,
-                priority_flag: PriorityFlag(priority_flag),
-                schedule_delivery_time,
-                validity_period,
-                replace_if_present_flag: ReplaceIfPresentFlag(replace_if_present_flag),
-                data_coding: DataCoding(data_coding),
-                sm_default_msg_id,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> BroadcastSm<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> BroadcastSm<C> {
-        BroadcastSm {
-            service_type: self.service_type.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            message_id: self.message_id.map(&mut f),
-            priority_flag: self.priority_flag,
-            schedule_delivery_time: self.schedule_delivery_time.map(&mut f),
-            validity_period: self.validity_period.map(&mut f),
-            replace_if_present_flag: self.replace_if_present_flag,
-            data_coding: self.data_coding,
-            sm_default_msg_id: self.sm_default_msg_id,
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> BroadcastSm<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.u8(self.priority_flag.0);
-        e.cstr(
-            SCHEDULE_DELIVERY_TIME,
-            self.schedule_delivery_time.as_bytes(),
-        );
-        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
-        e.array([
-            self.replace_if_present_flag.0,
-            self.data_coding.0,
-            self.sm_default_msg_id,
-        ]);
-        e.tlvs_requiring(&self.tlvs, &BROADCAST_SM_MANDATORY_TLVS);
-    }
-}
+body_codec!(BroadcastSm:
+    cstr[service_type = SERVICE_TYPE],
+    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+    cstr[source_addr = SOURCE_ADDR],
+    cstr[message_id = MESSAGE_ID],
+    int[priority_flag = PriorityFlag],
+    cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
+    cstr[validity_period = VALIDITY_PERIOD],
+    int[
+        replace_if_present_flag = ReplaceIfPresentFlag,
+        data_coding = DataCoding,
+        sm_default_msg_id = SmDefaultMsgId
+    ],
+    tlvs[tlvs = BROADCAST_SM_MANDATORY_TLVS],
+);
 
 /// The body of `cancel_broadcast_sm` (SMPP v5.0 4.6.2.1): the
 /// ESME stops a broadcast, named by the `message_id` of its
@@ -326,51 +263,10 @@ pub struct CancelBroadcastSm<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(CancelBroadcastSm);
-
-impl<'a> CancelBroadcastSm<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = SERVICE_TYPE.read(i)?;
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                service_type,
-                message_id,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> CancelBroadcastSm<C> {
-        CancelBroadcastSm {
-            service_type: self.service_type.map(&mut f),
-            message_id: self.message_id.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> CancelBroadcastSm<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(CancelBroadcastSm:
+    cstr[service_type = SERVICE_TYPE],
+    cstr[message_id = MESSAGE_ID],
+    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+    cstr[source_addr = SOURCE_ADDR],
+    tlvs[tlvs],
+);

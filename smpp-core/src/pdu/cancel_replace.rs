@@ -1,7 +1,6 @@
 //! `cancel_sm` and `replace_sm` (SMPP v3.4 4.9 and 4.10, v5.0 4.5.1 and
 //! 4.5.3). Their responses are header only (TLVs allowed in v5.0).
 
-use crate::error::Field;
 use crate::fields::{
     DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
@@ -9,10 +8,6 @@ use crate::fields::{
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, RegisteredDelivery, Ton};
-use crate::wire::emit::Emit;
-use crate::wire::read::{Res, short_message, u8_field};
-
-use super::tlvs_tail;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -70,65 +65,15 @@ pub struct CancelSm<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(CancelSm);
-
-impl<'a> CancelSm<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = SERVICE_TYPE.read(i)?;
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, dest_addr_ton) = u8_field(i, Field::DestAddrTon)?;
-        let (i, dest_addr_npi) = u8_field(i, Field::DestAddrNpi)?;
-        let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                service_type,
-                message_id,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                dest_addr_ton: Ton(dest_addr_ton),
-                dest_addr_npi: Npi(dest_addr_npi),
-                destination_addr,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> CancelSm<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> CancelSm<C> {
-        CancelSm {
-            service_type: self.service_type.map(&mut f),
-            message_id: self.message_id.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            dest_addr_ton: self.dest_addr_ton,
-            dest_addr_npi: self.dest_addr_npi,
-            destination_addr: self.destination_addr.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> CancelSm<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
-        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(CancelSm:
+    cstr[service_type = SERVICE_TYPE],
+    cstr[message_id = MESSAGE_ID],
+    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+    cstr[source_addr = SOURCE_ADDR],
+    int[dest_addr_ton = DestAddrTon, dest_addr_npi = DestAddrNpi],
+    cstr[destination_addr = DESTINATION_ADDR],
+    tlvs[tlvs],
+);
 
 /// The body of `replace_sm` (SMPP v3.4 4.10.1, v5.0 4.5.3.1):
 /// the ESME replaces the text (and optionally the times and
@@ -188,69 +133,13 @@ pub struct ReplaceSm<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(ReplaceSm);
-
-impl<'a> ReplaceSm<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
-        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
-        let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
-        let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
-        let (i, short_message) = short_message(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                message_id,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                schedule_delivery_time,
-                validity_period,
-                registered_delivery: RegisteredDelivery(registered_delivery),
-                sm_default_msg_id,
-                short_message,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> ReplaceSm<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> ReplaceSm<C> {
-        ReplaceSm {
-            message_id: self.message_id.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            schedule_delivery_time: self.schedule_delivery_time.map(&mut f),
-            validity_period: self.validity_period.map(&mut f),
-            registered_delivery: self.registered_delivery,
-            sm_default_msg_id: self.sm_default_msg_id,
-            short_message: f(self.short_message),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> ReplaceSm<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        e.cstr(
-            SCHEDULE_DELIVERY_TIME,
-            self.schedule_delivery_time.as_bytes(),
-        );
-        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
-        e.array([self.registered_delivery.0, self.sm_default_msg_id]);
-        e.short_message(self.short_message.as_ref());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(ReplaceSm:
+    cstr[message_id = MESSAGE_ID],
+    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+    cstr[source_addr = SOURCE_ADDR],
+    cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
+    cstr[validity_period = VALIDITY_PERIOD],
+    int[registered_delivery = RegisteredDelivery, sm_default_msg_id = SmDefaultMsgId],
+    short_message[short_message],
+    tlvs[tlvs],
+);

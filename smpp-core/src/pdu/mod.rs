@@ -15,19 +15,53 @@
 //!   lengths (`command_length`, `sm_length`, `number_of_dests`,
 //!   `no_unsuccess`) are computed, never stored.
 
-/// Generates `parse` (from the type's `parse_fields`), `encoded_len`,
-/// `validate` and `emit` (from its `encode`, the one list of its fields
-/// in wire order) for a body type.
+/// Generates a body type's codec from one list of its fields in wire
+/// order: `parse_fields` and `parse` (decoding), `map` (storage), and
+/// `encode` with `encoded_len`, `validate` and `emit` (encoding: see
+/// [`crate::wire::emit`]).
+///
+/// Each entry is a kind and its fields:
+/// - `cstr[name = CONST]`: a C-Octet String of [`crate::fields`];
+/// - `int[name = Field, ...]`: a run of Integer1 fields, read with one
+///   length check, each converted from and to `u8`;
+/// - `short_message[name]`: `sm_length` then the octets;
+/// - `list[name = Type]`: a counted entry list (`submit_multi`);
+/// - `tlvs[name]`, or `tlvs[name = REQUIRED]` for a region that must carry
+///   every tag of `REQUIRED`.
 macro_rules! body_codec {
-    ($ty:ident) => {
+    ($ty:ident: $($kind:ident[$($name:ident $(= $arg:ident)?),+]),+ $(,)?) => {
         impl<'a> $ty<&'a [u8]> {
+            fn parse_fields(i: &'a [u8]) -> $crate::wire::read::Res<'a, Self> {
+                $(body_field!(read i, $kind, $($name $(= $arg)?),+);)+
+                Ok((i, Self { $($($name,)+)+ }))
+            }
+
             /// Parses the body: the octets after the 16-octet header.
             pub fn parse(body: &'a [u8]) -> Result<Self, $crate::Error> {
                 $crate::wire::read::finish(Self::parse_fields(body)).map(|(_, v)| v)
             }
         }
 
+        /// A valid body: each field from
+        /// the input in wire order, by its rule.
+        #[cfg(feature = "arbitrary")]
+        impl<'a> arbitrary::Arbitrary<'a> for $ty<&'a [u8]> {
+            fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+                Ok(Self { $($($name: body_field!(arbitrary u, $kind $(= $arg)?),)+)+ })
+            }
+        }
+
         impl<B: AsRef<[u8]>> $ty<B> {
+            /// Converts the storage of every octet field.
+            pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> $ty<C> {
+                $ty { $($($name: body_field!(map self.$name, f, $kind),)+)+ }
+            }
+
+            /// The fields in wire order, for [`Emit`](crate::wire::emit::Emit).
+            pub(crate) fn encode<E: $crate::wire::emit::Emit>(&self, e: &mut E) {
+                $(body_field!(emit e, self, $kind, $($name $(= $arg)?),+);)+
+            }
+
             /// Octets of the body on the wire.
             pub fn encoded_len(&self) -> usize {
                 let mut len = $crate::wire::emit::Len(0);
@@ -51,6 +85,99 @@ macro_rules! body_codec {
                 w.finish()
             }
         }
+    };
+}
+
+/// [`body_codec!`] for `submit_sm` and `submit_multi`, whose bodies differ
+/// only in the destination: one address, or the counted list.
+macro_rules! submit_codec {
+    ($ty:ident: $($kind:ident[$($field:tt)+]),+ $(,)?) => {
+        body_codec!($ty:
+            cstr[service_type = SERVICE_TYPE],
+            int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+            cstr[source_addr = SOURCE_ADDR],
+            $($kind[$($field)+],)+
+            int[esm_class = EsmClass, protocol_id = ProtocolId, priority_flag = PriorityFlag],
+            cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
+            cstr[validity_period = VALIDITY_PERIOD],
+            int[
+                registered_delivery = RegisteredDelivery,
+                replace_if_present_flag = ReplaceIfPresentFlag,
+                data_coding = DataCoding,
+                sm_default_msg_id = SmDefaultMsgId
+            ],
+            short_message[short_message],
+            tlvs[tlvs],
+        );
+    };
+}
+
+/// One entry of [`body_codec!`]: how it is read, mapped and encoded.
+macro_rules! body_field {
+    (read $i:ident, cstr, $name:ident = $c:ident) => {
+        let ($i, $name) = $c.read($i)?;
+    };
+    (read $i:ident, int, $($name:ident = $f:ident),+) => {
+        let ($i, [$($name),+]) =
+            $crate::wire::read::u8_fields($i, [$($crate::error::Field::$f),+])?;
+        $(let $name = From::from($name);)+
+    };
+    (read $i:ident, short_message, $name:ident) => {
+        let ($i, $name) = $crate::wire::read::short_message($i)?;
+    };
+    (read $i:ident, list, $name:ident = $t:ident) => {
+        let ($i, $name) = $t::read($i)?;
+    };
+    (read $i:ident, tlvs, $name:ident) => {
+        let ($i, $name) = $crate::pdu::tlvs_tail($i)?;
+    };
+    (read $i:ident, tlvs, $name:ident = $required:ident) => {
+        let ($i, $name) = $crate::pdu::tlvs_tail_requiring($i, &$required)?;
+    };
+    (arbitrary $u:ident, cstr = $c:ident) => {
+        $crate::arbitrary_impls::cstr($u, $c)?
+    };
+    (arbitrary $u:ident, int = $f:ident) => {
+        From::from($u.arbitrary::<u8>()?)
+    };
+    (arbitrary $u:ident, short_message) => {
+        $crate::arbitrary_impls::short_message($u)?
+    };
+    (arbitrary $u:ident, list = $t:ident) => {
+        $u.arbitrary()?
+    };
+    (arbitrary $u:ident, tlvs) => {
+        $crate::arbitrary_impls::tlv_region($u)?
+    };
+    (arbitrary $u:ident, tlvs = $required:ident) => {
+        $crate::arbitrary_impls::tlv_region_requiring($u, &$required)?
+    };
+    (map $v:expr, $f:ident, int) => {
+        $v
+    };
+    (map $v:expr, $f:ident, short_message) => {
+        $f($v)
+    };
+    (map $v:expr, $f:ident, $kind:ident) => {
+        $v.map(&mut $f)
+    };
+    (emit $e:ident, $s:ident, cstr, $name:ident = $c:ident) => {
+        $e.cstr($c, $s.$name.as_bytes())
+    };
+    (emit $e:ident, $s:ident, int, $($name:ident = $f:ident),+) => {
+        $e.array([$(u8::from($s.$name)),+])
+    };
+    (emit $e:ident, $s:ident, short_message, $name:ident) => {
+        $e.short_message($s.$name.as_ref())
+    };
+    (emit $e:ident, $s:ident, list, $name:ident = $t:ident) => {
+        $s.$name.encode($e)
+    };
+    (emit $e:ident, $s:ident, tlvs, $name:ident) => {
+        $e.tlvs(&$s.$name)
+    };
+    (emit $e:ident, $s:ident, tlvs, $name:ident = $required:ident) => {
+        $e.tlvs_requiring(&$s.$name, &$required)
     };
 }
 

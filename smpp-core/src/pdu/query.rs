@@ -2,15 +2,10 @@
 //! `query_sm` is also that of `query_broadcast_sm` (see
 //! [`super::QueryBroadcastSm`]).
 
-use crate::error::Field;
 use crate::fields::{FINAL_DATE, MESSAGE_ID, SOURCE_ADDR};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{MessageState, Npi, Ton};
-use crate::wire::emit::Emit;
-use crate::wire::read::{Res, u8_field};
-
-use super::tlvs_tail;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -56,50 +51,12 @@ pub struct QuerySm<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(QuerySm);
-
-impl<'a> QuerySm<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                message_id,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> QuerySm<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> QuerySm<C> {
-        QuerySm {
-            message_id: self.message_id.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> QuerySm<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(QuerySm:
+    cstr[message_id = MESSAGE_ID],
+    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
+    cstr[source_addr = SOURCE_ADDR],
+    tlvs[tlvs],
+);
 
 /// The body of `query_sm_resp` (SMPP v3.4 4.8.2, v5.0 4.5.2.2):
 /// the message's state, and when it reached a final one.
@@ -146,47 +103,9 @@ pub struct QuerySmResp<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(QuerySmResp);
-
-impl<'a> QuerySmResp<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, final_date) = FINAL_DATE.read(i)?;
-        let (i, message_state) = u8_field(i, Field::MessageState)?;
-        let (i, error_code) = u8_field(i, Field::ErrorCode)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                message_id,
-                final_date,
-                message_state: MessageState(message_state),
-                error_code,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> QuerySmResp<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> QuerySmResp<C> {
-        QuerySmResp {
-            message_id: self.message_id.map(&mut f),
-            final_date: self.final_date.map(&mut f),
-            message_state: self.message_state,
-            error_code: self.error_code,
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> QuerySmResp<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.cstr(FINAL_DATE, self.final_date.as_bytes());
-        e.array([self.message_state.0, self.error_code]);
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(QuerySmResp:
+    cstr[message_id = MESSAGE_ID],
+    cstr[final_date = FINAL_DATE],
+    int[message_state = MessageState, error_code = ErrorCode],
+    tlvs[tlvs],
+);

@@ -4,7 +4,6 @@
 //! 4.2.1, 4.2.2.2, 4.3.1 and 4.4.1.2). `query_broadcast_sm_resp` has the same
 //! layout (see [`super::QueryBroadcastSmResp`]).
 
-use crate::error::Field;
 use crate::fields::{
     DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
@@ -14,10 +13,9 @@ use crate::types::COctet;
 use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
-use crate::wire::emit::Emit;
-use crate::wire::read::{Res, short_message, u8_fields};
+use crate::wire::read::Res;
 
-use super::{tlvs_tail, tlvs_tail_requiring};
+use super::tlvs_tail_requiring;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -128,116 +126,10 @@ pub struct SubmitSm<B: AsRef<[u8]>> {
 /// ```
 pub type DeliverSm<B> = SubmitSm<B>;
 
-body_codec!(SubmitSm);
-
-impl<'a> SubmitSm<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = SERVICE_TYPE.read(i)?;
-        let (i, [source_addr_ton, source_addr_npi]) =
-            u8_fields(i, [Field::SourceAddrTon, Field::SourceAddrNpi])?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, [dest_addr_ton, dest_addr_npi]) =
-            u8_fields(i, [Field::DestAddrTon, Field::DestAddrNpi])?;
-        let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
-        let (i, [esm_class, protocol_id, priority_flag]) =
-            u8_fields(i, [Field::EsmClass, Field::ProtocolId, Field::PriorityFlag])?;
-        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
-        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
-        let (
-            i,
-            [
-                registered_delivery,
-                replace_if_present_flag,
-                data_coding,
-                sm_default_msg_id,
-            ],
-        ) = u8_fields(
-            i,
-            [
-                Field::RegisteredDelivery,
-                Field::ReplaceIfPresentFlag,
-                Field::DataCoding,
-                Field::SmDefaultMsgId,
-            ],
-        )?;
-        let (i, short_message) = short_message(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                service_type,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                dest_addr_ton: Ton(dest_addr_ton),
-                dest_addr_npi: Npi(dest_addr_npi),
-                destination_addr,
-                esm_class: EsmClass(esm_class),
-                protocol_id,
-                priority_flag: PriorityFlag(priority_flag),
-                schedule_delivery_time,
-                validity_period,
-                registered_delivery: RegisteredDelivery(registered_delivery),
-                replace_if_present_flag: ReplaceIfPresentFlag(replace_if_present_flag),
-                data_coding: DataCoding(data_coding),
-                sm_default_msg_id,
-                short_message,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitSm<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> SubmitSm<C> {
-        SubmitSm {
-            service_type: self.service_type.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            dest_addr_ton: self.dest_addr_ton,
-            dest_addr_npi: self.dest_addr_npi,
-            destination_addr: self.destination_addr.map(&mut f),
-            esm_class: self.esm_class,
-            protocol_id: self.protocol_id,
-            priority_flag: self.priority_flag,
-            schedule_delivery_time: self.schedule_delivery_time.map(&mut f),
-            validity_period: self.validity_period.map(&mut f),
-            registered_delivery: self.registered_delivery,
-            replace_if_present_flag: self.replace_if_present_flag,
-            data_coding: self.data_coding,
-            sm_default_msg_id: self.sm_default_msg_id,
-            short_message: f(self.short_message),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitSm<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        e.array([self.dest_addr_ton.0, self.dest_addr_npi.0]);
-        e.cstr(DESTINATION_ADDR, self.destination_addr.as_bytes());
-        e.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
-        e.cstr(
-            SCHEDULE_DELIVERY_TIME,
-            self.schedule_delivery_time.as_bytes(),
-        );
-        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
-        e.array([
-            self.registered_delivery.0,
-            self.replace_if_present_flag.0,
-            self.data_coding.0,
-            self.sm_default_msg_id,
-        ]);
-        e.short_message(self.short_message.as_ref());
-        e.tlvs(&self.tlvs);
-    }
-}
+submit_codec!(SubmitSm:
+    int[dest_addr_ton = DestAddrTon, dest_addr_npi = DestAddrNpi],
+    cstr[destination_addr = DESTINATION_ADDR],
+);
 
 /// A response body of a `message_id` then TLVs: `submit_sm_resp` (SMPP v3.4
 /// 4.4.2, v5.0 4.2.1.2), and under the aliases [`DeliverSmResp`],
@@ -346,16 +238,11 @@ pub type DataSmResp<B> = SubmitSmResp<B>;
 /// ```
 pub type BroadcastSmResp<B> = SubmitSmResp<B>;
 
-body_codec!(SubmitSmResp);
+body_codec!(SubmitSmResp: cstr[message_id = MESSAGE_ID], tlvs[tlvs]);
 
 impl<'a> SubmitSmResp<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        Self::parse_fields_requiring(i, &[])
-    }
-
     /// The body, whose TLVs must include every tag of `required`
     /// (`query_broadcast_sm_resp`).
-    #[inline]
     pub(crate) fn parse_fields_requiring<const N: usize>(
         i: &'a [u8],
         required: &[TlvTag; N],
@@ -363,23 +250,5 @@ impl<'a> SubmitSmResp<&'a [u8]> {
         let (i, message_id) = MESSAGE_ID.read(i)?;
         let (i, tlvs) = tlvs_tail_requiring(i, required)?;
         Ok((i, Self { message_id, tlvs }))
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitSmResp<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> SubmitSmResp<C> {
-        SubmitSmResp {
-            message_id: self.message_id.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitSmResp<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        e.tlvs(&self.tlvs);
     }
 }

@@ -14,10 +14,8 @@ use crate::values::{
     DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
 };
 use crate::wire::emit::{Check, Emit, Len};
-use crate::wire::read::{Res, field_err, finish, short_message, u8_field, u32_field};
+use crate::wire::read::{Res, field_err, finish, u8_field, u32_field};
 use crate::wire::write::Writer;
-
-use super::tlvs_tail;
 #[cfg(feature = "serde")]
 use alloc::vec::Vec;
 
@@ -264,6 +262,12 @@ macro_rules! entry_list {
         }
 
         impl<'a> $list<&'a [u8]> {
+            /// The count field, then that many entries.
+            fn read(i: &'a [u8]) -> Res<'a, Self> {
+                let (i, count) = u8_field(i, Field::$count)?;
+                Self::parse_counted(count, i)
+            }
+
             /// The count field's value then that many entries. A body that
             /// ends where an entry should start is the count's fault
             /// (`TooFewEntries`); any other failure is the entry's.
@@ -531,98 +535,7 @@ pub struct SubmitMulti<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(SubmitMulti);
-
-impl<'a> SubmitMulti<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, service_type) = SERVICE_TYPE.read(i)?;
-        let (i, source_addr_ton) = u8_field(i, Field::SourceAddrTon)?;
-        let (i, source_addr_npi) = u8_field(i, Field::SourceAddrNpi)?;
-        let (i, source_addr) = SOURCE_ADDR.read(i)?;
-        let (i, number_of_dests) = u8_field(i, Field::NumberOfDests)?;
-        let (i, dest_address) = DestAddresses::parse_counted(number_of_dests, i)?;
-        let (i, esm_class) = u8_field(i, Field::EsmClass)?;
-        let (i, protocol_id) = u8_field(i, Field::ProtocolId)?;
-        let (i, priority_flag) = u8_field(i, Field::PriorityFlag)?;
-        let (i, schedule_delivery_time) = SCHEDULE_DELIVERY_TIME.read(i)?;
-        let (i, validity_period) = VALIDITY_PERIOD.read(i)?;
-        let (i, registered_delivery) = u8_field(i, Field::RegisteredDelivery)?;
-        let (i, replace_if_present_flag) = u8_field(i, Field::ReplaceIfPresentFlag)?;
-        let (i, data_coding) = u8_field(i, Field::DataCoding)?;
-        let (i, sm_default_msg_id) = u8_field(i, Field::SmDefaultMsgId)?;
-        let (i, short_message) = short_message(i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                service_type,
-                source_addr_ton: Ton(source_addr_ton),
-                source_addr_npi: Npi(source_addr_npi),
-                source_addr,
-                dest_address,
-                esm_class: EsmClass(esm_class),
-                protocol_id,
-                priority_flag: PriorityFlag(priority_flag),
-                schedule_delivery_time,
-                validity_period,
-                registered_delivery: RegisteredDelivery(registered_delivery),
-                replace_if_present_flag: ReplaceIfPresentFlag(replace_if_present_flag),
-                data_coding: DataCoding(data_coding),
-                sm_default_msg_id,
-                short_message,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitMulti<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> SubmitMulti<C> {
-        SubmitMulti {
-            service_type: self.service_type.map(&mut f),
-            source_addr_ton: self.source_addr_ton,
-            source_addr_npi: self.source_addr_npi,
-            source_addr: self.source_addr.map(&mut f),
-            dest_address: self.dest_address.map(&mut f),
-            esm_class: self.esm_class,
-            protocol_id: self.protocol_id,
-            priority_flag: self.priority_flag,
-            schedule_delivery_time: self.schedule_delivery_time.map(&mut f),
-            validity_period: self.validity_period.map(&mut f),
-            registered_delivery: self.registered_delivery,
-            replace_if_present_flag: self.replace_if_present_flag,
-            data_coding: self.data_coding,
-            sm_default_msg_id: self.sm_default_msg_id,
-            short_message: f(self.short_message),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitMulti<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(SERVICE_TYPE, self.service_type.as_bytes());
-        e.array([self.source_addr_ton.0, self.source_addr_npi.0]);
-        e.cstr(SOURCE_ADDR, self.source_addr.as_bytes());
-        self.dest_address.encode(e);
-        e.array([self.esm_class.0, self.protocol_id, self.priority_flag.0]);
-        e.cstr(
-            SCHEDULE_DELIVERY_TIME,
-            self.schedule_delivery_time.as_bytes(),
-        );
-        e.cstr(VALIDITY_PERIOD, self.validity_period.as_bytes());
-        e.array([
-            self.registered_delivery.0,
-            self.replace_if_present_flag.0,
-            self.data_coding.0,
-            self.sm_default_msg_id,
-        ]);
-        e.short_message(self.short_message.as_ref());
-        e.tlvs(&self.tlvs);
-    }
-}
+submit_codec!(SubmitMulti: list[dest_address = DestAddresses]);
 
 /// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2): the `message_id` and the destinations the MC did not accept
 /// (see [`UnsuccessSme`]). `no_unsuccess` is not stored: it is the count of
@@ -660,44 +573,11 @@ pub struct SubmitMultiResp<B: AsRef<[u8]>> {
     pub tlvs: Tlvs<B>,
 }
 
-body_codec!(SubmitMultiResp);
-
-impl<'a> SubmitMultiResp<&'a [u8]> {
-    fn parse_fields(i: &'a [u8]) -> Res<'a, Self> {
-        let (i, message_id) = MESSAGE_ID.read(i)?;
-        let (i, no_unsuccess) = u8_field(i, Field::NoUnsuccess)?;
-        let (i, unsuccess_sme) = UnsuccessSmes::parse_counted(no_unsuccess, i)?;
-        let (i, tlvs) = tlvs_tail(i)?;
-        Ok((
-            i,
-            Self {
-                message_id,
-                unsuccess_sme,
-                tlvs,
-            },
-        ))
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
-    /// Converts the storage of every octet field.
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> SubmitMultiResp<C> {
-        SubmitMultiResp {
-            message_id: self.message_id.map(&mut f),
-            unsuccess_sme: self.unsuccess_sme.map(&mut f),
-            tlvs: self.tlvs.map(&mut f),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> SubmitMultiResp<B> {
-    /// The fields in wire order, for [`Emit`].
-    pub(crate) fn encode<E: Emit>(&self, e: &mut E) {
-        e.cstr(MESSAGE_ID, self.message_id.as_bytes());
-        self.unsuccess_sme.encode(e);
-        e.tlvs(&self.tlvs);
-    }
-}
+body_codec!(SubmitMultiResp:
+    cstr[message_id = MESSAGE_ID],
+    list[unsuccess_sme = UnsuccessSmes],
+    tlvs[tlvs],
+);
 
 #[cfg(test)]
 mod tests {

@@ -134,7 +134,7 @@ fn two_thousand_idle_connections_do_not_keep_a_binding_esme_out() {
                 .await
                 .unwrap();
         }
-        server.stop(&probe, Duration::from_secs(5)).await;
+        server.stop_within(&probe, Duration::from_secs(5)).await;
     });
 }
 
@@ -183,7 +183,7 @@ fn binds_beyond_the_cap_of_bound_sessions_are_refused_and_counted() {
             .unwrap();
         assert_eq!(server.handle.stats().binds_refused_full, 1);
         drop((esme, bound));
-        server.stop(&probe, Duration::from_secs(5)).await;
+        server.stop_within(&probe, Duration::from_secs(5)).await;
     });
 }
 
@@ -293,6 +293,6 @@ fn binds_thousands_of_times_a_second_leave_a_real_esme_working() {
             )
             .await
             .unwrap();
-        server.stop(&probe, Duration::from_secs(5)).await;
+        server.stop_within(&probe, Duration::from_secs(5)).await;
     });
 }

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
 
 use bytes::BytesMut;
-use smpp_core::session::{BindType, CloseReason, Config, Timers};
+use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandId, CommandStatus, TlvTag};
-use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error, Handle, Incoming, Pending, Request, SmResponse};
 use smpp_std::{
     AlertNotificationBuilder, BindBuilder, BindRespBuilder, Frame, FrameDecoder, Pdu,
@@ -27,6 +27,8 @@ use tokio::io::{
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
+
+pub(crate) use crate::server::response_timer_only;
 
 // ------------------------------------------------------------ the bound
 
@@ -491,25 +493,13 @@ pub(crate) fn raw_pdu(command_id: CommandId, sequence_number: u32, body: &[u8]) 
 
 // ---------------------------------------------------------------- configs
 
-/// Timers off but the response timer, so that only what a test turns on
-/// runs.
-pub(crate) fn quiet(response_timer: Duration) -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        inactivity_timer: None,
-        response_timer,
-        write_timer: None,
-    }
-}
-
 /// An ESME `esme`/`secret`, window 10, quiet timers.
 pub(crate) fn esme(bind_type: BindType) -> Config {
     Config::esme(bind_type)
         .with_system_id("esme")
         .and_then(|c| c.with_password("secret"))
         .unwrap()
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 /// An MC `SMSC`, window 10, quiet timers.
@@ -517,7 +507,7 @@ pub(crate) fn mc() -> Config {
     Config::mc()
         .with_system_id("SMSC")
         .unwrap()
-        .with_timers(quiet(Duration::from_secs(10)))
+        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 // ------------------------------------------------------------ test SMSC
@@ -601,43 +591,12 @@ impl Handler for Smsc {
     }
 }
 
-/// A server listening on loopback.
-pub(crate) struct Running {
-    pub(crate) addr: SocketAddr,
-    pub(crate) handle: ServerHandle,
-    pub(crate) smsc: Arc<Smsc>,
-    pub(crate) task: JoinHandle<()>,
-}
+/// The torture SMSC running on a loopback port.
+pub(crate) type Running = crate::server::Running<Smsc>;
 
 impl Running {
-    pub(crate) async fn start(smsc: Smsc, config: Config) -> Self {
-        Self::start_with(smsc, config, |server| server).await
-    }
-
-    /// A server with the admission settings `configure` gives it.
-    pub(crate) async fn start_with(
-        smsc: Smsc,
-        config: Config,
-        configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>,
-    ) -> Self {
-        let smsc = Arc::new(smsc);
-        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
-            .await
-            .unwrap();
-        let server = configure(server);
-        let addr = server.local_addr().unwrap();
-        let handle = server.handle();
-        let task = tokio::spawn(server.run());
-        Self {
-            addr,
-            handle,
-            smsc,
-            task,
-        }
-    }
-
     /// Shuts down and waits for every session to end, at most `limit`.
-    pub(crate) async fn stop(self, probe: &Probe, limit: Duration) -> Arc<Smsc> {
+    pub(crate) async fn stop_within(self, probe: &Probe, limit: Duration) -> Arc<Smsc> {
         self.handle.shutdown();
         probe
             .within(limit, "the server's shutdown", self.task)

@@ -17,8 +17,8 @@ use smpp_std::{
 
 use crate::harness::{
     Probe, Raw, RawEnd, Size, Smsc, Transport, bound_session, client_link, deliver_sm, encode,
-    esme, flood, goes_on, ids, mc, push, queue_submits, quiet, raw_pdu, run, server_link, submit,
-    submit_sm, take_requests, which, window_whole,
+    esme, flood, goes_on, ids, mc, push, queue_submits, raw_pdu, response_timer_only, run,
+    server_link, submit, submit_sm, take_requests, which, window_whole,
 };
 
 /// A `command_id` no version of SMPP defines.
@@ -215,7 +215,8 @@ fn time_fields_of_any_shape_are_checked_by_the_server_over_a_pipe() {
 fn the_client_refuses_to_send_a_garbage_time() {
     run(|probe| async move {
         // Should a bad time go out anyway, it fails in a second, unanswered.
-        let config = esme(BindType::Transmitter).with_timers(quiet(Duration::from_secs(1)));
+        let config =
+            esme(BindType::Transmitter).with_timers(response_timer_only(Duration::from_secs(1)));
         let (esme, _incoming, mut raw) =
             client_link(Transport::Pipe, RawEnd::default(), config).await;
         let garbage: &'static [u8] = b"XXXXXXXXXXXXXXXX";

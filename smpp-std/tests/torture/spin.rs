@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 
 use crate::harness::{
     Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, all_accepted, bound_session,
-    carries, client_link, esme, flood, mc, pair, push, queue_submits, quiet, run, server_link,
-    submit_sm, which, window_whole, write_without_reading,
+    carries, client_link, esme, flood, mc, pair, push, queue_submits, response_timer_only, run,
+    server_link, submit_sm, which, window_whole, write_without_reading,
 };
 
 /// `submit_sm` written by an ESME that never reads.
@@ -77,7 +77,7 @@ async fn twenty_answered(probe: &Probe, smsc: &Smsc, esme: &smpp_std::session::H
 #[test]
 fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_tcp() {
     run(|probe| async move {
-        let config = mc().with_timers(quiet(Duration::from_secs(1)));
+        let config = mc().with_timers(response_timer_only(Duration::from_secs(1)));
         let server = Running::start(flooded_smsc(), config).await;
         let mut floods = Vec::new();
         for _ in 0..2 {
@@ -101,7 +101,7 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_t
             .unwrap();
         twenty_answered(&probe, &server.smsc, &esme).await;
 
-        let smsc = server.stop(&probe, Duration::from_secs(6)).await;
+        let smsc = server.stop_within(&probe, Duration::from_secs(6)).await;
         let reason = probe
             .within(Duration::from_secs(1), "the ESME unbound", esme.closed())
             .await;
@@ -125,7 +125,7 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_t
 fn two_esmes_that_flood_and_never_read_hold_up_no_other_session_over_pipes() {
     run(|probe| async move {
         let smsc = Arc::new(flooded_smsc());
-        let config = mc().with_timers(quiet(Duration::from_secs(1)));
+        let config = mc().with_timers(response_timer_only(Duration::from_secs(1)));
         let mut sessions = Vec::new();
         let mut floods = Vec::new();
         for _ in 0..2 {

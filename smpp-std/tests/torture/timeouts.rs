@@ -14,8 +14,8 @@ use tokio::task::JoinHandle;
 
 use crate::harness::{
     Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, bound_session, client_link, esme,
-    flood, goes_on, ids, mc, push, quiet, run, server_link, submit, submit_sm, window_whole,
-    write_without_reading,
+    flood, goes_on, ids, mc, push, response_timer_only, run, server_link, submit, submit_sm,
+    window_whole, write_without_reading,
 };
 
 /// 500 ms for a write to make progress, 10 s for a response; no
@@ -25,13 +25,13 @@ use crate::harness::{
 fn short() -> Timers {
     Timers {
         write_timer: Some(Duration::from_millis(500)),
-        ..quiet(Duration::from_secs(10))
+        ..response_timer_only(Duration::from_secs(10))
     }
 }
 
 /// 500 ms for a response and so, by default, for a write to make progress.
 fn short_response() -> Timers {
-    quiet(Duration::from_millis(500))
+    response_timer_only(Duration::from_millis(500))
 }
 
 /// A raw end whose kernel buffers are small: a peer that stops reading
@@ -250,7 +250,7 @@ fn undecided_bind(transport: Transport) {
         });
         let timers = Timers {
             session_init_timer: Some(Duration::from_millis(300)),
-            ..quiet(Duration::from_secs(1))
+            ..response_timer_only(Duration::from_secs(1))
         };
         let (session, mut raw) = server_link(
             transport,
@@ -347,7 +347,7 @@ fn client_never_answered(transport: Transport, size: Size) {
     run(move |probe| async move {
         let config = esme(BindType::Transmitter)
             .with_window(4)
-            .with_timers(quiet(Duration::from_millis(300)));
+            .with_timers(response_timer_only(Duration::from_millis(300)));
         let (esme, _incoming, mut raw) = client_link(transport, SMALL, config).await;
         let sender = esme.clone();
         let send = move |n| submit(&sender, n, size);
@@ -380,7 +380,7 @@ fn server_never_answered(transport: Transport, size: Size) {
         let smsc = Arc::new(Smsc::default());
         let config = mc()
             .with_window(4)
-            .with_timers(quiet(Duration::from_millis(300)));
+            .with_timers(response_timer_only(Duration::from_millis(300)));
         let (_session, mut raw) = server_link(transport, SMALL, config, &smsc).await;
         raw.bind(BindType::Receiver).await;
         let handle = bound_session(&probe, &smsc).await;
@@ -403,7 +403,7 @@ fn large_deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_a_p
 #[test]
 fn shutdown_ends_when_an_esme_never_answers_the_unbind() {
     run(|probe| async move {
-        let config = mc().with_timers(quiet(Duration::from_millis(500)));
+        let config = mc().with_timers(response_timer_only(Duration::from_millis(500)));
         let server = Running::start(Smsc::default(), config).await;
         let mut raw = Raw::connect(server.addr, RawEnd::default()).await;
         raw.bind(BindType::Transceiver).await;
@@ -413,7 +413,7 @@ fn shutdown_ends_when_an_esme_never_answers_the_unbind() {
                 handle.sessions().len() == 1
             })
             .await;
-        let smsc = server.stop(&probe, Duration::from_secs(3)).await;
+        let smsc = server.stop_within(&probe, Duration::from_secs(3)).await;
         let rest = probe
             .within(
                 Duration::from_secs(3),

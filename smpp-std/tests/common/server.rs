@@ -1,0 +1,103 @@
+//! The tokio tests' harness: an SMSC of the test's handler on a loopback
+//! port, the time bound of every test, and timers that stay quiet.
+#![allow(dead_code)]
+
+use core::future::Future;
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::sync::Arc;
+
+use smpp_core::session::{Config, Timers};
+use smpp_std::server::{Handler, Server, ServerHandle};
+use tokio::task::JoinHandle;
+
+/// A server running `smsc` until [`Running::stop`].
+pub(crate) struct Running<H> {
+    pub(crate) addr: SocketAddr,
+    pub(crate) handle: ServerHandle,
+    pub(crate) smsc: Arc<H>,
+    pub(crate) task: JoinHandle<()>,
+}
+
+impl<H: Handler> Running<H> {
+    /// A server of `smsc` with `config`.
+    pub(crate) async fn start(smsc: H, config: Config) -> Self {
+        Self::start_with(smsc, config, |server| server).await
+    }
+
+    /// A server of `smsc` with `config` and the settings `configure` gives
+    /// it.
+    pub(crate) async fn start_with(
+        smsc: H,
+        config: Config,
+        configure: impl FnOnce(Server<H>) -> Server<H>,
+    ) -> Self {
+        let smsc = Arc::new(smsc);
+        let server = Server::bind("127.0.0.1:0", config, Arc::clone(&smsc))
+            .await
+            .unwrap();
+        Self::run(smsc, configure(server))
+    }
+
+    /// A server of `smsc` with `config` on a TLS port.
+    #[cfg(feature = "tls")]
+    pub(crate) async fn start_tls(
+        smsc: H,
+        config: Config,
+        tls: Arc<smpp_std::client::rustls::ServerConfig>,
+    ) -> Self {
+        let smsc = Arc::new(smsc);
+        let server = Server::bind_tls("127.0.0.1:0", config, Arc::clone(&smsc), tls)
+            .await
+            .unwrap();
+        Self::run(smsc, server)
+    }
+
+    fn run(smsc: Arc<H>, server: Server<H>) -> Self {
+        let addr = server.local_addr().unwrap();
+        let handle = server.handle();
+        let task = tokio::spawn(server.run());
+        Self {
+            addr,
+            handle,
+            smsc,
+            task,
+        }
+    }
+
+    /// Shuts the server down and waits for its task.
+    pub(crate) async fn stop(self) -> Arc<H> {
+        self.handle.shutdown();
+        self.task.await.unwrap();
+        self.smsc
+    }
+}
+
+/// Runs `test`, failing if it takes more than 20 seconds.
+pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(20), test)
+        .await
+        .expect("the test hung")
+}
+
+/// The default timers without `session_init_timer` and
+/// `enquire_link_timer`.
+pub(crate) fn quiet() -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        ..Timers::DEFAULT
+    }
+}
+
+/// Every timer off but the response timer, so that only what a test turns
+/// on runs.
+pub(crate) fn response_timer_only(response_timer: Duration) -> Timers {
+    Timers {
+        session_init_timer: None,
+        enquire_link_timer: None,
+        inactivity_timer: None,
+        response_timer,
+        write_timer: None,
+    }
+}
