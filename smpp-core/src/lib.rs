@@ -44,8 +44,6 @@ mod wire;
 mod arbitrary_impls;
 #[cfg(feature = "serde")]
 pub mod serde;
-#[cfg(feature = "serde")]
-mod serde_impls;
 
 pub use command_id::CommandId;
 pub use command_status::CommandStatus;

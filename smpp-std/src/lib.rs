@@ -32,8 +32,9 @@
 //!   segments ([`text::submit_sms`]), and received text as a [`String`];
 //!   [`reassembly`] joins the parts of incoming concatenated messages.
 //! - Feature `serde`: `Serialize`/`Deserialize` for every PDU, body and TLV
-//!   list, in the JSON shape printed by the `smppdump` tool of `smpp-tools`
-//!   (described in `smpp_core::serde`).
+//!   list, derived from the types, each value checked by its `validate`
+//!   after deserializing (described in `smpp_core::serde`). The JSON shape
+//!   printed by the `smppdump` tool is `smpp-tools`' own.
 //!
 //! Only two kinds of error end a connection: I/O errors and an impossible
 //! `command_length` ([`StreamError::Framing`], answered with a

@@ -5,5 +5,6 @@
 //! The binaries are the product; this library is their common code, with
 //! no promise of a stable API.
 
+pub mod json;
 pub mod message;
 pub mod tls;

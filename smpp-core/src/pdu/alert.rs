@@ -5,6 +5,8 @@ use crate::fields::{ESME_ADDR, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1), sent
 /// by the MC when a subscriber for whom an ESME set
@@ -39,6 +41,9 @@ use crate::values::{Npi, Ton};
 /// assert_eq!(status, Some(0));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct AlertNotification<B: AsRef<[u8]>> {
     /// `source_addr_ton`.
     pub source_addr_ton: Ton,

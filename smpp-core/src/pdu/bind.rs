@@ -5,6 +5,8 @@ use crate::fields::{ADDRESS_RANGE, PASSWORD, SYSTEM_ID, SYSTEM_TYPE};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{InterfaceVersion, Npi, Ton};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of the three bind requests: `bind_transmitter` (SMPP v3.4
 /// 4.1.1, v5.0 4.1.1.1), `bind_receiver` (v3.4 4.1.3, v5.0 4.1.1.3) and
@@ -42,6 +44,9 @@ use crate::values::{InterfaceVersion, Npi, Ton};
 /// assert!(b.address_range.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct Bind<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,
@@ -107,6 +112,9 @@ body_codec!(Bind:
 /// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), refused);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct BindResp<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,
@@ -139,6 +147,9 @@ body_codec!(BindResp: cstr[system_id = SYSTEM_ID], tlvs[tlvs]);
 /// assert_eq!(o.password.to_str(), Some("pwd1234"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct Outbind<B: AsRef<[u8]>> {
     /// `system_id` (max 16).
     pub system_id: COctet<B>,

@@ -14,6 +14,8 @@ use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
 use crate::wire::read::finish;
 
 use super::{QuerySm, SubmitSmResp};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// `query_broadcast_sm` (SMPP v5.0 4.6.1) has the body of
 /// `query_sm`: see [`QuerySm`]. The broadcast is named by the `message_id`
@@ -175,6 +177,9 @@ pub(crate) fn require_query_broadcast_resp_tlvs<B: AsRef<[u8]>>(
 /// assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct BroadcastSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -240,6 +245,9 @@ body_codec!(BroadcastSm:
 /// assert!(c.tlvs.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct CancelBroadcastSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,

@@ -8,6 +8,8 @@ use crate::fields::{
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, RegisteredDelivery, Ton};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `cancel_sm` (SMPP v3.4 4.9.1, v5.0 4.5.1.1): the
 /// ESME withdraws messages still waiting in the MC, one by its
@@ -39,6 +41,9 @@ use crate::values::{Npi, RegisteredDelivery, Ton};
 /// assert_eq!(c.destination_addr.to_str(), Some("44951361920"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct CancelSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -101,6 +106,9 @@ body_codec!(CancelSm:
 /// assert_eq!(r.validity_period.to_str(), Some("000000010000000R"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct ReplaceSm<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
@@ -119,6 +127,7 @@ pub struct ReplaceSm<B: AsRef<[u8]>> {
     /// `sm_default_msg_id`.
     pub sm_default_msg_id: u8,
     /// `short_message` (its length is `sm_length`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub short_message: B,
     /// TLVs (`message_payload` in v5.0).
     pub tlvs: Tlvs<B>,

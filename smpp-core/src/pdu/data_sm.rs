@@ -5,6 +5,8 @@ use crate::fields::{DESTINATION_ADDR_65, SERVICE_TYPE, SOURCE_ADDR_65};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{DataCoding, EsmClass, Npi, RegisteredDelivery, Ton};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `data_sm` (SMPP v3.4 4.7.1, v5.0 4.2.2.1), sent
 /// by an ESME or by the MC. It has no `short_message`: the user data goes
@@ -37,6 +39,9 @@ use crate::values::{DataCoding, EsmClass, Npi, RegisteredDelivery, Ton};
 /// assert_eq!(d.registered_delivery, RegisteredDelivery::RECEIPT_ON_FINAL);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct DataSm<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,

@@ -219,6 +219,8 @@ use crate::values::Version;
 use crate::wire::emit::{Check, Emit, Len};
 use crate::wire::read::{Res, fail};
 use crate::wire::write::Writer;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The rest of a body as its TLV region.
 #[inline]
@@ -284,6 +286,9 @@ pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
 /// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 #[non_exhaustive]
 pub enum Body<B: AsRef<[u8]>> {
     /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).
@@ -815,6 +820,10 @@ impl<B: AsRef<[u8]>> Body<B> {
 /// assert_eq!(out[4..8], [0x80, 0, 0, 0x15]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
+#[cfg_attr(feature = "serde", serde(try_from = "crate::serde::PduFields<B>"))]
 pub struct Pdu<B: AsRef<[u8]>> {
     /// `command_status`: 0 in requests.
     pub command_status: CommandStatus,

@@ -6,6 +6,8 @@ use crate::fields::{FINAL_DATE, MESSAGE_ID, SOURCE_ADDR};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{MessageState, Npi, Ton};
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `query_sm` (SMPP v3.4 4.8.1, v5.0 4.5.2.1): the
 /// ESME asks for the state of a message it submitted, naming it by the
@@ -33,6 +35,9 @@ use crate::values::{MessageState, Npi, Ton};
 /// assert_eq!(q.message_id.to_str(), Some("12345"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct QuerySm<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,
@@ -81,6 +86,9 @@ body_codec!(QuerySm:
 /// assert_eq!(r.final_date.to_str(), Some("250101120000000+"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct QuerySmResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,

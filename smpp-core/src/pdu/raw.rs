@@ -13,6 +13,8 @@ use crate::wire::emit::Emit;
 use crate::wire::scan::find_nul;
 
 use super::Body;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// A PDU body kept as the octets received, with the `command_id` it came
 /// under (the id of [`Body::Raw`]).
@@ -78,10 +80,14 @@ use super::Body;
 /// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), failed);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "B: AsRef<[u8]>")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct RawBody<B> {
     /// The `command_id` of the PDU.
     pub command_id: CommandId,
     /// The body octets (everything after the 16-octet header).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub octets: B,
 }
 

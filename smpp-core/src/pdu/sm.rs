@@ -16,6 +16,8 @@ use crate::values::{
 use crate::wire::read::Res;
 
 use super::tlvs_tail_requiring;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// The body of `submit_sm` (ESME to MC; SMPP v3.4 4.4.1, v5.0 4.2.1.1) and
 /// `deliver_sm` (MC to ESME, delivery receipts included; v3.4 4.6.1, v5.0
@@ -47,6 +49,9 @@ use super::tlvs_tail_requiring;
 /// assert_eq!(sm.short_message, b"Hello");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitSm<B: AsRef<[u8]>> {
     /// `service_type` (C-Octet String, max 6).
     pub service_type: COctet<B>,
@@ -81,6 +86,7 @@ pub struct SubmitSm<B: AsRef<[u8]>> {
     /// `sm_default_msg_id`.
     pub sm_default_msg_id: u8,
     /// `short_message` (0-255 octets; its length is `sm_length`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub short_message: B,
     /// The TLVs.
     pub tlvs: Tlvs<B>,
@@ -166,6 +172,9 @@ submit_codec!(SubmitSm:
 /// assert_eq!(refused.emit(&mut buf), Ok(16));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitSmResp<B: AsRef<[u8]>> {
     /// `message_id` (C-Octet String, max 65). Empty in `deliver_sm_resp`.
     pub message_id: COctet<B>,

@@ -16,6 +16,8 @@ use crate::values::{
 use crate::wire::emit::{Check, Emit, Len};
 use crate::wire::read::{Res, field_err, finish, u8_field, u32_field};
 use crate::wire::write::Writer;
+#[cfg(feature = "serde")]
+use alloc::vec::Vec;
 
 /// `dest_flag` of an SME address entry.
 pub const DEST_FLAG_SME_ADDRESS: u8 = 1;
@@ -250,8 +252,12 @@ macro_rules! entry_list {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+        #[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
         pub struct $list<B: AsRef<[u8]>> {
             count: u8,
+            #[cfg_attr(feature = "serde", serde(rename = "octets", with = "crate::serde::octets"))]
             raw: B,
         }
 
@@ -490,6 +496,9 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
 ///            Some(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitMulti<B: AsRef<[u8]>> {
     /// `service_type` (max 6).
     pub service_type: COctet<B>,
@@ -520,6 +529,7 @@ pub struct SubmitMulti<B: AsRef<[u8]>> {
     /// `sm_default_msg_id`.
     pub sm_default_msg_id: u8,
     /// `short_message` (its length is `sm_length`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
     pub short_message: B,
     /// The TLVs.
     pub tlvs: Tlvs<B>,
@@ -551,6 +561,9 @@ submit_codec!(SubmitMulti: list[dest_address = DestAddresses]);
 /// assert_eq!(r.unsuccess_sme.count(), 0);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 pub struct SubmitMultiResp<B: AsRef<[u8]>> {
     /// `message_id` (max 65).
     pub message_id: COctet<B>,

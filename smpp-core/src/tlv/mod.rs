@@ -43,8 +43,6 @@ mod table;
 mod tag;
 mod value;
 
-#[cfg(feature = "serde")]
-pub(crate) use table::serde_kind;
 use table::spec_len_rule;
 pub use table::{TlvTag, TlvValue};
 pub use value::MsValidityTime;

@@ -1,7 +1,7 @@
 //! The TLV table of SMPP v3.4 (5.3.2) and v5.0 (4.8, Table 4-60): one row
 //! per tag, from which [`TlvTag`], the length rules, [`TlvValue`], the
-//! placement of [`TlvTag::allowed_in`], the JSON types of the `serde`
-//! feature and the typed TLV setters of the smpp-std builders are derived.
+//! placement of [`TlvTag::allowed_in`], the JSON value types of
+//! `smppdump` (in `smpp-tools`) and the typed TLV setters of the smpp-std builders are derived.
 //!
 //! A row reads: the tag's constant, its value and its name (and the name
 //! the other version gives it), the length rule of its value, the PDUs that
@@ -426,7 +426,7 @@ macro_rules! field_ty {
 }
 
 /// Defines, from the rows of the table, [`TlvTag`] and its constants, the
-/// length rules, the placement, the JSON types and [`TlvValue`] with the
+/// length rules, the placement and [`TlvValue`] with the
 /// code that reads and lays out each variant.
 macro_rules! tlv_items {
     ($(
@@ -460,17 +460,6 @@ macro_rules! tlv_items {
         pub(super) const fn placement(tag: TlvTag) -> Option<(u64, u64)> {
             match tag.0 {
                 $( $value => Some($placement), )*
-                _ => None,
-            }
-        }
-
-        /// How the `serde` feature types a tag's value; `None` for tags the
-        /// specification does not define.
-        #[cfg(feature = "serde")]
-        pub(crate) const fn serde_kind(tag: TlvTag) -> Option<crate::serde_impls::Tk> {
-            use crate::serde_impls::Tk;
-            match tag.0 {
-                $( $value => Some(Tk::$json $(($width))?), )*
                 _ => None,
             }
         }

@@ -1,13 +1,13 @@
-//! What `--encode` adds to the JSON shape of `smpp_core::serde`: defaults
+//! What `--encode` adds to the JSON shape of `smpp_tools::json`: defaults
 //! for mandatory fields left out, `short_message_text`, and the keys of a
 //! capture's lines (`ts`, `src`, `dst`), which it ignores.
 
 use serde_json::{Map, Value, json};
-use smpp_core::serde::PduWire;
 use smpp_core::text::dcs::{Alphabet, DataCoding};
 use smpp_core::text::gsm7::{self, Tables};
 use smpp_core::text::{OnUnmappable, latin1, ucs2};
 use smpp_core::{CommandId, EsmClass};
+use smpp_tools::json::PduWire;
 
 use crate::to_hex;
 
@@ -212,7 +212,7 @@ fn fill_and_read(mut v: Value) -> Result<PduWire, String> {
     Err("too many fields left out".into())
 }
 
-/// Reads one `--encode` line: the JSON shape of `smpp_core::serde` with the
+/// Reads one `--encode` line: the JSON shape of `smpp_tools::json` with the
 /// additions above. `Err` holds what is wrong with the line as JSON.
 pub(crate) fn read(line: &str) -> Result<PduWire, String> {
     let mut v: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;

@@ -10,7 +10,7 @@
 //! any other is read line by line.
 //!
 //! - Default: hex, printed as one JSON object per PDU on one line, in the
-//!   shape of the `serde` support of `smpp-core` (`command`, `command_id`,
+//!   shape of `smpp_tools::json` (`command`, `command_id`,
 //!   `command_status`, `sequence_number`, `body`, `tlvs`). A body kept as
 //!   octets is printed as `body_hex`, with `body` `null`: that of a
 //!   `command_id` the specification does not define (a vendor PDU, whose
@@ -144,13 +144,14 @@
 //! gap counts), 2 for usage or I/O errors (a file that cannot be opened or
 //! read, a capture given to `--encode`).
 //!
-//! The JSON shape is documented in the `serde` module of `smpp-core`
-//! (`smpp_core::serde`).
+//! The JSON shape is documented in the `json` module of the `smpp-tools`
+//! library (`smpp_tools::json`).
 
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
+use smpp_tools::json::Json;
 
 mod capture;
 mod content;
@@ -236,7 +237,7 @@ fn decode_octets(bytes: &[u8]) -> Outcome {
     let result = smpp_core::Pdu::parse_any(bytes)
         .map_err(|e| (e.to_string(), Some(e.command_status().0)))
         .and_then(|pdu| {
-            let mut v = serde_json::to_value(pdu).map_err(|e| (e.to_string(), None))?;
+            let mut v = serde_json::to_value(Json(&pdu)).map_err(|e| (e.to_string(), None))?;
             if let (Value::Object(obj), Some(content)) = (&mut v, content::content(&pdu)) {
                 obj.insert("content".into(), content);
             }

@@ -3,8 +3,8 @@
 //! each a JSON value of its type column (numbers, strings, lowercase hex,
 //! arrays of entries), and each body type, [`Body`] and [`Tlvs`] serialize on their own in the
 //! same shape and read back.
-#![cfg(feature = "serde")]
 
+#[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 
 use bytes::Bytes;
@@ -13,6 +13,7 @@ use smpp_core::{Body, CommandId, CommandStatus, MessageState, Npi, Ton};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, SubmitMultiRespBuilder, parse_owned,
 };
+use smpp_tools::json;
 
 /// The rows of the specification's `pdu_fields.csv` after the header rows:
 /// `pdu,field_index,field_name,type` (type cut to its first line).
@@ -361,7 +362,7 @@ fn body_keys_are_the_specification_fields_in_order() {
     for (name, bytes) in every_command() {
         let pdu = parse_owned(&bytes).unwrap();
         let command = pdu.command_id().name().unwrap();
-        let v = serde_json::to_value(&pdu).unwrap();
+        let v = json::to_value(&pdu).unwrap();
         assert_eq!(v["command"], command, "{name}");
         let fields = body_fields(command);
         let body = &v["body"];
@@ -405,12 +406,12 @@ fn body_keys_are_the_specification_fields_in_order() {
 /// reads it back.
 macro_rules! check_struct {
     ($name:expr, $pdu_json:expr, $b:expr, $ty:ty) => {{
-        let v = serde_json::to_value($b).unwrap();
+        let v = json::to_value($b).unwrap();
         let mut want: Vec<&str> = keys(&$pdu_json["body"]);
         want.push("tlvs");
         assert_eq!(keys(&v), want, "{}", $name);
         assert_eq!(v["tlvs"], $pdu_json["tlvs"], "{}", $name);
-        let back: $ty = serde_json::from_value(v).unwrap_or_else(|e| panic!("{}: {e}", $name));
+        let back: $ty = json::from_value(v).unwrap_or_else(|e| panic!("{}: {e}", $name));
         assert_eq!(&back, $b, "{}", $name);
         true
     }};
@@ -422,7 +423,7 @@ fn body_types_serialize_alone_and_read_back() {
     for (name, bytes) in every_command() {
         let pdu = parse_owned(&bytes).unwrap();
         let command = pdu.command_id().name().unwrap();
-        let v = serde_json::to_value(&pdu).unwrap();
+        let v = json::to_value(&pdu).unwrap();
         let checked = match &pdu.body {
             Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => {
                 check_struct!(name, v, b, smpp_std::Bind)
@@ -471,16 +472,16 @@ fn body_types_serialize_alone_and_read_back() {
             // An error response's body that only its status makes valid:
             // alone, a body is checked as for status 0.
             assert_ne!(pdu.command_status.0, 0, "{name}");
-            assert!(serde_json::to_value(&pdu.body).is_err(), "{name}");
+            assert!(json::to_value(&pdu.body).is_err(), "{name}");
             continue;
         }
-        let body_v = serde_json::to_value(&pdu.body).unwrap();
+        let body_v = json::to_value(&pdu.body).unwrap();
         let mut want = v.clone();
         let obj = want.as_object_mut().unwrap();
         obj.remove("command_status");
         obj.remove("sequence_number");
         assert_eq!(body_v, want, "{name}");
-        let back: smpp_std::Body = serde_json::from_value(body_v).unwrap();
+        let back: smpp_std::Body = json::from_value(body_v).unwrap();
         assert_eq!(back, pdu.body, "{name}");
     }
     assert!(structs >= 30, "{structs}");
@@ -489,7 +490,7 @@ fn body_types_serialize_alone_and_read_back() {
 #[test]
 fn body_and_struct_deserializing_checks_the_rules() {
     // A header key has no place in a Body.
-    let err = serde_json::from_value::<smpp_std::Body>(serde_json::json!({
+    let err = json::from_value::<smpp_std::Body>(serde_json::json!({
         "command": "enquire_link", "sequence_number": 1}))
     .unwrap_err();
     assert!(err.to_string().contains("sequence_number"), "{err}");
@@ -497,7 +498,7 @@ fn body_and_struct_deserializing_checks_the_rules() {
     // source_addr is too long, naming the field and the status.
     let v = serde_json::json!({"message_id": "1", "source_addr_ton": 1,
         "source_addr_npi": 1, "source_addr": "1234567890123456789012345", "tlvs": []});
-    let err = serde_json::from_value::<smpp_std::QuerySm>(v)
+    let err = json::from_value::<smpp_std::QuerySm>(v)
         .unwrap_err()
         .to_string();
     assert!(err.contains("source_addr"), "{err}");
@@ -505,11 +506,11 @@ fn body_and_struct_deserializing_checks_the_rules() {
     // `tlvs` may be left out; unknown keys are refused.
     let v = serde_json::json!({"message_id": "1", "source_addr_ton": 1,
         "source_addr_npi": 1, "source_addr": "1"});
-    let q: smpp_std::QuerySm = serde_json::from_value(v.clone()).unwrap();
+    let q: smpp_std::QuerySm = json::from_value(v.clone()).unwrap();
     assert_eq!(q.message_id.as_bytes(), b"1");
     let mut extra = v;
     extra["priority"] = serde_json::json!(1);
-    assert!(serde_json::from_value::<smpp_std::QuerySm>(extra).is_err());
+    assert!(json::from_value::<smpp_std::QuerySm>(extra).is_err());
 }
 
 #[test]
@@ -519,12 +520,12 @@ fn tlv_lists_serialize_alone_and_read_back() {
     let Body::SubmitSm(sm) = &pdu.body else {
         panic!("not a submit_sm")
     };
-    let v = serde_json::to_value(&sm.tlvs).unwrap();
-    assert_eq!(v, serde_json::to_value(&pdu).unwrap()["tlvs"]);
-    let back: smpp_std::Tlvs = serde_json::from_value(v).unwrap();
+    let v = json::to_value(&sm.tlvs).unwrap();
+    assert_eq!(v, json::to_value(&pdu).unwrap()["tlvs"]);
+    let back: smpp_std::Tlvs = json::from_value(v).unwrap();
     assert_eq!(back.as_bytes(), sm.tlvs.as_bytes());
     // A TLV breaking its length rule is refused with the codec's error.
     let bad = serde_json::json!([{"name": "sar_total_segments", "hex": "0102"}]);
-    let err = serde_json::from_value::<smpp_std::Tlvs>(bad).unwrap_err();
+    let err = json::from_value::<smpp_std::Tlvs>(bad).unwrap_err();
     assert!(err.to_string().contains("ESME_RINVTLVLEN"), "{err}");
 }

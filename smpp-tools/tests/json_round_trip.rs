@@ -1,13 +1,14 @@
-//! serde: every golden vector through JSON and back, and the rules for
+//! The JSON shape: every golden vector through JSON and back, and the rules for
 //! derived lengths, TLV values and non-UTF-8 strings.
-#![cfg(feature = "serde")]
 
+#[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 
 use bytes::Bytes;
 use serde_json::{Value, json};
 use smpp_core::Body;
 use smpp_std::{Pdu, SubmitSmBuilder, parse_owned};
+use smpp_tools::json::{self, Json};
 
 fn emit(pdu: &Pdu) -> Vec<u8> {
     let mut out = vec![0u8; pdu.encoded_len()];
@@ -21,15 +22,19 @@ fn every_vector_round_trips_through_json() {
     for (name, bytes) in common::vectors() {
         let frame = Bytes::from(bytes.clone());
         let pdu = parse_owned(&frame).unwrap();
-        let json = serde_json::to_string(&pdu).unwrap();
-        let back: Pdu =
-            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
+        let json = serde_json::to_string(&Json(&pdu)).unwrap();
+        let Json(back): Json<Pdu> = serde_json::from_str(&json).unwrap_or_else(|e| {
+            panic!(
+                "{name}: {e}
+{json}"
+            )
+        });
         assert_eq!(back, pdu, "{name}");
         assert_eq!(emit(&back), bytes, "{name}");
 
         // The borrowed view serializes the same.
         let view = smpp_core::Pdu::parse(&bytes).unwrap();
-        assert_eq!(serde_json::to_string(&view).unwrap(), json, "{name}");
+        assert_eq!(serde_json::to_string(&Json(&view)).unwrap(), json, "{name}");
     }
 }
 
@@ -38,24 +43,24 @@ fn derived_lengths_may_be_absent_and_must_match_when_present() {
     let vectors = common::vectors();
     let multi = &vectors.iter().find(|(n, _)| n == "submit_multi").unwrap().1;
     let pdu = parse_owned(&Bytes::from(multi.clone())).unwrap();
-    let mut v: Value = serde_json::to_value(&pdu).unwrap();
+    let mut v: Value = json::to_value(&pdu).unwrap();
     let body = v["body"].as_object_mut().unwrap();
     body.remove("number_of_dests");
     body.remove("sm_length");
-    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    let back: Pdu = json::from_value(v.clone()).unwrap();
     assert_eq!(emit(&back), *multi);
 
     // command_length: right is accepted, wrong is refused.
     v["command_length"] = json!(multi.len());
-    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    let back: Pdu = json::from_value(v.clone()).unwrap();
     assert_eq!(emit(&back), *multi);
     v["command_length"] = json!(multi.len() + 1);
-    let err = serde_json::from_value::<Pdu>(v.clone()).unwrap_err();
+    let err = json::from_value::<Pdu>(v.clone()).unwrap_err();
     assert!(err.to_string().contains("command_length"), "{err}");
     v.as_object_mut().unwrap().remove("command_length");
 
     v["body"]["number_of_dests"] = json!(2);
-    let err = serde_json::from_value::<Pdu>(v.clone()).unwrap_err();
+    let err = json::from_value::<Pdu>(v.clone()).unwrap_err();
     assert!(err.to_string().contains("number_of_dests"), "{err}");
 }
 
@@ -70,7 +75,7 @@ fn tlvs_are_written_from_hex_or_from_value() {
         .build()
         .unwrap();
     let wire = emit(&pdu);
-    let mut v = serde_json::to_value(&pdu).unwrap();
+    let mut v = json::to_value(&pdu).unwrap();
     let tlvs = v["tlvs"].as_array().unwrap().clone();
     assert_eq!(
         tlvs[3]["value"],
@@ -87,21 +92,21 @@ fn tlvs_are_written_from_hex_or_from_value() {
         let hex = t.as_object_mut().unwrap().remove("hex").unwrap();
         t["length"] = json!(hex.as_str().unwrap().len() / 2);
     }
-    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    let back: Pdu = json::from_value(v.clone()).unwrap();
     assert_eq!(emit(&back), wire);
 
     // `hex` wins over `value`.
     v["tlvs"][0]["value"] = json!(7);
     v["tlvs"][0]["hex"] = json!("0042");
-    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    let back: Pdu = json::from_value(v.clone()).unwrap();
     assert_eq!(emit(&back), wire);
 
     // A length that disagrees is refused, as is a value too big for the tag.
     v["tlvs"][1]["length"] = json!(2);
-    assert!(serde_json::from_value::<Pdu>(v.clone()).is_err());
+    assert!(json::from_value::<Pdu>(v.clone()).is_err());
     v["tlvs"][1]["length"] = json!(1);
     v["tlvs"][1]["value"] = json!(300);
-    let err = serde_json::from_value::<Pdu>(v).unwrap_err();
+    let err = json::from_value::<Pdu>(v).unwrap_err();
     assert!(err.to_string().contains("tlvs[1]"), "{err}");
 }
 
@@ -112,11 +117,11 @@ fn unknown_tlvs_and_non_utf8_strings_use_hex() {
         .tlv(smpp_core::TlvTag(0x1401), &[1, 2, 3][..])
         .build()
         .unwrap();
-    let v = serde_json::to_value(&pdu).unwrap();
+    let v = json::to_value(&pdu).unwrap();
     assert_eq!(v["body"]["source_addr_hex"], "ff41");
     assert!(v["body"].get("source_addr").is_none());
     assert_eq!(v["tlvs"][0], json!({"tag": 0x1401, "hex": "010203"}));
-    let back: Pdu = serde_json::from_value(v).unwrap();
+    let back: Pdu = json::from_value(v).unwrap();
     assert_eq!(back, pdu);
     let Body::SubmitSm(sm) = &back.body else {
         panic!("not a submit_sm")
@@ -154,15 +159,13 @@ fn malformed_json_is_refused_with_the_reason() {
         ),
     ];
     for (v, needle) in cases {
-        let err = serde_json::from_value::<Pdu>(v.clone())
-            .unwrap_err()
-            .to_string();
+        let err = json::from_value::<Pdu>(v.clone()).unwrap_err().to_string();
         assert!(err.contains(needle), "{v}: {err}");
     }
     // A header-only response carries TLVs with a null body.
     let v = json!({"command": "enquire_link_resp", "sequence_number": 4, "body": null,
                    "tlvs": [{"name": "congestion_state", "value": 40}]});
-    let pdu: Pdu = serde_json::from_value(v).unwrap();
+    let pdu: Pdu = json::from_value(v).unwrap();
     assert_eq!(
         emit(&pdu),
         common::hex("000000158000001500000000000000040428000128")
@@ -177,30 +180,30 @@ fn raw_bodies_travel_as_body_hex() {
     let frame = common::hex("00000015800000030000006700000009 69642d3100");
     let view = smpp_core::Pdu::parse(&frame).unwrap();
     assert!(matches!(view.body, Body::Raw(_)));
-    let v = serde_json::to_value(view).unwrap();
+    let v = json::to_value(&view).unwrap();
     assert_eq!(
         v,
         json!({"command": "query_sm_resp", "command_id": 0x8000_0003u32, "command_status": 0x67,
                "sequence_number": 9, "body": null, "body_hex": "69642d3100", "tlvs": []})
     );
-    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    let back: Pdu = json::from_value(v.clone()).unwrap();
     assert_eq!(emit(&back), frame);
 
     // A vendor command_id, kept by parse_any.
     let frame = common::hex("00000012 00010200 00000000 00000005 abcd");
     let view = smpp_core::Pdu::parse_any(&frame).unwrap();
-    let v = serde_json::to_value(view).unwrap();
+    let v = json::to_value(&view).unwrap();
     assert_eq!(v["command"], Value::Null);
     assert_eq!(v["command_id"], 0x0001_0200);
     assert_eq!(v["body_hex"], "abcd");
-    let back: Pdu = serde_json::from_value(v.clone()).unwrap();
+    let back: Pdu = json::from_value(v.clone()).unwrap();
     assert_eq!(emit(&back), frame);
     // Without body_hex an unknown id is refused; body_hex with a body too.
     let mut no_hex = v.clone();
     no_hex.as_object_mut().unwrap().remove("body_hex");
-    assert!(serde_json::from_value::<Pdu>(no_hex).is_err());
+    assert!(json::from_value::<Pdu>(no_hex).is_err());
     let mut both = v;
     both["body"] = json!({"message_id": "x"});
-    let err = serde_json::from_value::<Pdu>(both).unwrap_err();
+    let err = json::from_value::<Pdu>(both).unwrap_err();
     assert!(err.to_string().contains("body_hex"), "{err}");
 }
