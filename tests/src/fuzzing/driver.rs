@@ -384,7 +384,12 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
                     peer.next_seq
                 };
                 if let Some(pdu) = peer_pdu(side, *kind, sequence_number) {
-                    if pdu.command_id().expects_response() {
+                    // An alert_notification takes no response, but one the
+                    // session may not take now (after an unbind) is
+                    // refused with a generic_nack: at most one answer.
+                    if pdu.command_id().expects_response()
+                        || pdu.command_id() == CommandId::ALERT_NOTIFICATION
+                    {
                         peer.asked
                             .entry(sequence_number)
                             .or_insert((pdu.command_id(), 0))
