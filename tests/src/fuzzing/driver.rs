@@ -551,10 +551,15 @@ fn answer(id: CommandId, seq: u32, status: CommandStatus) -> Vec<u8> {
 /// Writes what the pipe takes without waiting for room (a peer that
 /// writes faster than the session reads stalls, as TCP would).
 async fn write(stream: &mut DuplexStream, octets: &[u8], peer: &mut Peer) {
+    if !peer.writing {
+        return;
+    }
     let attempt = tokio::time::timeout(Duration::from_millis(200), stream.write_all(octets));
     if attempt.await.is_err() {
-        // The session reads no more: the peer gives up writing this.
-        peer.writing = peer.writing && stream.flush().await.is_ok();
+        // The session reads no more: the peer gives up. Part of the PDU
+        // may be in the pipe, so whatever it wrote next would be read from
+        // the middle of this one: it writes nothing more.
+        peer.writing = false;
     }
 }
 
