@@ -164,10 +164,13 @@ socket_transport!(
 ///
 /// let tcp = TcpStream::connect(addr)?;
 /// let socket = tcp.try_clone()?;
-/// let tls = layer(tcp); // rustls::StreamOwned::new(connection, tcp), for one
+/// // `layer` stands for a TLS layer over the socket (for instance
+/// // `rustls::StreamOwned::new(connection, tcp)`); here it adds nothing.
+/// let tls = layer(tcp);
 /// let stream = WithSocket::new(tls, socket);
 /// assert_eq!(stream.socket().peer_addr()?, addr);
-/// assert_eq!(stream.get_ref().local_addr()?, stream.socket().local_addr()?); // one connection
+/// // `get_ref` gives the layered stream: here the socket itself.
+/// assert_eq!(stream.get_ref().local_addr()?, stream.socket().local_addr()?);
 /// let (tls, socket) = stream.into_inner();
 /// let error = Client::bind(WithSocket::new(tls, socket), Config::esme(BindType::Transceiver))
 ///     .unwrap_err();
