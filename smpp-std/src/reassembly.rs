@@ -100,6 +100,49 @@ impl<P> MessageKey<P> {
 }
 
 /// Limits of a [`Reassembler`].
+///
+/// A peer with room for one message and one report, that reuses a reference after the time
+/// limit:
+///
+/// ```
+/// use std::time::{Duration, Instant};
+///
+/// use bytes::Bytes;
+/// use smpp_std::reassembly::{
+///     Config, MessageKey, ReassemblyError, Reassembler, ReferenceKind, message_overhead,
+///     report_overhead,
+/// };
+///
+/// let key = MessageKey::new("esme-1", "447700900001", "40404", ReferenceKind::Udh8, 7);
+/// // One part of 3 octets of a 2-part message, and the report of one dropped message.
+/// let cap = 3 + message_overhead(&key, 2) + report_overhead(&key);
+/// let config = Config { timeout: Duration::from_secs(60), max_bytes_per_peer: cap };
+/// let mut r = Reassembler::new(config);
+/// let part = || Bytes::from_static(b"abc");
+/// let mut now = Instant::now();
+/// r.insert(now, key.clone(), 2, 1, part())?;
+/// assert_eq!(r.held_by(&"esme-1"), cap - report_overhead(&key));
+///
+/// // The reference again after the time limit: a new message; the old one is reported later.
+/// now += Duration::from_secs(61);
+/// r.insert(now, key.clone(), 2, 1, part())?;
+/// assert_eq!((r.len(), r.reports_waiting()), (1, 1));
+/// assert_eq!(r.held_by(&"esme-1"), cap);
+///
+/// // Once more: no room for two reports, so the older is discarded.
+/// now += Duration::from_secs(61);
+/// r.insert(now, key.clone(), 2, 1, part())?;
+/// assert_eq!((r.reports_waiting(), r.reports_discarded()), (1, 1));
+/// assert_eq!(r.expire(now).len(), 1);
+/// assert_eq!(r.reports_waiting(), 0);
+///
+/// // A second message does not fit; a part numbered past its total is refused.
+/// let other = MessageKey::new("esme-1", "447700900001", "40404", ReferenceKind::Udh8, 8);
+/// let refused = r.insert(now, other, 2, 1, part());
+/// assert!(matches!(refused, Err(ReassemblyError::MemoryCapExceeded { .. })));
+/// assert_eq!(r.insert(now, key, 2, 3, part()), Err(ReassemblyError::InvalidPart));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
     /// How long an incomplete message is kept after its first part.
@@ -121,6 +164,8 @@ impl Default for Config {
 }
 
 /// Errors from [`Reassembler::insert`].
+///
+/// See the example on [`Config`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReassemblyError {
@@ -163,6 +208,8 @@ impl From<PartError> for ReassemblyError {
 }
 
 /// A reassembled message.
+///
+/// See the example on [`MessageKey`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// The payloads in sequence order (UDH removed).
@@ -172,6 +219,8 @@ pub struct Message {
 impl Message {
     /// All payloads joined. Joining is right for 8-bit and UCS-2 data and for unpacked GSM
     /// septets; packed GSM parts must be unpacked one by one instead.
+    ///
+    /// See the example on [`MessageKey`].
     pub fn concat(&self) -> Bytes {
         let mut out = BytesMut::with_capacity(self.parts.iter().map(Bytes::len).sum());
         for p in &self.parts {
@@ -182,6 +231,8 @@ impl Message {
 }
 
 /// Result of inserting a part.
+///
+/// See the examples on [`MessageKey`] and [`Reassembler`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Stored; parts are missing.
@@ -199,6 +250,8 @@ pub enum Outcome {
 
 /// A message dropped by [`Reassembler::expire`] (or by [`Reassembler::insert`] for its age), or
 /// still pending.
+///
+/// See the example on [`Reassembler`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incomplete<P> {
     /// The message's key.
@@ -224,6 +277,8 @@ struct Entry {
 /// Octets charged to a peer for keeping an incomplete message of `total` parts under `key`,
 /// besides its payloads: the key (with its addresses), the entry, its slot for every part and
 /// the table's share. An estimate of the heap the reassembler spends on it.
+///
+/// See the example on [`Config`].
 pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
     // Hash tables keep some free room: count one control word per entry as well.
     let table = size_of::<MessageKey<P>>() + size_of::<Entry>() + size_of::<usize>();
@@ -233,6 +288,8 @@ pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
 /// Octets charged to a peer for the report of one of its messages that [`Reassembler::insert`]
 /// dropped for its age, from then until [`Reassembler::expire`] hands it out: the report and
 /// the addresses of its key. Always less than the [`message_overhead`] the message was charged.
+///
+/// See the example on [`Config`].
 pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
     size_of::<Incomplete<P>>() + key.source.len() + key.dest.len()
 }
@@ -245,7 +302,9 @@ pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
 /// use std::time::{Duration, Instant};
 ///
 /// use bytes::Bytes;
-/// use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler, ReferenceKind};
+/// use smpp_std::reassembly::{
+///     Config, Incomplete, MessageKey, Outcome, Reassembler, ReferenceKind, message_overhead,
+/// };
 ///
 /// let config = Config { timeout: Duration::from_secs(60), ..Config::default() };
 /// let mut r = Reassembler::new(config);
@@ -256,7 +315,10 @@ pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
 /// assert_eq!(part, Outcome::Incomplete { received: 1, total: 3 });
 /// let again = r.insert(start, key.clone(), 3, 1, Bytes::from_static(b"one "))?;
 /// assert_eq!(again, Outcome::Duplicate);
-/// assert!(r.held_by(&1) > 4); // the payload and the bookkeeping
+/// assert_eq!(r.held_by(&1), 4 + message_overhead(&key, 3)); // the payload and the bookkeeping
+/// assert_eq!(r.len(), 1);
+/// let pending: Vec<Incomplete<u64>> = r.incomplete().collect();
+/// assert_eq!((pending[0].received, pending[0].total, pending[0].first_seen), (1, 3, start));
 ///
 /// // Not yet too old; then dropped and reported once.
 /// assert!(r.expire(start + Duration::from_secs(30)).is_empty());
@@ -295,12 +357,16 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
 
     /// Octets charged to the peer: its incomplete messages' payloads and bookkeeping, and the
     /// reports of its messages dropped for their age that wait for [`expire`](Self::expire).
+    ///
+    /// See the example on [`Reassembler`].
     pub fn held_by(&self, peer: &P) -> usize {
         self.held.get(peer).copied().unwrap_or(0)
     }
 
     /// Number of reports of messages [`insert`](Self::insert) dropped for their age, waiting
     /// for the next [`expire`](Self::expire).
+    ///
+    /// See the example on [`Config`].
     pub fn reports_waiting(&self) -> usize {
         self.dropped.len()
     }
@@ -308,16 +374,22 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     /// How many such reports were discarded, oldest of the peer first, to make room for a part
     /// from the same peer; they are never reported. Calling [`expire`](Self::expire) often
     /// keeps this at 0.
+    ///
+    /// See the example on [`Config`].
     pub fn reports_discarded(&self) -> u64 {
         self.discarded
     }
 
     /// Number of incomplete messages.
+    ///
+    /// See the example on [`Reassembler`].
     pub fn len(&self) -> usize {
         self.pending.len()
     }
 
     /// Whether no message is pending.
+    ///
+    /// See the example on [`Reassembler`].
     pub fn is_empty(&self) -> bool {
         self.pending.is_empty()
     }
@@ -473,6 +545,28 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
 
     /// Adds a `short_message` whose UDH (UDHI set in `esm_class`) may hold a concatenation
     /// element. A message without one is returned complete as it is (without its header).
+    ///
+    /// ```
+    /// use std::time::Instant;
+    ///
+    /// use bytes::Bytes;
+    /// use smpp_std::reassembly::{Config, Message, Outcome, Reassembler};
+    ///
+    /// let mut r = Reassembler::new(Config::default());
+    /// let now = Instant::now();
+    /// // A user data header with an 8-bit concatenation element: reference 7, part `n` of 2.
+    /// let part = |n: u8, text: &[u8]| Bytes::from([&[5, 0x00, 3, 7, 2, n][..], text].concat());
+    /// let mut insert = |sm, udhi| r.insert_short_message(now, "esme-1", b"4477", b"404", sm, udhi);
+    /// let first = insert(part(1, b"Hello, "), true)?;
+    /// assert_eq!(first, Outcome::Incomplete { received: 1, total: 2 });
+    /// let Outcome::Complete(message) = insert(part(2, b"Alice"), true)? else { panic!() };
+    /// assert_eq!(message.concat(), "Hello, Alice");
+    ///
+    /// // Without UDHI, a message of its own.
+    /// let single = insert(Bytes::from_static(b"Hi"), false)?;
+    /// assert_eq!(single, Outcome::Complete(Message { parts: vec![Bytes::from_static(b"Hi")] }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert_short_message(
         &mut self,
         now: Instant,
@@ -586,6 +680,35 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
 
     /// Adds a received `data_sm`, concatenated by a header's element or by the SAR TLVs, as
     /// [`Self::insert_deliver_sm`] does; its user data is the `message_payload` TLV.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    ///
+    /// use smpp_core::TlvTag;
+    /// use smpp_std::reassembly::{Config, Outcome, Reassembler};
+    /// use smpp_std::{Body, DataSm, DataSmBuilder};
+    ///
+    /// // Part `seq` of two, joined by the SAR TLVs, its text in `message_payload`.
+    /// let part = |seq: u8, text: &str| -> DataSm {
+    ///     let pdu = DataSmBuilder::new(0)
+    ///         .source_addr("447700900001")
+    ///         .tlv(TlvTag::MESSAGE_PAYLOAD, text)
+    ///         .sar(0x2A, 2, seq)
+    ///         .build()
+    ///         .unwrap();
+    ///     let Body::DataSm(sm) = pdu.body else { unreachable!() };
+    ///     sm
+    /// };
+    /// let mut r = Reassembler::new(Config::default());
+    /// let now = Instant::now();
+    /// let second = r.insert_data_sm(now, "esme-1", &part(2, "rld"))?;
+    /// assert_eq!(second, Outcome::Incomplete { received: 1, total: 2 });
+    /// let Outcome::Complete(message) = r.insert_data_sm(now, "esme-1", &part(1, "wo"))? else {
+    ///     panic!()
+    /// };
+    /// assert_eq!(message.concat(), "world");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert_data_sm(
         &mut self,
         now: Instant,
@@ -640,6 +763,8 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// The messages still incomplete.
+    ///
+    /// See the example on [`Reassembler`].
     pub fn incomplete(&self) -> impl Iterator<Item = Incomplete<P>> + '_ {
         self.pending.iter().map(|(k, e)| Incomplete {
             key: k.clone(),

@@ -418,6 +418,8 @@ impl Client<TcpStream> {
 
     /// [`Client::connect`], giving up on each address after `timeout`
     /// ([`Error::Io`] with [`ErrorKind::TimedOut`]).
+    ///
+    /// See the example on [`Client::on_request`].
     pub fn connect_timeout(
         addr: impl ToSocketAddrs,
         config: Config,
@@ -454,10 +456,12 @@ impl<S: Transport> Client<S> {
     /// Over a connection the application opened itself:
     ///
     /// ```
+    /// use core::time::Duration;
     /// use std::net::TcpStream;
     ///
-    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::session::{BindType, Config, Version};
     /// use smpp_core::CommandStatus;
+    /// use smpp_std::DataSmBuilder;
     /// use smpp_std::blocking::{Answer, Client};
     /// # use std::sync::Arc;
     /// # use smpp_std::server::{BindRequest, Context, Handler, Server};
@@ -474,7 +478,7 @@ impl<S: Transport> Client<S> {
     /// #     std::thread::spawn(move || {
     /// #         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     /// #         runtime.block_on(async move {
-    /// #             let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await.unwrap();
+    /// #             let server = Server::bind("127.0.0.1:0", Config::mc().with_system_id("SMSC").unwrap(), Arc::new(Smsc)).await.unwrap();
     /// #             tx.send(server.local_addr().unwrap()).unwrap();
     /// #             server.run().await
     /// #         })
@@ -488,10 +492,22 @@ impl<S: Transport> Client<S> {
     /// let mut client = Client::bind(stream, Config::esme(BindType::Transceiver))?;
     /// assert_eq!(client.bind_type(), Some(BindType::Transceiver));
     /// assert_eq!(client.bind_info().map(|b| b.bind_type), Some(BindType::Transceiver));
+    /// assert_eq!(client.system_id().to_string(), "SMSC"); // from its bind response
+    /// assert_eq!(client.version(), Version::V34); // the SMSC speaks v3.4
     /// assert_eq!(client.window(), 10); // Config's default
+    /// assert_eq!(client.get_ref().peer_addr()?, addr);
+    ///
+    /// let data = DataSmBuilder::new(0).destination_addr("447700900123").build()?;
+    /// let resp = client.data_sm(data)?;
+    /// assert!(resp.is_ok());
+    /// assert_eq!(resp.message_id.to_string(), "id-2"); // the bind was number 1
     /// client.enquire_link()?;
-    /// client.unbind()?;
+    /// client.run_for(Duration::from_millis(5))?; // nothing to do, nothing taken
+    /// client.flush()?;
+    ///
+    /// client.close(); // no unbind
     /// assert!(client.is_closed());
+    /// assert_eq!(client.bind_type(), None);
     /// # Ok(())
     /// # }
     /// ```
@@ -596,6 +612,8 @@ impl<S: Transport> Client<S> {
     /// Sends `data_sm` and waits for the `data_sm_resp`: its status and
     /// `message_id`. Another command is refused with
     /// [`Error::UnexpectedCommand`], and nothing is sent.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn data_sm(&mut self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         let body = data_sm.into_request(Some(CommandId::DATA_SM))?;
         self.send_body(body).map(SmResponse::from)
@@ -603,6 +621,8 @@ impl<S: Transport> Client<S> {
 
     /// Sends `enquire_link` and waits for its response. (The session also
     /// sends one by itself after the `enquire_link_timer` of silence.)
+    ///
+    /// See the example on [`Client::bind`].
     pub fn enquire_link(&mut self) -> Result<(), Error> {
         self.send_body(Body::EnquireLink).map(|_| ())
     }
@@ -784,6 +804,7 @@ impl<S: Transport> Client<S> {
     /// let mut client = Client::connect(addr, Config::esme(BindType::Receiver))?;
     /// let request = client.recv(Duration::from_secs(5))?.expect("a deliver_sm");
     /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
+    /// assert!(request.needs_answer());
     /// let Body::DeliverSm(mo) = &request.pdu().body else { panic!("not a deliver_sm") };
     /// assert_eq!(mo.short_message, "Hi");
     /// request.respond(Answer::Ok);
@@ -802,12 +823,16 @@ impl<S: Transport> Client<S> {
 
     /// The next request of the MC if one was received, without waiting:
     /// hands the engine what was read already, and reads nothing.
+    ///
+    /// See the example on [`Client::on_request`].
     pub fn try_recv(&mut self) -> Result<Option<Request>, Error> {
         self.inputs();
         self.take_received()
     }
 
     /// Requests of the MC received and not taken yet.
+    ///
+    /// See the example on [`Client::on_request`].
     pub fn received(&self) -> usize {
         self.inbox.len()
     }
@@ -819,6 +844,66 @@ impl<S: Transport> Client<S> {
     /// dropping it answers `ESME_ROK`. The inbound window still applies:
     /// while as many requests as it allows await their answers, the
     /// client reads nothing more.
+    ///
+    /// A receiver whose requests go to a handler, and the message its SMSC
+    /// sends it once it is bound:
+    ///
+    /// ```
+    /// use core::time::Duration;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_core::{CommandId, CommandStatus};
+    /// use smpp_std::blocking::{Answer, Client};
+    /// # use std::sync::Arc;
+    /// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, pdu: smpp_std::Pdu) -> Answer {
+    /// #         Answer::message_id(format!("id-{}", pdu.sequence_number))
+    /// #     }
+    /// #     fn bound(&self, cx: &Context) {
+    /// #         let session = cx.session().clone();
+    /// #         let mo = smpp_std::SubmitSmBuilder::deliver_sm(0).short_message("Hi").build().unwrap();
+    /// #         tokio::spawn(async move { session.deliver_sm(mo).await });
+    /// #     }
+    /// # }
+    /// # /// An SMSC on a thread of its own.
+    /// # fn smsc() -> std::net::SocketAddr {
+    /// #     let (tx, rx) = std::sync::mpsc::channel();
+    /// #     std::thread::spawn(move || {
+    /// #         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// #         runtime.block_on(async move {
+    /// #             let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await.unwrap();
+    /// #             tx.send(server.local_addr().unwrap()).unwrap();
+    /// #             server.run().await
+    /// #         })
+    /// #     });
+    /// #     rx.recv().unwrap()
+    /// # }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let addr = smsc();
+    ///
+    /// let config = Config::esme(BindType::Receiver);
+    /// let mut client = Client::connect_timeout(addr, config, Duration::from_secs(5))?;
+    /// // Without a handler, the message is kept for recv.
+    /// while client.received() == 0 {
+    ///     client.run_for(Duration::from_millis(5))?;
+    /// }
+    /// assert_eq!(client.received(), 1);
+    ///
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// client.on_request(move |request| {
+    ///     tx.send(request.command_id()).unwrap();
+    ///     request.respond(Answer::Ok);
+    /// });
+    /// assert_eq!(rx.try_recv()?, CommandId::DELIVER_SM); // the one waiting
+    /// assert_eq!(client.received(), 0);
+    /// assert!(client.try_recv()?.is_none());
+    /// client.unbind()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on_request(&mut self, handler: impl FnMut(Request) + Send + 'static) {
         let mut handler: Box<dyn FnMut(Request) + Send> = Box::new(handler);
         for received in self.inbox.drain(..) {
@@ -831,6 +916,8 @@ impl<S: Transport> Client<S> {
     /// far as there is room for the MC's requests), writes, sends the
     /// answers given, answers `enquire_link`, runs the timers. Fails with
     /// [`Error::Closed`] once the session is closed.
+    ///
+    /// See the examples on [`Client::bind`] and [`Client::on_request`].
     pub fn run_for(&mut self, duration: Duration) -> Result<(), Error> {
         let deadline = Instant::now().checked_add(duration);
         self.drive(deadline, |_| false);
@@ -840,6 +927,8 @@ impl<S: Transport> Client<S> {
     /// Sends the answers given so far and writes everything queued;
     /// returns once it is written. Fails with [`Error::Closed`] once the
     /// session is closed.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn flush(&mut self) -> Result<(), Error> {
         self.drive(None, |c| !c.answers.any_given() && !c.writing());
         self.ensure_open()
@@ -876,6 +965,8 @@ impl<S: Transport> Client<S> {
     /// Closes the session at once, without unbinding: requests still
     /// outstanding fail ([`Error::OutcomeUnknown`] if written), queued
     /// answers get two seconds to leave, and the connection is shut down.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn close(&mut self) {
         if !self.engine.is_closed() {
             self.engine.close();
@@ -961,6 +1052,8 @@ impl<S: Transport> Client<S> {
     // State
 
     /// True once the session is closed.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn is_closed(&self) -> bool {
         self.engine.is_closed()
     }
@@ -973,23 +1066,31 @@ impl<S: Transport> Client<S> {
     }
 
     /// How the session is bound (`None` once closed).
+    ///
+    /// See the example on [`Client::bind`].
     pub fn bind_type(&self) -> Option<BindType> {
         self.engine.bind_type().filter(|_| !self.is_closed())
     }
 
     /// The MC's `system_id`, from its bind response.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn system_id(&self) -> &COctet {
         &self.system_id
     }
 
     /// The version whose operation matrix applies: the lower of both
     /// sides'.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn version(&self) -> Version {
         self.engine.version()
     }
 
     /// How the session is bound (`None` until it is), as the async
     /// client's `Handle::bind_info` says it.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn bind_info(&self) -> Option<BindInfo> {
         let bind_type = self.engine.bind_type()?;
         Some(BindInfo::of_config(
@@ -1001,11 +1102,15 @@ impl<S: Transport> Client<S> {
     }
 
     /// The window: how many requests may await their response at once.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn window(&self) -> usize {
         self.engine.window_size()
     }
 
     /// The connection.
+    ///
+    /// See the example on [`Client::bind`].
     pub fn get_ref(&self) -> &S {
         &self.stream
     }

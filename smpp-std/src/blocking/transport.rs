@@ -164,13 +164,20 @@ socket_transport!(
 ///
 /// let tcp = TcpStream::connect(addr)?;
 /// let socket = tcp.try_clone()?;
-/// let tls = layer(tcp); // rustls::StreamOwned::new(connection, tcp), for one
+/// // `layer` stands for a TLS layer over the socket (for instance
+/// // `rustls::StreamOwned::new(connection, tcp)`); here it adds nothing.
+/// let tls = layer(tcp);
+/// let stream = WithSocket::new(tls, socket);
+/// assert_eq!(stream.socket().peer_addr()?, addr);
+/// // `get_ref` gives the layered stream: here the socket itself.
+/// assert_eq!(stream.get_ref().local_addr()?, stream.socket().local_addr()?);
+/// let (tls, socket) = stream.into_inner();
 /// let error = Client::bind(WithSocket::new(tls, socket), Config::esme(BindType::Transceiver))
 ///     .unwrap_err();
 /// assert_eq!(error.command_status(), Some(CommandStatus::ESME_RINVPASWD));
 /// # Ok(())
 /// # }
-/// # fn layer(tcp: TcpStream) -> impl Read + Write { tcp }
+/// # fn layer(tcp: TcpStream) -> TcpStream { tcp }
 /// ```
 #[derive(Debug)]
 pub struct WithSocket<S> {
@@ -180,21 +187,29 @@ pub struct WithSocket<S> {
 
 impl<S> WithSocket<S> {
     /// `stream`, layered over `socket`.
+    ///
+    /// See the example on [`WithSocket`].
     pub fn new(stream: S, socket: TcpStream) -> Self {
         Self { stream, socket }
     }
 
     /// The stream.
+    ///
+    /// See the example on [`WithSocket`].
     pub fn get_ref(&self) -> &S {
         &self.stream
     }
 
     /// The socket under the stream.
+    ///
+    /// See the example on [`WithSocket`].
     pub fn socket(&self) -> &TcpStream {
         &self.socket
     }
 
     /// The stream and the socket.
+    ///
+    /// See the example on [`WithSocket`].
     pub fn into_inner(self) -> (S, TcpStream) {
         (self.stream, self.socket)
     }

@@ -67,6 +67,8 @@ impl Backoff {
 
     /// The wait after `attempt` failed attempts in a row (0: the first),
     /// before jitter.
+    ///
+    /// See the example on [`Backoff`].
     pub fn delay(&self, attempt: u32) -> Duration {
         let grown =
             self.initial.as_secs_f64() * self.factor.max(1.0).powi(attempt.min(64).cast_signed());
@@ -421,7 +423,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// use smpp_std::client::{Esme, EsmeEvent};
 /// use smpp_std::server::{BindRequest, Context, Handler, Server};
 /// use smpp_std::session::{Answer, SmResponse};
-/// use smpp_std::{Body, Pdu, SubmitSmBuilder};
+/// use smpp_std::{Body, DataSmBuilder, Pdu, SubmitSmBuilder};
 ///
 /// struct Smsc;
 ///
@@ -461,6 +463,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 ///         event => assert!(matches!(event, EsmeEvent::Connecting { .. })),
 ///     }
 /// }
+///
+/// let data = DataSmBuilder::new(0).destination_addr("447700900123").build()?;
+/// assert!(esme.data_sm(data).await?.is_ok());
 ///
 /// // Any request, answered by its response PDU.
 /// let resp = esme.send(Body::EnquireLink).await?;
@@ -602,6 +607,8 @@ impl Esme {
     }
 
     /// Sends `data_sm` through a bound session.
+    ///
+    /// See the example on [`Esme`].
     pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
         let body = data_sm.into_request(Some(CommandId::DATA_SM))?;
         self.send_body(body).await.map(SmResponse::from)
@@ -985,6 +992,8 @@ impl EsmeIncoming {
     /// A receiver that takes a message the MC sends it:
     ///
     /// ```
+    /// use std::task::{Context as TaskContext, Waker};
+    ///
     /// use smpp_core::session::{BindType, Config};
     /// use smpp_core::CommandId;
     /// use smpp_std::client::Esme;
@@ -1019,6 +1028,10 @@ impl EsmeIncoming {
     /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
     /// request.respond(Answer::Ok);
     /// assert!(delivering.await??.is_ok());
+    ///
+    /// // Nothing more waits.
+    /// assert!(incoming.try_recv().is_none());
+    /// assert!(incoming.poll_recv(&mut TaskContext::from_waker(Waker::noop())).is_pending());
     /// esme.unbind().await;
     /// # Ok(())
     /// # }
@@ -1028,6 +1041,8 @@ impl EsmeIncoming {
     }
 
     /// The next request if one is waiting.
+    ///
+    /// See the example on [`EsmeIncoming::recv`].
     pub fn try_recv(&mut self) -> Option<Request> {
         match self.poll_recv(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(request) => request,
@@ -1036,6 +1051,8 @@ impl EsmeIncoming {
     }
 
     /// Polls for the next request of any session.
+    ///
+    /// See the example on [`EsmeIncoming::recv`].
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
         let mut state = lock(&self.set.state);
         let start = state.next;

@@ -147,11 +147,15 @@ pub struct Context {
 
 impl Context {
     /// The server.
+    ///
+    /// See the example on [`Handler`].
     pub fn server(&self) -> &ServerHandle {
         &self.server
     }
 
     /// The session.
+    ///
+    /// See the example on [`Handler`].
     pub fn session(&self) -> &Handle {
         &self.session
     }
@@ -189,14 +193,19 @@ impl Context {
 /// impl Handler for Smsc {
 ///     async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
 ///         match bind.system_id() {
-///             b"shop" => CommandStatus::ESME_ROK,
+///             b"shop" if bind.password() == b"secret" => CommandStatus::ESME_ROK,
+///             b"shop" => CommandStatus::ESME_RINVPASWD,
 ///             _ => CommandStatus::ESME_RINVSYSID,
 ///         }
 ///     }
 ///
 ///     async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
-///         let account = cx.session().system_id().map(ToString::to_string).unwrap_or_default();
-///         Answer::message_id(format!("{account}-{}", pdu.sequence_number))
+///         // The server lists the session among those bound.
+///         if !cx.server().sessions().iter().any(|s| s.same_session(cx.session())) {
+///             return Answer::Status(CommandStatus::ESME_RSYSERR);
+///         }
+///         let account = cx.session().bind_info().map(|b| b.system_id.to_string());
+///         Answer::message_id(format!("{}-{}", account.unwrap_or_default(), pdu.sequence_number))
 ///     }
 ///
 ///     fn bound(&self, _cx: &Context) {
@@ -218,11 +227,15 @@ impl Context {
 /// let smsc = Arc::clone(server.handler());
 /// tokio::spawn(server.run());
 ///
-/// let esme = |system_id| Config::esme(BindType::Transmitter).with_system_id(system_id);
-/// let refused = client::connect(addr, esme("guest")?).await;
+/// let esme = |system_id, password| {
+///     Config::esme(BindType::Transmitter).with_system_id(system_id)?.with_password(password)
+/// };
+/// let refused = client::connect(addr, esme("guest", "secret")?).await;
 /// assert!(matches!(refused, Err(Error::BindRefused(CommandStatus::ESME_RINVSYSID))));
+/// let refused = client::connect(addr, esme("shop", "guess")?).await.unwrap_err();
+/// assert_eq!(refused.command_status(), Some(CommandStatus::ESME_RINVPASWD));
 ///
-/// let (shop, _incoming) = client::connect(addr, esme("shop")?).await?;
+/// let (shop, _incoming) = client::connect(addr, esme("shop", "secret")?).await?;
 /// assert_eq!(smsc.bound.load(Ordering::Relaxed), 1);
 /// let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
 /// assert_eq!(shop.submit_sm(submit).await?.message_id.to_string(), "shop-2");

@@ -90,6 +90,8 @@ pub enum Answer {
 
 impl Answer {
     /// `ESME_ROK` with `message_id`.
+    ///
+    /// See the example on [`Answer`].
     pub fn message_id(message_id: impl Into<Bytes>) -> Self {
         Self::MessageId(message_id.into())
     }

@@ -51,6 +51,7 @@ use smpp_core::{CommandId, CommandStatus};
 /// let late = esme.submit_sm(submit()?).await.unwrap_err();
 /// assert!(matches!(late, Error::Timeout { command_id: CommandId::SUBMIT_SM, .. }));
 /// assert!(late.may_have_been_received()); // sending it again may duplicate it
+/// assert_eq!(late.command_status(), None); // no status came
 ///
 /// esme.close();
 /// assert_eq!(esme.closed().await, CloseReason::Local);
@@ -123,6 +124,9 @@ pub enum Error {
 impl Error {
     /// The `command_status` behind the error, where there is one: the
     /// bind's refusal, or the status an encoding error maps to.
+    ///
+    /// See the examples on [`Error`] and
+    /// [`Handler`](crate::server::Handler).
     pub fn command_status(&self) -> Option<CommandStatus> {
         match self {
             Self::BindRefused(status) => Some(*status),

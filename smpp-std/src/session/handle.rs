@@ -190,7 +190,7 @@ impl Shared {
 /// ```
 /// use core::time::Duration;
 ///
-/// use smpp_core::session::{BindType, Config};
+/// use smpp_core::session::{BindType, CloseReason, Config};
 /// use smpp_core::{CommandId, CommandStatus};
 /// use smpp_std::session::SmResponse;
 /// use smpp_std::{DataSmBuilder, SubmitSmBuilder, client};
@@ -207,12 +207,17 @@ impl Shared {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
-/// # tokio::spawn(server::serve(mc_side, Config::mc(), Arc::new(Smsc)));
+/// # tokio::spawn(server::serve(mc_side, Config::mc().with_system_id("SMSC")?, Arc::new(Smsc)));
 ///
 /// let config = Config::esme(BindType::Transceiver).with_window(8);
 /// let (esme, _incoming) = client::bind(esme_side, config).await?;
 /// assert_eq!(esme.bind_info().map(|b| b.bind_type), Some(BindType::Transceiver));
+/// assert_eq!(esme.system_id().map(ToString::to_string).as_deref(), Some("SMSC"));
+/// assert_eq!(esme.peer_addr(), None); // an in-memory pipe, not TCP
 /// assert_eq!(esme.window(), 8);
+/// let copy = esme.clone();
+/// assert!(copy.same_session(&esme) && copy.id() == esme.id());
+/// assert_eq!(esme.close_reason(), None);
 ///
 /// // One request at a time: each call waits for its response.
 /// let submit = || SubmitSmBuilder::new(0).destination_addr("447700900123").build();
@@ -249,6 +254,8 @@ impl Shared {
 /// assert_eq!(esme.stats().traffic.sent_of(CommandId::SUBMIT_SM), 13);
 /// esme.unbind().await?;
 /// assert!(esme.is_closed());
+/// assert_eq!(esme.close_reason(), Some(CloseReason::Unbound));
+/// assert_eq!(copy.closed().await, CloseReason::Unbound);
 /// # Ok(())
 /// # }
 /// ```
@@ -361,9 +368,9 @@ impl Handle {
     /// use std::sync::Arc;
     ///
     /// use smpp_core::session::{BindType, Config};
-    /// use smpp_core::Body;
+    /// use smpp_core::{Body, CommandId};
     /// use smpp_std::server::Server;
-    /// use smpp_std::{SubmitSmBuilder, client};
+    /// use smpp_std::{AlertNotification, SubmitSmBuilder, client};
     /// # use smpp_core::CommandStatus;
     /// # use smpp_std::server::{BindRequest, Context, Handler};
     /// # use smpp_std::session::Answer;
@@ -383,19 +390,26 @@ impl Handle {
     /// let (_esme, mut incoming) = client::connect(addr, config).await?;
     /// let receiving = tokio::spawn(async move {
     ///     let request = incoming.recv().await.expect("a deliver_sm");
-    ///     match &request.pdu().body {
-    ///         Body::DeliverSm(sm) => sm.short_message.clone(),
-    ///         _ => panic!("not a deliver_sm"),
-    ///     }
-    /// }); // the request dropped: answered ESME_ROK
+    ///     let Body::DeliverSm(sm) = &request.pdu().body else { panic!("not a deliver_sm") };
+    ///     let text = sm.short_message.clone();
+    ///     drop(request); // answered ESME_ROK
+    ///     let alert = incoming.recv().await.expect("an alert_notification");
+    ///     (text, alert.command_id(), alert.needs_answer())
+    /// });
     ///
     /// let session = smsc.session("shop").expect("bound");
+    /// assert_eq!(session.system_id().map(ToString::to_string).as_deref(), Some("shop"));
+    /// assert!(session.peer_addr().is_some_and(|peer| peer.ip().is_loopback()));
     /// let mo = SubmitSmBuilder::deliver_sm(0)
     ///     .source_addr("447700900123")
     ///     .short_message("Hi")
     ///     .build()?;
     /// assert!(session.deliver_sm(mo).await?.is_ok());
-    /// assert_eq!(receiving.await?, "Hi");
+    /// session.alert_notification(AlertNotification::default()).await?; // no response
+    /// let (text, alert, needs_answer) = receiving.await?;
+    /// assert_eq!(text, "Hi");
+    /// assert_eq!(alert, CommandId::ALERT_NOTIFICATION);
+    /// assert!(!needs_answer);
     /// # Ok(())
     /// # }
     /// ```
@@ -421,6 +435,8 @@ impl Handle {
 
     /// MC: sends `alert_notification` (it has no response); returns once
     /// it is queued for sending.
+    ///
+    /// See the example on [`Handle::deliver_sm`].
     pub async fn alert_notification(&self, alert: AlertNotification) -> Result<(), Error> {
         let (reply, done) = oneshot::channel();
         self.commands
@@ -480,16 +496,22 @@ impl Handle {
 
     /// A number no other session of the process has (they count from 1):
     /// to tell sessions apart, as a key for state kept per session.
+    ///
+    /// See the example on [`Handle`].
     pub fn id(&self) -> u64 {
         self.shared.id
     }
 
     /// True if `other` is a handle of the same session.
+    ///
+    /// See the example on [`Handle`].
     pub fn same_session(&self, other: &Self) -> bool {
         self.shared.id == other.shared.id
     }
 
     /// Waits until the session is closed; returns why.
+    ///
+    /// See the example on [`Handle`].
     pub async fn closed(&self) -> CloseReason {
         let mut watch = self.shared.closed.subscribe();
         let reason = watch.wait_for(Option::is_some).await.ok().and_then(|r| *r);
@@ -497,6 +519,8 @@ impl Handle {
     }
 
     /// Why the session closed, once it has.
+    ///
+    /// See the example on [`Handle`].
     pub fn close_reason(&self) -> Option<CloseReason> {
         self.shared.close_reason()
     }
@@ -517,11 +541,15 @@ impl Handle {
     }
 
     /// The peer's `system_id`, once bound.
+    ///
+    /// See the examples on [`Handle`] and [`Handle::deliver_sm`].
     pub fn system_id(&self) -> Option<&COctet> {
         self.bind_info().map(|b| &b.system_id)
     }
 
     /// The peer's address, for a TCP connection.
+    ///
+    /// See the examples on [`Handle`] and [`Handle::deliver_sm`].
     pub fn peer_addr(&self) -> Option<SocketAddr> {
         self.shared.peer_addr
     }

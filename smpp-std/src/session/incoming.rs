@@ -63,17 +63,23 @@ impl Request {
     }
 
     /// The request.
+    ///
+    /// See the example on [`Request::respond`].
     pub fn pdu(&self) -> &Pdu {
         &self.pdu
     }
 
     /// The request's `command_id`.
+    ///
+    /// See the example on [`Request::respond`].
     pub fn command_id(&self) -> CommandId {
         self.pdu.command_id()
     }
 
     /// True if the request awaits a response (all but
     /// `alert_notification`).
+    ///
+    /// See the example on [`Request::respond`].
     pub fn needs_answer(&self) -> bool {
         self.responder.is_some()
     }
@@ -84,9 +90,10 @@ impl Request {
     ///
     /// ```
     /// use std::sync::Arc;
+    /// use std::task::{Context as TaskContext, Poll, Waker};
     ///
     /// use smpp_core::session::{BindType, Config};
-    /// use smpp_core::{CommandId, CommandStatus};
+    /// use smpp_core::{Body, CommandId, CommandStatus};
     /// use smpp_std::server::Server;
     /// use smpp_std::session::Answer;
     /// use smpp_std::{SubmitSmBuilder, client};
@@ -113,11 +120,17 @@ impl Request {
     /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
     /// let request = incoming.recv().await.expect("a deliver_sm");
     /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
+    /// let Body::DeliverSm(sm) = &request.pdu().body else { panic!("not a deliver_sm") };
+    /// assert_eq!(sm.short_message, "Hi");
     /// assert!(request.needs_answer());
     /// request.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
     ///
     /// let answer = delivering.await??;
     /// assert_eq!(answer.command_status, CommandStatus::ESME_RX_T_APPN);
+    /// // Nothing more waits, and the session is open.
+    /// assert!(incoming.try_recv().is_none());
+    /// let mut cx = TaskContext::from_waker(Waker::noop());
+    /// assert!(matches!(incoming.poll_recv(&mut cx), Poll::Pending));
     /// # Ok(())
     /// # }
     /// ```
@@ -307,6 +320,8 @@ impl Incoming {
     }
 
     /// The next request if one is waiting.
+    ///
+    /// See the example on [`Request::respond`].
     pub fn try_recv(&mut self) -> Option<Request> {
         match self
             .inbox
@@ -318,6 +333,8 @@ impl Incoming {
     }
 
     /// Polls for the next request (see [`Incoming::recv`]).
+    ///
+    /// See the example on [`Request::respond`].
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
         self.inbox.poll_take(cx)
     }

@@ -9,6 +9,8 @@ use smpp_core::{InterfaceVersion, Npi, Ton};
 use crate::owned::{Bind, COctet};
 
 /// A bind to decide ([`Handler::bind`](crate::server::Handler::bind)).
+///
+/// See the example on [`Handler`](crate::server::Handler).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BindRequest {
     /// How the ESME binds.
@@ -22,11 +24,15 @@ pub struct BindRequest {
 
 impl BindRequest {
     /// The ESME's `system_id`.
+    ///
+    /// See the example on [`Handler`](crate::server::Handler).
     pub fn system_id(&self) -> &[u8] {
         self.bind.system_id.as_bytes()
     }
 
     /// The ESME's `password`.
+    ///
+    /// See the example on [`Handler`](crate::server::Handler).
     pub fn password(&self) -> &[u8] {
         self.bind.password.as_bytes()
     }
@@ -37,6 +43,9 @@ impl BindRequest {
 /// On the MC side the ESME's bind says it all (but its password, which is
 /// not kept); on the ESME side `system_id` and `version` come from the
 /// MC's bind response, the rest from the ESME's own configuration.
+///
+/// See the examples on [`Handler`](crate::server::Handler) (MC side) and
+/// [`Handle`](crate::session::Handle) (ESME side).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BindInfo {

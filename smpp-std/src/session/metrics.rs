@@ -112,11 +112,15 @@ pub struct Traffic {
 
 impl Traffic {
     /// PDUs of `command_id` received, whatever their status.
+    ///
+    /// See the example on [`Traffic`].
     pub fn received_of(&self, command_id: CommandId) -> u64 {
         count_of(&self.received, command_id)
     }
 
     /// PDUs of `command_id` sent, whatever their status.
+    ///
+    /// See the example on [`Traffic`].
     pub fn sent_of(&self, command_id: CommandId) -> u64 {
         count_of(&self.sent, command_id)
     }

@@ -129,6 +129,8 @@ pub struct SmResponse {
 
 impl SmResponse {
     /// True for `ESME_ROK`.
+    ///
+    /// See the example on [`SmResponse`].
     pub fn is_ok(&self) -> bool {
         self.command_status.is_ok()
     }
