@@ -137,6 +137,8 @@ struct Peer {
     buffer: BytesMut,
     next_seq: u32,
     writing: bool,
+    /// It wrote octets of its own making, not only well-formed PDUs.
+    wrote_raw: bool,
 }
 
 impl Peer {
@@ -144,6 +146,11 @@ impl Peer {
         let mut decoder = FrameDecoder::with_max_command_length(1 << 20);
         while let Ok(Some(frame)) = decoder.decode(&mut self.buffer) {
             let h = frame.header;
+            if self.wrote_raw && h.command_id == CommandId::GENERIC_NACK {
+                // Garbage carries any sequence number: a generic_nack to
+                // it cannot be told from one to a request of the peer.
+                continue;
+            }
             if h.command_id.is_response() {
                 let n = self.answered.entry(h.sequence_number).or_default();
                 *n += 1;
@@ -412,6 +419,7 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
             }
             Op::Raw(raw) => {
                 if peer.writing {
+                    peer.wrote_raw = true;
                     write(&mut theirs, raw, &mut peer).await;
                 }
             }
