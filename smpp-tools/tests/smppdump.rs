@@ -302,6 +302,46 @@ fn encode_reports_the_status_of_a_broken_field_rule() {
 }
 
 #[test]
+fn encode_refuses_a_key_given_twice() {
+    // A key given twice would otherwise take its last value without a
+    // word; each such line fails alone, naming the key, and the rest goes
+    // on.
+    let good = r#"{"command":"query_sm","sequence_number":3,"body":{"message_id":"1","source_addr_ton":1,"source_addr_npi":1,"source_addr":"12345"},"tlvs":[{"name":"user_message_reference","value":7}]}"#;
+    for (twice, key) in [
+        (
+            good.replace(
+                r#""sequence_number":3"#,
+                r#""sequence_number":3,"sequence_number":4"#,
+            ),
+            "\"sequence_number\"",
+        ),
+        (
+            good.replace(
+                r#""source_addr":"12345""#,
+                r#""source_addr":"1","source_addr":"12345""#,
+            ),
+            "\"body.source_addr\"",
+        ),
+        (
+            good.replace(r#""value":7"#, r#""value":7,"value":8"#),
+            "\"tlvs[0].value\"",
+        ),
+    ] {
+        let out = run(&["--encode"], format!("{twice}\n{good}\n"));
+        assert_eq!(out.status.code(), Some(1), "{twice}");
+        let got = lines(&out);
+        assert_eq!(got.len(), 2, "{got:?}");
+        let err: Value = serde_json::from_str(&got[0]).unwrap();
+        assert_eq!(err["line"], 1, "{err}");
+        assert!(err["command_status"].is_null(), "{err}");
+        let text = err["error"].as_str().unwrap();
+        assert!(text.contains(&format!("duplicate key {key}")), "{text}");
+        let octets = common::hex(&got[1]);
+        assert_eq!(smpp_core::Pdu::parse(&octets).unwrap().sequence_number, 3);
+    }
+}
+
+#[test]
 fn a_line_that_is_not_utf8_fails_alone() {
     let get = |n: &str| common::to_hex(&vector(n));
     // Decoding: a good line, a Latin-1 line, a good line (CRLF endings).
