@@ -49,14 +49,11 @@ impl Sim {
     /// Starts `smsc-sim --listen 127.0.0.1:0` with `args`; returns once it
     /// printed its addresses.
     fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_smsc-sim"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("smsc-sim runs");
+        let mut child = spawn_piped(
+            Command::new(env!("CARGO_BIN_EXE_smsc-sim"))
+                .args(["--listen", "127.0.0.1:0"])
+                .args(args),
+        );
         let stdout = drain(child.stdout.take().unwrap());
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut first = String::new();
@@ -139,6 +136,29 @@ impl Drop for Sim {
     }
 }
 
+/// Starts `command` without input, its output piped.
+fn spawn_piped(command: &mut Command) -> Child {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"))
+}
+
+/// Waits for `child`, started by [`spawn_piped`], to exit, at most
+/// `limit`: its status and output.
+fn output_within(mut child: Child, limit: Duration) -> Output {
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let status = wait_for(&mut child, limit);
+    Output {
+        status,
+        stdout: stdout.join().unwrap().into_bytes(),
+        stderr: stderr.join().unwrap().into_bytes(),
+    }
+}
+
 /// Waits for `child` to exit, at most `limit`; kills it and fails past it.
 fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
     let deadline = Instant::now() + limit;
@@ -208,26 +228,12 @@ impl Esme {
     }
 
     fn spawn(&self) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_esme"))
-            .args(&self.0)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("esme runs")
+        spawn_piped(Command::new(env!("CARGO_BIN_EXE_esme")).args(&self.0))
     }
 
     /// Runs it to its end.
     fn run(&self) -> Output {
-        let mut child = self.spawn();
-        let stdout = drain(child.stdout.take().unwrap());
-        let stderr = drain(child.stderr.take().unwrap());
-        let status = wait_for(&mut child, Duration::from_secs(30));
-        Output {
-            status,
-            stdout: stdout.join().unwrap().into_bytes(),
-            stderr: stderr.join().unwrap().into_bytes(),
-        }
+        output_within(self.spawn(), Duration::from_secs(30))
     }
 }
 
@@ -957,20 +963,16 @@ fn node_smpp() -> Option<PathBuf> {
 /// node-smpp's ESME (`tests/interop/node_esme.js`) at `url` sends
 /// `count` messages and gets a receipt for each; checks what it decoded.
 fn node_esme(modules: &Path, url: &str, count: usize, ca: Option<&Path>) {
-    let mut node = Command::new("node")
-        .arg(modules.join("../node_esme.js"))
-        .args([url, "node", "pw", &count.to_string()])
-        .args(ca)
-        .env("NODE_PATH", modules)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = drain(node.stdout.take().unwrap());
-    let stderr = drain(node.stderr.take().unwrap());
-    let status = wait_for(&mut node, Duration::from_secs(20));
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    assert!(status.success(), "{stdout}\n{stderr}");
+    let node = spawn_piped(
+        Command::new("node")
+            .arg(modules.join("../node_esme.js"))
+            .args([url, "node", "pw", &count.to_string()])
+            .args(ca)
+            .env("NODE_PATH", modules),
+    );
+    let out = output_within(node, Duration::from_secs(20));
+    assert!(out.status.success(), "{}", show(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
     let lines = json_lines(&stdout);
     let of = |pdu: &str| -> Vec<&Value> { lines.iter().filter(|l| l["pdu"] == pdu).collect() };
     assert_eq!(
@@ -1058,14 +1060,12 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     let Some(modules) = node_smpp() else {
         return;
     };
-    let mut node = Command::new("node")
-        .arg(modules.join("../node_smsc.js"))
-        .args(["interop", "secret1"])
-        .env("NODE_PATH", &modules)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut node = spawn_piped(
+        Command::new("node")
+            .arg(modules.join("../node_smsc.js"))
+            .args(["interop", "secret1"])
+            .env("NODE_PATH", &modules),
+    );
     let mut lines = BufReader::new(node.stdout.take().unwrap());
     let mut first = String::new();
     lines.read_line(&mut first).unwrap();
