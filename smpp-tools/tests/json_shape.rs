@@ -6,6 +6,7 @@
 
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
+mod dump;
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -119,9 +120,10 @@ fn every_command() -> Vec<(String, Bytes)> {
     ];
     for pdu in built {
         let pdu = pdu.unwrap();
-        let mut wire = vec![0u8; pdu.encoded_len()];
-        pdu.emit(&mut wire).unwrap();
-        out.push((format!("built {}", pdu.command_id()), Bytes::from(wire)));
+        out.push((
+            format!("built {}", pdu.command_id()),
+            dump::wire(&pdu).into(),
+        ));
     }
     let covered: Vec<CommandId> = out
         .iter()

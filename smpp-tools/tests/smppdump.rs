@@ -4,7 +4,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run};
+use dump::{lines, objects, run, wire};
 
 use core::fmt::Write as _;
 use std::process::Command;
@@ -808,19 +808,6 @@ fn user_data(ies: &[Ie<'_>], rest: &[u8]) -> Vec<u8> {
     out
 }
 
-fn wire(pdu: &smpp_std::Pdu) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
-    out
-}
-
-/// The octets of a borrowed PDU.
-fn core_wire(pdu: &smpp_core::Pdu<&[u8]>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
-    out
-}
-
 /// Dumps frames (one hex line each); every line must decode.
 fn dump(frames: &[Vec<u8>]) -> Vec<Value> {
     let input: String = frames.iter().map(|f| common::to_hex(f) + "\n").collect();
@@ -889,7 +876,7 @@ fn split_frames(content: Content<'_>, method: Method) -> Vec<Vec<u8>> {
                 .submit_sm(&segment, &template, &data[..segment.len], &mut tlvs)
                 .unwrap();
             let seq = u32::try_from(n).unwrap() + 1;
-            core_wire(&smpp_core::Pdu::new(seq, smpp_core::Body::SubmitSm(sm)))
+            wire(&smpp_core::Pdu::new(seq, smpp_core::Body::SubmitSm(sm)))
         })
         .collect()
 }
