@@ -106,13 +106,6 @@ impl Sim {
         }
     }
 
-    /// Waits until `sessions` sessions are bound: `/stats` then.
-    fn wait_sessions(&self, what: &str, sessions: usize) -> Value {
-        self.wait_stats(what, |s| {
-            s["sessions"].as_array().unwrap().len() == sessions
-        })
-    }
-
     /// Sends SIGTERM and waits for the exit: its status and stdout.
     fn terminate(mut self) -> (ExitStatus, String) {
         let killed = Command::new("kill")
@@ -231,6 +224,14 @@ impl Esme {
         spawn_piped(Command::new(env!("CARGO_BIN_EXE_esme")).args(&self.0))
     }
 
+    /// Starts it and waits until the simulator `sim` has `sessions`
+    /// sessions bound (`what` says which): the process, and `/stats` then.
+    fn spawn_bound(&self, sim: &Sim, what: &str, sessions: usize) -> (Child, Value) {
+        let child = self.spawn();
+        let bound = |s: &Value| s["sessions"].as_array().unwrap().len() == sessions;
+        (child, sim.wait_stats(what, bound))
+    }
+
     /// Runs it to its end.
     fn run(&self) -> Output {
         output_within(self.spawn(), Duration::from_secs(30))
@@ -338,10 +339,9 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
 
     // A receiver still bound when the simulator is told to stop is
     // unbound by it.
-    let mut listener = Esme::new("listen", &sim.addr, "late", "pw")
+    let (mut listener, _) = Esme::new("listen", &sim.addr, "late", "pw")
         .flags("--timeout-ms 5000")
-        .spawn();
-    sim.wait_sessions("the receiver binds", 1);
+        .spawn_bound(&sim, "the receiver binds", 1);
     let (status, stdout) = sim.terminate();
     assert!(status.success(), "{status:?}");
     let lines = json_lines(&stdout);
@@ -418,11 +418,10 @@ fn receipts_cross_from_plain_to_tls_sessions() {
     // of one server: the receipts of the transmitter go to the receiver.
     let (sim, cert) = tls_sim("tls-listen", &["--http", "127.0.0.1:0"]);
     let tls = sim.tls();
-    let listener = Esme::new("listen", tls, "secure", "pw")
+    let (listener, bound) = Esme::new("listen", tls, "secure", "pw")
         .tls(&cert)
         .flags("--count 1 --timeout-ms 10000")
-        .spawn();
-    let bound = sim.wait_sessions("the receiver binds over TLS", 1);
+        .spawn_bound(&sim, "the receiver binds over TLS", 1);
     assert_eq!(bound["sessions"][0]["tls"], true, "{bound:#}");
     assert_eq!(bound["sessions"][0]["bind_type"], "receiver", "{bound:#}");
     let sent = Esme::new("send", &sim.addr, "secure", "pw")
@@ -440,10 +439,9 @@ fn receipts_cross_from_plain_to_tls_sessions() {
 #[test]
 fn listen_prints_mo_posted_to_the_simulator() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let listener = Esme::new("listen", &sim.addr, "shop", "pw")
+    let (listener, _) = Esme::new("listen", &sim.addr, "shop", "pw")
         .flags("--address-range ^1234$ --count 2 --timeout-ms 10000")
-        .spawn();
-    sim.wait_sessions("the receiver binds", 1);
+        .spawn_bound(&sim, "the receiver binds", 1);
     let long = "A mobile-originated message long enough to take two parts. ".repeat(3);
     // Routed by the receiver's address_range.
     let body = json!({"to": "1234", "from": "447700900555", "text": long}).to_string();
@@ -497,10 +495,9 @@ fn generated_mo_reaches_receivers() {
 #[test]
 fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let mut listener = Esme::new("listen", &sim.addr, "crowd", "pw")
+    let (mut listener, snapshot) = Esme::new("listen", &sim.addr, "crowd", "pw")
         .flags("--binds 1000 --connect-timeout-ms 20000 --timeout-ms 30000")
-        .spawn();
-    let snapshot = sim.wait_sessions("a thousand sessions bind", 1000);
+        .spawn_bound(&sim, "a thousand sessions bind", 1000);
     assert_eq!(snapshot["totals"]["bound"], 1000);
     assert_eq!(
         snapshot["totals"]["connections"], 1000,
