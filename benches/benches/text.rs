@@ -8,7 +8,8 @@
 
 use core::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use smpp_benches::{GSM_TEXT_160, GSM_TEXT_MIXED, long_gsm_text, long_ucs2_text};
 use smpp_core::text::OnUnmappable;
 use smpp_core::text::choose::Encoding;
@@ -22,11 +23,18 @@ fn septets(text: &str) -> Vec<u8> {
     out
 }
 
+/// A group of `name` whose every run handles `elements` characters or
+/// septets.
+fn group(c: &mut Criterion, name: String, elements: usize) -> BenchmarkGroup<'_, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Elements(elements as u64));
+    g
+}
+
 fn gsm7_codec(c: &mut Criterion) {
     let rusmpp_encoder = rusmpp::extra::encoding::gsm7bit::Gsm7BitUnpacked::new();
     for (name, text) in [("ascii_160", GSM_TEXT_160), ("mixed_160", GSM_TEXT_MIXED)] {
-        let mut g = c.benchmark_group(format!("text/gsm7_encode_{name}"));
-        g.throughput(Throughput::Elements(text.chars().count() as u64));
+        let mut g = group(c, format!("text/gsm7_encode_{name}"), text.chars().count());
         let mut out = [0u8; 512];
         g.bench_function("smpp-core", |b| {
             b.iter(|| {
@@ -48,8 +56,7 @@ fn gsm7_codec(c: &mut Criterion) {
         g.finish();
 
         let encoded = septets(text);
-        let mut g = c.benchmark_group(format!("text/gsm7_decode_{name}"));
-        g.throughput(Throughput::Elements(text.chars().count() as u64));
+        let mut g = group(c, format!("text/gsm7_decode_{name}"), text.chars().count());
         let mut utf8 = [0u8; 1024];
         g.bench_function("smpp-core", |b| {
             b.iter(|| {
@@ -74,8 +81,7 @@ fn gsm7_codec(c: &mut Criterion) {
         });
         g.finish();
 
-        let mut g = c.benchmark_group(format!("text/gsm7_pack_{name}"));
-        g.throughput(Throughput::Elements(encoded.len() as u64));
+        let mut g = group(c, format!("text/gsm7_pack_{name}"), encoded.len());
         let mut packed = [0u8; 512];
         g.bench_function("smpp-core", |b| {
             b.iter(|| gsm7::pack(black_box(&encoded), 0, &mut packed).unwrap());
@@ -96,8 +102,7 @@ fn split(c: &mut Criterion) {
         ("split_ucs2_400", ucs2.as_str(), Encoding::Ucs2),
     ];
     for (name, text, encoding) in cases {
-        let mut g = c.benchmark_group(format!("text/{name}"));
-        g.throughput(Throughput::Elements(text.chars().count() as u64));
+        let mut g = group(c, format!("text/{name}"), text.chars().count());
         let mut part = [0u8; 256];
         g.bench_function("smpp-core", |b| {
             b.iter(|| {

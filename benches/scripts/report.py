@@ -119,6 +119,40 @@ def listing(prefix):
     return out
 
 
+def listed_table(prefix, title, columns, row):
+    """The table of every benchmark found under `prefix`, if any: `row(name,
+    function)` gives a benchmark's cells, or None to leave it out."""
+    found = listing(prefix)
+    if not found:
+        return
+    print(f"### {title}\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|---" * len(columns) + "|")
+    for name, functions in found.items():
+        for f in functions:
+            cells = row(name, f)
+            if cells is not None:
+                print("| " + " | ".join(cells) + " |")
+    print()
+
+
+def session_row(name, function):
+    t = median(f"session/{name}", function)
+    return None if t is None else [name, ns(t), f"{10_000 / (t / 1e9) / 1e3:.0f} k"]
+
+
+def text_row(name, function):
+    """smpp-core's functions only, each against the peers."""
+    if not function.startswith("smpp-core"):
+        return None
+    t = median(f"text/{name}", function)
+    peers = {p: median(f"text/{name}", p) for p in ["rusmpp", "smpp-codec"]}
+    known = [v for v in peers.values() if v is not None]
+    label = name if function == "smpp-core" else f"{name} ({function})"
+    return [label, ns(t), ns(peers["rusmpp"]), ns(peers["smpp-codec"]),
+            ratio(min(known), t) if known else "-"]
+
+
 if __name__ == "__main__":
     print("### Decode\n")
     codec_table("decode", ["baseline-memcpy", "baseline-header-read"], ["smpp-core+visit-tlvs"])
@@ -131,28 +165,7 @@ if __name__ == "__main__":
     stream_table(octets or 0)
     print("### View to owned\n")
     simple_table("to_owned", INPUTS, ["smpp-core-vec", "smpp-core-bytes", "rusmpp-owned"])
-    session = listing("session")
-    if session:
-        print("### Sessions: 10,000 `submit_sm` and their responses, window 64\n")
-        print("| setup | time per 10,000 | `submit_sm` + response per second |")
-        print("|---|---|---|")
-        for name, functions in session.items():
-            for f in functions:
-                t = median(f"session/{name}", f)
-                if t is not None:
-                    print(f"| {name} | {ns(t)} | {10_000 / (t / 1e9) / 1e3:.0f} k |")
-        print()
-    text = listing("text")
-    if text:
-        print("### Text\n")
-        print("| benchmark | smpp-core | rusmpp | smpp-codec | fastest peer ÷ smpp-core |")
-        print("|---|---|---|---|---|")
-        for name, functions in text.items():
-            for core in [f for f in functions if f.startswith("smpp-core")]:
-                t = median(f"text/{name}", core)
-                peers = {p: median(f"text/{name}", p) for p in ["rusmpp", "smpp-codec"]}
-                known = [v for v in peers.values() if v is not None]
-                label = name if core == "smpp-core" else f"{name} ({core})"
-                print(f"| {label} | {ns(t)} | {ns(peers['rusmpp'])} | {ns(peers['smpp-codec'])} | "
-                      f"{ratio(min(known), t) if known else '-'} |")
-        print()
+    listed_table("session", "Sessions: 10,000 `submit_sm` and their responses, window 64",
+                 ["setup", "time per 10,000", "`submit_sm` + response per second"], session_row)
+    listed_table("text", "Text",
+                 ["benchmark", "smpp-core", "rusmpp", "smpp-codec", "fastest peer ÷ smpp-core"], text_row)

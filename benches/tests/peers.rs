@@ -8,13 +8,6 @@ mod peers;
 use peers::{Summary, ours, rusmpp_borrowed, rusmpp_owned, smpp_codec, smpp34};
 use smpp_benches::{GSM_TEXT_160, Inputs};
 
-fn check_peer(name: &str, summarize: fn(&[u8]) -> Summary) {
-    for (input, frame) in Inputs::new().named() {
-        let expected = ours(frame);
-        assert_eq!(summarize(frame), expected, "{name} on {input}");
-    }
-}
-
 #[test]
 fn our_summaries_hold_the_expected_fields() {
     let inputs = Inputs::new();
@@ -37,24 +30,22 @@ fn our_summaries_hold_the_expected_fields() {
     assert_eq!(ours(&inputs.enquire_link).command_id, 0x15);
 }
 
-#[test]
-fn rusmpp_borrowed_decodes_the_same_fields() {
-    check_peer("rusmppz", rusmpp_borrowed::summary);
-}
+/// A peer's decode, summarized.
+type Summarize = fn(&[u8]) -> Summary;
 
 #[test]
-fn rusmpp_owned_decodes_the_same_fields() {
-    check_peer("rusmpp", rusmpp_owned::summary);
-}
-
-#[test]
-fn smpp34_decodes_the_same_fields() {
-    check_peer("smpp34", smpp34::summary);
-}
-
-#[test]
-fn smpp_codec_decodes_the_same_fields() {
-    check_peer("smpp-codec", smpp_codec::summary);
+fn every_peer_decodes_the_same_fields() {
+    let peers: [(&str, Summarize); 4] = [
+        ("rusmppz", rusmpp_borrowed::summary),
+        ("rusmpp", rusmpp_owned::summary),
+        ("smpp34", smpp34::summary),
+        ("smpp-codec", smpp_codec::summary),
+    ];
+    for (name, summarize) in peers {
+        for (input, frame) in Inputs::new().named() {
+            assert_eq!(summarize(frame), ours(frame), "{name} on {input}");
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! What the `smsc-sim` and `esme` tools share: messages read out of PDUs
 //! (concatenated parts joined, text decoded, receipts, as JSON), and TLS
-//! configurations from PEM files.
+//! configurations from PEM files, and how a tool runs to its exit code.
 //!
 //! The binaries are the product; this library is their common code, with
 //! no promise of a stable API.
@@ -8,3 +8,25 @@
 pub mod json;
 pub mod message;
 pub mod tls;
+
+use std::process::ExitCode;
+
+/// Runs a tool's `work` on the tokio runtime `runtime` builds (with every
+/// driver enabled) to the exit code it gives. When the runtime cannot
+/// start or `work` fails, prints `TOOL: ERROR` on standard error and gives
+/// `failed`.
+pub fn run_tool(
+    tool: &str,
+    runtime: &mut tokio::runtime::Builder,
+    failed: u8,
+    work: impl Future<Output = Result<ExitCode, String>>,
+) -> ExitCode {
+    let outcome = match runtime.enable_all().build() {
+        Ok(runtime) => runtime.block_on(work),
+        Err(e) => Err(e.to_string()),
+    };
+    outcome.unwrap_or_else(|e| {
+        eprintln!("{tool}: {e}");
+        ExitCode::from(failed)
+    })
+}

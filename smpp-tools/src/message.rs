@@ -85,50 +85,41 @@ impl UserData {
     /// The user data of a `submit_sm`, `deliver_sm`, `data_sm` or
     /// `submit_multi`; `None` for other PDUs.
     pub fn of(body: &Body<Bytes>) -> Option<Self> {
+        // The same fields in each body type: the source, the coding, the
+        // receipt request, and a `deliver_sm` view of the user data.
+        macro_rules! fields {
+            ($sm:ident, $destinations:expr, $short_message:expr) => {
+                (
+                    &$sm.source_addr,
+                    $destinations,
+                    $sm.data_coding,
+                    $sm.registered_delivery,
+                    DeliverSm {
+                        esm_class: $sm.esm_class,
+                        short_message: $short_message,
+                        tlvs: $sm.tlvs.as_ref(),
+                        ..DeliverSm::default()
+                    },
+                )
+            };
+        }
         let (source, destinations, data_coding, registered_delivery, view) = match body {
-            Body::SubmitSm(sm) | Body::DeliverSm(sm) => (
-                &sm.source_addr,
+            Body::SubmitSm(sm) | Body::DeliverSm(sm) => fields!(
+                sm,
                 vec![owned(sm.destination_addr.as_bytes())],
-                sm.data_coding,
-                sm.registered_delivery,
-                DeliverSm {
-                    esm_class: sm.esm_class,
-                    short_message: &sm.short_message[..],
-                    tlvs: sm.tlvs.as_ref(),
-                    ..DeliverSm::default()
-                },
+                &sm.short_message[..]
             ),
-            Body::DataSm(sm) => (
-                &sm.source_addr,
-                vec![owned(sm.destination_addr.as_bytes())],
-                sm.data_coding,
-                sm.registered_delivery,
-                DeliverSm {
-                    esm_class: sm.esm_class,
-                    tlvs: sm.tlvs.as_ref(),
-                    ..DeliverSm::default()
-                },
-            ),
-            Body::SubmitMulti(sm) => (
-                &sm.source_addr,
-                sm.dest_address
-                    .iter()
-                    .filter_map(|d| match d {
-                        DestAddress::SmeAddress {
-                            destination_addr, ..
-                        } => Some(owned(destination_addr.as_bytes())),
-                        DestAddress::DistributionList { .. } => None,
-                    })
-                    .collect(),
-                sm.data_coding,
-                sm.registered_delivery,
-                DeliverSm {
-                    esm_class: sm.esm_class,
-                    short_message: &sm.short_message[..],
-                    tlvs: sm.tlvs.as_ref(),
-                    ..DeliverSm::default()
-                },
-            ),
+            // The user data of a `data_sm` is its `message_payload` TLV.
+            Body::DataSm(sm) => fields!(sm, vec![owned(sm.destination_addr.as_bytes())], &[][..]),
+            Body::SubmitMulti(sm) => {
+                let smes = sm.dest_address.iter().filter_map(|d| match d {
+                    DestAddress::SmeAddress {
+                        destination_addr, ..
+                    } => Some(owned(destination_addr.as_bytes())),
+                    DestAddress::DistributionList { .. } => None,
+                });
+                fields!(sm, smes.collect(), &sm.short_message[..])
+            }
             _ => return None,
         };
         let (content, concat) = read(&view);

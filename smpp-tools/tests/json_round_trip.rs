@@ -3,19 +3,14 @@
 
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
+mod dump;
+use dump::wire;
 
 use bytes::Bytes;
 use serde_json::{Value, json};
 use smpp_core::Body;
 use smpp_std::{Pdu, SubmitSmBuilder, parse_owned};
 use smpp_tools::json::{self, Json};
-
-fn emit(pdu: &Pdu) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    let n = pdu.emit(&mut out).unwrap();
-    out.truncate(n);
-    out
-}
 
 #[test]
 fn every_vector_round_trips_through_json() {
@@ -30,7 +25,7 @@ fn every_vector_round_trips_through_json() {
             )
         });
         assert_eq!(back, pdu, "{name}");
-        assert_eq!(emit(&back), bytes, "{name}");
+        assert_eq!(wire(&back), bytes, "{name}");
 
         // The borrowed view serializes the same.
         let view = smpp_core::Pdu::parse(&bytes).unwrap();
@@ -48,12 +43,12 @@ fn derived_lengths_may_be_absent_and_must_match_when_present() {
     body.remove("number_of_dests");
     body.remove("sm_length");
     let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), *multi);
+    assert_eq!(wire(&back), *multi);
 
     // command_length: right is accepted, wrong is refused.
     v["command_length"] = json!(multi.len());
     let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), *multi);
+    assert_eq!(wire(&back), *multi);
     v["command_length"] = json!(multi.len() + 1);
     let err = json::from_value::<Pdu>(v.clone()).unwrap_err();
     assert!(err.to_string().contains("command_length"), "{err}");
@@ -74,7 +69,7 @@ fn tlvs_are_written_from_hex_or_from_value() {
         .its_session_info(7, 2, true)
         .build()
         .unwrap();
-    let wire = emit(&pdu);
+    let octets = wire(&pdu);
     let mut v = json::to_value(&pdu).unwrap();
     let tlvs = v["tlvs"].as_array().unwrap().clone();
     assert_eq!(
@@ -93,13 +88,13 @@ fn tlvs_are_written_from_hex_or_from_value() {
         t["length"] = json!(hex.as_str().unwrap().len() / 2);
     }
     let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), wire);
+    assert_eq!(wire(&back), octets);
 
     // `hex` wins over `value`.
     v["tlvs"][0]["value"] = json!(7);
     v["tlvs"][0]["hex"] = json!("0042");
     let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), wire);
+    assert_eq!(wire(&back), octets);
 
     // A length that disagrees is refused, as is a value too big for the tag.
     v["tlvs"][1]["length"] = json!(2);
@@ -167,7 +162,7 @@ fn malformed_json_is_refused_with_the_reason() {
                    "tlvs": [{"name": "congestion_state", "value": 40}]});
     let pdu: Pdu = json::from_value(v).unwrap();
     assert_eq!(
-        emit(&pdu),
+        wire(&pdu),
         common::hex("000000158000001500000000000000040428000128")
     );
 }
@@ -187,7 +182,7 @@ fn raw_bodies_travel_as_body_hex() {
                "sequence_number": 9, "body": null, "body_hex": "69642d3100", "tlvs": []})
     );
     let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), frame);
+    assert_eq!(wire(&back), frame);
 
     // A vendor command_id, kept by parse_any.
     let frame = common::hex("00000012 00010200 00000000 00000005 abcd");
@@ -197,7 +192,7 @@ fn raw_bodies_travel_as_body_hex() {
     assert_eq!(v["command_id"], 0x0001_0200);
     assert_eq!(v["body_hex"], "abcd");
     let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), frame);
+    assert_eq!(wire(&back), frame);
     // Without body_hex an unknown id is refused; body_hex with a body too.
     let mut no_hex = v.clone();
     no_hex.as_object_mut().unwrap().remove("body_hex");

@@ -49,14 +49,11 @@ impl Sim {
     /// Starts `smsc-sim --listen 127.0.0.1:0` with `args`; returns once it
     /// printed its addresses.
     fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_smsc-sim"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("smsc-sim runs");
+        let mut child = spawn_piped(
+            Command::new(env!("CARGO_BIN_EXE_smsc-sim"))
+                .args(["--listen", "127.0.0.1:0"])
+                .args(args),
+        );
         let stdout = drain(child.stdout.take().unwrap());
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut first = String::new();
@@ -79,6 +76,10 @@ impl Sim {
             stdout: Some(stdout),
             stderr: rest,
         }
+    }
+
+    fn tls(&self) -> &str {
+        self.tls.as_deref().expect("started with --listen-tls")
     }
 
     fn http(&self) -> &str {
@@ -128,6 +129,29 @@ impl Drop for Sim {
     }
 }
 
+/// Starts `command` without input, its output piped.
+fn spawn_piped(command: &mut Command) -> Child {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"))
+}
+
+/// Waits for `child`, started by [`spawn_piped`], to exit, at most
+/// `limit`: its status and output.
+fn output_within(mut child: Child, limit: Duration) -> Output {
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let status = wait_for(&mut child, limit);
+    Output {
+        status,
+        stdout: stdout.join().unwrap().into_bytes(),
+        stderr: stderr.join().unwrap().into_bytes(),
+    }
+}
+
 /// Waits for `child` to exit, at most `limit`; kills it and fails past it.
 fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
     let deadline = Instant::now() + limit;
@@ -163,48 +187,55 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
-/// `esme` with `args`, to its end.
-fn esme(args: &[&str]) -> Output {
-    let mut child = esme_spawn(args);
-    let stdout = drain(child.stdout.take().unwrap());
-    let stderr = drain(child.stderr.take().unwrap());
-    let status = wait_for(&mut child, Duration::from_secs(30));
-    Output {
-        status,
-        stdout: stdout.join().unwrap().into_bytes(),
-        stderr: stderr.join().unwrap().into_bytes(),
+/// An `esme` command line: `COMMAND --connect ADDR --system-id ID
+/// --password PW`, then the flags added.
+struct Esme(Vec<String>);
+
+impl Esme {
+    fn new(command: &str, addr: &str, system_id: &str, password: &str) -> Self {
+        let head = [command, "--connect", addr, "--system-id", system_id];
+        Self(
+            head.into_iter()
+                .chain(["--password", password])
+                .map(str::to_owned)
+                .collect(),
+        )
     }
-}
 
-/// `COMMAND --connect ADDR --system-id ID --password PW` and `rest`.
-fn args<'a>(
-    command: &'a str,
-    addr: &'a str,
-    system_id: &'a str,
-    password: &'a str,
-    rest: &[&'a str],
-) -> Vec<&'a str> {
-    let mut args = vec![
-        command,
-        "--connect",
-        addr,
-        "--system-id",
-        system_id,
-        "--password",
-        password,
-    ];
-    args.extend_from_slice(rest);
-    args
-}
+    /// Flags and values written as one line, split at spaces.
+    fn flags(mut self, line: &str) -> Self {
+        self.0.extend(line.split_whitespace().map(str::to_owned));
+        self
+    }
 
-fn esme_spawn(args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_esme"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("esme runs")
+    /// A flag whose value may hold spaces.
+    fn flag(mut self, name: &str, value: &str) -> Self {
+        self.0.extend([name.to_owned(), value.to_owned()]);
+        self
+    }
+
+    /// TLS, trusting the certificate in the PEM file `ca` for `localhost`.
+    fn tls(self, ca: &Path) -> Self {
+        self.flags("--tls --server-name localhost")
+            .flag("--ca", ca.to_str().unwrap())
+    }
+
+    fn spawn(&self) -> Child {
+        spawn_piped(Command::new(env!("CARGO_BIN_EXE_esme")).args(&self.0))
+    }
+
+    /// Starts it and waits until the simulator `sim` has `sessions`
+    /// sessions bound (`what` says which): the process, and `/stats` then.
+    fn spawn_bound(&self, sim: &Sim, what: &str, sessions: usize) -> (Child, Value) {
+        let child = self.spawn();
+        let bound = |s: &Value| s["sessions"].as_array().unwrap().len() == sessions;
+        (child, sim.wait_stats(what, bound))
+    }
+
+    /// Runs it to its end.
+    fn run(&self) -> Output {
+        output_within(self.spawn(), Duration::from_secs(30))
+    }
 }
 
 fn json_lines(text: &str) -> Vec<Value> {
@@ -216,6 +247,12 @@ fn json_lines(text: &str) -> Vec<Value> {
 
 fn stdout_lines(out: &Output) -> Vec<Value> {
     json_lines(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The JSON lines of a run that succeeded.
+fn success_lines(out: &Output) -> Vec<Value> {
+    assert!(out.status.success(), "{}", show(out));
+    stdout_lines(out)
 }
 
 fn show(out: &Output) -> String {
@@ -259,30 +296,23 @@ fn check_summary(summary: &Value, messages: u64, submitted: u64) {
     assert!(q("p50") <= q("p90") && q("p90") <= q("p99") && q("p99") <= q("max"));
 }
 
+/// Checks the totals printed at shutdown: the simulator unbound the
+/// `sessions` still bound, and each answered.
+fn check_unbound_at_shutdown(totals: &Value, sessions: u64) {
+    assert_eq!(totals["bound"], 0, "{totals:#}");
+    assert_eq!(totals["sent"]["unbind"]["ESME_ROK"], sessions, "{totals:#}");
+    let answered = &totals["received"]["unbind_resp"]["ESME_ROK"];
+    assert_eq!(*answered, sessions, "{totals:#}");
+}
+
 #[test]
 fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
     // 100 messages, one in five long (three parts): 140 submit_sm.
-    let out = esme(&args(
-        "bench",
-        &sim.addr,
-        "bench",
-        "pw",
-        &[
-            "--count",
-            "100",
-            "--mix",
-            "gsm,long,ucs2,binary,flash",
-            "--dlr",
-            "--json",
-            "--binds",
-            "2",
-            "--window",
-            "16",
-        ],
-    ));
-    assert!(out.status.success(), "{}", show(&out));
-    let lines = stdout_lines(&out);
+    let out = Esme::new("bench", &sim.addr, "bench", "pw")
+        .flags("--count 100 --mix gsm,long,ucs2,binary,flash --dlr --json --binds 2 --window 16")
+        .run();
+    let lines = success_lines(&out);
     assert_eq!(lines.len(), 1, "{}", show(&out));
     check_summary(&lines[0], 100, 140);
 
@@ -309,16 +339,9 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
 
     // A receiver still bound when the simulator is told to stop is
     // unbound by it.
-    let mut listener = esme_spawn(&args(
-        "listen",
-        &sim.addr,
-        "late",
-        "pw",
-        &["--timeout-ms", "5000"],
-    ));
-    sim.wait_stats("the receiver binds", |s| {
-        s["sessions"].as_array().unwrap().len() == 1
-    });
+    let (mut listener, _) = Esme::new("listen", &sim.addr, "late", "pw")
+        .flags("--timeout-ms 5000")
+        .spawn_bound(&sim, "the receiver binds", 1);
     let (status, stdout) = sim.terminate();
     assert!(status.success(), "{status:?}");
     let lines = json_lines(&stdout);
@@ -327,12 +350,7 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
     assert_eq!(totals["messages"], 140, "{totals:#}");
     assert_eq!(totals["receipts"], 140, "{totals:#}");
     assert_eq!(totals["connections"], 3, "{totals:#}");
-    assert_eq!(totals["bound"], 0, "{totals:#}");
-    assert_eq!(totals["sent"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
-    assert_eq!(
-        totals["received"]["unbind_resp"]["ESME_ROK"], 1,
-        "{totals:#}"
-    );
+    check_unbound_at_shutdown(totals, 1);
     let _ = listener.kill();
     let _ = listener.wait();
 }
@@ -368,59 +386,24 @@ fn tls_sim(name: &str, args: &[&str]) -> (Sim, PathBuf) {
 #[test]
 fn bench_over_tls() {
     let (sim, cert) = tls_sim("tls-bench", &["--http", "127.0.0.1:0"]);
-    let tls = sim.tls.clone().expect("a TLS address");
-    let out = esme(&args(
-        "bench",
-        &tls,
-        "secure",
-        "pw",
-        &[
-            "--tls",
-            "--ca",
-            cert.to_str().unwrap(),
-            "--server-name",
-            "localhost",
-            "--count",
-            "30",
-            "--mix",
-            "gsm,long",
-            "--dlr",
-            "--json",
-        ],
-    ));
-    assert!(out.status.success(), "{}", show(&out));
-    check_summary(&stdout_lines(&out)[0], 30, 60);
+    let tls = sim.tls();
+    let out = Esme::new("bench", tls, "secure", "pw")
+        .tls(&cert)
+        .flags("--count 30 --mix gsm,long --dlr --json")
+        .run();
+    check_summary(&success_lines(&out)[0], 30, 60);
 
     // Plain SMPP on the TLS port gets nowhere; neither does TLS with a
     // certificate nobody trusts.
-    let plain = esme(&args(
-        "send",
-        &tls,
-        "secure",
-        "pw",
-        &["--to", "1", "--text", "x", "--connect-timeout-ms", "500"],
-    ));
+    let plain = Esme::new("send", tls, "secure", "pw")
+        .flags("--to 1 --text x --connect-timeout-ms 500")
+        .run();
     assert_eq!(plain.status.code(), Some(2), "{}", show(&plain));
     let (_, other) = tls_sim("tls-other", &[]);
-    let untrusted = esme(&args(
-        "send",
-        &tls,
-        "secure",
-        "pw",
-        &[
-            "--tls",
-            "--ca",
-            other.to_str().unwrap(),
-            "--server-name",
-            "localhost",
-            "--to",
-            "1",
-            "--text",
-            "x",
-            "--connect-timeout-ms",
-            "500",
-        ],
-    ));
+    let untrusted = Esme::new("send", tls, "secure", "pw")
+        .tls(&other)
+        .flags("--to 1 --text x --connect-timeout-ms 500")
+        .run();
     assert_eq!(untrusted.status.code(), Some(2), "{}", show(&untrusted));
     assert!(
         String::from_utf8_lossy(&untrusted.stderr).contains("certificate"),
@@ -434,50 +417,21 @@ fn receipts_cross_from_plain_to_tls_sessions() {
     // A receiver over TLS and a transmitter over plain TCP are sessions
     // of one server: the receipts of the transmitter go to the receiver.
     let (sim, cert) = tls_sim("tls-listen", &["--http", "127.0.0.1:0"]);
-    let tls = sim.tls.clone().expect("a TLS address");
-    let listener = esme_spawn(&args(
-        "listen",
-        &tls,
-        "secure",
-        "pw",
-        &[
-            "--tls",
-            "--ca",
-            cert.to_str().unwrap(),
-            "--server-name",
-            "localhost",
-            "--count",
-            "1",
-            "--timeout-ms",
-            "10000",
-        ],
-    ));
-    let bound = sim.wait_stats("the receiver binds over TLS", |s| {
-        s["sessions"].as_array().unwrap().len() == 1
-    });
+    let tls = sim.tls();
+    let (listener, bound) = Esme::new("listen", tls, "secure", "pw")
+        .tls(&cert)
+        .flags("--count 1 --timeout-ms 10000")
+        .spawn_bound(&sim, "the receiver binds over TLS", 1);
     assert_eq!(bound["sessions"][0]["tls"], true, "{bound:#}");
     assert_eq!(bound["sessions"][0]["bind_type"], "receiver", "{bound:#}");
-    let sent = esme(&args(
-        "send",
-        &sim.addr,
-        "secure",
-        "pw",
-        &[
-            "--bind",
-            "tx",
-            "--to",
-            "447700900777",
-            "--text",
-            "over two connections",
-            "--dlr",
-            "--dlr-timeout-ms",
-            "1",
-        ],
-    ));
+    let sent = Esme::new("send", &sim.addr, "secure", "pw")
+        .flags("--bind tx --to 447700900777")
+        .flag("--text", "over two connections")
+        .flags("--dlr --dlr-timeout-ms 1")
+        .run();
     let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
     let out = listener.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", show(&out));
-    let lines = stdout_lines(&out);
+    let lines = success_lines(&out);
     assert_eq!(lines[0]["type"], "receipt", "{}", show(&out));
     assert_eq!(lines[0]["message_id"], id, "{}", show(&out));
 }
@@ -485,23 +439,9 @@ fn receipts_cross_from_plain_to_tls_sessions() {
 #[test]
 fn listen_prints_mo_posted_to_the_simulator() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let listener = esme_spawn(&args(
-        "listen",
-        &sim.addr,
-        "shop",
-        "pw",
-        &[
-            "--address-range",
-            "^1234$",
-            "--count",
-            "2",
-            "--timeout-ms",
-            "10000",
-        ],
-    ));
-    sim.wait_stats("the receiver binds", |s| {
-        s["sessions"].as_array().unwrap().len() == 1
-    });
+    let (listener, _) = Esme::new("listen", &sim.addr, "shop", "pw")
+        .flags("--address-range ^1234$ --count 2 --timeout-ms 10000")
+        .spawn_bound(&sim, "the receiver binds", 1);
     let long = "A mobile-originated message long enough to take two parts. ".repeat(3);
     // Routed by the receiver's address_range.
     let body = json!({"to": "1234", "from": "447700900555", "text": long}).to_string();
@@ -522,8 +462,7 @@ fn listen_prints_mo_posted_to_the_simulator() {
     assert_eq!(http(sim.http(), "POST", "/mo", "{\"text\":\"hi\"}").0, 400);
 
     let out = listener.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", show(&out));
-    let lines = stdout_lines(&out);
+    let lines = success_lines(&out);
     assert_eq!(
         lines,
         vec![
@@ -539,15 +478,10 @@ fn listen_prints_mo_posted_to_the_simulator() {
 #[test]
 fn generated_mo_reaches_receivers() {
     let sim = Sim::start(&["--mo-every-ms", "20"]);
-    let out = esme(&args(
-        "listen",
-        &sim.addr,
-        "shop",
-        "pw",
-        &["--count", "3", "--timeout-ms", "10000"],
-    ));
-    assert!(out.status.success(), "{}", show(&out));
-    let lines = stdout_lines(&out);
+    let out = Esme::new("listen", &sim.addr, "shop", "pw")
+        .flags("--count 3 --timeout-ms 10000")
+        .run();
+    let lines = success_lines(&out);
     assert_eq!(lines.len(), 3);
     for line in &lines {
         assert_eq!(line["type"], "mo");
@@ -561,23 +495,9 @@ fn generated_mo_reaches_receivers() {
 #[test]
 fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let mut listener = esme_spawn(&args(
-        "listen",
-        &sim.addr,
-        "crowd",
-        "pw",
-        &[
-            "--binds",
-            "1000",
-            "--connect-timeout-ms",
-            "20000",
-            "--timeout-ms",
-            "30000",
-        ],
-    ));
-    let snapshot = sim.wait_stats("a thousand sessions bind", |s| {
-        s["sessions"].as_array().unwrap().len() == 1000
-    });
+    let (mut listener, snapshot) = Esme::new("listen", &sim.addr, "crowd", "pw")
+        .flags("--binds 1000 --connect-timeout-ms 20000 --timeout-ms 30000")
+        .spawn_bound(&sim, "a thousand sessions bind", 1000);
     assert_eq!(snapshot["totals"]["bound"], 1000);
     assert_eq!(
         snapshot["totals"]["connections"], 1000,
@@ -586,12 +506,7 @@ fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
     let (status, stdout) = sim.terminate();
     assert!(status.success());
     let totals = &json_lines(&stdout)[0];
-    assert_eq!(totals["bound"], 0, "{totals:#}");
-    assert_eq!(totals["sent"]["unbind"]["ESME_ROK"], 1000, "{totals:#}");
-    assert_eq!(
-        totals["received"]["unbind_resp"]["ESME_ROK"], 1000,
-        "{totals:#}"
-    );
+    check_unbound_at_shutdown(totals, 1000);
     let _ = listener.kill();
     let _ = listener.wait();
 }
@@ -600,13 +515,9 @@ fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
 fn users_are_checked() {
     let sim = Sim::start(&["--users", "alice:secret,bob:pw2"]);
     let send = |id: &str, password: &str| {
-        esme(&args(
-            "send",
-            &sim.addr,
-            id,
-            password,
-            &["--to", "447700900123", "--text", "hi"],
-        ))
+        Esme::new("send", &sim.addr, id, password)
+            .flags("--to 447700900123 --text hi")
+            .run()
     };
     let wrong_password = send("alice", "nope");
     assert_eq!(
@@ -658,13 +569,9 @@ fn throttle_above_and_max_binds_per_user() {
         "127.0.0.1:0",
     ]);
     // 30 submit_sm at once on one session: 5 a second are taken.
-    let out = esme(&args(
-        "bench",
-        &sim.addr,
-        "fast",
-        "pw",
-        &["--count", "30", "--window", "30", "--json"],
-    ));
+    let out = Esme::new("bench", &sim.addr, "fast", "pw")
+        .flags("--count 30 --window 30 --json")
+        .run();
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let summary = &stdout_lines(&out)[0];
     let acknowledged = summary["acknowledged"].as_u64().unwrap();
@@ -675,21 +582,9 @@ fn throttle_above_and_max_binds_per_user() {
     assert_eq!(sim.stats()["totals"]["throttled"], throttled);
 
     // Sent again after a backoff, every one is taken in the end.
-    let out = esme(&args(
-        "bench",
-        &sim.addr,
-        "patient",
-        "pw",
-        &[
-            "--count",
-            "8",
-            "--window",
-            "8",
-            "--retry-throttled",
-            "10",
-            "--json",
-        ],
-    ));
+    let out = Esme::new("bench", &sim.addr, "patient", "pw")
+        .flags("--count 8 --window 8 --retry-throttled 10 --json")
+        .run();
     assert!(out.status.success(), "{}", show(&out));
     let summary = &stdout_lines(&out)[0];
     assert_eq!(summary["acknowledged"], 8, "{summary:#}");
@@ -697,20 +592,9 @@ fn throttle_above_and_max_binds_per_user() {
     assert!(summary["throttled"].as_u64().unwrap() >= 3, "{summary:#}");
 
     // A third bind of one account is refused.
-    let out = esme(&args(
-        "listen",
-        &sim.addr,
-        "many",
-        "pw",
-        &[
-            "--binds",
-            "3",
-            "--connect-timeout-ms",
-            "1000",
-            "--timeout-ms",
-            "10",
-        ],
-    ));
+    let out = Esme::new("listen", &sim.addr, "many", "pw")
+        .flags("--binds 3 --connect-timeout-ms 1000 --timeout-ms 10")
+        .run();
     assert!(out.status.success(), "{}", show(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("2 of 3 sessions bound"), "{stderr}");
@@ -723,41 +607,37 @@ fn throttle_above_and_max_binds_per_user() {
     assert_eq!(refused["credentials"], 0);
 }
 
+/// Checks a line of `esme send`: a message in `parts` parts, each with
+/// its receipt, whose `stat` is `stat`; each part's message id and receipt.
+fn receipts_of_parts<'a>(line: &'a Value, parts: usize, stat: &str) -> Vec<(&'a Value, &'a Value)> {
+    assert_eq!(line["parts"], parts, "{line:#}");
+    let ids = line["message_ids"].as_array().unwrap();
+    let receipts = line["receipts"].as_array().unwrap();
+    assert_eq!((ids.len(), receipts.len()), (parts, parts), "{line:#}");
+    for (id, receipt) in ids.iter().zip(receipts) {
+        assert_eq!(&receipt["message_id"], id, "{receipt:#}");
+        assert_eq!(receipt["stat"], stat, "{receipt:#}");
+    }
+    ids.iter().zip(receipts).collect()
+}
+
 #[test]
 fn receipts_name_the_message_and_its_state() {
     let sim = Sim::start(&["--dlr-mix", "undeliverable=1", "--dlr-delay-ms", "50"]);
     let text = "Two parts, each with a receipt of its own. ".repeat(4);
-    let out = esme(&args(
-        "send",
-        &sim.addr,
-        "dlr",
-        "pw",
-        &[
-            "--from",
-            "INFO",
-            "--to",
-            "447700900123",
-            "--to",
-            "447700900124",
-            "--text",
-            &text,
-            "--dlr",
-        ],
-    ));
-    assert!(out.status.success(), "{}", show(&out));
-    let lines = stdout_lines(&out);
+    let out = Esme::new("send", &sim.addr, "dlr", "pw")
+        .flags("--from INFO --to 447700900123 --to 447700900124")
+        .flag("--text", &text)
+        .flags("--dlr")
+        .run();
+    let lines = success_lines(&out);
     assert_eq!(lines.len(), 2, "{}", show(&out));
     let mut all_ids = Vec::new();
     for (line, to) in lines.iter().zip(["447700900123", "447700900124"]) {
         assert_eq!(line["to"], to);
-        assert_eq!(line["parts"], 2);
         assert_eq!(line["statuses"], json!(["ESME_ROK", "ESME_ROK"]));
         let ids = line["message_ids"].as_array().unwrap();
-        let receipts = line["receipts"].as_array().unwrap();
-        assert_eq!(receipts.len(), 2, "{line:#}");
-        for (id, receipt) in ids.iter().zip(receipts) {
-            assert_eq!(&receipt["message_id"], id, "{receipt:#}");
-            assert_eq!(receipt["stat"], "UNDELIV");
+        for (id, receipt) in receipts_of_parts(line, 2, "UNDELIV") {
             assert_eq!(receipt["state"], "UNDELIVERABLE");
             assert_eq!(receipt["err"], "001");
             // From the destination back to the source.
@@ -779,21 +659,9 @@ fn receipts_name_the_message_and_its_state() {
 
     // A receipt asked for that never comes: exit code 1.
     let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
-    let out = esme(&args(
-        "send",
-        &sim.addr,
-        "dlr",
-        "pw",
-        &[
-            "--to",
-            "447700900123",
-            "--text",
-            "late",
-            "--dlr",
-            "--dlr-timeout-ms",
-            "200",
-        ],
-    ));
+    let out = Esme::new("send", &sim.addr, "dlr", "pw")
+        .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 200")
+        .run();
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert_eq!(stdout_lines(&out)[0]["receipts"], json!([]));
 }
@@ -802,33 +670,17 @@ fn receipts_name_the_message_and_its_state() {
 fn receipts_wait_for_a_receiver_of_the_account() {
     let sim = Sim::start(&[]);
     // A transmitter cannot take receipts: its own wait runs out (exit 1).
-    let sent = esme(&args(
-        "send",
-        &sim.addr,
-        "later",
-        "pw",
-        &[
-            "--bind",
-            "tx",
-            "--to",
-            "447700900123",
-            "--text",
-            "kept for later",
-            "--dlr",
-            "--dlr-timeout-ms",
-            "100",
-        ],
-    ));
+    let sent = Esme::new("send", &sim.addr, "later", "pw")
+        .flags("--bind tx --to 447700900123")
+        .flag("--text", "kept for later")
+        .flags("--dlr --dlr-timeout-ms 100")
+        .run();
     assert_eq!(sent.status.code(), Some(1), "{}", show(&sent));
     let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
     // The receipt goes out when a receiver of the account binds.
-    let out = esme(&args(
-        "listen",
-        &sim.addr,
-        "later",
-        "pw",
-        &["--count", "1", "--timeout-ms", "10000"],
-    ));
+    let out = Esme::new("listen", &sim.addr, "later", "pw")
+        .flags("--count 1 --timeout-ms 10000")
+        .run();
     assert!(out.status.success(), "{}", show(&out));
     let receipt = &stdout_lines(&out)[0];
     assert_eq!(receipt["type"], "receipt");
@@ -850,32 +702,17 @@ fn long_messages_are_logged_joined() {
         ("sar", &ucs2),
         ("payload", &gsm),
     ] {
-        let out = esme(&args(
-            "send",
-            &sim.addr,
-            "long",
-            "pw",
-            &[
-                "--from",
-                "447700900001",
-                "--to",
-                "447700900002",
-                "--text",
-                text,
-                "--split",
-                split,
-            ],
-        ));
+        let out = Esme::new("send", &sim.addr, "long", "pw")
+            .flags("--from 447700900001 --to 447700900002")
+            .flag("--text", text)
+            .flag("--split", split)
+            .run();
         assert!(out.status.success(), "{}", show(&out));
         sent.push((split, text.clone(), stdout_lines(&out).remove(0)));
     }
-    let out = esme(&args(
-        "send",
-        &sim.addr,
-        "long",
-        "pw",
-        &["--to", "2948", "--hex", "00112233", "--port", "2948"],
-    ));
+    let out = Esme::new("send", &sim.addr, "long", "pw")
+        .flags("--to 2948 --hex 00112233 --port 2948")
+        .run();
     assert!(out.status.success(), "{}", show(&out));
     let (status, stdout) = sim.terminate();
     assert!(status.success());
@@ -906,12 +743,11 @@ fn long_messages_are_logged_joined() {
     assert_eq!(logged[4]["data_coding"], 4);
 }
 
-/// A transmitter of the account `id`: SMPP v3.4's operation matrix lets
-/// only a transmitter send `replace_sm`.
-fn transmitter(id: &str) -> Config {
-    Config::esme(BindType::Transmitter)
-        .with_system_id(id)
-        .unwrap()
+/// Binds a transmitter of the account `id` to the simulator at `addr`:
+/// SMPP v3.4's operation matrix lets only a transmitter send `replace_sm`.
+async fn transmitter(addr: &str, id: &str) -> (client::Client, smpp_std::session::Incoming) {
+    let config = Config::esme(BindType::Transmitter).with_system_id(id);
+    client::connect(addr, config.unwrap()).await.unwrap()
 }
 
 /// `query_sm` for message `id`: the response.
@@ -937,9 +773,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
     // Messages stay en route for a minute.
     let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
     tokio().block_on(async {
-        let (esme, _incoming) = client::connect(sim.addr.as_str(), transmitter("owner"))
-            .await
-            .unwrap();
+        let (esme, _incoming) = transmitter(&sim.addr, "owner").await;
         let mut ids = Vec::new();
         for n in 0..3 {
             let submit = SubmitSmBuilder::new(0)
@@ -1021,9 +855,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
             query(&esme, "999999").await.command_status,
             CommandStatus::ESME_RINVMSGID
         );
-        let (other, _incoming) = client::connect(sim.addr.as_str(), transmitter("other"))
-            .await
-            .unwrap();
+        let (other, _incoming) = transmitter(&sim.addr, "other").await;
         let pdu = QuerySmBuilder::new(0)
             .message_id(ids[1].as_str())
             .build()
@@ -1046,9 +878,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
 fn submit_multi_and_data_sm_are_kept_too() {
     let sim = Sim::start(&["--dlr-delay-ms", "60000"]);
     tokio().block_on(async {
-        let (esme, _incoming) = client::connect(sim.addr.as_str(), transmitter("owner"))
-            .await
-            .unwrap();
+        let (esme, _incoming) = transmitter(&sim.addr, "owner").await;
         // submit_multi: one id for every SME address; a distribution
         // list is unknown here.
         let multi = SubmitMultiBuilder::new(0)
@@ -1130,20 +960,16 @@ fn node_smpp() -> Option<PathBuf> {
 /// node-smpp's ESME (`tests/interop/node_esme.js`) at `url` sends
 /// `count` messages and gets a receipt for each; checks what it decoded.
 fn node_esme(modules: &Path, url: &str, count: usize, ca: Option<&Path>) {
-    let mut node = Command::new("node")
-        .arg(modules.join("../node_esme.js"))
-        .args([url, "node", "pw", &count.to_string()])
-        .args(ca)
-        .env("NODE_PATH", modules)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = drain(node.stdout.take().unwrap());
-    let stderr = drain(node.stderr.take().unwrap());
-    let status = wait_for(&mut node, Duration::from_secs(20));
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    assert!(status.success(), "{stdout}\n{stderr}");
+    let node = spawn_piped(
+        Command::new("node")
+            .arg(modules.join("../node_esme.js"))
+            .args([url, "node", "pw", &count.to_string()])
+            .args(ca)
+            .env("NODE_PATH", modules),
+    );
+    let out = output_within(node, Duration::from_secs(20));
+    assert!(out.status.success(), "{}", show(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
     let lines = json_lines(&stdout);
     let of = |pdu: &str| -> Vec<&Value> { lines.iter().filter(|l| l["pdu"] == pdu).collect() };
     assert_eq!(
@@ -1196,7 +1022,7 @@ fn smsc_sim_serves_node_smpp_as_an_esme() {
     let port = |addr: &str| addr.rsplit_once(':').unwrap().1.to_owned();
     let plain = format!("smpp://127.0.0.1:{}", port(&sim.addr));
     node_esme(&modules, &plain, 10, None);
-    let tls = format!("ssmpp://127.0.0.1:{}", port(sim.tls.as_deref().unwrap()));
+    let tls = format!("ssmpp://127.0.0.1:{}", port(sim.tls()));
     node_esme(&modules, &tls, 10, Some(&cert));
 
     let (status, stdout) = sim.terminate();
@@ -1231,14 +1057,12 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     let Some(modules) = node_smpp() else {
         return;
     };
-    let mut node = Command::new("node")
-        .arg(modules.join("../node_smsc.js"))
-        .args(["interop", "secret1"])
-        .env("NODE_PATH", &modules)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut node = spawn_piped(
+        Command::new("node")
+            .arg(modules.join("../node_smsc.js"))
+            .args(["interop", "secret1"])
+            .env("NODE_PATH", &modules),
+    );
     let mut lines = BufReader::new(node.stdout.take().unwrap());
     let mut first = String::new();
     lines.read_line(&mut first).unwrap();
@@ -1249,37 +1073,18 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     let text =
         "From the esme tool to node-smpp, long enough to need two parts of a concatenated message."
             .repeat(2);
-    let out = esme(&args(
-        "send",
-        &connect,
-        "interop",
-        "secret1",
-        &[
-            "--from",
-            "447700900001",
-            "--to",
-            "447700900002",
-            "--text",
-            &text,
-            "--dlr",
-            "--dlr-timeout-ms",
-            "10000",
-        ],
-    ));
+    let out = Esme::new("send", &connect, "interop", "secret1")
+        .flags("--from 447700900001 --to 447700900002")
+        .flag("--text", &text)
+        .flags("--dlr --dlr-timeout-ms 10000")
+        .run();
     let _ = node.kill();
     let _ = node.wait();
     let mut log = String::new();
     lines.read_to_string(&mut log).unwrap();
     assert!(out.status.success(), "{}\nnode: {log}", show(&out));
     let sent = &stdout_lines(&out)[0];
-    assert_eq!(sent["parts"], 2, "{sent}");
-    let ids = sent["message_ids"].as_array().unwrap();
-    let receipts = sent["receipts"].as_array().unwrap();
-    assert_eq!(receipts.len(), 2, "{sent:#}");
-    for (id, receipt) in ids.iter().zip(receipts) {
-        assert_eq!(&receipt["message_id"], id, "{receipt}");
-        assert_eq!(receipt["stat"], "DELIVRD");
-    }
+    receipts_of_parts(sent, 2, "DELIVRD");
     // What node-smpp decoded: two parts with a concatenation element each,
     // the text split between them.
     let node_lines = json_lines(&log);

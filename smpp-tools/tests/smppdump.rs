@@ -4,7 +4,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run};
+use dump::{lines, objects, run, wire};
 
 use core::fmt::Write as _;
 use std::process::Command;
@@ -185,16 +185,19 @@ fn every_vector_decodes_and_encodes_back() {
     check_key_fields(&decoded);
 
     // And back: the JSON lines encode to the original octets.
-    let back = run(&["--encode"], &(json_lines.join("\n") + "\n"));
-    assert!(
-        back.status.success(),
-        "{}",
-        String::from_utf8_lossy(&back.stdout)
-    );
-    let hex_lines = lines(&back);
-    assert_eq!(hex_lines.len(), vectors.len());
-    for ((name, bytes), hex) in vectors.iter().zip(&hex_lines) {
-        assert_eq!(*hex, common::to_hex(bytes), "{name}");
+    encodes_to_the_vectors(&(json_lines.join("\n") + "\n"), &vectors, "as dumped");
+}
+
+/// Checks that `--encode` turns the JSON lines `input` into the octets of
+/// `vectors`, one line each, all lines succeeding; `what` names the input.
+fn encodes_to_the_vectors(input: &str, vectors: &[(String, Vec<u8>)], what: &str) {
+    let out = run(&["--encode"], input);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{what}: {stdout}");
+    let hex = lines(&out);
+    assert_eq!(hex.len(), vectors.len(), "{what}");
+    for ((name, bytes), h) in vectors.iter().zip(&hex) {
+        assert_eq!(*h, common::to_hex(bytes), "{name} ({what})");
     }
 }
 
@@ -209,10 +212,7 @@ fn bad_lines_report_and_the_rest_goes_on() {
         get("enquire_link"),
         get("submit_sm")
     );
-    let out = run(&[], &input);
-    assert_eq!(out.status.code(), Some(1));
-    let got = lines(&out);
-    assert_eq!(got.len(), 4, "{got:?}");
+    let got = lines(&run_failing(&[], &input, 4));
     let first: Value = serde_json::from_str(&got[0]).unwrap();
     assert_eq!(first["command"], "enquire_link");
     let err: Value = serde_json::from_str(&got[1]).unwrap();
@@ -273,10 +273,7 @@ fn encode_reports_the_status_of_a_broken_field_rule() {
     // query_sm with a source_addr of 25 characters (21 octets at most).
     let bad = r#"{"command":"query_sm","sequence_number":3,"body":{"message_id":"1","source_addr_ton":1,"source_addr_npi":1,"source_addr":"1234567890123456789012345"}}"#;
     let good = bad.replace("1234567890123456789012345", "12345");
-    let out = run(&["--encode"], format!("{bad}\n{good}\n"));
-    assert_eq!(out.status.code(), Some(1));
-    let got = lines(&out);
-    assert_eq!(got.len(), 2, "{got:?}");
+    let got = lines(&run_failing(&["--encode"], format!("{bad}\n{good}\n"), 2));
     let err: Value = serde_json::from_str(&got[0]).unwrap();
     assert_eq!(err["line"], 1);
     assert_eq!(err["command_status"], 10, "{err}"); // ESME_RINVSRCADR
@@ -302,16 +299,50 @@ fn encode_reports_the_status_of_a_broken_field_rule() {
 }
 
 #[test]
+fn encode_refuses_a_key_given_twice() {
+    // A key given twice would otherwise take its last value without a
+    // word; each such line fails alone, naming the key, and the rest goes
+    // on.
+    let good = r#"{"command":"query_sm","sequence_number":3,"body":{"message_id":"1","source_addr_ton":1,"source_addr_npi":1,"source_addr":"12345"},"tlvs":[{"name":"user_message_reference","value":7}]}"#;
+    for (twice, key) in [
+        (
+            good.replace(
+                r#""sequence_number":3"#,
+                r#""sequence_number":3,"sequence_number":4"#,
+            ),
+            "\"sequence_number\"",
+        ),
+        (
+            good.replace(
+                r#""source_addr":"12345""#,
+                r#""source_addr":"1","source_addr":"12345""#,
+            ),
+            "\"body.source_addr\"",
+        ),
+        (
+            good.replace(r#""value":7"#, r#""value":7,"value":8"#),
+            "\"tlvs[0].value\"",
+        ),
+    ] {
+        let got = lines(&run_failing(&["--encode"], format!("{twice}\n{good}\n"), 2));
+        let err: Value = serde_json::from_str(&got[0]).unwrap();
+        assert_eq!(err["line"], 1, "{err}");
+        assert!(err["command_status"].is_null(), "{err}");
+        let text = err["error"].as_str().unwrap();
+        assert!(text.contains(&format!("duplicate key {key}")), "{text}");
+        let octets = common::hex(&got[1]);
+        assert_eq!(smpp_core::Pdu::parse(&octets).unwrap().sequence_number, 3);
+    }
+}
+
+#[test]
 fn a_line_that_is_not_utf8_fails_alone() {
     let get = |n: &str| common::to_hex(&vector(n));
     // Decoding: a good line, a Latin-1 line, a good line (CRLF endings).
     let mut input = format!("{}\r\n", get("enquire_link")).into_bytes();
     input.extend_from_slice(b"0000 \xe9\xff 10\r\n");
     input.extend_from_slice(format!("{}\r\n", get("unbind")).as_bytes());
-    let out = run(&[], &input);
-    assert_eq!(out.status.code(), Some(1));
-    let got = objects(&out);
-    assert_eq!(got.len(), 3, "{got:?}");
+    let got = objects(&run_failing(&[], &input, 3));
     assert_eq!(got[0]["command"], "enquire_link");
     assert_eq!(got[1]["line"], 2);
     assert!(got[1]["command_status"].is_null());
@@ -327,15 +358,22 @@ fn a_line_that_is_not_utf8_fails_alone() {
     let mut input = format!("{json}\n").into_bytes();
     input.extend_from_slice(b"{\"command\":\"unbind\xc3\"}\n");
     input.extend_from_slice(json.as_bytes());
-    let out = run(&["--encode"], &input);
-    assert_eq!(out.status.code(), Some(1));
-    let got = lines(&out);
-    assert_eq!(got.len(), 3, "{got:?}");
+    let got = lines(&run_failing(&["--encode"], &input, 3));
     assert_eq!(got[0], get("unbind"));
     let err: Value = serde_json::from_str(&got[1]).unwrap();
     assert_eq!(err["line"], 2);
     assert!(err["command_status"].is_null());
     assert_eq!(got[2], get("unbind"));
+}
+
+/// Runs `smppdump` with `args` on `input`, of which some line fails
+/// (exit code 1); it prints `count` lines.
+fn run_failing(args: &[&str], input: impl AsRef<[u8]>, count: usize) -> std::process::Output {
+    let out = run(args, input);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(lines(&out).len(), count, "{stdout}");
+    out
 }
 
 /// Writes `text` to a file `name` of this test binary's scratch directory.
@@ -414,10 +452,7 @@ fn a_line_too_long_fails_alone() {
         get("enquire_link"),
         get("unbind")
     );
-    let out = run(&[], &input);
-    assert_eq!(out.status.code(), Some(1));
-    let got = objects(&out);
-    assert_eq!(got.len(), 5, "{got:?}");
+    let got = objects(&run_failing(&[], &input, 5));
     assert_eq!(got[0]["command"], "enquire_link");
     // Read and decoded: not a PDU, but not too long either.
     assert_eq!(got[1]["line"], 2);
@@ -434,10 +469,11 @@ fn a_dash_among_files_reads_standard_input() {
     let get = |n: &str| common::to_hex(&vector(n));
     let file = input_file("one.hex", &format!("{}\n", get("enquire_link")));
     let file = file.to_str().unwrap();
-    let out = run(&[file, "-"], format!("# stdin\n{}\nzz\n", get("unbind")));
-    assert_eq!(out.status.code(), Some(1));
-    let got = objects(&out);
-    assert_eq!(got.len(), 3, "{got:?}");
+    let got = objects(&run_failing(
+        &[file, "-"],
+        format!("# stdin\n{}\nzz\n", get("unbind")),
+        3,
+    ));
     assert_eq!(got[0]["command"], "enquire_link");
     assert_eq!(got[1]["command"], "unbind");
     assert_eq!(
@@ -748,16 +784,27 @@ fn encode_writes_a_tlv_from_hex_when_both_are_given() {
 // ------------------------------------------------------------- content
 
 /// The octets of an owned PDU.
-fn wire(pdu: &smpp_std::Pdu) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
-    out
+/// A binary `submit_sm` to the WAP push port (2948, from 9200): `rest`
+/// after the port element.
+fn wap_push(rest: &[u8]) -> smpp_std::Pdu {
+    let port = Ie::Port16 {
+        dest: 2948,
+        src: 9200,
+    };
+    submit()
+        .esm_class(EsmClass::DEFAULT.with_udhi())
+        .data_coding(DataCoding::OCTET_UNSPECIFIED)
+        .short_message(user_data(&[port], rest))
+        .build()
+        .unwrap()
 }
 
-/// The octets of a borrowed PDU.
-fn core_wire(pdu: &smpp_core::Pdu<&[u8]>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
+/// User data: a header of the elements `ies`, then `rest`.
+fn user_data(ies: &[Ie<'_>], rest: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; 7 * ies.len() + 1];
+    let n = write_udh(ies, &mut out).unwrap();
+    out.truncate(n);
+    out.extend_from_slice(rest);
     out
 }
 
@@ -829,7 +876,7 @@ fn split_frames(content: Content<'_>, method: Method) -> Vec<Vec<u8>> {
                 .submit_sm(&segment, &template, &data[..segment.len], &mut tlvs)
                 .unwrap();
             let seq = u32::try_from(n).unwrap() + 1;
-            core_wire(&smpp_core::Pdu::new(seq, smpp_core::Body::SubmitSm(sm)))
+            wire(&smpp_core::Pdu::new(seq, smpp_core::Body::SubmitSm(sm)))
         })
         .collect()
 }
@@ -935,36 +982,21 @@ fn content_sar_tlvs() {
 
 #[test]
 fn content_wap_push_port_and_binary() {
-    let mut udh = [0u8; 16];
-    let n = write_udh(
-        &[Ie::Port16 {
-            dest: 2948,
-            src: 9200,
-        }],
-        &mut udh,
-    )
-    .unwrap();
     // A WSP push PDU: binary, no text.
     let wsp = [
         0x01, 0x06, 0x04, 0x03, 0xAE, 0x81, 0xEA, 0x02, 0x05, 0x6A, 0x00,
     ];
-    let pdu = submit()
-        .esm_class(EsmClass::DEFAULT.with_udhi())
-        .data_coding(DataCoding::OCTET_UNSPECIFIED)
-        .short_message([&udh[..n], &wsp[..]].concat())
-        .build()
-        .unwrap();
+    let pdu = wap_push(&wsp[..]);
     assert_eq!(
         content_of(&wire(&pdu)),
         json!({"udh": [{"iei": 5, "hex": "0b8423f0"}], "port": {"dest": 2948, "src": 9200}})
     );
 
     // 8-bit ports, binary by a GSM class group (0xF5): still no text.
-    let n = write_udh(&[Ie::Port8 { dest: 16, src: 32 }], &mut udh).unwrap();
     let pdu = submit()
         .esm_class(EsmClass::DEFAULT.with_udhi())
         .data_coding(DataCoding(0xF5))
-        .short_message([&udh[..n], b"\x00\xFF"].concat())
+        .short_message(user_data(&[Ie::Port8 { dest: 16, src: 32 }], b"\x00\xFF"))
         .build()
         .unwrap();
     assert_eq!(
@@ -1231,22 +1263,19 @@ fn content_errors_leave_the_pdu_decoded() {
 #[test]
 fn content_data_sm_replace_sm_broadcast_sm() {
     // data_sm: a concatenated UCS-2 part in message_payload.
-    let mut payload = [0u8; 16];
-    let n = write_udh(
-        &[Ie::Concat16 {
-            reference: 0x0102,
-            total: 3,
-            seq: 3,
-        }],
-        &mut payload,
-    )
-    .unwrap();
     let data_sm = DataSmBuilder::new(1)
         .source_addr("12345")
         .destination_addr("447700900123")
         .esm_class(EsmClass::DEFAULT.with_udhi())
         .data_coding(DataCoding::UCS2)
-        .message_payload([&payload[..n], &utf16("конец ✓")].concat())
+        .message_payload(user_data(
+            &[Ie::Concat16 {
+                reference: 0x0102,
+                total: 3,
+                seq: 3,
+            }],
+            &utf16("конец ✓"),
+        ))
         .build()
         .unwrap();
     // replace_sm: no data_coding of its own, read as GSM 7-bit.
@@ -1317,38 +1346,13 @@ fn encode_ignores_content_for_every_vector() {
                 v.to_string() + "\n"
             })
             .collect();
-        let out = run(&["--encode"], &json_lines);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let hex = lines(&out);
-        assert_eq!(hex.len(), vectors.len());
-        for ((name, bytes), h) in vectors.iter().zip(&hex) {
-            assert_eq!(*h, common::to_hex(bytes), "{name} (tampered: {tamper})");
-        }
+        encodes_to_the_vectors(&json_lines, &vectors, &format!("tampered: {tamper}"));
     }
 }
 
 #[test]
 fn pretty_prints_content() {
-    let mut udh = [0u8; 8];
-    let n = write_udh(
-        &[Ie::Port16 {
-            dest: 2948,
-            src: 9200,
-        }],
-        &mut udh,
-    )
-    .unwrap();
-    let push = submit()
-        .esm_class(EsmClass::DEFAULT.with_udhi())
-        .data_coding(DataCoding::OCTET_UNSPECIFIED)
-        .short_message([&udh[..n], b"\x01\x06"].concat())
-        .build()
-        .unwrap();
+    let push = wap_push(b"\x01\x06");
     let input = format!(
         "{}\n{}\n{}\n",
         common::to_hex(&wire(&push)),
@@ -1460,28 +1464,25 @@ fn vendor_command_ids_decode_raw_and_encode_back() {
 #[test]
 fn content_submit_multi() {
     // A concatenated GSM part to two destinations, with a port element.
-    let mut header = [0u8; 16];
-    let n = write_udh(
-        &[
-            Ie::Concat8 {
-                reference: 7,
-                total: 2,
-                seq: 1,
-            },
-            Ie::Port16 {
-                dest: 2948,
-                src: 9200,
-            },
-        ],
-        &mut header,
-    )
-    .unwrap();
     let multi = SubmitMultiBuilder::new(4)
         .source_addr("INFO")
         .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
         .dest_dl("FRIENDS")
         .esm_class(EsmClass::DEFAULT.with_udhi())
-        .short_message([&header[..n], &gsm("Hi @all: 5€", Tables::DEFAULT)].concat())
+        .short_message(user_data(
+            &[
+                Ie::Concat8 {
+                    reference: 7,
+                    total: 2,
+                    seq: 1,
+                },
+                Ie::Port16 {
+                    dest: 2948,
+                    src: 9200,
+                },
+            ],
+            &gsm("Hi @all: 5€", Tables::DEFAULT),
+        ))
         .build()
         .unwrap();
     // UCS-2 text in message_payload, with the SAR TLVs.

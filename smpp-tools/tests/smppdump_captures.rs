@@ -160,14 +160,27 @@ fn check_times(got: &[Value], digits: usize) {
     }
 }
 
-#[test]
-fn pcap_over_ethernet_with_reordered_and_retransmitted_segments() {
-    let path = capture("reorder-ipv4.pcap");
+/// Dumps the capture `name`, every PDU of which decodes: the lines.
+fn dump_cleanly(name: &str) -> Vec<Value> {
+    let path = capture(name);
     let (code, got) = dump(&[path.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{got:#?}");
+    got
+}
+
+/// Checks the exchange of a reorder capture between `client` and
+/// `server`: [`MAIN`], then `burst` (submits 8, 9 and 10, their
+/// responses in the capture's order, the unbind).
+fn check_reorder_exchange(got: &[Value], client: &str, server: &str, burst: &[Expected]) {
+    check_pdus(got, client, server, &[&MAIN[..], burst].concat());
+    check_main_fields(got, client);
+}
+
+#[test]
+fn pcap_over_ethernet_with_reordered_and_retransmitted_segments() {
+    let got = dump_cleanly("reorder-ipv4.pcap");
     let (client, server) = ("192.0.2.1:53920", "192.0.2.2:2775");
-    let mut expected = MAIN.to_vec();
-    expected.extend([
+    let burst = [
         (true, "submit_sm", 8, "447700900008"),
         (false, "submit_sm_resp", 8, "msg-8"),
         (true, "submit_sm", 9, "447700900009"),
@@ -176,9 +189,8 @@ fn pcap_over_ethernet_with_reordered_and_retransmitted_segments() {
         (false, "submit_sm_resp", 10, "msg-10"),
         (true, "unbind", 11, ""),
         (false, "unbind_resp", 11, ""),
-    ]);
-    check_pdus(&got, client, server, &expected);
-    check_main_fields(&got, client);
+    ];
+    check_reorder_exchange(&got, client, server, &burst);
     // Microseconds: the pcap's own resolution.
     check_times(&got, 6);
     assert_eq!(got[0]["ts"], "2026-12-07T01:41:46.425248Z");
@@ -191,12 +203,9 @@ fn pcap_over_ethernet_with_reordered_and_retransmitted_segments() {
 
 #[test]
 fn pcapng_over_linux_cooked_v2_with_ipv6_and_a_session_found_by_its_header() {
-    let path = capture("reorder-ipv6.pcapng");
-    let (code, got) = dump(&[path.to_str().unwrap()]);
-    assert_eq!(code, Some(0), "{got:#?}");
+    let got = dump_cleanly("reorder-ipv6.pcapng");
     let (client, server) = ("[2001:db8::1]:38916", "[2001:db8::2]:2775");
-    let mut expected = MAIN.to_vec();
-    expected.extend([
+    let burst = [
         (true, "submit_sm", 8, "447700900008"),
         (true, "submit_sm", 9, "447700900009"),
         (true, "submit_sm", 10, "447700900010"),
@@ -205,9 +214,8 @@ fn pcapng_over_linux_cooked_v2_with_ipv6_and_a_session_found_by_its_header() {
         (false, "submit_sm_resp", 10, "msg-10"),
         (true, "unbind", 11, ""),
         (false, "unbind_resp", 11, ""),
-    ]);
-    check_pdus(&got[..24], client, server, &expected);
-    check_main_fields(&got[..24], client);
+    ];
+    check_reorder_exchange(&got[..24], client, server, &burst);
     // Port 2776: no --port, so read because it starts with a bind. The HTTP
     // request on port 8080 that follows is not.
     let sniffed: [Expected; 6] = [
@@ -229,6 +237,7 @@ fn pcapng_over_linux_cooked_v2_with_ipv6_and_a_session_found_by_its_header() {
     assert_eq!(got[0]["ts"], "2026-12-07T01:41:52.353322055Z");
 
     // --port picks the ports: only those, whatever the first octets.
+    let path = capture("reorder-ipv6.pcapng");
     let path = path.to_str().unwrap();
     let (code, only) = dump(&["--port", "2776", path]);
     assert_eq!(code, Some(0));

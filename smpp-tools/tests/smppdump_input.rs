@@ -5,7 +5,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run};
+use dump::{lines, objects, run, wire};
 
 use core::fmt::Write as _;
 use std::process::Output;
@@ -266,9 +266,7 @@ fn encode_fills_every_mandatory_field_left_out_with_its_default() {
         .tlv(smpp_core::TlvTag::SAR_MSG_REF_NUM, &[0u8, 1][..])
         .build()
         .unwrap();
-    let mut octets = vec![0u8; built.encoded_len()];
-    built.emit(&mut octets).unwrap();
-    assert_eq!(hex, common::to_hex(&octets));
+    assert_eq!(hex, common::to_hex(&wire(&built)));
 
     // The header's sequence_number has no default; a response with an error
     // status left without body has none; `"body":null` keeps none.

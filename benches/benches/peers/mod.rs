@@ -59,15 +59,84 @@ pub fn ours(frame: &[u8]) -> Summary {
     s
 }
 
+/// A `match` with one arm body for several patterns whose bindings differ
+/// in type (each peer has a type for `submit_sm` and one for `deliver_sm`),
+/// which an or-pattern cannot join; the other arms follow.
+macro_rules! match_alike {
+    ($value:expr; $($alike:pat),+ => $body:expr; $($arm:tt)*) => {
+        match $value {
+            $($alike => $body,)+
+            $($arm)*
+        }
+    };
+}
+
 // ---------------------------------------------------------------- rusmpp
+
+/// What rusmpp's two paths share, written once: their API is the same but
+/// for the types. `encode` and `summary` for `$krate`, whose commands are
+/// `$cmd` and TLVs `$tlv`; `$decode` gets the command of `$frame`, and
+/// `$octets` is the method giving a `short_message`'s octets.
+macro_rules! rusmpp_path {
+    ($krate:ident, $cmd:ty, $tlv:ty, $octets:ident, |$frame:ident| $decode:expr) => {
+        use $krate::Pdu;
+        use $krate::encode::{Encode, Length};
+
+        use super::Summary;
+
+        /// Encodes one frame into `out`, returning its length.
+        pub fn encode(cmd: &$cmd, out: &mut [u8]) -> usize {
+            let len = 4 + cmd.length();
+            out[..4].copy_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
+            4 + cmd.encode(&mut out[4..len])
+        }
+
+        fn tlv_bytes<T: Encode>(t: &T) -> Vec<u8> {
+            let mut buf = vec![0u8; t.length()];
+            let n = t.encode(&mut buf);
+            buf.truncate(n);
+            buf
+        }
+
+        fn tlvs(list: &[$tlv]) -> Vec<(u16, Vec<u8>)> {
+            list.iter()
+                .map(|t| (u16::from(t.tag()), tlv_bytes(t)[4..].to_vec()))
+                .collect()
+        }
+
+        pub fn summary($frame: &[u8]) -> Summary {
+            let cmd = $decode.expect(concat!(stringify!($krate), " decodes"));
+            let mut s = Summary {
+                command_id: u32::from(cmd.id()),
+                command_status: u32::from(cmd.status),
+                sequence_number: cmd.sequence_number,
+                ..Summary::default()
+            };
+            match_alike!(cmd.pdu();
+                Some(Pdu::SubmitSm(b)), Some(Pdu::DeliverSm(b)) => {
+                    s.source_addr = super::strip_nul(b.source_addr.as_ref());
+                    s.destination_addr = super::strip_nul(b.destination_addr.as_ref());
+                    s.short_message = b.short_message().$octets().to_vec();
+                    s.tlvs = tlvs(b.tlvs());
+                };
+                Some(Pdu::SubmitSmResp(b)) => {
+                    s.message_id = super::strip_nul(b.message_id().as_ref());
+                    s.tlvs = tlvs(b.tlvs());
+                }
+                Some(Pdu::EnquireLink) => {}
+                other => panic!(concat!(stringify!($krate), ": unexpected {:?}"), other),
+            );
+            s
+        }
+    };
+}
 
 pub mod rusmpp_borrowed {
     //! `rusmppz` (rusmpp-core's borrowed, no-alloc path).
+    use rusmppz::Command;
     use rusmppz::decode::DecodeWithLength;
-    use rusmppz::encode::{Encode, Length};
-    use rusmppz::{Command, Pdu};
 
-    use super::{RUSMPPZ_TLVS, Summary};
+    use super::RUSMPPZ_TLVS;
 
     pub type Cmd<'a> = Command<'a, RUSMPPZ_TLVS>;
 
@@ -77,66 +146,16 @@ pub mod rusmpp_borrowed {
         Cmd::decode(body, body.len()).ok().map(|(c, _)| c)
     }
 
-    /// Encodes one frame into `out`, returning its length.
-    pub fn encode(cmd: &Cmd<'_>, out: &mut [u8]) -> usize {
-        let len = 4 + cmd.length();
-        out[..4].copy_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
-        4 + cmd.encode(&mut out[4..len])
-    }
-
-    fn tlv_bytes<T: Encode>(t: &T) -> Vec<u8> {
-        let mut buf = vec![0u8; t.length()];
-        let n = t.encode(&mut buf);
-        buf.truncate(n);
-        buf
-    }
-
-    fn tlvs(list: &[rusmppz::tlvs::Tlv<'_>]) -> Vec<(u16, Vec<u8>)> {
-        list.iter()
-            .map(|t| (u16::from(t.tag()), tlv_bytes(t)[4..].to_vec()))
-            .collect()
-    }
-
-    pub fn summary(frame: &[u8]) -> Summary {
-        let cmd = decode(frame).expect("rusmppz decodes");
-        let mut s = Summary {
-            command_id: u32::from(cmd.id()),
-            command_status: u32::from(cmd.status),
-            sequence_number: cmd.sequence_number,
-            ..Summary::default()
-        };
-        match cmd.pdu() {
-            Some(Pdu::SubmitSm(b)) => {
-                s.source_addr = super::strip_nul(b.source_addr.as_ref());
-                s.destination_addr = super::strip_nul(b.destination_addr.as_ref());
-                s.short_message = b.short_message().bytes().to_vec();
-                s.tlvs = tlvs(b.tlvs());
-            }
-            Some(Pdu::DeliverSm(b)) => {
-                s.source_addr = super::strip_nul(b.source_addr.as_ref());
-                s.destination_addr = super::strip_nul(b.destination_addr.as_ref());
-                s.short_message = b.short_message().bytes().to_vec();
-                s.tlvs = tlvs(b.tlvs());
-            }
-            Some(Pdu::SubmitSmResp(b)) => {
-                s.message_id = super::strip_nul(b.message_id().as_ref());
-                s.tlvs = tlvs(b.tlvs());
-            }
-            Some(Pdu::EnquireLink) => {}
-            other => panic!("rusmppz: unexpected {other:?}"),
-        }
-        s
-    }
+    rusmpp_path!(rusmppz, Cmd<'_>, rusmppz::tlvs::Tlv<'_>, bytes, |frame| {
+        decode(frame)
+    });
 }
 
 pub mod rusmpp_owned {
     //! `rusmpp` (rusmpp-core's owned path on `bytes`).
     use bytes::BytesMut;
+    use rusmpp::Command;
     use rusmpp::decode::DecodeWithLength;
-    use rusmpp::encode::{Encode, Length};
-    use rusmpp::{Command, Pdu};
-
-    use super::Summary;
 
     /// The input its decoder takes: the frame after `command_length`, in a
     /// `BytesMut` (the tokio codec hands it that after framing).
@@ -150,56 +169,9 @@ pub mod rusmpp_owned {
         Command::decode(src, len).ok().map(|(c, _)| c)
     }
 
-    /// Encodes one frame into `out`, returning its length.
-    pub fn encode(cmd: &Command, out: &mut [u8]) -> usize {
-        let len = 4 + cmd.length();
-        out[..4].copy_from_slice(&u32::try_from(len).unwrap().to_be_bytes());
-        4 + cmd.encode(&mut out[4..len])
-    }
-
-    fn tlv_bytes<T: Encode>(t: &T) -> Vec<u8> {
-        let mut buf = vec![0u8; t.length()];
-        let n = t.encode(&mut buf);
-        buf.truncate(n);
-        buf
-    }
-
-    fn tlvs(list: &[rusmpp::tlvs::Tlv]) -> Vec<(u16, Vec<u8>)> {
-        list.iter()
-            .map(|t| (u16::from(t.tag()), tlv_bytes(t)[4..].to_vec()))
-            .collect()
-    }
-
-    pub fn summary(frame: &[u8]) -> Summary {
-        let cmd = decode(&mut input(frame)).expect("rusmpp decodes");
-        let mut s = Summary {
-            command_id: u32::from(cmd.id()),
-            command_status: u32::from(cmd.status),
-            sequence_number: cmd.sequence_number,
-            ..Summary::default()
-        };
-        match cmd.pdu() {
-            Some(Pdu::SubmitSm(b)) => {
-                s.source_addr = super::strip_nul(b.source_addr.as_ref());
-                s.destination_addr = super::strip_nul(b.destination_addr.as_ref());
-                s.short_message = b.short_message().as_ref().to_vec();
-                s.tlvs = tlvs(b.tlvs());
-            }
-            Some(Pdu::DeliverSm(b)) => {
-                s.source_addr = super::strip_nul(b.source_addr.as_ref());
-                s.destination_addr = super::strip_nul(b.destination_addr.as_ref());
-                s.short_message = b.short_message().as_ref().to_vec();
-                s.tlvs = tlvs(b.tlvs());
-            }
-            Some(Pdu::SubmitSmResp(b)) => {
-                s.message_id = super::strip_nul(b.message_id().as_ref());
-                s.tlvs = tlvs(b.tlvs());
-            }
-            Some(Pdu::EnquireLink) => {}
-            other => panic!("rusmpp: unexpected {other:?}"),
-        }
-        s
-    }
+    rusmpp_path!(rusmpp, Command, rusmpp::tlvs::Tlv, as_ref, |frame| decode(
+        &mut input(frame)
+    ));
 }
 
 // ---------------------------------------------------------------- smpp34
@@ -248,24 +220,18 @@ pub mod smpp34 {
             sequence_number: header.sequence_number,
             ..Summary::default()
         };
-        match d {
-            Decoded::SubmitSm(m) => {
+        match_alike!(d;
+            Decoded::SubmitSm(m), Decoded::DeliverSm(m) => {
                 s.source_addr = m.source_addr.into_bytes();
                 s.destination_addr = m.destination_addr.into_bytes();
                 s.short_message = m.short_message;
                 s.tlvs = m.tlvs.into_iter().map(|t| (t.tag, t.value)).collect();
-            }
-            Decoded::DeliverSm(m) => {
-                s.source_addr = m.source_addr.into_bytes();
-                s.destination_addr = m.destination_addr.into_bytes();
-                s.short_message = m.short_message;
-                s.tlvs = m.tlvs.into_iter().map(|t| (t.tag, t.value)).collect();
-            }
+            };
             Decoded::SubmitSmResp(m) => {
                 s.message_id = m.message_id.unwrap_or_default().into_bytes();
             }
             Decoded::EnquireLink(_) => {}
-        }
+        );
         s
     }
 }
@@ -318,36 +284,21 @@ pub mod smpp_codec {
             command_status: u32::from_be_bytes(frame[8..12].try_into().unwrap()),
             ..Summary::default()
         };
-        match d {
-            Decoded::SubmitSm(m) => {
+        match_alike!(d;
+            Decoded::SubmitSm(m), Decoded::DeliverSm(m) => {
                 s.sequence_number = m.sequence_number;
                 s.source_addr = m.source_addr.into_bytes();
                 s.destination_addr = m.dest_addr.into_bytes();
                 s.short_message = m.short_message;
-                s.tlvs = m
-                    .optional_params
-                    .into_iter()
-                    .map(|t| (t.tag, t.value))
-                    .collect();
-            }
-            Decoded::DeliverSm(m) => {
-                s.sequence_number = m.sequence_number;
-                s.source_addr = m.source_addr.into_bytes();
-                s.destination_addr = m.dest_addr.into_bytes();
-                s.short_message = m.short_message;
-                s.tlvs = m
-                    .optional_params
-                    .into_iter()
-                    .map(|t| (t.tag, t.value))
-                    .collect();
-            }
+                s.tlvs = m.optional_params.into_iter().map(|t| (t.tag, t.value)).collect();
+            };
             Decoded::SubmitSmResp(m) => {
                 s.sequence_number = m.sequence_number;
                 s.command_status = m.command_status;
                 s.message_id = m.message_id.into_bytes();
             }
             Decoded::EnquireLink(m) => s.sequence_number = m.sequence_number,
-        }
+        );
         s
     }
 }

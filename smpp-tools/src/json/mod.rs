@@ -393,6 +393,36 @@ impl<'a> Rd<'a> {
     }
 }
 
+/// Reads a count octet and that many list entries, each by `entry`; adds
+/// the count under `count_key` and the entries under `key`.
+fn put_list<'a>(
+    r: &mut Rd<'a>,
+    out: &mut Map<String, Value>,
+    count_key: &str,
+    key: &str,
+    mut entry: impl FnMut(&mut Rd<'a>, &mut Map<String, Value>) -> Option<()>,
+) -> Option<()> {
+    let count = r.u8()?;
+    let mut list = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        let mut e = Map::new();
+        entry(r, &mut e)?;
+        list.push(Value::Object(e));
+    }
+    put(out, count_key, count);
+    put(out, key, list);
+    Some(())
+}
+
+/// Reads an SME address: `dest_addr_ton`, `dest_addr_npi`,
+/// `destination_addr`.
+fn put_sme_address(r: &mut Rd<'_>, e: &mut Map<String, Value>) -> Option<()> {
+    put(e, "dest_addr_ton", r.u8()?);
+    put(e, "dest_addr_npi", r.u8()?);
+    put_cstr(e, "destination_addr", r.cstr()?);
+    Some(())
+}
+
 /// Walks the mandatory fields into `out`; returns the TLV octets after
 /// them.
 fn body_json<'a>(fields: &[F], body: &'a [u8], out: &mut Map<String, Value>) -> Option<&'a [u8]> {
@@ -406,39 +436,21 @@ fn body_json<'a>(fields: &[F], body: &'a [u8], out: &mut Map<String, Value>) -> 
                 put(out, "sm_length", len);
                 put(out, "short_message", hex(r.take(usize::from(len))?));
             }
-            Dests => {
-                let count = r.u8()?;
-                let mut list = Vec::with_capacity(usize::from(count));
-                for _ in 0..count {
-                    let flag = r.u8()?;
-                    let mut e = Map::new();
-                    put(&mut e, "dest_flag", flag);
-                    if flag == DEST_FLAG_DISTRIBUTION_LIST {
-                        put_cstr(&mut e, "dl_name", r.cstr()?);
-                    } else {
-                        put(&mut e, "dest_addr_ton", r.u8()?);
-                        put(&mut e, "dest_addr_npi", r.u8()?);
-                        put_cstr(&mut e, "destination_addr", r.cstr()?);
-                    }
-                    list.push(Value::Object(e));
+            Dests => put_list(&mut r, out, "number_of_dests", "dest_address", |r, e| {
+                let flag = r.u8()?;
+                put(e, "dest_flag", flag);
+                if flag == DEST_FLAG_DISTRIBUTION_LIST {
+                    put_cstr(e, "dl_name", r.cstr()?);
+                } else {
+                    put_sme_address(r, e)?;
                 }
-                put(out, "number_of_dests", count);
-                put(out, "dest_address", list);
-            }
-            Unsuccess => {
-                let count = r.u8()?;
-                let mut list = Vec::with_capacity(usize::from(count));
-                for _ in 0..count {
-                    let mut e = Map::new();
-                    put(&mut e, "dest_addr_ton", r.u8()?);
-                    put(&mut e, "dest_addr_npi", r.u8()?);
-                    put_cstr(&mut e, "destination_addr", r.cstr()?);
-                    put(&mut e, "error_status_code", r.u32()?);
-                    list.push(Value::Object(e));
-                }
-                put(out, "no_unsuccess", count);
-                put(out, "unsuccess_sme", list);
-            }
+                Some(())
+            })?,
+            Unsuccess => put_list(&mut r, out, "no_unsuccess", "unsuccess_sme", |r, e| {
+                put_sme_address(r, e)?;
+                put(e, "error_status_code", r.u32()?);
+                Some(())
+            })?,
         }
     }
     Some(r.0)

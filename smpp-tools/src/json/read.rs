@@ -165,12 +165,8 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
                 out.extend_from_slice(&sm);
             }
             Dests => {
-                let given = body.num_opt("number_of_dests", 0xFF)?;
-                let list = seq(body, "dest_address")?;
-                check_count(given, list.len(), &body.path("number_of_dests"))?;
-                out.push(count_u8(list.len(), &body.path("dest_address"))?);
-                for (i, v) in list.into_iter().enumerate() {
-                    let mut e = Obj::new(&format!("{}[{i}]", body.path("dest_address")), v)?;
+                for e in list_entries(body, "number_of_dests", "dest_address", out)? {
+                    let mut e = e?;
                     let flag = e.num_opt("dest_flag", 0xFF)?;
                     let is_dl = match flag {
                         Some(1) => false,
@@ -193,12 +189,8 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
                 }
             }
             Unsuccess => {
-                let given = body.num_opt("no_unsuccess", 0xFF)?;
-                let list = seq(body, "unsuccess_sme")?;
-                check_count(given, list.len(), &body.path("no_unsuccess"))?;
-                out.push(count_u8(list.len(), &body.path("unsuccess_sme"))?);
-                for (i, v) in list.into_iter().enumerate() {
-                    let mut e = Obj::new(&format!("{}[{i}]", body.path("unsuccess_sme")), v)?;
+                for e in list_entries(body, "no_unsuccess", "unsuccess_sme", out)? {
+                    let mut e = e?;
                     out.push(e.u8("dest_addr_ton")?);
                     out.push(e.u8("dest_addr_npi")?);
                     out.cstr("destination_addr", &e.cstr("destination_addr")?);
@@ -210,6 +202,26 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
         }
     }
     Ok(())
+}
+
+/// Writes the count of the list `key` (`dest_address`, `unsuccess_sme`),
+/// which `count_key` may give too, and returns its entries, each read
+/// when it is reached.
+fn list_entries(
+    body: &mut Obj,
+    count_key: &str,
+    key: &str,
+    out: &mut PduWire,
+) -> Res<impl Iterator<Item = Res<Obj>> + use<>> {
+    let given = body.num_opt(count_key, 0xFF)?;
+    let list = seq(body, key)?;
+    check_count(given, list.len(), &body.path(count_key))?;
+    let at = body.path(key);
+    out.push(count_u8(list.len(), &at)?);
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .map(move |(i, v)| Obj::new(&format!("{at}[{i}]"), v)))
 }
 
 fn count_u8(n: usize, path: &str) -> Res<u8> {

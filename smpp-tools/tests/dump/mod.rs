@@ -1,4 +1,5 @@
-//! Runs the `smppdump` binary for the tests and reads what it prints.
+//! Runs the `smppdump` binary for the tests and reads what it prints;
+//! the octets of the PDUs the tests build.
 #![allow(dead_code)]
 
 use std::io::Write as _;
@@ -22,6 +23,13 @@ pub(crate) fn run(args: &[&str], input: impl AsRef<[u8]>) -> Output {
         .write_all(input.as_ref())
         .unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// The octets of a PDU, owned or borrowed: exactly its `encoded_len`.
+pub(crate) fn wire<B: AsRef<[u8]>>(pdu: &smpp_core::Pdu<B>) -> Vec<u8> {
+    let mut out = vec![0u8; pdu.encoded_len()];
+    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
+    out
 }
 
 /// The lines of standard output.

@@ -59,29 +59,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // One thread: the sessions, the producer and the receipt reader share
     // it, and the events of the sessions are seen from their first one.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("esme: {e}");
-            return ExitCode::from(exit::FAILED);
-        }
-    };
-    let outcome = runtime.block_on(async {
-        match cli.command {
-            Command::Send(args) => send::run(args).await,
-            Command::Bench(args) => bench::run(args).await,
-            Command::Listen(args) => listen::run(args).await,
-        }
-    });
-    match outcome {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(exit::INCOMPLETE),
-        Err(e) => {
-            eprintln!("esme: {e}");
-            ExitCode::from(exit::FAILED)
-        }
-    }
+    let mut runtime = tokio::runtime::Builder::new_current_thread();
+    smpp_tools::run_tool("esme", &mut runtime, exit::FAILED, async {
+        let complete = match cli.command {
+            Command::Send(args) => send::run(args).await?,
+            Command::Bench(args) => bench::run(args).await?,
+            Command::Listen(args) => listen::run(args).await?,
+        };
+        Ok(if complete {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(exit::INCOMPLETE)
+        })
+    })
 }

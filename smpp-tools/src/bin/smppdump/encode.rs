@@ -2,6 +2,10 @@
 //! for mandatory fields left out, `short_message_text`, and the keys of a
 //! capture's lines (`ts`, `src`, `dst`), which it ignores.
 
+use core::fmt;
+use std::collections::HashSet;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 use smpp_core::text::dcs::{Alphabet, DataCoding};
 use smpp_core::text::gsm7::{self, Tables};
@@ -216,6 +220,7 @@ fn fill_and_read(mut v: Value) -> Result<PduWire, String> {
 /// additions above. `Err` holds what is wrong with the line as JSON.
 pub(crate) fn read(line: &str) -> Result<PduWire, String> {
     let mut v: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    refuse_duplicate_keys(line)?;
     let Value::Object(top) = &mut v else {
         // Let the shape's own reading say what is wrong.
         return serde_json::from_str(line).map_err(|e| e.to_string());
@@ -246,6 +251,91 @@ pub(crate) fn read(line: &str) -> Result<PduWire, String> {
         // gives it, with its position.
         Err(_) if v == original => serde_json::from_str(line).map_err(|e| e.to_string()),
         Err(message) => Err(message),
+    }
+}
+
+/// Refuses a line in which an object gives a key twice, at any depth:
+/// reading it into a [`Value`] would keep the last value without a word,
+/// and a key given twice in a script's output is almost always a mistake.
+fn refuse_duplicate_keys(line: &str) -> Result<(), String> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    UniqueKeys { path: "" }
+        .deserialize(&mut de)
+        .map_err(|e| e.to_string())
+}
+
+/// Walks one JSON value; `path` is where it stands (`body`,
+/// `tlvs[0]`, empty at the top).
+struct UniqueKeys<'p> {
+    path: &'p str,
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKeys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        loop {
+            let path = format!("{}[{index}]", self.path);
+            if seq.next_element_seed(UniqueKeys { path: &path })?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.path.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", self.path)
+            };
+            if !seen.insert(key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key {path:?}: each key may be given once"
+                )));
+            }
+            map.next_value_seed(UniqueKeys { path: &path })?;
+        }
+        Ok(())
     }
 }
 

@@ -30,7 +30,8 @@
 //!   unpacked with the default tables for 0 and the GSM 7-bit groups
 //!   (0xF0-0xF3, ...), ASCII for 1, Latin-1 for 3, UCS-2 for 8 and the UCS-2
 //!   groups; other codings, and `esm_class` with UDHI, need `short_message`
-//!   in hex. `replace_sm` has no `data_coding`: GSM 7-bit.
+//!   in hex. `replace_sm` has no `data_coding`: GSM 7-bit. An object that
+//!   gives a key twice fails the line, naming the key (`body.source_addr`).
 //! - `--pretty`: a readable multi-line form instead of JSON, `content`
 //!   included.
 //! - `--port N` (repeatable): the SMPP ports of captures.

@@ -678,6 +678,14 @@ mod tests {
         }
 
         /// A handshake with client ISN 1000 and server ISN 5000.
+        /// A feed of `CLIENT` and `SERVER` on any port, past the
+        /// handshake.
+        fn connected() -> Self {
+            let mut f = Self::new(&[], CLIENT, SERVER);
+            f.handshake();
+            f
+        }
+
         fn handshake(&mut self) {
             self.send(0, true, 1000, None, "S", &[]);
             self.send(0, false, 5000, Some(1001), "S", &[]);
@@ -687,8 +695,7 @@ mod tests {
 
     #[test]
     fn split_and_batched_pdus_in_both_directions() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let (a, b, c) = (pdu(16, 1, 0), pdu(40, 2, 7), pdu(16, 3, 0));
         f.send(1, true, 1001, Some(5001), "", &a[..10]);
         f.send(
@@ -716,8 +723,7 @@ mod tests {
 
     #[test]
     fn out_of_order_duplicates_and_overlaps_give_each_pdu_once() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let stream = [pdu(16, 1, 0), pdu(30, 2, 1), pdu(16, 3, 0)].concat();
         // 0..20 arrives last; 20..40 twice; 30..62 overlaps it.
         f.send(1, true, 1021, None, "", &stream[20..40]);
@@ -739,8 +745,7 @@ mod tests {
 
     #[test]
     fn an_acknowledged_hole_is_one_gap_and_reading_resumes_at_a_header() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let stream = [pdu(16, 1, 0), pdu(40, 2, 9), pdu(40, 3, 9), pdu(16, 4, 0)].concat();
         f.send(1, true, 1001, None, "", &stream[..30]);
         // 30..60 never captured: the rest of PDU 2 and the start of PDU 3.
@@ -763,8 +768,7 @@ mod tests {
 
     #[test]
     fn holes_left_at_the_end_are_gaps_and_a_pdu_begun_is_cut() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let stream = [pdu(16, 1, 0), pdu(16, 2, 0), pdu(40, 3, 5)].concat();
         f.send(1, true, 1017, None, "", &stream[16..50]);
         f.finish();
@@ -824,8 +828,7 @@ mod tests {
 
     #[test]
     fn a_bad_length_is_reported_and_framing_resumes() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let mut bad = pdu(16, 1, 0);
         bad[3] = 15;
         f.send(
@@ -861,8 +864,7 @@ mod tests {
 
     #[test]
     fn reset_closes_and_a_new_syn_starts_over() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let stream = [pdu(16, 1, 0), pdu(16, 2, 0)].concat();
         f.send(1, true, 1017, None, "", &stream[16..]);
         f.send(2, false, 5001, None, "R", &[]);
@@ -884,8 +886,7 @@ mod tests {
 
     #[test]
     fn fin_in_both_directions_closes() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         let p = pdu(16, 1, 0);
         f.send(1, true, 1001, None, "F", &p);
         f.send(2, false, 5001, Some(1018), "F", &[]);
@@ -899,8 +900,7 @@ mod tests {
 
     #[test]
     fn out_of_order_octets_are_capped() {
-        let mut f = Feed::new(&[], CLIENT, SERVER);
-        f.handshake();
+        let mut f = Feed::connected();
         // 0..16 missing; then enquire_links out of order past the cap.
         let link = pdu(16, 7, 0);
         let count = MAX_OUT_OF_ORDER / 16 + 1;

@@ -125,23 +125,10 @@ fn parse_user(s: &str) -> Result<(String, String), String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("smsc-sim: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match runtime.block_on(run(args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("smsc-sim: {e}");
-            ExitCode::from(2)
-        }
-    }
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    smpp_tools::run_tool("smsc-sim", &mut runtime, 2, async {
+        run(args).await.map(|()| ExitCode::SUCCESS)
+    })
 }
 
 fn open_log(target: Option<&str>) -> io::Result<Option<Log>> {

@@ -332,11 +332,6 @@ fn message_id(n: u64) -> String {
     format!("{n:010}")
 }
 
-/// A message id of the simulator's, back as its number.
-fn parse_id(id: &[u8]) -> Option<u64> {
-    core::str::from_utf8(id).ok()?.parse().ok()
-}
-
 impl Inner {
     pub(crate) fn is_tls(&self, peer: Option<SocketAddr>) -> bool {
         peer.is_some_and(|p| lock(&self.tls_peers).contains(&p))
@@ -600,32 +595,44 @@ impl Inner {
         });
     }
 
+    /// Answers with `f` on the message of the account `system_id` whose id,
+    /// as the simulator writes it, is `id`; with `ESME_RINVMSGID` if there
+    /// is none.
+    fn with_message(
+        &self,
+        system_id: &[u8],
+        id: &[u8],
+        f: impl FnOnce(&mut Stored) -> Answer,
+    ) -> Answer {
+        let mut store = lock(&self.store);
+        let n = core::str::from_utf8(id).ok().and_then(|id| id.parse().ok());
+        match n.and_then(|n| store.get_mut(system_id, n)) {
+            Some(message) => f(message),
+            None => Answer::Status(CommandStatus::ESME_RINVMSGID),
+        }
+    }
+
     fn query(&self, system_id: &[u8], query: &QuerySm) -> Answer {
         bump(&self.counters.queries);
-        let mut store = lock(&self.store);
-        let Some(message) =
-            parse_id(query.message_id.as_bytes()).and_then(|n| store.get_mut(system_id, n))
-        else {
-            return Answer::Status(CommandStatus::ESME_RINVMSGID);
-        };
-        let final_date = message
-            .done
-            .and_then(|t| AbsoluteTime::from_unix_seconds(t, 0).ok())
-            .map(|t| String::from_utf8_lossy(&SmppTime::Absolute(t).format()).into_owned())
-            .unwrap_or_default();
-        response(
-            QuerySmRespBuilder::new(0)
-                .message_id(query.message_id.as_bytes())
-                .final_date(final_date)
-                .message_state(message.state)
-                .error_code(message.error)
-                .build(),
-        )
+        self.with_message(system_id, query.message_id.as_bytes(), |message| {
+            let final_date = message
+                .done
+                .and_then(|t| AbsoluteTime::from_unix_seconds(t, 0).ok())
+                .map(|t| String::from_utf8_lossy(&SmppTime::Absolute(t).format()).into_owned())
+                .unwrap_or_default();
+            response(
+                QuerySmRespBuilder::new(0)
+                    .message_id(query.message_id.as_bytes())
+                    .final_date(final_date)
+                    .message_state(message.state)
+                    .error_code(message.error)
+                    .build(),
+            )
+        })
     }
 
     fn cancel(&self, system_id: &[u8], cancel: &CancelSm) -> Answer {
         bump(&self.counters.cancels);
-        let mut store = lock(&self.store);
         let now = unix_now();
         let source = cancel.source_addr.as_bytes();
         let delete = |m: &mut Stored| {
@@ -633,19 +640,17 @@ impl Inner {
             m.done = Some(now);
         };
         if !cancel.message_id.is_empty() {
-            let Some(message) =
-                parse_id(cancel.message_id.as_bytes()).and_then(|n| store.get_mut(system_id, n))
-            else {
-                return Answer::Status(CommandStatus::ESME_RINVMSGID);
-            };
-            if !message.is_pending() || (!source.is_empty() && message.source.addr != source) {
-                return Answer::Status(CommandStatus::ESME_RCANCELFAIL);
-            }
-            delete(message);
-            return Answer::Ok;
+            return self.with_message(system_id, cancel.message_id.as_bytes(), |message| {
+                if !message.may_change(source) {
+                    return Answer::Status(CommandStatus::ESME_RCANCELFAIL);
+                }
+                delete(message);
+                Answer::Ok
+            });
         }
         // No message id: every pending message from the source to the
         // destination (and of the service type, if given).
+        let mut store = lock(&self.store);
         let dest = cancel.destination_addr.as_bytes();
         let service_type = cancel.service_type.as_bytes();
         let mut cancelled = 0usize;
@@ -668,23 +673,17 @@ impl Inner {
 
     fn replace(&self, system_id: &[u8], replace: &ReplaceSm) -> Answer {
         bump(&self.counters.replaces);
-        let mut store = lock(&self.store);
-        let Some(message) =
-            parse_id(replace.message_id.as_bytes()).and_then(|n| store.get_mut(system_id, n))
-        else {
-            return Answer::Status(CommandStatus::ESME_RINVMSGID);
-        };
-        let source = replace.source_addr.as_bytes();
-        if !message.is_pending() || (!source.is_empty() && message.source.addr != source) {
-            return Answer::Status(CommandStatus::ESME_RREPLACEFAIL);
-        }
-        let content = match replace.tlvs.get(TlvTag::MESSAGE_PAYLOAD) {
-            Some(tlv) if replace.short_message.is_empty() => owned(tlv.value),
-            _ => owned(&replace.short_message),
-        };
-        message.content = content;
-        message.registered_delivery = replace.registered_delivery;
-        Answer::Ok
+        self.with_message(system_id, replace.message_id.as_bytes(), |message| {
+            if !message.may_change(replace.source_addr.as_bytes()) {
+                return Answer::Status(CommandStatus::ESME_RREPLACEFAIL);
+            }
+            message.content = match replace.tlvs.get(TlvTag::MESSAGE_PAYLOAD) {
+                Some(tlv) if replace.short_message.is_empty() => owned(tlv.value),
+                _ => owned(&replace.short_message),
+            };
+            message.registered_delivery = replace.registered_delivery;
+            Answer::Ok
+        })
     }
 
     /// Sends a mobile-originated message (split as long as it needs) to

@@ -41,6 +41,12 @@ impl Stored {
     pub(crate) fn is_pending(&self) -> bool {
         !self.state.is_final()
     }
+
+    /// True while the message may still be cancelled or replaced by a
+    /// request naming `source` (empty: any source).
+    pub(crate) fn may_change(&self, source: &[u8]) -> bool {
+        self.is_pending() && (source.is_empty() || self.source.addr == source)
+    }
 }
 
 /// The kept messages, by message id.
