@@ -882,6 +882,17 @@ builder! {
     typed_tlv_setters
 }
 
+/// The constructors of [`HeaderOnlyBuilder`], one a command: `name =>
+/// COMMAND_ID` makes `name(sequence_number)`.
+macro_rules! header_only_constructors {
+    ($($(#[$doc:meta])* $name:ident => $command_id:ident;)+) => {$(
+        $(#[$doc])*
+        pub fn $name(sequence_number: u32) -> Self {
+            Self::of(CommandId::$command_id, sequence_number)
+        }
+    )+};
+}
+
 /// Builds the PDUs without mandatory fields: `enquire_link`, `unbind` (no
 /// body at all) and `generic_nack`, `enquire_link_resp`, `unbind_resp`,
 /// `cancel_sm_resp`, `replace_sm_resp`, `cancel_broadcast_sm_resp` (header
@@ -917,45 +928,27 @@ impl HeaderOnlyBuilder {
         }
     }
 
-    /// An `enquire_link`.
-    pub fn enquire_link(sequence_number: u32) -> Self {
-        Self::of(CommandId::ENQUIRE_LINK, sequence_number)
-    }
-
-    /// An `enquire_link_resp`.
-    pub fn enquire_link_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::ENQUIRE_LINK_RESP, sequence_number)
-    }
-
-    /// An `unbind`.
-    pub fn unbind(sequence_number: u32) -> Self {
-        Self::of(CommandId::UNBIND, sequence_number)
-    }
-
-    /// An `unbind_resp`.
-    pub fn unbind_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::UNBIND_RESP, sequence_number)
+    header_only_constructors! {
+        /// An `enquire_link`.
+        enquire_link => ENQUIRE_LINK;
+        /// An `enquire_link_resp`.
+        enquire_link_resp => ENQUIRE_LINK_RESP;
+        /// An `unbind`.
+        unbind => UNBIND;
+        /// An `unbind_resp`.
+        unbind_resp => UNBIND_RESP;
+        /// A `cancel_sm_resp`.
+        cancel_sm_resp => CANCEL_SM_RESP;
+        /// A `replace_sm_resp`.
+        replace_sm_resp => REPLACE_SM_RESP;
+        /// A `cancel_broadcast_sm_resp`.
+        cancel_broadcast_sm_resp => CANCEL_BROADCAST_SM_RESP;
     }
 
     /// A `generic_nack` with this status (sequence 0 when the failed PDU's
     /// could not be read).
     pub fn generic_nack(sequence_number: u32, status: CommandStatus) -> Self {
         Self::of(CommandId::GENERIC_NACK, sequence_number).command_status(status)
-    }
-
-    /// A `cancel_sm_resp`.
-    pub fn cancel_sm_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::CANCEL_SM_RESP, sequence_number)
-    }
-
-    /// A `replace_sm_resp`.
-    pub fn replace_sm_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::REPLACE_SM_RESP, sequence_number)
-    }
-
-    /// A `cancel_broadcast_sm_resp`.
-    pub fn cancel_broadcast_sm_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::CANCEL_BROADCAST_SM_RESP, sequence_number)
     }
 
     /// Sets `sequence_number`.
