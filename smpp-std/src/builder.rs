@@ -382,6 +382,24 @@ macro_rules! typed_tlv_setters {
     };
 }
 
+/// The setters of the header fields of every builder; `status_doc` says
+/// what `command_status` may be.
+macro_rules! header_setters {
+    ($status_doc:literal) => {
+        /// Sets `sequence_number`.
+        pub fn sequence_number(mut self, sequence_number: u32) -> Self {
+            self.sequence_number = sequence_number;
+            self
+        }
+
+        #[doc = $status_doc]
+        pub fn command_status(mut self, status: CommandStatus) -> Self {
+            self.command_status = status;
+            self
+        }
+    };
+}
+
 /// Defines a builder over a body struct.
 macro_rules! builder {
     (
@@ -432,17 +450,7 @@ macro_rules! builder {
                 }
             )+
 
-            /// Sets `sequence_number`.
-            pub fn sequence_number(mut self, sequence_number: u32) -> Self {
-                self.sequence_number = sequence_number;
-                self
-            }
-
-            /// Sets `command_status` (0 in requests).
-            pub fn command_status(mut self, status: CommandStatus) -> Self {
-                self.command_status = status;
-                self
-            }
+            header_setters!("Sets `command_status` (0 in requests).");
 
             $(
                 #[doc = concat!("Sets `", stringify!($cfield), "` (C-Octet String; the NUL is added on the wire).")]
@@ -951,17 +959,7 @@ impl HeaderOnlyBuilder {
         Self::of(CommandId::GENERIC_NACK, sequence_number).command_status(status)
     }
 
-    /// Sets `sequence_number`.
-    pub fn sequence_number(mut self, sequence_number: u32) -> Self {
-        self.sequence_number = sequence_number;
-        self
-    }
-
-    /// Sets `command_status`.
-    pub fn command_status(mut self, status: CommandStatus) -> Self {
-        self.command_status = status;
-        self
-    }
+    header_setters!("Sets `command_status`.");
 
     raw_tlv_setters!();
 

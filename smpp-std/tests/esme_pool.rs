@@ -281,9 +281,11 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
 #[tokio::test]
 async fn throttled_requests_back_off_and_go_again_when_asked() {
     bounded(async {
-        let smsc = Smsc::default();
-        smsc.throttle.store(true, Ordering::SeqCst);
-        let server = start(smsc).await;
+        let server = start(Smsc {
+            throttle: true.into(),
+            ..Smsc::default()
+        })
+        .await;
         let backoff = Backoff {
             initial: Duration::from_millis(10),
             max: Duration::from_millis(50),
@@ -308,9 +310,11 @@ async fn throttled_requests_back_off_and_go_again_when_asked() {
 #[tokio::test]
 async fn a_refused_bind_is_reported_and_tried_again() {
     bounded(async {
-        let smsc = Smsc::default();
-        smsc.refuse_binds.store(true, Ordering::SeqCst);
-        let server = start(smsc).await;
+        let server = start(Smsc {
+            refuse_binds: true.into(),
+            ..Smsc::default()
+        })
+        .await;
         let (esme, _incoming) = pool(&server.addr, |b| b.reconnect(quick()));
         let mut events = esme.events();
         for _ in 0..2 {
