@@ -80,6 +80,13 @@ pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
         .expect("the test hung")
 }
 
+/// Waits until `ready` holds, checking every few milliseconds.
+pub(crate) async fn until(ready: impl Fn() -> bool) {
+    while !ready() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// The default timers without `session_init_timer` and
 /// `enquire_link_timer`.
 pub(crate) fn quiet() -> Timers {
