@@ -240,6 +240,18 @@ fn spawn_receipts(
         .collect()
 }
 
+/// The session of `esme` ended for `reason`: its `Incoming` ends, and a
+/// request after it is refused, closed for that reason.
+async fn ended(esme: &Handle, incoming: &mut Incoming, reason: CloseReason) {
+    assert_eq!(esme.closed().await, reason);
+    assert!(incoming.recv().await.is_none());
+    let err = esme.submit_sm(submit("late")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Closed(closed) if closed == reason),
+        "{err:?}"
+    );
+}
+
 /// The server's session of the ESME `esme`, once it is bound.
 async fn session_of_esme(server: &Running<Smsc>) -> Handle {
     until(|| server.handle.session("esme").is_some()).await;
@@ -282,13 +294,7 @@ async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
             esme(BindType::Transmitter).with_password("wrong").unwrap(),
         )
         .await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))
-            ),
-            "{refused:?}"
-        );
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
         let other = Config::esme(BindType::Receiver)
             .with_system_id("stranger")
             .unwrap();
@@ -740,13 +746,7 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
         smsc.gate.0.add_permits(1);
         assert!(waiting.await.unwrap().unwrap().is_ok());
         unbinding.await.unwrap().unwrap();
-        assert_eq!(esme.closed().await, CloseReason::Unbound);
-        assert!(incoming.recv().await.is_none());
-        let err = esme.submit_sm(submit("u3")).await.unwrap_err();
-        assert!(
-            matches!(err, Error::Closed(CloseReason::Unbound)),
-            "{err:?}"
-        );
+        ended(&esme, &mut incoming, CloseReason::Unbound).await;
         until(|| smsc.closed() == [CloseReason::Unbound]).await;
         server.stop().await;
     })
@@ -792,13 +792,7 @@ async fn a_bind_over_the_limit_is_refused_until_one_ends() {
         let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter)).await;
         // A second bind finds the one place taken: refused, counted.
         let refused = client::connect(addr, esme(BindType::Receiver)).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
-            ),
-            "{refused:?}"
-        );
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RBINDFAIL);
         assert_eq!(handle.stats().binds_refused_full, 1);
         assert_eq!(handle.sessions().len(), 1);
         // Once the first ends, the place is free again.
@@ -950,11 +944,8 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
         assert_eq!(nack.sequence_number, 6);
 
         // The session carries on: a good submit_sm is answered.
-        let good = SubmitSmBuilder::new(7)
-            .destination_addr("447700900123")
-            .short_message("ok")
-            .build()
-            .unwrap();
+        let mut good = submit("ok");
+        good.sequence_number = 7;
         raw.send(good).await.unwrap();
         let resp = next(&mut raw).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
@@ -1094,13 +1085,7 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
             }
         }
         assert_eq!(answered, 1);
-        assert_eq!(esme.closed().await, CloseReason::Disconnected);
-        assert!(incoming.recv().await.is_none());
-        let err = esme.submit_sm(submit("late")).await.unwrap_err();
-        assert!(
-            matches!(err, Error::Closed(CloseReason::Disconnected)),
-            "{err:?}"
-        );
+        ended(&esme, &mut incoming, CloseReason::Disconnected).await;
     })
     .await;
 }

@@ -60,6 +60,13 @@ fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
     (Arc::new(server), Arc::new(client))
 }
 
+/// The test SMSC on a TLS port (with `mc`), and a client configuration
+/// that trusts it.
+async fn tls_smsc(mc: Config) -> (Running<Smsc>, Arc<rustls::ClientConfig>) {
+    let (server_tls, client_tls) = pki();
+    (Running::start_tls(Smsc, mc, server_tls).await, client_tls)
+}
+
 fn esme_config(password: &str) -> Config {
     Config::esme(BindType::Transceiver)
         .with_system_id("esme")
@@ -72,8 +79,7 @@ fn esme_config(password: &str) -> Config {
 #[tokio::test]
 async fn an_esme_binds_and_submits_over_tls() {
     bounded(async {
-        let (server_tls, client_tls) = pki();
-        let server = Running::start_tls(Smsc, Config::mc(), server_tls).await;
+        let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
 
         let (esme, _incoming) = client::connect_tls(
@@ -101,13 +107,7 @@ async fn an_esme_binds_and_submits_over_tls() {
         // The bind is checked as on plain TCP.
         let refused =
             client::connect_tls(addr, "127.0.0.1", client_tls, esme_config("wrong")).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))
-            ),
-            "{refused:?}"
-        );
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
         esme.unbind().await.unwrap();
         assert_eq!(esme.closed().await, CloseReason::Unbound);
         server.stop().await;
@@ -118,8 +118,7 @@ async fn an_esme_binds_and_submits_over_tls() {
 #[tokio::test]
 async fn a_certificate_for_another_name_is_refused() {
     bounded(async {
-        let (server_tls, client_tls) = pki();
-        let server = Running::start_tls(Smsc, Config::mc(), server_tls).await;
+        let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
         let wrong =
             client::connect_tls(addr, "smsc.example.com", client_tls, esme_config("secret")).await;
@@ -136,12 +135,11 @@ async fn a_certificate_for_another_name_is_refused() {
 #[tokio::test]
 async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
     bounded(async {
-        let (server_tls, _) = pki();
         let mc = Config::mc().with_timers(smpp_core::session::Timers {
             session_init_timer: Some(Duration::from_secs(1)),
             ..smpp_core::session::Timers::DEFAULT
         });
-        let server = Running::start_tls(Smsc, mc, server_tls).await;
+        let (server, _) = tls_smsc(mc).await;
         let addr = server.addr;
         // The bind is no TLS ClientHello: the server drops the connection.
         let plain = client::connect(addr, esme_config("secret")).await;

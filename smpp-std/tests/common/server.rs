@@ -80,6 +80,17 @@ pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
         .expect("the test hung")
 }
 
+/// `result` is a bind the MC refused with `status`.
+pub(crate) fn assert_bind_refused<T: core::fmt::Debug>(
+    result: &Result<T, smpp_std::session::Error>,
+    status: smpp_core::CommandStatus,
+) {
+    assert!(
+        matches!(result, Err(smpp_std::session::Error::BindRefused(s)) if *s == status),
+        "{result:?}"
+    );
+}
+
 /// Waits until `ready` holds, checking every few milliseconds.
 pub(crate) async fn until(ready: impl Fn() -> bool) {
     while !ready() {

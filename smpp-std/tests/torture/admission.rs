@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, CloseReason, Timers};
 use smpp_std::server::{ServerHandle, ServerStats};
-use smpp_std::session::{Error, Handle};
+use smpp_std::session::Handle;
 use smpp_std::{HeaderOnlyBuilder, client};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
@@ -143,13 +143,7 @@ fn binds_beyond_the_cap_of_bound_sessions_are_refused_and_counted() {
             bound.push(raw);
         }
         let refused = client::connect(server.addr, esme(BindType::Transmitter)).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
-            ),
-            "{refused:?}"
-        );
+        crate::server::assert_bind_refused(&refused, CommandStatus::ESME_RBINDFAIL);
         let stats = server.handle.stats();
         assert_eq!(stats.bound, 2, "{stats:?}");
         assert_eq!(stats.binds_refused_full, 1, "{stats:?}");
