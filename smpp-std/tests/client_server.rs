@@ -884,18 +884,27 @@ async fn dropping_every_handle_unbinds() {
 
 // ------------------------------------------------------------ raw peers
 
+/// The bind of `esme`/`secret` as `bind_type`.
+fn bind(bind_type: BindType, sequence_number: u32) -> Pdu {
+    let bind = match bind_type {
+        BindType::Transmitter => BindBuilder::transmitter(sequence_number),
+        BindType::Receiver => BindBuilder::receiver(sequence_number),
+        BindType::Transceiver => BindBuilder::transceiver(sequence_number),
+    };
+    bind.system_id("esme").password("secret").build().unwrap()
+}
+
+/// The raw peer sends `pdu`; the next PDU it receives.
+async fn exchange(framed: &mut Framed<TcpStream, PduCodec>, pdu: Pdu) -> Pdu {
+    framed.send(pdu).await.unwrap();
+    next(framed).await
+}
+
 /// Connects a raw ESME and binds it by hand.
 async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, PduCodec> {
     let stream = TcpStream::connect(addr).await.unwrap();
     let mut framed = Framed::new(stream, PduCodec::new());
-    let bind = match bind_type {
-        BindType::Transmitter => BindBuilder::transmitter(1),
-        BindType::Receiver => BindBuilder::receiver(1),
-        BindType::Transceiver => BindBuilder::transceiver(1),
-    };
-    let bind = bind.system_id("esme").password("secret").build().unwrap();
-    framed.send(bind).await.unwrap();
-    let resp = next(&mut framed).await;
+    let resp = exchange(&mut framed, bind(bind_type, 1)).await;
     assert_eq!(resp.command_id(), bind_type.command_id().response());
     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
     framed
@@ -946,8 +955,7 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
         // The session carries on: a good submit_sm is answered.
         let mut good = submit("ok");
         good.sequence_number = 7;
-        raw.send(good).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, good).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
         assert_eq!(resp.sequence_number, 7);
         let Body::SubmitSmResp(Some(r)) = &resp.body else {
@@ -987,30 +995,17 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
             .destination_addr("447700900123")
             .build()
             .unwrap();
-        raw.send(early).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, early).await;
         assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
         assert_eq!(resp.command_status, CommandStatus::ESME_RINVBNDSTS);
         assert_eq!(resp.sequence_number, 3);
         assert_eq!(server.smsc.received.load(Ordering::SeqCst), 0);
         // The connection stays usable: the bind goes through.
-        let bind = BindBuilder::transmitter(4)
-            .system_id("esme")
-            .password("secret")
-            .build()
-            .unwrap();
-        raw.send(bind).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, bind(BindType::Transmitter, 4)).await;
         assert_eq!(resp.command_id(), CommandId::BIND_TRANSMITTER_RESP);
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
         // A bind on a bound session: ESME_RALYBND.
-        let again = BindBuilder::transmitter(5)
-            .system_id("esme")
-            .password("secret")
-            .build()
-            .unwrap();
-        raw.send(again).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, bind(BindType::Transmitter, 5)).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_RALYBND);
         drop(raw);
         server.stop().await;
