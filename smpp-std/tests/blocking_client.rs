@@ -994,6 +994,10 @@ fn a_stream_layered_over_a_socket_runs_the_session() {
 // Against the crate's SMSC
 
 #[cfg(feature = "tokio")]
+#[path = "common/server.rs"]
+mod server;
+
+#[cfg(feature = "tokio")]
 mod against_the_server {
     use std::sync::{Arc, Mutex};
 
@@ -1021,11 +1025,7 @@ mod against_the_server {
 
     impl Handler for Smsc {
         async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
-            if bind.password() == b"secret" {
-                CommandStatus::ESME_ROK
-            } else {
-                CommandStatus::ESME_RINVPASWD
-            }
+            server::password_checked(bind)
         }
 
         async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {

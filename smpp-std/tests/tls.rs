@@ -17,17 +17,13 @@ use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
 
-use server::{Running, bounded};
+use server::{Running, bounded, password_checked};
 
 struct Smsc;
 
 impl Handler for Smsc {
     async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
-        if request.password() == b"secret" {
-            CommandStatus::ESME_ROK
-        } else {
-            CommandStatus::ESME_RINVPASWD
-        }
+        password_checked(request)
     }
 
     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {

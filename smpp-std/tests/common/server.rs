@@ -83,6 +83,15 @@ pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
         .expect("the test hung")
 }
 
+/// The answer of an SMSC that takes the password `secret` to `request`.
+pub(crate) fn password_checked(request: &BindRequest) -> CommandStatus {
+    if request.password() == b"secret" {
+        CommandStatus::ESME_ROK
+    } else {
+        CommandStatus::ESME_RINVPASWD
+    }
+}
+
 /// An SMSC that takes every bind and answers every request with the
 /// `message_id` `id`, but refuses with `ESME_RTHROTTLED` each whose
 /// `sequence_number` is a multiple of `throttle_every`, if set.
