@@ -28,7 +28,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, response_timer_only, until};
+use server::{Running, response_timer_only, unbind_and_stop, until};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -204,12 +204,6 @@ async fn bound(smsc: Smsc, config: Config) -> (Running<Smsc>, Handle, Incoming) 
     (server, esme, incoming)
 }
 
-/// Unbinds `esme`, then stops `server`.
-async fn unbind_and_stop(esme: &Handle, server: Running<Smsc>) {
-    esme.unbind().await.unwrap();
-    server.stop().await;
-}
-
 /// `count` `submit_sm` (texts `<prefix>0` on) sent at once, each by a clone
 /// of `esme` from a task of its own.
 fn spawn_submits(
@@ -278,8 +272,7 @@ async fn a_bind_with_the_right_password_is_accepted() {
         );
         assert_eq!(server.handle.sessions().len(), 1);
         assert_eq!(server.smsc.bound.lock().unwrap().len(), 1);
-        esme.unbind().await.unwrap();
-        let smsc = server.stop().await;
+        let smsc = unbind_and_stop(&esme, server).await;
         assert_eq!(smsc.closed(), [CloseReason::Unbound]);
     })
     .await;

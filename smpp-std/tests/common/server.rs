@@ -76,6 +76,12 @@ impl<H: Handler> Running<H> {
     }
 }
 
+/// Unbinds `esme`, then stops `server`; the server's handler.
+pub(crate) async fn unbind_and_stop<H: Handler>(esme: &Handle, server: Running<H>) -> Arc<H> {
+    esme.unbind().await.unwrap();
+    server.stop().await
+}
+
 /// Runs `test`, failing if it takes more than 20 seconds.
 pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(20), test)
