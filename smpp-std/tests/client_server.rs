@@ -893,10 +893,14 @@ async fn exchange(framed: &mut Framed<TcpStream, PduCodec>, pdu: Pdu) -> Pdu {
     next(framed).await
 }
 
+/// A raw ESME connected to `addr`, not bound.
+async fn raw_connection(addr: SocketAddr) -> Framed<TcpStream, PduCodec> {
+    Framed::new(TcpStream::connect(addr).await.unwrap(), PduCodec::new())
+}
+
 /// Connects a raw ESME and binds it by hand.
 async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, PduCodec> {
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let mut framed = Framed::new(stream, PduCodec::new());
+    let mut framed = raw_connection(addr).await;
     let resp = exchange(&mut framed, bind(bind_type, 1)).await;
     assert_eq!(resp.command_id(), bind_type.command_id().response());
     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
@@ -982,8 +986,7 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
 async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
-        let stream = TcpStream::connect(server.addr).await.unwrap();
-        let mut raw = Framed::new(stream, PduCodec::new());
+        let mut raw = raw_connection(server.addr).await;
         let early = SubmitSmBuilder::new(3)
             .destination_addr("447700900123")
             .build()
@@ -1010,9 +1013,8 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
 async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
-        let mut stream = TcpStream::connect(server.addr).await.unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
-        let mut framed = Framed::new(stream, PduCodec::new());
+        let mut framed = raw_connection(server.addr).await;
+        write_raw(&mut framed, b"GET / HTTP/1.1\r\n\r\n").await;
         let nack = next(&mut framed).await;
         assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
         assert_eq!(nack.command_status, CommandStatus::ESME_RINVCMDLEN);

@@ -17,7 +17,7 @@ use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
 
-use server::{Running, bounded, password_checked};
+use server::{Running, bounded, password_checked, unbind_and_stop};
 
 struct Smsc;
 
@@ -104,9 +104,8 @@ async fn an_esme_binds_and_submits_over_tls() {
         let refused =
             client::connect_tls(addr, "127.0.0.1", client_tls, esme_config("wrong")).await;
         server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
-        esme.unbind().await.unwrap();
+        unbind_and_stop(&esme, server).await;
         assert_eq!(esme.closed().await, CloseReason::Unbound);
-        server.stop().await;
     })
     .await;
 }
