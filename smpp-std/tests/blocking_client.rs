@@ -103,12 +103,19 @@ fn message_id(response: &Pdu) -> Bytes {
 fn bound_mc<T: Send + 'static>(
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
 ) -> (SocketAddr, thread::JoinHandle<T>) {
-    let (listener, addr) = listen();
-    let mc = thread::spawn(move || {
+    mc_thread(move |listener| {
         let (mut mc, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
         script(&mut mc)
-    });
-    (addr, mc)
+    })
+}
+
+/// A loopback listener, and `mc` playing the MC on it on a thread of its
+/// own.
+fn mc_thread<T: Send + 'static>(
+    mc: impl FnOnce(TcpListener) -> T + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<T>) {
+    let (listener, addr) = listen();
+    (addr, thread::spawn(move || mc(listener)))
 }
 
 /// The next request of the MC, which the test expects within five seconds.
@@ -223,8 +230,7 @@ impl RawMc {
 #[test]
 fn a_bind_the_mc_accepts_gives_a_bound_client() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let (mut mc, bind) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
             mc.answer_unbind();
             (bind, mc.next())
@@ -254,8 +260,7 @@ fn a_bind_the_mc_accepts_gives_a_bound_client() {
 #[test]
 fn a_refused_bind_is_an_error_with_the_mcs_status() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let (mut mc, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_RINVPASWD);
             mc.next()
         });
@@ -275,8 +280,7 @@ fn a_refused_bind_is_an_error_with_the_mcs_status() {
 #[test]
 fn a_bind_without_answer_fails_after_the_response_timer() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let mut mc = RawMc::accept(&listener);
             let bind = mc.next().expect("a bind");
             (bind, mc.next())
@@ -898,8 +902,7 @@ fn unbind_waits_for_the_outstanding_requests_first() {
 #[test]
 fn dropping_a_bound_client_unbinds_and_close_does_not() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let (mut dropped, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
             dropped.answer_unbind();
             let after_drop = dropped.next();
