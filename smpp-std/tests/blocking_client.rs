@@ -1124,6 +1124,13 @@ mod against_the_server {
             });
         }
 
+        /// `client` unbinds; once its session closed, the SMSC stops.
+        fn unbind_and_stop<S: smpp_std::blocking::Transport>(self, client: &mut Client<S>) {
+            client.unbind().expect("unbound");
+            self.until_unbound();
+            self.stop();
+        }
+
         fn stop(self) -> Arc<Smsc> {
             self.handle.shutdown();
             self.runtime
@@ -1153,9 +1160,7 @@ mod against_the_server {
                 "{error:?}"
             );
 
-            client.unbind().expect("unbound");
-            smsc.until_unbound();
-            smsc.stop();
+            smsc.unbind_and_stop(&mut client);
         });
     }
 
@@ -1178,9 +1183,7 @@ mod against_the_server {
                 answered += 1;
             }
             assert_eq!(answered, N);
-            client.unbind().expect("unbound");
-            smsc.until_unbound();
-            smsc.stop();
+            smsc.unbind_and_stop(&mut client);
         });
     }
 
@@ -1280,9 +1283,7 @@ mod against_the_server {
                 .count();
             assert_eq!(answered, N);
             assert!(!client.get_ref().get_ref().conn.is_handshaking());
-            client.unbind().expect("unbound");
-            smsc.until_unbound();
-            smsc.stop();
+            smsc.unbind_and_stop(&mut client);
         });
     }
 }

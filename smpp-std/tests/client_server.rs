@@ -558,8 +558,7 @@ async fn the_servers_pushes_wait_for_its_window() {
             assert!(push.await.unwrap().unwrap().is_ok());
         }
         assert_eq!(session.available_window(), 4);
-        drop(raw);
-        server.stop().await;
+        hang_up_and_stop(raw, server).await;
     })
     .await;
 }
@@ -898,6 +897,12 @@ async fn raw_connection(addr: SocketAddr) -> Framed<TcpStream, PduCodec> {
     Framed::new(TcpStream::connect(addr).await.unwrap(), PduCodec::new())
 }
 
+/// The raw peer hangs up, then `server` stops (with nobody left to unbind).
+async fn hang_up_and_stop(raw: Framed<TcpStream, PduCodec>, server: Running<Smsc>) {
+    drop(raw);
+    server.stop().await;
+}
+
 /// Connects a raw ESME and binds it by hand.
 async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, PduCodec> {
     let mut framed = raw_connection(addr).await;
@@ -976,8 +981,7 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
                 CommandStatus::ESME_RINVCMDID
             ]
         );
-        drop(raw);
-        server.stop().await;
+        hang_up_and_stop(raw, server).await;
     })
     .await;
 }
@@ -1003,8 +1007,7 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
         // A bind on a bound session: ESME_RALYBND.
         let resp = exchange(&mut raw, bind(BindType::Transmitter, 5)).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_RALYBND);
-        drop(raw);
-        server.stop().await;
+        hang_up_and_stop(raw, server).await;
     })
     .await;
 }
