@@ -204,32 +204,25 @@ async fn bound(smsc: Smsc, config: Config) -> (Running<Smsc>, Handle, Incoming) 
     (server, esme, incoming)
 }
 
-/// `count` `submit_sm` (texts `<prefix>0` on) sent at once, each by a clone
-/// of `esme` from a task of its own.
-fn spawn_submits(
-    esme: &Handle,
+/// `count` PDUs made by `make` (of `<prefix>0` on) sent at once, each by a
+/// clone of `handle` from a task of its own: `submit_sm` by an ESME, or
+/// `deliver_sm` (receipts) by the MC.
+fn spawn_each(
+    handle: &Handle,
+    make: fn(&str) -> Pdu,
     prefix: &str,
     count: usize,
 ) -> Vec<JoinHandle<Result<SmResponse, Error>>> {
     (0..count)
         .map(|n| {
-            let (esme, text) = (esme.clone(), format!("{prefix}{n}"));
-            tokio::spawn(async move { esme.submit_sm(submit(&text)).await })
-        })
-        .collect()
-}
-
-/// `count` delivery receipts (of `<prefix>0` on) pushed at once, each by a
-/// clone of `session` from a task of its own.
-fn spawn_receipts(
-    session: &Handle,
-    prefix: &str,
-    count: usize,
-) -> Vec<JoinHandle<Result<SmResponse, Error>>> {
-    (0..count)
-        .map(|n| {
-            let (session, id) = (session.clone(), format!("{prefix}{n}"));
-            tokio::spawn(async move { session.deliver_sm(receipt_for(&id)).await })
+            let (handle, pdu) = (handle.clone(), make(&format!("{prefix}{n}")));
+            tokio::spawn(async move {
+                if pdu.command_id() == CommandId::DELIVER_SM {
+                    handle.deliver_sm(pdu).await
+                } else {
+                    handle.submit_sm(pdu).await
+                }
+            })
         })
         .collect()
 }
@@ -377,7 +370,7 @@ async fn the_window_holds_requests_back_until_responses_free_slots() {
     bounded(async {
         let config = esme(BindType::Transmitter).with_window(8);
         let (server, esme, _incoming) = bound(Smsc::with(Mode::Gated), config).await;
-        let tasks = spawn_submits(&esme, "w", 40);
+        let tasks = spawn_each(&esme, submit, "w", 40);
         let smsc = Arc::clone(&server.smsc);
         until(|| smsc.received.load(Ordering::SeqCst) == 8).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -532,7 +525,7 @@ async fn the_servers_pushes_wait_for_its_window() {
         let server = Running::start(Smsc::default(), mc().with_window(4)).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
         let session = session_of_esme(&server).await;
-        let pushes = spawn_receipts(&session, "q", 20);
+        let pushes = spawn_each(&session, receipt_for, "q", 20);
         let mut unanswered = Vec::new();
         for _ in 0..4 {
             unanswered.push(next(&mut raw).await);
@@ -811,7 +804,7 @@ async fn a_rate_limit_spaces_the_requests_of_every_clone() {
         esme.set_max_rate(Some(20));
         assert_eq!(esme.max_rate(), Some(20));
         // Ten requests at once from ten clones: one limit for all.
-        let sends = spawn_submits(&esme, "r", 10);
+        let sends = spawn_each(&esme, submit, "r", 10);
         // enquire_link is not held back behind them.
         until(|| !server.smsc.arrivals.lock().unwrap().is_empty()).await;
         esme.enquire_link().await.unwrap();
@@ -837,7 +830,7 @@ async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         // One per second: the fifth would go out four seconds from now.
         esme.set_max_rate(Some(1));
-        let sends = spawn_submits(&esme, "w", 5);
+        let sends = spawn_each(&esme, submit, "w", 5);
         until(|| server.smsc.received.load(Ordering::SeqCst) == 1).await;
         esme.close();
         let results = timeout(Duration::from_secs(2), async {
@@ -1043,7 +1036,7 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
     bounded(async {
         let config = esme(BindType::Transceiver);
         let (esme, mut incoming, mut framed) = client_of_raw_mc(config).await;
-        let tasks = spawn_submits(&esme, "c", 20);
+        let tasks = spawn_each(&esme, submit, "c", 20);
         // Answer the first, then vanish with the rest in flight.
         let first = next(&mut framed).await;
         let resp = SubmitSmRespBuilder::new(first.sequence_number)
@@ -1089,7 +1082,7 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
         let session = session_of_esme(&server).await;
-        let pushes = spawn_receipts(&session, "p", 5);
+        let pushes = spawn_each(&session, receipt_for, "p", 5);
         for _ in 0..5 {
             assert_eq!(next(&mut raw).await.command_id(), CommandId::DELIVER_SM);
         }
