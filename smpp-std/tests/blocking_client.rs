@@ -103,8 +103,16 @@ fn message_id(response: &Pdu) -> Bytes {
 fn bound_mc<T: Send + 'static>(
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
 ) -> (SocketAddr, thread::JoinHandle<T>) {
+    answering_mc(CommandStatus::ESME_ROK, script)
+}
+
+/// As [`bound_mc`], answering the bind with `status`.
+fn answering_mc<T: Send + 'static>(
+    status: CommandStatus,
+    script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<T>) {
     mc_thread(move |listener| {
-        let (mut mc, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
+        let (mut mc, _) = RawMc::accept_bound(&listener, status);
         script(&mut mc)
     })
 }
@@ -260,10 +268,7 @@ fn a_bind_the_mc_accepts_gives_a_bound_client() {
 #[test]
 fn a_refused_bind_is_an_error_with_the_mcs_status() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = mc_thread(|listener| {
-            let (mut mc, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_RINVPASWD);
-            mc.next()
-        });
+        let (addr, mc) = answering_mc(CommandStatus::ESME_RINVPASWD, RawMc::next);
         let error = Client::connect(addr, esme(BindType::Transmitter)).unwrap_err();
         assert!(
             matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD)),

@@ -896,6 +896,13 @@ async fn hang_up_and_stop(raw: Framed<TcpStream, PduCodec>, server: Running<Smsc
     server.stop().await;
 }
 
+/// The test SMSC, and a raw ESME connected to it, not bound.
+async fn smsc_and_raw_connection() -> (Running<Smsc>, Framed<TcpStream, PduCodec>) {
+    let server = Running::start(Smsc::default(), mc()).await;
+    let raw = raw_connection(server.addr).await;
+    (server, raw)
+}
+
 /// Connects a raw ESME and binds it by hand.
 async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, PduCodec> {
     let mut framed = raw_connection(addr).await;
@@ -982,8 +989,7 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
 #[tokio::test]
 async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let mut raw = raw_connection(server.addr).await;
+        let (server, mut raw) = smsc_and_raw_connection().await;
         let early = SubmitSmBuilder::new(3)
             .destination_addr("447700900123")
             .build()
@@ -1008,8 +1014,7 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
 #[tokio::test]
 async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let mut framed = raw_connection(server.addr).await;
+        let (server, mut framed) = smsc_and_raw_connection().await;
         write_raw(&mut framed, b"GET / HTTP/1.1\r\n\r\n").await;
         let nack = next(&mut framed).await;
         assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
