@@ -382,6 +382,24 @@ macro_rules! typed_tlv_setters {
     };
 }
 
+/// The setters of the header fields of every builder; `status_doc` says
+/// what `command_status` may be.
+macro_rules! header_setters {
+    ($status_doc:literal) => {
+        /// Sets `sequence_number`.
+        pub fn sequence_number(mut self, sequence_number: u32) -> Self {
+            self.sequence_number = sequence_number;
+            self
+        }
+
+        #[doc = $status_doc]
+        pub fn command_status(mut self, status: CommandStatus) -> Self {
+            self.command_status = status;
+            self
+        }
+    };
+}
+
 /// Defines a builder over a body struct.
 macro_rules! builder {
     (
@@ -432,17 +450,7 @@ macro_rules! builder {
                 }
             )+
 
-            /// Sets `sequence_number`.
-            pub fn sequence_number(mut self, sequence_number: u32) -> Self {
-                self.sequence_number = sequence_number;
-                self
-            }
-
-            /// Sets `command_status` (0 in requests).
-            pub fn command_status(mut self, status: CommandStatus) -> Self {
-                self.command_status = status;
-                self
-            }
+            header_setters!("Sets `command_status` (0 in requests).");
 
             $(
                 #[doc = concat!("Sets `", stringify!($cfield), "` (C-Octet String; the NUL is added on the wire).")]
@@ -882,6 +890,17 @@ builder! {
     typed_tlv_setters
 }
 
+/// The constructors of [`HeaderOnlyBuilder`], one a command: `name =>
+/// COMMAND_ID` makes `name(sequence_number)`.
+macro_rules! header_only_constructors {
+    ($($(#[$doc:meta])* $name:ident => $command_id:ident;)+) => {$(
+        $(#[$doc])*
+        pub fn $name(sequence_number: u32) -> Self {
+            Self::of(CommandId::$command_id, sequence_number)
+        }
+    )+};
+}
+
 /// Builds the PDUs without mandatory fields: `enquire_link`, `unbind` (no
 /// body at all) and `generic_nack`, `enquire_link_resp`, `unbind_resp`,
 /// `cancel_sm_resp`, `replace_sm_resp`, `cancel_broadcast_sm_resp` (header
@@ -917,24 +936,21 @@ impl HeaderOnlyBuilder {
         }
     }
 
-    /// An `enquire_link`.
-    pub fn enquire_link(sequence_number: u32) -> Self {
-        Self::of(CommandId::ENQUIRE_LINK, sequence_number)
-    }
-
-    /// An `enquire_link_resp`.
-    pub fn enquire_link_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::ENQUIRE_LINK_RESP, sequence_number)
-    }
-
-    /// An `unbind`.
-    pub fn unbind(sequence_number: u32) -> Self {
-        Self::of(CommandId::UNBIND, sequence_number)
-    }
-
-    /// An `unbind_resp`.
-    pub fn unbind_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::UNBIND_RESP, sequence_number)
+    header_only_constructors! {
+        /// An `enquire_link`.
+        enquire_link => ENQUIRE_LINK;
+        /// An `enquire_link_resp`.
+        enquire_link_resp => ENQUIRE_LINK_RESP;
+        /// An `unbind`.
+        unbind => UNBIND;
+        /// An `unbind_resp`.
+        unbind_resp => UNBIND_RESP;
+        /// A `cancel_sm_resp`.
+        cancel_sm_resp => CANCEL_SM_RESP;
+        /// A `replace_sm_resp`.
+        replace_sm_resp => REPLACE_SM_RESP;
+        /// A `cancel_broadcast_sm_resp`.
+        cancel_broadcast_sm_resp => CANCEL_BROADCAST_SM_RESP;
     }
 
     /// A `generic_nack` with this status (sequence 0 when the failed PDU's
@@ -943,32 +959,7 @@ impl HeaderOnlyBuilder {
         Self::of(CommandId::GENERIC_NACK, sequence_number).command_status(status)
     }
 
-    /// A `cancel_sm_resp`.
-    pub fn cancel_sm_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::CANCEL_SM_RESP, sequence_number)
-    }
-
-    /// A `replace_sm_resp`.
-    pub fn replace_sm_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::REPLACE_SM_RESP, sequence_number)
-    }
-
-    /// A `cancel_broadcast_sm_resp`.
-    pub fn cancel_broadcast_sm_resp(sequence_number: u32) -> Self {
-        Self::of(CommandId::CANCEL_BROADCAST_SM_RESP, sequence_number)
-    }
-
-    /// Sets `sequence_number`.
-    pub fn sequence_number(mut self, sequence_number: u32) -> Self {
-        self.sequence_number = sequence_number;
-        self
-    }
-
-    /// Sets `command_status`.
-    pub fn command_status(mut self, status: CommandStatus) -> Self {
-        self.command_status = status;
-        self
-    }
+    header_setters!("Sets `command_status`.");
 
     raw_tlv_setters!();
 

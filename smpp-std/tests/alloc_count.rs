@@ -144,19 +144,22 @@ fn decoding_allocates_nothing_per_frame() {
     // SmppWriter::queue, many batches into a writer with room for all of
     // them: only the batch buffer's growth allocates (once, when a PDU
     // first takes it past the batch size), not the frame count.
-    let batch = 1024;
-    let stats = fewest(|| {
-        let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
-        let region = Region::new(GLOBAL);
-        for _ in 0..copies {
-            for pdu in &views {
-                writer.queue(pdu).unwrap();
-            }
+    // Each run writes the whole stream through `write` into a fresh writer.
+    let through_writer = |write: &dyn Fn(&mut SmppWriter<Vec<u8>>)| {
+        fewest(|| {
+            let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), 1024);
+            let region = Region::new(GLOBAL);
+            write(&mut writer);
+            let stats = region.change();
+            assert_eq!(writer.get_ref()[..], stream[..]);
+            stats
+        })
+    };
+    let stats = through_writer(&|writer| {
+        for pdu in views.iter().cycle().take(total) {
+            writer.queue(pdu).unwrap();
         }
         writer.flush().unwrap();
-        let stats = region.change();
-        assert_eq!(writer.get_ref()[..], stream[..]);
-        stats
     });
     assert!(
         stats.allocations + stats.reallocations <= 1,
@@ -165,17 +168,10 @@ fn decoding_allocates_nothing_per_frame() {
 
     // SmppWriter::send: each PDU fits the batch buffer, which is written
     // out at once, so nothing grows.
-    let stats = fewest(|| {
-        let mut writer = SmppWriter::with_batch(Vec::with_capacity(stream.len()), batch);
-        let region = Region::new(GLOBAL);
-        for _ in 0..copies {
-            for pdu in &owned {
-                writer.send(pdu).unwrap();
-            }
+    let stats = through_writer(&|writer| {
+        for pdu in owned.iter().cycle().take(total) {
+            writer.send(pdu).unwrap();
         }
-        let stats = region.change();
-        assert_eq!(writer.get_ref()[..], stream[..]);
-        stats
     });
     assert_eq!(
         stats.allocations + stats.reallocations,

@@ -103,12 +103,27 @@ fn message_id(response: &Pdu) -> Bytes {
 fn bound_mc<T: Send + 'static>(
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
 ) -> (SocketAddr, thread::JoinHandle<T>) {
-    let (listener, addr) = listen();
-    let mc = thread::spawn(move || {
-        let (mut mc, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
+    answering_mc(CommandStatus::ESME_ROK, script)
+}
+
+/// As [`bound_mc`], answering the bind with `status`.
+fn answering_mc<T: Send + 'static>(
+    status: CommandStatus,
+    script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<T>) {
+    mc_thread(move |listener| {
+        let (mut mc, _) = RawMc::accept_bound(&listener, status);
         script(&mut mc)
-    });
-    (addr, mc)
+    })
+}
+
+/// A loopback listener, and `mc` playing the MC on it on a thread of its
+/// own.
+fn mc_thread<T: Send + 'static>(
+    mc: impl FnOnce(TcpListener) -> T + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<T>) {
+    let (listener, addr) = listen();
+    (addr, thread::spawn(move || mc(listener)))
 }
 
 /// The next request of the MC, which the test expects within five seconds.
@@ -223,8 +238,7 @@ impl RawMc {
 #[test]
 fn a_bind_the_mc_accepts_gives_a_bound_client() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let (mut mc, bind) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
             mc.answer_unbind();
             (bind, mc.next())
@@ -254,11 +268,7 @@ fn a_bind_the_mc_accepts_gives_a_bound_client() {
 #[test]
 fn a_refused_bind_is_an_error_with_the_mcs_status() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
-            let (mut mc, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_RINVPASWD);
-            mc.next()
-        });
+        let (addr, mc) = answering_mc(CommandStatus::ESME_RINVPASWD, RawMc::next);
         let error = Client::connect(addr, esme(BindType::Transmitter)).unwrap_err();
         assert!(
             matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD)),
@@ -275,8 +285,7 @@ fn a_refused_bind_is_an_error_with_the_mcs_status() {
 #[test]
 fn a_bind_without_answer_fails_after_the_response_timer() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let mut mc = RawMc::accept(&listener);
             let bind = mc.next().expect("a bind");
             (bind, mc.next())
@@ -898,8 +907,7 @@ fn unbind_waits_for_the_outstanding_requests_first() {
 #[test]
 fn dropping_a_bound_client_unbinds_and_close_does_not() {
     bounded(Duration::from_secs(20), || {
-        let (listener, addr) = listen();
-        let mc = thread::spawn(move || {
+        let (addr, mc) = mc_thread(|listener| {
             let (mut dropped, _) = RawMc::accept_bound(&listener, CommandStatus::ESME_ROK);
             dropped.answer_unbind();
             let after_drop = dropped.next();
@@ -994,6 +1002,10 @@ fn a_stream_layered_over_a_socket_runs_the_session() {
 // Against the crate's SMSC
 
 #[cfg(feature = "tokio")]
+#[path = "common/server.rs"]
+mod server;
+
+#[cfg(feature = "tokio")]
 mod against_the_server {
     use std::sync::{Arc, Mutex};
 
@@ -1021,11 +1033,7 @@ mod against_the_server {
 
     impl Handler for Smsc {
         async fn bind(&self, _cx: &Context, bind: &BindRequest) -> CommandStatus {
-            if bind.password() == b"secret" {
-                CommandStatus::ESME_ROK
-            } else {
-                CommandStatus::ESME_RINVPASWD
-            }
+            server::password_checked(bind)
         }
 
         async fn request(&self, cx: &Context, pdu: Pdu) -> Answer {
@@ -1121,6 +1129,13 @@ mod against_the_server {
             });
         }
 
+        /// `client` unbinds; once its session closed, the SMSC stops.
+        fn unbind_and_stop<S: smpp_std::blocking::Transport>(self, client: &mut Client<S>) {
+            client.unbind().expect("unbound");
+            self.until_unbound();
+            self.stop();
+        }
+
         fn stop(self) -> Arc<Smsc> {
             self.handle.shutdown();
             self.runtime
@@ -1150,9 +1165,7 @@ mod against_the_server {
                 "{error:?}"
             );
 
-            client.unbind().expect("unbound");
-            smsc.until_unbound();
-            smsc.stop();
+            smsc.unbind_and_stop(&mut client);
         });
     }
 
@@ -1175,9 +1188,7 @@ mod against_the_server {
                 answered += 1;
             }
             assert_eq!(answered, N);
-            client.unbind().expect("unbound");
-            smsc.until_unbound();
-            smsc.stop();
+            smsc.unbind_and_stop(&mut client);
         });
     }
 
@@ -1277,9 +1288,7 @@ mod against_the_server {
                 .count();
             assert_eq!(answered, N);
             assert!(!client.get_ref().get_ref().conn.is_handshaking());
-            client.unbind().expect("unbound");
-            smsc.until_unbound();
-            smsc.stop();
+            smsc.unbind_and_stop(&mut client);
         });
     }
 }

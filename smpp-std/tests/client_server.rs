@@ -17,7 +17,7 @@ use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
 use smpp_std::server::{BindRequest, Context, Handler, Server};
-use smpp_std::session::{Answer, Error, Handle, Incoming};
+use smpp_std::session::{Answer, Error, Handle, Incoming, SmResponse};
 use smpp_std::{
     BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
     SubmitSmRespBuilder, client,
@@ -25,9 +25,10 @@ use smpp_std::{
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, response_timer_only};
+use server::{Running, response_timer_only, unbind_and_stop, until};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -37,10 +38,11 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
     timeout(LIMIT, test).await.expect("the test hung")
 }
 
-fn esme(bind_type: BindType, password: &str) -> Config {
+/// The ESME `esme`/`secret`.
+fn esme(bind_type: BindType) -> Config {
     Config::esme(bind_type)
         .with_system_id("esme")
-        .and_then(|c| c.with_password(password))
+        .and_then(|c| c.with_password("secret"))
         .unwrap()
         .with_window(64)
         .with_timers(response_timer_only(Duration::from_secs(10)))
@@ -195,11 +197,52 @@ async fn connect(addr: SocketAddr, config: Config) -> (Handle, Incoming) {
     client::connect(addr, config).await.unwrap()
 }
 
-/// Waits until `ready` holds, checking every few milliseconds.
-async fn until(ready: impl Fn() -> bool) {
-    while !ready() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+/// The test SMSC running with [`mc`], and an ESME of `config` bound to it.
+async fn bound(smsc: Smsc, config: Config) -> (Running<Smsc>, Handle, Incoming) {
+    let server = Running::start(smsc, mc()).await;
+    let (esme, incoming) = connect(server.addr, config).await;
+    (server, esme, incoming)
+}
+
+/// `count` PDUs made by `make` (of `<prefix>0` on) sent at once, each by a
+/// clone of `handle` from a task of its own: `submit_sm` by an ESME, or
+/// `deliver_sm` (receipts) by the MC.
+fn spawn_each(
+    handle: &Handle,
+    make: fn(&str) -> Pdu,
+    prefix: &str,
+    count: usize,
+) -> Vec<JoinHandle<Result<SmResponse, Error>>> {
+    (0..count)
+        .map(|n| {
+            let (handle, pdu) = (handle.clone(), make(&format!("{prefix}{n}")));
+            tokio::spawn(async move {
+                if pdu.command_id() == CommandId::DELIVER_SM {
+                    handle.deliver_sm(pdu).await
+                } else {
+                    handle.submit_sm(pdu).await
+                }
+            })
+        })
+        .collect()
+}
+
+/// The session of `esme` ended for `reason`: its `Incoming` ends, and a
+/// request after it is refused, closed for that reason.
+async fn ended(esme: &Handle, incoming: &mut Incoming, reason: CloseReason) {
+    assert_eq!(esme.closed().await, reason);
+    assert!(incoming.recv().await.is_none());
+    let err = esme.submit_sm(submit("late")).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Closed(closed) if closed == reason),
+        "{err:?}"
+    );
+}
+
+/// The server's session of the ESME `esme`, once it is bound.
+async fn session_of_esme(server: &Running<Smsc>) -> Handle {
+    until(|| server.handle.session("esme").is_some()).await;
+    server.handle.session("esme").unwrap()
 }
 
 // ------------------------------------------------------------------ bind
@@ -207,16 +250,14 @@ async fn until(ready: impl Fn() -> bool) {
 #[tokio::test]
 async fn a_bind_with_the_right_password_is_accepted() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let (esme, _incoming) = connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transceiver)).await;
         let info = esme.bind_info().unwrap();
         assert_eq!(info.bind_type, BindType::Transceiver);
         assert_eq!(info.system_id.as_bytes(), b"SMSC");
         assert_eq!(esme.peer_addr(), Some(server.addr));
         assert_eq!(esme.window(), 64);
         // The server side knows the ESME by its system_id.
-        until(|| server.handle.session("esme").is_some()).await;
-        let session = server.handle.session("esme").unwrap();
+        let session = session_of_esme(&server).await;
         assert_eq!(session.system_id().unwrap().as_bytes(), b"esme");
         assert_eq!(
             session.bind_info().unwrap().bind_type,
@@ -224,8 +265,7 @@ async fn a_bind_with_the_right_password_is_accepted() {
         );
         assert_eq!(server.handle.sessions().len(), 1);
         assert_eq!(server.smsc.bound.lock().unwrap().len(), 1);
-        esme.unbind().await.unwrap();
-        let smsc = server.stop().await;
+        let smsc = unbind_and_stop(&esme, server).await;
         assert_eq!(smsc.closed(), [CloseReason::Unbound]);
     })
     .await;
@@ -235,14 +275,12 @@ async fn a_bind_with_the_right_password_is_accepted() {
 async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
-        let refused = client::connect(server.addr, esme(BindType::Transmitter, "wrong")).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))
-            ),
-            "{refused:?}"
-        );
+        let refused = client::connect(
+            server.addr,
+            esme(BindType::Transmitter).with_password("wrong").unwrap(),
+        )
+        .await;
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
         let other = Config::esme(BindType::Receiver)
             .with_system_id("stranger")
             .unwrap();
@@ -287,8 +325,8 @@ async fn a_configuration_of_the_wrong_side_is_refused() {
 async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
     const COUNT: usize = 10_000;
     bounded(async {
-        let server = Running::start(Smsc::with(Mode::Yield), mc()).await;
-        let (esme, _incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        let (server, esme, _incoming) =
+            bound(Smsc::with(Mode::Yield), esme(BindType::Transmitter)).await;
         // One task keeps the window full: queue() returns once the
         // request has its slot.
         let sender = {
@@ -309,7 +347,7 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
             let pdu = response.await.unwrap();
             assert_eq!(pdu.command_id(), CommandId::SUBMIT_SM_RESP);
             assert_eq!(pdu.command_status, CommandStatus::ESME_ROK);
-            let resp = smpp_std::session::SmResponse::from(pdu);
+            let resp = SmResponse::from(pdu);
             assert_eq!(resp.message_id.to_string(), format!("id-m{n}"));
             assert!(sequence_numbers.insert(resp.sequence_number));
         }
@@ -322,8 +360,7 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
             (1..=64).contains(&max),
             "{max} requests awaited answers at once"
         );
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -331,15 +368,9 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
 #[tokio::test]
 async fn the_window_holds_requests_back_until_responses_free_slots() {
     bounded(async {
-        let server = Running::start(Smsc::with(Mode::Gated), mc()).await;
-        let config = esme(BindType::Transmitter, "secret").with_window(8);
-        let (esme, _incoming) = connect(server.addr, config).await;
-        let tasks: Vec<_> = (0..40)
-            .map(|n| {
-                let esme = esme.clone();
-                tokio::spawn(async move { esme.submit_sm(submit(&format!("w{n}"))).await })
-            })
-            .collect();
+        let config = esme(BindType::Transmitter).with_window(8);
+        let (server, esme, _incoming) = bound(Smsc::with(Mode::Gated), config).await;
+        let tasks = spawn_each(&esme, submit, "w", 40);
         let smsc = Arc::clone(&server.smsc);
         until(|| smsc.received.load(Ordering::SeqCst) == 8).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -354,8 +385,7 @@ async fn the_window_holds_requests_back_until_responses_free_slots() {
         }
         assert_eq!(smsc.received.load(Ordering::SeqCst), 40);
         assert_eq!(smsc.max_in_flight.load(Ordering::SeqCst), 8);
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -370,9 +400,7 @@ async fn delivery_receipts_come_back_and_match_the_message_ids() {
             receipts: true,
             ..Smsc::default()
         };
-        let server = Running::start(smsc, mc()).await;
-        let (esme, mut incoming) =
-            connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let (server, esme, mut incoming) = bound(smsc, esme(BindType::Transceiver)).await;
         let receiver = tokio::spawn(async move {
             let mut ids = HashSet::new();
             while ids.len() < COUNT {
@@ -397,8 +425,7 @@ async fn delivery_receipts_come_back_and_match_the_message_ids() {
         // Every deliver_sm was answered ESME_ROK.
         let answered = Arc::clone(&server.smsc.receipts_answered);
         until(|| answered.load(Ordering::SeqCst) == COUNT).await;
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -406,10 +433,8 @@ async fn delivery_receipts_come_back_and_match_the_message_ids() {
 #[tokio::test]
 async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let (esme, mut incoming) = connect(server.addr, esme(BindType::Receiver, "secret")).await;
-        until(|| server.handle.session("esme").is_some()).await;
-        let session = server.handle.session("esme").unwrap();
+        let (server, esme, mut incoming) = bound(Smsc::default(), esme(BindType::Receiver)).await;
+        let session = session_of_esme(&server).await;
         let push = tokio::spawn(async move {
             let first = session.deliver_sm(receipt_for("a1")).await.unwrap();
             let second = session.deliver_sm(receipt_for("a2")).await.unwrap();
@@ -432,8 +457,7 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         let session = server.handle.session("esme").unwrap();
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -441,8 +465,7 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
 #[tokio::test]
 async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let (esme, _incoming) = connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transceiver)).await;
         // query_sm: this handler answers everything but submit_sm with
         // ESME_RINVCMDID.
         let query = smpp_std::QuerySmBuilder::new(1)
@@ -491,8 +514,7 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
         // The session is still fine.
         assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
         assert_eq!(esme.available_window(), 64);
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -502,14 +524,8 @@ async fn the_servers_pushes_wait_for_its_window() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc().with_window(4)).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
-        until(|| server.handle.session("esme").is_some()).await;
-        let session = server.handle.session("esme").unwrap();
-        let pushes: Vec<_> = (0..20)
-            .map(|n| {
-                let session = session.clone();
-                tokio::spawn(async move { session.deliver_sm(receipt_for(&format!("q{n}"))).await })
-            })
-            .collect();
+        let session = session_of_esme(&server).await;
+        let pushes = spawn_each(&session, receipt_for, "q", 20);
         let mut unanswered = Vec::new();
         for _ in 0..4 {
             unanswered.push(next(&mut raw).await);
@@ -535,8 +551,7 @@ async fn the_servers_pushes_wait_for_its_window() {
             assert!(push.await.unwrap().unwrap().is_ok());
         }
         assert_eq!(session.available_window(), 4);
-        drop(raw);
-        server.stop().await;
+        hang_up_and_stop(raw, server).await;
     })
     .await;
 }
@@ -557,6 +572,16 @@ async fn raw_mc(listener: &TcpListener) -> Framed<TcpStream, PduCodec> {
     framed
 }
 
+/// An ESME of `config` bound to a raw MC on a fresh listener, and the MC's
+/// end.
+async fn client_of_raw_mc(config: Config) -> (Handle, Incoming, Framed<TcpStream, PduCodec>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
+    let (esme, incoming) = connected.unwrap();
+    (esme, incoming, framed)
+}
+
 /// The next PDU the raw peer receives.
 async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
     let (_, pdu) = timeout(Duration::from_secs(5), framed.next())
@@ -570,16 +595,12 @@ async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
 #[tokio::test]
 async fn the_client_sends_enquire_link_when_the_link_is_idle() {
     bounded(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
             ..response_timer_only(Duration::from_millis(300))
         };
-        let config = esme(BindType::Transceiver, "secret").with_timers(timers);
-        let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
-        let (esme, _incoming) = connected.unwrap();
-        let mut framed = framed;
+        let config = esme(BindType::Transceiver).with_timers(timers);
+        let (esme, _incoming, mut framed) = client_of_raw_mc(config).await;
         for _ in 0..3 {
             let link = next(&mut framed).await;
             assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
@@ -654,11 +675,10 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
 #[tokio::test]
 async fn a_request_without_response_times_out_and_frees_its_slot() {
     bounded(async {
-        let server = Running::start(Smsc::with(Mode::Never), mc()).await;
-        let config = esme(BindType::Transmitter, "secret")
+        let config = esme(BindType::Transmitter)
             .with_timers(response_timer_only(Duration::from_millis(200)))
             .with_window(2);
-        let (esme, _incoming) = connect(server.addr, config).await;
+        let (server, esme, _incoming) = bound(Smsc::with(Mode::Never), config).await;
         let started = tokio::time::Instant::now();
         let (a, b) = tokio::join!(esme.submit_sm(submit("t1")), esme.submit_sm(submit("t2")));
         for result in [a, b] {
@@ -691,9 +711,8 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
 #[tokio::test]
 async fn the_client_unbinds_after_its_outstanding_requests() {
     bounded(async {
-        let server = Running::start(Smsc::with(Mode::Gated), mc()).await;
-        let (esme, mut incoming) =
-            connect(server.addr, esme(BindType::Transceiver, "secret")).await;
+        let (server, esme, mut incoming) =
+            bound(Smsc::with(Mode::Gated), esme(BindType::Transceiver)).await;
         let waiting = {
             let esme = esme.clone();
             tokio::spawn(async move { esme.submit_sm(submit("u1")).await })
@@ -712,13 +731,7 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
         smsc.gate.0.add_permits(1);
         assert!(waiting.await.unwrap().unwrap().is_ok());
         unbinding.await.unwrap().unwrap();
-        assert_eq!(esme.closed().await, CloseReason::Unbound);
-        assert!(incoming.recv().await.is_none());
-        let err = esme.submit_sm(submit("u3")).await.unwrap_err();
-        assert!(
-            matches!(err, Error::Closed(CloseReason::Unbound)),
-            "{err:?}"
-        );
+        ended(&esme, &mut incoming, CloseReason::Unbound).await;
         until(|| smsc.closed() == [CloseReason::Unbound]).await;
         server.stop().await;
     })
@@ -729,9 +742,8 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
 async fn the_server_unbinds_its_sessions_on_shutdown() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
-        let (tx, mut tx_incoming) =
-            connect(server.addr, esme(BindType::Transmitter, "secret")).await;
-        let (rx, mut rx_incoming) = connect(server.addr, esme(BindType::Receiver, "secret")).await;
+        let (tx, mut tx_incoming) = connect(server.addr, esme(BindType::Transmitter)).await;
+        let (rx, mut rx_incoming) = connect(server.addr, esme(BindType::Receiver)).await;
         until(|| server.handle.sessions().len() == 2).await;
         let smsc = server.stop().await;
         // Both ESMEs were unbound by the server; run() returned after both
@@ -762,22 +774,16 @@ async fn a_bind_over_the_limit_is_refused_until_one_ends() {
         let addr = server.local_addr().unwrap();
         let handle = server.handle();
         let task = tokio::spawn(server.run());
-        let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter, "secret")).await;
+        let (first, _first_incoming) = connect(addr, esme(BindType::Transmitter)).await;
         // A second bind finds the one place taken: refused, counted.
-        let refused = client::connect(addr, esme(BindType::Receiver, "secret")).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
-            ),
-            "{refused:?}"
-        );
+        let refused = client::connect(addr, esme(BindType::Receiver)).await;
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RBINDFAIL);
         assert_eq!(handle.stats().binds_refused_full, 1);
         assert_eq!(handle.sessions().len(), 1);
         // Once the first ends, the place is free again.
         first.unbind().await.unwrap();
         until(|| handle.stats().bound == 0).await;
-        let (second, _second_incoming) = connect(addr, esme(BindType::Receiver, "secret")).await;
+        let (second, _second_incoming) = connect(addr, esme(BindType::Receiver)).await;
         assert_eq!(second.bind_info().unwrap().bind_type, BindType::Receiver);
         until(|| handle.sessions().len() == 1).await;
         assert_eq!(smsc.bound.lock().unwrap().len(), 2);
@@ -793,18 +799,12 @@ async fn a_bind_over_the_limit_is_refused_until_one_ends() {
 #[tokio::test]
 async fn a_rate_limit_spaces_the_requests_of_every_clone() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let (esme, _incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         assert_eq!(esme.max_rate(), None);
         esme.set_max_rate(Some(20));
         assert_eq!(esme.max_rate(), Some(20));
         // Ten requests at once from ten clones: one limit for all.
-        let sends: Vec<_> = (0..10)
-            .map(|i| {
-                let esme = esme.clone();
-                tokio::spawn(async move { esme.submit_sm(submit(&format!("r{i}"))).await })
-            })
-            .collect();
+        let sends = spawn_each(&esme, submit, "r", 10);
         // enquire_link is not held back behind them.
         until(|| !server.smsc.arrivals.lock().unwrap().is_empty()).await;
         esme.enquire_link().await.unwrap();
@@ -819,8 +819,7 @@ async fn a_rate_limit_spaces_the_requests_of_every_clone() {
         assert!(span >= Duration::from_millis(400), "{span:?}");
         esme.set_max_rate(Some(0));
         assert_eq!(esme.max_rate(), None);
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -828,16 +827,10 @@ async fn a_rate_limit_spaces_the_requests_of_every_clone() {
 #[tokio::test]
 async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let (esme, _incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         // One per second: the fifth would go out four seconds from now.
         esme.set_max_rate(Some(1));
-        let sends: Vec<_> = (0..5)
-            .map(|i| {
-                let esme = esme.clone();
-                tokio::spawn(async move { esme.submit_sm(submit(&format!("w{i}"))).await })
-            })
-            .collect();
+        let sends = spawn_each(&esme, submit, "w", 5);
         until(|| server.smsc.received.load(Ordering::SeqCst) == 1).await;
         esme.close();
         let results = timeout(Duration::from_secs(2), async {
@@ -863,8 +856,7 @@ async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
 #[tokio::test]
 async fn dropping_every_handle_unbinds() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let (esme, incoming) = connect(server.addr, esme(BindType::Transmitter, "secret")).await;
+        let (server, esme, incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         let resp = esme.submit_sm(submit("d1")).await.unwrap();
         assert!(resp.is_ok());
         drop((esme, incoming));
@@ -877,18 +869,44 @@ async fn dropping_every_handle_unbinds() {
 
 // ------------------------------------------------------------ raw peers
 
+/// The bind of `esme`/`secret` as `bind_type`.
+fn bind(bind_type: BindType, sequence_number: u32) -> Pdu {
+    let bind = match bind_type {
+        BindType::Transmitter => BindBuilder::transmitter(sequence_number),
+        BindType::Receiver => BindBuilder::receiver(sequence_number),
+        BindType::Transceiver => BindBuilder::transceiver(sequence_number),
+    };
+    bind.system_id("esme").password("secret").build().unwrap()
+}
+
+/// The raw peer sends `pdu`; the next PDU it receives.
+async fn exchange(framed: &mut Framed<TcpStream, PduCodec>, pdu: Pdu) -> Pdu {
+    framed.send(pdu).await.unwrap();
+    next(framed).await
+}
+
+/// A raw ESME connected to `addr`, not bound.
+async fn raw_connection(addr: SocketAddr) -> Framed<TcpStream, PduCodec> {
+    Framed::new(TcpStream::connect(addr).await.unwrap(), PduCodec::new())
+}
+
+/// The raw peer hangs up, then `server` stops (with nobody left to unbind).
+async fn hang_up_and_stop(raw: Framed<TcpStream, PduCodec>, server: Running<Smsc>) {
+    drop(raw);
+    server.stop().await;
+}
+
+/// The test SMSC, and a raw ESME connected to it, not bound.
+async fn smsc_and_raw_connection() -> (Running<Smsc>, Framed<TcpStream, PduCodec>) {
+    let server = Running::start(Smsc::default(), mc()).await;
+    let raw = raw_connection(server.addr).await;
+    (server, raw)
+}
+
 /// Connects a raw ESME and binds it by hand.
 async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, PduCodec> {
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let mut framed = Framed::new(stream, PduCodec::new());
-    let bind = match bind_type {
-        BindType::Transmitter => BindBuilder::transmitter(1),
-        BindType::Receiver => BindBuilder::receiver(1),
-        BindType::Transceiver => BindBuilder::transceiver(1),
-    };
-    let bind = bind.system_id("esme").password("secret").build().unwrap();
-    framed.send(bind).await.unwrap();
-    let resp = next(&mut framed).await;
+    let mut framed = raw_connection(addr).await;
+    let resp = exchange(&mut framed, bind(bind_type, 1)).await;
     assert_eq!(resp.command_id(), bind_type.command_id().response());
     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
     framed
@@ -937,13 +955,9 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
         assert_eq!(nack.sequence_number, 6);
 
         // The session carries on: a good submit_sm is answered.
-        let good = SubmitSmBuilder::new(7)
-            .destination_addr("447700900123")
-            .short_message("ok")
-            .build()
-            .unwrap();
-        raw.send(good).await.unwrap();
-        let resp = next(&mut raw).await;
+        let mut good = submit("ok");
+        good.sequence_number = 7;
+        let resp = exchange(&mut raw, good).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
         assert_eq!(resp.sequence_number, 7);
         let Body::SubmitSmResp(Some(r)) = &resp.body else {
@@ -967,8 +981,7 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
                 CommandStatus::ESME_RINVCMDID
             ]
         );
-        drop(raw);
-        server.stop().await;
+        hang_up_and_stop(raw, server).await;
     })
     .await;
 }
@@ -976,40 +989,24 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
 #[tokio::test]
 async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let stream = TcpStream::connect(server.addr).await.unwrap();
-        let mut raw = Framed::new(stream, PduCodec::new());
+        let (server, mut raw) = smsc_and_raw_connection().await;
         let early = SubmitSmBuilder::new(3)
             .destination_addr("447700900123")
             .build()
             .unwrap();
-        raw.send(early).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, early).await;
         assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
         assert_eq!(resp.command_status, CommandStatus::ESME_RINVBNDSTS);
         assert_eq!(resp.sequence_number, 3);
         assert_eq!(server.smsc.received.load(Ordering::SeqCst), 0);
         // The connection stays usable: the bind goes through.
-        let bind = BindBuilder::transmitter(4)
-            .system_id("esme")
-            .password("secret")
-            .build()
-            .unwrap();
-        raw.send(bind).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, bind(BindType::Transmitter, 4)).await;
         assert_eq!(resp.command_id(), CommandId::BIND_TRANSMITTER_RESP);
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
         // A bind on a bound session: ESME_RALYBND.
-        let again = BindBuilder::transmitter(5)
-            .system_id("esme")
-            .password("secret")
-            .build()
-            .unwrap();
-        raw.send(again).await.unwrap();
-        let resp = next(&mut raw).await;
+        let resp = exchange(&mut raw, bind(BindType::Transmitter, 5)).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_RALYBND);
-        drop(raw);
-        server.stop().await;
+        hang_up_and_stop(raw, server).await;
     })
     .await;
 }
@@ -1017,10 +1014,8 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
 #[tokio::test]
 async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
     bounded(async {
-        let server = Running::start(Smsc::default(), mc()).await;
-        let mut stream = TcpStream::connect(server.addr).await.unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
-        let mut framed = Framed::new(stream, PduCodec::new());
+        let (server, mut framed) = smsc_and_raw_connection().await;
+        write_raw(&mut framed, b"GET / HTTP/1.1\r\n\r\n").await;
         let nack = next(&mut framed).await;
         assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
         assert_eq!(nack.command_status, CommandStatus::ESME_RINVCMDLEN);
@@ -1044,18 +1039,9 @@ async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
 #[tokio::test]
 async fn the_mc_closing_mid_flight_fails_every_pending_request() {
     bounded(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let config = esme(BindType::Transceiver, "secret");
-        let (connected, framed) = tokio::join!(client::connect(addr, config), raw_mc(&listener));
-        let (esme, mut incoming) = connected.unwrap();
-        let mut framed = framed;
-        let tasks: Vec<_> = (0..20)
-            .map(|n| {
-                let esme = esme.clone();
-                tokio::spawn(async move { esme.submit_sm(submit(&format!("c{n}"))).await })
-            })
-            .collect();
+        let config = esme(BindType::Transceiver);
+        let (esme, mut incoming, mut framed) = client_of_raw_mc(config).await;
+        let tasks = spawn_each(&esme, submit, "c", 20);
         // Answer the first, then vanish with the rest in flight.
         let first = next(&mut framed).await;
         let resp = SubmitSmRespBuilder::new(first.sequence_number)
@@ -1090,13 +1076,7 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
             }
         }
         assert_eq!(answered, 1);
-        assert_eq!(esme.closed().await, CloseReason::Disconnected);
-        assert!(incoming.recv().await.is_none());
-        let err = esme.submit_sm(submit("late")).await.unwrap_err();
-        assert!(
-            matches!(err, Error::Closed(CloseReason::Disconnected)),
-            "{err:?}"
-        );
+        ended(&esme, &mut incoming, CloseReason::Disconnected).await;
     })
     .await;
 }
@@ -1106,14 +1086,8 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
-        until(|| server.handle.session("esme").is_some()).await;
-        let session = server.handle.session("esme").unwrap();
-        let pushes: Vec<_> = (0..5)
-            .map(|n| {
-                let session = session.clone();
-                tokio::spawn(async move { session.deliver_sm(receipt_for(&format!("p{n}"))).await })
-            })
-            .collect();
+        let session = session_of_esme(&server).await;
+        let pushes = spawn_each(&session, receipt_for, "p", 5);
         for _ in 0..5 {
             assert_eq!(next(&mut raw).await.command_id(), CommandId::DELIVER_SM);
         }

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, Config, Timers};
-use smpp_std::client::{Backoff, Esme, EsmeEvent};
+use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
@@ -126,6 +126,34 @@ async fn start(smsc: Smsc) -> Running<Smsc> {
     Running::start(smsc, config).await
 }
 
+/// An [`Esme`] of [`esme_config`] to `addr`, with the settings `configure`
+/// gives it, started.
+fn pool(
+    addr: &impl ToString,
+    configure: impl FnOnce(EsmeBuilder) -> EsmeBuilder,
+) -> (Esme, EsmeIncoming) {
+    configure(Esme::builder(addr.to_string(), esme_config()))
+        .start()
+        .unwrap()
+}
+
+/// Each of `texts` submitted in turn, each answered `ESME_ROK`.
+async fn all_accepted(esme: &Esme, texts: impl IntoIterator<Item = String>) {
+    for text in texts {
+        let resp = esme.submit_sm(submit(&text)).await.unwrap();
+        assert!(resp.is_ok(), "{text}: {resp:?}");
+    }
+}
+
+/// The status of the next `BindFailed` event (`None`: no answer).
+async fn bind_failed(events: &mut broadcast::Receiver<EsmeEvent>) -> Option<CommandStatus> {
+    next_event(events, |e| match e {
+        EsmeEvent::BindFailed { status, .. } => Some(*status),
+        _ => None,
+    })
+    .await
+}
+
 /// The next event that `pick` accepts, skipping others.
 async fn next_event<T>(
     events: &mut broadcast::Receiver<EsmeEvent>,
@@ -143,11 +171,7 @@ async fn next_event<T>(
 async fn requests_spread_over_every_bind() {
     bounded(async {
         let server = start(Smsc::default()).await;
-        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .binds(3)
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (esme, _incoming) = pool(&server.addr, |b| b.binds(3).reconnect(quick()));
         esme.wait_bound(3).await.unwrap();
         assert_eq!(esme.sessions().len(), 3);
         let mut pending = Vec::new();
@@ -174,10 +198,7 @@ async fn requests_spread_over_every_bind() {
 async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
     bounded(async {
         let server = start(Smsc::default()).await;
-        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (esme, _incoming) = pool(&server.addr, |b| b.reconnect(quick()));
         let mut events = esme.events();
         esme.wait_bound(1).await.unwrap();
         assert!(esme.submit_sm(submit("m1")).await.unwrap().is_ok());
@@ -209,11 +230,7 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
     bounded(async {
         let server = start(Smsc::default()).await;
         *server.smsc.delay.lock().unwrap() = Some(Duration::from_millis(1));
-        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .binds(2)
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (esme, _incoming) = pool(&server.addr, |b| b.binds(2).reconnect(quick()));
         esme.wait_bound(2).await.unwrap();
         // The MC drops a session now and then while 2,000 messages go.
         let dropper = {
@@ -264,30 +281,24 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
 #[tokio::test]
 async fn throttled_requests_back_off_and_go_again_when_asked() {
     bounded(async {
-        let smsc = Smsc::default();
-        smsc.throttle.store(true, Ordering::SeqCst);
-        let server = start(smsc).await;
+        let server = start(Smsc {
+            throttle: true.into(),
+            ..Smsc::default()
+        })
+        .await;
         let backoff = Backoff {
             initial: Duration::from_millis(10),
             max: Duration::from_millis(50),
             factor: 2.0,
         };
-        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .throttle_backoff(backoff, 3)
-            .start()
-            .unwrap();
-        for n in 0..30 {
-            let resp = esme.submit_sm(submit(&format!("m{n}"))).await.unwrap();
-            assert!(resp.is_ok(), "m{n}: {resp:?}");
-        }
+        let (esme, _incoming) = pool(&server.addr, |b| b.throttle_backoff(backoff, 3));
+        all_accepted(&esme, (0..30).map(|n| format!("m{n}"))).await;
         let seen = server.smsc.seen.lock().unwrap().clone();
         assert!((0..30).all(|n| seen.get(&format!("m{n}")) == Some(&1)));
         esme.unbind().await;
 
         // Without the backoff the throttled answer is the answer.
-        let (plain, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .start()
-            .unwrap();
+        let (plain, _incoming) = pool(&server.addr, |b| b);
         let resp = plain.submit_sm(submit("m300")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RTHROTTLED);
         plain.unbind().await;
@@ -299,20 +310,15 @@ async fn throttled_requests_back_off_and_go_again_when_asked() {
 #[tokio::test]
 async fn a_refused_bind_is_reported_and_tried_again() {
     bounded(async {
-        let smsc = Smsc::default();
-        smsc.refuse_binds.store(true, Ordering::SeqCst);
-        let server = start(smsc).await;
-        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let server = start(Smsc {
+            refuse_binds: true.into(),
+            ..Smsc::default()
+        })
+        .await;
+        let (esme, _incoming) = pool(&server.addr, |b| b.reconnect(quick()));
         let mut events = esme.events();
         for _ in 0..2 {
-            let status = next_event(&mut events, |e| match e {
-                EsmeEvent::BindFailed { status, .. } => Some(*status),
-                _ => None,
-            })
-            .await;
+            let status = bind_failed(&mut events).await;
             assert_eq!(status, Some(CommandStatus::ESME_RINVPASWD));
         }
         server.smsc.refuse_binds.store(false, Ordering::SeqCst);
@@ -341,29 +347,22 @@ async fn an_unanswered_bind_times_out_and_is_reported() {
                 held.push(stream);
             }
         });
-        let (esme, _incoming) = Esme::builder(addr, esme_config())
-            .bind_timeout(Duration::from_millis(200))
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (esme, _incoming) = pool(&addr, |b| {
+            b.bind_timeout(Duration::from_millis(200))
+                .reconnect(quick())
+        });
         let mut events = esme.events();
         let started = tokio::time::Instant::now();
-        let status = next_event(&mut events, |e| match e {
-            EsmeEvent::BindFailed { status, .. } => Some(*status),
-            _ => None,
-        })
-        .await;
-        assert_eq!(status, None);
+        assert_eq!(bind_failed(&mut events).await, None);
         assert!(started.elapsed() < Duration::from_secs(3));
         // Nothing listens here at all.
         let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let nowhere = closed.local_addr().unwrap().to_string();
         drop(closed);
-        let (refused, _incoming) = Esme::builder(nowhere, esme_config())
-            .connect_timeout(Duration::from_millis(200))
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (refused, _incoming) = pool(&nowhere, |b| {
+            b.connect_timeout(Duration::from_millis(200))
+                .reconnect(quick())
+        });
         let mut events = refused.events();
         next_event(&mut events, |e| {
             matches!(e, EsmeEvent::ConnectFailed { .. }).then_some(())
@@ -378,11 +377,7 @@ async fn an_unanswered_bind_times_out_and_is_reported() {
 async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
     bounded(async {
         let server = start(Smsc::default()).await;
-        let (esme, _incoming) = Esme::builder(server.addr.to_string(), esme_config())
-            .binds(2)
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (esme, _incoming) = pool(&server.addr, |b| b.binds(2).reconnect(quick()));
         // Subscribed late, on a runtime that ran the sessions at once:
         // the first receiver still has every event from the start.
         esme.wait_bound(2).await.unwrap();
@@ -400,14 +395,7 @@ async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
             .filter(|e| matches!(e, EsmeEvent::Bound { .. }))
             .count();
         assert_eq!((connecting, bound), (2, 2), "{seen:?}");
-        for n in 0..10 {
-            assert!(
-                esme.submit_sm(submit(&format!("t{n}")))
-                    .await
-                    .unwrap()
-                    .is_ok()
-            );
-        }
+        all_accepted(&esme, (0..10).map(|n| format!("t{n}"))).await;
         for session in server.handle.sessions() {
             session.close();
         }
@@ -420,14 +408,7 @@ async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
                 _ => {}
             }
         }
-        for n in 10..20 {
-            assert!(
-                esme.submit_sm(submit(&format!("t{n}")))
-                    .await
-                    .unwrap()
-                    .is_ok()
-            );
-        }
+        all_accepted(&esme, (10..20).map(|n| format!("t{n}"))).await;
         esme.unbind().await;
         let traffic = esme.traffic();
         assert_eq!(traffic.sent_of(smpp_core::CommandId::SUBMIT_SM), 20);

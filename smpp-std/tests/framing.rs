@@ -190,20 +190,7 @@ fn reader_refuses_an_oversized_command_length() {
     let mut reader =
         SmppReader::with_decoder(&input[..], FrameDecoder::with_max_command_length(1024));
     let err = reader.read_frame().unwrap_err();
-    let StreamError::Framing(e) = &err else {
-        panic!("expected a framing error, got {err}");
-    };
-    assert!(matches!(
-        e.kind(),
-        ErrorKind::CommandLengthTooLong {
-            command_length: 1025,
-            max: 1024
-        }
-    ));
-    let reply = err.reply().unwrap();
-    assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
-    assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
-    assert_eq!(reply.sequence_number, 77);
+    common::assert_command_length_too_long(&err, 1025, 1024, 77);
     assert!(reader.read_frame().unwrap().is_none());
 
     // With the default maximum, a length just above it.
@@ -282,14 +269,28 @@ fn http_request_is_fatal() {
     }
 }
 
+/// A TLS record header (handshake, TLS 1.0 record version, length
+/// 0x0200), then the start of a `ClientHello`.
+const TLS_HELLO: [u8; 11] = [
+    0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03,
+];
+
+/// An `SSLv2` record length 0x2e with the high bit set, CLIENT-HELLO, version
+/// 3.1, cipher spec, session id and challenge lengths.
+const SSLV2_HELLO: [u8; 11] = [
+    0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10,
+];
+
+/// `start`, then `count` octets `filler`.
+fn hello(start: &[u8], filler: u8, count: usize) -> Vec<u8> {
+    let mut hello = start.to_vec();
+    hello.resize(start.len() + count, filler);
+    hello
+}
+
 #[test]
 fn tls_client_hello_is_fatal() {
-    // TLS record header (handshake, TLS 1.0 record version, length 0x0200),
-    // then the start of a ClientHello.
-    let mut hello = vec![
-        0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03,
-    ];
-    hello.extend_from_slice(&[0xab; 32]);
+    let mut hello = hello(&TLS_HELLO, 0xab, 32);
     assert_rejected_quickly(&hello, ForeignProtocol::Tls);
     // A TLS 1.2 record version.
     hello[2] = 0x03;
@@ -298,13 +299,7 @@ fn tls_client_hello_is_fatal() {
 
 #[test]
 fn sslv2_client_hello_is_fatal() {
-    // Record length 0x2e with the high bit set, CLIENT-HELLO, version 3.1,
-    // cipher spec, session id and challenge lengths.
-    let mut hello = vec![
-        0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10,
-    ];
-    hello.extend_from_slice(&[0x07; 37]);
-    assert_rejected_quickly(&hello, ForeignProtocol::Sslv2);
+    assert_rejected_quickly(&hello(&SSLV2_HELLO, 0x07, 37), ForeignProtocol::Sslv2);
 }
 
 #[test]

@@ -12,39 +12,20 @@ use core::time::Duration;
 use futures_util::StreamExt;
 use smpp_core::session::{BindType, Config, ProtocolError};
 use smpp_core::{CommandId, CommandStatus};
-use smpp_std::server::{BindRequest, Context, Handler, ServerHandle};
-use smpp_std::session::{Answer, Handle, Incoming};
+use smpp_std::server::ServerHandle;
+use smpp_std::session::{Handle, Incoming};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
 use tokio::io::AsyncWriteExt;
 
-use server::{Running, bounded, quiet};
+use server::{Running, Taker, bounded, quiet, until, watched};
 
-struct Smsc;
-
-impl Handler for Smsc {
-    async fn bind(&self, _cx: &Context, _request: &BindRequest) -> CommandStatus {
-        CommandStatus::ESME_ROK
-    }
-
-    async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
-        if pdu.sequence_number.is_multiple_of(10) {
-            Answer::Status(CommandStatus::ESME_RTHROTTLED)
-        } else {
-            Answer::message_id("id")
-        }
-    }
-}
-
+/// The test SMSC, throttling every tenth request, and the ESME `watched`
+/// bound to it.
 async fn pair() -> (ServerHandle, tokio::task::JoinHandle<()>, Handle, Incoming) {
-    let Running {
-        addr, handle, task, ..
-    } = Running::start(Smsc, Config::mc().with_timers(quiet())).await;
-    let config = Config::esme(BindType::Transmitter)
-        .with_system_id("watched")
-        .unwrap()
-        .with_window(8)
-        .with_timers(quiet());
-    let (esme, incoming) = client::connect(addr, config).await.unwrap();
+    let smsc = Taker {
+        throttle_every: Some(10),
+    };
+    let (Running { handle, task, .. }, esme, incoming) = watched(smsc).await;
     (handle, task, esme, incoming)
 }
 
@@ -54,14 +35,6 @@ fn submit() -> Pdu {
         .short_message("counted")
         .build()
         .unwrap()
-}
-
-/// Waits until `ready` holds (counters are published once per turn of the
-/// session's task).
-async fn until(ready: impl Fn() -> bool) {
-    while !ready() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
 }
 
 #[tokio::test]

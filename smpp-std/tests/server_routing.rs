@@ -11,7 +11,7 @@ mod server;
 use core::time::Duration;
 use std::sync::Mutex;
 
-use server::{Running, bounded, quiet};
+use server::{Running, bounded, quiet, unbind_and_stop};
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
@@ -121,8 +121,7 @@ async fn the_handler_reaches_the_server_and_its_own_session() {
         let bound = server.smsc.bound.lock().unwrap()[0].clone();
         let info = bound.bind_info().unwrap();
         assert_eq!(info.system_id.as_bytes(), b"shop");
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -149,8 +148,7 @@ async fn the_bind_is_kept_for_routing() {
         let own = esme.bind_info().unwrap();
         assert_eq!(own.address_range.as_bytes(), b"^4477");
         assert_eq!(own.system_id.as_bytes(), b"");
-        esme.unbind().await.unwrap();
-        server.stop().await;
+        unbind_and_stop(&esme, server).await;
     })
     .await;
 }
@@ -257,10 +255,7 @@ async fn an_account_binds_at_most_so_many_times() {
             let (a, _ia) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
             let (_b, _ib) = connect(server.addr, esme("shop", BindType::Receiver)).await;
             let refused = client::connect(server.addr, esme("shop", BindType::Transceiver)).await;
-            assert!(
-                matches!(refused, Err(Error::BindRefused(s)) if s == status),
-                "{refused:?}"
-            );
+            server::assert_bind_refused(&refused, status);
             // Other accounts are not affected; "big" has no limit.
             let mut others = Vec::new();
             for _ in 0..3 {
@@ -343,13 +338,7 @@ async fn connections_accepted_elsewhere_join_the_server() {
             .unwrap();
         // It counts against the server's cap: a TCP bind is refused.
         let refused = client::connect(server.addr, esme("tcp", BindType::Transmitter)).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
-            ),
-            "{refused:?}"
-        );
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RBINDFAIL);
         assert!(server.handle.session("pipe").is_some());
         // Shutdown unbinds it like the others.
         server.handle.shutdown();

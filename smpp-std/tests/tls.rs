@@ -17,17 +17,13 @@ use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
 
-use server::{Running, bounded};
+use server::{Running, bounded, password_checked, unbind_and_stop};
 
 struct Smsc;
 
 impl Handler for Smsc {
     async fn bind(&self, _cx: &Context, request: &BindRequest) -> CommandStatus {
-        if request.password() == b"secret" {
-            CommandStatus::ESME_ROK
-        } else {
-            CommandStatus::ESME_RINVPASWD
-        }
+        password_checked(request)
     }
 
     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
@@ -60,6 +56,13 @@ fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
     (Arc::new(server), Arc::new(client))
 }
 
+/// The test SMSC on a TLS port (with `mc`), and a client configuration
+/// that trusts it.
+async fn tls_smsc(mc: Config) -> (Running<Smsc>, Arc<rustls::ClientConfig>) {
+    let (server_tls, client_tls) = pki();
+    (Running::start_tls(Smsc, mc, server_tls).await, client_tls)
+}
+
 fn esme_config(password: &str) -> Config {
     Config::esme(BindType::Transceiver)
         .with_system_id("esme")
@@ -72,8 +75,7 @@ fn esme_config(password: &str) -> Config {
 #[tokio::test]
 async fn an_esme_binds_and_submits_over_tls() {
     bounded(async {
-        let (server_tls, client_tls) = pki();
-        let server = Running::start_tls(Smsc, Config::mc(), server_tls).await;
+        let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
 
         let (esme, _incoming) = client::connect_tls(
@@ -101,16 +103,9 @@ async fn an_esme_binds_and_submits_over_tls() {
         // The bind is checked as on plain TCP.
         let refused =
             client::connect_tls(addr, "127.0.0.1", client_tls, esme_config("wrong")).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RINVPASWD))
-            ),
-            "{refused:?}"
-        );
-        esme.unbind().await.unwrap();
+        server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
+        unbind_and_stop(&esme, server).await;
         assert_eq!(esme.closed().await, CloseReason::Unbound);
-        server.stop().await;
     })
     .await;
 }
@@ -118,8 +113,7 @@ async fn an_esme_binds_and_submits_over_tls() {
 #[tokio::test]
 async fn a_certificate_for_another_name_is_refused() {
     bounded(async {
-        let (server_tls, client_tls) = pki();
-        let server = Running::start_tls(Smsc, Config::mc(), server_tls).await;
+        let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
         let wrong =
             client::connect_tls(addr, "smsc.example.com", client_tls, esme_config("secret")).await;
@@ -136,12 +130,11 @@ async fn a_certificate_for_another_name_is_refused() {
 #[tokio::test]
 async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
     bounded(async {
-        let (server_tls, _) = pki();
         let mc = Config::mc().with_timers(smpp_core::session::Timers {
             session_init_timer: Some(Duration::from_secs(1)),
             ..smpp_core::session::Timers::DEFAULT
         });
-        let server = Running::start_tls(Smsc, mc, server_tls).await;
+        let (server, _) = tls_smsc(mc).await;
         let addr = server.addr;
         // The bind is no TLS ClientHello: the server drops the connection.
         let plain = client::connect(addr, esme_config("secret")).await;

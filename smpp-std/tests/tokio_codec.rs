@@ -2,6 +2,8 @@
 //! busy at once.
 #![cfg(feature = "tokio")]
 
+mod common;
+
 use core::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -9,7 +11,7 @@ use smpp_core::{Body, CommandId, CommandStatus};
 use smpp_std::{Frame, Pdu, PduCodec, SmppCodec, StreamError, SubmitSmBuilder};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio_util::codec::{Encoder, Framed, FramedRead, FramedWrite};
+use tokio_util::codec::{Decoder, Encoder, Framed, FramedRead, FramedWrite};
 
 const COUNT: u32 = 10_000;
 
@@ -69,47 +71,61 @@ fn check_received(seq: u32, pdu: &Pdu) {
     assert_eq!(sm.short_message, format!("message {seq}").as_bytes());
 }
 
-/// Sends `COUNT` PDUs while receiving `COUNT` frames from the peer; checks
-/// each received one.
-async fn exchange(stream: TcpStream) -> Result<u32, StreamError> {
+/// Sends `COUNT` PDUs through `codecs.1` (with malformed ones mixed in if
+/// `malformed`) while receiving `COUNT` items through `codecs.0`, each
+/// handed to `check` with its place (1 on); how many came.
+async fn exchange_with<C>(
+    stream: TcpStream,
+    codecs: (C, C),
+    malformed: bool,
+    mut check: impl FnMut(u32, C::Item),
+) -> Result<u32, StreamError>
+where
+    C: Decoder<Error = StreamError>
+        + Encoder<Pdu, Error = StreamError>
+        + for<'a> Encoder<&'a smpp_core::Pdu<&'a [u8]>, Error = StreamError>
+        + Encoder<Frame, Error = StreamError>
+        + Send
+        + 'static,
+{
     let (read_half, write_half) = stream.into_split();
-    let mut frames = FramedRead::new(read_half, SmppCodec::new());
-    let writer = tokio::spawn(send_all(
-        FramedWrite::new(write_half, SmppCodec::new()),
-        false,
-    ));
+    let mut items = FramedRead::new(read_half, codecs.0);
+    let writer = tokio::spawn(send_all(FramedWrite::new(write_half, codecs.1), malformed));
     let mut received = 0;
     while received < COUNT {
-        let frame: Frame = frames.next().await.expect("peer closed early")?;
+        let item = items.next().await.expect("peer closed early")?;
         received += 1;
-        assert_eq!(frame.header.sequence_number, received);
-        check_received(received, &frame.to_pdu().unwrap());
+        check(received, item);
     }
     writer.await.unwrap()?;
     Ok(received)
+}
+
+/// Sends `COUNT` PDUs while receiving `COUNT` frames from the peer; checks
+/// each received one.
+async fn exchange(stream: TcpStream) -> Result<u32, StreamError> {
+    let codecs = (SmppCodec::new(), SmppCodec::new());
+    exchange_with(stream, codecs, false, |seq, frame: Frame| {
+        assert_eq!(frame.header.sequence_number, seq);
+        check_received(seq, &frame.to_pdu().unwrap());
+    })
+    .await
 }
 
 /// As [`exchange`], through [`PduCodec`] on both sides, with malformed
 /// PDUs mixed in: each arrives with its body error in the item and the
 /// stream goes on.
 async fn exchange_pdus(stream: TcpStream) -> Result<u32, StreamError> {
-    let (read_half, write_half) = stream.into_split();
-    let mut items = FramedRead::new(read_half, PduCodec::new());
-    let writer = tokio::spawn(send_all(
-        FramedWrite::new(write_half, PduCodec::new()),
-        true,
-    ));
-    let (mut received, mut bad) = (0, 0);
-    while received < COUNT {
-        let (frame, pdu) = items.next().await.expect("peer closed early")?;
-        received += 1;
-        assert_eq!(frame.header.sequence_number, received);
-        if is_malformed(received) {
-            assert_eq!(frame, malformed_frame(received));
+    let mut bad = 0;
+    let codecs = (PduCodec::new(), PduCodec::new());
+    let received = exchange_with(stream, codecs, true, |seq, (frame, pdu)| {
+        assert_eq!(frame.header.sequence_number, seq);
+        if is_malformed(seq) {
+            assert_eq!(frame, malformed_frame(seq));
             let reply = pdu.unwrap_err().reply();
             assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
             assert_eq!(reply.command_status, CommandStatus::ESME_RINVSRCADR);
-            assert_eq!(reply.sequence_number, received);
+            assert_eq!(reply.sequence_number, seq);
             bad += 1;
         } else {
             let pdu = pdu.unwrap();
@@ -123,11 +139,11 @@ async fn exchange_pdus(stream: TcpStream) -> Result<u32, StreamError> {
                     .as_ptr_range()
                     .contains(&sm.short_message.as_ptr())
             );
-            check_received(received, &pdu);
+            check_received(seq, &pdu);
         }
-    }
+    })
+    .await?;
     assert_eq!(bad, COUNT / 97);
-    writer.await.unwrap()?;
     Ok(received)
 }
 
@@ -317,25 +333,11 @@ fn frames_are_forwarded_as_received() {
 #[test]
 fn codecs_take_the_maximum_of_their_decoder() {
     use smpp_std::FrameDecoder;
-    use tokio_util::codec::Decoder;
     // command_length 65 over a maximum of 64, submit_sm, sequence 12.
     let head = [0u8, 0, 0, 65, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 12];
     let decoder = FrameDecoder::with_max_command_length(64);
     let check = |err: StreamError, buf: &bytes::BytesMut| {
-        let StreamError::Framing(e) = &err else {
-            panic!("expected a framing error, got {err}");
-        };
-        assert!(matches!(
-            e.kind(),
-            smpp_core::ErrorKind::CommandLengthTooLong {
-                command_length: 65,
-                max: 64
-            }
-        ));
-        let reply = err.reply().unwrap();
-        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
-        assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
-        assert_eq!(reply.sequence_number, 12);
+        common::assert_command_length_too_long(&err, 65, 64, 12);
         assert!(buf.capacity() < 65, "reserved {}", buf.capacity());
     };
     let mut buf = bytes::BytesMut::from(&head[..]);

@@ -13,25 +13,9 @@ mod server;
 use core::time::Duration;
 use std::sync::Arc;
 
-use smpp_core::CommandStatus;
-use smpp_core::session::{BindType, Config};
-use smpp_std::server::{BindRequest, Context, Handler};
-use smpp_std::session::Answer;
-use smpp_std::{Pdu, SubmitSmBuilder, client};
+use smpp_std::SubmitSmBuilder;
 
-use server::{Running, quiet};
-
-struct Smsc;
-
-impl Handler for Smsc {
-    async fn bind(&self, _cx: &Context, _request: &BindRequest) -> CommandStatus {
-        CommandStatus::ESME_ROK
-    }
-
-    async fn request(&self, _cx: &Context, _pdu: Pdu) -> Answer {
-        Answer::message_id("id")
-    }
-}
+use server::{Running, Taker, watched};
 
 mod tracing_events {
     use std::sync::Mutex;
@@ -112,14 +96,10 @@ fn a_session_traces_its_pdus_and_states_in_a_span() {
         .unwrap();
     runtime.block_on(async {
         tokio::time::timeout(Duration::from_secs(20), async {
-            let Running {
-                addr, handle, task, ..
-            } = Running::start(Smsc, Config::mc().with_timers(quiet())).await;
-            let config = Config::esme(BindType::Transmitter)
-                .with_system_id("watched")
-                .unwrap()
-                .with_timers(quiet());
-            let (esme, _incoming) = client::connect(addr, config).await.unwrap();
+            let smsc = Taker {
+                throttle_every: None,
+            };
+            let (Running { handle, task, .. }, esme, _incoming) = watched(smsc).await;
             let submit = SubmitSmBuilder::new(0)
                 .destination_addr("447700900123")
                 .short_message("traced")

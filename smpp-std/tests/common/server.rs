@@ -7,8 +7,11 @@ use core::net::SocketAddr;
 use core::time::Duration;
 use std::sync::Arc;
 
-use smpp_core::session::{Config, Timers};
-use smpp_std::server::{Handler, Server, ServerHandle};
+use smpp_core::CommandStatus;
+use smpp_core::session::{BindType, Config, Timers};
+use smpp_std::Pdu;
+use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+use smpp_std::session::{Answer, Handle, Incoming};
 use tokio::task::JoinHandle;
 
 /// A server running `smsc` until [`Running::stop`].
@@ -73,11 +76,81 @@ impl<H: Handler> Running<H> {
     }
 }
 
+/// Unbinds `esme`, then stops `server`; the server's handler.
+pub(crate) async fn unbind_and_stop<H: Handler>(esme: &Handle, server: Running<H>) -> Arc<H> {
+    esme.unbind().await.unwrap();
+    server.stop().await
+}
+
 /// Runs `test`, failing if it takes more than 20 seconds.
 pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(20), test)
         .await
         .expect("the test hung")
+}
+
+/// The answer of an SMSC that takes the password `secret` to `request`.
+pub(crate) fn password_checked(request: &BindRequest) -> CommandStatus {
+    if request.password() == b"secret" {
+        CommandStatus::ESME_ROK
+    } else {
+        CommandStatus::ESME_RINVPASWD
+    }
+}
+
+/// An SMSC that takes every bind and answers every request with the
+/// `message_id` `id`, but refuses with `ESME_RTHROTTLED` each whose
+/// `sequence_number` is a multiple of `throttle_every`, if set.
+pub(crate) struct Taker {
+    pub(crate) throttle_every: Option<u32>,
+}
+
+impl Handler for Taker {
+    async fn bind(&self, _cx: &Context, _request: &BindRequest) -> CommandStatus {
+        CommandStatus::ESME_ROK
+    }
+
+    async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
+        match self.throttle_every {
+            Some(every) if pdu.sequence_number.is_multiple_of(every) => {
+                Answer::Status(CommandStatus::ESME_RTHROTTLED)
+            }
+            _ => Answer::message_id("id"),
+        }
+    }
+}
+
+/// `smsc` running with [`quiet`] timers, and the ESME `watched` (a
+/// transmitter, window 8, quiet timers) bound to it.
+pub(crate) async fn watched<H: Handler>(smsc: H) -> (Running<H>, Handle, Incoming) {
+    let server = Running::start(smsc, Config::mc().with_timers(quiet())).await;
+    let config = Config::esme(BindType::Transmitter)
+        .with_system_id("watched")
+        .unwrap()
+        .with_window(8)
+        .with_timers(quiet());
+    let (esme, incoming) = smpp_std::client::connect(server.addr, config)
+        .await
+        .unwrap();
+    (server, esme, incoming)
+}
+
+/// `result` is a bind the MC refused with `status`.
+pub(crate) fn assert_bind_refused<T: core::fmt::Debug>(
+    result: &Result<T, smpp_std::session::Error>,
+    status: CommandStatus,
+) {
+    assert!(
+        matches!(result, Err(smpp_std::session::Error::BindRefused(s)) if *s == status),
+        "{result:?}"
+    );
+}
+
+/// Waits until `ready` holds, checking every few milliseconds.
+pub(crate) async fn until(ready: impl Fn() -> bool) {
+    while !ready() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 /// The default timers without `session_init_timer` and

@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex};
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, CloseReason, Timers};
 use smpp_std::server::{ServerHandle, ServerStats};
-use smpp_std::session::{Error, Handle};
+use smpp_std::session::Handle;
 use smpp_std::{HeaderOnlyBuilder, client};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::timeout;
 
-use crate::harness::{Probe, Raw, RawEnd, Running, Size, Smsc, esme, mc, run, submit_sm};
+use crate::harness::{Probe, Raw, RawEnd, Running, Size, Smsc, esme, mc, run, secs, submit_sm};
 
 /// An ESME of this crate connecting from `source` binds and gets a
 /// `submit_sm` answered.
@@ -23,24 +23,22 @@ async fn a_real_esme(probe: &Probe, server: SocketAddr, source: &str) -> Handle 
     let socket = TcpSocket::new_v4().unwrap();
     socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
     let (esme, _incoming) = probe
-        .within(
-            Duration::from_secs(5),
+        .within_ok(
+            secs(5),
             "a real ESME's connect and bind while 2,000 idle connections wait",
             async {
                 let stream = socket.connect(server).await.unwrap();
                 client::bind(stream, esme(BindType::Transmitter)).await
             },
         )
-        .await
-        .unwrap();
+        .await;
     let resp = probe
-        .within(
-            Duration::from_secs(2),
+        .within_ok(
+            secs(2),
             "the real ESME's submit_sm",
             esme.submit_sm(submit_sm(1, Size::Small)),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
     esme
 }
@@ -126,13 +124,8 @@ fn two_thousand_idle_connections_do_not_keep_a_binding_esme_out() {
         drop(idle);
         for esme in [first, second] {
             probe
-                .within(
-                    Duration::from_secs(3),
-                    "a real ESME's unbind",
-                    esme.unbind(),
-                )
-                .await
-                .unwrap();
+                .within_ok(secs(3), "a real ESME's unbind", esme.unbind())
+                .await;
         }
         server.stop_within(&probe, Duration::from_secs(5)).await;
     });
@@ -150,13 +143,7 @@ fn binds_beyond_the_cap_of_bound_sessions_are_refused_and_counted() {
             bound.push(raw);
         }
         let refused = client::connect(server.addr, esme(BindType::Transmitter)).await;
-        assert!(
-            matches!(
-                refused,
-                Err(Error::BindRefused(CommandStatus::ESME_RBINDFAIL))
-            ),
-            "{refused:?}"
-        );
+        crate::server::assert_bind_refused(&refused, CommandStatus::ESME_RBINDFAIL);
         let stats = server.handle.stats();
         assert_eq!(stats.bound, 2, "{stats:?}");
         assert_eq!(stats.binds_refused_full, 1, "{stats:?}");
@@ -169,18 +156,11 @@ fn binds_beyond_the_cap_of_bound_sessions_are_refused_and_counted() {
         drop(leaving);
         let handle = server.handle.clone();
         probe
-            .until(Duration::from_secs(2), "a session freed", || {
-                handle.stats().bound == 1
-            })
+            .until(secs(2), "a session freed", || handle.stats().bound == 1)
             .await;
-        let (esme, _incoming) = probe
-            .within(
-                Duration::from_secs(3),
-                "a bind once there is room",
-                client::connect(server.addr, esme(BindType::Transmitter)),
-            )
-            .await
-            .unwrap();
+        let (esme, _incoming) = server
+            .connect_esme(&probe, "a bind once there is room")
+            .await;
         assert_eq!(server.handle.stats().binds_refused_full, 1);
         drop((esme, bound));
         server.stop_within(&probe, Duration::from_secs(5)).await;
@@ -253,18 +233,15 @@ fn binds_thousands_of_times_a_second_leave_a_real_esme_working() {
             .collect();
         for churner in churners {
             probe
-                .within(Duration::from_secs(15), "a churning ESME's binds", churner)
-                .await
-                .unwrap();
+                .within_ok(secs(15), "a churning ESME's binds", churner)
+                .await;
         }
         let storm = CHURNERS * CYCLES;
         let smsc = Arc::clone(&server.smsc);
         probe
-            .until(
-                Duration::from_secs(5),
-                "every churned session to end",
-                || smsc.closed().len() == storm,
-            )
+            .until(secs(5), "every churned session to end", || {
+                smsc.closed().len() == storm
+            })
             .await;
         let unbound = smsc
             .closed()
@@ -277,22 +254,12 @@ fn binds_thousands_of_times_a_second_leave_a_real_esme_working() {
 
         stop.store(true, Ordering::SeqCst);
         probe
-            .within(
-                Duration::from_secs(3),
-                "the real ESME's last message",
-                working,
-            )
-            .await
-            .unwrap();
+            .within_ok(secs(3), "the real ESME's last message", working)
+            .await;
         assert!(sent.load(Ordering::SeqCst) > 0);
         probe
-            .within(
-                Duration::from_secs(3),
-                "the real ESME's unbind",
-                esme.unbind(),
-            )
-            .await
-            .unwrap();
+            .within_ok(secs(3), "the real ESME's unbind", esme.unbind())
+            .await;
         server.stop_within(&probe, Duration::from_secs(5)).await;
     });
 }

@@ -2,6 +2,7 @@
 //! connection reset mid-window fails every outstanding request, and none
 //! hangs.
 
+use core::future::Future;
 use core::ops::RangeInclusive;
 use core::time::Duration;
 use std::sync::Arc;
@@ -12,8 +13,9 @@ use smpp_std::Pdu;
 use smpp_std::session::{Answer, Error, SmResponse};
 
 use crate::harness::{
-    Probe, Raw, RawEnd, Size, Smsc, Transport, accepted, all_accepted, bound_session, client_link,
-    deliver_sm, encode_all, esme, mc, push, queue_submits, run, server_link, submit_sm, which,
+    Probe, Raw, RawEnd, Size, Smsc, Transport, accepted, all_accepted, bound_server_link,
+    client_link, deliver_sm, encode_all, esme, mc, push, queue_submits, receiver_session, run,
+    secs, submit_sm, transport_tests, which,
 };
 
 /// Reads until the peer closes: an `ESME_ROK` `response` to each of the
@@ -24,13 +26,8 @@ async fn every_answer_then_the_end(
     response: CommandId,
     numbers: RangeInclusive<u32>,
 ) -> Vec<Pdu> {
-    let pdus = probe
-        .within(
-            Duration::from_secs(5),
-            "every answer, then the end of the stream",
-            raw.rx.rest(),
-        )
-        .await;
+    let what = "every answer, then the end of the stream";
+    let pdus = probe.rest(secs(5), what, &mut raw.rx).await;
     let mut answers: Vec<_> = pdus
         .iter()
         .map(|pdu| (pdu.command_id(), pdu.sequence_number, pdu.command_status))
@@ -51,8 +48,14 @@ fn server_half_close(transport: Transport, size: Size) {
             delay: Some(Duration::from_millis(50)),
             ..Smsc::default()
         });
-        let (session, mut raw) = server_link(transport, RawEnd::default(), mc(), &smsc).await;
-        raw.bind(BindType::Transmitter).await;
+        let (session, mut raw) = bound_server_link(
+            transport,
+            RawEnd::default(),
+            mc(),
+            &smsc,
+            BindType::Transmitter,
+        )
+        .await;
         let octets = encode_all((2..=11).map(|n| submit_sm(n, size)));
         raw.tx.write(&octets).await.unwrap();
         raw.tx.shutdown().await;
@@ -66,26 +69,8 @@ fn server_half_close(transport: Transport, size: Size) {
             );
         }
         assert_eq!(smsc.submits(), 10);
-        probe
-            .within(Duration::from_secs(3), "the session's end", session)
-            .await
-            .unwrap();
+        probe.session_end(session).await;
     });
-}
-
-#[test]
-fn the_server_answers_every_request_of_an_esme_that_half_closed_over_tcp() {
-    server_half_close(Transport::Tcp, Size::Small);
-}
-
-#[test]
-fn the_server_answers_every_request_of_an_esme_that_half_closed_over_a_pipe() {
-    server_half_close(Transport::Pipe, Size::Small);
-}
-
-#[test]
-fn the_server_answers_every_large_request_of_an_esme_that_half_closed_over_a_pipe() {
-    server_half_close(Transport::Pipe, Size::Large);
 }
 
 /// An MC writes ten `deliver_sm` and shuts its write side; the application
@@ -110,24 +95,13 @@ fn client_half_close(transport: Transport) {
         });
         every_answer_then_the_end(&probe, &mut raw, CommandId::DELIVER_SM_RESP, 1..=10).await;
         let taken = probe
-            .within(Duration::from_secs(3), "the end of Incoming", application)
-            .await
-            .unwrap();
+            .within_ok(secs(3), "the end of Incoming", application)
+            .await;
         assert_eq!(taken, (1..=10).collect::<Vec<_>>());
         probe
-            .within(Duration::from_secs(3), "the session's end", esme.closed())
+            .within(secs(3), "the session's end", esme.closed())
             .await;
     });
-}
-
-#[test]
-fn the_client_answers_every_deliver_sm_of_an_mc_that_half_closed_over_tcp() {
-    client_half_close(Transport::Tcp);
-}
-
-#[test]
-fn the_client_answers_every_deliver_sm_of_an_mc_that_half_closed_over_a_pipe() {
-    client_half_close(Transport::Pipe);
 }
 
 /// A raw end that resets the connection when dropped (TCP), with small
@@ -150,8 +124,7 @@ fn client_reset(transport: Transport, size: Size, window: usize, read: usize, an
         let sender = queue_submits(&esme, 1..=count, size);
         probe.step("the MC reading the first requests");
         let mut sequence_numbers = Vec::new();
-        for _ in 0..read {
-            let (_, pdu) = raw.rx.expect("a submit_sm").await;
+        for (_, pdu) in raw.rx.expect_many(read, "a submit_sm").await {
             assert_eq!(pdu.command_id(), CommandId::SUBMIT_SM);
             sequence_numbers.push(pdu.sequence_number);
         }
@@ -159,30 +132,18 @@ fn client_reset(transport: Transport, size: Size, window: usize, read: usize, an
             raw.tx.send(&accepted(CommandId::SUBMIT_SM, n)).await;
         }
         let mut pending = probe
-            .within(Duration::from_secs(5), "every window slot taken", sender)
-            .await
-            .unwrap();
+            .within_ok(secs(5), "every window slot taken", sender)
+            .await;
         // Requests go out in the order they got their slots.
         let rest = pending.split_off(answered);
         let answers = all_accepted(&probe, pending).await;
         assert_eq!(answers, sequence_numbers[..answered]);
 
         drop(raw);
-        probe.step("every other request failing once the connection is reset");
-        let mut outcomes = Vec::new();
-        for response in rest {
-            let result = probe
-                .within(
-                    Duration::from_secs(3),
-                    "an outstanding request after a reset",
-                    response,
-                )
-                .await;
-            outcomes.push(written(&result, CommandId::SUBMIT_SM));
-        }
+        let outcomes = after_the_reset(&probe, CommandId::SUBMIT_SM, rest).await;
         assert_written_then_not(&outcomes, &sequence_numbers[answered..], unwritten);
         let reason = probe
-            .within(Duration::from_secs(3), "the session's end", esme.closed())
+            .within(secs(3), "the session's end", esme.closed())
             .await;
         assert_eq!(reason, CloseReason::Disconnected);
         let late = esme.submit_sm(submit_sm(0, Size::Small)).await;
@@ -191,6 +152,24 @@ fn client_reset(transport: Transport, size: Size, window: usize, read: usize, an
             "{late:?}"
         );
     });
+}
+
+/// Waits for each of `requests`, outstanding when the connection was
+/// reset, to fail; whether each was written (see [`written`]).
+async fn after_the_reset<T: core::fmt::Debug>(
+    probe: &Probe,
+    request: CommandId,
+    requests: impl IntoIterator<Item = impl Future<Output = Result<T, Error>>>,
+) -> Vec<Option<u32>> {
+    let what = format!("an outstanding {request} after a reset");
+    let mut outcomes = Vec::new();
+    for outstanding in requests {
+        outcomes.push(written(
+            &probe.within(secs(3), &what, outstanding).await,
+            request,
+        ));
+    }
+    outcomes
 }
 
 /// A request's end once its connection was reset: `Some(sequence_number)`
@@ -232,90 +211,67 @@ fn assert_written_then_not(outcomes: &[Option<u32>], read: &[u32], unwritten: us
     );
 }
 
-#[test]
-fn a_reset_fails_every_outstanding_request_of_the_client_over_tcp() {
-    client_reset(Transport::Tcp, Size::Small, 50, 50, 5);
-}
-
-#[test]
-fn a_reset_fails_every_outstanding_request_of_the_client_over_a_pipe() {
-    client_reset(Transport::Pipe, Size::Small, 50, 50, 5);
-}
-
-#[test]
-fn a_reset_fails_every_outstanding_large_request_of_the_client_over_tcp() {
-    client_reset(Transport::Tcp, Size::Large, 8, 2, 1);
-}
-
-#[test]
-fn a_reset_fails_every_outstanding_large_request_of_the_client_over_a_pipe() {
-    client_reset(Transport::Pipe, Size::Large, 8, 2, 1);
-}
-
 /// The server fills a window of 50 `deliver_sm`; the ESME reads them all,
 /// answers five, and resets the connection.
 fn server_reset(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (session, mut raw) = server_link(transport, RESETS, mc().with_window(50), &smsc).await;
-        raw.bind(BindType::Receiver).await;
-        let handle = bound_session(&probe, &smsc).await;
+        let config = mc().with_window(50);
+        let (smsc, session, mut raw, handle) =
+            receiver_session(&probe, transport, RESETS, config).await;
         let mut pushes: Vec<_> = (1..=50)
             .map(|n| Some(push(&handle, n, Size::Small)))
             .collect();
         probe.step("the ESME reading 50 deliver_sm");
-        let mut read = Vec::new();
-        for _ in 0..50 {
-            let (_, pdu) = raw.rx.expect("a deliver_sm").await;
-            read.push((which(&pdu, 1..=50, Size::Small), pdu.sequence_number));
-        }
+        let read: Vec<_> = (raw.rx.expect_many(50, "a deliver_sm").await)
+            .iter()
+            .map(|(_, pdu)| (which(pdu, 1..=50, Size::Small), pdu.sequence_number))
+            .collect();
         for &(n, sequence_number) in &read[..5] {
             raw.tx
                 .send(&accepted(CommandId::DELIVER_SM, sequence_number))
                 .await;
             let push = pushes[n as usize - 1].take().unwrap();
             let resp = probe
-                .within(Duration::from_secs(3), "an answered deliver_sm", push)
+                .within_ok(secs(3), "an answered deliver_sm", push)
                 .await
-                .unwrap()
                 .unwrap();
             assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
             assert_eq!(resp.sequence_number, sequence_number);
         }
 
         drop(raw);
-        probe.step("every other deliver_sm failing once the connection is reset");
-        let mut outcomes = Vec::new();
-        for &(n, _) in &read[5..] {
+        let rest = read[5..].iter().map(|&(n, _)| {
             let push = pushes[n as usize - 1].take().unwrap();
-            let result = probe
-                .within(
-                    Duration::from_secs(3),
-                    "an outstanding deliver_sm after a reset",
-                    push,
-                )
-                .await
-                .unwrap();
-            outcomes.push(written(&result, CommandId::DELIVER_SM));
-        }
+            async { push.await.unwrap() }
+        });
+        let outcomes = after_the_reset(&probe, CommandId::DELIVER_SM, rest).await;
         let read_unanswered: Vec<u32> = read[5..].iter().map(|&(_, s)| s).collect();
         assert_eq!(outcomes.len(), 45);
         assert_written_then_not(&outcomes, &read_unanswered, 0);
-        let reason = probe
-            .within(Duration::from_secs(3), "the session's end", session)
-            .await
-            .unwrap();
+        let reason = probe.session_end(session).await;
         assert_eq!(reason, CloseReason::Disconnected);
         assert_eq!(smsc.closed(), [CloseReason::Disconnected]);
     });
 }
 
-#[test]
-fn a_reset_fails_every_outstanding_deliver_sm_of_the_server_over_tcp() {
-    server_reset(Transport::Tcp);
-}
-
-#[test]
-fn a_reset_fails_every_outstanding_deliver_sm_of_the_server_over_a_pipe() {
-    server_reset(Transport::Pipe);
+transport_tests! {
+    server_half_close => {
+        Tcp(Size::Small): the_server_answers_every_request_of_an_esme_that_half_closed_over_tcp,
+        Pipe(Size::Small): the_server_answers_every_request_of_an_esme_that_half_closed_over_a_pipe,
+        Pipe(Size::Large): the_server_answers_every_large_request_of_an_esme_that_half_closed_over_a_pipe,
+    }
+    client_half_close => {
+        Tcp: the_client_answers_every_deliver_sm_of_an_mc_that_half_closed_over_tcp,
+        Pipe: the_client_answers_every_deliver_sm_of_an_mc_that_half_closed_over_a_pipe,
+    }
+    client_reset => {
+        Tcp(Size::Small, 50, 50, 5): a_reset_fails_every_outstanding_request_of_the_client_over_tcp,
+        Pipe(Size::Small, 50, 50, 5): a_reset_fails_every_outstanding_request_of_the_client_over_a_pipe,
+        Tcp(Size::Large, 8, 2, 1): a_reset_fails_every_outstanding_large_request_of_the_client_over_tcp,
+        Pipe(Size::Large, 8, 2, 1): a_reset_fails_every_outstanding_large_request_of_the_client_over_a_pipe,
+    }
+    server_reset => {
+        Tcp: a_reset_fails_every_outstanding_deliver_sm_of_the_server_over_tcp,
+        Pipe: a_reset_fails_every_outstanding_deliver_sm_of_the_server_over_a_pipe,
+    }
 }

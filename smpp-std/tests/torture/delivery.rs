@@ -9,13 +9,15 @@ use std::sync::Arc;
 
 use smpp_core::session::{BindType, InboundOverflow};
 use smpp_core::{CommandId, CommandStatus};
-use smpp_std::session::Answer;
+use smpp_std::session::{Answer, Incoming};
 use smpp_std::{DataSmBuilder, Frame, Pdu};
+use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
 use crate::harness::{
-    Probe, Raw, RawEnd, RawRx, Size, Smsc, Transport, alert, client_link, deliver_sm, encode,
-    encode_all, esme, ids, mc, raw_pdu, run, server_link, submit_sm, take_requests,
+    Probe, Raw, RawEnd, RawRx, RawTx, Size, Smsc, Transport, alert, bound_server_link,
+    bound_to_smsc, client_link, deliver_sm, encode, encode_all, esme, ids, mc, raw_pdu, run, secs,
+    submit_sm, take_requests, transport_tests,
 };
 
 /// Reads `count` responses; their `sequence_number`s and statuses, in the
@@ -36,6 +38,32 @@ async fn responses(
     answers
 }
 
+/// Writes `octets` from a task of its own, while the test reads; the task
+/// ends with the sending half.
+fn writing(mut tx: RawTx, octets: Vec<u8>) -> JoinHandle<RawTx> {
+    tokio::spawn(async move {
+        tx.write(&octets).await.unwrap();
+        tx
+    })
+}
+
+/// `count` `deliver_sm` with `sequence_number`s from 1 on, each answered
+/// `ESME_ROK`, in order.
+fn all_ok(numbers: core::ops::RangeInclusive<u32>) -> Vec<(u32, CommandStatus)> {
+    numbers.map(|n| (n, CommandStatus::ESME_ROK)).collect()
+}
+
+/// Nothing comes from the client for 300 ms: it answers nothing before the
+/// application took it.
+async fn nothing_answered_early(rx: &mut RawRx, what: &str) {
+    let early = timeout(Duration::from_millis(300), rx.frame()).await;
+    assert!(
+        early.is_err(),
+        "{what}: {:?}",
+        early.map(|frame| frame.map(|f| f.header))
+    );
+}
+
 /// 20 `alert_notification` then 10 `deliver_sm` in one write; the
 /// application starts taking them 300 ms later.
 fn acknowledged_only_what_was_taken(transport: Transport) {
@@ -50,12 +78,7 @@ fn acknowledged_only_what_was_taken(transport: Transport) {
         raw.tx.write(&encode_all(sent.clone())).await.unwrap();
         // Nothing is answered before the application takes it (and no
         // ESME_RX_T_APPN: ten deliver_sm are no reason to refuse).
-        let early = timeout(Duration::from_millis(300), raw.rx.frame()).await;
-        assert!(
-            early.is_err(),
-            "answered before the application took anything: {:?}",
-            early.map(|frame| frame.map(|f| f.header))
-        );
+        nothing_answered_early(&mut raw.rx, "answered before the application took anything").await;
         let answering = {
             let probe = probe.clone();
             tokio::spawn(async move {
@@ -72,9 +95,8 @@ fn acknowledged_only_what_was_taken(transport: Transport) {
             "the application did not get every request, in order"
         );
         let (answers, _raw) = probe
-            .within(Duration::from_secs(5), "ten deliver_sm_resp", answering)
-            .await
-            .unwrap();
+            .within_ok(secs(5), "ten deliver_sm_resp", answering)
+            .await;
         let delivered: Vec<u32> = taken
             .iter()
             .filter(|pdu| pdu.command_id() == CommandId::DELIVER_SM)
@@ -92,16 +114,6 @@ fn acknowledged_only_what_was_taken(transport: Transport) {
     });
 }
 
-#[test]
-fn the_client_acknowledges_only_what_the_application_took_over_tcp() {
-    acknowledged_only_what_was_taken(Transport::Tcp);
-}
-
-#[test]
-fn the_client_acknowledges_only_what_the_application_took_over_a_pipe() {
-    acknowledged_only_what_was_taken(Transport::Pipe);
-}
-
 /// 20 `deliver_sm` of `size` in one write to a client with windows of 10
 /// whose application takes each at once: the ten beyond wait, unread.
 fn burst_twice_the_window(transport: Transport, size: Size) {
@@ -109,51 +121,36 @@ fn burst_twice_the_window(transport: Transport, size: Size) {
         let config = esme(BindType::Receiver)
             .with_window(10)
             .with_inbound_window(10);
-        let (_esme, mut incoming, raw) = client_link(transport, RawEnd::default(), config).await;
-        let Raw { mut rx, mut tx } = raw;
-        let taking = tokio::spawn(async move {
-            take_requests(&mut incoming, 20, Duration::from_secs(3), drop).await
-        });
+        let (_esme, incoming, raw) = client_link(transport, RawEnd::default(), config).await;
         let sent: Vec<Pdu> = (1..=20).map(|n| deliver_sm(n, size)).collect();
-        let octets = encode_all(sent.clone());
-        let writing = tokio::spawn(async move {
-            tx.write(&octets).await.unwrap();
-            tx
-        });
-        let answers = responses(&probe, &mut rx, 20, CommandId::DELIVER_SM_RESP).await;
-        let tx = probe
-            .within(Duration::from_secs(3), "the burst written", writing)
-            .await
-            .unwrap();
-        drop(tx);
-        let expected: Vec<_> = (1..=20).map(|n| (n, CommandStatus::ESME_ROK)).collect();
-        assert_eq!(answers, expected, "a burst of 20 through a window of 10");
-        let taken = probe
-            .within(Duration::from_secs(5), "the application's 20", taking)
-            .await
-            .unwrap();
-        assert_eq!(ids(&taken), ids(&sent), "the application's requests");
+        burst(
+            &probe,
+            raw,
+            incoming,
+            &sent,
+            "a burst of 20 through a window of 10",
+        )
+        .await;
     });
 }
 
-#[test]
-fn the_client_takes_a_burst_of_twice_its_window_over_tcp() {
-    burst_twice_the_window(Transport::Tcp, Size::Small);
-}
-
-#[test]
-fn the_client_takes_a_burst_of_twice_its_window_over_a_pipe() {
-    burst_twice_the_window(Transport::Pipe, Size::Small);
-}
-
-#[test]
-fn the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_tcp() {
-    burst_twice_the_window(Transport::Tcp, Size::Large);
-}
-
-#[test]
-fn the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_a_pipe() {
-    burst_twice_the_window(Transport::Pipe, Size::Large);
+/// `sent` (`deliver_sm` 1 on) in one write, while the application takes
+/// each request at once and the MC reads the answers: each is answered
+/// `ESME_ROK`, in order, and the application gets every one, in order.
+async fn burst(probe: &Probe, raw: Raw, mut incoming: Incoming, sent: &[Pdu], what: &str) {
+    let Raw { mut rx, tx } = raw;
+    let count = sent.len();
+    let taking =
+        tokio::spawn(async move { take_requests(&mut incoming, count, secs(3), drop).await });
+    let writing = writing(tx, encode_all(sent.iter().cloned()));
+    let answers = responses(probe, &mut rx, count, CommandId::DELIVER_SM_RESP).await;
+    drop(probe.within_ok(secs(3), "the burst written", writing).await);
+    let count = u32::try_from(count).unwrap();
+    assert_eq!(answers, all_ok(1..=count), "{what}");
+    let taken = probe
+        .within_ok(secs(5), "the application's requests", taking)
+        .await;
+    assert_eq!(ids(&taken), ids(sent), "{what}: the application's requests");
 }
 
 /// 200 `deliver_sm` in one write to a client whose own window is 2: the
@@ -162,41 +159,18 @@ fn the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_a_pipe() {
 fn burst_beyond_both_windows(transport: Transport) {
     run(move |probe| async move {
         let config = esme(BindType::Transceiver).with_window(2);
-        let (esme, mut incoming, raw) = client_link(transport, RawEnd::default(), config).await;
+        let (esme, incoming, raw) = client_link(transport, RawEnd::default(), config).await;
         assert_eq!(esme.window(), 2);
-        let Raw { mut rx, mut tx } = raw;
-        let taking = tokio::spawn(async move {
-            take_requests(&mut incoming, 200, Duration::from_secs(3), drop).await
-        });
         let sent: Vec<Pdu> = (1..=200).map(|n| deliver_sm(n, Size::Small)).collect();
-        let octets = encode_all(sent.clone());
-        let writing = tokio::spawn(async move {
-            tx.write(&octets).await.unwrap();
-            tx
-        });
-        let answers = responses(&probe, &mut rx, 200, CommandId::DELIVER_SM_RESP).await;
-        let expected: Vec<_> = (1..=200).map(|n| (n, CommandStatus::ESME_ROK)).collect();
-        assert_eq!(
-            answers, expected,
-            "a burst of 200 to a client with window 2"
-        );
-        let taken = probe
-            .within(Duration::from_secs(5), "the application's 200", taking)
-            .await
-            .unwrap();
-        assert_eq!(ids(&taken), ids(&sent), "the application's requests");
-        drop(writing.await.unwrap());
+        burst(
+            &probe,
+            raw,
+            incoming,
+            &sent,
+            "a burst of 200 to a client with window 2",
+        )
+        .await;
     });
-}
-
-#[test]
-fn the_peers_requests_have_a_window_of_their_own_over_tcp() {
-    burst_beyond_both_windows(Transport::Tcp);
-}
-
-#[test]
-fn the_peers_requests_have_a_window_of_their_own_over_a_pipe() {
-    burst_beyond_both_windows(Transport::Pipe);
 }
 
 /// 20 `deliver_sm` in one write to a client told to refuse beyond an
@@ -213,8 +187,7 @@ fn refused_beyond_the_inbound_window(transport: Transport) {
         let sent: Vec<Pdu> = (1..=20).map(|n| deliver_sm(n, Size::Small)).collect();
         raw.tx.write(&encode_all(sent.clone())).await.unwrap();
         probe.step("the ten refusals");
-        for n in 11..=20 {
-            let (frame, _) = raw.rx.expect("a refusal").await;
+        for (n, (frame, _)) in (11..=20).zip(raw.rx.expect_many(10, "a refusal").await) {
             assert_eq!(frame.header.sequence_number, n);
             assert_nul_body(
                 &frame,
@@ -222,28 +195,13 @@ fn refused_beyond_the_inbound_window(transport: Transport) {
                 CommandStatus::ESME_RX_T_APPN,
             );
         }
-        let early = timeout(Duration::from_millis(300), raw.rx.frame()).await;
-        assert!(
-            early.is_err(),
-            "a request in the window answered before the application took it: {:?}",
-            early.map(|frame| frame.map(|f| f.header))
-        );
+        let what = "a request in the window answered before the application took it";
+        nothing_answered_early(&mut raw.rx, what).await;
         let taken = take_requests(&mut incoming, 10, Duration::from_secs(2), drop).await;
         assert_eq!(ids(&taken), ids(&sent[..10]));
         let answers = responses(&probe, &mut raw.rx, 10, CommandId::DELIVER_SM_RESP).await;
-        let expected: Vec<_> = (1..=10).map(|n| (n, CommandStatus::ESME_ROK)).collect();
-        assert_eq!(answers, expected);
+        assert_eq!(answers, all_ok(1..=10));
     });
-}
-
-#[test]
-fn beyond_the_inbound_window_the_client_refuses_only_when_told_to_over_tcp() {
-    refused_beyond_the_inbound_window(Transport::Tcp);
-}
-
-#[test]
-fn beyond_the_inbound_window_the_client_refuses_only_when_told_to_over_a_pipe() {
-    refused_beyond_the_inbound_window(Transport::Pipe);
 }
 
 /// An ESME writes 30 `submit_sm` in one write to a server whose inbound
@@ -256,16 +214,21 @@ fn server_burst_beyond_the_inbound_window(transport: Transport) {
             ..Smsc::default()
         });
         let config = mc().with_inbound_window(10);
-        let (_session, raw) = server_link(transport, RawEnd::default(), config, &smsc).await;
-        let mut raw = raw;
-        raw.bind(BindType::Transmitter).await;
+        let (_session, mut raw) = bound_server_link(
+            transport,
+            RawEnd::default(),
+            config,
+            &smsc,
+            BindType::Transmitter,
+        )
+        .await;
         let octets = encode_all((2..=31).map(|n| submit_sm(n, Size::Small)));
         raw.tx.write(&octets).await.unwrap();
         let mut answers = responses(&probe, &mut raw.rx, 30, CommandId::SUBMIT_SM_RESP).await;
         answers.sort_unstable();
-        let expected: Vec<_> = (2..=31).map(|n| (n, CommandStatus::ESME_ROK)).collect();
         assert_eq!(
-            answers, expected,
+            answers,
+            all_ok(2..=31),
             "a burst of 30 through an inbound window of 10"
         );
         let most = smsc
@@ -278,16 +241,6 @@ fn server_burst_beyond_the_inbound_window(transport: Transport) {
     });
 }
 
-#[test]
-fn the_server_takes_a_burst_beyond_its_inbound_window_by_back_pressure_over_tcp() {
-    server_burst_beyond_the_inbound_window(Transport::Tcp);
-}
-
-#[test]
-fn the_server_takes_a_burst_beyond_its_inbound_window_by_back_pressure_over_a_pipe() {
-    server_burst_beyond_the_inbound_window(Transport::Pipe);
-}
-
 /// An MC pushes 10,000 `deliver_sm` (or 50 of 40,000 octets), an
 /// `alert_notification` after every tenth, as fast as it can, to a client
 /// with the default settings whose application pauses now and then.
@@ -295,18 +248,14 @@ fn bulk_with_alerts(transport: Transport, count: u32, size: Size) {
     run(move |probe| async move {
         let config = smpp_core::session::Config::esme(BindType::Transceiver);
         let (_esme, mut incoming, raw) = client_link(transport, RawEnd::default(), config).await;
-        let Raw { mut rx, mut tx } = raw;
+        let Raw { mut rx, tx } = raw;
         let sent: Vec<Pdu> = (1..=count)
             .flat_map(|n| {
                 let alerts = (n % 10 == 0).then(|| alert(1_000_000 + n));
                 core::iter::once(deliver_sm(n, size)).chain(alerts)
             })
             .collect();
-        let octets = encode_all(sent.clone());
-        let writing = tokio::spawn(async move {
-            tx.write(&octets).await.unwrap();
-            tx
-        });
+        let writing = writing(tx, encode_all(sent.clone()));
         let answering = tokio::spawn(async move {
             let mut answers = BTreeMap::new();
             while answers.len() < count as usize {
@@ -343,9 +292,8 @@ fn bulk_with_alerts(transport: Transport, count: u32, size: Size) {
         );
         assert_eq!(ids(&taken), wanted, "not in the order sent");
         let answers = probe
-            .within(Duration::from_secs(10), "every deliver_sm_resp", answering)
-            .await
-            .unwrap();
+            .within_ok(secs(10), "every deliver_sm_resp", answering)
+            .await;
         let refused: Vec<_> = answers.iter().filter(|(_, s)| !s.is_ok()).collect();
         assert!(
             refused.is_empty(),
@@ -355,28 +303,8 @@ fn bulk_with_alerts(transport: Transport, count: u32, size: Size) {
         );
         assert_eq!(answers.len(), count as usize);
         assert!(answers.keys().copied().eq(1..=count));
-        drop(
-            probe
-                .within(Duration::from_secs(3), "the write", writing)
-                .await
-                .unwrap(),
-        );
+        drop(probe.within_ok(secs(3), "the write", writing).await);
     });
-}
-
-#[test]
-fn the_client_takes_10000_deliver_sm_with_alerts_mixed_in_over_tcp() {
-    bulk_with_alerts(Transport::Tcp, 10_000, Size::Small);
-}
-
-#[test]
-fn the_client_takes_10000_deliver_sm_with_alerts_mixed_in_over_a_pipe() {
-    bulk_with_alerts(Transport::Pipe, 10_000, Size::Small);
-}
-
-#[test]
-fn the_client_takes_large_deliver_sm_with_alerts_mixed_in_over_a_pipe() {
-    bulk_with_alerts(Transport::Pipe, 50, Size::Large);
 }
 
 /// A response of one NUL octet of body: `message_id` empty (17 octets).
@@ -391,6 +319,19 @@ fn assert_nul_body(frame: &Frame, command_id: CommandId, status: CommandStatus) 
     );
     assert_eq!(frame.header.command_length, 17);
     assert_eq!(frame.body(), [0]);
+}
+
+/// Reads as many responses as `wanted` names, in any order: each
+/// (`sequence_number`, `command_id`, `command_status`) of `wanted` with a
+/// body of one NUL octet.
+async fn assert_nul_bodies(rx: &mut RawRx, wanted: &[(u32, CommandId, CommandStatus)]) {
+    let frames = rx.by_sequence(wanted.len(), "an error response").await;
+    for &(n, command_id, status) in wanted {
+        let (frame, _) = frames
+            .get(&n)
+            .unwrap_or_else(|| panic!("no response {n}: {frames:?}"));
+        assert_nul_body(frame, command_id, status);
+    }
 }
 
 /// A `submit_sm`/`deliver_sm` body with a 30-digit `source_addr` (21
@@ -447,37 +388,20 @@ fn client_error_bodies(transport: Transport) {
             [(CommandId::DELIVER_SM, 1), (CommandId::DATA_SM, 2)]
         );
         probe.step("the MC reading three responses");
-        let mut frames = BTreeMap::new();
-        for _ in 0..3 {
-            let (frame, _) = raw.rx.expect("an error response").await;
-            frames.insert(frame.header.sequence_number, frame);
-        }
-        assert_nul_body(
-            &frames[&1],
-            CommandId::DELIVER_SM_RESP,
-            CommandStatus::ESME_RX_T_APPN,
-        );
-        assert_nul_body(
-            &frames[&2],
-            CommandId::DATA_SM_RESP,
-            CommandStatus::ESME_RX_P_APPN,
-        );
-        assert_nul_body(
-            &frames[&3],
-            CommandId::DELIVER_SM_RESP,
-            CommandStatus::ESME_RINVSRCADR,
-        );
+        assert_nul_bodies(
+            &mut raw.rx,
+            &[
+                (1, CommandId::DELIVER_SM_RESP, CommandStatus::ESME_RX_T_APPN),
+                (2, CommandId::DATA_SM_RESP, CommandStatus::ESME_RX_P_APPN),
+                (
+                    3,
+                    CommandId::DELIVER_SM_RESP,
+                    CommandStatus::ESME_RINVSRCADR,
+                ),
+            ],
+        )
+        .await;
     });
-}
-
-#[test]
-fn error_responses_of_the_client_to_deliver_sm_and_data_sm_have_a_body_over_tcp() {
-    client_error_bodies(Transport::Tcp);
-}
-
-#[test]
-fn error_responses_of_the_client_to_deliver_sm_and_data_sm_have_a_body_over_a_pipe() {
-    client_error_bodies(Transport::Pipe);
 }
 
 /// The server's error answers to `data_sm`: the handler's
@@ -485,37 +409,56 @@ fn error_responses_of_the_client_to_deliver_sm_and_data_sm_have_a_body_over_a_pi
 /// malformed one.
 fn server_error_bodies(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (_session, mut raw) = server_link(transport, RawEnd::default(), mc(), &smsc).await;
-        raw.bind(BindType::Transceiver).await;
+        let (_smsc, _session, mut raw) = bound_to_smsc(transport, BindType::Transceiver).await;
         let mut octets = encode(&data_sm(2));
         octets.extend(raw_pdu(CommandId::DATA_SM, 3, &bad_source_addr_data_sm()));
         raw.tx.write(&octets).await.unwrap();
         probe.step("the ESME reading two data_sm_resp");
-        let mut frames = BTreeMap::new();
-        for _ in 0..2 {
-            let (frame, _) = raw.rx.expect("a data_sm_resp").await;
-            frames.insert(frame.header.sequence_number, frame);
-        }
-        assert_nul_body(
-            &frames[&2],
-            CommandId::DATA_SM_RESP,
-            CommandStatus::ESME_RINVDSTADR,
-        );
-        assert_nul_body(
-            &frames[&3],
-            CommandId::DATA_SM_RESP,
-            CommandStatus::ESME_RINVSRCADR,
-        );
+        assert_nul_bodies(
+            &mut raw.rx,
+            &[
+                (2, CommandId::DATA_SM_RESP, CommandStatus::ESME_RINVDSTADR),
+                (3, CommandId::DATA_SM_RESP, CommandStatus::ESME_RINVSRCADR),
+            ],
+        )
+        .await;
     });
 }
 
-#[test]
-fn error_responses_of_the_server_to_data_sm_have_a_body_over_tcp() {
-    server_error_bodies(Transport::Tcp);
-}
-
-#[test]
-fn error_responses_of_the_server_to_data_sm_have_a_body_over_a_pipe() {
-    server_error_bodies(Transport::Pipe);
+transport_tests! {
+    acknowledged_only_what_was_taken => {
+        Tcp: the_client_acknowledges_only_what_the_application_took_over_tcp,
+        Pipe: the_client_acknowledges_only_what_the_application_took_over_a_pipe,
+    }
+    burst_twice_the_window => {
+        Tcp(Size::Small): the_client_takes_a_burst_of_twice_its_window_over_tcp,
+        Pipe(Size::Small): the_client_takes_a_burst_of_twice_its_window_over_a_pipe,
+        Tcp(Size::Large): the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_tcp,
+        Pipe(Size::Large): the_client_takes_a_burst_of_twice_its_window_of_large_pdus_over_a_pipe,
+    }
+    burst_beyond_both_windows => {
+        Tcp: the_peers_requests_have_a_window_of_their_own_over_tcp,
+        Pipe: the_peers_requests_have_a_window_of_their_own_over_a_pipe,
+    }
+    refused_beyond_the_inbound_window => {
+        Tcp: beyond_the_inbound_window_the_client_refuses_only_when_told_to_over_tcp,
+        Pipe: beyond_the_inbound_window_the_client_refuses_only_when_told_to_over_a_pipe,
+    }
+    server_burst_beyond_the_inbound_window => {
+        Tcp: the_server_takes_a_burst_beyond_its_inbound_window_by_back_pressure_over_tcp,
+        Pipe: the_server_takes_a_burst_beyond_its_inbound_window_by_back_pressure_over_a_pipe,
+    }
+    bulk_with_alerts => {
+        Tcp(10_000, Size::Small): the_client_takes_10000_deliver_sm_with_alerts_mixed_in_over_tcp,
+        Pipe(10_000, Size::Small): the_client_takes_10000_deliver_sm_with_alerts_mixed_in_over_a_pipe,
+        Pipe(50, Size::Large): the_client_takes_large_deliver_sm_with_alerts_mixed_in_over_a_pipe,
+    }
+    client_error_bodies => {
+        Tcp: error_responses_of_the_client_to_deliver_sm_and_data_sm_have_a_body_over_tcp,
+        Pipe: error_responses_of_the_client_to_deliver_sm_and_data_sm_have_a_body_over_a_pipe,
+    }
+    server_error_bodies => {
+        Tcp: error_responses_of_the_server_to_data_sm_have_a_body_over_tcp,
+        Pipe: error_responses_of_the_server_to_data_sm_have_a_body_over_a_pipe,
+    }
 }

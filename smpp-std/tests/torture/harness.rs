@@ -8,6 +8,7 @@ use core::ops::RangeInclusive;
 use core::panic::AssertUnwindSafe;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, resume_unwind};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
@@ -80,7 +81,61 @@ impl Probe {
         })
         .await;
     }
+
+    /// Waits for `future` (a task, or a response to come), at most `limit`,
+    /// and unwraps what it gives; fails naming `what`, or with the error
+    /// (a task's own panic).
+    pub(crate) async fn within_ok<T, E: core::fmt::Debug>(
+        &self,
+        limit: Duration,
+        what: &str,
+        future: impl Future<Output = Result<T, E>>,
+    ) -> T {
+        self.within(limit, what, future).await.unwrap()
+    }
+
+    /// Reads until the connection of `rx` ends, at most `limit`; the PDUs
+    /// that came first.
+    pub(crate) async fn rest(&self, limit: Duration, what: &str, rx: &mut RawRx) -> Vec<Pdu> {
+        self.within(limit, what, rx.rest()).await
+    }
+
+    /// Waits (at most 3 s) for a server session's end; its reason.
+    pub(crate) async fn session_end(&self, session: JoinHandle<CloseReason>) -> CloseReason {
+        self.within_ok(secs(3), "the session's end", session).await
+    }
+
+    /// Waits (at most 3 s) for a flood of [`write_without_reading`] to end,
+    /// and checks that it was cut short: the session closed the connection
+    /// instead of reading it all.
+    pub(crate) async fn flood_cut(&self, what: &str, flood: JoinHandle<std::io::Result<()>>) {
+        let written = self.within_ok(secs(3), what, flood).await;
+        assert!(written.is_err(), "{what}: the whole flood was read");
+    }
 }
+
+/// `n` seconds.
+pub(crate) const fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+/// `#[test]`s of scenarios whose first argument is the [`Transport`]:
+/// `scenario => { Tcp: name, Pipe(args): name }` makes a test `name` that
+/// runs `scenario(Transport::Tcp)`, one that runs
+/// `scenario(Transport::Pipe, args)`, and so on.
+macro_rules! transport_tests {
+    ($($scenario:ident => {
+        $($transport:ident $(($($arg:expr),*))?: $name:ident),+ $(,)?
+    })+) => {
+        $($(
+            #[test]
+            fn $name() {
+                $scenario($crate::harness::Transport::$transport $($(, $arg)*)?);
+            }
+        )+)+
+    };
+}
+pub(crate) use transport_tests;
 
 /// Waits (at most a second) until every window slot of `handle` is free
 /// again: a slot is given back just after its request's answer is handed
@@ -324,6 +379,27 @@ impl RawRx {
             .await
             .unwrap_or_else(|_| panic!("hung: {what} (not within 5 s)"))
             .unwrap_or_else(|| panic!("the connection closed before {what}"))
+    }
+
+    /// The next `count` frames and their PDUs, each within five seconds.
+    pub(crate) async fn expect_many(&mut self, count: usize, what: &str) -> Vec<(Frame, Pdu)> {
+        let mut pdus = Vec::with_capacity(count);
+        for _ in 0..count {
+            pdus.push(self.expect(what).await);
+        }
+        pdus
+    }
+
+    /// The next `count` frames and their PDUs, by `sequence_number`.
+    pub(crate) async fn by_sequence(
+        &mut self,
+        count: usize,
+        what: &str,
+    ) -> BTreeMap<u32, (Frame, Pdu)> {
+        let pdus = self.expect_many(count, what).await;
+        pdus.into_iter()
+            .map(|(frame, pdu)| (pdu.sequence_number, (frame, pdu)))
+            .collect()
     }
 
     /// Reads until the connection ends; the PDUs that came first.
@@ -595,6 +671,12 @@ impl Handler for Smsc {
 pub(crate) type Running = crate::server::Running<Smsc>;
 
 impl Running {
+    /// An ESME of this crate binds (at most 3 s, or fails naming `what`).
+    pub(crate) async fn connect_esme(&self, probe: &Probe, what: &str) -> (Handle, Incoming) {
+        let connecting = client::connect(self.addr, esme(BindType::Transmitter));
+        probe.within_ok(secs(3), what, connecting).await
+    }
+
     /// Shuts down and waits for every session to end, at most `limit`.
     pub(crate) async fn stop_within(self, probe: &Probe, limit: Duration) -> Arc<Smsc> {
         self.handle.shutdown();
@@ -631,6 +713,47 @@ pub(crate) async fn server_link(
     let (library, raw) = link(transport, raw_end).await;
     let session = tokio::spawn(server::serve(library, config, Arc::clone(smsc)));
     (session, Raw::new(raw))
+}
+
+/// A server session over a fresh connection to a raw ESME, bound as
+/// `bind_type`.
+pub(crate) async fn bound_server_link(
+    transport: Transport,
+    raw_end: RawEnd,
+    config: Config,
+    smsc: &Arc<Smsc>,
+    bind_type: BindType,
+) -> (JoinHandle<CloseReason>, Raw) {
+    let (session, mut raw) = server_link(transport, raw_end, config, smsc).await;
+    raw.bind(bind_type).await;
+    (session, raw)
+}
+
+/// The test SMSC of the defaults, and its session (with [`mc`]) over a
+/// fresh connection to a raw ESME bound as `bind_type`.
+pub(crate) async fn bound_to_smsc(
+    transport: Transport,
+    bind_type: BindType,
+) -> (Arc<Smsc>, JoinHandle<CloseReason>, Raw) {
+    let smsc = Arc::new(Smsc::default());
+    let (session, raw) =
+        bound_server_link(transport, RawEnd::default(), mc(), &smsc, bind_type).await;
+    (smsc, session, raw)
+}
+
+/// A session of the test SMSC (with `config`) to a raw ESME bound as a
+/// receiver, and the session's handle, to push `deliver_sm` with.
+pub(crate) async fn receiver_session(
+    probe: &Probe,
+    transport: Transport,
+    raw_end: RawEnd,
+    config: Config,
+) -> (Arc<Smsc>, JoinHandle<CloseReason>, Raw, Handle) {
+    let smsc = Arc::new(Smsc::default());
+    let (session, raw) =
+        bound_server_link(transport, raw_end, config, &smsc, BindType::Receiver).await;
+    let handle = bound_session(probe, &smsc).await;
+    (smsc, session, raw, handle)
 }
 
 /// A server session and a client bound to it, both of this crate, over a

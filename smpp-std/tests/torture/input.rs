@@ -5,20 +5,20 @@
 
 use core::time::Duration;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::{CommandId, CommandStatus};
-use smpp_std::session::{Error, SmResponse};
+use smpp_std::session::{Error, Handle, SmResponse};
 use smpp_std::{
     COctet, FrameDecoder, HeaderOnlyBuilder, Pdu, SubmitSmBuilder, SubmitSmRespBuilder,
 };
+use tokio::task::JoinHandle;
 
 use crate::harness::{
-    Probe, Raw, RawEnd, Size, Smsc, Transport, bound_session, client_link, deliver_sm, encode,
-    esme, flood, goes_on, ids, mc, push, queue_submits, raw_pdu, response_timer_only, run,
-    server_link, submit, submit_sm, take_requests, which, window_whole,
+    Probe, Raw, RawEnd, Size, Transport, bound_to_smsc, client_link, deliver_sm, encode, esme,
+    flood, goes_on, ids, mc, push, queue_submits, raw_pdu, receiver_session, response_timer_only,
+    run, secs, submit, submit_sm, take_requests, transport_tests, which, window_whole,
 };
 
 /// A `command_id` no version of SMPP defines.
@@ -26,12 +26,16 @@ const UNKNOWN: CommandId = CommandId(0x0000_0123);
 
 /// `count` PDUs, by `sequence_number`.
 async fn by_sequence(raw: &mut Raw, count: usize) -> BTreeMap<u32, Pdu> {
-    let mut pdus = BTreeMap::new();
-    for _ in 0..count {
-        let (_, pdu) = raw.rx.expect("a response").await;
-        pdus.insert(pdu.sequence_number, pdu);
-    }
-    pdus
+    let frames = raw.rx.by_sequence(count, "a response").await;
+    frames.into_iter().map(|(n, (_, pdu))| (n, pdu)).collect()
+}
+
+/// The `command_id` and `command_status` of each of `answers`.
+fn statuses(answers: &BTreeMap<u32, Pdu>) -> Vec<(CommandId, CommandStatus)> {
+    answers
+        .values()
+        .map(|pdu| (pdu.command_id(), pdu.command_status))
+        .collect()
 }
 
 fn message_id(pdu: &Pdu) -> String {
@@ -62,13 +66,8 @@ async fn garbage(probe: &Probe, raw: &mut Raw, request: fn(u32, Size) -> Pdu) ->
     assert_eq!(answers[&5].command_status, CommandStatus::ESME_ROK);
 
     raw.tx.write(&[0, 0, 0, 8, 0, 0, 0, 4]).await.unwrap();
-    let rest = probe
-        .within(
-            Duration::from_secs(3),
-            "a generic_nack, then the end of the stream",
-            raw.rx.rest(),
-        )
-        .await;
+    let what = "a generic_nack, then the end of the stream";
+    let rest = probe.rest(secs(3), what, &mut raw.rx).await;
     assert_eq!(rest.len(), 1, "{rest:?}");
     assert_eq!(rest[0].command_id(), CommandId::GENERIC_NACK);
     assert_eq!(rest[0].command_status, CommandStatus::ESME_RINVCMDLEN);
@@ -78,62 +77,46 @@ async fn garbage(probe: &Probe, raw: &mut Raw, request: fn(u32, Size) -> Pdu) ->
 
 fn server_garbage(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (session, mut raw) = server_link(transport, RawEnd::default(), mc(), &smsc).await;
-        raw.bind(BindType::Transmitter).await;
+        let (smsc, session, mut raw) = bound_to_smsc(transport, BindType::Transmitter).await;
         let answers = garbage(&probe, &mut raw, submit_sm).await;
         assert_eq!(message_id(&answers[0]), "id-2");
         assert_eq!(message_id(&answers[3]), "id-5");
         assert_eq!(smsc.submits(), 2);
-        let reason = probe
-            .within(Duration::from_secs(3), "the session's end", session)
-            .await
-            .unwrap();
+        let reason = probe.session_end(session).await;
         assert!(matches!(reason, CloseReason::FramingError(_)), "{reason:?}");
     });
 }
 
-#[test]
-fn garbage_from_an_esme_is_answered_and_an_impossible_length_ends_the_session_over_tcp() {
-    server_garbage(Transport::Tcp);
-}
-
-#[test]
-fn garbage_from_an_esme_is_answered_and_an_impossible_length_ends_the_session_over_a_pipe() {
-    server_garbage(Transport::Pipe);
+/// A client bound as a receiver to a raw MC, whose application takes up to
+/// `count` requests (see [`take_requests`]) from a task of its own.
+async fn receiver_taking(
+    transport: Transport,
+    count: usize,
+    quiet: Duration,
+) -> (Handle, Raw, JoinHandle<Vec<Pdu>>) {
+    let config = esme(BindType::Receiver);
+    let (esme, mut incoming, raw) = client_link(transport, RawEnd::default(), config).await;
+    let taking =
+        tokio::spawn(async move { take_requests(&mut incoming, count, quiet, drop).await });
+    (esme, raw, taking)
 }
 
 fn client_garbage(transport: Transport) {
     run(move |probe| async move {
-        let (esme, mut incoming, mut raw) =
-            client_link(transport, RawEnd::default(), esme(BindType::Receiver)).await;
-        let taking = tokio::spawn(async move {
-            take_requests(&mut incoming, 2, Duration::from_secs(3), drop).await
-        });
+        let (esme, mut raw, taking) = receiver_taking(transport, 2, secs(3)).await;
         garbage(&probe, &mut raw, deliver_sm).await;
         let taken = probe
-            .within(Duration::from_secs(3), "the good deliver_sm", taking)
-            .await
-            .unwrap();
+            .within_ok(secs(3), "the good deliver_sm", taking)
+            .await;
         assert_eq!(
             ids(&taken),
             [(CommandId::DELIVER_SM, 2), (CommandId::DELIVER_SM, 5)]
         );
         let reason = probe
-            .within(Duration::from_secs(3), "the session's end", esme.closed())
+            .within(secs(3), "the session's end", esme.closed())
             .await;
         assert!(matches!(reason, CloseReason::FramingError(_)), "{reason:?}");
     });
-}
-
-#[test]
-fn garbage_from_an_mc_is_answered_and_an_impossible_length_ends_the_session_over_tcp() {
-    client_garbage(Transport::Tcp);
-}
-
-#[test]
-fn garbage_from_an_mc_is_answered_and_an_impossible_length_ends_the_session_over_a_pipe() {
-    client_garbage(Transport::Pipe);
 }
 
 /// A valid absolute time and a valid relative one, 16 characters each.
@@ -162,9 +145,7 @@ fn timed_submit_sm(n: u32, schedule: &[u8; 16], validity: &[u8; 16]) -> Vec<u8> 
 
 fn server_time_fields(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (_session, mut raw) = server_link(transport, RawEnd::default(), mc(), &smsc).await;
-        raw.bind(BindType::Transmitter).await;
+        let (smsc, _session, mut raw) = bound_to_smsc(transport, BindType::Transmitter).await;
         let garbage = b"XXXXXXXXXXXXXXXX";
         let cases: [(&[u8; 16], &[u8; 16], CommandStatus); 6] = [
             (garbage, RELATIVE, CommandStatus::ESME_RINVSCHED),
@@ -187,11 +168,7 @@ fn server_time_fields(transport: Transport) {
         }
         raw.tx.write(&octets).await.unwrap();
         probe.step("the answers to six submit_sm");
-        let answers = by_sequence(&mut raw, cases.len()).await;
-        let got: Vec<_> = answers
-            .values()
-            .map(|pdu| (pdu.command_id(), pdu.command_status))
-            .collect();
+        let got = statuses(&by_sequence(&mut raw, cases.len()).await);
         let wanted: Vec<_> = cases
             .iter()
             .map(|&(_, _, status)| (CommandId::SUBMIT_SM_RESP, status))
@@ -199,16 +176,6 @@ fn server_time_fields(transport: Transport) {
         assert_eq!(got, wanted);
         assert_eq!(smsc.submits(), 1, "a bad time reached the application");
     });
-}
-
-#[test]
-fn time_fields_of_any_shape_are_checked_by_the_server_over_tcp() {
-    server_time_fields(Transport::Tcp);
-}
-
-#[test]
-fn time_fields_of_any_shape_are_checked_by_the_server_over_a_pipe() {
-    server_time_fields(Transport::Pipe);
 }
 
 #[test]
@@ -269,43 +236,24 @@ fn garbage_time_deliver_sm() -> Vec<u8> {
 
 fn client_garbage_time(transport: Transport) {
     run(move |probe| async move {
-        let (_esme, mut incoming, mut raw) =
-            client_link(transport, RawEnd::default(), esme(BindType::Receiver)).await;
-        let taking = tokio::spawn(async move {
-            take_requests(&mut incoming, 2, Duration::from_millis(500), drop).await
-        });
+        let (_esme, mut raw, taking) =
+            receiver_taking(transport, 2, Duration::from_millis(500)).await;
         let mut octets = raw_pdu(CommandId::DELIVER_SM, 7, &garbage_time_deliver_sm());
         octets.extend(encode(&deliver_sm(8, Size::Small)));
         raw.tx.write(&octets).await.unwrap();
         probe.step("the client's two answers");
-        let answers = by_sequence(&mut raw, 2).await;
-        let got: Vec<_> = answers
-            .values()
-            .map(|pdu| (pdu.command_id(), pdu.command_status))
-            .collect();
         assert_eq!(
-            got,
+            statuses(&by_sequence(&mut raw, 2).await),
             [
                 (CommandId::DELIVER_SM_RESP, CommandStatus::ESME_RINVSCHED),
                 (CommandId::DELIVER_SM_RESP, CommandStatus::ESME_ROK),
             ]
         );
         let taken = probe
-            .within(Duration::from_secs(3), "the application's requests", taking)
-            .await
-            .unwrap();
+            .within_ok(secs(3), "the application's requests", taking)
+            .await;
         assert_eq!(ids(&taken), [(CommandId::DELIVER_SM, 8)]);
     });
-}
-
-#[test]
-fn a_garbage_time_from_an_mc_is_refused_with_esme_rinvsched_over_tcp() {
-    client_garbage_time(Transport::Tcp);
-}
-
-#[test]
-fn a_garbage_time_from_an_mc_is_refused_with_esme_rinvsched_over_a_pipe() {
-    client_garbage_time(Transport::Pipe);
 }
 
 /// `enquire_link` each way of a flood, around one request.
@@ -345,18 +293,13 @@ async fn answered_flood(probe: &Probe, raw: Raw, request: Pdu) -> Raw {
     assert_eq!(answer.command_id(), request.command_id().response());
     assert_eq!(answer.sequence_number, request.sequence_number);
     assert_eq!(answer.command_status, CommandStatus::ESME_ROK);
-    let tx = probe
-        .within(Duration::from_secs(3), "the flood written", writing)
-        .await
-        .unwrap();
+    let tx = probe.within_ok(secs(3), "the flood written", writing).await;
     Raw { rx, tx }
 }
 
 fn server_link_flood(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (_session, mut raw) = server_link(transport, RawEnd::default(), mc(), &smsc).await;
-        raw.bind(BindType::Transmitter).await;
+        let (_smsc, _session, raw) = bound_to_smsc(transport, BindType::Transmitter).await;
         let mut raw = answered_flood(&probe, raw, submit_sm(100_000, Size::Small)).await;
         // Still bound and served.
         raw.tx.send(&submit_sm(100_001, Size::Small)).await;
@@ -364,16 +307,6 @@ fn server_link_flood(transport: Transport) {
         assert_eq!(resp.sequence_number, 100_001);
         assert_eq!(message_id(&resp), "id-100001");
     });
-}
-
-#[test]
-fn an_enquire_link_flood_to_the_server_is_answered_in_order_over_tcp() {
-    server_link_flood(Transport::Tcp);
-}
-
-#[test]
-fn an_enquire_link_flood_to_the_server_is_answered_in_order_over_a_pipe() {
-    server_link_flood(Transport::Pipe);
 }
 
 fn client_link_flood(transport: Transport) {
@@ -391,28 +324,19 @@ fn client_link_flood(transport: Transport) {
     });
 }
 
-#[test]
-fn an_enquire_link_flood_to_the_client_is_answered_in_order_over_tcp() {
-    client_link_flood(Transport::Tcp);
-}
-
-#[test]
-fn an_enquire_link_flood_to_the_client_is_answered_in_order_over_a_pipe() {
-    client_link_flood(Transport::Pipe);
-}
-
-/// Answers written in one go, in reverse, with a stray answer (to a
-/// request never sent) and a duplicate among them.
-fn reversed_with_strays(answers: &[Pdu], stray: &Pdu) -> Vec<u8> {
+/// Writes `answers` in one go, in reverse, with a stray answer (`stray`,
+/// to a request never sent) and a duplicate among them.
+async fn write_reversed_with_strays(raw: &mut Raw, answers: &[Pdu], stray: SubmitSmRespBuilder) {
+    let stray = stray.build().unwrap();
     let mut octets = Vec::new();
     for (i, answer) in answers.iter().rev().enumerate() {
         octets.extend(encode(answer));
         if i == 2 {
-            octets.extend(encode(stray));
+            octets.extend(encode(&stray));
         }
     }
     octets.extend(encode(&answers[0]));
-    octets
+    raw.tx.write(&octets).await.unwrap();
 }
 
 fn client_out_of_order(transport: Transport) {
@@ -421,11 +345,10 @@ fn client_out_of_order(transport: Transport) {
             client_link(transport, RawEnd::default(), esme(BindType::Transmitter)).await;
         let sender = queue_submits(&esme, 1..=10, Size::Small);
         probe.step("the MC reading ten submit_sm");
-        let mut read = Vec::new();
-        for _ in 0..10 {
-            let (_, pdu) = raw.rx.expect("a submit_sm").await;
-            read.push(pdu.sequence_number);
-        }
+        let read: Vec<u32> = (raw.rx.expect_many(10, "a submit_sm").await)
+            .iter()
+            .map(|(_, pdu)| pdu.sequence_number)
+            .collect();
         let answers: Vec<_> = read
             .iter()
             .map(|&n| {
@@ -435,20 +358,13 @@ fn client_out_of_order(transport: Transport) {
                     .unwrap()
             })
             .collect();
-        let stray = SubmitSmRespBuilder::new(999_999)
-            .message_id("stray")
-            .build()
-            .unwrap();
-        raw.tx
-            .write(&reversed_with_strays(&answers, &stray))
-            .await
-            .unwrap();
+        let stray = SubmitSmRespBuilder::new(999_999).message_id("stray");
+        write_reversed_with_strays(&mut raw, &answers, stray).await;
         let pending = sender.await.unwrap();
         for (response, n) in pending.into_iter().zip(&read) {
             let pdu = probe
-                .within(Duration::from_secs(3), "an answer out of order", response)
-                .await
-                .unwrap();
+                .within_ok(secs(3), "an answer out of order", response)
+                .await;
             assert_eq!(pdu.sequence_number, *n);
             assert_eq!(message_id(&pdu), format!("r-{n}"));
         }
@@ -458,16 +374,6 @@ fn client_out_of_order(transport: Transport) {
         let next = submit(&esme, 11, Size::Small);
         goes_on(&probe, &mut raw, next, 11, Size::Small).await;
     });
-}
-
-#[test]
-fn answers_out_of_order_reach_the_clients_requests_over_tcp() {
-    client_out_of_order(Transport::Tcp);
-}
-
-#[test]
-fn answers_out_of_order_reach_the_clients_requests_over_a_pipe() {
-    client_out_of_order(Transport::Pipe);
 }
 
 /// Even messages are accepted, odd ones refused: each push must get its
@@ -482,16 +388,13 @@ fn status_for(n: u32) -> CommandStatus {
 
 fn server_out_of_order(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (_session, mut raw) = server_link(transport, RawEnd::default(), mc(), &smsc).await;
-        raw.bind(BindType::Receiver).await;
-        let handle = bound_session(&probe, &smsc).await;
+        let (_smsc, _session, mut raw, handle) =
+            receiver_session(&probe, transport, RawEnd::default(), mc()).await;
         let pushes: Vec<_> = (1..=10).map(|n| push(&handle, n, Size::Small)).collect();
         probe.step("the ESME reading ten deliver_sm");
         let mut read = BTreeMap::new();
         let mut answers = Vec::new();
-        for _ in 0..10 {
-            let (_, pdu) = raw.rx.expect("a deliver_sm").await;
+        for (_, pdu) in raw.rx.expect_many(10, "a deliver_sm").await {
             let n = which(&pdu, 1..=10, Size::Small);
             read.insert(n, pdu.sequence_number);
             let answer = SubmitSmRespBuilder::deliver_sm_resp(pdu.sequence_number)
@@ -500,18 +403,12 @@ fn server_out_of_order(transport: Transport) {
                 .unwrap();
             answers.push(answer);
         }
-        let stray = SubmitSmRespBuilder::deliver_sm_resp(999_999)
-            .build()
-            .unwrap();
-        raw.tx
-            .write(&reversed_with_strays(&answers, &stray))
-            .await
-            .unwrap();
+        let stray = SubmitSmRespBuilder::deliver_sm_resp(999_999);
+        write_reversed_with_strays(&mut raw, &answers, stray).await;
         for (n, push) in (1..=10).zip(pushes) {
             let resp = probe
-                .within(Duration::from_secs(3), "an answer out of order", push)
+                .within_ok(secs(3), "an answer out of order", push)
                 .await
-                .unwrap()
                 .unwrap();
             assert_eq!(resp.sequence_number, read[&n]);
             assert_eq!(resp.command_status, status_for(n));
@@ -522,14 +419,39 @@ fn server_out_of_order(transport: Transport) {
     });
 }
 
-#[test]
-fn answers_out_of_order_reach_the_servers_deliver_sm_over_tcp() {
-    server_out_of_order(Transport::Tcp);
-}
-
-#[test]
-fn answers_out_of_order_reach_the_servers_deliver_sm_over_a_pipe() {
-    server_out_of_order(Transport::Pipe);
+transport_tests! {
+    server_garbage => {
+        Tcp: garbage_from_an_esme_is_answered_and_an_impossible_length_ends_the_session_over_tcp,
+        Pipe: garbage_from_an_esme_is_answered_and_an_impossible_length_ends_the_session_over_a_pipe,
+    }
+    client_garbage => {
+        Tcp: garbage_from_an_mc_is_answered_and_an_impossible_length_ends_the_session_over_tcp,
+        Pipe: garbage_from_an_mc_is_answered_and_an_impossible_length_ends_the_session_over_a_pipe,
+    }
+    server_time_fields => {
+        Tcp: time_fields_of_any_shape_are_checked_by_the_server_over_tcp,
+        Pipe: time_fields_of_any_shape_are_checked_by_the_server_over_a_pipe,
+    }
+    client_garbage_time => {
+        Tcp: a_garbage_time_from_an_mc_is_refused_with_esme_rinvsched_over_tcp,
+        Pipe: a_garbage_time_from_an_mc_is_refused_with_esme_rinvsched_over_a_pipe,
+    }
+    server_link_flood => {
+        Tcp: an_enquire_link_flood_to_the_server_is_answered_in_order_over_tcp,
+        Pipe: an_enquire_link_flood_to_the_server_is_answered_in_order_over_a_pipe,
+    }
+    client_link_flood => {
+        Tcp: an_enquire_link_flood_to_the_client_is_answered_in_order_over_tcp,
+        Pipe: an_enquire_link_flood_to_the_client_is_answered_in_order_over_a_pipe,
+    }
+    client_out_of_order => {
+        Tcp: answers_out_of_order_reach_the_clients_requests_over_tcp,
+        Pipe: answers_out_of_order_reach_the_clients_requests_over_a_pipe,
+    }
+    server_out_of_order => {
+        Tcp: answers_out_of_order_reach_the_servers_deliver_sm_over_tcp,
+        Pipe: answers_out_of_order_reach_the_servers_deliver_sm_over_a_pipe,
+    }
 }
 
 /// Octets a read buffer may hold beyond what arrived.

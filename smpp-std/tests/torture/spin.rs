@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::{CommandId, CommandStatus};
-use smpp_std::client;
 use tokio::task::JoinHandle;
 
 use crate::harness::{
-    Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, all_accepted, bound_session,
-    carries, client_link, esme, flood, mc, pair, push, queue_submits, response_timer_only, run,
-    server_link, submit_sm, which, window_whole, write_without_reading,
+    Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, all_accepted, bound_server_link,
+    carries, client_link, esme, flood, mc, pair, push, queue_submits, receiver_session,
+    response_timer_only, run, secs, submit_sm, transport_tests, which, window_whole,
+    write_without_reading,
 };
 
 /// `submit_sm` written by an ESME that never reads.
@@ -29,7 +29,7 @@ fn never_reading_flood(raw: Raw) -> JoinHandle<io::Result<()>> {
 async fn flood_stalled(probe: &Probe, smsc: &Smsc) -> usize {
     probe
         .within(
-            Duration::from_secs(10),
+            secs(10),
             "the flood to stall (the server to stop reading)",
             async {
                 let mut last = usize::MAX;
@@ -59,13 +59,12 @@ fn flooded_smsc() -> Smsc {
 async fn twenty_answered(probe: &Probe, smsc: &Smsc, esme: &smpp_std::session::Handle) {
     for n in 1..=20 {
         let resp = probe
-            .within(
-                Duration::from_secs(3),
+            .within_ok(
+                secs(3),
                 "a submit_sm of a well-behaved ESME while others flood",
                 esme.submit_sm(submit_sm(n, Size::Small)),
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
         assert_eq!(
             resp.message_id.to_string(),
@@ -91,32 +90,19 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_esme_nor_shutdown_over_t
             "the server read the whole flood ({taken}): the queues never filled"
         );
 
-        let (esme, _incoming) = probe
-            .within(
-                Duration::from_secs(3),
-                "a third ESME's bind while two flood",
-                client::connect(server.addr, esme(BindType::Transmitter)),
-            )
-            .await
-            .unwrap();
+        let what = "a third ESME's bind while two flood";
+        let (esme, _incoming) = server.connect_esme(&probe, what).await;
         twenty_answered(&probe, &server.smsc, &esme).await;
 
         let smsc = server.stop_within(&probe, Duration::from_secs(6)).await;
         let reason = probe
-            .within(Duration::from_secs(1), "the ESME unbound", esme.closed())
+            .within(secs(1), "the ESME unbound", esme.closed())
             .await;
         assert_eq!(reason, CloseReason::Unbound);
         assert_eq!(smsc.closed().len(), 3, "{:?}", smsc.closed());
         for flood in floods {
-            let written = probe
-                .within(
-                    Duration::from_secs(3),
-                    "a flooding ESME to see its connection closed",
-                    flood,
-                )
-                .await
-                .unwrap();
-            assert!(written.is_err(), "the server read the whole flood");
+            let what = "a flooding ESME to see its connection closed";
+            probe.flood_cut(what, flood).await;
         }
     });
 }
@@ -129,9 +115,14 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_session_over_pipes() {
         let mut sessions = Vec::new();
         let mut floods = Vec::new();
         for _ in 0..2 {
-            let (session, mut raw) =
-                server_link(Transport::Pipe, RawEnd::default(), config.clone(), &smsc).await;
-            raw.bind(BindType::Transmitter).await;
+            let (session, raw) = bound_server_link(
+                Transport::Pipe,
+                RawEnd::default(),
+                config.clone(),
+                &smsc,
+                BindType::Transmitter,
+            )
+            .await;
             sessions.push(session);
             floods.push(never_reading_flood(raw));
         }
@@ -140,7 +131,7 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_session_over_pipes() {
 
         let (session, esme, _incoming) = probe
             .within(
-                Duration::from_secs(3),
+                secs(3),
                 "a third session's bind while two flood",
                 pair(
                     Transport::Pipe,
@@ -158,30 +149,15 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_session_over_pipes() {
             tokio::spawn(async move { handle.unbind().await });
         }
         for flooded in sessions {
-            probe
-                .within(
-                    Duration::from_secs(6),
-                    "a flooded session to end once told to unbind",
-                    flooded,
-                )
-                .await
-                .unwrap();
+            let what = "a flooded session to end once told to unbind";
+            probe.within_ok(secs(6), what, flooded).await;
         }
         let reason = probe
-            .within(
-                Duration::from_secs(3),
-                "the third session's unbind",
-                session,
-            )
-            .await
-            .unwrap();
+            .within_ok(secs(3), "the third session's unbind", session)
+            .await;
         assert_eq!(reason, CloseReason::Unbound);
         for flood in floods {
-            let written = probe
-                .within(Duration::from_secs(3), "a flooding ESME's end", flood)
-                .await
-                .unwrap();
-            assert!(written.is_err(), "the session read the whole flood");
+            probe.flood_cut("a flooding ESME's end", flood).await;
         }
     });
 }
@@ -191,11 +167,9 @@ fn two_esmes_that_flood_and_never_read_hold_up_no_other_session_over_pipes() {
 /// queue together.
 fn large_deliver_sm_to_a_late_reader(transport: Transport) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
-        let (session, mut raw) =
-            server_link(transport, LATE_READER, mc().with_window(8), &smsc).await;
-        raw.bind(BindType::Receiver).await;
-        let handle = bound_session(&probe, &smsc).await;
+        let config = mc().with_window(8);
+        let (_smsc, session, mut raw, handle) =
+            receiver_session(&probe, transport, LATE_READER, config).await;
         let pushes: Vec<_> = (1..=8).map(|n| push(&handle, n, Size::Large)).collect();
         tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -213,30 +187,16 @@ fn large_deliver_sm_to_a_late_reader(transport: Transport) {
         assert_eq!(seen, (1..=8).collect::<Vec<_>>());
         for push in pushes {
             let resp = probe
-                .within(Duration::from_secs(5), "a deliver_sm's response", push)
+                .within_ok(secs(5), "a deliver_sm's response", push)
                 .await
-                .unwrap()
                 .unwrap();
             assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
         }
         window_whole(&probe, &handle).await;
         drop(raw);
-        let reason = probe
-            .within(Duration::from_secs(3), "the session's end", session)
-            .await
-            .unwrap();
+        let reason = probe.session_end(session).await;
         assert_eq!(reason, CloseReason::Disconnected);
     });
-}
-
-#[test]
-fn the_server_writes_large_deliver_sm_to_a_receiver_that_reads_late_over_tcp() {
-    large_deliver_sm_to_a_late_reader(Transport::Tcp);
-}
-
-#[test]
-fn the_server_writes_large_deliver_sm_to_a_receiver_that_reads_late_over_a_pipe() {
-    large_deliver_sm_to_a_late_reader(Transport::Pipe);
 }
 
 /// The client sends `count` messages of `size` through `window` to a server
@@ -247,56 +207,24 @@ fn client_window(transport: Transport, window: usize, count: u32, size: Size) {
         let config = esme(BindType::Transmitter).with_window(window);
         let (session, esme, _incoming) = probe
             .within(
-                Duration::from_secs(3),
+                secs(3),
                 "the bind",
                 pair(transport, mc().with_window(512), config, &smsc),
             )
             .await;
         let sender = queue_submits(&esme, 1..=count, size);
-        let pending = probe
-            .within(
-                Duration::from_secs(10),
-                "every message to get a window slot",
-                sender,
-            )
-            .await
-            .unwrap();
+        let what = "every message to get a window slot";
+        let pending = probe.within_ok(secs(10), what, sender).await;
         let mut sequence_numbers = all_accepted(&probe, pending).await;
         sequence_numbers.sort_unstable();
         sequence_numbers.dedup();
         assert_eq!(sequence_numbers.len(), count as usize);
         assert_eq!(smsc.submits(), count as usize);
         window_whole(&probe, &esme).await;
-        probe
-            .within(Duration::from_secs(3), "the unbind", esme.unbind())
-            .await
-            .unwrap();
-        let reason = probe
-            .within(Duration::from_secs(3), "the server session's end", session)
-            .await
-            .unwrap();
+        probe.within_ok(secs(3), "the unbind", esme.unbind()).await;
+        let reason = probe.session_end(session).await;
         assert_eq!(reason, CloseReason::Unbound);
     });
-}
-
-#[test]
-fn the_client_sends_large_submit_sm_through_a_window_of_2_over_tcp() {
-    client_window(Transport::Tcp, 2, 10, Size::Large);
-}
-
-#[test]
-fn the_client_sends_large_submit_sm_through_a_window_of_2_over_a_pipe() {
-    client_window(Transport::Pipe, 2, 10, Size::Large);
-}
-
-#[test]
-fn the_client_sends_1000_messages_through_a_window_of_500_over_tcp() {
-    client_window(Transport::Tcp, 500, 1_000, Size::Sms);
-}
-
-#[test]
-fn the_client_sends_1000_messages_through_a_window_of_500_over_a_pipe() {
-    client_window(Transport::Pipe, 500, 1_000, Size::Sms);
 }
 
 /// The raw end of a link whose reader starts late: over TCP the buffers
@@ -329,30 +257,28 @@ fn client_queue_to_a_late_reader(transport: Transport, window: usize, count: u32
                 .await;
         }
         let pending = probe
-            .within(Duration::from_secs(5), "the last window slots", sender)
-            .await
-            .unwrap();
+            .within_ok(secs(5), "the last window slots", sender)
+            .await;
         all_accepted(&probe, pending).await;
         window_whole(&probe, &esme).await;
     });
 }
 
-#[test]
-fn the_client_writes_large_submit_sm_to_an_mc_that_reads_late_over_tcp() {
-    client_queue_to_a_late_reader(Transport::Tcp, 2, 4, Size::Large);
-}
-
-#[test]
-fn the_client_writes_large_submit_sm_to_an_mc_that_reads_late_over_a_pipe() {
-    client_queue_to_a_late_reader(Transport::Pipe, 2, 4, Size::Large);
-}
-
-#[test]
-fn the_client_writes_a_window_of_500_to_an_mc_that_reads_late_over_tcp() {
-    client_queue_to_a_late_reader(Transport::Tcp, 500, 1_000, Size::Sms);
-}
-
-#[test]
-fn the_client_writes_a_window_of_500_to_an_mc_that_reads_late_over_a_pipe() {
-    client_queue_to_a_late_reader(Transport::Pipe, 500, 1_000, Size::Sms);
+transport_tests! {
+    large_deliver_sm_to_a_late_reader => {
+        Tcp: the_server_writes_large_deliver_sm_to_a_receiver_that_reads_late_over_tcp,
+        Pipe: the_server_writes_large_deliver_sm_to_a_receiver_that_reads_late_over_a_pipe,
+    }
+    client_window => {
+        Tcp(2, 10, Size::Large): the_client_sends_large_submit_sm_through_a_window_of_2_over_tcp,
+        Pipe(2, 10, Size::Large): the_client_sends_large_submit_sm_through_a_window_of_2_over_a_pipe,
+        Tcp(500, 1_000, Size::Sms): the_client_sends_1000_messages_through_a_window_of_500_over_tcp,
+        Pipe(500, 1_000, Size::Sms): the_client_sends_1000_messages_through_a_window_of_500_over_a_pipe,
+    }
+    client_queue_to_a_late_reader => {
+        Tcp(2, 4, Size::Large): the_client_writes_large_submit_sm_to_an_mc_that_reads_late_over_tcp,
+        Pipe(2, 4, Size::Large): the_client_writes_large_submit_sm_to_an_mc_that_reads_late_over_a_pipe,
+        Tcp(500, 1_000, Size::Sms): the_client_writes_a_window_of_500_to_an_mc_that_reads_late_over_tcp,
+        Pipe(500, 1_000, Size::Sms): the_client_writes_a_window_of_500_to_an_mc_that_reads_late_over_a_pipe,
+    }
 }

@@ -3,6 +3,7 @@
 //! undecided by the session init timer, an unanswered request by the
 //! response timer (its window slot freed), a stalled unbind by shutdown.
 
+use core::future::Future;
 use core::time::Duration;
 use std::sync::Arc;
 
@@ -13,9 +14,9 @@ use smpp_std::{BindBuilder, HeaderOnlyBuilder};
 use tokio::task::JoinHandle;
 
 use crate::harness::{
-    Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, bound_session, client_link, esme,
-    flood, goes_on, ids, mc, push, response_timer_only, run, server_link, submit, submit_sm,
-    window_whole, write_without_reading,
+    Probe, Raw, RawEnd, Running, Size, Smsc, Transport, accepted, bound_server_link, client_link,
+    esme, flood, goes_on, ids, mc, push, receiver_session, response_timer_only, run, secs,
+    server_link, submit, submit_sm, transport_tests, window_whole, write_without_reading,
 };
 
 /// 500 ms for a write to make progress, 10 s for a response; no
@@ -53,16 +54,16 @@ fn esmes_that_never_read(transport: Transport) {
         let mut floods = Vec::new();
         probe.step("four ESMEs binding");
         for _ in 0..4 {
-            let (session, mut raw) =
-                server_link(transport, SMALL, mc().with_timers(short()), &smsc).await;
-            raw.bind(BindType::Transmitter).await;
+            let config = mc().with_timers(short());
+            let (session, raw) =
+                bound_server_link(transport, SMALL, config, &smsc, BindType::Transmitter).await;
             let octets = flood(&submit_sm(0, Size::Small), 2, FLOOD);
             floods.push(write_without_reading(raw, octets));
             sessions.push(session);
         }
         probe
             .within(
-                Duration::from_secs(6),
+                secs(6),
                 "every session whose ESME never reads to end",
                 async {
                     for session in sessions {
@@ -73,23 +74,9 @@ fn esmes_that_never_read(transport: Transport) {
             .await;
         assert_eq!(smsc.closed(), [CloseReason::WriteTimeout; 4]);
         for flood in floods {
-            let written = probe
-                .within(Duration::from_secs(3), "an ESME's flood to end", flood)
-                .await
-                .unwrap();
-            assert!(written.is_err(), "the session read the whole flood");
+            probe.flood_cut("an ESME's flood to end", flood).await;
         }
     });
-}
-
-#[test]
-fn the_server_closes_esmes_that_send_but_never_read_over_tcp() {
-    esmes_that_never_read(Transport::Tcp);
-}
-
-#[test]
-fn the_server_closes_esmes_that_send_but_never_read_over_pipes() {
-    esmes_that_never_read(Transport::Pipe);
 }
 
 /// The client sends large `submit_sm` without end to an MC that took its
@@ -113,27 +100,20 @@ fn client_to_an_mc_that_never_reads(transport: Transport) {
         };
         let reason = probe
             .within(
-                Duration::from_secs(5),
+                secs(5),
                 "the client to close a session whose MC never reads",
                 esme.closed(),
             )
             .await;
         assert_eq!(reason, CloseReason::WriteTimeout);
-        let pending = probe
-            .within(Duration::from_secs(3), "the sender to stop", sender)
-            .await
-            .unwrap();
+        let pending = probe.within_ok(secs(3), "the sender to stop", sender).await;
         // Ten requests (the window) were queued; what was written comes
         // first, and the last of them never left.
         assert_eq!(pending.len(), 10);
         let mut written = Vec::new();
         for response in pending {
             let result = probe
-                .within(
-                    Duration::from_secs(3),
-                    "a request to an MC that never reads",
-                    response,
-                )
+                .within(secs(3), "a request to an MC that never reads", response)
                 .await;
             match result {
                 Err(Error::OutcomeUnknown {
@@ -154,16 +134,6 @@ fn client_to_an_mc_that_never_reads(transport: Transport) {
     });
 }
 
-#[test]
-fn the_client_closes_a_session_whose_mc_never_reads_over_tcp() {
-    client_to_an_mc_that_never_reads(Transport::Tcp);
-}
-
-#[test]
-fn the_client_closes_a_session_whose_mc_never_reads_over_a_pipe() {
-    client_to_an_mc_that_never_reads(Transport::Pipe);
-}
-
 /// `enquire_link` an ESME writes without ever reading the responses.
 const LINKS: u32 = 500_000;
 
@@ -172,40 +142,33 @@ fn enquire_link_flood() -> Vec<u8> {
     flood(&link, 2, LINKS)
 }
 
+/// A bound peer, on `raw`, floods `enquire_link` and never reads the
+/// responses: `who` (the server or the client) ends the session (`end`) by
+/// its write timer.
+async fn closes_an_enquire_link_flood(
+    probe: &Probe,
+    raw: Raw,
+    who: &str,
+    end: impl Future<Output = CloseReason>,
+) {
+    let flood = write_without_reading(raw, enquire_link_flood());
+    let what = format!("{who} to close a session whose peer floods enquire_link and never reads");
+    let reason = probe.within(secs(5), &what, end).await;
+    assert_eq!(reason, CloseReason::WriteTimeout);
+    probe.flood_cut("the flood to end", flood).await;
+}
+
 /// A bound ESME floods `enquire_link` and never reads the responses.
 fn server_enquire_link_flood(transport: Transport) {
     run(move |probe| async move {
         let smsc = Arc::new(Smsc::default());
         // The write timer is the response timer's, by default.
         let config = mc().with_timers(short_response());
-        let (session, mut raw) = server_link(transport, SMALL, config, &smsc).await;
-        raw.bind(BindType::Transmitter).await;
-        let flood = write_without_reading(raw, enquire_link_flood());
-        let reason = probe
-            .within(
-                Duration::from_secs(5),
-                "the server to close a session whose ESME floods enquire_link and never reads",
-                session,
-            )
-            .await
-            .unwrap();
-        assert_eq!(reason, CloseReason::WriteTimeout);
-        let written = probe
-            .within(Duration::from_secs(3), "the flood to end", flood)
-            .await
-            .unwrap();
-        assert!(written.is_err(), "the server read the whole flood");
+        let (session, raw) =
+            bound_server_link(transport, SMALL, config, &smsc, BindType::Transmitter).await;
+        let end = async { session.await.unwrap() };
+        closes_an_enquire_link_flood(&probe, raw, "the server", end).await;
     });
-}
-
-#[test]
-fn the_server_closes_an_esme_that_floods_enquire_link_and_never_reads_over_tcp() {
-    server_enquire_link_flood(Transport::Tcp);
-}
-
-#[test]
-fn the_server_closes_an_esme_that_floods_enquire_link_and_never_reads_over_a_pipe() {
-    server_enquire_link_flood(Transport::Pipe);
 }
 
 /// An MC floods `enquire_link` and never reads the responses.
@@ -213,31 +176,8 @@ fn client_enquire_link_flood(transport: Transport) {
     run(move |probe| async move {
         let config = esme(BindType::Transceiver).with_timers(short());
         let (esme, _incoming, raw) = client_link(transport, SMALL, config).await;
-        let flood = write_without_reading(raw, enquire_link_flood());
-        let reason = probe
-            .within(
-                Duration::from_secs(5),
-                "the client to close a session whose MC floods enquire_link and never reads",
-                esme.closed(),
-            )
-            .await;
-        assert_eq!(reason, CloseReason::WriteTimeout);
-        let written = probe
-            .within(Duration::from_secs(3), "the flood to end", flood)
-            .await
-            .unwrap();
-        assert!(written.is_err(), "the client read the whole flood");
+        closes_an_enquire_link_flood(&probe, raw, "the client", esme.closed()).await;
     });
-}
-
-#[test]
-fn the_client_closes_an_mc_that_floods_enquire_link_and_never_reads_over_tcp() {
-    client_enquire_link_flood(Transport::Tcp);
-}
-
-#[test]
-fn the_client_closes_an_mc_that_floods_enquire_link_and_never_reads_over_a_pipe() {
-    client_enquire_link_flood(Transport::Pipe);
 }
 
 /// A bind the handler never decides: the session init timer (300 ms)
@@ -266,20 +206,15 @@ fn undecided_bind(transport: Transport) {
             .unwrap();
         raw.tx.send(&bind).await;
         let reason = probe
-            .within(
-                Duration::from_secs(3),
+            .within_ok(
+                secs(3),
                 "the session init timer to end a session whose bind is undecided",
                 session,
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(reason, CloseReason::SessionInitTimeout);
         let rest = probe
-            .within(
-                Duration::from_secs(3),
-                "the connection's end",
-                raw.rx.rest(),
-            )
+            .rest(secs(3), "the connection's end", &mut raw.rx)
             .await;
         assert!(
             rest.iter().all(|pdu| !pdu.command_status.is_ok()),
@@ -288,16 +223,6 @@ fn undecided_bind(transport: Transport) {
         assert_eq!(smsc.binds.load(core::sync::atomic::Ordering::SeqCst), 1);
         assert_eq!(smsc.closed(), [CloseReason::SessionInitTimeout]);
     });
-}
-
-#[test]
-fn the_session_init_timer_runs_while_a_bind_is_undecided_over_tcp() {
-    undecided_bind(Transport::Tcp);
-}
-
-#[test]
-fn the_session_init_timer_runs_while_a_bind_is_undecided_over_a_pipe() {
-    undecided_bind(Transport::Pipe);
 }
 
 /// Every one of 8 requests (window 4) times out and frees its slot; a late
@@ -313,18 +238,13 @@ async fn never_answered(
     let sends: Vec<_> = (1..=8).map(&send).collect();
     probe.step("the peer reading 8 requests it never answers");
     let mut read = Vec::new();
-    for _ in 0..8 {
-        let (_, pdu) = raw.rx.expect("a request nobody answers").await;
+    for (_, pdu) in raw.rx.expect_many(8, "a request nobody answers").await {
         assert_eq!(pdu.command_id(), request);
         read.push(pdu.sequence_number);
     }
     let mut timed_out = Vec::new();
     for sent in sends {
-        let result = probe
-            .within(Duration::from_secs(5), "a request's timeout", sent)
-            .await
-            .unwrap();
-        match result {
+        match probe.within_ok(secs(5), "a request's timeout", sent).await {
             Err(Error::Timeout {
                 command_id,
                 sequence_number,
@@ -355,49 +275,50 @@ fn client_never_answered(transport: Transport, size: Size) {
     });
 }
 
-#[test]
-fn requests_the_mc_never_answers_time_out_and_free_the_window_over_tcp() {
-    client_never_answered(Transport::Tcp, Size::Small);
-}
-
-#[test]
-fn requests_the_mc_never_answers_time_out_and_free_the_window_over_a_pipe() {
-    client_never_answered(Transport::Pipe, Size::Small);
-}
-
-#[test]
-fn large_requests_the_mc_never_answers_time_out_and_free_the_window_over_tcp() {
-    client_never_answered(Transport::Tcp, Size::Large);
-}
-
-#[test]
-fn large_requests_the_mc_never_answers_time_out_and_free_the_window_over_a_pipe() {
-    client_never_answered(Transport::Pipe, Size::Large);
-}
-
 fn server_never_answered(transport: Transport, size: Size) {
     run(move |probe| async move {
-        let smsc = Arc::new(Smsc::default());
         let config = mc()
             .with_window(4)
             .with_timers(response_timer_only(Duration::from_millis(300)));
-        let (_session, mut raw) = server_link(transport, SMALL, config, &smsc).await;
-        raw.bind(BindType::Receiver).await;
-        let handle = bound_session(&probe, &smsc).await;
+        let (_smsc, _session, mut raw, handle) =
+            receiver_session(&probe, transport, SMALL, config).await;
         let pusher = handle.clone();
         let send = move |n| push(&pusher, n, size);
         never_answered(&probe, &handle, &mut raw, send, CommandId::DELIVER_SM, size).await;
     });
 }
 
-#[test]
-fn deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_tcp() {
-    server_never_answered(Transport::Tcp, Size::Small);
-}
-
-#[test]
-fn large_deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_a_pipe() {
-    server_never_answered(Transport::Pipe, Size::Large);
+transport_tests! {
+    esmes_that_never_read => {
+        Tcp: the_server_closes_esmes_that_send_but_never_read_over_tcp,
+        Pipe: the_server_closes_esmes_that_send_but_never_read_over_pipes,
+    }
+    client_to_an_mc_that_never_reads => {
+        Tcp: the_client_closes_a_session_whose_mc_never_reads_over_tcp,
+        Pipe: the_client_closes_a_session_whose_mc_never_reads_over_a_pipe,
+    }
+    server_enquire_link_flood => {
+        Tcp: the_server_closes_an_esme_that_floods_enquire_link_and_never_reads_over_tcp,
+        Pipe: the_server_closes_an_esme_that_floods_enquire_link_and_never_reads_over_a_pipe,
+    }
+    client_enquire_link_flood => {
+        Tcp: the_client_closes_an_mc_that_floods_enquire_link_and_never_reads_over_tcp,
+        Pipe: the_client_closes_an_mc_that_floods_enquire_link_and_never_reads_over_a_pipe,
+    }
+    undecided_bind => {
+        Tcp: the_session_init_timer_runs_while_a_bind_is_undecided_over_tcp,
+        Pipe: the_session_init_timer_runs_while_a_bind_is_undecided_over_a_pipe,
+    }
+    client_never_answered => {
+        Tcp(Size::Small): requests_the_mc_never_answers_time_out_and_free_the_window_over_tcp,
+        Pipe(Size::Small): requests_the_mc_never_answers_time_out_and_free_the_window_over_a_pipe,
+        Tcp(Size::Large): large_requests_the_mc_never_answers_time_out_and_free_the_window_over_tcp,
+        Pipe(Size::Large): large_requests_the_mc_never_answers_time_out_and_free_the_window_over_a_pipe,
+    }
+    server_never_answered => {
+        Tcp(Size::Small): deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_tcp,
+        Pipe(Size::Large): large_deliver_sm_the_esme_never_answers_time_out_and_free_the_window_over_a_pipe,
+    }
 }
 
 #[test]
@@ -409,17 +330,13 @@ fn shutdown_ends_when_an_esme_never_answers_the_unbind() {
         raw.bind(BindType::Transceiver).await;
         let handle = server.handle.clone();
         probe
-            .until(Duration::from_secs(2), "the session bound", || {
+            .until(secs(2), "the session bound", || {
                 handle.sessions().len() == 1
             })
             .await;
         let smsc = server.stop_within(&probe, Duration::from_secs(3)).await;
         let rest = probe
-            .within(
-                Duration::from_secs(3),
-                "the connection's end",
-                raw.rx.rest(),
-            )
+            .rest(secs(3), "the connection's end", &mut raw.rx)
             .await;
         assert_eq!(ids(&rest).len(), 1, "{rest:?}");
         assert_eq!(rest[0].command_id(), CommandId::UNBIND);
