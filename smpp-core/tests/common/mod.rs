@@ -1,5 +1,8 @@
-//! The golden vectors of `testdata/`, shared by the integration tests.
+//! What the integration tests share: the golden vectors of `testdata/`,
+//! and the helpers of the session engine tests.
 #![allow(dead_code)]
+
+pub(crate) mod session;
 
 // A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
 // follows, so that the packaged crate carries the one reader of the vectors.
