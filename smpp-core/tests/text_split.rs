@@ -2,6 +2,9 @@
 
 #![allow(clippy::cast_possible_truncation, clippy::unreadable_literal)]
 
+mod common;
+
+use common::ie::{concat8, concat16, port8, port16};
 use proptest::prelude::*;
 use smpp_core::text::choose::{
     Concatenation, Encoding, choose, choose_for, segment_count, segment_count_with,
@@ -187,10 +190,7 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
     let binary = vec![0x42u8; 70_000];
     let a = "a".repeat(80_000);
     let zh = "ж".repeat(40_000);
-    let ports = [Ie::Port16 {
-        dest: 2948,
-        src: 9200,
-    }];
+    let ports = [port16(2948, 9200)];
     let with_ports = with_ies(&ports);
     let turkish = Tables::single_shift(Language::Turkish);
     // (content, options, octets of the message_payload value)
@@ -693,10 +693,7 @@ fn unmappable_policy_for_counting_and_splitting() {
     );
 }
 
-const WAP_PORTS: [Ie<'static>; 1] = [Ie::Port16 {
-    dest: 2948,
-    src: 9200,
-}];
+const WAP_PORTS: [Ie<'static>; 1] = [port16(2948, 9200)];
 
 #[test]
 fn wap_push_parts_carry_the_port_element() {
@@ -760,16 +757,8 @@ fn extra_elements_count_in_text_capacity() {
 #[test]
 fn reserved_and_oversized_elements_are_refused() {
     for ie in [
-        Ie::Concat8 {
-            reference: 1,
-            total: 2,
-            seq: 1,
-        },
-        Ie::Concat16 {
-            reference: 1,
-            total: 2,
-            seq: 1,
-        },
+        concat8(1, 2, 1),
+        concat16(1, 2, 1),
         Ie::SingleShift(1),
         Ie::LockingShift(1),
     ] {
@@ -1203,7 +1192,7 @@ fn known_characters_packed_after_a_header() {
         ]
     );
     // After an 8-bit port element (5-octet header): two fill bits.
-    let ports = [Ie::Port8 { dest: 1, src: 2 }];
+    let ports = [port8(1, 2)];
     let options = with_ies(&ports);
     let s = Splitter::with_options(packed(text), UDH8, options).unwrap();
     let seg = s.segment(0, &mut out).unwrap();

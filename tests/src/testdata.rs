@@ -67,3 +67,21 @@ pub fn vectors() -> Vec<(String, Vec<u8>)> {
     assert!(out.len() >= 39, "only {} vectors", out.len());
     out
 }
+
+/// What decoding or framing the first `n` octets of a frame of `len`
+/// octets reports, its `command_length` left as it was: a truncated header
+/// below 16 octets, else a `command_length` the octets do not reach.
+///
+/// # Panics
+///
+/// If `len` does not fit a `u32`.
+pub fn prefix_error(len: usize, n: usize) -> smpp_core::ErrorKind {
+    if n < smpp_core::Header::LEN {
+        smpp_core::ErrorKind::HeaderTruncated { len: n }
+    } else {
+        smpp_core::ErrorKind::CommandLengthMismatch {
+            command_length: u32::try_from(len).expect("a length that fits a u32"),
+            actual: n,
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! What the integration tests share: the golden vectors of `testdata/`,
-//! and the helpers of the session engine tests.
+//! information elements, and the helpers of the session engine tests.
 #![allow(dead_code)]
 
+pub(crate) mod ie;
 pub(crate) mod session;
 
 // A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
@@ -11,7 +12,7 @@ mod testdata;
 
 // Each test binary uses some of these.
 #[allow(unused_imports)]
-pub(crate) use testdata::{dir as testdata, hex, load, vectors};
+pub(crate) use testdata::{dir as testdata, hex, load, prefix_error, vectors};
 
 /// Sets `command_length` to the frame's length.
 pub(crate) fn patch_len(frame: &mut [u8]) {
