@@ -6,6 +6,7 @@ mod common;
 
 use core::time::Duration;
 
+use common::encode;
 use common::session::{events, header, message_id, no_timers, submit};
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
@@ -759,12 +760,6 @@ fn pdus_in_the_wrong_state_are_refused_with_esme_rinvbndsts() {
     }
     assert_eq!(events(&mut link.esme).len(), 2);
     assert_eq!(events(&mut link.mc).len(), 2);
-}
-
-fn encode<B: AsRef<[u8]>>(pdu: &Pdu<B>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    out
 }
 
 #[test]

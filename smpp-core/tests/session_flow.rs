@@ -7,6 +7,7 @@ mod common;
 
 use core::time::Duration;
 
+use common::encode;
 use common::session::{events, header, message_id, no_timers, submit};
 #[cfg(feature = "alloc")]
 use smpp_core::session::Heap;
@@ -17,12 +18,6 @@ use smpp_core::session::{
 use smpp_core::{Body, CommandId, CommandStatus, DeliverSm, Pdu, frame_len};
 
 const T0: Millis = Millis(1_000);
-
-fn encode<B: AsRef<[u8]>>(pdu: &Pdu<B>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    out
-}
 
 fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
     let mut frames = Vec::new();

@@ -85,3 +85,15 @@ pub fn prefix_error(len: usize, n: usize) -> smpp_core::ErrorKind {
         }
     }
 }
+
+/// `pdu` encoded into a frame of exactly its `encoded_len` octets.
+///
+/// # Panics
+///
+/// If the PDU does not encode, or `emit` writes another length.
+pub fn encode<B: AsRef<[u8]>>(pdu: &smpp_core::Pdu<B>) -> Vec<u8> {
+    let mut frame = vec![0u8; pdu.encoded_len()];
+    let written = pdu.emit(&mut frame).expect("a PDU that encodes");
+    assert_eq!(written, frame.len(), "emit writes encoded_len octets");
+    frame
+}
