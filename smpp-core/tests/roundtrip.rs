@@ -668,14 +668,7 @@ fn check_typed_tlvs(tlvs: &Tlvs<B>) -> Result<(), TestCaseError> {
     for tlv in tlvs {
         let typed = tlv.typed();
         prop_assert_eq!(typed.tag(), tlv.tag);
-        let well_formed = !matches!(
-            typed,
-            TlvValue::AdditionalStatusInfoText(_)
-                | TlvValue::ReceiptedMessageId(_)
-                | TlvValue::BroadcastEndTime(_)
-                | TlvValue::SourceNetworkId(_)
-                | TlvValue::DestNetworkId(_)
-        ) || tlv.value.last() == Some(&0);
+        let well_formed = !common::is_cstr_value(&typed) || tlv.value.last() == Some(&0);
         if well_formed {
             buf.push_value(&typed)
                 .map_err(|e| TestCaseError::fail(format!("{e}")))?;

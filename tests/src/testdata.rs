@@ -1,6 +1,6 @@
 //! The golden vectors of `testdata/` and the reader of their `.hex` format
 //! (on smpp-core's hex digits), for every test, benchmark and fuzz seed of
-//! the workspace. The
+//! the workspace, with the few checks on PDUs those tests share. The
 //! crates that do not depend on `smpp-tests` include this file as a module:
 //! the integration tests of smpp-core and smpp-std through a link to it
 //! (`tests/common/testdata.rs`), which `cargo package` follows, the
@@ -96,4 +96,21 @@ pub fn encode<B: AsRef<[u8]>>(pdu: &smpp_core::Pdu<B>) -> Vec<u8> {
     let written = pdu.emit(&mut frame).expect("a PDU that encodes");
     assert_eq!(written, frame.len(), "emit writes encoded_len octets");
     frame
+}
+
+/// Whether a typed TLV value holds a C-Octet String (its characters,
+/// without the NUL that ends them on the wire).
+pub fn is_cstr_value(value: &smpp_core::TlvValue<'_>) -> bool {
+    use smpp_core::TlvValue::{
+        AdditionalStatusInfoText, BroadcastEndTime, DestNetworkId, ReceiptedMessageId,
+        SourceNetworkId,
+    };
+    matches!(
+        value,
+        AdditionalStatusInfoText(_)
+            | ReceiptedMessageId(_)
+            | BroadcastEndTime(_)
+            | SourceNetworkId(_)
+            | DestNetworkId(_)
+    )
 }

@@ -12,7 +12,9 @@ mod testdata;
 
 // Each test binary uses some of these.
 #[allow(unused_imports)]
-pub(crate) use testdata::{dir as testdata, encode, hex, load, prefix_error, vectors};
+pub(crate) use testdata::{
+    dir as testdata, encode, hex, is_cstr_value, load, prefix_error, vectors,
+};
 
 /// Sets `command_length` to the frame's length.
 pub(crate) fn patch_len(frame: &mut [u8]) {
