@@ -315,14 +315,20 @@ fn unknown_and_vendor_tlvs_round_trip() {
     assert_eq!(out, frame);
 }
 
+/// The error of the `submit_multi` vector (three destinations) with the
+/// octet `offset` after its `number_of_dests` set to `value`.
+fn submit_multi_error(offset: usize, value: u8) -> Error {
+    let mut frame = load("submit_multi");
+    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap() + offset;
+    frame[at] = value;
+    Pdu::parse(&frame).unwrap_err()
+}
+
 #[test]
 fn invalid_dest_flag() {
-    let mut frame = load("submit_multi");
-    // The first dest_flag follows number_of_dests (3).
-    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap() + 1;
     for flag in [0u8, 3, 0xFF] {
-        frame[at] = flag;
-        let err = Pdu::parse(&frame).unwrap_err();
+        // The first dest_flag follows number_of_dests.
+        let err = submit_multi_error(1, flag);
         assert_eq!(
             err.kind(),
             field_error(
@@ -345,10 +351,7 @@ fn invalid_dest_flag() {
 
 #[test]
 fn number_of_dests_beyond_the_entries() {
-    let mut frame = load("submit_multi");
-    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
-    frame[at] = 200;
-    let err = Pdu::parse(&frame).unwrap_err();
+    let err = submit_multi_error(0, 200);
     // After the three real entries, esm_class (0) is read as a dest_flag.
     assert_eq!(
         err.kind(),
@@ -639,14 +642,17 @@ fn field_error(field: Field, problem: FieldProblem) -> ErrorKind {
     ErrorKind::Field { field, problem }
 }
 
+/// `err` names `number_of_dests` with `problem`, `ESME_RINVNUMDESTS`.
+fn assert_number_of_dests(err: &Error, problem: FieldProblem) {
+    assert_eq!(err.kind(), field_error(Field::NumberOfDests, problem));
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+}
+
 /// `number_of_dests` is at least 1: 0 is `ESME_RINVNUMDESTS`, on decode and
 /// on encode.
 #[test]
 fn number_of_dests_zero() {
-    let mut frame = load("submit_multi");
-    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
-    frame[at] = 0;
-    let err = Pdu::parse(&frame).unwrap_err();
+    let err = submit_multi_error(0, 0);
     assert_eq!(
         err.kind(),
         field_error(
@@ -666,14 +672,7 @@ fn number_of_dests_zero() {
     let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))
         .emit(&mut [0u8; 64])
         .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::InvalidValue { value: 0 }
-        )
-    );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_number_of_dests(&err, FieldProblem::InvalidValue { value: 0 });
 }
 
 /// A count whose entries the body does not hold: when the body ends where
@@ -683,14 +682,7 @@ fn count_fields_beyond_the_body() {
     // submit_multi: "", 1, 1, "1\0", number_of_dests 2, one SME entry.
     let body = b"\0\x01\x011\0\x02\x01\x01\x0144\0";
     let err = Pdu::parse(&with_body(CommandId::SUBMIT_MULTI, 4, body)).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::TooFewEntries { count: 2, found: 1 }
-        )
-    );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_number_of_dests(&err, FieldProblem::TooFewEntries { count: 2, found: 1 });
     assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
 
     // submit_multi_resp: no_unsuccess 1 -> 3 with one entry and no TLVs.
@@ -734,14 +726,7 @@ fn encoding_checks_entry_lists_whole() {
     // Octets left after the one counted entry.
     let longer = [one.as_bytes(), b"\x02x\0"].concat();
     let err = emit_dests(one.map(|_| &longer[..])).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::OctetsAfterEntries { octets: 3 }
-        )
-    );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_number_of_dests(&err, FieldProblem::OctetsAfterEntries { octets: 3 });
     // Fewer entries than counted.
     let mut both = dests.clone();
     both.push(DestAddress::DistributionList {
