@@ -9,6 +9,11 @@ fn b(s: Option<&'static str>) -> Option<&'static [u8]> {
     s.map(str::as_bytes)
 }
 
+/// A `network_error_code` TLV, as [`Receipt::network_error`] gives it.
+fn network_error_code(network_type: u8, code: u16) -> NetworkError<'static> {
+    NetworkError::Tlv { network_type, code }
+}
+
 /// The fields of a receipt as `label=value` words in a fixed order, `text`
 /// last; an absent field is left out, an empty one is `label=`.
 fn fields(r: &DeliveryReceipt<'_>) -> String {
@@ -275,13 +280,7 @@ fn tlvs_win() {
     assert!(r.is_receipt());
     assert_eq!(r.message_id(), Some(&b"38601fa"[..]));
     assert_eq!(r.state(), Some(MessageState::UNDELIVERABLE));
-    assert_eq!(
-        r.network_error(),
-        Some(NetworkError::Tlv {
-            network_type: 3,
-            code: 1
-        })
-    );
+    assert_eq!(r.network_error(), Some(network_error_code(3, 1)));
     assert_eq!(r.ids_agree(), Some(true));
 
     let text_only = Receipt::new(sm, None, None, None);
@@ -470,10 +469,7 @@ fn tlvs_win_field_by_field() {
     let error_only = Receipt::new(sm, None, None, Some((1, 0x0102)));
     assert_eq!(
         error_only.network_error(),
-        Some(NetworkError::Tlv {
-            network_type: 1,
-            code: 0x0102
-        })
+        Some(network_error_code(1, 0x0102))
     );
     assert_eq!(error_only.state(), Some(MessageState::DELIVERED));
     // An empty receipted_message_id (a lone NUL) gives way to the text's id.
@@ -547,13 +543,7 @@ fn receipt_text_sources_and_tlv_precedence() {
     assert_eq!(r.text.and_then(|t| t.id), Some(&b"42"[..]));
     assert_eq!(r.message_id(), Some(&b"42"[..]));
     assert_eq!(r.state(), Some(MessageState::REJECTED));
-    assert_eq!(
-        r.network_error(),
-        Some(NetworkError::Tlv {
-            network_type: 3,
-            code: 0x0102
-        })
-    );
+    assert_eq!(r.network_error(), Some(network_error_code(3, 0x0102)));
     let data_sm = DataSm::<&[u8]> {
         tlvs: tlvs.tlvs(),
         ..DataSm::default()
@@ -687,13 +677,7 @@ fn a_receipt_built_into_a_deliver_sm() {
     let read = Receipt::from_deliver_sm(&back);
     assert_eq!(read.message_id(), Some(&b"0059113978"[..]));
     assert_eq!(read.state(), Some(MessageState::DELIVERED));
-    assert_eq!(
-        read.network_error(),
-        Some(NetworkError::Tlv {
-            network_type: 3,
-            code: 6
-        })
-    );
+    assert_eq!(read.network_error(), Some(network_error_code(3, 6)));
 
     // Too small a text buffer, and a message id too long for its TLV.
     let (mut small, mut tlvs) = ([0u8; 20], TlvBuf::<128>::new());
