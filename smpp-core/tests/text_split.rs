@@ -10,12 +10,15 @@ use smpp_core::text::choose::{
     Concatenation, Encoding, choose, choose_for, segment_count, segment_count_with,
 };
 use smpp_core::text::gsm7::{self, Language, Tables};
-use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, ReferenceKind, Status};
+use smpp_core::text::reassembly::{
+    Handle, Part, Reassembler, ReassemblyError, ReferenceKind, Status,
+};
 use smpp_core::text::split::{
     Content, MAX_MESSAGE_PAYLOAD, Method, Sar, SplitError, SplitOptions, Splitter,
 };
 use smpp_core::text::udh::{Ie, Udh};
 use smpp_core::text::{OnUnmappable, TextError, ucs2};
+use smpp_core::{DeliverSm, EsmClass, Tlvs};
 
 const GSM: Encoding = Encoding::Gsm7(Tables::DEFAULT);
 
@@ -558,13 +561,25 @@ fn core_reassembler_keeps_reference_kinds_apart() {
     assert_eq!(&out[..2], b"Cc");
 }
 
+/// Sends `r` both parts of the SAR message "ab" (reference 1) from `key`
+/// at `now`; the handle of the message they complete.
+fn complete_ab<const S: usize, const P: usize, const B: usize>(
+    r: &mut Reassembler<S, P, B>,
+    key: u64,
+    now: u64,
+) -> Handle {
+    r.insert(key, now, Part::from_sar(1, 2, 1, b"a")).unwrap();
+    let status = r.insert(key, now, Part::from_sar(1, 2, 2, b"b"));
+    let Ok(Status::Complete(handle)) = status else {
+        panic!("incomplete: {status:?}")
+    };
+    handle
+}
+
 #[test]
 fn core_reassembler_refuses_a_handle_to_a_reused_slot() {
     let mut r: Reassembler<1, 2, 16> = Reassembler::new();
-    r.insert(1, 0, Part::from_sar(1, 2, 1, b"a")).unwrap();
-    let Ok(Status::Complete(first)) = r.insert(1, 0, Part::from_sar(1, 2, 2, b"b")) else {
-        panic!("incomplete")
-    };
+    let first = complete_ab(&mut r, 1, 0);
     assert!(r.remove(first));
     assert_eq!(r.in_progress(), 0);
     // The only slot now holds another message.
@@ -596,10 +611,7 @@ fn core_reassembler_refuses_a_handle_to_a_reused_slot() {
 #[test]
 fn core_reassembler_pending_and_expiry_leave_complete_messages_alone() {
     let mut r: Reassembler<2, 2, 16> = Reassembler::new();
-    r.insert(1, 10, Part::from_sar(1, 2, 1, b"a")).unwrap();
-    let Ok(Status::Complete(done)) = r.insert(1, 10, Part::from_sar(1, 2, 2, b"b")) else {
-        panic!("incomplete")
-    };
+    let done = complete_ab(&mut r, 1, 10);
     r.insert(2, 20, Part::from_sar(2, 2, 1, b"z")).unwrap();
     assert_eq!(r.in_progress(), 2);
     // Only the incomplete message is pending.
@@ -1233,11 +1245,30 @@ fn known_characters_packed_after_a_header() {
 /// TLVs (with the payload after a header without a concatenation element),
 /// in `short_message` or `message_payload`; incomplete SAR TLVs and a
 /// broken header are errors, an ordinary message has no part.
+/// A `deliver_sm` with this `short_message` (after a header if `udhi`) and
+/// these TLVs, every other field at its default.
+fn deliver_sm<'a>(
+    udhi: bool,
+    short_message: &'a [u8],
+    tlvs: Tlvs<&'a [u8]>,
+) -> DeliverSm<&'a [u8]> {
+    DeliverSm {
+        esm_class: if udhi {
+            EsmClass::UDHI
+        } else {
+            EsmClass::default()
+        },
+        short_message,
+        tlvs,
+        ..DeliverSm::default()
+    }
+}
+
 #[test]
 fn parts_of_deliver_sm_and_data_sm() {
     use smpp_core::text::reassembly::{Part, PartError, ReferenceKind};
     use smpp_core::text::udh::UdhError;
-    use smpp_core::{DataSm, DeliverSm, EsmClass, TlvBuf, TlvTag};
+    use smpp_core::{DataSm, TlvBuf, TlvTag};
 
     let sar = |seq: Option<u8>, payload: Option<&[u8]>| {
         let mut tlvs = TlvBuf::<64>::new();
@@ -1261,32 +1292,18 @@ fn parts_of_deliver_sm_and_data_sm() {
 
     // SAR, in short_message.
     let tlvs = sar(Some(2), None);
-    let sm = DeliverSm {
-        short_message: &b"abc"[..],
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(false, b"abc", tlvs.tlvs());
     assert_eq!(
         Part::from_deliver_sm(&sm),
         Ok(Some(want(0x0304, 2, b"abc")))
     );
     // SAR after a header with only a port element: the payload follows it.
     let with_ports = [0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0, b'x'];
-    let sm = DeliverSm {
-        esm_class: EsmClass::UDHI,
-        short_message: &with_ports[..],
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(true, &with_ports, tlvs.tlvs());
     assert_eq!(Part::from_deliver_sm(&sm), Ok(Some(want(0x0304, 2, b"x"))));
     // A concatenation element wins over the SAR TLVs.
     let concat = [0x05, 0x00, 0x03, 0x11, 0x02, 0x01, b'y'];
-    let sm = DeliverSm {
-        esm_class: EsmClass::UDHI,
-        short_message: &concat[..],
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(true, &concat, tlvs.tlvs());
     let part = Part::from_deliver_sm(&sm).unwrap().unwrap();
     assert_eq!(
         (part.kind, part.reference, part.total, part.seq),
@@ -1295,10 +1312,7 @@ fn parts_of_deliver_sm_and_data_sm() {
     assert_eq!(part.payload, b"y");
     // message_payload when short_message is empty; data_sm alike.
     let tlvs = sar(Some(3), Some(b"payload"));
-    let sm = DeliverSm {
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(false, &[], tlvs.tlvs());
     assert_eq!(
         Part::from_deliver_sm(&sm),
         Ok(Some(want(0x0304, 3, b"payload")))
@@ -1319,11 +1333,7 @@ fn parts_of_deliver_sm_and_data_sm() {
         ..DataSm::default()
     };
     assert_eq!(Part::from_data_sm(&data_sm), Err(PartError::IncompleteSar));
-    let broken = DeliverSm {
-        esm_class: EsmClass::UDHI,
-        short_message: &[0x09, 0x00][..],
-        ..DeliverSm::default()
-    };
+    let broken = deliver_sm(true, &[0x09, 0x00], Tlvs::EMPTY);
     assert_eq!(
         Part::from_deliver_sm(&broken),
         Err(PartError::Udh(UdhError::UdhlPastEnd {
@@ -1331,9 +1341,6 @@ fn parts_of_deliver_sm_and_data_sm() {
             available: 1
         }))
     );
-    let plain = DeliverSm {
-        short_message: &b"hello"[..],
-        ..DeliverSm::default()
-    };
+    let plain = deliver_sm(false, b"hello", Tlvs::EMPTY);
     assert_eq!(Part::from_deliver_sm(&plain), Ok(None));
 }
