@@ -352,43 +352,31 @@ fn first_string_and_tlvs<'b>(body: &'b Body<&[u8]>) -> Option<(&'b [u8], &'b [u8
 /// Every response of commands.csv: its `command_id`, the empty form of its
 /// body and how a lone `message_id` decodes with an error status.
 fn response_rows() -> [(CommandId, Body<&'static [u8]>, WithId); 16] {
-    use CommandId as C;
-    use WithId::{Raw, Typed};
+    /// `COMMAND_ID => BodyVariant(empty), WithId` rows.
+    macro_rules! rows {
+        ($($id:ident => $variant:ident($empty:expr), $with_id:ident;)*) => {
+            [$((CommandId::$id, Body::$variant($empty), WithId::$with_id)),*]
+        };
+    }
     let none = Tlvs::EMPTY;
-    [
-        (C::GENERIC_NACK, Body::GenericNack(none), Raw),
-        (C::BIND_RECEIVER_RESP, Body::BindReceiverResp(None), Typed),
-        (
-            C::BIND_TRANSMITTER_RESP,
-            Body::BindTransmitterResp(None),
-            Typed,
-        ),
-        (C::QUERY_SM_RESP, Body::QuerySmResp(None), Raw),
-        (C::SUBMIT_SM_RESP, Body::SubmitSmResp(None), Typed),
-        (C::DELIVER_SM_RESP, Body::DeliverSmResp(None), Typed),
-        (C::UNBIND_RESP, Body::UnbindResp(none), Raw),
-        (C::REPLACE_SM_RESP, Body::ReplaceSmResp(none), Raw),
-        (C::CANCEL_SM_RESP, Body::CancelSmResp(none), Raw),
-        (
-            C::BIND_TRANSCEIVER_RESP,
-            Body::BindTransceiverResp(None),
-            Typed,
-        ),
-        (C::ENQUIRE_LINK_RESP, Body::EnquireLinkResp(none), Raw),
-        (C::SUBMIT_MULTI_RESP, Body::SubmitMultiResp(None), Raw),
-        (C::DATA_SM_RESP, Body::DataSmResp(None), Typed),
-        (C::BROADCAST_SM_RESP, Body::BroadcastSmResp(None), Typed),
-        (
-            C::QUERY_BROADCAST_SM_RESP,
-            Body::QueryBroadcastSmResp(None),
-            Typed,
-        ),
-        (
-            C::CANCEL_BROADCAST_SM_RESP,
-            Body::CancelBroadcastSmResp(none),
-            Raw,
-        ),
-    ]
+    rows! {
+        GENERIC_NACK => GenericNack(none), Raw;
+        BIND_RECEIVER_RESP => BindReceiverResp(None), Typed;
+        BIND_TRANSMITTER_RESP => BindTransmitterResp(None), Typed;
+        QUERY_SM_RESP => QuerySmResp(None), Raw;
+        SUBMIT_SM_RESP => SubmitSmResp(None), Typed;
+        DELIVER_SM_RESP => DeliverSmResp(None), Typed;
+        UNBIND_RESP => UnbindResp(none), Raw;
+        REPLACE_SM_RESP => ReplaceSmResp(none), Raw;
+        CANCEL_SM_RESP => CancelSmResp(none), Raw;
+        BIND_TRANSCEIVER_RESP => BindTransceiverResp(None), Typed;
+        ENQUIRE_LINK_RESP => EnquireLinkResp(none), Raw;
+        SUBMIT_MULTI_RESP => SubmitMultiResp(None), Raw;
+        DATA_SM_RESP => DataSmResp(None), Typed;
+        BROADCAST_SM_RESP => BroadcastSmResp(None), Typed;
+        QUERY_BROADCAST_SM_RESP => QueryBroadcastSmResp(None), Typed;
+        CANCEL_BROADCAST_SM_RESP => CancelBroadcastSmResp(none), Raw;
+    }
 }
 
 /// One response with an error status: without a body, then with only a

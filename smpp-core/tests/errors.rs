@@ -25,11 +25,20 @@ fn with_body(id: CommandId, seq: u32, body: &[u8]) -> Vec<u8> {
     frame
 }
 
-fn tlv_problem(err: &Error) -> (TlvTag, TlvProblem) {
-    match err.kind() {
-        ErrorKind::Tlv { tag, problem } => (tag, problem),
-        other => panic!("{other:?}"),
-    }
+/// The `command_status` of `err` and the `command_id` and
+/// `sequence_number` of the reply it calls for, which carries that status.
+fn answer(err: &Error) -> (CommandStatus, CommandId, u32) {
+    let reply = err.reply();
+    assert_eq!(reply.command_status, err.command_status(), "{err:?}");
+    (
+        reply.command_status,
+        reply.command_id,
+        reply.sequence_number,
+    )
+}
+
+fn tlv_error(tag: TlvTag, problem: TlvProblem) -> ErrorKind {
+    ErrorKind::Tlv { tag, problem }
 }
 
 #[test]
@@ -43,19 +52,23 @@ fn sm_length_beyond_the_body() {
         let err = Pdu::parse(&frame).unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::Field {
-                field: Field::SmLength,
-                problem: FieldProblem::LengthExceedsBody {
+            field_error(
+                Field::SmLength,
+                FieldProblem::LengthExceedsBody {
                     len: usize::from(announced),
                     available: 8
                 }
-            }
+            )
         );
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
-        let reply = err.reply();
-        assert_eq!(reply.command_status, CommandStatus::ESME_RINVMSGLEN);
-        assert_eq!(reply.command_id, CommandId::SUBMIT_SM_RESP);
-        assert_eq!(reply.sequence_number, 20456);
+        assert_eq!(
+            answer(&err),
+            (
+                CommandStatus::ESME_RINVMSGLEN,
+                CommandId::SUBMIT_SM_RESP,
+                20456
+            )
+        );
     }
     // A shorter sm_length leaves octets that are not a TLV region.
     frame[at] = 5;
@@ -72,8 +85,8 @@ fn tlv_running_past_the_pdu() {
     frame[len_at + 1] = 2;
     let err = Pdu::parse(&frame).unwrap_err();
     assert_eq!(
-        tlv_problem(&err),
-        (
+        err.kind(),
+        tlv_error(
             TlvTag::SAR_SEGMENT_SEQNUM,
             TlvProblem::ValueOverrun {
                 len: 2,
@@ -81,9 +94,14 @@ fn tlv_running_past_the_pdu() {
             }
         )
     );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVSTREAM);
-    assert_eq!(err.reply().command_id, CommandId::SUBMIT_SM_RESP);
-    assert_eq!(err.reply().sequence_number, 2);
+    assert_eq!(
+        answer(&err),
+        (
+            CommandStatus::ESME_RINVTLVSTREAM,
+            CommandId::SUBMIT_SM_RESP,
+            2
+        )
+    );
     // 0xFFFF announced.
     frame[len_at..len_at + 2].copy_from_slice(&[0xFF, 0xFF]);
     let err = Pdu::parse(&frame).unwrap_err();
@@ -106,10 +124,10 @@ fn one_to_three_leftover_octets() {
             frame.extend(core::iter::repeat_n(0x14u8, extra));
             patch_len(&mut frame);
             let err = Pdu::parse(&frame).unwrap_err();
-            assert_eq!(
-                tlv_problem(&err).1,
-                TlvProblem::Truncated { remaining: extra },
-                "{name} +{extra}"
+            let truncated = TlvProblem::Truncated { remaining: extra };
+            assert!(
+                matches!(err.kind(), ErrorKind::Tlv { problem, .. } if problem == truncated),
+                "{name} +{extra}: {err:?}"
             );
             assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVSTREAM);
         }
@@ -180,9 +198,10 @@ fn command_length_disagreeing_with_the_frame() {
                     command_length: below
                 }
             );
-            assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
-            assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
-            assert_eq!(err.reply().sequence_number, seq);
+            assert_eq!(
+                answer(&err),
+                (CommandStatus::ESME_RINVCMDLEN, CommandId::GENERIC_NACK, seq)
+            );
             assert!(frame_len(&bad, 70_000).is_err());
         }
     }
@@ -201,9 +220,14 @@ fn frame_len_limits() {
             max: len - 1
         }
     );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
-    assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
-    assert_eq!(err.reply().sequence_number, 20456);
+    assert_eq!(
+        answer(&err),
+        (
+            CommandStatus::ESME_RINVCMDLEN,
+            CommandId::GENERIC_NACK,
+            20456
+        )
+    );
     // Rejected from the first four octets on.
     assert!(frame_len(&[0, 0, 0, 15], 70_000).is_err());
     assert!(frame_len(b"GET ", 70_000).is_err());
@@ -291,42 +315,47 @@ fn unknown_and_vendor_tlvs_round_trip() {
     assert_eq!(out, frame);
 }
 
+/// The error of the `submit_multi` vector (three destinations) with the
+/// octet `offset` after its `number_of_dests` set to `value`.
+fn submit_multi_error(offset: usize, value: u8) -> Error {
+    let mut frame = load("submit_multi");
+    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap() + offset;
+    frame[at] = value;
+    Pdu::parse(&frame).unwrap_err()
+}
+
 #[test]
 fn invalid_dest_flag() {
-    let mut frame = load("submit_multi");
-    // The first dest_flag follows number_of_dests (3).
-    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap() + 1;
     for flag in [0u8, 3, 0xFF] {
-        frame[at] = flag;
-        let err = Pdu::parse(&frame).unwrap_err();
+        // The first dest_flag follows number_of_dests.
+        let err = submit_multi_error(1, flag);
         assert_eq!(
             err.kind(),
-            ErrorKind::Field {
-                field: Field::DestFlag,
-                problem: FieldProblem::InvalidValue {
+            field_error(
+                Field::DestFlag,
+                FieldProblem::InvalidValue {
                     value: u32::from(flag)
                 }
-            }
+            )
         );
-        assert_eq!(err.command_status(), CommandStatus::ESME_RINVDESTFLAG);
-        assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
-        assert_eq!(err.reply().sequence_number, 5);
+        assert_eq!(
+            answer(&err),
+            (
+                CommandStatus::ESME_RINVDESTFLAG,
+                CommandId::SUBMIT_MULTI_RESP,
+                5
+            )
+        );
     }
 }
 
 #[test]
 fn number_of_dests_beyond_the_entries() {
-    let mut frame = load("submit_multi");
-    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
-    frame[at] = 200;
-    let err = Pdu::parse(&frame).unwrap_err();
+    let err = submit_multi_error(0, 200);
     // After the three real entries, esm_class (0) is read as a dest_flag.
     assert_eq!(
         err.kind(),
-        ErrorKind::Field {
-            field: Field::DestFlag,
-            problem: FieldProblem::InvalidValue { value: 0 }
-        }
+        field_error(Field::DestFlag, FieldProblem::InvalidValue { value: 0 })
     );
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVDESTFLAG);
     assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
@@ -356,10 +385,15 @@ fn broadcast_sm_missing_a_mandatory_tlv() {
     for tag in BROADCAST_SM_MANDATORY_TLVS {
         let bad = without_tlv(&frame, tlv_start, tag);
         let err = Pdu::parse(&bad).unwrap_err();
-        assert_eq!(tlv_problem(&err), (tag, TlvProblem::Missing));
-        assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
-        assert_eq!(err.reply().command_id, CommandId::BROADCAST_SM_RESP);
-        assert_eq!(err.reply().sequence_number, 7);
+        assert_eq!(err.kind(), tlv_error(tag, TlvProblem::Missing));
+        assert_eq!(
+            answer(&err),
+            (
+                CommandStatus::ESME_RMISSINGTLV,
+                CommandId::BROADCAST_SM_RESP,
+                7
+            )
+        );
         // Encoding refuses it too.
         let good = Pdu::parse(&frame).unwrap();
         let Body::BroadcastSm(mut b) = good.body else {
@@ -369,7 +403,7 @@ fn broadcast_sm_missing_a_mandatory_tlv() {
         let err = Pdu::new(7, Body::BroadcastSm(b))
             .emit(&mut [0u8; 256])
             .unwrap_err();
-        assert_eq!(tlv_problem(&err), (tag, TlvProblem::Missing));
+        assert_eq!(err.kind(), tlv_error(tag, TlvProblem::Missing));
     }
 }
 
@@ -380,7 +414,7 @@ fn query_broadcast_sm_resp_missing_a_mandatory_tlv() {
     for tag in QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS {
         let bad = without_tlv(&frame, tlv_start, tag);
         let err = Pdu::parse(&bad).unwrap_err();
-        assert_eq!(tlv_problem(&err), (tag, TlvProblem::Missing));
+        assert_eq!(err.kind(), tlv_error(tag, TlvProblem::Missing));
         assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
         // A response is never answered with its own response.
         assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
@@ -397,12 +431,17 @@ fn invalid_tlv_length_in_a_pdu() {
     patch_len(&mut frame);
     let err = Pdu::parse(&frame).unwrap_err();
     assert_eq!(
-        tlv_problem(&err),
-        (TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 })
+        err.kind(),
+        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 })
     );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
-    assert_eq!(err.reply().command_id, CommandId::DELIVER_SM_RESP);
-    assert_eq!(err.reply().sequence_number, 2);
+    assert_eq!(
+        answer(&err),
+        (
+            CommandStatus::ESME_RINVTLVLEN,
+            CommandId::DELIVER_SM_RESP,
+            2
+        )
+    );
 }
 
 #[test]
@@ -412,14 +451,16 @@ fn missing_mandatory_field() {
     let err = Pdu::parse(&frame).unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Field {
-            field: Field::DestAddrTon,
-            problem: FieldProblem::Missing
-        }
+        field_error(Field::DestAddrTon, FieldProblem::Missing)
     );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
-    assert_eq!(err.reply().command_id, CommandId::SUBMIT_SM_RESP);
-    assert_eq!(err.reply().sequence_number, 11);
+    assert_eq!(
+        answer(&err),
+        (
+            CommandStatus::ESME_RINVCMDLEN,
+            CommandId::SUBMIT_SM_RESP,
+            11
+        )
+    );
 }
 
 #[test]
@@ -514,10 +555,7 @@ fn encoding_applies_the_tlv_length_rules() {
         ),
     ];
     for (raw, tag, len) in cases {
-        let want = ErrorKind::Tlv {
-            tag,
-            problem: TlvProblem::InvalidLength { len },
-        };
+        let want = tlv_error(tag, TlvProblem::InvalidLength { len });
         assert_eq!(Tlvs::parse(raw).unwrap_err().kind(), want);
         let tlvs = Tlvs::EMPTY.map(|_| raw);
         assert_eq!(tlvs.validate().unwrap_err().kind(), want);
@@ -566,8 +604,8 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
     }
     let err = Pdu::parse(&only).unwrap_err();
     assert_eq!(
-        tlv_problem(&err),
-        (TlvTag::BROADCAST_AREA_IDENTIFIER, TlvProblem::Missing)
+        err.kind(),
+        tlv_error(TlvTag::BROADCAST_AREA_IDENTIFIER, TlvProblem::Missing)
     );
     // A mandatory tag appended with a forbidden length: the length wins.
     let mut bad = without_tlv(&frame, tlv_start, TlvTag::BROADCAST_REP_NUM);
@@ -575,8 +613,8 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
     patch_len(&mut bad);
     let err = Pdu::parse(&bad).unwrap_err();
     assert_eq!(
-        tlv_problem(&err),
-        (
+        err.kind(),
+        tlv_error(
             TlvTag::BROADCAST_REP_NUM,
             TlvProblem::InvalidLength { len: 3 }
         )
@@ -600,43 +638,41 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
     assert_eq!(out, again);
 }
 
-fn field_problem(err: &Error) -> (Field, FieldProblem) {
-    match err.kind() {
-        ErrorKind::Field { field, problem } => (field, problem),
-        other => panic!("{other:?}"),
-    }
+fn field_error(field: Field, problem: FieldProblem) -> ErrorKind {
+    ErrorKind::Field { field, problem }
+}
+
+/// `err` names `number_of_dests` with `problem`, `ESME_RINVNUMDESTS`.
+fn assert_number_of_dests(err: &Error, problem: FieldProblem) {
+    assert_eq!(err.kind(), field_error(Field::NumberOfDests, problem));
+    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
 }
 
 /// `number_of_dests` is at least 1: 0 is `ESME_RINVNUMDESTS`, on decode and
 /// on encode.
 #[test]
 fn number_of_dests_zero() {
-    let mut frame = load("submit_multi");
-    let at = frame.windows(2).position(|w| w == [3, 1]).unwrap();
-    frame[at] = 0;
-    let err = Pdu::parse(&frame).unwrap_err();
+    let err = submit_multi_error(0, 0);
     assert_eq!(
-        field_problem(&err),
-        (
+        err.kind(),
+        field_error(
             Field::NumberOfDests,
             FieldProblem::InvalidValue { value: 0 }
         )
     );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
-    assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
-    assert_eq!(err.reply().sequence_number, 5);
+    assert_eq!(
+        answer(&err),
+        (
+            CommandStatus::ESME_RINVNUMDESTS,
+            CommandId::SUBMIT_MULTI_RESP,
+            5
+        )
+    );
 
     let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))
         .emit(&mut [0u8; 64])
         .unwrap_err();
-    assert_eq!(
-        field_problem(&err),
-        (
-            Field::NumberOfDests,
-            FieldProblem::InvalidValue { value: 0 }
-        )
-    );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_number_of_dests(&err, FieldProblem::InvalidValue { value: 0 });
 }
 
 /// A count whose entries the body does not hold: when the body ends where
@@ -646,14 +682,7 @@ fn count_fields_beyond_the_body() {
     // submit_multi: "", 1, 1, "1\0", number_of_dests 2, one SME entry.
     let body = b"\0\x01\x011\0\x02\x01\x01\x0144\0";
     let err = Pdu::parse(&with_body(CommandId::SUBMIT_MULTI, 4, body)).unwrap_err();
-    assert_eq!(
-        field_problem(&err),
-        (
-            Field::NumberOfDests,
-            FieldProblem::TooFewEntries { count: 2, found: 1 }
-        )
-    );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_number_of_dests(&err, FieldProblem::TooFewEntries { count: 2, found: 1 });
     assert_eq!(err.reply().command_id, CommandId::SUBMIT_MULTI_RESP);
 
     // submit_multi_resp: no_unsuccess 1 -> 3 with one entry and no TLVs.
@@ -663,8 +692,8 @@ fn count_fields_beyond_the_body() {
     frame[at] = 3;
     let err = Pdu::parse(&frame).unwrap_err();
     assert_eq!(
-        field_problem(&err),
-        (
+        err.kind(),
+        field_error(
             Field::NoUnsuccess,
             FieldProblem::TooFewEntries { count: 3, found: 1 }
         )
@@ -697,14 +726,7 @@ fn encoding_checks_entry_lists_whole() {
     // Octets left after the one counted entry.
     let longer = [one.as_bytes(), b"\x02x\0"].concat();
     let err = emit_dests(one.map(|_| &longer[..])).unwrap_err();
-    assert_eq!(
-        field_problem(&err),
-        (
-            Field::NumberOfDests,
-            FieldProblem::OctetsAfterEntries { octets: 3 }
-        )
-    );
-    assert_eq!(err.command_status(), CommandStatus::ESME_RINVNUMDESTS);
+    assert_number_of_dests(&err, FieldProblem::OctetsAfterEntries { octets: 3 });
     // Fewer entries than counted.
     let mut both = dests.clone();
     both.push(DestAddress::DistributionList {
@@ -714,8 +736,8 @@ fn encoding_checks_entry_lists_whole() {
     let two = both.list();
     let err = emit_dests(two.map(|_| one.as_bytes())).unwrap_err();
     assert_eq!(
-        field_problem(&err),
-        (
+        err.kind(),
+        field_error(
             Field::NumberOfDests,
             FieldProblem::TooFewEntries { count: 2, found: 1 }
         )
@@ -723,8 +745,8 @@ fn encoding_checks_entry_lists_whole() {
     // An invalid entry is named by its own field.
     let err = emit_dests(one.map(|_| &b"\x03x\0"[..])).unwrap_err();
     assert_eq!(
-        field_problem(&err),
-        (Field::DestFlag, FieldProblem::InvalidValue { value: 3 })
+        err.kind(),
+        field_error(Field::DestFlag, FieldProblem::InvalidValue { value: 3 })
     );
 
     let mut unsuccess = UnsuccessSmeBuf::<2048>::new();
@@ -747,8 +769,8 @@ fn encoding_checks_entry_lists_whole() {
     .emit(&mut [0u8; 128])
     .unwrap_err();
     assert_eq!(
-        field_problem(&err),
-        (
+        err.kind(),
+        field_error(
             Field::NoUnsuccess,
             FieldProblem::OctetsAfterEntries { octets: 1 }
         )
@@ -760,8 +782,8 @@ fn encoding_checks_entry_lists_whole() {
     assert_eq!(unsuccess.list().count(), 255);
     let err = unsuccess.push(entry).unwrap_err();
     assert_eq!(
-        field_problem(&err),
-        (
+        err.kind(),
+        field_error(
             Field::NoUnsuccess,
             FieldProblem::InvalidValue { value: 256 }
         )
@@ -877,13 +899,7 @@ fn final_date_is_an_absolute_time() {
         frame.extend_from_slice(&base[at + date.len()..]);
         patch_len(&mut frame);
         let err = Pdu::parse(&frame).unwrap_err();
-        assert_eq!(
-            err.kind(),
-            ErrorKind::Field {
-                field: Field::FinalDate,
-                problem
-            }
-        );
+        assert_eq!(err.kind(), field_error(Field::FinalDate, problem));
         assert_eq!(err.reply().command_id, CommandId::GENERIC_NACK);
         assert_eq!(err.command_status(), CommandStatus::ESME_RUNKNOWNERR);
     }
@@ -937,22 +953,16 @@ fn every_field_maps_to_its_status() {
         assert_eq!(field.command_status(), status, "{field}");
         // A value problem is answered with the field's status, a body that
         // ends before the field with ESME_RINVCMDLEN.
-        let value = ErrorKind::Field {
-            field,
-            problem: FieldProblem::InvalidValue { value: 7 },
-        };
+        let value = field_error(field, FieldProblem::InvalidValue { value: 7 });
         assert_eq!(value.command_status(), status, "{field}");
-        let time = ErrorKind::Field {
+        let time = field_error(
             field,
-            problem: FieldProblem::TimeFormat {
+            FieldProblem::TimeFormat {
                 error: smpp_core::time::TimeError::Month,
             },
-        };
+        );
         assert_eq!(time.command_status(), status, "{field}");
-        let missing = ErrorKind::Field {
-            field,
-            problem: FieldProblem::Missing,
-        };
+        let missing = field_error(field, FieldProblem::Missing);
         assert_eq!(missing.command_status(), S::ESME_RINVCMDLEN, "{field}");
     }
 }
@@ -982,8 +992,8 @@ fn sm_length_beyond_the_body_in_every_pdu() {
         patch_len(&mut bad);
         let err = Pdu::parse(&bad).unwrap_err();
         assert_eq!(
-            field_problem(&err),
-            (
+            err.kind(),
+            field_error(
                 Field::SmLength,
                 FieldProblem::LengthExceedsBody {
                     len: message.len() + 1,
@@ -1016,8 +1026,8 @@ fn bind_field_problems_fail_the_bind() {
     ] {
         let err = Pdu::parse(&with_body(id, 12, &body)).unwrap_err();
         assert_eq!(
-            field_problem(&err),
-            (Field::AddressRange, FieldProblem::Unterminated { max: 41 })
+            err.kind(),
+            field_error(Field::AddressRange, FieldProblem::Unterminated { max: 41 })
         );
         let reply = err.reply();
         assert_eq!(reply.command_id, resp);

@@ -276,6 +276,26 @@ fn gen_alert() -> impl Strategy<Value = AlertNotification<B>> {
 /// `submit_multi`: `esm_class` to `sm_default_msg_id`.
 type MsgFields = (u8, u8, u8, COctet<B>, COctet<B>, u8, u8, u8, u8);
 
+/// `$ty { $fields }` (each field followed by a comma) with the message
+/// fields of a [`MsgFields`] added.
+macro_rules! with_msg_fields {
+    ($ty:ident { $($fields:tt)* }, $msg:expr) => {{
+        let (esm, pid, prio, sched, valid, rd, rip, dc, dmid) = $msg;
+        $ty {
+            $($fields)*
+            esm_class: EsmClass(esm),
+            protocol_id: pid,
+            priority_flag: PriorityFlag(prio),
+            schedule_delivery_time: sched,
+            validity_period: valid,
+            registered_delivery: RegisteredDelivery(rd),
+            replace_if_present_flag: ReplaceIfPresentFlag(rip),
+            data_coding: DataCoding(dc),
+            sm_default_msg_id: dmid,
+        }
+    }};
+}
+
 fn msg_fields() -> impl Strategy<Value = MsgFields> {
     (
         any::<u8>(),
@@ -298,32 +318,21 @@ fn gen_submit_sm() -> impl Strategy<Value = SubmitSm<B>> {
         tlvs(),
     )
         .prop_map(
-            |(
-                (st, sa_ton, sa_npi, sa, da_ton, da_npi, da),
-                (esm, pid, prio, sched, valid, rd, rip, dc, dmid),
-                sm,
-                tlvs,
-            )| {
-                SubmitSm {
-                    service_type: st,
-                    source_addr_ton: sa_ton,
-                    source_addr_npi: sa_npi,
-                    source_addr: sa,
-                    dest_addr_ton: da_ton,
-                    dest_addr_npi: da_npi,
-                    destination_addr: da,
-                    esm_class: EsmClass(esm),
-                    protocol_id: pid,
-                    priority_flag: PriorityFlag(prio),
-                    schedule_delivery_time: sched,
-                    validity_period: valid,
-                    registered_delivery: RegisteredDelivery(rd),
-                    replace_if_present_flag: ReplaceIfPresentFlag(rip),
-                    data_coding: DataCoding(dc),
-                    sm_default_msg_id: dmid,
-                    short_message: sm,
-                    tlvs,
-                }
+            |((st, sa_ton, sa_npi, sa, da_ton, da_npi, da), msg, sm, tlvs)| {
+                with_msg_fields!(
+                    SubmitSm {
+                        service_type: st,
+                        source_addr_ton: sa_ton,
+                        source_addr_npi: sa_npi,
+                        source_addr: sa,
+                        dest_addr_ton: da_ton,
+                        dest_addr_npi: da_npi,
+                        destination_addr: da,
+                        short_message: sm,
+                        tlvs,
+                    },
+                    msg
+                )
             },
         )
 }
@@ -379,48 +388,34 @@ fn gen_submit_multi() -> impl Strategy<Value = SubmitMulti<B>> {
         short_message(),
         tlvs(),
     )
-        .prop_map(
-            |(
-                (st, a, b, sa),
-                dests,
-                (esm, pid, prio, sched, valid, rd, rip, dc, dmid),
-                sm,
-                tlvs,
-            )| {
-                let mut buf = DestAddressBuf::<1024>::new();
-                for d in &dests {
-                    buf.push(match d {
-                        OwnedDest::Sme(t, n, addr) => DestAddress::SmeAddress {
-                            dest_addr_ton: *t,
-                            dest_addr_npi: *n,
-                            destination_addr: COctet::new(addr),
-                        },
-                        OwnedDest::List(name) => DestAddress::DistributionList {
-                            dl_name: COctet::new(name),
-                        },
-                    })
-                    .unwrap();
-                }
+        .prop_map(|((st, a, b, sa), dests, msg, sm, tlvs)| {
+            let mut buf = DestAddressBuf::<1024>::new();
+            for d in &dests {
+                buf.push(match d {
+                    OwnedDest::Sme(t, n, addr) => DestAddress::SmeAddress {
+                        dest_addr_ton: *t,
+                        dest_addr_npi: *n,
+                        destination_addr: COctet::new(addr),
+                    },
+                    OwnedDest::List(name) => DestAddress::DistributionList {
+                        dl_name: COctet::new(name),
+                    },
+                })
+                .unwrap();
+            }
+            with_msg_fields!(
                 SubmitMulti {
                     service_type: st,
                     source_addr_ton: a,
                     source_addr_npi: b,
                     source_addr: sa,
                     dest_address: buf.list().map(<[u8]>::to_vec),
-                    esm_class: EsmClass(esm),
-                    protocol_id: pid,
-                    priority_flag: PriorityFlag(prio),
-                    schedule_delivery_time: sched,
-                    validity_period: valid,
-                    registered_delivery: RegisteredDelivery(rd),
-                    replace_if_present_flag: ReplaceIfPresentFlag(rip),
-                    data_coding: DataCoding(dc),
-                    sm_default_msg_id: dmid,
                     short_message: sm,
                     tlvs,
-                }
-            },
-        )
+                },
+                msg
+            )
+        })
 }
 
 fn gen_submit_multi_resp() -> impl Strategy<Value = SubmitMultiResp<B>> {
@@ -673,14 +668,7 @@ fn check_typed_tlvs(tlvs: &Tlvs<B>) -> Result<(), TestCaseError> {
     for tlv in tlvs {
         let typed = tlv.typed();
         prop_assert_eq!(typed.tag(), tlv.tag);
-        let well_formed = !matches!(
-            typed,
-            TlvValue::AdditionalStatusInfoText(_)
-                | TlvValue::ReceiptedMessageId(_)
-                | TlvValue::BroadcastEndTime(_)
-                | TlvValue::SourceNetworkId(_)
-                | TlvValue::DestNetworkId(_)
-        ) || tlv.value.last() == Some(&0);
+        let well_formed = !common::is_cstr_value(&typed) || tlv.value.last() == Some(&0);
         if well_formed {
             buf.push_value(&typed)
                 .map_err(|e| TestCaseError::fail(format!("{e}")))?;

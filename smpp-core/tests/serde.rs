@@ -5,15 +5,9 @@
 
 mod common;
 
+use common::encode;
 use serde_json::{Value, json};
 use smpp_core::{Body, CommandStatus, Pdu, QuerySm, SubmitSm, Tlvs};
-
-fn emit(pdu: &Pdu<Vec<u8>>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    let n = pdu.emit(&mut out).unwrap();
-    out.truncate(n);
-    out
-}
 
 #[test]
 fn every_vector_round_trips_through_json() {
@@ -24,7 +18,7 @@ fn every_vector_round_trips_through_json() {
         let json = serde_json::to_string(&pdu).unwrap();
         let back: Pdu<Vec<u8>> =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
-        assert_eq!(emit(&back), bytes, "{name}");
+        assert_eq!(encode(&back), bytes, "{name}");
         assert_eq!(back, pdu.map(<[u8]>::to_vec), "{name}");
         // Owned storage serializes the same.
         assert_eq!(serde_json::to_string(&back).unwrap(), json, "{name}");
@@ -117,7 +111,7 @@ fn raw_bodies_are_checked_with_the_pdus_status() {
     assert!(matches!(pdu.body, Body::Raw(_)));
     let v = serde_json::to_value(pdu).unwrap();
     let back: Pdu<Vec<u8>> = serde_json::from_value(v.clone()).unwrap();
-    assert_eq!(emit(&back), frame);
+    assert_eq!(encode(&back), frame);
 
     let mut ok = v.clone();
     ok["command_status"] = json!(0);

@@ -2,15 +2,19 @@
 //! other in memory (what one transmits, the other handles), with time moved
 //! by hand.
 
+mod common;
+
 use core::time::Duration;
 
+use common::encode;
+use common::session::{events, header, message_id, no_timers, submit};
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
     Session, SessionError, SessionState, Timers, Version,
 };
 use smpp_core::{
     Body, COctet, CommandId, CommandStatus, DeliverSm, DeliverSmResp, EsmClass, Header,
-    InterfaceVersion, Pdu, SubmitSm, SubmitSmResp, TlvTag, Tlvs, frame_len,
+    InterfaceVersion, Pdu, TlvTag, Tlvs, frame_len,
 };
 
 type S = Session<Fixed<8, 4096>>;
@@ -26,16 +30,6 @@ fn esme_config(bind_type: BindType) -> Config {
 
 fn mc_config() -> Config {
     Config::mc().with_system_id("SMSC").unwrap()
-}
-
-fn no_timers() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        inactivity_timer: None,
-        response_timer: Duration::from_secs(10),
-        write_timer: None,
-    }
 }
 
 /// Every PDU `s` queued, one frame each.
@@ -54,19 +48,11 @@ fn drain(s: &mut S) -> Vec<Vec<u8>> {
     frames
 }
 
-fn events(s: &mut S) -> Vec<Event> {
-    core::iter::from_fn(|| s.poll_event()).collect()
-}
-
 /// The PDU `s` hands to the application for `frame`.
 fn handled<'a>(s: &mut S, frame: &'a [u8], now: Millis) -> Pdu<&'a [u8]> {
     s.handle_frame(frame, now)
         .unwrap()
         .expect("a PDU for the application")
-}
-
-fn header(frame: &[u8]) -> Header {
-    Header::parse(frame).unwrap()
 }
 
 /// Hands every frame queued by `from` to `to`; returns the frames.
@@ -76,22 +62,6 @@ fn pump(from: &mut S, to: &mut S, now: Millis) -> Vec<Vec<u8>> {
         to.handle_frame(frame, now).unwrap();
     }
     frames
-}
-
-fn submit(text: &str) -> Body<&[u8]> {
-    Body::SubmitSm(SubmitSm {
-        source_addr: COctet::from("12025550100"),
-        destination_addr: COctet::from("447700900123"),
-        short_message: text.as_bytes(),
-        ..SubmitSm::default()
-    })
-}
-
-fn message_id(id: &str) -> Body<&[u8]> {
-    Body::SubmitSmResp(Some(SubmitSmResp {
-        message_id: COctet::from(id),
-        tlvs: Tlvs::EMPTY,
-    }))
 }
 
 /// An ESME and an MC.
@@ -112,9 +82,19 @@ impl Link {
 
     /// Bound as `bind_type`, with both event queues empty.
     fn bound(bind_type: BindType) -> Self {
+        Self::configured(bind_type, |c| c, |c| c)
+    }
+
+    /// Bound as `bind_type`, each side's configuration (no timer but the
+    /// response timer) changed by `esme` and `mc`.
+    fn configured(
+        bind_type: BindType,
+        esme: impl FnOnce(Config) -> Config,
+        mc: impl FnOnce(Config) -> Config,
+    ) -> Self {
         Self::bound_with(
-            esme_config(bind_type).with_timers(no_timers()),
-            mc_config().with_timers(no_timers()),
+            esme(esme_config(bind_type).with_timers(no_timers())),
+            mc(mc_config().with_timers(no_timers())),
         )
     }
 
@@ -291,11 +271,10 @@ fn calls_of_the_other_side_are_refused() {
 
 #[test]
 fn a_submit_flood_waits_for_the_window() {
-    let mut link = Link::bound_with(
-        esme_config(BindType::Transceiver)
-            .with_timers(no_timers())
-            .with_window(4),
-        mc_config().with_timers(no_timers()).with_window(4),
+    let mut link = Link::configured(
+        BindType::Transceiver,
+        |c| c.with_window(4),
+        |c| c.with_window(4),
     );
     assert_eq!(link.esme.window_size(), 4);
     let total = 50u64;
@@ -588,12 +567,7 @@ fn a_request_times_out_and_its_late_response_is_unexpected() {
 
 #[test]
 fn a_timed_out_request_keeps_its_slot_until_reported() {
-    let mut link = Link::bound_with(
-        esme_config(BindType::Transmitter)
-            .with_timers(no_timers())
-            .with_window(1),
-        mc_config().with_timers(no_timers()),
-    );
+    let mut link = Link::configured(BindType::Transmitter, |c| c.with_window(1), |c| c);
     link.esme.send_request(submit("a"), 1, link.now).unwrap();
     link.esme_to_mc();
     link.advance_to(link.now + Duration::from_secs(10));
@@ -788,12 +762,6 @@ fn pdus_in_the_wrong_state_are_refused_with_esme_rinvbndsts() {
     assert_eq!(events(&mut link.mc).len(), 2);
 }
 
-fn encode<B: AsRef<[u8]>>(pdu: &Pdu<B>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    out
-}
-
 #[test]
 fn malformed_pdus_get_the_reply_their_error_calls_for() {
     let mut link = Link::bound(BindType::Transceiver);
@@ -914,13 +882,10 @@ fn a_framing_error_sends_generic_nack_and_closes() {
 
 #[test]
 fn sequence_numbers_wrap_at_0x7fffffff_and_skip_outstanding_ones() {
-    let mut link = Link::bound_with(
-        esme_config(BindType::Transceiver)
-            .with_timers(no_timers())
-            .with_first_sequence_number(0x7FFF_FFFE),
-        mc_config()
-            .with_timers(no_timers())
-            .with_first_sequence_number(0x7FFF_FFFF),
+    let mut link = Link::configured(
+        BindType::Transceiver,
+        |c| c.with_first_sequence_number(0x7FFF_FFFE),
+        |c| c.with_first_sequence_number(0x7FFF_FFFF),
     );
     // The bind took 0x7FFFFFFE.
     let a = link.esme.send_request(submit("a"), 1, link.now).unwrap();
@@ -1053,14 +1018,13 @@ fn outbind_asks_the_esme_to_bind_under_v50() {
 
 #[test]
 fn the_peer_beyond_the_window_is_throttled() {
-    let mut link = Link::bound_with(
-        esme_config(BindType::Transmitter)
-            .with_timers(no_timers())
-            .with_window(4),
-        mc_config()
-            .with_timers(no_timers())
-            .with_inbound_window(2)
-            .with_inbound_overflow(InboundOverflow::Refuse),
+    let mut link = Link::configured(
+        BindType::Transmitter,
+        |c| c.with_window(4),
+        |c| {
+            c.with_inbound_window(2)
+                .with_inbound_overflow(InboundOverflow::Refuse)
+        },
     );
     for tag in 0..3 {
         link.esme.send_request(submit("x"), tag, link.now).unwrap();

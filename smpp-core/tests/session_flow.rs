@@ -3,51 +3,21 @@
 //! the peer's stream, what a close does with requests not written yet, the
 //! bodies of status-only responses, and the heap storage.
 
+mod common;
+
 use core::time::Duration;
 
+use common::encode;
+use common::session::{events, header, message_id, no_timers, submit};
 #[cfg(feature = "alloc")]
 use smpp_core::session::Heap;
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, Session, SessionError,
     SessionState, Storage, Timers,
 };
-use smpp_core::{
-    Body, COctet, CommandId, CommandStatus, DeliverSm, Header, Pdu, SubmitSm, SubmitSmResp, Tlvs,
-    frame_len,
-};
+use smpp_core::{Body, CommandId, CommandStatus, DeliverSm, Pdu, frame_len};
 
 const T0: Millis = Millis(1_000);
-
-fn timers() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        inactivity_timer: None,
-        response_timer: Duration::from_secs(10),
-        write_timer: None,
-    }
-}
-
-fn submit(text: &str) -> Body<&[u8]> {
-    Body::SubmitSm(SubmitSm {
-        destination_addr: COctet::from("447700900123"),
-        short_message: text.as_bytes(),
-        ..SubmitSm::default()
-    })
-}
-
-fn message_id(id: &str) -> Body<&[u8]> {
-    Body::SubmitSmResp(Some(SubmitSmResp {
-        message_id: COctet::from(id),
-        tlvs: Tlvs::EMPTY,
-    }))
-}
-
-fn encode<B: AsRef<[u8]>>(pdu: &Pdu<B>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    out
-}
 
 fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
     let mut frames = Vec::new();
@@ -67,14 +37,6 @@ fn drain<S: Storage>(s: &mut Session<S>, now: Millis) -> Vec<Vec<u8>> {
     frames_of(&bytes)
 }
 
-fn events<S: Storage>(s: &mut Session<S>) -> Vec<Event> {
-    core::iter::from_fn(|| s.poll_event()).collect()
-}
-
-fn header(frame: &[u8]) -> Header {
-    Header::parse(frame).unwrap()
-}
-
 /// An ESME and an MC bound to each other.
 struct Link<S: Storage> {
     esme: Session<S>,
@@ -83,10 +45,16 @@ struct Link<S: Storage> {
 }
 
 impl<S: Storage> Link<S> {
-    fn bound(bind_type: BindType, esme: Config, mc: Config) -> Self {
+    /// Bound as `bind_type`, each side's configuration (no timer but the
+    /// response timer) changed by `esme` and `mc`.
+    fn bound(
+        bind_type: BindType,
+        esme: impl FnOnce(Config) -> Config,
+        mc: impl FnOnce(Config) -> Config,
+    ) -> Self {
         let mut link = Self {
-            esme: Session::new(esme.with_bind_type(bind_type), T0),
-            mc: Session::new(mc, T0),
+            esme: Session::new(esme(Config::esme(bind_type).with_timers(no_timers())), T0),
+            mc: Session::new(mc(Config::mc().with_timers(no_timers())), T0),
             now: T0,
         };
         link.esme.bind(T0).unwrap();
@@ -122,21 +90,15 @@ impl<S: Storage> Link<S> {
 }
 
 fn transceivers() -> Link<Fixed<8, 4096>> {
-    Link::bound(
-        BindType::Transceiver,
-        Config::esme(BindType::Transceiver).with_timers(timers()),
-        Config::mc().with_timers(timers()),
-    )
+    Link::bound(BindType::Transceiver, |c| c, |c| c)
 }
 
 #[test]
 fn a_full_inbound_window_waits_and_loses_nothing() {
     let mut link: Link<Fixed<8, 4096>> = Link::bound(
         BindType::Transmitter,
-        Config::esme(BindType::Transmitter)
-            .with_timers(timers())
-            .with_window(4),
-        Config::mc().with_timers(timers()).with_inbound_window(2),
+        |c| c.with_window(4),
+        |c| c.with_inbound_window(2),
     );
     for tag in 0..3 {
         link.esme.send_request(submit("x"), tag, link.now).unwrap();
@@ -189,11 +151,11 @@ fn a_full_inbound_window_waits_and_loses_nothing() {
 fn refusing_beyond_the_inbound_window_is_asked_for() {
     let mut link: Link<Fixed<8, 4096>> = Link::bound(
         BindType::Receiver,
-        Config::esme(BindType::Receiver)
-            .with_timers(timers())
-            .with_inbound_window(1)
-            .with_inbound_overflow(InboundOverflow::Refuse),
-        Config::mc().with_timers(timers()),
+        |c| {
+            c.with_inbound_window(1)
+                .with_inbound_overflow(InboundOverflow::Refuse)
+        },
+        |c| c,
     );
     let deliver = || Body::DeliverSm(DeliverSm::<&[u8]>::default());
     link.mc.send_request(deliver(), 1, link.now).unwrap();
@@ -213,11 +175,8 @@ fn refusing_beyond_the_inbound_window_is_asked_for() {
 fn the_inbound_window_is_not_the_window() {
     let mut link: Link<Fixed<8, 4096>> = Link::bound(
         BindType::Transceiver,
-        Config::esme(BindType::Transceiver)
-            .with_timers(timers())
-            .with_window(1)
-            .with_inbound_window(6),
-        Config::mc().with_timers(timers()).with_window(8),
+        |c| c.with_window(1).with_inbound_window(6),
+        |c| c.with_window(8),
     );
     assert_eq!(link.esme.window_size(), 1);
     assert_eq!(link.esme.inbound_window_size(), 6);
@@ -320,11 +279,13 @@ fn a_peer_that_stops_reading_is_closed_by_the_write_timer() {
 fn the_write_timer_may_differ_from_the_response_timer() {
     let mut link: Link<Fixed<8, 4096>> = Link::bound(
         BindType::Transceiver,
-        Config::esme(BindType::Transceiver).with_timers(Timers {
-            write_timer: Some(Duration::from_secs(2)),
-            ..timers()
-        }),
-        Config::mc().with_timers(timers()),
+        |c| {
+            c.with_timers(Timers {
+                write_timer: Some(Duration::from_secs(2)),
+                ..no_timers()
+            })
+        },
+        |c| c,
     );
     let t = link.now;
     link.esme.send_request(submit("x"), 1, t).unwrap();
@@ -336,14 +297,12 @@ fn timers_that_send_wait_for_room_instead_of_coming_due() {
     let timers = Timers {
         enquire_link_timer: Some(Duration::from_secs(1)),
         write_timer: Some(Duration::from_secs(60)),
-        ..timers()
+        ..no_timers()
     };
     let mut link: Link<Fixed<8, 256>> = Link::bound(
         BindType::Transceiver,
-        Config::esme(BindType::Transceiver)
-            .with_timers(timers)
-            .with_window(8),
-        Config::mc().with_timers(super_quiet()),
+        |c| c.with_timers(timers).with_window(8),
+        |c| c.with_timers(super_quiet()),
     );
     let t = link.now;
     // The application's requests fill the queue but for the engine's
@@ -377,7 +336,7 @@ fn timers_that_send_wait_for_room_instead_of_coming_due() {
 fn super_quiet() -> Timers {
     Timers {
         response_timer: Duration::from_secs(600),
-        ..timers()
+        ..no_timers()
     }
 }
 
@@ -521,7 +480,7 @@ fn end_of_stream_drops_requests_not_written_yet() {
 fn the_session_init_timer_covers_an_undecided_bind() {
     let init = Timers {
         session_init_timer: Some(Duration::from_secs(3)),
-        ..timers()
+        ..no_timers()
     };
     let mut esme: Session = Session::new(Config::esme(BindType::Transmitter), T0);
     let mut mc: Session = Session::new(Config::mc().with_timers(init), T0);
@@ -557,10 +516,8 @@ fn deliver<S: Storage>(from: &mut Session<S>, to: &mut Session<S>, now: Millis) 
 fn heap_storage_runs_a_wide_window() {
     let mut link: Link<Heap<512, { 1 << 20 }>> = Link::bound(
         BindType::Transceiver,
-        Config::esme(BindType::Transceiver)
-            .with_timers(timers())
-            .with_window(512),
-        Config::mc().with_timers(timers()).with_inbound_window(512),
+        |c| c.with_window(512),
+        |c| c.with_inbound_window(512),
     );
     assert_eq!(link.esme.window_size(), 512);
     for round in 0..3u64 {
@@ -602,13 +559,8 @@ fn heap_storage_runs_a_wide_window() {
 #[cfg(feature = "alloc")]
 #[test]
 fn heap_storage_refuses_past_its_transmit_capacity() {
-    let mut link: Link<Heap<64, 1024>> = Link::bound(
-        BindType::Transceiver,
-        Config::esme(BindType::Transceiver)
-            .with_timers(timers())
-            .with_window(64),
-        Config::mc().with_timers(timers()),
-    );
+    let mut link: Link<Heap<64, 1024>> =
+        Link::bound(BindType::Transceiver, |c| c.with_window(64), |c| c);
     let mut queued = 0;
     let err = loop {
         match link.esme.send_request(submit("fill"), 0, link.now) {

@@ -2,6 +2,9 @@
 
 #![allow(clippy::cast_possible_truncation, clippy::unreadable_literal)]
 
+mod common;
+
+use common::ie::{concat8, concat16, port8, port16};
 use smpp_core::text::dcs::{Alphabet, DataCoding, IndicationKind, MessageClass, Scheme};
 use smpp_core::text::gsm7::{self, Language, Tables};
 use smpp_core::text::udh::{Concat, Ie, Udh, UdhBuilder, UdhError, write_udh};
@@ -171,20 +174,7 @@ fn udh_parse_concat_and_ports() {
         }))
     );
     let ies: Vec<_> = udh.ies().collect::<Result<_, _>>().unwrap();
-    assert_eq!(
-        ies,
-        [
-            Ie::Port16 {
-                dest: 2948,
-                src: 9200
-            },
-            Ie::Concat8 {
-                reference: 1,
-                total: 2,
-                seq: 2
-            }
-        ]
-    );
+    assert_eq!(ies, [port16(2948, 9200), concat8(1, 2, 2)]);
 
     let sm16 = [0x06, 0x08, 0x04, 0x12, 0x34, 0x03, 0x01];
     let (udh, payload) = Udh::split(&sm16).unwrap();
@@ -248,29 +238,14 @@ fn udh_errors() {
 #[test]
 fn udh_build() {
     let mut buf = [0u8; 32];
-    let n = write_udh(
-        &[Ie::Concat8 {
-            reference: 0xCC,
-            total: 2,
-            seq: 1,
-        }],
-        &mut buf,
-    )
-    .unwrap();
+    let n = write_udh(&[concat8(0xCC, 2, 1)], &mut buf).unwrap();
     assert_eq!(buf[..n], [0x05, 0x00, 0x03, 0xCC, 0x02, 0x01]);
     let n = write_udh(
         &[
-            Ie::Concat16 {
-                reference: 0xBEEF,
-                total: 3,
-                seq: 2,
-            },
+            concat16(0xBEEF, 3, 2),
             Ie::SingleShift(1),
             Ie::LockingShift(1),
-            Ie::Port8 {
-                dest: 0x10,
-                src: 0x20,
-            },
+            port8(0x10, 0x20),
             Ie::Other {
                 iei: 0x70,
                 data: &[1, 2, 3],
@@ -292,12 +267,7 @@ fn udh_build() {
     let mut tiny = [0u8; 4];
     let mut b = UdhBuilder::new(&mut tiny).unwrap();
     assert_eq!(
-        b.push(Ie::Concat8 {
-            reference: 1,
-            total: 1,
-            seq: 1
-        })
-        .err(),
+        b.push(concat8(1, 1, 1)).err(),
         Some(UdhError::BufferTooSmall)
     );
 }
@@ -636,36 +606,13 @@ fn data_coding_groups_bit_by_bit() {
 #[test]
 fn every_element_kind_builds_and_parses_back() {
     let ies = [
+        (concat8(0xAB, 3, 2), &[0x00, 0x03, 0xAB, 0x03, 0x02][..]),
         (
-            Ie::Concat8 {
-                reference: 0xAB,
-                total: 3,
-                seq: 2,
-            },
-            &[0x00, 0x03, 0xAB, 0x03, 0x02][..],
-        ),
-        (
-            Ie::Concat16 {
-                reference: 0xABCD,
-                total: 3,
-                seq: 2,
-            },
+            concat16(0xABCD, 3, 2),
             &[0x08, 0x04, 0xAB, 0xCD, 0x03, 0x02],
         ),
-        (
-            Ie::Port8 {
-                dest: 0xF0,
-                src: 0x0F,
-            },
-            &[0x04, 0x02, 0xF0, 0x0F],
-        ),
-        (
-            Ie::Port16 {
-                dest: 2948,
-                src: 9200,
-            },
-            &[0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0],
-        ),
+        (port8(0xF0, 0x0F), &[0x04, 0x02, 0xF0, 0x0F]),
+        (port16(2948, 9200), &[0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0]),
         (
             Ie::SpecialSms {
                 indication: 0x81,

@@ -2,19 +2,46 @@
 
 #![allow(clippy::cast_possible_truncation, clippy::unreadable_literal)]
 
+mod common;
+
+use common::ie::{concat8, concat16, port8, port16};
 use proptest::prelude::*;
 use smpp_core::text::choose::{
     Concatenation, Encoding, choose, choose_for, segment_count, segment_count_with,
 };
 use smpp_core::text::gsm7::{self, Language, Tables};
-use smpp_core::text::reassembly::{Part, Reassembler, ReassemblyError, ReferenceKind, Status};
+use smpp_core::text::reassembly::{
+    Handle, Part, Reassembler, ReassemblyError, ReferenceKind, Status,
+};
 use smpp_core::text::split::{
     Content, MAX_MESSAGE_PAYLOAD, Method, Sar, SplitError, SplitOptions, Splitter,
 };
 use smpp_core::text::udh::{Ie, Udh};
 use smpp_core::text::{OnUnmappable, TextError, ucs2};
+use smpp_core::{DeliverSm, EsmClass, Tlvs};
 
 const GSM: Encoding = Encoding::Gsm7(Tables::DEFAULT);
+
+/// A splitter for content it must accept.
+fn split(content: Content<'_>, method: Method) -> Splitter<'_> {
+    Splitter::new(content, method).unwrap()
+}
+
+/// Options that add these information elements to every part.
+fn with_ies<'a>(ies: &'a [Ie<'a>]) -> SplitOptions<'a> {
+    SplitOptions {
+        ies,
+        ..SplitOptions::default()
+    }
+}
+
+/// The 8-bit concatenation header with reference 1.
+const UDH8: Method = Method::Udh8 { reference: 1 };
+
+/// Text as packed septets of the default tables.
+fn packed(text: &str) -> Content<'_> {
+    Content::PackedGsm7(text, Tables::DEFAULT)
+}
 
 #[test]
 fn capacities() {
@@ -35,75 +62,36 @@ fn capacities() {
 
 #[test]
 fn segment_counts() {
-    let a160 = "a".repeat(160);
-    let a161 = "a".repeat(161);
-    assert_eq!(segment_count(&a160, GSM, Concatenation::Udh8), Ok(1));
-    assert_eq!(segment_count(&a161, GSM, Concatenation::Udh8), Ok(2));
-    assert_eq!(
-        segment_count(&"a".repeat(306), GSM, Concatenation::Udh8),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"a".repeat(307), GSM, Concatenation::Udh8),
-        Ok(3)
-    );
-    assert_eq!(
-        segment_count(&"a".repeat(304), GSM, Concatenation::Udh16),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"a".repeat(305), GSM, Concatenation::Udh16),
-        Ok(3)
-    );
-    assert_eq!(
-        segment_count(&"€".repeat(80), GSM, Concatenation::Udh8),
-        Ok(1)
-    );
-    assert_eq!(
-        segment_count(&"€".repeat(81), GSM, Concatenation::Udh8),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"ж".repeat(70), Encoding::Ucs2, Concatenation::Udh8),
-        Ok(1)
-    );
-    assert_eq!(
-        segment_count(&"ж".repeat(71), Encoding::Ucs2, Concatenation::Udh8),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"ж".repeat(134), Encoding::Ucs2, Concatenation::Udh8),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"ж".repeat(135), Encoding::Ucs2, Concatenation::Udh8),
-        Ok(3)
-    );
-    assert_eq!(
-        segment_count(&"ж".repeat(133), Encoding::Ucs2, Concatenation::Udh16),
-        Ok(3)
-    );
-    assert_eq!(
-        segment_count(&"ж".repeat(1000), Encoding::Ucs2, Concatenation::Payload),
-        Ok(1)
-    );
+    use Concatenation::{Payload, Udh8, Udh16};
     let tr = Encoding::Gsm7(Tables::single_shift(Language::Turkish));
-    assert_eq!(
-        segment_count(&"a".repeat(155), tr, Concatenation::Udh8),
-        Ok(1)
-    );
-    assert_eq!(
-        segment_count(&"a".repeat(156), tr, Concatenation::Udh8),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"a".repeat(298), tr, Concatenation::Udh8),
-        Ok(2)
-    );
-    assert_eq!(
-        segment_count(&"a".repeat(299), tr, Concatenation::Udh8),
-        Ok(3)
-    );
+    // (character, how many, encoding, concatenation, segments)
+    let cases = [
+        ("a", 160, GSM, Udh8, 1),
+        ("a", 161, GSM, Udh8, 2),
+        ("a", 306, GSM, Udh8, 2),
+        ("a", 307, GSM, Udh8, 3),
+        ("a", 304, GSM, Udh16, 2),
+        ("a", 305, GSM, Udh16, 3),
+        ("€", 80, GSM, Udh8, 1),
+        ("€", 81, GSM, Udh8, 2),
+        ("ж", 70, Encoding::Ucs2, Udh8, 1),
+        ("ж", 71, Encoding::Ucs2, Udh8, 2),
+        ("ж", 134, Encoding::Ucs2, Udh8, 2),
+        ("ж", 135, Encoding::Ucs2, Udh8, 3),
+        ("ж", 133, Encoding::Ucs2, Udh16, 3),
+        ("ж", 1000, Encoding::Ucs2, Payload, 1),
+        ("a", 155, tr, Udh8, 1),
+        ("a", 156, tr, Udh8, 2),
+        ("a", 298, tr, Udh8, 2),
+        ("a", 299, tr, Udh8, 3),
+    ];
+    for (ch, n, enc, concat, segments) in cases {
+        assert_eq!(
+            segment_count(&ch.repeat(n), enc, concat),
+            Ok(segments),
+            "{n} x {ch:?} in {enc:?} with {concat:?}"
+        );
+    }
 }
 
 #[test]
@@ -129,7 +117,7 @@ fn choosing() {
 #[test]
 fn udh8_segments() {
     let text = "x".repeat(200);
-    let s = Splitter::new(Content::Text(&text, GSM), Method::Udh8 { reference: 0x42 }).unwrap();
+    let s = split(Content::Text(&text, GSM), Method::Udh8 { reference: 0x42 });
     assert_eq!(s.total(), 2);
     let mut out = [0u8; 255];
     let seg = s.segment(1, &mut out).unwrap();
@@ -142,7 +130,7 @@ fn udh8_segments() {
 
 #[test]
 fn single_segment_has_no_udh() {
-    let s = Splitter::new(Content::Text("hi", GSM), Method::Udh16 { reference: 1 }).unwrap();
+    let s = split(Content::Text("hi", GSM), Method::Udh16 { reference: 1 });
     let mut out = [0u8; 16];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!((seg.len, seg.udhi, seg.udh_len), (2, false, 0));
@@ -152,11 +140,10 @@ fn single_segment_has_no_udh() {
 #[test]
 fn sar_segments() {
     let text = "ж".repeat(100);
-    let s = Splitter::new(
+    let s = split(
         Content::Text(&text, Encoding::Ucs2),
         Method::Sar { reference: 0x1234 },
-    )
-    .unwrap();
+    );
     assert_eq!(s.total(), 2);
     assert_eq!(s.data_coding(), 0x08);
     let mut out = [0u8; 255];
@@ -175,19 +162,18 @@ fn sar_segments() {
     // SAR parts leave room for the concatenation header the MC adds for the handset: 153
     // septets or 134 octets, as with the 8-bit element, not 160 or 140.
     let text = "x".repeat(200);
-    let s = Splitter::new(Content::Text(&text, GSM), Method::Sar { reference: 1 }).unwrap();
+    let s = split(Content::Text(&text, GSM), Method::Sar { reference: 1 });
     assert_eq!(s.total(), 2);
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!((seg.udh_len, seg.units, seg.len), (0, 153, 153));
     let data = [0u8; 200];
-    let s = Splitter::new(Content::Binary(&data), Method::Sar { reference: 1 }).unwrap();
+    let s = split(Content::Binary(&data), Method::Sar { reference: 1 });
     assert_eq!(s.segment(0, &mut out).unwrap().len, 134);
     // A message that fits one SMS is sent whole, with no SAR TLVs.
-    let s = Splitter::new(
+    let s = split(
         Content::Text(&text[..160], GSM),
         Method::Sar { reference: 1 },
-    )
-    .unwrap();
+    );
     assert_eq!(s.total(), 1);
     assert_eq!(s.segment(0, &mut out).unwrap().sar, None);
 }
@@ -195,7 +181,7 @@ fn sar_segments() {
 #[test]
 fn payload_is_whole() {
     let text = "y".repeat(1000);
-    let s = Splitter::new(Content::Text(&text, GSM), Method::Payload).unwrap();
+    let s = split(Content::Text(&text, GSM), Method::Payload);
     assert_eq!(s.total(), 1);
     let mut out = [0u8; 1000];
     assert_eq!(s.segment(0, &mut out).unwrap().len, 1000);
@@ -207,14 +193,8 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
     let binary = vec![0x42u8; 70_000];
     let a = "a".repeat(80_000);
     let zh = "ж".repeat(40_000);
-    let ports = [Ie::Port16 {
-        dest: 2948,
-        src: 9200,
-    }];
-    let with_ports = SplitOptions {
-        ies: &ports,
-        ..SplitOptions::default()
-    };
+    let ports = [port16(2948, 9200)];
+    let with_ports = with_ies(&ports);
     let turkish = Tables::single_shift(Language::Turkish);
     // (content, options, octets of the message_payload value)
     let cases: [(Content<'_>, SplitOptions<'_>, usize); 12] = [
@@ -265,11 +245,7 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
             65_536,
         ),
         // Packed: 74,897 septets take 524,279 bits, 65,535 octets; one more takes 65,536.
-        (
-            Content::PackedGsm7(&a[..74_898], Tables::DEFAULT),
-            SplitOptions::default(),
-            65_536,
-        ),
+        (packed(&a[..74_898]), SplitOptions::default(), 65_536),
     ];
     let mut out = vec![0u8; 70_000];
     for (content, options, len) in cases {
@@ -284,11 +260,7 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
             }
         }
     }
-    let packed = Splitter::new(
-        Content::PackedGsm7(&a[..74_897], Tables::DEFAULT),
-        Method::Payload,
-    )
-    .unwrap();
+    let packed = split(packed(&a[..74_897]), Method::Payload);
     assert_eq!(packed.segment(0, &mut out).unwrap().len, 65_535);
     // Other methods split instead.
     let s = Splitter::new(Content::Binary(&binary), Method::Udh16 { reference: 1 });
@@ -303,7 +275,7 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
 fn escape_pairs_and_surrogates_never_split() {
     // 152 'a' then '€': the escape pair would straddle the 153-septet boundary.
     let text = format!("{}€{}", "a".repeat(152), "b".repeat(10));
-    let s = Splitter::new(Content::Text(&text, GSM), Method::Udh8 { reference: 1 }).unwrap();
+    let s = split(Content::Text(&text, GSM), UDH8);
     let mut out = [0u8; 255];
     let first = s.segment(0, &mut out).unwrap();
     assert_eq!(first.units, 152);
@@ -312,11 +284,7 @@ fn escape_pairs_and_surrogates_never_split() {
     assert_eq!(second.units, 12);
 
     let text = format!("{}😀bbbbb", "a".repeat(66));
-    let s = Splitter::new(
-        Content::Text(&text, Encoding::Ucs2),
-        Method::Udh8 { reference: 1 },
-    )
-    .unwrap();
+    let s = split(Content::Text(&text, Encoding::Ucs2), UDH8);
     assert_eq!(s.total(), 2);
     assert_eq!(s.segment(0, &mut out).unwrap().units, 66);
     assert_eq!(s.segment(1, &mut out).unwrap().units, 7);
@@ -326,7 +294,7 @@ fn escape_pairs_and_surrogates_never_split() {
 #[test]
 fn binary_port_split() {
     let data: Vec<u8> = (0..=255).collect();
-    let s = Splitter::new(Content::Binary(&data), Method::Udh8 { reference: 9 }).unwrap();
+    let s = split(Content::Binary(&data), Method::Udh8 { reference: 9 });
     assert_eq!(s.total(), 2);
     assert_eq!(s.data_coding(), 0x04);
     let mut out = [0u8; 255];
@@ -342,11 +310,10 @@ fn binary_port_split() {
 fn national_shift_segments_carry_shift_ie() {
     let t = Tables::single_shift(Language::Turkish);
     let text = "ğ".repeat(100); // 200 septets
-    let s = Splitter::new(
+    let s = split(
         Content::Text(&text, Encoding::Gsm7(t)),
         Method::Udh8 { reference: 5 },
-    )
-    .unwrap();
+    );
     assert_eq!(s.total(), 2);
     let mut out = [0u8; 255];
     let seg = s.segment(0, &mut out).unwrap();
@@ -355,11 +322,10 @@ fn national_shift_segments_carry_shift_ie() {
         [0x08, 0x00, 0x03, 0x05, 0x02, 0x01, 0x24, 0x01, 0x01]
     );
     assert_eq!(seg.units, 148); // 149 available, escape pairs keep it even
-    let one = Splitter::new(
+    let one = split(
         Content::Text("ğ", Encoding::Gsm7(t)),
         Method::Udh8 { reference: 5 },
-    )
-    .unwrap();
+    );
     let seg = one.segment(0, &mut out).unwrap();
     assert!(seg.udhi);
     assert_eq!(out[..seg.len], [0x03, 0x24, 0x01, 0x01, 0x1B, 0x67]);
@@ -368,11 +334,7 @@ fn national_shift_segments_carry_shift_ie() {
 #[test]
 fn packed_segments() {
     let text = "hellohello";
-    let s = Splitter::new(
-        Content::PackedGsm7(text, Tables::DEFAULT),
-        Method::Udh8 { reference: 1 },
-    )
-    .unwrap();
+    let s = split(packed(text), UDH8);
     let mut out = [0u8; 140];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(
@@ -380,21 +342,13 @@ fn packed_segments() {
         [0xE8, 0x32, 0x9B, 0xFD, 0x46, 0x97, 0xD9, 0xEC, 0x37]
     );
     // 7 septets leave 7 spare bits: a CR pads them.
-    let s = Splitter::new(
-        Content::PackedGsm7("1234567", Tables::DEFAULT),
-        Method::Payload,
-    )
-    .unwrap();
+    let s = split(packed("1234567"), Method::Payload);
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(seg.units, 8);
     assert_eq!(out[..seg.len], [0x31, 0xD9, 0x8C, 0x56, 0xB3, 0xDD, 0x1A]);
     // Two parts with the 8-bit header: 153 septets fill 134 octets after one fill bit.
     let long = "z".repeat(200);
-    let s = Splitter::new(
-        Content::PackedGsm7(&long, Tables::DEFAULT),
-        Method::Udh8 { reference: 3 },
-    )
-    .unwrap();
+    let s = split(packed(&long), Method::Udh8 { reference: 3 });
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(seg.len, 140);
     let mut septets = [0u8; 160];
@@ -467,7 +421,7 @@ proptest! {
         let langs = [Language::Turkish, Language::Spanish, Language::Portuguese];
         let enc = choose(&text, &langs);
         let method = if wide { Method::Udh16 { reference } } else { Method::Udh8 { reference: reference as u8 } };
-        let s = Splitter::new(Content::Text(&text, enc), method).unwrap();
+        let s = split(Content::Text(&text, enc), method);
         let mut parts: Vec<Vec<u8>> = Vec::new();
         for n in 0..s.total() {
             let mut out = [0u8; 255];
@@ -523,53 +477,34 @@ proptest! {
 fn core_reassembler_cases() {
     let mut r: Reassembler<2, 4, 16> = Reassembler::new();
     let p = |seq, payload| Part::from_sar(1, 3, seq, payload);
-    assert_eq!(
-        r.insert(1, 10, p(3, b"c")),
-        Ok(Status::Incomplete {
-            received: 1,
-            total: 3
-        })
-    );
-    assert_eq!(r.insert(1, 11, p(3, b"c")), Ok(Status::Duplicate));
-    assert_eq!(
-        r.insert(1, 11, Part::from_sar(1, 2, 1, b"x")),
-        Err(ReassemblyError::TotalMismatch)
-    );
-    assert_eq!(
-        r.insert(1, 11, p(4, b"x")),
-        Err(ReassemblyError::InvalidPart)
-    );
-    assert_eq!(
-        r.insert(1, 11, p(0, b"x")),
-        Err(ReassemblyError::InvalidPart)
-    );
-    assert_eq!(
-        r.insert(1, 11, Part::from_sar(2, 5, 1, b"x")),
-        Err(ReassemblyError::TooManyParts)
-    );
-    assert_eq!(
-        r.insert(1, 11, Part::from_sar(2, 1, 1, b"x")),
-        Ok(Status::Single)
-    );
-    assert_eq!(
-        r.insert(2, 12, p(1, b"other")),
-        Ok(Status::Incomplete {
-            received: 1,
-            total: 3
-        })
-    );
-    assert_eq!(r.insert(3, 12, p(1, b"x")), Err(ReassemblyError::Full));
-    assert_eq!(
-        r.insert(2, 12, p(2, b"0123456789AB")),
-        Err(ReassemblyError::TooLarge)
-    );
-    assert_eq!(
-        r.insert(1, 12, p(1, b"a")),
-        Ok(Status::Incomplete {
-            received: 2,
-            total: 3
-        })
-    );
+    let incomplete = |received, total| Ok(Status::Incomplete { received, total });
+    // (key, now, part, outcome), in order.
+    let steps = [
+        (1, 10, p(3, b"c"), incomplete(1, 3)),
+        (1, 11, p(3, b"c"), Ok(Status::Duplicate)),
+        (
+            1,
+            11,
+            Part::from_sar(1, 2, 1, b"x"),
+            Err(ReassemblyError::TotalMismatch),
+        ),
+        (1, 11, p(4, b"x"), Err(ReassemblyError::InvalidPart)),
+        (1, 11, p(0, b"x"), Err(ReassemblyError::InvalidPart)),
+        (
+            1,
+            11,
+            Part::from_sar(2, 5, 1, b"x"),
+            Err(ReassemblyError::TooManyParts),
+        ),
+        (1, 11, Part::from_sar(2, 1, 1, b"x"), Ok(Status::Single)),
+        (2, 12, p(1, b"other"), incomplete(1, 3)),
+        (3, 12, p(1, b"x"), Err(ReassemblyError::Full)),
+        (2, 12, p(2, b"0123456789AB"), Err(ReassemblyError::TooLarge)),
+        (1, 12, p(1, b"a"), incomplete(2, 3)),
+    ];
+    for (i, (key, now, part, outcome)) in steps.into_iter().enumerate() {
+        assert_eq!(r.insert(key, now, part), outcome, "step {i}");
+    }
     let Ok(Status::Complete(h)) = r.insert(1, 13, p(2, b"b")) else {
         panic!("incomplete")
     };
@@ -626,13 +561,25 @@ fn core_reassembler_keeps_reference_kinds_apart() {
     assert_eq!(&out[..2], b"Cc");
 }
 
+/// Sends `r` both parts of the SAR message "ab" (reference 1) from `key`
+/// at `now`; the handle of the message they complete.
+fn complete_ab<const S: usize, const P: usize, const B: usize>(
+    r: &mut Reassembler<S, P, B>,
+    key: u64,
+    now: u64,
+) -> Handle {
+    r.insert(key, now, Part::from_sar(1, 2, 1, b"a")).unwrap();
+    let status = r.insert(key, now, Part::from_sar(1, 2, 2, b"b"));
+    let Ok(Status::Complete(handle)) = status else {
+        panic!("incomplete: {status:?}")
+    };
+    handle
+}
+
 #[test]
 fn core_reassembler_refuses_a_handle_to_a_reused_slot() {
     let mut r: Reassembler<1, 2, 16> = Reassembler::new();
-    r.insert(1, 0, Part::from_sar(1, 2, 1, b"a")).unwrap();
-    let Ok(Status::Complete(first)) = r.insert(1, 0, Part::from_sar(1, 2, 2, b"b")) else {
-        panic!("incomplete")
-    };
+    let first = complete_ab(&mut r, 1, 0);
     assert!(r.remove(first));
     assert_eq!(r.in_progress(), 0);
     // The only slot now holds another message.
@@ -664,10 +611,7 @@ fn core_reassembler_refuses_a_handle_to_a_reused_slot() {
 #[test]
 fn core_reassembler_pending_and_expiry_leave_complete_messages_alone() {
     let mut r: Reassembler<2, 2, 16> = Reassembler::new();
-    r.insert(1, 10, Part::from_sar(1, 2, 1, b"a")).unwrap();
-    let Ok(Status::Complete(done)) = r.insert(1, 10, Part::from_sar(1, 2, 2, b"b")) else {
-        panic!("incomplete")
-    };
+    let done = complete_ab(&mut r, 1, 10);
     r.insert(2, 20, Part::from_sar(2, 2, 1, b"z")).unwrap();
     assert_eq!(r.in_progress(), 2);
     // Only the incomplete message is pending.
@@ -696,22 +640,11 @@ fn choose_takes_the_fewest_segments_default_tables_included() {
     assert_eq!(choose("€", &[Language::Portuguese]), GSM);
     assert_eq!(choose("hello", &[Language::Turkish, Language::Hindi]), GSM);
     // Under message_payload everything is one segment: fewest septets with the header decides.
-    assert_eq!(
-        choose_for(
-            &"€".repeat(300),
-            &[Language::Portuguese],
-            Concatenation::Payload
-        ),
-        pt_lock
-    );
-    assert_eq!(
-        choose_for(
-            &"€".repeat(2),
-            &[Language::Portuguese],
-            Concatenation::Payload
-        ),
-        GSM
-    );
+    for (euros, expected) in [(300, pt_lock), (2, GSM)] {
+        let text = "€".repeat(euros);
+        let chosen = choose_for(&text, &[Language::Portuguese], Concatenation::Payload);
+        assert_eq!(chosen, expected, "{euros} euros");
+    }
 }
 
 #[test]
@@ -727,7 +660,7 @@ fn unmappable_policy_for_counting_and_splitting() {
         Ok(11)
     );
     assert!(matches!(
-        Splitter::new(latin1, Method::Udh8 { reference: 1 }),
+        Splitter::new(latin1, UDH8),
         Err(SplitError::Text(TextError::Unmappable {
             ch: 'ж',
             offset: 9
@@ -737,7 +670,7 @@ fn unmappable_policy_for_counting_and_splitting() {
         on_unmappable: OnUnmappable::Replace,
         ..SplitOptions::default()
     };
-    let s = Splitter::with_options(latin1, Method::Udh8 { reference: 1 }, replace).unwrap();
+    let s = Splitter::with_options(latin1, UDH8, replace).unwrap();
     let mut out = [0u8; 140];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(&out[..seg.len], b"Tsch\xFCss ???");
@@ -748,7 +681,7 @@ fn unmappable_policy_for_counting_and_splitting() {
     let s = Splitter::with_options(gsm, Method::Payload, replace).unwrap();
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(&out[..seg.len], &[0x61, 0x3F, 0x1B, 0x65]);
-    let packed = Content::PackedGsm7("😀", Tables::DEFAULT);
+    let packed = packed("😀");
     assert!(Splitter::new(packed, Method::Payload).is_err());
     let s = Splitter::with_options(packed, Method::Payload, replace).unwrap();
     let seg = s.segment(0, &mut out).unwrap();
@@ -772,18 +705,12 @@ fn unmappable_policy_for_counting_and_splitting() {
     );
 }
 
-const WAP_PORTS: [Ie<'static>; 1] = [Ie::Port16 {
-    dest: 2948,
-    src: 9200,
-}];
+const WAP_PORTS: [Ie<'static>; 1] = [port16(2948, 9200)];
 
 #[test]
 fn wap_push_parts_carry_the_port_element() {
     let wsp: Vec<u8> = (0..300u16).map(|i| (i * 7) as u8).collect();
-    let options = SplitOptions {
-        ies: &WAP_PORTS,
-        ..SplitOptions::default()
-    };
+    let options = with_ies(&WAP_PORTS);
     for method in [
         Method::Udh8 { reference: 0x21 },
         Method::Udh16 { reference: 0x4321 },
@@ -813,47 +740,24 @@ fn wap_push_parts_carry_the_port_element() {
         assert_eq!(joined, wsp);
     }
     // One part: the port element alone.
-    let s = Splitter::with_options(
-        Content::Binary(&wsp[..100]),
-        Method::Udh8 { reference: 1 },
-        options,
-    )
-    .unwrap();
+    let s = Splitter::with_options(Content::Binary(&wsp[..100]), UDH8, options).unwrap();
     let mut out = [0u8; 255];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(&out[..7], &[0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0]);
     assert_eq!(seg.len, 107);
     // 128 octets still fit one message with the port element alone (7 + 128 <= 140).
-    let s = Splitter::with_options(
-        Content::Binary(&wsp[..133]),
-        Method::Udh8 { reference: 1 },
-        options,
-    )
-    .unwrap();
-    assert_eq!(s.total(), 1);
-    let s = Splitter::with_options(
-        Content::Binary(&wsp[..134]),
-        Method::Udh8 { reference: 1 },
-        options,
-    )
-    .unwrap();
-    assert_eq!(s.total(), 2);
+    for (len, total) in [(133, 1), (134, 2)] {
+        let s = Splitter::with_options(Content::Binary(&wsp[..len]), UDH8, options).unwrap();
+        assert_eq!(s.total(), total, "{len} octets");
+    }
 }
 
 #[test]
 fn extra_elements_count_in_text_capacity() {
-    let options = SplitOptions {
-        ies: &WAP_PORTS,
-        ..SplitOptions::default()
-    };
+    let options = with_ies(&WAP_PORTS);
     // Port (6) + concatenation (5) + UDHL: 12 octets, 145 septets per part (one fill bit... 2).
     let text = "q".repeat(300);
-    let s = Splitter::with_options(
-        Content::PackedGsm7(&text, Tables::DEFAULT),
-        Method::Udh8 { reference: 2 },
-        options,
-    )
-    .unwrap();
+    let s = Splitter::with_options(packed(&text), Method::Udh8 { reference: 2 }, options).unwrap();
     let mut out = [0u8; 255];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!(seg.udh_len, 12);
@@ -865,30 +769,14 @@ fn extra_elements_count_in_text_capacity() {
 #[test]
 fn reserved_and_oversized_elements_are_refused() {
     for ie in [
-        Ie::Concat8 {
-            reference: 1,
-            total: 2,
-            seq: 1,
-        },
-        Ie::Concat16 {
-            reference: 1,
-            total: 2,
-            seq: 1,
-        },
+        concat8(1, 2, 1),
+        concat16(1, 2, 1),
         Ie::SingleShift(1),
         Ie::LockingShift(1),
     ] {
-        let options = SplitOptions {
-            ies: &[ie],
-            ..SplitOptions::default()
-        };
+        let ies = [ie];
         assert_eq!(
-            Splitter::with_options(
-                Content::Text("hi", GSM),
-                Method::Udh8 { reference: 1 },
-                options
-            )
-            .err(),
+            Splitter::with_options(Content::Text("hi", GSM), UDH8, with_ies(&ies)).err(),
             Some(SplitError::ReservedIe(ie.iei()))
         );
     }
@@ -897,50 +785,29 @@ fn reserved_and_oversized_elements_are_refused() {
         iei: 0x70,
         data: &big,
     }];
-    let options = SplitOptions {
-        ies: &ies,
-        ..SplitOptions::default()
-    };
+    let options = with_ies(&ies);
     // 140 octets of header: nothing left.
     assert_eq!(
-        Splitter::with_options(
-            Content::Binary(b"x"),
-            Method::Udh8 { reference: 1 },
-            options
-        )
-        .err(),
+        Splitter::with_options(Content::Binary(b"x"), UDH8, options).err(),
         Some(SplitError::HeaderTooLong)
     );
     let ies = [Ie::Other {
         iei: 0x70,
         data: &big[..136],
     }];
-    let options = SplitOptions {
-        ies: &ies,
-        ..SplitOptions::default()
-    };
+    let options = with_ies(&ies);
     // One octet left: a binary octet fits, a UCS-2 unit does not.
-    let s = Splitter::with_options(
-        Content::Binary(b"x"),
-        Method::Udh8 { reference: 1 },
-        options,
-    )
-    .unwrap();
+    let s = Splitter::with_options(Content::Binary(b"x"), UDH8, options).unwrap();
     let mut out = [0u8; 255];
     assert_eq!(s.segment(0, &mut out).unwrap().len, 140);
     assert_eq!(
-        Splitter::with_options(
-            Content::Text("ж", Encoding::Ucs2),
-            Method::Udh8 { reference: 1 },
-            options
-        )
-        .err(),
+        Splitter::with_options(Content::Text("ж", Encoding::Ucs2), UDH8, options).err(),
         Some(SplitError::HeaderTooLong)
     );
 }
 
 fn packed_part(text: &str, method: Method) -> (Vec<u8>, usize, usize) {
-    let s = Splitter::new(Content::PackedGsm7(text, Tables::DEFAULT), method).unwrap();
+    let s = split(packed(text), method);
     let mut out = [0u8; 255];
     let seg = s.segment(0, &mut out).unwrap();
     (out[seg.udh_len..seg.len].to_vec(), seg.units, seg.udh_len)
@@ -978,11 +845,7 @@ fn packed_carriage_return_padding() {
     // so a final CR of the second part is doubled: 10 septets in 9 octets.
     let text = format!("{}\r", "a".repeat(8));
     let whole = format!("{}{text}", "b".repeat(153));
-    let s = Splitter::new(
-        Content::PackedGsm7(&whole, Tables::DEFAULT),
-        Method::Udh8 { reference: 4 },
-    )
-    .unwrap();
+    let s = split(packed(&whole), Method::Udh8 { reference: 4 });
     let mut out = [0u8; 255];
     let seg = s.segment(1, &mut out).unwrap();
     assert_eq!((seg.udh_len, seg.units, seg.len), (6, 10, 6 + 9));
@@ -995,22 +858,14 @@ fn packed_carriage_return_padding() {
 fn packed_carriage_return_never_overflows_a_part() {
     // 160 septets ending in CR: a single packed SMS would need 161.
     let text = format!("{}\r", "a".repeat(159));
-    let s = Splitter::new(
-        Content::PackedGsm7(&text, Tables::DEFAULT),
-        Method::Udh8 { reference: 1 },
-    )
-    .unwrap();
+    let s = split(packed(&text), UDH8);
     assert_eq!(s.total(), 2);
     // Unpacked septets are packed by the MC, which applies the rule itself: one segment.
-    let s = Splitter::new(Content::Text(&text, GSM), Method::Udh8 { reference: 1 }).unwrap();
+    let s = split(Content::Text(&text, GSM), UDH8);
     assert_eq!(s.total(), 1);
     // A CR that would take the 153rd septet of a part moves to the next part.
     let text = format!("{}\r{}", "a".repeat(152), "b".repeat(10));
-    let s = Splitter::new(
-        Content::PackedGsm7(&text, Tables::DEFAULT),
-        Method::Udh8 { reference: 1 },
-    )
-    .unwrap();
+    let s = split(packed(&text), UDH8);
     let mut out = [0u8; 255];
     let first = s.segment(0, &mut out).unwrap();
     assert!(first.len <= 140);
@@ -1224,7 +1079,7 @@ proptest! {
         order in any::<u64>(),
     ) {
         for method in [Method::Sar { reference }, Method::Udh16 { reference }] {
-            let s = Splitter::new(Content::Text(&text, Encoding::Ucs2), method).unwrap();
+            let s = split(Content::Text(&text, Encoding::Ucs2), method);
             let (_, parts) = split_and_reassemble(&s, order, false, false, false)?;
             let back: String = parts.iter().map(|p| decode_part(p, Encoding::Ucs2)).collect();
             prop_assert_eq!(&back, &text);
@@ -1272,12 +1127,12 @@ fn segment_counts_under_sar_and_payload() {
             );
         }
         for method in [
-            Method::Udh8 { reference: 1 },
+            UDH8,
             Method::Udh16 { reference: 1 },
             Method::Sar { reference: 1 },
             Method::Payload,
         ] {
-            let s = Splitter::new(Content::Text(&text, enc), method).unwrap();
+            let s = split(Content::Text(&text, enc), method);
             assert_eq!(
                 Ok(s.total()),
                 segment_count(&text, enc, concatenation_of(method)),
@@ -1296,7 +1151,7 @@ proptest! {
         let method = method_of(kind, 1);
         let langs = [Language::Turkish, Language::Portuguese];
         for enc in [choose_for(&text, &langs, concatenation_of(method)), Encoding::Ucs2] {
-            let s = Splitter::new(Content::Text(&text, enc), method).unwrap();
+            let s = split(Content::Text(&text, enc), method);
             prop_assert_eq!(
                 segment_count(&text, enc, concatenation_of(method)),
                 Ok(s.total()),
@@ -1337,7 +1192,7 @@ fn choose_uses_a_locking_shift_table_only_when_allowed() {
 fn known_characters_packed_after_a_header() {
     let text = "@$¤€[|^{}\\~";
     // Without a header: no fill bits.
-    let s = Splitter::new(Content::PackedGsm7(text, Tables::DEFAULT), Method::Payload).unwrap();
+    let s = split(packed(text), Method::Payload);
     let mut out = [0u8; 64];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!((seg.udh_len, seg.units), (0, 19));
@@ -1349,17 +1204,9 @@ fn known_characters_packed_after_a_header() {
         ]
     );
     // After an 8-bit port element (5-octet header): two fill bits.
-    let ports = [Ie::Port8 { dest: 1, src: 2 }];
-    let options = SplitOptions {
-        ies: &ports,
-        ..SplitOptions::default()
-    };
-    let s = Splitter::with_options(
-        Content::PackedGsm7(text, Tables::DEFAULT),
-        Method::Udh8 { reference: 1 },
-        options,
-    )
-    .unwrap();
+    let ports = [port8(1, 2)];
+    let options = with_ies(&ports);
+    let s = Splitter::with_options(packed(text), UDH8, options).unwrap();
     let seg = s.segment(0, &mut out).unwrap();
     assert!(seg.udhi);
     assert_eq!(out[..5], [0x04, 0x04, 0x02, 0x01, 0x02]);
@@ -1373,11 +1220,7 @@ fn known_characters_packed_after_a_header() {
     // Two parts with the 8-bit concatenation element: one fill bit, and the escape of a
     // character never ends a part.
     let long = format!("{}€{text}", "a".repeat(152));
-    let s = Splitter::new(
-        Content::PackedGsm7(&long, Tables::DEFAULT),
-        Method::Udh8 { reference: 1 },
-    )
-    .unwrap();
+    let s = split(packed(&long), UDH8);
     assert_eq!(s.total(), 2);
     let mut out = [0u8; 140];
     let first = s.segment(0, &mut out).unwrap();
@@ -1402,11 +1245,30 @@ fn known_characters_packed_after_a_header() {
 /// TLVs (with the payload after a header without a concatenation element),
 /// in `short_message` or `message_payload`; incomplete SAR TLVs and a
 /// broken header are errors, an ordinary message has no part.
+/// A `deliver_sm` with this `short_message` (after a header if `udhi`) and
+/// these TLVs, every other field at its default.
+fn deliver_sm<'a>(
+    udhi: bool,
+    short_message: &'a [u8],
+    tlvs: Tlvs<&'a [u8]>,
+) -> DeliverSm<&'a [u8]> {
+    DeliverSm {
+        esm_class: if udhi {
+            EsmClass::UDHI
+        } else {
+            EsmClass::default()
+        },
+        short_message,
+        tlvs,
+        ..DeliverSm::default()
+    }
+}
+
 #[test]
 fn parts_of_deliver_sm_and_data_sm() {
     use smpp_core::text::reassembly::{Part, PartError, ReferenceKind};
     use smpp_core::text::udh::UdhError;
-    use smpp_core::{DataSm, DeliverSm, EsmClass, TlvBuf, TlvTag};
+    use smpp_core::{DataSm, TlvBuf, TlvTag};
 
     let sar = |seq: Option<u8>, payload: Option<&[u8]>| {
         let mut tlvs = TlvBuf::<64>::new();
@@ -1430,32 +1292,18 @@ fn parts_of_deliver_sm_and_data_sm() {
 
     // SAR, in short_message.
     let tlvs = sar(Some(2), None);
-    let sm = DeliverSm {
-        short_message: &b"abc"[..],
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(false, b"abc", tlvs.tlvs());
     assert_eq!(
         Part::from_deliver_sm(&sm),
         Ok(Some(want(0x0304, 2, b"abc")))
     );
     // SAR after a header with only a port element: the payload follows it.
     let with_ports = [0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0, b'x'];
-    let sm = DeliverSm {
-        esm_class: EsmClass::UDHI,
-        short_message: &with_ports[..],
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(true, &with_ports, tlvs.tlvs());
     assert_eq!(Part::from_deliver_sm(&sm), Ok(Some(want(0x0304, 2, b"x"))));
     // A concatenation element wins over the SAR TLVs.
     let concat = [0x05, 0x00, 0x03, 0x11, 0x02, 0x01, b'y'];
-    let sm = DeliverSm {
-        esm_class: EsmClass::UDHI,
-        short_message: &concat[..],
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(true, &concat, tlvs.tlvs());
     let part = Part::from_deliver_sm(&sm).unwrap().unwrap();
     assert_eq!(
         (part.kind, part.reference, part.total, part.seq),
@@ -1464,10 +1312,7 @@ fn parts_of_deliver_sm_and_data_sm() {
     assert_eq!(part.payload, b"y");
     // message_payload when short_message is empty; data_sm alike.
     let tlvs = sar(Some(3), Some(b"payload"));
-    let sm = DeliverSm {
-        tlvs: tlvs.tlvs(),
-        ..DeliverSm::default()
-    };
+    let sm = deliver_sm(false, &[], tlvs.tlvs());
     assert_eq!(
         Part::from_deliver_sm(&sm),
         Ok(Some(want(0x0304, 3, b"payload")))
@@ -1488,11 +1333,7 @@ fn parts_of_deliver_sm_and_data_sm() {
         ..DataSm::default()
     };
     assert_eq!(Part::from_data_sm(&data_sm), Err(PartError::IncompleteSar));
-    let broken = DeliverSm {
-        esm_class: EsmClass::UDHI,
-        short_message: &[0x09, 0x00][..],
-        ..DeliverSm::default()
-    };
+    let broken = deliver_sm(true, &[0x09, 0x00], Tlvs::EMPTY);
     assert_eq!(
         Part::from_deliver_sm(&broken),
         Err(PartError::Udh(UdhError::UdhlPastEnd {
@@ -1500,9 +1341,6 @@ fn parts_of_deliver_sm_and_data_sm() {
             available: 1
         }))
     );
-    let plain = DeliverSm {
-        short_message: &b"hello"[..],
-        ..DeliverSm::default()
-    };
+    let plain = deliver_sm(false, b"hello", Tlvs::EMPTY);
     assert_eq!(Part::from_deliver_sm(&plain), Ok(None));
 }

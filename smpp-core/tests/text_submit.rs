@@ -77,50 +77,47 @@ fn round_trip(text: &str, enc: Encoding, method: Method) -> (String, usize, Vec<
     )
 }
 
+const GSM: Encoding = Encoding::Gsm7(Tables::DEFAULT);
+
+/// Round-trips `text` and checks that it took several PDUs and comes back
+/// whole, with the UDHI bit of every `esm_class` set or clear as `udhi` says.
+fn assert_parts_reassemble(text: &str, enc: Encoding, method: Method, udhi: bool) {
+    let (back, parts, classes) = round_trip(text, enc, method);
+    assert_eq!(back, text);
+    assert!(parts > 1, "{parts} part");
+    assert!(
+        classes.iter().all(|&c| (c & 0x40 != 0) == udhi),
+        "{classes:?}"
+    );
+}
+
 const LONG_GSM: &str = "SMPP long message test: {curly} [square] €uro and ~tilde~ ^caret^ | pipe \\ backslash. \
     This text repeats to need several segments, with escapes near every boundary {}{}{}{}{}{}{}{}{}{}.";
 
-#[test]
-fn gsm7_by_udh8_sets_udhi_and_reassembles() {
-    let text = LONG_GSM.repeat(3);
-    let (back, parts, classes) = round_trip(
-        &text,
-        Encoding::Gsm7(Tables::DEFAULT),
-        Method::Udh8 { reference: 0x42 },
-    );
-    assert_eq!(back, text);
-    assert!(parts > 1);
-    assert!(classes.iter().all(|&c| c & 0x40 != 0));
+/// One `#[test]` per row: `name: text, encoding, method, UDHI set`, each
+/// checked by [`assert_parts_reassemble`].
+macro_rules! parts_reassemble {
+    ($($name:ident: $text:expr, $enc:expr, $method:expr, $udhi:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            assert_parts_reassemble(&$text, $enc, $method, $udhi);
+        }
+    )*};
 }
 
-#[test]
-fn ucs2_by_udh16_reassembles_emoji() {
-    let text = "Emoji 😀 across parts 🎉 ".repeat(10);
-    let (back, parts, classes) =
-        round_trip(&text, Encoding::Ucs2, Method::Udh16 { reference: 0x1234 });
-    assert_eq!(back, text);
-    assert!(parts > 1);
-    assert!(classes.iter().all(|&c| c & 0x40 != 0));
-}
-
-#[test]
-fn sar_segments_carry_tlvs_and_no_udhi() {
-    let text = LONG_GSM.repeat(2);
-    let (back, parts, classes) = round_trip(
-        &text,
-        Encoding::Gsm7(Tables::DEFAULT),
-        Method::Sar { reference: 7 },
-    );
-    assert_eq!(back, text);
-    assert!(parts > 1);
-    assert!(classes.iter().all(|&c| c & 0x40 == 0));
+parts_reassemble! {
+    gsm7_by_udh8_sets_udhi_and_reassembles:
+        LONG_GSM.repeat(3), GSM, Method::Udh8 { reference: 0x42 }, true;
+    ucs2_by_udh16_reassembles_emoji:
+        "Emoji 😀 across parts 🎉 ".repeat(10), Encoding::Ucs2, Method::Udh16 { reference: 0x1234 }, true;
+    sar_segments_carry_tlvs_and_no_udhi:
+        LONG_GSM.repeat(2), GSM, Method::Sar { reference: 7 }, false;
 }
 
 #[test]
 fn payload_sends_one_pdu_with_message_payload() {
     let text = LONG_GSM.repeat(5);
-    let (back, parts, classes) =
-        round_trip(&text, Encoding::Gsm7(Tables::DEFAULT), Method::Payload);
+    let (back, parts, classes) = round_trip(&text, GSM, Method::Payload);
     assert_eq!(back, text);
     assert_eq!(parts, 1);
     assert_eq!(classes, vec![0]);

@@ -7,64 +7,42 @@ use std::collections::BTreeSet;
 
 use smpp_core::text::gsm7::{ESCAPE, Language, Septets, Tables};
 
+/// The reference file of a language's `locking` or `single` shift table.
 macro_rules! table {
-    ($file:literal) => {
-        include_str!(concat!("../testdata/gsm7/", $file))
+    ($lang:ident, $kind:literal) => {
+        include_str!(concat!(
+            "../testdata/gsm7/",
+            stringify!($lang),
+            "_",
+            $kind,
+            ".txt"
+        ))
+    };
+}
+
+/// A language's (locking-shift, single-shift) reference files.
+macro_rules! tables {
+    ($lang:ident) => {
+        (Some(table!($lang, "locking")), table!($lang, "single"))
     };
 }
 
 /// Reference files by language identifier: (locking-shift, single-shift).
 const REFERENCE: [(Option<&str>, &str); 14] = [
-    (
-        Some(table!("default_locking.txt")),
-        table!("default_single.txt"),
-    ),
-    (
-        Some(table!("turkish_locking.txt")),
-        table!("turkish_single.txt"),
-    ),
-    (None, table!("spanish_single.txt")),
-    (
-        Some(table!("portuguese_locking.txt")),
-        table!("portuguese_single.txt"),
-    ),
-    (
-        Some(table!("bengali_locking.txt")),
-        table!("bengali_single.txt"),
-    ),
-    (
-        Some(table!("gujarati_locking.txt")),
-        table!("gujarati_single.txt"),
-    ),
-    (
-        Some(table!("hindi_locking.txt")),
-        table!("hindi_single.txt"),
-    ),
-    (
-        Some(table!("kannada_locking.txt")),
-        table!("kannada_single.txt"),
-    ),
-    (
-        Some(table!("malayalam_locking.txt")),
-        table!("malayalam_single.txt"),
-    ),
-    (
-        Some(table!("oriya_locking.txt")),
-        table!("oriya_single.txt"),
-    ),
-    (
-        Some(table!("punjabi_locking.txt")),
-        table!("punjabi_single.txt"),
-    ),
-    (
-        Some(table!("tamil_locking.txt")),
-        table!("tamil_single.txt"),
-    ),
-    (
-        Some(table!("telugu_locking.txt")),
-        table!("telugu_single.txt"),
-    ),
-    (Some(table!("urdu_locking.txt")), table!("urdu_single.txt")),
+    tables!(default),
+    tables!(turkish),
+    (None, table!(spanish, "single")),
+    tables!(portuguese),
+    tables!(bengali),
+    tables!(gujarati),
+    tables!(hindi),
+    tables!(kannada),
+    tables!(malayalam),
+    tables!(oriya),
+    tables!(punjabi),
+    tables!(tamil),
+    tables!(telugu),
+    tables!(urdu),
 ];
 
 type Table = [Option<char>; 128];
@@ -170,26 +148,42 @@ fn every_single_shift_code_decodes_as_the_reference() {
 
 #[test]
 fn escaped_codes_fall_back_to_the_locking_shift_table() {
-    for lock_lang in Language::ALL.into_iter().filter(|l| l.has_locking_shift()) {
-        let lock = locking(lock_lang).unwrap();
-        for single_lang in Language::ALL {
-            let single = single(single_lang);
-            let tables = Tables::new(lock_lang, single_lang).unwrap();
-            for code in 0u8..128 {
-                let i = usize::from(code);
-                let expected = if code == ESCAPE {
-                    Some(' ')
-                } else {
-                    single[i].or(lock[i])
-                };
-                assert_eq!(
-                    tables.decode_escaped(code),
-                    expected,
-                    "{lock_lang}/{single_lang} escaped 0x{code:02X}"
-                );
-            }
+    for (lock_lang, single_lang, lock, single, tables) in combinations() {
+        for code in 0u8..128 {
+            let i = usize::from(code);
+            let expected = if code == ESCAPE {
+                Some(' ')
+            } else {
+                single[i].or(lock[i])
+            };
+            assert_eq!(
+                tables.decode_escaped(code),
+                expected,
+                "{lock_lang}/{single_lang} escaped 0x{code:02X}"
+            );
         }
     }
+}
+
+/// A pair of languages with a locking-shift table: (locking-shift language,
+/// single-shift language, their reference tables, the compiled tables).
+type Combination = (Language, Language, Table, Table, Tables);
+
+/// Every locking-shift language with every single-shift language.
+fn combinations() -> impl Iterator<Item = Combination> {
+    let locking_langs = Language::ALL.into_iter().filter(|l| l.has_locking_shift());
+    locking_langs.flat_map(|lock_lang| {
+        let lock = locking(lock_lang).unwrap();
+        Language::ALL.into_iter().map(move |single_lang| {
+            (
+                lock_lang,
+                single_lang,
+                lock,
+                single(single_lang),
+                Tables::new(lock_lang, single_lang).unwrap(),
+            )
+        })
+    })
 }
 
 /// Every character of every reference table, plus a few that no table holds.
@@ -209,45 +203,40 @@ fn all_characters() -> BTreeSet<char> {
 #[test]
 fn every_character_encodes_as_the_reference_and_nothing_else_encodes() {
     let chars = all_characters();
-    for lock_lang in Language::ALL.into_iter().filter(|l| l.has_locking_shift()) {
-        let lock = locking(lock_lang).unwrap();
-        for single_lang in Language::ALL {
-            let single = single(single_lang);
-            let tables = Tables::new(lock_lang, single_lang).unwrap();
-            for &ch in &chars {
-                let got = tables.encode_char(ch);
-                let in_lock = codes_of(&lock, ch);
-                let in_single = codes_of(&single, ch);
-                let what = format!("{lock_lang}/{single_lang} {ch:?}");
-                match got {
-                    Some(Septets::One(code)) if in_lock.is_empty() => {
-                        // The one allowance: the small c cedilla for the default table's 0x09.
-                        assert_eq!(
-                            (ch, code, lock_lang),
-                            ('ç', 0x09, Language::Default),
-                            "{what}"
-                        );
-                        assert!(in_single.is_empty(), "{what}");
-                    }
-                    Some(Septets::One(code)) => assert!(in_lock.contains(&code), "{what}"),
-                    Some(Septets::Escaped(code)) => {
-                        assert!(
-                            in_lock.is_empty(),
-                            "{what}: the locking-shift table holds it"
-                        );
-                        assert!(in_single.contains(&code), "{what}");
-                    }
-                    None => {
-                        assert!(in_lock.is_empty() && in_single.is_empty(), "{what}");
-                        assert!(ch != 'ç' || lock_lang != Language::Default, "{what}");
-                    }
+    for (lock_lang, single_lang, lock, single, tables) in combinations() {
+        for &ch in &chars {
+            let got = tables.encode_char(ch);
+            let in_lock = codes_of(&lock, ch);
+            let in_single = codes_of(&single, ch);
+            let what = format!("{lock_lang}/{single_lang} {ch:?}");
+            match got {
+                Some(Septets::One(code)) if in_lock.is_empty() => {
+                    // The one allowance: the small c cedilla for the default table's 0x09.
+                    assert_eq!(
+                        (ch, code, lock_lang),
+                        ('ç', 0x09, Language::Default),
+                        "{what}"
+                    );
+                    assert!(in_single.is_empty(), "{what}");
                 }
-                // A character held once is encoded at exactly that code.
-                if let [code] = in_lock[..] {
-                    assert_eq!(got, Some(Septets::One(code)), "{what}");
-                } else if let ([], [code]) = (&in_lock[..], &in_single[..]) {
-                    assert_eq!(got, Some(Septets::Escaped(*code)), "{what}");
+                Some(Septets::One(code)) => assert!(in_lock.contains(&code), "{what}"),
+                Some(Septets::Escaped(code)) => {
+                    assert!(
+                        in_lock.is_empty(),
+                        "{what}: the locking-shift table holds it"
+                    );
+                    assert!(in_single.contains(&code), "{what}");
                 }
+                None => {
+                    assert!(in_lock.is_empty() && in_single.is_empty(), "{what}");
+                    assert!(ch != 'ç' || lock_lang != Language::Default, "{what}");
+                }
+            }
+            // A character held once is encoded at exactly that code.
+            if let [code] = in_lock[..] {
+                assert_eq!(got, Some(Septets::One(code)), "{what}");
+            } else if let ([], [code]) = (&in_lock[..], &in_single[..]) {
+                assert_eq!(got, Some(Septets::Escaped(*code)), "{what}");
             }
         }
     }
@@ -314,45 +303,40 @@ fn every_table_through_the_string_coders_packed_and_unpacked() {
     use smpp_core::text::OnUnmappable;
     use smpp_core::text::gsm7::{decode_to_utf8, decode_unpacked, encode_unpacked, pack, unpack};
 
-    for lock_lang in Language::ALL.into_iter().filter(|l| l.has_locking_shift()) {
-        let lock = locking(lock_lang).unwrap();
-        for single_lang in Language::ALL {
-            let single = single(single_lang);
-            let tables = Tables::new(lock_lang, single_lang).unwrap();
-            let what = format!("{lock_lang}/{single_lang}");
-            let (text, septets) = reference_text(&lock, &single);
+    for (lock_lang, single_lang, lock, single, tables) in combinations() {
+        let what = format!("{lock_lang}/{single_lang}");
+        let (text, septets) = reference_text(&lock, &single);
 
-            // Decoding the reference septets gives the reference characters.
-            let decoded: String = decode_unpacked(&septets, tables, OnUnmappable::Error)
-                .collect::<Result<_, _>>()
-                .unwrap();
-            assert_eq!(decoded, text, "{what} decode");
-            let mut utf8 = vec![0u8; text.len()];
-            let n = decode_to_utf8(&septets, tables, OnUnmappable::Error, &mut utf8).unwrap();
-            assert_eq!(&utf8[..n], text.as_bytes(), "{what} decode_to_utf8");
+        // Decoding the reference septets gives the reference characters.
+        let decoded: String = decode_unpacked(&septets, tables, OnUnmappable::Error)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(decoded, text, "{what} decode");
+        let mut utf8 = vec![0u8; text.len()];
+        let n = decode_to_utf8(&septets, tables, OnUnmappable::Error, &mut utf8).unwrap();
+        assert_eq!(&utf8[..n], text.as_bytes(), "{what} decode_to_utf8");
 
-            // Encoding the characters decodes back to them (a character held both in the
-            // locking-shift and the single-shift table takes the single septet).
-            let mut out = vec![0u8; septets.len()];
-            let n = encode_unpacked(&text, tables, OnUnmappable::Error, &mut out).unwrap();
-            let back: String = decode_unpacked(&out[..n], tables, OnUnmappable::Error)
-                .collect::<Result<_, _>>()
-                .unwrap();
-            assert_eq!(back, text, "{what} encode");
-            assert_eq!(
-                smpp_core::text::gsm7::septet_count(&text, tables),
-                Ok(n),
-                "{what} septet count"
-            );
+        // Encoding the characters decodes back to them (a character held both in the
+        // locking-shift and the single-shift table takes the single septet).
+        let mut out = vec![0u8; septets.len()];
+        let n = encode_unpacked(&text, tables, OnUnmappable::Error, &mut out).unwrap();
+        let back: String = decode_unpacked(&out[..n], tables, OnUnmappable::Error)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(back, text, "{what} encode");
+        assert_eq!(
+            smpp_core::text::gsm7::septet_count(&text, tables),
+            Ok(n),
+            "{what} septet count"
+        );
 
-            // Packed after every possible number of fill bits, and back.
-            for fill in 0..7u8 {
-                let mut octets = vec![0u8; septets.len()];
-                let m = pack(&septets, fill, &mut octets).unwrap();
-                let mut again = vec![0u8; septets.len()];
-                let k = unpack(&octets[..m], fill, Some(septets.len()), &mut again).unwrap();
-                assert_eq!(&again[..k], &septets[..], "{what} fill {fill}");
-            }
+        // Packed after every possible number of fill bits, and back.
+        for fill in 0..7u8 {
+            let mut octets = vec![0u8; septets.len()];
+            let m = pack(&septets, fill, &mut octets).unwrap();
+            let mut again = vec![0u8; septets.len()];
+            let k = unpack(&octets[..m], fill, Some(septets.len()), &mut again).unwrap();
+            assert_eq!(&again[..k], &septets[..], "{what} fill {fill}");
         }
     }
     // Spanish has no locking-shift table: its single-shift table over the default alphabet.

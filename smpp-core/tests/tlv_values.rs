@@ -9,6 +9,14 @@ fn typed(tag: TlvTag, value: &[u8]) -> TlvValue<'_> {
     TlvValue::from_tlv(Tlv::new(tag, value))
 }
 
+/// `value` under `tag` is kept untyped.
+fn assert_untyped(tag: TlvTag, value: &[u8]) {
+    assert_eq!(typed(tag, value), TlvValue::Unknown(tag, value), "{tag:?}");
+}
+
+/// `TlvValue::write_value` or `TlvValue::emit`.
+type Write = fn(&TlvValue<'static>, &mut [u8]) -> Result<usize, smpp_core::Error>;
+
 fn encode(value: &TlvValue<'_>) -> Result<Vec<u8>, smpp_core::Error> {
     let mut out = vec![0u8; value.encoded_value_len()];
     let n = value.write_value(&mut out)?;
@@ -103,10 +111,7 @@ fn cstring_without_nul_is_accepted_and_gains_its_nul() {
     assert_eq!(encode(&v).unwrap(), b"abc\0");
     // 65 octets without NUL would need 66 with it: left untyped.
     let long = [b'7'; 65];
-    assert_eq!(
-        typed(TlvTag::RECEIPTED_MESSAGE_ID, &long),
-        TlvValue::Unknown(TlvTag::RECEIPTED_MESSAGE_ID, &long)
-    );
+    assert_untyped(TlvTag::RECEIPTED_MESSAGE_ID, &long);
     // 64 characters plus NUL is the maximum.
     let mut max = vec![b'7'; 64];
     max.push(0);
@@ -127,10 +132,7 @@ fn cstring_without_nul_is_accepted_and_gains_its_nul() {
 #[test]
 fn cstring_with_inner_nul_is_untyped() {
     let raw = b"ab\0cd\0";
-    assert_eq!(
-        typed(TlvTag::RECEIPTED_MESSAGE_ID, raw),
-        TlvValue::Unknown(TlvTag::RECEIPTED_MESSAGE_ID, raw)
-    );
+    assert_untyped(TlvTag::RECEIPTED_MESSAGE_ID, raw);
     assert_eq!(
         problem(&TlvValue::AdditionalStatusInfoText(b"a\0b")),
         TlvProblem::InvalidValue
@@ -150,16 +152,10 @@ fn broadcast_end_time_forms() {
     assert_eq!(encode(&v).unwrap(), b"250101120000000+\0");
     // 16 octets ending in NUL: only 15 characters, not a time.
     let short = b"25010112000000+\0";
-    assert_eq!(
-        typed(TlvTag::BROADCAST_END_TIME, short),
-        TlvValue::Unknown(TlvTag::BROADCAST_END_TIME, short)
-    );
+    assert_untyped(TlvTag::BROADCAST_END_TIME, short);
     // 17 octets without a final NUL.
     let unterminated = b"250101120000000+X";
-    assert_eq!(
-        typed(TlvTag::BROADCAST_END_TIME, unterminated),
-        TlvValue::Unknown(TlvTag::BROADCAST_END_TIME, unterminated)
-    );
+    assert_untyped(TlvTag::BROADCAST_END_TIME, unterminated);
     assert_eq!(
         problem(&TlvValue::BroadcastEndTime(b"2501011200")),
         TlvProblem::InvalidLength { len: 11 }
@@ -255,24 +251,21 @@ fn short_buffers_are_refused_without_writing() {
         network_type: 3,
         error_code: 0x22,
     };
-    let mut out = [0xEEu8; 2];
-    assert_eq!(
-        v.write_value(&mut out).unwrap_err().kind(),
-        ErrorKind::BufferTooSmall {
-            needed: 3,
-            available: 2
-        }
-    );
-    assert_eq!(out, [0xEE; 2]);
-    let mut out = [0xEEu8; 6];
-    assert_eq!(
-        v.emit(&mut out).unwrap_err().kind(),
-        ErrorKind::BufferTooSmall {
-            needed: 7,
-            available: 6
-        }
-    );
-    assert_eq!(out, [0xEE; 6]);
+    // The value alone (3 octets) and the whole TLV (7), one octet short.
+    let writers: [(&str, Write, usize); 2] = [
+        ("write_value", TlvValue::write_value, 3),
+        ("emit", TlvValue::emit, 7),
+    ];
+    for (what, write, needed) in writers {
+        let available = needed - 1;
+        let mut out = vec![0xEEu8; available];
+        assert_eq!(
+            write(&v, &mut out).unwrap_err().kind(),
+            ErrorKind::BufferTooSmall { needed, available },
+            "{what}"
+        );
+        assert_eq!(out, vec![0xEE; available], "{what}");
+    }
 
     let mut buf = TlvBuf::<8>::new();
     buf.push_value(&TlvValue::SarTotalSegments(2)).unwrap();

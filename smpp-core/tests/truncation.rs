@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{body_tlvs as tlvs, vectors};
+use common::{body_tlvs as tlvs, prefix_error, vectors};
 use smpp_core::{Body, DEFAULT_MAX_COMMAND_LENGTH, ErrorKind, Header, Pdu, Tlvs, frame_len};
 
 /// Lengths at which a prefix is a complete PDU of its own, with a typed
@@ -38,15 +38,7 @@ fn prefixes_with_the_original_command_length() {
     for (name, frame) in vectors() {
         for n in 0..frame.len() {
             let err = Pdu::parse(&frame[..n]).unwrap_err();
-            let expected = if n < 16 {
-                ErrorKind::HeaderTruncated { len: n }
-            } else {
-                ErrorKind::CommandLengthMismatch {
-                    command_length: u32::try_from(frame.len()).unwrap(),
-                    actual: n,
-                }
-            };
-            assert_eq!(err.kind(), expected, "{name}[..{n}]");
+            assert_eq!(err.kind(), prefix_error(frame.len(), n), "{name}[..{n}]");
         }
     }
 }

@@ -5,9 +5,10 @@ mod common;
 
 use common::{body_tlvs, load, vectors};
 use smpp_core::{
-    Body, COctet, CommandId, CommandStatus, DataCoding, DestAddress, EsmClass, InterfaceVersion,
-    MessageState, Npi, Pdu, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, TlvTag,
-    TlvValue, Tlvs, Ton,
+    Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CommandId, CommandStatus,
+    DataCoding, DestAddress, EsmClass, InterfaceVersion, MessageState, Npi, Outbind, Pdu,
+    PriorityFlag, QuerySm, QuerySmResp, RegisteredDelivery, SubmitMulti, SubmitSm, SubmitSmResp,
+    TlvTag, TlvValue, Tlvs, Ton,
 };
 
 /// Parses the vector, hands the PDU to `check`, then re-encodes it and
@@ -33,9 +34,14 @@ fn vector(
 
 /// One `#[test]` per vector: the file (and test) name, the header's
 /// `command_id`, `command_status` and `sequence_number`, then either the
-/// body's pattern with the assertions on what it binds, or a closure given
-/// the whole PDU.
+/// whole expected body after `=`, the body's pattern with the assertions on
+/// what it binds, or a closure given the whole PDU.
 macro_rules! vector {
+    ($name:ident, $id:ident, $status:ident, $seq:expr, = $expected:expr) => {
+        vector!($name, $id, $status, $seq, |pdu| {
+            assert_eq!(pdu.body, $expected);
+        });
+    };
     ($name:ident, $id:ident, $status:ident, $seq:expr, |$pdu:ident| $check:block) => {
         #[test]
         fn $name() {
@@ -49,24 +55,128 @@ macro_rules! vector {
         }
     };
     ($name:ident, $id:ident, $status:ident, $seq:expr, $body:pat => $check:block) => {
-        #[test]
-        fn $name() {
-            vector(
-                stringify!($name),
-                CommandId::$id,
-                CommandStatus::$status,
-                $seq,
-                |pdu| {
-                    let $body = pdu.body else { panic!("{pdu:?}") };
-                    $check
-                },
-            );
-        }
+        vector!($name, $id, $status, $seq, |pdu| {
+            let $body = pdu.body else { panic!("{pdu:?}") };
+            $check
+        });
     };
 }
 
 fn c(s: &str) -> COctet<&[u8]> {
     COctet::from(s)
+}
+
+/// An address as its (`ton`, `npi`, octets) triple.
+type Addr<'a> = (Ton, Npi, COctet<&'a [u8]>);
+
+fn addr(ton: u8, npi: u8, address: &str) -> Addr<'_> {
+    (Ton(ton), Npi(npi), c(address))
+}
+
+/// The source address of a body as an [`Addr`].
+macro_rules! source {
+    ($b:ident) => {
+        ($b.source_addr_ton, $b.source_addr_npi, $b.source_addr)
+    };
+}
+
+/// The destination address of a body as an [`Addr`].
+macro_rules! dest {
+    ($b:ident) => {
+        ($b.dest_addr_ton, $b.dest_addr_npi, $b.destination_addr)
+    };
+}
+
+/// A `submit_sm` (or `deliver_sm`) with these addresses and text, every
+/// other field at its default.
+fn sm<'a>(source: Addr<'a>, dest: Addr<'a>, short_message: &'a [u8]) -> SubmitSm<&'a [u8]> {
+    SubmitSm {
+        source_addr_ton: source.0,
+        source_addr_npi: source.1,
+        source_addr: source.2,
+        dest_addr_ton: dest.0,
+        dest_addr_npi: dest.1,
+        destination_addr: dest.2,
+        short_message,
+        ..SubmitSm::default()
+    }
+}
+
+/// A bind body without TLVs.
+fn bind<'a>(
+    [system_id, password, system_type]: [&'a str; 3],
+    interface_version: InterfaceVersion,
+    (ton, npi): (u8, u8),
+    address_range: &'a str,
+) -> Bind<&'a [u8]> {
+    Bind {
+        system_id: c(system_id),
+        password: c(password),
+        system_type: c(system_type),
+        interface_version,
+        addr_ton: Ton(ton),
+        addr_npi: Npi(npi),
+        address_range: c(address_range),
+        tlvs: Tlvs::EMPTY,
+    }
+}
+
+/// A response body with a `system_id` (or `message_id`) and no TLVs.
+fn bind_resp(system_id: &str) -> BindResp<&[u8]> {
+    BindResp {
+        system_id: c(system_id),
+        tlvs: Tlvs::EMPTY,
+    }
+}
+
+fn sm_resp(message_id: &str) -> SubmitSmResp<&[u8]> {
+    SubmitSmResp {
+        message_id: c(message_id),
+        tlvs: Tlvs::EMPTY,
+    }
+}
+
+/// The `submit_sm_sar_tlvs` vector's body with the given TLVs.
+fn sar_submit_sm(tlvs: Tlvs<&[u8]>) -> SubmitSm<&[u8]> {
+    SubmitSm {
+        validity_period: c("000001000000000R"),
+        registered_delivery: RegisteredDelivery(1),
+        tlvs,
+        ..sm(
+            (Ton::ALPHANUMERIC, Npi(0), c("INFO")),
+            addr(1, 1, "447700900123"),
+            b"Hello part",
+        )
+    }
+}
+
+/// An error response that kept only its `message_id`: a raw body.
+fn message_id_only(pdu: &Pdu<&[u8]>, message_id: &str) {
+    let Body::Raw(raw) = pdu.body else {
+        panic!("{pdu:?}")
+    };
+    assert_eq!(raw.command_id, pdu.command_id());
+    assert_eq!(raw.octets, [message_id.as_bytes(), b"\0"].concat());
+    assert_eq!(raw.leading_cstr(65), Some(c(message_id)));
+}
+
+/// The destinations of a `submit_multi`, as many as its count says.
+fn dest_list<'a>(b: &'a SubmitMulti<&[u8]>) -> Vec<DestAddress<'a>> {
+    let list: Vec<_> = b.dest_address.iter().collect();
+    assert_eq!(list.len(), usize::from(b.dest_address.count()));
+    list
+}
+
+fn sme(ton: u8, npi: u8, address: &str) -> DestAddress<'_> {
+    DestAddress::SmeAddress {
+        dest_addr_ton: Ton(ton),
+        dest_addr_npi: Npi(npi),
+        destination_addr: c(address),
+    }
+}
+
+fn dl(name: &str) -> DestAddress<'_> {
+    DestAddress::DistributionList { dl_name: c(name) }
 }
 
 /// The typed TLVs of a region, in wire order.
@@ -103,25 +213,13 @@ fn every_vector_round_trips() {
     }
 }
 
-vector!(bind_transmitter_v50_spec, BIND_TRANSMITTER, ESME_ROK, 1, Body::BindTransmitter(b) => {
-    assert_eq!(b.system_id, c("SMPP3TEST"));
-    assert_eq!(b.password, c("secret08"));
-    assert_eq!(b.system_type, c("SUBMIT1"));
-    assert_eq!(b.interface_version, InterfaceVersion::V50);
-    assert_eq!((b.addr_ton, b.addr_npi), (Ton(1), Npi(1)));
-    assert_eq!(b.address_range, c(""));
-    assert!(b.tlvs.is_empty());
-});
+vector!(bind_transmitter_v50_spec, BIND_TRANSMITTER, ESME_ROK, 1, = Body::BindTransmitter(
+    bind(["SMPP3TEST", "secret08", "SUBMIT1"], InterfaceVersion::V50, (1, 1), "")
+));
 
-vector!(bind_transceiver, BIND_TRANSCEIVER, ESME_ROK, 235_857, Body::BindTransceiver(b) => {
-    assert_eq!(b.system_id, c("ALL_TW"));
-    assert_eq!(b.password, c("ALL_TW"));
-    assert_eq!(b.system_type, c(""));
-    assert_eq!(b.interface_version, InterfaceVersion(0x34));
-    assert_eq!((b.addr_ton, b.addr_npi), (Ton(1), Npi(2)));
-    assert_eq!(b.address_range, c(""));
-    assert!(b.tlvs.is_empty());
-});
+vector!(bind_transceiver, BIND_TRANSCEIVER, ESME_ROK, 235_857, = Body::BindTransceiver(
+    bind(["ALL_TW", "ALL_TW", ""], InterfaceVersion(0x34), (1, 2), "")
+));
 
 vector!(bind_transceiver_resp, BIND_TRANSCEIVER_RESP, ESME_ROK, 235_843, Body::BindTransceiverResp(Some(b)) => {
     assert_eq!(b.system_id, c("Smsc GW"));
@@ -142,83 +240,40 @@ vector!(
     }
 );
 
-vector!(bind_transceiver_resp_error_with_body, BIND_TRANSCEIVER_RESP, ESME_RINVPASWD, 19891, Body::BindTransceiverResp(Some(b)) => {
-    assert_eq!(b.system_id, c("SMSC"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(bind_transceiver_resp_error_with_body, BIND_TRANSCEIVER_RESP, ESME_RINVPASWD, 19891,
+    = Body::BindTransceiverResp(Some(bind_resp("SMSC"))));
 
-vector!(submit_sm, SUBMIT_SM, ESME_ROK, 20456, Body::SubmitSm(b) => {
-    assert_eq!(b.service_type, c(""));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("40404"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("44951361920"))
-    );
-    assert_eq!(b.esm_class, EsmClass(0));
-    assert_eq!(b.protocol_id, 0);
-    assert_eq!(b.priority_flag, PriorityFlag(0));
-    assert_eq!(b.schedule_delivery_time, c(""));
-    assert_eq!(b.validity_period, c(""));
-    assert_eq!(b.registered_delivery, RegisteredDelivery(1));
-    assert_eq!(b.replace_if_present_flag, ReplaceIfPresentFlag(0));
-    assert_eq!(b.data_coding, DataCoding(0));
-    assert_eq!(b.sm_default_msg_id, 0);
-    assert_eq!(b.short_message, b"@$#!%&/:");
-    assert!(b.tlvs.is_empty());
-});
+vector!(submit_sm, SUBMIT_SM, ESME_ROK, 20456, = Body::SubmitSm(SubmitSm {
+    registered_delivery: RegisteredDelivery(1),
+    ..sm(addr(1, 1, "40404"), addr(1, 1, "44951361920"), b"@$#!%&/:")
+}));
 
 vector!(submit_sm_udh_binary, SUBMIT_SM, ESME_ROK, 455_569, Body::SubmitSm(b) => {
-    assert_eq!(b.service_type, c(""));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(5), Npi(0), c("mobileway"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("3369809342"))
-    );
-    assert_eq!(b.esm_class, EsmClass::UDHI);
+    let expected = SubmitSm {
+        esm_class: EsmClass::UDHI,
+        registered_delivery: RegisteredDelivery(1),
+        data_coding: DataCoding(0xF5),
+        ..sm(addr(5, 0, "mobileway"), addr(1, 1, "3369809342"), b.short_message)
+    };
+    assert_eq!(b, expected);
     assert!(b.esm_class.udhi());
-    assert_eq!(b.registered_delivery, RegisteredDelivery(1));
-    assert_eq!(b.data_coding, DataCoding(0xF5));
     assert_eq!(b.short_message.len(), 117);
     assert_eq!(
         b.short_message[..7],
         [0x06, 0x05, 0x04, 0x15, 0x81, 0x15, 0x81]
     );
-    assert!(b.tlvs.is_empty());
 });
 
-vector!(submit_sm_resp, SUBMIT_SM_RESP, ESME_ROK, 171_192_033, Body::SubmitSmResp(Some(b)) => {
-    assert_eq!(b.message_id, c("94258431594"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(submit_sm_resp, SUBMIT_SM_RESP, ESME_ROK, 171_192_033,
+    = Body::SubmitSmResp(Some(sm_resp("94258431594"))));
 
-vector!(
-    submit_sm_resp_error,
-    SUBMIT_SM_RESP,
-    ESME_RMSGQFUL,
-    1234,
-    |pdu| {
-        assert_eq!(pdu.body, Body::SubmitSmResp(None));
-    }
-);
+vector!(submit_sm_resp_error, SUBMIT_SM_RESP, ESME_RMSGQFUL, 1234, = Body::SubmitSmResp(None));
 
 vector!(deliver_sm, DELIVER_SM, ESME_ROK, 3, Body::DeliverSm(b) => {
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(2), Npi(1), c("87654321"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(4), Npi(9), c("40404"))
-    );
-    assert_eq!(b.esm_class, EsmClass(0));
-    assert_eq!(b.data_coding, DataCoding(0));
-    assert_eq!(b.short_message, b"@$#!%&/:");
+    assert_eq!(b, SubmitSm {
+        tlvs: b.tlvs,
+        ..sm(addr(2, 1, "87654321"), addr(4, 9, "40404"), b"@$#!%&/:")
+    });
     assert_eq!(
         typed(&b.tlvs),
         [TlvValue::SourceNetworkType(1), TlvValue::DestNetworkType(1)]
@@ -226,21 +281,14 @@ vector!(deliver_sm, DELIVER_SM, ESME_ROK, 3, Body::DeliverSm(b) => {
 });
 
 vector!(deliver_sm_delivery_receipt, DELIVER_SM, ESME_ROK, 2, Body::DeliverSm(b) => {
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("44951361920"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("40404"))
-    );
-    assert_eq!(b.esm_class, EsmClass::DELIVERY_RECEIPT);
+    let text = b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:@$#!%&/:";
+    assert_eq!(b, SubmitSm {
+        esm_class: EsmClass::DELIVERY_RECEIPT,
+        tlvs: b.tlvs,
+        ..sm(addr(1, 1, "44951361920"), addr(1, 1, "40404"), text)
+    });
     assert!(b.esm_class.is_delivery_receipt());
     assert_eq!(b.short_message.len(), 110);
-    assert_eq!(
-    b.short_message,
-    &b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:@$#!%&/:"[..]
-);
     assert_eq!(
         typed(&b.tlvs),
         [
@@ -257,67 +305,34 @@ vector!(deliver_sm_delivery_receipt, DELIVER_SM, ESME_ROK, 2, Body::DeliverSm(b)
     );
 });
 
-vector!(deliver_sm_resp, DELIVER_SM_RESP, ESME_ROK, 1_141_447, Body::DeliverSmResp(Some(b)) => {
-    assert_eq!(b.message_id, c(""));
-    assert!(b.tlvs.is_empty());
-});
+vector!(deliver_sm_resp, DELIVER_SM_RESP, ESME_ROK, 1_141_447,
+    = Body::DeliverSmResp(Some(sm_resp(""))));
 
-vector!(enquire_link, ENQUIRE_LINK, ESME_ROK, 171_192_039, |pdu| {
-    assert_eq!(pdu.body, Body::EnquireLink);
-});
+vector!(enquire_link, ENQUIRE_LINK, ESME_ROK, 171_192_039, = Body::EnquireLink);
 
-vector!(
-    enquire_link_resp,
-    ENQUIRE_LINK_RESP,
-    ESME_ROK,
-    171_192_045,
-    |pdu| {
-        assert_eq!(pdu.body, Body::EnquireLinkResp(Tlvs::EMPTY));
-    }
-);
+vector!(enquire_link_resp, ENQUIRE_LINK_RESP, ESME_ROK, 171_192_045,
+    = Body::EnquireLinkResp(Tlvs::EMPTY));
 
-vector!(unbind, UNBIND, ESME_ROK, 1, |pdu| {
-    assert_eq!(pdu.body, Body::Unbind);
-});
+vector!(unbind, UNBIND, ESME_ROK, 1, = Body::Unbind);
 
-vector!(unbind_resp, UNBIND_RESP, ESME_ROK, 1, |pdu| {
-    assert_eq!(pdu.body, Body::UnbindResp(Tlvs::EMPTY));
-});
+vector!(unbind_resp, UNBIND_RESP, ESME_ROK, 1, = Body::UnbindResp(Tlvs::EMPTY));
 
-vector!(
-    generic_nack,
-    GENERIC_NACK,
-    ESME_RINVMSGLEN,
-    535_159,
-    |pdu| {
-        assert_eq!(pdu.body, Body::GenericNack(Tlvs::EMPTY));
-    }
-);
+vector!(generic_nack, GENERIC_NACK, ESME_RINVMSGLEN, 535_159, = Body::GenericNack(Tlvs::EMPTY));
 
-vector!(generic_nack_seq0, GENERIC_NACK, ESME_RSYSERR, 0, |pdu| {
-    assert_eq!(pdu.body, Body::GenericNack(Tlvs::EMPTY));
-});
+vector!(generic_nack_seq0, GENERIC_NACK, ESME_RSYSERR, 0, = Body::GenericNack(Tlvs::EMPTY));
 
 vector!(data_sm, DATA_SM, ESME_ROK, 0, Body::DataSm(b) => {
     assert_eq!(b.service_type, c(""));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("5552710000"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(0), Npi(1), c("9695"))
-    );
+    assert_eq!(source!(b), addr(1, 1, "5552710000"));
+    assert_eq!(dest!(b), addr(0, 1, "9695"));
     assert_eq!(b.esm_class, EsmClass(0));
     assert_eq!(b.registered_delivery, RegisteredDelivery(1));
     assert_eq!(b.data_coding, DataCoding(0));
     assert_eq!(typed(&b.tlvs), [TlvValue::MessagePayload(b"Test")]);
 });
 
-vector!(data_sm_resp, DATA_SM_RESP, ESME_ROK, 1_141_447, Body::DataSmResp(Some(b)) => {
-    assert_eq!(b.message_id, c("94258431594"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(data_sm_resp, DATA_SM_RESP, ESME_ROK, 1_141_447,
+    = Body::DataSmResp(Some(sm_resp("94258431594"))));
 
 vector!(data_sm_resp_delivery_failure, DATA_SM_RESP, ESME_RDELIVERYFAILURE, 9, Body::DataSmResp(Some(b)) => {
     assert_eq!(b.message_id, c(""));
@@ -336,45 +351,31 @@ vector!(data_sm_resp_delivery_failure, DATA_SM_RESP, ESME_RDELIVERYFAILURE, 9, B
 
 vector!(query_sm, QUERY_SM, ESME_ROK, 20456, Body::QuerySm(b) => {
     assert_eq!(b.message_id, c("12345"));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("40404"))
-    );
+    assert_eq!(source!(b), addr(1, 1, "40404"));
     assert!(b.tlvs.is_empty());
 });
 
-vector!(query_sm_resp, QUERY_SM_RESP, ESME_ROK, 20456, Body::QuerySmResp(Some(b)) => {
-    assert_eq!(b.message_id, c("12345"));
-    assert_eq!(b.final_date, c(""));
-    assert_eq!(b.message_state, MessageState::ACCEPTED);
-    assert_eq!(b.error_code, 0);
-    assert!(b.tlvs.is_empty());
-});
+vector!(query_sm_resp, QUERY_SM_RESP, ESME_ROK, 20456, = Body::QuerySmResp(Some(QuerySmResp {
+    message_id: c("12345"),
+    final_date: c(""),
+    message_state: MessageState::ACCEPTED,
+    error_code: 0,
+    tlvs: Tlvs::EMPTY,
+})));
 
 vector!(cancel_sm, CANCEL_SM, ESME_ROK, 20456, Body::CancelSm(b) => {
     assert_eq!(b.service_type, c(""));
     assert_eq!(b.message_id, c("12345"));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("40404"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("44951361920"))
-    );
+    assert_eq!(source!(b), addr(1, 1, "40404"));
+    assert_eq!(dest!(b), addr(1, 1, "44951361920"));
     assert!(b.tlvs.is_empty());
 });
 
-vector!(cancel_sm_resp, CANCEL_SM_RESP, ESME_ROK, 20456, |pdu| {
-    assert_eq!(pdu.body, Body::CancelSmResp(Tlvs::EMPTY));
-});
+vector!(cancel_sm_resp, CANCEL_SM_RESP, ESME_ROK, 20456, = Body::CancelSmResp(Tlvs::EMPTY));
 
 vector!(replace_sm, REPLACE_SM, ESME_ROK, 20456, Body::ReplaceSm(b) => {
     assert_eq!(b.message_id, c("msg-12345"));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("5552710000"))
-    );
+    assert_eq!(source!(b), addr(1, 1, "5552710000"));
     assert_eq!(b.schedule_delivery_time, c("150203040506708+"));
     assert_eq!(b.validity_period, c("010203040506000R"));
     assert_eq!(b.registered_delivery, RegisteredDelivery(1));
@@ -393,26 +394,10 @@ vector!(alert_notification, ALERT_NOTIFICATION, ESME_ROK, 0, Body::AlertNotifica
 
 vector!(submit_multi_gosmpp_lenient, SUBMIT_MULTI, ESME_ROK, 13, Body::SubmitMulti(b) => {
     assert_eq!(b.service_type, c("abc"));
+    assert_eq!(source!(b), addr(28, 29, "Alicer"));
     assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(28), Npi(29), c("Alicer"))
-    );
-    assert_eq!(b.dest_address.count(), 3);
-    assert_eq!(
-        b.dest_address.iter().collect::<Vec<_>>(),
-        [
-            DestAddress::SmeAddress {
-                dest_addr_ton: Ton(0),
-                dest_addr_npi: Npi(0),
-                destination_addr: c("Bob1")
-            },
-            DestAddress::DistributionList {
-                dl_name: c("List1")
-            },
-            DestAddress::DistributionList {
-                dl_name: c("List2")
-            },
-        ]
+        dest_list(&b),
+        [sme(0, 0, "Bob1"), dl("List1"), dl("List2")]
     );
     assert_eq!(b.esm_class, EsmClass(0x0D));
     assert_eq!(b.protocol_id, 99);
@@ -423,32 +408,14 @@ vector!(submit_multi_gosmpp_lenient, SUBMIT_MULTI, ESME_ROK, 13, Body::SubmitMul
     assert!(b.tlvs.is_empty());
 });
 
-vector!(outbind, OUTBIND, ESME_ROK, 1, Body::Outbind(b) => {
-    assert_eq!(b.system_id, c("SMSC01"));
-    assert_eq!(b.password, c("pwd1234"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(outbind, OUTBIND, ESME_ROK, 1, = Body::Outbind(Outbind {
+    system_id: c("SMSC01"),
+    password: c("pwd1234"),
+    tlvs: Tlvs::EMPTY,
+}));
 
 vector!(submit_sm_sar_tlvs, SUBMIT_SM, ESME_ROK, 2, Body::SubmitSm(b) => {
-    assert_eq!(b.service_type, c(""));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton::ALPHANUMERIC, Npi(0), c("INFO"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("447700900123"))
-    );
-    assert_eq!(b.esm_class, EsmClass(0));
-    assert_eq!(b.protocol_id, 0);
-    assert_eq!(b.priority_flag, PriorityFlag(0));
-    assert_eq!(b.schedule_delivery_time, c(""));
-    assert_eq!(b.validity_period, c("000001000000000R"));
-    assert_eq!(b.registered_delivery, RegisteredDelivery(1));
-    assert_eq!(b.replace_if_present_flag, ReplaceIfPresentFlag(0));
-    assert_eq!(b.data_coding, DataCoding(0));
-    assert_eq!(b.sm_default_msg_id, 0);
-    assert_eq!(b.short_message, b"Hello part");
+    assert_eq!(b, sar_submit_sm(b.tlvs));
     assert_eq!(
         typed(&b.tlvs),
         [
@@ -460,19 +427,13 @@ vector!(submit_sm_sar_tlvs, SUBMIT_SM, ESME_ROK, 2, Body::SubmitSm(b) => {
 });
 
 vector!(submit_sm_message_payload_ucs2, SUBMIT_SM, ESME_ROK, 3, Body::SubmitSm(b) => {
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("12025550100"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("447700900123"))
-    );
-    assert_eq!(b.esm_class, EsmClass(0));
-    assert_eq!(b.priority_flag, PriorityFlag(1));
-    assert_eq!(b.registered_delivery, RegisteredDelivery(0x11));
-    assert_eq!(b.data_coding, DataCoding::UCS2);
-    assert!(b.short_message.is_empty());
+    assert_eq!(b, SubmitSm {
+        priority_flag: PriorityFlag(1),
+        registered_delivery: RegisteredDelivery(0x11),
+        data_coding: DataCoding::UCS2,
+        tlvs: b.tlvs,
+        ..sm(addr(1, 1, "12025550100"), addr(1, 1, "447700900123"), b"")
+    });
     let utf16: Vec<u8> = "Hello €"
         .encode_utf16()
         .flat_map(u16::to_be_bytes)
@@ -488,41 +449,23 @@ vector!(submit_sm_message_payload_ucs2, SUBMIT_SM, ESME_ROK, 3, Body::SubmitSm(b
 });
 
 vector!(submit_multi, SUBMIT_MULTI, ESME_ROK, 5, Body::SubmitMulti(b) => {
-    assert_eq!(b.service_type, c(""));
+    let (source_addr_ton, source_addr_npi, source_addr) = addr(1, 1, "12025550100");
+    assert_eq!(b, SubmitMulti {
+        source_addr_ton,
+        source_addr_npi,
+        source_addr,
+        dest_address: b.dest_address,
+        short_message: &b"Hello"[..],
+        ..SubmitMulti::default()
+    });
     assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("12025550100"))
-    );
-    assert_eq!(b.dest_address.count(), 3);
-    assert_eq!(
-        b.dest_address.iter().collect::<Vec<_>>(),
+        dest_list(&b),
         [
-            DestAddress::SmeAddress {
-                dest_addr_ton: Ton(1),
-                dest_addr_npi: Npi(1),
-                destination_addr: c("447700900001")
-            },
-            DestAddress::SmeAddress {
-                dest_addr_ton: Ton(1),
-                dest_addr_npi: Npi(1),
-                destination_addr: c("447700900002")
-            },
-            DestAddress::DistributionList {
-                dl_name: c("FRIENDS")
-            },
+            sme(1, 1, "447700900001"),
+            sme(1, 1, "447700900002"),
+            dl("FRIENDS")
         ]
     );
-    assert_eq!(b.esm_class, EsmClass(0));
-    assert_eq!(b.protocol_id, 0);
-    assert_eq!(b.priority_flag, PriorityFlag(0));
-    assert_eq!(b.schedule_delivery_time, c(""));
-    assert_eq!(b.validity_period, c(""));
-    assert_eq!(b.registered_delivery, RegisteredDelivery(0));
-    assert_eq!(b.replace_if_present_flag, ReplaceIfPresentFlag(0));
-    assert_eq!(b.data_coding, DataCoding(0));
-    assert_eq!(b.sm_default_msg_id, 0);
-    assert_eq!(b.short_message, b"Hello");
-    assert!(b.tlvs.is_empty());
 });
 
 vector!(submit_multi_resp, SUBMIT_MULTI_RESP, ESME_ROK, 5, Body::SubmitMultiResp(Some(b)) => {
@@ -540,18 +483,11 @@ vector!(submit_multi_resp, SUBMIT_MULTI_RESP, ESME_ROK, 5, Body::SubmitMultiResp
 });
 
 vector!(broadcast_sm, BROADCAST_SM, ESME_ROK, 7, Body::BroadcastSm(b) => {
-    assert_eq!(b.service_type, c("CBS"));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(0), Npi(0), c(""))
-    );
-    assert_eq!(b.message_id, c(""));
-    assert_eq!(b.priority_flag, PriorityFlag(0));
-    assert_eq!(b.schedule_delivery_time, c(""));
-    assert_eq!(b.validity_period, c(""));
-    assert_eq!(b.replace_if_present_flag, ReplaceIfPresentFlag(0));
-    assert_eq!(b.data_coding, DataCoding(0));
-    assert_eq!(b.sm_default_msg_id, 0);
+    assert_eq!(b, BroadcastSm {
+        service_type: c("CBS"),
+        tlvs: b.tlvs,
+        ..BroadcastSm::default()
+    });
     assert_eq!(
         typed(&b.tlvs),
         [
@@ -576,17 +512,11 @@ vector!(broadcast_sm, BROADCAST_SM, ESME_ROK, 7, Body::BroadcastSm(b) => {
     );
 });
 
-vector!(broadcast_sm_resp, BROADCAST_SM_RESP, ESME_ROK, 7, Body::BroadcastSmResp(Some(b)) => {
-    assert_eq!(b.message_id, c("BC123"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(broadcast_sm_resp, BROADCAST_SM_RESP, ESME_ROK, 7,
+    = Body::BroadcastSmResp(Some(sm_resp("BC123"))));
 
 vector!(query_broadcast_sm, QUERY_BROADCAST_SM, ESME_ROK, 8, Body::QueryBroadcastSm(b) => {
-    assert_eq!(b.message_id, c(""));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(0), Npi(0), c(""))
-    );
+    assert_eq!(b, QuerySm { tlvs: b.tlvs, ..QuerySm::default() });
     assert_eq!(typed(&b.tlvs), [TlvValue::UserMessageReference(0x1234)]);
 });
 
@@ -605,25 +535,14 @@ vector!(query_broadcast_sm_resp, QUERY_BROADCAST_SM_RESP, ESME_ROK, 8, Body::Que
     );
 });
 
-vector!(cancel_broadcast_sm, CANCEL_BROADCAST_SM, ESME_ROK, 9, Body::CancelBroadcastSm(b) => {
-    assert_eq!(b.service_type, c(""));
-    assert_eq!(b.message_id, c("BC123"));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(0), Npi(0), c(""))
-    );
-    assert!(b.tlvs.is_empty());
-});
+vector!(cancel_broadcast_sm, CANCEL_BROADCAST_SM, ESME_ROK, 9,
+= Body::CancelBroadcastSm(CancelBroadcastSm {
+    message_id: c("BC123"),
+    ..CancelBroadcastSm::default()
+}));
 
-vector!(
-    cancel_broadcast_sm_resp,
-    CANCEL_BROADCAST_SM_RESP,
-    ESME_ROK,
-    9,
-    |pdu| {
-        assert_eq!(pdu.body, Body::CancelBroadcastSmResp(Tlvs::EMPTY));
-    }
-);
+vector!(cancel_broadcast_sm_resp, CANCEL_BROADCAST_SM_RESP, ESME_ROK, 9,
+    = Body::CancelBroadcastSmResp(Tlvs::EMPTY));
 
 /// The documented values, built from scratch, encode to the vector's octets.
 #[test]
@@ -632,33 +551,15 @@ fn submit_sm_sar_tlvs_built_from_fields() {
     tlvs.push_value(&TlvValue::SarMsgRefNum(0x42)).unwrap();
     tlvs.push_value(&TlvValue::SarTotalSegments(2)).unwrap();
     tlvs.push_value(&TlvValue::SarSegmentSeqnum(1)).unwrap();
-    let body = smpp_core::SubmitSm {
-        source_addr_ton: Ton::ALPHANUMERIC,
-        source_addr: c("INFO"),
-        dest_addr_ton: Ton(1),
-        dest_addr_npi: Npi(1),
-        destination_addr: c("447700900123"),
-        validity_period: c("000001000000000R"),
-        registered_delivery: RegisteredDelivery(1),
-        short_message: &b"Hello part"[..],
-        tlvs: tlvs.tlvs(),
-        ..Default::default()
-    };
-    let pdu = Pdu::new(2, Body::SubmitSm(body));
+    let pdu = Pdu::new(2, Body::SubmitSm(sar_submit_sm(tlvs.tlvs())));
     let mut out = vec![0u8; pdu.encoded_len()];
     pdu.emit(&mut out).unwrap();
     assert_eq!(out, load("submit_sm_sar_tlvs"));
 }
 
-vector!(bind_receiver, BIND_RECEIVER, ESME_ROK, 2, Body::BindReceiver(b) => {
-    assert_eq!(b.system_id, c("SMPP3TEST"));
-    assert_eq!(b.password, c("secret08"));
-    assert_eq!(b.system_type, c(""));
-    assert_eq!(b.interface_version, InterfaceVersion::V34);
-    assert_eq!((b.addr_ton, b.addr_npi), (Ton(1), Npi(1)));
-    assert_eq!(b.address_range, c("^44"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(bind_receiver, BIND_RECEIVER, ESME_ROK, 2, = Body::BindReceiver(
+    bind(["SMPP3TEST", "secret08", ""], InterfaceVersion::V34, (1, 1), "^44")
+));
 
 vector!(bind_receiver_resp, BIND_RECEIVER_RESP, ESME_ROK, 2, Body::BindReceiverResp(Some(b)) => {
     assert_eq!(b.system_id, c("SMSC01"));
@@ -668,40 +569,38 @@ vector!(bind_receiver_resp, BIND_RECEIVER_RESP, ESME_ROK, 2, Body::BindReceiverR
     );
 });
 
-vector!(bind_transmitter_resp, BIND_TRANSMITTER_RESP, ESME_ROK, 1, Body::BindTransmitterResp(Some(b)) => {
-    assert_eq!(b.system_id, c("SMSC"));
-    assert!(b.tlvs.is_empty());
-});
+vector!(bind_transmitter_resp, BIND_TRANSMITTER_RESP, ESME_ROK, 1,
+    = Body::BindTransmitterResp(Some(bind_resp("SMSC"))));
 
-vector!(replace_sm_resp, REPLACE_SM_RESP, ESME_ROK, 20456, |pdu| {
-    assert_eq!(pdu.body, Body::ReplaceSmResp(Tlvs::EMPTY));
-});
+vector!(replace_sm_resp, REPLACE_SM_RESP, ESME_ROK, 20456, = Body::ReplaceSmResp(Tlvs::EMPTY));
 
-vector!(query_sm_resp_error_message_id_only, QUERY_SM_RESP, ESME_RQUERYFAIL, 20456, Body::Raw(raw) => {
-    assert_eq!(raw.command_id, CommandId::QUERY_SM_RESP);
-    assert_eq!(raw.octets, b"12345\0");
-    assert_eq!(raw.leading_cstr(65), Some(c("12345")));
-});
+vector!(
+    query_sm_resp_error_message_id_only,
+    QUERY_SM_RESP,
+    ESME_RQUERYFAIL,
+    20456,
+    |pdu| {
+        message_id_only(pdu, "12345");
+    }
+);
 
-vector!(submit_multi_resp_error_message_id_only, SUBMIT_MULTI_RESP, ESME_RSUBMITFAIL, 5, Body::Raw(raw) => {
-    assert_eq!(raw.command_id, CommandId::SUBMIT_MULTI_RESP);
-    assert_eq!(raw.octets, b"MSG0001\0");
-    assert_eq!(raw.leading_cstr(65), Some(c("MSG0001")));
-});
+vector!(
+    submit_multi_resp_error_message_id_only,
+    SUBMIT_MULTI_RESP,
+    ESME_RSUBMITFAIL,
+    5,
+    |pdu| {
+        message_id_only(pdu, "MSG0001");
+    }
+);
 
 vector!(
     query_broadcast_sm_resp_error,
     QUERY_BROADCAST_SM_RESP,
     ESME_RBCASTQUERYFAIL,
     8,
-    |pdu| {
-        // The mandatory TLVs are not required with an error status.
-        let Body::QueryBroadcastSmResp(Some(b)) = pdu.body else {
-            panic!("{pdu:?}")
-        };
-        assert_eq!(b.message_id, c("BC123"));
-        assert!(b.tlvs.is_empty());
-    }
+    // The mandatory TLVs are not required with an error status.
+    = Body::QueryBroadcastSmResp(Some(sm_resp("BC123")))
 );
 
 vector!(
@@ -716,25 +615,11 @@ vector!(
 );
 
 vector!(submit_sm_vendor_tlvs, SUBMIT_SM, ESME_ROK, 4, Body::SubmitSm(b) => {
-    assert_eq!(b.service_type, c(""));
-    assert_eq!(
-        (b.source_addr_ton, b.source_addr_npi, b.source_addr),
-        (Ton(1), Npi(1), c("12025550100"))
-    );
-    assert_eq!(
-        (b.dest_addr_ton, b.dest_addr_npi, b.destination_addr),
-        (Ton(1), Npi(1), c("447700900123"))
-    );
-    assert_eq!(b.esm_class, EsmClass(0));
-    assert_eq!(b.protocol_id, 0);
-    assert_eq!(b.priority_flag, PriorityFlag(0));
-    assert_eq!(b.schedule_delivery_time, c(""));
-    assert_eq!(b.validity_period, c(""));
-    assert_eq!(b.registered_delivery, RegisteredDelivery(1));
-    assert_eq!(b.replace_if_present_flag, ReplaceIfPresentFlag(0));
-    assert_eq!(b.data_coding, DataCoding(0));
-    assert_eq!(b.sm_default_msg_id, 0);
-    assert_eq!(b.short_message, b"Hi");
+    assert_eq!(b, SubmitSm {
+        registered_delivery: RegisteredDelivery(1),
+        tlvs: b.tlvs,
+        ..sm(addr(1, 1, "12025550100"), addr(1, 1, "447700900123"), b"Hi")
+    });
     let tlvs: Vec<_> = b.tlvs.iter().map(|t| (t.tag, t.value)).collect();
     assert_eq!(
         tlvs,

@@ -1,6 +1,6 @@
 //! The golden vectors of `testdata/` and the reader of their `.hex` format
 //! (on smpp-core's hex digits), for every test, benchmark and fuzz seed of
-//! the workspace. The
+//! the workspace, with the few checks on PDUs those tests share. The
 //! crates that do not depend on `smpp-tests` include this file as a module:
 //! the integration tests of smpp-core and smpp-std through a link to it
 //! (`tests/common/testdata.rs`), which `cargo package` follows, the
@@ -66,4 +66,51 @@ pub fn vectors() -> Vec<(String, Vec<u8>)> {
     out.sort();
     assert!(out.len() >= 39, "only {} vectors", out.len());
     out
+}
+
+/// What decoding or framing the first `n` octets of a frame of `len`
+/// octets reports, its `command_length` left as it was: a truncated header
+/// below 16 octets, else a `command_length` the octets do not reach.
+///
+/// # Panics
+///
+/// If `len` does not fit a `u32`.
+pub fn prefix_error(len: usize, n: usize) -> smpp_core::ErrorKind {
+    if n < smpp_core::Header::LEN {
+        smpp_core::ErrorKind::HeaderTruncated { len: n }
+    } else {
+        smpp_core::ErrorKind::CommandLengthMismatch {
+            command_length: u32::try_from(len).expect("a length that fits a u32"),
+            actual: n,
+        }
+    }
+}
+
+/// `pdu` encoded into a frame of exactly its `encoded_len` octets.
+///
+/// # Panics
+///
+/// If the PDU does not encode, or `emit` writes another length.
+pub fn encode<B: AsRef<[u8]>>(pdu: &smpp_core::Pdu<B>) -> Vec<u8> {
+    let mut frame = vec![0u8; pdu.encoded_len()];
+    let written = pdu.emit(&mut frame).expect("a PDU that encodes");
+    assert_eq!(written, frame.len(), "emit writes encoded_len octets");
+    frame
+}
+
+/// Whether a typed TLV value holds a C-Octet String (its characters,
+/// without the NUL that ends them on the wire).
+pub fn is_cstr_value(value: &smpp_core::TlvValue<'_>) -> bool {
+    use smpp_core::TlvValue::{
+        AdditionalStatusInfoText, BroadcastEndTime, DestNetworkId, ReceiptedMessageId,
+        SourceNetworkId,
+    };
+    matches!(
+        value,
+        AdditionalStatusInfoText(_)
+            | ReceiptedMessageId(_)
+            | BroadcastEndTime(_)
+            | SourceNetworkId(_)
+            | DestNetworkId(_)
+    )
 }

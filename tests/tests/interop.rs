@@ -58,17 +58,11 @@ fn available(peer: &str, ok: bool) -> bool {
     ok
 }
 
-fn smpplib_installed() -> bool {
+/// Whether `python3` can import `modules` (a Python import list), as a peer
+/// written in Python needs.
+fn python_imports(modules: &str) -> bool {
     Command::new("python3")
-        .args(["-c", "import smpplib.client, smpplib.gsm"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn twisted_installed() -> bool {
-    Command::new("python3")
-        .args(["-c", "import smpp.twisted.server, smpp.pdu.operations"])
+        .args(["-c", &format!("import {modules}")])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
@@ -390,7 +384,10 @@ fn texts(submits: &[(EsmClass, DataCoding, Bytes)]) -> Vec<String> {
 
 #[test]
 fn smpplib_binds_submits_and_gets_receipts_from_our_smsc() {
-    if !available("smpplib (PyPI)", smpplib_installed()) {
+    if !available(
+        "smpplib (PyPI)",
+        python_imports("smpplib.client, smpplib.gsm"),
+    ) {
         return;
     }
     let long = "This message is longer than one SMS can carry, so the ESME splits it into \
@@ -1217,7 +1214,10 @@ fn over_tls_node_smpp_refuses_a_certificate_its_ca_did_not_sign() {
 /// parse, or it drops the receiver).
 #[test]
 fn twisted_smsc_sends_1000_receipts_to_our_receiver_and_parses_a_refusal() {
-    if !available("smpp.twisted3 (PyPI)", twisted_installed()) {
+    if !available(
+        "smpp.twisted3 (PyPI)",
+        python_imports("smpp.twisted.server, smpp.pdu.operations"),
+    ) {
         return;
     }
     let count = 1000;

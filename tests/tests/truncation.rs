@@ -4,9 +4,9 @@
 use std::io::ErrorKind as IoErrorKind;
 
 use bytes::Bytes;
-use smpp_core::{ErrorKind, Header};
 use smpp_std::{Frame, SmppReader, StreamError, parse_owned};
 use smpp_tests::fuzzing::golden_vectors;
+use smpp_tests::testdata::prefix_error;
 
 #[test]
 fn no_frame_or_owned_pdu_from_a_prefix() {
@@ -17,14 +17,7 @@ fn no_frame_or_owned_pdu_from_a_prefix() {
         for n in 0..frame.len() {
             let prefix = whole.slice(..n);
             let err = Frame::new(prefix.clone()).unwrap_err();
-            let expected = if n < Header::LEN {
-                ErrorKind::HeaderTruncated { len: n }
-            } else {
-                ErrorKind::CommandLengthMismatch {
-                    command_length: u32::try_from(frame.len()).unwrap(),
-                    actual: n,
-                }
-            };
+            let expected = prefix_error(frame.len(), n);
             assert_eq!(err.kind(), expected, "{name}[..{n}]");
             let owned = parse_owned(&prefix).unwrap_err();
             assert_eq!(owned.kind(), expected, "{name}[..{n}]");

@@ -1,5 +1,9 @@
-//! The golden vectors of `testdata/`, shared by the integration tests.
+//! What the integration tests share: the golden vectors of `testdata/`,
+//! information elements, and the helpers of the session engine tests.
 #![allow(dead_code)]
+
+pub(crate) mod ie;
+pub(crate) mod session;
 
 // A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
 // follows, so that the packaged crate carries the one reader of the vectors.
@@ -8,7 +12,9 @@ mod testdata;
 
 // Each test binary uses some of these.
 #[allow(unused_imports)]
-pub(crate) use testdata::{dir as testdata, hex, load, vectors};
+pub(crate) use testdata::{
+    dir as testdata, encode, hex, is_cstr_value, load, prefix_error, vectors,
+};
 
 /// Sets `command_length` to the frame's length.
 pub(crate) fn patch_len(frame: &mut [u8]) {

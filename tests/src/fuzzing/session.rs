@@ -15,6 +15,8 @@ use smpp_core::{
     ReplaceSm, SubmitSm, Tlvs, frame_len,
 };
 
+use crate::testdata::encode;
+
 /// The engine under test: a window of 4 and a small transmit queue, so
 /// that both fill up.
 type Engine = Session<Fixed<4, 1024>>;
@@ -267,12 +269,6 @@ pub fn peer_request(kind: u8) -> Body<&'static [u8]> {
         11 => app_request(6),
         _ => app_request(7),
     }
-}
-
-fn encode<B: AsRef<[u8]>>(pdu: &Pdu<B>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).expect("the oracle builds valid PDUs");
-    out
 }
 
 fn header_only(command_id: CommandId, status: CommandStatus, seq: u32) -> Vec<u8> {
