@@ -149,10 +149,8 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::BytesMut;
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Heap, Millis, Role, Session, SessionError, SessionState,
-    Version,
+    BindType, CloseReason, Config, Event, Millis, Role, SessionError, SessionState, Version,
 };
 use smpp_core::{CommandId, CommandStatus, Header};
 
@@ -161,29 +159,12 @@ pub use transport::{Transport, WithSocket};
 
 pub use crate::session::{Answer, BindInfo, Error, IntoRequest, SmResponse};
 
-use crate::frame::{Frame, FrameDecoder};
 use crate::owned::{Body, COctet, Pdu};
+use crate::session::inbound::{
+    Engine, HIGH_WATER, HandedOver, Inbound, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
+    WINDOW_CAPACITY,
+};
 use incoming::{Answers, Received};
-
-/// The most requests each side may have outstanding: the cap on
-/// [`Config::with_window`] and [`Config::with_inbound_window`].
-const WINDOW_CAPACITY: usize = 65_536;
-
-/// The most octets the engine queues for sending.
-const TRANSMIT_CAPACITY: usize = 1 << 20;
-
-/// Octets queued for sending beyond which no request or answer is queued
-/// and no frame handed to the engine until writing brought it below.
-const HIGH_WATER: usize = 64 * 1024;
-
-/// Octets the engine keeps free in the transmit queue for its own PDUs.
-const RESERVE: usize = 64;
-
-/// Octets read at most per read.
-const READ_CHUNK: usize = 16 * 1024;
-
-/// Octets read ahead of the engine at most.
-const READ_AHEAD: usize = 64 * 1024;
 
 /// Requests kept for the application beyond the inbound window, for
 /// `alert_notification`s (which no window counts).
@@ -199,9 +180,6 @@ const ANSWER_POLL: Duration = Duration::from_millis(20);
 /// How long a closing session may take to write what is left, and a
 /// dropped client to unbind.
 const LINGER: Duration = Duration::from_secs(2);
-
-/// The engine, its lists and queue on the heap, grown as used.
-type Engine = Session<Heap<WINDOW_CAPACITY, TRANSMIT_CAPACITY>>;
 
 /// The caller's clock for the engine: milliseconds since the session began.
 #[derive(Debug)]
@@ -366,10 +344,7 @@ pub struct Client<S: Transport = TcpStream> {
     stream: S,
     engine: Engine,
     clock: Clock,
-    rbuf: BytesMut,
-    decoder: FrameDecoder,
-    /// A frame the engine or the application has no room for yet.
-    held: Option<Frame>,
+    inbound: Inbound,
     link: Link,
     timeouts: Timeouts,
     /// The outcomes of the requests sent and not yet waited for, by tag,
@@ -535,9 +510,7 @@ impl<S: Transport> Client<S> {
             stream,
             engine,
             clock,
-            rbuf: BytesMut::new(),
-            decoder: FrameDecoder::new(),
-            held: None,
+            inbound: Inbound::default(),
             link: Link {
                 input: Input::Open,
                 broken: false,
@@ -1028,8 +1001,7 @@ impl<S: Transport> Client<S> {
         self.link.shut = true;
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
         self.inbox.clear();
-        self.held = None;
-        self.rbuf = BytesMut::new();
+        self.inbound.clear();
         for outcome in self.outcomes.values_mut() {
             // Every request was reported by the engine; none is left, but
             // a wait must never hang.
@@ -1181,10 +1153,8 @@ impl<S: Transport> Client<S> {
             // Due: the next step runs the timer, or the caller returns.
             return;
         }
-        let can_read = self.link.input == Input::Open
-            && !self.link.broken
-            && self.held.is_none()
-            && self.rbuf.len() < READ_AHEAD;
+        let can_read =
+            self.link.input == Input::Open && !self.link.broken && self.inbound.wants_input();
         let turn =
             |wait: Option<Duration>| Some(wait.map_or(TURN, |w| w.min(TURN))).filter(|_| can_read);
         if self.writing() {
@@ -1224,12 +1194,7 @@ impl<S: Transport> Client<S> {
             self.events(None);
             progress = true;
         }
-        let framed_all = self.held.is_none()
-            && self
-                .decoder
-                .missing(&self.rbuf)
-                .is_none_or(|missing| missing > 0);
-        if self.link.input == Input::Ended && framed_all {
+        if self.link.input == Input::Ended && self.inbound.framed_all() {
             self.link.input = Input::Reported;
             self.engine.handle_end_of_stream(self.clock.now());
             self.events(None);
@@ -1270,50 +1235,38 @@ impl<S: Transport> Client<S> {
     fn take_frames(&mut self) -> bool {
         let mut progress = false;
         while !self.engine.is_closed() && self.engine.transmit_len() < HIGH_WATER {
-            let frame = match self.held.take() {
-                Some(frame) => frame,
-                None => match self.decoder.decode(&mut self.rbuf) {
-                    Ok(Some(frame)) => frame,
-                    Ok(None) => break,
-                    Err(error) => {
-                        self.link.input = Input::Ended;
-                        self.engine.handle_framing_error(error);
-                        self.events(None);
-                        return true;
-                    }
-                },
+            let frame = match self.inbound.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(error) => {
+                    self.link.input = Input::Ended;
+                    self.engine.handle_framing_error(error);
+                    self.events(None);
+                    return true;
+                }
             };
             let alert = frame.header.command_id == CommandId::ALERT_NOTIFICATION;
             let keeps = !self.refusing && self.handler.is_none();
             if alert && keeps && self.inbox.len() >= self.inbox_capacity {
-                self.held = Some(frame);
+                self.inbound.hold(frame);
                 break;
             }
-            match self.engine.handle_frame(&frame.bytes, self.clock.now()) {
-                Ok(pdu) => {
-                    // The PDU's fields become slices of the frame: no copy.
-                    let pdu = pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)));
+            match self
+                .inbound
+                .hand_over(&mut self.engine, frame, self.clock.now())
+            {
+                HandedOver::Taken(pdu) => {
                     self.events(pdu);
                     progress = true;
                 }
-                Err(
-                    SessionError::InboundWindowFull
-                    | SessionError::TransmitQueueFull { .. }
-                    | SessionError::EventQueueFull,
-                ) => {
-                    // Given again once the application answered, octets
-                    // left, or events were taken.
+                HandedOver::Held => {
                     self.events(None);
-                    self.held = Some(frame);
                     break;
                 }
-                Err(_) => break,
+                HandedOver::Refused => break,
             }
         }
-        if self.rbuf.is_empty() && self.rbuf.capacity() > 0 {
-            // Nothing left to frame: give the buffer back.
-            self.rbuf = BytesMut::new();
-        }
+        self.inbound.release_if_empty();
         progress
     }
 
@@ -1479,6 +1432,7 @@ impl<S: Transport> Client<S> {
         match self.stream.read(&mut chunk) {
             Ok(0) => self.link.input = Input::Ended,
             Ok(n) => self
+                .inbound
                 .rbuf
                 .extend_from_slice(chunk.get(..n).unwrap_or_default()),
             Err(e) if is_timeout(&e) => {}

@@ -97,8 +97,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::owned::Pdu;
 use crate::session::BindInfo;
-use crate::session::driver::{Driver, Hooks, WINDOW_CAPACITY};
+use crate::session::driver::{Driver, Hooks};
 use crate::session::handle::{Command, Shared};
+use crate::session::inbound::WINDOW_CAPACITY;
 use crate::session::incoming::{Inbox, Responder};
 use crate::session::{Answer, Error, Handle, Incoming, Request, SharedMeter};
 

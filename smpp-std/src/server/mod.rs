@@ -130,8 +130,9 @@ use tokio::sync::{mpsc, watch};
 pub use crate::client::rustls;
 use crate::owned::Pdu;
 pub use crate::session::BindRequest;
-use crate::session::driver::{Driver, Hooks, LINGER, WINDOW_CAPACITY, now_or_later};
+use crate::session::driver::{Driver, Hooks, LINGER, now_or_later};
 use crate::session::handle::{Command, Shared};
+use crate::session::inbound::WINDOW_CAPACITY;
 use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse, Traffic};
 
 /// What a [`Handler`] is given with each call: the server (to find other

@@ -26,10 +26,8 @@ use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 use std::sync::Arc;
 
-use bytes::BytesMut;
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Heap, Millis, ProtocolError, Session, SessionError,
-    SessionState,
+    BindType, CloseReason, Config, Event, Millis, ProtocolError, SessionError, SessionState,
 };
 use smpp_core::{CommandId, CommandStatus, Header};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
@@ -39,38 +37,13 @@ use tokio::time::{Instant, Sleep};
 use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
+use super::inbound::{
+    Engine, HIGH_WATER, HandedOver, Inbound, READ_AHEAD, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
+};
 use super::info::{BindInfo, BindRequest};
 use super::metrics::{Meter, SharedMeter};
 use super::observe::Observer;
-use crate::frame::{Frame, FrameDecoder};
 use crate::owned::{Bind, COctet, Pdu};
-
-/// The most requests a session may have outstanding each way: the cap on
-/// [`Config::with_window`] and [`Config::with_inbound_window`].
-pub(crate) const WINDOW_CAPACITY: usize = 65_536;
-
-/// The most octets the engine queues for sending: room for many PDUs of
-/// the largest size the frame decoder accepts (70,000 octets).
-const TRANSMIT_CAPACITY: usize = 1 << 20;
-
-/// Octets queued for sending beyond which the driver takes no command and
-/// hands the engine no frame until writing brought it below.
-pub(crate) const HIGH_WATER: usize = 64 * 1024;
-
-/// Octets the engine keeps free in the transmit queue for its own PDUs.
-const RESERVE: usize = 64;
-
-/// The engine, its lists and queue on the heap, grown as used.
-type Engine = Session<Heap<WINDOW_CAPACITY, TRANSMIT_CAPACITY>>;
-
-/// Octets read from the connection at most per read. They are read into a
-/// buffer on the stack and copied into the read buffer, which so holds
-/// only what arrived.
-const READ_CHUNK: usize = 16 * 1024;
-
-/// Octets read ahead of the engine at most: beyond, nothing more is read
-/// until frames were taken.
-const READ_AHEAD: usize = 64 * 1024;
 
 /// Frames handed to the engine per pass.
 const FRAMES_PER_PASS: usize = 256;
@@ -264,10 +237,7 @@ pub(crate) struct Driver<IO, H: Hooks> {
     /// A command taken from the channel that waits for room.
     pending: Option<Command>,
     waiters: Waiters,
-    rbuf: BytesMut,
-    decoder: FrameDecoder,
-    /// A frame the engine or the application has no room for yet.
-    held: Option<Frame>,
+    inbound: Inbound,
     link: Link,
     clock: Clock,
     sleep: Pin<Box<Sleep>>,
@@ -307,9 +277,7 @@ where
             commands_open: true,
             pending: None,
             waiters: Waiters::default(),
-            rbuf: BytesMut::new(),
-            decoder: FrameDecoder::new(),
-            held: None,
+            inbound: Inbound::default(),
             link: Link {
                 input: Input::Open,
                 broken: false,
@@ -473,27 +441,23 @@ where
 
     /// Reads, unless a frame waits for room or enough is read ahead.
     fn poll_read(&mut self, cx: &mut Context<'_>) -> bool {
-        if self.link.input != Input::Open
-            || self.link.broken
-            || self.held.is_some()
-            || self.rbuf.len() >= READ_AHEAD
-        {
+        if self.link.input != Input::Open || self.link.broken || !self.inbound.wants_input() {
             return false;
         }
-        let read = if self.rbuf.capacity() - self.rbuf.len() >= READ_CHUNK / 4 {
+        let read = if self.inbound.rbuf.capacity() - self.inbound.rbuf.len() >= READ_CHUNK / 4 {
             // Octets come in bulk: straight into the read buffer's room.
-            tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.rbuf)
+            tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.inbound.rbuf)
         } else {
             // Idle, or a trickle: through the stack, so that the read
             // buffer holds only what arrived.
             let mut chunk = [const { MaybeUninit::<u8>::uninit() }; READ_CHUNK];
             let mut buf = ReadBuf::uninit(&mut chunk);
             let read = Pin::new(&mut self.io).poll_read(cx, &mut buf);
-            self.rbuf.extend_from_slice(buf.filled());
+            self.inbound.rbuf.extend_from_slice(buf.filled());
             if buf.filled().len() == READ_CHUNK {
                 // A full chunk: more is coming; make room to read it
                 // straight into the buffer.
-                self.rbuf.reserve(READ_AHEAD);
+                self.inbound.rbuf.reserve(READ_AHEAD);
             }
             read.map_ok(|()| buf.filled().len())
         };
@@ -520,60 +484,48 @@ where
             if self.engine.is_closed() {
                 break;
             }
-            let frame = match self.held.take() {
-                Some(frame) => frame,
-                None => match self.decoder.decode(&mut self.rbuf) {
-                    Ok(Some(frame)) => frame,
-                    Ok(None) => break,
-                    Err(error) => {
-                        self.link.input = Input::Ended;
-                        self.engine.handle_framing_error(error);
-                        self.events(None);
-                        return true;
-                    }
-                },
+            let frame = match self.inbound.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(error) => {
+                    self.link.input = Input::Ended;
+                    self.engine.handle_framing_error(error);
+                    self.events(None);
+                    return true;
+                }
             };
             // A request's answer would queue more while much waits to be
             // written; a response queues nothing, and frees its caller.
             if self.engine.transmit_len() >= HIGH_WATER && !frame.header.command_id.is_response() {
-                self.held = Some(frame);
+                self.inbound.hold(frame);
                 break;
             }
             if for_the_application(frame.header.command_id)
                 && self.hooks.poll_ready(cx).is_pending()
             {
-                self.held = Some(frame);
+                self.inbound.hold(frame);
                 break;
             }
-            match self.engine.handle_frame(&frame.bytes, self.clock.now()) {
-                Ok(pdu) => {
+            let header = frame.header;
+            match self
+                .inbound
+                .hand_over(&mut self.engine, frame, self.clock.now())
+            {
+                HandedOver::Taken(pdu) => {
                     self.meter
-                        .count_received(frame.header.command_id, frame.header.command_status);
-                    self.observer.received(&frame.header);
-                    // The PDU's fields become slices of the frame: no copy.
-                    let pdu = pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)));
+                        .count_received(header.command_id, header.command_status);
+                    self.observer.received(&header);
                     self.events(pdu);
                     progress = true;
                 }
-                Err(
-                    SessionError::InboundWindowFull
-                    | SessionError::TransmitQueueFull { .. }
-                    | SessionError::EventQueueFull,
-                ) => {
-                    // Given again once the application answered, octets
-                    // left, or events were taken.
+                HandedOver::Held => {
                     self.events(None);
-                    self.held = Some(frame);
                     break;
                 }
-                Err(_) => break,
+                HandedOver::Refused => break,
             }
         }
-        if self.rbuf.is_empty() && self.rbuf.capacity() > 0 {
-            // Nothing left to frame: give the buffer back (frames still in
-            // use keep their own part of it alive).
-            self.rbuf = BytesMut::new();
-        }
+        self.inbound.release_if_empty();
         progress
     }
 
@@ -613,12 +565,7 @@ where
             self.engine.handle_disconnect();
             self.events(None);
         }
-        let framed_all = self.held.is_none()
-            && self
-                .decoder
-                .missing(&self.rbuf)
-                .is_none_or(|missing| missing > 0);
-        if self.link.input == Input::Ended && framed_all {
+        if self.link.input == Input::Ended && self.inbound.framed_all() {
             self.link.input = Input::Reported;
             self.observer.end_of_stream();
             self.engine.handle_end_of_stream(self.clock.now());

@@ -148,6 +148,7 @@ mod request;
 pub(crate) mod driver;
 #[cfg(feature = "tokio")]
 pub(crate) mod handle;
+pub(crate) mod inbound;
 #[cfg(feature = "tokio")]
 pub(crate) mod incoming;
 #[cfg(feature = "tokio")]

@@ -1,0 +1,129 @@
+//! What both session loops, the tokio driver and the blocking client, do
+//! with the octets a peer sent: the engine they run, the read buffer, the
+//! frames cut from it, and the frame held back while the engine or the
+//! application has no room for it.
+
+use bytes::BytesMut;
+use smpp_core::Error as CodecError;
+use smpp_core::session::{Heap, Millis, Session, SessionError};
+
+use crate::frame::{Frame, FrameDecoder};
+use crate::owned::Pdu;
+
+/// The most requests a session may have outstanding each way: the cap on
+/// [`Config::with_window`](smpp_core::session::Config::with_window) and
+/// [`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window).
+pub(crate) const WINDOW_CAPACITY: usize = 65_536;
+
+/// The most octets the engine queues for sending: room for many PDUs of
+/// the largest size the frame decoder accepts (70,000 octets).
+pub(crate) const TRANSMIT_CAPACITY: usize = 1 << 20;
+
+/// Octets queued for sending beyond which a session takes no request or
+/// answer of the application and hands the engine no request of the peer
+/// until writing brought it below.
+pub(crate) const HIGH_WATER: usize = 64 * 1024;
+
+/// Octets the engine keeps free in the transmit queue for its own PDUs.
+pub(crate) const RESERVE: usize = 64;
+
+/// Octets read from the connection at most per read.
+pub(crate) const READ_CHUNK: usize = 16 * 1024;
+
+/// Octets read ahead of the engine at most: beyond, nothing more is read
+/// until frames were taken.
+pub(crate) const READ_AHEAD: usize = 64 * 1024;
+
+/// The engine, its lists and queue on the heap, grown as used.
+pub(crate) type Engine = Session<Heap<WINDOW_CAPACITY, TRANSMIT_CAPACITY>>;
+
+/// The octets read and not yet handed to the engine.
+#[derive(Default)]
+pub(crate) struct Inbound {
+    /// What was read and not yet framed.
+    pub(crate) rbuf: BytesMut,
+    decoder: FrameDecoder,
+    /// A frame the engine or the application has no room for yet.
+    held: Option<Frame>,
+}
+
+/// What became of a frame given to [`Inbound::hand_over`].
+///
+/// Matched as soon as it is returned: boxing the PDU would cost an
+/// allocation per frame for nothing.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum HandedOver {
+    /// The engine took it: the request or response it carried, if the
+    /// application is to see it, its fields slices of the frame (no copy).
+    Taken(Option<Pdu>),
+    /// The engine has no room for it now: held, and given again once the
+    /// application answered, octets left, or events were taken.
+    Held,
+    /// The engine refused it and closed or answered it itself.
+    Refused,
+}
+
+impl Inbound {
+    /// True while more may be read: no frame is held and not too much is
+    /// read ahead.
+    pub(crate) fn wants_input(&self) -> bool {
+        self.held.is_none() && self.rbuf.len() < READ_AHEAD
+    }
+
+    /// True once every complete frame read was handed over: what is left
+    /// (if anything) is the start of a frame whose rest never came.
+    pub(crate) fn framed_all(&self) -> bool {
+        self.held.is_none()
+            && self
+                .decoder
+                .missing(&self.rbuf)
+                .is_none_or(|missing| missing > 0)
+    }
+
+    /// The next frame: the one held back, else the next complete one read.
+    pub(crate) fn next_frame(&mut self) -> Result<Option<Frame>, CodecError> {
+        match self.held.take() {
+            Some(frame) => Ok(Some(frame)),
+            None => self.decoder.decode(&mut self.rbuf),
+        }
+    }
+
+    /// Keeps `frame` to be the next one again.
+    pub(crate) fn hold(&mut self, frame: Frame) {
+        self.held = Some(frame);
+    }
+
+    /// Hands `frame` to the engine; holds it if the engine has no room.
+    pub(crate) fn hand_over(
+        &mut self,
+        engine: &mut Engine,
+        frame: Frame,
+        now: Millis,
+    ) -> HandedOver {
+        match engine.handle_frame(&frame.bytes, now) {
+            Ok(pdu) => HandedOver::Taken(pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)))),
+            Err(
+                SessionError::InboundWindowFull
+                | SessionError::TransmitQueueFull { .. }
+                | SessionError::EventQueueFull,
+            ) => {
+                self.held = Some(frame);
+                HandedOver::Held
+            }
+            Err(_) => HandedOver::Refused,
+        }
+    }
+
+    /// Gives the read buffer back once nothing is left to frame (frames
+    /// still in use keep their own part of it alive).
+    pub(crate) fn release_if_empty(&mut self) {
+        if self.rbuf.is_empty() && self.rbuf.capacity() > 0 {
+            self.rbuf = BytesMut::new();
+        }
+    }
+
+    /// Drops what was read and the frame held: nothing more is handed over.
+    pub(crate) fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
