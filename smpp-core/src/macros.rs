@@ -107,26 +107,36 @@ macro_rules! newtype {
     };
 }
 
-/// Declares a PDU body: a struct generic over the storage `B` of its octet
-/// fields, with the derives every body has (and, with the `serde` feature,
-/// deserialization into any `B` built from a `Vec<u8>`).
+/// Declares a PDU body and its codec from one list of its fields in wire
+/// order: a struct generic over the storage `B` of its octet fields, with
+/// the derives every body has (and, with the `serde` feature,
+/// deserialization into any `B` built from a `Vec<u8>`), and its
+/// [`body_codec!`].
 ///
-/// The fields are listed in wire order, each ending with a comma: written
-/// out (`/// doc`, `name: Type`), or one of the fields that several bodies
-/// share, which brings its type and doc:
-/// - `service_type`; `short_message` (the octets counted by `sm_length`);
-/// - `submit { DESTINATION }`: the fields of `submit_sm` and `submit_multi`
-///   (see [`submit_codec!`]), `DESTINATION` being the fields between
-///   `source_addr` and `esm_class`;
-/// - `name: Type` without a doc: the doc is the field's name;
-/// - `source_addr(MAX)` and `destination_addr(MAX)`: the address (at most
-///   `MAX` octets) after its `_ton` and `_npi` fields, and the same for
-///   `esme_addr(MAX)`; a string literal after `MAX` ends the address's doc.
+/// Each entry ends with a comma and is one of:
+/// - `/// doc` `name: Type = cstr(CONST)`, a C-Octet String of
+///   [`crate::fields`], or `= list(Type)`, a counted entry list;
+/// - `int { name: Type = Field, ... }`: a run of Integer1 fields read with
+///   one length check, each with its doc or, without one, its name as doc;
+/// - `service_type`; `message_id`; `delivery_times`, the
+///   `schedule_delivery_time` and `validity_period` that follow each other;
+///   `short_message` (the octets counted by `sm_length`); a string literal
+///   in parentheses after `message_id` or `delivery_times` ends their docs;
+///   `/// doc` `tlvs`, or `tlvs(REQUIRED)` for a region that must carry
+///   every tag of `REQUIRED`;
+/// - `source_addr(MAX = CONST)`, `destination_addr(...)`, `esme_addr(...)`:
+///   the address (the C-Octet String `CONST` of `MAX` octets at most) after
+///   its `_ton` and `_npi` fields; a string literal after `CONST` ends the
+///   address's doc;
+/// - `submit { DESTINATION }`: the fields of `submit_sm` and `submit_multi`,
+///   `DESTINATION` being the entries between `source_addr` and `esm_class`.
+///
+/// The constants of [`crate::fields`] it names must be in scope.
 macro_rules! body_struct {
-    ($(#[$meta:meta])* pub struct $ty:ident { $($fields:tt)* }) => {
-        body_struct!(@fields [[$(#[$meta])*] $ty] [] $($fields)*);
+    ($(#[$meta:meta])* pub struct $ty:ident { $($entries:tt)* }) => {
+        body_struct!(@next [[$(#[$meta])*] $ty] [] [] $($entries)*);
     };
-    (@fields [[$($attr:tt)*] $ty:ident] [$($out:tt)*]) => {
+    (@next [[$($attr:tt)*] $ty:ident] [$($field:tt)*] [$($codec:tt)*]) => {
         $($attr)*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -135,74 +145,118 @@ macro_rules! body_struct {
             feature = "serde",
             serde(bound(deserialize = "B: From<alloc::vec::Vec<u8>>"))
         )]
-        pub struct $ty<B: AsRef<[u8]>> { $($out)* }
+        pub struct $ty<B: AsRef<[u8]>> { $($field)* }
+
+        body_codec!($ty: $($codec)*);
     };
-    (@fields $head:tt $out:tt submit { $($destination:tt)* }, $($rest:tt)*) => {
-        body_struct!(@fields $head $out
+    (@next $head:tt $fields:tt $codec:tt submit { $($destination:tt)* }, $($rest:tt)*) => {
+        body_struct!(@next $head $fields $codec
             service_type,
-            source_addr(21),
+            source_addr(21 = SOURCE_ADDR),
             $($destination)*
-            esm_class: $crate::values::EsmClass,
-            /// `protocol_id` (GSM TP-PID).
-            protocol_id: u8,
-            priority_flag: $crate::values::PriorityFlag,
-            /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
-            schedule_delivery_time: $crate::types::COctet<B>,
-            /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
-            validity_period: $crate::types::COctet<B>,
-            registered_delivery: $crate::values::RegisteredDelivery,
-            replace_if_present_flag: $crate::values::ReplaceIfPresentFlag,
-            data_coding: $crate::values::DataCoding,
-            sm_default_msg_id: u8,
+            int {
+                esm_class: $crate::values::EsmClass = EsmClass,
+                /// `protocol_id` (GSM TP-PID).
+                protocol_id: u8 = ProtocolId,
+                priority_flag: $crate::values::PriorityFlag = PriorityFlag,
+            },
+            delivery_times,
+            int {
+                registered_delivery: $crate::values::RegisteredDelivery = RegisteredDelivery,
+                replace_if_present_flag: $crate::values::ReplaceIfPresentFlag = ReplaceIfPresentFlag,
+                data_coding: $crate::values::DataCoding = DataCoding,
+                sm_default_msg_id: u8 = SmDefaultMsgId,
+            },
             short_message,
             /// The TLVs.
-            tlvs: $crate::tlv::Tlvs<B>,
+            tlvs,
             $($rest)*
         );
     };
-    (@fields $head:tt [$($out:tt)*] service_type, $($rest:tt)*) => {
-        body_struct!(@fields $head [$($out)*
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*] service_type, $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)*
             /// `service_type` (max 6).
             pub service_type: $crate::types::COctet<B>,
-        ] $($rest)*);
+        ] [$($codec)* cstr[service_type = SERVICE_TYPE],] $($rest)*);
     };
-    (@fields $head:tt [$($out:tt)*] short_message, $($rest:tt)*) => {
-        body_struct!(@fields $head [$($out)*
+    (@next $head:tt $fields:tt $codec:tt message_id $(($note:literal))?, $($rest:tt)*) => {
+        body_struct!(@next $head $fields $codec
+            #[doc = concat!("`message_id` (max 65)", $($note,)? ".")]
+            message_id: $crate::types::COctet<B> = cstr(MESSAGE_ID),
+            $($rest)*
+        );
+    };
+    (@next $head:tt $fields:tt $codec:tt delivery_times $(($note:literal))?, $($rest:tt)*) => {
+        body_struct!(@next $head $fields $codec
+            #[doc = concat!(
+                "`schedule_delivery_time` (empty or an SMPP time, see [`crate::time`])",
+                $($note,)? "."
+            )]
+            schedule_delivery_time: $crate::types::COctet<B> = cstr(SCHEDULE_DELIVERY_TIME),
+            #[doc = concat!(
+                "`validity_period` (empty or an SMPP time, see [`crate::time`])",
+                $($note,)? "."
+            )]
+            validity_period: $crate::types::COctet<B> = cstr(VALIDITY_PERIOD),
+            $($rest)*
+        );
+    };
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*] short_message, $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)*
             /// `short_message` (0-255 octets; its length is `sm_length`).
             #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
             pub short_message: B,
-        ] $($rest)*);
+        ] [$($codec)* short_message[short_message],] $($rest)*);
     };
-    (@fields $head:tt $out:tt source_addr($max:literal $(, $note:literal)?), $($rest:tt)*) => {
-        body_struct!(@address $head $out [source_addr_ton source_addr_npi source_addr]
-            $max [$($note)?] $($rest)*);
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*]
+        $(#[$fmeta:meta])+ tlvs $(($required:ident))?, $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)* $(#[$fmeta])+ pub tlvs: $crate::tlv::Tlvs<B>,]
+            [$($codec)* tlvs[tlvs $(= $required)?],] $($rest)*);
     };
-    (@fields $head:tt $out:tt destination_addr($max:literal $(, $note:literal)?), $($rest:tt)*) => {
-        body_struct!(@address $head $out [dest_addr_ton dest_addr_npi destination_addr]
-            $max [$($note)?] $($rest)*);
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*]
+        $(#[$fmeta:meta])+ $name:ident: $fty:ty = $kind:ident($arg:ident), $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)* $(#[$fmeta])+ pub $name: $fty,]
+            [$($codec)* $kind[$name = $arg],] $($rest)*);
     };
-    (@fields $head:tt $out:tt esme_addr($max:literal $(, $note:literal)?), $($rest:tt)*) => {
-        body_struct!(@address $head $out [esme_addr_ton esme_addr_npi esme_addr]
-            $max [$($note)?] $($rest)*);
+    (@next $head:tt $fields:tt $codec:tt int { $($ints:tt)* }, $($rest:tt)*) => {
+        body_struct!(@int $head $fields $codec [] [$($ints)*] $($rest)*);
     };
-    (@fields $head:tt [$($out:tt)*] $(#[$fmeta:meta])+ $name:ident: $fty:ty, $($rest:tt)*) => {
-        body_struct!(@fields $head [$($out)* $(#[$fmeta])+ pub $name: $fty,] $($rest)*);
+    (@next $head:tt $fields:tt $codec:tt source_addr $address:tt, $($rest:tt)*) => {
+        body_struct!(@address $head $fields $codec [source_addr_ton = SourceAddrTon,
+            source_addr_npi = SourceAddrNpi, source_addr] $address $($rest)*);
     };
-    (@fields $head:tt [$($out:tt)*] $name:ident: $fty:ty, $($rest:tt)*) => {
-        body_struct!(@fields $head [$($out)*
-            #[doc = concat!("`", stringify!($name), "`.")]
-            pub $name: $fty,
-        ] $($rest)*);
+    (@next $head:tt $fields:tt $codec:tt destination_addr $address:tt, $($rest:tt)*) => {
+        body_struct!(@address $head $fields $codec [dest_addr_ton = DestAddrTon,
+            dest_addr_npi = DestAddrNpi, destination_addr] $address $($rest)*);
     };
-    (@address $head:tt [$($out:tt)*] [$ton:ident $npi:ident $addr:ident]
-        $max:literal [$($note:literal)?] $($rest:tt)*) => {
-        body_struct!(@fields $head [$($out)*
+    (@next $head:tt $fields:tt $codec:tt esme_addr $address:tt, $($rest:tt)*) => {
+        body_struct!(@address $head $fields $codec [esme_addr_ton = EsmeAddrTon,
+            esme_addr_npi = EsmeAddrNpi, esme_addr] $address $($rest)*);
+    };
+    // The `_ton`, `_npi` and address fields of an address.
+    (@address $head:tt [$($field:tt)*] [$($codec:tt)*]
+        [$ton:ident = $ton_field:ident, $npi:ident = $npi_field:ident, $addr:ident]
+        ($max:literal = $c:ident $(, $note:literal)?) $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)*
             #[doc = concat!("`", stringify!($ton), "`.")]
             pub $ton: $crate::values::Ton,
             #[doc = concat!("`", stringify!($npi), "`.")]
             pub $npi: $crate::values::Npi,
             #[doc = concat!("`", stringify!($addr), "` (max ", $max, ")", $($note,)? ".")]
             pub $addr: $crate::types::COctet<B>,
-        ] $($rest)*);
+        ] [$($codec)* int[$ton = $ton_field, $npi = $npi_field], cstr[$addr = $c],] $($rest)*);
+    };
+    // The fields of an `int { ... }` run, one by one, then its codec entry.
+    (@int $head:tt $fields:tt [$($codec:tt)*] [$(($name:ident $f:ident))+] [] $($rest:tt)*) => {
+        body_struct!(@next $head $fields [$($codec)* int[$($name = $f),+],] $($rest)*);
+    };
+    (@int $head:tt [$($field:tt)*] $codec:tt [$($ints:tt)*]
+        [$(#[$fmeta:meta])+ $name:ident: $fty:ty = $f:ident $(, $($more:tt)*)?] $($rest:tt)*) => {
+        body_struct!(@int $head [$($field)* $(#[$fmeta])+ pub $name: $fty,] $codec
+            [$($ints)* ($name $f)] [$($($more)*)?] $($rest)*);
+    };
+    (@int $head:tt $fields:tt $codec:tt $ints:tt [$name:ident: $($more:tt)*] $($rest:tt)*) => {
+        body_struct!(@int $head $fields $codec $ints
+            [#[doc = concat!("`", stringify!($name), "`.")] $name: $($more)*] $($rest)*);
     };
 }

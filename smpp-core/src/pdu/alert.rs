@@ -2,7 +2,6 @@
 //! reports that a subscriber became available. It has no response PDU.
 
 use crate::fields::{ESME_ADDR, SOURCE_ADDR_65};
-use crate::tlv::Tlvs;
 
 body_struct! {
     /// The body of `alert_notification` (SMPP v3.4 4.12.1, v5.0 4.1.3.1), sent
@@ -38,17 +37,9 @@ body_struct! {
     /// assert_eq!(status, Some(0));
     /// ```
     pub struct AlertNotification {
-        source_addr(65, ": the subscriber now available"),
-        esme_addr(65, ": the ESME that asked for the alert"),
+        source_addr(65 = SOURCE_ADDR_65, ": the subscriber now available"),
+        esme_addr(65 = ESME_ADDR, ": the ESME that asked for the alert"),
         /// TLVs (`ms_availability_status`).
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(AlertNotification:
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR_65],
-    int[esme_addr_ton = EsmeAddrTon, esme_addr_npi = EsmeAddrNpi],
-    cstr[esme_addr = ESME_ADDR],
-    tlvs[tlvs],
-);

@@ -2,7 +2,6 @@
 //! and `outbind` (SMPP v3.4 4.1.1-4.1.7, v5.0 4.1.1.1-4.1.1.7).
 
 use crate::fields::{ADDRESS_RANGE, PASSWORD, SYSTEM_ID, SYSTEM_TYPE};
-use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{InterfaceVersion, Npi, Ton};
 
@@ -44,29 +43,22 @@ body_struct! {
     /// ```
     pub struct Bind {
         /// `system_id` (max 16).
-        system_id: COctet<B>,
+        system_id: COctet<B> = cstr(SYSTEM_ID),
         /// `password` (max 9).
-        password: COctet<B>,
+        password: COctet<B> = cstr(PASSWORD),
         /// `system_type` (max 13).
-        system_type: COctet<B>,
-        interface_version: InterfaceVersion,
-        addr_ton: Ton,
-        addr_npi: Npi,
+        system_type: COctet<B> = cstr(SYSTEM_TYPE),
+        int {
+            interface_version: InterfaceVersion = InterfaceVersion,
+            addr_ton: Ton = AddrTon,
+            addr_npi: Npi = AddrNpi,
+        },
         /// `address_range` (max 41).
-        address_range: COctet<B>,
+        address_range: COctet<B> = cstr(ADDRESS_RANGE),
         /// TLVs: none are defined for binds; unknown ones are kept.
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(Bind:
-    cstr[system_id = SYSTEM_ID],
-    cstr[password = PASSWORD],
-    cstr[system_type = SYSTEM_TYPE],
-    int[interface_version = InterfaceVersion, addr_ton = AddrTon, addr_npi = AddrNpi],
-    cstr[address_range = ADDRESS_RANGE],
-    tlvs[tlvs],
-);
 
 body_struct! {
     /// The body of the three bind responses: `bind_transmitter_resp` (SMPP v3.4
@@ -107,13 +99,11 @@ body_struct! {
     /// ```
     pub struct BindResp {
         /// `system_id` (max 16).
-        system_id: COctet<B>,
+        system_id: COctet<B> = cstr(SYSTEM_ID),
         /// TLVs, usually `sc_interface_version`.
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(BindResp: cstr[system_id = SYSTEM_ID], tlvs[tlvs]);
 
 body_struct! {
     /// The body of `outbind` (SMPP v3.4 4.1.7, v5.0 4.1.1.7): the MC
@@ -140,12 +130,10 @@ body_struct! {
     /// ```
     pub struct Outbind {
         /// `system_id` (max 16).
-        system_id: COctet<B>,
+        system_id: COctet<B> = cstr(SYSTEM_ID),
         /// `password` (max 9).
-        password: COctet<B>,
+        password: COctet<B> = cstr(PASSWORD),
         /// TLVs: none are defined; unknown ones are kept.
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(Outbind: cstr[system_id = SYSTEM_ID], cstr[password = PASSWORD], tlvs[tlvs]);

@@ -8,8 +8,7 @@ use crate::error::Error;
 use crate::fields::{
     MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR, VALIDITY_PERIOD,
 };
-use crate::tlv::{TlvTag, Tlvs};
-use crate::types::COctet;
+use crate::tlv::TlvTag;
 use crate::values::{DataCoding, PriorityFlag, ReplaceIfPresentFlag};
 use crate::wire::read::finish;
 
@@ -177,35 +176,21 @@ body_struct! {
     /// ```
     pub struct BroadcastSm {
         service_type,
-        source_addr(21),
-        /// `message_id` (max 65): a broadcast to replace, else empty.
-        message_id: COctet<B>,
-        priority_flag: PriorityFlag,
-        schedule_delivery_time: COctet<B>,
-        validity_period: COctet<B>,
-        replace_if_present_flag: ReplaceIfPresentFlag,
-        data_coding: DataCoding,
-        sm_default_msg_id: u8,
+        source_addr(21 = SOURCE_ADDR),
+        message_id(": a broadcast to replace, else empty"),
+        int {
+            priority_flag: PriorityFlag = PriorityFlag,
+        },
+        delivery_times,
+        int {
+            replace_if_present_flag: ReplaceIfPresentFlag = ReplaceIfPresentFlag,
+            data_coding: DataCoding = DataCoding,
+            sm_default_msg_id: u8 = SmDefaultMsgId,
+        },
         /// TLVs, the mandatory broadcast ones among them.
-        tlvs: Tlvs<B>,
+        tlvs(BROADCAST_SM_MANDATORY_TLVS),
     }
 }
-
-body_codec!(BroadcastSm:
-    cstr[service_type = SERVICE_TYPE],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    cstr[message_id = MESSAGE_ID],
-    int[priority_flag = PriorityFlag],
-    cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
-    cstr[validity_period = VALIDITY_PERIOD],
-    int[
-        replace_if_present_flag = ReplaceIfPresentFlag,
-        data_coding = DataCoding,
-        sm_default_msg_id = SmDefaultMsgId
-    ],
-    tlvs[tlvs = BROADCAST_SM_MANDATORY_TLVS],
-);
 
 body_struct! {
     /// The body of `cancel_broadcast_sm` (SMPP v5.0 4.6.2.1): the
@@ -231,18 +216,9 @@ body_struct! {
     /// ```
     pub struct CancelBroadcastSm {
         service_type,
-        /// `message_id` (max 65); empty when `user_message_reference` is used.
-        message_id: COctet<B>,
-        source_addr(21),
+        message_id("; empty when `user_message_reference` is used"),
+        source_addr(21 = SOURCE_ADDR),
         /// TLVs (`broadcast_content_type`, `user_message_reference`).
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(CancelBroadcastSm:
-    cstr[service_type = SERVICE_TYPE],
-    cstr[message_id = MESSAGE_ID],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    tlvs[tlvs],
-);

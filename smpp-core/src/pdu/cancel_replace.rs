@@ -5,8 +5,6 @@ use crate::fields::{
     DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
 };
-use crate::tlv::Tlvs;
-use crate::types::COctet;
 use crate::values::RegisteredDelivery;
 
 body_struct! {
@@ -41,24 +39,13 @@ body_struct! {
     /// ```
     pub struct CancelSm {
         service_type,
-        /// `message_id` (max 65); empty to cancel by addresses.
-        message_id: COctet<B>,
-        source_addr(21),
-        destination_addr(21),
+        message_id("; empty to cancel by addresses"),
+        source_addr(21 = SOURCE_ADDR),
+        destination_addr(21 = DESTINATION_ADDR),
         /// TLVs: none are defined; unknown ones are kept.
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(CancelSm:
-    cstr[service_type = SERVICE_TYPE],
-    cstr[message_id = MESSAGE_ID],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    int[dest_addr_ton = DestAddrTon, dest_addr_npi = DestAddrNpi],
-    cstr[destination_addr = DESTINATION_ADDR],
-    tlvs[tlvs],
-);
 
 body_struct! {
     /// The body of `replace_sm` (SMPP v3.4 4.10.1, v5.0 4.5.3.1):
@@ -92,28 +79,15 @@ body_struct! {
     /// assert_eq!(r.validity_period.to_str(), Some("000000010000000R"));
     /// ```
     pub struct ReplaceSm {
-        /// `message_id` (max 65).
-        message_id: COctet<B>,
-        source_addr(21),
-        /// `schedule_delivery_time` (empty keeps the original).
-        schedule_delivery_time: COctet<B>,
-        /// `validity_period` (empty keeps the original).
-        validity_period: COctet<B>,
-        registered_delivery: RegisteredDelivery,
-        sm_default_msg_id: u8,
+        message_id,
+        source_addr(21 = SOURCE_ADDR),
+        delivery_times("; empty keeps the original"),
+        int {
+            registered_delivery: RegisteredDelivery = RegisteredDelivery,
+            sm_default_msg_id: u8 = SmDefaultMsgId,
+        },
         short_message,
         /// TLVs (`message_payload` in v5.0).
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(ReplaceSm:
-    cstr[message_id = MESSAGE_ID],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
-    cstr[validity_period = VALIDITY_PERIOD],
-    int[registered_delivery = RegisteredDelivery, sm_default_msg_id = SmDefaultMsgId],
-    short_message[short_message],
-    tlvs[tlvs],
-);

@@ -2,7 +2,6 @@
 //! with its user data in the `message_payload` TLV, in either direction.
 
 use crate::fields::{DESTINATION_ADDR_65, SERVICE_TYPE, SOURCE_ADDR_65};
-use crate::tlv::Tlvs;
 use crate::values::{DataCoding, EsmClass, RegisteredDelivery};
 
 body_struct! {
@@ -38,22 +37,14 @@ body_struct! {
     /// ```
     pub struct DataSm {
         service_type,
-        source_addr(65),
-        destination_addr(65),
-        esm_class: EsmClass,
-        registered_delivery: RegisteredDelivery,
-        data_coding: DataCoding,
+        source_addr(65 = SOURCE_ADDR_65),
+        destination_addr(65 = DESTINATION_ADDR_65),
+        int {
+            esm_class: EsmClass = EsmClass,
+            registered_delivery: RegisteredDelivery = RegisteredDelivery,
+            data_coding: DataCoding = DataCoding,
+        },
         /// The TLVs, `message_payload` among them.
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(DataSm:
-    cstr[service_type = SERVICE_TYPE],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR_65],
-    int[dest_addr_ton = DestAddrTon, dest_addr_npi = DestAddrNpi],
-    cstr[destination_addr = DESTINATION_ADDR_65],
-    int[esm_class = EsmClass, registered_delivery = RegisteredDelivery, data_coding = DataCoding],
-    tlvs[tlvs],
-);

@@ -3,7 +3,6 @@
 //! [`super::QueryBroadcastSm`]).
 
 use crate::fields::{FINAL_DATE, MESSAGE_ID, SOURCE_ADDR};
-use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::MessageState;
 
@@ -34,20 +33,12 @@ body_struct! {
     /// assert_eq!(q.message_id.to_str(), Some("12345"));
     /// ```
     pub struct QuerySm {
-        /// `message_id` (max 65).
-        message_id: COctet<B>,
-        source_addr(21),
+        message_id,
+        source_addr(21 = SOURCE_ADDR),
         /// TLVs: none are defined; unknown ones are kept.
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(QuerySm:
-    cstr[message_id = MESSAGE_ID],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    tlvs[tlvs],
-);
 
 body_struct! {
     /// The body of `query_sm_resp` (SMPP v3.4 4.8.2, v5.0 4.5.2.2):
@@ -78,22 +69,16 @@ body_struct! {
     /// assert_eq!(r.final_date.to_str(), Some("250101120000000+"));
     /// ```
     pub struct QuerySmResp {
-        /// `message_id` (max 65).
-        message_id: COctet<B>,
+        message_id,
         /// `final_date`: empty until the message reaches a final state, then an
         /// absolute SMPP time.
-        final_date: COctet<B>,
-        message_state: MessageState,
-        /// `error_code`: network error code, 0 if none.
-        error_code: u8,
+        final_date: COctet<B> = cstr(FINAL_DATE),
+        int {
+            message_state: MessageState = MessageState,
+            /// `error_code`: network error code, 0 if none.
+            error_code: u8 = ErrorCode,
+        },
         /// TLVs (`congestion_state` in v5.0).
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(QuerySmResp:
-    cstr[message_id = MESSAGE_ID],
-    cstr[final_date = FINAL_DATE],
-    int[message_state = MessageState, error_code = ErrorCode],
-    tlvs[tlvs],
-);

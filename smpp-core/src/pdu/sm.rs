@@ -8,8 +8,7 @@ use crate::fields::{
     DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
 };
-use crate::tlv::{TlvTag, Tlvs};
-use crate::types::COctet;
+use crate::tlv::TlvTag;
 use crate::wire::read::Res;
 
 use super::tlvs_tail_requiring;
@@ -46,7 +45,7 @@ body_struct! {
     /// ```
     pub struct SubmitSm {
         submit {
-            destination_addr(21),
+            destination_addr(21 = DESTINATION_ADDR),
         },
     }
 }
@@ -84,11 +83,6 @@ body_struct! {
 /// assert_eq!(id, Some(&b"38601fa"[..]));
 /// ```
 pub type DeliverSm<B> = SubmitSm<B>;
-
-submit_codec!(SubmitSm:
-    int[dest_addr_ton = DestAddrTon, dest_addr_npi = DestAddrNpi],
-    cstr[destination_addr = DESTINATION_ADDR],
-);
 
 body_struct! {
     /// A response body of a `message_id` then TLVs: `submit_sm_resp` (SMPP v3.4
@@ -132,11 +126,10 @@ body_struct! {
     /// assert_eq!(refused.emit(&mut buf), Ok(16));
     /// ```
     pub struct SubmitSmResp {
-        /// `message_id` (C-Octet String, max 65). Empty in `deliver_sm_resp`.
-        message_id: COctet<B>,
+        message_id(". Empty in `deliver_sm_resp`"),
         /// The TLVs (v5.0 response TLVs, `congestion_state`, delivery failure
         /// details in `data_sm_resp`).
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
 
@@ -194,8 +187,6 @@ pub type DataSmResp<B> = SubmitSmResp<B>;
 /// assert_eq!(r.message_id.to_str(), Some("BC123"));
 /// ```
 pub type BroadcastSmResp<B> = SubmitSmResp<B>;
-
-body_codec!(SubmitSmResp: cstr[message_id = MESSAGE_ID], tlvs[tlvs]);
 
 impl<'a> SubmitSmResp<&'a [u8]> {
     /// The body, whose TLVs must include every tag of `required`

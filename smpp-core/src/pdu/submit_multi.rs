@@ -8,7 +8,6 @@ use crate::fields::{
     DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
 };
-use crate::tlv::Tlvs;
 use crate::types::COctet;
 use crate::values::{Npi, Ton};
 use crate::wire::emit::{Check, Emit, Len};
@@ -497,12 +496,10 @@ body_struct! {
     pub struct SubmitMulti {
         submit {
             /// `number_of_dests` and the `dest_address` entries.
-            dest_address: DestAddresses<B>,
+            dest_address: DestAddresses<B> = list(DestAddresses),
         },
     }
 }
-
-submit_codec!(SubmitMulti: list[dest_address = DestAddresses]);
 
 body_struct! {
     /// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2): the `message_id` and the destinations the MC did not accept
@@ -529,20 +526,13 @@ body_struct! {
     /// assert_eq!(r.unsuccess_sme.count(), 0);
     /// ```
     pub struct SubmitMultiResp {
-        /// `message_id` (max 65).
-        message_id: COctet<B>,
+        message_id,
         /// `no_unsuccess` and the `unsuccess_sme` entries.
-        unsuccess_sme: UnsuccessSmes<B>,
+        unsuccess_sme: UnsuccessSmes<B> = list(UnsuccessSmes),
         /// TLVs (v5.0 response TLVs).
-        tlvs: Tlvs<B>,
+        tlvs,
     }
 }
-
-body_codec!(SubmitMultiResp:
-    cstr[message_id = MESSAGE_ID],
-    list[unsuccess_sme = UnsuccessSmes],
-    tlvs[tlvs],
-);
 
 #[cfg(test)]
 mod tests {
