@@ -11,7 +11,7 @@
 use smpp_core::session::{Config, Event, Fixed, Millis, Session};
 use smpp_core::{Body, CommandStatus, Error, FrameBuf, Pdu};
 
-use crate::firmware::{MAX_PDU, Received, deliver_submit, submit_sm_resp};
+use crate::firmware::{MAX_PDU, Received, deliver_submit, feed_frames, submit_sm_resp};
 
 /// The device's session: a window of 2 each way and 512 octets to send
 /// (1,696 octets on 64-bit targets).
@@ -55,43 +55,24 @@ impl Device {
     /// got; close the connection.
     pub fn on_octets(
         &mut self,
-        mut chunk: &[u8],
+        chunk: &[u8],
         now: Millis,
         send: &mut impl FnMut(&[u8]),
         deliver: &mut impl FnMut(Received<'_>),
     ) -> Result<(), Error> {
-        loop {
-            let taken = self.rx.feed(chunk);
-            chunk = chunk.get(taken..).unwrap_or_default();
-            let mut frames = 0;
-            loop {
-                match self.rx.next_frame() {
-                    Ok(Some(frame)) => {
-                        frames += 1;
-                        // Answers go out at once, so the queues always
-                        // have room; a closed session takes nothing.
-                        let pdu = self.session.handle_frame(frame, now).ok().flatten();
-                        answer(
-                            &mut self.session,
-                            pdu,
-                            &mut self.next_message_id,
-                            now,
-                            deliver,
-                        );
-                        flush(&mut self.session, now, send);
-                    }
-                    Ok(None) => break,
-                    Err(error) => {
-                        self.session.handle_framing_error(error);
-                        flush(&mut self.session, now, send);
-                        return Err(error);
-                    }
+        let (session, next_message_id) = (&mut self.session, &mut self.next_message_id);
+        feed_frames(&mut self.rx, chunk, |frame| {
+            match frame {
+                Ok(frame) => {
+                    // Answers go out at once, so the queues always have
+                    // room; a closed session takes nothing.
+                    let pdu = session.handle_frame(frame, now).ok().flatten();
+                    answer(session, pdu, next_message_id, now, deliver);
                 }
+                Err(error) => session.handle_framing_error(error),
             }
-            if chunk.is_empty() || (taken == 0 && frames == 0) {
-                return Ok(());
-            }
-        }
+            flush(session, now, send);
+        })
     }
 
     /// Lets time pass: call at [`Session::poll_timeout`].

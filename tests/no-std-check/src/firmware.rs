@@ -86,32 +86,46 @@ impl Link {
     /// connection.
     pub fn on_octets(
         &mut self,
-        mut chunk: &[u8],
+        chunk: &[u8],
         send: &mut impl FnMut(&[u8]),
         deliver: &mut impl FnMut(Received<'_>),
     ) -> Result<(), Error> {
+        feed_frames(&mut self.rx, chunk, |frame| match frame {
+            Ok(frame) => answer(frame, &mut self.next_message_id, send, deliver),
+            Err(error) => send_reply(error.reply(), send),
+        })
+    }
+}
+
+/// Feeds `chunk` into `rx` and hands each whole frame to `handle`, until
+/// the chunk is used up; a framing error goes to `handle` too and ends the
+/// loop.
+pub(crate) fn feed_frames(
+    rx: &mut FrameBuf<MAX_PDU>,
+    mut chunk: &[u8],
+    mut handle: impl FnMut(Result<&[u8], Error>),
+) -> Result<(), Error> {
+    loop {
+        let taken = rx.feed(chunk);
+        chunk = chunk.get(taken..).unwrap_or_default();
+        let mut frames = 0;
         loop {
-            let taken = self.rx.feed(chunk);
-            chunk = chunk.get(taken..).unwrap_or_default();
-            let mut frames = 0;
-            loop {
-                match self.rx.next_frame() {
-                    Ok(Some(frame)) => {
-                        answer(frame, &mut self.next_message_id, send, deliver);
-                        frames += 1;
-                    }
-                    Ok(None) => break,
-                    Err(error) => {
-                        send_reply(error.reply(), send);
-                        return Err(error);
-                    }
+            match rx.next_frame() {
+                Ok(Some(frame)) => {
+                    frames += 1;
+                    handle(Ok(frame));
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    handle(Err(error));
+                    return Err(error);
                 }
             }
-            // The buffer refuses octets only while it holds whole frames,
-            // which were just taken; the check keeps the loop finite anyway.
-            if chunk.is_empty() || (taken == 0 && frames == 0) {
-                return Ok(());
-            }
+        }
+        // The buffer refuses octets only while it holds whole frames,
+        // which were just taken; the check keeps the loop finite anyway.
+        if chunk.is_empty() || (taken == 0 && frames == 0) {
+            return Ok(());
         }
     }
 }
