@@ -180,11 +180,7 @@ impl Field {
     }
 }
 
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+display_name!(Field);
 
 /// What is wrong with a mandatory field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -424,11 +420,7 @@ impl ForeignProtocol {
     }
 }
 
-impl fmt::Display for ForeignProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+display_name!(ForeignProtocol);
 
 /// What went wrong, without the PDU context (see [`Error`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

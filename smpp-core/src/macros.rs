@@ -1,5 +1,7 @@
-//! The one table macro: an open newtype over a wire integer, one constant per
-//! specification row, a name lookup, and a `Debug` that prints the name or hex.
+//! The crate's macros: the table macro (an open newtype over a wire integer,
+//! one constant per specification row, a name lookup, and a `Debug` that
+//! prints the name or hex), the declaration of a PDU body, and small `impl`s
+//! that several types share.
 
 /// A name given as a string literal or as an identifier, as a `&str`.
 macro_rules! name_str {
@@ -26,11 +28,7 @@ macro_rules! open_enum {
         pub struct $name:ident($repr:ty);
         $( $(#[$cmeta:meta])* $konst:ident = $value:literal, $text:tt $(| $alias:tt)*; )*
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
-        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-        pub struct $name(pub $repr);
+        newtype!($(#[$meta])* pub struct $name($repr););
 
         impl $name {
             $( $(#[$cmeta])* #[doc = concat!("`", name_str!($text), "`")] pub const $konst: Self = Self($value); )*
@@ -71,14 +69,30 @@ macro_rules! open_enum {
                 core::fmt::Debug::fmt(self, f)
             }
         }
-
-        repr_conversions!($name($repr));
     };
 }
 
-/// `From` both ways between a newtype and the wire integer it wraps.
-macro_rules! repr_conversions {
-    ($name:ident($repr:ty)) => {
+/// `Display` for a type with a `name()`: the name.
+macro_rules! display_name {
+    ($($ty:ty),+) => {
+        $(impl core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.name())
+            }
+        })+
+    };
+}
+
+/// An open newtype over a wire integer: every value is an instance, it
+/// converts from and to the integer, and serializes as the integer.
+macro_rules! newtype {
+    ($(#[$meta:meta])* pub struct $name:ident($repr:ty);) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
+        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+        pub struct $name(pub $repr);
+
         impl From<$repr> for $name {
             fn from(value: $repr) -> Self {
                 Self(value)
@@ -90,5 +104,159 @@ macro_rules! repr_conversions {
                 value.0
             }
         }
+    };
+}
+
+/// Declares a PDU body and its codec from one list of its fields in wire
+/// order: a struct generic over the storage `B` of its octet fields, with
+/// the derives every body has (and, with the `serde` feature,
+/// deserialization into any `B` built from a `Vec<u8>`), and its
+/// [`body_codec!`].
+///
+/// Each entry ends with a comma and is one of:
+/// - `/// doc` `name: Type = cstr(CONST)`, a C-Octet String of
+///   [`crate::fields`], or `= list(Type)`, a counted entry list;
+/// - `int { name: Type = Field, ... }`: a run of Integer1 fields read with
+///   one length check, each with its doc or, without one, its name as doc;
+/// - `service_type`; `message_id`; `delivery_times`, the
+///   `schedule_delivery_time` and `validity_period` that follow each other;
+///   `short_message` (the octets counted by `sm_length`); a string literal
+///   in parentheses after `message_id` or `delivery_times` ends their docs;
+///   `/// doc` `tlvs`, or `tlvs(REQUIRED)` for a region that must carry
+///   every tag of `REQUIRED`;
+/// - `source_addr(MAX = CONST)`, `destination_addr(...)`, `esme_addr(...)`:
+///   the address (the C-Octet String `CONST` of `MAX` octets at most) after
+///   its `_ton` and `_npi` fields; a string literal after `CONST` ends the
+///   address's doc;
+/// - `submit { DESTINATION }`: the fields of `submit_sm` and `submit_multi`,
+///   `DESTINATION` being the entries between `source_addr` and `esm_class`.
+///
+/// The constants of [`crate::fields`] it names must be in scope.
+macro_rules! body_struct {
+    ($(#[$meta:meta])* pub struct $ty:ident { $($entries:tt)* }) => {
+        body_struct!(@next [[$(#[$meta])*] $ty] [] [] $($entries)*);
+    };
+    (@next [[$($attr:tt)*] $ty:ident] [$($field:tt)*] [$($codec:tt)*]) => {
+        $($attr)*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(bound(deserialize = "B: From<alloc::vec::Vec<u8>>"))
+        )]
+        pub struct $ty<B: AsRef<[u8]>> { $($field)* }
+
+        body_codec!($ty: $($codec)*);
+    };
+    (@next $head:tt $fields:tt $codec:tt submit { $($destination:tt)* }, $($rest:tt)*) => {
+        body_struct!(@next $head $fields $codec
+            service_type,
+            source_addr(21 = SOURCE_ADDR),
+            $($destination)*
+            int {
+                esm_class: $crate::values::EsmClass = EsmClass,
+                /// `protocol_id` (GSM TP-PID).
+                protocol_id: u8 = ProtocolId,
+                priority_flag: $crate::values::PriorityFlag = PriorityFlag,
+            },
+            delivery_times,
+            int {
+                registered_delivery: $crate::values::RegisteredDelivery = RegisteredDelivery,
+                replace_if_present_flag: $crate::values::ReplaceIfPresentFlag = ReplaceIfPresentFlag,
+                data_coding: $crate::values::DataCoding = DataCoding,
+                sm_default_msg_id: u8 = SmDefaultMsgId,
+            },
+            short_message,
+            /// The TLVs.
+            tlvs,
+            $($rest)*
+        );
+    };
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*] service_type, $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)*
+            /// `service_type` (max 6).
+            pub service_type: $crate::types::COctet<B>,
+        ] [$($codec)* cstr[service_type = SERVICE_TYPE],] $($rest)*);
+    };
+    (@next $head:tt $fields:tt $codec:tt message_id $(($note:literal))?, $($rest:tt)*) => {
+        body_struct!(@next $head $fields $codec
+            #[doc = concat!("`message_id` (max 65)", $($note,)? ".")]
+            message_id: $crate::types::COctet<B> = cstr(MESSAGE_ID),
+            $($rest)*
+        );
+    };
+    (@next $head:tt $fields:tt $codec:tt delivery_times $(($note:literal))?, $($rest:tt)*) => {
+        body_struct!(@next $head $fields $codec
+            #[doc = concat!(
+                "`schedule_delivery_time` (empty or an SMPP time, see [`crate::time`])",
+                $($note,)? "."
+            )]
+            schedule_delivery_time: $crate::types::COctet<B> = cstr(SCHEDULE_DELIVERY_TIME),
+            #[doc = concat!(
+                "`validity_period` (empty or an SMPP time, see [`crate::time`])",
+                $($note,)? "."
+            )]
+            validity_period: $crate::types::COctet<B> = cstr(VALIDITY_PERIOD),
+            $($rest)*
+        );
+    };
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*] short_message, $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)*
+            /// `short_message` (0-255 octets; its length is `sm_length`).
+            #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
+            pub short_message: B,
+        ] [$($codec)* short_message[short_message],] $($rest)*);
+    };
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*]
+        $(#[$fmeta:meta])+ tlvs $(($required:ident))?, $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)* $(#[$fmeta])+ pub tlvs: $crate::tlv::Tlvs<B>,]
+            [$($codec)* tlvs[tlvs $(= $required)?],] $($rest)*);
+    };
+    (@next $head:tt [$($field:tt)*] [$($codec:tt)*]
+        $(#[$fmeta:meta])+ $name:ident: $fty:ty = $kind:ident($arg:ident), $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)* $(#[$fmeta])+ pub $name: $fty,]
+            [$($codec)* $kind[$name = $arg],] $($rest)*);
+    };
+    (@next $head:tt $fields:tt $codec:tt int { $($ints:tt)* }, $($rest:tt)*) => {
+        body_struct!(@int $head $fields $codec [] [$($ints)*] $($rest)*);
+    };
+    (@next $head:tt $fields:tt $codec:tt source_addr $address:tt, $($rest:tt)*) => {
+        body_struct!(@address $head $fields $codec [source_addr_ton = SourceAddrTon,
+            source_addr_npi = SourceAddrNpi, source_addr] $address $($rest)*);
+    };
+    (@next $head:tt $fields:tt $codec:tt destination_addr $address:tt, $($rest:tt)*) => {
+        body_struct!(@address $head $fields $codec [dest_addr_ton = DestAddrTon,
+            dest_addr_npi = DestAddrNpi, destination_addr] $address $($rest)*);
+    };
+    (@next $head:tt $fields:tt $codec:tt esme_addr $address:tt, $($rest:tt)*) => {
+        body_struct!(@address $head $fields $codec [esme_addr_ton = EsmeAddrTon,
+            esme_addr_npi = EsmeAddrNpi, esme_addr] $address $($rest)*);
+    };
+    // The `_ton`, `_npi` and address fields of an address.
+    (@address $head:tt [$($field:tt)*] [$($codec:tt)*]
+        [$ton:ident = $ton_field:ident, $npi:ident = $npi_field:ident, $addr:ident]
+        ($max:literal = $c:ident $(, $note:literal)?) $($rest:tt)*) => {
+        body_struct!(@next $head [$($field)*
+            #[doc = concat!("`", stringify!($ton), "`.")]
+            pub $ton: $crate::values::Ton,
+            #[doc = concat!("`", stringify!($npi), "`.")]
+            pub $npi: $crate::values::Npi,
+            #[doc = concat!("`", stringify!($addr), "` (max ", $max, ")", $($note,)? ".")]
+            pub $addr: $crate::types::COctet<B>,
+        ] [$($codec)* int[$ton = $ton_field, $npi = $npi_field], cstr[$addr = $c],] $($rest)*);
+    };
+    // The fields of an `int { ... }` run, one by one, then its codec entry.
+    (@int $head:tt $fields:tt [$($codec:tt)*] [$(($name:ident $f:ident))+] [] $($rest:tt)*) => {
+        body_struct!(@next $head $fields [$($codec)* int[$($name = $f),+],] $($rest)*);
+    };
+    (@int $head:tt [$($field:tt)*] $codec:tt [$($ints:tt)*]
+        [$(#[$fmeta:meta])+ $name:ident: $fty:ty = $f:ident $(, $($more:tt)*)?] $($rest:tt)*) => {
+        body_struct!(@int $head [$($field)* $(#[$fmeta])+ pub $name: $fty,] $codec
+            [$($ints)* ($name $f)] [$($($more)*)?] $($rest)*);
+    };
+    (@int $head:tt $fields:tt $codec:tt $ints:tt [$name:ident: $($more:tt)*] $($rest:tt)*) => {
+        body_struct!(@int $head $fields $codec $ints
+            [#[doc = concat!("`", stringify!($name), "`.")] $name: $($more)*] $($rest)*);
     };
 }

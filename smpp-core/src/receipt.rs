@@ -168,22 +168,13 @@ impl ReceiptDate {
     /// ```
     pub fn from_unix_seconds(secs: i64, with_seconds: bool) -> Result<Self, ReceiptError> {
         let t = AbsoluteTime::from_unix_seconds(secs, 0).map_err(|_| ReceiptError::BadDate)?;
-        let AbsoluteTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            ..
-        } = t;
-        let second = with_seconds.then_some(t.second);
         Ok(Self {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
+            year: t.year,
+            month: t.month,
+            day: t.day,
+            hour: t.hour,
+            minute: t.minute,
+            second: with_seconds.then_some(t.second),
         })
     }
 

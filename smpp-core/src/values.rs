@@ -105,26 +105,20 @@ open_enum! {
     KS_C_5601 = 0x0E, "ks_c_5601";
 }
 
-/// `esm_class` (v5.0 4.7.12): messaging mode (bits 1-0), message type
-/// (bits 5-2) and GSM features (bits 7-6).
-///
-/// ```
-/// use smpp_core::EsmClass;
-///
-/// let receipt = EsmClass(0x04);
-/// assert!(receipt.is_delivery_receipt());
-/// assert!(EsmClass::DEFAULT.with_udhi().udhi());
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug, PartialOrd, Ord)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(transparent)
-)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-pub struct EsmClass(pub u8);
-
-repr_conversions!(EsmClass(u8));
+newtype! {
+    /// `esm_class` (v5.0 4.7.12): messaging mode (bits 1-0), message type
+    /// (bits 5-2) and GSM features (bits 7-6).
+    ///
+    /// ```
+    /// use smpp_core::EsmClass;
+    ///
+    /// let receipt = EsmClass(0x04);
+    /// assert!(receipt.is_delivery_receipt());
+    /// assert!(EsmClass::DEFAULT.with_udhi().udhi());
+    /// ```
+    #[derive(Debug)]
+    pub struct EsmClass(u8);
+}
 
 impl EsmClass {
     /// Default mode, normal message, no GSM features.
@@ -182,18 +176,12 @@ impl EsmClass {
     }
 }
 
-/// `registered_delivery` (v5.0 4.7.21): MC receipt (bits 1-0), SME
-/// acknowledgements (bits 3-2), intermediate notification (bit 4).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Debug, PartialOrd, Ord)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(transparent)
-)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-pub struct RegisteredDelivery(pub u8);
-
-repr_conversions!(RegisteredDelivery(u8));
+newtype! {
+    /// `registered_delivery` (v5.0 4.7.21): MC receipt (bits 1-0), SME
+    /// acknowledgements (bits 3-2), intermediate notification (bit 4).
+    #[derive(Debug)]
+    pub struct RegisteredDelivery(u8);
+}
 
 impl RegisteredDelivery {
     /// No receipt, no acknowledgement.

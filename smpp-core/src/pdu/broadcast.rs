@@ -8,14 +8,11 @@ use crate::error::Error;
 use crate::fields::{
     MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR, VALIDITY_PERIOD,
 };
-use crate::tlv::{TlvTag, Tlvs};
-use crate::types::COctet;
-use crate::values::{DataCoding, Npi, PriorityFlag, ReplaceIfPresentFlag, Ton};
+use crate::tlv::TlvTag;
+use crate::values::{DataCoding, PriorityFlag, ReplaceIfPresentFlag};
 use crate::wire::read::finish;
 
 use super::{QuerySm, SubmitSmResp};
-#[cfg(feature = "serde")]
-use alloc::vec::Vec;
 
 /// `query_broadcast_sm` (SMPP v5.0 4.6.1) has the body of
 /// `query_sm`: see [`QuerySm`]. The broadcast is named by the `message_id`
@@ -141,132 +138,87 @@ pub(crate) fn require_query_broadcast_resp_tlvs<B: AsRef<[u8]>>(
         .validate_requiring(&QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS)
 }
 
-/// The body of `broadcast_sm` (SMPP v5.0 4.4.1.1): a message
-/// for the cell broadcast of one or more areas. The text travels in
-/// `message_payload`; four TLVs are mandatory
-/// ([`BROADCAST_SM_MANDATORY_TLVS`]) and checked on parse and encode. The
-/// response is [`BroadcastSmResp`](super::BroadcastSmResp).
-///
-/// ```
-/// use smpp_core::{BroadcastSm, Body, COctet, CommandStatus, Pdu, TlvBuf, TlvTag, Tlvs};
-///
-/// let mut tlvs = TlvBuf::<64>::new();
-/// tlvs.push(TlvTag::BROADCAST_AREA_IDENTIFIER, b"\x00ZONE-A").unwrap(); // format 0: a name
-/// tlvs.push(TlvTag::BROADCAST_CONTENT_TYPE, &[0x00, 0x00, 0x33]).unwrap(); // generic: weather
-/// tlvs.push_u16(TlvTag::BROADCAST_REP_NUM, 5).unwrap();
-/// tlvs.push(TlvTag::BROADCAST_FREQUENCY_INTERVAL, &[0x09, 0x00, 0x0F]).unwrap(); // 15 minutes
-/// tlvs.push(TlvTag::MESSAGE_PAYLOAD, b"Storm warning").unwrap();
-/// let broadcast = BroadcastSm {
-///     service_type: COctet::from("CBS"),
-///     tlvs: tlvs.tlvs(),
-///     ..BroadcastSm::default()
-/// };
-/// let pdu = Pdu::new(7, Body::BroadcastSm(broadcast));
-/// let mut buf = [0u8; 96];
-/// let n = pdu.emit(&mut buf).unwrap();
-/// assert_eq!(n, 78);
-///
-/// let back = Pdu::parse(&buf[..n]).unwrap();
-/// assert_eq!(back, pdu);
-/// let Body::BroadcastSm(b) = back.body else { unreachable!() };
-/// assert_eq!(b.tlvs.get(TlvTag::BROADCAST_REP_NUM).and_then(|t| t.as_u16()), Some(5));
-///
-/// // Without its mandatory TLVs it is not encoded.
-/// let bare = BroadcastSm { tlvs: Tlvs::EMPTY, ..broadcast };
-/// let err = Pdu::new(7, Body::BroadcastSm(bare)).emit(&mut buf).unwrap_err();
-/// assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
-pub struct BroadcastSm<B: AsRef<[u8]>> {
-    /// `service_type` (max 6).
-    pub service_type: COctet<B>,
-    /// `source_addr_ton`.
-    pub source_addr_ton: Ton,
-    /// `source_addr_npi`.
-    pub source_addr_npi: Npi,
-    /// `source_addr` (max 21).
-    pub source_addr: COctet<B>,
-    /// `message_id` (max 65): a broadcast to replace, else empty.
-    pub message_id: COctet<B>,
-    /// `priority_flag`.
-    pub priority_flag: PriorityFlag,
-    /// `schedule_delivery_time`.
-    pub schedule_delivery_time: COctet<B>,
-    /// `validity_period`.
-    pub validity_period: COctet<B>,
-    /// `replace_if_present_flag`.
-    pub replace_if_present_flag: ReplaceIfPresentFlag,
-    /// `data_coding`.
-    pub data_coding: DataCoding,
-    /// `sm_default_msg_id`.
-    pub sm_default_msg_id: u8,
-    /// TLVs, the mandatory broadcast ones among them.
-    pub tlvs: Tlvs<B>,
+body_struct! {
+    /// The body of `broadcast_sm` (SMPP v5.0 4.4.1.1): a message
+    /// for the cell broadcast of one or more areas. The text travels in
+    /// `message_payload`; four TLVs are mandatory
+    /// ([`BROADCAST_SM_MANDATORY_TLVS`]) and checked on parse and encode. The
+    /// response is [`BroadcastSmResp`](super::BroadcastSmResp).
+    ///
+    /// ```
+    /// use smpp_core::{BroadcastSm, Body, COctet, CommandStatus, Pdu, TlvBuf, TlvTag, Tlvs};
+    ///
+    /// let mut tlvs = TlvBuf::<64>::new();
+    /// tlvs.push(TlvTag::BROADCAST_AREA_IDENTIFIER, b"\x00ZONE-A").unwrap(); // format 0: a name
+    /// tlvs.push(TlvTag::BROADCAST_CONTENT_TYPE, &[0x00, 0x00, 0x33]).unwrap(); // generic: weather
+    /// tlvs.push_u16(TlvTag::BROADCAST_REP_NUM, 5).unwrap();
+    /// tlvs.push(TlvTag::BROADCAST_FREQUENCY_INTERVAL, &[0x09, 0x00, 0x0F]).unwrap(); // 15 minutes
+    /// tlvs.push(TlvTag::MESSAGE_PAYLOAD, b"Storm warning").unwrap();
+    /// let broadcast = BroadcastSm {
+    ///     service_type: COctet::from("CBS"),
+    ///     tlvs: tlvs.tlvs(),
+    ///     ..BroadcastSm::default()
+    /// };
+    /// let pdu = Pdu::new(7, Body::BroadcastSm(broadcast));
+    /// let mut buf = [0u8; 96];
+    /// let n = pdu.emit(&mut buf).unwrap();
+    /// assert_eq!(n, 78);
+    ///
+    /// let back = Pdu::parse(&buf[..n]).unwrap();
+    /// assert_eq!(back, pdu);
+    /// let Body::BroadcastSm(b) = back.body else { unreachable!() };
+    /// assert_eq!(b.tlvs.get(TlvTag::BROADCAST_REP_NUM).and_then(|t| t.as_u16()), Some(5));
+    ///
+    /// // Without its mandatory TLVs it is not encoded.
+    /// let bare = BroadcastSm { tlvs: Tlvs::EMPTY, ..broadcast };
+    /// let err = Pdu::new(7, Body::BroadcastSm(bare)).emit(&mut buf).unwrap_err();
+    /// assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
+    /// ```
+    pub struct BroadcastSm {
+        service_type,
+        source_addr(21 = SOURCE_ADDR),
+        message_id(": a broadcast to replace, else empty"),
+        int {
+            priority_flag: PriorityFlag = PriorityFlag,
+        },
+        delivery_times,
+        int {
+            replace_if_present_flag: ReplaceIfPresentFlag = ReplaceIfPresentFlag,
+            data_coding: DataCoding = DataCoding,
+            sm_default_msg_id: u8 = SmDefaultMsgId,
+        },
+        /// TLVs, the mandatory broadcast ones among them.
+        tlvs(BROADCAST_SM_MANDATORY_TLVS),
+    }
 }
 
-body_codec!(BroadcastSm:
-    cstr[service_type = SERVICE_TYPE],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    cstr[message_id = MESSAGE_ID],
-    int[priority_flag = PriorityFlag],
-    cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
-    cstr[validity_period = VALIDITY_PERIOD],
-    int[
-        replace_if_present_flag = ReplaceIfPresentFlag,
-        data_coding = DataCoding,
-        sm_default_msg_id = SmDefaultMsgId
-    ],
-    tlvs[tlvs = BROADCAST_SM_MANDATORY_TLVS],
-);
-
-/// The body of `cancel_broadcast_sm` (SMPP v5.0 4.6.2.1): the
-/// ESME stops a broadcast, named by the `message_id` of its
-/// `broadcast_sm_resp` or, with an empty `message_id`, by the
-/// `user_message_reference` TLV. The response, `cancel_broadcast_sm_resp`,
-/// is header only.
-///
-/// ```
-/// use smpp_core::{Body, COctet, CancelBroadcastSm, Pdu};
-///
-/// let cancel = CancelBroadcastSm { message_id: COctet::from("BC123"), ..CancelBroadcastSm::default() };
-/// let pdu = Pdu::new(9, Body::CancelBroadcastSm(cancel));
-/// let mut buf = [0u8; 32];
-/// let n = pdu.emit(&mut buf).unwrap();
-/// assert_eq!(n, 16 + 1 + 6 + 2 + 1);
-///
-/// let back = Pdu::parse(&buf[..n]).unwrap();
-/// assert_eq!(back, pdu);
-/// let Body::CancelBroadcastSm(c) = back.body else { unreachable!() };
-/// assert_eq!(c.message_id.to_str(), Some("BC123"));
-/// assert!(c.tlvs.is_empty());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
-pub struct CancelBroadcastSm<B: AsRef<[u8]>> {
-    /// `service_type` (max 6).
-    pub service_type: COctet<B>,
-    /// `message_id` (max 65); empty when `user_message_reference` is used.
-    pub message_id: COctet<B>,
-    /// `source_addr_ton`.
-    pub source_addr_ton: Ton,
-    /// `source_addr_npi`.
-    pub source_addr_npi: Npi,
-    /// `source_addr` (max 21).
-    pub source_addr: COctet<B>,
-    /// TLVs (`broadcast_content_type`, `user_message_reference`).
-    pub tlvs: Tlvs<B>,
+body_struct! {
+    /// The body of `cancel_broadcast_sm` (SMPP v5.0 4.6.2.1): the
+    /// ESME stops a broadcast, named by the `message_id` of its
+    /// `broadcast_sm_resp` or, with an empty `message_id`, by the
+    /// `user_message_reference` TLV. The response, `cancel_broadcast_sm_resp`,
+    /// is header only.
+    ///
+    /// ```
+    /// use smpp_core::{Body, COctet, CancelBroadcastSm, Pdu};
+    ///
+    /// let cancel = CancelBroadcastSm { message_id: COctet::from("BC123"), ..CancelBroadcastSm::default() };
+    /// let pdu = Pdu::new(9, Body::CancelBroadcastSm(cancel));
+    /// let mut buf = [0u8; 32];
+    /// let n = pdu.emit(&mut buf).unwrap();
+    /// assert_eq!(n, 16 + 1 + 6 + 2 + 1);
+    ///
+    /// let back = Pdu::parse(&buf[..n]).unwrap();
+    /// assert_eq!(back, pdu);
+    /// let Body::CancelBroadcastSm(c) = back.body else { unreachable!() };
+    /// assert_eq!(c.message_id.to_str(), Some("BC123"));
+    /// assert!(c.tlvs.is_empty());
+    /// ```
+    pub struct CancelBroadcastSm {
+        service_type,
+        message_id("; empty when `user_message_reference` is used"),
+        source_addr(21 = SOURCE_ADDR),
+        /// TLVs (`broadcast_content_type`, `user_message_reference`).
+        tlvs,
+    }
 }
-
-body_codec!(CancelBroadcastSm:
-    cstr[service_type = SERVICE_TYPE],
-    cstr[message_id = MESSAGE_ID],
-    int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-    cstr[source_addr = SOURCE_ADDR],
-    tlvs[tlvs],
-);

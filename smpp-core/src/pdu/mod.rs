@@ -88,30 +88,6 @@ macro_rules! body_codec {
     };
 }
 
-/// [`body_codec!`] for `submit_sm` and `submit_multi`, whose bodies differ
-/// only in the destination: one address, or the counted list.
-macro_rules! submit_codec {
-    ($ty:ident: $($kind:ident[$($field:tt)+]),+ $(,)?) => {
-        body_codec!($ty:
-            cstr[service_type = SERVICE_TYPE],
-            int[source_addr_ton = SourceAddrTon, source_addr_npi = SourceAddrNpi],
-            cstr[source_addr = SOURCE_ADDR],
-            $($kind[$($field)+],)+
-            int[esm_class = EsmClass, protocol_id = ProtocolId, priority_flag = PriorityFlag],
-            cstr[schedule_delivery_time = SCHEDULE_DELIVERY_TIME],
-            cstr[validity_period = VALIDITY_PERIOD],
-            int[
-                registered_delivery = RegisteredDelivery,
-                replace_if_present_flag = ReplaceIfPresentFlag,
-                data_coding = DataCoding,
-                sm_default_msg_id = SmDefaultMsgId
-            ],
-            short_message[short_message],
-            tlvs[tlvs],
-        );
-    };
-}
-
 /// One entry of [`body_codec!`]: how it is read, mapped and encoded.
 macro_rules! body_field {
     (read $i:ident, cstr, $name:ident = $c:ident) => {

@@ -8,88 +8,46 @@ use crate::fields::{
     DESTINATION_ADDR, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
 };
-use crate::tlv::{TlvTag, Tlvs};
-use crate::types::COctet;
-use crate::values::{
-    DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
-};
+use crate::tlv::TlvTag;
 use crate::wire::read::Res;
 
 use super::tlvs_tail_requiring;
-#[cfg(feature = "serde")]
-use alloc::vec::Vec;
 
-/// The body of `submit_sm` (ESME to MC; SMPP v3.4 4.4.1, v5.0 4.2.1.1) and
-/// `deliver_sm` (MC to ESME, delivery receipts included; v3.4 4.6.1, v5.0
-/// 4.3.1.1).
-///
-/// `sm_length` is not stored: it is `short_message.len()`, checked on parse
-/// and written on encode.
-///
-/// ```
-/// use smpp_core::{Body, COctet, Npi, Pdu, SubmitSm, Ton};
-///
-/// let submit = SubmitSm {
-///     source_addr_ton: Ton::ALPHANUMERIC,
-///     source_addr: COctet::from("INFO"),
-///     dest_addr_ton: Ton::INTERNATIONAL,
-///     dest_addr_npi: Npi::ISDN,
-///     destination_addr: COctet::from("447700900123"),
-///     short_message: b"Hello",
-///     ..SubmitSm::default()
-/// };
-/// let pdu = Pdu::new(7, Body::SubmitSm(submit));
-/// let mut buf = [0u8; 256];
-/// let n = pdu.emit(&mut buf).unwrap();
-/// assert_eq!(n, pdu.encoded_len());
-///
-/// let back = Pdu::parse(&buf[..n]).unwrap();
-/// assert_eq!(back, pdu);
-/// let Body::SubmitSm(sm) = back.body else { unreachable!() };
-/// assert_eq!(sm.short_message, b"Hello");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
-pub struct SubmitSm<B: AsRef<[u8]>> {
-    /// `service_type` (C-Octet String, max 6).
-    pub service_type: COctet<B>,
-    /// `source_addr_ton`.
-    pub source_addr_ton: Ton,
-    /// `source_addr_npi`.
-    pub source_addr_npi: Npi,
-    /// `source_addr` (C-Octet String, max 21).
-    pub source_addr: COctet<B>,
-    /// `dest_addr_ton`.
-    pub dest_addr_ton: Ton,
-    /// `dest_addr_npi`.
-    pub dest_addr_npi: Npi,
-    /// `destination_addr` (C-Octet String, max 21).
-    pub destination_addr: COctet<B>,
-    /// `esm_class`.
-    pub esm_class: EsmClass,
-    /// `protocol_id` (GSM TP-PID).
-    pub protocol_id: u8,
-    /// `priority_flag`.
-    pub priority_flag: PriorityFlag,
-    /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
-    pub schedule_delivery_time: COctet<B>,
-    /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
-    pub validity_period: COctet<B>,
-    /// `registered_delivery`.
-    pub registered_delivery: RegisteredDelivery,
-    /// `replace_if_present_flag`.
-    pub replace_if_present_flag: ReplaceIfPresentFlag,
-    /// `data_coding`.
-    pub data_coding: DataCoding,
-    /// `sm_default_msg_id`.
-    pub sm_default_msg_id: u8,
-    /// `short_message` (0-255 octets; its length is `sm_length`).
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
-    pub short_message: B,
-    /// The TLVs.
-    pub tlvs: Tlvs<B>,
+body_struct! {
+    /// The body of `submit_sm` (ESME to MC; SMPP v3.4 4.4.1, v5.0 4.2.1.1) and
+    /// `deliver_sm` (MC to ESME, delivery receipts included; v3.4 4.6.1, v5.0
+    /// 4.3.1.1).
+    ///
+    /// `sm_length` is not stored: it is `short_message.len()`, checked on parse
+    /// and written on encode.
+    ///
+    /// ```
+    /// use smpp_core::{Body, COctet, Npi, Pdu, SubmitSm, Ton};
+    ///
+    /// let submit = SubmitSm {
+    ///     source_addr_ton: Ton::ALPHANUMERIC,
+    ///     source_addr: COctet::from("INFO"),
+    ///     dest_addr_ton: Ton::INTERNATIONAL,
+    ///     dest_addr_npi: Npi::ISDN,
+    ///     destination_addr: COctet::from("447700900123"),
+    ///     short_message: b"Hello",
+    ///     ..SubmitSm::default()
+    /// };
+    /// let pdu = Pdu::new(7, Body::SubmitSm(submit));
+    /// let mut buf = [0u8; 256];
+    /// let n = pdu.emit(&mut buf).unwrap();
+    /// assert_eq!(n, pdu.encoded_len());
+    ///
+    /// let back = Pdu::parse(&buf[..n]).unwrap();
+    /// assert_eq!(back, pdu);
+    /// let Body::SubmitSm(sm) = back.body else { unreachable!() };
+    /// assert_eq!(sm.short_message, b"Hello");
+    /// ```
+    pub struct SubmitSm {
+        submit {
+            destination_addr(21 = DESTINATION_ADDR),
+        },
+    }
 }
 
 /// `deliver_sm` (SMPP v3.4 4.6.1, v5.0 4.3.1.1) has the same body as
@@ -126,61 +84,53 @@ pub struct SubmitSm<B: AsRef<[u8]>> {
 /// ```
 pub type DeliverSm<B> = SubmitSm<B>;
 
-submit_codec!(SubmitSm:
-    int[dest_addr_ton = DestAddrTon, dest_addr_npi = DestAddrNpi],
-    cstr[destination_addr = DESTINATION_ADDR],
-);
-
-/// A response body of a `message_id` then TLVs: `submit_sm_resp` (SMPP v3.4
-/// 4.4.2, v5.0 4.2.1.2), and under the aliases [`DeliverSmResp`],
-/// [`DataSmResp`] and [`BroadcastSmResp`] (and
-/// [`QueryBroadcastSmResp`](super::QueryBroadcastSmResp)) the bodies of
-/// `deliver_sm_resp`, `data_sm_resp`, `broadcast_sm_resp` and
-/// `query_broadcast_sm_resp`, which share this layout. All allow 65 octets
-/// for `message_id`; the [`Body`](super::Body) variant gives the
-/// `command_id`.
-///
-/// In a [`Body`](super::Body) it is an `Option`: an error response usually
-/// has no body at all (`None`, `command_length` 16).
-///
-/// ```
-/// use smpp_core::{Body, COctet, CommandStatus, DeliverSmResp, Pdu, SubmitSmResp};
-///
-/// let resp = SubmitSmResp {
-///     message_id: COctet::from("94258431594"),
-///     ..SubmitSmResp::default()
-/// };
-/// let pdu = Pdu::new(171192033, Body::SubmitSmResp(Some(resp)));
-/// let mut buf = [0u8; 32];
-/// let n = pdu.emit(&mut buf).unwrap();
-/// assert_eq!(n, 16 + 12);
-///
-/// let back = Pdu::parse(&buf[..n]).unwrap();
-/// assert_eq!(back, pdu);
-/// let Body::SubmitSmResp(Some(r)) = back.body else { unreachable!() };
-/// assert_eq!(r.message_id.to_str(), Some("94258431594"));
-///
-/// // deliver_sm_resp: the same struct; its message_id is left empty.
-/// let ack = Pdu::new(3, Body::DeliverSmResp(Some(DeliverSmResp::<&[u8]>::default())));
-/// let n = ack.emit(&mut buf).unwrap();
-/// assert_eq!(buf[16..n], [0]);
-/// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), ack);
-///
-/// // A refused submit_sm: header only.
-/// let refused = Pdu::new(4, Body::SubmitSmResp(None::<SubmitSmResp<&[u8]>>))
-///     .with_status(CommandStatus::ESME_RMSGQFUL);
-/// assert_eq!(refused.emit(&mut buf), Ok(16));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
-pub struct SubmitSmResp<B: AsRef<[u8]>> {
-    /// `message_id` (C-Octet String, max 65). Empty in `deliver_sm_resp`.
-    pub message_id: COctet<B>,
-    /// The TLVs (v5.0 response TLVs, `congestion_state`, delivery failure
-    /// details in `data_sm_resp`).
-    pub tlvs: Tlvs<B>,
+body_struct! {
+    /// A response body of a `message_id` then TLVs: `submit_sm_resp` (SMPP v3.4
+    /// 4.4.2, v5.0 4.2.1.2), and under the aliases [`DeliverSmResp`],
+    /// [`DataSmResp`] and [`BroadcastSmResp`] (and
+    /// [`QueryBroadcastSmResp`](super::QueryBroadcastSmResp)) the bodies of
+    /// `deliver_sm_resp`, `data_sm_resp`, `broadcast_sm_resp` and
+    /// `query_broadcast_sm_resp`, which share this layout. All allow 65 octets
+    /// for `message_id`; the [`Body`](super::Body) variant gives the
+    /// `command_id`.
+    ///
+    /// In a [`Body`](super::Body) it is an `Option`: an error response usually
+    /// has no body at all (`None`, `command_length` 16).
+    ///
+    /// ```
+    /// use smpp_core::{Body, COctet, CommandStatus, DeliverSmResp, Pdu, SubmitSmResp};
+    ///
+    /// let resp = SubmitSmResp {
+    ///     message_id: COctet::from("94258431594"),
+    ///     ..SubmitSmResp::default()
+    /// };
+    /// let pdu = Pdu::new(171192033, Body::SubmitSmResp(Some(resp)));
+    /// let mut buf = [0u8; 32];
+    /// let n = pdu.emit(&mut buf).unwrap();
+    /// assert_eq!(n, 16 + 12);
+    ///
+    /// let back = Pdu::parse(&buf[..n]).unwrap();
+    /// assert_eq!(back, pdu);
+    /// let Body::SubmitSmResp(Some(r)) = back.body else { unreachable!() };
+    /// assert_eq!(r.message_id.to_str(), Some("94258431594"));
+    ///
+    /// // deliver_sm_resp: the same struct; its message_id is left empty.
+    /// let ack = Pdu::new(3, Body::DeliverSmResp(Some(DeliverSmResp::<&[u8]>::default())));
+    /// let n = ack.emit(&mut buf).unwrap();
+    /// assert_eq!(buf[16..n], [0]);
+    /// assert_eq!(Pdu::parse(&buf[..n]).unwrap(), ack);
+    ///
+    /// // A refused submit_sm: header only.
+    /// let refused = Pdu::new(4, Body::SubmitSmResp(None::<SubmitSmResp<&[u8]>>))
+    ///     .with_status(CommandStatus::ESME_RMSGQFUL);
+    /// assert_eq!(refused.emit(&mut buf), Ok(16));
+    /// ```
+    pub struct SubmitSmResp {
+        message_id(". Empty in `deliver_sm_resp`"),
+        /// The TLVs (v5.0 response TLVs, `congestion_state`, delivery failure
+        /// details in `data_sm_resp`).
+        tlvs,
+    }
 }
 
 /// `deliver_sm_resp` (SMPP v3.4 4.6.2, v5.0 4.3.1.2) has the body of
@@ -237,8 +187,6 @@ pub type DataSmResp<B> = SubmitSmResp<B>;
 /// assert_eq!(r.message_id.to_str(), Some("BC123"));
 /// ```
 pub type BroadcastSmResp<B> = SubmitSmResp<B>;
-
-body_codec!(SubmitSmResp: cstr[message_id = MESSAGE_ID], tlvs[tlvs]);
 
 impl<'a> SubmitSmResp<&'a [u8]> {
     /// The body, whose TLVs must include every tag of `required`

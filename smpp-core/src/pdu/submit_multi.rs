@@ -8,11 +8,8 @@ use crate::fields::{
     DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SCHEDULE_DELIVERY_TIME, SERVICE_TYPE, SOURCE_ADDR,
     VALIDITY_PERIOD,
 };
-use crate::tlv::Tlvs;
 use crate::types::COctet;
-use crate::values::{
-    DataCoding, EsmClass, Npi, PriorityFlag, RegisteredDelivery, ReplaceIfPresentFlag, Ton,
-};
+use crate::values::{Npi, Ton};
 use crate::wire::emit::{Check, Emit, Len};
 use crate::wire::read::{Res, field_err, finish, u8_field, u32_field};
 use crate::wire::write::Writer;
@@ -468,116 +465,74 @@ fn too_few(count: u8, found: u8) -> FieldProblem {
     }
 }
 
-/// The body of `submit_multi` (SMPP v3.4 4.5.1, v5.0 4.2.3.1):
-/// one message, up to 255 destinations (SME addresses or distribution
-/// lists, see [`DestAddress`]). `number_of_dests` and `sm_length` are not
-/// stored: they are computed on encode and checked on parse.
-///
-/// ```
-/// use smpp_core::{Body, COctet, DestAddress, DestAddressBuf, Npi, Pdu, SubmitMulti, Ton};
-///
-/// let mut dests = DestAddressBuf::<64>::new();
-/// dests.push(DestAddress::SmeAddress {
-///     dest_addr_ton: Ton::INTERNATIONAL,
-///     dest_addr_npi: Npi::ISDN,
-///     destination_addr: COctet::from("447700900001"),
-/// }).unwrap();
-/// dests.push(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }).unwrap();
-/// let multi = SubmitMulti {
-///     dest_address: dests.list(),
-///     short_message: b"Hello",
-///     ..SubmitMulti::default()
-/// };
-/// let mut buf = [0u8; 128];
-/// let n = Pdu::new(5, Body::SubmitMulti(multi)).emit(&mut buf).unwrap();
-/// let Body::SubmitMulti(back) = Pdu::parse(&buf[..n]).unwrap().body else { unreachable!() };
-/// assert_eq!(back.dest_address.count(), 2);
-/// assert_eq!(back.dest_address.iter().nth(1),
-///            Some(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
-pub struct SubmitMulti<B: AsRef<[u8]>> {
-    /// `service_type` (max 6).
-    pub service_type: COctet<B>,
-    /// `source_addr_ton`.
-    pub source_addr_ton: Ton,
-    /// `source_addr_npi`.
-    pub source_addr_npi: Npi,
-    /// `source_addr` (max 21).
-    pub source_addr: COctet<B>,
-    /// `number_of_dests` and the `dest_address` entries.
-    pub dest_address: DestAddresses<B>,
-    /// `esm_class`.
-    pub esm_class: EsmClass,
-    /// `protocol_id`.
-    pub protocol_id: u8,
-    /// `priority_flag`.
-    pub priority_flag: PriorityFlag,
-    /// `schedule_delivery_time`.
-    pub schedule_delivery_time: COctet<B>,
-    /// `validity_period`.
-    pub validity_period: COctet<B>,
-    /// `registered_delivery`.
-    pub registered_delivery: RegisteredDelivery,
-    /// `replace_if_present_flag`.
-    pub replace_if_present_flag: ReplaceIfPresentFlag,
-    /// `data_coding`.
-    pub data_coding: DataCoding,
-    /// `sm_default_msg_id`.
-    pub sm_default_msg_id: u8,
-    /// `short_message` (its length is `sm_length`).
-    #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
-    pub short_message: B,
-    /// The TLVs.
-    pub tlvs: Tlvs<B>,
+body_struct! {
+    /// The body of `submit_multi` (SMPP v3.4 4.5.1, v5.0 4.2.3.1):
+    /// one message, up to 255 destinations (SME addresses or distribution
+    /// lists, see [`DestAddress`]). `number_of_dests` and `sm_length` are not
+    /// stored: they are computed on encode and checked on parse.
+    ///
+    /// ```
+    /// use smpp_core::{Body, COctet, DestAddress, DestAddressBuf, Npi, Pdu, SubmitMulti, Ton};
+    ///
+    /// let mut dests = DestAddressBuf::<64>::new();
+    /// dests.push(DestAddress::SmeAddress {
+    ///     dest_addr_ton: Ton::INTERNATIONAL,
+    ///     dest_addr_npi: Npi::ISDN,
+    ///     destination_addr: COctet::from("447700900001"),
+    /// }).unwrap();
+    /// dests.push(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }).unwrap();
+    /// let multi = SubmitMulti {
+    ///     dest_address: dests.list(),
+    ///     short_message: b"Hello",
+    ///     ..SubmitMulti::default()
+    /// };
+    /// let mut buf = [0u8; 128];
+    /// let n = Pdu::new(5, Body::SubmitMulti(multi)).emit(&mut buf).unwrap();
+    /// let Body::SubmitMulti(back) = Pdu::parse(&buf[..n]).unwrap().body else { unreachable!() };
+    /// assert_eq!(back.dest_address.count(), 2);
+    /// assert_eq!(back.dest_address.iter().nth(1),
+    ///            Some(DestAddress::DistributionList { dl_name: COctet::from("FRIENDS") }));
+    /// ```
+    pub struct SubmitMulti {
+        submit {
+            /// `number_of_dests` and the `dest_address` entries.
+            dest_address: DestAddresses<B> = list(DestAddresses),
+        },
+    }
 }
 
-submit_codec!(SubmitMulti: list[dest_address = DestAddresses]);
-
-/// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2): the `message_id` and the destinations the MC did not accept
-/// (see [`UnsuccessSme`]). `no_unsuccess` is not stored: it is the count of
-/// [`Self::unsuccess_sme`], 0 when every destination was accepted.
-///
-/// In a [`Body`](super::Body) it is an `Option`: an error response usually
-/// has no body at all (`None`, `command_length` 16).
-///
-/// ```
-/// use smpp_core::{Body, COctet, Pdu, SubmitMultiResp};
-///
-/// // Every destination accepted: no_unsuccess = 0.
-/// let resp = SubmitMultiResp { message_id: COctet::from("MSG0001"), ..SubmitMultiResp::default() };
-/// let pdu = Pdu::new(5, Body::SubmitMultiResp(Some(resp)));
-/// let mut buf = [0u8; 32];
-/// let n = pdu.emit(&mut buf).unwrap();
-/// assert_eq!(buf[16..n], *b"MSG0001\0\0");
-///
-/// let back = Pdu::parse(&buf[..n]).unwrap();
-/// assert_eq!(back, pdu);
-/// let Body::SubmitMultiResp(Some(r)) = back.body else { unreachable!() };
-/// assert_eq!(r.message_id.to_str(), Some("MSG0001"));
-/// assert_eq!(r.unsuccess_sme.count(), 0);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
-pub struct SubmitMultiResp<B: AsRef<[u8]>> {
-    /// `message_id` (max 65).
-    pub message_id: COctet<B>,
-    /// `no_unsuccess` and the `unsuccess_sme` entries.
-    pub unsuccess_sme: UnsuccessSmes<B>,
-    /// TLVs (v5.0 response TLVs).
-    pub tlvs: Tlvs<B>,
+body_struct! {
+    /// The body of `submit_multi_resp` (SMPP v3.4 4.5.2, v5.0 4.2.3.2): the `message_id` and the destinations the MC did not accept
+    /// (see [`UnsuccessSme`]). `no_unsuccess` is not stored: it is the count of
+    /// [`Self::unsuccess_sme`], 0 when every destination was accepted.
+    ///
+    /// In a [`Body`](super::Body) it is an `Option`: an error response usually
+    /// has no body at all (`None`, `command_length` 16).
+    ///
+    /// ```
+    /// use smpp_core::{Body, COctet, Pdu, SubmitMultiResp};
+    ///
+    /// // Every destination accepted: no_unsuccess = 0.
+    /// let resp = SubmitMultiResp { message_id: COctet::from("MSG0001"), ..SubmitMultiResp::default() };
+    /// let pdu = Pdu::new(5, Body::SubmitMultiResp(Some(resp)));
+    /// let mut buf = [0u8; 32];
+    /// let n = pdu.emit(&mut buf).unwrap();
+    /// assert_eq!(buf[16..n], *b"MSG0001\0\0");
+    ///
+    /// let back = Pdu::parse(&buf[..n]).unwrap();
+    /// assert_eq!(back, pdu);
+    /// let Body::SubmitMultiResp(Some(r)) = back.body else { unreachable!() };
+    /// assert_eq!(r.message_id.to_str(), Some("MSG0001"));
+    /// assert_eq!(r.unsuccess_sme.count(), 0);
+    /// ```
+    pub struct SubmitMultiResp {
+        message_id,
+        /// `no_unsuccess` and the `unsuccess_sme` entries.
+        unsuccess_sme: UnsuccessSmes<B> = list(UnsuccessSmes),
+        /// TLVs (v5.0 response TLVs).
+        tlvs,
+    }
 }
-
-body_codec!(SubmitMultiResp:
-    cstr[message_id = MESSAGE_ID],
-    list[unsuccess_sme = UnsuccessSmes],
-    tlvs[tlvs],
-);
 
 #[cfg(test)]
 mod tests {

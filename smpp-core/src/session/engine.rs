@@ -465,29 +465,6 @@ fn answers(request: CommandId, response: CommandId) -> bool {
     response == CommandId::GENERIC_NACK || response == request.response()
 }
 
-/// Queues an encoded PDU, keeping `reserve` octets free; the write timer
-/// (`since`) starts if the queue was empty.
-fn queue_pdu<B: AsRef<[u8]>, S: Storage>(
-    transmit: &mut TransmitQueue<S>,
-    since: &mut Millis,
-    now: Millis,
-    pdu: &Pdu<B>,
-    reserve: usize,
-) -> Result<(), SessionError> {
-    // Checked once: the write does not check the fields again.
-    let command_length = pdu
-        .checked_header()
-        .map_err(SessionError::Encode)?
-        .command_length;
-    if transmit.len() == 0 {
-        *since = now;
-    }
-    let len = usize::try_from(command_length).unwrap_or(usize::MAX);
-    transmit
-        .push(len, reserve, |out| pdu.emit_checked(command_length, out))?
-        .map_err(SessionError::Encode)
-}
-
 /// One SMPP session, ESME or MC side, as a deterministic state machine
 /// without I/O: octets and time go in, octets, timers and events come out.
 ///
@@ -867,31 +844,23 @@ impl<S: Storage> Session<S> {
         let bind_type = self.config.bind_type();
         let command_id = bind_type.command_id();
         self.ensure_allowed(command_id)?;
-        let (sequence_number, next) = self.reserve_sequence_number();
-        let config = &self.config;
-        let bind = Bind {
-            system_id: COctet::new(config.system_id()),
-            password: COctet::new(config.password()),
-            system_type: COctet::new(config.system_type()),
-            interface_version: config.interface_version(),
-            addr_ton: config.addr_ton(),
-            addr_npi: config.addr_npi(),
-            address_range: COctet::new(config.address_range()),
-            tlvs: Tlvs::EMPTY,
-        };
-        let body = match bind_type {
-            BindType::Transmitter => Body::BindTransmitter(bind),
-            BindType::Receiver => Body::BindReceiver(bind),
-            BindType::Transceiver => Body::BindTransceiver(bind),
-        };
-        queue_pdu(
-            &mut self.transmit,
-            &mut self.transmit_since,
-            self.now,
-            &Pdu::new(sequence_number, body),
-            0,
-        )?;
-        self.sequence = next;
+        let sequence_number = self.send_own(|config| {
+            let bind = Bind {
+                system_id: COctet::new(config.system_id()),
+                password: COctet::new(config.password()),
+                system_type: COctet::new(config.system_type()),
+                interface_version: config.interface_version(),
+                addr_ton: config.addr_ton(),
+                addr_npi: config.addr_npi(),
+                address_range: COctet::new(config.address_range()),
+                tlvs: Tlvs::EMPTY,
+            };
+            match bind_type {
+                BindType::Transmitter => Body::BindTransmitter(bind),
+                BindType::Receiver => Body::BindReceiver(bind),
+                BindType::Transceiver => Body::BindTransceiver(bind),
+            }
+        })?;
         self.bind = Some(Control {
             sequence_number,
             command_id,
@@ -922,8 +891,10 @@ impl<S: Storage> Session<S> {
         } else {
             Tlvs::EMPTY
         };
+        // A copy: the response borrows it while the session queues it.
+        let config = self.config.clone();
         let resp = accepted.then(|| BindResp {
-            system_id: COctet::new(self.config.system_id()),
+            system_id: COctet::new(config.system_id()),
             tlvs,
         });
         let body = match peer.bind_type {
@@ -931,12 +902,8 @@ impl<S: Storage> Session<S> {
             BindType::Receiver => Body::BindReceiverResp(resp),
             BindType::Transceiver => Body::BindTransceiverResp(resp),
         };
-        let pdu = Pdu::new(peer.sequence_number, body).with_status(command_status);
-        queue_pdu(
-            &mut self.transmit,
-            &mut self.transmit_since,
-            self.now,
-            &pdu,
+        self.queue(
+            &Pdu::new(peer.sequence_number, body).with_status(command_status),
             0,
         )?;
         self.peer_bind = None;
@@ -960,20 +927,13 @@ impl<S: Storage> Session<S> {
         self.ensure_role(Role::Mc)?;
         self.tick(now);
         self.ensure_allowed(CommandId::OUTBIND)?;
-        let (sequence_number, next) = self.reserve_sequence_number();
-        let body = Body::Outbind(Outbind {
-            system_id: COctet::new(self.config.system_id()),
-            password: COctet::new(self.config.password()),
-            tlvs: Tlvs::EMPTY,
-        });
-        queue_pdu(
-            &mut self.transmit,
-            &mut self.transmit_since,
-            self.now,
-            &Pdu::new(sequence_number, body),
-            0,
-        )?;
-        self.sequence = next;
+        let sequence_number = self.send_own(|config| {
+            Body::Outbind(Outbind {
+                system_id: COctet::new(config.system_id()),
+                password: COctet::new(config.password()),
+                tlvs: Tlvs::EMPTY,
+            })
+        })?;
         if self.version == Version::V50 {
             self.state = SessionState::Outbound;
         }
@@ -1034,14 +994,7 @@ impl<S: Storage> Session<S> {
                 .insert_at(request, self.transmit.pushed())
                 .map_err(|_| SessionError::WindowFull)?;
         }
-        let queued = queue_pdu(
-            &mut self.transmit,
-            &mut self.transmit_since,
-            self.now,
-            &Pdu::new(sequence_number, body),
-            RESERVE,
-        );
-        if let Err(e) = queued {
+        if let Err(e) = self.queue(&Pdu::new(sequence_number, body), RESERVE) {
             self.window.remove(sequence_number);
             return Err(e);
         }
@@ -1082,17 +1035,11 @@ impl<S: Storage> Session<S> {
             });
         }
         self.tick(now);
-        let pdu = Pdu::new(sequence_number, body).with_status(command_status);
-        queue_pdu(
-            &mut self.transmit,
-            &mut self.transmit_since,
-            self.now,
-            &pdu,
+        self.queue(
+            &Pdu::new(sequence_number, body).with_status(command_status),
             RESERVE,
         )?;
-        self.unanswered.swap_remove(i);
-        self.last_activity = now;
-        self.close_if_drained();
+        self.answered(i, now);
         Ok(())
     }
 
@@ -1121,9 +1068,7 @@ impl<S: Storage> Session<S> {
             sequence_number,
             RESERVE,
         )?;
-        self.unanswered.swap_remove(i);
-        self.last_activity = now;
-        self.close_if_drained();
+        self.answered(i, now);
         Ok(())
     }
 
@@ -1299,6 +1244,42 @@ impl<S: Storage> Session<S> {
             self.version
         };
         check(self.role(), version, self.state, command_id, direction)
+    }
+
+    /// Queues an encoded PDU, keeping `reserve` octets free; the write
+    /// timer starts if the queue was empty.
+    fn queue<B: AsRef<[u8]>>(&mut self, pdu: &Pdu<B>, reserve: usize) -> Result<(), SessionError> {
+        // Checked once: the write does not check the fields again.
+        let command_length = pdu
+            .checked_header()
+            .map_err(SessionError::Encode)?
+            .command_length;
+        if self.transmit.len() == 0 {
+            self.transmit_since = self.now;
+        }
+        let len = usize::try_from(command_length).unwrap_or(usize::MAX);
+        self.transmit
+            .push(len, reserve, |out| pdu.emit_checked(command_length, out))?
+            .map_err(SessionError::Encode)
+    }
+
+    /// Queues a request of the session's own whose body `body` builds from
+    /// the configuration (a bind, `outbind`) under a new `sequence_number`,
+    /// which it returns.
+    fn send_own(&mut self, body: impl FnOnce(&Config) -> Body<&[u8]>) -> Result<u32, SessionError> {
+        let (sequence_number, next) = self.reserve_sequence_number();
+        // A copy: the body borrows it while the session queues it.
+        let config = self.config.clone();
+        self.queue(&Pdu::new(sequence_number, body(&config)), 0)?;
+        self.sequence = next;
+        Ok(sequence_number)
+    }
+
+    /// Forgets the request at `i` of the unanswered ones, just answered.
+    fn answered(&mut self, i: usize, now: Millis) {
+        self.unanswered.swap_remove(i);
+        self.last_activity = now;
+        self.close_if_drained();
     }
 
     /// The next free `sequence_number` and the allocator past it (committed

@@ -79,11 +79,7 @@ impl SessionState {
     }
 }
 
-impl fmt::Display for SessionState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+display_name!(SessionState);
 
 /// How an ESME binds: `bind_transmitter`, `bind_receiver` or
 /// `bind_transceiver`.

@@ -123,12 +123,14 @@ const PAGES: [u16; PAGING.0] = {
     pages
 };
 
-/// The distinct rules, and how many there are.
+/// The distinct rules and how many there are, and per page, per tag, 1 +
+/// the index of its rule among them (0 for none).
 // Evaluated at compile time: an index out of range fails the build.
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const DISTINCT: ([LenRule; 32], usize) = {
+const RULES: ([LenRule; 32], usize, [[u8; 64]; PAGES.len()]) = {
     let mut list = [LenRule::Exact(0); 32];
     let mut count = 0;
+    let mut codes = [[0; 64]; PAGES.len()];
     let mut p = 0;
     while p < PAGES.len() {
         let mut low = 0;
@@ -142,35 +144,13 @@ const DISTINCT: ([LenRule; 32], usize) = {
                     list[count] = rule;
                     count += 1;
                 }
-            }
-            low += 1;
-        }
-        p += 1;
-    }
-    (list, count)
-};
-
-/// Per page, per tag: 1 + the index of its rule in `DISTINCT`, 0 for none.
-// Evaluated at compile time: an index out of range fails the build.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const CODES: [[u8; 64]; PAGES.len()] = {
-    let mut codes = [[0; 64]; PAGES.len()];
-    let mut p = 0;
-    while p < PAGES.len() {
-        let mut low = 0;
-        while low < 64 {
-            if let Some(rule) = spec_len_rule(PAGES[p] + low) {
-                let mut k = 0;
-                while !DISTINCT.0[k].same(rule) {
-                    k += 1;
-                }
                 codes[p][low as usize] = k as u8 + 1;
             }
             low += 1;
         }
         p += 1;
     }
-    codes
+    (list, count, codes)
 };
 
 /// The length rule for a tag the specification defines; `None` for unknown tags (any
@@ -178,8 +158,11 @@ const CODES: [[u8; 64]; PAGES.len()] = {
 #[inline]
 pub(crate) fn len_rule(tag: TlvTag) -> Option<LenRule> {
     let page = *PAGING.1.get(usize::from(tag.0 >> 6))?;
-    let code = *CODES.get(usize::from(page))?.get(usize::from(tag.0 & 63))?;
-    DISTINCT.0.get(usize::from(code).checked_sub(1)?).copied()
+    let code = *RULES
+        .2
+        .get(usize::from(page))?
+        .get(usize::from(tag.0 & 63))?;
+    RULES.0.get(usize::from(code).checked_sub(1)?).copied()
 }
 
 fn tlv_err(tag: TlvTag, problem: TlvProblem) -> Error {
@@ -589,16 +572,7 @@ impl<const N: usize> TlvBuf<N> {
         {
             return Err(tlv_err(tag, TlvProblem::InvalidLength { len: value_len }));
         }
-        let needed = self.buf.len() + 4 + value_len;
-        let too_small = || {
-            Error::new(ErrorKind::BufferTooSmall {
-                needed,
-                available: N,
-            })
-        };
-        if needed > N {
-            return Err(too_small());
-        }
+        let needed = self.room_for(4 + value_len)?;
         for part in [
             &tag.0.to_be_bytes()[..],
             &len.to_be_bytes()[..],
@@ -606,9 +580,29 @@ impl<const N: usize> TlvBuf<N> {
             suffix,
         ] {
             // Cannot fail: `needed` octets fit, checked above.
-            self.buf.extend_from_slice(part).map_err(|_| too_small())?;
+            self.buf
+                .extend_from_slice(part)
+                .map_err(|_| Self::too_small(needed))?;
         }
         Ok(())
+    }
+
+    /// The length of the buffer with `extra` more octets, or the error of
+    /// a buffer too small for them.
+    fn room_for(&self, extra: usize) -> Result<usize, Error> {
+        let needed = self.buf.len() + extra;
+        if needed > N {
+            return Err(Self::too_small(needed));
+        }
+        Ok(needed)
+    }
+
+    /// The error of a buffer too small for `needed` octets.
+    fn too_small(needed: usize) -> Error {
+        Error::new(ErrorKind::BufferTooSmall {
+            needed,
+            available: N,
+        })
     }
 
     /// Appends an Integer1 TLV.
@@ -669,20 +663,13 @@ impl<const N: usize> TlvBuf<N> {
     pub fn push_value(&mut self, value: &TlvValue<'_>) -> Result<(), Error> {
         value.validate()?;
         let start = self.buf.len();
-        let needed = start + value.encoded_len();
-        let too_small = || {
-            Error::new(ErrorKind::BufferTooSmall {
-                needed,
-                available: N,
-            })
-        };
-        if needed > N {
-            return Err(too_small());
-        }
-        self.buf.resize(needed, 0).map_err(|_| too_small())?;
+        let needed = self.room_for(value.encoded_len())?;
+        self.buf
+            .resize(needed, 0)
+            .map_err(|_| Self::too_small(needed))?;
         let written = match self.buf.get_mut(start..) {
             Some(dst) => value.emit(dst),
-            None => Err(too_small()),
+            None => Err(Self::too_small(needed)),
         };
         if written.is_err() {
             self.buf.truncate(start);
@@ -703,14 +690,14 @@ impl<const N: usize> TlvBuf<N> {
 
 #[cfg(test)]
 mod len_rule_tests {
-    use super::{DISTINCT, PAGES, TlvTag, len_rule, spec_len_rule};
+    use super::{PAGES, RULES, TlvTag, len_rule, spec_len_rule};
 
     #[test]
     fn the_table_agrees_with_the_rules_for_every_tag() {
         for tag in 0..=u16::MAX {
             assert_eq!(len_rule(TlvTag(tag)), spec_len_rule(tag), "tag {tag:#06x}");
         }
-        assert!(DISTINCT.1 < DISTINCT.0.len());
+        assert!(RULES.1 < RULES.0.len());
         assert_eq!(PAGES.len(), 10);
     }
 }

@@ -9,10 +9,9 @@
 //! application and answers with a `message_id`.
 
 use smpp_core::session::{Config, Event, Fixed, Millis, Session};
-use smpp_core::text::{OnUnmappable, decode_short_message_into};
-use smpp_core::{Body, COctet, CommandStatus, Error, FrameBuf, Pdu, SubmitSmResp, Tlvs};
+use smpp_core::{Body, CommandStatus, Error, FrameBuf, Pdu};
 
-use crate::firmware::{MAX_PDU, Received};
+use crate::firmware::{MAX_PDU, Received, deliver_submit, feed_frames, submit_sm_resp};
 
 /// The device's session: a window of 2 each way and 512 octets to send
 /// (1,696 octets on 64-bit targets).
@@ -56,43 +55,24 @@ impl Device {
     /// got; close the connection.
     pub fn on_octets(
         &mut self,
-        mut chunk: &[u8],
+        chunk: &[u8],
         now: Millis,
         send: &mut impl FnMut(&[u8]),
         deliver: &mut impl FnMut(Received<'_>),
     ) -> Result<(), Error> {
-        loop {
-            let taken = self.rx.feed(chunk);
-            chunk = chunk.get(taken..).unwrap_or_default();
-            let mut frames = 0;
-            loop {
-                match self.rx.next_frame() {
-                    Ok(Some(frame)) => {
-                        frames += 1;
-                        // Answers go out at once, so the queues always
-                        // have room; a closed session takes nothing.
-                        let pdu = self.session.handle_frame(frame, now).ok().flatten();
-                        answer(
-                            &mut self.session,
-                            pdu,
-                            &mut self.next_message_id,
-                            now,
-                            deliver,
-                        );
-                        flush(&mut self.session, now, send);
-                    }
-                    Ok(None) => break,
-                    Err(error) => {
-                        self.session.handle_framing_error(error);
-                        flush(&mut self.session, now, send);
-                        return Err(error);
-                    }
+        let (session, next_message_id) = (&mut self.session, &mut self.next_message_id);
+        feed_frames(&mut self.rx, chunk, |frame| {
+            match frame {
+                Ok(frame) => {
+                    // Answers go out at once, so the queues always have
+                    // room; a closed session takes nothing.
+                    let pdu = session.handle_frame(frame, now).ok().flatten();
+                    answer(session, pdu, next_message_id, now, deliver);
                 }
+                Err(error) => session.handle_framing_error(error),
             }
-            if chunk.is_empty() || (taken == 0 && frames == 0) {
-                return Ok(());
-            }
-        }
+            flush(session, now, send);
+        })
     }
 
     /// Lets time pass: call at [`Session::poll_timeout`].
@@ -126,37 +106,18 @@ fn answer(
                         session.respond_status(sequence_number, CommandStatus::ESME_RINVCMDID, now);
                     continue;
                 };
-                let mut text = [0u8; 3 * 255];
-                let decoded = decode_short_message_into(
-                    sm.short_message,
-                    sm.esm_class.udhi(),
-                    sm.data_coding,
-                    OnUnmappable::Replace,
-                    &mut text,
-                );
                 let message_id = *next_message_id;
-                match decoded {
-                    Ok(Some(text)) => deliver(Received::Text {
-                        sequence_number,
-                        message_id,
-                        text,
-                    }),
-                    Ok(None) => deliver(Received::Binary { sequence_number }),
-                    Err(_) => {
-                        let status = CommandStatus::ESME_RINVESMCLASS;
-                        let _ = session.respond_status(sequence_number, status, now);
-                        deliver(Received::Refused {
-                            command_status: status,
-                        });
-                        continue;
-                    }
+                if deliver_submit(sm, sequence_number, message_id, deliver).is_err() {
+                    let status = CommandStatus::ESME_RINVESMCLASS;
+                    let _ = session.respond_status(sequence_number, status, now);
+                    deliver(Received::Refused {
+                        command_status: status,
+                    });
+                    continue;
                 }
                 *next_message_id = message_id.wrapping_add(1);
                 let mut digits = [0u8; 10];
-                let resp = SubmitSmResp {
-                    message_id: COctet::new(decimal(message_id, &mut digits)),
-                    tlvs: Tlvs::EMPTY,
-                };
+                let resp = submit_sm_resp(message_id, &mut digits);
                 let _ = session.respond(
                     sequence_number,
                     CommandStatus::ESME_ROK,
@@ -183,21 +144,6 @@ fn flush(session: &mut DeviceSession, now: Millis, send: &mut impl FnMut(&[u8]))
     }
 }
 
-/// `n` as decimal digits in `out`.
-fn decimal(mut n: u32, out: &mut [u8; 10]) -> &[u8] {
-    let mut at = out.len();
-    loop {
-        at -= 1;
-        if let Some(d) = out.get_mut(at) {
-            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            return out.get(at..).unwrap_or_default();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::string::String;
@@ -214,14 +160,15 @@ mod tests {
     type Esme = Session<Fixed<8, 4096>>;
 
     /// Moves what the ESME queued to the device, in chunks of `chunk`
-    /// octets; returns the device's answers and what it delivered.
-    fn esme_to_device(
+    /// octets (keeping the texts it delivered in `texts`), then hands the
+    /// device's answers to the ESME; returns the ESME's events.
+    fn exchange(
         esme: &mut Esme,
         device: &mut Device,
         chunk: usize,
         now: Millis,
         texts: &mut Vec<String>,
-    ) -> Vec<u8> {
+    ) -> Vec<Event> {
         let wire = esme.transmit_bytes().to_vec();
         esme.advance_transmit(wire.len(), now);
         let mut answers = Vec::new();
@@ -239,12 +186,8 @@ mod tests {
                 )
                 .unwrap();
         }
-        answers
-    }
-
-    /// Hands the device's answers to the ESME; returns its events.
-    fn device_to_esme(esme: &mut Esme, mut answers: &[u8], now: Millis) -> Vec<Event> {
         let mut events = Vec::new();
+        let mut answers = &answers[..];
         while let Some(len) = frame_len(answers, 4096).unwrap() {
             let (frame, rest) = answers.split_at(len);
             esme.handle_frame(frame, now).unwrap();
@@ -269,8 +212,7 @@ mod tests {
             let mut esme: Esme = Session::new(config, now);
             let mut texts = Vec::new();
             esme.bind(now).unwrap();
-            let answers = esme_to_device(&mut esme, &mut device, chunk, now, &mut texts);
-            let events = device_to_esme(&mut esme, &answers, now);
+            let events = exchange(&mut esme, &mut device, chunk, now, &mut texts);
             assert!(matches!(
                 events[..],
                 [Event::BindResult {
@@ -305,8 +247,7 @@ mod tests {
                         .unwrap();
                     n += 1;
                 }
-                let answers = esme_to_device(&mut esme, &mut device, chunk, now, &mut texts);
-                for event in device_to_esme(&mut esme, &answers, now) {
+                for event in exchange(&mut esme, &mut device, chunk, now, &mut texts) {
                     if let Event::Response {
                         command_id,
                         command_status,
@@ -323,8 +264,7 @@ mod tests {
             // enquire_link is the engine's to answer.
             esme.send_request(Body::<&[u8]>::EnquireLink, 99, now)
                 .unwrap();
-            let answers = esme_to_device(&mut esme, &mut device, chunk, now, &mut texts);
-            let events = device_to_esme(&mut esme, &answers, now);
+            let events = exchange(&mut esme, &mut device, chunk, now, &mut texts);
             assert!(matches!(
                 events[..],
                 [Event::Response {

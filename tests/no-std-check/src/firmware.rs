@@ -86,32 +86,46 @@ impl Link {
     /// connection.
     pub fn on_octets(
         &mut self,
-        mut chunk: &[u8],
+        chunk: &[u8],
         send: &mut impl FnMut(&[u8]),
         deliver: &mut impl FnMut(Received<'_>),
     ) -> Result<(), Error> {
+        feed_frames(&mut self.rx, chunk, |frame| match frame {
+            Ok(frame) => answer(frame, &mut self.next_message_id, send, deliver),
+            Err(error) => send_reply(error.reply(), send),
+        })
+    }
+}
+
+/// Feeds `chunk` into `rx` and hands each whole frame to `handle`, until
+/// the chunk is used up; a framing error goes to `handle` too and ends the
+/// loop.
+pub(crate) fn feed_frames(
+    rx: &mut FrameBuf<MAX_PDU>,
+    mut chunk: &[u8],
+    mut handle: impl FnMut(Result<&[u8], Error>),
+) -> Result<(), Error> {
+    loop {
+        let taken = rx.feed(chunk);
+        chunk = chunk.get(taken..).unwrap_or_default();
+        let mut frames = 0;
         loop {
-            let taken = self.rx.feed(chunk);
-            chunk = chunk.get(taken..).unwrap_or_default();
-            let mut frames = 0;
-            loop {
-                match self.rx.next_frame() {
-                    Ok(Some(frame)) => {
-                        answer(frame, &mut self.next_message_id, send, deliver);
-                        frames += 1;
-                    }
-                    Ok(None) => break,
-                    Err(error) => {
-                        send_reply(error.reply(), send);
-                        return Err(error);
-                    }
+            match rx.next_frame() {
+                Ok(Some(frame)) => {
+                    frames += 1;
+                    handle(Ok(frame));
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    handle(Err(error));
+                    return Err(error);
                 }
             }
-            // The buffer refuses octets only while it holds whole frames,
-            // which were just taken; the check keeps the loop finite anyway.
-            if chunk.is_empty() || (taken == 0 && frames == 0) {
-                return Ok(());
-            }
+        }
+        // The buffer refuses octets only while it holds whole frames,
+        // which were just taken; the check keeps the loop finite anyway.
+        if chunk.is_empty() || (taken == 0 && frames == 0) {
+            return Ok(());
         }
     }
 }
@@ -121,6 +135,44 @@ fn send_reply(reply: Reply, send: &mut impl FnMut(&[u8])) {
     let mut out = [0u8; 17];
     if let Ok(n) = reply.emit(&mut out) {
         send(out.get(..n).unwrap_or_default());
+    }
+}
+
+/// Decodes the text of `sm` into a stack buffer and hands it to `deliver`
+/// as the message `message_id` (or as binary content). On a decoding error
+/// nothing is delivered.
+pub(crate) fn deliver_submit(
+    sm: SubmitSm<&[u8]>,
+    sequence_number: u32,
+    message_id: u32,
+    deliver: &mut impl FnMut(Received<'_>),
+) -> Result<(), DecodeError> {
+    // Three octets of UTF-8 per octet of short_message suffice.
+    let mut text = [0u8; 3 * 255];
+    let decoded = decode_short_message_into(
+        sm.short_message,
+        sm.esm_class.udhi(),
+        sm.data_coding,
+        OnUnmappable::Replace,
+        &mut text,
+    )?;
+    match decoded {
+        Some(text) => deliver(Received::Text {
+            sequence_number,
+            message_id,
+            text,
+        }),
+        None => deliver(Received::Binary { sequence_number }),
+    }
+    Ok(())
+}
+
+/// The `submit_sm_resp` body that gives `message_id`, written in decimal
+/// into `digits`.
+pub(crate) fn submit_sm_resp(message_id: u32, digits: &mut [u8; 10]) -> SubmitSmResp<&[u8]> {
+    SubmitSmResp {
+        message_id: COctet::new(decimal(message_id, digits)),
+        tlvs: Tlvs::EMPTY,
     }
 }
 
@@ -163,29 +215,9 @@ fn answer(
     let answer = match pdu.body {
         Body::EnquireLink => Pdu::new(sequence_number, Body::EnquireLinkResp(Tlvs::EMPTY)),
         Body::SubmitSm(sm) => {
-            // Three octets of UTF-8 per octet of short_message suffice.
-            let mut text = [0u8; 3 * 255];
             let message_id = *next_message_id;
-            let decoded = decode_short_message_into(
-                sm.short_message,
-                sm.esm_class.udhi(),
-                sm.data_coding,
-                OnUnmappable::Replace,
-                &mut text,
-            );
-            let status = match decoded {
-                Ok(Some(text)) => {
-                    deliver(Received::Text {
-                        sequence_number,
-                        message_id,
-                        text,
-                    });
-                    CommandStatus::ESME_ROK
-                }
-                Ok(None) => {
-                    deliver(Received::Binary { sequence_number });
-                    CommandStatus::ESME_ROK
-                }
+            let status = match deliver_submit(sm, sequence_number, message_id, deliver) {
+                Ok(()) => CommandStatus::ESME_ROK,
                 Err(DecodeError::Udh(_)) => CommandStatus::ESME_RINVESMCLASS,
                 Err(_) => CommandStatus::ESME_RSYSERR,
             };
@@ -203,10 +235,7 @@ fn answer(
             }
             *next_message_id = message_id.wrapping_add(1);
             let mut digits = [0u8; 10];
-            let resp = SubmitSmResp {
-                message_id: COctet::new(decimal(message_id, &mut digits)),
-                ..SubmitSmResp::default()
-            };
+            let resp = submit_sm_resp(message_id, &mut digits);
             let Ok(n) = Pdu::new(sequence_number, Body::SubmitSmResp(Some(resp))).emit(&mut out)
             else {
                 return;
