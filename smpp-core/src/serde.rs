@@ -8,7 +8,7 @@
 //! integers ([`Ton`](crate::Ton), [`CommandStatus`](crate::CommandStatus),
 //! ...) are their numbers. A [`COctet`] is a string when its
 //! octets are UTF-8 and bytes otherwise; `short_message`, a [`Tlvs`]
-//! region, a [`RawBody`](crate::RawBody)'s octets and the entries of
+//! region, a [`RawBody`]'s octets and the entries of
 //! `submit_multi` and `submit_multi_resp` are bytes as on the wire (in JSON,
 //! arrays of numbers). Derived lengths (`command_length`, `sm_length`,
 //! `number_of_dests`, `no_unsuccess`) are not written.
