@@ -8,7 +8,7 @@
 //! integers ([`Ton`](crate::Ton), [`CommandStatus`](crate::CommandStatus),
 //! ...) are their numbers. A [`COctet`] is a string when its
 //! octets are UTF-8 and bytes otherwise; `short_message`, a [`Tlvs`]
-//! region, a [`RawBody`](crate::RawBody)'s octets and the entries of
+//! region, a [`RawBody`]'s octets and the entries of
 //! `submit_multi` and `submit_multi_resp` are bytes as on the wire (in JSON,
 //! arrays of numbers). Derived lengths (`command_length`, `sm_length`,
 //! `number_of_dests`, `no_unsuccess`) are not written.
@@ -19,9 +19,11 @@
 //! encodes and decodes back; a PDU that breaks a rule is refused with the
 //! codec's [`Error`](crate::Error) as the message: the PDU, the field or
 //! TLV, and the `command_status` a peer would get. A [`Tlvs`] region is
-//! checked as [`Tlvs::parse`] checks it. A [`Body`] or a body struct
-//! deserialized alone is checked where it is used (`emit` refuses what
-//! breaks a rule) or by its `validate`.
+//! checked as [`Tlvs::parse`] checks it. A [`Body`] deserialized alone is
+//! checked with [`Body::validate`] (what [`Body::parse`] accepts), and
+//! refused with the codec's error, which names the field or TLV. A body
+//! struct deserialized alone is checked where it is used (`emit` refuses
+//! what breaks a rule) or by its `validate`.
 //!
 //! ```
 //! use smpp_core::{Body, COctet, Pdu, QuerySm};
@@ -40,6 +42,11 @@
 //! let long = json.replace("12345", "1234567890123456789012345");
 //! let err = serde_json::from_str::<Pdu<Vec<u8>>>(&long).unwrap_err();
 //! assert!(err.to_string().contains("ESME_RINVSRCADR"), "{err}");
+//!
+//! // A body alone keeps the rules of Body::parse.
+//! let body = serde_json::to_string(&pdu.body).unwrap().replace("12345", "1234567890123456789012345");
+//! let err = serde_json::from_str::<Body<Vec<u8>>>(&body).unwrap_err();
+//! assert!(err.to_string().contains("field source_addr"), "{err}");
 //! ```
 
 use alloc::vec::Vec;
@@ -48,7 +55,12 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
 
-use crate::pdu::{Body, Pdu};
+use crate::pdu::{
+    AlertNotification, Bind, BindResp, Body, BroadcastSm, BroadcastSmResp, CancelBroadcastSm,
+    CancelSm, DataSm, DataSmResp, DeliverSm, DeliverSmResp, Outbind, Pdu, QueryBroadcastSm,
+    QueryBroadcastSmResp, QuerySm, QuerySmResp, RawBody, ReplaceSm, SubmitMulti, SubmitMultiResp,
+    SubmitSm, SubmitSmResp,
+};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 
@@ -125,12 +137,92 @@ impl<'de, B: From<Vec<u8>>> Deserialize<'de> for Tlvs<B> {
     }
 }
 
+/// Declares [`UncheckedBody`] with the variants of [`Body`], and a match
+/// from every [`Body`] variant to its twin, so that a variant added to one
+/// and not the other fails to build.
+macro_rules! unchecked_body {
+    ($($v:ident($t:ty)),+; $($unit:ident),+) => {
+        /// A [`Body`] as deserialized, before [`Body::validate`] (a body
+        /// alone) or [`Pdu::validate`] (in a PDU, with its
+        /// `command_status`) accepts it: serde reads it into a [`Body`].
+        #[derive(serde::Deserialize)]
+        #[serde(remote = "Body", bound = "B: AsRef<[u8]> + From<Vec<u8>>")]
+        enum UncheckedBody<B: AsRef<[u8]>> {
+            $($v($t),)+
+            $($unit,)+
+        }
+
+        #[allow(dead_code)]
+        fn same_variants<B: AsRef<[u8]>>(body: Body<B>) -> UncheckedBody<B> {
+            match body {
+                $(Body::$v(b) => UncheckedBody::$v(b),)+
+                $(Body::$unit => UncheckedBody::$unit,)+
+            }
+        }
+    };
+}
+
+unchecked_body!(
+    GenericNack(Tlvs<B>),
+    BindReceiver(Bind<B>),
+    BindReceiverResp(Option<BindResp<B>>),
+    BindTransmitter(Bind<B>),
+    BindTransmitterResp(Option<BindResp<B>>),
+    QuerySm(QuerySm<B>),
+    QuerySmResp(Option<QuerySmResp<B>>),
+    SubmitSm(SubmitSm<B>),
+    SubmitSmResp(Option<SubmitSmResp<B>>),
+    DeliverSm(DeliverSm<B>),
+    DeliverSmResp(Option<DeliverSmResp<B>>),
+    UnbindResp(Tlvs<B>),
+    ReplaceSm(ReplaceSm<B>),
+    ReplaceSmResp(Tlvs<B>),
+    CancelSm(CancelSm<B>),
+    CancelSmResp(Tlvs<B>),
+    BindTransceiver(Bind<B>),
+    BindTransceiverResp(Option<BindResp<B>>),
+    Outbind(Outbind<B>),
+    EnquireLinkResp(Tlvs<B>),
+    SubmitMulti(SubmitMulti<B>),
+    SubmitMultiResp(Option<SubmitMultiResp<B>>),
+    AlertNotification(AlertNotification<B>),
+    DataSm(DataSm<B>),
+    DataSmResp(Option<DataSmResp<B>>),
+    BroadcastSm(BroadcastSm<B>),
+    BroadcastSmResp(Option<BroadcastSmResp<B>>),
+    QueryBroadcastSm(QueryBroadcastSm<B>),
+    QueryBroadcastSmResp(Option<QueryBroadcastSmResp<B>>),
+    CancelBroadcastSm(CancelBroadcastSm<B>),
+    CancelBroadcastSmResp(Tlvs<B>),
+    Raw(RawBody<B>);
+    Unbind,
+    EnquireLink
+);
+
+/// A [`Body`] deserialized alone keeps the rules of [`Body::parse`]
+/// ([`Body::validate`]); one that breaks a rule is refused with the
+/// codec's error after its `command_id`.
+impl<'de, B: AsRef<[u8]> + From<Vec<u8>>> Deserialize<'de> for Body<B> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let body = UncheckedBody::deserialize(d)?;
+        match body.validate() {
+            Ok(()) => Ok(body),
+            Err(e) => Err(de::Error::custom(format_args!(
+                "{} body: {e}",
+                body.command_id()
+            ))),
+        }
+    }
+}
+
 /// A [`Pdu`] as deserialized, before [`Pdu::validate`] accepts it.
 #[derive(serde::Deserialize)]
 #[serde(bound = "B: AsRef<[u8]> + From<Vec<u8>>")]
 pub(crate) struct PduFields<B: AsRef<[u8]>> {
     command_status: crate::CommandStatus,
     sequence_number: u32,
+    /// Checked with the PDU's `command_status`, by [`Pdu::validate`].
+    #[serde(with = "UncheckedBody")]
     body: Body<B>,
 }
 

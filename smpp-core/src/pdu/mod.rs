@@ -261,10 +261,10 @@ pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
 /// assert_eq!(none.encoded_len(), 0);
 /// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
 /// ```
+// `Deserialize` is in `crate::serde`: it checks the body as `validate` does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[cfg_attr(feature = "serde", serde(bound(deserialize = "B: From<Vec<u8>>")))]
 #[non_exhaustive]
 pub enum Body<B: AsRef<[u8]>> {
     /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).

@@ -91,27 +91,27 @@ impl Emit for Writer<'_> {
 }
 
 /// Copies `src` into `dst` (of the same length). Field values are mostly a
-/// few octets: up to 16 move as two overlapping fixed-size words instead of
-/// a call to `memcpy`.
+/// few octets, often none: up to 16 move as two overlapping fixed-size
+/// words instead of a call to `memcpy`.
 #[inline]
 fn copy(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
-    if n != dst.len() {
+    if n != dst.len() || n == 0 {
         return;
     }
-    match n {
-        8..=16 => copy_ends::<8>(dst, src),
-        4..=7 => copy_ends::<4>(dst, src),
-        1..=3 => {
-            // The first, middle and last octets: all of them.
-            for i in [0, n / 2, n - 1] {
-                if let (Some(d), Some(s)) = (dst.get_mut(i), src.get(i)) {
-                    *d = *s;
-                }
+    if n > 16 {
+        dst.copy_from_slice(src);
+    } else if n >= 8 {
+        copy_ends::<8>(dst, src);
+    } else if n >= 4 {
+        copy_ends::<4>(dst, src);
+    } else {
+        // The first, middle and last octets: all of them.
+        for i in [0, n / 2, n - 1] {
+            if let (Some(d), Some(s)) = (dst.get_mut(i), src.get(i)) {
+                *d = *s;
             }
         }
-        0 => {}
-        _ => dst.copy_from_slice(src),
     }
 }
 
