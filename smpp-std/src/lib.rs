@@ -75,6 +75,9 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+#[macro_use]
+mod macros;
+
 pub mod blocking;
 mod builder;
 #[cfg(feature = "tokio")]

@@ -119,36 +119,12 @@ pub struct Request {
 }
 
 impl Request {
-    /// The request.
-    ///
-    /// See the example on [`Client::recv`](super::Client::recv).
-    pub fn pdu(&self) -> &Pdu {
-        &self.pdu
-    }
-
-    /// The request's `command_id`.
-    ///
-    /// See the example on [`Client::recv`](super::Client::recv).
-    pub fn command_id(&self) -> CommandId {
-        self.pdu.command_id()
-    }
-
-    /// True if the request awaits a response (all but
-    /// `alert_notification`).
-    ///
-    /// See the example on [`Client::recv`](super::Client::recv).
-    pub fn needs_answer(&self) -> bool {
-        self.responder.is_some()
-    }
-
-    /// Answers the request.
-    ///
-    /// See the example on [`Client::recv`](super::Client::recv).
-    pub fn respond(mut self, answer: Answer) {
-        if let Some(responder) = self.responder.take() {
-            responder.answer(answer);
-        }
-    }
+    request_methods!(
+        "See the example on [`Client::recv`](super::Client::recv).",
+        /// Answers the request.
+        ///
+        /// See the example on [`Client::recv`](super::Client::recv).
+    );
 }
 
 impl Drop for Request {

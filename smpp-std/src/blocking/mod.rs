@@ -150,7 +150,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Millis, Role, SessionError, SessionState, Version,
+    BindType, CloseReason, Config, Event, Role, SessionError, SessionState, Version,
 };
 use smpp_core::{CommandId, CommandStatus, Header};
 
@@ -161,7 +161,7 @@ pub use crate::session::{Answer, BindInfo, Error, IntoRequest, SmResponse};
 
 use crate::owned::{Body, COctet, Pdu};
 use crate::session::inbound::{
-    Engine, HIGH_WATER, HandedOver, Inbound, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
+    Clock, Engine, HIGH_WATER, HandedOver, Inbound, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
     WINDOW_CAPACITY,
 };
 use incoming::{Answers, Received};
@@ -180,24 +180,6 @@ const ANSWER_POLL: Duration = Duration::from_millis(20);
 /// How long a closing session may take to write what is left, and a
 /// dropped client to unbind.
 const LINGER: Duration = Duration::from_secs(2);
-
-/// The caller's clock for the engine: milliseconds since the session began.
-#[derive(Debug)]
-struct Clock {
-    start: Instant,
-}
-
-impl Clock {
-    fn now(&self) -> Millis {
-        Millis(u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX))
-    }
-
-    fn instant(&self, at: Millis) -> Instant {
-        self.start
-            .checked_add(Duration::from_millis(at.0))
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400))
-    }
-}
 
 /// The reading side of the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,7 +325,7 @@ fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
 pub struct Client<S: Transport = TcpStream> {
     stream: S,
     engine: Engine,
-    clock: Clock,
+    clock: Clock<Instant>,
     inbound: Inbound,
     link: Link,
     timeouts: Timeouts,
@@ -491,9 +473,7 @@ impl<S: Transport> Client<S> {
             let _ = stream.shutdown();
             return Err(Error::Refused(SessionError::WrongRole(config.role())));
         }
-        let clock = Clock {
-            start: Instant::now(),
-        };
+        let clock = Clock::<Instant>::start();
         let inbox_capacity = config
             .inbound_window()
             .min(WINDOW_CAPACITY)

@@ -27,7 +27,7 @@ use core::time::Duration;
 use std::sync::Arc;
 
 use smpp_core::session::{
-    BindType, CloseReason, Config, Event, Millis, ProtocolError, SessionError, SessionState,
+    BindType, CloseReason, Config, Event, ProtocolError, SessionError, SessionState,
 };
 use smpp_core::{CommandId, CommandStatus, Header};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
@@ -38,7 +38,8 @@ use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
 use super::inbound::{
-    Engine, HIGH_WATER, HandedOver, Inbound, READ_AHEAD, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
+    Clock, Engine, HIGH_WATER, HandedOver, Inbound, READ_AHEAD, READ_CHUNK, RESERVE,
+    TRANSMIT_CAPACITY,
 };
 use super::info::{BindInfo, BindRequest};
 use super::metrics::{Meter, SharedMeter};
@@ -180,23 +181,6 @@ impl Waiters {
     }
 }
 
-/// The caller's clock for the engine: milliseconds since the session began.
-struct Clock {
-    start: Instant,
-}
-
-impl Clock {
-    fn now(&self) -> Millis {
-        Millis(u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX))
-    }
-
-    fn instant(&self, at: Millis) -> Instant {
-        self.start
-            .checked_add(Duration::from_millis(at.0))
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400))
-    }
-}
-
 /// A graceful unbind asked for.
 #[derive(Default)]
 struct Unbind {
@@ -239,7 +223,7 @@ pub(crate) struct Driver<IO, H: Hooks> {
     waiters: Waiters,
     inbound: Inbound,
     link: Link,
-    clock: Clock,
+    clock: Clock<Instant>,
     sleep: Pin<Box<Sleep>>,
     sleep_at: Option<Instant>,
     unbind: Unbind,
@@ -262,9 +246,7 @@ where
         shared: Arc<Shared>,
         commands: mpsc::UnboundedReceiver<Command>,
     ) -> Box<Self> {
-        let clock = Clock {
-            start: Instant::now(),
-        };
+        let clock = Clock::<Instant>::start();
         let observer = Observer::new(config.role(), shared.peer_addr());
         let engine = Engine::new(config, clock.now());
         // Boxed: the futures that run it hold a pointer, not a copy each.

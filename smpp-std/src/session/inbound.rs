@@ -3,6 +3,8 @@
 //! frames cut from it, and the frame held back while the engine or the
 //! application has no room for it.
 
+use core::time::Duration;
+
 use bytes::BytesMut;
 use smpp_core::Error as CodecError;
 use smpp_core::session::{Heap, Millis, Session, SessionError};
@@ -125,5 +127,68 @@ impl Inbound {
     /// Drops what was read and the frame held: nothing more is handed over.
     pub(crate) fn clear(&mut self) {
         *self = Self::default();
+    }
+}
+
+/// An instant of the clock a session loop runs on: the standard library's
+/// for the blocking client, tokio's (which tests may pause) for the driver.
+pub(crate) trait Moment: Copy {
+    /// The present.
+    fn now() -> Self;
+    /// The time since `self`.
+    fn elapsed(self) -> Duration;
+    /// `self` plus `after`, if that can be told.
+    fn checked_add(self, after: Duration) -> Option<Self>;
+}
+
+/// Implements [`Moment`] with the instant type's own methods.
+macro_rules! moment {
+    ($($(#[$cfg:meta])* $instant:ty),*) => {$(
+        $(#[$cfg])*
+        impl Moment for $instant {
+            fn now() -> Self {
+                Self::now()
+            }
+            fn elapsed(self) -> Duration {
+                Self::elapsed(&self)
+            }
+            fn checked_add(self, after: Duration) -> Option<Self> {
+                Self::checked_add(&self, after)
+            }
+        }
+    )*};
+}
+
+moment!(
+    std::time::Instant,
+    #[cfg(feature = "tokio")]
+    tokio::time::Instant
+);
+
+/// The caller's clock for the engine: milliseconds since the session began.
+#[derive(Debug)]
+pub(crate) struct Clock<I> {
+    /// The engine's zero.
+    pub(crate) start: I,
+}
+
+impl<I: Moment> Clock<I> {
+    /// A clock whose zero is now.
+    pub(crate) fn start() -> Self {
+        Self { start: I::now() }
+    }
+
+    /// The engine's time now.
+    pub(crate) fn now(&self) -> Millis {
+        Millis(u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX))
+    }
+
+    /// The instant the engine's time `at` stands for (a day from now if it
+    /// cannot be told).
+    pub(crate) fn instant(&self, at: Millis) -> I {
+        self.start
+            .checked_add(Duration::from_millis(at.0))
+            .or_else(|| I::now().checked_add(Duration::from_secs(86_400)))
+            .unwrap_or(self.start)
     }
 }

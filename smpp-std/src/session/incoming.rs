@@ -62,83 +62,59 @@ impl Request {
         }
     }
 
-    /// The request.
-    ///
-    /// See the example on [`Request::respond`].
-    pub fn pdu(&self) -> &Pdu {
-        &self.pdu
-    }
-
-    /// The request's `command_id`.
-    ///
-    /// See the example on [`Request::respond`].
-    pub fn command_id(&self) -> CommandId {
-        self.pdu.command_id()
-    }
-
-    /// True if the request awaits a response (all but
-    /// `alert_notification`).
-    ///
-    /// See the example on [`Request::respond`].
-    pub fn needs_answer(&self) -> bool {
-        self.responder.is_some()
-    }
-
-    /// Answers the request.
-    ///
-    /// An ESME that cannot take a message now: the MC gets its status.
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use std::task::{Context as TaskContext, Poll, Waker};
-    ///
-    /// use smpp_core::session::{BindType, Config};
-    /// use smpp_core::{Body, CommandId, CommandStatus};
-    /// use smpp_std::server::Server;
-    /// use smpp_std::session::Answer;
-    /// use smpp_std::{SubmitSmBuilder, client};
-    /// # use smpp_std::server::{BindRequest, Context, Handler};
-    /// # struct Smsc;
-    /// # impl Handler for Smsc {
-    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
-    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
-    /// # }
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
-    /// let addr = server.local_addr()?;
-    /// let smsc = server.handle();
-    /// tokio::spawn(server.run());
-    ///
-    /// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
-    /// let (_esme, mut incoming) = client::connect(addr, config).await?;
-    ///
-    /// let mo = SubmitSmBuilder::deliver_sm(0)
-    ///     .source_addr("447700900123")
-    ///     .short_message("Hi")
-    ///     .build()?;
-    /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
-    /// let request = incoming.recv().await.expect("a deliver_sm");
-    /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
-    /// let Body::DeliverSm(sm) = &request.pdu().body else { panic!("not a deliver_sm") };
-    /// assert_eq!(sm.short_message, "Hi");
-    /// assert!(request.needs_answer());
-    /// request.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
-    ///
-    /// let answer = delivering.await??;
-    /// assert_eq!(answer.command_status, CommandStatus::ESME_RX_T_APPN);
-    /// // Nothing more waits, and the session is open.
-    /// assert!(incoming.try_recv().is_none());
-    /// let mut cx = TaskContext::from_waker(Waker::noop());
-    /// assert!(matches!(incoming.poll_recv(&mut cx), Poll::Pending));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn respond(mut self, answer: Answer) {
-        if let Some(responder) = self.responder.take() {
-            responder.answer(answer);
-        }
-    }
+    request_methods!(
+        "See the example on [`Request::respond`].",
+        /// Answers the request.
+        ///
+        /// An ESME that cannot take a message now: the MC gets its status.
+        ///
+        /// ```
+        /// use std::sync::Arc;
+        /// use std::task::{Context as TaskContext, Poll, Waker};
+        ///
+        /// use smpp_core::session::{BindType, Config};
+        /// use smpp_core::{Body, CommandId, CommandStatus};
+        /// use smpp_std::server::Server;
+        /// use smpp_std::session::Answer;
+        /// use smpp_std::{SubmitSmBuilder, client};
+        /// # use smpp_std::server::{BindRequest, Context, Handler};
+        /// # struct Smsc;
+        /// # impl Handler for Smsc {
+        /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+        /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+        /// # }
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+        /// let addr = server.local_addr()?;
+        /// let smsc = server.handle();
+        /// tokio::spawn(server.run());
+        ///
+        /// let config = Config::esme(BindType::Transceiver).with_system_id("shop")?;
+        /// let (_esme, mut incoming) = client::connect(addr, config).await?;
+        ///
+        /// let mo = SubmitSmBuilder::deliver_sm(0)
+        ///     .source_addr("447700900123")
+        ///     .short_message("Hi")
+        ///     .build()?;
+        /// let delivering = tokio::spawn(async move { smsc.deliver_to_system_id("shop", mo).await });
+        /// let request = incoming.recv().await.expect("a deliver_sm");
+        /// assert_eq!(request.command_id(), CommandId::DELIVER_SM);
+        /// let Body::DeliverSm(sm) = &request.pdu().body else { panic!("not a deliver_sm") };
+        /// assert_eq!(sm.short_message, "Hi");
+        /// assert!(request.needs_answer());
+        /// request.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
+        ///
+        /// let answer = delivering.await??;
+        /// assert_eq!(answer.command_status, CommandStatus::ESME_RX_T_APPN);
+        /// // Nothing more waits, and the session is open.
+        /// assert!(incoming.try_recv().is_none());
+        /// let mut cx = TaskContext::from_waker(Waker::noop());
+        /// assert!(matches!(incoming.poll_recv(&mut cx), Poll::Pending));
+        /// # Ok(())
+        /// # }
+        /// ```
+    );
 }
 
 impl Drop for Request {

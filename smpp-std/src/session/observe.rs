@@ -53,19 +53,15 @@ impl Observer {
     }
 
     pub(crate) fn received(&self, header: &Header) {
-        #[cfg(feature = "tracing")]
-        tracing::trace!(
-            parent: &self.span,
-            command = %header.command_id,
-            status = %header.command_status,
-            sequence_number = header.sequence_number,
-            length = header.command_length,
-            "received"
-        );
-        let _ = header;
+        self.pdu(header, "received");
     }
 
     pub(crate) fn sent(&self, header: &Header) {
+        self.pdu(header, "queued");
+    }
+
+    /// A PDU's header went by: `what` says which way.
+    fn pdu(&self, header: &Header, what: &'static str) {
         #[cfg(feature = "tracing")]
         tracing::trace!(
             parent: &self.span,
@@ -73,9 +69,9 @@ impl Observer {
             status = %header.command_status,
             sequence_number = header.sequence_number,
             length = header.command_length,
-            "queued"
+            "{what}"
         );
-        let _ = header;
+        let _ = (header, what);
     }
 
     pub(crate) fn bound(&self, info: &BindInfo) {

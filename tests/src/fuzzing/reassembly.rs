@@ -23,25 +23,14 @@ type Engine = Reassembler<SLOTS, PARTS, BYTES>;
 /// One step of a [`ReassemblyScript`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReassemblyOp<'a> {
-    /// A part. `who`: bits 0-1 the sender key, bits 2-3 the kind (0 8-bit
+    /// A part: `Part(who, reference, total, seq, len)`. `who`: bits 0-1 the sender key, bits 2-3 the kind (0 8-bit
     /// concatenation element, 1 16-bit, else SAR), bit 7 remove the message
     /// as soon as it completes. `reference` modulo 4, so that references
     /// meet; `total` modulo 6 and `seq` modulo 7, so that bad numbering and
     /// too many parts occur; a payload of `len` modulo 40 octets (more than
     /// a message holds), made of the step's number so that every part is
     /// told apart.
-    Part {
-        /// Sender, kind and removal bits.
-        who: u8,
-        /// The reference.
-        reference: u8,
-        /// The total.
-        total: u8,
-        /// The sequence number.
-        seq: u8,
-        /// The payload length.
-        len: u8,
-    },
+    Part(u8, u8, u8, u8, u8),
     /// A `short_message` with UDHI set, from sender `key` modulo 4, as it
     /// is: `Part::from_short_message` decides.
     Raw(u8, &'a [u8]),
@@ -80,13 +69,13 @@ impl<'a> ReassemblyScript<'a> {
         let mut ops = Vec::new();
         while !rest.is_empty() {
             let op = match octet(&mut rest) % 8 {
-                0 => ReassemblyOp::Part {
-                    who: octet(&mut rest),
-                    reference: octet(&mut rest),
-                    total: octet(&mut rest),
-                    seq: octet(&mut rest),
-                    len: octet(&mut rest),
-                },
+                0 => ReassemblyOp::Part(
+                    octet(&mut rest),
+                    octet(&mut rest),
+                    octet(&mut rest),
+                    octet(&mut rest),
+                    octet(&mut rest),
+                ),
                 1 => {
                     let key = octet(&mut rest);
                     let n = usize::from(octet(&mut rest)).min(rest.len());
@@ -114,13 +103,9 @@ impl<'a> ReassemblyScript<'a> {
         let mut out = Vec::new();
         for op in &self.ops {
             match *op {
-                ReassemblyOp::Part {
-                    who,
-                    reference,
-                    total,
-                    seq,
-                    len,
-                } => out.extend([0, who, reference, total, seq, len]),
+                ReassemblyOp::Part(who, reference, total, seq, len) => {
+                    out.extend([0, who, reference, total, seq, len]);
+                }
                 ReassemblyOp::Raw(key, sm) => {
                     out.extend([1, key, u8::try_from(sm.len()).expect("at most 255 octets")]);
                     out.extend_from_slice(sm);
@@ -418,13 +403,7 @@ impl Harness {
     fn step(&mut self, op: &ReassemblyOp<'_>) {
         self.step += 1;
         match *op {
-            ReassemblyOp::Part {
-                who,
-                reference,
-                total,
-                seq,
-                len,
-            } => {
+            ReassemblyOp::Part(who, reference, total, seq, len) => {
                 let key = u64::from(who & 3);
                 let reference = reference % 4;
                 let (total, seq) = (total % 6, seq % 7);
@@ -572,13 +551,7 @@ pub fn reassembly_seeds<'a>(
     udh_messages: &[(String, &'a [u8])],
 ) -> Vec<(String, ReassemblyScript<'a>)> {
     use ReassemblyOp::{Expire, Raw, Read, Remove, Tick};
-    let part = |who, reference, total, seq, len| ReassemblyOp::Part {
-        who,
-        reference,
-        total,
-        seq,
-        len,
-    };
+    let part = ReassemblyOp::Part;
     let mut out = vec![
         (
             "in_order",
