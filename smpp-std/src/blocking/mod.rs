@@ -161,8 +161,7 @@ pub use crate::session::{Answer, BindInfo, Error, IntoRequest, SmResponse};
 
 use crate::owned::{Body, COctet, Pdu};
 use crate::session::inbound::{
-    Clock, Engine, HIGH_WATER, HandedOver, Inbound, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
-    WINDOW_CAPACITY,
+    Clock, Engine, HIGH_WATER, Inbound, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY, WINDOW_CAPACITY,
 };
 use incoming::{Answers, Received};
 
@@ -1215,36 +1214,25 @@ impl<S: Transport> Client<S> {
     fn take_frames(&mut self) -> bool {
         let mut progress = false;
         while !self.engine.is_closed() && self.engine.transmit_len() < HIGH_WATER {
-            let frame = match self.inbound.next_frame() {
-                Ok(Some(frame)) => frame,
-                Ok(None) => break,
-                Err(error) => {
-                    self.link.input = Input::Ended;
-                    self.engine.handle_framing_error(error);
-                    self.events(None);
-                    return true;
-                }
+            let Ok(next) = self.inbound.next_frame(&mut self.engine) else {
+                self.link.input = Input::Ended;
+                self.events(None);
+                return true;
             };
+            let Some(frame) = next else { break };
             let alert = frame.header.command_id == CommandId::ALERT_NOTIFICATION;
             let keeps = !self.refusing && self.handler.is_none();
             if alert && keeps && self.inbox.len() >= self.inbox_capacity {
                 self.inbound.hold(frame);
                 break;
             }
-            match self
-                .inbound
-                .hand_over(&mut self.engine, frame, self.clock.now())
-            {
-                HandedOver::Taken(pdu) => {
-                    self.events(pdu);
-                    progress = true;
-                }
-                HandedOver::Held => {
-                    self.events(None);
-                    break;
-                }
-                HandedOver::Refused => break,
-            }
+            let now = self.clock.now();
+            let Some(pdu) = self.inbound.hand_over(&mut self.engine, frame, now) else {
+                self.events(None); // held until there is room, or refused
+                break;
+            };
+            self.events(pdu);
+            progress = true;
         }
         self.inbound.release_if_empty();
         progress
@@ -1281,26 +1269,10 @@ impl<S: Transport> Client<S> {
                     self.settle(request.tag, outcome);
                 }
                 Event::RequestTimedOut(request) => {
-                    let error = Error::Timeout {
-                        command_id: request.command_id,
-                        sequence_number: request.sequence_number,
-                    };
-                    self.settle(request.tag, Err(error));
+                    self.settle(request.tag, Err(Error::timed_out(&request)));
                 }
                 Event::RequestAbandoned { request, written } => {
-                    let reason = self
-                        .engine
-                        .close_reason()
-                        .unwrap_or(CloseReason::Disconnected);
-                    let error = if written {
-                        Error::OutcomeUnknown {
-                            command_id: request.command_id,
-                            sequence_number: request.sequence_number,
-                            reason,
-                        }
-                    } else {
-                        Error::Closed(reason)
-                    };
+                    let error = Error::abandoned(&request, written, self.engine.close_reason());
                     self.settle(request.tag, Err(error));
                 }
                 // Outbind: this side connected, so none is expected (the

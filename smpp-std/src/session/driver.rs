@@ -38,8 +38,7 @@ use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
 use super::inbound::{
-    Clock, Engine, HIGH_WATER, HandedOver, Inbound, READ_AHEAD, READ_CHUNK, RESERVE,
-    TRANSMIT_CAPACITY,
+    Clock, Engine, HIGH_WATER, Inbound, READ_AHEAD, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
 };
 use super::info::{BindInfo, BindRequest};
 use super::metrics::{Meter, SharedMeter};
@@ -466,16 +465,12 @@ where
             if self.engine.is_closed() {
                 break;
             }
-            let frame = match self.inbound.next_frame() {
-                Ok(Some(frame)) => frame,
-                Ok(None) => break,
-                Err(error) => {
-                    self.link.input = Input::Ended;
-                    self.engine.handle_framing_error(error);
-                    self.events(None);
-                    return true;
-                }
+            let Ok(next) = self.inbound.next_frame(&mut self.engine) else {
+                self.link.input = Input::Ended;
+                self.events(None);
+                return true;
             };
+            let Some(frame) = next else { break };
             // A request's answer would queue more while much waits to be
             // written; a response queues nothing, and frees its caller.
             if self.engine.transmit_len() >= HIGH_WATER && !frame.header.command_id.is_response() {
@@ -489,23 +484,16 @@ where
                 break;
             }
             let header = frame.header;
-            match self
-                .inbound
-                .hand_over(&mut self.engine, frame, self.clock.now())
-            {
-                HandedOver::Taken(pdu) => {
-                    self.meter
-                        .count_received(header.command_id, header.command_status);
-                    self.observer.received(&header);
-                    self.events(pdu);
-                    progress = true;
-                }
-                HandedOver::Held => {
-                    self.events(None);
-                    break;
-                }
-                HandedOver::Refused => break,
-            }
+            let now = self.clock.now();
+            let Some(pdu) = self.inbound.hand_over(&mut self.engine, frame, now) else {
+                self.events(None); // held until there is room, or refused
+                break;
+            };
+            self.meter
+                .count_received(header.command_id, header.command_status);
+            self.observer.received(&header);
+            self.events(pdu);
+            progress = true;
         }
         self.inbound.release_if_empty();
         progress
@@ -750,27 +738,12 @@ where
             Event::RequestTimedOut(request) => {
                 self.meter.timed_out();
                 if let Some(waiting) = self.waiters.take(request.tag) {
-                    let _ = waiting.reply.send(Err(Error::Timeout {
-                        command_id: request.command_id,
-                        sequence_number: request.sequence_number,
-                    }));
+                    let _ = waiting.reply.send(Err(Error::timed_out(&request)));
                 }
             }
             Event::RequestAbandoned { request, written } => {
                 if let Some(waiting) = self.waiters.take(request.tag) {
-                    let reason = self
-                        .engine
-                        .close_reason()
-                        .unwrap_or(CloseReason::Disconnected);
-                    let error = if written {
-                        Error::OutcomeUnknown {
-                            command_id: request.command_id,
-                            sequence_number: request.sequence_number,
-                            reason,
-                        }
-                    } else {
-                        Error::Closed(reason)
-                    };
+                    let error = Error::abandoned(&request, written, self.engine.close_reason());
                     let _ = waiting.reply.send(Err(error));
                 }
             }

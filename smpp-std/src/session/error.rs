@@ -3,7 +3,7 @@
 use core::fmt;
 use std::io;
 
-use smpp_core::session::{CloseReason, SessionError};
+use smpp_core::session::{CloseReason, Outstanding, SessionError};
 use smpp_core::{CommandId, CommandStatus};
 
 /// Why a bind, a request or an unbind did not get its answer.
@@ -122,6 +122,35 @@ pub enum Error {
 }
 
 impl Error {
+    /// The outcome of `request`, whose response did not come within the
+    /// `response_timer`.
+    pub(crate) fn timed_out(request: &Outstanding) -> Self {
+        Self::Timeout {
+            command_id: request.command_id,
+            sequence_number: request.sequence_number,
+        }
+    }
+
+    /// The outcome of `request`, which the session gave up on when it
+    /// closed for `reason` (`None`: the connection ended): unknown if any
+    /// of it was `written`, else not sent (safe to send again).
+    pub(crate) fn abandoned(
+        request: &Outstanding,
+        written: bool,
+        reason: Option<CloseReason>,
+    ) -> Self {
+        let reason = reason.unwrap_or(CloseReason::Disconnected);
+        if written {
+            Self::OutcomeUnknown {
+                command_id: request.command_id,
+                sequence_number: request.sequence_number,
+                reason,
+            }
+        } else {
+            Self::Closed(reason)
+        }
+    }
+
     /// The `command_status` behind the error, where there is one: the
     /// bind's refusal, or the status an encoding error maps to.
     ///

@@ -6,7 +6,6 @@
 use core::time::Duration;
 
 use bytes::BytesMut;
-use smpp_core::Error as CodecError;
 use smpp_core::session::{Heap, Millis, Session, SessionError};
 
 use crate::frame::{Frame, FrameDecoder};
@@ -49,21 +48,8 @@ pub(crate) struct Inbound {
     held: Option<Frame>,
 }
 
-/// What became of a frame given to [`Inbound::hand_over`].
-///
-/// Matched as soon as it is returned: boxing the PDU would cost an
-/// allocation per frame for nothing.
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum HandedOver {
-    /// The engine took it: the request or response it carried, if the
-    /// application is to see it, its fields slices of the frame (no copy).
-    Taken(Option<Pdu>),
-    /// The engine has no room for it now: held, and given again once the
-    /// application answered, octets left, or events were taken.
-    Held,
-    /// The engine refused it and closed or answered it itself.
-    Refused,
-}
+/// Octets that cannot be framed came in; the engine was told.
+pub(crate) struct Unframed;
 
 impl Inbound {
     /// True while more may be read: no frame is held and not too much is
@@ -83,11 +69,16 @@ impl Inbound {
     }
 
     /// The next frame: the one held back, else the next complete one read.
-    pub(crate) fn next_frame(&mut self) -> Result<Option<Frame>, CodecError> {
-        match self.held.take() {
-            Some(frame) => Ok(Some(frame)),
-            None => self.decoder.decode(&mut self.rbuf),
+    /// Octets that cannot be framed are the engine's to answer (it closes
+    /// the session): `Err` once it was told.
+    pub(crate) fn next_frame(&mut self, engine: &mut Engine) -> Result<Option<Frame>, Unframed> {
+        if let Some(frame) = self.held.take() {
+            return Ok(Some(frame));
         }
+        self.decoder.decode(&mut self.rbuf).map_err(|error| {
+            engine.handle_framing_error(error);
+            Unframed
+        })
     }
 
     /// Keeps `frame` to be the next one again.
@@ -95,24 +86,30 @@ impl Inbound {
         self.held = Some(frame);
     }
 
-    /// Hands `frame` to the engine; holds it if the engine has no room.
+    /// Hands `frame` to the engine: the request or response it carried if
+    /// the engine took it (`Some(None)` when the application is not to see
+    /// it), its fields slices of the frame (no copy); `None` if the engine
+    /// has no room for it now (it is held, and given again once the
+    /// application answered, octets left, or events were taken) or refused
+    /// it (and closed or answered it itself).
+    #[allow(clippy::option_option)]
     pub(crate) fn hand_over(
         &mut self,
         engine: &mut Engine,
         frame: Frame,
         now: Millis,
-    ) -> HandedOver {
+    ) -> Option<Option<Pdu>> {
         match engine.handle_frame(&frame.bytes, now) {
-            Ok(pdu) => HandedOver::Taken(pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)))),
+            Ok(pdu) => Some(pdu.map(|pdu| pdu.map(|s| frame.bytes.slice_ref(s)))),
             Err(
                 SessionError::InboundWindowFull
                 | SessionError::TransmitQueueFull { .. }
                 | SessionError::EventQueueFull,
             ) => {
                 self.held = Some(frame);
-                HandedOver::Held
+                None
             }
-            Err(_) => HandedOver::Refused,
+            Err(_) => None,
         }
     }
 

@@ -208,12 +208,21 @@ impl Inbox {
     /// answered, and are dropped (the MC delivers them again); the
     /// application's next wait ends.
     pub(crate) fn close(&self) {
+        self.end(|state| {
+            state.sender_gone = true;
+            state.receiver.take()
+        });
+    }
+
+    /// One side is gone, as `mark` records (giving the other side's
+    /// waker): the requests waiting are dropped, out of the lock (each
+    /// answers as its `Drop` says), and the other side is woken.
+    fn end(&self, mark: impl FnOnce(&mut InboxState) -> Option<Waker>) {
         let mut state = self.lock();
-        state.sender_gone = true;
-        let dropped = core::mem::take(&mut state.queue);
-        let waker = state.receiver.take();
+        let waker = mark(&mut state);
+        let left = core::mem::take(&mut state.queue);
         drop(state);
-        drop(dropped);
+        drop(left);
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -243,15 +252,10 @@ impl Inbox {
     /// `Incoming` is gone: requests waiting are answered `ESME_RX_T_APPN`
     /// (not taken), and the session stops waiting for room.
     fn receiver_gone(&self) {
-        let mut state = self.lock();
-        state.receiver_gone = true;
-        let left = core::mem::take(&mut state.queue);
-        let waker = state.sender.take();
-        drop(state);
-        drop(left);
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        self.end(|state| {
+            state.receiver_gone = true;
+            state.sender.take()
+        });
     }
 }
 
