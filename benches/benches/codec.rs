@@ -160,6 +160,25 @@ fn peer_frame_len(buf: &[u8]) -> Option<usize> {
     (len >= 16 && len <= buf.len()).then_some(len)
 }
 
+/// A peer decoding every frame of `stream` in turn, split by the first
+/// four octets as its framing does.
+macro_rules! peer_stream {
+    ($g:expr, $peer:literal, $stream:expr, $decode:path) => {
+        $g.bench_function($peer, |b| {
+            b.iter(|| {
+                let mut rest = black_box($stream);
+                while let Some(len) = peer_frame_len(rest) {
+                    let (frame, tail) = rest.split_at(len);
+                    let cmd = $decode(frame);
+                    assert!(cmd.is_some());
+                    black_box(&cmd);
+                    rest = tail;
+                }
+            });
+        })
+    };
+}
+
 fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream: &[u8]) {
     let mut g = c.benchmark_group(group);
     g.throughput(throughput);
@@ -178,18 +197,7 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             assert_eq!(n, STREAM_PDUS);
         });
     });
-    g.bench_function("rusmpp-borrowed", |b| {
-        b.iter(|| {
-            let mut rest = black_box(stream);
-            while let Some(len) = peer_frame_len(rest) {
-                let (frame, tail) = rest.split_at(len);
-                let cmd = rusmpp_borrowed::decode(frame);
-                assert!(cmd.is_some());
-                black_box(&cmd);
-                rest = tail;
-            }
-        });
-    });
+    peer_stream!(g, "rusmpp-borrowed", stream, rusmpp_borrowed::decode);
     g.bench_function("rusmpp-owned", |b| {
         // As its tokio codec does: split each frame off a BytesMut, decode it.
         b.iter_batched(
@@ -206,30 +214,8 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             BatchSize::LargeInput,
         );
     });
-    g.bench_function("smpp34", |b| {
-        b.iter(|| {
-            let mut rest = black_box(stream);
-            while let Some(len) = peer_frame_len(rest) {
-                let (frame, tail) = rest.split_at(len);
-                let cmd = smpp34::decode(frame);
-                assert!(cmd.is_some());
-                black_box(&cmd);
-                rest = tail;
-            }
-        });
-    });
-    g.bench_function("smpp-codec", |b| {
-        b.iter(|| {
-            let mut rest = black_box(stream);
-            while let Some(len) = peer_frame_len(rest) {
-                let (frame, tail) = rest.split_at(len);
-                let cmd = smpp_codec::decode(frame);
-                assert!(cmd.is_some());
-                black_box(&cmd);
-                rest = tail;
-            }
-        });
-    });
+    peer_stream!(g, "smpp34", stream, smpp34::decode);
+    peer_stream!(g, "smpp-codec", stream, smpp_codec::decode);
     g.finish();
 }
 
