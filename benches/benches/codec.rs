@@ -33,28 +33,36 @@ fn visit_tlvs(pdu: &Pdu<&[u8]>) -> usize {
     n
 }
 
+/// A decoder (`$decode`, whose result says `$ok` when it decoded) on one
+/// frame.
+macro_rules! decode_one {
+    ($g:expr, $name:literal, $frame:expr, $decode:path, $ok:ident) => {
+        $g.bench_function($name, |b| {
+            b.iter(|| {
+                let decoded = $decode(black_box($frame));
+                assert!(decoded.$ok());
+                black_box(&decoded);
+            });
+        })
+    };
+}
+
 fn decode(c: &mut Criterion) {
     let inputs = Inputs::new();
     for (name, frame) in inputs.named() {
         let mut g = c.benchmark_group(format!("decode/{name}"));
         g.throughput(Throughput::Bytes(frame.len() as u64));
-        g.bench_function("smpp-core", |b| {
-            b.iter(|| {
-                let pdu = Pdu::parse(black_box(frame));
-                assert!(pdu.is_ok());
-                black_box(&pdu);
-            });
-        });
+        decode_one!(g, "smpp-core", frame, Pdu::parse, is_ok);
         g.bench_function("smpp-core+visit-tlvs", |b| {
             b.iter(|| visit_tlvs(&Pdu::parse(black_box(frame)).unwrap()));
         });
-        g.bench_function("rusmpp-borrowed", |b| {
-            b.iter(|| {
-                let cmd = rusmpp_borrowed::decode(black_box(frame));
-                assert!(cmd.is_some());
-                black_box(&cmd);
-            });
-        });
+        decode_one!(
+            g,
+            "rusmpp-borrowed",
+            frame,
+            rusmpp_borrowed::decode,
+            is_some
+        );
         g.bench_function("rusmpp-owned", |b| {
             b.iter_batched(
                 || rusmpp_owned::input(frame),
@@ -66,20 +74,8 @@ fn decode(c: &mut Criterion) {
                 BatchSize::SmallInput,
             );
         });
-        g.bench_function("smpp34", |b| {
-            b.iter(|| {
-                let cmd = smpp34::decode(black_box(frame));
-                assert!(cmd.is_some());
-                black_box(&cmd);
-            });
-        });
-        g.bench_function("smpp-codec", |b| {
-            b.iter(|| {
-                let cmd = smpp_codec::decode(black_box(frame));
-                assert!(cmd.is_some());
-                black_box(&cmd);
-            });
-        });
+        decode_one!(g, "smpp34", frame, smpp34::decode, is_some);
+        decode_one!(g, "smpp-codec", frame, smpp_codec::decode, is_some);
         let mut buf = vec![0u8; frame.len()];
         g.bench_function("baseline-memcpy", |b| {
             b.iter(|| {
