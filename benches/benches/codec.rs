@@ -33,28 +33,36 @@ fn visit_tlvs(pdu: &Pdu<&[u8]>) -> usize {
     n
 }
 
+/// A decoder (`$decode`, whose result says `$ok` when it decoded) on one
+/// frame.
+macro_rules! decode_one {
+    ($g:expr, $name:literal, $frame:expr, $decode:path, $ok:ident) => {
+        $g.bench_function($name, |b| {
+            b.iter(|| {
+                let decoded = $decode(black_box($frame));
+                assert!(decoded.$ok());
+                black_box(&decoded);
+            });
+        })
+    };
+}
+
 fn decode(c: &mut Criterion) {
     let inputs = Inputs::new();
     for (name, frame) in inputs.named() {
         let mut g = c.benchmark_group(format!("decode/{name}"));
         g.throughput(Throughput::Bytes(frame.len() as u64));
-        g.bench_function("smpp-core", |b| {
-            b.iter(|| {
-                let pdu = Pdu::parse(black_box(frame));
-                assert!(pdu.is_ok());
-                black_box(&pdu);
-            });
-        });
+        decode_one!(g, "smpp-core", frame, Pdu::parse, is_ok);
         g.bench_function("smpp-core+visit-tlvs", |b| {
             b.iter(|| visit_tlvs(&Pdu::parse(black_box(frame)).unwrap()));
         });
-        g.bench_function("rusmpp-borrowed", |b| {
-            b.iter(|| {
-                let cmd = rusmpp_borrowed::decode(black_box(frame));
-                assert!(cmd.is_some());
-                black_box(&cmd);
-            });
-        });
+        decode_one!(
+            g,
+            "rusmpp-borrowed",
+            frame,
+            rusmpp_borrowed::decode,
+            is_some
+        );
         g.bench_function("rusmpp-owned", |b| {
             b.iter_batched(
                 || rusmpp_owned::input(frame),
@@ -66,20 +74,8 @@ fn decode(c: &mut Criterion) {
                 BatchSize::SmallInput,
             );
         });
-        g.bench_function("smpp34", |b| {
-            b.iter(|| {
-                let cmd = smpp34::decode(black_box(frame));
-                assert!(cmd.is_some());
-                black_box(&cmd);
-            });
-        });
-        g.bench_function("smpp-codec", |b| {
-            b.iter(|| {
-                let cmd = smpp_codec::decode(black_box(frame));
-                assert!(cmd.is_some());
-                black_box(&cmd);
-            });
-        });
+        decode_one!(g, "smpp34", frame, smpp34::decode, is_some);
+        decode_one!(g, "smpp-codec", frame, smpp_codec::decode, is_some);
         let mut buf = vec![0u8; frame.len()];
         g.bench_function("baseline-memcpy", |b| {
             b.iter(|| {
@@ -160,6 +156,25 @@ fn peer_frame_len(buf: &[u8]) -> Option<usize> {
     (len >= 16 && len <= buf.len()).then_some(len)
 }
 
+/// A peer decoding every frame of `stream` in turn, split by the first
+/// four octets as its framing does.
+macro_rules! peer_stream {
+    ($g:expr, $peer:literal, $stream:expr, $decode:path) => {
+        $g.bench_function($peer, |b| {
+            b.iter(|| {
+                let mut rest = black_box($stream);
+                while let Some(len) = peer_frame_len(rest) {
+                    let (frame, tail) = rest.split_at(len);
+                    let cmd = $decode(frame);
+                    assert!(cmd.is_some());
+                    black_box(&cmd);
+                    rest = tail;
+                }
+            });
+        })
+    };
+}
+
 fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream: &[u8]) {
     let mut g = c.benchmark_group(group);
     g.throughput(throughput);
@@ -178,18 +193,7 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             assert_eq!(n, STREAM_PDUS);
         });
     });
-    g.bench_function("rusmpp-borrowed", |b| {
-        b.iter(|| {
-            let mut rest = black_box(stream);
-            while let Some(len) = peer_frame_len(rest) {
-                let (frame, tail) = rest.split_at(len);
-                let cmd = rusmpp_borrowed::decode(frame);
-                assert!(cmd.is_some());
-                black_box(&cmd);
-                rest = tail;
-            }
-        });
-    });
+    peer_stream!(g, "rusmpp-borrowed", stream, rusmpp_borrowed::decode);
     g.bench_function("rusmpp-owned", |b| {
         // As its tokio codec does: split each frame off a BytesMut, decode it.
         b.iter_batched(
@@ -206,30 +210,8 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
             BatchSize::LargeInput,
         );
     });
-    g.bench_function("smpp34", |b| {
-        b.iter(|| {
-            let mut rest = black_box(stream);
-            while let Some(len) = peer_frame_len(rest) {
-                let (frame, tail) = rest.split_at(len);
-                let cmd = smpp34::decode(frame);
-                assert!(cmd.is_some());
-                black_box(&cmd);
-                rest = tail;
-            }
-        });
-    });
-    g.bench_function("smpp-codec", |b| {
-        b.iter(|| {
-            let mut rest = black_box(stream);
-            while let Some(len) = peer_frame_len(rest) {
-                let (frame, tail) = rest.split_at(len);
-                let cmd = smpp_codec::decode(frame);
-                assert!(cmd.is_some());
-                black_box(&cmd);
-                rest = tail;
-            }
-        });
-    });
+    peer_stream!(g, "smpp34", stream, smpp34::decode);
+    peer_stream!(g, "smpp-codec", stream, smpp_codec::decode);
     g.finish();
 }
 

@@ -174,12 +174,14 @@ macro_rules! body_struct {
         );
     };
     (@next $head:tt [$($field:tt)*] [$($codec:tt)*] service_type, $($rest:tt)*) => {
+        const _: () = assert!(SERVICE_TYPE.max == 6, "`service_type` is documented with max 6");
         body_struct!(@next $head [$($field)*
             /// `service_type` (max 6).
             pub service_type: $crate::types::COctet<B>,
         ] [$($codec)* cstr[service_type = SERVICE_TYPE],] $($rest)*);
     };
     (@next $head:tt $fields:tt $codec:tt message_id $(($note:literal))?, $($rest:tt)*) => {
+        const _: () = assert!(MESSAGE_ID.max == 65, "`message_id` is documented with max 65");
         body_struct!(@next $head $fields $codec
             #[doc = concat!("`message_id` (max 65)", $($note,)? ".")]
             message_id: $crate::types::COctet<B> = cstr(MESSAGE_ID),
@@ -237,6 +239,10 @@ macro_rules! body_struct {
     (@address $head:tt [$($field:tt)*] [$($codec:tt)*]
         [$ton:ident = $ton_field:ident, $npi:ident = $npi_field:ident, $addr:ident]
         ($max:literal = $c:ident $(, $note:literal)?) $($rest:tt)*) => {
+        // The maximum in the doc is the one the field's constant enforces.
+        const _: () = assert!($max == $c.max, concat!(
+            "`", stringify!($addr), "` is documented with a maximum other than ", stringify!($c), "'s"
+        ));
         body_struct!(@next $head [$($field)*
             #[doc = concat!("`", stringify!($ton), "`.")]
             pub $ton: $crate::values::Ton,

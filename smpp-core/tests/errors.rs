@@ -25,16 +25,19 @@ fn with_body(id: CommandId, seq: u32, body: &[u8]) -> Vec<u8> {
     frame
 }
 
-/// The `command_status` of `err` and the `command_id` and
-/// `sequence_number` of the reply it calls for, which carries that status.
-fn answer(err: &Error) -> (CommandStatus, CommandId, u32) {
+/// `err` is `kind`, and its `command_status` and the `command_id` and
+/// `sequence_number` of the reply it calls for (which carries that status)
+/// are `answer`.
+fn assert_answer(err: &Error, kind: ErrorKind, answer: (CommandStatus, CommandId, u32)) {
+    assert_eq!(err.kind(), kind);
     let reply = err.reply();
     assert_eq!(reply.command_status, err.command_status(), "{err:?}");
-    (
+    let got = (
         reply.command_status,
         reply.command_id,
         reply.sequence_number,
-    )
+    );
+    assert_eq!(got, answer, "{err:?}");
 }
 
 fn tlv_error(tag: TlvTag, problem: TlvProblem) -> ErrorKind {
@@ -50,25 +53,22 @@ fn sm_length_beyond_the_body() {
     for announced in [9u8, 100, 255] {
         frame[at] = announced;
         let err = Pdu::parse(&frame).unwrap_err();
-        assert_eq!(
-            err.kind(),
+        assert_answer(
+            &err,
             field_error(
                 Field::SmLength,
                 FieldProblem::LengthExceedsBody {
                     len: usize::from(announced),
-                    available: 8
-                }
-            )
-        );
-        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
-        assert_eq!(
-            answer(&err),
+                    available: 8,
+                },
+            ),
             (
                 CommandStatus::ESME_RINVMSGLEN,
                 CommandId::SUBMIT_SM_RESP,
-                20456
-            )
+                20456,
+            ),
         );
+        assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
     }
     // A shorter sm_length leaves octets that are not a TLV region.
     frame[at] = 5;
@@ -84,23 +84,20 @@ fn tlv_running_past_the_pdu() {
     assert_eq!(frame[len_at..len_at + 2], [0, 1]);
     frame[len_at + 1] = 2;
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_eq!(
-        err.kind(),
+    assert_answer(
+        &err,
         tlv_error(
             TlvTag::SAR_SEGMENT_SEQNUM,
             TlvProblem::ValueOverrun {
                 len: 2,
-                available: 1
-            }
-        )
-    );
-    assert_eq!(
-        answer(&err),
+                available: 1,
+            },
+        ),
         (
             CommandStatus::ESME_RINVTLVSTREAM,
             CommandId::SUBMIT_SM_RESP,
-            2
-        )
+            2,
+        ),
     );
     // 0xFFFF announced.
     frame[len_at..len_at + 2].copy_from_slice(&[0xFF, 0xFF]);
@@ -192,15 +189,12 @@ fn command_length_disagreeing_with_the_frame() {
             let mut bad = frame.clone();
             bad[..4].copy_from_slice(&u32::to_be_bytes(below));
             let err = Pdu::parse(&bad).unwrap_err();
-            assert_eq!(
-                err.kind(),
+            assert_answer(
+                &err,
                 ErrorKind::CommandLengthTooShort {
-                    command_length: below
-                }
-            );
-            assert_eq!(
-                answer(&err),
-                (CommandStatus::ESME_RINVCMDLEN, CommandId::GENERIC_NACK, seq)
+                    command_length: below,
+                },
+                (CommandStatus::ESME_RINVCMDLEN, CommandId::GENERIC_NACK, seq),
             );
             assert!(frame_len(&bad, 70_000).is_err());
         }
@@ -213,20 +207,17 @@ fn frame_len_limits() {
     let len = u32::try_from(frame.len()).unwrap();
     assert_eq!(frame_len(&frame, len), Ok(Some(frame.len())));
     let err = frame_len(&frame, len - 1).unwrap_err();
-    assert_eq!(
-        err.kind(),
+    assert_answer(
+        &err,
         ErrorKind::CommandLengthTooLong {
             command_length: len,
-            max: len - 1
-        }
-    );
-    assert_eq!(
-        answer(&err),
+            max: len - 1,
+        },
         (
             CommandStatus::ESME_RINVCMDLEN,
             CommandId::GENERIC_NACK,
-            20456
-        )
+            20456,
+        ),
     );
     // Rejected from the first four octets on.
     assert!(frame_len(&[0, 0, 0, 15], 70_000).is_err());
@@ -239,11 +230,8 @@ fn fewer_than_sixteen_octets() {
     let frame = load("enquire_link");
     for n in 0..16 {
         let err = Pdu::parse(&frame[..n]).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::HeaderTruncated { len: n });
-        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
-        let reply = err.reply();
-        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
-        assert_eq!(reply.sequence_number, 0);
+        let answer = (CommandStatus::ESME_RINVCMDLEN, CommandId::GENERIC_NACK, 0);
+        assert_answer(&err, ErrorKind::HeaderTruncated { len: n }, answer);
     }
 }
 
@@ -259,13 +247,9 @@ fn unknown_command_id() {
     ] {
         let frame = header(16, id, 0, 4242);
         let err = Pdu::parse(&frame).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::UnknownCommandId);
-        assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDID);
+        let answer = (CommandStatus::ESME_RINVCMDID, CommandId::GENERIC_NACK, 4242);
+        assert_answer(&err, ErrorKind::UnknownCommandId, answer);
         assert_eq!(err.command_id(), Some(CommandId(id)));
-        let reply = err.reply();
-        assert_eq!(reply.command_id, CommandId::GENERIC_NACK);
-        assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDID);
-        assert_eq!(reply.sequence_number, 4242);
     }
 }
 
@@ -329,22 +313,19 @@ fn invalid_dest_flag() {
     for flag in [0u8, 3, 0xFF] {
         // The first dest_flag follows number_of_dests.
         let err = submit_multi_error(1, flag);
-        assert_eq!(
-            err.kind(),
+        assert_answer(
+            &err,
             field_error(
                 Field::DestFlag,
                 FieldProblem::InvalidValue {
-                    value: u32::from(flag)
-                }
-            )
-        );
-        assert_eq!(
-            answer(&err),
+                    value: u32::from(flag),
+                },
+            ),
             (
                 CommandStatus::ESME_RINVDESTFLAG,
                 CommandId::SUBMIT_MULTI_RESP,
-                5
-            )
+                5,
+            ),
         );
     }
 }
@@ -385,14 +366,14 @@ fn broadcast_sm_missing_a_mandatory_tlv() {
     for tag in BROADCAST_SM_MANDATORY_TLVS {
         let bad = without_tlv(&frame, tlv_start, tag);
         let err = Pdu::parse(&bad).unwrap_err();
-        assert_eq!(err.kind(), tlv_error(tag, TlvProblem::Missing));
-        assert_eq!(
-            answer(&err),
+        assert_answer(
+            &err,
+            tlv_error(tag, TlvProblem::Missing),
             (
                 CommandStatus::ESME_RMISSINGTLV,
                 CommandId::BROADCAST_SM_RESP,
-                7
-            )
+                7,
+            ),
         );
         // Encoding refuses it too.
         let good = Pdu::parse(&frame).unwrap();
@@ -430,17 +411,14 @@ fn invalid_tlv_length_in_a_pdu() {
     frame.extend_from_slice(&[0, 2, 2, 2]);
     patch_len(&mut frame);
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 })
-    );
-    assert_eq!(
-        answer(&err),
+    assert_answer(
+        &err,
+        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 }),
         (
             CommandStatus::ESME_RINVTLVLEN,
             CommandId::DELIVER_SM_RESP,
-            2
-        )
+            2,
+        ),
     );
 }
 
@@ -449,17 +427,14 @@ fn missing_mandatory_field() {
     // submit_sm whose body stops after source_addr.
     let frame = with_body(CommandId::SUBMIT_SM, 11, b"\0\x01\x0112345\0");
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        field_error(Field::DestAddrTon, FieldProblem::Missing)
-    );
-    assert_eq!(
-        answer(&err),
+    assert_answer(
+        &err,
+        field_error(Field::DestAddrTon, FieldProblem::Missing),
         (
             CommandStatus::ESME_RINVCMDLEN,
             CommandId::SUBMIT_SM_RESP,
-            11
-        )
+            11,
+        ),
     );
 }
 
@@ -653,20 +628,17 @@ fn assert_number_of_dests(err: &Error, problem: FieldProblem) {
 #[test]
 fn number_of_dests_zero() {
     let err = submit_multi_error(0, 0);
-    assert_eq!(
-        err.kind(),
+    assert_answer(
+        &err,
         field_error(
             Field::NumberOfDests,
-            FieldProblem::InvalidValue { value: 0 }
-        )
-    );
-    assert_eq!(
-        answer(&err),
+            FieldProblem::InvalidValue { value: 0 },
+        ),
         (
             CommandStatus::ESME_RINVNUMDESTS,
             CommandId::SUBMIT_MULTI_RESP,
-            5
-        )
+            5,
+        ),
     );
 
     let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))

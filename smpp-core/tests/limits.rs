@@ -185,12 +185,15 @@ macro_rules! limits {
     };
 }
 
-/// A default body of type `$ty` with `$v` in `$field` (and the other
-/// fields given).
+/// A default body of type `$ty` with `$v` in `$field` (as a C-Octet
+/// String, or as it is after `=`), and the other fields given.
 macro_rules! with {
     ($ty:ident { $field:ident $(, $more:ident: $value:expr)* }, $v:expr) => {
+        with!($ty { $field = s($v) $(, $more: $value)* })
+    };
+    ($ty:ident { $field:ident = $v:expr $(, $more:ident: $value:expr)* }) => {
         $ty {
-            $field: s($v),
+            $field: $v,
             $($more: $value,)*
             ..Default::default()
         }
@@ -455,25 +458,17 @@ times! {
     deliver_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
         |v| emit(Body::DeliverSm(with!(SubmitSm { validity_period }, v)));
     submit_multi_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::SubmitMulti(SubmitMulti { schedule_delivery_time: s(v), dest_address: one_dest(), ..Default::default() }));
+        |v| emit(Body::SubmitMulti(with!(SubmitMulti { schedule_delivery_time, dest_address: one_dest() }, v)));
     submit_multi_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::SubmitMulti(SubmitMulti { validity_period: s(v), dest_address: one_dest(), ..Default::default() }));
+        |v| emit(Body::SubmitMulti(with!(SubmitMulti { validity_period, dest_address: one_dest() }, v)));
     replace_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
         |v| emit(Body::ReplaceSm(with!(ReplaceSm { schedule_delivery_time }, v)));
     replace_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
         |v| emit(Body::ReplaceSm(with!(ReplaceSm { validity_period }, v)));
     broadcast_sm_schedule_delivery_time: ScheduleDeliveryTime, ESME_RINVSCHED,
-        |v| emit(Body::BroadcastSm(BroadcastSm {
-            schedule_delivery_time: s(v),
-            tlvs: Tlvs::parse(BROADCAST_TLVS).unwrap(),
-            ..Default::default()
-        }));
+        |v| emit(Body::BroadcastSm(with!(BroadcastSm { schedule_delivery_time, tlvs: broadcast_tlvs() }, v)));
     broadcast_sm_validity_period: ValidityPeriod, ESME_RINVEXPIRY,
-        |v| emit(Body::BroadcastSm(BroadcastSm {
-            validity_period: s(v),
-            tlvs: Tlvs::parse(BROADCAST_TLVS).unwrap(),
-            ..Default::default()
-        }));
+        |v| emit(Body::BroadcastSm(with!(BroadcastSm { validity_period, tlvs: broadcast_tlvs() }, v)));
     query_sm_resp_final_date: FinalDate, ESME_RUNKNOWNERR,
         |v| emit(Body::QuerySmResp(Some(with!(QuerySmResp { final_date }, v))));
 }
@@ -482,31 +477,14 @@ times! {
 #[test]
 fn short_message_limit() {
     for build in [
+        |m: &[u8]| emit(Body::SubmitSm(with!(SubmitSm { short_message = m }))),
+        |m: &[u8]| emit(Body::DeliverSm(with!(SubmitSm { short_message = m }))),
         |m: &[u8]| {
-            emit(Body::SubmitSm(SubmitSm {
-                short_message: m,
-                ..Default::default()
-            }))
+            emit(Body::SubmitMulti(
+                with!(SubmitMulti { short_message = m, dest_address: one_dest() }),
+            ))
         },
-        |m: &[u8]| {
-            emit(Body::DeliverSm(SubmitSm {
-                short_message: m,
-                ..Default::default()
-            }))
-        },
-        |m: &[u8]| {
-            emit(Body::SubmitMulti(SubmitMulti {
-                short_message: m,
-                dest_address: one_dest(),
-                ..Default::default()
-            }))
-        },
-        |m: &[u8]| {
-            emit(Body::ReplaceSm(ReplaceSm {
-                short_message: m,
-                ..Default::default()
-            }))
-        },
+        |m: &[u8]| emit(Body::ReplaceSm(with!(ReplaceSm { short_message = m }))),
     ] {
         let max = [0u8; 255];
         let frame = build(&max).unwrap();

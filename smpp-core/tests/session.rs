@@ -7,7 +7,7 @@ mod common;
 use core::time::Duration;
 
 use common::encode;
-use common::session::{events, header, message_id, no_timers, submit};
+use common::session::{Link, events, header, message_id, no_timers, submit};
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
     Session, SessionError, SessionState, Timers, Version,
@@ -55,29 +55,15 @@ fn handled<'a>(s: &mut S, frame: &'a [u8], now: Millis) -> Pdu<&'a [u8]> {
         .expect("a PDU for the application")
 }
 
-/// Hands every frame queued by `from` to `to`; returns the frames.
-fn pump(from: &mut S, to: &mut S, now: Millis) -> Vec<Vec<u8>> {
-    let frames = drain(from);
-    for frame in &frames {
-        to.handle_frame(frame, now).unwrap();
-    }
-    frames
+/// [`drain`] as a [`Link`] takes frames.
+fn take(s: &mut S, _now: Millis) -> Vec<Vec<u8>> {
+    drain(s)
 }
 
-/// An ESME and an MC.
-struct Link {
-    esme: S,
-    mc: S,
-    now: Millis,
-}
-
-impl Link {
-    fn new(esme: Config, mc: Config) -> Self {
-        Self {
-            esme: Session::new(esme, T0),
-            mc: Session::new(mc, T0),
-            now: T0,
-        }
+impl Link<Fixed<8, 4096>> {
+    /// Unbound sessions of `esme` and `mc`, opened at [`T0`].
+    fn unbound(esme: Config, mc: Config) -> Self {
+        Self::new(esme, mc, T0, take)
     }
 
     /// Bound as `bind_type`, with both event queues empty.
@@ -107,37 +93,7 @@ impl Link {
     }
 
     fn bound_with(esme: Config, mc: Config) -> Self {
-        let mut link = Self::new(esme, mc);
-        let seq = link.esme.bind(link.now).unwrap();
-        link.esme_to_mc();
-        let bind = link.esme.config().bind_type();
-        assert!(matches!(
-            events(&mut link.mc)[..],
-            [Event::BindRequest { sequence_number, bind_type, .. }]
-                if sequence_number == seq && bind_type == bind
-        ));
-        link.mc
-            .accept_bind(CommandStatus::ESME_ROK, link.now)
-            .unwrap();
-        link.mc_to_esme();
-        assert_eq!(
-            events(&mut link.esme),
-            [Event::BindResult {
-                bind_type: bind,
-                command_status: CommandStatus::ESME_ROK
-            }]
-        );
-        assert_eq!(link.esme.state(), bind.bound_state());
-        assert_eq!(link.mc.state(), bind.bound_state());
-        link
-    }
-
-    fn esme_to_mc(&mut self) -> Vec<Vec<u8>> {
-        pump(&mut self.esme, &mut self.mc, self.now)
-    }
-
-    fn mc_to_esme(&mut self) -> Vec<Vec<u8>> {
-        pump(&mut self.mc, &mut self.esme, self.now)
+        Self::unbound(esme, mc).bind()
     }
 
     /// Moves time to `at` and lets both sides handle their timers.
@@ -177,7 +133,7 @@ fn bind_reports_the_negotiated_version_and_the_mc_system_id() {
             false,
         ),
     ] {
-        let mut link = Link::new(
+        let mut link = Link::unbound(
             esme_config(BindType::Transmitter).with_interface_version(esme_version),
             mc_config().with_interface_version(mc_version),
         );
@@ -214,7 +170,7 @@ fn bind_reports_the_negotiated_version_and_the_mc_system_id() {
 
 #[test]
 fn a_refused_bind_leaves_the_session_open_for_another_try() {
-    let mut link = Link::new(
+    let mut link = Link::unbound(
         esme_config(BindType::Receiver).with_timers(no_timers()),
         mc_config().with_timers(no_timers()),
     );
@@ -973,7 +929,7 @@ fn the_inactivity_timer_unbinds() {
 
 #[test]
 fn outbind_asks_the_esme_to_bind_under_v50() {
-    let mut link = Link::new(
+    let mut link = Link::unbound(
         esme_config(BindType::Receiver)
             .with_interface_version(InterfaceVersion::V50)
             .with_timers(no_timers()),

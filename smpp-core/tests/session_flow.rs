@@ -8,7 +8,7 @@ mod common;
 use core::time::Duration;
 
 use common::encode;
-use common::session::{events, header, message_id, no_timers, submit};
+use common::session::{Link, events, header, message_id, no_timers, submit};
 #[cfg(feature = "alloc")]
 use smpp_core::session::Heap;
 use smpp_core::session::{
@@ -37,65 +37,26 @@ fn drain<S: Storage>(s: &mut Session<S>, now: Millis) -> Vec<Vec<u8>> {
     frames_of(&bytes)
 }
 
-/// An ESME and an MC bound to each other.
-struct Link<S: Storage> {
-    esme: Session<S>,
-    mc: Session<S>,
-    now: Millis,
-}
-
-impl<S: Storage> Link<S> {
-    /// Bound as `bind_type`, each side's configuration (no timer but the
-    /// response timer) changed by `esme` and `mc`.
-    fn bound(
-        bind_type: BindType,
-        esme: impl FnOnce(Config) -> Config,
-        mc: impl FnOnce(Config) -> Config,
-    ) -> Self {
-        let mut link = Self {
-            esme: Session::new(esme(Config::esme(bind_type).with_timers(no_timers())), T0),
-            mc: Session::new(mc(Config::mc().with_timers(no_timers())), T0),
-            now: T0,
-        };
-        link.esme.bind(T0).unwrap();
-        link.esme_to_mc();
-        assert!(matches!(
-            events(&mut link.mc)[..],
-            [Event::BindRequest { .. }]
-        ));
-        link.mc.accept_bind(CommandStatus::ESME_ROK, T0).unwrap();
-        link.mc_to_esme();
-        assert!(matches!(
-            events(&mut link.esme)[..],
-            [Event::BindResult { .. }]
-        ));
-        link
-    }
-
-    fn esme_to_mc(&mut self) -> Vec<Vec<u8>> {
-        let frames = drain(&mut self.esme, self.now);
-        for frame in &frames {
-            self.mc.handle_frame(frame, self.now).unwrap();
-        }
-        frames
-    }
-
-    fn mc_to_esme(&mut self) -> Vec<Vec<u8>> {
-        let frames = drain(&mut self.mc, self.now);
-        for frame in &frames {
-            self.esme.handle_frame(frame, self.now).unwrap();
-        }
-        frames
-    }
+/// An ESME and an MC bound as `bind_type`, each side's configuration (no
+/// timer but the response timer) changed by `esme` and `mc`; frames are
+/// taken by [`drain`].
+fn bound<S: Storage>(
+    bind_type: BindType,
+    esme: impl FnOnce(Config) -> Config,
+    mc: impl FnOnce(Config) -> Config,
+) -> Link<S> {
+    let esme = esme(Config::esme(bind_type).with_timers(no_timers()));
+    let mc = mc(Config::mc().with_timers(no_timers()));
+    Link::new(esme, mc, T0, drain).bind()
 }
 
 fn transceivers() -> Link<Fixed<8, 4096>> {
-    Link::bound(BindType::Transceiver, |c| c, |c| c)
+    bound(BindType::Transceiver, |c| c, |c| c)
 }
 
 #[test]
 fn a_full_inbound_window_waits_and_loses_nothing() {
-    let mut link: Link<Fixed<8, 4096>> = Link::bound(
+    let mut link: Link<Fixed<8, 4096>> = bound(
         BindType::Transmitter,
         |c| c.with_window(4),
         |c| c.with_inbound_window(2),
@@ -149,7 +110,7 @@ fn a_full_inbound_window_waits_and_loses_nothing() {
 
 #[test]
 fn refusing_beyond_the_inbound_window_is_asked_for() {
-    let mut link: Link<Fixed<8, 4096>> = Link::bound(
+    let mut link: Link<Fixed<8, 4096>> = bound(
         BindType::Receiver,
         |c| {
             c.with_inbound_window(1)
@@ -173,7 +134,7 @@ fn refusing_beyond_the_inbound_window_is_asked_for() {
 
 #[test]
 fn the_inbound_window_is_not_the_window() {
-    let mut link: Link<Fixed<8, 4096>> = Link::bound(
+    let mut link: Link<Fixed<8, 4096>> = bound(
         BindType::Transceiver,
         |c| c.with_window(1).with_inbound_window(6),
         |c| c.with_window(8),
@@ -277,7 +238,7 @@ fn a_peer_that_stops_reading_is_closed_by_the_write_timer() {
 
 #[test]
 fn the_write_timer_may_differ_from_the_response_timer() {
-    let mut link: Link<Fixed<8, 4096>> = Link::bound(
+    let mut link: Link<Fixed<8, 4096>> = bound(
         BindType::Transceiver,
         |c| {
             c.with_timers(Timers {
@@ -299,7 +260,7 @@ fn timers_that_send_wait_for_room_instead_of_coming_due() {
         write_timer: Some(Duration::from_secs(60)),
         ..no_timers()
     };
-    let mut link: Link<Fixed<8, 256>> = Link::bound(
+    let mut link: Link<Fixed<8, 256>> = bound(
         BindType::Transceiver,
         |c| c.with_timers(timers).with_window(8),
         |c| c.with_timers(super_quiet()),
@@ -514,7 +475,7 @@ fn deliver<S: Storage>(from: &mut Session<S>, to: &mut Session<S>, now: Millis) 
 #[cfg(feature = "alloc")]
 #[test]
 fn heap_storage_runs_a_wide_window() {
-    let mut link: Link<Heap<512, { 1 << 20 }>> = Link::bound(
+    let mut link: Link<Heap<512, { 1 << 20 }>> = bound(
         BindType::Transceiver,
         |c| c.with_window(512),
         |c| c.with_inbound_window(512),
@@ -559,8 +520,7 @@ fn heap_storage_runs_a_wide_window() {
 #[cfg(feature = "alloc")]
 #[test]
 fn heap_storage_refuses_past_its_transmit_capacity() {
-    let mut link: Link<Heap<64, 1024>> =
-        Link::bound(BindType::Transceiver, |c| c.with_window(64), |c| c);
+    let mut link: Link<Heap<64, 1024>> = bound(BindType::Transceiver, |c| c.with_window(64), |c| c);
     let mut queued = 0;
     let err = loop {
         match link.esme.send_request(submit("fill"), 0, link.now) {

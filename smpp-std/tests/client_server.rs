@@ -6,7 +6,6 @@
 #[path = "common/server.rs"]
 mod server;
 
-use core::future::Future;
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
@@ -28,16 +27,10 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, response_timer_only, unbind_and_stop, until};
+use server::{Running, bounded, response_timer_only, unbind_and_stop, until};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
-const LIMIT: Duration = Duration::from_secs(30);
-
-async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    timeout(LIMIT, test).await.expect("the test hung")
-}
-
 /// The ESME `esme`/`secret`.
 fn esme(bind_type: BindType) -> Config {
     Config::esme(bind_type)

@@ -8,7 +8,6 @@
 #[path = "common/server.rs"]
 mod server;
 
-use core::future::Future;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
@@ -21,15 +20,8 @@ use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
 use tokio::sync::broadcast;
-use tokio::time::timeout;
 
-use server::Running;
-
-async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    timeout(Duration::from_secs(30), test)
-        .await
-        .expect("the test hung")
-}
+use server::{Running, bounded};
 
 fn quick() -> Backoff {
     Backoff {

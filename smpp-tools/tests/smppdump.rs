@@ -4,7 +4,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run, wire};
+use dump::{lines, objects, run, run_ok, wire};
 
 use core::fmt::Write as _;
 use std::process::Command;
@@ -137,13 +137,7 @@ fn every_vector_decodes_and_encodes_back() {
         };
         writeln!(input, "{line}  # {name}").unwrap();
     }
-    let out = run(&[], &input);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json_lines = lines(&out);
+    let json_lines = lines(&run_ok(&[], &input));
     assert_eq!(json_lines.len(), vectors.len());
 
     let mut decoded = Vec::new();
@@ -191,10 +185,7 @@ fn every_vector_decodes_and_encodes_back() {
 /// Checks that `--encode` turns the JSON lines `input` into the octets of
 /// `vectors`, one line each, all lines succeeding; `what` names the input.
 fn encodes_to_the_vectors(input: &str, vectors: &[(String, Vec<u8>)], what: &str) {
-    let out = run(&["--encode"], input);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{what}: {stdout}");
-    let hex = lines(&out);
+    let hex = lines(&run_ok(&["--encode"], input));
     assert_eq!(hex.len(), vectors.len(), "{what}");
     for ((name, bytes), h) in vectors.iter().zip(&hex) {
         assert_eq!(*h, common::to_hex(bytes), "{name} ({what})");
@@ -203,49 +194,40 @@ fn encodes_to_the_vectors(input: &str, vectors: &[(String, Vec<u8>)], what: &str
 
 #[test]
 fn bad_lines_report_and_the_rest_goes_on() {
-    let vectors = common::vectors();
-    let get = |n: &str| common::to_hex(&vectors.iter().find(|(v, _)| v == n).unwrap().1);
     // submit_sm with sequence 0x1234 whose source_addr has no NUL.
     let bad_pdu = "00000031000000040000000000001234000101393939393939393939393939393939393939393939393939393939393939";
     let input = format!(
         "{}\n{bad_pdu}\n# comment\nzz\n{}\n",
-        get("enquire_link"),
-        get("submit_sm")
+        vector_hex("enquire_link"),
+        vector_hex("submit_sm")
     );
-    let got = lines(&run_failing(&[], &input, 4));
-    let first: Value = serde_json::from_str(&got[0]).unwrap();
-    assert_eq!(first["command"], "enquire_link");
-    let err: Value = serde_json::from_str(&got[1]).unwrap();
+    let got = objects(&run_failing(&[], &input, 4));
+    assert_eq!(got[0]["command"], "enquire_link");
+    let err = &got[1];
     assert_eq!(err["line"], 2);
     assert_eq!(err["command_status"], 0x0A); // ESME_RINVSRCADR
     assert!(
         err["error"].as_str().unwrap().contains("source_addr"),
         "{err}"
     );
-    let not_hex: Value = serde_json::from_str(&got[2]).unwrap();
-    assert_eq!(not_hex["line"], 4);
-    assert!(not_hex["command_status"].is_null());
-    let last: Value = serde_json::from_str(&got[3]).unwrap();
-    assert_eq!(last["command"], "submit_sm");
-    assert_eq!(last["sequence_number"], 20456);
+    assert_eq!(got[2]["line"], 4);
+    assert!(got[2]["command_status"].is_null());
+    assert_eq!(got[3]["command"], "submit_sm");
+    assert_eq!(got[3]["sequence_number"], 20456);
 
     // An impossible command_length answers ESME_RINVCMDLEN.
     let out = run(&[], "0000000f0000001500000000000000\n");
     assert_eq!(out.status.code(), Some(1));
-    let err: Value = serde_json::from_str(&lines(&out)[0]).unwrap();
-    assert_eq!(err["command_status"], 0x02);
+    assert_eq!(objects(&out)[0]["command_status"], 0x02);
 
     // All good: exit code 0.
-    let out = run(&[], format!("{}\n", get("unbind")));
-    assert_eq!(out.status.code(), Some(0));
+    run_ok(&[], format!("{}\n", vector_hex("unbind")));
 }
 
 #[test]
 fn encode_computes_derived_lengths_and_checks_given_ones() {
     let json = r#"{"command":"submit_sm","sequence_number":7,"body":{"service_type":"","source_addr_ton":1,"source_addr_npi":1,"source_addr":"40404","dest_addr_ton":1,"dest_addr_npi":1,"destination_addr":"44951361920","esm_class":0,"protocol_id":0,"priority_flag":0,"schedule_delivery_time":"","validity_period":"","registered_delivery":1,"replace_if_present_flag":0,"data_coding":0,"sm_default_msg_id":0,"short_message":"4869"},"tlvs":[{"name":"sar_msg_ref_num","value":1}]}"#;
-    let out = run(&["--encode"], format!("{json}\n"));
-    assert!(out.status.success(), "{:?}", lines(&out));
-    let hex = &lines(&out)[0];
+    let hex = &lines(&run_ok(&["--encode"], format!("{json}\n")))[0];
     let bytes = common::hex(hex);
     let pdu = smpp_core::Pdu::parse(&bytes).unwrap();
     assert_eq!(pdu.sequence_number, 7);
@@ -337,11 +319,10 @@ fn encode_refuses_a_key_given_twice() {
 
 #[test]
 fn a_line_that_is_not_utf8_fails_alone() {
-    let get = |n: &str| common::to_hex(&vector(n));
     // Decoding: a good line, a Latin-1 line, a good line (CRLF endings).
-    let mut input = format!("{}\r\n", get("enquire_link")).into_bytes();
+    let mut input = format!("{}\r\n", vector_hex("enquire_link")).into_bytes();
     input.extend_from_slice(b"0000 \xe9\xff 10\r\n");
-    input.extend_from_slice(format!("{}\r\n", get("unbind")).as_bytes());
+    input.extend_from_slice(format!("{}\r\n", vector_hex("unbind")).as_bytes());
     let got = objects(&run_failing(&[], &input, 3));
     assert_eq!(got[0]["command"], "enquire_link");
     assert_eq!(got[1]["line"], 2);
@@ -354,16 +335,16 @@ fn a_line_that_is_not_utf8_fails_alone() {
 
     // Encoding: the same between two JSON lines; the last line has no
     // line ending.
-    let json = lines(&run(&[], format!("{}\n", get("unbind"))))[0].clone();
+    let json = lines(&run(&[], format!("{}\n", vector_hex("unbind"))))[0].clone();
     let mut input = format!("{json}\n").into_bytes();
     input.extend_from_slice(b"{\"command\":\"unbind\xc3\"}\n");
     input.extend_from_slice(json.as_bytes());
     let got = lines(&run_failing(&["--encode"], &input, 3));
-    assert_eq!(got[0], get("unbind"));
+    assert_eq!(got[0], vector_hex("unbind"));
     let err: Value = serde_json::from_str(&got[1]).unwrap();
     assert_eq!(err["line"], 2);
     assert!(err["command_status"].is_null());
-    assert_eq!(got[2], get("unbind"));
+    assert_eq!(got[2], vector_hex("unbind"));
 }
 
 /// Runs `smppdump` with `args` on `input`, of which some line fails
@@ -387,9 +368,14 @@ fn input_file(name: &str, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn several_files_name_the_file_and_count_lines_per_file() {
-    let get = |n: &str| common::to_hex(&vector(n));
-    let first = input_file("first.hex", &format!("zz\n{}\n", get("enquire_link")));
-    let second = input_file("second.hex", &format!("# c\n{}\n0000000f\n", get("unbind")));
+    let first = input_file(
+        "first.hex",
+        &format!("zz\n{}\n", vector_hex("enquire_link")),
+    );
+    let second = input_file(
+        "second.hex",
+        &format!("# c\n{}\n0000000f\n", vector_hex("unbind")),
+    );
     let (a, b) = (first.to_str().unwrap(), second.to_str().unwrap());
 
     let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
@@ -444,13 +430,12 @@ fn several_files_name_the_file_and_count_lines_per_file() {
 
 #[test]
 fn a_line_too_long_fails_alone() {
-    let get = |n: &str| common::to_hex(&vector(n));
     // 4 MiB of hex digits is the most a line may hold; one more fails.
     let most = "0".repeat(4 << 20);
     let input = format!(
         "{}\n{most}\n{most}0\n{}\n{most}00",
-        get("enquire_link"),
-        get("unbind")
+        vector_hex("enquire_link"),
+        vector_hex("unbind")
     );
     let got = objects(&run_failing(&[], &input, 5));
     assert_eq!(got[0]["command"], "enquire_link");
@@ -466,12 +451,11 @@ fn a_line_too_long_fails_alone() {
 
 #[test]
 fn a_dash_among_files_reads_standard_input() {
-    let get = |n: &str| common::to_hex(&vector(n));
-    let file = input_file("one.hex", &format!("{}\n", get("enquire_link")));
+    let file = input_file("one.hex", &format!("{}\n", vector_hex("enquire_link")));
     let file = file.to_str().unwrap();
     let got = objects(&run_failing(
         &[file, "-"],
-        format!("# stdin\n{}\nzz\n", get("unbind")),
+        format!("# stdin\n{}\nzz\n", vector_hex("unbind")),
         3,
     ));
     assert_eq!(got[0]["command"], "enquire_link");
@@ -488,24 +472,14 @@ fn keys_of(v: &Value) -> Vec<&str> {
 
 /// Every golden vector's JSON with `edit` applied (given the vector's
 /// octets) encodes to the vector's octets.
-fn encode_edited(edit: impl Fn(&mut Value, &[u8])) {
+fn encode_edited(what: &str, edit: impl Fn(&mut Value, &[u8])) {
     let vectors = common::vectors();
-    let input: String = vectors
-        .iter()
-        .map(|(_, b)| common::to_hex(b) + "\n")
-        .collect();
-    let mut docs = objects(&run(&[], &input));
+    let mut docs = dump(&vectors.iter().map(|(_, b)| b).collect::<Vec<_>>());
     for (v, (_, bytes)) in docs.iter_mut().zip(&vectors) {
         edit(v, bytes);
     }
     let input: String = docs.iter().map(|v| v.to_string() + "\n").collect();
-    let out = run(&["--encode"], &input);
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
-    let got = lines(&out);
-    assert_eq!(got.len(), vectors.len());
-    for ((name, bytes), hex) in vectors.iter().zip(&got) {
-        assert_eq!(*hex, common::to_hex(bytes), "{name}");
-    }
+    encodes_to_the_vectors(&input, &vectors, what);
 }
 
 /// The TLV maps of a PDU's JSON.
@@ -543,16 +517,16 @@ fn strip_derived_lengths(v: &mut Value) {
 #[test]
 fn every_vector_encodes_with_derived_lengths_given_or_left_out() {
     // Given and right: the same octets.
-    encode_edited(derived_lengths_given);
+    encode_edited("lengths given", derived_lengths_given);
     // Every one left out: the same octets.
-    encode_edited(|v, wire| {
+    encode_edited("lengths left out", |v, wire| {
         derived_lengths_given(v, wire);
         strip_derived_lengths(v);
         assert!(v.get("command_length").is_none());
     });
     // And a wrong one is refused.
     let sar = vector("submit_sm_sar_tlvs");
-    let mut v = objects(&run(&[], format!("{}\n", common::to_hex(&sar))))[0].clone();
+    let mut v = dump(&[&sar]).remove(0);
     derived_lengths_given(&mut v, &sar);
     v["tlvs"][0]["length"] = Value::from(3);
     let err = &objects(&run(&["--encode"], format!("{v}\n")))[0];
@@ -565,7 +539,7 @@ fn every_vector_encodes_with_derived_lengths_given_or_left_out() {
 #[test]
 fn every_vector_encodes_with_tlvs_given_by_value_only() {
     let typed = core::cell::Cell::new(0);
-    encode_edited(|v, _| {
+    encode_edited("values only", |v, _| {
         strip_derived_lengths(v);
         for t in tlv_maps(v) {
             // Every TLV with a typed value loses its raw octets.
@@ -582,9 +556,7 @@ fn every_vector_encodes_with_tlvs_given_by_value_only() {
 fn tlv_names_and_integer_values() {
     // `dest_port` (v5.0) names 0x020B, which prints as destination_port.
     let json = r#"{"command":"data_sm","sequence_number":1,"body":{"service_type":"","source_addr_ton":0,"source_addr_npi":0,"source_addr":"","dest_addr_ton":0,"dest_addr_npi":0,"destination_addr":"","esm_class":0,"registered_delivery":0,"data_coding":0},"tlvs":[{"name":"dest_port","value":2948},{"name":"dest_addr_np_country","value":44},{"name":"dest_addr_np_country","value":44,"length":5}]}"#;
-    let out = run(&["--encode"], format!("{json}\n"));
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
-    let hex = &lines(&out)[0];
+    let hex = &lines(&run_ok(&["--encode"], format!("{json}\n")))[0];
     assert!(
         hex.ends_with("020b00020b84061300012c06130005000000002c"),
         "{hex}"
@@ -603,14 +575,10 @@ fn tlv_names_and_integer_values() {
 
 #[test]
 fn pretty_prints_fields_and_tlvs() {
-    let vectors = common::vectors();
-    let sar = &vectors
-        .iter()
-        .find(|(n, _)| n == "submit_sm_sar_tlvs")
-        .unwrap()
-        .1;
-    let out = run(&["--pretty"], format!("{}\n", common::to_hex(sar)));
-    assert!(out.status.success());
+    let out = run_ok(
+        &["--pretty"],
+        format!("{}\n", vector_hex("submit_sm_sar_tlvs")),
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("submit_sm "), "{text}");
     assert!(text.contains("  source_addr: \"INFO\"\n"), "{text}");
@@ -721,9 +689,7 @@ fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
     let len = u32::try_from(frame.len()).unwrap();
     frame[..4].copy_from_slice(&len.to_be_bytes());
 
-    let out = run(&[], format!("{}\n", common::to_hex(&frame)));
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
-    let mut v = objects(&out).remove(0);
+    let mut v = dump(&[&frame]).remove(0);
     let got = v["tlvs"].as_array().unwrap();
     assert_eq!(got.len(), tlvs.len());
     for (t, (tag, name, value)) in got.iter().zip(&tlvs) {
@@ -758,20 +724,18 @@ fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
         }
     }
     v.as_object_mut().unwrap().remove("content");
-    let out = run(&["--encode"], format!("{v}\n"));
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let out = run_ok(&["--encode"], format!("{v}\n"));
     assert_eq!(lines(&out), [common::to_hex(&frame)]);
 }
 
 #[test]
 fn encode_writes_a_tlv_from_hex_when_both_are_given() {
     let sar = vector("submit_sm_sar_tlvs");
-    let mut v = objects(&run(&[], format!("{}\n", common::to_hex(&sar))))[0].clone();
+    let mut v = dump(&[&sar]).remove(0);
     // `value` says 7, `hex` the vector's 0x0042: the octets are the hex.
     assert_eq!(v["tlvs"][0]["hex"], "0042");
     v["tlvs"][0]["value"] = json!(7);
-    let out = run(&["--encode"], format!("{v}\n"));
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let out = run_ok(&["--encode"], format!("{v}\n"));
     assert_eq!(lines(&out), [common::to_hex(&sar)]);
     // Without `hex`, the value is written.
     v["tlvs"][0].as_object_mut().unwrap().remove("hex");
@@ -809,34 +773,28 @@ fn user_data(ies: &[Ie<'_>], rest: &[u8]) -> Vec<u8> {
 }
 
 /// Dumps frames (one hex line each); every line must decode.
-fn dump(frames: &[Vec<u8>]) -> Vec<Value> {
-    let input: String = frames.iter().map(|f| common::to_hex(f) + "\n").collect();
-    let out = run(&[], &input);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let got: Vec<Value> = lines(&out)
+fn dump(frames: &[impl AsRef<[u8]>]) -> Vec<Value> {
+    let input: String = frames
         .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|f| common::to_hex(f.as_ref()) + "\n")
         .collect();
+    let got = objects(&run_ok(&[], &input));
     assert_eq!(got.len(), frames.len());
     got
 }
 
 /// The `content` object of one frame.
 fn content_of(frame: &[u8]) -> Value {
-    dump(&[frame.to_vec()])[0]["content"].clone()
+    dump(&[frame])[0]["content"].clone()
 }
 
 fn vector(name: &str) -> Vec<u8> {
-    common::vectors()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .unwrap_or_else(|| panic!("no vector {name}"))
-        .1
+    common::load(name)
+}
+
+/// A vector as one line of hex.
+fn vector_hex(name: &str) -> String {
+    common::to_hex(&vector(name))
 }
 
 fn gsm(text: &str, tables: Tables) -> Vec<u8> {
@@ -1319,15 +1277,7 @@ fn content_data_sm_replace_sm_broadcast_sm() {
 #[test]
 fn encode_ignores_content_for_every_vector() {
     let vectors = common::vectors();
-    let input: String = vectors
-        .iter()
-        .map(|(_, b)| common::to_hex(b) + "\n")
-        .collect();
-    let decoded: Vec<Value> = lines(&run(&[], &input))
-        .iter()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(decoded.len(), vectors.len());
+    let decoded = dump(&vectors.iter().map(|(_, b)| b).collect::<Vec<_>>());
     let with_content = decoded
         .iter()
         .filter(|v| v.get("content").is_some())
@@ -1356,11 +1306,10 @@ fn pretty_prints_content() {
     let input = format!(
         "{}\n{}\n{}\n",
         common::to_hex(&wire(&push)),
-        common::to_hex(&vector("deliver_sm_delivery_receipt")),
-        common::to_hex(&vector("enquire_link")),
+        vector_hex("deliver_sm_delivery_receipt"),
+        vector_hex("enquire_link"),
     );
-    let out = run(&["--pretty"], &input);
-    assert!(out.status.success());
+    let out = run_ok(&["--pretty"], &input);
     let text = String::from_utf8(out.stdout).unwrap();
     for expected in [
         "  content:\n    udh:\n      - iei 0x05 [0b8423f0]\n    port: dest: 2948, src: 9200\n",
@@ -1430,9 +1379,7 @@ fn vendor_command_ids_decode_raw_and_encode_back() {
         "0000001080010200000000000000000a",
         "0000001400000777000000080000000bdeadbeef",
     ];
-    let out = run(&[], format!("{}\n", lines_in.join("\n")));
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
-    let decoded = objects(&out);
+    let decoded = objects(&run_ok(&[], format!("{}\n", lines_in.join("\n"))));
     assert_eq!(decoded.len(), 3);
     assert_eq!(
         decoded[0],
@@ -1449,13 +1396,11 @@ fn vendor_command_ids_decode_raw_and_encode_back() {
 
     // Back to the same octets.
     let json_lines: Vec<String> = decoded.iter().map(Value::to_string).collect();
-    let out = run(&["--encode"], format!("{}\n", json_lines.join("\n")));
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
+    let out = run_ok(&["--encode"], format!("{}\n", json_lines.join("\n")));
     assert_eq!(lines(&out), lines_in);
 
     // --pretty names no command but still shows the id.
-    let out = run(&["--pretty"], format!("{}\n", lines_in[0]));
-    assert_eq!(out.status.code(), Some(0));
+    let out = run_ok(&["--pretty"], format!("{}\n", lines_in[0]));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("0x00010200"), "{text}");
     assert!(text.contains("61626300"), "{text}");

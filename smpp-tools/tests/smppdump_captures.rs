@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use serde_json::{Value, json};
 
 mod dump;
-use dump::{objects, run};
+use dump::{objects, run, run_ok};
 
 fn capture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -462,13 +462,7 @@ fn standard_input_several_files_and_encode() {
     // PDUs.
     let (_, lines) = dump(&[reorder]);
     let input: String = lines.iter().map(|v| v.to_string() + "\n").collect();
-    let out = run(&["--encode"], input.as_bytes());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let out = run_ok(&["--encode"], input.as_bytes());
     let back = run(&[], &out.stdout);
     let back = objects(&back);
     assert_eq!(back.len(), lines.len());

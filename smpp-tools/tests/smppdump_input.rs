@@ -5,7 +5,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run, wire};
+use dump::{lines, objects, run, run_ok, wire};
 
 use core::fmt::Write as _;
 use std::process::Output;
@@ -119,9 +119,7 @@ fn prefixes_separators_and_comments() {
         common::to_hex(&link),
         words.join(",")
     );
-    let out = run(&[], &input);
-    assert_eq!(out.status.code(), Some(0), "{:?}", lines(&out));
-    let got = objects(&out);
+    let got = objects(&run_ok(&[], &input));
     assert_eq!(got.len(), 4);
     assert_eq!(got[0]["command"], "submit_sm");
     assert_eq!(got[0]["body"]["destination_addr"], "44951361920");

@@ -2,7 +2,8 @@
 
 use core::time::Duration;
 
-use smpp_core::session::{Event, Session, Storage, Timers};
+use smpp_core::CommandStatus;
+use smpp_core::session::{Config, Event, Millis, Session, Storage, Timers};
 use smpp_core::{Body, COctet, Header, SubmitSm, SubmitSmResp, Tlvs};
 
 /// No timer but the response timer (10 s).
@@ -41,4 +42,77 @@ pub(crate) fn message_id(id: &str) -> Body<&[u8]> {
         message_id: COctet::from(id),
         tlvs: Tlvs::EMPTY,
     }))
+}
+
+/// An ESME and an MC engine wired to each other in memory: what one side
+/// transmits (taken from it by `take`), the other handles, at `now`.
+pub(crate) struct Link<S: Storage> {
+    pub(crate) esme: Session<S>,
+    pub(crate) mc: Session<S>,
+    pub(crate) now: Millis,
+    take: fn(&mut Session<S>, Millis) -> Vec<Vec<u8>>,
+}
+
+impl<S: Storage> Link<S> {
+    /// Sessions of `esme` and `mc` opened at `now`, not bound; `take` takes
+    /// the frames a side has queued, one each.
+    pub(crate) fn new(
+        esme: Config,
+        mc: Config,
+        now: Millis,
+        take: fn(&mut Session<S>, Millis) -> Vec<Vec<u8>>,
+    ) -> Self {
+        Self {
+            esme: Session::new(esme, now),
+            mc: Session::new(mc, now),
+            now,
+            take,
+        }
+    }
+
+    /// Binds the ESME as its configuration says: the MC is asked for that
+    /// bind type and accepts it, both sides end bound, with both event
+    /// queues empty.
+    pub(crate) fn bind(mut self) -> Self {
+        let seq = self.esme.bind(self.now).unwrap();
+        self.esme_to_mc();
+        let bind = self.esme.config().bind_type();
+        assert!(matches!(
+            events(&mut self.mc)[..],
+            [Event::BindRequest { sequence_number, bind_type, .. }]
+                if sequence_number == seq && bind_type == bind
+        ));
+        self.mc
+            .accept_bind(CommandStatus::ESME_ROK, self.now)
+            .unwrap();
+        self.mc_to_esme();
+        assert_eq!(
+            events(&mut self.esme),
+            [Event::BindResult {
+                bind_type: bind,
+                command_status: CommandStatus::ESME_ROK
+            }]
+        );
+        assert_eq!(self.esme.state(), bind.bound_state());
+        assert_eq!(self.mc.state(), bind.bound_state());
+        self
+    }
+
+    /// Hands every frame the ESME queued to the MC; returns the frames.
+    pub(crate) fn esme_to_mc(&mut self) -> Vec<Vec<u8>> {
+        let frames = (self.take)(&mut self.esme, self.now);
+        for frame in &frames {
+            self.mc.handle_frame(frame, self.now).unwrap();
+        }
+        frames
+    }
+
+    /// Hands every frame the MC queued to the ESME; returns the frames.
+    pub(crate) fn mc_to_esme(&mut self) -> Vec<Vec<u8>> {
+        let frames = (self.take)(&mut self.mc, self.now);
+        for frame in &frames {
+            self.esme.handle_frame(frame, self.now).unwrap();
+        }
+        frames
+    }
 }

@@ -82,9 +82,9 @@ pub(crate) async fn unbind_and_stop<H: Handler>(esme: &Handle, server: Running<H
     server.stop().await
 }
 
-/// Runs `test`, failing if it takes more than 20 seconds.
+/// Runs `test`, failing if it takes more than 30 seconds.
 pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), test)
+    tokio::time::timeout(Duration::from_secs(30), test)
         .await
         .expect("the test hung")
 }

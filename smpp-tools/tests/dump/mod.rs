@@ -25,6 +25,13 @@ pub(crate) fn run(args: &[&str], input: impl AsRef<[u8]>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `smppdump` as [`run`] does; it must succeed (exit code 0).
+pub(crate) fn run_ok(args: &[&str], input: impl AsRef<[u8]>) -> Output {
+    let out = run(args, input);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {:?}", lines(&out));
+    out
+}
+
 /// The octets of a PDU, owned or borrowed: exactly its `encoded_len`.
 pub(crate) fn wire<B: AsRef<[u8]>>(pdu: &smpp_core::Pdu<B>) -> Vec<u8> {
     let mut out = vec![0u8; pdu.encoded_len()];
