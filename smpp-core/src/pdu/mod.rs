@@ -58,6 +58,10 @@ macro_rules! body_codec {
             }
 
             /// The fields in wire order, for [`Emit`](crate::wire::emit::Emit).
+            // Inlined into the writer, whose cursor then stays in registers
+            // instead of being written back after every field.
+            #[allow(clippy::inline_always)]
+            #[inline(always)]
             pub(crate) fn encode<E: $crate::wire::emit::Emit>(&self, e: &mut E) {
                 $(body_field!(emit e, self, $kind, $($name $(= $arg)?),+);)+
             }

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::fields::CString;
+use crate::header::Header;
 use crate::wire::emit::Emit;
 
 pub(crate) struct Writer<'a> {
@@ -57,6 +58,27 @@ impl<'a> Writer<'a> {
         }
         Ok(self.len)
     }
+}
+
+/// Writes a PDU of `header.command_length` octets into the start of `out`:
+/// `header`, then what `body` emits. `None` if `out` is too small or the
+/// body is not `command_length - 16` octets long (nothing of use written).
+#[inline]
+pub(crate) fn write_pdu(
+    out: &mut [u8],
+    header: &Header,
+    body: impl FnOnce(&mut Writer<'_>),
+) -> Option<usize> {
+    let len = usize::try_from(header.command_length).ok()?;
+    let (head, rest) = out.get_mut(..len)?.split_first_chunk_mut::<16>()?;
+    *head = header.to_bytes();
+    let mut w = Writer {
+        rest,
+        len,
+        overflow: false,
+    };
+    body(&mut w);
+    (!w.overflow && w.rest.is_empty()).then_some(len)
 }
 
 impl Emit for Writer<'_> {
