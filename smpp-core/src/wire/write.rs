@@ -108,6 +108,20 @@ impl Emit for Writer<'_> {
         }
     }
 
+    /// The value, its NUL and the integers, in one write.
+    #[inline]
+    fn cstr_then<const N: usize>(&mut self, _: CString, value: &[u8], octets: [u8; N]) {
+        if let Some((head, ints)) = self
+            .take(value.len() + 1 + N)
+            .and_then(|dst| dst.split_last_chunk_mut::<N>())
+            && let Some((nul, dst)) = head.split_last_mut()
+        {
+            copy(dst, value);
+            *nul = 0;
+            *ints = octets;
+        }
+    }
+
     #[inline]
     fn rule(&mut self, _: impl FnOnce() -> Result<(), Error>) {}
 }
