@@ -23,6 +23,7 @@ pub(crate) trait Emit {
     fn cstr(&mut self, kind: CString, value: &[u8]);
 
     /// A C-Octet String field, then the Integer1 fields after it.
+    #[inline]
     fn cstr_then<const N: usize>(&mut self, kind: CString, value: &[u8], octets: [u8; N]) {
         self.cstr(kind, value);
         self.array(octets);
