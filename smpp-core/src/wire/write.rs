@@ -187,6 +187,24 @@ mod tests {
     }
 
     #[test]
+    fn a_string_and_the_integers_after_it_are_written_in_one_piece() {
+        let src: [u8; 64] = core::array::from_fn(|i| u8::try_from(i).unwrap() + 1);
+        for len in 0..=src.len() {
+            let needed = len + 4;
+            let mut out = [0xEE; 72];
+            let mut w = Writer::new(&mut out, needed).unwrap();
+            w.cstr_then(MESSAGE_ID, &src[..len], [0xA1, 0xA2, 0xA3]);
+            assert_eq!(w.finish(), Ok(needed), "length {len}");
+            assert_eq!(&out[..len], &src[..len], "length {len}");
+            assert_eq!(out[len..needed], [0, 0xA1, 0xA2, 0xA3], "length {len}");
+            assert!(out[needed..].iter().all(|&b| b == 0xEE));
+            let mut w = Writer::new(&mut out, needed - 1).unwrap();
+            w.cstr_then(MESSAGE_ID, &src[..len], [0xA1, 0xA2, 0xA3]);
+            assert!(w.finish().is_err(), "one octet short, length {len}");
+        }
+    }
+
+    #[test]
     fn a_write_past_the_declared_length_is_an_error_not_a_truncation() {
         let mut out = [0u8; 8];
         let mut w = Writer::new(&mut out, 4).unwrap();
