@@ -263,3 +263,31 @@ fn every_vector_encodes_to_its_octets() {
         assert_eq!(short.header(), Some(decoded.header()), "{name}");
     }
 }
+
+/// A `ValidPdu` whose storage `map` swapped for octets of another length
+/// (which `map` forbids) no longer matches its `command_length`: writing it
+/// is an error, into an exact buffer or one with room to spare, never a
+/// PDU cut short or run long.
+#[test]
+fn storage_of_another_length_is_an_error_not_a_wrong_pdu() {
+    let source: &[u8] = b"447700900001";
+    let parts = Parts {
+        deliver: false,
+        text: [Vec::new(), source.to_vec(), b"447700900123".to_vec()],
+        times: [Vec::new(), Vec::new()],
+        ints: [1; 11],
+        short_message: vec![b'x'; 160],
+        tlvs: Vec::new(),
+    };
+    let valid = ValidPdu::new(parts.pdu()).unwrap();
+    let len = valid.encoded_len();
+    let swaps: [&[u8]; 4] = [b"", b"4477", b"44770090000", b"4477009000012"];
+    for swap in swaps {
+        let mapped = valid.map(|s| if s == source { swap } else { s });
+        for room in [len, len + 1, len + 64] {
+            let mut out = vec![0xEE; room];
+            assert!(mapped.emit(&mut out).is_err(), "{swap:?} into {room}");
+            assert!(out[len..].iter().all(|&b| b == 0xEE), "wrote past the PDU");
+        }
+    }
+}

@@ -58,8 +58,12 @@ macro_rules! body_codec {
             }
 
             /// The fields in wire order, for [`Emit`](crate::wire::emit::Emit).
+            // Inlined into the writer, whose cursor then stays in registers
+            // instead of being written back after every field.
+            #[allow(clippy::inline_always)]
+            #[inline(always)]
             pub(crate) fn encode<E: $crate::wire::emit::Emit>(&self, e: &mut E) {
-                $(body_field!(emit e, self, $kind, $($name $(= $arg)?),+);)+
+                body_emit!(e, self, $($kind[$($name $(= $arg)?),+],)+);
             }
 
             /// Octets of the body on the wire.
@@ -85,6 +89,22 @@ macro_rules! body_codec {
                 w.finish()
             }
         }
+    };
+}
+
+/// The entries of [`body_codec!`] in wire order, for `Emit`: a C-Octet
+/// String and the Integer1 run after it go out as one write
+/// ([`Emit::cstr_then`]), any other entry by [`body_field!`].
+macro_rules! body_emit {
+    ($e:ident, $s:ident,) => {};
+    ($e:ident, $s:ident, cstr[$name:ident = $c:ident], int[$($int:ident = $f:ident),+],
+        $($rest:tt)*) => {
+        $e.cstr_then($c, $s.$name.as_bytes(), [$(u8::from($s.$int)),+]);
+        body_emit!($e, $s, $($rest)*);
+    };
+    ($e:ident, $s:ident, $kind:ident[$($name:ident $(= $arg:ident)?),+], $($rest:tt)*) => {
+        body_field!(emit $e, $s, $kind, $($name $(= $arg)?),+);
+        body_emit!($e, $s, $($rest)*);
     };
 }
 

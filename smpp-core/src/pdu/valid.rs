@@ -3,9 +3,12 @@
 
 use core::ops::Deref;
 
+use crate::command_id::CommandId;
 use crate::error::Error;
+use crate::header::Header;
+use crate::wire::write::write_pdu;
 
-use super::Pdu;
+use super::{Body, Pdu};
 
 /// A PDU that keeps every rule of [`Pdu::validate`]: decoded by
 /// [`Self::parse`] or [`Self::parse_any`], or checked once by
@@ -86,7 +89,24 @@ impl<B: AsRef<[u8]>> ValidPdu<B> {
     /// Encodes the PDU into `out`, returning the octets written
     /// ([`Pdu::encoded_len`]); fails only if `out` is too small.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
-        self.pdu.emit_checked(self.command_length, out)
+        // `submit_sm` and `deliver_sm` are written without the general
+        // dispatch; anything else, or an `out` they do not fit, takes the
+        // general encoder (which reports the error).
+        let (command_id, sm) = match &self.pdu.body {
+            Body::SubmitSm(sm) => (CommandId::SUBMIT_SM, sm),
+            Body::DeliverSm(sm) => (CommandId::DELIVER_SM, sm),
+            _ => return self.pdu.emit_checked(self.command_length, out),
+        };
+        let header = Header {
+            command_length: self.command_length,
+            command_id,
+            command_status: self.pdu.command_status,
+            sequence_number: self.pdu.sequence_number,
+        };
+        match write_pdu(out, &header, |w| sm.encode(w)) {
+            Some(n) => Ok(n),
+            None => self.pdu.emit_checked(self.command_length, out),
+        }
     }
 }
 

@@ -22,6 +22,13 @@ pub(crate) trait Emit {
     /// A C-Octet String field: the value, then its NUL.
     fn cstr(&mut self, kind: CString, value: &[u8]);
 
+    /// A C-Octet String field, then the Integer1 fields after it.
+    #[inline]
+    fn cstr_then<const N: usize>(&mut self, kind: CString, value: &[u8], octets: [u8; N]) {
+        self.cstr(kind, value);
+        self.array(octets);
+    }
+
     /// A rule that the octets around it keep; only [`Check`] runs it.
     fn rule(&mut self, check: impl FnOnce() -> Result<(), Error>);
 

@@ -6,6 +6,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::fields::CString;
+use crate::header::Header;
 use crate::wire::emit::Emit;
 
 pub(crate) struct Writer<'a> {
@@ -59,6 +60,27 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Writes a PDU of `header.command_length` octets into the start of `out`:
+/// `header`, then what `body` emits. `None` if `out` is too small or the
+/// body is not `command_length - 16` octets long (nothing of use written).
+#[inline]
+pub(crate) fn write_pdu(
+    out: &mut [u8],
+    header: &Header,
+    body: impl FnOnce(&mut Writer<'_>),
+) -> Option<usize> {
+    let len = usize::try_from(header.command_length).ok()?;
+    let (head, rest) = out.get_mut(..len)?.split_first_chunk_mut::<16>()?;
+    *head = header.to_bytes();
+    let mut w = Writer {
+        rest,
+        len,
+        overflow: false,
+    };
+    body(&mut w);
+    (!w.overflow && w.rest.is_empty()).then_some(len)
+}
+
 impl Emit for Writer<'_> {
     #[inline]
     fn array<const N: usize>(&mut self, octets: [u8; N]) {
@@ -83,6 +105,20 @@ impl Emit for Writer<'_> {
         {
             copy(dst, value);
             *nul = 0;
+        }
+    }
+
+    /// The value, its NUL and the integers, in one write.
+    #[inline]
+    fn cstr_then<const N: usize>(&mut self, _: CString, value: &[u8], octets: [u8; N]) {
+        if let Some((head, ints)) = self
+            .take(value.len() + 1 + N)
+            .and_then(|dst| dst.split_last_chunk_mut::<N>())
+            && let Some((nul, dst)) = head.split_last_mut()
+        {
+            copy(dst, value);
+            *nul = 0;
+            *ints = octets;
         }
     }
 
@@ -147,6 +183,24 @@ mod tests {
             assert_eq!(&out[1..=len], &src[..len], "length {len}");
             assert_eq!(out[len + 1], 0xBB);
             assert!(out[len + 2..].iter().all(|&b| b == 0xEE));
+        }
+    }
+
+    #[test]
+    fn a_string_and_the_integers_after_it_are_written_in_one_piece() {
+        let src: [u8; 64] = core::array::from_fn(|i| u8::try_from(i).unwrap() + 1);
+        for len in 0..=src.len() {
+            let needed = len + 4;
+            let mut out = [0xEE; 72];
+            let mut w = Writer::new(&mut out, needed).unwrap();
+            w.cstr_then(MESSAGE_ID, &src[..len], [0xA1, 0xA2, 0xA3]);
+            assert_eq!(w.finish(), Ok(needed), "length {len}");
+            assert_eq!(&out[..len], &src[..len], "length {len}");
+            assert_eq!(out[len..needed], [0, 0xA1, 0xA2, 0xA3], "length {len}");
+            assert!(out[needed..].iter().all(|&b| b == 0xEE));
+            let mut w = Writer::new(&mut out, needed - 1).unwrap();
+            w.cstr_then(MESSAGE_ID, &src[..len], [0xA1, 0xA2, 0xA3]);
+            assert!(w.finish().is_err(), "one octet short, length {len}");
         }
     }
 
