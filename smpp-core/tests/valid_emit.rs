@@ -264,12 +264,12 @@ fn every_vector_encodes_to_its_octets() {
     }
 }
 
-/// A `ValidPdu` whose storage `map` swapped for octets of another length
-/// (which `map` forbids) no longer matches its `command_length`: writing it
-/// is an error, into an exact buffer or one with room to spare, never a
-/// PDU cut short or run long.
+/// `map` checks the PDU again with the octets `f` gave back: other octets
+/// of a valid length make a valid PDU with its own `command_length`; an
+/// address longer than `source_addr` allows, or one with a NUL inside, is
+/// refused there, so that `emit` never writes it.
 #[test]
-fn storage_of_another_length_is_an_error_not_a_wrong_pdu() {
+fn map_checks_the_octets_it_is_given_back() {
     let source: &[u8] = b"447700900001";
     let parts = Parts {
         deliver: false,
@@ -280,14 +280,26 @@ fn storage_of_another_length_is_an_error_not_a_wrong_pdu() {
         tlvs: Vec::new(),
     };
     let valid = ValidPdu::new(parts.pdu()).unwrap();
-    let len = valid.encoded_len();
-    let swaps: [&[u8]; 4] = [b"", b"4477", b"44770090000", b"4477009000012"];
-    for swap in swaps {
-        let mapped = valid.map(|s| if s == source { swap } else { s });
-        for room in [len, len + 1, len + 64] {
-            let mut out = vec![0xEE; room];
-            assert!(mapped.emit(&mut out).is_err(), "{swap:?} into {room}");
-            assert!(out[len..].iter().all(|&b| b == 0xEE), "wrote past the PDU");
-        }
+    let swap = |to: &'static [u8]| valid.map(move |s| if s == source { to } else { s });
+    for to in [&b""[..], b"4477", b"44770090000123456789"] {
+        let mapped = swap(to).unwrap_or_else(|e| panic!("{to:?}: {e}"));
+        assert_eq!(
+            mapped.encoded_len(),
+            valid.encoded_len() + to.len() - source.len()
+        );
+        let mut by_valid = vec![0; mapped.encoded_len()];
+        let mut by_pdu = by_valid.clone();
+        assert_eq!(mapped.emit(&mut by_valid), Ok(by_valid.len()), "{to:?}");
+        assert_eq!(mapped.get().emit(&mut by_pdu), Ok(by_pdu.len()), "{to:?}");
+        assert_eq!(by_valid, by_pdu, "{to:?}");
+        assert_eq!(
+            ValidPdu::parse(&by_valid).unwrap().get(),
+            mapped.get(),
+            "{to:?}"
+        );
+    }
+    for to in [&b"447700900012345678901"[..], b"4477\x00009000"] {
+        let error = swap(to).err().unwrap_or_else(|| panic!("{to:?} was taken"));
+        assert!(error.to_string().contains("source_addr"), "{to:?}: {error}");
     }
 }

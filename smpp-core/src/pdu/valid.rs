@@ -71,13 +71,12 @@ impl<B: AsRef<[u8]>> ValidPdu<B> {
         self.pdu
     }
 
-    /// Converts the storage of every octet field. `f` must return storage
-    /// holding exactly the octets it was given.
-    pub fn map<C: AsRef<[u8]>>(self, f: impl FnMut(B) -> C) -> ValidPdu<C> {
-        ValidPdu {
-            pdu: self.pdu.map(f),
-            command_length: self.command_length,
-        }
+    /// Converts the storage of every octet field (for example from slices
+    /// of a frame to owned buffers), and checks the PDU again, since `f`
+    /// may return other octets than it was given: what comes back valid
+    /// still encodes to a PDU the decoder takes.
+    pub fn map<C: AsRef<[u8]>>(self, f: impl FnMut(B) -> C) -> Result<ValidPdu<C>, Error> {
+        ValidPdu::new(self.pdu.map(f))
     }
 
     /// Octets of the whole PDU: its `command_length`, found when it was
