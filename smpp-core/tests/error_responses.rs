@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::patch_len;
+use common::frame_of;
 use smpp_core::{
     Body, CommandId, CommandStatus, ErrorKind, Field, FieldProblem, Pdu, RawBody, TlvProblem,
     TlvTag, Tlvs,
@@ -12,13 +12,7 @@ use smpp_core::{
 
 /// A frame of `id`, `status`, sequence 77 and `body`.
 fn frame(id: CommandId, status: CommandStatus, body: &[u8]) -> Vec<u8> {
-    let mut f = [0, id.0, status.0, 77]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect::<Vec<u8>>();
-    f.extend_from_slice(body);
-    patch_len(&mut f);
-    f
+    frame_of(id, status, 77, body)
 }
 
 /// Encodes `pdu` and checks the octets are `want`.

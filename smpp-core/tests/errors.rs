@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{load, patch_len, vectors as all_vectors};
+use common::{encode, frame_of, load, patch_len, vectors as all_vectors};
 use smpp_core::{
     BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, DestAddress,
     DestAddressBuf, DestAddresses, Error, ErrorKind, Field, FieldProblem, Npi, Pdu,
@@ -11,18 +11,8 @@ use smpp_core::{
     TlvProblem, TlvTag, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf, frame_len,
 };
 
-fn header(len: u32, id: u32, status: u32, seq: u32) -> Vec<u8> {
-    [len, id, status, seq]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect()
-}
-
 fn with_body(id: CommandId, seq: u32, body: &[u8]) -> Vec<u8> {
-    let mut frame = header(0, id.0, 0, seq);
-    frame.extend_from_slice(body);
-    patch_len(&mut frame);
-    frame
+    frame_of(id, CommandStatus::ESME_ROK, seq, body)
 }
 
 /// `err` is `kind`, and its `command_status` and the `command_id` and
@@ -133,10 +123,7 @@ fn one_to_three_leftover_octets() {
         let mut frame = base.clone();
         frame.extend_from_slice(&[0x14, 0x00, 0, 0]);
         patch_len(&mut frame);
-        let pdu = Pdu::parse(&frame).unwrap();
-        let mut out = vec![0u8; pdu.encoded_len()];
-        pdu.emit(&mut out).unwrap();
-        assert_eq!(out, frame, "{name}");
+        assert_eq!(encode(&Pdu::parse(&frame).unwrap()), frame, "{name}");
     }
 }
 
@@ -245,7 +232,7 @@ fn unknown_command_id() {
         0x8000_0114,
         0xFFFF_FFFF,
     ] {
-        let frame = header(16, id, 0, 4242);
+        let frame = with_body(CommandId(id), 4242, &[]);
         let err = Pdu::parse(&frame).unwrap_err();
         let answer = (CommandStatus::ESME_RINVCMDID, CommandId::GENERIC_NACK, 4242);
         assert_answer(&err, ErrorKind::UnknownCommandId, answer);
@@ -294,9 +281,7 @@ fn unknown_and_vendor_tlvs_round_trip() {
     assert!(TlvTag(0x1400).is_vendor_specific());
     assert!(TlvTag(0x3FFF).is_vendor_specific());
     assert!(!TlvTag(0x4000).is_vendor_specific());
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, frame);
+    assert_eq!(encode(&pdu), frame);
 }
 
 /// The error of the `submit_multi` vector (three destinations) with the
@@ -488,7 +473,7 @@ fn display_names_pdu_field_and_status() {
         assert!(text.contains(part), "{text}");
     }
 
-    let err = Pdu::parse(&header(16, 0x0000_0114, 0, 5)).unwrap_err();
+    let err = Pdu::parse(&with_body(CommandId(0x0000_0114), 5, &[])).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("command_id"), "{text}");
     assert!(text.contains("ESME_RINVCMDID"), "{text}");
@@ -607,10 +592,7 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
         again.extend_from_slice(value);
     }
     patch_len(&mut again);
-    let pdu = Pdu::parse(&again).unwrap();
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, again);
+    assert_eq!(encode(&Pdu::parse(&again).unwrap()), again);
 }
 
 fn field_error(field: Field, problem: FieldProblem) -> ErrorKind {

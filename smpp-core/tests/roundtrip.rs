@@ -718,16 +718,6 @@ fn parse_is_faithful(frame: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn with_header(id: u32, status: u32, seq: u32, body: &[u8]) -> B {
-    let len = u32::try_from(16 + body.len()).unwrap();
-    let mut frame: B = [len, id, status, seq]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect();
-    frame.extend_from_slice(body);
-    frame
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
@@ -743,7 +733,7 @@ proptest! {
         seq in any::<u32>(),
         body in prop_oneof![vec(any::<u8>(), 0..64), vec(0u8..4, 0..64), vec(prop_oneof![Just(0u8), 0x30u8..0x7A], 0..128)],
     ) {
-        parse_is_faithful(&with_header(id.0, status, seq, &body))?;
+        parse_is_faithful(&common::frame_of(id, CommandStatus(status), seq, &body))?;
     }
 
     #[test]
@@ -753,7 +743,7 @@ proptest! {
         seq in any::<u32>(),
         body in vec(any::<u8>(), 0..64),
     ) {
-        let frame = with_header(id, status, seq, &body);
+        let frame = common::frame_of(CommandId(id), CommandStatus(status), seq, &body);
         parse_is_faithful(&frame)?;
         if CommandId(id).name().is_none() {
             let pdu = Pdu::parse_any(&frame).map_err(|e| TestCaseError::fail(format!("{e}")))?;
@@ -783,8 +773,7 @@ proptest! {
         parse_is_faithful(&frame)?;
         // And with command_length patched to the frame.
         if frame.len() >= 4 {
-            let len = u32::try_from(frame.len()).unwrap();
-            frame[..4].copy_from_slice(&len.to_be_bytes());
+            common::patch_len(&mut frame);
             parse_is_faithful(&frame)?;
         }
     }

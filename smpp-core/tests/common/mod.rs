@@ -16,6 +16,23 @@ pub(crate) use testdata::{
     dir as testdata, encode, hex, is_cstr_value, load, prefix_error, vectors,
 };
 
+/// A frame of `id`, `status`, `seq` and `body`, its `command_length` its
+/// length.
+pub(crate) fn frame_of(
+    id: smpp_core::CommandId,
+    status: smpp_core::CommandStatus,
+    seq: u32,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut frame: Vec<u8> = [0, id.0, status.0, seq]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect();
+    frame.extend_from_slice(body);
+    patch_len(&mut frame);
+    frame
+}
+
 /// Sets `command_length` to the frame's length.
 pub(crate) fn patch_len(frame: &mut [u8]) {
     let len = u32::try_from(frame.len()).unwrap();
