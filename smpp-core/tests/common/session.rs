@@ -4,7 +4,7 @@ use core::time::Duration;
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{Config, Event, Millis, Session, Storage, Timers};
-use smpp_core::{Body, COctet, Header, SubmitSm, SubmitSmResp, Tlvs};
+use smpp_core::{Body, COctet, DeliverSm, Header, SubmitSm, SubmitSmResp, Tlvs, frame_len};
 
 /// No timer but the response timer (10 s).
 pub(crate) fn no_timers() -> Timers {
@@ -15,6 +15,18 @@ pub(crate) fn no_timers() -> Timers {
         response_timer: Duration::from_secs(10),
         write_timer: None,
     }
+}
+
+/// The frames of `bytes`, which holds whole PDUs only.
+pub(crate) fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut frames = Vec::new();
+    let mut rest = bytes;
+    while let Some(len) = frame_len(rest, u32::MAX).unwrap() {
+        frames.push(rest[..len].to_vec());
+        rest = &rest[len..];
+    }
+    assert!(rest.is_empty(), "whole PDUs only");
+    frames
 }
 
 /// Every event `s` has for the application.
@@ -34,6 +46,11 @@ pub(crate) fn submit(text: &str) -> Body<&[u8]> {
         short_message: text.as_bytes(),
         ..SubmitSm::default()
     })
+}
+
+/// A `deliver_sm` with every field at its default.
+pub(crate) fn deliver_sm() -> Body<&'static [u8]> {
+    Body::DeliverSm(DeliverSm::default())
 }
 
 /// A `submit_sm_resp` with `id`.
