@@ -43,21 +43,17 @@ fn sm_length_beyond_the_body() {
     for announced in [9u8, 100, 255] {
         frame[at] = announced;
         let err = Pdu::parse(&frame).unwrap_err();
-        assert_answer(
-            &err,
-            field_error(
-                Field::SmLength,
-                FieldProblem::LengthExceedsBody {
-                    len: usize::from(announced),
-                    available: 8,
-                },
-            ),
-            (
-                CommandStatus::ESME_RINVMSGLEN,
-                CommandId::SUBMIT_SM_RESP,
-                20456,
-            ),
+        let len = usize::from(announced);
+        let kind = field_error(
+            Field::SmLength,
+            FieldProblem::LengthExceedsBody { len, available: 8 },
         );
+        let answer = (
+            CommandStatus::ESME_RINVMSGLEN,
+            CommandId::SUBMIT_SM_RESP,
+            20456,
+        );
+        assert_answer(&err, kind, answer);
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
     }
     // A shorter sm_length leaves octets that are not a TLV region.
@@ -74,21 +70,16 @@ fn tlv_running_past_the_pdu() {
     assert_eq!(frame[len_at..len_at + 2], [0, 1]);
     frame[len_at + 1] = 2;
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_answer(
-        &err,
-        tlv_error(
-            TlvTag::SAR_SEGMENT_SEQNUM,
-            TlvProblem::ValueOverrun {
-                len: 2,
-                available: 1,
-            },
-        ),
-        (
-            CommandStatus::ESME_RINVTLVSTREAM,
-            CommandId::SUBMIT_SM_RESP,
-            2,
-        ),
+    let overrun = TlvProblem::ValueOverrun {
+        len: 2,
+        available: 1,
+    };
+    let answer = (
+        CommandStatus::ESME_RINVTLVSTREAM,
+        CommandId::SUBMIT_SM_RESP,
+        2,
     );
+    assert_answer(&err, tlv_error(TlvTag::SAR_SEGMENT_SEQNUM, overrun), answer);
     // 0xFFFF announced.
     frame[len_at..len_at + 2].copy_from_slice(&[0xFF, 0xFF]);
     let err = Pdu::parse(&frame).unwrap_err();
@@ -194,18 +185,16 @@ fn frame_len_limits() {
     let len = u32::try_from(frame.len()).unwrap();
     assert_eq!(frame_len(&frame, len), Ok(Some(frame.len())));
     let err = frame_len(&frame, len - 1).unwrap_err();
-    assert_answer(
-        &err,
-        ErrorKind::CommandLengthTooLong {
-            command_length: len,
-            max: len - 1,
-        },
-        (
-            CommandStatus::ESME_RINVCMDLEN,
-            CommandId::GENERIC_NACK,
-            20456,
-        ),
+    let too_long = ErrorKind::CommandLengthTooLong {
+        command_length: len,
+        max: len - 1,
+    };
+    let answer = (
+        CommandStatus::ESME_RINVCMDLEN,
+        CommandId::GENERIC_NACK,
+        20456,
     );
+    assert_answer(&err, too_long, answer);
     // Rejected from the first four octets on.
     assert!(frame_len(&[0, 0, 0, 15], 70_000).is_err());
     assert!(frame_len(b"GET ", 70_000).is_err());
@@ -298,20 +287,14 @@ fn invalid_dest_flag() {
     for flag in [0u8, 3, 0xFF] {
         // The first dest_flag follows number_of_dests.
         let err = submit_multi_error(1, flag);
-        assert_answer(
-            &err,
-            field_error(
-                Field::DestFlag,
-                FieldProblem::InvalidValue {
-                    value: u32::from(flag),
-                },
-            ),
-            (
-                CommandStatus::ESME_RINVDESTFLAG,
-                CommandId::SUBMIT_MULTI_RESP,
-                5,
-            ),
+        let value = u32::from(flag);
+        let kind = field_error(Field::DestFlag, FieldProblem::InvalidValue { value });
+        let answer = (
+            CommandStatus::ESME_RINVDESTFLAG,
+            CommandId::SUBMIT_MULTI_RESP,
+            5,
         );
+        assert_answer(&err, kind, answer);
     }
 }
 
@@ -351,15 +334,12 @@ fn broadcast_sm_missing_a_mandatory_tlv() {
     for tag in BROADCAST_SM_MANDATORY_TLVS {
         let bad = without_tlv(&frame, tlv_start, tag);
         let err = Pdu::parse(&bad).unwrap_err();
-        assert_answer(
-            &err,
-            tlv_error(tag, TlvProblem::Missing),
-            (
-                CommandStatus::ESME_RMISSINGTLV,
-                CommandId::BROADCAST_SM_RESP,
-                7,
-            ),
+        let answer = (
+            CommandStatus::ESME_RMISSINGTLV,
+            CommandId::BROADCAST_SM_RESP,
+            7,
         );
+        assert_answer(&err, tlv_error(tag, TlvProblem::Missing), answer);
         // Encoding refuses it too.
         let good = Pdu::parse(&frame).unwrap();
         let Body::BroadcastSm(mut b) = good.body else {
@@ -396,15 +376,13 @@ fn invalid_tlv_length_in_a_pdu() {
     frame.extend_from_slice(&[0, 2, 2, 2]);
     patch_len(&mut frame);
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_answer(
-        &err,
-        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 }),
-        (
-            CommandStatus::ESME_RINVTLVLEN,
-            CommandId::DELIVER_SM_RESP,
-            2,
-        ),
+    let kind = tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 });
+    let answer = (
+        CommandStatus::ESME_RINVTLVLEN,
+        CommandId::DELIVER_SM_RESP,
+        2,
     );
+    assert_answer(&err, kind, answer);
 }
 
 #[test]
@@ -412,14 +390,15 @@ fn missing_mandatory_field() {
     // submit_sm whose body stops after source_addr.
     let frame = with_body(CommandId::SUBMIT_SM, 11, b"\0\x01\x0112345\0");
     let err = Pdu::parse(&frame).unwrap_err();
+    let answer = (
+        CommandStatus::ESME_RINVCMDLEN,
+        CommandId::SUBMIT_SM_RESP,
+        11,
+    );
     assert_answer(
         &err,
         field_error(Field::DestAddrTon, FieldProblem::Missing),
-        (
-            CommandStatus::ESME_RINVCMDLEN,
-            CommandId::SUBMIT_SM_RESP,
-            11,
-        ),
+        answer,
     );
 }
 
@@ -610,18 +589,16 @@ fn assert_number_of_dests(err: &Error, problem: FieldProblem) {
 #[test]
 fn number_of_dests_zero() {
     let err = submit_multi_error(0, 0);
-    assert_answer(
-        &err,
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::InvalidValue { value: 0 },
-        ),
-        (
-            CommandStatus::ESME_RINVNUMDESTS,
-            CommandId::SUBMIT_MULTI_RESP,
-            5,
-        ),
+    let kind = field_error(
+        Field::NumberOfDests,
+        FieldProblem::InvalidValue { value: 0 },
     );
+    let answer = (
+        CommandStatus::ESME_RINVNUMDESTS,
+        CommandId::SUBMIT_MULTI_RESP,
+        5,
+    );
+    assert_answer(&err, kind, answer);
 
     let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))
         .emit(&mut [0u8; 64])

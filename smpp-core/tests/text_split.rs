@@ -195,57 +195,34 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
     let zh = "ж".repeat(40_000);
     let ports = [port16(2948, 9200)];
     let with_ports = with_ies(&ports);
-    let turkish = Tables::single_shift(Language::Turkish);
+    let turkish = Encoding::Gsm7(Tables::single_shift(Language::Turkish));
+    let none = SplitOptions::default();
     // (content, options, octets of the message_payload value)
     let cases: [(Content<'_>, SplitOptions<'_>, usize); 12] = [
-        (
-            Content::Binary(&binary[..65_535]),
-            SplitOptions::default(),
-            65_535,
-        ),
-        (
-            Content::Binary(&binary[..65_536]),
-            SplitOptions::default(),
-            65_536,
-        ),
-        (Content::Binary(&binary), SplitOptions::default(), 70_000),
+        (Content::Binary(&binary[..65_535]), none, 65_535),
+        (Content::Binary(&binary[..65_536]), none, 65_536),
+        (Content::Binary(&binary), none, 70_000),
         // A header counts: UDHL and the 6-octet port element.
         (Content::Binary(&binary[..65_528]), with_ports, 65_535),
         (Content::Binary(&binary[..65_529]), with_ports, 65_536),
-        (
-            Content::Text(&a[..65_535], GSM),
-            SplitOptions::default(),
-            65_535,
-        ),
-        (
-            Content::Text(&a[..65_536], GSM),
-            SplitOptions::default(),
-            65_536,
-        ),
+        (Content::Text(&a[..65_535], GSM), none, 65_535),
+        (Content::Text(&a[..65_536], GSM), none, 65_536),
         // A shift element: 4 octets of header.
-        (
-            Content::Text(&a[..65_531], Encoding::Gsm7(turkish)),
-            SplitOptions::default(),
-            65_535,
-        ),
-        (
-            Content::Text(&a[..65_532], Encoding::Gsm7(turkish)),
-            SplitOptions::default(),
-            65_536,
-        ),
+        (Content::Text(&a[..65_531], turkish), none, 65_535),
+        (Content::Text(&a[..65_532], turkish), none, 65_536),
         // Two octets a character.
         (
             Content::Text(&zh[..2 * 32_767], Encoding::Ucs2),
-            SplitOptions::default(),
+            none,
             65_534,
         ),
         (
             Content::Text(&zh[..2 * 32_768], Encoding::Ucs2),
-            SplitOptions::default(),
+            none,
             65_536,
         ),
         // Packed: 74,897 septets take 524,279 bits, 65,535 octets; one more takes 65,536.
-        (packed(&a[..74_898]), SplitOptions::default(), 65_536),
+        (packed(&a[..74_898]), none, 65_536),
     ];
     let mut out = vec![0u8; 70_000];
     for (content, options, len) in cases {
