@@ -7,7 +7,9 @@ mod common;
 use core::time::Duration;
 
 use common::encode;
-use common::session::{Link, deliver_sm, events, frames_of, header, message_id, no_timers, submit};
+use common::session::{
+    Link, assert_closed, deliver_sm, events, frames_of, header, message_id, no_timers, submit,
+};
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
     Session, SessionError, SessionState, Timers, Version,
@@ -477,7 +479,7 @@ fn an_unanswered_enquire_link_closes_the_session() {
         command_id: CommandId::ENQUIRE_LINK,
         sequence_number: enquire_seq,
     };
-    assert_eq!(events(&mut link.esme), [Event::Closed(reason)]);
+    assert_closed(&mut link.esme, reason);
     assert_eq!(link.esme.poll_timeout(), None);
     assert_eq!(link.esme.poll_event(), None, "Closed comes once");
     assert_eq!(
@@ -590,7 +592,7 @@ fn the_esme_unbinds() {
     assert_eq!(ev.len(), 3);
     // The ESME closes the connection; the MC sees it.
     link.mc.handle_disconnect();
-    assert_eq!(events(&mut link.mc), [Event::Closed(CloseReason::Unbound)]);
+    assert_closed(&mut link.mc, CloseReason::Unbound);
 }
 
 #[test]
@@ -609,10 +611,7 @@ fn the_mc_unbinds_and_waits_for_the_esme_to_close() {
     let wait = link.esme.poll_timeout().unwrap();
     assert_eq!(wait, link.now + Duration::from_secs(10));
     link.advance_to(wait);
-    assert_eq!(
-        events(&mut link.esme),
-        [Event::Closed(CloseReason::Unbound)]
-    );
+    assert_closed(&mut link.esme, CloseReason::Unbound);
 }
 
 #[test]
@@ -872,10 +871,7 @@ fn the_session_init_timer_closes_an_unbound_session() {
     let mut mc: S = Session::new(mc_config().with_timers(timers), T0);
     assert_eq!(mc.poll_timeout(), Some(T0 + Duration::from_secs(5)));
     mc.handle_timeout(T0 + Duration::from_secs(5));
-    assert_eq!(
-        events(&mut mc),
-        [Event::Closed(CloseReason::SessionInitTimeout)]
-    );
+    assert_closed(&mut mc, CloseReason::SessionInitTimeout);
     // A bind in time stops it.
     let mut link = Link::bound_with(
         esme_config(BindType::Transmitter).with_timers(timers),

@@ -8,7 +8,9 @@ mod common;
 use core::time::Duration;
 
 use common::encode;
-use common::session::{Link, deliver_sm, events, frames_of, header, message_id, no_timers, submit};
+use common::session::{
+    Link, assert_closed, deliver_sm, events, frames_of, header, message_id, no_timers, submit,
+};
 #[cfg(feature = "alloc")]
 use smpp_core::session::Heap;
 use smpp_core::session::{
@@ -213,10 +215,7 @@ fn a_peer_that_stops_reading_is_closed_by_the_write_timer() {
     link.esme.handle_timeout(Millis(deadline.0 - 1));
     assert!(!link.esme.is_closed());
     link.esme.handle_timeout(deadline);
-    assert_eq!(
-        events(&mut link.esme),
-        [Event::Closed(CloseReason::WriteTimeout)]
-    );
+    assert_closed(&mut link.esme, CloseReason::WriteTimeout);
     // Nothing waiting, no write timer.
     let idle = transceivers();
     assert_eq!(idle.esme.poll_timeout(), None);
@@ -372,10 +371,7 @@ fn end_of_stream_answers_what_came_then_closes() {
         .respond(b, CommandStatus::ESME_ROK, message_id("2"), t)
         .unwrap();
     assert!(link.mc.is_closed());
-    assert_eq!(
-        events(&mut link.mc),
-        [Event::Closed(CloseReason::Disconnected)]
-    );
+    assert_closed(&mut link.mc, CloseReason::Disconnected);
     let answers = drain(&mut link.mc, t);
     assert_eq!(answers.len(), 2);
 }
@@ -391,17 +387,11 @@ fn end_of_stream_waits_for_answers_at_most_the_response_timer() {
     let deadline = t + Duration::from_secs(10);
     assert_eq!(link.mc.poll_timeout(), Some(deadline));
     link.mc.handle_timeout(deadline);
-    assert_eq!(
-        events(&mut link.mc),
-        [Event::Closed(CloseReason::Disconnected)]
-    );
+    assert_closed(&mut link.mc, CloseReason::Disconnected);
     // With nothing to answer, it closes at once.
     let mut idle = transceivers();
     idle.esme.handle_end_of_stream(t);
-    assert_eq!(
-        events(&mut idle.esme),
-        [Event::Closed(CloseReason::Disconnected)]
-    );
+    assert_closed(&mut idle.esme, CloseReason::Disconnected);
 }
 
 #[test]
@@ -436,10 +426,7 @@ fn the_session_init_timer_covers_an_undecided_bind() {
     // The application never decides.
     assert_eq!(mc.poll_timeout(), Some(T0 + Duration::from_secs(3)));
     mc.handle_timeout(T0 + Duration::from_secs(3));
-    assert_eq!(
-        events(&mut mc),
-        [Event::Closed(CloseReason::SessionInitTimeout)]
-    );
+    assert_closed(&mut mc, CloseReason::SessionInitTimeout);
     assert_eq!(mc.state(), SessionState::Closed);
 }
 

@@ -3,7 +3,7 @@
 use core::time::Duration;
 
 use smpp_core::CommandStatus;
-use smpp_core::session::{Config, Event, Millis, Session, Storage, Timers};
+use smpp_core::session::{CloseReason, Config, Event, Millis, Session, Storage, Timers};
 use smpp_core::{Body, COctet, DeliverSm, Header, SubmitSm, SubmitSmResp, Tlvs, frame_len};
 
 /// No timer but the response timer (10 s).
@@ -32,6 +32,11 @@ pub(crate) fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
 /// Every event `s` has for the application.
 pub(crate) fn events<S: Storage>(s: &mut Session<S>) -> Vec<Event> {
     core::iter::from_fn(|| s.poll_event()).collect()
+}
+
+/// The only event `s` has is that it closed for `reason`.
+pub(crate) fn assert_closed<S: Storage>(s: &mut Session<S>, reason: CloseReason) {
+    assert_eq!(events(s), [Event::Closed(reason)]);
 }
 
 pub(crate) fn header(frame: &[u8]) -> Header {
