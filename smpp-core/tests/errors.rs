@@ -315,9 +315,7 @@ fn without_tlv(frame: &[u8], tlv_start: usize, tag: TlvTag) -> Vec<u8> {
     let mut out = frame[..tlv_start].to_vec();
     for tlv in &Tlvs::parse(&frame[tlv_start..]).unwrap() {
         if tlv.tag != tag {
-            out.extend_from_slice(&tlv.tag.0.to_be_bytes());
-            out.extend_from_slice(&u16::try_from(tlv.value.len()).unwrap().to_be_bytes());
-            out.extend_from_slice(tlv.value);
+            out.extend(common::tlv(tlv.tag, tlv.value));
         }
     }
     patch_len(&mut out);
@@ -566,9 +564,7 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
         .map(|t| (t.tag, t.value.to_vec()))
         .collect();
     for (tag, value) in tlvs.iter().rev().chain(&tlvs) {
-        again.extend_from_slice(&tag.0.to_be_bytes());
-        again.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
-        again.extend_from_slice(value);
+        again.extend(common::tlv(*tag, value));
     }
     patch_len(&mut again);
     assert_eq!(encode(&Pdu::parse(&again).unwrap()), again);

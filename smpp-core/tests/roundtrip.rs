@@ -130,13 +130,9 @@ fn tlv() -> impl Strategy<Value = (TlvTag, B)> {
 }
 
 fn raw_region(tlvs: &[(TlvTag, B)]) -> B {
-    let mut raw = Vec::new();
-    for (tag, value) in tlvs {
-        raw.extend_from_slice(&tag.0.to_be_bytes());
-        raw.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
-        raw.extend_from_slice(value);
-    }
-    raw
+    tlvs.iter()
+        .flat_map(|(tag, value)| common::tlv(*tag, value))
+        .collect()
 }
 
 fn owned(raw: &[u8]) -> Tlvs<B> {

@@ -33,6 +33,12 @@ pub(crate) fn frame_of(
     frame
 }
 
+/// One TLV on the wire: `tag`, the length of `value`, `value`.
+pub(crate) fn tlv(tag: smpp_core::TlvTag, value: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(value.len()).unwrap();
+    [&tag.0.to_be_bytes()[..], &len.to_be_bytes(), value].concat()
+}
+
 /// Sets `command_length` to the frame's length.
 pub(crate) fn patch_len(frame: &mut [u8]) {
     let len = u32::try_from(frame.len()).unwrap();
