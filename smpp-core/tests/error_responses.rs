@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::frame_of;
+use common::{field_error, frame_of, tlv_error};
 use smpp_core::{
     Body, CommandId, CommandStatus, ErrorKind, Field, FieldProblem, Pdu, RawBody, TlvProblem,
     TlvTag, Tlvs,
@@ -117,18 +117,9 @@ fn query_broadcast_sm_resp_message_id_only_is_typed_with_an_error_status() {
 #[test]
 fn message_id_only_with_esme_rok_is_still_an_error() {
     let expected = [
-        ErrorKind::Field {
-            field: Field::FinalDate,
-            problem: FieldProblem::Missing,
-        },
-        ErrorKind::Field {
-            field: Field::NoUnsuccess,
-            problem: FieldProblem::Missing,
-        },
-        ErrorKind::Tlv {
-            tag: TlvTag::MESSAGE_STATE,
-            problem: TlvProblem::Missing,
-        },
+        field_error(Field::FinalDate, FieldProblem::Missing),
+        field_error(Field::NoUnsuccess, FieldProblem::Missing),
+        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::Missing),
     ];
     for ((id, _, _), want) in cases().into_iter().zip(expected) {
         let err = Pdu::parse(&frame(id, CommandStatus::ESME_ROK, b"id-1\0")).unwrap_err();
@@ -447,16 +438,13 @@ fn replies_encode_into_a_buffer() {
     use smpp_core::{Error, Header, Reply};
     for &id in CommandId::ALL {
         // An error in a body of `id` (the field does not matter here).
-        let err = Error::new(ErrorKind::Field {
-            field: Field::SourceAddr,
-            problem: FieldProblem::EmbeddedNul,
-        })
-        .with_header(Header {
-            command_length: 40,
-            command_id: id,
-            command_status: CommandStatus::ESME_ROK,
-            sequence_number: 0x7FFF_FFFF,
-        });
+        let err = Error::new(field_error(Field::SourceAddr, FieldProblem::EmbeddedNul))
+            .with_header(Header {
+                command_length: 40,
+                command_id: id,
+                command_status: CommandStatus::ESME_ROK,
+                sequence_number: 0x7FFF_FFFF,
+            });
         let reply = err.reply();
         let mut out = [0xEEu8; 24];
         let n = reply.emit(&mut out).unwrap();

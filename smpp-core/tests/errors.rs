@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{encode, frame_of, load, patch_len, vectors as all_vectors};
+use common::{encode, field_error, frame_of, load, patch_len, tlv_error, vectors as all_vectors};
 use smpp_core::{
     BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, DestAddress,
     DestAddressBuf, DestAddresses, Error, ErrorKind, Field, FieldProblem, Npi, Pdu,
@@ -28,10 +28,6 @@ fn assert_answer(err: &Error, kind: ErrorKind, answer: (CommandStatus, CommandId
         reply.sequence_number,
     );
     assert_eq!(got, answer, "{err:?}");
-}
-
-fn tlv_error(tag: TlvTag, problem: TlvProblem) -> ErrorKind {
-    ErrorKind::Tlv { tag, problem }
 }
 
 #[test]
@@ -568,10 +564,6 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
     }
     patch_len(&mut again);
     assert_eq!(encode(&Pdu::parse(&again).unwrap()), again);
-}
-
-fn field_error(field: Field, problem: FieldProblem) -> ErrorKind {
-    ErrorKind::Field { field, problem }
 }
 
 /// `err` names `number_of_dests` with `problem`, `ESME_RINVNUMDESTS`.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{encode, frame_of, patch_len};
+use common::{encode, field_error, frame_of, patch_len};
 use smpp_core::time::TimeError;
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
@@ -136,10 +136,7 @@ fn check_limit(
     let err = build(&vec![b'Q'; max]).unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Field {
-            field,
-            problem: FieldProblem::TooLong { max, len: max + 1 }
-        }
+        field_error(field, FieldProblem::TooLong { max, len: max + 1 })
     );
     assert_eq!(err.command_status(), status);
     assert_named(&err, field, status, &frame);
@@ -160,13 +157,7 @@ fn check_limit(
     let mut nul = fits.clone();
     nul[0] = 0;
     let err = build(&nul).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Field {
-            field,
-            problem: FieldProblem::EmbeddedNul
-        }
-    );
+    assert_eq!(err.kind(), field_error(field, FieldProblem::EmbeddedNul));
 }
 
 macro_rules! limits {
@@ -413,10 +404,7 @@ fn check_time(
         assert_eq!(err.command_status(), status, "{len}");
         assert_eq!(
             err.kind(),
-            ErrorKind::Field {
-                field,
-                problem: FieldProblem::TimeLength { len }
-            },
+            field_error(field, FieldProblem::TimeLength { len }),
             "{len}"
         );
         let (decoded, _) = decode(&value);
@@ -487,10 +475,10 @@ fn short_message_limit() {
         let err = build(&[0u8; 256]).unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::Field {
-                field: Field::ShortMessage,
-                problem: FieldProblem::TooLong { max: 255, len: 256 }
-            }
+            field_error(
+                Field::ShortMessage,
+                FieldProblem::TooLong { max: 255, len: 256 }
+            )
         );
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
     }
@@ -531,10 +519,7 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
                 let err = Pdu::new(9, body).emit(&mut out).unwrap_err();
                 assert_eq!(
                     err.kind(),
-                    ErrorKind::Field {
-                        field,
-                        problem: FieldProblem::EmbeddedNul
-                    },
+                    field_error(field, FieldProblem::EmbeddedNul),
                     "len {len} at {at}"
                 );
                 assert_eq!(err.header().map(|h| h.sequence_number), Some(9));
@@ -546,10 +531,7 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
             let err = Pdu::new(9, resp).emit(&mut out).unwrap_err();
             assert_eq!(
                 err.kind(),
-                ErrorKind::Field {
-                    field: Field::MessageId,
-                    problem: FieldProblem::EmbeddedNul
-                }
+                field_error(Field::MessageId, FieldProblem::EmbeddedNul)
             );
         }
     }
@@ -665,10 +647,10 @@ fn submit_multi_with_255_destinations_of_the_largest_size() {
         .unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Field {
-            field: Field::NumberOfDests,
-            problem: FieldProblem::InvalidValue { value: 256 }
-        }
+        field_error(
+            Field::NumberOfDests,
+            FieldProblem::InvalidValue { value: 256 }
+        )
     );
     assert_eq!(dests.list().count(), 255);
 }

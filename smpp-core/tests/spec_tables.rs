@@ -4,10 +4,11 @@
 
 mod common;
 
+use common::tlv_error;
 use smpp_core::tlv::MsValidityTime;
 use smpp_core::{
-    CommandId, CommandStatus, DataCoding, ErrorKind, InterfaceVersion, MessageState, Npi, Tlv,
-    TlvBuf, TlvProblem, TlvTag, TlvValue, Tlvs, Ton,
+    CommandId, CommandStatus, DataCoding, InterfaceVersion, MessageState, Npi, Tlv, TlvBuf,
+    TlvProblem, TlvTag, TlvValue, Tlvs, Ton,
 };
 
 /// Generates one test per table row.
@@ -106,13 +107,7 @@ fn tlv(
         let bad = region_of(tag, len);
         let err = Tlvs::parse(&bad).unwrap_err();
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
-        assert_eq!(
-            err.kind(),
-            ErrorKind::Tlv {
-                tag: t,
-                problem: TlvProblem::InvalidLength { len }
-            }
-        );
+        assert_eq!(err.kind(), tlv_error(t, TlvProblem::InvalidLength { len }));
         assert_eq!(
             TlvValue::from_tlv(Tlv::new(t, &bad_value)),
             TlvValue::Unknown(t, &bad_value)
@@ -368,10 +363,7 @@ fn tlv_range(tag: u16, lo: usize, hi: usize) {
     let above = (hi < usize::from(u16::MAX)).then_some(hi + 1);
     for len in below.into_iter().chain(above) {
         let region = region_of(tag, len);
-        let want = ErrorKind::Tlv {
-            tag: t,
-            problem: TlvProblem::InvalidLength { len },
-        };
+        let want = tlv_error(t, TlvProblem::InvalidLength { len });
         assert_eq!(Tlvs::parse(&region).unwrap_err().kind(), want, "{len}");
         assert_eq!(
             Tlvs::EMPTY
@@ -514,10 +506,7 @@ fn every_tag_accepts_exactly_the_lengths_of_its_row() {
                 assert_eq!(checked, Ok(()), "{tag:#06x} {len}");
                 assert_eq!(pushed, Ok(()), "{tag:#06x} {len}");
             } else {
-                let want = ErrorKind::Tlv {
-                    tag: known,
-                    problem: TlvProblem::InvalidLength { len },
-                };
+                let want = tlv_error(known, TlvProblem::InvalidLength { len });
                 for err in [
                     parsed.unwrap_err(),
                     checked.unwrap_err(),

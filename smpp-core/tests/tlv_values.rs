@@ -1,6 +1,9 @@
 //! Typed TLV values beyond the one valid value per tag of `spec_tables.rs`:
 //! the lenient forms implementations send, and every encoding error.
 
+mod common;
+
+use common::tlv_error;
 use smpp_core::{
     CommandStatus, DataCoding, ErrorKind, Tlv, TlvBuf, TlvProblem, TlvTag, TlvValue, Tlvs,
 };
@@ -235,10 +238,7 @@ fn encoding_errors() {
     let err = TlvValue::MessagePayload(&huge).validate().unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Tlv {
-            tag: TlvTag::MESSAGE_PAYLOAD,
-            problem: TlvProblem::TooLong { len: 65_536 }
-        }
+        tlv_error(TlvTag::MESSAGE_PAYLOAD, TlvProblem::TooLong { len: 65_536 })
     );
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
     let max = vec![7u8; 65_535];
@@ -363,10 +363,7 @@ fn push_cstr_applies_the_rule_to_the_value_with_its_nul() {
         let err = buf.push_cstr(tag, &vec![b'a'; len]).unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::Tlv {
-                tag,
-                problem: TlvProblem::InvalidLength { len: len + 1 }
-            },
+            tlv_error(tag, TlvProblem::InvalidLength { len: len + 1 }),
             "{len} octets"
         );
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
@@ -390,21 +387,12 @@ fn push_cstr_refuses_a_nul_inside_and_lengths_over_65535() {
     let mut buf = TlvBuf::<70_000>::new();
     let tag = TlvTag::ADDITIONAL_STATUS_INFO_TEXT;
     let err = buf.push_cstr(tag, b"ab\0cd").unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Tlv {
-            tag,
-            problem: TlvProblem::InvalidValue
-        }
-    );
+    assert_eq!(err.kind(), tlv_error(tag, TlvProblem::InvalidValue));
     let vendor = TlvTag(0x2000);
     let err = buf.push_cstr(vendor, &vec![b'x'; 65_535]).unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Tlv {
-            tag: vendor,
-            problem: TlvProblem::TooLong { len: 65_536 }
-        }
+        tlv_error(vendor, TlvProblem::TooLong { len: 65_536 })
     );
     assert!(buf.tlvs().is_empty());
     // A full buffer appends nothing either.

@@ -5,6 +5,8 @@
 pub(crate) mod ie;
 pub(crate) mod session;
 
+use smpp_core::{ErrorKind, Field, FieldProblem, TlvProblem, TlvTag};
+
 // A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
 // follows, so that the packaged crate carries the one reader of the vectors.
 #[allow(unreachable_pub)]
@@ -33,8 +35,18 @@ pub(crate) fn frame_of(
     frame
 }
 
+/// The error of `problem` with `field`.
+pub(crate) fn field_error(field: Field, problem: FieldProblem) -> ErrorKind {
+    ErrorKind::Field { field, problem }
+}
+
+/// The error of `problem` with the TLV `tag`.
+pub(crate) fn tlv_error(tag: TlvTag, problem: TlvProblem) -> ErrorKind {
+    ErrorKind::Tlv { tag, problem }
+}
+
 /// One TLV on the wire: `tag`, the length of `value`, `value`.
-pub(crate) fn tlv(tag: smpp_core::TlvTag, value: &[u8]) -> Vec<u8> {
+pub(crate) fn tlv(tag: TlvTag, value: &[u8]) -> Vec<u8> {
     let len = u16::try_from(value.len()).unwrap();
     [&tag.0.to_be_bytes()[..], &len.to_be_bytes(), value].concat()
 }
