@@ -339,6 +339,19 @@ fn packed_segments() {
     assert!(septets[..n].iter().all(|&c| c == b'z'));
 }
 
+/// The indices `0..len`, shuffled deterministically from `order`.
+fn shuffled(len: usize, order: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..len).collect();
+    let mut x = order | 1;
+    for i in (1..len).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        idx.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    idx
+}
+
 fn decode_part(payload: &[u8], enc: Encoding) -> String {
     match enc {
         Encoding::Gsm7(t) => gsm7::decode_unpacked(payload, t, OnUnmappable::Error)
@@ -412,13 +425,7 @@ proptest! {
             prop_assert!(air <= 140, "segment {} is {} octets", n, air);
             parts.push(out[..seg.len].to_vec());
         }
-        // Shuffle deterministically from `order`.
-        let mut idx: Vec<usize> = (0..parts.len()).collect();
-        let mut x = order | 1;
-        for i in (1..idx.len()).rev() {
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-            idx.swap(i, (x % (i as u64 + 1)) as usize);
-        }
+        let idx = shuffled(parts.len(), order);
         let mut r: Reassembler<2, 16, 2048> = Reassembler::new();
         let mut result = None;
         for &i in &idx {
@@ -903,14 +910,7 @@ fn split_and_reassemble(
     if s.total() == 1 {
         return Ok((udh_len, vec![segments[0].1[udh_len..].to_vec()]));
     }
-    let mut idx: Vec<usize> = (0..segments.len()).collect();
-    let mut x = order | 1;
-    for i in (1..idx.len()).rev() {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        idx.swap(i, (x % (i as u64 + 1)) as usize);
-    }
+    let idx = shuffled(segments.len(), order);
     let mut r: Reassembler<2, 32, 4096> = Reassembler::new();
     for &i in &idx {
         let (seg, sm) = &segments[i];
@@ -989,8 +989,7 @@ proptest! {
         let (text, tables) = national_text(Language::from_id(lang).unwrap(), &codes);
         let enc = Encoding::Gsm7(tables);
         let method = method_of(kind, reference);
-        let ies: &[Ie<'_>] = if ports { &WAP_PORTS } else { &[] };
-        let options = SplitOptions { ies, ..SplitOptions::default() };
+        let options = with_ies(if ports { &WAP_PORTS } else { &[] });
         let s = Splitter::with_options(Content::Text(&text, enc), method, options).unwrap();
         if matches!(method, Method::Udh8 { .. }) && !ports {
             prop_assert_eq!(segment_count(&text, enc, Concatenation::Udh8), Ok(s.total()));
@@ -1016,8 +1015,7 @@ proptest! {
     ) {
         let (text, tables) = national_text(Language::from_id(lang).unwrap(), &codes);
         let method = method_of(kind, reference);
-        let ies: &[Ie<'_>] = if ports { &WAP_PORTS } else { &[] };
-        let options = SplitOptions { ies, ..SplitOptions::default() };
+        let options = with_ies(if ports { &WAP_PORTS } else { &[] });
         let s = Splitter::with_options(Content::PackedGsm7(&text, tables), method, options).unwrap();
         let (udh_len, parts) = split_and_reassemble(&s, order, false, method == Method::Payload, ports)?;
         let fill = gsm7::fill_bits_for_udh(udh_len);
@@ -1042,8 +1040,7 @@ proptest! {
         ports in any::<bool>(),
     ) {
         let method = method_of(kind, reference);
-        let ies: &[Ie<'_>] = if ports { &WAP_PORTS } else { &[] };
-        let options = SplitOptions { ies, ..SplitOptions::default() };
+        let options = with_ies(if ports { &WAP_PORTS } else { &[] });
         let s = Splitter::with_options(Content::Binary(&data), method, options).unwrap();
         let (_, parts) = split_and_reassemble(&s, order, false, method == Method::Payload, ports)?;
         prop_assert_eq!(parts.concat(), data);
