@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{field_error, frame_of, tlv_error};
+use common::{encode, field_error, frame_of, tlv_error};
 use smpp_core::{
     Body, CommandId, CommandStatus, ErrorKind, Field, FieldProblem, Pdu, RawBody, TlvProblem,
     TlvTag, Tlvs,
@@ -17,14 +17,9 @@ fn frame(id: CommandId, status: CommandStatus, body: &[u8]) -> Vec<u8> {
 
 /// Encodes `pdu` and checks the octets are `want`.
 fn reencodes(pdu: &Pdu<&[u8]>, want: &[u8]) {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(want.len()), "{pdu:?}");
-    assert_eq!(out, want, "{pdu:?}");
+    assert_eq!(encode(pdu), want, "{pdu:?}");
     // Owned storage too.
-    let owned = pdu.map(<[u8]>::to_vec);
-    out.fill(0);
-    assert_eq!(owned.emit(&mut out), Ok(want.len()));
-    assert_eq!(out, want);
+    assert_eq!(encode(&pdu.map(<[u8]>::to_vec)), want);
 }
 
 const QUERY_BROADCAST_TLVS: &[u8] = &[
@@ -150,10 +145,13 @@ fn full_bodies_decode_typed_whatever_the_status() {
 /// (the check for them is skipped, not the TLV checks).
 #[test]
 fn error_query_broadcast_sm_resp_without_mandatory_tlvs() {
-    let status = CommandStatus::ESME_RBCASTQUERYFAIL;
+    let (id, status) = (
+        CommandId::QUERY_BROADCAST_SM_RESP,
+        CommandStatus::ESME_RBCASTQUERYFAIL,
+    );
     // message_id then congestion_state only.
     let body = b"id-1\0\x04\x28\x00\x01\x50";
-    let f = frame(CommandId::QUERY_BROADCAST_SM_RESP, status, body);
+    let f = frame(id, status, body);
     let pdu = Pdu::parse(&f).unwrap();
     let Body::QueryBroadcastSmResp(Some(resp)) = pdu.body else {
         panic!("{pdu:?}")
@@ -161,12 +159,7 @@ fn error_query_broadcast_sm_resp_without_mandatory_tlvs() {
     assert_eq!(resp.tlvs.iter().count(), 1);
     reencodes(&pdu, &f);
     // The same body with ESME_ROK: decoding and encoding refuse it.
-    let ok = frame(
-        CommandId::QUERY_BROADCAST_SM_RESP,
-        CommandStatus::ESME_ROK,
-        body,
-    );
-    let err = Pdu::parse(&ok).unwrap_err();
+    let err = Pdu::parse(&frame(id, CommandStatus::ESME_ROK, body)).unwrap_err();
     assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
     let err = pdu
         .with_status(CommandStatus::ESME_ROK)
