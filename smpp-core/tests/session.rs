@@ -207,13 +207,7 @@ fn a_refused_bind_leaves_the_session_open_for_another_try() {
         Err(SessionError::NoBindRequest)
     );
     // Second try.
-    link.esme.bind(link.now).unwrap();
-    link.esme_to_mc();
-    events(&mut link.mc);
-    link.mc
-        .accept_bind(CommandStatus::ESME_ROK, link.now)
-        .unwrap();
-    link.mc_to_esme();
+    let link = link.bind();
     assert_eq!(link.esme.state(), SessionState::BoundRx);
 }
 
@@ -935,19 +929,8 @@ fn outbind_asks_the_esme_to_bind_under_v50() {
         }]
     );
     assert_eq!(link.esme.state(), SessionState::Outbound);
-    link.esme.bind(link.now).unwrap();
-    link.esme_to_mc();
-    assert!(matches!(
-        events(&mut link.mc)[..],
-        [Event::BindRequest {
-            bind_type: BindType::Receiver,
-            ..
-        }]
-    ));
-    link.mc
-        .accept_bind(CommandStatus::ESME_ROK, link.now)
-        .unwrap();
-    link.mc_to_esme();
+    // Link::bind checks the MC is asked for a receiver bind.
+    let link = link.bind();
     assert_eq!(link.esme.state(), SessionState::BoundRx);
     assert_eq!(link.esme.version(), Version::V50);
 }
