@@ -468,9 +468,7 @@ fn short_message_limit() {
     ] {
         let max = [0u8; 255];
         let frame = build(&max).unwrap();
-        let Ok(pdu) = Pdu::parse(&frame) else {
-            panic!()
-        };
+        let pdu = Pdu::parse(&frame).unwrap();
         assert_eq!(pdu.encoded_len(), frame.len());
         let err = build(&[0u8; 256]).unwrap_err();
         assert_eq!(
@@ -497,24 +495,13 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
             value[at] = 0;
             let value = &value[..len];
             let mut submit = SubmitSm::<&[u8]>::default();
-            let field = match len % 3 {
-                0 => {
-                    submit.source_addr = COctet::new(value);
-                    Field::SourceAddr
-                }
-                1 => {
-                    submit.destination_addr = COctet::new(value);
-                    Field::DestinationAddr
-                }
-                _ if len <= 5 => {
-                    submit.service_type = COctet::new(value);
-                    Field::ServiceType
-                }
-                _ => {
-                    submit.destination_addr = COctet::new(value);
-                    Field::DestinationAddr
-                }
+            let (slot, field) = match len % 3 {
+                0 => (&mut submit.source_addr, Field::SourceAddr),
+                1 => (&mut submit.destination_addr, Field::DestinationAddr),
+                _ if len <= 5 => (&mut submit.service_type, Field::ServiceType),
+                _ => (&mut submit.destination_addr, Field::DestinationAddr),
             };
+            *slot = COctet::new(value);
             for body in [Body::SubmitSm(submit), Body::DeliverSm(submit)] {
                 let err = Pdu::new(9, body).emit(&mut out).unwrap_err();
                 assert_eq!(
