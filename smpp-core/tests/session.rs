@@ -112,32 +112,17 @@ impl Link<Fixed<8, 4096>> {
 
 #[test]
 fn bind_reports_the_negotiated_version_and_the_mc_system_id() {
+    let [v33, v34, v50] = [
+        InterfaceVersion::V33,
+        InterfaceVersion::V34,
+        InterfaceVersion::V50,
+    ];
     for (esme_version, mc_version, expected, tlv) in [
-        (
-            InterfaceVersion::V50,
-            InterfaceVersion::V50,
-            Version::V50,
-            true,
-        ),
-        (
-            InterfaceVersion::V50,
-            InterfaceVersion::V34,
-            Version::V34,
-            true,
-        ),
-        (
-            InterfaceVersion::V34,
-            InterfaceVersion::V50,
-            Version::V34,
-            true,
-        ),
+        (v50, v50, Version::V50, true),
+        (v50, v34, Version::V34, true),
+        (v34, v50, Version::V34, true),
         // A v3.3 ESME gets no TLV in the bind response.
-        (
-            InterfaceVersion::V33,
-            InterfaceVersion::V50,
-            Version::V34,
-            false,
-        ),
+        (v33, v50, Version::V34, false),
     ] {
         let mut link = Link::unbound(
             esme_config(BindType::Transmitter).with_interface_version(esme_version),
