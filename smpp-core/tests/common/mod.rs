@@ -2,6 +2,7 @@
 //! information elements, and the helpers of the session engine tests.
 #![allow(dead_code)]
 
+pub(crate) mod gsm7;
 pub(crate) mod ie;
 pub(crate) mod session;
 
