@@ -675,21 +675,14 @@ fn element_lengths_and_the_header_limit() {
         );
     }
     // A header holds at most 255 octets of elements: UDHL is one octet.
-    let big = [0u8; 253];
-    let fits = [Ie::Other {
+    let big = Ie::Other {
         iei: 0x70,
-        data: &big,
-    }];
+        data: &[0u8; 253],
+    };
     let mut buf = [0u8; 300];
-    assert_eq!(write_udh(&fits, &mut buf), Ok(256));
+    assert_eq!(write_udh(&[big], &mut buf), Ok(256));
     assert_eq!(buf[0], 255);
-    let over = [
-        Ie::Other {
-            iei: 0x70,
-            data: &big,
-        },
-        Ie::SingleShift(1),
-    ];
+    let over = [big, Ie::SingleShift(1)];
     assert_eq!(write_udh(&over, &mut buf), Err(UdhError::BufferTooSmall));
 }
 
