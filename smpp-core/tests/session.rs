@@ -1063,17 +1063,10 @@ fn full_queues_refuse_inputs_until_drained() {
     let enquire = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 50];
     esme.handle_frame(&enquire, T0).unwrap();
     // Events pile up: BindResult, then ProtocolErrors from refused PDUs.
-    let deliver = encode(&Pdu::new(60, deliver_sm()));
-    let mut refused = None;
-    for i in 0..16u32 {
-        let mut frame = deliver.clone();
-        frame[12..16].copy_from_slice(&(60 + i).to_be_bytes());
-        if let Err(e) = esme.handle_frame(&frame, T0) {
-            refused = Some(e);
-            break;
-        }
-    }
-    let refused = refused.expect("a queue fills");
+    let deliver = |seq| encode(&Pdu::new(seq, deliver_sm()));
+    let refused = (60..76)
+        .find_map(|seq| esme.handle_frame(&deliver(seq), T0).err())
+        .expect("a queue fills");
     assert!(
         matches!(
             refused,
@@ -1085,9 +1078,7 @@ fn full_queues_refuse_inputs_until_drained() {
     let mut buf = [0u8; 256];
     while esme.poll_transmit(&mut buf, Millis(0)).is_some() {}
     while esme.poll_event().is_some() {}
-    let mut frame = deliver.clone();
-    frame[12..16].copy_from_slice(&99u32.to_be_bytes());
-    esme.handle_frame(&frame, T0).unwrap();
+    esme.handle_frame(&deliver(99), T0).unwrap();
 }
 
 #[test]
