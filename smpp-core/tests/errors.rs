@@ -654,13 +654,7 @@ fn encoding_checks_entry_lists_whole() {
     .unwrap();
     let two = both.list();
     let err = emit_dests(two.map(|_| one.as_bytes())).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::TooFewEntries { count: 2, found: 1 }
-        )
-    );
+    assert_number_of_dests(&err, FieldProblem::TooFewEntries { count: 2, found: 1 });
     // An invalid entry is named by its own field.
     let err = emit_dests(one.map(|_| &b"\x03x\0"[..])).unwrap_err();
     assert_eq!(
