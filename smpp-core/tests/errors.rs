@@ -714,32 +714,24 @@ fn time_fields_are_checked_by_their_format() {
     // schedule_delivery_time and validity_period: the NULs at 42 and 43.
     assert_eq!(base[42..44], [0, 0]);
     assert!(Pdu::parse(&base).is_ok());
-    let cases: [(usize, &[u8; 16], Field, CommandStatus); 4] = [
+    // (offset, field, status, values that are not an SMPP time)
+    let cases: [(usize, Field, CommandStatus, [&[u8; 16]; 2]); 2] = [
         (
             42,
-            b"XXXXXXXXXXXXXXXX",
             Field::ScheduleDeliveryTime,
             CommandStatus::ESME_RINVSCHED,
-        ),
-        (
-            42,
-            b"251302030405006+",
-            Field::ScheduleDeliveryTime,
-            CommandStatus::ESME_RINVSCHED,
+            [b"XXXXXXXXXXXXXXXX", b"251302030405006+"],
         ),
         (
             43,
-            b"250102030405006?",
             Field::ValidityPeriod,
             CommandStatus::ESME_RINVEXPIRY,
-        ),
-        (
-            43,
-            b"000001000000001R",
-            Field::ValidityPeriod,
-            CommandStatus::ESME_RINVEXPIRY,
+            [b"250102030405006?", b"000001000000001R"],
         ),
     ];
+    let cases = cases
+        .into_iter()
+        .flat_map(|(at, field, status, times)| times.map(|time| (at, time, field, status)));
     for (at, time, field, status) in cases {
         let mut frame = base[..at].to_vec();
         frame.extend_from_slice(time);
