@@ -247,13 +247,9 @@ fn a_submit_flood_waits_for_the_window() {
             };
             assert_eq!(command_id, CommandId::SUBMIT_SM);
             let id = format!("m{sequence_number}");
+            let resp = message_id(&id);
             link.mc
-                .respond(
-                    sequence_number,
-                    CommandStatus::ESME_ROK,
-                    message_id(&id),
-                    link.now,
-                )
+                .respond(sequence_number, CommandStatus::ESME_ROK, resp, link.now)
                 .unwrap();
         }
         let frames = drain(&mut link.mc);
