@@ -1248,25 +1248,25 @@ fn parts_of_deliver_sm_and_data_sm() {
         }
         tlvs
     };
-    let want = |reference, seq, payload| Part {
-        kind: ReferenceKind::Sar,
-        reference,
-        total: 3,
-        seq,
-        payload,
+    // The part of the SAR message 0x0304 of three parts.
+    let want = |seq, payload| {
+        Ok(Some(Part {
+            kind: ReferenceKind::Sar,
+            reference: 0x0304,
+            total: 3,
+            seq,
+            payload,
+        }))
     };
 
     // SAR, in short_message.
     let tlvs = sar(Some(2), None);
     let sm = deliver_sm(false, b"abc", tlvs.tlvs());
-    assert_eq!(
-        Part::from_deliver_sm(&sm),
-        Ok(Some(want(0x0304, 2, b"abc")))
-    );
+    assert_eq!(Part::from_deliver_sm(&sm), want(2, b"abc"));
     // SAR after a header with only a port element: the payload follows it.
     let with_ports = [0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0, b'x'];
     let sm = deliver_sm(true, &with_ports, tlvs.tlvs());
-    assert_eq!(Part::from_deliver_sm(&sm), Ok(Some(want(0x0304, 2, b"x"))));
+    assert_eq!(Part::from_deliver_sm(&sm), want(2, b"x"));
     // A concatenation element wins over the SAR TLVs.
     let concat = [0x05, 0x00, 0x03, 0x11, 0x02, 0x01, b'y'];
     let sm = deliver_sm(true, &concat, tlvs.tlvs());
@@ -1279,18 +1279,12 @@ fn parts_of_deliver_sm_and_data_sm() {
     // message_payload when short_message is empty; data_sm alike.
     let tlvs = sar(Some(3), Some(b"payload"));
     let sm = deliver_sm(false, &[], tlvs.tlvs());
-    assert_eq!(
-        Part::from_deliver_sm(&sm),
-        Ok(Some(want(0x0304, 3, b"payload")))
-    );
+    assert_eq!(Part::from_deliver_sm(&sm), want(3, b"payload"));
     let data_sm = DataSm {
         tlvs: tlvs.tlvs(),
         ..DataSm::default()
     };
-    assert_eq!(
-        Part::from_data_sm(&data_sm),
-        Ok(Some(want(0x0304, 3, b"payload")))
-    );
+    assert_eq!(Part::from_data_sm(&data_sm), want(3, b"payload"));
 
     // Errors and ordinary messages.
     let incomplete = sar(None, Some(b"p"));
