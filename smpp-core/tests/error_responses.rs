@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::patch_len;
+use common::{encode, field_error, frame_of, tlv_error};
 use smpp_core::{
     Body, CommandId, CommandStatus, ErrorKind, Field, FieldProblem, Pdu, RawBody, TlvProblem,
     TlvTag, Tlvs,
@@ -12,25 +12,14 @@ use smpp_core::{
 
 /// A frame of `id`, `status`, sequence 77 and `body`.
 fn frame(id: CommandId, status: CommandStatus, body: &[u8]) -> Vec<u8> {
-    let mut f = [0, id.0, status.0, 77]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect::<Vec<u8>>();
-    f.extend_from_slice(body);
-    patch_len(&mut f);
-    f
+    frame_of(id, status, 77, body)
 }
 
 /// Encodes `pdu` and checks the octets are `want`.
 fn reencodes(pdu: &Pdu<&[u8]>, want: &[u8]) {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(want.len()), "{pdu:?}");
-    assert_eq!(out, want, "{pdu:?}");
+    assert_eq!(encode(pdu), want, "{pdu:?}");
     // Owned storage too.
-    let owned = pdu.map(<[u8]>::to_vec);
-    out.fill(0);
-    assert_eq!(owned.emit(&mut out), Ok(want.len()));
-    assert_eq!(out, want);
+    assert_eq!(encode(&pdu.map(<[u8]>::to_vec)), want);
 }
 
 const QUERY_BROADCAST_TLVS: &[u8] = &[
@@ -123,18 +112,9 @@ fn query_broadcast_sm_resp_message_id_only_is_typed_with_an_error_status() {
 #[test]
 fn message_id_only_with_esme_rok_is_still_an_error() {
     let expected = [
-        ErrorKind::Field {
-            field: Field::FinalDate,
-            problem: FieldProblem::Missing,
-        },
-        ErrorKind::Field {
-            field: Field::NoUnsuccess,
-            problem: FieldProblem::Missing,
-        },
-        ErrorKind::Tlv {
-            tag: TlvTag::MESSAGE_STATE,
-            problem: TlvProblem::Missing,
-        },
+        field_error(Field::FinalDate, FieldProblem::Missing),
+        field_error(Field::NoUnsuccess, FieldProblem::Missing),
+        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::Missing),
     ];
     for ((id, _, _), want) in cases().into_iter().zip(expected) {
         let err = Pdu::parse(&frame(id, CommandStatus::ESME_ROK, b"id-1\0")).unwrap_err();
@@ -165,10 +145,13 @@ fn full_bodies_decode_typed_whatever_the_status() {
 /// (the check for them is skipped, not the TLV checks).
 #[test]
 fn error_query_broadcast_sm_resp_without_mandatory_tlvs() {
-    let status = CommandStatus::ESME_RBCASTQUERYFAIL;
+    let (id, status) = (
+        CommandId::QUERY_BROADCAST_SM_RESP,
+        CommandStatus::ESME_RBCASTQUERYFAIL,
+    );
     // message_id then congestion_state only.
     let body = b"id-1\0\x04\x28\x00\x01\x50";
-    let f = frame(CommandId::QUERY_BROADCAST_SM_RESP, status, body);
+    let f = frame(id, status, body);
     let pdu = Pdu::parse(&f).unwrap();
     let Body::QueryBroadcastSmResp(Some(resp)) = pdu.body else {
         panic!("{pdu:?}")
@@ -176,12 +159,7 @@ fn error_query_broadcast_sm_resp_without_mandatory_tlvs() {
     assert_eq!(resp.tlvs.iter().count(), 1);
     reencodes(&pdu, &f);
     // The same body with ESME_ROK: decoding and encoding refuse it.
-    let ok = frame(
-        CommandId::QUERY_BROADCAST_SM_RESP,
-        CommandStatus::ESME_ROK,
-        body,
-    );
-    let err = Pdu::parse(&ok).unwrap_err();
+    let err = Pdu::parse(&frame(id, CommandStatus::ESME_ROK, body)).unwrap_err();
     assert_eq!(err.command_status(), CommandStatus::ESME_RMISSINGTLV);
     let err = pdu
         .with_status(CommandStatus::ESME_ROK)
@@ -453,16 +431,13 @@ fn replies_encode_into_a_buffer() {
     use smpp_core::{Error, Header, Reply};
     for &id in CommandId::ALL {
         // An error in a body of `id` (the field does not matter here).
-        let err = Error::new(ErrorKind::Field {
-            field: Field::SourceAddr,
-            problem: FieldProblem::EmbeddedNul,
-        })
-        .with_header(Header {
-            command_length: 40,
-            command_id: id,
-            command_status: CommandStatus::ESME_ROK,
-            sequence_number: 0x7FFF_FFFF,
-        });
+        let err = Error::new(field_error(Field::SourceAddr, FieldProblem::EmbeddedNul))
+            .with_header(Header {
+                command_length: 40,
+                command_id: id,
+                command_status: CommandStatus::ESME_ROK,
+                sequence_number: 0x7FFF_FFFF,
+            });
         let reply = err.reply();
         let mut out = [0xEEu8; 24];
         let n = reply.emit(&mut out).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{load, patch_len, vectors as all_vectors};
+use common::{encode, field_error, frame_of, load, patch_len, tlv_error, vectors as all_vectors};
 use smpp_core::{
     BROADCAST_SM_MANDATORY_TLVS, BindResp, Body, CommandId, CommandStatus, DestAddress,
     DestAddressBuf, DestAddresses, Error, ErrorKind, Field, FieldProblem, Npi, Pdu,
@@ -11,18 +11,8 @@ use smpp_core::{
     TlvProblem, TlvTag, Tlvs, Ton, UnsuccessSme, UnsuccessSmeBuf, frame_len,
 };
 
-fn header(len: u32, id: u32, status: u32, seq: u32) -> Vec<u8> {
-    [len, id, status, seq]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect()
-}
-
 fn with_body(id: CommandId, seq: u32, body: &[u8]) -> Vec<u8> {
-    let mut frame = header(0, id.0, 0, seq);
-    frame.extend_from_slice(body);
-    patch_len(&mut frame);
-    frame
+    frame_of(id, CommandStatus::ESME_ROK, seq, body)
 }
 
 /// `err` is `kind`, and its `command_status` and the `command_id` and
@@ -40,10 +30,6 @@ fn assert_answer(err: &Error, kind: ErrorKind, answer: (CommandStatus, CommandId
     assert_eq!(got, answer, "{err:?}");
 }
 
-fn tlv_error(tag: TlvTag, problem: TlvProblem) -> ErrorKind {
-    ErrorKind::Tlv { tag, problem }
-}
-
 #[test]
 fn sm_length_beyond_the_body() {
     let mut frame = load("submit_sm");
@@ -53,21 +39,17 @@ fn sm_length_beyond_the_body() {
     for announced in [9u8, 100, 255] {
         frame[at] = announced;
         let err = Pdu::parse(&frame).unwrap_err();
-        assert_answer(
-            &err,
-            field_error(
-                Field::SmLength,
-                FieldProblem::LengthExceedsBody {
-                    len: usize::from(announced),
-                    available: 8,
-                },
-            ),
-            (
-                CommandStatus::ESME_RINVMSGLEN,
-                CommandId::SUBMIT_SM_RESP,
-                20456,
-            ),
+        let len = usize::from(announced);
+        let kind = field_error(
+            Field::SmLength,
+            FieldProblem::LengthExceedsBody { len, available: 8 },
         );
+        let answer = (
+            CommandStatus::ESME_RINVMSGLEN,
+            CommandId::SUBMIT_SM_RESP,
+            20456,
+        );
+        assert_answer(&err, kind, answer);
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
     }
     // A shorter sm_length leaves octets that are not a TLV region.
@@ -84,21 +66,16 @@ fn tlv_running_past_the_pdu() {
     assert_eq!(frame[len_at..len_at + 2], [0, 1]);
     frame[len_at + 1] = 2;
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_answer(
-        &err,
-        tlv_error(
-            TlvTag::SAR_SEGMENT_SEQNUM,
-            TlvProblem::ValueOverrun {
-                len: 2,
-                available: 1,
-            },
-        ),
-        (
-            CommandStatus::ESME_RINVTLVSTREAM,
-            CommandId::SUBMIT_SM_RESP,
-            2,
-        ),
+    let overrun = TlvProblem::ValueOverrun {
+        len: 2,
+        available: 1,
+    };
+    let answer = (
+        CommandStatus::ESME_RINVTLVSTREAM,
+        CommandId::SUBMIT_SM_RESP,
+        2,
     );
+    assert_answer(&err, tlv_error(TlvTag::SAR_SEGMENT_SEQNUM, overrun), answer);
     // 0xFFFF announced.
     frame[len_at..len_at + 2].copy_from_slice(&[0xFF, 0xFF]);
     let err = Pdu::parse(&frame).unwrap_err();
@@ -133,10 +110,7 @@ fn one_to_three_leftover_octets() {
         let mut frame = base.clone();
         frame.extend_from_slice(&[0x14, 0x00, 0, 0]);
         patch_len(&mut frame);
-        let pdu = Pdu::parse(&frame).unwrap();
-        let mut out = vec![0u8; pdu.encoded_len()];
-        pdu.emit(&mut out).unwrap();
-        assert_eq!(out, frame, "{name}");
+        assert_eq!(encode(&Pdu::parse(&frame).unwrap()), frame, "{name}");
     }
 }
 
@@ -207,18 +181,16 @@ fn frame_len_limits() {
     let len = u32::try_from(frame.len()).unwrap();
     assert_eq!(frame_len(&frame, len), Ok(Some(frame.len())));
     let err = frame_len(&frame, len - 1).unwrap_err();
-    assert_answer(
-        &err,
-        ErrorKind::CommandLengthTooLong {
-            command_length: len,
-            max: len - 1,
-        },
-        (
-            CommandStatus::ESME_RINVCMDLEN,
-            CommandId::GENERIC_NACK,
-            20456,
-        ),
+    let too_long = ErrorKind::CommandLengthTooLong {
+        command_length: len,
+        max: len - 1,
+    };
+    let answer = (
+        CommandStatus::ESME_RINVCMDLEN,
+        CommandId::GENERIC_NACK,
+        20456,
     );
+    assert_answer(&err, too_long, answer);
     // Rejected from the first four octets on.
     assert!(frame_len(&[0, 0, 0, 15], 70_000).is_err());
     assert!(frame_len(b"GET ", 70_000).is_err());
@@ -245,7 +217,7 @@ fn unknown_command_id() {
         0x8000_0114,
         0xFFFF_FFFF,
     ] {
-        let frame = header(16, id, 0, 4242);
+        let frame = with_body(CommandId(id), 4242, &[]);
         let err = Pdu::parse(&frame).unwrap_err();
         let answer = (CommandStatus::ESME_RINVCMDID, CommandId::GENERIC_NACK, 4242);
         assert_answer(&err, ErrorKind::UnknownCommandId, answer);
@@ -294,9 +266,7 @@ fn unknown_and_vendor_tlvs_round_trip() {
     assert!(TlvTag(0x1400).is_vendor_specific());
     assert!(TlvTag(0x3FFF).is_vendor_specific());
     assert!(!TlvTag(0x4000).is_vendor_specific());
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, frame);
+    assert_eq!(encode(&pdu), frame);
 }
 
 /// The error of the `submit_multi` vector (three destinations) with the
@@ -313,20 +283,14 @@ fn invalid_dest_flag() {
     for flag in [0u8, 3, 0xFF] {
         // The first dest_flag follows number_of_dests.
         let err = submit_multi_error(1, flag);
-        assert_answer(
-            &err,
-            field_error(
-                Field::DestFlag,
-                FieldProblem::InvalidValue {
-                    value: u32::from(flag),
-                },
-            ),
-            (
-                CommandStatus::ESME_RINVDESTFLAG,
-                CommandId::SUBMIT_MULTI_RESP,
-                5,
-            ),
+        let value = u32::from(flag);
+        let kind = field_error(Field::DestFlag, FieldProblem::InvalidValue { value });
+        let answer = (
+            CommandStatus::ESME_RINVDESTFLAG,
+            CommandId::SUBMIT_MULTI_RESP,
+            5,
         );
+        assert_answer(&err, kind, answer);
     }
 }
 
@@ -347,9 +311,7 @@ fn without_tlv(frame: &[u8], tlv_start: usize, tag: TlvTag) -> Vec<u8> {
     let mut out = frame[..tlv_start].to_vec();
     for tlv in &Tlvs::parse(&frame[tlv_start..]).unwrap() {
         if tlv.tag != tag {
-            out.extend_from_slice(&tlv.tag.0.to_be_bytes());
-            out.extend_from_slice(&u16::try_from(tlv.value.len()).unwrap().to_be_bytes());
-            out.extend_from_slice(tlv.value);
+            out.extend(common::tlv(tlv.tag, tlv.value));
         }
     }
     patch_len(&mut out);
@@ -366,15 +328,12 @@ fn broadcast_sm_missing_a_mandatory_tlv() {
     for tag in BROADCAST_SM_MANDATORY_TLVS {
         let bad = without_tlv(&frame, tlv_start, tag);
         let err = Pdu::parse(&bad).unwrap_err();
-        assert_answer(
-            &err,
-            tlv_error(tag, TlvProblem::Missing),
-            (
-                CommandStatus::ESME_RMISSINGTLV,
-                CommandId::BROADCAST_SM_RESP,
-                7,
-            ),
+        let answer = (
+            CommandStatus::ESME_RMISSINGTLV,
+            CommandId::BROADCAST_SM_RESP,
+            7,
         );
+        assert_answer(&err, tlv_error(tag, TlvProblem::Missing), answer);
         // Encoding refuses it too.
         let good = Pdu::parse(&frame).unwrap();
         let Body::BroadcastSm(mut b) = good.body else {
@@ -411,15 +370,13 @@ fn invalid_tlv_length_in_a_pdu() {
     frame.extend_from_slice(&[0, 2, 2, 2]);
     patch_len(&mut frame);
     let err = Pdu::parse(&frame).unwrap_err();
-    assert_answer(
-        &err,
-        tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 }),
-        (
-            CommandStatus::ESME_RINVTLVLEN,
-            CommandId::DELIVER_SM_RESP,
-            2,
-        ),
+    let kind = tlv_error(TlvTag::MESSAGE_STATE, TlvProblem::InvalidLength { len: 2 });
+    let answer = (
+        CommandStatus::ESME_RINVTLVLEN,
+        CommandId::DELIVER_SM_RESP,
+        2,
     );
+    assert_answer(&err, kind, answer);
 }
 
 #[test]
@@ -427,14 +384,15 @@ fn missing_mandatory_field() {
     // submit_sm whose body stops after source_addr.
     let frame = with_body(CommandId::SUBMIT_SM, 11, b"\0\x01\x0112345\0");
     let err = Pdu::parse(&frame).unwrap_err();
+    let answer = (
+        CommandStatus::ESME_RINVCMDLEN,
+        CommandId::SUBMIT_SM_RESP,
+        11,
+    );
     assert_answer(
         &err,
         field_error(Field::DestAddrTon, FieldProblem::Missing),
-        (
-            CommandStatus::ESME_RINVCMDLEN,
-            CommandId::SUBMIT_SM_RESP,
-            11,
-        ),
+        answer,
     );
 }
 
@@ -488,7 +446,7 @@ fn display_names_pdu_field_and_status() {
         assert!(text.contains(part), "{text}");
     }
 
-    let err = Pdu::parse(&header(16, 0x0000_0114, 0, 5)).unwrap_err();
+    let err = Pdu::parse(&with_body(CommandId(0x0000_0114), 5, &[])).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("command_id"), "{text}");
     assert!(text.contains("ESME_RINVCMDID"), "{text}");
@@ -602,19 +560,10 @@ fn mandatory_tlvs_are_checked_in_the_validating_walk() {
         .map(|t| (t.tag, t.value.to_vec()))
         .collect();
     for (tag, value) in tlvs.iter().rev().chain(&tlvs) {
-        again.extend_from_slice(&tag.0.to_be_bytes());
-        again.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
-        again.extend_from_slice(value);
+        again.extend(common::tlv(*tag, value));
     }
     patch_len(&mut again);
-    let pdu = Pdu::parse(&again).unwrap();
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, again);
-}
-
-fn field_error(field: Field, problem: FieldProblem) -> ErrorKind {
-    ErrorKind::Field { field, problem }
+    assert_eq!(encode(&Pdu::parse(&again).unwrap()), again);
 }
 
 /// `err` names `number_of_dests` with `problem`, `ESME_RINVNUMDESTS`.
@@ -628,18 +577,16 @@ fn assert_number_of_dests(err: &Error, problem: FieldProblem) {
 #[test]
 fn number_of_dests_zero() {
     let err = submit_multi_error(0, 0);
-    assert_answer(
-        &err,
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::InvalidValue { value: 0 },
-        ),
-        (
-            CommandStatus::ESME_RINVNUMDESTS,
-            CommandId::SUBMIT_MULTI_RESP,
-            5,
-        ),
+    let kind = field_error(
+        Field::NumberOfDests,
+        FieldProblem::InvalidValue { value: 0 },
     );
+    let answer = (
+        CommandStatus::ESME_RINVNUMDESTS,
+        CommandId::SUBMIT_MULTI_RESP,
+        5,
+    );
+    assert_answer(&err, kind, answer);
 
     let err = Pdu::new(5, Body::SubmitMulti(SubmitMulti::<&[u8]>::default()))
         .emit(&mut [0u8; 64])
@@ -707,13 +654,7 @@ fn encoding_checks_entry_lists_whole() {
     .unwrap();
     let two = both.list();
     let err = emit_dests(two.map(|_| one.as_bytes())).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        field_error(
-            Field::NumberOfDests,
-            FieldProblem::TooFewEntries { count: 2, found: 1 }
-        )
-    );
+    assert_number_of_dests(&err, FieldProblem::TooFewEntries { count: 2, found: 1 });
     // An invalid entry is named by its own field.
     let err = emit_dests(one.map(|_| &b"\x03x\0"[..])).unwrap_err();
     assert_eq!(
@@ -773,32 +714,24 @@ fn time_fields_are_checked_by_their_format() {
     // schedule_delivery_time and validity_period: the NULs at 42 and 43.
     assert_eq!(base[42..44], [0, 0]);
     assert!(Pdu::parse(&base).is_ok());
-    let cases: [(usize, &[u8; 16], Field, CommandStatus); 4] = [
+    // (offset, field, status, values that are not an SMPP time)
+    let cases: [(usize, Field, CommandStatus, [&[u8; 16]; 2]); 2] = [
         (
             42,
-            b"XXXXXXXXXXXXXXXX",
             Field::ScheduleDeliveryTime,
             CommandStatus::ESME_RINVSCHED,
-        ),
-        (
-            42,
-            b"251302030405006+",
-            Field::ScheduleDeliveryTime,
-            CommandStatus::ESME_RINVSCHED,
+            [b"XXXXXXXXXXXXXXXX", b"251302030405006+"],
         ),
         (
             43,
-            b"250102030405006?",
             Field::ValidityPeriod,
             CommandStatus::ESME_RINVEXPIRY,
-        ),
-        (
-            43,
-            b"000001000000001R",
-            Field::ValidityPeriod,
-            CommandStatus::ESME_RINVEXPIRY,
+            [b"250102030405006?", b"000001000000001R"],
         ),
     ];
+    let cases = cases
+        .into_iter()
+        .flat_map(|(at, field, status, times)| times.map(|time| (at, time, field, status)));
     for (at, time, field, status) in cases {
         let mut frame = base[..at].to_vec();
         frame.extend_from_slice(time);

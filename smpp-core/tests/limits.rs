@@ -2,6 +2,9 @@
 //! fields: one octet under the limit passes, the limit itself fails, both
 //! when decoding and when encoding, with the field's own `command_status`.
 
+mod common;
+
+use common::{encode, field_error, frame_of, patch_len};
 use smpp_core::time::TimeError;
 use smpp_core::{
     AlertNotification, Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CancelSm,
@@ -53,11 +56,6 @@ fn one_dest() -> DestAddresses<&'static [u8]> {
 
 fn s(v: &[u8]) -> COctet<&[u8]> {
     COctet::new(v)
-}
-
-fn patch_len(frame: &mut [u8]) {
-    let len = u32::try_from(frame.len()).unwrap();
-    frame[..4].copy_from_slice(&len.to_be_bytes());
 }
 
 fn find_run(frame: &[u8], fill: u8, n: usize) -> usize {
@@ -130,10 +128,7 @@ fn check_limit(
     // max - 1 characters: encodes, decodes and re-encodes identically.
     let fits = vec![b'Q'; max - 1];
     let frame = build(&fits).unwrap();
-    let pdu = Pdu::parse(&frame).unwrap();
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, frame);
+    assert_eq!(encode(&Pdu::parse(&frame).unwrap()), frame);
     let at = find_run(&frame, b'Q', max - 1);
     assert_eq!(frame[at + max - 1], 0, "the NUL follows");
 
@@ -141,10 +136,7 @@ fn check_limit(
     let err = build(&vec![b'Q'; max]).unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Field {
-            field,
-            problem: FieldProblem::TooLong { max, len: max + 1 }
-        }
+        field_error(field, FieldProblem::TooLong { max, len: max + 1 })
     );
     assert_eq!(err.command_status(), status);
     assert_named(&err, field, status, &frame);
@@ -165,13 +157,7 @@ fn check_limit(
     let mut nul = fits.clone();
     nul[0] = 0;
     let err = build(&nul).unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Field {
-            field,
-            problem: FieldProblem::EmbeddedNul
-        }
-    );
+    assert_eq!(err.kind(), field_error(field, FieldProblem::EmbeddedNul));
 }
 
 macro_rules! limits {
@@ -397,10 +383,7 @@ fn check_time(
             continue;
         }
         assert_eq!(encoded.unwrap(), bytes);
-        let pdu = Pdu::parse(&bytes).unwrap();
-        let mut out = vec![0u8; pdu.encoded_len()];
-        pdu.emit(&mut out).unwrap();
-        assert_eq!(out, bytes);
+        assert_eq!(encode(&Pdu::parse(&bytes).unwrap()), bytes);
     }
     for &(time, error) in INVALID_TIMES {
         let problem = FieldProblem::TimeFormat { error };
@@ -421,10 +404,7 @@ fn check_time(
         assert_eq!(err.command_status(), status, "{len}");
         assert_eq!(
             err.kind(),
-            ErrorKind::Field {
-                field,
-                problem: FieldProblem::TimeLength { len }
-            },
+            field_error(field, FieldProblem::TimeLength { len }),
             "{len}"
         );
         let (decoded, _) = decode(&value);
@@ -488,17 +468,15 @@ fn short_message_limit() {
     ] {
         let max = [0u8; 255];
         let frame = build(&max).unwrap();
-        let Ok(pdu) = Pdu::parse(&frame) else {
-            panic!()
-        };
+        let pdu = Pdu::parse(&frame).unwrap();
         assert_eq!(pdu.encoded_len(), frame.len());
         let err = build(&[0u8; 256]).unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::Field {
-                field: Field::ShortMessage,
-                problem: FieldProblem::TooLong { max: 255, len: 256 }
-            }
+            field_error(
+                Field::ShortMessage,
+                FieldProblem::TooLong { max: 255, len: 256 }
+            )
         );
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVMSGLEN);
     }
@@ -517,32 +495,18 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
             value[at] = 0;
             let value = &value[..len];
             let mut submit = SubmitSm::<&[u8]>::default();
-            let field = match len % 3 {
-                0 => {
-                    submit.source_addr = COctet::new(value);
-                    Field::SourceAddr
-                }
-                1 => {
-                    submit.destination_addr = COctet::new(value);
-                    Field::DestinationAddr
-                }
-                _ if len <= 5 => {
-                    submit.service_type = COctet::new(value);
-                    Field::ServiceType
-                }
-                _ => {
-                    submit.destination_addr = COctet::new(value);
-                    Field::DestinationAddr
-                }
+            let (slot, field) = match len % 3 {
+                0 => (&mut submit.source_addr, Field::SourceAddr),
+                1 => (&mut submit.destination_addr, Field::DestinationAddr),
+                _ if len <= 5 => (&mut submit.service_type, Field::ServiceType),
+                _ => (&mut submit.destination_addr, Field::DestinationAddr),
             };
+            *slot = COctet::new(value);
             for body in [Body::SubmitSm(submit), Body::DeliverSm(submit)] {
                 let err = Pdu::new(9, body).emit(&mut out).unwrap_err();
                 assert_eq!(
                     err.kind(),
-                    ErrorKind::Field {
-                        field,
-                        problem: FieldProblem::EmbeddedNul
-                    },
+                    field_error(field, FieldProblem::EmbeddedNul),
                     "len {len} at {at}"
                 );
                 assert_eq!(err.header().map(|h| h.sequence_number), Some(9));
@@ -554,10 +518,7 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
             let err = Pdu::new(9, resp).emit(&mut out).unwrap_err();
             assert_eq!(
                 err.kind(),
-                ErrorKind::Field {
-                    field: Field::MessageId,
-                    problem: FieldProblem::EmbeddedNul
-                }
+                field_error(Field::MessageId, FieldProblem::EmbeddedNul)
             );
         }
     }
@@ -587,17 +548,6 @@ fn a_nul_anywhere_in_a_written_c_octet_string_is_refused() {
         let expected = ErrorKind::Field { field, problem };
         assert_eq!(err.kind(), expected, "{field:?}");
     }
-}
-
-/// A frame of `id`, `status`, sequence [`SEQ`] and `body`.
-fn frame_of(id: CommandId, status: CommandStatus, body: &[u8]) -> Vec<u8> {
-    let mut frame = [0, id.0, status.0, SEQ]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect::<Vec<u8>>();
-    frame.extend_from_slice(body);
-    patch_len(&mut frame);
-    frame
 }
 
 /// The `i`th of 255 destinations: SME addresses and distribution lists in
@@ -634,7 +584,7 @@ fn submit_multi_with_255_destinations_of_the_largest_size() {
         dests.push(entry).unwrap();
     }
     body.extend_from_slice(b"\0\0\0\0\0\0\0\0\0\x02Hi");
-    let frame = frame_of(CommandId::SUBMIT_MULTI, CommandStatus::ESME_ROK, &body);
+    let frame = frame_of(CommandId::SUBMIT_MULTI, CommandStatus::ESME_ROK, SEQ, &body);
 
     let pdu = Pdu::parse(&frame).unwrap();
     let Body::SubmitMulti(multi) = pdu.body else {
@@ -664,9 +614,7 @@ fn submit_multi_with_255_destinations_of_the_largest_size() {
         frame[start..].as_ptr()
     ));
     assert!(size_of::<DestAddresses<&[u8]>>() <= 3 * size_of::<usize>());
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(frame.len()));
-    assert_eq!(out, frame);
+    assert_eq!(encode(&pdu), frame);
 
     assert_eq!(dests.list(), multi.dest_address);
     let built = Pdu::new(
@@ -686,10 +634,10 @@ fn submit_multi_with_255_destinations_of_the_largest_size() {
         .unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Field {
-            field: Field::NumberOfDests,
-            problem: FieldProblem::InvalidValue { value: 256 }
-        }
+        field_error(
+            Field::NumberOfDests,
+            FieldProblem::InvalidValue { value: 256 }
+        )
     );
     assert_eq!(dests.list().count(), 255);
 }
@@ -708,6 +656,7 @@ fn submit_multi_resp_with_255_unsuccess_entries_of_the_largest_size() {
     let frame = frame_of(
         CommandId::SUBMIT_MULTI_RESP,
         CommandStatus::ESME_RSUBMITFAIL,
+        SEQ,
         &body,
     );
 
@@ -727,7 +676,5 @@ fn submit_multi_resp_with_255_unsuccess_entries_of_the_largest_size() {
         seen += 1;
     }
     assert_eq!(seen, 255);
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(frame.len()));
-    assert_eq!(out, frame);
+    assert_eq!(encode(&pdu), frame);
 }

@@ -130,13 +130,9 @@ fn tlv() -> impl Strategy<Value = (TlvTag, B)> {
 }
 
 fn raw_region(tlvs: &[(TlvTag, B)]) -> B {
-    let mut raw = Vec::new();
-    for (tag, value) in tlvs {
-        raw.extend_from_slice(&tag.0.to_be_bytes());
-        raw.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
-        raw.extend_from_slice(value);
-    }
-    raw
+    tlvs.iter()
+        .flat_map(|(tag, value)| common::tlv(*tag, value))
+        .collect()
 }
 
 fn owned(raw: &[u8]) -> Tlvs<B> {
@@ -219,56 +215,51 @@ fn query_broadcast_resp_tlvs() -> impl Strategy<Value = Tlvs<B>> {
 
 // ---------------------------------------------------------------- bodies
 
+/// `$ty { .. }` with each field drawn from its strategy, the strategies
+/// tupled in the order the fields are written.
+macro_rules! fields {
+    ($ty:ident { $($field:ident: $strategy:expr),* $(,)? }) => {
+        ($($strategy,)*).prop_map(|($($field,)*)| $ty { $($field),* })
+    };
+}
+
 fn gen_bind() -> impl Strategy<Value = Bind<B>> {
-    (
-        co(16),
-        co(9),
-        co(13),
-        any::<u8>(),
-        ton(),
-        npi(),
-        co(41),
-        tlvs(),
-    )
-        .prop_map(
-            |(system_id, password, system_type, v, addr_ton, addr_npi, address_range, tlvs)| Bind {
-                system_id,
-                password,
-                system_type,
-                interface_version: InterfaceVersion(v),
-                addr_ton,
-                addr_npi,
-                address_range,
-                tlvs,
-            },
-        )
+    fields!(Bind {
+        system_id: co(16),
+        password: co(9),
+        system_type: co(13),
+        interface_version: any::<u8>().prop_map(InterfaceVersion),
+        addr_ton: ton(),
+        addr_npi: npi(),
+        address_range: co(41),
+        tlvs: tlvs(),
+    })
 }
 
 fn gen_bind_resp() -> impl Strategy<Value = Option<BindResp<B>>> {
-    proptest::option::of(
-        (co(16), tlvs()).prop_map(|(system_id, tlvs)| BindResp { system_id, tlvs }),
-    )
+    proptest::option::of(fields!(BindResp {
+        system_id: co(16),
+        tlvs: tlvs(),
+    }))
 }
 
 fn gen_outbind() -> impl Strategy<Value = Outbind<B>> {
-    (co(16), co(9), tlvs()).prop_map(|(system_id, password, tlvs)| Outbind {
-        system_id,
-        password,
-        tlvs,
+    fields!(Outbind {
+        system_id: co(16),
+        password: co(9),
+        tlvs: tlvs(),
     })
 }
 
 fn gen_alert() -> impl Strategy<Value = AlertNotification<B>> {
-    (ton(), npi(), co(65), ton(), npi(), co(65), tlvs()).prop_map(|(a, b, c, d, e, f, tlvs)| {
-        AlertNotification {
-            source_addr_ton: a,
-            source_addr_npi: b,
-            source_addr: c,
-            esme_addr_ton: d,
-            esme_addr_npi: e,
-            esme_addr: f,
-            tlvs,
-        }
+    fields!(AlertNotification {
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(65),
+        esme_addr_ton: ton(),
+        esme_addr_npi: npi(),
+        esme_addr: co(65),
+        tlvs: tlvs(),
     })
 }
 
@@ -338,36 +329,26 @@ fn gen_submit_sm() -> impl Strategy<Value = SubmitSm<B>> {
 }
 
 fn gen_sm_resp() -> impl Strategy<Value = SubmitSmResp<B>> {
-    (co(65), tlvs()).prop_map(|(message_id, tlvs)| SubmitSmResp { message_id, tlvs })
+    fields!(SubmitSmResp {
+        message_id: co(65),
+        tlvs: tlvs(),
+    })
 }
 
 fn gen_data_sm() -> impl Strategy<Value = DataSm<B>> {
-    (
-        co(6),
-        ton(),
-        npi(),
-        co(65),
-        ton(),
-        npi(),
-        co(65),
-        any::<u8>(),
-        any::<u8>(),
-        any::<u8>(),
-        tlvs(),
-    )
-        .prop_map(|(st, a, b, sa, c, d, da, esm, rd, dc, tlvs)| DataSm {
-            service_type: st,
-            source_addr_ton: a,
-            source_addr_npi: b,
-            source_addr: sa,
-            dest_addr_ton: c,
-            dest_addr_npi: d,
-            destination_addr: da,
-            esm_class: EsmClass(esm),
-            registered_delivery: RegisteredDelivery(rd),
-            data_coding: DataCoding(dc),
-            tlvs,
-        })
+    fields!(DataSm {
+        service_type: co(6),
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(65),
+        dest_addr_ton: ton(),
+        dest_addr_npi: npi(),
+        destination_addr: co(65),
+        esm_class: any::<u8>().prop_map(EsmClass),
+        registered_delivery: any::<u8>().prop_map(RegisteredDelivery),
+        data_coding: any::<u8>().prop_map(DataCoding),
+        tlvs: tlvs(),
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -440,136 +421,87 @@ fn gen_submit_multi_resp() -> impl Strategy<Value = SubmitMultiResp<B>> {
 }
 
 fn gen_query_sm() -> impl Strategy<Value = QuerySm<B>> {
-    (co(65), ton(), npi(), co(21), tlvs()).prop_map(|(message_id, a, b, source_addr, tlvs)| {
-        QuerySm {
-            message_id,
-            source_addr_ton: a,
-            source_addr_npi: b,
-            source_addr,
-            tlvs,
-        }
+    fields!(QuerySm {
+        message_id: co(65),
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(21),
+        tlvs: tlvs(),
     })
 }
 
 fn gen_query_sm_resp() -> impl Strategy<Value = QuerySmResp<B>> {
-    (co(65), final_date(), any::<u8>(), any::<u8>(), tlvs()).prop_map(
-        |(message_id, final_date, state, error_code, tlvs)| QuerySmResp {
-            message_id,
-            final_date,
-            message_state: MessageState(state),
-            error_code,
-            tlvs,
-        },
-    )
+    fields!(QuerySmResp {
+        message_id: co(65),
+        final_date: final_date(),
+        message_state: any::<u8>().prop_map(MessageState),
+        error_code: any::<u8>(),
+        tlvs: tlvs(),
+    })
 }
 
 fn gen_cancel_sm() -> impl Strategy<Value = CancelSm<B>> {
-    (
-        co(6),
-        co(65),
-        ton(),
-        npi(),
-        co(21),
-        ton(),
-        npi(),
-        co(21),
-        tlvs(),
-    )
-        .prop_map(
-            |(service_type, message_id, a, b, source_addr, c, d, destination_addr, tlvs)| {
-                CancelSm {
-                    service_type,
-                    message_id,
-                    source_addr_ton: a,
-                    source_addr_npi: b,
-                    source_addr,
-                    dest_addr_ton: c,
-                    dest_addr_npi: d,
-                    destination_addr,
-                    tlvs,
-                }
-            },
-        )
+    fields!(CancelSm {
+        service_type: co(6),
+        message_id: co(65),
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(21),
+        dest_addr_ton: ton(),
+        dest_addr_npi: npi(),
+        destination_addr: co(21),
+        tlvs: tlvs(),
+    })
 }
 
 fn gen_replace_sm() -> impl Strategy<Value = ReplaceSm<B>> {
-    (
-        co(65),
-        ton(),
-        npi(),
-        co(21),
-        time(),
-        time(),
-        any::<u8>(),
-        any::<u8>(),
-        short_message(),
-        tlvs(),
-    )
-        .prop_map(
-            |(message_id, a, b, source_addr, sched, valid, rd, dmid, sm, tlvs)| ReplaceSm {
-                message_id,
-                source_addr_ton: a,
-                source_addr_npi: b,
-                source_addr,
-                schedule_delivery_time: sched,
-                validity_period: valid,
-                registered_delivery: RegisteredDelivery(rd),
-                sm_default_msg_id: dmid,
-                short_message: sm,
-                tlvs,
-            },
-        )
+    fields!(ReplaceSm {
+        message_id: co(65),
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(21),
+        schedule_delivery_time: time(),
+        validity_period: time(),
+        registered_delivery: any::<u8>().prop_map(RegisteredDelivery),
+        sm_default_msg_id: any::<u8>(),
+        short_message: short_message(),
+        tlvs: tlvs(),
+    })
 }
 
 fn gen_broadcast_sm() -> impl Strategy<Value = BroadcastSm<B>> {
-    (
-        co(6),
-        ton(),
-        npi(),
-        co(21),
-        co(65),
-        any::<u8>(),
-        time(),
-        time(),
-        any::<u8>(),
-        any::<u8>(),
-        any::<u8>(),
-        broadcast_tlvs(),
-    )
-        .prop_map(
-            |(st, a, b, sa, mid, prio, sched, valid, rip, dc, dmid, tlvs)| BroadcastSm {
-                service_type: st,
-                source_addr_ton: a,
-                source_addr_npi: b,
-                source_addr: sa,
-                message_id: mid,
-                priority_flag: PriorityFlag(prio),
-                schedule_delivery_time: sched,
-                validity_period: valid,
-                replace_if_present_flag: ReplaceIfPresentFlag(rip),
-                data_coding: DataCoding(dc),
-                sm_default_msg_id: dmid,
-                tlvs,
-            },
-        )
+    fields!(BroadcastSm {
+        service_type: co(6),
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(21),
+        message_id: co(65),
+        priority_flag: any::<u8>().prop_map(PriorityFlag),
+        schedule_delivery_time: time(),
+        validity_period: time(),
+        replace_if_present_flag: any::<u8>().prop_map(ReplaceIfPresentFlag),
+        data_coding: any::<u8>().prop_map(DataCoding),
+        sm_default_msg_id: any::<u8>(),
+        tlvs: broadcast_tlvs(),
+    })
 }
 
 fn gen_cancel_broadcast_sm() -> impl Strategy<Value = CancelBroadcastSm<B>> {
-    (co(6), co(65), ton(), npi(), co(21), tlvs()).prop_map(|(st, mid, a, b, sa, tlvs)| {
-        CancelBroadcastSm {
-            service_type: st,
-            message_id: mid,
-            source_addr_ton: a,
-            source_addr_npi: b,
-            source_addr: sa,
-            tlvs,
-        }
+    fields!(CancelBroadcastSm {
+        service_type: co(6),
+        message_id: co(65),
+        source_addr_ton: ton(),
+        source_addr_npi: npi(),
+        source_addr: co(21),
+        tlvs: tlvs(),
     })
 }
 
 fn gen_query_broadcast_sm_resp() -> impl Strategy<Value = SubmitSmResp<B>> {
-    (co(65), query_broadcast_resp_tlvs())
-        .prop_map(|(message_id, tlvs)| SubmitSmResp { message_id, tlvs })
+    fields!(SubmitSmResp {
+        message_id: co(65),
+        tlvs: query_broadcast_resp_tlvs(),
+    })
 }
 
 // ---------------------------------------------------------------- PDUs
@@ -718,16 +650,6 @@ fn parse_is_faithful(frame: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn with_header(id: u32, status: u32, seq: u32, body: &[u8]) -> B {
-    let len = u32::try_from(16 + body.len()).unwrap();
-    let mut frame: B = [len, id, status, seq]
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect();
-    frame.extend_from_slice(body);
-    frame
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
@@ -743,7 +665,7 @@ proptest! {
         seq in any::<u32>(),
         body in prop_oneof![vec(any::<u8>(), 0..64), vec(0u8..4, 0..64), vec(prop_oneof![Just(0u8), 0x30u8..0x7A], 0..128)],
     ) {
-        parse_is_faithful(&with_header(id.0, status, seq, &body))?;
+        parse_is_faithful(&common::frame_of(id, CommandStatus(status), seq, &body))?;
     }
 
     #[test]
@@ -753,7 +675,7 @@ proptest! {
         seq in any::<u32>(),
         body in vec(any::<u8>(), 0..64),
     ) {
-        let frame = with_header(id, status, seq, &body);
+        let frame = common::frame_of(CommandId(id), CommandStatus(status), seq, &body);
         parse_is_faithful(&frame)?;
         if CommandId(id).name().is_none() {
             let pdu = Pdu::parse_any(&frame).map_err(|e| TestCaseError::fail(format!("{e}")))?;
@@ -783,8 +705,7 @@ proptest! {
         parse_is_faithful(&frame)?;
         // And with command_length patched to the frame.
         if frame.len() >= 4 {
-            let len = u32::try_from(frame.len()).unwrap();
-            frame[..4].copy_from_slice(&len.to_be_bytes());
+            common::patch_len(&mut frame);
             parse_is_faithful(&frame)?;
         }
     }

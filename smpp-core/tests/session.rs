@@ -7,7 +7,9 @@ mod common;
 use core::time::Duration;
 
 use common::encode;
-use common::session::{Link, events, header, message_id, no_timers, submit};
+use common::session::{
+    Link, assert_closed, deliver_sm, events, frames_of, header, message_id, no_timers, submit,
+};
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, ProtocolError, Role,
     Session, SessionError, SessionState, Timers, Version,
@@ -38,12 +40,7 @@ fn drain(s: &mut S) -> Vec<Vec<u8>> {
     let mut frames = Vec::new();
     while let Some(n) = s.poll_transmit(&mut buf, Millis(0)) {
         assert!(n > 0, "a 4096-octet buffer takes any queued PDU");
-        let mut rest = &buf[..n];
-        while !rest.is_empty() {
-            let len = frame_len(rest, u32::MAX).unwrap().unwrap();
-            frames.push(rest[..len].to_vec());
-            rest = &rest[len..];
-        }
+        frames.extend(frames_of(&buf[..n]));
     }
     frames
 }
@@ -53,6 +50,15 @@ fn handled<'a>(s: &mut S, frame: &'a [u8], now: Millis) -> Pdu<&'a [u8]> {
     s.handle_frame(frame, now)
         .unwrap()
         .expect("a PDU for the application")
+}
+
+/// The header of the one reply `s` sends by itself to `frame`, which it
+/// does not hand to the application.
+fn reply_to(s: &mut S, frame: &[u8], now: Millis) -> Header {
+    assert!(s.handle_frame(frame, now).unwrap().is_none());
+    let reply = drain(s);
+    assert_eq!(reply.len(), 1);
+    header(&reply[0])
 }
 
 /// [`drain`] as a [`Link`] takes frames.
@@ -106,32 +112,17 @@ impl Link<Fixed<8, 4096>> {
 
 #[test]
 fn bind_reports_the_negotiated_version_and_the_mc_system_id() {
+    let [v33, v34, v50] = [
+        InterfaceVersion::V33,
+        InterfaceVersion::V34,
+        InterfaceVersion::V50,
+    ];
     for (esme_version, mc_version, expected, tlv) in [
-        (
-            InterfaceVersion::V50,
-            InterfaceVersion::V50,
-            Version::V50,
-            true,
-        ),
-        (
-            InterfaceVersion::V50,
-            InterfaceVersion::V34,
-            Version::V34,
-            true,
-        ),
-        (
-            InterfaceVersion::V34,
-            InterfaceVersion::V50,
-            Version::V34,
-            true,
-        ),
+        (v50, v50, Version::V50, true),
+        (v50, v34, Version::V34, true),
+        (v34, v50, Version::V34, true),
         // A v3.3 ESME gets no TLV in the bind response.
-        (
-            InterfaceVersion::V33,
-            InterfaceVersion::V50,
-            Version::V34,
-            false,
-        ),
+        (v33, v50, Version::V34, false),
     ] {
         let mut link = Link::unbound(
             esme_config(BindType::Transmitter).with_interface_version(esme_version),
@@ -201,13 +192,7 @@ fn a_refused_bind_leaves_the_session_open_for_another_try() {
         Err(SessionError::NoBindRequest)
     );
     // Second try.
-    link.esme.bind(link.now).unwrap();
-    link.esme_to_mc();
-    events(&mut link.mc);
-    link.mc
-        .accept_bind(CommandStatus::ESME_ROK, link.now)
-        .unwrap();
-    link.mc_to_esme();
+    let link = link.bind();
     assert_eq!(link.esme.state(), SessionState::BoundRx);
 }
 
@@ -262,13 +247,9 @@ fn a_submit_flood_waits_for_the_window() {
             };
             assert_eq!(command_id, CommandId::SUBMIT_SM);
             let id = format!("m{sequence_number}");
+            let resp = message_id(&id);
             link.mc
-                .respond(
-                    sequence_number,
-                    CommandStatus::ESME_ROK,
-                    message_id(&id),
-                    link.now,
-                )
+                .respond(sequence_number, CommandStatus::ESME_ROK, resp, link.now)
                 .unwrap();
         }
         let frames = drain(&mut link.mc);
@@ -439,8 +420,7 @@ fn enquire_link_goes_out_after_the_enquire_link_timer_of_silence() {
     );
     // Traffic from the peer postpones it.
     link.now = due + Duration::from_secs(20);
-    let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
-    link.mc.send_request(deliver, 0, link.now).unwrap();
+    link.mc.send_request(deliver_sm(), 0, link.now).unwrap();
     link.mc_to_esme();
     assert_eq!(
         link.esme.poll_timeout(),
@@ -474,7 +454,7 @@ fn an_unanswered_enquire_link_closes_the_session() {
         command_id: CommandId::ENQUIRE_LINK,
         sequence_number: enquire_seq,
     };
-    assert_eq!(events(&mut link.esme), [Event::Closed(reason)]);
+    assert_closed(&mut link.esme, reason);
     assert_eq!(link.esme.poll_timeout(), None);
     assert_eq!(link.esme.poll_event(), None, "Closed comes once");
     assert_eq!(
@@ -562,9 +542,8 @@ fn the_esme_unbinds() {
         .respond(seq, CommandStatus::ESME_ROK, message_id("z"), link.now)
         .unwrap();
     // The MC may not submit anything new: it is unbound.
-    let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
     assert!(matches!(
-        link.mc.send_request(deliver, 0, link.now),
+        link.mc.send_request(deliver_sm(), 0, link.now),
         Err(SessionError::NotAllowed { .. })
     ));
     let answers = drain(&mut link.mc);
@@ -588,7 +567,7 @@ fn the_esme_unbinds() {
     assert_eq!(ev.len(), 3);
     // The ESME closes the connection; the MC sees it.
     link.mc.handle_disconnect();
-    assert_eq!(events(&mut link.mc), [Event::Closed(CloseReason::Unbound)]);
+    assert_closed(&mut link.mc, CloseReason::Unbound);
 }
 
 #[test]
@@ -607,10 +586,7 @@ fn the_mc_unbinds_and_waits_for_the_esme_to_close() {
     let wait = link.esme.poll_timeout().unwrap();
     assert_eq!(wait, link.now + Duration::from_secs(10));
     link.advance_to(wait);
-    assert_eq!(
-        events(&mut link.esme),
-        [Event::Closed(CloseReason::Unbound)]
-    );
+    assert_closed(&mut link.esme, CloseReason::Unbound);
 }
 
 #[test]
@@ -641,10 +617,8 @@ fn pdus_in_the_wrong_state_are_refused_with_esme_rinvbndsts() {
         })
     ));
     let early = encode(&Pdu::new(77, submit("early")));
-    assert!(mc.handle_frame(&early, T0).unwrap().is_none());
-    let reply = drain(&mut mc);
     assert_eq!(
-        header(&reply[0]),
+        reply_to(&mut mc, &early, T0),
         Header {
             command_length: 16,
             command_id: CommandId::SUBMIT_SM_RESP,
@@ -664,7 +638,7 @@ fn pdus_in_the_wrong_state_are_refused_with_esme_rinvbndsts() {
 
     let mut link = Link::bound(BindType::Transmitter);
     let now = link.now;
-    let deliver = encode(&Pdu::new(5, Body::DeliverSm(DeliverSm::<&[u8]>::default())));
+    let deliver = encode(&Pdu::new(5, deliver_sm()));
     let bind = encode(&Pdu::new(
         6,
         Body::BindTransceiver(smpp_core::Bind::<&[u8]>::default()),
@@ -708,9 +682,7 @@ fn pdus_in_the_wrong_state_are_refused_with_esme_rinvbndsts() {
             Role::Esme => &mut link.esme,
             Role::Mc => &mut link.mc,
         };
-        assert!(session.handle_frame(frame, now).unwrap().is_none());
-        let reply = drain(session);
-        let h = header(&reply[0]);
+        let h = reply_to(session, frame, now);
         assert_eq!((h.command_id, h.command_status), (reply_id, status));
         assert_eq!(h.sequence_number, header(frame).sequence_number);
     }
@@ -754,10 +726,7 @@ fn malformed_pdus_get_the_reply_their_error_calls_for() {
         ),
     ];
     for (frame, reply_id, status, seq) in cases {
-        assert!(link.mc.handle_frame(&frame, link.now).unwrap().is_none());
-        let reply = drain(&mut link.mc);
-        assert_eq!(reply.len(), 1);
-        let h = header(&reply[0]);
+        let h = reply_to(&mut link.mc, &frame, link.now);
         assert_eq!(
             (h.command_id, h.command_status, h.sequence_number),
             (reply_id, status, seq)
@@ -796,10 +765,7 @@ fn enquire_link_and_unbind_with_octets_after_the_header_are_taken_as_they_are() 
         Pdu::parse(&padded).is_err(),
         "the codec itself refuses them"
     );
-    assert!(link.mc.handle_frame(&padded, link.now).unwrap().is_none());
-    let reply = drain(&mut link.mc);
-    assert_eq!(reply.len(), 1);
-    let h = header(&reply[0]);
+    let h = reply_to(&mut link.mc, &padded, link.now);
     assert_eq!(
         (h.command_id, h.command_status, h.sequence_number),
         (CommandId::ENQUIRE_LINK_RESP, CommandStatus::ESME_ROK, 14)
@@ -807,9 +773,7 @@ fn enquire_link_and_unbind_with_octets_after_the_header_are_taken_as_they_are() 
     assert!(events(&mut link.mc).is_empty());
     // unbind with one octet more: the MC unbinds.
     let padded = [0, 0, 0, 17, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 15, 0xFF];
-    assert!(link.mc.handle_frame(&padded, link.now).unwrap().is_none());
-    let reply = drain(&mut link.mc);
-    let h = header(&reply[0]);
+    let h = reply_to(&mut link.mc, &padded, link.now);
     assert_eq!(
         (h.command_id, h.command_status, h.sequence_number),
         (CommandId::UNBIND_RESP, CommandStatus::ESME_ROK, 15)
@@ -868,14 +832,8 @@ fn sequence_numbers_wrap_at_0x7fffffff_and_skip_outstanding_ones() {
         .collect();
     assert_eq!(tags, [2, 3, 1]);
     // The MC's own numbering wraps too: 0x7FFFFFFF, then 1.
-    let d1 = link
-        .mc
-        .send_request(Body::DeliverSm(DeliverSm::<&[u8]>::default()), 0, link.now)
-        .unwrap();
-    let d2 = link
-        .mc
-        .send_request(Body::DeliverSm(DeliverSm::<&[u8]>::default()), 0, link.now)
-        .unwrap();
+    let d1 = link.mc.send_request(deliver_sm(), 0, link.now).unwrap();
+    let d2 = link.mc.send_request(deliver_sm(), 0, link.now).unwrap();
     assert_eq!((d1, d2), (0x7FFF_FFFF, 1));
 }
 
@@ -888,10 +846,7 @@ fn the_session_init_timer_closes_an_unbound_session() {
     let mut mc: S = Session::new(mc_config().with_timers(timers), T0);
     assert_eq!(mc.poll_timeout(), Some(T0 + Duration::from_secs(5)));
     mc.handle_timeout(T0 + Duration::from_secs(5));
-    assert_eq!(
-        events(&mut mc),
-        [Event::Closed(CloseReason::SessionInitTimeout)]
-    );
+    assert_closed(&mut mc, CloseReason::SessionInitTimeout);
     // A bind in time stops it.
     let mut link = Link::bound_with(
         esme_config(BindType::Transmitter).with_timers(timers),
@@ -955,19 +910,8 @@ fn outbind_asks_the_esme_to_bind_under_v50() {
         }]
     );
     assert_eq!(link.esme.state(), SessionState::Outbound);
-    link.esme.bind(link.now).unwrap();
-    link.esme_to_mc();
-    assert!(matches!(
-        events(&mut link.mc)[..],
-        [Event::BindRequest {
-            bind_type: BindType::Receiver,
-            ..
-        }]
-    ));
-    link.mc
-        .accept_bind(CommandStatus::ESME_ROK, link.now)
-        .unwrap();
-    link.mc_to_esme();
+    // Link::bind checks the MC is asked for a receiver bind.
+    let link = link.bind();
     assert_eq!(link.esme.state(), SessionState::BoundRx);
     assert_eq!(link.esme.version(), Version::V50);
 }
@@ -1115,20 +1059,10 @@ fn full_queues_refuse_inputs_until_drained() {
     let enquire = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 50];
     esme.handle_frame(&enquire, T0).unwrap();
     // Events pile up: BindResult, then ProtocolErrors from refused PDUs.
-    let deliver = encode(&Pdu::new(
-        60,
-        Body::DeliverSm(DeliverSm::<&[u8]>::default()),
-    ));
-    let mut refused = None;
-    for i in 0..16u32 {
-        let mut frame = deliver.clone();
-        frame[12..16].copy_from_slice(&(60 + i).to_be_bytes());
-        if let Err(e) = esme.handle_frame(&frame, T0) {
-            refused = Some(e);
-            break;
-        }
-    }
-    let refused = refused.expect("a queue fills");
+    let deliver = |seq| encode(&Pdu::new(seq, deliver_sm()));
+    let refused = (60..76)
+        .find_map(|seq| esme.handle_frame(&deliver(seq), T0).err())
+        .expect("a queue fills");
     assert!(
         matches!(
             refused,
@@ -1140,9 +1074,7 @@ fn full_queues_refuse_inputs_until_drained() {
     let mut buf = [0u8; 256];
     while esme.poll_transmit(&mut buf, Millis(0)).is_some() {}
     while esme.poll_event().is_some() {}
-    let mut frame = deliver.clone();
-    frame[12..16].copy_from_slice(&99u32.to_be_bytes());
-    esme.handle_frame(&frame, T0).unwrap();
+    esme.handle_frame(&deliver(99), T0).unwrap();
 }
 
 #[test]
@@ -1162,10 +1094,8 @@ fn partial_writes_from_the_transmit_queue() {
     link.esme.advance_transmit(all.len() - 7, link.now);
     assert_eq!(link.esme.poll_transmit(&mut small, link.now), None);
     // The peer gets both whole.
-    let mut rest = &all[..];
-    while let Ok(Some(len)) = frame_len(rest, 4096) {
-        link.mc.handle_frame(&rest[..len], link.now).unwrap();
-        rest = &rest[len..];
+    for frame in frames_of(&all) {
+        link.mc.handle_frame(&frame, link.now).unwrap();
     }
     assert_eq!(events(&mut link.mc).len(), 2);
 }
@@ -1197,21 +1127,20 @@ fn v34_sessions_are_liberal_with_enquire_link_and_replace_sm() {
     let mut mc: S = Session::new(mc_config(), T0);
     // enquire_link before the bind (v3.4 Table 2-1 wants a bound state).
     let enquire = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3];
-    mc.handle_frame(&enquire, T0).unwrap();
-    let reply = drain(&mut mc);
-    assert_eq!(header(&reply[0]).command_id, CommandId::ENQUIRE_LINK_RESP);
-    assert_eq!(header(&reply[0]).command_status, CommandStatus::ESME_ROK);
+    let h = reply_to(&mut mc, &enquire, T0);
+    assert_eq!(h.command_id, CommandId::ENQUIRE_LINK_RESP);
+    assert_eq!(h.command_status, CommandStatus::ESME_ROK);
     // replace_sm from a v3.4 transceiver.
     let mut link = Link::bound(BindType::Transceiver);
     assert_eq!(link.mc.version(), Version::V34);
-    let replace = encode(&Pdu::new(
-        4,
+    let replace = || {
         Body::ReplaceSm(smpp_core::ReplaceSm {
             message_id: COctet::from("abc"),
             ..smpp_core::ReplaceSm::<&[u8]>::default()
-        }),
-    ));
-    link.mc.handle_frame(&replace, link.now).unwrap();
+        })
+    };
+    let frame = encode(&Pdu::new(4, replace()));
+    link.mc.handle_frame(&frame, link.now).unwrap();
     assert!(matches!(
         events(&mut link.mc)[..],
         [Event::IncomingRequest {
@@ -1220,14 +1149,7 @@ fn v34_sessions_are_liberal_with_enquire_link_and_replace_sm() {
         }]
     ));
     // The transceiver may send it too, and the MC answer it.
-    let sent = link.esme.send_request(
-        Body::ReplaceSm(smpp_core::ReplaceSm {
-            message_id: COctet::from("abc"),
-            ..smpp_core::ReplaceSm::<&[u8]>::default()
-        }),
-        1,
-        link.now,
-    );
+    let sent = link.esme.send_request(replace(), 1, link.now);
     let seq = sent.expect("replace_sm from a v3.4 transceiver");
     link.esme_to_mc();
     events(&mut link.mc);

@@ -8,27 +8,18 @@ mod common;
 use core::time::Duration;
 
 use common::encode;
-use common::session::{Link, events, header, message_id, no_timers, submit};
+use common::session::{
+    Link, assert_closed, deliver_sm, events, frames_of, header, message_id, no_timers, submit,
+};
 #[cfg(feature = "alloc")]
 use smpp_core::session::Heap;
 use smpp_core::session::{
     BindType, CloseReason, Config, Event, Fixed, InboundOverflow, Millis, Session, SessionError,
     SessionState, Storage, Timers,
 };
-use smpp_core::{Body, CommandId, CommandStatus, DeliverSm, Pdu, frame_len};
+use smpp_core::{Body, CommandId, CommandStatus, Pdu};
 
 const T0: Millis = Millis(1_000);
-
-fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut frames = Vec::new();
-    let mut rest = bytes;
-    while let Some(len) = frame_len(rest, u32::MAX).unwrap() {
-        frames.push(rest[..len].to_vec());
-        rest = &rest[len..];
-    }
-    assert!(rest.is_empty(), "whole PDUs only");
-    frames
-}
 
 /// Every frame `s` queued, all taken (written) at `now`.
 fn drain<S: Storage>(s: &mut Session<S>, now: Millis) -> Vec<Vec<u8>> {
@@ -118,9 +109,8 @@ fn refusing_beyond_the_inbound_window_is_asked_for() {
         },
         |c| c,
     );
-    let deliver = || Body::DeliverSm(DeliverSm::<&[u8]>::default());
-    link.mc.send_request(deliver(), 1, link.now).unwrap();
-    link.mc.send_request(deliver(), 2, link.now).unwrap();
+    link.mc.send_request(deliver_sm(), 1, link.now).unwrap();
+    link.mc.send_request(deliver_sm(), 2, link.now).unwrap();
     link.mc_to_esme();
     let frames = link.esme_to_mc();
     assert_eq!(frames.len(), 1);
@@ -142,8 +132,7 @@ fn the_inbound_window_is_not_the_window() {
     assert_eq!(link.esme.window_size(), 1);
     assert_eq!(link.esme.inbound_window_size(), 6);
     for tag in 0..6 {
-        let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
-        link.mc.send_request(deliver, tag, link.now).unwrap();
+        link.mc.send_request(deliver_sm(), tag, link.now).unwrap();
     }
     link.mc_to_esme();
     let requests = events(&mut link.esme)
@@ -162,8 +151,7 @@ fn the_inbound_window_is_not_the_window() {
 fn status_only_responses_of_deliver_sm_and_data_sm_carry_a_message_id() {
     let mut link = transceivers();
     let data_sm = Body::DataSm(smpp_core::DataSm::<&[u8]>::default());
-    let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
-    let d = link.mc.send_request(deliver, 1, link.now).unwrap();
+    let d = link.mc.send_request(deliver_sm(), 1, link.now).unwrap();
     let ds = link.mc.send_request(data_sm, 2, link.now).unwrap();
     let s = link.esme.send_request(submit("x"), 3, link.now).unwrap();
     link.mc_to_esme();
@@ -227,10 +215,7 @@ fn a_peer_that_stops_reading_is_closed_by_the_write_timer() {
     link.esme.handle_timeout(Millis(deadline.0 - 1));
     assert!(!link.esme.is_closed());
     link.esme.handle_timeout(deadline);
-    assert_eq!(
-        events(&mut link.esme),
-        [Event::Closed(CloseReason::WriteTimeout)]
-    );
+    assert_closed(&mut link.esme, CloseReason::WriteTimeout);
     // Nothing waiting, no write timer.
     let idle = transceivers();
     assert_eq!(idle.esme.poll_timeout(), None);
@@ -306,8 +291,7 @@ fn a_close_takes_unwritten_requests_back_and_says_which_were_written() {
     let mut link = transceivers();
     let t = link.now;
     // A request of the MC's to answer, so that a response is queued too.
-    let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
-    let d = link.mc.send_request(deliver, 0, t).unwrap();
+    let d = link.mc.send_request(deliver_sm(), 0, t).unwrap();
     link.mc_to_esme();
     events(&mut link.esme);
     let first = link.esme.send_request(submit("first"), 1, t).unwrap();
@@ -356,8 +340,7 @@ fn end_of_stream_answers_what_came_then_closes() {
     link.esme_to_mc();
     events(&mut link.mc);
     // The MC has a request of its own outstanding, written.
-    let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
-    let mine = link.mc.send_request(deliver, 7, t).unwrap();
+    let mine = link.mc.send_request(deliver_sm(), 7, t).unwrap();
     drain(&mut link.mc, t);
     link.mc.handle_end_of_stream(t);
     // No answer will come to the MC's request: given up at once.
@@ -375,9 +358,8 @@ fn end_of_stream_answers_what_came_then_closes() {
     );
     assert!(link.mc.is_end_of_stream());
     assert!(!link.mc.is_closed());
-    let deliver = Body::DeliverSm(DeliverSm::<&[u8]>::default());
     assert_eq!(
-        link.mc.send_request(deliver, 8, t),
+        link.mc.send_request(deliver_sm(), 8, t),
         Err(SessionError::EndOfStream)
     );
     // The answers still go out; the last one closes the session.
@@ -389,10 +371,7 @@ fn end_of_stream_answers_what_came_then_closes() {
         .respond(b, CommandStatus::ESME_ROK, message_id("2"), t)
         .unwrap();
     assert!(link.mc.is_closed());
-    assert_eq!(
-        events(&mut link.mc),
-        [Event::Closed(CloseReason::Disconnected)]
-    );
+    assert_closed(&mut link.mc, CloseReason::Disconnected);
     let answers = drain(&mut link.mc, t);
     assert_eq!(answers.len(), 2);
 }
@@ -408,17 +387,11 @@ fn end_of_stream_waits_for_answers_at_most_the_response_timer() {
     let deadline = t + Duration::from_secs(10);
     assert_eq!(link.mc.poll_timeout(), Some(deadline));
     link.mc.handle_timeout(deadline);
-    assert_eq!(
-        events(&mut link.mc),
-        [Event::Closed(CloseReason::Disconnected)]
-    );
+    assert_closed(&mut link.mc, CloseReason::Disconnected);
     // With nothing to answer, it closes at once.
     let mut idle = transceivers();
     idle.esme.handle_end_of_stream(t);
-    assert_eq!(
-        events(&mut idle.esme),
-        [Event::Closed(CloseReason::Disconnected)]
-    );
+    assert_closed(&mut idle.esme, CloseReason::Disconnected);
 }
 
 #[test]
@@ -453,10 +426,7 @@ fn the_session_init_timer_covers_an_undecided_bind() {
     // The application never decides.
     assert_eq!(mc.poll_timeout(), Some(T0 + Duration::from_secs(3)));
     mc.handle_timeout(T0 + Duration::from_secs(3));
-    assert_eq!(
-        events(&mut mc),
-        [Event::Closed(CloseReason::SessionInitTimeout)]
-    );
+    assert_closed(&mut mc, CloseReason::SessionInitTimeout);
     assert_eq!(mc.state(), SessionState::Closed);
 }
 

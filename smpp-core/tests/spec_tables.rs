@@ -2,10 +2,13 @@
 //! `command_status` and every TLV tag of SMPP v3.4 and v5.0 (the rows of the
 //! reference CSV files, written out here).
 
+mod common;
+
+use common::tlv_error;
 use smpp_core::tlv::MsValidityTime;
 use smpp_core::{
-    CommandId, CommandStatus, DataCoding, ErrorKind, InterfaceVersion, MessageState, Npi, Tlv,
-    TlvBuf, TlvProblem, TlvTag, TlvValue, Tlvs, Ton,
+    CommandId, CommandStatus, DataCoding, InterfaceVersion, MessageState, Npi, Tlv, TlvBuf,
+    TlvProblem, TlvTag, TlvValue, Tlvs, Ton,
 };
 
 /// Generates one test per table row.
@@ -87,10 +90,7 @@ fn tlv(
     assert_eq!(out, value);
 
     // The same inside a TLV region.
-    let mut region = Vec::new();
-    region.extend_from_slice(&tag.to_be_bytes());
-    region.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
-    region.extend_from_slice(value);
+    let region = common::tlv(t, value);
     let tlvs = Tlvs::parse(&region).unwrap();
     assert_eq!(tlvs.value(t), Some(typed));
     let mut emitted = vec![0u8; typed.encoded_len()];
@@ -104,19 +104,10 @@ fn tlv(
     // TLV stays untyped.
     if let Some(len) = bad_len {
         let bad_value = vec![0x31u8; len];
-        let mut bad = Vec::new();
-        bad.extend_from_slice(&tag.to_be_bytes());
-        bad.extend_from_slice(&u16::try_from(len).unwrap().to_be_bytes());
-        bad.extend_from_slice(&bad_value);
+        let bad = region_of(tag, len);
         let err = Tlvs::parse(&bad).unwrap_err();
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
-        assert_eq!(
-            err.kind(),
-            ErrorKind::Tlv {
-                tag: t,
-                problem: TlvProblem::InvalidLength { len }
-            }
-        );
+        assert_eq!(err.kind(), tlv_error(t, TlvProblem::InvalidLength { len }));
         assert_eq!(
             TlvValue::from_tlv(Tlv::new(t, &bad_value)),
             TlvValue::Unknown(t, &bad_value)
@@ -347,10 +338,7 @@ fn tlv_ms_validity_v50_form() {
 
 /// A TLV region of one TLV with `len` value octets.
 fn region_of(tag: u16, len: usize) -> Vec<u8> {
-    let mut region = tag.to_be_bytes().to_vec();
-    region.extend_from_slice(&u16::try_from(len).unwrap().to_be_bytes());
-    region.extend(core::iter::repeat_n(0x31, len));
-    region
+    common::tlv(TlvTag(tag), &vec![0x31; len])
 }
 
 /// A range row of tlvs.csv: lengths `lo` and `hi` are accepted, `lo - 1`
@@ -375,10 +363,7 @@ fn tlv_range(tag: u16, lo: usize, hi: usize) {
     let above = (hi < usize::from(u16::MAX)).then_some(hi + 1);
     for len in below.into_iter().chain(above) {
         let region = region_of(tag, len);
-        let want = ErrorKind::Tlv {
-            tag: t,
-            problem: TlvProblem::InvalidLength { len },
-        };
+        let want = tlv_error(t, TlvProblem::InvalidLength { len });
         assert_eq!(Tlvs::parse(&region).unwrap_err().kind(), want, "{len}");
         assert_eq!(
             Tlvs::EMPTY
@@ -521,10 +506,7 @@ fn every_tag_accepts_exactly_the_lengths_of_its_row() {
                 assert_eq!(checked, Ok(()), "{tag:#06x} {len}");
                 assert_eq!(pushed, Ok(()), "{tag:#06x} {len}");
             } else {
-                let want = ErrorKind::Tlv {
-                    tag: known,
-                    problem: TlvProblem::InvalidLength { len },
-                };
+                let want = tlv_error(known, TlvProblem::InvalidLength { len });
                 for err in [
                     parsed.unwrap_err(),
                     checked.unwrap_err(),

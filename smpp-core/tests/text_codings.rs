@@ -492,6 +492,7 @@ fn ucs2_and_ascii_decoders_with_replacement() {
 /// Every group of TS 23.038 section 4, bit by bit, from values chosen to set each bit alone.
 #[test]
 fn data_coding_groups_bit_by_bit() {
+    use IndicationKind::{Email, Fax, Other, Voicemail};
     use MessageClass::{Class0, Class1, Class2, Class3};
     use smpp_core::text::dcs::MessageWaiting;
     let general = |compressed, auto_delete, class, alphabet| Scheme::General {
@@ -539,28 +540,16 @@ fn data_coding_groups_bit_by_bit() {
         (0x80, Scheme::Reserved),
         (0xBF, Scheme::Reserved),
         // 1100: discard, GSM 7-bit; bit 3 active; bits 1-0 kind; bit 2 reserved.
-        (
-            0xC0,
-            mwi(false, false, IndicationKind::Voicemail, Alphabet::Gsm7),
-        ),
-        (0xC1, mwi(false, false, IndicationKind::Fax, Alphabet::Gsm7)),
-        (
-            0xC4,
-            mwi(false, false, IndicationKind::Voicemail, Alphabet::Gsm7),
-        ),
-        (
-            0xCB,
-            mwi(false, true, IndicationKind::Other, Alphabet::Gsm7),
-        ),
+        (0xC0, mwi(false, false, Voicemail, Alphabet::Gsm7)),
+        (0xC1, mwi(false, false, Fax, Alphabet::Gsm7)),
+        (0xC4, mwi(false, false, Voicemail, Alphabet::Gsm7)),
+        (0xCB, mwi(false, true, Other, Alphabet::Gsm7)),
         // 1101: store, GSM 7-bit.
-        (
-            0xD0,
-            mwi(true, false, IndicationKind::Voicemail, Alphabet::Gsm7),
-        ),
-        (0xDA, mwi(true, true, IndicationKind::Email, Alphabet::Gsm7)),
+        (0xD0, mwi(true, false, Voicemail, Alphabet::Gsm7)),
+        (0xDA, mwi(true, true, Email, Alphabet::Gsm7)),
         // 1110: store, UCS-2.
-        (0xE1, mwi(true, false, IndicationKind::Fax, Alphabet::Ucs2)),
-        (0xEF, mwi(true, true, IndicationKind::Other, Alphabet::Ucs2)),
+        (0xE1, mwi(true, false, Fax, Alphabet::Ucs2)),
+        (0xEF, mwi(true, true, Other, Alphabet::Ucs2)),
         // 1111: bit 2 GSM 7-bit or 8-bit data, bits 1-0 class, bit 3 reserved.
         (0xF0, group(Alphabet::Gsm7, Class0)),
         (0xF3, group(Alphabet::Gsm7, Class3)),
@@ -686,21 +675,14 @@ fn element_lengths_and_the_header_limit() {
         );
     }
     // A header holds at most 255 octets of elements: UDHL is one octet.
-    let big = [0u8; 253];
-    let fits = [Ie::Other {
+    let big = Ie::Other {
         iei: 0x70,
-        data: &big,
-    }];
+        data: &[0u8; 253],
+    };
     let mut buf = [0u8; 300];
-    assert_eq!(write_udh(&fits, &mut buf), Ok(256));
+    assert_eq!(write_udh(&[big], &mut buf), Ok(256));
     assert_eq!(buf[0], 255);
-    let over = [
-        Ie::Other {
-            iei: 0x70,
-            data: &big,
-        },
-        Ie::SingleShift(1),
-    ];
+    let over = [big, Ie::SingleShift(1)];
     assert_eq!(write_udh(&over, &mut buf), Err(UdhError::BufferTooSmall));
 }
 

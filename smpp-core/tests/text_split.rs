@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::gsm7::KNOWN_PACKED;
 use common::ie::{concat8, concat16, port8, port16};
 use proptest::prelude::*;
 use smpp_core::text::choose::{
@@ -195,57 +196,34 @@ fn payload_longer_than_a_message_payload_tlv_is_refused_up_front() {
     let zh = "ж".repeat(40_000);
     let ports = [port16(2948, 9200)];
     let with_ports = with_ies(&ports);
-    let turkish = Tables::single_shift(Language::Turkish);
+    let turkish = Encoding::Gsm7(Tables::single_shift(Language::Turkish));
+    let none = SplitOptions::default();
     // (content, options, octets of the message_payload value)
     let cases: [(Content<'_>, SplitOptions<'_>, usize); 12] = [
-        (
-            Content::Binary(&binary[..65_535]),
-            SplitOptions::default(),
-            65_535,
-        ),
-        (
-            Content::Binary(&binary[..65_536]),
-            SplitOptions::default(),
-            65_536,
-        ),
-        (Content::Binary(&binary), SplitOptions::default(), 70_000),
+        (Content::Binary(&binary[..65_535]), none, 65_535),
+        (Content::Binary(&binary[..65_536]), none, 65_536),
+        (Content::Binary(&binary), none, 70_000),
         // A header counts: UDHL and the 6-octet port element.
         (Content::Binary(&binary[..65_528]), with_ports, 65_535),
         (Content::Binary(&binary[..65_529]), with_ports, 65_536),
-        (
-            Content::Text(&a[..65_535], GSM),
-            SplitOptions::default(),
-            65_535,
-        ),
-        (
-            Content::Text(&a[..65_536], GSM),
-            SplitOptions::default(),
-            65_536,
-        ),
+        (Content::Text(&a[..65_535], GSM), none, 65_535),
+        (Content::Text(&a[..65_536], GSM), none, 65_536),
         // A shift element: 4 octets of header.
-        (
-            Content::Text(&a[..65_531], Encoding::Gsm7(turkish)),
-            SplitOptions::default(),
-            65_535,
-        ),
-        (
-            Content::Text(&a[..65_532], Encoding::Gsm7(turkish)),
-            SplitOptions::default(),
-            65_536,
-        ),
+        (Content::Text(&a[..65_531], turkish), none, 65_535),
+        (Content::Text(&a[..65_532], turkish), none, 65_536),
         // Two octets a character.
         (
             Content::Text(&zh[..2 * 32_767], Encoding::Ucs2),
-            SplitOptions::default(),
+            none,
             65_534,
         ),
         (
             Content::Text(&zh[..2 * 32_768], Encoding::Ucs2),
-            SplitOptions::default(),
+            none,
             65_536,
         ),
         // Packed: 74,897 septets take 524,279 bits, 65,535 octets; one more takes 65,536.
-        (packed(&a[..74_898]), SplitOptions::default(), 65_536),
+        (packed(&a[..74_898]), none, 65_536),
     ];
     let mut out = vec![0u8; 70_000];
     for (content, options, len) in cases {
@@ -362,6 +340,19 @@ fn packed_segments() {
     assert!(septets[..n].iter().all(|&c| c == b'z'));
 }
 
+/// The indices `0..len`, shuffled deterministically from `order`.
+fn shuffled(len: usize, order: u64) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..len).collect();
+    let mut x = order | 1;
+    for i in (1..len).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        idx.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    idx
+}
+
 fn decode_part(payload: &[u8], enc: Encoding) -> String {
     match enc {
         Encoding::Gsm7(t) => gsm7::decode_unpacked(payload, t, OnUnmappable::Error)
@@ -435,13 +426,7 @@ proptest! {
             prop_assert!(air <= 140, "segment {} is {} octets", n, air);
             parts.push(out[..seg.len].to_vec());
         }
-        // Shuffle deterministically from `order`.
-        let mut idx: Vec<usize> = (0..parts.len()).collect();
-        let mut x = order | 1;
-        for i in (1..idx.len()).rev() {
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-            idx.swap(i, (x % (i as u64 + 1)) as usize);
-        }
+        let idx = shuffled(parts.len(), order);
         let mut r: Reassembler<2, 16, 2048> = Reassembler::new();
         let mut result = None;
         for &i in &idx {
@@ -926,14 +911,7 @@ fn split_and_reassemble(
     if s.total() == 1 {
         return Ok((udh_len, vec![segments[0].1[udh_len..].to_vec()]));
     }
-    let mut idx: Vec<usize> = (0..segments.len()).collect();
-    let mut x = order | 1;
-    for i in (1..idx.len()).rev() {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        idx.swap(i, (x % (i as u64 + 1)) as usize);
-    }
+    let idx = shuffled(segments.len(), order);
     let mut r: Reassembler<2, 32, 4096> = Reassembler::new();
     for &i in &idx {
         let (seg, sm) = &segments[i];
@@ -1012,8 +990,7 @@ proptest! {
         let (text, tables) = national_text(Language::from_id(lang).unwrap(), &codes);
         let enc = Encoding::Gsm7(tables);
         let method = method_of(kind, reference);
-        let ies: &[Ie<'_>] = if ports { &WAP_PORTS } else { &[] };
-        let options = SplitOptions { ies, ..SplitOptions::default() };
+        let options = with_ies(if ports { &WAP_PORTS } else { &[] });
         let s = Splitter::with_options(Content::Text(&text, enc), method, options).unwrap();
         if matches!(method, Method::Udh8 { .. }) && !ports {
             prop_assert_eq!(segment_count(&text, enc, Concatenation::Udh8), Ok(s.total()));
@@ -1039,8 +1016,7 @@ proptest! {
     ) {
         let (text, tables) = national_text(Language::from_id(lang).unwrap(), &codes);
         let method = method_of(kind, reference);
-        let ies: &[Ie<'_>] = if ports { &WAP_PORTS } else { &[] };
-        let options = SplitOptions { ies, ..SplitOptions::default() };
+        let options = with_ies(if ports { &WAP_PORTS } else { &[] });
         let s = Splitter::with_options(Content::PackedGsm7(&text, tables), method, options).unwrap();
         let (udh_len, parts) = split_and_reassemble(&s, order, false, method == Method::Payload, ports)?;
         let fill = gsm7::fill_bits_for_udh(udh_len);
@@ -1065,8 +1041,7 @@ proptest! {
         ports in any::<bool>(),
     ) {
         let method = method_of(kind, reference);
-        let ies: &[Ie<'_>] = if ports { &WAP_PORTS } else { &[] };
-        let options = SplitOptions { ies, ..SplitOptions::default() };
+        let options = with_ies(if ports { &WAP_PORTS } else { &[] });
         let s = Splitter::with_options(Content::Binary(&data), method, options).unwrap();
         let (_, parts) = split_and_reassemble(&s, order, false, method == Method::Payload, ports)?;
         prop_assert_eq!(parts.concat(), data);
@@ -1191,18 +1166,15 @@ fn choose_uses_a_locking_shift_table_only_when_allowed() {
 #[test]
 fn known_characters_packed_after_a_header() {
     let text = "@$¤€[|^{}\\~";
+    let [(0, bare), _, (2, after_two_fill_bits)] = KNOWN_PACKED else {
+        panic!("fill bits 0, 1 and 2")
+    };
     // Without a header: no fill bits.
     let s = split(packed(text), Method::Payload);
     let mut out = [0u8; 64];
     let seg = s.segment(0, &mut out).unwrap();
     assert_eq!((seg.udh_len, seg.units), (0, 19));
-    assert_eq!(
-        out[..seg.len],
-        [
-            0x00, 0x01, 0x69, 0x53, 0xDE, 0xF0, 0x36, 0xC0, 0x0D, 0x65, 0x83, 0xDA, 0xA4, 0x36,
-            0xAF, 0x4D, 0x0F
-        ]
-    );
+    assert_eq!(out[..seg.len], bare);
     // After an 8-bit port element (5-octet header): two fill bits.
     let ports = [port8(1, 2)];
     let options = with_ies(&ports);
@@ -1210,13 +1182,7 @@ fn known_characters_packed_after_a_header() {
     let seg = s.segment(0, &mut out).unwrap();
     assert!(seg.udhi);
     assert_eq!(out[..5], [0x04, 0x04, 0x02, 0x01, 0x02]);
-    assert_eq!(
-        out[5..seg.len],
-        [
-            0x00, 0x04, 0xA4, 0x4D, 0x79, 0xC3, 0xDB, 0x00, 0x37, 0x94, 0x0D, 0x6A, 0x93, 0xDA,
-            0xBC, 0x36, 0x3D
-        ]
-    );
+    assert_eq!(out[5..seg.len], after_two_fill_bits);
     // Two parts with the 8-bit concatenation element: one fill bit, and the escape of a
     // character never ends a part.
     let long = format!("{}€{text}", "a".repeat(152));
@@ -1282,25 +1248,25 @@ fn parts_of_deliver_sm_and_data_sm() {
         }
         tlvs
     };
-    let want = |reference, seq, payload| Part {
-        kind: ReferenceKind::Sar,
-        reference,
-        total: 3,
-        seq,
-        payload,
+    // The part of the SAR message 0x0304 of three parts.
+    let want = |seq, payload| {
+        Ok(Some(Part {
+            kind: ReferenceKind::Sar,
+            reference: 0x0304,
+            total: 3,
+            seq,
+            payload,
+        }))
     };
 
     // SAR, in short_message.
     let tlvs = sar(Some(2), None);
     let sm = deliver_sm(false, b"abc", tlvs.tlvs());
-    assert_eq!(
-        Part::from_deliver_sm(&sm),
-        Ok(Some(want(0x0304, 2, b"abc")))
-    );
+    assert_eq!(Part::from_deliver_sm(&sm), want(2, b"abc"));
     // SAR after a header with only a port element: the payload follows it.
     let with_ports = [0x06, 0x05, 0x04, 0x0B, 0x84, 0x23, 0xF0, b'x'];
     let sm = deliver_sm(true, &with_ports, tlvs.tlvs());
-    assert_eq!(Part::from_deliver_sm(&sm), Ok(Some(want(0x0304, 2, b"x"))));
+    assert_eq!(Part::from_deliver_sm(&sm), want(2, b"x"));
     // A concatenation element wins over the SAR TLVs.
     let concat = [0x05, 0x00, 0x03, 0x11, 0x02, 0x01, b'y'];
     let sm = deliver_sm(true, &concat, tlvs.tlvs());
@@ -1313,18 +1279,12 @@ fn parts_of_deliver_sm_and_data_sm() {
     // message_payload when short_message is empty; data_sm alike.
     let tlvs = sar(Some(3), Some(b"payload"));
     let sm = deliver_sm(false, &[], tlvs.tlvs());
-    assert_eq!(
-        Part::from_deliver_sm(&sm),
-        Ok(Some(want(0x0304, 3, b"payload")))
-    );
+    assert_eq!(Part::from_deliver_sm(&sm), want(3, b"payload"));
     let data_sm = DataSm {
         tlvs: tlvs.tlvs(),
         ..DataSm::default()
     };
-    assert_eq!(
-        Part::from_data_sm(&data_sm),
-        Ok(Some(want(0x0304, 3, b"payload")))
-    );
+    assert_eq!(Part::from_data_sm(&data_sm), want(3, b"payload"));
 
     // Errors and ordinary messages.
     let incomplete = sar(None, Some(b"p"));

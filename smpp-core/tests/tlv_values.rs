@@ -1,6 +1,9 @@
 //! Typed TLV values beyond the one valid value per tag of `spec_tables.rs`:
 //! the lenient forms implementations send, and every encoding error.
 
+mod common;
+
+use common::tlv_error;
 use smpp_core::{
     CommandStatus, DataCoding, ErrorKind, Tlv, TlvBuf, TlvProblem, TlvTag, TlvValue, Tlvs,
 };
@@ -24,45 +27,39 @@ fn encode(value: &TlvValue<'_>) -> Result<Vec<u8>, smpp_core::Error> {
     Ok(out)
 }
 
-fn problem(value: &TlvValue<'_>) -> TlvProblem {
-    match value.validate().unwrap_err().kind() {
-        ErrorKind::Tlv { tag, problem } => {
-            assert_eq!(tag, value.tag());
-            problem
-        }
-        other => panic!("{other:?}"),
-    }
+/// `raw` under `tag` reads as `value`, which writes `raw` again.
+fn assert_typed(tag: TlvTag, raw: &[u8], value: TlvValue<'_>) {
+    assert_eq!(typed(tag, raw), value, "{tag:?}");
+    assert_eq!(encode(&value).unwrap(), raw, "{tag:?}");
+}
+
+/// `value` is refused with `problem`, naming its own tag.
+fn assert_refused(value: &TlvValue<'_>, problem: TlvProblem) {
+    let err = value.validate().unwrap_err();
+    assert_eq!(err.kind(), tlv_error(value.tag(), problem), "{value:?}");
 }
 
 #[test]
 fn source_telematics_id_two_octet_form_round_trips() {
-    let v = typed(TlvTag::SOURCE_TELEMATICS_ID, &[0x7F, 0x01]);
-    assert_eq!(
-        v,
-        TlvValue::SourceTelematicsId {
-            protocol_id: 0x7F,
-            reserved: Some(1)
-        }
-    );
-    assert_eq!(encode(&v).unwrap(), [0x7F, 0x01]);
+    let value = TlvValue::SourceTelematicsId {
+        protocol_id: 0x7F,
+        reserved: Some(1),
+    };
+    assert_typed(TlvTag::SOURCE_TELEMATICS_ID, &[0x7F, 0x01], value);
 }
 
 #[test]
 fn broadcast_rep_num_one_octet_form_round_trips() {
-    let v = typed(TlvTag::BROADCAST_REP_NUM, &[9]);
-    assert_eq!(
-        v,
-        TlvValue::BroadcastRepNum {
-            number: 9,
-            one_octet: true
-        }
-    );
-    assert_eq!(encode(&v).unwrap(), [9]);
+    let value = TlvValue::BroadcastRepNum {
+        number: 9,
+        one_octet: true,
+    };
+    assert_typed(TlvTag::BROADCAST_REP_NUM, &[9], value);
     let too_big = TlvValue::BroadcastRepNum {
         number: 256,
         one_octet: true,
     };
-    assert_eq!(problem(&too_big), TlvProblem::InvalidValue);
+    assert_refused(&too_big, TlvProblem::InvalidValue);
     let two = TlvValue::BroadcastRepNum {
         number: 256,
         one_octet: false,
@@ -72,9 +69,8 @@ fn broadcast_rep_num_one_octet_form_round_trips() {
 
 #[test]
 fn alert_on_message_delivery_v50_value() {
-    let v = typed(TlvTag::ALERT_ON_MESSAGE_DELIVERY, &[3]);
-    assert_eq!(v, TlvValue::AlertOnMessageDelivery(Some(3)));
-    assert_eq!(encode(&v).unwrap(), [3]);
+    let value = TlvValue::AlertOnMessageDelivery(Some(3));
+    assert_typed(TlvTag::ALERT_ON_MESSAGE_DELIVERY, &[3], value);
     assert_eq!(
         encode(&TlvValue::AlertOnMessageDelivery(None)).unwrap(),
         [0u8; 0]
@@ -83,20 +79,16 @@ fn alert_on_message_delivery_v50_value() {
 
 #[test]
 fn callback_num_atag_empty_and_inconsistent() {
-    let v = typed(TlvTag::CALLBACK_NUM_ATAG, &[]);
-    assert_eq!(
-        v,
-        TlvValue::CallbackNumAtag {
-            data_coding: None,
-            display_text: b""
-        }
-    );
-    assert_eq!(encode(&v).unwrap(), [0u8; 0]);
+    let value = TlvValue::CallbackNumAtag {
+        data_coding: None,
+        display_text: b"",
+    };
+    assert_typed(TlvTag::CALLBACK_NUM_ATAG, &[], value);
     let bad = TlvValue::CallbackNumAtag {
         data_coding: None,
         display_text: b"x",
     };
-    assert_eq!(problem(&bad), TlvProblem::InvalidValue);
+    assert_refused(&bad, TlvProblem::InvalidValue);
     let ucs2 = TlvValue::CallbackNumAtag {
         data_coding: Some(DataCoding::UCS2),
         display_text: &[0, b'A'],
@@ -123,9 +115,9 @@ fn cstring_without_nul_is_accepted_and_gains_its_nul() {
         encode(&TlvValue::ReceiptedMessageId(&max[..64])).unwrap(),
         max
     );
-    assert_eq!(
-        problem(&TlvValue::ReceiptedMessageId(&long)),
-        TlvProblem::InvalidLength { len: 66 }
+    assert_refused(
+        &TlvValue::ReceiptedMessageId(&long),
+        TlvProblem::InvalidLength { len: 66 },
     );
 }
 
@@ -133,13 +125,13 @@ fn cstring_without_nul_is_accepted_and_gains_its_nul() {
 fn cstring_with_inner_nul_is_untyped() {
     let raw = b"ab\0cd\0";
     assert_untyped(TlvTag::RECEIPTED_MESSAGE_ID, raw);
-    assert_eq!(
-        problem(&TlvValue::AdditionalStatusInfoText(b"a\0b")),
-        TlvProblem::InvalidValue
+    assert_refused(
+        &TlvValue::AdditionalStatusInfoText(b"a\0b"),
+        TlvProblem::InvalidValue,
     );
-    assert_eq!(
-        problem(&TlvValue::SourceNetworkId(b"131\x0002600")),
-        TlvProblem::InvalidValue
+    assert_refused(
+        &TlvValue::SourceNetworkId(b"131\x0002600"),
+        TlvProblem::InvalidValue,
     );
 }
 
@@ -156,14 +148,14 @@ fn broadcast_end_time_forms() {
     // 17 octets without a final NUL.
     let unterminated = b"250101120000000+X";
     assert_untyped(TlvTag::BROADCAST_END_TIME, unterminated);
-    assert_eq!(
-        problem(&TlvValue::BroadcastEndTime(b"2501011200")),
-        TlvProblem::InvalidLength { len: 11 }
+    assert_refused(
+        &TlvValue::BroadcastEndTime(b"2501011200"),
+        TlvProblem::InvalidLength { len: 11 },
     );
     // 15 characters fit the length rule (16 octets) but are not a time.
-    assert_eq!(
-        problem(&TlvValue::BroadcastEndTime(b"25010112000000+")),
-        TlvProblem::InvalidValue
+    assert_refused(
+        &TlvValue::BroadcastEndTime(b"25010112000000+"),
+        TlvProblem::InvalidValue,
     );
 }
 
@@ -174,14 +166,13 @@ fn its_session_info_packs_bits() {
         sequence_number: 127,
         end_of_session: false,
     };
-    assert_eq!(encode(&v).unwrap(), [0xFF, 0xFE]);
-    assert_eq!(typed(TlvTag::ITS_SESSION_INFO, &[0xFF, 0xFE]), v);
+    assert_typed(TlvTag::ITS_SESSION_INFO, &[0xFF, 0xFE], v);
     let bad = TlvValue::ItsSessionInfo {
         session_number: 0,
         sequence_number: 128,
         end_of_session: true,
     };
-    assert_eq!(problem(&bad), TlvProblem::InvalidValue);
+    assert_refused(&bad, TlvProblem::InvalidValue);
 }
 
 #[test]
@@ -200,7 +191,7 @@ fn vendor_and_unknown_tags_round_trip_raw() {
 #[test]
 fn unknown_with_a_known_tag_is_checked_on_encode() {
     let v = TlvValue::Unknown(TlvTag::SAR_MSG_REF_NUM, &[1, 2, 3]);
-    assert_eq!(problem(&v), TlvProblem::InvalidLength { len: 3 });
+    assert_refused(&v, TlvProblem::InvalidLength { len: 3 });
     let ok = TlvValue::Unknown(TlvTag::SAR_MSG_REF_NUM, &[1, 2]);
     assert_eq!(encode(&ok).unwrap(), [1, 2]);
 }
@@ -215,30 +206,27 @@ fn encoding_errors() {
         npi: smpp_core::Npi(1),
         number: &long[..17],
     };
-    assert_eq!(problem(&number), TlvProblem::InvalidLength { len: 20 });
-    assert_eq!(
-        problem(&TlvValue::BroadcastAreaIdentifier {
+    assert_refused(&number, TlvProblem::InvalidLength { len: 20 });
+    assert_refused(
+        &TlvValue::BroadcastAreaIdentifier {
             format: 0,
-            area: &[b'a'; 101]
-        }),
-        TlvProblem::InvalidLength { len: 102 }
+            area: &[b'a'; 101],
+        },
+        TlvProblem::InvalidLength { len: 102 },
     );
-    assert_eq!(
-        problem(&TlvValue::SourceSubaddress {
+    assert_refused(
+        &TlvValue::SourceSubaddress {
             subaddress_type: 0xA0,
-            subaddress: &[]
-        }),
-        TlvProblem::InvalidLength { len: 1 }
+            subaddress: &[],
+        },
+        TlvProblem::InvalidLength { len: 1 },
     );
     // More than a 16-bit length can carry.
     let huge = vec![0u8; 65_536];
     let err = TlvValue::MessagePayload(&huge).validate().unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Tlv {
-            tag: TlvTag::MESSAGE_PAYLOAD,
-            problem: TlvProblem::TooLong { len: 65_536 }
-        }
+        tlv_error(TlvTag::MESSAGE_PAYLOAD, TlvProblem::TooLong { len: 65_536 })
     );
     assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
     let max = vec![7u8; 65_535];
@@ -363,10 +351,7 @@ fn push_cstr_applies_the_rule_to_the_value_with_its_nul() {
         let err = buf.push_cstr(tag, &vec![b'a'; len]).unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::Tlv {
-                tag,
-                problem: TlvProblem::InvalidLength { len: len + 1 }
-            },
+            tlv_error(tag, TlvProblem::InvalidLength { len: len + 1 }),
             "{len} octets"
         );
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVTLVLEN);
@@ -390,21 +375,12 @@ fn push_cstr_refuses_a_nul_inside_and_lengths_over_65535() {
     let mut buf = TlvBuf::<70_000>::new();
     let tag = TlvTag::ADDITIONAL_STATUS_INFO_TEXT;
     let err = buf.push_cstr(tag, b"ab\0cd").unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Tlv {
-            tag,
-            problem: TlvProblem::InvalidValue
-        }
-    );
+    assert_eq!(err.kind(), tlv_error(tag, TlvProblem::InvalidValue));
     let vendor = TlvTag(0x2000);
     let err = buf.push_cstr(vendor, &vec![b'x'; 65_535]).unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::Tlv {
-            tag: vendor,
-            problem: TlvProblem::TooLong { len: 65_536 }
-        }
+        tlv_error(vendor, TlvProblem::TooLong { len: 65_536 })
     );
     assert!(buf.tlvs().is_empty());
     // A full buffer appends nothing either.

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::tlv;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -12,16 +13,6 @@ use smpp_core::{
     Body, COctet, DataCoding, EsmClass, Npi, Pdu, PriorityFlag, RegisteredDelivery,
     ReplaceIfPresentFlag, SubmitSm, TlvTag, Tlvs, Ton, ValidPdu,
 };
-
-/// One TLV on the wire.
-fn tlv(tag: TlvTag, value: &[u8]) -> Vec<u8> {
-    let len = u16::try_from(value.len()).unwrap();
-    let mut out = Vec::with_capacity(4 + value.len());
-    out.extend_from_slice(&tag.0.to_be_bytes());
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(value);
-    out
-}
 
 /// A `message_payload` of `len` octets.
 fn payload(len: usize) -> Vec<u8> {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{body_tlvs, load, vectors};
+use common::{body_tlvs, encode, load, vectors};
 use smpp_core::{
     Bind, BindResp, Body, BroadcastSm, COctet, CancelBroadcastSm, CommandId, CommandStatus,
     DataCoding, DestAddress, EsmClass, InterfaceVersion, MessageState, Npi, Outbind, Pdu,
@@ -27,9 +27,7 @@ fn vector(
     assert_eq!(pdu.sequence_number, seq, "{name}");
     assert_eq!(pdu.header().command_length as usize, bytes.len(), "{name}");
     check(&pdu);
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(bytes.len()), "{name}");
-    assert_eq!(out, bytes, "{name}");
+    assert_eq!(encode(&pdu), bytes, "{name}");
 }
 
 /// One `#[test]` per vector: the file (and test) name, the header's
@@ -190,9 +188,7 @@ fn every_vector_round_trips() {
     assert!(all.len() >= 48, "only {} vectors", all.len());
     for (name, bytes) in all {
         let pdu = Pdu::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut out = vec![0u8; pdu.encoded_len()];
-        let len = pdu.emit(&mut out).unwrap();
-        assert_eq!(out[..len], bytes[..], "{name}");
+        assert_eq!(encode(&pdu), bytes, "{name}");
         // Every TLV re-encodes identically through its typed value; only
         // vendor tags stay untyped.
         let Some(tlvs) = body_tlvs(&pdu.body) else {
@@ -552,9 +548,7 @@ fn submit_sm_sar_tlvs_built_from_fields() {
     tlvs.push_value(&TlvValue::SarTotalSegments(2)).unwrap();
     tlvs.push_value(&TlvValue::SarSegmentSeqnum(1)).unwrap();
     let pdu = Pdu::new(2, Body::SubmitSm(sar_submit_sm(tlvs.tlvs())));
-    let mut out = vec![0u8; pdu.encoded_len()];
-    pdu.emit(&mut out).unwrap();
-    assert_eq!(out, load("submit_sm_sar_tlvs"));
+    assert_eq!(encode(&pdu), load("submit_sm_sar_tlvs"));
 }
 
 vector!(bind_receiver, BIND_RECEIVER, ESME_ROK, 2, = Body::BindReceiver(

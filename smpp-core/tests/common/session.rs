@@ -3,8 +3,8 @@
 use core::time::Duration;
 
 use smpp_core::CommandStatus;
-use smpp_core::session::{Config, Event, Millis, Session, Storage, Timers};
-use smpp_core::{Body, COctet, Header, SubmitSm, SubmitSmResp, Tlvs};
+use smpp_core::session::{CloseReason, Config, Event, Millis, Session, Storage, Timers};
+use smpp_core::{Body, COctet, DeliverSm, Header, SubmitSm, SubmitSmResp, Tlvs, frame_len};
 
 /// No timer but the response timer (10 s).
 pub(crate) fn no_timers() -> Timers {
@@ -17,9 +17,26 @@ pub(crate) fn no_timers() -> Timers {
     }
 }
 
+/// The frames of `bytes`, which holds whole PDUs only.
+pub(crate) fn frames_of(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut frames = Vec::new();
+    let mut rest = bytes;
+    while let Some(len) = frame_len(rest, u32::MAX).unwrap() {
+        frames.push(rest[..len].to_vec());
+        rest = &rest[len..];
+    }
+    assert!(rest.is_empty(), "whole PDUs only");
+    frames
+}
+
 /// Every event `s` has for the application.
 pub(crate) fn events<S: Storage>(s: &mut Session<S>) -> Vec<Event> {
     core::iter::from_fn(|| s.poll_event()).collect()
+}
+
+/// The only event `s` has is that it closed for `reason`.
+pub(crate) fn assert_closed<S: Storage>(s: &mut Session<S>, reason: CloseReason) {
+    assert_eq!(events(s), [Event::Closed(reason)]);
 }
 
 pub(crate) fn header(frame: &[u8]) -> Header {
@@ -34,6 +51,11 @@ pub(crate) fn submit(text: &str) -> Body<&[u8]> {
         short_message: text.as_bytes(),
         ..SubmitSm::default()
     })
+}
+
+/// A `deliver_sm` with every field at its default.
+pub(crate) fn deliver_sm() -> Body<&'static [u8]> {
+    Body::DeliverSm(DeliverSm::default())
 }
 
 /// A `submit_sm_resp` with `id`.
