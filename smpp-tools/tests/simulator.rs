@@ -106,8 +106,9 @@ impl Sim {
         }
     }
 
-    /// Sends SIGTERM and waits for the exit: its status and stdout.
-    fn terminate(mut self) -> (ExitStatus, String) {
+    /// Sends SIGTERM and waits for the exit, which must succeed: the
+    /// totals it printed, one JSON line.
+    fn terminate(mut self) -> Value {
         let killed = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -115,7 +116,10 @@ impl Sim {
         assert!(killed.success());
         let status = wait_for(&mut self.child, Duration::from_secs(15));
         let stdout = self.stdout.take().unwrap().join().unwrap();
-        (status, stdout)
+        assert!(status.success(), "{status:?}");
+        let mut lines = json_lines(&stdout);
+        assert_eq!(lines.len(), 1, "{stdout}");
+        lines.remove(0)
     }
 }
 
@@ -353,11 +357,7 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
     let (listener, _) = Esme::new("listen", &sim.addr, "late", "pw")
         .flags("--timeout-ms 5000")
         .spawn_bound(&sim, "the receiver binds", 1);
-    let (status, stdout) = sim.terminate();
-    assert!(status.success(), "{status:?}");
-    let lines = json_lines(&stdout);
-    assert_eq!(lines.len(), 1, "{stdout}");
-    let totals = &lines[0];
+    let totals = &sim.terminate();
     assert_eq!(totals["messages"], 140, "{totals:#}");
     assert_eq!(totals["receipts"], 140, "{totals:#}");
     assert_eq!(totals["connections"], 3, "{totals:#}");
@@ -513,10 +513,7 @@ fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
         snapshot["totals"]["connections"], 1000,
         "no bind was turned away"
     );
-    let (status, stdout) = sim.terminate();
-    assert!(status.success());
-    let totals = &json_lines(&stdout)[0];
-    check_unbound_at_shutdown(totals, 1000);
+    check_unbound_at_shutdown(&sim.terminate(), 1000);
     stop(listener);
 }
 
@@ -717,9 +714,8 @@ fn long_messages_are_logged_joined() {
         .flags("--to 2948 --hex 00112233 --port 2948")
         .run();
     assert_exit(&out, 0);
-    let (status, stdout) = sim.terminate();
-    assert!(status.success());
-    assert_eq!(json_lines(&stdout)[0]["messages_complete"], 5, "{stdout}");
+    let totals = sim.terminate();
+    assert_eq!(totals["messages_complete"], 5, "{totals:#}");
 
     let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
     assert_eq!(logged.len(), 5, "{logged:#?}");
@@ -867,8 +863,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
         esme.unbind().await.unwrap();
         other.unbind().await.unwrap();
     });
-    let stats_line = sim.terminate().1;
-    let totals = &json_lines(&stats_line)[0];
+    let totals = &sim.terminate();
     assert_eq!(totals["messages"], 3, "{totals:#}");
     assert_eq!(totals["cancels"], 4, "{totals:#}");
 }
@@ -926,7 +921,7 @@ fn submit_multi_and_data_sm_are_kept_too() {
         );
         esme.unbind().await.unwrap();
     });
-    let totals = &json_lines(&sim.terminate().1)[0];
+    let totals = &sim.terminate();
     assert_eq!(totals["messages"], 2, "{totals:#}");
     assert_eq!(totals["messages_refused"], 1, "{totals:#}");
 }
@@ -1024,9 +1019,8 @@ fn smsc_sim_serves_node_smpp_as_an_esme() {
     let tls = format!("ssmpp://127.0.0.1:{}", port(sim.tls()));
     node_esme(&modules, &tls, 10, Some(&cert));
 
-    let (status, stdout) = sim.terminate();
-    assert!(status.success());
-    assert_eq!(json_lines(&stdout)[0]["receipts"], 20, "{stdout}");
+    let totals = sim.terminate();
+    assert_eq!(totals["receipts"], 20, "{totals:#}");
     // Even messages are ASCII, odd ones UCS-2 (with a surrogate pair).
     let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
     assert_eq!(logged.len(), 20, "{logged:#?}");
