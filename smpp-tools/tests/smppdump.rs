@@ -769,6 +769,11 @@ fn content_built(pdu: Result<smpp_std::Pdu, impl core::fmt::Debug>) -> Value {
     content_of(&wire(&pdu.unwrap()))
 }
 
+/// The `content` of the golden vector `name` is `{"text": text}` alone.
+fn assert_vector_text(name: &str, text: &str) {
+    assert_eq!(content_of(&vector(name)), json!({ "text": text }), "{name}");
+}
+
 fn vector(name: &str) -> Vec<u8> {
     common::load(name)
 }
@@ -830,10 +835,7 @@ fn content_gsm_text_submit_sm() {
     assert_eq!(content_built(pdu), json!({ "text": text }));
 
     // Under the GSM reading the golden submit_sm's ASCII '@' (0x40) is the inverted '!'.
-    assert_eq!(
-        content_of(&vector("submit_sm")),
-        json!({"text": "¡¤#!%&/:"})
-    );
+    assert_vector_text("submit_sm", "¡¤#!%&/:");
 }
 
 #[test]
@@ -971,10 +973,7 @@ fn content_from_message_payload() {
         .build();
     assert_eq!(content_built(pdu), json!({ "text": text }));
 
-    assert_eq!(
-        content_of(&vector("submit_sm_message_payload_ucs2")),
-        json!({"text": "Hello €"})
-    );
+    assert_vector_text("submit_sm_message_payload_ucs2", "Hello €");
 }
 
 #[test]
@@ -1229,12 +1228,9 @@ fn content_data_sm_replace_sm_broadcast_sm() {
     assert_eq!(got[2]["content"], json!({"text": "Sturmwarnung ⚠"}));
 
     // And the golden vectors of the three.
-    assert_eq!(content_of(&vector("data_sm")), json!({"text": "Test"}));
-    assert_eq!(content_of(&vector("replace_sm")), json!({"text": "text"}));
-    assert_eq!(
-        content_of(&vector("broadcast_sm")),
-        json!({"text": "Storm warning"})
-    );
+    assert_vector_text("data_sm", "Test");
+    assert_vector_text("replace_sm", "text");
+    assert_vector_text("broadcast_sm", "Storm warning");
 }
 
 #[test]
@@ -1418,12 +1414,6 @@ fn content_submit_multi() {
     assert!(content.get("error").is_none(), "{content}");
 
     // The golden vectors.
-    assert_eq!(
-        content_of(&vector("submit_multi")),
-        json!({"text": "Hello"})
-    );
-    assert_eq!(
-        content_of(&vector("submit_multi_gosmpp_lenient")),
-        json!({"text": "nghắ nghiêng nghiễng ngả"})
-    );
+    assert_vector_text("submit_multi", "Hello");
+    assert_vector_text("submit_multi_gosmpp_lenient", "nghắ nghiêng nghiễng ngả");
 }
