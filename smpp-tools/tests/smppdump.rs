@@ -856,52 +856,44 @@ fn content_ucs2_with_emoji() {
 #[test]
 fn content_concatenated_parts_8_and_16_bit_reference() {
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(5);
-    let content = Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT));
+    let gsm = Encoding::Gsm7(Tables::DEFAULT);
     for (method, iei, reference, ref_hex) in [
         (Method::Udh8 { reference: 0x2A }, 0x00, 0x2A, "2a"),
         (Method::Udh16 { reference: 0xBEEF }, 0x08, 0xBEEF, "beef"),
     ] {
-        let frames = split_frames(content, method);
-        assert_eq!(frames.len(), 2);
-        let mut joined = String::new();
-        for (i, v) in dump(&frames).iter().enumerate() {
-            let c = &v["content"];
-            let seq = i + 1;
-            assert_eq!(
-                c["udh"],
-                json!([{"iei": iei, "hex": format!("{ref_hex}02{seq:02x}")}])
-            );
-            assert_eq!(
-                c["concat"],
-                json!({"ref": reference, "total": 2, "seq": seq})
-            );
+        for (i, c) in two_parts(&text, gsm, method, reference).iter().enumerate() {
+            let hex = format!("{ref_hex}02{:02x}", i + 1);
+            assert_eq!(c["udh"], json!([{"iei": iei, "hex": hex}]));
             assert!(c.get("port").is_none() && c.get("error").is_none(), "{c}");
-            joined.push_str(c["text"].as_str().unwrap());
         }
-        // The parts' texts, after their headers, are the whole message.
-        assert_eq!(joined, text);
     }
+}
+
+/// The `content` of the two parts `method` splits `text` into: each names
+/// its place by `concat` with `reference`, and their texts joined are the
+/// whole message.
+fn two_parts(text: &str, encoding: Encoding, method: Method, reference: u16) -> Vec<Value> {
+    let frames = split_frames(Content::Text(text, encoding), method);
+    assert_eq!(frames.len(), 2);
+    let contents: Vec<Value> = dump(&frames).iter().map(|v| v["content"].clone()).collect();
+    let mut joined = String::new();
+    for (i, c) in contents.iter().enumerate() {
+        let concat = json!({"ref": reference, "total": 2, "seq": i + 1});
+        assert_eq!(c["concat"], concat, "{c}");
+        joined.push_str(c["text"].as_str().unwrap());
+    }
+    // The parts' texts, after their headers, are the whole message.
+    assert_eq!(joined, text);
+    contents
 }
 
 #[test]
 fn content_sar_tlvs() {
     let text = "Ünïcödé ".repeat(12);
-    let frames = split_frames(
-        Content::Text(&text, Encoding::Ucs2),
-        Method::Sar { reference: 0x1234 },
-    );
-    assert_eq!(frames.len(), 2);
-    let mut joined = String::new();
-    for (i, v) in dump(&frames).iter().enumerate() {
-        let c = &v["content"];
-        assert_eq!(
-            c["concat"],
-            json!({"ref": 0x1234, "total": 2, "seq": i + 1})
-        );
+    let sar = Method::Sar { reference: 0x1234 };
+    for c in two_parts(&text, Encoding::Ucs2, sar, 0x1234) {
         assert!(c.get("udh").is_none(), "no header: {c}");
-        joined.push_str(c["text"].as_str().unwrap());
     }
-    assert_eq!(joined, text);
 
     assert_eq!(
         content_of(&vector("submit_sm_sar_tlvs")),
