@@ -264,14 +264,15 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
                 self.expired += 1;
             }
         }
-        let whole = |content: Bytes, ids: Vec<String>| Message {
+        let joined = |content: Bytes, parts: usize, message_ids: Vec<String>| Message {
             source: data.source.clone(),
             destinations: data.destinations.clone(),
             data_coding: data.data_coding,
             content,
-            parts: 1,
-            message_ids: ids,
+            parts,
+            message_ids,
         };
+        let whole = |content: Bytes| Some(joined(content, 1, message_id.iter().cloned().collect()));
         let Some(Concat {
             kind,
             reference,
@@ -279,10 +280,7 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
             seq,
         }) = data.concat
         else {
-            return Some(whole(
-                data.content.clone(),
-                message_id.into_iter().collect(),
-            ));
+            return whole(data.content.clone());
         };
         let payload = data.content.clone();
         let key = MessageKey::new(peer, &data.source, data.destination(), kind, reference);
@@ -303,16 +301,10 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
                     ids.push((seq, id));
                 }
                 ids.sort_by_key(|(seq, _)| *seq);
-                Some(Message {
-                    source: data.source.clone(),
-                    destinations: data.destinations.clone(),
-                    data_coding: data.data_coding,
-                    content: message.concat(),
-                    parts: message.parts.len(),
-                    message_ids: ids.into_iter().map(|(_, id)| id).collect(),
-                })
+                let ids = ids.into_iter().map(|(_, id)| id).collect();
+                Some(joined(message.concat(), message.parts.len(), ids))
             }
-            Err(_) => Some(whole(payload, message_id.into_iter().collect())),
+            Err(_) => whole(payload),
         }
     }
 }

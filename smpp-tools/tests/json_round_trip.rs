@@ -12,6 +12,11 @@ use smpp_core::Body;
 use smpp_std::{Pdu, SubmitSmBuilder, parse_owned};
 use smpp_tools::json::{self, Json};
 
+/// The octets of the PDU a JSON value describes.
+fn wire_of(v: &Value) -> Vec<u8> {
+    wire(&json::from_value::<Pdu>(v.clone()).unwrap())
+}
+
 #[test]
 fn every_vector_round_trips_through_json() {
     for (name, bytes) in common::vectors() {
@@ -42,13 +47,11 @@ fn derived_lengths_may_be_absent_and_must_match_when_present() {
     let body = v["body"].as_object_mut().unwrap();
     body.remove("number_of_dests");
     body.remove("sm_length");
-    let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(wire(&back), *multi);
+    assert_eq!(wire_of(&v), *multi);
 
     // command_length: right is accepted, wrong is refused.
     v["command_length"] = json!(multi.len());
-    let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(wire(&back), *multi);
+    assert_eq!(wire_of(&v), *multi);
     v["command_length"] = json!(multi.len() + 1);
     let err = json::from_value::<Pdu>(v.clone()).unwrap_err();
     assert!(err.to_string().contains("command_length"), "{err}");
@@ -87,14 +90,12 @@ fn tlvs_are_written_from_hex_or_from_value() {
         let hex = t.as_object_mut().unwrap().remove("hex").unwrap();
         t["length"] = json!(hex.as_str().unwrap().len() / 2);
     }
-    let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(wire(&back), octets);
+    assert_eq!(wire_of(&v), octets);
 
     // `hex` wins over `value`.
     v["tlvs"][0]["value"] = json!(7);
     v["tlvs"][0]["hex"] = json!("0042");
-    let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(wire(&back), octets);
+    assert_eq!(wire_of(&v), octets);
 
     // A length that disagrees is refused, as is a value too big for the tag.
     v["tlvs"][1]["length"] = json!(2);
@@ -181,8 +182,7 @@ fn raw_bodies_travel_as_body_hex() {
         json!({"command": "query_sm_resp", "command_id": 0x8000_0003u32, "command_status": 0x67,
                "sequence_number": 9, "body": null, "body_hex": "69642d3100", "tlvs": []})
     );
-    let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(wire(&back), frame);
+    assert_eq!(wire_of(&v), frame);
 
     // A vendor command_id, kept by parse_any.
     let frame = common::hex("00000012 00010200 00000000 00000005 abcd");
@@ -191,8 +191,7 @@ fn raw_bodies_travel_as_body_hex() {
     assert_eq!(v["command"], Value::Null);
     assert_eq!(v["command_id"], 0x0001_0200);
     assert_eq!(v["body_hex"], "abcd");
-    let back: Pdu = json::from_value(v.clone()).unwrap();
-    assert_eq!(wire(&back), frame);
+    assert_eq!(wire_of(&v), frame);
     // Without body_hex an unknown id is refused; body_hex with a body too.
     let mut no_hex = v.clone();
     no_hex.as_object_mut().unwrap().remove("body_hex");

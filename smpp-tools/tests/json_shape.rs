@@ -7,6 +7,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
+use dump::keys;
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -133,10 +134,6 @@ fn every_command() -> Vec<(String, Bytes)> {
         assert!(covered.contains(id), "no PDU of {id}");
     }
     out
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    v.as_object().unwrap().keys().map(String::as_str).collect()
 }
 
 #[test]

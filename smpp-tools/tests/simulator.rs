@@ -106,8 +106,9 @@ impl Sim {
         }
     }
 
-    /// Sends SIGTERM and waits for the exit: its status and stdout.
-    fn terminate(mut self) -> (ExitStatus, String) {
+    /// Sends SIGTERM and waits for the exit, which must succeed: the
+    /// totals it printed, one JSON line.
+    fn terminate(mut self) -> Value {
         let killed = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -115,7 +116,10 @@ impl Sim {
         assert!(killed.success());
         let status = wait_for(&mut self.child, Duration::from_secs(15));
         let stdout = self.stdout.take().unwrap().join().unwrap();
-        (status, stdout)
+        assert!(status.success(), "{status:?}");
+        let mut lines = json_lines(&stdout);
+        assert_eq!(lines.len(), 1, "{stdout}");
+        lines.remove(0)
     }
 }
 
@@ -127,6 +131,12 @@ impl Drop for Sim {
             eprintln!("smsc-sim stderr: {}", self.stderr.lock().unwrap());
         }
     }
+}
+
+/// Kills `child` and waits for it.
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Starts `command` without input, its output piped.
@@ -251,8 +261,13 @@ fn stdout_lines(out: &Output) -> Vec<Value> {
 
 /// The JSON lines of a run that succeeded.
 fn success_lines(out: &Output) -> Vec<Value> {
-    assert!(out.status.success(), "{}", show(out));
+    assert_exit(out, 0);
     stdout_lines(out)
+}
+
+/// Checks that a run exited with `code`.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", show(out));
 }
 
 fn show(out: &Output) -> String {
@@ -339,20 +354,15 @@ fn bench_against_the_simulator_then_sigterm_prints_the_totals() {
 
     // A receiver still bound when the simulator is told to stop is
     // unbound by it.
-    let (mut listener, _) = Esme::new("listen", &sim.addr, "late", "pw")
+    let (listener, _) = Esme::new("listen", &sim.addr, "late", "pw")
         .flags("--timeout-ms 5000")
         .spawn_bound(&sim, "the receiver binds", 1);
-    let (status, stdout) = sim.terminate();
-    assert!(status.success(), "{status:?}");
-    let lines = json_lines(&stdout);
-    assert_eq!(lines.len(), 1, "{stdout}");
-    let totals = &lines[0];
+    let totals = &sim.terminate();
     assert_eq!(totals["messages"], 140, "{totals:#}");
     assert_eq!(totals["receipts"], 140, "{totals:#}");
     assert_eq!(totals["connections"], 3, "{totals:#}");
     check_unbound_at_shutdown(totals, 1);
-    let _ = listener.kill();
-    let _ = listener.wait();
+    stop(listener);
 }
 
 /// A self-signed certificate for `localhost` and 127.0.0.1, made here:
@@ -398,13 +408,13 @@ fn bench_over_tls() {
     let plain = Esme::new("send", tls, "secure", "pw")
         .flags("--to 1 --text x --connect-timeout-ms 500")
         .run();
-    assert_eq!(plain.status.code(), Some(2), "{}", show(&plain));
+    assert_exit(&plain, 2);
     let (_, other) = tls_sim("tls-other", &[]);
     let untrusted = Esme::new("send", tls, "secure", "pw")
         .tls(&other)
         .flags("--to 1 --text x --connect-timeout-ms 500")
         .run();
-    assert_eq!(untrusted.status.code(), Some(2), "{}", show(&untrusted));
+    assert_exit(&untrusted, 2);
     assert!(
         String::from_utf8_lossy(&untrusted.stderr).contains("certificate"),
         "{}",
@@ -495,7 +505,7 @@ fn generated_mo_reaches_receivers() {
 #[test]
 fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let (mut listener, snapshot) = Esme::new("listen", &sim.addr, "crowd", "pw")
+    let (listener, snapshot) = Esme::new("listen", &sim.addr, "crowd", "pw")
         .flags("--binds 1000 --connect-timeout-ms 20000 --timeout-ms 30000")
         .spawn_bound(&sim, "a thousand sessions bind", 1000);
     assert_eq!(snapshot["totals"]["bound"], 1000);
@@ -503,12 +513,8 @@ fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
         snapshot["totals"]["connections"], 1000,
         "no bind was turned away"
     );
-    let (status, stdout) = sim.terminate();
-    assert!(status.success());
-    let totals = &json_lines(&stdout)[0];
-    check_unbound_at_shutdown(totals, 1000);
-    let _ = listener.kill();
-    let _ = listener.wait();
+    check_unbound_at_shutdown(&sim.terminate(), 1000);
+    stop(listener);
 }
 
 #[test]
@@ -520,18 +526,13 @@ fn users_are_checked() {
             .run()
     };
     let wrong_password = send("alice", "nope");
-    assert_eq!(
-        wrong_password.status.code(),
-        Some(2),
-        "{}",
-        show(&wrong_password)
-    );
+    assert_exit(&wrong_password, 2);
     assert!(String::from_utf8_lossy(&wrong_password.stderr).contains("ESME_RINVPASWD"));
     let unknown = send("carol", "secret");
-    assert_eq!(unknown.status.code(), Some(2), "{}", show(&unknown));
+    assert_exit(&unknown, 2);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("ESME_RINVSYSID"));
     let right = send("bob", "pw2");
-    assert!(right.status.success(), "{}", show(&right));
+    assert_exit(&right, 0);
 
     // The statuses themselves, as the library's client sees them.
     tokio().block_on(async {
@@ -572,7 +573,7 @@ fn throttle_above_and_max_binds_per_user() {
     let out = Esme::new("bench", &sim.addr, "fast", "pw")
         .flags("--count 30 --window 30 --json")
         .run();
-    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_exit(&out, 1);
     let summary = &stdout_lines(&out)[0];
     let acknowledged = summary["acknowledged"].as_u64().unwrap();
     let throttled = summary["errors"]["ESME_RTHROTTLED"].as_u64().unwrap();
@@ -585,8 +586,7 @@ fn throttle_above_and_max_binds_per_user() {
     let out = Esme::new("bench", &sim.addr, "patient", "pw")
         .flags("--count 8 --window 8 --retry-throttled 10 --json")
         .run();
-    assert!(out.status.success(), "{}", show(&out));
-    let summary = &stdout_lines(&out)[0];
+    let summary = &success_lines(&out)[0];
     assert_eq!(summary["acknowledged"], 8, "{summary:#}");
     assert_eq!(summary["errors"], json!({}), "{summary:#}");
     assert!(summary["throttled"].as_u64().unwrap() >= 3, "{summary:#}");
@@ -595,7 +595,7 @@ fn throttle_above_and_max_binds_per_user() {
     let out = Esme::new("listen", &sim.addr, "many", "pw")
         .flags("--binds 3 --connect-timeout-ms 1000 --timeout-ms 10")
         .run();
-    assert!(out.status.success(), "{}", show(&out));
+    assert_exit(&out, 0);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("2 of 3 sessions bound"), "{stderr}");
     assert!(stderr.contains("ESME_RALYBND"), "{stderr}");
@@ -662,7 +662,7 @@ fn receipts_name_the_message_and_its_state() {
     let out = Esme::new("send", &sim.addr, "dlr", "pw")
         .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 200")
         .run();
-    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_exit(&out, 1);
     assert_eq!(stdout_lines(&out)[0]["receipts"], json!([]));
 }
 
@@ -675,14 +675,13 @@ fn receipts_wait_for_a_receiver_of_the_account() {
         .flag("--text", "kept for later")
         .flags("--dlr --dlr-timeout-ms 100")
         .run();
-    assert_eq!(sent.status.code(), Some(1), "{}", show(&sent));
+    assert_exit(&sent, 1);
     let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
     // The receipt goes out when a receiver of the account binds.
     let out = Esme::new("listen", &sim.addr, "later", "pw")
         .flags("--count 1 --timeout-ms 10000")
         .run();
-    assert!(out.status.success(), "{}", show(&out));
-    let receipt = &stdout_lines(&out)[0];
+    let receipt = &success_lines(&out)[0];
     assert_eq!(receipt["type"], "receipt");
     assert_eq!(receipt["message_id"], id);
     assert_eq!(receipt["stat"], "DELIVRD");
@@ -707,16 +706,14 @@ fn long_messages_are_logged_joined() {
             .flag("--text", text)
             .flag("--split", split)
             .run();
-        assert!(out.status.success(), "{}", show(&out));
-        sent.push((split, text.clone(), stdout_lines(&out).remove(0)));
+        sent.push((split, text.clone(), success_lines(&out).remove(0)));
     }
     let out = Esme::new("send", &sim.addr, "long", "pw")
         .flags("--to 2948 --hex 00112233 --port 2948")
         .run();
-    assert!(out.status.success(), "{}", show(&out));
-    let (status, stdout) = sim.terminate();
-    assert!(status.success());
-    assert_eq!(json_lines(&stdout)[0]["messages_complete"], 5, "{stdout}");
+    assert_exit(&out, 0);
+    let totals = sim.terminate();
+    assert_eq!(totals["messages_complete"], 5, "{totals:#}");
 
     let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
     assert_eq!(logged.len(), 5, "{logged:#?}");
@@ -760,6 +757,11 @@ async fn query(esme: &client::Client, id: &str) -> smpp_std::Pdu {
     esme.send(pdu).await.unwrap()
 }
 
+/// Sends `pdu` on `esme`: the `command_status` of the response.
+async fn status_of(esme: &client::Client, pdu: smpp_std::Pdu) -> CommandStatus {
+    esme.send(pdu).await.unwrap().command_status
+}
+
 /// The `message_state` and `final_date` of a `query_sm_resp`.
 fn state_of(pdu: &smpp_std::Pdu) -> (MessageState, String) {
     match &pdu.body {
@@ -797,10 +799,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
             .short_message("replaced")
             .build()
             .unwrap();
-        assert_eq!(
-            esme.send(replace).await.unwrap().command_status,
-            CommandStatus::ESME_ROK
-        );
+        assert_eq!(status_of(&esme, replace).await, CommandStatus::ESME_ROK);
 
         // cancel_sm by id, then the message is deleted for good.
         let cancel = |id: &str| {
@@ -812,7 +811,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
                 .unwrap()
         };
         assert_eq!(
-            esme.send(cancel(&ids[0])).await.unwrap().command_status,
+            status_of(&esme, cancel(&ids[0])).await,
             CommandStatus::ESME_ROK
         );
         let resp = query(&esme, &ids[0]).await;
@@ -823,7 +822,7 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
             "{final_date}"
         );
         assert_eq!(
-            esme.send(cancel(&ids[0])).await.unwrap().command_status,
+            status_of(&esme, cancel(&ids[0])).await,
             CommandStatus::ESME_RCANCELFAIL
         );
         let replace = ReplaceSmBuilder::new(0)
@@ -832,21 +831,18 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
             .build()
             .unwrap();
         assert_eq!(
-            esme.send(replace).await.unwrap().command_status,
+            status_of(&esme, replace).await,
             CommandStatus::ESME_RREPLACEFAIL
         );
 
         // cancel_sm without an id: every pending message from the source
         // to the destination.
-        assert_eq!(
-            esme.send(cancel("")).await.unwrap().command_status,
-            CommandStatus::ESME_ROK
-        );
+        assert_eq!(status_of(&esme, cancel("")).await, CommandStatus::ESME_ROK);
         for id in &ids[1..] {
             assert_eq!(state_of(&query(&esme, id).await).0, MessageState::DELETED);
         }
         assert_eq!(
-            esme.send(cancel("")).await.unwrap().command_status,
+            status_of(&esme, cancel("")).await,
             CommandStatus::ESME_RCANCELFAIL
         );
 
@@ -860,16 +856,12 @@ fn query_cancel_and_replace_work_on_accepted_messages() {
             .message_id(ids[1].as_str())
             .build()
             .unwrap();
-        assert_eq!(
-            other.send(pdu).await.unwrap().command_status,
-            CommandStatus::ESME_RINVMSGID
-        );
+        assert_eq!(status_of(&other, pdu).await, CommandStatus::ESME_RINVMSGID);
 
         esme.unbind().await.unwrap();
         other.unbind().await.unwrap();
     });
-    let stats_line = sim.terminate().1;
-    let totals = &json_lines(&stats_line)[0];
+    let totals = &sim.terminate();
     assert_eq!(totals["messages"], 3, "{totals:#}");
     assert_eq!(totals["cancels"], 4, "{totals:#}");
 }
@@ -927,7 +919,7 @@ fn submit_multi_and_data_sm_are_kept_too() {
         );
         esme.unbind().await.unwrap();
     });
-    let totals = &json_lines(&sim.terminate().1)[0];
+    let totals = &sim.terminate();
     assert_eq!(totals["messages"], 2, "{totals:#}");
     assert_eq!(totals["messages_refused"], 1, "{totals:#}");
 }
@@ -968,7 +960,7 @@ fn node_esme(modules: &Path, url: &str, count: usize, ca: Option<&Path>) {
             .env("NODE_PATH", modules),
     );
     let out = output_within(node, Duration::from_secs(20));
-    assert!(out.status.success(), "{}", show(&out));
+    assert_exit(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines = json_lines(&stdout);
     let of = |pdu: &str| -> Vec<&Value> { lines.iter().filter(|l| l["pdu"] == pdu).collect() };
@@ -1025,9 +1017,8 @@ fn smsc_sim_serves_node_smpp_as_an_esme() {
     let tls = format!("ssmpp://127.0.0.1:{}", port(sim.tls()));
     node_esme(&modules, &tls, 10, Some(&cert));
 
-    let (status, stdout) = sim.terminate();
-    assert!(status.success());
-    assert_eq!(json_lines(&stdout)[0]["receipts"], 20, "{stdout}");
+    let totals = sim.terminate();
+    assert_eq!(totals["receipts"], 20, "{totals:#}");
     // Even messages are ASCII, odd ones UCS-2 (with a surrogate pair).
     let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
     assert_eq!(logged.len(), 20, "{logged:#?}");
@@ -1078,8 +1069,7 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
         .flag("--text", &text)
         .flags("--dlr --dlr-timeout-ms 10000")
         .run();
-    let _ = node.kill();
-    let _ = node.wait();
+    stop(node);
     let mut log = String::new();
     lines.read_to_string(&mut log).unwrap();
     assert!(out.status.success(), "{}\nnode: {log}", show(&out));

@@ -4,10 +4,11 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run, run_ok, wire};
+use dump::{
+    decode, encode, encoded, keys, lines, objects, run, run_ok, scratch, stdout, wire, xorshift,
+};
 
 use core::fmt::Write as _;
-use std::process::Command;
 
 use serde_json::{Value, json};
 use smpp_core::receipt::DeliveryReceipt;
@@ -149,7 +150,7 @@ fn every_vector_decodes_and_encodes_back() {
         assert_eq!(v["command_status"], header.command_status.0, "{name}");
         assert_eq!(v["sequence_number"], header.sequence_number, "{name}");
         assert!(v["tlvs"].is_array(), "{name}");
-        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys = keys(&v);
         let mut expected = vec![
             "command",
             "command_id",
@@ -227,7 +228,7 @@ fn bad_lines_report_and_the_rest_goes_on() {
 #[test]
 fn encode_computes_derived_lengths_and_checks_given_ones() {
     let json = r#"{"command":"submit_sm","sequence_number":7,"body":{"service_type":"","source_addr_ton":1,"source_addr_npi":1,"source_addr":"40404","dest_addr_ton":1,"dest_addr_npi":1,"destination_addr":"44951361920","esm_class":0,"protocol_id":0,"priority_flag":0,"schedule_delivery_time":"","validity_period":"","registered_delivery":1,"replace_if_present_flag":0,"data_coding":0,"sm_default_msg_id":0,"short_message":"4869"},"tlvs":[{"name":"sar_msg_ref_num","value":1}]}"#;
-    let hex = &lines(&run_ok(&["--encode"], format!("{json}\n")))[0];
+    let hex = &encoded(json);
     let bytes = common::hex(hex);
     let pdu = smpp_core::Pdu::parse(&bytes).unwrap();
     assert_eq!(pdu.sequence_number, 7);
@@ -273,7 +274,7 @@ fn encode_reports_the_status_of_a_broken_field_rule() {
         r#""}}"#,
         r#""},"tlvs":[{"name":"sar_total_segments","hex":"0102"}]}"#,
     );
-    let err = &objects(&run(&["--encode"], format!("{tlv}\n")))[0];
+    let err = &objects(&encode(&tlv))[0];
     assert_eq!(err["command_status"], 0xC2, "{err}"); // ESME_RINVTLVLEN
     // Not the shape at all: no status.
     let err = &objects(&run(&["--encode"], "{\"command\":\"query_sm\"}\n"))[0];
@@ -359,9 +360,7 @@ fn run_failing(args: &[&str], input: impl AsRef<[u8]>, count: usize) -> std::pro
 
 /// Writes `text` to a file `name` of this test binary's scratch directory.
 fn input_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("smppdump-files");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    let path = scratch("smppdump-files").join(name);
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -378,17 +377,11 @@ fn several_files_name_the_file_and_count_lines_per_file() {
     );
     let (a, b) = (first.to_str().unwrap(), second.to_str().unwrap());
 
-    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .args([a, b])
-        .output()
-        .unwrap();
+    let out = run(&[a, b], "");
     assert_eq!(out.status.code(), Some(1));
     let got = objects(&out);
     assert_eq!(got.len(), 4, "{got:?}");
-    assert_eq!(
-        keys_of(&got[0]),
-        ["file", "line", "error", "command_status"]
-    );
+    assert_eq!(keys(&got[0]), ["file", "line", "error", "command_status"]);
     assert_eq!(got[0]["file"], a);
     assert_eq!(got[0]["line"], 1);
     assert_eq!(got[1]["command"], "enquire_link");
@@ -400,27 +393,16 @@ fn several_files_name_the_file_and_count_lines_per_file() {
     assert_eq!(got[3]["command_status"], 2);
 
     // One file: no file key, as before.
-    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .arg(a)
-        .output()
-        .unwrap();
-    let got = objects(&out);
-    assert_eq!(keys_of(&got[0]), ["line", "error", "command_status"]);
+    let got = objects(&run(&[a], ""));
+    assert_eq!(keys(&got[0]), ["line", "error", "command_status"]);
 
     // --pretty names file and line.
-    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .args(["--pretty", a, b])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout(&run(&["--pretty", a, b], ""));
     assert!(text.contains(&format!("{b}:3: error: ")), "{text}");
 
     // A file that cannot be opened: exit code 2.
     let missing = first.with_file_name("missing.hex");
-    let out = Command::new(env!("CARGO_BIN_EXE_smppdump"))
-        .arg(&missing)
-        .output()
-        .unwrap();
+    let out = run(&[missing.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(2));
     // An unknown option: exit code 2 and the usage.
     let out = run(&["--bogus"], "");
@@ -464,10 +446,6 @@ fn a_dash_among_files_reads_standard_input() {
         got[2],
         json!({"file": "-", "line": 3, "error": "not hex: 'z'", "command_status": null})
     );
-}
-
-fn keys_of(v: &Value) -> Vec<&str> {
-    v.as_object().unwrap().keys().map(String::as_str).collect()
 }
 
 /// Every golden vector's JSON with `edit` applied (given the vector's
@@ -529,7 +507,7 @@ fn every_vector_encodes_with_derived_lengths_given_or_left_out() {
     let mut v = dump(&[&sar]).remove(0);
     derived_lengths_given(&mut v, &sar);
     v["tlvs"][0]["length"] = Value::from(3);
-    let err = &objects(&run(&["--encode"], format!("{v}\n")))[0];
+    let err = &objects(&encode(&v.to_string()))[0];
     assert!(
         err["error"].as_str().unwrap().contains("tlvs[0].length"),
         "{err}"
@@ -556,12 +534,12 @@ fn every_vector_encodes_with_tlvs_given_by_value_only() {
 fn tlv_names_and_integer_values() {
     // `dest_port` (v5.0) names 0x020B, which prints as destination_port.
     let json = r#"{"command":"data_sm","sequence_number":1,"body":{"service_type":"","source_addr_ton":0,"source_addr_npi":0,"source_addr":"","dest_addr_ton":0,"dest_addr_npi":0,"destination_addr":"","esm_class":0,"registered_delivery":0,"data_coding":0},"tlvs":[{"name":"dest_port","value":2948},{"name":"dest_addr_np_country","value":44},{"name":"dest_addr_np_country","value":44,"length":5}]}"#;
-    let hex = &lines(&run_ok(&["--encode"], format!("{json}\n")))[0];
+    let hex = &encoded(json);
     assert!(
         hex.ends_with("020b00020b84061300012c06130005000000002c"),
         "{hex}"
     );
-    let v = &objects(&run(&[], format!("{hex}\n")))[0];
+    let v = &decode(hex);
     assert_eq!(v["tlvs"][0]["name"], "destination_port");
     assert_eq!(v["tlvs"][0]["value"], 2948);
     // dest_addr_np_country is an Integer of 1-5 octets: a number.
@@ -575,11 +553,10 @@ fn tlv_names_and_integer_values() {
 
 #[test]
 fn pretty_prints_fields_and_tlvs() {
-    let out = run_ok(
+    let text = stdout(&run_ok(
         &["--pretty"],
         format!("{}\n", vector_hex("submit_sm_sar_tlvs")),
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    ));
     assert!(text.starts_with("submit_sm "), "{text}");
     assert!(text.contains("  source_addr: \"INFO\"\n"), "{text}");
     assert!(
@@ -697,11 +674,11 @@ fn every_tlv_of_the_table_has_its_name_typed_value_and_hex_in_wire_order() {
         assert_eq!(t["hex"], common::to_hex(value), "{t}");
         match name {
             Some(name) => {
-                assert_eq!(keys_of(t), ["tag", "name", "value", "hex"], "{t}");
+                assert_eq!(keys(t), ["tag", "name", "value", "hex"], "{t}");
                 assert_eq!(t["name"], *name, "{t}");
             }
             // An unknown tag: its octets only.
-            None => assert_eq!(keys_of(t), ["tag", "hex"], "{t}"),
+            None => assert_eq!(keys(t), ["tag", "hex"], "{t}"),
         }
     }
     // Typed values: integers are numbers, C-Octet Strings strings without
@@ -739,8 +716,7 @@ fn encode_writes_a_tlv_from_hex_when_both_are_given() {
     assert_eq!(lines(&out), [common::to_hex(&sar)]);
     // Without `hex`, the value is written.
     v["tlvs"][0].as_object_mut().unwrap().remove("hex");
-    let hex = lines(&run(&["--encode"], format!("{v}\n")))[0].clone();
-    let back = &objects(&run(&[], format!("{hex}\n")))[0];
+    let back = &decode(&encoded(&v.to_string()));
     assert_eq!(back["tlvs"][0]["value"], 7);
     assert_eq!(back["tlvs"][0]["hex"], "0007");
 }
@@ -786,6 +762,16 @@ fn dump(frames: &[impl AsRef<[u8]>]) -> Vec<Value> {
 /// The `content` object of one frame.
 fn content_of(frame: &[u8]) -> Value {
     dump(&[frame])[0]["content"].clone()
+}
+
+/// The `content` object of a PDU built by a builder of smpp-std.
+fn content_built(pdu: Result<smpp_std::Pdu, impl core::fmt::Debug>) -> Value {
+    content_of(&wire(&pdu.unwrap()))
+}
+
+/// The `content` of the golden vector `name` is `{"text": text}` alone.
+fn assert_vector_text(name: &str, text: &str) {
+    assert_eq!(content_of(&vector(name)), json!({ "text": text }), "{name}");
 }
 
 fn vector(name: &str) -> Vec<u8> {
@@ -845,14 +831,11 @@ fn content_gsm_text_submit_sm() {
     let septets = gsm(text, Tables::DEFAULT);
     // '@' is septet 0 and '€' an escape pair: this really is GSM, not ASCII.
     assert!(septets.contains(&0x00) && septets.contains(&0x1B));
-    let pdu = submit().short_message(septets).build().unwrap();
-    assert_eq!(content_of(&wire(&pdu)), json!({ "text": text }));
+    let pdu = submit().short_message(septets).build();
+    assert_eq!(content_built(pdu), json!({ "text": text }));
 
     // Under the GSM reading the golden submit_sm's ASCII '@' (0x40) is the inverted '!'.
-    assert_eq!(
-        content_of(&vector("submit_sm")),
-        json!({"text": "¡¤#!%&/:"})
-    );
+    assert_vector_text("submit_sm", "¡¤#!%&/:");
 }
 
 #[test]
@@ -866,60 +849,51 @@ fn content_ucs2_with_emoji() {
     let pdu = submit()
         .data_coding(DataCoding::UCS2)
         .short_message(octets)
-        .build()
-        .unwrap();
-    assert_eq!(content_of(&wire(&pdu)), json!({ "text": text }));
+        .build();
+    assert_eq!(content_built(pdu), json!({ "text": text }));
 }
 
 #[test]
 fn content_concatenated_parts_8_and_16_bit_reference() {
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(5);
-    let content = Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT));
+    let gsm = Encoding::Gsm7(Tables::DEFAULT);
     for (method, iei, reference, ref_hex) in [
         (Method::Udh8 { reference: 0x2A }, 0x00, 0x2A, "2a"),
         (Method::Udh16 { reference: 0xBEEF }, 0x08, 0xBEEF, "beef"),
     ] {
-        let frames = split_frames(content, method);
-        assert_eq!(frames.len(), 2);
-        let mut joined = String::new();
-        for (i, v) in dump(&frames).iter().enumerate() {
-            let c = &v["content"];
-            let seq = i + 1;
-            assert_eq!(
-                c["udh"],
-                json!([{"iei": iei, "hex": format!("{ref_hex}02{seq:02x}")}])
-            );
-            assert_eq!(
-                c["concat"],
-                json!({"ref": reference, "total": 2, "seq": seq})
-            );
+        for (i, c) in two_parts(&text, gsm, method, reference).iter().enumerate() {
+            let hex = format!("{ref_hex}02{:02x}", i + 1);
+            assert_eq!(c["udh"], json!([{"iei": iei, "hex": hex}]));
             assert!(c.get("port").is_none() && c.get("error").is_none(), "{c}");
-            joined.push_str(c["text"].as_str().unwrap());
         }
-        // The parts' texts, after their headers, are the whole message.
-        assert_eq!(joined, text);
     }
+}
+
+/// The `content` of the two parts `method` splits `text` into: each names
+/// its place by `concat` with `reference`, and their texts joined are the
+/// whole message.
+fn two_parts(text: &str, encoding: Encoding, method: Method, reference: u16) -> Vec<Value> {
+    let frames = split_frames(Content::Text(text, encoding), method);
+    assert_eq!(frames.len(), 2);
+    let contents: Vec<Value> = dump(&frames).iter().map(|v| v["content"].clone()).collect();
+    let mut joined = String::new();
+    for (i, c) in contents.iter().enumerate() {
+        let concat = json!({"ref": reference, "total": 2, "seq": i + 1});
+        assert_eq!(c["concat"], concat, "{c}");
+        joined.push_str(c["text"].as_str().unwrap());
+    }
+    // The parts' texts, after their headers, are the whole message.
+    assert_eq!(joined, text);
+    contents
 }
 
 #[test]
 fn content_sar_tlvs() {
     let text = "Ünïcödé ".repeat(12);
-    let frames = split_frames(
-        Content::Text(&text, Encoding::Ucs2),
-        Method::Sar { reference: 0x1234 },
-    );
-    assert_eq!(frames.len(), 2);
-    let mut joined = String::new();
-    for (i, v) in dump(&frames).iter().enumerate() {
-        let c = &v["content"];
-        assert_eq!(
-            c["concat"],
-            json!({"ref": 0x1234, "total": 2, "seq": i + 1})
-        );
+    let sar = Method::Sar { reference: 0x1234 };
+    for c in two_parts(&text, Encoding::Ucs2, sar, 0x1234) {
         assert!(c.get("udh").is_none(), "no header: {c}");
-        joined.push_str(c["text"].as_str().unwrap());
     }
-    assert_eq!(joined, text);
 
     assert_eq!(
         content_of(&vector("submit_sm_sar_tlvs")),
@@ -930,9 +904,8 @@ fn content_sar_tlvs() {
     let pdu = submit()
         .tlv_u16(TlvTag::SAR_MSG_REF_NUM, 5)
         .short_message("hi")
-        .build()
-        .unwrap();
-    let c = content_of(&wire(&pdu));
+        .build();
+    let c = content_built(pdu);
     assert!(c.get("concat").is_none());
     assert_eq!(c["text"], "hi");
     assert!(c["error"].as_str().unwrap().starts_with("sar: "), "{c}");
@@ -955,10 +928,9 @@ fn content_wap_push_port_and_binary() {
         .esm_class(EsmClass::DEFAULT.with_udhi())
         .data_coding(DataCoding(0xF5))
         .short_message(user_data(&[Ie::Port8 { dest: 16, src: 32 }], b"\x00\xFF"))
-        .build()
-        .unwrap();
+        .build();
     assert_eq!(
-        content_of(&wire(&pdu)),
+        content_built(pdu),
         json!({"udh": [{"iei": 4, "hex": "1020"}], "port": {"dest": 16, "src": 32}})
     );
 
@@ -968,10 +940,9 @@ fn content_wap_push_port_and_binary() {
         .destination_port(2948)
         .source_port(9200)
         .short_message(&wsp)
-        .build()
-        .unwrap();
+        .build();
     assert_eq!(
-        content_of(&wire(&pdu)),
+        content_built(pdu),
         json!({"port": {"dest": 2948, "src": 9200}})
     );
 
@@ -991,38 +962,27 @@ fn content_from_message_payload() {
     let pdu = submit()
         .data_coding(DataCoding::UCS2)
         .message_payload(payload)
-        .build()
-        .unwrap();
-    assert_eq!(content_of(&wire(&pdu)), json!({ "text": text }));
+        .build();
+    assert_eq!(content_built(pdu), json!({ "text": text }));
 
-    assert_eq!(
-        content_of(&vector("submit_sm_message_payload_ucs2")),
-        json!({"text": "Hello €"})
-    );
+    assert_vector_text("submit_sm_message_payload_ucs2", "Hello €");
 }
 
 #[test]
 fn content_delivery_receipt_from_testdata() {
     let c = content_of(&vector("deliver_sm_delivery_receipt"));
     let r = &c["receipt"];
-    assert_eq!(
-        (
-            &r["id"],
-            &r["sub"],
-            &r["dlvrd"],
-            &r["submit_date"],
-            &r["done_date"]
-        ),
-        (
-            &json!("0059113978"),
-            &json!("001"),
-            &json!("001"),
-            &json!("1002101730"),
-            &json!("1002101731")
-        )
-    );
-    assert_eq!(r["stat"], "DELIVRD");
-    assert_eq!(r["err"], "000");
+    for (key, value) in [
+        ("id", "0059113978"),
+        ("sub", "001"),
+        ("dlvrd", "001"),
+        ("submit_date", "1002101730"),
+        ("done_date", "1002101731"),
+        ("stat", "DELIVRD"),
+        ("err", "000"),
+    ] {
+        assert_eq!(r[key], value, "{key}");
+    }
     // Receipt fields are the octets as sent (ASCII), not the GSM reading of `text`.
     assert_eq!(r["text"], "@$#!%&/:");
     assert!(c["text"].as_str().unwrap().ends_with("text:¡¤#!%&/:"));
@@ -1061,9 +1021,8 @@ fn content_delivery_receipt_built() {
         .receipted_message_id("7a3f")
         .message_state(MessageState::UNDELIVERABLE)
         .network_error_code(3, 0x0022)
-        .build()
-        .unwrap();
-    let c = content_of(&wire(&pdu));
+        .build();
+    let c = content_built(pdu);
     assert_eq!(
         c["receipt"],
         json!({
@@ -1082,9 +1041,8 @@ fn content_delivery_receipt_built() {
         .esm_class(EsmClass::INTERMEDIATE_NOTIFICATION)
         .data_coding(DataCoding::UCS2)
         .message_payload(ucs2_receipt)
-        .build()
-        .unwrap();
-    let r = &content_of(&wire(&pdu))["receipt"];
+        .build();
+    let r = &content_built(pdu)["receipt"];
     assert_eq!(r["id"], "99");
     assert_eq!(r["stat"], "ENROUTE");
     assert_eq!(r["text"], "Привет");
@@ -1096,9 +1054,8 @@ fn content_delivery_receipt_built() {
     let pdu = SubmitSmBuilder::deliver_sm(5)
         .esm_class(EsmClass::DELIVERY_RECEIPT)
         .short_message("delivered, thanks")
-        .build()
-        .unwrap();
-    let c = content_of(&wire(&pdu));
+        .build();
+    let c = content_built(pdu);
     assert_eq!(c["text"], "delivered, thanks");
     assert!(c["receipt"]["id"].is_null() && c["receipt"]["stat"].is_null());
     assert!(c["error"].as_str().unwrap().starts_with("receipt: "), "{c}");
@@ -1107,17 +1064,15 @@ fn content_delivery_receipt_built() {
     let pdu = SubmitSmBuilder::deliver_sm(6)
         .esm_class(EsmClass::USER_ACK)
         .short_message("OK")
-        .build()
-        .unwrap();
-    assert_eq!(content_of(&wire(&pdu)), json!({"text": "OK"}));
+        .build();
+    assert_eq!(content_built(pdu), json!({"text": "OK"}));
 
     // A submit_sm is never a receipt, whatever its esm_class.
     let pdu = submit()
         .esm_class(EsmClass::DELIVERY_RECEIPT)
         .short_message(receipt_text)
-        .build()
-        .unwrap();
-    assert!(content_of(&wire(&pdu)).get("receipt").is_none());
+        .build();
+    assert!(content_built(pdu).get("receipt").is_none());
 }
 
 #[test]
@@ -1148,8 +1103,7 @@ fn content_turkish_shift_tables() {
 
     // The same septets without the shift element read as something else.
     let septets = gsm(text, single);
-    let pdu = submit().short_message(septets).build().unwrap();
-    let c = content_of(&wire(&pdu));
+    let c = content_built(submit().short_message(septets).build());
     assert_ne!(c["text"], text);
 }
 
@@ -1266,12 +1220,9 @@ fn content_data_sm_replace_sm_broadcast_sm() {
     assert_eq!(got[2]["content"], json!({"text": "Sturmwarnung ⚠"}));
 
     // And the golden vectors of the three.
-    assert_eq!(content_of(&vector("data_sm")), json!({"text": "Test"}));
-    assert_eq!(content_of(&vector("replace_sm")), json!({"text": "text"}));
-    assert_eq!(
-        content_of(&vector("broadcast_sm")),
-        json!({"text": "Storm warning"})
-    );
+    assert_vector_text("data_sm", "Test");
+    assert_vector_text("replace_sm", "text");
+    assert_vector_text("broadcast_sm", "Storm warning");
 }
 
 #[test]
@@ -1309,8 +1260,7 @@ fn pretty_prints_content() {
         vector_hex("deliver_sm_delivery_receipt"),
         vector_hex("enquire_link"),
     );
-    let out = run_ok(&["--pretty"], &input);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout(&run_ok(&["--pretty"], &input));
     for expected in [
         "  content:\n    udh:\n      - iei 0x05 [0b8423f0]\n    port: dest: 2948, src: 9200\n",
         "    receipt:\n      id: \"0059113978\"\n",
@@ -1327,13 +1277,7 @@ fn pretty_prints_content() {
 #[test]
 fn content_of_arbitrary_user_data_never_fails_a_line() {
     // A fixed xorshift stream: the same cases on every run.
-    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
     let codings = [
         0x00, 0x01, 0x03, 0x04, 0x08, 0x18, 0x30, 0xF0, 0xF5, 0xC0, 0xE8,
     ];
@@ -1400,8 +1344,7 @@ fn vendor_command_ids_decode_raw_and_encode_back() {
     assert_eq!(lines(&out), lines_in);
 
     // --pretty names no command but still shows the id.
-    let out = run_ok(&["--pretty"], format!("{}\n", lines_in[0]));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout(&run_ok(&["--pretty"], format!("{}\n", lines_in[0])));
     assert!(text.contains("0x00010200"), "{text}");
     assert!(text.contains("61626300"), "{text}");
 }
@@ -1463,12 +1406,6 @@ fn content_submit_multi() {
     assert!(content.get("error").is_none(), "{content}");
 
     // The golden vectors.
-    assert_eq!(
-        content_of(&vector("submit_multi")),
-        json!({"text": "Hello"})
-    );
-    assert_eq!(
-        content_of(&vector("submit_multi_gosmpp_lenient")),
-        json!({"text": "nghắ nghiêng nghiễng ngả"})
-    );
+    assert_vector_text("submit_multi", "Hello");
+    assert_vector_text("submit_multi_gosmpp_lenient", "nghắ nghiêng nghiễng ngả");
 }

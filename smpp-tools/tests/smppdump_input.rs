@@ -5,7 +5,7 @@
 #[path = "../../smpp-std/tests/common/mod.rs"]
 mod common;
 mod dump;
-use dump::{lines, objects, run, run_ok, wire};
+use dump::{decode, encode, encoded, lines, objects, run, run_ok, wire};
 
 use core::fmt::Write as _;
 use std::process::Output;
@@ -83,23 +83,16 @@ fn xxd_plain_wrapped_lines() {
     assert!(dump.lines().all(|l| l.len() <= 60));
     check_vectors(&run(&[], &dump), &vectors);
     // One PDU per file, as `xxd -p pdu.bin` gives it.
-    let long = &vectors
-        .iter()
-        .find(|(n, _)| n == "submit_sm_message_payload_ucs2")
-        .unwrap()
-        .1;
+    let long = common::load("submit_sm_message_payload_ucs2");
     assert!(long.len() > 60);
-    let got = objects(&run(&[], xxd_p(long)));
+    let got = objects(&run(&[], xxd_p(&long)));
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["content"]["text"], "Hello €");
 }
 
 #[test]
 fn prefixes_separators_and_comments() {
-    let (vectors, _) = stream();
-    let pick = |n: &str| vectors.iter().find(|(v, _)| v == n).unwrap().clone();
-    let (_, submit) = pick("submit_sm");
-    let (_, link) = pick("enquire_link");
+    let (submit, link) = (common::load("submit_sm"), common::load("enquire_link"));
     // A C array over several lines, with comments between.
     let c_array: String = submit
         .chunks(8)
@@ -130,11 +123,9 @@ fn prefixes_separators_and_comments() {
 
 #[test]
 fn a_blank_line_ends_a_pdu_early() {
-    let (vectors, _) = stream();
-    let submit = &vectors.iter().find(|(n, _)| n == "submit_sm").unwrap().1;
-    let link = &vectors.iter().find(|(n, _)| n == "enquire_link").unwrap().1;
-    let first_line = xxd_p(submit).lines().next().unwrap().to_owned();
-    let input = format!("{first_line}\n\n{}", xxd_p(link));
+    let submit = xxd_p(&common::load("submit_sm"));
+    let first_line = submit.lines().next().unwrap();
+    let input = format!("{first_line}\n\n{}", xxd_p(&common::load("enquire_link")));
     let out = run(&[], &input);
     assert_eq!(out.status.code(), Some(1));
     let got = objects(&out);
@@ -145,19 +136,18 @@ fn a_blank_line_ends_a_pdu_early() {
     assert!(got[0].get("column").is_none());
     assert_eq!(got[1]["command"], "enquire_link");
     // The end of the input ends a PDU too.
-    let out = run(&[], &first_line);
+    let out = run(&[], first_line);
     assert_eq!(objects(&out)[0]["line"], 1);
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn errors_name_the_line_and_the_column() {
-    let (vectors, all) = stream();
-    let link = &vectors.iter().find(|(n, _)| n == "enquire_link").unwrap().1;
+    let (_, all) = stream();
     let mut dump: Vec<String> = xxd(&all).lines().map(str::to_owned).collect();
     // Line 3, the 'g' at column 19 (the offset column counts).
     dump[2].replace_range(18..19, "g");
-    let input = dump.join("\n") + "\n" + &xxd_p(link) + "00 1x\n";
+    let input = dump.join("\n") + "\n" + &xxd_p(&common::load("enquire_link")) + "00 1x\n";
     let out = run(&[], &input);
     assert_eq!(out.status.code(), Some(1));
     let got = objects(&out);
@@ -195,20 +185,6 @@ fn errors_name_the_line_and_the_column() {
 }
 
 // ------------------------------------------------------------- --encode
-
-fn encode(json: &str) -> Output {
-    run(&["--encode"], format!("{json}\n"))
-}
-
-fn encoded(json: &str) -> String {
-    let out = encode(json);
-    assert_eq!(out.status.code(), Some(0), "{json}: {:?}", lines(&out));
-    lines(&out)[0].clone()
-}
-
-fn decode(hex: &str) -> Value {
-    objects(&run(&[], format!("{hex}\n")))[0].clone()
-}
 
 #[test]
 fn encode_fills_every_mandatory_field_left_out_with_its_default() {

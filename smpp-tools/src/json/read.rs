@@ -22,6 +22,12 @@ fn what(v: &Val) -> &'static str {
     }
 }
 
+/// The error for `v` at `at`, where `wanted` (a number, a list, ...) was
+/// expected.
+fn expected(at: &str, wanted: &str, v: &Val) -> String {
+    format!("{at}: expected {wanted}, got {}", what(v))
+}
+
 type Res<T> = Result<T, String>;
 
 /// A map being taken apart key by key; leftovers are errors.
@@ -37,12 +43,16 @@ impl Obj {
                 at: at.to_string(),
                 entries,
             }),
-            other => Err(format!("{at}: expected a map, got {}", what(&other))),
+            other => Err(expected(at, "a map", &other)),
         }
     }
 
     fn take(&mut self, key: &str) -> Option<Val> {
         self.entries.shift_remove(key)
+    }
+
+    fn missing(&self, key: &str) -> String {
+        self.path(key) + ": missing"
     }
 
     fn path(&self, key: &str) -> String {
@@ -60,17 +70,12 @@ impl Obj {
             Some(Val::Number(n)) if n.is_u64() => {
                 Err(format!("{}: {n} is above {max}", self.path(key)))
             }
-            Some(v) => Err(format!(
-                "{}: expected a number, got {}",
-                self.path(key),
-                what(&v)
-            )),
+            Some(v) => Err(expected(&self.path(key), "a number", &v)),
         }
     }
 
     fn num(&mut self, key: &str, max: u64) -> Res<u64> {
-        self.num_opt(key, max)?
-            .ok_or_else(|| format!("{}: missing", self.path(key)))
+        self.num_opt(key, max)?.ok_or_else(|| self.missing(key))
     }
 
     fn u8(&mut self, key: &str) -> Res<u8> {
@@ -81,11 +86,7 @@ impl Obj {
         match self.take(key) {
             None => Ok(None),
             Some(Val::String(s)) => Ok(Some(s)),
-            Some(v) => Err(format!(
-                "{}: expected a string, got {}",
-                self.path(key),
-                what(&v)
-            )),
+            Some(v) => Err(expected(&self.path(key), "a string", &v)),
         }
     }
 
@@ -127,8 +128,7 @@ impl Obj {
     }
 
     fn cstr(&mut self, key: &str) -> Res<Vec<u8>> {
-        self.cstr_opt(key)?
-            .ok_or_else(|| format!("{}: missing", self.path(key)))
+        self.cstr_opt(key)?.ok_or_else(|| self.missing(key))
     }
 
     fn done(self) -> Res<()> {
@@ -156,7 +156,7 @@ fn write_fields(fields: &[F], body: &mut Obj, out: &mut PduWire) -> Res<()> {
             Sm => {
                 let sm = body
                     .hex("short_message")?
-                    .ok_or_else(|| body.path("short_message") + ": missing")?;
+                    .ok_or_else(|| body.missing("short_message"))?;
                 let given = body.num_opt("sm_length", 0xFF)?;
                 check_count(given, sm.len(), &body.path("sm_length"))?;
                 let len = u8::try_from(sm.len())
@@ -230,13 +230,9 @@ fn count_u8(n: usize, path: &str) -> Res<u8> {
 
 fn seq(o: &mut Obj, key: &str) -> Res<Vec<Val>> {
     match o.take(key) {
-        None => Err(format!("{}: missing", o.path(key))),
+        None => Err(o.missing(key)),
         Some(Val::Array(v)) => Ok(v),
-        Some(v) => Err(format!(
-            "{}: expected a list, got {}",
-            o.path(key),
-            what(&v)
-        )),
+        Some(v) => Err(expected(&o.path(key), "a list", &v)),
     }
 }
 
@@ -244,7 +240,7 @@ fn seq(o: &mut Obj, key: &str) -> Res<Vec<Val>> {
 /// else `default` (or, for 0, as few as the number needs).
 fn int_octets(v: &Val, default: usize, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
     let Some(n) = v.as_u64() else {
-        return Err(format!("{at}: expected a number, got {}", what(v)));
+        return Err(expected(at, "a number", v));
     };
     let fewest = usize::try_from(u64::BITS - n.leading_zeros())
         .unwrap_or(64)
@@ -275,7 +271,7 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
     let text = |v: Val| -> Res<Vec<u8>> {
         match v {
             Val::String(s) => Ok(s.into_bytes()),
-            other => Err(format!("{at}: expected a string, got {}", what(&other))),
+            other => Err(expected(at, "a string", &other)),
         }
     };
     Ok(match kind {
@@ -328,9 +324,10 @@ fn tlv_octets(kind: Tk, v: Val, length: Option<u64>, at: &str) -> Res<Vec<u8>> {
                 None | Some(Val::Bool(false)) => 0,
                 Some(Val::Bool(true)) => 1,
                 Some(other) => {
-                    return Err(format!(
-                        "{at}.end_of_session: expected a boolean, got {}",
-                        what(&other)
+                    return Err(expected(
+                        &format!("{at}.end_of_session"),
+                        "a boolean",
+                        &other,
                     ));
                 }
             };
@@ -404,11 +401,7 @@ fn take_tlvs(o: &mut Obj) -> Res<Vec<Val>> {
     match o.take("tlvs") {
         None | Some(Val::Null) => Ok(Vec::new()),
         Some(Val::Array(list)) => Ok(list),
-        Some(other) => Err(format!(
-            "{}: expected a list, got {}",
-            o.path("tlvs"),
-            what(&other)
-        )),
+        Some(other) => Err(expected(&o.path("tlvs"), "a list", &other)),
     }
 }
 
@@ -643,7 +636,7 @@ pub(super) fn body<B: AsRef<[u8]> + From<Vec<u8>>>(v: Val) -> Res<Body<B>> {
 /// The TLV list a value describes.
 pub(super) fn tlvs<B: AsRef<[u8]> + From<Vec<u8>>>(v: Val) -> Res<Tlvs<B>> {
     let Val::Array(list) = v else {
-        return Err(format!("tlvs: expected a list, got {}", what(&v)));
+        return Err(expected("tlvs", "a list", &v));
     };
     let mut octets = Vec::new();
     write_tlvs(list, &mut octets)?;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -39,13 +40,14 @@ pub(crate) fn wire<B: AsRef<[u8]>>(pdu: &smpp_core::Pdu<B>) -> Vec<u8> {
     out
 }
 
+/// Standard output as text.
+pub(crate) fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
 /// The lines of standard output.
 pub(crate) fn lines(out: &Output) -> Vec<String> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    stdout(out).lines().map(str::to_owned).collect()
 }
 
 /// The JSON objects of standard output, one per line.
@@ -54,4 +56,43 @@ pub(crate) fn objects(out: &Output) -> Vec<Value> {
         .iter()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
+}
+
+/// The keys of a JSON object, in order.
+pub(crate) fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+/// Runs `smppdump --encode` on one JSON line.
+pub(crate) fn encode(json: &str) -> Output {
+    run(&["--encode"], format!("{json}\n"))
+}
+
+/// The hex of one JSON line, which must encode.
+pub(crate) fn encoded(json: &str) -> String {
+    let out = encode(json);
+    assert_eq!(out.status.code(), Some(0), "{json}: {:?}", lines(&out));
+    lines(&out)[0].clone()
+}
+
+/// The JSON object of one hex line (or the error object when it fails).
+pub(crate) fn decode(hex: &str) -> Value {
+    objects(&run(&[], format!("{hex}\n")))[0].clone()
+}
+
+/// A directory `name` of this test binary's scratch space, created.
+pub(crate) fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A fixed xorshift stream from `state`: the same cases on every run.
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
 }

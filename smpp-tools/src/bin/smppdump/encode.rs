@@ -278,6 +278,15 @@ impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
     }
 }
 
+/// The [`Visitor`] methods of scalars, which hold no keys.
+macro_rules! scalars {
+    ($($visit:ident($($ty:ty)?)),*) => {
+        $(fn $visit<E>(self $(, _: $ty)?) -> Result<(), E> {
+            Ok(())
+        })*
+    };
+}
+
 impl<'de> Visitor<'de> for UniqueKeys<'_> {
     type Value = ();
 
@@ -285,29 +294,14 @@ impl<'de> Visitor<'de> for UniqueKeys<'_> {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    scalars!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str),
+        visit_unit()
+    );
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;

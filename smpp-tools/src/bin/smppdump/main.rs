@@ -226,10 +226,9 @@ fn to_hex(bytes: &[u8]) -> String {
 enum Outcome {
     Pdu(Value),
     Hex(String),
-    Failed {
-        error: String,
-        command_status: Option<u32>,
-    },
+    /// What went wrong, and the `command_status` a peer would answer
+    /// (`None` when the line is not a PDU at all).
+    Failed(String, Option<u32>),
 }
 
 fn decode_octets(bytes: &[u8]) -> Outcome {
@@ -246,10 +245,7 @@ fn decode_octets(bytes: &[u8]) -> Outcome {
         });
     match result {
         Ok(v) => Outcome::Pdu(v),
-        Err((error, command_status)) => Outcome::Failed {
-            error,
-            command_status,
-        },
+        Err((error, command_status)) => Outcome::Failed(error, command_status),
     }
 }
 
@@ -258,12 +254,7 @@ fn encode_line(line: &str) -> Outcome {
     // and the status a peer would answer.
     let wire = match encode::read(line) {
         Ok(w) => w,
-        Err(error) => {
-            return Outcome::Failed {
-                error,
-                command_status: None,
-            };
-        }
+        Err(error) => return Outcome::Failed(error, None),
     };
     let result = wire.parse().and_then(|pdu| {
         let mut out = vec![0u8; pdu.encoded_len()];
@@ -272,10 +263,7 @@ fn encode_line(line: &str) -> Outcome {
     });
     match result {
         Ok(hex) => Outcome::Hex(hex),
-        Err(e) => Outcome::Failed {
-            error: e.to_string(),
-            command_status: Some(e.command_status().0),
-        },
+        Err(e) => Outcome::Failed(e.to_string(), Some(e.command_status().0)),
     }
 }
 
@@ -405,9 +393,11 @@ enum Place<'a> {
 /// The input a report is about: its name, when several inputs are given.
 type File<'a> = Option<&'a str>;
 
-fn ts_value(at: &tcp::At) -> Value {
-    at.ts
-        .map_or(Value::Null, |ts| Value::String(ts.to_string()))
+/// Puts the `ts`, `src` and `dst` of a place in a captured stream.
+fn put_stream(obj: &mut Map<String, Value>, at: &tcp::At) {
+    obj.insert("ts".into(), json!(at.ts.map(|ts| ts.to_string())));
+    obj.insert("src".into(), json!(at.src.to_string()));
+    obj.insert("dst".into(), json!(at.dst.to_string()));
 }
 
 fn stream_text(at: &tcp::At) -> String {
@@ -453,15 +443,11 @@ fn report(
                 }
             }
             Place::Stream(at) => {
-                obj.insert("ts".into(), ts_value(at));
-                obj.insert("src".into(), json!(at.src.to_string()));
-                obj.insert("dst".into(), json!(at.dst.to_string()));
+                put_stream(&mut obj, at);
                 obj.insert("offset".into(), json!(at.offset));
             }
             Place::Gap(at, to) => {
-                obj.insert("ts".into(), ts_value(at));
-                obj.insert("src".into(), json!(at.src.to_string()));
-                obj.insert("dst".into(), json!(at.dst.to_string()));
+                put_stream(&mut obj, at);
                 obj.insert("gap".into(), json!({"from": at.offset, "to": to}));
             }
             Place::Capture => {}
@@ -490,9 +476,7 @@ fn print_pdu(
     match (at, v) {
         (Some(at), Value::Object(fields)) => {
             let mut obj = Map::new();
-            obj.insert("ts".into(), ts_value(at));
-            obj.insert("src".into(), json!(at.src.to_string()));
-            obj.insert("dst".into(), json!(at.dst.to_string()));
+            put_stream(&mut obj, at);
             obj.extend(fields);
             writeln!(out, "{}", Value::Object(obj))
         }
@@ -510,10 +494,7 @@ fn emit_unit(
     match decode_octets(&unit.octets) {
         Outcome::Pdu(v) => print_pdu(out, opts, None, v).map(|()| true),
         Outcome::Hex(_) => Ok(true),
-        Outcome::Failed {
-            error,
-            command_status,
-        } => {
+        Outcome::Failed(error, command_status) => {
             let place = Place::Line {
                 line: unit.line,
                 column: None,
@@ -593,10 +574,7 @@ fn handle_json_line(
     match encode_line(text) {
         Outcome::Hex(h) => writeln!(out, "{h}")?,
         Outcome::Pdu(v) => print_pdu(out, opts, None, v)?,
-        Outcome::Failed {
-            error,
-            command_status,
-        } => {
+        Outcome::Failed(error, command_status) => {
             report(out, opts, file, &place, &error, command_status)?;
             return Ok(false);
         }
@@ -715,10 +693,9 @@ fn run_capture(
                     return if live { out.flush() } else { Ok(()) };
                 }
                 Outcome::Hex(_) => return Ok(()),
-                Outcome::Failed {
-                    error,
-                    command_status,
-                } => (Place::Stream(at), error, command_status),
+                Outcome::Failed(error, command_status) => {
+                    (Place::Stream(at), error, command_status)
+                }
             },
             tcp::Event::Unframed {
                 at,

@@ -643,32 +643,25 @@ mod tests {
 
         /// The events so far, as short strings.
         fn take(&mut self) -> Vec<String> {
+            // The time and the ports of a place in a stream.
+            let stream = |at: &At| {
+                let t = at.ts.map_or(0, |t| t.secs);
+                format!("t{t} {}>{}", at.src.port(), at.dst.port())
+            };
             self.events
                 .drain(..)
                 .map(|e| match e {
                     Event::Pdu { at, octets } => format!(
-                        "pdu t{} {}>{} @{} seq{} len{}",
-                        at.ts.map_or(0, |t| t.secs),
-                        at.src.port(),
-                        at.dst.port(),
+                        "pdu {} @{} seq{} len{}",
+                        stream(&at),
                         at.offset,
                         u32::from_be_bytes(octets[12..16].try_into().unwrap()),
                         octets.len()
                     ),
-                    Event::Gap { at, to } => {
-                        format!(
-                            "gap t{} {}>{} {}..{to}",
-                            at.ts.map_or(0, |t| t.secs),
-                            at.src.port(),
-                            at.dst.port(),
-                            at.offset
-                        )
-                    }
+                    Event::Gap { at, to } => format!("gap {} {}..{to}", stream(&at), at.offset),
                     Event::Unframed {
                         at, command_status, ..
-                    } => {
-                        format!("unframed @{} status{command_status}", at.offset)
-                    }
+                    } => format!("unframed @{} status{command_status}", at.offset),
                     Event::Cut { at, have, length } => {
                         format!("cut @{} have{have} of{length:?}", at.offset)
                     }
@@ -698,14 +691,8 @@ mod tests {
         let mut f = Feed::connected();
         let (a, b, c) = (pdu(16, 1, 0), pdu(40, 2, 7), pdu(16, 3, 0));
         f.send(1, true, 1001, Some(5001), "", &a[..10]);
-        f.send(
-            2,
-            true,
-            1011,
-            Some(5001),
-            "",
-            &[&a[10..], &b[..], &c[..3]].concat(),
-        );
+        let batch = [&a[10..], &b[..], &c[..3]].concat();
+        f.send(2, true, 1011, Some(5001), "", &batch);
         f.send(3, true, 1060, Some(5001), "", &c[3..]);
         f.send(4, false, 5001, Some(1073), "", &pdu(16, 1, 0));
         assert_eq!(
@@ -831,14 +818,8 @@ mod tests {
         let mut f = Feed::connected();
         let mut bad = pdu(16, 1, 0);
         bad[3] = 15;
-        f.send(
-            1,
-            true,
-            1001,
-            None,
-            "",
-            &[&bad[..], &pdu(16, 2, 0)].concat(),
-        );
+        let stream = [&bad[..], &pdu(16, 2, 0)].concat();
+        f.send(1, true, 1001, None, "", &stream);
         assert_eq!(
             f.take(),
             ["unframed @0 status2", "pdu t1 40000>2775 @16 seq2 len16"]

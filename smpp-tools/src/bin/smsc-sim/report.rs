@@ -115,7 +115,6 @@ fn session_json(inner: &Inner, session: &Handle) -> Value {
 /// did, every PDU in and out.
 pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value> {
     let c = &inner.counters;
-    let get = |a: &core::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
     let stats = server.stats();
     let traffic = server.traffic();
     let value = json!({
@@ -124,24 +123,24 @@ pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value>
         "bound": stats.bound,
         "closed": stats.closed,
         "binds_refused": {
-            "credentials": get(&c.binds_refused),
+            "credentials": count(&c.binds_refused),
             "max_binds_per_user": stats.binds_refused_account,
             "full": stats.binds_refused_full,
         },
-        "messages": get(&c.accepted),
-        "messages_refused": get(&c.refused),
-        "messages_complete": get(&c.complete),
+        "messages": count(&c.accepted),
+        "messages_refused": count(&c.refused),
+        "messages_complete": count(&c.complete),
         "parts_pending": inner.pending_parts(),
-        "throttled": get(&c.throttled) + stats.throttled,
-        "receipts": get(&c.receipts_sent),
-        "receipts_failed": get(&c.receipts_failed),
+        "throttled": count(&c.throttled) + stats.throttled,
+        "receipts": count(&c.receipts_sent),
+        "receipts_failed": count(&c.receipts_failed),
         "receipts_waiting": inner.receipts_waiting(),
-        "receipts_dropped": get(&c.receipts_dropped),
-        "mo": get(&c.mo_sent),
-        "mo_failed": get(&c.mo_failed),
-        "queries": get(&c.queries),
-        "cancels": get(&c.cancels),
-        "replaces": get(&c.replaces),
+        "receipts_dropped": count(&c.receipts_dropped),
+        "mo": count(&c.mo_sent),
+        "mo_failed": count(&c.mo_failed),
+        "queries": count(&c.queries),
+        "cancels": count(&c.cancels),
+        "replaces": count(&c.replaces),
         "stored": inner.stored(),
         "received": counts(&traffic.received),
         "sent": counts(&traffic.sent),
@@ -309,16 +308,9 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
         "counter",
         "Mobile-originated message parts, by outcome.",
     );
-    m.sample(
-        "smsc_sim_mo_total",
-        &[("result", "sent")],
-        count(&c.mo_sent),
-    );
-    m.sample(
-        "smsc_sim_mo_total",
-        &[("result", "failed")],
-        count(&c.mo_failed),
-    );
+    for (result, n) in [("sent", count(&c.mo_sent)), ("failed", count(&c.mo_failed))] {
+        m.sample("smsc_sim_mo_total", &[("result", result)], n);
+    }
     m.one(
         "smsc_sim_stored_messages",
         "gauge",
