@@ -2,6 +2,8 @@
 //! loopback (raw PDUs, every step checked) and, with feature `tokio`,
 //! against the crate's own SMSC running on another thread.
 
+mod common;
+
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::collections::BTreeSet;
@@ -11,6 +13,7 @@ use std::thread;
 use std::time::Instant;
 
 use bytes::Bytes;
+use common::assert_matches;
 use smpp_core::session::{BindType, CloseReason, Config, Timers};
 use smpp_core::{Body, CommandId, CommandStatus};
 use smpp_std::blocking::{Answer, Client, Error, Request, SmResponse, WithSocket};
@@ -270,10 +273,7 @@ fn a_refused_bind_is_an_error_with_the_mcs_status() {
     bounded(Duration::from_secs(20), || {
         let (addr, mc) = answering_mc(CommandStatus::ESME_RINVPASWD, RawMc::next);
         let error = Client::connect(addr, esme(BindType::Transmitter)).unwrap_err();
-        assert!(
-            matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD));
         assert_eq!(error.command_status(), Some(CommandStatus::ESME_RINVPASWD));
         assert!(
             mc.join().expect("the MC").is_none(),
@@ -318,18 +318,15 @@ fn connecting_to_nothing_and_binding_as_an_mc_are_refused() {
         let error =
             Client::connect_timeout(addr, esme(BindType::Transmitter), Duration::from_secs(2))
                 .unwrap_err();
-        assert!(matches!(error, Error::Io(_)), "{error:?}");
+        assert_matches!(error, Error::Io(_));
 
         let (listener, addr) = listen();
         let stream = TcpStream::connect(addr).expect("connected");
         let (_socket, _) = listener.accept().expect("accepted");
         let error = Client::bind(stream, Config::mc()).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::Refused(smpp_core::session::SessionError::WrongRole(_))
-            ),
-            "{error:?}"
+        assert_matches!(
+            error,
+            Error::Refused(smpp_core::session::SessionError::WrongRole(_))
         );
     });
 }
@@ -410,12 +407,9 @@ fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
             .collect();
         assert_eq!(client.queued(), 3);
         let error = client.queue(submit("d")).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::Refused(smpp_core::session::SessionError::WindowFull)
-            ),
-            "{error:?}"
+        assert_matches!(
+            error,
+            Error::Refused(smpp_core::session::SessionError::WindowFull)
         );
         for (text, sequence_number) in ["a", "b", "c"].iter().zip(&sequence_numbers) {
             let response = client.wait().expect("queued").expect("answered");
@@ -511,10 +505,7 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
         }
         assert!(client.is_closed());
         let error = client.submit_sm(submit("after")).unwrap_err();
-        assert!(
-            matches!(error, Error::Closed(CloseReason::Disconnected)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::Closed(CloseReason::Disconnected));
         assert!(!error.may_have_been_received());
     });
 }
@@ -537,10 +528,7 @@ fn requests_without_response_forbidden_or_of_another_command_are_refused_before_
         let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let alert = smpp_std::AlertNotification::default();
         let error = client.send(Body::AlertNotification(alert)).unwrap_err();
-        assert!(
-            matches!(error, Error::NoResponse(CommandId::ALERT_NOTIFICATION)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::NoResponse(CommandId::ALERT_NOTIFICATION));
         // A receiver may not submit.
         let error = client.submit_sm(submit("no")).unwrap_err();
         assert_eq!(error.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
@@ -550,21 +538,15 @@ fn requests_without_response_forbidden_or_of_another_command_are_refused_before_
             .build()
             .expect("a valid data_sm");
         let error = client.submit_sm(data_sm.clone()).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::UnexpectedCommand {
-                    expected: CommandId::SUBMIT_SM,
-                    found: CommandId::DATA_SM
-                }
-            ),
-            "{error:?}"
+        assert_matches!(
+            error,
+            Error::UnexpectedCommand {
+                expected: CommandId::SUBMIT_SM,
+                found: CommandId::DATA_SM
+            }
         );
         let outcomes: Vec<_> = client.submit_many([data_sm]).collect();
-        assert!(
-            matches!(outcomes[..], [Err(Error::UnexpectedCommand { .. })]),
-            "{outcomes:?}"
-        );
+        assert_matches!(outcomes[..], [Err(Error::UnexpectedCommand { .. })]);
         client.unbind().expect("unbound");
         mc.join().expect("the MC");
     });
@@ -894,10 +876,7 @@ fn unbind_waits_for_the_outstanding_requests_first() {
             assert_eq!(message_id(&response), text.as_bytes());
         }
         let error = client.submit_sm(submit("late")).unwrap_err();
-        assert!(
-            matches!(error, Error::Closed(CloseReason::Unbound)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::Closed(CloseReason::Unbound));
         let (early, after) = mc.join().expect("the MC");
         assert!(early.is_none(), "unbind came early: {early:?}");
         assert!(after.is_none(), "the connection ends after the unbind");
@@ -938,10 +917,7 @@ fn the_mc_unbinding_ends_the_session_as_unbound() {
         });
         let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let error = client.recv(Duration::from_secs(5)).unwrap_err();
-        assert!(
-            matches!(error, Error::Closed(CloseReason::Unbound)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::Closed(CloseReason::Unbound));
         let resp = mc.join().expect("the MC");
         assert_eq!(resp.command_id(), CommandId::UNBIND_RESP);
         assert_eq!(resp.sequence_number, 9);
@@ -1160,10 +1136,7 @@ mod against_the_server {
                 .with_password("wrong")
                 .expect("a password");
             let error = Client::connect(smsc.addr, wrong).unwrap_err();
-            assert!(
-                matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD)),
-                "{error:?}"
-            );
+            assert_matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD));
 
             smsc.unbind_and_stop(&mut client);
         });

@@ -3,6 +3,7 @@
 //! in the wrong state, or closing the connection mid-flight).
 #![cfg(feature = "tokio")]
 
+mod common;
 #[path = "common/server.rs"]
 mod server;
 
@@ -12,6 +13,7 @@ use core::time::Duration;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use common::assert_matches;
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
@@ -226,10 +228,7 @@ async fn ended(esme: &Handle, incoming: &mut Incoming, reason: CloseReason) {
     assert_eq!(esme.closed().await, reason);
     assert!(incoming.recv().await.is_none());
     let err = esme.submit_sm(submit("late")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Closed(closed) if closed == reason),
-        "{err:?}"
-    );
+    assert_matches!(err, Error::Closed(closed) if closed == reason);
 }
 
 /// The server's session of the ESME `esme`, once it is bound.
@@ -306,7 +305,7 @@ async fn a_configuration_of_the_wrong_side_is_refused() {
         let err = client::connect(server.addr, Config::mc())
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        assert_matches!(err, Error::Refused(_));
         server.stop().await;
     })
     .await;
@@ -475,34 +474,28 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
         // Requests without response, and responses, are refused.
         let alert = Body::AlertNotification(smpp_std::AlertNotification::default());
         let err = esme.send(alert).await.unwrap_err();
-        assert!(
-            matches!(err, Error::NoResponse(CommandId::ALERT_NOTIFICATION)),
-            "{err:?}"
-        );
+        assert_matches!(err, Error::NoResponse(CommandId::ALERT_NOTIFICATION));
         let err = esme
             .send(Body::EnquireLinkResp(smpp_std::Tlvs::default()))
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        assert_matches!(err, Error::Refused(_));
         // A field over its limit is refused before anything is sent.
         let long = smpp_std::SubmitSm {
             source_addr: smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30])),
             ..smpp_std::SubmitSm::default()
         };
         let err = esme.submit_sm(long).await.unwrap_err();
-        assert!(matches!(err, Error::Encode(_)), "{err:?}");
+        assert_matches!(err, Error::Encode(_));
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSRCADR));
         // A typed call given another command sends nothing.
         let err = esme.submit_sm(receipt_for("1")).await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::UnexpectedCommand {
-                    expected: CommandId::SUBMIT_SM,
-                    found: CommandId::DELIVER_SM
-                }
-            ),
-            "{err:?}"
+        assert_matches!(
+            err,
+            Error::UnexpectedCommand {
+                expected: CommandId::SUBMIT_SM,
+                found: CommandId::DELIVER_SM
+            }
         );
         // The session is still fine.
         assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
@@ -607,15 +600,12 @@ async fn the_client_sends_enquire_link_when_the_link_is_idle() {
         let link = next(&mut framed).await;
         assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
         let reason = esme.closed().await;
-        assert!(
-            matches!(
-                reason,
-                CloseReason::ResponseTimeout {
-                    command_id: CommandId::ENQUIRE_LINK,
-                    ..
-                }
-            ),
-            "{reason:?}"
+        assert_matches!(
+            reason,
+            CloseReason::ResponseTimeout {
+                command_id: CommandId::ENQUIRE_LINK,
+                ..
+            }
         );
         drop(framed);
     })
@@ -676,15 +666,12 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
         let (a, b) = tokio::join!(esme.submit_sm(submit("t1")), esme.submit_sm(submit("t2")));
         for result in [a, b] {
             let err = result.unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::Timeout {
-                        command_id: CommandId::SUBMIT_SM,
-                        ..
-                    }
-                ),
-                "{err:?}"
+            assert_matches!(
+                err,
+                Error::Timeout {
+                    command_id: CommandId::SUBMIT_SM,
+                    ..
+                }
             );
         }
         assert!(started.elapsed() >= Duration::from_millis(200));
@@ -719,7 +706,7 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
         tokio::time::sleep(Duration::from_millis(50)).await;
         // No new request once unbinding.
         let err = esme.submit_sm(submit("u2")).await.unwrap_err();
-        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        assert_matches!(err, Error::Refused(_));
         // The outstanding one still gets its answer, then unbind goes out.
         smsc.gate.0.add_permits(1);
         assert!(waiting.await.unwrap().unwrap().is_ok());
@@ -747,10 +734,7 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
         assert!(rx_incoming.recv().await.is_none());
         assert_eq!(smsc.closed(), [CloseReason::Unbound, CloseReason::Unbound]);
         let err = tx.unbind().await.unwrap_err();
-        assert!(
-            matches!(err, Error::Closed(CloseReason::Unbound)),
-            "{err:?}"
-        );
+        assert_matches!(err, Error::Closed(CloseReason::Unbound));
     })
     .await;
 }
@@ -1018,10 +1002,7 @@ async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
             .unwrap();
         assert!(end.is_none());
         until(|| server.smsc.closed().len() == 1).await;
-        assert!(matches!(
-            server.smsc.closed()[0],
-            CloseReason::FramingError(_)
-        ));
+        assert_matches!(server.smsc.closed()[0], CloseReason::FramingError(_));
         server.stop().await;
     })
     .await;
@@ -1087,16 +1068,13 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         drop(raw);
         for push in pushes {
             let err = push.await.unwrap().unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::OutcomeUnknown {
-                        command_id: CommandId::DELIVER_SM,
-                        reason: CloseReason::Disconnected,
-                        ..
-                    }
-                ),
-                "{err:?}"
+            assert_matches!(
+                err,
+                Error::OutcomeUnknown {
+                    command_id: CommandId::DELIVER_SM,
+                    reason: CloseReason::Disconnected,
+                    ..
+                }
             );
         }
         assert_eq!(session.closed().await, CloseReason::Disconnected);

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::assert_matches;
 use core::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -220,7 +221,7 @@ fn encoder_refuses_invalid_pdus_and_leaves_the_buffer() {
         sm.source_addr = smpp_core::COctet::new(bytes::Bytes::from_static(&[b'1'; 30]));
     }
     let err = codec.encode(&bad, &mut buf).unwrap_err();
-    assert!(matches!(err, StreamError::Encode(_)));
+    assert_matches!(err, StreamError::Encode(_));
     assert_eq!(buf.len(), len);
 }
 
@@ -324,10 +325,7 @@ fn frames_are_forwarded_as_received() {
     assert_eq!(pdu.unwrap_err().reply().sequence_number, 9);
     // A framing error still ends the stream.
     buf.extend_from_slice(b"GET / HTTP/1.1\r\n");
-    assert!(matches!(
-        codec.decode(&mut buf),
-        Err(StreamError::Framing(_))
-    ));
+    assert_matches!(codec.decode(&mut buf), Err(StreamError::Framing(_)));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 // A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
 // follows, so that the packaged crate carries the one reader of the vectors.
@@ -36,6 +36,19 @@ pub(crate) fn assert_command_length_too_long(
     );
     assert_eq!(reply.sequence_number, sequence_number);
 }
+
+/// Asserts that `value` matches `pattern` (and its guard), showing the
+/// value if not.
+macro_rules! assert_matches {
+    ($value:expr, $pattern:pat $(if $guard:expr)?) => {
+        match $value {
+            $pattern $(if $guard)? => {}
+            ref other => panic!("{other:?} does not match {}", stringify!($pattern)),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use assert_matches;
 
 /// Lowercase hex of octets.
 pub(crate) fn to_hex(bytes: &[u8]) -> String {
