@@ -14,13 +14,7 @@ use smpp_std::{
     SubmitMultiRespBuilder, SubmitSmBuilder, SubmitSmRespBuilder,
 };
 
-use common::load as golden;
-
-fn wire(pdu: &Pdu) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
-    out
-}
+use common::{encode, load as golden};
 
 fn message_requests() -> Vec<(&'static str, Pdu)> {
     vec![
@@ -169,7 +163,7 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
 #[test]
 fn requests_match_golden_vectors() {
     for (name, pdu) in message_requests().into_iter().chain(other_requests()) {
-        assert_eq!(wire(&pdu), golden(name), "{name}");
+        assert_eq!(encode(&pdu), golden(name), "{name}");
     }
 }
 
@@ -239,7 +233,7 @@ fn responses_match_golden_vectors() {
         ),
     ];
     for (name, pdu) in cases {
-        assert_eq!(wire(&pdu), golden(name), "{name}");
+        assert_eq!(encode(&pdu), golden(name), "{name}");
     }
 }
 
@@ -311,8 +305,11 @@ fn every_builder_kind_gives_its_command_id() {
     for (pdu, id) in ids {
         let pdu = pdu.unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(pdu.command_id(), id);
-        assert_eq!(wire(&pdu)[4..8], id.0.to_be_bytes(), "{id}");
-        assert_eq!(smpp_core::Pdu::parse(&wire(&pdu)).unwrap().command_id(), id);
+        assert_eq!(encode(&pdu)[4..8], id.0.to_be_bytes(), "{id}");
+        assert_eq!(
+            smpp_core::Pdu::parse(&encode(&pdu)).unwrap().command_id(),
+            id
+        );
     }
     // Bind defaults: interface_version 0x34.
     let bind = BindBuilder::transmitter(1).build().unwrap();
@@ -364,7 +361,7 @@ fn builders_start_from_the_specification_defaults() {
     ];
     for (pdu, body) in cases {
         let pdu = pdu.unwrap();
-        let octets = wire(&pdu);
+        let octets = encode(&pdu);
         let id = pdu.command_id();
         assert_eq!(octets[8..12], [0; 4], "{id}: command_status");
         assert_eq!(octets[16..], body[..], "{id}");
@@ -587,7 +584,7 @@ fn deliver_sm_builder_builds_a_deliver_sm() {
         .unwrap();
     assert_eq!(deliver.command_id(), CommandId::DELIVER_SM);
     assert!(matches!(deliver.body, smpp_core::Body::DeliverSm(_)));
-    let octets = wire(&deliver);
+    let octets = encode(&deliver);
     assert_eq!(octets[4..8], [0, 0, 0, 5]);
     // The same octets as the submit_sm builder's deliver_sm constructor.
     let other = SubmitSmBuilder::deliver_sm(4)
@@ -596,7 +593,7 @@ fn deliver_sm_builder_builds_a_deliver_sm() {
         .short_message("reply")
         .build()
         .unwrap();
-    assert_eq!(wire(&other), octets);
+    assert_eq!(encode(&other), octets);
     assert_eq!(
         SubmitSmBuilder::new(4).build().unwrap().command_id(),
         CommandId::SUBMIT_SM
@@ -794,7 +791,7 @@ fn valid_builds_encode_as_checked_ones() {
     for pdu in valid {
         let pdu: ValidPdu = pdu.unwrap();
         let checked = pdu.clone().into_inner();
-        let octets = wire(&checked);
+        let octets = encode(&checked);
         assert_eq!(pdu.encoded_len(), octets.len());
         let mut out = vec![0u8; octets.len()];
         assert_eq!(pdu.emit(&mut out), Ok(octets.len()));

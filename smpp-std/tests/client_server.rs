@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, bounded, response_timer_only, unbind_and_stop, until};
+use server::{Running, bounded, connect, response_timer_only, unbind_and_stop, until};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -186,10 +186,6 @@ impl Handler for Smsc {
     fn protocol_error(&self, _cx: &Context, error: ProtocolError) {
         self.protocol_errors.lock().unwrap().push(error);
     }
-}
-
-async fn connect(addr: SocketAddr, config: Config) -> (Handle, Incoming) {
-    client::connect(addr, config).await.unwrap()
 }
 
 /// The test SMSC running with [`mc`], and an ESME of `config` bound to it.
@@ -889,20 +885,6 @@ async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, Pd
     framed
 }
 
-/// A `submit_sm` with a 30-digit `source_addr` (21 octets at most).
-fn malformed_submit_sm(sequence_number: u32) -> Vec<u8> {
-    let mut raw = vec![0u8; 16];
-    raw.extend_from_slice(b"\0\x01\x01");
-    raw.extend_from_slice(&[b'9'; 30]);
-    raw.extend_from_slice(b"\0\x01\x01447700900123\0");
-    raw.extend_from_slice(&[0; 10]);
-    let len = u32::try_from(raw.len()).unwrap();
-    raw[..4].copy_from_slice(&len.to_be_bytes());
-    raw[4..8].copy_from_slice(&CommandId::SUBMIT_SM.0.to_be_bytes());
-    raw[12..16].copy_from_slice(&sequence_number.to_be_bytes());
-    raw
-}
-
 async fn write_raw(framed: &mut Framed<TcpStream, PduCodec>, octets: &[u8]) {
     SinkExt::<Pdu>::flush(framed).await.unwrap();
     framed.get_mut().write_all(octets).await.unwrap();
@@ -914,18 +896,15 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
 
-        write_raw(&mut raw, &malformed_submit_sm(5)).await;
+        let malformed = common::raw_pdu(CommandId::SUBMIT_SM, 5, &common::bad_source_addr_sm());
+        write_raw(&mut raw, &malformed).await;
         let resp = next(&mut raw).await;
         assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
         assert_eq!(resp.command_status, CommandStatus::ESME_RINVSRCADR);
         assert_eq!(resp.sequence_number, 5);
 
         // An unknown command_id: generic_nack.
-        let mut unknown = [0u8; 16];
-        unknown[3] = 16;
-        unknown[4..8].copy_from_slice(&0x0000_0123_u32.to_be_bytes());
-        unknown[15] = 6;
-        write_raw(&mut raw, &unknown).await;
+        write_raw(&mut raw, &common::raw_pdu(CommandId(0x0000_0123), 6, &[])).await;
         let nack = next(&mut raw).await;
         assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
         assert_eq!(nack.command_status, CommandStatus::ESME_RINVCMDID);

@@ -14,29 +14,20 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use smpp_core::CommandStatus;
-use smpp_core::session::{BindType, Config, Timers};
+use smpp_core::session::{BindType, Config};
 use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
 use tokio::sync::broadcast;
 
-use server::{Running, bounded};
+use server::{Running, bounded, response_timer_only};
 
 fn quick() -> Backoff {
     Backoff {
         initial: Duration::from_millis(20),
         max: Duration::from_millis(200),
         factor: 2.0,
-    }
-}
-
-fn timers() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        response_timer: Duration::from_secs(5),
-        ..Timers::DEFAULT
     }
 }
 
@@ -47,7 +38,7 @@ fn esme_config() -> Config {
         .with_password("secret")
         .unwrap()
         .with_window(16)
-        .with_timers(timers())
+        .with_timers(response_timer_only(Duration::from_secs(5)))
 }
 
 fn submit(text: &str) -> Pdu {
@@ -114,7 +105,9 @@ fn session_key(cx: &Context) -> u64 {
 }
 
 async fn start(smsc: Smsc) -> Running<Smsc> {
-    let config = Config::mc().with_timers(timers()).with_inbound_window(64);
+    let config = Config::mc()
+        .with_timers(response_timer_only(Duration::from_secs(5)))
+        .with_inbound_window(64);
     Running::start(smsc, config).await
 }
 

@@ -11,11 +11,11 @@ mod server;
 use core::time::Duration;
 use std::sync::Mutex;
 
-use server::{Running, bounded, quiet, unbind_and_stop};
+use server::{Running, bounded, connect, quiet, unbind_and_stop};
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
-use smpp_std::session::{Answer, Error, Handle, Incoming};
+use smpp_std::session::{Answer, Error, Handle};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
 
 /// Binds every ESME; answers a `submit_sm` with a receipt to its account,
@@ -94,10 +94,6 @@ fn esme(system_id: &str, bind_type: BindType) -> Config {
         .with_system_id(system_id)
         .unwrap()
         .with_timers(quiet())
-}
-
-async fn connect(addr: core::net::SocketAddr, config: Config) -> (Handle, Incoming) {
-    client::connect(addr, config).await.expect("bound")
 }
 
 fn submit(text: &str) -> Pdu {

@@ -51,11 +51,7 @@ where
         } else if seq % 2 == 0 {
             sink.feed(pdu).await?;
         } else {
-            let wire = {
-                let mut out = vec![0u8; pdu.encoded_len()];
-                pdu.emit(&mut out).unwrap();
-                out
-            };
+            let wire = common::encode(&pdu);
             let view = smpp_core::Pdu::parse(&wire).unwrap();
             sink.feed(&view).await?;
         }
@@ -228,13 +224,8 @@ fn encoder_refuses_invalid_pdus_and_leaves_the_buffer() {
 /// A `submit_sm` whose `source_addr` has no NUL: the frame is whole, the body
 /// does not decode.
 fn malformed_frame(seq: u32) -> Frame {
-    let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0];
-    bad.extend_from_slice(&seq.to_be_bytes());
-    bad.extend_from_slice(b"\0\x01\x01");
-    bad.extend_from_slice(&[b'9'; 30]);
-    let len = u32::try_from(bad.len()).unwrap().to_be_bytes();
-    bad[..4].copy_from_slice(&len);
-    Frame::new(bytes::Bytes::from(bad)).unwrap()
+    let body = [&b"\0\x01\x01"[..], &[b'9'; 30]].concat();
+    Frame::new(common::raw_pdu(CommandId::SUBMIT_SM, seq, &body).into()).unwrap()
 }
 
 #[tokio::test]

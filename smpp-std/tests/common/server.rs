@@ -129,10 +129,13 @@ pub(crate) async fn watched<H: Handler>(smsc: H) -> (Running<H>, Handle, Incomin
         .unwrap()
         .with_window(8)
         .with_timers(quiet());
-    let (esme, incoming) = smpp_std::client::connect(server.addr, config)
-        .await
-        .unwrap();
+    let (esme, incoming) = connect(server.addr, config).await;
     (server, esme, incoming)
+}
+
+/// An ESME of `config` bound to `addr`.
+pub(crate) async fn connect(addr: SocketAddr, config: Config) -> (Handle, Incoming) {
+    smpp_std::client::connect(addr, config).await.unwrap()
 }
 
 /// `result` is a bind the MC refused with `status`.

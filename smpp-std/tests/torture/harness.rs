@@ -29,6 +29,7 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
+pub(crate) use crate::common::{encode, raw_pdu};
 pub(crate) use crate::server::response_timer_only;
 
 // ------------------------------------------------------------ the bound
@@ -515,14 +516,6 @@ pub(crate) fn alert(n: u32) -> Pdu {
         .unwrap()
 }
 
-/// The octets of `pdu`.
-pub(crate) fn encode(pdu: &Pdu) -> Vec<u8> {
-    let mut out = vec![0; pdu.encoded_len()];
-    let n = pdu.emit(&mut out).unwrap();
-    assert_eq!(n, out.len());
-    out
-}
-
 /// The octets of every PDU, back to back (one write).
 pub(crate) fn encode_all(pdus: impl IntoIterator<Item = Pdu>) -> Vec<u8> {
     pdus.into_iter().flat_map(|pdu| encode(&pdu)).collect()
@@ -552,19 +545,6 @@ pub(crate) fn write_without_reading(raw: Raw, octets: Vec<u8>) -> JoinHandle<std
         drop(rx);
         written
     })
-}
-
-/// The octets of a PDU with `command_id`, `sequence_number` and the body
-/// given as it is (garbage included).
-pub(crate) fn raw_pdu(command_id: CommandId, sequence_number: u32, body: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(16 + body.len()).unwrap();
-    let mut out = Vec::with_capacity(16 + body.len());
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(&command_id.0.to_be_bytes());
-    out.extend_from_slice(&0u32.to_be_bytes());
-    out.extend_from_slice(&sequence_number.to_be_bytes());
-    out.extend_from_slice(body);
-    out
 }
 
 // ---------------------------------------------------------------- configs
