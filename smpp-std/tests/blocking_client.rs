@@ -986,7 +986,7 @@ mod against_the_server {
     use std::sync::{Arc, Mutex};
 
     use smpp_core::EsmClass;
-    use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+    use smpp_std::server::{BindRequest, Context, Handler};
 
     #[cfg(feature = "tls")]
     use smpp_std::client::rustls::{self, ServerConfig};
@@ -1041,10 +1041,7 @@ mod against_the_server {
     /// The SMSC on a runtime of its own.
     struct Running {
         runtime: tokio::runtime::Runtime,
-        addr: SocketAddr,
-        handle: ServerHandle,
-        serving: tokio::task::JoinHandle<()>,
-        smsc: Arc<Smsc>,
+        server: server::Running<Smsc>,
     }
 
     impl Running {
@@ -1061,37 +1058,24 @@ mod against_the_server {
                 .enable_all()
                 .build()
                 .expect("a runtime");
-            let smsc = Arc::new(smsc);
             let config = Config::mc()
                 .with_system_id("SMSC")
                 .expect("a system_id")
                 .with_timers(quiet(Duration::from_secs(5)));
-            let handler = Arc::clone(&smsc);
-            let server = runtime
-                .block_on(async move {
-                    match tls {
-                        #[cfg(feature = "tls")]
-                        Some(tls) => Server::bind_tls("127.0.0.1:0", config, handler, tls).await,
-                        _ => Server::bind("127.0.0.1:0", config, handler).await,
-                    }
-                })
-                .expect("listening");
-            let addr = server.local_addr().expect("its address");
-            let handle = server.handle();
-            let serving = runtime.spawn(server.run());
-            Self {
-                runtime,
-                addr,
-                handle,
-                serving,
-                smsc,
-            }
+            let server = runtime.block_on(async move {
+                match tls {
+                    #[cfg(feature = "tls")]
+                    Some(tls) => server::Running::start_tls(smsc, config, tls).await,
+                    _ => server::Running::start(smsc, config).await,
+                }
+            });
+            Self { runtime, server }
         }
 
         /// Waits until `ready` holds, at most five seconds.
         fn until(&self, ready: impl Fn(&Smsc) -> bool) {
             let until = Instant::now() + Duration::from_secs(5);
-            while !ready(&self.smsc) {
+            while !ready(&self.server.smsc) {
                 assert!(Instant::now() < until, "the SMSC never got there");
                 thread::sleep(Duration::from_millis(10));
             }
@@ -1113,14 +1097,10 @@ mod against_the_server {
         }
 
         fn stop(self) -> Arc<Smsc> {
-            self.handle.shutdown();
-            self.runtime
-                .block_on(async {
-                    tokio::time::timeout(Duration::from_secs(10), self.serving).await
-                })
-                .expect("the server stops")
-                .expect("the server task");
-            self.smsc
+            let Self { runtime, server } = self;
+            let stopping =
+                async move { tokio::time::timeout(Duration::from_secs(10), server.stop()).await };
+            runtime.block_on(stopping).expect("the server stops")
         }
     }
 
@@ -1129,13 +1109,13 @@ mod against_the_server {
         bounded(Duration::from_secs(30), || {
             let smsc = Running::start(Smsc::default());
             let mut client =
-                Client::connect(smsc.addr, esme(BindType::Transceiver)).expect("bound");
+                Client::connect(smsc.server.addr, esme(BindType::Transceiver)).expect("bound");
             assert_eq!(client.system_id().as_bytes(), b"SMSC");
 
             let wrong = Config::esme(BindType::Transmitter)
                 .with_password("wrong")
                 .expect("a password");
-            let error = Client::connect(smsc.addr, wrong).unwrap_err();
+            let error = Client::connect(smsc.server.addr, wrong).unwrap_err();
             assert_matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD));
 
             smsc.unbind_and_stop(&mut client);
@@ -1148,7 +1128,7 @@ mod against_the_server {
         bounded(Duration::from_secs(60), || {
             let smsc = Running::start(Smsc::default());
             let config = esme(BindType::Transmitter).with_window(10);
-            let mut client = Client::connect(smsc.addr, config).expect("bound");
+            let mut client = Client::connect(smsc.server.addr, config).expect("bound");
             let texts: Vec<String> = (0..N).map(|n| format!("m{n}")).collect();
             let mut answered = 0;
             for (text, response) in texts
@@ -1174,7 +1154,7 @@ mod against_the_server {
                 ..Smsc::default()
             });
             let mut client =
-                Client::connect(smsc.addr, esme(BindType::Transceiver)).expect("bound");
+                Client::connect(smsc.server.addr, esme(BindType::Transceiver)).expect("bound");
             let mut ids = BTreeSet::new();
             for n in 0..N {
                 let response = client
@@ -1200,7 +1180,13 @@ mod against_the_server {
             assert_eq!(receipted, ids, "a receipt for every message");
             client.flush().expect("open");
             smsc.until(|s| s.receipt_answers.lock().expect("lock").len() == N);
-            let answers = smsc.smsc.receipt_answers.lock().expect("lock").clone();
+            let answers = smsc
+                .server
+                .smsc
+                .receipt_answers
+                .lock()
+                .expect("lock")
+                .clone();
             assert!(
                 answers.iter().all(|s| *s == CommandStatus::ESME_ROK),
                 "{answers:?}"
@@ -1209,40 +1195,14 @@ mod against_the_server {
             smsc.stop();
         });
     }
-    /// A certificate for `localhost` made here, and configurations of both
-    /// sides that use it.
-    #[cfg(feature = "tls")]
-    fn pki() -> (Arc<ServerConfig>, Arc<rustls::ClientConfig>) {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
-            .expect("a certificate");
-        let cert = made.cert.der().clone();
-        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
-        let server = ServerConfig::builder_with_provider(Arc::clone(&provider))
-            .with_safe_default_protocol_versions()
-            .and_then(|b| {
-                b.with_no_client_auth()
-                    .with_single_cert(vec![cert.clone()], key)
-            })
-            .expect("a server configuration");
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(cert).expect("a root");
-        let client = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("a client configuration")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        (Arc::new(server), Arc::new(client))
-    }
-
     #[cfg(feature = "tls")]
     #[test]
     fn a_rustls_stream_over_the_socket_carries_the_session() {
         const N: usize = 200;
         bounded(Duration::from_secs(30), || {
-            let (server_tls, client_tls) = pki();
+            let (server_tls, client_tls) = server::pki();
             let smsc = Running::listening(Smsc::default(), Some(server_tls));
-            let tcp = TcpStream::connect(smsc.addr).expect("connected");
+            let tcp = TcpStream::connect(smsc.server.addr).expect("connected");
             let socket = tcp.try_clone().expect("a second handle");
             let name = rustls::pki_types::ServerName::try_from("localhost").expect("a name");
             let tls = rustls::ClientConnection::new(client_tls, name).expect("a TLS client");

@@ -17,7 +17,7 @@ use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
 
-use server::{Running, bounded, password_checked, unbind_and_stop};
+use server::{Running, bounded, password_checked, pki, unbind_and_stop};
 
 struct Smsc;
 
@@ -29,31 +29,6 @@ impl Handler for Smsc {
     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
         Answer::message_id(format!("tls-{}", pdu.sequence_number))
     }
-}
-
-/// A certificate for `localhost` and 127.0.0.1, its key, and a client
-/// configuration that trusts it.
-fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let certified =
-        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .unwrap();
-    let cert = certified.cert.der().clone();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
-    let server = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.clone()], key)
-        .unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert).unwrap();
-    let client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    (Arc::new(server), Arc::new(client))
 }
 
 /// The test SMSC on a TLS port (with `mc`), and a client configuration

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, Config, Timers};
 use smpp_std::Pdu;
+#[cfg(feature = "tls")]
+use smpp_std::client::rustls;
 use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Handle, Incoming};
 use tokio::task::JoinHandle;
@@ -44,11 +46,7 @@ impl<H: Handler> Running<H> {
 
     /// A server of `smsc` with `config` on a TLS port.
     #[cfg(feature = "tls")]
-    pub(crate) async fn start_tls(
-        smsc: H,
-        config: Config,
-        tls: Arc<smpp_std::client::rustls::ServerConfig>,
-    ) -> Self {
+    pub(crate) async fn start_tls(smsc: H, config: Config, tls: Arc<rustls::ServerConfig>) -> Self {
         let smsc = Arc::new(smsc);
         let server = Server::bind_tls("127.0.0.1:0", config, Arc::clone(&smsc), tls)
             .await
@@ -176,4 +174,30 @@ pub(crate) fn response_timer_only(response_timer: Duration) -> Timers {
         response_timer,
         write_timer: None,
     }
+}
+
+/// A certificate for `localhost` and 127.0.0.1, its key, and a client
+/// configuration that trusts it.
+#[cfg(feature = "tls")]
+pub(crate) fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    let cert = certified.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let server = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.clone()], key)
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (Arc::new(server), Arc::new(client))
 }
