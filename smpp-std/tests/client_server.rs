@@ -20,8 +20,7 @@ use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
 use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle, Incoming, SmResponse};
 use smpp_std::{
-    BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
-    SubmitSmRespBuilder, client,
+    BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder, SubmitSmRespBuilder, client,
 };
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -29,26 +28,17 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, bounded, connect, response_timer_only, unbind_and_stop, until};
+use server::{Running, bind, bounded, connect, response_timer_only, unbind_and_stop, until};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
 /// The ESME `esme`/`secret`.
 fn esme(bind_type: BindType) -> Config {
-    Config::esme(bind_type)
-        .with_system_id("esme")
-        .and_then(|c| c.with_password("secret"))
-        .unwrap()
-        .with_window(64)
-        .with_timers(response_timer_only(Duration::from_secs(10)))
+    server::esme(bind_type).with_window(64)
 }
 
 fn mc() -> Config {
-    Config::mc()
-        .with_system_id("SMSC")
-        .unwrap()
-        .with_window(128)
-        .with_timers(response_timer_only(Duration::from_secs(10)))
+    server::mc().with_window(128)
 }
 
 fn submit(text: &str) -> Pdu {
@@ -841,16 +831,6 @@ async fn dropping_every_handle_unbinds() {
 }
 
 // ------------------------------------------------------------ raw peers
-
-/// The bind of `esme`/`secret` as `bind_type`.
-fn bind(bind_type: BindType, sequence_number: u32) -> Pdu {
-    let bind = match bind_type {
-        BindType::Transmitter => BindBuilder::transmitter(sequence_number),
-        BindType::Receiver => BindBuilder::receiver(sequence_number),
-        BindType::Transceiver => BindBuilder::transceiver(sequence_number),
-    };
-    bind.system_id("esme").password("secret").build().unwrap()
-}
 
 /// The raw peer sends `pdu`; the next PDU it receives.
 async fn exchange(framed: &mut Framed<TcpStream, PduCodec>, pdu: Pdu) -> Pdu {

@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, Config, Timers};
-use smpp_std::Pdu;
 #[cfg(feature = "tls")]
 use smpp_std::client::rustls;
 use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Handle, Incoming};
+use smpp_std::{BindBuilder, Pdu};
 use tokio::task::JoinHandle;
 
 /// A server running `smsc` until [`Running::stop`].
@@ -152,6 +152,33 @@ pub(crate) async fn until(ready: impl Fn() -> bool) {
     while !ready() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// An ESME `esme`/`secret`, window 10, quiet timers.
+pub(crate) fn esme(bind_type: BindType) -> Config {
+    Config::esme(bind_type)
+        .with_system_id("esme")
+        .and_then(|c| c.with_password("secret"))
+        .unwrap()
+        .with_timers(response_timer_only(Duration::from_secs(10)))
+}
+
+/// An MC `SMSC`, window 10, quiet timers.
+pub(crate) fn mc() -> Config {
+    Config::mc()
+        .with_system_id("SMSC")
+        .unwrap()
+        .with_timers(response_timer_only(Duration::from_secs(10)))
+}
+
+/// The bind of `esme`/`secret` as `bind_type`.
+pub(crate) fn bind(bind_type: BindType, sequence_number: u32) -> Pdu {
+    let bind = match bind_type {
+        BindType::Transmitter => BindBuilder::transmitter(sequence_number),
+        BindType::Receiver => BindBuilder::receiver(sequence_number),
+        BindType::Transceiver => BindBuilder::transceiver(sequence_number),
+    };
+    bind.system_id("esme").password("secret").build().unwrap()
 }
 
 /// The default timers without `session_init_timer` and
