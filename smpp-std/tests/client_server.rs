@@ -28,7 +28,10 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, bind, bounded, connect, response_timer_only, unbind_and_stop, until};
+use server::{
+    Running, bind, bounded, bounded_on_two_workers, connect, response_timer_only, unbind_and_stop,
+    until,
+};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
@@ -225,8 +228,8 @@ async fn session_of_esme(server: &Running<Smsc>) -> Handle {
 
 // ------------------------------------------------------------------ bind
 
-#[tokio::test]
-async fn a_bind_with_the_right_password_is_accepted() {
+#[test]
+fn a_bind_with_the_right_password_is_accepted() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transceiver)).await;
         let info = esme.bind_info().unwrap();
@@ -245,12 +248,11 @@ async fn a_bind_with_the_right_password_is_accepted() {
         assert_eq!(server.smsc.bound.lock().unwrap().len(), 1);
         let smsc = unbind_and_stop(&esme, server).await;
         assert_eq!(smsc.closed(), [CloseReason::Unbound]);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
+#[test]
+fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let refused = client::connect(
@@ -270,12 +272,11 @@ async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
         assert!(server.handle.sessions().is_empty());
         let smsc = server.stop().await;
         assert!(smsc.bound.lock().unwrap().is_empty());
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_configuration_of_the_wrong_side_is_refused() {
+#[test]
+fn a_configuration_of_the_wrong_side_is_refused() {
     bounded(async {
         let refused = Server::bind(
             "127.0.0.1:0",
@@ -293,16 +294,15 @@ async fn a_configuration_of_the_wrong_side_is_refused() {
             .unwrap_err();
         assert_matches!(err, Error::Refused(_));
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------------ the window
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
+#[test]
+fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
     const COUNT: usize = 10_000;
-    bounded(async {
+    bounded_on_two_workers(async {
         let (server, esme, _incoming) =
             bound(Smsc::with(Mode::Yield), esme(BindType::Transmitter)).await;
         // One task keeps the window full: queue() returns once the
@@ -339,12 +339,11 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
             "{max} requests awaited answers at once"
         );
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_window_holds_requests_back_until_responses_free_slots() {
+#[test]
+fn the_window_holds_requests_back_until_responses_free_slots() {
     bounded(async {
         let config = esme(BindType::Transmitter).with_window(8);
         let (server, esme, _incoming) = bound(Smsc::with(Mode::Gated), config).await;
@@ -364,16 +363,15 @@ async fn the_window_holds_requests_back_until_responses_free_slots() {
         assert_eq!(smsc.received.load(Ordering::SeqCst), 40);
         assert_eq!(smsc.max_in_flight.load(Ordering::SeqCst), 8);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------ deliver_sm back
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn delivery_receipts_come_back_and_match_the_message_ids() {
+#[test]
+fn delivery_receipts_come_back_and_match_the_message_ids() {
     const COUNT: usize = 500;
-    bounded(async {
+    bounded_on_two_workers(async {
         let smsc = Smsc {
             receipts: true,
             ..Smsc::default()
@@ -404,12 +402,11 @@ async fn delivery_receipts_come_back_and_match_the_message_ids() {
         let answered = Arc::clone(&server.smsc.receipts_answered);
         until(|| answered.load(Ordering::SeqCst) == COUNT).await;
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
+#[test]
+fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
     bounded(async {
         let (server, esme, mut incoming) = bound(Smsc::default(), esme(BindType::Receiver)).await;
         let session = session_of_esme(&server).await;
@@ -436,12 +433,11 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
+#[test]
+fn any_request_goes_through_send_and_gets_the_handlers_answer() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transceiver)).await;
         // query_sm: this handler answers everything but submit_sm with
@@ -487,12 +483,11 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
         assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
         assert_eq!(esme.available_window(), 64);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_servers_pushes_wait_for_its_window() {
+#[test]
+fn the_servers_pushes_wait_for_its_window() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc().with_window(4)).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
@@ -524,8 +519,7 @@ async fn the_servers_pushes_wait_for_its_window() {
         }
         assert_eq!(session.available_window(), 4);
         hang_up_and_stop(raw, server).await;
-    })
-    .await;
+    });
 }
 
 // --------------------------------------------------------- enquire_link
@@ -564,8 +558,8 @@ async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
     pdu.unwrap()
 }
 
-#[tokio::test]
-async fn the_client_sends_enquire_link_when_the_link_is_idle() {
+#[test]
+fn the_client_sends_enquire_link_when_the_link_is_idle() {
     bounded(async {
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
@@ -594,12 +588,11 @@ async fn the_client_sends_enquire_link_when_the_link_is_idle() {
             }
         );
         drop(framed);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
+#[test]
+fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
     bounded(async {
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
@@ -635,14 +628,13 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
         until(|| server.smsc.closed().len() == 1).await;
         assert_eq!(server.smsc.closed(), [CloseReason::Disconnected]);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------------- timeouts
 
-#[tokio::test]
-async fn a_request_without_response_times_out_and_frees_its_slot() {
+#[test]
+fn a_request_without_response_times_out_and_frees_its_slot() {
     bounded(async {
         let config = esme(BindType::Transmitter)
             .with_timers(response_timer_only(Duration::from_millis(200)))
@@ -668,14 +660,13 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
         esme.close();
         assert_eq!(esme.closed().await, CloseReason::Local);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // --------------------------------------------------------------- unbind
 
-#[tokio::test]
-async fn the_client_unbinds_after_its_outstanding_requests() {
+#[test]
+fn the_client_unbinds_after_its_outstanding_requests() {
     bounded(async {
         let (server, esme, mut incoming) =
             bound(Smsc::with(Mode::Gated), esme(BindType::Transceiver)).await;
@@ -700,12 +691,11 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
         ended(&esme, &mut incoming, CloseReason::Unbound).await;
         until(|| smsc.closed() == [CloseReason::Unbound]).await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_server_unbinds_its_sessions_on_shutdown() {
+#[test]
+fn the_server_unbinds_its_sessions_on_shutdown() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let (tx, mut tx_incoming) = connect(server.addr, esme(BindType::Transmitter)).await;
@@ -721,12 +711,11 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
         assert_eq!(smsc.closed(), [CloseReason::Unbound, CloseReason::Unbound]);
         let err = tx.unbind().await.unwrap_err();
         assert_matches!(err, Error::Closed(CloseReason::Unbound));
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_bind_over_the_limit_is_refused_until_one_ends() {
+#[test]
+fn a_bind_over_the_limit_is_refused_until_one_ends() {
     bounded(async {
         let smsc = Arc::new(Smsc::default());
         let server = Server::bind("127.0.0.1:0", mc(), Arc::clone(&smsc))
@@ -755,12 +744,11 @@ async fn a_bind_over_the_limit_is_refused_until_one_ends() {
         handle.shutdown();
         task.await.unwrap();
         assert_eq!(second.closed().await, CloseReason::Unbound);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_rate_limit_spaces_the_requests_of_every_clone() {
+#[test]
+fn a_rate_limit_spaces_the_requests_of_every_clone() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         assert_eq!(esme.max_rate(), None);
@@ -783,12 +771,11 @@ async fn a_rate_limit_spaces_the_requests_of_every_clone() {
         esme.set_max_rate(Some(0));
         assert_eq!(esme.max_rate(), None);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
+#[test]
+fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         // One per second: the fifth would go out four seconds from now.
@@ -812,12 +799,11 @@ async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
         assert!(closed >= 4, "{results:?}");
         assert_eq!(server.smsc.received.load(Ordering::SeqCst), 1);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn dropping_every_handle_unbinds() {
+#[test]
+fn dropping_every_handle_unbinds() {
     bounded(async {
         let (server, esme, incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         let resp = esme.submit_sm(submit("d1")).await.unwrap();
@@ -826,8 +812,7 @@ async fn dropping_every_handle_unbinds() {
         let smsc = Arc::clone(&server.smsc);
         until(|| smsc.closed() == [CloseReason::Unbound]).await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------------ raw peers
@@ -870,8 +855,8 @@ async fn write_raw(framed: &mut Framed<TcpStream, PduCodec>, octets: &[u8]) {
     framed.get_mut().write_all(octets).await.unwrap();
 }
 
-#[tokio::test]
-async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
+#[test]
+fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
@@ -918,12 +903,11 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
             ]
         );
         hang_up_and_stop(raw, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
+#[test]
+fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
     bounded(async {
         let (server, mut raw) = smsc_and_raw_connection().await;
         let early = SubmitSmBuilder::new(3)
@@ -943,12 +927,11 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
         let resp = exchange(&mut raw, bind(BindType::Transmitter, 5)).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_RALYBND);
         hang_up_and_stop(raw, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
+#[test]
+fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
     bounded(async {
         let (server, mut framed) = smsc_and_raw_connection().await;
         write_raw(&mut framed, b"GET / HTTP/1.1\r\n\r\n").await;
@@ -963,14 +946,13 @@ async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
         until(|| server.smsc.closed().len() == 1).await;
         assert_matches!(server.smsc.closed()[0], CloseReason::FramingError(_));
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------- the peer goes away
 
-#[tokio::test]
-async fn the_mc_closing_mid_flight_fails_every_pending_request() {
+#[test]
+fn the_mc_closing_mid_flight_fails_every_pending_request() {
     bounded(async {
         let config = esme(BindType::Transceiver);
         let (esme, mut incoming, mut framed) = client_of_raw_mc(config).await;
@@ -1010,12 +992,11 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
         }
         assert_eq!(answered, 1);
         ended(&esme, &mut incoming, CloseReason::Disconnected).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
+#[test]
+fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
@@ -1039,6 +1020,5 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         assert_eq!(session.closed().await, CloseReason::Disconnected);
         until(|| server.handle.sessions().is_empty()).await;
         server.stop().await;
-    })
-    .await;
+    });
 }

@@ -21,7 +21,7 @@ use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
 use tokio::sync::broadcast;
 
-use server::{Running, bounded, response_timer_only};
+use server::{Running, bounded, bounded_on_two_workers, response_timer_only};
 
 fn quick() -> Backoff {
     Backoff {
@@ -152,8 +152,8 @@ async fn next_event<T>(
     }
 }
 
-#[tokio::test]
-async fn requests_spread_over_every_bind() {
+#[test]
+fn requests_spread_over_every_bind() {
     bounded(async {
         let server = start(Smsc::default()).await;
         let (esme, _incoming) = pool(&server.addr, |b| b.binds(3).reconnect(quick()));
@@ -175,12 +175,11 @@ async fn requests_spread_over_every_bind() {
         let err = esme.submit_sm(submit("late")).await.unwrap_err();
         assert!(matches!(err, Error::Closed(_)), "{err:?}");
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
+#[test]
+fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
     bounded(async {
         let server = start(Smsc::default()).await;
         let (esme, _incoming) = pool(&server.addr, |b| b.reconnect(quick()));
@@ -206,12 +205,11 @@ async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
         assert_eq!(server.smsc.binds.load(Ordering::SeqCst), 2);
         esme.unbind().await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
+#[test]
+fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
     bounded(async {
         let server = start(Smsc::default()).await;
         *server.smsc.delay.lock().unwrap() = Some(Duration::from_millis(1));
@@ -259,12 +257,11 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
         assert!(server.handle.stats().closed >= 3, "the MC dropped sessions");
         esme.unbind().await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn throttled_requests_back_off_and_go_again_when_asked() {
+#[test]
+fn throttled_requests_back_off_and_go_again_when_asked() {
     bounded(async {
         let server = start(Smsc {
             throttle: true.into(),
@@ -288,12 +285,11 @@ async fn throttled_requests_back_off_and_go_again_when_asked() {
         assert_eq!(resp.command_status, CommandStatus::ESME_RTHROTTLED);
         plain.unbind().await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_refused_bind_is_reported_and_tried_again() {
+#[test]
+fn a_refused_bind_is_reported_and_tried_again() {
     bounded(async {
         let server = start(Smsc {
             refuse_binds: true.into(),
@@ -315,12 +311,11 @@ async fn a_refused_bind_is_reported_and_tried_again() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn an_unanswered_bind_times_out_and_is_reported() {
+#[test]
+fn an_unanswered_bind_times_out_and_is_reported() {
     bounded(async {
         // Accepts connections and reads, never answers.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -354,13 +349,12 @@ async fn an_unanswered_bind_times_out_and_is_reported() {
         })
         .await;
         silent.abort();
-    })
-    .await;
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
-    bounded(async {
+#[test]
+fn the_first_events_are_kept_and_traffic_outlives_sessions() {
+    bounded_on_two_workers(async {
         let server = start(Smsc::default()).await;
         let (esme, _incoming) = pool(&server.addr, |b| b.binds(2).reconnect(quick()));
         // Subscribed late, on a runtime that ran the sessions at once:
@@ -404,6 +398,5 @@ async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
         assert_eq!(traffic.sent_of(smpp_core::CommandId::BIND_TRANSMITTER), 4);
         assert_eq!(traffic.latency.count, 20);
         server.stop().await;
-    })
-    .await;
+    });
 }

@@ -47,8 +47,8 @@ fn esme_config(password: &str) -> Config {
         .with_window(32)
 }
 
-#[tokio::test]
-async fn an_esme_binds_and_submits_over_tls() {
+#[test]
+fn an_esme_binds_and_submits_over_tls() {
     bounded(async {
         let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
@@ -81,12 +81,11 @@ async fn an_esme_binds_and_submits_over_tls() {
         server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
         unbind_and_stop(&esme, server).await;
         assert_eq!(esme.closed().await, CloseReason::Unbound);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_certificate_for_another_name_is_refused() {
+#[test]
+fn a_certificate_for_another_name_is_refused() {
     bounded(async {
         let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
@@ -98,12 +97,11 @@ async fn a_certificate_for_another_name_is_refused() {
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{e}");
         assert_eq!(server.handle.stats().bound, 0);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
+#[test]
+fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
     bounded(async {
         let mc = Config::mc().with_timers(smpp_core::session::Timers {
             session_init_timer: Some(Duration::from_secs(1)),
@@ -118,12 +116,11 @@ async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
             "{plain:?}"
         );
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
+#[test]
+fn a_tls_stream_accepted_by_the_application_joins_the_server() {
     bounded(async {
         let (server_tls, client_tls) = pki();
         // The application runs its own listener and handshake.
@@ -156,12 +153,11 @@ async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
         handle.shutdown();
         assert_eq!(accepted.await.unwrap(), CloseReason::Unbound);
         serving.await.unwrap();
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn one_server_listens_plain_and_tls_and_routes_between_them() {
+#[test]
+fn one_server_listens_plain_and_tls_and_routes_between_them() {
     bounded(async {
         let (server_tls, client_tls) = pki();
         let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
@@ -218,6 +214,5 @@ async fn one_server_listens_plain_and_tls_and_routes_between_them() {
         serving.await.unwrap();
         assert_eq!(plain.closed().await, CloseReason::Unbound);
         assert_eq!(tls.closed().await, CloseReason::Unbound);
-    })
-    .await;
+    });
 }

@@ -80,11 +80,22 @@ pub(crate) async fn unbind_and_stop<H: Handler>(esme: &Handle, server: Running<H
     server.stop().await
 }
 
-/// Runs `test`, failing if it takes more than 30 seconds.
-pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), test)
-        .await
-        .expect("the test hung")
+/// Runs `test` on a runtime of its own thread, failing if it takes more
+/// than 30 seconds.
+pub(crate) fn bounded<T>(test: impl Future<Output = T>) -> T {
+    bounded_on(&mut tokio::runtime::Builder::new_current_thread(), test)
+}
+
+/// As [`bounded`], on a runtime of two worker threads.
+pub(crate) fn bounded_on_two_workers<T>(test: impl Future<Output = T>) -> T {
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    bounded_on(runtime.worker_threads(2), test)
+}
+
+fn bounded_on<T>(runtime: &mut tokio::runtime::Builder, test: impl Future<Output = T>) -> T {
+    let runtime = runtime.enable_all().build().unwrap();
+    let test = async { tokio::time::timeout(Duration::from_secs(30), test).await };
+    runtime.block_on(test).expect("the test hung")
 }
 
 /// The answer of an SMSC that takes the password `secret` to `request`.
