@@ -21,7 +21,7 @@ use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
 use tokio::sync::broadcast;
 
-use server::{Running, bounded, bounded_on_two_workers, response_timer_only};
+use server::{Running, bounded, bounded_on_two_workers, response_timer_only, until};
 
 fn quick() -> Backoff {
     Backoff {
@@ -307,9 +307,7 @@ fn a_refused_bind_is_reported_and_tried_again() {
         assert!(server.smsc.binds.load(Ordering::SeqCst) >= 3);
         drop(esme);
         // Dropping the last handle unbinds.
-        while server.handle.stats().bound > 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        until(|| server.handle.stats().bound == 0).await;
         server.stop().await;
     });
 }

@@ -8,10 +8,9 @@
 #[path = "common/server.rs"]
 mod server;
 
-use core::time::Duration;
 use std::sync::Mutex;
 
-use server::{Running, bounded, connect, quiet, unbind_and_stop};
+use server::{Running, bounded, connect, quiet, unbind_and_stop, until};
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
@@ -256,10 +255,7 @@ fn an_account_binds_at_most_so_many_times() {
             assert_eq!(server.handle.stats().binds_refused_account, 1);
             // A place frees when a session ends.
             a.unbind().await.unwrap();
-            let stats = || server.handle.stats();
-            while stats().bound != 4 {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
+            until(|| server.handle.stats().bound == 4).await;
             let (_c, _ic) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
             server.stop().await;
         });

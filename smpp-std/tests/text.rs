@@ -305,32 +305,20 @@ fn decoding_with_replacement() {
         decode_short_message_with(&[0x41, 0x80, 0x42], false, DataCoding(0), replace),
         Ok(Some(format!("A{R}B")))
     );
+    let ucs2 = |octets: &[u8], policy| {
+        decode_to_string_with(DataCoding(0x08), Tables::DEFAULT, octets, policy)
+    };
     assert_eq!(
-        decode_to_string_with(
-            DataCoding(0x08),
-            Tables::DEFAULT,
-            &[0xD8, 0x00, 0x00, 0x41],
-            replace
-        ),
+        ucs2(&[0xD8, 0x00, 0x00, 0x41], replace),
         Some(Ok(format!("{R}A")))
     );
     assert_eq!(
-        decode_to_string_with(
-            DataCoding(0x08),
-            Tables::DEFAULT,
-            &[0x00, 0x41, 0x42],
-            replace
-        ),
+        ucs2(&[0x00, 0x41, 0x42], replace),
         Some(Ok(format!("A{R}")))
     );
     // The error policy is the plain functions'.
     assert_eq!(
-        decode_to_string_with(
-            DataCoding(0x08),
-            Tables::DEFAULT,
-            &[0xD8, 0x00],
-            OnUnmappable::Error
-        ),
+        ucs2(&[0xD8, 0x00], OnUnmappable::Error),
         decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00])
     );
     // A Bengali locking shift in the header: 0x0C has no character there, so '?'.
