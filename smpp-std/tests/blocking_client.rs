@@ -227,7 +227,11 @@ impl RawMc {
     /// Expects `unbind` and answers it.
     fn answer_unbind(&mut self) {
         let unbind = self.next().expect("unbind");
-        assert_eq!(unbind.command_id(), CommandId::UNBIND);
+        assert_eq!(
+            unbind.command_id(),
+            CommandId::UNBIND,
+            "nothing else was sent"
+        );
         self.send(&empty_response(
             unbind.sequence_number,
             CommandId::UNBIND_RESP,
@@ -513,18 +517,8 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
 #[test]
 fn requests_without_response_forbidden_or_of_another_command_are_refused_before_sending() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
-            let next = mc.next().expect("a PDU");
-            assert_eq!(
-                next.command_id(),
-                CommandId::UNBIND,
-                "nothing else was sent"
-            );
-            mc.send(&empty_response(
-                next.sequence_number,
-                CommandId::UNBIND_RESP,
-            ));
-        });
+        // Nothing else is sent: the MC's next PDU is the unbind.
+        let (addr, mc) = bound_mc(RawMc::answer_unbind);
         let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let alert = smpp_std::AlertNotification::default();
         let error = client.send(Body::AlertNotification(alert)).unwrap_err();
