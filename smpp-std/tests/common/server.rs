@@ -1,5 +1,6 @@
 //! The tokio tests' harness: an SMSC of the test's handler on a loopback
-//! port, the time bound of every test, and timers that stay quiet.
+//! port, the runtime and time bound of every test, and timers that stay
+//! quiet; the configurations, bind and certificates the tests share.
 #![allow(dead_code)]
 
 use core::future::Future;
@@ -80,8 +81,8 @@ pub(crate) async fn unbind_and_stop<H: Handler>(esme: &Handle, server: Running<H
     server.stop().await
 }
 
-/// Runs `test` on a runtime of its own thread, failing if it takes more
-/// than 30 seconds.
+/// Runs `test` on a runtime of its own on this thread, failing if it takes
+/// more than 30 seconds.
 pub(crate) fn bounded<T>(test: impl Future<Output = T>) -> T {
     bounded_on(&mut tokio::runtime::Builder::new_current_thread(), test)
 }
