@@ -102,14 +102,17 @@ fn message_id(response: &Pdu) -> Bytes {
 }
 
 /// An MC on a loopback listener, on a thread of its own: accepts one ESME
-/// and its bind, then plays `script`.
+/// and its bind, then plays `script`; and the client of `config` bound to
+/// it.
 fn bound_mc<T: Send + 'static>(
+    config: Config,
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
-) -> (SocketAddr, thread::JoinHandle<T>) {
-    answering_mc(CommandStatus::ESME_ROK, script)
+) -> (Client, thread::JoinHandle<T>) {
+    let (addr, mc) = answering_mc(CommandStatus::ESME_ROK, script);
+    (Client::connect(addr, config).expect("bound"), mc)
 }
 
-/// As [`bound_mc`], answering the bind with `status`.
+/// The MC of [`bound_mc`] alone, answering the bind with `status`.
 fn answering_mc<T: Send + 'static>(
     status: CommandStatus,
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
@@ -342,7 +345,8 @@ fn connecting_to_nothing_and_binding_as_an_mc_are_refused() {
 fn pipelining_keeps_the_window_full_and_matches_responses_out_of_order() {
     const N: usize = 200;
     bounded(Duration::from_secs(60), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_window(10);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let mut unanswered: Vec<Pdu> = Vec::new();
             let (mut answered, mut most, mut refilled) = (0, 0, 0);
             let mut hold_oldest = true;
@@ -370,8 +374,6 @@ fn pipelining_keeps_the_window_full_and_matches_responses_out_of_order() {
             mc.answer_unbind();
             (most, refilled)
         });
-        let config = esme(BindType::Transmitter).with_window(10);
-        let mut client = Client::connect(addr, config).expect("bound");
         let texts: Vec<String> = (0..N).map(|n| format!("message {n}")).collect();
         let responses: Vec<_> = client
             .submit_many(texts.iter().map(|t| submit(t)))
@@ -395,7 +397,8 @@ fn pipelining_keeps_the_window_full_and_matches_responses_out_of_order() {
 #[test]
 fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_window(3);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let requests: Vec<Pdu> = (0..3).map(|_| mc.next().expect("a submit_sm")).collect();
             for request in requests.iter().rev() {
                 mc.answer_submit(request);
@@ -403,8 +406,6 @@ fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
             mc.answer_unbind();
             requests
         });
-        let config = esme(BindType::Transmitter).with_window(3);
-        let mut client = Client::connect(addr, config).expect("bound");
         let sequence_numbers: Vec<u32> = ["a", "b", "c"]
             .iter()
             .map(|t| client.queue(submit(t)).expect("queued"))
@@ -431,7 +432,8 @@ fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
 #[test]
 fn a_peer_that_stops_answering_gives_a_timeout_that_may_have_been_received() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_timers(quiet(Duration::from_millis(300)));
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let ignored = mc.next().expect("a submit_sm");
             let second = mc.next().expect("another submit_sm");
             // The late response of the first is not taken for the second's.
@@ -440,8 +442,6 @@ fn a_peer_that_stops_answering_gives_a_timeout_that_may_have_been_received() {
             mc.answer_unbind();
             ignored.sequence_number
         });
-        let config = esme(BindType::Transmitter).with_timers(quiet(Duration::from_millis(300)));
-        let mut client = Client::connect(addr, config).expect("bound");
         let started = Instant::now();
         let error = client.submit_sm(submit("lost")).unwrap_err();
         let waited = started.elapsed();
@@ -471,7 +471,8 @@ fn a_peer_that_stops_answering_gives_a_timeout_that_may_have_been_received() {
 #[test]
 fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_caller() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_window(10);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let requests: Vec<Pdu> = (0..10).map(|_| mc.next().expect("a submit_sm")).collect();
             for request in &requests[..3] {
                 mc.answer_submit(request);
@@ -479,8 +480,6 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
             // Gone, with seven requests read and unanswered.
             requests
         });
-        let config = esme(BindType::Transmitter).with_window(10);
-        let mut client = Client::connect(addr, config).expect("bound");
         let outcomes: Vec<_> = client
             .send_many((0..10).map(|n| submit(&n.to_string())))
             .collect();
@@ -518,8 +517,7 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
 fn requests_without_response_forbidden_or_of_another_command_are_refused_before_sending() {
     bounded(Duration::from_secs(20), || {
         // Nothing else is sent: the MC's next PDU is the unbind.
-        let (addr, mc) = bound_mc(RawMc::answer_unbind);
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), RawMc::answer_unbind);
         let alert = smpp_std::AlertNotification::default();
         let error = client.send(Body::AlertNotification(alert)).unwrap_err();
         assert_matches!(error, Error::NoResponse(CommandId::ALERT_NOTIFICATION));
@@ -552,7 +550,7 @@ fn requests_without_response_forbidden_or_of_another_command_are_refused_before_
 #[test]
 fn enquire_link_is_answered_while_the_client_waits_in_recv() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             let sent = Instant::now();
             mc.send(&Pdu::new(77, Body::EnquireLink));
             let resp = mc.next().expect("enquire_link_resp");
@@ -560,7 +558,6 @@ fn enquire_link_is_answered_while_the_client_waits_in_recv() {
             mc.answer_unbind();
             (resp, took)
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let started = Instant::now();
         assert!(client.recv(Duration::from_secs(1)).expect("open").is_none());
         assert!(started.elapsed() >= Duration::from_secs(1));
@@ -579,7 +576,11 @@ fn enquire_link_is_answered_while_the_client_waits_in_recv() {
 #[test]
 fn an_idle_client_sends_enquire_link_from_recv() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Receiver).with_timers(Timers {
+            enquire_link_timer: Some(Duration::from_millis(200)),
+            ..quiet(Duration::from_secs(2))
+        });
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let mut links = 0;
             loop {
                 let pdu = mc.next().expect("a PDU");
@@ -599,11 +600,6 @@ fn an_idle_client_sends_enquire_link_from_recv() {
                 }
             }
         });
-        let config = esme(BindType::Receiver).with_timers(Timers {
-            enquire_link_timer: Some(Duration::from_millis(200)),
-            ..quiet(Duration::from_secs(2))
-        });
-        let mut client = Client::connect(addr, config).expect("bound");
         assert!(
             client
                 .recv(Duration::from_millis(900))
@@ -619,14 +615,13 @@ fn an_idle_client_sends_enquire_link_from_recv() {
 #[test]
 fn requests_are_kept_until_taken_and_answered_ok_once_dropped() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             mc.send(&deliver_sm(10, "first"));
             mc.send(&deliver_sm(11, "second"));
             let answers: Vec<Pdu> = (0..2).map(|_| mc.next().expect("an answer")).collect();
             mc.answer_unbind();
             answers
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let first = take(&mut client);
         let second = take(&mut client);
         assert_eq!(first.command_id(), CommandId::DELIVER_SM);
@@ -661,7 +656,7 @@ fn requests_are_kept_until_taken_and_answered_ok_once_dropped() {
 #[test]
 fn a_request_answered_on_another_thread_goes_out_while_the_client_waits() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             mc.send(&deliver_sm(5, "work"));
             let answer = mc.next().expect("an answer");
             // Only once the answer came: the client's wait can end on this.
@@ -670,7 +665,6 @@ fn a_request_answered_on_another_thread_goes_out_while_the_client_waits() {
             mc.answer_unbind();
             (answer, second)
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let request = take(&mut client);
         let worker = thread::spawn(move || {
             thread::sleep(Duration::from_millis(100));
@@ -698,7 +692,8 @@ fn beyond_the_inbound_window_the_client_stops_reading_and_acknowledges_only_what
     const SENT: u32 = 50;
     bounded(Duration::from_secs(30), || {
         let (checked, check_done) = mpsc::channel();
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Receiver).with_inbound_window(10);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             for n in 1..=SENT {
                 mc.send(&deliver_sm(n, &n.to_string()));
             }
@@ -709,8 +704,6 @@ fn beyond_the_inbound_window_the_client_stops_reading_and_acknowledges_only_what
             mc.answer_unbind();
             answers
         });
-        let config = esme(BindType::Receiver).with_inbound_window(10);
-        let mut client = Client::connect(addr, config).expect("bound");
         let quiet_while_untaken = loop {
             client.run_for(Duration::from_millis(50)).expect("open");
             if let Ok(quiet) = check_done.try_recv() {
@@ -754,7 +747,13 @@ fn beyond_the_inbound_window_the_client_stops_reading_and_acknowledges_only_what
 fn a_handler_answers_the_mcs_requests_while_the_client_sends() {
     const N: usize = 100;
     bounded(Duration::from_secs(30), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        // A small inbound window that the receipts fill many times over
+        // while the client only sends: without the handler, reading would
+        // stop.
+        let config = esme(BindType::Transceiver)
+            .with_window(10)
+            .with_inbound_window(4);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let (mut answered, mut acknowledged, mut deliver_seq) = (0, 0, 1000);
             while answered < N || acknowledged < N {
                 let pdu = mc.next().expect("a PDU");
@@ -774,13 +773,6 @@ fn a_handler_answers_the_mcs_requests_while_the_client_sends() {
             }
             mc.answer_unbind();
         });
-        // A small inbound window that the receipts fill many times over
-        // while the client only sends: without the handler, reading would
-        // stop.
-        let config = esme(BindType::Transceiver)
-            .with_window(10)
-            .with_inbound_window(4);
-        let mut client = Client::connect(addr, config).expect("bound");
         let (seen, receipts) = mpsc::channel();
         client.on_request(move |request| {
             let _ = seen.send(request.command_id());
@@ -806,7 +798,7 @@ fn a_handler_answers_the_mcs_requests_while_the_client_sends() {
 #[test]
 fn unbinding_answers_untaken_requests_esme_rx_t_appn() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             for n in 1..=3 {
                 mc.send(&deliver_sm(n, "mo"));
             }
@@ -823,7 +815,6 @@ fn unbinding_answers_untaken_requests_esme_rx_t_appn() {
             answers.sort_unstable();
             answers
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let taken = take(&mut client);
         // Wait for the other two to be read, untaken.
         let until = Instant::now() + Duration::from_secs(5);
@@ -849,7 +840,7 @@ fn unbinding_answers_untaken_requests_esme_rx_t_appn() {
 #[test]
 fn unbind_waits_for_the_outstanding_requests_first() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Transmitter), move |mc| {
             let requests: Vec<Pdu> = (0..3).map(|_| mc.next().expect("a submit_sm")).collect();
             // No unbind while they are outstanding.
             let early = mc.next_within(Duration::from_millis(300));
@@ -860,7 +851,6 @@ fn unbind_waits_for_the_outstanding_requests_first() {
             let after = mc.next();
             (early, after)
         });
-        let mut client = Client::connect(addr, esme(BindType::Transmitter)).expect("bound");
         for text in ["x", "y", "z"] {
             client.queue(submit(text)).expect("queued");
         }
@@ -905,11 +895,10 @@ fn dropping_a_bound_client_unbinds_and_close_does_not() {
 #[test]
 fn the_mc_unbinding_ends_the_session_as_unbound() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             mc.send(&Pdu::new(9, Body::Unbind));
             mc.next().expect("unbind_resp")
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let error = client.recv(Duration::from_secs(5)).unwrap_err();
         assert_matches!(error, Error::Closed(CloseReason::Unbound));
         let resp = mc.join().expect("the MC");
@@ -945,7 +934,7 @@ fn a_stream_layered_over_a_socket_runs_the_session() {
             }
         }
 
-        let (addr, mc) = bound_mc(move |mc| {
+        let (addr, mc) = answering_mc(CommandStatus::ESME_ROK, move |mc| {
             let request = mc.next().expect("a submit_sm");
             mc.answer_submit(&request);
             mc.answer_unbind();
