@@ -548,6 +548,12 @@ async fn client_of_raw_mc(config: Config) -> (Handle, Incoming, Framed<TcpStream
     (esme, incoming, framed)
 }
 
+/// The raw peer answers the `enquire_link` `link`.
+async fn answer_link(framed: &mut Framed<TcpStream, PduCodec>, link: &Pdu) {
+    let resp = HeaderOnlyBuilder::enquire_link_resp(link.sequence_number);
+    framed.send(resp.build().unwrap()).await.unwrap();
+}
+
 /// The next PDU the raw peer receives.
 async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
     let (_, pdu) = timeout(Duration::from_secs(5), framed.next())
@@ -570,10 +576,7 @@ fn the_client_sends_enquire_link_when_the_link_is_idle() {
         for _ in 0..3 {
             let link = next(&mut framed).await;
             assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
-            let resp = HeaderOnlyBuilder::enquire_link_resp(link.sequence_number)
-                .build()
-                .unwrap();
-            framed.send(resp).await.unwrap();
+            answer_link(&mut framed, &link).await;
         }
         assert!(!esme.is_closed());
         // An enquire_link left unanswered closes the session.
@@ -602,13 +605,7 @@ fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
         let link = next(&mut raw).await;
         assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
-        raw.send(
-            HeaderOnlyBuilder::enquire_link_resp(link.sequence_number)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+        answer_link(&mut raw, &link).await;
         // The ESME's own enquire_link is answered too.
         raw.send(HeaderOnlyBuilder::enquire_link(77).build().unwrap())
             .await
@@ -616,8 +613,7 @@ fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
         let resp = loop {
             let pdu = next(&mut raw).await;
             if pdu.command_id() == CommandId::ENQUIRE_LINK {
-                let resp = HeaderOnlyBuilder::enquire_link_resp(pdu.sequence_number);
-                raw.send(resp.build().unwrap()).await.unwrap();
+                answer_link(&mut raw, &pdu).await;
             } else {
                 break pdu;
             }
