@@ -2,6 +2,8 @@
 //! loopback (raw PDUs, every step checked) and, with feature `tokio`,
 //! against the crate's own SMSC running on another thread.
 
+mod common;
+
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::collections::BTreeSet;
@@ -11,6 +13,7 @@ use std::thread;
 use std::time::Instant;
 
 use bytes::Bytes;
+use common::assert_matches;
 use smpp_core::session::{BindType, CloseReason, Config, Timers};
 use smpp_core::{Body, CommandId, CommandStatus};
 use smpp_std::blocking::{Answer, Client, Error, Request, SmResponse, WithSocket};
@@ -99,14 +102,17 @@ fn message_id(response: &Pdu) -> Bytes {
 }
 
 /// An MC on a loopback listener, on a thread of its own: accepts one ESME
-/// and its bind, then plays `script`.
+/// and its bind, then plays `script`; and the client of `config` bound to
+/// it.
 fn bound_mc<T: Send + 'static>(
+    config: Config,
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
-) -> (SocketAddr, thread::JoinHandle<T>) {
-    answering_mc(CommandStatus::ESME_ROK, script)
+) -> (Client, thread::JoinHandle<T>) {
+    let (addr, mc) = answering_mc(CommandStatus::ESME_ROK, script);
+    (Client::connect(addr, config).expect("bound"), mc)
 }
 
-/// As [`bound_mc`], answering the bind with `status`.
+/// The MC of [`bound_mc`] alone, answering the bind with `status`.
 fn answering_mc<T: Send + 'static>(
     status: CommandStatus,
     script: impl FnOnce(&mut RawMc) -> T + Send + 'static,
@@ -224,7 +230,11 @@ impl RawMc {
     /// Expects `unbind` and answers it.
     fn answer_unbind(&mut self) {
         let unbind = self.next().expect("unbind");
-        assert_eq!(unbind.command_id(), CommandId::UNBIND);
+        assert_eq!(
+            unbind.command_id(),
+            CommandId::UNBIND,
+            "nothing else was sent"
+        );
         self.send(&empty_response(
             unbind.sequence_number,
             CommandId::UNBIND_RESP,
@@ -270,10 +280,7 @@ fn a_refused_bind_is_an_error_with_the_mcs_status() {
     bounded(Duration::from_secs(20), || {
         let (addr, mc) = answering_mc(CommandStatus::ESME_RINVPASWD, RawMc::next);
         let error = Client::connect(addr, esme(BindType::Transmitter)).unwrap_err();
-        assert!(
-            matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD));
         assert_eq!(error.command_status(), Some(CommandStatus::ESME_RINVPASWD));
         assert!(
             mc.join().expect("the MC").is_none(),
@@ -318,18 +325,15 @@ fn connecting_to_nothing_and_binding_as_an_mc_are_refused() {
         let error =
             Client::connect_timeout(addr, esme(BindType::Transmitter), Duration::from_secs(2))
                 .unwrap_err();
-        assert!(matches!(error, Error::Io(_)), "{error:?}");
+        assert_matches!(error, Error::Io(_));
 
         let (listener, addr) = listen();
         let stream = TcpStream::connect(addr).expect("connected");
         let (_socket, _) = listener.accept().expect("accepted");
         let error = Client::bind(stream, Config::mc()).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::Refused(smpp_core::session::SessionError::WrongRole(_))
-            ),
-            "{error:?}"
+        assert_matches!(
+            error,
+            Error::Refused(smpp_core::session::SessionError::WrongRole(_))
         );
     });
 }
@@ -341,7 +345,8 @@ fn connecting_to_nothing_and_binding_as_an_mc_are_refused() {
 fn pipelining_keeps_the_window_full_and_matches_responses_out_of_order() {
     const N: usize = 200;
     bounded(Duration::from_secs(60), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_window(10);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let mut unanswered: Vec<Pdu> = Vec::new();
             let (mut answered, mut most, mut refilled) = (0, 0, 0);
             let mut hold_oldest = true;
@@ -369,8 +374,6 @@ fn pipelining_keeps_the_window_full_and_matches_responses_out_of_order() {
             mc.answer_unbind();
             (most, refilled)
         });
-        let config = esme(BindType::Transmitter).with_window(10);
-        let mut client = Client::connect(addr, config).expect("bound");
         let texts: Vec<String> = (0..N).map(|n| format!("message {n}")).collect();
         let responses: Vec<_> = client
             .submit_many(texts.iter().map(|t| submit(t)))
@@ -394,7 +397,8 @@ fn pipelining_keeps_the_window_full_and_matches_responses_out_of_order() {
 #[test]
 fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_window(3);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let requests: Vec<Pdu> = (0..3).map(|_| mc.next().expect("a submit_sm")).collect();
             for request in requests.iter().rev() {
                 mc.answer_submit(request);
@@ -402,20 +406,15 @@ fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
             mc.answer_unbind();
             requests
         });
-        let config = esme(BindType::Transmitter).with_window(3);
-        let mut client = Client::connect(addr, config).expect("bound");
         let sequence_numbers: Vec<u32> = ["a", "b", "c"]
             .iter()
             .map(|t| client.queue(submit(t)).expect("queued"))
             .collect();
         assert_eq!(client.queued(), 3);
         let error = client.queue(submit("d")).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::Refused(smpp_core::session::SessionError::WindowFull)
-            ),
-            "{error:?}"
+        assert_matches!(
+            error,
+            Error::Refused(smpp_core::session::SessionError::WindowFull)
         );
         for (text, sequence_number) in ["a", "b", "c"].iter().zip(&sequence_numbers) {
             let response = client.wait().expect("queued").expect("answered");
@@ -433,7 +432,8 @@ fn queue_and_wait_give_outcomes_oldest_first_and_stop_at_the_window() {
 #[test]
 fn a_peer_that_stops_answering_gives_a_timeout_that_may_have_been_received() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_timers(quiet(Duration::from_millis(300)));
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let ignored = mc.next().expect("a submit_sm");
             let second = mc.next().expect("another submit_sm");
             // The late response of the first is not taken for the second's.
@@ -442,8 +442,6 @@ fn a_peer_that_stops_answering_gives_a_timeout_that_may_have_been_received() {
             mc.answer_unbind();
             ignored.sequence_number
         });
-        let config = esme(BindType::Transmitter).with_timers(quiet(Duration::from_millis(300)));
-        let mut client = Client::connect(addr, config).expect("bound");
         let started = Instant::now();
         let error = client.submit_sm(submit("lost")).unwrap_err();
         let waited = started.elapsed();
@@ -473,7 +471,8 @@ fn a_peer_that_stops_answering_gives_a_timeout_that_may_have_been_received() {
 #[test]
 fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_caller() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Transmitter).with_window(10);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let requests: Vec<Pdu> = (0..10).map(|_| mc.next().expect("a submit_sm")).collect();
             for request in &requests[..3] {
                 mc.answer_submit(request);
@@ -481,8 +480,6 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
             // Gone, with seven requests read and unanswered.
             requests
         });
-        let config = esme(BindType::Transmitter).with_window(10);
-        let mut client = Client::connect(addr, config).expect("bound");
         let outcomes: Vec<_> = client
             .send_many((0..10).map(|n| submit(&n.to_string())))
             .collect();
@@ -511,10 +508,7 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
         }
         assert!(client.is_closed());
         let error = client.submit_sm(submit("after")).unwrap_err();
-        assert!(
-            matches!(error, Error::Closed(CloseReason::Disconnected)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::Closed(CloseReason::Disconnected));
         assert!(!error.may_have_been_received());
     });
 }
@@ -522,25 +516,11 @@ fn a_peer_that_drops_the_connection_mid_window_leaves_no_outcome_unknown_to_the_
 #[test]
 fn requests_without_response_forbidden_or_of_another_command_are_refused_before_sending() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
-            let next = mc.next().expect("a PDU");
-            assert_eq!(
-                next.command_id(),
-                CommandId::UNBIND,
-                "nothing else was sent"
-            );
-            mc.send(&empty_response(
-                next.sequence_number,
-                CommandId::UNBIND_RESP,
-            ));
-        });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
+        // Nothing else is sent: the MC's next PDU is the unbind.
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), RawMc::answer_unbind);
         let alert = smpp_std::AlertNotification::default();
         let error = client.send(Body::AlertNotification(alert)).unwrap_err();
-        assert!(
-            matches!(error, Error::NoResponse(CommandId::ALERT_NOTIFICATION)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::NoResponse(CommandId::ALERT_NOTIFICATION));
         // A receiver may not submit.
         let error = client.submit_sm(submit("no")).unwrap_err();
         assert_eq!(error.command_status(), Some(CommandStatus::ESME_RINVBNDSTS));
@@ -550,21 +530,15 @@ fn requests_without_response_forbidden_or_of_another_command_are_refused_before_
             .build()
             .expect("a valid data_sm");
         let error = client.submit_sm(data_sm.clone()).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                Error::UnexpectedCommand {
-                    expected: CommandId::SUBMIT_SM,
-                    found: CommandId::DATA_SM
-                }
-            ),
-            "{error:?}"
+        assert_matches!(
+            error,
+            Error::UnexpectedCommand {
+                expected: CommandId::SUBMIT_SM,
+                found: CommandId::DATA_SM
+            }
         );
         let outcomes: Vec<_> = client.submit_many([data_sm]).collect();
-        assert!(
-            matches!(outcomes[..], [Err(Error::UnexpectedCommand { .. })]),
-            "{outcomes:?}"
-        );
+        assert_matches!(outcomes[..], [Err(Error::UnexpectedCommand { .. })]);
         client.unbind().expect("unbound");
         mc.join().expect("the MC");
     });
@@ -576,7 +550,7 @@ fn requests_without_response_forbidden_or_of_another_command_are_refused_before_
 #[test]
 fn enquire_link_is_answered_while_the_client_waits_in_recv() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             let sent = Instant::now();
             mc.send(&Pdu::new(77, Body::EnquireLink));
             let resp = mc.next().expect("enquire_link_resp");
@@ -584,7 +558,6 @@ fn enquire_link_is_answered_while_the_client_waits_in_recv() {
             mc.answer_unbind();
             (resp, took)
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let started = Instant::now();
         assert!(client.recv(Duration::from_secs(1)).expect("open").is_none());
         assert!(started.elapsed() >= Duration::from_secs(1));
@@ -603,7 +576,11 @@ fn enquire_link_is_answered_while_the_client_waits_in_recv() {
 #[test]
 fn an_idle_client_sends_enquire_link_from_recv() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Receiver).with_timers(Timers {
+            enquire_link_timer: Some(Duration::from_millis(200)),
+            ..quiet(Duration::from_secs(2))
+        });
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let mut links = 0;
             loop {
                 let pdu = mc.next().expect("a PDU");
@@ -623,11 +600,6 @@ fn an_idle_client_sends_enquire_link_from_recv() {
                 }
             }
         });
-        let config = esme(BindType::Receiver).with_timers(Timers {
-            enquire_link_timer: Some(Duration::from_millis(200)),
-            ..quiet(Duration::from_secs(2))
-        });
-        let mut client = Client::connect(addr, config).expect("bound");
         assert!(
             client
                 .recv(Duration::from_millis(900))
@@ -643,14 +615,13 @@ fn an_idle_client_sends_enquire_link_from_recv() {
 #[test]
 fn requests_are_kept_until_taken_and_answered_ok_once_dropped() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             mc.send(&deliver_sm(10, "first"));
             mc.send(&deliver_sm(11, "second"));
             let answers: Vec<Pdu> = (0..2).map(|_| mc.next().expect("an answer")).collect();
             mc.answer_unbind();
             answers
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let first = take(&mut client);
         let second = take(&mut client);
         assert_eq!(first.command_id(), CommandId::DELIVER_SM);
@@ -685,7 +656,7 @@ fn requests_are_kept_until_taken_and_answered_ok_once_dropped() {
 #[test]
 fn a_request_answered_on_another_thread_goes_out_while_the_client_waits() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             mc.send(&deliver_sm(5, "work"));
             let answer = mc.next().expect("an answer");
             // Only once the answer came: the client's wait can end on this.
@@ -694,7 +665,6 @@ fn a_request_answered_on_another_thread_goes_out_while_the_client_waits() {
             mc.answer_unbind();
             (answer, second)
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let request = take(&mut client);
         let worker = thread::spawn(move || {
             thread::sleep(Duration::from_millis(100));
@@ -722,7 +692,8 @@ fn beyond_the_inbound_window_the_client_stops_reading_and_acknowledges_only_what
     const SENT: u32 = 50;
     bounded(Duration::from_secs(30), || {
         let (checked, check_done) = mpsc::channel();
-        let (addr, mc) = bound_mc(move |mc| {
+        let config = esme(BindType::Receiver).with_inbound_window(10);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             for n in 1..=SENT {
                 mc.send(&deliver_sm(n, &n.to_string()));
             }
@@ -733,8 +704,6 @@ fn beyond_the_inbound_window_the_client_stops_reading_and_acknowledges_only_what
             mc.answer_unbind();
             answers
         });
-        let config = esme(BindType::Receiver).with_inbound_window(10);
-        let mut client = Client::connect(addr, config).expect("bound");
         let quiet_while_untaken = loop {
             client.run_for(Duration::from_millis(50)).expect("open");
             if let Ok(quiet) = check_done.try_recv() {
@@ -778,7 +747,13 @@ fn beyond_the_inbound_window_the_client_stops_reading_and_acknowledges_only_what
 fn a_handler_answers_the_mcs_requests_while_the_client_sends() {
     const N: usize = 100;
     bounded(Duration::from_secs(30), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        // A small inbound window that the receipts fill many times over
+        // while the client only sends: without the handler, reading would
+        // stop.
+        let config = esme(BindType::Transceiver)
+            .with_window(10)
+            .with_inbound_window(4);
+        let (mut client, mc) = bound_mc(config, move |mc| {
             let (mut answered, mut acknowledged, mut deliver_seq) = (0, 0, 1000);
             while answered < N || acknowledged < N {
                 let pdu = mc.next().expect("a PDU");
@@ -798,13 +773,6 @@ fn a_handler_answers_the_mcs_requests_while_the_client_sends() {
             }
             mc.answer_unbind();
         });
-        // A small inbound window that the receipts fill many times over
-        // while the client only sends: without the handler, reading would
-        // stop.
-        let config = esme(BindType::Transceiver)
-            .with_window(10)
-            .with_inbound_window(4);
-        let mut client = Client::connect(addr, config).expect("bound");
         let (seen, receipts) = mpsc::channel();
         client.on_request(move |request| {
             let _ = seen.send(request.command_id());
@@ -830,7 +798,7 @@ fn a_handler_answers_the_mcs_requests_while_the_client_sends() {
 #[test]
 fn unbinding_answers_untaken_requests_esme_rx_t_appn() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             for n in 1..=3 {
                 mc.send(&deliver_sm(n, "mo"));
             }
@@ -847,7 +815,6 @@ fn unbinding_answers_untaken_requests_esme_rx_t_appn() {
             answers.sort_unstable();
             answers
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let taken = take(&mut client);
         // Wait for the other two to be read, untaken.
         let until = Instant::now() + Duration::from_secs(5);
@@ -873,7 +840,7 @@ fn unbinding_answers_untaken_requests_esme_rx_t_appn() {
 #[test]
 fn unbind_waits_for_the_outstanding_requests_first() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Transmitter), move |mc| {
             let requests: Vec<Pdu> = (0..3).map(|_| mc.next().expect("a submit_sm")).collect();
             // No unbind while they are outstanding.
             let early = mc.next_within(Duration::from_millis(300));
@@ -884,7 +851,6 @@ fn unbind_waits_for_the_outstanding_requests_first() {
             let after = mc.next();
             (early, after)
         });
-        let mut client = Client::connect(addr, esme(BindType::Transmitter)).expect("bound");
         for text in ["x", "y", "z"] {
             client.queue(submit(text)).expect("queued");
         }
@@ -894,10 +860,7 @@ fn unbind_waits_for_the_outstanding_requests_first() {
             assert_eq!(message_id(&response), text.as_bytes());
         }
         let error = client.submit_sm(submit("late")).unwrap_err();
-        assert!(
-            matches!(error, Error::Closed(CloseReason::Unbound)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::Closed(CloseReason::Unbound));
         let (early, after) = mc.join().expect("the MC");
         assert!(early.is_none(), "unbind came early: {early:?}");
         assert!(after.is_none(), "the connection ends after the unbind");
@@ -932,16 +895,12 @@ fn dropping_a_bound_client_unbinds_and_close_does_not() {
 #[test]
 fn the_mc_unbinding_ends_the_session_as_unbound() {
     bounded(Duration::from_secs(20), || {
-        let (addr, mc) = bound_mc(move |mc| {
+        let (mut client, mc) = bound_mc(esme(BindType::Receiver), move |mc| {
             mc.send(&Pdu::new(9, Body::Unbind));
             mc.next().expect("unbind_resp")
         });
-        let mut client = Client::connect(addr, esme(BindType::Receiver)).expect("bound");
         let error = client.recv(Duration::from_secs(5)).unwrap_err();
-        assert!(
-            matches!(error, Error::Closed(CloseReason::Unbound)),
-            "{error:?}"
-        );
+        assert_matches!(error, Error::Closed(CloseReason::Unbound));
         let resp = mc.join().expect("the MC");
         assert_eq!(resp.command_id(), CommandId::UNBIND_RESP);
         assert_eq!(resp.sequence_number, 9);
@@ -975,7 +934,7 @@ fn a_stream_layered_over_a_socket_runs_the_session() {
             }
         }
 
-        let (addr, mc) = bound_mc(move |mc| {
+        let (addr, mc) = answering_mc(CommandStatus::ESME_ROK, move |mc| {
             let request = mc.next().expect("a submit_sm");
             mc.answer_submit(&request);
             mc.answer_unbind();
@@ -1010,7 +969,7 @@ mod against_the_server {
     use std::sync::{Arc, Mutex};
 
     use smpp_core::EsmClass;
-    use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
+    use smpp_std::server::{BindRequest, Context, Handler};
 
     #[cfg(feature = "tls")]
     use smpp_std::client::rustls::{self, ServerConfig};
@@ -1065,10 +1024,7 @@ mod against_the_server {
     /// The SMSC on a runtime of its own.
     struct Running {
         runtime: tokio::runtime::Runtime,
-        addr: SocketAddr,
-        handle: ServerHandle,
-        serving: tokio::task::JoinHandle<()>,
-        smsc: Arc<Smsc>,
+        server: server::Running<Smsc>,
     }
 
     impl Running {
@@ -1085,37 +1041,24 @@ mod against_the_server {
                 .enable_all()
                 .build()
                 .expect("a runtime");
-            let smsc = Arc::new(smsc);
             let config = Config::mc()
                 .with_system_id("SMSC")
                 .expect("a system_id")
                 .with_timers(quiet(Duration::from_secs(5)));
-            let handler = Arc::clone(&smsc);
-            let server = runtime
-                .block_on(async move {
-                    match tls {
-                        #[cfg(feature = "tls")]
-                        Some(tls) => Server::bind_tls("127.0.0.1:0", config, handler, tls).await,
-                        _ => Server::bind("127.0.0.1:0", config, handler).await,
-                    }
-                })
-                .expect("listening");
-            let addr = server.local_addr().expect("its address");
-            let handle = server.handle();
-            let serving = runtime.spawn(server.run());
-            Self {
-                runtime,
-                addr,
-                handle,
-                serving,
-                smsc,
-            }
+            let server = runtime.block_on(async move {
+                match tls {
+                    #[cfg(feature = "tls")]
+                    Some(tls) => server::Running::start_tls(smsc, config, tls).await,
+                    _ => server::Running::start(smsc, config).await,
+                }
+            });
+            Self { runtime, server }
         }
 
         /// Waits until `ready` holds, at most five seconds.
         fn until(&self, ready: impl Fn(&Smsc) -> bool) {
             let until = Instant::now() + Duration::from_secs(5);
-            while !ready(&self.smsc) {
+            while !ready(&self.server.smsc) {
                 assert!(Instant::now() < until, "the SMSC never got there");
                 thread::sleep(Duration::from_millis(10));
             }
@@ -1137,14 +1080,10 @@ mod against_the_server {
         }
 
         fn stop(self) -> Arc<Smsc> {
-            self.handle.shutdown();
-            self.runtime
-                .block_on(async {
-                    tokio::time::timeout(Duration::from_secs(10), self.serving).await
-                })
-                .expect("the server stops")
-                .expect("the server task");
-            self.smsc
+            let Self { runtime, server } = self;
+            let stopping =
+                async move { tokio::time::timeout(Duration::from_secs(10), server.stop()).await };
+            runtime.block_on(stopping).expect("the server stops")
         }
     }
 
@@ -1153,17 +1092,14 @@ mod against_the_server {
         bounded(Duration::from_secs(30), || {
             let smsc = Running::start(Smsc::default());
             let mut client =
-                Client::connect(smsc.addr, esme(BindType::Transceiver)).expect("bound");
+                Client::connect(smsc.server.addr, esme(BindType::Transceiver)).expect("bound");
             assert_eq!(client.system_id().as_bytes(), b"SMSC");
 
             let wrong = Config::esme(BindType::Transmitter)
                 .with_password("wrong")
                 .expect("a password");
-            let error = Client::connect(smsc.addr, wrong).unwrap_err();
-            assert!(
-                matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD)),
-                "{error:?}"
-            );
+            let error = Client::connect(smsc.server.addr, wrong).unwrap_err();
+            assert_matches!(error, Error::BindRefused(CommandStatus::ESME_RINVPASWD));
 
             smsc.unbind_and_stop(&mut client);
         });
@@ -1175,7 +1111,7 @@ mod against_the_server {
         bounded(Duration::from_secs(60), || {
             let smsc = Running::start(Smsc::default());
             let config = esme(BindType::Transmitter).with_window(10);
-            let mut client = Client::connect(smsc.addr, config).expect("bound");
+            let mut client = Client::connect(smsc.server.addr, config).expect("bound");
             let texts: Vec<String> = (0..N).map(|n| format!("m{n}")).collect();
             let mut answered = 0;
             for (text, response) in texts
@@ -1201,7 +1137,7 @@ mod against_the_server {
                 ..Smsc::default()
             });
             let mut client =
-                Client::connect(smsc.addr, esme(BindType::Transceiver)).expect("bound");
+                Client::connect(smsc.server.addr, esme(BindType::Transceiver)).expect("bound");
             let mut ids = BTreeSet::new();
             for n in 0..N {
                 let response = client
@@ -1227,7 +1163,13 @@ mod against_the_server {
             assert_eq!(receipted, ids, "a receipt for every message");
             client.flush().expect("open");
             smsc.until(|s| s.receipt_answers.lock().expect("lock").len() == N);
-            let answers = smsc.smsc.receipt_answers.lock().expect("lock").clone();
+            let answers = smsc
+                .server
+                .smsc
+                .receipt_answers
+                .lock()
+                .expect("lock")
+                .clone();
             assert!(
                 answers.iter().all(|s| *s == CommandStatus::ESME_ROK),
                 "{answers:?}"
@@ -1236,40 +1178,14 @@ mod against_the_server {
             smsc.stop();
         });
     }
-    /// A certificate for `localhost` made here, and configurations of both
-    /// sides that use it.
-    #[cfg(feature = "tls")]
-    fn pki() -> (Arc<ServerConfig>, Arc<rustls::ClientConfig>) {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
-            .expect("a certificate");
-        let cert = made.cert.der().clone();
-        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
-        let server = ServerConfig::builder_with_provider(Arc::clone(&provider))
-            .with_safe_default_protocol_versions()
-            .and_then(|b| {
-                b.with_no_client_auth()
-                    .with_single_cert(vec![cert.clone()], key)
-            })
-            .expect("a server configuration");
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(cert).expect("a root");
-        let client = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("a client configuration")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        (Arc::new(server), Arc::new(client))
-    }
-
     #[cfg(feature = "tls")]
     #[test]
     fn a_rustls_stream_over_the_socket_carries_the_session() {
         const N: usize = 200;
         bounded(Duration::from_secs(30), || {
-            let (server_tls, client_tls) = pki();
+            let (server_tls, client_tls) = server::pki();
             let smsc = Running::listening(Smsc::default(), Some(server_tls));
-            let tcp = TcpStream::connect(smsc.addr).expect("connected");
+            let tcp = TcpStream::connect(smsc.server.addr).expect("connected");
             let socket = tcp.try_clone().expect("a second handle");
             let name = rustls::pki_types::ServerName::try_from("localhost").expect("a name");
             let tls = rustls::ClientConnection::new(client_tls, name).expect("a TLS client");

@@ -14,15 +14,9 @@ use smpp_std::{
     SubmitMultiRespBuilder, SubmitSmBuilder, SubmitSmRespBuilder,
 };
 
-use common::load as golden;
+use common::{encode, load as golden};
 
-fn wire(pdu: &Pdu) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    assert_eq!(pdu.emit(&mut out), Ok(out.len()));
-    out
-}
-
-fn message_requests() -> Vec<(&'static str, Pdu)> {
+fn message_requests() -> Vec<(&'static str, Result<Pdu, smpp_core::Error>)> {
     vec![
         (
             "bind_transceiver",
@@ -31,8 +25,7 @@ fn message_requests() -> Vec<(&'static str, Pdu)> {
                 .password("ALL_TW")
                 .addr_ton(Ton::INTERNATIONAL)
                 .addr_npi(Npi(2))
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "submit_sm",
@@ -45,8 +38,7 @@ fn message_requests() -> Vec<(&'static str, Pdu)> {
                 .destination_addr(String::from("44951361920"))
                 .registered_delivery(RegisteredDelivery(1))
                 .short_message(&[0x40, 0x24, 0x23, 0x21, 0x25, 0x26, 0x2f, 0x3a])
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "submit_multi",
@@ -58,8 +50,7 @@ fn message_requests() -> Vec<(&'static str, Pdu)> {
                 .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900002")
                 .dest_dl("FRIENDS")
                 .short_message("Hello")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "data_sm",
@@ -71,13 +62,12 @@ fn message_requests() -> Vec<(&'static str, Pdu)> {
                 .destination_addr("9695")
                 .registered_delivery(RegisteredDelivery(1))
                 .message_payload("Test")
-                .build()
-                .unwrap(),
+                .build(),
         ),
     ]
 }
 
-fn other_requests() -> Vec<(&'static str, Pdu)> {
+fn other_requests() -> Vec<(&'static str, Result<Pdu, smpp_core::Error>)> {
     vec![
         (
             "query_sm",
@@ -86,8 +76,7 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
                 .source_addr_ton(Ton::INTERNATIONAL)
                 .source_addr_npi(Npi::ISDN)
                 .source_addr("40404")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "cancel_sm",
@@ -99,8 +88,7 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
                 .dest_addr_ton(Ton::INTERNATIONAL)
                 .dest_addr_npi(Npi::ISDN)
                 .destination_addr("44951361920")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "replace_sm",
@@ -114,8 +102,7 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
                 .registered_delivery(RegisteredDelivery(1))
                 .sm_default_msg_id(2)
                 .short_message("text")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "broadcast_sm",
@@ -126,15 +113,11 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
                 .broadcast_rep_num(5)
                 .broadcast_frequency_interval(9, 15)
                 .message_payload("Storm warning")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "cancel_broadcast_sm",
-            CancelBroadcastSmBuilder::new(9)
-                .message_id("BC123")
-                .build()
-                .unwrap(),
+            CancelBroadcastSmBuilder::new(9).message_id("BC123").build(),
         ),
         (
             "alert_notification",
@@ -146,22 +129,18 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
                 .esme_addr_npi(Npi::LAND_MOBILE)
                 .esme_addr("Y".repeat(56))
                 .ms_availability_status(1)
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "outbind",
             OutbindBuilder::new(1)
                 .system_id("SMSC01")
                 .password("pwd1234")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "enquire_link",
-            HeaderOnlyBuilder::enquire_link(171_192_039)
-                .build()
-                .unwrap(),
+            HeaderOnlyBuilder::enquire_link(171_192_039).build(),
         ),
     ]
 }
@@ -169,20 +148,20 @@ fn other_requests() -> Vec<(&'static str, Pdu)> {
 #[test]
 fn requests_match_golden_vectors() {
     for (name, pdu) in message_requests().into_iter().chain(other_requests()) {
-        assert_eq!(wire(&pdu), golden(name), "{name}");
+        let pdu = pdu.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(encode(&pdu), golden(name), "{name}");
     }
 }
 
 #[test]
 fn responses_match_golden_vectors() {
-    let cases: Vec<(&str, Pdu)> = vec![
+    let cases: Vec<(&str, Result<Pdu, smpp_core::Error>)> = vec![
         (
             "bind_transceiver_resp",
             BindRespBuilder::transceiver_resp(235_843)
                 .system_id("Smsc GW")
                 .sc_interface_version(InterfaceVersion::V34)
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "submit_multi_resp",
@@ -194,22 +173,18 @@ fn responses_match_golden_vectors() {
                     "447700900002",
                     CommandStatus(11),
                 )
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "query_sm_resp",
             QuerySmRespBuilder::new(20456)
                 .message_id("12345")
                 .message_state(MessageState(6))
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "deliver_sm_resp",
-            SubmitSmRespBuilder::deliver_sm_resp(1_141_447)
-                .build()
-                .unwrap(),
+            SubmitSmRespBuilder::deliver_sm_resp(1_141_447).build(),
         ),
         (
             "query_broadcast_sm_resp",
@@ -218,8 +193,7 @@ fn responses_match_golden_vectors() {
                 .message_state(MessageState(1))
                 .broadcast_area_identifier(0, "ZONE-A")
                 .broadcast_area_success(80)
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "data_sm_resp_delivery_failure",
@@ -228,18 +202,16 @@ fn responses_match_golden_vectors() {
                 .delivery_failure_reason(3)
                 .network_error_code(3, 0x22)
                 .additional_status_info_text("absent subscriber")
-                .build()
-                .unwrap(),
+                .build(),
         ),
         (
             "generic_nack",
-            HeaderOnlyBuilder::generic_nack(535_159, CommandStatus(1))
-                .build()
-                .unwrap(),
+            HeaderOnlyBuilder::generic_nack(535_159, CommandStatus(1)).build(),
         ),
     ];
     for (name, pdu) in cases {
-        assert_eq!(wire(&pdu), golden(name), "{name}");
+        let pdu = pdu.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(encode(&pdu), golden(name), "{name}");
     }
 }
 
@@ -311,8 +283,11 @@ fn every_builder_kind_gives_its_command_id() {
     for (pdu, id) in ids {
         let pdu = pdu.unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(pdu.command_id(), id);
-        assert_eq!(wire(&pdu)[4..8], id.0.to_be_bytes(), "{id}");
-        assert_eq!(smpp_core::Pdu::parse(&wire(&pdu)).unwrap().command_id(), id);
+        assert_eq!(encode(&pdu)[4..8], id.0.to_be_bytes(), "{id}");
+        assert_eq!(
+            smpp_core::Pdu::parse(&encode(&pdu)).unwrap().command_id(),
+            id
+        );
     }
     // Bind defaults: interface_version 0x34.
     let bind = BindBuilder::transmitter(1).build().unwrap();
@@ -364,7 +339,7 @@ fn builders_start_from_the_specification_defaults() {
     ];
     for (pdu, body) in cases {
         let pdu = pdu.unwrap();
-        let octets = wire(&pdu);
+        let octets = encode(&pdu);
         let id = pdu.command_id();
         assert_eq!(octets[8..12], [0; 4], "{id}: command_status");
         assert_eq!(octets[16..], body[..], "{id}");
@@ -587,7 +562,7 @@ fn deliver_sm_builder_builds_a_deliver_sm() {
         .unwrap();
     assert_eq!(deliver.command_id(), CommandId::DELIVER_SM);
     assert!(matches!(deliver.body, smpp_core::Body::DeliverSm(_)));
-    let octets = wire(&deliver);
+    let octets = encode(&deliver);
     assert_eq!(octets[4..8], [0, 0, 0, 5]);
     // The same octets as the submit_sm builder's deliver_sm constructor.
     let other = SubmitSmBuilder::deliver_sm(4)
@@ -596,7 +571,7 @@ fn deliver_sm_builder_builds_a_deliver_sm() {
         .short_message("reply")
         .build()
         .unwrap();
-    assert_eq!(wire(&other), octets);
+    assert_eq!(encode(&other), octets);
     assert_eq!(
         SubmitSmBuilder::new(4).build().unwrap().command_id(),
         CommandId::SUBMIT_SM
@@ -605,7 +580,26 @@ fn deliver_sm_builder_builds_a_deliver_sm() {
 
 #[test]
 fn short_message_and_message_payload_together_are_refused() {
-    let both = |e: smpp_core::Error| {
+    for e in [
+        SubmitSmBuilder::new(1)
+            .short_message("hi")
+            .message_payload("hi")
+            .build(),
+        DeliverSmBuilder::new(1)
+            .message_payload("")
+            .short_message("hi")
+            .build(),
+        SubmitMultiBuilder::new(1)
+            .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
+            .short_message("hi")
+            .message_payload("hi")
+            .build(),
+        ReplaceSmBuilder::new(1)
+            .short_message("hi")
+            .message_payload("hi")
+            .build(),
+    ] {
+        let e = e.unwrap_err();
         assert_eq!(
             e.kind(),
             ErrorKind::Field {
@@ -617,36 +611,7 @@ fn short_message_and_message_payload_together_are_refused() {
         );
         assert_eq!(e.command_status(), CommandStatus::ESME_RINVMSGLEN);
         assert!(e.to_string().contains("message_payload"), "{e}");
-    };
-    both(
-        SubmitSmBuilder::new(1)
-            .short_message("hi")
-            .message_payload("hi")
-            .build()
-            .unwrap_err(),
-    );
-    both(
-        DeliverSmBuilder::new(1)
-            .message_payload("")
-            .short_message("hi")
-            .build()
-            .unwrap_err(),
-    );
-    both(
-        SubmitMultiBuilder::new(1)
-            .dest_sme(Ton::INTERNATIONAL, Npi::ISDN, "447700900001")
-            .short_message("hi")
-            .message_payload("hi")
-            .build()
-            .unwrap_err(),
-    );
-    both(
-        ReplaceSmBuilder::new(1)
-            .short_message("hi")
-            .message_payload("hi")
-            .build()
-            .unwrap_err(),
-    );
+    }
     // The header names the PDU.
     let err = SubmitSmBuilder::new(77)
         .short_message("hi")
@@ -674,49 +639,42 @@ fn short_message_and_message_payload_together_are_refused() {
 fn tlv_values_over_65535_octets_are_refused_at_build() {
     // The four octets past 65,535 once read as a further TLV (tag 0,
     // length 0), so the PDU built "successfully" and carried another one.
-    let too_long = |e: smpp_core::Error, tag: TlvTag, len: usize| {
-        assert_eq!(
-            e.kind(),
-            ErrorKind::Tlv {
-                tag,
-                problem: TlvProblem::TooLong { len },
-            }
-        );
+    for (e, tag, len) in [
+        (
+            SubmitSmBuilder::new(1)
+                .message_payload(vec![0u8; 65_539])
+                .build(),
+            TlvTag::MESSAGE_PAYLOAD,
+            65_539,
+        ),
+        (
+            DataSmBuilder::new(1)
+                .tlv(TlvTag(0x1400), vec![0x41u8; 65_536])
+                .build(),
+            TlvTag(0x1400),
+            65_536,
+        ),
+        // The NUL counts: 65,535 octets of text make a 65,536-octet value.
+        (
+            SubmitSmRespBuilder::new(1)
+                .tlv_cstr(TlvTag(0x1401), vec![0x41u8; 65_535])
+                .build(),
+            TlvTag(0x1401),
+            65_536,
+        ),
+        (
+            HeaderOnlyBuilder::generic_nack(1, CommandStatus::ESME_RSYSERR)
+                .tlv(TlvTag(0x1402), vec![1u8; 70_000])
+                .build(),
+            TlvTag(0x1402),
+            70_000,
+        ),
+    ] {
+        let e = e.unwrap_err();
+        let problem = TlvProblem::TooLong { len };
+        assert_eq!(e.kind(), ErrorKind::Tlv { tag, problem }, "{tag}");
         assert_eq!(e.command_status(), CommandStatus::ESME_RINVTLVLEN);
-    };
-    too_long(
-        SubmitSmBuilder::new(1)
-            .message_payload(vec![0u8; 65_539])
-            .build()
-            .unwrap_err(),
-        TlvTag::MESSAGE_PAYLOAD,
-        65_539,
-    );
-    too_long(
-        DataSmBuilder::new(1)
-            .tlv(TlvTag(0x1400), vec![0x41u8; 65_536])
-            .build()
-            .unwrap_err(),
-        TlvTag(0x1400),
-        65_536,
-    );
-    // The NUL counts: 65,535 octets of text make a 65,536-octet value.
-    too_long(
-        SubmitSmRespBuilder::new(1)
-            .tlv_cstr(TlvTag(0x1401), vec![0x41u8; 65_535])
-            .build()
-            .unwrap_err(),
-        TlvTag(0x1401),
-        65_536,
-    );
-    too_long(
-        HeaderOnlyBuilder::generic_nack(1, CommandStatus::ESME_RSYSERR)
-            .tlv(TlvTag(0x1402), vec![1u8; 70_000])
-            .build()
-            .unwrap_err(),
-        TlvTag(0x1402),
-        70_000,
-    );
+    }
 
     // 65,535 octets is the largest value, and builds.
     let pdu = SubmitSmBuilder::new(1)
@@ -794,7 +752,7 @@ fn valid_builds_encode_as_checked_ones() {
     for pdu in valid {
         let pdu: ValidPdu = pdu.unwrap();
         let checked = pdu.clone().into_inner();
-        let octets = wire(&checked);
+        let octets = encode(&checked);
         assert_eq!(pdu.encoded_len(), octets.len());
         let mut out = vec![0u8; octets.len()];
         assert_eq!(pdu.emit(&mut out), Ok(octets.len()));

@@ -3,6 +3,7 @@
 //! in the wrong state, or closing the connection mid-flight).
 #![cfg(feature = "tokio")]
 
+mod common;
 #[path = "common/server.rs"]
 mod server;
 
@@ -12,14 +13,14 @@ use core::time::Duration;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use common::assert_matches;
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config, ProtocolError, Timers};
 use smpp_core::{Body, CommandId, CommandStatus, EsmClass, TlvTag};
 use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle, Incoming, SmResponse};
 use smpp_std::{
-    BindBuilder, BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder,
-    SubmitSmRespBuilder, client,
+    BindRespBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder, SubmitSmRespBuilder, client,
 };
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -27,26 +28,20 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use server::{Running, bounded, response_timer_only, unbind_and_stop, until};
+use server::{
+    Running, bind, bounded, bounded_on_two_workers, connect, response_timer_only, unbind_and_stop,
+    until,
+};
 use tokio_util::codec::Framed;
 
 /// Every test ends within this, or fails: nothing may hang.
 /// The ESME `esme`/`secret`.
 fn esme(bind_type: BindType) -> Config {
-    Config::esme(bind_type)
-        .with_system_id("esme")
-        .and_then(|c| c.with_password("secret"))
-        .unwrap()
-        .with_window(64)
-        .with_timers(response_timer_only(Duration::from_secs(10)))
+    server::esme(bind_type).with_window(64)
 }
 
 fn mc() -> Config {
-    Config::mc()
-        .with_system_id("SMSC")
-        .unwrap()
-        .with_window(128)
-        .with_timers(response_timer_only(Duration::from_secs(10)))
+    server::mc().with_window(128)
 }
 
 fn submit(text: &str) -> Pdu {
@@ -186,10 +181,6 @@ impl Handler for Smsc {
     }
 }
 
-async fn connect(addr: SocketAddr, config: Config) -> (Handle, Incoming) {
-    client::connect(addr, config).await.unwrap()
-}
-
 /// The test SMSC running with [`mc`], and an ESME of `config` bound to it.
 async fn bound(smsc: Smsc, config: Config) -> (Running<Smsc>, Handle, Incoming) {
     let server = Running::start(smsc, mc()).await;
@@ -226,10 +217,7 @@ async fn ended(esme: &Handle, incoming: &mut Incoming, reason: CloseReason) {
     assert_eq!(esme.closed().await, reason);
     assert!(incoming.recv().await.is_none());
     let err = esme.submit_sm(submit("late")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Closed(closed) if closed == reason),
-        "{err:?}"
-    );
+    assert_matches!(err, Error::Closed(closed) if closed == reason);
 }
 
 /// The server's session of the ESME `esme`, once it is bound.
@@ -240,8 +228,8 @@ async fn session_of_esme(server: &Running<Smsc>) -> Handle {
 
 // ------------------------------------------------------------------ bind
 
-#[tokio::test]
-async fn a_bind_with_the_right_password_is_accepted() {
+#[test]
+fn a_bind_with_the_right_password_is_accepted() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transceiver)).await;
         let info = esme.bind_info().unwrap();
@@ -260,12 +248,11 @@ async fn a_bind_with_the_right_password_is_accepted() {
         assert_eq!(server.smsc.bound.lock().unwrap().len(), 1);
         let smsc = unbind_and_stop(&esme, server).await;
         assert_eq!(smsc.closed(), [CloseReason::Unbound]);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
+#[test]
+fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let refused = client::connect(
@@ -285,12 +272,11 @@ async fn a_bind_with_a_bad_password_is_refused_with_the_handler_status() {
         assert!(server.handle.sessions().is_empty());
         let smsc = server.stop().await;
         assert!(smsc.bound.lock().unwrap().is_empty());
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_configuration_of_the_wrong_side_is_refused() {
+#[test]
+fn a_configuration_of_the_wrong_side_is_refused() {
     bounded(async {
         let refused = Server::bind(
             "127.0.0.1:0",
@@ -306,18 +292,17 @@ async fn a_configuration_of_the_wrong_side_is_refused() {
         let err = client::connect(server.addr, Config::mc())
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        assert_matches!(err, Error::Refused(_));
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------------ the window
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
+#[test]
+fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
     const COUNT: usize = 10_000;
-    bounded(async {
+    bounded_on_two_workers(async {
         let (server, esme, _incoming) =
             bound(Smsc::with(Mode::Yield), esme(BindType::Transmitter)).await;
         // One task keeps the window full: queue() returns once the
@@ -354,12 +339,11 @@ async fn ten_thousand_submit_sm_through_a_window_of_64_each_answered() {
             "{max} requests awaited answers at once"
         );
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_window_holds_requests_back_until_responses_free_slots() {
+#[test]
+fn the_window_holds_requests_back_until_responses_free_slots() {
     bounded(async {
         let config = esme(BindType::Transmitter).with_window(8);
         let (server, esme, _incoming) = bound(Smsc::with(Mode::Gated), config).await;
@@ -379,16 +363,15 @@ async fn the_window_holds_requests_back_until_responses_free_slots() {
         assert_eq!(smsc.received.load(Ordering::SeqCst), 40);
         assert_eq!(smsc.max_in_flight.load(Ordering::SeqCst), 8);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------ deliver_sm back
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn delivery_receipts_come_back_and_match_the_message_ids() {
+#[test]
+fn delivery_receipts_come_back_and_match_the_message_ids() {
     const COUNT: usize = 500;
-    bounded(async {
+    bounded_on_two_workers(async {
         let smsc = Smsc {
             receipts: true,
             ..Smsc::default()
@@ -419,12 +402,11 @@ async fn delivery_receipts_come_back_and_match_the_message_ids() {
         let answered = Arc::clone(&server.smsc.receipts_answered);
         until(|| answered.load(Ordering::SeqCst) == COUNT).await;
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
+#[test]
+fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
     bounded(async {
         let (server, esme, mut incoming) = bound(Smsc::default(), esme(BindType::Receiver)).await;
         let session = session_of_esme(&server).await;
@@ -451,12 +433,11 @@ async fn the_server_pushes_deliver_sm_to_a_receiver_found_by_system_id() {
         let resp = session.deliver_sm(receipt_for("a3")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
+#[test]
+fn any_request_goes_through_send_and_gets_the_handlers_answer() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transceiver)).await;
         // query_sm: this handler answers everything but submit_sm with
@@ -475,45 +456,38 @@ async fn any_request_goes_through_send_and_gets_the_handlers_answer() {
         // Requests without response, and responses, are refused.
         let alert = Body::AlertNotification(smpp_std::AlertNotification::default());
         let err = esme.send(alert).await.unwrap_err();
-        assert!(
-            matches!(err, Error::NoResponse(CommandId::ALERT_NOTIFICATION)),
-            "{err:?}"
-        );
+        assert_matches!(err, Error::NoResponse(CommandId::ALERT_NOTIFICATION));
         let err = esme
             .send(Body::EnquireLinkResp(smpp_std::Tlvs::default()))
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        assert_matches!(err, Error::Refused(_));
         // A field over its limit is refused before anything is sent.
         let long = smpp_std::SubmitSm {
             source_addr: smpp_std::COctet::new(bytes::Bytes::from_static(&[b'9'; 30])),
             ..smpp_std::SubmitSm::default()
         };
         let err = esme.submit_sm(long).await.unwrap_err();
-        assert!(matches!(err, Error::Encode(_)), "{err:?}");
+        assert_matches!(err, Error::Encode(_));
         assert_eq!(err.command_status(), Some(CommandStatus::ESME_RINVSRCADR));
         // A typed call given another command sends nothing.
         let err = esme.submit_sm(receipt_for("1")).await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::UnexpectedCommand {
-                    expected: CommandId::SUBMIT_SM,
-                    found: CommandId::DELIVER_SM
-                }
-            ),
-            "{err:?}"
+        assert_matches!(
+            err,
+            Error::UnexpectedCommand {
+                expected: CommandId::SUBMIT_SM,
+                found: CommandId::DELIVER_SM
+            }
         );
         // The session is still fine.
         assert!(esme.submit_sm(submit("after")).await.unwrap().is_ok());
         assert_eq!(esme.available_window(), 64);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_servers_pushes_wait_for_its_window() {
+#[test]
+fn the_servers_pushes_wait_for_its_window() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc().with_window(4)).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
@@ -545,8 +519,7 @@ async fn the_servers_pushes_wait_for_its_window() {
         }
         assert_eq!(session.available_window(), 4);
         hang_up_and_stop(raw, server).await;
-    })
-    .await;
+    });
 }
 
 // --------------------------------------------------------- enquire_link
@@ -575,6 +548,12 @@ async fn client_of_raw_mc(config: Config) -> (Handle, Incoming, Framed<TcpStream
     (esme, incoming, framed)
 }
 
+/// The raw peer answers the `enquire_link` `link`.
+async fn answer_link(framed: &mut Framed<TcpStream, PduCodec>, link: &Pdu) {
+    let resp = HeaderOnlyBuilder::enquire_link_resp(link.sequence_number);
+    framed.send(resp.build().unwrap()).await.unwrap();
+}
+
 /// The next PDU the raw peer receives.
 async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
     let (_, pdu) = timeout(Duration::from_secs(5), framed.next())
@@ -585,8 +564,8 @@ async fn next(framed: &mut Framed<TcpStream, PduCodec>) -> Pdu {
     pdu.unwrap()
 }
 
-#[tokio::test]
-async fn the_client_sends_enquire_link_when_the_link_is_idle() {
+#[test]
+fn the_client_sends_enquire_link_when_the_link_is_idle() {
     bounded(async {
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
@@ -597,33 +576,26 @@ async fn the_client_sends_enquire_link_when_the_link_is_idle() {
         for _ in 0..3 {
             let link = next(&mut framed).await;
             assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
-            let resp = HeaderOnlyBuilder::enquire_link_resp(link.sequence_number)
-                .build()
-                .unwrap();
-            framed.send(resp).await.unwrap();
+            answer_link(&mut framed, &link).await;
         }
         assert!(!esme.is_closed());
         // An enquire_link left unanswered closes the session.
         let link = next(&mut framed).await;
         assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
         let reason = esme.closed().await;
-        assert!(
-            matches!(
-                reason,
-                CloseReason::ResponseTimeout {
-                    command_id: CommandId::ENQUIRE_LINK,
-                    ..
-                }
-            ),
-            "{reason:?}"
+        assert_matches!(
+            reason,
+            CloseReason::ResponseTimeout {
+                command_id: CommandId::ENQUIRE_LINK,
+                ..
+            }
         );
         drop(framed);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
+#[test]
+fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
     bounded(async {
         let timers = Timers {
             enquire_link_timer: Some(Duration::from_millis(100)),
@@ -633,13 +605,7 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
         let link = next(&mut raw).await;
         assert_eq!(link.command_id(), CommandId::ENQUIRE_LINK);
-        raw.send(
-            HeaderOnlyBuilder::enquire_link_resp(link.sequence_number)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+        answer_link(&mut raw, &link).await;
         // The ESME's own enquire_link is answered too.
         raw.send(HeaderOnlyBuilder::enquire_link(77).build().unwrap())
             .await
@@ -647,8 +613,7 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
         let resp = loop {
             let pdu = next(&mut raw).await;
             if pdu.command_id() == CommandId::ENQUIRE_LINK {
-                let resp = HeaderOnlyBuilder::enquire_link_resp(pdu.sequence_number);
-                raw.send(resp.build().unwrap()).await.unwrap();
+                answer_link(&mut raw, &pdu).await;
             } else {
                 break pdu;
             }
@@ -659,14 +624,13 @@ async fn the_server_sends_enquire_link_to_an_idle_esme_and_answers_its_own() {
         until(|| server.smsc.closed().len() == 1).await;
         assert_eq!(server.smsc.closed(), [CloseReason::Disconnected]);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------------- timeouts
 
-#[tokio::test]
-async fn a_request_without_response_times_out_and_frees_its_slot() {
+#[test]
+fn a_request_without_response_times_out_and_frees_its_slot() {
     bounded(async {
         let config = esme(BindType::Transmitter)
             .with_timers(response_timer_only(Duration::from_millis(200)))
@@ -676,15 +640,12 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
         let (a, b) = tokio::join!(esme.submit_sm(submit("t1")), esme.submit_sm(submit("t2")));
         for result in [a, b] {
             let err = result.unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::Timeout {
-                        command_id: CommandId::SUBMIT_SM,
-                        ..
-                    }
-                ),
-                "{err:?}"
+            assert_matches!(
+                err,
+                Error::Timeout {
+                    command_id: CommandId::SUBMIT_SM,
+                    ..
+                }
             );
         }
         assert!(started.elapsed() >= Duration::from_millis(200));
@@ -695,14 +656,13 @@ async fn a_request_without_response_times_out_and_frees_its_slot() {
         esme.close();
         assert_eq!(esme.closed().await, CloseReason::Local);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // --------------------------------------------------------------- unbind
 
-#[tokio::test]
-async fn the_client_unbinds_after_its_outstanding_requests() {
+#[test]
+fn the_client_unbinds_after_its_outstanding_requests() {
     bounded(async {
         let (server, esme, mut incoming) =
             bound(Smsc::with(Mode::Gated), esme(BindType::Transceiver)).await;
@@ -719,7 +679,7 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
         tokio::time::sleep(Duration::from_millis(50)).await;
         // No new request once unbinding.
         let err = esme.submit_sm(submit("u2")).await.unwrap_err();
-        assert!(matches!(err, Error::Refused(_)), "{err:?}");
+        assert_matches!(err, Error::Refused(_));
         // The outstanding one still gets its answer, then unbind goes out.
         smsc.gate.0.add_permits(1);
         assert!(waiting.await.unwrap().unwrap().is_ok());
@@ -727,12 +687,11 @@ async fn the_client_unbinds_after_its_outstanding_requests() {
         ended(&esme, &mut incoming, CloseReason::Unbound).await;
         until(|| smsc.closed() == [CloseReason::Unbound]).await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_server_unbinds_its_sessions_on_shutdown() {
+#[test]
+fn the_server_unbinds_its_sessions_on_shutdown() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let (tx, mut tx_incoming) = connect(server.addr, esme(BindType::Transmitter)).await;
@@ -747,16 +706,12 @@ async fn the_server_unbinds_its_sessions_on_shutdown() {
         assert!(rx_incoming.recv().await.is_none());
         assert_eq!(smsc.closed(), [CloseReason::Unbound, CloseReason::Unbound]);
         let err = tx.unbind().await.unwrap_err();
-        assert!(
-            matches!(err, Error::Closed(CloseReason::Unbound)),
-            "{err:?}"
-        );
-    })
-    .await;
+        assert_matches!(err, Error::Closed(CloseReason::Unbound));
+    });
 }
 
-#[tokio::test]
-async fn a_bind_over_the_limit_is_refused_until_one_ends() {
+#[test]
+fn a_bind_over_the_limit_is_refused_until_one_ends() {
     bounded(async {
         let smsc = Arc::new(Smsc::default());
         let server = Server::bind("127.0.0.1:0", mc(), Arc::clone(&smsc))
@@ -785,12 +740,11 @@ async fn a_bind_over_the_limit_is_refused_until_one_ends() {
         handle.shutdown();
         task.await.unwrap();
         assert_eq!(second.closed().await, CloseReason::Unbound);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_rate_limit_spaces_the_requests_of_every_clone() {
+#[test]
+fn a_rate_limit_spaces_the_requests_of_every_clone() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         assert_eq!(esme.max_rate(), None);
@@ -813,12 +767,11 @@ async fn a_rate_limit_spaces_the_requests_of_every_clone() {
         esme.set_max_rate(Some(0));
         assert_eq!(esme.max_rate(), None);
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
+#[test]
+fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
     bounded(async {
         let (server, esme, _incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         // One per second: the fifth would go out four seconds from now.
@@ -842,12 +795,11 @@ async fn requests_waiting_for_their_turn_fail_when_the_session_closes() {
         assert!(closed >= 4, "{results:?}");
         assert_eq!(server.smsc.received.load(Ordering::SeqCst), 1);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn dropping_every_handle_unbinds() {
+#[test]
+fn dropping_every_handle_unbinds() {
     bounded(async {
         let (server, esme, incoming) = bound(Smsc::default(), esme(BindType::Transmitter)).await;
         let resp = esme.submit_sm(submit("d1")).await.unwrap();
@@ -856,21 +808,10 @@ async fn dropping_every_handle_unbinds() {
         let smsc = Arc::clone(&server.smsc);
         until(|| smsc.closed() == [CloseReason::Unbound]).await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------------------ raw peers
-
-/// The bind of `esme`/`secret` as `bind_type`.
-fn bind(bind_type: BindType, sequence_number: u32) -> Pdu {
-    let bind = match bind_type {
-        BindType::Transmitter => BindBuilder::transmitter(sequence_number),
-        BindType::Receiver => BindBuilder::receiver(sequence_number),
-        BindType::Transceiver => BindBuilder::transceiver(sequence_number),
-    };
-    bind.system_id("esme").password("secret").build().unwrap()
-}
 
 /// The raw peer sends `pdu`; the next PDU it receives.
 async fn exchange(framed: &mut Framed<TcpStream, PduCodec>, pdu: Pdu) -> Pdu {
@@ -905,43 +846,26 @@ async fn raw_esme(addr: SocketAddr, bind_type: BindType) -> Framed<TcpStream, Pd
     framed
 }
 
-/// A `submit_sm` with a 30-digit `source_addr` (21 octets at most).
-fn malformed_submit_sm(sequence_number: u32) -> Vec<u8> {
-    let mut raw = vec![0u8; 16];
-    raw.extend_from_slice(b"\0\x01\x01");
-    raw.extend_from_slice(&[b'9'; 30]);
-    raw.extend_from_slice(b"\0\x01\x01447700900123\0");
-    raw.extend_from_slice(&[0; 10]);
-    let len = u32::try_from(raw.len()).unwrap();
-    raw[..4].copy_from_slice(&len.to_be_bytes());
-    raw[4..8].copy_from_slice(&CommandId::SUBMIT_SM.0.to_be_bytes());
-    raw[12..16].copy_from_slice(&sequence_number.to_be_bytes());
-    raw
-}
-
 async fn write_raw(framed: &mut Framed<TcpStream, PduCodec>, octets: &[u8]) {
     SinkExt::<Pdu>::flush(framed).await.unwrap();
     framed.get_mut().write_all(octets).await.unwrap();
 }
 
-#[tokio::test]
-async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
+#[test]
+fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Transmitter).await;
 
-        write_raw(&mut raw, &malformed_submit_sm(5)).await;
+        let malformed = common::raw_pdu(CommandId::SUBMIT_SM, 5, &common::bad_source_addr_sm());
+        write_raw(&mut raw, &malformed).await;
         let resp = next(&mut raw).await;
         assert_eq!(resp.command_id(), CommandId::SUBMIT_SM_RESP);
         assert_eq!(resp.command_status, CommandStatus::ESME_RINVSRCADR);
         assert_eq!(resp.sequence_number, 5);
 
         // An unknown command_id: generic_nack.
-        let mut unknown = [0u8; 16];
-        unknown[3] = 16;
-        unknown[4..8].copy_from_slice(&0x0000_0123_u32.to_be_bytes());
-        unknown[15] = 6;
-        write_raw(&mut raw, &unknown).await;
+        write_raw(&mut raw, &common::raw_pdu(CommandId(0x0000_0123), 6, &[])).await;
         let nack = next(&mut raw).await;
         assert_eq!(nack.command_id(), CommandId::GENERIC_NACK);
         assert_eq!(nack.command_status, CommandStatus::ESME_RINVCMDID);
@@ -975,12 +899,11 @@ async fn malformed_pdus_from_a_raw_peer_are_answered_and_the_session_goes_on() {
             ]
         );
         hang_up_and_stop(raw, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
+#[test]
+fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
     bounded(async {
         let (server, mut raw) = smsc_and_raw_connection().await;
         let early = SubmitSmBuilder::new(3)
@@ -1000,12 +923,11 @@ async fn submit_sm_before_bind_is_answered_esme_rinvbndsts() {
         let resp = exchange(&mut raw, bind(BindType::Transmitter, 5)).await;
         assert_eq!(resp.command_status, CommandStatus::ESME_RALYBND);
         hang_up_and_stop(raw, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
+#[test]
+fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
     bounded(async {
         let (server, mut framed) = smsc_and_raw_connection().await;
         write_raw(&mut framed, b"GET / HTTP/1.1\r\n\r\n").await;
@@ -1018,19 +940,15 @@ async fn a_peer_that_is_not_smpp_gets_generic_nack_and_is_closed() {
             .unwrap();
         assert!(end.is_none());
         until(|| server.smsc.closed().len() == 1).await;
-        assert!(matches!(
-            server.smsc.closed()[0],
-            CloseReason::FramingError(_)
-        ));
+        assert_matches!(server.smsc.closed()[0], CloseReason::FramingError(_));
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 // ------------------------------------------------- the peer goes away
 
-#[tokio::test]
-async fn the_mc_closing_mid_flight_fails_every_pending_request() {
+#[test]
+fn the_mc_closing_mid_flight_fails_every_pending_request() {
     bounded(async {
         let config = esme(BindType::Transceiver);
         let (esme, mut incoming, mut framed) = client_of_raw_mc(config).await;
@@ -1070,12 +988,11 @@ async fn the_mc_closing_mid_flight_fails_every_pending_request() {
         }
         assert_eq!(answered, 1);
         ended(&esme, &mut incoming, CloseReason::Disconnected).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
+#[test]
+fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
     bounded(async {
         let server = Running::start(Smsc::default(), mc()).await;
         let mut raw = raw_esme(server.addr, BindType::Receiver).await;
@@ -1087,21 +1004,17 @@ async fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         drop(raw);
         for push in pushes {
             let err = push.await.unwrap().unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::OutcomeUnknown {
-                        command_id: CommandId::DELIVER_SM,
-                        reason: CloseReason::Disconnected,
-                        ..
-                    }
-                ),
-                "{err:?}"
+            assert_matches!(
+                err,
+                Error::OutcomeUnknown {
+                    command_id: CommandId::DELIVER_SM,
+                    reason: CloseReason::Disconnected,
+                    ..
+                }
             );
         }
         assert_eq!(session.closed().await, CloseReason::Disconnected);
         until(|| server.handle.sessions().is_empty()).await;
         server.stop().await;
-    })
-    .await;
+    });
 }

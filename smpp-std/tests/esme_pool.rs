@@ -14,29 +14,20 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use smpp_core::CommandStatus;
-use smpp_core::session::{BindType, Config, Timers};
+use smpp_core::session::{BindType, Config};
 use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Body, Pdu, SubmitSmBuilder};
 use tokio::sync::broadcast;
 
-use server::{Running, bounded};
+use server::{Running, bounded, bounded_on_two_workers, response_timer_only, until};
 
 fn quick() -> Backoff {
     Backoff {
         initial: Duration::from_millis(20),
         max: Duration::from_millis(200),
         factor: 2.0,
-    }
-}
-
-fn timers() -> Timers {
-    Timers {
-        session_init_timer: None,
-        enquire_link_timer: None,
-        response_timer: Duration::from_secs(5),
-        ..Timers::DEFAULT
     }
 }
 
@@ -47,7 +38,7 @@ fn esme_config() -> Config {
         .with_password("secret")
         .unwrap()
         .with_window(16)
-        .with_timers(timers())
+        .with_timers(response_timer_only(Duration::from_secs(5)))
 }
 
 fn submit(text: &str) -> Pdu {
@@ -114,7 +105,9 @@ fn session_key(cx: &Context) -> u64 {
 }
 
 async fn start(smsc: Smsc) -> Running<Smsc> {
-    let config = Config::mc().with_timers(timers()).with_inbound_window(64);
+    let config = Config::mc()
+        .with_timers(response_timer_only(Duration::from_secs(5)))
+        .with_inbound_window(64);
     Running::start(smsc, config).await
 }
 
@@ -159,8 +152,8 @@ async fn next_event<T>(
     }
 }
 
-#[tokio::test]
-async fn requests_spread_over_every_bind() {
+#[test]
+fn requests_spread_over_every_bind() {
     bounded(async {
         let server = start(Smsc::default()).await;
         let (esme, _incoming) = pool(&server.addr, |b| b.binds(3).reconnect(quick()));
@@ -182,12 +175,11 @@ async fn requests_spread_over_every_bind() {
         let err = esme.submit_sm(submit("late")).await.unwrap_err();
         assert!(matches!(err, Error::Closed(_)), "{err:?}");
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
+#[test]
+fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
     bounded(async {
         let server = start(Smsc::default()).await;
         let (esme, _incoming) = pool(&server.addr, |b| b.reconnect(quick()));
@@ -213,12 +205,11 @@ async fn a_dropped_connection_is_bound_again_and_requests_wait_for_it() {
         assert_eq!(server.smsc.binds.load(Ordering::SeqCst), 2);
         esme.unbind().await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
+#[test]
+fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
     bounded(async {
         let server = start(Smsc::default()).await;
         *server.smsc.delay.lock().unwrap() = Some(Duration::from_millis(1));
@@ -266,12 +257,11 @@ async fn under_load_every_message_is_acknowledged_once_or_reported_unknown() {
         assert!(server.handle.stats().closed >= 3, "the MC dropped sessions");
         esme.unbind().await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn throttled_requests_back_off_and_go_again_when_asked() {
+#[test]
+fn throttled_requests_back_off_and_go_again_when_asked() {
     bounded(async {
         let server = start(Smsc {
             throttle: true.into(),
@@ -295,12 +285,11 @@ async fn throttled_requests_back_off_and_go_again_when_asked() {
         assert_eq!(resp.command_status, CommandStatus::ESME_RTHROTTLED);
         plain.unbind().await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_refused_bind_is_reported_and_tried_again() {
+#[test]
+fn a_refused_bind_is_reported_and_tried_again() {
     bounded(async {
         let server = start(Smsc {
             refuse_binds: true.into(),
@@ -318,16 +307,13 @@ async fn a_refused_bind_is_reported_and_tried_again() {
         assert!(server.smsc.binds.load(Ordering::SeqCst) >= 3);
         drop(esme);
         // Dropping the last handle unbinds.
-        while server.handle.stats().bound > 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        until(|| server.handle.stats().bound == 0).await;
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn an_unanswered_bind_times_out_and_is_reported() {
+#[test]
+fn an_unanswered_bind_times_out_and_is_reported() {
     bounded(async {
         // Accepts connections and reads, never answers.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -361,13 +347,12 @@ async fn an_unanswered_bind_times_out_and_is_reported() {
         })
         .await;
         silent.abort();
-    })
-    .await;
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
-    bounded(async {
+#[test]
+fn the_first_events_are_kept_and_traffic_outlives_sessions() {
+    bounded_on_two_workers(async {
         let server = start(Smsc::default()).await;
         let (esme, _incoming) = pool(&server.addr, |b| b.binds(2).reconnect(quick()));
         // Subscribed late, on a runtime that ran the sessions at once:
@@ -411,6 +396,5 @@ async fn the_first_events_are_kept_and_traffic_outlives_sessions() {
         assert_eq!(traffic.sent_of(smpp_core::CommandId::BIND_TRANSMITTER), 4);
         assert_eq!(traffic.latency.count, 20);
         server.stop().await;
-    })
-    .await;
+    });
 }

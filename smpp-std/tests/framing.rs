@@ -120,8 +120,7 @@ fn byte_at_a_time_reads_do_not_clear_the_window_again() {
         .message_payload(vec![0x41u8; 60_000])
         .build()
         .unwrap();
-    let mut big_wire = vec![0u8; big.encoded_len()];
-    big.emit(&mut big_wire).unwrap();
+    let big_wire = common::encode(&big);
     let (vectors, all) = stream();
     let input = [&all[..], &big_wire, &all].concat();
     let mut want: Vec<&[u8]> = vectors.iter().map(Vec::as_slice).collect();
@@ -351,11 +350,8 @@ fn malformed_body_between_good_pdus_is_not_fatal() {
     let good1 = get("enquire_link");
     let good2 = get("submit_sm");
     // submit_sm whose source_addr runs past the end: no NUL anywhere.
-    let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x12, 0x34];
-    bad.extend_from_slice(b"\0\x01\x01");
-    bad.extend_from_slice(&[b'9'; 30]);
-    let len = u32::try_from(bad.len()).unwrap().to_be_bytes();
-    bad[..4].copy_from_slice(&len);
+    let body = [&b"\0\x01\x01"[..], &[b'9'; 30]].concat();
+    let bad = common::raw_pdu(CommandId::SUBMIT_SM, 0x1234, &body);
 
     let stream = [good1.clone(), bad.clone(), good2.clone()].concat();
     let frames: Vec<Frame> = SmppReader::new(&stream[..])

@@ -37,8 +37,8 @@ fn submit() -> Pdu {
         .unwrap()
 }
 
-#[tokio::test]
-async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
+#[test]
+fn sessions_and_servers_count_pdus_latencies_and_throttles() {
     bounded(async {
         let (server, task, esme, _incoming) = pair().await;
         let mut throttled = 0;
@@ -81,12 +81,11 @@ async fn sessions_and_servers_count_pdus_latencies_and_throttles() {
         assert_eq!(server.traffic().received_of(CommandId::SUBMIT_SM), 100);
         server.shutdown();
         task.await.unwrap();
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_client_reports_the_peers_protocol_errors() {
+#[test]
+fn the_client_reports_the_peers_protocol_errors() {
     bounded(async {
         // A raw MC: answers the bind, then sends a response to nothing and
         // a malformed PDU.
@@ -128,8 +127,7 @@ async fn the_client_reports_the_peers_protocol_errors() {
         assert!(shown.contains("answers no outstanding request"), "{shown}");
         esme.close();
         mc.abort();
-    })
-    .await;
+    });
 }
 
 #[cfg(feature = "metrics")]
@@ -139,12 +137,8 @@ fn the_metrics_facade_gets_counters_and_latencies() {
 
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     metrics::with_local_recorder(&recorder, || {
-        runtime.block_on(bounded(async {
+        bounded(async {
             let (server, task, esme, _incoming) = pair().await;
             for _ in 0..20 {
                 esme.submit_sm(submit()).await.unwrap();
@@ -152,7 +146,7 @@ fn the_metrics_facade_gets_counters_and_latencies() {
             esme.unbind().await.unwrap();
             server.shutdown();
             task.await.unwrap();
-        }));
+        });
     });
     let snapshot = snapshotter.snapshot().into_vec();
     let counter = |name: &str, labels: &[(&str, &str)]| -> u64 {

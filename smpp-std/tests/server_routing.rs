@@ -8,14 +8,13 @@
 #[path = "common/server.rs"]
 mod server;
 
-use core::time::Duration;
 use std::sync::Mutex;
 
-use server::{Running, bounded, quiet, unbind_and_stop};
+use server::{Running, bounded, connect, quiet, unbind_and_stop, until};
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
-use smpp_std::session::{Answer, Error, Handle, Incoming};
+use smpp_std::session::{Answer, Error, Handle};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
 
 /// Binds every ESME; answers a `submit_sm` with a receipt to its account,
@@ -96,10 +95,6 @@ fn esme(system_id: &str, bind_type: BindType) -> Config {
         .with_timers(quiet())
 }
 
-async fn connect(addr: core::net::SocketAddr, config: Config) -> (Handle, Incoming) {
-    client::connect(addr, config).await.expect("bound")
-}
-
 fn submit(text: &str) -> Pdu {
     SubmitSmBuilder::new(0)
         .source_addr("447700900001")
@@ -109,8 +104,8 @@ fn submit(text: &str) -> Pdu {
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_handler_reaches_the_server_and_its_own_session() {
+#[test]
+fn the_handler_reaches_the_server_and_its_own_session() {
     bounded(async {
         let server = start(|s| s).await;
         let (esme, _incoming) = connect(server.addr, esme("shop", BindType::Transceiver)).await;
@@ -122,12 +117,11 @@ async fn the_handler_reaches_the_server_and_its_own_session() {
         let info = bound.bind_info().unwrap();
         assert_eq!(info.system_id.as_bytes(), b"shop");
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn the_bind_is_kept_for_routing() {
+#[test]
+fn the_bind_is_kept_for_routing() {
     bounded(async {
         let server = start(|s| s).await;
         let config = esme("shop", BindType::Receiver)
@@ -149,12 +143,11 @@ async fn the_bind_is_kept_for_routing() {
         assert_eq!(own.address_range.as_bytes(), b"^4477");
         assert_eq!(own.system_id.as_bytes(), b"");
         unbind_and_stop(&esme, server).await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_receipt_goes_to_the_accounts_receiver_on_another_connection() {
+#[test]
+fn a_receipt_goes_to_the_accounts_receiver_on_another_connection() {
     bounded(async {
         let server = start(|s| s).await;
         let (_rx, mut incoming) = connect(server.addr, esme("shop", BindType::Receiver)).await;
@@ -189,12 +182,11 @@ async fn a_receipt_goes_to_the_accounts_receiver_on_another_connection() {
             .unwrap_err();
         assert!(matches!(err, Error::NoRoute), "{err:?}");
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn an_mo_message_goes_to_the_receiver_whose_address_range_matches() {
+#[test]
+fn an_mo_message_goes_to_the_receiver_whose_address_range_matches() {
     bounded(async {
         let server = start(|s| s).await;
         let ranged = |id: &str, range: &str| {
@@ -238,12 +230,11 @@ async fn an_mo_message_goes_to_the_receiver_whose_address_range_matches() {
         );
         assert!(uk.try_recv().is_none() && de.try_recv().is_none());
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn an_account_binds_at_most_so_many_times() {
+#[test]
+fn an_account_binds_at_most_so_many_times() {
     for status in [CommandStatus::ESME_RALYBND, CommandStatus::ESME_RBINDFAIL] {
         bounded(async {
             let server = start(|s| {
@@ -264,19 +255,15 @@ async fn an_account_binds_at_most_so_many_times() {
             assert_eq!(server.handle.stats().binds_refused_account, 1);
             // A place frees when a session ends.
             a.unbind().await.unwrap();
-            let stats = || server.handle.stats();
-            while stats().bound != 4 {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
+            until(|| server.handle.stats().bound == 4).await;
             let (_c, _ic) = connect(server.addr, esme("shop", BindType::Transmitter)).await;
             server.stop().await;
-        })
-        .await;
+        });
     }
 }
 
-#[tokio::test]
-async fn an_accounts_quota_is_shared_by_its_sessions_and_spares_the_others() {
+#[test]
+fn an_accounts_quota_is_shared_by_its_sessions_and_spares_the_others() {
     bounded(async {
         let server = start(|s| {
             s.with_account(
@@ -313,8 +300,7 @@ async fn an_accounts_quota_is_shared_by_its_sessions_and_spares_the_others() {
         assert_eq!(c, (60, 0), "another account is not throttled");
         assert_eq!(server.handle.stats().throttled, a.1 + b.1);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
 /// Queues `n` submits at once; their pending responses.
@@ -326,8 +312,8 @@ async fn futures_burst(esme: &Handle, n: usize) -> Vec<smpp_std::session::Pendin
     pending
 }
 
-#[tokio::test]
-async fn connections_accepted_elsewhere_join_the_server() {
+#[test]
+fn connections_accepted_elsewhere_join_the_server() {
     bounded(async {
         let server = start(|s| s.with_max_connections(1)).await;
         let (esme_side, mc_side) = tokio::io::duplex(16 * 1024);
@@ -348,12 +334,11 @@ async fn connections_accepted_elsewhere_join_the_server() {
         // A handle of a server shut down serves nothing.
         let (_a, b) = tokio::io::duplex(64);
         assert_eq!(server.handle.serve(b, None).await, CloseReason::Local);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_session_quota_holds_each_session_to_its_own_rate() {
+#[test]
+fn a_session_quota_holds_each_session_to_its_own_rate() {
     bounded(async {
         let server = start(|s| {
             s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_session(10))
@@ -380,6 +365,5 @@ async fn a_session_quota_holds_each_session_to_its_own_rate() {
         }
         assert_eq!(server.handle.stats().throttled, 80 - ok_a - ok_b);
         server.stop().await;
-    })
-    .await;
+    });
 }

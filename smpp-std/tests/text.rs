@@ -36,6 +36,17 @@ fn template() -> SubmitSm {
     }
 }
 
+/// `content` split by `method` into `submit_sm` parts of [`template`], with
+/// the default options.
+fn submit_parts(content: Content<'_>, method: Method) -> Vec<Pdu> {
+    submit_sms(&template(), content, method, SplitOptions::default()).unwrap()
+}
+
+/// As [`submit_parts`], into `deliver_sm` parts.
+fn deliver_parts(content: Content<'_>, method: Method) -> Vec<Pdu> {
+    deliver_sms(&template(), content, method, SplitOptions::default()).unwrap()
+}
+
 fn sm(pdu: &Pdu) -> &SubmitSm {
     match &pdu.body {
         Body::SubmitSm(sm) | Body::DeliverSm(sm) => sm,
@@ -57,13 +68,10 @@ fn decode_all(pdus: &[Pdu]) -> String {
 #[test]
 fn udh_parts_keep_the_template_and_come_in_order() {
     let text = "Привет, мир! ".repeat(10); // 130 UCS-2 units: two parts of at most 67
-    let pdus = submit_sms(
-        &template(),
+    let pdus = submit_parts(
         Content::Text(&text, Encoding::Ucs2),
         Method::Udh8 { reference: 0x33 },
-        SplitOptions::default(),
-    )
-    .unwrap();
+    );
     assert_eq!(pdus.len(), 2);
     for (i, pdu) in pdus.iter().enumerate() {
         assert_eq!(pdu.header().command_id, CommandId::SUBMIT_SM);
@@ -94,13 +102,7 @@ fn udh_parts_keep_the_template_and_come_in_order() {
 fn sar_and_payload_methods() {
     let text = "x".repeat(200);
     let content = Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT));
-    let pdus = submit_sms(
-        &template(),
-        content,
-        Method::Sar { reference: 0xBEEF },
-        SplitOptions::default(),
-    )
-    .unwrap();
+    let pdus = submit_parts(content, Method::Sar { reference: 0xBEEF });
     assert_eq!(pdus.len(), 2);
     for (i, pdu) in pdus.iter().enumerate() {
         let sm = sm(pdu);
@@ -113,13 +115,7 @@ fn sar_and_payload_methods() {
     assert_eq!(decode_all(&pdus), text);
 
     let long = "y".repeat(1000);
-    let pdus = submit_sms(
-        &template(),
-        Content::Text(&long, Encoding::Latin1),
-        Method::Payload,
-        SplitOptions::default(),
-    )
-    .unwrap();
+    let pdus = submit_parts(Content::Text(&long, Encoding::Latin1), Method::Payload);
     assert_eq!(pdus.len(), 1);
     let sm = sm(&pdus[0]);
     assert!(sm.short_message.is_empty());
@@ -155,13 +151,7 @@ fn payload_beyond_the_message_payload_limit_is_refused() {
         }))
     );
     // At the limit it fits.
-    let pdus = submit_sms(
-        &template(),
-        Content::Binary(&data[..65_535]),
-        Method::Payload,
-        SplitOptions::default(),
-    )
-    .unwrap();
+    let pdus = submit_parts(Content::Binary(&data[..65_535]), Method::Payload);
     let payload = sm(&pdus[0])
         .tlvs
         .get(TlvTag::MESSAGE_PAYLOAD)
@@ -172,13 +162,10 @@ fn payload_beyond_the_message_payload_limit_is_refused() {
 
 #[test]
 fn deliver_sm_and_chosen_national_tables() {
-    let pdus = deliver_sms(
-        &template(),
+    let pdus = deliver_parts(
         Content::Text("hi", Encoding::Gsm7(Tables::DEFAULT)),
         Method::Udh8 { reference: 1 },
-        SplitOptions::default(),
-    )
-    .unwrap();
+    );
     assert_eq!(pdus[0].header().command_id, CommandId::DELIVER_SM);
     assert_eq!(sm(&pdus[0]).short_message, Bytes::from_static(b"hi"));
 
@@ -318,32 +305,20 @@ fn decoding_with_replacement() {
         decode_short_message_with(&[0x41, 0x80, 0x42], false, DataCoding(0), replace),
         Ok(Some(format!("A{R}B")))
     );
+    let ucs2 = |octets: &[u8], policy| {
+        decode_to_string_with(DataCoding(0x08), Tables::DEFAULT, octets, policy)
+    };
     assert_eq!(
-        decode_to_string_with(
-            DataCoding(0x08),
-            Tables::DEFAULT,
-            &[0xD8, 0x00, 0x00, 0x41],
-            replace
-        ),
+        ucs2(&[0xD8, 0x00, 0x00, 0x41], replace),
         Some(Ok(format!("{R}A")))
     );
     assert_eq!(
-        decode_to_string_with(
-            DataCoding(0x08),
-            Tables::DEFAULT,
-            &[0x00, 0x41, 0x42],
-            replace
-        ),
+        ucs2(&[0x00, 0x41, 0x42], replace),
         Some(Ok(format!("A{R}")))
     );
     // The error policy is the plain functions'.
     assert_eq!(
-        decode_to_string_with(
-            DataCoding(0x08),
-            Tables::DEFAULT,
-            &[0xD8, 0x00],
-            OnUnmappable::Error
-        ),
+        ucs2(&[0xD8, 0x00], OnUnmappable::Error),
         decode_to_string(DataCoding(0x08), Tables::DEFAULT, &[0xD8, 0x00])
     );
     // A Bengali locking shift in the header: 0x0C has no character there, so '?'.
@@ -382,13 +357,10 @@ fn deliver_sm_parts_reassemble_by_sar_or_header() {
         Method::Udh8 { reference: 7 },
         Method::Udh16 { reference: 0x0102 },
     ] {
-        let pdus = deliver_sms(
-            &template(),
+        let pdus = deliver_parts(
             Content::Text(&text, Encoding::Gsm7(Tables::DEFAULT)),
             method,
-            SplitOptions::default(),
-        )
-        .unwrap();
+        );
         assert_eq!(pdus.len(), 3, "{method:?}");
         let mut r = Reassembler::new(Config::default());
         let now = Instant::now();
@@ -422,13 +394,10 @@ fn deliver_sm_parts_reassemble_by_sar_or_header() {
     }
 
     // One part: complete at once, the payload a slice of the PDU's storage.
-    let one = &deliver_sms(
-        &template(),
+    let one = &deliver_parts(
         Content::Text("short", Encoding::Gsm7(Tables::DEFAULT)),
         Method::Udh8 { reference: 1 },
-        SplitOptions::default(),
-    )
-    .unwrap()[0];
+    )[0];
     let Body::DeliverSm(sm) = &one.body else {
         panic!()
     };

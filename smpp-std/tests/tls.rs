@@ -17,7 +17,7 @@ use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
 
-use server::{Running, bounded, password_checked, unbind_and_stop};
+use server::{Running, bounded, password_checked, pki, unbind_and_stop};
 
 struct Smsc;
 
@@ -29,31 +29,6 @@ impl Handler for Smsc {
     async fn request(&self, _cx: &Context, pdu: Pdu) -> Answer {
         Answer::message_id(format!("tls-{}", pdu.sequence_number))
     }
-}
-
-/// A certificate for `localhost` and 127.0.0.1, its key, and a client
-/// configuration that trusts it.
-fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let certified =
-        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .unwrap();
-    let cert = certified.cert.der().clone();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
-    let server = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.clone()], key)
-        .unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert).unwrap();
-    let client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    (Arc::new(server), Arc::new(client))
 }
 
 /// The test SMSC on a TLS port (with `mc`), and a client configuration
@@ -72,8 +47,8 @@ fn esme_config(password: &str) -> Config {
         .with_window(32)
 }
 
-#[tokio::test]
-async fn an_esme_binds_and_submits_over_tls() {
+#[test]
+fn an_esme_binds_and_submits_over_tls() {
     bounded(async {
         let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
@@ -106,12 +81,11 @@ async fn an_esme_binds_and_submits_over_tls() {
         server::assert_bind_refused(&refused, CommandStatus::ESME_RINVPASWD);
         unbind_and_stop(&esme, server).await;
         assert_eq!(esme.closed().await, CloseReason::Unbound);
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_certificate_for_another_name_is_refused() {
+#[test]
+fn a_certificate_for_another_name_is_refused() {
     bounded(async {
         let (server, client_tls) = tls_smsc(Config::mc()).await;
         let addr = server.addr;
@@ -123,12 +97,11 @@ async fn a_certificate_for_another_name_is_refused() {
         assert_eq!(e.kind(), std::io::ErrorKind::InvalidData, "{e}");
         assert_eq!(server.handle.stats().bound, 0);
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
+#[test]
+fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
     bounded(async {
         let mc = Config::mc().with_timers(smpp_core::session::Timers {
             session_init_timer: Some(Duration::from_secs(1)),
@@ -143,12 +116,11 @@ async fn a_plain_esme_on_a_tls_port_fails_without_hanging() {
             "{plain:?}"
         );
         server.stop().await;
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
+#[test]
+fn a_tls_stream_accepted_by_the_application_joins_the_server() {
     bounded(async {
         let (server_tls, client_tls) = pki();
         // The application runs its own listener and handshake.
@@ -181,12 +153,11 @@ async fn a_tls_stream_accepted_by_the_application_joins_the_server() {
         handle.shutdown();
         assert_eq!(accepted.await.unwrap(), CloseReason::Unbound);
         serving.await.unwrap();
-    })
-    .await;
+    });
 }
 
-#[tokio::test]
-async fn one_server_listens_plain_and_tls_and_routes_between_them() {
+#[test]
+fn one_server_listens_plain_and_tls_and_routes_between_them() {
     bounded(async {
         let (server_tls, client_tls) = pki();
         let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc))
@@ -243,6 +214,5 @@ async fn one_server_listens_plain_and_tls_and_routes_between_them() {
         serving.await.unwrap();
         assert_eq!(plain.closed().await, CloseReason::Unbound);
         assert_eq!(tls.closed().await, CloseReason::Unbound);
-    })
-    .await;
+    });
 }

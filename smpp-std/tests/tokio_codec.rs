@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::assert_matches;
 use core::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -50,11 +51,7 @@ where
         } else if seq % 2 == 0 {
             sink.feed(pdu).await?;
         } else {
-            let wire = {
-                let mut out = vec![0u8; pdu.encoded_len()];
-                pdu.emit(&mut out).unwrap();
-                out
-            };
+            let wire = common::encode(&pdu);
             let view = smpp_core::Pdu::parse(&wire).unwrap();
             sink.feed(&view).await?;
         }
@@ -147,23 +144,26 @@ async fn exchange_pdus(stream: TcpStream) -> Result<u32, StreamError> {
     Ok(received)
 }
 
+/// Both ends of a loopback connection: the connecting one, the accepted
+/// one.
+async fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let connecting = TcpStream::connect(listener.local_addr().unwrap());
+    let (client, accepted) = tokio::join!(connecting, listener.accept());
+    (client.unwrap(), accepted.unwrap().0)
+}
+
 /// Runs `side` on both ends of a loopback connection at once.
 async fn loopback<F, Fut>(side: F)
 where
     F: Fn(TcpStream) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = Result<u32, StreamError>> + Send + 'static,
 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let (stream, _) = listener.accept().await.unwrap();
-        side(stream).await
-    });
-    let client = tokio::spawn(async move {
-        let stream = TcpStream::connect(addr).await.unwrap();
-        side(stream).await
-    });
-    let both = async { (server.await.unwrap(), client.await.unwrap()) };
+    let both = async {
+        let (client, server) = tcp_pair().await;
+        let (server, client) = (tokio::spawn(side(server)), tokio::spawn(side(client)));
+        (server.await.unwrap(), client.await.unwrap())
+    };
     let (s, c) = tokio::time::timeout(Duration::from_secs(60), both)
         .await
         .expect("exchange took too long");
@@ -184,16 +184,11 @@ async fn both_directions_busy_over_loopback_with_pdu_codec() {
 #[tokio::test]
 async fn non_smpp_peer_gets_a_framing_error() {
     use tokio::io::AsyncWriteExt;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let client = tokio::spawn(async move {
-        let mut s = TcpStream::connect(addr).await.unwrap();
-        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .unwrap();
-        s
-    });
-    let (stream, _) = listener.accept().await.unwrap();
+    let (mut client, stream) = tcp_pair().await;
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
     let mut framed = Framed::new(stream, SmppCodec::new());
     let err = tokio::time::timeout(Duration::from_secs(10), framed.next())
         .await
@@ -205,7 +200,7 @@ async fn non_smpp_peer_gets_a_framing_error() {
     assert_eq!(reply.command_status, CommandStatus::ESME_RINVCMDLEN);
     // Answer as the error says, then close.
     framed.send(smpp_std::reply_pdu(&reply)).await.unwrap();
-    drop(client.await.unwrap());
+    drop(client);
 }
 
 #[test]
@@ -220,31 +215,24 @@ fn encoder_refuses_invalid_pdus_and_leaves_the_buffer() {
         sm.source_addr = smpp_core::COctet::new(bytes::Bytes::from_static(&[b'1'; 30]));
     }
     let err = codec.encode(&bad, &mut buf).unwrap_err();
-    assert!(matches!(err, StreamError::Encode(_)));
+    assert_matches!(err, StreamError::Encode(_));
     assert_eq!(buf.len(), len);
 }
 
 /// A `submit_sm` whose `source_addr` has no NUL: the frame is whole, the body
 /// does not decode.
 fn malformed_frame(seq: u32) -> Frame {
-    let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0];
-    bad.extend_from_slice(&seq.to_be_bytes());
-    bad.extend_from_slice(b"\0\x01\x01");
-    bad.extend_from_slice(&[b'9'; 30]);
-    let len = u32::try_from(bad.len()).unwrap().to_be_bytes();
-    bad[..4].copy_from_slice(&len);
-    Frame::new(bytes::Bytes::from(bad)).unwrap()
+    let body = [&b"\0\x01\x01"[..], &[b'9'; 30]].concat();
+    Frame::new(common::raw_pdu(CommandId::SUBMIT_SM, seq, &body).into()).unwrap()
 }
 
 #[tokio::test]
 async fn pdu_codec_keeps_the_stream_after_a_malformed_pdu() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    let (client, stream) = tcp_pair().await;
     // The ESME sends good, malformed, good; raw frames go through the same
     // codec as PDUs.
     let client = tokio::spawn(async move {
-        let stream = TcpStream::connect(addr).await.unwrap();
-        let mut framed = Framed::new(stream, PduCodec::new());
+        let mut framed = Framed::new(client, PduCodec::new());
         framed.feed(message(1)).await.unwrap();
         framed.feed(malformed_frame(2)).await.unwrap();
         framed.feed(&message(3)).await.unwrap();
@@ -258,7 +246,6 @@ async fn pdu_codec_keeps_the_stream_after_a_malformed_pdu() {
         answers
     });
 
-    let (stream, _) = listener.accept().await.unwrap();
     let mut framed = Framed::new(stream, PduCodec::new());
     let mut seen = Vec::new();
     for _ in 0..3 {
@@ -324,10 +311,7 @@ fn frames_are_forwarded_as_received() {
     assert_eq!(pdu.unwrap_err().reply().sequence_number, 9);
     // A framing error still ends the stream.
     buf.extend_from_slice(b"GET / HTTP/1.1\r\n");
-    assert!(matches!(
-        codec.decode(&mut buf),
-        Err(StreamError::Framing(_))
-    ));
+    assert_matches!(codec.decode(&mut buf), Err(StreamError::Framing(_)));
 }
 
 #[test]

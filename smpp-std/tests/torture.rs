@@ -11,6 +11,7 @@
 mod admission;
 #[path = "torture/close.rs"]
 mod close;
+mod common;
 #[path = "torture/delivery.rs"]
 mod delivery;
 #[path = "torture/harness.rs"]

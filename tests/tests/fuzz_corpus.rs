@@ -89,23 +89,17 @@ fn message<'a>(body: &Body<&'a [u8]>) -> Option<(EsmClass, u8, &'a [u8])> {
 
 /// The time fields of a body, by field name, when not empty.
 fn times<'a>(body: &Body<&'a [u8]>) -> Vec<(&'static str, &'a [u8])> {
+    let sm = |schedule, validity| {
+        vec![
+            ("schedule_delivery_time", schedule),
+            ("validity_period", validity),
+        ]
+    };
     let fields: Vec<(&str, &COctet<&'a [u8]>)> = match body {
-        Body::SubmitSm(b) | Body::DeliverSm(b) => vec![
-            ("schedule_delivery_time", &b.schedule_delivery_time),
-            ("validity_period", &b.validity_period),
-        ],
-        Body::SubmitMulti(b) => vec![
-            ("schedule_delivery_time", &b.schedule_delivery_time),
-            ("validity_period", &b.validity_period),
-        ],
-        Body::ReplaceSm(b) => vec![
-            ("schedule_delivery_time", &b.schedule_delivery_time),
-            ("validity_period", &b.validity_period),
-        ],
-        Body::BroadcastSm(b) => vec![
-            ("schedule_delivery_time", &b.schedule_delivery_time),
-            ("validity_period", &b.validity_period),
-        ],
+        Body::SubmitSm(b) | Body::DeliverSm(b) => sm(&b.schedule_delivery_time, &b.validity_period),
+        Body::SubmitMulti(b) => sm(&b.schedule_delivery_time, &b.validity_period),
+        Body::ReplaceSm(b) => sm(&b.schedule_delivery_time, &b.validity_period),
+        Body::BroadcastSm(b) => sm(&b.schedule_delivery_time, &b.validity_period),
         Body::QuerySmResp(Some(b)) => vec![("final_date", &b.final_date)],
         _ => vec![],
     };

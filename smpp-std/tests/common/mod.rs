@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 // A link to the workspace's `tests/src/testdata.rs`, which `cargo package`
 // follows, so that the packaged crate carries the one reader of the vectors.
@@ -8,7 +8,7 @@ mod testdata;
 
 // Each test binary uses some of these.
 #[allow(unused_imports)]
-pub(crate) use testdata::{dir as testdata, hex, load, vectors};
+pub(crate) use testdata::{dir as testdata, encode, hex, load, vectors};
 
 /// `err` is the framing error of a `command_length` over `max`, answered
 /// with a `generic_nack` `ESME_RINVCMDLEN` of `sequence_number`.
@@ -35,6 +35,46 @@ pub(crate) fn assert_command_length_too_long(
         smpp_core::CommandStatus::ESME_RINVCMDLEN
     );
     assert_eq!(reply.sequence_number, sequence_number);
+}
+
+/// Asserts that `value` matches `pattern` (and its guard), showing the
+/// value if not.
+macro_rules! assert_matches {
+    ($value:expr, $pattern:pat $(if $guard:expr)?) => {
+        match $value {
+            $pattern $(if $guard)? => {}
+            ref other => panic!("{other:?} does not match {}", stringify!($pattern)),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use assert_matches;
+
+/// The octets of a PDU with `command_id`, `sequence_number` and the body
+/// given as it is (garbage included).
+pub(crate) fn raw_pdu(
+    command_id: smpp_core::CommandId,
+    sequence_number: u32,
+    body: &[u8],
+) -> Vec<u8> {
+    let len = u32::try_from(16 + body.len()).unwrap();
+    let mut out = Vec::with_capacity(16 + body.len());
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&command_id.0.to_be_bytes());
+    out.extend_from_slice(&0u32.to_be_bytes());
+    out.extend_from_slice(&sequence_number.to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// A `submit_sm`/`deliver_sm` body with a 30-digit `source_addr` (21
+/// octets at most): `ESME_RINVSRCADR`.
+pub(crate) fn bad_source_addr_sm() -> Vec<u8> {
+    let mut body = vec![0, 1, 1];
+    body.extend_from_slice(&[b'9'; 30]);
+    body.extend_from_slice(b"\0\x01\x01447700900123\0");
+    body.extend_from_slice(&[0; 10]);
+    body
 }
 
 /// Lowercase hex of octets.

@@ -1,5 +1,6 @@
 //! The tokio tests' harness: an SMSC of the test's handler on a loopback
-//! port, the time bound of every test, and timers that stay quiet.
+//! port, the runtime and time bound of every test, and timers that stay
+//! quiet; the configurations, bind and certificates the tests share.
 #![allow(dead_code)]
 
 use core::future::Future;
@@ -9,9 +10,11 @@ use std::sync::Arc;
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, Config, Timers};
-use smpp_std::Pdu;
+#[cfg(feature = "tls")]
+use smpp_std::client::rustls;
 use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Handle, Incoming};
+use smpp_std::{BindBuilder, Pdu};
 use tokio::task::JoinHandle;
 
 /// A server running `smsc` until [`Running::stop`].
@@ -44,11 +47,7 @@ impl<H: Handler> Running<H> {
 
     /// A server of `smsc` with `config` on a TLS port.
     #[cfg(feature = "tls")]
-    pub(crate) async fn start_tls(
-        smsc: H,
-        config: Config,
-        tls: Arc<smpp_std::client::rustls::ServerConfig>,
-    ) -> Self {
+    pub(crate) async fn start_tls(smsc: H, config: Config, tls: Arc<rustls::ServerConfig>) -> Self {
         let smsc = Arc::new(smsc);
         let server = Server::bind_tls("127.0.0.1:0", config, Arc::clone(&smsc), tls)
             .await
@@ -82,11 +81,22 @@ pub(crate) async fn unbind_and_stop<H: Handler>(esme: &Handle, server: Running<H
     server.stop().await
 }
 
-/// Runs `test`, failing if it takes more than 30 seconds.
-pub(crate) async fn bounded<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), test)
-        .await
-        .expect("the test hung")
+/// Runs `test` on a runtime of its own on this thread, failing if it takes
+/// more than 30 seconds.
+pub(crate) fn bounded<T>(test: impl Future<Output = T>) -> T {
+    bounded_on(&mut tokio::runtime::Builder::new_current_thread(), test)
+}
+
+/// As [`bounded`], on a runtime of two worker threads.
+pub(crate) fn bounded_on_two_workers<T>(test: impl Future<Output = T>) -> T {
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    bounded_on(runtime.worker_threads(2), test)
+}
+
+fn bounded_on<T>(runtime: &mut tokio::runtime::Builder, test: impl Future<Output = T>) -> T {
+    let runtime = runtime.enable_all().build().unwrap();
+    let test = async { tokio::time::timeout(Duration::from_secs(30), test).await };
+    runtime.block_on(test).expect("the test hung")
 }
 
 /// The answer of an SMSC that takes the password `secret` to `request`.
@@ -129,10 +139,13 @@ pub(crate) async fn watched<H: Handler>(smsc: H) -> (Running<H>, Handle, Incomin
         .unwrap()
         .with_window(8)
         .with_timers(quiet());
-    let (esme, incoming) = smpp_std::client::connect(server.addr, config)
-        .await
-        .unwrap();
+    let (esme, incoming) = connect(server.addr, config).await;
     (server, esme, incoming)
+}
+
+/// An ESME of `config` bound to `addr`.
+pub(crate) async fn connect(addr: SocketAddr, config: Config) -> (Handle, Incoming) {
+    smpp_std::client::connect(addr, config).await.unwrap()
 }
 
 /// `result` is a bind the MC refused with `status`.
@@ -151,6 +164,33 @@ pub(crate) async fn until(ready: impl Fn() -> bool) {
     while !ready() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// An ESME `esme`/`secret`, window 10, quiet timers.
+pub(crate) fn esme(bind_type: BindType) -> Config {
+    Config::esme(bind_type)
+        .with_system_id("esme")
+        .and_then(|c| c.with_password("secret"))
+        .unwrap()
+        .with_timers(response_timer_only(Duration::from_secs(10)))
+}
+
+/// An MC `SMSC`, window 10, quiet timers.
+pub(crate) fn mc() -> Config {
+    Config::mc()
+        .with_system_id("SMSC")
+        .unwrap()
+        .with_timers(response_timer_only(Duration::from_secs(10)))
+}
+
+/// The bind of `esme`/`secret` as `bind_type`.
+pub(crate) fn bind(bind_type: BindType, sequence_number: u32) -> Pdu {
+    let bind = match bind_type {
+        BindType::Transmitter => BindBuilder::transmitter(sequence_number),
+        BindType::Receiver => BindBuilder::receiver(sequence_number),
+        BindType::Transceiver => BindBuilder::transceiver(sequence_number),
+    };
+    bind.system_id("esme").password("secret").build().unwrap()
 }
 
 /// The default timers without `session_init_timer` and
@@ -173,4 +213,30 @@ pub(crate) fn response_timer_only(response_timer: Duration) -> Timers {
         response_timer,
         write_timer: None,
     }
+}
+
+/// A certificate for `localhost` and 127.0.0.1, its key, and a client
+/// configuration that trusts it.
+#[cfg(feature = "tls")]
+pub(crate) fn pki() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    let cert = certified.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let server = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.clone()], key)
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (Arc::new(server), Arc::new(client))
 }

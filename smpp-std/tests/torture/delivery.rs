@@ -14,6 +14,7 @@ use smpp_std::{DataSmBuilder, Frame, Pdu};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
+use crate::common::bad_source_addr_sm;
 use crate::harness::{
     Probe, Raw, RawEnd, RawRx, RawTx, Size, Smsc, Transport, alert, bound_server_link,
     bound_to_smsc, client_link, deliver_sm, encode, encode_all, esme, ids, mc, raw_pdu, run, secs,
@@ -332,16 +333,6 @@ async fn assert_nul_bodies(rx: &mut RawRx, wanted: &[(u32, CommandId, CommandSta
             .unwrap_or_else(|| panic!("no response {n}: {frames:?}"));
         assert_nul_body(frame, command_id, status);
     }
-}
-
-/// A `submit_sm`/`deliver_sm` body with a 30-digit `source_addr` (21
-/// octets at most): `ESME_RINVSRCADR`.
-pub(crate) fn bad_source_addr_sm() -> Vec<u8> {
-    let mut body = vec![0, 1, 1];
-    body.extend_from_slice(&[b'9'; 30]);
-    body.extend_from_slice(b"\0\x01\x01447700900123\0");
-    body.extend_from_slice(&[0; 10]);
-    body
 }
 
 /// A `data_sm` body with a 70-digit `source_addr` (65 at most).

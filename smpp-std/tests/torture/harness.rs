@@ -19,8 +19,8 @@ use smpp_core::{Body, CommandId, CommandStatus, TlvTag};
 use smpp_std::server::{BindRequest, Context, Handler};
 use smpp_std::session::{Answer, Error, Handle, Incoming, Pending, Request, SmResponse};
 use smpp_std::{
-    AlertNotificationBuilder, BindBuilder, BindRespBuilder, Frame, FrameDecoder, Pdu,
-    SubmitSmBuilder, SubmitSmRespBuilder, client, server,
+    AlertNotificationBuilder, BindRespBuilder, Frame, FrameDecoder, Pdu, SubmitSmBuilder,
+    SubmitSmRespBuilder, client, server,
 };
 use tokio::io::{
     AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf, duplex, split,
@@ -29,7 +29,8 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-pub(crate) use crate::server::response_timer_only;
+pub(crate) use crate::common::{encode, raw_pdu};
+pub(crate) use crate::server::{esme, mc, response_timer_only};
 
 // ------------------------------------------------------------ the bound
 
@@ -324,13 +325,7 @@ impl Raw {
     /// ESME: binds as `bind_type` (`sequence_number` 1) and checks that the
     /// bind is accepted.
     pub(crate) async fn bind(&mut self, bind_type: BindType) {
-        let bind = match bind_type {
-            BindType::Transmitter => BindBuilder::transmitter(1),
-            BindType::Receiver => BindBuilder::receiver(1),
-            BindType::Transceiver => BindBuilder::transceiver(1),
-        };
-        let bind = bind.system_id("esme").password("secret").build().unwrap();
-        self.tx.send(&bind).await;
+        self.tx.send(&crate::server::bind(bind_type, 1)).await;
         let (_, resp) = self.rx.expect("the bind response").await;
         assert_eq!(resp.command_id(), bind_type.command_id().response());
         assert_eq!(resp.command_status, CommandStatus::ESME_ROK);
@@ -515,14 +510,6 @@ pub(crate) fn alert(n: u32) -> Pdu {
         .unwrap()
 }
 
-/// The octets of `pdu`.
-pub(crate) fn encode(pdu: &Pdu) -> Vec<u8> {
-    let mut out = vec![0; pdu.encoded_len()];
-    let n = pdu.emit(&mut out).unwrap();
-    assert_eq!(n, out.len());
-    out
-}
-
 /// The octets of every PDU, back to back (one write).
 pub(crate) fn encode_all(pdus: impl IntoIterator<Item = Pdu>) -> Vec<u8> {
     pdus.into_iter().flat_map(|pdu| encode(&pdu)).collect()
@@ -552,38 +539,6 @@ pub(crate) fn write_without_reading(raw: Raw, octets: Vec<u8>) -> JoinHandle<std
         drop(rx);
         written
     })
-}
-
-/// The octets of a PDU with `command_id`, `sequence_number` and the body
-/// given as it is (garbage included).
-pub(crate) fn raw_pdu(command_id: CommandId, sequence_number: u32, body: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(16 + body.len()).unwrap();
-    let mut out = Vec::with_capacity(16 + body.len());
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(&command_id.0.to_be_bytes());
-    out.extend_from_slice(&0u32.to_be_bytes());
-    out.extend_from_slice(&sequence_number.to_be_bytes());
-    out.extend_from_slice(body);
-    out
-}
-
-// ---------------------------------------------------------------- configs
-
-/// An ESME `esme`/`secret`, window 10, quiet timers.
-pub(crate) fn esme(bind_type: BindType) -> Config {
-    Config::esme(bind_type)
-        .with_system_id("esme")
-        .and_then(|c| c.with_password("secret"))
-        .unwrap()
-        .with_timers(response_timer_only(Duration::from_secs(10)))
-}
-
-/// An MC `SMSC`, window 10, quiet timers.
-pub(crate) fn mc() -> Config {
-    Config::mc()
-        .with_system_id("SMSC")
-        .unwrap()
-        .with_timers(response_timer_only(Duration::from_secs(10)))
 }
 
 // ------------------------------------------------------------ test SMSC

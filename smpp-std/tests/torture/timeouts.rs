@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use smpp_core::CommandId;
 use smpp_core::session::{BindType, CloseReason, Timers};
+use smpp_std::HeaderOnlyBuilder;
 use smpp_std::session::{Error, Handle, SmResponse};
-use smpp_std::{BindBuilder, HeaderOnlyBuilder};
 use tokio::task::JoinHandle;
 
 use crate::harness::{
@@ -199,12 +199,9 @@ fn undecided_bind(transport: Transport) {
             &smsc,
         )
         .await;
-        let bind = BindBuilder::transmitter(1)
-            .system_id("esme")
-            .password("secret")
-            .build()
-            .unwrap();
-        raw.tx.send(&bind).await;
+        raw.tx
+            .send(&crate::server::bind(BindType::Transmitter, 1))
+            .await;
         let reason = probe
             .within_ok(
                 secs(3),
