@@ -337,12 +337,16 @@ impl<'a> Arbitrary<'a> for UnsuccessSmes<&'a [u8]> {
     }
 }
 
-/// A response body that may be absent (`command_length` 16).
-fn optional<'a, T: Arbitrary<'a>>(u: &mut Unstructured<'a>) -> Result<Option<T>> {
+/// A response body that may be absent (`command_length` 16), made by
+/// `make` when present.
+fn optional<'a, T>(
+    u: &mut Unstructured<'a>,
+    make: impl FnOnce(&mut Unstructured<'a>) -> Result<T>,
+) -> Result<Option<T>> {
     if u.ratio(1u8, 4)? {
         Ok(None)
     } else {
-        u.arbitrary().map(Some)
+        make(u).map(Some)
     }
 }
 
@@ -369,50 +373,42 @@ fn unknown_raw<'a>(u: &mut Unstructured<'a>) -> Result<RawBody<&'a [u8]>> {
     Ok(RawBody::new(id, take(u, len)?))
 }
 
-impl<'a> Arbitrary<'a> for Body<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(match u.int_in_range(0u8..=33)? {
-            0 => Self::GenericNack(u.arbitrary()?),
-            1 => Self::BindReceiver(u.arbitrary()?),
-            2 => Self::BindReceiverResp(optional(u)?),
-            3 => Self::BindTransmitter(u.arbitrary()?),
-            4 => Self::BindTransmitterResp(optional(u)?),
-            5 => Self::QuerySm(u.arbitrary()?),
-            6 => Self::QuerySmResp(optional(u)?),
-            7 => Self::SubmitSm(u.arbitrary()?),
-            8 => Self::SubmitSmResp(optional(u)?),
-            9 => Self::DeliverSm(u.arbitrary()?),
-            10 => Self::DeliverSmResp(optional(u)?),
-            11 => Self::Unbind,
-            12 => Self::UnbindResp(u.arbitrary()?),
-            13 => Self::ReplaceSm(u.arbitrary()?),
-            14 => Self::ReplaceSmResp(u.arbitrary()?),
-            15 => Self::CancelSm(u.arbitrary()?),
-            16 => Self::CancelSmResp(u.arbitrary()?),
-            17 => Self::BindTransceiver(u.arbitrary()?),
-            18 => Self::BindTransceiverResp(optional(u)?),
-            19 => Self::Outbind(u.arbitrary()?),
-            20 => Self::EnquireLink,
-            21 => Self::EnquireLinkResp(u.arbitrary()?),
-            22 => Self::SubmitMulti(u.arbitrary()?),
-            23 => Self::SubmitMultiResp(optional(u)?),
-            24 => Self::AlertNotification(u.arbitrary()?),
-            25 => Self::DataSm(u.arbitrary()?),
-            26 => Self::DataSmResp(optional(u)?),
-            27 => Self::BroadcastSm(u.arbitrary()?),
-            28 => Self::BroadcastSmResp(optional(u)?),
-            29 => Self::QueryBroadcastSm(u.arbitrary()?),
-            30 => Self::QueryBroadcastSmResp(if u.ratio(1u8, 4)? {
-                None
-            } else {
-                Some(query_broadcast_resp(u)?)
-            }),
-            31 => Self::CancelBroadcastSm(u.arbitrary()?),
-            32 => Self::CancelBroadcastSmResp(u.arbitrary()?),
-            _ => Self::Raw(unknown_raw(u)?),
-        })
-    }
+/// A body variant from the input, as its row of the body table says.
+macro_rules! arbitrary_variant {
+    ($u:ident, $v:ident) => {{
+        // Nothing to take from the input.
+        let _ = $u;
+        Body::$v
+    }};
+    ($u:ident, QueryBroadcastSmResp(opt $t:ident)) => {
+        Body::QueryBroadcastSmResp(optional($u, query_broadcast_resp)?)
+    };
+    ($u:ident, $v:ident(opt $t:ident)) => {
+        Body::$v(optional($u, Unstructured::arbitrary)?)
+    };
+    ($u:ident, $v:ident($t:ident)) => {
+        Body::$v($u.arbitrary()?)
+    };
 }
+
+/// Any body: a variant of the body table, or a [`Body::Raw`].
+macro_rules! arbitrary_body {
+    ($($(#[$doc:meta])* $v:ident $(($($k:ident)+))? = $id:ident,)+) => {
+        impl<'a> Arbitrary<'a> for Body<&'a [u8]> {
+            fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+                let variants: &[fn(&mut Unstructured<'a>) -> Result<Self>] =
+                    &[$(|u| Ok(arbitrary_variant!(u, $v $(($($k)+))?))),+];
+                let raw = u8::try_from(variants.len()).unwrap_or(u8::MAX);
+                match variants.get(usize::from(u.int_in_range(0..=raw)?)) {
+                    Some(variant) => variant(u),
+                    None => Ok(Self::Raw(unknown_raw(u)?)),
+                }
+            }
+        }
+    };
+}
+
+crate::pdu::body_table!(arbitrary_body! {});
 
 impl<'a> Arbitrary<'a> for Pdu<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
