@@ -118,22 +118,11 @@ impl Language {
 
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Default => "default",
-            Self::Turkish => "Turkish",
-            Self::Spanish => "Spanish",
-            Self::Portuguese => "Portuguese",
-            Self::Bengali => "Bengali",
-            Self::Gujarati => "Gujarati",
-            Self::Hindi => "Hindi",
-            Self::Kannada => "Kannada",
-            Self::Malayalam => "Malayalam",
-            Self::Oriya => "Oriya",
-            Self::Punjabi => "Punjabi",
-            Self::Tamil => "Tamil",
-            Self::Telugu => "Telugu",
-            Self::Urdu => "Urdu",
-        })
+        match self {
+            Self::Default => f.write_str("default"),
+            // The English name, as the variant is spelled.
+            other => fmt::Debug::fmt(other, f),
+        }
     }
 }
 
