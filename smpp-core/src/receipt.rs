@@ -78,27 +78,13 @@ impl MessageState {
     /// The state named by a `stat:` value, case-insensitively; the full words `DELIVERED`,
     /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too.
     pub fn from_stat(s: &[u8]) -> Option<Self> {
-        const NAMES: [(&[u8], MessageState); 15] = [
-            (b"DELIVRD", MessageState::DELIVERED),
-            (b"DELIVERED", MessageState::DELIVERED),
-            (b"EXPIRED", MessageState::EXPIRED),
-            (b"DELETED", MessageState::DELETED),
-            (b"UNDELIV", MessageState::UNDELIVERABLE),
-            (b"UNDELIVERABLE", MessageState::UNDELIVERABLE),
-            (b"ACCEPTD", MessageState::ACCEPTED),
-            (b"ACCEPTED", MessageState::ACCEPTED),
-            (b"UNKNOWN", MessageState::UNKNOWN),
-            (b"REJECTD", MessageState::REJECTED),
-            (b"REJECTED", MessageState::REJECTED),
-            (b"ENROUTE", MessageState::ENROUTE),
-            (b"SKIPPED", MessageState::SKIPPED),
-            (b"SCHEDUL", MessageState::SCHEDULED),
-            (b"SCHEDULED", MessageState::SCHEDULED),
-        ];
-        NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(s))
-            .map(|&(_, st)| st)
+        // The `stat:` texts, and the states' names (the full words).
+        Self::ALL.iter().copied().find(|state| {
+            [state.stat(), state.name()]
+                .into_iter()
+                .flatten()
+                .any(|name| name.as_bytes().eq_ignore_ascii_case(s))
+        })
     }
 }
 
