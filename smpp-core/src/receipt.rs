@@ -217,25 +217,16 @@ pub struct DeliveryReceipt<'a> {
     pub text: Option<&'a [u8]>,
 }
 
-#[derive(Clone, Copy)]
-enum Field {
-    Id,
-    Sub,
-    Dlvrd,
-    Submit,
-    Done,
-    Stat,
-    Err,
-}
-
-const LABELS: [(&[u8], Field); 7] = [
-    (b"id:", Field::Id),
-    (b"sub:", Field::Sub),
-    (b"dlvrd:", Field::Dlvrd),
-    (b"submit date:", Field::Submit),
-    (b"done date:", Field::Done),
-    (b"stat:", Field::Stat),
-    (b"err:", Field::Err),
+/// The labels of the fields before `text:`, in the order of
+/// [`DeliveryReceipt`]'s fields.
+const LABELS: [&[u8]; 7] = [
+    b"id:",
+    b"sub:",
+    b"dlvrd:",
+    b"submit date:",
+    b"done date:",
+    b"stat:",
+    b"err:",
 ];
 
 /// Whether `b` separates words of a receipt text (space or tab).
@@ -251,8 +242,7 @@ const fn ends_value(b: u8) -> bool {
 /// Whether `s` begins with one of the receipt's labels.
 fn starts_with_label(s: &[u8]) -> bool {
     LABELS
-        .iter()
-        .map(|&(label, _)| label)
+        .into_iter()
         .chain([&b"text:"[..]])
         .any(|label| label_end(s, 0, label).is_some())
 }
@@ -326,7 +316,16 @@ impl<'a> DeliveryReceipt<'a> {
             None => input,
         };
         let mut found = usize::from(r.text.is_some());
-        for (label, field) in LABELS {
+        let slots = [
+            &mut r.id,
+            &mut r.sub,
+            &mut r.dlvrd,
+            &mut r.submit_date,
+            &mut r.done_date,
+            &mut r.stat,
+            &mut r.err,
+        ];
+        for (label, slot) in LABELS.into_iter().zip(slots) {
             let Some((_, end)) = find_label(head, label) else {
                 continue;
             };
@@ -340,18 +339,8 @@ impl<'a> DeliveryReceipt<'a> {
                     .position(|&b| ends_value(b))
                     .unwrap_or(rest.len())
             };
-            let value = rest.get(..end);
-            let slot = match field {
-                Field::Id => &mut r.id,
-                Field::Sub => &mut r.sub,
-                Field::Dlvrd => &mut r.dlvrd,
-                Field::Submit => &mut r.submit_date,
-                Field::Done => &mut r.done_date,
-                Field::Stat => &mut r.stat,
-                Field::Err => &mut r.err,
-            };
             if slot.is_none() {
-                *slot = value;
+                *slot = rest.get(..end);
                 found += 1;
             }
         }
