@@ -293,10 +293,8 @@ impl fmt::Display for TlvProblem {
             Self::InvalidLength { len } => write!(f, "length {len} not allowed for this tag"),
             Self::InvalidValue => f.write_str("value not allowed for this tag"),
             Self::NotAllowed { version } => {
-                let version = match version {
-                    Version::V34 => "3.4",
-                    Version::V50 => "5.0",
-                };
+                // The `interface_version`'s name: "3.4" or "5.0".
+                let version = version.interface_version();
                 write!(f, "not allowed in this PDU in SMPP v{version}")
             }
             Self::Missing => f.write_str("mandatory TLV missing"),
