@@ -23,20 +23,18 @@
 //! - a [`Body::Raw`] has a `command_id` the specification does not define
 //!   and up to 512 input octets.
 
-use std::vec::Vec;
-
 use arbitrary::{Arbitrary, Error as ArbError, Result, Unstructured};
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
-use crate::fields::{CString, DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SHORT_MESSAGE_MAX, TIME_LEN};
+use crate::fields::{CString, MESSAGE_ID, SHORT_MESSAGE_MAX, TIME_LEN};
 use crate::pdu::{
-    BROADCAST_SM_MANDATORY_TLVS, Body, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS,
-    DestAddresses, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, RawBody, SubmitMulti,
-    SubmitMultiResp, SubmitSmResp, UnsuccessSmes,
+    BROADCAST_SM_MANDATORY_TLVS, Body, DestAddresses, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS,
+    RawBody, SubmitSmResp, UnsuccessSmes, dest_address, unsuccess_sme,
 };
 use crate::tlv::{TlvTag, Tlvs, len_rule};
 use crate::types::COctet;
+use crate::wire::read::{Res, finish};
 
 /// Up to `n` octets of input (fewer if the input runs out).
 fn take<'a>(u: &mut Unstructured<'a>, n: usize) -> Result<&'a [u8]> {
@@ -224,45 +222,18 @@ pub(crate) fn tlv_region_requiring<'a, const N: usize>(
     tlv_region_with(u, required, &BROADCAST_SM_TLVS)
 }
 
-/// Octets of the C-Octet String field at the start of `i` (NUL included),
-/// if it reads.
-fn cstr_len(i: &[u8], kind: CString) -> Option<usize> {
-    kind.read(i).ok().map(|(rest, _)| i.len() - rest.len())
-}
-
-/// Octets of the `dest_address` entry at the start of `i`, if it is valid.
-fn dest_entry_len(i: &[u8]) -> Option<usize> {
-    match *i {
-        [DEST_FLAG_SME_ADDRESS, _, _, ref rest @ ..] => {
-            cstr_len(rest, DESTINATION_ADDR).map(|n| 3 + n)
-        }
-        [DEST_FLAG_DISTRIBUTION_LIST, ref rest @ ..] => cstr_len(rest, DL_NAME).map(|n| 1 + n),
-        _ => None,
-    }
-}
-
-/// Octets of the `unsuccess_sme` entry at the start of `i`, if it is valid.
-fn unsuccess_entry_len(i: &[u8]) -> Option<usize> {
-    let [_, _, ref rest @ ..] = *i else {
-        return None;
-    };
-    let n = 2 + cstr_len(rest, DESTINATION_ADDR)? + 4;
-    (n <= i.len()).then_some(n)
-}
-
-/// The longest prefix of `raw` made of at most 255 valid entries, and their
-/// count.
-fn valid_entries(raw: &[u8], entry_len: fn(&[u8]) -> Option<usize>) -> (u8, &[u8]) {
-    let mut count = 0u8;
-    let mut used = 0;
+/// The longest prefix of `raw` made of at most 255 entries that `entry`
+/// reads, and their count.
+fn valid_entries<'a, T>(raw: &'a [u8], entry: fn(&'a [u8]) -> Res<'a, T>) -> (u8, &'a [u8]) {
+    let (mut count, mut rest) = (0u8, raw);
     while count < u8::MAX {
-        let Some(n) = raw.get(used..).and_then(entry_len) else {
+        let Ok((next, _)) = entry(rest) else {
             break;
         };
-        used += n;
+        rest = next;
         count += 1;
     }
-    (count, raw.get(..used).unwrap_or_default())
+    (count, raw.get(..raw.len() - rest.len()).unwrap_or_default())
 }
 
 /// Fixed `dest_address` lists: (count, entries).
@@ -285,21 +256,15 @@ fn dest_addresses<'a>(u: &mut Unstructured<'a>) -> Result<DestAddresses<&'a [u8]
         *u.choose(&DEST_SAMPLES)?
     } else {
         let len = u.int_in_range(0..=u.len())?;
-        match valid_entries(take(u, len)?, dest_entry_len) {
+        match valid_entries(take(u, len)?, dest_address) {
             // `number_of_dests` is at least 1.
             (0, _) => *u.choose(&DEST_SAMPLES)?,
             list => list,
         }
     };
-    // The list type has no public constructor from raw octets, so parse a
-    // minimal submit_multi around a copy of the entries, then point the
-    // parsed list at the input octets (the same octets, as `map` requires).
-    let mut body = Vec::with_capacity(raw.len() + 15);
-    body.extend_from_slice(&[0, 0, 0, 0, count]);
-    body.extend_from_slice(raw);
-    body.extend_from_slice(&[0; 10]);
-    let parsed = SubmitMulti::parse(&body).map_err(|_| ArbError::IncorrectFormat)?;
-    Ok(parsed.dest_address.map(|_| raw))
+    let (_, list) =
+        finish(DestAddresses::parse_counted(count, raw)).map_err(|_| ArbError::IncorrectFormat)?;
+    Ok(list)
 }
 
 /// The `unsuccess_sme` list: from the input, or a fixed one.
@@ -308,15 +273,11 @@ fn unsuccess_smes<'a>(u: &mut Unstructured<'a>) -> Result<UnsuccessSmes<&'a [u8]
         *u.choose(&UNSUCCESS_SAMPLES)?
     } else {
         let len = u.int_in_range(0..=u.len())?;
-        valid_entries(take(u, len)?, unsuccess_entry_len)
+        valid_entries(take(u, len)?, unsuccess_sme)
     };
-    // As for `dest_addresses`: parse a minimal submit_multi_resp around a
-    // copy, then point the list at the input octets.
-    let mut body = Vec::with_capacity(raw.len() + 2);
-    body.extend_from_slice(&[0, count]);
-    body.extend_from_slice(raw);
-    let parsed = SubmitMultiResp::parse(&body).map_err(|_| ArbError::IncorrectFormat)?;
-    Ok(parsed.unsuccess_sme.map(|_| raw))
+    let (_, list) =
+        finish(UnsuccessSmes::parse_counted(count, raw)).map_err(|_| ArbError::IncorrectFormat)?;
+    Ok(list)
 }
 
 impl<'a> Arbitrary<'a> for Tlvs<&'a [u8]> {

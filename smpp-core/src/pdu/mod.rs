@@ -204,6 +204,8 @@ pub use submit_multi::{
     DestAddressIter, DestAddresses, SubmitMulti, SubmitMultiResp, UnsuccessSme, UnsuccessSmeBuf,
     UnsuccessSmeIter, UnsuccessSmes,
 };
+#[cfg(feature = "arbitrary")]
+pub(crate) use submit_multi::{dest_address, unsuccess_sme};
 pub use valid::ValidPdu;
 
 use crate::command_id::CommandId;
