@@ -225,6 +225,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::testing::{same_output, tables_and_text};
+    use super::super::write_utf8;
     use super::*;
 
     fn encode_one_by_one(text: &str, out: &mut [u8]) -> Result<usize, TextError> {
@@ -241,11 +242,7 @@ mod tests {
         if bytes.len() % 2 == 1 {
             return Err(TextError::OddLength);
         }
-        let mut pos = 0;
-        for ch in decode(bytes) {
-            push_utf8(out, &mut pos, ch?)?;
-        }
-        Ok(pos)
+        write_utf8(out, decode(bytes))
     }
 
     fn utf16be() -> impl Strategy<Value = Vec<u8>> {
@@ -299,13 +296,7 @@ mod tests {
             same_output(
                 [full, full / 2, full.saturating_sub(room), room],
                 |out| decode_to_utf8_with(&bytes, OnUnmappable::Replace, out),
-                |out| {
-                    let mut pos = 0;
-                    for ch in replaced.chars() {
-                        push_utf8(out, &mut pos, ch)?;
-                    }
-                    Ok(pos)
-                },
+                |out| write_utf8(out, replaced.chars().map(Ok)),
             )?;
         }
 
