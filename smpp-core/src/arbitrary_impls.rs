@@ -32,7 +32,7 @@ use crate::pdu::{
     BROADCAST_SM_MANDATORY_TLVS, Body, DestAddresses, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS,
     RawBody, SubmitSmResp, UnsuccessSmes, dest_address, unsuccess_sme,
 };
-use crate::tlv::{TlvTag, Tlvs, len_rule};
+use crate::tlv::{Tlv, TlvTag, Tlvs, len_rule};
 use crate::types::COctet;
 use crate::wire::read::{Res, finish};
 
@@ -93,21 +93,13 @@ pub(crate) fn short_message<'a>(u: &mut Unstructured<'a>) -> Result<&'a [u8]> {
 
 /// The longest prefix of `raw` that is a valid TLV region.
 fn valid_tlv_prefix(raw: &[u8]) -> &[u8] {
-    let mut used = 0;
-    let mut rest = raw;
-    while let Some((head, tail)) = rest.split_first_chunk::<4>() {
-        let [t0, t1, l0, l1] = *head;
-        let tag = TlvTag(u16::from_be_bytes([t0, t1]));
-        let len = usize::from(u16::from_be_bytes([l0, l1]));
-        if len_rule(tag).is_some_and(|rule| !rule.allows(len)) {
-            break;
-        }
-        let Some((_, next)) = tail.split_at_checked(len) else {
-            break;
-        };
-        used += 4 + len;
-        rest = next;
-    }
+    let valid = |t: &Tlv<'_>| len_rule(t.tag).is_none_or(|rule| rule.allows(t.value.len()));
+    let region = Tlvs::EMPTY.map(|_| raw);
+    let used = region
+        .iter()
+        .take_while(valid)
+        .map(|t| t.encoded_len())
+        .sum();
     raw.get(..used).unwrap_or_default()
 }
 

@@ -309,9 +309,7 @@ macro_rules! entry_list {
             pub fn count(&self) -> u8 {
                 self.count
             }
-        }
 
-        impl<B: AsRef<[u8]>> $list<B> {
             /// The entries, in wire order.
             pub fn iter(&self) -> $iter<'_> {
                 $iter {
