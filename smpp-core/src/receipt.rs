@@ -135,9 +135,7 @@ impl ReceiptDate {
             Err(ReceiptError::BadDate)
         }
     }
-}
 
-impl ReceiptDate {
     /// The date of the instant `secs` seconds after 1970-01-01T00:00:00Z, in UTC, with seconds
     /// (12 digits) or without (10, the appendix B layout). [`ReceiptError::BadDate`] unless the
     /// year is 2000-2099.

@@ -574,9 +574,7 @@ impl EncodeIndex {
         };
         code.filter(|&c| c != ABSENT)
     }
-}
 
-impl EncodeIndex {
     /// The index of a table holding nothing.
     pub(super) const EMPTY: Self = Self {
         latin1: [ABSENT; 256],

@@ -100,21 +100,7 @@ impl Decoder<'_> {
             None
         }
     }
-}
 
-impl Iterator for Decoder<'_> {
-    type Item = Result<char, TextError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = self.next_item()?;
-        Some(match (item, self.policy) {
-            (Err(_), OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
-            (item, _) => item,
-        })
-    }
-}
-
-impl Decoder<'_> {
     /// The next character or error, before the policy applies.
     fn next_item(&mut self) -> Option<Result<char, TextError>> {
         let Some(unit) = self.next_unit() else {
@@ -136,6 +122,18 @@ impl Decoder<'_> {
             }
             0xDC00..=0xDFFF => Err(TextError::UnpairedSurrogate(unit)),
             _ => char::from_u32(u32::from(unit)).ok_or(TextError::UnpairedSurrogate(unit)),
+        })
+    }
+}
+
+impl Iterator for Decoder<'_> {
+    type Item = Result<char, TextError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.next_item()?;
+        Some(match (item, self.policy) {
+            (Err(_), OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
+            (item, _) => item,
         })
     }
 }
