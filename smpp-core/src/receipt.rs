@@ -216,7 +216,7 @@ pub struct DeliveryReceipt<'a> {
 }
 
 /// The labels of the fields before `text:`, in the order of
-/// [`DeliveryReceipt`]'s fields.
+/// [`DeliveryReceipt`]'s fields (which is the appendix B order).
 const LABELS: [&[u8]; 7] = [
     b"id:",
     b"sub:",
@@ -398,16 +398,17 @@ impl<'a> DeliveryReceipt<'a> {
     }
 
     fn write(&self, w: &mut Writer<'_>) -> Result<usize, ReceiptError> {
-        let fields: [(&[u8], Option<&[u8]>); 7] = [
-            (b"id:", self.id),
-            (b"sub:", self.sub),
-            (b"dlvrd:", self.dlvrd),
-            (b"submit date:", self.submit_date),
-            (b"done date:", self.done_date),
-            (b"stat:", self.stat),
-            (b"err:", self.err),
+        let values = [
+            self.id,
+            self.sub,
+            self.dlvrd,
+            self.submit_date,
+            self.done_date,
+            self.stat,
+            self.err,
         ];
-        for (label, value) in fields {
+        let fields = LABELS.into_iter().zip(values);
+        for (label, value) in fields.chain([(&b"text:"[..], self.text)]) {
             if let Some(v) = value {
                 if w.pos > 0 {
                     w.put(b" ")?;
@@ -415,13 +416,6 @@ impl<'a> DeliveryReceipt<'a> {
                 w.put(label)?;
                 w.put(v)?;
             }
-        }
-        if let Some(t) = self.text {
-            if w.pos > 0 {
-                w.put(b" ")?;
-            }
-            w.put(b"text:")?;
-            w.put(t)?;
         }
         Ok(w.pos)
     }
