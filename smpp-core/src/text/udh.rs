@@ -168,46 +168,31 @@ impl<'a> Ie<'a> {
             iei,
             len: u8::try_from(data.len()).unwrap_or(u8::MAX),
         };
-        Ok(match iei {
-            IEI_CONCAT_8 => match *data {
-                [reference, total, seq] => Self::Concat8 {
-                    reference,
-                    total,
-                    seq,
-                },
-                _ => return Err(bad()),
+        Ok(match (iei, data) {
+            (IEI_CONCAT_8, &[reference, total, seq]) => Self::Concat8 {
+                reference,
+                total,
+                seq,
             },
-            IEI_CONCAT_16 => match *data {
-                [r0, r1, total, seq] => Self::Concat16 {
-                    reference: u16::from_be_bytes([r0, r1]),
-                    total,
-                    seq,
-                },
-                _ => return Err(bad()),
+            (IEI_CONCAT_16, &[r0, r1, total, seq]) => Self::Concat16 {
+                reference: u16::from_be_bytes([r0, r1]),
+                total,
+                seq,
             },
-            IEI_PORT_8 => match *data {
-                [dest, src] => Self::Port8 { dest, src },
-                _ => return Err(bad()),
+            (IEI_PORT_8, &[dest, src]) => Self::Port8 { dest, src },
+            (IEI_PORT_16, &[d0, d1, s0, s1]) => Self::Port16 {
+                dest: u16::from_be_bytes([d0, d1]),
+                src: u16::from_be_bytes([s0, s1]),
             },
-            IEI_PORT_16 => match *data {
-                [d0, d1, s0, s1] => Self::Port16 {
-                    dest: u16::from_be_bytes([d0, d1]),
-                    src: u16::from_be_bytes([s0, s1]),
-                },
-                _ => return Err(bad()),
-            },
-            IEI_SPECIAL_SMS => match *data {
-                [indication, count] => Self::SpecialSms { indication, count },
-                _ => return Err(bad()),
-            },
-            IEI_SINGLE_SHIFT => match *data {
-                [id] => Self::SingleShift(id),
-                _ => return Err(bad()),
-            },
-            IEI_LOCKING_SHIFT => match *data {
-                [id] => Self::LockingShift(id),
-                _ => return Err(bad()),
-            },
+            (IEI_SPECIAL_SMS, &[indication, count]) => Self::SpecialSms { indication, count },
+            (IEI_SINGLE_SHIFT, &[id]) => Self::SingleShift(id),
+            (IEI_LOCKING_SHIFT, &[id]) => Self::LockingShift(id),
+            // A known element of another length.
+            (
+                IEI_CONCAT_8 | IEI_CONCAT_16 | IEI_PORT_8 | IEI_PORT_16 | IEI_SPECIAL_SMS
+                | IEI_SINGLE_SHIFT | IEI_LOCKING_SHIFT,
+                _,
+            ) => return Err(bad()),
             _ => Self::Other { iei, data },
         })
     }
