@@ -23,20 +23,18 @@
 //! - a [`Body::Raw`] has a `command_id` the specification does not define
 //!   and up to 512 input octets.
 
-use std::vec::Vec;
-
 use arbitrary::{Arbitrary, Error as ArbError, Result, Unstructured};
 
 use crate::command_id::CommandId;
 use crate::command_status::CommandStatus;
-use crate::fields::{CString, DESTINATION_ADDR, DL_NAME, MESSAGE_ID, SHORT_MESSAGE_MAX, TIME_LEN};
+use crate::fields::{CString, MESSAGE_ID, SHORT_MESSAGE_MAX, TIME_LEN};
 use crate::pdu::{
-    BROADCAST_SM_MANDATORY_TLVS, Body, DEST_FLAG_DISTRIBUTION_LIST, DEST_FLAG_SME_ADDRESS,
-    DestAddresses, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS, RawBody, SubmitMulti,
-    SubmitMultiResp, SubmitSmResp, UnsuccessSmes,
+    BROADCAST_SM_MANDATORY_TLVS, Body, DestAddresses, Pdu, QUERY_BROADCAST_SM_RESP_MANDATORY_TLVS,
+    RawBody, SubmitSmResp, UnsuccessSmes, dest_address, unsuccess_sme,
 };
-use crate::tlv::{TlvTag, Tlvs, len_rule};
+use crate::tlv::{Tlv, TlvTag, Tlvs, len_rule};
 use crate::types::COctet;
+use crate::wire::read::{Res, finish};
 
 /// Up to `n` octets of input (fewer if the input runs out).
 fn take<'a>(u: &mut Unstructured<'a>, n: usize) -> Result<&'a [u8]> {
@@ -95,21 +93,13 @@ pub(crate) fn short_message<'a>(u: &mut Unstructured<'a>) -> Result<&'a [u8]> {
 
 /// The longest prefix of `raw` that is a valid TLV region.
 fn valid_tlv_prefix(raw: &[u8]) -> &[u8] {
-    let mut used = 0;
-    let mut rest = raw;
-    while let Some((head, tail)) = rest.split_first_chunk::<4>() {
-        let [t0, t1, l0, l1] = *head;
-        let tag = TlvTag(u16::from_be_bytes([t0, t1]));
-        let len = usize::from(u16::from_be_bytes([l0, l1]));
-        if len_rule(tag).is_some_and(|rule| !rule.allows(len)) {
-            break;
-        }
-        let Some((_, next)) = tail.split_at_checked(len) else {
-            break;
-        };
-        used += 4 + len;
-        rest = next;
-    }
+    let valid = |t: &Tlv<'_>| len_rule(t.tag).is_none_or(|rule| rule.allows(t.value.len()));
+    let region = Tlvs::EMPTY.map(|_| raw);
+    let used = region
+        .iter()
+        .take_while(valid)
+        .map(|t| t.encoded_len())
+        .sum();
     raw.get(..used).unwrap_or_default()
 }
 
@@ -224,45 +214,18 @@ pub(crate) fn tlv_region_requiring<'a, const N: usize>(
     tlv_region_with(u, required, &BROADCAST_SM_TLVS)
 }
 
-/// Octets of the C-Octet String field at the start of `i` (NUL included),
-/// if it reads.
-fn cstr_len(i: &[u8], kind: CString) -> Option<usize> {
-    kind.read(i).ok().map(|(rest, _)| i.len() - rest.len())
-}
-
-/// Octets of the `dest_address` entry at the start of `i`, if it is valid.
-fn dest_entry_len(i: &[u8]) -> Option<usize> {
-    match *i {
-        [DEST_FLAG_SME_ADDRESS, _, _, ref rest @ ..] => {
-            cstr_len(rest, DESTINATION_ADDR).map(|n| 3 + n)
-        }
-        [DEST_FLAG_DISTRIBUTION_LIST, ref rest @ ..] => cstr_len(rest, DL_NAME).map(|n| 1 + n),
-        _ => None,
-    }
-}
-
-/// Octets of the `unsuccess_sme` entry at the start of `i`, if it is valid.
-fn unsuccess_entry_len(i: &[u8]) -> Option<usize> {
-    let [_, _, ref rest @ ..] = *i else {
-        return None;
-    };
-    let n = 2 + cstr_len(rest, DESTINATION_ADDR)? + 4;
-    (n <= i.len()).then_some(n)
-}
-
-/// The longest prefix of `raw` made of at most 255 valid entries, and their
-/// count.
-fn valid_entries(raw: &[u8], entry_len: fn(&[u8]) -> Option<usize>) -> (u8, &[u8]) {
-    let mut count = 0u8;
-    let mut used = 0;
+/// The longest prefix of `raw` made of at most 255 entries that `entry`
+/// reads, and their count.
+fn valid_entries<'a, T>(raw: &'a [u8], entry: fn(&'a [u8]) -> Res<'a, T>) -> (u8, &'a [u8]) {
+    let (mut count, mut rest) = (0u8, raw);
     while count < u8::MAX {
-        let Some(n) = raw.get(used..).and_then(entry_len) else {
+        let Ok((next, _)) = entry(rest) else {
             break;
         };
-        used += n;
+        rest = next;
         count += 1;
     }
-    (count, raw.get(..used).unwrap_or_default())
+    (count, raw.get(..raw.len() - rest.len()).unwrap_or_default())
 }
 
 /// Fixed `dest_address` lists: (count, entries).
@@ -285,21 +248,15 @@ fn dest_addresses<'a>(u: &mut Unstructured<'a>) -> Result<DestAddresses<&'a [u8]
         *u.choose(&DEST_SAMPLES)?
     } else {
         let len = u.int_in_range(0..=u.len())?;
-        match valid_entries(take(u, len)?, dest_entry_len) {
+        match valid_entries(take(u, len)?, dest_address) {
             // `number_of_dests` is at least 1.
             (0, _) => *u.choose(&DEST_SAMPLES)?,
             list => list,
         }
     };
-    // The list type has no public constructor from raw octets, so parse a
-    // minimal submit_multi around a copy of the entries, then point the
-    // parsed list at the input octets (the same octets, as `map` requires).
-    let mut body = Vec::with_capacity(raw.len() + 15);
-    body.extend_from_slice(&[0, 0, 0, 0, count]);
-    body.extend_from_slice(raw);
-    body.extend_from_slice(&[0; 10]);
-    let parsed = SubmitMulti::parse(&body).map_err(|_| ArbError::IncorrectFormat)?;
-    Ok(parsed.dest_address.map(|_| raw))
+    let (_, list) =
+        finish(DestAddresses::parse_counted(count, raw)).map_err(|_| ArbError::IncorrectFormat)?;
+    Ok(list)
 }
 
 /// The `unsuccess_sme` list: from the input, or a fixed one.
@@ -308,15 +265,11 @@ fn unsuccess_smes<'a>(u: &mut Unstructured<'a>) -> Result<UnsuccessSmes<&'a [u8]
         *u.choose(&UNSUCCESS_SAMPLES)?
     } else {
         let len = u.int_in_range(0..=u.len())?;
-        valid_entries(take(u, len)?, unsuccess_entry_len)
+        valid_entries(take(u, len)?, unsuccess_sme)
     };
-    // As for `dest_addresses`: parse a minimal submit_multi_resp around a
-    // copy, then point the list at the input octets.
-    let mut body = Vec::with_capacity(raw.len() + 2);
-    body.extend_from_slice(&[0, count]);
-    body.extend_from_slice(raw);
-    let parsed = SubmitMultiResp::parse(&body).map_err(|_| ArbError::IncorrectFormat)?;
-    Ok(parsed.unsuccess_sme.map(|_| raw))
+    let (_, list) =
+        finish(UnsuccessSmes::parse_counted(count, raw)).map_err(|_| ArbError::IncorrectFormat)?;
+    Ok(list)
 }
 
 impl<'a> Arbitrary<'a> for Tlvs<&'a [u8]> {
@@ -337,12 +290,16 @@ impl<'a> Arbitrary<'a> for UnsuccessSmes<&'a [u8]> {
     }
 }
 
-/// A response body that may be absent (`command_length` 16).
-fn optional<'a, T: Arbitrary<'a>>(u: &mut Unstructured<'a>) -> Result<Option<T>> {
+/// A response body that may be absent (`command_length` 16), made by
+/// `make` when present.
+fn optional<'a, T>(
+    u: &mut Unstructured<'a>,
+    make: impl FnOnce(&mut Unstructured<'a>) -> Result<T>,
+) -> Result<Option<T>> {
     if u.ratio(1u8, 4)? {
         Ok(None)
     } else {
-        u.arbitrary().map(Some)
+        make(u).map(Some)
     }
 }
 
@@ -369,50 +326,42 @@ fn unknown_raw<'a>(u: &mut Unstructured<'a>) -> Result<RawBody<&'a [u8]>> {
     Ok(RawBody::new(id, take(u, len)?))
 }
 
-impl<'a> Arbitrary<'a> for Body<&'a [u8]> {
-    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        Ok(match u.int_in_range(0u8..=33)? {
-            0 => Self::GenericNack(u.arbitrary()?),
-            1 => Self::BindReceiver(u.arbitrary()?),
-            2 => Self::BindReceiverResp(optional(u)?),
-            3 => Self::BindTransmitter(u.arbitrary()?),
-            4 => Self::BindTransmitterResp(optional(u)?),
-            5 => Self::QuerySm(u.arbitrary()?),
-            6 => Self::QuerySmResp(optional(u)?),
-            7 => Self::SubmitSm(u.arbitrary()?),
-            8 => Self::SubmitSmResp(optional(u)?),
-            9 => Self::DeliverSm(u.arbitrary()?),
-            10 => Self::DeliverSmResp(optional(u)?),
-            11 => Self::Unbind,
-            12 => Self::UnbindResp(u.arbitrary()?),
-            13 => Self::ReplaceSm(u.arbitrary()?),
-            14 => Self::ReplaceSmResp(u.arbitrary()?),
-            15 => Self::CancelSm(u.arbitrary()?),
-            16 => Self::CancelSmResp(u.arbitrary()?),
-            17 => Self::BindTransceiver(u.arbitrary()?),
-            18 => Self::BindTransceiverResp(optional(u)?),
-            19 => Self::Outbind(u.arbitrary()?),
-            20 => Self::EnquireLink,
-            21 => Self::EnquireLinkResp(u.arbitrary()?),
-            22 => Self::SubmitMulti(u.arbitrary()?),
-            23 => Self::SubmitMultiResp(optional(u)?),
-            24 => Self::AlertNotification(u.arbitrary()?),
-            25 => Self::DataSm(u.arbitrary()?),
-            26 => Self::DataSmResp(optional(u)?),
-            27 => Self::BroadcastSm(u.arbitrary()?),
-            28 => Self::BroadcastSmResp(optional(u)?),
-            29 => Self::QueryBroadcastSm(u.arbitrary()?),
-            30 => Self::QueryBroadcastSmResp(if u.ratio(1u8, 4)? {
-                None
-            } else {
-                Some(query_broadcast_resp(u)?)
-            }),
-            31 => Self::CancelBroadcastSm(u.arbitrary()?),
-            32 => Self::CancelBroadcastSmResp(u.arbitrary()?),
-            _ => Self::Raw(unknown_raw(u)?),
-        })
-    }
+/// A body variant from the input, as its row of the body table says.
+macro_rules! arbitrary_variant {
+    ($u:ident, $v:ident) => {{
+        // Nothing to take from the input.
+        let _ = $u;
+        Body::$v
+    }};
+    ($u:ident, QueryBroadcastSmResp(opt $t:ident)) => {
+        Body::QueryBroadcastSmResp(optional($u, query_broadcast_resp)?)
+    };
+    ($u:ident, $v:ident(opt $t:ident)) => {
+        Body::$v(optional($u, Unstructured::arbitrary)?)
+    };
+    ($u:ident, $v:ident($t:ident)) => {
+        Body::$v($u.arbitrary()?)
+    };
 }
+
+/// Any body: a variant of the body table, or a [`Body::Raw`].
+macro_rules! arbitrary_body {
+    ($($(#[$doc:meta])* $v:ident $(($($k:ident)+))? = $id:ident,)+) => {
+        impl<'a> Arbitrary<'a> for Body<&'a [u8]> {
+            fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+                let variants: &[fn(&mut Unstructured<'a>) -> Result<Self>] =
+                    &[$(|u| Ok(arbitrary_variant!(u, $v $(($($k)+))?))),+];
+                let raw = u8::try_from(variants.len()).unwrap_or(u8::MAX);
+                match variants.get(usize::from(u.int_in_range(0..=raw)?)) {
+                    Some(variant) => variant(u),
+                    None => Ok(Self::Raw(unknown_raw(u)?)),
+                }
+            }
+        }
+    };
+}
+
+crate::pdu::body_table!(arbitrary_body! {});
 
 impl<'a> Arbitrary<'a> for Pdu<&'a [u8]> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {

@@ -13,173 +13,124 @@ use crate::time::TimeError;
 use crate::tlv::TlvTag;
 use crate::values::Version;
 
-/// A mandatory PDU field, named as in the specification's PDU tables
-/// (SMPP v3.4 chapter 4, v5.0 chapter 4; the fields themselves are defined
-/// in v3.4 5.2 and v5.0 4.7). [`Field::name`] gives the specification's
-/// spelling.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Field {
-    /// `system_id` (max 16): the binds, their responses, `outbind`.
-    SystemId,
-    /// `password` (max 9): the binds, `outbind`.
-    Password,
-    /// `system_type` (max 13): the binds.
-    SystemType,
-    /// `interface_version`: the binds.
-    InterfaceVersion,
-    /// `addr_ton`: the TON of `address_range` in the binds.
-    AddrTon,
-    /// `addr_npi`: the NPI of `address_range` in the binds.
-    AddrNpi,
-    /// `address_range` (max 41): the binds.
-    AddressRange,
-    /// `service_type` (max 6).
-    ServiceType,
-    /// `source_addr_ton`.
-    SourceAddrTon,
-    /// `source_addr_npi`.
-    SourceAddrNpi,
-    /// `source_addr` (max 21; 65 in `data_sm` and `alert_notification`).
-    SourceAddr,
-    /// `dest_addr_ton` (also in `submit_multi` entries).
-    DestAddrTon,
-    /// `dest_addr_npi` (also in `submit_multi` entries).
-    DestAddrNpi,
-    /// `destination_addr` (max 21; 65 in `data_sm`).
-    DestinationAddr,
-    /// `esm_class`.
-    EsmClass,
-    /// `protocol_id`.
-    ProtocolId,
-    /// `priority_flag`.
-    PriorityFlag,
-    /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
-    ScheduleDeliveryTime,
-    /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
-    ValidityPeriod,
-    /// `registered_delivery`.
-    RegisteredDelivery,
-    /// `replace_if_present_flag`.
-    ReplaceIfPresentFlag,
-    /// `data_coding`.
-    DataCoding,
-    /// `sm_default_msg_id`.
-    SmDefaultMsgId,
-    /// `sm_length`: the length of `short_message`.
-    SmLength,
-    /// `short_message` (0-255 octets).
-    ShortMessage,
-    /// `message_id` (max 65).
-    MessageId,
-    /// `final_date` of `query_sm_resp` (empty or an absolute SMPP time).
-    FinalDate,
-    /// `message_state` of `query_sm_resp`.
-    MessageState,
-    /// `error_code` of `query_sm_resp`.
-    ErrorCode,
-    /// `number_of_dests` of `submit_multi` (1-255).
-    NumberOfDests,
-    /// `dest_flag` of a `submit_multi` destination (1 or 2).
-    DestFlag,
-    /// `dl_name` (max 21) of a `submit_multi` distribution list.
-    DlName,
-    /// `no_unsuccess` of `submit_multi_resp`.
-    NoUnsuccess,
-    /// `error_status_code` of an `unsuccess_sme` entry.
-    ErrorStatusCode,
-    /// `esme_addr_ton` of `alert_notification`.
-    EsmeAddrTon,
-    /// `esme_addr_npi` of `alert_notification`.
-    EsmeAddrNpi,
-    /// `esme_addr` (max 65) of `alert_notification`.
-    EsmeAddr,
-}
-
-impl Field {
-    /// The field's name in the specification (`source_addr`, `sm_length`, ...).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::SystemId => "system_id",
-            Self::Password => "password",
-            Self::SystemType => "system_type",
-            Self::InterfaceVersion => "interface_version",
-            Self::AddrTon => "addr_ton",
-            Self::AddrNpi => "addr_npi",
-            Self::AddressRange => "address_range",
-            Self::ServiceType => "service_type",
-            Self::SourceAddrTon => "source_addr_ton",
-            Self::SourceAddrNpi => "source_addr_npi",
-            Self::SourceAddr => "source_addr",
-            Self::DestAddrTon => "dest_addr_ton",
-            Self::DestAddrNpi => "dest_addr_npi",
-            Self::DestinationAddr => "destination_addr",
-            Self::EsmClass => "esm_class",
-            Self::ProtocolId => "protocol_id",
-            Self::PriorityFlag => "priority_flag",
-            Self::ScheduleDeliveryTime => "schedule_delivery_time",
-            Self::ValidityPeriod => "validity_period",
-            Self::RegisteredDelivery => "registered_delivery",
-            Self::ReplaceIfPresentFlag => "replace_if_present_flag",
-            Self::DataCoding => "data_coding",
-            Self::SmDefaultMsgId => "sm_default_msg_id",
-            Self::SmLength => "sm_length",
-            Self::ShortMessage => "short_message",
-            Self::MessageId => "message_id",
-            Self::FinalDate => "final_date",
-            Self::MessageState => "message_state",
-            Self::ErrorCode => "error_code",
-            Self::NumberOfDests => "number_of_dests",
-            Self::DestFlag => "dest_flag",
-            Self::DlName => "dl_name",
-            Self::NoUnsuccess => "no_unsuccess",
-            Self::ErrorStatusCode => "error_status_code",
-            Self::EsmeAddrTon => "esme_addr_ton",
-            Self::EsmeAddrNpi => "esme_addr_npi",
-            Self::EsmeAddr => "esme_addr",
+/// [`Field`], [`Field::name`] and [`Field::command_status`] from one row
+/// per field: the variant, the specification's name and the status a peer
+/// should receive when the field is wrong.
+macro_rules! field_table {
+    (
+        $(#[$meta:meta])* pub enum Field {
+            $($(#[$doc:meta])* $v:ident($name:ident) => $status:ident,)+
         }
-    }
+    ) => {
+        $(#[$meta])*
+        pub enum Field {
+            $($(#[$doc])* $v,)+
+        }
 
-    /// The `command_status` a peer should receive when this field is wrong.
-    pub const fn command_status(self) -> CommandStatus {
-        match self {
-            Self::SystemId => CommandStatus::ESME_RINVSYSID,
-            Self::Password => CommandStatus::ESME_RINVPASWD,
-            Self::SystemType => CommandStatus::ESME_RINVSYSTYP,
-            Self::ServiceType => CommandStatus::ESME_RINVSERTYP,
-            Self::SourceAddrTon | Self::EsmeAddrTon => CommandStatus::ESME_RINVSRCTON,
-            Self::SourceAddrNpi | Self::EsmeAddrNpi => CommandStatus::ESME_RINVSRCNPI,
-            Self::SourceAddr | Self::EsmeAddr => CommandStatus::ESME_RINVSRCADR,
-            Self::DestAddrTon => CommandStatus::ESME_RINVDSTTON,
-            Self::DestAddrNpi => CommandStatus::ESME_RINVDSTNPI,
-            Self::DestinationAddr => CommandStatus::ESME_RINVDSTADR,
-            Self::EsmClass => CommandStatus::ESME_RINVESMCLASS,
-            Self::PriorityFlag => CommandStatus::ESME_RINVPRTFLG,
-            Self::ScheduleDeliveryTime => CommandStatus::ESME_RINVSCHED,
-            Self::ValidityPeriod => CommandStatus::ESME_RINVEXPIRY,
-            Self::RegisteredDelivery => CommandStatus::ESME_RINVREGDLVFLG,
-            Self::ReplaceIfPresentFlag => CommandStatus::ESME_RINVREPFLAG,
-            Self::DataCoding => CommandStatus::ESME_RINVDCS,
-            Self::SmDefaultMsgId => CommandStatus::ESME_RINVDFTMSGID,
-            Self::SmLength | Self::ShortMessage => CommandStatus::ESME_RINVMSGLEN,
-            Self::MessageId => CommandStatus::ESME_RINVMSGID,
-            Self::NumberOfDests => CommandStatus::ESME_RINVNUMDESTS,
-            Self::DestFlag => CommandStatus::ESME_RINVDESTFLAG,
-            Self::DlName => CommandStatus::ESME_RINVDLNAME,
-            // Fields only bind requests have: the bind fails.
-            Self::AddressRange | Self::InterfaceVersion | Self::AddrTon | Self::AddrNpi => {
-                CommandStatus::ESME_RBINDFAIL
+        impl Field {
+            /// The field's name in the specification (`source_addr`, `sm_length`, ...).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Self::$v => stringify!($name),)+
+                }
             }
-            Self::ProtocolId
-            | Self::FinalDate
-            | Self::MessageState
-            | Self::ErrorCode
-            | Self::NoUnsuccess
-            | Self::ErrorStatusCode => CommandStatus::ESME_RUNKNOWNERR,
+
+            /// The `command_status` a peer should receive when this field is wrong.
+            pub const fn command_status(self) -> CommandStatus {
+                match self {
+                    $(Self::$v => CommandStatus::$status,)+
+                }
+            }
         }
-    }
+    };
 }
 
+field_table! {
+    /// A mandatory PDU field, named as in the specification's PDU tables
+    /// (SMPP v3.4 chapter 4, v5.0 chapter 4; the fields themselves are defined
+    /// in v3.4 5.2 and v5.0 4.7). [`Field::name`] gives the specification's
+    /// spelling.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Field {
+        /// `system_id` (max 16): the binds, their responses, `outbind`.
+        SystemId(system_id) => ESME_RINVSYSID,
+        /// `password` (max 9): the binds, `outbind`.
+        Password(password) => ESME_RINVPASWD,
+        /// `system_type` (max 13): the binds.
+        SystemType(system_type) => ESME_RINVSYSTYP,
+        // `interface_version` to `address_range`: fields only bind requests
+        // have; the bind fails.
+        /// `interface_version`: the binds.
+        InterfaceVersion(interface_version) => ESME_RBINDFAIL,
+        /// `addr_ton`: the TON of `address_range` in the binds.
+        AddrTon(addr_ton) => ESME_RBINDFAIL,
+        /// `addr_npi`: the NPI of `address_range` in the binds.
+        AddrNpi(addr_npi) => ESME_RBINDFAIL,
+        /// `address_range` (max 41): the binds.
+        AddressRange(address_range) => ESME_RBINDFAIL,
+        /// `service_type` (max 6).
+        ServiceType(service_type) => ESME_RINVSERTYP,
+        /// `source_addr_ton`.
+        SourceAddrTon(source_addr_ton) => ESME_RINVSRCTON,
+        /// `source_addr_npi`.
+        SourceAddrNpi(source_addr_npi) => ESME_RINVSRCNPI,
+        /// `source_addr` (max 21; 65 in `data_sm` and `alert_notification`).
+        SourceAddr(source_addr) => ESME_RINVSRCADR,
+        /// `dest_addr_ton` (also in `submit_multi` entries).
+        DestAddrTon(dest_addr_ton) => ESME_RINVDSTTON,
+        /// `dest_addr_npi` (also in `submit_multi` entries).
+        DestAddrNpi(dest_addr_npi) => ESME_RINVDSTNPI,
+        /// `destination_addr` (max 21; 65 in `data_sm`).
+        DestinationAddr(destination_addr) => ESME_RINVDSTADR,
+        /// `esm_class`.
+        EsmClass(esm_class) => ESME_RINVESMCLASS,
+        /// `protocol_id`.
+        ProtocolId(protocol_id) => ESME_RUNKNOWNERR,
+        /// `priority_flag`.
+        PriorityFlag(priority_flag) => ESME_RINVPRTFLG,
+        /// `schedule_delivery_time` (empty or an SMPP time, see [`crate::time`]).
+        ScheduleDeliveryTime(schedule_delivery_time) => ESME_RINVSCHED,
+        /// `validity_period` (empty or an SMPP time, see [`crate::time`]).
+        ValidityPeriod(validity_period) => ESME_RINVEXPIRY,
+        /// `registered_delivery`.
+        RegisteredDelivery(registered_delivery) => ESME_RINVREGDLVFLG,
+        /// `replace_if_present_flag`.
+        ReplaceIfPresentFlag(replace_if_present_flag) => ESME_RINVREPFLAG,
+        /// `data_coding`.
+        DataCoding(data_coding) => ESME_RINVDCS,
+        /// `sm_default_msg_id`.
+        SmDefaultMsgId(sm_default_msg_id) => ESME_RINVDFTMSGID,
+        /// `sm_length`: the length of `short_message`.
+        SmLength(sm_length) => ESME_RINVMSGLEN,
+        /// `short_message` (0-255 octets).
+        ShortMessage(short_message) => ESME_RINVMSGLEN,
+        /// `message_id` (max 65).
+        MessageId(message_id) => ESME_RINVMSGID,
+        /// `final_date` of `query_sm_resp` (empty or an absolute SMPP time).
+        FinalDate(final_date) => ESME_RUNKNOWNERR,
+        /// `message_state` of `query_sm_resp`.
+        MessageState(message_state) => ESME_RUNKNOWNERR,
+        /// `error_code` of `query_sm_resp`.
+        ErrorCode(error_code) => ESME_RUNKNOWNERR,
+        /// `number_of_dests` of `submit_multi` (1-255).
+        NumberOfDests(number_of_dests) => ESME_RINVNUMDESTS,
+        /// `dest_flag` of a `submit_multi` destination (1 or 2).
+        DestFlag(dest_flag) => ESME_RINVDESTFLAG,
+        /// `dl_name` (max 21) of a `submit_multi` distribution list.
+        DlName(dl_name) => ESME_RINVDLNAME,
+        /// `no_unsuccess` of `submit_multi_resp`.
+        NoUnsuccess(no_unsuccess) => ESME_RUNKNOWNERR,
+        /// `error_status_code` of an `unsuccess_sme` entry.
+        ErrorStatusCode(error_status_code) => ESME_RUNKNOWNERR,
+        /// `esme_addr_ton` of `alert_notification`.
+        EsmeAddrTon(esme_addr_ton) => ESME_RINVSRCTON,
+        /// `esme_addr_npi` of `alert_notification`.
+        EsmeAddrNpi(esme_addr_npi) => ESME_RINVSRCNPI,
+        /// `esme_addr` (max 65) of `alert_notification`.
+        EsmeAddr(esme_addr) => ESME_RINVSRCADR,
+    }
+}
 display_name!(Field);
 
 /// What is wrong with a mandatory field.
@@ -342,10 +293,8 @@ impl fmt::Display for TlvProblem {
             Self::InvalidLength { len } => write!(f, "length {len} not allowed for this tag"),
             Self::InvalidValue => f.write_str("value not allowed for this tag"),
             Self::NotAllowed { version } => {
-                let version = match version {
-                    Version::V34 => "3.4",
-                    Version::V50 => "5.0",
-                };
+                // The `interface_version`'s name: "3.4" or "5.0".
+                let version = version.interface_version();
                 write!(f, "not allowed in this PDU in SMPP v{version}")
             }
             Self::Missing => f.write_str("mandatory TLV missing"),

@@ -78,27 +78,13 @@ impl MessageState {
     /// The state named by a `stat:` value, case-insensitively; the full words `DELIVERED`,
     /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too.
     pub fn from_stat(s: &[u8]) -> Option<Self> {
-        const NAMES: [(&[u8], MessageState); 15] = [
-            (b"DELIVRD", MessageState::DELIVERED),
-            (b"DELIVERED", MessageState::DELIVERED),
-            (b"EXPIRED", MessageState::EXPIRED),
-            (b"DELETED", MessageState::DELETED),
-            (b"UNDELIV", MessageState::UNDELIVERABLE),
-            (b"UNDELIVERABLE", MessageState::UNDELIVERABLE),
-            (b"ACCEPTD", MessageState::ACCEPTED),
-            (b"ACCEPTED", MessageState::ACCEPTED),
-            (b"UNKNOWN", MessageState::UNKNOWN),
-            (b"REJECTD", MessageState::REJECTED),
-            (b"REJECTED", MessageState::REJECTED),
-            (b"ENROUTE", MessageState::ENROUTE),
-            (b"SKIPPED", MessageState::SKIPPED),
-            (b"SCHEDUL", MessageState::SCHEDULED),
-            (b"SCHEDULED", MessageState::SCHEDULED),
-        ];
-        NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(s))
-            .map(|&(_, st)| st)
+        // The `stat:` texts, and the states' names (the full words).
+        Self::ALL.iter().copied().find(|state| {
+            [state.stat(), state.name()]
+                .into_iter()
+                .flatten()
+                .any(|name| name.as_bytes().eq_ignore_ascii_case(s))
+        })
     }
 }
 
@@ -149,9 +135,7 @@ impl ReceiptDate {
             Err(ReceiptError::BadDate)
         }
     }
-}
 
-impl ReceiptDate {
     /// The date of the instant `secs` seconds after 1970-01-01T00:00:00Z, in UTC, with seconds
     /// (12 digits) or without (10, the appendix B layout). [`ReceiptError::BadDate`] unless the
     /// year is 2000-2099.
@@ -231,25 +215,16 @@ pub struct DeliveryReceipt<'a> {
     pub text: Option<&'a [u8]>,
 }
 
-#[derive(Clone, Copy)]
-enum Field {
-    Id,
-    Sub,
-    Dlvrd,
-    Submit,
-    Done,
-    Stat,
-    Err,
-}
-
-const LABELS: [(&[u8], Field); 7] = [
-    (b"id:", Field::Id),
-    (b"sub:", Field::Sub),
-    (b"dlvrd:", Field::Dlvrd),
-    (b"submit date:", Field::Submit),
-    (b"done date:", Field::Done),
-    (b"stat:", Field::Stat),
-    (b"err:", Field::Err),
+/// The labels of the fields before `text:`, in the order of
+/// [`DeliveryReceipt`]'s fields (which is the appendix B order).
+const LABELS: [&[u8]; 7] = [
+    b"id:",
+    b"sub:",
+    b"dlvrd:",
+    b"submit date:",
+    b"done date:",
+    b"stat:",
+    b"err:",
 ];
 
 /// Whether `b` separates words of a receipt text (space or tab).
@@ -265,8 +240,7 @@ const fn ends_value(b: u8) -> bool {
 /// Whether `s` begins with one of the receipt's labels.
 fn starts_with_label(s: &[u8]) -> bool {
     LABELS
-        .iter()
-        .map(|&(label, _)| label)
+        .into_iter()
         .chain([&b"text:"[..]])
         .any(|label| label_end(s, 0, label).is_some())
 }
@@ -340,7 +314,16 @@ impl<'a> DeliveryReceipt<'a> {
             None => input,
         };
         let mut found = usize::from(r.text.is_some());
-        for (label, field) in LABELS {
+        let slots = [
+            &mut r.id,
+            &mut r.sub,
+            &mut r.dlvrd,
+            &mut r.submit_date,
+            &mut r.done_date,
+            &mut r.stat,
+            &mut r.err,
+        ];
+        for (label, slot) in LABELS.into_iter().zip(slots) {
             let Some((_, end)) = find_label(head, label) else {
                 continue;
             };
@@ -354,18 +337,8 @@ impl<'a> DeliveryReceipt<'a> {
                     .position(|&b| ends_value(b))
                     .unwrap_or(rest.len())
             };
-            let value = rest.get(..end);
-            let slot = match field {
-                Field::Id => &mut r.id,
-                Field::Sub => &mut r.sub,
-                Field::Dlvrd => &mut r.dlvrd,
-                Field::Submit => &mut r.submit_date,
-                Field::Done => &mut r.done_date,
-                Field::Stat => &mut r.stat,
-                Field::Err => &mut r.err,
-            };
             if slot.is_none() {
-                *slot = value;
+                *slot = rest.get(..end);
                 found += 1;
             }
         }
@@ -425,16 +398,17 @@ impl<'a> DeliveryReceipt<'a> {
     }
 
     fn write(&self, w: &mut Writer<'_>) -> Result<usize, ReceiptError> {
-        let fields: [(&[u8], Option<&[u8]>); 7] = [
-            (b"id:", self.id),
-            (b"sub:", self.sub),
-            (b"dlvrd:", self.dlvrd),
-            (b"submit date:", self.submit_date),
-            (b"done date:", self.done_date),
-            (b"stat:", self.stat),
-            (b"err:", self.err),
+        let values = [
+            self.id,
+            self.sub,
+            self.dlvrd,
+            self.submit_date,
+            self.done_date,
+            self.stat,
+            self.err,
         ];
-        for (label, value) in fields {
+        let fields = LABELS.into_iter().zip(values);
+        for (label, value) in fields.chain([(&b"text:"[..], self.text)]) {
             if let Some(v) = value {
                 if w.pos > 0 {
                     w.put(b" ")?;
@@ -442,13 +416,6 @@ impl<'a> DeliveryReceipt<'a> {
                 w.put(label)?;
                 w.put(v)?;
             }
-        }
-        if let Some(t) = self.text {
-            if w.pos > 0 {
-                w.put(b" ")?;
-            }
-            w.put(b"text:")?;
-            w.put(t)?;
         }
         Ok(w.pos)
     }

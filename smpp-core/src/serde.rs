@@ -8,7 +8,7 @@
 //! integers ([`Ton`](crate::Ton), [`CommandStatus`](crate::CommandStatus),
 //! ...) are their numbers. A [`COctet`] is a string when its
 //! octets are UTF-8 and bytes otherwise; `short_message`, a [`Tlvs`]
-//! region, a [`RawBody`]'s octets and the entries of
+//! region, a [`RawBody`](crate::pdu::RawBody)'s octets and the entries of
 //! `submit_multi` and `submit_multi_resp` are bytes as on the wire (in JSON,
 //! arrays of numbers). Derived lengths (`command_length`, `sm_length`,
 //! `number_of_dests`, `no_unsuccess`) are not written.
@@ -55,12 +55,7 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
 
-use crate::pdu::{
-    AlertNotification, Bind, BindResp, Body, BroadcastSm, BroadcastSmResp, CancelBroadcastSm,
-    CancelSm, DataSm, DataSmResp, DeliverSm, DeliverSmResp, Outbind, Pdu, QueryBroadcastSm,
-    QueryBroadcastSmResp, QuerySm, QuerySmResp, RawBody, ReplaceSm, SubmitMulti, SubmitMultiResp,
-    SubmitSm, SubmitSmResp,
-};
+use crate::pdu::{Body, Pdu, UncheckedBody};
 use crate::tlv::Tlvs;
 use crate::types::COctet;
 
@@ -136,68 +131,6 @@ impl<'de, B: From<Vec<u8>>> Deserialize<'de> for Tlvs<B> {
         Ok(tlvs.map(|v| B::from(v.to_vec())))
     }
 }
-
-/// Declares [`UncheckedBody`] with the variants of [`Body`], and a match
-/// from every [`Body`] variant to its twin, so that a variant added to one
-/// and not the other fails to build.
-macro_rules! unchecked_body {
-    ($($v:ident($t:ty)),+; $($unit:ident),+) => {
-        /// A [`Body`] as deserialized, before [`Body::validate`] (a body
-        /// alone) or [`Pdu::validate`] (in a PDU, with its
-        /// `command_status`) accepts it: serde reads it into a [`Body`].
-        #[derive(serde::Deserialize)]
-        #[serde(remote = "Body", bound = "B: AsRef<[u8]> + From<Vec<u8>>")]
-        enum UncheckedBody<B: AsRef<[u8]>> {
-            $($v($t),)+
-            $($unit,)+
-        }
-
-        #[allow(dead_code)]
-        fn same_variants<B: AsRef<[u8]>>(body: Body<B>) -> UncheckedBody<B> {
-            match body {
-                $(Body::$v(b) => UncheckedBody::$v(b),)+
-                $(Body::$unit => UncheckedBody::$unit,)+
-            }
-        }
-    };
-}
-
-unchecked_body!(
-    GenericNack(Tlvs<B>),
-    BindReceiver(Bind<B>),
-    BindReceiverResp(Option<BindResp<B>>),
-    BindTransmitter(Bind<B>),
-    BindTransmitterResp(Option<BindResp<B>>),
-    QuerySm(QuerySm<B>),
-    QuerySmResp(Option<QuerySmResp<B>>),
-    SubmitSm(SubmitSm<B>),
-    SubmitSmResp(Option<SubmitSmResp<B>>),
-    DeliverSm(DeliverSm<B>),
-    DeliverSmResp(Option<DeliverSmResp<B>>),
-    UnbindResp(Tlvs<B>),
-    ReplaceSm(ReplaceSm<B>),
-    ReplaceSmResp(Tlvs<B>),
-    CancelSm(CancelSm<B>),
-    CancelSmResp(Tlvs<B>),
-    BindTransceiver(Bind<B>),
-    BindTransceiverResp(Option<BindResp<B>>),
-    Outbind(Outbind<B>),
-    EnquireLinkResp(Tlvs<B>),
-    SubmitMulti(SubmitMulti<B>),
-    SubmitMultiResp(Option<SubmitMultiResp<B>>),
-    AlertNotification(AlertNotification<B>),
-    DataSm(DataSm<B>),
-    DataSmResp(Option<DataSmResp<B>>),
-    BroadcastSm(BroadcastSm<B>),
-    BroadcastSmResp(Option<BroadcastSmResp<B>>),
-    QueryBroadcastSm(QueryBroadcastSm<B>),
-    QueryBroadcastSmResp(Option<QueryBroadcastSmResp<B>>),
-    CancelBroadcastSm(CancelBroadcastSm<B>),
-    CancelBroadcastSmResp(Tlvs<B>),
-    Raw(RawBody<B>);
-    Unbind,
-    EnquireLink
-);
 
 /// A [`Body`] deserialized alone keeps the rules of [`Body::parse`]
 /// ([`Body::validate`]); one that breaks a rule is refused with the

@@ -515,38 +515,29 @@ impl SmppTime {
 
     /// Formats as 16 ASCII characters (without NUL).
     pub fn format(&self) -> [u8; 16] {
-        let mut out = [b'0'; 16];
-        match self {
+        // The six two-digit fields, then tenths, offset and type.
+        let (fields, tenths, quarters, kind) = match self {
             Self::Absolute(a) => {
-                for (i, v) in [a.year, a.month, a.day, a.hour, a.minute, a.second]
-                    .into_iter()
-                    .enumerate()
-                {
-                    put_two(&mut out, i * 2, v);
-                }
-                if let Some(t) = out.get_mut(12) {
-                    *t = b'0' + a.tenths % 10;
-                }
-                put_two(&mut out, 13, a.offset_quarters);
-                if let Some(p) = out.get_mut(15) {
-                    *p = match a.sign {
-                        OffsetSign::Ahead => b'+',
-                        OffsetSign::Behind => b'-',
-                    };
-                }
+                let sign = match a.sign {
+                    OffsetSign::Ahead => b'+',
+                    OffsetSign::Behind => b'-',
+                };
+                let fields = [a.year, a.month, a.day, a.hour, a.minute, a.second];
+                (fields, a.tenths % 10, a.offset_quarters, sign)
             }
             Self::Relative(r) => {
-                for (i, v) in [r.years, r.months, r.days, r.hours, r.minutes, r.seconds]
-                    .into_iter()
-                    .enumerate()
-                {
-                    put_two(&mut out, i * 2, v);
-                }
-                if let Some(p) = out.get_mut(15) {
-                    *p = b'R';
-                }
+                let fields = [r.years, r.months, r.days, r.hours, r.minutes, r.seconds];
+                (fields, 0, 0, b'R')
             }
+        };
+        let mut out = [b'0'; 16];
+        for (i, v) in fields.into_iter().enumerate() {
+            put_two(&mut out, i * 2, v);
         }
+        put_two(&mut out, 13, quarters);
+        let [.., t, _, _, p] = &mut out;
+        *t = b'0' + tenths;
+        *p = kind;
         out
     }
 

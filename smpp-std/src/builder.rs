@@ -50,52 +50,32 @@ pub trait IntoOctets {
     fn into_octets(self) -> Bytes;
 }
 
-impl IntoOctets for Bytes {
-    fn into_octets(self) -> Bytes {
-        self
-    }
+/// `IntoOctets` by `$convert`, for each type after it.
+macro_rules! into_octets {
+    ($($convert:path => $($ty:ty),+;)+) => {$($(
+        impl IntoOctets for $ty {
+            fn into_octets(self) -> Bytes {
+                $convert(self)
+            }
+        }
+    )+)+};
 }
 
-impl IntoOctets for &Bytes {
-    fn into_octets(self) -> Bytes {
-        self.clone()
-    }
-}
-
-impl IntoOctets for &str {
-    fn into_octets(self) -> Bytes {
-        Bytes::copy_from_slice(self.as_bytes())
-    }
-}
-
-impl IntoOctets for String {
-    fn into_octets(self) -> Bytes {
-        Bytes::from(self)
-    }
-}
-
-impl IntoOctets for &String {
-    fn into_octets(self) -> Bytes {
-        Bytes::copy_from_slice(self.as_bytes())
-    }
-}
-
-impl IntoOctets for &[u8] {
-    fn into_octets(self) -> Bytes {
-        Bytes::copy_from_slice(self)
-    }
+into_octets! {
+    Bytes::from => Bytes, String, Vec<u8>;
+    Bytes::clone => &Bytes;
+    copied => &str, &String, &[u8];
 }
 
 impl<const N: usize> IntoOctets for &[u8; N] {
     fn into_octets(self) -> Bytes {
-        Bytes::copy_from_slice(self)
+        copied(self)
     }
 }
 
-impl IntoOctets for Vec<u8> {
-    fn into_octets(self) -> Bytes {
-        Bytes::from(self)
-    }
+/// A copy of borrowed octets.
+fn copied(octets: impl AsRef<[u8]>) -> Bytes {
+    Bytes::copy_from_slice(octets.as_ref())
 }
 
 /// Gives an error found while building a PDU the PDU's header (its
@@ -191,14 +171,21 @@ fn finish(pdu: Pdu) -> Result<ValidPdu, Error> {
 trait IntoBody: Sized {
     fn set_tlvs(&mut self, tlvs: Tlvs);
     fn into_body(self, id: CommandId) -> Body;
+    /// Fills the entry lists a body has.
+    fn apply_extra(&mut self, _extra: &Extra) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 macro_rules! into_body {
-    ($ty:ty, $default:ident => $dv:expr $(, $id:ident => $v:expr)*) => {
+    ($ty:ty $(; extra $extra:path)?, $default:ident => $dv:expr $(, $id:ident => $v:expr)*) => {
         impl IntoBody for $ty {
             fn set_tlvs(&mut self, tlvs: Tlvs) {
                 self.tlvs = tlvs;
             }
+            $(fn apply_extra(&mut self, extra: &Extra) -> Result<(), Error> {
+                $extra(self, extra)
+            })?
             #[allow(clippy::redundant_closure_call)]
             fn into_body(self, id: CommandId) -> Body {
                 match id {
@@ -223,8 +210,8 @@ into_body!(SubmitSmResp, SUBMIT_SM_RESP => |b| Body::SubmitSmResp(Some(b)),
     BROADCAST_SM_RESP => |b| Body::BroadcastSmResp(Some(b)),
     QUERY_BROADCAST_SM_RESP => |b| Body::QueryBroadcastSmResp(Some(b)));
 into_body!(DataSm, DATA_SM => Body::DataSm);
-into_body!(SubmitMulti, SUBMIT_MULTI => Body::SubmitMulti);
-into_body!(SubmitMultiResp, SUBMIT_MULTI_RESP => |b| Body::SubmitMultiResp(Some(b)));
+into_body!(SubmitMulti; extra dest_address, SUBMIT_MULTI => Body::SubmitMulti);
+into_body!(SubmitMultiResp; extra unsuccess_sme, SUBMIT_MULTI_RESP => |b| Body::SubmitMultiResp(Some(b)));
 into_body!(QuerySm, QUERY_SM => Body::QuerySm, QUERY_BROADCAST_SM => Body::QueryBroadcastSm);
 into_body!(QuerySmResp, QUERY_SM_RESP => |b| Body::QuerySmResp(Some(b)));
 into_body!(CancelSm, CANCEL_SM => Body::CancelSm);
@@ -493,7 +480,7 @@ macro_rules! builder {
                     return Err(in_pdu(e));
                 }
                 body.set_tlvs(owned_tlvs(tlvs).map_err(in_pdu)?);
-                extra.apply(&mut body).map_err(in_pdu)?;
+                body.apply_extra(&extra).map_err(in_pdu)?;
                 let pdu = smpp_core::Pdu::new(sequence_number, body.into_body(command_id))
                     .with_status(command_status);
                 finish(pdu)
@@ -515,69 +502,40 @@ const DEST_LIST_CAP: usize = u8::MAX as usize * DestAddress::MAX_LEN;
 /// As [`DEST_LIST_CAP`], for `unsuccess_sme`.
 const UNSUCCESS_LIST_CAP: usize = u8::MAX as usize * UnsuccessSme::MAX_LEN;
 
-/// Fills the entry lists a body has.
-trait ApplyExtra {
-    fn apply_extra(&mut self, _extra: &Extra) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-impl Extra {
-    fn apply<T: ApplyExtra>(&self, body: &mut T) -> Result<(), Error> {
-        body.apply_extra(self)
-    }
-}
-
-impl ApplyExtra for Bind {}
-impl ApplyExtra for BindResp {}
-impl ApplyExtra for Outbind {}
-impl ApplyExtra for SubmitSm {}
-impl ApplyExtra for SubmitSmResp {}
-impl ApplyExtra for DataSm {}
-impl ApplyExtra for QuerySm {}
-impl ApplyExtra for QuerySmResp {}
-impl ApplyExtra for CancelSm {}
-impl ApplyExtra for ReplaceSm {}
-impl ApplyExtra for BroadcastSm {}
-impl ApplyExtra for CancelBroadcastSm {}
-impl ApplyExtra for AlertNotification {}
-
-impl ApplyExtra for SubmitMulti {
-    fn apply_extra(&mut self, extra: &Extra) -> Result<(), Error> {
-        let mut list = DestAddressBuf::<DEST_LIST_CAP>::new();
-        for (flag, ton, npi, addr) in &extra.dests {
-            let entry = if *flag == smpp_core::DEST_FLAG_DISTRIBUTION_LIST {
-                DestAddress::DistributionList {
-                    dl_name: smpp_core::COctet::new(addr),
-                }
-            } else {
-                DestAddress::SmeAddress {
-                    dest_addr_ton: *ton,
-                    dest_addr_npi: *npi,
-                    destination_addr: smpp_core::COctet::new(addr),
-                }
-            };
-            list.push(entry)?;
-        }
-        self.dest_address = list.list().map(Bytes::copy_from_slice);
-        Ok(())
-    }
-}
-
-impl ApplyExtra for SubmitMultiResp {
-    fn apply_extra(&mut self, extra: &Extra) -> Result<(), Error> {
-        let mut list = UnsuccessSmeBuf::<UNSUCCESS_LIST_CAP>::new();
-        for (ton, npi, addr, status) in &extra.unsuccess {
-            list.push(UnsuccessSme {
+/// `dest_address` of a `submit_multi`, from the destinations added.
+fn dest_address(body: &mut SubmitMulti, extra: &Extra) -> Result<(), Error> {
+    let mut list = DestAddressBuf::<DEST_LIST_CAP>::new();
+    for (flag, ton, npi, addr) in &extra.dests {
+        let entry = if *flag == smpp_core::DEST_FLAG_DISTRIBUTION_LIST {
+            DestAddress::DistributionList {
+                dl_name: smpp_core::COctet::new(addr),
+            }
+        } else {
+            DestAddress::SmeAddress {
                 dest_addr_ton: *ton,
                 dest_addr_npi: *npi,
                 destination_addr: smpp_core::COctet::new(addr),
-                error_status_code: *status,
-            })?;
-        }
-        self.unsuccess_sme = list.list().map(Bytes::copy_from_slice);
-        Ok(())
+            }
+        };
+        list.push(entry)?;
     }
+    body.dest_address = list.list().map(Bytes::copy_from_slice);
+    Ok(())
+}
+
+/// `unsuccess_sme` of a `submit_multi_resp`, from the entries added.
+fn unsuccess_sme(body: &mut SubmitMultiResp, extra: &Extra) -> Result<(), Error> {
+    let mut list = UnsuccessSmeBuf::<UNSUCCESS_LIST_CAP>::new();
+    for (ton, npi, addr, status) in &extra.unsuccess {
+        list.push(UnsuccessSme {
+            dest_addr_ton: *ton,
+            dest_addr_npi: *npi,
+            destination_addr: smpp_core::COctet::new(addr),
+            error_status_code: *status,
+        })?;
+    }
+    body.unsuccess_sme = list.list().map(Bytes::copy_from_slice);
+    Ok(())
 }
 
 builder! {

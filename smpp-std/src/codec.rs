@@ -138,47 +138,34 @@ fn encode_into(
     Ok(())
 }
 
-impl<B: AsRef<[u8]>> Encoder<smpp_core::Pdu<B>> for SmppCodec {
-    type Error = StreamError;
+/// The encoders of a PDU type of the core, by reference and by value.
+macro_rules! encode_pdu {
+    ($($(#[$doc:meta])* $pdu:ident),+) => {$(
+        $(#[$doc])*
+        impl<B: AsRef<[u8]>> Encoder<smpp_core::$pdu<B>> for SmppCodec {
+            type Error = StreamError;
 
-    fn encode(&mut self, pdu: smpp_core::Pdu<B>, dst: &mut BytesMut) -> Result<(), StreamError> {
-        self.encode(&pdu, dst)
-    }
+            fn encode(&mut self, pdu: smpp_core::$pdu<B>, dst: &mut BytesMut) -> Result<(), StreamError> {
+                self.encode(&pdu, dst)
+            }
+        }
+
+        impl<B: AsRef<[u8]>> Encoder<&smpp_core::$pdu<B>> for SmppCodec {
+            type Error = StreamError;
+
+            fn encode(&mut self, pdu: &smpp_core::$pdu<B>, dst: &mut BytesMut) -> Result<(), StreamError> {
+                encode_into(pdu.encoded_len(), dst, |out| pdu.emit(out))
+            }
+        }
+    )+};
 }
 
-impl<B: AsRef<[u8]>> Encoder<&smpp_core::Pdu<B>> for SmppCodec {
-    type Error = StreamError;
-
-    fn encode(&mut self, pdu: &smpp_core::Pdu<B>, dst: &mut BytesMut) -> Result<(), StreamError> {
-        encode_into(pdu.encoded_len(), dst, |out| pdu.emit(out))
-    }
-}
-
-/// A [`ValidPdu`](smpp_core::ValidPdu) is written without being checked
-/// again.
-impl<B: AsRef<[u8]>> Encoder<smpp_core::ValidPdu<B>> for SmppCodec {
-    type Error = StreamError;
-
-    fn encode(
-        &mut self,
-        pdu: smpp_core::ValidPdu<B>,
-        dst: &mut BytesMut,
-    ) -> Result<(), StreamError> {
-        self.encode(&pdu, dst)
-    }
-}
-
-impl<B: AsRef<[u8]>> Encoder<&smpp_core::ValidPdu<B>> for SmppCodec {
-    type Error = StreamError;
-
-    fn encode(
-        &mut self,
-        pdu: &smpp_core::ValidPdu<B>,
-        dst: &mut BytesMut,
-    ) -> Result<(), StreamError> {
-        encode_into(pdu.encoded_len(), dst, |out| pdu.emit(out))
-    }
-}
+encode_pdu!(
+    Pdu,
+    /// A [`ValidPdu`](smpp_core::ValidPdu) is written without being checked
+    /// again.
+    ValidPdu
+);
 
 impl Encoder<&Frame> for SmppCodec {
     type Error = StreamError;

@@ -799,6 +799,15 @@ mod tests {
         MessageKey::new(peer, "111", "222", ReferenceKind::Sar, reference)
     }
 
+    fn octets(s: &'static [u8]) -> Bytes {
+        Bytes::from_static(s)
+    }
+
+    /// The outcome of a part that leaves its message incomplete.
+    fn incomplete(received: u8, total: u8) -> Outcome {
+        Outcome::Incomplete { received, total }
+    }
+
     #[test]
     fn out_of_order_and_duplicate() {
         let mut r = Reassembler::new(cfg(60, 1024));
@@ -806,17 +815,11 @@ mod tests {
         let part = |s: &'static str| Bytes::from_static(s.as_bytes());
         assert_eq!(
             r.insert(t0, key(1, 7), 3, 3, part("C")),
-            Ok(Outcome::Incomplete {
-                received: 1,
-                total: 3
-            })
+            Ok(incomplete(1, 3))
         );
         assert_eq!(
             r.insert(t0, key(1, 7), 3, 1, part("A")),
-            Ok(Outcome::Incomplete {
-                received: 2,
-                total: 3
-            })
+            Ok(incomplete(2, 3))
         );
         assert_eq!(
             r.insert(t0, key(1, 7), 3, 1, part("A")),
@@ -839,7 +842,7 @@ mod tests {
         let Ok(Outcome::Complete(m)) = r.insert(t0, key(1, 7), 3, 2, part("B")) else {
             panic!("not complete");
         };
-        assert_eq!(m.concat(), Bytes::from_static(b"ABC"));
+        assert_eq!(m.concat(), octets(b"ABC"));
         assert_eq!(m.parts.len(), 3);
         assert_eq!(r.held_by(&1), 0);
         assert_eq!(r.len(), 1);
@@ -849,16 +852,9 @@ mod tests {
     fn expiry_by_time() {
         let mut r = Reassembler::new(cfg(10, 1024));
         let t0 = Instant::now();
-        r.insert(t0, key(1, 1), 2, 1, Bytes::from_static(b"a"))
+        r.insert(t0, key(1, 1), 2, 1, octets(b"a")).unwrap();
+        r.insert(t0 + Duration::from_secs(5), key(1, 2), 2, 1, octets(b"b"))
             .unwrap();
-        r.insert(
-            t0 + Duration::from_secs(5),
-            key(1, 2),
-            2,
-            1,
-            Bytes::from_static(b"b"),
-        )
-        .unwrap();
         assert!(r.expire(t0 + Duration::from_secs(10)).is_empty());
         let gone = r.expire(t0 + Duration::from_secs(11));
         assert_eq!(gone.len(), 1);
@@ -872,11 +868,8 @@ mod tests {
         // A stale entry is replaced when its reference is reused.
         let later = t0 + Duration::from_secs(100);
         assert_eq!(
-            r.insert(later, key(1, 2), 2, 1, Bytes::from_static(b"new")),
-            Ok(Outcome::Incomplete {
-                received: 1,
-                total: 2
-            })
+            r.insert(later, key(1, 2), 2, 1, octets(b"new")),
+            Ok(incomplete(1, 2))
         );
         // The replaced entry's report waits for expire, charged to the peer.
         assert_eq!(r.reports_waiting(), 1);
@@ -898,11 +891,10 @@ mod tests {
         let cap = 2 * o + 10;
         let mut r = Reassembler::new(cfg(60, cap));
         let t0 = Instant::now();
-        r.insert(t0, key(1, 1), 2, 1, Bytes::from_static(b"123456"))
-            .unwrap();
+        r.insert(t0, key(1, 1), 2, 1, octets(b"123456")).unwrap();
         assert_eq!(r.held_by(&1), o + 6);
         assert_eq!(
-            r.insert(t0, key(1, 2), 2, 1, Bytes::from_static(b"12345")),
+            r.insert(t0, key(1, 2), 2, 1, octets(b"12345")),
             Err(ReassemblyError::MemoryCapExceeded {
                 held: o + 6,
                 incoming: o + 5,
@@ -910,13 +902,10 @@ mod tests {
             })
         );
         // Other peers are unaffected.
-        assert!(
-            r.insert(t0, key(2, 2), 2, 1, Bytes::from_static(b"12345"))
-                .is_ok()
-        );
+        assert!(r.insert(t0, key(2, 2), 2, 1, octets(b"12345")).is_ok());
         // A later part of a message already held costs its payload only.
         assert!(matches!(
-            r.insert(t0, key(1, 1), 2, 2, Bytes::from_static(b"7890")),
+            r.insert(t0, key(1, 1), 2, 2, octets(b"7890")),
             Ok(Outcome::Complete(_))
         ));
         // Completing frees the peer's budget.
@@ -957,27 +946,17 @@ mod tests {
         r.insert(t0, key(1, 1), 2, 1, Bytes::from(vec![1u8; 100]))
             .unwrap();
         // Another peer's old message is not touched by peer 1's inserts.
-        r.insert(t0, key(2, 1), 2, 1, Bytes::from_static(b"x"))
-            .unwrap();
+        r.insert(t0, key(2, 1), 2, 1, octets(b"x")).unwrap();
         // Still fresh: the cap holds.
         assert!(matches!(
-            r.insert(
-                t0 + Duration::from_secs(10),
-                key(1, 2),
-                2,
-                1,
-                Bytes::from_static(b"y")
-            ),
+            r.insert(t0 + Duration::from_secs(10), key(1, 2), 2, 1, octets(b"y")),
             Err(ReassemblyError::MemoryCapExceeded { .. })
         ));
         // Older than the limit: dropped, and the new message fits.
         let later = t0 + Duration::from_secs(11);
         assert_eq!(
-            r.insert(later, key(1, 2), 2, 1, Bytes::from_static(b"y")),
-            Ok(Outcome::Incomplete {
-                received: 1,
-                total: 2
-            })
+            r.insert(later, key(1, 2), 2, 1, octets(b"y")),
+            Ok(incomplete(1, 2))
         );
         assert_eq!(r.held_by(&1), 1 + o + report_overhead(&key(1, 1)));
         assert_eq!(r.len(), 2);
@@ -1002,15 +981,8 @@ mod tests {
         // expire: each insert that hits the cap drops the stale ones, keeping their reports.
         for i in 0..2000u16 {
             let now = t0 + Duration::from_secs(11 * u64::from(i));
-            let outcome = r.insert(now, key(1, i), 2, 1, Bytes::from_static(b"x"));
-            assert_eq!(
-                outcome,
-                Ok(Outcome::Incomplete {
-                    received: 1,
-                    total: 2
-                }),
-                "part {i}"
-            );
+            let outcome = r.insert(now, key(1, i), 2, 1, octets(b"x"));
+            assert_eq!(outcome, Ok(incomplete(1, 2)), "part {i}");
             assert!(r.held_by(&1) <= cap, "{} > {cap}", r.held_by(&1));
             assert!(r.reports_waiting() * report <= cap);
         }
@@ -1038,16 +1010,13 @@ mod tests {
         assert_eq!(r.reports_waiting(), 0);
         // Another peer's reports are not discarded for this one.
         let mut r = Reassembler::new(cfg(10, cap));
-        r.insert(t0, key(2, 1), 2, 1, Bytes::from_static(b"x"))
-            .unwrap();
+        r.insert(t0, key(2, 1), 2, 1, octets(b"x")).unwrap();
         let t1 = t0 + Duration::from_secs(11);
-        r.insert(t1, key(2, 1), 2, 1, Bytes::from_static(b"y"))
-            .unwrap();
+        r.insert(t1, key(2, 1), 2, 1, octets(b"y")).unwrap();
         assert_eq!(r.reports_waiting(), 1);
         for i in 0..100 {
             let now = t1 + Duration::from_secs(11 * u64::from(i));
-            r.insert(now, key(1, i), 2, 1, Bytes::from_static(b"x"))
-                .unwrap();
+            r.insert(now, key(1, i), 2, 1, octets(b"x")).unwrap();
         }
         assert!(r.expire(t1).iter().any(|g| g.key == key(2, 1)));
     }
@@ -1060,8 +1029,7 @@ mod tests {
         let part = frame.slice(100..103);
         r.insert(t0, key(1, 1), 2, 1, part.clone()).unwrap();
         drop(frame);
-        let Ok(Outcome::Complete(m)) = r.insert(t0, key(1, 1), 2, 2, Bytes::from_static(b"z"))
-        else {
+        let Ok(Outcome::Complete(m)) = r.insert(t0, key(1, 1), 2, 2, octets(b"z")) else {
             panic!("not complete");
         };
         assert_eq!(m.parts[0], part);
@@ -1101,7 +1069,7 @@ mod tests {
         else {
             panic!("not complete");
         };
-        assert_eq!(m.concat(), Bytes::from_static(b"hey"));
+        assert_eq!(m.concat(), octets(b"hey"));
         assert_eq!(r.len(), 2);
         assert_eq!(
             r.insert_short_message(
@@ -1118,10 +1086,10 @@ mod tests {
             }))
         );
         let Ok(Outcome::Complete(m)) =
-            r.insert_short_message(t0, "peer", b"1", b"2", Bytes::from_static(b"plain"), false)
+            r.insert_short_message(t0, "peer", b"1", b"2", octets(b"plain"), false)
         else {
             panic!("not complete");
         };
-        assert_eq!(m.parts, vec![Bytes::from_static(b"plain")]);
+        assert_eq!(m.parts, vec![octets(b"plain")]);
     }
 }

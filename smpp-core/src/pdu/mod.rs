@@ -204,6 +204,8 @@ pub use submit_multi::{
     DestAddressIter, DestAddresses, SubmitMulti, SubmitMultiResp, UnsuccessSme, UnsuccessSmeBuf,
     UnsuccessSmeIter, UnsuccessSmes,
 };
+#[cfg(feature = "arbitrary")]
+pub(crate) use submit_multi::{dest_address, unsuccess_sme};
 pub use valid::ValidPdu;
 
 use crate::command_id::CommandId;
@@ -235,131 +237,316 @@ pub(crate) fn tlvs_tail_requiring<'a, const N: usize>(
     Ok((&[], tlvs))
 }
 
-/// The body of a PDU, one variant per `command_id` of SMPP v3.4 and v5.0,
-/// and [`Body::Raw`] for bodies kept as octets.
-///
-/// Sections are those of SMPP v3.4 (Issue 1.2, chapter 4) for the
-/// operations it defines, and of SMPP v5.0 (chapter 4) for the broadcast
-/// operations it added.
-///
-/// Response bodies are `Option`s: `None` is a response with no body at all
-/// (`command_length` 16), as the specification asks for error responses.
-/// Header-only responses carry a [`Tlvs`] (usually empty) since v5.0 allows
-/// `congestion_state` in any response. `unbind` and `enquire_link` have no
-/// body. An error response whose body does not follow its layout, and (with
-/// [`Pdu::parse_any`]) a PDU of an unknown `command_id`, is a
-/// [`Body::Raw`].
-///
-/// A body encodes and decodes alone (the octets after the header, with
-/// the `command_id` given apart) or inside a [`Pdu`].
-///
-/// ```
-/// use smpp_core::{Body, COctet, CommandId, Pdu, QuerySm, SubmitSmResp, Tlvs};
-///
-/// let body = Body::QuerySm(QuerySm { message_id: COctet::from("12345"), ..QuerySm::default() });
-/// assert_eq!(body.command_id(), CommandId::QUERY_SM);
-///
-/// // The body alone...
-/// let mut octets = [0u8; 32];
-/// let n = body.emit(&mut octets).unwrap();
-/// assert_eq!(n, body.encoded_len());
-/// assert_eq!(Body::parse(CommandId::QUERY_SM, &octets[..n]), Ok(body));
-///
-/// // ...or in a PDU, after its header.
-/// let pdu = Pdu::new(1, body);
-/// let mut frame = [0u8; 48];
-/// let len = pdu.emit(&mut frame).unwrap();
-/// assert_eq!(len, 16 + n);
-/// let back = Pdu::parse(&frame[..len]).unwrap();
-/// assert_eq!(back.body, body);
-/// let Body::QuerySm(q) = back.body else { unreachable!() };
-/// assert_eq!(q.message_id.to_str(), Some("12345"));
-///
-/// // A response with no body, and a header-only response.
-/// let none = Body::SubmitSmResp(None::<SubmitSmResp<&[u8]>>);
-/// assert_eq!(Body::parse(CommandId::SUBMIT_SM_RESP, &[]), Ok(none));
-/// assert_eq!(none.encoded_len(), 0);
-/// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
-/// ```
-// `Deserialize` is in `crate::serde`: it checks the body as `validate` does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
-#[non_exhaustive]
-pub enum Body<B: AsRef<[u8]>> {
-    /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).
-    GenericNack(Tlvs<B>),
-    /// `bind_receiver` (v3.4 4.1.3).
-    BindReceiver(Bind<B>),
-    /// `bind_receiver_resp` (v3.4 4.1.4); `None` without body.
-    BindReceiverResp(Option<BindResp<B>>),
-    /// `bind_transmitter` (v3.4 4.1.1).
-    BindTransmitter(Bind<B>),
-    /// `bind_transmitter_resp` (v3.4 4.1.2); `None` without body.
-    BindTransmitterResp(Option<BindResp<B>>),
-    /// `query_sm` (v3.4 4.8.1).
-    QuerySm(QuerySm<B>),
-    /// `query_sm_resp` (v3.4 4.8.2); `None` without body.
-    QuerySmResp(Option<QuerySmResp<B>>),
-    /// `submit_sm` (v3.4 4.4.1).
-    SubmitSm(SubmitSm<B>),
-    /// `submit_sm_resp` (v3.4 4.4.2); `None` without body.
-    SubmitSmResp(Option<SubmitSmResp<B>>),
-    /// `deliver_sm` (v3.4 4.6.1): the body of `submit_sm`.
-    DeliverSm(DeliverSm<B>),
-    /// `deliver_sm_resp` (v3.4 4.6.2); `None` without body.
-    DeliverSmResp(Option<DeliverSmResp<B>>),
-    /// `unbind` (v3.4 4.2.1): header only.
-    Unbind,
-    /// `unbind_resp` (v3.4 4.2.2): header only, TLVs allowed (v5.0).
-    UnbindResp(Tlvs<B>),
-    /// `replace_sm` (v3.4 4.10.1).
-    ReplaceSm(ReplaceSm<B>),
-    /// `replace_sm_resp` (v3.4 4.10.2): header only, TLVs allowed (v5.0).
-    ReplaceSmResp(Tlvs<B>),
-    /// `cancel_sm` (v3.4 4.9.1).
-    CancelSm(CancelSm<B>),
-    /// `cancel_sm_resp` (v3.4 4.9.2): header only, TLVs allowed (v5.0).
-    CancelSmResp(Tlvs<B>),
-    /// `bind_transceiver` (v3.4 4.1.5).
-    BindTransceiver(Bind<B>),
-    /// `bind_transceiver_resp` (v3.4 4.1.6); `None` without body.
-    BindTransceiverResp(Option<BindResp<B>>),
-    /// `outbind` (v3.4 4.1.7).
-    Outbind(Outbind<B>),
-    /// `enquire_link` (v3.4 4.11.1): header only.
-    EnquireLink,
-    /// `enquire_link_resp` (v3.4 4.11.2): header only, TLVs allowed (v5.0).
-    EnquireLinkResp(Tlvs<B>),
-    /// `submit_multi` (v3.4 4.5.1).
-    SubmitMulti(SubmitMulti<B>),
-    /// `submit_multi_resp` (v3.4 4.5.2); `None` without body.
-    SubmitMultiResp(Option<SubmitMultiResp<B>>),
-    /// `alert_notification` (v3.4 4.12.1).
-    AlertNotification(AlertNotification<B>),
-    /// `data_sm` (v3.4 4.7.1).
-    DataSm(DataSm<B>),
-    /// `data_sm_resp` (v3.4 4.7.2); `None` without body.
-    DataSmResp(Option<DataSmResp<B>>),
-    /// `broadcast_sm` (v5.0 4.4).
-    BroadcastSm(BroadcastSm<B>),
-    /// `broadcast_sm_resp` (v5.0 4.4); `None` without body.
-    BroadcastSmResp(Option<BroadcastSmResp<B>>),
-    /// `query_broadcast_sm` (v5.0 4.6).
-    QueryBroadcastSm(QueryBroadcastSm<B>),
-    /// `query_broadcast_sm_resp` (v5.0 4.6); `None` without
-    /// body. Its mandatory TLVs are required with `command_status` 0 only.
-    QueryBroadcastSmResp(Option<QueryBroadcastSmResp<B>>),
-    /// `cancel_broadcast_sm` (v5.0 4.6).
-    CancelBroadcastSm(CancelBroadcastSm<B>),
-    /// `cancel_broadcast_sm_resp` (v5.0 4.6): header only, TLVs allowed.
-    CancelBroadcastSmResp(Tlvs<B>),
-    /// A body kept as its octets, under the `command_id` it carries: an
-    /// error response whose body does not follow its layout (v5.0
-    /// 3.2.1.3), or a PDU of an unknown `command_id` ([`Pdu::parse_any`]).
-    /// See [`RawBody`].
-    Raw(RawBody<B>),
+/// Hands the body table to the macro `$then`, after the tokens `$args`:
+/// one row per `command_id` of SMPP v3.4 and v5.0, in the order of
+/// [`Body`]'s variants. A row reads: the variant's documentation, the
+/// variant and what it holds (a body struct; `opt` and a body struct for a
+/// response body that may be absent; `Tlvs` for a header-only PDU that
+/// may carry TLVs; nothing for one without body), then its `command_id`.
+/// [`Body`], its `command_id`, parsing, `tlvs`, `map`, serde's
+/// `UncheckedBody` and `arbitrary` are derived from it.
+macro_rules! body_table {
+    ($then:ident! { $($args:tt)* }) => {
+        $then! { $($args)*
+            /// `generic_nack` (v3.4 4.3.1): header only, TLVs allowed (v5.0).
+            GenericNack(Tlvs) = GENERIC_NACK,
+            /// `bind_receiver` (v3.4 4.1.3).
+            BindReceiver(Bind) = BIND_RECEIVER,
+            /// `bind_receiver_resp` (v3.4 4.1.4); `None` without body.
+            BindReceiverResp(opt BindResp) = BIND_RECEIVER_RESP,
+            /// `bind_transmitter` (v3.4 4.1.1).
+            BindTransmitter(Bind) = BIND_TRANSMITTER,
+            /// `bind_transmitter_resp` (v3.4 4.1.2); `None` without body.
+            BindTransmitterResp(opt BindResp) = BIND_TRANSMITTER_RESP,
+            /// `query_sm` (v3.4 4.8.1).
+            QuerySm(QuerySm) = QUERY_SM,
+            /// `query_sm_resp` (v3.4 4.8.2); `None` without body.
+            QuerySmResp(opt QuerySmResp) = QUERY_SM_RESP,
+            /// `submit_sm` (v3.4 4.4.1).
+            SubmitSm(SubmitSm) = SUBMIT_SM,
+            /// `submit_sm_resp` (v3.4 4.4.2); `None` without body.
+            SubmitSmResp(opt SubmitSmResp) = SUBMIT_SM_RESP,
+            /// `deliver_sm` (v3.4 4.6.1): the body of `submit_sm`.
+            DeliverSm(DeliverSm) = DELIVER_SM,
+            /// `deliver_sm_resp` (v3.4 4.6.2); `None` without body.
+            DeliverSmResp(opt DeliverSmResp) = DELIVER_SM_RESP,
+            /// `unbind` (v3.4 4.2.1): header only.
+            Unbind = UNBIND,
+            /// `unbind_resp` (v3.4 4.2.2): header only, TLVs allowed (v5.0).
+            UnbindResp(Tlvs) = UNBIND_RESP,
+            /// `replace_sm` (v3.4 4.10.1).
+            ReplaceSm(ReplaceSm) = REPLACE_SM,
+            /// `replace_sm_resp` (v3.4 4.10.2): header only, TLVs allowed (v5.0).
+            ReplaceSmResp(Tlvs) = REPLACE_SM_RESP,
+            /// `cancel_sm` (v3.4 4.9.1).
+            CancelSm(CancelSm) = CANCEL_SM,
+            /// `cancel_sm_resp` (v3.4 4.9.2): header only, TLVs allowed (v5.0).
+            CancelSmResp(Tlvs) = CANCEL_SM_RESP,
+            /// `bind_transceiver` (v3.4 4.1.5).
+            BindTransceiver(Bind) = BIND_TRANSCEIVER,
+            /// `bind_transceiver_resp` (v3.4 4.1.6); `None` without body.
+            BindTransceiverResp(opt BindResp) = BIND_TRANSCEIVER_RESP,
+            /// `outbind` (v3.4 4.1.7).
+            Outbind(Outbind) = OUTBIND,
+            /// `enquire_link` (v3.4 4.11.1): header only.
+            EnquireLink = ENQUIRE_LINK,
+            /// `enquire_link_resp` (v3.4 4.11.2): header only, TLVs allowed (v5.0).
+            EnquireLinkResp(Tlvs) = ENQUIRE_LINK_RESP,
+            /// `submit_multi` (v3.4 4.5.1).
+            SubmitMulti(SubmitMulti) = SUBMIT_MULTI,
+            /// `submit_multi_resp` (v3.4 4.5.2); `None` without body.
+            SubmitMultiResp(opt SubmitMultiResp) = SUBMIT_MULTI_RESP,
+            /// `alert_notification` (v3.4 4.12.1).
+            AlertNotification(AlertNotification) = ALERT_NOTIFICATION,
+            /// `data_sm` (v3.4 4.7.1).
+            DataSm(DataSm) = DATA_SM,
+            /// `data_sm_resp` (v3.4 4.7.2); `None` without body.
+            DataSmResp(opt DataSmResp) = DATA_SM_RESP,
+            /// `broadcast_sm` (v5.0 4.4).
+            BroadcastSm(BroadcastSm) = BROADCAST_SM,
+            /// `broadcast_sm_resp` (v5.0 4.4); `None` without body.
+            BroadcastSmResp(opt BroadcastSmResp) = BROADCAST_SM_RESP,
+            /// `query_broadcast_sm` (v5.0 4.6).
+            QueryBroadcastSm(QueryBroadcastSm) = QUERY_BROADCAST_SM,
+            /// `query_broadcast_sm_resp` (v5.0 4.6); `None` without
+            /// body. Its mandatory TLVs are required with `command_status` 0 only.
+            QueryBroadcastSmResp(opt QueryBroadcastSmResp) = QUERY_BROADCAST_SM_RESP,
+            /// `cancel_broadcast_sm` (v5.0 4.6).
+            CancelBroadcastSm(CancelBroadcastSm) = CANCEL_BROADCAST_SM,
+            /// `cancel_broadcast_sm_resp` (v5.0 4.6): header only, TLVs allowed.
+            CancelBroadcastSmResp(Tlvs) = CANCEL_BROADCAST_SM_RESP,
+        }
+    };
 }
+
+#[cfg(feature = "arbitrary")]
+pub(crate) use body_table;
+
+/// [`Body`] and serde's `UncheckedBody`, with the variants of the rows of
+/// [`body_table!`] taken one by one: `[$meta]` are the attributes of
+/// [`Body`], `[$raw]` those of [`Body::Raw`], `[$variants]` the variants
+/// so far.
+macro_rules! body_enums {
+    ([$($meta:tt)*] [$($raw:tt)*] [$($variants:tt)*]) => {
+        $($meta)*
+        pub enum Body<B: AsRef<[u8]>> {
+            $($variants)*
+            $($raw)*
+            Raw(RawBody<B>),
+        }
+
+        /// A [`Body`] as deserialized, before [`Body::validate`] (a body
+        /// alone) or [`Pdu::validate`] (in a PDU, with its
+        /// `command_status`) accepts it: serde reads it into a [`Body`].
+        #[cfg(feature = "serde")]
+        #[derive(serde::Deserialize)]
+        #[serde(remote = "Body", bound = "B: AsRef<[u8]> + From<Vec<u8>>")]
+        pub(crate) enum UncheckedBody<B: AsRef<[u8]>> {
+            $($variants)*
+            Raw(RawBody<B>),
+        }
+    };
+    ($meta:tt $raw:tt [$($variants:tt)*] $(#[$doc:meta])* $v:ident = $id:ident, $($rest:tt)*) => {
+        body_enums!($meta $raw [$($variants)* $(#[$doc])* $v,] $($rest)*);
+    };
+    ($meta:tt $raw:tt [$($variants:tt)*]
+        $(#[$doc:meta])* $v:ident(opt $t:ident) = $id:ident, $($rest:tt)*) => {
+        body_enums!($meta $raw [$($variants)* $(#[$doc])* $v(Option<$t<B>>),] $($rest)*);
+    };
+    ($meta:tt $raw:tt [$($variants:tt)*]
+        $(#[$doc:meta])* $v:ident($t:ident) = $id:ident, $($rest:tt)*) => {
+        body_enums!($meta $raw [$($variants)* $(#[$doc])* $v($t<B>),] $($rest)*);
+    };
+}
+
+/// A body variant, as a pattern or a value: holding `$x`, unless its row
+/// says it holds nothing.
+macro_rules! variant {
+    ($v:ident, $($x:tt)*) => { Body::$v };
+    ($v:ident ($($k:ident)+), $($x:tt)*) => { Body::$v($($x)*) };
+}
+
+/// Parses the body of variant `$v` from `$body`, in a PDU with
+/// `$status`.
+macro_rules! parse_variant {
+    ($body:ident, $status:ident, $v:ident) => {{
+        empty($body)?;
+        Body::$v
+    }};
+    ($body:ident, $status:ident, QueryBroadcastSmResp (opt $t:ident)) => {
+        Body::QueryBroadcastSmResp(optional($body, |body| {
+            // The mandatory TLVs belong to a successful answer.
+            if $status.is_ok() {
+                broadcast::parse_query_broadcast_resp(body)
+            } else {
+                $t::parse(body)
+            }
+        })?)
+    };
+    ($body:ident, $status:ident, $v:ident (opt $t:ident)) => {
+        Body::$v(optional($body, $t::parse)?)
+    };
+    ($body:ident, $status:ident, $v:ident ($t:ident)) => {
+        Body::$v($t::parse($body)?)
+    };
+}
+
+/// The TLV region a variant's value `$x` holds, or `return None`.
+macro_rules! variant_tlvs {
+    ($x:ident) => {
+        return None
+    };
+    ($x:ident, Tlvs) => {
+        $x
+    };
+    ($x:ident, opt $t:ident) => {
+        match $x {
+            Some(b) => &b.tlvs,
+            None => return None,
+        }
+    };
+    ($x:ident, $t:ident) => {
+        &$x.tlvs
+    };
+}
+
+/// A variant's value `$x` with its storage converted by `$f`.
+macro_rules! map_variant {
+    ($x:ident, $f:ident, opt $t:ident) => {
+        $x.map(|b| b.map($f))
+    };
+    ($x:ident, $f:ident, $t:ident) => {
+        $x.map($f)
+    };
+}
+
+/// [`Body`] and what is derived from its rows: `command_id`, `tlvs`,
+/// `map`, the parser of each `command_id` and serde's `UncheckedBody`
+/// ([`body_enums!`]).
+macro_rules! body_items {
+    (
+        $(#[$meta:meta])* pub enum Body { $(#[$raw_doc:meta])* Raw }
+        $($(#[$doc:meta])* $v:ident $(($($k:ident)+))? = $id:ident,)+
+    ) => {
+        body_enums!([$(#[$meta])*] [$(#[$raw_doc])*] []
+            $($(#[$doc])* $v $(($($k)+))? = $id,)+);
+
+        impl<'a> Body<&'a [u8]> {
+            /// Parses a body and hands it to `wrap` in each arm, so a caller that
+            /// embeds the body (see [`Pdu::parse`]) builds its value in place
+            /// instead of moving a whole `Body` out of a temporary.
+            // Inlined into both callers so each builds its value in place; the
+            // arms call out-of-line body parsers, so the copies stay small.
+            #[allow(clippy::inline_always)]
+            #[inline(always)]
+            fn parse_with<T>(
+                command_id: CommandId,
+                command_status: CommandStatus,
+                body: &'a [u8],
+                wrap: impl FnOnce(Self) -> T,
+            ) -> Result<T, Error> {
+                match command_id {
+                    $(CommandId::$id => {
+                        Ok(wrap(parse_variant!(body, command_status, $v $(($($k)+))?)))
+                    })+
+                    _ => Err(Error::new(ErrorKind::UnknownCommandId)),
+                }
+            }
+        }
+
+        impl<B: AsRef<[u8]>> Body<B> {
+            /// The `command_id` of this body.
+            pub const fn command_id(&self) -> CommandId {
+                match self {
+                    $(variant!($v $(($($k)+))?, _) => CommandId::$id,)+
+                    Self::Raw(raw) => raw.command_id,
+                }
+            }
+
+            /// The TLV region of the body; `None` for `unbind` and `enquire_link`,
+            /// for a response without body and for a [`Body::Raw`].
+            pub const fn tlvs(&self) -> Option<&Tlvs<B>> {
+                Some(match self {
+                    $(variant!($v $(($($k)+))?, x) => variant_tlvs!(x $(, $($k)+)?),)+
+                    Self::Raw(_) => return None,
+                })
+            }
+
+            /// Converts the storage of every octet field (for example from slices of
+            /// a received frame to owned, reference-counted slices of it).
+            pub fn map<C: AsRef<[u8]>>(self, f: impl FnMut(B) -> C) -> Body<C> {
+                match self {
+                    $(variant!($v $(($($k)+))?, x) => {
+                        variant!($v $(($($k)+))?, map_variant!(x, f $(, $($k)+)?))
+                    })+
+                    Self::Raw(raw) => Body::Raw(raw.map(f)),
+                }
+            }
+        }
+
+    };
+}
+
+body_table!(body_items! {
+    /// The body of a PDU, one variant per `command_id` of SMPP v3.4 and v5.0,
+    /// and [`Body::Raw`] for bodies kept as octets.
+    ///
+    /// Sections are those of SMPP v3.4 (Issue 1.2, chapter 4) for the
+    /// operations it defines, and of SMPP v5.0 (chapter 4) for the broadcast
+    /// operations it added.
+    ///
+    /// Response bodies are `Option`s: `None` is a response with no body at all
+    /// (`command_length` 16), as the specification asks for error responses.
+    /// Header-only responses carry a [`Tlvs`] (usually empty) since v5.0 allows
+    /// `congestion_state` in any response. `unbind` and `enquire_link` have no
+    /// body. An error response whose body does not follow its layout, and (with
+    /// [`Pdu::parse_any`]) a PDU of an unknown `command_id`, is a
+    /// [`Body::Raw`].
+    ///
+    /// A body encodes and decodes alone (the octets after the header, with
+    /// the `command_id` given apart) or inside a [`Pdu`].
+    ///
+    /// ```
+    /// use smpp_core::{Body, COctet, CommandId, Pdu, QuerySm, SubmitSmResp, Tlvs};
+    ///
+    /// let body = Body::QuerySm(QuerySm { message_id: COctet::from("12345"), ..QuerySm::default() });
+    /// assert_eq!(body.command_id(), CommandId::QUERY_SM);
+    ///
+    /// // The body alone...
+    /// let mut octets = [0u8; 32];
+    /// let n = body.emit(&mut octets).unwrap();
+    /// assert_eq!(n, body.encoded_len());
+    /// assert_eq!(Body::parse(CommandId::QUERY_SM, &octets[..n]), Ok(body));
+    ///
+    /// // ...or in a PDU, after its header.
+    /// let pdu = Pdu::new(1, body);
+    /// let mut frame = [0u8; 48];
+    /// let len = pdu.emit(&mut frame).unwrap();
+    /// assert_eq!(len, 16 + n);
+    /// let back = Pdu::parse(&frame[..len]).unwrap();
+    /// assert_eq!(back.body, body);
+    /// let Body::QuerySm(q) = back.body else { unreachable!() };
+    /// assert_eq!(q.message_id.to_str(), Some("12345"));
+    ///
+    /// // A response with no body, and a header-only response.
+    /// let none = Body::SubmitSmResp(None::<SubmitSmResp<&[u8]>>);
+    /// assert_eq!(Body::parse(CommandId::SUBMIT_SM_RESP, &[]), Ok(none));
+    /// assert_eq!(none.encoded_len(), 0);
+    /// assert_eq!(Body::parse(CommandId::CANCEL_SM_RESP, &[]), Ok(Body::CancelSmResp(Tlvs::EMPTY)));
+    /// ```
+    // `Deserialize` is in `crate::serde`: it checks the body as `validate` does.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+    #[cfg_attr(feature = "serde", serde(bound(serialize = "")))]
+    #[non_exhaustive]
+    pub enum Body {
+        /// A body kept as its octets, under the `command_id` it carries: an
+        /// error response whose body does not follow its layout (v5.0
+        /// 3.2.1.3), or a PDU of an unknown `command_id` ([`Pdu::parse_any`]).
+        /// See [`RawBody`].
+        Raw
+    }
+});
 
 /// The body of an error response that does not follow its layout, kept as
 /// it is; any other failure stands.
@@ -439,235 +626,6 @@ impl<'a> Body<&'a [u8]> {
         match Self::parse_with(command_id, command_status, body, |body| body) {
             Ok(body) => Ok(body),
             Err(e) => lenient(command_id, command_status, body, e).map(Self::Raw),
-        }
-    }
-
-    /// Parses a body and hands it to `wrap` in each arm, so a caller that
-    /// embeds the body (see [`Pdu::parse`]) builds its value in place
-    /// instead of moving a whole `Body` out of a temporary.
-    // Inlined into both callers so each builds its value in place; the
-    // arms call out-of-line body parsers, so the copies stay small.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
-    fn parse_with<T>(
-        command_id: CommandId,
-        command_status: CommandStatus,
-        body: &'a [u8],
-        wrap: impl FnOnce(Self) -> T,
-    ) -> Result<T, Error> {
-        match command_id {
-            CommandId::GENERIC_NACK => Ok(wrap(Self::GenericNack(Tlvs::parse(body)?))),
-            CommandId::BIND_RECEIVER => Ok(wrap(Self::BindReceiver(Bind::parse(body)?))),
-            CommandId::BIND_RECEIVER_RESP => Ok(wrap(Self::BindReceiverResp(optional(
-                body,
-                BindResp::parse,
-            )?))),
-            CommandId::BIND_TRANSMITTER => Ok(wrap(Self::BindTransmitter(Bind::parse(body)?))),
-            CommandId::BIND_TRANSMITTER_RESP => Ok(wrap(Self::BindTransmitterResp(optional(
-                body,
-                BindResp::parse,
-            )?))),
-            CommandId::QUERY_SM => Ok(wrap(Self::QuerySm(QuerySm::parse(body)?))),
-            CommandId::QUERY_SM_RESP => {
-                Ok(wrap(Self::QuerySmResp(optional(body, QuerySmResp::parse)?)))
-            }
-            CommandId::SUBMIT_SM => Ok(wrap(Self::SubmitSm(SubmitSm::parse(body)?))),
-            CommandId::SUBMIT_SM_RESP => Ok(wrap(Self::SubmitSmResp(optional(
-                body,
-                SubmitSmResp::parse,
-            )?))),
-            CommandId::DELIVER_SM => Ok(wrap(Self::DeliverSm(DeliverSm::parse(body)?))),
-            CommandId::DELIVER_SM_RESP => Ok(wrap(Self::DeliverSmResp(optional(
-                body,
-                DeliverSmResp::parse,
-            )?))),
-            CommandId::UNBIND => {
-                empty(body)?;
-                Ok(wrap(Self::Unbind))
-            }
-            CommandId::UNBIND_RESP => Ok(wrap(Self::UnbindResp(Tlvs::parse(body)?))),
-            CommandId::REPLACE_SM => Ok(wrap(Self::ReplaceSm(ReplaceSm::parse(body)?))),
-            CommandId::REPLACE_SM_RESP => Ok(wrap(Self::ReplaceSmResp(Tlvs::parse(body)?))),
-            CommandId::CANCEL_SM => Ok(wrap(Self::CancelSm(CancelSm::parse(body)?))),
-            CommandId::CANCEL_SM_RESP => Ok(wrap(Self::CancelSmResp(Tlvs::parse(body)?))),
-            CommandId::BIND_TRANSCEIVER => Ok(wrap(Self::BindTransceiver(Bind::parse(body)?))),
-            CommandId::BIND_TRANSCEIVER_RESP => Ok(wrap(Self::BindTransceiverResp(optional(
-                body,
-                BindResp::parse,
-            )?))),
-            CommandId::OUTBIND => Ok(wrap(Self::Outbind(Outbind::parse(body)?))),
-            CommandId::ENQUIRE_LINK => {
-                empty(body)?;
-                Ok(wrap(Self::EnquireLink))
-            }
-            CommandId::ENQUIRE_LINK_RESP => Ok(wrap(Self::EnquireLinkResp(Tlvs::parse(body)?))),
-            CommandId::SUBMIT_MULTI => Ok(wrap(Self::SubmitMulti(SubmitMulti::parse(body)?))),
-            CommandId::SUBMIT_MULTI_RESP => Ok(wrap(Self::SubmitMultiResp(optional(
-                body,
-                SubmitMultiResp::parse,
-            )?))),
-            CommandId::ALERT_NOTIFICATION => Ok(wrap(Self::AlertNotification(
-                AlertNotification::parse(body)?,
-            ))),
-            CommandId::DATA_SM => Ok(wrap(Self::DataSm(DataSm::parse(body)?))),
-            CommandId::DATA_SM_RESP => {
-                Ok(wrap(Self::DataSmResp(optional(body, DataSmResp::parse)?)))
-            }
-            CommandId::BROADCAST_SM => Ok(wrap(Self::BroadcastSm(BroadcastSm::parse(body)?))),
-            CommandId::BROADCAST_SM_RESP => Ok(wrap(Self::BroadcastSmResp(optional(
-                body,
-                BroadcastSmResp::parse,
-            )?))),
-            CommandId::QUERY_BROADCAST_SM => {
-                Ok(wrap(Self::QueryBroadcastSm(QueryBroadcastSm::parse(body)?)))
-            }
-            CommandId::QUERY_BROADCAST_SM_RESP => {
-                Ok(wrap(Self::QueryBroadcastSmResp(optional(body, |body| {
-                    // The mandatory TLVs belong to a successful answer.
-                    if command_status.is_ok() {
-                        broadcast::parse_query_broadcast_resp(body)
-                    } else {
-                        QueryBroadcastSmResp::parse(body)
-                    }
-                })?)))
-            }
-            CommandId::CANCEL_BROADCAST_SM => Ok(wrap(Self::CancelBroadcastSm(
-                CancelBroadcastSm::parse(body)?,
-            ))),
-            CommandId::CANCEL_BROADCAST_SM_RESP => {
-                Ok(wrap(Self::CancelBroadcastSmResp(Tlvs::parse(body)?)))
-            }
-            _ => Err(Error::new(ErrorKind::UnknownCommandId)),
-        }
-    }
-}
-
-impl<B: AsRef<[u8]>> Body<B> {
-    /// The `command_id` of this body.
-    pub const fn command_id(&self) -> CommandId {
-        match self {
-            Self::GenericNack(_) => CommandId::GENERIC_NACK,
-            Self::BindReceiver(_) => CommandId::BIND_RECEIVER,
-            Self::BindReceiverResp(_) => CommandId::BIND_RECEIVER_RESP,
-            Self::BindTransmitter(_) => CommandId::BIND_TRANSMITTER,
-            Self::BindTransmitterResp(_) => CommandId::BIND_TRANSMITTER_RESP,
-            Self::QuerySm(_) => CommandId::QUERY_SM,
-            Self::QuerySmResp(_) => CommandId::QUERY_SM_RESP,
-            Self::SubmitSm(_) => CommandId::SUBMIT_SM,
-            Self::SubmitSmResp(_) => CommandId::SUBMIT_SM_RESP,
-            Self::DeliverSm(_) => CommandId::DELIVER_SM,
-            Self::DeliverSmResp(_) => CommandId::DELIVER_SM_RESP,
-            Self::Unbind => CommandId::UNBIND,
-            Self::UnbindResp(_) => CommandId::UNBIND_RESP,
-            Self::ReplaceSm(_) => CommandId::REPLACE_SM,
-            Self::ReplaceSmResp(_) => CommandId::REPLACE_SM_RESP,
-            Self::CancelSm(_) => CommandId::CANCEL_SM,
-            Self::CancelSmResp(_) => CommandId::CANCEL_SM_RESP,
-            Self::BindTransceiver(_) => CommandId::BIND_TRANSCEIVER,
-            Self::BindTransceiverResp(_) => CommandId::BIND_TRANSCEIVER_RESP,
-            Self::Outbind(_) => CommandId::OUTBIND,
-            Self::EnquireLink => CommandId::ENQUIRE_LINK,
-            Self::EnquireLinkResp(_) => CommandId::ENQUIRE_LINK_RESP,
-            Self::SubmitMulti(_) => CommandId::SUBMIT_MULTI,
-            Self::SubmitMultiResp(_) => CommandId::SUBMIT_MULTI_RESP,
-            Self::AlertNotification(_) => CommandId::ALERT_NOTIFICATION,
-            Self::DataSm(_) => CommandId::DATA_SM,
-            Self::DataSmResp(_) => CommandId::DATA_SM_RESP,
-            Self::BroadcastSm(_) => CommandId::BROADCAST_SM,
-            Self::BroadcastSmResp(_) => CommandId::BROADCAST_SM_RESP,
-            Self::QueryBroadcastSm(_) => CommandId::QUERY_BROADCAST_SM,
-            Self::QueryBroadcastSmResp(_) => CommandId::QUERY_BROADCAST_SM_RESP,
-            Self::CancelBroadcastSm(_) => CommandId::CANCEL_BROADCAST_SM,
-            Self::CancelBroadcastSmResp(_) => CommandId::CANCEL_BROADCAST_SM_RESP,
-            Self::Raw(raw) => raw.command_id,
-        }
-    }
-
-    /// The TLV region of the body; `None` for `unbind` and `enquire_link`,
-    /// for a response without body and for a [`Body::Raw`].
-    pub const fn tlvs(&self) -> Option<&Tlvs<B>> {
-        Some(match self {
-            Self::GenericNack(t)
-            | Self::UnbindResp(t)
-            | Self::ReplaceSmResp(t)
-            | Self::CancelSmResp(t)
-            | Self::EnquireLinkResp(t)
-            | Self::CancelBroadcastSmResp(t) => t,
-            Self::BindReceiver(b) | Self::BindTransmitter(b) | Self::BindTransceiver(b) => &b.tlvs,
-            Self::BindReceiverResp(Some(b))
-            | Self::BindTransmitterResp(Some(b))
-            | Self::BindTransceiverResp(Some(b)) => &b.tlvs,
-            Self::SubmitSm(b) | Self::DeliverSm(b) => &b.tlvs,
-            Self::SubmitSmResp(Some(b))
-            | Self::DeliverSmResp(Some(b))
-            | Self::DataSmResp(Some(b))
-            | Self::BroadcastSmResp(Some(b))
-            | Self::QueryBroadcastSmResp(Some(b)) => &b.tlvs,
-            Self::QuerySm(b) | Self::QueryBroadcastSm(b) => &b.tlvs,
-            Self::QuerySmResp(Some(b)) => &b.tlvs,
-            Self::ReplaceSm(b) => &b.tlvs,
-            Self::CancelSm(b) => &b.tlvs,
-            Self::Outbind(b) => &b.tlvs,
-            Self::SubmitMulti(b) => &b.tlvs,
-            Self::SubmitMultiResp(Some(b)) => &b.tlvs,
-            Self::AlertNotification(b) => &b.tlvs,
-            Self::DataSm(b) => &b.tlvs,
-            Self::BroadcastSm(b) => &b.tlvs,
-            Self::CancelBroadcastSm(b) => &b.tlvs,
-            Self::Unbind
-            | Self::EnquireLink
-            | Self::BindReceiverResp(None)
-            | Self::BindTransmitterResp(None)
-            | Self::BindTransceiverResp(None)
-            | Self::QuerySmResp(None)
-            | Self::SubmitSmResp(None)
-            | Self::DeliverSmResp(None)
-            | Self::DataSmResp(None)
-            | Self::BroadcastSmResp(None)
-            | Self::QueryBroadcastSmResp(None)
-            | Self::SubmitMultiResp(None)
-            | Self::Raw(_) => return None,
-        })
-    }
-
-    /// Converts the storage of every octet field (for example from slices of
-    /// a received frame to owned, reference-counted slices of it).
-    pub fn map<C: AsRef<[u8]>>(self, mut f: impl FnMut(B) -> C) -> Body<C> {
-        match self {
-            Self::GenericNack(t) => Body::GenericNack(t.map(f)),
-            Self::BindReceiver(b) => Body::BindReceiver(b.map(f)),
-            Self::BindReceiverResp(b) => Body::BindReceiverResp(b.map(|b| b.map(f))),
-            Self::BindTransmitter(b) => Body::BindTransmitter(b.map(f)),
-            Self::BindTransmitterResp(b) => Body::BindTransmitterResp(b.map(|b| b.map(f))),
-            Self::QuerySm(b) => Body::QuerySm(b.map(f)),
-            Self::QuerySmResp(b) => Body::QuerySmResp(b.map(|b| b.map(f))),
-            Self::SubmitSm(b) => Body::SubmitSm(b.map(f)),
-            Self::SubmitSmResp(b) => Body::SubmitSmResp(b.map(|b| b.map(f))),
-            Self::DeliverSm(b) => Body::DeliverSm(b.map(f)),
-            Self::DeliverSmResp(b) => Body::DeliverSmResp(b.map(|b| b.map(f))),
-            Self::Unbind => Body::Unbind,
-            Self::UnbindResp(t) => Body::UnbindResp(t.map(f)),
-            Self::ReplaceSm(b) => Body::ReplaceSm(b.map(f)),
-            Self::ReplaceSmResp(t) => Body::ReplaceSmResp(t.map(f)),
-            Self::CancelSm(b) => Body::CancelSm(b.map(f)),
-            Self::CancelSmResp(t) => Body::CancelSmResp(t.map(f)),
-            Self::BindTransceiver(b) => Body::BindTransceiver(b.map(f)),
-            Self::BindTransceiverResp(b) => Body::BindTransceiverResp(b.map(|b| b.map(f))),
-            Self::Outbind(b) => Body::Outbind(b.map(f)),
-            Self::EnquireLink => Body::EnquireLink,
-            Self::EnquireLinkResp(t) => Body::EnquireLinkResp(t.map(f)),
-            Self::SubmitMulti(b) => Body::SubmitMulti(b.map(f)),
-            Self::SubmitMultiResp(b) => Body::SubmitMultiResp(b.map(|b| b.map(f))),
-            Self::AlertNotification(b) => Body::AlertNotification(b.map(f)),
-            Self::DataSm(b) => Body::DataSm(b.map(f)),
-            Self::DataSmResp(b) => Body::DataSmResp(b.map(|b| b.map(f))),
-            Self::BroadcastSm(b) => Body::BroadcastSm(b.map(f)),
-            Self::BroadcastSmResp(b) => Body::BroadcastSmResp(b.map(|b| b.map(f))),
-            Self::QueryBroadcastSm(b) => Body::QueryBroadcastSm(b.map(f)),
-            Self::QueryBroadcastSmResp(b) => Body::QueryBroadcastSmResp(b.map(|b| b.map(&mut f))),
-            Self::CancelBroadcastSm(b) => Body::CancelBroadcastSm(b.map(f)),
-            Self::CancelBroadcastSmResp(t) => Body::CancelBroadcastSmResp(t.map(f)),
-            Self::Raw(raw) => Body::Raw(raw.map(f)),
         }
     }
 }

@@ -119,7 +119,7 @@ impl DestAddress<'_> {
     }
 }
 
-fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
+pub(crate) fn dest_address(i: &[u8]) -> Res<'_, DestAddress<'_>> {
     let (i, flag) = u8_field(i, Field::DestFlag)?;
     match flag {
         DEST_FLAG_SME_ADDRESS => {
@@ -221,7 +221,7 @@ impl UnsuccessSme<'_> {
     }
 }
 
-fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
+pub(crate) fn unsuccess_sme(i: &[u8]) -> Res<'_, UnsuccessSme<'_>> {
     let (i, ton) = u8_field(i, Field::DestAddrTon)?;
     let (i, npi) = u8_field(i, Field::DestAddrNpi)?;
     let (i, destination_addr) = DESTINATION_ADDR.read(i)?;
@@ -268,7 +268,7 @@ macro_rules! entry_list {
             /// The count field's value then that many entries. A body that
             /// ends where an entry should start is the count's fault
             /// (`TooFewEntries`); any other failure is the entry's.
-            fn parse_counted(count: u8, i: &'a [u8]) -> Res<'a, Self> {
+            pub(crate) fn parse_counted(count: u8, i: &'a [u8]) -> Res<'a, Self> {
                 if below_min(count, $min) {
                     return Err(field_err(
                         Field::$count,
@@ -309,9 +309,7 @@ macro_rules! entry_list {
             pub fn count(&self) -> u8 {
                 self.count
             }
-        }
 
-        impl<B: AsRef<[u8]>> $list<B> {
             /// The entries, in wire order.
             pub fn iter(&self) -> $iter<'_> {
                 $iter {

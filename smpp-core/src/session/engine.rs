@@ -861,11 +861,7 @@ impl<S: Storage> Session<S> {
                 BindType::Transceiver => Body::BindTransceiver(bind),
             }
         })?;
-        self.bind = Some(Control {
-            sequence_number,
-            command_id,
-            deadline: now + self.config.timers().response_timer,
-        });
+        self.bind = Some(self.control(sequence_number, command_id, now));
         Ok(sequence_number)
     }
 
@@ -1440,38 +1436,37 @@ impl<S: Storage> Session<S> {
     }
 
     fn send_enquire_link(&mut self, now: Millis) -> Result<(), SessionError> {
-        let (sequence_number, next) = self.reserve_sequence_number();
-        self.queue_reply(
-            CommandId::ENQUIRE_LINK,
-            CommandStatus::ESME_ROK,
-            sequence_number,
-            0,
-        )?;
-        self.sequence = next;
-        self.enquire_link = Some(Control {
-            sequence_number,
-            command_id: CommandId::ENQUIRE_LINK,
-            deadline: now + self.config.timers().response_timer,
-        });
+        self.enquire_link = Some(self.send_control(CommandId::ENQUIRE_LINK, now)?);
         Ok(())
     }
 
     fn start_unbind(&mut self, now: Millis, reason: CloseReason) -> Result<u32, SessionError> {
-        let (sequence_number, next) = self.reserve_sequence_number();
-        self.queue_reply(
-            CommandId::UNBIND,
-            CommandStatus::ESME_ROK,
-            sequence_number,
-            0,
-        )?;
-        self.sequence = next;
+        let unbind = self.send_control(CommandId::UNBIND, now)?;
         self.unbind_reason = reason;
-        self.unbind = Some(Control {
+        self.unbind = Some(unbind);
+        Ok(unbind.sequence_number)
+    }
+
+    /// Queues the engine's own `enquire_link` or `unbind` (a header alone).
+    fn send_control(
+        &mut self,
+        command_id: CommandId,
+        now: Millis,
+    ) -> Result<Control, SessionError> {
+        let (sequence_number, next) = self.reserve_sequence_number();
+        self.queue_reply(command_id, CommandStatus::ESME_ROK, sequence_number, 0)?;
+        self.sequence = next;
+        Ok(self.control(sequence_number, command_id, now))
+    }
+
+    /// A request of the engine's own, sent at `now`: it awaits its response
+    /// for the `response_timer`.
+    fn control(&self, sequence_number: u32, command_id: CommandId, now: Millis) -> Control {
+        Control {
             sequence_number,
-            command_id: CommandId::UNBIND,
+            command_id,
             deadline: now + self.config.timers().response_timer,
-        });
-        Ok(sequence_number)
+        }
     }
 
     fn enter_unbound(&mut self, now: Millis) {

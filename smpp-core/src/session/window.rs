@@ -268,14 +268,7 @@ impl<S: Storage> Window<S> {
     /// Removes and returns a timed-out request, the one with the earliest
     /// deadline first.
     pub fn pop_expired(&mut self) -> Option<Outstanding> {
-        let i = self
-            .slots
-            .as_slice()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.expired)
-            .min_by_key(|(_, s)| (s.entry.deadline, s.entry.sequence_number))
-            .map(|(i, _)| i)?;
+        let i = self.earliest(|s| s.expired)?;
         self.slots.swap_remove(i).map(|s| s.entry)
     }
 
@@ -289,14 +282,18 @@ impl<S: Storage> Window<S> {
     /// [`Self::pop`], with whether some of the request's octets were
     /// written, as [`Self::settle_written`] found.
     pub(crate) fn pop_settled(&mut self) -> Option<(Outstanding, bool)> {
-        let i = self
-            .slots
-            .as_slice()
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, s)| (s.entry.deadline, s.entry.sequence_number))
-            .map(|(i, _)| i)?;
+        let i = self.earliest(|_| true)?;
         self.slots.swap_remove(i).map(|s| (s.entry, s.written))
+    }
+
+    /// The index of the slot with the earliest deadline (then the lowest
+    /// `sequence_number`) among those `keep` accepts.
+    fn earliest(&self, keep: impl Fn(&Slot) -> bool) -> Option<usize> {
+        let slots = self.slots.as_slice().iter().enumerate();
+        slots
+            .filter(|(_, s)| keep(s))
+            .min_by_key(|(_, s)| (s.entry.deadline, s.entry.sequence_number))
+            .map(|(i, _)| i)
     }
 
     /// Records, for every request, whether some of its octets were written:

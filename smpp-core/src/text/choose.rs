@@ -236,9 +236,7 @@ impl<'t> Parts<'t> {
             done: false,
         }
     }
-}
 
-impl Parts<'_> {
     /// The characters at the start of `utf8` that cost one unit each and may take any of the
     /// `room` units left in a part, skipped in one go: `(units, octets)`. Characters that need
     /// a closer look (GSM escapes and unmappable characters, surrogate pairs, a carriage return

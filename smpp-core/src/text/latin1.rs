@@ -11,7 +11,7 @@
 //! # Ok::<(), smpp_core::text::TextError>(())
 //! ```
 
-use super::{OnUnmappable, TextError, push_byte, push_utf8};
+use super::{OnUnmappable, TextError, push_byte, write_utf8};
 
 fn encode_with(
     text: &str,
@@ -88,9 +88,5 @@ pub(crate) fn ascii_char(b: u8, policy: OnUnmappable) -> Result<char, TextError>
 
 /// Decodes Latin-1 into UTF-8 in `out`, returning the number of bytes written.
 pub fn latin1_to_utf8(bytes: &[u8], out: &mut [u8]) -> Result<usize, TextError> {
-    let mut pos = 0;
-    for ch in decode_latin1(bytes) {
-        push_utf8(out, &mut pos, ch)?;
-    }
-    Ok(pos)
+    write_utf8(out, decode_latin1(bytes).map(Ok))
 }

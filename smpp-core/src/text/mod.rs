@@ -364,10 +364,7 @@ pub fn decode_short_message_into<'o>(
     let Some(chars) = short_message_chars(short_message, udhi, data_coding, policy)? else {
         return Ok(None);
     };
-    let mut len = 0;
-    for ch in chars {
-        push_utf8(out, &mut len, ch?)?;
-    }
+    let len = write_utf8(out, chars)?;
     let written = out.get(..len).unwrap_or_default();
     // Only whole characters were written.
     core::str::from_utf8(written)
@@ -401,6 +398,19 @@ pub(crate) fn push_utf8(out: &mut [u8], pos: &mut usize, ch: char) -> Result<(),
     ch.encode_utf8(out.get_mut(*pos..end).ok_or(TextError::BufferTooSmall)?);
     *pos = end;
     Ok(())
+}
+
+/// Writes `chars` as UTF-8 at the start of `out`, up to the first error;
+/// the octets written.
+pub(crate) fn write_utf8(
+    out: &mut [u8],
+    chars: impl IntoIterator<Item = Result<char, TextError>>,
+) -> Result<usize, TextError> {
+    let mut pos = 0;
+    for ch in chars {
+        push_utf8(out, &mut pos, ch?)?;
+    }
+    Ok(pos)
 }
 
 /// Writes one octet at `out[*pos]` and advances `pos`.

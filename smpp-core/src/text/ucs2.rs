@@ -100,21 +100,7 @@ impl Decoder<'_> {
             None
         }
     }
-}
 
-impl Iterator for Decoder<'_> {
-    type Item = Result<char, TextError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = self.next_item()?;
-        Some(match (item, self.policy) {
-            (Err(_), OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
-            (item, _) => item,
-        })
-    }
-}
-
-impl Decoder<'_> {
     /// The next character or error, before the policy applies.
     fn next_item(&mut self) -> Option<Result<char, TextError>> {
         let Some(unit) = self.next_unit() else {
@@ -136,6 +122,18 @@ impl Decoder<'_> {
             }
             0xDC00..=0xDFFF => Err(TextError::UnpairedSurrogate(unit)),
             _ => char::from_u32(u32::from(unit)).ok_or(TextError::UnpairedSurrogate(unit)),
+        })
+    }
+}
+
+impl Iterator for Decoder<'_> {
+    type Item = Result<char, TextError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.next_item()?;
+        Some(match (item, self.policy) {
+            (Err(_), OnUnmappable::Replace) => Ok(char::REPLACEMENT_CHARACTER),
+            (item, _) => item,
         })
     }
 }
@@ -225,6 +223,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::testing::{same_output, tables_and_text};
+    use super::super::write_utf8;
     use super::*;
 
     fn encode_one_by_one(text: &str, out: &mut [u8]) -> Result<usize, TextError> {
@@ -241,11 +240,7 @@ mod tests {
         if bytes.len() % 2 == 1 {
             return Err(TextError::OddLength);
         }
-        let mut pos = 0;
-        for ch in decode(bytes) {
-            push_utf8(out, &mut pos, ch?)?;
-        }
-        Ok(pos)
+        write_utf8(out, decode(bytes))
     }
 
     fn utf16be() -> impl Strategy<Value = Vec<u8>> {
@@ -299,13 +294,7 @@ mod tests {
             same_output(
                 [full, full / 2, full.saturating_sub(room), room],
                 |out| decode_to_utf8_with(&bytes, OnUnmappable::Replace, out),
-                |out| {
-                    let mut pos = 0;
-                    for ch in replaced.chars() {
-                        push_utf8(out, &mut pos, ch)?;
-                    }
-                    Ok(pos)
-                },
+                |out| write_utf8(out, replaced.chars().map(Ok)),
             )?;
         }
 

@@ -168,46 +168,31 @@ impl<'a> Ie<'a> {
             iei,
             len: u8::try_from(data.len()).unwrap_or(u8::MAX),
         };
-        Ok(match iei {
-            IEI_CONCAT_8 => match *data {
-                [reference, total, seq] => Self::Concat8 {
-                    reference,
-                    total,
-                    seq,
-                },
-                _ => return Err(bad()),
+        Ok(match (iei, data) {
+            (IEI_CONCAT_8, &[reference, total, seq]) => Self::Concat8 {
+                reference,
+                total,
+                seq,
             },
-            IEI_CONCAT_16 => match *data {
-                [r0, r1, total, seq] => Self::Concat16 {
-                    reference: u16::from_be_bytes([r0, r1]),
-                    total,
-                    seq,
-                },
-                _ => return Err(bad()),
+            (IEI_CONCAT_16, &[r0, r1, total, seq]) => Self::Concat16 {
+                reference: u16::from_be_bytes([r0, r1]),
+                total,
+                seq,
             },
-            IEI_PORT_8 => match *data {
-                [dest, src] => Self::Port8 { dest, src },
-                _ => return Err(bad()),
+            (IEI_PORT_8, &[dest, src]) => Self::Port8 { dest, src },
+            (IEI_PORT_16, &[d0, d1, s0, s1]) => Self::Port16 {
+                dest: u16::from_be_bytes([d0, d1]),
+                src: u16::from_be_bytes([s0, s1]),
             },
-            IEI_PORT_16 => match *data {
-                [d0, d1, s0, s1] => Self::Port16 {
-                    dest: u16::from_be_bytes([d0, d1]),
-                    src: u16::from_be_bytes([s0, s1]),
-                },
-                _ => return Err(bad()),
-            },
-            IEI_SPECIAL_SMS => match *data {
-                [indication, count] => Self::SpecialSms { indication, count },
-                _ => return Err(bad()),
-            },
-            IEI_SINGLE_SHIFT => match *data {
-                [id] => Self::SingleShift(id),
-                _ => return Err(bad()),
-            },
-            IEI_LOCKING_SHIFT => match *data {
-                [id] => Self::LockingShift(id),
-                _ => return Err(bad()),
-            },
+            (IEI_SPECIAL_SMS, &[indication, count]) => Self::SpecialSms { indication, count },
+            (IEI_SINGLE_SHIFT, &[id]) => Self::SingleShift(id),
+            (IEI_LOCKING_SHIFT, &[id]) => Self::LockingShift(id),
+            // A known element of another length.
+            (
+                IEI_CONCAT_8 | IEI_CONCAT_16 | IEI_PORT_8 | IEI_PORT_16 | IEI_SPECIAL_SMS
+                | IEI_SINGLE_SHIFT | IEI_LOCKING_SHIFT,
+                _,
+            ) => return Err(bad()),
             _ => Self::Other { iei, data },
         })
     }
@@ -247,44 +232,36 @@ impl<'a> Ie<'a> {
         let len = self.encoded_len();
         let dst = out.get_mut(..len).ok_or(UdhError::BufferTooSmall)?;
         let data_len = u8::try_from(self.data_len()).map_err(|_| UdhError::BufferTooSmall)?;
-        let mut tmp = [0u8; 4];
-        let data: &[u8] = match *self {
+        // The data of a known element, in its first `data_len` octets.
+        let known = match *self {
             Self::Concat8 {
                 reference,
                 total,
                 seq,
-            } => {
-                tmp[..3].copy_from_slice(&[reference, total, seq]);
-                &tmp[..3]
-            }
+            } => [reference, total, seq, 0],
             Self::Concat16 {
                 reference,
                 total,
                 seq,
             } => {
                 let [r0, r1] = reference.to_be_bytes();
-                tmp = [r0, r1, total, seq];
-                &tmp
+                [r0, r1, total, seq]
             }
             Self::Port8 { dest, src }
             | Self::SpecialSms {
                 indication: dest,
                 count: src,
-            } => {
-                tmp[..2].copy_from_slice(&[dest, src]);
-                &tmp[..2]
-            }
+            } => [dest, src, 0, 0],
             Self::Port16 { dest, src } => {
-                let [d0, d1] = dest.to_be_bytes();
-                let [s0, s1] = src.to_be_bytes();
-                tmp = [d0, d1, s0, s1];
-                &tmp
+                let ([d0, d1], [s0, s1]) = (dest.to_be_bytes(), src.to_be_bytes());
+                [d0, d1, s0, s1]
             }
-            Self::SingleShift(id) | Self::LockingShift(id) => {
-                tmp[0] = id;
-                &tmp[..1]
-            }
+            Self::SingleShift(id) | Self::LockingShift(id) => [id, 0, 0, 0],
+            Self::Other { .. } => [0; 4],
+        };
+        let data = match self {
             Self::Other { data, .. } => data,
+            _ => known.get(..usize::from(data_len)).unwrap_or_default(),
         };
         let (head, body) = dst.split_at_mut(2);
         head.copy_from_slice(&[self.iei(), data_len]);

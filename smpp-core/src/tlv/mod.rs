@@ -75,9 +75,7 @@ impl LenRule {
             Self::Either(a, b) => len == a as usize || len == b as usize,
         }
     }
-}
 
-impl LenRule {
     const fn same(self, other: Self) -> bool {
         match (self, other) {
             (Self::Exact(a), Self::Exact(b)) => a == b,

@@ -1254,14 +1254,11 @@ impl<S: Transport> Client<S> {
                     }
                     self.bind_status = Some(command_status);
                 }
-                Event::IncomingRequest { .. } => {
+                Event::IncomingRequest { .. } | Event::AlertNotification { .. } => {
+                    // An alert_notification has no response.
+                    let needs_answer = matches!(event, Event::IncomingRequest { .. });
                     if let Some(pdu) = pdu.take() {
-                        self.take_in(pdu, true);
-                    }
-                }
-                Event::AlertNotification { .. } => {
-                    if let Some(pdu) = pdu.take() {
-                        self.take_in(pdu, false);
+                        self.take_in(pdu, needs_answer);
                     }
                 }
                 Event::Response { request, .. } => {
