@@ -132,11 +132,18 @@ macro_rules! newtype {
 ///   `DESTINATION` being the entries between `source_addr` and `esm_class`.
 ///
 /// The constants of [`crate::fields`] it names must be in scope.
+///
+/// After the struct, `fields NAME` names the hidden exported macro that
+/// hands the fields to another crate's macro: `NAME!(then! { args })` is
+/// `then! { args { ... } }`, one `kind name,` per field in wire order
+/// (`cstr`, `int name: Type`, `short_message`, `list`, `tlvs`), from which
+/// the smpp-std builders take their setters.
 macro_rules! body_struct {
-    ($(#[$meta:meta])* pub struct $ty:ident { $($entries:tt)* }) => {
-        body_struct!(@next [[$(#[$meta])*] $ty] [] [] $($entries)*);
+    ($(#[$meta:meta])* pub struct $ty:ident { $($entries:tt)* } fields $hook:ident) => {
+        body_struct!(@next [[] [[$(#[$meta])*] $ty $hook]] [] [] $($entries)*);
     };
-    (@next [[$($attr:tt)*] $ty:ident] [$($field:tt)*] [$($codec:tt)*]) => {
+    (@next [[$($list:tt)*] [[$($attr:tt)*] $ty:ident $hook:ident]]
+        [$($field:tt)*] [$($codec:tt)*]) => {
         $($attr)*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -148,6 +155,20 @@ macro_rules! body_struct {
         pub struct $ty<B: AsRef<[u8]>> { $($field)* }
 
         body_codec!($ty: $($codec)*);
+        body_struct!(@hook [$] $ty $hook $($list)*);
+    };
+    (@hook [$d:tt] $ty:ident $hook:ident $($list:tt)*) => {
+        #[doc = concat!(
+            "Hands the fields of `", stringify!($ty),
+            "` to the macro `$then`, after the tokens `$args` (see `body_struct!`)."
+        )]
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! $hook {
+            ($d then:ident! { $d($d args:tt)* }) => {
+                $d then! { $d($d args)* { $($list)* } }
+            };
+        }
     };
     (@next $head:tt $fields:tt $codec:tt submit { $($destination:tt)* }, $($rest:tt)*) => {
         body_struct!(@next $head $fields $codec
@@ -173,9 +194,9 @@ macro_rules! body_struct {
             $($rest)*
         );
     };
-    (@next $head:tt [$($field:tt)*] [$($codec:tt)*] service_type, $($rest:tt)*) => {
+    (@next [[$($list:tt)*] $h:tt] [$($field:tt)*] [$($codec:tt)*] service_type, $($rest:tt)*) => {
         const _: () = assert!(SERVICE_TYPE.max == 6, "`service_type` is documented with max 6");
-        body_struct!(@next $head [$($field)*
+        body_struct!(@next [[$($list)* cstr service_type,] $h] [$($field)*
             /// `service_type` (max 6).
             pub service_type: $crate::types::COctet<B>,
         ] [$($codec)* cstr[service_type = SERVICE_TYPE],] $($rest)*);
@@ -203,21 +224,22 @@ macro_rules! body_struct {
             $($rest)*
         );
     };
-    (@next $head:tt [$($field:tt)*] [$($codec:tt)*] short_message, $($rest:tt)*) => {
-        body_struct!(@next $head [$($field)*
+    (@next [[$($list:tt)*] $h:tt] [$($field:tt)*] [$($codec:tt)*] short_message, $($rest:tt)*) => {
+        body_struct!(@next [[$($list)* short_message short_message,] $h] [$($field)*
             /// `short_message` (0-255 octets; its length is `sm_length`).
             #[cfg_attr(feature = "serde", serde(with = "crate::serde::octets"))]
             pub short_message: B,
         ] [$($codec)* short_message[short_message],] $($rest)*);
     };
-    (@next $head:tt [$($field:tt)*] [$($codec:tt)*]
+    (@next [[$($list:tt)*] $h:tt] [$($field:tt)*] [$($codec:tt)*]
         $(#[$fmeta:meta])+ tlvs $(($required:ident))?, $($rest:tt)*) => {
-        body_struct!(@next $head [$($field)* $(#[$fmeta])+ pub tlvs: $crate::tlv::Tlvs<B>,]
+        body_struct!(@next [[$($list)* tlvs tlvs,] $h]
+            [$($field)* $(#[$fmeta])+ pub tlvs: $crate::tlv::Tlvs<B>,]
             [$($codec)* tlvs[tlvs $(= $required)?],] $($rest)*);
     };
-    (@next $head:tt [$($field:tt)*] [$($codec:tt)*]
+    (@next [[$($list:tt)*] $h:tt] [$($field:tt)*] [$($codec:tt)*]
         $(#[$fmeta:meta])+ $name:ident: $fty:ty = $kind:ident($arg:ident), $($rest:tt)*) => {
-        body_struct!(@next $head [$($field)* $(#[$fmeta])+ pub $name: $fty,]
+        body_struct!(@next [[$($list)* $kind $name,] $h] [$($field)* $(#[$fmeta])+ pub $name: $fty,]
             [$($codec)* $kind[$name = $arg],] $($rest)*);
     };
     (@next $head:tt $fields:tt $codec:tt int { $($ints:tt)* }, $($rest:tt)*) => {
@@ -236,14 +258,15 @@ macro_rules! body_struct {
             esme_addr_npi = EsmeAddrNpi, esme_addr] $address $($rest)*);
     };
     // The `_ton`, `_npi` and address fields of an address.
-    (@address $head:tt [$($field:tt)*] [$($codec:tt)*]
+    (@address [[$($list:tt)*] $h:tt] [$($field:tt)*] [$($codec:tt)*]
         [$ton:ident = $ton_field:ident, $npi:ident = $npi_field:ident, $addr:ident]
         ($max:literal = $c:ident $(, $note:literal)?) $($rest:tt)*) => {
         // The maximum in the doc is the one the field's constant enforces.
         const _: () = assert!($max == $c.max, concat!(
             "`", stringify!($addr), "` is documented with a maximum other than ", stringify!($c), "'s"
         ));
-        body_struct!(@next $head [$($field)*
+        body_struct!(@next [[$($list)* int $ton: $crate::values::Ton, int $npi: $crate::values::Npi,
+            cstr $addr,] $h] [$($field)*
             #[doc = concat!("`", stringify!($ton), "`.")]
             pub $ton: $crate::values::Ton,
             #[doc = concat!("`", stringify!($npi), "`.")]
@@ -256,9 +279,10 @@ macro_rules! body_struct {
     (@int $head:tt $fields:tt [$($codec:tt)*] [$(($name:ident $f:ident))+] [] $($rest:tt)*) => {
         body_struct!(@next $head $fields [$($codec)* int[$($name = $f),+],] $($rest)*);
     };
-    (@int $head:tt [$($field:tt)*] $codec:tt [$($ints:tt)*]
+    (@int [[$($list:tt)*] $h:tt] [$($field:tt)*] $codec:tt [$($ints:tt)*]
         [$(#[$fmeta:meta])+ $name:ident: $fty:ty = $f:ident $(, $($more:tt)*)?] $($rest:tt)*) => {
-        body_struct!(@int $head [$($field)* $(#[$fmeta])+ pub $name: $fty,] $codec
+        body_struct!(@int [[$($list)* int $name: $fty,] $h]
+            [$($field)* $(#[$fmeta])+ pub $name: $fty,] $codec
             [$($ints)* ($name $f)] [$($($more)*)?] $($rest)*);
     };
     (@int $head:tt $fields:tt $codec:tt $ints:tt [$name:ident: $($more:tt)*] $($rest:tt)*) => {

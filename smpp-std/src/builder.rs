@@ -169,7 +169,6 @@ fn finish(pdu: Pdu) -> Result<ValidPdu, Error> {
 
 /// Wraps a body struct in the [`Body`] variant of a command.
 trait IntoBody: Sized {
-    fn set_tlvs(&mut self, tlvs: Tlvs);
     fn into_body(self, id: CommandId) -> Body;
     /// Fills the entry lists a body has.
     fn apply_extra(&mut self, _extra: &Extra) -> Result<(), Error> {
@@ -180,9 +179,6 @@ trait IntoBody: Sized {
 macro_rules! into_body {
     ($ty:ty $(; extra $extra:path)?, $default:ident => $dv:expr $(, $id:ident => $v:expr)*) => {
         impl IntoBody for $ty {
-            fn set_tlvs(&mut self, tlvs: Tlvs) {
-                self.tlvs = tlvs;
-            }
             $(fn apply_extra(&mut self, extra: &Extra) -> Result<(), Error> {
                 $extra(self, extra)
             })?
@@ -387,18 +383,47 @@ macro_rules! header_setters {
     };
 }
 
-/// Defines a builder over a body struct.
+/// The setter of a body field of this kind, if it has one (the TLVs and the
+/// entry lists have setters of their own).
+/// An `int` field's type is named as the core's body names it, so it must
+/// be in scope here.
+macro_rules! field_setter {
+    (cstr $field:ident) => {
+        #[doc = concat!("Sets `", stringify!($field), "` (C-Octet String; the NUL is added on the wire).")]
+        pub fn $field(mut self, value: impl IntoOctets) -> Self {
+            self.body.$field = smpp_core::COctet::new(value.into_octets());
+            self
+        }
+    };
+    (int $field:ident: $ty:ty) => {
+        #[doc = concat!("Sets `", stringify!($field), "`.")]
+        pub fn $field(mut self, value: $ty) -> Self {
+            self.body.$field = value;
+            self
+        }
+    };
+    (short_message $field:ident) => {
+        #[doc = concat!("Sets `", stringify!($field), "` (octets; `sm_length` is computed).")]
+        pub fn $field(mut self, value: impl IntoOctets) -> Self {
+            self.body.$field = value.into_octets();
+            self
+        }
+    };
+    ($kind:ident $field:ident) => {};
+}
+
+/// Defines a builder over a body struct, with a `field_setter!` for each
+/// field that the body's field macro in the core hands over after the
+/// other tokens (in wire order).
 macro_rules! builder {
     (
         $(#[$meta:meta])*
         $name:ident($body:ty) {
             $( $(#[$cmeta:meta])* $ctor:ident => $cid:ident ),+ $(,)?
         }
-        defaults { $($dfield:ident : $dvalue:expr),* $(,)? }
-        cstr { $($cfield:ident),* $(,)? }
-        value { $($vfield:ident : $vty:ty),* $(,)? }
-        octets { $($ofield:ident),* $(,)? }
-        $($typed:ident)?
+        $(defaults { $($dfield:ident : $dvalue:expr),* $(,)? })?
+        $(with $typed:ident)?
+        { $($kind:ident $field:ident $(: $fty:ty)?,)* }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug)]
@@ -417,7 +442,7 @@ macro_rules! builder {
             fn default_body() -> $body {
                 #[allow(unused_mut)]
                 let mut body = <$body>::default();
-                $( body.$dfield = $dvalue; )*
+                $($( body.$dfield = $dvalue; )*)?
                 body
             }
 
@@ -439,29 +464,7 @@ macro_rules! builder {
 
             header_setters!("Sets `command_status` (0 in requests).");
 
-            $(
-                #[doc = concat!("Sets `", stringify!($cfield), "` (C-Octet String; the NUL is added on the wire).")]
-                pub fn $cfield(mut self, value: impl IntoOctets) -> Self {
-                    self.body.$cfield = smpp_core::COctet::new(value.into_octets());
-                    self
-                }
-            )*
-
-            $(
-                #[doc = concat!("Sets `", stringify!($vfield), "`.")]
-                pub fn $vfield(mut self, value: $vty) -> Self {
-                    self.body.$vfield = value;
-                    self
-                }
-            )*
-
-            $(
-                #[doc = concat!("Sets `", stringify!($ofield), "` (octets; `sm_length` is computed).")]
-                pub fn $ofield(mut self, value: impl IntoOctets) -> Self {
-                    self.body.$ofield = value.into_octets();
-                    self
-                }
-            )*
+            $( field_setter!($kind $field $(: $fty)?); )*
 
             raw_tlv_setters!();
             $( $typed!(); )?
@@ -479,7 +482,7 @@ macro_rules! builder {
                 if let Some(e) = error {
                     return Err(in_pdu(e));
                 }
-                body.set_tlvs(owned_tlvs(tlvs).map_err(in_pdu)?);
+                body.tlvs = owned_tlvs(tlvs).map_err(in_pdu)?;
                 body.apply_extra(&extra).map_err(in_pdu)?;
                 let pdu = smpp_core::Pdu::new(sequence_number, body.into_body(command_id))
                     .with_status(command_status);
@@ -538,7 +541,7 @@ fn unsuccess_sme(body: &mut SubmitMultiResp, extra: &Extra) -> Result<(), Error>
     Ok(())
 }
 
-builder! {
+smpp_core::__bind_fields!(builder! {
     /// Builds `bind_transmitter`, `bind_receiver` or `bind_transceiver`
     /// (`interface_version` defaults to 0x34).
     BindBuilder(Bind) {
@@ -550,12 +553,9 @@ builder! {
         transceiver => BIND_TRANSCEIVER,
     }
     defaults { interface_version: InterfaceVersion::V34 }
-    cstr { system_id, password, system_type, address_range }
-    value { interface_version: InterfaceVersion, addr_ton: Ton, addr_npi: Npi }
-    octets {}
-}
+});
 
-builder! {
+smpp_core::__bind_resp_fields!(builder! {
     /// Builds the bind responses (with a body; for an error response without
     /// body use [`crate::reply_pdu`]).
     BindRespBuilder(BindResp) {
@@ -566,58 +566,31 @@ builder! {
         /// A `bind_transceiver_resp`.
         transceiver_resp => BIND_TRANSCEIVER_RESP,
     }
-    defaults {}
-    cstr { system_id }
-    value {}
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__outbind_fields!(builder! {
     /// Builds `outbind`.
     OutbindBuilder(Outbind) {
         /// An `outbind`.
         new => OUTBIND,
     }
-    defaults {}
-    cstr { system_id, password }
-    value {}
-    octets {}
-}
+});
 
-/// Defines a builder for the `submit_sm` body layout.
-macro_rules! sm_builder {
-    ($(#[$meta:meta])* $name:ident { $($ctors:tt)* }) => {
-        builder! {
-            $(#[$meta])*
-            $name(SubmitSm) { $($ctors)* }
-            defaults {}
-            cstr { service_type, source_addr, destination_addr, schedule_delivery_time, validity_period }
-            value {
-                source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi,
-                esm_class: EsmClass, protocol_id: u8, priority_flag: PriorityFlag,
-                registered_delivery: RegisteredDelivery, replace_if_present_flag: ReplaceIfPresentFlag,
-                data_coding: DataCoding, sm_default_msg_id: u8,
-            }
-            octets { short_message }
-            typed_tlv_setters
-        }
-    };
-}
-
-sm_builder! {
+smpp_core::__submit_sm_fields!(builder! {
     /// Builds `submit_sm` (or, with [`SubmitSmBuilder::deliver_sm`], a
     /// `deliver_sm`: one body layout).
-    SubmitSmBuilder {
+    SubmitSmBuilder(SubmitSm) {
         /// A `submit_sm`.
         new => SUBMIT_SM,
         /// A `deliver_sm` (MC to ESME, delivery receipts); the same as
         /// [`DeliverSmBuilder::new`].
         deliver_sm => DELIVER_SM,
     }
-}
+    with typed_tlv_setters
+});
 
-sm_builder! {
+smpp_core::__submit_sm_fields!(builder! {
     /// Builds `deliver_sm` (MC to ESME: mobile originated messages and
     /// delivery receipts).
     ///
@@ -628,13 +601,14 @@ sm_builder! {
     /// let deliver = DeliverSmBuilder::new(8).short_message("hi").build().unwrap();
     /// assert_eq!(deliver.command_id(), CommandId::DELIVER_SM);
     /// ```
-    DeliverSmBuilder {
+    DeliverSmBuilder(SubmitSm) {
         /// A `deliver_sm`.
         new => DELIVER_SM,
     }
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__submit_sm_resp_fields!(builder! {
     /// Builds the responses that carry a `message_id` and TLVs:
     /// `submit_sm_resp`, `deliver_sm_resp`, `data_sm_resp`,
     /// `broadcast_sm_resp`, `query_broadcast_sm_resp`. For an error response
@@ -652,47 +626,27 @@ builder! {
         /// `broadcast_area_identifier` and `broadcast_area_success` TLVs).
         query_broadcast_sm_resp => QUERY_BROADCAST_SM_RESP,
     }
-    defaults {}
-    cstr { message_id }
-    value {}
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__data_sm_fields!(builder! {
     /// Builds `data_sm`.
     DataSmBuilder(DataSm) {
         /// A `data_sm`.
         new => DATA_SM,
     }
-    defaults {}
-    cstr { service_type, source_addr, destination_addr }
-    value {
-        source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi,
-        esm_class: EsmClass, registered_delivery: RegisteredDelivery, data_coding: DataCoding,
-    }
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__submit_multi_fields!(builder! {
     /// Builds `submit_multi`; add destinations with
     /// [`SubmitMultiBuilder::dest_sme`] and [`SubmitMultiBuilder::dest_dl`].
     SubmitMultiBuilder(SubmitMulti) {
         /// A `submit_multi`.
         new => SUBMIT_MULTI,
     }
-    defaults {}
-    cstr { service_type, source_addr, schedule_delivery_time, validity_period }
-    value {
-        source_addr_ton: Ton, source_addr_npi: Npi,
-        esm_class: EsmClass, protocol_id: u8, priority_flag: PriorityFlag,
-        registered_delivery: RegisteredDelivery, replace_if_present_flag: ReplaceIfPresentFlag,
-        data_coding: DataCoding, sm_default_msg_id: u8,
-    }
-    octets { short_message }
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
 impl SubmitMultiBuilder {
     /// Adds an SME address destination (`dest_flag` 1).
@@ -718,19 +672,15 @@ impl SubmitMultiBuilder {
     }
 }
 
-builder! {
+smpp_core::__submit_multi_resp_fields!(builder! {
     /// Builds `submit_multi_resp`; add failed destinations with
     /// [`SubmitMultiRespBuilder::unsuccess`].
     SubmitMultiRespBuilder(SubmitMultiResp) {
         /// A `submit_multi_resp`.
         new => SUBMIT_MULTI_RESP,
     }
-    defaults {}
-    cstr { message_id }
-    value {}
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
 impl SubmitMultiRespBuilder {
     /// Adds an `unsuccess_sme` entry.
@@ -748,7 +698,7 @@ impl SubmitMultiRespBuilder {
     }
 }
 
-builder! {
+smpp_core::__query_sm_fields!(builder! {
     /// Builds `query_sm` or `query_broadcast_sm` (one body layout).
     QuerySmBuilder(QuerySm) {
         /// A `query_sm`.
@@ -756,54 +706,35 @@ builder! {
         /// A `query_broadcast_sm`.
         query_broadcast_sm => QUERY_BROADCAST_SM,
     }
-    defaults {}
-    cstr { message_id, source_addr }
-    value { source_addr_ton: Ton, source_addr_npi: Npi }
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__query_sm_resp_fields!(builder! {
     /// Builds `query_sm_resp`.
     QuerySmRespBuilder(QuerySmResp) {
         /// A `query_sm_resp`.
         new => QUERY_SM_RESP,
     }
-    defaults {}
-    cstr { message_id, final_date }
-    value { message_state: MessageState, error_code: u8 }
-    octets {}
-}
+});
 
-builder! {
+smpp_core::__cancel_sm_fields!(builder! {
     /// Builds `cancel_sm`.
     CancelSmBuilder(CancelSm) {
         /// A `cancel_sm`.
         new => CANCEL_SM,
     }
-    defaults {}
-    cstr { service_type, message_id, source_addr, destination_addr }
-    value { source_addr_ton: Ton, source_addr_npi: Npi, dest_addr_ton: Ton, dest_addr_npi: Npi }
-    octets {}
-}
+});
 
-builder! {
+smpp_core::__replace_sm_fields!(builder! {
     /// Builds `replace_sm`.
     ReplaceSmBuilder(ReplaceSm) {
         /// A `replace_sm`.
         new => REPLACE_SM,
     }
-    defaults {}
-    cstr { message_id, source_addr, schedule_delivery_time, validity_period }
-    value {
-        source_addr_ton: Ton, source_addr_npi: Npi, registered_delivery: RegisteredDelivery,
-        sm_default_msg_id: u8,
-    }
-    octets { short_message }
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__broadcast_sm_fields!(builder! {
     /// Builds `broadcast_sm` (v5.0); it needs the `broadcast_area_identifier`,
     /// `broadcast_content_type`, `broadcast_rep_num` and
     /// `broadcast_frequency_interval` TLVs.
@@ -811,42 +742,26 @@ builder! {
         /// A `broadcast_sm`.
         new => BROADCAST_SM,
     }
-    defaults {}
-    cstr { service_type, source_addr, message_id, schedule_delivery_time, validity_period }
-    value {
-        source_addr_ton: Ton, source_addr_npi: Npi, priority_flag: PriorityFlag,
-        replace_if_present_flag: ReplaceIfPresentFlag, data_coding: DataCoding,
-        sm_default_msg_id: u8,
-    }
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__cancel_broadcast_sm_fields!(builder! {
     /// Builds `cancel_broadcast_sm` (v5.0).
     CancelBroadcastSmBuilder(CancelBroadcastSm) {
         /// A `cancel_broadcast_sm`.
         new => CANCEL_BROADCAST_SM,
     }
-    defaults {}
-    cstr { service_type, message_id, source_addr }
-    value { source_addr_ton: Ton, source_addr_npi: Npi }
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
-builder! {
+smpp_core::__alert_notification_fields!(builder! {
     /// Builds `alert_notification`.
     AlertNotificationBuilder(AlertNotification) {
         /// An `alert_notification`.
         new => ALERT_NOTIFICATION,
     }
-    defaults {}
-    cstr { source_addr, esme_addr }
-    value { source_addr_ton: Ton, source_addr_npi: Npi, esme_addr_ton: Ton, esme_addr_npi: Npi }
-    octets {}
-    typed_tlv_setters
-}
+    with typed_tlv_setters
+});
 
 /// The constructors of [`HeaderOnlyBuilder`], one a command: `name =>
 /// COMMAND_ID` makes `name(sequence_number)`.

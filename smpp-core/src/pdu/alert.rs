@@ -42,4 +42,5 @@ body_struct! {
         /// TLVs (`ms_availability_status`).
         tlvs,
     }
+    fields __alert_notification_fields
 }

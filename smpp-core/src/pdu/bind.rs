@@ -58,6 +58,7 @@ body_struct! {
         /// TLVs: none are defined for binds; unknown ones are kept.
         tlvs,
     }
+    fields __bind_fields
 }
 
 body_struct! {
@@ -103,6 +104,7 @@ body_struct! {
         /// TLVs, usually `sc_interface_version`.
         tlvs,
     }
+    fields __bind_resp_fields
 }
 
 body_struct! {
@@ -136,4 +138,5 @@ body_struct! {
         /// TLVs: none are defined; unknown ones are kept.
         tlvs,
     }
+    fields __outbind_fields
 }

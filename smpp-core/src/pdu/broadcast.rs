@@ -190,6 +190,7 @@ body_struct! {
         /// TLVs, the mandatory broadcast ones among them.
         tlvs(BROADCAST_SM_MANDATORY_TLVS),
     }
+    fields __broadcast_sm_fields
 }
 
 body_struct! {
@@ -221,4 +222,5 @@ body_struct! {
         /// TLVs (`broadcast_content_type`, `user_message_reference`).
         tlvs,
     }
+    fields __cancel_broadcast_sm_fields
 }

@@ -45,6 +45,7 @@ body_struct! {
         /// TLVs: none are defined; unknown ones are kept.
         tlvs,
     }
+    fields __cancel_sm_fields
 }
 
 body_struct! {
@@ -90,4 +91,5 @@ body_struct! {
         /// TLVs (`message_payload` in v5.0).
         tlvs,
     }
+    fields __replace_sm_fields
 }

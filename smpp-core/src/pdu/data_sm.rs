@@ -47,4 +47,5 @@ body_struct! {
         /// The TLVs, `message_payload` among them.
         tlvs,
     }
+    fields __data_sm_fields
 }

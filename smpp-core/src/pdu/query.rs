@@ -38,6 +38,7 @@ body_struct! {
         /// TLVs: none are defined; unknown ones are kept.
         tlvs,
     }
+    fields __query_sm_fields
 }
 
 body_struct! {
@@ -81,4 +82,5 @@ body_struct! {
         /// TLVs (`congestion_state` in v5.0).
         tlvs,
     }
+    fields __query_sm_resp_fields
 }

@@ -48,6 +48,7 @@ body_struct! {
             destination_addr(21 = DESTINATION_ADDR),
         },
     }
+    fields __submit_sm_fields
 }
 
 /// `deliver_sm` (SMPP v3.4 4.6.1, v5.0 4.3.1.1) has the same body as
@@ -131,6 +132,7 @@ body_struct! {
         /// details in `data_sm_resp`).
         tlvs,
     }
+    fields __submit_sm_resp_fields
 }
 
 /// `deliver_sm_resp` (SMPP v3.4 4.6.2, v5.0 4.3.1.2) has the body of

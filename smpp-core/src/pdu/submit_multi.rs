@@ -497,6 +497,7 @@ body_struct! {
             dest_address: DestAddresses<B> = list(DestAddresses),
         },
     }
+    fields __submit_multi_fields
 }
 
 body_struct! {
@@ -530,6 +531,7 @@ body_struct! {
         /// TLVs (v5.0 response TLVs).
         tlvs,
     }
+    fields __submit_multi_resp_fields
 }
 
 #[cfg(test)]
