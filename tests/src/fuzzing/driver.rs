@@ -438,14 +438,10 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
             }
             Op::Take(n) => {
                 if let Some(incoming) = &mut incoming {
-                    for _ in 0..*n % 8 {
-                        match incoming.try_recv() {
-                            Some(request) => {
-                                app.taken.fetch_add(1, Ordering::SeqCst);
-                                drop(request);
-                            }
-                            None => break,
-                        }
+                    let taken = core::iter::from_fn(|| incoming.try_recv());
+                    for request in taken.take(usize::from(*n % 8)) {
+                        app.taken.fetch_add(1, Ordering::SeqCst);
+                        drop(request);
                     }
                 }
             }

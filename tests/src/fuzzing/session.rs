@@ -515,11 +515,9 @@ impl Harness {
     /// to something the peer sent, a request with a fresh number.
     fn cut(&mut self) {
         loop {
-            let len = match frame_len(&self.stream, u32::MAX) {
-                Ok(Some(len)) => len,
-                Ok(None) => break,
-                Err(e) => panic!("the engine sent a bad command_length: {e}"),
-            };
+            let len = frame_len(&self.stream, u32::MAX)
+                .unwrap_or_else(|e| panic!("the engine sent a bad command_length: {e}"));
+            let Some(len) = len else { break };
             let frame: Vec<u8> = self.stream.drain(..len).collect();
             let pdu = Pdu::parse(&frame)
                 .unwrap_or_else(|e| panic!("the engine sent a PDU that does not decode: {e}"));
