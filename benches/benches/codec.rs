@@ -218,18 +218,12 @@ fn stream_benches(c: &mut Criterion, group: &str, throughput: Throughput, stream
 fn stream(c: &mut Criterion) {
     let inputs = Inputs::new();
     let stream = inputs.stream(STREAM_PDUS);
-    stream_benches(
-        c,
-        "stream_10k/pdus",
-        Throughput::Elements(STREAM_PDUS as u64),
-        &stream,
-    );
-    stream_benches(
-        c,
-        "stream_10k/bytes",
-        Throughput::Bytes(stream.len() as u64),
-        &stream,
-    );
+    for (group, throughput) in [
+        ("stream_10k/pdus", Throughput::Elements(STREAM_PDUS as u64)),
+        ("stream_10k/bytes", Throughput::Bytes(stream.len() as u64)),
+    ] {
+        stream_benches(c, group, throughput, &stream);
+    }
 }
 
 fn to_owned(c: &mut Criterion) {

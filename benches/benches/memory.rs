@@ -82,6 +82,26 @@ fn quiet_timers() -> Timers {
     }
 }
 
+/// Our SMSC, listening on loopback with quiet timers, admitting up to
+/// `unbound` connections not bound yet (from one source or all).
+async fn our_smsc(unbound: usize) -> Server<Smsc> {
+    let config = Config::mc().with_timers(quiet_timers());
+    Server::bind("127.0.0.1:0", config, Arc::new(Smsc))
+        .await
+        .expect("our SMSC listens")
+        .with_max_unbound(unbound)
+        .with_max_unbound_per_source(unbound)
+}
+
+/// The configuration of a transmitter ESME of ours, with quiet timers.
+fn our_esme() -> Config {
+    Config::esme(BindType::Transmitter)
+        .with_system_id("bench")
+        .and_then(|c| c.with_password("bench"))
+        .expect("valid credentials")
+        .with_timers(quiet_timers())
+}
+
 /// Waits until `ready` holds (at most [`SETTLE_TIMEOUT`]), then until the
 /// live heap holds still for half a second.
 fn settle(what: &str, mut ready: impl FnMut() -> bool) {
@@ -164,12 +184,7 @@ fn measure_server(implementation: &str, bound: bool, n: usize) -> Measured {
             runtime.block_on(listen_for_pieces(piece, n, Arc::clone(&future_size)))
         }
         "ours" => runtime.block_on(async {
-            let config = Config::mc().with_timers(quiet_timers());
-            let server = Server::bind("127.0.0.1:0", config, Arc::new(Smsc))
-                .await
-                .expect("our SMSC listens")
-                .with_max_unbound(n + 16)
-                .with_max_unbound_per_source(n + 16);
+            let server = our_smsc(n + 16).await;
             let addr = server.local_addr().expect("its address");
             ours = Some(server.handle());
             tokio::spawn(server.run());
@@ -315,11 +330,7 @@ fn measure_client(implementation: &str, bound: bool, n: usize) -> Measured {
     let mut theirs_bound = Vec::with_capacity(n);
     let mut sockets = Vec::with_capacity(n);
     let mut future_size = 0;
-    let config = Config::esme(BindType::Transmitter)
-        .with_system_id("bench")
-        .and_then(|c| c.with_password("bench"))
-        .expect("valid credentials")
-        .with_timers(quiet_timers());
+    let config = our_esme();
     std::thread::sleep(Duration::from_millis(200));
     let base = live();
     let long = u64::try_from(LONG.as_millis()).expect("milliseconds");
@@ -409,14 +420,8 @@ fn peer(mode: &str, args: &[String]) {
             // Opens the connections and binds each as a transmitter.
             "bind" => {
                 let addr: SocketAddr = args[0].parse().expect("an address");
-                let config = Config::esme(BindType::Transmitter)
-                    .with_system_id("bench")
-                    .and_then(|c| c.with_password("bench"))
-                    .expect("valid credentials")
-                    .with_timers(quiet_timers());
-                let n = number(1);
                 let mut held = Vec::new();
-                bind_all(addr, &config, n, &mut held).await;
+                bind_all(addr, &our_esme(), number(1), &mut held).await;
                 tell_parent("ready");
                 core::future::pending::<()>().await;
             }
@@ -460,12 +465,7 @@ fn peer(mode: &str, args: &[String]) {
             }
             // Our SMSC, accepting every bind.
             "serve-bind" => {
-                let config = Config::mc().with_timers(quiet_timers());
-                let server = Server::bind("127.0.0.1:0", config, Arc::new(Smsc))
-                    .await
-                    .expect("listens")
-                    .with_max_unbound(65_536)
-                    .with_max_unbound_per_source(65_536);
+                let server = our_smsc(65_536).await;
                 tell_parent(&server.local_addr().expect("its address").to_string());
                 server.run().await;
             }

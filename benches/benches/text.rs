@@ -10,18 +10,11 @@ use core::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use smpp_benches::{GSM_TEXT_160, GSM_TEXT_MIXED, long_gsm_text, long_ucs2_text};
+use smpp_benches::{GSM_TEXT_160, GSM_TEXT_MIXED, long_gsm_text, long_ucs2_text, septets};
 use smpp_core::text::OnUnmappable;
 use smpp_core::text::choose::Encoding;
 use smpp_core::text::gsm7::{self, Tables};
 use smpp_core::text::split::{Content, Method, Splitter};
-
-fn septets(text: &str) -> Vec<u8> {
-    let mut out = vec![0u8; 2 * text.chars().count()];
-    let n = gsm7::encode_unpacked(text, Tables::DEFAULT, OnUnmappable::Error, &mut out).unwrap();
-    out.truncate(n);
-    out
-}
 
 /// A group of `name` whose every run handles `elements` characters or
 /// septets.

@@ -3,6 +3,8 @@
 //! This library builds the benchmark inputs, so the benchmark and the test
 //! that checks every peer decodes them correctly use the same octets.
 
+use smpp_core::text::OnUnmappable;
+use smpp_core::text::gsm7::{self, Tables};
 use smpp_core::{Body, COctet, Npi, Pdu, SubmitSm, TlvBuf, TlvTag, Ton};
 
 #[allow(dead_code, unreachable_pub)]
@@ -12,21 +14,25 @@ mod testdata;
 /// Decodes a `.hex` golden vector (hex digits; `#` lines are comments).
 pub use testdata::hex;
 
+/// The GSM 7-bit septets of `text` (default alphabet, unpacked), as
+/// `data_coding` 0 carries them.
+///
+/// # Panics
+///
+/// If `text` has a character the alphabet lacks.
+pub fn septets(text: &str) -> Vec<u8> {
+    let mut out = vec![0u8; 2 * text.chars().count()];
+    let n = gsm7::encode_unpacked(text, Tables::DEFAULT, OnUnmappable::Error, &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
 /// 160 characters of the GSM 7-bit default alphabet (all ASCII here).
 pub const GSM_TEXT_160: &str = "Your parcel 4711-0815 will arrive today between 10:00 and 12:00. \
 Reply STOP to opt out, HELP for help. Track it at example.com/t/4711 any time, day or night!!!!";
 
 /// Encodes `pdu` into a new frame.
-///
-/// # Panics
-///
-/// If the PDU does not encode.
-pub fn encode(pdu: &Pdu<&[u8]>) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    let n = pdu.emit(&mut out).expect("bench input encodes");
-    assert_eq!(n, out.len());
-    out
-}
+pub use testdata::encode;
 
 /// A `submit_sm` as an ESME sends it: international numbers, no TLVs, the
 /// given short message.

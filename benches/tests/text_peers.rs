@@ -2,26 +2,19 @@
 //! texts into the same septets (and back), and splits a long text into the
 //! same parts as smpp-core.
 
-use smpp_benches::{GSM_TEXT_160, GSM_TEXT_MIXED, long_gsm_text, long_ucs2_text};
+use smpp_benches::{GSM_TEXT_160, GSM_TEXT_MIXED, long_gsm_text, long_ucs2_text, septets};
 use smpp_codec::splitter::{EncodingType, MessageSplitter, SplitMode};
 use smpp_core::text::OnUnmappable;
 use smpp_core::text::choose::Encoding;
 use smpp_core::text::gsm7::{self, Tables};
 use smpp_core::text::split::{Content, Method, Splitter};
 
-fn ours(text: &str) -> Vec<u8> {
-    let mut out = vec![0u8; 2 * text.chars().count()];
-    let n = gsm7::encode_unpacked(text, Tables::DEFAULT, OnUnmappable::Error, &mut out).unwrap();
-    out.truncate(n);
-    out
-}
-
 #[test]
 fn the_texts_are_what_the_benchmarks_say() {
     assert_eq!(GSM_TEXT_160.chars().count(), 160);
     assert_eq!(GSM_TEXT_MIXED.chars().count(), 160);
     // The mixed text uses the extension table: more septets than characters.
-    assert!(ours(GSM_TEXT_MIXED).len() > 160);
+    assert!(septets(GSM_TEXT_MIXED).len() > 160);
     assert!(!GSM_TEXT_MIXED.is_ascii());
     assert_eq!(long_gsm_text().chars().count(), 1000);
     assert!(long_ucs2_text().chars().any(|c| c as u32 > 0xFFFF));
@@ -31,7 +24,7 @@ fn the_texts_are_what_the_benchmarks_say() {
 fn every_peer_encodes_and_decodes_the_same_septets() {
     let rusmpp = rusmpp::extra::encoding::gsm7bit::Gsm7BitUnpacked::new();
     for text in [GSM_TEXT_160, GSM_TEXT_MIXED] {
-        let septets = ours(text);
+        let septets = septets(text);
         assert_eq!(
             smpp_codec::encoding::gsm_7bit_encode(text).unwrap(),
             septets

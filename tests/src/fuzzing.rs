@@ -42,6 +42,24 @@ use smpp_core::{
 
 use crate::testdata::is_cstr_value;
 
+/// The octets of a script, read one field at a time: a missing octet reads
+/// as 0, a missing run as what is left.
+struct Octets<'a>(&'a [u8]);
+
+impl<'a> Octets<'a> {
+    fn octet(&mut self) -> u8 {
+        let (&b, tail) = self.0.split_first().unwrap_or((&0, &[]));
+        self.0 = tail;
+        b
+    }
+
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        let (chunk, tail) = self.0.split_at(n.min(self.0.len()));
+        self.0 = tail;
+        chunk
+    }
+}
+
 /// The fuzz targets that have an oracle here, by name (the file name under
 /// `fuzz/fuzz_targets/` and the folder name under `fuzz/corpus/`).
 pub const TARGETS: &[&str] = &[
@@ -333,7 +351,7 @@ pub fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
 }
 
-pub use crate::testdata::{dir as testdata_dir, hex as decode_hex, vectors as golden_vectors};
+pub use crate::testdata::vectors as golden_vectors;
 
 /// The files of `fuzz/<kind>/<target>/` (`kind` is `corpus` or
 /// `regressions`), sorted; empty if the folder does not exist.

@@ -54,13 +54,8 @@ pub fn vectors() -> Vec<(String, Vec<u8>)> {
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "hex"))
         .map(|p| {
-            let name = p
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .expect("UTF-8 name")
-                .to_owned();
-            let text = std::fs::read_to_string(&p).expect("readable vector");
-            (name, hex(&text))
+            let name = p.file_stem().and_then(|s| s.to_str()).expect("UTF-8 name");
+            (name.to_owned(), load(name))
         })
         .collect();
     out.sort();

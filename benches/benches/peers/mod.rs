@@ -4,7 +4,6 @@
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use bytes::BytesMut;
 use smpp_core::{Body, Pdu};
 
 /// Capacity of the borrowed rusmpp PDUs' TLV vectors.
@@ -301,9 +300,4 @@ pub mod smpp_codec {
         );
         s
     }
-}
-
-/// Owned input for rusmpp's decoder, for `iter_batched` setups.
-pub fn rusmpp_input(frame: &[u8]) -> BytesMut {
-    rusmpp_owned::input(frame)
 }

@@ -30,6 +30,9 @@ use smpp_std::session::{Answer, Error, Handle, Incoming};
 use smpp_std::{FrameDecoder, Pdu, SubmitSmBuilder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 
+use super::Octets;
+use crate::testdata::encode;
+
 /// Which side of the pipe is ours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Side {
@@ -65,30 +68,22 @@ enum Op {
 /// Reads a script: a configuration octet, a window octet, then steps.
 fn script(data: &[u8]) -> Option<(u8, u8, Vec<Op>)> {
     let (&config, rest) = data.split_first()?;
-    let (&window, mut rest) = rest.split_first()?;
+    let (&window, rest) = rest.split_first()?;
+    let mut r = Octets(rest);
     let mut ops = Vec::new();
-    let next = |rest: &mut &[u8]| -> u8 {
-        let (&b, tail) = rest.split_first().unwrap_or((&0, &[]));
-        *rest = tail;
-        b
-    };
-    while let Some((&op, tail)) = rest.split_first() {
-        rest = tail;
-        ops.push(match op % 9 {
-            0 => Op::Pdu(next(&mut rest), next(&mut rest)),
+    while !r.0.is_empty() {
+        ops.push(match r.octet() % 9 {
+            0 => Op::Pdu(r.octet(), r.octet()),
             1 => {
-                let len = usize::from(next(&mut rest) % 64);
-                let len = len.min(rest.len());
-                let (raw, tail) = rest.split_at(len);
-                rest = tail;
-                Op::Raw(raw.to_vec())
+                let len = r.octet() % 64;
+                Op::Raw(r.take(usize::from(len)).to_vec())
             }
-            2 => Op::Read(next(&mut rest)),
+            2 => Op::Read(r.octet()),
             3 => Op::ReadAll,
-            4 => Op::Wait(next(&mut rest)),
+            4 => Op::Wait(r.octet()),
             5 => Op::HalfClose,
-            6 => Op::Send(next(&mut rest)),
-            7 => Op::Take(next(&mut rest)),
+            6 => Op::Send(r.octet()),
+            7 => Op::Take(r.octet()),
             _ => Op::Vanish,
         });
         if ops.len() >= 256 {
@@ -200,23 +195,16 @@ struct App {
 /// A PDU of `kind` as the peer writes it, or `None` to answer one of the
 /// session's requests instead.
 fn peer_pdu(side: Side, kind: u8, seq: u32) -> Option<Pdu> {
+    let sm = match side {
+        Side::Mc => SubmitSmBuilder::new(seq),
+        Side::Esme => SubmitSmBuilder::deliver_sm(seq),
+    };
     let pdu = match (kind % 10, side) {
-        (0 | 1, Side::Mc) => SubmitSmBuilder::new(seq)
+        (0 | 1, _) => sm
             .destination_addr("447700900123")
             .short_message("from the peer")
             .build(),
-        (0 | 1, Side::Esme) => SubmitSmBuilder::deliver_sm(seq)
-            .destination_addr("447700900123")
-            .short_message("from the peer")
-            .build(),
-        (2, Side::Mc) => SubmitSmBuilder::new(seq)
-            .destination_addr("1")
-            .message_payload(big())
-            .build(),
-        (2, Side::Esme) => SubmitSmBuilder::deliver_sm(seq)
-            .destination_addr("1")
-            .message_payload(big())
-            .build(),
+        (2, _) => sm.destination_addr("1").message_payload(big()).build(),
         (3, _) => Ok(Pdu::new(seq, smpp_core::Body::EnquireLink)),
         (4, _) => smpp_std::DataSmBuilder::new(seq)
             .destination_addr("1")
@@ -226,14 +214,6 @@ fn peer_pdu(side: Side, kind: u8, seq: u32) -> Option<Pdu> {
         _ => return None,
     };
     pdu.ok()
-}
-
-/// The encoded octets of `pdu`.
-fn wire(pdu: &Pdu) -> Vec<u8> {
-    let mut out = vec![0u8; pdu.encoded_len()];
-    let n = pdu.emit(&mut out).expect("the harness writes valid PDUs");
-    out.truncate(n);
-    out
 }
 
 /// Runs one script. `live` probes the heap's live octets, when the caller
@@ -320,24 +300,23 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
     let mut tasks = Vec::new();
     let mut incoming: Option<Incoming> = None;
     let handle: Arc<Mutex<Option<Handle>>> = Arc::default();
+    let tune = |config: Config| {
+        config
+            .with_timers(timers())
+            .with_window(window_size)
+            .with_inbound_window(inbound)
+            .with_inbound_overflow(overflow)
+    };
     let session = match side {
         Side::Mc => {
-            let mc = Config::mc()
-                .with_timers(timers())
-                .with_window(window_size)
-                .with_inbound_window(inbound)
-                .with_inbound_overflow(overflow);
+            let mc = tune(Config::mc());
             let handler = Arc::new(Mc {
                 slow: config & 2 != 0,
             });
             tokio::spawn(smpp_std::server::serve(ours, mc, handler))
         }
         Side::Esme => {
-            let esme = Config::esme(BindType::Transceiver)
-                .with_timers(timers())
-                .with_window(window_size)
-                .with_inbound_window(inbound)
-                .with_inbound_overflow(overflow);
+            let esme = tune(Config::esme(BindType::Transceiver));
             let slot = Arc::clone(&handle);
             let (tx, rx) = tokio::sync::oneshot::channel();
             let bind = tokio::spawn(async move {
@@ -354,11 +333,10 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
             if config & 4 == 0 {
                 read_some(&mut theirs, &mut peer, usize::MAX).await;
                 if let Some(&(seq, id)) = peer.owed.first() {
-                    let resp = smpp_std::BindRespBuilder::transceiver_resp(seq)
+                    let mut resp = smpp_std::BindRespBuilder::transceiver_resp(seq)
                         .system_id("fuzz")
                         .build()
                         .unwrap();
-                    let mut resp = resp;
                     if let Some(kind) = BindType::from_command_id(id) {
                         resp.body = match kind {
                             BindType::Transmitter => smpp_core::Body::BindTransmitterResp(None),
@@ -367,7 +345,7 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
                         };
                     }
                     peer.owed.clear();
-                    let _ = theirs.write_all(&wire(&resp)).await;
+                    let _ = theirs.write_all(&encode(&resp)).await;
                     incoming = rx.await.ok().flatten();
                 }
             }
@@ -382,7 +360,7 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
             .unwrap();
         peer.asked.insert(peer.next_seq, (bind.command_id(), 1));
         peer.next_seq += 1;
-        let _ = theirs.write_all(&wire(&bind)).await;
+        let _ = theirs.write_all(&encode(&bind)).await;
     }
 
     let mut peak = 0usize;
@@ -411,7 +389,7 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
                             .1 += 1;
                     }
                     peer.next_seq += 1;
-                    write(&mut theirs, &wire(&pdu), &mut peer).await;
+                    write(&mut theirs, &encode(&pdu), &mut peer).await;
                 } else if !peer.owed.is_empty() {
                     // Answer one of the session's requests, in any order.
                     let i = usize::from(*seq) % peer.owed.len();
@@ -449,29 +427,21 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
                     let app = Arc::clone(&app);
                     let kind = *kind;
                     tasks.push(tokio::spawn(async move {
-                        let request = if kind % 4 == 0 {
-                            SubmitSmBuilder::new(0)
-                                .destination_addr("1")
-                                .message_payload(big())
-                                .build()
-                        } else {
-                            SubmitSmBuilder::new(0).destination_addr("1").build()
-                        };
-                        let outcome = h.submit_sm(request.unwrap()).await;
+                        let mut request = SubmitSmBuilder::new(0).destination_addr("1");
+                        if kind % 4 == 0 {
+                            request = request.message_payload(big());
+                        }
+                        let outcome = h.submit_sm(request.build().unwrap()).await;
                         settle(&app, outcome.map(|_| ()));
                     }));
                 }
             }
             Op::Take(n) => {
                 if let Some(incoming) = &mut incoming {
-                    for _ in 0..*n % 8 {
-                        match incoming.try_recv() {
-                            Some(request) => {
-                                app.taken.fetch_add(1, Ordering::SeqCst);
-                                drop(request);
-                            }
-                            None => break,
-                        }
+                    let taken = core::iter::from_fn(|| incoming.try_recv());
+                    for request in taken.take(usize::from(*n % 8)) {
+                        app.taken.fetch_add(1, Ordering::SeqCst);
+                        drop(request);
                     }
                 }
             }

@@ -10,6 +10,8 @@ use smpp_core::text::reassembly::{
 };
 use smpp_core::text::udh::Udh;
 
+use super::Octets;
+
 /// Slots of the reassembler under test.
 const SLOTS: usize = 4;
 /// Parts a message may have.
@@ -60,33 +62,20 @@ pub struct ReassemblyScript<'a> {
 impl<'a> ReassemblyScript<'a> {
     /// Reads the layout described on [`ReassemblyScript`].
     pub fn parse(data: &'a [u8]) -> Self {
-        let mut rest = data;
-        let octet = |rest: &mut &'a [u8]| {
-            let (&b, tail) = rest.split_first().unwrap_or((&0, &[]));
-            *rest = tail;
-            b
-        };
+        let mut r = Octets(data);
         let mut ops = Vec::new();
-        while !rest.is_empty() {
-            let op = match octet(&mut rest) % 8 {
-                0 => ReassemblyOp::Part(
-                    octet(&mut rest),
-                    octet(&mut rest),
-                    octet(&mut rest),
-                    octet(&mut rest),
-                    octet(&mut rest),
-                ),
+        while !r.0.is_empty() {
+            let op = match r.octet() % 8 {
+                0 => ReassemblyOp::Part(r.octet(), r.octet(), r.octet(), r.octet(), r.octet()),
                 1 => {
-                    let key = octet(&mut rest);
-                    let n = usize::from(octet(&mut rest)).min(rest.len());
-                    let (sm, tail) = rest.split_at(n);
-                    rest = tail;
-                    ReassemblyOp::Raw(key, sm)
+                    let key = r.octet();
+                    let n = r.octet();
+                    ReassemblyOp::Raw(key, r.take(usize::from(n)))
                 }
-                2 => ReassemblyOp::Tick(octet(&mut rest)),
-                3 => ReassemblyOp::Expire(octet(&mut rest)),
-                4 => ReassemblyOp::Remove(octet(&mut rest)),
-                5 => ReassemblyOp::Read(octet(&mut rest)),
+                2 => ReassemblyOp::Tick(r.octet()),
+                3 => ReassemblyOp::Expire(r.octet()),
+                4 => ReassemblyOp::Remove(r.octet()),
+                5 => ReassemblyOp::Read(r.octet()),
                 _ => continue,
             };
             ops.push(op);

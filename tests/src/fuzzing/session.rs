@@ -15,6 +15,7 @@ use smpp_core::{
     ReplaceSm, SubmitSm, Tlvs, frame_len,
 };
 
+use super::Octets;
 use crate::testdata::encode;
 
 /// The engine under test: a window of 4 and a small transmit queue, so
@@ -98,38 +99,29 @@ impl<'a> SessionScript<'a> {
     /// than two octets.
     pub fn parse(data: &'a [u8]) -> Option<Self> {
         let (&config, rest) = data.split_first()?;
-        let (&window, mut rest) = rest.split_first()?;
+        let (&window, rest) = rest.split_first()?;
+        let mut r = Octets(rest);
         let mut ops = Vec::new();
-        let octet = |rest: &mut &'a [u8]| {
-            let (&b, tail) = rest.split_first().unwrap_or((&0, &[]));
-            *rest = tail;
-            b
-        };
-        let take = |rest: &mut &'a [u8], n: usize| {
-            let (chunk, tail) = rest.split_at(n.min(rest.len()));
-            *rest = tail;
-            chunk
-        };
-        while !rest.is_empty() {
-            let op = match octet(&mut rest) {
-                0 => SessionOp::Tick(octet(&mut rest)),
+        while !r.0.is_empty() {
+            let op = match r.octet() {
+                0 => SessionOp::Tick(r.octet()),
                 1 => SessionOp::Flush,
-                2 => SessionOp::PartialFlush(octet(&mut rest)),
-                3 => SessionOp::Bind(octet(&mut rest)),
-                4 => SessionOp::Send(octet(&mut rest)),
-                5 => SessionOp::Respond(octet(&mut rest), octet(&mut rest)),
+                2 => SessionOp::PartialFlush(r.octet()),
+                3 => SessionOp::Bind(r.octet()),
+                4 => SessionOp::Send(r.octet()),
+                5 => SessionOp::Respond(r.octet(), r.octet()),
                 6 => SessionOp::Unbind,
-                7 => SessionOp::PeerAnswer(octet(&mut rest), octet(&mut rest)),
-                8 => SessionOp::PeerRequest(octet(&mut rest), octet(&mut rest)),
+                7 => SessionOp::PeerAnswer(r.octet(), r.octet()),
+                8 => SessionOp::PeerRequest(r.octet(), r.octet()),
                 9 => {
-                    let n = usize::from(octet(&mut rest));
-                    SessionOp::ArbitraryPdu(take(&mut rest, n))
+                    let n = r.octet();
+                    SessionOp::ArbitraryPdu(r.take(usize::from(n)))
                 }
                 10 => {
-                    let n = u16::from_be_bytes([octet(&mut rest), octet(&mut rest)]);
-                    SessionOp::Raw(take(&mut rest, usize::from(n)))
+                    let n = u16::from_be_bytes([r.octet(), r.octet()]);
+                    SessionOp::Raw(r.take(usize::from(n)))
                 }
-                11 => SessionOp::End(octet(&mut rest)),
+                11 => SessionOp::End(r.octet()),
                 12 => SessionOp::Outbind,
                 13 => SessionOp::Timeout,
                 _ => continue,
@@ -396,6 +388,14 @@ impl Harness {
         }
     }
 
+    /// The `sequence_number`s of the application's outstanding requests.
+    fn outstanding(&self) -> Vec<u32> {
+        self.session
+            .outstanding()
+            .map(|r| r.sequence_number)
+            .collect()
+    }
+
     /// Takes every event and checks it against what the harness knows.
     fn events(&mut self) -> Vec<Event> {
         let mut all = Vec::new();
@@ -422,9 +422,7 @@ impl Harness {
                     "{event:?}"
                 );
             }
-            Event::RequestTimedOut(r) => {
-                self.resolve(r.tag, r.sequence_number, r.command_id);
-            }
+            Event::RequestTimedOut(r) => self.resolve(r.tag, r.sequence_number, r.command_id),
             Event::RequestAbandoned {
                 request: r,
                 written,
@@ -434,9 +432,8 @@ impl Harness {
                     .peer_owes
                     .iter()
                     .any(|&(s, id)| s == r.sequence_number && id == r.command_id);
-                if written {
-                    // Some octets of it left: the peer may have it.
-                } else {
+                // Once some octets of it left, the peer may have it.
+                if !written {
                     assert!(!sent, "{event:?}, but the peer received it whole");
                     self.unwritten.insert((r.sequence_number, r.command_id));
                 }
@@ -518,11 +515,9 @@ impl Harness {
     /// to something the peer sent, a request with a fresh number.
     fn cut(&mut self) {
         loop {
-            let len = match frame_len(&self.stream, u32::MAX) {
-                Ok(Some(len)) => len,
-                Ok(None) => break,
-                Err(e) => panic!("the engine sent a bad command_length: {e}"),
-            };
+            let len = frame_len(&self.stream, u32::MAX)
+                .unwrap_or_else(|e| panic!("the engine sent a bad command_length: {e}"));
+            let Some(len) = len else { break };
             let frame: Vec<u8> = self.stream.drain(..len).collect();
             let pdu = Pdu::parse(&frame)
                 .unwrap_or_else(|e| panic!("the engine sent a PDU that does not decode: {e}"));
@@ -643,11 +638,7 @@ impl Harness {
     fn send(&mut self, kind: u8) {
         let body = app_request(kind);
         let id = body.command_id();
-        let before: Vec<u32> = self
-            .session
-            .outstanding()
-            .map(|r| r.sequence_number)
-            .collect();
+        let before = self.outstanding();
         let full = before.len() >= self.session.window_size();
         let tag = self.next_tag;
         match self.session.send_request(body, tag, self.now) {
@@ -751,13 +742,8 @@ impl Harness {
         let (seq, id) = self.peer_owes.remove(i);
         let frame = match mode % 4 {
             0 => {
-                let tlv = [
-                    0x02,
-                    0x10,
-                    0x00,
-                    0x01,
-                    if mode & 4 == 0 { 0x34 } else { 0x50 },
-                ];
+                let version = if mode & 4 == 0 { 0x34 } else { 0x50 };
+                let tlv = [0x02, 0x10, 0x00, 0x01, version];
                 let resp = Some(BindResp {
                     system_id: COctet::from("peer"),
                     tlvs: Tlvs::parse(&tlv).expect("sc_interface_version"),
@@ -866,11 +852,7 @@ impl Harness {
     /// The invariants that hold between steps.
     fn check(&mut self) {
         self.summary.states.insert(self.session.state().name());
-        let seqs: Vec<u32> = self
-            .session
-            .outstanding()
-            .map(|r| r.sequence_number)
-            .collect();
+        let seqs = self.outstanding();
         assert!(seqs.len() <= self.session.window_size());
         assert!(self.session.window_size() <= 4);
         let mut unique = seqs.clone();

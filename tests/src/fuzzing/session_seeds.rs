@@ -78,17 +78,11 @@ fn inactivity() -> SessionScript<'static> {
 /// An `enquire_link` goes unanswered.
 fn silent_peer() -> SessionScript<'static> {
     let mut ops = esme_bound();
-    ops.extend([
-        Send(0),
-        Flush,
-        Timeout,
-        Flush,
-        Timeout,
-        Flush,
-        Timeout,
-        Flush,
-    ]);
-    ops.extend([Timeout, Flush, Timeout]);
+    ops.extend([Send(0), Flush]);
+    for _ in 0..4 {
+        ops.extend([Timeout, Flush]);
+    }
+    ops.push(Timeout);
     script(ESME_TRX_V50 | WITH_TIMERS, 1, ops)
 }
 
