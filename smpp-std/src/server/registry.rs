@@ -271,7 +271,7 @@ struct State {
 }
 
 /// The sessions of a server, by connection, and its admission.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Registry {
     state: Mutex<State>,
     /// How many connections are open: `run` waits for 0 at shutdown.
@@ -283,22 +283,6 @@ pub(crate) struct Registry {
     binds_refused_account: AtomicU64,
     throttled: AtomicU64,
     closed: AtomicU64,
-}
-
-impl Default for Registry {
-    fn default() -> Self {
-        Self {
-            state: Mutex::default(),
-            open: watch::Sender::new(0),
-            connections: AtomicU64::new(0),
-            evicted_unbound: AtomicU64::new(0),
-            evicted_per_source: AtomicU64::new(0),
-            binds_refused_full: AtomicU64::new(0),
-            binds_refused_account: AtomicU64::new(0),
-            throttled: AtomicU64::new(0),
-            closed: AtomicU64::new(0),
-        }
-    }
 }
 
 /// Why a bind is refused by admission.
@@ -381,20 +365,17 @@ impl Registry {
                 .entry(Bytes::copy_from_slice(system_id))
                 .or_default(),
         );
+        let quota = |account, per_second| Quota {
+            account,
+            per_second,
+            full_at: Instant::now(),
+        };
         let shared = account_limits
             .max_messages_per_second
-            .map(|per_second| Quota {
-                account: Some(Arc::clone(&account)),
-                per_second,
-                full_at: Instant::now(),
-            });
+            .map(|per_second| quota(Some(Arc::clone(&account)), per_second));
         let own = account_limits
             .max_messages_per_session
-            .map(|per_second| Quota {
-                account: None,
-                per_second,
-                full_at: Instant::now(),
-            });
+            .map(|per_second| quota(None, per_second));
         let quota: Vec<Quota> = shared.into_iter().chain(own).collect();
         if state.sessions.get(&id).is_some_and(|e| e.bound) {
             return Ok(quota);
@@ -495,32 +476,25 @@ impl Registry {
 
     /// The bound receivers and transceivers of `system_id`.
     pub(crate) fn receivers_of(&self, system_id: &[u8]) -> Vec<Handle> {
-        self.lock()
-            .sessions
-            .values()
-            .filter(|e| {
-                e.route
-                    .as_ref()
-                    .is_some_and(|r| r.receives && r.system_id == system_id)
-            })
-            .map(|e| e.handle.clone())
-            .collect()
+        self.receivers(|r| r.system_id == system_id)
     }
 
     /// The bound receivers and transceivers whose `address_range` matches
     /// `destination`.
     pub(crate) fn receivers_for(&self, destination: &str) -> Vec<Handle> {
+        self.receivers(|r| {
+            r.range
+                .as_ref()
+                .is_some_and(|range| range.is_match(destination))
+        })
+    }
+
+    /// The bound receivers and transceivers whose route `accepts`.
+    fn receivers(&self, accepts: impl Fn(&Route) -> bool) -> Vec<Handle> {
         self.lock()
             .sessions
             .values()
-            .filter(|e| {
-                e.route.as_ref().is_some_and(|r| {
-                    r.receives
-                        && r.range
-                            .as_ref()
-                            .is_some_and(|range| range.is_match(destination))
-                })
-            })
+            .filter(|e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
             .map(|e| e.handle.clone())
             .collect()
     }
