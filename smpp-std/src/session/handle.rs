@@ -117,10 +117,13 @@ impl Shared {
     }
 
     pub(crate) fn set_protocol_error(&self, error: ProtocolError) {
-        *self
-            .last_protocol_error
+        *self.last_protocol_error() = Some(error);
+    }
+
+    fn last_protocol_error(&self) -> std::sync::MutexGuard<'_, Option<ProtocolError>> {
+        self.last_protocol_error
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(error);
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn set_bound(&self, info: BindInfo) {
@@ -481,11 +484,7 @@ impl Handle {
     ///
     /// See the example on [`Handle`].
     pub fn stats(&self) -> SessionStats {
-        let last = *self
-            .shared
-            .last_protocol_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let last = *self.shared.last_protocol_error();
         SessionStats {
             traffic: self.shared.meter.traffic(),
             outstanding: self.shared.window - self.shared.permits.available_permits(),
@@ -610,10 +609,8 @@ impl Future for Pending {
     type Output = Result<Pdu, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match Pin::new(&mut self.response).poll(cx) {
-            Poll::Ready(Ok(result)) => Poll::Ready(result),
-            Poll::Ready(Err(_)) => Poll::Ready(Err(self.shared.closed_error())),
-            Poll::Pending => Poll::Pending,
-        }
+        Pin::new(&mut self.response)
+            .poll(cx)
+            .map(|result| result.unwrap_or_else(|_| Err(self.shared.closed_error())))
     }
 }
