@@ -251,6 +251,14 @@ pub(crate) struct Meter {
     dirty: bool,
 }
 
+/// True for the statuses by which an MC asks to slow down.
+pub(crate) fn is_throttling(status: CommandStatus) -> bool {
+    matches!(
+        status,
+        CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
+    )
+}
+
 fn bump(counts: &mut Vec<PduCount>, command_id: CommandId, command_status: CommandStatus, n: u64) {
     match counts
         .iter_mut()
@@ -280,10 +288,7 @@ impl Meter {
     pub(crate) fn answered(&mut self, waited: Duration, status: CommandStatus) {
         let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
         self.samples.push(micros);
-        if matches!(
-            status,
-            CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
-        ) {
+        if is_throttling(status) {
             self.throttled += 1;
         }
         self.dirty = true;

@@ -140,7 +140,7 @@
 // What the async session and the blocking client share.
 pub(crate) mod answer;
 mod error;
-mod info;
+pub(crate) mod info;
 mod request;
 
 // The async session (feature `tokio`).
@@ -164,7 +164,7 @@ pub use handle::{Handle, Pending};
 pub use incoming::{Incoming, Request};
 pub use info::{BindInfo, BindRequest};
 #[cfg(feature = "tokio")]
-pub(crate) use metrics::SharedMeter;
-#[cfg(feature = "tokio")]
 pub use metrics::{Latency, PduCount, SessionStats, Traffic};
+#[cfg(feature = "tokio")]
+pub(crate) use metrics::{SharedMeter, is_throttling};
 pub use request::{IntoRequest, SmResponse};
