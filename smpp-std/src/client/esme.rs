@@ -6,7 +6,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use smpp_core::session::{CloseReason, Config, Role, SessionError};
 use smpp_core::{CommandId, CommandStatus};
@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use crate::owned::{Body, Pdu};
 use crate::session::driver::until_stopped;
+use crate::session::lock;
 use crate::session::{
     BindInfo, Error, Handle, Incoming, IntoRequest, Request, SharedMeter, SmResponse, Traffic,
     is_throttling,
@@ -397,10 +398,6 @@ struct Inner {
     throttled: Mutex<Vec<Pause>>,
     /// The rate limit: requests per second and when the next may go.
     rate: Mutex<Option<(u32, Instant)>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// An ESME that stays bound to one MC: `binds` sessions, each reconnected

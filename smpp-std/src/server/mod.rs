@@ -115,7 +115,7 @@ use core::net::SocketAddr;
 use core::pin::Pin;
 use core::time::Duration;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 pub use registry::{AccountLimits, ServerStats};
@@ -133,7 +133,7 @@ pub use crate::session::BindRequest;
 use crate::session::driver::{Driver, Hooks, LINGER, now_or_later, until_stopped};
 use crate::session::handle::{Command, Shared};
 use crate::session::inbound::WINDOW_CAPACITY;
-use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse, Traffic};
+use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse, Traffic, lock};
 
 /// What a [`Handler`] is given with each call: the server (to find other
 /// sessions, route a message, read the counters) and the session the call
@@ -405,10 +405,7 @@ impl ServerHandle {
     }
 
     fn limits(&self) -> std::sync::MutexGuard<'_, Limits> {
-        self.inner
-            .limits
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.inner.limits)
     }
 
     /// Runs one session over a connection the application accepted itself

@@ -7,7 +7,7 @@ use core::net::{IpAddr, SocketAddr};
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use smpp_core::CommandStatus;
@@ -15,7 +15,7 @@ use smpp_core::session::BindType;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::session::{BindInfo, Handle};
+use crate::session::{BindInfo, Handle, lock};
 
 /// What a server admits ([`Server`](super::Server)'s `with_*` settings).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,10 +290,6 @@ pub(crate) struct Registry {
 pub(crate) struct Refused(pub(crate) CommandStatus);
 
 impl Registry {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Registers a new connection, unbound. To stay within the budgets of
     /// unbound connections (from its source, and in all), the oldest
     /// unbound ones are closed: a flood of idle connections can delay a
@@ -301,7 +297,7 @@ impl Registry {
     pub(crate) fn insert(&self, handle: Handle, peer: Option<SocketAddr>, limits: &Limits) -> u64 {
         let source = peer.map(|p| p.ip().to_canonical());
         let mut evict = Vec::new();
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if let Some(source) = source
             && state.per_source.get(&source).copied().unwrap_or(0) >= limits.max_unbound_per_source
         {
@@ -358,7 +354,7 @@ impl Registry {
         limits: &Limits,
     ) -> Result<Vec<Quota>, Refused> {
         let account_limits = limits.account(system_id);
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         let account = Arc::clone(
             state
                 .accounts
@@ -420,7 +416,7 @@ impl Registry {
                     .build()
                     .ok()
             });
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if let Some(route) = state.sessions.get_mut(&id).and_then(|e| e.route.as_mut()) {
             route.receives = info.bind_type != BindType::Transmitter;
             route.range = range;
@@ -441,7 +437,7 @@ impl Registry {
 
     /// The connection closed.
     pub(crate) fn remove(&self, id: u64) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         state.release_unbound(id);
         if let Some(entry) = state.sessions.remove(&id)
             && entry.bound
@@ -467,7 +463,7 @@ impl Registry {
 
     /// Every session, bound or not.
     pub(crate) fn handles(&self) -> Vec<Handle> {
-        self.lock()
+        lock(&self.state)
             .sessions
             .values()
             .map(|e| e.handle.clone())
@@ -491,7 +487,7 @@ impl Registry {
 
     /// The bound receivers and transceivers whose route `accepts`.
     fn receivers(&self, accepts: impl Fn(&Route) -> bool) -> Vec<Handle> {
-        self.lock()
+        lock(&self.state)
             .sessions
             .values()
             .filter(|e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
@@ -500,7 +496,7 @@ impl Registry {
     }
 
     pub(crate) fn stats(&self) -> ServerStats {
-        let state = self.lock();
+        let state = lock(&self.state);
         ServerStats {
             connections: self.connections.load(Ordering::Relaxed),
             bound: state.bound,

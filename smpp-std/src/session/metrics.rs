@@ -8,7 +8,7 @@
 //! counted to its snapshot (and its server's) once per turn of its task.
 
 use core::time::Duration;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 
 use smpp_core::session::ProtocolError;
 use smpp_core::{CommandId, CommandStatus};
@@ -392,7 +392,7 @@ pub(crate) struct SharedMeter(Mutex<Meter>);
 
 impl SharedMeter {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Meter> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        super::lock(&self.0)
     }
 
     pub(crate) fn traffic(&self) -> Traffic {
