@@ -1,11 +1,12 @@
 //! The MC's requests, as the application takes and answers them.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use smpp_core::CommandId;
 
 use super::Answer;
 use crate::owned::Pdu;
+use crate::session::lock;
 
 /// A request of the MC received and not taken yet.
 #[derive(Debug)]
@@ -38,15 +39,11 @@ struct State {
 }
 
 impl Answers {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Hands a received request to the application.
     pub(super) fn hand_out(self: &Arc<Self>, received: Received) -> Request {
         let Received { pdu, needs_answer } = received;
         let responder = needs_answer.then(|| {
-            self.lock().held += 1;
+            lock(&self.state).held += 1;
             Responder {
                 answers: Arc::clone(self),
                 sequence_number: pdu.sequence_number,
@@ -58,17 +55,17 @@ impl Answers {
 
     /// The answers given since the last call.
     pub(super) fn take(&self) -> Vec<Given> {
-        core::mem::take(&mut self.lock().given)
+        core::mem::take(&mut lock(&self.state).given)
     }
 
     /// True while answers wait to be sent.
     pub(super) fn any_given(&self) -> bool {
-        !self.lock().given.is_empty()
+        !lock(&self.state).given.is_empty()
     }
 
     /// Requests taken by the application and not answered yet.
     pub(super) fn held(&self) -> usize {
-        self.lock().held
+        lock(&self.state).held
     }
 }
 
@@ -82,7 +79,7 @@ struct Responder {
 
 impl Responder {
     fn answer(self, answer: Answer) {
-        let mut state = self.answers.lock();
+        let mut state = lock(&self.answers.state);
         state.held = state.held.saturating_sub(1);
         state.given.push(Given {
             sequence_number: self.sequence_number,

@@ -161,9 +161,10 @@ pub use crate::session::{Answer, BindInfo, Error, IntoRequest, SmResponse};
 
 use crate::owned::{Body, COctet, Pdu};
 use crate::session::inbound::{
-    Clock, Engine, HIGH_WATER, Inbound, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY, WINDOW_CAPACITY,
+    Clock, Engine, HIGH_WATER, Inbound, Input, MAX_PDU, READ_CHUNK, WINDOW_CAPACITY,
 };
-use incoming::{Answers, Received};
+use crate::session::info::responder_system_id;
+use incoming::{Answers, Given, Received};
 
 /// Requests kept for the application beyond the inbound window, for
 /// `alert_notification`s (which no window counts).
@@ -179,17 +180,6 @@ const ANSWER_POLL: Duration = Duration::from_millis(20);
 /// How long a closing session may take to write what is left, and a
 /// dropped client to unbind.
 const LINGER: Duration = Duration::from_secs(2);
-
-/// The reading side of the connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Input {
-    /// The peer may still send.
-    Open,
-    /// End of stream or a read error: nothing more is read.
-    Ended,
-    /// Ended, and the engine was told once every frame was taken.
-    Reported,
-}
 
 /// The state of the connection.
 #[derive(Debug)]
@@ -517,17 +507,13 @@ impl<S: Transport> Client<S> {
             return Err(Error::refused(e, Some(CloseReason::Local)));
         }
         client.drive(None, |c| c.bind_status.is_some());
-        match client.bind_status {
-            Some(status) if status.is_ok() => Ok(client),
-            Some(status) => {
-                client.close();
-                Err(Error::BindRefused(status))
-            }
-            None => {
-                client.close();
-                Err(client.closed_error())
-            }
+        if client.bind_status.is_some_and(CommandStatus::is_ok) {
+            return Ok(client);
         }
+        client.close();
+        Err(client
+            .bind_status
+            .map_or_else(|| client.closed_error(), Error::BindRefused))
     }
 
     // ---------------------------------------------------------------
@@ -667,7 +653,7 @@ impl<S: Transport> Client<S> {
         }
         // Below the high water mark the transmit queue has room for any
         // PDU but the largest, which wait for it to empty.
-        let large = Header::LEN + body.encoded_len() > TRANSMIT_CAPACITY - HIGH_WATER - RESERVE;
+        let large = Header::LEN + body.encoded_len() > MAX_PDU;
         self.drive(None, |c| {
             c.in_flight < c.engine.window_size()
                 && c.engine.transmit_len() < HIGH_WATER
@@ -1189,22 +1175,20 @@ impl<S: Transport> Client<S> {
         }
         let given = self.answers.take();
         let any = !given.is_empty();
-        for given in given {
+        for Given {
+            sequence_number,
+            command_id,
+            answer,
+        } in given
+        {
             let now = self.clock.now();
-            let (status, body) = given.answer.into_response(given.command_id);
-            let sequence_number = given.sequence_number;
-            let result = match body {
-                Some(body) => self.engine.respond(sequence_number, status, body, now),
-                None => self.engine.respond_status(sequence_number, status, now),
-            };
-            if let Err(SessionError::UnknownRequest(_) | SessionError::Closed) | Ok(()) = result {
-                continue;
-            }
-            // Not the request's response, or it does not encode: the
-            // request still gets an answer.
-            let _ = self
-                .engine
-                .respond_status(sequence_number, CommandStatus::ESME_RSYSERR, now);
+            answer.respond(
+                &mut self.engine,
+                sequence_number,
+                command_id,
+                usize::MAX,
+                now,
+            );
         }
         any
     }
@@ -1244,13 +1228,8 @@ impl<S: Transport> Client<S> {
         while let Some(event) = self.engine.poll_event() {
             match event {
                 Event::BindResult { command_status, .. } => {
-                    if let Some(
-                        smpp_core::Body::BindTransmitterResp(Some(resp))
-                        | smpp_core::Body::BindReceiverResp(Some(resp))
-                        | smpp_core::Body::BindTransceiverResp(Some(resp)),
-                    ) = pdu.take().map(|p| p.body)
-                    {
-                        self.system_id = resp.system_id;
+                    if let Some(system_id) = responder_system_id(pdu.take()) {
+                        self.system_id = system_id;
                     }
                     self.bind_status = Some(command_status);
                 }

@@ -6,7 +6,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use smpp_core::session::{CloseReason, Config, Role, SessionError};
 use smpp_core::{CommandId, CommandStatus};
@@ -15,8 +15,11 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
 use crate::owned::{Body, Pdu};
+use crate::session::driver::until_stopped;
+use crate::session::lock;
 use crate::session::{
     BindInfo, Error, Handle, Incoming, IntoRequest, Request, SharedMeter, SmResponse, Traffic,
+    is_throttling,
 };
 
 /// How long to wait between attempts: an exponential backoff with jitter.
@@ -397,10 +400,6 @@ struct Inner {
     rate: Mutex<Option<(u32, Instant)>>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// An ESME that stays bound to one MC: `binds` sessions, each reconnected
 /// and re-bound with [`Backoff`] when it drops, behind one cloneable handle
 /// ([`Esme::builder`], [`EsmeBuilder::start`]).
@@ -592,8 +591,7 @@ impl Esme {
     ///
     /// See the example on [`Esme`].
     pub async fn send(&self, request: impl IntoRequest) -> Result<Pdu, Error> {
-        let body = request.into_request(None)?;
-        self.send_body(body).await
+        self.send_body(request.into_request(None)?).await
     }
 
     /// Sends `submit_sm` (a builder's or the splitter's PDU, or the body)
@@ -730,13 +728,15 @@ impl Esme {
                 let open = sessions.iter().map(|(_, h)| h).filter(|h| !h.is_closed());
                 let mut wake: Option<Instant> = None;
                 let candidate = open
-                    .filter(|h| match paused.iter().find(|p| same(&p.session, h)) {
-                        Some(p) if p.until > now => {
-                            wake = Some(wake.map_or(p.until, |w| w.min(p.until)));
-                            false
-                        }
-                        _ => true,
-                    })
+                    .filter(
+                        |h| match paused.iter().find(|p| p.session.same_session(h)) {
+                            Some(p) if p.until > now => {
+                                wake = Some(wake.map_or(p.until, |w| w.min(p.until)));
+                                false
+                            }
+                            _ => true,
+                        },
+                    )
                     .max_by_key(|h| h.available_window())
                     .cloned();
                 (candidate, wake)
@@ -780,14 +780,14 @@ impl Esme {
         let mut paused = lock(&self.inner.throttled);
         paused.retain(|p| !p.session.is_closed());
         let now = Instant::now();
-        if !paused.iter().any(|p| same(&p.session, session)) {
+        if !paused.iter().any(|p| p.session.same_session(session)) {
             paused.push(Pause {
                 session: session.clone(),
                 until: now,
                 strikes: 0,
             });
         }
-        let Some(pause) = paused.iter_mut().find(|p| same(&p.session, session)) else {
+        let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) else {
             return;
         };
         let wait = jitter(backoff.delay(pause.strikes));
@@ -798,27 +798,9 @@ impl Esme {
     fn unpause(&self, session: &Handle) {
         let mut paused = lock(&self.inner.throttled);
         if !paused.is_empty() {
-            paused.retain(|p| !same(&p.session, session) && !p.session.is_closed());
+            paused.retain(|p| !p.session.same_session(session) && !p.session.is_closed());
         }
     }
-}
-
-/// True for the statuses by which an MC asks to slow down.
-fn is_throttling(status: CommandStatus) -> bool {
-    matches!(
-        status,
-        CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
-    )
-}
-
-fn same(a: &Handle, b: &Handle) -> bool {
-    a.same_session(b)
-}
-
-/// Returns once the ESME is told to stop (the guard of `wait_for` must not
-/// live across an await).
-async fn until_stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await.is_ok();
 }
 
 fn stopped() -> Error {

@@ -319,16 +319,13 @@ where
         .bind()
         .map_err(|e| Error::refused(e, Some(CloseReason::Local)))?;
     tokio::spawn(driver.run());
-    match bind_result.await {
-        Ok(Ok(())) => {
-            let incoming = Incoming::new(inbox, handle.sender());
-            Ok((handle, incoming))
-        }
-        Ok(Err(e)) => Err(e),
-        Err(_) => Err(Error::Closed(
+    bind_result.await.unwrap_or_else(|_| {
+        Err(Error::Closed(
             handle.close_reason().unwrap_or(CloseReason::Disconnected),
-        )),
-    }
+        ))
+    })?;
+    let incoming = Incoming::new(inbox, handle.sender());
+    Ok((handle, incoming))
 }
 
 /// The ESME side's reactions.

@@ -115,7 +115,7 @@ use core::net::SocketAddr;
 use core::pin::Pin;
 use core::time::Duration;
 use std::io;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 pub use registry::{AccountLimits, ServerStats};
@@ -130,10 +130,10 @@ use tokio::sync::{mpsc, watch};
 pub use crate::client::rustls;
 use crate::owned::Pdu;
 pub use crate::session::BindRequest;
-use crate::session::driver::{Driver, Hooks, LINGER, now_or_later};
+use crate::session::driver::{Driver, Hooks, LINGER, now_or_later, until_stopped};
 use crate::session::handle::{Command, Shared};
 use crate::session::inbound::WINDOW_CAPACITY;
-use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse, Traffic};
+use crate::session::{Answer, Error, Handle, IntoRequest, SharedMeter, SmResponse, Traffic, lock};
 
 /// What a [`Handler`] is given with each call: the server (to find other
 /// sessions, route a message, read the counters) and the session the call
@@ -405,10 +405,7 @@ impl ServerHandle {
     }
 
     fn limits(&self) -> std::sync::MutexGuard<'_, Limits> {
-        self.inner
-            .limits
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.inner.limits)
     }
 
     /// Runs one session over a connection the application accepted itself
@@ -719,23 +716,18 @@ impl<H: Handler> Server<H> {
                 "a server needs a configuration of the MC side (Config::mc)",
             ));
         }
-        let socket = TcpListener::bind(addr).await?;
-        let listener = Listener {
-            socket,
-            #[cfg(feature = "tls")]
-            tls: None,
-        };
         // Long enough for every session to unbind (its outstanding
         // requests time out, then the unbind_resp) and write what is left.
         let shutdown_timeout = config.timers().response_timer * 2 + Duration::from_secs(3);
         let handle = ServerHandle::new(config.clone(), Arc::clone(&handler));
-        Ok(Self {
-            listeners: vec![listener],
+        let server = Self {
+            listeners: Vec::new(),
             config,
             handler,
             handle,
             shutdown_timeout,
-        })
+        };
+        server.listen(addr).await
     }
 
     /// Listens on another address too, for plain TCP: the sessions of
@@ -998,7 +990,7 @@ impl<H: Handler> Accepting<H> {
         loop {
             tokio::select! {
                 biased;
-                () = stopped(&mut stop) => break,
+                () = until_stopped(&mut stop) => break,
                 accepted = listener.socket.accept() => match accepted {
                     Ok((stream, peer)) => {
                         let _ = stream.set_nodelay(true);
@@ -1051,13 +1043,6 @@ impl<H: Handler> Accepting<H> {
             }
         });
     }
-}
-
-/// Returns once the server is told to stop.
-async fn stopped(stop: &mut watch::Receiver<bool>) {
-    // The guard `wait_for` returns is not kept: it must not live across
-    // an await.
-    let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
 }
 
 /// Runs one MC session over `io` (a connection accepted elsewhere, TLS,
@@ -1136,19 +1121,11 @@ impl<H: Handler> Hooks for McHooks<H> {
 
     fn admit(&mut self) -> Result<(), CommandStatus> {
         let limits = self.cx.server.limits().clone();
-        match self
-            .cx
-            .server
-            .inner
-            .registry
+        let registry = &self.cx.server.inner.registry;
+        self.quota = registry
             .admit(self.id, &self.system_id, &limits)
-        {
-            Ok(quota) => {
-                self.quota = quota;
-                Ok(())
-            }
-            Err(refused) => Err(refused.0),
-        }
+            .map_err(|refused| refused.0)?;
+        Ok(())
     }
 
     fn bound(&mut self) {

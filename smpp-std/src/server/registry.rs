@@ -7,7 +7,7 @@ use core::net::{IpAddr, SocketAddr};
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use smpp_core::CommandStatus;
@@ -15,7 +15,7 @@ use smpp_core::session::BindType;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::session::{BindInfo, Handle};
+use crate::session::{BindInfo, Handle, lock};
 
 /// What a server admits ([`Server`](super::Server)'s `with_*` settings).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -271,7 +271,7 @@ struct State {
 }
 
 /// The sessions of a server, by connection, and its admission.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Registry {
     state: Mutex<State>,
     /// How many connections are open: `run` waits for 0 at shutdown.
@@ -285,31 +285,11 @@ pub(crate) struct Registry {
     closed: AtomicU64,
 }
 
-impl Default for Registry {
-    fn default() -> Self {
-        Self {
-            state: Mutex::default(),
-            open: watch::Sender::new(0),
-            connections: AtomicU64::new(0),
-            evicted_unbound: AtomicU64::new(0),
-            evicted_per_source: AtomicU64::new(0),
-            binds_refused_full: AtomicU64::new(0),
-            binds_refused_account: AtomicU64::new(0),
-            throttled: AtomicU64::new(0),
-            closed: AtomicU64::new(0),
-        }
-    }
-}
-
 /// Why a bind is refused by admission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Refused(pub(crate) CommandStatus);
 
 impl Registry {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Registers a new connection, unbound. To stay within the budgets of
     /// unbound connections (from its source, and in all), the oldest
     /// unbound ones are closed: a flood of idle connections can delay a
@@ -317,7 +297,7 @@ impl Registry {
     pub(crate) fn insert(&self, handle: Handle, peer: Option<SocketAddr>, limits: &Limits) -> u64 {
         let source = peer.map(|p| p.ip().to_canonical());
         let mut evict = Vec::new();
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if let Some(source) = source
             && state.per_source.get(&source).copied().unwrap_or(0) >= limits.max_unbound_per_source
         {
@@ -374,27 +354,24 @@ impl Registry {
         limits: &Limits,
     ) -> Result<Vec<Quota>, Refused> {
         let account_limits = limits.account(system_id);
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         let account = Arc::clone(
             state
                 .accounts
                 .entry(Bytes::copy_from_slice(system_id))
                 .or_default(),
         );
+        let quota = |account, per_second| Quota {
+            account,
+            per_second,
+            full_at: Instant::now(),
+        };
         let shared = account_limits
             .max_messages_per_second
-            .map(|per_second| Quota {
-                account: Some(Arc::clone(&account)),
-                per_second,
-                full_at: Instant::now(),
-            });
+            .map(|per_second| quota(Some(Arc::clone(&account)), per_second));
         let own = account_limits
             .max_messages_per_session
-            .map(|per_second| Quota {
-                account: None,
-                per_second,
-                full_at: Instant::now(),
-            });
+            .map(|per_second| quota(None, per_second));
         let quota: Vec<Quota> = shared.into_iter().chain(own).collect();
         if state.sessions.get(&id).is_some_and(|e| e.bound) {
             return Ok(quota);
@@ -439,7 +416,7 @@ impl Registry {
                     .build()
                     .ok()
             });
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if let Some(route) = state.sessions.get_mut(&id).and_then(|e| e.route.as_mut()) {
             route.receives = info.bind_type != BindType::Transmitter;
             route.range = range;
@@ -460,7 +437,7 @@ impl Registry {
 
     /// The connection closed.
     pub(crate) fn remove(&self, id: u64) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         state.release_unbound(id);
         if let Some(entry) = state.sessions.remove(&id)
             && entry.bound
@@ -486,7 +463,7 @@ impl Registry {
 
     /// Every session, bound or not.
     pub(crate) fn handles(&self) -> Vec<Handle> {
-        self.lock()
+        lock(&self.state)
             .sessions
             .values()
             .map(|e| e.handle.clone())
@@ -495,38 +472,31 @@ impl Registry {
 
     /// The bound receivers and transceivers of `system_id`.
     pub(crate) fn receivers_of(&self, system_id: &[u8]) -> Vec<Handle> {
-        self.lock()
-            .sessions
-            .values()
-            .filter(|e| {
-                e.route
-                    .as_ref()
-                    .is_some_and(|r| r.receives && r.system_id == system_id)
-            })
-            .map(|e| e.handle.clone())
-            .collect()
+        self.receivers(|r| r.system_id == system_id)
     }
 
     /// The bound receivers and transceivers whose `address_range` matches
     /// `destination`.
     pub(crate) fn receivers_for(&self, destination: &str) -> Vec<Handle> {
-        self.lock()
+        self.receivers(|r| {
+            r.range
+                .as_ref()
+                .is_some_and(|range| range.is_match(destination))
+        })
+    }
+
+    /// The bound receivers and transceivers whose route `accepts`.
+    fn receivers(&self, accepts: impl Fn(&Route) -> bool) -> Vec<Handle> {
+        lock(&self.state)
             .sessions
             .values()
-            .filter(|e| {
-                e.route.as_ref().is_some_and(|r| {
-                    r.receives
-                        && r.range
-                            .as_ref()
-                            .is_some_and(|range| range.is_match(destination))
-                })
-            })
+            .filter(|e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
             .map(|e| e.handle.clone())
             .collect()
     }
 
     pub(crate) fn stats(&self) -> ServerStats {
-        let state = self.lock();
+        let state = lock(&self.state);
         ServerStats {
             connections: self.connections.load(Ordering::Relaxed),
             bound: state.bound,

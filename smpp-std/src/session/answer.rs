@@ -1,8 +1,10 @@
 //! What the application answers the peer's requests with.
 
 use bytes::Bytes;
-use smpp_core::{CommandId, CommandStatus};
+use smpp_core::session::{Millis, SessionError};
+use smpp_core::{CommandId, CommandStatus, Header};
 
+use super::inbound::Engine;
 use crate::owned::{Body, COctet, SubmitMultiResp, SubmitSmResp};
 
 /// How the application answers a request of the peer (`submit_sm` to an
@@ -110,6 +112,32 @@ impl Answer {
                 command_status,
                 body,
             } => (command_status, Some(body)),
+        }
+    }
+
+    /// Queues this answer to the peer's request `sequence_number` (a
+    /// `command_id`), unless its PDU would be longer than `max_len`.
+    pub(crate) fn respond(
+        self,
+        engine: &mut Engine,
+        sequence_number: u32,
+        command_id: CommandId,
+        max_len: usize,
+        now: Millis,
+    ) {
+        let (status, body) = self.into_response(command_id);
+        let result = match body {
+            Some(body) if Header::LEN + body.encoded_len() > max_len => None,
+            Some(body) => Some(engine.respond(sequence_number, status, body, now)),
+            None => Some(engine.respond_status(sequence_number, status, now)),
+        };
+        if !matches!(
+            result,
+            Some(Ok(()) | Err(SessionError::UnknownRequest(_) | SessionError::Closed))
+        ) {
+            // The application's response is not the request's, or does
+            // not encode: the request still gets an answer.
+            let _ = engine.respond_status(sequence_number, CommandStatus::ESME_RSYSERR, now);
         }
     }
 }

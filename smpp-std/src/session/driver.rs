@@ -31,16 +31,14 @@ use smpp_core::session::{
 };
 use smpp_core::{CommandId, CommandStatus, Header};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot, watch};
 use tokio::time::{Instant, Sleep};
 
 use super::answer::Answer;
 use super::error::Error;
 use super::handle::{Command, Outgoing, Shared};
-use super::inbound::{
-    Clock, Engine, HIGH_WATER, Inbound, READ_AHEAD, READ_CHUNK, RESERVE, TRANSMIT_CAPACITY,
-};
-use super::info::{BindInfo, BindRequest};
+use super::inbound::{Clock, Engine, HIGH_WATER, Inbound, Input, MAX_PDU, READ_AHEAD, READ_CHUNK};
+use super::info::{BindInfo, BindRequest, responder_system_id};
 use super::metrics::{Meter, SharedMeter};
 use super::observe::Observer;
 use crate::owned::{Bind, COctet, Pdu};
@@ -129,6 +127,13 @@ pub(crate) fn now_or_later<T: Send + 'static>(
     }
 }
 
+/// Returns once the ESME or the server is told to stop (`stop` turns
+/// true). The guard `wait_for` returns is not kept: it must not live across
+/// an await.
+pub(crate) async fn until_stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
+}
+
 /// A request of the application awaiting its response.
 struct Waiting {
     reply: oneshot::Sender<Result<Pdu, Error>>,
@@ -186,18 +191,6 @@ struct Unbind {
     requested: bool,
     sent: bool,
     waiters: Vec<oneshot::Sender<Result<(), Error>>>,
-}
-
-/// The reading side of the connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Input {
-    /// The peer may still send.
-    Open,
-    /// End of stream, a framing error or a read error: nothing more is
-    /// read.
-    Ended,
-    /// Ended, and the engine was told once every frame was taken.
-    Reported,
 }
 
 /// The state of the connection.
@@ -581,7 +574,6 @@ where
                     let error = Error::refused(e, self.engine.close_reason());
                     let _ = waiting.reply.send(Err(error));
                 }
-                None
             }
             Command::Notify(notify) => {
                 let (body, reply) = *notify;
@@ -592,59 +584,27 @@ where
                         .map_err(|e| Error::refused(e, self.engine.close_reason()))
                 });
                 let _ = reply.send(result);
-                None
             }
             Command::Respond {
                 sequence_number,
                 command_id,
                 answer,
-            } => {
-                self.respond(sequence_number, command_id, *answer);
-                None
-            }
-            Command::Bind(status) => {
-                self.answer_bind(status);
-                None
-            }
+            } => self.respond(sequence_number, command_id, *answer),
+            Command::Bind(status) => self.answer_bind(status),
             Command::Unbind(waiter) => {
                 self.unbind.requested = true;
                 self.unbind.waiters.extend(waiter);
-                None
             }
-            Command::Close => {
-                self.engine.close();
-                None
-            }
+            Command::Close => self.engine.close(),
         }
+        None
     }
 
     /// Answers the peer's request. The transmit queue is below
     /// [`HIGH_WATER`], far from full, so there is room.
     fn respond(&mut self, sequence_number: u32, command_id: CommandId, answer: Answer) {
         let now = self.clock.now();
-        let (status, body) = answer.into_response(command_id);
-        let result = match body {
-            Some(body) => match fits(body.encoded_len()) {
-                Ok(()) => self.engine.respond(sequence_number, status, body, now),
-                Err(_) => Err(SessionError::Encode(smpp_core::Error::new(
-                    smpp_core::ErrorKind::BufferTooSmall {
-                        needed: body.encoded_len(),
-                        available: MAX_PDU,
-                    },
-                ))),
-            },
-            None => self.engine.respond_status(sequence_number, status, now),
-        };
-        match result {
-            Ok(()) | Err(SessionError::UnknownRequest(_) | SessionError::Closed) => {}
-            Err(_) => {
-                // The application's response is not the request's, or does
-                // not encode: the request still gets an answer.
-                let _ =
-                    self.engine
-                        .respond_status(sequence_number, CommandStatus::ESME_RSYSERR, now);
-            }
-        }
+        answer.respond(&mut self.engine, sequence_number, command_id, MAX_PDU, now);
     }
 
     /// MC: answers the bind awaiting a decision.
@@ -794,14 +754,7 @@ where
         pdu: Option<Pdu>,
     ) {
         if command_status.is_ok() {
-            let system_id = match pdu.map(|p| p.body) {
-                Some(
-                    smpp_core::Body::BindTransmitterResp(Some(r))
-                    | smpp_core::Body::BindReceiverResp(Some(r))
-                    | smpp_core::Body::BindTransceiverResp(Some(r)),
-                ) => r.system_id,
-                _ => COctet::default(),
-            };
+            let system_id = responder_system_id(pdu).unwrap_or_default();
             let info = BindInfo::of_config(
                 bind_type,
                 system_id,
@@ -898,10 +851,6 @@ fn for_the_application(command_id: CommandId) -> bool {
             CommandId::ENQUIRE_LINK | CommandId::UNBIND | CommandId::OUTBIND
         )
 }
-
-/// The largest PDU a session sends: what the transmit queue holds beyond
-/// [`HIGH_WATER`] and the engine's reserve.
-pub(crate) const MAX_PDU: usize = TRANSMIT_CAPACITY - HIGH_WATER - RESERVE;
 
 /// Whether a PDU with a body of `body_len` octets can be queued (the
 /// transmit queue is below [`HIGH_WATER`] when a command is carried out).

@@ -1,6 +1,5 @@
 //! What can go wrong with a request or a session.
 
-use core::fmt;
 use std::io;
 
 use smpp_core::session::{CloseReason, Outstanding, SessionError};
@@ -61,17 +60,20 @@ use smpp_core::{CommandId, CommandStatus};
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Connecting, or the first read or write, failed.
-    Io(io::Error),
+    #[error("I/O error: {0}")]
+    Io(#[from] io::Error),
     /// The MC answered the bind with this `command_status`
     /// (`ESME_RINVPASWD`, `ESME_RINVSYSID`, `ESME_RBINDFAIL`, ...); the
     /// connection is closed.
+    #[error("bind refused with {0}")]
     BindRefused(CommandStatus),
     /// The request got no response within the `response_timer`; its
     /// window slot is free again, and a late response is ignored.
+    #[error("no response to {command_id} (sequence {sequence_number}) within the response_timer")]
     Timeout {
         /// The request's `command_id`.
         command_id: CommandId,
@@ -82,11 +84,15 @@ pub enum Error {
     /// the connection) before the request was written: nothing of it left
     /// this side, so sending it again cannot duplicate it. Also the answer
     /// to every call once the session is closed.
+    #[error("session closed: {0}")]
     Closed(CloseReason),
     /// The request was written (in whole or in part), but the session
     /// closed, or the peer ended its side of the connection, before its
     /// response came: the peer may have it, and act on it. Sending it again
     /// may duplicate it.
+    #[error(
+        "{command_id} (sequence {sequence_number}) was sent, but no response came before the session ended ({reason})"
+    )]
     OutcomeUnknown {
         /// The request's `command_id`.
         command_id: CommandId,
@@ -99,16 +105,20 @@ pub enum Error {
     /// matrix forbids the PDU in this state or for this bind
     /// ([`SessionError::NotAllowed`]), the session is unbinding, the PDU is
     /// larger than the transmit queue, ...
-    Refused(SessionError),
+    #[error("refused: {0}")]
+    Refused(#[source] SessionError),
     /// The PDU does not encode (a field breaks its rule); nothing was sent.
-    Encode(smpp_core::Error),
+    #[error("cannot encode the PDU: {0}")]
+    Encode(#[source] smpp_core::Error),
     /// No bound session takes the message
     /// ([`ServerHandle::deliver_to_system_id`](crate::server::ServerHandle::deliver_to_system_id),
     /// [`ServerHandle::deliver_to_address`](crate::server::ServerHandle::deliver_to_address));
     /// nothing was sent.
+    #[error("no bound session takes the message")]
     NoRoute,
     /// A typed call ([`Handle::submit_sm`](super::Handle::submit_sm), ...)
     /// was given another command; nothing was sent.
+    #[error("{found} given where {expected} is sent")]
     UnexpectedCommand {
         /// The command the call sends.
         expected: CommandId,
@@ -118,6 +128,7 @@ pub enum Error {
     /// The request gets no response (`alert_notification`, `outbind`, an
     /// unknown `command_id`): send it with
     /// [`Handle::alert_notification`](super::Handle::alert_notification).
+    #[error("{0} gets no response")]
     NoResponse(CommandId),
 }
 
@@ -185,54 +196,5 @@ impl Error {
             SessionError::Closed => Self::Closed(reason.unwrap_or(CloseReason::Disconnected)),
             other => Self::Refused(other),
         }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(e) => write!(f, "I/O error: {e}"),
-            Self::BindRefused(status) => write!(f, "bind refused with {status}"),
-            Self::Timeout {
-                command_id,
-                sequence_number,
-            } => write!(
-                f,
-                "no response to {command_id} (sequence {sequence_number}) within the response_timer"
-            ),
-            Self::Closed(reason) => write!(f, "session closed: {reason}"),
-            Self::OutcomeUnknown {
-                command_id,
-                sequence_number,
-                reason,
-            } => write!(
-                f,
-                "{command_id} (sequence {sequence_number}) was sent, but no response came before the session ended ({reason})"
-            ),
-            Self::Refused(e) => write!(f, "refused: {e}"),
-            Self::Encode(e) => write!(f, "cannot encode the PDU: {e}"),
-            Self::NoResponse(id) => write!(f, "{id} gets no response"),
-            Self::NoRoute => f.write_str("no bound session takes the message"),
-            Self::UnexpectedCommand { expected, found } => {
-                write!(f, "{found} given where {expected} is sent")
-            }
-        }
-    }
-}
-
-impl core::error::Error for Error {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            Self::Io(e) => Some(e),
-            Self::Refused(e) => Some(e),
-            Self::Encode(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<io::Error> for Error {
-    fn from(e: io::Error) -> Self {
-        Self::Io(e)
     }
 }

@@ -7,7 +7,7 @@ use core::pin::Pin;
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll};
 use core::time::Duration;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use smpp_core::session::{CloseReason, ProtocolError};
 use smpp_core::{CommandId, CommandStatus};
@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use super::answer::Answer;
 use super::error::Error;
 use super::info::BindInfo;
+use super::lock;
 use super::metrics::{SessionStats, SharedMeter};
 use super::request::{IntoRequest, SmResponse};
 use crate::owned::{AlertNotification, Body, COctet, Pdu};
@@ -94,13 +95,9 @@ impl Shared {
         })
     }
 
-    fn rate(&self) -> std::sync::MutexGuard<'_, Option<Rate>> {
-        self.rate.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Takes the next send time the rate limit allows, if there is one.
     fn reserve_send_time(&self) -> Option<Instant> {
-        let mut rate = self.rate();
+        let mut rate = lock(&self.rate);
         let rate = rate.as_mut()?;
         let at = rate.next.max(Instant::now());
         rate.next = at + Duration::from_secs(1) / rate.per_second;
@@ -117,10 +114,7 @@ impl Shared {
     }
 
     pub(crate) fn set_protocol_error(&self, error: ProtocolError) {
-        *self
-            .last_protocol_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(error);
+        *lock(&self.last_protocol_error) = Some(error);
     }
 
     pub(crate) fn set_bound(&self, info: BindInfo) {
@@ -481,11 +475,7 @@ impl Handle {
     ///
     /// See the example on [`Handle`].
     pub fn stats(&self) -> SessionStats {
-        let last = *self
-            .shared
-            .last_protocol_error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let last = *lock(&self.shared.last_protocol_error);
         SessionStats {
             traffic: self.shared.meter.traffic(),
             outstanding: self.shared.window - self.shared.permits.available_permits(),
@@ -579,7 +569,7 @@ impl Handle {
     ///
     /// See the example on [`Handle`].
     pub fn set_max_rate(&self, per_second: Option<u32>) {
-        let mut rate = self.shared.rate();
+        let mut rate = lock(&self.shared.rate);
         // Turns already taken under the old limit stay taken.
         let next = rate.map_or_else(Instant::now, |r| r.next);
         *rate = per_second
@@ -591,7 +581,7 @@ impl Handle {
     ///
     /// See the example on [`Handle`].
     pub fn max_rate(&self) -> Option<u32> {
-        self.shared.rate().map(|r| r.per_second)
+        lock(&self.shared.rate).map(|r| r.per_second)
     }
 }
 
@@ -610,10 +600,8 @@ impl Future for Pending {
     type Output = Result<Pdu, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match Pin::new(&mut self.response).poll(cx) {
-            Poll::Ready(Ok(result)) => Poll::Ready(result),
-            Poll::Ready(Err(_)) => Poll::Ready(Err(self.shared.closed_error())),
-            Poll::Pending => Poll::Pending,
-        }
+        Pin::new(&mut self.response)
+            .poll(cx)
+            .map(|result| result.unwrap_or_else(|_| Err(self.shared.closed_error())))
     }
 }

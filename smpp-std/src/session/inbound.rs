@@ -28,6 +28,10 @@ pub(crate) const HIGH_WATER: usize = 64 * 1024;
 /// Octets the engine keeps free in the transmit queue for its own PDUs.
 pub(crate) const RESERVE: usize = 64;
 
+/// The largest PDU a session sends: what the transmit queue holds beyond
+/// [`HIGH_WATER`] and the engine's reserve.
+pub(crate) const MAX_PDU: usize = TRANSMIT_CAPACITY - HIGH_WATER - RESERVE;
+
 /// Octets read from the connection at most per read.
 pub(crate) const READ_CHUNK: usize = 16 * 1024;
 
@@ -46,6 +50,18 @@ pub(crate) struct Inbound {
     decoder: FrameDecoder,
     /// A frame the engine or the application has no room for yet.
     held: Option<Frame>,
+}
+
+/// The reading side of the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Input {
+    /// The peer may still send.
+    Open,
+    /// End of stream, a framing error or a read error: nothing more is
+    /// read.
+    Ended,
+    /// Ended, and the engine was told once every frame was taken.
+    Reported,
 }
 
 /// Octets that cannot be framed came in; the engine was told.

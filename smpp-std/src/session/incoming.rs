@@ -4,13 +4,14 @@
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use smpp_core::{CommandId, CommandStatus};
 use tokio::sync::mpsc;
 
 use super::answer::Answer;
 use super::handle::Command;
+use super::lock;
 use crate::owned::Pdu;
 
 /// Who answers a received request: the running session's command channel.
@@ -171,14 +172,10 @@ impl Inbox {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, InboxState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Whether a request can be handed over now (also when nobody takes
     /// requests any more: [`Self::push`] then gives it back).
     pub(crate) fn poll_room(&self, cx: &mut Context<'_>) -> Poll<()> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if state.receiver_gone || state.queue.len() < state.capacity {
             Poll::Ready(())
         } else {
@@ -190,7 +187,7 @@ impl Inbox {
     /// Hands a request over. When nobody takes requests any more it is
     /// dropped untaken, which answers it `ESME_RX_T_APPN`.
     pub(crate) fn push(&self, request: Request) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if state.receiver_gone || state.sender_gone {
             drop(state);
             drop(request);
@@ -218,7 +215,7 @@ impl Inbox {
     /// waker): the requests waiting are dropped, out of the lock (each
     /// answers as its `Drop` says), and the other side is woken.
     fn end(&self, mark: impl FnOnce(&mut InboxState) -> Option<Waker>) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         let waker = mark(&mut state);
         let left = core::mem::take(&mut state.queue);
         drop(state);
@@ -229,7 +226,7 @@ impl Inbox {
     }
 
     fn poll_take(&self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if let Some(mut request) = state.queue.pop_front() {
             request.taken = true;
             if state.queue.is_empty() && state.queue.capacity() > ALERT_ROOM {

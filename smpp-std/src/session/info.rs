@@ -6,7 +6,7 @@ use core::net::SocketAddr;
 use smpp_core::session::{BindType, Version};
 use smpp_core::{InterfaceVersion, Npi, Ton};
 
-use crate::owned::{Bind, COctet};
+use crate::owned::{Bind, COctet, Pdu};
 
 /// A bind to decide ([`Handler::bind`](crate::server::Handler::bind)).
 ///
@@ -104,5 +104,15 @@ impl BindInfo {
             addr_npi: config.addr_npi(),
             address_range: owned(config.address_range()),
         }
+    }
+}
+
+/// The `system_id` of a bind response, if `pdu` is one with a body.
+pub(crate) fn responder_system_id(pdu: Option<Pdu>) -> Option<COctet> {
+    match pdu?.body {
+        smpp_core::Body::BindTransmitterResp(Some(r))
+        | smpp_core::Body::BindReceiverResp(Some(r))
+        | smpp_core::Body::BindTransceiverResp(Some(r)) => Some(r.system_id),
+        _ => None,
     }
 }

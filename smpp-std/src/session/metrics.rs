@@ -8,7 +8,7 @@
 //! counted to its snapshot (and its server's) once per turn of its task.
 
 use core::time::Duration;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 
 use smpp_core::session::ProtocolError;
 use smpp_core::{CommandId, CommandStatus};
@@ -251,6 +251,14 @@ pub(crate) struct Meter {
     dirty: bool,
 }
 
+/// True for the statuses by which an MC asks to slow down.
+pub(crate) fn is_throttling(status: CommandStatus) -> bool {
+    matches!(
+        status,
+        CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
+    )
+}
+
 fn bump(counts: &mut Vec<PduCount>, command_id: CommandId, command_status: CommandStatus, n: u64) {
     match counts
         .iter_mut()
@@ -280,10 +288,7 @@ impl Meter {
     pub(crate) fn answered(&mut self, waited: Duration, status: CommandStatus) {
         let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
         self.samples.push(micros);
-        if matches!(
-            status,
-            CommandStatus::ESME_RTHROTTLED | CommandStatus::ESME_RMSGQFUL
-        ) {
+        if is_throttling(status) {
             self.throttled += 1;
         }
         self.dirty = true;
@@ -387,7 +392,7 @@ pub(crate) struct SharedMeter(Mutex<Meter>);
 
 impl SharedMeter {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Meter> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        super::lock(&self.0)
     }
 
     pub(crate) fn traffic(&self) -> Traffic {

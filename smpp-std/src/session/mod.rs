@@ -137,11 +137,18 @@
 //! 65,536 requests; a PDU sent is at most 960 KiB, one received at most
 //! 70,000 octets (the frame decoder's default maximum).
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 // What the async session and the blocking client share.
 pub(crate) mod answer;
 mod error;
-mod info;
+pub(crate) mod info;
 mod request;
+
+/// Locks `mutex`, also one that a panicking thread left poisoned.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 // The async session (feature `tokio`).
 #[cfg(feature = "tokio")]
@@ -164,7 +171,7 @@ pub use handle::{Handle, Pending};
 pub use incoming::{Incoming, Request};
 pub use info::{BindInfo, BindRequest};
 #[cfg(feature = "tokio")]
-pub(crate) use metrics::SharedMeter;
-#[cfg(feature = "tokio")]
 pub use metrics::{Latency, PduCount, SessionStats, Traffic};
+#[cfg(feature = "tokio")]
+pub(crate) use metrics::{SharedMeter, is_throttling};
 pub use request::{IntoRequest, SmResponse};
