@@ -168,6 +168,12 @@ impl AccountLimits {
 /// What a server has admitted and refused: a snapshot
 /// ([`ServerHandle::stats`](super::ServerHandle::stats)).
 ///
+/// The counters are taken together, as of one instant. A connection
+/// closed to make room for another (`evicted_*`) is counted as closed once
+/// its session has ended; until then it is in none of `bound`, `unbound`
+/// and `closed`. So `closed + bound + unbound` never exceeds
+/// `connections`, and equals it once every such session has ended.
+///
 /// See the examples on [`Server`](super::Server) (a bind refused for want
 /// of room), [`AccountLimits`] (refused for the account, throttled) and
 /// [`ServerHandle::serve`](super::ServerHandle::serve) (sessions closed).
@@ -334,10 +340,12 @@ impl Registry {
         if let Some(source) = source {
             *state.per_source.entry(source).or_default() += 1;
         }
+        // Counted under the lock, as the evictions are, so that a snapshot
+        // (`stats`) never sees the new connection open but not accepted.
+        self.connections.fetch_add(1, Ordering::Relaxed);
         let open = state.sessions.len();
         drop(state);
         self.open.send_replace(open);
-        self.connections.fetch_add(1, Ordering::Relaxed);
         for handle in evict {
             handle.close();
         }
@@ -449,10 +457,12 @@ impl Registry {
                 account.bound.fetch_sub(1, Ordering::Relaxed);
             }
         }
+        // Under the lock: a snapshot sees the session open or closed,
+        // never both or neither.
+        self.closed.fetch_add(1, Ordering::Relaxed);
         let open = state.sessions.len();
         drop(state);
         self.open.send_replace(open);
-        self.closed.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Waits until no connection is open.
@@ -533,5 +543,66 @@ impl State {
     fn forget_unbound(&mut self, id: u64) -> Option<Handle> {
         self.release_unbound(id);
         self.sessions.get(&id).map(|e| e.handle.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::session::handle::Shared;
+
+    fn handle() -> Handle {
+        Handle::new(
+            tokio::sync::mpsc::unbounded_channel().0,
+            Shared::new(1, None),
+        )
+    }
+
+    /// Connections come and go (one source, two unbound at most, so most
+    /// arrivals close the oldest) while snapshots are taken: none counts a
+    /// connection open that it has not counted accepted, nor one closed
+    /// that it still counts open.
+    #[test]
+    fn every_snapshot_accounts_for_no_more_than_it_accepted() {
+        let registry = Arc::new(Registry::default());
+        let limits = Limits {
+            max_unbound_per_source: 2,
+            ..Limits::default()
+        };
+        let done = Arc::new(AtomicBool::new(false));
+        let peer: SocketAddr = "192.0.2.1:2775".parse().unwrap();
+        let churn: Vec<_> = (0..2)
+            .map(|_| {
+                let (registry, limits) = (Arc::clone(&registry), limits.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..20_000 {
+                        let id = registry.insert(handle(), Some(peer), &limits);
+                        registry.remove(id);
+                    }
+                })
+            })
+            .collect();
+        let watcher = {
+            let (registry, done) = (Arc::clone(&registry), Arc::clone(&done));
+            std::thread::spawn(move || {
+                let mut snapshots = 0u64;
+                while !done.load(Ordering::Relaxed) {
+                    let s = registry.stats();
+                    let accounted = s.closed + (s.bound + s.unbound) as u64;
+                    assert!(accounted <= s.connections, "{s:?}");
+                    snapshots += 1;
+                }
+                snapshots
+            })
+        };
+        for t in churn {
+            t.join().unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+        assert!(watcher.join().unwrap() > 0);
+        let s = registry.stats();
+        assert_eq!((s.connections, s.closed, s.unbound), (40_000, 40_000, 0));
     }
 }
