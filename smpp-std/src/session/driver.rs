@@ -210,8 +210,6 @@ pub(crate) struct Driver<IO, H: Hooks> {
     shared: Arc<Shared>,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
-    /// A command taken from the channel that waits for room.
-    pending: Option<Command>,
     waiters: Waiters,
     inbound: Inbound,
     link: Link,
@@ -249,7 +247,6 @@ where
             shared,
             commands,
             commands_open: true,
-            pending: None,
             waiters: Waiters::default(),
             inbound: Inbound::default(),
             link: Link {
@@ -493,30 +490,20 @@ where
     }
 
     /// Carries out commands while the transmit queue is below
-    /// [`HIGH_WATER`]; a command without room waits as `pending`.
+    /// [`HIGH_WATER`]; above it, the rest wait in the channel until the
+    /// queue has been written down.
     fn take_commands(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
-        while !self.engine.is_closed() && self.engine.transmit_len() < HIGH_WATER {
-            let command = match self.pending.take() {
-                Some(command) => command,
-                None if self.commands_open => match self.commands.poll_recv(cx) {
-                    Poll::Ready(Some(command)) => command,
-                    Poll::Ready(None) => {
-                        self.handles_gone();
-                        progress = true;
-                        break;
-                    }
-                    Poll::Pending => break,
-                },
-                None => break,
-            };
-            match self.execute(command) {
-                None => progress = true,
-                Some(back) => {
-                    self.pending = Some(back);
-                    break;
-                }
+        while self.commands_open
+            && !self.engine.is_closed()
+            && self.engine.transmit_len() < HIGH_WATER
+        {
+            match self.commands.poll_recv(cx) {
+                Poll::Ready(Some(command)) => self.execute(command),
+                Poll::Ready(None) => self.handles_gone(),
+                Poll::Pending => break,
             }
+            progress = true;
         }
         progress
     }
@@ -545,8 +532,8 @@ where
         self.unbind.requested = true;
     }
 
-    /// Carries out one command; gives it back if it must wait for room.
-    fn execute(&mut self, command: Command) -> Option<Command> {
+    /// Carries out one command.
+    fn execute(&mut self, command: Command) {
         let now = self.clock.now();
         match command {
             Command::Request(outgoing) => {
@@ -557,11 +544,11 @@ where
                 } = *outgoing;
                 if self.unbind.requested {
                     let _ = reply.send(Err(Error::Refused(SessionError::Unbinding)));
-                    return None;
+                    return;
                 }
                 if let Err(error) = fits(body.encoded_len()) {
                     let _ = reply.send(Err(error));
-                    return None;
+                    return;
                 }
                 let tag = self.waiters.insert(Waiting {
                     reply,
@@ -597,7 +584,6 @@ where
             }
             Command::Close => self.engine.close(),
         }
-        None
     }
 
     /// Answers the peer's request. The transmit queue is below
@@ -779,7 +765,7 @@ where
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
         self.shared.mark_closed(reason);
         self.commands.close();
-        let mut left: Vec<Command> = self.pending.take().into_iter().collect();
+        let mut left: Vec<Command> = Vec::new();
         while let Ok(command) = self.commands.try_recv() {
             left.push(command);
         }
