@@ -159,7 +159,7 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
         let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
         let ids = &run.tally.ids;
         receipts_ok = receipts
-            .wait_until(deadline, |r| ids.iter().all(|id| r.has_exact(id)))
+            .wait_for_all(deadline, ids, Receipts::has_exact)
             .await;
         receipts_in = ids.iter().filter(|id| receipts.has_exact(id)).count();
     }

@@ -327,14 +327,19 @@ pub(crate) struct Receipts {
 }
 
 impl Receipts {
-    /// Reads the SMSC's requests for ever: receipts are recorded
-    /// (`keep`: with their JSON), everything is acknowledged.
-    pub(crate) fn spawn(mut incoming: EsmeIncoming, keep: bool) -> (Arc<Self>, JoinHandle<()>) {
-        let receipts = Arc::new(Self {
+    /// No receipts yet (`keep`: keep their JSON).
+    fn new(keep: bool) -> Arc<Self> {
+        Arc::new(Self {
             seen: Mutex::new(HashMap::new()),
             count: watch::Sender::new(0),
             keep,
-        });
+        })
+    }
+
+    /// Reads the SMSC's requests for ever: receipts are recorded
+    /// (`keep`: with their JSON), everything is acknowledged.
+    pub(crate) fn spawn(mut incoming: EsmeIncoming, keep: bool) -> (Arc<Self>, JoinHandle<()>) {
+        let receipts = Self::new(keep);
         let reader = Arc::clone(&receipts);
         let task = tokio::spawn(async move {
             while let Some(request) = incoming.recv().await {
@@ -383,12 +388,31 @@ impl Receipts {
             .contains_key(id)
     }
 
-    /// Waits until `done` holds, or until `deadline`; whether it holds.
-    pub(crate) async fn wait_until(
+    /// Waits until `found` holds for every id of `ids`, or until
+    /// `deadline`; whether it holds for all. The ids are checked in turn and
+    /// each is never checked again once found, so a run of n receipts costs
+    /// about n checks in all, however often the count changes (checking
+    /// every id at every change costs n² for a bulk run).
+    pub(crate) async fn wait_for_all<S: AsRef<str>>(
         &self,
         deadline: Instant,
-        mut done: impl FnMut(&Self) -> bool,
+        ids: &[S],
+        mut found: impl FnMut(&Self, &str) -> bool,
     ) -> bool {
+        let mut next = 0;
+        self.wait_until(deadline, |r| {
+            while let Some(id) = ids.get(next)
+                && found(r, id.as_ref())
+            {
+                next += 1;
+            }
+            next == ids.len()
+        })
+        .await
+    }
+
+    /// Waits until `done` holds, or until `deadline`; whether it holds.
+    async fn wait_until(&self, deadline: Instant, mut done: impl FnMut(&Self) -> bool) -> bool {
         let mut updates = self.count.subscribe();
         loop {
             if done(self) {
@@ -404,7 +428,58 @@ impl Receipts {
 
 #[cfg(test)]
 mod tests {
-    use super::{DataCoding, Npi, Ton, address, flash, host_of};
+    use super::{DataCoding, Npi, Receipts, Ton, address, flash, host_of};
+
+    fn receipt(id: &str) -> serde_json::Map<String, serde_json::Value> {
+        let mut r = serde_json::Map::new();
+        r.insert("message_id".into(), id.into());
+        r
+    }
+
+    #[tokio::test]
+    async fn waiting_for_receipts_checks_each_id_about_once() {
+        let receipts = Receipts::new(false);
+        let ids: Vec<String> = (0..2_000).map(|n| format!("{n:010}")).collect();
+        let adder = std::sync::Arc::clone(&receipts);
+        let expected = ids.clone();
+        let feed = tokio::spawn(async move {
+            for id in &expected {
+                adder.add(receipt(id));
+                tokio::task::yield_now().await;
+            }
+        });
+        let mut checks = 0usize;
+        let deadline = tokio::time::Instant::now() + core::time::Duration::from_secs(30);
+        let all = receipts
+            .wait_for_all(deadline, &ids, |r, id| {
+                checks += 1;
+                r.has_exact(id)
+            })
+            .await;
+        feed.await.unwrap();
+        assert!(all);
+        // Every id once when found, plus one miss per wake-up at most.
+        assert!(checks <= 2 * ids.len() + 1, "{checks} checks");
+    }
+
+    #[tokio::test]
+    async fn a_missing_receipt_ends_the_wait_at_the_deadline() {
+        let receipts = Receipts::new(false);
+        receipts.add(receipt("1"));
+        let deadline = tokio::time::Instant::now() + core::time::Duration::from_millis(50);
+        let ids = ["1", "2"];
+        assert!(
+            !receipts
+                .wait_for_all(deadline, &ids, Receipts::has_exact)
+                .await
+        );
+        receipts.add(receipt("2"));
+        assert!(
+            receipts
+                .wait_for_all(deadline, &ids, Receipts::has_exact)
+                .await
+        );
+    }
 
     #[test]
     fn hosts_of_addresses() {

@@ -144,7 +144,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
         let wanted: Vec<&String> = sent.iter().flat_map(|s| &s.ids).collect();
         receipts_ok = receipts
-            .wait_until(deadline, |r| wanted.iter().all(|id| r.get(id).is_some()))
+            .wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some())
             .await;
         for s in &mut sent {
             let found: Vec<Value> = s
