@@ -59,10 +59,14 @@ struct Smsc {
     /// multiple of 3.
     throttle: AtomicBool,
     refuse_binds: AtomicBool,
+    /// How many requests still to throttle, whatever they carry.
+    throttle_next: AtomicUsize,
     /// The messages throttled once already.
     throttled_once: Mutex<std::collections::HashSet<String>>,
     binds: AtomicUsize,
     delay: Mutex<Option<Duration>>,
+    /// Requests wait while a test holds this.
+    gate: tokio::sync::RwLock<()>,
 }
 
 impl Handler for Smsc {
@@ -80,11 +84,18 @@ impl Handler for Smsc {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
         let text = String::from_utf8_lossy(&sm.short_message).into_owned();
+        drop(self.gate.read().await);
         let delay = *self.delay.lock().unwrap();
         if let Some(delay) = delay {
             tokio::time::sleep(delay).await;
         }
         let number: usize = text.trim_start_matches('m').parse().unwrap_or(1);
+        let throttle_next =
+            self.throttle_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if throttle_next.is_ok() {
+            return Answer::Status(CommandStatus::ESME_RTHROTTLED);
+        }
         if self.throttle.load(Ordering::SeqCst)
             && number.is_multiple_of(3)
             && self.throttled_once.lock().unwrap().insert(text.clone())
@@ -284,6 +295,43 @@ fn throttled_requests_back_off_and_go_again_when_asked() {
         let resp = plain.submit_sm(submit("m300")).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RTHROTTLED);
         plain.unbind().await;
+        server.stop().await;
+    });
+}
+
+#[test]
+fn a_throttled_window_backs_off_once_not_once_per_request() {
+    bounded(async {
+        // Every request of the first full window is throttled.
+        let server = start(Smsc {
+            throttle_next: 16.into(),
+            ..Smsc::default()
+        })
+        .await;
+        // 100 ms, doubling, up to 5 s.
+        let (esme, _incoming) = pool(&server.addr, |b| b.throttle_backoff(Backoff::THROTTLED, 3));
+        esme.wait_bound(1).await.unwrap();
+        // The whole window goes out before the first answer comes.
+        let held = server.smsc.gate.write().await;
+        let mut answers = Vec::new();
+        for n in 0..16 {
+            answers.push(esme.queue(submit(&format!("m{n}"))).await.unwrap());
+        }
+        let started = tokio::time::Instant::now();
+        drop(held);
+        // Awaited together, as an application that keeps its window busy
+        // does.
+        let answers: Vec<_> = answers.into_iter().map(tokio::spawn).collect();
+        for answer in answers {
+            assert!(answer.await.unwrap().unwrap().command_status.is_ok());
+        }
+        // One strike for the window: a pause of 50 to 100 ms. Counted once
+        // per throttled answer, the 16 strikes paused the session for the
+        // 5 s maximum (at least 2.5 s with jitter).
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(1), "{took:?}");
+        assert_eq!(server.smsc.seen.lock().unwrap().len(), 16);
+        esme.unbind().await;
         server.stop().await;
     });
 }

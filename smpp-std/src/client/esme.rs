@@ -259,6 +259,12 @@ impl EsmeBuilder {
     /// sent again, up to `retries` times; then its throttled response is
     /// the answer. Off by default: the response is the answer at once.
     ///
+    /// The wait grows with the throttled episodes in a row, not with the
+    /// throttled responses: only a response to a request sent after the
+    /// last pause began counts again, so a full window throttled at once
+    /// pauses the session for the first wait, and the first response that
+    /// is not throttled starts the backoff over.
+    ///
     /// See the example on [`EsmeBuilder`].
     pub const fn throttle_backoff(mut self, backoff: Backoff, retries: u32) -> Self {
         self.throttled = Some((backoff, retries));
@@ -378,9 +384,57 @@ impl EsmeBuilder {
 #[derive(Clone, Debug)]
 struct Pause {
     session: Handle,
-    until: Instant,
-    /// Throttled answers in a row.
-    strikes: u32,
+    strikes: Strikes,
+}
+
+/// How long a session is paused for throttling, and how often in a row
+/// the MC throttled it.
+///
+/// Only an answer to a request sent after the last strike counts: a
+/// throttled one is a new strike, any other lifts the pause and forgets
+/// the strikes. The other answers of the window that was in flight when
+/// the MC began to throttle belong to the same episode: the backoff grows
+/// once for it, not once per request, and a late one does not start a new
+/// pause after the session was accepted again.
+#[derive(Clone, Copy, Debug, Default)]
+struct Strikes {
+    /// When the last strike was counted.
+    since: Option<Instant>,
+    /// Until when the session is paused.
+    until: Option<Instant>,
+    /// Throttled episodes in a row.
+    count: u32,
+}
+
+impl Strikes {
+    /// Whether an answer to a request sent at `sent` counts.
+    fn counts(&self, sent: Instant) -> bool {
+        self.since.is_none_or(|since| sent >= since)
+    }
+
+    /// A throttled answer, at `now`, to a request sent at `sent`.
+    fn throttled(&mut self, backoff: Backoff, sent: Instant, now: Instant) {
+        if !self.counts(sent) {
+            return;
+        }
+        let until = now + jitter(backoff.delay(self.count));
+        self.count = self.count.saturating_add(1);
+        self.since = Some(now);
+        self.until = Some(self.until.map_or(until, |u| u.max(until)));
+    }
+
+    /// An answer that was not throttled, to a request sent at `sent`.
+    fn accepted(&mut self, sent: Instant) {
+        if self.counts(sent) {
+            self.count = 0;
+            self.until = None;
+        }
+    }
+
+    /// Whether the session is paused at `now`: until when.
+    fn paused_at(&self, now: Instant) -> Option<Instant> {
+        self.until.filter(|&until| until > now)
+    }
 }
 
 struct Inner {
@@ -624,11 +678,11 @@ impl Esme {
         request: impl IntoRequest,
     ) -> Result<impl Future<Output = Result<Pdu, Error>> + Send + 'static, Error> {
         let body = request.into_request(None)?;
-        let (session, pending) = self.dispatch(body.clone()).await?;
+        let (session, sent, pending) = self.dispatch(body.clone()).await?;
         let esme = self.clone();
         Ok(async move {
             let first = pending.await;
-            esme.settle(session, body, first, 0).await
+            esme.settle(session, sent, body, first, 0).await
         })
     }
 
@@ -654,16 +708,18 @@ impl Esme {
     }
 
     async fn send_body(&self, body: Body) -> Result<Pdu, Error> {
-        let (session, pending) = self.dispatch(body.clone()).await?;
+        let (session, sent, pending) = self.dispatch(body.clone()).await?;
         let first = pending.await;
-        self.settle(session, body, first, 0).await
+        self.settle(session, sent, body, first, 0).await
     }
 
-    /// What the answer to a request sent through `session` becomes: sent
-    /// again if it was not written, or throttled and the settings say so.
+    /// What the answer to a request sent through `session` at `sent`
+    /// becomes: sent again if it was not written, or throttled and the
+    /// settings say so.
     async fn settle(
         &self,
         mut session: Handle,
+        mut sent: Instant,
         body: Body,
         mut result: Result<Pdu, Error>,
         mut retries: u32,
@@ -676,20 +732,20 @@ impl Esme {
                     let Some((backoff, max)) = self.inner.settings.throttled else {
                         return result;
                     };
-                    self.pause(&session, backoff);
+                    self.pause(&session, backoff, sent);
                     if retries >= max {
                         return result;
                     }
                     retries += 1;
                 }
                 Ok(_) => {
-                    self.unpause(&session);
+                    self.unpause(&session, sent);
                     return result;
                 }
                 _ => return result,
             }
-            let (next, pending) = self.dispatch(body.clone()).await?;
-            session = next;
+            let (next, at, pending) = self.dispatch(body.clone()).await?;
+            (session, sent) = (next, at);
             result = pending.await;
         }
     }
@@ -699,12 +755,17 @@ impl Esme {
     }
 
     /// Waits for a bound, unpaused session and its window slot; sends.
-    async fn dispatch(&self, body: Body) -> Result<(Handle, crate::session::Pending), Error> {
+    /// Returns the session, when the request was handed to it, and its
+    /// response to come.
+    async fn dispatch(
+        &self,
+        body: Body,
+    ) -> Result<(Handle, Instant, crate::session::Pending), Error> {
         loop {
             let session = self.pick().await?;
             self.wait_rate(body.command_id()).await;
             match session.queue(body.clone()).await {
-                Ok(pending) => return Ok((session, pending)),
+                Ok(pending) => return Ok((session, Instant::now(), pending)),
                 // The session dropped while the request waited for its
                 // window: nothing was sent.
                 Err(Error::Closed(_)) if !self.is_stopped() => {}
@@ -728,15 +789,19 @@ impl Esme {
                 let open = sessions.iter().map(|(_, h)| h).filter(|h| !h.is_closed());
                 let mut wake: Option<Instant> = None;
                 let candidate = open
-                    .filter(
-                        |h| match paused.iter().find(|p| p.session.same_session(h)) {
-                            Some(p) if p.until > now => {
-                                wake = Some(wake.map_or(p.until, |w| w.min(p.until)));
+                    .filter(|h| {
+                        match paused
+                            .iter()
+                            .find(|p| p.session.same_session(h))
+                            .and_then(|p| p.strikes.paused_at(now))
+                        {
+                            Some(until) => {
+                                wake = Some(wake.map_or(until, |w| w.min(until)));
                                 false
                             }
                             _ => true,
-                        },
-                    )
+                        }
+                    })
                     .max_by_key(|h| h.available_window())
                     .cloned();
                 (candidate, wake)
@@ -776,29 +841,30 @@ impl Esme {
         tokio::time::sleep_until(at).await;
     }
 
-    fn pause(&self, session: &Handle, backoff: Backoff) {
-        let mut paused = lock(&self.inner.throttled);
-        paused.retain(|p| !p.session.is_closed());
-        let now = Instant::now();
-        if !paused.iter().any(|p| p.session.same_session(session)) {
-            paused.push(Pause {
-                session: session.clone(),
-                until: now,
-                strikes: 0,
-            });
-        }
-        let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) else {
-            return;
-        };
-        let wait = jitter(backoff.delay(pause.strikes));
-        pause.strikes = pause.strikes.saturating_add(1);
-        pause.until = pause.until.max(now + wait);
+    /// The MC throttled a request sent through `session` at `sent`.
+    fn pause(&self, session: &Handle, backoff: Backoff, sent: Instant) {
+        self.strikes(session, |s| s.throttled(backoff, sent, Instant::now()));
     }
 
-    fn unpause(&self, session: &Handle) {
+    /// The MC accepted a request sent through `session` at `sent`.
+    fn unpause(&self, session: &Handle, sent: Instant) {
+        self.strikes(session, |s| s.accepted(sent));
+    }
+
+    /// Updates the strikes of `session` (and forgets those of closed
+    /// sessions).
+    fn strikes(&self, session: &Handle, update: impl FnOnce(&mut Strikes)) {
         let mut paused = lock(&self.inner.throttled);
-        if !paused.is_empty() {
-            paused.retain(|p| !p.session.same_session(session) && !p.session.is_closed());
+        paused.retain(|p| !p.session.is_closed());
+        if let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) {
+            update(&mut pause.strikes);
+        } else {
+            let mut strikes = Strikes::default();
+            update(&mut strikes);
+            paused.push(Pause {
+                session: session.clone(),
+                strikes,
+            });
         }
     }
 }
@@ -1066,5 +1132,66 @@ impl futures_core::Stream for EsmeIncoming {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Request>> {
         self.get_mut().poll_recv(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::time::Duration;
+
+    use tokio::time::Instant;
+
+    use super::{Backoff, Strikes};
+
+    const BACKOFF: Backoff = Backoff {
+        initial: Duration::from_millis(100),
+        max: Duration::from_secs(5),
+        factor: 2.0,
+    };
+
+    #[test]
+    fn the_answers_of_one_window_are_one_strike() {
+        let start = Instant::now();
+        let mut strikes = Strikes::default();
+        assert_eq!(strikes.paused_at(start), None);
+        let sent = start - Duration::from_millis(1);
+        strikes.throttled(BACKOFF, sent, start);
+        let until = strikes.paused_at(start).unwrap();
+        assert!(until > start + Duration::from_millis(49));
+        assert!(until <= start + Duration::from_millis(100));
+        // 99 more throttled answers to requests sent before the strike:
+        // the pause stays as it is.
+        for n in 1..100 {
+            strikes.throttled(BACKOFF, sent, start + Duration::from_micros(n));
+        }
+        assert_eq!(strikes.count, 1);
+        assert_eq!(strikes.paused_at(start), Some(until));
+        // Nor does an accepted one of those lift it.
+        strikes.accepted(sent);
+        assert_eq!(strikes.paused_at(start), Some(until));
+    }
+
+    #[test]
+    fn a_request_sent_after_a_strike_counts_again() {
+        let start = Instant::now();
+        let mut strikes = Strikes::default();
+        strikes.throttled(BACKOFF, start, start);
+        let later = start + Duration::from_millis(150);
+        strikes.throttled(BACKOFF, later, later + Duration::from_millis(1));
+        assert_eq!(strikes.count, 2);
+        // The second strike waits 100 to 200 ms (jitter) from its answer.
+        let until = strikes.paused_at(later).unwrap();
+        assert!(until > later + Duration::from_millis(100));
+        assert!(until <= later + Duration::from_millis(201));
+        // An answer sent before the second strike does not lift it; one
+        // sent after does, and the strikes start again from the first.
+        strikes.accepted(later);
+        assert_eq!(strikes.paused_at(later), Some(until));
+        let after = until + Duration::from_millis(1);
+        strikes.accepted(after);
+        assert_eq!((strikes.paused_at(later), strikes.count), (None, 0));
+        // A late throttled answer to a request of before is no new strike.
+        strikes.throttled(BACKOFF, later, after);
+        assert_eq!((strikes.paused_at(after), strikes.count), (None, 0));
     }
 }
