@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use smpp_std::client::{Backoff, Esme};
-use smpp_std::session::SmResponse;
+use smpp_std::session::{Error, SmResponse};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -117,6 +117,21 @@ impl Tally {
             }
             Err(e) => *self.errors.entry(e).or_default() += 1,
         }
+    }
+}
+
+/// How a failed request is counted in the summary: by what happened, not
+/// by which request it was (a dropped connection leaves a window of
+/// requests whose outcome is unknown, one line for all of them).
+fn error_kind(e: &Error) -> String {
+    match e {
+        Error::OutcomeUnknown {
+            command_id, reason, ..
+        } => format!("{command_id} sent, no response before the session ended ({reason})"),
+        Error::Timeout { command_id, .. } => {
+            format!("{command_id} sent, no response within the response timer")
+        }
+        other => other.to_string(),
     }
 }
 
@@ -238,11 +253,11 @@ async fn submit_all(args: &BenchArgs, esme: &Esme) -> Result<Run, String> {
                         let answer = response
                             .await
                             .map(SmResponse::from)
-                            .map_err(|e| e.to_string());
+                            .map_err(|e| error_kind(&e));
                         (answer, sent.elapsed())
                     });
                 }
-                Err(e) => tally.add(Err(e.to_string()), Duration::ZERO, false),
+                Err(e) => tally.add(Err(error_kind(&e)), Duration::ZERO, false),
             }
             while let Some(done) = in_flight.try_join_next() {
                 if let Ok((answer, waited)) = done {
@@ -355,8 +370,34 @@ fn print_summary(summary: &Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Kind, payload, quantile};
+    use smpp_core::CommandId;
+    use smpp_core::session::CloseReason;
+
+    use super::{Error, Kind, Tally, error_kind, payload, quantile};
     use crate::common::Payload;
+
+    #[test]
+    fn a_lost_window_is_one_line_of_errors() {
+        let mut tally = Tally::default();
+        for sequence_number in 1..=100 {
+            let lost = Error::OutcomeUnknown {
+                command_id: CommandId::SUBMIT_SM,
+                sequence_number,
+                reason: CloseReason::Disconnected,
+            };
+            let late = Error::Timeout {
+                command_id: CommandId::SUBMIT_SM,
+                sequence_number,
+            };
+            for e in [lost, late] {
+                tally.add(Err(error_kind(&e)), core::time::Duration::ZERO, false);
+            }
+        }
+        assert_eq!(tally.errors.len(), 2, "{:?}", tally.errors);
+        assert!(tally.errors.values().all(|&n| n == 100));
+        let closed = Error::Closed(CloseReason::Disconnected);
+        assert_eq!(error_kind(&closed), closed.to_string());
+    }
 
     #[test]
     fn nearest_rank_quantiles() {
