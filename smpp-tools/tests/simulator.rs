@@ -503,6 +503,33 @@ fn generated_mo_reaches_receivers() {
 }
 
 #[test]
+fn generated_mo_skips_a_receiver_whose_window_is_full() {
+    let sim = Sim::start(&[
+        "--mo-every-ms",
+        "1",
+        "--window",
+        "2",
+        "--http",
+        "127.0.0.1:0",
+    ]);
+    tokio().block_on(async {
+        let config = Config::esme(BindType::Receiver).with_system_id("slow");
+        // Never takes what comes: the MOs are never answered.
+        let (esme, _incoming) = client::connect(&sim.addr, config.unwrap()).await.unwrap();
+        let stats = sim.wait_stats("ticks skipped", |s| {
+            s["totals"]["mo_skipped"].as_u64() > Some(200)
+        });
+        let totals = &stats["totals"];
+        assert_eq!(totals["sent"]["deliver_sm"]["ESME_ROK"], 2, "{totals:#}");
+        assert_eq!(
+            (&totals["mo"], &totals["mo_failed"]),
+            (&json!(0), &json!(0))
+        );
+        esme.close();
+    });
+}
+
+#[test]
 fn a_thousand_sessions_bind_and_are_unbound_at_shutdown() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
     let (listener, snapshot) = Esme::new("listen", &sim.addr, "crowd", "pw")

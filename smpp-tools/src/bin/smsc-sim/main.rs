@@ -75,7 +75,8 @@ struct Args {
     #[arg(long, value_name = "STATE=WEIGHT,...", default_value = "delivered=100", value_parser = Mix::parse)]
     dlr_mix: Mix,
     /// Sends a mobile-originated message to every bound receiver and
-    /// transceiver every N milliseconds.
+    /// transceiver every N milliseconds (a session whose window is full
+    /// skips the tick: counted as mo_skipped).
     #[arg(long, value_name = "N")]
     mo_every_ms: Option<u64>,
     /// The most sessions one system_id may have bound at once (more get
@@ -338,7 +339,9 @@ fn mo_destination(session: &Handle) -> String {
 }
 
 /// Every `every`, a mobile-originated message to each bound receiver and
-/// transceiver.
+/// transceiver that has a free window slot. A session whose window is full
+/// (its ESME is slow or stopped answering) skips the tick, counted as
+/// `mo_skipped`, instead of piling up messages that wait for it.
 async fn mo_every(every: Duration, server: ServerHandle, sim: Sim) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -346,6 +349,13 @@ async fn mo_every(every: Duration, server: ServerHandle, sim: Sim) {
     loop {
         tick.tick().await;
         for session in server.sessions().into_iter().filter(receives) {
+            if session.available_window() == 0 {
+                sim.inner
+                    .counters
+                    .mo_skipped
+                    .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+                continue;
+            }
             n += 1;
             let pdu = SubmitSmBuilder::deliver_sm(0)
                 .source_addr(format!("4477009{:05}", n % 100_000))

@@ -138,6 +138,7 @@ pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value>
         "receipts_dropped": count(&c.receipts_dropped),
         "mo": count(&c.mo_sent),
         "mo_failed": count(&c.mo_failed),
+        "mo_skipped": count(&c.mo_skipped),
         "queries": count(&c.queries),
         "cancels": count(&c.cancels),
         "replaces": count(&c.replaces),
@@ -308,7 +309,12 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
         "counter",
         "Mobile-originated message parts, by outcome.",
     );
-    for (result, n) in [("sent", count(&c.mo_sent)), ("failed", count(&c.mo_failed))] {
+    let outcomes = [
+        ("sent", count(&c.mo_sent)),
+        ("failed", count(&c.mo_failed)),
+        ("skipped", count(&c.mo_skipped)),
+    ];
+    for (result, n) in outcomes {
         m.sample("smsc_sim_mo_total", &[("result", result)], n);
     }
     m.one(

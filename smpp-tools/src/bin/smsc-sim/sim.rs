@@ -143,6 +143,8 @@ pub(crate) struct Counters {
     pub(crate) receipts_dropped: AtomicU64,
     pub(crate) mo_sent: AtomicU64,
     pub(crate) mo_failed: AtomicU64,
+    /// `--mo-every-ms` ticks skipped for a session with a full window.
+    pub(crate) mo_skipped: AtomicU64,
     pub(crate) queries: AtomicU64,
     pub(crate) cancels: AtomicU64,
     pub(crate) replaces: AtomicU64,
