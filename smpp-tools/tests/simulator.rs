@@ -715,6 +715,43 @@ fn receipts_wait_for_a_receiver_of_the_account() {
 }
 
 #[test]
+fn receipts_not_written_before_a_receiver_closes_wait_for_the_next() {
+    let sim = Sim::start(&["--window", "1", "--http", "127.0.0.1:0"]);
+    tokio().block_on(async {
+        // A receiver that never takes what comes: the first receipt is
+        // written and never answered, the others wait for the window.
+        let config = Config::esme(BindType::Receiver).with_system_id("acct");
+        let (stuck, _incoming) = client::connect(&sim.addr, config.unwrap()).await.unwrap();
+        let (esme, _incoming) = transmitter(&sim.addr, "acct").await;
+        for n in 0..5 {
+            let submit = SubmitSmBuilder::new(0)
+                .destination_addr("447700900002")
+                .short_message(format!("message {n}"))
+                .registered_delivery(smpp_core::RegisteredDelivery::from(1))
+                .build()
+                .unwrap();
+            assert!(esme.submit_sm(submit).await.unwrap().is_ok());
+        }
+        sim.wait_stats("the first receipt written", |s| {
+            s["totals"]["sent"]["deliver_sm"]["ESME_ROK"] == 1
+        });
+        stuck.close();
+        let closed = tokio::time::timeout(Duration::from_secs(10), stuck.closed());
+        closed.await.unwrap();
+        let stats = sim.wait_stats("the rest waiting", |s| s["totals"]["receipts_waiting"] == 4);
+        // The written one may have reached the ESME: not sent twice.
+        assert_eq!(stats["totals"]["receipts_failed"], 1, "{stats:#}");
+        esme.unbind().await.unwrap();
+    });
+    let out = Esme::new("listen", &sim.addr, "acct", "pw")
+        .flags("--count 4 --timeout-ms 10000")
+        .run();
+    let lines = success_lines(&out);
+    assert_eq!(lines.len(), 4);
+    assert!(lines.iter().all(|l| l["type"] == "receipt"), "{lines:?}");
+}
+
+#[test]
 fn long_messages_are_logged_joined() {
     let dir = scratch("log");
     let log = dir.join("messages.jsonl");

@@ -224,6 +224,10 @@ impl Waiting {
     }
 }
 
+/// How many sessions a receipt tries, each found closed before it was
+/// written, before it waits for the account's next bind.
+const RECEIPT_ROUTES: usize = 4;
+
 /// The handler of the simulator's server.
 #[derive(Clone, Debug)]
 pub(crate) struct Sim {
@@ -567,19 +571,27 @@ impl Inner {
         }
     }
 
+    /// Sends `pdu` to a receiver of `system_id`. One whose session closed
+    /// before writing it goes to another receiver of the account, or
+    /// waits for the next one to bind, as one without a receiver does; one
+    /// that was written and got no answer, or an error, is failed (sending
+    /// it again could deliver it twice).
     async fn deliver_receipt(&self, server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) {
-        match server
-            .deliver_to_system_id(&lossy(system_id), pdu.clone())
-            .await
-        {
-            Ok(resp) if resp.is_ok() => bump(&self.counters.receipts_sent),
-            Err(Error::NoRoute) => {
-                let cap = self.settings.keep_messages;
-                if !lock(&self.waiting).push(system_id, pdu, cap) {
-                    bump(&self.counters.receipts_dropped);
-                }
+        // Each try that finds the session closed takes another session.
+        for _ in 0..RECEIPT_ROUTES {
+            match server
+                .deliver_to_system_id(&lossy(system_id), pdu.clone())
+                .await
+            {
+                Ok(resp) if resp.is_ok() => return bump(&self.counters.receipts_sent),
+                Err(Error::Closed(_)) => {}
+                Err(Error::NoRoute) => break,
+                Ok(_) | Err(_) => return bump(&self.counters.receipts_failed),
             }
-            Ok(_) | Err(_) => bump(&self.counters.receipts_failed),
+        }
+        let cap = self.settings.keep_messages;
+        if !lock(&self.waiting).push(system_id, pdu, cap) {
+            bump(&self.counters.receipts_dropped);
         }
     }
 
