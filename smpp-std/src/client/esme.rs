@@ -272,7 +272,9 @@ impl EsmeBuilder {
     }
 
     /// At most `per_second` requests per second over all sessions
-    /// (`enquire_link` aside), evenly spaced. No limit by default.
+    /// (`enquire_link` aside), evenly spaced on a schedule: turns that
+    /// timers or a busy runtime made late are made up at once, up to 20 ms
+    /// behind, so the rate is what was asked for. No limit by default.
     ///
     /// See the example on [`EsmeBuilder`].
     pub const fn max_rate(mut self, per_second: u32) -> Self {
@@ -363,7 +365,10 @@ impl EsmeBuilder {
             events,
             incoming: Arc::new(IncomingSet::default()),
             throttled: Mutex::new(Vec::new()),
-            rate: Mutex::new(self.max_rate.map(|per_second| (per_second, Instant::now()))),
+            rate: Mutex::new(
+                self.max_rate
+                    .map(|per_second| Rate::new(per_second, Instant::now())),
+            ),
             settings: self,
         });
         let esme = Esme {
@@ -377,6 +382,37 @@ impl EsmeBuilder {
             set: Arc::clone(&inner.incoming),
         };
         Ok((esme, incoming))
+    }
+}
+
+/// The turns of a rate limit: one request every `1 s / per_second`, on a
+/// schedule. A turn taken late (timers fire on whole milliseconds, tasks
+/// wait to be run) is made up by the next ones, which go at once until the
+/// schedule is kept again; but time left unused is not banked beyond
+/// [`Rate::CREDIT`], so a pause is not followed by a burst.
+#[derive(Clone, Copy, Debug)]
+struct Rate {
+    interval: Duration,
+    /// When the next turn is due.
+    next: Instant,
+}
+
+impl Rate {
+    /// How far behind its schedule the limit may run (and catch up).
+    const CREDIT: Duration = Duration::from_millis(20);
+
+    fn new(per_second: u32, now: Instant) -> Self {
+        Self {
+            interval: Duration::from_secs(1) / per_second.max(1),
+            next: now,
+        }
+    }
+
+    /// When a request asking at `now` may go (`now` or earlier: at once).
+    fn turn(&mut self, now: Instant) -> Instant {
+        let at = self.next.max(now.checked_sub(Self::CREDIT).unwrap_or(now));
+        self.next = at + self.interval;
+        at
     }
 }
 
@@ -450,8 +486,8 @@ struct Inner {
     events: broadcast::Sender<EsmeEvent>,
     incoming: Arc<IncomingSet>,
     throttled: Mutex<Vec<Pause>>,
-    /// The rate limit: requests per second and when the next may go.
-    rate: Mutex<Option<(u32, Instant)>>,
+    /// The rate limit.
+    rate: Mutex<Option<Rate>>,
 }
 
 /// An ESME that stays bound to one MC: `binds` sessions, each reconnected
@@ -829,14 +865,9 @@ impl Esme {
         if command_id == CommandId::ENQUIRE_LINK {
             return;
         }
-        let at = {
-            let mut rate = lock(&self.inner.rate);
-            let Some((per_second, next)) = rate.as_mut() else {
-                return;
-            };
-            let at = (*next).max(Instant::now());
-            *next = at + Duration::from_secs(1) / (*per_second).max(1);
-            at
+        let at = match lock(&self.inner.rate).as_mut() {
+            Some(rate) => rate.turn(Instant::now()),
+            None => return,
         };
         tokio::time::sleep_until(at).await;
     }
@@ -1141,13 +1172,49 @@ mod tests {
 
     use tokio::time::Instant;
 
-    use super::{Backoff, Strikes};
+    use super::{Backoff, Rate, Strikes};
 
     const BACKOFF: Backoff = Backoff {
         initial: Duration::from_millis(100),
         max: Duration::from_secs(5),
         factor: 2.0,
     };
+
+    /// Where a timer set for `at` fires: the next whole millisecond after
+    /// `start`.
+    fn on_the_tick(start: Instant, at: Instant) -> Instant {
+        let since = at.saturating_duration_since(start).as_nanos();
+        let ticks = since.div_ceil(1_000_000);
+        start + Duration::from_millis(u64::try_from(ticks).unwrap())
+    }
+
+    #[test]
+    fn a_rate_keeps_its_schedule_when_timers_fire_late() {
+        let start = Instant::now();
+        // 3,000 a second: one every 333 us, where timers fire on whole
+        // milliseconds. Each request asks when the previous one went.
+        let mut rate = Rate::new(3_000, start);
+        let mut now = start;
+        for _ in 0..3_000 {
+            let at = rate.turn(now);
+            now = now.max(on_the_tick(start, at));
+        }
+        // Taking each turn from when the late timer fired gave one a
+        // millisecond, 1,000 a second.
+        let took = now - start;
+        assert!(took >= Duration::from_millis(999), "{took:?}");
+        assert!(took <= Duration::from_millis(1_001), "{took:?}");
+    }
+
+    #[test]
+    fn a_rate_banks_no_more_than_its_credit() {
+        let start = Instant::now();
+        let mut rate = Rate::new(1_000, start);
+        // Idle for a second: then 20 ms worth go at once, no more.
+        let now = start + Duration::from_secs(1);
+        let at_once = (0..1_000).take_while(|_| rate.turn(now) <= now).count();
+        assert_eq!(at_once, 21);
+    }
 
     #[test]
     fn the_answers_of_one_window_are_one_strike() {
