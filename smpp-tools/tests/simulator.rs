@@ -716,14 +716,18 @@ fn receipts_wait_for_a_receiver_of_the_account() {
 
 #[test]
 fn receipts_not_written_before_a_receiver_closes_wait_for_the_next() {
+    const MESSAGES: u64 = 600;
+    // As many receipts of one account as smsc-sim sends at once.
+    const IN_FLIGHT: u64 = 256;
     let sim = Sim::start(&["--window", "1", "--http", "127.0.0.1:0"]);
     tokio().block_on(async {
         // A receiver that never takes what comes: the first receipt is
-        // written and never answered, the others wait for the window.
+        // written and never answered, 255 more wait for its window, the
+        // rest wait in the simulator's queue.
         let config = Config::esme(BindType::Receiver).with_system_id("acct");
         let (stuck, _incoming) = client::connect(&sim.addr, config.unwrap()).await.unwrap();
         let (esme, _incoming) = transmitter(&sim.addr, "acct").await;
-        for n in 0..5 {
+        for n in 0..MESSAGES {
             let submit = SubmitSmBuilder::new(0)
                 .destination_addr("447700900002")
                 .short_message(format!("message {n}"))
@@ -732,22 +736,26 @@ fn receipts_not_written_before_a_receiver_closes_wait_for_the_next() {
                 .unwrap();
             assert!(esme.submit_sm(submit).await.unwrap().is_ok());
         }
-        sim.wait_stats("the first receipt written", |s| {
+        let stats = sim.wait_stats("the first receipt written", |s| {
             s["totals"]["sent"]["deliver_sm"]["ESME_ROK"] == 1
+                && s["totals"]["receipts_waiting"] == MESSAGES - IN_FLIGHT
         });
+        assert_eq!(stats["totals"]["receipts_dropped"], 0, "{stats:#}");
         stuck.close();
         let closed = tokio::time::timeout(Duration::from_secs(10), stuck.closed());
         closed.await.unwrap();
-        let stats = sim.wait_stats("the rest waiting", |s| s["totals"]["receipts_waiting"] == 4);
+        let stats = sim.wait_stats("the rest waiting", |s| {
+            s["totals"]["receipts_waiting"] == MESSAGES - 1
+        });
         // The written one may have reached the ESME: not sent twice.
         assert_eq!(stats["totals"]["receipts_failed"], 1, "{stats:#}");
         esme.unbind().await.unwrap();
     });
     let out = Esme::new("listen", &sim.addr, "acct", "pw")
-        .flags("--count 4 --timeout-ms 10000")
+        .flags("--count 599 --timeout-ms 10000")
         .run();
     let lines = success_lines(&out);
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), 599);
     assert!(lines.iter().all(|l| l["type"] == "receipt"), "{lines:?}");
 }
 

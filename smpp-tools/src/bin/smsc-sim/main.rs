@@ -107,6 +107,11 @@ struct Args {
     /// replace_sm (the oldest are forgotten first).
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     keep_messages: usize,
+    /// The most receipts held for receivers that cannot take them yet (none
+    /// bound, or every window full), over all accounts; beyond it the
+    /// account's oldest is dropped (receipts_dropped).
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    max_waiting_receipts: usize,
     /// The most connections that have not bound yet, from all sources and
     /// from any one (the oldest is closed to make room): load tests open
     /// many at once from one host.
@@ -155,6 +160,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
         mix: args.dlr_mix.clone(),
         throttle_above: args.throttle_above,
         keep_messages: args.keep_messages,
+        max_waiting_receipts: args.max_waiting_receipts,
         log,
     })
 }

@@ -29,8 +29,9 @@ use tokio::time::Instant;
 
 use crate::store::{Address, Store, Stored};
 
-/// Receipts kept per account while it has no receiver bound.
-const WAITING_PER_ACCOUNT: usize = 10_000;
+/// Receipts of one account that wait for its receivers' windows at once;
+/// the rest wait in [`Waiting`], taken in turn by those that finish.
+const IN_FLIGHT_PER_ACCOUNT: usize = 256;
 /// Complete messages shown on the status page.
 const RECENT: usize = 20;
 
@@ -110,6 +111,8 @@ pub(crate) struct Settings {
     pub(crate) throttle_above: Option<u32>,
     /// How many accepted messages to keep.
     pub(crate) keep_messages: usize,
+    /// `--max-waiting-receipts`.
+    pub(crate) max_waiting_receipts: usize,
     /// `--log-messages`.
     pub(crate) log: Option<Log>,
 }
@@ -177,7 +180,8 @@ pub(crate) struct Inner {
     tls_peers: Mutex<HashSet<SocketAddr>>,
     assembler: Mutex<Assembler<Bytes>>,
     recent: Mutex<VecDeque<Value>>,
-    /// Receipts for accounts with no receiver bound, sent when one binds.
+    /// Receipts of each account: those waiting for a receiver (none bound,
+    /// or every window full), and how many are being sent.
     waiting: Mutex<Waiting>,
     /// Messages to settle once the receipt delay is over, in order (the
     /// delay is the same for all).
@@ -186,41 +190,116 @@ pub(crate) struct Inner {
     due_added: Notify,
 }
 
-/// Receipts waiting for their account to bind a receiver: at most
-/// [`WAITING_PER_ACCOUNT`] per account and the store's capacity in all.
+/// The receipts of each account on their way to a receiver: at most
+/// [`IN_FLIGHT_PER_ACCOUNT`] being sent (each waits for a window slot of a
+/// receiver), the rest waiting here in order, at most
+/// `--max-waiting-receipts` in all (a receipt takes a few hundred octets
+/// here, where a task waiting for a window would take kilobytes). So a
+/// receiver that stops answering holds this much and no more, however many
+/// messages its account goes on submitting.
 #[derive(Debug, Default)]
 struct Waiting {
-    by_account: HashMap<Bytes, VecDeque<DeliverSm>>,
+    by_account: HashMap<Bytes, Account>,
+    /// Receipts waiting, over all accounts.
     total: usize,
 }
 
+#[derive(Debug, Default)]
+struct Account {
+    queue: VecDeque<DeliverSm>,
+    in_flight: usize,
+}
+
 impl Waiting {
-    /// Keeps `receipt` for `system_id`, dropping the account's oldest one
-    /// if it has too many; false if a receipt was dropped (that one, when
-    /// all accounts together have `cap`).
-    fn push(&mut self, system_id: &Bytes, receipt: DeliverSm, cap: usize) -> bool {
-        let queue = self.by_account.entry(system_id.clone()).or_default();
-        if queue.len() >= WAITING_PER_ACCOUNT {
-            queue.pop_front();
-            queue.push_back(receipt);
-            return false;
+    /// A new receipt for `system_id`: the receipt to send now (the oldest
+    /// of the account's) if fewer than [`IN_FLIGHT_PER_ACCOUNT`] are being
+    /// sent, the caller then being one of those; else it waits. Also false
+    /// if a receipt was dropped for room (see [`Self::push`]).
+    fn enter(
+        &mut self,
+        system_id: &Bytes,
+        receipt: DeliverSm,
+        cap: usize,
+    ) -> (Option<DeliverSm>, bool) {
+        let account = self.by_account.entry(system_id.clone()).or_default();
+        if account.queue.is_empty() && account.in_flight < IN_FLIGHT_PER_ACCOUNT {
+            account.in_flight += 1;
+            return (Some(receipt), true);
         }
+        let kept = self.push(system_id, receipt, cap);
+        (self.start(system_id), kept)
+    }
+
+    /// The next receipt for one more sender of `system_id`, if there is one
+    /// waiting and room for another sender.
+    fn start(&mut self, system_id: &Bytes) -> Option<DeliverSm> {
+        let account = self.by_account.get_mut(system_id)?;
+        if account.in_flight >= IN_FLIGHT_PER_ACCOUNT {
+            return None;
+        }
+        let next = account.queue.pop_front()?;
+        account.in_flight += 1;
+        self.total -= 1;
+        Some(next)
+    }
+
+    /// A sender of `system_id` is done with its receipt: the next one for
+    /// it to send, or none (it stops).
+    fn next(&mut self, system_id: &Bytes) -> Option<DeliverSm> {
+        let account = self.by_account.get_mut(system_id)?;
+        if let Some(next) = account.queue.pop_front() {
+            self.total -= 1;
+            return Some(next);
+        }
+        account.in_flight = account.in_flight.saturating_sub(1);
+        if account.in_flight == 0 {
+            self.by_account.remove(system_id);
+        }
+        None
+    }
+
+    /// A sender of `system_id` found no receiver for `receipt`: it waits,
+    /// first in line, for the next bind, and the sender stops. False if it
+    /// was dropped for room.
+    fn park(&mut self, system_id: &Bytes, receipt: DeliverSm, cap: usize) -> bool {
+        let account = self.by_account.entry(system_id.clone()).or_default();
+        account.in_flight = account.in_flight.saturating_sub(1);
         if self.total >= cap {
-            if queue.is_empty() {
+            if account.queue.is_empty() && account.in_flight == 0 {
                 self.by_account.remove(system_id);
             }
             return false;
         }
-        queue.push_back(receipt);
+        account.queue.push_front(receipt);
         self.total += 1;
         true
     }
 
-    /// The receipts waiting for `system_id`, no longer kept.
-    fn take(&mut self, system_id: &Bytes) -> Option<VecDeque<DeliverSm>> {
-        let queue = self.by_account.remove(system_id)?;
-        self.total -= queue.len();
-        Some(queue)
+    /// Keeps `receipt` for `system_id` last in line. With `cap` receipts
+    /// waiting in all, the account's oldest makes room (or, if it has none
+    /// waiting, `receipt` is dropped): false.
+    fn push(&mut self, system_id: &Bytes, receipt: DeliverSm, cap: usize) -> bool {
+        let account = self.by_account.entry(system_id.clone()).or_default();
+        if self.total < cap {
+            account.queue.push_back(receipt);
+            self.total += 1;
+            return true;
+        }
+        if account.queue.pop_front().is_some() {
+            account.queue.push_back(receipt);
+        } else if account.in_flight == 0 {
+            self.by_account.remove(system_id);
+        }
+        false
+    }
+
+    /// How many more senders `system_id` may start now.
+    fn room(&self, system_id: &Bytes) -> usize {
+        self.by_account.get(system_id).map_or(0, |a| {
+            a.queue
+                .len()
+                .min(IN_FLIGHT_PER_ACCOUNT.saturating_sub(a.in_flight))
+        })
     }
 }
 
@@ -501,7 +580,7 @@ impl Inner {
         let delay = self.settings.dlr_delay;
         if delay.is_zero() {
             let inner = Arc::clone(self);
-            tokio::spawn(async move { inner.settle(&server, n).await });
+            tokio::spawn(async move { inner.settle(&server, n) });
             return;
         }
         let mut due = lock(&self.due);
@@ -527,7 +606,7 @@ impl Inner {
                         continue;
                     };
                     let (inner, server) = (Arc::clone(&self), server.clone());
-                    tokio::spawn(async move { inner.settle(&server, n).await });
+                    tokio::spawn(async move { inner.settle(&server, n) });
                 }
             }
         }
@@ -535,7 +614,7 @@ impl Inner {
 
     /// Gives message `n` its final state from the mix and sends the
     /// receipts its `registered_delivery` asks for.
-    async fn settle(&self, server: &ServerHandle, n: u64) {
+    fn settle(self: &Arc<Self>, server: &ServerHandle, n: u64) {
         let (system_id, receipts) = {
             let mut store = lock(&self.store);
             let Some(message) = store.by_id(n) else {
@@ -567,46 +646,88 @@ impl Inner {
             (message.system_id.clone(), receipts)
         };
         for pdu in receipts {
-            self.deliver_receipt(server, &system_id, pdu).await;
+            self.deliver_receipt(server, &system_id, pdu);
         }
     }
 
+    /// Sends `pdu` to a receiver of `system_id` when its turn comes (see
+    /// [`Waiting`]).
+    fn deliver_receipt(self: &Arc<Self>, server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) {
+        let cap = self.settings.max_waiting_receipts;
+        let (now, kept) = lock(&self.waiting).enter(system_id, pdu, cap);
+        if !kept {
+            bump(&self.counters.receipts_dropped);
+        }
+        if let Some(first) = now {
+            self.spawn_sender(server.clone(), system_id.clone(), first);
+        }
+    }
+
+    /// One sender of receipts of `system_id`: sends `first`, then the
+    /// account's next waiting receipt, until none waits or no receiver is
+    /// bound.
+    fn spawn_sender(self: &Arc<Self>, server: ServerHandle, system_id: Bytes, first: DeliverSm) {
+        let inner = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut pdu = first;
+            loop {
+                if let Some(unsent) = inner.send_receipt(&server, &system_id, pdu).await {
+                    let cap = inner.settings.max_waiting_receipts;
+                    if !lock(&inner.waiting).park(&system_id, unsent, cap) {
+                        bump(&inner.counters.receipts_dropped);
+                    }
+                    return;
+                }
+                match lock(&inner.waiting).next(&system_id) {
+                    Some(next) => pdu = next,
+                    None => return,
+                }
+            }
+        });
+    }
+
     /// Sends `pdu` to a receiver of `system_id`. One whose session closed
-    /// before writing it goes to another receiver of the account, or
-    /// waits for the next one to bind, as one without a receiver does; one
-    /// that was written and got no answer, or an error, is failed (sending
-    /// it again could deliver it twice).
-    async fn deliver_receipt(&self, server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) {
+    /// before writing it goes to another receiver of the account; with
+    /// none bound it comes back, to wait for the next bind. One that was
+    /// written and got no answer (it may have arrived: sending it again
+    /// could deliver it twice), or an error answer, is failed.
+    async fn send_receipt(
+        &self,
+        server: &ServerHandle,
+        system_id: &Bytes,
+        pdu: DeliverSm,
+    ) -> Option<DeliverSm> {
         // Each try that finds the session closed takes another session.
         for _ in 0..RECEIPT_ROUTES {
             match server
                 .deliver_to_system_id(&lossy(system_id), pdu.clone())
                 .await
             {
-                Ok(resp) if resp.is_ok() => return bump(&self.counters.receipts_sent),
+                Ok(resp) if resp.is_ok() => {
+                    bump(&self.counters.receipts_sent);
+                    return None;
+                }
                 Err(Error::Closed(_)) => {}
                 Err(Error::NoRoute) => break,
-                Ok(_) | Err(_) => return bump(&self.counters.receipts_failed),
+                Ok(_) | Err(_) => {
+                    bump(&self.counters.receipts_failed);
+                    return None;
+                }
             }
         }
-        let cap = self.settings.keep_messages;
-        if !lock(&self.waiting).push(system_id, pdu, cap) {
-            bump(&self.counters.receipts_dropped);
-        }
+        Some(pdu)
     }
 
     /// A receiver of `system_id` bound: the receipts that waited for one
     /// go out.
-    fn flush_waiting(self: &Arc<Self>, server: ServerHandle, system_id: Bytes) {
-        let Some(queue) = lock(&self.waiting).take(&system_id) else {
-            return;
-        };
-        let inner = Arc::clone(self);
-        tokio::spawn(async move {
-            for pdu in queue {
-                inner.deliver_receipt(&server, &system_id, pdu).await;
-            }
-        });
+    fn flush_waiting(self: &Arc<Self>, server: &ServerHandle, system_id: &Bytes) {
+        let mut waiting = lock(&self.waiting);
+        for _ in 0..waiting.room(system_id) {
+            let Some(first) = waiting.start(system_id) else {
+                break;
+            };
+            self.spawn_sender(server.clone(), system_id.clone(), first);
+        }
     }
 
     /// Answers with `f` on the message of the account `system_id` whose id,
@@ -892,7 +1013,7 @@ impl Handler for Sim {
             && let Some(system_id) = cx.session().system_id()
         {
             self.inner
-                .flush_waiting(cx.server().clone(), owned(system_id.as_bytes()));
+                .flush_waiting(cx.server(), &owned(system_id.as_bytes()));
         }
     }
 
@@ -905,27 +1026,73 @@ impl Handler for Sim {
 
 #[cfg(test)]
 mod tests {
-    use super::{Bytes, DeliverSm, Mix, WAITING_PER_ACCOUNT, Waiting};
+    use super::{Bytes, DeliverSm, IN_FLIGHT_PER_ACCOUNT, Mix, Waiting};
     use smpp_core::MessageState;
 
     #[test]
-    fn waiting_receipts_are_capped_per_account_and_in_all() {
-        let receipt = DeliverSm::default();
+    fn waiting_receipts_are_capped_in_all_the_oldest_of_the_account_going() {
         let (a, b) = (Bytes::from_static(b"a"), Bytes::from_static(b"b"));
         let mut waiting = Waiting::default();
-        assert!(waiting.push(&a, receipt.clone(), 3));
-        assert!(waiting.push(&b, receipt.clone(), 3));
-        assert!(waiting.push(&a, receipt.clone(), 3));
-        assert!(!waiting.push(&b, receipt.clone(), 3), "three in all");
+        assert!(waiting.push(&a, numbered(1), 3));
+        assert!(waiting.push(&b, numbered(2), 3));
+        assert!(waiting.push(&a, numbered(3), 3));
+        assert!(!waiting.push(&a, numbered(4), 3), "three in all");
         assert_eq!(waiting.total, 3);
-        assert_eq!(waiting.take(&a).map(|q| q.len()), Some(2));
-        assert_eq!(waiting.total, 1);
-        assert!(waiting.take(&a).is_none());
-        for _ in 1..WAITING_PER_ACCOUNT {
-            assert!(waiting.push(&b, receipt.clone(), usize::MAX));
+        assert_eq!(waiting.room(&a), 2);
+        let queued = |w: &Waiting| {
+            w.by_account[&a]
+                .queue
+                .iter()
+                .map(number)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(queued(&waiting), [3, 4]);
+        // An account with none waiting cannot make room: the new one goes.
+        let c = Bytes::from_static(b"c");
+        assert!(!waiting.push(&c, numbered(5), 3));
+        assert!(!waiting.by_account.contains_key(&c));
+        // Nor can a receipt put back.
+        assert!(!waiting.park(&b, numbered(6), 3));
+        assert_eq!(waiting.total, 3);
+    }
+
+    /// A receipt numbered `n` (in its `esm_class`).
+    fn numbered(n: u32) -> DeliverSm {
+        DeliverSm {
+            esm_class: smpp_core::EsmClass::from(u8::try_from(n % 256).unwrap()),
+            ..DeliverSm::default()
         }
-        assert!(!waiting.push(&b, receipt, usize::MAX), "the oldest goes");
-        assert_eq!(waiting.total, WAITING_PER_ACCOUNT);
+    }
+
+    fn number(receipt: &DeliverSm) -> u32 {
+        u32::from(u8::from(receipt.esm_class))
+    }
+
+    #[test]
+    fn receipts_beyond_the_senders_wait_and_are_taken_in_order() {
+        let a = Bytes::from_static(b"a");
+        let mut waiting = Waiting::default();
+        // The first IN_FLIGHT_PER_ACCOUNT each get a sender, the rest wait.
+        for n in 0..300 {
+            let (now, kept) = waiting.enter(&a, numbered(n), usize::MAX);
+            assert!(kept);
+            assert_eq!(now.is_some(), (n as usize) < IN_FLIGHT_PER_ACCOUNT, "{n}");
+        }
+        assert_eq!(waiting.total, 300 - IN_FLIGHT_PER_ACCOUNT);
+        // A sender that finishes takes the oldest waiting one.
+        assert_eq!(waiting.next(&a).as_ref().map(number), Some(0));
+        // One with no receiver puts its receipt back first in line.
+        assert!(waiting.park(&a, numbered(7), usize::MAX));
+        assert_eq!(waiting.room(&a), 1);
+        assert_eq!(waiting.start(&a).as_ref().map(number), Some(7));
+        assert_eq!(waiting.next(&a).as_ref().map(number), Some(1));
+        // When none waits, each sender stops, and the account is forgotten.
+        while waiting.next(&a).is_some() {}
+        for _ in 1..IN_FLIGHT_PER_ACCOUNT {
+            assert!(waiting.next(&a).is_none());
+        }
+        assert!(waiting.by_account.is_empty());
+        assert_eq!(waiting.total, 0);
     }
 
     #[test]
