@@ -301,7 +301,7 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
     m.one(
         "smsc_sim_receipts_waiting",
         "gauge",
-        "Receipts waiting for their account to bind a receiver.",
+        "Receipts waiting for a receiver of their account (none bound, or every window full).",
         inner.receipts_waiting(),
     );
     m.family(
