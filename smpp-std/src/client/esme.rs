@@ -874,28 +874,28 @@ impl Esme {
 
     /// The MC throttled a request sent through `session` at `sent`.
     fn pause(&self, session: &Handle, backoff: Backoff, sent: Instant) {
-        self.strikes(session, |s| s.throttled(backoff, sent, Instant::now()));
-    }
-
-    /// The MC accepted a request sent through `session` at `sent`.
-    fn unpause(&self, session: &Handle, sent: Instant) {
-        self.strikes(session, |s| s.accepted(sent));
-    }
-
-    /// Updates the strikes of `session` (and forgets those of closed
-    /// sessions).
-    fn strikes(&self, session: &Handle, update: impl FnOnce(&mut Strikes)) {
         let mut paused = lock(&self.inner.throttled);
         paused.retain(|p| !p.session.is_closed());
+        let now = Instant::now();
         if let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) {
-            update(&mut pause.strikes);
+            pause.strikes.throttled(backoff, sent, now);
         } else {
             let mut strikes = Strikes::default();
-            update(&mut strikes);
+            strikes.throttled(backoff, sent, now);
             paused.push(Pause {
                 session: session.clone(),
                 strikes,
             });
+        }
+    }
+
+    /// The MC accepted a request sent through `session` at `sent` (every
+    /// accepted response comes here: a session never throttled has
+    /// nothing to lift).
+    fn unpause(&self, session: &Handle, sent: Instant) {
+        let mut paused = lock(&self.inner.throttled);
+        if let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) {
+            pause.strikes.accepted(sent);
         }
     }
 }
