@@ -835,7 +835,7 @@ impl Esme {
                                 wake = Some(wake.map_or(until, |w| w.min(until)));
                                 false
                             }
-                            _ => true,
+                            None => true,
                         }
                     })
                     .max_by_key(|h| h.available_window())

@@ -765,10 +765,6 @@ where
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
         self.shared.mark_closed(reason);
         self.commands.close();
-        let mut left: Vec<Command> = Vec::new();
-        while let Ok(command) = self.commands.try_recv() {
-            left.push(command);
-        }
         let unbound = || {
             if reason == CloseReason::Unbound {
                 Ok(())
@@ -776,7 +772,8 @@ where
                 Err(Error::Closed(reason))
             }
         };
-        for command in left {
+        // The commands left in the channel, which no longer takes any.
+        while let Ok(command) = self.commands.try_recv() {
             match command {
                 Command::Request(outgoing) => {
                     let _ = outgoing.reply.send(Err(Error::Closed(reason)));

@@ -400,19 +400,14 @@ impl Receipts {
         mut found: impl FnMut(&Self, &str) -> bool,
     ) -> bool {
         let mut next = 0;
-        self.wait_until(deadline, |r| {
+        let mut done = |r: &Self| {
             while let Some(id) = ids.get(next)
                 && found(r, id.as_ref())
             {
                 next += 1;
             }
             next == ids.len()
-        })
-        .await
-    }
-
-    /// Waits until `done` holds, or until `deadline`; whether it holds.
-    async fn wait_until(&self, deadline: Instant, mut done: impl FnMut(&Self) -> bool) -> bool {
+        };
         let mut updates = self.count.subscribe();
         loop {
             if done(self) {

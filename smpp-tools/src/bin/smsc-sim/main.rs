@@ -41,7 +41,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use crate::report::Rates;
-use crate::sim::{Log, Mix, Settings, Sim, lock, receives};
+use crate::sim::{Log, Mix, Settings, Sim, bump, lock, receives};
 
 /// An SMSC simulator: binds, messages, receipts, mobile-originated
 /// messages, throttling, statistics over HTTP.
@@ -356,10 +356,7 @@ async fn mo_every(every: Duration, server: ServerHandle, sim: Sim) {
         tick.tick().await;
         for session in server.sessions().into_iter().filter(receives) {
             if session.available_window() == 0 {
-                sim.inner
-                    .counters
-                    .mo_skipped
-                    .fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+                bump(&sim.inner.counters.mo_skipped);
                 continue;
             }
             n += 1;
@@ -375,11 +372,10 @@ async fn mo_every(every: Duration, server: ServerHandle, sim: Sim) {
             tokio::spawn(async move {
                 let sent = session.deliver_sm(pdu).await;
                 let counters = &sim.inner.counters;
-                let counter = match sent {
+                bump(match sent {
                     Ok(resp) if resp.is_ok() => &counters.mo_sent,
                     _ => &counters.mo_failed,
-                };
-                counter.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+                });
             });
         }
     }

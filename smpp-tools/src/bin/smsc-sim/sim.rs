@@ -153,7 +153,7 @@ pub(crate) struct Counters {
     pub(crate) replaces: AtomicU64,
 }
 
-fn bump(counter: &AtomicU64) {
+pub(crate) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -291,15 +291,6 @@ impl Waiting {
             self.by_account.remove(system_id);
         }
         false
-    }
-
-    /// How many more senders `system_id` may start now.
-    fn room(&self, system_id: &Bytes) -> usize {
-        self.by_account.get(system_id).map_or(0, |a| {
-            a.queue
-                .len()
-                .min(IN_FLIGHT_PER_ACCOUNT.saturating_sub(a.in_flight))
-        })
     }
 }
 
@@ -722,10 +713,7 @@ impl Inner {
     /// go out.
     fn flush_waiting(self: &Arc<Self>, server: &ServerHandle, system_id: &Bytes) {
         let mut waiting = lock(&self.waiting);
-        for _ in 0..waiting.room(system_id) {
-            let Some(first) = waiting.start(system_id) else {
-                break;
-            };
+        while let Some(first) = waiting.start(system_id) {
             self.spawn_sender(server.clone(), system_id.clone(), first);
         }
     }
@@ -1038,7 +1026,7 @@ mod tests {
         assert!(waiting.push(&a, numbered(3), 3));
         assert!(!waiting.push(&a, numbered(4), 3), "three in all");
         assert_eq!(waiting.total, 3);
-        assert_eq!(waiting.room(&a), 2);
+        assert_eq!(waiting.by_account[&a].in_flight, 0);
         let queued = |w: &Waiting| {
             w.by_account[&a]
                 .queue
@@ -1083,8 +1071,8 @@ mod tests {
         assert_eq!(waiting.next(&a).as_ref().map(number), Some(0));
         // One with no receiver puts its receipt back first in line.
         assert!(waiting.park(&a, numbered(7), usize::MAX));
-        assert_eq!(waiting.room(&a), 1);
         assert_eq!(waiting.start(&a).as_ref().map(number), Some(7));
+        assert!(waiting.start(&a).is_none(), "every sender busy again");
         assert_eq!(waiting.next(&a).as_ref().map(number), Some(1));
         // When none waits, each sender stops, and the account is forgotten.
         while waiting.next(&a).is_some() {}
