@@ -1173,3 +1173,62 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     assert_eq!(joined, text);
     assert!(node_lines.iter().any(|l| l["pdu"] == "unbind"), "{log}");
 }
+
+/// Whether the peer of `stream` has closed it, waiting at most `wait`.
+fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut octet = [0u8; 1];
+    match stream.read(&mut octet) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+        ),
+    }
+}
+
+#[test]
+fn idle_http_clients_are_capped_and_timed_out_and_stats_still_answer() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    // 100 clients that send half a request head and then nothing: 64 are
+    // served (waiting for the rest of their head), the others closed.
+    let mut clients: Vec<TcpStream> = (0..100)
+        .map(|_| {
+            let mut stream = TcpStream::connect(sim.http()).unwrap();
+            stream
+                .write_all(b"GET /stats HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(500));
+    let refused = clients
+        .iter_mut()
+        .filter_map(|c| closed_within(c, Duration::from_millis(1)).then_some(()))
+        .count();
+    assert_eq!(refused, 36, "100 clients, 64 served at once");
+    // An SMPP bind is not held up by them.
+    tokio().block_on(async {
+        let (esme, _incoming) = transmitter(&sim.addr, "smpp").await;
+        esme.unbind().await.unwrap();
+    });
+    // Each served client is closed once its head is 5 s late.
+    let mut served: Vec<TcpStream> = clients
+        .into_iter()
+        .filter_map(|mut c| (!closed_within(&mut c, Duration::from_millis(1))).then_some(c))
+        .collect();
+    assert_eq!(served.len(), 64);
+    for client in &mut served {
+        assert!(closed_within(client, Duration::from_secs(10)));
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited > Duration::from_secs(4) && waited < Duration::from_secs(8),
+        "{waited:?}"
+    );
+    // Then a new client is served.
+    assert_eq!(sim.stats()["totals"]["received"]["unbind"]["ESME_ROK"], 1);
+    sim.terminate();
+}

@@ -12,17 +12,31 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use smpp_std::server::ServerHandle;
 use smpp_tools::message::unhex;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::report::{self, Rates};
 use crate::sim::{Inner, MoContent, MoError, Sim, Target, lock};
 
 /// The largest `POST /mo` body taken.
 const MAX_BODY: usize = 64 * 1024;
+
+/// The most HTTP connections served at once. One more is closed as soon
+/// as it is accepted: idle or slow HTTP clients must not take the file
+/// descriptors the SMPP listener needs.
+const MAX_CONNECTIONS: usize = 64;
+
+/// How long a client may take to send a request's head, counted from the
+/// connection or from the end of the previous response (a kept-alive
+/// connection idle that long is closed).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a `POST /mo` body may take to arrive.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the routes read.
 #[derive(Clone, Debug)]
@@ -39,11 +53,16 @@ impl App {
 }
 
 /// Serves HTTP/1 on `listener` for ever, each connection in a task of
-/// its own.
+/// its own, at most [`MAX_CONNECTIONS`] at once.
 pub(crate) async fn serve(listener: TcpListener, app: App) {
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            // Dropping the stream closes it.
             continue;
         };
         let app = app.clone();
@@ -53,8 +72,11 @@ pub(crate) async fn serve(listener: TcpListener, app: App) {
                 async move { Ok::<_, Infallible>(route(&app, request).await) }
             });
             let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            drop(permit);
         });
     }
 }
@@ -111,9 +133,11 @@ async fn route(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
 /// (or `"hex"` for binary content): the message goes to a receiver of
 /// `system_id`, or, without it, to one whose `address_range` matches `to`.
 async fn mo(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
-    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-        Ok(body) => body.to_bytes(),
-        Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large"),
+    let body = Limited::new(request.into_body(), MAX_BODY).collect();
+    let body = match tokio::time::timeout(BODY_TIMEOUT, body).await {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(_)) => return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large"),
+        Err(_) => return error(StatusCode::REQUEST_TIMEOUT, "the body took too long"),
     };
     let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, "the body must be a JSON object");

@@ -87,7 +87,9 @@ struct Args {
     /// per second.
     #[arg(long, value_name = "N")]
     throttle_above: Option<u32>,
-    /// Serves GET /stats, GET /metrics, POST /mo and a status page at GET /.
+    /// Serves GET /stats, GET /metrics, POST /mo and a status page at GET /
+    /// (at most 64 connections at once; a request's head must come within
+    /// 5 s of the connection or of the previous response).
     #[arg(long, value_name = "ADDR:PORT")]
     http: Option<String>,
     /// Writes one JSON line per complete message (long ones joined) to
