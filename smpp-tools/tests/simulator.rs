@@ -1174,6 +1174,29 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     assert!(node_lines.iter().any(|l| l["pdu"] == "unbind"), "{log}");
 }
 
+#[test]
+fn listen_with_its_stdout_closed_refuses_the_message_and_exits() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    let (mut listener, _) = Esme::new("listen", &sim.addr, "shop", "pw")
+        .flags("--timeout-ms 10000")
+        .spawn_bound(&sim, "the receiver binds", 1);
+    // Nobody reads what it prints any more.
+    drop(listener.stdout.take());
+    let body = json!({"system_id": "shop", "from": "447700900555", "text": "lost?"}).to_string();
+    let (status, answer) = http(sim.http(), "POST", "/mo", &body);
+    assert_eq!(status, 200, "{answer}");
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    // Not acknowledged: its line could not be written.
+    assert_eq!(answer, json!({"parts": 1, "statuses": ["ESME_RX_T_APPN"]}));
+    let stderr = drain(listener.stderr.take().unwrap());
+    let status = wait_for(&mut listener, Duration::from_secs(10));
+    let stderr = stderr.join().unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stdout"), "{stderr}");
+    let totals = &sim.terminate();
+    assert_eq!(totals["received"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
+}
+
 /// Whether the peer of `stream` has closed it, waiting at most `wait`.
 fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
     stream.set_read_timeout(Some(wait)).unwrap();

@@ -1,11 +1,14 @@
 //! `esme listen`: prints each mobile-originated message (long ones
-//! joined) and receipt as one JSON line, and acknowledges it.
+//! joined) and receipt as one JSON line, and acknowledges it once the line
+//! is written.
 
 use core::time::Duration;
 use std::io::Write as _;
 
 use clap::Args;
 use serde_json::{Map, Value};
+use smpp_core::CommandStatus;
+use smpp_std::session::Answer;
 use smpp_tools::message::{Assembler, UserData, receipt_json};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
@@ -49,6 +52,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
     tokio::pin!(until_deadline);
     let mut parts = Assembler::<()>::new(Duration::from_secs(300), 1024 * 1024);
     let mut seen = 0u64;
+    let mut failed = None;
     let mut out = std::io::stdout();
     while args.count.is_none_or(|count| seen < count) {
         let request = tokio::select! {
@@ -72,15 +76,25 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
         } else {
             None
         };
+        // A message is acknowledged once its line is written, and only
+        // then: a closed stdout gets the SMSC a temporary error, which it
+        // retries later, and ends the listener.
+        if let Some(printed) = printed {
+            if let Err(e) = writeln!(out, "{printed}").and_then(|()| out.flush()) {
+                request.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
+                failed = Some(format!("stdout: {e}"));
+                break;
+            }
+            seen += 1;
+        }
         // Dropped: acknowledged with ESME_ROK.
         drop(request);
-        if let Some(printed) = printed {
-            seen += 1;
-            let _ = writeln!(out, "{printed}");
-            let _ = out.flush();
-        }
     }
+    // Requests received but not taken get ESME_RX_T_APPN.
     drop(incoming);
     esme.unbind().await;
-    Ok(args.count.is_none_or(|count| seen >= count))
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(args.count.is_none_or(|count| seen >= count)),
+    }
 }

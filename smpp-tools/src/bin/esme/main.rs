@@ -51,7 +51,8 @@ pub(crate) mod exit {
     /// A submit was not acknowledged, a receipt did not come in time, or
     /// `listen --count` saw fewer messages.
     pub(crate) const INCOMPLETE: u8 = 1;
-    /// The flags are wrong, or no session could be bound.
+    /// The flags are wrong, no session could be bound, or `listen` could
+    /// not write to its stdout.
     pub(crate) const FAILED: u8 = 2;
 }
 
