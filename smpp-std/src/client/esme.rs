@@ -4,9 +4,12 @@
 
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::task::Wake;
 
 use smpp_core::session::{CloseReason, Config, Role, SessionError};
 use smpp_core::{CommandId, CommandStatus};
@@ -1023,27 +1026,126 @@ fn bound(
     }
 }
 
-/// The [`Incoming`] of every session of an [`Esme`].
+/// The [`Incoming`] of every session of an [`Esme`]. A session is polled
+/// only once its own waker fired (or it was just added), so taking a
+/// request costs the same with one session as with a thousand.
 #[derive(Default)]
 struct IncomingSet {
-    state: Mutex<IncomingState>,
+    sessions: Mutex<Sessions>,
+    ready: Arc<Ready>,
 }
 
 #[derive(Default)]
-struct IncomingState {
-    sessions: Vec<Incoming>,
-    /// Where the next poll starts, so that no session waits behind another.
-    next: usize,
+struct Sessions {
+    /// Each session by the key its waker carries.
+    by_key: HashMap<u64, (Incoming, Arc<SessionWaker>)>,
+    next_key: u64,
+    /// How many times a session was polled (for the tests' cost check).
+    #[cfg(test)]
+    polls: usize,
+}
+
+/// The sessions that may have a request, in the order they became so
+/// (each at most once), and the application's waker.
+#[derive(Default)]
+struct Ready {
+    state: Mutex<ReadyState>,
+}
+
+#[derive(Default)]
+struct ReadyState {
+    keys: VecDeque<u64>,
     /// The application waits for a request.
     waker: Option<Waker>,
 }
 
+impl Ready {
+    /// Queues `key` (unless `queued` says it is already) and gives the
+    /// application's waker, if it waits.
+    fn queue(&self, key: u64, queued: &AtomicBool) -> Option<Waker> {
+        if queued.swap(true, Ordering::AcqRel) {
+            return None;
+        }
+        let mut state = lock(&self.state);
+        state.keys.push_back(key);
+        state.waker.take()
+    }
+}
+
+/// The waker one session's [`Incoming`] is polled with: it queues the
+/// session as ready and wakes the application.
+struct SessionWaker {
+    key: u64,
+    ready: Arc<Ready>,
+    queued: AtomicBool,
+}
+
+impl Wake for SessionWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if let Some(waker) = self.ready.queue(self.key, &self.queued) {
+            waker.wake();
+        }
+    }
+}
+
 impl IncomingSet {
     fn add(&self, incoming: Incoming) {
-        let mut state = lock(&self.state);
-        state.sessions.push(incoming);
-        if let Some(waker) = state.waker.take() {
-            waker.wake();
+        let mut sessions = lock(&self.sessions);
+        let key = sessions.next_key;
+        sessions.next_key += 1;
+        let waker = Arc::new(SessionWaker {
+            key,
+            ready: Arc::clone(&self.ready),
+            queued: AtomicBool::new(false),
+        });
+        // Polled once to start with: requests may be waiting already.
+        Arc::clone(&waker).wake();
+        sessions.by_key.insert(key, (incoming, waker));
+    }
+
+    /// The next request of a ready session; each session that gave one
+    /// goes to the back of the queue, so that none waits behind another.
+    fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
+        loop {
+            let key = {
+                let mut ready = lock(&self.ready.state);
+                let Some(key) = ready.keys.pop_front() else {
+                    if !ready
+                        .waker
+                        .as_ref()
+                        .is_some_and(|w| w.will_wake(cx.waker()))
+                    {
+                        ready.waker = Some(cx.waker().clone());
+                    }
+                    return Poll::Pending;
+                };
+                key
+            };
+            let mut sessions = lock(&self.sessions);
+            #[cfg(test)]
+            {
+                sessions.polls += 1;
+            }
+            let Some((incoming, session_waker)) = sessions.by_key.get_mut(&key) else {
+                continue;
+            };
+            session_waker.queued.store(false, Ordering::Release);
+            let waker = Waker::from(Arc::clone(session_waker));
+            match incoming.poll_recv(&mut Context::from_waker(&waker)) {
+                Poll::Ready(Some(request)) => {
+                    // It may hold more; the application is running now,
+                    // so it need not be woken.
+                    drop(self.ready.queue(key, &session_waker.queued));
+                    return Poll::Ready(Some(request));
+                }
+                // That session ended: its requests are over.
+                Poll::Ready(None) => drop(sessions.by_key.remove(&key)),
+                Poll::Pending => {}
+            }
         }
     }
 }
@@ -1133,28 +1235,7 @@ impl EsmeIncoming {
     ///
     /// See the example on [`EsmeIncoming::recv`].
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
-        let mut state = lock(&self.set.state);
-        let start = state.next;
-        let mut i = 0;
-        while i < state.sessions.len() {
-            let index = (start + i) % state.sessions.len();
-            let Some(incoming) = state.sessions.get_mut(index) else {
-                break;
-            };
-            match incoming.poll_recv(cx) {
-                Poll::Ready(Some(request)) => {
-                    state.next = index + 1;
-                    return Poll::Ready(Some(request));
-                }
-                Poll::Ready(None) => {
-                    // That session ended: its requests are over.
-                    drop(state.sessions.swap_remove(index));
-                }
-                Poll::Pending => i += 1,
-            }
-        }
-        state.waker = Some(cx.waker().clone());
-        Poll::Pending
+        self.set.poll_recv(cx)
     }
 }
 
@@ -1168,11 +1249,86 @@ impl futures_core::Stream for EsmeIncoming {
 
 #[cfg(test)]
 mod tests {
+    use core::task::{Context, Poll, Waker};
     use core::time::Duration;
+    use std::sync::Arc;
 
+    use smpp_core::Body;
     use tokio::time::Instant;
 
-    use super::{Backoff, Rate, Strikes};
+    use super::{Backoff, IncomingSet, Rate, Strikes};
+    use crate::session::incoming::Inbox;
+    use crate::session::{Incoming, Request, lock};
+
+    /// `count` sessions in one set, with their inboxes.
+    fn sessions(count: usize) -> (IncomingSet, Vec<Arc<Inbox>>) {
+        let set = IncomingSet::default();
+        let (commands, _) = tokio::sync::mpsc::unbounded_channel();
+        let inboxes: Vec<_> = (0..count)
+            .map(|_| {
+                let inbox = Inbox::new(10);
+                set.add(Incoming::new(Arc::clone(&inbox), commands.clone()));
+                inbox
+            })
+            .collect();
+        (set, inboxes)
+    }
+
+    /// A request numbered `n` (nobody answers it).
+    fn request(n: u32) -> Request {
+        Request::new(smpp_core::Pdu::new(n, Body::EnquireLink), None)
+    }
+
+    /// The sequence numbers of the requests taken until none is ready.
+    fn take_all(set: &IncomingSet) -> Vec<u32> {
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut taken = Vec::new();
+        while let Poll::Ready(Some(request)) = set.poll_recv(&mut cx) {
+            taken.push(request.pdu().sequence_number);
+        }
+        taken
+    }
+
+    fn polls(set: &IncomingSet) -> usize {
+        lock(&set.sessions).polls
+    }
+
+    #[test]
+    fn a_request_costs_the_polls_of_the_sessions_woken_not_of_all() {
+        let (set, inboxes) = sessions(1000);
+        // Each new session is polled once.
+        assert_eq!(take_all(&set), Vec::<u32>::new());
+        assert_eq!(polls(&set), 1000);
+        inboxes[500].push(request(1));
+        inboxes[7].push(request(2));
+        assert_eq!(take_all(&set), [1, 2]);
+        // 500 and 7 each once for its request, once more to find it empty.
+        assert_eq!(polls(&set), 1004);
+        assert_eq!(take_all(&set), Vec::<u32>::new());
+        assert_eq!(polls(&set), 1004);
+    }
+
+    #[test]
+    fn sessions_with_requests_take_turns_and_closed_ones_leave() {
+        let (set, inboxes) = sessions(3);
+        assert_eq!(take_all(&set), Vec::<u32>::new());
+        for n in [1, 2, 3] {
+            inboxes[0].push(request(n));
+        }
+        for n in [11, 12] {
+            inboxes[2].push(request(n));
+        }
+        assert_eq!(take_all(&set), [1, 11, 2, 12, 3]);
+        inboxes[1].close();
+        assert_eq!(take_all(&set), Vec::<u32>::new());
+        assert_eq!(lock(&set.sessions).by_key.len(), 2);
+        // A request that came before the session was added is found.
+        let late = Inbox::new(10);
+        late.push(request(21));
+        let (commands, _) = tokio::sync::mpsc::unbounded_channel();
+        set.add(Incoming::new(Arc::clone(&late), commands));
+        assert_eq!(take_all(&set), [21]);
+    }
 
     const BACKOFF: Backoff = Backoff {
         initial: Duration::from_millis(100),
