@@ -367,3 +367,58 @@ fn a_session_quota_holds_each_session_to_its_own_rate() {
         server.stop().await;
     });
 }
+
+#[test]
+fn a_receipt_skips_a_session_that_is_unbinding_for_another_of_the_account() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    bounded(async {
+        let server = start(|s| s).await;
+        // A receiver that binds, then never answers the unbind.
+        let mut raw = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        let bind = server::bind(BindType::Receiver, 1);
+        let mut wire = vec![0; bind.encoded_len()];
+        bind.emit(&mut wire).unwrap();
+        raw.write_all(&wire).await.unwrap();
+        let mut header = [0u8; 16];
+        raw.read_exact(&mut header).await.unwrap();
+        assert_eq!(header[4..8], [0x80, 0, 0, 0x01], "bind_receiver_resp");
+        let session = server.handle.session("esme").expect("bound");
+        let unbinding = tokio::spawn({
+            let session = session.clone();
+            async move { session.unbind().await }
+        });
+        // Its remaining octets, then the unbind.
+        let length = u32::from_be_bytes(header[..4].try_into().unwrap()) as usize;
+        let mut rest = vec![0; length - 16];
+        raw.read_exact(&mut rest).await.unwrap();
+        raw.read_exact(&mut header).await.unwrap();
+        assert_eq!(header[4..8], [0, 0, 0, 0x06], "unbind");
+        // The only receiver refuses: no route, while it still waits for
+        // the unbind_resp (the response timer is 30 s).
+        let receipt = SubmitSmBuilder::deliver_sm(0).build().unwrap();
+        let delivered = server.handle.deliver_to_system_id("esme", receipt.clone());
+        assert!(matches!(delivered.await, Err(Error::NoRoute)));
+        assert!(!session.is_closed());
+        // Another receiver of the account binds, with less room than the
+        // unbinding one (it has taken a message already and not answered
+        // it): the receipt goes there.
+        let (other, mut incoming) = connect(server.addr, server::esme(BindType::Receiver)).await;
+        let deliver = || {
+            let handle = server.handle.clone();
+            let receipt = receipt.clone();
+            tokio::spawn(async move { handle.deliver_to_system_id("esme", receipt).await })
+        };
+        let busy = deliver();
+        let first = incoming.recv().await.unwrap();
+        let second = deliver();
+        drop(incoming.recv().await.unwrap());
+        assert!(second.await.unwrap().unwrap().is_ok());
+        drop(first);
+        assert!(busy.await.unwrap().unwrap().is_ok());
+        assert!(!session.is_closed());
+        drop(raw);
+        let _ = unbinding.await.unwrap();
+        unbind_and_stop(&other, server).await;
+    });
+}

@@ -120,7 +120,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 pub use registry::{AccountLimits, ServerStats};
 use registry::{Limits, Quota, Registry};
-use smpp_core::session::{CloseReason, Config, ProtocolError, Role};
+use smpp_core::session::{CloseReason, Config, ProtocolError, Role, SessionError};
 use smpp_core::{CommandId, CommandStatus};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, ToSocketAddrs};
@@ -485,7 +485,7 @@ impl ServerHandle {
     ///
     /// See the example on [`ServerHandle`].
     pub fn session(&self, system_id: &str) -> Option<Handle> {
-        best(self.inner.registry.receivers_of(system_id.as_bytes()))
+        self.inner.registry.receiver_of(system_id.as_bytes(), &[])
     }
 
     /// The bound receivers and transceivers whose `address_range` (a
@@ -500,9 +500,9 @@ impl ServerHandle {
     /// Sends `deliver_sm` (a delivery receipt, a mobile-originated
     /// message) to the ESME `system_id`, through whichever of its bound
     /// receivers and transceivers has the most room (its transmitter may
-    /// be another connection). If the chosen session closes before the
-    /// message was written, the next one is tried. [`Error::NoRoute`] when
-    /// the account has no session to take it.
+    /// be another connection). If the chosen session closes (or starts to
+    /// unbind) before the message was written, the next one is tried.
+    /// [`Error::NoRoute`] when the account has no session left to take it.
     ///
     /// See the example on [`ServerHandle`].
     pub async fn deliver_to_system_id(
@@ -511,8 +511,10 @@ impl ServerHandle {
         deliver_sm: impl IntoRequest,
     ) -> Result<SmResponse, Error> {
         let body = deliver_sm.into_request(Some(CommandId::DELIVER_SM))?;
-        self.deliver(body, || {
-            self.inner.registry.receivers_of(system_id.as_bytes())
+        self.deliver(body, |except| {
+            self.inner
+                .registry
+                .receiver_of(system_id.as_bytes(), except)
         })
         .await
     }
@@ -528,22 +530,30 @@ impl ServerHandle {
         deliver_sm: impl IntoRequest,
     ) -> Result<SmResponse, Error> {
         let body = deliver_sm.into_request(Some(CommandId::DELIVER_SM))?;
-        self.deliver(body, || self.inner.registry.receivers_for(destination_addr))
-            .await
+        self.deliver(body, |except| {
+            self.inner.registry.receiver_for(destination_addr, except)
+        })
+        .await
     }
 
     async fn deliver(
         &self,
         body: crate::owned::Body,
-        candidates: impl Fn() -> Vec<Handle>,
+        best: impl Fn(&[Handle]) -> Option<Handle>,
     ) -> Result<SmResponse, Error> {
+        // The sessions that refused it for closing or unbinding: each is
+        // tried once.
+        let mut refused = Vec::new();
         loop {
-            let Some(session) = best(candidates()) else {
+            let Some(session) = best(&refused) else {
                 return Err(Error::NoRoute);
             };
             match session.deliver_sm(body.clone()).await {
-                // Nothing of it left: another session may take it.
-                Err(Error::Closed(_)) if !session.is_closed() || !candidates().is_empty() => {}
+                // Nothing of it left: another session may take it (or,
+                // with none left, it has no route).
+                Err(Error::Closed(_) | Error::Refused(SessionError::Unbinding)) => {
+                    refused.push(session);
+                }
                 other => return other,
             }
         }
@@ -602,14 +612,6 @@ impl ServerHandle {
             let _ = tokio::time::timeout(grace, registry.all_closed()).await;
         }
     }
-}
-
-/// Of `sessions`, the open one with the most free window slots.
-fn best(sessions: Vec<Handle>) -> Option<Handle> {
-    sessions
-        .into_iter()
-        .filter(|h| !h.is_closed())
-        .max_by_key(Handle::available_window)
 }
 
 /// A listening socket of a server, plain or TLS.

@@ -254,6 +254,15 @@ struct Route {
     range: Option<regex_lite::Regex>,
 }
 
+impl Route {
+    /// Whether the bind's `address_range` matches `destination`.
+    fn serves(&self, destination: &str) -> bool {
+        self.range
+            .as_ref()
+            .is_some_and(|range| range.is_match(destination))
+    }
+}
+
 /// One connection of the server.
 #[derive(Debug)]
 struct Entry {
@@ -481,28 +490,52 @@ impl Registry {
     }
 
     /// The bound receivers and transceivers of `system_id`.
-    pub(crate) fn receivers_of(&self, system_id: &[u8]) -> Vec<Handle> {
-        self.receivers(|r| r.system_id == system_id)
+    /// Of the bound receivers and transceivers of `system_id`, the open
+    /// one with the most free window slots.
+    /// Sessions in `except` are left out.
+    pub(crate) fn receiver_of(&self, system_id: &[u8], except: &[Handle]) -> Option<Handle> {
+        self.best_receiver(|r| r.system_id == system_id, except)
+    }
+
+    /// Of the bound receivers and transceivers whose `address_range`
+    /// matches `destination`, the open one with the most free window
+    /// slots. Sessions in `except` are left out.
+    pub(crate) fn receiver_for(&self, destination: &str, except: &[Handle]) -> Option<Handle> {
+        self.best_receiver(|r| r.serves(destination), except)
     }
 
     /// The bound receivers and transceivers whose `address_range` matches
     /// `destination`.
     pub(crate) fn receivers_for(&self, destination: &str) -> Vec<Handle> {
-        self.receivers(|r| {
-            r.range
-                .as_ref()
-                .is_some_and(|range| range.is_match(destination))
-        })
+        let state = lock(&self.state);
+        Self::receivers(&state, |r| r.serves(destination))
+            .cloned()
+            .collect()
     }
 
-    /// The bound receivers and transceivers whose route `accepts`.
-    fn receivers(&self, accepts: impl Fn(&Route) -> bool) -> Vec<Handle> {
-        lock(&self.state)
+    /// The bound receivers and transceivers whose route `accepts`, under
+    /// the lock `state` holds.
+    fn receivers<'a>(
+        state: &'a State,
+        accepts: impl Fn(&Route) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Handle> + 'a {
+        state
             .sessions
             .values()
-            .filter(|e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
-            .map(|e| e.handle.clone())
-            .collect()
+            .filter(move |e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
+            .map(|e| &e.handle)
+    }
+
+    /// Of the receivers whose route `accepts`, the open one with the most
+    /// free window slots: chosen under the lock, so that only that one's
+    /// handle is cloned (an account may have a thousand sessions, and
+    /// every `deliver_sm` chooses).
+    fn best_receiver(&self, accepts: impl Fn(&Route) -> bool, except: &[Handle]) -> Option<Handle> {
+        let state = lock(&self.state);
+        Self::receivers(&state, accepts)
+            .filter(|h| !h.is_closed() && !except.iter().any(|e| e.same_session(h)))
+            .max_by_key(|h| h.available_window())
+            .cloned()
     }
 
     pub(crate) fn stats(&self) -> ServerStats {
