@@ -163,6 +163,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
         throttle_above: args.throttle_above,
         keep_messages: args.keep_messages,
         max_waiting_receipts: args.max_waiting_receipts,
+        window: args.window.max(1),
         log,
     })
 }

@@ -29,9 +29,14 @@ use tokio::time::Instant;
 
 use crate::store::{Address, Store, Stored};
 
-/// Receipts of one account that wait for its receivers' windows at once;
-/// the rest wait in [`Waiting`], taken in turn by those that finish.
+/// Receipts of one account that wait for its receivers' windows at once,
+/// at least: as many as the windows of its bound receivers hold, up to
+/// [`MAX_IN_FLIGHT_PER_ACCOUNT`]. The rest wait in [`Waiting`], taken in
+/// turn by those that finish.
 const IN_FLIGHT_PER_ACCOUNT: usize = 256;
+/// Receipts of one account that wait for its receivers' windows at once,
+/// at most (each takes a task of a few kilobytes).
+const MAX_IN_FLIGHT_PER_ACCOUNT: usize = 8192;
 /// Complete messages shown on the status page.
 const RECENT: usize = 20;
 
@@ -113,6 +118,8 @@ pub(crate) struct Settings {
     pub(crate) keep_messages: usize,
     /// `--max-waiting-receipts`.
     pub(crate) max_waiting_receipts: usize,
+    /// `--window`: each session's `deliver_sm`s outstanding at once.
+    pub(crate) window: usize,
     /// `--log-messages`.
     pub(crate) log: Option<Log>,
 }
@@ -190,18 +197,23 @@ pub(crate) struct Inner {
     due_added: Notify,
 }
 
-/// The receipts of each account on their way to a receiver: at most
-/// [`IN_FLIGHT_PER_ACCOUNT`] being sent (each waits for a window slot of a
-/// receiver), the rest waiting here in order, at most
+/// The receipts of each account on their way to a receiver: as many being
+/// sent as its receivers' windows hold (each waits for a window slot of a
+/// receiver; see [`IN_FLIGHT_PER_ACCOUNT`]), the rest waiting here in
+/// order, at most
 /// `--max-waiting-receipts` in all (a receipt takes a few hundred octets
 /// here, where a task waiting for a window would take kilobytes). So a
 /// receiver that stops answering holds this much and no more, however many
 /// messages its account goes on submitting.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Waiting {
     by_account: HashMap<Bytes, Account>,
     /// Receipts waiting, over all accounts.
     total: usize,
+    /// The bound receivers and transceivers of each account.
+    receivers: HashMap<Bytes, usize>,
+    /// Each session's window.
+    window: usize,
 }
 
 #[derive(Debug, Default)]
@@ -211,18 +223,51 @@ struct Account {
 }
 
 impl Waiting {
+    fn new(window: usize) -> Self {
+        Self {
+            by_account: HashMap::new(),
+            total: 0,
+            receivers: HashMap::new(),
+            window,
+        }
+    }
+
+    /// How many receipts of `system_id` may be on their way at once.
+    fn senders(&self, system_id: &Bytes) -> usize {
+        let receivers = self.receivers.get(system_id).copied().unwrap_or(0);
+        receivers
+            .saturating_mul(self.window)
+            .clamp(IN_FLIGHT_PER_ACCOUNT, MAX_IN_FLIGHT_PER_ACCOUNT)
+    }
+
+    /// A receiver or transceiver of `system_id` bound.
+    fn receiver_bound(&mut self, system_id: &Bytes) {
+        *self.receivers.entry(system_id.clone()).or_default() += 1;
+    }
+
+    /// A receiver or transceiver of `system_id` closed.
+    fn receiver_closed(&mut self, system_id: &Bytes) {
+        if let Some(count) = self.receivers.get_mut(system_id) {
+            *count -= 1;
+            if *count == 0 {
+                self.receivers.remove(system_id);
+            }
+        }
+    }
+
     /// A new receipt for `system_id`: the receipt to send now (the oldest
-    /// of the account's) if fewer than [`IN_FLIGHT_PER_ACCOUNT`] are being
-    /// sent, the caller then being one of those; else it waits. Also false
-    /// if a receipt was dropped for room (see [`Self::push`]).
+    /// of the account's) if fewer than [`Self::senders`] are being sent,
+    /// the caller then being one of those; else it waits. Also false if a
+    /// receipt was dropped for room (see [`Self::push`]).
     fn enter(
         &mut self,
         system_id: &Bytes,
         receipt: DeliverSm,
         cap: usize,
     ) -> (Option<DeliverSm>, bool) {
+        let senders = self.senders(system_id);
         let account = self.by_account.entry(system_id.clone()).or_default();
-        if account.queue.is_empty() && account.in_flight < IN_FLIGHT_PER_ACCOUNT {
+        if account.queue.is_empty() && account.in_flight < senders {
             account.in_flight += 1;
             return (Some(receipt), true);
         }
@@ -233,8 +278,9 @@ impl Waiting {
     /// The next receipt for one more sender of `system_id`, if there is one
     /// waiting and room for another sender.
     fn start(&mut self, system_id: &Bytes) -> Option<DeliverSm> {
+        let senders = self.senders(system_id);
         let account = self.by_account.get_mut(system_id)?;
-        if account.in_flight >= IN_FLIGHT_PER_ACCOUNT {
+        if account.in_flight >= senders {
             return None;
         }
         let next = account.queue.pop_front()?;
@@ -244,15 +290,19 @@ impl Waiting {
     }
 
     /// A sender of `system_id` is done with its receipt: the next one for
-    /// it to send, or none (it stops).
+    /// it to send, or none (it stops: none waits, or the account's
+    /// receivers closed and fewer senders may run).
     fn next(&mut self, system_id: &Bytes) -> Option<DeliverSm> {
+        let senders = self.senders(system_id);
         let account = self.by_account.get_mut(system_id)?;
-        if let Some(next) = account.queue.pop_front() {
+        if account.in_flight <= senders
+            && let Some(next) = account.queue.pop_front()
+        {
             self.total -= 1;
             return Some(next);
         }
         account.in_flight = account.in_flight.saturating_sub(1);
-        if account.in_flight == 0 {
+        if account.in_flight == 0 && account.queue.is_empty() {
             self.by_account.remove(system_id);
         }
         None
@@ -341,7 +391,7 @@ pub(crate) enum MoContent {
 
 impl Sim {
     pub(crate) fn new(settings: Settings) -> Self {
-        let keep = settings.keep_messages;
+        let (keep, window) = (settings.keep_messages, settings.window);
         Self {
             inner: Arc::new(Inner {
                 settings,
@@ -354,7 +404,7 @@ impl Sim {
                 tls_peers: Mutex::new(HashSet::new()),
                 assembler: Mutex::new(Assembler::new(Duration::from_secs(300), 1024 * 1024)),
                 recent: Mutex::new(VecDeque::new()),
-                waiting: Mutex::new(Waiting::default()),
+                waiting: Mutex::new(Waiting::new(window)),
                 due: Mutex::new(VecDeque::new()),
                 due_added: Notify::new(),
             }),
@@ -1000,12 +1050,18 @@ impl Handler for Sim {
         if receives(cx.session())
             && let Some(system_id) = cx.session().system_id()
         {
-            self.inner
-                .flush_waiting(cx.server(), &owned(system_id.as_bytes()));
+            let system_id = owned(system_id.as_bytes());
+            lock(&self.inner.waiting).receiver_bound(&system_id);
+            self.inner.flush_waiting(cx.server(), &system_id);
         }
     }
 
     fn closed(&self, cx: &Context, _reason: CloseReason) {
+        if receives(cx.session())
+            && let Some(system_id) = cx.session().system_id()
+        {
+            lock(&self.inner.waiting).receiver_closed(&owned(system_id.as_bytes()));
+        }
         if let Some(peer) = cx.session().peer_addr() {
             lock(&self.inner.windows).remove(&peer);
         }
@@ -1014,13 +1070,13 @@ impl Handler for Sim {
 
 #[cfg(test)]
 mod tests {
-    use super::{Bytes, DeliverSm, IN_FLIGHT_PER_ACCOUNT, Mix, Waiting};
+    use super::{Bytes, DeliverSm, IN_FLIGHT_PER_ACCOUNT, MAX_IN_FLIGHT_PER_ACCOUNT, Mix, Waiting};
     use smpp_core::MessageState;
 
     #[test]
     fn waiting_receipts_are_capped_in_all_the_oldest_of_the_account_going() {
         let (a, b) = (Bytes::from_static(b"a"), Bytes::from_static(b"b"));
-        let mut waiting = Waiting::default();
+        let mut waiting = Waiting::new(10);
         assert!(waiting.push(&a, numbered(1), 3));
         assert!(waiting.push(&b, numbered(2), 3));
         assert!(waiting.push(&a, numbered(3), 3));
@@ -1059,7 +1115,7 @@ mod tests {
     #[test]
     fn receipts_beyond_the_senders_wait_and_are_taken_in_order() {
         let a = Bytes::from_static(b"a");
-        let mut waiting = Waiting::default();
+        let mut waiting = Waiting::new(10);
         // The first IN_FLIGHT_PER_ACCOUNT each get a sender, the rest wait.
         for n in 0..300 {
             let (now, kept) = waiting.enter(&a, numbered(n), usize::MAX);
@@ -1081,6 +1137,41 @@ mod tests {
         }
         assert!(waiting.by_account.is_empty());
         assert_eq!(waiting.total, 0);
+    }
+
+    #[test]
+    fn an_account_sends_as_many_receipts_at_once_as_its_receivers_windows_hold() {
+        let a = Bytes::from_static(b"a");
+        let mut waiting = Waiting::new(10);
+        for _ in 0..100 {
+            waiting.receiver_bound(&a);
+        }
+        let started = (0..1500)
+            .filter(|&n| waiting.enter(&a, numbered(n), usize::MAX).0.is_some())
+            .count();
+        assert_eq!(started, 1000, "100 windows of 10");
+        assert_eq!(waiting.total, 500);
+        // 99 receivers close: senders stop as they finish, down to the
+        // floor, without taking the receipts that wait.
+        for _ in 0..99 {
+            waiting.receiver_closed(&a);
+        }
+        for _ in 0..1000 - IN_FLIGHT_PER_ACCOUNT {
+            assert!(waiting.next(&a).is_none());
+        }
+        assert_eq!(waiting.total, 500);
+        assert!(waiting.next(&a).is_some(), "within the floor again");
+        assert_eq!(waiting.total, 499);
+        // With thousands of receivers, at most the cap.
+        let b = Bytes::from_static(b"b");
+        for _ in 0..10_000 {
+            waiting.receiver_bound(&b);
+        }
+        assert_eq!(waiting.senders(&b), MAX_IN_FLIGHT_PER_ACCOUNT);
+        assert_eq!(
+            waiting.senders(&Bytes::from_static(b"c")),
+            IN_FLIGHT_PER_ACCOUNT
+        );
     }
 
     #[test]
