@@ -263,6 +263,17 @@ impl Route {
     }
 }
 
+/// Of `sessions` (but those in `except`), the open one with the most free
+/// window slots. Chosen under the registry's lock, so that only that one's
+/// handle is cloned: an account may have a thousand sessions, and every
+/// `deliver_sm` chooses.
+fn best<'a>(sessions: impl Iterator<Item = &'a Handle>, except: &[Handle]) -> Option<Handle> {
+    sessions
+        .filter(|h| !h.is_closed() && !except.iter().any(|e| e.same_session(h)))
+        .max_by_key(|h| h.available_window())
+        .cloned()
+}
+
 /// One connection of the server.
 #[derive(Debug)]
 struct Entry {
@@ -281,6 +292,10 @@ struct State {
     per_source: HashMap<IpAddr, usize>,
     /// Bound sessions per account.
     accounts: HashMap<Bytes, Arc<Account>>,
+    /// The bound receivers and transceivers of each account, so that
+    /// choosing one for a `deliver_sm` looks at the account's sessions
+    /// only.
+    receivers_of: HashMap<Bytes, Vec<u64>>,
     bound: usize,
     next: u64,
 }
@@ -434,9 +449,16 @@ impl Registry {
                     .ok()
             });
         let mut state = lock(&self.state);
-        if let Some(route) = state.sessions.get_mut(&id).and_then(|e| e.route.as_mut()) {
-            route.receives = info.bind_type != BindType::Transmitter;
-            route.range = range;
+        let Some(route) = state.sessions.get_mut(&id).and_then(|e| e.route.as_mut()) else {
+            return;
+        };
+        let receives = info.bind_type != BindType::Transmitter;
+        let newly = receives && !route.receives;
+        route.receives = receives;
+        route.range = range;
+        if newly {
+            let system_id = route.system_id.clone();
+            state.receivers_of.entry(system_id).or_default().push(id);
         }
     }
 
@@ -460,10 +482,13 @@ impl Registry {
             && entry.bound
         {
             state.bound -= 1;
-            if let Some(route) = &entry.route
-                && let Some(account) = state.accounts.get(&route.system_id)
-            {
-                account.bound.fetch_sub(1, Ordering::Relaxed);
+            if let Some(route) = &entry.route {
+                if let Some(account) = state.accounts.get(&route.system_id) {
+                    account.bound.fetch_sub(1, Ordering::Relaxed);
+                }
+                if route.receives {
+                    state.forget_receiver(&route.system_id, id);
+                }
             }
         }
         // Under the lock: a snapshot sees the session open or closed,
@@ -494,14 +519,22 @@ impl Registry {
     /// one with the most free window slots.
     /// Sessions in `except` are left out.
     pub(crate) fn receiver_of(&self, system_id: &[u8], except: &[Handle]) -> Option<Handle> {
-        self.best_receiver(|r| r.system_id == system_id, except)
+        let state = lock(&self.state);
+        let ids = state.receivers_of.get(system_id)?;
+        best(
+            ids.iter()
+                .filter_map(|id| state.sessions.get(id))
+                .map(|e| &e.handle),
+            except,
+        )
     }
 
     /// Of the bound receivers and transceivers whose `address_range`
     /// matches `destination`, the open one with the most free window
     /// slots. Sessions in `except` are left out.
     pub(crate) fn receiver_for(&self, destination: &str, except: &[Handle]) -> Option<Handle> {
-        self.best_receiver(|r| r.serves(destination), except)
+        let state = lock(&self.state);
+        best(Self::receivers(&state, |r| r.serves(destination)), except)
     }
 
     /// The bound receivers and transceivers whose `address_range` matches
@@ -526,18 +559,6 @@ impl Registry {
             .map(|e| &e.handle)
     }
 
-    /// Of the receivers whose route `accepts`, the open one with the most
-    /// free window slots: chosen under the lock, so that only that one's
-    /// handle is cloned (an account may have a thousand sessions, and
-    /// every `deliver_sm` chooses).
-    fn best_receiver(&self, accepts: impl Fn(&Route) -> bool, except: &[Handle]) -> Option<Handle> {
-        let state = lock(&self.state);
-        Self::receivers(&state, accepts)
-            .filter(|h| !h.is_closed() && !except.iter().any(|e| e.same_session(h)))
-            .max_by_key(|h| h.available_window())
-            .cloned()
-    }
-
     pub(crate) fn stats(&self) -> ServerStats {
         let state = lock(&self.state);
         ServerStats {
@@ -556,6 +577,16 @@ impl Registry {
 
 impl State {
     /// Takes `id` off the unbound connections (it binds, or closes).
+    /// The receiver `id` of `system_id` closed.
+    fn forget_receiver(&mut self, system_id: &Bytes, id: u64) {
+        if let Some(ids) = self.receivers_of.get_mut(system_id) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.receivers_of.remove(system_id);
+            }
+        }
+    }
+
     fn release_unbound(&mut self, id: u64) {
         if !self.unbound.remove(&id) {
             return;
@@ -591,6 +622,49 @@ mod tests {
             tokio::sync::mpsc::unbounded_channel().0,
             Shared::new(1, None),
         )
+    }
+
+    /// Registers a connection and binds it as `bind_type` of `system_id`.
+    fn bound(registry: &Registry, system_id: &[u8], bind_type: BindType) -> (u64, Handle) {
+        let (session, limits) = (handle(), Limits::default());
+        let id = registry.insert(session.clone(), None, &limits);
+        registry.admit(id, system_id, &limits).unwrap();
+        let config = smpp_core::session::Config::esme(bind_type);
+        let system_id = crate::owned::COctet::new(Bytes::copy_from_slice(system_id));
+        let version = smpp_core::session::Version::V34;
+        registry.bound(
+            id,
+            &BindInfo::of_config(bind_type, system_id, version, &config),
+        );
+        (id, session)
+    }
+
+    #[test]
+    fn a_receiver_is_chosen_among_the_accounts_own_and_forgotten_once_closed() {
+        let registry = Registry::default();
+        let (rx, rx_handle) = bound(&registry, b"shop", BindType::Receiver);
+        let (tx, _) = bound(&registry, b"shop", BindType::Transmitter);
+        let (trx, trx_handle) = bound(&registry, b"shop", BindType::Transceiver);
+        let (bank, bank_handle) = bound(&registry, b"bank", BindType::Receiver);
+        let chosen = registry.receiver_of(b"shop", &[]).unwrap();
+        let other = registry.receiver_of(b"shop", core::slice::from_ref(&chosen)).unwrap();
+        assert!(!chosen.same_session(&other));
+        for session in [&chosen, &other] {
+            assert!(session.same_session(&rx_handle) || session.same_session(&trx_handle));
+        }
+        assert!(registry.receiver_of(b"shop", &[chosen, other]).is_none());
+        let only = registry.receiver_of(b"bank", &[]).unwrap();
+        assert!(only.same_session(&bank_handle));
+        assert!(registry.receiver_of(b"nobody", &[]).is_none());
+        // Closed: no longer chosen, nor kept.
+        registry.remove(rx);
+        let left = registry.receiver_of(b"shop", &[]).unwrap();
+        assert!(left.same_session(&trx_handle));
+        registry.remove(trx);
+        registry.remove(tx);
+        assert!(registry.receiver_of(b"shop", &[]).is_none());
+        registry.remove(bank);
+        assert!(lock(&registry.state).receivers_of.is_empty());
     }
 
     /// Connections come and go (one source, two unbound at most, so most
