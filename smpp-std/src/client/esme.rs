@@ -367,7 +367,7 @@ impl EsmeBuilder {
             stop: watch::Sender::new(false),
             events,
             incoming: Arc::new(IncomingSet::default()),
-            throttled: Mutex::new(Vec::new()),
+            throttled: Mutex::new(HashMap::new()),
             rate: Mutex::new(
                 self.max_rate
                     .map(|per_second| Rate::new(per_second, Instant::now())),
@@ -417,13 +417,6 @@ impl Rate {
         self.next = at + self.interval;
         at
     }
-}
-
-/// A session's pause after the MC throttled it.
-#[derive(Clone, Debug)]
-struct Pause {
-    session: Handle,
-    strikes: Strikes,
 }
 
 /// How long a session is paused for throttling, and how often in a row
@@ -488,7 +481,8 @@ struct Inner {
     stop: watch::Sender<bool>,
     events: broadcast::Sender<EsmeEvent>,
     incoming: Arc<IncomingSet>,
-    throttled: Mutex<Vec<Pause>>,
+    /// The throttling strikes of each session, by [`Handle::id`].
+    throttled: Mutex<HashMap<u64, Strikes>>,
     /// The rate limit.
     rate: Mutex<Option<Rate>>,
 }
@@ -816,39 +810,19 @@ impl Esme {
     /// The bound session with the most free window slots, not paused by
     /// throttling; waits for one.
     async fn pick(&self) -> Result<Handle, Error> {
+        if let (Some(session), _) = self.candidate(&self.inner.live.borrow()) {
+            return Ok(session);
+        }
         let mut live = self.inner.live.subscribe();
+        let mut stop = self.inner.stop.subscribe();
         loop {
             if self.is_stopped() {
                 return Err(stopped());
             }
-            let now = Instant::now();
-            let (candidate, wake) = {
-                let paused = lock(&self.inner.throttled);
-                let sessions = live.borrow_and_update();
-                let open = sessions.iter().map(|(_, h)| h).filter(|h| !h.is_closed());
-                let mut wake: Option<Instant> = None;
-                let candidate = open
-                    .filter(|h| {
-                        match paused
-                            .iter()
-                            .find(|p| p.session.same_session(h))
-                            .and_then(|p| p.strikes.paused_at(now))
-                        {
-                            Some(until) => {
-                                wake = Some(wake.map_or(until, |w| w.min(until)));
-                                false
-                            }
-                            None => true,
-                        }
-                    })
-                    .max_by_key(|h| h.available_window())
-                    .cloned();
-                (candidate, wake)
-            };
+            let (candidate, wake) = self.candidate(&live.borrow_and_update());
             if let Some(session) = candidate {
                 return Ok(session);
             }
-            let mut stop = self.inner.stop.subscribe();
             let sleep = async {
                 match wake {
                     Some(at) => tokio::time::sleep_until(at).await,
@@ -861,6 +835,30 @@ impl Esme {
                 () = sleep => {}
             }
         }
+    }
+
+    /// Of `sessions`, the open one with the most free window slots that
+    /// throttling does not pause; else when the first pause ends, if any.
+    fn candidate(&self, sessions: &[(usize, Handle)]) -> (Option<Handle>, Option<Instant>) {
+        let now = Instant::now();
+        let paused = lock(&self.inner.throttled);
+        let mut wake: Option<Instant> = None;
+        let candidate = sessions
+            .iter()
+            .map(|(_, h)| h)
+            .filter(|h| !h.is_closed())
+            .filter(
+                |h| match paused.get(&h.id()).and_then(|s| s.paused_at(now)) {
+                    Some(until) => {
+                        wake = Some(wake.map_or(until, |w| w.min(until)));
+                        false
+                    }
+                    None => true,
+                },
+            )
+            .max_by_key(|h| h.available_window())
+            .cloned();
+        (candidate, wake)
     }
 
     /// Waits for the turn the rate limit gives.
@@ -878,18 +876,13 @@ impl Esme {
     /// The MC throttled a request sent through `session` at `sent`.
     fn pause(&self, session: &Handle, backoff: Backoff, sent: Instant) {
         let mut paused = lock(&self.inner.throttled);
-        paused.retain(|p| !p.session.is_closed());
-        let now = Instant::now();
-        if let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) {
-            pause.strikes.throttled(backoff, sent, now);
-        } else {
-            let mut strikes = Strikes::default();
-            strikes.throttled(backoff, sent, now);
-            paused.push(Pause {
-                session: session.clone(),
-                strikes,
-            });
+        // Checked under the lock: a session's strikes are forgotten once
+        // it closed, and none are counted after.
+        if session.is_closed() {
+            return;
         }
+        let strikes = paused.entry(session.id()).or_default();
+        strikes.throttled(backoff, sent, Instant::now());
     }
 
     /// The MC accepted a request sent through `session` at `sent` (every
@@ -897,8 +890,8 @@ impl Esme {
     /// nothing to lift).
     fn unpause(&self, session: &Handle, sent: Instant) {
         let mut paused = lock(&self.inner.throttled);
-        if let Some(pause) = paused.iter_mut().find(|p| p.session.same_session(session)) {
-            pause.strikes.accepted(sent);
+        if let Some(strikes) = paused.get_mut(&session.id()) {
+            strikes.accepted(sent);
         }
     }
 }
@@ -947,6 +940,8 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
                     }
                 };
                 inner.live.send_modify(|l| l.retain(|(s, _)| *s != slot));
+                // Its strikes go with it (see `Esme::pause`).
+                lock(&inner.throttled).remove(&session.id());
                 let _ = inner.events.send(EsmeEvent::Disconnected { slot, reason });
                 // A session that held for a while starts the backoff over.
                 if since.elapsed() >= settings.reconnect.max {
@@ -1256,9 +1251,17 @@ mod tests {
     use smpp_core::Body;
     use tokio::time::Instant;
 
-    use super::{Backoff, IncomingSet, Rate, Strikes};
+    use core::sync::atomic::AtomicUsize;
+    use core::sync::atomic::Ordering::SeqCst;
+
+    use smpp_core::CommandStatus;
+    use smpp_core::session::{BindType, Config};
+
+    use super::{Backoff, Esme, IncomingSet, Rate, Strikes};
+    use crate::SubmitSmBuilder;
+    use crate::server::{self, BindRequest, Handler, Server};
     use crate::session::incoming::Inbox;
-    use crate::session::{Incoming, Request, lock};
+    use crate::session::{Answer, Incoming, Request, lock};
 
     /// `count` sessions in one set, with their inboxes.
     fn sessions(count: usize) -> (IncomingSet, Vec<Arc<Inbox>>) {
@@ -1291,6 +1294,75 @@ mod tests {
 
     fn polls(set: &IncomingSet) -> usize {
         lock(&set.sessions).polls
+    }
+
+    /// Throttles the first `throttle` requests, accepts the rest.
+    struct Throttling {
+        throttle: AtomicUsize,
+    }
+
+    impl Handler for Throttling {
+        async fn bind(&self, _: &server::Context, _: &BindRequest) -> CommandStatus {
+            CommandStatus::ESME_ROK
+        }
+
+        async fn request(&self, _: &server::Context, _: crate::Pdu) -> Answer {
+            let take = |n: usize| n.checked_sub(1);
+            if self.throttle.fetch_update(SeqCst, SeqCst, take).is_ok() {
+                Answer::Status(CommandStatus::ESME_RTHROTTLED)
+            } else {
+                Answer::message_id("1")
+            }
+        }
+    }
+
+    #[test]
+    fn a_sessions_strikes_are_kept_by_its_id_and_forgotten_when_it_closes() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let smsc = Arc::new(Throttling {
+                throttle: AtomicUsize::new(1),
+            });
+            let server = Server::bind("127.0.0.1:0", Config::mc(), smsc)
+                .await
+                .unwrap();
+            let addr = server.local_addr().unwrap().to_string();
+            let smsc = server.handle();
+            tokio::spawn(server.run());
+            let config = Config::esme(BindType::Transmitter).with_system_id("shop");
+            let quick = Backoff {
+                initial: Duration::from_millis(10),
+                max: Duration::from_millis(10),
+                factor: 1.0,
+            };
+            let (esme, _incoming) = Esme::builder(addr, config.unwrap())
+                .reconnect(quick)
+                .throttle_backoff(quick, 1)
+                .start()
+                .unwrap();
+            esme.wait_bound(1).await.unwrap();
+            let first = esme.sessions()[0].clone();
+            // Throttled once, then accepted.
+            let pdu = SubmitSmBuilder::new(0).short_message("hi").build().unwrap();
+            assert!(esme.submit_sm(pdu).await.unwrap().is_ok());
+            let kept: Vec<u64> = lock(&esme.inner.throttled).keys().copied().collect();
+            assert_eq!(kept, [first.id()]);
+            // The MC closes the session; the ESME binds again.
+            smsc.sessions()[0].close();
+            while esme
+                .sessions()
+                .first()
+                .is_none_or(|s| s.same_session(&first))
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            assert!(lock(&esme.inner.throttled).is_empty());
+            esme.unbind().await;
+            smsc.shutdown();
+        });
     }
 
     #[test]

@@ -647,7 +647,9 @@ mod tests {
         let (trx, trx_handle) = bound(&registry, b"shop", BindType::Transceiver);
         let (bank, bank_handle) = bound(&registry, b"bank", BindType::Receiver);
         let chosen = registry.receiver_of(b"shop", &[]).unwrap();
-        let other = registry.receiver_of(b"shop", core::slice::from_ref(&chosen)).unwrap();
+        let other = registry
+            .receiver_of(b"shop", core::slice::from_ref(&chosen))
+            .unwrap();
         assert!(!chosen.same_session(&other));
         for session in [&chosen, &other] {
             assert!(session.same_session(&rx_handle) || session.same_session(&trx_handle));
