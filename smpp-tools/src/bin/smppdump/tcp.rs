@@ -16,9 +16,12 @@
 //!   `--port`, those with port 2775 and those whose first 16 octets (in either
 //!   direction, whichever sends first) are a plausible header.
 //! - At most [`MAX_CONNECTIONS`] connections are followed and at most
-//!   [`MAX_BUFFERED`] octets held for all of them together; past either, the
-//!   least recently active connection is closed as at the end of the capture
-//!   (its holes reported), and one [`Event::Notice`] says so the first time.
+//!   [`MAX_BUFFERED`] octets held for all of them together. Connections that
+//!   are over (closed, or not SMPP) are kept only while there is room, to
+//!   ignore their late segments, and are the first to go, silently; past
+//!   either limit with live connections only, the least recently active one
+//!   is closed as at the end of the capture (its holes reported), and one
+//!   [`Event::Notice`] says so the first time.
 
 use core::net::SocketAddr;
 use std::collections::{BTreeMap, HashMap};
@@ -449,8 +452,12 @@ type Key = (SocketAddr, SocketAddr);
 pub(crate) struct Tracker {
     ports: Ports,
     conns: HashMap<Key, Connection>,
-    /// Connections by their last activity, oldest first.
+    /// Live connections (SMPP, or not yet decided) by their last activity,
+    /// oldest first.
     by_tick: BTreeMap<u64, Key>,
+    /// Connections that are over (closed, or not SMPP), likewise: what
+    /// they hold is kept only to ignore their late segments.
+    over: BTreeMap<u64, Key>,
     tick: u64,
     buffered: usize,
     told_of_limit: bool,
@@ -483,7 +490,8 @@ impl Tracker {
             self.remove(key, out);
         }
         if !self.conns.contains_key(&key) {
-            if seg.payload.is_empty() && !seg.syn {
+            let mode = self.ports.mode_for(key.0.port(), key.1.port());
+            if (seg.payload.is_empty() && !seg.syn) || mode == Mode::Ignored {
                 return;
             }
             while self.conns.len() >= MAX_CONNECTIONS && self.evict_oldest(out, "connections") {}
@@ -492,7 +500,7 @@ impl Tracker {
                 key,
                 Connection {
                     streams,
-                    mode: self.ports.mode_for(key.0.port(), key.1.port()),
+                    mode,
                     tick: 0,
                     last_ts: ts,
                 },
@@ -503,11 +511,16 @@ impl Tracker {
             return;
         };
         self.by_tick.remove(&conn.tick);
+        self.over.remove(&conn.tick);
         conn.tick = self.tick;
-        self.by_tick.insert(self.tick, key);
         let before = conn.memory();
         conn.receive(side, ts, seg, out);
         self.buffered = self.buffered - before + conn.memory();
+        if matches!(conn.mode, Mode::Closed | Mode::Ignored) {
+            self.over.insert(self.tick, key);
+        } else {
+            self.by_tick.insert(self.tick, key);
+        }
         while self.buffered > MAX_BUFFERED
             && self.conns.len() > 1
             && self.evict_oldest(out, "buffered octets")
@@ -517,13 +530,24 @@ impl Tracker {
     fn remove(&mut self, key: Key, out: &mut Vec<Event>) {
         if let Some(mut conn) = self.conns.remove(&key) {
             self.by_tick.remove(&conn.tick);
+            self.over.remove(&conn.tick);
             self.buffered -= conn.memory();
             conn.finish(out);
         }
     }
 
-    /// Closes the least recently active connection; false if there is none.
+    /// Forgets the least recently active connection that is over, or else
+    /// closes the least recently active live one; false if there is none.
     fn evict_oldest(&mut self, out: &mut Vec<Event>, what: &str) -> bool {
+        if let Some((_, key)) = self.over.pop_first() {
+            if let Some(mut conn) = self.conns.remove(&key) {
+                self.buffered -= conn.memory();
+                // Nothing to report: a connection that is over, or not
+                // SMPP, has nothing left to say.
+                conn.finish(out);
+            }
+            return true;
+        }
         let Some((_, key)) = self.by_tick.pop_first() else {
             return false;
         };
@@ -553,6 +577,8 @@ impl Tracker {
                 conn.finish(out);
             }
         }
+        self.over.clear();
+        self.conns.clear();
         self.buffered = 0;
     }
 }
@@ -944,6 +970,37 @@ mod tests {
         assert_eq!(gaps, connections - f.tracker.conns.len());
         assert!(gaps >= 8, "{gaps}");
         assert_eq!(got[1], "gap t1 10000>2775 0..1000");
+    }
+
+    #[test]
+    fn connections_that_are_over_make_room_without_closing_live_ones() {
+        let mut f = Feed::new(&[], CLIENT, SERVER);
+        // A long session, half a PDU into a submit_sm.
+        f.handshake();
+        let long = pdu(40, 1, 3);
+        f.send(1, true, 1001, None, "", &long[..20]);
+        // More short connections than are followed at once, one after the
+        // other: each closed by FIN both ways.
+        let link = pdu(16, 2, 0);
+        for i in 0..MAX_CONNECTIONS + 10 {
+            f.client = SocketAddr::new(f.client.ip(), 10_000 + u16::try_from(i).unwrap());
+            f.handshake();
+            f.send(2, true, 1001, Some(5001), "F", &link);
+            f.send(2, false, 5001, Some(1018), "F", &[]);
+            f.send(2, true, 1018, Some(5002), "", &[]);
+        }
+        f.client = addr(CLIENT);
+        f.send(3, true, 1021, None, "", &long[20..]);
+        f.finish();
+        let got = f.take();
+        assert_eq!(got.len(), MAX_CONNECTIONS + 11, "{:?}", &got[..3]);
+        assert!(got.iter().all(|e| e.starts_with("pdu")), "{got:?}");
+        assert_eq!(got[MAX_CONNECTIONS + 10], "pdu t3 40000>2775 @0 seq1 len40");
+        // Connections on other ports than those given are not followed.
+        let mut f = Feed::new(&[2775], CLIENT, "192.0.2.2:4000");
+        f.handshake();
+        f.send(1, true, 1001, None, "", &link);
+        assert!(f.tracker.conns.is_empty());
     }
 
     #[test]
