@@ -299,6 +299,7 @@ impl Stream {
             Mode::Ignored | Mode::Closed => {}
         }
         self.buf.clear();
+        self.trim();
         self.framing = Framing::Hunting;
         self.next = upto;
         self.drain(ts, mode, out);
@@ -317,7 +318,7 @@ impl Stream {
             };
         }
         if *mode != Mode::Smpp {
-            self.buf.clear();
+            self.buf = Vec::new();
             return;
         }
         let first = self.next - self.buf.len() as u64;
@@ -357,8 +358,18 @@ impl Stream {
             }
         }
         self.buf.drain(..pos.min(self.buf.len()));
-        if self.buf.is_empty() && self.buf.capacity() > 4096 {
+        self.trim();
+    }
+
+    /// Gives back the room a large segment made in the buffer once the
+    /// octets it held are framed: what a stream keeps (and is counted for)
+    /// is what it still holds, not the largest segment it ever read.
+    fn trim(&mut self) {
+        const KEPT: usize = 4096;
+        if self.buf.is_empty() && self.buf.capacity() > KEPT {
             self.buf = Vec::new();
+        } else if self.buf.capacity() > KEPT && self.buf.capacity() > 2 * self.buf.len() {
+            self.buf.shrink_to(self.buf.len().max(KEPT));
         }
     }
 
@@ -1001,6 +1012,19 @@ mod tests {
         f.handshake();
         f.send(1, true, 1001, None, "", &link);
         assert!(f.tracker.conns.is_empty());
+    }
+
+    #[test]
+    fn a_stream_keeps_the_room_it_holds_not_that_of_its_largest_segment() {
+        let mut f = Feed::connected();
+        // 60 KiB of PDUs and the start of one more, in one segment.
+        let mut batch: Vec<u8> = (1..=1500).flat_map(|i| pdu(40, i, 1)).collect();
+        batch.extend_from_slice(&pdu(40, 1501, 1)[..20]);
+        f.send(1, true, 1001, None, "", &batch);
+        assert_eq!(f.take().len(), 1500);
+        assert!(f.tracker.buffered <= 4096, "{}", f.tracker.buffered);
+        f.send(2, true, 1001 + 60_020, None, "", &pdu(40, 1501, 1)[20..]);
+        assert_eq!(f.take(), ["pdu t2 40000>2775 @60000 seq1501 len40"]);
     }
 
     #[test]
