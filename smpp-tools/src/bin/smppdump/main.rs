@@ -86,10 +86,12 @@
 //!
 //! Memory is bounded whatever the capture: at most 256 KiB of out-of-order
 //! octets per direction (past it, the hole before them is a gap), 4,096
-//! connections and 64 MiB of buffered octets in all (past either, the least
-//! recently active connection is closed as at the end of the capture, its
-//! holes reported, and one line says so the first time), and blocks of at
-//! most 1 MiB.
+//! connections and 64 MiB of buffered octets in all (each segment waiting
+//! out of order counts 96 octets more). Connections that are over (closed,
+//! or not SMPP) make room first, silently; past either limit with live
+//! connections only, the least recently active one is closed as at the end
+//! of the capture, its holes reported, and one line says so the first time.
+//! Blocks hold at most 1 MiB.
 //!
 //! # `content`
 //!

@@ -37,6 +37,11 @@ pub(crate) const MAX_OUT_OF_ORDER: usize = 256 << 10;
 /// Octets held for all connections together (waiting out of order, and
 /// PDUs not yet complete).
 pub(crate) const MAX_BUFFERED: usize = 64 << 20;
+/// What a segment waiting out of order costs besides its octets, counted
+/// in [`MAX_BUFFERED`]: its map entry and its allocation (about 90 octets
+/// on a 64-bit system), so that a peer sending one octet per segment does
+/// not hold a hundred times what is counted.
+const WAITING_SEGMENT_COST: usize = 96;
 
 /// The default SMPP port.
 const SMPP_PORT: u16 = 2775;
@@ -189,7 +194,7 @@ impl Stream {
     }
 
     fn memory(&self) -> usize {
-        self.buf.capacity() + self.waiting_len
+        self.buf.capacity() + self.waiting_len + self.waiting.len() * WAITING_SEGMENT_COST
     }
 
     /// The stream offset of sequence number `seq`, taken within 2^31 of
@@ -1025,6 +1030,18 @@ mod tests {
         assert!(f.tracker.buffered <= 4096, "{}", f.tracker.buffered);
         f.send(2, true, 1001 + 60_020, None, "", &pdu(40, 1501, 1)[20..]);
         assert_eq!(f.take(), ["pdu t2 40000>2775 @60000 seq1501 len40"]);
+    }
+
+    #[test]
+    fn segments_waiting_out_of_order_count_more_than_their_octets() {
+        let mut f = Feed::connected();
+        // 0..16 missing; then 1,000 segments of one octet each.
+        for i in 0..1000 {
+            f.send(1, true, 1017 + i, None, "", &[0]);
+        }
+        assert!(f.take().is_empty());
+        let waiting = 1000 * (1 + WAITING_SEGMENT_COST);
+        assert_eq!(f.tracker.buffered, waiting);
     }
 
     #[test]
