@@ -159,7 +159,9 @@ fn ip_packet(linktype: Linktype, frame: &[u8]) -> Option<&[u8]> {
 /// A TCP segment inside an IP packet.
 fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
     const TCP: u8 = 6;
-    let (src, dst, tcp) = match packet.first()? >> 4 {
+    // The end of the IP packet, past what the capture kept when a snapshot
+    // length cut it short.
+    let (src, dst, tcp, ip_end) = match packet.first()? >> 4 {
         4 => {
             let header = usize::from(packet.first()? & 0x0F) * 4;
             let total = usize::from(be16(packet, 2)?);
@@ -177,6 +179,7 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
                 IpAddr::V4(Ipv4Addr::from(src)),
                 IpAddr::V4(Ipv4Addr::from(dst)),
                 tcp,
+                total,
             )
         }
         6 => {
@@ -207,6 +210,7 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
                 IpAddr::V6(Ipv6Addr::from(src)),
                 IpAddr::V6(Ipv6Addr::from(dst)),
                 tcp,
+                end,
             )
         }
         _ => return None,
@@ -229,6 +233,7 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
         syn: flags & 0x02 != 0,
         rst: flags & 0x04 != 0,
         payload: tcp.get(header..)?,
+        truncated: ip_end.saturating_sub(packet.len()),
     })
 }
 
@@ -511,6 +516,48 @@ mod tests {
         );
         assert_eq!(Ts::from_units(5, 0, 0), None);
         assert_eq!(Ts::from_units(u64::MAX, 1, i64::MAX), None);
+    }
+
+    /// A TCP header from port 40000 to 2775, sequence number 7, then
+    /// `payload`.
+    fn tcp_with(payload: &[u8]) -> Vec<u8> {
+        let mut tcp = vec![0x9c, 0x40, 0x0a, 0xd7, 0, 0, 0, 7, 0, 0, 0, 0, 0x50, 0x18];
+        tcp.extend_from_slice(&[0xff, 0xff, 0, 0, 0, 0]);
+        tcp.extend_from_slice(payload);
+        tcp
+    }
+
+    fn ipv4(total: u16, tcp: &[u8]) -> Vec<u8> {
+        let mut ip = vec![0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0];
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        ip.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
+        ip.extend_from_slice(tcp);
+        ip
+    }
+
+    fn ipv6(next: u8, extensions: &[u8], tcp: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(extensions.len() + tcp.len()).unwrap();
+        let mut ip = vec![0x60, 0, 0, 0];
+        ip.extend_from_slice(&len.to_be_bytes());
+        ip.extend_from_slice(&[next, 64]);
+        ip.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        ip.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+        ip.extend_from_slice(extensions);
+        ip.extend_from_slice(tcp);
+        ip
+    }
+
+    #[test]
+    fn what_a_snapshot_length_cut_off_is_counted() {
+        let tcp = tcp_with(&[0x41; 200]);
+        let packet = ipv4(240, &tcp);
+        let seg = tcp_segment(&packet[..100]).unwrap();
+        assert_eq!((seg.payload.len(), seg.truncated), (60, 140));
+        let packet = ipv6(6, &[], &tcp);
+        let seg = tcp_segment(&packet[..100]).unwrap();
+        assert_eq!((seg.payload.len(), seg.truncated), (40, 160));
+        // Cut inside the TCP header: nothing to read.
+        assert!(tcp_segment(&packet[..50]).is_none());
     }
 
     #[test]

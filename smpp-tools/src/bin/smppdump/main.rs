@@ -72,8 +72,9 @@
 //! first plausible header.
 //!
 //! A gap (octets the capture missed and will not show: the receiver
-//! acknowledged them, or the capture or connection ends with later octets
-//! waiting) is reported once, where it is found:
+//! acknowledged them, a snapshot length cut them off, or the capture or
+//! connection ends with later octets waiting) is reported once, where it is
+//! found:
 //! `{"ts":...,"src":...,"dst":...,"gap":{"from":A,"to":B},"error":"...",
 //! "command_status":null}`, A and B the stream offsets of the missing range
 //! (octets after the SYN; after the first octet seen when the capture has

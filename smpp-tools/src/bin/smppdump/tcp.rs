@@ -94,6 +94,9 @@ pub(crate) struct Segment<'a> {
     /// The captured payload (less than the segment carried if the capture
     /// cut the packet short).
     pub(crate) payload: &'a [u8],
+    /// The octets of the payload after `payload` that the capture did not
+    /// keep (a snapshot length shorter than the packet).
+    pub(crate) truncated: usize,
 }
 
 /// The ports given by `--port` (empty: the default rule).
@@ -232,8 +235,10 @@ impl Stream {
         let Some(start) = self.offset_of(data_seq) else {
             return;
         };
-        let len = i64::try_from(seg.payload.len()).unwrap_or(i64::MAX);
-        let end = start.saturating_add(len);
+        // The end of the octets the segment carried, including those the
+        // capture did not keep.
+        let len = seg.payload.len().saturating_add(seg.truncated);
+        let end = start.saturating_add(i64::try_from(len).unwrap_or(i64::MAX));
         let (Ok(end), Ok(next)) = (u64::try_from(end), i64::try_from(self.next)) else {
             return;
         };
@@ -247,8 +252,11 @@ impl Stream {
         if start <= next {
             let skip = usize::try_from(next - start).unwrap_or(usize::MAX);
             self.deliver(ts, seg.payload.get(skip..).unwrap_or_default(), mode, out);
+            // The octets the capture cut off this segment will not come
+            // again (a retransmission is cut the same way).
+            self.gap(ts, end, mode, out);
             self.drain(ts, mode, out);
-        } else {
+        } else if !seg.payload.is_empty() {
             let start = u64::try_from(start).unwrap_or(u64::MAX);
             let kept = self.waiting.entry(start).or_default();
             if kept.len() < seg.payload.len() {
@@ -675,6 +683,7 @@ mod tests {
                 fin: flags.contains('F'),
                 rst: flags.contains('R'),
                 payload,
+                truncated: 0,
             };
             self.tracker.segment(Some(ts(t)), &seg, &mut self.events);
         }
@@ -1042,6 +1051,37 @@ mod tests {
         assert!(f.take().is_empty());
         let waiting = 1000 * (1 + WAITING_SEGMENT_COST);
         assert_eq!(f.tracker.buffered, waiting);
+    }
+
+    #[test]
+    fn octets_the_capture_cut_off_are_a_gap_at_once() {
+        let mut f = Feed::connected();
+        let stream = [pdu(16, 1, 0), pdu(200, 2, 5), pdu(16, 3, 0)].concat();
+        // A snapshot length kept 40 octets of the first segment's 216.
+        let seg = Segment {
+            src: f.client,
+            dst: f.server,
+            seq: 1001,
+            ack: None,
+            syn: false,
+            fin: false,
+            rst: false,
+            payload: &stream[..40],
+            truncated: 176,
+        };
+        f.tracker.segment(Some(ts(1)), &seg, &mut f.events);
+        assert_eq!(
+            f.take(),
+            [
+                "pdu t1 40000>2775 @0 seq1 len16",
+                "gap t1 40000>2775 40..216"
+            ]
+        );
+        // No acknowledgement needed to read on.
+        f.send(2, true, 1217, None, "", &stream[216..]);
+        assert_eq!(f.take(), ["pdu t2 40000>2775 @216 seq3 len16"]);
+        f.finish();
+        assert!(f.take().is_empty());
     }
 
     #[test]
