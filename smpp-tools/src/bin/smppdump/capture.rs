@@ -3,9 +3,13 @@
 //!
 //! Link types: Ethernet (with 802.1Q/802.1ad tags), Linux cooked capture v1
 //! and v2 (`tcpdump -i any`), BSD loopback (`NULL`, `LOOP`) and raw IP
-//! (`RAW`, `IPV4`, `IPV6`). IPv4 and IPv6 (hop-by-hop, routing and
-//! destination options headers skipped); fragments are not reassembled and
-//! are skipped, as is anything that is not TCP.
+//! (`RAW`, `IPV4`, `IPV6`). IPv4 and IPv6 (hop-by-hop, routing,
+//! destination options and authentication headers skipped, and the fragment
+//! header of an atomic fragment); fragments are not reassembled and are
+//! skipped, as is anything that is not TCP. A length of 0 in the IP header
+//! (a segment captured before the network card cut it) reads as the
+//! captured length; a packet a snapshot length cut short says how many
+//! payload octets are missing, for the reassembly to report them.
 
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -164,7 +168,13 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
     let (src, dst, tcp, ip_end) = match packet.first()? >> 4 {
         4 => {
             let header = usize::from(packet.first()? & 0x0F) * 4;
-            let total = usize::from(be16(packet, 2)?);
+            // A total length of 0: a packet captured on its way out before
+            // the network card cut it into segments (TCP segmentation
+            // offload) and filled in the lengths; the capture holds it all.
+            let total = match usize::from(be16(packet, 2)?) {
+                0 => packet.len(),
+                total => total,
+            };
             let fragment = be16(packet, 6)?;
             // More fragments, or an offset: a fragment.
             if header < 20 || total < header || fragment & 0x3FFF != 0 || *packet.get(9)? != TCP {
@@ -183,7 +193,12 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
             )
         }
         6 => {
-            let end = 40 + usize::from(be16(packet, 4)?);
+            // A payload length of 0 with a TCP header after it: a jumbogram,
+            // or a large segment captured before it was cut (as for IPv4).
+            let end = match usize::from(be16(packet, 4)?) {
+                0 => packet.len(),
+                len => 40 + len,
+            };
             let mut next = *packet.get(6)?;
             let src: [u8; 16] = packet.get(8..24)?.try_into().ok()?;
             let dst: [u8; 16] = packet.get(24..40)?.try_into().ok()?;
@@ -200,6 +215,13 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
                     51 => {
                         next = *packet.get(at)?;
                         at += (usize::from(*packet.get(at + 1)?) + 2) * 4;
+                    }
+                    // A fragment header: an atomic fragment (offset 0, no
+                    // more fragments) holds the whole packet; a true
+                    // fragment is skipped.
+                    44 if be16(packet, at + 2)? & 0xFFF9 == 0 => {
+                        next = *packet.get(at)?;
+                        at += 8;
                     }
                     // Fragments and everything else.
                     _ => return None,
@@ -558,6 +580,36 @@ mod tests {
         assert_eq!((seg.payload.len(), seg.truncated), (40, 160));
         // Cut inside the TCP header: nothing to read.
         assert!(tcp_segment(&packet[..50]).is_none());
+    }
+
+    #[test]
+    fn a_segment_captured_before_the_card_cut_it_has_no_ipv4_length() {
+        let tcp = tcp_with(&[0x41; 3000]);
+        let packet = ipv4(0, &tcp);
+        let seg = tcp_segment(&packet).unwrap();
+        assert_eq!(seg.payload, &[0x41; 3000][..]);
+        assert_eq!((seg.seq, seg.truncated), (7, 0));
+        // With its length, Ethernet padding after the packet is not
+        // payload.
+        let mut padded = ipv4(44, &tcp_with(b"abcd"));
+        padded.extend_from_slice(&[0; 6]);
+        assert_eq!(tcp_segment(&padded).unwrap().payload, b"abcd");
+    }
+
+    #[test]
+    fn an_ipv6_atomic_fragment_is_read_and_a_true_fragment_is_not() {
+        let tcp = tcp_with(b"abcd");
+        // Fragment header: next header TCP, offset 0, no more fragments.
+        let atomic = ipv6(44, &[6, 0, 0, 0, 0, 0, 0, 9], &tcp);
+        assert_eq!(tcp_segment(&atomic).unwrap().payload, b"abcd");
+        // After a hop-by-hop options header.
+        let hop = [44, 0, 1, 4, 0, 0, 0, 0];
+        let both = ipv6(0, &[&hop[..], &[6, 0, 0, 0, 0, 0, 0, 9]].concat(), &tcp);
+        assert_eq!(tcp_segment(&both).unwrap().payload, b"abcd");
+        // More fragments; an offset.
+        for fragment in [[6, 0, 0, 1, 0, 0, 0, 9], [6, 0, 0, 8, 0, 0, 0, 9]] {
+            assert!(tcp_segment(&ipv6(44, &fragment, &tcp)).is_none());
+        }
     }
 
     #[test]

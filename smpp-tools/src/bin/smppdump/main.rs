@@ -55,14 +55,16 @@
 //!
 //! pcap and pcapng files (read with `pcap-parser`): Ethernet (VLAN tags
 //! too), Linux cooked v1 and v2, BSD loopback (`NULL`, `LOOP`) and raw IP;
-//! IPv4 and IPv6 (IP fragments are skipped). Each TCP connection is put back
-//! in order in both directions: segments out of order wait for the ones
-//! before them; retransmitted and overlapping octets are read once (the
-//! first copy counts); PDUs are cut on `command_length` whatever the
-//! segments. Each PDU prints as above with `"ts"`, `"src"` and `"dst"` first:
-//! the time of the packet that completed it (RFC 3339 UTC, with as many
-//! fraction digits as the capture's resolution: 6 or 9), and the sending and
-//! receiving `address:port` (`[v6]:port`).
+//! IPv4 and IPv6 (IP fragments are skipped; an IPv4 total length of 0, as
+//! captured before segmentation offload, reads as the captured length).
+//! Each TCP connection is put back in order in both directions: segments out
+//! of order wait for the ones before them; retransmitted and overlapping
+//! octets are read once (the first copy counts); PDUs are cut on
+//! `command_length` whatever the segments. Each PDU prints as above with
+//! `"ts"`, `"src"` and `"dst"` first: the time of the packet that completed
+//! it (RFC 3339 UTC, with as many fraction digits as the capture's
+//! resolution: 6 or 9), and the sending and receiving `address:port`
+//! (`[v6]:port`).
 //!
 //! SMPP streams: those with a `--port`; without `--port`, port 2775 and any
 //! connection whose first 16 octets (from whichever side speaks first) are
