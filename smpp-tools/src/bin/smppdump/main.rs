@@ -69,9 +69,11 @@
 //! SMPP streams: those with a `--port`; without `--port`, port 2775 and any
 //! connection whose first 16 octets (from whichever side speaks first) are
 //! a plausible header (`command_length` 16 to 70,000, a `command_id` the
-//! specification defines, status 0 in a request). On a port given (or
-//! 2775), a connection the capture joins in its middle is searched for the
-//! first plausible header.
+//! specification defines, status 0 in a request). A connection the capture
+//! joins in its middle (no SYN) is SMPP also when the first octets captured
+//! in either direction end with a whole PDU (a plausible header whose
+//! `command_length` reaches their end); on a port given (or 2775) it is
+//! searched for the first plausible header.
 //!
 //! A gap (octets the capture missed and will not show: the receiver
 //! acknowledged them, a snapshot length cut them off, or the capture or

@@ -14,7 +14,10 @@
 //!   header, where framing starts again.
 //! - Which connections are SMPP: those with a port given by `--port`; without
 //!   `--port`, those with port 2775 and those whose first 16 octets (in either
-//!   direction, whichever sends first) are a plausible header.
+//!   direction, whichever sends first) are a plausible header. For a
+//!   connection the capture joins after it started, first octets that end
+//!   with a whole PDU count as well (the end of a PDU, then whole ones), and
+//!   when the first direction to speak shows neither, the other decides.
 //! - At most [`MAX_CONNECTIONS`] connections are followed and at most
 //!   [`MAX_BUFFERED`] octets held for all of them together. Connections that
 //!   are over (closed, or not SMPP) are kept only while there is room, to
@@ -131,10 +134,30 @@ pub(crate) fn plausible_header(octets: &[u8]) -> bool {
     })
 }
 
+/// Whether `octets` end with a whole PDU: a plausible header whose
+/// `command_length` reaches the last octet exactly. The first octets of a
+/// stream the capture joined after it started look like this when they
+/// are SMPP (the end of a PDU, then PDUs written whole); other traffic
+/// seldom does by chance.
+fn ends_with_a_pdu(octets: &[u8]) -> bool {
+    (0..octets.len().saturating_sub(15)).any(|at| {
+        octets.get(at..at + 16).is_some_and(|head| {
+            plausible_header(head)
+                && head
+                    .first_chunk::<4>()
+                    .is_some_and(|l| u32::from_be_bytes(*l) as usize == octets.len() - at)
+        })
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// Waiting for the first 16 octets.
     Undecided,
+    /// Still undecided: the first octets of one direction, which the
+    /// capture joined after it started, hold no plausible header; the
+    /// other direction's first octets decide.
+    Doubtful,
     Smpp,
     Ignored,
     /// FIN in both directions, or RST: nothing more is read until a new SYN.
@@ -168,6 +191,8 @@ struct Stream {
     framing: Framing,
     /// Octets in order not yet framed; they end at `next`.
     buf: Vec<u8>,
+    /// Its first octets made the connection [`Mode::Doubtful`].
+    doubted: bool,
 }
 
 impl Stream {
@@ -184,6 +209,7 @@ impl Stream {
             waiting_len: 0,
             framing: Framing::Hunting,
             buf: Vec::new(),
+            doubted: false,
         }
     }
 
@@ -275,7 +301,7 @@ impl Stream {
     /// Passes octets that follow `next` to the framing.
     fn deliver(&mut self, ts: Option<Ts>, octets: &[u8], mode: &mut Mode, out: &mut Vec<Event>) {
         self.next += octets.len() as u64;
-        if matches!(*mode, Mode::Undecided | Mode::Smpp) {
+        if matches!(*mode, Mode::Undecided | Mode::Doubtful | Mode::Smpp) {
             self.buf.extend_from_slice(octets);
             self.frame(ts, mode, out);
         }
@@ -308,7 +334,7 @@ impl Stream {
                 to: upto,
             }),
             // Without its first octets nothing tells what the stream is.
-            Mode::Undecided => *mode = Mode::Ignored,
+            Mode::Undecided | Mode::Doubtful => *mode = Mode::Ignored,
             Mode::Ignored | Mode::Closed => {}
         }
         self.buf.clear();
@@ -320,15 +346,28 @@ impl Stream {
 
     /// Cuts the buffer into PDUs.
     fn frame(&mut self, ts: Option<Ts>, mode: &mut Mode, out: &mut Vec<Event>) {
-        if *mode == Mode::Undecided {
+        if matches!(*mode, Mode::Undecided | Mode::Doubtful) {
             let Some(head) = self.buf.get(..16) else {
                 return;
             };
-            *mode = if plausible_header(head) {
-                Mode::Smpp
+            // Hunting before any decision: the capture joined the stream
+            // after it started, so a PDU may start anywhere in its first
+            // octets.
+            let joined = self.framing == Framing::Hunting;
+            if !self.doubted && (plausible_header(head) || (joined && ends_with_a_pdu(&self.buf))) {
+                *mode = Mode::Smpp;
+            } else if self.doubted || (joined && *mode == Mode::Undecided) {
+                // Its first octets had their say: keep what may be the
+                // start of a header for when the other direction decides.
+                self.doubted = true;
+                *mode = Mode::Doubtful;
+                let old = self.buf.len().saturating_sub(15);
+                self.buf.drain(..old);
+                self.trim();
+                return;
             } else {
-                Mode::Ignored
-            };
+                *mode = Mode::Ignored;
+            }
         }
         if *mode != Mode::Smpp {
             self.buf = Vec::new();
@@ -459,7 +498,8 @@ impl Connection {
             other.acked(ts, ack, &mut self.mode, out);
         }
         this.accept(ts, seg, &mut self.mode, out);
-        if before == Mode::Undecided && self.mode != Mode::Undecided {
+        let undecided = |mode| matches!(mode, Mode::Undecided | Mode::Doubtful);
+        if undecided(before) && !undecided(self.mode) {
             // Decided on this stream's first octets: the other's follow.
             other.frame(ts, &mut self.mode, out);
         }
@@ -862,6 +902,86 @@ mod tests {
                 "pdu t3 40000>4000 @0 seq1 len16"
             ]
         );
+    }
+
+    #[test]
+    fn a_connection_joined_mid_way_on_any_port_is_found_by_either_direction() {
+        let big = pdu(100, 1, 0x41);
+        let http = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        // The client's first octets: the end of a PDU, then a whole one.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.send(
+            1,
+            true,
+            7000,
+            None,
+            "",
+            &[&big[60..], &pdu(16, 2, 0)[..]].concat(),
+        );
+        f.send(2, false, 9000, None, "", &pdu(16, 2, 0));
+        assert_eq!(
+            f.take(),
+            [
+                "pdu t1 40000>4000 @40 seq2 len16",
+                "pdu t2 4000>40000 @0 seq2 len16"
+            ]
+        );
+        // The middle of a PDU only: the server's first octets decide, and
+        // the client's next PDU is found.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.send(1, true, 7000, None, "", &big[20..80]);
+        f.send(2, false, 9000, None, "", &pdu(16, 1, 0));
+        f.send(
+            3,
+            true,
+            7060,
+            None,
+            "",
+            &[&big[80..], &pdu(16, 3, 0)[..]].concat(),
+        );
+        assert_eq!(
+            f.take(),
+            [
+                "pdu t2 4000>40000 @0 seq1 len16",
+                "pdu t3 40000>4000 @80 seq3 len16"
+            ]
+        );
+        // A header, but not a whole PDU to the end of the first octets; the
+        // other direction is not SMPP either.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        let first = [&big[60..], &pdu(16, 2, 0)[..], &big[..30]].concat();
+        f.send(1, true, 7000, None, "", &first);
+        f.send(2, false, 9000, None, "", http);
+        f.send(
+            3,
+            true,
+            7086,
+            None,
+            "",
+            &[&big[30..], &pdu(16, 3, 0)[..]].concat(),
+        );
+        assert!(f.take().is_empty());
+        // Neither direction: not SMPP, and later octets do not change that.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.send(1, true, 7000, None, "", &big[20..80]);
+        f.send(2, false, 9000, None, "", http);
+        f.send(3, true, 7060, None, "", &pdu(16, 3, 0));
+        f.send(4, false, 9027, None, "", &pdu(16, 3, 0));
+        assert!(f.take().is_empty());
+        // A connection seen from its SYN is still decided by its first 16
+        // octets alone.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.handshake();
+        f.send(
+            1,
+            true,
+            1001,
+            None,
+            "",
+            &[&big[60..], &pdu(16, 2, 0)[..]].concat(),
+        );
+        f.send(2, false, 5001, None, "", &pdu(16, 2, 0));
+        assert!(f.take().is_empty());
     }
 
     #[test]
