@@ -328,7 +328,15 @@ impl<R: Read> Read for HeaderFirst<R> {
 
 /// The interfaces of the current pcapng section (the one of a pcap file).
 #[derive(Default)]
-struct Interfaces(Vec<Interface>);
+struct Interfaces(Vec<Interface>, Undescribed);
+
+/// Packets of an interface no description block described (a damaged or
+/// cut pcapng file): the first one's interface, to be told once.
+#[derive(Default)]
+struct Undescribed {
+    first: Option<u32>,
+    told: bool,
+}
 
 impl Interfaces {
     /// Takes note of a block that describes interfaces; a packet's
@@ -369,6 +377,10 @@ impl Interfaces {
             PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => usize::try_from(epb.if_id)
                 .ok()
                 .and_then(|i| self.0.get(i))
+                .or_else(|| {
+                    self.1.first.get_or_insert(epb.if_id);
+                    None
+                })
                 .map(|i| {
                     let units = u64::from(epb.ts_high) << 32 | u64::from(epb.ts_low);
                     (
@@ -381,6 +393,10 @@ impl Interfaces {
             PcapBlockOwned::NG(Block::SimplePacket(spb)) => self
                 .0
                 .first()
+                .or_else(|| {
+                    self.1.first.get_or_insert(0);
+                    None
+                })
                 .map(|i| (*i, None, captured(spb.data, spb.origlen))),
             PcapBlockOwned::NG(_) => None,
         }
@@ -432,6 +448,13 @@ pub(crate) fn read<R: Read + Send>(
             }
         };
         let packet = interfaces.packet(block);
+        if let Some(id) = interfaces.1.first.filter(|_| !interfaces.1.told) {
+            interfaces.1.told = true;
+            events.push(Event::Notice(format!(
+                "packets of interface {id}, which no interface description block describes, \
+                 are skipped"
+            )));
+        }
         if let Some((interface, ts, frame)) = packet {
             match ip_packet(interface.linktype, frame) {
                 Some(ip) => {
@@ -610,6 +633,53 @@ mod tests {
         for fragment in [[6, 0, 0, 1, 0, 0, 0, 9], [6, 0, 0, 8, 0, 0, 0, 9]] {
             assert!(tcp_segment(&ipv6(44, &fragment, &tcp)).is_none());
         }
+    }
+
+    /// A little-endian pcapng block.
+    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+        let len = u32::try_from(12 + body.len().next_multiple_of(4)).unwrap();
+        let mut b = [kind.to_le_bytes(), len.to_le_bytes()].concat();
+        b.extend_from_slice(body);
+        b.resize(usize::try_from(len).unwrap() - 4, 0);
+        b.extend_from_slice(&len.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn packets_of_an_interface_never_described_are_told_of() {
+        let mut file = block(
+            0x0A0D_0D0A,
+            &[
+                0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            ],
+        );
+        // Interface 0: raw IP.
+        file.extend(block(1, &[101, 0, 0, 0, 0, 0, 4, 0]));
+        let frame = ipv4(44, &tcp_with(&[0, 0, 0, 16]));
+        for interface in [0u32, 3, 3, 0] {
+            let mut epb = [interface.to_le_bytes(), [0; 4], [0; 4]].concat();
+            epb.extend_from_slice(&u32::try_from(frame.len()).unwrap().to_le_bytes());
+            epb.extend_from_slice(&u32::try_from(frame.len()).unwrap().to_le_bytes());
+            epb.extend_from_slice(&frame);
+            file.extend(block(6, &epb));
+        }
+        let mut events = Vec::new();
+        read(&file[..], Ports::default(), |e| {
+            events.push(e);
+            Ok(())
+        })
+        .unwrap();
+        let notices: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Notice(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            notices,
+            ["packets of interface 3, which no interface description block describes, are skipped"]
+        );
     }
 
     #[test]
