@@ -5,14 +5,15 @@
 //! and v2 (`tcpdump -i any`), BSD loopback (`NULL`, `LOOP`) and raw IP
 //! (`RAW`, `IPV4`, `IPV6`). IPv4 and IPv6 (hop-by-hop, routing,
 //! destination options and authentication headers skipped, and the fragment
-//! header of an atomic fragment); fragments are not reassembled and are
-//! skipped, as is anything that is not TCP. A length of 0 in the IP header
+//! header of an atomic fragment); fragmented datagrams are put back
+//! together (at most 256 at once); anything that is not TCP is skipped. A length of 0 in the IP header
 //! (a segment captured before the network card cut it) reads as the
 //! captured length; a packet a snapshot length cut short says how many
 //! payload octets are missing, for the reassembly to report them.
 
 use core::fmt;
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use core::net::{IpAddr, SocketAddr};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use pcap_parser::{Block, Linktype, PcapBlockOwned, PcapError};
@@ -160,12 +161,45 @@ fn ip_packet(linktype: Linktype, frame: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// A TCP segment inside an IP packet.
-fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
+/// What an IP packet carries, as far as the reassembly cares.
+enum Carried<'a> {
+    /// TCP: its header and payload, and how many octets of the packet a
+    /// snapshot length cut off.
+    Tcp {
+        src: IpAddr,
+        dst: IpAddr,
+        tcp: &'a [u8],
+        truncated: usize,
+    },
+    /// A fragment of a datagram that carries TCP.
+    Fragment(Fragment<'a>),
+}
+
+/// One fragment of an IP datagram.
+struct Fragment<'a> {
+    key: DatagramKey,
+    /// Where its octets go in the datagram's payload.
+    offset: usize,
+    /// Whether fragments follow it.
+    more: bool,
+    data: &'a [u8],
+    /// Whether the capture kept all of it.
+    whole: bool,
+}
+
+/// What tells a datagram's fragments from those of others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct DatagramKey {
+    src: IpAddr,
+    dst: IpAddr,
+    id: u32,
+}
+
+/// What an IP packet carries: TCP, or a fragment of a datagram carrying
+/// TCP; `None` for anything else.
+fn ip_carried(packet: &[u8]) -> Option<Carried<'_>> {
     const TCP: u8 = 6;
-    // The end of the IP packet, past what the capture kept when a snapshot
-    // length cut it short.
-    let (src, dst, tcp, ip_end) = match packet.first()? >> 4 {
+    match packet.first()? >> 4 {
         4 => {
             let header = usize::from(packet.first()? & 0x0F) * 4;
             // A total length of 0: a packet captured on its way out before
@@ -175,22 +209,36 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
                 0 => packet.len(),
                 total => total,
             };
-            let fragment = be16(packet, 6)?;
-            // More fragments, or an offset: a fragment.
-            if header < 20 || total < header || fragment & 0x3FFF != 0 || *packet.get(9)? != TCP {
+            if header < 20 || total < header || *packet.get(9)? != TCP {
                 return None;
             }
             let src: [u8; 4] = packet.get(12..16)?.try_into().ok()?;
             let dst: [u8; 4] = packet.get(16..20)?.try_into().ok()?;
+            let (src, dst) = (IpAddr::V4(src.into()), IpAddr::V4(dst.into()));
             // The capture may hold less than the packet (a snapshot length),
             // or more (Ethernet padding).
-            let tcp = packet.get(header..total.min(packet.len()))?;
-            (
-                IpAddr::V4(Ipv4Addr::from(src)),
-                IpAddr::V4(Ipv4Addr::from(dst)),
-                tcp,
-                total,
-            )
+            let data = packet.get(header..total.min(packet.len()))?;
+            let fragment = be16(packet, 6)?;
+            // More fragments, or an offset: a fragment.
+            if fragment & 0x3FFF != 0 {
+                return Some(Carried::Fragment(Fragment {
+                    key: DatagramKey {
+                        src,
+                        dst,
+                        id: u32::from(be16(packet, 4)?),
+                    },
+                    offset: usize::from(fragment & 0x1FFF) * 8,
+                    more: fragment & 0x2000 != 0,
+                    data,
+                    whole: total <= packet.len(),
+                }));
+            }
+            Some(Carried::Tcp {
+                src,
+                dst,
+                tcp: data,
+                truncated: total.saturating_sub(packet.len()),
+            })
         }
         6 => {
             // A payload length of 0 with a TCP header after it: a jumbogram,
@@ -202,6 +250,7 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
             let mut next = *packet.get(6)?;
             let src: [u8; 16] = packet.get(8..24)?.try_into().ok()?;
             let dst: [u8; 16] = packet.get(24..40)?.try_into().ok()?;
+            let (src, dst) = (IpAddr::V6(src.into()), IpAddr::V6(dst.into()));
             let mut at = 40;
             loop {
                 match next {
@@ -217,26 +266,43 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
                         at += (usize::from(*packet.get(at + 1)?) + 2) * 4;
                     }
                     // A fragment header: an atomic fragment (offset 0, no
-                    // more fragments) holds the whole packet; a true
-                    // fragment is skipped.
+                    // more fragments) holds the whole packet.
                     44 if be16(packet, at + 2)? & 0xFFF9 == 0 => {
                         next = *packet.get(at)?;
                         at += 8;
                     }
-                    // Fragments and everything else.
+                    // A fragment of a datagram whose fragmentable part
+                    // starts with TCP.
+                    44 if *packet.get(at)? == TCP => {
+                        let fragment = be16(packet, at + 2)?;
+                        return Some(Carried::Fragment(Fragment {
+                            key: DatagramKey {
+                                src,
+                                dst,
+                                id: be32(packet, at + 4)?,
+                            },
+                            offset: usize::from(fragment & 0xFFF8),
+                            more: fragment & 1 != 0,
+                            data: packet.get(at + 8..end.min(packet.len()))?,
+                            whole: end <= packet.len(),
+                        }));
+                    }
                     _ => return None,
                 }
             }
-            let tcp = packet.get(at..end.min(packet.len()))?;
-            (
-                IpAddr::V6(Ipv6Addr::from(src)),
-                IpAddr::V6(Ipv6Addr::from(dst)),
-                tcp,
-                end,
-            )
+            Some(Carried::Tcp {
+                src,
+                dst,
+                tcp: packet.get(at..end.min(packet.len()))?,
+                truncated: end.saturating_sub(packet.len()),
+            })
         }
-        _ => return None,
-    };
+        _ => None,
+    }
+}
+
+/// A TCP segment from its header and payload.
+fn tcp_in(src: IpAddr, dst: IpAddr, tcp: &[u8], truncated: usize) -> Option<Segment<'_>> {
     let header = usize::from(tcp.get(12)? >> 4) * 4;
     let flags = *tcp.get(13)?;
     if header < 20 {
@@ -255,8 +321,107 @@ fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
         syn: flags & 0x02 != 0,
         rst: flags & 0x04 != 0,
         payload: tcp.get(header..)?,
-        truncated: ip_end.saturating_sub(packet.len()),
+        truncated,
     })
+}
+
+/// A TCP segment inside an IP packet that is not a fragment.
+#[cfg(test)]
+fn tcp_segment(packet: &[u8]) -> Option<Segment<'_>> {
+    match ip_carried(packet)? {
+        Carried::Tcp {
+            src,
+            dst,
+            tcp,
+            truncated,
+        } => tcp_in(src, dst, tcp, truncated),
+        Carried::Fragment(_) => None,
+    }
+}
+
+/// Datagrams being put back together at once; past it, the one waiting
+/// longest is dropped.
+const MAX_DATAGRAMS: usize = 256;
+/// The largest datagram payload.
+const MAX_DATAGRAM: usize = 65_535;
+
+/// IP fragments put back together into the TCP segments they carry: at
+/// most [`MAX_DATAGRAMS`] datagrams of [`MAX_DATAGRAM`] octets at once. A
+/// datagram that misses a fragment, or one the capture cut short, never
+/// completes: its segment is a hole for the reassembly to report.
+#[derive(Default)]
+struct Defragmenter {
+    pending: HashMap<DatagramKey, Datagram>,
+    /// Datagrams by when their first fragment came, oldest first.
+    by_age: BTreeMap<u64, DatagramKey>,
+    tick: u64,
+}
+
+#[derive(Default)]
+struct Datagram {
+    payload: Vec<u8>,
+    /// The ranges of `payload` received, in order and apart.
+    have: Vec<(usize, usize)>,
+    /// Its length, once the last fragment came.
+    len: Option<usize>,
+    tick: u64,
+    /// A fragment the capture cut short, or one past the largest datagram.
+    damaged: bool,
+}
+
+impl Defragmenter {
+    /// Takes a fragment; the datagram's payload when it completes it.
+    fn add(&mut self, f: &Fragment<'_>) -> Option<Vec<u8>> {
+        if !self.pending.contains_key(&f.key) {
+            while self.pending.len() >= MAX_DATAGRAMS {
+                let (_, oldest) = self.by_age.pop_first()?;
+                self.pending.remove(&oldest);
+            }
+            self.tick += 1;
+            self.by_age.insert(self.tick, f.key);
+            self.pending.insert(
+                f.key,
+                Datagram {
+                    tick: self.tick,
+                    ..Datagram::default()
+                },
+            );
+        }
+        let d = self.pending.get_mut(&f.key)?;
+        let end = f.offset + f.data.len();
+        if !f.whole || end > MAX_DATAGRAM {
+            d.damaged = true;
+        }
+        if !d.damaged {
+            if d.payload.len() < end {
+                d.payload.resize(end, 0);
+            }
+            d.payload.get_mut(f.offset..end)?.copy_from_slice(f.data);
+            d.have.push((f.offset, end));
+            d.have.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::with_capacity(d.have.len());
+            for &(a, b) in &d.have {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            d.have = merged;
+        }
+        if !f.more {
+            d.len = Some(end);
+        }
+        let complete = d.len.is_some_and(|len| d.have.first() == Some(&(0, len)))
+            || (d.damaged && d.len.is_some());
+        if !complete {
+            return None;
+        }
+        let d = self.pending.remove(&f.key)?;
+        self.by_age.remove(&d.tick);
+        let mut payload = d.payload;
+        payload.truncate(d.len?);
+        (!d.damaged).then_some(payload)
+    }
 }
 
 /// A reader whose first read returns the file header (the pcap header,
@@ -414,6 +579,7 @@ pub(crate) fn read<R: Read + Send>(
     mut emit: impl FnMut(Event) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut tracker = Tracker::new(ports);
+    let mut defragmenter = Defragmenter::default();
     let mut events = Vec::new();
     let mut interfaces = Interfaces::default();
     let mut unsupported: Vec<Linktype> = Vec::new();
@@ -457,11 +623,29 @@ pub(crate) fn read<R: Read + Send>(
         }
         if let Some((interface, ts, frame)) = packet {
             match ip_packet(interface.linktype, frame) {
-                Some(ip) => {
-                    if let Some(segment) = tcp_segment(ip) {
-                        tracker.segment(ts, &segment, &mut events);
+                Some(ip) => match ip_carried(ip) {
+                    Some(Carried::Tcp {
+                        src,
+                        dst,
+                        tcp,
+                        truncated,
+                    }) => {
+                        if let Some(segment) = tcp_in(src, dst, tcp, truncated) {
+                            tracker.segment(ts, &segment, &mut events);
+                        }
                     }
-                }
+                    Some(Carried::Fragment(fragment)) => {
+                        let whole = defragmenter.add(&fragment);
+                        let key = fragment.key;
+                        if let Some(segment) = whole
+                            .as_deref()
+                            .and_then(|tcp| tcp_in(key.src, key.dst, tcp, 0))
+                        {
+                            tracker.segment(ts, &segment, &mut events);
+                        }
+                    }
+                    None => {}
+                },
                 None if !known_linktype(interface.linktype)
                     && !unsupported.contains(&interface.linktype) =>
                 {
@@ -680,6 +864,88 @@ mod tests {
             notices,
             ["packets of interface 3, which no interface description block describes, are skipped"]
         );
+    }
+
+    /// The fragments of an IPv4 datagram carrying `tcp`, cut at `cuts`
+    /// (multiples of 8).
+    fn ipv4_fragments(tcp: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(tcp.len());
+        bounds
+            .windows(2)
+            .map(|w| {
+                let part = &tcp[w[0]..w[1]];
+                let mut ip = ipv4(u16::try_from(20 + part.len()).unwrap(), part);
+                let more = if w[1] < tcp.len() { 0x2000 } else { 0 };
+                let field = u16::try_from(w[0] / 8).unwrap() | more;
+                ip[4..6].copy_from_slice(&[0x12, 0x34]);
+                ip[6..8].copy_from_slice(&field.to_be_bytes());
+                ip
+            })
+            .collect()
+    }
+
+    /// Feeds packets to a defragmenter: the payloads of the segments they
+    /// complete.
+    fn defragment(d: &mut Defragmenter, packets: &[Vec<u8>]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for p in packets {
+            match ip_carried(p) {
+                Some(Carried::Fragment(f)) => {
+                    if let Some(tcp) = d.add(&f) {
+                        let seg = tcp_in(f.key.src, f.key.dst, &tcp, 0).unwrap();
+                        out.push(seg.payload.to_vec());
+                    }
+                }
+                Some(Carried::Tcp { .. }) => panic!("not a fragment"),
+                None => panic!("not read"),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ip_fragments_are_put_back_together() {
+        let payload: Vec<u8> = (0..=255).cycle().take(1000).collect();
+        let tcp = tcp_with(&payload);
+        let mut d = Defragmenter::default();
+        // Out of order, one sent twice.
+        let f = ipv4_fragments(&tcp, &[400, 808]);
+        let got = defragment(
+            &mut d,
+            &[f[2].clone(), f[0].clone(), f[0].clone(), f[1].clone()],
+        );
+        assert_eq!(got, core::slice::from_ref(&payload));
+        assert!(d.pending.is_empty());
+        // IPv6: fragment headers with next header TCP.
+        let v6 = [&tcp[..504], &tcp[504..]].map(<[u8]>::to_vec);
+        let packets: Vec<Vec<u8>> = [(0u16, 1u16, &v6[0]), (504, 0, &v6[1])]
+            .into_iter()
+            .map(|(offset, more, part)| {
+                let mut header = vec![6, 0];
+                header.extend_from_slice(&(offset | more).to_be_bytes());
+                header.extend_from_slice(&[0, 0, 0, 5]);
+                ipv6(44, &header, part)
+            })
+            .collect();
+        assert_eq!(
+            defragment(&mut d, &packets),
+            core::slice::from_ref(&payload)
+        );
+        // A fragment the capture cut short: the datagram is dropped.
+        let f = ipv4_fragments(&tcp, &[400]);
+        let cut = f[0][..100].to_vec();
+        assert!(defragment(&mut d, &[cut, f[1].clone()]).is_empty());
+        assert!(d.pending.is_empty());
+        // Datagrams that never complete are bounded.
+        for id in 0..=u16::try_from(MAX_DATAGRAMS).unwrap() {
+            let mut first = f[0].clone();
+            first[4..6].copy_from_slice(&id.to_be_bytes());
+            assert!(defragment(&mut d, &[first]).is_empty());
+        }
+        assert_eq!(d.pending.len(), MAX_DATAGRAMS);
+        assert_eq!(d.by_age.len(), MAX_DATAGRAMS);
     }
 
     #[test]

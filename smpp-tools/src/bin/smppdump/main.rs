@@ -55,8 +55,9 @@
 //!
 //! pcap and pcapng files (read with `pcap-parser`): Ethernet (VLAN tags
 //! too), Linux cooked v1 and v2, BSD loopback (`NULL`, `LOOP`) and raw IP;
-//! IPv4 and IPv6 (IP fragments are skipped; an IPv4 total length of 0, as
-//! captured before segmentation offload, reads as the captured length).
+//! IPv4 and IPv6 (IP fragments put back together, at most 256 datagrams at
+//! once; an IPv4 total length of 0, as captured before segmentation
+//! offload, reads as the captured length).
 //! Each TCP connection is put back in order in both directions: segments out
 //! of order wait for the ones before them; retransmitted and overlapping
 //! octets are read once (the first copy counts); PDUs are cut on
