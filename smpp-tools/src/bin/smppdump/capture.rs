@@ -2,7 +2,7 @@
 //! apart down to TCP, segments handed to the reassembly of [`crate::tcp`].
 //!
 //! Link types: Ethernet (with 802.1Q/802.1ad tags), Linux cooked capture v1
-//! and v2 (`tcpdump -i any`), BSD loopback (`NULL`, `LOOP`) and raw IP
+//! (tags too) and v2 (`tcpdump -i any`), BSD loopback (`NULL`, `LOOP`) and raw IP
 //! (`RAW`, `IPV4`, `IPV6`). IPv4 and IPv6 (hop-by-hop, routing,
 //! destination options and authentication headers skipped, and the fragment
 //! header of an atomic fragment); fragmented datagrams are put back
@@ -135,21 +135,24 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 fn ip_packet(linktype: Linktype, frame: &[u8]) -> Option<&[u8]> {
     const IPV4: u16 = 0x0800;
     const IPV6: u16 = 0x86DD;
+    /// The IP packet after the ethertype at `at`, and after the VLAN tags
+    /// it announces: 802.1Q, 802.1ad and the older Q-in-Q tags.
+    fn after_tags(frame: &[u8], mut at: usize) -> Option<&[u8]> {
+        let mut ethertype = be16(frame, at)?;
+        while matches!(ethertype, 0x8100 | 0x88A8 | 0x9100) {
+            at += 4;
+            ethertype = be16(frame, at)?;
+        }
+        matches!(ethertype, IPV4 | IPV6).then_some(frame.get(at + 2..)?)
+    }
     fn by_ethertype(ethertype: u16, rest: &[u8]) -> Option<&[u8]> {
         matches!(ethertype, IPV4 | IPV6).then_some(rest)
     }
     match linktype {
-        Linktype::ETHERNET => {
-            let mut at = 12;
-            let mut ethertype = be16(frame, at)?;
-            // 802.1Q, 802.1ad and the older QinQ tags.
-            while matches!(ethertype, 0x8100 | 0x88A8 | 0x9100) {
-                at += 4;
-                ethertype = be16(frame, at)?;
-            }
-            by_ethertype(ethertype, frame.get(at + 2..)?)
-        }
-        Linktype::LINUX_SLL => by_ethertype(be16(frame, 14)?, frame.get(16..)?),
+        Linktype::ETHERNET => after_tags(frame, 12),
+        // libpcap puts back the tag the network card took off a frame
+        // before the protocol field (as it does for Ethernet).
+        Linktype::LINUX_SLL => after_tags(frame, 14),
         Linktype::LINUX_SLL2 => by_ethertype(be16(frame, 0)?, frame.get(20..)?),
         // A four-octet address family (in the capturing host's byte order
         // for NULL, big-endian for LOOP, with values that differ between
@@ -946,6 +949,31 @@ mod tests {
         }
         assert_eq!(d.pending.len(), MAX_DATAGRAMS);
         assert_eq!(d.by_age.len(), MAX_DATAGRAMS);
+    }
+
+    #[test]
+    fn vlan_tags_in_ethernet_and_linux_cooked_frames() {
+        let ip = ipv4(44, &tcp_with(b"abcd"));
+        let tag = |tpid: u16, vid: u16| [tpid.to_be_bytes(), vid.to_be_bytes()].concat();
+        let ethernet = |tags: &[Vec<u8>]| [&[2u8; 12][..], &tags.concat(), &[8, 0], &ip].concat();
+        let cooked = |tags: &[Vec<u8>]| [&[0u8; 14][..], &tags.concat(), &[8, 0], &ip].concat();
+        for tags in [
+            vec![],
+            vec![tag(0x8100, 5)],
+            vec![tag(0x88A8, 5), tag(0x8100, 7)],
+        ] {
+            assert_eq!(
+                ip_packet(Linktype::ETHERNET, &ethernet(&tags)),
+                Some(&ip[..])
+            );
+            assert_eq!(
+                ip_packet(Linktype::LINUX_SLL, &cooked(&tags)),
+                Some(&ip[..])
+            );
+        }
+        // ARP, tagged or not, is not IP.
+        let arp = [&[0u8; 14][..], &tag(0x8100, 5), &[8, 6], &ip].concat();
+        assert_eq!(ip_packet(Linktype::LINUX_SLL, &arp), None);
     }
 
     #[test]
