@@ -55,25 +55,31 @@
 //!
 //! pcap and pcapng files (read with `pcap-parser`): Ethernet (VLAN tags
 //! too), Linux cooked v1 and v2, BSD loopback (`NULL`, `LOOP`) and raw IP;
-//! IPv4 and IPv6 (IP fragments are skipped). Each TCP connection is put back
-//! in order in both directions: segments out of order wait for the ones
-//! before them; retransmitted and overlapping octets are read once (the
-//! first copy counts); PDUs are cut on `command_length` whatever the
-//! segments. Each PDU prints as above with `"ts"`, `"src"` and `"dst"` first:
-//! the time of the packet that completed it (RFC 3339 UTC, with as many
-//! fraction digits as the capture's resolution: 6 or 9), and the sending and
-//! receiving `address:port` (`[v6]:port`).
+//! IPv4 and IPv6 (IP fragments put back together, at most 256 datagrams at
+//! once; an IPv4 total length of 0, as captured before segmentation
+//! offload, reads as the captured length).
+//! Each TCP connection is put back in order in both directions: segments out
+//! of order wait for the ones before them; retransmitted and overlapping
+//! octets are read once (the first copy counts); PDUs are cut on
+//! `command_length` whatever the segments. Each PDU prints as above with
+//! `"ts"`, `"src"` and `"dst"` first: the time of the packet that completed
+//! it (RFC 3339 UTC, with as many fraction digits as the capture's
+//! resolution: 6 or 9), and the sending and receiving `address:port`
+//! (`[v6]:port`).
 //!
 //! SMPP streams: those with a `--port`; without `--port`, port 2775 and any
 //! connection whose first 16 octets (from whichever side speaks first) are
 //! a plausible header (`command_length` 16 to 70,000, a `command_id` the
-//! specification defines, status 0 in a request). On a port given (or
-//! 2775), a connection the capture joins in its middle is searched for the
-//! first plausible header.
+//! specification defines, status 0 in a request). A connection the capture
+//! joins in its middle (no SYN) is SMPP also when the first octets captured
+//! in either direction end with a whole PDU (a plausible header whose
+//! `command_length` reaches their end); on a port given (or 2775) it is
+//! searched for the first plausible header.
 //!
 //! A gap (octets the capture missed and will not show: the receiver
-//! acknowledged them, or the capture or connection ends with later octets
-//! waiting) is reported once, where it is found:
+//! acknowledged them, a snapshot length cut them off, or the capture or
+//! connection ends with later octets waiting) is reported once, where it is
+//! found:
 //! `{"ts":...,"src":...,"dst":...,"gap":{"from":A,"to":B},"error":"...",
 //! "command_status":null}`, A and B the stream offsets of the missing range
 //! (octets after the SYN; after the first octet seen when the capture has
@@ -86,10 +92,12 @@
 //!
 //! Memory is bounded whatever the capture: at most 256 KiB of out-of-order
 //! octets per direction (past it, the hole before them is a gap), 4,096
-//! connections and 64 MiB of buffered octets in all (past either, the least
-//! recently active connection is closed as at the end of the capture, its
-//! holes reported, and one line says so the first time), and blocks of at
-//! most 1 MiB.
+//! connections and 64 MiB of buffered octets in all (each segment waiting
+//! out of order counts 96 octets more). Connections that are over (closed,
+//! or not SMPP) make room first, silently; past either limit with live
+//! connections only, the least recently active one is closed as at the end
+//! of the capture, its holes reported, and one line says so the first time.
+//! Blocks hold at most 1 MiB.
 //!
 //! # `content`
 //!

@@ -14,11 +14,17 @@
 //!   header, where framing starts again.
 //! - Which connections are SMPP: those with a port given by `--port`; without
 //!   `--port`, those with port 2775 and those whose first 16 octets (in either
-//!   direction, whichever sends first) are a plausible header.
+//!   direction, whichever sends first) are a plausible header. For a
+//!   connection the capture joins after it started, first octets that end
+//!   with a whole PDU count as well (the end of a PDU, then whole ones), and
+//!   when the first direction to speak shows neither, the other decides.
 //! - At most [`MAX_CONNECTIONS`] connections are followed and at most
-//!   [`MAX_BUFFERED`] octets held for all of them together; past either, the
-//!   least recently active connection is closed as at the end of the capture
-//!   (its holes reported), and one [`Event::Notice`] says so the first time.
+//!   [`MAX_BUFFERED`] octets held for all of them together. Connections that
+//!   are over (closed, or not SMPP) are kept only while there is room, to
+//!   ignore their late segments, and are the first to go, silently; past
+//!   either limit with live connections only, the least recently active one
+//!   is closed as at the end of the capture (its holes reported), and one
+//!   [`Event::Notice`] says so the first time.
 
 use core::net::SocketAddr;
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +40,11 @@ pub(crate) const MAX_OUT_OF_ORDER: usize = 256 << 10;
 /// Octets held for all connections together (waiting out of order, and
 /// PDUs not yet complete).
 pub(crate) const MAX_BUFFERED: usize = 64 << 20;
+/// What a segment waiting out of order costs besides its octets, counted
+/// in [`MAX_BUFFERED`]: its map entry and its allocation (about 90 octets
+/// on a 64-bit system), so that a peer sending one octet per segment does
+/// not hold a hundred times what is counted.
+const WAITING_SEGMENT_COST: usize = 96;
 
 /// The default SMPP port.
 const SMPP_PORT: u16 = 2775;
@@ -86,6 +97,9 @@ pub(crate) struct Segment<'a> {
     /// The captured payload (less than the segment carried if the capture
     /// cut the packet short).
     pub(crate) payload: &'a [u8],
+    /// The octets of the payload after `payload` that the capture did not
+    /// keep (a snapshot length shorter than the packet).
+    pub(crate) truncated: usize,
 }
 
 /// The ports given by `--port` (empty: the default rule).
@@ -120,10 +134,30 @@ pub(crate) fn plausible_header(octets: &[u8]) -> bool {
     })
 }
 
+/// Whether `octets` end with a whole PDU: a plausible header whose
+/// `command_length` reaches the last octet exactly. The first octets of a
+/// stream the capture joined after it started look like this when they
+/// are SMPP (the end of a PDU, then PDUs written whole); other traffic
+/// seldom does by chance.
+fn ends_with_a_pdu(octets: &[u8]) -> bool {
+    (0..octets.len().saturating_sub(15)).any(|at| {
+        octets.get(at..at + 16).is_some_and(|head| {
+            plausible_header(head)
+                && head
+                    .first_chunk::<4>()
+                    .is_some_and(|l| u32::from_be_bytes(*l) as usize == octets.len() - at)
+        })
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// Waiting for the first 16 octets.
     Undecided,
+    /// Still undecided: the first octets of one direction, which the
+    /// capture joined after it started, hold no plausible header; the
+    /// other direction's first octets decide.
+    Doubtful,
     Smpp,
     Ignored,
     /// FIN in both directions, or RST: nothing more is read until a new SYN.
@@ -157,6 +191,8 @@ struct Stream {
     framing: Framing,
     /// Octets in order not yet framed; they end at `next`.
     buf: Vec<u8>,
+    /// Its first octets made the connection [`Mode::Doubtful`].
+    doubted: bool,
 }
 
 impl Stream {
@@ -173,6 +209,7 @@ impl Stream {
             waiting_len: 0,
             framing: Framing::Hunting,
             buf: Vec::new(),
+            doubted: false,
         }
     }
 
@@ -186,7 +223,7 @@ impl Stream {
     }
 
     fn memory(&self) -> usize {
-        self.buf.capacity() + self.waiting_len
+        self.buf.capacity() + self.waiting_len + self.waiting.len() * WAITING_SEGMENT_COST
     }
 
     /// The stream offset of sequence number `seq`, taken within 2^31 of
@@ -224,8 +261,10 @@ impl Stream {
         let Some(start) = self.offset_of(data_seq) else {
             return;
         };
-        let len = i64::try_from(seg.payload.len()).unwrap_or(i64::MAX);
-        let end = start.saturating_add(len);
+        // The end of the octets the segment carried, including those the
+        // capture did not keep.
+        let len = seg.payload.len().saturating_add(seg.truncated);
+        let end = start.saturating_add(i64::try_from(len).unwrap_or(i64::MAX));
         let (Ok(end), Ok(next)) = (u64::try_from(end), i64::try_from(self.next)) else {
             return;
         };
@@ -239,8 +278,11 @@ impl Stream {
         if start <= next {
             let skip = usize::try_from(next - start).unwrap_or(usize::MAX);
             self.deliver(ts, seg.payload.get(skip..).unwrap_or_default(), mode, out);
+            // The octets the capture cut off this segment will not come
+            // again (a retransmission is cut the same way).
+            self.gap(ts, end, mode, out);
             self.drain(ts, mode, out);
-        } else {
+        } else if !seg.payload.is_empty() {
             let start = u64::try_from(start).unwrap_or(u64::MAX);
             let kept = self.waiting.entry(start).or_default();
             if kept.len() < seg.payload.len() {
@@ -259,7 +301,7 @@ impl Stream {
     /// Passes octets that follow `next` to the framing.
     fn deliver(&mut self, ts: Option<Ts>, octets: &[u8], mode: &mut Mode, out: &mut Vec<Event>) {
         self.next += octets.len() as u64;
-        if matches!(*mode, Mode::Undecided | Mode::Smpp) {
+        if matches!(*mode, Mode::Undecided | Mode::Doubtful | Mode::Smpp) {
             self.buf.extend_from_slice(octets);
             self.frame(ts, mode, out);
         }
@@ -292,10 +334,11 @@ impl Stream {
                 to: upto,
             }),
             // Without its first octets nothing tells what the stream is.
-            Mode::Undecided => *mode = Mode::Ignored,
+            Mode::Undecided | Mode::Doubtful => *mode = Mode::Ignored,
             Mode::Ignored | Mode::Closed => {}
         }
         self.buf.clear();
+        self.trim();
         self.framing = Framing::Hunting;
         self.next = upto;
         self.drain(ts, mode, out);
@@ -303,18 +346,31 @@ impl Stream {
 
     /// Cuts the buffer into PDUs.
     fn frame(&mut self, ts: Option<Ts>, mode: &mut Mode, out: &mut Vec<Event>) {
-        if *mode == Mode::Undecided {
+        if matches!(*mode, Mode::Undecided | Mode::Doubtful) {
             let Some(head) = self.buf.get(..16) else {
                 return;
             };
-            *mode = if plausible_header(head) {
-                Mode::Smpp
+            // Hunting before any decision: the capture joined the stream
+            // after it started, so a PDU may start anywhere in its first
+            // octets.
+            let joined = self.framing == Framing::Hunting;
+            if !self.doubted && (plausible_header(head) || (joined && ends_with_a_pdu(&self.buf))) {
+                *mode = Mode::Smpp;
+            } else if self.doubted || (joined && *mode == Mode::Undecided) {
+                // Its first octets had their say: keep what may be the
+                // start of a header for when the other direction decides.
+                self.doubted = true;
+                *mode = Mode::Doubtful;
+                let old = self.buf.len().saturating_sub(15);
+                self.buf.drain(..old);
+                self.trim();
+                return;
             } else {
-                Mode::Ignored
-            };
+                *mode = Mode::Ignored;
+            }
         }
         if *mode != Mode::Smpp {
-            self.buf.clear();
+            self.buf = Vec::new();
             return;
         }
         let first = self.next - self.buf.len() as u64;
@@ -354,8 +410,18 @@ impl Stream {
             }
         }
         self.buf.drain(..pos.min(self.buf.len()));
-        if self.buf.is_empty() && self.buf.capacity() > 4096 {
+        self.trim();
+    }
+
+    /// Gives back the room a large segment made in the buffer once the
+    /// octets it held are framed: what a stream keeps (and is counted for)
+    /// is what it still holds, not the largest segment it ever read.
+    fn trim(&mut self) {
+        const KEPT: usize = 4096;
+        if self.buf.is_empty() && self.buf.capacity() > KEPT {
             self.buf = Vec::new();
+        } else if self.buf.capacity() > KEPT && self.buf.capacity() > 2 * self.buf.len() {
+            self.buf.shrink_to(self.buf.len().max(KEPT));
         }
     }
 
@@ -432,7 +498,8 @@ impl Connection {
             other.acked(ts, ack, &mut self.mode, out);
         }
         this.accept(ts, seg, &mut self.mode, out);
-        if before == Mode::Undecided && self.mode != Mode::Undecided {
+        let undecided = |mode| matches!(mode, Mode::Undecided | Mode::Doubtful);
+        if undecided(before) && !undecided(self.mode) {
             // Decided on this stream's first octets: the other's follow.
             other.frame(ts, &mut self.mode, out);
         }
@@ -449,8 +516,12 @@ type Key = (SocketAddr, SocketAddr);
 pub(crate) struct Tracker {
     ports: Ports,
     conns: HashMap<Key, Connection>,
-    /// Connections by their last activity, oldest first.
+    /// Live connections (SMPP, or not yet decided) by their last activity,
+    /// oldest first.
     by_tick: BTreeMap<u64, Key>,
+    /// Connections that are over (closed, or not SMPP), likewise: what
+    /// they hold is kept only to ignore their late segments.
+    over: BTreeMap<u64, Key>,
     tick: u64,
     buffered: usize,
     told_of_limit: bool,
@@ -483,7 +554,8 @@ impl Tracker {
             self.remove(key, out);
         }
         if !self.conns.contains_key(&key) {
-            if seg.payload.is_empty() && !seg.syn {
+            let mode = self.ports.mode_for(key.0.port(), key.1.port());
+            if (seg.payload.is_empty() && !seg.syn) || mode == Mode::Ignored {
                 return;
             }
             while self.conns.len() >= MAX_CONNECTIONS && self.evict_oldest(out, "connections") {}
@@ -492,7 +564,7 @@ impl Tracker {
                 key,
                 Connection {
                     streams,
-                    mode: self.ports.mode_for(key.0.port(), key.1.port()),
+                    mode,
                     tick: 0,
                     last_ts: ts,
                 },
@@ -503,11 +575,16 @@ impl Tracker {
             return;
         };
         self.by_tick.remove(&conn.tick);
+        self.over.remove(&conn.tick);
         conn.tick = self.tick;
-        self.by_tick.insert(self.tick, key);
         let before = conn.memory();
         conn.receive(side, ts, seg, out);
         self.buffered = self.buffered - before + conn.memory();
+        if matches!(conn.mode, Mode::Closed | Mode::Ignored) {
+            self.over.insert(self.tick, key);
+        } else {
+            self.by_tick.insert(self.tick, key);
+        }
         while self.buffered > MAX_BUFFERED
             && self.conns.len() > 1
             && self.evict_oldest(out, "buffered octets")
@@ -517,13 +594,24 @@ impl Tracker {
     fn remove(&mut self, key: Key, out: &mut Vec<Event>) {
         if let Some(mut conn) = self.conns.remove(&key) {
             self.by_tick.remove(&conn.tick);
+            self.over.remove(&conn.tick);
             self.buffered -= conn.memory();
             conn.finish(out);
         }
     }
 
-    /// Closes the least recently active connection; false if there is none.
+    /// Forgets the least recently active connection that is over, or else
+    /// closes the least recently active live one; false if there is none.
     fn evict_oldest(&mut self, out: &mut Vec<Event>, what: &str) -> bool {
+        if let Some((_, key)) = self.over.pop_first() {
+            if let Some(mut conn) = self.conns.remove(&key) {
+                self.buffered -= conn.memory();
+                // Nothing to report: a connection that is over, or not
+                // SMPP, has nothing left to say.
+                conn.finish(out);
+            }
+            return true;
+        }
         let Some((_, key)) = self.by_tick.pop_first() else {
             return false;
         };
@@ -553,6 +641,8 @@ impl Tracker {
                 conn.finish(out);
             }
         }
+        self.over.clear();
+        self.conns.clear();
         self.buffered = 0;
     }
 }
@@ -633,6 +723,7 @@ mod tests {
                 fin: flags.contains('F'),
                 rst: flags.contains('R'),
                 payload,
+                truncated: 0,
             };
             self.tracker.segment(Some(ts(t)), &seg, &mut self.events);
         }
@@ -814,6 +905,86 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_joined_mid_way_on_any_port_is_found_by_either_direction() {
+        let big = pdu(100, 1, 0x41);
+        let http = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        // The client's first octets: the end of a PDU, then a whole one.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.send(
+            1,
+            true,
+            7000,
+            None,
+            "",
+            &[&big[60..], &pdu(16, 2, 0)[..]].concat(),
+        );
+        f.send(2, false, 9000, None, "", &pdu(16, 2, 0));
+        assert_eq!(
+            f.take(),
+            [
+                "pdu t1 40000>4000 @40 seq2 len16",
+                "pdu t2 4000>40000 @0 seq2 len16"
+            ]
+        );
+        // The middle of a PDU only: the server's first octets decide, and
+        // the client's next PDU is found.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.send(1, true, 7000, None, "", &big[20..80]);
+        f.send(2, false, 9000, None, "", &pdu(16, 1, 0));
+        f.send(
+            3,
+            true,
+            7060,
+            None,
+            "",
+            &[&big[80..], &pdu(16, 3, 0)[..]].concat(),
+        );
+        assert_eq!(
+            f.take(),
+            [
+                "pdu t2 4000>40000 @0 seq1 len16",
+                "pdu t3 40000>4000 @80 seq3 len16"
+            ]
+        );
+        // A header, but not a whole PDU to the end of the first octets; the
+        // other direction is not SMPP either.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        let first = [&big[60..], &pdu(16, 2, 0)[..], &big[..30]].concat();
+        f.send(1, true, 7000, None, "", &first);
+        f.send(2, false, 9000, None, "", http);
+        f.send(
+            3,
+            true,
+            7086,
+            None,
+            "",
+            &[&big[30..], &pdu(16, 3, 0)[..]].concat(),
+        );
+        assert!(f.take().is_empty());
+        // Neither direction: not SMPP, and later octets do not change that.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.send(1, true, 7000, None, "", &big[20..80]);
+        f.send(2, false, 9000, None, "", http);
+        f.send(3, true, 7060, None, "", &pdu(16, 3, 0));
+        f.send(4, false, 9027, None, "", &pdu(16, 3, 0));
+        assert!(f.take().is_empty());
+        // A connection seen from its SYN is still decided by its first 16
+        // octets alone.
+        let mut f = Feed::new(&[], CLIENT, "192.0.2.2:4000");
+        f.handshake();
+        f.send(
+            1,
+            true,
+            1001,
+            None,
+            "",
+            &[&big[60..], &pdu(16, 2, 0)[..]].concat(),
+        );
+        f.send(2, false, 5001, None, "", &pdu(16, 2, 0));
+        assert!(f.take().is_empty());
+    }
+
+    #[test]
     fn a_bad_length_is_reported_and_framing_resumes() {
         let mut f = Feed::connected();
         let mut bad = pdu(16, 1, 0);
@@ -944,6 +1115,93 @@ mod tests {
         assert_eq!(gaps, connections - f.tracker.conns.len());
         assert!(gaps >= 8, "{gaps}");
         assert_eq!(got[1], "gap t1 10000>2775 0..1000");
+    }
+
+    #[test]
+    fn connections_that_are_over_make_room_without_closing_live_ones() {
+        let mut f = Feed::new(&[], CLIENT, SERVER);
+        // A long session, half a PDU into a submit_sm.
+        f.handshake();
+        let long = pdu(40, 1, 3);
+        f.send(1, true, 1001, None, "", &long[..20]);
+        // More short connections than are followed at once, one after the
+        // other: each closed by FIN both ways.
+        let link = pdu(16, 2, 0);
+        for i in 0..MAX_CONNECTIONS + 10 {
+            f.client = SocketAddr::new(f.client.ip(), 10_000 + u16::try_from(i).unwrap());
+            f.handshake();
+            f.send(2, true, 1001, Some(5001), "F", &link);
+            f.send(2, false, 5001, Some(1018), "F", &[]);
+            f.send(2, true, 1018, Some(5002), "", &[]);
+        }
+        f.client = addr(CLIENT);
+        f.send(3, true, 1021, None, "", &long[20..]);
+        f.finish();
+        let got = f.take();
+        assert_eq!(got.len(), MAX_CONNECTIONS + 11, "{:?}", &got[..3]);
+        assert!(got.iter().all(|e| e.starts_with("pdu")), "{got:?}");
+        assert_eq!(got[MAX_CONNECTIONS + 10], "pdu t3 40000>2775 @0 seq1 len40");
+        // Connections on other ports than those given are not followed.
+        let mut f = Feed::new(&[2775], CLIENT, "192.0.2.2:4000");
+        f.handshake();
+        f.send(1, true, 1001, None, "", &link);
+        assert!(f.tracker.conns.is_empty());
+    }
+
+    #[test]
+    fn a_stream_keeps_the_room_it_holds_not_that_of_its_largest_segment() {
+        let mut f = Feed::connected();
+        // 60 KiB of PDUs and the start of one more, in one segment.
+        let mut batch: Vec<u8> = (1..=1500).flat_map(|i| pdu(40, i, 1)).collect();
+        batch.extend_from_slice(&pdu(40, 1501, 1)[..20]);
+        f.send(1, true, 1001, None, "", &batch);
+        assert_eq!(f.take().len(), 1500);
+        assert!(f.tracker.buffered <= 4096, "{}", f.tracker.buffered);
+        f.send(2, true, 1001 + 60_020, None, "", &pdu(40, 1501, 1)[20..]);
+        assert_eq!(f.take(), ["pdu t2 40000>2775 @60000 seq1501 len40"]);
+    }
+
+    #[test]
+    fn segments_waiting_out_of_order_count_more_than_their_octets() {
+        let mut f = Feed::connected();
+        // 0..16 missing; then 1,000 segments of one octet each.
+        for i in 0..1000 {
+            f.send(1, true, 1017 + i, None, "", &[0]);
+        }
+        assert!(f.take().is_empty());
+        let waiting = 1000 * (1 + WAITING_SEGMENT_COST);
+        assert_eq!(f.tracker.buffered, waiting);
+    }
+
+    #[test]
+    fn octets_the_capture_cut_off_are_a_gap_at_once() {
+        let mut f = Feed::connected();
+        let stream = [pdu(16, 1, 0), pdu(200, 2, 5), pdu(16, 3, 0)].concat();
+        // A snapshot length kept 40 octets of the first segment's 216.
+        let seg = Segment {
+            src: f.client,
+            dst: f.server,
+            seq: 1001,
+            ack: None,
+            syn: false,
+            fin: false,
+            rst: false,
+            payload: &stream[..40],
+            truncated: 176,
+        };
+        f.tracker.segment(Some(ts(1)), &seg, &mut f.events);
+        assert_eq!(
+            f.take(),
+            [
+                "pdu t1 40000>2775 @0 seq1 len16",
+                "gap t1 40000>2775 40..216"
+            ]
+        );
+        // No acknowledgement needed to read on.
+        f.send(2, true, 1217, None, "", &stream[216..]);
+        assert_eq!(f.take(), ["pdu t2 40000>2775 @216 seq3 len16"]);
+        f.finish();
+        assert!(f.take().is_empty());
     }
 
     #[test]
