@@ -544,7 +544,9 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// Adds a `short_message` whose UDH (UDHI set in `esm_class`) may hold a concatenation
-    /// element. A message without one is returned complete as it is (without its header).
+    /// element. A message without one is returned complete as it is (without its header), as is
+    /// one whose element is numbered impossibly (total 0, sequence number 0 or above the
+    /// total), which TS 23.040 9.2.3.24.1 has a receiver ignore ([`Udh::concat`]).
     ///
     /// ```
     /// use std::time::Instant;
@@ -1091,5 +1093,21 @@ mod tests {
             panic!("not complete");
         };
         assert_eq!(m.parts, vec![octets(b"plain")]);
+    }
+
+    #[test]
+    fn a_concatenation_element_numbered_impossibly_leaves_the_message_alone() {
+        // Part 0 of 2 and part 3 of 2: TS 23.040 has the receiver ignore such an element.
+        let mut r = Reassembler::new(Config::default());
+        let t0 = Instant::now();
+        for seq in [0, 3] {
+            let sm = Bytes::from(vec![0x05, 0x00, 0x03, 0x09, 0x02, seq, b'h', b'i']);
+            let outcome = r.insert_short_message(t0, "peer", b"1", b"2", sm, true);
+            let Ok(Outcome::Complete(m)) = outcome else {
+                panic!("part {seq}: {outcome:?}")
+            };
+            assert_eq!(m.parts, vec![octets(b"hi")], "part {seq}");
+        }
+        assert!(r.is_empty());
     }
 }
