@@ -649,12 +649,22 @@ impl<'a> Receipt<'a> {
         self.text.is_some() || self.receipted_message_id.is_some() || self.message_state.is_some()
     }
 
-    /// The message id: the TLV if present, else the text's `id:`.
-    pub fn message_id(&self) -> Option<&'a [u8]> {
+    /// The `receipted_message_id` TLV's id: its value up to a NUL, `None` when that is empty.
+    fn tlv_id(&self) -> Option<&'a [u8]> {
         self.receipted_message_id
             .map(strip_nul)
             .filter(|s| !s.is_empty())
-            .or_else(|| self.text.and_then(|t| t.id))
+    }
+
+    /// The text's `id:`, `None` when it is empty (`id: stat:DELIVRD`).
+    fn text_id(&self) -> Option<&'a [u8]> {
+        self.text.and_then(|t| t.id).filter(|s| !s.is_empty())
+    }
+
+    /// The message id: the TLV if present, else the text's `id:`; an empty one (a TLV of only
+    /// a NUL, an `id:` without a value) is no id.
+    pub fn message_id(&self) -> Option<&'a [u8]> {
+        self.tlv_id().or_else(|| self.text_id())
     }
 
     /// The state: the `message_state` TLV if present with a value this crate knows, else the
@@ -675,10 +685,11 @@ impl<'a> Receipt<'a> {
     }
 
     /// Whether the text's `id:` and the TLV name the same message (see [`ids_match`]); `None`
-    /// unless both are present.
+    /// unless both are present. An empty one (a TLV of only a NUL, an `id:` without a value)
+    /// counts as absent, as in [`Self::message_id`].
     pub fn ids_agree(&self) -> Option<bool> {
-        let text_id = self.text.and_then(|t| t.id)?;
-        let tlv = self.receipted_message_id?;
+        let text_id = self.text_id()?;
+        let tlv = self.tlv_id()?;
         Some(ids_match(text_id, tlv))
     }
 }

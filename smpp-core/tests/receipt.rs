@@ -282,6 +282,28 @@ fn tlvs_win() {
     assert_eq!(unknown_alone.state().and_then(MessageState::name), None);
 }
 
+#[test]
+fn an_empty_id_is_no_id() {
+    let sm = b"id:0059113978 stat:DELIVRD err:000";
+    // A receipted_message_id TLV holding only its NUL (or nothing) names no message: the
+    // text's id is the message id, and there is nothing for it to disagree with.
+    for tlv in [&b"\0"[..], b""] {
+        let r = Receipt::new(sm, Some(tlv), None, None);
+        assert_eq!(r.message_id(), Some(&b"0059113978"[..]), "{tlv:?}");
+        assert_eq!(r.ids_agree(), None, "{tlv:?}");
+    }
+    // An `id:` without a value, likewise.
+    let r = Receipt::new(b"id: stat:DELIVRD err:000", Some(b"38601fa\0"), None, None);
+    assert_eq!(r.message_id(), Some(&b"38601fa"[..]));
+    assert_eq!(r.ids_agree(), None);
+    let r = Receipt::new(b"id: stat:DELIVRD err:000", None, None, None);
+    assert_eq!(r.text.and_then(|t| t.id), Some(&b""[..]));
+    assert_eq!(r.message_id(), None);
+    // Both present: compared.
+    let r = Receipt::new(sm, Some(b"38601fb\0"), None, None);
+    assert_eq!(r.ids_agree(), Some(false));
+}
+
 /// More layouts seen from MCs: (input, its fields, its state), each of
 /// its dates valid.
 #[test]
