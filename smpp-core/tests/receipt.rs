@@ -405,6 +405,51 @@ fn receipt_dates_at_their_limits() {
 }
 
 #[test]
+fn receipt_dates_written_as_smpp_absolute_times() {
+    // Seen from an MC: both dates as SMPP absolute times, 3 hours ahead of UTC.
+    let r = DeliveryReceipt::parse(
+        b"id:rdwjwxns18krxr9936ey96ymcw sub:000 dlvrd:000 submit date:180711070003912+ done date:180711070000012+ stat:UNDELIV err:000",
+    )
+    .unwrap();
+    assert_eq!(r.submit_date, Some(&b"180711070003912+"[..]));
+    let utc = |hour, minute, second| {
+        Some(Ok(ReceiptDate {
+            year: 18,
+            month: 7,
+            day: 11,
+            hour,
+            minute,
+            second: Some(second),
+        }))
+    };
+    assert_eq!(r.submit_date(), utc(4, 0, 3));
+    assert_eq!(r.done_date(), utc(4, 0, 0));
+    // Behind UTC, across midnight and the end of the year: 2022-12-31 23:30 at UTC-4.
+    let d = ReceiptDate::parse(b"221231233000016-").unwrap();
+    assert_eq!(
+        (d.year, d.month, d.day, d.hour, d.minute),
+        (23, 1, 1, 3, 30)
+    );
+    assert_eq!(d.to_unix_seconds(), 1_672_543_800);
+    for bad in [
+        &b"180711070003912R"[..], // a relative time
+        b"000000000000000R",
+        b"181311070003912+", // month 13
+        b"18071107000391+",  // 15 characters
+        b"180711070003949+", // offset of 49 quarter hours
+        b"000101000000004+", // 1999-12-31 in UTC
+        b"+",
+    ] {
+        assert_eq!(
+            ReceiptDate::parse(bad),
+            Err(ReceiptError::BadDate),
+            "{}",
+            bad.escape_ascii()
+        );
+    }
+}
+
+#[test]
 fn tlvs_win_field_by_field() {
     let sm = b"id:0059113978 stat:DELIVRD err:000 text:x";
     // Each TLV alone replaces only its own field.
