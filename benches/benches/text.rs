@@ -137,39 +137,32 @@ fn split(c: &mut Criterion) {
     }
 }
 
-/// A peer at its cap (64 KiB) sends the first part of one more message,
-/// which is refused, while 1,000 other peers hold as many messages as their
-/// caps allow (about 190 each).
-fn reassembly_at_cap(c: &mut Criterion) {
-    let config = Config {
-        timeout: Duration::from_mins(5),
-        max_bytes_per_peer: 64 * 1024,
-    };
-    let mut r = Reassembler::new(config);
-    let now = Instant::now();
-    let key = |peer: u32, reference| {
-        MessageKey::new(
-            peer,
-            "447700900001",
-            "40404",
-            ReferenceKind::Udh16,
-            reference,
-        )
-    };
+/// The key of a message from `peer` with a 16-bit `reference`.
+fn reassembly_key(peer: u32, reference: u16) -> MessageKey<u32> {
+    MessageKey::new(
+        peer,
+        "447700900001",
+        "40404",
+        ReferenceKind::Udh16,
+        reference,
+    )
+}
+
+/// Peer 0 fills its cap (64 KiB) at `now`; then the benchmark `name` times
+/// the first part of one more message of it, which is refused.
+fn refused_at_cap(c: &mut Criterion, name: &str, mut r: Reassembler<u32>, now: Instant) {
     let part = Bytes::from_static(b"x");
-    for peer in 0..=1000 {
-        let mut reference = 0;
-        while r
-            .insert(now, key(peer, reference), 2, 1, part.clone())
-            .is_ok()
-        {
-            reference += 1;
-        }
+    let mut reference = 0;
+    while r
+        .insert(now, reassembly_key(0, reference), 2, 1, part.clone())
+        .is_ok()
+    {
+        reference += 1;
     }
-    let mut g = group(c, "text/reassembly_refused_at_cap".to_owned(), 1);
+    let mut g = group(c, format!("text/{name}"), 1);
     g.bench_function("smpp-std", |b| {
         b.iter(|| {
-            let refused = r.insert(now, key(0, u16::MAX), 2, 1, part.clone());
+            let refused = r.insert(now, reassembly_key(0, u16::MAX), 2, 1, part.clone());
             assert!(matches!(
                 refused,
                 Err(ReassemblyError::MemoryCapExceeded { .. })
@@ -177,6 +170,47 @@ fn reassembly_at_cap(c: &mut Criterion) {
         });
     });
     g.finish();
+}
+
+const REASSEMBLY_TIMEOUT: Duration = Duration::from_mins(5);
+
+fn reassembler() -> Reassembler<u32> {
+    Reassembler::new(Config {
+        timeout: REASSEMBLY_TIMEOUT,
+        max_bytes_per_peer: 64 * 1024,
+    })
+}
+
+/// A peer at its cap sends the first part of one more message, which is
+/// refused, while 1,000 other peers hold as many messages as their caps
+/// allow (about 190 each); then the same with 1,000 other peers' reports
+/// waiting for `expire` (100 each, from references reused after the time
+/// limit) and none of the peer's own.
+fn reassembly_at_cap(c: &mut Criterion) {
+    let part = Bytes::from_static(b"x");
+    let (start, later) = (Instant::now(), Instant::now() + REASSEMBLY_TIMEOUT * 2);
+    let mut full = reassembler();
+    for peer in 1..=1000 {
+        let mut reference = 0;
+        while full
+            .insert(start, reassembly_key(peer, reference), 2, 1, part.clone())
+            .is_ok()
+        {
+            reference += 1;
+        }
+    }
+    refused_at_cap(c, "reassembly_refused_at_cap", full, start);
+    let mut reports = reassembler();
+    for peer in 1..=1000 {
+        for now in [start, later] {
+            for reference in 0..100 {
+                reports
+                    .insert(now, reassembly_key(peer, reference), 2, 1, part.clone())
+                    .unwrap();
+            }
+        }
+    }
+    refused_at_cap(c, "reassembly_refused_at_cap_reports", reports, later);
 }
 
 criterion_group!(benches, gsm7_codec, split, reassembly_at_cap);

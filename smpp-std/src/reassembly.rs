@@ -355,6 +355,9 @@ pub struct Reassembler<P> {
     /// Messages dropped for their age by [`Reassembler::insert`], oldest first, reported by the
     /// next [`Reassembler::expire`]; each charged to its peer ([`report_overhead`]).
     dropped: Vec<Incomplete<P>>,
+    /// How many of [`Self::dropped`] each peer has, so that making room for a part of a peer
+    /// without any does not look through the others'.
+    dropped_of: HashMap<P, usize>,
     /// Reports discarded to make room for a part of the same peer.
     discarded: u64,
 }
@@ -371,6 +374,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             begun: 0,
             held: HashMap::new(),
             dropped: Vec::new(),
+            dropped_of: HashMap::new(),
             discarded: 0,
         }
     }
@@ -449,6 +453,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     fn drop_for_later(&mut self, key: &MessageKey<P>) {
         if let Some(gone) = self.drop_entry(key) {
             *self.held.entry(key.peer.clone()).or_insert(0) += report_overhead(key);
+            *self.dropped_of.entry(key.peer.clone()).or_insert(0) += 1;
             self.dropped.push(gone);
         }
     }
@@ -474,6 +479,13 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
 
     /// Discards `peer`'s oldest waiting report; `false` if it has none.
     fn discard_oldest_report_of(&mut self, peer: &P) -> bool {
+        let Some(waiting) = self.dropped_of.get_mut(peer) else {
+            return false;
+        };
+        *waiting = waiting.saturating_sub(1);
+        if *waiting == 0 {
+            self.dropped_of.remove(peer);
+        }
         let Some(i) = self.dropped.iter().position(|g| &g.key.peer == peer) else {
             return false;
         };
@@ -673,6 +685,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             .map(|(k, _)| k.clone())
             .collect();
         let mut out = core::mem::take(&mut self.dropped);
+        self.dropped_of.clear();
         for gone in &out {
             release(&mut self.held, &gone.key.peer, report_overhead(&gone.key));
         }
@@ -1166,11 +1179,35 @@ mod tests {
 
     impl Eq for Counted {}
 
+    fn counted_key(peer: u32, reference: u16) -> MessageKey<Counted> {
+        MessageKey::new(Counted(peer), "111", "222", ReferenceKind::Udh16, reference)
+    }
+
+    /// Fills peer 0's cap at `now`, then has it send the first parts of 100 more messages,
+    /// each refused: how many times peers were compared for those 100.
+    fn comparisons_refusing_100(r: &mut Reassembler<Counted>, now: Instant) -> u64 {
+        let mut filled = 0;
+        while r
+            .insert(now, counted_key(0, filled), 2, 1, octets(b"x"))
+            .is_ok()
+        {
+            filled += 1;
+        }
+        assert!(filled >= 10);
+        COMPARED.with(|c| c.set(0));
+        for reference in filled..filled + 100 {
+            let refused = r.insert(now, counted_key(0, reference), 2, 1, octets(b"x"));
+            assert!(
+                matches!(refused, Err(ReassemblyError::MemoryCapExceeded { .. })),
+                "{refused:?}"
+            );
+        }
+        COMPARED.with(core::cell::Cell::get)
+    }
+
     #[test]
     fn a_peer_at_its_cap_does_not_look_at_other_peers_messages() {
-        let key = |peer, reference| {
-            MessageKey::new(Counted(peer), "111", "222", ReferenceKind::Udh16, reference)
-        };
+        let key = counted_key;
         let cap = 10 * (1 + message_overhead(&key(0, 0), 2));
         let mut r = Reassembler::new(cfg(300, cap));
         let now = Instant::now();
@@ -1181,27 +1218,51 @@ mod tests {
                     .unwrap();
             }
         }
-        // Peer 0 fills its cap, then sends the first parts of 100 more messages.
-        for reference in 0..10 {
-            r.insert(now, key(0, reference), 2, 1, octets(b"x"))
-                .unwrap();
-        }
-        COMPARED.with(|c| c.set(0));
-        for reference in 10..110 {
-            let refused = r.insert(now, key(0, reference), 2, 1, octets(b"x"));
-            assert!(
-                matches!(refused, Err(ReassemblyError::MemoryCapExceeded { .. })),
-                "{refused:?}"
-            );
-        }
         // Looking for peer 0's stale messages among the 2,010 held compared peer 0 with
         // every one of them, for each refused part; its own messages by age need a handful.
-        let compared = COMPARED.with(core::cell::Cell::get);
+        let compared = comparisons_refusing_100(&mut r, now);
         assert!(compared < 100 * 10, "{compared} comparisons of peers");
         assert_eq!(r.len(), 2010);
         // Expired, nothing of them is left.
         assert_eq!(r.expire(now + Duration::from_secs(301)).len(), 2010);
         assert!(r.by_age.is_empty() && r.held.is_empty() && r.pending.is_empty());
+    }
+
+    #[test]
+    fn a_peer_at_its_cap_does_not_look_at_other_peers_reports() {
+        let key = counted_key;
+        let (timeout, one) = (300, 1 + message_overhead(&key(0, 0), 2));
+        let mut r = Reassembler::new(cfg(timeout, 10 * one + 10 * report_overhead(&key(0, 0))));
+        let start = Instant::now();
+        let later = start + Duration::from_secs(timeout + 1);
+        // 200 other peers reuse their 10 references after the time limit: 2,000 reports of
+        // the messages dropped for it wait for the next expire.
+        for peer in 1..=200 {
+            for now in [start, later] {
+                for reference in 0..10 {
+                    r.insert(now, key(peer, reference), 2, 1, octets(b"x"))
+                        .unwrap();
+                }
+            }
+        }
+        assert_eq!(r.reports_waiting(), 2000);
+        // Peer 0 has no reports: looking for one among the 2,000 waiting compared peer 0 with
+        // every one of them, for each refused part.
+        let compared = comparisons_refusing_100(&mut r, later);
+        assert!(compared < 100 * 10, "{compared} comparisons of peers");
+        assert_eq!((r.reports_waiting(), r.reports_discarded()), (2000, 0));
+        // A peer with reports still gives up as many as it takes for room.
+        let fits = r.insert(later, key(1, 10), 2, 1, octets(b"x"));
+        assert_eq!(fits, Ok(incomplete(1, 2)));
+        let discarded = usize::try_from(r.reports_discarded()).unwrap();
+        assert!((1..10).contains(&discarded), "{discarded}");
+        assert_eq!(r.reports_waiting(), 2000 - discarded);
+        let reported = r.expire(later);
+        assert_eq!(reported.len(), 2000 - discarded);
+        // Peer 1's oldest went: its reports left start at the reference after them.
+        let first_of_1 = reported.iter().find(|g| g.key.peer.0 == 1).unwrap();
+        assert_eq!(usize::from(first_of_1.key.reference), discarded);
+        assert!(r.dropped_of.is_empty());
     }
 
     #[test]
