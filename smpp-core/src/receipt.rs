@@ -26,7 +26,7 @@ use core::fmt;
 use crate::error::{Error, ErrorKind};
 use crate::pdu::{DataSm, DeliverSm};
 use crate::text::udh::Udh;
-use crate::time::{AbsoluteTime, days_from_civil, days_in_month};
+use crate::time::{AbsoluteTime, SmppTime, days_from_civil, days_in_month};
 use crate::tlv::{TlvBuf, TlvTag, Tlvs};
 use crate::values::EsmClass;
 
@@ -36,7 +36,8 @@ use crate::values::EsmClass;
 pub enum ReceiptError {
     /// The text has neither an `id:` nor a `stat:` field with another receipt field.
     NotAReceipt,
-    /// A date is not 10 or 12 digits or names an impossible date.
+    /// A date is neither 10 or 12 digits nor an SMPP absolute time, or names an impossible
+    /// date (or one outside 2000-2099).
     BadDate,
     /// The output buffer is too small.
     BufferTooSmall,
@@ -88,7 +89,8 @@ impl MessageState {
     }
 }
 
-/// A date from a receipt: `YYMMDDhhmm` or `YYMMDDhhmmss`.
+/// A date from a receipt: `YYMMDDhhmm` or `YYMMDDhhmmss` (or, from some MCs, an SMPP absolute
+/// time, see [`Self::parse`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReceiptDate {
     /// Year within the century (read as 2000-2099 for validation).
@@ -106,8 +108,26 @@ pub struct ReceiptDate {
 }
 
 impl ReceiptDate {
-    /// Parses 10 or 12 digits.
+    /// Parses 10 or 12 digits, or an SMPP absolute time (`YYMMDDhhmmsstnn+` or `-`, 16
+    /// characters, SMPP v3.4 7.1.1), which some MCs write in receipts instead. An absolute time
+    /// says its offset from UTC, so it is read as the UTC date and time of the same instant,
+    /// with seconds (its tenths dropped), like the dates [`Self::from_unix_seconds`] makes.
+    ///
+    /// ```
+    /// use smpp_core::receipt::ReceiptDate;
+    ///
+    /// // 07:00:03 at UTC+3 (12 quarter hours ahead) is 04:00:03 UTC.
+    /// let d = ReceiptDate::parse(b"180711070003912+")?;
+    /// assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (18, 7, 11, 4, 0, Some(3)));
+    /// # Ok::<(), smpp_core::receipt::ReceiptError>(())
+    /// ```
     pub fn parse(s: &[u8]) -> Result<Self, ReceiptError> {
+        if let [.., b'+' | b'-'] = s {
+            return match SmppTime::parse(s) {
+                Ok(SmppTime::Absolute(t)) => Self::from_unix_seconds(t.to_unix_seconds(), true),
+                _ => Err(ReceiptError::BadDate),
+            };
+        }
         if !(s.len() == 10 || s.len() == 12) || !s.iter().all(u8::is_ascii_digit) {
             return Err(ReceiptError::BadDate);
         }
@@ -649,12 +669,22 @@ impl<'a> Receipt<'a> {
         self.text.is_some() || self.receipted_message_id.is_some() || self.message_state.is_some()
     }
 
-    /// The message id: the TLV if present, else the text's `id:`.
-    pub fn message_id(&self) -> Option<&'a [u8]> {
+    /// The `receipted_message_id` TLV's id: its value up to a NUL, `None` when that is empty.
+    fn tlv_id(&self) -> Option<&'a [u8]> {
         self.receipted_message_id
             .map(strip_nul)
             .filter(|s| !s.is_empty())
-            .or_else(|| self.text.and_then(|t| t.id))
+    }
+
+    /// The text's `id:`, `None` when it is empty (`id: stat:DELIVRD`).
+    fn text_id(&self) -> Option<&'a [u8]> {
+        self.text.and_then(|t| t.id).filter(|s| !s.is_empty())
+    }
+
+    /// The message id: the TLV if present, else the text's `id:`; an empty one (a TLV of only
+    /// a NUL, an `id:` without a value) is no id.
+    pub fn message_id(&self) -> Option<&'a [u8]> {
+        self.tlv_id().or_else(|| self.text_id())
     }
 
     /// The state: the `message_state` TLV if present with a value this crate knows, else the
@@ -675,10 +705,11 @@ impl<'a> Receipt<'a> {
     }
 
     /// Whether the text's `id:` and the TLV name the same message (see [`ids_match`]); `None`
-    /// unless both are present.
+    /// unless both are present. An empty one (a TLV of only a NUL, an `id:` without a value)
+    /// counts as absent, as in [`Self::message_id`].
     pub fn ids_agree(&self) -> Option<bool> {
-        let text_id = self.text.and_then(|t| t.id)?;
-        let tlv = self.receipted_message_id?;
+        let text_id = self.text_id()?;
+        let tlv = self.tlv_id()?;
         Some(ids_match(text_id, tlv))
     }
 }

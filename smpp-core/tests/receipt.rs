@@ -282,6 +282,28 @@ fn tlvs_win() {
     assert_eq!(unknown_alone.state().and_then(MessageState::name), None);
 }
 
+#[test]
+fn an_empty_id_is_no_id() {
+    let sm = b"id:0059113978 stat:DELIVRD err:000";
+    // A receipted_message_id TLV holding only its NUL (or nothing) names no message: the
+    // text's id is the message id, and there is nothing for it to disagree with.
+    for tlv in [&b"\0"[..], b""] {
+        let r = Receipt::new(sm, Some(tlv), None, None);
+        assert_eq!(r.message_id(), Some(&b"0059113978"[..]), "{tlv:?}");
+        assert_eq!(r.ids_agree(), None, "{tlv:?}");
+    }
+    // An `id:` without a value, likewise.
+    let r = Receipt::new(b"id: stat:DELIVRD err:000", Some(b"38601fa\0"), None, None);
+    assert_eq!(r.message_id(), Some(&b"38601fa"[..]));
+    assert_eq!(r.ids_agree(), None);
+    let r = Receipt::new(b"id: stat:DELIVRD err:000", None, None, None);
+    assert_eq!(r.text.and_then(|t| t.id), Some(&b""[..]));
+    assert_eq!(r.message_id(), None);
+    // Both present: compared.
+    let r = Receipt::new(sm, Some(b"38601fb\0"), None, None);
+    assert_eq!(r.ids_agree(), Some(false));
+}
+
 /// More layouts seen from MCs: (input, its fields, its state), each of
 /// its dates valid.
 #[test]
@@ -378,6 +400,51 @@ fn receipt_dates_at_their_limits() {
             ReceiptDate::parse(bad),
             Err(ReceiptError::BadDate),
             "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn receipt_dates_written_as_smpp_absolute_times() {
+    // Seen from an MC: both dates as SMPP absolute times, 3 hours ahead of UTC.
+    let r = DeliveryReceipt::parse(
+        b"id:rdwjwxns18krxr9936ey96ymcw sub:000 dlvrd:000 submit date:180711070003912+ done date:180711070000012+ stat:UNDELIV err:000",
+    )
+    .unwrap();
+    assert_eq!(r.submit_date, Some(&b"180711070003912+"[..]));
+    let utc = |hour, minute, second| {
+        Some(Ok(ReceiptDate {
+            year: 18,
+            month: 7,
+            day: 11,
+            hour,
+            minute,
+            second: Some(second),
+        }))
+    };
+    assert_eq!(r.submit_date(), utc(4, 0, 3));
+    assert_eq!(r.done_date(), utc(4, 0, 0));
+    // Behind UTC, across midnight and the end of the year: 2022-12-31 23:30 at UTC-4.
+    let d = ReceiptDate::parse(b"221231233000016-").unwrap();
+    assert_eq!(
+        (d.year, d.month, d.day, d.hour, d.minute),
+        (23, 1, 1, 3, 30)
+    );
+    assert_eq!(d.to_unix_seconds(), 1_672_543_800);
+    for bad in [
+        &b"180711070003912R"[..], // a relative time
+        b"000000000000000R",
+        b"181311070003912+", // month 13
+        b"18071107000391+",  // 15 characters
+        b"180711070003949+", // offset of 49 quarter hours
+        b"000101000000004+", // 1999-12-31 in UTC
+        b"+",
+    ] {
+        assert_eq!(
+            ReceiptDate::parse(bad),
+            Err(ReceiptError::BadDate),
+            "{}",
+            bad.escape_ascii()
         );
     }
 }

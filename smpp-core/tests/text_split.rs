@@ -546,6 +546,51 @@ fn core_reassembler_keeps_reference_kinds_apart() {
     assert_eq!(&out[..2], b"Cc");
 }
 
+#[test]
+fn concatenation_elements_numbered_impossibly_are_ignored() {
+    // TS 23.040 9.2.3.24.1: a total of 0, or a sequence number of 0 or above the total, has
+    // the receiver ignore the element, so the message stands alone rather than being refused.
+    for (ie, what) in [
+        (&[0x00, 0x03, 0x07, 0x02, 0x00][..], "part 0 of 2"),
+        (&[0x00, 0x03, 0x07, 0x02, 0x03], "part 3 of 2"),
+        (&[0x00, 0x03, 0x07, 0x00, 0x00], "part 0 of 0"),
+        (&[0x08, 0x04, 0x01, 0x07, 0x00, 0x01], "16-bit, part 1 of 0"),
+    ] {
+        let sm = [&[u8::try_from(ie.len()).unwrap()][..], ie, b"hi"].concat();
+        let (udh, payload) = Udh::split(&sm).unwrap();
+        assert_eq!(udh.concat(), Ok(None), "{what}");
+        assert_eq!(payload, b"hi", "{what}");
+        assert_eq!(udh.ies().count(), 1, "{what}: still listed");
+        assert_eq!(Part::from_short_message(&sm, true), Ok(None), "{what}");
+    }
+    // A valid element before an invalid one counts.
+    let sm = [
+        0x0A, 0x00, 0x03, 0x07, 0x02, 0x01, 0x00, 0x03, 0x07, 0x02, 0x09, b'x',
+    ];
+    let part = Part::from_short_message(&sm, true).unwrap().unwrap();
+    assert_eq!((part.total, part.seq, part.payload), (2, 1, &b"x"[..]));
+    // Through a deliver_sm with SAR TLVs as well, the SAR numbering is used.
+    let mut tlvs = smpp_core::TlvBuf::<32>::new();
+    tlvs.push_u16(smpp_core::TlvTag::SAR_MSG_REF_NUM, 9)
+        .unwrap();
+    tlvs.push_u8(smpp_core::TlvTag::SAR_TOTAL_SEGMENTS, 2)
+        .unwrap();
+    tlvs.push_u8(smpp_core::TlvTag::SAR_SEGMENT_SEQNUM, 2)
+        .unwrap();
+    let udh = [0x05, 0x00, 0x03, 0x07, 0x02, 0x00, b'y'];
+    let sm = DeliverSm {
+        esm_class: EsmClass::UDHI,
+        short_message: &udh[..],
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    let part = Part::from_deliver_sm(&sm).unwrap().unwrap();
+    assert_eq!(
+        (part.kind, part.reference, part.seq, part.payload),
+        (ReferenceKind::Sar, 9, 2, &b"y"[..])
+    );
+}
+
 /// Sends `r` both parts of the SAR message "ab" (reference 1) from `key`
 /// at `now`; the handle of the message they complete.
 fn complete_ab<const S: usize, const P: usize, const B: usize>(

@@ -27,8 +27,8 @@
 
 use core::hash::Hash;
 use core::time::Duration;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
@@ -272,17 +272,30 @@ struct Entry {
     /// Octets charged to the peer: payloads plus [`message_overhead`].
     bytes: usize,
     first_seen: Instant,
+    /// Where the message is in its peer's [`Reassembler::by_age`].
+    age: Age,
 }
 
+/// A message's place among its peer's by age: when its first part arrived, then the order in
+/// which the messages began (to tell apart those begun at the same instant).
+type Age = (Instant, u64);
+
 /// Octets charged to a peer for keeping an incomplete message of `total` parts under `key`,
-/// besides its payloads: the key (with its addresses), the entry, its slot for every part and
-/// the table's share. An estimate of the heap the reassembler spends on it.
+/// besides its payloads: the key (with its addresses), the entry, its slot for every part, the
+/// table's share, and its place (a second key, sharing the addresses) in the peer's messages
+/// by age. An estimate of the heap the reassembler spends on it.
 ///
 /// See the example on [`Config`].
 pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
     // Hash tables keep some free room: count one control word per entry as well.
     let table = size_of::<MessageKey<P>>() + size_of::<Entry>() + size_of::<usize>();
-    table + key.source.len() + key.dest.len() + usize::from(total) * size_of::<Option<Bytes>>()
+    // The entry in the peer's tree by age, and a word of its node's bookkeeping.
+    let by_age = size_of::<Age>() + size_of::<MessageKey<P>>() + size_of::<usize>();
+    table
+        + by_age
+        + key.source.len()
+        + key.dest.len()
+        + usize::from(total) * size_of::<Option<Bytes>>()
 }
 
 /// Octets charged to a peer for the report of one of its messages that [`Reassembler::insert`]
@@ -333,10 +346,18 @@ pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
 pub struct Reassembler<P> {
     config: Config,
     pending: HashMap<MessageKey<P>, Entry>,
+    /// Each peer's incomplete messages, oldest first, so that making room for a part looks at
+    /// the peer's stale messages only, not at every message held.
+    by_age: HashMap<P, BTreeMap<Age, MessageKey<P>>>,
+    /// The next message's place in [`Age`].
+    begun: u64,
     held: HashMap<P, usize>,
     /// Messages dropped for their age by [`Reassembler::insert`], oldest first, reported by the
     /// next [`Reassembler::expire`]; each charged to its peer ([`report_overhead`]).
     dropped: Vec<Incomplete<P>>,
+    /// How many of [`Self::dropped`] each peer has, so that making room for a part of a peer
+    /// without any does not look through the others'.
+    dropped_of: HashMap<P, usize>,
     /// Reports discarded to make room for a part of the same peer.
     discarded: u64,
 }
@@ -349,8 +370,11 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         Self {
             config,
             pending: HashMap::new(),
+            by_age: HashMap::new(),
+            begun: 0,
             held: HashMap::new(),
             dropped: Vec::new(),
+            dropped_of: HashMap::new(),
             discarded: 0,
         }
     }
@@ -402,9 +426,20 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         now.saturating_duration_since(e.first_seen) > self.config.timeout
     }
 
+    /// Takes the message out of its peer's messages by age.
+    fn forget_age(&mut self, peer: &P, age: Age) {
+        if let Some(ages) = self.by_age.get_mut(peer) {
+            ages.remove(&age);
+            if ages.is_empty() {
+                self.by_age.remove(peer);
+            }
+        }
+    }
+
     /// Removes the message under `key`, returning it for reporting.
     fn drop_entry(&mut self, key: &MessageKey<P>) -> Option<Incomplete<P>> {
         let e = self.pending.remove(key)?;
+        self.forget_age(&key.peer, e.age);
         self.release(&key.peer, e.bytes);
         Some(Incomplete {
             key: key.clone(),
@@ -418,25 +453,39 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     fn drop_for_later(&mut self, key: &MessageKey<P>) {
         if let Some(gone) = self.drop_entry(key) {
             *self.held.entry(key.peer.clone()).or_insert(0) += report_overhead(key);
+            *self.dropped_of.entry(key.peer.clone()).or_insert(0) += 1;
             self.dropped.push(gone);
         }
     }
 
-    /// Drops `peer`'s messages older than the time limit, keeping them for [`Self::expire`].
+    /// Drops `peer`'s messages older than the time limit, keeping them for [`Self::expire`]:
+    /// the oldest of the peer's messages, one by one, until one is recent enough.
     fn drop_stale_of(&mut self, peer: &P, now: Instant) {
-        let stale: Vec<MessageKey<P>> = self
-            .pending
-            .iter()
-            .filter(|(k, e)| &k.peer == peer && self.is_stale(e, now))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in stale {
+        loop {
+            let Some(ages) = self.by_age.get_mut(peer) else {
+                return;
+            };
+            let Some(oldest) = ages.first_entry() else {
+                self.by_age.remove(peer);
+                return;
+            };
+            if now.saturating_duration_since(oldest.key().0) <= self.config.timeout {
+                return;
+            }
+            let key = oldest.remove();
             self.drop_for_later(&key);
         }
     }
 
     /// Discards `peer`'s oldest waiting report; `false` if it has none.
     fn discard_oldest_report_of(&mut self, peer: &P) -> bool {
+        let Some(waiting) = self.dropped_of.get_mut(peer) else {
+            return false;
+        };
+        *waiting = waiting.saturating_sub(1);
+        if *waiting == 0 {
+            self.dropped_of.remove(peer);
+        }
         let Some(i) = self.dropped.iter().position(|g| &g.key.peer == peer) else {
             return false;
         };
@@ -453,7 +502,8 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     /// not fit, the peer's oldest waiting reports are discarded
     /// ([`reports_discarded`](Self::reports_discarded)). Messages dropped here are reported by
     /// the next [`expire`](Self::expire); until then each report is charged to its peer
-    /// ([`report_overhead`]), so they cannot pile up without limit.
+    /// ([`report_overhead`]), so they cannot pile up without limit. Making room looks at the
+    /// peer's own messages, oldest first, whatever the number of other peers' messages held.
     ///
     /// See the example on [`Reassembler`].
     pub fn insert(
@@ -516,13 +566,22 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         let payload = Bytes::copy_from_slice(&payload);
         let mut occupied = match self.pending.entry(key) {
             MapEntry::Occupied(o) => o,
-            MapEntry::Vacant(v) => v.insert_entry(Entry {
-                total,
-                parts: vec![None; usize::from(total)],
-                received: 0,
-                bytes: 0,
-                first_seen: now,
-            }),
+            MapEntry::Vacant(v) => {
+                let age = (now, self.begun);
+                self.begun = self.begun.wrapping_add(1);
+                self.by_age
+                    .entry(v.key().peer.clone())
+                    .or_default()
+                    .insert(age, v.key().clone());
+                v.insert_entry(Entry {
+                    total,
+                    parts: vec![None; usize::from(total)],
+                    received: 0,
+                    bytes: 0,
+                    first_seen: now,
+                    age,
+                })
+            }
         };
         let entry = occupied.get_mut();
         entry.bytes += incoming;
@@ -537,6 +596,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             });
         }
         let (key, done) = occupied.remove_entry();
+        self.forget_age(&key.peer, done.age);
         release(&mut self.held, &key.peer, done.bytes);
         Ok(Outcome::Complete(Message {
             parts: done.parts.into_iter().flatten().collect(),
@@ -544,7 +604,9 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// Adds a `short_message` whose UDH (UDHI set in `esm_class`) may hold a concatenation
-    /// element. A message without one is returned complete as it is (without its header).
+    /// element. A message without one is returned complete as it is (without its header), as is
+    /// one whose element is numbered impossibly (total 0, sequence number 0 or above the
+    /// total), which TS 23.040 9.2.3.24.1 has a receiver ignore ([`Udh::concat`]).
     ///
     /// ```
     /// use std::time::Instant;
@@ -623,6 +685,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             .map(|(k, _)| k.clone())
             .collect();
         let mut out = core::mem::take(&mut self.dropped);
+        self.dropped_of.clear();
         for gone in &out {
             release(&mut self.held, &gone.key.peer, report_overhead(&gone.key));
         }
@@ -1091,5 +1154,130 @@ mod tests {
             panic!("not complete");
         };
         assert_eq!(m.parts, vec![octets(b"plain")]);
+    }
+
+    /// A peer that counts how often it is compared.
+    #[derive(Debug, Clone)]
+    struct Counted(u32);
+
+    impl Hash for Counted {
+        fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    thread_local! {
+        static COMPARED: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+    }
+
+    impl PartialEq for Counted {
+        fn eq(&self, other: &Self) -> bool {
+            COMPARED.with(|c| c.set(c.get() + 1));
+            self.0 == other.0
+        }
+    }
+
+    impl Eq for Counted {}
+
+    fn counted_key(peer: u32, reference: u16) -> MessageKey<Counted> {
+        MessageKey::new(Counted(peer), "111", "222", ReferenceKind::Udh16, reference)
+    }
+
+    /// Fills peer 0's cap at `now`, then has it send the first parts of 100 more messages,
+    /// each refused: how many times peers were compared for those 100.
+    fn comparisons_refusing_100(r: &mut Reassembler<Counted>, now: Instant) -> u64 {
+        let mut filled = 0;
+        while r
+            .insert(now, counted_key(0, filled), 2, 1, octets(b"x"))
+            .is_ok()
+        {
+            filled += 1;
+        }
+        assert!(filled >= 10);
+        COMPARED.with(|c| c.set(0));
+        for reference in filled..filled + 100 {
+            let refused = r.insert(now, counted_key(0, reference), 2, 1, octets(b"x"));
+            assert!(
+                matches!(refused, Err(ReassemblyError::MemoryCapExceeded { .. })),
+                "{refused:?}"
+            );
+        }
+        COMPARED.with(core::cell::Cell::get)
+    }
+
+    #[test]
+    fn a_peer_at_its_cap_does_not_look_at_other_peers_messages() {
+        let key = counted_key;
+        let cap = 10 * (1 + message_overhead(&key(0, 0), 2));
+        let mut r = Reassembler::new(cfg(300, cap));
+        let now = Instant::now();
+        // 200 other peers with 10 incomplete messages each, none stale.
+        for peer in 1..=200 {
+            for reference in 0..10 {
+                r.insert(now, key(peer, reference), 2, 1, octets(b"x"))
+                    .unwrap();
+            }
+        }
+        // Looking for peer 0's stale messages among the 2,010 held compared peer 0 with
+        // every one of them, for each refused part; its own messages by age need a handful.
+        let compared = comparisons_refusing_100(&mut r, now);
+        assert!(compared < 100 * 10, "{compared} comparisons of peers");
+        assert_eq!(r.len(), 2010);
+        // Expired, nothing of them is left.
+        assert_eq!(r.expire(now + Duration::from_secs(301)).len(), 2010);
+        assert!(r.by_age.is_empty() && r.held.is_empty() && r.pending.is_empty());
+    }
+
+    #[test]
+    fn a_peer_at_its_cap_does_not_look_at_other_peers_reports() {
+        let key = counted_key;
+        let (timeout, one) = (300, 1 + message_overhead(&key(0, 0), 2));
+        let mut r = Reassembler::new(cfg(timeout, 10 * one + 10 * report_overhead(&key(0, 0))));
+        let start = Instant::now();
+        let later = start + Duration::from_secs(timeout + 1);
+        // 200 other peers reuse their 10 references after the time limit: 2,000 reports of
+        // the messages dropped for it wait for the next expire.
+        for peer in 1..=200 {
+            for now in [start, later] {
+                for reference in 0..10 {
+                    r.insert(now, key(peer, reference), 2, 1, octets(b"x"))
+                        .unwrap();
+                }
+            }
+        }
+        assert_eq!(r.reports_waiting(), 2000);
+        // Peer 0 has no reports: looking for one among the 2,000 waiting compared peer 0 with
+        // every one of them, for each refused part.
+        let compared = comparisons_refusing_100(&mut r, later);
+        assert!(compared < 100 * 10, "{compared} comparisons of peers");
+        assert_eq!((r.reports_waiting(), r.reports_discarded()), (2000, 0));
+        // A peer with reports still gives up as many as it takes for room.
+        let fits = r.insert(later, key(1, 10), 2, 1, octets(b"x"));
+        assert_eq!(fits, Ok(incomplete(1, 2)));
+        let discarded = usize::try_from(r.reports_discarded()).unwrap();
+        assert!((1..10).contains(&discarded), "{discarded}");
+        assert_eq!(r.reports_waiting(), 2000 - discarded);
+        let reported = r.expire(later);
+        assert_eq!(reported.len(), 2000 - discarded);
+        // Peer 1's oldest went: its reports left start at the reference after them.
+        let first_of_1 = reported.iter().find(|g| g.key.peer.0 == 1).unwrap();
+        assert_eq!(usize::from(first_of_1.key.reference), discarded);
+        assert!(r.dropped_of.is_empty());
+    }
+
+    #[test]
+    fn a_concatenation_element_numbered_impossibly_leaves_the_message_alone() {
+        // Part 0 of 2 and part 3 of 2: TS 23.040 has the receiver ignore such an element.
+        let mut r = Reassembler::new(Config::default());
+        let t0 = Instant::now();
+        for seq in [0, 3] {
+            let sm = Bytes::from(vec![0x05, 0x00, 0x03, 0x09, 0x02, seq, b'h', b'i']);
+            let outcome = r.insert_short_message(t0, "peer", b"1", b"2", sm, true);
+            let Ok(Outcome::Complete(m)) = outcome else {
+                panic!("part {seq}: {outcome:?}")
+            };
+            assert_eq!(m.parts, vec![octets(b"hi")], "part {seq}");
+        }
+        assert!(r.is_empty());
     }
 }

@@ -97,7 +97,9 @@ pub struct Part<'a> {
 
 impl<'a> Part<'a> {
     /// Reads the concatenation element of a `short_message`; `Ok(None)` if UDHI is clear or the
-    /// header has no concatenation element.
+    /// header has no concatenation element, or only one numbered impossibly (total 0, sequence
+    /// number 0 or above the total), which a receiver ignores ([`Udh::concat`]): the message
+    /// stands alone.
     pub fn from_short_message(
         short_message: &'a [u8],
         udhi: bool,

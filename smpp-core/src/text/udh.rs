@@ -106,6 +106,14 @@ pub struct Concat {
     pub wide: bool,
 }
 
+impl Concat {
+    /// Whether the numbering is one TS 23.040 9.2.3.24.1 lets a receiver use: a total above 0
+    /// and a sequence number from 1 to the total.
+    pub const fn is_valid(&self) -> bool {
+        self.total > 0 && self.seq > 0 && self.seq <= self.total
+    }
+}
+
 /// An information element, typed where this module knows the identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ie<'a> {
@@ -368,8 +376,22 @@ impl<'a> Udh<'a> {
     }
 
     /// The concatenation element, if any (the last one wins if several are present).
+    ///
+    /// An element whose total is 0, or whose sequence number is 0 or above the total, is
+    /// ignored, as TS 23.040 9.2.3.24.1 has the receiver do: the message then stands alone
+    /// (or another, valid, element counts). [`ies`](Self::ies) still lists it.
+    ///
+    /// ```
+    /// use smpp_core::text::udh::Udh;
+    ///
+    /// // Reference 7, "part 3 of 2": not a part of anything.
+    /// let (udh, payload) = Udh::split(&[0x05, 0x00, 0x03, 0x07, 0x02, 0x03, b'h', b'i'])?;
+    /// assert_eq!(udh.concat()?, None);
+    /// assert_eq!(payload, b"hi");
+    /// # Ok::<(), smpp_core::text::udh::UdhError>(())
+    /// ```
     pub fn concat(&self) -> Result<Option<Concat>, UdhError> {
-        self.find(Ie::as_concat)
+        self.find(|ie| ie.as_concat().filter(Concat::is_valid))
     }
 
     /// The application port addressing element as `(dest, src)` 16-bit ports, if any.

@@ -466,21 +466,39 @@ impl Harness {
 
 /// The part `Part::from_short_message` reads from a header holding one
 /// concatenation element (`element`: IEI, length, data), which it must
-/// find.
+/// find, unless its numbering is impossible (total 0, sequence number 0 or
+/// above the total): a receiver ignores such an element, so the part is
+/// built by hand then, for the reassembler to refuse.
 fn from_udh<'p>(element: &[u8], payload: &'p [u8]) -> Part<'p> {
     let mut sm = vec![u8::try_from(element.len()).expect("a short element")];
     sm.extend_from_slice(element);
     sm.extend_from_slice(payload);
-    let part = Part::from_short_message(&sm, true)
-        .expect("a valid header")
-        .expect("a concatenation element");
-    assert_eq!(part.payload, payload);
-    let kind = if element[0] == 0x08 {
-        ReferenceKind::Udh16
+    let read = Part::from_short_message(&sm, true).expect("a valid header");
+    let (kind, reference) = if element[0] == 0x08 {
+        (
+            ReferenceKind::Udh16,
+            u16::from_be_bytes([element[2], element[3]]),
+        )
     } else {
-        ReferenceKind::Udh8
+        (ReferenceKind::Udh8, u16::from(element[2]))
     };
-    assert_eq!(part.kind, kind);
+    let (total, seq) = (element[element.len() - 2], element[element.len() - 1]);
+    if total == 0 || seq == 0 || seq > total {
+        assert_eq!(read, None, "an element numbered {seq} of {total}");
+        return Part {
+            kind,
+            reference,
+            total,
+            seq,
+            payload,
+        };
+    }
+    let part = read.expect("a concatenation element");
+    assert_eq!(part.payload, payload);
+    assert_eq!(
+        (part.kind, part.reference, part.total, part.seq),
+        (kind, reference, total, seq)
+    );
     Part { payload, ..part }
 }
 

@@ -185,20 +185,25 @@ fn check_lookups(header: &Udh<'_>, raw: &[(u8, &[u8])], first_error: Option<UdhE
         return;
     }
     let last = |f: &dyn Fn(u8, &[u8]) -> Option<_>| raw.iter().rev().find_map(|&(i, d)| f(i, d));
-    let concat = last(&|iei, d| match iei {
-        IEI_CONCAT_8 => Some(Concat {
-            reference: u16::from(d[0]),
-            total: d[1],
-            seq: d[2],
-            wide: false,
-        }),
-        IEI_CONCAT_16 => Some(Concat {
-            reference: u16::from_be_bytes([d[0], d[1]]),
-            total: d[2],
-            seq: d[3],
-            wide: true,
-        }),
-        _ => None,
+    // An element numbered impossibly is ignored (TS 23.040 9.2.3.24.1).
+    let valid = |c: Concat| c.total > 0 && c.seq > 0 && c.seq <= c.total;
+    let concat = last(&|iei, d| {
+        match iei {
+            IEI_CONCAT_8 => Some(Concat {
+                reference: u16::from(d[0]),
+                total: d[1],
+                seq: d[2],
+                wide: false,
+            }),
+            IEI_CONCAT_16 => Some(Concat {
+                reference: u16::from_be_bytes([d[0], d[1]]),
+                total: d[2],
+                seq: d[3],
+                wide: true,
+            }),
+            _ => None,
+        }
+        .filter(|&c| valid(c))
     });
     assert_eq!(header.concat(), Ok(concat));
     let ports = raw.iter().rev().find_map(|&(iei, d)| match iei {
