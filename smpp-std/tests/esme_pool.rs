@@ -11,7 +11,7 @@ mod server;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, Config};
@@ -67,6 +67,8 @@ struct Smsc {
     delay: Mutex<Option<Duration>>,
     /// Requests wait while a test holds this.
     gate: tokio::sync::RwLock<()>,
+    /// A request with one of these texts waits for a permit of its own.
+    holds: Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
 }
 
 impl Handler for Smsc {
@@ -84,6 +86,10 @@ impl Handler for Smsc {
             return Answer::Status(CommandStatus::ESME_RINVCMDID);
         };
         let text = String::from_utf8_lossy(&sm.short_message).into_owned();
+        let hold = self.holds.lock().unwrap().get(&text).cloned();
+        if let Some(hold) = hold {
+            drop(hold.acquire().await);
+        }
         drop(self.gate.read().await);
         let delay = *self.delay.lock().unwrap();
         if let Some(delay) = delay {
@@ -185,6 +191,48 @@ fn requests_spread_over_every_bind() {
         assert!(esme.sessions().is_empty());
         let err = esme.submit_sm(submit("late")).await.unwrap_err();
         assert!(matches!(err, Error::Closed(_)), "{err:?}");
+        server.stop().await;
+    });
+}
+
+#[test]
+fn a_request_waits_for_a_free_slot_of_any_session_not_behind_a_busy_one() {
+    bounded(async {
+        let server = start(Smsc::default()).await;
+        let held = |text: &str| {
+            let hold = Arc::new(tokio::sync::Semaphore::new(0));
+            let holds = &server.smsc.holds;
+            holds
+                .lock()
+                .unwrap()
+                .insert(text.to_owned(), Arc::clone(&hold));
+            hold
+        };
+        let (first, second) = (held("held-1"), held("held-2"));
+        let config = esme_config().with_window(1);
+        let (esme, _incoming) = Esme::builder(server.addr.to_string(), config)
+            .binds(2)
+            .start()
+            .unwrap();
+        esme.wait_bound(2).await.unwrap();
+        // A held request fills each session's window of one.
+        let held_1 = esme.queue(submit("held-1")).await.unwrap();
+        let held_2 = esme.queue(submit("held-2")).await.unwrap();
+        let third = tokio::spawn({
+            let esme = esme.clone();
+            async move { esme.submit_sm(submit("m3")).await }
+        });
+        // The session of held-2 answers first: the third request goes
+        // there, whichever session it is, while held-1 is still held.
+        second.add_permits(1);
+        assert!(held_2.await.unwrap().command_status.is_ok());
+        let third = tokio::time::timeout(Duration::from_secs(5), third)
+            .await
+            .expect("sent on the session that had room");
+        assert!(third.unwrap().unwrap().is_ok());
+        first.add_permits(1);
+        assert!(held_1.await.unwrap().command_status.is_ok());
+        esme.unbind().await;
         server.stop().await;
     });
 }

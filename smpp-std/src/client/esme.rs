@@ -14,7 +14,7 @@ use std::task::Wake;
 use smpp_core::session::{CloseReason, Config, Role, SessionError};
 use smpp_core::{CommandId, CommandStatus};
 use tokio::net::TcpStream;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{Notify, broadcast, watch};
 use tokio::time::Instant;
 
 use crate::owned::{Body, Pdu};
@@ -368,6 +368,7 @@ impl EsmeBuilder {
             events,
             incoming: Arc::new(IncomingSet::default()),
             throttled: Mutex::new(HashMap::new()),
+            slot_freed: Arc::new(Notify::new()),
             rate: Mutex::new(
                 self.max_rate
                     .map(|per_second| Rate::new(per_second, Instant::now())),
@@ -483,6 +484,9 @@ struct Inner {
     incoming: Arc<IncomingSet>,
     /// The throttling strikes of each session, by [`Handle::id`].
     throttled: Mutex<HashMap<u64, Strikes>>,
+    /// Told once per window slot a session gives back: a request waiting
+    /// for a free slot of any session takes it.
+    slot_freed: Arc<Notify>,
     /// The rate limit.
     rate: Mutex<Option<Rate>>,
 }
@@ -808,17 +812,22 @@ impl Esme {
     }
 
     /// The bound session with the most free window slots, not paused by
-    /// throttling; waits for one.
+    /// throttling; waits for one with a free slot. Waiting for any
+    /// session's slot, rather than for one session's, a request does not
+    /// queue behind a session that is slow to answer or paused while
+    /// another could send it.
     async fn pick(&self) -> Result<Handle, Error> {
-        if let (Some(session), _) = self.candidate(&self.inner.live.borrow()) {
-            return Ok(session);
-        }
         let mut live = self.inner.live.subscribe();
         let mut stop = self.inner.stop.subscribe();
         loop {
             if self.is_stopped() {
                 return Err(stopped());
             }
+            // Listening before looking: a slot given back meanwhile is
+            // not missed.
+            let freed = self.inner.slot_freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
             let (candidate, wake) = self.candidate(&live.borrow_and_update());
             if let Some(session) = candidate {
                 return Ok(session);
@@ -833,12 +842,14 @@ impl Esme {
                 changed = live.changed() => if changed.is_err() { return Err(stopped()) },
                 () = until_stopped(&mut stop) => return Err(stopped()),
                 () = sleep => {}
+                () = freed => {}
             }
         }
     }
 
-    /// Of `sessions`, the open one with the most free window slots that
-    /// throttling does not pause; else when the first pause ends, if any.
+    /// Of `sessions`, the open one with the most free window slots, at
+    /// least one, that throttling does not pause; else when the first
+    /// pause ends, if any.
     fn candidate(&self, sessions: &[(usize, Handle)]) -> (Option<Handle>, Option<Instant>) {
         let now = Instant::now();
         let paused = lock(&self.inner.throttled);
@@ -857,6 +868,7 @@ impl Esme {
                 },
             )
             .max_by_key(|h| h.available_window())
+            .filter(|h| h.available_window() > 0)
             .cloned();
         (candidate, wake)
     }
@@ -929,6 +941,7 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
                     continue;
                 };
                 let _ = inner.events.send(EsmeEvent::Bound { slot, info });
+                session.notify_freed_slots(&inner.slot_freed);
                 inner.incoming.add(incoming);
                 inner.live.send_modify(|l| l.push((slot, session.clone())));
                 let since = Instant::now();

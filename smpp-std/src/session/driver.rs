@@ -31,12 +31,12 @@ use smpp_core::session::{
 };
 use smpp_core::{CommandId, CommandStatus, Header};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, Sleep};
 
 use super::answer::Answer;
 use super::error::Error;
-use super::handle::{Command, Outgoing, Shared};
+use super::handle::{Command, Outgoing, Shared, WindowSlot};
 use super::inbound::{Clock, Engine, HIGH_WATER, Inbound, Input, MAX_PDU, READ_AHEAD, READ_CHUNK};
 use super::info::{BindInfo, BindRequest, responder_system_id};
 use super::metrics::{Meter, SharedMeter};
@@ -137,7 +137,7 @@ pub(crate) async fn until_stopped(stop: &mut watch::Receiver<bool>) {
 /// A request of the application awaiting its response.
 struct Waiting {
     reply: oneshot::Sender<Result<Pdu, Error>>,
-    _permit: OwnedSemaphorePermit,
+    _permit: WindowSlot,
     /// When the request went to the engine, for its latency.
     sent: Instant,
 }

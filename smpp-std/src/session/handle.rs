@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use smpp_core::session::{CloseReason, ProtocolError};
 use smpp_core::{CommandId, CommandStatus};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 use super::answer::Answer;
@@ -48,7 +48,26 @@ pub(crate) struct Outgoing {
     pub(crate) body: Body,
     pub(crate) reply: oneshot::Sender<Result<Pdu, Error>>,
     /// The window slot the request holds until it is answered.
-    pub(crate) permit: OwnedSemaphorePermit,
+    pub(crate) permit: WindowSlot,
+}
+
+/// A window slot a request holds until it is answered. Given back, it
+/// wakes one request waiting for a free slot of any session of the same
+/// pool, if the session belongs to one
+/// ([`client::Esme`](crate::client::Esme)).
+#[derive(Debug)]
+pub(crate) struct WindowSlot {
+    permit: Option<OwnedSemaphorePermit>,
+    freed: Option<Arc<Notify>>,
+}
+
+impl Drop for WindowSlot {
+    fn drop(&mut self) {
+        drop(self.permit.take());
+        if let Some(freed) = &self.freed {
+            freed.notify_one();
+        }
+    }
 }
 
 /// What the handles of a session and the task running it share.
@@ -59,6 +78,8 @@ pub(crate) struct Shared {
     /// One permit per window slot.
     pub(crate) permits: Arc<Semaphore>,
     window: usize,
+    /// Told when a window slot is given back (see [`WindowSlot`]).
+    slot_freed: OnceLock<Arc<Notify>>,
     bind: OnceLock<BindInfo>,
     closed: watch::Sender<Option<CloseReason>>,
     peer_addr: Option<SocketAddr>,
@@ -86,6 +107,7 @@ impl Shared {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             permits: Arc::new(Semaphore::new(window)),
             window,
+            slot_freed: OnceLock::new(),
             bind: OnceLock::new(),
             closed: watch::Sender::new(None),
             peer_addr,
@@ -302,6 +324,10 @@ impl Handle {
             .acquire_owned()
             .await
             .map_err(|_| self.shared.closed_error())?;
+        let permit = WindowSlot {
+            permit: Some(permit),
+            freed: self.shared.slot_freed.get().cloned(),
+        };
         if command_id != CommandId::ENQUIRE_LINK
             && let Some(at) = self.shared.reserve_send_time()
         {
@@ -497,6 +523,12 @@ impl Handle {
     /// See the example on [`Handle`].
     pub fn same_session(&self, other: &Self) -> bool {
         self.shared.id == other.shared.id
+    }
+
+    /// From now on, each window slot of this session given back notifies
+    /// `freed` once (for the first call only).
+    pub(crate) fn notify_freed_slots(&self, freed: &Arc<Notify>) {
+        let _ = self.shared.slot_freed.set(Arc::clone(freed));
     }
 
     /// Waits until the session is closed; returns why.
