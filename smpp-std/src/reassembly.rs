@@ -154,11 +154,14 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Five minutes and 64 KiB per peer.
+    /// Five minutes and 1 MiB per peer: room for the incomplete long
+    /// messages of a bulk ESME with about a thousand parts in flight (each
+    /// part can begin a message, and each message is charged its
+    /// [`message_overhead`] besides its payloads).
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(300),
-            max_bytes_per_peer: 64 * 1024,
+            max_bytes_per_peer: 1024 * 1024,
         }
     }
 }
@@ -973,6 +976,23 @@ mod tests {
         ));
         // Completing frees the peer's budget.
         assert_eq!(r.held_by(&1), 0);
+    }
+
+    #[test]
+    fn the_default_holds_a_thousand_long_messages_begun_by_one_peer() {
+        // A bulk ESME with a thousand parts in flight: each may be the
+        // first of a three-part message.
+        let mut r = Reassembler::new(Config::default());
+        let t0 = Instant::now();
+        for reference in 0..1000 {
+            let first = Bytes::from(vec![b'a'; 153]);
+            let outcome = r.insert(t0, key(1, reference), 3, 1, first);
+            assert!(
+                matches!(outcome, Ok(Outcome::Incomplete { .. })),
+                "{reference}: {outcome:?}"
+            );
+        }
+        assert_eq!(r.len(), 1000);
     }
 
     #[test]
