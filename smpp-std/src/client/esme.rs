@@ -496,8 +496,9 @@ struct Inner {
 /// ([`Esme::builder`], [`EsmeBuilder::start`]).
 ///
 /// - Requests ([`Esme::submit_sm`], [`Esme::send`], [`Esme::queue`]) wait
-///   for a bound session, then go out through the one with the most free
-///   window slots. A request that had not been written when its session
+///   for a free window slot of any bound session (none waits behind a
+///   session that is slow to answer while another has room), then go out
+///   through the one with the most free slots. A request that had not been written when its session
 ///   dropped (it waited for the window, or sat in the transmit queue) goes
 ///   out again on the next session, transparently: the MC never had it.
 ///   One that was written comes back as [`Error::OutcomeUnknown`]: the
