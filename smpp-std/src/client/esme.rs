@@ -1366,13 +1366,18 @@ mod tests {
             assert_eq!(kept, [first.id()]);
             // The MC closes the session; the ESME binds again.
             smsc.sessions()[0].close();
-            while esme
-                .sessions()
-                .first()
-                .is_none_or(|s| s.same_session(&first))
-            {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
+            let rebound = async {
+                while esme
+                    .sessions()
+                    .first()
+                    .is_none_or(|s| s.same_session(&first))
+                {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(10), rebound)
+                .await
+                .expect("bound again");
             assert!(lock(&esme.inner.throttled).is_empty());
             esme.unbind().await;
             smsc.shutdown();
