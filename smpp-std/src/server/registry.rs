@@ -514,10 +514,9 @@ impl Registry {
             .collect()
     }
 
-    /// The bound receivers and transceivers of `system_id`.
     /// Of the bound receivers and transceivers of `system_id`, the open
-    /// one with the most free window slots.
-    /// Sessions in `except` are left out.
+    /// one with the most free window slots. Sessions in `except` are left
+    /// out.
     pub(crate) fn receiver_of(&self, system_id: &[u8], except: &[Handle]) -> Option<Handle> {
         let state = lock(&self.state);
         let ids = state.receivers_of.get(system_id)?;
@@ -534,29 +533,17 @@ impl Registry {
     /// slots. Sessions in `except` are left out.
     pub(crate) fn receiver_for(&self, destination: &str, except: &[Handle]) -> Option<Handle> {
         let state = lock(&self.state);
-        best(Self::receivers(&state, |r| r.serves(destination)), except)
+        best(state.receivers(|r| r.serves(destination)), except)
     }
 
     /// The bound receivers and transceivers whose `address_range` matches
     /// `destination`.
     pub(crate) fn receivers_for(&self, destination: &str) -> Vec<Handle> {
         let state = lock(&self.state);
-        Self::receivers(&state, |r| r.serves(destination))
+        state
+            .receivers(|r| r.serves(destination))
             .cloned()
             .collect()
-    }
-
-    /// The bound receivers and transceivers whose route `accepts`, under
-    /// the lock `state` holds.
-    fn receivers<'a>(
-        state: &'a State,
-        accepts: impl Fn(&Route) -> bool + 'a,
-    ) -> impl Iterator<Item = &'a Handle> + 'a {
-        state
-            .sessions
-            .values()
-            .filter(move |e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
-            .map(|e| &e.handle)
     }
 
     pub(crate) fn stats(&self) -> ServerStats {
@@ -576,7 +563,14 @@ impl Registry {
 }
 
 impl State {
-    /// Takes `id` off the unbound connections (it binds, or closes).
+    /// The bound receivers and transceivers whose route `accepts`.
+    fn receivers(&self, accepts: impl Fn(&Route) -> bool) -> impl Iterator<Item = &Handle> {
+        self.sessions
+            .values()
+            .filter(move |e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
+            .map(|e| &e.handle)
+    }
+
     /// The receiver `id` of `system_id` closed.
     fn forget_receiver(&mut self, system_id: &Bytes, id: u64) {
         if let Some(ids) = self.receivers_of.get_mut(system_id) {
@@ -587,6 +581,7 @@ impl State {
         }
     }
 
+    /// Takes `id` off the unbound connections (it binds, or closes).
     fn release_unbound(&mut self, id: u64) {
         if !self.unbound.remove(&id) {
             return;

@@ -29,13 +29,13 @@ use tokio::time::Instant;
 
 use crate::store::{Address, Store, Stored};
 
-/// Receipts of one account that wait for its receivers' windows at once,
-/// at least: as many as the windows of its bound receivers hold, up to
-/// [`MAX_IN_FLIGHT_PER_ACCOUNT`]. The rest wait in [`Waiting`], taken in
-/// turn by those that finish.
+/// Receipts of one account on their way at once, at least. An account
+/// has as many on their way as the windows of its bound receivers hold,
+/// between this and [`MAX_IN_FLIGHT_PER_ACCOUNT`]; the rest wait in
+/// [`Waiting`], taken in turn by those that finish.
 const IN_FLIGHT_PER_ACCOUNT: usize = 256;
-/// Receipts of one account that wait for its receivers' windows at once,
-/// at most (each takes a task of a few kilobytes).
+/// Receipts of one account on their way at once, at most (each takes a
+/// task of a few kilobytes while it waits for a window slot).
 const MAX_IN_FLIGHT_PER_ACCOUNT: usize = 8192;
 /// Complete messages shown on the status page.
 const RECENT: usize = 20;
