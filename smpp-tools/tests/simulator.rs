@@ -49,12 +49,24 @@ impl Sim {
     /// Starts `smsc-sim --listen 127.0.0.1:0` with `args`; returns once it
     /// printed its addresses.
     fn start(args: &[&str]) -> Self {
+        Self::start_reading_stdout(args, true)
+    }
+
+    /// As [`Self::start`]; with `read` false, nothing reads the
+    /// simulator's stdout: the pipe is closed at once.
+    fn start_reading_stdout(args: &[&str], read: bool) -> Self {
         let mut child = spawn_piped(
             Command::new(env!("CARGO_BIN_EXE_smsc-sim"))
                 .args(["--listen", "127.0.0.1:0"])
                 .args(args),
         );
-        let stdout = drain(child.stdout.take().unwrap());
+        let stdout = child.stdout.take().unwrap();
+        let stdout = if read {
+            Some(drain(stdout))
+        } else {
+            drop(stdout);
+            None
+        };
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut first = String::new();
         stderr.read_line(&mut first).unwrap();
@@ -73,7 +85,7 @@ impl Sim {
             addr: text("listening").expect("the listening address"),
             tls: text("tls"),
             http: text("http"),
-            stdout: Some(stdout),
+            stdout,
             stderr: rest,
         }
     }
@@ -810,6 +822,52 @@ fn long_messages_are_logged_joined() {
     // The port element is a header, not content.
     assert_eq!(logged[4]["hex"], "00112233");
     assert_eq!(logged[4]["data_coding"], 4);
+}
+
+#[test]
+fn a_message_log_that_cannot_be_written_refuses_the_message_and_ends_the_simulator() {
+    // A full disk, and a reader of stdout that went away (`| head`).
+    let full = Path::new("/dev/full");
+    let cases: &[(&[&str], bool)] = if full.exists() {
+        &[
+            (&["--log-messages", "/dev/full"], true),
+            (&["--log-messages", "-"], false),
+        ]
+    } else {
+        &[(&["--log-messages", "-"], false)]
+    };
+    for (args, read) in cases {
+        let mut sim = Sim::start_reading_stdout(args, *read);
+        tokio().block_on(async {
+            let (esme, _incoming) = transmitter(&sim.addr, "acct").await;
+            let submit = SubmitSmBuilder::new(0)
+                .destination_addr("447700900002")
+                .short_message("to be logged")
+                .build()
+                .unwrap();
+            // Not accepted unrecorded: the ESME keeps it to send again.
+            let answer = esme.submit_sm(submit).await.unwrap();
+            assert_eq!(
+                answer.command_status,
+                CommandStatus::ESME_RSYSERR,
+                "{args:?}"
+            );
+            // The simulator shuts down: the session is unbound.
+            let closed = tokio::time::timeout(Duration::from_secs(10), esme.closed()).await;
+            assert!(closed.is_ok(), "{args:?}: still bound");
+        });
+        let status = wait_for(&mut sim.child, Duration::from_secs(15));
+        assert_eq!(status.code(), Some(2), "{args:?}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !sim.stderr.lock().unwrap().contains("--log-messages") {
+            assert!(
+                Instant::now() < deadline,
+                "{args:?}: {}",
+                sim.stderr.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 /// Binds a transmitter of the account `id` to the simulator at `addr`:

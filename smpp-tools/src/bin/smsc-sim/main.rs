@@ -14,7 +14,9 @@
 //! Once listening it prints one JSON line on stderr with the addresses
 //! (`{"listening":..., "tls":..., "http":...}`, handy with port 0). On
 //! SIGINT or SIGTERM it unbinds every session and prints its totals as one
-//! JSON line on stdout.
+//! JSON line on stdout. It does the same, then exits with 2, when a line of
+//! `--log-messages` cannot be written; that line's message is refused with
+//! `ESME_RSYSERR`, so none is accepted without being logged.
 
 mod http;
 mod report;
@@ -41,7 +43,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use crate::report::Rates;
-use crate::sim::{Log, Mix, Settings, Sim, bump, lock, receives};
+use crate::sim::{Log, Mix, Settings, Sim, bump, receives};
 
 /// An SMSC simulator: binds, messages, receipts, mobile-originated
 /// messages, throttling, statistics over HTTP.
@@ -93,7 +95,9 @@ struct Args {
     #[arg(long, value_name = "ADDR:PORT")]
     http: Option<String>,
     /// Writes one JSON line per complete message (long ones joined) to
-    /// FILE, or to stdout with -.
+    /// FILE, or to stdout with -. A line that cannot be written (full
+    /// disk, closed stdout) refuses its message with ESME_RSYSERR and
+    /// shuts the simulator down (exit status 2).
     #[arg(long, value_name = "FILE|-")]
     log_messages: Option<String>,
     /// The simulator's system_id in its bind responses.
@@ -145,7 +149,7 @@ fn open_log(target: Option<&str>) -> io::Result<Option<Log>> {
         Some("-") => Box::new(io::stdout()),
         Some(path) => Box::new(BufWriter::new(std::fs::File::create(path)?)),
     };
-    Ok(Some(Log(Mutex::new(writer))))
+    Ok(Some(Log::new(writer)))
 }
 
 fn settings(args: &Args) -> Result<Settings, String> {
@@ -280,10 +284,17 @@ async fn run(args: Args) -> Result<(), String> {
     eprintln!("{line}");
 
     let serving = tokio::spawn(server.run());
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = interrupt.recv() => {}
-    }
+    let log_failed = async {
+        match &sim.inner.settings.log {
+            Some(log) => log.failed().await.to_owned(),
+            None => core::future::pending().await,
+        }
+    };
+    let failed = tokio::select! {
+        _ = terminate.recv() => None,
+        _ = interrupt.recv() => None,
+        error = log_failed => Some(error),
+    };
     handle.shutdown();
     for task in &tasks {
         task.abort();
@@ -294,9 +305,12 @@ async fn run(args: Args) -> Result<(), String> {
     let _ = writeln!(out, "{totals}");
     let _ = out.flush();
     if let Some(log) = &sim.inner.settings.log {
-        let _ = lock(&log.0).flush();
+        log.flush();
     }
-    Ok(())
+    match failed {
+        Some(error) => Err(format!("--log-messages: {error}")),
+        None => Ok(()),
+    }
 }
 
 /// Accepts TLS connections and runs each as a session of the one server,

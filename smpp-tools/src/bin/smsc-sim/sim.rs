@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Write;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -124,8 +124,62 @@ pub(crate) struct Settings {
     pub(crate) log: Option<Log>,
 }
 
-/// Where complete messages are logged.
-pub(crate) struct Log(pub(crate) Mutex<Box<dyn Write + Send>>);
+/// Where complete messages are logged (`--log-messages`).
+///
+/// A line that cannot be written (the reader of stdout went away, the
+/// disk is full) ends the log: its message and every later complete one
+/// are refused with `ESME_RSYSERR` rather than accepted unrecorded, and
+/// the simulator shuts down ([`Self::failed`]).
+pub(crate) struct Log {
+    writer: Mutex<Box<dyn Write + Send>>,
+    /// Why the first line that could not be written failed.
+    error: OnceLock<String>,
+    /// Told once, when a line fails.
+    failure: Notify,
+}
+
+impl Log {
+    pub(crate) fn new(writer: Box<dyn Write + Send>) -> Self {
+        Self {
+            writer: Mutex::new(writer),
+            error: OnceLock::new(),
+            failure: Notify::new(),
+        }
+    }
+
+    /// Writes `line` and flushes it; false if it could not be, now or
+    /// before.
+    fn line(&self, line: &Value) -> bool {
+        let mut writer = lock(&self.writer);
+        if self.error.get().is_some() {
+            return false;
+        }
+        match writeln!(writer, "{line}").and_then(|()| writer.flush()) {
+            Ok(()) => true,
+            Err(e) => {
+                let _ = self.error.set(e.to_string());
+                // Kept for a waiter to come, if none waits yet.
+                self.failure.notify_one();
+                false
+            }
+        }
+    }
+
+    /// Why a line could not be written, once one could not.
+    pub(crate) async fn failed(&self) -> &str {
+        loop {
+            if let Some(error) = self.error.get() {
+                return error;
+            }
+            self.failure.notified().await;
+        }
+    }
+
+    /// Flushes what is buffered.
+    pub(crate) fn flush(&self) {
+        let _ = lock(&self.writer).flush();
+    }
+}
 
 impl core::fmt::Debug for Log {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -558,6 +612,10 @@ impl Inner {
         }
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = message_id(n);
+        if !self.record(system_id, &data, id.clone()) {
+            bump(&self.counters.refused);
+            return Answer::Status(CommandStatus::ESME_RSYSERR);
+        }
         let content = data.content.clone();
         lock(&self.store).insert(
             n,
@@ -576,7 +634,6 @@ impl Inner {
             },
         );
         bump(&self.counters.accepted);
-        self.record(system_id, &data, id.clone());
         self.settle_later(server.clone(), n);
         if dls.is_empty() {
             return Answer::message_id(id);
@@ -595,25 +652,27 @@ impl Inner {
     }
 
     /// Joins the parts of long messages; logs and shows complete ones.
-    fn record(&self, system_id: &Bytes, data: &UserData, id: String) {
+    /// False if a complete message could not be logged.
+    fn record(&self, system_id: &Bytes, data: &UserData, id: String) -> bool {
         let Some(message) = lock(&self.assembler).push(system_id.clone(), data, Some(id)) else {
-            return;
+            return true;
         };
         bump(&self.counters.complete);
         let mut line = Map::new();
         line.insert("system_id".into(), lossy(system_id).into());
         line.extend(message.to_json());
         let line = Value::Object(line);
-        if let Some(log) = &self.settings.log {
-            let mut log = lock(&log.0);
-            let _ = writeln!(log, "{line}");
-            let _ = log.flush();
+        if let Some(log) = &self.settings.log
+            && !log.line(&line)
+        {
+            return false;
         }
         let mut recent = lock(&self.recent);
         if recent.len() >= RECENT {
             recent.pop_front();
         }
         recent.push_back(line);
+        true
     }
 
     /// Settles message `n` now, or queues it for [`Self::settle_due`].
