@@ -1255,6 +1255,34 @@ fn listen_with_its_stdout_closed_refuses_the_message_and_exits() {
     assert_eq!(totals["received"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
 }
 
+#[test]
+fn send_and_bench_whose_report_cannot_be_written_fail() {
+    let sim = Sim::start(&[]);
+    let runs = [
+        Esme::new("send", &sim.addr, "acct", "pw").flags("--to 447700900001 --text hello"),
+        Esme::new("bench", &sim.addr, "acct", "pw").flags("--count 10 --json"),
+        Esme::new("bench", &sim.addr, "acct", "pw").flags("--count 10"),
+    ];
+    for esme in &runs {
+        let mut child = esme.spawn();
+        // Nobody reads the report.
+        drop(child.stdout.take());
+        let stderr = drain(child.stderr.take().unwrap());
+        let status = wait_for(&mut child, Duration::from_secs(30));
+        let stderr = stderr.join().unwrap();
+        // Not a success whose report went nowhere, and no panic.
+        assert_eq!(status.code(), Some(2), "{:?}: {stderr}", esme.0);
+        assert!(
+            stderr.starts_with("esme: stdout: "),
+            "{:?}: {stderr}",
+            esme.0
+        );
+    }
+    // The messages themselves went out.
+    let totals = sim.terminate();
+    assert_eq!(totals["messages"], 21, "{totals:#}");
+}
+
 /// Whether the peer of `stream` has closed it, waiting at most `wait`.
 fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
     stream.set_read_timeout(Some(wait)).unwrap();

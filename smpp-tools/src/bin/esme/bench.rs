@@ -3,6 +3,7 @@
 
 use core::time::Duration;
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -194,11 +195,14 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
         throttled_seen,
         run.elapsed,
     );
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{summary}");
+        writeln!(out, "{summary}")
     } else {
-        print_summary(&summary);
+        write_summary(&mut out, &summary)
     }
+    .and_then(|()| out.flush())
+    .map_err(|e| format!("stdout: {e}"))?;
     Ok(run.tally.acknowledged == run.submitted && receipts_ok)
 }
 
@@ -319,39 +323,42 @@ fn summary(
     })
 }
 
-/// The summary for people.
-fn print_summary(summary: &Value) {
+/// Writes the summary for people to `out`.
+fn write_summary(out: &mut impl Write, summary: &Value) -> std::io::Result<()> {
     let field = |key: &str| summary.get(key).cloned().unwrap_or(Value::Null);
     let number = |key: &str| summary.get(key).and_then(Value::as_f64).unwrap_or(0.0);
-    println!("messages      {}", field("messages"));
-    println!("submitted     {} submit_sm", field("submitted"));
-    println!("acknowledged  {}", field("acknowledged"));
+    writeln!(out, "messages      {}", field("messages"))?;
+    writeln!(out, "submitted     {} submit_sm", field("submitted"))?;
+    writeln!(out, "acknowledged  {}", field("acknowledged"))?;
     let errors: Vec<String> = summary
         .get("errors")
         .and_then(Value::as_object)
         .map(|e| e.iter().map(|(k, v)| format!("{k} {v}")).collect())
         .unwrap_or_default();
-    println!(
+    writeln!(
+        out,
         "errors        {}",
         if errors.is_empty() {
             "none".to_owned()
         } else {
             errors.join(", ")
         }
-    );
-    println!("throttled     {}", field("throttled"));
+    )?;
+    writeln!(out, "throttled     {}", field("throttled"))?;
     if number("receipts_expected") > 0.0 {
-        println!(
+        writeln!(
+            out,
             "receipts      {} of {}",
             field("receipts"),
             field("receipts_expected")
-        );
+        )?;
     }
-    println!("elapsed       {:.3} s", number("elapsed_s"));
-    println!(
+    writeln!(out, "elapsed       {:.3} s", number("elapsed_s"))?;
+    writeln!(
+        out,
         "throughput    {:.1} submit_sm/s acknowledged",
         number("throughput_per_s")
-    );
+    )?;
     let latency = |key: &str| {
         summary
             .get("latency_ms")
@@ -359,13 +366,15 @@ fn print_summary(summary: &Value) {
             .and_then(Value::as_f64)
             .unwrap_or(0.0)
     };
-    println!(
+    writeln!(
+        out,
         "latency       p50 {:.3} ms  p90 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
         latency("p50"),
         latency("p90"),
         latency("p99"),
         latency("max")
-    );
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -51,8 +51,8 @@ pub(crate) mod exit {
     /// A submit was not acknowledged, a receipt did not come in time, or
     /// `listen --count` saw fewer messages.
     pub(crate) const INCOMPLETE: u8 = 1;
-    /// The flags are wrong, no session could be bound, or `listen` could
-    /// not write to its stdout.
+    /// The flags are wrong, no session could be bound, or stdout could
+    /// not be written (`listen`'s lines, `send`'s, `bench`'s summary).
     pub(crate) const FAILED: u8 = 2;
 }
 

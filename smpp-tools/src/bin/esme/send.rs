@@ -160,7 +160,9 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
     let mut out = std::io::stdout().lock();
     for s in &sent {
         use std::io::Write as _;
-        let _ = writeln!(out, "{}", Value::Object(s.line.clone()));
+        writeln!(out, "{}", Value::Object(s.line.clone()))
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("stdout: {e}"))?;
     }
     Ok(receipts_ok && sent.iter().all(|s| s.acknowledged))
 }
