@@ -151,7 +151,9 @@
 //!
 //! Exit code: 0 if every line or captured PDU succeeded, 1 if any failed (a
 //! gap counts), 2 for usage or I/O errors (a file that cannot be opened or
-//! read, a capture given to `--encode`).
+//! read, a capture given to `--encode`, a failed write). Standard output
+//! whose reader went away (`smppdump ... | head`: a write fails with
+//! `EPIPE`) ends the run quietly with 0, as for any filter.
 //!
 //! The JSON shape is documented in the `json` module of the `smpp-tools`
 //! library (`smpp_tools::json`).
@@ -735,9 +737,38 @@ fn run_capture(
     Ok(all_ok)
 }
 
-fn run(opts: &Options) -> io::Result<bool> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+/// Standard output, which notes when its reader went away (a write failed
+/// with `BrokenPipe`, as when `head` has read what it wanted).
+struct Stdout<W> {
+    inner: W,
+    reader_gone: bool,
+}
+
+impl<W: Write> Stdout<W> {
+    fn note<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if result
+            .as_ref()
+            .is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        {
+            self.reader_gone = true;
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.note(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.note(result)
+    }
+}
+
+fn run(opts: &Options, out: &mut impl Write) -> io::Result<bool> {
     let mut all_ok = true;
     let inputs: Vec<String> = if opts.files.is_empty() {
         vec!["-".into()]
@@ -764,9 +795,9 @@ fn run(opts: &Options) -> io::Result<bool> {
                     format!("{name}: a capture file, but --encode reads JSON lines"),
                 ));
             }
-            run_capture(&mut out, opts, file, input, name == "-")?
+            run_capture(out, opts, file, input, name == "-")?
         } else {
-            run_lines(&mut out, opts, file, input)?
+            run_lines(out, opts, file, input)?
         };
     }
     out.flush()?;
@@ -778,16 +809,31 @@ fn main() -> ExitCode {
         Ok(o) => o,
         Err(msg) => {
             if msg.is_empty() {
-                print!("{USAGE}");
-                return ExitCode::SUCCESS;
+                // A reader that went away (`smppdump --help | head -1`) is
+                // no failure; another write error is.
+                return match io::stdout().write_all(USAGE.as_bytes()) {
+                    Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                        eprintln!("smppdump: {e}");
+                        ExitCode::from(2)
+                    }
+                    _ => ExitCode::SUCCESS,
+                };
             }
             eprint!("smppdump: {msg}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match run(&opts) {
+    let mut out = BufWriter::new(Stdout {
+        inner: io::stdout().lock(),
+        reader_gone: false,
+    });
+    let result = run(&opts, &mut out);
+    match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
+        // Whoever reads the output has stopped (`smppdump ... | head`):
+        // the end, as for any filter.
+        Err(_) if out.get_ref().reader_gone => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("smppdump: {e}");
             ExitCode::from(2)
