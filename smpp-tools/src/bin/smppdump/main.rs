@@ -61,7 +61,9 @@
 //! Each TCP connection is put back in order in both directions: segments out
 //! of order wait for the ones before them; retransmitted and overlapping
 //! octets are read once (the first copy counts); PDUs are cut on
-//! `command_length` whatever the segments. Each PDU prints as above with
+//! `command_length` whatever the segments. A reset (RST) ends the
+//! connection; octets it carries are a diagnostic, not part of the stream,
+//! and are not read. Each PDU prints as above with
 //! `"ts"`, `"src"` and `"dst"` first: the time of the packet that completed
 //! it (RFC 3339 UTC, with as many fraction digits as the capture's
 //! resolution: 6 or 9), and the sending and receiving `address:port`

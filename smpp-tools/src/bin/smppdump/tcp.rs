@@ -12,6 +12,8 @@
 //!   [`MAX_OUT_OF_ORDER`], when the connection is reset, and at the end of the
 //!   capture. The octets after a gap are searched for the next plausible
 //!   header, where framing starts again.
+//! - A reset (RST) ends the connection. Octets it carries are a diagnostic
+//!   for the peer (RFC 1122 4.2.2.12), not part of the stream: never read.
 //! - Which connections are SMPP: those with a port given by `--port`; without
 //!   `--port`, those with port 2775 and those whose first 16 octets (in either
 //!   direction, whichever sends first) are a plausible header. For a
@@ -497,13 +499,19 @@ impl Connection {
         if let Some(ack) = seg.ack {
             other.acked(ts, ack, &mut self.mode, out);
         }
+        if seg.rst {
+            // What a reset carries is a diagnostic for whoever reads it
+            // (RFC 1122 4.2.2.12, RFC 9293), never octets of the stream.
+            self.finish(out);
+            return;
+        }
         this.accept(ts, seg, &mut self.mode, out);
         let undecided = |mode| matches!(mode, Mode::Undecided | Mode::Doubtful);
         if undecided(before) && !undecided(self.mode) {
             // Decided on this stream's first octets: the other's follow.
             other.frame(ts, &mut self.mode, out);
         }
-        if seg.rst || self.streams.iter().all(Stream::done) {
+        if self.streams.iter().all(Stream::done) {
             self.finish(out);
         }
     }
@@ -555,7 +563,9 @@ impl Tracker {
         }
         if !self.conns.contains_key(&key) {
             let mode = self.ports.mode_for(key.0.port(), key.1.port());
-            if (seg.payload.is_empty() && !seg.syn) || mode == Mode::Ignored {
+            // A reset of a connection not followed has nothing to tell,
+            // whatever it carries.
+            if (seg.payload.is_empty() && !seg.syn) || seg.rst || mode == Mode::Ignored {
                 return;
             }
             while self.conns.len() >= MAX_CONNECTIONS && self.evict_oldest(out, "connections") {}
@@ -1034,6 +1044,32 @@ mod tests {
         f.send(4, true, 9000, None, "S", &[]);
         f.send(5, true, 9001, None, "", &stream[..16]);
         assert_eq!(f.take(), ["pdu t5 40000>2775 @0 seq1 len16"]);
+    }
+
+    #[test]
+    fn what_a_reset_carries_is_not_read_as_the_stream() {
+        let mut f = Feed::connected();
+        let (a, b) = (pdu(16, 1, 0), pdu(16, 2, 0));
+        f.send(1, true, 1001, None, "", &a[..8]);
+        // A reset whose diagnostic text would complete the PDU begun, and
+        // one from the server holding whole PDUs: the connection ends as
+        // for a reset without octets.
+        f.send(2, true, 1009, None, "R", &[&a[8..], &b[..]].concat());
+        assert_eq!(f.take(), ["cut @0 have8 ofSome(16)"]);
+        f.send(3, false, 5001, Some(1009), "R", &b);
+        f.send(4, true, 1009, None, "", &a[8..]);
+        f.finish();
+        assert!(f.take().is_empty());
+        // The same from the server, after a PDU; and a reset opens no
+        // connection.
+        let mut f = Feed::connected();
+        f.send(1, false, 5001, None, "", &b);
+        f.send(2, false, 5017, Some(1001), "R", &a);
+        f.client = SocketAddr::new(f.client.ip(), 40_001);
+        f.send(3, false, 5017, None, "R", &a);
+        assert_eq!(f.tracker.conns.len(), 1);
+        f.finish();
+        assert_eq!(f.take(), ["pdu t1 2775>40000 @0 seq2 len16"]);
     }
 
     #[test]
