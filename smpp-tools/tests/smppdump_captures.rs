@@ -658,3 +658,67 @@ fn octets_a_reset_carries_are_not_read_as_the_stream() {
         ]
     );
 }
+
+#[test]
+fn an_acknowledgement_captured_before_the_octets_it_acknowledges_is_no_gap() {
+    let links: Vec<Vec<u8>> = (1..=3).map(|seq| enquire_link(false, seq)).collect();
+    let resps: Vec<u8> = (1..=2).flat_map(|seq| enquire_link(true, seq)).collect();
+    // enquire_link 1 was lost before the capture point and sent again;
+    // the server acknowledges it with enquire_link 2 once it has it. A
+    // tap with a port for each direction may show that acknowledgement
+    // before the retransmission, or after it.
+    for ack_first in [true, false] {
+        let (ack_at, again_at) = if ack_first { (200, 210) } else { (210, 200) };
+        let mut segments = handshake().to_vec();
+        segments.extend([
+            (100, true, 16, Some(0), PSH, &links[1][..]),
+            (150, false, 0, Some(0), 0, &[][..]),
+            (ack_at, false, 0, Some(32), 0, &[]),
+            (again_at, true, 0, Some(0), PSH, &links[0][..]),
+        ]);
+        segments.sort_by_key(|s| s.0);
+        segments.extend([
+            (300, false, 0, Some(32), PSH, &resps[..]),
+            (400, true, 32, Some(32), PSH, &links[2][..]),
+            (500, false, 32, Some(48), 0, &[]),
+        ]);
+        let name = format!("ack-first-{ack_first}.pcap");
+        let (code, got) = dump(&[&crafted_pcap(&name, &segments)]);
+        assert_eq!(code, Some(0), "{got:#?}");
+        let got: Vec<String> = got.iter().map(brief).collect();
+        assert_eq!(
+            got,
+            [
+                "> enquire_link 1",
+                "> enquire_link 2",
+                "< enquire_link_resp 1",
+                "< enquire_link_resp 2",
+                "> enquire_link 3",
+            ],
+            "ack first: {ack_first}"
+        );
+    }
+    // The retransmission never captured: once the client goes on past the
+    // acknowledgement, the octets are a gap.
+    let mut segments = handshake().to_vec();
+    segments.extend([
+        (100, true, 16, Some(0), PSH, &links[1][..]),
+        (200, false, 0, Some(32), 0, &[][..]),
+        (300, false, 0, Some(32), PSH, &resps[..]),
+        (400, true, 32, Some(32), PSH, &links[2][..]),
+        (500, false, 32, Some(48), 0, &[]),
+    ]);
+    let (code, got) = dump(&[&crafted_pcap("ack-no-data.pcap", &segments)]);
+    assert_eq!(code, Some(1), "{got:#?}");
+    assert_eq!(
+        got[2],
+        json!({"ts": "2026-12-06T23:33:20.000500Z", "src": CLIENT, "dst": "192.0.2.2:2775",
+               "gap": {"from": 0, "to": 16},
+               "error": "octets 0..16 of the stream are missing from the capture; \
+                         reading resumes at the next plausible header",
+               "command_status": null})
+    );
+    let got: Vec<String> = got.iter().map(brief).collect();
+    assert_eq!(got[..2], ["< enquire_link_resp 1", "< enquire_link_resp 2"]);
+    assert_eq!(got[3..], ["> enquire_link 2", "> enquire_link 3"]);
+}

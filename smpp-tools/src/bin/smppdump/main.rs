@@ -79,9 +79,11 @@
 //! searched for the first plausible header.
 //!
 //! A gap (octets the capture missed and will not show: the receiver
-//! acknowledged them, a snapshot length cut them off, or the capture or
-//! connection ends with later octets waiting) is reported once, where it is
-//! found:
+//! acknowledged them and the sender was then seen going on past them, a
+//! snapshot length cut them off, or the capture or connection ends with
+//! later octets waiting) is reported once, where it is found (an
+//! acknowledgement captured before the octets it acknowledges, as a tap
+//! with a port for each direction may show it, is no gap):
 //! `{"ts":...,"src":...,"dst":...,"gap":{"from":A,"to":B},"error":"...",
 //! "command_status":null}`, A and B the stream offsets of the missing range
 //! (octets after the SYN; after the first octet seen when the capture has
