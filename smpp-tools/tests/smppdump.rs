@@ -448,6 +448,82 @@ fn a_dash_among_files_reads_standard_input() {
     );
 }
 
+/// Runs `smppdump` with `args` and its standard output sent to `stdout`;
+/// gives the exit code and what it wrote on standard error.
+fn run_to(args: &[&str], stdout: impl Into<std::process::Stdio>) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smppdump"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::BufRead as _;
+    // Far more output than a pipe holds: 20,000 PDUs of about 110 octets
+    // of JSON each.
+    let line = vector_hex("enquire_link") + "\n";
+    let path = input_file("many.hex", &line.repeat(20_000));
+    let path = path.to_str().unwrap();
+
+    // The reader takes three lines and leaves, as `head -n 3` does.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_smppdump"))
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..3 {
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        assert!(first.contains("\"enquire_link\""), "{first}");
+    }
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stderr)),
+        (Some(0), "".into())
+    );
+
+    // A pipe closed before anything is written: the PDUs, a failed line,
+    // --pretty, --encode and --help all stop at their first write.
+    let failing = input_file("failing.hex", "zz\n");
+    let json = input_file("one.json", &format!("{}\n", decode(&vector_hex("unbind"))));
+    for args in [
+        &[path][..],
+        &[failing.to_str().unwrap()],
+        &["--pretty", path],
+        &["--encode", json.to_str().unwrap()],
+        &["--help"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        assert_eq!(run_to(args, writer), (Some(0), String::new()), "{args:?}");
+    }
+
+    // Any other write error is one: a full disk.
+    if std::path::Path::new("/dev/full").exists() {
+        for args in [&[path][..], &["--help"]] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let (code, stderr) = run_to(args, full);
+            assert_eq!(code, Some(2), "{args:?}");
+            assert!(stderr.starts_with("smppdump: "), "{stderr}");
+            assert!(stderr.contains("No space left on device"), "{stderr}");
+        }
+    }
+}
+
 /// Every golden vector's JSON with `edit` applied (given the vector's
 /// octets) encodes to the vector's octets.
 fn encode_edited(what: &str, edit: impl Fn(&mut Value, &[u8])) {

@@ -538,3 +538,187 @@ fn standard_input_is_read_as_it_comes() {
         assert_eq!(1 + rx.iter().count(), whole.len(), "{name}");
     }
 }
+
+/// The client of the crafted captures (the server is 192.0.2.2:2775).
+const CLIENT: &str = "192.0.2.1:40000";
+/// Their initial sequence numbers.
+const CLIENT_ISN: u32 = 1000;
+const SERVER_ISN: u32 = 5000;
+
+/// TCP flags.
+const SYN: u8 = 0x02;
+const RST: u8 = 0x04;
+const PSH: u8 = 0x08;
+
+/// One segment of a crafted capture: its time in microseconds, whether the
+/// client sent it, the stream offsets of its first octet and of the
+/// octet it acknowledges (in the other direction; `None`: no ACK flag),
+/// its other flags, and its payload.
+type Crafted<'a> = (u32, bool, u32, Option<u32>, u8, &'a [u8]);
+
+/// The three segments of the handshake (at time 0).
+fn handshake() -> [Crafted<'static>; 3] {
+    // The SYN takes the sequence number before offset 0.
+    [
+        (0, true, u32::MAX, None, SYN, &[]),
+        (0, false, u32::MAX, Some(0), SYN, &[]),
+        (0, true, 0, Some(0), 0, &[]),
+    ]
+}
+
+/// A raw-IP pcap (link type 101) of IPv4 segments between [`CLIENT`] and
+/// the server, written to the scratch file `name`; its path.
+fn crafted_pcap(name: &str, segments: &[Crafted<'_>]) -> String {
+    let records: Vec<([u8; 16], Vec<u8>)> = segments
+        .iter()
+        .map(|&(us, from_client, offset, ack, flags, payload)| {
+            let (src, dst, isn, peer_isn) = if from_client {
+                ([192, 0, 2, 1], [192, 0, 2, 2], CLIENT_ISN, SERVER_ISN)
+            } else {
+                ([192, 0, 2, 2], [192, 0, 2, 1], SERVER_ISN, CLIENT_ISN)
+            };
+            let (sport, dport): (u16, u16) = if from_client {
+                (40000, 2775)
+            } else {
+                (2775, 40000)
+            };
+            let total = u16::try_from(40 + payload.len()).unwrap();
+            let mut packet = vec![0x45, 0];
+            packet.extend(total.to_be_bytes());
+            packet.extend([0, 0, 0x40, 0, 64, 6, 0, 0]);
+            packet.extend(src);
+            packet.extend(dst);
+            packet.extend(sport.to_be_bytes());
+            packet.extend(dport.to_be_bytes());
+            packet.extend(isn.wrapping_add(1).wrapping_add(offset).to_be_bytes());
+            let ack_number = ack.map_or(0, |a| peer_isn.wrapping_add(1).wrapping_add(a));
+            packet.extend(ack_number.to_be_bytes());
+            let flags = flags | if ack.is_some() { 0x10 } else { 0 };
+            packet.extend([5 << 4, flags, 0xff, 0xff, 0, 0, 0, 0]);
+            packet.extend(payload);
+            let mut header = [0u8; 16];
+            header[..4].copy_from_slice(&1_796_600_000u32.to_le_bytes());
+            header[4..8].copy_from_slice(&us.to_le_bytes());
+            (header, packet)
+        })
+        .collect();
+    let path = scratch("smppdump-crafted").join(name);
+    std::fs::write(&path, write_pcap(&records, 101, false, <[u8]>::to_vec)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// An `enquire_link` (or its response) with `sequence_number` `seq`.
+fn enquire_link(resp: bool, seq: u32) -> Vec<u8> {
+    let id: u32 = if resp { 0x8000_0015 } else { 0x15 };
+    [16u32, id, 0, seq]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect()
+}
+
+/// The `command`, `sequence_number` and direction of a PDU line (`>` from
+/// the client, `<` from the server), or its error.
+fn brief(v: &Value) -> String {
+    let dir = if v["src"] == CLIENT { ">" } else { "<" };
+    match v.get("command") {
+        Some(command) => format!(
+            "{dir} {} {}",
+            command.as_str().unwrap(),
+            v["sequence_number"]
+        ),
+        None => format!("{dir} {}", v["error"].as_str().unwrap()),
+    }
+}
+
+#[test]
+fn octets_a_reset_carries_are_not_read_as_the_stream() {
+    let (link, resp) = (enquire_link(false, 1), enquire_link(true, 1));
+    // A reset may carry a diagnostic text (RFC 1122 4.2.2.12); here the
+    // octets of a whole PDU, and the rest of the PDU the client began.
+    let started = enquire_link(false, 2);
+    let first = [&link[..], &started[..8]].concat();
+    let whole = enquire_link(true, 9);
+    let mut segments = handshake().to_vec();
+    segments.extend([
+        (100, true, 0, Some(0), PSH, &first[..]),
+        (200, false, 0, Some(24), PSH, &resp[..]),
+        (300, false, 16, Some(24), RST, &whole[..]),
+        (400, true, 24, None, RST, &started[8..]),
+    ]);
+    let (code, got) = dump(&[&crafted_pcap("rst-with-data.pcap", &segments)]);
+    assert_eq!(code, Some(1), "{got:#?}");
+    let got: Vec<String> = got.iter().map(brief).collect();
+    assert_eq!(
+        got,
+        [
+            "> enquire_link 1",
+            "< enquire_link_resp 1",
+            // The reset ends the connection: the PDU begun is cut.
+            "> the stream ends 8 octets into a PDU of 16 octets",
+        ]
+    );
+}
+
+#[test]
+fn an_acknowledgement_captured_before_the_octets_it_acknowledges_is_no_gap() {
+    let links: Vec<Vec<u8>> = (1..=3).map(|seq| enquire_link(false, seq)).collect();
+    let resps: Vec<u8> = (1..=2).flat_map(|seq| enquire_link(true, seq)).collect();
+    // enquire_link 1 was lost before the capture point and sent again;
+    // the server acknowledges it with enquire_link 2 once it has it. A
+    // tap with a port for each direction may show that acknowledgement
+    // before the retransmission, or after it.
+    for ack_first in [true, false] {
+        let (ack_at, again_at) = if ack_first { (200, 210) } else { (210, 200) };
+        let mut segments = handshake().to_vec();
+        segments.extend([
+            (100, true, 16, Some(0), PSH, &links[1][..]),
+            (150, false, 0, Some(0), 0, &[][..]),
+            (ack_at, false, 0, Some(32), 0, &[]),
+            (again_at, true, 0, Some(0), PSH, &links[0][..]),
+        ]);
+        segments.sort_by_key(|s| s.0);
+        segments.extend([
+            (300, false, 0, Some(32), PSH, &resps[..]),
+            (400, true, 32, Some(32), PSH, &links[2][..]),
+            (500, false, 32, Some(48), 0, &[]),
+        ]);
+        let name = format!("ack-first-{ack_first}.pcap");
+        let (code, got) = dump(&[&crafted_pcap(&name, &segments)]);
+        assert_eq!(code, Some(0), "{got:#?}");
+        let got: Vec<String> = got.iter().map(brief).collect();
+        assert_eq!(
+            got,
+            [
+                "> enquire_link 1",
+                "> enquire_link 2",
+                "< enquire_link_resp 1",
+                "< enquire_link_resp 2",
+                "> enquire_link 3",
+            ],
+            "ack first: {ack_first}"
+        );
+    }
+    // The retransmission never captured: once the client goes on past the
+    // acknowledgement, the octets are a gap.
+    let mut segments = handshake().to_vec();
+    segments.extend([
+        (100, true, 16, Some(0), PSH, &links[1][..]),
+        (200, false, 0, Some(32), 0, &[][..]),
+        (300, false, 0, Some(32), PSH, &resps[..]),
+        (400, true, 32, Some(32), PSH, &links[2][..]),
+        (500, false, 32, Some(48), 0, &[]),
+    ]);
+    let (code, got) = dump(&[&crafted_pcap("ack-no-data.pcap", &segments)]);
+    assert_eq!(code, Some(1), "{got:#?}");
+    assert_eq!(
+        got[2],
+        json!({"ts": "2026-12-06T23:33:20.000500Z", "src": CLIENT, "dst": "192.0.2.2:2775",
+               "gap": {"from": 0, "to": 16},
+               "error": "octets 0..16 of the stream are missing from the capture; \
+                         reading resumes at the next plausible header",
+               "command_status": null})
+    );
+    let got: Vec<String> = got.iter().map(brief).collect();
+    assert_eq!(got[..2], ["< enquire_link_resp 1", "< enquire_link_resp 2"]);
+    assert_eq!(got[3..], ["> enquire_link 2", "> enquire_link 3"]);
+}

@@ -61,7 +61,9 @@
 //! Each TCP connection is put back in order in both directions: segments out
 //! of order wait for the ones before them; retransmitted and overlapping
 //! octets are read once (the first copy counts); PDUs are cut on
-//! `command_length` whatever the segments. Each PDU prints as above with
+//! `command_length` whatever the segments. A reset (RST) ends the
+//! connection; octets it carries are a diagnostic, not part of the stream,
+//! and are not read. Each PDU prints as above with
 //! `"ts"`, `"src"` and `"dst"` first: the time of the packet that completed
 //! it (RFC 3339 UTC, with as many fraction digits as the capture's
 //! resolution: 6 or 9), and the sending and receiving `address:port`
@@ -77,9 +79,11 @@
 //! searched for the first plausible header.
 //!
 //! A gap (octets the capture missed and will not show: the receiver
-//! acknowledged them, a snapshot length cut them off, or the capture or
-//! connection ends with later octets waiting) is reported once, where it is
-//! found:
+//! acknowledged them and the sender was then seen going on past them, a
+//! snapshot length cut them off, or the capture or connection ends with
+//! later octets waiting) is reported once, where it is found (an
+//! acknowledgement captured before the octets it acknowledges, as a tap
+//! with a port for each direction may show it, is no gap):
 //! `{"ts":...,"src":...,"dst":...,"gap":{"from":A,"to":B},"error":"...",
 //! "command_status":null}`, A and B the stream offsets of the missing range
 //! (octets after the SYN; after the first octet seen when the capture has
@@ -151,7 +155,9 @@
 //!
 //! Exit code: 0 if every line or captured PDU succeeded, 1 if any failed (a
 //! gap counts), 2 for usage or I/O errors (a file that cannot be opened or
-//! read, a capture given to `--encode`).
+//! read, a capture given to `--encode`, a failed write). Standard output
+//! whose reader went away (`smppdump ... | head`: a write fails with
+//! `EPIPE`) ends the run quietly with 0, as for any filter.
 //!
 //! The JSON shape is documented in the `json` module of the `smpp-tools`
 //! library (`smpp_tools::json`).
@@ -735,9 +741,38 @@ fn run_capture(
     Ok(all_ok)
 }
 
-fn run(opts: &Options) -> io::Result<bool> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+/// Standard output, which notes when its reader went away (a write failed
+/// with `BrokenPipe`, as when `head` has read what it wanted).
+struct Stdout<W> {
+    inner: W,
+    reader_gone: bool,
+}
+
+impl<W: Write> Stdout<W> {
+    fn note<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if result
+            .as_ref()
+            .is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        {
+            self.reader_gone = true;
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.note(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.note(result)
+    }
+}
+
+fn run(opts: &Options, out: &mut impl Write) -> io::Result<bool> {
     let mut all_ok = true;
     let inputs: Vec<String> = if opts.files.is_empty() {
         vec!["-".into()]
@@ -764,9 +799,9 @@ fn run(opts: &Options) -> io::Result<bool> {
                     format!("{name}: a capture file, but --encode reads JSON lines"),
                 ));
             }
-            run_capture(&mut out, opts, file, input, name == "-")?
+            run_capture(out, opts, file, input, name == "-")?
         } else {
-            run_lines(&mut out, opts, file, input)?
+            run_lines(out, opts, file, input)?
         };
     }
     out.flush()?;
@@ -778,16 +813,31 @@ fn main() -> ExitCode {
         Ok(o) => o,
         Err(msg) => {
             if msg.is_empty() {
-                print!("{USAGE}");
-                return ExitCode::SUCCESS;
+                // A reader that went away (`smppdump --help | head -1`) is
+                // no failure; another write error is.
+                return match io::stdout().write_all(USAGE.as_bytes()) {
+                    Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                        eprintln!("smppdump: {e}");
+                        ExitCode::from(2)
+                    }
+                    _ => ExitCode::SUCCESS,
+                };
             }
             eprint!("smppdump: {msg}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match run(&opts) {
+    let mut out = BufWriter::new(Stdout {
+        inner: io::stdout().lock(),
+        reader_gone: false,
+    });
+    let result = run(&opts, &mut out);
+    match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
+        // Whoever reads the output has stopped (`smppdump ... | head`):
+        // the end, as for any filter.
+        Err(_) if out.get_ref().reader_gone => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("smppdump: {e}");
             ExitCode::from(2)

@@ -6,12 +6,17 @@
 //!   before are dropped (a retransmission or an overlap: the first copy
 //!   counts); octets ahead of the next expected one wait, up to
 //!   [`MAX_OUT_OF_ORDER`] per stream.
-//! - A hole is declared a gap, reported once as [`Event::Gap`], when the peer
-//!   acknowledges octets beyond it (so the sender will not send them again and
-//!   the capture missed them), when the waiting octets pass
-//!   [`MAX_OUT_OF_ORDER`], when the connection is reset, and at the end of the
+//! - A hole is declared a gap, reported once as [`Event::Gap`]: at an
+//!   acknowledgement from the peer, once the peer acknowledged the hole and
+//!   the capture then showed the sender going on past that acknowledgement
+//!   (so the capture missed the octets; an acknowledgement alone does not
+//!   tell, as a capture whose directions take different paths may show it
+//!   before the octets it acknowledges); when the waiting octets pass
+//!   [`MAX_OUT_OF_ORDER`]; when the connection is reset; and at the end of the
 //!   capture. The octets after a gap are searched for the next plausible
 //!   header, where framing starts again.
+//! - A reset (RST) ends the connection. Octets it carries are a diagnostic
+//!   for the peer (RFC 1122 4.2.2.12), not part of the stream: never read.
 //! - Which connections are SMPP: those with a port given by `--port`; without
 //!   `--port`, those with port 2775 and those whose first 16 octets (in either
 //!   direction, whichever sends first) are a plausible header. For a
@@ -184,6 +189,12 @@ struct Stream {
     next: u64,
     /// The end of the furthest octet seen.
     seen: u64,
+    /// The furthest offset the peer acknowledged.
+    acked: Option<u64>,
+    /// The octets before it are missing if not seen: the peer acknowledged
+    /// them, and then the capture showed the sender going on past that
+    /// acknowledgement.
+    proven: u64,
     fin: Option<u64>,
     /// Octets ahead of `next`, by offset.
     waiting: BTreeMap<u64, Vec<u8>>,
@@ -204,6 +215,8 @@ impl Stream {
             isn: None,
             next: 0,
             seen: 0,
+            acked: None,
+            proven: 0,
             fin: None,
             waiting: BTreeMap::new(),
             waiting_len: 0,
@@ -272,6 +285,16 @@ impl Stream {
             self.fin = Some(end);
         }
         self.seen = self.seen.max(end);
+        // Octets (or the FIN) at or after what the peer acknowledged, sent
+        // after the peer had every octet before it (it would have
+        // acknowledged them too otherwise), so after those octets: had they
+        // been captured they would have come first.
+        if (len > 0 || seg.fin)
+            && let Some(acked) = self.acked
+            && u64::try_from(start).is_ok_and(|start| start >= acked)
+        {
+            self.proven = self.proven.max(acked);
+        }
         if end <= self.next {
             return;
         }
@@ -442,14 +465,28 @@ impl Stream {
     }
 
     /// The peer acknowledged everything before sequence number `ack`: the
-    /// holes before it (within the octets seen) are gaps.
+    /// holes before it are gaps once the sender was seen going on past an
+    /// acknowledgement of them.
+    ///
+    /// The acknowledgement alone does not tell: when the two directions
+    /// reach the capture by different paths (a tap with a port for each,
+    /// a mirror port), it may show an acknowledgement before the octets it
+    /// acknowledges, and a retransmission that filled a hole for the peer
+    /// after it. The sender's octets after the acknowledged ones, captured
+    /// after the acknowledgement, were sent after them and so follow them
+    /// in the capture too: if the octets have not come by then, they will
+    /// not come.
     fn acked(&mut self, ts: Option<Ts>, ack: u32, mode: &mut Mode, out: &mut Vec<Event>) {
         let Some(ack) = self.offset_of(ack).and_then(|a| u64::try_from(a).ok()) else {
             return;
         };
+        self.acked = Some(self.acked.map_or(ack, |a| a.max(ack)));
         // The FIN takes a sequence number of its own; octets never seen
         // are not reported until something after them is.
-        let limit = ack.min(self.seen).min(self.fin.unwrap_or(u64::MAX));
+        let limit = ack
+            .min(self.proven)
+            .min(self.seen)
+            .min(self.fin.unwrap_or(u64::MAX));
         while self.next < limit {
             let upto = self
                 .waiting
@@ -497,13 +534,19 @@ impl Connection {
         if let Some(ack) = seg.ack {
             other.acked(ts, ack, &mut self.mode, out);
         }
+        if seg.rst {
+            // What a reset carries is a diagnostic for whoever reads it
+            // (RFC 1122 4.2.2.12, RFC 9293), never octets of the stream.
+            self.finish(out);
+            return;
+        }
         this.accept(ts, seg, &mut self.mode, out);
         let undecided = |mode| matches!(mode, Mode::Undecided | Mode::Doubtful);
         if undecided(before) && !undecided(self.mode) {
             // Decided on this stream's first octets: the other's follow.
             other.frame(ts, &mut self.mode, out);
         }
-        if seg.rst || self.streams.iter().all(Stream::done) {
+        if self.streams.iter().all(Stream::done) {
             self.finish(out);
         }
     }
@@ -555,7 +598,9 @@ impl Tracker {
         }
         if !self.conns.contains_key(&key) {
             let mode = self.ports.mode_for(key.0.port(), key.1.port());
-            if (seg.payload.is_empty() && !seg.syn) || mode == Mode::Ignored {
+            // A reset of a connection not followed has nothing to tell,
+            // whatever it carries.
+            if (seg.payload.is_empty() && !seg.syn) || seg.rst || mode == Mode::Ignored {
                 return;
             }
             while self.conns.len() >= MAX_CONNECTIONS && self.evict_oldest(out, "connections") {}
@@ -829,19 +874,98 @@ mod tests {
         // 30..60 never captured: the rest of PDU 2 and the start of PDU 3.
         f.send(2, true, 1061, None, "", &stream[60..112]);
         assert_eq!(f.take(), ["pdu t1 40000>2775 @0 seq1 len16"]);
-        // The server has it all.
+        // The server has it all; but 30..60 may yet follow its
+        // acknowledgement (see the test after this one).
         f.send(3, false, 5001, Some(1113), "", &[]);
+        assert!(f.take().is_empty());
+        // The client goes on past the acknowledgement: 30..60 did not
+        // come before, so it will not.
+        f.send(4, true, 1113, None, "", &pdu(16, 5, 0));
+        f.send(5, false, 5001, Some(1129), "", &[]);
         assert_eq!(
             f.take(),
             [
-                "gap t3 40000>2775 30..60",
-                "pdu t3 40000>2775 @96 seq4 len16"
+                "gap t5 40000>2775 30..60",
+                "pdu t5 40000>2775 @96 seq4 len16",
+                "pdu t5 40000>2775 @112 seq5 len16"
             ]
         );
         // Reported once.
-        f.send(4, false, 5001, Some(1113), "", &[]);
+        f.send(6, false, 5001, Some(1129), "", &[]);
         f.finish();
         assert!(f.take().is_empty());
+    }
+
+    #[test]
+    fn an_acknowledgement_captured_before_the_octets_it_acknowledges_is_no_gap() {
+        // 0..16 was lost before the capture point, and its retransmission
+        // reached the server after 16..32; the capture shows the server's
+        // acknowledgement of both before the retransmission (its two
+        // directions took different paths), or after it.
+        let stream = [pdu(16, 1, 0), pdu(16, 2, 0), pdu(16, 3, 0)].concat();
+        for ack_first in [true, false] {
+            let mut f = Feed::connected();
+            f.send(1, true, 1017, None, "", &stream[16..32]);
+            f.send(2, false, 5001, Some(1001), "", &[]);
+            if ack_first {
+                f.send(3, false, 5001, Some(1033), "", &[]);
+                f.send(4, true, 1001, None, "", &stream[..16]);
+            } else {
+                f.send(3, true, 1001, None, "", &stream[..16]);
+                f.send(4, false, 5001, Some(1033), "", &[]);
+            }
+            let t = if ack_first { 4 } else { 3 };
+            let first = [
+                format!("pdu t{t} 40000>2775 @0 seq1 len16"),
+                format!("pdu t{t} 40000>2775 @16 seq2 len16"),
+            ];
+            assert_eq!(f.take(), first, "ack first: {ack_first}");
+            // The client goes on; the server acknowledges; the end.
+            f.send(5, true, 1033, None, "F", &stream[32..]);
+            f.send(6, false, 5001, Some(1050), "F", &[]);
+            f.send(7, true, 1050, Some(5002), "", &[]);
+            f.finish();
+            assert_eq!(f.take(), ["pdu t5 40000>2775 @32 seq3 len16"]);
+        }
+        // Still missing when the client goes on past the acknowledgement:
+        // a gap, at the next acknowledgement.
+        let mut f = Feed::connected();
+        f.send(1, true, 1017, None, "", &stream[16..32]);
+        f.send(2, false, 5001, Some(1033), "", &[]);
+        f.send(3, true, 1033, None, "", &stream[32..]);
+        assert!(f.take().is_empty());
+        f.send(4, false, 5001, Some(1049), "", &[]);
+        f.send(5, true, 1001, None, "", &stream[..16]);
+        assert_eq!(
+            f.take(),
+            [
+                "gap t4 40000>2775 0..16",
+                "pdu t4 40000>2775 @16 seq2 len16",
+                "pdu t4 40000>2775 @32 seq3 len16"
+            ]
+        );
+        // Or when the client ends the connection past it (its FIN), or
+        // the capture ends.
+        for fin in [true, false] {
+            let mut f = Feed::connected();
+            f.send(1, true, 1017, None, "", &stream[16..32]);
+            f.send(2, false, 5001, Some(1033), "", &[]);
+            if fin {
+                f.send(3, true, 1033, None, "F", &[]);
+                f.send(4, false, 5001, Some(1034), "F", &[]);
+            } else {
+                f.finish();
+            }
+            let t = if fin { 4 } else { 2 };
+            assert_eq!(
+                f.take(),
+                [
+                    format!("gap t{t} 40000>2775 0..16"),
+                    format!("pdu t{t} 40000>2775 @16 seq2 len16"),
+                ],
+                "fin: {fin}"
+            );
+        }
     }
 
     #[test]
@@ -1034,6 +1158,32 @@ mod tests {
         f.send(4, true, 9000, None, "S", &[]);
         f.send(5, true, 9001, None, "", &stream[..16]);
         assert_eq!(f.take(), ["pdu t5 40000>2775 @0 seq1 len16"]);
+    }
+
+    #[test]
+    fn what_a_reset_carries_is_not_read_as_the_stream() {
+        let mut f = Feed::connected();
+        let (a, b) = (pdu(16, 1, 0), pdu(16, 2, 0));
+        f.send(1, true, 1001, None, "", &a[..8]);
+        // A reset whose diagnostic text would complete the PDU begun, and
+        // one from the server holding whole PDUs: the connection ends as
+        // for a reset without octets.
+        f.send(2, true, 1009, None, "R", &[&a[8..], &b[..]].concat());
+        assert_eq!(f.take(), ["cut @0 have8 ofSome(16)"]);
+        f.send(3, false, 5001, Some(1009), "R", &b);
+        f.send(4, true, 1009, None, "", &a[8..]);
+        f.finish();
+        assert!(f.take().is_empty());
+        // The same from the server, after a PDU; and a reset opens no
+        // connection.
+        let mut f = Feed::connected();
+        f.send(1, false, 5001, None, "", &b);
+        f.send(2, false, 5017, Some(1001), "R", &a);
+        f.client = SocketAddr::new(f.client.ip(), 40_001);
+        f.send(3, false, 5017, None, "R", &a);
+        assert_eq!(f.tracker.conns.len(), 1);
+        f.finish();
+        assert_eq!(f.take(), ["pdu t1 2775>40000 @0 seq2 len16"]);
     }
 
     #[test]
