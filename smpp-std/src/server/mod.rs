@@ -1089,7 +1089,7 @@ where
         },
         id,
         system_id: Bytes::new(),
-        quota: Vec::new(),
+        quota: Quota::default(),
         registered: true,
     };
     Driver::new(io, config, hooks, shared, received).run().await
@@ -1104,8 +1104,8 @@ struct McHooks<H> {
     id: u64,
     /// The `system_id` of the bind being decided.
     system_id: Bytes,
-    /// The session's message quotas: its share of its account's, its own.
-    quota: Vec<Quota>,
+    /// The session's message quotas: its account's, its own.
+    quota: Quota,
     registered: bool,
 }
 
@@ -1145,7 +1145,7 @@ impl<H: Handler> Hooks for McHooks<H> {
                 | CommandId::DATA_SM
                 | CommandId::BROADCAST_SM
         );
-        if message && !self.quota.iter_mut().all(Quota::take) {
+        if message && !self.quota.take() {
             self.cx.server.inner.registry.count_throttled();
             return Some(Answer::Status(CommandStatus::ESME_RTHROTTLED));
         }

@@ -117,9 +117,11 @@ pub struct AccountLimits {
     pub max_binds: Option<usize>,
     /// The messages (`submit_sm`, `submit_multi`, `data_sm`,
     /// `broadcast_sm`) the account may send per second, over all its
-    /// sessions, each bound session getting an equal share; one beyond
-    /// its session's share is answered `ESME_RTHROTTLED` without reaching
-    /// the handler. `None`: no limit.
+    /// sessions together: they draw on one allowance of a second's worth
+    /// (a burst of up to `per_second` at once, then `per_second` a
+    /// second), whichever sends them, so receivers and idle sessions of
+    /// the account take none of it. One beyond is answered
+    /// `ESME_RTHROTTLED` without reaching the handler. `None`: no limit.
     pub max_messages_per_second: Option<u32>,
     /// The messages each session of the account may send per second, on
     /// top of the account's quota; one beyond is answered
@@ -205,41 +207,59 @@ pub struct ServerStats {
     pub closed: u64,
 }
 
-/// An account's bound sessions, shared with each of them for its quota.
+/// An account's bound sessions, and its message quota, which they share.
 #[derive(Debug, Default)]
 pub(crate) struct Account {
     bound: AtomicUsize,
+    /// When the account's one-second allowance is used up (`None`: never
+    /// used).
+    full_at: Mutex<Option<Instant>>,
 }
 
-/// One session's message quota: its share of its account's, or its own.
-/// A generic cell rate algorithm: each message takes `sessions / rate`
-/// seconds (one session when the quota is its own) of a one-second
-/// allowance.
-#[derive(Debug)]
+/// A session's message quotas: its account's, which all the account's
+/// sessions draw on, and its own. Each is a generic cell rate algorithm:
+/// a message takes `1 / per_second` of a one-second allowance.
+#[derive(Debug, Default)]
 pub(crate) struct Quota {
-    /// The account whose quota is shared, or `None` for a session's own.
-    account: Option<Arc<Account>>,
-    per_second: u32,
-    /// When the allowance is used up.
-    full_at: Instant,
+    /// The account's quota: the account and its messages per second.
+    account: Option<(Arc<Account>, u32)>,
+    /// The session's own: its messages per second, and when its allowance
+    /// is used up.
+    own: Option<(u32, Instant)>,
+}
+
+/// When the allowance used up at `full_at` (or earlier) will be used up
+/// with one message more of `per_second`, if it has room for it at `now`.
+fn room(full_at: Instant, per_second: u32, now: Instant) -> Option<Instant> {
+    let after = full_at.max(now) + Duration::from_secs(1) / per_second.max(1);
+    (after <= now + Duration::from_secs(1)).then_some(after)
 }
 
 impl Quota {
-    /// Takes one message's room; false when the session's share is spent.
+    /// Takes one message's room from every quota; false, taking nothing,
+    /// when one of them is spent.
     pub(crate) fn take(&mut self) -> bool {
-        let sessions = self
-            .account
-            .as_ref()
-            .map_or(1, |a| a.bound.load(Ordering::Relaxed).max(1));
-        let interval = Duration::from_secs(1) * u32::try_from(sessions).unwrap_or(u32::MAX)
-            / self.per_second.max(1);
         let now = Instant::now();
-        let start = self.full_at.max(now);
-        let after = start + interval;
-        if after > now + Duration::from_secs(1) {
-            return false;
+        // The session's own is only looked at before the account's is
+        // taken: a message the session may not send takes no room of
+        // the account's.
+        let own = match self.own {
+            Some((per_second, full_at)) => match room(full_at, per_second, now) {
+                Some(after) => Some(after),
+                None => return false,
+            },
+            None => None,
+        };
+        if let Some((account, per_second)) = &self.account {
+            let mut full_at = lock(&account.full_at);
+            match room(full_at.unwrap_or(now), *per_second, now) {
+                Some(after) => *full_at = Some(after),
+                None => return false,
+            }
         }
-        self.full_at = after;
+        if let (Some(after), Some((_, full_at))) = (own, self.own.as_mut()) {
+            *full_at = after;
+        }
         true
     }
 }
@@ -384,7 +404,7 @@ impl Registry {
         id: u64,
         system_id: &[u8],
         limits: &Limits,
-    ) -> Result<Vec<Quota>, Refused> {
+    ) -> Result<Quota, Refused> {
         let account_limits = limits.account(system_id);
         let mut state = lock(&self.state);
         let account = Arc::clone(
@@ -393,18 +413,14 @@ impl Registry {
                 .entry(Bytes::copy_from_slice(system_id))
                 .or_default(),
         );
-        let quota = |account, per_second| Quota {
-            account,
-            per_second,
-            full_at: Instant::now(),
+        let quota = Quota {
+            account: account_limits
+                .max_messages_per_second
+                .map(|per_second| (Arc::clone(&account), per_second)),
+            own: account_limits
+                .max_messages_per_session
+                .map(|per_second| (per_second, Instant::now())),
         };
-        let shared = account_limits
-            .max_messages_per_second
-            .map(|per_second| quota(Some(Arc::clone(&account)), per_second));
-        let own = account_limits
-            .max_messages_per_session
-            .map(|per_second| quota(None, per_second));
-        let quota: Vec<Quota> = shared.into_iter().chain(own).collect();
         if state.sessions.get(&id).is_some_and(|e| e.bound) {
             return Ok(quota);
         }
@@ -632,6 +648,28 @@ mod tests {
             &BindInfo::of_config(bind_type, system_id, version, &config),
         );
         (id, session)
+    }
+
+    #[test]
+    fn a_message_a_session_may_not_send_takes_no_room_of_its_accounts_quota() {
+        let account = Arc::new(Account::default());
+        let session = |own| Quota {
+            account: Some((Arc::clone(&account), 3)),
+            own: Some((own, Instant::now())),
+        };
+        let mut slow = session(1);
+        assert!(slow.take());
+        // Refused for the session's own quota: the account keeps its room.
+        for _ in 0..5 {
+            assert!(!slow.take());
+        }
+        let mut other = session(10);
+        assert!(other.take() && other.take());
+        // The account's three are spent: refused though the session has
+        // room of its own, which it keeps.
+        let before = other.own;
+        assert!(!other.take());
+        assert_eq!(other.own, before);
     }
 
     #[test]
