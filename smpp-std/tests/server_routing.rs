@@ -95,6 +95,11 @@ fn esme(system_id: &str, bind_type: BindType) -> Config {
         .with_timers(quiet())
 }
 
+/// `config` with a window of 64: room for a burst.
+fn wide(config: Config) -> Config {
+    config.with_window(64)
+}
+
 fn submit(text: &str) -> Pdu {
     SubmitSmBuilder::new(0)
         .source_addr("447700900001")
@@ -272,11 +277,9 @@ fn an_accounts_quota_is_shared_by_its_sessions_and_spares_the_others() {
             )
         })
         .await;
-        let window = |c: Config| c.with_window(64);
-        let (g1, _i1) = connect(server.addr, window(esme("greedy", BindType::Transmitter))).await;
-        let (g2, _i2) = connect(server.addr, window(esme("greedy", BindType::Transmitter))).await;
-        let (polite, _i3) =
-            connect(server.addr, window(esme("polite", BindType::Transmitter))).await;
+        let (g1, _i1) = connect(server.addr, wide(esme("greedy", BindType::Transmitter))).await;
+        let (g2, _i2) = connect(server.addr, wide(esme("greedy", BindType::Transmitter))).await;
+        let (polite, _i3) = connect(server.addr, wide(esme("polite", BindType::Transmitter))).await;
         let burst = |esme: Handle| async move {
             let pending: Vec<_> = futures_burst(&esme, 60).await;
             let mut ok = 0;
@@ -323,10 +326,9 @@ fn an_accounts_receiver_takes_none_of_its_quota() {
             s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_second(10))
         })
         .await;
-        let window = |c: Config| c.with_window(64);
-        let (tx, _i1) = connect(server.addr, window(esme("shop", BindType::Transmitter))).await;
+        let (tx, _i1) = connect(server.addr, wide(esme("shop", BindType::Transmitter))).await;
         let (_rx, mut receipts) =
-            connect(server.addr, window(esme("shop", BindType::Receiver))).await;
+            connect(server.addr, wide(esme("shop", BindType::Receiver))).await;
         // Takes the receipts of what is accepted.
         tokio::spawn(async move { while receipts.recv().await.is_some() {} });
         // The receiver sends nothing: the transmitter has the whole
@@ -400,9 +402,8 @@ fn a_session_quota_holds_each_session_to_its_own_rate() {
             s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_session(10))
         })
         .await;
-        let window = |c: Config| c.with_window(64);
-        let (a, _ia) = connect(server.addr, window(esme("shop", BindType::Transmitter))).await;
-        let (b, _ib) = connect(server.addr, window(esme("shop", BindType::Transmitter))).await;
+        let (a, _ia) = connect(server.addr, wide(esme("shop", BindType::Transmitter))).await;
+        let (b, _ib) = connect(server.addr, wide(esme("shop", BindType::Transmitter))).await;
         assert_ne!(a.id(), b.id());
         assert!(a.same_session(&a.clone()) && !a.same_session(&b));
         let count = |esme: Handle| async move {
