@@ -88,6 +88,11 @@ async fn start(configure: impl FnOnce(Server<Smsc>) -> Server<Smsc>) -> Running<
     .await
 }
 
+/// The SMSC of these tests, every account held to `limits`.
+async fn limited(limits: AccountLimits) -> Running<Smsc> {
+    start(|s| s.with_account_limits(limits)).await
+}
+
 fn esme(system_id: &str, bind_type: BindType) -> Config {
     Config::esme(bind_type)
         .with_system_id(system_id)
@@ -322,10 +327,7 @@ async fn accepted_of_burst(esme: &Handle, n: usize) -> usize {
 #[test]
 fn an_accounts_receiver_takes_none_of_its_quota() {
     bounded(async {
-        let server = start(|s| {
-            s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_second(10))
-        })
-        .await;
+        let server = limited(AccountLimits::UNLIMITED.with_max_messages_per_second(10)).await;
         let (tx, _i1) = connect(server.addr, wide(esme("shop", BindType::Transmitter))).await;
         let (_rx, mut receipts) =
             connect(server.addr, wide(esme("shop", BindType::Receiver))).await;
@@ -342,10 +344,7 @@ fn an_accounts_receiver_takes_none_of_its_quota() {
 #[test]
 fn an_account_with_more_sessions_than_messages_a_second_still_sends() {
     bounded(async {
-        let server = start(|s| {
-            s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_second(2))
-        })
-        .await;
+        let server = limited(AccountLimits::UNLIMITED.with_max_messages_per_second(2)).await;
         let mut sessions = Vec::new();
         for _ in 0..3 {
             sessions.push(connect(server.addr, esme("shop", BindType::Transmitter)).await);
@@ -398,10 +397,7 @@ fn connections_accepted_elsewhere_join_the_server() {
 #[test]
 fn a_session_quota_holds_each_session_to_its_own_rate() {
     bounded(async {
-        let server = start(|s| {
-            s.with_account_limits(AccountLimits::UNLIMITED.with_max_messages_per_session(10))
-        })
-        .await;
+        let server = limited(AccountLimits::UNLIMITED.with_max_messages_per_session(10)).await;
         let (a, _ia) = connect(server.addr, wide(esme("shop", BindType::Transmitter))).await;
         let (b, _ib) = connect(server.addr, wide(esme("shop", BindType::Transmitter))).await;
         assert_ne!(a.id(), b.id());
