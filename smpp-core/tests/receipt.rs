@@ -722,3 +722,36 @@ fn receipt_dates_from_timestamps() {
     let d = ReceiptDate::from_unix_seconds(0x7000_0000, true).unwrap();
     assert_eq!(d.format(&mut [0u8; 11]), Err(ReceiptError::BufferTooSmall));
 }
+
+/// Some MCs leave `stat:` out of the receipt text and send the state in the
+/// `message_state` TLV only: the receipt's state is the TLV's. A text with
+/// only `err:` and no TLV has no state: an error code names none.
+#[test]
+fn a_text_without_stat_takes_its_state_from_message_state() {
+    let text = b"id:0059113978 sub:001 dlvrd:000 submit date:1002101730 done date:1002101731 err:006 text:";
+    let mut tlvs = TlvBuf::<32>::new();
+    tlvs.push_u8(TlvTag::MESSAGE_STATE, 5).unwrap(); // UNDELIVERABLE
+    let sm = DeliverSm::<&[u8]> {
+        esm_class: EsmClass::DELIVERY_RECEIPT,
+        short_message: text,
+        tlvs: tlvs.tlvs(),
+        ..DeliverSm::default()
+    };
+    let r = Receipt::from_deliver_sm(&sm);
+    let parsed = r.text.expect("a receipt text");
+    assert_eq!((parsed.stat, parsed.state()), (None, None));
+    assert_eq!(r.state(), Some(MessageState::UNDELIVERABLE));
+    assert_eq!(r.message_id(), Some(&b"0059113978"[..]));
+    assert_eq!(r.network_error(), Some(NetworkError::Text(b"006")));
+
+    let without_tlv = DeliverSm {
+        tlvs: smpp_core::Tlvs::default(),
+        ..sm
+    };
+    let r = Receipt::from_deliver_sm(&without_tlv);
+    assert!(r.is_receipt());
+    assert_eq!(r.state(), None);
+    assert_eq!(r.network_error(), Some(NetworkError::Text(b"006")));
+    let r = Receipt::new(b"id:42 err:000", None, None, None);
+    assert_eq!((r.message_id(), r.state()), (Some(&b"42"[..]), None));
+}

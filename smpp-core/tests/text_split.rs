@@ -12,7 +12,7 @@ use smpp_core::text::choose::{
 };
 use smpp_core::text::gsm7::{self, Language, Tables};
 use smpp_core::text::reassembly::{
-    Handle, Part, Reassembler, ReassemblyError, ReferenceKind, Status,
+    Handle, Part, Pending, Reassembler, ReassemblyError, ReferenceKind, Status,
 };
 use smpp_core::text::split::{
     Content, MAX_MESSAGE_PAYLOAD, Method, Sar, SplitError, SplitOptions, Splitter,
@@ -467,12 +467,6 @@ fn core_reassembler_cases() {
     let steps = [
         (1, 10, p(3, b"c"), incomplete(1, 3)),
         (1, 11, p(3, b"c"), Ok(Status::Duplicate)),
-        (
-            1,
-            11,
-            Part::from_sar(1, 2, 1, b"x"),
-            Err(ReassemblyError::TotalMismatch),
-        ),
         (1, 11, p(4, b"x"), Err(ReassemblyError::InvalidPart)),
         (1, 11, p(0, b"x"), Err(ReassemblyError::InvalidPart)),
         (
@@ -503,6 +497,100 @@ fn core_reassembler_cases() {
         (expired[0].key, expired[0].received, expired[0].total),
         (2, 1, 3)
     );
+    assert_eq!(r.in_progress(), 0);
+}
+
+#[test]
+fn core_reassembler_a_reused_reference_ends_the_incomplete_message() {
+    let mut r: Reassembler<2, 4, 16> = Reassembler::new();
+    let incomplete = |received, total| Ok(Status::Incomplete { received, total });
+    let ended = |key, reference, received, total, stamp| {
+        Ok(Status::Restarted {
+            ended: Pending {
+                key,
+                kind: ReferenceKind::Sar,
+                reference,
+                received,
+                total,
+                stamp,
+            },
+        })
+    };
+    // Part 1 of 3 never followed by the others; the reference comes back with a total of 2.
+    assert_eq!(
+        r.insert(1, 10, Part::from_sar(1, 3, 1, b"a")),
+        incomplete(1, 3)
+    );
+    assert_eq!(
+        r.insert(1, 11, Part::from_sar(1, 3, 1, b"a")),
+        Ok(Status::Duplicate)
+    );
+    assert_eq!(
+        r.insert(1, 20, Part::from_sar(1, 2, 2, b"y")),
+        ended(1, 1, 1, 3, 10)
+    );
+    let pending: Vec<Pending> = r.pending().collect();
+    assert_eq!(
+        pending
+            .iter()
+            .map(|p| (p.received, p.total, p.stamp))
+            .collect::<Vec<_>>(),
+        [(1, 2, 20)]
+    );
+    let Ok(Status::Complete(xy)) = r.insert(1, 21, Part::from_sar(1, 2, 1, b"x")) else {
+        panic!("incomplete")
+    };
+    let mut out = [0u8; 16];
+    assert_eq!(r.copy_out(xy, &mut out), Some(2));
+    assert_eq!(&out[..2], b"xy");
+
+    // The same total, but part 1 again with another payload: a new message too, rather than
+    // a duplicate whose part 2 would complete the old message with the new one's text.
+    assert_eq!(
+        r.insert(2, 30, Part::from_sar(4, 2, 1, b"old")),
+        incomplete(1, 2)
+    );
+    assert_eq!(
+        r.insert(2, 40, Part::from_sar(4, 2, 1, b"new")),
+        ended(2, 4, 1, 2, 30)
+    );
+    let Ok(Status::Complete(new)) = r.insert(2, 41, Part::from_sar(4, 2, 2, b"!")) else {
+        panic!("incomplete")
+    };
+    assert_eq!(r.copy_out(new, &mut out), Some(4));
+    assert_eq!(&out[..4], b"new!");
+    assert!(r.remove(new));
+
+    // A first part too large for a message leaves the old message alone.
+    assert_eq!(
+        r.insert(2, 50, Part::from_sar(9, 2, 1, b"kept")),
+        incomplete(1, 2)
+    );
+    assert_eq!(
+        r.insert(2, 51, Part::from_sar(9, 3, 1, &[0; 17])),
+        Err(ReassemblyError::TooLarge)
+    );
+    assert_eq!(
+        r.pending().map(|p| (p.total, p.stamp)).collect::<Vec<_>>(),
+        [(2, 50)]
+    );
+
+    // A complete message not yet removed is the caller's: nothing ends it.
+    assert_eq!(
+        r.insert(1, 60, Part::from_sar(1, 3, 1, b"z")),
+        Err(ReassemblyError::TotalMismatch)
+    );
+    assert_eq!(
+        r.insert(1, 60, Part::from_sar(1, 2, 1, b"z")),
+        Ok(Status::Duplicate)
+    );
+    assert_eq!(r.copy_out(xy, &mut out), Some(2));
+    assert_eq!(&out[..2], b"xy");
+    // The ended messages were handed back once: expiry reports only the one still pending.
+    let mut expired = Vec::new();
+    assert_eq!(r.expire(u64::MAX, |p| expired.push(p)), 1);
+    assert_eq!((expired[0].key, expired[0].reference), (2, 9));
+    assert!(r.remove(xy));
     assert_eq!(r.in_progress(), 0);
 }
 

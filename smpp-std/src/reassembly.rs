@@ -3,13 +3,16 @@
 //! Parts are keyed by [`MessageKey`]: the peer (for example the bound session), the source and
 //! destination addresses, the kind of reference (8-bit or 16-bit concatenation element, or SAR)
 //! and the reference number, so equal references from different senders, or of different
-//! kinds from one sender, never mix. Incomplete messages expire after a time limit measured
-//! with the `now` instants the caller passes in, and each peer may hold at most a configured
-//! number of octets: the payloads it sent plus the bookkeeping of each incomplete message
-//! ([`message_overhead`]), so parts without payload still cost memory, plus the reports of its
-//! messages dropped for their age that wait for [`Reassembler::expire`] ([`report_overhead`]).
-//! Stored payloads are copied out of the received buffer, so a part never keeps a larger frame
-//! alive.
+//! kinds from one sender, never mix. A part that cannot belong to the incomplete message under
+//! its key (another total, or a part number received with another payload) means the sender
+//! reused the reference: that message ends, to be reported like an expired one, and the part
+//! begins a new one. Incomplete messages expire after a time limit measured with the `now`
+//! instants the caller passes in, and each peer may hold at most a configured number of octets:
+//! the payloads it sent plus the bookkeeping of each incomplete message ([`message_overhead`]),
+//! so parts without payload still cost memory, plus the reports of its messages dropped for
+//! their age or ended by a new message reusing their reference, that wait for
+//! [`Reassembler::expire`] ([`report_overhead`]). Stored payloads are copied out of the
+//! received buffer, so a part never keeps a larger frame alive.
 //!
 //! ```
 //! use std::time::Instant;
@@ -149,7 +152,8 @@ pub struct Config {
     pub timeout: Duration,
     /// Octets that one peer's incomplete messages may hold together: payloads plus the
     /// bookkeeping of each message ([`message_overhead`]), plus the reports of its messages
-    /// dropped for their age that wait for [`Reassembler::expire`] ([`report_overhead`]).
+    /// dropped for their age (or ended by a new message under their key) that wait for
+    /// [`Reassembler::expire`] ([`report_overhead`]).
     pub max_bytes_per_peer: usize,
 }
 
@@ -176,6 +180,10 @@ pub enum ReassemblyError {
     #[error("invalid part numbering")]
     InvalidPart,
     /// The part announces a different total than earlier parts of the message.
+    ///
+    /// [`Reassembler::insert`] no longer returns it: a part announcing another total than the
+    /// incomplete message under its key begins a new message, the reference having been
+    /// reused, and the old message is reported by the next [`Reassembler::expire`].
     #[error("part total differs from earlier parts")]
     TotalMismatch,
     /// Storing the part would take the peer above its memory cap, even after dropping the
@@ -245,14 +253,15 @@ pub enum Outcome {
         /// Parts expected.
         total: u8,
     },
-    /// The sequence number was already received; the part was ignored.
+    /// The sequence number was already received with the same payload; the part was ignored.
+    /// (With another payload, the part begins a new message: see [`Reassembler::insert`].)
     Duplicate,
     /// The message is complete and removed from the reassembler.
     Complete(Message),
 }
 
-/// A message dropped by [`Reassembler::expire`] (or by [`Reassembler::insert`] for its age), or
-/// still pending.
+/// A message dropped by [`Reassembler::expire`] (or by [`Reassembler::insert`], for its age or
+/// because a new message reused its key), or still pending.
 ///
 /// See the example on [`Reassembler`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,6 +288,23 @@ struct Entry {
     age: Age,
 }
 
+impl Entry {
+    /// Whether part `seq` is stored.
+    fn has(&self, seq: u8) -> bool {
+        self.part(seq).is_some()
+    }
+
+    fn part(&self, seq: u8) -> Option<&Bytes> {
+        self.parts.get(usize::from(seq).checked_sub(1)?)?.as_ref()
+    }
+
+    /// Whether part `seq` of `total` cannot belong to this message: it announces another
+    /// total, or the message holds part `seq` with another payload.
+    fn conflicts(&self, total: u8, seq: u8, payload: &[u8]) -> bool {
+        self.total != total || self.part(seq).is_some_and(|p| p != payload)
+    }
+}
+
 /// A message's place among its peer's by age: when its first part arrived, then the order in
 /// which the messages began (to tell apart those begun at the same instant).
 type Age = (Instant, u64);
@@ -302,8 +328,9 @@ pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
 }
 
 /// Octets charged to a peer for the report of one of its messages that [`Reassembler::insert`]
-/// dropped for its age, from then until [`Reassembler::expire`] hands it out: the report and
-/// the addresses of its key. Always less than the [`message_overhead`] the message was charged.
+/// dropped (for its age, or because a new message reused its key), from then until
+/// [`Reassembler::expire`] hands it out: the report and the addresses of its key. Always less
+/// than the [`message_overhead`] the message was charged.
 ///
 /// See the example on [`Config`].
 pub fn report_overhead<P>(key: &MessageKey<P>) -> usize {
@@ -355,8 +382,9 @@ pub struct Reassembler<P> {
     /// The next message's place in [`Age`].
     begun: u64,
     held: HashMap<P, usize>,
-    /// Messages dropped for their age by [`Reassembler::insert`], oldest first, reported by the
-    /// next [`Reassembler::expire`]; each charged to its peer ([`report_overhead`]).
+    /// Messages dropped by [`Reassembler::insert`] (for their age, or ended by a new message
+    /// under their key), oldest first, reported by the next [`Reassembler::expire`]; each
+    /// charged to its peer ([`report_overhead`]).
     dropped: Vec<Incomplete<P>>,
     /// How many of [`Self::dropped`] each peer has, so that making room for a part of a peer
     /// without any does not look through the others'.
@@ -383,15 +411,16 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// Octets charged to the peer: its incomplete messages' payloads and bookkeeping, and the
-    /// reports of its messages dropped for their age that wait for [`expire`](Self::expire).
+    /// reports of its messages dropped (for their age, or ended by a new message under their
+    /// key) that wait for [`expire`](Self::expire).
     ///
     /// See the example on [`Reassembler`].
     pub fn held_by(&self, peer: &P) -> usize {
         self.held.get(peer).copied().unwrap_or(0)
     }
 
-    /// Number of reports of messages [`insert`](Self::insert) dropped for their age, waiting
-    /// for the next [`expire`](Self::expire).
+    /// Number of reports of messages [`insert`](Self::insert) dropped (for their age, or ended
+    /// by a new message under their key), waiting for the next [`expire`](Self::expire).
     ///
     /// See the example on [`Config`].
     pub fn reports_waiting(&self) -> usize {
@@ -499,16 +528,45 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// Adds part `seq` (from 1) of `total`. An incomplete message older than the time limit with
-    /// the same key is dropped first, so a reused reference starts afresh. When the part would
-    /// take the peer above [`Config::max_bytes_per_peer`], the peer's messages older than the
-    /// time limit are dropped before the cap is checked again, and then, while it still does
-    /// not fit, the peer's oldest waiting reports are discarded
-    /// ([`reports_discarded`](Self::reports_discarded)). Messages dropped here are reported by
-    /// the next [`expire`](Self::expire); until then each report is charged to its peer
-    /// ([`report_overhead`]), so they cannot pile up without limit. Making room looks at the
-    /// peer's own messages, oldest first, whatever the number of other peers' messages held.
+    /// the same key is dropped first, so a reused reference starts afresh. So is one the part
+    /// cannot belong to: when the part announces another total, or repeats a part number
+    /// received with another payload, the sender has reused the reference for a new message
+    /// (an 8-bit reference wraps after 256 messages), and the part begins it. The same part
+    /// again, with the same payload, is an [`Outcome::Duplicate`].
     ///
-    /// See the example on [`Reassembler`].
+    /// When the part would take the peer above [`Config::max_bytes_per_peer`], the peer's
+    /// messages older than the time limit are dropped before the cap is checked again, and
+    /// then, while it still does not fit, the peer's oldest waiting reports are discarded
+    /// ([`reports_discarded`](Self::reports_discarded)). Messages dropped here, for their age
+    /// or for a reused reference, are reported by the next [`expire`](Self::expire); until
+    /// then each report is charged to its peer ([`report_overhead`]), so they cannot pile up
+    /// without limit. Making room looks at the peer's own messages, oldest first, whatever the
+    /// number of other peers' messages held.
+    ///
+    /// A reference reused before the old message's last part came:
+    ///
+    /// ```
+    /// use std::time::Instant;
+    ///
+    /// use bytes::Bytes;
+    /// use smpp_std::reassembly::{Config, MessageKey, Outcome, Reassembler, ReferenceKind};
+    ///
+    /// let mut r = Reassembler::new(Config::default());
+    /// let now = Instant::now();
+    /// let key = MessageKey::new("esme-1", "447700900001", "40404", ReferenceKind::Udh8, 7);
+    /// r.insert(now, key.clone(), 3, 1, Bytes::from_static(b"Hello "))?;
+    /// // Reference 7 again, in 2 parts: a new message.
+    /// let first = r.insert(now, key.clone(), 2, 1, Bytes::from_static(b"Hi "))?;
+    /// assert_eq!(first, Outcome::Incomplete { received: 1, total: 2 });
+    /// let Outcome::Complete(message) = r.insert(now, key, 2, 2, Bytes::from_static(b"Bob"))? else {
+    ///     panic!()
+    /// };
+    /// assert_eq!(message.concat(), "Hi Bob");
+    /// // The old message is reported as incomplete.
+    /// let lost = r.expire(now);
+    /// assert_eq!((lost[0].received, lost[0].total), (1, 3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert(
         &mut self,
         now: Instant,
@@ -528,20 +586,12 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         if self
             .pending
             .get(&key)
-            .is_some_and(|e| self.is_stale(e, now))
+            .is_some_and(|e| self.is_stale(e, now) || e.conflicts(total, seq, &payload))
         {
             self.drop_for_later(&key);
         }
-        if let Some(e) = self.pending.get(&key) {
-            if e.total != total {
-                return Err(ReassemblyError::TotalMismatch);
-            }
-            if e.parts
-                .get(usize::from(seq - 1))
-                .is_some_and(Option::is_some)
-            {
-                return Ok(Outcome::Duplicate);
-            }
+        if self.pending.get(&key).is_some_and(|e| e.has(seq)) {
+            return Ok(Outcome::Duplicate);
         }
         let overhead = if self.pending.contains_key(&key) {
             0
@@ -675,7 +725,8 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     }
 
     /// Drops and reports the messages whose first part is older than the time limit at `now`,
-    /// together with those [`insert`](Self::insert) dropped for their age since the last call
+    /// together with those [`insert`](Self::insert) dropped (for their age, or ended by a new
+    /// message under their key) since the last call
     /// (first, oldest first), whose charge the peers then get back. Each message is reported
     /// once, except the reports [`insert`](Self::insert) had to discard.
     ///
@@ -898,10 +949,6 @@ mod tests {
         ));
         assert_eq!(r.held_by(&1), 2 + message_overhead(&key(1, 7), 3));
         assert_eq!(
-            r.insert(t0, key(1, 7), 4, 2, part("B")),
-            Err(ReassemblyError::TotalMismatch)
-        );
-        assert_eq!(
             r.insert(t0, key(1, 7), 3, 0, part("B")),
             Err(ReassemblyError::InvalidPart)
         );
@@ -912,6 +959,109 @@ mod tests {
         assert_eq!(m.parts.len(), 3);
         assert_eq!(r.held_by(&1), 0);
         assert_eq!(r.len(), 1);
+    }
+
+    #[test]
+    fn a_reused_reference_ends_the_incomplete_message() {
+        let mut r = Reassembler::new(cfg(60, 4096));
+        let t0 = Instant::now();
+        let t1 = t0 + Duration::from_secs(5);
+        assert_eq!(
+            r.insert(t0, key(1, 7), 3, 1, octets(b"old")),
+            Ok(incomplete(1, 3))
+        );
+        // The reference again with a total of 2: a new message, whose first part arrived at
+        // t1; the old one waits for expire, charged as a report.
+        assert_eq!(
+            r.insert(t1, key(1, 7), 2, 2, octets(b"there")),
+            Ok(incomplete(1, 2))
+        );
+        assert_eq!((r.len(), r.reports_waiting()), (1, 1));
+        let report = report_overhead(&key(1, 7));
+        assert_eq!(r.held_by(&1), 5 + message_overhead(&key(1, 7), 2) + report);
+        let pending: Vec<_> = r.incomplete().collect();
+        assert_eq!(
+            (pending[0].received, pending[0].total, pending[0].first_seen),
+            (1, 2, t1)
+        );
+        let ages: Vec<Instant> = r.by_age[&1].keys().map(|age| age.0).collect();
+        assert_eq!(ages, [t1]);
+        let Ok(Outcome::Complete(m)) = r.insert(t1, key(1, 7), 2, 1, octets(b"hi ")) else {
+            panic!("not complete");
+        };
+        assert_eq!(m.concat(), octets(b"hi there"));
+        assert!(r.by_age.is_empty());
+        assert_eq!(r.held_by(&1), report);
+        let gone = r.expire(t1);
+        let old = Incomplete {
+            key: key(1, 7),
+            received: 1,
+            total: 3,
+            first_seen: t0,
+        };
+        assert_eq!(gone, [old]);
+        assert!(r.held.is_empty() && r.pending.is_empty() && r.dropped_of.is_empty());
+
+        // The same total, and part 1 again with another payload: a new message as well, not a
+        // duplicate whose part 2 would complete the old message with the new one's text.
+        r.insert(t0, key(2, 9), 2, 1, octets(b"old")).unwrap();
+        assert_eq!(
+            r.insert(t0, key(2, 9), 2, 1, octets(b"old")),
+            Ok(Outcome::Duplicate)
+        );
+        assert_eq!(r.reports_waiting(), 0);
+        assert_eq!(
+            r.insert(t1, key(2, 9), 2, 1, octets(b"new")),
+            Ok(incomplete(1, 2))
+        );
+        assert_eq!(r.reports_waiting(), 1);
+        let Ok(Outcome::Complete(m)) = r.insert(t1, key(2, 9), 2, 2, octets(b"!")) else {
+            panic!("not complete");
+        };
+        assert_eq!(m.concat(), octets(b"new!"));
+        let gone = r.expire(t1);
+        assert_eq!(
+            gone.iter()
+                .map(|g| (g.key.reference, g.received, g.total, g.first_seen))
+                .collect::<Vec<_>>(),
+            [(9, 1, 2, t0)]
+        );
+        assert_eq!(r.held_by(&2), 0);
+    }
+
+    #[test]
+    fn a_reused_reference_at_the_cap_keeps_within_it() {
+        // Room for one message of 9 octets, and nothing more.
+        let o = message_overhead(&key(1, 7), 3);
+        let cap = o + 9;
+        assert!(report_overhead(&key(1, 7)) > 6);
+        let mut r = Reassembler::new(cfg(60, cap));
+        let t0 = Instant::now();
+        r.insert(t0, key(1, 7), 3, 1, octets(b"abcdefghi")).unwrap();
+        assert_eq!(r.held_by(&1), cap);
+        // A new message under the reference: the old one ends, and its report, for which
+        // there is no room beside the new part, is discarded and counted.
+        assert_eq!(
+            r.insert(t0, key(1, 7), 3, 1, octets(b"xyz")),
+            Ok(incomplete(1, 3))
+        );
+        assert_eq!(r.held_by(&1), o + 3);
+        assert_eq!(
+            (r.len(), r.reports_waiting(), r.reports_discarded()),
+            (1, 0, 1)
+        );
+        assert_eq!(r.by_age[&1].len(), 1);
+        let Ok(Outcome::Complete(m)) = [(2, b"def"), (3, b"ghi")]
+            .into_iter()
+            .map(|(seq, p)| r.insert(t0, key(1, 7), 3, seq, octets(p)))
+            .last()
+            .unwrap()
+        else {
+            panic!("not complete");
+        };
+        assert_eq!(m.concat(), octets(b"xyzdefghi"));
+        assert_eq!(r.held_by(&1), 0);
+        assert!(r.by_age.is_empty() && r.dropped_of.is_empty());
     }
 
     #[test]

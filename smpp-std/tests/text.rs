@@ -481,3 +481,53 @@ fn a_builders_pdu_is_a_template_and_other_commands_are_not() {
         Err(SplitPduError::NotAMessage(CommandId::QUERY_SM))
     );
 }
+
+/// An 8-bit reference comes back after 256 messages. A message whose
+/// later parts were lost does not hold its reference against the next
+/// message numbered with it: that one is reassembled, and the lost one is
+/// reported by `expire`.
+#[test]
+fn an_8_bit_reference_reused_after_256_messages() {
+    let part = |reference: u8, total: u8, seq: u8, text: &[u8]| {
+        Bytes::from([&[5, 0x00, 3, reference, total, seq][..], text].concat())
+    };
+    let mut r = Reassembler::new(Config::default());
+    let now = Instant::now();
+    let mut insert =
+        |sm| r.insert_short_message(now, "esme-1", b"447700900001", b"40404", sm, true);
+    assert_eq!(
+        insert(part(0, 3, 1, b"lost ")),
+        Ok(Outcome::Incomplete {
+            received: 1,
+            total: 3
+        })
+    );
+    for reference in 1..=255 {
+        insert(part(reference, 2, 1, b"a")).unwrap();
+        let Ok(Outcome::Complete(m)) = insert(part(reference, 2, 2, b"b")) else {
+            panic!("message {reference} incomplete")
+        };
+        assert_eq!(m.concat(), "ab", "message {reference}");
+    }
+    // The 257th message: reference 0 again, in 2 parts where the lost one
+    // had 3, its last part first.
+    assert_eq!(
+        insert(part(0, 2, 2, b"round")),
+        Ok(Outcome::Incomplete {
+            received: 1,
+            total: 2
+        })
+    );
+    let Ok(Outcome::Complete(m)) = insert(part(0, 2, 1, b"wrapped ")) else {
+        panic!("incomplete")
+    };
+    assert_eq!(m.concat(), "wrapped round");
+    assert!(r.is_empty());
+    let lost = r.expire(now);
+    assert_eq!(lost.len(), 1);
+    assert_eq!(
+        (lost[0].key.reference, lost[0].received, lost[0].total),
+        (0, 1, 3)
+    );
+    assert_eq!(r.held_by(&"esme-1"), 0);
+}

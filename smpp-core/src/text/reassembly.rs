@@ -6,7 +6,10 @@
 //! The caller supplies a `key` separating senders (for example a hash of the source and destination
 //! addresses) and a monotonic `stamp` used by [`Reassembler::expire`]. Parts belong to the same
 //! message when key, [`ReferenceKind`] and reference agree: an 8-bit reference 5, a 16-bit
-//! reference 5 and a SAR reference 5 from one sender are three messages.
+//! reference 5 and a SAR reference 5 from one sender are three messages. Senders reuse
+//! references (an 8-bit one after 256 messages), so a part that cannot belong to the incomplete
+//! message held under its reference, announcing another total or repeating a part with another
+//! payload, ends that message and begins a new one ([`Status::Restarted`]).
 //!
 //! A [`Status::Complete`] hands out a [`Handle`] to the finished message, valid until
 //! [`Reassembler::remove`]; the slot is then reused, and a handle kept past that is refused
@@ -210,7 +213,9 @@ pub enum ReassemblyError {
     InvalidPart,
     /// More parts than the reassembler's `PARTS` capacity.
     TooManyParts,
-    /// The part announces a different total than earlier parts with the same reference.
+    /// The part announces a different total than the complete message, not yet
+    /// [removed](Reassembler::remove), held under the same reference. (Against an incomplete
+    /// message, a different total begins a new message instead: [`Status::Restarted`].)
     TotalMismatch,
     /// Every slot is in use.
     Full,
@@ -255,11 +260,21 @@ pub enum Status {
         /// Parts expected.
         total: u8,
     },
-    /// This sequence number was already received; the part was ignored.
+    /// This sequence number was already received with the same payload (a part sent again),
+    /// or belongs to a complete message not yet removed; the part was ignored.
     Duplicate,
     /// All parts are here; read them with [`Reassembler::parts`] or
     /// [`Reassembler::copy_out`], then free the slot with [`Reassembler::remove`].
     Complete(Handle),
+    /// The part reuses the reference of an incomplete message but cannot belong to it: it
+    /// announces another total, or its sequence number was received with another payload.
+    /// The 8-bit reference wraps after 256 messages, so this is a new message: the old one is
+    /// ended and reported here, as [`Reassembler::expire`] would report it, and the part is
+    /// stored as the first of the new message (1 of [`Part::total`] received).
+    Restarted {
+        /// The incomplete message that was ended.
+        ended: Pending,
+    },
 }
 
 #[derive(Debug)]
@@ -274,7 +289,8 @@ struct Slot<const PARTS: usize, const BYTES: usize> {
     data: heapless::Vec<u8, BYTES>,
 }
 
-/// An incomplete message reported by [`Reassembler::expire`] or [`Reassembler::pending`].
+/// An incomplete message reported by [`Reassembler::expire`], [`Reassembler::pending`] or, when
+/// a new message reuses its reference, [`Status::Restarted`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Pending {
     /// The caller's key.
@@ -291,9 +307,37 @@ pub struct Pending {
     pub stamp: u64,
 }
 
+/// How a part relates to the message held under its reference.
+enum Fit {
+    /// It is one of the message's missing parts.
+    Joins,
+    /// The message already has this part, with the same payload.
+    Duplicate,
+    /// It cannot be a part of this message: another total, or this sequence number with
+    /// another payload.
+    Conflicts,
+}
+
 impl<const PARTS: usize, const BYTES: usize> Slot<PARTS, BYTES> {
     const fn is_complete(&self) -> bool {
         self.received == self.total
+    }
+
+    /// How `part`, under this message's key and reference, relates to it.
+    fn accepts(&self, part: &Part<'_>) -> Fit {
+        if self.total != part.total {
+            return Fit::Conflicts;
+        }
+        match self.parts.get(usize::from(part.seq - 1)) {
+            Some(Some((start, len))) => {
+                if self.data.get(*start..start + len) == Some(part.payload) {
+                    Fit::Duplicate
+                } else {
+                    Fit::Conflicts
+                }
+            }
+            _ => Fit::Joins,
+        }
     }
 
     const fn pending(&self) -> Pending {
@@ -366,6 +410,32 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
     /// [`Status::Duplicate`] or a [`ReassemblyError::TotalMismatch`]); otherwise it starts a new
     /// message in a free slot. A message whose first part is refused as
     /// [`ReassemblyError::TooLarge`] is not kept.
+    ///
+    /// A part numbered as one already received is a [`Status::Duplicate`] when its payload is
+    /// the same. A part that cannot belong to the incomplete message held under its reference
+    /// (another total, or a sequence number already received with another payload) begins a
+    /// new message that reuses the reference: the old message is ended and handed back in
+    /// [`Status::Restarted`], and the part takes its slot, stamped `stamp`. A part too large
+    /// to be a message's first ([`ReassemblyError::TooLarge`]) leaves the old message as it is.
+    ///
+    /// ```
+    /// use smpp_core::text::reassembly::{Part, Reassembler, Status};
+    ///
+    /// let mut r: Reassembler<2, 4, 64> = Reassembler::new();
+    /// r.insert(1, 10, Part::from_sar(7, 3, 1, b"Hello "))?;
+    /// // Part 1 of a 2-part message with the same reference: the old message is ended.
+    /// let Status::Restarted { ended } = r.insert(1, 20, Part::from_sar(7, 2, 1, b"Hi "))? else {
+    ///     panic!()
+    /// };
+    /// assert_eq!((ended.reference, ended.received, ended.total, ended.stamp), (7, 1, 3, 10));
+    /// let Status::Complete(done) = r.insert(1, 21, Part::from_sar(7, 2, 2, b"Bob"))? else {
+    ///     panic!()
+    /// };
+    /// let mut out = [0u8; 8];
+    /// let n = r.copy_out(done, &mut out).unwrap();
+    /// assert_eq!(&out[..n], b"Hi Bob");
+    /// # Ok::<(), smpp_core::text::reassembly::ReassemblyError>(())
+    /// ```
     pub fn insert(
         &mut self,
         key: u64,
@@ -386,41 +456,49 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
                 s.key == key && s.kind == part.kind && s.reference == part.reference
             })
         });
+        let mut ended = None;
         let index = if let Some(i) = existing {
-            i
+            let Some(Some(slot)) = self.slots.get(i) else {
+                return Err(ReassemblyError::Full);
+            };
+            match slot.accepts(&part) {
+                Fit::Joins => i,
+                Fit::Duplicate => return Ok(Status::Duplicate),
+                Fit::Conflicts if slot.is_complete() => {
+                    return if slot.total == part.total {
+                        Ok(Status::Duplicate)
+                    } else {
+                        Err(ReassemblyError::TotalMismatch)
+                    };
+                }
+                Fit::Conflicts => {
+                    // A new message under a reused reference. Its first part must fit before
+                    // the old message is given up.
+                    if part.payload.len() > BYTES {
+                        return Err(ReassemblyError::TooLarge);
+                    }
+                    ended = Some(slot.pending());
+                    self.free(i);
+                    self.begin(i, key, stamp, &part);
+                    i
+                }
+            }
         } else {
             let i = self
                 .slots
                 .iter()
                 .position(Option::is_none)
                 .ok_or(ReassemblyError::Full)?;
-            if let Some(s) = self.slots.get_mut(i) {
-                *s = Some(Slot {
-                    key,
-                    kind: part.kind,
-                    reference: part.reference,
-                    total: part.total,
-                    received: 0,
-                    stamp,
-                    parts: [None; PARTS],
-                    data: heapless::Vec::new(),
-                });
-            }
+            self.begin(i, key, stamp, &part);
             i
         };
         let Some(Some(slot)) = self.slots.get_mut(index) else {
             return Err(ReassemblyError::Full);
         };
-        if slot.total != part.total {
-            return Err(ReassemblyError::TotalMismatch);
-        }
         let entry = slot
             .parts
             .get_mut(usize::from(part.seq - 1))
             .ok_or(ReassemblyError::InvalidPart)?;
-        if entry.is_some() {
-            return Ok(Status::Duplicate);
-        }
         let start = slot.data.len();
         if slot.data.extend_from_slice(part.payload).is_err() {
             if slot.received == 0 {
@@ -430,7 +508,9 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
         }
         *entry = Some((start, part.payload.len()));
         slot.received += 1;
-        if slot.is_complete() {
+        if let Some(ended) = ended {
+            Ok(Status::Restarted { ended })
+        } else if slot.is_complete() {
             Ok(Status::Complete(Handle {
                 slot: index,
                 generation: self.generations.get(index).copied().unwrap_or_default(),
@@ -440,6 +520,22 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
                 received: slot.received,
                 total: slot.total,
             })
+        }
+    }
+
+    /// Puts an empty message for `part` in the free slot `i`.
+    fn begin(&mut self, i: usize, key: u64, stamp: u64, part: &Part<'_>) {
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = Some(Slot {
+                key,
+                kind: part.kind,
+                reference: part.reference,
+                total: part.total,
+                received: 0,
+                stamp,
+                parts: [None; PARTS],
+                data: heapless::Vec::new(),
+            });
         }
     }
 

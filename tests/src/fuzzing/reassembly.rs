@@ -113,10 +113,13 @@ impl<'a> ReassemblyScript<'a> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReassemblySummary {
     /// The results of `insert` seen: `Single`, `Incomplete`, `Duplicate`,
-    /// `Complete`, and the `ReassemblyError` variants by name.
+    /// `Complete`, `Restarted`, and the `ReassemblyError` variants by name.
     pub outcomes: BTreeSet<&'static str>,
     /// Incomplete messages reported by `expire` before the final one.
     pub expired: usize,
+    /// Incomplete messages ended by a part of a new message reusing their
+    /// reference, reported by `insert` (`Restarted`).
+    pub ended: usize,
     /// Stale handles refused by `remove`, `parts` or `copy_out`.
     pub stale_refused: usize,
     /// Messages completed.
@@ -164,6 +167,7 @@ fn outcome_name(result: &Result<Status, ReassemblyError>) -> &'static str {
         Ok(Status::Incomplete { .. }) => "Incomplete",
         Ok(Status::Duplicate) => "Duplicate",
         Ok(Status::Complete(_)) => "Complete",
+        Ok(Status::Restarted { .. }) => "Restarted",
         Err(ReassemblyError::InvalidPart) => "InvalidPart",
         Err(ReassemblyError::TooManyParts) => "TooManyParts",
         Err(ReassemblyError::TotalMismatch) => "TotalMismatch",
@@ -228,15 +232,33 @@ impl Harness {
             .held
             .iter()
             .position(|m| m.key == key && m.kind == part.kind && m.reference == part.reference);
+        let mut ended = None;
         let index = if let Some(i) = existing {
             let m = &self.held[i];
-            if m.total != part.total {
+            let conflicts = m.total != part.total
+                || m.parts
+                    .get(&part.seq)
+                    .is_some_and(|p| p[..] != *part.payload);
+            if conflicts && m.handle.is_none() {
+                // A new message reusing the reference of an incomplete one, which ends.
+                if part.payload.len() > BYTES {
+                    return Err(ReassemblyError::TooLarge);
+                }
+                ended = Some(m.pending());
+                self.held[i] = Held {
+                    key,
+                    kind: part.kind,
+                    reference: part.reference,
+                    total: part.total,
+                    stamp: self.now,
+                    parts: BTreeMap::new(),
+                    handle: None,
+                };
+            } else if m.total != part.total {
                 return Err(ReassemblyError::TotalMismatch);
-            }
-            if m.parts.contains_key(&part.seq) {
+            } else if m.parts.contains_key(&part.seq) {
                 return Ok(Some(Status::Duplicate));
-            }
-            if m.octets() + part.payload.len() > BYTES {
+            } else if m.octets() + part.payload.len() > BYTES {
                 return Err(ReassemblyError::TooLarge);
             }
             i
@@ -260,7 +282,10 @@ impl Harness {
         };
         let m = &mut self.held[index];
         m.parts.insert(part.seq, part.payload.to_vec());
-        if m.received() == m.total {
+        if let Some(ended) = ended {
+            self.summary.ended += 1;
+            Ok(Some(Status::Restarted { ended }))
+        } else if m.received() == m.total {
             // The handle is the engine's to choose.
             Ok(None)
         } else {
@@ -522,8 +547,12 @@ pub fn reassembly_summary(data: &[u8]) -> ReassemblySummary {
 /// - `Part::from_short_message` reads the concatenation element `Udh`
 ///   finds (8-bit or 16-bit kind), and nothing without UDHI;
 /// - `insert` answers as the model: bad numbering, a single part, too many
-///   parts, a different total, a duplicate, no free slot, too many octets;
-///   parts join only a message of the same sender, kind and reference;
+///   parts, a duplicate (the same payload again, or any part of a complete
+///   message not yet removed), a different total than a complete message,
+///   no free slot, too many octets; parts join only a message of the same
+///   sender, kind and reference; a part with another total, or a part
+///   received before with another payload, ends the incomplete message
+///   under its reference (reported once, by `insert`) and begins a new one;
 /// - a completed message reads back as its parts in sequence order, and
 ///   `copy_out` gives their concatenation (and refuses a buffer one octet
 ///   short); every handle is new;
@@ -550,16 +579,11 @@ const UDH16: u8 = 0x04;
 /// `who` bit: remove the message once complete.
 const REMOVE: u8 = 0x80;
 
-/// Seed scripts: parts in and out of order with duplicates and a wrong
-/// total, the three kinds of reference meeting, a full reassembler,
-/// oversized parts, expiry, stale handles; then each `udh` message given
-/// (`short_message`s with a user data header) as a raw part.
-pub fn reassembly_seeds<'a>(
-    udh_messages: &[(String, &'a [u8])],
-) -> Vec<(String, ReassemblyScript<'a>)> {
-    use ReassemblyOp::{Expire, Raw, Read, Remove, Tick};
+/// The seed scripts made of parts, ticks, expiry and handle use, by name.
+fn part_seeds() -> Vec<(&'static str, Vec<ReassemblyOp<'static>>)> {
+    use ReassemblyOp::{Expire, Read, Remove, Tick};
     let part = ReassemblyOp::Part;
-    let mut out = vec![
+    vec![
         (
             "in_order",
             vec![part(0, 1, 2, 1, 5), part(0, 1, 2, 2, 3), Read(0), Remove(0)],
@@ -568,15 +592,31 @@ pub fn reassembly_seeds<'a>(
             "out_of_order_duplicate_mismatch",
             vec![
                 part(SAR, 2, 3, 3, 4),
-                part(SAR, 2, 3, 1, 4),
-                part(SAR, 2, 3, 1, 4),
-                part(SAR, 2, 4, 2, 1),
+                // Empty payloads: the same part twice.
+                part(SAR, 2, 3, 1, 0),
+                part(SAR, 2, 3, 1, 0),
                 part(SAR, 2, 3, 0, 1),
                 part(SAR, 2, 3, 2, 7),
+                // The complete message, not yet removed, keeps its reference.
+                part(SAR, 2, 4, 2, 1),
+                part(SAR, 2, 3, 2, 3),
                 Read(0),
                 Remove(0),
                 Read(0),
                 Remove(0),
+            ],
+        ),
+        (
+            "reference_reused",
+            vec![
+                part(0, 1, 3, 1, 2),
+                part(0, 1, 2, 2, 2),
+                part(0, 1, 2, 2, 3),
+                part(0, 1, 2, 1, 2),
+                part(1, 1, 2, 1, 2),
+                part(1, 1, 3, 1, 39),
+                Read(0),
+                Expire(0),
             ],
         ),
         (
@@ -636,14 +676,24 @@ pub fn reassembly_seeds<'a>(
             ],
         ),
     ]
-    .into_iter()
-    .map(|(name, ops)| (name.to_owned(), ReassemblyScript { ops }))
-    .collect::<Vec<_>>();
+}
+
+/// Seed scripts: parts in and out of order with duplicates and a wrong
+/// total, references reused by new messages, the three kinds of reference meeting, a full reassembler,
+/// oversized parts, expiry, stale handles; then each `udh` message given
+/// (`short_message`s with a user data header) as a raw part.
+pub fn reassembly_seeds<'a>(
+    udh_messages: &[(String, &'a [u8])],
+) -> Vec<(String, ReassemblyScript<'a>)> {
+    let mut out = part_seeds()
+        .into_iter()
+        .map(|(name, ops)| (name.to_owned(), ReassemblyScript { ops }))
+        .collect::<Vec<_>>();
     for (name, sm) in udh_messages {
         out.push((
             name.clone(),
             ReassemblyScript {
-                ops: vec![Raw(0, sm), Expire(0)],
+                ops: vec![ReassemblyOp::Raw(0, sm), ReassemblyOp::Expire(0)],
             },
         ));
     }
