@@ -179,13 +179,6 @@ pub enum ReassemblyError {
     /// Total is 0, or the sequence number is 0 or above the total.
     #[error("invalid part numbering")]
     InvalidPart,
-    /// The part announces a different total than earlier parts of the message.
-    ///
-    /// [`Reassembler::insert`] no longer returns it: a part announcing another total than the
-    /// incomplete message under its key begins a new message, the reference having been
-    /// reused, and the old message is reported by the next [`Reassembler::expire`].
-    #[error("part total differs from earlier parts")]
-    TotalMismatch,
     /// Storing the part would take the peer above its memory cap, even after dropping the
     /// peer's messages older than the time limit and discarding its waiting reports; the part
     /// was dropped.

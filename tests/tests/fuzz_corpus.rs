@@ -473,6 +473,7 @@ fn reassembly_scripts_encode_and_parse_back_and_seeds_reach_every_outcome() {
         "Incomplete",
         "Duplicate",
         "Complete",
+        "Restarted",
         "InvalidPart",
         "TooManyParts",
         "TotalMismatch",
