@@ -209,13 +209,20 @@ impl Message {
     }
 }
 
+/// When a message's first part came, and the message ids of its parts
+/// received, by part number.
+type PartIds = (Instant, Vec<(u8, String)>);
+
 /// Joins the parts of concatenated messages, from many peers (a
 /// `system_id`, a session), remembering each part's message id.
 #[derive(Debug)]
 pub struct Assembler<P> {
     parts: Reassembler<P>,
-    /// The message ids of the parts received of each incomplete message.
-    ids: HashMap<MessageKey<P>, Vec<(u8, String)>>,
+    /// The message ids of the parts received of each incomplete message,
+    /// with when its first part came: a reference used again begins a new
+    /// message under the same key, and the old one's report (stamped with
+    /// its own first part) must not take the new one's ids.
+    ids: HashMap<MessageKey<P>, PartIds>,
     expired_at: Instant,
     /// Incomplete messages dropped for their age.
     expired: u64,
@@ -260,7 +267,13 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
         if now.duration_since(self.expired_at) >= Duration::from_secs(1) {
             self.expired_at = now;
             for gone in self.parts.expire(now) {
-                self.ids.remove(&gone.key);
+                if self
+                    .ids
+                    .get(&gone.key)
+                    .is_some_and(|(first_seen, _)| *first_seen == gone.first_seen)
+                {
+                    self.ids.remove(&gone.key);
+                }
                 self.expired += 1;
             }
         }
@@ -288,15 +301,28 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
             .parts
             .insert(now, key.clone(), total, seq, payload.clone());
         match outcome {
-            Ok(Outcome::Incomplete { .. }) => {
-                if let Some(id) = message_id {
-                    self.ids.entry(key).or_default().push((seq, id));
+            Ok(Outcome::Incomplete { received, .. }) => {
+                // The first part of a message, maybe under a reference
+                // used again: the ids of before are another message's.
+                let entry = self.ids.entry(key).or_insert_with(|| (now, Vec::new()));
+                if received == 1 {
+                    *entry = (now, Vec::new());
                 }
+                entry.1.extend(message_id.map(|id| (seq, id)));
                 None
             }
             Ok(Outcome::Duplicate) => None,
             Ok(Outcome::Complete(message)) => {
-                let mut ids = self.ids.remove(&key).unwrap_or_default();
+                // A message of one part has no ids waiting (any under its
+                // key are an older message's, for its report).
+                let mut ids = if message.parts.len() > 1 {
+                    self.ids
+                        .remove(&key)
+                        .map(|(_, ids)| ids)
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
                 if let Some(id) = message_id {
                     ids.push((seq, id));
                 }
@@ -356,7 +382,47 @@ pub fn receipt_json(body: &Body<Bytes>) -> Option<Map<String, Value>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{hex, unhex};
+    use core::time::Duration;
+
+    use bytes::Bytes;
+    use smpp_core::{DataCoding, EsmClass, RegisteredDelivery};
+    use smpp_std::reassembly::ReferenceKind;
+
+    use super::{Assembler, Concat, UserData, hex, unhex};
+
+    /// Part `seq` of `total` of the message with reference 7.
+    fn part(total: u8, seq: u8, text: &str) -> UserData {
+        UserData {
+            source: Bytes::from_static(b"447700900001"),
+            destinations: vec![Bytes::from_static(b"447700900002")],
+            esm_class: EsmClass::default(),
+            data_coding: DataCoding::default(),
+            registered_delivery: RegisteredDelivery::default(),
+            content: Bytes::copy_from_slice(text.as_bytes()),
+            concat: Some(Concat {
+                kind: ReferenceKind::Udh8,
+                reference: 7,
+                total,
+                seq,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_reference_used_again_keeps_the_ids_of_its_own_message() {
+        let mut parts = Assembler::new(Duration::from_secs(300), 1 << 20);
+        let id = |id: &str| Some(id.to_owned());
+        assert!(parts.push((), &part(3, 1, "old "), id("a1")).is_none());
+        // Another total: a new message under the same reference.
+        assert!(parts.push((), &part(2, 1, "new "), id("b1")).is_none());
+        // The next part comes after the old message's report is due
+        // (reports are collected at most once a second).
+        std::thread::sleep(Duration::from_millis(1050));
+        let message = parts.push((), &part(2, 2, "text"), id("b2")).unwrap();
+        assert_eq!(message.content, "new text");
+        assert_eq!(message.message_ids, ["b1", "b2"]);
+        assert_eq!(parts.pending(), 0);
+    }
 
     #[test]
     fn hex_both_ways_with_whitespace_between_digits() {
