@@ -1,7 +1,7 @@
 //! The SMSC server beyond one session: handlers that reach the server,
 //! routing by account and by address range, admission per account
-//! (binds and message quota), and sessions over connections the
-//! application accepted itself.
+//! (binds and message quota), sessions over connections the application
+//! accepted itself, and sessions the MC opens with `outbind`.
 
 #![cfg(feature = "tokio")]
 
@@ -11,8 +11,8 @@ mod server;
 use std::sync::Mutex;
 
 use server::{Running, bounded, connect, quiet, unbind_and_stop, until};
-use smpp_core::session::{BindType, CloseReason, Config};
-use smpp_core::{Body, CommandStatus, EsmClass, Npi, TlvTag, Ton};
+use smpp_core::session::{BindType, CloseReason, Config, Timers};
+use smpp_core::{Body, CommandStatus, EsmClass, InterfaceVersion, Npi, TlvTag, Ton};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
@@ -147,7 +147,7 @@ fn the_bind_is_kept_for_routing() {
         assert_eq!(info.addr_ton, Ton::INTERNATIONAL);
         assert_eq!(info.addr_npi, Npi::ISDN);
         assert_eq!(info.address_range.as_bytes(), b"^4477");
-        assert_eq!(info.interface_version, smpp_core::InterfaceVersion::V34);
+        assert_eq!(info.interface_version, InterfaceVersion::V34);
         // The ESME sees the same of its own bind.
         let own = esme.bind_info().unwrap();
         assert_eq!(own.address_range.as_bytes(), b"^4477");
@@ -473,5 +473,98 @@ fn a_receipt_skips_a_session_that_is_unbinding_for_another_of_the_account() {
         drop(raw);
         let _ = unbinding.await.unwrap();
         unbind_and_stop(&other, server).await;
+    });
+}
+
+#[test]
+fn an_mc_outbinds_an_esme_that_waits_for_it_and_delivers_to_it() {
+    bounded(async {
+        for version in [InterfaceVersion::V34, InterfaceVersion::V50] {
+            let server = start(|s| s).await;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let smsc = server.handle.clone();
+            let outbinding = tokio::spawn(async move { smsc.outbind(addr, "pw").await });
+            let (stream, _) = listener.accept().await.unwrap();
+            let config = esme("shop", BindType::Receiver).with_interface_version(version);
+            let (receiver, mut incoming) = client::accept_outbind(stream, config, |outbind| {
+                outbind.password.as_bytes() == b"pw"
+            })
+            .await
+            .unwrap();
+            assert_eq!(
+                receiver.bind_info().unwrap().bind_type,
+                BindType::Receiver,
+                "{version}"
+            );
+            // A receiver of the account like any other.
+            let deliver = SubmitSmBuilder::deliver_sm(0)
+                .source_addr("447700900001")
+                .destination_addr("2948")
+                .short_message("outbound")
+                .build()
+                .unwrap();
+            let smsc = server.handle.clone();
+            let delivering =
+                tokio::spawn(async move { smsc.deliver_to_system_id("shop", deliver).await });
+            let request = incoming.recv().await.unwrap();
+            let Body::DeliverSm(sm) = &request.pdu().body else {
+                panic!("{:?}", request.pdu());
+            };
+            assert_eq!(&sm.short_message[..], b"outbound");
+            drop(request);
+            assert!(delivering.await.unwrap().unwrap().is_ok(), "{version}");
+            receiver.unbind().await.unwrap();
+            assert_eq!(outbinding.await.unwrap().unwrap(), CloseReason::Unbound);
+            server.stop().await;
+        }
+    });
+}
+
+#[test]
+fn outbind_is_timed_out_on_both_sides_and_a_refused_one_binds_nothing() {
+    bounded(async {
+        let init = |config: Config| {
+            config.with_timers(Timers {
+                session_init_timer: Some(core::time::Duration::from_millis(200)),
+                ..quiet()
+            })
+        };
+        let server = Running::start(Smsc::default(), init(Config::mc())).await;
+        // An ESME waiting for an outbind that never comes.
+        let (esme_side, _silent_mc) = tokio::io::duplex(1024);
+        let waited =
+            client::accept_outbind(esme_side, init(Config::esme(BindType::Receiver)), |_| true)
+                .await;
+        assert!(
+            matches!(waited, Err(Error::Closed(CloseReason::SessionInitTimeout))),
+            "{waited:?}"
+        );
+        // An MC whose outbind is never answered with a bind.
+        let (_silent_esme, mc_side) = tokio::io::duplex(1024);
+        let outbound = server.handle.serve_outbind(mc_side, None, "pw").await;
+        assert_eq!(outbound.unwrap(), CloseReason::SessionInitTimeout);
+        // A refused outbind: the connection closes, no bind reaches the MC.
+        let (esme_side, mc_side) = tokio::io::duplex(1024);
+        let smsc = server.handle.clone();
+        let serving = tokio::spawn(async move { smsc.serve_outbind(mc_side, None, "guess").await });
+        let refused = client::accept_outbind(esme_side, esme("shop", BindType::Receiver), |o| {
+            o.password.as_bytes() == b"pw"
+        })
+        .await;
+        assert!(
+            matches!(refused, Err(Error::Closed(CloseReason::Local))),
+            "{refused:?}"
+        );
+        assert_ne!(serving.await.unwrap().unwrap(), CloseReason::Unbound);
+        assert!(server.smsc.seen.lock().unwrap().is_empty());
+        // A password longer than SMPP allows is refused before connecting.
+        let (_esme_side, mc_side) = tokio::io::duplex(1024);
+        let too_long = server
+            .handle
+            .serve_outbind(mc_side, None, "123456789")
+            .await;
+        assert!(matches!(too_long, Err(Error::Encode(_))), "{too_long:?}");
+        server.stop().await;
     });
 }

@@ -95,9 +95,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpStream, ToSocketAddrs};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::owned::Pdu;
+use crate::owned::{Body, Outbind, Pdu};
 use crate::session::BindInfo;
-use crate::session::driver::{Driver, Hooks};
+use crate::session::driver::{Driver, Hooks, OutbindDecision};
 use crate::session::handle::{Command, Shared};
 use crate::session::inbound::WINDOW_CAPACITY;
 use crate::session::incoming::{Inbox, Responder};
@@ -288,6 +288,87 @@ where
     start(io, config, None, None).await
 }
 
+/// Waits on `io`, a connection an MC opened to this ESME, for the MC's
+/// `outbind` (SMPP's way for an MC to ask an ESME to bind, typically as a
+/// receiver, to deliver messages), then binds over the same connection.
+///
+/// `accept` sees the `outbind` (the MC's `system_id` and `password`) and
+/// decides. Accepted, the ESME sends the bind of `config` (SMPP v3.4 asks
+/// for a receiver: [`Config::esme`] with
+/// [`BindType::Receiver`](smpp_core::session::BindType::Receiver); v5.0 also
+/// allows a transceiver) and waits for its response, as [`bind`] does.
+/// Refused, the connection is closed and [`Error::Closed`] with
+/// [`CloseReason::Local`] returned. No `outbind` within the
+/// `session_init_timer`: [`Error::Closed`] with
+/// [`CloseReason::SessionInitTimeout`].
+///
+/// An MC ([`ServerHandle::serve_outbind`](crate::server::ServerHandle::serve_outbind))
+/// and an ESME that waits for its `outbind`, over an in-memory pipe:
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use smpp_core::session::{BindType, CloseReason, Config};
+/// use smpp_core::CommandStatus;
+/// use smpp_std::server::{BindRequest, Context, Handler, Server};
+/// use smpp_std::session::{Answer, Error};
+/// use smpp_std::{Pdu, client};
+///
+/// struct Smsc;
+///
+/// impl Handler for Smsc {
+///     async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
+///         CommandStatus::ESME_ROK
+///     }
+///
+///     async fn request(&self, _cx: &Context, _pdu: Pdu) -> Answer {
+///         Answer::Ok
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mc = Config::mc().with_system_id("SMSC")?;
+/// let server = Server::bind("127.0.0.1:0", mc, Arc::new(Smsc)).await?;
+/// let smsc = server.handle();
+/// let receiver = Config::esme(BindType::Receiver).with_system_id("shop")?;
+///
+/// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// let serving = tokio::spawn({
+///     let smsc = smsc.clone();
+///     async move { smsc.serve_outbind(mc_side, None, "s3cret").await }
+/// });
+/// let (esme, _incoming) = client::accept_outbind(esme_side, receiver.clone(), |outbind| {
+///     outbind.system_id.as_bytes() == b"SMSC" && outbind.password.as_bytes() == b"s3cret"
+/// })
+/// .await?;
+/// assert_eq!(esme.bind_info().unwrap().bind_type, BindType::Receiver);
+/// assert!(smsc.session("shop").is_some()); // bound like any session
+/// esme.unbind().await?;
+/// assert_eq!(serving.await??, CloseReason::Unbound);
+///
+/// // An outbind with the wrong password is refused: no bind is sent.
+/// let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+/// tokio::spawn(async move { smsc.serve_outbind(mc_side, None, "guess").await });
+/// let refused = client::accept_outbind(esme_side, receiver, |outbind| {
+///     outbind.password.as_bytes() == b"s3cret"
+/// })
+/// .await;
+/// assert!(matches!(refused, Err(Error::Closed(CloseReason::Local))));
+/// # Ok(())
+/// # }
+/// ```
+pub async fn accept_outbind<IO>(
+    io: IO,
+    config: Config,
+    accept: impl FnOnce(&Outbind) -> bool + Send + 'static,
+) -> Result<(Client, Incoming), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    start_with(io, config, None, None, Some(Box::new(accept))).await
+}
+
 /// Binds over `io`; `totals` also gets what the session counts (an
 /// [`Esme`]'s, over all its sessions).
 async fn start<IO>(
@@ -295,6 +376,23 @@ async fn start<IO>(
     config: Config,
     peer: Option<SocketAddr>,
     totals: Option<Arc<SharedMeter>>,
+) -> Result<(Client, Incoming), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    start_with(io, config, peer, totals, None).await
+}
+
+/// Decides an MC's `outbind`: true binds.
+type OutbindCheck = Box<dyn FnOnce(&Outbind) -> bool + Send>;
+
+/// Binds over `io` at once, or once `outbind` accepts the MC's `outbind`.
+async fn start_with<IO>(
+    io: IO,
+    config: Config,
+    peer: Option<SocketAddr>,
+    totals: Option<Arc<SharedMeter>>,
+    outbind: Option<OutbindCheck>,
 ) -> Result<(Client, Incoming), Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -308,16 +406,20 @@ where
     let handle = Handle::new(commands, Arc::clone(&shared));
     let inbox = Inbox::new(config.inbound_window().min(WINDOW_CAPACITY));
     let (bound, bind_result) = oneshot::channel();
+    let waits_for_outbind = outbind.is_some();
     let hooks = EsmeHooks {
         bound: Some(bound),
         inbox: Arc::clone(&inbox),
         commands: handle.downgrade(),
         totals,
+        outbind,
     };
     let mut driver = Driver::new(io, config, hooks, shared, received);
-    driver
-        .bind()
-        .map_err(|e| Error::refused(e, Some(CloseReason::Local)))?;
+    if !waits_for_outbind {
+        driver
+            .bind()
+            .map_err(|e| Error::refused(e, Some(CloseReason::Local)))?;
+    }
     tokio::spawn(driver.run());
     bind_result.await.unwrap_or_else(|_| {
         Err(Error::Closed(
@@ -339,6 +441,8 @@ struct EsmeHooks {
     commands: mpsc::WeakUnboundedSender<Command>,
     /// Totals over several sessions, if the session is one of them.
     totals: Option<Arc<SharedMeter>>,
+    /// Decides the MC's `outbind`, if the session waits for one.
+    outbind: Option<OutbindCheck>,
 }
 
 impl Hooks for EsmeHooks {
@@ -354,6 +458,17 @@ impl Hooks for EsmeHooks {
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         self.inbox.poll_room(cx)
+    }
+
+    fn outbind(&mut self, pdu: Pdu) -> OutbindDecision {
+        // Only the first, and only when waiting for one.
+        let Some(accept) = self.outbind.take() else {
+            return OutbindDecision::Ignore;
+        };
+        match &pdu.body {
+            Body::Outbind(outbind) if accept(outbind) => OutbindDecision::Bind,
+            _ => OutbindDecision::Refuse,
+        }
     }
 
     fn request(&mut self, pdu: Pdu, sequence_number: u32, command_id: CommandId) -> Option<Answer> {

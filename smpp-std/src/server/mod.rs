@@ -123,7 +123,7 @@ use registry::{Limits, Quota, Registry};
 use smpp_core::session::{CloseReason, Config, ProtocolError, Role, SessionError};
 use smpp_core::{CommandId, CommandStatus};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::{mpsc, watch};
 
 #[cfg(feature = "tls")]
@@ -289,9 +289,11 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection for T {}
 
 type SessionFuture = Pin<Box<dyn Future<Output = CloseReason> + Send>>;
 
-/// Starts a session of the server over a connection.
-type Starter =
-    dyn Fn(Box<dyn Connection>, Option<SocketAddr>, ServerHandle) -> SessionFuture + Send + Sync;
+/// Starts a session of the server over a connection; with a password,
+/// it begins with an `outbind` carrying it.
+type Starter = dyn Fn(Box<dyn Connection>, Option<SocketAddr>, ServerHandle, Option<String>) -> SessionFuture
+    + Send
+    + Sync;
 
 /// What every handle of a server shares.
 struct Inner {
@@ -384,13 +386,22 @@ pub struct ServerHandle {
 
 impl ServerHandle {
     fn new<H: Handler>(config: Config, handler: Arc<H>) -> Self {
-        let starter: Box<Starter> = Box::new(move |io, peer, server| {
+        let starter: Box<Starter> = Box::new(move |io, peer, server, outbind| {
+            let config = match &outbind {
+                // Checked by `serve_outbind`.
+                Some(password) => match config.clone().with_password(password) {
+                    Ok(config) => config,
+                    Err(_) => return Box::pin(async { CloseReason::Local }),
+                },
+                None => config.clone(),
+            };
             Box::pin(session(
                 io,
-                config.clone(),
+                config,
                 Arc::clone(&handler),
                 peer,
                 server,
+                outbind.is_some(),
             ))
         });
         Self {
@@ -457,7 +468,49 @@ impl ServerHandle {
         if self.is_shut_down() {
             return CloseReason::Local;
         }
-        (self.inner.starter)(Box::new(io), peer_addr, self.clone()).await
+        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), None).await
+    }
+
+    /// Serves `io`, a connection this MC opened to an ESME that waits for
+    /// `outbind` (SMPP's way for an MC to ask an ESME to bind, typically as
+    /// a receiver, to deliver messages to it): sends `outbind` with the
+    /// server's `system_id` and `password`, then serves the connection as
+    /// [`Self::serve`] does. The ESME's bind goes to the [`Handler`] and
+    /// the admission like any other; no bind within the
+    /// `session_init_timer` closes the connection
+    /// ([`CloseReason::SessionInitTimeout`]).
+    ///
+    /// `password` is the ESME's for this MC, at most 8 characters (an
+    /// [`Error::Encode`] otherwise).
+    ///
+    /// See the example of [`client::accept_outbind`](crate::client::accept_outbind).
+    pub async fn serve_outbind(
+        &self,
+        io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+        peer_addr: Option<SocketAddr>,
+        password: &str,
+    ) -> Result<CloseReason, Error> {
+        Config::mc()
+            .with_password(password)
+            .map_err(Error::Encode)?;
+        if self.is_shut_down() {
+            return Ok(CloseReason::Local);
+        }
+        let outbind = Some(password.to_owned());
+        Ok((self.inner.starter)(Box::new(io), peer_addr, self.clone(), outbind).await)
+    }
+
+    /// Connects to an ESME at `addr` that waits for `outbind`, and serves
+    /// the connection as [`Self::serve_outbind`] does, until it ends.
+    pub async fn outbind(
+        &self,
+        addr: impl ToSocketAddrs,
+        password: &str,
+    ) -> Result<CloseReason, Error> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let peer = stream.peer_addr().ok();
+        self.serve_outbind(stream, peer, password).await
     }
 
     /// True once [`Self::shutdown`] was called.
@@ -1007,6 +1060,7 @@ impl<H: Handler> Accepting<H> {
                             Arc::clone(&self.handler),
                             Some(peer),
                             self.server.clone(),
+                            false,
                         ));
                     }
                     Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -1017,12 +1071,7 @@ impl<H: Handler> Accepting<H> {
 
     /// Runs the TLS handshake of `stream`, then its session.
     #[cfg(feature = "tls")]
-    fn handshake(
-        &self,
-        tls: &tokio_rustls::TlsAcceptor,
-        stream: tokio::net::TcpStream,
-        peer: SocketAddr,
-    ) {
+    fn handshake(&self, tls: &tokio_rustls::TlsAcceptor, stream: TcpStream, peer: SocketAddr) {
         let Ok(permit) = Arc::clone(&self.handshakes).try_acquire_owned() else {
             // As many handshakes run as connections may wait unbound:
             // this one is refused.
@@ -1041,7 +1090,7 @@ impl<H: Handler> Accepting<H> {
             let stream = tokio::time::timeout(limit, handshake).await;
             drop(permit);
             if let Ok(Ok(stream)) = stream {
-                session(stream, config, handler, Some(peer), server).await;
+                session(stream, config, handler, Some(peer), server, false).await;
             }
         });
     }
@@ -1059,16 +1108,18 @@ where
     H: Handler,
 {
     let server = ServerHandle::new(config.clone(), Arc::clone(&handler));
-    session(io, config, handler, None, server).await
+    session(io, config, handler, None, server, false).await
 }
 
-/// Runs one session of `server` over `io`.
+/// Runs one session of `server` over `io`, beginning with an `outbind`
+/// if asked to.
 async fn session<IO, H>(
     io: IO,
     config: Config,
     handler: Arc<H>,
     peer: Option<SocketAddr>,
     server: ServerHandle,
+    outbind: bool,
 ) -> CloseReason
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -1092,7 +1143,13 @@ where
         quota: Quota::default(),
         registered: true,
     };
-    Driver::new(io, config, hooks, shared, received).run().await
+    let mut driver = Driver::new(io, config, hooks, shared, received);
+    if outbind {
+        // A new MC session may always send it; were it refused, the
+        // session would wait for a bind under its init timer all the same.
+        let _ = driver.outbind();
+    }
+    driver.run().await
 }
 
 /// The MC side's reactions: the application's handler, the server's

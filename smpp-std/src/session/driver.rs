@@ -93,6 +93,13 @@ pub(crate) trait Hooks: Send + 'static {
         let _ = pdu;
     }
 
+    /// ESME: the MC sent `outbind` (no answer): what to do. By default
+    /// it is ignored (an ESME that connected itself expects none).
+    fn outbind(&mut self, pdu: Pdu) -> OutbindDecision {
+        let _ = pdu;
+        OutbindDecision::Ignore
+    }
+
     /// The peer broke the protocol; the engine answered where due.
     fn protocol_error(&mut self, error: ProtocolError) {
         let _ = error;
@@ -108,6 +115,17 @@ pub(crate) trait Hooks: Send + 'static {
     fn closed(&mut self, reason: CloseReason) {
         let _ = reason;
     }
+}
+
+/// What an ESME does with an MC's `outbind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutbindDecision {
+    /// Nothing: the session stays open and unbound.
+    Ignore,
+    /// Binds as the configuration says.
+    Bind,
+    /// Closes the connection.
+    Refuse,
 }
 
 /// Runs `future` at once if it completes without waiting; otherwise spawns
@@ -268,6 +286,13 @@ where
     pub(crate) fn bind(&mut self) -> Result<(), SessionError> {
         let now = self.clock.now();
         self.counting(|d| d.engine.bind(now)).map(|_| ())
+    }
+
+    /// MC: queues an `outbind` (the configuration's `system_id` and
+    /// `password`), asking the ESME at the other end to bind.
+    pub(crate) fn outbind(&mut self) -> Result<(), SessionError> {
+        let now = self.clock.now();
+        self.counting(|d| d.engine.outbind(now)).map(|_| ())
     }
 
     /// Runs the session to its end; returns why it closed.
@@ -699,9 +724,24 @@ where
                 self.shared.set_protocol_error(error);
                 self.hooks.protocol_error(error);
             }
-            // Outbind: this side connected, so none is expected (the
-            // engine keeps the session open and unbound). Unbound and
-            // Closed: the end is handled once the engine is closed.
+            Event::Outbind { .. } => {
+                let decision = match pdu.take() {
+                    Some(pdu) => self.hooks.outbind(pdu),
+                    None => OutbindDecision::Ignore,
+                };
+                match decision {
+                    // Queued from within `counting`: counted as sent there.
+                    OutbindDecision::Bind => {
+                        if self.engine.bind(self.clock.now()).is_err() {
+                            self.engine.close();
+                        }
+                    }
+                    OutbindDecision::Refuse => self.engine.close(),
+                    OutbindDecision::Ignore => {}
+                }
+            }
+            // Unbound and Closed: the end is handled once the engine is
+            // closed.
             _ => {}
         }
     }
