@@ -507,6 +507,9 @@ impl ServerHandle {
         addr: impl ToSocketAddrs,
         password: &str,
     ) -> Result<CloseReason, Error> {
+        if self.is_shut_down() {
+            return Ok(CloseReason::Local);
+        }
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let peer = stream.peer_addr().ok();
