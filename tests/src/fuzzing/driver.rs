@@ -317,10 +317,17 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
         }
         Side::Esme => {
             let esme = tune(Config::esme(BindType::Transceiver));
+            // Bit 5: the client waits for the MC's outbind before binding.
+            let outbind = config & 0x20 != 0;
             let slot = Arc::clone(&handle);
             let (tx, rx) = tokio::sync::oneshot::channel();
             let bind = tokio::spawn(async move {
-                if let Ok((h, i)) = smpp_std::client::bind(ours, esme).await {
+                let bound = if outbind {
+                    smpp_std::client::accept_outbind(ours, esme, |_| true).await
+                } else {
+                    smpp_std::client::bind(ours, esme).await
+                };
+                if let Ok((h, i)) = bound {
                     *slot.lock().unwrap() = Some(h.clone());
                     let _ = tx.send(Some(i));
                     h.closed().await
@@ -329,8 +336,17 @@ async fn run(config: u8, window: u8, ops: &[Op], live: Option<fn() -> usize>) {
                     smpp_core::session::CloseReason::Local
                 }
             });
-            // The MC answers the bind first, unless the script says not to.
+            // The MC answers the bind first (asks for it with an outbind
+            // first), unless the script says not to.
             if config & 4 == 0 {
+                if outbind {
+                    let pdu = smpp_std::OutbindBuilder::new(peer.next_seq)
+                        .system_id("fuzz")
+                        .build()
+                        .unwrap();
+                    peer.next_seq += 1;
+                    let _ = theirs.write_all(&encode(&pdu)).await;
+                }
                 read_some(&mut theirs, &mut peer, usize::MAX).await;
                 if let Some(&(seq, id)) = peer.owed.first() {
                     let mut resp = smpp_std::BindRespBuilder::transceiver_resp(seq)
@@ -574,11 +590,12 @@ async fn read_some(stream: &mut DuplexStream, peer: &mut Peer, limit: usize) {
 /// reach bulk traffic both ways, a peer that stops reading, a flood of
 /// requests never read, a half-close with a slow handler, garbage
 /// mid-session, duplicates and unbind, refusals beyond the inbound window,
-/// and a bind that is never answered.
+/// a bind that is never answered, and a bind asked for by `outbind`.
 ///
 /// Each script is a configuration octet (bit 0 the side under test: 0 our
 /// client, 1 our server; bit 1 a slow handler; bit 2 no bind; bits 3-4 the
-/// pipe, 256 << 2n octets; bit 6 refuse beyond the inbound window), a
+/// pipe, 256 << 2n octets; bit 5 our client binds only after the MC's
+/// `outbind`; bit 6 refuse beyond the inbound window), a
 /// window octet (the window 1 + bits 0-3, the inbound window 1 + bits
 /// 4-6), then steps, each its number modulo 9 and its arguments: 0 a PDU
 /// of the peer (kind, sequence; kinds 7-9 answer one of the session's
@@ -622,6 +639,13 @@ pub fn session_driver_seeds() -> Vec<(&'static str, Vec<u8>)> {
 
     let unanswered_bind = vec![0x04, 0x00, 6, 1, 4, 255, 4, 255, 3];
 
+    // The MC opens with outbind; then traffic both ways.
+    let mut outbind = vec![0x20, 0x22];
+    outbind.extend(repeat(4, &[6, 1]));
+    outbind.push(3);
+    outbind.extend(repeat(4, &[0, 7, 1]));
+    outbind.extend([0, 0, 1, 7, 1, 3]);
+
     let mut big_both_ways = vec![0x18, 0x71];
     big_both_ways.extend(repeat(3, &[0, 2, 1]));
     big_both_ways.extend(repeat(3, &[6, 0]));
@@ -636,6 +660,7 @@ pub fn session_driver_seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("mc_duplicates_and_unbind", duplicates),
         ("esme_refuses_beyond_inbound_window", refuse),
         ("esme_bind_never_answered", unanswered_bind),
+        ("esme_binds_after_outbind", outbind),
         ("esme_large_pdus_both_ways", big_both_ways),
     ]
 }
