@@ -151,6 +151,15 @@ impl RawMc {
 
     fn accept(listener: &TcpListener) -> Self {
         let (socket, _) = listener.accept().expect("the ESME connects");
+        Self::over(socket)
+    }
+
+    /// Connects to an ESME that waits for `outbind` at `addr`.
+    fn connect(addr: SocketAddr) -> Self {
+        Self::over(TcpStream::connect(addr).expect("the ESME listens"))
+    }
+
+    fn over(socket: TcpStream) -> Self {
         socket.set_nodelay(true).expect("nodelay");
         socket
             .set_read_timeout(Some(Self::PATIENCE))
@@ -166,6 +175,12 @@ impl RawMc {
     fn accept_bound(listener: &TcpListener, status: CommandStatus) -> (Self, Pdu) {
         let mut mc = Self::accept(listener);
         let bind = mc.next().expect("a bind");
+        mc.answer_bind(&bind, status);
+        (mc, bind)
+    }
+
+    /// Answers `bind` with `status`.
+    fn answer_bind(&mut self, bind: &Pdu, status: CommandStatus) {
         let resp = (status == CommandStatus::ESME_ROK).then(|| BindResp {
             system_id: COctet::new(Bytes::from_static(b"SMSC")),
             ..BindResp::default()
@@ -176,8 +191,7 @@ impl RawMc {
             CommandId::BIND_TRANSCEIVER => Body::BindTransceiverResp(resp),
             other => panic!("{other} is not a bind"),
         };
-        mc.send(&Pdu::new(bind.sequence_number, body).with_status(status));
-        (mc, bind)
+        self.send(&Pdu::new(bind.sequence_number, body).with_status(status));
     }
 
     /// The next PDU; `None` at the end of the stream.
@@ -272,6 +286,62 @@ fn a_bind_the_mc_accepts_gives_a_bound_client() {
         assert_eq!(bind.system_id.as_bytes(), b"esme");
         assert_eq!(bind.password.as_bytes(), b"secret");
         assert!(after.is_none(), "the connection ends after the unbind");
+    });
+}
+
+#[test]
+fn an_outbind_accepted_is_answered_with_the_bind_and_one_refused_or_missing_binds_nothing() {
+    bounded(Duration::from_secs(20), || {
+        let (listener, addr) = listen();
+        let outbind = |password: &str| {
+            smpp_std::OutbindBuilder::new(1)
+                .system_id("SMSC")
+                .password(password)
+                .build()
+                .expect("a valid outbind")
+        };
+        let checked = |o: &smpp_std::Outbind| {
+            o.system_id.as_bytes() == b"SMSC" && o.password.as_bytes() == b"pw"
+        };
+        // The MC asks; the ESME binds as it is configured to.
+        let asked = outbind("pw");
+        let mc = thread::spawn(move || {
+            let mut mc = RawMc::connect(addr);
+            mc.send(&asked);
+            let bind = mc.next().expect("the bind");
+            mc.answer_bind(&bind, CommandStatus::ESME_ROK);
+            mc.answer_unbind();
+            bind.command_id()
+        });
+        let (stream, _) = listener.accept().expect("the MC connects");
+        let mut client =
+            Client::accept_outbind(stream, esme(BindType::Receiver), checked).expect("bound");
+        assert_eq!(client.bind_type(), Some(BindType::Receiver));
+        client.unbind().expect("unbound");
+        assert_eq!(mc.join().expect("the MC"), CommandId::BIND_RECEIVER);
+
+        // A wrong password: no bind, the connection closed.
+        let asked = outbind("guess");
+        let mc = thread::spawn(move || {
+            let mut mc = RawMc::connect(addr);
+            mc.send(&asked);
+            mc.next()
+        });
+        let (stream, _) = listener.accept().expect("the MC connects");
+        let error = Client::accept_outbind(stream, esme(BindType::Receiver), checked).unwrap_err();
+        assert_matches!(error, Error::Closed(CloseReason::Local));
+        assert!(mc.join().expect("the MC").is_none(), "nothing sent");
+
+        // No outbind: the session init timer ends the wait.
+        let mc = thread::spawn(move || RawMc::connect(addr).next());
+        let (stream, _) = listener.accept().expect("the MC connects");
+        let waiting = esme(BindType::Receiver).with_timers(Timers {
+            session_init_timer: Some(Duration::from_millis(300)),
+            ..quiet(Duration::from_secs(5))
+        });
+        let error = Client::accept_outbind(stream, waiting, checked).unwrap_err();
+        assert_matches!(error, Error::Closed(CloseReason::SessionInitTimeout));
+        assert!(mc.join().expect("the MC").is_none(), "nothing sent");
     });
 }
 

@@ -159,7 +159,7 @@ pub use transport::{Transport, WithSocket};
 
 pub use crate::session::{Answer, BindInfo, Error, IntoRequest, SmResponse};
 
-use crate::owned::{Body, COctet, Pdu};
+use crate::owned::{Body, COctet, Outbind, Pdu};
 use crate::session::inbound::{
     Clock, Engine, HIGH_WATER, Inbound, Input, MAX_PDU, READ_CHUNK, WINDOW_CAPACITY,
 };
@@ -337,6 +337,10 @@ pub struct Client<S: Transport = TcpStream> {
     bind_status: Option<CommandStatus>,
     /// The MC's `system_id`, from its bind response.
     system_id: COctet,
+    /// Waiting for the MC's `outbind` ([`Client::accept_outbind`]).
+    awaits_outbind: bool,
+    /// The MC's `outbind`, once it came while waited for.
+    outbind: Option<Pdu>,
 }
 
 impl<S: Transport> fmt::Debug for Client<S> {
@@ -457,7 +461,81 @@ impl<S: Transport> Client<S> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn bind(mut stream: S, config: Config) -> Result<Self, Error> {
+    pub fn bind(stream: S, config: Config) -> Result<Self, Error> {
+        Self::open(stream, config)?.send_bind()
+    }
+
+    /// Waits on `stream`, a connection an MC opened to this ESME, for the
+    /// MC's `outbind` (SMPP's way for an MC to ask an ESME to bind,
+    /// typically as a receiver, to deliver messages), then binds over the
+    /// same connection, as the async
+    /// [`client::accept_outbind`](crate::client::accept_outbind) does.
+    ///
+    /// `accept` sees the `outbind` (the MC's `system_id` and `password`)
+    /// and decides. Accepted, the client sends the bind of `config` (SMPP
+    /// v3.4 asks for a receiver) and waits for its response as
+    /// [`Client::bind`] does. Refused, the connection is closed and
+    /// [`Error::Closed`] with [`CloseReason::Local`] returned. No
+    /// `outbind` within the `session_init_timer`: [`Error::Closed`] with
+    /// [`CloseReason::SessionInitTimeout`].
+    ///
+    /// An ESME listening for its MC:
+    ///
+    /// ```
+    /// use std::net::TcpListener;
+    ///
+    /// use smpp_core::session::{BindType, CloseReason, Config};
+    /// use smpp_std::blocking::Client;
+    /// # use std::sync::Arc;
+    /// # use smpp_core::CommandStatus;
+    /// # use smpp_std::server::{BindRequest, Context, Handler, Server};
+    /// # use smpp_std::session::Answer;
+    /// # struct Smsc;
+    /// # impl Handler for Smsc {
+    /// #     async fn bind(&self, _: &Context, _: &BindRequest) -> CommandStatus { CommandStatus::ESME_ROK }
+    /// #     async fn request(&self, _: &Context, _: smpp_std::Pdu) -> Answer { Answer::Ok }
+    /// # }
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let runtime = tokio::runtime::Runtime::new()?;
+    /// # let smsc = runtime.block_on(Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)))?.handle();
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
+    /// # let addr = listener.local_addr()?;
+    /// # let outbinding = runtime.spawn(async move { smsc.outbind(addr, "s3cret").await });
+    /// let (stream, _mc) = listener.accept()?;
+    /// let receiver = Config::esme(BindType::Receiver).with_system_id("shop")?;
+    /// let mut client = Client::accept_outbind(stream, receiver, |outbind| {
+    ///     outbind.password.as_bytes() == b"s3cret"
+    /// })?;
+    /// assert_eq!(client.bind_type(), Some(BindType::Receiver));
+    /// client.unbind()?;
+    /// # assert_eq!(runtime.block_on(outbinding)??, CloseReason::Unbound);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn accept_outbind(
+        stream: S,
+        config: Config,
+        accept: impl FnOnce(&Outbind) -> bool,
+    ) -> Result<Self, Error> {
+        let mut client = Self::open(stream, config)?;
+        client.awaits_outbind = true;
+        client.drive(None, |c| c.outbind.is_some());
+        client.awaits_outbind = false;
+        match client.outbind.take().map(|pdu| pdu.body) {
+            Some(Body::Outbind(outbind)) if accept(&outbind) => client.send_bind(),
+            Some(_) => {
+                client.close();
+                Err(Error::Closed(CloseReason::Local))
+            }
+            None => {
+                client.close();
+                Err(client.closed_error())
+            }
+        }
+    }
+
+    /// A session on `stream`, not bound yet.
+    fn open(mut stream: S, config: Config) -> Result<Self, Error> {
         if config.role() != Role::Esme {
             let _ = stream.shutdown();
             return Err(Error::Refused(SessionError::WrongRole(config.role())));
@@ -475,7 +553,7 @@ impl<S: Transport> Client<S> {
             return Err(Error::Io(e));
         }
         let engine = Engine::new(config, clock.now());
-        let mut client = Self {
+        let client = Self {
             stream,
             engine,
             clock,
@@ -500,20 +578,27 @@ impl<S: Transport> Client<S> {
             refusing: false,
             bind_status: None,
             system_id: COctet::default(),
+            awaits_outbind: false,
+            outbind: None,
         };
-        let now = client.clock.now();
-        if let Err(e) = client.engine.bind(now) {
-            client.close();
+        Ok(client)
+    }
+
+    /// Sends the bind of the configuration and waits for its response.
+    fn send_bind(mut self) -> Result<Self, Error> {
+        let now = self.clock.now();
+        if let Err(e) = self.engine.bind(now) {
+            self.close();
             return Err(Error::refused(e, Some(CloseReason::Local)));
         }
-        client.drive(None, |c| c.bind_status.is_some());
-        if client.bind_status.is_some_and(CommandStatus::is_ok) {
-            return Ok(client);
+        self.drive(None, |c| c.bind_status.is_some());
+        if self.bind_status.is_some_and(CommandStatus::is_ok) {
+            return Ok(self);
         }
-        client.close();
-        Err(client
+        self.close();
+        Err(self
             .bind_status
-            .map_or_else(|| client.closed_error(), Error::BindRefused))
+            .map_or_else(|| self.closed_error(), Error::BindRefused))
     }
 
     // ---------------------------------------------------------------
@@ -1251,10 +1336,14 @@ impl<S: Transport> Client<S> {
                     let error = Error::abandoned(&request, written, self.engine.close_reason());
                     self.settle(request.tag, Err(error));
                 }
-                // Outbind: this side connected, so none is expected (the
-                // engine keeps the session as it is). Protocol errors were
-                // answered by the engine. Unbound and Closed: the end is
-                // handled once the engine is closed.
+                // An outbind is kept while waited for; otherwise this side
+                // connected, so none is expected (the engine keeps the
+                // session as it is).
+                Event::Outbind { .. } if self.awaits_outbind && self.outbind.is_none() => {
+                    self.outbind = pdu.take();
+                }
+                // Protocol errors were answered by the engine. Unbound and
+                // Closed: the end is handled once the engine is closed.
                 _ => {}
             }
         }
