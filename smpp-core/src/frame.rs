@@ -81,7 +81,19 @@ const fn capacity_u32(n: usize) -> u32 {
 
 impl<const N: usize> FrameBuf<N> {
     /// An empty buffer accepting `command_length` up to `N`.
+    ///
+    /// `N` must be at least 16, a header: a smaller buffer holds no PDU,
+    /// and one below 4 octets never even holds a `command_length`, so it
+    /// would wait for ever without reporting an error. Such sizes do not
+    /// compile:
+    ///
+    /// ```compile_fail
+    /// let _rx = smpp_core::FrameBuf::<3>::new();
+    /// ```
     pub const fn new() -> Self {
+        const {
+            assert!(N >= 16, "a FrameBuf needs room for a header (16 octets)");
+        }
         Self {
             buf: [0; N],
             start: 0,
