@@ -49,7 +49,7 @@ use crate::header::frame_len;
 ///
 /// // A frame longer than the buffer is refused as soon as its length is read.
 /// let mut small = FrameBuf::<32>::new();
-/// small.feed(&[0, 0, 0, 33]);
+/// assert_eq!(small.feed(&[0, 0, 0, 33]), 4);
 /// assert!(small.next_frame().is_err());
 /// # Ok::<(), smpp_core::Error>(())
 /// ```
@@ -81,7 +81,19 @@ const fn capacity_u32(n: usize) -> u32 {
 
 impl<const N: usize> FrameBuf<N> {
     /// An empty buffer accepting `command_length` up to `N`.
+    ///
+    /// `N` must be at least 16, a header: a smaller buffer holds no PDU,
+    /// and one below 4 octets never even holds a `command_length`, so it
+    /// would wait for ever without reporting an error. Such sizes do not
+    /// compile:
+    ///
+    /// ```compile_fail
+    /// let _rx = smpp_core::FrameBuf::<3>::new();
+    /// ```
     pub const fn new() -> Self {
+        const {
+            assert!(N >= 16, "a FrameBuf needs room for a header (16 octets)");
+        }
         Self {
             buf: [0; N],
             start: 0,
@@ -128,7 +140,9 @@ impl<const N: usize> FrameBuf<N> {
     /// octets that was. Fewer than `chunk.len()` means the buffer holds
     /// complete frames: take them with [`Self::next_frame`], then feed the
     /// rest of the chunk. (A partial frame never fills the buffer, as its
-    /// `command_length` is at most `N`.)
+    /// `command_length` is at most `N`.) Octets not taken are not in the
+    /// buffer: a caller that drops them loses part of the stream.
+    #[must_use = "octets beyond the count returned were not taken: feed them again after next_frame"]
     pub fn feed(&mut self, chunk: &[u8]) -> usize {
         if chunk.len() > N - self.end {
             self.compact();
@@ -282,7 +296,7 @@ mod tests {
     fn length_checks_match_frame_len() {
         // Above the capacity: refused with the header once 16 octets are in.
         let mut rx = FrameBuf::<32>::new();
-        rx.feed(&frame(33, 9)[..4]);
+        assert_eq!(rx.feed(&frame(33, 9)[..4]), 4);
         let err = rx.next_frame().unwrap_err();
         assert_eq!(
             err.kind(),
@@ -294,13 +308,13 @@ mod tests {
         // The error stays until the buffer is cleared.
         assert!(rx.next_frame().is_err());
         rx.clear();
-        rx.feed(&enquire_link(4));
+        assert_eq!(rx.feed(&enquire_link(4)), 16);
         assert_eq!(rx.next_frame().unwrap(), Some(&enquire_link(4)[..]));
 
         // A smaller maximum than the capacity, and a length below 16.
         let mut rx = FrameBuf::<128>::with_max_command_length(40);
         assert_eq!(rx.max_command_length(), 40);
-        rx.feed(&frame(41, 5)[..16]);
+        assert_eq!(rx.feed(&frame(41, 5)[..16]), 16);
         let err = rx.next_frame().unwrap_err();
         assert_eq!(err.reply().sequence_number, 5);
         assert_eq!(err.command_status(), CommandStatus::ESME_RINVCMDLEN);
@@ -309,7 +323,7 @@ mod tests {
             128
         );
         let mut rx = FrameBuf::<64>::new();
-        rx.feed(&[0, 0, 0, 15]);
+        assert_eq!(rx.feed(&[0, 0, 0, 15]), 4);
         assert_eq!(
             rx.next_frame().unwrap_err().kind(),
             ErrorKind::CommandLengthTooShort { command_length: 15 }
@@ -323,9 +337,9 @@ mod tests {
             (&[0x16, 0x03, 0x01, 0x02, 0x00][..], ForeignProtocol::Tls),
         ] {
             let mut rx = FrameBuf::<64>::with_max_command_length(u32::MAX);
-            rx.feed(&octets[..3]);
+            assert_eq!(rx.feed(&octets[..3]), 3);
             assert_eq!(rx.next_frame().unwrap(), None);
-            rx.feed(&octets[3..]);
+            assert_eq!(rx.feed(&octets[3..]), octets.len() - 3);
             let err = rx.next_frame().unwrap_err();
             assert_eq!(err.kind(), ErrorKind::NotSmpp { protocol });
             assert_eq!(err.reply().sequence_number, 0);

@@ -473,7 +473,7 @@ fn replies_encode_into_a_buffer() {
     }
     // Another protocol: generic_nack with sequence number 0.
     let mut rx = smpp_core::FrameBuf::<64>::new();
-    rx.feed(b"GET / HTTP/1.1\r\n");
+    assert_eq!(rx.feed(b"GET / HTTP/1.1\r\n"), 16);
     let reply: Reply = rx.next_frame().unwrap_err().reply();
     let mut out = [0u8; 16];
     assert_eq!(reply.emit(&mut out), Ok(16));

@@ -17,6 +17,42 @@ use core::time::Duration;
 /// Arithmetic saturates: adding a [`Duration`] never wraps, and an earlier
 /// instant minus a later one is zero.
 ///
+/// The clock must never go back. After a time earlier than one already
+/// given, the timers running then (the response timer of each request)
+/// and those counted from the latest time seen (the `enquire_link_timer`,
+/// the write timer) wait until the clock is back where it was. A firmware
+/// tick of 32 bits wraps after 49.7 days; given as it is, that jump back
+/// would keep those timers from firing for as long again. Extend such a
+/// tick to 64 bits first, counting its wraps:
+///
+/// ```
+/// use core::time::Duration;
+/// use smpp_core::session::Millis;
+///
+/// /// A 32-bit millisecond tick (as a HAL gives it) made monotonic; read
+/// /// it at least once per wrap.
+/// struct Clock {
+///     last: u32,
+///     wraps: u64,
+/// }
+///
+/// impl Clock {
+///     fn now(&mut self, tick: u32) -> Millis {
+///         if tick < self.last {
+///             self.wraps += 1;
+///         }
+///         self.last = tick;
+///         Millis(self.wraps << 32 | u64::from(tick))
+///     }
+/// }
+///
+/// let mut clock = Clock { last: 0, wraps: 0 };
+/// let before = clock.now(u32::MAX - 9);
+/// let after = clock.now(5); // the tick wrapped
+/// assert!(after > before);
+/// assert_eq!(after - before, Duration::from_millis(15));
+/// ```
+///
 /// ```
 /// use core::time::Duration;
 /// use smpp_core::session::Millis;

@@ -269,6 +269,54 @@ pub enum ProtocolError {
     },
 }
 
+impl ProtocolError {
+    /// The `command_status` of the answer the engine sent to the PDU:
+    /// the refusal's status, or for a malformed PDU [`Error::command_status`]
+    /// (in the request's response or a `generic_nack`). `None` when
+    /// nothing was sent: responses are never answered, and a request
+    /// reusing the `sequence_number` of one awaiting its answer is not
+    /// either.
+    ///
+    /// ```
+    /// use smpp_core::session::{Config, Event, Millis, ProtocolError, Session};
+    /// use smpp_core::CommandStatus;
+    ///
+    /// let mut mc: Session = Session::new(Config::mc(), Millis(0));
+    /// // A submit_sm before any bind.
+    /// let submit = [
+    ///     0, 0, 0, 33, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ///     0, 0, 0, 0, 0,
+    /// ];
+    /// mc.handle_frame(&submit, Millis(0))?;
+    /// let Some(Event::ProtocolError(error)) = mc.poll_event() else { panic!("no error") };
+    /// assert_eq!(error.answer_status(), Some(CommandStatus::ESME_RINVBNDSTS));
+    /// // A response to a request never sent is not answered.
+    /// let resp = [0, 0, 0, 16, 0x80, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 9];
+    /// mc.handle_frame(&resp, Millis(0))?;
+    /// let Some(Event::ProtocolError(error)) = mc.poll_event() else { panic!("no error") };
+    /// assert!(matches!(error, ProtocolError::UnexpectedResponse { .. }));
+    /// assert_eq!(error.answer_status(), None);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn answer_status(&self) -> Option<CommandStatus> {
+        match *self {
+            Self::Malformed(error) => answers_malformed(&error).then(|| error.command_status()),
+            Self::NotAllowed { command_status, .. }
+            | Self::WindowExceeded { command_status, .. } => Some(command_status),
+            Self::DuplicateSequenceNumber { .. }
+            | Self::UnexpectedResponse { .. }
+            | Self::MismatchedResponse { .. } => None,
+        }
+    }
+}
+
+/// True if the engine answers a PDU that failed to decode with `error`
+/// (as [`Error::reply`] says): a header error always, a body error unless
+/// the PDU is a response.
+fn answers_malformed(error: &Error) -> bool {
+    error.kind().is_header_error() || error.header().is_none_or(|h| !h.command_id.is_response())
+}
+
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -1504,8 +1552,7 @@ impl<S: Storage> Session<S> {
                 return;
             }
         }
-        let answer = header_error || header.is_none_or(|h| !h.command_id.is_response());
-        if answer {
+        if answers_malformed(&error) {
             let reply = error.reply();
             self.reply(
                 reply.command_id,
@@ -1792,6 +1839,55 @@ mod tests {
         assert_eq!(s.state(), SessionState::BoundTx);
         assert!(matches!(s.poll_event(), Some(Event::BindResult { .. })));
         s
+    }
+
+    #[test]
+    fn answer_status_is_the_status_of_the_answer_queued() {
+        let mut s = bound();
+        let mut out = [0u8; 512];
+        let mut feed = |s: &mut Session<crate::session::Fixed<4, 512>>, frame: &[u8]| {
+            s.handle_frame(frame, Millis(0)).unwrap();
+            let Some(Event::ProtocolError(error)) = s.poll_event() else {
+                panic!("no protocol error")
+            };
+            let answer = s.poll_transmit(&mut out, Millis(0)).map(|n| {
+                let pdu = Pdu::parse(&out[..n]).unwrap();
+                pdu.command_status
+            });
+            assert_eq!(error.answer_status(), answer, "{error:?}");
+            answer
+        };
+        // A deliver_sm cut inside its service_type: answered.
+        let mut cut = Header {
+            command_length: 18,
+            command_id: CommandId::DELIVER_SM,
+            command_status: CommandStatus::ESME_ROK,
+            sequence_number: 5,
+        }
+        .to_bytes()
+        .to_vec();
+        cut.extend_from_slice(b"ab");
+        assert!(feed(&mut s, &cut).is_some());
+        // A submit_sm_resp with a message_id that never ends: not answered.
+        let mut resp = Header {
+            command_length: 16 + 70,
+            command_id: CommandId::SUBMIT_SM_RESP,
+            command_status: CommandStatus::ESME_ROK,
+            sequence_number: 6,
+        }
+        .to_bytes()
+        .to_vec();
+        resp.extend_from_slice(&[b'a'; 70]);
+        assert_eq!(feed(&mut s, &resp), None);
+        // A command_id nobody defines: a header error, answered.
+        let unknown = Header {
+            command_length: 16,
+            command_id: CommandId(0x0000_0099),
+            command_status: CommandStatus::ESME_ROK,
+            sequence_number: 7,
+        }
+        .to_bytes();
+        assert_eq!(feed(&mut s, &unknown), Some(CommandStatus::ESME_RINVCMDID));
     }
 
     #[test]

@@ -138,18 +138,39 @@
 //! [`Event::Closed`], write what is still queued (a last response) and
 //! close the connection.
 //!
-//! A sketch of a tokio task (the `read_frames`, `write_all` and
-//! `clock.now()` of your connection and clock):
+//! A sketch of a tokio task (the `frames`, `write_all` and `clock.now()`
+//! of your connection and clock). `out` has the storage's `TRANSMIT`
+//! octets, so that every queued PDU fits it (`poll_transmit` gives
+//! `Some(0)` for a PDU larger than `out`). A frame the session refuses
+//! for now is kept and given again, and nothing more is read meanwhile:
+//! with the default [`InboundOverflow::Wait`], that is how a peer with
+//! more requests in flight than the inbound window is slowed down, so the
+//! refusal must not end the task.
 //!
 //! ```text
+//! let mut out = [0u8; 4096]; // Fixed<16, 4096>, the default storage
+//! let mut pending = None;
 //! loop {
 //!     while let Some(event) = session.poll_event() { handle(event, &mut session) }
 //!     while let Some(n) = session.poll_transmit(&mut out, clock.now()) { socket.write_all(&out[..n]).await? }
 //!     if session.is_closed() { break }
+//!     if let Some(frame) = pending.take() {
+//!         match session.handle_frame(&frame, clock.now()) {
+//!             Ok(pdu) => { read(pdu); continue }
+//!             Err(SessionError::Closed) => break,
+//!             // Still refused: wait for a command (an answer) or a timer.
+//!             Err(_) => pending = Some(frame),
+//!         }
+//!     }
 //!     let deadline = session.poll_timeout();
 //!     tokio::select! {
-//!         frame = frames.next() => match frame {
-//!             Some(Ok(frame)) => { session.handle_frame(&frame, clock.now())?; }
+//!         frame = frames.next(), if pending.is_none() => match frame {
+//!             Some(Ok(frame)) => match session.handle_frame(&frame, clock.now()) {
+//!                 Ok(pdu) => read(pdu),
+//!                 Err(SessionError::Closed) => break,
+//!                 // The inbound window, event or transmit queue is full.
+//!                 Err(_) => pending = Some(frame),
+//!             },
 //!             Some(Err(framing)) => session.handle_framing_error(framing),
 //!             None => session.handle_disconnect(),
 //!         },
@@ -183,9 +204,11 @@
 //!   `ESME_RINVCMDID`), the request's response with the field's status for
 //!   a body error (`ESME_RINVSRCADR`, ...). A response with a bad body is
 //!   not answered.
-//! - Answers requests beyond the window (more of the peer's requests
-//!   awaiting the application than the window allows) with
-//!   `ESME_RTHROTTLED` (MC) or `ESME_RX_T_APPN` (ESME).
+//! - Leaves requests beyond the inbound window (more of the peer's
+//!   requests awaiting the application than the window allows) unread
+//!   ([`SessionError::InboundWindowFull`], the default
+//!   [`InboundOverflow::Wait`]), or answers them with `ESME_RTHROTTLED`
+//!   (MC) or `ESME_RX_T_APPN` (ESME) under [`InboundOverflow::Refuse`].
 //! - Matches responses to requests by `sequence_number` and checks that
 //!   the response is the request's (`generic_nack` answers any request).
 //!   `sequence_number`s of outstanding requests are never reused, also

@@ -125,9 +125,13 @@ fn answer(
                     now,
                 );
             }
-            Event::ProtocolError(_) => deliver(Received::Refused {
-                command_status: CommandStatus::ESME_RINVBNDSTS,
-            }),
+            // What the engine answered with an error status; a response
+            // it could not take gets no answer.
+            Event::ProtocolError(error) => {
+                if let Some(command_status) = error.answer_status() {
+                    deliver(Received::Refused { command_status });
+                }
+            }
             _ => {}
         }
     }
@@ -274,6 +278,50 @@ mod tests {
             ));
             assert!(device.session().state().is_bound());
         }
+    }
+
+    #[test]
+    fn what_the_engine_refuses_is_reported_with_the_status_it_sent() {
+        let now = Millis(0);
+        let mut device = Device::new("DEVICE", now).unwrap();
+        let mut esme: Esme = Session::new(Config::esme(BindType::Transmitter), now);
+        esme.bind(now).unwrap();
+        exchange(&mut esme, &mut device, 64, now, &mut Vec::new());
+        assert!(device.session().state().is_bound());
+        let mut run = |frame: &[u8]| {
+            let (mut answers, mut refused) = (Vec::new(), Vec::new());
+            device
+                .on_octets(
+                    frame,
+                    now,
+                    &mut |a: &[u8]| answers.push(a.to_vec()),
+                    &mut |r: Received<'_>| {
+                        if let Received::Refused { command_status } = r {
+                            refused.push(command_status);
+                        }
+                    },
+                )
+                .unwrap();
+            (answers, refused)
+        };
+        // A submit_sm whose source_addr has no NUL within its 21 octets:
+        // answered with ESME_RINVSRCADR.
+        let mut bad = [0u8; 16 + 1 + 2 + 30];
+        bad[..16].copy_from_slice(&[0, 0, 0, 49, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 7]);
+        bad[19..].fill(b'1');
+        let (answers, refused) = run(&bad);
+        assert_eq!(answers.len(), 1);
+        assert_eq!(
+            answers[0][8..12],
+            CommandStatus::ESME_RINVSRCADR.0.to_be_bytes()
+        );
+        assert_eq!(refused, [CommandStatus::ESME_RINVSRCADR]);
+        // A submit_sm_resp to nothing the device sent: not answered, so
+        // nothing was refused.
+        let resp = [0, 0, 0, 17, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 9, 0];
+        let (answers, refused) = run(&resp);
+        assert!(answers.is_empty());
+        assert!(refused.is_empty(), "{refused:?}");
     }
 
     #[test]

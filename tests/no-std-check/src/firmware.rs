@@ -13,6 +13,7 @@
 //! - Sending: a long Unicode text is split into `submit_sm` frames of a
 //!   fixed size, one at a time, each encoded into a stack buffer.
 
+use smpp_core::session::SequenceNumbers;
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::split::{Content, Method, SplitError, Splitter};
 use smpp_core::text::{DecodeError, OnUnmappable, decode_short_message_into};
@@ -282,7 +283,9 @@ pub enum SendError {
 /// Splits `text` into `submit_sm` frames to `destination` (UDH
 /// concatenation with an 8-bit `reference`; GSM 7-bit when the text allows,
 /// else UCS-2) and hands each frame to `send`, the first with
-/// `sequence_number` `first_sequence`. Returns the number of frames.
+/// `sequence_number` `first_sequence` (1 if that is outside
+/// 1..=0x7FFFFFFF), the next ones numbered on by [`SequenceNumbers`], which
+/// wraps from 0x7FFFFFFF to 1. Returns the number of frames.
 ///
 /// # Errors
 ///
@@ -308,6 +311,7 @@ pub fn send_text(
         ..SubmitSm::default()
     };
     let (mut data, mut tlvs, mut frame) = ([0u8; 255], TlvBuf::<8>::new(), [0u8; FRAME]);
+    let mut sequence_numbers = SequenceNumbers::starting_at(first_sequence);
     let mut count = 0;
     for n in 0..splitter.total() {
         let segment = splitter.segment(n, &mut data).map_err(SendError::Split)?;
@@ -315,7 +319,7 @@ pub fn send_text(
         let sm = splitter
             .submit_sm(&segment, &template, part, &mut tlvs)
             .map_err(SendError::Pdu)?;
-        let pdu = Pdu::new(first_sequence.wrapping_add(count), Body::SubmitSm(sm));
+        let pdu = Pdu::new(sequence_numbers.allocate(), Body::SubmitSm(sm));
         let len = pdu.emit(&mut frame).map_err(SendError::Pdu)?;
         send(frame.get(..len).unwrap_or_default());
         count += 1;
@@ -399,6 +403,22 @@ mod tests {
             texts,
             refused,
         }
+    }
+
+    #[test]
+    fn sequence_numbers_wrap_from_the_maximum_to_one() {
+        // 7 parts from 0x7FFFFFFE: 0x80000000 and above are not sequence
+        // numbers (SMPP v5.0 4.7.24), and 0 is kept for a generic_nack
+        // whose trigger had no header.
+        let frames = frames_of(&long_text(), 0x7FFF_FFFE);
+        let sequence_numbers: Vec<u32> = frames
+            .iter()
+            .map(|f| Pdu::parse(f).unwrap().sequence_number)
+            .collect();
+        assert_eq!(sequence_numbers, [0x7FFF_FFFE, 0x7FFF_FFFF, 1, 2, 3, 4, 5]);
+        // A first number outside 1..=0x7FFFFFFF starts at 1.
+        let frames = frames_of("Hi", 0);
+        assert_eq!(Pdu::parse(&frames[0]).unwrap().sequence_number, 1);
     }
 
     #[test]
