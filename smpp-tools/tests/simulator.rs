@@ -1350,3 +1350,24 @@ fn idle_http_clients_are_capped_and_timed_out_and_stats_still_answer() {
     assert_eq!(sim.stats()["totals"]["received"]["unbind"]["ESME_ROK"], 1);
     sim.terminate();
 }
+
+#[test]
+fn a_receipt_whose_message_is_forgotten_before_it_settles_counts_as_dropped() {
+    // Ten messages kept, each settled after 300 ms: of 100 submitted at
+    // once, 90 are forgotten before their receipt is due.
+    let sim = Sim::start(&["--keep-messages", "10", "--dlr-delay-ms", "300"]);
+    let out = Esme::new("bench", &sim.addr, "forgetful", "pw")
+        .flags("--count 100 --window 100 --dlr --dlr-timeout-ms 1500 --json")
+        .run();
+    assert_exit(&out, 1);
+    let summary = &stdout_lines(&out)[0];
+    assert_eq!(summary["acknowledged"], 100, "{summary:#}");
+    assert_eq!(summary["receipts"], 10, "{summary:#}");
+    let totals = sim.terminate();
+    assert_eq!(totals["messages"], 100, "{totals:#}");
+    assert_eq!(totals["stored"], 10, "{totals:#}");
+    assert_eq!(totals["receipts"], 10, "{totals:#}");
+    // Every receipt asked for is sent or counted.
+    assert_eq!(totals["receipts_dropped"], 90, "{totals:#}");
+    assert_eq!(totals["receipts_waiting"], 0, "{totals:#}");
+}

@@ -110,7 +110,9 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 10)]
     window: usize,
     /// How many accepted messages to keep for query_sm, cancel_sm and
-    /// replace_sm (the oldest are forgotten first).
+    /// replace_sm (the oldest are forgotten first). A message forgotten
+    /// before --dlr-delay-ms is over loses its receipt (receipts_dropped):
+    /// keep at least the messages of one delay.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     keep_messages: usize,
     /// The most receipts held for receivers that cannot take them yet (none

@@ -203,7 +203,9 @@ pub(crate) struct Counters {
     pub(crate) receipts_sent: AtomicU64,
     /// Receipts the ESME refused, or lost with their session.
     pub(crate) receipts_failed: AtomicU64,
-    /// Receipts dropped: their account's waiting queue was full.
+    /// Receipts dropped: the receipts waiting were as many as
+    /// `--max-waiting-receipts`, or their message was forgotten
+    /// (`--keep-messages`) before it settled.
     pub(crate) receipts_dropped: AtomicU64,
     pub(crate) mo_sent: AtomicU64,
     pub(crate) mo_failed: AtomicU64,
@@ -617,7 +619,7 @@ impl Inner {
             return Answer::Status(CommandStatus::ESME_RSYSERR);
         }
         let content = data.content.clone();
-        lock(&self.store).insert(
+        let forgotten = lock(&self.store).insert(
             n,
             Stored {
                 system_id: system_id.clone(),
@@ -633,6 +635,9 @@ impl Inner {
                 error: 0,
             },
         );
+        if let Some(forgotten) = forgotten {
+            self.forget(forgotten);
+        }
         bump(&self.counters.accepted);
         self.settle_later(server.clone(), n);
         if dls.is_empty() {
@@ -724,17 +729,7 @@ impl Inner {
                 // Cancelled meanwhile.
                 return;
             }
-            let state = self.settings.mix.draw();
-            message.state = state;
-            message.done = Some(unix_now());
-            message.error = error_of(state);
-            let wanted = match message.registered_delivery.mc_receipt() {
-                1 => true,
-                2 => state != MessageState::DELIVERED,
-                3 => state == MessageState::DELIVERED,
-                _ => false,
-            };
-            if !wanted {
+            if !self.finish(message) {
                 return;
             }
             let id = message_id(n);
@@ -747,6 +742,34 @@ impl Inner {
         };
         for pdu in receipts {
             self.deliver_receipt(server, &system_id, pdu);
+        }
+    }
+
+    /// Gives `message` its final state from the mix: true if its
+    /// `registered_delivery` asks for a receipt in that state.
+    fn finish(&self, message: &mut Stored) -> bool {
+        let state = self.settings.mix.draw();
+        message.state = state;
+        message.done = Some(unix_now());
+        message.error = error_of(state);
+        match message.registered_delivery.mc_receipt() {
+            1 => true,
+            2 => state != MessageState::DELIVERED,
+            3 => state == MessageState::DELIVERED,
+            _ => false,
+        }
+    }
+
+    /// The store forgot `message` to make room (`--keep-messages`). If it
+    /// had not settled yet, it settles now, and the receipts it asks for,
+    /// which can no longer be made, count as dropped: every receipt asked
+    /// for is sent, failed, waiting or dropped.
+    fn forget(&self, mut message: Stored) {
+        if message.is_pending() && self.finish(&mut message) {
+            let lost = u64::try_from(message.destinations.len()).unwrap_or(u64::MAX);
+            self.counters
+                .receipts_dropped
+                .fetch_add(lost, Ordering::Relaxed);
         }
     }
 

@@ -72,15 +72,17 @@ impl Store {
     }
 
     /// Keeps `message` under `id`, forgetting the oldest message if the
-    /// store is full.
-    pub(crate) fn insert(&mut self, id: u64, message: Stored) {
+    /// store is full: the message forgotten, if any.
+    pub(crate) fn insert(&mut self, id: u64, message: Stored) -> Option<Stored> {
+        let mut forgotten = None;
         while self.order.len() >= self.capacity {
             if let Some(old) = self.order.pop_front() {
-                self.messages.remove(&old);
+                forgotten = self.messages.remove(&old).or(forgotten);
             }
         }
         self.order.push_back(id);
         self.messages.insert(id, message);
+        forgotten
     }
 
     /// The message `id` of the account `system_id`.
@@ -136,9 +138,10 @@ mod tests {
     #[test]
     fn the_oldest_message_goes_first_and_accounts_stay_apart() {
         let mut store = Store::new(2);
-        store.insert(1, message(b"a"));
-        store.insert(2, message(b"b"));
-        store.insert(3, message(b"a"));
+        assert!(store.insert(1, message(b"a")).is_none());
+        assert!(store.insert(2, message(b"b")).is_none());
+        let forgotten = store.insert(3, message(b"a")).unwrap();
+        assert_eq!(forgotten.system_id, Bytes::from_static(b"a"));
         assert_eq!(store.len(), 2);
         assert!(store.by_id(1).is_none());
         assert!(store.get_mut(b"a", 2).is_none());
