@@ -314,6 +314,7 @@ fn check_summary(summary: &Value, messages: u64, submitted: u64) {
     assert_eq!(summary["acknowledged"], submitted, "{summary:#}");
     assert_eq!(summary["errors"], json!({}), "{summary:#}");
     assert_eq!(summary["throttled"], 0, "{summary:#}");
+    assert_eq!(summary["stopped"], Value::Null, "{summary:#}");
     assert_eq!(summary["receipts"], submitted, "{summary:#}");
     assert_eq!(summary["receipts_expected"], submitted, "{summary:#}");
     assert!(summary["throughput_per_s"].as_f64().unwrap() > 0.0);
@@ -1370,4 +1371,31 @@ fn a_receipt_whose_message_is_forgotten_before_it_settles_counts_as_dropped() {
     // Every receipt asked for is sent or counted.
     assert_eq!(totals["receipts_dropped"], 90, "{totals:#}");
     assert_eq!(totals["receipts_waiting"], 0, "{totals:#}");
+}
+
+#[test]
+fn bench_stops_when_the_smsc_goes_away_for_good() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    let bench = Esme::new("bench", &sim.addr, "stranded", "pw")
+        .flags("--count 1000000 --rate 500 --connect-timeout-ms 500 --json");
+    let (child, _) = bench.spawn_bound(&sim, "bench bound", 1);
+    std::thread::sleep(Duration::from_millis(300));
+    // The simulator unbinds the bench and is gone: the bench reconnects
+    // in vain, then gives up instead of waiting for ever.
+    let totals = sim.terminate();
+    check_unbound_at_shutdown(&totals, 1);
+    let out = output_within(child, Duration::from_secs(20));
+    assert_exit(&out, 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no session bound"), "{stderr}");
+    let summary = &stdout_lines(&out)[0];
+    let submitted = summary["submitted"].as_u64().unwrap();
+    assert!(submitted < 1_000_000, "{summary:#}");
+    assert_eq!(summary["acknowledged"], totals["messages"], "{summary:#}");
+    assert!(
+        summary["stopped"]
+            .as_str()
+            .unwrap()
+            .contains("no session bound")
+    );
 }

@@ -1,5 +1,8 @@
 //! `esme bench`: `--count` messages as fast as the windows (or `--rate`)
-//! allow, a progress bar meanwhile, then the summary.
+//! allow, a progress bar meanwhile, then the summary. A run that ends
+//! early (no session bound again within `--connect-timeout-ms` after every
+//! one dropped) says why in the summary's `stopped` (`null` otherwise) and
+//! exits with 1.
 
 use core::time::Duration;
 use std::collections::BTreeMap;
@@ -13,7 +16,7 @@ use smpp_std::session::{Error, SmResponse};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::common::{self, Bind, Connection, Message, Payload, Receipts, Split};
+use crate::common::{self, Bind, Connection, GiveUp, Message, Payload, Receipts, Split};
 
 /// `esme bench`.
 // The doc comments are the `--help` text, shown as they are.
@@ -167,11 +170,13 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     })
     .await?;
     let (receipts, reader) = Receipts::spawn(incoming, false);
-    let run = submit_all(&args, &esme).await?;
+    let give_up = GiveUp::watch(&esme, args.conn.connect_timeout());
+    let run = submit_all(&args, &esme, &give_up).await?;
 
     let mut receipts_ok = true;
     let mut receipts_in = 0;
-    if args.dlr {
+    // No receipt comes once the run gave up.
+    if args.dlr && give_up.reason().is_none() {
         let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
         let ids = &run.tally.ids;
         receipts_ok = receipts
@@ -186,15 +191,10 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
         .map(|s| s.stats().traffic.throttled)
         .sum();
     reader.abort();
+    give_up.stop();
     esme.unbind().await;
-    let summary = summary(
-        &args,
-        run.submitted,
-        &run.tally,
-        receipts_in,
-        throttled_seen,
-        run.elapsed,
-    );
+    let stopped = give_up.reason();
+    let summary = summary(&args, &run, receipts_in, throttled_seen, stopped);
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{summary}")
@@ -203,7 +203,7 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     }
     .and_then(|()| out.flush())
     .map_err(|e| format!("stdout: {e}"))?;
-    Ok(run.tally.acknowledged == run.submitted && receipts_ok)
+    Ok(run.tally.acknowledged == run.submitted && receipts_ok && stopped.is_none())
 }
 
 /// What submitting every message gave.
@@ -214,8 +214,9 @@ struct Run {
 }
 
 /// Submits every message, keeping the windows full, and waits for every
-/// response; a progress bar meanwhile.
-async fn submit_all(args: &BenchArgs, esme: &Esme) -> Result<Run, String> {
+/// response; a progress bar meanwhile. Stops submitting when `give_up`
+/// ended the run.
+async fn submit_all(args: &BenchArgs, esme: &Esme, give_up: &GiveUp) -> Result<Run, String> {
     let kinds = if args.mix.is_empty() {
         vec![Kind::Gsm]
     } else {
@@ -231,7 +232,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme) -> Result<Run, String> {
     let mut submitted = 0u64;
     let mut in_flight = JoinSet::new();
     let reference = fastrand::u16(..);
-    for n in 0..args.count {
+    'messages: for n in 0..args.count {
         let kind = kinds
             .get(usize::try_from(n).unwrap_or(0) % kinds.len())
             .copied()
@@ -261,7 +262,12 @@ async fn submit_all(args: &BenchArgs, esme: &Esme) -> Result<Run, String> {
                         (answer, sent.elapsed())
                     });
                 }
-                Err(e) => tally.add(Err(error_kind(&e)), Duration::ZERO, false),
+                Err(e) => {
+                    tally.add(Err(error_kind(&e)), Duration::ZERO, false);
+                    if give_up.reason().is_some() {
+                        break 'messages;
+                    }
+                }
             }
             while let Some(done) = in_flight.try_join_next() {
                 if let Ok((answer, waited)) = done {
@@ -288,12 +294,16 @@ async fn submit_all(args: &BenchArgs, esme: &Esme) -> Result<Run, String> {
 /// throttled, receipts, throughput, latency percentiles.
 fn summary(
     args: &BenchArgs,
-    submitted: u64,
-    tally: &Tally,
+    run: &Run,
     receipts_in: usize,
     throttled_seen: u64,
-    elapsed: Duration,
+    stopped: Option<&str>,
 ) -> Value {
+    let Run {
+        submitted,
+        ref tally,
+        elapsed,
+    } = *run;
     let mut latencies = tally.latencies.clone();
     latencies.sort_unstable();
     let l = &latencies;
@@ -320,6 +330,7 @@ fn summary(
             "p99": ms(quantile(l, 0.99)),
             "max": ms(l.last().copied().unwrap_or(0)),
         },
+        "stopped": stopped,
     })
 }
 
@@ -374,6 +385,9 @@ fn write_summary(out: &mut impl Write, summary: &Value) -> std::io::Result<()> {
         latency("p99"),
         latency("max")
     )?;
+    if let Some(why) = summary.get("stopped").and_then(Value::as_str) {
+        writeln!(out, "stopped       {why}")?;
+    }
     Ok(())
 }
 

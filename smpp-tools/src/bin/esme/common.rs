@@ -4,7 +4,7 @@
 use core::time::Duration;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
@@ -60,7 +60,9 @@ pub(crate) struct Connection {
     /// Sessions to bind; requests are spread over them.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub(crate) binds: usize,
-    /// How long connecting and binding may take.
+    /// How long connecting and binding may take; send and bench stop
+    /// when no session has been bound again this long after every one
+    /// dropped.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub(crate) connect_timeout_ms: u64,
     /// How long a request waits for its response.
@@ -112,6 +114,13 @@ fn host_of(addr: &str) -> String {
         .to_owned()
 }
 
+impl Connection {
+    /// `--connect-timeout-ms`.
+    pub(crate) fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms.max(1))
+    }
+}
+
 /// Bind refusals that another attempt cannot cure.
 fn is_final_refusal(status: CommandStatus) -> bool {
     matches!(
@@ -153,7 +162,7 @@ pub(crate) async fn start(
             .with_address_range(Ton::UNKNOWN, Npi::UNKNOWN, range)
             .map_err(|e| format!("--address-range: {e}"))?;
     }
-    let connect_timeout = Duration::from_millis(conn.connect_timeout_ms.max(1));
+    let connect_timeout = conn.connect_timeout();
     let mut builder = Esme::builder(conn.connect.clone(), config)
         .binds(conn.binds)
         .connect_timeout(connect_timeout);
@@ -206,6 +215,51 @@ pub(crate) async fn start(
         );
     }
     Ok((esme, incoming))
+}
+
+/// Ends `esme` once none of its sessions has been bound for `patience`
+/// (the SMSC went away, or no longer takes the binds): the requests that
+/// wait for a session then fail at once, and a run ends instead of waiting
+/// for ever while the sessions reconnect in vain.
+#[derive(Debug)]
+pub(crate) struct GiveUp {
+    /// Why the run was ended, once it was.
+    reason: Arc<OnceLock<String>>,
+    task: JoinHandle<()>,
+}
+
+impl GiveUp {
+    /// Watches the sessions of `esme`.
+    pub(crate) fn watch(esme: &Esme, patience: Duration) -> Self {
+        let reason = Arc::new(OnceLock::new());
+        let (esme, given_up) = (esme.clone(), Arc::clone(&reason));
+        let task = tokio::spawn(async move {
+            let mut last_bound = Instant::now();
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if !esme.sessions().is_empty() {
+                    last_bound = Instant::now();
+                } else if last_bound.elapsed() >= patience {
+                    let why = format!("no session bound for {} ms", patience.as_millis());
+                    eprintln!("esme: {why}: stopping");
+                    let _ = given_up.set(why);
+                    esme.unbind().await;
+                    return;
+                }
+            }
+        });
+        Self { reason, task }
+    }
+
+    /// Why the run was ended, if it was.
+    pub(crate) fn reason(&self) -> Option<&str> {
+        self.reason.get().map(String::as_str)
+    }
+
+    /// Stops watching (the run is over).
+    pub(crate) fn stop(&self) {
+        self.task.abort();
+    }
 }
 
 /// What a message carries.

@@ -4,11 +4,13 @@ use core::time::Duration;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
+use smpp_std::Pdu;
+use smpp_std::client::Esme;
 use smpp_std::session::SmResponse;
 use smpp_tools::message::unhex;
 use tokio::time::Instant;
 
-use crate::common::{self, Bind, Connection, Message, Payload, Receipts, Split};
+use crate::common::{self, Bind, Connection, GiveUp, Message, Payload, Receipts, Split};
 
 /// `esme send`.
 // The doc comments are the `--help` text, shown as they are.
@@ -93,55 +95,19 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
 
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, |b| b).await?;
     let (receipts, reader) = Receipts::spawn(incoming, true);
+    let give_up = GiveUp::watch(&esme, args.conn.connect_timeout());
     let mut sent = Vec::with_capacity(all.len());
     for (message, pdus) in messages.iter().zip(all) {
-        let data_coding = common::data_coding_of(&pdus);
-        let parts = pdus.len();
-        // Every part into the window, then every response.
-        let mut pending = Vec::with_capacity(parts);
-        for pdu in pdus {
-            pending.push(esme.queue(pdu).await);
-        }
-        let mut ids = Vec::new();
-        let mut statuses = Vec::new();
-        let mut acknowledged = true;
-        for p in pending {
-            let answer = match p {
-                Ok(response) => response.await.map(SmResponse::from),
-                Err(e) => Err(e),
-            };
-            match answer {
-                Ok(resp) if resp.is_ok() => {
-                    ids.push(resp.message_id.to_string());
-                    statuses.push(resp.command_status.to_string());
-                }
-                Ok(resp) => {
-                    acknowledged = false;
-                    statuses.push(resp.command_status.to_string());
-                }
-                Err(e) => {
-                    acknowledged = false;
-                    statuses.push(e.to_string());
-                }
-            }
-        }
-        let mut line = Map::new();
-        line.insert("to".into(), message.to.into());
-        line.insert("from".into(), message.from.into());
-        line.insert("parts".into(), parts.into());
-        line.insert("data_coding".into(), data_coding.into());
-        line.insert("message_ids".into(), json!(ids));
-        line.insert("statuses".into(), json!(statuses));
-        sent.push(Sent {
-            line,
-            ids,
-            acknowledged,
-        });
+        sent.push(submit(&esme, message, pdus).await);
     }
 
     let mut receipts_ok = true;
     if args.dlr {
-        let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
+        // No receipt comes once the run gave up.
+        let deadline = match give_up.reason() {
+            Some(_) => Instant::now(),
+            None => Instant::now() + Duration::from_millis(args.dlr_timeout_ms),
+        };
         let wanted: Vec<&String> = sent.iter().flat_map(|s| &s.ids).collect();
         receipts_ok = receipts
             .wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some())
@@ -156,6 +122,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         }
     }
     reader.abort();
+    give_up.stop();
     esme.unbind().await;
     let mut out = std::io::stdout().lock();
     for s in &sent {
@@ -165,4 +132,51 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
             .map_err(|e| format!("stdout: {e}"))?;
     }
     Ok(receipts_ok && sent.iter().all(|s| s.acknowledged))
+}
+
+/// Submits the parts of `message`, every one into the window, then waits
+/// for every response.
+async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
+    let data_coding = common::data_coding_of(&pdus);
+    let parts = pdus.len();
+    // Every part into the window, then every response.
+    let mut pending = Vec::with_capacity(parts);
+    for pdu in pdus {
+        pending.push(esme.queue(pdu).await);
+    }
+    let mut ids = Vec::new();
+    let mut statuses = Vec::new();
+    let mut acknowledged = true;
+    for p in pending {
+        let answer = match p {
+            Ok(response) => response.await.map(SmResponse::from),
+            Err(e) => Err(e),
+        };
+        match answer {
+            Ok(resp) if resp.is_ok() => {
+                ids.push(resp.message_id.to_string());
+                statuses.push(resp.command_status.to_string());
+            }
+            Ok(resp) => {
+                acknowledged = false;
+                statuses.push(resp.command_status.to_string());
+            }
+            Err(e) => {
+                acknowledged = false;
+                statuses.push(e.to_string());
+            }
+        }
+    }
+    let mut line = Map::new();
+    line.insert("to".into(), message.to.into());
+    line.insert("from".into(), message.from.into());
+    line.insert("parts".into(), parts.into());
+    line.insert("data_coding".into(), data_coding.into());
+    line.insert("message_ids".into(), json!(ids));
+    line.insert("statuses".into(), json!(statuses));
+    Sent {
+        line,
+        ids,
+        acknowledged,
+    }
 }
