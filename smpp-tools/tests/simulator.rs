@@ -1399,3 +1399,56 @@ fn bench_stops_when_the_smsc_goes_away_for_good() {
             .contains("no session bound")
     );
 }
+
+/// Sends `signal` (`INT`, `TERM`) to `child`.
+fn signal(child: &Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[test]
+fn bench_stopped_by_a_signal_unbinds_and_prints_what_it_did() {
+    for name in ["INT", "TERM"] {
+        let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+        let bench = Esme::new("bench", &sim.addr, "impatient", "pw")
+            .flags("--count 1000000 --rate 500 --binds 2 --dlr --json");
+        let (child, _) = bench.spawn_bound(&sim, "bench bound", 2);
+        sim.wait_stats("messages accepted", |s| s["totals"]["messages"] != 0);
+        signal(&child, name);
+        let out = output_within(child, Duration::from_secs(15));
+        assert_exit(&out, 1);
+        let summary = &stdout_lines(&out)[0];
+        assert_eq!(summary["stopped"], format!("SIG{name}"), "{summary:#}");
+        // Every submit handed over was answered before the unbind.
+        let submitted = summary["submitted"].as_u64().unwrap();
+        assert!((1..1_000_000).contains(&submitted), "{summary:#}");
+        assert_eq!(summary["acknowledged"], submitted, "{summary:#}");
+        assert_eq!(summary["errors"], json!({}), "{summary:#}");
+        let totals = sim.terminate();
+        assert_eq!(totals["messages"], submitted, "{totals:#}");
+        // Both sessions unbound by the bench, none left for the simulator.
+        assert_eq!(totals["received"]["unbind"]["ESME_ROK"], 2, "{totals:#}");
+        assert_eq!(totals["sent"].get("unbind"), None, "{totals:#}");
+    }
+}
+
+#[test]
+fn send_stopped_by_a_signal_prints_its_lines_without_waiting_for_receipts() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--dlr-delay-ms", "60000"]);
+    let send = Esme::new("send", &sim.addr, "impatient", "pw")
+        .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 60000");
+    let (child, _) = send.spawn_bound(&sim, "send bound", 1);
+    sim.wait_stats("message accepted", |s| s["totals"]["messages"] == 1);
+    signal(&child, "INT");
+    let out = output_within(child, Duration::from_secs(15));
+    assert_exit(&out, 1);
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 1, "{}", show(&out));
+    assert_eq!(lines[0]["statuses"], json!(["ESME_ROK"]));
+    assert_eq!(lines[0]["receipts"], json!([]));
+    let totals = sim.terminate();
+    assert_eq!(totals["received"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
+}

@@ -1,8 +1,10 @@
 //! `esme bench`: `--count` messages as fast as the windows (or `--rate`)
 //! allow, a progress bar meanwhile, then the summary. A run that ends
-//! early (no session bound again within `--connect-timeout-ms` after every
-//! one dropped) says why in the summary's `stopped` (`null` otherwise) and
-//! exits with 1.
+//! early says why in the summary's `stopped` (`null` otherwise) and exits
+//! with 1: `SIGINT` or `SIGTERM` (it submits no more, waits for the
+//! responses, unbinds and reports; a second signal exits at once), or no
+//! session bound again within `--connect-timeout-ms` after every one
+//! dropped.
 
 use core::time::Duration;
 use std::collections::BTreeMap;
@@ -16,7 +18,7 @@ use smpp_std::session::{Error, SmResponse};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::common::{self, Bind, Connection, GiveUp, Message, Payload, Receipts, Split};
+use crate::common::{self, Bind, Connection, Message, Payload, Receipts, Split, Stop};
 
 /// `esme bench`.
 // The doc comments are the `--help` text, shown as they are.
@@ -159,6 +161,7 @@ fn ms(micros: u64) -> f64 {
 }
 
 pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
+    let mut stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, |mut builder| {
         if let Some(rate) = args.rate {
             builder = builder.max_rate(rate.max(1));
@@ -170,18 +173,21 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     })
     .await?;
     let (receipts, reader) = Receipts::spawn(incoming, false);
-    let give_up = GiveUp::watch(&esme, args.conn.connect_timeout());
-    let run = submit_all(&args, &esme, &give_up).await?;
+    stop.without_session(&esme, args.conn.connect_timeout());
+    let run = submit_all(&args, &esme, &stop).await?;
 
     let mut receipts_ok = true;
     let mut receipts_in = 0;
-    // No receipt comes once the run gave up.
-    if args.dlr && give_up.reason().is_none() {
+    if args.dlr {
         let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
         let ids = &run.tally.ids;
-        receipts_ok = receipts
-            .wait_for_all(deadline, ids, Receipts::has_exact)
-            .await;
+        // Not after the run was stopped (no receipt comes once no session
+        // is bound; a signal wants the summary now).
+        receipts_ok = tokio::select! {
+            biased;
+            () = stop.stopped() => false,
+            all = receipts.wait_for_all(deadline, ids, Receipts::has_exact) => all,
+        };
         receipts_in = ids.iter().filter(|id| receipts.has_exact(id)).count();
     }
     // Throttled answers that the backoff sent again count too.
@@ -191,9 +197,9 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
         .map(|s| s.stats().traffic.throttled)
         .sum();
     reader.abort();
-    give_up.stop();
+    stop.finish();
     esme.unbind().await;
-    let stopped = give_up.reason();
+    let stopped = stop.reason();
     let summary = summary(&args, &run, receipts_in, throttled_seen, stopped);
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -214,9 +220,9 @@ struct Run {
 }
 
 /// Submits every message, keeping the windows full, and waits for every
-/// response; a progress bar meanwhile. Stops submitting when `give_up`
-/// ended the run.
-async fn submit_all(args: &BenchArgs, esme: &Esme, give_up: &GiveUp) -> Result<Run, String> {
+/// response; a progress bar meanwhile. Stops submitting when `stop` says
+/// so.
+async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, String> {
     let kinds = if args.mix.is_empty() {
         vec![Kind::Gsm]
     } else {
@@ -250,8 +256,13 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, give_up: &GiveUp) -> Result<R
         #[allow(clippy::cast_possible_truncation)] // references wrap
         let pdus = common::submit_sms(&message, reference.wrapping_add(n as u16))?;
         for pdu in pdus {
+            let queued = tokio::select! {
+                biased;
+                () = stop.stopped() => break 'messages,
+                queued = esme.queue(pdu) => queued,
+            };
             submitted += 1;
-            match esme.queue(pdu).await {
+            match queued {
                 Ok(response) => {
                     let sent = Instant::now();
                     in_flight.spawn(async move {
@@ -262,12 +273,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, give_up: &GiveUp) -> Result<R
                         (answer, sent.elapsed())
                     });
                 }
-                Err(e) => {
-                    tally.add(Err(error_kind(&e)), Duration::ZERO, false);
-                    if give_up.reason().is_some() {
-                        break 'messages;
-                    }
-                }
+                Err(e) => tally.add(Err(error_kind(&e)), Duration::ZERO, false),
             }
             while let Some(done) = in_flight.try_join_next() {
                 if let Ok((answer, waited)) = done {

@@ -16,7 +16,8 @@ use smpp_core::{Body, CommandStatus, DataCoding, Npi, RegisteredDelivery, Ton};
 use smpp_std::client::{Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::{COctet, Pdu, SubmitSm};
 use smpp_tools::message::receipt_json;
-use tokio::sync::watch;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -217,23 +218,56 @@ pub(crate) async fn start(
     Ok((esme, incoming))
 }
 
-/// Ends `esme` once none of its sessions has been bound for `patience`
-/// (the SMSC went away, or no longer takes the binds): the requests that
-/// wait for a session then fail at once, and a run ends instead of waiting
-/// for ever while the sessions reconnect in vain.
+/// Why a run of `send` or `bench` ends early, once it does: a signal
+/// (SIGINT, SIGTERM), or no session bound for the connect timeout (the
+/// SMSC went away, or no longer takes the binds).
 #[derive(Debug)]
-pub(crate) struct GiveUp {
-    /// Why the run was ended, once it was.
+pub(crate) struct Stop {
     reason: Arc<OnceLock<String>>,
-    task: JoinHandle<()>,
+    /// Told when `reason` is set.
+    told: Arc<Notify>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
-impl GiveUp {
-    /// Watches the sessions of `esme`.
-    pub(crate) fn watch(esme: &Esme, patience: Duration) -> Self {
-        let reason = Arc::new(OnceLock::new());
-        let (esme, given_up) = (esme.clone(), Arc::clone(&reason));
-        let task = tokio::spawn(async move {
+impl Stop {
+    /// Watches for SIGINT and SIGTERM: the first stops the run (which
+    /// then waits for the responses to come, unbinds and reports), a
+    /// second one exits at once with 1.
+    pub(crate) fn on_signals() -> Result<Self, String> {
+        let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+        let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+        let mut stop = Self {
+            reason: Arc::new(OnceLock::new()),
+            told: Arc::new(Notify::new()),
+            tasks: Vec::new(),
+        };
+        let (reason, told) = (Arc::clone(&stop.reason), Arc::clone(&stop.told));
+        stop.tasks.push(tokio::spawn(async move {
+            for _ in 0..2 {
+                let name = tokio::select! {
+                    _ = interrupt.recv() => "SIGINT",
+                    _ = terminate.recv() => "SIGTERM",
+                };
+                if reason.set(name.to_owned()).is_ok() {
+                    eprintln!("esme: {name}: stopping (again to exit at once)");
+                    told.notify_waiters();
+                } else {
+                    eprintln!("esme: {name} again: exiting");
+                    std::process::exit(crate::exit::INCOMPLETE.into());
+                }
+            }
+        }));
+        Ok(stop)
+    }
+
+    /// Also stops the run, and `esme`, once none of its sessions has been
+    /// bound for `patience`: the requests that wait for a session then fail
+    /// at once, and the run ends instead of waiting for ever while the
+    /// sessions reconnect in vain.
+    pub(crate) fn without_session(&mut self, esme: &Esme, patience: Duration) {
+        let (reason, told) = (Arc::clone(&self.reason), Arc::clone(&self.told));
+        let esme = esme.clone();
+        self.tasks.push(tokio::spawn(async move {
             let mut last_bound = Instant::now();
             loop {
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -241,24 +275,43 @@ impl GiveUp {
                     last_bound = Instant::now();
                 } else if last_bound.elapsed() >= patience {
                     let why = format!("no session bound for {} ms", patience.as_millis());
-                    eprintln!("esme: {why}: stopping");
-                    let _ = given_up.set(why);
+                    if reason.set(why.clone()).is_ok() {
+                        eprintln!("esme: {why}: stopping");
+                        told.notify_waiters();
+                    }
                     esme.unbind().await;
                     return;
                 }
             }
-        });
-        Self { reason, task }
+        }));
     }
 
-    /// Why the run was ended, if it was.
+    /// Why the run was stopped, if it was.
     pub(crate) fn reason(&self) -> Option<&str> {
         self.reason.get().map(String::as_str)
     }
 
-    /// Stops watching (the run is over).
-    pub(crate) fn stop(&self) {
-        self.task.abort();
+    /// Waits until the run is stopped.
+    pub(crate) async fn stopped(&self) {
+        loop {
+            let told = self.told.notified();
+            tokio::pin!(told);
+            told.as_mut().enable();
+            if self.reason.get().is_some() {
+                return;
+            }
+            told.await;
+        }
+    }
+
+    /// Stops watching for the session (the run is over); a second signal
+    /// still exits at once.
+    pub(crate) fn finish(&self) {
+        if let Some((_, watchers)) = self.tasks.split_first() {
+            for task in watchers {
+                task.abort();
+            }
+        }
     }
 }
 

@@ -13,7 +13,9 @@
 //!
 //! `send` and `listen` print one JSON line per message; the exit code is 0
 //! only when every submit was acknowledged and every receipt asked for came
-//! in time.
+//! in time. SIGINT or SIGTERM stops `send` and `bench` cleanly: no more
+//! submits, the responses awaited, every session unbound, the report
+//! printed, exit code 1 (a second signal exits at once).
 
 mod bench;
 mod common;
@@ -48,8 +50,9 @@ enum Command {
 
 /// Exit codes.
 pub(crate) mod exit {
-    /// A submit was not acknowledged, a receipt did not come in time, or
-    /// `listen --count` saw fewer messages.
+    /// A submit was not acknowledged, a receipt did not come in time,
+    /// `listen --count` saw fewer messages, or `send` or `bench` was
+    /// stopped early (SIGINT, SIGTERM, no session bound).
     pub(crate) const INCOMPLETE: u8 = 1;
     /// The flags are wrong, no session could be bound, or stdout could
     /// not be written (`listen`'s lines, `send`'s, `bench`'s summary).

@@ -1,4 +1,10 @@
 //! `esme send`: one message to each `--to`, its responses, its receipts.
+//!
+//! On SIGINT or SIGTERM it submits no more (the messages left get the
+//! status `not submitted: SIGINT`), waits for the responses to come but
+//! not for the receipts, unbinds, prints its lines and exits with 1; a
+//! second signal exits at once. It stops so too when no session has been
+//! bound again within `--connect-timeout-ms` after every one dropped.
 
 use core::time::Duration;
 
@@ -10,7 +16,7 @@ use smpp_std::session::SmResponse;
 use smpp_tools::message::unhex;
 use tokio::time::Instant;
 
-use crate::common::{self, Bind, Connection, GiveUp, Message, Payload, Receipts, Split};
+use crate::common::{self, Bind, Connection, Message, Payload, Receipts, Split, Stop};
 
 /// `esme send`.
 // The doc comments are the `--help` text, shown as they are.
@@ -93,25 +99,29 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         all.push(common::submit_sms(message, reference)?);
     }
 
+    let mut stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, |b| b).await?;
     let (receipts, reader) = Receipts::spawn(incoming, true);
-    let give_up = GiveUp::watch(&esme, args.conn.connect_timeout());
+    stop.without_session(&esme, args.conn.connect_timeout());
     let mut sent = Vec::with_capacity(all.len());
     for (message, pdus) in messages.iter().zip(all) {
-        sent.push(submit(&esme, message, pdus).await);
+        sent.push(match stop.reason() {
+            None => submit(&esme, message, pdus).await,
+            Some(why) => not_submitted(message, &pdus, why),
+        });
     }
 
     let mut receipts_ok = true;
     if args.dlr {
-        // No receipt comes once the run gave up.
-        let deadline = match give_up.reason() {
-            Some(_) => Instant::now(),
-            None => Instant::now() + Duration::from_millis(args.dlr_timeout_ms),
-        };
+        let deadline = Instant::now() + Duration::from_millis(args.dlr_timeout_ms);
         let wanted: Vec<&String> = sent.iter().flat_map(|s| &s.ids).collect();
-        receipts_ok = receipts
-            .wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some())
-            .await;
+        // Not after the run was stopped (no receipt comes once no session
+        // is bound; a signal wants the lines now).
+        receipts_ok = tokio::select! {
+            biased;
+            () = stop.stopped() => false,
+            all = receipts.wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some()) => all,
+        };
         for s in &mut sent {
             let found: Vec<Value> = s
                 .ids
@@ -122,7 +132,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         }
     }
     reader.abort();
-    give_up.stop();
+    stop.finish();
     esme.unbind().await;
     let mut out = std::io::stdout().lock();
     for s in &sent {
@@ -137,12 +147,10 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
 /// Submits the parts of `message`, every one into the window, then waits
 /// for every response.
 async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
-    let data_coding = common::data_coding_of(&pdus);
-    let parts = pdus.len();
     // Every part into the window, then every response.
-    let mut pending = Vec::with_capacity(parts);
-    for pdu in pdus {
-        pending.push(esme.queue(pdu).await);
+    let mut pending = Vec::with_capacity(pdus.len());
+    for pdu in &pdus {
+        pending.push(esme.queue(pdu.clone()).await);
     }
     let mut ids = Vec::new();
     let mut statuses = Vec::new();
@@ -167,16 +175,36 @@ async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
             }
         }
     }
-    let mut line = Map::new();
-    line.insert("to".into(), message.to.into());
-    line.insert("from".into(), message.from.into());
-    line.insert("parts".into(), parts.into());
-    line.insert("data_coding".into(), data_coding.into());
-    line.insert("message_ids".into(), json!(ids));
-    line.insert("statuses".into(), json!(statuses));
     Sent {
-        line,
+        line: line(message, &pdus, &ids, &statuses),
         ids,
         acknowledged,
     }
+}
+
+/// The line of a message not submitted: the run was stopped first.
+fn not_submitted(message: &Message<'_>, pdus: &[Pdu], why: &str) -> Sent {
+    let status = format!("not submitted: {why}");
+    Sent {
+        line: line(message, pdus, &[], &vec![status; pdus.len()]),
+        ids: Vec::new(),
+        acknowledged: false,
+    }
+}
+
+/// A message's line, without its receipts.
+fn line(
+    message: &Message<'_>,
+    pdus: &[Pdu],
+    ids: &[String],
+    statuses: &[String],
+) -> Map<String, Value> {
+    let mut line = Map::new();
+    line.insert("to".into(), message.to.into());
+    line.insert("from".into(), message.from.into());
+    line.insert("parts".into(), pdus.len().into());
+    line.insert("data_coding".into(), common::data_coding_of(pdus).into());
+    line.insert("message_ids".into(), json!(ids));
+    line.insert("statuses".into(), json!(statuses));
+    line
 }
