@@ -1452,3 +1452,24 @@ fn send_stopped_by_a_signal_prints_its_lines_without_waiting_for_receipts() {
     let totals = sim.terminate();
     assert_eq!(totals["received"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
 }
+
+#[test]
+fn a_certificate_refused_fails_at_once() {
+    let (sim, cert) = tls_sim("tls-refused", &[]);
+    let (_, other) = tls_sim("tls-refused-other", &[]);
+    let port = sim.tls().rsplit_once(':').unwrap().1;
+    let localhost = format!("localhost:{port}");
+    // Neither a certificate nobody trusts nor one for another name gets
+    // better with time: the minute --connect-timeout-ms allows is not
+    // waited for.
+    for (ca, name) in [(&other, "localhost"), (&cert, "smsc.example")] {
+        let send = Esme::new("send", &localhost, "secure", "pw")
+            .flag("--server-name", name)
+            .flag("--ca", ca.to_str().unwrap())
+            .flags("--tls --to 1 --text x --connect-timeout-ms 60000");
+        let out = output_within(send.spawn(), Duration::from_secs(20));
+        assert_exit(&out, 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("invalid peer certificate"), "{stderr}");
+    }
+}

@@ -132,10 +132,17 @@ fn is_final_refusal(status: CommandStatus) -> bool {
     )
 }
 
+/// A TLS handshake that failed on the SMSC's certificate (not trusted,
+/// for another name, expired), which another attempt cannot cure: rustls
+/// writes these "invalid peer certificate: ...".
+fn is_certificate_refusal(error: &str) -> bool {
+    error.contains("invalid peer certificate")
+}
+
 /// Starts the ESME (as `default` binds unless --bind says otherwise, with
 /// `tune` applied to the builder) and waits until every session is bound
 /// or the connect timeout runs out with at least one bound; fails at once
-/// on a refusal of the credentials.
+/// on a refusal of the credentials or of the SMSC's certificate.
 pub(crate) async fn start(
     conn: &Connection,
     default: Bind,
@@ -194,6 +201,9 @@ pub(crate) async fn start(
                         || "the bind got no response".to_owned(),
                         |s| format!("bind refused: {s}"),
                     ));
+                }
+                Ok(EsmeEvent::ConnectFailed { error, .. }) if is_certificate_refusal(&error) => {
+                    return Err(format!("cannot connect to {}: {error}", conn.connect));
                 }
                 Ok(EsmeEvent::ConnectFailed { error, .. }) => {
                     failure = Some(format!("cannot connect to {}: {error}", conn.connect));
