@@ -1473,3 +1473,29 @@ fn a_certificate_refused_fails_at_once() {
         assert!(stderr.contains("invalid peer certificate"), "{stderr}");
     }
 }
+
+#[test]
+fn bench_never_has_two_long_messages_with_one_reference_in_flight() {
+    // 2,000 messages of three parts over 8 windows of 200: far more than
+    // the 256 references of an 8-bit concatenation element are in flight
+    // at once unless the bench waits for a reference to be free.
+    let sim = Sim::start(&[]);
+    let out = Esme::new("bench", &sim.addr, "long", "pw")
+        .flags("--count 2000 --binds 8 --window 200 --mix long --json")
+        .run();
+    check_summary_without_receipts(&success_lines(&out)[0], 2000, 6000);
+    let totals = sim.terminate();
+    // Each message joined from its own three parts.
+    assert_eq!(totals["messages"], 6000, "{totals:#}");
+    assert_eq!(totals["messages_complete"], 2000, "{totals:#}");
+    assert_eq!(totals["parts_pending"], 0, "{totals:#}");
+}
+
+/// [`check_summary`] for a run that asked for no receipts.
+fn check_summary_without_receipts(summary: &Value, messages: u64, submitted: u64) {
+    let mut with = summary.clone();
+    with["receipts"] = submitted.into();
+    with["receipts_expected"] = submitted.into();
+    assert_eq!(summary["receipts_expected"], 0, "{summary:#}");
+    check_summary(&with, messages, submitted);
+}

@@ -7,14 +7,17 @@
 //! dropped.
 
 use core::time::Duration;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use smpp_std::client::{Backoff, Esme};
 use smpp_std::session::{Error, SmResponse};
+use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -86,6 +89,58 @@ fn payload(kind: Kind, n: u64) -> Payload {
         ),
         Kind::Ucs2 => Payload::Text(format!("Сообщение {n} ✓")),
         Kind::Binary => Payload::Binary(n.to_be_bytes().iter().copied().cycle().take(32).collect()),
+    }
+}
+
+/// The concatenation references of the long messages in flight. The
+/// SMSC joins parts by their reference (and source and destination, the
+/// same for every message of a run): a reference is given again only once
+/// every part of the message that had it was answered, or two messages
+/// would mix their parts. An 8-bit reference comes back after 256
+/// messages, fewer than a few full windows hold.
+#[derive(Debug, Default)]
+struct References {
+    /// The parts not answered yet, by reference.
+    unanswered: Mutex<HashMap<u16, usize>>,
+    /// Told when a reference is free again.
+    freed: Notify,
+}
+
+impl References {
+    /// Waits until no part with `reference` is unanswered, then holds it
+    /// for `parts` parts.
+    async fn take(&self, reference: u16, parts: usize) {
+        loop {
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            {
+                let mut unanswered = self
+                    .unanswered
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if let Entry::Vacant(free) = unanswered.entry(reference) {
+                    free.insert(parts);
+                    return;
+                }
+            }
+            freed.await;
+        }
+    }
+
+    /// A part with `reference` was answered, or is not sent after all.
+    fn answered(&self, reference: u16) {
+        let mut unanswered = self
+            .unanswered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Entry::Occupied(mut held) = unanswered.entry(reference) {
+            *held.get_mut() -= 1;
+            if *held.get() == 0 {
+                held.remove();
+                self.freed.notify_waiters();
+            }
+        }
     }
 }
 
@@ -238,6 +293,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
     let mut submitted = 0u64;
     let mut in_flight = JoinSet::new();
     let reference = fastrand::u16(..);
+    let references = Arc::new(References::default());
     'messages: for n in 0..args.count {
         let kind = kinds
             .get(usize::try_from(n).unwrap_or(0) % kinds.len())
@@ -254,7 +310,17 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
             split: args.split,
         };
         #[allow(clippy::cast_possible_truncation)] // references wrap
-        let pdus = common::submit_sms(&message, reference.wrapping_add(n as u16))?;
+        let this = reference.wrapping_add(n as u16);
+        let pdus = common::submit_sms(&message, this)?;
+        // A long message waits for its reference to be free.
+        let held = (pdus.len() > 1).then(|| (Arc::clone(&references), args.split.key(this)));
+        if let Some((references, key)) = &held {
+            tokio::select! {
+                biased;
+                () = stop.stopped() => break 'messages,
+                () = references.take(*key, pdus.len()) => {}
+            }
+        }
         for pdu in pdus {
             let queued = tokio::select! {
                 biased;
@@ -265,15 +331,24 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
             match queued {
                 Ok(response) => {
                     let sent = Instant::now();
+                    let held = held.clone();
                     in_flight.spawn(async move {
                         let answer = response
                             .await
                             .map(SmResponse::from)
                             .map_err(|e| error_kind(&e));
+                        if let Some((references, key)) = held {
+                            references.answered(key);
+                        }
                         (answer, sent.elapsed())
                     });
                 }
-                Err(e) => tally.add(Err(error_kind(&e)), Duration::ZERO, false),
+                Err(e) => {
+                    tally.add(Err(error_kind(&e)), Duration::ZERO, false);
+                    if let Some((references, key)) = &held {
+                        references.answered(*key);
+                    }
+                }
             }
             while let Some(done) = in_flight.try_join_next() {
                 if let Ok((answer, waited)) = done {

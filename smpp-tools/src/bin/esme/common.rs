@@ -107,6 +107,18 @@ pub(crate) enum Split {
     Payload,
 }
 
+impl Split {
+    /// The concatenation reference that tells apart the messages split
+    /// with `reference`: its low 8 bits in an 8-bit element (`udh`), all
+    /// of it otherwise.
+    pub(crate) fn key(self, reference: u16) -> u16 {
+        match self {
+            Self::Udh => reference & 0xFF,
+            Self::Udh16 | Self::Sar | Self::Payload => reference,
+        }
+    }
+}
+
 /// The host of `host:port` (`[v6]:port` too), for the TLS server name.
 fn host_of(addr: &str) -> String {
     let host = addr.rsplit_once(':').map_or(addr, |(host, _)| host);
