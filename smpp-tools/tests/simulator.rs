@@ -1499,3 +1499,31 @@ fn check_summary_without_receipts(summary: &Value, messages: u64, submitted: u64
     assert_eq!(summary["receipts_expected"], 0, "{summary:#}");
     check_summary(&with, messages, submitted);
 }
+
+#[test]
+fn a_signal_while_connecting_ends_the_attempt() {
+    // Nobody listens there: the tools try again until the connect
+    // timeout, unless told to stop.
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = nobody.local_addr().unwrap().to_string();
+    drop(nobody);
+    for command in ["send", "bench", "listen"] {
+        let esme = Esme::new(command, &addr, "early", "pw")
+            .flags("--connect-timeout-ms 60000")
+            .flags(match command {
+                "send" => "--to 1 --text x",
+                "bench" => "--count 1",
+                _ => "",
+            });
+        let child = esme.spawn();
+        std::thread::sleep(Duration::from_millis(300));
+        signal(&child, "INT");
+        let out = output_within(child, Duration::from_secs(20));
+        assert_exit(&out, 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("SIGINT before every session was bound"),
+            "{stderr}"
+        );
+    }
+}

@@ -217,7 +217,7 @@ fn ms(micros: u64) -> f64 {
 
 pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     let mut stop = Stop::on_signals()?;
-    let (esme, incoming) = common::start(&args.conn, Bind::Trx, |mut builder| {
+    let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |mut builder| {
         if let Some(rate) = args.rate {
             builder = builder.max_rate(rate.max(1));
         }

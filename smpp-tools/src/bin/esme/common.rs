@@ -154,10 +154,12 @@ fn is_certificate_refusal(error: &str) -> bool {
 /// Starts the ESME (as `default` binds unless --bind says otherwise, with
 /// `tune` applied to the builder) and waits until every session is bound
 /// or the connect timeout runs out with at least one bound; fails at once
-/// on a refusal of the credentials or of the SMSC's certificate.
+/// on a refusal of the credentials or of the SMSC's certificate, or when
+/// `stop` is told (a signal).
 pub(crate) async fn start(
     conn: &Connection,
     default: Bind,
+    stop: &Stop,
     tune: impl FnOnce(EsmeBuilder) -> EsmeBuilder,
 ) -> Result<(Esme, EsmeIncoming), String> {
     let bind = conn.bind.unwrap_or(default).bind_type();
@@ -224,6 +226,10 @@ pub(crate) async fn start(
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             },
             () = tokio::time::sleep_until(deadline) => break,
+            () = stop.stopped() => {
+                let why = stop.reason().unwrap_or("stopped");
+                return Err(format!("{why} before every session was bound"));
+            }
         }
     }
     let live = esme.sessions().len();
@@ -240,9 +246,9 @@ pub(crate) async fn start(
     Ok((esme, incoming))
 }
 
-/// Why a run of `send` or `bench` ends early, once it does: a signal
-/// (SIGINT, SIGTERM), or no session bound for the connect timeout (the
-/// SMSC went away, or no longer takes the binds).
+/// Why a run ends early, once it does: a signal (SIGINT, SIGTERM), or for
+/// `send` and `bench` no session bound for the connect timeout (the SMSC
+/// went away, or no longer takes the binds).
 #[derive(Debug)]
 pub(crate) struct Stop {
     reason: Arc<OnceLock<String>>,

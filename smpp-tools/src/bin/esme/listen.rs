@@ -10,10 +10,9 @@ use serde_json::{Map, Value};
 use smpp_core::CommandStatus;
 use smpp_std::session::Answer;
 use smpp_tools::message::{Assembler, UserData, receipt_json};
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
-use crate::common::{self, Bind, Connection};
+use crate::common::{self, Bind, Connection, Stop};
 
 /// `esme listen`.
 #[derive(Debug, Args)]
@@ -37,9 +36,8 @@ fn line(kind: &str, fields: Map<String, Value>) -> String {
 }
 
 pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
-    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
-    let (esme, mut incoming) = common::start(&args.conn, Bind::Rx, |b| b).await?;
+    let stop = Stop::on_signals()?;
+    let (esme, mut incoming) = common::start(&args.conn, Bind::Rx, &stop, |b| b).await?;
     let deadline = args
         .timeout_ms
         .map(|ms| Instant::now() + Duration::from_millis(ms));
@@ -57,8 +55,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
     while args.count.is_none_or(|count| seen < count) {
         let request = tokio::select! {
             request = incoming.recv() => request,
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
+            () = stop.stopped() => break,
             () = &mut until_deadline => break,
         };
         let Some(request) = request else {

@@ -100,7 +100,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
     }
 
     let mut stop = Stop::on_signals()?;
-    let (esme, incoming) = common::start(&args.conn, Bind::Trx, |b| b).await?;
+    let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |b| b).await?;
     let (receipts, reader) = Receipts::spawn(incoming, true);
     stop.without_session(&esme, args.conn.connect_timeout());
     let mut sent = Vec::with_capacity(all.len());
