@@ -1527,3 +1527,21 @@ fn a_signal_while_connecting_ends_the_attempt() {
         );
     }
 }
+
+#[test]
+fn bench_counts_the_throttling_of_sessions_gone_too() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--throttle-above", "2"]);
+    let bench = Esme::new("bench", &sim.addr, "throttled", "pw")
+        .flags("--count 1000000 --rate 50 --retry-throttled 1000 --connect-timeout-ms 500 --json");
+    let (child, _) = bench.spawn_bound(&sim, "bench bound", 1);
+    sim.wait_stats("throttled", |s| {
+        s["totals"]["throttled"].as_u64().unwrap() >= 5
+    });
+    // The session the throttling happened on is gone when the bench
+    // reports.
+    let totals = sim.terminate();
+    let out = output_within(child, Duration::from_secs(20));
+    assert_exit(&out, 1);
+    let summary = &stdout_lines(&out)[0];
+    assert_eq!(summary["throttled"], totals["throttled"], "{summary:#}");
+}

@@ -245,12 +245,9 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
         };
         receipts_in = ids.iter().filter(|id| receipts.has_exact(id)).count();
     }
-    // Throttled answers that the backoff sent again count too.
-    let throttled_seen: u64 = esme
-        .sessions()
-        .iter()
-        .map(|s| s.stats().traffic.throttled)
-        .sum();
+    // Throttled answers that the backoff sent again count too, those of
+    // sessions that closed meanwhile included.
+    let throttled_seen = esme.traffic().throttled;
     reader.abort();
     stop.finish();
     esme.unbind().await;
