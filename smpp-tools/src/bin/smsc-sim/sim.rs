@@ -80,12 +80,14 @@ impl Mix {
         Ok(Self(out))
     }
 
-    /// A state drawn at random by the weights.
+    /// A state drawn at random by the weights (added up without
+    /// overflow: a few weights near `u32::MAX` keep their proportions).
     fn draw(&self) -> MessageState {
-        let total: u32 = self.0.iter().map(|(_, w)| *w).fold(0, u32::saturating_add);
-        let mut n = fastrand::u32(0..total.max(1));
+        let total: u64 = self.0.iter().map(|(_, w)| u64::from(*w)).sum();
+        let mut n = fastrand::u64(0..total.max(1));
         for (state, weight) in &self.0 {
-            if n < *weight {
+            let weight = u64::from(*weight);
+            if n < weight {
                 return *state;
             }
             n -= weight;
@@ -1265,6 +1267,12 @@ mod tests {
             mix.0,
             vec![(MessageState::DELIVERED, 95), (MessageState::EXPIRED, 5)]
         );
+        // Weights that add up beyond u32::MAX keep their proportions.
+        let mix = Mix::parse("delivered=4294967295,expired=4294967295").unwrap();
+        let expired = (0..1000)
+            .filter(|_| mix.draw() == MessageState::EXPIRED)
+            .count();
+        assert!((300..700).contains(&expired), "{expired} of 1000");
         assert!(Mix::parse("delivered=0").is_err());
         assert!(Mix::parse("enroute=1").is_err());
         assert!(Mix::parse("delivered").is_err());
