@@ -1472,6 +1472,14 @@ fn a_certificate_refused_fails_at_once() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("invalid peer certificate"), "{stderr}");
     }
+    // Nor does a port that speaks plain SMPP.
+    let send = Esme::new("send", &sim.addr, "secure", "pw")
+        .flag("--ca", cert.to_str().unwrap())
+        .flags("--tls --server-name localhost --to 1 --text x --connect-timeout-ms 60000");
+    let out = output_within(send.spawn(), Duration::from_secs(20));
+    assert_exit(&out, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not a TLS port?"), "{stderr}");
 }
 
 #[test]

@@ -144,17 +144,26 @@ fn is_final_refusal(status: CommandStatus) -> bool {
     )
 }
 
-/// A TLS handshake that failed on the SMSC's certificate (not trusted,
-/// for another name, expired), which another attempt cannot cure: rustls
-/// writes these "invalid peer certificate: ...".
-fn is_certificate_refusal(error: &str) -> bool {
-    error.contains("invalid peer certificate")
+/// Why a TLS handshake failed for good, if another attempt cannot cure
+/// it: the SMSC's certificate was refused (not trusted, for another name,
+/// expired: rustls writes "invalid peer certificate: ..."), or the port
+/// answered with something other than TLS (rustls: "received corrupt
+/// message of type `InvalidContentType`").
+fn tls_failure(error: &str) -> Option<String> {
+    if error.contains("invalid peer certificate") {
+        Some(error.to_owned())
+    } else if error.contains("InvalidContentType") {
+        Some(format!("{error} (not a TLS port?)"))
+    } else {
+        None
+    }
 }
 
 /// Starts the ESME (as `default` binds unless --bind says otherwise, with
 /// `tune` applied to the builder) and waits until every session is bound
 /// or the connect timeout runs out with at least one bound; fails at once
-/// on a refusal of the credentials or of the SMSC's certificate, or when
+/// on a refusal of the credentials or of the SMSC's certificate, on a port
+/// that does not speak TLS to `--tls`, or when
 /// `stop` is told (a signal).
 pub(crate) async fn start(
     conn: &Connection,
@@ -216,10 +225,10 @@ pub(crate) async fn start(
                         |s| format!("bind refused: {s}"),
                     ));
                 }
-                Ok(EsmeEvent::ConnectFailed { error, .. }) if is_certificate_refusal(&error) => {
-                    return Err(format!("cannot connect to {}: {error}", conn.connect));
-                }
                 Ok(EsmeEvent::ConnectFailed { error, .. }) => {
+                    if let Some(error) = tls_failure(&error) {
+                        return Err(format!("cannot connect to {}: {error}", conn.connect));
+                    }
                     failure = Some(format!("cannot connect to {}: {error}", conn.connect));
                 }
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
