@@ -1233,14 +1233,20 @@ fn esme_sends_to_node_smpp_as_an_smsc() {
     assert!(node_lines.iter().any(|l| l["pdu"] == "unbind"), "{log}");
 }
 
+/// `esme listen` for `system_id`, bound to `sim`, whose stdout nobody
+/// reads any more.
+fn listener_without_stdout(sim: &Sim, system_id: &str) -> Child {
+    let (mut listener, _) = Esme::new("listen", &sim.addr, system_id, "pw")
+        .flags("--timeout-ms 10000")
+        .spawn_bound(sim, "the receiver binds", 1);
+    drop(listener.stdout.take());
+    listener
+}
+
 #[test]
 fn listen_with_its_stdout_closed_refuses_the_message_and_exits() {
     let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let (mut listener, _) = Esme::new("listen", &sim.addr, "shop", "pw")
-        .flags("--timeout-ms 10000")
-        .spawn_bound(&sim, "the receiver binds", 1);
-    // Nobody reads what it prints any more.
-    drop(listener.stdout.take());
+    let mut listener = listener_without_stdout(&sim, "shop");
     let body = json!({"system_id": "shop", "from": "447700900555", "text": "lost?"}).to_string();
     let (status, answer) = http(sim.http(), "POST", "/mo", &body);
     assert_eq!(status, 200, "{answer}");
@@ -1552,4 +1558,29 @@ fn bench_counts_the_throttling_of_sessions_gone_too() {
     assert_exit(&out, 1);
     let summary = &stdout_lines(&out)[0];
     assert_eq!(summary["throttled"], totals["throttled"], "{summary:#}");
+}
+
+#[test]
+fn a_receipt_refused_for_now_is_sent_again() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    // A receiver that cannot write what it gets answers ESME_RX_T_APPN
+    // and leaves.
+    let mut refusing = listener_without_stdout(&sim, "retry");
+    let sent = Esme::new("send", &sim.addr, "retry", "pw")
+        .flags("--bind tx --to 447700900123 --text again --dlr --dlr-timeout-ms 100")
+        .run();
+    let id = stdout_lines(&sent)[0]["message_ids"][0].clone();
+    let status = wait_for(&mut refusing, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(2));
+    // The receipt was not lost: the next receiver gets it.
+    let out = Esme::new("listen", &sim.addr, "retry", "pw")
+        .flags("--count 1 --timeout-ms 10000")
+        .run();
+    let receipt = &success_lines(&out)[0];
+    assert_eq!(receipt["message_id"], id, "{receipt:#}");
+    let totals = sim.terminate();
+    assert_eq!(totals["receipts"], 1, "{totals:#}");
+    assert_eq!(totals["receipts_failed"], 0, "{totals:#}");
+    let refused = &totals["received"]["deliver_sm_resp"]["ESME_RX_T_APPN"];
+    assert_eq!(*refused, 1, "{totals:#}");
 }

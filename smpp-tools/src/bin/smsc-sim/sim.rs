@@ -203,7 +203,8 @@ pub(crate) struct Counters {
     /// Binds refused for their credentials (`--users`).
     pub(crate) binds_refused: AtomicU64,
     pub(crate) receipts_sent: AtomicU64,
-    /// Receipts the ESME refused, or lost with their session.
+    /// Receipts the ESME refused (other than for now: those are sent
+    /// again), or lost with their session.
     pub(crate) receipts_failed: AtomicU64,
     /// Receipts dropped: the receipts waiting were as many as
     /// `--max-waiting-receipts`, or their message was forgotten
@@ -402,9 +403,25 @@ impl Waiting {
     }
 }
 
-/// How many sessions a receipt tries, each found closed before it was
-/// written, before it waits for the account's next bind.
+/// How many times a receipt is tried, each time found closed before it was
+/// written or refused for now, before it waits for the account's next
+/// bind.
 const RECEIPT_ROUTES: usize = 4;
+
+/// How long a receipt the ESME could not take for now waits before it is
+/// sent again.
+const RECEIPT_RETRY: Duration = Duration::from_millis(500);
+
+/// An answer to a `deliver_sm` that asks for it again later: the ESME
+/// could not take it for now (`ESME_RX_T_APPN`), or throttles.
+fn is_temporary(status: CommandStatus) -> bool {
+    matches!(
+        status,
+        CommandStatus::ESME_RX_T_APPN
+            | CommandStatus::ESME_RTHROTTLED
+            | CommandStatus::ESME_RMSGQFUL
+    )
+}
 
 /// The handler of the simulator's server.
 #[derive(Clone, Debug)]
@@ -812,10 +829,13 @@ impl Inner {
     }
 
     /// Sends `pdu` to a receiver of `system_id`. One whose session closed
-    /// before writing it goes to another receiver of the account; with
-    /// none bound it comes back, to wait for the next bind. One that was
-    /// written and got no answer (it may have arrived: sending it again
-    /// could deliver it twice), or an error answer, is failed.
+    /// before writing it goes to another receiver of the account; one the
+    /// ESME could not take for now (a temporary error: `ESME_RX_T_APPN`,
+    /// or it throttles) is sent again after [`RECEIPT_RETRY`]; with none
+    /// bound, or after [`RECEIPT_ROUTES`] tries, it comes back, to wait
+    /// for the next bind. One that was written and got no answer (it may
+    /// have arrived: sending it again could deliver it twice), or another
+    /// error answer, is failed.
     async fn send_receipt(
         &self,
         server: &ServerHandle,
@@ -831,6 +851,9 @@ impl Inner {
                 Ok(resp) if resp.is_ok() => {
                     bump(&self.counters.receipts_sent);
                     return None;
+                }
+                Ok(resp) if is_temporary(resp.command_status) => {
+                    tokio::time::sleep(RECEIPT_RETRY).await;
                 }
                 Err(Error::Closed(_)) => {}
                 Err(Error::NoRoute) => break,
