@@ -1584,3 +1584,28 @@ fn a_receipt_refused_for_now_is_sent_again() {
     let refused = &totals["received"]["deliver_sm_resp"]["ESME_RX_T_APPN"];
     assert_eq!(*refused, 1, "{totals:#}");
 }
+
+#[test]
+fn a_bind_that_cannot_do_the_command_is_a_wrong_flag() {
+    // Refused before connecting: nobody listens there, and the minute
+    // --connect-timeout-ms allows is not waited for.
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = nobody.local_addr().unwrap().to_string();
+    drop(nobody);
+    for (command, flags, wrong) in [
+        ("send", "--bind rx --to 1 --text x", "--bind rx"),
+        ("bench", "--bind rx --count 1", "--bind rx"),
+        ("listen", "--bind tx", "--bind tx"),
+    ] {
+        let out = output_within(
+            Esme::new(command, &addr, "wrong", "pw")
+                .flags(flags)
+                .flags("--connect-timeout-ms 60000")
+                .spawn(),
+            Duration::from_secs(20),
+        );
+        assert_exit(&out, 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(wrong), "{stderr}");
+    }
+}

@@ -216,6 +216,7 @@ fn ms(micros: u64) -> f64 {
 }
 
 pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
+    args.conn.check_bind("bench", true)?;
     let mut stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |mut builder| {
         if let Some(rate) = args.rate {

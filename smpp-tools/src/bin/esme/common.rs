@@ -46,7 +46,8 @@ pub(crate) struct Connection {
     /// The account's password.
     #[arg(long, value_name = "PW")]
     pub(crate) password: String,
-    /// How to bind (send and bench: trx, listen: rx).
+    /// How to bind (send and bench: trx by default, or tx; listen: rx by
+    /// default, or trx).
     #[arg(long, value_enum, value_name = "trx|tx|rx")]
     pub(crate) bind: Option<Bind>,
     /// The bind's system_type.
@@ -128,6 +129,20 @@ fn host_of(addr: &str) -> String {
 }
 
 impl Connection {
+    /// Refuses a `--bind` that cannot do what `command` does: a receiver
+    /// cannot submit (`submits`), a transmitter is delivered nothing.
+    pub(crate) fn check_bind(&self, command: &str, submits: bool) -> Result<(), String> {
+        match (self.bind, submits) {
+            (Some(Bind::Rx), true) => Err(format!(
+                "--bind rx: a receiver cannot submit messages ({command} binds as trx or tx)"
+            )),
+            (Some(Bind::Tx), false) => Err(format!(
+                "--bind tx: a transmitter is delivered nothing ({command} binds as rx or trx)"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// `--connect-timeout-ms`.
     pub(crate) fn connect_timeout(&self) -> Duration {
         Duration::from_millis(self.connect_timeout_ms.max(1))

@@ -36,6 +36,7 @@ fn line(kind: &str, fields: Map<String, Value>) -> String {
 }
 
 pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
+    args.conn.check_bind("listen", false)?;
     let stop = Stop::on_signals()?;
     let (esme, mut incoming) = common::start(&args.conn, Bind::Rx, &stop, |b| b).await?;
     let deadline = args

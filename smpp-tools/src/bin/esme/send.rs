@@ -99,6 +99,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         all.push(common::submit_sms(message, reference)?);
     }
 
+    args.conn.check_bind("send", true)?;
     let mut stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |b| b).await?;
     let (receipts, reader) = Receipts::spawn(incoming, true);
