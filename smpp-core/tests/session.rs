@@ -571,6 +571,44 @@ fn the_esme_unbinds() {
 }
 
 #[test]
+fn the_esme_answers_what_came_before_the_unbind_resp_then_closes() {
+    for answered in [true, false] {
+        let mut link = Link::bound(BindType::Transceiver);
+        // The MC writes a deliver_sm before it sees the ESME's unbind.
+        link.mc.send_request(deliver_sm(), 9, link.now).unwrap();
+        let delivered = drain(&mut link.mc);
+        link.esme.unbind(link.now).unwrap();
+        let unbind = drain(&mut link.esme);
+        let deliver = handled(&mut link.esme, &delivered[0], link.now).sequence_number;
+        // The MC answers the unbind; the ESME owes the deliver_sm_resp.
+        link.mc.handle_frame(&unbind[0], link.now).unwrap();
+        let unbind_resp = drain(&mut link.mc);
+        link.esme.handle_frame(&unbind_resp[0], link.now).unwrap();
+        assert_eq!(link.esme.state(), SessionState::Unbound);
+        assert!(!link.esme.is_closed(), "closed before its answer");
+        assert!(matches!(
+            events(&mut link.esme)[..],
+            [Event::IncomingRequest { .. }, Event::Unbound]
+        ));
+        if answered {
+            link.esme
+                .respond_status(deliver, CommandStatus::ESME_ROK, link.now)
+                .unwrap();
+            let resp = drain(&mut link.esme);
+            assert_eq!(header(&resp[0]).command_id, CommandId::DELIVER_SM_RESP);
+            assert_eq!(header(&resp[0]).sequence_number, deliver);
+            assert_closed(&mut link.esme, CloseReason::Unbound);
+        } else {
+            // Never answered: closed after the response timer all the same.
+            let wait = link.esme.poll_timeout().unwrap();
+            assert_eq!(wait, link.now + Duration::from_secs(10));
+            link.advance_to(wait);
+            assert_closed(&mut link.esme, CloseReason::Unbound);
+        }
+    }
+}
+
+#[test]
 fn the_mc_unbinds_and_waits_for_the_esme_to_close() {
     let mut link = Link::bound(BindType::Receiver);
     link.mc.unbind(link.now).unwrap();

@@ -10,9 +10,9 @@ mod server;
 
 use std::sync::Mutex;
 
-use server::{Running, bounded, connect, quiet, unbind_and_stop, until};
+use server::{Running, bounded, bounded_on_two_workers, connect, quiet, unbind_and_stop, until};
 use smpp_core::session::{BindType, CloseReason, Config, Timers};
-use smpp_core::{Body, CommandStatus, EsmClass, InterfaceVersion, Npi, TlvTag, Ton};
+use smpp_core::{Body, CommandId, CommandStatus, EsmClass, InterfaceVersion, Npi, TlvTag, Ton};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error, Handle};
 use smpp_std::{Pdu, SubmitSmBuilder, client};
@@ -565,6 +565,104 @@ fn outbind_is_timed_out_on_both_sides_and_a_refused_one_binds_nothing() {
             .serve_outbind(mc_side, None, "123456789")
             .await;
         assert!(matches!(too_long, Err(Error::Encode(_))), "{too_long:?}");
+        server.stop().await;
+    });
+}
+
+#[test]
+fn an_esme_that_unbinds_answers_every_deliver_sm_written_to_it_first() {
+    bounded_on_two_workers(async {
+        let server = start(|s| s).await;
+        let (esme, mut incoming) =
+            connect(server.addr, wide(esme("shop", BindType::Transceiver))).await;
+        // The MC delivers without pause, 8 at a time, until the ESME is
+        // gone.
+        let mut senders = Vec::new();
+        for sender in 0..8 {
+            let smsc = server.handle.clone();
+            senders.push(tokio::spawn(async move {
+                let (mut acknowledged, mut unknown) = (0, Vec::new());
+                for n in 0.. {
+                    let pdu = SubmitSmBuilder::deliver_sm(0)
+                        .source_addr("447700900001")
+                        .destination_addr("2948")
+                        .short_message(format!("mo {sender}.{n}"))
+                        .build()
+                        .unwrap();
+                    match smsc.deliver_to_system_id("shop", pdu).await {
+                        Ok(resp) if resp.is_ok() => acknowledged += 1,
+                        Ok(_) => {}
+                        Err(Error::OutcomeUnknown { .. }) => unknown.push(n),
+                        // Refused or never written: nothing was delivered.
+                        Err(_) => break,
+                    }
+                }
+                (acknowledged, unknown)
+            }));
+        }
+        // The application takes what comes, and unbinds after a while.
+        let reader = tokio::spawn(async move {
+            let mut taken = 0;
+            while let Some(request) = incoming.recv().await {
+                drop(request);
+                taken += 1;
+            }
+            taken
+        });
+        tokio::time::sleep(core::time::Duration::from_millis(100)).await;
+        esme.unbind().await.unwrap();
+        let taken = reader.await.unwrap();
+        let mut acknowledged = 0;
+        for sender in senders {
+            let (ok, unknown) = sender.await.unwrap();
+            // Every deliver_sm written to the ESME got its answer.
+            assert!(
+                unknown.is_empty(),
+                "{} without a known outcome",
+                unknown.len()
+            );
+            acknowledged += ok;
+        }
+        // What the application took is what the MC saw acknowledged.
+        assert!(taken > 0);
+        assert_eq!(acknowledged, taken);
+        server.stop().await;
+    });
+}
+
+#[test]
+fn what_the_application_has_not_taken_when_unbound_is_refused_for_later() {
+    bounded(async {
+        let server = start(|s| s).await;
+        let patient = wide(esme("shop", BindType::Transceiver)).with_timers(Timers {
+            response_timer: core::time::Duration::from_secs(60),
+            ..quiet()
+        });
+        let (esme, incoming) = connect(server.addr, patient).await;
+        let mut deliveries = Vec::new();
+        for n in 0..3 {
+            let smsc = server.handle.clone();
+            let pdu = SubmitSmBuilder::deliver_sm(0)
+                .destination_addr("2948")
+                .short_message(format!("mo {n}"))
+                .build()
+                .unwrap();
+            deliveries.push(tokio::spawn(async move {
+                smsc.deliver_to_system_id("shop", pdu).await
+            }));
+        }
+        until(|| esme.stats().traffic.received_of(CommandId::DELIVER_SM) >= 3).await;
+        // The application never reads, yet keeps `incoming`: the unbind
+        // does not wait for answers that will not come (the response
+        // timer is 60 s), and the MC learns each message's fate.
+        let unbound =
+            tokio::time::timeout(core::time::Duration::from_secs(10), esme.unbind()).await;
+        assert!(matches!(unbound, Ok(Ok(()))), "{unbound:?}");
+        for delivery in deliveries {
+            let resp = delivery.await.unwrap().unwrap();
+            assert_eq!(resp.command_status, CommandStatus::ESME_RX_T_APPN);
+        }
+        drop(incoming);
         server.stop().await;
     });
 }

@@ -563,6 +563,10 @@ pub struct Session<S: Storage = Fixed> {
     /// The application's requests are given up (abandoned): every one of
     /// them left in the window is reported by `poll_event`.
     abandoning: bool,
+    /// This side's `unbind` was answered while the application still owed
+    /// answers to requests of the peer received before: the session closes
+    /// once they are given, at the latest at `unbound_until`.
+    unbound_answering: bool,
     close_reason: Option<CloseReason>,
     closed_reported: bool,
     events: heapless::Deque<Event, EVENTS>,
@@ -618,6 +622,7 @@ impl<S: Storage> Session<S> {
             now,
             transmit_since: now,
             end_of_stream: None,
+            unbound_answering: false,
             abandoning: false,
             close_reason: None,
             closed_reported: false,
@@ -1122,6 +1127,10 @@ impl<S: Storage> Session<S> {
     /// responses to outstanding requests are still taken until the
     /// `unbind_resp` comes, and requests left then are reported abandoned:
     /// to lose no answer, unbind once [`Self::outstanding`] is empty.
+    /// Requests of the peer that came before the `unbind_resp` (the peer
+    /// wrote them before it saw the `unbind`) are still answered: the
+    /// session stays `UNBOUND` until the application answered each of them
+    /// ([`Self::unanswered`]), at most the `response_timer`, then closes.
     /// Returns its `sequence_number`.
     pub fn unbind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
@@ -1442,12 +1451,13 @@ impl<S: Storage> Session<S> {
     /// After the peer's end of stream: closes once nothing awaits the
     /// application's answer.
     fn close_if_drained(&mut self) {
-        if self.end_of_stream.is_some()
-            && !self.is_closed()
-            && self.peer_bind.is_none()
-            && self.unanswered.as_slice().is_empty()
-        {
+        if self.is_closed() || !self.unanswered.as_slice().is_empty() {
+            return;
+        }
+        if self.end_of_stream.is_some() && self.peer_bind.is_none() {
             self.finish(self.disconnect_reason());
+        } else if self.unbound_answering {
+            self.finish(self.unbind_reason);
         }
     }
 
@@ -1711,7 +1721,12 @@ impl<S: Storage> Session<S> {
                     if self.state != SessionState::Unbound {
                         self.enter_unbound(now);
                     }
-                    self.finish(self.unbind_reason);
+                    // Requests of the peer that came before its answer
+                    // (written before it saw the unbind) are answered
+                    // first: closing now would leave the peer without
+                    // their outcome.
+                    self.unbound_answering = true;
+                    self.close_if_drained();
                     None
                 }
                 _ => {

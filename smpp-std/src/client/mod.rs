@@ -460,6 +460,14 @@ impl Hooks for EsmeHooks {
         self.inbox.poll_room(cx)
     }
 
+    fn unbound(&mut self) {
+        // The application will not take what waits: answered
+        // `ESME_RX_T_APPN` now, so that the session closes once the
+        // requests already taken are answered, and the MC knows the
+        // others' outcome.
+        self.inbox.close();
+    }
+
     fn outbind(&mut self, pdu: Pdu) -> OutbindDecision {
         // Only the first, and only when waiting for one.
         let Some(accept) = self.outbind.take() else {

@@ -93,6 +93,10 @@ pub(crate) trait Hooks: Send + 'static {
         let _ = pdu;
     }
 
+    /// The session is unbound (its unbind answered, or the peer's): no
+    /// request of the peer comes any more.
+    fn unbound(&mut self) {}
+
     /// ESME: the MC sent `outbind` (no answer): what to do. By default
     /// it is ignored (an ESME that connected itself expects none).
     fn outbind(&mut self, pdu: Pdu) -> OutbindDecision {
@@ -740,8 +744,8 @@ where
                     OutbindDecision::Ignore => {}
                 }
             }
-            // Unbound and Closed: the end is handled once the engine is
-            // closed.
+            Event::Unbound => self.hooks.unbound(),
+            // Closed: the end is handled once the engine is closed.
             _ => {}
         }
     }

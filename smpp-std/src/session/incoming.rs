@@ -269,10 +269,14 @@ impl Inbox {
 ///
 /// When `Incoming` is dropped, requests still coming are answered
 /// `ESME_RX_T_APPN` by the session (the MC delivers them again later;
-/// `alert_notification`s are dropped). Requests not taken when the session
-/// closes are dropped unanswered: their answer could no longer be sent, so
-/// the MC delivers them again. While `Incoming` lives, the session does: it
-/// keeps it bound even when every [`Handle`](super::Handle) is gone.
+/// `alert_notification`s are dropped). So are the requests not taken yet
+/// once the session is unbound (its unbind answered, or the MC's): the
+/// session then waits for the answers of the requests already taken (at
+/// most the `response_timer`) and closes. Requests not taken when the
+/// session closes otherwise are dropped unanswered: their answer could no
+/// longer be sent, so the MC delivers them again. While `Incoming` lives,
+/// the session does: it keeps it bound even when every
+/// [`Handle`](super::Handle) is gone.
 ///
 /// See the example on [`Request::respond`].
 #[derive(Debug)]
