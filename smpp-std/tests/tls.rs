@@ -1,6 +1,7 @@
 //! SMPP over TLS: `client::connect_tls` against `Server::bind_tls`, with
 //! certificates made in the test; a certificate for another name, and a
-//! plain connection to a TLS port, fail instead of hanging.
+//! plain connection to a TLS port, fail instead of hanging; an `Esme`
+//! says why its TLS connections fail.
 
 #![cfg(feature = "tls")]
 
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use smpp_core::CommandStatus;
 use smpp_core::session::{BindType, CloseReason, Config};
-use smpp_std::client::{self, rustls};
+use smpp_std::client::{self, Backoff, ConnectFailure, Esme, EsmeEvent, rustls};
 use smpp_std::server::{BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
 use smpp_std::{Pdu, SubmitSmBuilder};
@@ -214,5 +215,60 @@ fn one_server_listens_plain_and_tls_and_routes_between_them() {
         serving.await.unwrap();
         assert_eq!(plain.closed().await, CloseReason::Unbound);
         assert_eq!(tls.closed().await, CloseReason::Unbound);
+    });
+}
+
+#[test]
+fn an_esme_says_why_its_tls_connection_failed() {
+    bounded(async {
+        let (server, client_tls) = tls_smsc(Config::mc()).await;
+        let plain = Running::start(Smsc, Config::mc()).await;
+        let quick = Backoff {
+            initial: Duration::from_millis(10),
+            max: Duration::from_millis(10),
+            factor: 1.0,
+        };
+        let cases = [
+            // The certificate is made out to localhost and 127.0.0.1.
+            (server.addr, "smsc.example.com", ConnectFailure::Certificate),
+            // A plain SMPP port answers the ClientHello with no TLS.
+            (plain.addr, "localhost", ConnectFailure::NotTls),
+        ];
+        for (addr, name, kind) in cases {
+            let (esme, _incoming) = Esme::builder(addr.to_string(), esme_config("secret"))
+                .tls(name, Arc::clone(&client_tls))
+                .reconnect(quick)
+                .start()
+                .unwrap();
+            let mut events = esme.events();
+            let failed = loop {
+                match events.recv().await.unwrap() {
+                    EsmeEvent::ConnectFailed { kind, .. } => break kind,
+                    EsmeEvent::Connecting { .. } => {}
+                    other => panic!("{other:?}"),
+                }
+            };
+            assert_eq!(failed, kind, "{addr} as {name}");
+            esme.unbind().await;
+        }
+        // A port nobody listens on: the connection itself fails.
+        let gone = {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            listener.local_addr().unwrap()
+        };
+        let (esme, _incoming) = Esme::builder(gone.to_string(), esme_config("secret"))
+            .reconnect(quick)
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        let failed = loop {
+            if let EsmeEvent::ConnectFailed { kind, .. } = events.recv().await.unwrap() {
+                break kind;
+            }
+        };
+        assert_eq!(failed, ConnectFailure::Io);
+        esme.unbind().await;
+        server.stop().await;
+        plain.stop().await;
     });
 }

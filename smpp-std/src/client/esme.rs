@@ -130,7 +130,10 @@ pub enum EsmeEvent {
     ConnectFailed {
         /// The session's number.
         slot: usize,
-        /// What failed.
+        /// What failed, as a kind: an application may give up at once on
+        /// one that another attempt will not mend (a certificate refused).
+        kind: ConnectFailure,
+        /// What failed, in words.
         error: String,
     },
     /// The MC refused the bind, or it got no answer within the bind
@@ -157,6 +160,28 @@ pub enum EsmeEvent {
     },
     /// Every session unbound and none reconnects ([`Esme::unbind`]).
     Stopped,
+}
+
+/// Why connecting failed ([`EsmeEvent::ConnectFailed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectFailure {
+    /// The TCP connection failed (refused, unreachable, reset), or the
+    /// connection failed while binding.
+    Io,
+    /// Connecting, or the TLS handshake, took longer than the connect
+    /// timeout.
+    Timeout,
+    /// The MC's TLS certificate was refused (not trusted, expired, made
+    /// out to another name): no attempt succeeds until the configuration
+    /// or the certificate changes.
+    Certificate,
+    /// What came back is not TLS: the port does not speak TLS (a plain
+    /// SMPP port, most likely).
+    NotTls,
+    /// The TLS handshake failed otherwise (no common version or cipher
+    /// suite, an alert from the MC, an invalid server name).
+    Tls,
 }
 
 /// Settings of an [`Esme`] ([`Esme::builder`]).
@@ -964,7 +989,7 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
             }
             Err(event) => {
                 let _ = inner.events.send(match event {
-                    Failure::Connect(error) => EsmeEvent::ConnectFailed { slot, error },
+                    Failure::Connect(kind, error) => EsmeEvent::ConnectFailed { slot, kind, error },
                     Failure::Bind(status) => EsmeEvent::BindFailed { slot, status },
                 });
             }
@@ -983,8 +1008,33 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
 
 /// Why an attempt failed.
 enum Failure {
-    Connect(String),
+    Connect(ConnectFailure, String),
     Bind(Option<CommandStatus>),
+}
+
+impl Failure {
+    /// Connecting (or binding) failed with `error`.
+    fn io(error: &std::io::Error) -> Self {
+        Self::Connect(ConnectFailure::Io, error.to_string())
+    }
+
+    /// The TLS handshake failed with `error`.
+    #[cfg(feature = "tls")]
+    fn tls(error: &std::io::Error) -> Self {
+        use super::rustls::Error as Tls;
+        let kind = match error.get_ref().and_then(|e| e.downcast_ref::<Tls>()) {
+            Some(Tls::InvalidCertificate(_)) => ConnectFailure::Certificate,
+            Some(Tls::InvalidMessage(_)) => ConnectFailure::NotTls,
+            Some(_) => ConnectFailure::Tls,
+            None => ConnectFailure::Io,
+        };
+        Self::Connect(kind, error.to_string())
+    }
+
+    /// Connecting, or the TLS handshake (`what`), took too long.
+    fn timeout(what: &str) -> Self {
+        Self::Connect(ConnectFailure::Timeout, format!("{what} timeout"))
+    }
 }
 
 /// One attempt: connect (and TLS) within the connect timeout, bind within
@@ -1000,8 +1050,8 @@ async fn connect_once(
     };
     let stream = match tokio::time::timeout(settings.connect_timeout, connect).await {
         Ok(Ok(stream)) => stream,
-        Ok(Err(e)) => return Err(Failure::Connect(e.to_string())),
-        Err(_) => return Err(Failure::Connect("connect timeout".to_owned())),
+        Ok(Err(e)) => return Err(Failure::io(&e)),
+        Err(_) => return Err(Failure::timeout("connect")),
     };
     let peer = stream.peer_addr().ok();
     let bind_timeout = settings
@@ -1010,12 +1060,12 @@ async fn connect_once(
     #[cfg(feature = "tls")]
     if let Some((name, tls)) = &settings.tls {
         let name = super::rustls::pki_types::ServerName::try_from(name.clone())
-            .map_err(|e| Failure::Connect(e.to_string()))?;
+            .map_err(|e| Failure::Connect(ConnectFailure::Tls, e.to_string()))?;
         let handshake = tokio_rustls::TlsConnector::from(Arc::clone(tls)).connect(name, stream);
         let stream = match tokio::time::timeout(settings.connect_timeout, handshake).await {
             Ok(Ok(stream)) => stream,
-            Ok(Err(e)) => return Err(Failure::Connect(e.to_string())),
-            Err(_) => return Err(Failure::Connect("TLS handshake timeout".to_owned())),
+            Ok(Err(e)) => return Err(Failure::tls(&e)),
+            Err(_) => return Err(Failure::timeout("TLS handshake")),
         };
         let bind = super::start(stream, settings.config.clone(), peer, Some(totals));
         return bound(tokio::time::timeout(bind_timeout, bind).await);
@@ -1030,7 +1080,7 @@ fn bound(
     match result {
         Ok(Ok(bound)) => Ok(bound),
         Ok(Err(Error::BindRefused(status))) => Err(Failure::Bind(Some(status))),
-        Ok(Err(Error::Io(e))) => Err(Failure::Connect(e.to_string())),
+        Ok(Err(Error::Io(e))) => Err(Failure::io(&e)),
         Ok(Err(_)) | Err(_) => Err(Failure::Bind(None)),
     }
 }

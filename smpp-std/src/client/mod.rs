@@ -107,7 +107,7 @@ use crate::session::{Answer, Error, Handle, Incoming, Request, SharedMeter};
 #[cfg(feature = "tls")]
 pub use tokio_rustls::rustls;
 
-pub use esme::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
+pub use esme::{Backoff, ConnectFailure, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 
 /// An ESME's handle on its session: a [`Handle`] (see there for every
 /// call). See the example on [`connect`].

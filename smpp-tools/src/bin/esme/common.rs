@@ -13,7 +13,7 @@ use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::split::{Content, Method, SplitOptions};
 use smpp_core::text::udh::Ie;
 use smpp_core::{Body, CommandStatus, DataCoding, Npi, RegisteredDelivery, Ton};
-use smpp_std::client::{Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
+use smpp_std::client::{ConnectFailure, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::{COctet, Pdu, SubmitSm};
 use smpp_tools::message::receipt_json;
 use tokio::signal::unix::{SignalKind, signal};
@@ -161,16 +161,12 @@ fn is_final_refusal(status: CommandStatus) -> bool {
 
 /// Why a TLS handshake failed for good, if another attempt cannot cure
 /// it: the SMSC's certificate was refused (not trusted, for another name,
-/// expired: rustls writes "invalid peer certificate: ..."), or the port
-/// answered with something other than TLS (rustls: "received corrupt
-/// message of type `InvalidContentType`").
-fn tls_failure(error: &str) -> Option<String> {
-    if error.contains("invalid peer certificate") {
-        Some(error.to_owned())
-    } else if error.contains("InvalidContentType") {
-        Some(format!("{error} (not a TLS port?)"))
-    } else {
-        None
+/// expired), or the port answered with something other than TLS.
+fn tls_failure(kind: ConnectFailure, error: &str) -> Option<String> {
+    match kind {
+        ConnectFailure::Certificate => Some(error.to_owned()),
+        ConnectFailure::NotTls => Some(format!("{error} (not a TLS port?)")),
+        _ => None,
     }
 }
 
@@ -240,8 +236,8 @@ pub(crate) async fn start(
                         |s| format!("bind refused: {s}"),
                     ));
                 }
-                Ok(EsmeEvent::ConnectFailed { error, .. }) => {
-                    if let Some(error) = tls_failure(&error) {
+                Ok(EsmeEvent::ConnectFailed { kind, error, .. }) => {
+                    if let Some(error) = tls_failure(kind, &error) {
                         return Err(format!("cannot connect to {}: {error}", conn.connect));
                     }
                     failure = Some(format!("cannot connect to {}: {error}", conn.connect));
