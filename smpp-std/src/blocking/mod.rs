@@ -972,9 +972,12 @@ impl<S: Transport> Client<S> {
     /// outcomes (kept for [`Client::wait`]), answers given are sent, then
     /// `unbind` goes out and the session closes when the `unbind_resp`
     /// comes (at most the `response_timer`). Requests the application
-    /// took and has not answered by then stay unanswered (the MC delivers
-    /// them again). Ok once the unbind exchange completed, also when the
-    /// MC unbound first.
+    /// took and has not answered by then (their [`Request`]s held, on
+    /// another thread say) are waited for, at most the `response_timer`
+    /// again; any still unanswered then stay so (the MC delivers them
+    /// again). Drop or answer the requests taken before unbinding from
+    /// the thread that holds them. Ok once the unbind exchange completed,
+    /// also when the MC unbound first.
     ///
     /// See the example on [`Client`].
     pub fn unbind(&mut self) -> Result<(), Error> {
