@@ -451,16 +451,13 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
         if usize::from(part.total) > PARTS {
             return Err(ReassemblyError::TooManyParts);
         }
-        let existing = self.slots.iter().position(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.key == key && s.kind == part.kind && s.reference == part.reference
-            })
+        let existing = self.slots.iter().enumerate().find_map(|(i, s)| {
+            s.as_ref()
+                .filter(|s| s.key == key && s.kind == part.kind && s.reference == part.reference)
+                .map(|s| (i, s))
         });
         let mut ended = None;
-        let index = if let Some(i) = existing {
-            let Some(Some(slot)) = self.slots.get(i) else {
-                return Err(ReassemblyError::Full);
-            };
+        let index = if let Some((i, slot)) = existing {
             match slot.accepts(&part) {
                 Fit::Joins => i,
                 Fit::Duplicate => return Ok(Status::Duplicate),

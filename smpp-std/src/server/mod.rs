@@ -289,14 +289,16 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection for T {}
 
 type SessionFuture = Pin<Box<dyn Future<Output = CloseReason> + Send>>;
 
-/// Starts a session of the server over a connection; with a password,
-/// it begins with an `outbind` carrying it.
-type Starter = dyn Fn(Box<dyn Connection>, Option<SocketAddr>, ServerHandle, Option<String>) -> SessionFuture
+/// Starts a session of the server over a connection, with this
+/// configuration; with `true`, it begins with an `outbind`.
+type Starter = dyn Fn(Box<dyn Connection>, Option<SocketAddr>, ServerHandle, Config, bool) -> SessionFuture
     + Send
     + Sync;
 
 /// What every handle of a server shares.
 struct Inner {
+    /// The configuration of every session.
+    config: Config,
     registry: Registry,
     /// What went over every session, those closed included.
     traffic: SharedMeter,
@@ -386,26 +388,19 @@ pub struct ServerHandle {
 
 impl ServerHandle {
     fn new<H: Handler>(config: Config, handler: Arc<H>) -> Self {
-        let starter: Box<Starter> = Box::new(move |io, peer, server, outbind| {
-            let config = match &outbind {
-                // Checked by `serve_outbind`.
-                Some(password) => match config.clone().with_password(password) {
-                    Ok(config) => config,
-                    Err(_) => return Box::pin(async { CloseReason::Local }),
-                },
-                None => config.clone(),
-            };
+        let starter: Box<Starter> = Box::new(move |io, peer, server, config, outbind| {
             Box::pin(session(
                 io,
                 config,
                 Arc::clone(&handler),
                 peer,
                 server,
-                outbind.is_some(),
+                outbind,
             ))
         });
         Self {
             inner: Arc::new(Inner {
+                config,
                 registry: Registry::default(),
                 traffic: SharedMeter::default(),
                 stop: watch::Sender::new(false),
@@ -468,7 +463,8 @@ impl ServerHandle {
         if self.is_shut_down() {
             return CloseReason::Local;
         }
-        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), None).await
+        let config = self.inner.config.clone();
+        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, false).await
     }
 
     /// Serves `io`, a connection this MC opened to an ESME that waits for
@@ -490,14 +486,12 @@ impl ServerHandle {
         peer_addr: Option<SocketAddr>,
         password: &str,
     ) -> Result<CloseReason, Error> {
-        Config::mc()
-            .with_password(password)
-            .map_err(Error::Encode)?;
+        let config = self.inner.config.clone().with_password(password);
+        let config = config.map_err(Error::Encode)?;
         if self.is_shut_down() {
             return Ok(CloseReason::Local);
         }
-        let outbind = Some(password.to_owned());
-        Ok((self.inner.starter)(Box::new(io), peer_addr, self.clone(), outbind).await)
+        Ok((self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, true).await)
     }
 
     /// Connects to an ESME at `addr` that waits for `outbind`, and serves
