@@ -224,8 +224,11 @@ pub struct Assembler<P> {
     /// its own first part) must not take the new one's ids.
     ids: HashMap<MessageKey<P>, PartIds>,
     expired_at: Instant,
-    /// Incomplete messages dropped for their age.
+    /// Incomplete messages dropped and reported: too old, or a new
+    /// message took their reference.
     expired: u64,
+    /// The parts those messages had received.
+    parts_expired: u64,
 }
 
 impl<P: Eq + Hash + Clone> Assembler<P> {
@@ -240,6 +243,7 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
             ids: HashMap::new(),
             expired_at: Instant::now(),
             expired: 0,
+            parts_expired: 0,
         }
     }
 
@@ -248,9 +252,48 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
         self.parts.len()
     }
 
-    /// Incomplete messages dropped for their age so far.
+    /// The parts received of the incomplete messages now.
+    pub fn parts_pending(&self) -> usize {
+        self.parts
+            .incomplete()
+            .map(|message| usize::from(message.received))
+            .sum()
+    }
+
+    /// Incomplete messages dropped so far: their first part older than
+    /// the timeout, or a new message took their reference (key) before
+    /// they were complete. Counted when [`Self::push`] or
+    /// [`Self::expire_now`] looks for them.
     pub fn expired(&self) -> u64 {
-        self.expired
+        self.expired.saturating_add(self.parts.reports_discarded())
+    }
+
+    /// The parts the messages of [`Self::expired`] had received (but for
+    /// those the library had to discard the report of, to make room for a
+    /// part of the same peer: none while [`Self::expire_now`] runs often).
+    pub fn parts_expired(&self) -> u64 {
+        self.parts_expired
+    }
+
+    /// Drops the incomplete messages too old now, counting them in
+    /// [`Self::expired`]; [`Self::push`] does it too, at most once a second.
+    pub fn expire_now(&mut self) {
+        self.expire_at(Instant::now());
+    }
+
+    fn expire_at(&mut self, now: Instant) {
+        self.expired_at = now;
+        for gone in self.parts.expire(now) {
+            if self
+                .ids
+                .get(&gone.key)
+                .is_some_and(|(first_seen, _)| *first_seen == gone.first_seen)
+            {
+                self.ids.remove(&gone.key);
+            }
+            self.expired += 1;
+            self.parts_expired += u64::from(gone.received);
+        }
     }
 
     /// Adds a part of `peer` (a whole message if it is not concatenated)
@@ -265,17 +308,7 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
     ) -> Option<Message> {
         let now = Instant::now();
         if now.duration_since(self.expired_at) >= Duration::from_secs(1) {
-            self.expired_at = now;
-            for gone in self.parts.expire(now) {
-                if self
-                    .ids
-                    .get(&gone.key)
-                    .is_some_and(|(first_seen, _)| *first_seen == gone.first_seen)
-                {
-                    self.ids.remove(&gone.key);
-                }
-                self.expired += 1;
-            }
+            self.expire_at(now);
         }
         let joined = |content: Bytes, parts: usize, message_ids: Vec<String>| Message {
             source: data.source.clone(),

@@ -1358,17 +1358,28 @@ fn idle_http_clients_are_capped_and_timed_out_and_stats_still_answer() {
     sim.terminate();
 }
 
+/// A simulator keeping ten messages, settling each `delay_ms` after it
+/// was accepted, and the summary of a bench of `count` messages at once
+/// asking for receipts, which must all be acknowledged.
+fn forgetful(count: u64, delay_ms: &str, dlr_timeout_ms: u64) -> (Sim, Value) {
+    let sim = Sim::start(&["--keep-messages", "10", "--dlr-delay-ms", delay_ms]);
+    let out = Esme::new("bench", &sim.addr, "forgetful", "pw")
+        .flags(&format!(
+            "--count {count} --window {count} --dlr --dlr-timeout-ms {dlr_timeout_ms} --json"
+        ))
+        .run();
+    assert_exit(&out, 1);
+    let summary = stdout_lines(&out).remove(0);
+    assert_eq!(summary["acknowledged"], count, "{summary:#}");
+    (sim, summary)
+}
+
 #[test]
 fn a_receipt_whose_message_is_forgotten_before_it_settles_counts_as_dropped() {
     // Ten messages kept, each settled after 300 ms: of 100 submitted at
     // once, 90 are forgotten before their receipt is due.
-    let sim = Sim::start(&["--keep-messages", "10", "--dlr-delay-ms", "300"]);
-    let out = Esme::new("bench", &sim.addr, "forgetful", "pw")
-        .flags("--count 100 --window 100 --dlr --dlr-timeout-ms 1500 --json")
-        .run();
-    assert_exit(&out, 1);
-    let summary = &stdout_lines(&out)[0];
-    assert_eq!(summary["acknowledged"], 100, "{summary:#}");
+    let (sim, summary) = forgetful(100, "300", 1500);
+    let summary = &summary;
     assert_eq!(summary["receipts"], 10, "{summary:#}");
     let totals = sim.terminate();
     assert_eq!(totals["messages"], 100, "{totals:#}");
@@ -1596,6 +1607,12 @@ fn a_bind_that_cannot_do_the_command_is_a_wrong_flag() {
         ("send", "--bind rx --to 1 --text x", "--bind rx"),
         ("bench", "--bind rx --count 1", "--bind rx"),
         ("listen", "--bind tx", "--bind tx"),
+        // A message no SMSC would take is as wrong a flag.
+        (
+            "bench",
+            "--to 1234567890123456789012345 --count 1",
+            "destination_addr",
+        ),
     ] {
         let out = output_within(
             Esme::new(command, &addr, "wrong", "pw")
@@ -1608,4 +1625,206 @@ fn a_bind_that_cannot_do_the_command_is_a_wrong_flag() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(wrong), "{stderr}");
     }
+}
+
+#[test]
+fn receipts_still_waiting_out_the_delay_are_counted_and_add_up() {
+    // Ten messages kept, each settled a minute after it was accepted: of
+    // 31, 21 are forgotten (the receipts of 21 of the first 30 dropped),
+    // and 9 receipts still wait out the delay when the simulator stops.
+    let (sim, _) = forgetful(30, "60000", 100);
+    // And one that asks for no receipt.
+    let out = Esme::new("send", &sim.addr, "forgetful", "pw")
+        .flags("--to 447700900123 --text quiet")
+        .run();
+    assert_exit(&out, 0);
+    let totals = sim.terminate();
+    assert_eq!(totals["messages"], 31, "{totals:#}");
+    assert_eq!(totals["stored"], 10, "{totals:#}");
+    assert_eq!(totals["receipts_due"], 9, "{totals:#}");
+    assert_eq!(totals["receipts_dropped"], 21, "{totals:#}");
+    // Every receipt asked for is sent, failed, waiting, dropped or due.
+    let sum: u64 = [
+        "receipts",
+        "receipts_failed",
+        "receipts_waiting",
+        "receipts_dropped",
+        "receipts_due",
+    ]
+    .iter()
+    .map(|k| totals[k].as_u64().unwrap())
+    .sum();
+    assert_eq!(sum, 30, "{totals:#}");
+}
+
+/// Part `seq` of `total` of a long message with SAR reference `reference`.
+fn sar_part(reference: u16, total: u8, seq: u8) -> smpp_std::Pdu {
+    SubmitSmBuilder::new(0)
+        .source_addr("447700900001")
+        .destination_addr("447700900002")
+        .short_message(format!("part {seq} of {total}"))
+        .sar(reference, total, seq)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn long_messages_whose_parts_never_all_came_are_counted_when_they_expire() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--reassembly-timeout-ms", "300"]);
+    tokio().block_on(async {
+        let (esme, _incoming) = transmitter(&sim.addr, "gappy").await;
+        // Two of three parts of one message, one of two of another.
+        for pdu in [sar_part(1, 3, 1), sar_part(1, 3, 3), sar_part(2, 2, 2)] {
+            assert!(esme.submit_sm(pdu).await.unwrap().is_ok());
+        }
+        let totals = &sim.stats()["totals"];
+        assert_eq!(totals["messages"], 3, "{totals:#}");
+        assert_eq!(totals["messages_complete"], 0, "{totals:#}");
+        assert_eq!(totals["messages_incomplete"], 2, "{totals:#}");
+        assert_eq!(totals["parts_pending"], 3, "{totals:#}");
+        assert_eq!(totals["messages_expired"], 0, "{totals:#}");
+        // Nothing more comes: they expire all the same.
+        sim.wait_stats("expired", |s| s["totals"]["messages_expired"] == 2);
+        esme.unbind().await.unwrap();
+    });
+    let totals = sim.terminate();
+    let expected = [
+        ("messages_incomplete", 0),
+        ("parts_pending", 0),
+        ("messages_expired", 2),
+        ("parts_expired", 3),
+    ];
+    for (key, n) in expected {
+        assert_eq!(totals[key], n, "{key}: {totals:#}");
+    }
+}
+
+#[test]
+fn bench_times_only_the_responses_when_the_smsc_goes_away() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    let bench = Esme::new("bench", &sim.addr, "slow", "pw")
+        .flags("--count 100 --rate 1 --connect-timeout-ms 300 --json");
+    let (child, _) = bench.spawn_bound(&sim, "bench bound", 1);
+    sim.wait_stats("one message", |s| s["totals"]["messages"] == 1);
+    let totals = sim.terminate();
+    let out = output_within(child, Duration::from_secs(20));
+    assert_exit(&out, 1);
+    let summary = &stdout_lines(&out)[0];
+    assert_eq!(summary["acknowledged"], totals["messages"], "{summary:#}");
+    let acknowledged = summary["acknowledged"].as_u64().unwrap();
+    let submitted = summary["submitted"].as_u64().unwrap();
+    let errors: u64 = summary["errors"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(acknowledged + errors, submitted, "{summary:#}");
+    assert!(
+        summary["not_sent"].as_u64().unwrap() <= errors,
+        "{summary:#}"
+    );
+    // Only the responses are timed.
+    let latency = &summary["latency_ms"];
+    assert_eq!(latency["count"], acknowledged, "{summary:#}");
+    assert!(latency["p50"].as_f64().unwrap() > 0.0, "{summary:#}");
+}
+
+/// Starts `esme listen --accept-outbind 127.0.0.1:0` with `flags`: the
+/// process, the address it waits on, and the rest of its stderr to come.
+fn outbind_listener(flags: &str) -> (Child, String, JoinHandle<String>) {
+    let mut child = Esme(Vec::new())
+        .flags("listen --accept-outbind 127.0.0.1:0 --system-id outbound --password pw")
+        .flags(flags)
+        .spawn();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let line: Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first:?}"));
+    let addr = line["outbind_listening"].as_str().unwrap().to_owned();
+    (child, addr, drain(stderr))
+}
+
+/// Waits for the listener of [`outbind_listener`] to exit: its output.
+fn outbind_listener_output(mut child: Child, stderr: JoinHandle<String>) -> Output {
+    let stdout = drain(child.stdout.take().unwrap());
+    let status = wait_for(&mut child, Duration::from_secs(15));
+    Output {
+        status,
+        stdout: stdout.join().unwrap().into_bytes(),
+        stderr: stderr.join().unwrap().into_bytes(),
+    }
+}
+
+#[test]
+fn the_simulator_outbinds_to_a_listening_esme() {
+    let (listener, addr, stderr) =
+        outbind_listener("--outbind-password s3cret --count 1 --timeout-ms 10000");
+    let sim = Sim::start(&[
+        "--http",
+        "127.0.0.1:0",
+        "--users",
+        "outbound:pw",
+        "--outbind",
+        &addr,
+        "--outbind-password",
+        "s3cret",
+    ]);
+    let stats = sim.wait_stats("the ESME binds after the outbind", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    let session = &stats["sessions"][0];
+    assert_eq!(session["system_id"], "outbound", "{stats:#}");
+    assert_eq!(session["bind_type"], "receiver", "{stats:#}");
+    let mo = json!({"system_id": "outbound", "from": "447700900555", "text": "Hi"});
+    let (code, answer) = http(sim.http(), "POST", "/mo", &mo.to_string());
+    assert_eq!(code, 200, "{answer}");
+    let out = outbind_listener_output(listener, stderr);
+    let lines = success_lines(&out);
+    assert_eq!(lines.len(), 1, "{}", show(&out));
+    assert_eq!(lines[0]["type"], "mo");
+    assert_eq!(lines[0]["text"], "Hi");
+    let totals = sim.terminate();
+    assert_eq!(
+        totals["received"]["bind_receiver"]["ESME_ROK"], 1,
+        "{totals:#}"
+    );
+    assert!(totals["outbinds"].as_u64().unwrap() >= 1, "{totals:#}");
+}
+
+#[test]
+fn an_outbind_with_the_wrong_password_is_refused_and_tried_again() {
+    let (listener, addr, stderr) = outbind_listener("--outbind-password s3cret --timeout-ms 1500");
+    let sim = Sim::start(&[
+        "--http",
+        "127.0.0.1:0",
+        "--outbind",
+        &addr,
+        "--outbind-password",
+        "guess",
+        "--outbind-retry-ms",
+        "100",
+    ]);
+    sim.wait_stats("outbound again", |s| {
+        s["totals"]["outbinds"].as_u64().unwrap() >= 2
+    });
+    let out = outbind_listener_output(listener, stderr);
+    // Nothing was bound, nothing printed; the listener ran to its end.
+    assert_eq!(success_lines(&out), Vec::<Value>::new());
+    assert!(show(&out).contains("outbind from"), "{}", show(&out));
+    let totals = sim.terminate();
+    assert_eq!(totals["received"].get("bind_receiver"), None, "{totals:#}");
+    // No ESME at all: each attempt fails, and the simulator goes on.
+    let sim = Sim::start(&[
+        "--http",
+        "127.0.0.1:0",
+        "--outbind",
+        &addr,
+        "--outbind-retry-ms",
+        "50",
+    ]);
+    sim.wait_stats("failed twice", |s| {
+        s["totals"]["outbinds_failed"].as_u64().unwrap() >= 2
+    });
+    sim.terminate();
 }

@@ -150,16 +150,31 @@ struct Tally {
     acknowledged: u64,
     errors: BTreeMap<String, u64>,
     throttled: u64,
-    /// Response latencies in microseconds.
+    /// Requests that never left: refused before they were handed to a
+    /// session (a PDU that does not encode, the run stopped while it
+    /// waited for a session), or handed to one that closed before writing
+    /// them. Counted in `errors` too, by what happened.
+    not_sent: u64,
+    /// Response latencies in microseconds: only of requests that got a
+    /// response.
     latencies: Vec<u64>,
     /// The accepted message ids, when receipts are awaited.
     ids: Vec<String>,
 }
 
 impl Tally {
-    fn add(&mut self, answer: Result<SmResponse, String>, waited: Duration, keep_id: bool) {
-        self.latencies
-            .push(u64::try_from(waited.as_micros()).unwrap_or(u64::MAX));
+    /// Counts `answer`, which came `waited` after its request was handed
+    /// to a session (`None`: it never was).
+    fn add(
+        &mut self,
+        answer: Result<SmResponse, Failure>,
+        waited: Option<Duration>,
+        keep_id: bool,
+    ) {
+        if let (Ok(_), Some(waited)) = (&answer, waited) {
+            self.latencies
+                .push(u64::try_from(waited.as_micros()).unwrap_or(u64::MAX));
+        }
         match answer {
             Ok(resp) if resp.is_ok() => {
                 self.acknowledged += 1;
@@ -176,7 +191,30 @@ impl Tally {
                     .entry(resp.command_status.to_string())
                     .or_default() += 1;
             }
-            Err(e) => *self.errors.entry(e).or_default() += 1,
+            Err(failure) => {
+                if !failure.sent {
+                    self.not_sent += 1;
+                }
+                *self.errors.entry(failure.kind).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// A request that got no response: how it is counted, and whether any of
+/// it was written.
+#[derive(Debug)]
+struct Failure {
+    kind: String,
+    sent: bool,
+}
+
+impl From<&Error> for Failure {
+    fn from(e: &Error) -> Self {
+        let sent = matches!(e, Error::OutcomeUnknown { .. } | Error::Timeout { .. });
+        Self {
+            kind: error_kind(e),
+            sent,
         }
     }
 }
@@ -217,6 +255,11 @@ fn ms(micros: u64) -> f64 {
 
 pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     args.conn.check_bind("bench", true)?;
+    // Check that every kind of message can be made before connecting
+    // (an address too long is a wrong flag, not a reason to bind).
+    for &kind in &args.mix {
+        common::submit_sms(&message(&args, kind, &payload(kind, 0)), 0)?;
+    }
     let mut stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |mut builder| {
         if let Some(rate) = args.rate {
@@ -272,6 +315,19 @@ struct Run {
     elapsed: Duration,
 }
 
+/// The message of `kind` carrying `content`.
+fn message<'a>(args: &'a BenchArgs, kind: Kind, content: &'a Payload) -> Message<'a> {
+    Message {
+        from: &args.from,
+        to: &args.to,
+        payload: content,
+        dlr: args.dlr,
+        flash: kind == Kind::Flash,
+        port: None,
+        split: args.split,
+    }
+}
+
 /// Submits every message, keeping the windows full, and waits for every
 /// response; a progress bar meanwhile. Stops submitting when `stop` says
 /// so.
@@ -298,15 +354,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
             .copied()
             .unwrap_or(Kind::Gsm);
         let content = payload(kind, n);
-        let message = Message {
-            from: &args.from,
-            to: &args.to,
-            payload: &content,
-            dlr: args.dlr,
-            flash: kind == Kind::Flash,
-            port: None,
-            split: args.split,
-        };
+        let message = message(args, kind, &content);
         #[allow(clippy::cast_possible_truncation)] // references wrap
         let this = reference.wrapping_add(n as u16);
         let pdus = common::submit_sms(&message, this)?;
@@ -334,7 +382,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
                         let answer = response
                             .await
                             .map(SmResponse::from)
-                            .map_err(|e| error_kind(&e));
+                            .map_err(|e| Failure::from(&e));
                         if let Some((references, key)) = held {
                             references.answered(key);
                         }
@@ -342,7 +390,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
                     });
                 }
                 Err(e) => {
-                    tally.add(Err(error_kind(&e)), Duration::ZERO, false);
+                    tally.add(Err(Failure::from(&e)), None, false);
                     if let Some((references, key)) = &held {
                         references.answered(*key);
                     }
@@ -350,7 +398,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
             }
             while let Some(done) = in_flight.try_join_next() {
                 if let Ok((answer, waited)) = done {
-                    tally.add(answer, waited, args.dlr);
+                    tally.add(answer, Some(waited), args.dlr);
                 }
             }
         }
@@ -358,7 +406,7 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
     }
     while let Some(done) = in_flight.join_next().await {
         if let Ok((answer, waited)) = done {
-            tally.add(answer, waited, args.dlr);
+            tally.add(answer, Some(waited), args.dlr);
         }
     }
     bar.finish_and_clear();
@@ -403,7 +451,9 @@ fn summary(
         "receipts_expected": if args.dlr { tally.ids.len() } else { 0 },
         "elapsed_s": secs,
         "throughput_per_s": throughput,
+        "not_sent": tally.not_sent,
         "latency_ms": {
+            "count": l.len(),
             "p50": ms(quantile(l, 0.50)),
             "p90": ms(quantile(l, 0.90)),
             "p99": ms(quantile(l, 0.99)),
@@ -434,6 +484,9 @@ fn write_summary(out: &mut impl Write, summary: &Value) -> std::io::Result<()> {
             errors.join(", ")
         }
     )?;
+    if number("not_sent") > 0.0 {
+        writeln!(out, "not sent      {}", field("not_sent"))?;
+    }
     writeln!(out, "throttled     {}", field("throttled"))?;
     if number("receipts_expected") > 0.0 {
         writeln!(
@@ -472,10 +525,12 @@ fn write_summary(out: &mut impl Write, summary: &Value) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use core::time::Duration;
+
     use smpp_core::CommandId;
     use smpp_core::session::CloseReason;
 
-    use super::{Error, Kind, Tally, error_kind, payload, quantile};
+    use super::{Error, Failure, Kind, Tally, error_kind, payload, quantile};
     use crate::common::Payload;
 
     #[test]
@@ -492,13 +547,38 @@ mod tests {
                 sequence_number,
             };
             for e in [lost, late] {
-                tally.add(Err(error_kind(&e)), core::time::Duration::ZERO, false);
+                tally.add(Err(Failure::from(&e)), None, false);
             }
         }
         assert_eq!(tally.errors.len(), 2, "{:?}", tally.errors);
         assert!(tally.errors.values().all(|&n| n == 100));
         let closed = Error::Closed(CloseReason::Disconnected);
         assert_eq!(error_kind(&closed), closed.to_string());
+    }
+
+    #[test]
+    fn requests_never_sent_are_counted_apart_and_not_timed() {
+        let mut tally = Tally::default();
+        let closed = Error::Closed(CloseReason::Disconnected);
+        let late = Error::Timeout {
+            command_id: CommandId::SUBMIT_SM,
+            sequence_number: 1,
+        };
+        tally.add(Err(Failure::from(&closed)), None, false);
+        tally.add(
+            Err(Failure::from(&closed)),
+            Some(Duration::from_millis(900)),
+            false,
+        );
+        tally.add(
+            Err(Failure::from(&late)),
+            Some(Duration::from_secs(30)),
+            false,
+        );
+        assert_eq!(tally.not_sent, 2);
+        assert_eq!(tally.errors.values().sum::<u64>(), 3);
+        // Only responses are timed.
+        assert!(tally.latencies.is_empty(), "{:?}", tally.latencies);
     }
 
     #[test]

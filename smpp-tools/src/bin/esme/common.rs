@@ -26,9 +26,9 @@ use tokio::time::Instant;
 #[allow(clippy::doc_markdown)]
 #[derive(Debug, Args)]
 pub(crate) struct Connection {
-    /// The SMSC.
+    /// The SMSC (listen: or --accept-outbind).
     #[arg(long, value_name = "ADDR:PORT")]
-    pub(crate) connect: String,
+    pub(crate) connect: Option<String>,
     /// Connects over TLS.
     #[arg(long)]
     pub(crate) tls: bool,
@@ -143,6 +143,42 @@ impl Connection {
         }
     }
 
+    /// `--connect`, which every command but `listen --accept-outbind`
+    /// needs.
+    pub(crate) fn connect(&self) -> Result<&str, String> {
+        self.connect
+            .as_deref()
+            .ok_or_else(|| "--connect ADDR:PORT is required".to_owned())
+    }
+
+    /// The session configuration of the flags, binding as `default`
+    /// unless `--bind` says otherwise.
+    pub(crate) fn config(&self, default: Bind) -> Result<Config, String> {
+        let bind = self.bind.unwrap_or(default).bind_type();
+        let timers = Timers {
+            response_timer: Duration::from_millis(self.response_timeout_ms.max(1)),
+            ..Timers::DEFAULT
+        };
+        let mut config = Config::esme(bind)
+            .with_system_id(&self.system_id)
+            .map_err(|e| format!("--system-id: {e}"))?
+            .with_password(&self.password)
+            .map_err(|e| format!("--password: {e}"))?
+            .with_window(self.window.max(1))
+            .with_timers(timers);
+        if let Some(system_type) = &self.system_type {
+            config = config
+                .with_system_type(system_type)
+                .map_err(|e| format!("--system-type: {e}"))?;
+        }
+        if let Some(range) = &self.address_range {
+            config = config
+                .with_address_range(Ton::UNKNOWN, Npi::UNKNOWN, range)
+                .map_err(|e| format!("--address-range: {e}"))?;
+        }
+        Ok(config)
+    }
+
     /// `--connect-timeout-ms`.
     pub(crate) fn connect_timeout(&self) -> Duration {
         Duration::from_millis(self.connect_timeout_ms.max(1))
@@ -182,38 +218,15 @@ pub(crate) async fn start(
     stop: &Stop,
     tune: impl FnOnce(EsmeBuilder) -> EsmeBuilder,
 ) -> Result<(Esme, EsmeIncoming), String> {
-    let bind = conn.bind.unwrap_or(default).bind_type();
-    let timers = Timers {
-        response_timer: Duration::from_millis(conn.response_timeout_ms.max(1)),
-        ..Timers::DEFAULT
-    };
-    let mut config = Config::esme(bind)
-        .with_system_id(&conn.system_id)
-        .map_err(|e| format!("--system-id: {e}"))?
-        .with_password(&conn.password)
-        .map_err(|e| format!("--password: {e}"))?
-        .with_window(conn.window.max(1))
-        .with_timers(timers);
-    if let Some(system_type) = &conn.system_type {
-        config = config
-            .with_system_type(system_type)
-            .map_err(|e| format!("--system-type: {e}"))?;
-    }
-    if let Some(range) = &conn.address_range {
-        config = config
-            .with_address_range(Ton::UNKNOWN, Npi::UNKNOWN, range)
-            .map_err(|e| format!("--address-range: {e}"))?;
-    }
+    let config = conn.config(default)?;
+    let connect = conn.connect()?;
     let connect_timeout = conn.connect_timeout();
-    let mut builder = Esme::builder(conn.connect.clone(), config)
+    let mut builder = Esme::builder(connect.to_owned(), config)
         .binds(conn.binds)
         .connect_timeout(connect_timeout);
     if conn.tls {
         let tls = smpp_tools::tls::client_config(conn.ca.as_deref()).map_err(|e| e.to_string())?;
-        let name = conn
-            .server_name
-            .clone()
-            .unwrap_or_else(|| host_of(&conn.connect));
+        let name = conn.server_name.clone().unwrap_or_else(|| host_of(connect));
         builder = builder.tls(&name, tls);
     }
     let (esme, incoming) = tune(builder).start().map_err(|e| e.to_string())?;
@@ -238,9 +251,9 @@ pub(crate) async fn start(
                 }
                 Ok(EsmeEvent::ConnectFailed { kind, error, .. }) => {
                     if let Some(error) = tls_failure(kind, &error) {
-                        return Err(format!("cannot connect to {}: {error}", conn.connect));
+                        return Err(format!("cannot connect to {connect}: {error}"));
                     }
-                    failure = Some(format!("cannot connect to {}: {error}", conn.connect));
+                    failure = Some(format!("cannot connect to {connect}: {error}"));
                 }
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
@@ -254,7 +267,7 @@ pub(crate) async fn start(
     }
     let live = esme.sessions().len();
     if live == 0 {
-        return Err(failure.unwrap_or_else(|| format!("not bound to {} in time", conn.connect)));
+        return Err(failure.unwrap_or_else(|| format!("not bound to {connect} in time")));
     }
     if live < conn.binds {
         eprintln!(

@@ -8,8 +8,12 @@ use std::io::Write as _;
 use clap::Args;
 use serde_json::{Map, Value};
 use smpp_core::CommandStatus;
-use smpp_std::session::Answer;
+use smpp_core::session::Config;
+use smpp_std::Outbind;
+use smpp_std::client::{self, Client, Esme, EsmeIncoming};
+use smpp_std::session::{Answer, Incoming, Request};
 use smpp_tools::message::{Assembler, UserData, receipt_json};
+use tokio::net::TcpListener;
 use tokio::time::Instant;
 
 use crate::common::{self, Bind, Connection, Stop};
@@ -26,6 +30,129 @@ pub(crate) struct ListenArgs {
     /// Stops after N milliseconds.
     #[arg(long, value_name = "N")]
     timeout_ms: Option<u64>,
+    /// Instead of connecting, waits on ADDR:PORT for an SMSC to connect
+    /// and send outbind, then binds on that connection; after each session
+    /// ends, waits for the next outbind. The address is printed on stderr
+    /// as {"outbind_listening":"ADDR:PORT"}.
+    // The doc comment is the `--help` text, shown as it is.
+    #[allow(clippy::doc_markdown)]
+    #[arg(long, value_name = "ADDR:PORT", conflicts_with_all = ["connect", "tls", "binds"])]
+    accept_outbind: Option<String>,
+    /// Accepts only an outbind carrying this password (any without it).
+    #[arg(long, value_name = "PW", requires = "accept_outbind")]
+    outbind_password: Option<String>,
+}
+
+/// Where the SMSC's requests come from: the sessions the ESME binds, or
+/// one session at a time bound after an SMSC's outbind.
+enum Source {
+    Connected(Esme, EsmeIncoming),
+    Outbind(Box<Outbinds>),
+}
+
+/// Sessions bound after an outbind, one at a time.
+struct Outbinds {
+    listener: TcpListener,
+    config: Config,
+    password: Option<String>,
+    current: Option<(Client, Incoming)>,
+}
+
+impl Outbinds {
+    /// The next request of the current session; once it ends, of the
+    /// session bound after the next accepted outbind.
+    async fn recv(&mut self) -> Option<Request> {
+        loop {
+            if let Some((_, incoming)) = &mut self.current {
+                if let Some(request) = incoming.recv().await {
+                    return Some(request);
+                }
+                self.current = None;
+            }
+            self.current = self.accept().await;
+        }
+    }
+
+    /// Waits for an SMSC's connection and its outbind, and binds: the
+    /// session, or `None` (said on stderr) when that failed.
+    async fn accept(&self) -> Option<(Client, Incoming)> {
+        let (stream, peer) = match self.listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                eprintln!("esme: --accept-outbind: {e}");
+                // Out of descriptors, say: not a busy loop.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                return None;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let password = self.password.clone();
+        let check = move |outbind: &Outbind| {
+            password
+                .as_ref()
+                .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes())
+        };
+        match client::accept_outbind(stream, self.config.clone(), check).await {
+            Ok(session) => {
+                eprintln!("esme: bound after an outbind from {peer}");
+                Some(session)
+            }
+            Err(e) => {
+                eprintln!("esme: outbind from {peer}: {e}");
+                None
+            }
+        }
+    }
+
+    async fn unbind(&mut self) {
+        if let Some((client, incoming)) = self.current.take() {
+            drop(incoming);
+            let _ = client.unbind().await;
+        }
+    }
+}
+
+impl Source {
+    async fn recv(&mut self) -> Option<Request> {
+        match self {
+            Self::Connected(_, incoming) => incoming.recv().await,
+            Self::Outbind(outbinds) => outbinds.recv().await,
+        }
+    }
+
+    /// Unbinds; requests received but not taken get `ESME_RX_T_APPN`.
+    async fn unbind(self) {
+        match self {
+            Self::Connected(esme, incoming) => {
+                drop(incoming);
+                esme.unbind().await;
+            }
+            Self::Outbind(mut outbinds) => outbinds.unbind().await,
+        }
+    }
+}
+
+/// Starts receiving as the flags say.
+async fn source(args: &ListenArgs, stop: &Stop) -> Result<Source, String> {
+    let Some(addr) = &args.accept_outbind else {
+        let (esme, incoming) = common::start(&args.conn, Bind::Rx, stop, |b| b).await?;
+        return Ok(Source::Connected(esme, incoming));
+    };
+    let config = args.conn.config(Bind::Rx)?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("--accept-outbind {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    eprintln!(
+        "{}",
+        serde_json::json!({ "outbind_listening": local.to_string() })
+    );
+    Ok(Source::Outbind(Box::new(Outbinds {
+        listener,
+        config,
+        password: args.outbind_password.clone(),
+        current: None,
+    })))
 }
 
 fn line(kind: &str, fields: Map<String, Value>) -> String {
@@ -38,7 +165,7 @@ fn line(kind: &str, fields: Map<String, Value>) -> String {
 pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
     args.conn.check_bind("listen", false)?;
     let stop = Stop::on_signals()?;
-    let (esme, mut incoming) = common::start(&args.conn, Bind::Rx, &stop, |b| b).await?;
+    let mut source = source(&args, &stop).await?;
     let deadline = args
         .timeout_ms
         .map(|ms| Instant::now() + Duration::from_millis(ms));
@@ -55,7 +182,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
     let mut out = std::io::stdout();
     while args.count.is_none_or(|count| seen < count) {
         let request = tokio::select! {
-            request = incoming.recv() => request,
+            request = source.recv() => request,
             () = stop.stopped() => break,
             () = &mut until_deadline => break,
         };
@@ -88,9 +215,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
         // Dropped: acknowledged with ESME_ROK.
         drop(request);
     }
-    // Requests received but not taken get ESME_RX_T_APPN.
-    drop(incoming);
-    esme.unbind().await;
+    source.unbind().await;
     match failed {
         Some(e) => Err(e),
         None => Ok(args.count.is_none_or(|count| seen >= count)),

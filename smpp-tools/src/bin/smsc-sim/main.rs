@@ -8,7 +8,7 @@
 //! smsc-sim --listen ADDR:PORT [--listen-tls ADDR:PORT --tls-cert PEM --tls-key PEM]
 //!          [--users ID:PW,...] [--dlr-delay-ms N] [--dlr-mix delivered=95,undeliverable=3,expired=2]
 //!          [--mo-every-ms N] [--max-binds-per-user N] [--throttle-above N] [--http ADDR:PORT]
-//!          [--log-messages FILE|-]
+//!          [--log-messages FILE|-] [--outbind ADDR:PORT [--outbind-password PW]]
 //! ```
 //!
 //! Once listening it prints one JSON line on stderr with the addresses
@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex};
 
 use clap::Parser;
 use serde_json::{Value, json};
-use smpp_core::session::Config;
+use smpp_core::session::{CloseReason, Config};
 use smpp_std::SubmitSmBuilder;
 use smpp_std::server::{AccountLimits, Server, ServerHandle};
 use smpp_std::session::Handle;
@@ -125,6 +125,24 @@ struct Args {
     /// many at once from one host.
     #[arg(long, value_name = "N", default_value_t = 4096)]
     max_unbound: usize,
+    /// How long the parts of a long (concatenated) message wait for the
+    /// others; a message still incomplete then is dropped and counted
+    /// (messages_expired, parts_expired).
+    #[arg(long, value_name = "N", default_value_t = 300_000)]
+    reassembly_timeout_ms: u64,
+    /// Connects to an ESME waiting for an outbind at ADDR:PORT (several
+    /// separated by commas) and sends it outbind; its bind is then checked
+    /// like any other. When the session ends, or the ESME cannot be
+    /// reached, it outbinds again after --outbind-retry-ms.
+    #[arg(long, value_name = "ADDR:PORT,...", value_delimiter = ',')]
+    outbind: Vec<String>,
+    /// The password sent in the outbind (the ESME's for this SMSC, at most
+    /// 8 characters).
+    #[arg(long, value_name = "PW", default_value = "", requires = "outbind")]
+    outbind_password: String,
+    /// How long to wait before outbinding again.
+    #[arg(long, value_name = "N", default_value_t = 1_000, requires = "outbind")]
+    outbind_retry_ms: u64,
     /// How long shutting down waits for the sessions to unbind.
     #[arg(long, value_name = "N", default_value_t = 5_000)]
     shutdown_timeout_ms: u64,
@@ -171,7 +189,35 @@ fn settings(args: &Args) -> Result<Settings, String> {
         max_waiting_receipts: args.max_waiting_receipts,
         window: args.window.max(1),
         log,
+        reassembly_timeout: Duration::from_millis(args.reassembly_timeout_ms),
     })
+}
+
+/// Outbinds to the ESME at `addr` for ever: again `retry` after each
+/// session ends or each attempt fails. A failure is printed on stderr
+/// when it differs from the one before.
+async fn outbind(server: ServerHandle, sim: Sim, addr: String, password: String, retry: Duration) {
+    let mut last = None;
+    loop {
+        bump(&sim.inner.counters.outbinds);
+        let error = match server.outbind(addr.as_str(), &password).await {
+            Ok(reason) => {
+                if matches!(reason, CloseReason::Local) && server.is_shut_down() {
+                    return;
+                }
+                format!("session closed: {reason}")
+            }
+            Err(e) => {
+                bump(&sim.inner.counters.outbinds_failed);
+                e.to_string()
+            }
+        };
+        if last.as_ref() != Some(&error) {
+            eprintln!("smsc-sim: --outbind {addr}: {error}");
+            last = Some(error);
+        }
+        tokio::time::sleep(retry).await;
+    }
 }
 
 /// The server on `--listen`, with the admission the flags ask for.
@@ -238,6 +284,10 @@ async fn listen_http(
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    // A password the outbind cannot carry fails now, not at each attempt.
+    Config::mc()
+        .with_password(&args.outbind_password)
+        .map_err(|e| format!("--outbind-password: {e}"))?;
     let sim = Sim::new(settings(&args)?);
     let server = server(&args, &sim).await?;
     let handle = server.handle();
@@ -258,6 +308,16 @@ async fn run(args: Args) -> Result<(), String> {
     tasks.push(tokio::spawn(
         Arc::clone(&sim.inner).settle_due(handle.clone()),
     ));
+    // Long messages too old are dropped (and counted) even when no part
+    // comes any more.
+    let inner = Arc::clone(&sim.inner);
+    tasks.push(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let _ = inner.assembly();
+        }
+    }));
     let tls = listen_tls(&args, &handle, &sim).await?;
     let app = http::App {
         sim: sim.clone(),
@@ -286,6 +346,15 @@ async fn run(args: Args) -> Result<(), String> {
     eprintln!("{line}");
 
     let serving = tokio::spawn(server.run());
+    for addr in &args.outbind {
+        tasks.push(tokio::spawn(outbind(
+            handle.clone(),
+            sim.clone(),
+            addr.clone(),
+            args.outbind_password.clone(),
+            Duration::from_millis(args.outbind_retry_ms.max(1)),
+        )));
+    }
     let log_failed = async {
         match &sim.inner.settings.log {
             Some(log) => log.failed().await.to_owned(),

@@ -117,6 +117,7 @@ pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value>
     let c = &inner.counters;
     let stats = server.stats();
     let traffic = server.traffic();
+    let assembly = inner.assembly();
     let value = json!({
         "uptime_s": inner.started.elapsed().as_secs_f64(),
         "connections": stats.connections,
@@ -130,15 +131,21 @@ pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value>
         "messages": count(&c.accepted),
         "messages_refused": count(&c.refused),
         "messages_complete": count(&c.complete),
-        "parts_pending": inner.pending_parts(),
+        "parts_pending": assembly.parts_pending,
+        "messages_incomplete": assembly.messages_incomplete,
+        "messages_expired": assembly.messages_expired,
+        "parts_expired": assembly.parts_expired,
         "throttled": count(&c.throttled) + stats.throttled,
         "receipts": count(&c.receipts_sent),
         "receipts_failed": count(&c.receipts_failed),
         "receipts_waiting": inner.receipts_waiting(),
         "receipts_dropped": count(&c.receipts_dropped),
+        "receipts_due": inner.receipts_due(),
         "mo": count(&c.mo_sent),
         "mo_failed": count(&c.mo_failed),
         "mo_skipped": count(&c.mo_skipped),
+        "outbinds": count(&c.outbinds),
+        "outbinds_failed": count(&c.outbinds_failed),
         "queries": count(&c.queries),
         "cancels": count(&c.cancels),
         "replaces": count(&c.replaces),
@@ -280,6 +287,25 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
         "Complete messages, long ones joined.",
         count(&c.complete),
     );
+    let assembly = inner.assembly();
+    m.one(
+        "smsc_sim_messages_incomplete",
+        "gauge",
+        "Long messages waiting for the rest of their parts.",
+        assembly.messages_incomplete,
+    );
+    m.one(
+        "smsc_sim_parts_pending",
+        "gauge",
+        "Parts received of the long messages waiting for the rest.",
+        assembly.parts_pending,
+    );
+    m.one(
+        "smsc_sim_messages_expired_total",
+        "counter",
+        "Long messages dropped before all their parts came.",
+        assembly.messages_expired,
+    );
     m.one(
         "smsc_sim_throttled_total",
         "counter",
@@ -303,6 +329,12 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
         "gauge",
         "Receipts waiting for a receiver of their account (none bound, or every window full).",
         inner.receipts_waiting(),
+    );
+    m.one(
+        "smsc_sim_receipts_due",
+        "gauge",
+        "Receipts of messages still waiting out the receipt delay.",
+        inner.receipts_due(),
     );
     m.family(
         "smsc_sim_mo_total",

@@ -124,6 +124,9 @@ pub(crate) struct Settings {
     pub(crate) window: usize,
     /// `--log-messages`.
     pub(crate) log: Option<Log>,
+    /// `--reassembly-timeout-ms`: how long the parts of a long message
+    /// wait for the others.
+    pub(crate) reassembly_timeout: Duration,
 }
 
 /// Where complete messages are logged (`--log-messages`).
@@ -214,6 +217,11 @@ pub(crate) struct Counters {
     pub(crate) mo_failed: AtomicU64,
     /// `--mo-every-ms` ticks skipped for a session with a full window.
     pub(crate) mo_skipped: AtomicU64,
+    /// `--outbind` attempts: connections tried to an ESME waiting for
+    /// an outbind.
+    pub(crate) outbinds: AtomicU64,
+    /// Those that failed to connect or to send the outbind.
+    pub(crate) outbinds_failed: AtomicU64,
     pub(crate) queries: AtomicU64,
     pub(crate) cancels: AtomicU64,
     pub(crate) replaces: AtomicU64,
@@ -221,6 +229,21 @@ pub(crate) struct Counters {
 
 pub(crate) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The long (concatenated) messages being joined, and those given up.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Assembly {
+    /// Long messages some of whose parts came, waiting for the others.
+    pub(crate) messages_incomplete: usize,
+    /// The parts those messages received.
+    pub(crate) parts_pending: usize,
+    /// Long messages dropped before all their parts came: their first
+    /// part older than `--reassembly-timeout-ms`, or a new message of the
+    /// same source, destination and reference began.
+    pub(crate) messages_expired: u64,
+    /// The parts those messages had received.
+    pub(crate) parts_expired: u64,
 }
 
 /// One bound session's share of `--throttle-above`: the message PDUs
@@ -423,6 +446,28 @@ fn is_temporary(status: CommandStatus) -> bool {
     )
 }
 
+/// Gives `message` its final state, drawn from the mix when it was
+/// accepted: true if its `registered_delivery` asks for a receipt in that
+/// state.
+fn finish(message: &mut Stored) -> bool {
+    let state = message.fate;
+    message.state = state;
+    message.done = Some(unix_now());
+    message.error = error_of(state);
+    asks_receipt(message)
+}
+
+/// True if the `registered_delivery` of `message` asks for a receipt in
+/// the final state it reaches (its `fate`).
+fn asks_receipt(message: &Stored) -> bool {
+    match message.registered_delivery.mc_receipt() {
+        1 => true,
+        2 => message.fate != MessageState::DELIVERED,
+        3 => message.fate == MessageState::DELIVERED,
+        _ => false,
+    }
+}
+
 /// The handler of the simulator's server.
 #[derive(Clone, Debug)]
 pub(crate) struct Sim {
@@ -467,6 +512,7 @@ pub(crate) enum MoContent {
 impl Sim {
     pub(crate) fn new(settings: Settings) -> Self {
         let (keep, window) = (settings.keep_messages, settings.window);
+        let reassembly_timeout = settings.reassembly_timeout;
         Self {
             inner: Arc::new(Inner {
                 settings,
@@ -477,7 +523,7 @@ impl Sim {
                 store: Mutex::new(Store::new(keep)),
                 windows: Mutex::new(HashMap::new()),
                 tls_peers: Mutex::new(HashSet::new()),
-                assembler: Mutex::new(Assembler::new(Duration::from_secs(300), 1024 * 1024)),
+                assembler: Mutex::new(Assembler::new(reassembly_timeout, 1024 * 1024)),
                 recent: Mutex::new(VecDeque::new()),
                 waiting: Mutex::new(Waiting::new(window)),
                 due: Mutex::new(VecDeque::new()),
@@ -555,8 +601,16 @@ impl Inner {
         lock(&self.waiting).total
     }
 
-    pub(crate) fn pending_parts(&self) -> usize {
-        lock(&self.assembler).pending()
+    /// The long messages being joined, after dropping those too old now.
+    pub(crate) fn assembly(&self) -> Assembly {
+        let mut assembler = lock(&self.assembler);
+        assembler.expire_now();
+        Assembly {
+            messages_incomplete: assembler.pending(),
+            parts_pending: assembler.parts_pending(),
+            messages_expired: assembler.expired(),
+            parts_expired: assembler.parts_expired(),
+        }
     }
 
     pub(crate) fn recent(&self) -> Vec<Value> {
@@ -650,6 +704,7 @@ impl Inner {
                 registered_delivery: data.registered_delivery,
                 submitted: unix_now(),
                 state: MessageState::ENROUTE,
+                fate: self.settings.mix.draw(),
                 done: None,
                 error: 0,
             },
@@ -748,7 +803,7 @@ impl Inner {
                 // Cancelled meanwhile.
                 return;
             }
-            if !self.finish(message) {
+            if !finish(message) {
                 return;
             }
             let id = message_id(n);
@@ -764,19 +819,20 @@ impl Inner {
         }
     }
 
-    /// Gives `message` its final state from the mix: true if its
-    /// `registered_delivery` asks for a receipt in that state.
-    fn finish(&self, message: &mut Stored) -> bool {
-        let state = self.settings.mix.draw();
-        message.state = state;
-        message.done = Some(unix_now());
-        message.error = error_of(state);
-        match message.registered_delivery.mc_receipt() {
-            1 => true,
-            2 => state != MessageState::DELIVERED,
-            3 => state == MessageState::DELIVERED,
-            _ => false,
-        }
+    /// Receipts of the messages still waiting out `--dlr-delay-ms` (not
+    /// settled, not cancelled, still kept): one per destination of each
+    /// whose `registered_delivery` asks for a receipt in the final state
+    /// it is to reach. They are neither sent, failed, waiting nor dropped
+    /// yet; a simulator that stops never sends them.
+    pub(crate) fn receipts_due(&self) -> usize {
+        // `due` first, as `settle_later` takes the locks.
+        let due: Vec<u64> = lock(&self.due).iter().map(|(_, n)| *n).collect();
+        let store = lock(&self.store);
+        due.iter()
+            .filter_map(|n| store.get(*n))
+            .filter(|m| m.is_pending() && asks_receipt(m))
+            .map(|m| m.destinations.len())
+            .sum()
     }
 
     /// The store forgot `message` to make room (`--keep-messages`). If it
@@ -784,7 +840,7 @@ impl Inner {
     /// which can no longer be made, count as dropped: every receipt asked
     /// for is sent, failed, waiting or dropped.
     fn forget(&self, mut message: Stored) {
-        if message.is_pending() && self.finish(&mut message) {
+        if message.is_pending() && finish(&mut message) {
             let lost = u64::try_from(message.destinations.len()).unwrap_or(u64::MAX);
             self.counters
                 .receipts_dropped

@@ -30,6 +30,10 @@ pub(crate) struct Stored {
     /// When it was accepted (seconds since the epoch).
     pub(crate) submitted: i64,
     pub(crate) state: MessageState,
+    /// The final state it reaches once the receipt delay is over, drawn
+    /// from `--dlr-mix` when it is accepted (so the receipts still due are
+    /// known before it settles).
+    pub(crate) fate: MessageState,
     /// When it reached its final state.
     pub(crate) done: Option<i64>,
     /// The network error code of a failed delivery (0 when delivered).
@@ -92,6 +96,11 @@ impl Store {
             .filter(|m| m.system_id == system_id)
     }
 
+    /// The message `id`, whoever sent it, to read.
+    pub(crate) fn get(&self, id: u64) -> Option<&Stored> {
+        self.messages.get(&id)
+    }
+
     /// The message `id`, whoever sent it.
     pub(crate) fn by_id(&mut self, id: u64) -> Option<&mut Stored> {
         self.messages.get_mut(&id)
@@ -130,6 +139,7 @@ mod tests {
             registered_delivery: RegisteredDelivery::NONE,
             submitted: 0,
             state: MessageState::ENROUTE,
+            fate: MessageState::DELIVERED,
             done: None,
             error: 0,
         }
