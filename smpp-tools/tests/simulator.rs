@@ -1828,3 +1828,26 @@ fn an_outbind_with_the_wrong_password_is_refused_and_tried_again() {
     });
     sim.terminate();
 }
+
+#[test]
+fn a_second_signal_ends_a_shutdown_that_waits_for_a_stalled_session() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--shutdown-timeout-ms", "60000"]);
+    // bind_transmitter of "a", then nothing read nor answered: the
+    // simulator's unbind waits for an answer that never comes.
+    let mut stalled = TcpStream::connect(&sim.addr).unwrap();
+    let body = b"a\0\0\0\x34\0\0\0";
+    let mut bind = Vec::new();
+    bind.extend_from_slice(&u32::try_from(16 + body.len()).unwrap().to_be_bytes());
+    bind.extend_from_slice(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
+    bind.extend_from_slice(body);
+    stalled.write_all(&bind).unwrap();
+    sim.wait_stats("bound", |s| s["sessions"].as_array().unwrap().len() == 1);
+    let mut sim = sim;
+    signal(&sim.child, "TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(sim.child.try_wait().unwrap().is_none(), "still unbinding");
+    signal(&sim.child, "TERM");
+    let status = wait_for(&mut sim.child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(1));
+    drop(stalled);
+}

@@ -14,9 +14,10 @@
 //! Once listening it prints one JSON line on stderr with the addresses
 //! (`{"listening":..., "tls":..., "http":...}`, handy with port 0). On
 //! SIGINT or SIGTERM it unbinds every session and prints its totals as one
-//! JSON line on stdout. It does the same, then exits with 2, when a line of
-//! `--log-messages` cannot be written; that line's message is refused with
-//! `ESME_RSYSERR`, so none is accepted without being logged.
+//! JSON line on stdout (a second signal exits at once with 1). It does the
+//! same, then exits with 2, when a line of `--log-messages` cannot be
+//! written; that line's message is refused with `ESME_RSYSERR`, so none is
+//! accepted without being logged.
 
 mod http;
 mod report;
@@ -38,7 +39,7 @@ use smpp_std::SubmitSmBuilder;
 use smpp_std::server::{AccountLimits, Server, ServerHandle};
 use smpp_std::session::Handle;
 use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
@@ -370,6 +371,7 @@ async fn run(args: Args) -> Result<(), String> {
     for task in &tasks {
         task.abort();
     }
+    tokio::spawn(exit_on_signal(terminate, interrupt));
     let _ = serving.await;
     let totals = Value::Object(report::totals(&sim.inner, &handle));
     let mut out = io::stdout().lock();
@@ -382,6 +384,17 @@ async fn run(args: Args) -> Result<(), String> {
         Some(error) => Err(format!("--log-messages: {error}")),
         None => Ok(()),
     }
+}
+
+/// Shutting down waits up to `--shutdown-timeout-ms` for sessions that
+/// stall: a signal meanwhile exits at once with 1, without the totals.
+async fn exit_on_signal(mut terminate: Signal, mut interrupt: Signal) {
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    eprintln!("smsc-sim: signal again: exiting");
+    std::process::exit(1);
 }
 
 /// Accepts TLS connections and runs each as a session of the one server,
