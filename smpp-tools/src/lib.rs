@@ -30,3 +30,14 @@ pub fn run_tool(
         ExitCode::from(failed)
     })
 }
+
+/// Checks that `addr` has the form `HOST:PORT` (`[V6]:PORT` too) with a
+/// port number, as the tools' flags that name a peer take it (`flag`, for
+/// the message). A name that does not resolve may resolve later, and is
+/// tried again; an address without a port never connects.
+pub fn check_host_port(flag: &str, addr: &str) -> Result<(), String> {
+    match addr.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+        _ => Err(format!("{flag} {addr:?}: expected HOST:PORT")),
+    }
+}

@@ -1851,3 +1851,26 @@ fn a_second_signal_ends_a_shutdown_that_waits_for_a_stalled_session() {
     assert_eq!(status.code(), Some(1));
     drop(stalled);
 }
+
+#[test]
+fn an_address_without_a_port_is_a_wrong_flag() {
+    // Refused at once, not tried again until --connect-timeout-ms.
+    for addr in ["127.0.0.1", "smsc.example", "127.0.0.1:99999", ":2775"] {
+        let send = Esme::new("send", addr, "early", "pw")
+            .flags("--to 1 --text x --connect-timeout-ms 60000");
+        let out = output_within(send.spawn(), Duration::from_secs(20));
+        assert_exit(&out, 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("expected HOST:PORT"), "{stderr}");
+    }
+    // Nor outbound to for ever.
+    let sim = spawn_piped(Command::new(env!("CARGO_BIN_EXE_smsc-sim")).args([
+        "--listen",
+        "127.0.0.1:0",
+        "--outbind",
+        "127.0.0.1",
+    ]));
+    let out = output_within(sim, Duration::from_secs(20));
+    assert_exit(&out, 2);
+    assert!(show(&out).contains("expected HOST:PORT"), "{}", show(&out));
+}

@@ -146,9 +146,12 @@ impl Connection {
     /// `--connect`, which every command but `listen --accept-outbind`
     /// needs.
     pub(crate) fn connect(&self) -> Result<&str, String> {
-        self.connect
+        let addr = self
+            .connect
             .as_deref()
-            .ok_or_else(|| "--connect ADDR:PORT is required".to_owned())
+            .ok_or_else(|| "--connect ADDR:PORT is required".to_owned())?;
+        smpp_tools::check_host_port("--connect", addr)?;
+        Ok(addr)
     }
 
     /// The session configuration of the flags, binding as `default`

@@ -285,7 +285,11 @@ async fn listen_http(
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    // A password the outbind cannot carry fails now, not at each attempt.
+    // An address or a password the outbind cannot use fails now, not at
+    // each attempt.
+    for addr in &args.outbind {
+        smpp_tools::check_host_port("--outbind", addr)?;
+    }
     Config::mc()
         .with_password(&args.outbind_password)
         .map_err(|e| format!("--outbind-password: {e}"))?;
