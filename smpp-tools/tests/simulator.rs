@@ -753,7 +753,11 @@ fn receipts_not_written_before_a_receiver_closes_wait_for_the_next() {
             s["totals"]["sent"]["deliver_sm"]["ESME_ROK"] == 1
                 && s["totals"]["receipts_waiting"] == MESSAGES - IN_FLIGHT
         });
-        assert_eq!(stats["totals"]["receipts_dropped"], 0, "{stats:#}");
+        let totals = &stats["totals"];
+        assert_eq!(totals["receipts_dropped"], 0, "{stats:#}");
+        // Those on their way are accounted for too.
+        assert_eq!(totals["receipts_sending"], IN_FLIGHT, "{stats:#}");
+        assert_eq!(receipts_accounted(totals), MESSAGES, "{stats:#}");
         stuck.close();
         let closed = tokio::time::timeout(Duration::from_secs(10), stuck.closed());
         closed.await.unwrap();
@@ -1643,18 +1647,8 @@ fn receipts_still_waiting_out_the_delay_are_counted_and_add_up() {
     assert_eq!(totals["stored"], 10, "{totals:#}");
     assert_eq!(totals["receipts_due"], 9, "{totals:#}");
     assert_eq!(totals["receipts_dropped"], 21, "{totals:#}");
-    // Every receipt asked for is sent, failed, waiting, dropped or due.
-    let sum: u64 = [
-        "receipts",
-        "receipts_failed",
-        "receipts_waiting",
-        "receipts_dropped",
-        "receipts_due",
-    ]
-    .iter()
-    .map(|k| totals[k].as_u64().unwrap())
-    .sum();
-    assert_eq!(sum, 30, "{totals:#}");
+    // Every receipt asked for is accounted for.
+    assert_eq!(receipts_accounted(&totals), 30, "{totals:#}");
 }
 
 /// Part `seq` of `total` of a long message with SAR reference `reference`.
@@ -1874,4 +1868,24 @@ fn an_address_without_a_port_is_a_wrong_flag() {
     let out = output_within(sim, Duration::from_secs(20));
     assert_exit(&out, 2);
     assert!(show(&out).contains("expected HOST:PORT"), "{}", show(&out));
+}
+
+/// The receipts asked for, as the totals account for them: sent, failed,
+/// waiting, being sent, dropped or still due.
+fn receipts_accounted(totals: &Value) -> u64 {
+    [
+        "receipts",
+        "receipts_failed",
+        "receipts_waiting",
+        "receipts_sending",
+        "receipts_dropped",
+        "receipts_due",
+    ]
+    .iter()
+    .map(|k| {
+        totals[k]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{k}: {totals:#}"))
+    })
+    .sum()
 }

@@ -118,6 +118,7 @@ pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value>
     let stats = server.stats();
     let traffic = server.traffic();
     let assembly = inner.assembly();
+    let receipts = inner.receipts();
     let value = json!({
         "uptime_s": inner.started.elapsed().as_secs_f64(),
         "connections": stats.connections,
@@ -136,10 +137,11 @@ pub(crate) fn totals(inner: &Inner, server: &ServerHandle) -> Map<String, Value>
         "messages_expired": assembly.messages_expired,
         "parts_expired": assembly.parts_expired,
         "throttled": count(&c.throttled) + stats.throttled,
-        "receipts": count(&c.receipts_sent),
-        "receipts_failed": count(&c.receipts_failed),
-        "receipts_waiting": inner.receipts_waiting(),
-        "receipts_dropped": count(&c.receipts_dropped),
+        "receipts": receipts.sent,
+        "receipts_failed": receipts.failed,
+        "receipts_waiting": receipts.waiting,
+        "receipts_sending": receipts.sending,
+        "receipts_dropped": receipts.dropped,
         "receipts_due": inner.receipts_due(),
         "mo": count(&c.mo_sent),
         "mo_failed": count(&c.mo_failed),
@@ -317,10 +319,11 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
         "counter",
         "Delivery receipts, by outcome.",
     );
+    let receipts = inner.receipts();
     for (result, n) in [
-        ("sent", count(&c.receipts_sent)),
-        ("failed", count(&c.receipts_failed)),
-        ("dropped", count(&c.receipts_dropped)),
+        ("sent", receipts.sent),
+        ("failed", receipts.failed),
+        ("dropped", receipts.dropped),
     ] {
         m.sample("smsc_sim_receipts_total", &[("result", result)], n);
     }
@@ -328,7 +331,13 @@ fn message_metrics(m: &mut Families, inner: &Inner, server: &ServerHandle) {
         "smsc_sim_receipts_waiting",
         "gauge",
         "Receipts waiting for a receiver of their account (none bound, or every window full).",
-        inner.receipts_waiting(),
+        receipts.waiting,
+    );
+    m.one(
+        "smsc_sim_receipts_sending",
+        "gauge",
+        "Receipts being sent: waiting for a window slot, for an answer, or to be sent again.",
+        receipts.sending,
     );
     m.one(
         "smsc_sim_receipts_due",

@@ -322,6 +322,11 @@ impl Waiting {
             .clamp(IN_FLIGHT_PER_ACCOUNT, MAX_IN_FLIGHT_PER_ACCOUNT)
     }
 
+    /// Receipts being sent, over all accounts.
+    fn sending(&self) -> usize {
+        self.by_account.values().map(|a| a.in_flight).sum()
+    }
+
     /// A receiver or transceiver of `system_id` bound.
     fn receiver_bound(&mut self, system_id: &Bytes) {
         *self.receivers.entry(system_id.clone()).or_default() += 1;
@@ -468,6 +473,34 @@ fn asks_receipt(message: &Stored) -> bool {
     }
 }
 
+/// What became of a receipt a sender tried to send.
+enum Sent {
+    /// The ESME acknowledged it.
+    Ok,
+    /// The ESME refused it, or it was written and no answer came.
+    Failed,
+    /// It was not written, or the ESME could not take it for now: it
+    /// waits for the account's next bind.
+    Unsent(Box<DeliverSm>),
+}
+
+/// The receipts asked for, where they are: every one asked for is in one
+/// of these, or still due (`Inner::receipts_due`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Receipts {
+    /// Acknowledged by an ESME.
+    pub(crate) sent: u64,
+    /// Refused by an ESME, or lost with their session.
+    pub(crate) failed: u64,
+    /// Waiting for a receiver of their account.
+    pub(crate) waiting: usize,
+    /// Being sent: waiting for a window slot of a receiver, for an
+    /// answer, or to be sent again after a temporary error.
+    pub(crate) sending: usize,
+    /// Dropped (`--max-waiting-receipts`, `--keep-messages`).
+    pub(crate) dropped: u64,
+}
+
 /// The handler of the simulator's server.
 #[derive(Clone, Debug)]
 pub(crate) struct Sim {
@@ -597,8 +630,19 @@ impl Inner {
         lock(&self.store).len()
     }
 
-    pub(crate) fn receipts_waiting(&self) -> usize {
-        lock(&self.waiting).total
+    /// Where the receipts are. Read under the lock of the receipts
+    /// waiting, under which every receipt leaving the senders or the queue
+    /// is counted, so that none is seen twice or not at all.
+    pub(crate) fn receipts(&self) -> Receipts {
+        let waiting = lock(&self.waiting);
+        let c = &self.counters;
+        Receipts {
+            sent: c.receipts_sent.load(Ordering::Relaxed),
+            failed: c.receipts_failed.load(Ordering::Relaxed),
+            waiting: waiting.total,
+            sending: waiting.sending(),
+            dropped: c.receipts_dropped.load(Ordering::Relaxed),
+        }
     }
 
     /// The long messages being joined, after dropping those too old now.
@@ -838,7 +882,7 @@ impl Inner {
     /// The store forgot `message` to make room (`--keep-messages`). If it
     /// had not settled yet, it settles now, and the receipts it asks for,
     /// which can no longer be made, count as dropped: every receipt asked
-    /// for is sent, failed, waiting or dropped.
+    /// for is sent, failed, waiting, being sent, dropped or still due.
     fn forget(&self, mut message: Stored) {
         if message.is_pending() && finish(&mut message) {
             let lost = u64::try_from(message.destinations.len()).unwrap_or(u64::MAX);
@@ -852,10 +896,15 @@ impl Inner {
     /// [`Waiting`]).
     fn deliver_receipt(self: &Arc<Self>, server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) {
         let cap = self.settings.max_waiting_receipts;
-        let (now, kept) = lock(&self.waiting).enter(system_id, pdu, cap);
-        if !kept {
-            bump(&self.counters.receipts_dropped);
-        }
+        let now = {
+            // Counted under the lock: see `Inner::receipts`.
+            let mut waiting = lock(&self.waiting);
+            let (now, kept) = waiting.enter(system_id, pdu, cap);
+            if !kept {
+                bump(&self.counters.receipts_dropped);
+            }
+            now
+        };
         if let Some(first) = now {
             self.spawn_sender(server.clone(), system_id.clone(), first);
         }
@@ -869,14 +918,23 @@ impl Inner {
         tokio::spawn(async move {
             let mut pdu = first;
             loop {
-                if let Some(unsent) = inner.send_receipt(&server, &system_id, pdu).await {
-                    let cap = inner.settings.max_waiting_receipts;
-                    if !lock(&inner.waiting).park(&system_id, unsent, cap) {
-                        bump(&inner.counters.receipts_dropped);
+                let outcome = Self::send_receipt(&server, &system_id, pdu).await;
+                // Counted under the lock, as the receipt leaves the
+                // senders: see `Inner::receipts`.
+                let mut waiting = lock(&inner.waiting);
+                let counters = &inner.counters;
+                match outcome {
+                    Sent::Unsent(unsent) => {
+                        let cap = inner.settings.max_waiting_receipts;
+                        if !waiting.park(&system_id, *unsent, cap) {
+                            bump(&counters.receipts_dropped);
+                        }
+                        return;
                     }
-                    return;
+                    Sent::Ok => bump(&counters.receipts_sent),
+                    Sent::Failed => bump(&counters.receipts_failed),
                 }
-                match lock(&inner.waiting).next(&system_id) {
+                match waiting.next(&system_id) {
                     Some(next) => pdu = next,
                     None => return,
                 }
@@ -892,34 +950,23 @@ impl Inner {
     /// for the next bind. One that was written and got no answer (it may
     /// have arrived: sending it again could deliver it twice), or another
     /// error answer, is failed.
-    async fn send_receipt(
-        &self,
-        server: &ServerHandle,
-        system_id: &Bytes,
-        pdu: DeliverSm,
-    ) -> Option<DeliverSm> {
+    async fn send_receipt(server: &ServerHandle, system_id: &Bytes, pdu: DeliverSm) -> Sent {
         // Each try that finds the session closed takes another session.
         for _ in 0..RECEIPT_ROUTES {
             match server
                 .deliver_to_system_id(&lossy(system_id), pdu.clone())
                 .await
             {
-                Ok(resp) if resp.is_ok() => {
-                    bump(&self.counters.receipts_sent);
-                    return None;
-                }
+                Ok(resp) if resp.is_ok() => return Sent::Ok,
                 Ok(resp) if is_temporary(resp.command_status) => {
                     tokio::time::sleep(RECEIPT_RETRY).await;
                 }
                 Err(Error::Closed(_)) => {}
                 Err(Error::NoRoute) => break,
-                Ok(_) | Err(_) => {
-                    bump(&self.counters.receipts_failed);
-                    return None;
-                }
+                Ok(_) | Err(_) => return Sent::Failed,
             }
         }
-        Some(pdu)
+        Sent::Unsent(Box::new(pdu))
     }
 
     /// A receiver of `system_id` bound: the receipts that waited for one
