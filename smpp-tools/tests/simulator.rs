@@ -1889,3 +1889,18 @@ fn receipts_accounted(totals: &Value) -> u64 {
     })
     .sum()
 }
+
+#[test]
+fn an_outbound_session_is_unbound_when_the_simulator_stops() {
+    let (listener, addr, stderr) = outbind_listener("");
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--outbind", &addr]);
+    sim.wait_stats("bound after the outbind", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    let totals = sim.terminate();
+    check_unbound_at_shutdown(&totals, 1);
+    // The listener waits for the next outbind until told to stop.
+    signal(&listener, "INT");
+    let out = outbind_listener_output(listener, stderr);
+    assert_exit(&out, 0);
+}

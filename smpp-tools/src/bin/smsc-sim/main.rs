@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex};
 
 use clap::Parser;
 use serde_json::{Value, json};
-use smpp_core::session::{CloseReason, Config};
+use smpp_core::session::Config;
 use smpp_std::SubmitSmBuilder;
 use smpp_std::server::{AccountLimits, Server, ServerHandle};
 use smpp_std::session::Handle;
@@ -202,23 +202,37 @@ async fn outbind(server: ServerHandle, sim: Sim, addr: String, password: String,
     loop {
         bump(&sim.inner.counters.outbinds);
         let error = match server.outbind(addr.as_str(), &password).await {
-            Ok(reason) => {
-                if matches!(reason, CloseReason::Local) && server.is_shut_down() {
-                    return;
-                }
-                format!("session closed: {reason}")
-            }
+            Ok(reason) => format!("session closed: {reason}"),
             Err(e) => {
                 bump(&sim.inner.counters.outbinds_failed);
                 e.to_string()
             }
         };
+        if server.is_shut_down() {
+            return;
+        }
         if last.as_ref() != Some(&error) {
             eprintln!("smsc-sim: --outbind {addr}: {error}");
             last = Some(error);
         }
         tokio::time::sleep(retry).await;
     }
+}
+
+/// A task outbinding to each ESME of `--outbind`.
+fn spawn_outbinds(args: &Args, server: &ServerHandle, sim: &Sim) -> Vec<JoinHandle<()>> {
+    let retry = Duration::from_millis(args.outbind_retry_ms.max(1));
+    let outbind = |addr: &String| {
+        let password = args.outbind_password.clone();
+        tokio::spawn(outbind(
+            server.clone(),
+            sim.clone(),
+            addr.clone(),
+            password,
+            retry,
+        ))
+    };
+    args.outbind.iter().map(outbind).collect()
 }
 
 /// The server on `--listen`, with the admission the flags ask for.
@@ -351,15 +365,9 @@ async fn run(args: Args) -> Result<(), String> {
     eprintln!("{line}");
 
     let serving = tokio::spawn(server.run());
-    for addr in &args.outbind {
-        tasks.push(tokio::spawn(outbind(
-            handle.clone(),
-            sim.clone(),
-            addr.clone(),
-            args.outbind_password.clone(),
-            Duration::from_millis(args.outbind_retry_ms.max(1)),
-        )));
-    }
+    // Each runs its session: not stopped with the other tasks, so that
+    // shutting down unbinds it like any other.
+    let outbinds = spawn_outbinds(&args, &handle, &sim);
     let log_failed = async {
         match &sim.inner.settings.log {
             Some(log) => log.failed().await.to_owned(),
@@ -377,6 +385,11 @@ async fn run(args: Args) -> Result<(), String> {
     }
     tokio::spawn(exit_on_signal(terminate, interrupt));
     let _ = serving.await;
+    // Every session is closed: those still connecting or waiting to try
+    // again end here.
+    for task in &outbinds {
+        task.abort();
+    }
     let totals = Value::Object(report::totals(&sim.inner, &handle));
     let mut out = io::stdout().lock();
     let _ = writeln!(out, "{totals}");
