@@ -8,7 +8,7 @@
 //! esme send --to ADDR [--from ADDR] --text T [--dlr] [--flash] [--port N] [--hex H]
 //!      [--split udh|sar|payload]
 //! esme bench --count N [--rate N] [--mix gsm,long,ucs2,binary,flash] [--dlr] [--json]
-//! esme listen
+//! esme listen [--accept-outbind ADDR:PORT [--outbind-password PW]] (instead of --connect)
 //! ```
 //!
 //! `send` and `listen` print one JSON line per message; the exit code is 0
