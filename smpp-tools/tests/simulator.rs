@@ -1754,6 +1754,9 @@ fn outbind_listener_output(mut child: Child, stderr: JoinHandle<String>) -> Outp
 fn the_simulator_outbinds_to_a_listening_esme() {
     let (listener, addr, stderr) =
         outbind_listener("--outbind-password s3cret --count 1 --timeout-ms 10000");
+    // A connection that never sends an outbind (a port probe) holds up
+    // no other.
+    let silent = TcpStream::connect(&addr).unwrap();
     let sim = Sim::start(&[
         "--http",
         "127.0.0.1:0",
@@ -1778,6 +1781,7 @@ fn the_simulator_outbinds_to_a_listening_esme() {
     assert_eq!(lines.len(), 1, "{}", show(&out));
     assert_eq!(lines[0]["type"], "mo");
     assert_eq!(lines[0]["text"], "Hi");
+    drop(silent);
     let totals = sim.terminate();
     assert_eq!(
         totals["received"]["bind_receiver"]["ESME_ROK"], 1,

@@ -2,8 +2,10 @@
 //! joined) and receipt as one JSON line, and acknowledges it once the line
 //! is written.
 
+use core::net::SocketAddr;
 use core::time::Duration;
 use std::io::Write as _;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use clap::Args;
 use serde_json::{Map, Value};
@@ -11,9 +13,11 @@ use smpp_core::CommandStatus;
 use smpp_core::session::Config;
 use smpp_std::Outbind;
 use smpp_std::client::{self, Client, Esme, EsmeIncoming};
-use smpp_std::session::{Answer, Incoming, Request};
+use smpp_std::session::{Answer, Request};
 use smpp_tools::message::{Assembler, UserData, receipt_json};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::common::{self, Bind, Connection, Stop};
@@ -30,10 +34,10 @@ pub(crate) struct ListenArgs {
     /// Stops after N milliseconds.
     #[arg(long, value_name = "N")]
     timeout_ms: Option<u64>,
-    /// Instead of connecting, waits on ADDR:PORT for an SMSC to connect
-    /// and send outbind, then binds on that connection; after each session
-    /// ends, waits for the next outbind. The address is printed on stderr
-    /// as {"outbind_listening":"ADDR:PORT"}.
+    /// Instead of connecting, waits on ADDR:PORT for SMSCs to connect
+    /// and send outbind, and binds on each such connection, for as long as
+    /// it runs. The address is printed on stderr as
+    /// {"outbind_listening":"ADDR:PORT"}.
     // The doc comment is the `--help` text, shown as it is.
     #[allow(clippy::doc_markdown)]
     #[arg(long, value_name = "ADDR:PORT", conflicts_with_all = ["connect", "tls", "binds"])]
@@ -44,70 +48,132 @@ pub(crate) struct ListenArgs {
 }
 
 /// Where the SMSC's requests come from: the sessions the ESME binds, or
-/// one session at a time bound after an SMSC's outbind.
+/// those bound after an SMSC's outbind.
 enum Source {
     Connected(Esme, EsmeIncoming),
-    Outbind(Box<Outbinds>),
+    Outbind(Outbinds),
 }
 
-/// Sessions bound after an outbind, one at a time.
+/// Sessions bound after an outbind, as many as SMSCs send one: each
+/// connection waits for its outbind on its own, so one that never sends it
+/// (a port probe) holds up no other.
 struct Outbinds {
-    listener: TcpListener,
-    config: Config,
-    password: Option<String>,
-    current: Option<(Client, Incoming)>,
+    /// The requests of every session, one at a time: a session waits
+    /// (and stops reading) while one of its requests is not taken.
+    requests: mpsc::Receiver<Request>,
+    /// The sessions bound, for the unbind at the end.
+    sessions: Arc<Mutex<Vec<Client>>>,
+    accepting: JoinHandle<()>,
 }
 
 impl Outbinds {
-    /// The next request of the current session; once it ends, of the
-    /// session bound after the next accepted outbind.
-    async fn recv(&mut self) -> Option<Request> {
-        loop {
-            if let Some((_, incoming)) = &mut self.current {
-                if let Some(request) = incoming.recv().await {
-                    return Some(request);
-                }
-                self.current = None;
-            }
-            self.current = self.accept().await;
+    fn start(listener: TcpListener, config: Config, password: Option<String>) -> Self {
+        let (requests, received) = mpsc::channel(1);
+        let sessions = Arc::new(Mutex::new(Vec::new()));
+        let accepting = tokio::spawn(accept_outbinds(
+            listener,
+            OutbindSettings { config, password },
+            requests,
+            Arc::clone(&sessions),
+        ));
+        Self {
+            requests: received,
+            sessions,
+            accepting,
         }
     }
 
-    /// Waits for an SMSC's connection and its outbind, and binds: the
-    /// session, or `None` (said on stderr) when that failed.
-    async fn accept(&self) -> Option<(Client, Incoming)> {
-        let (stream, peer) = match self.listener.accept().await {
+    /// Stops accepting, answers `ESME_RX_T_APPN` to the requests not
+    /// taken (the SMSC delivers them again) and unbinds every session.
+    async fn unbind(mut self) {
+        self.accepting.abort();
+        self.requests.close();
+        while let Ok(request) = self.requests.try_recv() {
+            request.respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
+        }
+        let sessions = core::mem::take(&mut *lock(&self.sessions));
+        for session in sessions {
+            let _ = session.unbind().await;
+        }
+    }
+}
+
+/// How the sessions bound after an outbind are set up.
+#[derive(Clone)]
+struct OutbindSettings {
+    config: Config,
+    /// `--outbind-password`: the password an outbind must carry.
+    password: Option<String>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Accepts the connections of SMSCs for ever, each served by
+/// [`serve_outbind`] in a task of its own.
+async fn accept_outbinds(
+    listener: TcpListener,
+    settings: OutbindSettings,
+    requests: mpsc::Sender<Request>,
+    sessions: Arc<Mutex<Vec<Client>>>,
+) {
+    loop {
+        let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
                 eprintln!("esme: --accept-outbind: {e}");
                 // Out of descriptors, say: not a busy loop.
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                return None;
+                continue;
             }
         };
         let _ = stream.set_nodelay(true);
-        let password = self.password.clone();
-        let check = move |outbind: &Outbind| {
-            password
-                .as_ref()
-                .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes())
-        };
-        match client::accept_outbind(stream, self.config.clone(), check).await {
-            Ok(session) => {
-                eprintln!("esme: bound after an outbind from {peer}");
-                Some(session)
-            }
-            Err(e) => {
-                eprintln!("esme: outbind from {peer}: {e}");
-                None
-            }
-        }
+        tokio::spawn(serve_outbind(
+            stream,
+            peer,
+            settings.clone(),
+            requests.clone(),
+            Arc::clone(&sessions),
+        ));
     }
+}
 
-    async fn unbind(&mut self) {
-        if let Some((client, incoming)) = self.current.take() {
-            drop(incoming);
-            let _ = client.unbind().await;
+/// Waits for the outbind on `stream`, binds, and hands the session's
+/// requests on until it ends (or nobody takes them any more: then
+/// `ESME_RX_T_APPN`, and the rest with the session's `Incoming`).
+async fn serve_outbind(
+    stream: TcpStream,
+    peer: SocketAddr,
+    settings: OutbindSettings,
+    requests: mpsc::Sender<Request>,
+    sessions: Arc<Mutex<Vec<Client>>>,
+) {
+    let OutbindSettings { config, password } = settings;
+    let check = move |outbind: &Outbind| {
+        password
+            .as_ref()
+            .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes())
+    };
+    let (session, mut incoming) = match client::accept_outbind(stream, config, check).await {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("esme: outbind from {peer}: {e}");
+            return;
+        }
+    };
+    eprintln!("esme: bound after an outbind from {peer}");
+    {
+        let mut sessions = lock(&sessions);
+        sessions.retain(|s| !s.is_closed());
+        sessions.push(session);
+    }
+    while let Some(request) = incoming.recv().await {
+        if let Err(unsent) = requests.send(request).await {
+            unsent
+                .0
+                .respond(Answer::Status(CommandStatus::ESME_RX_T_APPN));
+            return;
         }
     }
 }
@@ -116,7 +182,7 @@ impl Source {
     async fn recv(&mut self) -> Option<Request> {
         match self {
             Self::Connected(_, incoming) => incoming.recv().await,
-            Self::Outbind(outbinds) => outbinds.recv().await,
+            Self::Outbind(outbinds) => outbinds.requests.recv().await,
         }
     }
 
@@ -127,7 +193,7 @@ impl Source {
                 drop(incoming);
                 esme.unbind().await;
             }
-            Self::Outbind(mut outbinds) => outbinds.unbind().await,
+            Self::Outbind(outbinds) => outbinds.unbind().await,
         }
     }
 }
@@ -147,12 +213,8 @@ async fn source(args: &ListenArgs, stop: &Stop) -> Result<Source, String> {
         "{}",
         serde_json::json!({ "outbind_listening": local.to_string() })
     );
-    Ok(Source::Outbind(Box::new(Outbinds {
-        listener,
-        config,
-        password: args.outbind_password.clone(),
-        current: None,
-    })))
+    let password = args.outbind_password.clone();
+    Ok(Source::Outbind(Outbinds::start(listener, config, password)))
 }
 
 fn line(kind: &str, fields: Map<String, Value>) -> String {
