@@ -11,6 +11,17 @@ pub mod tls;
 
 use std::process::ExitCode;
 
+/// Prints a line on standard error as `eprintln!` does, but goes on when
+/// it cannot be written (its reader went away): a diagnostic never stops
+/// a tool, nor the handling of a signal that printed it.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Runs a tool's `work` on the tokio runtime `runtime` builds (with every
 /// driver enabled) to the exit code it gives. When the runtime cannot
 /// start or `work` fails, prints `TOOL: ERROR` on standard error and gives
@@ -26,7 +37,7 @@ pub fn run_tool(
         Err(e) => Err(e.to_string()),
     };
     outcome.unwrap_or_else(|e| {
-        eprintln!("{tool}: {e}");
+        note!("{tool}: {e}");
         ExitCode::from(failed)
     })
 }

@@ -1828,18 +1828,23 @@ fn an_outbind_with_the_wrong_password_is_refused_and_tried_again() {
     sim.terminate();
 }
 
-#[test]
-fn a_second_signal_ends_a_shutdown_that_waits_for_a_stalled_session() {
-    let sim = Sim::start(&["--http", "127.0.0.1:0", "--shutdown-timeout-ms", "60000"]);
-    // bind_transmitter of "a", then nothing read nor answered: the
-    // simulator's unbind waits for an answer that never comes.
-    let mut stalled = TcpStream::connect(&sim.addr).unwrap();
+/// Binds a transmitter of "a" to the SMSC at `addr`, then reads and
+/// answers nothing: an unbind waits for an answer that never comes.
+fn stalled_bind(addr: &str) -> TcpStream {
+    let mut stalled = TcpStream::connect(addr).unwrap();
     let body = b"a\0\0\0\x34\0\0\0";
     let mut bind = Vec::new();
     bind.extend_from_slice(&u32::try_from(16 + body.len()).unwrap().to_be_bytes());
     bind.extend_from_slice(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
     bind.extend_from_slice(body);
     stalled.write_all(&bind).unwrap();
+    stalled
+}
+
+#[test]
+fn a_second_signal_ends_a_shutdown_that_waits_for_a_stalled_session() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--shutdown-timeout-ms", "60000"]);
+    let stalled = stalled_bind(&sim.addr);
     sim.wait_stats("bound", |s| s["sessions"].as_array().unwrap().len() == 1);
     let mut sim = sim;
     signal(&sim.child, "TERM");
@@ -1907,4 +1912,42 @@ fn an_outbound_session_is_unbound_when_the_simulator_stops() {
     signal(&listener, "INT");
     let out = outbind_listener_output(listener, stderr);
     assert_exit(&out, 0);
+}
+
+#[test]
+fn a_closed_stderr_does_not_stop_the_tools_from_stopping() {
+    // A reader of stderr that went away (a log pipe that died): the
+    // messages the tools print on a signal must not cost the signal.
+    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
+    let mut listener = Esme::new("listen", &sim.addr, "deaf", "pw").spawn();
+    drop(listener.stderr.take());
+    sim.wait_stats("bound", |s| s["sessions"].as_array().unwrap().len() == 1);
+    signal(&listener, "INT");
+    let status = wait_for(&mut listener, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0));
+    let totals = sim.terminate();
+    assert_eq!(totals["received"]["unbind"]["ESME_ROK"], 1, "{totals:#}");
+
+    // Nor a second signal, to a simulator whose shutdown waits for a
+    // session that stalls.
+    let mut sim = spawn_piped(Command::new(env!("CARGO_BIN_EXE_smsc-sim")).args([
+        "--listen",
+        "127.0.0.1:0",
+        "--shutdown-timeout-ms",
+        "60000",
+    ]));
+    let mut stderr = BufReader::new(sim.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    drop(stderr);
+    let addresses: Value = serde_json::from_str(&first).unwrap();
+    let stalled = stalled_bind(addresses["listening"].as_str().unwrap());
+    // Bound once the response came.
+    let mut response = [0; 16];
+    (&stalled).read_exact(&mut response).unwrap();
+    signal(&sim, "TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&sim, "TERM");
+    let status = wait_for(&mut sim, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(1));
 }

@@ -273,7 +273,7 @@ pub(crate) async fn start(
         return Err(failure.unwrap_or_else(|| format!("not bound to {connect} in time")));
     }
     if live < conn.binds {
-        eprintln!(
+        smpp_tools::note!(
             "esme: {live} of {} sessions bound{}",
             conn.binds,
             failure.map(|f| format!(" ({f})")).unwrap_or_default()
@@ -313,10 +313,10 @@ impl Stop {
                     _ = terminate.recv() => "SIGTERM",
                 };
                 if reason.set(name.to_owned()).is_ok() {
-                    eprintln!("esme: {name}: stopping (again to exit at once)");
+                    smpp_tools::note!("esme: {name}: stopping (again to exit at once)");
                     told.notify_waiters();
                 } else {
-                    eprintln!("esme: {name} again: exiting");
+                    smpp_tools::note!("esme: {name} again: exiting");
                     std::process::exit(crate::exit::INCOMPLETE.into());
                 }
             }
@@ -340,7 +340,7 @@ impl Stop {
                 } else if last_bound.elapsed() >= patience {
                     let why = format!("no session bound for {} ms", patience.as_millis());
                     if reason.set(why.clone()).is_ok() {
-                        eprintln!("esme: {why}: stopping");
+                        smpp_tools::note!("esme: {why}: stopping");
                         told.notify_waiters();
                     }
                     esme.unbind().await;

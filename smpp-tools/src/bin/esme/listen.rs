@@ -122,7 +122,7 @@ async fn accept_outbinds(
         let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
-                eprintln!("esme: --accept-outbind: {e}");
+                smpp_tools::note!("esme: --accept-outbind: {e}");
                 // Out of descriptors, say: not a busy loop.
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
@@ -158,11 +158,11 @@ async fn serve_outbind(
     let (session, mut incoming) = match client::accept_outbind(stream, config, check).await {
         Ok(bound) => bound,
         Err(e) => {
-            eprintln!("esme: outbind from {peer}: {e}");
+            smpp_tools::note!("esme: outbind from {peer}: {e}");
             return;
         }
     };
-    eprintln!("esme: bound after an outbind from {peer}");
+    smpp_tools::note!("esme: bound after an outbind from {peer}");
     {
         let mut sessions = lock(&sessions);
         sessions.retain(|s| !s.is_closed());
@@ -209,7 +209,7 @@ async fn source(args: &ListenArgs, stop: &Stop) -> Result<Source, String> {
         .await
         .map_err(|e| format!("--accept-outbind {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    eprintln!(
+    smpp_tools::note!(
         "{}",
         serde_json::json!({ "outbind_listening": local.to_string() })
     );

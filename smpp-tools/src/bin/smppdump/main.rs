@@ -817,7 +817,7 @@ fn main() -> ExitCode {
                 // no failure; another write error is.
                 return match io::stdout().write_all(USAGE.as_bytes()) {
                     Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                        eprintln!("smppdump: {e}");
+                        smpp_tools::note!("smppdump: {e}");
                         ExitCode::from(2)
                     }
                     _ => ExitCode::SUCCESS,
@@ -839,7 +839,7 @@ fn main() -> ExitCode {
         // the end, as for any filter.
         Err(_) if out.get_ref().reader_gone => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("smppdump: {e}");
+            smpp_tools::note!("smppdump: {e}");
             ExitCode::from(2)
         }
     }

@@ -212,7 +212,7 @@ async fn outbind(server: ServerHandle, sim: Sim, addr: String, password: String,
             return;
         }
         if last.as_ref() != Some(&error) {
-            eprintln!("smsc-sim: --outbind {addr}: {error}");
+            smpp_tools::note!("smsc-sim: --outbind {addr}: {error}");
             last = Some(error);
         }
         tokio::time::sleep(retry).await;
@@ -362,7 +362,7 @@ async fn run(args: Args) -> Result<(), String> {
             sim.clone(),
         )));
     }
-    eprintln!("{line}");
+    smpp_tools::note!("{line}");
 
     let serving = tokio::spawn(server.run());
     // Each runs its session: not stopped with the other tasks, so that
@@ -410,7 +410,7 @@ async fn exit_on_signal(mut terminate: Signal, mut interrupt: Signal) {
         _ = terminate.recv() => {}
         _ = interrupt.recv() => {}
     }
-    eprintln!("smsc-sim: signal again: exiting");
+    smpp_tools::note!("smsc-sim: signal again: exiting");
     std::process::exit(1);
 }
 
