@@ -736,28 +736,29 @@ impl Inner {
             return Answer::Status(CommandStatus::ESME_RSYSERR);
         }
         let content = data.content.clone();
-        let forgotten = lock(&self.store).insert(
-            n,
-            Stored {
-                system_id: system_id.clone(),
-                service_type,
-                source,
-                destinations,
-                data_coding: data.data_coding,
-                content,
-                registered_delivery: data.registered_delivery,
-                submitted: unix_now(),
-                state: MessageState::ENROUTE,
-                fate: self.settings.mix.draw(),
-                done: None,
-                error: 0,
-            },
-        );
+        let message = Stored {
+            system_id: system_id.clone(),
+            service_type,
+            source,
+            destinations,
+            data_coding: data.data_coding,
+            content,
+            registered_delivery: data.registered_delivery,
+            submitted: unix_now(),
+            state: MessageState::ENROUTE,
+            fate: self.settings.mix.draw(),
+            done: None,
+            error: 0,
+        };
+        let (forgotten, settle_now) = self.keep(n, message);
         if let Some(forgotten) = forgotten {
             self.forget(forgotten);
         }
         bump(&self.counters.accepted);
-        self.settle_later(server.clone(), n);
+        if settle_now {
+            let (inner, server) = (Arc::clone(self), server.clone());
+            tokio::spawn(async move { inner.settle(&server, n) });
+        }
         if dls.is_empty() {
             return Answer::message_id(id);
         }
@@ -798,16 +799,21 @@ impl Inner {
         true
     }
 
-    /// Settles message `n` now, or queues it for [`Self::settle_due`].
-    fn settle_later(self: &Arc<Self>, server: ServerHandle, n: u64) {
+    /// Keeps message `n` and queues it for [`Self::settle_due`], or says
+    /// that it settles now (no `--dlr-delay-ms`); gives back the message
+    /// the store forgot to make room for it. Both are done under the
+    /// store's lock: the store and the queue, each capped at
+    /// `--keep-messages` and dropping its oldest, then take messages in the
+    /// same order and drop the same one, so that no message the store keeps
+    /// loses its place in the queue and never settles.
+    fn keep(&self, n: u64, message: Stored) -> (Option<Stored>, bool) {
+        let mut store = lock(&self.store);
+        let forgotten = store.insert(n, message);
         let delay = self.settings.dlr_delay;
         if delay.is_zero() {
-            let inner = Arc::clone(self);
-            tokio::spawn(async move { inner.settle(&server, n) });
-            return;
+            return (forgotten, true);
         }
         let mut due = lock(&self.due);
-        // As many as the store keeps: older ones are forgotten there too.
         if due.len() >= self.settings.keep_messages.max(1) {
             due.pop_front();
         }
@@ -815,6 +821,7 @@ impl Inner {
         if due.len() == 1 {
             self.due_added.notify_one();
         }
+        (forgotten, false)
     }
 
     /// Settles each queued message once its delay is over, for ever.
@@ -869,7 +876,7 @@ impl Inner {
     /// it is to reach. They are neither sent, failed, waiting nor dropped
     /// yet; a simulator that stops never sends them.
     pub(crate) fn receipts_due(&self) -> usize {
-        // `due` first, as `settle_later` takes the locks.
+        // Not under the store's lock: `keep` takes `due` under it.
         let due: Vec<u64> = lock(&self.due).iter().map(|(_, n)| *n).collect();
         let store = lock(&self.store);
         due.iter()
@@ -1280,8 +1287,74 @@ impl Handler for Sim {
 
 #[cfg(test)]
 mod tests {
-    use super::{Bytes, DeliverSm, IN_FLIGHT_PER_ACCOUNT, MAX_IN_FLIGHT_PER_ACCOUNT, Mix, Waiting};
+    use super::{
+        Bytes, DeliverSm, IN_FLIGHT_PER_ACCOUNT, MAX_IN_FLIGHT_PER_ACCOUNT, Mix, Settings, Sim,
+        Waiting, lock,
+    };
+    use crate::store::Stored;
+    use core::sync::atomic::Ordering;
+    use core::time::Duration;
     use smpp_core::MessageState;
+
+    #[test]
+    fn every_message_kept_stays_queued_to_settle_when_sessions_race() {
+        let settings = Settings {
+            users: None,
+            dlr_delay: Duration::from_secs(3600),
+            mix: Mix::parse("delivered=1").unwrap(),
+            throttle_above: None,
+            keep_messages: 4,
+            max_waiting_receipts: 16,
+            window: 10,
+            log: None,
+            reassembly_timeout: Duration::from_secs(300),
+        };
+        let sim = Sim::new(settings);
+        // Sessions on several threads accept messages at once. The store
+        // and the queue to settle, both capped at 4 and dropping their
+        // oldest, change together: at any time they hold the same messages
+        // in the same order, so neither drops one the other keeps (a
+        // message kept but no longer queued would never settle).
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..2000 {
+                        let n = sim.inner.next_id.fetch_add(1, Ordering::Relaxed);
+                        let (_, now) = sim.inner.keep(n, message());
+                        assert!(!now, "a receipt delay is set");
+                        let store = lock(&sim.inner.store);
+                        let due = lock(&sim.inner.due);
+                        let queued: Vec<u64> = due.iter().map(|(_, n)| *n).collect();
+                        assert_eq!(store.ids().collect::<Vec<_>>(), queued);
+                    }
+                });
+            }
+        });
+        assert_eq!(lock(&sim.inner.due).len(), 4);
+    }
+
+    /// A message as `accept` keeps it.
+    fn message() -> Stored {
+        let address = crate::store::Address {
+            ton: smpp_core::Ton::UNKNOWN,
+            npi: smpp_core::Npi::UNKNOWN,
+            addr: Bytes::from_static(b"447700900123"),
+        };
+        Stored {
+            system_id: Bytes::from_static(b"shop"),
+            service_type: Bytes::new(),
+            source: address.clone(),
+            destinations: vec![address],
+            data_coding: smpp_core::DataCoding::default(),
+            content: Bytes::from_static(b"hi"),
+            registered_delivery: smpp_core::RegisteredDelivery::default(),
+            submitted: 0,
+            state: MessageState::ENROUTE,
+            fate: MessageState::DELIVERED,
+            done: None,
+            error: 0,
+        }
+    }
 
     #[test]
     fn waiting_receipts_are_capped_in_all_the_oldest_of_the_account_going() {

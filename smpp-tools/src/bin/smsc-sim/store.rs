@@ -89,6 +89,12 @@ impl Store {
         forgotten
     }
 
+    /// The ids kept, oldest first.
+    #[cfg(test)]
+    pub(crate) fn ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.order.iter().copied()
+    }
+
     /// The message `id` of the account `system_id`.
     pub(crate) fn get_mut(&mut self, system_id: &[u8], id: u64) -> Option<&mut Stored> {
         self.messages
