@@ -59,10 +59,11 @@ pub use crate::values::MessageState;
 
 /// The `stat:` texts of delivery receipts.
 impl MessageState {
-    /// The `stat:` text for this state (`SCHEDUL` is not defined by any MC but keeps 7 letters).
+    /// The `stat:` text for this state. Appendix B names no text for [`Self::SCHEDULED`] (a
+    /// v5.0 state); MCs that report it write `SCHEDLD`, seven letters like the others.
     pub const fn stat(self) -> Option<&'static str> {
         Some(match self {
-            Self::SCHEDULED => "SCHEDUL",
+            Self::SCHEDULED => "SCHEDLD",
             Self::ENROUTE => "ENROUTE",
             Self::DELIVERED => "DELIVRD",
             Self::EXPIRED => "EXPIRED",
@@ -77,8 +78,12 @@ impl MessageState {
     }
 
     /// The state named by a `stat:` value, case-insensitively; the full words `DELIVERED`,
-    /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too.
+    /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too, and `SCHEDUL`,
+    /// the text earlier versions of this crate wrote for [`Self::SCHEDULED`].
     pub fn from_stat(s: &[u8]) -> Option<Self> {
+        if s.eq_ignore_ascii_case(b"SCHEDUL") {
+            return Some(Self::SCHEDULED);
+        }
         // The `stat:` texts, and the states' names (the full words).
         Self::ALL.iter().copied().find(|state| {
             [state.stat(), state.name()]
