@@ -384,14 +384,16 @@ impl<'a> DeliveryReceipt<'a> {
         self.id.and_then(|s| core::str::from_utf8(s).ok())
     }
 
-    /// The parsed `submit date:`.
+    /// The parsed `submit date:`; `None` when it is absent or zeros (see [`Self::done_date`]).
     pub fn submit_date(&self) -> Option<Result<ReceiptDate, ReceiptError>> {
-        self.submit_date.map(ReceiptDate::parse)
+        parse_date(self.submit_date)
     }
 
-    /// The parsed `done date:`.
+    /// The parsed `done date:`; `None` when it is absent, or 10 or 12 zeros (`0000000000`),
+    /// which MCs write for a date they do not have, such as the done date of a message that failed
+    /// before it reached a final state.
     pub fn done_date(&self) -> Option<Result<ReceiptDate, ReceiptError>> {
-        self.done_date.map(ReceiptDate::parse)
+        parse_date(self.done_date)
     }
 
     /// `sub:` as a number.
@@ -477,6 +479,12 @@ fn parse_radix(s: &[u8], radix: u32) -> Option<u128> {
         acc.checked_mul(u128::from(radix))?
             .checked_add(u128::from(d))
     })
+}
+
+/// A receipt date's digits parsed; no date when absent or 10 or 12 zeros.
+fn parse_date(digits: Option<&[u8]>) -> Option<Result<ReceiptDate, ReceiptError>> {
+    let zeros = |d: &[u8]| matches!(d.len(), 10 | 12) && d.iter().all(|&b| b == b'0');
+    digits.filter(|d| !zeros(d)).map(ReceiptDate::parse)
 }
 
 fn parse_decimal(s: &[u8]) -> Option<u32> {

@@ -2,8 +2,8 @@
 //! `smpp_core::receipt`. Each input states the facts of a published receipt
 //! (an issue report, a vendor's documentation) and where they come from.
 
-use smpp_core::receipt::{DeliveryReceipt, MessageState, Receipt, ReceiptBuilder};
-use smpp_core::{Body, Pdu};
+use smpp_core::receipt::{DeliveryReceipt, MessageState, Receipt, ReceiptBuilder, ReceiptDate};
+use smpp_core::{Body, DeliverSm, Pdu};
 
 /// `SCHEDLD` is the `stat:` text of the SCHEDULED state (`message_state` 0):
 /// Melrose Labs' SMPP gateway documents it in its table of receipt states
@@ -29,6 +29,41 @@ fn schedld_is_the_scheduled_stat() {
     assert_eq!(written.state(), Some(MessageState::SCHEDULED));
 }
 
+/// An MC reporting a failure writes its done date as ten zeros: jookies/jasmin
+/// issue #447 logs `id:1216080510463401720 sub:001 dlvrd:001 submit
+/// date:1608051046 done date:0000000000 stat:FAILED err:002 Text:`. The zeros
+/// are no date, not a malformed one; the submit date still reads, and the
+/// vendor's `FAILED` stays available as it was written though it names no
+/// `message_state`.
+#[test]
+fn a_done_date_of_zeros_is_no_date() {
+    let text = b"id:1216080510463401720 sub:001 dlvrd:001 submit date:1608051046 done date:0000000000 stat:FAILED err:002 Text:";
+    let r = DeliveryReceipt::parse(text).unwrap();
+    assert_eq!(r.done_date, Some(&b"0000000000"[..]));
+    assert_eq!(r.done_date(), None);
+    let submitted = r.submit_date().unwrap().unwrap();
+    assert_eq!(
+        (
+            submitted.year,
+            submitted.month,
+            submitted.day,
+            submitted.hour,
+            submitted.minute
+        ),
+        (16, 8, 5, 10, 46)
+    );
+    assert_eq!(r.stat, Some(&b"FAILED"[..]));
+    assert_eq!(r.state(), None);
+    assert_eq!(r.error_code(), Some(2));
+    // Twelve zeros too; a date of zeros cut short is still malformed.
+    let r = DeliveryReceipt::parse(b"id:7 submit date:000000000000 stat:UNDELIV").unwrap();
+    assert_eq!(r.submit_date(), None);
+    let r = DeliveryReceipt::parse(b"id:7 done date:00000 stat:UNDELIV").unwrap();
+    assert!(matches!(r.done_date(), Some(Err(_))));
+    // A real date of year 2000 is not mistaken for zeros.
+    assert_eq!(ReceiptDate::parse(b"0001010000").map(|d| d.day), Ok(1));
+}
+
 /// Whole `deliver_sm` PDUs of published receipts, read in one call.
 #[test]
 fn published_receipt_pdus_read_in_one_call() {
@@ -42,12 +77,9 @@ fn published_receipt_pdus_read_in_one_call() {
          206572723a3030303020746578743a481b656c6c6f20776f726c64042300030300001454000400000001141800\
          0400000000",
     );
-    let frame = [&frame_header(5, body.len())[..], &body].concat();
-    let pdu = Pdu::parse(&frame).unwrap();
-    let Body::DeliverSm(sm) = &pdu.body else {
-        panic!("a deliver_sm")
-    };
-    let r = Receipt::from_deliver_sm(sm);
+    let frame = deliver_sm_frame(&body);
+    let sm = deliver_sm(&frame);
+    let r = Receipt::from_deliver_sm(&sm);
     assert_eq!(r.message_id(), Some(&b"117062714244798261"[..]));
     assert_eq!(r.state(), Some(MessageState::DELIVERED));
     assert_eq!(r.text.unwrap().err, Some(&b"0000"[..]));
@@ -69,24 +101,32 @@ fn published_receipt_pdus_read_in_one_call() {
     body.extend_from_slice(&[0x04, 0x24, 0x00, u8::try_from(text.len()).unwrap()]);
     body.extend_from_slice(text);
     body.extend_from_slice(b"\x04\x26\x00\x01\x01");
-    let frame = [&frame_header(5, body.len())[..], &body].concat();
-    let pdu = Pdu::parse(&frame).unwrap();
-    let Body::DeliverSm(sm) = &pdu.body else {
-        panic!("a deliver_sm")
-    };
-    let r = Receipt::from_deliver_sm(sm);
+    let frame = deliver_sm_frame(&body);
+    let sm = deliver_sm(&frame);
+    let r = Receipt::from_deliver_sm(&sm);
     assert_eq!(r.message_id(), Some(&b"1d305b4c"[..]));
     assert_eq!(r.ids_agree(), Some(true));
     assert_eq!(r.state(), Some(MessageState::DELIVERED));
     assert_eq!(r.text.unwrap().text, Some(&text[text.len() - 12..]));
 }
 
-fn frame_header(command_id: u32, body_len: usize) -> [u8; 16] {
-    let mut h = [0u8; 16];
-    h[..4].copy_from_slice(&u32::try_from(16 + body_len).unwrap().to_be_bytes());
-    h[4..8].copy_from_slice(&command_id.to_be_bytes());
-    h[12..].copy_from_slice(&1u32.to_be_bytes());
-    h
+/// A `deliver_sm` frame (sequence number 1) around `body`.
+fn deliver_sm_frame(body: &[u8]) -> Vec<u8> {
+    let len = u32::try_from(16 + body.len()).unwrap();
+    [
+        &len.to_be_bytes()[..],
+        &[0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1],
+        body,
+    ]
+    .concat()
+}
+
+/// The `deliver_sm` body of `frame`.
+fn deliver_sm(frame: &[u8]) -> DeliverSm<&[u8]> {
+    match Pdu::parse(frame).unwrap().body {
+        Body::DeliverSm(sm) => sm,
+        other => panic!("not a deliver_sm: {other:?}"),
+    }
 }
 
 fn hex(s: &str) -> Vec<u8> {
