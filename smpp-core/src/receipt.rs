@@ -25,7 +25,9 @@ use core::fmt;
 
 use crate::error::{Error, ErrorKind};
 use crate::pdu::{DataSm, DeliverSm};
+use crate::text::dcs::{Alphabet, DataCoding};
 use crate::text::udh::Udh;
+use crate::text::{OnUnmappable, ucs2};
 use crate::time::{AbsoluteTime, SmppTime, days_from_civil, days_in_month};
 use crate::tlv::{TlvBuf, TlvTag, Tlvs};
 use crate::values::EsmClass;
@@ -374,6 +376,43 @@ impl<'a> DeliveryReceipt<'a> {
         }
     }
 
+    /// Parses a receipt text sent in `data_coding`. MCs write the text in ASCII whatever the
+    /// `data_coding` says (some set UCS-2 and send ASCII octets all the same), but some send
+    /// it in UCS-2: when `input` is no receipt as it is and `data_coding` is a UCS-2 coding,
+    /// its UTF-16BE is decoded into `buf` as UTF-8 (U+FFFD for what is not a character) and
+    /// parsed there, the fields borrowing `buf`. `buf` needs at most `input.len() / 2 * 3 + 3`
+    /// octets.
+    ///
+    /// ```
+    /// use smpp_core::receipt::{DeliveryReceipt, MessageState};
+    /// use smpp_core::DataCoding;
+    ///
+    /// let ucs2: Vec<u8> = "id:42 stat:DELIVRD".encode_utf16().flat_map(u16::to_be_bytes).collect();
+    /// let mut buf = [0u8; 64];
+    /// let r = DeliveryReceipt::parse_coded(&ucs2, DataCoding(0x08), &mut buf)?;
+    /// assert_eq!((r.id, r.state()), (Some(&b"42"[..]), Some(MessageState::DELIVERED)));
+    /// # Ok::<(), smpp_core::receipt::ReceiptError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Self::parse`], and [`ReceiptError::BufferTooSmall`] when the decoded text does
+    /// not fit in `buf`.
+    pub fn parse_coded(
+        input: &'a [u8],
+        data_coding: DataCoding,
+        buf: &'a mut [u8],
+    ) -> Result<Self, ReceiptError> {
+        match Self::parse(input) {
+            Err(ReceiptError::NotAReceipt) if data_coding.alphabet() == Alphabet::Ucs2 => {
+                let len = ucs2::decode_to_utf8_with(input, OnUnmappable::Replace, &mut *buf)
+                    .map_err(|_| ReceiptError::BufferTooSmall)?;
+                let decoded: &'a [u8] = buf;
+                Self::parse(decoded.get(..len).unwrap_or_default())
+            }
+            other => other,
+        }
+    }
+
     /// The state named by `stat:`.
     pub fn state(&self) -> Option<MessageState> {
         self.stat.and_then(MessageState::from_stat)
@@ -645,19 +684,56 @@ impl<'a> Receipt<'a> {
     /// # Ok::<(), smpp_core::Error>(())
     /// ```
     pub fn from_deliver_sm<B: AsRef<[u8]>>(sm: &'a DeliverSm<B>) -> Self {
-        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs)
+        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs, None)
     }
 
     /// The receipt a `data_sm` carries: the text of its `message_payload` TLV (a user data
     /// header skipped) with its receipt TLVs, as [`Self::from_deliver_sm`] reads them.
     pub fn from_data_sm<B: AsRef<[u8]>>(sm: &'a DataSm<B>) -> Self {
-        Self::from_parts(sm.esm_class, &[], &sm.tlvs)
+        Self::from_parts(sm.esm_class, &[], &sm.tlvs, None)
     }
 
+    /// Like [`Self::from_deliver_sm`], also reading a receipt text an MC sent in UCS-2: the
+    /// text is parsed as [`DeliveryReceipt::parse_coded`] parses it in the `deliver_sm`'s
+    /// `data_coding`, decoded into `buf` when it must be (twice the text's length, plus 3
+    /// octets, is always enough).
+    ///
+    /// ```
+    /// use smpp_core::receipt::{MessageState, Receipt};
+    /// use smpp_core::{DataCoding, DeliverSm, EsmClass};
+    ///
+    /// let text = "id:0911897980 sub:001 dlvrd:001 stat:DELIVRD err:000 text:";
+    /// let ucs2: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    /// let sm = DeliverSm {
+    ///     esm_class: EsmClass::DELIVERY_RECEIPT,
+    ///     data_coding: DataCoding(0x08),
+    ///     short_message: &ucs2[..],
+    ///     ..DeliverSm::default()
+    /// };
+    /// assert_eq!(Receipt::from_deliver_sm(&sm).message_id(), None);
+    /// let mut buf = vec![0u8; 2 * ucs2.len()];
+    /// let receipt = Receipt::from_deliver_sm_in(&sm, &mut buf);
+    /// assert_eq!(receipt.message_id(), Some(&b"0911897980"[..]));
+    /// assert_eq!(receipt.state(), Some(MessageState::DELIVERED));
+    /// ```
+    pub fn from_deliver_sm_in<B: AsRef<[u8]>>(sm: &'a DeliverSm<B>, buf: &'a mut [u8]) -> Self {
+        let coded = Some((sm.data_coding, buf));
+        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs, coded)
+    }
+
+    /// Like [`Self::from_data_sm`], also reading a receipt text an MC sent in UCS-2, as
+    /// [`Self::from_deliver_sm_in`] does.
+    pub fn from_data_sm_in<B: AsRef<[u8]>>(sm: &'a DataSm<B>, buf: &'a mut [u8]) -> Self {
+        Self::from_parts(sm.esm_class, &[], &sm.tlvs, Some((sm.data_coding, buf)))
+    }
+
+    /// The receipt of a message's parts; with `coded`, its text is parsed in that
+    /// `data_coding`, decoded into that buffer if it must be.
     fn from_parts<B: AsRef<[u8]>>(
         esm_class: EsmClass,
         short_message: &'a [u8],
         tlvs: &'a Tlvs<B>,
+        coded: Option<(DataCoding, &'a mut [u8])>,
     ) -> Self {
         let user_data = crate::text::user_data(short_message, tlvs);
         let text = if esm_class.udhi() {
@@ -665,16 +741,21 @@ impl<'a> Receipt<'a> {
         } else {
             user_data
         };
-        Self::new(
-            text,
-            tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.value),
-            tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8()),
-            tlvs.get(TlvTag::NETWORK_ERROR_CODE)
+        let text = match coded {
+            Some((data_coding, buf)) => DeliveryReceipt::parse_coded(text, data_coding, buf),
+            None => DeliveryReceipt::parse(text),
+        };
+        Self {
+            text: text.ok(),
+            receipted_message_id: tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.value),
+            message_state: tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8()),
+            network_error_code: tlvs
+                .get(TlvTag::NETWORK_ERROR_CODE)
                 .and_then(|t| match *t.value {
                     [network_type, a, b] => Some((network_type, u16::from_be_bytes([a, b]))),
                     _ => None,
                 }),
-        )
+        }
     }
 
     /// Whether anything identifies this as a receipt (a receipt text or a receipt TLV).

@@ -3,7 +3,7 @@
 //! (an issue report, a vendor's documentation) and where they come from.
 
 use smpp_core::receipt::{DeliveryReceipt, MessageState, Receipt, ReceiptBuilder, ReceiptDate};
-use smpp_core::{Body, DeliverSm, Pdu};
+use smpp_core::{Body, DataCoding, DataSm, DeliverSm, EsmClass, Pdu, TlvBuf, TlvTag};
 
 /// `SCHEDLD` is the `stat:` text of the SCHEDULED state (`message_state` 0):
 /// Melrose Labs' SMPP gateway documents it in its table of receipt states
@@ -135,4 +135,60 @@ fn hex(s: &str) -> Vec<u8> {
         .chunks(2)
         .map(|p| u8::from_str_radix(core::str::from_utf8(p).unwrap(), 16).unwrap())
         .collect()
+}
+
+/// Some operators send the receipt text itself in UCS-2 (praekeltfoundation/vumi
+/// pull request #635, "SMPP transport mishandles encoded delivery reports"),
+/// while others set `data_coding` to UCS-2 and send ASCII octets all the same
+/// (farhadi/node-smpp issue #68, whose receipt is used here: id
+/// S21311242091636504458661711, 12-digit dates, `text:` and trailing blanks).
+/// Both read as the same receipt when the text is read in its `data_coding`.
+#[test]
+fn a_receipt_text_in_ucs2_reads_like_the_ascii_one() {
+    let ascii = "id:S21311242091636504458661711 sub:001 dlvrd:001 submit date:170609163650 done date:170609163657 stat:DELIVRD err:000 text:     ";
+    let ucs2: Vec<u8> = ascii.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for octets in [ascii.as_bytes(), &ucs2[..]] {
+        let sm = DeliverSm {
+            esm_class: EsmClass::DELIVERY_RECEIPT,
+            data_coding: DataCoding(0x08),
+            short_message: octets,
+            ..DeliverSm::default()
+        };
+        let mut buf = vec![0u8; 2 * octets.len() + 3];
+        let r = Receipt::from_deliver_sm_in(&sm, &mut buf);
+        assert_eq!(r.message_id(), Some(&b"S21311242091636504458661711"[..]));
+        assert_eq!(r.state(), Some(MessageState::DELIVERED));
+        let text = r.text.unwrap();
+        let done = text.done_date().unwrap().unwrap();
+        assert_eq!((done.minute, done.second), (36, Some(57)));
+        assert_eq!(text.text, Some(&b"     "[..]));
+    }
+    // In another coding, or without a buffer, UCS-2 octets are no receipt text.
+    let sm = DeliverSm {
+        esm_class: EsmClass::DELIVERY_RECEIPT,
+        short_message: &ucs2[..],
+        ..DeliverSm::default()
+    };
+    let mut buf = vec![0u8; 2 * ucs2.len() + 3];
+    assert!(!Receipt::from_deliver_sm_in(&sm, &mut buf).is_receipt());
+    let sm = DeliverSm {
+        data_coding: DataCoding(0x08),
+        ..sm
+    };
+    assert!(!Receipt::from_deliver_sm(&sm).is_receipt());
+    // Too small a buffer: no text, no panic.
+    let mut small = [0u8; 16];
+    assert!(!Receipt::from_deliver_sm_in(&sm, &mut small).is_receipt());
+    // The same through a data_sm's message_payload, and DeliveryReceipt alone.
+    let mut tlvs = TlvBuf::<512>::new();
+    tlvs.push(TlvTag::MESSAGE_PAYLOAD, &ucs2).unwrap();
+    let data_sm = DataSm {
+        data_coding: DataCoding(0x08),
+        tlvs: tlvs.tlvs(),
+        ..DataSm::default()
+    };
+    let r = Receipt::from_data_sm_in(&data_sm, &mut buf);
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    let r = DeliveryReceipt::parse_coded(&ucs2, DataCoding(0x08), &mut buf).unwrap();
+    assert_eq!(r.sub, Some(&b"001"[..]));
 }
