@@ -28,11 +28,13 @@
 
 use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
-use smpp_core::text::gsm7::{Language, Tables};
+use smpp_core::text::gsm7::{ESCAPE, Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
+use smpp_core::text::udh::Udh;
 use smpp_core::text::{self as core_text, OnUnmappable, TextError};
 use smpp_core::{CommandId, DataCoding, Error, TlvBuf};
 
+use crate::reassembly::Message;
 use crate::{Body, Pdu, SubmitSm, parse_owned};
 
 /// What the splitting functions take as the template of each part: the body
@@ -294,4 +296,108 @@ pub fn decode_short_message_with(
 ) -> Result<Option<String>, DecodeError> {
     let chars = core_text::short_message_chars(short_message, udhi, data_coding, policy)?;
     Ok(chars.map(Iterator::collect).transpose()?)
+}
+
+/// The text of a reassembled message (see [`crate::reassembly`]) by its `data_coding`, as
+/// [`decode_message_with`] reads it under [`OnUnmappable::Error`].
+pub fn decode_message(
+    message: &Message,
+    data_coding: DataCoding,
+) -> Result<Option<String>, DecodeError> {
+    decode_message_with(message, data_coding, OnUnmappable::Error)
+}
+
+/// The text of a reassembled message by its `data_coding`, with a policy for text that does
+/// not decode (see [`decode_to_string_with`]); `Ok(None)` for codings that are not text.
+///
+/// Each part of GSM 7-bit text is decoded with the tables its own user data header names (a
+/// national language shift applies to its segment only, TS 23.038 annex C); an escape that
+/// ends a part, from a sender that cut an extension character in two, is decoded with the
+/// first septet of the next part. Other codings are decoded from the parts joined, so that a
+/// UTF-16 surrogate pair cut between two parts (as handsets send an emoji) is one character.
+/// A malformed header is [`DecodeError::Udh`].
+///
+/// ```
+/// use std::time::Instant;
+/// use bytes::Bytes;
+/// use smpp_core::DataCoding;
+/// use smpp_std::reassembly::{Config, Outcome, Reassembler};
+/// use smpp_std::text::decode_message;
+///
+/// // Two parts of "😀" in UCS-2: the surrogate pair D83D DE00 cut between them.
+/// let mut r = Reassembler::new(Config::default());
+/// let now = Instant::now();
+/// let part = |n: u8, units: &[u8]| Bytes::from([&[5, 0x00, 3, 7, 2, n][..], units].concat());
+/// r.insert_short_message(now, "esme-1", b"4477", b"404", part(1, &[0xD8, 0x3D]), true)?;
+/// let Outcome::Complete(message) =
+///     r.insert_short_message(now, "esme-1", b"4477", b"404", part(2, &[0xDE, 0x00]), true)?
+/// else {
+///     panic!()
+/// };
+/// assert_eq!(decode_message(&message, DataCoding(0x08))?, Some("😀".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_message_with(
+    message: &Message,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+) -> Result<Option<String>, DecodeError> {
+    if !data_coding.is_gsm7() || data_coding.is_compressed() {
+        let joined = message.concat();
+        let text = core_text::decode_with(data_coding, Tables::DEFAULT, &joined, policy);
+        return Ok(text.map(Iterator::collect).transpose()?);
+    }
+    let mut text = String::new();
+    // An escape that ended the previous part, with that part's tables.
+    let mut carried: Option<Tables> = None;
+    let headers = message
+        .headers
+        .iter()
+        .map(Some)
+        .chain(core::iter::repeat(None));
+    for (payload, header) in message.parts.iter().zip(headers) {
+        let tables = match header.filter(|h| !h.is_empty()) {
+            Some(h) => Udh::split(h)?.0.tables()?,
+            None => Tables::DEFAULT,
+        };
+        let mut septets = &payload[..];
+        if let Some(escape_tables) = carried.take() {
+            let (first, rest) = septets.split_at(septets.len().min(1));
+            let pair = [&[ESCAPE][..], first].concat();
+            push_gsm7(&mut text, &pair, escape_tables, policy)?;
+            septets = rest;
+        }
+        if ends_with_lone_escape(septets) {
+            septets = &septets[..septets.len() - 1];
+            carried = Some(tables);
+        }
+        push_gsm7(&mut text, septets, tables, policy)?;
+    }
+    if let Some(escape_tables) = carried {
+        push_gsm7(&mut text, &[ESCAPE], escape_tables, policy)?;
+    }
+    Ok(Some(text))
+}
+
+/// Appends unpacked septets decoded with `tables` to `text`.
+fn push_gsm7(
+    text: &mut String,
+    septets: &[u8],
+    tables: Tables,
+    policy: OnUnmappable,
+) -> Result<(), TextError> {
+    let chars = core_text::decode_with(DataCoding(0), tables, septets, policy);
+    for ch in chars.into_iter().flatten() {
+        text.push(ch?);
+    }
+    Ok(())
+}
+
+/// Whether unpacked `septets` end with an escape that has no code after it.
+fn ends_with_lone_escape(septets: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&s) = septets.get(i) {
+        i += if s == ESCAPE { 2 } else { 1 };
+    }
+    i > septets.len()
 }
