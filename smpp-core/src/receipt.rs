@@ -80,11 +80,14 @@ impl MessageState {
     }
 
     /// The state named by a `stat:` value, case-insensitively; the full words `DELIVERED`,
-    /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too, and `SCHEDUL`,
-    /// the text earlier versions of this crate wrote for [`Self::SCHEDULED`].
+    /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too, and the
+    /// other words of [`STAT_SYNONYMS`].
     pub fn from_stat(s: &[u8]) -> Option<Self> {
-        if s.eq_ignore_ascii_case(b"SCHEDUL") {
-            return Some(Self::SCHEDULED);
+        if let Some(&(_, state)) = STAT_SYNONYMS
+            .iter()
+            .find(|(word, _)| word.as_bytes().eq_ignore_ascii_case(s))
+        {
+            return Some(state);
         }
         // The `stat:` texts, and the states' names (the full words).
         Self::ALL.iter().copied().find(|state| {
@@ -95,6 +98,15 @@ impl MessageState {
         })
     }
 }
+
+/// `stat:` words that name a state without being its [`stat`](MessageState::stat) text or its
+/// name: `FAILED`, which MCs and gateways write for a message that failed for good (read as
+/// [`MessageState::UNDELIVERABLE`], the final failure), and `SCHEDUL`, the text earlier
+/// versions of this crate wrote for [`MessageState::SCHEDULED`].
+pub const STAT_SYNONYMS: [(&str, MessageState); 2] = [
+    ("FAILED", MessageState::UNDELIVERABLE),
+    ("SCHEDUL", MessageState::SCHEDULED),
+];
 
 /// A date from a receipt: `YYMMDDhhmm` or `YYMMDDhhmmss` (or, from some MCs, an SMPP absolute
 /// time, see [`Self::parse`]).

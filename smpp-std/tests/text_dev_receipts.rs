@@ -32,9 +32,7 @@ fn schedld_is_the_scheduled_stat() {
 /// An MC reporting a failure writes its done date as ten zeros: jookies/jasmin
 /// issue #447 logs `id:1216080510463401720 sub:001 dlvrd:001 submit
 /// date:1608051046 done date:0000000000 stat:FAILED err:002 Text:`. The zeros
-/// are no date, not a malformed one; the submit date still reads, and the
-/// vendor's `FAILED` stays available as it was written though it names no
-/// `message_state`.
+/// are no date, not a malformed one; the submit date still reads.
 #[test]
 fn a_done_date_of_zeros_is_no_date() {
     let text = b"id:1216080510463401720 sub:001 dlvrd:001 submit date:1608051046 done date:0000000000 stat:FAILED err:002 Text:";
@@ -52,8 +50,6 @@ fn a_done_date_of_zeros_is_no_date() {
         ),
         (16, 8, 5, 10, 46)
     );
-    assert_eq!(r.stat, Some(&b"FAILED"[..]));
-    assert_eq!(r.state(), None);
     assert_eq!(r.error_code(), Some(2));
     // Twelve zeros too; a date of zeros cut short is still malformed.
     let r = DeliveryReceipt::parse(b"id:7 submit date:000000000000 stat:UNDELIV").unwrap();
@@ -62,6 +58,31 @@ fn a_done_date_of_zeros_is_no_date() {
     assert!(matches!(r.done_date(), Some(Err(_))));
     // A real date of year 2000 is not mistaken for zeros.
     assert_eq!(ReceiptDate::parse(b"0001010000").map(|d| d.day), Ok(1));
+}
+
+/// `stat:FAILED` is a final failure: SMS Central's SMPP server lists it among
+/// its final receipt states ("the message could not be delivered and has
+/// failed at the carrier level", smscentral.com.au/sms-api/smpp/receive-dlrs/),
+/// vumi had to accept it (praekeltfoundation/vumi pull request #897, "we've
+/// received `stat:FAILED`") and jasmin issue #447 logs it with err:002. It
+/// reads as UNDELIVERABLE, the final failure of `message_state`, and the
+/// word written stays in `stat`. A `message_state` TLV still wins.
+#[test]
+fn stat_failed_is_a_final_failure() {
+    let text = b"id:1216080510463401720 sub:001 dlvrd:001 submit date:1608051046 done date:0000000000 stat:FAILED err:002 Text:";
+    let r = DeliveryReceipt::parse(text).unwrap();
+    assert_eq!(r.stat, Some(&b"FAILED"[..]));
+    assert_eq!(r.state(), Some(MessageState::UNDELIVERABLE));
+    assert_eq!(
+        MessageState::from_stat(b"failed"),
+        Some(MessageState::UNDELIVERABLE)
+    );
+    let with_tlv = Receipt::new(text, None, Some(MessageState::EXPIRED.0), None);
+    assert_eq!(with_tlv.state(), Some(MessageState::EXPIRED));
+    // Vendor words with no clear state stay without one.
+    for word in ["BUFFRED", "NOCRED", "SYSERR", "ENQUEUE"] {
+        assert_eq!(MessageState::from_stat(word.as_bytes()), None, "{word}");
+    }
 }
 
 /// Whole `deliver_sm` PDUs of published receipts, read in one call.
