@@ -132,12 +132,20 @@ impl ReceiptDate {
     /// says its offset from UTC, so it is read as the UTC date and time of the same instant,
     /// with seconds (its tenths dropped), like the dates [`Self::from_unix_seconds`] makes.
     ///
+    /// Some gateways write a four-digit year without seconds (`YYYYMMDDhhmm`, 12 digits too):
+    /// 12 digits that are no date as `YYMMDDhhmmss` are read that way when they name a date
+    /// of 2000-2099. Both readings are valid only for years 2010-2012 (whose `YYYY` starts
+    /// like a month); `YYMMDDhhmmss` is taken then.
+    ///
     /// ```
     /// use smpp_core::receipt::ReceiptDate;
     ///
     /// // 07:00:03 at UTC+3 (12 quarter hours ahead) is 04:00:03 UTC.
     /// let d = ReceiptDate::parse(b"180711070003912+")?;
     /// assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (18, 7, 11, 4, 0, Some(3)));
+    /// // 2019-06-19 07:20, with a four-digit year.
+    /// let d = ReceiptDate::parse(b"201906190720")?;
+    /// assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (19, 6, 19, 7, 20, None));
     /// # Ok::<(), smpp_core::receipt::ReceiptError>(())
     /// ```
     pub fn parse(s: &[u8]) -> Result<Self, ReceiptError> {
@@ -162,17 +170,32 @@ impl ReceiptDate {
             minute: two(8),
             second: (s.len() == 12).then(|| two(10)),
         };
-        let ok = (1..=12).contains(&d.month)
-            && d.day >= 1
-            && d.day <= days_in_month(2000 + i32::from(d.year), d.month)
-            && d.hour < 24
-            && d.minute < 60
-            && d.second.is_none_or(|s| s < 60);
-        if ok {
+        // The same 12 digits as `YYYYMMDDhhmm`, in 2000-2099.
+        let long_year = Self {
+            year: two(2),
+            month: two(4),
+            day: two(6),
+            hour: two(8),
+            minute: two(10),
+            second: None,
+        };
+        if d.is_valid() {
             Ok(d)
+        } else if s.len() == 12 && two(0) == 20 && long_year.is_valid() {
+            Ok(long_year)
         } else {
             Err(ReceiptError::BadDate)
         }
+    }
+
+    /// Whether the fields name a time of 2000-2099.
+    fn is_valid(self) -> bool {
+        (1..=12).contains(&self.month)
+            && self.day >= 1
+            && self.day <= days_in_month(2000 + i32::from(self.year), self.month)
+            && self.hour < 24
+            && self.minute < 60
+            && self.second.is_none_or(|s| s < 60)
     }
 
     /// The date of the instant `secs` seconds after 1970-01-01T00:00:00Z, in UTC, with seconds

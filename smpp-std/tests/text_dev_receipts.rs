@@ -85,6 +85,44 @@ fn stat_failed_is_a_final_failure() {
     }
 }
 
+/// Jasmin's SMPP server wrote receipt dates with a four-digit year and no
+/// seconds (jookies/jasmin issue #753: `id:dbd1d8e8-d2a4-4efe-b508-60761b1ae484
+/// submit date:201906190720 done date:201906190720 stat:EXPIRED err:030`).
+/// Twelve digits that are no `YYMMDDhhmmss` (month 19) read as
+/// `YYYYMMDDhhmm`: 2019-06-19 07:20. Twelve digits valid both ways keep the
+/// usual reading.
+#[test]
+fn four_digit_year_dates_read() {
+    let text = b"id:dbd1d8e8-d2a4-4efe-b508-60761b1ae484 submit date:201906190720 done date:201906190720 stat:EXPIRED err:030";
+    let r = DeliveryReceipt::parse(text).unwrap();
+    assert_eq!(r.state(), Some(MessageState::EXPIRED));
+    for date in [r.submit_date(), r.done_date()] {
+        let d = date.unwrap().unwrap();
+        assert_eq!(
+            (d.year, d.month, d.day, d.hour, d.minute, d.second),
+            (19, 6, 19, 7, 20, None)
+        );
+        assert_eq!(d.to_unix_seconds(), 1_560_928_800);
+    }
+    // 2026-12-08 00:20, and the last minute of 2099.
+    let d = ReceiptDate::parse(b"202612080020").unwrap();
+    assert_eq!(
+        (d.year, d.month, d.day, d.hour, d.minute),
+        (26, 12, 8, 0, 20)
+    );
+    assert_eq!(
+        ReceiptDate::parse(b"209912312359").map(|d| d.minute),
+        Ok(59)
+    );
+    // Valid as YYMMDDhhmmss: 2020-12-06 19:07:20, not 2012-06-19 07:20.
+    let d = ReceiptDate::parse(b"201206190720").unwrap();
+    assert_eq!((d.year, d.month, d.day, d.second), (20, 12, 6, Some(20)));
+    // Neither reading: another century, a 13th month, a 30 February.
+    for bad in [&b"191906190720"[..], b"201913190720", b"202102300000"] {
+        assert!(ReceiptDate::parse(bad).is_err(), "{}", bad.escape_ascii());
+    }
+}
+
 /// Whole `deliver_sm` PDUs of published receipts, read in one call.
 #[test]
 fn published_receipt_pdus_read_in_one_call() {
