@@ -28,7 +28,7 @@
 
 use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
-use smpp_core::text::gsm7::{ESCAPE, Language, Tables};
+use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
 use smpp_core::text::udh::Udh;
 use smpp_core::text::{self as core_text, OnUnmappable, TextError};
@@ -342,62 +342,24 @@ pub fn decode_message_with(
     data_coding: DataCoding,
     policy: OnUnmappable,
 ) -> Result<Option<String>, DecodeError> {
-    if !data_coding.is_gsm7() || data_coding.is_compressed() {
-        let joined = message.concat();
-        let text = core_text::decode_with(data_coding, Tables::DEFAULT, &joined, policy);
-        return Ok(text.map(Iterator::collect).transpose()?);
-    }
-    let mut text = String::new();
-    // An escape that ended the previous part, with that part's tables.
-    let mut carried: Option<Tables> = None;
-    let headers = message
+    let tables = message
         .headers
         .iter()
-        .map(Some)
-        .chain(core::iter::repeat(None));
-    for (payload, header) in message.parts.iter().zip(headers) {
-        let tables = match header.filter(|h| !h.is_empty()) {
-            Some(h) => Udh::split(h)?.0.tables()?,
-            None => Tables::DEFAULT,
-        };
-        let mut septets = &payload[..];
-        if let Some(escape_tables) = carried.take() {
-            let (first, rest) = septets.split_at(septets.len().min(1));
-            let pair = [&[ESCAPE][..], first].concat();
-            push_gsm7(&mut text, &pair, escape_tables, policy)?;
-            septets = rest;
-        }
-        if ends_with_lone_escape(septets) {
-            septets = &septets[..septets.len() - 1];
-            carried = Some(tables);
-        }
-        push_gsm7(&mut text, septets, tables, policy)?;
-    }
-    if let Some(escape_tables) = carried {
-        push_gsm7(&mut text, &[ESCAPE], escape_tables, policy)?;
-    }
-    Ok(Some(text))
-}
-
-/// Appends unpacked septets decoded with `tables` to `text`.
-fn push_gsm7(
-    text: &mut String,
-    septets: &[u8],
-    tables: Tables,
-    policy: OnUnmappable,
-) -> Result<(), TextError> {
-    let chars = core_text::decode_with(DataCoding(0), tables, septets, policy);
-    for ch in chars.into_iter().flatten() {
-        text.push(ch?);
-    }
-    Ok(())
-}
-
-/// Whether unpacked `septets` end with an escape that has no code after it.
-fn ends_with_lone_escape(septets: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&s) = septets.get(i) {
-        i += if s == ESCAPE { 2 } else { 1 };
-    }
-    i > septets.len()
+        .map(|h| match Udh::split(h) {
+            Ok((udh, _)) => udh.tables(),
+            // A part without a header.
+            Err(_) if h.is_empty() => Ok(Tables::DEFAULT),
+            Err(e) => Err(e),
+        })
+        .chain(core::iter::repeat(Ok(Tables::DEFAULT)));
+    let parts = message
+        .parts
+        .iter()
+        .zip(tables)
+        .map(|(payload, tables)| Ok((tables?, &payload[..])))
+        .collect::<Result<Vec<_>, DecodeError>>()?;
+    let octets: usize = message.parts.iter().map(Bytes::len).sum();
+    let mut out = vec![0u8; octets.saturating_mul(3).saturating_add(3)];
+    let text = core_text::decode_parts_into(parts, data_coding, policy, &mut out)?;
+    Ok(text.map(str::to_owned))
 }

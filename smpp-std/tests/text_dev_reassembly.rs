@@ -5,8 +5,10 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use smpp_core::text::gsm7::{Language, Tables};
+use smpp_core::text::reassembly::{Part, Reassembler as CoreReassembler, Status};
 use smpp_core::text::split::Method;
 use smpp_core::text::udh::Udh;
+use smpp_core::text::{OnUnmappable, TextError, decode_parts_into, decode_with};
 use smpp_core::{DataCoding, TlvBuf, TlvTag};
 use smpp_std::reassembly::{Config, Message, Outcome, Reassembler};
 use smpp_std::text::{decode_message, decode_short_message, submit_sms_for_text};
@@ -175,4 +177,79 @@ fn headers_are_kept_with_ports_and_with_sar() {
         decode_message(&message, DataCoding(0)).unwrap(),
         Some("ağ".to_string())
     );
+}
+
+/// The fixed-capacity reassembler of `smpp_core` keeps each part's tables
+/// too (TS 23.038 annex C.2, as above), for receivers without an allocator:
+/// the same three parts, inserted in another order, read the same.
+#[test]
+fn the_core_reassembler_keeps_each_parts_tables() {
+    let turkish = [0x24, 1, 1];
+    let short_messages = [
+        part(3, 3, &turkish, b"Da\x1b\x67"),
+        part(1, 3, &turkish, b"Da\x1b\x67 "),
+        part(2, 3, &[], b"da\x1b\x67 "),
+    ];
+    let mut r: CoreReassembler<2, 4, 128> = CoreReassembler::new();
+    let mut status = Status::Single;
+    for sm in &short_messages {
+        let part = Part::from_short_message(sm, true).unwrap().unwrap();
+        let tables = Udh::split(sm).unwrap().0.tables().unwrap();
+        status = r.insert_with_tables(1, 0, part, tables).unwrap();
+    }
+    let Status::Complete(done) = status else {
+        panic!("{status:?}")
+    };
+    let mut out = [0u8; 64];
+    let parts = r.parts_with_tables(done).unwrap();
+    let text = decode_parts_into(parts, DataCoding(0), OnUnmappable::Error, &mut out).unwrap();
+    assert_eq!(text, Some("Dağ dag Dağ"));
+    // Inserted without tables, every part reads with the default ones.
+    let mut r: CoreReassembler<2, 4, 128> = CoreReassembler::new();
+    for sm in &short_messages {
+        status = r
+            .insert(1, 0, Part::from_short_message(sm, true).unwrap().unwrap())
+            .unwrap();
+    }
+    let Status::Complete(done) = status else {
+        panic!("{status:?}")
+    };
+    let parts = r.parts_with_tables(done).unwrap();
+    let text = decode_parts_into(parts, DataCoding(0), OnUnmappable::Error, &mut out).unwrap();
+    assert_eq!(text, Some("Dag dag Dag"));
+}
+
+/// Broken UCS-2 across parts gives what `decode_with` gives for the joined
+/// octets: one U+FFFD per lone surrogate and for an odd last octet under
+/// `Replace`, the first of those errors under `Error`; too small an output is
+/// `BufferTooSmall`, never a cut character.
+#[test]
+fn broken_ucs2_across_parts_decodes_as_joined() {
+    let t = Tables::DEFAULT;
+    let parts = [
+        (t, &[0xD8, 0x3D, 0x00][..]),
+        (t, &[0x41, 0xDE]),
+        (t, &[0x00, 0x42]),
+    ];
+    let joined: Vec<u8> = parts.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+    let mut out = [0u8; 64];
+    for policy in [OnUnmappable::Replace, OnUnmappable::Error] {
+        let expected: Result<String, TextError> = decode_with(DataCoding(0x08), t, &joined, policy)
+            .unwrap()
+            .collect();
+        let got = decode_parts_into(parts, DataCoding(0x08), policy, &mut out);
+        assert_eq!(got.map(|s| s.unwrap().to_string()), expected, "{policy:?}");
+    }
+    let odd = [(t, &[0x00, 0x41, 0x00][..])];
+    let got = decode_parts_into(odd, DataCoding(0x08), OnUnmappable::Replace, &mut out);
+    assert_eq!(got, Ok(Some("A\u{FFFD}")));
+    let got = decode_parts_into(odd, DataCoding(0x08), OnUnmappable::Error, &mut out);
+    assert_eq!(got, Err(TextError::OddLength));
+    let mut small = [0u8; 4];
+    let emoji = [(t, &[0x00, 0x41, 0xD8, 0x3D][..]), (t, &[0xDE, 0x00])];
+    let got = decode_parts_into(emoji, DataCoding(0x08), OnUnmappable::Error, &mut small);
+    assert_eq!(got, Err(TextError::BufferTooSmall));
+    // Binary data is no text.
+    let got = decode_parts_into(emoji, DataCoding(0x04), OnUnmappable::Error, &mut out);
+    assert_eq!(got, Ok(None));
 }
