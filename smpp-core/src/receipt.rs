@@ -345,6 +345,32 @@ fn find_label(hay: &[u8], label: &[u8]) -> Option<(usize, usize)> {
     })
 }
 
+/// The first state written without its `stat:` label: a word of `head` that is the `stat:`
+/// text of a state (`DELIVRD`), after a blank and followed by one, and not the value of a
+/// label (no `:` before it but blanks).
+fn bare_stat(head: &[u8]) -> Option<&[u8]> {
+    let mut words = head.split(|&b| ends_value(b));
+    // Whether the previous word (blanks skipped) ended with a label's colon.
+    let mut after_label = false;
+    // The last word is not followed by a blank: it may be cut short.
+    let mut next = words.next();
+    while let Some(word) = next {
+        next = words.next();
+        if word.is_empty() {
+            continue;
+        }
+        let is_state = MessageState::ALL
+            .iter()
+            .filter_map(|s| s.stat())
+            .any(|stat| stat.as_bytes() == word);
+        if is_state && !after_label && next.is_some() {
+            return Some(word);
+        }
+        after_label = word.ends_with(b":");
+    }
+    None
+}
+
 fn trim_start(s: &[u8]) -> &[u8] {
     let n = s.iter().take_while(|&&b| is_blank(b)).count();
     s.get(n..).unwrap_or_default()
@@ -357,7 +383,9 @@ impl<'a> DeliveryReceipt<'a> {
     /// written as an underscore (`submit_date:`, `done_date:`). The first `text:` label ends the
     /// fields: appendix B puts it last, and everything after it, other labels included, is the
     /// free text of [`text`](Self::text). Fields written after it are therefore not read.
-    /// When a label occurs twice, the first one counts. A NUL ends a field's value (and may
+    /// When a label occurs twice, the first one counts. A state written without its label, as
+    /// a word of its own before `text:` (`done date:1809031208 DELIVRD err:000`), is read as
+    /// `stat:` when there is no `stat:` label. A NUL ends a field's value (and may
     /// precede a label) as a blank does, and NULs at the end of `input` (MCs that send the receipt as a C-Octet String) are
     /// not part of [`text`](Self::text) either.
     ///
@@ -403,6 +431,12 @@ impl<'a> DeliveryReceipt<'a> {
                 *slot = rest.get(..end);
                 found += 1;
             }
+        }
+        if r.stat.is_none()
+            && let Some(word) = bare_stat(head)
+        {
+            r.stat = Some(word);
+            found += 1;
         }
         if (r.id.is_some() || r.stat.is_some()) && found >= 2 {
             Ok(r)

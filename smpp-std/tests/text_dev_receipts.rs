@@ -123,6 +123,29 @@ fn four_digit_year_dates_read() {
     }
 }
 
+/// An operator's receipt with the state written without its `stat:` label
+/// (kneodev/ksmppd issue #108: `id:ce5bc5a9-4f7d-4282-9244-2e1022a9335c
+/// sub:000 dlvrd:000 submit date:180903120815 done date:180903120816 DELIVRD
+/// err:000 Text:`): the lone state word is the receipt's state. A state word
+/// that is a field's value, or stands after `text:`, is not.
+#[test]
+fn a_state_without_its_label_is_read() {
+    let text = b"id:ce5bc5a9-4f7d-4282-9244-2e1022a9335c sub:000 dlvrd:000 submit date:180903120815 done date:180903120816 DELIVRD err:000 Text:";
+    let r = DeliveryReceipt::parse(text).unwrap();
+    assert_eq!(r.stat, Some(&b"DELIVRD"[..]));
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    assert_eq!(r.err, Some(&b"000"[..]));
+    assert_eq!(r.text, Some(&b""[..]));
+    // A stat: label wins; values and the free text are no state.
+    let r = DeliveryReceipt::parse(b"id:1 UNDELIV stat:DELIVRD err:000").unwrap();
+    assert_eq!(r.state(), Some(MessageState::DELIVERED));
+    let r = DeliveryReceipt::parse(b"id:1 err: EXPIRED sub:001 text:REJECTD now").unwrap();
+    assert_eq!((r.stat, r.err), (None, Some(&b"EXPIRED"[..])));
+    // A word cut by the end of the text may be the start of another.
+    let r = DeliveryReceipt::parse(b"id:1 sub:001 UNDELIV").unwrap();
+    assert_eq!(r.stat, None);
+}
+
 /// Whole `deliver_sm` PDUs of published receipts, read in one call.
 #[test]
 fn published_receipt_pdus_read_in_one_call() {
