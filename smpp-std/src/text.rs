@@ -3,6 +3,10 @@
 //!
 //! These wrap the allocation-free pieces of [`smpp_core::text`] (encoding choice, the
 //! [`Splitter`], the decoders) so that an application does not write the segment loop itself.
+//! A long message received in parts is put together by [`crate::reassembly`] and read with
+//! [`decode_message`], which decodes each part with its own national language tables and
+//! keeps a character cut between two parts whole; the example below decodes the parts this
+//! crate made, which never cut one.
 //!
 //! ```
 //! use smpp_core::text::split::Method;
