@@ -25,7 +25,9 @@ use core::fmt;
 
 use crate::error::{Error, ErrorKind};
 use crate::pdu::{DataSm, DeliverSm};
+use crate::text::dcs::{Alphabet, DataCoding};
 use crate::text::udh::Udh;
+use crate::text::{OnUnmappable, ucs2};
 use crate::time::{AbsoluteTime, SmppTime, days_from_civil, days_in_month};
 use crate::tlv::{TlvBuf, TlvTag, Tlvs};
 use crate::values::EsmClass;
@@ -59,10 +61,11 @@ pub use crate::values::MessageState;
 
 /// The `stat:` texts of delivery receipts.
 impl MessageState {
-    /// The `stat:` text for this state (`SCHEDUL` is not defined by any MC but keeps 7 letters).
+    /// The `stat:` text for this state. Appendix B names no text for [`Self::SCHEDULED`] (a
+    /// v5.0 state); MCs that report it write `SCHEDLD`, seven letters like the others.
     pub const fn stat(self) -> Option<&'static str> {
         Some(match self {
-            Self::SCHEDULED => "SCHEDUL",
+            Self::SCHEDULED => "SCHEDLD",
             Self::ENROUTE => "ENROUTE",
             Self::DELIVERED => "DELIVRD",
             Self::EXPIRED => "EXPIRED",
@@ -77,8 +80,15 @@ impl MessageState {
     }
 
     /// The state named by a `stat:` value, case-insensitively; the full words `DELIVERED`,
-    /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too.
+    /// `UNDELIVERABLE`, `ACCEPTED`, `REJECTED` and `SCHEDULED` are accepted too, and the
+    /// other words of [`STAT_SYNONYMS`].
     pub fn from_stat(s: &[u8]) -> Option<Self> {
+        if let Some(&(_, state)) = STAT_SYNONYMS
+            .iter()
+            .find(|(word, _)| word.as_bytes().eq_ignore_ascii_case(s))
+        {
+            return Some(state);
+        }
         // The `stat:` texts, and the states' names (the full words).
         Self::ALL.iter().copied().find(|state| {
             [state.stat(), state.name()]
@@ -88,6 +98,15 @@ impl MessageState {
         })
     }
 }
+
+/// `stat:` words that name a state without being its [`stat`](MessageState::stat) text or its
+/// name: `FAILED`, which MCs and gateways write for a message that failed for good (read as
+/// [`MessageState::UNDELIVERABLE`], the final failure), and `SCHEDUL`, the text earlier
+/// versions of this crate wrote for [`MessageState::SCHEDULED`].
+pub const STAT_SYNONYMS: [(&str, MessageState); 2] = [
+    ("FAILED", MessageState::UNDELIVERABLE),
+    ("SCHEDUL", MessageState::SCHEDULED),
+];
 
 /// A date from a receipt: `YYMMDDhhmm` or `YYMMDDhhmmss` (or, from some MCs, an SMPP absolute
 /// time, see [`Self::parse`]).
@@ -113,12 +132,20 @@ impl ReceiptDate {
     /// says its offset from UTC, so it is read as the UTC date and time of the same instant,
     /// with seconds (its tenths dropped), like the dates [`Self::from_unix_seconds`] makes.
     ///
+    /// Some gateways write a four-digit year without seconds (`YYYYMMDDhhmm`, 12 digits too):
+    /// 12 digits that are no date as `YYMMDDhhmmss` are read that way when they name a date
+    /// of 2000-2099. Both readings are valid only for years 2010-2012 (whose `YYYY` starts
+    /// like a month); `YYMMDDhhmmss` is taken then.
+    ///
     /// ```
     /// use smpp_core::receipt::ReceiptDate;
     ///
     /// // 07:00:03 at UTC+3 (12 quarter hours ahead) is 04:00:03 UTC.
     /// let d = ReceiptDate::parse(b"180711070003912+")?;
     /// assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (18, 7, 11, 4, 0, Some(3)));
+    /// // 2019-06-19 07:20, with a four-digit year.
+    /// let d = ReceiptDate::parse(b"201906190720")?;
+    /// assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (19, 6, 19, 7, 20, None));
     /// # Ok::<(), smpp_core::receipt::ReceiptError>(())
     /// ```
     pub fn parse(s: &[u8]) -> Result<Self, ReceiptError> {
@@ -143,17 +170,32 @@ impl ReceiptDate {
             minute: two(8),
             second: (s.len() == 12).then(|| two(10)),
         };
-        let ok = (1..=12).contains(&d.month)
-            && d.day >= 1
-            && d.day <= days_in_month(2000 + i32::from(d.year), d.month)
-            && d.hour < 24
-            && d.minute < 60
-            && d.second.is_none_or(|s| s < 60);
-        if ok {
+        // The same 12 digits as `YYYYMMDDhhmm`, in 2000-2099.
+        let long_year = Self {
+            year: two(2),
+            month: two(4),
+            day: two(6),
+            hour: two(8),
+            minute: two(10),
+            second: None,
+        };
+        if d.is_valid() {
             Ok(d)
+        } else if s.len() == 12 && two(0) == 20 && long_year.is_valid() {
+            Ok(long_year)
         } else {
             Err(ReceiptError::BadDate)
         }
+    }
+
+    /// Whether the fields name a time of 2000-2099.
+    fn is_valid(self) -> bool {
+        (1..=12).contains(&self.month)
+            && self.day >= 1
+            && self.day <= days_in_month(2000 + i32::from(self.year), self.month)
+            && self.hour < 24
+            && self.minute < 60
+            && self.second.is_none_or(|s| s < 60)
     }
 
     /// The date of the instant `secs` seconds after 1970-01-01T00:00:00Z, in UTC, with seconds
@@ -303,6 +345,32 @@ fn find_label(hay: &[u8], label: &[u8]) -> Option<(usize, usize)> {
     })
 }
 
+/// The first state written without its `stat:` label: a word of `head` that is the `stat:`
+/// text of a state (`DELIVRD`), after a blank and followed by one, and not the value of a
+/// label (no `:` before it but blanks).
+fn bare_stat(head: &[u8]) -> Option<&[u8]> {
+    let mut words = head.split(|&b| ends_value(b));
+    // Whether the previous word (blanks skipped) ended with a label's colon.
+    let mut after_label = false;
+    // The last word is not followed by a blank: it may be cut short.
+    let mut next = words.next();
+    while let Some(word) = next {
+        next = words.next();
+        if word.is_empty() {
+            continue;
+        }
+        let is_state = MessageState::ALL
+            .iter()
+            .filter_map(|s| s.stat())
+            .any(|stat| stat.as_bytes() == word);
+        if is_state && !after_label && next.is_some() {
+            return Some(word);
+        }
+        after_label = word.ends_with(b":");
+    }
+    None
+}
+
 fn trim_start(s: &[u8]) -> &[u8] {
     let n = s.iter().take_while(|&&b| is_blank(b)).count();
     s.get(n..).unwrap_or_default()
@@ -315,7 +383,9 @@ impl<'a> DeliveryReceipt<'a> {
     /// written as an underscore (`submit_date:`, `done_date:`). The first `text:` label ends the
     /// fields: appendix B puts it last, and everything after it, other labels included, is the
     /// free text of [`text`](Self::text). Fields written after it are therefore not read.
-    /// When a label occurs twice, the first one counts. A NUL ends a field's value (and may
+    /// When a label occurs twice, the first one counts. A state written without its label, as
+    /// a word of its own before `text:` (`done date:1809031208 DELIVRD err:000`), is read as
+    /// `stat:` when there is no `stat:` label. A NUL ends a field's value (and may
     /// precede a label) as a blank does, and NULs at the end of `input` (MCs that send the receipt as a C-Octet String) are
     /// not part of [`text`](Self::text) either.
     ///
@@ -362,10 +432,53 @@ impl<'a> DeliveryReceipt<'a> {
                 found += 1;
             }
         }
+        if r.stat.is_none()
+            && let Some(word) = bare_stat(head)
+        {
+            r.stat = Some(word);
+            found += 1;
+        }
         if (r.id.is_some() || r.stat.is_some()) && found >= 2 {
             Ok(r)
         } else {
             Err(ReceiptError::NotAReceipt)
+        }
+    }
+
+    /// Parses a receipt text sent in `data_coding`. MCs write the text in ASCII whatever the
+    /// `data_coding` says (some set UCS-2 and send ASCII octets all the same), but some send
+    /// it in UCS-2: when `input` is no receipt as it is and `data_coding` is a UCS-2 coding,
+    /// its UTF-16BE is decoded into `buf` as UTF-8 (U+FFFD for what is not a character) and
+    /// parsed there, the fields borrowing `buf`. `buf` needs at most `input.len() / 2 * 3 + 3`
+    /// octets.
+    ///
+    /// ```
+    /// use smpp_core::receipt::{DeliveryReceipt, MessageState};
+    /// use smpp_core::DataCoding;
+    ///
+    /// let ucs2: Vec<u8> = "id:42 stat:DELIVRD".encode_utf16().flat_map(u16::to_be_bytes).collect();
+    /// let mut buf = [0u8; 64];
+    /// let r = DeliveryReceipt::parse_coded(&ucs2, DataCoding(0x08), &mut buf)?;
+    /// assert_eq!((r.id, r.state()), (Some(&b"42"[..]), Some(MessageState::DELIVERED)));
+    /// # Ok::<(), smpp_core::receipt::ReceiptError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Self::parse`], and [`ReceiptError::BufferTooSmall`] when the decoded text does
+    /// not fit in `buf`.
+    pub fn parse_coded(
+        input: &'a [u8],
+        data_coding: DataCoding,
+        buf: &'a mut [u8],
+    ) -> Result<Self, ReceiptError> {
+        match Self::parse(input) {
+            Err(ReceiptError::NotAReceipt) if data_coding.alphabet() == Alphabet::Ucs2 => {
+                let len = ucs2::decode_to_utf8_with(input, OnUnmappable::Replace, &mut *buf)
+                    .map_err(|_| ReceiptError::BufferTooSmall)?;
+                let decoded: &'a [u8] = buf;
+                Self::parse(decoded.get(..len).unwrap_or_default())
+            }
+            other => other,
         }
     }
 
@@ -379,14 +492,16 @@ impl<'a> DeliveryReceipt<'a> {
         self.id.and_then(|s| core::str::from_utf8(s).ok())
     }
 
-    /// The parsed `submit date:`.
+    /// The parsed `submit date:`; `None` when it is absent or zeros (see [`Self::done_date`]).
     pub fn submit_date(&self) -> Option<Result<ReceiptDate, ReceiptError>> {
-        self.submit_date.map(ReceiptDate::parse)
+        parse_date(self.submit_date)
     }
 
-    /// The parsed `done date:`.
+    /// The parsed `done date:`; `None` when it is absent, or 10 or 12 zeros (`0000000000`),
+    /// which MCs write for a date they do not have, such as the done date of a message that failed
+    /// before it reached a final state.
     pub fn done_date(&self) -> Option<Result<ReceiptDate, ReceiptError>> {
-        self.done_date.map(ReceiptDate::parse)
+        parse_date(self.done_date)
     }
 
     /// `sub:` as a number.
@@ -472,6 +587,12 @@ fn parse_radix(s: &[u8], radix: u32) -> Option<u128> {
         acc.checked_mul(u128::from(radix))?
             .checked_add(u128::from(d))
     })
+}
+
+/// A receipt date's digits parsed; no date when absent or 10 or 12 zeros.
+fn parse_date(digits: Option<&[u8]>) -> Option<Result<ReceiptDate, ReceiptError>> {
+    let zeros = |d: &[u8]| matches!(d.len(), 10 | 12) && d.iter().all(|&b| b == b'0');
+    digits.filter(|d| !zeros(d)).map(ReceiptDate::parse)
 }
 
 fn parse_decimal(s: &[u8]) -> Option<u32> {
@@ -632,19 +753,56 @@ impl<'a> Receipt<'a> {
     /// # Ok::<(), smpp_core::Error>(())
     /// ```
     pub fn from_deliver_sm<B: AsRef<[u8]>>(sm: &'a DeliverSm<B>) -> Self {
-        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs)
+        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs, None)
     }
 
     /// The receipt a `data_sm` carries: the text of its `message_payload` TLV (a user data
     /// header skipped) with its receipt TLVs, as [`Self::from_deliver_sm`] reads them.
     pub fn from_data_sm<B: AsRef<[u8]>>(sm: &'a DataSm<B>) -> Self {
-        Self::from_parts(sm.esm_class, &[], &sm.tlvs)
+        Self::from_parts(sm.esm_class, &[], &sm.tlvs, None)
     }
 
+    /// Like [`Self::from_deliver_sm`], also reading a receipt text an MC sent in UCS-2: the
+    /// text is parsed as [`DeliveryReceipt::parse_coded`] parses it in the `deliver_sm`'s
+    /// `data_coding`, decoded into `buf` when it must be (twice the text's length, plus 3
+    /// octets, is always enough).
+    ///
+    /// ```
+    /// use smpp_core::receipt::{MessageState, Receipt};
+    /// use smpp_core::{DataCoding, DeliverSm, EsmClass};
+    ///
+    /// let text = "id:0911897980 sub:001 dlvrd:001 stat:DELIVRD err:000 text:";
+    /// let ucs2: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    /// let sm = DeliverSm {
+    ///     esm_class: EsmClass::DELIVERY_RECEIPT,
+    ///     data_coding: DataCoding(0x08),
+    ///     short_message: &ucs2[..],
+    ///     ..DeliverSm::default()
+    /// };
+    /// assert_eq!(Receipt::from_deliver_sm(&sm).message_id(), None);
+    /// let mut buf = vec![0u8; 2 * ucs2.len()];
+    /// let receipt = Receipt::from_deliver_sm_in(&sm, &mut buf);
+    /// assert_eq!(receipt.message_id(), Some(&b"0911897980"[..]));
+    /// assert_eq!(receipt.state(), Some(MessageState::DELIVERED));
+    /// ```
+    pub fn from_deliver_sm_in<B: AsRef<[u8]>>(sm: &'a DeliverSm<B>, buf: &'a mut [u8]) -> Self {
+        let coded = Some((sm.data_coding, buf));
+        Self::from_parts(sm.esm_class, sm.short_message.as_ref(), &sm.tlvs, coded)
+    }
+
+    /// Like [`Self::from_data_sm`], also reading a receipt text an MC sent in UCS-2, as
+    /// [`Self::from_deliver_sm_in`] does.
+    pub fn from_data_sm_in<B: AsRef<[u8]>>(sm: &'a DataSm<B>, buf: &'a mut [u8]) -> Self {
+        Self::from_parts(sm.esm_class, &[], &sm.tlvs, Some((sm.data_coding, buf)))
+    }
+
+    /// The receipt of a message's parts; with `coded`, its text is parsed in that
+    /// `data_coding`, decoded into that buffer if it must be.
     fn from_parts<B: AsRef<[u8]>>(
         esm_class: EsmClass,
         short_message: &'a [u8],
         tlvs: &'a Tlvs<B>,
+        coded: Option<(DataCoding, &'a mut [u8])>,
     ) -> Self {
         let user_data = crate::text::user_data(short_message, tlvs);
         let text = if esm_class.udhi() {
@@ -652,16 +810,21 @@ impl<'a> Receipt<'a> {
         } else {
             user_data
         };
-        Self::new(
-            text,
-            tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.value),
-            tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8()),
-            tlvs.get(TlvTag::NETWORK_ERROR_CODE)
+        let text = match coded {
+            Some((data_coding, buf)) => DeliveryReceipt::parse_coded(text, data_coding, buf),
+            None => DeliveryReceipt::parse(text),
+        };
+        Self {
+            text: text.ok(),
+            receipted_message_id: tlvs.get(TlvTag::RECEIPTED_MESSAGE_ID).map(|t| t.value),
+            message_state: tlvs.get(TlvTag::MESSAGE_STATE).and_then(|t| t.as_u8()),
+            network_error_code: tlvs
+                .get(TlvTag::NETWORK_ERROR_CODE)
                 .and_then(|t| match *t.value {
                     [network_type, a, b] => Some((network_type, u16::from_be_bytes([a, b]))),
                     _ => None,
                 }),
-        )
+        }
     }
 
     /// Whether anything identifies this as a receipt (a receipt text or a receipt TLV).

@@ -218,6 +218,12 @@ impl From<PartError> for ReassemblyError {
 pub struct Message {
     /// The payloads in sequence order (UDH removed).
     pub parts: Vec<Bytes>,
+    /// The user data header of each part (with its UDHL octet), in the same order; empty for
+    /// a part without one (joined by the SAR TLVs, or given to [`Reassembler::insert`]). A
+    /// national language shift applies to its own part only (TS 23.038 annex C): decode each
+    /// part with its header's tables ([`smpp_std::text::decode_message`](crate::text::decode_message)
+    /// does).
+    pub headers: Vec<Bytes>,
 }
 
 impl Message {
@@ -269,12 +275,19 @@ pub struct Incomplete<P> {
     pub first_seen: Instant,
 }
 
+/// A part received: its user data header (empty without one) and its payload.
+#[derive(Debug, Clone)]
+struct Stored {
+    header: Bytes,
+    payload: Bytes,
+}
+
 #[derive(Debug)]
 struct Entry {
     total: u8,
-    parts: Vec<Option<Bytes>>,
+    parts: Vec<Option<Stored>>,
     received: u8,
-    /// Octets charged to the peer: payloads plus [`message_overhead`].
+    /// Octets charged to the peer: headers and payloads plus [`message_overhead`].
     bytes: usize,
     first_seen: Instant,
     /// Where the message is in its peer's [`Reassembler::by_age`].
@@ -287,14 +300,14 @@ impl Entry {
         self.part(seq).is_some()
     }
 
-    fn part(&self, seq: u8) -> Option<&Bytes> {
+    fn part(&self, seq: u8) -> Option<&Stored> {
         self.parts.get(usize::from(seq).checked_sub(1)?)?.as_ref()
     }
 
     /// Whether part `seq` of `total` cannot belong to this message: it announces another
     /// total, or the message holds part `seq` with another payload.
     fn conflicts(&self, total: u8, seq: u8, payload: &[u8]) -> bool {
-        self.total != total || self.part(seq).is_some_and(|p| p != payload)
+        self.total != total || self.part(seq).is_some_and(|p| p.payload != payload)
     }
 }
 
@@ -317,7 +330,7 @@ pub fn message_overhead<P>(key: &MessageKey<P>, total: u8) -> usize {
         + by_age
         + key.source.len()
         + key.dest.len()
-        + usize::from(total) * size_of::<Option<Bytes>>()
+        + usize::from(total) * size_of::<Option<Stored>>()
 }
 
 /// Octets charged to a peer for the report of one of its messages that [`Reassembler::insert`]
@@ -568,12 +581,27 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         seq: u8,
         payload: Bytes,
     ) -> Result<Outcome, ReassemblyError> {
+        self.insert_part(now, key, total, seq, Bytes::new(), payload)
+    }
+
+    /// [`Self::insert`] of a part with its user data `header` (empty without one), which is
+    /// kept and charged to the peer with the payload.
+    fn insert_part(
+        &mut self,
+        now: Instant,
+        key: MessageKey<P>,
+        total: u8,
+        seq: u8,
+        header: Bytes,
+        payload: Bytes,
+    ) -> Result<Outcome, ReassemblyError> {
         if total == 0 || seq == 0 || seq > total {
             return Err(ReassemblyError::InvalidPart);
         }
         if total == 1 {
             return Ok(Outcome::Complete(Message {
                 parts: vec![payload],
+                headers: vec![header],
             }));
         }
         if self
@@ -591,7 +619,10 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         } else {
             message_overhead(&key, total)
         };
-        let incoming = payload.len().saturating_add(overhead);
+        let incoming = payload
+            .len()
+            .saturating_add(header.len())
+            .saturating_add(overhead);
         let cap = self.config.max_bytes_per_peer;
         if self.held_by(&key.peer).saturating_add(incoming) > cap {
             self.drop_stale_of(&key.peer, now);
@@ -608,8 +639,11 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
             }
         }
         *self.held.entry(key.peer.clone()).or_insert(0) += incoming;
-        // A copy: the payload may be a slice of a much larger received buffer.
-        let payload = Bytes::copy_from_slice(&payload);
+        // Copies: they may be slices of a much larger received buffer.
+        let stored = Stored {
+            header: Bytes::copy_from_slice(&header),
+            payload: Bytes::copy_from_slice(&payload),
+        };
         let mut occupied = match self.pending.entry(key) {
             MapEntry::Occupied(o) => o,
             MapEntry::Vacant(v) => {
@@ -632,7 +666,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         let entry = occupied.get_mut();
         entry.bytes += incoming;
         if let Some(slot) = entry.parts.get_mut(usize::from(seq - 1)) {
-            *slot = Some(payload);
+            *slot = Some(stored);
         }
         entry.received += 1;
         if entry.received < entry.total {
@@ -644,9 +678,13 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         let (key, done) = occupied.remove_entry();
         self.forget_age(&key.peer, done.age);
         release(&mut self.held, &key.peer, done.bytes);
-        Ok(Outcome::Complete(Message {
-            parts: done.parts.into_iter().flatten().collect(),
-        }))
+        let (headers, parts) = done
+            .parts
+            .into_iter()
+            .flatten()
+            .map(|p| (p.header, p.payload))
+            .unzip();
+        Ok(Outcome::Complete(Message { parts, headers }))
     }
 
     /// Adds a `short_message` whose UDH (UDHI set in `esm_class`) may hold a concatenation
@@ -672,7 +710,8 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
     ///
     /// // Without UDHI, a message of its own.
     /// let single = insert(Bytes::from_static(b"Hi"), false)?;
-    /// assert_eq!(single, Outcome::Complete(Message { parts: vec![Bytes::from_static(b"Hi")] }));
+    /// let Outcome::Complete(Message { parts, .. }) = single else { panic!() };
+    /// assert_eq!(parts, [Bytes::from_static(b"Hi")]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn insert_short_message(
@@ -687,17 +726,19 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         if !udhi {
             return Ok(Outcome::Complete(Message {
                 parts: vec![short_message],
+                headers: vec![Bytes::new()],
             }));
         }
         let (udh, payload) = Udh::split(&short_message).map_err(ReassemblyError::Udh)?;
         let concat = udh.concat().map_err(ReassemblyError::Udh)?;
         let offset = short_message.len() - payload.len();
-        let payload = short_message.slice(offset..);
+        let (header, payload) = (short_message.slice(..offset), short_message.slice(offset..));
         match concat {
             None => Ok(Outcome::Complete(Message {
                 parts: vec![payload],
+                headers: vec![header],
             })),
-            Some(c) => self.insert(
+            Some(c) => self.insert_part(
                 now,
                 MessageKey::new(
                     peer,
@@ -712,6 +753,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
                 ),
                 c.total,
                 c.seq,
+                header,
                 payload,
             ),
         }
@@ -857,11 +899,18 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
                 .filter(|_| !payload.is_empty())
                 .map_or_else(Bytes::new, |whole| whole.slice_ref(payload))
         };
+        let user_data = smpp_core::text::user_data(short_message, tlvs);
+        // The payload follows the header (if any) in the user data.
+        let header_of = |payload: &[u8]| {
+            let header = user_data.get(..user_data.len().saturating_sub(payload.len()));
+            share(header.unwrap_or_default())
+        };
         if let Some(part) = part {
             let key = MessageKey::new(peer, source, dest, part.kind, part.reference);
-            return self.insert(now, key, part.total, part.seq, share(part.payload));
+            let header = header_of(part.payload);
+            let payload = share(part.payload);
+            return self.insert_part(now, key, part.total, part.seq, header, payload);
         }
-        let user_data = smpp_core::text::user_data(short_message, tlvs);
         let payload = if esm_class.udhi() {
             Udh::split(user_data).map_err(ReassemblyError::Udh)?.1
         } else {
@@ -869,6 +918,7 @@ impl<P: Eq + Hash + Clone> Reassembler<P> {
         };
         Ok(Outcome::Complete(Message {
             parts: vec![share(payload)],
+            headers: vec![header_of(payload)],
         }))
     }
 

@@ -3,6 +3,10 @@
 //!
 //! These wrap the allocation-free pieces of [`smpp_core::text`] (encoding choice, the
 //! [`Splitter`], the decoders) so that an application does not write the segment loop itself.
+//! A long message received in parts is put together by [`crate::reassembly`] and read with
+//! [`decode_message`], which decodes each part with its own national language tables and
+//! keeps a character cut between two parts whole; the example below decodes the parts this
+//! crate made, which never cut one.
 //!
 //! ```
 //! use smpp_core::text::split::Method;
@@ -30,9 +34,11 @@ use bytes::Bytes;
 use smpp_core::text::choose::{Concatenation, choose_for};
 use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitError, SplitOptions, Splitter};
+use smpp_core::text::udh::Udh;
 use smpp_core::text::{self as core_text, OnUnmappable, TextError};
 use smpp_core::{CommandId, DataCoding, Error, TlvBuf};
 
+use crate::reassembly::Message;
 use crate::{Body, Pdu, SubmitSm, parse_owned};
 
 /// What the splitting functions take as the template of each part: the body
@@ -294,4 +300,70 @@ pub fn decode_short_message_with(
 ) -> Result<Option<String>, DecodeError> {
     let chars = core_text::short_message_chars(short_message, udhi, data_coding, policy)?;
     Ok(chars.map(Iterator::collect).transpose()?)
+}
+
+/// The text of a reassembled message (see [`crate::reassembly`]) by its `data_coding`, as
+/// [`decode_message_with`] reads it under [`OnUnmappable::Error`].
+pub fn decode_message(
+    message: &Message,
+    data_coding: DataCoding,
+) -> Result<Option<String>, DecodeError> {
+    decode_message_with(message, data_coding, OnUnmappable::Error)
+}
+
+/// The text of a reassembled message by its `data_coding`, with a policy for text that does
+/// not decode (see [`decode_to_string_with`]); `Ok(None)` for codings that are not text.
+///
+/// Each part of GSM 7-bit text is decoded with the tables its own user data header names (a
+/// national language shift applies to its segment only, TS 23.038 annex C); an escape that
+/// ends a part, from a sender that cut an extension character in two, is decoded with the
+/// first septet of the next part. Other codings are decoded from the parts joined, so that a
+/// UTF-16 surrogate pair cut between two parts (as handsets send an emoji) is one character.
+/// A malformed header is [`DecodeError::Udh`].
+///
+/// ```
+/// use std::time::Instant;
+/// use bytes::Bytes;
+/// use smpp_core::DataCoding;
+/// use smpp_std::reassembly::{Config, Outcome, Reassembler};
+/// use smpp_std::text::decode_message;
+///
+/// // Two parts of "😀" in UCS-2: the surrogate pair D83D DE00 cut between them.
+/// let mut r = Reassembler::new(Config::default());
+/// let now = Instant::now();
+/// let part = |n: u8, units: &[u8]| Bytes::from([&[5, 0x00, 3, 7, 2, n][..], units].concat());
+/// r.insert_short_message(now, "esme-1", b"4477", b"404", part(1, &[0xD8, 0x3D]), true)?;
+/// let Outcome::Complete(message) =
+///     r.insert_short_message(now, "esme-1", b"4477", b"404", part(2, &[0xDE, 0x00]), true)?
+/// else {
+///     panic!()
+/// };
+/// assert_eq!(decode_message(&message, DataCoding(0x08))?, Some("😀".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_message_with(
+    message: &Message,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+) -> Result<Option<String>, DecodeError> {
+    let tables = message
+        .headers
+        .iter()
+        .map(|h| match Udh::split(h) {
+            Ok((udh, _)) => udh.tables(),
+            // A part without a header.
+            Err(_) if h.is_empty() => Ok(Tables::DEFAULT),
+            Err(e) => Err(e),
+        })
+        .chain(core::iter::repeat(Ok(Tables::DEFAULT)));
+    let parts = message
+        .parts
+        .iter()
+        .zip(tables)
+        .map(|(payload, tables)| Ok((tables?, &payload[..])))
+        .collect::<Result<Vec<_>, DecodeError>>()?;
+    let octets: usize = message.parts.iter().map(Bytes::len).sum();
+    let mut out = vec![0u8; octets.saturating_mul(3).saturating_add(3)];
+    let text = core_text::decode_parts_into(parts, data_coding, policy, &mut out)?;
+    Ok(text.map(str::to_owned))
 }

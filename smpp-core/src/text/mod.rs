@@ -372,6 +372,149 @@ pub fn decode_short_message_into<'o>(
         .map_err(|_| DecodeError::Text(TextError::BufferTooSmall))
 }
 
+/// The text of a message received in parts (the payloads of a reassembled message, each with
+/// the GSM 7-bit tables its own user data header names), written as UTF-8 into `out`;
+/// `Ok(None)` for codings that are not text ([`decode_with`]).
+///
+/// A national language shift applies to its own segment only (TS 23.038 annex C), so GSM
+/// 7-bit parts are decoded each with its tables; an escape that ends a part (a sender that cut
+/// an extension character in two) is decoded, with that part's tables, together with the
+/// first septet of the next part. UCS-2 is decoded across the parts, so that a surrogate
+/// pair cut between two parts (as handsets send an emoji) is one character. Errors and
+/// replacements are those of [`decode_with`] under `policy`, and
+/// [`TextError::BufferTooSmall`]; three octets of `out` for each octet of the parts, plus 3,
+/// always suffice.
+///
+/// ```
+/// use smpp_core::text::{OnUnmappable, decode_parts_into, gsm7::{Language, Tables}};
+/// use smpp_core::DataCoding;
+///
+/// let turkish = Tables::single_shift(Language::Turkish);
+/// // 0x1B 0x67 is 'ğ' in the Turkish single shift table, 'g' without it; an escape ends part 2.
+/// let parts = [(turkish, &b"Da\x1b\x67 "[..]), (Tables::DEFAULT, b"da\x1b\x67 \x1b"), (turkish, b"\x3c")];
+/// let mut out = [0u8; 32];
+/// let text = decode_parts_into(parts, DataCoding(0), OnUnmappable::Error, &mut out)?;
+/// assert_eq!(text, Some("Dağ dag ["));
+///
+/// // A surrogate pair cut between two UCS-2 parts.
+/// let parts = [(Tables::DEFAULT, &[0xD8, 0x3D][..]), (Tables::DEFAULT, &[0xDE, 0x00][..])];
+/// let text = decode_parts_into(parts, DataCoding(0x08), OnUnmappable::Error, &mut out)?;
+/// assert_eq!(text, Some("😀"));
+/// # Ok::<(), smpp_core::text::TextError>(())
+/// ```
+pub fn decode_parts_into<'o, 'p>(
+    parts: impl IntoIterator<Item = (Tables, &'p [u8])>,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+    out: &'o mut [u8],
+) -> Result<Option<&'o str>, TextError> {
+    if decode_with(data_coding, Tables::DEFAULT, &[], policy).is_none() {
+        return Ok(None);
+    }
+    let len = if data_coding.alphabet() == Alphabet::Ucs2 {
+        write_ucs2_parts(out, parts, policy)?
+    } else {
+        write_parts(out, parts, data_coding, policy)?
+    };
+    let written = out.get(..len).unwrap_or_default();
+    // Only whole characters were written.
+    core::str::from_utf8(written)
+        .map(Some)
+        .map_err(|_| TextError::BufferTooSmall)
+}
+
+/// The UTF-16BE of `parts`, decoded across them into the start of `out`; the octets written.
+fn write_ucs2_parts<'p>(
+    out: &mut [u8],
+    parts: impl IntoIterator<Item = (Tables, &'p [u8])>,
+    policy: OnUnmappable,
+) -> Result<usize, TextError> {
+    let replace = |e: TextError| match policy {
+        OnUnmappable::Replace => Ok(char::REPLACEMENT_CHARACTER),
+        OnUnmappable::Error => Err(e),
+    };
+    let mut units = Ucs2Units {
+        octets: parts.into_iter().flat_map(|(_, p)| p.iter().copied()),
+        odd: false,
+    };
+    let mut pos = 0;
+    for unit in char::decode_utf16(&mut units) {
+        let ch = unit.or_else(|e| replace(TextError::UnpairedSurrogate(e.unpaired_surrogate())))?;
+        push_utf8(out, &mut pos, ch)?;
+    }
+    if units.odd {
+        push_utf8(out, &mut pos, replace(TextError::OddLength)?)?;
+    }
+    Ok(pos)
+}
+
+/// `parts` of a single-octet coding decoded each with its tables into the start of `out`,
+/// a GSM 7-bit escape that ends a part with the first septet of the next; the octets
+/// written.
+fn write_parts<'p>(
+    out: &mut [u8],
+    parts: impl IntoIterator<Item = (Tables, &'p [u8])>,
+    data_coding: DataCoding,
+    policy: OnUnmappable,
+) -> Result<usize, TextError> {
+    let gsm7 = data_coding.is_gsm7();
+    let mut pos = 0;
+    let mut write = |tables, octets: &[u8]| -> Result<(), TextError> {
+        let rest = out.get_mut(pos..).unwrap_or_default();
+        pos += decode_with(data_coding, tables, octets, policy)
+            .map_or(Ok(0), |chars| write_utf8(rest, chars))?;
+        Ok(())
+    };
+    // An escape that ended the previous part, with that part's tables.
+    let mut carried: Option<Tables> = None;
+    for (tables, mut part) in parts {
+        if let Some(escape_tables) = carried.take() {
+            let pair = [gsm7::ESCAPE, part.first().copied().unwrap_or_default()];
+            write(
+                escape_tables,
+                pair.get(..1 + part.len().min(1)).unwrap_or_default(),
+            )?;
+            part = part.get(1..).unwrap_or_default();
+        }
+        if gsm7 && ends_with_lone_escape(part) {
+            part = part.get(..part.len().saturating_sub(1)).unwrap_or_default();
+            carried = Some(tables);
+        }
+        write(tables, part)?;
+    }
+    if let Some(escape_tables) = carried {
+        write(escape_tables, &[gsm7::ESCAPE])?;
+    }
+    Ok(pos)
+}
+
+/// Whether unpacked septets end with an escape that has no code after it.
+fn ends_with_lone_escape(septets: &[u8]) -> bool {
+    let mut i = 0usize;
+    while let Some(&s) = septets.get(i) {
+        i = i.saturating_add(if s == gsm7::ESCAPE { 2 } else { 1 });
+    }
+    i > septets.len()
+}
+
+/// UTF-16BE code units of octets that may be cut anywhere; `odd` once an odd last octet ended
+/// them.
+struct Ucs2Units<I> {
+    octets: I,
+    odd: bool,
+}
+
+impl<I: Iterator<Item = u8>> Iterator for Ucs2Units<I> {
+    type Item = u16;
+
+    fn next(&mut self) -> Option<u16> {
+        let hi = self.octets.next()?;
+        let lo = self.octets.next();
+        self.odd = lo.is_none();
+        Some(u16::from_be_bytes([hi, lo?]))
+    }
+}
+
 /// The high bit of each octet of a little-endian `u64`.
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 

@@ -35,6 +35,7 @@
 
 use core::fmt;
 
+use super::gsm7::Tables;
 use super::udh::{Udh, UdhError};
 use crate::pdu::{DataSm, DeliverSm};
 use crate::tlv::{TlvTag, Tlvs};
@@ -285,7 +286,8 @@ struct Slot<const PARTS: usize, const BYTES: usize> {
     total: u8,
     received: u8,
     stamp: u64,
-    parts: [Option<(usize, usize)>; PARTS],
+    /// Each part's place in `data` and the GSM 7-bit tables its header named.
+    parts: [Option<(usize, usize, Tables)>; PARTS],
     data: heapless::Vec<u8, BYTES>,
 }
 
@@ -329,7 +331,7 @@ impl<const PARTS: usize, const BYTES: usize> Slot<PARTS, BYTES> {
             return Fit::Conflicts;
         }
         match self.parts.get(usize::from(part.seq - 1)) {
-            Some(Some((start, len))) => {
+            Some(Some((start, len, _))) => {
                 if self.data.get(*start..start + len) == Some(part.payload) {
                     Fit::Duplicate
                 } else {
@@ -442,6 +444,44 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
         stamp: u64,
         part: Part<'_>,
     ) -> Result<Status, ReassemblyError> {
+        self.insert_with_tables(key, stamp, part, Tables::DEFAULT)
+    }
+
+    /// [`Self::insert`] of a part whose user data header names national language shift
+    /// `tables` ([`Udh::tables`]), kept with the part for [`Self::parts_with_tables`]: a
+    /// national language shift applies to its own segment only (TS 23.038 annex C), so that
+    /// each part is decoded with its own ([`super::decode_parts_into`]). No memory is added:
+    /// the tables fit in the room the part's place already takes.
+    ///
+    /// ```
+    /// use smpp_core::text::reassembly::{Part, Reassembler, Status};
+    /// use smpp_core::text::{OnUnmappable, decode_parts_into, udh::Udh};
+    /// use smpp_core::DataCoding;
+    ///
+    /// let mut r: Reassembler<2, 4, 256> = Reassembler::new();
+    /// // Two parts with a Turkish single shift element (0x24, language 1): 0x1B 0x67 is 'ğ'.
+    /// let p1 = [0x08, 0x00, 0x03, 0x2A, 0x02, 0x01, 0x24, 0x01, 0x01, b'D', b'a', 0x1B, 0x67, b' '];
+    /// let p2 = [0x08, 0x00, 0x03, 0x2A, 0x02, 0x02, 0x24, 0x01, 0x01, b'i', 0x1B, 0x67, b'i'];
+    /// let mut status = Status::Single;
+    /// for sm in [&p1[..], &p2[..]] {
+    ///     let part = Part::from_short_message(sm, true)?.expect("a part");
+    ///     let tables = Udh::split(sm)?.0.tables()?;
+    ///     status = r.insert_with_tables(1, 0, part, tables)?;
+    /// }
+    /// let Status::Complete(done) = status else { panic!("{status:?}") };
+    /// let mut out = [0u8; 32];
+    /// let parts = r.parts_with_tables(done).expect("complete");
+    /// let text = decode_parts_into(parts, DataCoding(0), OnUnmappable::Error, &mut out)?;
+    /// assert_eq!(text, Some("Dağ iği"));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn insert_with_tables(
+        &mut self,
+        key: u64,
+        stamp: u64,
+        part: Part<'_>,
+        tables: Tables,
+    ) -> Result<Status, ReassemblyError> {
         if part.total == 0 || part.seq == 0 || part.seq > part.total {
             return Err(ReassemblyError::InvalidPart);
         }
@@ -503,7 +543,7 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
             }
             return Err(ReassemblyError::TooLarge);
         }
-        *entry = Some((start, part.payload.len()));
+        *entry = Some((start, part.payload.len(), tables));
         slot.received += 1;
         if let Some(ended) = ended {
             Ok(Status::Restarted { ended })
@@ -547,10 +587,21 @@ impl<const SLOTS: usize, const PARTS: usize, const BYTES: usize> Reassembler<SLO
     /// The payloads of a complete message, in sequence order; `None` if the handle is stale
     /// (the message was removed).
     pub fn parts(&self, h: Handle) -> Option<impl Iterator<Item = &[u8]> + '_> {
+        Some(self.parts_with_tables(h)?.map(|(_, payload)| payload))
+    }
+
+    /// The payloads of a complete message with the GSM 7-bit tables each part was inserted
+    /// with ([`Self::insert_with_tables`]; [`Tables::DEFAULT`] by [`Self::insert`]), in
+    /// sequence order, as [`super::decode_parts_into`] takes them; `None` if the handle is
+    /// stale.
+    pub fn parts_with_tables(
+        &self,
+        h: Handle,
+    ) -> Option<impl Iterator<Item = (Tables, &[u8])> + '_> {
         let slot = self.complete_slot(h)?;
         Some(slot.parts.iter().take(usize::from(slot.total)).map(|p| {
-            p.and_then(|(s, l)| slot.data.get(s..s + l))
-                .unwrap_or_default()
+            p.and_then(|(s, l, tables)| Some((tables, slot.data.get(s..s + l)?)))
+                .unwrap_or((Tables::DEFAULT, &[]))
         }))
     }
 
