@@ -1434,7 +1434,10 @@ mod tests {
         // Looking for peer 0's stale messages among the 2,010 held compared peer 0 with
         // every one of them, for each refused part; its own messages by age need a handful.
         let compared = comparisons_refusing_100(&mut r, now);
-        assert!(compared < 100 * 10, "{compared} comparisons of peers");
+        // A few hundred, plus what the hash tables' probing adds (their seeds are random, and
+        // so is that part: once 1,000 of a usual 400); comparing with every other peer would be
+        // about 200,000.
+        assert!(compared < 100 * 100, "{compared} comparisons of peers");
         assert_eq!(r.len(), 2010);
         // Expired, nothing of them is left.
         assert_eq!(r.expire(now + Duration::from_secs(301)).len(), 2010);
@@ -1462,7 +1465,10 @@ mod tests {
         // Peer 0 has no reports: looking for one among the 2,000 waiting compared peer 0 with
         // every one of them, for each refused part.
         let compared = comparisons_refusing_100(&mut r, later);
-        assert!(compared < 100 * 10, "{compared} comparisons of peers");
+        // A few hundred, plus what the hash tables' probing adds (their seeds are random, and
+        // so is that part: once 1,000 of a usual 400); comparing with every other peer would be
+        // about 200,000.
+        assert!(compared < 100 * 100, "{compared} comparisons of peers");
         assert_eq!((r.reports_waiting(), r.reports_discarded()), (2000, 0));
         // A peer with reports still gives up as many as it takes for room.
         let fits = r.insert(later, key(1, 10), 2, 1, octets(b"x"));
