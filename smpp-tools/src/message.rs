@@ -373,16 +373,24 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
 /// `smpp_core::receipt::Receipt`: `message_id`, `stat`, `state`, `err`,
 /// `source`, `destination`, `text` (the receipt's own text).
 pub fn receipt_json(body: &Body<Bytes>) -> Option<Map<String, Value>> {
+    // Room for a receipt text an MC sent in UCS-2, decoded (UTF-8 takes
+    // at most 3 octets for the 2 of a UTF-16 unit).
+    let coded = match body {
+        Body::DeliverSm(sm) => user_data(&sm.short_message, &sm.tlvs).len(),
+        Body::DataSm(sm) => user_data(&[], &sm.tlvs).len(),
+        _ => return None,
+    };
+    let mut buf = vec![0; coded / 2 * 3];
     let (receipt, esm_class, source, destination, text) = match body {
         Body::DeliverSm(sm) => (
-            Receipt::from_deliver_sm(sm),
+            Receipt::from_deliver_sm_in(sm, &mut buf),
             sm.esm_class,
             &sm.source_addr,
             &sm.destination_addr,
             user_data(&sm.short_message, &sm.tlvs),
         ),
         Body::DataSm(sm) => (
-            Receipt::from_data_sm(sm),
+            Receipt::from_data_sm_in(sm, &mut buf),
             sm.esm_class,
             &sm.source_addr,
             &sm.destination_addr,
@@ -421,7 +429,24 @@ mod tests {
     use smpp_core::{DataCoding, EsmClass, RegisteredDelivery};
     use smpp_std::reassembly::ReferenceKind;
 
-    use super::{Assembler, Concat, UserData, hex, unhex};
+    use super::{Assembler, Concat, UserData, hex, receipt_json, unhex};
+
+    #[test]
+    fn a_receipt_text_in_ucs2_is_read() {
+        let text = "id:0911897980 sub:001 dlvrd:001 submit date:2312011200 \
+                    done date:2312011201 stat:DELIVRD err:000 text:";
+        let ucs2: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let sm = smpp_std::DeliverSm {
+            esm_class: EsmClass::DELIVERY_RECEIPT,
+            data_coding: DataCoding(0x08),
+            short_message: Bytes::from(ucs2),
+            ..Default::default()
+        };
+        let json = receipt_json(&smpp_core::Body::DeliverSm(sm)).unwrap();
+        assert_eq!(json["message_id"], "0911897980");
+        assert_eq!(json["stat"], "DELIVRD");
+        assert_eq!(json["err"], "000");
+    }
 
     /// Part `seq` of `total` of the message with reference 7.
     fn part(total: u8, seq: u8, text: &str) -> UserData {
