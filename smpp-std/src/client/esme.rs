@@ -239,6 +239,7 @@ pub struct EsmeBuilder {
     reconnect: Backoff,
     throttled: Option<(Backoff, u32)>,
     max_rate: Option<u32>,
+    no_session_timeout: Option<Duration>,
     #[cfg(feature = "tls")]
     tls: Option<(String, Arc<super::rustls::ClientConfig>)>,
 }
@@ -307,6 +308,57 @@ impl EsmeBuilder {
     /// See the example on [`EsmeBuilder`].
     pub const fn max_rate(mut self, per_second: u32) -> Self {
         self.max_rate = Some(per_second);
+        self
+    }
+
+    /// Gives up on a request that waits for a bound session: once no
+    /// session has been bound for `timeout` while it waited (the MC is
+    /// gone, refuses every bind, or does not answer them), the request
+    /// fails with [`Error::NoSession`]. It was never written, so nothing
+    /// of it reached the MC: the application may keep it for later, or
+    /// send it elsewhere.
+    ///
+    /// Only the time without any bound session counts: a request that
+    /// waits for a window slot of a bound session (an MC slow to answer,
+    /// or throttling) waits on, and the count starts over whenever a
+    /// session is bound again. A request sent again because its session
+    /// dropped before writing it waits this long once more, at most. The
+    /// sessions go on reconnecting meanwhile, and the requests that come
+    /// later get the same time each; [`Esme::unbind`] stops them.
+    ///
+    /// Off by default: a request waits for a session until
+    /// [`Esme::unbind`].
+    ///
+    /// An ESME whose MC is not there, as a command-line tool that gives up
+    /// after five seconds would start it:
+    ///
+    /// ```
+    /// use core::time::Duration;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_std::client::Esme;
+    /// use smpp_std::session::Error;
+    /// use smpp_std::SubmitSmBuilder;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // An address nobody listens on.
+    /// let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    ///
+    /// let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+    /// let (esme, _incoming) = Esme::builder(addr.to_string(), config)
+    ///     .no_session_timeout(Duration::from_millis(50))
+    ///     .start()?;
+    /// let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+    /// let error = esme.submit_sm(submit).await.unwrap_err();
+    /// assert!(matches!(error, Error::NoSession(_)));
+    /// assert!(!error.may_have_been_received()); // never sent
+    /// esme.unbind().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub const fn no_session_timeout(mut self, timeout: Duration) -> Self {
+        self.no_session_timeout = Some(timeout);
         self
     }
 
@@ -528,6 +580,9 @@ struct Inner {
 ///   out again on the next session, transparently: the MC never had it.
 ///   One that was written comes back as [`Error::OutcomeUnknown`]: the
 ///   library never sends it twice on its own.
+/// - While no session is bound, requests wait for one, for ever unless
+///   [`EsmeBuilder::no_session_timeout`] bounds the wait: then they fail
+///   with [`Error::NoSession`], never written.
 /// - [`Esme::events`] reports each connection's state changes.
 /// - [`Esme::unbind`] unbinds every session and stops reconnecting.
 ///
@@ -652,6 +707,7 @@ impl Esme {
             reconnect: Backoff::RECONNECT,
             throttled: None,
             max_rate: None,
+            no_session_timeout: None,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -734,6 +790,11 @@ impl Esme {
     /// request again if its session dropped before writing it, and after
     /// throttling, as [`EsmeBuilder::throttle_backoff`] asks). For keeping
     /// every window busy from one task.
+    ///
+    /// While no session is bound it waits for one: for ever by default,
+    /// or until [`EsmeBuilder::no_session_timeout`] runs out, when it
+    /// fails with [`Error::NoSession`] (the request was not sent). The
+    /// same holds for the returned future when the request goes out again.
     ///
     /// See the example on [`Esme`].
     pub async fn queue(
@@ -841,10 +902,13 @@ impl Esme {
     /// throttling; waits for one with a free slot. Waiting for any
     /// session's slot, rather than for one session's, a request does not
     /// queue behind a session that is slow to answer or paused while
-    /// another could send it.
+    /// another could send it. Fails with [`Error::NoSession`] once no
+    /// session has been bound for the `no_session_timeout`.
     async fn pick(&self) -> Result<Handle, Error> {
         let mut live = self.inner.live.subscribe();
         let mut stop = self.inner.stop.subscribe();
+        // Since when no session has been bound, while this request waits.
+        let mut unbound_since: Option<Instant> = None;
         loop {
             if self.is_stopped() {
                 return Err(stopped());
@@ -854,12 +918,33 @@ impl Esme {
             let freed = self.inner.slot_freed.notified();
             tokio::pin!(freed);
             freed.as_mut().enable();
-            let (candidate, wake) = self.candidate(&live.borrow_and_update());
+            let (candidate, wake, any_bound) = {
+                let sessions = live.borrow_and_update();
+                let (candidate, wake) = self.candidate(&sessions);
+                (
+                    candidate,
+                    wake,
+                    sessions.iter().any(|(_, h)| !h.is_closed()),
+                )
+            };
             if let Some(session) = candidate {
                 return Ok(session);
             }
+            let give_up = match self.inner.settings.no_session_timeout {
+                Some(timeout) if !any_bound => {
+                    let since = *unbound_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= timeout {
+                        return Err(Error::NoSession(since.elapsed()));
+                    }
+                    Some(since + timeout)
+                }
+                _ => {
+                    unbound_since = None;
+                    None
+                }
+            };
             let sleep = async {
-                match wake {
+                match wake.into_iter().chain(give_up).min() {
                     Some(at) => tokio::time::sleep_until(at).await,
                     None => core::future::pending().await,
                 }

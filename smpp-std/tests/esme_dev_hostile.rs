@@ -1,0 +1,632 @@
+//! A bulk sender and receipt collector on `client::Esme`, as an
+//! application writes it from the documentation, against SMSCs written
+//! here on raw sockets that misbehave: answers out of order, with wrong
+//! sequence numbers or command ids, `generic_nack`, none at all; an
+//! `unbind` or a close in the middle of a window; throttling and full
+//! queues; binds refused now and then or answered too late; a flood of
+//! `deliver_sm` while the application is slow. Every message must come
+//! back with a known outcome (written or not), nothing is acknowledged
+//! that the application did not take, nothing is sent twice by a
+//! reconnection, and nothing waits for ever.
+
+#![cfg(feature = "tokio")]
+
+#[path = "common/server.rs"]
+mod server;
+
+use core::future::Future;
+use core::sync::atomic::{AtomicUsize, Ordering};
+use core::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use smpp_core::session::{BindType, CloseReason, Config};
+use smpp_core::{CommandId, CommandStatus};
+use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent};
+use smpp_std::session::{Error, SmResponse};
+use smpp_std::{BindResp, Body, COctet, Pdu, PduCodec, SubmitSmBuilder, SubmitSmResp, Tlvs};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+use tokio_util::codec::Framed;
+
+use server::{bounded, response_timer_only};
+
+// ---------------------------------------------------------------------
+// The application.
+// ---------------------------------------------------------------------
+
+/// What became of one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// The SMSC took it, under this id.
+    Accepted(String),
+    /// The SMSC refused it with this status.
+    Refused(CommandStatus),
+    /// It was never written: safe to send again.
+    NotWritten(String),
+    /// It was written, but no answer came: the SMSC may have it.
+    Unknown(String),
+}
+
+impl Outcome {
+    fn of(result: Result<Pdu, Error>) -> Self {
+        match result {
+            Ok(pdu) => {
+                let resp = SmResponse::from(pdu);
+                if resp.is_ok() {
+                    Self::Accepted(resp.message_id.to_string())
+                } else {
+                    Self::Refused(resp.command_status)
+                }
+            }
+            Err(e) if e.may_have_been_received() => Self::Unknown(e.to_string()),
+            Err(e) => Self::NotWritten(e.to_string()),
+        }
+    }
+}
+
+/// A bulk sender: queues every message through the pool's windows and
+/// gathers one outcome per message, by its text.
+async fn send_all(esme: &Esme, texts: &[String]) -> HashMap<String, Outcome> {
+    let mut answers = Vec::new();
+    for text in texts {
+        match esme.queue(submit(text)).await {
+            Ok(pending) => {
+                let text = text.clone();
+                answers.push(tokio::spawn(
+                    async move { (text, Outcome::of(pending.await)) },
+                ));
+            }
+            Err(e) => answers.push(tokio::spawn({
+                let text = text.clone();
+                async move { (text, Outcome::of(Err(e))) }
+            })),
+        }
+    }
+    let mut outcomes = HashMap::new();
+    for answer in answers {
+        let (text, outcome) = answer.await.unwrap();
+        assert!(outcomes.insert(text, outcome).is_none(), "one outcome each");
+    }
+    outcomes
+}
+
+fn submit(text: &str) -> Pdu {
+    SubmitSmBuilder::new(0)
+        .source_addr("BULK")
+        .destination_addr("447700900123")
+        .short_message(text)
+        .build()
+        .unwrap()
+}
+
+fn texts(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("m{i}")).collect()
+}
+
+fn quick() -> Backoff {
+    Backoff {
+        initial: Duration::from_millis(10),
+        max: Duration::from_millis(40),
+        factor: 2.0,
+    }
+}
+
+fn esme_config(bind_type: BindType, window: usize) -> Config {
+    Config::esme(bind_type)
+        .with_system_id("bulk")
+        .unwrap()
+        .with_window(window)
+        .with_timers(response_timer_only(Duration::from_secs(5)))
+}
+
+fn pool(addr: &str, bind_type: BindType, window: usize) -> EsmeBuilder {
+    Esme::builder(addr, esme_config(bind_type, window)).reconnect(quick())
+}
+
+// ---------------------------------------------------------------------
+// The SMSCs: raw sockets, PDUs through the codec.
+// ---------------------------------------------------------------------
+
+/// One connection of an ESME, seen from the SMSC.
+struct Peer {
+    wire: Framed<TcpStream, PduCodec>,
+}
+
+impl Peer {
+    async fn accept(listener: &TcpListener) -> Self {
+        let (stream, _) = listener.accept().await.unwrap();
+        Self {
+            wire: Framed::new(stream, PduCodec::new()),
+        }
+    }
+
+    /// The next PDU; `None` once the ESME closed the connection.
+    async fn recv(&mut self) -> Option<Pdu> {
+        match self.wire.next().await? {
+            Ok((_, Ok(pdu))) => Some(pdu),
+            Ok((frame, Err(e))) => panic!("the ESME sent a malformed PDU {frame:?}: {e}"),
+            Err(_) => None,
+        }
+    }
+
+    /// The next request of the ESME that is not `enquire_link` (answered
+    /// on the way).
+    async fn request(&mut self) -> Option<Pdu> {
+        loop {
+            let pdu = self.recv().await?;
+            if pdu.command_id() == CommandId::ENQUIRE_LINK {
+                let resp = Pdu::new(pdu.sequence_number, Body::EnquireLinkResp(Tlvs::default()));
+                self.send(resp).await;
+                continue;
+            }
+            return Some(pdu);
+        }
+    }
+
+    async fn send(&mut self, pdu: Pdu) {
+        // The ESME may have gone: what it missed, it missed.
+        let _ = self.wire.send(pdu).await;
+    }
+
+    /// Reads the bind and answers it with `status`.
+    async fn bind(&mut self, status: CommandStatus) -> Option<()> {
+        let bind = self.recv().await?;
+        let resp = BindResp {
+            system_id: COctet::new(Bytes::from_static(b"SMSC")),
+            ..BindResp::default()
+        };
+        let body = match bind.command_id() {
+            CommandId::BIND_TRANSMITTER => Body::BindTransmitterResp(Some(resp)),
+            CommandId::BIND_RECEIVER => Body::BindReceiverResp(Some(resp)),
+            CommandId::BIND_TRANSCEIVER => Body::BindTransceiverResp(Some(resp)),
+            other => panic!("{other} before the bind"),
+        };
+        self.send(Pdu::new(bind.sequence_number, body).with_status(status))
+            .await;
+        Some(())
+    }
+
+    /// Accepts a connection and binds it.
+    async fn bound(listener: &TcpListener) -> Self {
+        let mut peer = Self::accept(listener).await;
+        peer.bind(CommandStatus::ESME_ROK).await.expect("a bind");
+        peer
+    }
+
+    /// Reads `n` requests, each recorded as arrived in `ledger`.
+    async fn take_logged(&mut self, n: usize, ledger: &Ledger) -> Vec<Pdu> {
+        let taken = self.take(n).await;
+        for request in &taken {
+            ledger.arrived(request);
+        }
+        taken
+    }
+
+    /// Reads `n` requests.
+    async fn take(&mut self, n: usize) -> Vec<Pdu> {
+        let mut taken = Vec::new();
+        while taken.len() < n {
+            taken.push(self.request().await.expect("the ESME's requests"));
+        }
+        taken
+    }
+
+    /// Reads until the ESME closes, answering `unbind` and `enquire_link`;
+    /// returns the other requests.
+    async fn drain(&mut self) -> Vec<Pdu> {
+        let mut rest = Vec::new();
+        while let Some(pdu) = self.request().await {
+            if pdu.command_id() == CommandId::UNBIND {
+                self.send(Pdu::new(
+                    pdu.sequence_number,
+                    Body::UnbindResp(Tlvs::default()),
+                ))
+                .await;
+            } else {
+                rest.push(pdu);
+            }
+        }
+        rest
+    }
+}
+
+/// The text of a `submit_sm`.
+fn text_of(pdu: &Pdu) -> String {
+    match &pdu.body {
+        Body::SubmitSm(sm) => String::from_utf8_lossy(&sm.short_message).into_owned(),
+        other => panic!("not a submit_sm: {:?}", other.command_id()),
+    }
+}
+
+/// The `submit_sm_resp` to `request`, `message_id` its text.
+fn accept(request: &Pdu) -> Pdu {
+    let resp = SubmitSmResp {
+        message_id: COctet::new(Bytes::from(format!("id-{}", text_of(request)))),
+        ..SubmitSmResp::default()
+    };
+    Pdu::new(request.sequence_number, Body::SubmitSmResp(Some(resp)))
+}
+
+/// A `submit_sm_resp` without body refusing `request` with `status`.
+fn refuse(request: &Pdu, status: CommandStatus) -> Pdu {
+    Pdu::new(request.sequence_number, Body::SubmitSmResp(None)).with_status(status)
+}
+
+/// What an SMSC got, by text: how many times each message arrived, and
+/// which ones it accepted.
+#[derive(Default)]
+struct Ledger {
+    arrived: Mutex<HashMap<String, usize>>,
+    accepted: Mutex<HashMap<String, usize>>,
+}
+
+impl Ledger {
+    fn arrived(&self, request: &Pdu) {
+        *self
+            .arrived
+            .lock()
+            .unwrap()
+            .entry(text_of(request))
+            .or_default() += 1;
+    }
+
+    fn accepted(&self, request: &Pdu) {
+        *self
+            .accepted
+            .lock()
+            .unwrap()
+            .entry(text_of(request))
+            .or_default() += 1;
+    }
+
+    /// Checks the application's outcomes against what the SMSC saw: each
+    /// message arrived at most once; accepted ones exactly once, and the
+    /// SMSC accepted them; those reported not written never arrived.
+    fn check(&self, outcomes: &HashMap<String, Outcome>) {
+        let arrived = self.arrived.lock().unwrap().clone();
+        let accepted = self.accepted.lock().unwrap().clone();
+        for (text, n) in &arrived {
+            assert_eq!(*n, 1, "{text} arrived {n} times");
+        }
+        for (text, outcome) in outcomes {
+            match outcome {
+                Outcome::Accepted(id) => {
+                    assert_eq!(id, &format!("id-{text}"), "{text}'s own answer");
+                    assert_eq!(accepted.get(text), Some(&1), "{text} accepted once");
+                }
+                Outcome::NotWritten(why) => {
+                    assert_eq!(arrived.get(text), None, "{text} arrived: {why}");
+                }
+                Outcome::Refused(_) | Outcome::Unknown(_) => {
+                    assert_eq!(accepted.get(text), None, "{text}: {outcome:?}");
+                }
+            }
+        }
+    }
+}
+
+/// An SMSC on a loopback port that runs `script` with its listener and
+/// its ledger: the port's address, the ledger and the SMSC's task.
+async fn smsc<T, Fut>(
+    script: impl FnOnce(TcpListener, Arc<Ledger>) -> Fut,
+) -> (String, Arc<Ledger>, JoinHandle<T>)
+where
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let (listener, addr) = listener().await;
+    let ledger = Arc::new(Ledger::default());
+    let task = tokio::spawn(script(listener, Arc::clone(&ledger)));
+    (addr, ledger, task)
+}
+
+async fn listener() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    (listener, addr)
+}
+
+/// The next event `pick` accepts, skipping others.
+async fn next_event<T>(
+    events: &mut broadcast::Receiver<EsmeEvent>,
+    pick: impl Fn(&EsmeEvent) -> Option<T>,
+) -> T {
+    loop {
+        if let Some(found) = pick(&events.recv().await.expect("an event")) {
+            return found;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------
+// The tests.
+// ---------------------------------------------------------------------
+
+#[test]
+fn answers_out_of_order_reach_their_own_requests() {
+    bounded(async {
+        let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+            let mut peer = Peer::bound(&listener).await;
+            // Four windows of 8, each answered last first.
+            for _ in 0..4 {
+                let window = peer.take(8).await;
+                for request in window.iter().rev() {
+                    ledger.arrived(request);
+                    ledger.accepted(request);
+                    peer.send(accept(request)).await;
+                }
+            }
+            peer.drain().await
+        })
+        .await;
+        let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8).start().unwrap();
+        let outcomes = send_all(&esme, &texts(32)).await;
+        assert!(outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))));
+        ledger.check(&outcomes);
+        esme.unbind().await;
+        assert!(smsc.await.unwrap().is_empty());
+    });
+}
+
+#[test]
+fn answers_with_wrong_sequence_numbers_or_command_ids_acknowledge_nothing() {
+    bounded(async {
+        let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+            let mut peer = Peer::bound(&listener).await;
+            let window = peer.take_logged(5, &ledger).await;
+            let [
+                stray_seq,
+                data_sm_resp,
+                deliver_sm_resp,
+                request_back,
+                right,
+            ] = &window[..]
+            else {
+                unreachable!()
+            };
+            // A sequence number nobody used.
+            let mut stray = accept(stray_seq);
+            stray.sequence_number = stray_seq.sequence_number + 1000;
+            peer.send(stray).await;
+            // The response of another command.
+            let data_resp = Pdu::new(
+                data_sm_resp.sequence_number,
+                Body::DataSmResp(Some(SubmitSmResp::default())),
+            );
+            peer.send(data_resp).await;
+            let deliver_resp = Pdu::new(
+                deliver_sm_resp.sequence_number,
+                Body::DeliverSmResp(Some(SubmitSmResp::default())),
+            );
+            peer.send(deliver_resp).await;
+            // A request's own sequence number on a request.
+            peer.send(request_back.clone()).await;
+            // One right answer.
+            ledger.accepted(right);
+            peer.send(accept(right)).await;
+            peer.drain().await
+        })
+        .await;
+        let config = esme_config(BindType::Transmitter, 8)
+            .with_timers(response_timer_only(Duration::from_millis(300)));
+        let (esme, _incoming) = Esme::builder(addr, config)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let texts = texts(5);
+        let outcomes = send_all(&esme, &texts).await;
+        ledger.check(&outcomes);
+        assert_eq!(outcomes["m4"], Outcome::Accepted("id-m4".into()));
+        for text in &texts[..4] {
+            assert!(
+                matches!(outcomes[text], Outcome::Unknown(_)),
+                "{text}: {:?}",
+                outcomes[text]
+            );
+        }
+        esme.unbind().await;
+        smsc.await.unwrap();
+    });
+}
+
+/// Runs `test` on a runtime of its own whose clock is paused: it moves on
+/// to the next timer whenever every task waits. Fails if the test takes
+/// more than two hours of that clock.
+fn paused<T>(test: impl Future<Output = T>) -> T {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let test = async { tokio::time::timeout(Duration::from_secs(7200), test).await };
+    runtime.block_on(test).expect("the test hung")
+}
+
+/// An SMSC that refuses every bind with `ESME_RBINDFAIL`: its address,
+/// the binds it refused, the requests that came anyway, and its task.
+async fn refusing() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>, JoinHandle<()>) {
+    let (listener, addr) = listener().await;
+    let (binds, requests) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let task = tokio::spawn({
+        let (binds, requests) = (Arc::clone(&binds), Arc::clone(&requests));
+        async move {
+            loop {
+                let mut peer = Peer::accept(&listener).await;
+                if peer.bind(CommandStatus::ESME_RBINDFAIL).await.is_some() {
+                    binds.fetch_add(1, Ordering::SeqCst);
+                }
+                requests.fetch_add(peer.drain().await.len(), Ordering::SeqCst);
+            }
+        }
+    });
+    (addr, binds, requests, task)
+}
+
+#[test]
+fn a_queued_message_gives_up_once_no_session_was_bound_for_the_timeout() {
+    paused(async {
+        let (addr, binds, requests, smsc) = refusing().await;
+        let second = Duration::from_secs(1);
+        let (esme, _incoming) = Esme::builder(&addr, esme_config(BindType::Transmitter, 8))
+            .reconnect(Backoff {
+                initial: second,
+                max: second,
+                factor: 1.0,
+            })
+            .no_session_timeout(Duration::from_secs(30))
+            .start()
+            .unwrap();
+        let started = tokio::time::Instant::now();
+        let Err(error) = esme.queue(submit("m0")).await else {
+            panic!("queued without a session");
+        };
+        let waited = started.elapsed();
+        assert!(
+            matches!(error, Error::NoSession(d) if d >= Duration::from_secs(30)),
+            "{error:?}"
+        );
+        assert!(!error.may_have_been_received());
+        assert!(waited >= Duration::from_secs(30), "{waited:?}");
+        assert!(waited < Duration::from_secs(31), "{waited:?}");
+        // The sessions went on trying meanwhile, and go on.
+        assert!(binds.load(Ordering::SeqCst) >= 15);
+        // A later request gets its own time, and fails the same way.
+        let later = tokio::time::Instant::now();
+        let error = esme.submit_sm(submit("m1")).await.unwrap_err();
+        assert!(matches!(error, Error::NoSession(_)), "{error:?}");
+        assert!(later.elapsed() >= Duration::from_secs(30));
+        esme.unbind().await;
+        assert_eq!(requests.load(Ordering::SeqCst), 0, "nothing was written");
+        smsc.abort();
+    });
+}
+
+#[test]
+fn without_the_timeout_a_message_waits_for_a_session_until_unbind() {
+    paused(async {
+        let (addr, binds, requests, smsc) = refusing().await;
+        let config = esme_config(BindType::Transmitter, 8);
+        let (esme, _incoming) = Esme::builder(&addr, config).start().unwrap();
+        let waiting = tokio::spawn({
+            let esme = esme.clone();
+            async move { esme.submit_sm(submit("m0")).await }
+        });
+        // An hour, trying to bind every 30 s at most.
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        assert!(binds.load(Ordering::SeqCst) >= 100);
+        assert!(!waiting.is_finished());
+        esme.unbind().await;
+        let error = waiting.await.unwrap().unwrap_err();
+        assert!(
+            matches!(error, Error::Closed(CloseReason::Local)),
+            "{error:?}"
+        );
+        assert_eq!(requests.load(Ordering::SeqCst), 0);
+        smsc.abort();
+    });
+}
+
+#[test]
+fn only_time_without_a_bound_session_counts_toward_giving_up() {
+    paused(async {
+        let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+            let mut peer = Peer::bound(&listener).await;
+            // The window of one is held for a minute, twice the
+            // timeout: the request behind it waits for the slot.
+            for _ in 0..2 {
+                let request = peer.request().await.unwrap();
+                ledger.arrived(&request);
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                ledger.accepted(&request);
+                peer.send(accept(&request)).await;
+            }
+            // Then the SMSC goes away: the connection is closed and
+            // nothing listens any more.
+            drop(peer);
+            drop(listener);
+        })
+        .await;
+        let config = esme_config(BindType::Transmitter, 1)
+            .with_timers(response_timer_only(Duration::from_secs(300)));
+        let (esme, _incoming) = Esme::builder(&addr, config)
+            .reconnect(Backoff::RECONNECT)
+            .no_session_timeout(Duration::from_secs(30))
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        let texts = texts(2);
+        let outcomes = send_all(&esme, &texts).await;
+        assert!(
+            outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))),
+            "{outcomes:?}"
+        );
+        smsc.await.unwrap();
+        next_event(&mut events, |e| {
+            matches!(e, EsmeEvent::Disconnected { .. }).then_some(())
+        })
+        .await;
+        let started = tokio::time::Instant::now();
+        let outcomes_after = send_all(&esme, &["m2".to_owned()]).await;
+        assert!(
+            matches!(&outcomes_after["m2"], Outcome::NotWritten(why) if why.contains("no session"))
+        );
+        assert!(started.elapsed() >= Duration::from_secs(30));
+        ledger.check(&outcomes);
+        esme.unbind().await;
+    });
+}
+
+#[test]
+fn throttled_and_queue_full_answers_are_sent_again_and_taken_once() {
+    bounded(async {
+        let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+            let mut peer = Peer::bound(&listener).await;
+            let mut refused = std::collections::HashSet::new();
+            while let Some(request) = peer.request().await {
+                if request.command_id() == CommandId::UNBIND {
+                    let resp = Pdu::new(request.sequence_number, Body::UnbindResp(Tlvs::default()));
+                    peer.send(resp).await;
+                    continue;
+                }
+                // The first attempt of each message is refused: even
+                // numbers throttled, odd ones a full queue.
+                let text = text_of(&request);
+                if refused.insert(text.clone()) {
+                    let n: usize = text[1..].parse().unwrap();
+                    let status = if n.is_multiple_of(2) {
+                        CommandStatus::ESME_RTHROTTLED
+                    } else {
+                        CommandStatus::ESME_RMSGQFUL
+                    };
+                    peer.send(refuse(&request, status)).await;
+                } else {
+                    ledger.arrived(&request);
+                    ledger.accepted(&request);
+                    peer.send(accept(&request)).await;
+                }
+            }
+        })
+        .await;
+        let backoff = Backoff {
+            initial: Duration::from_millis(5),
+            max: Duration::from_millis(20),
+            factor: 2.0,
+        };
+        let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8)
+            .throttle_backoff(backoff, 2)
+            .start()
+            .unwrap();
+        let outcomes = send_all(&esme, &texts(40)).await;
+        ledger.check(&outcomes);
+        assert!(
+            outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))),
+            "{outcomes:?}"
+        );
+        esme.unbind().await;
+        smsc.await.unwrap();
+    });
+}
