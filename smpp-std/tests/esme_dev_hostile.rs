@@ -630,3 +630,42 @@ fn throttled_and_queue_full_answers_are_sent_again_and_taken_once() {
         smsc.await.unwrap();
     });
 }
+#[test]
+fn generic_nack_answers_are_refusals_not_acceptances() {
+    bounded(async {
+        let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+            let mut peer = Peer::bound(&listener).await;
+            let window = peer.take_logged(3, &ledger).await;
+            let nack = |request: &Pdu, status| {
+                Pdu::new(request.sequence_number, Body::GenericNack(Tlvs::default()))
+                    .with_status(status)
+            };
+            peer.send(nack(&window[0], CommandStatus::ESME_RSYSERR))
+                .await;
+            peer.send(nack(&window[1], CommandStatus::ESME_RINVCMDLEN))
+                .await;
+            // A generic_nack that says nothing went wrong.
+            peer.send(nack(&window[2], CommandStatus::ESME_ROK)).await;
+            peer.drain().await
+        })
+        .await;
+        let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8).start().unwrap();
+        let outcomes = send_all(&esme, &texts(3)).await;
+        ledger.check(&outcomes);
+        assert_eq!(
+            outcomes["m0"],
+            Outcome::Refused(CommandStatus::ESME_RSYSERR)
+        );
+        assert_eq!(
+            outcomes["m1"],
+            Outcome::Refused(CommandStatus::ESME_RINVCMDLEN)
+        );
+        assert!(
+            !matches!(outcomes["m2"], Outcome::Accepted(_)),
+            "a generic_nack accepted m2: {:?}",
+            outcomes["m2"]
+        );
+        esme.unbind().await;
+        smsc.await.unwrap();
+    });
+}
