@@ -24,7 +24,7 @@ use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{CommandId, CommandStatus};
-use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent};
+use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::session::{Error, SmResponse};
 use smpp_std::{BindResp, Body, COctet, Pdu, PduCodec, SubmitSmBuilder, SubmitSmResp, Tlvs};
 use tokio::net::{TcpListener, TcpStream};
@@ -127,6 +127,17 @@ fn pool(addr: &str, bind_type: BindType, window: usize) -> EsmeBuilder {
     Esme::builder(addr, esme_config(bind_type, window)).reconnect(quick())
 }
 
+/// A pool of transmitters with a window of `window` whose requests time
+/// out after 300 ms.
+fn impatient(addr: &str, window: usize) -> (Esme, EsmeIncoming) {
+    let config = esme_config(BindType::Transmitter, window)
+        .with_timers(response_timer_only(Duration::from_millis(300)));
+    Esme::builder(addr, config)
+        .reconnect(quick())
+        .start()
+        .unwrap()
+}
+
 // ---------------------------------------------------------------------
 // The SMSCs: raw sockets, PDUs through the codec.
 // ---------------------------------------------------------------------
@@ -204,6 +215,24 @@ impl Peer {
             ledger.arrived(request);
         }
         taken
+    }
+
+    /// Reads `taken` requests and accepts the first `answered` of them.
+    async fn accept_some(&mut self, taken: usize, answered: usize, ledger: &Ledger) {
+        let window = self.take_logged(taken, ledger).await;
+        for request in &window[..answered] {
+            ledger.accepted(request);
+            self.send(accept(request)).await;
+        }
+    }
+
+    /// Reads until the ESME closes, answering nothing.
+    async fn swallow(&mut self, ledger: &Ledger) {
+        while let Some(pdu) = self.request().await {
+            if pdu.command_id() == CommandId::SUBMIT_SM {
+                ledger.arrived(&pdu);
+            }
+        }
     }
 
     /// Reads `n` requests.
@@ -411,12 +440,7 @@ fn answers_with_wrong_sequence_numbers_or_command_ids_acknowledge_nothing() {
             peer.drain().await
         })
         .await;
-        let config = esme_config(BindType::Transmitter, 8)
-            .with_timers(response_timer_only(Duration::from_millis(300)));
-        let (esme, _incoming) = Esme::builder(addr, config)
-            .reconnect(quick())
-            .start()
-            .unwrap();
+        let (esme, _incoming) = impatient(&addr, 8);
         let texts = texts(5);
         let outcomes = send_all(&esme, &texts).await;
         ledger.check(&outcomes);
@@ -668,4 +692,83 @@ fn generic_nack_answers_are_refusals_not_acceptances() {
         esme.unbind().await;
         smsc.await.unwrap();
     });
+}
+
+/// Serves every connection after the first: binds it and accepts every
+/// request, until the ESME closes it.
+async fn accept_all(listener: &TcpListener, ledger: &Ledger) {
+    loop {
+        let mut peer = Peer::bound(listener).await;
+        while let Some(request) = peer.request().await {
+            if request.command_id() == CommandId::UNBIND {
+                let resp = Pdu::new(request.sequence_number, Body::UnbindResp(Tlvs::default()));
+                peer.send(resp).await;
+                continue;
+            }
+            ledger.arrived(&request);
+            ledger.accepted(&request);
+            peer.send(accept(&request)).await;
+        }
+    }
+}
+
+/// The outcomes of a burst through a pool of one session to an SMSC whose
+/// first session runs `first`, every later one accepting all: each message
+/// is accepted or its outcome unknown (written to the first session and
+/// not answered), none is lost, none reaches the SMSC twice.
+async fn burst_over_a_broken_session<Fut>(
+    first: impl FnOnce(Peer, Arc<Ledger>) -> Fut + Send + 'static,
+) where
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+        let peer = Peer::bound(&listener).await;
+        first(peer, Arc::clone(&ledger)).await;
+        accept_all(&listener, &ledger).await;
+    })
+    .await;
+    let (esme, _incoming) = impatient(&addr, 16);
+    let texts = texts(60);
+    let outcomes = send_all(&esme, &texts).await;
+    ledger.check(&outcomes);
+    for (text, outcome) in &outcomes {
+        assert!(
+            matches!(outcome, Outcome::Accepted(_) | Outcome::Unknown(_)),
+            "{text}: {outcome:?}"
+        );
+    }
+    assert!(outcomes.values().any(|o| matches!(o, Outcome::Unknown(_))));
+    esme.unbind().await;
+    smsc.abort();
+}
+
+#[test]
+fn an_unbind_in_the_middle_of_a_burst_loses_nothing_and_sends_nothing_twice() {
+    bounded(burst_over_a_broken_session(|mut peer, ledger| async move {
+        peer.accept_some(10, 4, &ledger).await;
+        peer.send(Pdu::new(1, Body::Unbind)).await;
+        // What was written before the ESME saw the unbind still comes; it
+        // stays unanswered.
+        peer.swallow(&ledger).await;
+    }));
+}
+
+#[test]
+fn a_close_half_way_through_a_window_loses_nothing_and_sends_nothing_twice() {
+    bounded(burst_over_a_broken_session(|mut peer, ledger| async move {
+        peer.accept_some(10, 4, &ledger).await;
+        drop(peer);
+    }));
+}
+
+#[test]
+fn a_half_close_in_the_middle_of_a_burst_loses_nothing_and_sends_nothing_twice() {
+    bounded(burst_over_a_broken_session(|mut peer, ledger| async move {
+        peer.accept_some(10, 4, &ledger).await;
+        // The SMSC ends its side; what comes after it stays unanswered.
+        tokio::io::AsyncWriteExt::shutdown(peer.wire.get_mut())
+            .await
+            .unwrap();
+        peer.swallow(&ledger).await;
+    }));
 }

@@ -575,9 +575,11 @@ struct Inner {
 /// - Requests ([`Esme::submit_sm`], [`Esme::send`], [`Esme::queue`]) wait
 ///   for a free window slot of any bound session (none waits behind a
 ///   session that is slow to answer while another has room), then go out
-///   through the one with the most free slots. A request that had not been written when its session
-///   dropped (it waited for the window, or sat in the transmit queue) goes
-///   out again on the next session, transparently: the MC never had it.
+///   through the one with the most free slots. A request that had not
+///   been written when its session dropped or stopped being bound (it
+///   waited for the window, or sat in the transmit queue, when the
+///   connection ended, the MC sent `unbind` or ended its side) goes out
+///   again on the next session, transparently: the MC never had it.
 ///   One that was written comes back as [`Error::OutcomeUnknown`]: the
 ///   library never sends it twice on its own.
 /// - While no session is bound, requests wait for one, for ever unless
@@ -851,7 +853,7 @@ impl Esme {
         loop {
             match &result {
                 // Not written: the MC never had it; another session may.
-                Err(Error::Closed(_)) if !self.is_stopped() => {}
+                Err(e) if session_gone(e) && !self.is_stopped() => {}
                 Ok(pdu) if is_throttling(pdu.command_status) => {
                     let Some((backoff, max)) = self.inner.settings.throttled else {
                         return result;
@@ -892,7 +894,7 @@ impl Esme {
                 Ok(pending) => return Ok((session, Instant::now(), pending)),
                 // The session dropped while the request waited for its
                 // window: nothing was sent.
-                Err(Error::Closed(_)) if !self.is_stopped() => {}
+                Err(e) if session_gone(&e) && !self.is_stopped() => {}
                 Err(e) => return Err(e),
             }
         }
@@ -1021,6 +1023,21 @@ impl Esme {
 
 fn stopped() -> Error {
     Error::Closed(CloseReason::Local)
+}
+
+/// True for the error of a request that was not written because its
+/// session ended or stopped being bound: closed, unbinding (either side
+/// began it), or the MC ended its side of the connection. Another
+/// session may send it. A request the operation matrix refuses in a bound
+/// state (a `submit_sm` on a receiver) is refused on every session.
+fn session_gone(error: &Error) -> bool {
+    match error {
+        Error::Closed(_) | Error::Refused(SessionError::Unbinding | SessionError::EndOfStream) => {
+            true
+        }
+        Error::Refused(SessionError::NotAllowed { state, .. }) => !state.is_bound(),
+        _ => false,
+    }
 }
 
 /// Between half of `wait` and all of it, at random.
