@@ -22,15 +22,16 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
+use smpp_core::receipt::{MessageState, Receipt, ReceiptBuilder};
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
-use smpp_std::session::{Error, SmResponse};
+use smpp_std::session::{Answer, Error, SmResponse};
 use smpp_std::{BindResp, Body, COctet, Pdu, PduCodec, SubmitSmBuilder, SubmitSmResp, Tlvs};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
-use tokio_util::codec::Framed;
+use tokio_util::codec::{Framed, FramedRead, FramedWrite};
 
 use server::{bounded, response_timer_only};
 
@@ -101,6 +102,16 @@ fn submit(text: &str) -> Pdu {
         .short_message(text)
         .build()
         .unwrap()
+}
+
+/// Sends `n` messages; each must be accepted, as the SMSC's ledger says.
+async fn all_accepted(esme: &Esme, n: usize, ledger: &Ledger) {
+    let outcomes = send_all(esme, &texts(n)).await;
+    ledger.check(&outcomes);
+    assert!(
+        outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))),
+        "{outcomes:?}"
+    );
 }
 
 fn texts(n: usize) -> Vec<String> {
@@ -393,9 +404,7 @@ fn answers_out_of_order_reach_their_own_requests() {
         })
         .await;
         let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8).start().unwrap();
-        let outcomes = send_all(&esme, &texts(32)).await;
-        assert!(outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))));
-        ledger.check(&outcomes);
+        all_accepted(&esme, 32, &ledger).await;
         esme.unbind().await;
         assert!(smsc.await.unwrap().is_empty());
     });
@@ -582,12 +591,7 @@ fn only_time_without_a_bound_session_counts_toward_giving_up() {
             .start()
             .unwrap();
         let mut events = esme.events();
-        let texts = texts(2);
-        let outcomes = send_all(&esme, &texts).await;
-        assert!(
-            outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))),
-            "{outcomes:?}"
-        );
+        all_accepted(&esme, 2, &ledger).await;
         smsc.await.unwrap();
         next_event(&mut events, |e| {
             matches!(e, EsmeEvent::Disconnected { .. }).then_some(())
@@ -599,7 +603,7 @@ fn only_time_without_a_bound_session_counts_toward_giving_up() {
             matches!(&outcomes_after["m2"], Outcome::NotWritten(why) if why.contains("no session"))
         );
         assert!(started.elapsed() >= Duration::from_secs(30));
-        ledger.check(&outcomes);
+        ledger.check(&outcomes_after);
         esme.unbind().await;
     });
 }
@@ -644,16 +648,12 @@ fn throttled_and_queue_full_answers_are_sent_again_and_taken_once() {
             .throttle_backoff(backoff, 2)
             .start()
             .unwrap();
-        let outcomes = send_all(&esme, &texts(40)).await;
-        ledger.check(&outcomes);
-        assert!(
-            outcomes.values().all(|o| matches!(o, Outcome::Accepted(_))),
-            "{outcomes:?}"
-        );
+        all_accepted(&esme, 40, &ledger).await;
         esme.unbind().await;
         smsc.await.unwrap();
     });
 }
+
 #[test]
 fn generic_nack_answers_are_refusals_not_acceptances() {
     bounded(async {
@@ -771,4 +771,175 @@ fn a_half_close_in_the_middle_of_a_burst_loses_nothing_and_sends_nothing_twice()
             .unwrap();
         peer.swallow(&ledger).await;
     }));
+}
+
+/// A delivery receipt for the message `id`, numbered `sequence_number`.
+fn receipt(sequence_number: u32, id: &str) -> Pdu {
+    let receipt = ReceiptBuilder::new(id.as_bytes(), MessageState::DELIVERED);
+    let body = smpp_std::receipt::deliver_sm(&receipt, "447700900123", "BULK").unwrap();
+    Pdu::new(sequence_number, Body::DeliverSm(body))
+}
+
+/// The message id a receipt the application took is for.
+fn receipted_id(request: &smpp_std::session::Request) -> String {
+    let Body::DeliverSm(sm) = &request.pdu().body else {
+        panic!("not a deliver_sm: {:?}", request.command_id());
+    };
+    let id = Receipt::from_deliver_sm(sm)
+        .message_id()
+        .expect("a receipt");
+    String::from_utf8_lossy(id).into_owned()
+}
+
+/// The answers an SMSC got to its `deliver_sm`, by status.
+#[derive(Default)]
+struct Answers {
+    by_status: Mutex<HashMap<CommandStatus, usize>>,
+    /// The sequence numbers answered, each once.
+    answered: Mutex<std::collections::HashSet<u32>>,
+}
+
+impl Answers {
+    fn answered(&self, resp: &Pdu) {
+        assert_eq!(resp.command_id(), CommandId::DELIVER_SM_RESP, "{resp:?}");
+        assert!(
+            self.answered.lock().unwrap().insert(resp.sequence_number),
+            "answered twice: {resp:?}"
+        );
+        *self
+            .by_status
+            .lock()
+            .unwrap()
+            .entry(resp.command_status)
+            .or_default() += 1;
+    }
+
+    fn count(&self, status: CommandStatus) -> usize {
+        self.by_status
+            .lock()
+            .unwrap()
+            .get(&status)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+#[test]
+fn receipts_flooding_a_slow_application_are_acknowledged_only_once_taken() {
+    bounded(async {
+        const RECEIPTS: u32 = 300;
+        let taken = Arc::new(AtomicUsize::new(0));
+        let answers = Arc::new(Answers::default());
+        let (addr, _ledger, smsc) = smsc({
+            let (taken, answers) = (Arc::clone(&taken), Arc::clone(&answers));
+            |listener, _ledger| async move {
+                let (stream, _) = listener.accept().await.unwrap();
+                let (read, write) = stream.into_split();
+                let mut reader = FramedRead::new(read, PduCodec::new());
+                let mut writer = FramedWrite::new(write, PduCodec::new());
+                let Some(Ok((_, Ok(bind)))) = reader.next().await else {
+                    panic!("no bind");
+                };
+                let resp = BindResp {
+                    system_id: COctet::new(Bytes::from_static(b"SMSC")),
+                    ..BindResp::default()
+                };
+                let bound = Pdu::new(bind.sequence_number, Body::BindTransceiverResp(Some(resp)));
+                writer.send(bound).await.unwrap();
+                // Every receipt at once, without waiting for answers.
+                let flood = tokio::spawn(async move {
+                    for n in 0..RECEIPTS {
+                        let pdu = receipt(n + 1, &format!("id-m{n}"));
+                        writer.send(pdu).await.unwrap();
+                    }
+                    writer
+                });
+                while answers.answered.lock().unwrap().len() < RECEIPTS as usize {
+                    let Some(Ok((_, Ok(resp)))) = reader.next().await else {
+                        panic!("the ESME went away");
+                    };
+                    answers.answered(&resp);
+                    // Taken is counted before the answer is given.
+                    let acknowledged = answers.count(CommandStatus::ESME_ROK);
+                    assert!(acknowledged <= taken.load(Ordering::SeqCst));
+                }
+                let _writer = flood.await.unwrap();
+            }
+        })
+        .await;
+        let config = esme_config(BindType::Transceiver, 8).with_inbound_window(4);
+        let (esme, mut incoming) = Esme::builder(addr, config)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let mut collected = std::collections::HashSet::new();
+        while collected.len() < RECEIPTS as usize {
+            let request = incoming.recv().await.unwrap();
+            taken.fetch_add(1, Ordering::SeqCst);
+            assert!(collected.insert(receipted_id(&request)), "a receipt twice");
+            if collected.len() % 25 == 0 {
+                // Slow now and then, holding what it took.
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            request.respond(Answer::Ok);
+        }
+        smsc.await.unwrap();
+        assert_eq!(answers.count(CommandStatus::ESME_ROK), RECEIPTS as usize);
+        esme.unbind().await;
+    });
+}
+
+#[test]
+fn a_sender_that_drops_its_incoming_refuses_receipts_and_keeps_sending() {
+    bounded(async {
+        const RECEIPTS: u32 = 60;
+        let answers = Arc::new(Answers::default());
+        let (addr, ledger, smsc) = smsc({
+            let answers = Arc::clone(&answers);
+            |listener, ledger| async move {
+                let mut peer = Peer::accept(&listener).await;
+                peer.bind(CommandStatus::ESME_ROK).await.unwrap();
+                for n in 0..RECEIPTS {
+                    peer.send(receipt(n + 1, &format!("id-old{n}"))).await;
+                }
+                while let Some(pdu) = peer.request().await {
+                    match pdu.command_id() {
+                        CommandId::DELIVER_SM_RESP => answers.answered(&pdu),
+                        CommandId::SUBMIT_SM => {
+                            ledger.arrived(&pdu);
+                            ledger.accepted(&pdu);
+                            peer.send(accept(&pdu)).await;
+                        }
+                        CommandId::UNBIND => {
+                            let resp =
+                                Pdu::new(pdu.sequence_number, Body::UnbindResp(Tlvs::default()));
+                            peer.send(resp).await;
+                        }
+                        other => panic!("{other}"),
+                    }
+                }
+            }
+        })
+        .await;
+        // A sender that takes no request of the SMSC: it drops them.
+        let config = esme_config(BindType::Transceiver, 8)
+            .with_inbound_window(4)
+            .with_timers(response_timer_only(Duration::from_secs(1)));
+        let (esme, incoming) = Esme::builder(addr, config)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        drop(incoming);
+        esme.wait_bound(1).await.unwrap();
+        all_accepted(&esme, 10, &ledger).await;
+        esme.unbind().await;
+        smsc.await.unwrap();
+        // Not one was taken: each is answered so, for the SMSC to deliver
+        // it again later.
+        assert_eq!(answers.count(CommandStatus::ESME_ROK), 0);
+        assert_eq!(
+            answers.count(CommandStatus::ESME_RX_T_APPN),
+            RECEIPTS as usize
+        );
+    });
 }

@@ -426,7 +426,7 @@ impl EsmeBuilder {
     /// Starts the sessions (in tasks of their own, on the current tokio
     /// runtime) and returns at once: requests wait for a session to be
     /// bound. The [`Incoming`] requests of every session arrive on the
-    /// returned [`EsmeIncoming`].
+    /// returned [`EsmeIncoming`] (drop it if the application takes none).
     ///
     /// Fails with [`SessionError::WrongRole`] for a configuration of the
     /// MC side.
@@ -1201,6 +1201,9 @@ struct Sessions {
     /// Each session by the key its waker carries.
     by_key: HashMap<u64, (Incoming, Arc<SessionWaker>)>,
     next_key: u64,
+    /// The application dropped its [`EsmeIncoming`]: each session's
+    /// [`Incoming`] is dropped as it comes.
+    closed: bool,
     /// How many times a session was polled (for the tests' cost check).
     #[cfg(test)]
     polls: usize,
@@ -1256,6 +1259,11 @@ impl Wake for SessionWaker {
 impl IncomingSet {
     fn add(&self, incoming: Incoming) {
         let mut sessions = lock(&self.sessions);
+        if sessions.closed {
+            drop(sessions);
+            drop(incoming);
+            return;
+        }
         let key = sessions.next_key;
         sessions.next_key += 1;
         let waker = Arc::new(SessionWaker {
@@ -1266,6 +1274,19 @@ impl IncomingSet {
         // Polled once to start with: requests may be waiting already.
         Arc::clone(&waker).wake();
         sessions.by_key.insert(key, (incoming, waker));
+    }
+
+    /// Nobody takes requests any more: every session's [`Incoming`] is
+    /// dropped (the MC's requests are answered `ESME_RX_T_APPN`), now and
+    /// as sessions bind.
+    fn close(&self) {
+        let gone = {
+            let mut sessions = lock(&self.sessions);
+            sessions.closed = true;
+            core::mem::take(&mut sessions.by_key)
+        };
+        // Out of the lock: each answers what waits in it.
+        drop(gone);
     }
 
     /// The next request of a ready session; each session that gave one
@@ -1315,6 +1336,13 @@ impl IncomingSet {
 /// from every session of an [`Esme`], in the order each session received
 /// them: see [`Incoming`] for how each is answered and how a slow
 /// application slows the MC down.
+///
+/// Dropped, as an [`Incoming`] is: every session, those bound later
+/// included, answers the MC's requests `ESME_RX_T_APPN` (the MC delivers
+/// them again later). An application that takes none (a sender bound as a
+/// transceiver, which the MC sends receipts) drops it: kept and never
+/// read, it fills, and each session stops reading from the MC, answers
+/// to its own requests included.
 ///
 /// See the example on [`EsmeIncoming::recv`].
 pub struct EsmeIncoming {
@@ -1397,6 +1425,12 @@ impl EsmeIncoming {
     /// See the example on [`EsmeIncoming::recv`].
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
         self.set.poll_recv(cx)
+    }
+}
+
+impl Drop for EsmeIncoming {
+    fn drop(&mut self) {
+        self.set.close();
     }
 }
 
