@@ -325,7 +325,8 @@ impl Ledger {
 
     /// Checks the application's outcomes against what the SMSC saw: each
     /// message arrived at most once; accepted ones exactly once, and the
-    /// SMSC accepted them; those reported not written never arrived.
+    /// SMSC accepted them; refused ones the SMSC did not accept; those
+    /// reported not written never arrived.
     fn check(&self, outcomes: &HashMap<String, Outcome>) {
         let arrived = self.arrived.lock().unwrap().clone();
         let accepted = self.accepted.lock().unwrap().clone();
@@ -341,9 +342,12 @@ impl Ledger {
                 Outcome::NotWritten(why) => {
                     assert_eq!(arrived.get(text), None, "{text} arrived: {why}");
                 }
-                Outcome::Refused(_) | Outcome::Unknown(_) => {
+                Outcome::Refused(_) => {
                     assert_eq!(accepted.get(text), None, "{text}: {outcome:?}");
                 }
+                // The SMSC may have it, even have accepted it (an answer
+                // that came too late).
+                Outcome::Unknown(_) => {}
             }
         }
     }
@@ -941,5 +945,100 @@ fn a_sender_that_drops_its_incoming_refuses_receipts_and_keeps_sending() {
             answers.count(CommandStatus::ESME_RX_T_APPN),
             RECEIPTS as usize
         );
+    });
+}
+
+#[test]
+fn a_bind_answered_after_the_bind_timeout_is_closed_and_never_used() {
+    bounded(async {
+        let late_connection = Arc::new(Mutex::new(Vec::new()));
+        let (addr, ledger, smsc) = smsc({
+            let late_connection = Arc::clone(&late_connection);
+            |listener, ledger| async move {
+                let mut peer = Peer::accept(&listener).await;
+                let bind = peer.recv().await.unwrap();
+                // Answered long after the ESME stopped waiting.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let resp = BindResp {
+                    system_id: COctet::new(Bytes::from_static(b"SMSC")),
+                    ..BindResp::default()
+                };
+                let late = Pdu::new(bind.sequence_number, Body::BindTransmitterResp(Some(resp)));
+                peer.send(late).await;
+                // What comes on it until the ESME closes it.
+                let after = peer.drain().await;
+                late_connection
+                    .lock()
+                    .unwrap()
+                    .extend(after.iter().map(Pdu::command_id));
+                accept_all(&listener, &ledger).await;
+            }
+        })
+        .await;
+        let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8)
+            .bind_timeout(Duration::from_millis(100))
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        let status = next_event(&mut events, |e| match e {
+            EsmeEvent::BindFailed { status, .. } => Some(*status),
+            _ => None,
+        })
+        .await;
+        assert_eq!(status, None, "no answer in time");
+        all_accepted(&esme, 20, &ledger).await;
+        assert_eq!(esme.sessions().len(), 1);
+        esme.unbind().await;
+        smsc.abort();
+        // The late session sent nothing but, at most, its unbind.
+        let late = late_connection.lock().unwrap().clone();
+        assert!(late.iter().all(|&id| id == CommandId::UNBIND), "{late:?}");
+    });
+}
+
+#[test]
+fn binds_refused_now_and_then_under_dropped_sessions_lose_and_repeat_nothing() {
+    bounded(async {
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (addr, ledger, smsc) = smsc({
+            let connections = Arc::clone(&connections);
+            |listener, ledger| async move {
+                loop {
+                    let mut peer = Peer::accept(&listener).await;
+                    let ledger = Arc::clone(&ledger);
+                    let n = connections.fetch_add(1, Ordering::SeqCst);
+                    tokio::spawn(async move {
+                        // Every third bind is refused; every session that
+                        // binds takes 6 messages, answers 4 and drops.
+                        if n % 3 == 1 {
+                            peer.bind(CommandStatus::ESME_RBINDFAIL).await;
+                            peer.drain().await;
+                            return;
+                        }
+                        peer.bind(CommandStatus::ESME_ROK).await;
+                        peer.accept_some(6, 4, &ledger).await;
+                    });
+                }
+            }
+        })
+        .await;
+        let (esme, _incoming) = impatient(&addr, 8);
+        let outcomes = send_all(&esme, &texts(150)).await;
+        ledger.check(&outcomes);
+        let accepted = outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Accepted(_)))
+            .count();
+        let unknown = outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Unknown(_)))
+            .count();
+        assert_eq!(accepted + unknown, 150, "{outcomes:?}");
+        assert_eq!(accepted, ledger.accepted.lock().unwrap().len());
+        // The sessions bound again and again, through refusals.
+        let refused = connections.load(Ordering::SeqCst) / 3;
+        assert!(refused >= 3, "{refused}");
+        esme.unbind().await;
+        smsc.abort();
     });
 }
