@@ -82,17 +82,17 @@ impl Peer {
         }
     }
 
-    /// The next request of the ESME that is not `enquire_link` (answered
-    /// on the way).
+    /// The next PDU of the ESME but `enquire_link` and `unbind`, which
+    /// are answered on the way, as an SMSC answers them.
     pub(crate) async fn request(&mut self) -> Option<Pdu> {
         loop {
             let pdu = self.recv().await?;
-            if pdu.command_id() == CommandId::ENQUIRE_LINK {
-                let resp = Pdu::new(pdu.sequence_number, Body::EnquireLinkResp(Tlvs::default()));
-                self.send(resp).await;
-                continue;
-            }
-            return Some(pdu);
+            let resp = match pdu.command_id() {
+                CommandId::ENQUIRE_LINK => Body::EnquireLinkResp(Tlvs::default()),
+                CommandId::UNBIND => Body::UnbindResp(Tlvs::default()),
+                _ => return Some(pdu),
+            };
+            self.send(Pdu::new(pdu.sequence_number, resp)).await;
         }
     }
 
@@ -144,13 +144,25 @@ impl Peer {
         }
     }
 
-    /// Reads until the ESME closes, answering nothing.
+    /// Reads until the ESME closes, answering nothing but `enquire_link`
+    /// and `unbind`.
     pub(crate) async fn swallow(&mut self, ledger: &Ledger) {
         while let Some(pdu) = self.request().await {
             if pdu.command_id() == CommandId::SUBMIT_SM {
                 ledger.arrived(&pdu);
             }
         }
+    }
+
+    /// Ends the SMSC's side of the connection, then reads until the ESME
+    /// closes, as [`Self::swallow`]: what was sent before reaches the
+    /// ESME (a close with requests unread would reset the connection, and
+    /// the ESME lose what it had not read yet).
+    pub(crate) async fn hang_up(&mut self, ledger: &Ledger) {
+        tokio::io::AsyncWriteExt::shutdown(self.wire.get_mut())
+            .await
+            .unwrap();
+        self.swallow(ledger).await;
     }
 
     /// Reads `n` requests.
@@ -167,15 +179,7 @@ impl Peer {
     pub(crate) async fn drain(&mut self) -> Vec<Pdu> {
         let mut rest = Vec::new();
         while let Some(pdu) = self.request().await {
-            if pdu.command_id() == CommandId::UNBIND {
-                self.send(Pdu::new(
-                    pdu.sequence_number,
-                    Body::UnbindResp(Tlvs::default()),
-                ))
-                .await;
-            } else {
-                rest.push(pdu);
-            }
+            rest.push(pdu);
         }
         rest
     }
@@ -287,11 +291,6 @@ pub(crate) async fn accept_all(listener: &TcpListener, ledger: &Ledger) {
     loop {
         let mut peer = Peer::bound(listener).await;
         while let Some(request) = peer.request().await {
-            if request.command_id() == CommandId::UNBIND {
-                let resp = Pdu::new(request.sequence_number, Body::UnbindResp(Tlvs::default()));
-                peer.send(resp).await;
-                continue;
-            }
             ledger.arrived(&request);
             ledger.accepted(&request);
             peer.send(accept(&request)).await;
