@@ -22,22 +22,21 @@ use core::time::Duration;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::receipt::Receipt;
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::session::{Answer, Error};
-use smpp_std::{BindResp, Body, COctet, Pdu, PduCodec, SubmitSmResp, Tlvs};
+use smpp_std::{Body, Pdu, PduCodec, SubmitSmResp, Tlvs};
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tokio_util::codec::{FramedRead, FramedWrite};
 
 use server::{bounded, response_timer_only};
 use smsc::{
-    Answers, Ledger, Outcome, Peer, accept, accept_all, listener, receipt, refuse, smsc, submit,
-    text_of, texts,
+    Answers, Ledger, Outcome, Peer, accept, accept_all, bind_resp, listener, receipt, refuse, smsc,
+    submit, text_of, texts,
 };
 
 // ---------------------------------------------------------------------
@@ -515,11 +514,7 @@ fn receipts_flooding_a_slow_application_are_acknowledged_only_once_taken() {
                 let Some(Ok((_, Ok(bind)))) = reader.next().await else {
                     panic!("no bind");
                 };
-                let resp = BindResp {
-                    system_id: COctet::new(Bytes::from_static(b"SMSC")),
-                    ..BindResp::default()
-                };
-                let bound = Pdu::new(bind.sequence_number, Body::BindTransceiverResp(Some(resp)));
+                let bound = bind_resp(&bind, CommandStatus::ESME_ROK);
                 writer.send(bound).await.unwrap();
                 // Every receipt at once, without waiting for answers.
                 let flood = tokio::spawn(async move {
@@ -625,11 +620,7 @@ fn a_bind_answered_after_the_bind_timeout_is_closed_and_never_used() {
                 let bind = peer.recv().await.unwrap();
                 // Answered long after the ESME stopped waiting.
                 tokio::time::sleep(Duration::from_millis(300)).await;
-                let resp = BindResp {
-                    system_id: COctet::new(Bytes::from_static(b"SMSC")),
-                    ..BindResp::default()
-                };
-                let late = Pdu::new(bind.sequence_number, Body::BindTransmitterResp(Some(resp)));
+                let late = bind_resp(&bind, CommandStatus::ESME_ROK);
                 peer.send(late).await;
                 // What comes on it until the ESME closes it.
                 let after = peer.drain().await;
@@ -705,5 +696,45 @@ fn binds_refused_now_and_then_under_dropped_sessions_lose_and_repeat_nothing() {
         assert!(refused >= 3, "{refused}");
         esme.unbind().await;
         smsc.abort();
+    });
+}
+
+#[test]
+fn unbind_while_a_bind_waits_for_its_answer_leaves_nothing_bound() {
+    paused(async {
+        let (addr, _ledger, smsc) = smsc(|listener, _ledger| async move {
+            let mut peer = Peer::accept(&listener).await;
+            let bind = peer.recv().await.unwrap();
+            // The answer comes a second later, when the ESME has stopped.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let late = bind_resp(&bind, CommandStatus::ESME_ROK);
+            peer.send(late).await;
+            peer.drain().await
+        })
+        .await;
+        let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8)
+            .bind_timeout(Duration::from_secs(10))
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        next_event(&mut events, |e| {
+            matches!(e, EsmeEvent::Connecting { .. }).then_some(())
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        esme.unbind().await;
+        next_event(&mut events, |e| {
+            matches!(e, EsmeEvent::Stopped).then_some(())
+        })
+        .await;
+        // The SMSC answers; the ESME must not bind now.
+        let after = smsc.await.unwrap();
+        assert!(after.is_empty(), "{after:?}");
+        assert!(esme.sessions().is_empty());
+        let mut late = Vec::new();
+        while let Ok(event) = events.try_recv() {
+            late.push(event);
+        }
+        assert!(late.is_empty(), "after Stopped: {late:?}");
     });
 }

@@ -438,6 +438,7 @@ impl EsmeBuilder {
         }
         let (events, first) = broadcast::channel(64);
         let inner = Arc::new(Inner {
+            supervising: watch::Sender::new(self.binds),
             totals: Arc::default(),
             first_events: Mutex::new(Some(first)),
             live: watch::Sender::new(Vec::new()),
@@ -566,6 +567,9 @@ struct Inner {
     slot_freed: Arc<Notify>,
     /// The rate limit.
     rate: Mutex<Option<Rate>>,
+    /// How many sessions still connect, are bound or back off: those whose
+    /// task has not seen the stop yet.
+    supervising: watch::Sender<usize>,
 }
 
 /// An ESME that stays bound to one MC: `binds` sessions, each reconnected
@@ -814,7 +818,10 @@ impl Esme {
 
     /// Unbinds every session (their outstanding requests are answered
     /// first) and stops reconnecting. Requests still waiting for a session
-    /// fail with [`Error::Closed`].
+    /// fail with [`Error::Closed`]. An attempt to connect or bind under way
+    /// is given up (a bind the MC answers later binds nothing). Returns
+    /// once every session is closed; [`EsmeEvent::Stopped`] is then the
+    /// last event.
     ///
     /// See the example on [`Esme`].
     pub async fn unbind(&self) {
@@ -828,8 +835,10 @@ impl Esme {
         for unbind in unbinds {
             let _ = unbind.await;
         }
-        let mut live = self.inner.live.subscribe();
-        let _ = live.wait_for(Vec::is_empty).await;
+        // Every session closed, and no attempt under way either: a bind
+        // answered late binds nothing.
+        let mut supervising = self.inner.supervising.subscribe();
+        let _ = supervising.wait_for(|&n| n == 0).await;
         let _ = self.inner.events.send(EsmeEvent::Stopped);
     }
 
@@ -1055,6 +1064,7 @@ fn jitter(wait: Duration) -> Duration {
 /// Keeps one session of `inner` bound: connects, binds, waits for its end,
 /// backs off, again, until the ESME stops.
 async fn supervise(inner: Arc<Inner>, slot: usize) {
+    let _supervising = Supervising(Arc::clone(&inner));
     let settings = &inner.settings;
     let mut failures = 0u32;
     let mut stop = inner.stop.subscribe();
@@ -1063,7 +1073,13 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
             break;
         }
         let _ = inner.events.send(EsmeEvent::Connecting { slot });
-        match connect_once(settings, Arc::clone(&inner.totals)).await {
+        // Stopped meanwhile, the attempt is dropped: a session that was
+        // binding closes, as it does once its handle is gone.
+        let attempt = tokio::select! {
+            attempt = connect_once(settings, Arc::clone(&inner.totals)) => attempt,
+            () = until_stopped(&mut stop) => break,
+        };
+        match attempt {
             Ok((session, incoming)) => {
                 let Some(info) = session.bind_info().cloned() else {
                     continue;
@@ -1105,6 +1121,16 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
             () = tokio::time::sleep(wait) => {}
             () = until_stopped(&mut stop) => break,
         }
+    }
+}
+
+/// Held by the task of a session while it runs: counts it in
+/// [`Inner::supervising`].
+struct Supervising(Arc<Inner>);
+
+impl Drop for Supervising {
+    fn drop(&mut self) {
+        self.0.supervising.send_modify(|n| *n = n.saturating_sub(1));
     }
 }
 

@@ -104,18 +104,7 @@ impl Peer {
     /// Reads the bind and answers it with `status`.
     pub(crate) async fn bind(&mut self, status: CommandStatus) -> Option<()> {
         let bind = self.recv().await?;
-        let resp = BindResp {
-            system_id: COctet::new(Bytes::from_static(b"SMSC")),
-            ..BindResp::default()
-        };
-        let body = match bind.command_id() {
-            CommandId::BIND_TRANSMITTER => Body::BindTransmitterResp(Some(resp)),
-            CommandId::BIND_RECEIVER => Body::BindReceiverResp(Some(resp)),
-            CommandId::BIND_TRANSCEIVER => Body::BindTransceiverResp(Some(resp)),
-            other => panic!("{other} before the bind"),
-        };
-        self.send(Pdu::new(bind.sequence_number, body).with_status(status))
-            .await;
+        self.send(bind_resp(&bind, status)).await;
         Some(())
     }
 
@@ -183,6 +172,21 @@ impl Peer {
         }
         rest
     }
+}
+
+/// The answer to `bind`, with `status`.
+pub(crate) fn bind_resp(bind: &Pdu, status: CommandStatus) -> Pdu {
+    let resp = BindResp {
+        system_id: COctet::new(Bytes::from_static(b"SMSC")),
+        ..BindResp::default()
+    };
+    let body = match bind.command_id() {
+        CommandId::BIND_TRANSMITTER => Body::BindTransmitterResp(Some(resp)),
+        CommandId::BIND_RECEIVER => Body::BindReceiverResp(Some(resp)),
+        CommandId::BIND_TRANSCEIVER => Body::BindTransceiverResp(Some(resp)),
+        other => panic!("{other} before the bind"),
+    };
+    Pdu::new(bind.sequence_number, body).with_status(status)
 }
 
 /// The text of a `submit_sm`.
