@@ -738,3 +738,98 @@ fn unbind_while_a_bind_waits_for_its_answer_leaves_nothing_bound() {
         assert!(late.is_empty(), "after Stopped: {late:?}");
     });
 }
+
+#[test]
+fn garbage_in_the_middle_of_a_window_loses_nothing_and_sends_nothing_twice() {
+    bounded(burst_over_a_broken_session(|mut peer, ledger| async move {
+        peer.accept_some(10, 4, &ledger).await;
+        // A header whose command_length is below 16: not SMPP.
+        let garbage = [0u8, 0, 0, 8, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1];
+        tokio::io::AsyncWriteExt::write_all(peer.wire.get_mut(), &garbage)
+            .await
+            .unwrap();
+        peer.swallow(&ledger).await;
+    }));
+}
+
+#[test]
+fn a_deliver_sm_sent_twice_under_one_sequence_number_is_acknowledged_once() {
+    bounded(async {
+        let answers = Arc::new(Answers::default());
+        let (addr, _ledger, smsc) = smsc({
+            let answers = Arc::clone(&answers);
+            |listener, _ledger| async move {
+                let mut peer = Peer::bound(&listener).await;
+                // The same sequence number twice, the first unanswered.
+                peer.send(receipt(7, "id-a")).await;
+                peer.send(receipt(7, "id-b")).await;
+                peer.send(receipt(8, "id-c")).await;
+                let mut all = Vec::new();
+                while let Some(pdu) = peer.request().await {
+                    all.push((pdu.command_id(), pdu.sequence_number, pdu.command_status));
+                    if pdu.command_id() == CommandId::DELIVER_SM_RESP
+                        && pdu.command_status == CommandStatus::ESME_ROK
+                    {
+                        answers.answered(&pdu);
+                    }
+                }
+                all
+            }
+        })
+        .await;
+        let config = esme_config(BindType::Receiver, 8);
+        let (esme, mut incoming) = Esme::builder(addr, config)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        let mut taken = Vec::new();
+        // Whatever the ESME hands over is taken and answered.
+        while let Ok(Some(request)) =
+            tokio::time::timeout(Duration::from_millis(200), incoming.recv()).await
+        {
+            taken.push((request.pdu().sequence_number, receipted_id(&request)));
+            request.respond(Answer::Ok);
+        }
+        esme.unbind().await;
+        let all = smsc.await.unwrap();
+        // One acknowledgement per sequence number the application took.
+        let acknowledged = answers.count(CommandStatus::ESME_ROK);
+        let numbers: std::collections::HashSet<_> = taken.iter().map(|(n, _)| *n).collect();
+        assert_eq!(acknowledged, numbers.len(), "taken {taken:?}, sent {all:?}");
+    });
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn a_tls_handshake_that_never_ends_times_out_and_the_message_gives_up() {
+    paused(async {
+        // Takes connections and never says a word.
+        let (listener, addr) = listener().await;
+        let silent = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                held.push(listener.accept().await.unwrap().0);
+            }
+        });
+        let (_, client_tls) = server::pki();
+        let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8)
+            .tls("localhost", client_tls)
+            .connect_timeout(Duration::from_secs(2))
+            .no_session_timeout(Duration::from_secs(5))
+            .start()
+            .unwrap();
+        let mut events = esme.events();
+        let started = tokio::time::Instant::now();
+        let error = esme.submit_sm(submit("m0")).await.unwrap_err();
+        assert!(matches!(error, Error::NoSession(_)), "{error:?}");
+        assert!(started.elapsed() >= Duration::from_secs(5));
+        let kind = next_event(&mut events, |e| match e {
+            EsmeEvent::ConnectFailed { kind, .. } => Some(*kind),
+            _ => None,
+        })
+        .await;
+        assert_eq!(kind, smpp_std::client::ConnectFailure::Timeout);
+        esme.unbind().await;
+        silent.abort();
+    });
+}
