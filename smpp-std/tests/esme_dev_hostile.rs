@@ -833,3 +833,38 @@ fn a_tls_handshake_that_never_ends_times_out_and_the_message_gives_up() {
         silent.abort();
     });
 }
+
+#[test]
+fn a_receipt_collector_ends_once_the_esme_is_stopped_or_dropped() {
+    bounded(async {
+        for drop_it in [false, true] {
+            let (addr, _ledger, smsc) = smsc(|listener, _ledger| async move {
+                let mut peer = Peer::bound(&listener).await;
+                peer.send(receipt(1, "id-m0")).await;
+                peer.drain().await
+            })
+            .await;
+            let (esme, mut incoming) = pool(&addr, BindType::Receiver, 8).start().unwrap();
+            // The collector an application runs beside its sender.
+            let collector = tokio::spawn(async move {
+                let mut ids = Vec::new();
+                while let Some(request) = incoming.recv().await {
+                    ids.push(receipted_id(&request));
+                }
+                ids
+            });
+            esme.wait_bound(1).await.unwrap();
+            if drop_it {
+                drop(esme);
+            } else {
+                esme.unbind().await;
+            }
+            let ids = tokio::time::timeout(Duration::from_secs(5), collector)
+                .await
+                .expect("the collector ended")
+                .unwrap();
+            assert!(ids.len() <= 1, "{ids:?}");
+            smsc.await.unwrap();
+        }
+    });
+}

@@ -1131,6 +1131,10 @@ struct Supervising(Arc<Inner>);
 impl Drop for Supervising {
     fn drop(&mut self) {
         self.0.supervising.send_modify(|n| *n = n.saturating_sub(1));
+        // The last one: every session is closed for good.
+        if *self.0.supervising.borrow() == 0 {
+            self.0.incoming.end();
+        }
     }
 }
 
@@ -1230,6 +1234,9 @@ struct Sessions {
     /// The application dropped its [`EsmeIncoming`]: each session's
     /// [`Incoming`] is dropped as it comes.
     closed: bool,
+    /// The ESME is stopped and every session closed: once the sessions
+    /// left are drained, nothing more comes.
+    ended: bool,
     /// How many times a session was polled (for the tests' cost check).
     #[cfg(test)]
     polls: usize,
@@ -1315,6 +1322,16 @@ impl IncomingSet {
         drop(gone);
     }
 
+    /// The ESME is stopped and every session closed: the application gets
+    /// what the sessions still hold, then `None`.
+    fn end(&self) {
+        lock(&self.sessions).ended = true;
+        let waker = lock(&self.ready.state).waker.take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
     /// The next request of a ready session; each session that gave one
     /// goes to the back of the queue, so that none waits behind another.
     fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
@@ -1328,6 +1345,12 @@ impl IncomingSet {
                         .is_some_and(|w| w.will_wake(cx.waker()))
                     {
                         ready.waker = Some(cx.waker().clone());
+                    }
+                    drop(ready);
+                    // Checked after the waker is in place: `end` wakes it.
+                    let sessions = lock(&self.sessions);
+                    if sessions.ended && sessions.by_key.is_empty() {
+                        return Poll::Ready(None);
                     }
                     return Poll::Pending;
                 };
@@ -1382,8 +1405,10 @@ impl core::fmt::Debug for EsmeIncoming {
 }
 
 impl EsmeIncoming {
-    /// The next request of any session. It waits across reconnections and
-    /// never ends on its own: stop waiting when the ESME is stopped.
+    /// The next request of any session. It waits across reconnections;
+    /// `None` once the ESME is stopped ([`Esme::unbind`], or every clone
+    /// of it dropped) and every session is closed, so that a loop taking
+    /// requests ends with the ESME.
     ///
     /// A receiver that takes a message the MC sends it:
     ///
@@ -1428,7 +1453,10 @@ impl EsmeIncoming {
     /// // Nothing more waits.
     /// assert!(incoming.try_recv().is_none());
     /// assert!(incoming.poll_recv(&mut TaskContext::from_waker(Waker::noop())).is_pending());
+    ///
+    /// // Stopped: nothing more comes.
     /// esme.unbind().await;
+    /// assert!(incoming.recv().await.is_none());
     /// # Ok(())
     /// # }
     /// ```
