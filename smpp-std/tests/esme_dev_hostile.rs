@@ -799,19 +799,30 @@ fn a_deliver_sm_sent_twice_under_one_sequence_number_is_acknowledged_once() {
     });
 }
 
+/// A port that takes connections and never says a word, and a TLS
+/// configuration for it: its address, the configuration, its task.
+#[cfg(feature = "tls")]
+async fn silent_tls() -> (
+    String,
+    Arc<smpp_std::client::rustls::ClientConfig>,
+    JoinHandle<()>,
+) {
+    let (listener, addr) = listener().await;
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            held.push(listener.accept().await.unwrap().0);
+        }
+    });
+    let (_, client_tls) = server::pki();
+    (addr, client_tls, silent)
+}
+
 #[cfg(feature = "tls")]
 #[test]
 fn a_tls_handshake_that_never_ends_times_out_and_the_message_gives_up() {
     paused(async {
-        // Takes connections and never says a word.
-        let (listener, addr) = listener().await;
-        let silent = tokio::spawn(async move {
-            let mut held = Vec::new();
-            loop {
-                held.push(listener.accept().await.unwrap().0);
-            }
-        });
-        let (_, client_tls) = server::pki();
+        let (addr, client_tls, silent) = silent_tls().await;
         let (esme, _incoming) = pool(&addr, BindType::Transmitter, 8)
             .tls("localhost", client_tls)
             .connect_timeout(Duration::from_secs(2))
@@ -866,5 +877,30 @@ fn a_receipt_collector_ends_once_the_esme_is_stopped_or_dropped() {
             assert!(ids.len() <= 1, "{ids:?}");
             smsc.await.unwrap();
         }
+    });
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn connect_tls_to_a_server_that_never_answers_the_handshake_gives_up() {
+    paused(async {
+        let (addr, client_tls, silent) = silent_tls().await;
+        let config = esme_config(BindType::Transmitter, 8)
+            .with_timers(response_timer_only(Duration::from_secs(5)));
+        let started = tokio::time::Instant::now();
+        let connecting = smpp_std::client::connect_tls(addr, "localhost", client_tls, config);
+        let result = tokio::time::timeout(Duration::from_secs(3600), connecting).await;
+        let Ok(Err(error)) = result else {
+            panic!("still waiting for the handshake after an hour");
+        };
+        // After the response timer, as a bind that long unanswered.
+        let timed_out = std::io::ErrorKind::TimedOut;
+        assert!(
+            matches!(&error, Error::Io(e) if e.kind() == timed_out),
+            "{error:?}"
+        );
+        assert!(started.elapsed() >= Duration::from_secs(5));
+        assert!(started.elapsed() < Duration::from_secs(6));
+        silent.abort();
     });
 }
