@@ -7,7 +7,7 @@ use core::pin::Pin;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::task::Wake;
 
@@ -446,6 +446,7 @@ impl EsmeBuilder {
             events,
             incoming: Arc::new(IncomingSet::default()),
             throttled: Mutex::new(HashMap::new()),
+            leaving: Mutex::new(HashSet::new()),
             slot_freed: Arc::new(Notify::new()),
             rate: Mutex::new(
                 self.max_rate
@@ -562,6 +563,10 @@ struct Inner {
     incoming: Arc<IncomingSet>,
     /// The throttling strikes of each session, by [`Handle::id`].
     throttled: Mutex<HashMap<u64, Strikes>>,
+    /// The sessions, by [`Handle::id`], that refused a request because
+    /// they are no longer bound (the MC unbound, or ended its side) and
+    /// are not closed yet: no request goes to them.
+    leaving: Mutex<HashSet<u64>>,
     /// Told once per window slot a session gives back: a request waiting
     /// for a free slot of any session takes it.
     slot_freed: Arc<Notify>,
@@ -862,7 +867,7 @@ impl Esme {
         loop {
             match &result {
                 // Not written: the MC never had it; another session may.
-                Err(e) if session_gone(e) && !self.is_stopped() => {}
+                Err(e) if session_gone(e) && !self.is_stopped() => self.retire(&session),
                 Ok(pdu) if is_throttling(pdu.command_status) => {
                     let Some((backoff, max)) = self.inner.settings.throttled else {
                         return result;
@@ -903,7 +908,7 @@ impl Esme {
                 Ok(pending) => return Ok((session, Instant::now(), pending)),
                 // The session dropped while the request waited for its
                 // window: nothing was sent.
-                Err(e) if session_gone(&e) && !self.is_stopped() => {}
+                Err(e) if session_gone(&e) && !self.is_stopped() => self.retire(&session),
                 Err(e) => return Err(e),
             }
         }
@@ -970,16 +975,17 @@ impl Esme {
     }
 
     /// Of `sessions`, the open one with the most free window slots, at
-    /// least one, that throttling does not pause; else when the first
-    /// pause ends, if any.
+    /// least one, that throttling does not pause and that is not leaving;
+    /// else when the first pause ends, if any.
     fn candidate(&self, sessions: &[(usize, Handle)]) -> (Option<Handle>, Option<Instant>) {
         let now = Instant::now();
+        let leaving = lock(&self.inner.leaving).clone();
         let paused = lock(&self.inner.throttled);
         let mut wake: Option<Instant> = None;
         let candidate = sessions
             .iter()
             .map(|(_, h)| h)
-            .filter(|h| !h.is_closed())
+            .filter(|h| !h.is_closed() && !leaving.contains(&h.id()))
             .filter(
                 |h| match paused.get(&h.id()).and_then(|s| s.paused_at(now)) {
                     Some(until) => {
@@ -1005,6 +1011,18 @@ impl Esme {
             None => return,
         };
         tokio::time::sleep_until(at).await;
+    }
+
+    /// `session` refused a request because it is no longer bound, and is
+    /// not closed yet: no request goes to it any more (else the request
+    /// would come back to it, again and again, until it closes).
+    fn retire(&self, session: &Handle) {
+        let mut leaving = lock(&self.inner.leaving);
+        // Checked under the lock: a session is forgotten once it closed,
+        // and none is added after.
+        if !session.is_closed() {
+            leaving.insert(session.id());
+        }
     }
 
     /// The MC throttled a request sent through `session` at `sent`.
@@ -1097,8 +1115,10 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
                     }
                 };
                 inner.live.send_modify(|l| l.retain(|(s, _)| *s != slot));
-                // Its strikes go with it (see `Esme::pause`).
+                // Its strikes go with it (see `Esme::pause`), and its
+                // leaving (see `Esme::retire`).
                 lock(&inner.throttled).remove(&session.id());
+                lock(&inner.leaving).remove(&session.id());
                 let _ = inner.events.send(EsmeEvent::Disconnected { slot, reason });
                 // A session that held for a while starts the backoff over.
                 if since.elapsed() >= settings.reconnect.max {
