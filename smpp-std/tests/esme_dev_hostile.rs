@@ -266,7 +266,7 @@ fn a_queued_message_gives_up_once_no_session_was_bound_for_the_timeout() {
         assert!(waited >= Duration::from_secs(30), "{waited:?}");
         assert!(waited < Duration::from_secs(31), "{waited:?}");
         // The sessions went on trying meanwhile, and go on.
-        assert!(binds.load(Ordering::SeqCst) >= 15);
+        assert!(binds.load(Ordering::SeqCst) >= 2);
         // A later request gets its own time, and fails the same way.
         let later = tokio::time::Instant::now();
         let error = esme.submit_sm(submit("m1")).await.unwrap_err();
@@ -288,9 +288,9 @@ fn without_the_timeout_a_message_waits_for_a_session_until_unbind() {
             let esme = esme.clone();
             async move { esme.submit_sm(submit("m0")).await }
         });
-        // An hour, trying to bind every 30 s at most.
+        // An hour, trying to bind again and again.
         tokio::time::sleep(Duration::from_secs(3600)).await;
-        assert!(binds.load(Ordering::SeqCst) >= 100);
+        assert!(binds.load(Ordering::SeqCst) >= 10);
         assert!(!waiting.is_finished());
         esme.unbind().await;
         let error = waiting.await.unwrap().unwrap_err();
