@@ -22,13 +22,14 @@ use core::time::Duration;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use smpp_core::receipt::Receipt;
 use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::client::{Backoff, Esme, EsmeBuilder, EsmeEvent, EsmeIncoming};
 use smpp_std::session::{Answer, Error};
-use smpp_std::{Body, Pdu, PduCodec, SubmitSmResp, Tlvs};
+use smpp_std::{Body, COctet, Pdu, PduCodec, SubmitSmResp, Tlvs};
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tokio_util::codec::{FramedRead, FramedWrite};
@@ -981,5 +982,77 @@ fn requests_wait_without_spinning_while_an_unbound_session_closes() {
             esme.unbind().await;
             smsc.abort();
         });
+    });
+}
+
+#[test]
+fn long_messages_over_two_transceivers_get_a_receipt_per_accepted_part() {
+    use smpp_core::text::split::Method;
+    bounded(async {
+        let (addr, ledger, smsc) = smsc(|listener, ledger| async move {
+            // Each session accepts what comes and sends its receipt at once.
+            loop {
+                let mut peer = Peer::bound(&listener).await;
+                let ledger = Arc::clone(&ledger);
+                tokio::spawn(async move {
+                    let mut receipts = 0;
+                    while let Some(pdu) = peer.request().await {
+                        if pdu.command_id() != CommandId::SUBMIT_SM {
+                            continue;
+                        }
+                        ledger.arrived(&pdu);
+                        ledger.accepted(&pdu);
+                        // Ids unique over both sessions: the session's port
+                        // and a count.
+                        receipts += 1;
+                        let port = peer.wire.get_ref().peer_addr().unwrap().port();
+                        let id = format!("{port}-{receipts}");
+                        let resp = SubmitSmResp {
+                            message_id: COctet::new(Bytes::from(id.clone())),
+                            ..SubmitSmResp::default()
+                        };
+                        peer.send(Pdu::new(
+                            pdu.sequence_number,
+                            Body::SubmitSmResp(Some(resp)),
+                        ))
+                        .await;
+                        peer.send(receipt(receipts, &id)).await;
+                    }
+                });
+            }
+        })
+        .await;
+        let config = esme_config(BindType::Transceiver, 8);
+        let (esme, mut incoming) = Esme::builder(addr, config)
+            .binds(2)
+            .reconnect(quick())
+            .start()
+            .unwrap();
+        // Five texts of three parts each, sent part by part.
+        let mut parts = Vec::new();
+        for n in 0..5u8 {
+            let text = format!("Message {n}: ").repeat(30);
+            let method = Method::Udh8 { reference: n };
+            parts.extend(
+                smpp_std::text::submit_sms_for_text(&submit(""), &text, &[], method).unwrap(),
+            );
+        }
+        assert_eq!(parts.len(), 15);
+        let mut ids = std::collections::HashSet::new();
+        for part in parts {
+            let resp = esme.submit_sm(part).await.unwrap();
+            assert!(resp.is_ok());
+            assert!(ids.insert(resp.message_id.to_string()));
+        }
+        // One receipt for each, whichever session brings it.
+        let mut receipted = std::collections::HashSet::new();
+        while receipted.len() < ids.len() {
+            let request = incoming.recv().await.unwrap();
+            assert!(receipted.insert(receipted_id(&request)), "a receipt twice");
+        }
+        assert_eq!(receipted, ids);
+        assert_eq!(ledger.accepted.lock().unwrap().len(), 15);
+        esme.unbind().await;
+        smsc.abort();
     });
 }

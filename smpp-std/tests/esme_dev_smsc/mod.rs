@@ -12,7 +12,9 @@ use futures_util::{SinkExt, StreamExt};
 use smpp_core::receipt::{MessageState, ReceiptBuilder};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::session::{Error, SmResponse};
-use smpp_std::{BindResp, Body, COctet, Pdu, PduCodec, SubmitSmBuilder, SubmitSmResp, Tlvs};
+use smpp_std::{
+    BindResp, Body, COctet, Pdu, PduCodec, StreamError, SubmitSmBuilder, SubmitSmResp, Tlvs,
+};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_util::codec::Framed;
@@ -97,8 +99,11 @@ impl Peer {
     }
 
     pub(crate) async fn send(&mut self, pdu: Pdu) {
-        // The ESME may have gone: what it missed, it missed.
-        let _ = self.wire.send(pdu).await;
+        // The ESME may have gone: what it missed, it missed. A PDU that
+        // does not encode is the test's mistake.
+        if let Err(StreamError::Encode(e)) = self.wire.send(pdu).await {
+            panic!("the SMSC's PDU does not encode: {e}");
+        }
     }
 
     /// Reads the bind and answers it with `status`.
