@@ -7,7 +7,7 @@ use core::pin::Pin;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::task::Wake;
 
@@ -239,6 +239,7 @@ pub struct EsmeBuilder {
     reconnect: Backoff,
     throttled: Option<(Backoff, u32)>,
     max_rate: Option<u32>,
+    no_session_timeout: Option<Duration>,
     #[cfg(feature = "tls")]
     tls: Option<(String, Arc<super::rustls::ClientConfig>)>,
 }
@@ -310,6 +311,57 @@ impl EsmeBuilder {
         self
     }
 
+    /// Gives up on a request that waits for a bound session: once no
+    /// session has been bound for `timeout` while it waited (the MC is
+    /// gone, refuses every bind, or does not answer them), the request
+    /// fails with [`Error::NoSession`]. It was never written, so nothing
+    /// of it reached the MC: the application may keep it for later, or
+    /// send it elsewhere.
+    ///
+    /// Only the time without any bound session counts: a request that
+    /// waits for a window slot of a bound session (an MC slow to answer,
+    /// or throttling) waits on, and the count starts over whenever a
+    /// session is bound again. A request sent again because its session
+    /// dropped before writing it waits this long once more, at most. The
+    /// sessions go on reconnecting meanwhile, and the requests that come
+    /// later get the same time each; [`Esme::unbind`] stops them.
+    ///
+    /// Off by default: a request waits for a session until
+    /// [`Esme::unbind`].
+    ///
+    /// An ESME whose MC is not there, as a command-line tool that gives up
+    /// after five seconds would start it:
+    ///
+    /// ```
+    /// use core::time::Duration;
+    ///
+    /// use smpp_core::session::{BindType, Config};
+    /// use smpp_std::client::Esme;
+    /// use smpp_std::session::Error;
+    /// use smpp_std::SubmitSmBuilder;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // An address nobody listens on.
+    /// let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    ///
+    /// let config = Config::esme(BindType::Transmitter).with_system_id("shop")?;
+    /// let (esme, _incoming) = Esme::builder(addr.to_string(), config)
+    ///     .no_session_timeout(Duration::from_millis(50))
+    ///     .start()?;
+    /// let submit = SubmitSmBuilder::new(0).destination_addr("447700900123").build()?;
+    /// let error = esme.submit_sm(submit).await.unwrap_err();
+    /// assert!(matches!(error, Error::NoSession(_)));
+    /// assert!(!error.may_have_been_received()); // never sent
+    /// esme.unbind().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub const fn no_session_timeout(mut self, timeout: Duration) -> Self {
+        self.no_session_timeout = Some(timeout);
+        self
+    }
+
     /// Connects over TLS (feature `tls`): `server_name` is the name the
     /// MC's certificate must carry, `tls` the rustls configuration.
     ///
@@ -374,7 +426,7 @@ impl EsmeBuilder {
     /// Starts the sessions (in tasks of their own, on the current tokio
     /// runtime) and returns at once: requests wait for a session to be
     /// bound. The [`Incoming`] requests of every session arrive on the
-    /// returned [`EsmeIncoming`].
+    /// returned [`EsmeIncoming`] (drop it if the application takes none).
     ///
     /// Fails with [`SessionError::WrongRole`] for a configuration of the
     /// MC side.
@@ -386,6 +438,7 @@ impl EsmeBuilder {
         }
         let (events, first) = broadcast::channel(64);
         let inner = Arc::new(Inner {
+            supervising: watch::Sender::new(self.binds),
             totals: Arc::default(),
             first_events: Mutex::new(Some(first)),
             live: watch::Sender::new(Vec::new()),
@@ -393,6 +446,7 @@ impl EsmeBuilder {
             events,
             incoming: Arc::new(IncomingSet::default()),
             throttled: Mutex::new(HashMap::new()),
+            leaving: Mutex::new(HashSet::new()),
             slot_freed: Arc::new(Notify::new()),
             rate: Mutex::new(
                 self.max_rate
@@ -509,11 +563,18 @@ struct Inner {
     incoming: Arc<IncomingSet>,
     /// The throttling strikes of each session, by [`Handle::id`].
     throttled: Mutex<HashMap<u64, Strikes>>,
+    /// The sessions, by [`Handle::id`], that refused a request because
+    /// they are no longer bound (the MC unbound, or ended its side) and
+    /// are not closed yet: no request goes to them.
+    leaving: Mutex<HashSet<u64>>,
     /// Told once per window slot a session gives back: a request waiting
     /// for a free slot of any session takes it.
     slot_freed: Arc<Notify>,
     /// The rate limit.
     rate: Mutex<Option<Rate>>,
+    /// How many sessions still connect, are bound or back off: those whose
+    /// task has not seen the stop yet.
+    supervising: watch::Sender<usize>,
 }
 
 /// An ESME that stays bound to one MC: `binds` sessions, each reconnected
@@ -523,11 +584,16 @@ struct Inner {
 /// - Requests ([`Esme::submit_sm`], [`Esme::send`], [`Esme::queue`]) wait
 ///   for a free window slot of any bound session (none waits behind a
 ///   session that is slow to answer while another has room), then go out
-///   through the one with the most free slots. A request that had not been written when its session
-///   dropped (it waited for the window, or sat in the transmit queue) goes
-///   out again on the next session, transparently: the MC never had it.
+///   through the one with the most free slots. A request that had not
+///   been written when its session dropped or stopped being bound (it
+///   waited for the window, or sat in the transmit queue, when the
+///   connection ended, the MC sent `unbind` or ended its side) goes out
+///   again on the next session, transparently: the MC never had it.
 ///   One that was written comes back as [`Error::OutcomeUnknown`]: the
 ///   library never sends it twice on its own.
+/// - While no session is bound, requests wait for one, for ever unless
+///   [`EsmeBuilder::no_session_timeout`] bounds the wait: then they fail
+///   with [`Error::NoSession`], never written.
 /// - [`Esme::events`] reports each connection's state changes.
 /// - [`Esme::unbind`] unbinds every session and stops reconnecting.
 ///
@@ -652,6 +718,7 @@ impl Esme {
             reconnect: Backoff::RECONNECT,
             throttled: None,
             max_rate: None,
+            no_session_timeout: None,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -735,6 +802,11 @@ impl Esme {
     /// throttling, as [`EsmeBuilder::throttle_backoff`] asks). For keeping
     /// every window busy from one task.
     ///
+    /// While no session is bound it waits for one: for ever by default,
+    /// or until [`EsmeBuilder::no_session_timeout`] runs out, when it
+    /// fails with [`Error::NoSession`] (the request was not sent). The
+    /// same holds for the returned future when the request goes out again.
+    ///
     /// See the example on [`Esme`].
     pub async fn queue(
         &self,
@@ -751,7 +823,10 @@ impl Esme {
 
     /// Unbinds every session (their outstanding requests are answered
     /// first) and stops reconnecting. Requests still waiting for a session
-    /// fail with [`Error::Closed`].
+    /// fail with [`Error::Closed`]. An attempt to connect or bind under way
+    /// is given up (a bind the MC answers later binds nothing). Returns
+    /// once every session is closed; [`EsmeEvent::Stopped`] is then the
+    /// last event.
     ///
     /// See the example on [`Esme`].
     pub async fn unbind(&self) {
@@ -765,8 +840,10 @@ impl Esme {
         for unbind in unbinds {
             let _ = unbind.await;
         }
-        let mut live = self.inner.live.subscribe();
-        let _ = live.wait_for(Vec::is_empty).await;
+        // Every session closed, and no attempt under way either: a bind
+        // answered late binds nothing.
+        let mut supervising = self.inner.supervising.subscribe();
+        let _ = supervising.wait_for(|&n| n == 0).await;
         let _ = self.inner.events.send(EsmeEvent::Stopped);
     }
 
@@ -790,7 +867,7 @@ impl Esme {
         loop {
             match &result {
                 // Not written: the MC never had it; another session may.
-                Err(Error::Closed(_)) if !self.is_stopped() => {}
+                Err(e) if session_gone(e) && !self.is_stopped() => self.retire(&session),
                 Ok(pdu) if is_throttling(pdu.command_status) => {
                     let Some((backoff, max)) = self.inner.settings.throttled else {
                         return result;
@@ -831,7 +908,7 @@ impl Esme {
                 Ok(pending) => return Ok((session, Instant::now(), pending)),
                 // The session dropped while the request waited for its
                 // window: nothing was sent.
-                Err(Error::Closed(_)) if !self.is_stopped() => {}
+                Err(e) if session_gone(&e) && !self.is_stopped() => self.retire(&session),
                 Err(e) => return Err(e),
             }
         }
@@ -841,10 +918,13 @@ impl Esme {
     /// throttling; waits for one with a free slot. Waiting for any
     /// session's slot, rather than for one session's, a request does not
     /// queue behind a session that is slow to answer or paused while
-    /// another could send it.
+    /// another could send it. Fails with [`Error::NoSession`] once no
+    /// session has been bound for the `no_session_timeout`.
     async fn pick(&self) -> Result<Handle, Error> {
         let mut live = self.inner.live.subscribe();
         let mut stop = self.inner.stop.subscribe();
+        // Since when no session has been bound, while this request waits.
+        let mut unbound_since: Option<Instant> = None;
         loop {
             if self.is_stopped() {
                 return Err(stopped());
@@ -854,12 +934,33 @@ impl Esme {
             let freed = self.inner.slot_freed.notified();
             tokio::pin!(freed);
             freed.as_mut().enable();
-            let (candidate, wake) = self.candidate(&live.borrow_and_update());
+            let (candidate, wake, any_bound) = {
+                let sessions = live.borrow_and_update();
+                let (candidate, wake) = self.candidate(&sessions);
+                (
+                    candidate,
+                    wake,
+                    sessions.iter().any(|(_, h)| !h.is_closed()),
+                )
+            };
             if let Some(session) = candidate {
                 return Ok(session);
             }
+            let give_up = match self.inner.settings.no_session_timeout {
+                Some(timeout) if !any_bound => {
+                    let since = *unbound_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= timeout {
+                        return Err(Error::NoSession(since.elapsed()));
+                    }
+                    Some(since + timeout)
+                }
+                _ => {
+                    unbound_since = None;
+                    None
+                }
+            };
             let sleep = async {
-                match wake {
+                match wake.into_iter().chain(give_up).min() {
                     Some(at) => tokio::time::sleep_until(at).await,
                     None => core::future::pending().await,
                 }
@@ -874,16 +975,17 @@ impl Esme {
     }
 
     /// Of `sessions`, the open one with the most free window slots, at
-    /// least one, that throttling does not pause; else when the first
-    /// pause ends, if any.
+    /// least one, that throttling does not pause and that is not leaving;
+    /// else when the first pause ends, if any.
     fn candidate(&self, sessions: &[(usize, Handle)]) -> (Option<Handle>, Option<Instant>) {
         let now = Instant::now();
+        let leaving = lock(&self.inner.leaving).clone();
         let paused = lock(&self.inner.throttled);
         let mut wake: Option<Instant> = None;
         let candidate = sessions
             .iter()
             .map(|(_, h)| h)
-            .filter(|h| !h.is_closed())
+            .filter(|h| !h.is_closed() && !leaving.contains(&h.id()))
             .filter(
                 |h| match paused.get(&h.id()).and_then(|s| s.paused_at(now)) {
                     Some(until) => {
@@ -909,6 +1011,18 @@ impl Esme {
             None => return,
         };
         tokio::time::sleep_until(at).await;
+    }
+
+    /// `session` refused a request because it is no longer bound, and is
+    /// not closed yet: no request goes to it any more (else the request
+    /// would come back to it, again and again, until it closes).
+    fn retire(&self, session: &Handle) {
+        let mut leaving = lock(&self.inner.leaving);
+        // Checked under the lock: a session is forgotten once it closed,
+        // and none is added after.
+        if !session.is_closed() {
+            leaving.insert(session.id());
+        }
     }
 
     /// The MC throttled a request sent through `session` at `sent`.
@@ -938,6 +1052,21 @@ fn stopped() -> Error {
     Error::Closed(CloseReason::Local)
 }
 
+/// True for the error of a request that was not written because its
+/// session ended or stopped being bound: closed, unbinding (either side
+/// began it), or the MC ended its side of the connection. Another
+/// session may send it. A request the operation matrix refuses in a bound
+/// state (a `submit_sm` on a receiver) is refused on every session.
+fn session_gone(error: &Error) -> bool {
+    match error {
+        Error::Closed(_) | Error::Refused(SessionError::Unbinding | SessionError::EndOfStream) => {
+            true
+        }
+        Error::Refused(SessionError::NotAllowed { state, .. }) => !state.is_bound(),
+        _ => false,
+    }
+}
+
 /// Between half of `wait` and all of it, at random.
 fn jitter(wait: Duration) -> Duration {
     use core::hash::{BuildHasher, Hasher};
@@ -953,6 +1082,7 @@ fn jitter(wait: Duration) -> Duration {
 /// Keeps one session of `inner` bound: connects, binds, waits for its end,
 /// backs off, again, until the ESME stops.
 async fn supervise(inner: Arc<Inner>, slot: usize) {
+    let _supervising = Supervising(Arc::clone(&inner));
     let settings = &inner.settings;
     let mut failures = 0u32;
     let mut stop = inner.stop.subscribe();
@@ -961,7 +1091,13 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
             break;
         }
         let _ = inner.events.send(EsmeEvent::Connecting { slot });
-        match connect_once(settings, Arc::clone(&inner.totals)).await {
+        // Stopped meanwhile, the attempt is dropped: a session that was
+        // binding closes, as it does once its handle is gone.
+        let attempt = tokio::select! {
+            attempt = connect_once(settings, Arc::clone(&inner.totals)) => attempt,
+            () = until_stopped(&mut stop) => break,
+        };
+        match attempt {
             Ok((session, incoming)) => {
                 let Some(info) = session.bind_info().cloned() else {
                     continue;
@@ -979,8 +1115,10 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
                     }
                 };
                 inner.live.send_modify(|l| l.retain(|(s, _)| *s != slot));
-                // Its strikes go with it (see `Esme::pause`).
+                // Its strikes go with it (see `Esme::pause`), and its
+                // leaving (see `Esme::retire`).
                 lock(&inner.throttled).remove(&session.id());
+                lock(&inner.leaving).remove(&session.id());
                 let _ = inner.events.send(EsmeEvent::Disconnected { slot, reason });
                 // A session that held for a while starts the backoff over.
                 if since.elapsed() >= settings.reconnect.max {
@@ -1002,6 +1140,20 @@ async fn supervise(inner: Arc<Inner>, slot: usize) {
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = until_stopped(&mut stop) => break,
+        }
+    }
+}
+
+/// Held by the task of a session while it runs: counts it in
+/// [`Inner::supervising`].
+struct Supervising(Arc<Inner>);
+
+impl Drop for Supervising {
+    fn drop(&mut self) {
+        self.0.supervising.send_modify(|n| *n = n.saturating_sub(1));
+        // The last one: every session is closed for good.
+        if *self.0.supervising.borrow() == 0 {
+            self.0.incoming.end();
         }
     }
 }
@@ -1099,6 +1251,12 @@ struct Sessions {
     /// Each session by the key its waker carries.
     by_key: HashMap<u64, (Incoming, Arc<SessionWaker>)>,
     next_key: u64,
+    /// The application dropped its [`EsmeIncoming`]: each session's
+    /// [`Incoming`] is dropped as it comes.
+    closed: bool,
+    /// The ESME is stopped and every session closed: once the sessions
+    /// left are drained, nothing more comes.
+    ended: bool,
     /// How many times a session was polled (for the tests' cost check).
     #[cfg(test)]
     polls: usize,
@@ -1154,6 +1312,11 @@ impl Wake for SessionWaker {
 impl IncomingSet {
     fn add(&self, incoming: Incoming) {
         let mut sessions = lock(&self.sessions);
+        if sessions.closed {
+            drop(sessions);
+            drop(incoming);
+            return;
+        }
         let key = sessions.next_key;
         sessions.next_key += 1;
         let waker = Arc::new(SessionWaker {
@@ -1164,6 +1327,29 @@ impl IncomingSet {
         // Polled once to start with: requests may be waiting already.
         Arc::clone(&waker).wake();
         sessions.by_key.insert(key, (incoming, waker));
+    }
+
+    /// Nobody takes requests any more: every session's [`Incoming`] is
+    /// dropped (the MC's requests are answered `ESME_RX_T_APPN`), now and
+    /// as sessions bind.
+    fn close(&self) {
+        let gone = {
+            let mut sessions = lock(&self.sessions);
+            sessions.closed = true;
+            core::mem::take(&mut sessions.by_key)
+        };
+        // Out of the lock: each answers what waits in it.
+        drop(gone);
+    }
+
+    /// The ESME is stopped and every session closed: the application gets
+    /// what the sessions still hold, then `None`.
+    fn end(&self) {
+        lock(&self.sessions).ended = true;
+        let waker = lock(&self.ready.state).waker.take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 
     /// The next request of a ready session; each session that gave one
@@ -1179,6 +1365,12 @@ impl IncomingSet {
                         .is_some_and(|w| w.will_wake(cx.waker()))
                     {
                         ready.waker = Some(cx.waker().clone());
+                    }
+                    drop(ready);
+                    // Checked after the waker is in place: `end` wakes it.
+                    let sessions = lock(&self.sessions);
+                    if sessions.ended && sessions.by_key.is_empty() {
+                        return Poll::Ready(None);
                     }
                     return Poll::Pending;
                 };
@@ -1214,6 +1406,13 @@ impl IncomingSet {
 /// them: see [`Incoming`] for how each is answered and how a slow
 /// application slows the MC down.
 ///
+/// Dropped, as an [`Incoming`] is: every session, those bound later
+/// included, answers the MC's requests `ESME_RX_T_APPN` (the MC delivers
+/// them again later). An application that takes none (a sender bound as a
+/// transceiver, which the MC sends receipts) drops it: kept and never
+/// read, it fills, and each session stops reading from the MC, answers
+/// to its own requests included.
+///
 /// See the example on [`EsmeIncoming::recv`].
 pub struct EsmeIncoming {
     set: Arc<IncomingSet>,
@@ -1226,8 +1425,10 @@ impl core::fmt::Debug for EsmeIncoming {
 }
 
 impl EsmeIncoming {
-    /// The next request of any session. It waits across reconnections and
-    /// never ends on its own: stop waiting when the ESME is stopped.
+    /// The next request of any session. It waits across reconnections;
+    /// `None` once the ESME is stopped ([`Esme::unbind`], or every clone
+    /// of it dropped) and every session is closed, so that a loop taking
+    /// requests ends with the ESME.
     ///
     /// A receiver that takes a message the MC sends it:
     ///
@@ -1272,7 +1473,10 @@ impl EsmeIncoming {
     /// // Nothing more waits.
     /// assert!(incoming.try_recv().is_none());
     /// assert!(incoming.poll_recv(&mut TaskContext::from_waker(Waker::noop())).is_pending());
+    ///
+    /// // Stopped: nothing more comes.
     /// esme.unbind().await;
+    /// assert!(incoming.recv().await.is_none());
     /// # Ok(())
     /// # }
     /// ```
@@ -1295,6 +1499,12 @@ impl EsmeIncoming {
     /// See the example on [`EsmeIncoming::recv`].
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Request>> {
         self.set.poll_recv(cx)
+    }
+}
+
+impl Drop for EsmeIncoming {
+    fn drop(&mut self) {
+        self.set.close();
     }
 }
 

@@ -164,7 +164,10 @@ pub async fn connect(
 /// configuration (root certificates, client certificate, versions).
 ///
 /// A TLS failure (a certificate refused, a handshake cut short) is an
-/// [`Error::Io`].
+/// [`Error::Io`]; so is a handshake that takes longer than the
+/// configuration's `response_timer` (of kind
+/// [`TimedOut`](std::io::ErrorKind::TimedOut)), as a bind that long
+/// unanswered fails.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -219,9 +222,15 @@ pub async fn connect_tls(
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let peer = stream.peer_addr().ok();
-    let stream = tokio_rustls::TlsConnector::from(tls)
-        .connect(name, stream)
-        .await?;
+    let handshake = tokio_rustls::TlsConnector::from(tls).connect(name, stream);
+    let stream = tokio::time::timeout(config.timers().response_timer, handshake)
+        .await
+        .map_err(|_| {
+            Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "TLS handshake timeout",
+            ))
+        })??;
     start(stream, config, peer, None).await
 }
 

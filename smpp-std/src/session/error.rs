@@ -1,5 +1,6 @@
 //! What can go wrong with a request or a session.
 
+use core::time::Duration;
 use std::io;
 
 use smpp_core::session::{CloseReason, Outstanding, SessionError};
@@ -125,6 +126,13 @@ pub enum Error {
         /// The command it was given.
         found: CommandId,
     },
+    /// No session was bound for as long as the request was allowed to
+    /// wait for one
+    /// ([`EsmeBuilder::no_session_timeout`](crate::client::EsmeBuilder::no_session_timeout)):
+    /// the MC is gone, or refuses every bind. The request was never
+    /// written: sending it again cannot duplicate it.
+    #[error("no session bound for {0:?}: the request was not sent")]
+    NoSession(Duration),
     /// The request gets no response (`alert_notification`, `outbind`, an
     /// unknown `command_id`): send it with
     /// [`Handle::alert_notification`](super::Handle::alert_notification).

@@ -89,7 +89,9 @@ impl IntoRequest for DataSm {
 /// What [`Handle::submit_sm`](super::Handle::submit_sm) and the other
 /// typed calls answer; `From<Pdu>` reads it from a response PDU (the
 /// [`Handle::send`](super::Handle::send) or [`Handle::queue`](super::Handle::queue)
-/// of a `submit_sm`):
+/// of a `submit_sm`). A `generic_nack` is a refusal: one that carries
+/// `ESME_ROK`, which says nothing of what went wrong, reads as
+/// `ESME_RUNKNOWNERR`, never as an accepted message.
 ///
 /// ```
 /// use bytes::Bytes;
@@ -111,6 +113,9 @@ impl IntoRequest for DataSm {
 /// let resp = SmResponse::from(throttled);
 /// assert!(!resp.is_ok());
 /// assert!(resp.message_id.as_bytes().is_empty());
+///
+/// let nack = Pdu::new(9, Body::GenericNack(Default::default()));
+/// assert_eq!(SmResponse::from(nack).command_status, CommandStatus::ESME_RUNKNOWNERR);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct SmResponse {
@@ -138,6 +143,13 @@ impl SmResponse {
 
 impl From<Pdu> for SmResponse {
     fn from(pdu: Pdu) -> Self {
+        // A negative acknowledgement refuses, whatever status it carries.
+        let command_status = match pdu.body {
+            smpp_core::Body::GenericNack(_) if pdu.command_status.is_ok() => {
+                CommandStatus::ESME_RUNKNOWNERR
+            }
+            _ => pdu.command_status,
+        };
         let (message_id, tlvs) = match pdu.body {
             smpp_core::Body::SubmitSmResp(Some(r))
             | smpp_core::Body::DeliverSmResp(Some(r))
@@ -147,7 +159,7 @@ impl From<Pdu> for SmResponse {
         };
         Self {
             sequence_number: pdu.sequence_number,
-            command_status: pdu.command_status,
+            command_status,
             message_id,
             tlvs,
         }
