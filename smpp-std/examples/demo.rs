@@ -1067,8 +1067,8 @@ enum Learned {
 /// `ESME_ROK`.
 async fn receive_bulk(mut incoming: EsmeIncoming, inbox: watch::Sender<BulkInbox>) {
     let mut parts = Reassembler::new(reassembly::Config::default());
-    // `EsmeIncoming` waits across reconnections: it never ends, and the
-    // task ends with the program.
+    // `EsmeIncoming` waits across reconnections; it ends once the ESME has
+    // unbound and every session is closed.
     while let Some(request) = incoming.recv().await {
         let learned = learn_bulk(request.pdu(), &mut parts);
         // Answered before the news spreads: the unbind it may lead to comes
