@@ -1018,3 +1018,61 @@ fn the_esme_closing_mid_flight_fails_the_servers_deliver_sm() {
         server.stop().await;
     });
 }
+
+/// Signals each request it takes, and never answers.
+struct Takes(std::sync::mpsc::Sender<()>);
+
+impl Handler for Takes {
+    async fn bind(&self, _cx: &Context, _bind: &BindRequest) -> CommandStatus {
+        CommandStatus::ESME_ROK
+    }
+
+    async fn request(&self, _cx: &Context, _pdu: Pdu) -> Answer {
+        let _ = self.0.send(());
+        core::future::pending().await
+    }
+}
+
+#[test]
+fn a_request_written_when_the_esmes_runtime_stops_is_outcome_unknown() {
+    // The MC in a runtime of its own, the ESME in another, which is shut
+    // down (its session task dropped) while a request awaits its answer.
+    let mc_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let esme_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (esme_side, mc_side) = tokio::io::duplex(64 * 1024);
+    let (taken, arrived) = std::sync::mpsc::channel();
+    mc_runtime.spawn(smpp_std::server::serve(
+        mc_side,
+        mc(),
+        Arc::new(Takes(taken)),
+    ));
+    let (esme, written) = esme_runtime.block_on(async {
+        let (esme, _incoming) = client::bind(esme_side, esme(BindType::Transmitter))
+            .await
+            .unwrap();
+        let written = esme.queue(submit("written")).await.unwrap();
+        (esme, written)
+    });
+    arrived
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the MC took the request");
+    drop(esme_runtime);
+    let outcome = mc_runtime.block_on(async { timeout(Duration::from_secs(5), written).await });
+    let error = outcome.expect("an answer, not a hang").unwrap_err();
+    assert_matches!(
+        error,
+        Error::OutcomeUnknown {
+            command_id: CommandId::SUBMIT_SM,
+            ..
+        }
+    );
+    assert!(error.may_have_been_received());
+    assert!(esme.is_closed());
+}

@@ -862,8 +862,21 @@ where
 impl<IO, H: Hooks> Drop for Driver<IO, H> {
     fn drop(&mut self) {
         // Also when the task is dropped (the runtime shuts down): every
-        // handle learns that the session is gone.
+        // handle learns that the session is gone, and every request
+        // awaiting its response whether it was written (outcome unknown)
+        // or not (safe to send again), as when the session closes.
+        if !self.engine.is_closed() {
+            self.engine.close();
+        }
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
+        while let Some(event) = self.engine.poll_event() {
+            if let Event::RequestAbandoned { request, written } = event
+                && let Some(waiting) = self.waiters.take(request.tag)
+            {
+                let error = Error::abandoned(&request, written, Some(reason));
+                let _ = waiting.reply.send(Err(error));
+            }
+        }
         self.shared.mark_closed(reason);
     }
 }
