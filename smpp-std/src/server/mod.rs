@@ -112,7 +112,9 @@ mod registry;
 
 use core::future::Future;
 use core::net::SocketAddr;
+use core::panic::AssertUnwindSafe;
 use core::pin::Pin;
+use core::task::Poll;
 use core::time::Duration;
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -172,6 +174,13 @@ impl Context {
 /// ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window)):
 /// beyond it the session reads nothing more from the ESME until an answer
 /// is given.
+///
+/// A call that panics is answered as a fault of the SMSC: a bind is
+/// refused with `ESME_RBINDFAIL`, a request answered `ESME_RSYSERR`, and
+/// the session goes on. A panic in [`Self::bound`] or
+/// [`Self::protocol_error`] ends the session (its connection closes,
+/// without a call of [`Self::closed`]), as it would end a task; the server
+/// counts it closed and its bind no longer counts against any limit.
 ///
 /// An SMSC that knows one account, numbers its messages per account, and
 /// counts the sessions bound:
@@ -1170,7 +1179,10 @@ impl<H: Handler> Hooks for McHooks<H> {
         let cx = self.cx.clone();
         let session = self.cx.session.clone();
         now_or_later(
-            async move { handler.bind(&cx, &request).await },
+            async move {
+                let decided = unwound(async { handler.bind(&cx, &request).await }).await;
+                decided.unwrap_or(CommandStatus::ESME_RBINDFAIL)
+            },
             move |status| session.command(Command::Bind(status)),
         )
     }
@@ -1207,7 +1219,10 @@ impl<H: Handler> Hooks for McHooks<H> {
         let cx = self.cx.clone();
         let session = self.cx.session.clone();
         now_or_later(
-            async move { handler.request(&cx, pdu).await },
+            async move {
+                let answer = unwound(async { handler.request(&cx, pdu).await }).await;
+                answer.unwrap_or(Answer::Status(CommandStatus::ESME_RSYSERR))
+            },
             move |answer| {
                 session.command(Command::Respond {
                     sequence_number,
@@ -1227,9 +1242,40 @@ impl<H: Handler> Hooks for McHooks<H> {
     }
 
     fn closed(&mut self, reason: CloseReason) {
+        self.deregister();
+        self.handler.closed(&self.cx, reason);
+    }
+}
+
+impl<H> McHooks<H> {
+    /// Takes the session off the server's books, once.
+    fn deregister(&mut self) {
         if core::mem::take(&mut self.registered) {
             self.cx.server.inner.registry.remove(self.id);
         }
-        self.handler.closed(&self.cx, reason);
     }
+}
+
+impl<H> Drop for McHooks<H> {
+    fn drop(&mut self) {
+        // A session that ends without closing (a panic of the handler's
+        // `bound` or `protocol_error`, its task dropped) leaves no bind
+        // counted against the server or its account.
+        self.deregister();
+    }
+}
+
+/// Runs `future`, a call of the application's handler: `None` if it
+/// panics (the panic hook has reported it), so that the panic ends that
+/// call, not the session.
+async fn unwound<T>(future: impl Future<Output = T>) -> Option<T> {
+    let mut future = core::pin::pin!(future);
+    core::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Some(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(None),
+        }
+    })
+    .await
 }
