@@ -121,11 +121,13 @@ pub struct AccountLimits {
     /// (a burst of up to `per_second` at once, then `per_second` a
     /// second), whichever sends them, so receivers and idle sessions of
     /// the account take none of it. One beyond is answered
-    /// `ESME_RTHROTTLED` without reaching the handler. `None`: no limit.
+    /// `ESME_RTHROTTLED` without reaching the handler. `Some(0)`: every
+    /// message is refused so; `None`: no limit.
     pub max_messages_per_second: Option<u32>,
     /// The messages each session of the account may send per second, on
     /// top of the account's quota; one beyond is answered
-    /// `ESME_RTHROTTLED` without reaching the handler. `None`: no limit.
+    /// `ESME_RTHROTTLED` without reaching the handler. `Some(0)`: every
+    /// message is refused so; `None`: no limit.
     pub max_messages_per_session: Option<u32>,
 }
 
@@ -230,8 +232,12 @@ pub(crate) struct Quota {
 
 /// When the allowance used up at `full_at` (or earlier) will be used up
 /// with one message more of `per_second`, if it has room for it at `now`.
+/// A quota of 0 has room for none.
 fn room(full_at: Instant, per_second: u32, now: Instant) -> Option<Instant> {
-    let after = full_at.max(now) + Duration::from_secs(1) / per_second.max(1);
+    if per_second == 0 {
+        return None;
+    }
+    let after = full_at.max(now) + Duration::from_secs(1) / per_second;
     (after <= now + Duration::from_secs(1)).then_some(after)
 }
 
