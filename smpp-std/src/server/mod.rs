@@ -526,13 +526,15 @@ impl ServerHandle {
         *self.inner.stop.borrow()
     }
 
-    /// Every bound session.
+    /// Every bound session (one that unbound is not, though its
+    /// connection may still be open: it stays open until the ESME closes
+    /// it, or the `response_timer` runs out).
     ///
     /// See the example on [`ServerHandle`].
     pub fn sessions(&self) -> Vec<Handle> {
         self.inner
             .registry
-            .handles()
+            .bound_handles()
             .into_iter()
             .filter(|h| h.bind_info().is_some() && !h.is_closed())
             .collect()
@@ -1231,6 +1233,12 @@ impl<H: Handler> Hooks for McHooks<H> {
                 });
             },
         )
+    }
+
+    fn unbound(&mut self) {
+        // Its account may bind again at once, though the connection may
+        // stay open a while (the ESME closes it).
+        self.cx.server.inner.registry.unbound(self.id);
     }
 
     fn protocol_error(&mut self, error: ProtocolError) {

@@ -113,7 +113,8 @@ impl Limits {
 pub struct AccountLimits {
     /// The most sessions the account may have bound at once (a bind
     /// beyond is refused with the server's bind limit status,
-    /// `ESME_RALYBND` by default). `None`: no limit.
+    /// `ESME_RALYBND` by default). A session that unbound counts no
+    /// more, though its connection may still be open. `None`: no limit.
     pub max_binds: Option<usize>,
     /// The messages (`submit_sm`, `submit_multi`, `data_sm`,
     /// `broadcast_sm`) the account may send per second, over all its
@@ -175,8 +176,10 @@ impl AccountLimits {
 /// The counters are taken together, as of one instant. A connection
 /// closed to make room for another (`evicted_*`) is counted as closed once
 /// its session has ended; until then it is in none of `bound`, `unbound`
-/// and `closed`. So `closed + bound + unbound` never exceeds
-/// `connections`, and equals it once every such session has ended.
+/// and `closed`; so is a session that unbound, until the ESME closes its
+/// connection (SMPP has the side that unbinds close it). So
+/// `closed + bound + unbound` never exceeds `connections`, and equals it
+/// once every such session has ended.
 ///
 /// See the examples on [`Server`](super::Server) (a bind refused for want
 /// of room), [`AccountLimits`] (refused for the account, throttled) and
@@ -186,7 +189,8 @@ impl AccountLimits {
 pub struct ServerStats {
     /// Connections accepted since the server started.
     pub connections: u64,
-    /// Sessions bound now.
+    /// Sessions bound now (one that unbound is not, though its connection
+    /// may still be open).
     pub bound: usize,
     /// Connections open now that have not bound.
     pub unbound: usize,
@@ -496,23 +500,20 @@ impl Registry {
         self.throttled.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// The session is no longer bound (it unbound; its connection may
+    /// stay open until the peer closes it): it leaves the bound sessions,
+    /// its account's and the routes.
+    pub(crate) fn unbound(&self, id: u64) {
+        let mut state = lock(&self.state);
+        state.unbind(id);
+    }
+
     /// The connection closed.
     pub(crate) fn remove(&self, id: u64) {
         let mut state = lock(&self.state);
         state.release_unbound(id);
-        if let Some(entry) = state.sessions.remove(&id)
-            && entry.bound
-        {
-            state.bound -= 1;
-            if let Some(route) = &entry.route {
-                if let Some(account) = state.accounts.get(&route.system_id) {
-                    account.bound.fetch_sub(1, Ordering::Relaxed);
-                }
-                if route.receives {
-                    state.forget_receiver(&route.system_id, id);
-                }
-            }
-        }
+        state.unbind(id);
+        state.sessions.remove(&id);
         // Under the lock: a snapshot sees the session open or closed,
         // never both or neither.
         self.closed.fetch_add(1, Ordering::Relaxed);
@@ -532,6 +533,16 @@ impl Registry {
         lock(&self.state)
             .sessions
             .values()
+            .map(|e| e.handle.clone())
+            .collect()
+    }
+
+    /// The sessions bound now (admitted, and not unbound since).
+    pub(crate) fn bound_handles(&self) -> Vec<Handle> {
+        lock(&self.state)
+            .sessions
+            .values()
+            .filter(|e| e.bound)
             .map(|e| e.handle.clone())
             .collect()
     }
@@ -591,6 +602,27 @@ impl State {
             .values()
             .filter(move |e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
             .map(|e| &e.handle)
+    }
+
+    /// Takes the session `id`, if bound, off the bound sessions, its
+    /// account's and the routes.
+    fn unbind(&mut self, id: u64) {
+        let Some(entry) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        if !core::mem::take(&mut entry.bound) {
+            return;
+        }
+        let route = entry.route.take();
+        self.bound -= 1;
+        if let Some(route) = route {
+            if let Some(account) = self.accounts.get(&route.system_id) {
+                account.bound.fetch_sub(1, Ordering::Relaxed);
+            }
+            if route.receives {
+                self.forget_receiver(&route.system_id, id);
+            }
+        }
     }
 
     /// The receiver `id` of `system_id` closed.
