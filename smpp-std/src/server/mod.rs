@@ -831,8 +831,10 @@ impl<H: Handler> Server<H> {
     /// key, client authentication, versions); otherwise as
     /// [`Self::bind`]. The handshake must complete within the
     /// `session_init_timer` (the `response_timer` if that is off); while it
-    /// runs the connection counts as one that has not bound
-    /// ([`Self::with_max_unbound`]).
+    /// runs the connection counts as one that has not bound, in all and
+    /// for its source ([`Self::with_max_unbound`],
+    /// [`Self::with_max_unbound_per_source`]), and a newer one may close
+    /// it to make room.
     ///
     /// See the example on [`client::connect_tls`](crate::client::connect_tls).
     #[cfg(feature = "tls")]
@@ -1007,8 +1009,6 @@ impl<H: Handler> Server<H> {
             config,
             handler,
             server: handle.clone(),
-            #[cfg(feature = "tls")]
-            handshakes: Arc::new(tokio::sync::Semaphore::new(handle.limits().max_unbound)),
         };
         let loops: Vec<_> = listeners
             .into_iter()
@@ -1028,9 +1028,6 @@ struct Accepting<H> {
     config: Config,
     handler: Arc<H>,
     server: ServerHandle,
-    /// TLS handshakes under way, at most the unbound budget.
-    #[cfg(feature = "tls")]
-    handshakes: Arc<tokio::sync::Semaphore>,
 }
 
 impl<H> Clone for Accepting<H> {
@@ -1039,8 +1036,6 @@ impl<H> Clone for Accepting<H> {
             config: self.config.clone(),
             handler: Arc::clone(&self.handler),
             server: self.server.clone(),
-            #[cfg(feature = "tls")]
-            handshakes: Arc::clone(&self.handshakes),
         }
     }
 }
@@ -1077,28 +1072,28 @@ impl<H: Handler> Accepting<H> {
         }
     }
 
-    /// Runs the TLS handshake of `stream`, then its session.
+    /// Runs the TLS handshake of `stream`, then its session. The
+    /// connection is one of the server's from the start: while the
+    /// handshake runs it counts as one that has not bound, and may be
+    /// closed to make room for a newer one as such.
     #[cfg(feature = "tls")]
     fn handshake(&self, tls: &tokio_rustls::TlsAcceptor, stream: TcpStream, peer: SocketAddr) {
-        let Ok(permit) = Arc::clone(&self.handshakes).try_acquire_owned() else {
-            // As many handshakes run as connections may wait unbound:
-            // this one is refused.
-            self.server.inner.registry.count_evicted();
-            return;
-        };
+        let mut connection = Registered::new(&self.server, &self.config, Some(peer));
         let timers = self.config.timers();
         let limit = timers.session_init_timer.unwrap_or(timers.response_timer);
-        let handshake = tls.accept(stream);
-        let (config, handler, server) = (
-            self.config.clone(),
-            Arc::clone(&self.handler),
-            self.server.clone(),
-        );
+        let handshake = tokio::time::timeout(limit, tls.accept(stream));
+        let (config, handler) = (self.config.clone(), Arc::clone(&self.handler));
         tokio::spawn(async move {
-            let stream = tokio::time::timeout(limit, handshake).await;
-            drop(permit);
-            if let Ok(Ok(stream)) = stream {
-                session(stream, config, handler, Some(peer), server, false).await;
+            let stream = tokio::select! {
+                stream = handshake => stream.ok().and_then(Result::ok),
+                // Closed to make room for another, or the server stops.
+                _ = connection.commands.recv() => None,
+            };
+            match stream {
+                Some(stream) => {
+                    run_session(stream, config, handler, connection, false).await;
+                }
+                None => connection.abandon(),
             }
         });
     }
@@ -1133,13 +1128,67 @@ where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     H: Handler,
 {
-    let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
-    let (commands, received) = mpsc::unbounded_channel();
-    let handle = Handle::new(commands, Arc::clone(&shared));
-    let id = {
-        let limits = server.limits().clone();
-        server.inner.registry.insert(handle.clone(), peer, &limits)
-    };
+    let connection = Registered::new(&server, &config, peer);
+    run_session(io, config, handler, connection, outbind).await
+}
+
+/// A connection the server counts, before its session runs: its place in
+/// the registry and the session's handle.
+struct Registered {
+    server: ServerHandle,
+    id: u64,
+    shared: Arc<Shared>,
+    handle: Handle,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+impl Registered {
+    /// Registers a connection from `peer` (unbound, under the budgets of
+    /// connections that have not bound).
+    fn new(server: &ServerHandle, config: &Config, peer: Option<SocketAddr>) -> Self {
+        let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
+        let (commands, received) = mpsc::unbounded_channel();
+        let handle = Handle::new(commands, Arc::clone(&shared));
+        let id = {
+            let limits = server.limits().clone();
+            server.inner.registry.insert(handle.clone(), peer, &limits)
+        };
+        Self {
+            server: server.clone(),
+            id,
+            shared,
+            handle,
+            commands: received,
+        }
+    }
+
+    /// The connection closes before its session ran.
+    #[cfg(feature = "tls")]
+    fn abandon(self) {
+        self.shared.mark_closed(CloseReason::Local);
+        self.server.inner.registry.remove(self.id);
+    }
+}
+
+/// Runs the session of a registered connection over `io`.
+async fn run_session<IO, H>(
+    io: IO,
+    config: Config,
+    handler: Arc<H>,
+    connection: Registered,
+    outbind: bool,
+) -> CloseReason
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Handler,
+{
+    let Registered {
+        server,
+        id,
+        shared,
+        handle,
+        commands,
+    } = connection;
     let hooks = McHooks {
         handler,
         cx: Context {
@@ -1151,7 +1200,7 @@ where
         quota: Quota::default(),
         registered: true,
     };
-    let mut driver = Driver::new(io, config, hooks, shared, received);
+    let mut driver = Driver::new(io, config, hooks, shared, commands);
     if outbind {
         // A new MC session may always send it; were it refused, the
         // session would wait for a bind under its init timer all the same.

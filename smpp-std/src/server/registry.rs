@@ -187,7 +187,8 @@ impl AccountLimits {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServerStats {
-    /// Connections accepted since the server started.
+    /// Connections accepted since the server started (over TLS, from
+    /// before the handshake: one that fails it is counted closed).
     pub connections: u64,
     /// Sessions bound now (one that unbound is not, though its connection
     /// may still be open).
@@ -486,13 +487,6 @@ impl Registry {
             let system_id = route.system_id.clone();
             state.receivers_of.entry(system_id).or_default().push(id);
         }
-    }
-
-    /// A connection was closed before it could wait unbound (its TLS
-    /// handshake found no room).
-    #[cfg(feature = "tls")]
-    pub(crate) fn count_evicted(&self) {
-        self.evicted_unbound.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A message was refused for its account's quota.
