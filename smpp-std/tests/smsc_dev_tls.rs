@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use server::{Taker, bounded, pki, quiet};
 use smpp_core::session::{BindType, Config};
-use smpp_std::client;
+use smpp_std::client::{self, rustls};
 use smpp_std::server::Server;
 use tokio::net::{TcpSocket, TcpStream};
 
@@ -66,5 +66,41 @@ fn a_source_that_never_finishes_its_handshakes_keeps_no_other_out() {
         serving.await.unwrap();
         let stats = smsc.stats();
         assert_eq!((stats.connections, stats.closed), (9, 9), "{stats:?}");
+    });
+}
+
+/// A TLS handshake under way when the server shuts down starts no session
+/// after it: the connection is closed with the others, and `run` returns
+/// with nothing left to serve.
+#[test]
+fn a_handshake_under_way_at_shutdown_starts_no_session() {
+    bounded(async {
+        let (server_tls, client_tls) = pki();
+        let config = Config::mc().with_timers(quiet());
+        let taker = Arc::new(Taker {
+            throttle_every: None,
+        });
+        let server = Server::bind_tls("127.0.0.1:0", config, taker, server_tls)
+            .await
+            .unwrap();
+        let addr = server.local_addr().unwrap();
+        let smsc = server.handle();
+        let serving = tokio::spawn(server.run());
+
+        let stream = silent_from("127.0.0.1", addr).await;
+        server::until(|| smsc.stats().connections == 1).await;
+        smsc.shutdown();
+        serving.await.unwrap();
+
+        // The handshake the server had begun to wait for, late.
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let tls = tokio_rustls::TlsConnector::from(client_tls);
+        if let Ok(stream) = tls.connect(name, stream).await {
+            let esme = Config::esme(BindType::Transmitter).with_timers(quiet());
+            let bound = client::bind(stream, esme).await;
+            assert!(bound.is_err(), "bound after shutdown");
+        }
+        let stats = smsc.stats();
+        assert_eq!((stats.connections, stats.closed, stats.bound), (1, 1, 0));
     });
 }
