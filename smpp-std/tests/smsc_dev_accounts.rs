@@ -3,6 +3,8 @@
 //! at their edges.
 #![cfg(feature = "tokio")]
 
+#[path = "smsc_dev_common/mod.rs"]
+mod dev;
 #[path = "common/server.rs"]
 mod server;
 
@@ -13,7 +15,7 @@ use server::{Running, Taker, bounded, connect, quiet};
 use smpp_core::session::{BindType, Config};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::server::{AccountLimits, Server};
-use smpp_std::{BindBuilder, HeaderOnlyBuilder, Pdu, PduCodec, SubmitSmBuilder};
+use smpp_std::{BindBuilder, HeaderOnlyBuilder, Pdu, PduCodec};
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
@@ -94,11 +96,7 @@ fn an_account_allowed_no_messages_a_second_sends_none() {
             let server = start(limits).await;
             let (esme, _incoming) = connect(server.addr, shop(BindType::Transmitter)).await;
             for _ in 0..3 {
-                let submit = SubmitSmBuilder::new(0)
-                    .destination_addr("447700900123")
-                    .build()
-                    .unwrap();
-                let resp = esme.submit_sm(submit).await.unwrap();
+                let resp = esme.submit_sm(dev::submit(0, "")).await.unwrap();
                 assert_eq!(
                     resp.command_status,
                     CommandStatus::ESME_RTHROTTLED,

@@ -3,6 +3,8 @@
 //! an answer to the ESME.
 #![cfg(feature = "tokio")]
 
+#[path = "smsc_dev_common/mod.rs"]
+mod dev;
 #[path = "common/server.rs"]
 mod server;
 
@@ -13,7 +15,7 @@ use smpp_core::session::{BindType, CloseReason, Config};
 use smpp_core::{Body, CommandStatus};
 use smpp_std::server::{AccountLimits, BindRequest, Context, Handler, Server};
 use smpp_std::session::{Answer, Error};
-use smpp_std::{Pdu, SubmitSmBuilder, client};
+use smpp_std::{Pdu, client};
 
 /// An SMSC with bugs: a `submit_sm` whose text is "panic" panics at once,
 /// "later" panics after waiting; a bind with the password "panic" panics
@@ -70,14 +72,6 @@ fn shop(password: &str) -> Config {
         .with_timers(server::response_timer_only(Duration::from_secs(2)))
 }
 
-fn submit(text: &str) -> Pdu {
-    SubmitSmBuilder::new(0)
-        .destination_addr("447700900123")
-        .short_message(text)
-        .build()
-        .unwrap()
-}
-
 /// The handler's panics are not printed; the tests' own failures are.
 fn quiet_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -99,9 +93,9 @@ fn a_panicking_request_is_answered_and_the_session_goes_on(text: &'static str) {
     bounded_on_two_workers(async {
         let server = start().await;
         let (esme, _incoming) = client::connect(server.addr, shop("secret")).await.unwrap();
-        let resp = esme.submit_sm(submit(text)).await.unwrap();
+        let resp = esme.submit_sm(dev::submit(0, text)).await.unwrap();
         assert_eq!(resp.command_status, CommandStatus::ESME_RSYSERR);
-        let resp = esme.submit_sm(submit("fine")).await.unwrap();
+        let resp = esme.submit_sm(dev::submit(0, "fine")).await.unwrap();
         assert!(resp.is_ok());
         esme.unbind().await.unwrap();
         assert_eq!(esme.closed().await, CloseReason::Unbound);

@@ -4,6 +4,8 @@
 //! counters add up.
 #![cfg(feature = "tokio")]
 
+#[path = "smsc_dev_common/mod.rs"]
+mod dev;
 #[path = "common/server.rs"]
 mod server;
 
@@ -12,10 +14,10 @@ use std::sync::Arc;
 
 use server::quiet;
 use smpp_core::session::{BindType, CloseReason, Config, Timers};
-use smpp_core::{CommandId, CommandStatus, EsmClass};
+use smpp_core::{CommandId, CommandStatus};
 use smpp_std::server::{BindRequest, Context, Handler, Server, ServerHandle};
 use smpp_std::session::{Answer, Error, Handle, Incoming};
-use smpp_std::{Pdu, SubmitSmBuilder, client};
+use smpp_std::{Pdu, client};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -72,21 +74,6 @@ async fn esme(server: &ServerHandle, system_id: &str, bind_type: BindType) -> (H
     client::bind(esme_side, config).await.unwrap()
 }
 
-fn submit() -> Pdu {
-    SubmitSmBuilder::new(0)
-        .destination_addr("447700900123")
-        .build()
-        .unwrap()
-}
-
-fn receipt() -> Pdu {
-    SubmitSmBuilder::deliver_sm(0)
-        .esm_class(EsmClass::DELIVERY_RECEIPT)
-        .receipted_message_id("1")
-        .build()
-        .unwrap()
-}
-
 /// Messages the slow handler still holds when the server shuts down are
 /// answered before the session unbinds: the ESME learns every outcome.
 #[test]
@@ -96,7 +83,7 @@ fn shutdown_answers_the_messages_the_handler_holds_before_unbinding() {
         let (tx, _incoming) = esme(&smsc, "shop", BindType::Transmitter).await;
         let mut pending = Vec::new();
         for _ in 0..4 {
-            pending.push(tx.queue(submit()).await.unwrap());
+            pending.push(tx.queue(dev::submit(0, "")).await.unwrap());
         }
         // The four are with the handler.
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -127,7 +114,7 @@ fn shutdown_ends_within_its_timeout_with_a_receiver_that_stopped_taking() {
         let deliveries: Vec<_> = (0..8)
             .map(|_| {
                 let smsc = smsc.clone();
-                tokio::spawn(async move { smsc.deliver_to_system_id("shop", receipt()).await })
+                tokio::spawn(async move { smsc.deliver_to_system_id("shop", dev::receipt()).await })
             })
             .collect();
         tokio::time::sleep(Duration::from_millis(10)).await;

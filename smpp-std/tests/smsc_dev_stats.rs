@@ -5,6 +5,8 @@
 #![cfg(feature = "tokio")]
 
 mod common;
+#[path = "smsc_dev_common/mod.rs"]
+mod dev;
 #[path = "common/server.rs"]
 mod server;
 
@@ -46,13 +48,6 @@ async fn take_answer(esme: &mut Raw, answers: &mut Answers) {
         .or_default() += 1;
 }
 
-fn submit(sequence_number: u32) -> Pdu {
-    SubmitSmBuilder::new(sequence_number)
-        .destination_addr("447700900123")
-        .build()
-        .unwrap()
-}
-
 /// Every request an ESME sent is counted received once, and every answer
 /// sent once with its status, as the ESME got them; the refusals of the
 /// account's quota are counted throttled.
@@ -77,7 +72,7 @@ fn every_request_is_counted_once_with_the_status_it_was_answered() {
         let mut requests = 0;
 
         // Before its bind.
-        send(&mut esme, submit(1), &mut answers).await;
+        send(&mut esme, dev::submit(1, ""), &mut answers).await;
         let enquire = HeaderOnlyBuilder::enquire_link(2).build().unwrap();
         send(&mut esme, enquire, &mut answers).await;
         let bind = BindBuilder::transmitter(3)
@@ -90,7 +85,7 @@ fn every_request_is_counted_once_with_the_status_it_was_answered() {
         requests += 4;
         // Three messages within the quota, two beyond.
         for seq in 5..10 {
-            send(&mut esme, submit(seq), &mut answers).await;
+            send(&mut esme, dev::submit(seq, ""), &mut answers).await;
             requests += 1;
         }
         // Malformed, unknown, not for a transmitter.
