@@ -561,8 +561,10 @@ impl ServerHandle {
     /// Sends `deliver_sm` (a delivery receipt, a mobile-originated
     /// message) to the ESME `system_id`, through whichever of its bound
     /// receivers and transceivers has the most room (its transmitter may
-    /// be another connection). If the chosen session closes (or starts to
-    /// unbind) before the message was written, the next one is tried.
+    /// be another connection). If the chosen session can take no new
+    /// request by the time the message would be written (it closed,
+    /// unbinds or unbound, or the ESME ended its side of the connection),
+    /// the next one is tried.
     /// [`Error::NoRoute`] when the account has no session left to take it.
     ///
     /// See the example on [`ServerHandle`].
@@ -610,9 +612,18 @@ impl ServerHandle {
                 return Err(Error::NoRoute);
             };
             match session.deliver_sm(body.clone()).await {
-                // Nothing of it left: another session may take it (or,
-                // with none left, it has no route).
-                Err(Error::Closed(_) | Error::Refused(SessionError::Unbinding)) => {
+                // Nothing of it left, for the session can take no new
+                // request (closed, unbinding or unbound, its peer's side
+                // ended): another session may take it (or, with none
+                // left, it has no route).
+                Err(
+                    Error::Closed(_)
+                    | Error::Refused(
+                        SessionError::Unbinding
+                        | SessionError::EndOfStream
+                        | SessionError::NotAllowed { .. },
+                    ),
+                ) => {
                     refused.push(session);
                 }
                 other => return other,
