@@ -70,7 +70,8 @@ fn an_account_that_unbound_may_bind_again_before_its_old_connection_closes() {
         // The old connection is still open, its session unbound.
         assert!(server.handle.session("shop").is_none());
         assert!(server.handle.sessions().is_empty());
-        assert_eq!(server.handle.stats().bound, 0);
+        let stats = server.handle.stats();
+        assert_eq!((stats.bound, stats.unbound), (0, 1));
         let (esme, _incoming) = connect(server.addr, shop(BindType::Receiver)).await;
         assert_eq!(server.handle.stats().bound, 1);
         assert_eq!(server.handle.sessions().len(), 1);
@@ -80,6 +81,43 @@ fn an_account_that_unbound_may_bind_again_before_its_old_connection_closes() {
         server::until(|| server.handle.stats().closed == 1).await;
         let stats = server.handle.stats();
         assert_eq!((stats.connections, stats.bound, stats.unbound), (2, 1, 0));
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    });
+}
+
+/// A session that unbound and waits for its ESME to close the connection
+/// counts among the connections not bound: a newer connection beyond the
+/// budget closes it first, as it would an idle one.
+#[test]
+fn a_connection_left_open_after_unbinding_makes_room_for_a_new_one() {
+    bounded(async {
+        let config = Config::mc().with_timers(quiet());
+        let taker = Taker {
+            throttle_every: None,
+        };
+        let server =
+            Running::start_with(taker, config, |s: Server<Taker>| s.with_max_unbound(1)).await;
+        let mut old = raw(server.addr).await;
+        let bind = BindBuilder::transmitter(1)
+            .system_id("shop")
+            .build()
+            .unwrap();
+        assert!(exchange(&mut old, bind).await.command_status.is_ok());
+        let unbind = HeaderOnlyBuilder::unbind(2).build().unwrap();
+        assert_eq!(
+            exchange(&mut old, unbind).await.command_id(),
+            CommandId::UNBIND_RESP
+        );
+
+        let (esme, _incoming) = connect(server.addr, shop(BindType::Transmitter)).await;
+        assert!(old.next().await.is_none(), "closed to make room");
+        server::until(|| server.handle.stats().closed == 1).await;
+        let stats = server.handle.stats();
+        assert_eq!(
+            (stats.evicted_unbound, stats.bound, stats.unbound),
+            (1, 1, 0)
+        );
         esme.unbind().await.unwrap();
         server.stop().await;
     });

@@ -527,8 +527,9 @@ impl ServerHandle {
     }
 
     /// Every bound session (one that unbound is not, though its
-    /// connection may still be open: it stays open until the ESME closes
-    /// it, or the `response_timer` runs out).
+    /// connection may stay open until the ESME closes it, the
+    /// `response_timer` runs out, or a newer connection needs its place:
+    /// it counts among those not bound, [`Server::with_max_unbound`]).
     ///
     /// See the example on [`ServerHandle`].
     pub fn sessions(&self) -> Vec<Handle> {
@@ -891,7 +892,8 @@ impl<H: Handler> Server<H> {
     /// of them ([`ServerStats::evicted_unbound`]): connections that never
     /// bind can delay a real ESME by no more than its own bind takes, and
     /// each costs little meanwhile. Those that do not bind are closed by
-    /// the `session_init_timer` anyway.
+    /// the `session_init_timer` anyway. A session that unbound and waits
+    /// for the ESME to close its connection counts among them again.
     ///
     /// See the example on [`Server`].
     #[must_use]

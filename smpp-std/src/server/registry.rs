@@ -114,7 +114,8 @@ pub struct AccountLimits {
     /// The most sessions the account may have bound at once (a bind
     /// beyond is refused with the server's bind limit status,
     /// `ESME_RALYBND` by default). A session that unbound counts no
-    /// more, though its connection may still be open. `None`: no limit.
+    /// more, though its connection may stay open a while. `None`: no
+    /// limit.
     pub max_binds: Option<usize>,
     /// The messages (`submit_sm`, `submit_multi`, `data_sm`,
     /// `broadcast_sm`) the account may send per second, over all its
@@ -176,10 +177,8 @@ impl AccountLimits {
 /// The counters are taken together, as of one instant. A connection
 /// closed to make room for another (`evicted_*`) is counted as closed once
 /// its session has ended; until then it is in none of `bound`, `unbound`
-/// and `closed`; so is a session that unbound, until the ESME closes its
-/// connection (SMPP has the side that unbinds close it). So
-/// `closed + bound + unbound` never exceeds `connections`, and equals it
-/// once every such session has ended.
+/// and `closed`. So `closed + bound + unbound` never exceeds
+/// `connections`, and equals it once every such session has ended.
 ///
 /// See the examples on [`Server`](super::Server) (a bind refused for want
 /// of room), [`AccountLimits`] (refused for the account, throttled) and
@@ -190,10 +189,11 @@ pub struct ServerStats {
     /// Connections accepted since the server started (over TLS, from
     /// before the handshake: one that fails it is counted closed).
     pub connections: u64,
-    /// Sessions bound now (one that unbound is not, though its connection
-    /// may still be open).
+    /// Sessions bound now.
     pub bound: usize,
-    /// Connections open now that have not bound.
+    /// Connections open now that are not bound: they have not bound yet,
+    /// or unbound and wait for the ESME to close the connection (SMPP has
+    /// the side that unbinds close it).
     pub unbound: usize,
     /// Connections that had not bound, closed to make room for a newer
     /// one: the unbound budget was spent.
@@ -391,10 +391,7 @@ impl Registry {
                 route: None,
             },
         );
-        state.unbound.insert(id);
-        if let Some(source) = source {
-            *state.per_source.entry(source).or_default() += 1;
-        }
+        state.wait_unbound(id);
         // Counted under the lock, as the evictions are, so that a snapshot
         // (`stats`) never sees the new connection open but not accepted.
         self.connections.fetch_add(1, Ordering::Relaxed);
@@ -496,10 +493,13 @@ impl Registry {
 
     /// The session is no longer bound (it unbound; its connection may
     /// stay open until the peer closes it): it leaves the bound sessions,
-    /// its account's and the routes.
+    /// its account's and the routes, and counts among the connections not
+    /// bound again, the first a newer connection closes to make room.
     pub(crate) fn unbound(&self, id: u64) {
         let mut state = lock(&self.state);
-        state.unbind(id);
+        if state.unbind(id) {
+            state.wait_unbound(id);
+        }
     }
 
     /// The connection closed.
@@ -599,13 +599,13 @@ impl State {
     }
 
     /// Takes the session `id`, if bound, off the bound sessions, its
-    /// account's and the routes.
-    fn unbind(&mut self, id: u64) {
+    /// account's and the routes; true if it was bound.
+    fn unbind(&mut self, id: u64) -> bool {
         let Some(entry) = self.sessions.get_mut(&id) else {
-            return;
+            return false;
         };
         if !core::mem::take(&mut entry.bound) {
-            return;
+            return false;
         }
         let route = entry.route.take();
         self.bound -= 1;
@@ -617,6 +617,19 @@ impl State {
                 self.forget_receiver(&route.system_id, id);
             }
         }
+        true
+    }
+
+    /// Counts the connection `id` among those not bound, in all and for
+    /// its source.
+    fn wait_unbound(&mut self, id: u64) {
+        let Some(entry) = self.sessions.get(&id) else {
+            return;
+        };
+        if let Some(source) = entry.source {
+            *self.per_source.entry(source).or_default() += 1;
+        }
+        self.unbound.insert(id);
     }
 
     /// The receiver `id` of `system_id` closed.
