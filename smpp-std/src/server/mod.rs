@@ -469,11 +469,30 @@ impl ServerHandle {
         io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
         peer_addr: Option<SocketAddr>,
     ) -> CloseReason {
+        let config = self.inner.config.clone();
+        self.serve_with(io, peer_addr, config, false).await
+    }
+
+    /// Serves `io` with `config`, beginning with an `outbind` if asked to;
+    /// closes it at once after [`Self::shutdown`].
+    async fn serve_with(
+        &self,
+        io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+        peer_addr: Option<SocketAddr>,
+        config: Config,
+        outbind: bool,
+    ) -> CloseReason {
         if self.is_shut_down() {
             return CloseReason::Local;
         }
-        let config = self.inner.config.clone();
-        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, false).await
+        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, outbind).await
+    }
+
+    /// The configuration of sessions that begin with an `outbind` carrying
+    /// `password`.
+    fn outbind_config(&self, password: &str) -> Result<Config, Error> {
+        let config = self.inner.config.clone().with_password(password);
+        config.map_err(Error::Encode)
     }
 
     /// Serves `io`, a connection this MC opened to an ESME that waits for
@@ -495,28 +514,26 @@ impl ServerHandle {
         peer_addr: Option<SocketAddr>,
         password: &str,
     ) -> Result<CloseReason, Error> {
-        let config = self.inner.config.clone().with_password(password);
-        let config = config.map_err(Error::Encode)?;
-        if self.is_shut_down() {
-            return Ok(CloseReason::Local);
-        }
-        Ok((self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, true).await)
+        let config = self.outbind_config(password)?;
+        Ok(self.serve_with(io, peer_addr, config, true).await)
     }
 
     /// Connects to an ESME at `addr` that waits for `outbind`, and serves
-    /// the connection as [`Self::serve_outbind`] does, until it ends.
+    /// the connection as [`Self::serve_outbind`] does, until it ends. A
+    /// password too long fails before connecting.
     pub async fn outbind(
         &self,
         addr: impl ToSocketAddrs,
         password: &str,
     ) -> Result<CloseReason, Error> {
+        let config = self.outbind_config(password)?;
         if self.is_shut_down() {
             return Ok(CloseReason::Local);
         }
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let peer = stream.peer_addr().ok();
-        self.serve_outbind(stream, peer, password).await
+        Ok(self.serve_with(stream, peer, config, true).await)
     }
 
     /// True once [`Self::shutdown`] was called.
