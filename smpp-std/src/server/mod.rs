@@ -269,6 +269,13 @@ pub trait Handler: Send + Sync + 'static {
     /// `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`,
     /// `broadcast_sm`, ...; `enquire_link` and `unbind` are the engine's).
     /// The PDU's fields are slices of the frame it came in.
+    ///
+    /// To end the session over a request (an account suspended), answer
+    /// it and unbind from a task of its own (`tokio::spawn` of
+    /// `cx.session().unbind()`): `unbind` returns once the session has
+    /// closed, and the session, once unbound, waits for the answers it
+    /// owes the ESME, this one included, up to the `response_timer`; a
+    /// request that awaits it waits that long, and its answer is lost.
     fn request(&self, cx: &Context, pdu: Pdu) -> impl Future<Output = Answer> + Send;
 
     /// A session is bound; `cx.session()` sends it requests (`deliver_sm`)
