@@ -1186,10 +1186,12 @@ impl Registered {
         let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
         let (commands, received) = mpsc::unbounded_channel();
         let handle = Handle::new(commands, Arc::clone(&shared));
-        let id = {
-            let limits = server.limits().clone();
-            server.inner.registry.insert(handle.clone(), peer, &limits)
-        };
+        // The limits are read in place: an account table of thousands is
+        // not copied for every connection.
+        let id = server
+            .inner
+            .registry
+            .insert(handle.clone(), peer, &server.limits());
         Self {
             server: server.clone(),
             id,
@@ -1276,11 +1278,10 @@ impl<H: Handler> Hooks for McHooks<H> {
     }
 
     fn admit(&mut self) -> Result<(), CommandStatus> {
-        let limits = self.cx.server.limits().clone();
-        let registry = &self.cx.server.inner.registry;
-        self.quota = registry
-            .admit(self.id, &self.system_id, &limits)
-            .map_err(|refused| refused.0)?;
+        let server = &self.cx.server;
+        let registry = &server.inner.registry;
+        let admitted = registry.admit(self.id, &self.system_id, &server.limits());
+        self.quota = admitted.map_err(|refused| refused.0)?;
         Ok(())
     }
 
