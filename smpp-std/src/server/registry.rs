@@ -114,8 +114,11 @@ pub struct AccountLimits {
     /// The most sessions the account may have bound at once (a bind
     /// beyond is refused with the server's bind limit status,
     /// `ESME_RALYBND` by default). A session that unbound counts no
-    /// more, though its connection may stay open a while. `None`: no
-    /// limit.
+    /// more, though its connection may stay open a while; one whose ESME
+    /// vanished without closing its connection counts until the session
+    /// notices (its `enquire_link` unanswered: the `enquire_link_timer`,
+    /// then the `response_timer`), so an ESME that reconnects at once may
+    /// be refused until then. `None`: no limit.
     pub max_binds: Option<usize>,
     /// The messages (`submit_sm`, `submit_multi`, `data_sm`,
     /// `broadcast_sm`) the account may send per second, over all its
