@@ -171,3 +171,28 @@ fn a_session_whose_bound_panics_is_taken_off_the_books() {
         server.stop().await;
     });
 }
+
+/// A session of `ServerHandle::serve` whose future the application drops
+/// (a task aborted, a `select!` that took another branch) leaves the
+/// server's books too: its account may bind again.
+#[test]
+fn a_served_session_dropped_by_the_application_is_taken_off_the_books() {
+    bounded(async {
+        let server = start().await;
+        let (esme_side, mc_side) = tokio::io::duplex(16 * 1024);
+        let serving = tokio::spawn({
+            let smsc = server.handle.clone();
+            async move { smsc.serve(mc_side, None).await }
+        });
+        let (esme, _incoming) = client::bind(esme_side, shop("secret")).await.unwrap();
+        assert_eq!(server.handle.stats().bound, 1);
+        serving.abort();
+        assert!(serving.await.unwrap_err().is_cancelled());
+        esme.closed().await;
+        let stats = server.handle.stats();
+        assert_eq!((stats.bound, stats.unbound, stats.closed), (0, 0, 1));
+        let (again, _incoming) = client::connect(server.addr, shop("secret")).await.unwrap();
+        again.unbind().await.unwrap();
+        server.stop().await;
+    });
+}

@@ -435,7 +435,9 @@ impl ServerHandle {
     /// handler, admission and shutdown as the listener's sessions; returns
     /// why it closed. `peer_addr` is the ESME's address (the per-source
     /// budget applies to it). After [`Self::shutdown`] the connection is
-    /// closed at once ([`CloseReason::Local`]).
+    /// closed at once ([`CloseReason::Local`]). Dropping the future closes
+    /// the connection; the server no longer counts it (it is counted
+    /// closed, without a call of [`Handler::closed`]).
     ///
     /// A connection the application made itself (here an in-memory pipe):
     ///
