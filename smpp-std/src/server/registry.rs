@@ -226,6 +226,15 @@ pub(crate) struct Account {
     full_at: Mutex<Option<Instant>>,
 }
 
+impl Account {
+    /// True while the server must remember the account: a session of it
+    /// is bound, or its allowance is not whole again (forgetting it would
+    /// give a quick rebind a new one).
+    fn in_use(&self, now: Instant) -> bool {
+        self.bound.load(Ordering::Relaxed) > 0 || lock(&self.full_at).is_some_and(|at| at > now)
+    }
+}
+
 /// A session's message quotas: its account's, which all the account's
 /// sessions draw on, and its own. Each is a generic cell rate algorithm:
 /// a message takes `1 / per_second` of a one-second allowance.
@@ -326,6 +335,11 @@ struct State {
     per_source: HashMap<IpAddr, usize>,
     /// Bound sessions per account.
     accounts: HashMap<Bytes, Arc<Account>>,
+    /// How many accounts are remembered when those no longer in use are
+    /// forgotten next: twice as many as the last time, so that an ESME
+    /// binding under ever new `system_id`s grows no table, at a cost
+    /// spread over the binds.
+    forget_at: usize,
     /// The bound receivers and transceivers of each account, so that
     /// choosing one for a `deliver_sm` looks at the account's sessions
     /// only.
@@ -418,6 +432,7 @@ impl Registry {
     ) -> Result<Quota, Refused> {
         let account_limits = limits.account(system_id);
         let mut state = lock(&self.state);
+        state.forget_idle_accounts();
         let account = Arc::clone(
             state
                 .accounts
@@ -601,6 +616,17 @@ impl State {
             .map(|e| &e.handle)
     }
 
+    /// Forgets the accounts no longer in use once the table has doubled
+    /// since the last time.
+    fn forget_idle_accounts(&mut self) {
+        if self.accounts.len() < self.forget_at {
+            return;
+        }
+        let now = Instant::now();
+        self.accounts.retain(|_, account| account.in_use(now));
+        self.forget_at = (self.accounts.len() * 2).max(64);
+    }
+
     /// Takes the session `id`, if bound, off the bound sessions, its
     /// account's and the routes; true if it was bound.
     fn unbind(&mut self, id: u64) -> bool {
@@ -718,6 +744,32 @@ mod tests {
         let before = other.own;
         assert!(!other.take());
         assert_eq!(other.own, before);
+    }
+
+    /// Binds of ever new `system_id`s grow no table; an account whose
+    /// allowance is spent is remembered, so that binding again gives it no
+    /// new one.
+    #[test]
+    fn accounts_no_longer_in_use_are_forgotten_but_a_spent_quota_is_not() {
+        let registry = Registry::default();
+        let limits = Limits {
+            account: AccountLimits::UNLIMITED.with_max_messages_per_second(1),
+            ..Limits::default()
+        };
+        let bind = |system_id: &[u8]| {
+            let id = registry.insert(handle(), None, &limits);
+            (id, registry.admit(id, system_id, &limits).unwrap())
+        };
+        let (id, mut quota) = bind(b"shop");
+        assert!(quota.take());
+        registry.remove(id);
+        for n in 0..1_000 {
+            let (id, _) = bind(format!("guest-{n}").as_bytes());
+            registry.remove(id);
+        }
+        assert!(lock(&registry.state).accounts.len() <= 128);
+        let (_, mut quota) = bind(b"shop");
+        assert!(!quota.take(), "the second's allowance is spent");
     }
 
     #[test]
