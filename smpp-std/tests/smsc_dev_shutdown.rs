@@ -140,3 +140,80 @@ fn shutdown_ends_within_its_timeout_with_a_receiver_that_stopped_taking() {
         drop(incoming);
     });
 }
+
+/// Three sessions of one account flood the server past its quota, and the
+/// server shuts down in the middle: every message it read got one answer,
+/// the ESMEs got exactly those answers, and the throttled ones add up.
+#[test]
+fn a_flood_cut_by_shutdown_leaves_every_message_answered_once() {
+    server::bounded_on_two_workers(async {
+        let quota = smpp_std::server::AccountLimits::UNLIMITED.with_max_messages_per_second(50);
+        let config = Config::mc()
+            .with_timers(timers(Duration::from_secs(5)))
+            .with_window(4);
+        let server = Server::bind(
+            "127.0.0.1:0",
+            config,
+            Arc::new(Slow {
+                delay: Duration::ZERO,
+            }),
+        )
+        .await
+        .unwrap()
+        .with_account_limits(quota);
+        let smsc = server.handle();
+        let serving = tokio::spawn(server.run());
+        let mut floods = Vec::new();
+        for _ in 0..3 {
+            let (tx, _incoming) = esme(&smsc, "shop", BindType::Transmitter).await;
+            floods.push(tokio::spawn(async move {
+                let mut answers = Vec::new();
+                for _ in 0..300 {
+                    let Ok(pending) = tx.queue(dev::submit(0, "flood")).await else {
+                        break;
+                    };
+                    answers.push(tokio::spawn(pending));
+                }
+                let mut ok = 0u64;
+                let mut throttled = 0u64;
+                for answer in answers {
+                    match answer.await.unwrap() {
+                        Ok(resp) if resp.command_status == CommandStatus::ESME_ROK => ok += 1,
+                        Ok(resp) if resp.command_status == CommandStatus::ESME_RTHROTTLED => {
+                            throttled += 1;
+                        }
+                        Ok(resp) => panic!("{:?}", resp.command_status),
+                        Err(Error::Closed(_) | Error::Refused(_)) => {}
+                        Err(other) => panic!("{other:?}"),
+                    }
+                }
+                (ok, throttled)
+            }));
+        }
+        server::until(|| smsc.traffic().received_of(CommandId::SUBMIT_SM) >= 100).await;
+        smsc.shutdown();
+        serving.await.unwrap();
+        let (mut ok, mut throttled) = (0, 0);
+        for flood in floods {
+            let (o, t) = flood.await.unwrap();
+            ok += o;
+            throttled += t;
+        }
+        let traffic = smsc.traffic();
+        let sent = |status| {
+            traffic
+                .sent
+                .iter()
+                .filter(|c| c.command_id == CommandId::SUBMIT_SM_RESP && c.command_status == status)
+                .map(|c| c.count)
+                .sum::<u64>()
+        };
+        let received = traffic.received_of(CommandId::SUBMIT_SM);
+        assert_eq!(received, traffic.sent_of(CommandId::SUBMIT_SM_RESP));
+        assert_eq!(sent(CommandStatus::ESME_ROK), ok);
+        assert_eq!(sent(CommandStatus::ESME_RTHROTTLED), throttled);
+        assert_eq!(smsc.stats().throttled, throttled);
+        let stats = smsc.stats();
+        assert_eq!((stats.connections, stats.closed, stats.bound), (3, 3, 0));
+    });
+}
