@@ -594,6 +594,12 @@ impl ServerHandle {
     /// the next one is tried.
     /// [`Error::NoRoute`] when the account has no session left to take it.
     ///
+    /// The PDU goes as given, TLVs included: an ESME that bound with an
+    /// `interface_version` below 3.4 must be sent none (SMPP v3.4 2.11.2),
+    /// so its receipts are to be built without them (its sessions'
+    /// [`BindInfo::interface_version`](crate::session::BindInfo::interface_version)
+    /// tells).
+    ///
     /// See the example on [`ServerHandle`].
     pub async fn deliver_to_system_id(
         &self,
