@@ -112,7 +112,9 @@ mod registry;
 
 use core::future::Future;
 use core::net::SocketAddr;
+use core::panic::AssertUnwindSafe;
 use core::pin::Pin;
+use core::task::Poll;
 use core::time::Duration;
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -172,6 +174,13 @@ impl Context {
 /// ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window)):
 /// beyond it the session reads nothing more from the ESME until an answer
 /// is given.
+///
+/// A call that panics is answered as a fault of the SMSC: a bind is
+/// refused with `ESME_RBINDFAIL`, a request answered `ESME_RSYSERR`, and
+/// the session goes on. A panic in [`Self::bound`] or
+/// [`Self::protocol_error`] ends the session (its connection closes,
+/// without a call of [`Self::closed`]), as it would end a task; the server
+/// counts it closed and its bind no longer counts against any limit.
 ///
 /// An SMSC that knows one account, numbers its messages per account, and
 /// counts the sessions bound:
@@ -260,6 +269,13 @@ pub trait Handler: Send + Sync + 'static {
     /// `query_sm`, `cancel_sm`, `replace_sm`, `submit_multi`,
     /// `broadcast_sm`, ...; `enquire_link` and `unbind` are the engine's).
     /// The PDU's fields are slices of the frame it came in.
+    ///
+    /// To end the session over a request (an account suspended), answer
+    /// it and unbind from a task of its own (`tokio::spawn` of
+    /// `cx.session().unbind()`): `unbind` returns once the session has
+    /// closed, and the session, once unbound, waits for the answers it
+    /// owes the ESME, this one included, up to the `response_timer`; a
+    /// request that awaits it waits that long, and its answer is lost.
     fn request(&self, cx: &Context, pdu: Pdu) -> impl Future<Output = Answer> + Send;
 
     /// A session is bound; `cx.session()` sends it requests (`deliver_sm`)
@@ -419,7 +435,9 @@ impl ServerHandle {
     /// handler, admission and shutdown as the listener's sessions; returns
     /// why it closed. `peer_addr` is the ESME's address (the per-source
     /// budget applies to it). After [`Self::shutdown`] the connection is
-    /// closed at once ([`CloseReason::Local`]).
+    /// closed at once ([`CloseReason::Local`]). Dropping the future closes
+    /// the connection; the server no longer counts it (it is counted
+    /// closed, without a call of [`Handler::closed`]).
     ///
     /// A connection the application made itself (here an in-memory pipe):
     ///
@@ -460,11 +478,30 @@ impl ServerHandle {
         io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
         peer_addr: Option<SocketAddr>,
     ) -> CloseReason {
+        let config = self.inner.config.clone();
+        self.serve_with(io, peer_addr, config, false).await
+    }
+
+    /// Serves `io` with `config`, beginning with an `outbind` if asked to;
+    /// closes it at once after [`Self::shutdown`].
+    async fn serve_with(
+        &self,
+        io: impl AsyncRead + AsyncWrite + Unpin + Send + 'static,
+        peer_addr: Option<SocketAddr>,
+        config: Config,
+        outbind: bool,
+    ) -> CloseReason {
         if self.is_shut_down() {
             return CloseReason::Local;
         }
-        let config = self.inner.config.clone();
-        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, false).await
+        (self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, outbind).await
+    }
+
+    /// The configuration of sessions that begin with an `outbind` carrying
+    /// `password`.
+    fn outbind_config(&self, password: &str) -> Result<Config, Error> {
+        let config = self.inner.config.clone().with_password(password);
+        config.map_err(Error::Encode)
     }
 
     /// Serves `io`, a connection this MC opened to an ESME that waits for
@@ -486,28 +523,26 @@ impl ServerHandle {
         peer_addr: Option<SocketAddr>,
         password: &str,
     ) -> Result<CloseReason, Error> {
-        let config = self.inner.config.clone().with_password(password);
-        let config = config.map_err(Error::Encode)?;
-        if self.is_shut_down() {
-            return Ok(CloseReason::Local);
-        }
-        Ok((self.inner.starter)(Box::new(io), peer_addr, self.clone(), config, true).await)
+        let config = self.outbind_config(password)?;
+        Ok(self.serve_with(io, peer_addr, config, true).await)
     }
 
     /// Connects to an ESME at `addr` that waits for `outbind`, and serves
-    /// the connection as [`Self::serve_outbind`] does, until it ends.
+    /// the connection as [`Self::serve_outbind`] does, until it ends. A
+    /// password too long fails before connecting.
     pub async fn outbind(
         &self,
         addr: impl ToSocketAddrs,
         password: &str,
     ) -> Result<CloseReason, Error> {
+        let config = self.outbind_config(password)?;
         if self.is_shut_down() {
             return Ok(CloseReason::Local);
         }
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let peer = stream.peer_addr().ok();
-        self.serve_outbind(stream, peer, password).await
+        Ok(self.serve_with(stream, peer, config, true).await)
     }
 
     /// True once [`Self::shutdown`] was called.
@@ -517,13 +552,16 @@ impl ServerHandle {
         *self.inner.stop.borrow()
     }
 
-    /// Every bound session.
+    /// Every bound session (one that unbound is not, though its
+    /// connection may stay open until the ESME closes it, the
+    /// `response_timer` runs out, or a newer connection needs its place:
+    /// it counts among those not bound, [`Server::with_max_unbound`]).
     ///
     /// See the example on [`ServerHandle`].
     pub fn sessions(&self) -> Vec<Handle> {
         self.inner
             .registry
-            .handles()
+            .bound_handles()
             .into_iter()
             .filter(|h| h.bind_info().is_some() && !h.is_closed())
             .collect()
@@ -550,9 +588,17 @@ impl ServerHandle {
     /// Sends `deliver_sm` (a delivery receipt, a mobile-originated
     /// message) to the ESME `system_id`, through whichever of its bound
     /// receivers and transceivers has the most room (its transmitter may
-    /// be another connection). If the chosen session closes (or starts to
-    /// unbind) before the message was written, the next one is tried.
+    /// be another connection). If the chosen session can take no new
+    /// request by the time the message would be written (it closed,
+    /// unbinds or unbound, or the ESME ended its side of the connection),
+    /// the next one is tried.
     /// [`Error::NoRoute`] when the account has no session left to take it.
+    ///
+    /// The PDU goes as given, TLVs included: an ESME that bound with an
+    /// `interface_version` below 3.4 must be sent none (SMPP v3.4 2.11.2),
+    /// so its receipts are to be built without them (its sessions'
+    /// [`BindInfo::interface_version`](crate::session::BindInfo::interface_version)
+    /// tells).
     ///
     /// See the example on [`ServerHandle`].
     pub async fn deliver_to_system_id(
@@ -599,9 +645,18 @@ impl ServerHandle {
                 return Err(Error::NoRoute);
             };
             match session.deliver_sm(body.clone()).await {
-                // Nothing of it left: another session may take it (or,
-                // with none left, it has no route).
-                Err(Error::Closed(_) | Error::Refused(SessionError::Unbinding)) => {
+                // Nothing of it left, for the session can take no new
+                // request (closed, unbinding or unbound, its peer's side
+                // ended): another session may take it (or, with none
+                // left, it has no route).
+                Err(
+                    Error::Closed(_)
+                    | Error::Refused(
+                        SessionError::Unbinding
+                        | SessionError::EndOfStream
+                        | SessionError::NotAllowed { .. },
+                    ),
+                ) => {
                     refused.push(session);
                 }
                 other => return other,
@@ -820,8 +875,10 @@ impl<H: Handler> Server<H> {
     /// key, client authentication, versions); otherwise as
     /// [`Self::bind`]. The handshake must complete within the
     /// `session_init_timer` (the `response_timer` if that is off); while it
-    /// runs the connection counts as one that has not bound
-    /// ([`Self::with_max_unbound`]).
+    /// runs the connection counts as one that has not bound, in all and
+    /// for its source ([`Self::with_max_unbound`],
+    /// [`Self::with_max_unbound_per_source`]), and a newer one may close
+    /// it to make room.
     ///
     /// See the example on [`client::connect_tls`](crate::client::connect_tls).
     #[cfg(feature = "tls")]
@@ -867,7 +924,8 @@ impl<H: Handler> Server<H> {
     /// of them ([`ServerStats::evicted_unbound`]): connections that never
     /// bind can delay a real ESME by no more than its own bind takes, and
     /// each costs little meanwhile. Those that do not bind are closed by
-    /// the `session_init_timer` anyway.
+    /// the `session_init_timer` anyway. A session that unbound and waits
+    /// for the ESME to close its connection counts among them again.
     ///
     /// See the example on [`Server`].
     #[must_use]
@@ -996,8 +1054,6 @@ impl<H: Handler> Server<H> {
             config,
             handler,
             server: handle.clone(),
-            #[cfg(feature = "tls")]
-            handshakes: Arc::new(tokio::sync::Semaphore::new(handle.limits().max_unbound)),
         };
         let loops: Vec<_> = listeners
             .into_iter()
@@ -1017,9 +1073,6 @@ struct Accepting<H> {
     config: Config,
     handler: Arc<H>,
     server: ServerHandle,
-    /// TLS handshakes under way, at most the unbound budget.
-    #[cfg(feature = "tls")]
-    handshakes: Arc<tokio::sync::Semaphore>,
 }
 
 impl<H> Clone for Accepting<H> {
@@ -1028,8 +1081,6 @@ impl<H> Clone for Accepting<H> {
             config: self.config.clone(),
             handler: Arc::clone(&self.handler),
             server: self.server.clone(),
-            #[cfg(feature = "tls")]
-            handshakes: Arc::clone(&self.handshakes),
         }
     }
 }
@@ -1066,28 +1117,28 @@ impl<H: Handler> Accepting<H> {
         }
     }
 
-    /// Runs the TLS handshake of `stream`, then its session.
+    /// Runs the TLS handshake of `stream`, then its session. The
+    /// connection is one of the server's from the start: while the
+    /// handshake runs it counts as one that has not bound, and may be
+    /// closed to make room for a newer one as such.
     #[cfg(feature = "tls")]
     fn handshake(&self, tls: &tokio_rustls::TlsAcceptor, stream: TcpStream, peer: SocketAddr) {
-        let Ok(permit) = Arc::clone(&self.handshakes).try_acquire_owned() else {
-            // As many handshakes run as connections may wait unbound:
-            // this one is refused.
-            self.server.inner.registry.count_evicted();
-            return;
-        };
+        let mut connection = Registered::new(&self.server, &self.config, Some(peer));
         let timers = self.config.timers();
         let limit = timers.session_init_timer.unwrap_or(timers.response_timer);
-        let handshake = tls.accept(stream);
-        let (config, handler, server) = (
-            self.config.clone(),
-            Arc::clone(&self.handler),
-            self.server.clone(),
-        );
+        let handshake = tokio::time::timeout(limit, tls.accept(stream));
+        let (config, handler) = (self.config.clone(), Arc::clone(&self.handler));
         tokio::spawn(async move {
-            let stream = tokio::time::timeout(limit, handshake).await;
-            drop(permit);
-            if let Ok(Ok(stream)) = stream {
-                session(stream, config, handler, Some(peer), server, false).await;
+            let stream = tokio::select! {
+                stream = handshake => stream.ok().and_then(Result::ok),
+                // Closed to make room for another, or the server stops.
+                _ = connection.commands.recv() => None,
+            };
+            match stream {
+                Some(stream) => {
+                    run_session(stream, config, handler, connection, false).await;
+                }
+                None => connection.abandon(),
             }
         });
     }
@@ -1122,13 +1173,69 @@ where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     H: Handler,
 {
-    let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
-    let (commands, received) = mpsc::unbounded_channel();
-    let handle = Handle::new(commands, Arc::clone(&shared));
-    let id = {
-        let limits = server.limits().clone();
-        server.inner.registry.insert(handle.clone(), peer, &limits)
-    };
+    let connection = Registered::new(&server, &config, peer);
+    run_session(io, config, handler, connection, outbind).await
+}
+
+/// A connection the server counts, before its session runs: its place in
+/// the registry and the session's handle.
+struct Registered {
+    server: ServerHandle,
+    id: u64,
+    shared: Arc<Shared>,
+    handle: Handle,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+impl Registered {
+    /// Registers a connection from `peer` (unbound, under the budgets of
+    /// connections that have not bound).
+    fn new(server: &ServerHandle, config: &Config, peer: Option<SocketAddr>) -> Self {
+        let shared = Shared::new(config.window().min(WINDOW_CAPACITY), peer);
+        let (commands, received) = mpsc::unbounded_channel();
+        let handle = Handle::new(commands, Arc::clone(&shared));
+        // The limits are read in place: an account table of thousands is
+        // not copied for every connection.
+        let id = server
+            .inner
+            .registry
+            .insert(handle.clone(), peer, &server.limits());
+        Self {
+            server: server.clone(),
+            id,
+            shared,
+            handle,
+            commands: received,
+        }
+    }
+
+    /// The connection closes before its session ran.
+    #[cfg(feature = "tls")]
+    fn abandon(self) {
+        self.shared.mark_closed(CloseReason::Local);
+        self.server.inner.registry.remove(self.id);
+    }
+}
+
+/// Runs the session of a registered connection over `io`.
+async fn run_session<IO, H>(
+    io: IO,
+    config: Config,
+    handler: Arc<H>,
+    connection: Registered,
+    outbind: bool,
+) -> CloseReason
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Handler,
+{
+    let Registered {
+        server,
+        id,
+        shared,
+        handle,
+        commands,
+    } = connection;
     let hooks = McHooks {
         handler,
         cx: Context {
@@ -1140,7 +1247,7 @@ where
         quota: Quota::default(),
         registered: true,
     };
-    let mut driver = Driver::new(io, config, hooks, shared, received);
+    let mut driver = Driver::new(io, config, hooks, shared, commands);
     if outbind {
         // A new MC session may always send it; were it refused, the
         // session would wait for a bind under its init timer all the same.
@@ -1170,17 +1277,19 @@ impl<H: Handler> Hooks for McHooks<H> {
         let cx = self.cx.clone();
         let session = self.cx.session.clone();
         now_or_later(
-            async move { handler.bind(&cx, &request).await },
+            async move {
+                let decided = unwound(async { handler.bind(&cx, &request).await }).await;
+                decided.unwrap_or(CommandStatus::ESME_RBINDFAIL)
+            },
             move |status| session.command(Command::Bind(status)),
         )
     }
 
     fn admit(&mut self) -> Result<(), CommandStatus> {
-        let limits = self.cx.server.limits().clone();
-        let registry = &self.cx.server.inner.registry;
-        self.quota = registry
-            .admit(self.id, &self.system_id, &limits)
-            .map_err(|refused| refused.0)?;
+        let server = &self.cx.server;
+        let registry = &server.inner.registry;
+        let admitted = registry.admit(self.id, &self.system_id, &server.limits());
+        self.quota = admitted.map_err(|refused| refused.0)?;
         Ok(())
     }
 
@@ -1207,7 +1316,10 @@ impl<H: Handler> Hooks for McHooks<H> {
         let cx = self.cx.clone();
         let session = self.cx.session.clone();
         now_or_later(
-            async move { handler.request(&cx, pdu).await },
+            async move {
+                let answer = unwound(async { handler.request(&cx, pdu).await }).await;
+                answer.unwrap_or(Answer::Status(CommandStatus::ESME_RSYSERR))
+            },
             move |answer| {
                 session.command(Command::Respond {
                     sequence_number,
@@ -1216,6 +1328,12 @@ impl<H: Handler> Hooks for McHooks<H> {
                 });
             },
         )
+    }
+
+    fn unbound(&mut self) {
+        // Its account may bind again at once, though the connection may
+        // stay open a while (the ESME closes it).
+        self.cx.server.inner.registry.unbound(self.id);
     }
 
     fn protocol_error(&mut self, error: ProtocolError) {
@@ -1227,9 +1345,40 @@ impl<H: Handler> Hooks for McHooks<H> {
     }
 
     fn closed(&mut self, reason: CloseReason) {
+        self.deregister();
+        self.handler.closed(&self.cx, reason);
+    }
+}
+
+impl<H> McHooks<H> {
+    /// Takes the session off the server's books, once.
+    fn deregister(&mut self) {
         if core::mem::take(&mut self.registered) {
             self.cx.server.inner.registry.remove(self.id);
         }
-        self.handler.closed(&self.cx, reason);
     }
+}
+
+impl<H> Drop for McHooks<H> {
+    fn drop(&mut self) {
+        // A session that ends without closing (a panic of the handler's
+        // `bound` or `protocol_error`, its task dropped) leaves no bind
+        // counted against the server or its account.
+        self.deregister();
+    }
+}
+
+/// Runs `future`, a call of the application's handler: `None` if it
+/// panics (the panic hook has reported it), so that the panic ends that
+/// call, not the session.
+async fn unwound<T>(future: impl Future<Output = T>) -> Option<T> {
+    let mut future = core::pin::pin!(future);
+    core::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Some(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(_) => Poll::Ready(None),
+        }
+    })
+    .await
 }

@@ -113,7 +113,12 @@ impl Limits {
 pub struct AccountLimits {
     /// The most sessions the account may have bound at once (a bind
     /// beyond is refused with the server's bind limit status,
-    /// `ESME_RALYBND` by default). `None`: no limit.
+    /// `ESME_RALYBND` by default). A session that unbound counts no
+    /// more, though its connection may stay open a while; one whose ESME
+    /// vanished without closing its connection counts until the session
+    /// notices (its `enquire_link` unanswered: the `enquire_link_timer`,
+    /// then the `response_timer`), so an ESME that reconnects at once may
+    /// be refused until then. `None`: no limit.
     pub max_binds: Option<usize>,
     /// The messages (`submit_sm`, `submit_multi`, `data_sm`,
     /// `broadcast_sm`) the account may send per second, over all its
@@ -121,11 +126,13 @@ pub struct AccountLimits {
     /// (a burst of up to `per_second` at once, then `per_second` a
     /// second), whichever sends them, so receivers and idle sessions of
     /// the account take none of it. One beyond is answered
-    /// `ESME_RTHROTTLED` without reaching the handler. `None`: no limit.
+    /// `ESME_RTHROTTLED` without reaching the handler. `Some(0)`: every
+    /// message is refused so; `None`: no limit.
     pub max_messages_per_second: Option<u32>,
     /// The messages each session of the account may send per second, on
     /// top of the account's quota; one beyond is answered
-    /// `ESME_RTHROTTLED` without reaching the handler. `None`: no limit.
+    /// `ESME_RTHROTTLED` without reaching the handler. `Some(0)`: every
+    /// message is refused so; `None`: no limit.
     pub max_messages_per_session: Option<u32>,
 }
 
@@ -182,11 +189,14 @@ impl AccountLimits {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServerStats {
-    /// Connections accepted since the server started.
+    /// Connections accepted since the server started (over TLS, from
+    /// before the handshake: one that fails it is counted closed).
     pub connections: u64,
     /// Sessions bound now.
     pub bound: usize,
-    /// Connections open now that have not bound.
+    /// Connections open now that are not bound: they have not bound yet,
+    /// or unbound and wait for the ESME to close the connection (SMPP has
+    /// the side that unbinds close it).
     pub unbound: usize,
     /// Connections that had not bound, closed to make room for a newer
     /// one: the unbound budget was spent.
@@ -216,6 +226,15 @@ pub(crate) struct Account {
     full_at: Mutex<Option<Instant>>,
 }
 
+impl Account {
+    /// True while the server must remember the account: a session of it
+    /// is bound, or its allowance is not whole again (forgetting it would
+    /// give a quick rebind a new one).
+    fn in_use(&self, now: Instant) -> bool {
+        self.bound.load(Ordering::Relaxed) > 0 || lock(&self.full_at).is_some_and(|at| at > now)
+    }
+}
+
 /// A session's message quotas: its account's, which all the account's
 /// sessions draw on, and its own. Each is a generic cell rate algorithm:
 /// a message takes `1 / per_second` of a one-second allowance.
@@ -230,8 +249,12 @@ pub(crate) struct Quota {
 
 /// When the allowance used up at `full_at` (or earlier) will be used up
 /// with one message more of `per_second`, if it has room for it at `now`.
+/// A quota of 0 has room for none.
 fn room(full_at: Instant, per_second: u32, now: Instant) -> Option<Instant> {
-    let after = full_at.max(now) + Duration::from_secs(1) / per_second.max(1);
+    if per_second == 0 {
+        return None;
+    }
+    let after = full_at.max(now) + Duration::from_secs(1) / per_second;
     (after <= now + Duration::from_secs(1)).then_some(after)
 }
 
@@ -312,6 +335,11 @@ struct State {
     per_source: HashMap<IpAddr, usize>,
     /// Bound sessions per account.
     accounts: HashMap<Bytes, Arc<Account>>,
+    /// How many accounts are remembered when those no longer in use are
+    /// forgotten next: twice as many as the last time, so that an ESME
+    /// binding under ever new `system_id`s grows no table, at a cost
+    /// spread over the binds.
+    forget_at: usize,
     /// The bound receivers and transceivers of each account, so that
     /// choosing one for a `deliver_sm` looks at the account's sessions
     /// only.
@@ -380,10 +408,7 @@ impl Registry {
                 route: None,
             },
         );
-        state.unbound.insert(id);
-        if let Some(source) = source {
-            *state.per_source.entry(source).or_default() += 1;
-        }
+        state.wait_unbound(id);
         // Counted under the lock, as the evictions are, so that a snapshot
         // (`stats`) never sees the new connection open but not accepted.
         self.connections.fetch_add(1, Ordering::Relaxed);
@@ -407,6 +432,7 @@ impl Registry {
     ) -> Result<Quota, Refused> {
         let account_limits = limits.account(system_id);
         let mut state = lock(&self.state);
+        state.forget_idle_accounts();
         let account = Arc::clone(
             state
                 .accounts
@@ -478,35 +504,28 @@ impl Registry {
         }
     }
 
-    /// A connection was closed before it could wait unbound (its TLS
-    /// handshake found no room).
-    #[cfg(feature = "tls")]
-    pub(crate) fn count_evicted(&self) {
-        self.evicted_unbound.fetch_add(1, Ordering::Relaxed);
-    }
-
     /// A message was refused for its account's quota.
     pub(crate) fn count_throttled(&self) {
         self.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The session is no longer bound (it unbound; its connection may
+    /// stay open until the peer closes it): it leaves the bound sessions,
+    /// its account's and the routes, and counts among the connections not
+    /// bound again, the first a newer connection closes to make room.
+    pub(crate) fn unbound(&self, id: u64) {
+        let mut state = lock(&self.state);
+        if state.unbind(id) {
+            state.wait_unbound(id);
+        }
     }
 
     /// The connection closed.
     pub(crate) fn remove(&self, id: u64) {
         let mut state = lock(&self.state);
         state.release_unbound(id);
-        if let Some(entry) = state.sessions.remove(&id)
-            && entry.bound
-        {
-            state.bound -= 1;
-            if let Some(route) = &entry.route {
-                if let Some(account) = state.accounts.get(&route.system_id) {
-                    account.bound.fetch_sub(1, Ordering::Relaxed);
-                }
-                if route.receives {
-                    state.forget_receiver(&route.system_id, id);
-                }
-            }
-        }
+        state.unbind(id);
+        state.sessions.remove(&id);
         // Under the lock: a snapshot sees the session open or closed,
         // never both or neither.
         self.closed.fetch_add(1, Ordering::Relaxed);
@@ -526,6 +545,16 @@ impl Registry {
         lock(&self.state)
             .sessions
             .values()
+            .map(|e| e.handle.clone())
+            .collect()
+    }
+
+    /// The sessions bound now (admitted, and not unbound since).
+    pub(crate) fn bound_handles(&self) -> Vec<Handle> {
+        lock(&self.state)
+            .sessions
+            .values()
+            .filter(|e| e.bound)
             .map(|e| e.handle.clone())
             .collect()
     }
@@ -585,6 +614,51 @@ impl State {
             .values()
             .filter(move |e| e.route.as_ref().is_some_and(|r| r.receives && accepts(r)))
             .map(|e| &e.handle)
+    }
+
+    /// Forgets the accounts no longer in use once the table has doubled
+    /// since the last time.
+    fn forget_idle_accounts(&mut self) {
+        if self.accounts.len() < self.forget_at {
+            return;
+        }
+        let now = Instant::now();
+        self.accounts.retain(|_, account| account.in_use(now));
+        self.forget_at = (self.accounts.len() * 2).max(64);
+    }
+
+    /// Takes the session `id`, if bound, off the bound sessions, its
+    /// account's and the routes; true if it was bound.
+    fn unbind(&mut self, id: u64) -> bool {
+        let Some(entry) = self.sessions.get_mut(&id) else {
+            return false;
+        };
+        if !core::mem::take(&mut entry.bound) {
+            return false;
+        }
+        let route = entry.route.take();
+        self.bound -= 1;
+        if let Some(route) = route {
+            if let Some(account) = self.accounts.get(&route.system_id) {
+                account.bound.fetch_sub(1, Ordering::Relaxed);
+            }
+            if route.receives {
+                self.forget_receiver(&route.system_id, id);
+            }
+        }
+        true
+    }
+
+    /// Counts the connection `id` among those not bound, in all and for
+    /// its source.
+    fn wait_unbound(&mut self, id: u64) {
+        let Some(entry) = self.sessions.get(&id) else {
+            return;
+        };
+        if let Some(source) = entry.source {
+            *self.per_source.entry(source).or_default() += 1;
+        }
+        self.unbound.insert(id);
     }
 
     /// The receiver `id` of `system_id` closed.
@@ -670,6 +744,32 @@ mod tests {
         let before = other.own;
         assert!(!other.take());
         assert_eq!(other.own, before);
+    }
+
+    /// Binds of ever new `system_id`s grow no table; an account whose
+    /// allowance is spent is remembered, so that binding again gives it no
+    /// new one.
+    #[test]
+    fn accounts_no_longer_in_use_are_forgotten_but_a_spent_quota_is_not() {
+        let registry = Registry::default();
+        let limits = Limits {
+            account: AccountLimits::UNLIMITED.with_max_messages_per_second(1),
+            ..Limits::default()
+        };
+        let bind = |system_id: &[u8]| {
+            let id = registry.insert(handle(), None, &limits);
+            (id, registry.admit(id, system_id, &limits).unwrap())
+        };
+        let (id, mut quota) = bind(b"shop");
+        assert!(quota.take());
+        registry.remove(id);
+        for n in 0..1_000 {
+            let (id, _) = bind(format!("guest-{n}").as_bytes());
+            registry.remove(id);
+        }
+        assert!(lock(&registry.state).accounts.len() <= 128);
+        let (_, mut quota) = bind(b"shop");
+        assert!(!quota.take(), "the second's allowance is spent");
     }
 
     #[test]
