@@ -11,7 +11,7 @@ mod server;
 use core::net::SocketAddr;
 
 use futures_util::{SinkExt, StreamExt};
-use server::{Running, Taker, bounded, connect, quiet};
+use server::{Running, Taker, bounded, bounded_on_two_workers, connect, quiet};
 use smpp_core::session::{BindType, Config};
 use smpp_core::{CommandId, CommandStatus};
 use smpp_std::server::{AccountLimits, Server};
@@ -118,6 +118,29 @@ fn a_connection_left_open_after_unbinding_makes_room_for_a_new_one() {
             (stats.evicted_unbound, stats.bound, stats.unbound),
             (1, 1, 0)
         );
+        esme.unbind().await.unwrap();
+        server.stop().await;
+    });
+}
+
+/// An SMSC that closes an account's session and waits for it to close
+/// finds it off its books: the account, allowed one session, binds again
+/// at once. (On two workers the session was marked closed, and the waiter
+/// woken, before the server took it off its books.)
+#[test]
+fn a_session_the_smsc_closed_and_waited_for_holds_no_bind() {
+    bounded_on_two_workers(async {
+        let server = start(AccountLimits::UNLIMITED.with_max_binds(1)).await;
+        let mut esme = connect(server.addr, shop(BindType::Receiver)).await.0;
+        for _ in 0..200 {
+            let session = server.handle.session("shop").unwrap();
+            session.close();
+            session.closed().await;
+            assert_eq!(server.handle.stats().bound, 0);
+            assert!(server.handle.session("shop").is_none());
+            esme.closed().await;
+            esme = connect(server.addr, shop(BindType::Receiver)).await.0;
+        }
         esme.unbind().await.unwrap();
         server.stop().await;
     });

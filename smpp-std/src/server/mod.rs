@@ -1344,6 +1344,12 @@ impl<H: Handler> Hooks for McHooks<H> {
         Some(&self.cx.server.inner.traffic)
     }
 
+    fn closing(&mut self) {
+        // Off the books before `Handle::closed` returns: an application
+        // that closed a session and waited for it may bind again at once.
+        self.deregister();
+    }
+
     fn closed(&mut self, reason: CloseReason) {
         self.deregister();
         self.handler.closed(&self.cx, reason);

@@ -115,6 +115,10 @@ pub(crate) trait Hooks: Send + 'static {
         None
     }
 
+    /// The session is closed; called before its handles learn it, so
+    /// that whatever waits for that finds the books up to date.
+    fn closing(&mut self) {}
+
     /// The session is closed.
     fn closed(&mut self, reason: CloseReason) {
         let _ = reason;
@@ -807,6 +811,7 @@ where
     async fn finish(mut self: Box<Self>) -> CloseReason {
         self.publish();
         let reason = self.engine.close_reason().unwrap_or(CloseReason::Local);
+        self.hooks.closing();
         self.shared.mark_closed(reason);
         self.commands.close();
         let unbound = || {
