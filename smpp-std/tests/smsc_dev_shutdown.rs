@@ -217,3 +217,44 @@ fn a_flood_cut_by_shutdown_leaves_every_message_answered_once() {
         assert_eq!((stats.connections, stats.closed, stats.bound), (3, 3, 0));
     });
 }
+
+/// A connection accepted as the SMSC shuts down is closed with the rest:
+/// once `run` has returned, no session of it goes on. (It was counted only
+/// once its task first ran, which could be after `run` had returned: the
+/// ESME then bound to the stopped SMSC and stayed bound.)
+#[test]
+fn a_connection_accepted_as_the_smsc_stops_ends_before_run_returns() {
+    use futures_util::{SinkExt, StreamExt};
+    server::bounded_on_two_workers(async {
+        for _ in 0..100 {
+            let config = Config::mc().with_timers(quiet());
+            let smsc = Slow {
+                delay: Duration::ZERO,
+            };
+            let server = server::Running::start(smsc, config).await;
+            let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            let mut raw = tokio_util::codec::Framed::new(stream, smpp_std::PduCodec::new());
+            let bind = smpp_std::BindBuilder::transceiver(1)
+                .system_id("shop")
+                .build()
+                .unwrap();
+            raw.send(bind).await.unwrap();
+            // The ESME answers an unbind, and reads until the connection
+            // is over.
+            let esme = tokio::spawn(async move {
+                while let Some(Ok((_, Ok(pdu)))) = raw.next().await {
+                    if pdu.command_id() == CommandId::UNBIND {
+                        let resp = smpp_std::HeaderOnlyBuilder::unbind_resp(pdu.sequence_number);
+                        let _ = raw.send(resp.build().unwrap()).await;
+                    }
+                }
+            });
+            let handle = server.handle.clone();
+            server.stop().await;
+            let ended = tokio::time::timeout(Duration::from_secs(2), esme).await;
+            assert!(ended.is_ok(), "a session outlived the SMSC");
+            let stats = handle.stats();
+            assert_eq!((stats.bound, stats.unbound), (0, 0));
+        }
+    });
+}

@@ -1102,12 +1102,14 @@ impl<H: Handler> Accepting<H> {
                             self.handshake(tls, stream, peer);
                             continue;
                         }
-                        tokio::spawn(session(
+                        // On the books before this loop looks for the
+                        // stop again: a shutdown that follows closes it.
+                        let connection = Registered::new(&self.server, &self.config, Some(peer));
+                        tokio::spawn(run_session(
                             stream,
                             self.config.clone(),
                             Arc::clone(&self.handler),
-                            Some(peer),
-                            self.server.clone(),
+                            connection,
                             false,
                         ));
                     }
