@@ -173,7 +173,11 @@ impl Context {
 /// the session's inbound window allows
 /// ([`Config::with_inbound_window`](smpp_core::session::Config::with_inbound_window)):
 /// beyond it the session reads nothing more from the ESME until an answer
-/// is given.
+/// is given. Such a call runs to its end even when the session closes
+/// meanwhile (its answer then goes nowhere): it is never cancelled half-way,
+/// so a handler that stores a message finishes storing it. One that never
+/// completes keeps its task and its [`Context`] for ever: bound the waits
+/// of a handler (a timeout on a database call) as for any task.
 ///
 /// A call that panics is answered as a fault of the SMSC: a bind is
 /// refused with `ESME_RBINDFAIL`, a request answered `ESME_RSYSERR`, and
