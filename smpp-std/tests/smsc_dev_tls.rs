@@ -12,8 +12,9 @@ use std::sync::Arc;
 use server::{Taker, bounded, pki, quiet};
 use smpp_core::session::{BindType, Config};
 use smpp_std::client::{self, rustls};
-use smpp_std::server::Server;
+use smpp_std::server::{Server, ServerHandle};
 use tokio::net::{TcpSocket, TcpStream};
+use tokio::task::JoinHandle;
 
 /// A TCP connection to `addr` from the address `source`, which says
 /// nothing.
@@ -23,25 +24,38 @@ async fn silent_from(source: &str, addr: SocketAddr) -> TcpStream {
     socket.connect(addr).await.unwrap()
 }
 
+/// A running SMSC on a TLS port, `configure`d: its address, its handle,
+/// its task, and the configuration of a client that trusts it.
+async fn tls_smsc(
+    configure: impl FnOnce(Server<Taker>) -> Server<Taker>,
+) -> (
+    SocketAddr,
+    ServerHandle,
+    JoinHandle<()>,
+    Arc<rustls::ClientConfig>,
+) {
+    let (server_tls, client_tls) = pki();
+    let config = Config::mc().with_timers(quiet());
+    let taker = Arc::new(Taker {
+        throttle_every: None,
+    });
+    let server = Server::bind_tls("127.0.0.1:0", config, taker, server_tls)
+        .await
+        .unwrap();
+    let server = configure(server);
+    let addr = server.local_addr().unwrap();
+    let smsc = server.handle();
+    (addr, smsc, tokio::spawn(server.run()), client_tls)
+}
+
 /// One source that opens connections to the TLS port and never begins the
 /// handshake cannot keep another source's ESME out: it is held to its own
 /// budget of connections not bound, as on a plain port.
 #[test]
 fn a_source_that_never_finishes_its_handshakes_keeps_no_other_out() {
     bounded(async {
-        let (server_tls, client_tls) = pki();
-        let config = Config::mc().with_timers(quiet());
-        let taker = Arc::new(Taker {
-            throttle_every: None,
-        });
-        let server = Server::bind_tls("127.0.0.1:0", config, taker, server_tls)
-            .await
-            .unwrap()
-            .with_max_unbound(4)
-            .with_max_unbound_per_source(2);
-        let addr = server.local_addr().unwrap();
-        let smsc = server.handle();
-        let serving = tokio::spawn(server.run());
+        let (addr, smsc, serving, client_tls) =
+            tls_smsc(|s| s.with_max_unbound(4).with_max_unbound_per_source(2)).await;
 
         let mut silent = Vec::new();
         for _ in 0..8 {
@@ -75,17 +89,7 @@ fn a_source_that_never_finishes_its_handshakes_keeps_no_other_out() {
 #[test]
 fn a_handshake_under_way_at_shutdown_starts_no_session() {
     bounded(async {
-        let (server_tls, client_tls) = pki();
-        let config = Config::mc().with_timers(quiet());
-        let taker = Arc::new(Taker {
-            throttle_every: None,
-        });
-        let server = Server::bind_tls("127.0.0.1:0", config, taker, server_tls)
-            .await
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let smsc = server.handle();
-        let serving = tokio::spawn(server.run());
+        let (addr, smsc, serving, client_tls) = tls_smsc(|s| s).await;
 
         let stream = silent_from("127.0.0.1", addr).await;
         server::until(|| smsc.stats().connections == 1).await;
