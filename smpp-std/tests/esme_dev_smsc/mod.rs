@@ -224,23 +224,18 @@ pub(crate) struct Ledger {
     pub(crate) accepted: Mutex<HashMap<String, usize>>,
 }
 
+/// Counts `request` under its text in `counts`.
+fn count(counts: &Mutex<HashMap<String, usize>>, request: &Pdu) {
+    *counts.lock().unwrap().entry(text_of(request)).or_default() += 1;
+}
+
 impl Ledger {
     pub(crate) fn arrived(&self, request: &Pdu) {
-        *self
-            .arrived
-            .lock()
-            .unwrap()
-            .entry(text_of(request))
-            .or_default() += 1;
+        count(&self.arrived, request);
     }
 
     pub(crate) fn accepted(&self, request: &Pdu) {
-        *self
-            .accepted
-            .lock()
-            .unwrap()
-            .entry(text_of(request))
-            .or_default() += 1;
+        count(&self.accepted, request);
     }
 
     /// Checks the application's outcomes against what the SMSC saw: each
