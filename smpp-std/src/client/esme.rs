@@ -979,7 +979,7 @@ impl Esme {
     /// else when the first pause ends, if any.
     fn candidate(&self, sessions: &[(usize, Handle)]) -> (Option<Handle>, Option<Instant>) {
         let now = Instant::now();
-        let leaving = lock(&self.inner.leaving).clone();
+        let leaving = lock(&self.inner.leaving);
         let paused = lock(&self.inner.throttled);
         let mut wake: Option<Instant> = None;
         let candidate = sessions
