@@ -193,3 +193,46 @@ async fn a_receiver_is_refused_submit_sm() -> Result<(), Box<dyn core::error::Er
     serving.await?;
     Ok(())
 }
+
+/// `client::bind`'s errors: a configuration of the MC side, and an MC
+/// that never answers the bind (the `response_timer` runs out).
+#[tokio::test(start_paused = true)]
+async fn bind_errors() {
+    use core::time::Duration;
+    use smpp_core::session::{CloseReason, SessionError, Timers};
+
+    let (esme_side, _mc_side) = tokio::io::duplex(4096);
+    let wrong = client::bind(esme_side, Config::mc()).await;
+    assert!(
+        matches!(wrong, Err(Error::Refused(SessionError::WrongRole(_)))),
+        "{wrong:?}"
+    );
+
+    let (esme_side, _silent) = tokio::io::duplex(4096);
+    let timers = Timers {
+        response_timer: Duration::from_secs(3),
+        ..Timers::DEFAULT
+    };
+    let config = Config::esme(BindType::Transmitter).with_timers(timers);
+    let late = client::bind(esme_side, config).await;
+    assert!(
+        matches!(
+            late,
+            Err(Error::Closed(CloseReason::ResponseTimeout {
+                command_id: CommandId::BIND_TRANSMITTER,
+                ..
+            }))
+        ),
+        "{late:?}"
+    );
+}
+
+/// `Esme::builder(..).start()` spawns its sessions on the current tokio
+/// runtime: outside one it panics, as its doc says.
+#[test]
+fn starting_an_esme_outside_a_runtime_panics() {
+    let result = std::panic::catch_unwind(|| {
+        client::Esme::builder("127.0.0.1:9", Config::esme(BindType::Transmitter)).start()
+    });
+    assert!(result.is_err());
+}

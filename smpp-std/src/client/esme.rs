@@ -431,6 +431,11 @@ impl EsmeBuilder {
     /// Fails with [`SessionError::WrongRole`] for a configuration of the
     /// MC side.
     ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime: the sessions' tasks are spawned on the
+    /// current one, which needs its I/O and time drivers enabled.
+    ///
     /// See the example on [`EsmeBuilder`].
     pub fn start(self) -> Result<(Esme, EsmeIncoming), Error> {
         if self.config.role() != Role::Esme {
