@@ -1,0 +1,102 @@
+//! The refusals of the session's own calls (`bind`, `accept_bind`,
+//! `outbind`, `unbind`), as their docs list them.
+
+use smpp_core::session::{BindType, Config, Event, Millis, Role, Session, SessionError};
+use smpp_core::{CommandId, CommandStatus};
+
+const T: Millis = Millis(0);
+
+/// An ESME and an MC bound to each other.
+fn bound() -> (Session, Session) {
+    let mut esme: Session = Session::new(Config::esme(BindType::Transceiver), T);
+    let mut mc: Session = Session::new(Config::mc(), T);
+    esme.bind(T).unwrap();
+    pump(&mut esme, &mut mc);
+    while let Some(e) = mc.poll_event() {
+        if matches!(e, Event::BindRequest { .. }) {
+            mc.accept_bind(CommandStatus::ESME_ROK, T).unwrap();
+        }
+    }
+    pump(&mut mc, &mut esme);
+    while esme.poll_event().is_some() {}
+    assert!(esme.state().is_bound() && mc.state().is_bound());
+    (esme, mc)
+}
+
+/// Hands every queued PDU of `from` to `to`.
+fn pump(from: &mut Session, to: &mut Session) {
+    let mut out = [0u8; 4096];
+    while let Some(n) = from.poll_transmit(&mut out, T) {
+        let mut rest = &out[..n];
+        while let Ok(Some(len)) = smpp_core::frame_len(rest, 4096) {
+            let (frame, tail) = rest.split_at(len);
+            to.handle_frame(frame, T).unwrap();
+            rest = tail;
+        }
+    }
+}
+
+/// The status of a `NotAllowed` refusal.
+fn not_allowed(r: Result<u32, SessionError>, command_id: CommandId) -> CommandStatus {
+    match r {
+        Err(SessionError::NotAllowed {
+            command_id: id,
+            command_status,
+            ..
+        }) if id == command_id => command_status,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_calls_refuse_what_their_docs_list() {
+    let mut esme: Session = Session::new(Config::esme(BindType::Transmitter), T);
+    let mut mc: Session = Session::new(Config::mc(), T);
+    assert_eq!(mc.bind(T), Err(SessionError::WrongRole(Role::Mc)));
+    assert_eq!(
+        esme.accept_bind(CommandStatus::ESME_ROK, T),
+        Err(SessionError::WrongRole(Role::Esme))
+    );
+    assert_eq!(esme.outbind(T), Err(SessionError::WrongRole(Role::Esme)));
+    assert_eq!(
+        mc.accept_bind(CommandStatus::ESME_ROK, T),
+        Err(SessionError::NoBindRequest)
+    );
+    assert_eq!(
+        not_allowed(esme.unbind(T), CommandId::UNBIND),
+        CommandStatus::ESME_RINVBNDSTS
+    );
+    assert_eq!(esme.transmit_len(), 0, "nothing sent");
+    assert_eq!(esme.bind(T), Ok(1));
+    assert_eq!(esme.bind(T), Err(SessionError::BindInProgress));
+
+    let (mut esme, mut mc) = bound();
+    assert_eq!(
+        not_allowed(esme.bind(T), CommandId::BIND_TRANSCEIVER),
+        CommandStatus::ESME_RALYBND
+    );
+    assert_eq!(
+        not_allowed(mc.outbind(T), CommandId::OUTBIND),
+        CommandStatus::ESME_RINVBNDSTS
+    );
+    assert_eq!(esme.transmit_len() + mc.transmit_len(), 0, "nothing sent");
+    assert_eq!(esme.unbind(T), Ok(2));
+    assert_eq!(esme.unbind(T), Err(SessionError::Unbinding));
+
+    // The peer ended its side with a request of its own unanswered: the
+    // session stays open to answer it, and takes no unbind.
+    let (mut esme, mut mc) = bound();
+    mc.send_request(
+        smpp_core::Body::DeliverSm(smpp_core::DeliverSm::<&[u8]>::default()),
+        0,
+        T,
+    )
+    .unwrap();
+    pump(&mut mc, &mut esme);
+    esme.handle_end_of_stream(T);
+    assert!(!esme.is_closed());
+    assert_eq!(esme.unbind(T), Err(SessionError::EndOfStream));
+    esme.close();
+    assert_eq!(esme.bind(T), Err(SessionError::Closed));
+    assert_eq!(esme.unbind(T), Err(SessionError::Closed));
+}
