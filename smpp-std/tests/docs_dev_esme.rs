@@ -236,3 +236,45 @@ fn starting_an_esme_outside_a_runtime_panics() {
     });
     assert!(result.is_err());
 }
+
+/// `Answer::Response` with a body that is not the request's response is
+/// replaced by the response with `ESME_RSYSERR`; an ESME that drops the
+/// `Incoming` answers what it never took with `ESME_RX_T_APPN`.
+#[tokio::test]
+async fn wrong_answers_and_requests_never_taken() -> Result<(), Box<dyn core::error::Error>> {
+    let server = Server::bind("127.0.0.1:0", Config::mc(), Arc::new(Smsc)).await?;
+    let addr = server.local_addr()?;
+    let smsc = server.handle();
+    let serving = tokio::spawn(server.run());
+
+    let config = Config::esme(BindType::Receiver).with_system_id("inbox")?;
+    let (esme, mut incoming) = client::connect(addr, config).await?;
+    let mo = || {
+        SubmitSmBuilder::deliver_sm(0)
+            .short_message("Hi")
+            .build()
+            .unwrap()
+    };
+    let to_inbox = smsc.clone();
+    let delivering =
+        tokio::spawn(async move { to_inbox.deliver_to_system_id("inbox", mo()).await });
+    let request = incoming.recv().await.expect("a deliver_sm");
+    let wrong = QuerySmRespBuilder::new(0).message_id("x").build()?.body;
+    request.respond(Answer::Response {
+        command_status: CommandStatus::ESME_ROK,
+        body: wrong,
+    });
+    assert_eq!(
+        delivering.await??.command_status,
+        CommandStatus::ESME_RSYSERR
+    );
+
+    drop(incoming);
+    let answer = smsc.deliver_to_system_id("inbox", mo()).await?;
+    assert_eq!(answer.command_status, CommandStatus::ESME_RX_T_APPN);
+    esme.unbind().await?;
+
+    smsc.shutdown();
+    serving.await?;
+    Ok(())
+}
