@@ -48,3 +48,87 @@ fn integer_pushes_refuse_the_wrong_width_and_a_full_buffer() {
         "nothing of a refused TLV is appended"
     );
 }
+
+/// `SmppTime::parse`'s errors, and `format` against `try_format` for a
+/// value built by hand out of range.
+#[test]
+fn smpp_time_errors_and_unchecked_format() {
+    use smpp_core::time::{RelativeTime, SmppTime, TimeError};
+
+    assert_eq!(
+        SmppTime::parse(b"000001000000000"),
+        Err(TimeError::Length(15))
+    );
+    assert_eq!(
+        SmppTime::parse(b"00000100000x000R"),
+        Err(TimeError::NotADigit { position: 11 })
+    );
+    assert_eq!(
+        SmppTime::parse(b"0000010000000000"),
+        Err(TimeError::Sign(b'0'))
+    );
+    assert_eq!(SmppTime::parse(b"260230120000000+"), Err(TimeError::Day));
+    assert_eq!(
+        SmppTime::parse(b"000001000000100R"),
+        Err(TimeError::RelativeTail)
+    );
+    let by_hand = SmppTime::Relative(RelativeTime {
+        days: 150,
+        ..RelativeTime::default()
+    });
+    assert_eq!(&by_hand.format(), b"000050000000000R");
+    assert_eq!(by_hand.try_format(), Err(TimeError::Period));
+}
+
+/// `Udh::split`'s errors, the known elements' lengths checked by `ies`,
+/// and `UdhBuilder::push` stopping at 255 octets after the UDHL.
+#[test]
+fn udh_errors() {
+    use smpp_core::text::udh::{Ie, Udh, UdhBuilder, UdhError, write_udh};
+
+    assert_eq!(Udh::split(&[]), Err(UdhError::NoRoom));
+    assert_eq!(
+        Udh::split(&[5, 0, 3, 1]),
+        Err(UdhError::UdhlPastEnd {
+            udhl: 5,
+            available: 3
+        })
+    );
+    assert!(matches!(
+        Udh::split(&[3, 0, 3, 1, b'x']),
+        Err(UdhError::IeOverrun { .. })
+    ));
+    // A concatenation element of 2 octets: split passes, ies reports it.
+    let (udh, rest) = Udh::split(&[4, 0, 2, 1, 2, b'x']).unwrap();
+    assert_eq!(rest, b"x");
+    assert!(matches!(
+        udh.ies().next(),
+        Some(Err(UdhError::IeLength { iei: 0, len: 2 }))
+    ));
+
+    let mut buf = [0u8; 300];
+    let mut b = UdhBuilder::new(&mut buf).unwrap();
+    let data = [0u8; 249];
+    b.push(Ie::Other {
+        iei: 0x70,
+        data: &data,
+    })
+    .unwrap(); // 251 octets after the UDHL
+    b.push(Ie::Concat8 {
+        reference: 1,
+        total: 2,
+        seq: 1,
+    })
+    .unwrap_err(); // 256 > 255
+    b.push(Ie::Port8 { dest: 1, src: 2 }).unwrap(); // 255
+    assert_eq!(b.finish(), 256);
+    assert_eq!(buf[0], 255);
+    assert_eq!(
+        write_udh(&[Ie::Port8 { dest: 1, src: 2 }], &mut []),
+        Err(UdhError::BufferTooSmall)
+    );
+    assert_eq!(
+        write_udh(&[Ie::Port8 { dest: 1, src: 2 }], &mut [0u8; 4]),
+        Err(UdhError::BufferTooSmall)
+    );
+}
