@@ -132,3 +132,52 @@ fn udh_errors() {
         Err(UdhError::BufferTooSmall)
     );
 }
+
+/// The `# Errors` of the Latin-1, ASCII and UCS-2 encoders.
+#[test]
+fn text_encoder_errors() {
+    use smpp_core::text::{OnUnmappable, TextError, latin1, ucs2};
+
+    let mut out = [0u8; 8];
+    assert_eq!(
+        latin1::encode_latin1("café", OnUnmappable::Error, &mut out),
+        Ok(4)
+    );
+    assert_eq!(
+        latin1::encode_latin1("a€", OnUnmappable::Error, &mut out),
+        Err(TextError::Unmappable {
+            ch: '€', offset: 1
+        })
+    );
+    assert_eq!(
+        latin1::encode_latin1("a€", OnUnmappable::Replace, &mut out),
+        Ok(2)
+    );
+    assert_eq!(&out[..2], b"a?");
+    assert_eq!(
+        latin1::encode_ascii("é", OnUnmappable::Error, &mut out),
+        Err(TextError::Unmappable {
+            ch: 'é', offset: 0
+        })
+    );
+    assert_eq!(
+        latin1::encode_latin1("123456789", OnUnmappable::Error, &mut out),
+        Err(TextError::BufferTooSmall)
+    );
+    assert_eq!(latin1::latin1_to_utf8(&[0xE9; 4], &mut out), Ok(8));
+    assert_eq!(
+        latin1::latin1_to_utf8(&[0xE9; 5], &mut out),
+        Err(TextError::BufferTooSmall)
+    );
+    assert_eq!(ucs2::encode("a😀", &mut out), Ok(6));
+    assert_eq!(
+        ucs2::encode("a😀", &mut out[..5]),
+        Err(TextError::BufferTooSmall)
+    );
+    let mut units = [0u16; 2];
+    assert_eq!(ucs2::encode_units("😀", &mut units), Ok(2));
+    assert_eq!(
+        ucs2::encode_units("a😀", &mut units),
+        Err(TextError::BufferTooSmall)
+    );
+}
