@@ -59,3 +59,27 @@ fn a_400_character_ucs2_text_round_trips() -> Result<(), Box<dyn core::error::Er
     }
     Ok(())
 }
+
+/// A builder's error names the field and carries the PDU's header, so
+/// that `reply` answers it as its doc says.
+#[test]
+fn a_builder_error_answers_its_pdu() {
+    let err = SubmitSmBuilder::new(41)
+        .source_addr("1".repeat(21))
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        smpp_core::ErrorKind::Field {
+            field: smpp_core::Field::SourceAddr,
+            ..
+        }
+    ));
+    let reply = err.reply();
+    assert_eq!(reply.command_id, smpp_core::CommandId::SUBMIT_SM_RESP);
+    assert_eq!(
+        reply.command_status,
+        smpp_core::CommandStatus::ESME_RINVSRCADR
+    );
+    assert_eq!(reply.sequence_number, 41);
+}
