@@ -400,6 +400,14 @@ impl<'a> Splitter<'a> {
     }
 
     /// Writes segment `n` (from 0) into `out` and describes it.
+    ///
+    /// # Errors
+    ///
+    /// [`SplitError::NoSuchSegment`] for `n` not below [`Self::total`];
+    /// [`SplitError::BufferTooSmall`] when `out` is shorter than the segment (255 octets hold
+    /// any segment of a `short_message`; under [`Method::Payload`] the one segment is the whole
+    /// content). A character the encoding cannot hold under [`OnUnmappable::Error`] was
+    /// refused by [`Self::new`] already.
     pub fn segment(&self, n: usize, out: &mut [u8]) -> Result<Segment, SplitError> {
         if n >= self.total() {
             return Err(SplitError::NoSuchSegment);
