@@ -712,7 +712,8 @@ pub enum NetworkError<'a> {
 pub struct Receipt<'a> {
     /// The parsed text, if the short message was a receipt text.
     pub text: Option<DeliveryReceipt<'a>>,
-    /// `receipted_message_id` TLV (0x001E) value; a trailing NUL is ignored.
+    /// `receipted_message_id` TLV (0x001E) value as received, its NUL included;
+    /// [`Self::message_id`] and [`Self::ids_agree`] read it up to the NUL.
     pub receipted_message_id: Option<&'a [u8]>,
     /// `message_state` TLV (0x0427) value.
     pub message_state: Option<u8>,

@@ -102,6 +102,7 @@ fn receipts_as_mcs_send_them() {
     let receipt = Receipt::from_data_sm(&data);
     assert!(receipt.is_receipt());
     assert_eq!(receipt.message_id(), Some(&b"ff"[..]));
+    assert_eq!(receipt.receipted_message_id, Some(&b"ff\0"[..]));
     assert_eq!(receipt.state(), Some(MessageState::REJECTED));
     assert_eq!(
         receipt.network_error(),
