@@ -100,3 +100,44 @@ fn the_calls_refuse_what_their_docs_list() {
     assert_eq!(esme.bind(T), Err(SessionError::Closed));
     assert_eq!(esme.unbind(T), Err(SessionError::Closed));
 }
+
+/// `Event::RequestTimedOut`: a late response is reported as
+/// `ProtocolError::UnexpectedResponse`. `Event::BindResult`: a
+/// `generic_nack` carrying `ESME_ROK` reads as `ESME_RBINDFAIL`.
+#[test]
+fn late_responses_and_a_nack_to_the_bind() {
+    use smpp_core::session::ProtocolError;
+    use smpp_core::{Body, SubmitSm};
+
+    let (mut esme, _mc) = bound();
+    let seq = esme
+        .send_request(Body::SubmitSm(SubmitSm::<&[u8]>::default()), 5, T)
+        .unwrap();
+    let mut out = [0u8; 512];
+    while esme.poll_transmit(&mut out, T).is_some() {}
+    let due = esme.poll_timeout().unwrap();
+    esme.handle_timeout(due);
+    assert!(matches!(esme.poll_event(), Some(Event::RequestTimedOut(r)) if r.tag == 5));
+    let mut late = [0u8, 0, 0, 17, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    late[12..16].copy_from_slice(&seq.to_be_bytes());
+    assert_eq!(esme.handle_frame(&late, due), Ok(None));
+    assert!(matches!(
+        esme.poll_event(),
+        Some(Event::ProtocolError(ProtocolError::UnexpectedResponse { sequence_number, .. })) if sequence_number == seq
+    ));
+
+    let mut esme: Session = Session::new(Config::esme(BindType::Receiver), T);
+    let seq = esme.bind(T).unwrap();
+    while esme.poll_transmit(&mut out, T).is_some() {}
+    let mut nack = [0u8, 0, 0, 16, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    nack[12..16].copy_from_slice(&seq.to_be_bytes());
+    esme.handle_frame(&nack, T).unwrap();
+    assert!(matches!(
+        esme.poll_event(),
+        Some(Event::BindResult {
+            command_status: CommandStatus::ESME_RBINDFAIL,
+            ..
+        })
+    ));
+    assert!(!esme.state().is_bound());
+}
