@@ -85,3 +85,40 @@ fn an_invalid_pdu_queues_nothing() {
     let out = writer.into_inner().unwrap();
     assert_eq!(out.len(), 16);
 }
+
+/// `SmppCodec`: a PDU that breaks a field rule is refused with
+/// `StreamError::Encode` and leaves the buffer as it was; `PduCodec`
+/// hands a bad body up inside the item and goes on.
+#[test]
+fn codecs_refuse_and_go_on_as_documented() {
+    use bytes::BytesMut;
+    use smpp_std::{PduCodec, SmppCodec};
+    use tokio_util::codec::{Decoder, Encoder};
+
+    let mut codec = SmppCodec::new();
+    let mut buf = BytesMut::new();
+    codec
+        .encode(smpp_core::Pdu::<&[u8]>::new(1, Body::EnquireLink), &mut buf)
+        .unwrap();
+    let bad = SubmitSm {
+        source_addr: COctet::new(&[b'1'; 30][..]),
+        ..SubmitSm::default()
+    };
+    let err = codec
+        .encode(smpp_core::Pdu::new(2, Body::SubmitSm(bad)), &mut buf)
+        .unwrap_err();
+    assert!(matches!(err, StreamError::Encode(_)));
+    assert_eq!(buf.len(), 16, "the buffer is as it was");
+
+    let mut pdus = PduCodec::new();
+    let mut stream = BytesMut::from(&[0u8, 0, 0, 17, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 7, b'x'][..]);
+    stream.extend_from_slice(&ENQUIRE_LINK);
+    let (frame, decoded) = pdus.decode(&mut stream).unwrap().unwrap();
+    assert_eq!(frame.header.sequence_number, 7);
+    assert_eq!(
+        decoded.unwrap_err().reply().command_id,
+        CommandId::SUBMIT_SM_RESP
+    );
+    let (_, decoded) = pdus.decode(&mut stream).unwrap().unwrap();
+    assert!(matches!(decoded.unwrap().body, Body::EnquireLink));
+}
