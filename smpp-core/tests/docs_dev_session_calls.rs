@@ -141,3 +141,57 @@ fn late_responses_and_a_nack_to_the_bind() {
     ));
     assert!(!esme.state().is_bound());
 }
+
+/// `InboundOverflow`: `Wait` leaves a request beyond the inbound window
+/// unread (`InboundWindowFull`, the frame not consumed); `Refuse` answers
+/// it `ESME_RX_T_APPN` (an ESME) and reports `WindowExceeded`.
+#[test]
+fn inbound_window_overflow_both_ways() {
+    use smpp_core::session::{InboundOverflow, ProtocolError};
+    use smpp_core::{Body, DeliverSm, Pdu};
+
+    let deliver = |seq: u32| {
+        let mut frame = [0u8; 64];
+        let n = Pdu::new(seq, Body::DeliverSm(DeliverSm::<&[u8]>::default()))
+            .emit(&mut frame)
+            .unwrap();
+        frame[..n].to_vec()
+    };
+    for overflow in [InboundOverflow::Wait, InboundOverflow::Refuse] {
+        // A bound ESME whose inbound window is 1.
+        let config = Config::esme(BindType::Transceiver)
+            .with_inbound_window(1)
+            .with_inbound_overflow(overflow);
+        let mut esme: Session = Session::new(config, T);
+        esme.bind(T).unwrap();
+        let mut out = [0u8; 512];
+        while esme.poll_transmit(&mut out, T).is_some() {}
+        let resp = [0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+        esme.handle_frame(&resp, T).unwrap();
+        while esme.poll_event().is_some() {}
+        let (first, next) = (deliver(10), deliver(11));
+        assert!(esme.handle_frame(&first, T).unwrap().is_some());
+        let second = esme.handle_frame(&next, T);
+        if overflow == InboundOverflow::Wait {
+            assert_eq!(second, Err(SessionError::InboundWindowFull));
+            assert_eq!(esme.transmit_len(), 0);
+        } else {
+            assert_eq!(second, Ok(None));
+            let events: Vec<Event> = core::iter::from_fn(|| esme.poll_event()).collect();
+            assert!(events.iter().any(|e| matches!(
+                e,
+                Event::ProtocolError(ProtocolError::WindowExceeded {
+                    sequence_number: 11,
+                    command_status: CommandStatus::ESME_RX_T_APPN,
+                    ..
+                })
+            )));
+            let n = esme.poll_transmit(&mut out, T).unwrap();
+            let answer = Pdu::parse(&out[..n]).unwrap();
+            assert_eq!(
+                (answer.sequence_number, answer.command_status),
+                (11, CommandStatus::ESME_RX_T_APPN)
+            );
+        }
+    }
+}
