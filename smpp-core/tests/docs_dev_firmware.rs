@@ -303,6 +303,14 @@ fn a_silent_peer_closes_the_device_session() {
         })
     );
 
+    // A refused bind: the session_init_timer counts again, from the start.
+    let mut refused: Device = Session::new(config.clone(), Millis(0));
+    refused.bind(Millis(0)).unwrap();
+    assert!(refused.poll_transmit(&mut out, Millis(0)).is_some());
+    let nack = [0, 0, 0, 16, 0x80, 0, 0, 2, 0, 0, 0, 0x0D, 0, 0, 0, 1];
+    refused.handle_frame(&nack, Millis(500)).unwrap();
+    assert_eq!(refused.poll_timeout(), Some(Millis(1000)));
+
     let mut idle: Device = Session::new(config, Millis(0));
     assert_eq!(idle.poll_timeout(), Some(Millis(1000)));
     idle.handle_timeout(Millis(1000));

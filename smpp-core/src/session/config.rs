@@ -17,12 +17,13 @@ pub struct Timers {
     /// `session_init_timer`: how long after the connection is established
     /// the session may stay unbound before it is closed
     /// ([`CloseReason::SessionInitTimeout`](super::CloseReason::SessionInitTimeout)).
-    /// An ESME's runs until it sends its bind (the bind then waits for its
-    /// response under the `response_timer`, and an unanswered one closes
-    /// the session with
-    /// [`CloseReason::ResponseTimeout`](super::CloseReason::ResponseTimeout));
-    /// an MC's runs until its application accepts a bind, also while the
-    /// application decides. Default 30 s.
+    /// It counts from the connection's start. An ESME's does not run while
+    /// its bind awaits the response (the `response_timer` applies then, and
+    /// an unanswered bind closes the session with
+    /// [`CloseReason::ResponseTimeout`](super::CloseReason::ResponseTimeout)),
+    /// and runs again after a refused bind; an MC's runs until its
+    /// application accepts a bind, also while the application decides.
+    /// Default 30 s.
     pub session_init_timer: Option<Duration>,
     /// `enquire_link_timer`: how long a bound session may go without
     /// receiving any PDU before the engine sends `enquire_link`. Default
