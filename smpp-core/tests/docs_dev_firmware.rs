@@ -427,3 +427,24 @@ fn a_maximum_below_a_header_still_frames_header_only_pdus() {
         assert!(rx.next_frame().is_err());
     }
 }
+
+/// `Config::with_first_sequence_number`: outside 1..=0x7FFFFFFF means 1,
+/// and numbers wrap from 0x7FFFFFFF to 1; `with_window` and
+/// `with_inbound_window`: at least 1, capped by the storage's `WINDOW`.
+#[test]
+fn first_sequence_number_and_window_limits() {
+    let first = |n: u32| {
+        let config = Config::esme(BindType::Transmitter).with_first_sequence_number(n);
+        let mut s: Device = Session::new(config, Millis(0));
+        s.bind(Millis(0)).unwrap()
+    };
+    assert_eq!(first(0), 1);
+    assert_eq!(first(0x8000_0000), 1);
+    assert_eq!(first(0x7FFF_FFFF), 0x7FFF_FFFF);
+    let config = Config::esme(BindType::Transmitter)
+        .with_window(0)
+        .with_inbound_window(0);
+    assert_eq!((config.window(), config.inbound_window()), (1, 1));
+    let s: Device = Session::new(config.with_window(10).with_inbound_window(10), Millis(0));
+    assert_eq!((s.window_size(), s.inbound_window_size()), (2, 2));
+}
