@@ -103,11 +103,20 @@ impl<const N: usize> FrameBuf<N> {
     }
 
     /// An empty buffer accepting `command_length` up to `max` or `N`,
-    /// whichever is smaller.
+    /// whichever is smaller, and at least 16 (a `max` below the header's
+    /// length would refuse every PDU), as `smpp-std`'s `FrameDecoder` does.
+    ///
+    /// ```
+    /// use smpp_core::FrameBuf;
+    ///
+    /// assert_eq!(FrameBuf::<64>::with_max_command_length(32).max_command_length(), 32);
+    /// assert_eq!(FrameBuf::<64>::with_max_command_length(4096).max_command_length(), 64);
+    /// assert_eq!(FrameBuf::<64>::with_max_command_length(0).max_command_length(), 16);
+    /// ```
     pub const fn with_max_command_length(max: u32) -> Self {
         let mut buf = Self::new();
         if max < buf.max_command_length {
-            buf.max_command_length = max;
+            buf.max_command_length = if max < 16 { 16 } else { max };
         }
         buf
     }

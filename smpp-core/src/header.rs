@@ -45,7 +45,13 @@ impl Header {
     /// Reads the header from the first 16 octets of `buf`.
     ///
     /// Only the octet count is checked here; [`frame_len`] and
-    /// [`crate::Pdu::parse`] check `command_length`.
+    /// [`crate::Pdu::parse`] check `command_length`. Octets after the first
+    /// 16 are ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::HeaderTruncated`] when `buf` is shorter than 16 octets
+    /// (answered with `generic_nack` and `sequence_number` 0).
     #[inline]
     pub fn parse(buf: &[u8]) -> Result<Self, Error> {
         let Some(head) = buf.first_chunk::<16>() else {

@@ -237,7 +237,12 @@ impl ReceiptDate {
     }
 
     /// Writes the 10 or 12 digits (`YYMMDDhhmm`, then `ss` when the date has seconds) and
-    /// returns how many.
+    /// returns how many. Each field is written as its last two decimal digits; the values are
+    /// not checked (a date from [`Self::parse`] or [`Self::from_unix_seconds`] is valid).
+    ///
+    /// # Errors
+    /// [`ReceiptError::BufferTooSmall`] when `out` is shorter than the digits, with nothing
+    /// written.
     pub fn format(&self, out: &mut [u8]) -> Result<usize, ReceiptError> {
         let mut digits = [0u8; 12];
         let fields = [self.year, self.month, self.day, self.hour, self.minute];
@@ -519,7 +524,12 @@ impl<'a> DeliveryReceipt<'a> {
         self.err.and_then(parse_decimal)
     }
 
-    /// Formats the receipt in the appendix B layout, leaving out absent fields.
+    /// Formats the receipt in the appendix B layout, leaving out absent fields, and returns its
+    /// length ([`Self::formatted_len`]).
+    ///
+    /// # Errors
+    /// [`ReceiptError::BufferTooSmall`] when `out` is shorter than that; what was written
+    /// then is a cut text, not a receipt.
     pub fn format(&self, out: &mut [u8]) -> Result<usize, ReceiptError> {
         self.write(&mut Writer {
             out: Some(out),
@@ -702,7 +712,8 @@ pub enum NetworkError<'a> {
 pub struct Receipt<'a> {
     /// The parsed text, if the short message was a receipt text.
     pub text: Option<DeliveryReceipt<'a>>,
-    /// `receipted_message_id` TLV (0x001E) value; a trailing NUL is ignored.
+    /// `receipted_message_id` TLV (0x001E) value as received, its NUL included;
+    /// [`Self::message_id`] and [`Self::ids_agree`] read it up to the NUL.
     pub receipted_message_id: Option<&'a [u8]>,
     /// `message_state` TLV (0x0427) value.
     pub message_state: Option<u8>,

@@ -444,7 +444,15 @@ impl RelativeTime {
 }
 
 impl SmppTime {
-    /// Parses a 16-character time.
+    /// Parses a 16-character time: absolute (`YYMMDDhhmmsstnnp`, `p` `+` or
+    /// `-`) or relative (`YYMMDDhhmmss000R`).
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, as a [`TimeError`]: another length, a
+    /// character that must be a digit and is not, a 16th character other
+    /// than `+`, `-` or `R`, a field out of its range (an impossible date),
+    /// or a relative time whose last four characters are not `000R`.
     pub fn parse(s: &[u8]) -> Result<Self, TimeError> {
         let s: &[u8; 16] = s.try_into().map_err(|_| TimeError::Length(s.len()))?;
         let f = |i| two(s, i);
@@ -513,7 +521,10 @@ impl SmppTime {
         }
     }
 
-    /// Formats as 16 ASCII characters (without NUL).
+    /// Formats as 16 ASCII characters (without NUL). The fields are not
+    /// checked: each is written as its last two digits (its last digit for
+    /// the tenths), so a value built by hand with a field out of range
+    /// formats as another time. [`Self::try_format`] checks first.
     pub fn format(&self) -> [u8; 16] {
         // The six two-digit fields, then tenths, offset and type.
         let (fields, tenths, quarters, kind) = match self {

@@ -470,6 +470,13 @@ macro_rules! builder {
             $( $typed!(); )?
 
             /// Checks every field and TLV and makes the PDU.
+            ///
+            /// # Errors
+            ///
+            /// The first field or TLV that breaks its rule, as the
+            /// core [`Error`] naming it, tied to this PDU's
+            /// `command_id` and `sequence_number` so that
+            /// [`Error::reply`] gives the response.
             pub fn build(self) -> Result<Pdu, Error> {
                 self.build_valid().map(ValidPdu::into_inner)
             }

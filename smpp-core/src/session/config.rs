@@ -15,8 +15,15 @@ use super::state::{BindType, Role};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Timers {
     /// `session_init_timer`: how long after the connection is established
-    /// the session may stay unbound (no bind sent, or received, and
-    /// accepted) before it is closed. Default 30 s.
+    /// the session may stay unbound before it is closed
+    /// ([`CloseReason::SessionInitTimeout`](super::CloseReason::SessionInitTimeout)).
+    /// It counts from the connection's start. An ESME's does not run while
+    /// its bind awaits the response (the `response_timer` applies then, and
+    /// an unanswered bind closes the session with
+    /// [`CloseReason::ResponseTimeout`](super::CloseReason::ResponseTimeout)),
+    /// and runs again after a refused bind; an MC's runs until its
+    /// application accepts a bind, also while the application decides.
+    /// Default 30 s.
     pub session_init_timer: Option<Duration>,
     /// `enquire_link_timer`: how long a bound session may go without
     /// receiving any PDU before the engine sends `enquire_link`. Default
@@ -190,18 +197,34 @@ impl Config {
 
     /// `system_id`: the ESME's identity in its bind, the MC's in its bind
     /// responses and `outbind`.
+    ///
+    /// # Errors
+    ///
+    /// More than 15 characters ([`FieldProblem::TooLong`], `ESME_RINVSYSID`)
+    /// or a NUL inside ([`FieldProblem::EmbeddedNul`]): what encoding the
+    /// bind would give.
     pub fn with_system_id(mut self, system_id: &str) -> Result<Self, Error> {
         self.system_id = text(Field::SystemId, system_id.as_bytes())?;
         Ok(self)
     }
 
     /// `password`: sent in the ESME's bind and in the MC's `outbind`.
+    ///
+    /// # Errors
+    ///
+    /// More than 8 characters ([`FieldProblem::TooLong`], `ESME_RINVPASWD`)
+    /// or a NUL inside ([`FieldProblem::EmbeddedNul`]).
     pub fn with_password(mut self, password: &str) -> Result<Self, Error> {
         self.password = text(Field::Password, password.as_bytes())?;
         Ok(self)
     }
 
     /// `system_type` of the ESME's bind.
+    ///
+    /// # Errors
+    ///
+    /// More than 12 characters ([`FieldProblem::TooLong`]) or a NUL inside
+    /// ([`FieldProblem::EmbeddedNul`]).
     pub fn with_system_type(mut self, system_type: &str) -> Result<Self, Error> {
         self.system_type = text(Field::SystemType, system_type.as_bytes())?;
         Ok(self)
@@ -209,6 +232,12 @@ impl Config {
 
     /// `addr_ton`, `addr_npi` and `address_range` of the ESME's bind
     /// (the addresses it serves, a regular expression in v5.0).
+    ///
+    /// # Errors
+    ///
+    /// An `address_range` of more than 40 characters
+    /// ([`FieldProblem::TooLong`]) or with a NUL inside
+    /// ([`FieldProblem::EmbeddedNul`]).
     pub fn with_address_range(
         mut self,
         addr_ton: Ton,

@@ -887,6 +887,12 @@ impl<S: Storage> Session<S> {
     /// `password`, `system_type`, `interface_version` and address range).
     /// The answer comes as [`Event::BindResult`]. Returns the bind's
     /// `sequence_number`.
+    ///
+    /// Refused, with nothing sent: on the MC side
+    /// ([`SessionError::WrongRole`]), while a bind awaits its answer
+    /// ([`SessionError::BindInProgress`]), once bound
+    /// ([`SessionError::NotAllowed`] with `ESME_RALYBND`), when the
+    /// transmit queue has no room, and once closed.
     pub fn bind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
         self.ensure_role(Role::Esme)?;
@@ -923,6 +929,11 @@ impl<S: Storage> Session<S> {
     /// `system_id` and, for a v3.4 or later ESME, `sc_interface_version`);
     /// any other status refuses it (a response without body; the session
     /// stays unbound and the ESME may bind again).
+    ///
+    /// Refused, with nothing sent: on the ESME side
+    /// ([`SessionError::WrongRole`]), without a bind to answer
+    /// ([`SessionError::NoBindRequest`]), when the transmit queue has no
+    /// room, and once closed.
     pub fn accept_bind(
         &mut self,
         command_status: CommandStatus,
@@ -971,6 +982,11 @@ impl<S: Storage> Session<S> {
     /// `password`) on a connection the MC opened to an ESME, asking it to
     /// bind. Under v5.0 the session goes `OUTBOUND`. Returns its
     /// `sequence_number`.
+    ///
+    /// Refused, with nothing sent: on the ESME side
+    /// ([`SessionError::WrongRole`]), in a state other than `OPEN`
+    /// ([`SessionError::NotAllowed`]), when the transmit queue has no
+    /// room, and once closed.
     pub fn outbind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
         self.ensure_role(Role::Mc)?;
@@ -1132,6 +1148,12 @@ impl<S: Storage> Session<S> {
     /// session stays `UNBOUND` until the application answered each of them
     /// ([`Self::unanswered`]), at most the `response_timer`, then closes.
     /// Returns its `sequence_number`.
+    ///
+    /// Refused, with nothing sent: before the session is bound
+    /// ([`SessionError::NotAllowed`] with `ESME_RINVBNDSTS`), once `unbind`
+    /// was sent ([`SessionError::Unbinding`]), once the peer ended its side
+    /// ([`SessionError::EndOfStream`]), when the transmit queue has no
+    /// room, and once closed.
     pub fn unbind(&mut self, now: Millis) -> Result<u32, SessionError> {
         self.ensure_open()?;
         if self.unbind.is_some() {

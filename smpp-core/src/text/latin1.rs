@@ -34,11 +34,21 @@ fn encode_with(
 }
 
 /// Encodes `text` as Latin-1 (U+0000-U+00FF), returning the number of octets written.
+///
+/// # Errors
+///
+/// [`TextError::Unmappable`] for a character above U+00FF under [`OnUnmappable::Error`]
+/// (under [`OnUnmappable::Replace`] it is written as `'?'`), [`TextError::BufferTooSmall`]
+/// when `out` is shorter than the text.
 pub fn encode_latin1(text: &str, policy: OnUnmappable, out: &mut [u8]) -> Result<usize, TextError> {
     encode_with(text, 0xFF, policy, out)
 }
 
 /// Encodes `text` as ASCII (U+0000-U+007F), returning the number of octets written.
+///
+/// # Errors
+///
+/// As [`encode_latin1`], for a character above U+007F.
 pub fn encode_ascii(text: &str, policy: OnUnmappable, out: &mut [u8]) -> Result<usize, TextError> {
     encode_with(text, 0x7F, policy, out)
 }
@@ -86,7 +96,12 @@ pub(crate) fn ascii_char(b: u8, policy: OnUnmappable) -> Result<char, TextError>
     }
 }
 
-/// Decodes Latin-1 into UTF-8 in `out`, returning the number of bytes written.
+/// Decodes Latin-1 into UTF-8 in `out`, returning the number of bytes written: at most two
+/// for each octet.
+///
+/// # Errors
+///
+/// [`TextError::BufferTooSmall`] when `out` is too short.
 pub fn latin1_to_utf8(bytes: &[u8], out: &mut [u8]) -> Result<usize, TextError> {
     write_utf8(out, decode_latin1(bytes).map(Ok))
 }

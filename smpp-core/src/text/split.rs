@@ -400,6 +400,14 @@ impl<'a> Splitter<'a> {
     }
 
     /// Writes segment `n` (from 0) into `out` and describes it.
+    ///
+    /// # Errors
+    ///
+    /// [`SplitError::NoSuchSegment`] for `n` not below [`Self::total`];
+    /// [`SplitError::BufferTooSmall`] when `out` is shorter than the segment (255 octets hold
+    /// any segment of a `short_message`; under [`Method::Payload`] the one segment is the whole
+    /// content). A character the encoding cannot hold under [`OnUnmappable::Error`] was
+    /// refused by [`Self::new`] already.
     pub fn segment(&self, n: usize, out: &mut [u8]) -> Result<Segment, SplitError> {
         if n >= self.total() {
             return Err(SplitError::NoSuchSegment);
@@ -496,10 +504,25 @@ impl<'a> Splitter<'a> {
         })
     }
 
-    /// Iterates the segments, writing each into `buf` in turn.
+    /// The indexes of the segments, `0..total()`, to pass to [`Self::segment`]; nothing is
+    /// written until then. Each segment is written into a buffer of the caller's, so reuse one
+    /// buffer and send each segment before writing the next:
     ///
-    /// Because every item borrows `buf`, this is a lending loop: use
-    /// `for n in 0..splitter.total() { splitter.segment(n, &mut buf)?; }` to keep the bytes.
+    /// ```
+    /// use smpp_core::text::choose::Encoding;
+    /// use smpp_core::text::split::{Content, Method, Splitter};
+    ///
+    /// let text = "x".repeat(200);
+    /// let s = Splitter::new(Content::Text(&text, Encoding::Gsm7(Default::default())), Method::Udh8 { reference: 1 })?;
+    /// let mut buf = [0u8; 255];
+    /// let mut sent = 0;
+    /// for n in s.segments() {
+    ///     let segment = s.segment(n, &mut buf)?;
+    ///     sent += segment.len - segment.udh_len; // send &buf[..segment.len] here
+    /// }
+    /// assert_eq!(sent, 200);
+    /// # Ok::<(), smpp_core::text::split::SplitError>(())
+    /// ```
     pub fn segments(&self) -> impl Iterator<Item = usize> + use<> {
         0..self.total()
     }

@@ -34,7 +34,12 @@ pub fn unit_count(text: &str) -> usize {
             .sum::<usize>()
 }
 
-/// Encodes `text` as UTF-16BE octets into `out`, returning the number of octets written.
+/// Encodes `text` as UTF-16BE octets into `out`, returning the number of octets written: two
+/// for each character of the BMP, four (a surrogate pair) for each other one.
+///
+/// # Errors
+///
+/// [`TextError::BufferTooSmall`] when `out` is too short; every character has a UTF-16 form.
 pub fn encode(text: &str, out: &mut [u8]) -> Result<usize, TextError> {
     let mut slots = out.chunks_exact_mut(2);
     let mut put = |unit: u16| {
@@ -64,6 +69,10 @@ const fn surrogates(ch: char) -> [u16; 2] {
 }
 
 /// Encodes `text` as UTF-16 code units into `out`, returning the number of units written.
+///
+/// # Errors
+///
+/// [`TextError::BufferTooSmall`] when `out` is too short.
 pub fn encode_units(text: &str, out: &mut [u16]) -> Result<usize, TextError> {
     let mut n = 0usize;
     for unit in text.encode_utf16() {

@@ -331,6 +331,14 @@ impl<'a> Udh<'a> {
     /// Splits `short_message` (with UDHI set) into its header and the rest.
     ///
     /// Checks that the UDHL fits and that every element lies within the header.
+    ///
+    /// # Errors
+    ///
+    /// [`UdhError::NoRoom`] for an empty `short_message`,
+    /// [`UdhError::UdhlPastEnd`] when the UDHL claims more octets than follow,
+    /// [`UdhError::IeOverrun`] when an element runs past the header. The
+    /// lengths of known elements are checked when they are read
+    /// ([`Self::ies`]), not here.
     pub fn split(short_message: &'a [u8]) -> Result<(Self, &'a [u8]), UdhError> {
         let (&udhl, rest) = short_message.split_first().ok_or(UdhError::NoRoom)?;
         if usize::from(udhl) > rest.len() {
@@ -501,6 +509,12 @@ impl<'b> UdhBuilder<'b> {
     }
 
     /// Appends an element.
+    ///
+    /// # Errors
+    ///
+    /// [`UdhError::BufferTooSmall`], appending nothing, when the buffer has
+    /// no room for it or the header would pass 255 octets after the UDHL
+    /// (the most one UDHL octet counts).
     pub fn push(&mut self, ie: Ie<'_>) -> Result<&mut Self, UdhError> {
         if self.len + ie.encoded_len() > 256 {
             return Err(UdhError::BufferTooSmall);
@@ -524,6 +538,11 @@ impl<'b> UdhBuilder<'b> {
 }
 
 /// Writes a complete header holding `ies` into `out`, returning its length (UDHL included).
+///
+/// # Errors
+///
+/// [`UdhError::BufferTooSmall`] as [`UdhBuilder::push`] and
+/// [`UdhBuilder::new`] give it (an empty `out`).
 pub fn write_udh(ies: &[Ie<'_>], out: &mut [u8]) -> Result<usize, UdhError> {
     let mut b = UdhBuilder::new(out)?;
     for ie in ies {

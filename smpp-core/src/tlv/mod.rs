@@ -603,17 +603,23 @@ impl<const N: usize> TlvBuf<N> {
         })
     }
 
-    /// Appends an Integer1 TLV.
+    /// Appends an Integer1 TLV. Fails as [`Self::push`] does: for a tag whose
+    /// value has another length (`SAR_MSG_REF_NUM` takes
+    /// 2 octets), or a full buffer.
     pub fn push_u8(&mut self, tag: TlvTag, value: u8) -> Result<(), Error> {
         self.push(tag, &[value])
     }
 
-    /// Appends an Integer2 TLV.
+    /// Appends an Integer2 TLV. Fails as [`Self::push`] does: for a tag whose
+    /// value has another length (`SAR_TOTAL_SEGMENTS` takes
+    /// 1 octet), or a full buffer.
     pub fn push_u16(&mut self, tag: TlvTag, value: u16) -> Result<(), Error> {
         self.push(tag, &value.to_be_bytes())
     }
 
-    /// Appends an Integer4 TLV.
+    /// Appends an Integer4 TLV. Fails as [`Self::push`] does: for a tag whose
+    /// value has another length (`SAR_MSG_REF_NUM` takes
+    /// 2 octets), or a full buffer.
     pub fn push_u32(&mut self, tag: TlvTag, value: u32) -> Result<(), Error> {
         self.push(tag, &value.to_be_bytes())
     }
@@ -639,7 +645,7 @@ impl<const N: usize> TlvBuf<N> {
         self.append(tag, value, &[0])
     }
 
-    /// Appends a TLV.
+    /// Appends a TLV, as [`Self::push`] does (and fails).
     pub fn push_tlv(&mut self, tlv: Tlv<'_>) -> Result<(), Error> {
         self.push(tlv.tag, tlv.value)
     }

@@ -30,7 +30,8 @@
 //!   unbinds (waiting two seconds at most).
 //!
 //! The errors, [`Answer`] and [`SmResponse`] are the async client's
-//! (`smpp_std::session`, feature `tokio`): one set of types for both.
+//! (`smpp_std::session`, there also without the `tokio` feature): one set
+//! of types for both.
 //!
 //! # Example
 //!

@@ -431,6 +431,11 @@ impl EsmeBuilder {
     /// Fails with [`SessionError::WrongRole`] for a configuration of the
     /// MC side.
     ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime: the sessions' tasks are spawned on the
+    /// current one, which needs its I/O and time drivers enabled.
+    ///
     /// See the example on [`EsmeBuilder`].
     pub fn start(self) -> Result<(Esme, EsmeIncoming), Error> {
         if self.config.role() != Role::Esme {
@@ -756,8 +761,9 @@ impl Esme {
         self.inner.totals.traffic()
     }
 
-    /// Waits until at least `n` sessions are bound (at most the number of
-    /// binds); fails with [`Error::Closed`] once the ESME is stopped.
+    /// Waits until at least `n` sessions are bound (`n` above the number of
+    /// binds counts as that number); fails with [`Error::Closed`] once the
+    /// ESME is stopped.
     ///
     /// See the example on [`Esme`].
     pub async fn wait_bound(&self, n: usize) -> Result<(), Error> {
@@ -788,7 +794,9 @@ impl Esme {
         self.send_body(body).await.map(SmResponse::from)
     }
 
-    /// Sends `data_sm` through a bound session.
+    /// Sends `data_sm` through a bound session; the answer is the
+    /// `data_sm_resp`'s status and `message_id` (see [`Handle::data_sm`]:
+    /// another command is refused with [`Error::UnexpectedCommand`]).
     ///
     /// See the example on [`Esme`].
     pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {

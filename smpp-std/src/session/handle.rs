@@ -371,7 +371,9 @@ impl Handle {
     /// ESME: sends `submit_sm` (a [`SubmitSmBuilder`](crate::SubmitSmBuilder)'s
     /// PDU, a part from [`text::submit_sms`](crate::text::submit_sms), or
     /// the body); the answer is the `submit_sm_resp`'s status and
-    /// `message_id`.
+    /// `message_id`. Another command is refused with
+    /// [`Error::UnexpectedCommand`], and nothing is sent; otherwise it
+    /// fails as [`Self::queue`] does.
     ///
     /// See the example on [`Handle`].
     pub async fn submit_sm(&self, submit_sm: impl IntoRequest) -> Result<SmResponse, Error> {
@@ -438,7 +440,9 @@ impl Handle {
     }
 
     /// Sends `data_sm` (either side); the answer is the `data_sm_resp`'s
-    /// status and `message_id`.
+    /// status and `message_id`. Another command is refused with
+    /// [`Error::UnexpectedCommand`], and nothing is sent; otherwise it
+    /// fails as [`Self::queue`] does.
     ///
     /// See the example on [`Handle`].
     pub async fn data_sm(&self, data_sm: impl IntoRequest) -> Result<SmResponse, Error> {
@@ -618,7 +622,17 @@ impl Handle {
 }
 
 /// The response to a request sent with [`Handle::queue`]: a future of
-/// the response PDU.
+/// the response PDU (its `command_status` may be an error: that is the
+/// peer's answer, or the `generic_nack` that answered it).
+///
+/// It fails with [`Error::Refused`] when the session refused the request
+/// and sent nothing (the operation matrix forbids it for this bind, the
+/// session is unbinding, the PDU is larger than the transmit queue), with
+/// [`Error::Encode`] for a PDU that does not encode, with
+/// [`Error::Timeout`] when no response came within the `response_timer`,
+/// and with [`Error::Closed`] or [`Error::OutcomeUnknown`] when the session
+/// closed before the response (not written, or written);
+/// [`Error::may_have_been_received`] tells them apart.
 ///
 /// See the example on [`Handle`].
 #[derive(Debug)]
