@@ -202,10 +202,28 @@ impl<const N: usize> FrameBuf<N> {
     }
 
     /// The octets still missing before the next frame is complete, once its
-    /// `command_length` has arrived (0 when a frame is ready).
+    /// `command_length` has arrived (0 when a frame is ready); `None` before
+    /// that, and for a `command_length` that framing refuses (below 16 or
+    /// above the maximum: [`Self::next_frame`] gives its error).
+    ///
+    /// ```
+    /// use smpp_core::FrameBuf;
+    ///
+    /// let mut buf = FrameBuf::<64>::new();
+    /// assert_eq!(buf.feed(&[0, 0, 0, 16, 0, 0]), 6);
+    /// assert_eq!(buf.missing(), Some(10));
+    /// buf.clear();
+    /// assert_eq!(buf.feed(&[0, 0, 0, 5]), 4); // shorter than a header
+    /// assert_eq!(buf.missing(), None);
+    /// assert!(buf.next_frame().is_err());
+    /// ```
     pub fn missing(&self) -> Option<usize> {
         let head = self.buf.get(self.start..self.end)?.first_chunk::<4>()?;
-        let command_length = usize::try_from(u32::from_be_bytes(*head)).ok()?;
+        let command_length = u32::from_be_bytes(*head);
+        if !(16..=self.max_command_length).contains(&command_length) {
+            return None;
+        }
+        let command_length = usize::try_from(command_length).ok()?;
         Some(command_length.saturating_sub(self.len()))
     }
 

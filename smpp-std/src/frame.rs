@@ -187,10 +187,29 @@ impl FrameDecoder {
     }
 
     /// The octets still missing before the next frame is complete, if known
-    /// (0 when a frame is ready).
+    /// (0 when a frame is ready); `None` before its `command_length` has
+    /// arrived, and for one that framing refuses (below 16 or above the
+    /// maximum: [`Self::decode`] gives its error).
+    ///
+    /// ```
+    /// use smpp_std::FrameDecoder;
+    ///
+    /// let decoder = FrameDecoder::new();
+    /// assert_eq!(decoder.missing(&[0, 0, 0, 16, 0, 0]), Some(10));
+    /// assert_eq!(decoder.missing(&[0, 0, 0]), None);
+    /// assert_eq!(decoder.missing(&[0, 0, 0, 5]), None); // shorter than a header
+    /// ```
     pub fn missing(&self, buf: &[u8]) -> Option<usize> {
         let head = buf.first_chunk::<4>()?;
-        Some((u32::from_be_bytes(*head) as usize).saturating_sub(buf.len()))
+        let command_length = u32::from_be_bytes(*head);
+        if !(16..=self.max_command_length).contains(&command_length) {
+            return None;
+        }
+        Some(
+            usize::try_from(command_length)
+                .ok()?
+                .saturating_sub(buf.len()),
+        )
     }
 }
 
