@@ -1421,6 +1421,87 @@ fn bench_stops_when_the_smsc_goes_away_for_good() {
     );
 }
 
+#[test]
+fn send_waiting_for_receipts_stops_when_the_smsc_goes_away_for_good() {
+    let sim = Sim::start(&["--http", "127.0.0.1:0", "--dlr-delay-ms", "60000"]);
+    let send = Esme::new("send", &sim.addr, "stranded", "pw")
+        .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 60000")
+        .flags("--connect-timeout-ms 500");
+    let (child, _) = send.spawn_bound(&sim, "send bound", 1);
+    sim.wait_stats("message accepted", |s| s["totals"]["messages"] == 1);
+    // Gone with the receipt still due: the send reconnects in vain, then
+    // prints its line instead of waiting out the minute.
+    sim.terminate();
+    let out = output_within(child, Duration::from_secs(20));
+    assert_exit(&out, 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no session bound for 500 ms"), "{stderr}");
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 1, "{}", show(&out));
+    assert_eq!(lines[0]["statuses"], json!(["ESME_ROK"]));
+    assert_eq!(lines[0]["receipts"], json!([]));
+}
+
+#[test]
+fn send_to_an_smsc_gone_for_good_gives_up_on_every_part_left() {
+    // An SMSC that binds once, then closes the connection at the first
+    // submit_sm and never answers a bind again.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let done = Arc::new(core::sync::atomic::AtomicBool::new(false));
+    let finished = Arc::clone(&done);
+    let smsc = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut header = [0u8; 16];
+        stream.read_exact(&mut header).unwrap();
+        let len = u32::from_be_bytes(header[..4].try_into().unwrap()) as usize;
+        let mut body = vec![0u8; len - 16];
+        stream.read_exact(&mut body).unwrap();
+        // bind_transceiver_resp, ESME_ROK, the same sequence number.
+        let mut resp = vec![0, 0, 0, 0x15, 0x80, 0, 0, 0x09, 0, 0, 0, 0];
+        resp.extend_from_slice(&header[12..16]);
+        resp.extend_from_slice(b"smsc\0");
+        stream.write_all(&resp).unwrap();
+        // The first submit_sm (or enquire_link): closed without an answer.
+        let _ = stream.read_exact(&mut header);
+        drop(stream);
+        // Every later connection is closed at once.
+        listener.set_nonblocking(true).unwrap();
+        let until = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < until && !finished.load(core::sync::atomic::Ordering::Relaxed) {
+            if let Ok((s, _)) = listener.accept() {
+                drop(s);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    let text = "Long enough to need two parts. ".repeat(6);
+    let send = Esme::new("send", &addr, "stranded", "pw")
+        .flags("--to 447700900123 --to 447700900124 --to 447700900125")
+        .flag("--text", &text)
+        .flags("--connect-timeout-ms 500");
+    let out = output_within(send.spawn(), Duration::from_secs(20));
+    done.store(true, core::sync::atomic::Ordering::Relaxed);
+    assert_exit(&out, 1);
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 3, "{}", show(&out));
+    // The first message went out and its outcome is unknown; every part
+    // after it was given up, none sent, each waiting no more once one
+    // found no session.
+    let statuses: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l["statuses"].as_array().unwrap())
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 6, "{statuses:?}");
+    let given_up = "not submitted: no session bound for 500 ms";
+    assert!(statuses[2..].iter().all(|s| *s == given_up), "{statuses:?}");
+    smsc.join().unwrap();
+}
+
 /// Sends `signal` (`INT`, `TERM`) to `child`.
 fn signal(child: &Child, signal: &str) {
     let sent = Command::new("kill")

@@ -17,6 +17,7 @@ use smpp_std::client::{ConnectFailure, Esme, EsmeBuilder, EsmeEvent, EsmeIncomin
 use smpp_std::{COctet, Pdu, SubmitSm};
 use smpp_tools::message::receipt_json;
 use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -224,9 +225,13 @@ pub(crate) async fn start(
     let config = conn.config(default)?;
     let connect = conn.connect()?;
     let connect_timeout = conn.connect_timeout();
+    // A request that waits this long for a bound session fails with
+    // `Error::NoSession`, never written: `send` and `bench` then stop
+    // (`listen` submits nothing).
     let mut builder = Esme::builder(connect.to_owned(), config)
         .binds(conn.binds)
-        .connect_timeout(connect_timeout);
+        .connect_timeout(connect_timeout)
+        .no_session_timeout(connect_timeout);
     if conn.tls {
         let tls = smpp_tools::tls::client_config(conn.ca.as_deref()).map_err(|e| e.to_string())?;
         let name = conn.server_name.clone().unwrap_or_else(|| host_of(connect));
@@ -258,8 +263,8 @@ pub(crate) async fn start(
                     }
                     failure = Some(format!("cannot connect to {connect}: {error}"));
                 }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
             },
             () = tokio::time::sleep_until(deadline) => break,
             () = stop.stopped() => {
@@ -290,7 +295,6 @@ pub(crate) struct Stop {
     reason: Arc<OnceLock<String>>,
     /// Told when `reason` is set.
     told: Arc<Notify>,
-    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Stop {
@@ -300,13 +304,13 @@ impl Stop {
     pub(crate) fn on_signals() -> Result<Self, String> {
         let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
         let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
-        let mut stop = Self {
+        let stop = Self {
             reason: Arc::new(OnceLock::new()),
             told: Arc::new(Notify::new()),
-            tasks: Vec::new(),
         };
         let (reason, told) = (Arc::clone(&stop.reason), Arc::clone(&stop.told));
-        stop.tasks.push(tokio::spawn(async move {
+        // Runs until the process exits.
+        tokio::spawn(async move {
             for _ in 0..2 {
                 let name = tokio::select! {
                     _ = interrupt.recv() => "SIGINT",
@@ -320,34 +324,18 @@ impl Stop {
                     std::process::exit(crate::exit::INCOMPLETE.into());
                 }
             }
-        }));
+        });
         Ok(stop)
     }
 
-    /// Also stops the run, and `esme`, once none of its sessions has been
-    /// bound for `patience`: the requests that wait for a session then fail
-    /// at once, and the run ends instead of waiting for ever while the
-    /// sessions reconnect in vain.
-    pub(crate) fn without_session(&mut self, esme: &Esme, patience: Duration) {
-        let (reason, told) = (Arc::clone(&self.reason), Arc::clone(&self.told));
-        let esme = esme.clone();
-        self.tasks.push(tokio::spawn(async move {
-            let mut last_bound = Instant::now();
-            loop {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                if !esme.sessions().is_empty() {
-                    last_bound = Instant::now();
-                } else if last_bound.elapsed() >= patience {
-                    let why = format!("no session bound for {} ms", patience.as_millis());
-                    if reason.set(why.clone()).is_ok() {
-                        smpp_tools::note!("esme: {why}: stopping");
-                        told.notify_waiters();
-                    }
-                    esme.unbind().await;
-                    return;
-                }
-            }
-        }));
+    /// Stops the run for `why`, unless it was stopped already (the first
+    /// reason stays).
+    pub(crate) fn stop(&self, why: String) {
+        if self.reason.set(why).is_ok() {
+            let why = self.reason().unwrap_or_default();
+            smpp_tools::note!("esme: {why}: stopping");
+            self.told.notify_waiters();
+        }
     }
 
     /// Why the run was stopped, if it was.
@@ -367,13 +355,54 @@ impl Stop {
             told.await;
         }
     }
+}
 
-    /// Stops watching for the session (the run is over); a second signal
-    /// still exits at once.
-    pub(crate) fn finish(&self) {
-        if let Some((_, watchers)) = self.tasks.split_first() {
-            for task in watchers {
-                task.abort();
+/// Why `send` and `bench` stop when no session is bound: the words of
+/// their `stopped`.
+pub(crate) fn no_session(patience: Duration) -> String {
+    format!("no session bound for {} ms", patience.as_millis())
+}
+
+/// Returns once no session of `esme` has been bound for `patience`: the
+/// SMSC went away, or no longer takes the binds. For the time nothing is
+/// submitted (the requests themselves fail with `Error::NoSession` then).
+/// Woken by the ESME's events, not by polling.
+pub(crate) async fn unbound_for(esme: &Esme, patience: Duration) {
+    let mut events = Some(esme.events());
+    let mut unbound_since: Option<Instant> = None;
+    loop {
+        let bound = esme.sessions().iter().any(|s| !s.is_closed());
+        let give_up = if bound {
+            unbound_since = None;
+            None
+        } else {
+            Some(*unbound_since.get_or_insert_with(Instant::now) + patience)
+        };
+        let event = async {
+            match &mut events {
+                Some(events) => events.recv().await,
+                None => core::future::pending().await,
+            }
+        };
+        let timer = async {
+            match give_up {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => core::future::pending().await,
+            }
+        };
+        tokio::select! {
+            event = event => match event {
+                // The count starts over from a bind, even one seen before
+                // its session is listed.
+                Ok(EsmeEvent::Bound { .. }) => unbound_since = None,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                // No more changes come: only the timer counts.
+                Err(RecvError::Closed) => events = None,
+            },
+            () = timer => {
+                if !esme.sessions().iter().any(|s| !s.is_closed()) {
+                    return;
+                }
             }
         }
     }

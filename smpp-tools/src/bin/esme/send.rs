@@ -12,7 +12,7 @@ use clap::Args;
 use serde_json::{Map, Value, json};
 use smpp_std::Pdu;
 use smpp_std::client::Esme;
-use smpp_std::session::SmResponse;
+use smpp_std::session::{Error, SmResponse};
 use smpp_tools::message::unhex;
 use tokio::time::Instant;
 
@@ -100,14 +100,14 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
     }
 
     args.conn.check_bind("send", true)?;
-    let mut stop = Stop::on_signals()?;
+    let stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |b| b).await?;
     let (receipts, reader) = Receipts::spawn(incoming, true);
-    stop.without_session(&esme, args.conn.connect_timeout());
+    let patience = args.conn.connect_timeout();
     let mut sent = Vec::with_capacity(all.len());
     for (message, pdus) in messages.iter().zip(all) {
         sent.push(match stop.reason() {
-            None => submit(&esme, message, pdus).await,
+            None => submit(&esme, &stop, patience, message, pdus).await,
             Some(why) => not_submitted(message, &pdus, why),
         });
     }
@@ -121,6 +121,10 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         receipts_ok = tokio::select! {
             biased;
             () = stop.stopped() => false,
+            () = common::unbound_for(&esme, patience) => {
+                stop.stop(common::no_session(patience));
+                false
+            }
             all = receipts.wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some()) => all,
         };
         for s in &mut sent {
@@ -133,7 +137,6 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         }
     }
     reader.abort();
-    stop.finish();
     esme.unbind().await;
     let mut out = std::io::stdout().lock();
     for s in &sent {
@@ -146,19 +149,48 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
 }
 
 /// Submits the parts of `message`, every one into the window, then waits
-/// for every response.
-async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
-    // Every part into the window, then every response.
+/// for every response. A part that found no session bound for `patience`
+/// stops the run: the messages after it are not submitted.
+async fn submit(
+    esme: &Esme,
+    stop: &Stop,
+    patience: Duration,
+    message: &Message<'_>,
+    pdus: Vec<Pdu>,
+) -> Sent {
+    let gave_up = || {
+        let why = common::no_session(patience);
+        stop.stop(why.clone());
+        format!("not submitted: {why}")
+    };
+    // Every part into the window, then every response; once a part found
+    // no session, the parts after it wait no more.
     let mut pending = Vec::with_capacity(pdus.len());
+    let mut unbound = None;
     for pdu in &pdus {
-        pending.push(esme.queue(pdu.clone()).await);
+        if let Some(why) = &unbound {
+            pending.push(Err(Failed::Not(String::clone(why))));
+            continue;
+        }
+        pending.push(match esme.queue(pdu.clone()).await {
+            Ok(response) => Ok(response),
+            Err(Error::NoSession(_)) => {
+                let why = gave_up();
+                unbound = Some(why.clone());
+                Err(Failed::Not(why))
+            }
+            Err(e) => Err(Failed::Error(e)),
+        });
     }
     let mut ids = Vec::new();
     let mut statuses = Vec::new();
     let mut acknowledged = true;
     for p in pending {
         let answer = match p {
-            Ok(response) => response.await.map(SmResponse::from),
+            Ok(response) => response.await.map(SmResponse::from).map_err(|e| match e {
+                Error::NoSession(_) => Failed::Not(gave_up()),
+                e => Failed::Error(e),
+            }),
             Err(e) => Err(e),
         };
         match answer {
@@ -170,9 +202,13 @@ async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
                 acknowledged = false;
                 statuses.push(resp.command_status.to_string());
             }
-            Err(e) => {
+            Err(Failed::Error(e)) => {
                 acknowledged = false;
                 statuses.push(e.to_string());
+            }
+            Err(Failed::Not(why)) => {
+                acknowledged = false;
+                statuses.push(why);
             }
         }
     }
@@ -181,6 +217,14 @@ async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
         ids,
         acknowledged,
     }
+}
+
+/// Why a part got no response.
+enum Failed {
+    /// It was not sent: no session was bound (the status says why).
+    Not(String),
+    /// Another error.
+    Error(Error),
 }
 
 /// The line of a message not submitted: the run was stopped first.
