@@ -2,8 +2,10 @@
 //! joined) and receipt as one JSON line, and acknowledges it once the line
 //! is written.
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
+use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -72,7 +74,11 @@ impl Outbinds {
         let sessions = Arc::new(Mutex::new(Vec::new()));
         let accepting = tokio::spawn(accept_outbinds(
             listener,
-            OutbindSettings { config, password },
+            OutbindSettings {
+                config,
+                password,
+                failures: Arc::default(),
+            },
             requests,
             Arc::clone(&sessions),
         ));
@@ -104,6 +110,40 @@ struct OutbindSettings {
     config: Config,
     /// `--outbind-password`: the password an outbind must carry.
     password: Option<String>,
+    /// What failed last for each SMSC.
+    failures: Arc<Mutex<Failures>>,
+}
+
+/// The last failure of each SMSC (by its address: the port of each of
+/// its connections differs), so that an SMSC whose outbinds keep failing
+/// the same way is reported once, not at every retry, until the failure
+/// changes or a session is bound.
+#[derive(Debug, Default)]
+struct Failures {
+    last: HashMap<IpAddr, String>,
+}
+
+impl Failures {
+    /// Records that `smsc` failed with `error`: true if this is news (the
+    /// first failure since it last bound, or another than the last).
+    fn failed(&mut self, smsc: IpAddr, error: &str) -> bool {
+        match self.last.get_mut(&smsc) {
+            Some(last) if last == error => false,
+            Some(last) => {
+                error.clone_into(last);
+                true
+            }
+            None => {
+                self.last.insert(smsc, error.to_owned());
+                true
+            }
+        }
+    }
+
+    /// `smsc` bound a session: its next failure is news.
+    fn bound(&mut self, smsc: IpAddr) {
+        self.last.remove(&smsc);
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -149,19 +189,41 @@ async fn serve_outbind(
     requests: mpsc::Sender<Request>,
     sessions: Arc<Mutex<Vec<Client>>>,
 ) {
-    let OutbindSettings { config, password } = settings;
-    let check = move |outbind: &Outbind| {
-        password
-            .as_ref()
-            .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes())
+    let OutbindSettings {
+        config,
+        password,
+        failures,
+    } = settings;
+    // Whether the check refused the outbind (the session then ends as
+    // closed locally, which says nothing to an operator).
+    let refused = Arc::new(AtomicBool::new(false));
+    let check = {
+        let refused = Arc::clone(&refused);
+        move |outbind: &Outbind| {
+            let accepted = password
+                .as_ref()
+                .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes());
+            refused.store(!accepted, Ordering::Relaxed);
+            accepted
+        }
     };
     let (session, mut incoming) = match client::accept_outbind(stream, config, check).await {
         Ok(bound) => bound,
         Err(e) => {
-            smpp_tools::note!("esme: outbind from {peer}: {e}");
+            let e = if refused.load(Ordering::Relaxed) {
+                "refused: not the --outbind-password".to_owned()
+            } else {
+                e.to_string()
+            };
+            if lock(&failures).failed(peer.ip(), &e) {
+                smpp_tools::note!(
+                    "esme: outbind from {peer}: {e} (said once while the SMSC's outbinds fail so)"
+                );
+            }
             return;
         }
     };
+    lock(&failures).bound(peer.ip());
     smpp_tools::note!("esme: bound after an outbind from {peer}");
     {
         let mut sessions = lock(&sessions);
@@ -281,5 +343,32 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
     match failed {
         Some(e) => Err(e),
         None => Ok(args.count.is_none_or(|count| seen >= count)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::net::{IpAddr, Ipv4Addr};
+
+    use super::Failures;
+
+    #[test]
+    fn an_smsc_failing_the_same_way_again_is_reported_once() {
+        let mut failures = Failures::default();
+        let (smsc, other) = (
+            IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+            IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)),
+        );
+        let refused = || "bind refused: ESME_RINVPASWD";
+        assert!(failures.failed(smsc, refused()));
+        for _ in 0..10 {
+            assert!(!failures.failed(smsc, refused()));
+        }
+        // Another SMSC, another failure, a bind: each is news.
+        assert!(failures.failed(other, refused()));
+        assert!(failures.failed(smsc, "connection reset"));
+        assert!(failures.failed(smsc, refused()));
+        failures.bound(smsc);
+        assert!(failures.failed(smsc, refused()));
     }
 }
