@@ -158,8 +158,9 @@ struct Tally {
     /// Response latencies in microseconds: only of requests that got a
     /// response.
     latencies: Vec<u64>,
-    /// The accepted message ids, when receipts are awaited.
-    ids: Vec<String>,
+    /// The accepted message ids, when receipts are awaited (no more per
+    /// message than the id: a pointer, a length and its octets).
+    ids: Vec<Box<str>>,
     /// A request waited for a bound session in vain.
     no_session: bool,
 }
@@ -181,7 +182,7 @@ impl Tally {
             Ok(resp) if resp.is_ok() => {
                 self.acknowledged += 1;
                 if keep_id {
-                    self.ids.push(resp.message_id.to_string());
+                    self.ids.push(resp.message_id.to_string().into_boxed_str());
                 }
             }
             Ok(resp) => {

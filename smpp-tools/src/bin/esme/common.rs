@@ -2,9 +2,9 @@
 //! messages as PDUs, the receipts as they come.
 
 use core::time::Duration;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
@@ -519,25 +519,35 @@ pub(crate) fn data_coding_of(pdus: &[Pdu]) -> Option<u8> {
 /// The receipts that came, by the message id they report.
 #[derive(Debug)]
 pub(crate) struct Receipts {
-    /// The receipt's JSON (empty when not kept), by message id.
-    seen: Mutex<HashMap<String, Map<String, Value>>>,
+    seen: Mutex<Seen>,
     /// How many came: changes wake those who wait.
     count: watch::Sender<usize>,
-    keep: bool,
+}
+
+/// The receipts kept: with their JSON for `send`'s lines, or only their
+/// ids for `bench`, which counts them (an id is all it asks about; the
+/// JSON, even an empty map, would hold several times more per message).
+#[derive(Debug)]
+enum Seen {
+    Kept(HashMap<String, Map<String, Value>>),
+    Counted(HashSet<Box<str>>),
 }
 
 impl Receipts {
     /// No receipts yet (`keep`: keep their JSON).
     fn new(keep: bool) -> Arc<Self> {
         Arc::new(Self {
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(if keep {
+                Seen::Kept(HashMap::new())
+            } else {
+                Seen::Counted(HashSet::new())
+            }),
             count: watch::Sender::new(0),
-            keep,
         })
     }
 
-    /// Reads the SMSC's requests for ever: receipts are recorded
-    /// (`keep`: with their JSON), everything is acknowledged.
+    /// Reads the SMSC's requests until the ESME has unbound: receipts
+    /// are recorded (`keep`: with their JSON), everything is acknowledged.
     pub(crate) fn spawn(mut incoming: EsmeIncoming, keep: bool) -> (Arc<Self>, JoinHandle<()>) {
         let receipts = Self::new(keep);
         let reader = Arc::clone(&receipts);
@@ -552,6 +562,10 @@ impl Receipts {
         (receipts, task)
     }
 
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn add(&self, receipt: Map<String, Value>) {
         let Some(id) = receipt
             .get("message_id")
@@ -560,32 +574,50 @@ impl Receipts {
         else {
             return;
         };
-        let kept = if self.keep { receipt } else { Map::new() };
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, kept);
+        match &mut *self.seen() {
+            Seen::Kept(kept) => {
+                kept.insert(id, receipt);
+            }
+            Seen::Counted(ids) => {
+                ids.insert(id.into_boxed_str());
+            }
+        }
         self.count.send_modify(|n| *n += 1);
     }
 
-    /// The receipt for `id` if it came: exactly that id, or the same
-    /// number written in another base (`smpp_core::receipt::ids_match`).
+    /// The receipt for `id` if it came and was kept: exactly that id, or
+    /// the same number written in another base
+    /// (`smpp_core::receipt::ids_match`).
     pub(crate) fn get(&self, id: &str) -> Option<Map<String, Value>> {
-        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(found) = seen.get(id) {
+        let seen = self.seen();
+        let Seen::Kept(kept) = &*seen else {
+            return None;
+        };
+        if let Some(found) = kept.get(id) {
             return Some(found.clone());
         }
-        seen.iter()
+        kept.iter()
             .find(|(other, _)| smpp_core::receipt::ids_match(other.as_bytes(), id.as_bytes()))
             .map(|(_, r)| r.clone())
     }
 
     /// True if the receipt for `id` came, by that exact id.
     pub(crate) fn has_exact(&self, id: &str) -> bool {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains_key(id)
+        match &*self.seen() {
+            Seen::Kept(kept) => kept.contains_key(id),
+            Seen::Counted(ids) => ids.contains(id),
+        }
+    }
+
+    /// The octets the receipts counted take, about: each entry of the set
+    /// (a pointer and a length, and the table's control octet) and its id.
+    #[cfg(test)]
+    fn counted_octets(&self) -> Option<usize> {
+        let Seen::Counted(ids) = &*self.seen() else {
+            return None;
+        };
+        let entry = size_of::<Box<str>>() + 1;
+        Some(ids.capacity() * entry + ids.iter().map(|id| id.len()).sum::<usize>())
     }
 
     /// Waits until `found` holds for every id of `ids`, or until
@@ -674,6 +706,29 @@ mod tests {
                 .wait_for_all(deadline, &ids, Receipts::has_exact)
                 .await
         );
+    }
+
+    #[test]
+    fn receipts_only_counted_keep_their_id_and_little_more() {
+        let receipts = Receipts::new(false);
+        let ids: Vec<String> = (0..10_000).map(|n| format!("{n:010}")).collect();
+        for id in &ids {
+            let mut r = receipt(id);
+            r.insert("text".into(), "id:0000000001 sub:001 dlvrd:001".into());
+            receipts.add(r);
+        }
+        assert!(ids.iter().all(|id| receipts.has_exact(id)));
+        assert!(!receipts.has_exact("0000010000"));
+        // Not even an empty map per receipt: the id, a pointer and a
+        // length, and the table's slack.
+        let octets = receipts.counted_octets().unwrap();
+        assert!(octets <= ids.len() * (10 + 2 * 17), "{octets} octets");
+        assert_eq!(receipts.get(&ids[0]), None);
+        // Kept receipts keep their JSON.
+        let kept = Receipts::new(true);
+        kept.add(receipt("7"));
+        assert_eq!(kept.get("7"), Some(receipt("7")));
+        assert_eq!(kept.counted_octets(), None);
     }
 
     #[test]
