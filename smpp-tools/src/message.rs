@@ -11,7 +11,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use smpp_core::receipt::Receipt;
-use smpp_core::text::gsm7::Tables;
+use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::reassembly::Part;
 use smpp_core::text::udh::Udh;
 use smpp_core::text::user_data;
@@ -194,6 +194,25 @@ pub fn decode_parts<'p>(
         .ok()
         .flatten()
         .map(str::to_owned)
+}
+
+/// A national language by its name in any case (`turkish`, `spanish`,
+/// `portuguese`, `bengali`, ... `urdu`): the GSM 7-bit tables the tools
+/// may send text in (`esme send --language`, smsc-sim's `/mo`).
+pub fn language(name: &str) -> Result<Language, String> {
+    let national = || {
+        Language::ALL
+            .into_iter()
+            .filter(|l| *l != Language::Default)
+    };
+    national()
+        .find(|l| format!("{l:?}").eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let names: Vec<String> = national()
+                .map(|l| format!("{l:?}").to_lowercase())
+                .collect();
+            format!("{name:?} is not a national language: {}", names.join(", "))
+        })
 }
 
 /// Lowercase hexadecimal.
@@ -527,7 +546,7 @@ mod tests {
     use smpp_std::reassembly::ReferenceKind;
     use smpp_std::text::submit_sms_for_text;
 
-    use super::{Assembler, Concat, Message, UserData, hex, receipt_json, unhex};
+    use super::{Assembler, Concat, Message, UserData, hex, language, receipt_json, unhex};
 
     #[test]
     fn a_receipt_text_in_ucs2_is_read() {
@@ -630,6 +649,17 @@ mod tests {
         assert_eq!(message.content, "new text");
         assert_eq!(message.message_ids, ["b1", "b2"]);
         assert_eq!(parts.pending(), 0);
+    }
+
+    #[test]
+    fn national_languages_by_name() {
+        assert_eq!(language("turkish"), Ok(Language::Turkish));
+        assert_eq!(language("Portuguese"), Ok(Language::Portuguese));
+        assert_eq!(language("URDU"), Ok(Language::Urdu));
+        for wrong in ["default", "", "klingon"] {
+            let e = language(wrong).unwrap_err();
+            assert!(e.contains(": turkish, spanish, portuguese,"), "{e}");
+        }
     }
 
     #[test]

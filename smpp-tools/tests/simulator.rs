@@ -830,6 +830,69 @@ fn long_messages_are_logged_joined() {
 }
 
 #[test]
+fn text_sent_in_national_language_tables_is_logged_and_listened_to_as_sent() {
+    let dir = scratch("national");
+    let log = dir.join("messages.jsonl");
+    let sim = Sim::start(&[
+        "--http",
+        "127.0.0.1:0",
+        "--log-messages",
+        log.to_str().unwrap(),
+    ]);
+    let turkish = "Dağların ardında kış çok uzun sürer; İstanbul'da ise güneşli günler \
+                   başlıyor. Öğretmenimiz sınavı ertelediğini söyledi, çünkü öğrencilerin \
+                   çoğu hastaydı. Şimdi herkes iyileşti ve yarın sabah sınava girecekler.";
+    let portuguese = "Não há ação sem reação: João e Conceição estão à espera do pão.";
+    let mut sent = Vec::new();
+    for (language, text) in [("turkish", turkish), ("portuguese", portuguese)] {
+        let out = Esme::new("send", &sim.addr, "national", "pw")
+            .flags("--from 447700900001 --to 447700900002")
+            .flag("--text", text)
+            .flag("--language", language)
+            .run();
+        let line = success_lines(&out).remove(0);
+        // GSM 7-bit in the language's tables, not UCS-2.
+        assert_eq!(line["data_coding"], 0, "{language}: {line}");
+        sent.push((text, line["parts"].clone()));
+    }
+    assert_eq!(sent[0].1, 2, "{sent:?}");
+    // The same texts as mobile-originated messages, to `esme listen`.
+    let listen = Esme::new("listen", &sim.addr, "national", "pw")
+        .flags("--count 2 --timeout-ms 10000")
+        .spawn();
+    sim.wait_stats("listening", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    for ((text, parts), language) in sent.iter().zip(["turkish", "portuguese"]) {
+        let mo = json!({
+            "system_id": "national",
+            "from": "447700900001",
+            "text": text,
+            "languages": [language],
+        });
+        let (code, answer) = http(sim.http(), "POST", "/mo", &mo.to_string());
+        assert_eq!(code, 200, "{answer}");
+        // As few parts as esme's: GSM 7-bit in the language's tables.
+        assert_eq!(
+            serde_json::from_str::<Value>(&answer).unwrap()["parts"],
+            *parts
+        );
+    }
+    let wrong = json!({"system_id": "national", "text": "x", "languages": ["klingon"]});
+    let (code, answer) = http(sim.http(), "POST", "/mo", &wrong.to_string());
+    assert_eq!(code, 400, "{answer}");
+    let heard = success_lines(&output_within(listen, Duration::from_secs(15)));
+    sim.terminate();
+    let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
+    for (n, (text, parts)) in sent.iter().enumerate() {
+        assert_eq!(logged[n]["text"], *text, "{logged:#?}");
+        assert_eq!(logged[n]["parts"], *parts, "{logged:#?}");
+        assert_eq!(heard[n]["text"], *text, "{heard:#?}");
+        assert_eq!(heard[n]["data_coding"], 0, "{heard:#?}");
+    }
+}
+
+#[test]
 fn a_message_log_that_cannot_be_written_refuses_the_message_and_ends_the_simulator() {
     // A full disk, and a reader of stdout that went away (`| head`).
     let full = Path::new("/dev/full");

@@ -337,6 +337,7 @@ fn message<'a>(args: &'a BenchArgs, kind: Kind, content: &'a Payload) -> Message
         flash: kind == Kind::Flash,
         port: None,
         split: args.split,
+        languages: &[],
     }
 }
 

@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 use smpp_core::session::{BindType, Config, Timers};
 use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::gsm7::Language;
 use smpp_core::text::split::{Content, Method, SplitOptions};
 use smpp_core::text::udh::Ie;
 use smpp_core::{Body, CommandStatus, DataCoding, Npi, RegisteredDelivery, Ton};
@@ -425,6 +426,8 @@ pub(crate) struct Message<'a> {
     pub(crate) flash: bool,
     pub(crate) port: Option<u16>,
     pub(crate) split: Split,
+    /// The national languages whose GSM 7-bit tables text may be sent in.
+    pub(crate) languages: &'a [Language],
 }
 
 /// An address with the type of number it looks like: `+` and digits
@@ -485,7 +488,9 @@ pub(crate) fn submit_sms(message: &Message<'_>, reference: u16) -> Result<Vec<Pd
         Split::Payload => (Method::Payload, Concatenation::Payload),
     };
     let content = match message.payload {
-        Payload::Text(text) => Content::Text(text, choose_for(text, &[], concatenation)),
+        Payload::Text(text) => {
+            Content::Text(text, choose_for(text, message.languages, concatenation))
+        }
         Payload::Binary(octets) => Content::Binary(octets),
     };
     let ports = message.port.map(|port| Ie::Port16 {

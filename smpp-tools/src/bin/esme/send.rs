@@ -10,6 +10,7 @@ use core::time::Duration;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
+use smpp_core::text::gsm7::Language;
 use smpp_std::Pdu;
 use smpp_std::client::Esme;
 use smpp_std::session::{Error, SmResponse};
@@ -56,6 +57,13 @@ pub(crate) struct SendArgs {
     /// How long messages are split.
     #[arg(long, value_enum, default_value = "udh")]
     split: Split,
+    /// Also sends text in the GSM 7-bit tables of these national
+    /// languages (national language shift elements in each part's header)
+    /// when they hold it in fewer parts than UCS-2: turkish, spanish,
+    /// portuguese, bengali, gujarati, hindi, kannada, malayalam, oriya,
+    /// punjabi, tamil, telugu, urdu.
+    #[arg(long, value_name = "L,...", value_delimiter = ',', value_parser = smpp_tools::message::language)]
+    language: Vec<Language>,
     /// How long to wait for the receipts after the last response.
     #[arg(long, value_name = "N", default_value_t = 30_000)]
     dlr_timeout_ms: u64,
@@ -90,6 +98,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
             flash: args.flash,
             port: args.port,
             split: args.split,
+            languages: &args.language,
         })
         .collect();
     let first_reference = fastrand::u16(..);

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use smpp_core::receipt::{ReceiptBuilder, ReceiptDate};
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::gsm7::Language;
 use smpp_core::text::split::{Content, Method, SplitOptions};
 use smpp_core::time::{AbsoluteTime, SmppTime};
 use smpp_core::{Body, CommandStatus, MessageState, TlvTag};
@@ -527,7 +528,9 @@ impl core::fmt::Display for MoError {
 /// What an injected mobile-originated message carries.
 #[derive(Clone, Debug)]
 pub(crate) enum MoContent {
-    Text(String),
+    /// Text, in GSM 7-bit tables of these national languages if they hold
+    /// it in fewer parts than UCS-2.
+    Text(String, Vec<Language>),
     Binary(Vec<u8>),
 }
 
@@ -1076,8 +1079,8 @@ impl Inner {
             reference: u8::try_from(reference % 256).unwrap_or(0),
         };
         let content = match content {
-            MoContent::Text(text) => {
-                Content::Text(text, choose_for(text, &[], Concatenation::Udh8))
+            MoContent::Text(text, languages) => {
+                Content::Text(text, choose_for(text, languages, Concatenation::Udh8))
             }
             MoContent::Binary(octets) => Content::Binary(octets),
         };
