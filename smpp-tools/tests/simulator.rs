@@ -882,6 +882,15 @@ fn text_sent_in_national_language_tables_is_logged_and_listened_to_as_sent() {
     let (code, answer) = http(sim.http(), "POST", "/mo", &wrong.to_string());
     assert_eq!(code, 400, "{answer}");
     let heard = success_lines(&output_within(listen, Duration::from_secs(15)));
+    // The receipt quotes the text as it was written, in plain ASCII.
+    let out = Esme::new("send", &sim.addr, "national", "pw")
+        .flags("--to 447700900002 --language portuguese --dlr --dlr-timeout-ms 10000")
+        .flag("--text", "Ação ~z^ {x} | pão")
+        .run();
+    let line = success_lines(&out).remove(0);
+    assert_eq!(line["data_coding"], 0, "{line}");
+    let receipt = line["receipts"][0]["text"].as_str().unwrap();
+    assert!(receipt.ends_with("text:A??o ~z^ {x} | p?o"), "{receipt}");
     sim.terminate();
     let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
     for (n, (text, parts)) in sent.iter().enumerate() {

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use smpp_core::receipt::{ReceiptBuilder, ReceiptDate};
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::text::choose::{Concatenation, choose_for};
-use smpp_core::text::gsm7::Language;
+use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitOptions};
 use smpp_core::time::{AbsoluteTime, SmppTime};
 use smpp_core::{Body, CommandStatus, MessageState, TlvTag};
@@ -24,7 +24,7 @@ use smpp_std::{
     COctet, CancelSm, DeliverSm, Pdu, QuerySm, QuerySmRespBuilder, ReplaceSm,
     SubmitMultiRespBuilder, SubmitSm,
 };
-use smpp_tools::message::{Assembler, UserData, decode};
+use smpp_tools::message::{Assembler, UserData, decode_parts};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -729,6 +729,7 @@ impl Inner {
         }
         let content = data.content.clone();
         let message = Stored {
+            tables: data.tables,
             system_id: system_id.clone(),
             service_type,
             source,
@@ -1054,6 +1055,8 @@ impl Inner {
                 Some(tlv) if replace.short_message.is_empty() => owned(tlv.value),
                 _ => owned(&replace.short_message),
             };
+            // A replace_sm has no user data header.
+            message.tables = Tables::DEFAULT;
             message.registered_delivery = replace.registered_delivery;
             Answer::Ok
         })
@@ -1187,18 +1190,21 @@ fn addressing(body: &Body<Bytes>) -> Option<Addressing> {
 /// The first characters of a message for a receipt's `text:`, in plain
 /// ASCII.
 fn excerpt(message: &Stored) -> String {
-    decode(message.data_coding, &message.content)
-        .unwrap_or_default()
-        .chars()
-        .take(20)
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect()
+    decode_parts(
+        message.data_coding,
+        [(message.tables, &message.content[..])],
+    )
+    .unwrap_or_default()
+    .chars()
+    .take(20)
+    .map(|c| {
+        if c.is_ascii_graphic() || c == ' ' {
+            c
+        } else {
+            '?'
+        }
+    })
+    .collect()
 }
 
 /// The delivery receipt of message `id` for its destination `dest`
@@ -1330,6 +1336,7 @@ mod tests {
             destinations: vec![address],
             data_coding: smpp_core::DataCoding::default(),
             content: Bytes::from_static(b"hi"),
+            tables: smpp_core::text::gsm7::Tables::DEFAULT,
             registered_delivery: smpp_core::RegisteredDelivery::default(),
             submitted: 0,
             state: MessageState::ENROUTE,

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
+use smpp_core::text::gsm7::Tables;
 use smpp_core::{DataCoding, MessageState, Npi, RegisteredDelivery, Ton};
 
 /// An address with its type of number and numbering plan.
@@ -26,6 +27,8 @@ pub(crate) struct Stored {
     pub(crate) data_coding: DataCoding,
     /// The user data, its header removed.
     pub(crate) content: Bytes,
+    /// The GSM 7-bit tables its header named (national language shift).
+    pub(crate) tables: Tables,
     pub(crate) registered_delivery: RegisteredDelivery,
     /// When it was accepted (seconds since the epoch).
     pub(crate) submitted: i64,
@@ -176,7 +179,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::{
-        Address, Bytes, DataCoding, MessageState, Npi, RegisteredDelivery, Store, Stored, Ton,
+        Address, Bytes, DataCoding, MessageState, Npi, RegisteredDelivery, Store, Stored, Tables,
+        Ton,
     };
 
     fn message(system_id: &'static [u8]) -> Stored {
@@ -192,6 +196,7 @@ mod tests {
             destinations: vec![addr],
             data_coding: DataCoding::DEFAULT,
             content: Bytes::new(),
+            tables: Tables::DEFAULT,
             registered_delivery: RegisteredDelivery::NONE,
             submitted: 0,
             state: MessageState::ENROUTE,
