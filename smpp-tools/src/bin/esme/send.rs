@@ -178,7 +178,7 @@ async fn submit(
     let mut unbound = None;
     for pdu in &pdus {
         if let Some(why) = &unbound {
-            pending.push(Err(Failed::Not(String::clone(why))));
+            pending.push(Err(String::clone(why)));
             continue;
         }
         pending.push(match esme.queue(pdu.clone()).await {
@@ -186,9 +186,9 @@ async fn submit(
             Err(Error::NoSession(_)) => {
                 let why = gave_up();
                 unbound = Some(why.clone());
-                Err(Failed::Not(why))
+                Err(why)
             }
-            Err(e) => Err(Failed::Error(e)),
+            Err(e) => Err(e.to_string()),
         });
     }
     let mut ids = Vec::new();
@@ -197,8 +197,8 @@ async fn submit(
     for p in pending {
         let answer = match p {
             Ok(response) => response.await.map(SmResponse::from).map_err(|e| match e {
-                Error::NoSession(_) => Failed::Not(gave_up()),
-                e => Failed::Error(e),
+                Error::NoSession(_) => gave_up(),
+                e => e.to_string(),
             }),
             Err(e) => Err(e),
         };
@@ -211,13 +211,9 @@ async fn submit(
                 acknowledged = false;
                 statuses.push(resp.command_status.to_string());
             }
-            Err(Failed::Error(e)) => {
+            Err(status) => {
                 acknowledged = false;
-                statuses.push(e.to_string());
-            }
-            Err(Failed::Not(why)) => {
-                acknowledged = false;
-                statuses.push(why);
+                statuses.push(status);
             }
         }
     }
@@ -226,14 +222,6 @@ async fn submit(
         ids,
         acknowledged,
     }
-}
-
-/// Why a part got no response.
-enum Failed {
-    /// It was not sent: no session was bound (the status says why).
-    Not(String),
-    /// Another error.
-    Error(Error),
 }
 
 /// The line of a message not submitted: the run was stopped first.
