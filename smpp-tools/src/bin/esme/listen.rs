@@ -117,13 +117,17 @@ struct OutbindSettings {
 /// The last failure of each SMSC (by its address: the port of each of
 /// its connections differs), so that an SMSC whose outbinds keep failing
 /// the same way is reported once, not at every retry, until the failure
-/// changes or a session is bound.
+/// changes or a session is bound. At most [`Failures::MAX`] addresses are
+/// remembered (a port open to the world meets many): beyond them all are
+/// forgotten, and each is reported once more.
 #[derive(Debug, Default)]
 struct Failures {
     last: HashMap<IpAddr, String>,
 }
 
 impl Failures {
+    const MAX: usize = 1024;
+
     /// Records that `smsc` failed with `error`: true if this is news (the
     /// first failure since it last bound, or another than the last).
     fn failed(&mut self, smsc: IpAddr, error: &str) -> bool {
@@ -134,6 +138,9 @@ impl Failures {
                 true
             }
             None => {
+                if self.last.len() >= Self::MAX {
+                    self.last.clear();
+                }
                 self.last.insert(smsc, error.to_owned());
                 true
             }
@@ -348,7 +355,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
 
 #[cfg(test)]
 mod tests {
-    use core::net::{IpAddr, Ipv4Addr};
+    use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
     use super::Failures;
 
@@ -370,5 +377,11 @@ mod tests {
         assert!(failures.failed(smsc, refused()));
         failures.bound(smsc);
         assert!(failures.failed(smsc, refused()));
+        // Many addresses: no more than MAX are held.
+        for n in 0..3 * Failures::MAX {
+            let probe = IpAddr::V6(Ipv6Addr::from(u128::try_from(n).unwrap()));
+            assert!(failures.failed(probe, "reset"));
+            assert!(failures.last.len() <= Failures::MAX);
+        }
     }
 }
