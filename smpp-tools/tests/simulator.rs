@@ -1466,18 +1466,35 @@ fn a_receipt_whose_message_is_forgotten_before_it_settles_counts_as_dropped() {
     assert_eq!(totals["receipts_waiting"], 0, "{totals:#}");
 }
 
+/// Runs `esme` (made for the simulator's address) against a simulator
+/// started with `args` and `--http`; once it is bound and `meanwhile` has
+/// returned, stops the simulator for good: its totals, and what `esme`
+/// did then.
+fn smsc_gone(
+    args: &[&str],
+    esme: impl FnOnce(&str) -> Esme,
+    meanwhile: impl FnOnce(&Sim),
+) -> (Value, Output) {
+    let sim = Sim::start(&[&["--http", "127.0.0.1:0"], args].concat());
+    let (child, _) = esme(&sim.addr).spawn_bound(&sim, "bound", 1);
+    meanwhile(&sim);
+    let totals = sim.terminate();
+    (totals, output_within(child, Duration::from_secs(20)))
+}
+
 #[test]
 fn bench_stops_when_the_smsc_goes_away_for_good() {
-    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let bench = Esme::new("bench", &sim.addr, "stranded", "pw")
-        .flags("--count 1000000 --rate 500 --connect-timeout-ms 500 --json");
-    let (child, _) = bench.spawn_bound(&sim, "bench bound", 1);
-    std::thread::sleep(Duration::from_millis(300));
     // The simulator unbinds the bench and is gone: the bench reconnects
     // in vain, then gives up instead of waiting for ever.
-    let totals = sim.terminate();
+    let (totals, out) = smsc_gone(
+        &[],
+        |addr| {
+            Esme::new("bench", addr, "stranded", "pw")
+                .flags("--count 1000000 --rate 500 --connect-timeout-ms 500 --json")
+        },
+        |_| std::thread::sleep(Duration::from_millis(300)),
+    );
     check_unbound_at_shutdown(&totals, 1);
-    let out = output_within(child, Duration::from_secs(20));
     assert_exit(&out, 1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no session bound"), "{stderr}");
@@ -1495,16 +1512,19 @@ fn bench_stops_when_the_smsc_goes_away_for_good() {
 
 #[test]
 fn send_waiting_for_receipts_stops_when_the_smsc_goes_away_for_good() {
-    let sim = Sim::start(&["--http", "127.0.0.1:0", "--dlr-delay-ms", "60000"]);
-    let send = Esme::new("send", &sim.addr, "stranded", "pw")
-        .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 60000")
-        .flags("--connect-timeout-ms 500");
-    let (child, _) = send.spawn_bound(&sim, "send bound", 1);
-    sim.wait_stats("message accepted", |s| s["totals"]["messages"] == 1);
     // Gone with the receipt still due: the send reconnects in vain, then
     // prints its line instead of waiting out the minute.
-    sim.terminate();
-    let out = output_within(child, Duration::from_secs(20));
+    let (_, out) = smsc_gone(
+        &["--dlr-delay-ms", "60000"],
+        |addr| {
+            Esme::new("send", addr, "stranded", "pw")
+                .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 60000")
+                .flags("--connect-timeout-ms 500")
+        },
+        |sim| {
+            sim.wait_stats("message accepted", |s| s["totals"]["messages"] == 1);
+        },
+    );
     assert_exit(&out, 1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no session bound for 500 ms"), "{stderr}");
@@ -1572,6 +1592,29 @@ fn send_to_an_smsc_gone_for_good_gives_up_on_every_part_left() {
     let given_up = "not submitted: no session bound for 500 ms";
     assert!(statuses[2..].iter().all(|s| *s == given_up), "{statuses:?}");
     smsc.join().unwrap();
+}
+
+#[test]
+fn listen_says_once_that_its_smsc_is_gone() {
+    // The session reconnects in vain, twice a second and more: each
+    // failure alike is said once.
+    let (_, out) = smsc_gone(
+        &[],
+        |addr| {
+            Esme::new("listen", addr, "watcher", "pw")
+                .flags("--timeout-ms 2500 --connect-timeout-ms 200")
+        },
+        |_| {},
+    );
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("esme: session 0 lost").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("cannot connect").count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }
 
 /// Sends `signal` (`INT`, `TERM`) to `child`.

@@ -14,10 +14,11 @@ use serde_json::{Map, Value};
 use smpp_core::CommandStatus;
 use smpp_core::session::Config;
 use smpp_std::Outbind;
-use smpp_std::client::{self, Client, Esme, EsmeIncoming};
+use smpp_std::client::{self, Client, Esme, EsmeEvent, EsmeIncoming};
 use smpp_std::session::{Answer, Request};
 use smpp_tools::message::{Assembler, UserData, receipt_json};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -52,8 +53,49 @@ pub(crate) struct ListenArgs {
 /// Where the SMSC's requests come from: the sessions the ESME binds, or
 /// those bound after an SMSC's outbind.
 enum Source {
-    Connected(Esme, EsmeIncoming),
+    /// The ESME, its requests, and the task saying how its sessions fare
+    /// ([`report_sessions`]).
+    Connected(Esme, EsmeIncoming, JoinHandle<()>),
     Outbind(Outbinds),
+}
+
+/// Says on stderr when a session of `esme` is lost and when it is bound
+/// again, and what fails meanwhile: once per kind of failure, not at every
+/// attempt (the sessions reconnect with a backoff for as long as `listen`
+/// runs, and a listener with nothing to print would otherwise not show
+/// that its SMSC is gone).
+async fn report_sessions(esme: Esme) {
+    let mut events = esme.events();
+    // What was said last of each session that is not bound.
+    let mut said: HashMap<usize, String> = HashMap::new();
+    loop {
+        let (slot, what) = match events.recv().await {
+            Ok(EsmeEvent::Disconnected { slot, reason }) => {
+                (slot, format!("lost ({reason}), reconnecting"))
+            }
+            Ok(EsmeEvent::ConnectFailed { slot, error, .. }) => {
+                (slot, format!("cannot connect: {error}"))
+            }
+            Ok(EsmeEvent::BindFailed { slot, status }) => (
+                slot,
+                status.map_or_else(
+                    || "the bind got no response".to_owned(),
+                    |s| format!("bind refused: {s}"),
+                ),
+            ),
+            Ok(EsmeEvent::Bound { slot, .. }) => {
+                said.remove(&slot);
+                smpp_tools::note!("esme: session {slot} bound");
+                continue;
+            }
+            Ok(EsmeEvent::Stopped) | Err(RecvError::Closed) => return,
+            Ok(_) | Err(RecvError::Lagged(_)) => continue,
+        };
+        if said.get(&slot) != Some(&what) {
+            smpp_tools::note!("esme: session {slot} {what}");
+            said.insert(slot, what);
+        }
+    }
 }
 
 /// Sessions bound after an outbind, as many as SMSCs send one: each
@@ -250,7 +292,7 @@ async fn serve_outbind(
 impl Source {
     async fn recv(&mut self) -> Option<Request> {
         match self {
-            Self::Connected(_, incoming) => incoming.recv().await,
+            Self::Connected(_, incoming, _) => incoming.recv().await,
             Self::Outbind(outbinds) => outbinds.requests.recv().await,
         }
     }
@@ -258,7 +300,9 @@ impl Source {
     /// Unbinds; requests received but not taken get `ESME_RX_T_APPN`.
     async fn unbind(self) {
         match self {
-            Self::Connected(esme, incoming) => {
+            Self::Connected(esme, incoming, reporting) => {
+                // The sessions closing now are no news.
+                reporting.abort();
                 drop(incoming);
                 esme.unbind().await;
             }
@@ -271,7 +315,8 @@ impl Source {
 async fn source(args: &ListenArgs, stop: &Stop) -> Result<Source, String> {
     let Some(addr) = &args.accept_outbind else {
         let (esme, incoming) = common::start(&args.conn, Bind::Rx, stop, |b| b).await?;
-        return Ok(Source::Connected(esme, incoming));
+        let reporting = tokio::spawn(report_sessions(esme.clone()));
+        return Ok(Source::Connected(esme, incoming, reporting));
     };
     let config = args.conn.config(Bind::Rx)?;
     let listener = TcpListener::bind(addr)
