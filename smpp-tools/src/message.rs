@@ -18,7 +18,6 @@ use smpp_core::text::user_data;
 use smpp_core::text::{OnUnmappable, decode_parts_into};
 use smpp_core::{Body, DataCoding, DeliverSm, DestAddress, EsmClass, RegisteredDelivery};
 use smpp_std::reassembly::{self, MessageKey, Outcome, Reassembler, ReferenceKind};
-use smpp_std::text::decode_to_string_with;
 
 /// Where a part sits in a concatenated message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,14 +168,6 @@ pub struct Message {
     /// Each part's GSM 7-bit tables (those its header named) and the
     /// length of its user data in `content`, in part order.
     pub segments: Vec<(Tables, usize)>,
-}
-
-/// The text of a `data_coding` that is text (`None` for binary ones), in
-/// the default GSM 7-bit tables; what does not decode becomes U+FFFD or
-/// `?`.
-pub fn decode(data_coding: DataCoding, octets: &[u8]) -> Option<String> {
-    decode_to_string_with(data_coding, Tables::DEFAULT, octets, OnUnmappable::Replace)
-        .and_then(Result::ok)
 }
 
 /// The text of a message received in `parts` (`None` for a `data_coding`
