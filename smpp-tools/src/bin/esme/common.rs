@@ -535,7 +535,40 @@ pub(crate) struct Receipts {
 #[derive(Debug)]
 enum Seen {
     Kept(HashMap<String, Map<String, Value>>),
-    Counted(HashSet<Box<str>>),
+    Counted(HashSet<IdKey>),
+}
+
+/// A message id as `smpp_core::receipt::ids_match` compares it, so that
+/// ids it deems the same are equal keys: the number it reads as
+/// (hexadecimal when it holds a letter `a`-`f`, decimal otherwise), else
+/// its text in lowercase; from the first NUL on nothing counts. Most ids
+/// are numbers, held in the key itself.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum IdKey {
+    Number(u64),
+    Text(Box<str>),
+}
+
+impl IdKey {
+    /// The key of `id`; `None` for an empty id, which matches none.
+    fn of(id: &str) -> Option<Self> {
+        let id = id.split('\0').next().unwrap_or_default();
+        if id.is_empty() {
+            return None;
+        }
+        let hex = id.bytes().any(|b| matches!(b, b'a'..=b'f' | b'A'..=b'F'));
+        let radix: u32 = if hex { 16 } else { 10 };
+        let number = id.chars().try_fold(0u128, |n, c| {
+            n.checked_mul(u128::from(radix))?
+                .checked_add(u128::from(c.to_digit(radix)?))
+        });
+        Some(match number {
+            Some(n) => {
+                u64::try_from(n).map_or_else(|_| Self::Text(format!("#{n}").into()), Self::Number)
+            }
+            None => Self::Text(id.to_ascii_lowercase().into()),
+        })
+    }
 }
 
 impl Receipts {
@@ -584,7 +617,7 @@ impl Receipts {
                 kept.insert(id, receipt);
             }
             Seen::Counted(ids) => {
-                ids.insert(id.into_boxed_str());
+                ids.extend(IdKey::of(&id));
             }
         }
         self.count.send_modify(|n| *n += 1);
@@ -598,6 +631,8 @@ impl Receipts {
         let Seen::Kept(kept) = &*seen else {
             return None;
         };
+        // An empty id names no message.
+        IdKey::of(id)?;
         if let Some(found) = kept.get(id) {
             return Some(found.clone());
         }
@@ -606,12 +641,15 @@ impl Receipts {
             .map(|(_, r)| r.clone())
     }
 
-    /// True if the receipt for `id` came, by that exact id.
-    pub(crate) fn has_exact(&self, id: &str) -> bool {
-        match &*self.seen() {
-            Seen::Kept(kept) => kept.contains_key(id),
-            Seen::Counted(ids) => ids.contains(id),
-        }
+    /// True if the receipt for `id` came: by that id, or the same number
+    /// written in another base (`smpp_core::receipt::ids_match`).
+    pub(crate) fn has(&self, id: &str) -> bool {
+        let counted = match &*self.seen() {
+            Seen::Kept(_) => None,
+            Seen::Counted(ids) => Some(IdKey::of(id).is_some_and(|key| ids.contains(&key))),
+        };
+        // Kept ones are looked up out of the lock taken above.
+        counted.unwrap_or_else(|| self.get(id).is_some())
     }
 
     /// The octets the receipts counted take, about: each entry of the set
@@ -621,8 +659,12 @@ impl Receipts {
         let Seen::Counted(ids) = &*self.seen() else {
             return None;
         };
-        let entry = size_of::<Box<str>>() + 1;
-        Some(ids.capacity() * entry + ids.iter().map(|id| id.len()).sum::<usize>())
+        let entry = size_of::<IdKey>() + 1;
+        let text = |key: &IdKey| match key {
+            IdKey::Number(_) => 0,
+            IdKey::Text(text) => text.len(),
+        };
+        Some(ids.capacity() * entry + ids.iter().map(text).sum::<usize>())
     }
 
     /// Waits until `found` holds for every id of `ids`, or until
@@ -685,7 +727,7 @@ mod tests {
         let all = receipts
             .wait_for_all(deadline, &ids, |r, id| {
                 checks += 1;
-                r.has_exact(id)
+                r.has(id)
             })
             .await;
         feed.await.unwrap();
@@ -700,17 +742,9 @@ mod tests {
         receipts.add(receipt("1"));
         let deadline = tokio::time::Instant::now() + core::time::Duration::from_millis(50);
         let ids = ["1", "2"];
-        assert!(
-            !receipts
-                .wait_for_all(deadline, &ids, Receipts::has_exact)
-                .await
-        );
+        assert!(!receipts.wait_for_all(deadline, &ids, Receipts::has).await);
         receipts.add(receipt("2"));
-        assert!(
-            receipts
-                .wait_for_all(deadline, &ids, Receipts::has_exact)
-                .await
-        );
+        assert!(receipts.wait_for_all(deadline, &ids, Receipts::has).await);
     }
 
     #[test]
@@ -722,8 +756,8 @@ mod tests {
             r.insert("text".into(), "id:0000000001 sub:001 dlvrd:001".into());
             receipts.add(r);
         }
-        assert!(ids.iter().all(|id| receipts.has_exact(id)));
-        assert!(!receipts.has_exact("0000010000"));
+        assert!(ids.iter().all(|id| receipts.has(id)));
+        assert!(!receipts.has("0000010000"));
         // Not even an empty map per receipt: the id, a pointer and a
         // length, and the table's slack.
         let octets = receipts.counted_octets().unwrap();
@@ -734,6 +768,42 @@ mod tests {
         kept.add(receipt("7"));
         assert_eq!(kept.get("7"), Some(receipt("7")));
         assert_eq!(kept.counted_octets(), None);
+    }
+
+    #[test]
+    fn receipts_counted_match_ids_in_another_base_as_ids_match_does() {
+        let ids = [
+            "0059113978",
+            "38601fa",
+            "38601FA",
+            "42",
+            "0042",
+            "10",
+            "16",
+            "a",
+            "256",
+            "100",
+            "msg-7",
+            "MSG-7",
+            "99999999999999999999",
+            "99999999999999999999\0",
+            "ffffffffffffffffffffffffffffffff1",
+            "",
+            "\0",
+            "+42",
+            " 42",
+        ];
+        for got in ids {
+            let receipts = Receipts::new(false);
+            receipts.add(receipt(got));
+            let kept = Receipts::new(true);
+            kept.add(receipt(got));
+            for asked in ids {
+                let same = smpp_core::receipt::ids_match(got.as_bytes(), asked.as_bytes());
+                assert_eq!(receipts.has(asked), same, "{got:?} for {asked:?}");
+                assert_eq!(kept.has(asked), same, "{got:?} for {asked:?}");
+            }
+        }
     }
 
     #[test]
