@@ -534,7 +534,7 @@ pub(crate) struct Receipts {
 /// JSON, even an empty map, would hold several times more per message).
 #[derive(Debug)]
 enum Seen {
-    Kept(HashMap<String, Map<String, Value>>),
+    Kept(HashMap<IdKey, Map<String, Value>>),
     Counted(HashSet<IdKey>),
 }
 
@@ -605,51 +605,43 @@ impl Receipts {
     }
 
     fn add(&self, receipt: Map<String, Value>) {
-        let Some(id) = receipt
+        // A receipt without an id (or an empty one) names no message.
+        let Some(key) = receipt
             .get("message_id")
             .and_then(Value::as_str)
-            .map(str::to_owned)
+            .and_then(IdKey::of)
         else {
             return;
         };
         match &mut *self.seen() {
             Seen::Kept(kept) => {
-                kept.insert(id, receipt);
+                kept.insert(key, receipt);
             }
             Seen::Counted(ids) => {
-                ids.extend(IdKey::of(&id));
+                ids.insert(key);
             }
         }
         self.count.send_modify(|n| *n += 1);
     }
 
-    /// The receipt for `id` if it came and was kept: exactly that id, or
-    /// the same number written in another base
+    /// The receipt for `id` if it came and was kept: by that id, or the
+    /// same number written in another base
     /// (`smpp_core::receipt::ids_match`).
     pub(crate) fn get(&self, id: &str) -> Option<Map<String, Value>> {
-        let seen = self.seen();
-        let Seen::Kept(kept) = &*seen else {
-            return None;
-        };
-        // An empty id names no message.
-        IdKey::of(id)?;
-        if let Some(found) = kept.get(id) {
-            return Some(found.clone());
+        let key = IdKey::of(id)?;
+        match &*self.seen() {
+            Seen::Kept(kept) => kept.get(&key).cloned(),
+            Seen::Counted(_) => None,
         }
-        kept.iter()
-            .find(|(other, _)| smpp_core::receipt::ids_match(other.as_bytes(), id.as_bytes()))
-            .map(|(_, r)| r.clone())
     }
 
     /// True if the receipt for `id` came: by that id, or the same number
     /// written in another base (`smpp_core::receipt::ids_match`).
     pub(crate) fn has(&self, id: &str) -> bool {
-        let counted = match &*self.seen() {
-            Seen::Kept(_) => None,
-            Seen::Counted(ids) => Some(IdKey::of(id).is_some_and(|key| ids.contains(&key))),
-        };
-        // Kept ones are looked up out of the lock taken above.
-        counted.unwrap_or_else(|| self.get(id).is_some())
+        IdKey::of(id).is_some_and(|key| match &*self.seen() {
+            Seen::Kept(kept) => kept.contains_key(&key),
+            Seen::Counted(ids) => ids.contains(&key),
+        })
     }
 
     /// The octets the receipts counted take, about: each entry of the set

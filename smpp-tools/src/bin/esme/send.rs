@@ -134,7 +134,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
                 stop.stop(common::no_session(patience));
                 false
             }
-            all = receipts.wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some()) => all,
+            all = receipts.wait_for_all(deadline, &wanted, Receipts::has) => all,
         };
         for s in &mut sent {
             let found: Vec<Value> = s
