@@ -11,14 +11,13 @@ use std::time::Instant;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use smpp_core::receipt::Receipt;
-use smpp_core::text::OnUnmappable;
-use smpp_core::text::gsm7::Tables;
+use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::reassembly::Part;
 use smpp_core::text::udh::Udh;
 use smpp_core::text::user_data;
+use smpp_core::text::{OnUnmappable, decode_parts_into};
 use smpp_core::{Body, DataCoding, DeliverSm, DestAddress, EsmClass, RegisteredDelivery};
 use smpp_std::reassembly::{self, MessageKey, Outcome, Reassembler, ReferenceKind};
-use smpp_std::text::decode_to_string_with;
 
 /// Where a part sits in a concatenated message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,17 +51,32 @@ pub struct UserData {
     pub content: Bytes,
     /// Where the part sits, if it is one of several.
     pub concat: Option<Concat>,
+    /// The GSM 7-bit tables its user data header puts in force (national
+    /// language shift elements; the default tables without them). They
+    /// hold for this part only (TS 23.038 annex C).
+    pub tables: Tables,
 }
 
 fn owned(bytes: &[u8]) -> Bytes {
     Bytes::copy_from_slice(bytes)
 }
 
-/// The content and the concatenation of the user data a `deliver_sm`
-/// view carries (a `submit_sm` and a `submit_multi` have the same user
-/// data fields, a `data_sm` its `message_payload` TLV), read by
-/// `smpp_core::text::reassembly::Part`.
-fn read(view: &DeliverSm<&[u8]>) -> (Bytes, Option<Concat>) {
+/// The content, the concatenation and the GSM 7-bit tables of the user
+/// data a `deliver_sm` view carries (a `submit_sm` and a `submit_multi`
+/// have the same user data fields, a `data_sm` its `message_payload`
+/// TLV), read by `smpp_core::text::reassembly::Part`.
+fn read(view: &DeliverSm<&[u8]>) -> (Bytes, Option<Concat>, Tables) {
+    let data = user_data(view.short_message, &view.tlvs);
+    let header = view
+        .esm_class
+        .udhi()
+        .then(|| Udh::split(data).ok())
+        .flatten();
+    // Unknown languages are ignored (TS 23.038); a malformed element
+    // leaves the default tables.
+    let tables = header
+        .and_then(|(udh, _)| udh.tables().ok())
+        .unwrap_or(Tables::DEFAULT);
     if let Ok(Some(part)) = Part::from_deliver_sm(view) {
         let concat = Concat {
             kind: part.kind,
@@ -70,15 +84,10 @@ fn read(view: &DeliverSm<&[u8]>) -> (Bytes, Option<Concat>) {
             total: part.total,
             seq: part.seq,
         };
-        return (owned(part.payload), Some(concat));
+        return (owned(part.payload), Some(concat), tables);
     }
-    let data = user_data(view.short_message, &view.tlvs);
-    let content = if view.esm_class.udhi() {
-        Udh::split(data).map_or(data, |(_, rest)| rest)
-    } else {
-        data
-    };
-    (owned(content), None)
+    let content = header.map_or(data, |(_, rest)| rest);
+    (owned(content), None, tables)
 }
 
 impl UserData {
@@ -122,7 +131,7 @@ impl UserData {
             }
             _ => return None,
         };
-        let (content, concat) = read(&view);
+        let (content, concat, tables) = read(&view);
         Some(Self {
             source: owned(source.as_bytes()),
             destinations,
@@ -131,6 +140,7 @@ impl UserData {
             registered_delivery,
             content,
             concat,
+            tables,
         })
     }
 
@@ -155,13 +165,45 @@ pub struct Message {
     pub parts: usize,
     /// The message id of each part, in part order, where known.
     pub message_ids: Vec<String>,
+    /// Each part's GSM 7-bit tables (those its header named) and the
+    /// length of its user data in `content`, in part order.
+    pub segments: Vec<(Tables, usize)>,
 }
 
-/// The text of a `data_coding` that is text (`None` for binary ones);
-/// what does not decode becomes U+FFFD or `?`.
-pub fn decode(data_coding: DataCoding, octets: &[u8]) -> Option<String> {
-    decode_to_string_with(data_coding, Tables::DEFAULT, octets, OnUnmappable::Replace)
-        .and_then(Result::ok)
+/// The text of a message received in `parts` (`None` for a `data_coding`
+/// that is not text), each part of GSM 7-bit text decoded with its own
+/// tables (`smpp_core::text::decode_parts_into`); what does not decode
+/// becomes U+FFFD or `?`.
+pub fn decode_parts<'p>(
+    data_coding: DataCoding,
+    parts: impl IntoIterator<Item = (Tables, &'p [u8])> + Clone,
+) -> Option<String> {
+    let octets: usize = parts.clone().into_iter().map(|(_, p)| p.len()).sum();
+    // Three octets of UTF-8 for each octet, plus 3, always suffice.
+    let mut out = vec![0u8; octets.saturating_mul(3).saturating_add(3)];
+    decode_parts_into(parts, data_coding, OnUnmappable::Replace, &mut out)
+        .ok()
+        .flatten()
+        .map(str::to_owned)
+}
+
+/// A national language by its name in any case (`turkish`, `spanish`,
+/// `portuguese`, `bengali`, ... `urdu`): the GSM 7-bit tables the tools
+/// may send text in (`esme send --language`, smsc-sim's `/mo`).
+pub fn language(name: &str) -> Result<Language, String> {
+    let national = || {
+        Language::ALL
+            .into_iter()
+            .filter(|l| *l != Language::Default)
+    };
+    national()
+        .find(|l| format!("{l:?}").eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let names: Vec<String> = national()
+                .map(|l| format!("{l:?}").to_lowercase())
+                .collect();
+            format!("{name:?} is not a national language: {}", names.join(", "))
+        })
 }
 
 /// Lowercase hexadecimal.
@@ -181,9 +223,26 @@ fn lossy(bytes: &[u8]) -> String {
 }
 
 impl Message {
-    /// The text, if `data_coding` is a text coding.
+    /// The text, if `data_coding` is a text coding: each part decoded with
+    /// the GSM 7-bit tables its own header named.
     pub fn text(&self) -> Option<String> {
-        decode(self.data_coding, &self.content)
+        decode_parts(self.data_coding, self.parts_with_tables())
+    }
+
+    /// Each part's tables and user data, split from `content` by
+    /// `segments` (what they do not cover: in the default tables).
+    fn parts_with_tables(&self) -> Vec<(Tables, &[u8])> {
+        let mut rest = &self.content[..];
+        let mut parts = Vec::with_capacity(self.segments.len() + 1);
+        for &(tables, len) in &self.segments {
+            let (part, after) = rest.split_at(len.min(rest.len()));
+            parts.push((tables, part));
+            rest = after;
+        }
+        if !rest.is_empty() {
+            parts.push((Tables::DEFAULT, rest));
+        }
+        parts
     }
 
     /// `source`, `destination` (and `destinations` when there are
@@ -209,20 +268,56 @@ impl Message {
     }
 }
 
-/// When a message's first part came, and the message ids of its parts
-/// received, by part number.
-type PartIds = (Instant, Vec<(u8, String)>);
+/// What is known of an incomplete message's parts besides their user
+/// data.
+#[derive(Debug)]
+struct PartsSeen {
+    /// When its first part came.
+    first_seen: Instant,
+    /// The message ids of its parts received, by part number.
+    ids: Vec<(u8, String)>,
+    /// The GSM 7-bit tables of its parts received whose header named
+    /// others than the default ones, by part number.
+    tables: Vec<(u8, Tables)>,
+}
+
+impl PartsSeen {
+    fn new(first_seen: Instant) -> Self {
+        Self {
+            first_seen,
+            ids: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, seq: u8, message_id: Option<String>, tables: Tables) {
+        self.ids.extend(message_id.map(|id| (seq, id)));
+        if tables != Tables::DEFAULT {
+            self.tables.push((seq, tables));
+        }
+    }
+
+    /// The tables of part `seq`.
+    fn tables_of(&self, seq: u8) -> Tables {
+        self.tables
+            .iter()
+            .rev()
+            .find(|(s, _)| *s == seq)
+            .map_or(Tables::DEFAULT, |(_, t)| *t)
+    }
+}
 
 /// Joins the parts of concatenated messages, from many peers (a
 /// `system_id`, a session), remembering each part's message id.
 #[derive(Debug)]
 pub struct Assembler<P> {
     parts: Reassembler<P>,
-    /// The message ids of the parts received of each incomplete message,
-    /// with when its first part came: a reference used again begins a new
-    /// message under the same key, and the old one's report (stamped with
-    /// its own first part) must not take the new one's ids.
-    ids: HashMap<MessageKey<P>, PartIds>,
+    /// The message ids and tables of the parts received of each
+    /// incomplete message, with when its first part came: a reference used
+    /// again begins a new message under the same key, and the old one's
+    /// report (stamped with its own first part) must not take the new
+    /// one's ids.
+    ids: HashMap<MessageKey<P>, PartsSeen>,
     expired_at: Instant,
     /// Incomplete messages dropped and reported: too old, or a new
     /// message took their reference.
@@ -287,7 +382,7 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
             if self
                 .ids
                 .get(&gone.key)
-                .is_some_and(|(first_seen, _)| *first_seen == gone.first_seen)
+                .is_some_and(|seen| seen.first_seen == gone.first_seen)
             {
                 self.ids.remove(&gone.key);
             }
@@ -310,15 +405,24 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
         if now.duration_since(self.expired_at) >= Duration::from_secs(1) {
             self.expire_at(now);
         }
-        let joined = |content: Bytes, parts: usize, message_ids: Vec<String>| Message {
-            source: data.source.clone(),
-            destinations: data.destinations.clone(),
-            data_coding: data.data_coding,
-            content,
-            parts,
-            message_ids,
+        let joined =
+            |content: Bytes, message_ids: Vec<String>, segments: Vec<(Tables, usize)>| Message {
+                source: data.source.clone(),
+                destinations: data.destinations.clone(),
+                data_coding: data.data_coding,
+                content,
+                parts: segments.len(),
+                message_ids,
+                segments,
+            };
+        let whole = |content: Bytes| {
+            let segments = vec![(data.tables, content.len())];
+            Some(joined(
+                content,
+                message_id.iter().cloned().collect(),
+                segments,
+            ))
         };
-        let whole = |content: Bytes| Some(joined(content, 1, message_id.iter().cloned().collect()));
         let Some(Concat {
             kind,
             reference,
@@ -337,31 +441,32 @@ impl<P: Eq + Hash + Clone> Assembler<P> {
             Ok(Outcome::Incomplete { received, .. }) => {
                 // The first part of a message, maybe under a reference
                 // used again: the ids of before are another message's.
-                let entry = self.ids.entry(key).or_insert_with(|| (now, Vec::new()));
+                let entry = self.ids.entry(key).or_insert_with(|| PartsSeen::new(now));
                 if received == 1 {
-                    *entry = (now, Vec::new());
+                    *entry = PartsSeen::new(now);
                 }
-                entry.1.extend(message_id.map(|id| (seq, id)));
+                entry.add(seq, message_id, data.tables);
                 None
             }
             Ok(Outcome::Duplicate) => None,
             Ok(Outcome::Complete(message)) => {
                 // A message of one part has no ids waiting (any under its
                 // key are an older message's, for its report).
-                let mut ids = if message.parts.len() > 1 {
-                    self.ids
-                        .remove(&key)
-                        .map(|(_, ids)| ids)
-                        .unwrap_or_default()
+                let mut seen = if message.parts.len() > 1 {
+                    self.ids.remove(&key)
                 } else {
-                    Vec::new()
-                };
-                if let Some(id) = message_id {
-                    ids.push((seq, id));
+                    None
                 }
-                ids.sort_by_key(|(seq, _)| *seq);
-                let ids = ids.into_iter().map(|(_, id)| id).collect();
-                Some(joined(message.concat(), message.parts.len(), ids))
+                .unwrap_or_else(|| PartsSeen::new(now));
+                seen.add(seq, message_id, data.tables);
+                // The parts come in part order, from 1.
+                let segments = (1..=u8::MAX)
+                    .zip(&message.parts)
+                    .map(|(n, part)| (seen.tables_of(n), part.len()))
+                    .collect();
+                seen.ids.sort_by_key(|(seq, _)| *seq);
+                let ids = seen.ids.into_iter().map(|(_, id)| id).collect();
+                Some(joined(message.concat(), ids, segments))
             }
             Err(_) => whole(payload),
         }
@@ -426,10 +531,13 @@ mod tests {
     use core::time::Duration;
 
     use bytes::Bytes;
+    use smpp_core::text::gsm7::{Language, Tables};
+    use smpp_core::text::split::Method;
     use smpp_core::{DataCoding, EsmClass, RegisteredDelivery};
     use smpp_std::reassembly::ReferenceKind;
+    use smpp_std::text::submit_sms_for_text;
 
-    use super::{Assembler, Concat, UserData, hex, receipt_json, unhex};
+    use super::{Assembler, Concat, Message, UserData, hex, language, receipt_json, unhex};
 
     #[test]
     fn a_receipt_text_in_ucs2_is_read() {
@@ -463,6 +571,58 @@ mod tests {
                 total,
                 seq,
             }),
+            tables: Tables::DEFAULT,
+        }
+    }
+
+    /// `text` as the library's splitter sends it with the national
+    /// languages `allowed`, joined again by an [`Assembler`]: the message,
+    /// and the tables of each part the splitter chose.
+    fn split_and_joined(text: &str, allowed: &[Language], method: Method) -> (Message, usize) {
+        let pdus =
+            submit_sms_for_text(&smpp_std::SubmitSm::default(), text, allowed, method).unwrap();
+        let count = pdus.len();
+        let mut parts = Assembler::new(Duration::from_secs(300), 1 << 20);
+        let mut joined = None;
+        for (n, pdu) in pdus.iter().enumerate() {
+            let data = UserData::of(&pdu.body).unwrap();
+            // Each part names the language it was written in.
+            assert_ne!(data.tables, Tables::DEFAULT, "part {n}");
+            joined = parts.push((), &data, Some(n.to_string()));
+            assert_eq!(joined.is_some(), n + 1 == count, "part {n}");
+        }
+        (joined.unwrap(), count)
+    }
+
+    #[test]
+    fn turkish_and_portuguese_text_split_with_national_shifts_is_read_back() {
+        let turkish = "Dağların ardında kış çok uzun sürer; İstanbul'da ise güneşli \
+                       günler başlıyor. Öğretmenimiz sınavı ertelediğini söyledi, çünkü \
+                       öğrencilerin çoğu hastaydı. Şimdi herkes çalışıyor.";
+        let portuguese = "Não há ação sem reação: João e Conceição estão à espera do \
+                          pão e do café na estação, às três horas. Você também vem? \
+                          Informações no balcão, por favor, obrigado!";
+        for (text, language) in [
+            (turkish, Language::Turkish),
+            (portuguese, Language::Portuguese),
+        ] {
+            for method in [
+                Method::Udh8 { reference: 9 },
+                Method::Udh16 { reference: 300 },
+                Method::Sar { reference: 9 },
+            ] {
+                let (message, count) = split_and_joined(text, &[language], method);
+                assert!(count > 1, "{language:?} {method:?}: {count} parts");
+                assert_eq!(message.parts, count);
+                assert_eq!(message.text().as_deref(), Some(text), "{method:?}");
+                assert_eq!(message.to_json()["text"], text);
+            }
+            // A short text: one part, whose header holds only the shift.
+            let short: String = text.chars().take(40).collect();
+            let (message, count) =
+                split_and_joined(&short, &[language], Method::Udh8 { reference: 1 });
+            assert_eq!(count, 1);
+            assert_eq!(message.text(), Some(short));
         }
     }
 
@@ -480,6 +640,17 @@ mod tests {
         assert_eq!(message.content, "new text");
         assert_eq!(message.message_ids, ["b1", "b2"]);
         assert_eq!(parts.pending(), 0);
+    }
+
+    #[test]
+    fn national_languages_by_name() {
+        assert_eq!(language("turkish"), Ok(Language::Turkish));
+        assert_eq!(language("Portuguese"), Ok(Language::Portuguese));
+        assert_eq!(language("URDU"), Ok(Language::Urdu));
+        for wrong in ["default", "", "klingon"] {
+            let e = language(wrong).unwrap_err();
+            assert!(e.contains(": turkish, spanish, portuguese,"), "{e}");
+        }
     }
 
     #[test]

@@ -830,6 +830,78 @@ fn long_messages_are_logged_joined() {
 }
 
 #[test]
+fn text_sent_in_national_language_tables_is_logged_and_listened_to_as_sent() {
+    let dir = scratch("national");
+    let log = dir.join("messages.jsonl");
+    let sim = Sim::start(&[
+        "--http",
+        "127.0.0.1:0",
+        "--log-messages",
+        log.to_str().unwrap(),
+    ]);
+    let turkish = "Dağların ardında kış çok uzun sürer; İstanbul'da ise güneşli günler \
+                   başlıyor. Öğretmenimiz sınavı ertelediğini söyledi, çünkü öğrencilerin \
+                   çoğu hastaydı. Şimdi herkes iyileşti ve yarın sabah sınava girecekler.";
+    let portuguese = "Não há ação sem reação: João e Conceição estão à espera do pão.";
+    let mut sent = Vec::new();
+    for (language, text) in [("turkish", turkish), ("portuguese", portuguese)] {
+        let out = Esme::new("send", &sim.addr, "national", "pw")
+            .flags("--from 447700900001 --to 447700900002")
+            .flag("--text", text)
+            .flag("--language", language)
+            .run();
+        let line = success_lines(&out).remove(0);
+        // GSM 7-bit in the language's tables, not UCS-2.
+        assert_eq!(line["data_coding"], 0, "{language}: {line}");
+        sent.push((text, line["parts"].clone()));
+    }
+    assert_eq!(sent[0].1, 2, "{sent:?}");
+    // The same texts as mobile-originated messages, to `esme listen`.
+    let listen = Esme::new("listen", &sim.addr, "national", "pw")
+        .flags("--count 2 --timeout-ms 10000")
+        .spawn();
+    sim.wait_stats("listening", |s| {
+        s["sessions"].as_array().unwrap().len() == 1
+    });
+    for ((text, parts), language) in sent.iter().zip(["turkish", "portuguese"]) {
+        let mo = json!({
+            "system_id": "national",
+            "from": "447700900001",
+            "text": text,
+            "languages": [language],
+        });
+        let (code, answer) = http(sim.http(), "POST", "/mo", &mo.to_string());
+        assert_eq!(code, 200, "{answer}");
+        // As few parts as esme's: GSM 7-bit in the language's tables.
+        assert_eq!(
+            serde_json::from_str::<Value>(&answer).unwrap()["parts"],
+            *parts
+        );
+    }
+    let wrong = json!({"system_id": "national", "text": "x", "languages": ["klingon"]});
+    let (code, answer) = http(sim.http(), "POST", "/mo", &wrong.to_string());
+    assert_eq!(code, 400, "{answer}");
+    let heard = success_lines(&output_within(listen, Duration::from_secs(15)));
+    // The receipt quotes the text as it was written, in plain ASCII.
+    let out = Esme::new("send", &sim.addr, "national", "pw")
+        .flags("--to 447700900002 --language portuguese --dlr --dlr-timeout-ms 10000")
+        .flag("--text", "Ação ~z^ {x} | pão")
+        .run();
+    let line = success_lines(&out).remove(0);
+    assert_eq!(line["data_coding"], 0, "{line}");
+    let receipt = line["receipts"][0]["text"].as_str().unwrap();
+    assert!(receipt.ends_with("text:A??o ~z^ {x} | p?o"), "{receipt}");
+    sim.terminate();
+    let logged = json_lines(&std::fs::read_to_string(&log).unwrap());
+    for (n, (text, parts)) in sent.iter().enumerate() {
+        assert_eq!(logged[n]["text"], *text, "{logged:#?}");
+        assert_eq!(logged[n]["parts"], *parts, "{logged:#?}");
+        assert_eq!(heard[n]["text"], *text, "{heard:#?}");
+        assert_eq!(heard[n]["data_coding"], 0, "{heard:#?}");
+    }
+}
+
+#[test]
 fn a_message_log_that_cannot_be_written_refuses_the_message_and_ends_the_simulator() {
     // A full disk, and a reader of stdout that went away (`| head`).
     let full = Path::new("/dev/full");
@@ -1394,18 +1466,35 @@ fn a_receipt_whose_message_is_forgotten_before_it_settles_counts_as_dropped() {
     assert_eq!(totals["receipts_waiting"], 0, "{totals:#}");
 }
 
+/// Runs `esme` (made for the simulator's address) against a simulator
+/// started with `args` and `--http`; once it is bound and `meanwhile` has
+/// returned, stops the simulator for good: its totals, and what `esme`
+/// did then.
+fn smsc_gone(
+    args: &[&str],
+    esme: impl FnOnce(&str) -> Esme,
+    meanwhile: impl FnOnce(&Sim),
+) -> (Value, Output) {
+    let sim = Sim::start(&[&["--http", "127.0.0.1:0"], args].concat());
+    let (child, _) = esme(&sim.addr).spawn_bound(&sim, "bound", 1);
+    meanwhile(&sim);
+    let totals = sim.terminate();
+    (totals, output_within(child, Duration::from_secs(20)))
+}
+
 #[test]
 fn bench_stops_when_the_smsc_goes_away_for_good() {
-    let sim = Sim::start(&["--http", "127.0.0.1:0"]);
-    let bench = Esme::new("bench", &sim.addr, "stranded", "pw")
-        .flags("--count 1000000 --rate 500 --connect-timeout-ms 500 --json");
-    let (child, _) = bench.spawn_bound(&sim, "bench bound", 1);
-    std::thread::sleep(Duration::from_millis(300));
     // The simulator unbinds the bench and is gone: the bench reconnects
     // in vain, then gives up instead of waiting for ever.
-    let totals = sim.terminate();
+    let (totals, out) = smsc_gone(
+        &[],
+        |addr| {
+            Esme::new("bench", addr, "stranded", "pw")
+                .flags("--count 1000000 --rate 500 --connect-timeout-ms 500 --json")
+        },
+        |_| std::thread::sleep(Duration::from_millis(300)),
+    );
     check_unbound_at_shutdown(&totals, 1);
-    let out = output_within(child, Duration::from_secs(20));
     assert_exit(&out, 1);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no session bound"), "{stderr}");
@@ -1419,6 +1508,113 @@ fn bench_stops_when_the_smsc_goes_away_for_good() {
             .unwrap()
             .contains("no session bound")
     );
+}
+
+#[test]
+fn send_waiting_for_receipts_stops_when_the_smsc_goes_away_for_good() {
+    // Gone with the receipt still due: the send reconnects in vain, then
+    // prints its line instead of waiting out the minute.
+    let (_, out) = smsc_gone(
+        &["--dlr-delay-ms", "60000"],
+        |addr| {
+            Esme::new("send", addr, "stranded", "pw")
+                .flags("--to 447700900123 --text late --dlr --dlr-timeout-ms 60000")
+                .flags("--connect-timeout-ms 500")
+        },
+        |sim| {
+            sim.wait_stats("message accepted", |s| s["totals"]["messages"] == 1);
+        },
+    );
+    assert_exit(&out, 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no session bound for 500 ms"), "{stderr}");
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 1, "{}", show(&out));
+    assert_eq!(lines[0]["statuses"], json!(["ESME_ROK"]));
+    assert_eq!(lines[0]["receipts"], json!([]));
+}
+
+#[test]
+fn send_to_an_smsc_gone_for_good_gives_up_on_every_part_left() {
+    // An SMSC that binds once, then closes the connection at the first
+    // submit_sm and never answers a bind again.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let done = Arc::new(core::sync::atomic::AtomicBool::new(false));
+    let finished = Arc::clone(&done);
+    let smsc = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut header = [0u8; 16];
+        stream.read_exact(&mut header).unwrap();
+        let len = u32::from_be_bytes(header[..4].try_into().unwrap()) as usize;
+        let mut body = vec![0u8; len - 16];
+        stream.read_exact(&mut body).unwrap();
+        // bind_transceiver_resp, ESME_ROK, the same sequence number.
+        let mut resp = vec![0, 0, 0, 0x15, 0x80, 0, 0, 0x09, 0, 0, 0, 0];
+        resp.extend_from_slice(&header[12..16]);
+        resp.extend_from_slice(b"smsc\0");
+        stream.write_all(&resp).unwrap();
+        // The first submit_sm (or enquire_link): closed without an answer.
+        let _ = stream.read_exact(&mut header);
+        drop(stream);
+        // Every later connection is closed at once.
+        listener.set_nonblocking(true).unwrap();
+        let until = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < until && !finished.load(core::sync::atomic::Ordering::Relaxed) {
+            if let Ok((s, _)) = listener.accept() {
+                drop(s);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    let text = "Long enough to need two parts. ".repeat(6);
+    let send = Esme::new("send", &addr, "stranded", "pw")
+        .flags("--to 447700900123 --to 447700900124 --to 447700900125")
+        .flag("--text", &text)
+        .flags("--connect-timeout-ms 500");
+    let out = output_within(send.spawn(), Duration::from_secs(20));
+    done.store(true, core::sync::atomic::Ordering::Relaxed);
+    assert_exit(&out, 1);
+    let lines = stdout_lines(&out);
+    assert_eq!(lines.len(), 3, "{}", show(&out));
+    // The first message went out and its outcome is unknown; every part
+    // after it was given up, none sent, each waiting no more once one
+    // found no session.
+    let statuses: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l["statuses"].as_array().unwrap())
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 6, "{statuses:?}");
+    let given_up = "not submitted: no session bound for 500 ms";
+    assert!(statuses[2..].iter().all(|s| *s == given_up), "{statuses:?}");
+    smsc.join().unwrap();
+}
+
+#[test]
+fn listen_says_once_that_its_smsc_is_gone() {
+    // The session reconnects in vain, twice a second and more: each
+    // failure alike is said once.
+    let (_, out) = smsc_gone(
+        &[],
+        |addr| {
+            Esme::new("listen", addr, "watcher", "pw")
+                .flags("--timeout-ms 2500 --connect-timeout-ms 200")
+        },
+        |_| {},
+    );
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("esme: session 0 lost").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("cannot connect").count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }
 
 /// Sends `signal` (`INT`, `TERM`) to `child`.
@@ -1804,13 +2000,19 @@ fn an_outbind_with_the_wrong_password_is_refused_and_tried_again() {
         "100",
     ]);
     sim.wait_stats("outbound again", |s| {
-        s["totals"]["outbinds"].as_u64().unwrap() >= 2
+        s["totals"]["outbinds"].as_u64().unwrap() >= 5
     });
     signal(&listener, "INT");
     let out = outbind_listener_output(listener, stderr);
     // Nothing was bound, nothing printed; the listener waited until told.
     assert_eq!(success_lines(&out), Vec::<Value>::new());
-    assert!(show(&out).contains("outbind from"), "{}", show(&out));
+    // Said once, not at every retry.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("outbind from").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("refused: not the --outbind-password"),
+        "{stderr}"
+    );
     let totals = sim.terminate();
     assert_eq!(totals["received"].get("bind_receiver"), None, "{totals:#}");
     // No ESME at all: each attempt fails, and the simulator goes on.

@@ -158,8 +158,11 @@ struct Tally {
     /// Response latencies in microseconds: only of requests that got a
     /// response.
     latencies: Vec<u64>,
-    /// The accepted message ids, when receipts are awaited.
-    ids: Vec<String>,
+    /// The accepted message ids, when receipts are awaited (no more per
+    /// message than the id: a pointer, a length and its octets).
+    ids: Vec<Box<str>>,
+    /// A request waited for a bound session in vain.
+    no_session: bool,
 }
 
 impl Tally {
@@ -179,7 +182,7 @@ impl Tally {
             Ok(resp) if resp.is_ok() => {
                 self.acknowledged += 1;
                 if keep_id {
-                    self.ids.push(resp.message_id.to_string());
+                    self.ids.push(resp.message_id.to_string().into_boxed_str());
                 }
             }
             Ok(resp) => {
@@ -195,6 +198,7 @@ impl Tally {
                 if !failure.sent {
                     self.not_sent += 1;
                 }
+                self.no_session |= failure.no_session;
                 *self.errors.entry(failure.kind).or_default() += 1;
             }
         }
@@ -207,6 +211,8 @@ impl Tally {
 struct Failure {
     kind: String,
     sent: bool,
+    /// It waited for a bound session in vain: the run stops.
+    no_session: bool,
 }
 
 impl From<&Error> for Failure {
@@ -215,6 +221,7 @@ impl From<&Error> for Failure {
         Self {
             kind: error_kind(e),
             sent,
+            no_session: matches!(e, Error::NoSession(_)),
         }
     }
 }
@@ -230,6 +237,8 @@ fn error_kind(e: &Error) -> String {
         Error::Timeout { command_id, .. } => {
             format!("{command_id} sent, no response within the response timer")
         }
+        // One line for all, whatever each waited.
+        Error::NoSession(_) => "not sent: no session bound".to_owned(),
         other => other.to_string(),
     }
 }
@@ -260,7 +269,8 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     for &kind in &args.mix {
         common::submit_sms(&message(&args, kind, &payload(kind, 0)), 0)?;
     }
-    let mut stop = Stop::on_signals()?;
+    let stop = Stop::on_signals()?;
+    let patience = args.conn.connect_timeout();
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |mut builder| {
         if let Some(rate) = args.rate {
             builder = builder.max_rate(rate.max(1));
@@ -272,7 +282,6 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
     })
     .await?;
     let (receipts, reader) = Receipts::spawn(incoming, false);
-    stop.without_session(&esme, args.conn.connect_timeout());
     let run = submit_all(&args, &esme, &stop).await?;
 
     let mut receipts_ok = true;
@@ -285,15 +294,18 @@ pub(crate) async fn run(args: BenchArgs) -> Result<bool, String> {
         receipts_ok = tokio::select! {
             biased;
             () = stop.stopped() => false,
-            all = receipts.wait_for_all(deadline, ids, Receipts::has_exact) => all,
+            () = common::unbound_for(&esme, patience) => {
+                stop.stop(common::no_session(patience));
+                false
+            }
+            all = receipts.wait_for_all(deadline, ids, Receipts::has) => all,
         };
-        receipts_in = ids.iter().filter(|id| receipts.has_exact(id)).count();
+        receipts_in = ids.iter().filter(|id| receipts.has(id)).count();
     }
     // Throttled answers that the backoff sent again count too, those of
     // sessions that closed meanwhile included.
     let throttled_seen = esme.traffic().throttled;
     reader.abort();
-    stop.finish();
     esme.unbind().await;
     let stopped = stop.reason();
     let summary = summary(&args, &run, receipts_in, throttled_seen, stopped);
@@ -325,6 +337,7 @@ fn message<'a>(args: &'a BenchArgs, kind: Kind, content: &'a Payload) -> Message
         flash: kind == Kind::Flash,
         port: None,
         split: args.split,
+        languages: &[],
     }
 }
 
@@ -401,6 +414,11 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
                     tally.add(answer, Some(waited), args.dlr);
                 }
             }
+            // No session for the connect timeout: the messages left would
+            // wait as long each.
+            if tally.no_session {
+                stop.stop(common::no_session(args.conn.connect_timeout()));
+            }
         }
         bar.inc(1);
     }
@@ -408,6 +426,9 @@ async fn submit_all(args: &BenchArgs, esme: &Esme, stop: &Stop) -> Result<Run, S
         if let Ok((answer, waited)) = done {
             tally.add(answer, Some(waited), args.dlr);
         }
+    }
+    if tally.no_session {
+        stop.stop(common::no_session(args.conn.connect_timeout()));
     }
     bar.finish_and_clear();
     Ok(Run {
@@ -554,6 +575,19 @@ mod tests {
         assert!(tally.errors.values().all(|&n| n == 100));
         let closed = Error::Closed(CloseReason::Disconnected);
         assert_eq!(error_kind(&closed), closed.to_string());
+    }
+
+    #[test]
+    fn requests_that_found_no_session_are_one_line_and_stop_the_run() {
+        let mut tally = Tally::default();
+        for waited in [500, 501, 730] {
+            let e = Error::NoSession(Duration::from_micros(500_000 + waited));
+            tally.add(Err(Failure::from(&e)), None, false);
+        }
+        // Each waited its own time: one line all the same.
+        assert_eq!(tally.errors.len(), 1, "{:?}", tally.errors);
+        assert_eq!(tally.not_sent, 3);
+        assert!(tally.no_session);
     }
 
     #[test]

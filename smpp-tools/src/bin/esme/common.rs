@@ -2,14 +2,15 @@
 //! messages as PDUs, the receipts as they come.
 
 use core::time::Duration;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 use smpp_core::session::{BindType, Config, Timers};
 use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::gsm7::Language;
 use smpp_core::text::split::{Content, Method, SplitOptions};
 use smpp_core::text::udh::Ie;
 use smpp_core::{Body, CommandStatus, DataCoding, Npi, RegisteredDelivery, Ton};
@@ -17,6 +18,7 @@ use smpp_std::client::{ConnectFailure, Esme, EsmeBuilder, EsmeEvent, EsmeIncomin
 use smpp_std::{COctet, Pdu, SubmitSm};
 use smpp_tools::message::receipt_json;
 use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -224,9 +226,13 @@ pub(crate) async fn start(
     let config = conn.config(default)?;
     let connect = conn.connect()?;
     let connect_timeout = conn.connect_timeout();
+    // A request that waits this long for a bound session fails with
+    // `Error::NoSession`, never written: `send` and `bench` then stop
+    // (`listen` submits nothing).
     let mut builder = Esme::builder(connect.to_owned(), config)
         .binds(conn.binds)
-        .connect_timeout(connect_timeout);
+        .connect_timeout(connect_timeout)
+        .no_session_timeout(connect_timeout);
     if conn.tls {
         let tls = smpp_tools::tls::client_config(conn.ca.as_deref()).map_err(|e| e.to_string())?;
         let name = conn.server_name.clone().unwrap_or_else(|| host_of(connect));
@@ -258,8 +264,8 @@ pub(crate) async fn start(
                     }
                     failure = Some(format!("cannot connect to {connect}: {error}"));
                 }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
             },
             () = tokio::time::sleep_until(deadline) => break,
             () = stop.stopped() => {
@@ -290,7 +296,6 @@ pub(crate) struct Stop {
     reason: Arc<OnceLock<String>>,
     /// Told when `reason` is set.
     told: Arc<Notify>,
-    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Stop {
@@ -300,13 +305,13 @@ impl Stop {
     pub(crate) fn on_signals() -> Result<Self, String> {
         let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
         let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
-        let mut stop = Self {
+        let stop = Self {
             reason: Arc::new(OnceLock::new()),
             told: Arc::new(Notify::new()),
-            tasks: Vec::new(),
         };
         let (reason, told) = (Arc::clone(&stop.reason), Arc::clone(&stop.told));
-        stop.tasks.push(tokio::spawn(async move {
+        // Runs until the process exits.
+        tokio::spawn(async move {
             for _ in 0..2 {
                 let name = tokio::select! {
                     _ = interrupt.recv() => "SIGINT",
@@ -320,34 +325,18 @@ impl Stop {
                     std::process::exit(crate::exit::INCOMPLETE.into());
                 }
             }
-        }));
+        });
         Ok(stop)
     }
 
-    /// Also stops the run, and `esme`, once none of its sessions has been
-    /// bound for `patience`: the requests that wait for a session then fail
-    /// at once, and the run ends instead of waiting for ever while the
-    /// sessions reconnect in vain.
-    pub(crate) fn without_session(&mut self, esme: &Esme, patience: Duration) {
-        let (reason, told) = (Arc::clone(&self.reason), Arc::clone(&self.told));
-        let esme = esme.clone();
-        self.tasks.push(tokio::spawn(async move {
-            let mut last_bound = Instant::now();
-            loop {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                if !esme.sessions().is_empty() {
-                    last_bound = Instant::now();
-                } else if last_bound.elapsed() >= patience {
-                    let why = format!("no session bound for {} ms", patience.as_millis());
-                    if reason.set(why.clone()).is_ok() {
-                        smpp_tools::note!("esme: {why}: stopping");
-                        told.notify_waiters();
-                    }
-                    esme.unbind().await;
-                    return;
-                }
-            }
-        }));
+    /// Stops the run for `why`, unless it was stopped already (the first
+    /// reason stays).
+    pub(crate) fn stop(&self, why: String) {
+        if self.reason.set(why).is_ok() {
+            let why = self.reason().unwrap_or_default();
+            smpp_tools::note!("esme: {why}: stopping");
+            self.told.notify_waiters();
+        }
     }
 
     /// Why the run was stopped, if it was.
@@ -367,13 +356,54 @@ impl Stop {
             told.await;
         }
     }
+}
 
-    /// Stops watching for the session (the run is over); a second signal
-    /// still exits at once.
-    pub(crate) fn finish(&self) {
-        if let Some((_, watchers)) = self.tasks.split_first() {
-            for task in watchers {
-                task.abort();
+/// Why `send` and `bench` stop when no session is bound: the words of
+/// their `stopped`.
+pub(crate) fn no_session(patience: Duration) -> String {
+    format!("no session bound for {} ms", patience.as_millis())
+}
+
+/// Returns once no session of `esme` has been bound for `patience`: the
+/// SMSC went away, or no longer takes the binds. For the time nothing is
+/// submitted (the requests themselves fail with `Error::NoSession` then).
+/// Woken by the ESME's events, not by polling.
+pub(crate) async fn unbound_for(esme: &Esme, patience: Duration) {
+    let mut events = Some(esme.events());
+    let mut unbound_since: Option<Instant> = None;
+    loop {
+        let bound = esme.sessions().iter().any(|s| !s.is_closed());
+        let give_up = if bound {
+            unbound_since = None;
+            None
+        } else {
+            Some(*unbound_since.get_or_insert_with(Instant::now) + patience)
+        };
+        let event = async {
+            match &mut events {
+                Some(events) => events.recv().await,
+                None => core::future::pending().await,
+            }
+        };
+        let timer = async {
+            match give_up {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => core::future::pending().await,
+            }
+        };
+        tokio::select! {
+            event = event => match event {
+                // The count starts over from a bind, even one seen before
+                // its session is listed.
+                Ok(EsmeEvent::Bound { .. }) => unbound_since = None,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                // No more changes come: only the timer counts.
+                Err(RecvError::Closed) => events = None,
+            },
+            () = timer => {
+                if !esme.sessions().iter().any(|s| !s.is_closed()) {
+                    return;
+                }
             }
         }
     }
@@ -396,6 +426,8 @@ pub(crate) struct Message<'a> {
     pub(crate) flash: bool,
     pub(crate) port: Option<u16>,
     pub(crate) split: Split,
+    /// The national languages whose GSM 7-bit tables text may be sent in.
+    pub(crate) languages: &'a [Language],
 }
 
 /// An address with the type of number it looks like: `+` and digits
@@ -456,7 +488,9 @@ pub(crate) fn submit_sms(message: &Message<'_>, reference: u16) -> Result<Vec<Pd
         Split::Payload => (Method::Payload, Concatenation::Payload),
     };
     let content = match message.payload {
-        Payload::Text(text) => Content::Text(text, choose_for(text, &[], concatenation)),
+        Payload::Text(text) => {
+            Content::Text(text, choose_for(text, message.languages, concatenation))
+        }
         Payload::Binary(octets) => Content::Binary(octets),
     };
     let ports = message.port.map(|port| Ie::Port16 {
@@ -490,25 +524,68 @@ pub(crate) fn data_coding_of(pdus: &[Pdu]) -> Option<u8> {
 /// The receipts that came, by the message id they report.
 #[derive(Debug)]
 pub(crate) struct Receipts {
-    /// The receipt's JSON (empty when not kept), by message id.
-    seen: Mutex<HashMap<String, Map<String, Value>>>,
+    seen: Mutex<Seen>,
     /// How many came: changes wake those who wait.
     count: watch::Sender<usize>,
-    keep: bool,
+}
+
+/// The receipts kept: with their JSON for `send`'s lines, or only their
+/// ids for `bench`, which counts them (an id is all it asks about; the
+/// JSON, even an empty map, would hold several times more per message).
+#[derive(Debug)]
+enum Seen {
+    Kept(HashMap<IdKey, Map<String, Value>>),
+    Counted(HashSet<IdKey>),
+}
+
+/// A message id as `smpp_core::receipt::ids_match` compares it, so that
+/// ids it deems the same are equal keys: the number it reads as
+/// (hexadecimal when it holds a letter `a`-`f`, decimal otherwise), else
+/// its text in lowercase; from the first NUL on nothing counts. Most ids
+/// are numbers, held in the key itself.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum IdKey {
+    Number(u64),
+    Text(Box<str>),
+}
+
+impl IdKey {
+    /// The key of `id`; `None` for an empty id, which matches none.
+    fn of(id: &str) -> Option<Self> {
+        let id = id.split('\0').next().unwrap_or_default();
+        if id.is_empty() {
+            return None;
+        }
+        let hex = id.bytes().any(|b| matches!(b, b'a'..=b'f' | b'A'..=b'F'));
+        let radix: u32 = if hex { 16 } else { 10 };
+        let number = id.chars().try_fold(0u128, |n, c| {
+            n.checked_mul(u128::from(radix))?
+                .checked_add(u128::from(c.to_digit(radix)?))
+        });
+        Some(match number {
+            Some(n) => {
+                u64::try_from(n).map_or_else(|_| Self::Text(format!("#{n}").into()), Self::Number)
+            }
+            None => Self::Text(id.to_ascii_lowercase().into()),
+        })
+    }
 }
 
 impl Receipts {
     /// No receipts yet (`keep`: keep their JSON).
     fn new(keep: bool) -> Arc<Self> {
         Arc::new(Self {
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(if keep {
+                Seen::Kept(HashMap::new())
+            } else {
+                Seen::Counted(HashSet::new())
+            }),
             count: watch::Sender::new(0),
-            keep,
         })
     }
 
-    /// Reads the SMSC's requests for ever: receipts are recorded
-    /// (`keep`: with their JSON), everything is acknowledged.
+    /// Reads the SMSC's requests until the ESME has unbound: receipts
+    /// are recorded (`keep`: with their JSON), everything is acknowledged.
     pub(crate) fn spawn(mut incoming: EsmeIncoming, keep: bool) -> (Arc<Self>, JoinHandle<()>) {
         let receipts = Self::new(keep);
         let reader = Arc::clone(&receipts);
@@ -523,40 +600,63 @@ impl Receipts {
         (receipts, task)
     }
 
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn add(&self, receipt: Map<String, Value>) {
-        let Some(id) = receipt
+        // A receipt without an id (or an empty one) names no message.
+        let Some(key) = receipt
             .get("message_id")
             .and_then(Value::as_str)
-            .map(str::to_owned)
+            .and_then(IdKey::of)
         else {
             return;
         };
-        let kept = if self.keep { receipt } else { Map::new() };
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, kept);
+        match &mut *self.seen() {
+            Seen::Kept(kept) => {
+                kept.insert(key, receipt);
+            }
+            Seen::Counted(ids) => {
+                ids.insert(key);
+            }
+        }
         self.count.send_modify(|n| *n += 1);
     }
 
-    /// The receipt for `id` if it came: exactly that id, or the same
-    /// number written in another base (`smpp_core::receipt::ids_match`).
+    /// The receipt for `id` if it came and was kept: by that id, or the
+    /// same number written in another base
+    /// (`smpp_core::receipt::ids_match`).
     pub(crate) fn get(&self, id: &str) -> Option<Map<String, Value>> {
-        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(found) = seen.get(id) {
-            return Some(found.clone());
+        let key = IdKey::of(id)?;
+        match &*self.seen() {
+            Seen::Kept(kept) => kept.get(&key).cloned(),
+            Seen::Counted(_) => None,
         }
-        seen.iter()
-            .find(|(other, _)| smpp_core::receipt::ids_match(other.as_bytes(), id.as_bytes()))
-            .map(|(_, r)| r.clone())
     }
 
-    /// True if the receipt for `id` came, by that exact id.
-    pub(crate) fn has_exact(&self, id: &str) -> bool {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains_key(id)
+    /// True if the receipt for `id` came: by that id, or the same number
+    /// written in another base (`smpp_core::receipt::ids_match`).
+    pub(crate) fn has(&self, id: &str) -> bool {
+        IdKey::of(id).is_some_and(|key| match &*self.seen() {
+            Seen::Kept(kept) => kept.contains_key(&key),
+            Seen::Counted(ids) => ids.contains(&key),
+        })
+    }
+
+    /// The octets the receipts counted take, about: each entry of the set
+    /// (a pointer and a length, and the table's control octet) and its id.
+    #[cfg(test)]
+    fn counted_octets(&self) -> Option<usize> {
+        let Seen::Counted(ids) = &*self.seen() else {
+            return None;
+        };
+        let entry = size_of::<IdKey>() + 1;
+        let text = |key: &IdKey| match key {
+            IdKey::Number(_) => 0,
+            IdKey::Text(text) => text.len(),
+        };
+        Some(ids.capacity() * entry + ids.iter().map(text).sum::<usize>())
     }
 
     /// Waits until `found` holds for every id of `ids`, or until
@@ -619,7 +719,7 @@ mod tests {
         let all = receipts
             .wait_for_all(deadline, &ids, |r, id| {
                 checks += 1;
-                r.has_exact(id)
+                r.has(id)
             })
             .await;
         feed.await.unwrap();
@@ -634,17 +734,68 @@ mod tests {
         receipts.add(receipt("1"));
         let deadline = tokio::time::Instant::now() + core::time::Duration::from_millis(50);
         let ids = ["1", "2"];
-        assert!(
-            !receipts
-                .wait_for_all(deadline, &ids, Receipts::has_exact)
-                .await
-        );
+        assert!(!receipts.wait_for_all(deadline, &ids, Receipts::has).await);
         receipts.add(receipt("2"));
-        assert!(
-            receipts
-                .wait_for_all(deadline, &ids, Receipts::has_exact)
-                .await
-        );
+        assert!(receipts.wait_for_all(deadline, &ids, Receipts::has).await);
+    }
+
+    #[test]
+    fn receipts_only_counted_keep_their_id_and_little_more() {
+        let receipts = Receipts::new(false);
+        let ids: Vec<String> = (0..10_000).map(|n| format!("{n:010}")).collect();
+        for id in &ids {
+            let mut r = receipt(id);
+            r.insert("text".into(), "id:0000000001 sub:001 dlvrd:001".into());
+            receipts.add(r);
+        }
+        assert!(ids.iter().all(|id| receipts.has(id)));
+        assert!(!receipts.has("0000010000"));
+        // Not even an empty map per receipt: the id, a pointer and a
+        // length, and the table's slack.
+        let octets = receipts.counted_octets().unwrap();
+        assert!(octets <= ids.len() * (10 + 2 * 17), "{octets} octets");
+        assert_eq!(receipts.get(&ids[0]), None);
+        // Kept receipts keep their JSON.
+        let kept = Receipts::new(true);
+        kept.add(receipt("7"));
+        assert_eq!(kept.get("7"), Some(receipt("7")));
+        assert_eq!(kept.counted_octets(), None);
+    }
+
+    #[test]
+    fn receipts_counted_match_ids_in_another_base_as_ids_match_does() {
+        let ids = [
+            "0059113978",
+            "38601fa",
+            "38601FA",
+            "42",
+            "0042",
+            "10",
+            "16",
+            "a",
+            "256",
+            "100",
+            "msg-7",
+            "MSG-7",
+            "99999999999999999999",
+            "99999999999999999999\0",
+            "ffffffffffffffffffffffffffffffff1",
+            "",
+            "\0",
+            "+42",
+            " 42",
+        ];
+        for got in ids {
+            let receipts = Receipts::new(false);
+            receipts.add(receipt(got));
+            let kept = Receipts::new(true);
+            kept.add(receipt(got));
+            for asked in ids {
+                let same = smpp_core::receipt::ids_match(got.as_bytes(), asked.as_bytes());
+                assert_eq!(receipts.has(asked), same, "{got:?} for {asked:?}");
+                assert_eq!(kept.has(asked), same, "{got:?} for {asked:?}");
+            }
+        }
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! joined) and receipt as one JSON line, and acknowledges it once the line
 //! is written.
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
+use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -12,10 +14,11 @@ use serde_json::{Map, Value};
 use smpp_core::CommandStatus;
 use smpp_core::session::Config;
 use smpp_std::Outbind;
-use smpp_std::client::{self, Client, Esme, EsmeIncoming};
+use smpp_std::client::{self, Client, Esme, EsmeEvent, EsmeIncoming};
 use smpp_std::session::{Answer, Request};
 use smpp_tools::message::{Assembler, UserData, receipt_json};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -50,8 +53,49 @@ pub(crate) struct ListenArgs {
 /// Where the SMSC's requests come from: the sessions the ESME binds, or
 /// those bound after an SMSC's outbind.
 enum Source {
-    Connected(Esme, EsmeIncoming),
+    /// The ESME, its requests, and the task saying how its sessions fare
+    /// ([`report_sessions`]).
+    Connected(Esme, EsmeIncoming, JoinHandle<()>),
     Outbind(Outbinds),
+}
+
+/// Says on stderr when a session of `esme` is lost and when it is bound
+/// again, and what fails meanwhile: once per kind of failure, not at every
+/// attempt (the sessions reconnect with a backoff for as long as `listen`
+/// runs, and a listener with nothing to print would otherwise not show
+/// that its SMSC is gone).
+async fn report_sessions(esme: Esme) {
+    let mut events = esme.events();
+    // What was said last of each session that is not bound.
+    let mut said: HashMap<usize, String> = HashMap::new();
+    loop {
+        let (slot, what) = match events.recv().await {
+            Ok(EsmeEvent::Disconnected { slot, reason }) => {
+                (slot, format!("lost ({reason}), reconnecting"))
+            }
+            Ok(EsmeEvent::ConnectFailed { slot, error, .. }) => {
+                (slot, format!("cannot connect: {error}"))
+            }
+            Ok(EsmeEvent::BindFailed { slot, status }) => (
+                slot,
+                status.map_or_else(
+                    || "the bind got no response".to_owned(),
+                    |s| format!("bind refused: {s}"),
+                ),
+            ),
+            Ok(EsmeEvent::Bound { slot, .. }) => {
+                said.remove(&slot);
+                smpp_tools::note!("esme: session {slot} bound");
+                continue;
+            }
+            Ok(EsmeEvent::Stopped) | Err(RecvError::Closed) => return,
+            Ok(_) | Err(RecvError::Lagged(_)) => continue,
+        };
+        if said.get(&slot) != Some(&what) {
+            smpp_tools::note!("esme: session {slot} {what}");
+            said.insert(slot, what);
+        }
+    }
 }
 
 /// Sessions bound after an outbind, as many as SMSCs send one: each
@@ -72,7 +116,11 @@ impl Outbinds {
         let sessions = Arc::new(Mutex::new(Vec::new()));
         let accepting = tokio::spawn(accept_outbinds(
             listener,
-            OutbindSettings { config, password },
+            OutbindSettings {
+                config,
+                password,
+                failures: Arc::default(),
+            },
             requests,
             Arc::clone(&sessions),
         ));
@@ -104,6 +152,47 @@ struct OutbindSettings {
     config: Config,
     /// `--outbind-password`: the password an outbind must carry.
     password: Option<String>,
+    /// What failed last for each SMSC.
+    failures: Arc<Mutex<Failures>>,
+}
+
+/// The last failure of each SMSC (by its address: the port of each of
+/// its connections differs), so that an SMSC whose outbinds keep failing
+/// the same way is reported once, not at every retry, until the failure
+/// changes or a session is bound. At most [`Failures::MAX`] addresses are
+/// remembered (a port open to the world meets many): beyond them all are
+/// forgotten, and each is reported once more.
+#[derive(Debug, Default)]
+struct Failures {
+    last: HashMap<IpAddr, String>,
+}
+
+impl Failures {
+    const MAX: usize = 1024;
+
+    /// Records that `smsc` failed with `error`: true if this is news (the
+    /// first failure since it last bound, or another than the last).
+    fn failed(&mut self, smsc: IpAddr, error: &str) -> bool {
+        match self.last.get_mut(&smsc) {
+            Some(last) if last == error => false,
+            Some(last) => {
+                error.clone_into(last);
+                true
+            }
+            None => {
+                if self.last.len() >= Self::MAX {
+                    self.last.clear();
+                }
+                self.last.insert(smsc, error.to_owned());
+                true
+            }
+        }
+    }
+
+    /// `smsc` bound a session: its next failure is news.
+    fn bound(&mut self, smsc: IpAddr) {
+        self.last.remove(&smsc);
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -149,19 +238,41 @@ async fn serve_outbind(
     requests: mpsc::Sender<Request>,
     sessions: Arc<Mutex<Vec<Client>>>,
 ) {
-    let OutbindSettings { config, password } = settings;
-    let check = move |outbind: &Outbind| {
-        password
-            .as_ref()
-            .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes())
+    let OutbindSettings {
+        config,
+        password,
+        failures,
+    } = settings;
+    // Whether the check refused the outbind (the session then ends as
+    // closed locally, which says nothing to an operator).
+    let refused = Arc::new(AtomicBool::new(false));
+    let check = {
+        let refused = Arc::clone(&refused);
+        move |outbind: &Outbind| {
+            let accepted = password
+                .as_ref()
+                .is_none_or(|pw| outbind.password.as_bytes() == pw.as_bytes());
+            refused.store(!accepted, Ordering::Relaxed);
+            accepted
+        }
     };
     let (session, mut incoming) = match client::accept_outbind(stream, config, check).await {
         Ok(bound) => bound,
         Err(e) => {
-            smpp_tools::note!("esme: outbind from {peer}: {e}");
+            let e = if refused.load(Ordering::Relaxed) {
+                "refused: not the --outbind-password".to_owned()
+            } else {
+                e.to_string()
+            };
+            if lock(&failures).failed(peer.ip(), &e) {
+                smpp_tools::note!(
+                    "esme: outbind from {peer}: {e} (said once while the SMSC's outbinds fail so)"
+                );
+            }
             return;
         }
     };
+    lock(&failures).bound(peer.ip());
     smpp_tools::note!("esme: bound after an outbind from {peer}");
     {
         let mut sessions = lock(&sessions);
@@ -181,7 +292,7 @@ async fn serve_outbind(
 impl Source {
     async fn recv(&mut self) -> Option<Request> {
         match self {
-            Self::Connected(_, incoming) => incoming.recv().await,
+            Self::Connected(_, incoming, _) => incoming.recv().await,
             Self::Outbind(outbinds) => outbinds.requests.recv().await,
         }
     }
@@ -189,7 +300,9 @@ impl Source {
     /// Unbinds; requests received but not taken get `ESME_RX_T_APPN`.
     async fn unbind(self) {
         match self {
-            Self::Connected(esme, incoming) => {
+            Self::Connected(esme, incoming, reporting) => {
+                // The sessions closing now are no news.
+                reporting.abort();
                 drop(incoming);
                 esme.unbind().await;
             }
@@ -202,7 +315,8 @@ impl Source {
 async fn source(args: &ListenArgs, stop: &Stop) -> Result<Source, String> {
     let Some(addr) = &args.accept_outbind else {
         let (esme, incoming) = common::start(&args.conn, Bind::Rx, stop, |b| b).await?;
-        return Ok(Source::Connected(esme, incoming));
+        let reporting = tokio::spawn(report_sessions(esme.clone()));
+        return Ok(Source::Connected(esme, incoming, reporting));
     };
     let config = args.conn.config(Bind::Rx)?;
     let listener = TcpListener::bind(addr)
@@ -281,5 +395,38 @@ pub(crate) async fn run(args: ListenArgs) -> Result<bool, String> {
     match failed {
         Some(e) => Err(e),
         None => Ok(args.count.is_none_or(|count| seen >= count)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use super::Failures;
+
+    #[test]
+    fn an_smsc_failing_the_same_way_again_is_reported_once() {
+        let mut failures = Failures::default();
+        let (smsc, other) = (
+            IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+            IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)),
+        );
+        let refused = || "bind refused: ESME_RINVPASWD";
+        assert!(failures.failed(smsc, refused()));
+        for _ in 0..10 {
+            assert!(!failures.failed(smsc, refused()));
+        }
+        // Another SMSC, another failure, a bind: each is news.
+        assert!(failures.failed(other, refused()));
+        assert!(failures.failed(smsc, "connection reset"));
+        assert!(failures.failed(smsc, refused()));
+        failures.bound(smsc);
+        assert!(failures.failed(smsc, refused()));
+        // Many addresses: no more than MAX are held.
+        for n in 0..3 * Failures::MAX {
+            let probe = IpAddr::V6(Ipv6Addr::from(u128::try_from(n).unwrap()));
+            assert!(failures.failed(probe, "reset"));
+            assert!(failures.last.len() <= Failures::MAX);
+        }
     }
 }

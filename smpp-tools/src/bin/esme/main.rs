@@ -5,7 +5,7 @@
 //! ```text
 //! esme send|bench|listen --connect ADDR:PORT [--tls] --system-id ID --password PW
 //!      [--bind trx|tx|rx] [--system-type T] [--window N] [--binds N]
-//! esme send --to ADDR [--from ADDR] --text T [--dlr] [--flash] [--port N] [--hex H]
+//! esme send --to ADDR [--from ADDR] --text T [--language L,...] [--dlr] [--flash] [--port N] [--hex H]
 //!      [--split udh|sar|payload]
 //! esme bench --count N [--rate N] [--mix gsm,long,ucs2,binary,flash] [--dlr] [--json]
 //! esme listen [--accept-outbind ADDR:PORT [--outbind-password PW]] (instead of --connect)

@@ -10,9 +10,10 @@ use core::time::Duration;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
+use smpp_core::text::gsm7::Language;
 use smpp_std::Pdu;
 use smpp_std::client::Esme;
-use smpp_std::session::SmResponse;
+use smpp_std::session::{Error, SmResponse};
 use smpp_tools::message::unhex;
 use tokio::time::Instant;
 
@@ -56,6 +57,13 @@ pub(crate) struct SendArgs {
     /// How long messages are split.
     #[arg(long, value_enum, default_value = "udh")]
     split: Split,
+    /// Also sends text in the GSM 7-bit tables of these national
+    /// languages (national language shift elements in each part's header)
+    /// when they hold it in fewer parts than UCS-2: turkish, spanish,
+    /// portuguese, bengali, gujarati, hindi, kannada, malayalam, oriya,
+    /// punjabi, tamil, telugu, urdu.
+    #[arg(long, value_name = "L,...", value_delimiter = ',', value_parser = smpp_tools::message::language)]
+    language: Vec<Language>,
     /// How long to wait for the receipts after the last response.
     #[arg(long, value_name = "N", default_value_t = 30_000)]
     dlr_timeout_ms: u64,
@@ -90,6 +98,7 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
             flash: args.flash,
             port: args.port,
             split: args.split,
+            languages: &args.language,
         })
         .collect();
     let first_reference = fastrand::u16(..);
@@ -100,14 +109,14 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
     }
 
     args.conn.check_bind("send", true)?;
-    let mut stop = Stop::on_signals()?;
+    let stop = Stop::on_signals()?;
     let (esme, incoming) = common::start(&args.conn, Bind::Trx, &stop, |b| b).await?;
     let (receipts, reader) = Receipts::spawn(incoming, true);
-    stop.without_session(&esme, args.conn.connect_timeout());
+    let patience = args.conn.connect_timeout();
     let mut sent = Vec::with_capacity(all.len());
     for (message, pdus) in messages.iter().zip(all) {
         sent.push(match stop.reason() {
-            None => submit(&esme, message, pdus).await,
+            None => submit(&esme, &stop, patience, message, pdus).await,
             Some(why) => not_submitted(message, &pdus, why),
         });
     }
@@ -121,7 +130,11 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         receipts_ok = tokio::select! {
             biased;
             () = stop.stopped() => false,
-            all = receipts.wait_for_all(deadline, &wanted, |r, id| r.get(id).is_some()) => all,
+            () = common::unbound_for(&esme, patience) => {
+                stop.stop(common::no_session(patience));
+                false
+            }
+            all = receipts.wait_for_all(deadline, &wanted, Receipts::has) => all,
         };
         for s in &mut sent {
             let found: Vec<Value> = s
@@ -133,7 +146,6 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
         }
     }
     reader.abort();
-    stop.finish();
     esme.unbind().await;
     let mut out = std::io::stdout().lock();
     for s in &sent {
@@ -146,19 +158,48 @@ pub(crate) async fn run(args: SendArgs) -> Result<bool, String> {
 }
 
 /// Submits the parts of `message`, every one into the window, then waits
-/// for every response.
-async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
-    // Every part into the window, then every response.
+/// for every response. A part that found no session bound for `patience`
+/// stops the run: the messages after it are not submitted.
+async fn submit(
+    esme: &Esme,
+    stop: &Stop,
+    patience: Duration,
+    message: &Message<'_>,
+    pdus: Vec<Pdu>,
+) -> Sent {
+    let gave_up = || {
+        let why = common::no_session(patience);
+        stop.stop(why.clone());
+        format!("not submitted: {why}")
+    };
+    // Every part into the window, then every response; once a part found
+    // no session, the parts after it wait no more.
     let mut pending = Vec::with_capacity(pdus.len());
+    let mut unbound = None;
     for pdu in &pdus {
-        pending.push(esme.queue(pdu.clone()).await);
+        if let Some(why) = &unbound {
+            pending.push(Err(String::clone(why)));
+            continue;
+        }
+        pending.push(match esme.queue(pdu.clone()).await {
+            Ok(response) => Ok(response),
+            Err(Error::NoSession(_)) => {
+                let why = gave_up();
+                unbound = Some(why.clone());
+                Err(why)
+            }
+            Err(e) => Err(e.to_string()),
+        });
     }
     let mut ids = Vec::new();
     let mut statuses = Vec::new();
     let mut acknowledged = true;
     for p in pending {
         let answer = match p {
-            Ok(response) => response.await.map(SmResponse::from),
+            Ok(response) => response.await.map(SmResponse::from).map_err(|e| match e {
+                Error::NoSession(_) => gave_up(),
+                e => e.to_string(),
+            }),
             Err(e) => Err(e),
         };
         match answer {
@@ -170,9 +211,9 @@ async fn submit(esme: &Esme, message: &Message<'_>, pdus: Vec<Pdu>) -> Sent {
                 acknowledged = false;
                 statuses.push(resp.command_status.to_string());
             }
-            Err(e) => {
+            Err(status) => {
                 acknowledged = false;
-                statuses.push(e.to_string());
+                statuses.push(status);
             }
         }
     }

@@ -15,7 +15,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use smpp_std::server::ServerHandle;
-use smpp_tools::message::unhex;
+use smpp_tools::message::{language, unhex};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
@@ -130,8 +130,10 @@ async fn route(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
 }
 
 /// `POST /mo` with `{"system_id": ..., "to": ..., "from": ..., "text": ...}`
-/// (or `"hex"` for binary content): the message goes to a receiver of
-/// `system_id`, or, without it, to one whose `address_range` matches `to`.
+/// (or `"hex"` for binary content; `"languages": ["turkish", ...]` lets
+/// text go in those national languages' GSM 7-bit tables): the message
+/// goes to a receiver of `system_id`, or, without it, to one whose
+/// `address_range` matches `to`.
 async fn mo(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let body = Limited::new(request.into_body(), MAX_BODY).collect();
     let body = match tokio::time::timeout(BODY_TIMEOUT, body).await {
@@ -152,8 +154,25 @@ async fn mo(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> {
         }
         (None, _) => Target::Address,
     };
+    let languages = match fields.get("languages") {
+        None => Vec::new(),
+        Some(Value::Array(names)) => {
+            let read: Result<Vec<_>, String> = names
+                .iter()
+                .map(|n| {
+                    n.as_str()
+                        .map_or(Err("languages: names".to_owned()), language)
+                })
+                .collect();
+            match read {
+                Ok(languages) => languages,
+                Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+            }
+        }
+        Some(_) => return error(StatusCode::BAD_REQUEST, "languages: an array of names"),
+    };
     let content = match (field("text"), field("hex")) {
-        (Some(text), None) => MoContent::Text(text.to_owned()),
+        (Some(text), None) => MoContent::Text(text.to_owned(), languages),
         (None, Some(hex)) => match unhex(hex) {
             Some(octets) => MoContent::Binary(octets),
             None => return error(StatusCode::BAD_REQUEST, "hex is not hexadecimal"),

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use smpp_core::receipt::{ReceiptBuilder, ReceiptDate};
 use smpp_core::session::{BindType, CloseReason};
 use smpp_core::text::choose::{Concatenation, choose_for};
+use smpp_core::text::gsm7::{Language, Tables};
 use smpp_core::text::split::{Content, Method, SplitOptions};
 use smpp_core::time::{AbsoluteTime, SmppTime};
 use smpp_core::{Body, CommandStatus, MessageState, TlvTag};
@@ -23,7 +24,7 @@ use smpp_std::{
     COctet, CancelSm, DeliverSm, Pdu, QuerySm, QuerySmRespBuilder, ReplaceSm,
     SubmitMultiRespBuilder, SubmitSm,
 };
-use smpp_tools::message::{Assembler, UserData, decode};
+use smpp_tools::message::{Assembler, UserData, decode_parts};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -459,18 +460,7 @@ fn finish(message: &mut Stored) -> bool {
     message.state = state;
     message.done = Some(unix_now());
     message.error = error_of(state);
-    asks_receipt(message)
-}
-
-/// True if the `registered_delivery` of `message` asks for a receipt in
-/// the final state it reaches (its `fate`).
-fn asks_receipt(message: &Stored) -> bool {
-    match message.registered_delivery.mc_receipt() {
-        1 => true,
-        2 => message.fate != MessageState::DELIVERED,
-        3 => message.fate == MessageState::DELIVERED,
-        _ => false,
-    }
+    message.asks_receipt()
 }
 
 /// What became of a receipt a sender tried to send.
@@ -538,7 +528,9 @@ impl core::fmt::Display for MoError {
 /// What an injected mobile-originated message carries.
 #[derive(Clone, Debug)]
 pub(crate) enum MoContent {
-    Text(String),
+    /// Text, in GSM 7-bit tables of these national languages if they hold
+    /// it in fewer parts than UCS-2.
+    Text(String, Vec<Language>),
     Binary(Vec<u8>),
 }
 
@@ -737,6 +729,7 @@ impl Inner {
         }
         let content = data.content.clone();
         let message = Stored {
+            tables: data.tables,
             system_id: system_id.clone(),
             service_type,
             source,
@@ -845,17 +838,13 @@ impl Inner {
     /// Gives message `n` its final state from the mix and sends the
     /// receipts its `registered_delivery` asks for.
     fn settle(self: &Arc<Self>, server: &ServerHandle, n: u64) {
-        let (system_id, receipts) = {
-            let mut store = lock(&self.store);
-            let Some(message) = store.by_id(n) else {
-                return;
-            };
+        let settled = lock(&self.store).update(None, n, |message| {
             if !message.is_pending() {
                 // Cancelled meanwhile.
-                return;
+                return None;
             }
             if !finish(message) {
-                return;
+                return None;
             }
             let id = message_id(n);
             let receipts: Vec<DeliverSm> = message
@@ -863,27 +852,24 @@ impl Inner {
                 .iter()
                 .filter_map(|dest| receipt(&id, message, dest))
                 .collect();
-            (message.system_id.clone(), receipts)
+            Some((message.system_id.clone(), receipts))
+        });
+        let Some(Some((system_id, receipts))) = settled else {
+            return;
         };
         for pdu in receipts {
             self.deliver_receipt(server, &system_id, pdu);
         }
     }
 
-    /// Receipts of the messages still waiting out `--dlr-delay-ms` (not
-    /// settled, not cancelled, still kept): one per destination of each
-    /// whose `registered_delivery` asks for a receipt in the final state
-    /// it is to reach. They are neither sent, failed, waiting nor dropped
-    /// yet; a simulator that stops never sends them.
+    /// Receipts of the messages not settled yet (waiting out
+    /// `--dlr-delay-ms` or about to settle; not cancelled, still kept):
+    /// one per destination of each whose `registered_delivery` asks for a
+    /// receipt in the final state it is to reach. They are neither sent,
+    /// failed, waiting nor dropped yet; a simulator that stops never sends
+    /// them. A count the store keeps as messages come, change and go.
     pub(crate) fn receipts_due(&self) -> usize {
-        // Not under the store's lock: `keep` takes `due` under it.
-        let due: Vec<u64> = lock(&self.due).iter().map(|(_, n)| *n).collect();
-        let store = lock(&self.store);
-        due.iter()
-            .filter_map(|n| store.get(*n))
-            .filter(|m| m.is_pending() && asks_receipt(m))
-            .map(|m| m.destinations.len())
-            .sum()
+        lock(&self.store).receipts_due()
     }
 
     /// The store forgot `message` to make room (`--keep-messages`). If it
@@ -996,10 +982,8 @@ impl Inner {
     ) -> Answer {
         let mut store = lock(&self.store);
         let n = core::str::from_utf8(id).ok().and_then(|id| id.parse().ok());
-        match n.and_then(|n| store.get_mut(system_id, n)) {
-            Some(message) => f(message),
-            None => Answer::Status(CommandStatus::ESME_RINVMSGID),
-        }
+        n.and_then(|n| store.update(Some(system_id), n, f))
+            .unwrap_or(Answer::Status(CommandStatus::ESME_RINVMSGID))
     }
 
     fn query(&self, system_id: &[u8], query: &QuerySm) -> Answer {
@@ -1044,7 +1028,7 @@ impl Inner {
         let dest = cancel.destination_addr.as_bytes();
         let service_type = cancel.service_type.as_bytes();
         let mut cancelled = 0usize;
-        for message in store.of_account(system_id) {
+        store.update_account(system_id, |message| {
             let matches = message.is_pending()
                 && message.source.addr == source
                 && (dest.is_empty() || message.destinations.iter().any(|d| d.addr == dest))
@@ -1053,7 +1037,7 @@ impl Inner {
                 delete(message);
                 cancelled += 1;
             }
-        }
+        });
         if cancelled == 0 {
             Answer::Status(CommandStatus::ESME_RCANCELFAIL)
         } else {
@@ -1071,6 +1055,8 @@ impl Inner {
                 Some(tlv) if replace.short_message.is_empty() => owned(tlv.value),
                 _ => owned(&replace.short_message),
             };
+            // A replace_sm has no user data header.
+            message.tables = Tables::DEFAULT;
             message.registered_delivery = replace.registered_delivery;
             Answer::Ok
         })
@@ -1096,8 +1082,8 @@ impl Inner {
             reference: u8::try_from(reference % 256).unwrap_or(0),
         };
         let content = match content {
-            MoContent::Text(text) => {
-                Content::Text(text, choose_for(text, &[], Concatenation::Udh8))
+            MoContent::Text(text, languages) => {
+                Content::Text(text, choose_for(text, languages, Concatenation::Udh8))
             }
             MoContent::Binary(octets) => Content::Binary(octets),
         };
@@ -1204,18 +1190,21 @@ fn addressing(body: &Body<Bytes>) -> Option<Addressing> {
 /// The first characters of a message for a receipt's `text:`, in plain
 /// ASCII.
 fn excerpt(message: &Stored) -> String {
-    decode(message.data_coding, &message.content)
-        .unwrap_or_default()
-        .chars()
-        .take(20)
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect()
+    decode_parts(
+        message.data_coding,
+        [(message.tables, &message.content[..])],
+    )
+    .unwrap_or_default()
+    .chars()
+    .take(20)
+    .map(|c| {
+        if c.is_ascii_graphic() || c == ' ' {
+            c
+        } else {
+            '?'
+        }
+    })
+    .collect()
 }
 
 /// The delivery receipt of message `id` for its destination `dest`
@@ -1347,6 +1336,7 @@ mod tests {
             destinations: vec![address],
             data_coding: smpp_core::DataCoding::default(),
             content: Bytes::from_static(b"hi"),
+            tables: smpp_core::text::gsm7::Tables::DEFAULT,
             registered_delivery: smpp_core::RegisteredDelivery::default(),
             submitted: 0,
             state: MessageState::ENROUTE,
